@@ -1,0 +1,39 @@
+//! `tally`: the handheld app and the tool subcommands a warehouse technician uses.
+//!
+//! Each subcommand lives in its own module under `cmd/` and only parses arguments, calls a
+//! library crate and prints; no domain logic lives here. Exit status: 0 when everything
+//! worked, 1 when the input had problems (each one printed), 2 on a usage error.
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// tally — scan, weigh, count and move regulated stock, online or off.
+#[derive(Debug, Parser)]
+#[command(name = "tally", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Decode barcode or RFID scans: GS1, GS1 Digital Link, EPC, Metrc tags, BioTrack ids.
+    Decode(cmd::decode::DecodeArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Decode(args) => cmd::decode::run(args),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("tally: {error:#}");
+            ExitCode::from(1)
+        }
+    }
+}

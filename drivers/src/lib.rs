@@ -1,0 +1,2 @@
+//! Device drivers for the handheld: transports (hidraw, raw USB, serial), pure protocol
+//! decoders, firmware profiles, the device manager and simulators.
