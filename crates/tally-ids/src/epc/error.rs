@@ -245,6 +245,19 @@ pub enum EpcError {
         found: usize,
     },
 
+    /// A code field whose length is not one the standard allows.
+    #[error("{scheme}: the {field} '{value}' must be {expected} characters long")]
+    WrongLength {
+        /// Tag-URI scheme name.
+        scheme: &'static str,
+        /// Field name in words.
+        field: &'static str,
+        /// The value as written.
+        value: String,
+        /// The allowed lengths in words, e.g. "5 or 6".
+        expected: &'static str,
+    },
+
     /// A string field longer than its space.
     #[error("{scheme}: the {field} '{value}' has {found} characters; at most {max} fit")]
     TooManyCharacters {

@@ -10,11 +10,21 @@
 //!
 //! This module does no I/O and never panics on input; everything from outside is bounded.
 
+mod bits;
+mod chars;
+mod codec;
 mod error;
+mod identity;
+mod tables;
+mod uri;
 
 pub use error::EpcError;
+pub use identity::EpcIdentity;
 
 use serde::Serialize;
+
+use bits::{BitReader, BitWriter};
+use uri::TagUri;
 
 /// The largest EPC field a Gen2 tag can hold: the PC word's 5-bit length counts at most
 /// 31 words of 16 bits.
@@ -45,21 +55,6 @@ pub struct Epc {
     pub identity: EpcIdentity,
 }
 
-/// The identity an EPC carries, field by field. Digit fields are strings because their leading
-/// zeros matter; string fields are unescaped (`32a/b`, not `32a%2Fb`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum EpcIdentity {
-    /// An EPC whose header is not a TDS scheme.
-    Raw {
-        /// Bits received.
-        bit_length: usize,
-        /// The bits in upper-case hex.
-        hex: String,
-    },
-}
-
 /// Decodes an EPC bank's EPC field (header first, as a reader delivers it, possibly padded to
 /// whole 16-bit words).
 ///
@@ -67,7 +62,25 @@ pub enum EpcIdentity {
 /// (bad partition, too many digits, bad characters, too short) are errors.
 pub fn decode_epc(bank: &[u8]) -> Result<Epc, EpcError> {
     check_bank_len(bank)?;
-    Ok(raw_epc(bank))
+    let mut r = BitReader::new(bank);
+    let header = r.read(8).unwrap_or(0) as u8;
+    let Some(def) = tables::by_header(header) else {
+        return Ok(raw_epc(bank));
+    };
+    let decoded = codec::decode(def, &mut r)?;
+    let tag_uri = uri::tag_uri(def, decoded.filter, &decoded.parts);
+    let pure_uri = uri::pure_uri(def, &decoded.parts);
+    let gs1_element_string = identity::element_string(def.key, &decoded.parts);
+    Ok(Epc {
+        scheme: def.name.to_owned(),
+        header,
+        bit_length: decoded.bits,
+        tag_uri,
+        pure_uri,
+        filter: decoded.filter,
+        gs1_element_string,
+        identity: identity::identity(def.key, decoded.parts),
+    })
 }
 
 /// Parses reader hex into bytes: case-insensitive, spaces and tabs tolerated, optional `0x`.
@@ -121,10 +134,24 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, EpcError> {
 
 /// Encodes an EPC tag URI (or an EPC raw URI) into the bytes a tag's EPC field holds, padded
 /// with zero bits to whole 16-bit words.
+///
+/// Raw URIs (`urn:epc:raw:96.x1A4FF0100000022000000123`) give back exactly their bytes.
 pub fn encode_tag_uri(uri: &str) -> Result<Vec<u8>, EpcError> {
-    Err(EpcError::NotEpcUri {
-        uri: clip(uri).to_owned(),
-    })
+    match uri::parse_tag_uri(uri)? {
+        TagUri::Raw(bytes) => Ok(bytes),
+        TagUri::Scheme { def, filter, parts } => {
+            let mut w = BitWriter::new();
+            w.write(u64::from(def.header), 8);
+            codec::encode(def, filter, &parts, &mut w)?;
+            if w.len_bits() > MAX_EPC_BYTES * 8 {
+                return Err(EpcError::TooLong {
+                    bytes: w.len_bits().div_ceil(8),
+                    max: MAX_EPC_BYTES,
+                });
+            }
+            Ok(w.into_words())
+        }
+    }
 }
 
 fn check_bank_len(bank: &[u8]) -> Result<(), EpcError> {
