@@ -160,7 +160,10 @@ pub const CODE_CHARACTERS: &[(u8, &str)] = &[
 ];
 
 fn code_name(code: u8) -> Option<&'static str> {
-    CODE_CHARACTERS.iter().find(|(c, _)| *c == code).map(|(_, name)| *name)
+    CODE_CHARACTERS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, name)| *name)
 }
 
 /// Splits a scan into its symbology identifier and data. Errors: the scan does not start with
@@ -171,27 +174,44 @@ pub fn split(scan: &[u8]) -> Result<(Symbology, &[u8]), ScanError> {
     }
     let &code = scan.get(1).ok_or(ScanError::SymbologyTruncated)?;
     if code_name(code).is_none() {
-        return Err(ScanError::UnknownSymbology { code: char::from(code) });
+        return Err(ScanError::UnknownSymbology {
+            code: char::from(code),
+        });
     }
     let &modifier = scan.get(2).ok_or(ScanError::SymbologyTruncated)?;
     let len = if code == b'Y' {
         if !modifier.is_ascii_digit() {
-            return Err(ScanError::BadSymbologyModifier { code: 'Y', modifier: char::from(modifier) });
+            return Err(ScanError::BadSymbologyModifier {
+                code: 'Y',
+                modifier: char::from(modifier),
+            });
         }
         3 + usize::from(modifier - b'0')
     } else {
         if !modifier.is_ascii_alphanumeric() {
-            return Err(ScanError::BadSymbologyModifier { code: char::from(code), modifier: char::from(modifier) });
+            return Err(ScanError::BadSymbologyModifier {
+                code: char::from(code),
+                modifier: char::from(modifier),
+            });
         }
         3
     };
     let id = scan.get(..len).ok_or(ScanError::SymbologyTruncated)?;
     if !id.is_ascii() {
-        return Err(ScanError::BadSymbologyModifier { code: char::from(code), modifier: char::REPLACEMENT_CHARACTER });
+        return Err(ScanError::BadSymbologyModifier {
+            code: char::from(code),
+            modifier: char::REPLACEMENT_CHARACTER,
+        });
     }
     let mut bytes = [0u8; MAX_ID_LEN];
     bytes[..len].copy_from_slice(id);
-    Ok((Symbology { bytes, len: len as u8 }, &scan[len..]))
+    Ok((
+        Symbology {
+            bytes,
+            len: len as u8,
+        },
+        &scan[len..],
+    ))
 }
 
 #[cfg(test)]
@@ -201,7 +221,10 @@ mod tests {
     #[test]
     fn splits_identifier_and_data() {
         let (s, data) = split(b"]C1010703206980498815210526").unwrap();
-        assert_eq!((s.id(), s.name(), s.code(), s.modifier()), ("]C1", "GS1-128", 'C', "1"));
+        assert_eq!(
+            (s.id(), s.name(), s.code(), s.modifier()),
+            ("]C1", "GS1-128", 'C', "1")
+        );
         assert_eq!(s.data_form(), DataForm::Gs1ElementString);
         assert_eq!(data, b"010703206980498815210526");
         let (y, rest) = split(b"]Y3abcdef").unwrap();
@@ -211,10 +234,16 @@ mod tests {
     #[test]
     fn rejects_what_is_not_an_identifier() {
         assert_eq!(split(b"E0abc"), Err(ScanError::NoSymbology));
-        assert_eq!(split(b"]W0abc"), Err(ScanError::UnknownSymbology { code: 'W' }));
+        assert_eq!(
+            split(b"]W0abc"),
+            Err(ScanError::UnknownSymbology { code: 'W' })
+        );
         assert_eq!(split(b"]C"), Err(ScanError::SymbologyTruncated));
         assert_eq!(split(b"]Y5ab"), Err(ScanError::SymbologyTruncated));
-        assert!(matches!(split(b"]C\x1d"), Err(ScanError::BadSymbologyModifier { .. })));
+        assert!(matches!(
+            split(b"]C\x1d"),
+            Err(ScanError::BadSymbologyModifier { .. })
+        ));
         assert!(split(b"]").is_err());
     }
 

@@ -121,7 +121,10 @@ mod tests {
     fn unix_days() {
         assert_eq!(Date::from_unix_days(0), Date::new(1970, 1, 1).unwrap());
         assert_eq!(Date::from_unix_days(19_358), Date::new(2023, 1, 1).unwrap());
-        assert_eq!(Date::from_unix_days(11_016), Date::new(2000, 2, 29).unwrap());
+        assert_eq!(
+            Date::from_unix_days(11_016),
+            Date::new(2000, 2, 29).unwrap()
+        );
         assert_eq!(Date::from_unix_days(-1), Date::new(1969, 12, 31).unwrap());
     }
 

@@ -178,7 +178,9 @@ pub enum ScanError {
         symbology: &'static str,
     },
     /// HRI text `(01)...` that is not well formed.
-    #[error("\"{text}\" is not a well-formed GS1 human-readable text like (01)09506000134352(10)A1")]
+    #[error(
+        "\"{text}\" is not a well-formed GS1 human-readable text like (01)09506000134352(10)A1"
+    )]
     BadHri {
         /// The text (shortened).
         text: String,

@@ -46,7 +46,10 @@ fn dictionary() -> Vec<Entry> {
         };
         let mut flags = String::new();
         if let Some(token) = tokens.peek() {
-            if token.chars().all(|c| "*!?\"$%&'()+,-./:;<=>@[\\]^_`{|}~".contains(c)) {
+            if token
+                .chars()
+                .all(|c| "*!?\"$%&'()+,-./:;<=>@[\\]^_`{|}~".contains(c))
+            {
                 flags = token.to_string();
                 tokens.next();
             }
@@ -61,7 +64,14 @@ fn dictionary() -> Vec<Entry> {
                 attributes.push(token.to_string());
             }
         }
-        entries.push(Entry { first, last, flags, spec, attributes, title });
+        entries.push(Entry {
+            first,
+            last,
+            flags,
+            spec,
+            attributes,
+            title,
+        });
     }
     entries
 }
@@ -69,7 +79,11 @@ fn dictionary() -> Vec<Entry> {
 /// Every AI an entry covers (`3100-3105` covers six).
 fn expand(entry: &Entry) -> Vec<String> {
     let width = entry.first.len();
-    assert_eq!(width, entry.last.len(), "range ends have one width: {entry:?}");
+    assert_eq!(
+        width,
+        entry.last.len(),
+        "range ends have one width: {entry:?}"
+    );
     let first: u32 = entry.first.parse().unwrap();
     let last: u32 = entry.last.parse().unwrap();
     (first..=last).map(|n| format!("{n:0width$}")).collect()
@@ -107,7 +121,13 @@ fn parse_component(token: &str) -> ParsedComponent {
             "the dictionary names linter {name:?}, which tally does not know: add it to Linter"
         );
     }
-    ParsedComponent { charset, min, max, optional, linters }
+    ParsedComponent {
+        charset,
+        min,
+        max,
+        optional,
+        linters,
+    }
 }
 
 fn dlpkey(entry: &Entry) -> Option<Vec<Vec<String>>> {
@@ -116,7 +136,9 @@ fn dlpkey(entry: &Entry) -> Option<Vec<Vec<String>>> {
             Some(vec![Vec::new()])
         } else {
             a.strip_prefix("dlpkey=").map(|alts| {
-                alts.split('|').map(|alt| alt.split(',').map(str::to_string).collect()).collect()
+                alts.split('|')
+                    .map(|alt| alt.split(',').map(str::to_string).collect())
+                    .collect()
             })
         }
     })
@@ -148,11 +170,16 @@ fn generate() -> String {
     let mut components: BTreeMap<String, ParsedComponent> = BTreeMap::new();
     for entry in &entries {
         for token in &entry.spec {
-            components.entry(token.clone()).or_insert_with(|| parse_component(token));
+            components
+                .entry(token.clone())
+                .or_insert_with(|| parse_component(token));
         }
     }
-    let names: BTreeMap<String, String> =
-        components.keys().enumerate().map(|(i, k)| (k.clone(), format!("C{i}"))).collect();
+    let names: BTreeMap<String, String> = components
+        .keys()
+        .enumerate()
+        .map(|(i, k)| (k.clone(), format!("C{i}")))
+        .collect();
 
     let mut rows: Vec<(String, &Entry)> = Vec::new();
     for entry in &entries {
@@ -206,7 +233,9 @@ fn generate() -> String {
         )
         .unwrap();
     }
-    out.push_str("\n/// Every AI of the dictionary, sorted by AI.\npub static AI_TABLE: &[AiDef] = &[\n");
+    out.push_str(
+        "\n/// Every AI of the dictionary, sorted by AI.\npub static AI_TABLE: &[AiDef] = &[\n",
+    );
     for (ai, entry) in &rows {
         let comps: Vec<&str> = entry.spec.iter().map(|t| names[t].as_str()).collect();
         let key = match dlpkey(entry) {
@@ -263,9 +292,18 @@ fn every_dictionary_ai_is_known_with_its_rules() {
             assert_eq!(def.ai, code);
             assert_eq!(def.title, entry.title, "title of {code}");
             assert_eq!(def.format(), entry.spec.join(" "), "format of {code}");
-            assert_eq!(def.fnc1_required, !entry.flags.contains('*'), "separator flag of {code}");
-            assert_eq!(def.dl_data_attribute, entry.flags.contains('?'), "DL flag of {code}");
-            let parsed: Vec<ParsedComponent> = entry.spec.iter().map(|t| parse_component(t)).collect();
+            assert_eq!(
+                def.fnc1_required,
+                !entry.flags.contains('*'),
+                "separator flag of {code}"
+            );
+            assert_eq!(
+                def.dl_data_attribute,
+                entry.flags.contains('?'),
+                "DL flag of {code}"
+            );
+            let parsed: Vec<ParsedComponent> =
+                entry.spec.iter().map(|t| parse_component(t)).collect();
             let fixed = parsed.iter().all(|c| c.min == c.max && !c.optional);
             assert_eq!(def.is_fixed_len(), fixed, "fixed length of {code}");
             let max: usize = parsed.iter().map(|c| usize::from(c.max)).sum();
@@ -273,17 +311,29 @@ fn every_dictionary_ai_is_known_with_its_rules() {
             let linters: Vec<String> = parsed.iter().flat_map(|c| c.linters.clone()).collect();
             let known: Vec<String> = def.linters().map(|l| l.name().to_string()).collect();
             assert_eq!(known, linters, "linters of {code}");
-            let key = def
-                .dl_primary_key
-                .map(|alts| alts.iter().map(|alt| alt.iter().map(|s| s.to_string()).collect()).collect());
+            let key = def.dl_primary_key.map(|alts| {
+                alts.iter()
+                    .map(|alt| alt.iter().map(|s| s.to_string()).collect())
+                    .collect()
+            });
             assert_eq!(key, dlpkey(entry), "Digital Link key of {code}");
             // The prefix lookup finds the same AI at the front of a data string.
             let data = format!("{code}123456");
-            assert_eq!(ai::lookup_prefix(data.as_bytes()).map(|d| d.ai), Some(code.as_str()));
+            assert_eq!(
+                ai::lookup_prefix(data.as_bytes()).map(|d| d.ai),
+                Some(code.as_str())
+            );
         }
     }
-    assert_eq!(ai::AI_TABLE.len(), count, "the table holds exactly the dictionary's AIs");
-    assert!(count > 500, "the dictionary lists over 500 AIs, got {count}");
+    assert_eq!(
+        ai::AI_TABLE.len(),
+        count,
+        "the table holds exactly the dictionary's AIs"
+    );
+    assert!(
+        count > 500,
+        "the dictionary lists over 500 AIs, got {count}"
+    );
 }
 
 #[test]
@@ -293,12 +343,24 @@ fn well_known_ais_have_the_rules_the_general_specifications_give() {
     assert!(sscc.linters().any(|l| l == Linter::Csum));
     let lot = ai::lookup("10").unwrap();
     assert!(lot.fnc1_required && !lot.is_fixed_len() && lot.max_len() == 20);
-    assert_eq!(ai::lookup("11").unwrap().linters().collect::<Vec<_>>(), vec![Linter::Yymmd0]);
-    assert_eq!(ai::lookup("7006").unwrap().linters().collect::<Vec<_>>(), vec![Linter::Yymmdd]);
-    assert!(ai::lookup("8013").unwrap().linters().any(|l| l == Linter::Csumalpha));
+    assert_eq!(
+        ai::lookup("11").unwrap().linters().collect::<Vec<_>>(),
+        vec![Linter::Yymmd0]
+    );
+    assert_eq!(
+        ai::lookup("7006").unwrap().linters().collect::<Vec<_>>(),
+        vec![Linter::Yymmdd]
+    );
+    assert!(ai::lookup("8013")
+        .unwrap()
+        .linters()
+        .any(|l| l == Linter::Csumalpha));
     // Fixed length does not mean "no separator": 7003 is N10 and still needs one.
     let expiry_time = ai::lookup("7003").unwrap();
     assert!(expiry_time.is_fixed_len() && expiry_time.fnc1_required);
-    assert_eq!(ai::lookup("01").unwrap().dl_primary_key, Some(&[&["22", "10", "21"][..], &["235"][..]][..]));
+    assert_eq!(
+        ai::lookup("01").unwrap().dl_primary_key,
+        Some(&[&["22", "10", "21"][..], &["235"][..]][..])
+    );
     assert_eq!(ai::lookup("3105").unwrap().decimals(), Some(5));
 }

@@ -238,7 +238,9 @@ impl AiDef {
 
     /// Every linter of every component.
     pub fn linters(&self) -> impl Iterator<Item = Linter> + '_ {
-        self.components.iter().flat_map(|c| c.linters.iter().copied())
+        self.components
+            .iter()
+            .flat_map(|c| c.linters.iter().copied())
     }
 
     /// Number of implied decimal places, for the measure and amount AIs whose last digit

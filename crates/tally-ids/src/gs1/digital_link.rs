@@ -38,18 +38,27 @@ pub fn parse_digital_link(uri: &[u8], today: Date) -> Option<ElementString> {
         Some((p, q)) => (p, Some(q)),
         None => (without_fragment, None),
     };
-    let path = before_query.find('/').map_or("", |i| &before_query[i + 1..]);
+    let path = before_query
+        .find('/')
+        .map_or("", |i| &before_query[i + 1..]);
     let segments: Vec<&str> = path.split('/').take(MAX_PARTS + 1).collect();
     if segments.len() > MAX_PARTS {
-        return Some(failure(ScanError::NotDigitalLink { reason: "its path is too long".into() }));
+        return Some(failure(ScanError::NotDigitalLink {
+            reason: "its path is too long".into(),
+        }));
     }
     let key_index = (0..segments.len()).find(|&i| {
         ai::lookup(segments[i]).is_some_and(|d| d.dl_primary_key.is_some())
             && (segments.len() - i) % 2 == 0
-            && segments[i..].chunks(2).all(|pair| ai::lookup(pair[0]).is_some())
+            && segments[i..]
+                .chunks(2)
+                .all(|pair| ai::lookup(pair[0]).is_some())
     });
     let Some(key_index) = key_index else {
-        if segments.iter().any(|s| ai::lookup(s).is_some_and(|d| d.dl_primary_key.is_some())) {
+        if segments
+            .iter()
+            .any(|s| ai::lookup(s).is_some_and(|d| d.dl_primary_key.is_some()))
+        {
             return Some(failure(ScanError::NotDigitalLink {
                 reason: "after the GS1 key, the path must alternate AIs and values".into(),
             }));
@@ -65,7 +74,9 @@ pub fn parse_digital_link(uri: &[u8], today: Date) -> Option<ElementString> {
     let key = pairs[0].0;
     check_qualifier_order(key, &pairs[1..], &mut result.errors);
     for (i, (def, raw)) in pairs.iter().enumerate() {
-        let Some(value) = percent_decode(raw, &mut result.errors) else { continue };
+        let Some(value) = percent_decode(raw, &mut result.errors) else {
+            continue;
+        };
         let value = if i == 0 && def.ai == "01" && matches!(value.len(), 8 | 12 | 13) {
             // Legacy short GTINs in the path are padded to 14 digits.
             format!("{value:0>14}")
@@ -74,42 +85,66 @@ pub fn parse_digital_link(uri: &[u8], today: Date) -> Option<ElementString> {
         };
         push_element(&mut result, def, value.as_bytes(), today);
     }
-    for param in query.unwrap_or_default().split('&').filter(|p| !p.is_empty()).take(MAX_PARTS) {
+    for param in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .take(MAX_PARTS)
+    {
         let (name, raw) = param.split_once('=').unwrap_or((param, ""));
-        let Some(def) = ai::lookup(name) else { continue };
+        let Some(def) = ai::lookup(name) else {
+            continue;
+        };
         if result.elements.len() >= MAX_ELEMENTS {
             break;
         }
-        let qualifier = key.dl_primary_key.is_some_and(|alts| alts.iter().any(|alt| alt.contains(&def.ai)));
+        let qualifier = key
+            .dl_primary_key
+            .is_some_and(|alts| alts.iter().any(|alt| alt.contains(&def.ai)));
         if !def.dl_data_attribute && !qualifier {
-            result.errors.push(ScanError::DigitalLinkAttribute { ai: def.ai.to_string() });
+            result.errors.push(ScanError::DigitalLinkAttribute {
+                ai: def.ai.to_string(),
+            });
             continue;
         }
-        let Some(value) = percent_decode(raw, &mut result.errors) else { continue };
+        let Some(value) = percent_decode(raw, &mut result.errors) else {
+            continue;
+        };
         push_element(&mut result, def, value.as_bytes(), today);
     }
     Some(result)
 }
 
 fn failure(error: ScanError) -> ElementString {
-    ElementString { elements: Vec::new(), errors: vec![error] }
+    ElementString {
+        elements: Vec::new(),
+        errors: vec![error],
+    }
 }
 
 /// Qualifiers must follow one of the key's `dlpkey` sequences, in order, without mixing.
-fn check_qualifier_order(key: &AiDef, qualifiers: &[(&'static AiDef, &str)], errors: &mut Vec<ScanError>) {
-    let Some(alternatives) = key.dl_primary_key else { return };
+fn check_qualifier_order(
+    key: &AiDef,
+    qualifiers: &[(&'static AiDef, &str)],
+    errors: &mut Vec<ScanError>,
+) {
+    let Some(alternatives) = key.dl_primary_key else {
+        return;
+    };
     if qualifiers.is_empty() {
         return;
     }
     let fits = |alt: &[&str]| {
         let mut next = 0;
-        qualifiers.iter().all(|(q, _)| match alt[next..].iter().position(|a| *a == q.ai) {
-            Some(p) => {
-                next += p + 1;
-                true
-            }
-            None => false,
-        })
+        qualifiers
+            .iter()
+            .all(|(q, _)| match alt[next..].iter().position(|a| *a == q.ai) {
+                Some(p) => {
+                    next += p + 1;
+                    true
+                }
+                None => false,
+            })
     };
     if alternatives.iter().any(|alt| fits(alt)) {
         return;
@@ -125,11 +160,18 @@ fn check_qualifier_order(key: &AiDef, qualifiers: &[(&'static AiDef, &str)], err
             if alt.is_empty() {
                 "none".to_string()
             } else {
-                alt.iter().map(|a| format!("({a})")).collect::<Vec<_>>().join(" then ")
+                alt.iter()
+                    .map(|a| format!("({a})"))
+                    .collect::<Vec<_>>()
+                    .join(" then ")
             }
         })
         .collect();
-    errors.push(ScanError::DigitalLinkQualifier { key: key.ai, qualifier: offending, allowed: allowed.join(", or ") });
+    errors.push(ScanError::DigitalLinkQualifier {
+        key: key.ai,
+        qualifier: offending,
+        allowed: allowed.join(", or "),
+    });
 }
 
 /// Percent-decodes `raw`; `None` (with an error) when it is malformed or not UTF-8.
@@ -142,7 +184,9 @@ fn percent_decode(raw: &str, errors: &mut Vec<ScanError>) -> Option<String> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
             match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 Some(b) => out.push(b),
                 None => {
@@ -182,7 +226,11 @@ pub fn to_digital_link(elements: &[Element]) -> Result<String, ScanError> {
     let (key_index, key_def) = elements
         .iter()
         .enumerate()
-        .find_map(|(i, e)| e.def().filter(|d| d.dl_primary_key.is_some()).map(|d| (i, d)))
+        .find_map(|(i, e)| {
+            e.def()
+                .filter(|d| d.dl_primary_key.is_some())
+                .map(|d| (i, d))
+        })
         .ok_or(ScanError::NoDigitalLinkKey)?;
     let alternatives = key_def.dl_primary_key.unwrap_or_default();
     let present = |ai: &str| elements.iter().any(|e| e.ai == ai);
@@ -206,8 +254,12 @@ pub fn to_digital_link(elements: &[Element]) -> Result<String, ScanError> {
             percent_encode(&elements[i].value, &mut uri);
         }
     }
-    let mut attributes: Vec<&Element> =
-        elements.iter().enumerate().filter(|(i, _)| !in_path.contains(i)).map(|(_, e)| e).collect();
+    let mut attributes: Vec<&Element> = elements
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !in_path.contains(i))
+        .map(|(_, e)| e)
+        .collect();
     attributes.sort_by(|a, b| a.ai.cmp(b.ai));
     for (n, e) in attributes.iter().enumerate() {
         uri.push(if n == 0 { '?' } else { '&' });
@@ -228,7 +280,11 @@ mod tests {
 
     #[test]
     fn reads_path_and_query() {
-        let parsed = parse_digital_link(b"https://example.com/foo/01/00614141123452/10/ABC%2F1?15=250330&x=1", today()).unwrap();
+        let parsed = parse_digital_link(
+            b"https://example.com/foo/01/00614141123452/10/ABC%2F1?15=250330&x=1",
+            today(),
+        )
+        .unwrap();
         assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
         assert_eq!(parsed.hri(), "(01)00614141123452(10)ABC/1(15)250330");
         assert_eq!(
@@ -239,13 +295,24 @@ mod tests {
 
     #[test]
     fn qualifier_order_follows_the_dictionary() {
-        let good = parse_digital_link(b"https://id.gs1.org/01/09506000134352/22/A/10/B/21/C", today()).unwrap();
+        let good = parse_digital_link(
+            b"https://id.gs1.org/01/09506000134352/22/A/10/B/21/C",
+            today(),
+        )
+        .unwrap();
         assert!(good.errors.is_empty(), "{:?}", good.errors);
-        let bad = parse_digital_link(b"https://id.gs1.org/01/09506000134352/10/B/22/A", today()).unwrap();
-        assert!(matches!(bad.errors[0], ScanError::DigitalLinkQualifier { .. }), "{:?}", bad.errors);
-        let mixed = parse_digital_link(b"https://id.gs1.org/01/09506000134352/21/C/235/X", today()).unwrap();
+        let bad =
+            parse_digital_link(b"https://id.gs1.org/01/09506000134352/10/B/22/A", today()).unwrap();
+        assert!(
+            matches!(bad.errors[0], ScanError::DigitalLinkQualifier { .. }),
+            "{:?}",
+            bad.errors
+        );
+        let mixed = parse_digital_link(b"https://id.gs1.org/01/09506000134352/21/C/235/X", today())
+            .unwrap();
         assert!(!mixed.errors.is_empty());
-        let sscc = parse_digital_link(b"https://id.gs1.org/00/106141412345678908/10/B", today()).unwrap();
+        let sscc =
+            parse_digital_link(b"https://id.gs1.org/00/106141412345678908/10/B", today()).unwrap();
         assert!(!sscc.errors.is_empty());
     }
 
@@ -253,14 +320,19 @@ mod tests {
     fn plain_web_addresses_are_not_digital_links() {
         assert!(parse_digital_link(b"https://example.com/products/42", today()).is_none());
         assert!(parse_digital_link(b"ftp://id.gs1.org/01/09506000134352", today()).is_none());
-        let broken = parse_digital_link(b"https://id.gs1.org/01/09506000134352/10", today()).unwrap();
+        let broken =
+            parse_digital_link(b"https://id.gs1.org/01/09506000134352/10", today()).unwrap();
         assert!(!broken.errors.is_empty());
     }
 
     #[test]
     fn bad_check_digit_and_percent_encoding_are_reported() {
-        let parsed = parse_digital_link(b"https://id.gs1.org/01/09506000134353?10=%zz", today()).unwrap();
+        let parsed =
+            parse_digital_link(b"https://id.gs1.org/01/09506000134353?10=%zz", today()).unwrap();
         assert_eq!(parsed.errors.len(), 2, "{:?}", parsed.errors);
-        assert_eq!(parsed.errors[0].to_string(), "GTIN check digit should be 2, got 3");
+        assert_eq!(
+            parsed.errors[0].to_string(),
+            "GTIN check digit should be 2, got 3"
+        );
     }
 }

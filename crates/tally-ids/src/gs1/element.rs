@@ -154,7 +154,10 @@ impl ElementString {
 
 /// The human-readable interpretation of `elements`.
 pub fn hri(elements: &[Element]) -> String {
-    let len = elements.iter().map(|e| e.ai.len() + e.value.len() + 2).sum();
+    let len = elements
+        .iter()
+        .map(|e| e.ai.len() + e.value.len() + 2)
+        .sum();
     let mut out = String::with_capacity(len);
     for e in elements {
         out.push('(');
@@ -201,11 +204,15 @@ pub fn parse_element_string(data: &[u8], options: &Gs1Options) -> ElementString 
             continue;
         }
         if result.elements.len() == MAX_ELEMENTS {
-            result.errors.push(ScanError::UnknownAi { remainder: quote(&data[pos..]) });
+            result.errors.push(ScanError::UnknownAi {
+                remainder: quote(&data[pos..]),
+            });
             break;
         }
         let Some(def) = ai::lookup_prefix(&data[pos..]) else {
-            result.errors.push(ScanError::UnknownAi { remainder: quote(&data[pos..]) });
+            result.errors.push(ScanError::UnknownAi {
+                remainder: quote(&data[pos..]),
+            });
             break;
         };
         pos += def.ai.len();
@@ -237,11 +244,15 @@ pub fn parse_hri(text: &str, today: Date) -> ElementString {
     let mut pos = 0;
     while pos < bytes.len() {
         if result.elements.len() == MAX_ELEMENTS {
-            result.errors.push(ScanError::BadHri { text: quote(&bytes[pos..]) });
+            result.errors.push(ScanError::BadHri {
+                text: quote(&bytes[pos..]),
+            });
             break;
         }
         let Some((def, value_start)) = hri_ai_at(bytes, pos) else {
-            result.errors.push(ScanError::BadHri { text: quote(&bytes[pos..]) });
+            result.errors.push(ScanError::BadHri {
+                text: quote(&bytes[pos..]),
+            });
             break;
         };
         let mut end = value_start;
@@ -265,10 +276,18 @@ fn hri_ai_at(bytes: &[u8], pos: usize) -> Option<(&'static AiDef, usize)> {
 }
 
 /// Checks `value` against `def` and appends the element (and any problems) to `result`.
-pub(crate) fn push_element(result: &mut ElementString, def: &'static AiDef, value: &[u8], today: Date) {
+pub(crate) fn push_element(
+    result: &mut ElementString,
+    def: &'static AiDef,
+    value: &[u8],
+    today: Date,
+) {
     let value_text = String::from_utf8_lossy(value).into_owned();
     if value.is_empty() {
-        result.errors.push(ScanError::MissingValue { ai: def.ai, title: def.title });
+        result.errors.push(ScanError::MissingValue {
+            ai: def.ai,
+            title: def.title,
+        });
         return;
     }
     // The same AI twice must carry the same value (GS1 General Specifications §4.14.1).
@@ -307,14 +326,28 @@ fn too_short(def: &AiDef, value: &[u8], component: &Component, got: usize) -> Sc
             format!("it needs at least {} {what}", component.min_len)
         }
     } else if component.is_fixed() {
-        format!("a part of {} {what} is missing or has {got}", component.max_len)
+        format!(
+            "a part of {} {what} is missing or has {got}",
+            component.max_len
+        )
     } else {
         format!("a part of at least {} {what} is missing", component.min_len)
     };
-    ScanError::TooShort { ai: def.ai, title: def.title, value: quote(value), expected }
+    ScanError::TooShort {
+        ai: def.ai,
+        title: def.title,
+        value: quote(value),
+        expected,
+    }
 }
 
-fn check_components(def: &'static AiDef, value: &[u8], today: Date, element: &mut Element, errors: &mut Vec<ScanError>) {
+fn check_components(
+    def: &'static AiDef,
+    value: &[u8],
+    today: Date,
+    element: &mut Element,
+    errors: &mut Vec<ScanError>,
+) {
     let mut rest = value;
     let mut date_count = 0;
     let mut amount_part: Option<&[u8]> = None;
@@ -322,7 +355,11 @@ fn check_components(def: &'static AiDef, value: &[u8], today: Date, element: &mu
         if rest.is_empty() && component.optional {
             break;
         }
-        let take = if component.is_fixed() { usize::from(component.max_len) } else { rest.len() };
+        let take = if component.is_fixed() {
+            usize::from(component.max_len)
+        } else {
+            rest.len()
+        };
         if rest.len() < take || rest.len() < usize::from(component.min_len) {
             errors.push(too_short(def, value, component, rest.len()));
             return;
@@ -394,7 +431,11 @@ fn check_components(def: &'static AiDef, value: &[u8], today: Date, element: &mu
                     date_count += 1;
                 }
                 Linter::Hhmi | Linter::Hh | Linter::Mi | Linter::Ss => {
-                    let time = element.time.get_or_insert(Time { hour: 0, minute: None, second: None });
+                    let time = element.time.get_or_insert(Time {
+                        hour: 0,
+                        minute: None,
+                        second: None,
+                    });
                     let parsed = match linter {
                         Linter::Hhmi => lint::hhmi(part).map(|t| *time = t),
                         Linter::Hh => lint::hour(part).map(|h| time.hour = h),
@@ -412,14 +453,24 @@ fn check_components(def: &'static AiDef, value: &[u8], today: Date, element: &mu
                 }
                 Linter::Iso4217 => {
                     if let Err(problem) = lint::check(linter, part) {
-                        errors.push(ScanError::Lint { ai: def.ai, title: def.title, linter, problem });
+                        errors.push(ScanError::Lint {
+                            ai: def.ai,
+                            title: def.title,
+                            linter,
+                            problem,
+                        });
                     } else {
                         element.currency = Some(String::from_utf8_lossy(part).into_owned());
                     }
                 }
                 other => {
                     if let Err(problem) = lint::check(other, part) {
-                        errors.push(ScanError::Lint { ai: def.ai, title: def.title, linter: other, problem });
+                        errors.push(ScanError::Lint {
+                            ai: def.ai,
+                            title: def.title,
+                            linter: other,
+                            problem,
+                        });
                     }
                 }
             }
@@ -436,7 +487,8 @@ fn check_components(def: &'static AiDef, value: &[u8], today: Date, element: &mu
     }
     if let (Some(scale), Some(amount)) = (def.decimals(), amount_part) {
         let mantissa = amount.iter().try_fold(0u64, |n, &b| {
-            b.is_ascii_digit().then(|| n.saturating_mul(10).saturating_add(u64::from(b - b'0')))
+            b.is_ascii_digit()
+                .then(|| n.saturating_mul(10).saturating_add(u64::from(b - b'0')))
         });
         if let Some(mantissa) = mantissa {
             element.decimal = Some(Decimal { mantissa, scale });

@@ -12,7 +12,11 @@ use super::codes::{ISO3166_ALPHA2, ISO3166_NUMERIC, ISO4217_NUMERIC};
 use crate::date::{days_in_month, gs1_century, Date, Time};
 
 /// Linters whose rule tally does not check yet.
-pub const NOT_CHECKED: &[Linter] = &[Linter::Packagetype, Linter::Couponcode, Linter::Couponposoffer];
+pub const NOT_CHECKED: &[Linter] = &[
+    Linter::Packagetype,
+    Linter::Couponcode,
+    Linter::Couponposoffer,
+];
 
 /// Shortest GS1 Company Prefix (GS1 General Specifications §1.4.4).
 const GCP_MIN_LEN: usize = 4;
@@ -53,11 +57,17 @@ pub fn price_weight_check_digit(field: &[u8]) -> Option<u8> {
             Some(((sum * 3) % 10) as u8)
         }
         5 => {
-            let sum = FIVE_PLUS[d[0]] + TWO_MINUS[d[1]] + FIVE_MINUS[d[2]] + FIVE_PLUS[d[3]]
+            let sum = FIVE_PLUS[d[0]]
+                + TWO_MINUS[d[1]]
+                + FIVE_MINUS[d[2]]
+                + FIVE_PLUS[d[3]]
                 + TWO_MINUS[d[4]];
             // The check digit is the one whose 5- product completes the sum to a multiple of 10.
             let target = (10 - sum % 10) % 10;
-            FIVE_MINUS.iter().position(|&p| p == target).map(|c| c as u8)
+            FIVE_MINUS
+                .iter()
+                .position(|&p| p == target)
+                .map(|c| c as u8)
         }
         _ => None,
     }
@@ -74,12 +84,12 @@ const CSET32: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 /// `None` for characters outside CSET 82 or data longer than the prime table.
 pub fn check_character_pair(data: &[u8]) -> Option<[u8; 2]> {
     const PRIMES: [u32; 97] = [
-        2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83,
-        89, 97, 101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167, 173, 179,
-        181, 191, 193, 197, 199, 211, 223, 227, 229, 233, 239, 241, 251, 257, 263, 269, 271, 277,
-        281, 283, 293, 307, 311, 313, 317, 331, 337, 347, 349, 353, 359, 367, 373, 379, 383, 389,
-        397, 401, 409, 419, 421, 431, 433, 439, 443, 449, 457, 461, 463, 467, 479, 487, 491, 499,
-        503, 509,
+        2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89,
+        97, 101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167, 173, 179, 181,
+        191, 193, 197, 199, 211, 223, 227, 229, 233, 239, 241, 251, 257, 263, 269, 271, 277, 281,
+        283, 293, 307, 311, 313, 317, 331, 337, 347, 349, 353, 359, 367, 373, 379, 383, 389, 397,
+        401, 409, 419, 421, 431, 433, 439, 443, 449, 457, 461, 463, 467, 479, 487, 491, 499, 503,
+        509,
     ];
     if data.len() > PRIMES.len() {
         return None;
@@ -104,8 +114,11 @@ fn two_digits(data: &[u8], at: usize) -> Option<u8> {
 /// A `YYMMDD` date: the year by the GS1 century window around `today`; with `day_zero`, day 00
 /// means the last day of the month (linter `yymmd0`).
 pub(crate) fn yymmdd(data: &[u8], day_zero: bool, today: Date) -> Result<Date, Reason> {
-    let (Some(yy), Some(mm), Some(dd)) = (two_digits(data, 0), two_digits(data, 2), two_digits(data, 4))
-    else {
+    let (Some(yy), Some(mm), Some(dd)) = (
+        two_digits(data, 0),
+        two_digits(data, 2),
+        two_digits(data, 4),
+    ) else {
         return Err("it must be 6 digits YYMMDD".into());
     };
     if data.len() != 6 {
@@ -116,9 +129,12 @@ pub(crate) fn yymmdd(data: &[u8], day_zero: bool, today: Date) -> Result<Date, R
 
 /// A `YYYYMMDD` date.
 pub(crate) fn yyyymmdd(data: &[u8]) -> Result<Date, Reason> {
-    let (Some(cc), Some(yy), Some(mm), Some(dd)) =
-        (two_digits(data, 0), two_digits(data, 2), two_digits(data, 4), two_digits(data, 6))
-    else {
+    let (Some(cc), Some(yy), Some(mm), Some(dd)) = (
+        two_digits(data, 0),
+        two_digits(data, 2),
+        two_digits(data, 4),
+        two_digits(data, 6),
+    ) else {
         return Err("it must be 8 digits YYYYMMDD".into());
     };
     date_of(u16::from(cc) * 100 + u16::from(yy), mm, dd, false)
@@ -131,7 +147,11 @@ fn date_of(year: u16, month: u8, day: u8, day_zero: bool) -> Result<Date, Reason
     let last = days_in_month(year, month);
     if day == 0 {
         if day_zero {
-            return Ok(Date { year, month, day: last });
+            return Ok(Date {
+                year,
+                month,
+                day: last,
+            });
         }
         return Err("day 00 is not allowed for this date".into());
     }
@@ -161,7 +181,11 @@ pub(crate) fn hhmi(data: &[u8]) -> Result<Time, Reason> {
     if data.len() != 4 {
         return Err("the time must be 4 digits HHMM".into());
     }
-    Ok(Time { hour: hour(&data[..2])?, minute: Some(minute(&data[2..])?), second: None })
+    Ok(Time {
+        hour: hour(&data[..2])?,
+        minute: Some(minute(&data[2..])?),
+        second: None,
+    })
 }
 
 fn as_number(data: &[u8]) -> Option<u64> {
@@ -201,7 +225,8 @@ pub(crate) fn check(linter: Linter, data: &[u8]) -> Result<(), String> {
         }
         Linter::Iso3166 | Linter::Iso3166999 => {
             let code = as_number(data).unwrap_or(u64::MAX);
-            let known = u16::try_from(code).is_ok_and(|c| ISO3166_NUMERIC.binary_search(&c).is_ok());
+            let known =
+                u16::try_from(code).is_ok_and(|c| ISO3166_NUMERIC.binary_search(&c).is_ok());
             if known || (linter == Linter::Iso3166999 && code == 999) {
                 Ok(())
             } else {
@@ -209,11 +234,15 @@ pub(crate) fn check(linter: Linter, data: &[u8]) -> Result<(), String> {
             }
         }
         Linter::Iso3166alpha2 => {
-            let known = std::str::from_utf8(data).is_ok_and(|s| ISO3166_ALPHA2.binary_search(&s).is_ok());
+            let known =
+                std::str::from_utf8(data).is_ok_and(|s| ISO3166_ALPHA2.binary_search(&s).is_ok());
             if known {
                 Ok(())
             } else {
-                Err(format!("{} is not an ISO 3166 two-letter country code", text()))
+                Err(format!(
+                    "{} is not an ISO 3166 two-letter country code",
+                    text()
+                ))
             }
         }
         Linter::Iso4217 => {
@@ -234,9 +263,14 @@ pub(crate) fn check(linter: Linter, data: &[u8]) -> Result<(), String> {
             let mut i = 0;
             while i < data.len() {
                 if data[i] == b'%' {
-                    let ok = data.get(i + 1..i + 3).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
+                    let ok = data
+                        .get(i + 1..i + 3)
+                        .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
                     if !ok {
-                        return Err(format!("\"{}\" has a % that is not followed by two hex digits", text()));
+                        return Err(format!(
+                            "\"{}\" has a % that is not followed by two hex digits",
+                            text()
+                        ));
                     }
                     i += 3;
                 } else {
@@ -281,7 +315,11 @@ pub(crate) fn check(linter: Linter, data: &[u8]) -> Result<(), String> {
             }
         }
         Linter::Latitude | Linter::Longitude => {
-            let max = if linter == Linter::Latitude { 1_800_000_000 } else { 3_600_000_000 };
+            let max = if linter == Linter::Latitude {
+                1_800_000_000
+            } else {
+                3_600_000_000
+            };
             match as_number(data) {
                 Some(n) if data.len() == 10 && n <= max => Ok(()),
                 _ => Err(format!("{} is not a valid {}", text(), linter.name())),
@@ -303,8 +341,13 @@ pub(crate) fn check(linter: Linter, data: &[u8]) -> Result<(), String> {
             _ => Err(format!("\"{}\" is not an importer index character", text())),
         },
         Linter::Mediatype => match as_number(data) {
-            Some(n) if data.len() == 2 && ((1..=10).contains(&n) || (80..=99).contains(&n)) => Ok(()),
-            _ => Err(format!("{} is not an AIDC media type (01-10 or 80-99)", text())),
+            Some(n) if data.len() == 2 && ((1..=10).contains(&n) || (80..=99).contains(&n)) => {
+                Ok(())
+            }
+            _ => Err(format!(
+                "{} is not an AIDC media type (01-10 or 80-99)",
+                text()
+            )),
         },
         Linter::Posinseqslash => {
             let bad = || format!("\"{}\" is not a position like 1/3", text());
@@ -312,7 +355,8 @@ pub(crate) fn check(linter: Linter, data: &[u8]) -> Result<(), String> {
                 return Err(bad());
             };
             let (position, total) = (&data[..slash], &data[slash + 1..]);
-            let digits = |d: &[u8]| !d.is_empty() && d[0] != b'0' && d.iter().all(u8::is_ascii_digit);
+            let digits =
+                |d: &[u8]| !d.is_empty() && d[0] != b'0' && d.iter().all(u8::is_ascii_digit);
             if !digits(position) || !digits(total) {
                 return Err(bad());
             }
@@ -330,12 +374,17 @@ pub(crate) fn check(linter: Linter, data: &[u8]) -> Result<(), String> {
         }
         Linter::Hasnondigit => {
             if data.iter().all(u8::is_ascii_digit) {
-                Err(format!("\"{}\" must contain a character that is not a digit", text()))
+                Err(format!(
+                    "\"{}\" must contain a character that is not a digit",
+                    text()
+                ))
             } else {
                 Ok(())
             }
         }
-        Linter::Iban => iban(data).map_err(|why| format!("\"{}\" is not a valid IBAN: {why}", text())),
+        Linter::Iban => {
+            iban(data).map_err(|why| format!("\"{}\" is not a valid IBAN: {why}", text()))
+        }
     }
 }
 
@@ -357,7 +406,11 @@ fn iban(data: &[u8]) -> Result<(), &'static str> {
             b'A'..=b'Z' => u32::from(b - b'A') + 10,
             _ => return Err("only upper-case letters and digits are allowed"),
         };
-        remainder = if value >= 10 { (remainder * 100 + value) % 97 } else { (remainder * 10 + value) % 97 };
+        remainder = if value >= 10 {
+            (remainder * 100 + value) % 97
+        } else {
+            (remainder * 10 + value) % 97
+        };
     }
     if remainder == 1 {
         Ok(())
@@ -380,7 +433,10 @@ mod tests {
     #[test]
     fn check_pair_of_the_general_specifications_example() {
         // GS1 General Specifications §7.9.5 example: GMN 1987654Ad4X4bL5ttr2310c2K.
-        assert_eq!(check_character_pair(b"1987654Ad4X4bL5ttr2310c"), Some(*b"2K"));
+        assert_eq!(
+            check_character_pair(b"1987654Ad4X4bL5ttr2310c"),
+            Some(*b"2K")
+        );
     }
 
     #[test]
@@ -424,8 +480,14 @@ mod tests {
     #[test]
     fn dates() {
         let today = Date::new(2026, 11, 24).unwrap();
-        assert_eq!(yymmdd(b"250200", true, today), Ok(Date::new(2025, 2, 28).unwrap()));
-        assert_eq!(yymmdd(b"240200", true, today), Ok(Date::new(2024, 2, 29).unwrap()));
+        assert_eq!(
+            yymmdd(b"250200", true, today),
+            Ok(Date::new(2025, 2, 28).unwrap())
+        );
+        assert_eq!(
+            yymmdd(b"240200", true, today),
+            Ok(Date::new(2024, 2, 29).unwrap())
+        );
         assert!(yymmdd(b"250200", false, today).is_err());
         assert!(yymmdd(b"251301", true, today).is_err());
         assert!(yymmdd(b"250230", true, today).is_err());

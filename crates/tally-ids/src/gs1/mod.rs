@@ -10,4 +10,7 @@ pub mod element;
 pub mod lint;
 
 pub use digital_link::{parse_digital_link, to_digital_link};
-pub use element::{encode, hri, parse_element_string, parse_hri, Decimal, Element, ElementString, Gs1Options, Separators, GS};
+pub use element::{
+    encode, hri, parse_element_string, parse_hri, Decimal, Element, ElementString, Gs1Options,
+    Separators, GS,
+};
