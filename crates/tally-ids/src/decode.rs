@@ -465,15 +465,25 @@ fn explain(readings: &[Reading], winner: usize) -> String {
             }
         })
         .collect();
+    let other_valid = readings
+        .iter()
+        .enumerate()
+        .any(|(i, r)| i != winner && r.errors.is_empty());
+    let beats_biotrack = readings
+        .iter()
+        .any(|r| r.kind == Kind::BiotrackId && r.errors.is_empty());
     let why = if !chosen.errors.is_empty() {
         "no reading is valid; the GS1 reading is shown with its errors"
-    } else if chosen.strong {
-        "a distinctive state tag format wins over every other reading"
-    } else if matches!(chosen.kind, Kind::Gs1 | Kind::Gs1DigitalLink | Kind::Gtin) {
-        "it is valid, check digits included, and GS1 readings rank above state ids that any number of \
-         the right length matches"
-    } else {
+    } else if !other_valid {
         "it is the only valid reading"
+    } else if chosen.strong {
+        "a Metrc tag's format is distinctive, so it wins over every other reading"
+    } else if beats_biotrack && matches!(chosen.kind, Kind::Gs1 | Kind::Gs1DigitalLink | Kind::Gtin)
+    {
+        "a GS1 reading that passes every check, check digits included, ranks above a BioTrack id, \
+         which any 16-digit number matches"
+    } else {
+        "it is valid and ranks first (Metrc tag, then GS1, then GTIN, then BioTrack id)"
     };
     format!(
         "no symbology identifier, so the scan could be read several ways; read as {}: {why}. Other readings: {}",
