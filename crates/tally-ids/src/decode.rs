@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::aim::{self, DataForm, Symbology};
 use crate::date::Date;
 use crate::epc;
-use crate::error::{quote, ScanError};
+use crate::error::{owned_text, quote, ScanError};
 use crate::gs1::{self, ai, lint, Element, ElementString, Gs1Options, Separators};
 use crate::uid::{self, UidSystem};
 
@@ -170,7 +170,7 @@ impl Decoded {
 
     fn new(input: &[u8], kind: Kind) -> Decoded {
         Decoded {
-            input: String::from_utf8_lossy(input).into_owned(),
+            input: owned_text(input),
             kind,
             symbology: None,
             hri: None,
@@ -350,7 +350,7 @@ fn gtin_from_digits(gtin: &[u8]) -> Reading {
     for _ in gtin.len()..14 {
         value.push('0');
     }
-    value.push_str(&String::from_utf8_lossy(gtin));
+    value.push_str(&owned_text(gtin));
     let mut parsed = ElementString::default();
     if let Some(def) = ai::lookup("01") {
         gs1::element::push_element(

@@ -275,3 +275,13 @@ pub(crate) fn quote(bytes: &[u8]) -> String {
     }
     out
 }
+
+/// `bytes` as an owned string: a plain copy for valid UTF-8 (always the case for GS1 data),
+/// replacement characters otherwise.
+#[inline]
+pub(crate) fn owned_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}

@@ -78,7 +78,7 @@ fn metrc_epc(epc: &[u8]) -> Option<String> {
 
 fn biotrack_barcode(data: &[u8]) -> Option<String> {
     (data.len() == BIOTRACK_ID_LEN && data.iter().all(u8::is_ascii_digit))
-        .then(|| String::from_utf8_lossy(data).into_owned())
+        .then(|| crate::error::owned_text(data))
 }
 
 fn no_epc(_: &[u8]) -> Option<String> {

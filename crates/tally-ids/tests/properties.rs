@@ -109,6 +109,8 @@ fn component_value(c: &Component, rng: &mut Rng) -> String {
     } else if has(Linter::Posinseqslash) {
         let total = 1 + rng.below(9);
         Some(format!("{}/{total}", 1 + rng.below(total)))
+    } else if has(Linter::Importeridx) {
+        Some(char::from(rng.pick(b"-_0123456789ABCXYZabcxyz")).to_string())
     } else if has(Linter::Iban) {
         Some("GB82WEST12345698765432".to_string())
     } else {

@@ -260,40 +260,66 @@ pub use super::ai_table::AI_TABLE;
 
 /// The AI definition for `ai` (exact digits, e.g. `"3103"`).
 pub fn lookup(ai: &str) -> Option<&'static AiDef> {
-    let len = ai_len_for_prefix(ai.as_bytes())?;
-    if ai.len() != len {
-        return None;
-    }
-    find(ai.as_bytes())
+    let def = lookup_prefix(ai.as_bytes())?;
+    (def.ai.len() == ai.len()).then_some(def)
 }
 
 /// The AI that starts `data`, if any: GS1 AIs are prefix-free and their first two digits
-/// fix their length.
+/// fix their length. Constant time: one table read for the length, one for the AI.
 #[inline]
 pub fn lookup_prefix(data: &[u8]) -> Option<&'static AiDef> {
-    let len = ai_len_for_prefix(data)?;
-    find(data.get(..len)?)
-}
-
-#[inline]
-fn ai_len_for_prefix(data: &[u8]) -> Option<usize> {
     let (&a, &b) = (data.first()?, data.get(1)?);
     if !a.is_ascii_digit() || !b.is_ascii_digit() {
         return None;
     }
-    let index = usize::from(a - b'0') * 10 + usize::from(b - b'0');
-    match super::ai_table::AI_LENGTH_BY_PREFIX[index] {
-        0 => None,
-        len => Some(usize::from(len)),
+    let prefix = usize::from(a - b'0') * 10 + usize::from(b - b'0');
+    let len = usize::from(super::ai_table::AI_LENGTH_BY_PREFIX[prefix]);
+    let mut code = prefix;
+    for &digit in data.get(2..len)? {
+        if !digit.is_ascii_digit() {
+            return None;
+        }
+        code = code * 10 + usize::from(digit - b'0');
+    }
+    let slot = match len {
+        2 => code,
+        3 => INDEX_3_DIGIT + code,
+        4 => INDEX_4_DIGIT + code,
+        _ => return None,
+    };
+    match INDEX[slot] {
+        NO_AI => None,
+        i => AI_TABLE.get(usize::from(i)),
     }
 }
 
-#[inline]
-fn find(code: &[u8]) -> Option<&'static AiDef> {
-    AI_TABLE
-        .binary_search_by(|def| def.ai.as_bytes().cmp(code))
-        .ok()
-        .map(|i| &AI_TABLE[i])
+const INDEX_3_DIGIT: usize = 100;
+const INDEX_4_DIGIT: usize = 1100;
+const NO_AI: u16 = u16::MAX;
+
+/// Position in [`AI_TABLE`] of every possible 2-, 3- and 4-digit AI, built at compile time.
+static INDEX: [u16; 11_100] = build_index();
+
+const fn build_index() -> [u16; 11_100] {
+    let mut index = [NO_AI; 11_100];
+    let mut i = 0;
+    while i < AI_TABLE.len() {
+        let ai = AI_TABLE[i].ai.as_bytes();
+        let mut code = 0;
+        let mut j = 0;
+        while j < ai.len() {
+            code = code * 10 + (ai[j] - b'0') as usize;
+            j += 1;
+        }
+        let slot = match ai.len() {
+            2 => code,
+            3 => INDEX_3_DIGIT + code,
+            _ => INDEX_4_DIGIT + code,
+        };
+        index[slot] = i as u16;
+        i += 1;
+    }
+    index
 }
 
 #[cfg(test)]

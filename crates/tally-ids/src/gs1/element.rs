@@ -15,7 +15,7 @@ use serde::{Serialize, Serializer};
 use super::ai::{self, AiDef, Charset, Component, Linter};
 use super::lint;
 use crate::date::{Date, Time};
-use crate::error::{quote, ScanError};
+use crate::error::{owned_text, quote, ScanError};
 
 /// The GS byte (ASCII 29), how a scanner transmits FNC1 used as a separator.
 pub const GS: u8 = 0x1d;
@@ -282,7 +282,7 @@ pub(crate) fn push_element(
     value: &[u8],
     today: Date,
 ) {
-    let value_text = String::from_utf8_lossy(value).into_owned();
+    let value_text = owned_text(value);
     if value.is_empty() {
         result.errors.push(ScanError::MissingValue {
             ai: def.ai,
@@ -460,7 +460,7 @@ fn check_components(
                             problem,
                         });
                     } else {
-                        element.currency = Some(String::from_utf8_lossy(part).into_owned());
+                        element.currency = Some(owned_text(part));
                     }
                 }
                 other => {
