@@ -267,7 +267,7 @@ pub fn decode(input: &[u8], options: &DecodeOptions) -> Decoded {
         return Decoded::failed(input, ScanError::Empty);
     }
     match options.source {
-        Source::Rfid => decode_rfid(input, data),
+        Source::Rfid => decode_rfid(input, data, options.today),
         Source::Barcode => decode_barcode(input, data, options),
     }
 }
@@ -295,9 +295,8 @@ fn decode_barcode(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded
                 )
             }
         }
-        DataForm::Gtin => {
-            gtin_reading(&symbology, payload).unwrap_or_else(|| plain_reading(payload, options))
-        }
+        DataForm::Gtin => gtin_reading(&symbology, payload, options)
+            .unwrap_or_else(|| plain_reading(payload, options)),
         DataForm::PlainUriCapable | DataForm::Plain => plain_reading(payload, options),
     };
     reading.into_decoded(input, Some(symbology))
@@ -317,7 +316,7 @@ fn plain_reading(data: &[u8], options: &DecodeOptions) -> Reading {
 
 /// A GTIN from EAN/UPC or ITF data; `None` when the data has no GTIN shape (e.g. an ITF
 /// that is not 14 digits), so it is read as plain data.
-fn gtin_reading(symbology: &Symbology, data: &[u8]) -> Option<Reading> {
+fn gtin_reading(symbology: &Symbology, data: &[u8], options: &DecodeOptions) -> Option<Reading> {
     let code = symbology.code();
     let digits = data.iter().all(u8::is_ascii_digit);
     let gtin: Option<Vec<u8>> = match (code, symbology.modifier(), data.len()) {
@@ -341,11 +340,11 @@ fn gtin_reading(symbology: &Symbology, data: &[u8]) -> Option<Reading> {
         }
         return None;
     };
-    Some(gtin_from_digits(&gtin))
+    Some(gtin_from_digits(&gtin, options.today))
 }
 
 /// The (01) element of an 8-, 12-, 13- or 14-digit GTIN, checked.
-fn gtin_from_digits(gtin: &[u8]) -> Reading {
+fn gtin_from_digits(gtin: &[u8], today: Date) -> Reading {
     let mut value = String::with_capacity(14);
     for _ in gtin.len()..14 {
         value.push('0');
@@ -353,16 +352,7 @@ fn gtin_from_digits(gtin: &[u8]) -> Reading {
     value.push_str(&owned_text(gtin));
     let mut parsed = ElementString::default();
     if let Some(def) = ai::lookup("01") {
-        gs1::element::push_element(
-            &mut parsed,
-            def,
-            value.as_bytes(),
-            Date {
-                year: 2000,
-                month: 1,
-                day: 1,
-            },
-        );
+        gs1::element::push_element(&mut parsed, def, value.as_bytes(), today);
     }
     Reading::gs1(Kind::Gtin, parsed)
 }
@@ -404,6 +394,14 @@ fn decode_ambiguous(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decod
         ));
     } else if let Some(parsed) = gs1::parse_digital_link(data, options.today) {
         readings.push(Reading::gs1(Kind::Gs1DigitalLink, parsed));
+    } else if data.iter().any(|&b| options.separators.contains(b))
+        && looks_like_element_string(data, &options.separators)
+    {
+        // A separator (a scanner that sends FNC1 as GS, even in first position) marks GS1 data.
+        readings.push(Reading::gs1(
+            Kind::Gs1,
+            gs1::parse_element_string(data, &options.gs1()),
+        ));
     } else if ai::lookup_prefix(data).is_some()
         && looks_like_element_string(data, &options.separators)
     {
@@ -413,7 +411,7 @@ fn decode_ambiguous(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decod
         ));
     }
     if matches!(data.len(), 8 | 12 | 13 | 14) && data.iter().all(u8::is_ascii_digit) {
-        readings.push(gtin_from_digits(data));
+        readings.push(gtin_from_digits(data, options.today));
     }
     readings.append(&mut weak);
 
@@ -498,7 +496,7 @@ fn looks_like_element_string(data: &[u8], separators: &Separators) -> bool {
         .all(|&b| ai::is_cset82(b) || separators.contains(b))
 }
 
-fn decode_rfid(input: &[u8], data: &[u8]) -> Decoded {
+fn decode_rfid(input: &[u8], data: &[u8], today: Date) -> Decoded {
     let text = String::from_utf8_lossy(data);
     let bytes = match epc::parse_hex(&text) {
         Ok(bytes) => bytes,
@@ -517,14 +515,7 @@ fn decode_rfid(input: &[u8], data: &[u8]) -> Decoded {
     match epc::decode_epc(&bytes) {
         Ok(epc) => {
             if let Some(hri) = &epc.gs1_element_string {
-                let parsed = gs1::parse_hri(
-                    hri,
-                    Date {
-                        year: 2000,
-                        month: 1,
-                        day: 1,
-                    },
-                );
+                let parsed = gs1::parse_hri(hri, today);
                 decoded.elements = parsed.elements;
                 decoded.errors = parsed.errors;
                 decoded.hri = Some(hri.clone());
@@ -551,4 +542,153 @@ fn decode_rfid(input: &[u8], data: &[u8]) -> Decoded {
 /// The GS1 mod-10 check digit of `payload`, re-exported for callers that build GS1 keys.
 pub fn gs1_check_digit(payload: &[u8]) -> Option<u8> {
     lint::mod10_check_digit(payload)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> DecodeOptions {
+        DecodeOptions::new(Date {
+            year: 2026,
+            month: 11,
+            day: 24,
+        })
+    }
+
+    fn read(scan: &str) -> Decoded {
+        decode(scan.as_bytes(), &options())
+    }
+
+    #[test]
+    fn ean_upc_and_itf_become_gtins() {
+        let ean13 = read("]E05901234123457");
+        assert_eq!(
+            (ean13.kind, ean13.hri.as_deref()),
+            (Kind::Gtin, Some("(01)05901234123457"))
+        );
+        let ean8 = read("]E496385074");
+        assert_eq!(ean8.hri.as_deref(), Some("(01)00000096385074"));
+        assert!(ean8.errors.is_empty(), "{:?}", ean8.errors);
+        // UPC-E 04252614 expands to UPC-A 042100005264.
+        let upc_e = read("]E004252614");
+        assert_eq!(upc_e.hri.as_deref(), Some("(01)00042100005264"));
+        assert!(upc_e.errors.is_empty(), "{:?}", upc_e.errors);
+        let with_addon = read("]E3590123412345712");
+        assert_eq!(with_addon.hri.as_deref(), Some("(01)05901234123457"));
+        let itf = read("]I110012345678902");
+        assert_eq!(itf.hri.as_deref(), Some("(01)10012345678902"));
+        assert!(itf.errors.is_empty());
+        let bad = read("]E05901234123458");
+        assert_eq!(
+            bad.errors[0].to_string(),
+            "GTIN check digit should be 7, got 8"
+        );
+        let short = read("]E0123");
+        assert!(matches!(short.errors[0], ScanError::BadGtinData { .. }));
+        // ITF that is not 14 digits is plain data.
+        assert_eq!(read("]I0123456").kind, Kind::Text);
+    }
+
+    #[test]
+    fn scanner_line_endings_and_limits() {
+        assert_eq!(
+            read("]C10107032069804988\r\n").hri.as_deref(),
+            Some("(01)07032069804988")
+        );
+        assert_eq!(read("").errors, vec![ScanError::Empty]);
+        assert_eq!(read("\r\n").errors, vec![ScanError::Empty]);
+        let huge = "1".repeat(MAX_SCAN_LEN + 1);
+        assert!(matches!(read(&huge).errors[0], ScanError::TooLong { .. }));
+    }
+
+    #[test]
+    fn a_leading_gs_marks_gs1_data_without_identifier() {
+        let d = read("\u{1d}0107032069804988100329\u{1d}15210526");
+        assert_eq!(d.kind, Kind::Gs1);
+        assert_eq!(
+            d.hri.as_deref(),
+            Some("(01)07032069804988(10)0329(15)210526")
+        );
+        assert!(d.errors.is_empty());
+    }
+
+    #[test]
+    fn ambiguous_sixteen_digits() {
+        // Valid GS1: GS1 wins, BioTrack is a candidate.
+        let gs1 = read("0107032069804988");
+        assert_eq!(gs1.kind, Kind::Gs1);
+        assert_eq!(gs1.candidates.len(), 2);
+        assert!(gs1.candidates[0].chosen && gs1.candidates[1].kind == Kind::BiotrackId);
+        assert!(gs1
+            .choice
+            .as_deref()
+            .unwrap_or_default()
+            .contains("BioTrack id"));
+        // GS1 with a wrong check digit: the BioTrack reading is the valid one.
+        let biotrack = read("0107032069804987");
+        assert_eq!(biotrack.kind, Kind::BiotrackId);
+        assert_eq!(biotrack.uid.as_deref(), Some("0107032069804987"));
+        assert_eq!(
+            biotrack.candidates[0].errors[0].to_string(),
+            "GTIN check digit should be 8, got 7"
+        );
+        // Digits no AI starts with: only BioTrack fits, so no candidates.
+        let only = read("6647684463740213");
+        assert_eq!(only.kind, Kind::BiotrackId);
+        assert!(only.candidates.is_empty() && only.choice.is_none());
+    }
+
+    #[test]
+    fn metrc_tags_from_every_source() {
+        for scan in [
+            "1A4FF0100000022000000123",
+            "]C01A4FF0100000022000000123",
+            "]Q11A4FF0100000022000000123",
+        ] {
+            let d = read(scan);
+            assert_eq!(d.kind, Kind::MetrcTag, "{scan}");
+            assert_eq!(d.uid.as_deref(), Some("1A4FF0100000022000000123"));
+            assert!(d.errors.is_empty());
+        }
+        let mut rfid = options();
+        rfid.source = Source::Rfid;
+        let tag = decode(b"1a4ff0100000022000000123", &rfid);
+        assert_eq!(tag.kind, Kind::MetrcTag);
+        assert_eq!(tag.epc.map(|e| e.scheme).as_deref(), Some("raw"));
+    }
+
+    #[test]
+    fn plain_text_stays_text() {
+        for scan in [
+            "hello world",
+            "]A0ABC-123",
+            "]Q1just some words",
+            "]d1https://example.com/menu",
+        ] {
+            let d = read(scan);
+            assert_eq!(d.kind, Kind::Text, "{scan}");
+            assert!(d.errors.is_empty(), "{scan}: {:?}", d.errors);
+        }
+    }
+
+    #[test]
+    fn serialises_to_the_json_contract() {
+        let json = serde_json::to_value(read("]C1010703206980498815210526100329")).unwrap();
+        for field in [
+            "input",
+            "kind",
+            "symbology",
+            "hri",
+            "elements",
+            "epc",
+            "uid",
+            "errors",
+        ] {
+            assert!(json.get(field).is_some(), "{field} missing");
+        }
+        assert_eq!(json["elements"][1]["date"], "2021-05-26");
+        let invalid = serde_json::to_value(read("]C10107032069804987")).unwrap();
+        assert_eq!(invalid["errors"][0], "GTIN check digit should be 8, got 7");
+    }
 }

@@ -20,8 +20,11 @@ const MAX_PARTS: usize = 64;
 
 /// Whether `data` is an http(s) URI (the only kind a Digital Link can be).
 pub fn is_web_uri(data: &[u8]) -> bool {
-    let lower = |n: usize| data.get(..n).map(|p| p.to_ascii_lowercase());
-    lower(8).as_deref() == Some(b"https://") || lower(7).as_deref() == Some(b"http://")
+    let starts = |prefix: &[u8]| {
+        data.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    };
+    starts(b"https://") || starts(b"http://")
 }
 
 /// Reads a GS1 Digital Link URI. `None` when `uri` is not one at all (not http(s), or no GS1

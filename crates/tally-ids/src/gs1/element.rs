@@ -196,7 +196,10 @@ pub fn encode(elements: &[(&str, &str)], separator_after_fixed: bool) -> String 
 
 /// Parses a GS1 element string (the data after the symbology identifier).
 pub fn parse_element_string(data: &[u8], options: &Gs1Options) -> ElementString {
-    let mut result = ElementString::default();
+    let mut result = ElementString {
+        elements: Vec::with_capacity(4),
+        errors: Vec::new(),
+    };
     let mut pos = 0;
     while pos < data.len() {
         if options.separators.contains(data[pos]) {
