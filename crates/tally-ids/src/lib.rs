@@ -22,4 +22,4 @@ pub use decode::{
     decode, gs1_check_digit, Candidate, DecodeOptions, Decoded, EpcSummary, Kind, Source,
     MAX_SCAN_LEN,
 };
-pub use error::ScanError;
+pub use error::{Language, ScanError};

@@ -46,9 +46,7 @@ pub fn parse_digital_link(uri: &[u8], today: Date) -> Option<ElementString> {
         .map_or("", |i| &before_query[i + 1..]);
     let segments: Vec<&str> = path.split('/').take(MAX_PARTS + 1).collect();
     if segments.len() > MAX_PARTS {
-        return Some(failure(ScanError::NotDigitalLink {
-            reason: "its path is too long".into(),
-        }));
+        return Some(failure(ScanError::NotDigitalLink));
     }
     let key_index = (0..segments.len()).find(|&i| {
         ai::lookup(segments[i]).is_some_and(|d| d.dl_primary_key.is_some())
@@ -62,9 +60,7 @@ pub fn parse_digital_link(uri: &[u8], today: Date) -> Option<ElementString> {
             .iter()
             .any(|s| ai::lookup(s).is_some_and(|d| d.dl_primary_key.is_some()))
         {
-            return Some(failure(ScanError::NotDigitalLink {
-                reason: "after the GS1 key, the path must alternate AIs and values".into(),
-            }));
+            return Some(failure(ScanError::NotDigitalLink));
         }
         return None;
     };

@@ -317,30 +317,20 @@ pub(crate) fn push_element(
     result.elements.push(element);
 }
 
-fn too_short(def: &AiDef, value: &[u8], component: &Component, got: usize) -> ScanError {
-    let what = match component.charset {
-        Charset::Numeric => "digits",
-        _ => "characters",
-    };
-    let expected = if def.components.len() == 1 {
-        if component.is_fixed() {
-            format!("it needs {} {what}", component.max_len)
-        } else {
-            format!("it needs at least {} {what}", component.min_len)
-        }
-    } else if component.is_fixed() {
-        format!(
-            "a part of {} {what} is missing or has {got}",
-            component.max_len
-        )
+fn too_short(def: &AiDef, value: &[u8], component: &Component) -> ScanError {
+    // For a one-part AI, say what the whole value needs; otherwise what the missing part needs.
+    let (min, fixed) = if def.components.len() == 1 {
+        (usize::from(component.min_len), component.is_fixed())
     } else {
-        format!("a part of at least {} {what} is missing", component.min_len)
+        (def.min_len().max(1), def.is_fixed_len())
     };
     ScanError::TooShort {
         ai: def.ai,
         title: def.title,
         value: quote(value),
-        expected,
+        min,
+        fixed,
+        numeric: def.components.iter().all(|c| c.charset == Charset::Numeric),
     }
 }
 
@@ -364,7 +354,7 @@ fn check_components(
             rest.len()
         };
         if rest.len() < take || rest.len() < usize::from(component.min_len) {
-            errors.push(too_short(def, value, component, rest.len()));
+            errors.push(too_short(def, value, component));
             return;
         }
         let (part, tail) = rest.split_at(take.min(usize::from(component.max_len)));
@@ -400,7 +390,7 @@ fn check_components(
                 }
                 Linter::Csumalpha => {
                     if part.len() < 2 {
-                        errors.push(too_short(def, value, component, part.len()));
+                        errors.push(too_short(def, value, component));
                         continue;
                     }
                     let (payload, check) = part.split_at(part.len() - 2);
@@ -424,11 +414,11 @@ fn check_components(
                     match parsed {
                         Ok(date) if date_count == 0 => element.date = Some(date),
                         Ok(date) => element.end_date = Some(date),
-                        Err(reason) => errors.push(ScanError::InvalidDate {
+                        Err(problem) => errors.push(ScanError::InvalidDate {
                             ai: def.ai,
                             title: def.title,
                             value: quote(part),
-                            reason,
+                            problem,
                         }),
                     }
                     date_count += 1;
@@ -445,34 +435,34 @@ fn check_components(
                         Linter::Mi => lint::minute(part).map(|m| time.minute = Some(m)),
                         _ => lint::minute(part).map(|s| time.second = Some(s)),
                     };
-                    if let Err(reason) = parsed {
+                    if let Err(problem) = parsed {
                         errors.push(ScanError::InvalidTime {
                             ai: def.ai,
                             title: def.title,
                             value: quote(part),
-                            reason,
+                            problem,
                         });
                     }
                 }
                 Linter::Iso4217 => {
-                    if let Err(problem) = lint::check(linter, part) {
+                    if !lint::passes(linter, part) {
                         errors.push(ScanError::Lint {
                             ai: def.ai,
                             title: def.title,
                             linter,
-                            problem,
+                            value: owned_text(part),
                         });
                     } else {
                         element.currency = Some(owned_text(part));
                     }
                 }
                 other => {
-                    if let Err(problem) = lint::check(other, part) {
+                    if !lint::passes(other, part) {
                         errors.push(ScanError::Lint {
                             ai: def.ai,
                             title: def.title,
                             linter: other,
-                            problem,
+                            value: owned_text(part),
                         });
                     }
                 }
