@@ -387,23 +387,17 @@ fn decode_ambiguous(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decod
             weak.push(reading);
         }
     }
-    if data[0] == b'(' {
+    if gs1::element::starts_with_hri_ai(data) {
         readings.push(Reading::gs1(
             Kind::Gs1,
             gs1::parse_hri(&String::from_utf8_lossy(data), options.today),
         ));
     } else if let Some(parsed) = gs1::parse_digital_link(data, options.today) {
         readings.push(Reading::gs1(Kind::Gs1DigitalLink, parsed));
-    } else if data.iter().any(|&b| options.separators.contains(b))
-        && looks_like_element_string(data, &options.separators)
-    {
-        // A separator (a scanner that sends FNC1 as GS, even in first position) marks GS1 data.
-        readings.push(Reading::gs1(
-            Kind::Gs1,
-            gs1::parse_element_string(data, &options.gs1()),
-        ));
-    } else if ai::lookup_prefix(data).is_some()
-        && looks_like_element_string(data, &options.separators)
+    } else if looks_like_element_string(data, &options.separators)
+        && (ai::lookup_prefix(data).is_some()
+            // A separator (FNC1 sent as GS, even in first position) marks GS1 data.
+            || data.iter().any(|&b| options.separators.contains(b)))
     {
         readings.push(Reading::gs1(
             Kind::Gs1,

@@ -69,9 +69,11 @@ fn metrc_epc(epc: &[u8]) -> Option<String> {
     if tag[0] != 0x1A || padding.iter().any(|&b| b != 0) {
         return None;
     }
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut uid = String::with_capacity(METRC_TAG_LEN);
-    for b in tag {
-        uid.push_str(&format!("{b:02X}"));
+    for &b in tag {
+        uid.push(char::from(HEX[usize::from(b >> 4)]));
+        uid.push(char::from(HEX[usize::from(b & 15)]));
     }
     Some(uid)
 }

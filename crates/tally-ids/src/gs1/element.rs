@@ -268,6 +268,11 @@ pub fn parse_hri(text: &str, today: Date) -> ElementString {
     result
 }
 
+/// Whether `bytes` starts like human-readable GS1 text: `(`, a known AI, `)`.
+pub fn starts_with_hri_ai(bytes: &[u8]) -> bool {
+    hri_ai_at(bytes, 0).is_some()
+}
+
 /// The AI written as `(AI)` at `pos`, and where its value starts.
 fn hri_ai_at(bytes: &[u8], pos: usize) -> Option<(&'static AiDef, usize)> {
     if bytes.get(pos) != Some(&b'(') {
