@@ -90,7 +90,7 @@ pub enum ScanError {
         max: usize,
     },
     /// A character the AI's character set does not contain.
-    #[error("AI ({ai}) {title}: {character:?} is not allowed in \"{value}\" ({allowed})")]
+    #[error("AI ({ai}) {title}: {} is not allowed in \"{value}\" ({allowed})", show_char(*.character))]
     BadCharacter {
         /// The AI.
         ai: &'static str,
@@ -307,7 +307,7 @@ impl ScanError {
                 format!("IA ({ai}) {title}: \"{value}\" es demasiado largo, como máximo {max} caracteres")
             }
             ScanError::BadCharacter { ai, title, value, character, .. } => {
-                format!("IA ({ai}) {title}: {character:?} no está permitido en \"{value}\"")
+                format!("IA ({ai}) {title}: {} no está permitido en \"{value}\"", show_char(*character))
             }
             ScanError::CheckDigit { key, expected, actual, .. } => {
                 format!("el dígito de control del {key} debería ser {expected}, es {actual}")
@@ -378,6 +378,15 @@ impl Serialize for ScanError {
     /// Errors travel as their human-readable message.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
+    }
+}
+
+/// A character as a receiver can read it: `'A'`, `<GS>`, `\x01`.
+fn show_char(c: char) -> String {
+    match c {
+        '\u{1d}' => "<GS>".into(),
+        c if c.is_control() => format!("\\x{:02x}", u32::from(c)),
+        c => format!("'{c}'"),
     }
 }
 
