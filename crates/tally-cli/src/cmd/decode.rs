@@ -33,7 +33,7 @@ Examples:
   tally decode --separator '|' '0107032069804988100329|15210526'
   tally decode --source rfid 3074257BF7194E4000001A85
   tally decode 1A4FF0100000022000000123
-  scanner-log.txt | tally decode --json
+  tally decode --json < scanner-log.txt
 
 Exit status: 0 every scan is valid, 1 some scan has errors (all are printed), 2 usage error.")]
 pub struct DecodeArgs {
