@@ -210,6 +210,17 @@ pub enum ScanError {
         /// The allowed qualifier sequences.
         allowed: String,
     },
+    /// A key qualifier given as a query attribute instead of in the path.
+    #[error(
+        "GS1 Digital Link: AI ({ai}) qualifies the key ({key}) and belongs in the path \
+         (/{key}/…/{ai}/…), not in the query"
+    )]
+    DigitalLinkQualifierInQuery {
+        /// The primary key AI.
+        key: &'static str,
+        /// The qualifier found in the query.
+        ai: &'static str,
+    },
     /// A Digital Link query attribute that is not allowed.
     #[error("GS1 Digital Link: AI ({ai}) may not be given as a query attribute")]
     DigitalLinkAttribute {
@@ -353,6 +364,10 @@ impl ScanError {
             ScanError::DigitalLinkQualifier { key, qualifier, allowed } => format!(
                 "GS1 Digital Link: la IA ({qualifier}) no está permitida en la ruta después de ({key}) \
                  en este orden; permitido: {allowed}"
+            ),
+            ScanError::DigitalLinkQualifierInQuery { key, ai } => format!(
+                "GS1 Digital Link: la IA ({ai}) califica la clave ({key}) y va en la ruta \
+                 (/{key}/…/{ai}/…), no en la consulta"
             ),
             ScanError::DigitalLinkAttribute { ai } => {
                 format!("GS1 Digital Link: la IA ({ai}) no puede ir como atributo de consulta")
@@ -573,6 +588,10 @@ mod tests {
                 key: "01",
                 qualifier: "22".into(),
                 allowed: "(22) then (10) then (21)".into(),
+            },
+            ScanError::DigitalLinkQualifierInQuery {
+                key: "01",
+                ai: "10",
             },
             ScanError::DigitalLinkAttribute { ai: "21".into() },
             ScanError::BadPercentEncoding { text: "%zz".into() },

@@ -97,10 +97,21 @@ pub fn parse_digital_link(uri: &[u8], today: Date) -> Option<ElementString> {
         if result.elements.len() >= MAX_ELEMENTS {
             break;
         }
-        let qualifier = key
-            .dl_primary_key
-            .is_some_and(|alts| alts.iter().any(|alt| alt.contains(&def.ai)));
-        if !def.dl_data_attribute && !qualifier {
+        // A qualifier of the sequence the path uses (or could still use) must be in the path;
+        // a qualifier of another sequence is an ordinary data attribute.
+        let qualifier = key.dl_primary_key.is_some_and(|alts| {
+            alts.iter()
+                .any(|alt| alt.contains(&def.ai) && fits(alt, &pairs[1..]))
+        });
+        if qualifier {
+            // Key qualifiers belong in the path, never in the query (the GS1 syntax engine agrees).
+            result.errors.push(ScanError::DigitalLinkQualifierInQuery {
+                key: key.ai,
+                ai: def.ai,
+            });
+            continue;
+        }
+        if !def.dl_data_attribute {
             result.errors.push(ScanError::DigitalLinkAttribute {
                 ai: def.ai.to_string(),
             });
@@ -121,6 +132,20 @@ fn failure(error: ScanError) -> ElementString {
     }
 }
 
+/// Whether the path qualifiers follow `alt` in order (each optional, none repeated).
+fn fits(alt: &[&str], qualifiers: &[(&'static AiDef, &str)]) -> bool {
+    let mut next = 0;
+    qualifiers
+        .iter()
+        .all(|(q, _)| match alt[next..].iter().position(|a| *a == q.ai) {
+            Some(p) => {
+                next += p + 1;
+                true
+            }
+            None => false,
+        })
+}
+
 /// Qualifiers must follow one of the key's `dlpkey` sequences, in order, without mixing.
 fn check_qualifier_order(
     key: &AiDef,
@@ -130,22 +155,7 @@ fn check_qualifier_order(
     let Some(alternatives) = key.dl_primary_key else {
         return;
     };
-    if qualifiers.is_empty() {
-        return;
-    }
-    let fits = |alt: &[&str]| {
-        let mut next = 0;
-        qualifiers
-            .iter()
-            .all(|(q, _)| match alt[next..].iter().position(|a| *a == q.ai) {
-                Some(p) => {
-                    next += p + 1;
-                    true
-                }
-                None => false,
-            })
-    };
-    if alternatives.iter().any(|alt| fits(alt)) {
+    if alternatives.iter().any(|alt| fits(alt, qualifiers)) {
         return;
     }
     let offending = qualifiers
@@ -313,6 +323,36 @@ mod tests {
         let sscc =
             parse_digital_link(b"https://id.gs1.org/00/106141412345678908/10/B", today()).unwrap();
         assert!(!sscc.errors.is_empty());
+    }
+
+    #[test]
+    fn qualifiers_of_the_sequence_in_use_belong_in_the_path() {
+        let in_query =
+            parse_digital_link(b"https://id.gs1.org/01/09506000134352?10=A1", today()).unwrap();
+        assert!(
+            matches!(
+                in_query.errors[..],
+                [ScanError::DigitalLinkQualifierInQuery {
+                    key: "01",
+                    ai: "10"
+                }]
+            ),
+            "{:?}",
+            in_query.errors
+        );
+        // With /235/ in the path, (10) belongs to the other sequence: an ordinary attribute.
+        let other = parse_digital_link(
+            b"https://id.gs1.org/01/09506000134352/235/X1?10=A1",
+            today(),
+        )
+        .unwrap();
+        assert!(other.errors.is_empty(), "{:?}", other.errors);
+        let not_attribute = parse_digital_link(
+            b"https://id.gs1.org/8018/061414112345678902?8019=12",
+            today(),
+        )
+        .unwrap();
+        assert!(!not_attribute.errors.is_empty());
     }
 
     #[test]

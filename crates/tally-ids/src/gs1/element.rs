@@ -3,8 +3,9 @@
 //!
 //! Parsing follows the GS1 General Specifications §7.8: an AI's first two digits fix its
 //! length; predefined-length AIs take exactly their length; any other AI's data runs to the
-//! next separator, the end of the data, or its maximum length. Redundant separators (doubled,
-//! trailing, after a predefined-length AI) are tolerated. Every value is then checked against
+//! next separator or the end of the data, and longer than the AI allows is an error (a
+//! missing separator), not a guess. Redundant separators (doubled, trailing, after a
+//! predefined-length AI) are tolerated. Every value is then checked against
 //! the AI's components and linters from the syntax dictionary, and dates, times and implied
 //! decimals are read out.
 
@@ -221,11 +222,23 @@ pub fn parse_element_string(data: &[u8], options: &Gs1Options) -> ElementString 
         pos += def.ai.len();
         let start = pos;
         let end = if def.fnc1_required {
-            let limit = data.len().min(start + def.max_len());
-            data[start..limit]
+            // The data runs to the next separator or the end of the message. Longer than the
+            // AI allows means a separator is missing: reading on would guess where the next
+            // element starts, so stop here (GS1 General Specifications §7.8.4).
+            let end = data[start..]
                 .iter()
                 .position(|&b| options.separators.contains(b))
-                .map_or(limit, |p| start + p)
+                .map_or(data.len(), |p| start + p);
+            if end - start > def.max_len() {
+                result.errors.push(ScanError::TooLongValue {
+                    ai: def.ai,
+                    title: def.title,
+                    value: quote(&data[start..end]),
+                    max: def.max_len(),
+                });
+                break;
+            }
+            end
         } else {
             (start + def.max_len()).min(data.len())
         };
