@@ -430,3 +430,35 @@ fn every_error_reads_as_a_sentence() {
         assert!(!text.contains('{'), "{text}");
     }
 }
+
+#[test]
+fn filter_values_are_explained() {
+    let meaning = |uri: &str| {
+        decode_epc(&encode_tag_uri(uri).unwrap())
+            .unwrap()
+            .filter_meaning()
+    };
+    assert_eq!(
+        meaning("urn:epc:tag:sgtin-96:1.0614141.812345.6789"),
+        Some("point-of-sale trade item")
+    );
+    assert_eq!(
+        meaning("urn:epc:tag:sscc-96:6.0614141.1234567890"),
+        Some("unit load")
+    );
+    assert_eq!(
+        meaning("urn:epc:tag:sscc-96:1.0614141.1234567890"),
+        Some("reserved")
+    );
+    assert_eq!(
+        meaning("urn:epc:tag:sgln-96:0.0614141.12345.5678"),
+        Some("all others")
+    );
+    assert_eq!(meaning("urn:epc:tag:gid-96:31415.271828.1414"), None);
+    assert_eq!(
+        decode_hex("1A4FF0100000022000000123")
+            .unwrap()
+            .filter_meaning(),
+        None
+    );
+}

@@ -55,6 +55,31 @@ pub struct Epc {
     pub identity: EpcIdentity,
 }
 
+impl Epc {
+    /// What the filter value tells a reader, in words (TDS §10 filter tables), or `None` when
+    /// the EPC has no filter or this value has no meaning this decoder knows.
+    pub fn filter_meaning(&self) -> Option<&'static str> {
+        let filter = self.filter?;
+        let scheme = self.scheme.split('-').next().unwrap_or("");
+        Some(match (scheme, filter) {
+            ("usdod", 0) => "pallet",
+            ("usdod", 1) => "case",
+            ("usdod", 2) => "unit pack",
+            ("usdod" | "adi", _) => return None,
+            (_, 0) => "all others",
+            ("sgtin", 1) => "point-of-sale trade item",
+            ("sgtin" | "sscc", 2) => "full case for transport",
+            ("sgtin", 4) => "inner pack trade item grouping for handling",
+            ("sgtin" | "sscc", 6) => "unit load",
+            ("sgtin", 7) => "unit inside a trade item, or component not for individual sale",
+            ("giai", 1) => "rail vehicle",
+            ("gdti", 1) => "travel document",
+            ("itip", _) => return None,
+            _ => "reserved",
+        })
+    }
+}
+
 /// Decodes an EPC bank's EPC field (header first, as a reader delivers it, possibly padded to
 /// whole 16-bit words).
 ///
