@@ -4,11 +4,27 @@
 //! Entry points: [`decode_epc`] (EPC bank bytes, header first), [`parse_hex`] (reader hex),
 //! [`encode_tag_uri`] (tag URI → bytes, for writing tags and for round-trip tests).
 //!
-//! An EPC whose header is not a TDS scheme is not an error: it decodes to an [`Epc`] with
-//! `scheme == "raw"` and the EPC raw URI `urn:epc:raw:<bits>.x<HEX>` (TDS §12) as both its tag and
-//! pure URI. Metrc tags land here (their first byte 0x1A is a reserved header).
+//! Schemes: SGTIN-96/198, SSCC-96, SGLN-96/195, GRAI-96/170, GIAI-96/202, GSRN-96, GSRNP-96,
+//! GDTI-96/174, CPI-96/var, SGCN-96, ITIP-110/212, GID-96, USDOD-96, ADI-var. One table per
+//! scheme (`tables.rs`) drives both directions.
 //!
-//! This module does no I/O and never panics on input; everything from outside is bounded.
+//! Decisions a caller should know:
+//! * **Unknown headers are not errors.** They decode to an [`Epc`] with `scheme == "raw"`,
+//!   `filter == None`, no element string, [`EpcIdentity::Raw`], and the EPC raw URI
+//!   `urn:epc:raw:<bits>.x<HEX>` (TDS §12) as both tag and pure URI. Metrc tags land here (their
+//!   first byte 0x1A is a reserved header), as do unprogrammed tags (0x00) and the deprecated
+//!   GDTI-113 (0x3A).
+//! * **Known headers with broken fields are errors** ([`EpcError`]): partition 7, a field with
+//!   more digits than its partition allows, characters outside the field's set, non-zero
+//!   reserved bits, a bank too short for the scheme.
+//! * The bank may carry zero bits after the EPC (readers pad to 16-bit words); non-zero bits
+//!   there are an error rather than silently ignored, so a foreign 128-bit EPC that happens to
+//!   start with 0x30 is not passed off as an SGTIN.
+//! * [`encode_tag_uri`] pads to whole 16-bit words, like the EPC field of a tag.
+//! * GLN extension `0` means "no extension": the element string is `(414)…` alone.
+//!
+//! This module does no I/O and never panics on input; everything from outside is bounded
+//! ([`MAX_EPC_BYTES`], [`MAX_HEX_INPUT_CHARS`], 512 characters of URI).
 
 mod bits;
 mod chars;
