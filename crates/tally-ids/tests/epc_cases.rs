@@ -3,7 +3,8 @@
 //! shape of a decoded EPC.
 
 use tally_ids::epc::{
-    decode_epc, encode_tag_uri, parse_hex, Epc, EpcError, EpcIdentity, MAX_EPC_BYTES,
+    decode_epc, encode_pure_uri, encode_tag_uri, parse_hex, Epc, EpcError, EpcIdentity,
+    MAX_EPC_BYTES,
 };
 
 fn decode_hex(hex: &str) -> Result<Epc, EpcError> {
@@ -460,5 +461,39 @@ fn filter_values_are_explained() {
             .unwrap()
             .filter_meaning(),
         None
+    );
+}
+
+#[test]
+fn pure_identity_uris_encode_with_a_scheme_and_filter() {
+    assert_eq!(
+        encode_pure_uri("urn:epc:id:sgtin:0614141.812345.6789", "sgtin-96", 3).unwrap(),
+        parse_hex("3074257BF7194E4000001A85").unwrap()
+    );
+    assert_eq!(
+        encode_pure_uri("urn:epc:id:sgtin:0614141.712345.32a%2Fb", "sgtin-198", 3).unwrap(),
+        parse_hex("3674257BF6B7A659B2C2BF100000000000000000000000000000").unwrap()
+    );
+    assert_eq!(
+        encode_pure_uri("urn:epc:id:gid:31415.271828.1414", "gid-96", 0).unwrap(),
+        parse_hex("350007AB70425D4000000586").unwrap()
+    );
+    assert_eq!(
+        encode_pure_uri("urn:epc:id:sscc:0614141.1234567890", "sgtin-96", 3)
+            .unwrap_err()
+            .to_string(),
+        "sgtin-96 cannot carry a 'sscc' identity"
+    );
+    assert_eq!(
+        encode_pure_uri("urn:epc:id:sgtin:0614141.812345.6789", "sgtin-96", 9)
+            .unwrap_err()
+            .to_string(),
+        "sgtin-96: filter '9' is not valid (it must be a number from 0 to 7)"
+    );
+    assert_eq!(
+        encode_pure_uri("urn:epc:id:sgtin:0614141.812345.6789", "sgtin-64", 3).unwrap_err(),
+        EpcError::UnknownScheme {
+            scheme: "sgtin-64".into()
+        }
     );
 }

@@ -6,7 +6,7 @@
 //! crate's own tables.
 
 use proptest::prelude::*;
-use tally_ids::epc::{decode_epc, encode_tag_uri, EpcIdentity};
+use tally_ids::epc::{decode_epc, encode_pure_uri, encode_tag_uri, EpcIdentity};
 
 /// Exactly `n` decimal digits (leading zeros allowed).
 fn digits(n: usize) -> BoxedStrategy<String> {
@@ -183,7 +183,10 @@ fn round_trip(uri: &str) -> Result<(), TestCaseError> {
     let pure_name = scheme.split('-').next().unwrap();
     let pure_prefix = format!("urn:epc:id:{pure_name}:");
     prop_assert!(epc.pure_uri.starts_with(&pure_prefix));
-    prop_assert_eq!(encode_tag_uri(&epc.tag_uri).unwrap(), bytes);
+    prop_assert_eq!(&encode_tag_uri(&epc.tag_uri).unwrap(), &bytes);
+    let from_pure = encode_pure_uri(&epc.pure_uri, scheme, epc.filter.unwrap_or(0))
+        .map_err(|e| TestCaseError::fail(format!("{}: {e}", epc.pure_uri)))?;
+    prop_assert_eq!(from_pure, bytes);
     if let EpcIdentity::Sgtin { gtin, .. } | EpcIdentity::Itip { gtin, .. } = &epc.identity {
         prop_assert_eq!(gtin.len(), 14);
         prop_assert!(epc

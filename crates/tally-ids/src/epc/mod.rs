@@ -2,7 +2,8 @@
 //! EPC tag URI, the pure-identity URI, the GS1 element string and a typed identity, and back.
 //!
 //! Entry points: [`decode_epc`] (EPC bank bytes, header first), [`parse_hex`] (reader hex),
-//! [`encode_tag_uri`] (tag URI → bytes, for writing tags and for round-trip tests).
+//! [`encode_tag_uri`] (tag URI → bytes, for writing tags and for round-trip tests),
+//! [`encode_pure_uri`] (pure-identity URI + scheme + filter → bytes).
 //!
 //! Schemes: SGTIN-96/198, SSCC-96, SGLN-96/195, GRAI-96/170, GIAI-96/202, GSRN-96, GSRNP-96,
 //! GDTI-96/174, CPI-96/var, SGCN-96, ITIP-110/212, GID-96, USDOD-96, ADI-var. One table per
@@ -180,19 +181,38 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, EpcError> {
 pub fn encode_tag_uri(uri: &str) -> Result<Vec<u8>, EpcError> {
     match uri::parse_tag_uri(uri)? {
         TagUri::Raw(bytes) => Ok(bytes),
-        TagUri::Scheme { def, filter, parts } => {
-            let mut w = BitWriter::new();
-            w.write(u64::from(def.header), 8);
-            codec::encode(def, filter, &parts, &mut w)?;
-            if w.len_bits() > MAX_EPC_BYTES * 8 {
-                return Err(EpcError::TooLong {
-                    bytes: w.len_bits().div_ceil(8),
-                    max: MAX_EPC_BYTES,
-                });
-            }
-            Ok(w.into_words())
-        }
+        TagUri::Scheme { def, filter, parts } => encode_parts(def, filter, &parts),
     }
+}
+
+/// Encodes a pure-identity URI (`urn:epc:id:sgtin:0614141.812345.6789`) with the coding scheme
+/// `scheme` (tag-URI name, e.g. `sgtin-96`) and filter value `filter`, as an encoder writing a
+/// new tag does. `filter` is ignored by GID-96, which has none.
+pub fn encode_pure_uri(pure_uri: &str, scheme: &str, filter: u8) -> Result<Vec<u8>, EpcError> {
+    let def = tables::by_name(scheme).ok_or_else(|| EpcError::UnknownScheme {
+        scheme: clip(scheme).to_owned(),
+    })?;
+    let parts = uri::parse_pure_uri(pure_uri, def)?;
+    let filter_text = filter.to_string();
+    let filter = def.has_filter().then_some(filter_text.as_str());
+    encode_parts(def, filter, &parts)
+}
+
+fn encode_parts(
+    def: &'static tables::SchemeDef,
+    filter: Option<&str>,
+    parts: &[&str],
+) -> Result<Vec<u8>, EpcError> {
+    let mut w = BitWriter::new();
+    w.write(u64::from(def.header), 8);
+    codec::encode(def, filter, parts, &mut w)?;
+    if w.len_bits() > MAX_EPC_BYTES * 8 {
+        return Err(EpcError::TooLong {
+            bytes: w.len_bits().div_ceil(8),
+            max: MAX_EPC_BYTES,
+        });
+    }
+    Ok(w.into_words())
 }
 
 fn check_bank_len(bank: &[u8]) -> Result<(), EpcError> {
