@@ -497,3 +497,24 @@ fn pure_identity_uris_encode_with_a_scheme_and_filter() {
         }
     );
 }
+
+#[test]
+fn raw_uris_with_control_fields_encode_their_bits() {
+    let want = parse_hex("0123456890ABCDEF01234567").unwrap();
+    assert_eq!(
+        encode_tag_uri("urn:epc:raw:[att=x01][xpc=x0004]:96.x0123456890ABCDEF01234567").unwrap(),
+        want
+    );
+    assert_eq!(
+        encode_tag_uri("urn:epc:raw:96.x0123456890abcdef01234567").unwrap(),
+        want
+    );
+    assert!(matches!(
+        encode_tag_uri("urn:epc:raw:96.1234"),
+        Err(EpcError::BadRawUri { .. })
+    ));
+    assert!(matches!(
+        encode_tag_uri("urn:epc:raw:100.x0123456890ABCDEF012345670"),
+        Err(EpcError::BadRawUri { .. })
+    ));
+}

@@ -43,7 +43,14 @@ pub(crate) fn parse_tag_uri(uri: &str) -> Result<TagUri<'_>, EpcError> {
     }
     let text = uri.trim();
     if let Some(rest) = strip_prefix_ignore_case(text, "urn:epc:raw:") {
-        return parse_raw(uri, skip_control(rest)).map(TagUri::Raw);
+        let body = skip_control(rest);
+        // Written with or without a colon after the control fields.
+        let body = if body.len() < rest.len() {
+            body.strip_prefix(':').unwrap_or(body)
+        } else {
+            body
+        };
+        return parse_raw(uri, body).map(TagUri::Raw);
     }
     let rest = strip_prefix_ignore_case(text, "urn:epc:tag:").ok_or_else(|| not_epc(uri))?;
     let (name, body) = rest.split_once(':').ok_or_else(|| not_epc(uri))?;
