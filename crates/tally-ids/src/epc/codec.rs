@@ -22,6 +22,18 @@ fn pow10(digits: usize) -> u64 {
     POW10.get(digits).copied().unwrap_or(u64::MAX)
 }
 
+/// `v` (below 10^digits) written with exactly `digits` digits; no formatting machinery, as this
+/// runs for most fields of every tag read.
+fn zero_padded(mut v: u64, digits: usize) -> String {
+    let mut buf = [b'0'; 20];
+    let n = digits.min(buf.len());
+    for slot in buf[..n].iter_mut().rev() {
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    buf[..n].iter().map(|b| char::from(*b)).collect()
+}
+
 /// The decoded fields of one EPC: filter and URI parts in order, unescaped.
 #[derive(Debug)]
 pub(crate) struct Decoded {
@@ -67,11 +79,7 @@ impl Dec<'_, '_> {
         digits: usize,
     ) -> Result<String, EpcError> {
         let v = self.digits(field, bits, digits)?;
-        Ok(if digits == 0 {
-            String::new()
-        } else {
-            format!("{v:0digits$}")
-        })
+        Ok(zero_padded(v, digits))
     }
 
     /// Zero bits that pad a string field to its width.
@@ -640,4 +648,17 @@ pub(crate) fn encode(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_padded_keeps_leading_zeros() {
+        assert_eq!(zero_padded(614_141, 7), "0614141");
+        assert_eq!(zero_padded(0, 0), "");
+        assert_eq!(zero_padded(0, 3), "000");
+        assert_eq!(zero_padded(999_999_999_999, 12), "999999999999");
+    }
 }

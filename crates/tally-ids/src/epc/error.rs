@@ -162,6 +162,15 @@ pub enum EpcError {
         scheme: String,
     },
 
+    /// A pure-identity URI of one kind asked to be encoded with a scheme of another.
+    #[error("{scheme} cannot carry a '{identity}' identity")]
+    SchemeMismatch {
+        /// Tag-URI scheme name asked for.
+        scheme: &'static str,
+        /// The identity kind in the URI, e.g. `sscc`.
+        identity: String,
+    },
+
     /// The URI has the wrong number of dot-separated parts.
     #[error("{scheme} URI needs {expected} parts separated by dots, but has {found}")]
     WrongPartCount {

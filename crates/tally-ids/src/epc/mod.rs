@@ -2,13 +2,30 @@
 //! EPC tag URI, the pure-identity URI, the GS1 element string and a typed identity, and back.
 //!
 //! Entry points: [`decode_epc`] (EPC bank bytes, header first), [`parse_hex`] (reader hex),
-//! [`encode_tag_uri`] (tag URI → bytes, for writing tags and for round-trip tests).
+//! [`encode_tag_uri`] (tag URI → bytes, for writing tags and for round-trip tests),
+//! [`encode_pure_uri`] (pure-identity URI + scheme + filter → bytes).
 //!
-//! An EPC whose header is not a TDS scheme is not an error: it decodes to an [`Epc`] with
-//! `scheme == "raw"` and the EPC raw URI `urn:epc:raw:<bits>.x<HEX>` (TDS §12) as both its tag and
-//! pure URI. Metrc tags land here (their first byte 0x1A is a reserved header).
+//! Schemes: SGTIN-96/198, SSCC-96, SGLN-96/195, GRAI-96/170, GIAI-96/202, GSRN-96, GSRNP-96,
+//! GDTI-96/174, CPI-96/var, SGCN-96, ITIP-110/212, GID-96, USDOD-96, ADI-var. One table per
+//! scheme (`tables.rs`) drives both directions.
 //!
-//! This module does no I/O and never panics on input; everything from outside is bounded.
+//! Decisions a caller should know:
+//! * **Unknown headers are not errors.** They decode to an [`Epc`] with `scheme == "raw"`,
+//!   `filter == None`, no element string, [`EpcIdentity::Raw`], and the EPC raw URI
+//!   `urn:epc:raw:<bits>.x<HEX>` (TDS §12) as both tag and pure URI. Metrc tags land here (their
+//!   first byte 0x1A is a reserved header), as do unprogrammed tags (0x00) and the deprecated
+//!   GDTI-113 (0x3A).
+//! * **Known headers with broken fields are errors** ([`EpcError`]): partition 7, a field with
+//!   more digits than its partition allows, characters outside the field's set, non-zero
+//!   reserved bits, a bank too short for the scheme.
+//! * The bank may carry zero bits after the EPC (readers pad to 16-bit words); non-zero bits
+//!   there are an error rather than silently ignored, so a foreign 128-bit EPC that happens to
+//!   start with 0x30 is not passed off as an SGTIN.
+//! * [`encode_tag_uri`] pads to whole 16-bit words, like the EPC field of a tag.
+//! * GLN extension `0` means "no extension": the element string is `(414)…` alone.
+//!
+//! This module does no I/O and never panics on input; everything from outside is bounded
+//! ([`MAX_EPC_BYTES`], [`MAX_HEX_INPUT_CHARS`], 512 characters of URI).
 
 mod bits;
 mod chars;
@@ -53,6 +70,31 @@ pub struct Epc {
     pub gs1_element_string: Option<String>,
     /// The identity, field by field.
     pub identity: EpcIdentity,
+}
+
+impl Epc {
+    /// What the filter value tells a reader, in words (TDS §10 filter tables), or `None` when
+    /// the EPC has no filter or this value has no meaning this decoder knows.
+    pub fn filter_meaning(&self) -> Option<&'static str> {
+        let filter = self.filter?;
+        let scheme = self.scheme.split('-').next().unwrap_or("");
+        Some(match (scheme, filter) {
+            ("usdod", 0) => "pallet",
+            ("usdod", 1) => "case",
+            ("usdod", 2) => "unit pack",
+            ("usdod" | "adi", _) => return None,
+            (_, 0) => "all others",
+            ("sgtin", 1) => "point-of-sale trade item",
+            ("sgtin" | "sscc", 2) => "full case for transport",
+            ("sgtin", 4) => "inner pack trade item grouping for handling",
+            ("sgtin" | "sscc", 6) => "unit load",
+            ("sgtin", 7) => "unit inside a trade item, or component not for individual sale",
+            ("giai", 1) => "rail vehicle",
+            ("gdti", 1) => "travel document",
+            ("itip", _) => return None,
+            _ => "reserved",
+        })
+    }
 }
 
 /// Decodes an EPC bank's EPC field (header first, as a reader delivers it, possibly padded to
@@ -139,19 +181,38 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, EpcError> {
 pub fn encode_tag_uri(uri: &str) -> Result<Vec<u8>, EpcError> {
     match uri::parse_tag_uri(uri)? {
         TagUri::Raw(bytes) => Ok(bytes),
-        TagUri::Scheme { def, filter, parts } => {
-            let mut w = BitWriter::new();
-            w.write(u64::from(def.header), 8);
-            codec::encode(def, filter, &parts, &mut w)?;
-            if w.len_bits() > MAX_EPC_BYTES * 8 {
-                return Err(EpcError::TooLong {
-                    bytes: w.len_bits().div_ceil(8),
-                    max: MAX_EPC_BYTES,
-                });
-            }
-            Ok(w.into_words())
-        }
+        TagUri::Scheme { def, filter, parts } => encode_parts(def, filter, &parts),
     }
+}
+
+/// Encodes a pure-identity URI (`urn:epc:id:sgtin:0614141.812345.6789`) with the coding scheme
+/// `scheme` (tag-URI name, e.g. `sgtin-96`) and filter value `filter`, as an encoder writing a
+/// new tag does. `filter` is ignored by GID-96, which has none.
+pub fn encode_pure_uri(pure_uri: &str, scheme: &str, filter: u8) -> Result<Vec<u8>, EpcError> {
+    let def = tables::by_name(scheme).ok_or_else(|| EpcError::UnknownScheme {
+        scheme: clip(scheme).to_owned(),
+    })?;
+    let parts = uri::parse_pure_uri(pure_uri, def)?;
+    let filter_text = filter.to_string();
+    let filter = def.has_filter().then_some(filter_text.as_str());
+    encode_parts(def, filter, &parts)
+}
+
+fn encode_parts(
+    def: &'static tables::SchemeDef,
+    filter: Option<&str>,
+    parts: &[&str],
+) -> Result<Vec<u8>, EpcError> {
+    let mut w = BitWriter::new();
+    w.write(u64::from(def.header), 8);
+    codec::encode(def, filter, parts, &mut w)?;
+    if w.len_bits() > MAX_EPC_BYTES * 8 {
+        return Err(EpcError::TooLong {
+            bytes: w.len_bits().div_ceil(8),
+            max: MAX_EPC_BYTES,
+        });
+    }
+    Ok(w.into_words())
 }
 
 fn check_bank_len(bank: &[u8]) -> Result<(), EpcError> {

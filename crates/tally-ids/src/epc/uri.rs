@@ -43,7 +43,14 @@ pub(crate) fn parse_tag_uri(uri: &str) -> Result<TagUri<'_>, EpcError> {
     }
     let text = uri.trim();
     if let Some(rest) = strip_prefix_ignore_case(text, "urn:epc:raw:") {
-        return parse_raw(uri, skip_control(rest)).map(TagUri::Raw);
+        let body = skip_control(rest);
+        // Written with or without a colon after the control fields.
+        let body = if body.len() < rest.len() {
+            body.strip_prefix(':').unwrap_or(body)
+        } else {
+            body
+        };
+        return parse_raw(uri, body).map(TagUri::Raw);
     }
     let rest = strip_prefix_ignore_case(text, "urn:epc:tag:").ok_or_else(|| not_epc(uri))?;
     let (name, body) = rest.split_once(':').ok_or_else(|| not_epc(uri))?;
@@ -66,6 +73,35 @@ pub(crate) fn parse_tag_uri(uri: &str) -> Result<TagUri<'_>, EpcError> {
         None
     };
     Ok(TagUri::Scheme { def, filter, parts })
+}
+
+/// Splits a pure-identity URI `urn:epc:id:<name>:<parts>` for encoding with `def`.
+pub(crate) fn parse_pure_uri<'a>(
+    uri: &'a str,
+    def: &'static SchemeDef,
+) -> Result<Vec<&'a str>, EpcError> {
+    if uri.len() > MAX_URI_CHARS {
+        return Err(not_epc(uri));
+    }
+    let text = uri.trim();
+    let rest = strip_prefix_ignore_case(text, "urn:epc:id:").ok_or_else(|| not_epc(uri))?;
+    let (name, body) = rest.split_once(':').ok_or_else(|| not_epc(uri))?;
+    if !name.eq_ignore_ascii_case(def.pure) {
+        return Err(EpcError::SchemeMismatch {
+            scheme: def.name,
+            identity: clip(name).to_owned(),
+        });
+    }
+    let expected = def.uri_parts() - usize::from(def.has_filter());
+    let parts: Vec<&str> = body.splitn(expected, '.').collect();
+    if parts.len() != expected {
+        return Err(EpcError::WrongPartCount {
+            scheme: def.name,
+            expected,
+            found: parts.len(),
+        });
+    }
+    Ok(parts)
 }
 
 /// Skips `[...]` groups at the front.
