@@ -5,7 +5,7 @@
 //! status: 0 when every scan is valid, 1 when any had errors (all are still printed), 2 on a
 //! usage error.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -91,6 +91,9 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<ExitCode> {
     };
     if args.scans.is_empty() {
         let stdin = io::stdin();
+        if stdin.is_terminal() {
+            eprintln!("Scan or type one code per line; press Ctrl-D when done.");
+        }
         let mut input = stdin.lock();
         while let Some(line) = read_line(&mut input)? {
             if line.iter().all(u8::is_ascii_whitespace) {
