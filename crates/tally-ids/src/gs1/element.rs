@@ -252,8 +252,8 @@ pub fn parse_element_string(data: &[u8], options: &Gs1Options) -> ElementString 
 }
 
 /// Parses human-readable text `(01)09506000134352(10)A1`, as printed under a barcode or typed
-/// by a person. An `(` inside a value starts a new element only when followed by a known AI
-/// and `)`.
+/// by a person (spaces around values are ignored). An `(` inside a value starts a new element
+/// only when followed by a known AI and `)`.
 pub fn parse_hri(text: &str, today: Date) -> ElementString {
     let mut result = ElementString::default();
     let bytes = text.as_bytes();
@@ -275,7 +275,10 @@ pub fn parse_hri(text: &str, today: Date) -> ElementString {
         while end < bytes.len() && hri_ai_at(bytes, end).is_none() {
             end += 1;
         }
-        push_element(&mut result, def, &bytes[value_start..end], today);
+        // Printed HRI often has spaces around values ("(01) 0950... (10) A1"); no GS1
+        // character set contains a space, so dropping them loses nothing.
+        let value = bytes[value_start..end].trim_ascii();
+        push_element(&mut result, def, value, today);
         pos = end;
     }
     result
@@ -522,5 +525,91 @@ pub fn key_name(ai: &str) -> &'static str {
         "8014" => "MUDI",
         "8017" | "8018" => "GSRN",
         _ => "GS1",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> Date {
+        Date {
+            year: 2026,
+            month: 11,
+            day: 24,
+        }
+    }
+
+    #[test]
+    fn printed_hri_with_spaces() {
+        let parsed = parse_hri("(01) 09506000134352 (17) 261231 (10) A1", today());
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        assert_eq!(parsed.hri(), "(01)09506000134352(17)261231(10)A1");
+        assert_eq!(
+            parsed.elements[1].date.map(|d| d.to_string()).as_deref(),
+            Some("2026-12-31")
+        );
+    }
+
+    #[test]
+    fn values_and_decimals() {
+        let options = Gs1Options {
+            separators: Separators::gs_only(),
+            today: today(),
+        };
+        let parsed = parse_element_string(
+            b"310300125039221299\x1d39328404999\x1d70032612312359\x1d",
+            &options,
+        );
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        let e = &parsed.elements;
+        assert_eq!(
+            e[0].decimal.map(|d| d.to_string()).as_deref(),
+            Some("1.250")
+        );
+        assert_eq!(
+            e[1].decimal.map(|d| d.to_string()).as_deref(),
+            Some("12.99")
+        );
+        assert_eq!(
+            e[2].decimal.map(|d| d.to_string()).as_deref(),
+            Some("49.99")
+        );
+        assert_eq!(e[2].currency.as_deref(), Some("840"));
+        assert_eq!(
+            e[3].date.map(|d| d.to_string()).as_deref(),
+            Some("2026-12-31")
+        );
+        assert_eq!(e[3].time.map(|t| t.to_string()).as_deref(), Some("23:59"));
+        assert_eq!(
+            Decimal {
+                mantissa: 5,
+                scale: 3
+            }
+            .to_string(),
+            "0.005"
+        );
+    }
+
+    #[test]
+    fn a_missing_separator_after_a_long_value_is_an_error() {
+        let options = Gs1Options {
+            separators: Separators::gs_only(),
+            today: today(),
+        };
+        let parsed = parse_element_string(b"10ABCDEFGHIJKLMNOPQRSTU17261231", &options);
+        assert!(matches!(
+            parsed.errors[..],
+            [ScanError::TooLongValue {
+                ai: "10",
+                max: 20,
+                ..
+            }]
+        ));
+        let duplicate = parse_element_string(b"10A\x1d10B", &options);
+        assert!(matches!(
+            duplicate.errors[..],
+            [ScanError::ConflictingDuplicate { ai: "10", .. }]
+        ));
     }
 }
