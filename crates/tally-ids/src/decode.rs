@@ -10,7 +10,9 @@
 //!   and the first valid one wins in this order: a distinctive state tag (Metrc), a GS1
 //!   element string or Digital Link, an EAN/UPC GTIN, a weak state id (BioTrack: any 16
 //!   digits). GS1 beats BioTrack because a GS1 reading that passes its check digits is very
-//!   unlikely to be an accident, while every 16-digit number looks like a BioTrack id. When no
+//!   unlikely to be an accident, while every 16-digit number looks like a BioTrack id. One
+//!   exception: a lone GS1 element with no check digit (`(97)…`, `(10)…`) loses to an EAN/UPC
+//!   GTIN whose check digit matches (an ISBN is not an internal-use element string). When no
 //!   reading is valid, the GS1 or GTIN reading is kept with its errors, so the receiver sees
 //!   what is wrong.
 //! * RFID input is the EPC in hexadecimal: a Metrc tag when its bits are one, otherwise the
@@ -22,6 +24,7 @@ use crate::aim::{self, DataForm, Symbology};
 use crate::date::Date;
 use crate::epc;
 use crate::error::{owned_text, quote, ScanError};
+use crate::gs1::ai::Linter;
 use crate::gs1::{self, ai, lint, Element, ElementString, Gs1Options, Separators};
 use crate::uid::{self, UidSystem};
 
@@ -232,6 +235,16 @@ impl Reading {
         }
     }
 
+    /// One GS1 element and no check digit in it.
+    fn is_lone_unchecked_element(&self) -> bool {
+        match &self.elements[..] {
+            [only] => only
+                .def()
+                .is_none_or(|d| !d.linters().any(|l| l == Linter::Csum)),
+            _ => false,
+        }
+    }
+
     fn hri(&self) -> Option<String> {
         (!self.elements.is_empty()).then(|| gs1::hri(&self.elements))
     }
@@ -412,7 +425,7 @@ fn decode_ambiguous(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decod
     if readings.is_empty() {
         return Reading::text().into_decoded(input, None);
     }
-    let winner = readings
+    let mut winner = readings
         .iter()
         .position(|r| r.errors.is_empty())
         .or_else(|| {
@@ -421,6 +434,17 @@ fn decode_ambiguous(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decod
                 .position(|r| matches!(r.kind, Kind::Gs1 | Kind::Gs1DigitalLink | Kind::Gtin))
         })
         .unwrap_or(0);
+    // A lone GS1 element with no check digit ("(97)80306406157" from ISBN 9780306406157, a
+    // batch "(10)012345678902" from an ITF-14) is weaker evidence than an EAN/UPC GTIN whose
+    // check digit matches.
+    if readings[winner].kind == Kind::Gs1 && readings[winner].is_lone_unchecked_element() {
+        if let Some(gtin) = readings
+            .iter()
+            .position(|r| r.kind == Kind::Gtin && r.errors.is_empty())
+        {
+            winner = gtin;
+        }
+    }
     if readings.len() == 1 {
         return readings.swap_remove(0).into_decoded(input, None);
     }
@@ -468,6 +492,13 @@ fn explain(readings: &[Reading], winner: usize) -> String {
         "no reading is valid; the GS1 reading is shown with its errors"
     } else if !other_valid {
         "it is the only valid reading"
+    } else if chosen.kind == Kind::Gtin
+        && readings
+            .iter()
+            .any(|r| r.kind == Kind::Gs1 && r.errors.is_empty())
+    {
+        "an EAN/UPC GTIN whose check digit matches is more likely than a lone GS1 element \
+         that has no check digit"
     } else if chosen.strong {
         "a Metrc tag's format is distinctive, so it wins over every other reading"
     } else if beats_biotrack && matches!(chosen.kind, Kind::Gs1 | Kind::Gs1DigitalLink | Kind::Gtin)
@@ -631,6 +662,18 @@ mod tests {
         let only = read("6647684463740213");
         assert_eq!(only.kind, Kind::BiotrackId);
         assert!(only.candidates.is_empty() && only.choice.is_none());
+    }
+
+    #[test]
+    fn a_gtin_beats_a_lone_gs1_element_without_check_digit() {
+        let isbn = read("9780306406157");
+        assert_eq!(isbn.kind, Kind::Gtin);
+        assert_eq!(isbn.hri.as_deref(), Some("(01)09780306406157"));
+        assert_eq!(isbn.candidates.len(), 2);
+        let itf = read("10012345678902");
+        assert_eq!(itf.kind, Kind::Gtin);
+        // Two elements with a real date are GS1 even when the digits also pass as an EAN-13.
+        assert_eq!(read("1722123110123").kind, Kind::Gs1);
     }
 
     #[test]

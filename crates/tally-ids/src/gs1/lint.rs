@@ -2,8 +2,10 @@
 //! components, implemented from their published descriptions.
 //!
 //! Check digits and dates produce structured errors and values, so the element parser handles
-//! `csum`, `csumalpha` and the date/time linters itself through the helpers here; everything
-//! else goes through [`check`]. Not checked yet (listed by [`NOT_CHECKED`]): `packagetype`
+//! `csum`, `csumalpha` and the date/time linters itself through the helpers here; every other
+//! linter is one arm of `passes`. `gcppos1`/`gcppos2` check the shortest GS1 Company Prefix
+//! (four digits) is there, not the prefix itself (that needs GS1's prefix registry).
+//! Not checked yet (listed by [`NOT_CHECKED`]): `packagetype`
 //! (needs the UN/ECE Recommendation 21 code list), `couponcode` and `couponposoffer` (North
 //! American coupon structures).
 
