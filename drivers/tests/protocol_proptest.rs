@@ -45,6 +45,13 @@ fn feed_bounded<D: Decoder>(
         d.feed(c, &mut out);
         assert!(buffered(d) <= bound, "buffered {} > {bound}", buffered(d));
     }
+    // A quiet line afterwards never grows the buffer either.
+    d.idle(&mut out);
+    assert!(
+        buffered(d) <= bound,
+        "buffered {} > {bound} after idle",
+        buffered(d)
+    );
     out
 }
 

@@ -407,6 +407,14 @@ impl Decoder for ChafonDecoder {
         });
     }
 
+    fn idle(&mut self, out: &mut Vec<DeviceEvent>) {
+        let family = self.family;
+        let expected = self.expected;
+        self.frames.idle(&ChafonFormat, out, |f, out| {
+            Self::on_frame(family, expected, f, out)
+        });
+    }
+
     fn reset(&mut self) {
         self.frames.reset();
         self.expected = None;

@@ -264,6 +264,10 @@ impl Decoder for M100Decoder {
         self.frames.feed(&M100Format, chunk, out, on_frame);
     }
 
+    fn idle(&mut self, out: &mut Vec<DeviceEvent>) {
+        self.frames.idle(&M100Format, out, on_frame);
+    }
+
     fn reset(&mut self) {
         self.frames.reset();
     }

@@ -387,6 +387,13 @@ impl Decoder for MercuryDecoder {
         });
     }
 
+    fn idle(&mut self, out: &mut Vec<DeviceEvent>) {
+        let expected = self.expected;
+        self.frames.idle(&MercuryFormat, out, |f, out| {
+            Self::on_frame(expected, f, out)
+        });
+    }
+
     fn reset(&mut self) {
         self.frames.reset();
         self.expected = None;
