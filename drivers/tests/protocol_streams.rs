@@ -417,24 +417,22 @@ fn idle_releases_a_good_frame_held_behind_a_torn_one() {
     let tags: Vec<Vec<u8>> = (0..10).map(epc).collect();
     let long = chafon18_reply(&tags);
     let short = chafon18_reply(&[epc(42)]);
-    for protocol in [ProtocolId::ChafonUhfReader18] {
-        let mut d = decoder(protocol);
-        let mut out = Vec::new();
-        d.feed(&long[..20], &mut out);
-        d.feed(&short, &mut out);
-        assert!(out.is_empty(), "{out:?}");
-        d.idle(&mut out);
-        assert_eq!(epcs(&out), vec![to_hex(&epc(42))]);
-        assert_eq!(
-            out[0],
-            DeviceEvent::Error(ProtocolError::Noise { bytes: 20 })
-        );
-        // And the stream goes on normally afterwards.
-        let mut after = Vec::new();
-        d.feed(&short, &mut after);
-        assert_eq!(epcs(&after), vec![to_hex(&epc(42))]);
-        assert!(!after.iter().any(DeviceEvent::is_error));
-    }
+    let mut d = decoder(ProtocolId::ChafonUhfReader18);
+    let mut out = Vec::new();
+    d.feed(&long[..20], &mut out);
+    d.feed(&short, &mut out);
+    assert!(out.is_empty(), "{out:?}");
+    d.idle(&mut out);
+    assert_eq!(epcs(&out), vec![to_hex(&epc(42))]);
+    assert_eq!(
+        out[0],
+        DeviceEvent::Error(ProtocolError::Noise { bytes: 20 })
+    );
+    // And the stream goes on normally afterwards.
+    let mut after = Vec::new();
+    d.feed(&short, &mut after);
+    assert_eq!(epcs(&after), vec![to_hex(&epc(42))]);
+    assert!(!after.iter().any(DeviceEvent::is_error));
     // The same for M100 and ThingMagic.
     let long = m100_notice(&[0x11; 60], -30);
     let short = m100_notice(&epc(43), -31);
