@@ -57,6 +57,15 @@ impl DeviceEvent {
         }
     }
 
+    /// The symbology identifier and data of a scan, as `tally-ids` takes them (the identifier
+    /// first, then the bytes exactly as scanned, GS kept); `None` for other events.
+    pub fn as_scan(&self) -> Option<(Option<&str>, &[u8])> {
+        match self {
+            DeviceEvent::Scan { symbology, data } => Some((symbology.as_deref(), data)),
+            _ => None,
+        }
+    }
+
     /// True for [`DeviceEvent::Error`].
     pub fn is_error(&self) -> bool {
         matches!(self, DeviceEvent::Error(_))
@@ -668,6 +677,16 @@ mod tests {
             Err(ProtocolError::NotAWeight { .. })
         ));
         assert!(pcs.stable_weight().is_none());
+    }
+
+    #[test]
+    fn scans_hand_over_identifier_and_bytes() {
+        let scan = DeviceEvent::scan_from_bytes(b"]d2010950110153000317271231\x1d10AB", true);
+        assert_eq!(
+            scan.as_scan(),
+            Some((Some("]d2"), &b"010950110153000317271231\x1d10AB"[..]))
+        );
+        assert_eq!(DeviceEvent::Error(ProtocolError::InMotion).as_scan(), None);
     }
 
     #[test]
