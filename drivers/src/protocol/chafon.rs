@@ -392,7 +392,9 @@ impl ChafonDecoder {
             })),
             other => out.push(DeviceEvent::Error(ProtocolError::ReaderError {
                 code: u16::from(other),
-                message: "inventory failed".into(),
+                message: "inventory reply with a status this decoder does not know \
+                          (no tags taken from it)"
+                    .into(),
             })),
         }
     }
