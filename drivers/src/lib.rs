@@ -1,2 +1,5 @@
 //! Device drivers for the handheld: transports (hidraw, raw USB, serial), pure protocol
 //! decoders, firmware profiles, the device manager and simulators.
+
+pub mod event;
+pub mod protocol;
