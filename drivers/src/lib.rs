@@ -1,2 +1,4 @@
 //! Device drivers for the handheld: transports (hidraw, raw USB, serial), pure protocol
 //! decoders, firmware profiles, the device manager and simulators.
+
+pub mod profile;
