@@ -1,4 +1,7 @@
 //! Device drivers for the handheld: transports (hidraw, raw USB, serial), pure protocol
 //! decoders, firmware profiles, the device manager and simulators.
 
+pub mod event;
+pub mod protocol;
+
 pub mod profile;
