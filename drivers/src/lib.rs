@@ -5,3 +5,4 @@ pub mod event;
 pub mod protocol;
 
 pub mod profile;
+pub mod transport;

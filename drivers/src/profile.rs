@@ -356,6 +356,9 @@ pub struct InitCommand {
     /// The bytes as hex.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hex: Option<String>,
+    /// HID only: send as a feature report instead of an output report.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub feature_report: bool,
 }
 
 impl InitCommand {
@@ -561,6 +564,15 @@ impl Profile {
                     file,
                     &key,
                     format!("must be 1 to {MAX_INIT_COMMAND_BYTES} bytes"),
+                ));
+            }
+        }
+        if let Some(n) = self.init.iter().position(|c| c.feature_report) {
+            if self.transport.kind != TransportKind::Hidraw {
+                return Err(invalid(
+                    file,
+                    &format!("init[{n}].feature_report"),
+                    "only applies to hidraw devices",
                 ));
             }
         }
