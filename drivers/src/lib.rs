@@ -5,4 +5,6 @@ pub mod event;
 pub mod protocol;
 
 pub mod profile;
+pub mod pty;
+pub mod sim;
 pub mod transport;
