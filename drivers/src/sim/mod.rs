@@ -7,7 +7,7 @@
 //! removed) and "replugged" (new PTY, link re-pointed), and logs every reading it sends with a
 //! sequence number, so a test can check that the decoded stream equals the sent one.
 
-// pub mod rfid;
+pub mod rfid;
 pub mod scale;
 
 use std::path::{Path, PathBuf};
