@@ -11,21 +11,21 @@
 //!
 //! This module must not depend on any transport crate (hidapi, rusb, serialport).
 
-// pub mod and_standard;
-// pub mod calibration;
-// pub mod chafon;
+pub mod and_standard;
+pub mod calibration;
+pub mod chafon;
 pub mod crc;
 pub mod framing;
-// pub mod hid_descriptor;
-// pub mod hid_pos;
-// pub mod inventory;
-// pub mod keyboard_wedge;
-// pub mod m100;
+pub mod hid_descriptor;
+pub mod hid_pos;
+pub mod inventory;
+pub mod keyboard_wedge;
+pub mod m100;
 pub mod mt_sics;
-// pub mod nci;
-// pub mod ohaus;
+pub mod nci;
+pub mod ohaus;
 pub mod serial_barcode;
-// pub mod thingmagic;
+pub mod thingmagic;
 
 use std::fmt;
 use std::str::FromStr;
@@ -240,6 +240,9 @@ pub enum ParamsError {
     /// `max_scan_bytes` is 0 or above [`SCAN_BYTES_MAX`].
     #[error("max_scan_bytes must be between 1 and {SCAN_BYTES_MAX}, not {0}")]
     BadMaxScan(usize),
+    /// The HID report descriptor does not describe a barcode scanner report.
+    #[error("HID report descriptor: {0}")]
+    BadDescriptor(#[from] hid_descriptor::DescriptorError),
 }
 
 impl ProtocolParams {
@@ -275,15 +278,23 @@ pub fn decoder_for(
     params: &ProtocolParams,
 ) -> Result<Box<dyn Decoder>, ParamsError> {
     params.validate()?;
-    match protocol {
-        ProtocolId::SerialBarcode => {
-            Ok(Box::new(serial_barcode::SerialBarcodeDecoder::new(params)?))
-        }
-        ProtocolId::MtSics => Ok(Box::new(mt_sics::MtSicsDecoder::new())),
-        other => Err(ParamsError::UnknownProtocol(UnknownProtocol {
-            name: other.as_str().into(),
-        })),
-    }
+    Ok(match protocol {
+        ProtocolId::HidPos => Box::new(hid_pos::HidPosDecoder::from_params(params)?),
+        ProtocolId::KeyboardWedge => Box::new(keyboard_wedge::WedgeDecoder::new(params)),
+        ProtocolId::SerialBarcode => Box::new(serial_barcode::SerialBarcodeDecoder::new(params)?),
+        ProtocolId::ChafonUhfReader18 => Box::new(chafon::ChafonDecoder::new(
+            chafon::ChafonFamily::UhfReader18,
+        )),
+        ProtocolId::ChafonUhfReader288 => Box::new(chafon::ChafonDecoder::new(
+            chafon::ChafonFamily::UhfReader288,
+        )),
+        ProtocolId::ThingMagicMercury => Box::new(thingmagic::MercuryDecoder::new()),
+        ProtocolId::M100Bb7e => Box::new(m100::M100Decoder::new()),
+        ProtocolId::MtSics => Box::new(mt_sics::MtSicsDecoder::new()),
+        ProtocolId::AndStandard => Box::new(and_standard::AndDecoder::new()),
+        ProtocolId::Ohaus => Box::new(ohaus::OhausDecoder::new()),
+        ProtocolId::Nci => Box::new(nci::NciDecoder::new()),
+    })
 }
 
 /// Builds the decoder for the protocol named `name` (as in a firmware profile) with default
