@@ -4,6 +4,7 @@
 pub mod event;
 pub mod protocol;
 
+pub mod driver;
 pub mod profile;
 pub mod pty;
 pub mod sim;

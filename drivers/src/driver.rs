@@ -1,0 +1,640 @@
+//! Drivers: a device opened through its firmware profile, decoded and commanded.
+//!
+//! A [`DeviceSession`] joins one transport ([`ByteSource`]), the decoder its profile names, and
+//! the commands the profile says to send: init commands on open, a poll for scales that only
+//! answer when asked, inventory rounds for RFID readers, RF power and session, a beep for
+//! scanners. Command bytes come from the protocol encoders in [`crate::protocol`]; nothing here
+//! builds a frame by hand.
+//!
+//! RFID tag reads are deduplicated per inventory round ([`InventoryRound`]): a tag's first read
+//! in a round is passed on as a [`DeviceEvent::TagRead`], repeats are only counted, and the
+//! end of each round gives a [`RoundReport`] with the unique tags and the unique tags per
+//! second.
+
+use std::time::{Duration, Instant};
+
+use crate::event::{CommandReply, DeviceEvent, Milligrams, WeightReading, WeightUnit};
+use crate::profile::{DeviceKind, Profile, TransportKind};
+use crate::protocol::and_standard::AndCommand;
+use crate::protocol::calibration::{check_calibration, CalibrationCheck, CalibrationError};
+use crate::protocol::chafon::{ChafonCommand, G2InventoryParams};
+use crate::protocol::inventory::{InventoryRound, Recorded, TagSeen, ROUND_TAGS_MAX};
+use crate::protocol::m100::M100Command;
+use crate::protocol::mt_sics::MtSicsCommand;
+use crate::protocol::nci::NciCommand;
+use crate::protocol::ohaus::OhausCommand;
+use crate::protocol::thingmagic::{metadata, MercuryCommand};
+use crate::protocol::{self, Decoder, ProtocolId, ProtocolParams};
+use crate::transport::{ByteSource, TransportError};
+
+/// Largest read buffer (one HID report, or a burst from a serial line).
+const READ_BYTES_MAX: usize = 4096;
+/// An inventory round that has not finished after this long is closed anyway.
+const ROUND_TIMEOUT: Duration = Duration::from_secs(5);
+/// Most get-tag-buffer requests in one ThingMagic round.
+const TAG_BUFFER_REQUESTS_MAX: u32 = 512;
+
+/// Why a driver could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum DriverError {
+    /// The transport failed (see [`TransportError::is_disconnect`]).
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// The profile cannot be driven as written.
+    #[error("profile {profile}: {problem}")]
+    Profile {
+        /// Profile id.
+        profile: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The device cannot do this.
+    #[error("{profile} cannot {action}")]
+    Unsupported {
+        /// Profile id.
+        profile: String,
+        /// What was asked.
+        action: String,
+    },
+    /// A command parameter is out of range.
+    #[error("{0}")]
+    BadCommand(String),
+}
+
+/// One inventory round, finished.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoundReport {
+    /// The distinct tags of the round, in the order first seen.
+    pub tags: Vec<TagSeen>,
+    /// Tag reads reported, duplicates included.
+    pub reads: u64,
+    /// New tags beyond the round's limit (counted, not kept).
+    pub dropped: u64,
+    /// Distinct tags per second over the round.
+    pub unique_per_second: f64,
+    /// From the start of the round to its last read, in milliseconds.
+    pub duration_ms: u64,
+}
+
+/// What a session produced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DriverEvent {
+    /// A decoded event (for RFID: only the first read of each tag in a round).
+    Device(DeviceEvent),
+    /// An RFID inventory round finished.
+    Round(RoundReport),
+}
+
+/// Turns a profile's parameters into the decoder's.
+pub fn decoder_params(profile: &Profile) -> ProtocolParams {
+    let p = &profile.params;
+    let mut params = ProtocolParams::default();
+    if let Some(prefix) = &p.prefix {
+        params.prefix = prefix.as_bytes().to_vec();
+    }
+    if let Some(suffix) = &p.suffix {
+        params.suffix = suffix.as_bytes().to_vec();
+    }
+    params.aim_prefixed = p.aim_prefix.unwrap_or(false);
+    params.fnc1_substitute = p.fnc1_substitute.as_deref().and_then(|s| s.bytes().next());
+    params
+}
+
+/// Builds the decoder a profile names (with the HID report descriptor when there is one).
+pub fn decoder_for_profile(
+    profile: &Profile,
+    hid_descriptor: Option<Vec<u8>>,
+) -> Result<Box<dyn Decoder>, DriverError> {
+    let id: ProtocolId = profile.protocol.parse().map_err(|e| DriverError::Profile {
+        profile: profile.id.clone(),
+        problem: format!("{e}"),
+    })?;
+    let mut params = decoder_params(profile);
+    params.hid_descriptor = hid_descriptor;
+    protocol::decoder_for(id, &params).map_err(|e| DriverError::Profile {
+        profile: profile.id.clone(),
+        problem: e.to_string(),
+    })
+}
+
+/// The bytes that ask a scale for one reading, from the profile's `poll_command`.
+pub fn scale_poll_bytes(profile: &Profile) -> Result<Option<Vec<u8>>, DriverError> {
+    let Some(command) = profile.params.poll_command.as_deref() else {
+        return Ok(None);
+    };
+    let unknown = || DriverError::Profile {
+        profile: profile.id.clone(),
+        problem: format!(
+            "params.poll_command `{command}` is not a reading command of {}",
+            profile.protocol
+        ),
+    };
+    let bytes = match profile.protocol.as_str() {
+        "mt-sics" => match command {
+            "S" => MtSicsCommand::Stable,
+            "SI" => MtSicsCommand::Immediate,
+            _ => return Err(unknown()),
+        }
+        .to_bytes()
+        .map_err(|e| DriverError::BadCommand(e.to_string()))?,
+        "and-standard" => match command {
+            "Q" => AndCommand::Query,
+            "S" => AndCommand::Stable,
+            "SI" => AndCommand::Immediate,
+            _ => return Err(unknown()),
+        }
+        .to_bytes(),
+        "ohaus" => match command {
+            "IP" => OhausCommand::ImmediatePrint,
+            "P" => OhausCommand::Print,
+            "SP" => OhausCommand::StablePrint,
+            _ => return Err(unknown()),
+        }
+        .to_bytes(),
+        "nci" => match command {
+            "W" => NciCommand::Weight,
+            "H" => NciCommand::HighResolution,
+            _ => return Err(unknown()),
+        }
+        .to_bytes(),
+        _ => return Err(unknown()),
+    };
+    Ok(Some(bytes))
+}
+
+/// Where a ThingMagic round is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MercuryStep {
+    Reading,
+    Fetching(u32),
+}
+
+#[derive(Debug)]
+struct RfidState {
+    round: Option<(InventoryRound, Instant)>,
+    running: bool,
+    session: u8,
+    q: u8,
+    antenna: u8,
+    scan_time_ms: u64,
+    mercury: Option<MercuryStep>,
+}
+
+/// One open device: transport + decoder + the profile's commands.
+pub struct DeviceSession {
+    profile: Profile,
+    protocol: ProtocolId,
+    source: Box<dyn ByteSource>,
+    decoder: Box<dyn Decoder>,
+    buf: Vec<u8>,
+    poll: Option<Vec<u8>>,
+    interval: Duration,
+    last_command: Option<Instant>,
+    rfid: Option<RfidState>,
+    epoch: Instant,
+    raw_tap: Option<Box<dyn FnMut(&[u8]) + Send>>,
+}
+
+impl std::fmt::Debug for DeviceSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceSession")
+            .field("profile", &self.profile.id)
+            .field("device", &self.source.describe())
+            .finish_non_exhaustive()
+    }
+}
+
+impl DeviceSession {
+    /// Opens a session on an already open transport: builds the decoder, sends the profile's
+    /// init commands and, for RFID readers, its RF power.
+    pub fn open(profile: &Profile, mut source: Box<dyn ByteSource>) -> Result<Self, DriverError> {
+        let protocol: ProtocolId = profile.protocol.parse().map_err(|e| DriverError::Profile {
+            profile: profile.id.clone(),
+            problem: format!("{e}"),
+        })?;
+        let descriptor = if profile.transport.kind == TransportKind::Hidraw {
+            source.report_descriptor()
+        } else {
+            None
+        };
+        let decoder = decoder_for_profile(profile, descriptor)?;
+        let poll = if profile.kind == DeviceKind::Scale {
+            scale_poll_bytes(profile)?
+        } else {
+            None
+        };
+        let p = &profile.params;
+        let rfid = (profile.kind == DeviceKind::Rfid).then(|| RfidState {
+            round: None,
+            running: true,
+            session: p.session.unwrap_or(0),
+            q: p.q_value.unwrap_or(4),
+            antenna: p.antenna.unwrap_or(1),
+            scan_time_ms: p.scan_time_ms.unwrap_or(1000),
+            mercury: None,
+        });
+        let mut session = Self {
+            profile: profile.clone(),
+            protocol,
+            source,
+            decoder,
+            buf: vec![0; READ_BYTES_MAX],
+            poll,
+            interval: Duration::from_millis(p.poll_interval_ms.unwrap_or(250)),
+            last_command: None,
+            rfid,
+            epoch: Instant::now(),
+            raw_tap: None,
+        };
+        for command in profile.init.clone() {
+            let bytes = command.bytes();
+            if command.feature_report {
+                session.source.send_feature(&bytes)?;
+            } else {
+                session.send(&bytes)?;
+            }
+        }
+        if let Some(dbm) = p.rf_power_dbm {
+            session.set_rf_power(dbm)?;
+        }
+        Ok(session)
+    }
+
+    /// The profile this session drives.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// The transport's name.
+    pub fn describe(&self) -> String {
+        self.source.describe()
+    }
+
+    /// Calls `tap` with every chunk of raw bytes read (for capture tools).
+    pub fn set_raw_tap(&mut self, tap: Box<dyn FnMut(&[u8]) + Send>) {
+        self.raw_tap = Some(tap);
+    }
+
+    fn send(&mut self, bytes: &[u8]) -> Result<(), DriverError> {
+        self.source.write(bytes)?;
+        self.decoder.command_sent(bytes);
+        self.last_command = Some(Instant::now());
+        Ok(())
+    }
+
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// One cycle: sends a poll or inventory command when one is due, reads for at most
+    /// `timeout`, decodes, and appends what came out to `out`.
+    pub fn step(
+        &mut self,
+        timeout: Duration,
+        out: &mut Vec<DriverEvent>,
+    ) -> Result<(), DriverError> {
+        let due = self
+            .last_command
+            .is_none_or(|t| t.elapsed() >= self.interval);
+        if due {
+            if let Some(poll) = self.poll.clone() {
+                self.send(&poll)?;
+            } else if self.rfid.is_some() {
+                self.rfid_tick(out)?;
+            }
+        }
+        let n = self.source.read(&mut self.buf, timeout)?;
+        if n == 0 {
+            return Ok(());
+        }
+        if let Some(tap) = self.raw_tap.as_mut() {
+            tap(&self.buf[..n]);
+        }
+        let mut events = Vec::new();
+        self.decoder.feed(&self.buf[..n], &mut events);
+        if self.rfid.is_some() {
+            self.rfid_events(events, out)?;
+        } else {
+            out.extend(events.into_iter().map(DriverEvent::Device));
+        }
+        Ok(())
+    }
+
+    /// Forgets partial frames (after a reconnect the manager opens a new session instead).
+    pub fn reset(&mut self) {
+        self.decoder.reset();
+    }
+
+    // ---- RFID ----
+
+    fn rfid_start_round(&mut self) -> Result<(), DriverError> {
+        let now_ms = self.now_ms();
+        let Some(state) = self.rfid.as_mut() else {
+            return Ok(());
+        };
+        state.round = Some((InventoryRound::new(now_ms, ROUND_TAGS_MAX), Instant::now()));
+        let address = self.profile.params.address.unwrap_or(0xFF);
+        let bytes = match self.protocol {
+            ProtocolId::ChafonUhfReader18 => ChafonCommand::inventory(address)
+                .to_bytes()
+                .map_err(|e| DriverError::BadCommand(e.to_string()))?,
+            ProtocolId::ChafonUhfReader288 => {
+                let scan = u8::try_from(state.scan_time_ms / 100).unwrap_or(u8::MAX);
+                let params = G2InventoryParams {
+                    q: state.q,
+                    session: state.session,
+                    target_antenna_scan: Some((0, state.antenna, scan)),
+                    ..G2InventoryParams::default()
+                };
+                ChafonCommand::inventory_288(address, &params)
+                    .and_then(|c| c.to_bytes())
+                    .map_err(|e| DriverError::BadCommand(e.to_string()))?
+            }
+            ProtocolId::M100Bb7e => M100Command::inventory()
+                .to_bytes()
+                .map_err(|e| DriverError::BadCommand(e.to_string()))?,
+            ProtocolId::ThingMagicMercury => {
+                state.mercury = Some(MercuryStep::Reading);
+                let ms = u16::try_from(state.scan_time_ms).unwrap_or(u16::MAX);
+                MercuryCommand::read_tag_multiple(ms)
+                    .to_bytes()
+                    .map_err(|e| DriverError::BadCommand(e.to_string()))?
+            }
+            _ => return Ok(()),
+        };
+        self.send(&bytes)
+    }
+
+    fn rfid_finish_round(&mut self, out: &mut Vec<DriverEvent>) {
+        let Some(state) = self.rfid.as_mut() else {
+            return;
+        };
+        state.mercury = None;
+        if let Some((round, _)) = state.round.take() {
+            let summary = round.finish();
+            out.push(DriverEvent::Round(RoundReport {
+                reads: summary.reads,
+                dropped: summary.dropped,
+                tags: summary.tags,
+                unique_per_second: summary.unique_per_second,
+                duration_ms: summary.duration_ms,
+            }));
+        }
+    }
+
+    fn rfid_tick(&mut self, out: &mut Vec<DriverEvent>) -> Result<(), DriverError> {
+        let Some(state) = self.rfid.as_ref() else {
+            return Ok(());
+        };
+        if !state.running {
+            return Ok(());
+        }
+        match &state.round {
+            // M100 single inventory has no end marker: a round lasts one interval.
+            Some(_) if self.protocol == ProtocolId::M100Bb7e => {
+                self.rfid_finish_round(out);
+                self.rfid_start_round()
+            }
+            Some((_, started)) if started.elapsed() >= ROUND_TIMEOUT => {
+                self.rfid_finish_round(out);
+                self.rfid_start_round()
+            }
+            Some(_) => Ok(()),
+            None => self.rfid_start_round(),
+        }
+    }
+
+    fn rfid_events(
+        &mut self,
+        events: Vec<DeviceEvent>,
+        out: &mut Vec<DriverEvent>,
+    ) -> Result<(), DriverError> {
+        let now_ms = self.now_ms();
+        let mut round_done = false;
+        let mut got_tags = false;
+        let mut reader_reply = None;
+        for event in events {
+            match &event {
+                DeviceEvent::TagRead { .. } => {
+                    got_tags = true;
+                    let Some(state) = self.rfid.as_mut() else {
+                        continue;
+                    };
+                    let (round, _) = state.round.get_or_insert_with(|| {
+                        (InventoryRound::new(now_ms, ROUND_TAGS_MAX), Instant::now())
+                    });
+                    if round.record_event(&event, now_ms) == Some(Recorded::New) {
+                        out.push(DriverEvent::Device(event));
+                    }
+                }
+                DeviceEvent::Reply(CommandReply::InventoryDone { .. }) => round_done = true,
+                DeviceEvent::Reply(CommandReply::Reader { command, .. }) => {
+                    reader_reply = Some(*command);
+                    out.push(DriverEvent::Device(event));
+                }
+                _ => out.push(DriverEvent::Device(event)),
+            }
+        }
+        if self.protocol == ProtocolId::ThingMagicMercury {
+            let step = self.rfid.as_ref().and_then(|s| s.mercury);
+            match step {
+                Some(MercuryStep::Reading) if reader_reply == Some(0x22) => {
+                    self.mercury_fetch(1)?;
+                }
+                Some(MercuryStep::Fetching(n)) if got_tags && !round_done => {
+                    if n >= TAG_BUFFER_REQUESTS_MAX {
+                        round_done = true;
+                    } else {
+                        self.mercury_fetch(n + 1)?;
+                    }
+                }
+                _ => {}
+            }
+            if round_done {
+                let clear = MercuryCommand::clear_tag_buffer()
+                    .to_bytes()
+                    .map_err(|e| DriverError::BadCommand(e.to_string()))?;
+                self.send(&clear)?;
+            }
+        }
+        if round_done {
+            self.rfid_finish_round(out);
+        }
+        Ok(())
+    }
+
+    fn mercury_fetch(&mut self, n: u32) -> Result<(), DriverError> {
+        if let Some(state) = self.rfid.as_mut() {
+            state.mercury = Some(MercuryStep::Fetching(n));
+        }
+        let bytes = MercuryCommand::get_tag_buffer(
+            metadata::READ_COUNT | metadata::RSSI | metadata::ANTENNA,
+        )
+        .to_bytes()
+        .map_err(|e| DriverError::BadCommand(e.to_string()))?;
+        self.send(&bytes)
+    }
+
+    fn unsupported(&self, action: &str) -> DriverError {
+        DriverError::Unsupported {
+            profile: self.profile.id.clone(),
+            action: action.to_string(),
+        }
+    }
+
+    /// Starts (or resumes) inventory rounds.
+    pub fn start_inventory(&mut self) -> Result<(), DriverError> {
+        let Some(state) = self.rfid.as_mut() else {
+            return Err(self.unsupported("run an RFID inventory"));
+        };
+        state.running = true;
+        self.rfid_start_round()
+    }
+
+    /// Stops inventory rounds (the current one is reported as it stands).
+    pub fn stop_inventory(&mut self, out: &mut Vec<DriverEvent>) -> Result<(), DriverError> {
+        let Some(state) = self.rfid.as_mut() else {
+            return Err(self.unsupported("run an RFID inventory"));
+        };
+        state.running = false;
+        if self.protocol == ProtocolId::M100Bb7e {
+            let bytes = M100Command::stop()
+                .to_bytes()
+                .map_err(|e| DriverError::BadCommand(e.to_string()))?;
+            self.send(&bytes)?;
+        }
+        self.rfid_finish_round(out);
+        Ok(())
+    }
+
+    /// Sets the RF transmit power.
+    pub fn set_rf_power(&mut self, dbm: u8) -> Result<(), DriverError> {
+        let address = self.profile.params.address.unwrap_or(0xFF);
+        let bytes = match self.protocol {
+            ProtocolId::ChafonUhfReader18 | ProtocolId::ChafonUhfReader288 => {
+                ChafonCommand::set_power(address, dbm)
+                    .and_then(|c| c.to_bytes())
+                    .map_err(|e| DriverError::BadCommand(e.to_string()))?
+            }
+            ProtocolId::M100Bb7e => M100Command::set_power(u16::from(dbm) * 100)
+                .and_then(|c| c.to_bytes())
+                .map_err(|e| DriverError::BadCommand(e.to_string()))?,
+            ProtocolId::ThingMagicMercury => MercuryCommand::set_read_power(u16::from(dbm) * 100)
+                .to_bytes()
+                .map_err(|e| DriverError::BadCommand(e.to_string()))?,
+            _ => return Err(self.unsupported("set RF power")),
+        };
+        self.send(&bytes)
+    }
+
+    /// Sets the Gen2 session used by the next rounds (Chafon UHFReader288 sends it with each
+    /// inventory command; the other readers take no session parameter here).
+    pub fn set_session(&mut self, session: u8) -> Result<(), DriverError> {
+        if session > 3 {
+            return Err(DriverError::BadCommand(format!(
+                "session {session} is out of range (0 to 3)"
+            )));
+        }
+        if self.protocol != ProtocolId::ChafonUhfReader288 {
+            return Err(self.unsupported("set the Gen2 session"));
+        }
+        if let Some(state) = self.rfid.as_mut() {
+            state.session = session;
+        }
+        Ok(())
+    }
+
+    /// Makes a scanner beep (the profile's `beep_hex` output report).
+    pub fn beep(&mut self) -> Result<(), DriverError> {
+        let Some(hex) = self.profile.params.beep_hex.clone() else {
+            return Err(self.unsupported("beep (no beep_hex in its profile)"));
+        };
+        let bytes = hex::decode(hex).map_err(|e| DriverError::BadCommand(e.to_string()))?;
+        self.send(&bytes)
+    }
+
+    /// Asks a scale for a reading now (instead of waiting for the next poll).
+    pub fn poll_now(&mut self) -> Result<(), DriverError> {
+        let Some(poll) = self.poll.clone() else {
+            return Err(self.unsupported("be polled"));
+        };
+        self.send(&poll)
+    }
+
+    /// Zeroes a scale.
+    pub fn zero(&mut self) -> Result<(), DriverError> {
+        let bytes = match self.protocol {
+            ProtocolId::MtSics => MtSicsCommand::Zero
+                .to_bytes()
+                .map_err(|e| DriverError::BadCommand(e.to_string()))?,
+            ProtocolId::AndStandard => AndCommand::ReZero.to_bytes(),
+            ProtocolId::Ohaus => OhausCommand::Zero.to_bytes(),
+            ProtocolId::Nci => NciCommand::Zero.to_bytes(),
+            _ => return Err(self.unsupported("zero")),
+        };
+        self.send(&bytes)
+    }
+}
+
+/// The scale division of a profile in milligrams (`params.division` in `params.unit`).
+pub fn division_mg(profile: &Profile) -> Result<Milligrams, DriverError> {
+    let bad = |problem: &str| DriverError::Profile {
+        profile: profile.id.clone(),
+        problem: problem.to_string(),
+    };
+    let division = profile
+        .params
+        .division
+        .as_deref()
+        .ok_or_else(|| bad("has no params.division for calibration checks"))?;
+    let unit = WeightUnit::parse(profile.params.unit.as_deref().unwrap_or("g"));
+    Milligrams::from_decimal(division, &unit).map_err(|e| bad(&e.to_string()))
+}
+
+/// A calibration check against a certified weight, as recorded for the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CalibrationRecord {
+    /// Profile of the scale.
+    pub profile: String,
+    /// The scale (port path).
+    pub device: String,
+    /// Certified mass, milligrams.
+    pub certified_mg: i64,
+    /// What the scale read, milligrams.
+    pub reading_mg: i64,
+    /// The reading as printed.
+    pub printed: String,
+    /// Reading − certified, milligrams.
+    pub deviation_mg: i64,
+    /// |deviation| in hundredths of a division.
+    pub deviation_hundredths_of_d: u64,
+    /// The limit, in divisions.
+    pub max_divisions: u32,
+    /// Beyond the limit.
+    pub drifted: bool,
+}
+
+/// Checks one stable reading of a certified check weight (pure logic from
+/// [`crate::protocol::calibration`]) and returns the record to keep.
+pub fn record_calibration(
+    profile: &Profile,
+    device: &str,
+    certified: Milligrams,
+    reading: &WeightReading,
+    max_divisions: u32,
+) -> Result<CalibrationRecord, DriverError> {
+    let division = division_mg(profile)?;
+    let check: CalibrationCheck = check_calibration(certified, reading, division, max_divisions)
+        .map_err(|e: CalibrationError| DriverError::BadCommand(e.to_string()))?;
+    Ok(CalibrationRecord {
+        profile: profile.id.clone(),
+        device: device.to_string(),
+        certified_mg: check.certified.0,
+        reading_mg: check.reading.0,
+        printed: format!("{} {}", reading.value, reading.unit),
+        deviation_mg: check.deviation_mg,
+        deviation_hundredths_of_d: check.deviation_hundredths_of_d,
+        max_divisions,
+        drifted: check.drifted,
+    })
+}
