@@ -188,6 +188,7 @@ pub struct DeviceSession {
     decoder: Box<dyn Decoder>,
     buf: Vec<u8>,
     poll: Option<Vec<u8>>,
+    polling: bool,
     interval: Duration,
     last_command: Option<Instant>,
     rfid: Option<RfidState>,
@@ -240,6 +241,7 @@ impl DeviceSession {
             decoder,
             buf: vec![0; READ_BYTES_MAX],
             poll,
+            polling: true,
             interval: Duration::from_millis(p.poll_interval_ms.unwrap_or(250)),
             last_command: None,
             rfid,
@@ -296,7 +298,7 @@ impl DeviceSession {
         let due = self
             .last_command
             .is_none_or(|t| t.elapsed() >= self.interval);
-        if due {
+        if due && self.polling {
             if let Some(poll) = self.poll.clone() {
                 self.send(&poll)?;
             } else if self.rfid.is_some() {
@@ -318,6 +320,11 @@ impl DeviceSession {
             out.extend(events.into_iter().map(DriverEvent::Device));
         }
         Ok(())
+    }
+
+    /// Turns automatic polls and inventory rounds on or off (reading goes on).
+    pub fn set_polling(&mut self, on: bool) {
+        self.polling = on;
     }
 
     /// Forgets partial frames (after a reconnect the manager opens a new session instead).
