@@ -5,7 +5,9 @@ pub mod event;
 pub mod protocol;
 
 pub mod driver;
+pub mod manager;
 pub mod profile;
 pub mod pty;
+pub mod report;
 pub mod sim;
 pub mod transport;

@@ -1255,6 +1255,18 @@ impl ProfileSet {
         Ok(Self { profiles })
     }
 
+    /// Adds (or replaces) a profile after validating it (a site's own profile, a test's).
+    pub fn insert(&mut self, profile: Profile) -> Result<(), ProfileError> {
+        profile.validate()?;
+        if !self.profiles.contains_key(&profile.id) && self.profiles.len() >= MAX_PROFILES {
+            return Err(ProfileError::TooMany {
+                dir: profile.file.clone(),
+            });
+        }
+        self.profiles.insert(profile.id.clone(), profile);
+        Ok(())
+    }
+
     /// The profile with this id.
     pub fn get(&self, id: &str) -> Result<&Profile, ProfileError> {
         self.profiles

@@ -117,7 +117,8 @@ impl SimHandle {
         }
     }
 
-    /// Stops the simulator and removes its link.
+    /// Stops the simulator (after the driver has read what was sent, up to 2 s) and removes
+    /// its link.
     pub fn stop(mut self) {
         self.shutdown();
     }
@@ -138,12 +139,22 @@ impl Drop for SimHandle {
 
 /// Waits (bounded) until the driver has read every byte written, so an unplug never throws
 /// away a reading that was already sent.
-fn wait_drained(pty: &Pty, stop: &AtomicBool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline && !stop.load(Ordering::SeqCst) {
+///
+/// Bytes written to the master reach the slave's queue through the kernel's flip buffer a
+/// moment later, so the queue must be seen empty twice, some time apart.
+fn wait_drained(pty: &Pty, stop: Option<&AtomicBool>, limit: Duration) {
+    let deadline = Instant::now() + limit;
+    let mut empty_seen = 0;
+    while Instant::now() < deadline && !stop.is_some_and(|s| s.load(Ordering::SeqCst)) {
+        std::thread::sleep(Duration::from_millis(25));
         match pty.unread_by_driver() {
-            Ok(0) | Err(_) => return,
-            Ok(_) => std::thread::sleep(Duration::from_millis(10)),
+            Ok(0) | Err(_) => {
+                empty_seen += 1;
+                if empty_seen >= 3 {
+                    return;
+                }
+            }
+            Ok(_) => empty_seen = 0,
         }
     }
 }
@@ -154,7 +165,7 @@ fn run(mut pty: Pty, link: StableLink, device: &mut dyn SimDevice, shared: &Shar
     while !shared.stop.load(Ordering::SeqCst) {
         let requested = shared.unplug_request.lock().ok().and_then(|mut r| r.take());
         if let Some(duration) = requested.or_else(|| device.take_unplug()) {
-            wait_drained(&pty, &shared.stop);
+            wait_drained(&pty, Some(&shared.stop), Duration::from_secs(30));
             let _ = link.remove();
             drop(pty);
             let until = Instant::now() + duration;
@@ -195,6 +206,8 @@ fn run(mut pty: Pty, link: StableLink, device: &mut dyn SimDevice, shared: &Shar
             }
         }
     }
+    // Let a reading already sent reach the driver before the line goes away.
+    wait_drained(&pty, None, Duration::from_secs(2));
 }
 
 /// A small deterministic random generator (xorshift64*) for noise and tag choices, so a

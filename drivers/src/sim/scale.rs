@@ -244,7 +244,10 @@ pub struct ScaleDevice {
     attempts: u64,
     rng: Rng,
     streaming: Option<(Duration, Instant, bool)>,
-    pending_unplug: bool,
+    /// Unplug mode: the reading that triggers an unplug was sent (and when).
+    pending_unplug: Option<Instant>,
+    /// Unplug now: the driver asked for the next reading, so it has read the last one.
+    unplug_now: bool,
 }
 
 impl ScaleDevice {
@@ -259,7 +262,8 @@ impl ScaleDevice {
             seq: 0,
             attempts: 0,
             streaming,
-            pending_unplug: false,
+            pending_unplug: None,
+            unplug_now: false,
         }
     }
 
@@ -330,7 +334,7 @@ impl ScaleDevice {
             log.push(entry);
         }
         if self.config.mode == ScaleMode::Unplug && self.seq % self.config.unplug_every == 0 {
-            self.pending_unplug = true;
+            self.pending_unplug = Some(Instant::now());
         }
         value
     }
@@ -520,6 +524,13 @@ impl SimDevice for ScaleDevice {
                 if !self.input.is_empty() {
                     let command = String::from_utf8_lossy(&self.input).trim().to_string();
                     self.input.clear();
+                    if self.pending_unplug.is_some() {
+                        // The cable is pulled while this command is on its way: no answer.
+                        // The driver asking again proves it read the last reading.
+                        self.pending_unplug = None;
+                        self.unplug_now = true;
+                        return;
+                    }
                     self.handle_command(&command, out);
                 }
             } else if self.input.len() < COMMAND_BYTES_MAX {
@@ -542,13 +553,24 @@ impl SimDevice for ScaleDevice {
             }
             _ => false,
         };
-        if due && !self.pending_unplug {
+        if due && self.pending_unplug.is_none() {
             self.emit_reading(out, false);
+        }
+        // A streaming scale gets no command to wait for: give the driver a moment instead
+        // (the runtime also waits until the PTY's queue is empty).
+        if self
+            .pending_unplug
+            .is_some_and(|at| now.duration_since(at) >= Duration::from_millis(200))
+            && (self.streaming.is_some_and(|(_, _, on)| on)
+                || self.config.stream_interval.is_some())
+        {
+            self.pending_unplug = None;
+            self.unplug_now = true;
         }
     }
 
     fn take_unplug(&mut self) -> Option<Duration> {
-        std::mem::take(&mut self.pending_unplug).then_some(self.config.unplug_for)
+        std::mem::take(&mut self.unplug_now).then_some(self.config.unplug_for)
     }
 
     fn reset_input(&mut self) {
@@ -647,7 +669,14 @@ mod tests {
         device.on_input(b"SI\r\n", &mut out);
         assert!(device.take_unplug().is_none());
         device.on_input(b"SI\r\n", &mut out);
+        assert!(device.take_unplug().is_none(), "waits for the next command");
+        device.on_input(b"SI\r\n", &mut out);
         assert!(device.take_unplug().is_some());
         assert!(device.take_unplug().is_none());
+        assert_eq!(
+            out.iter().filter(|&&b| b == b'\n').count(),
+            2,
+            "the third SI is not answered"
+        );
     }
 }

@@ -235,11 +235,12 @@ pub fn hotplug_available() -> bool {
     rusb::has_hotplug()
 }
 
-/// Calls `on_change` whenever a USB device arrives or leaves, until it returns `false`.
-/// Runs on the calling thread; returns an error when hotplug is unavailable, so the caller
-/// falls back to polling.
+/// Calls `on_change` whenever a USB device arrives or leaves, while `keep_going` returns true
+/// (checked about twice a second). Runs on the calling thread; returns an error at once when
+/// hotplug is unavailable, so the caller falls back to polling.
 pub fn watch_hotplug(
-    mut on_change: impl FnMut() -> bool + Send + 'static,
+    mut on_change: impl FnMut(),
+    keep_going: impl Fn() -> bool,
 ) -> Result<(), TransportError> {
     struct Notify {
         tx: std::sync::mpsc::SyncSender<()>,
@@ -268,12 +269,13 @@ pub fn watch_hotplug(
         .enumerate(false)
         .register(&context, Box::new(Notify { tx }))
         .map_err(err)?;
-    loop {
+    while keep_going() {
         context
             .handle_events(Some(Duration::from_millis(500)))
             .map_err(err)?;
-        if rx.try_recv().is_ok() && !on_change() {
-            return Ok(());
+        if rx.try_recv().is_ok() {
+            on_change();
         }
     }
+    Ok(())
 }
