@@ -193,8 +193,21 @@ pub struct DeviceSession {
     last_command: Option<Instant>,
     rfid: Option<RfidState>,
     epoch: Instant,
-    raw_tap: Option<Box<dyn FnMut(&[u8]) + Send>>,
+    raw_tap: Option<RawTap>,
+    hid_descriptor: Option<Vec<u8>>,
 }
+
+/// Which way raw bytes went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// From the device.
+    Received,
+    /// To the device.
+    Sent,
+}
+
+/// A callback that sees every raw chunk read from and written to the device.
+pub type RawTap = Box<dyn FnMut(Direction, &[u8]) + Send>;
 
 impl std::fmt::Debug for DeviceSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -208,7 +221,16 @@ impl std::fmt::Debug for DeviceSession {
 impl DeviceSession {
     /// Opens a session on an already open transport: builds the decoder, sends the profile's
     /// init commands and, for RFID readers, its RF power.
-    pub fn open(profile: &Profile, mut source: Box<dyn ByteSource>) -> Result<Self, DriverError> {
+    pub fn open(profile: &Profile, source: Box<dyn ByteSource>) -> Result<Self, DriverError> {
+        Self::open_with_tap(profile, source, None)
+    }
+
+    /// Like [`DeviceSession::open`], with a raw tap that also sees the init commands.
+    pub fn open_with_tap(
+        profile: &Profile,
+        mut source: Box<dyn ByteSource>,
+        raw_tap: Option<RawTap>,
+    ) -> Result<Self, DriverError> {
         let protocol: ProtocolId = profile.protocol.parse().map_err(|e| DriverError::Profile {
             profile: profile.id.clone(),
             problem: format!("{e}"),
@@ -218,7 +240,7 @@ impl DeviceSession {
         } else {
             None
         };
-        let decoder = decoder_for_profile(profile, descriptor)?;
+        let decoder = decoder_for_profile(profile, descriptor.clone())?;
         let poll = if profile.kind == DeviceKind::Scale {
             scale_poll_bytes(profile)?
         } else {
@@ -246,12 +268,16 @@ impl DeviceSession {
             last_command: None,
             rfid,
             epoch: Instant::now(),
-            raw_tap: None,
+            raw_tap,
+            hid_descriptor: descriptor,
         };
         for command in profile.init.clone() {
             let bytes = command.bytes();
             if command.feature_report {
                 session.source.send_feature(&bytes)?;
+                if let Some(tap) = session.raw_tap.as_mut() {
+                    tap(Direction::Sent, &bytes);
+                }
             } else {
                 session.send(&bytes)?;
             }
@@ -272,13 +298,21 @@ impl DeviceSession {
         self.source.describe()
     }
 
-    /// Calls `tap` with every chunk of raw bytes read (for capture tools).
-    pub fn set_raw_tap(&mut self, tap: Box<dyn FnMut(&[u8]) + Send>) {
+    /// The HID report descriptor read when the device was opened.
+    pub fn hid_descriptor(&self) -> Option<&[u8]> {
+        self.hid_descriptor.as_deref()
+    }
+
+    /// Calls `tap` with every chunk of raw bytes read or written (for capture tools).
+    pub fn set_raw_tap(&mut self, tap: RawTap) {
         self.raw_tap = Some(tap);
     }
 
     fn send(&mut self, bytes: &[u8]) -> Result<(), DriverError> {
         self.source.write(bytes)?;
+        if let Some(tap) = self.raw_tap.as_mut() {
+            tap(Direction::Sent, bytes);
+        }
         self.decoder.command_sent(bytes);
         self.last_command = Some(Instant::now());
         Ok(())
@@ -310,7 +344,7 @@ impl DeviceSession {
             return Ok(());
         }
         if let Some(tap) = self.raw_tap.as_mut() {
-            tap(&self.buf[..n]);
+            tap(Direction::Received, &self.buf[..n]);
         }
         let mut events = Vec::new();
         self.decoder.feed(&self.buf[..n], &mut events);

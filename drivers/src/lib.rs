@@ -4,7 +4,9 @@
 pub mod event;
 pub mod protocol;
 
+pub mod capture;
 pub mod driver;
+pub mod interrupt;
 pub mod manager;
 pub mod profile;
 pub mod pty;
