@@ -22,12 +22,15 @@ struct Cli {
 enum Command {
     /// Decode barcode or RFID scans: GS1, GS1 Digital Link, EPC, Metrc tags, BioTrack ids.
     Decode(cmd::decode::DecodeArgs),
+    /// Scanners, RFID readers and scales: list, profiles, monitor, capture, simulate, replay.
+    Devices(cmd::devices::DevicesArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Decode(args) => cmd::decode::run(args),
+        Command::Devices(args) => cmd::devices::run(args),
     };
     match outcome {
         Ok(code) => code,
