@@ -202,7 +202,9 @@ pub fn discover(profiles: &ProfileSet, config: &ManagerConfig) -> Discovery {
         }
     }
     if config.scan_serial {
-        let mut ports: Vec<(String, Option<(u16, u16)>, String)> = Vec::new();
+        // (path, USB ids of the port, description)
+        type Port = (String, Option<(u16, u16)>, String);
+        let mut ports: Vec<Port> = Vec::new();
         match serialport::available_ports() {
             Ok(list) => {
                 for port in list.into_iter().take(256) {
@@ -510,10 +512,7 @@ impl DeviceManager {
 
     /// Waits up to `timeout` for the next event.
     pub fn next_event(&self, timeout: Duration) -> Option<ManagerEvent> {
-        match self.events.recv_timeout(timeout) {
-            Ok(e) => Some(e),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-        }
+        self.events.recv_timeout(timeout).ok()
     }
 
     /// Every device's status now.

@@ -542,14 +542,13 @@ impl SimDevice for ScaleDevice {
     }
 
     fn on_tick(&mut self, now: Instant, out: &mut Vec<u8>) {
+        let always = self.config.stream_interval.is_some();
         let due = match self.streaming.as_mut() {
-            Some((interval, last, on)) if (*on || self.config.stream_interval.is_some()) => {
-                if now.duration_since(*last) >= *interval {
-                    *last = now;
-                    true
-                } else {
-                    false
-                }
+            Some((interval, last, on))
+                if (*on || always) && now.duration_since(*last) >= *interval =>
+            {
+                *last = now;
+                true
             }
             _ => false,
         };
