@@ -190,3 +190,57 @@ fn line_noise_is_rejected_without_losing_a_reading() {
         assert!(!errors.is_empty(), "{protocol:?}: the noise was noticed");
     }
 }
+
+#[test]
+fn a_streaming_scale_is_read_without_polls() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("scale");
+    let mut config = ScaleConfig::new(ScaleProtocol::AndStandard, ScaleMode::Settling);
+    config.stream_interval = Some(Duration::from_millis(30));
+    let sim = ScaleSimulator::start(&link, config).unwrap();
+    let mut profile = profile("and-standard-format");
+    profile.params.poll_command = None;
+    let mut session = open(&profile, &link);
+    let mut seen = Vec::new();
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    let deadline = Instant::now() + DEADLINE;
+    while seen.len() < 10 {
+        assert!(Instant::now() < deadline);
+        session.step(Duration::from_millis(100), &mut out).unwrap();
+        for e in out.drain(..) {
+            collect(e, &mut seen, &mut errors);
+        }
+    }
+    // Stopping waits until the driver has read what was sent; then read the rest.
+    let sent_before_stop = sim.sent();
+    let stopper = std::thread::spawn(move || sim.stop());
+    let drain_until = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < drain_until {
+        match session.step(Duration::from_millis(100), &mut out) {
+            Ok(()) => {}
+            Err(e) => {
+                assert!(
+                    matches!(&e, tally_drivers::driver::DriverError::Transport(t) if t.is_disconnect()),
+                    "{e}"
+                );
+                break;
+            }
+        }
+        for e in out.drain(..) {
+            collect(e, &mut seen, &mut errors);
+        }
+    }
+    stopper.join().unwrap();
+    assert!(errors.is_empty(), "{errors:?}");
+    let expected: Vec<Seen> = sent_before_stop.iter().map(seen_of).collect();
+    assert!(seen.len() >= expected.len());
+    assert_eq!(&seen[..expected.len()], expected.as_slice());
+    for (n, s) in seen.iter().enumerate() {
+        let seq = 10_000 + n as i64 + 1;
+        assert_eq!(
+            s.value.as_deref(),
+            Some(format!("{}.{:02}", seq / 100, seq % 100).as_str())
+        );
+    }
+}

@@ -334,3 +334,55 @@ fn simulate_capture_replay_round_trip() {
         assert_eq!(v, &format!("{}.{:02}", seq / 100, seq % 100));
     }
 }
+
+#[test]
+fn monitor_prints_live_events_of_a_bound_simulator() {
+    use tally_drivers::sim::scale::{ScaleConfig, ScaleMode, ScaleProtocol, ScaleSimulator};
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("scale");
+    let sim = ScaleSimulator::start(
+        &link,
+        ScaleConfig::new(ScaleProtocol::Nci, ScaleMode::Stable),
+    )
+    .unwrap();
+    let out = tally()
+        .args([
+            "devices",
+            "monitor",
+            "--no-scan",
+            "--duration",
+            "4",
+            "--bind",
+        ])
+        .arg(format!("{}=nci-weigh-tronix", link.display()))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sent = sim.sent();
+    sim.stop();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let weights: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l["event"]["type"] == "weight")
+        .collect();
+    assert!(!weights.is_empty(), "{lines:?}");
+    for (n, w) in weights.iter().enumerate() {
+        assert_eq!(w["profile"], "nci-weigh-tronix");
+        assert_eq!(w["device"], link.display().to_string());
+        assert_eq!(w["event"]["unit"], "lb");
+        assert_eq!(
+            w["event"]["value"].as_str(),
+            sent[n].value.as_deref(),
+            "reading {} as sent",
+            n + 1
+        );
+    }
+}

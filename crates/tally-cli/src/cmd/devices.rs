@@ -14,7 +14,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context};
 use tally_drivers::capture::{self, CaptureWriter};
-use tally_drivers::driver::{DeviceSession, Direction, DriverEvent};
+use tally_drivers::driver::{record_calibration, DeviceSession, Direction, DriverEvent};
+use tally_drivers::event::{DeviceEvent, Milligrams, WeightUnit};
 use tally_drivers::interrupt;
 use tally_drivers::manager::{self, Binding, DeviceManager, ManagerConfig, Match};
 use tally_drivers::profile::{self, Profile, ProfileSet};
@@ -52,6 +53,31 @@ pub enum DevicesCommand {
     Replay(ReplayArgs),
     /// Print the udev rules generated from the profiles (drivers/udev/70-tally-devices.rules).
     UdevRules,
+    /// Weigh a certified check weight and flag drift beyond N scale divisions.
+    Calibrate(CalibrateArgs),
+}
+
+/// `tally devices calibrate`.
+#[derive(Debug, clap::Args)]
+pub struct CalibrateArgs {
+    /// The scale's serial port.
+    #[arg(long)]
+    pub port: String,
+    /// The scale's profile (its `division` and `unit` are used).
+    #[arg(long)]
+    pub profile: String,
+    /// Certified mass of the check weight, in `--unit` (for example 100.00).
+    #[arg(long)]
+    pub certified: String,
+    /// Unit of `--certified` (default: the profile's unit).
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Allowed drift in scale divisions.
+    #[arg(long, default_value_t = 1)]
+    pub max_divisions: u32,
+    /// Give up when no stable reading came within this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub timeout: u64,
 }
 
 /// `tally devices list`.
@@ -192,6 +218,7 @@ pub fn run(args: DevicesArgs) -> anyhow::Result<ExitCode> {
         DevicesCommand::Capture(a) => capture_cmd(&profiles, &a),
         DevicesCommand::Simulate(a) => simulate(a),
         DevicesCommand::Replay(a) => replay(&profiles, &a),
+        DevicesCommand::Calibrate(a) => calibrate(&profiles, &a),
         DevicesCommand::UdevRules => {
             print!("{}", profile::udev_rules(&profiles));
             Ok(ExitCode::SUCCESS)
@@ -480,4 +507,56 @@ fn replay(profiles: &ProfileSet, args: &ReplayArgs) -> anyhow::Result<ExitCode> 
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn calibrate(profiles: &ProfileSet, args: &CalibrateArgs) -> anyhow::Result<ExitCode> {
+    interrupt::install().context("cannot install the Ctrl-C handler")?;
+    let profile = profiles.get(&args.profile)?.clone();
+    if profile.kind != profile::DeviceKind::Scale {
+        bail!("{} is not a scale profile", profile.id);
+    }
+    let unit_text = args
+        .unit
+        .clone()
+        .or_else(|| profile.params.unit.clone())
+        .unwrap_or_else(|| "g".into());
+    let unit = WeightUnit::parse(&unit_text);
+    let certified = Milligrams::from_decimal(&args.certified, &unit)
+        .with_context(|| format!("--certified {} {unit_text}", args.certified))?;
+    let source = transport::open(
+        &DeviceAddress::Serial {
+            path: args.port.clone(),
+        },
+        &profile,
+    )?;
+    let mut session = DeviceSession::open(&profile, source)?;
+    let done = until(Some(args.timeout));
+    let mut events = Vec::new();
+    while !done() {
+        session.step(Duration::from_millis(100), &mut events)?;
+        for e in events.drain(..) {
+            if let DriverEvent::Device(DeviceEvent::Weight(w)) = e {
+                if w.stable_weight().is_none() {
+                    eprintln!("waiting for a stable reading ({} {})", w.value, w.unit);
+                    continue;
+                }
+                let record =
+                    record_calibration(&profile, &args.port, certified, &w, args.max_divisions)?;
+                println!("{}", serde_json::to_string(&record)?);
+                if record.drifted {
+                    eprintln!(
+                        "the scale is off by {} mg, more than {} division(s): have it serviced before weighing",
+                        record.deviation_mg, args.max_divisions
+                    );
+                    return Ok(ExitCode::from(1));
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+        }
+    }
+    bail!(
+        "no stable reading from {} within {} s: keep the check weight still on the pan",
+        args.port,
+        args.timeout
+    )
 }
