@@ -679,3 +679,167 @@ pub fn record_calibration(
         drifted: check.drifted,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::ProfileSet;
+
+    fn profile(id: &str) -> Profile {
+        ProfileSet::embedded().unwrap().get(id).unwrap().clone()
+    }
+
+    #[test]
+    fn poll_commands_come_from_the_protocol_encoders() {
+        let cases = [
+            ("mettler-toledo-mt-sics", &b"SI\r\n"[..]),
+            ("and-standard-format", b"Q\r\n"),
+            ("ohaus-standard", b"IP\r\n"),
+            ("nci-weigh-tronix", b"W\r"),
+        ];
+        for (id, bytes) in cases {
+            assert_eq!(
+                scale_poll_bytes(&profile(id)).unwrap().unwrap(),
+                bytes,
+                "{id}"
+            );
+        }
+        let mut p = profile("nci-weigh-tronix");
+        p.params.poll_command = Some("SI".into());
+        let err = scale_poll_bytes(&p).unwrap_err().to_string();
+        assert!(err.contains("poll_command"), "{err}");
+        p.params.poll_command = None;
+        assert!(scale_poll_bytes(&p).unwrap().is_none());
+    }
+
+    #[test]
+    fn profile_params_reach_the_decoder() {
+        let mut p = profile("generic-serial-barcode");
+        p.params.prefix = Some("<".into());
+        p.params.fnc1_substitute = Some("|".into());
+        let params = decoder_params(&p);
+        assert_eq!(params.prefix, b"<");
+        assert_eq!(params.suffix, b"\r");
+        assert_eq!(params.fnc1_substitute, Some(b'|'));
+        assert!(params.aim_prefixed);
+        assert!(decoder_for_profile(&p, None).is_ok());
+    }
+
+    #[test]
+    fn the_division_is_read_in_the_profile_unit() {
+        assert_eq!(
+            division_mg(&profile("mettler-toledo-mt-sics")).unwrap(),
+            Milligrams(10)
+        );
+        // 0.01 lb = 4,535.9237 mg → 4,536 mg.
+        assert_eq!(
+            division_mg(&profile("nci-weigh-tronix")).unwrap(),
+            Milligrams(4536)
+        );
+    }
+
+    /// An in-memory device: scripted reads, recorded writes.
+    struct FakeSource {
+        reads: std::collections::VecDeque<Vec<u8>>,
+        written: std::sync::Arc<std::sync::Mutex<Vec<(bool, Vec<u8>)>>>,
+    }
+
+    impl ByteSource for FakeSource {
+        fn read(&mut self, buf: &mut [u8], _timeout: Duration) -> Result<usize, TransportError> {
+            match self.reads.pop_front() {
+                Some(chunk) => {
+                    let n = chunk.len().min(buf.len());
+                    buf[..n].copy_from_slice(&chunk[..n]);
+                    Ok(n)
+                }
+                None => Ok(0),
+            }
+        }
+        fn write(&mut self, bytes: &[u8]) -> Result<(), TransportError> {
+            self.written.lock().unwrap().push((false, bytes.to_vec()));
+            Ok(())
+        }
+        fn send_feature(&mut self, bytes: &[u8]) -> Result<(), TransportError> {
+            self.written.lock().unwrap().push((true, bytes.to_vec()));
+            Ok(())
+        }
+        fn describe(&self) -> String {
+            "fake".into()
+        }
+    }
+
+    type Written = std::sync::Arc<std::sync::Mutex<Vec<(bool, Vec<u8>)>>>;
+
+    fn fake(reads: &[&[u8]]) -> (Box<dyn ByteSource>, Written) {
+        let written = Written::default();
+        let source = FakeSource {
+            reads: reads.iter().map(|r| r.to_vec()).collect(),
+            written: std::sync::Arc::clone(&written),
+        };
+        (Box::new(source), written)
+    }
+
+    #[test]
+    fn a_hid_pos_scanner_gets_its_init_report_and_beeps() {
+        let p = profile("honeywell-voyager-1400g-hid-pos");
+        let (source, written) = fake(&[]);
+        let mut session = DeviceSession::open(&p, source).unwrap();
+        assert_eq!(written.lock().unwrap()[0], (true, vec![0xFE, 0x01]));
+        session.beep().unwrap();
+        assert_eq!(
+            written.lock().unwrap()[1],
+            (false, vec![0xFD, 0x03, 0x16, 0x07, 0x0D])
+        );
+        let err = session.set_rf_power(20).unwrap_err().to_string();
+        assert!(err.contains("cannot set RF power"), "{err}");
+        assert!(session.zero().is_err());
+    }
+
+    #[test]
+    fn a_chafon_288_round_uses_the_session_and_ends_on_the_final_frame() {
+        let p = profile("chafon-uhfreader288");
+        // Two tags (one read twice), then the final frame with status 0x01.
+        let mut frames: Vec<Vec<u8>> = Vec::new();
+        for data in [
+            vec![0x01, 0x02, 0x02, 0xAA, 0x01, 0x50, 0x02, 0xAA, 0x02, 0x51],
+            vec![0x01, 0x01, 0x02, 0xAA, 0x01, 0x55],
+        ] {
+            let mut f = vec![u8::try_from(5 + data.len()).unwrap(), 0x00, 0x01, 0x03];
+            f.extend_from_slice(&data);
+            let crc = crate::protocol::crc::crc16_chafon(&f);
+            f.extend_from_slice(&crc.to_le_bytes());
+            frames.push(f);
+        }
+        let mut done = vec![0x07, 0x00, 0x01, 0x01, 0x01, 0x00];
+        let crc = crate::protocol::crc::crc16_chafon(&done);
+        done.extend_from_slice(&crc.to_le_bytes());
+        frames.push(done);
+        let refs: Vec<&[u8]> = frames.iter().map(Vec::as_slice).collect();
+        let (source, written) = fake(&refs);
+        let mut session = DeviceSession::open(&p, source).unwrap();
+        session.set_session(2).unwrap();
+        assert!(session.set_session(4).is_err());
+        session.start_inventory().unwrap();
+        let mut out = Vec::new();
+        for _ in 0..3 {
+            session.step(Duration::from_millis(1), &mut out).unwrap();
+        }
+        let sent = written.lock().unwrap().clone();
+        // RF power first (0x2F), then the inventory with session 2.
+        assert_eq!(sent[0].1[2], 0x2F);
+        let inventory = &sent[1].1;
+        assert_eq!(inventory[2], 0x01);
+        assert_eq!(inventory[4], 2, "session byte: {inventory:02x?}");
+        let tags: Vec<&DriverEvent> = out
+            .iter()
+            .filter(|e| matches!(e, DriverEvent::Device(DeviceEvent::TagRead { .. })))
+            .collect();
+        assert_eq!(tags.len(), 2, "first reads only: {out:?}");
+        let Some(DriverEvent::Round(round)) = out.last() else {
+            panic!("no round report: {out:?}");
+        };
+        assert_eq!(round.tags.len(), 2);
+        assert_eq!(round.reads, 3);
+        assert_eq!(round.tags[0].reads, 2);
+    }
+}
