@@ -741,7 +741,7 @@ mod tests {
     /// An in-memory device: scripted reads, recorded writes.
     struct FakeSource {
         reads: std::collections::VecDeque<Vec<u8>>,
-        written: std::sync::Arc<std::sync::Mutex<Vec<(bool, Vec<u8>)>>>,
+        written: Written,
     }
 
     impl ByteSource for FakeSource {
