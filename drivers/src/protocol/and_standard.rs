@@ -67,6 +67,11 @@ impl Default for AndDecoder {
 }
 
 impl AndDecoder {
+    /// Bytes of a partial line currently buffered (at most [`LINE_BYTES_MAX`]).
+    pub fn buffered(&self) -> usize {
+        self.lines.buffered()
+    }
+
     /// A fresh decoder.
     pub fn new() -> AndDecoder {
         AndDecoder {

@@ -56,6 +56,11 @@ impl HidPosDecoder {
         &self.layout
     }
 
+    /// Bytes currently buffered: a partial report plus a continued scan.
+    pub fn buffered(&self) -> usize {
+        self.partial.len() + self.scan.len()
+    }
+
     fn symbology_of(&self, report: &[u8]) -> Option<String> {
         let bytes: Vec<u8> = self
             .layout

@@ -127,6 +127,11 @@ impl WedgeDecoder {
         }
     }
 
+    /// Bytes currently buffered: a partial report plus the scan typed so far.
+    pub fn buffered(&self) -> usize {
+        self.partial.len() + self.buf.len()
+    }
+
     fn push(&mut self, b: u8, out: &mut Vec<DeviceEvent>) {
         if self.overflowed {
             return;

@@ -123,6 +123,11 @@ impl Default for MtSicsDecoder {
 }
 
 impl MtSicsDecoder {
+    /// Bytes of a partial line currently buffered (at most [`LINE_BYTES_MAX`]).
+    pub fn buffered(&self) -> usize {
+        self.lines.buffered()
+    }
+
     /// A decoder with no command pending.
     pub fn new() -> MtSicsDecoder {
         MtSicsDecoder {

@@ -73,6 +73,11 @@ impl Default for OhausDecoder {
 }
 
 impl OhausDecoder {
+    /// Bytes of a partial line currently buffered (at most [`LINE_BYTES_MAX`]).
+    pub fn buffered(&self) -> usize {
+        self.lines.buffered()
+    }
+
     /// A fresh decoder.
     pub fn new() -> OhausDecoder {
         OhausDecoder {

@@ -58,6 +58,11 @@ impl SerialBarcodeDecoder {
         })
     }
 
+    /// Bytes currently buffered (at most `max_scan_bytes` + the suffix length).
+    pub fn buffered(&self) -> usize {
+        self.buf.len()
+    }
+
     fn flush_noise(&mut self, out: &mut Vec<DeviceEvent>) {
         if self.noise > 0 {
             out.push(DeviceEvent::Error(ProtocolError::Noise {
