@@ -1,5 +1,6 @@
 //! Device drivers for the handheld: transports (hidraw, raw USB, serial), pure protocol
 //! decoders, firmware profiles, the device manager and simulators.
+#![warn(missing_docs)]
 
 pub mod event;
 pub mod protocol;

@@ -16,7 +16,11 @@ use std::time::Duration;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::termios::{self, SetArg};
 
-nix::ioctl_read_bad!(fionread, nix::libc::FIONREAD, nix::libc::c_int);
+mod ioctl {
+    // How many bytes wait to be read on a terminal (FIONREAD = TIOCINQ).
+    nix::ioctl_read_bad!(fionread, nix::libc::FIONREAD, nix::libc::c_int);
+}
+use ioctl::fionread;
 
 /// One open pseudo-terminal pair.
 #[derive(Debug)]

@@ -22,7 +22,11 @@ use crate::profile::TransportSettings;
 /// deliver up to 4096).
 pub const REPORT_BYTES_MAX: usize = 4096;
 
-nix::ioctl_write_int!(eviocgrab, b'E', 0x90);
+mod ioctl {
+    // EVIOCGRAB = _IOW('E', 0x90, int) from linux/input.h.
+    nix::ioctl_write_int!(eviocgrab, b'E', 0x90);
+}
+use ioctl::eviocgrab;
 
 /// Exclusive hold of a keyboard event device (EVIOCGRAB), released on drop.
 #[derive(Debug)]
