@@ -31,6 +31,8 @@ use crate::transport::{ByteSource, TransportError};
 const READ_BYTES_MAX: usize = 4096;
 /// An inventory round that has not finished after this long is closed anyway.
 const ROUND_TIMEOUT: Duration = Duration::from_secs(5);
+/// An M100 round (no end marker) ends only after the line was quiet this long.
+const QUIET_END: Duration = Duration::from_millis(150);
 /// Most get-tag-buffer requests in one ThingMagic round.
 const TAG_BUFFER_REQUESTS_MAX: u32 = 512;
 
@@ -195,6 +197,7 @@ pub struct DeviceSession {
     epoch: Instant,
     raw_tap: Option<RawTap>,
     hid_descriptor: Option<Vec<u8>>,
+    last_rx: Option<Instant>,
 }
 
 /// Which way raw bytes went.
@@ -270,6 +273,7 @@ impl DeviceSession {
             epoch: Instant::now(),
             raw_tap,
             hid_descriptor: descriptor,
+            last_rx: None,
         };
         for command in profile.init.clone() {
             let bytes = command.bytes();
@@ -343,6 +347,7 @@ impl DeviceSession {
         if n == 0 {
             return Ok(());
         }
+        self.last_rx = Some(Instant::now());
         if let Some(tap) = self.raw_tap.as_mut() {
             tap(Direction::Received, &self.buf[..n]);
         }
@@ -431,8 +436,13 @@ impl DeviceSession {
             return Ok(());
         }
         match &state.round {
-            // M100 single inventory has no end marker: a round lasts one interval.
+            // M100 single inventory has no end marker: a round lasts at least one interval
+            // and ends once the line has been quiet for a moment (notices still arriving
+            // belong to it).
             Some(_) if self.protocol == ProtocolId::M100Bb7e => {
+                if self.last_rx.is_some_and(|t| t.elapsed() < QUIET_END) {
+                    return Ok(());
+                }
                 self.rfid_finish_round(out);
                 self.rfid_start_round()
             }

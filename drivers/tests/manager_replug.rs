@@ -115,3 +115,66 @@ fn the_manager_reconnects_after_replug_and_loses_no_reading() {
     assert!(after[0].dropped_events == 0, "{after:?}");
     manager.stop();
 }
+
+#[test]
+fn an_rfid_reader_with_line_noise_is_reconnected_and_its_rounds_stay_exact() {
+    use std::collections::BTreeSet;
+    use tally_drivers::sim::rfid::{RfidConfig, RfidProtocol, RfidSimulator};
+
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("reader");
+    let mut sim_config = RfidConfig::new(RfidProtocol::ThingMagic, 30);
+    sim_config.read_percent = 70;
+    sim_config.noise = true;
+    let population: BTreeSet<Vec<u8>> = sim_config.tags.iter().map(|t| t.epc.clone()).collect();
+    let sim = RfidSimulator::start(&link, sim_config).unwrap();
+    let id = RfidProtocol::ThingMagic.profile_id();
+    let mut set = ProfileSet::embedded().unwrap();
+    let mut p = set.get(id).unwrap().clone();
+    p.params.poll_interval_ms = Some(30);
+    set.insert(p).unwrap();
+    let mut config = ManagerConfig::bound_only(vec![Binding {
+        path: link.display().to_string(),
+        profile: id.to_string(),
+    }]);
+    config.reconnect_delay = Duration::from_millis(100);
+    let manager = DeviceManager::start(set, config).unwrap();
+
+    let deadline = Instant::now() + DEADLINE;
+    let mut rounds = Vec::new();
+    let mut unplugged = false;
+    while !(unplugged && sim.handle().replugs() >= 1 && rounds.len() >= 8) {
+        assert!(
+            Instant::now() < deadline,
+            "rounds {} replugs {}",
+            rounds.len(),
+            sim.handle().replugs()
+        );
+        if !unplugged && rounds.len() >= 3 {
+            sim.handle().unplug_for(Duration::from_millis(300));
+            unplugged = true;
+        }
+        if let Some(e) = manager.next_event(Duration::from_millis(200)) {
+            if let DriverEvent::Round(r) = e.event {
+                rounds.push(
+                    r.tags
+                        .iter()
+                        .map(|t| t.epc.clone())
+                        .collect::<BTreeSet<_>>(),
+                );
+            }
+        }
+    }
+    let status = manager.snapshot();
+    assert!(status[0].connects >= 2, "{status:?}");
+    let logged: Vec<BTreeSet<Vec<u8>>> = sim.rounds().into_iter().map(|r| r.unique).collect();
+    for round in &rounds {
+        assert!(round.is_subset(&population), "a tag was invented");
+        assert!(
+            logged.contains(round),
+            "every finished round equals one the reader ran"
+        );
+    }
+    manager.stop();
+    sim.stop();
+}

@@ -17,7 +17,7 @@ const DEADLINE: Duration = Duration::from_secs(90);
 
 fn profile(id: &str) -> Profile {
     let mut p = ProfileSet::embedded().unwrap().get(id).unwrap().clone();
-    p.params.poll_interval_ms = Some(if id == "m100-bb7e" { 300 } else { 30 });
+    p.params.poll_interval_ms = Some(if id == "m100-bb7e" { 500 } else { 30 });
     p
 }
 
