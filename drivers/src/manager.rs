@@ -135,9 +135,9 @@ impl ManagerConfig {
     }
 }
 
-/// How a found device matched.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "match", content = "profiles", rename_all = "kebab-case")]
+/// How a found device matched. In JSON: `"match":"profile","profile":ID`,
+/// `"match":"ambiguous","candidates":[IDs]` or `"match":"none"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Match {
     /// One profile.
     Profile(String),
@@ -145,6 +145,24 @@ pub enum Match {
     Ambiguous(Vec<String>),
     /// No profile.
     None,
+}
+
+impl Serialize for Match {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        #[serde(tag = "match", rename_all = "kebab-case")]
+        enum Repr<'a> {
+            Profile { profile: &'a str },
+            Ambiguous { candidates: &'a [String] },
+            None,
+        }
+        match self {
+            Match::Profile(id) => Repr::Profile { profile: id },
+            Match::Ambiguous(ids) => Repr::Ambiguous { candidates: ids },
+            Match::None => Repr::None,
+        }
+        .serialize(serializer)
+    }
 }
 
 /// A device found by discovery.
@@ -804,5 +822,63 @@ fn deliver(
                 s.dropped_events += 1;
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bindings_parse_and_bad_ones_say_how() {
+        let b: Binding = "/dev/ttyUSB0=ohaus-standard".parse().unwrap();
+        assert_eq!(b.path, "/dev/ttyUSB0");
+        assert_eq!(b.profile, "ohaus-standard");
+        let err = "/dev/ttyUSB0".parse::<Binding>().unwrap_err();
+        assert!(err.contains("PATH=PROFILE"), "{err}");
+    }
+
+    #[test]
+    fn a_present_bound_path_is_discovered_with_its_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        let port = dir.path().join("port");
+        std::fs::write(&port, b"").unwrap();
+        let profiles = ProfileSet::embedded().unwrap();
+        let missing = dir.path().join("missing").display().to_string();
+        let config = ManagerConfig::bound_only(vec![
+            Binding {
+                path: port.display().to_string(),
+                profile: "nci-weigh-tronix".into(),
+            },
+            Binding {
+                path: missing,
+                profile: "nci-weigh-tronix".into(),
+            },
+        ]);
+        let found = discover(&profiles, &config);
+        assert_eq!(found.devices.len(), 1, "{found:?}");
+        let json = serde_json::to_value(&found.devices[0]).unwrap();
+        assert_eq!(json["match"], "profile");
+        assert_eq!(json["profile"], "nci-weigh-tronix");
+        assert_eq!(json["bound"], true);
+        let ambiguous =
+            serde_json::to_value(Match::Ambiguous(vec!["a".into(), "b".into()])).unwrap();
+        assert_eq!(
+            ambiguous,
+            serde_json::json!({"match":"ambiguous","candidates":["a","b"]})
+        );
+    }
+
+    #[test]
+    fn a_binding_to_an_unknown_profile_is_refused() {
+        let config = ManagerConfig::bound_only(vec![Binding {
+            path: "/dev/null".into(),
+            profile: "no-such-scale".into(),
+        }]);
+        let err = DeviceManager::start(ProfileSet::embedded().unwrap(), config)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("no-such-scale"), "{err}");
     }
 }
