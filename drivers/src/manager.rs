@@ -394,6 +394,39 @@ pub struct DeviceStatus {
     pub last_error_at_ms: Option<u64>,
 }
 
+/// A command for one device, carried out by its worker through the device's profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceCommand {
+    /// Scanner: beep.
+    Beep,
+    /// RFID: start (or resume) inventory rounds.
+    StartInventory,
+    /// RFID: stop inventory rounds.
+    StopInventory,
+    /// RFID: transmit power in dBm.
+    SetRfPower(u8),
+    /// RFID: Gen2 session 0–3.
+    SetSession(u8),
+    /// Scale: ask for a reading now.
+    PollNow,
+    /// Scale: zero.
+    Zero,
+}
+
+/// Why a command could not be queued.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    /// No device with that id.
+    #[error("no device {0}")]
+    UnknownDevice(String),
+    /// The device's command queue is full (it is not keeping up or is reconnecting).
+    #[error("device {0} is busy; try again")]
+    Busy(String),
+}
+
+/// Commands queued per device at most.
+pub const COMMANDS_MAX: usize = 16;
+
 /// One event from one device.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ManagerEvent {
@@ -418,6 +451,7 @@ struct Shared {
     status: Mutex<BTreeMap<String, DeviceStatus>>,
     present: Mutex<BTreeSet<DeviceAddress>>,
     running: Mutex<BTreeSet<DeviceAddress>>,
+    commands: Mutex<BTreeMap<String, SyncSender<DeviceCommand>>>,
 }
 
 impl Shared {
@@ -485,6 +519,7 @@ impl DeviceManager {
             status: Mutex::default(),
             present: Mutex::default(),
             running: Mutex::default(),
+            commands: Mutex::default(),
         });
         let (tx, rx) = sync_channel(config.event_capacity);
         let (rescan_tx, rescan_rx) = sync_channel::<()>(1);
@@ -531,6 +566,21 @@ impl DeviceManager {
     /// Waits up to `timeout` for the next event.
     pub fn next_event(&self, timeout: Duration) -> Option<ManagerEvent> {
         self.events.recv_timeout(timeout).ok()
+    }
+
+    /// Queues a command for a device (by its id, as in [`DeviceStatus::id`]). The outcome shows
+    /// in the device's events, or as its `last_error` when the device cannot do it.
+    pub fn command(&self, device: &str, command: DeviceCommand) -> Result<(), CommandError> {
+        let map = self
+            .shared
+            .commands
+            .lock()
+            .map_err(|_| CommandError::UnknownDevice(device.to_string()))?;
+        let tx = map
+            .get(device)
+            .ok_or_else(|| CommandError::UnknownDevice(device.to_string()))?;
+        tx.try_send(command)
+            .map_err(|_| CommandError::Busy(device.to_string()))
     }
 
     /// Every device's status now.
@@ -711,13 +761,25 @@ fn spawn_worker(
         entry.state = ConnectionState::Connecting;
         entry.profiles = vec![profile.id.clone()];
     }
+    let (command_tx, command_rx) = sync_channel(COMMANDS_MAX);
+    if let Ok(mut commands) = shared.commands.lock() {
+        commands.insert(id.clone(), command_tx);
+    }
     let shared = Arc::clone(shared);
     let tx = tx.clone();
     let config = config.clone();
     let spawned = std::thread::Builder::new()
         .name(format!("device {id}"))
         .spawn(move || {
-            worker(&shared, &profile, &address, bound, &config, &tx);
+            worker(
+                &shared,
+                &profile,
+                &address,
+                bound,
+                &config,
+                &tx,
+                &command_rx,
+            );
             if let Ok(mut running) = shared.running.lock() {
                 running.remove(&address);
             }
@@ -735,6 +797,7 @@ fn worker(
     bound: bool,
     config: &ManagerConfig,
     tx: &SyncSender<ManagerEvent>,
+    commands: &Receiver<DeviceCommand>,
 ) {
     let id = address.to_string();
     let mut out = Vec::new();
@@ -751,6 +814,11 @@ fn worker(
                     s.connects += 1;
                 });
                 while !shared.stopping() {
+                    while let Ok(command) = commands.try_recv() {
+                        if let Err(e) = run_command(&mut session, command, &mut out) {
+                            shared.error(&id, ConnectionState::Connected, e.to_string());
+                        }
+                    }
                     if let Err(e) = session.step(config.read_timeout, &mut out) {
                         let gone = matches!(&e, crate::driver::DriverError::Transport(t) if t.is_disconnect());
                         if gone {
@@ -780,6 +848,22 @@ fn worker(
             shared.update(&id, |s| s.state = ConnectionState::Disconnected);
             return;
         }
+    }
+}
+
+fn run_command(
+    session: &mut DeviceSession,
+    command: DeviceCommand,
+    out: &mut Vec<DriverEvent>,
+) -> Result<(), crate::driver::DriverError> {
+    match command {
+        DeviceCommand::Beep => session.beep(),
+        DeviceCommand::StartInventory => session.start_inventory(),
+        DeviceCommand::StopInventory => session.stop_inventory(out),
+        DeviceCommand::SetRfPower(dbm) => session.set_rf_power(dbm),
+        DeviceCommand::SetSession(n) => session.set_session(n),
+        DeviceCommand::PollNow => session.poll_now(),
+        DeviceCommand::Zero => session.zero(),
     }
 }
 
