@@ -15,6 +15,8 @@
 //!   app falls behind, a worker waits up to [`SEND_WAIT`] and then drops the event, counting it
 //!   in the device's status. [`DeviceManager::snapshot`] returns every device's status:
 //!   state, profile, last event, last error, counters.
+//! * The app commands a device with [`DeviceManager::command`] (beep, start/stop inventory, RF
+//!   power, session, poll, zero): a small per-device queue its worker empties between reads.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
