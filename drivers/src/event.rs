@@ -57,6 +57,15 @@ impl DeviceEvent {
         }
     }
 
+    /// The symbology identifier and data of a scan, as `tally-ids` takes them (the identifier
+    /// first, then the bytes exactly as scanned, GS kept); `None` for other events.
+    pub fn as_scan(&self) -> Option<(Option<&str>, &[u8])> {
+        match self {
+            DeviceEvent::Scan { symbology, data } => Some((symbology.as_deref(), data)),
+            _ => None,
+        }
+    }
+
     /// True for [`DeviceEvent::Error`].
     pub fn is_error(&self) -> bool {
         matches!(self, DeviceEvent::Error(_))
@@ -241,6 +250,25 @@ impl WeightReading {
     /// Everything else (motion, overload, pieces, percent) gives `None`.
     pub fn stable_weight(&self) -> Option<&WeightReading> {
         (self.stable && self.range == WeightRange::InRange && self.unit.is_mass()).then_some(self)
+    }
+
+    /// The reading as a weight, or the reason it is not one, in words for the person at the
+    /// scale: [`ProtocolError::InMotion`], [`ProtocolError::Overload`] /
+    /// [`ProtocolError::Underload`], or [`ProtocolError::NotAWeight`] (pieces, percent).
+    pub fn require_stable(&self) -> Result<&WeightReading, ProtocolError> {
+        match self.range {
+            WeightRange::Overload => Err(ProtocolError::Overload {
+                unit: Some(self.unit.clone()),
+            }),
+            WeightRange::Underload => Err(ProtocolError::Underload {
+                unit: Some(self.unit.clone()),
+            }),
+            WeightRange::InRange if !self.unit.is_mass() => Err(ProtocolError::NotAWeight {
+                unit: self.unit.symbol().to_string(),
+            }),
+            WeightRange::InRange if !self.stable => Err(ProtocolError::InMotion),
+            WeightRange::InRange => Ok(self),
+        }
     }
 
     /// The value converted to whole milligrams (see [`Milligrams::from_decimal`] for the
@@ -537,6 +565,12 @@ pub enum ProtocolError {
     /// The scale is in motion and could not give a stable reading.
     #[error("scale in motion: keep the load still and weigh again")]
     InMotion,
+    /// The scale shows pieces, percent or another non-mass unit.
+    #[error("the scale shows {unit}, not a weight: switch it to a weighing unit (g, kg, lb, oz)")]
+    NotAWeight {
+        /// the unit shown
+        unit: String,
+    },
     /// The scale is over capacity.
     #[error("scale overloaded: remove weight")]
     Overload {
@@ -590,4 +624,78 @@ pub enum ProtocolError {
         /// why
         reason: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn milligrams_round_half_away_from_zero() {
+        let mg = |v: &str, u: WeightUnit| Milligrams::from_decimal(v, &u).unwrap().0;
+        assert_eq!(mg("0.0005", WeightUnit::Gram), 1);
+        assert_eq!(mg("0.0004", WeightUnit::Gram), 0);
+        assert_eq!(mg("-0.0005", WeightUnit::Gram), -1);
+        assert_eq!(mg("1", WeightUnit::Pound), 453_592);
+        assert_eq!(mg("1.00", WeightUnit::Ounce), 28_350);
+        assert_eq!(mg("+001234.5", WeightUnit::Gram), 1_234_500);
+        assert_eq!(mg("1.278", WeightUnit::Carat), 256);
+        assert_eq!(mg("2.5", WeightUnit::Kilogram), 2_500_000);
+        assert!(Milligrams::from_decimal("12", &WeightUnit::Pieces).is_err());
+        assert!(Milligrams::from_decimal("1.2.3", &WeightUnit::Gram).is_err());
+        assert!(Milligrams::from_decimal("99999999999999999999", &WeightUnit::Kilogram).is_err());
+    }
+
+    #[test]
+    fn normalise_keeps_decimals_and_sign() {
+        assert_eq!(normalise_decimal("+001234.5").as_deref(), Some("1234.5"));
+        assert_eq!(normalise_decimal("-0000.50").as_deref(), Some("-0.50"));
+        assert_eq!(normalise_decimal("+00000").as_deref(), Some("0"));
+        assert_eq!(normalise_decimal(".5").as_deref(), Some("0.5"));
+        assert_eq!(normalise_decimal("+9999999E+19"), None);
+        assert_eq!(normalise_decimal(""), None);
+        assert_eq!(normalise_decimal("-"), None);
+    }
+
+    #[test]
+    fn require_stable_explains_why_a_reading_is_not_a_weight() {
+        let mut r = WeightReading::new("1.00", WeightUnit::Gram, true);
+        assert!(r.require_stable().is_ok());
+        r.stable = false;
+        assert_eq!(
+            r.require_stable().unwrap_err().to_string(),
+            "scale in motion: keep the load still and weigh again"
+        );
+        r.range = WeightRange::Overload;
+        assert_eq!(
+            r.require_stable().unwrap_err().to_string(),
+            "scale overloaded: remove weight"
+        );
+        let pcs = WeightReading::new("12", WeightUnit::Pieces, true);
+        assert!(matches!(
+            pcs.require_stable(),
+            Err(ProtocolError::NotAWeight { .. })
+        ));
+        assert!(pcs.stable_weight().is_none());
+    }
+
+    #[test]
+    fn scans_hand_over_identifier_and_bytes() {
+        let scan = DeviceEvent::scan_from_bytes(b"]d2010950110153000317271231\x1d10AB", true);
+        assert_eq!(
+            scan.as_scan(),
+            Some((Some("]d2"), &b"010950110153000317271231\x1d10AB"[..]))
+        );
+        assert_eq!(DeviceEvent::Error(ProtocolError::InMotion).as_scan(), None);
+    }
+
+    #[test]
+    fn aim_identifiers_are_split_off() {
+        assert_eq!(
+            split_aim(b"]C1011234"),
+            (Some("]C1".to_string()), &b"011234"[..])
+        );
+        assert_eq!(split_aim(b"]C"), (None, &b"]C"[..]));
+        assert_eq!(split_aim(b"0123"), (None, &b"0123"[..]));
+    }
 }

@@ -377,3 +377,47 @@ fn hid_pos_decoder_from_a_descriptor_in_the_params() {
         "{err}"
     );
 }
+
+#[test]
+fn hid_pos_accepts_zero_symbology_and_descriptors_without_report_ids() {
+    // Honeywell ReM may leave the AIM bytes zero: the scan has no symbology, it is not refused.
+    let mut d = decoder_for(ProtocolId::HidPos, &ProtocolParams::default()).unwrap();
+    let mut report = vec![0u8; 64];
+    report[0] = 0x02;
+    report[1] = 4;
+    report[5..9].copy_from_slice(b"1234");
+    let events = feed_chunks(d.as_mut(), &[&report]);
+    assert_eq!(
+        events,
+        vec![DeviceEvent::Scan {
+            symbology: None,
+            data: b"1234".to_vec()
+        }]
+    );
+    // The "without byte count" descriptor of the vectors with its Report ID item (85 02)
+    // removed: the report has no ID byte and every field moves up by one byte.
+    let rows = read_vectors("hid-reports.tsv");
+    let with_id = rows
+        .iter()
+        .find(|r| r.get("meaning").contains("without byte count"))
+        .unwrap()
+        .get("hex")
+        .to_string();
+    let without_id = hex(&with_id.replacen("8502", "", 1));
+    let layout = parse_hid_pos(&without_id).unwrap();
+    assert_eq!(layout.report_id, None);
+    assert_eq!(layout.report_len, 60);
+    assert_eq!(layout.data_offset, 3);
+    let mut report = vec![0u8; 60];
+    report[..3].copy_from_slice(b"]e0");
+    report[3..19].copy_from_slice(b"0109501101530003");
+    let mut d = HidPosDecoder::new(layout, 8192);
+    let events = feed_chunks(&mut d, &[&report]);
+    assert_eq!(
+        events,
+        vec![DeviceEvent::Scan {
+            symbology: Some("]e0".into()),
+            data: b"0109501101530003".to_vec()
+        }]
+    );
+}

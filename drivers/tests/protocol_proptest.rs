@@ -45,6 +45,13 @@ fn feed_bounded<D: Decoder>(
         d.feed(c, &mut out);
         assert!(buffered(d) <= bound, "buffered {} > {bound}", buffered(d));
     }
+    // A quiet line afterwards never grows the buffer either.
+    d.idle(&mut out);
+    assert!(
+        buffered(d) <= bound,
+        "buffered {} > {bound} after idle",
+        buffered(d)
+    );
     out
 }
 
@@ -241,5 +248,71 @@ proptest! {
             })
             .collect();
         prop_assert_eq!(got, scans);
+    }
+
+    #[test]
+    fn hid_reports_survive_any_chunking(
+        scans in proptest::collection::vec(proptest::collection::vec(1u8..=0x7F, 1..150), 1..6),
+        cuts in proptest::collection::vec(any::<usize>(), 0..30),
+    ) {
+        // HID POS, default 64-byte layout: each scan split over 56-byte reports.
+        let mut stream = Vec::new();
+        for scan in &scans {
+            let pieces: Vec<&[u8]> = scan.chunks(56).collect();
+            for (i, piece) in pieces.iter().enumerate() {
+                let mut r = vec![0u8; 64];
+                r[0] = 0x02;
+                r[1] = u8::try_from(piece.len()).unwrap();
+                r[2..5].copy_from_slice(b"]C0");
+                r[5..5 + piece.len()].copy_from_slice(piece);
+                r[63] = u8::from(i + 1 < pieces.len());
+                stream.extend_from_slice(&r);
+            }
+        }
+        let mut d = HidPosDecoder::from_params(&ProtocolParams::default()).unwrap();
+        let mut out = Vec::new();
+        for c in chunk(&stream, &cuts) {
+            d.feed(c, &mut out);
+        }
+        let expected: Vec<DeviceEvent> = scans
+            .iter()
+            .map(|s| DeviceEvent::Scan { symbology: Some("]C0".into()), data: s.clone() })
+            .collect();
+        prop_assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn wedge_reports_survive_any_chunking(
+        scans in proptest::collection::vec("[0-9A-Za-z]{1,40}", 1..6),
+        cuts in proptest::collection::vec(any::<usize>(), 0..30),
+    ) {
+        let usage = |c: u8| -> (u8, u8) {
+            match c {
+                b'a'..=b'z' => (0, 0x04 + c - b'a'),
+                b'A'..=b'Z' => (0x02, 0x04 + c - b'A'),
+                b'0' => (0, 0x27),
+                _ => (0, 0x1E + c - b'1'),
+            }
+        };
+        let mut stream = Vec::new();
+        for scan in &scans {
+            for c in scan.bytes() {
+                let (m, u) = usage(c);
+                stream.extend_from_slice(&[m, 0, u, 0, 0, 0, 0, 0]);
+                stream.extend_from_slice(&[0; 8]);
+            }
+            stream.extend_from_slice(&[0, 0, 0x28, 0, 0, 0, 0, 0]);
+            stream.extend_from_slice(&[0; 8]);
+        }
+        let mut d = WedgeDecoder::new(&ProtocolParams::default());
+        let mut out = Vec::new();
+        for c in chunk(&stream, &cuts) {
+            d.feed(c, &mut out);
+        }
+        let expected: Vec<DeviceEvent> = scans
+            .iter()
+            .map(|s| DeviceEvent::Scan { symbology: None, data: s.clone().into_bytes() })
+            .collect();
+        prop_assert_eq!(out, expected);
     }
 }

@@ -408,3 +408,112 @@ fn reset_forgets_a_partial_frame() {
     assert_eq!(epcs(&out), vec![to_hex(&epc(1))]);
     assert!(!out.iter().any(DeviceEvent::is_error));
 }
+
+#[test]
+fn idle_releases_a_good_frame_held_behind_a_torn_one() {
+    // A long reply is cut off after 20 bytes (reader reset), then a short reply arrives whole,
+    // then the line goes quiet. The short reply lies inside the torn frame's promised length,
+    // so the decoder waits; idle() proves the torn frame dead and decodes the good one.
+    let tags: Vec<Vec<u8>> = (0..10).map(epc).collect();
+    let long = chafon18_reply(&tags);
+    let short = chafon18_reply(&[epc(42)]);
+    let mut d = decoder(ProtocolId::ChafonUhfReader18);
+    let mut out = Vec::new();
+    d.feed(&long[..20], &mut out);
+    d.feed(&short, &mut out);
+    assert!(out.is_empty(), "{out:?}");
+    d.idle(&mut out);
+    assert_eq!(epcs(&out), vec![to_hex(&epc(42))]);
+    assert_eq!(
+        out[0],
+        DeviceEvent::Error(ProtocolError::Noise { bytes: 20 })
+    );
+    // And the stream goes on normally afterwards.
+    let mut after = Vec::new();
+    d.feed(&short, &mut after);
+    assert_eq!(epcs(&after), vec![to_hex(&epc(42))]);
+    assert!(!after.iter().any(DeviceEvent::is_error));
+    // The same for M100 and ThingMagic.
+    let long = m100_notice(&[0x11; 60], -30);
+    let short = m100_notice(&epc(43), -31);
+    let mut d = decoder(ProtocolId::M100Bb7e);
+    let mut out = Vec::new();
+    d.feed(&long[..10], &mut out);
+    d.feed(&short, &mut out);
+    assert!(out.is_empty(), "{out:?}");
+    d.idle(&mut out);
+    assert_eq!(epcs(&out), vec![to_hex(&epc(43))]);
+    let long = thingmagic_buffer(&[(epc(1), -50, 1), (epc(2), -50, 1), (epc(3), -50, 1)]);
+    let short = thingmagic_buffer(&[(epc(44), -50, 1)]);
+    let mut d = decoder(ProtocolId::ThingMagicMercury);
+    let mut out = Vec::new();
+    d.feed(&long[..12], &mut out);
+    d.feed(&short, &mut out);
+    assert!(out.is_empty(), "{out:?}");
+    d.idle(&mut out);
+    assert_eq!(epcs(&out), vec![to_hex(&epc(44))]);
+}
+
+#[test]
+fn idle_drops_partial_lines_and_replies() {
+    for (p, partial, good) in [
+        (ProtocolId::MtSics, &b"S S   12"[..], &b"S S 1.00 g\r\n"[..]),
+        (
+            ProtocolId::AndStandard,
+            &b"ST,+00"[..],
+            &b"ST,+0001.00  g\r\n"[..],
+        ),
+        (ProtocolId::Ohaus, &b"   12."[..], &b"   1.00 g\r\n"[..]),
+        (
+            ProtocolId::Nci,
+            &b"\n0001."[..],
+            &b"\n0001.00g\r\n00\r\x03"[..],
+        ),
+    ] {
+        let mut d = decoder(p);
+        let mut out = Vec::new();
+        d.feed(partial, &mut out);
+        d.idle(&mut out);
+        d.feed(good, &mut out);
+        assert_eq!(
+            out[0],
+            DeviceEvent::Error(ProtocolError::Noise {
+                bytes: partial.len()
+            }),
+            "{p}"
+        );
+        assert!(
+            matches!(&out[1..], [DeviceEvent::Weight(w)] if w.value == "1.00"),
+            "{p}: {out:?}"
+        );
+    }
+    // A serial scan without its suffix is dropped at idle; a wedge scan is kept.
+    let mut d = decoder(ProtocolId::SerialBarcode);
+    let mut out = Vec::new();
+    d.feed(b"01234", &mut out);
+    d.idle(&mut out);
+    d.feed(b"567\r", &mut out);
+    assert_eq!(
+        out,
+        vec![
+            DeviceEvent::Error(ProtocolError::Noise { bytes: 5 }),
+            DeviceEvent::Scan {
+                symbology: None,
+                data: b"567".to_vec()
+            }
+        ]
+    );
+    let mut d = decoder(ProtocolId::KeyboardWedge);
+    let mut out = Vec::new();
+    d.feed(&[0, 0, 0x1E, 0, 0, 0, 0, 0], &mut out);
+    d.feed(&[0; 8], &mut out);
+    d.idle(&mut out);
+    d.feed(&[0, 0, 0x28, 0, 0, 0, 0, 0], &mut out);
+    assert_eq!(
+        out,
+        vec![DeviceEvent::Scan {
+            symbology: None,
+            data: b"1".to_vec()
+        }]
+    );
+}

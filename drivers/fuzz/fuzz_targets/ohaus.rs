@@ -9,6 +9,9 @@ use tally_drivers::protocol::{
     thingmagic, Decoder, ProtocolParams,
 };
 
+/// Most bytes the decoder may hold.
+const BOUND: usize = ohaus::LINE_BYTES_MAX;
+
 fuzz_target!(|data: &[u8]| {
     let Some((&first, bytes)) = data.split_first() else {
         return;
@@ -20,8 +23,10 @@ fuzz_target!(|data: &[u8]| {
     let mut out = Vec::new();
     for chunk in bytes.chunks(read) {
         decoder.feed(chunk, &mut out);
-        assert!(decoder.buffered() <= ohaus::LINE_BYTES_MAX);
+        assert!(decoder.buffered() <= BOUND);
     }
+    decoder.idle(&mut out);
+    assert!(decoder.buffered() <= BOUND);
     decoder.reset();
     assert_eq!(decoder.buffered(), 0);
 });

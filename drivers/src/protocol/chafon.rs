@@ -407,6 +407,14 @@ impl Decoder for ChafonDecoder {
         });
     }
 
+    fn idle(&mut self, out: &mut Vec<DeviceEvent>) {
+        let family = self.family;
+        let expected = self.expected;
+        self.frames.idle(&ChafonFormat, out, |f, out| {
+            Self::on_frame(family, expected, f, out)
+        });
+    }
+
     fn reset(&mut self) {
         self.frames.reset();
         self.expected = None;
@@ -422,5 +430,45 @@ impl Decoder for ChafonDecoder {
             ChafonFamily::UhfReader18 => ProtocolId::ChafonUhfReader18,
             ChafonFamily::UhfReader288 => ProtocolId::ChafonUhfReader288,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_power_frame_has_the_documented_shape() {
+        // UHFReader18-protocol manuals (e.g. ZK-RFID102 User's Manual V2.0 §8.4.6 "Set Power"):
+        // Len 0x05 | Adr | Cmd 0x2F | Pwr (0–30) | CRC-16 LSB MSB.
+        let frame = ChafonCommand::set_power(0x00, 30)
+            .unwrap()
+            .to_bytes()
+            .unwrap();
+        assert_eq!(&frame[..4], &[0x05, 0x00, 0x2F, 30]);
+        let crc = crc16_chafon(&frame[..4]);
+        assert_eq!(&frame[4..], &crc.to_le_bytes());
+        assert!(ChafonCommand::set_power(0x00, 31).is_err());
+    }
+
+    #[test]
+    fn inventory_params_are_validated() {
+        let bad_q = G2InventoryParams {
+            q: 16,
+            ..G2InventoryParams::default()
+        };
+        assert!(bad_q.to_bytes().is_err());
+        let bad_mask = G2InventoryParams {
+            mask_len: 9,
+            mask_data: vec![0xAA],
+            ..G2InventoryParams::default()
+        };
+        assert!(bad_mask.to_bytes().is_err());
+        let fast_id = G2InventoryParams {
+            fast_id: true,
+            target_antenna_scan: None,
+            ..G2InventoryParams::default()
+        };
+        assert_eq!(fast_id.to_bytes().unwrap(), vec![0x2F, 0, 1, 0, 0, 0]);
     }
 }

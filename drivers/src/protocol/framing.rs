@@ -4,11 +4,19 @@
 //! [`FrameBuffer`] keeps at most a fixed number of bytes whatever it is fed. It asks a
 //! [`FrameFormat`] whether the bytes at the current position start a frame; on anything that is
 //! not a good frame it drops one byte and tries again (so a stray start byte cannot swallow the
-//! real frame behind it). While a candidate frame is still incomplete it also looks ahead for a
-//! complete, valid frame further on, so a torn frame whose length field promises more bytes than
-//! will ever come does not hold back the next good frame. Skipped bytes are reported as one
-//! [`ProtocolError::Noise`] before the next good frame; a frame that fails its check right where
-//! the previous frame ended is reported precisely (bad CRC, bad checksum).
+//! real frame behind it). Skipped bytes are reported as one [`ProtocolError::Noise`] before the
+//! next good frame; a frame that fails its check right where the previous frame ended is
+//! reported precisely (bad CRC, bad checksum).
+//!
+//! A torn frame whose length field promises more bytes than will come must not hold back the
+//! good frame behind it. Two rules handle that without ever guessing inside a healthy stream:
+//! * while resynchronising (after noise or a bad frame), an incomplete candidate does not block:
+//!   the buffer is searched further on for a complete frame that passes its check;
+//! * right after a good frame, an incomplete candidate is simply the next frame arriving in
+//!   pieces, and the decoder waits for it. If the line then goes quiet, the driver calls
+//!   [`Decoder::idle`](crate::protocol::Decoder::idle), which drops the candidate as torn and
+//!   decodes what is behind it. (Searching ahead inside a healthy stream would let a chance CRC
+//!   match inside a frame's payload, about one in 65,536 candidates, cut a real frame.)
 
 use crate::event::{DeviceEvent, ProtocolError};
 
@@ -120,6 +128,28 @@ impl FrameBuffer {
         }
     }
 
+    /// The line has gone quiet with a partial frame buffered: that frame will never complete.
+    /// Drops it (reported as noise) and decodes any complete frame found behind its start.
+    pub fn idle<F: FrameFormat + ?Sized>(
+        &mut self,
+        format: &F,
+        out: &mut Vec<DeviceEvent>,
+        mut on_frame: impl FnMut(&[u8], &mut Vec<DeviceEvent>),
+    ) {
+        if self.buffered() == 0 {
+            return;
+        }
+        self.skip(1);
+        self.in_sync = false;
+        self.process(format, out, &mut on_frame);
+        let rest = self.buffered();
+        self.skip(rest);
+        self.flush_noise(out);
+        self.buf.clear();
+        self.start = 0;
+        self.in_sync = true;
+    }
+
     fn skip(&mut self, n: usize) {
         self.start += n;
         self.skipped += n;
@@ -164,6 +194,10 @@ impl FrameBuffer {
                     self.in_sync = false;
                 }
                 Candidate::NeedMore => {
+                    if self.in_sync {
+                        // Right after a good frame: this is the next frame arriving in pieces.
+                        break;
+                    }
                     let ahead = (1..window.len())
                         .find(|&i| matches!(format.check(&window[i..]), Candidate::Frame(_)));
                     match ahead {
@@ -211,6 +245,16 @@ impl LineBuffer {
     /// Bytes currently held.
     pub fn buffered(&self) -> usize {
         self.buf.len()
+    }
+
+    /// The line went quiet: a partial line will never be ended; drop it as noise.
+    pub fn idle(&mut self, out: &mut Vec<DeviceEvent>) {
+        if !self.overflowed && !self.buf.is_empty() {
+            out.push(DeviceEvent::Error(ProtocolError::Noise {
+                bytes: self.buf.len(),
+            }));
+        }
+        self.reset();
     }
 
     /// Splits `chunk` into lines, calling `on_line` for each complete, non-empty line.

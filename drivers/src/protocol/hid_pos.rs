@@ -173,6 +173,17 @@ impl Decoder for HidPosDecoder {
         }
     }
 
+    fn idle(&mut self, out: &mut Vec<DeviceEvent>) {
+        // hidraw returns whole reports, so a partial one is a capture artefact: drop it. A scan
+        // continued over several reports is kept: the next report may still come.
+        if !self.partial.is_empty() {
+            out.push(DeviceEvent::Error(ProtocolError::Noise {
+                bytes: self.partial.len(),
+            }));
+            self.partial.clear();
+        }
+    }
+
     fn reset(&mut self) {
         self.partial.clear();
         self.abandon();

@@ -237,6 +237,17 @@ impl Decoder for WedgeDecoder {
         }
     }
 
+    fn idle(&mut self, out: &mut Vec<DeviceEvent>) {
+        // A partial report is a capture artefact: drop it. The keys typed so far are kept:
+        // a scanner may pause between keystrokes, and Enter still ends the scan.
+        if !self.partial.is_empty() {
+            out.push(DeviceEvent::Error(ProtocolError::Noise {
+                bytes: self.partial.len(),
+            }));
+            self.partial.clear();
+        }
+    }
+
     fn reset(&mut self) {
         self.partial.clear();
         self.previous_keys = [0; 6];

@@ -264,11 +264,30 @@ impl Decoder for M100Decoder {
         self.frames.feed(&M100Format, chunk, out, on_frame);
     }
 
+    fn idle(&mut self, out: &mut Vec<DeviceEvent>) {
+        self.frames.idle(&M100Format, out, on_frame);
+    }
+
     fn reset(&mut self) {
         self.frames.reset();
     }
 
     fn protocol(&self) -> ProtocolId {
         ProtocolId::M100Bb7e
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_power_matches_the_module_command() {
+        // 20 dBm = 2000 centi-dBm = 0x07D0: BB 00 B6 00 02 07 D0 8F 7E.
+        assert_eq!(
+            M100Command::set_power(2000).unwrap().to_bytes().unwrap(),
+            vec![0xBB, 0x00, 0xB6, 0x00, 0x02, 0x07, 0xD0, 0x8F, 0x7E]
+        );
+        assert!(M100Command::set_power(3001).is_err());
     }
 }

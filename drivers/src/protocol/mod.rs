@@ -46,6 +46,14 @@ pub trait Decoder: Send {
     /// Forgets any partial frame and state (after a reconnect or a port flush).
     fn reset(&mut self);
 
+    /// The device has been silent for a while (call it after a read timeout of at least 50 ms
+    /// with nothing read, i.e. many byte times at the slowest baud rate in use): a partial frame
+    /// or line still buffered will never complete. Serial decoders drop it (reported as
+    /// [`ProtocolError::Noise`](crate::event::ProtocolError::Noise)) and decode any complete
+    /// frame found behind its start. HID decoders keep their state: a keyboard-wedge scan or a
+    /// continued HID POS scan may pause between reports.
+    fn idle(&mut self, out: &mut Vec<DeviceEvent>);
+
     /// Tells the decoder which command the driver just sent (the exact bytes, as produced by an
     /// encoder of this protocol), so that it can check that a reply answers it. Decoders of
     /// protocols without commands ignore it.

@@ -270,6 +270,10 @@ impl Decoder for MtSicsDecoder {
         self.lines = lines;
     }
 
+    fn idle(&mut self, out: &mut Vec<DeviceEvent>) {
+        self.lines.idle(out);
+    }
+
     fn reset(&mut self) {
         self.lines.reset();
         self.pending = None;

@@ -268,6 +268,15 @@ impl Decoder for NciDecoder {
         }
     }
 
+    fn idle(&mut self, out: &mut Vec<DeviceEvent>) {
+        if !self.overflowed && !self.buf.is_empty() {
+            out.push(DeviceEvent::Error(ProtocolError::Noise {
+                bytes: self.buf.len(),
+            }));
+        }
+        self.reset();
+    }
+
     fn reset(&mut self) {
         self.buf.clear();
         self.overflowed = false;

@@ -141,6 +141,10 @@ impl Decoder for OhausDecoder {
             .feed(chunk, out, |line, out| out.push(parse_line(line)));
     }
 
+    fn idle(&mut self, out: &mut Vec<DeviceEvent>) {
+        self.lines.idle(out);
+    }
+
     fn reset(&mut self) {
         self.lines.reset();
     }

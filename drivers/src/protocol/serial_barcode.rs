@@ -153,6 +153,16 @@ impl Decoder for SerialBarcodeDecoder {
         }
     }
 
+    fn idle(&mut self, out: &mut Vec<DeviceEvent>) {
+        // A scan without its suffix (or a lone prefix) will not be completed.
+        self.noise += self.matched_prefix;
+        if self.state == State::Data {
+            self.noise += self.buf.len();
+        }
+        self.flush_noise(out);
+        self.reset();
+    }
+
     fn reset(&mut self) {
         self.state = State::Idle;
         self.buf.clear();

@@ -387,6 +387,13 @@ impl Decoder for MercuryDecoder {
         });
     }
 
+    fn idle(&mut self, out: &mut Vec<DeviceEvent>) {
+        let expected = self.expected;
+        self.frames.idle(&MercuryFormat, out, |f, out| {
+            Self::on_frame(expected, f, out)
+        });
+    }
+
     fn reset(&mut self) {
         self.frames.reset();
         self.expected = None;
@@ -403,5 +410,57 @@ impl Decoder for MercuryDecoder {
 
     fn protocol(&self) -> ProtocolId {
         ProtocolId::ThingMagicMercury
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn get_read_power_command_from_a_vendor_guide() {
+        // "Get Read TX Power (62h)" in a Mercury-protocol reader guide (TransCore T800 user
+        // guide, page 138): FF 01 62 01 BE BC. (The guide's example reply ends in 1F B7, which
+        // is not the CRC of its bytes: an illustrative value, not used here.)
+        let cmd = MercuryCommand {
+            opcode: 0x62,
+            data: vec![0x01],
+        };
+        assert_eq!(cmd.to_bytes().unwrap(), hex("ff016201bebc"));
+        // Its reply, with the CRC this protocol defines, decodes to the raw reply.
+        let mut reply = hex("ff07620000010bb80bb801f4");
+        let crc = crc16_thingmagic(&reply[1..]);
+        reply.extend_from_slice(&crc.to_be_bytes());
+        let mut d = MercuryDecoder::new();
+        d.command_sent(&cmd.to_bytes().unwrap());
+        let mut out = Vec::new();
+        d.feed(&reply, &mut out);
+        assert_eq!(
+            out,
+            vec![DeviceEvent::Reply(CommandReply::Reader {
+                command: 0x62,
+                status: 0,
+                data: hex("010bb80bb801f4"),
+            })]
+        );
+    }
+
+    #[test]
+    fn get_tag_buffer_command_matches_the_api() {
+        // The Mercury API asks for metadata 0x0057 with read options 0: FF 03 29 00 57 00 A3 22.
+        assert_eq!(
+            MercuryCommand::get_tag_buffer(0x0057).to_bytes().unwrap(),
+            hex("ff03290057")
+                .into_iter()
+                .chain(hex("00a322"))
+                .collect::<Vec<u8>>()
+        );
     }
 }
