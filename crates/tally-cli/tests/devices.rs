@@ -386,3 +386,53 @@ fn monitor_prints_live_events_of_a_bound_simulator() {
         );
     }
 }
+
+#[test]
+fn replay_reads_hid_pos_reports_with_the_captured_descriptor() {
+    let rows = vectors("hid-reports.tsv");
+    let mut descriptor = None;
+    let mut checked = 0;
+    for row in &rows {
+        match row[0].as_str() {
+            "hid-pos-descriptor" => descriptor = Some(row[1].clone()),
+            "hid-pos-report" => {
+                let d = descriptor.clone().unwrap();
+                let input = format!("# hid-descriptor {d}\n{}\n", row[1]);
+                let (events, code) = replay_stdin("generic-hid-pos", &input);
+                assert_eq!(code, 0);
+                if row[2].contains("continued false") {
+                    assert_eq!(events.len(), 1, "{}: {events:?}", row[2]);
+                    assert_eq!(events[0]["type"], "scan");
+                    assert_eq!(events[0]["symbology"], "]E0");
+                    assert_eq!(events[0]["data"], "5901234123457");
+                } else {
+                    // A continued report waits for the rest of the scan.
+                    assert!(events.is_empty(), "{}: {events:?}", row[2]);
+                }
+                checked += 1;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(checked, 2);
+}
+
+#[test]
+fn replay_reads_keyboard_wedge_reports_one_per_line() {
+    // Shift+a, release, Ctrl+], release, 1, release, Enter, release.
+    let reports = [
+        "0200040000000000",
+        "0000000000000000",
+        "0100300000000000",
+        "0000000000000000",
+        "00001e0000000000",
+        "0000000000000000",
+        "0000280000000000",
+        "0000000000000000",
+    ];
+    let (events, code) = replay_stdin("generic-keyboard-wedge", &(reports.join("\n") + "\n"));
+    assert_eq!(code, 0);
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["type"], "scan");
+    assert_eq!(events[0]["data"], "A\u{1d}1");
+}
