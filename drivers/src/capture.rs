@@ -17,7 +17,7 @@
 //! HID POS decoder locates its fields with it). Hex may have spaces between bytes; letter case
 //! does not matter. A hand-written file of hex lines (no comments at all) replays just as well.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::time::Instant;
 
 use crate::driver::{decoder_for_profile, Direction, DriverError};
@@ -199,21 +199,43 @@ pub fn replay(
     let mut decoder = decoder_for_profile(profile, None)?;
     let mut outcome = ReplayOutcome::default();
     let mut events = Vec::new();
-    for (n, line) in input.lines().enumerate() {
-        let line = match line {
-            Ok(l) => l,
-            Err(e) if e.kind() == io::ErrorKind::InvalidData => {
-                outcome.bad_lines += 1;
-                writeln!(
-                    output,
-                    "{}",
-                    error_line(&format!("line {}: not text", n + 1))
-                )?;
-                continue;
+    let mut input = input;
+    let mut raw = Vec::new();
+    let mut number = 0usize;
+    loop {
+        raw.clear();
+        // Read at most one byte past the limit, so an endless line cannot exhaust memory.
+        let limit = u64::try_from(LINE_CHARS_MAX + 1).unwrap_or(u64::MAX);
+        let n = (&mut input).take(limit).read_until(b'\n', &mut raw)?;
+        if n == 0 {
+            break;
+        }
+        number += 1;
+        if raw.len() > LINE_CHARS_MAX && raw.last() != Some(&b'\n') {
+            // Skip the rest of the overlong line.
+            loop {
+                let mut rest = Vec::new();
+                let m = (&mut input).take(64 * 1024).read_until(b'\n', &mut rest)?;
+                if m == 0 || rest.last() == Some(&b'\n') {
+                    break;
+                }
             }
-            Err(e) => return Err(e.into()),
+            outcome.bad_lines += 1;
+            let message = format!("line {number}: longer than {LINE_CHARS_MAX} characters");
+            writeln!(output, "{}", error_line(&message))?;
+            continue;
+        }
+        let Ok(line) = std::str::from_utf8(&raw) else {
+            outcome.bad_lines += 1;
+            writeln!(
+                output,
+                "{}",
+                error_line(&format!("line {number}: not text"))
+            )?;
+            continue;
         };
-        match parse_line(n + 1, &line) {
+        let line = line.trim_end_matches(['\n', '\r']);
+        match parse_line(number, line) {
             Ok(CaptureLine::Chunk(bytes)) => {
                 decoder.feed(&bytes, &mut events);
                 for event in events.drain(..) {
@@ -285,5 +307,23 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "{\"type\":\"weight\",\"value\":\"100.00\",\"unit\":\"g\",\"stable\":true}\n"
         );
+    }
+
+    #[test]
+    fn overlong_and_binary_lines_are_errors_not_allocations() {
+        let profile = crate::profile::ProfileSet::embedded()
+            .unwrap()
+            .get("nci-weigh-tronix")
+            .unwrap()
+            .clone();
+        let mut input = vec![b'0'; LINE_CHARS_MAX + 10];
+        input.extend_from_slice(b"\n\xff\xfe\n0a3032\r\n0d03\n");
+        let mut out = Vec::new();
+        let outcome = replay(&profile, input.as_slice(), &mut out, false).unwrap();
+        assert_eq!(outcome.bad_lines, 2);
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("line 1: longer than"), "{text}");
+        assert!(text.contains("line 2: not text"), "{text}");
+        assert_eq!(outcome.events, 1, "the good lines still decode: {text}");
     }
 }
