@@ -467,16 +467,14 @@ fn protocol_transports(protocol: &str) -> &'static [TransportKind] {
     }
 }
 
-/// Which device kind a protocol belongs to.
+/// Which device kind a protocol belongs to (from the protocol registry).
 pub fn protocol_kind(protocol: &str) -> Option<DeviceKind> {
-    match protocol {
-        "hid-pos" | "keyboard-wedge" | "serial-barcode" => Some(DeviceKind::Scanner),
-        "chafon-uhfreader18" | "chafon-uhfreader288" | "thingmagic-mercury" | "m100-bb7e" => {
-            Some(DeviceKind::Rfid)
-        }
-        "mt-sics" | "and-standard" | "ohaus" | "nci" => Some(DeviceKind::Scale),
-        _ => None,
-    }
+    let id: crate::protocol::ProtocolId = protocol.parse().ok()?;
+    Some(match id.device_kind() {
+        crate::protocol::DeviceKind::BarcodeScanner => DeviceKind::Scanner,
+        crate::protocol::DeviceKind::RfidReader => DeviceKind::Rfid,
+        crate::protocol::DeviceKind::Scale => DeviceKind::Scale,
+    })
 }
 
 impl Profile {
@@ -1507,6 +1505,19 @@ flow_control = "none"
         .unwrap_err()
         .to_string();
         assert!(err.contains("extends"), "{err}");
+    }
+
+    #[test]
+    fn the_protocol_list_is_the_registry() {
+        let registry: Vec<&str> = crate::protocol::ProtocolId::ALL
+            .iter()
+            .map(|p| p.as_str())
+            .collect();
+        assert_eq!(PROTOCOLS, registry.as_slice());
+        for name in PROTOCOLS {
+            assert!(protocol_kind(name).is_some(), "{name}");
+        }
+        assert!(protocol_kind("mt-sicks").is_none());
     }
 
     #[test]
