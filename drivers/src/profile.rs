@@ -913,6 +913,10 @@ impl Profile {
                 ));
             }
         }
+        // What the decoder itself will insist on.
+        if let Err(e) = crate::driver::decoder_params(self).validate() {
+            return Err(invalid(file, "params", e.to_string()));
+        }
         Ok(())
     }
 
@@ -1518,6 +1522,16 @@ flow_control = "none"
             assert!(protocol_kind(name).is_some(), "{name}");
         }
         assert!(protocol_kind("mt-sicks").is_none());
+    }
+
+    #[test]
+    fn a_non_printable_fnc1_substitute_is_refused() {
+        let text = SCALE
+            .replace("kind = \"scale\"", "kind = \"scanner\"")
+            .replace("\"mt-sics\"", "\"serial-barcode\"")
+            + "[params]\nsuffix = \"\\r\"\nfnc1_substitute = \"\\u0007\"\n";
+        let err = one("scanner/acme-s1.toml", &text).unwrap_err().to_string();
+        assert!(err.contains("fnc1_substitute"), "{err}");
     }
 
     #[test]
