@@ -43,16 +43,19 @@ fn inventory_stops_and_restarts_on_command() {
     manager
         .command(&device, DeviceCommand::StopInventory)
         .unwrap();
-    // Let the command land, then check that the reader is no longer asked for rounds.
-    std::thread::sleep(Duration::from_millis(500));
-    while manager.next_event(Duration::from_millis(50)).is_some() {}
-    let before = sim.rounds().len();
-    std::thread::sleep(Duration::from_millis(800));
-    assert_eq!(
-        sim.rounds().len(),
-        before,
-        "rounds went on after StopInventory"
-    );
+    // Running, the reader is asked for a round every 30 ms; stopped, no round for 800 ms.
+    loop {
+        assert!(
+            Instant::now() < deadline,
+            "rounds went on after StopInventory"
+        );
+        let before = sim.rounds().len();
+        std::thread::sleep(Duration::from_millis(800));
+        while manager.next_event(Duration::from_millis(10)).is_some() {}
+        if sim.rounds().len() == before {
+            break;
+        }
+    }
 
     manager
         .command(&device, DeviceCommand::SetRfPower(45))
