@@ -955,6 +955,26 @@ mod tests {
         );
     }
 
+    // Regression: rusb's global context panicked where libusb cannot start (no /dev/bus/usb).
+    #[test]
+    fn the_manager_runs_with_every_scan_on_whatever_this_machine_has() {
+        let profiles = ProfileSet::embedded().unwrap();
+        let ids: BTreeSet<String> = profiles.iter().map(|p| p.id.clone()).collect();
+        let config = ManagerConfig {
+            rescan_interval: Duration::from_millis(50),
+            ..ManagerConfig::default()
+        };
+        let manager = DeviceManager::start(profiles, config).unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        for status in manager.snapshot() {
+            assert!(
+                status.profiles.iter().all(|p| ids.contains(p)),
+                "{status:?}"
+            );
+        }
+        manager.stop();
+    }
+
     #[test]
     fn a_binding_to_an_unknown_profile_is_refused() {
         let config = ManagerConfig::bound_only(vec![Binding {

@@ -230,9 +230,16 @@ pub fn enumerate() -> Result<Vec<UsbDeviceInfo>, TransportError> {
     Ok(out)
 }
 
-/// Whether this libusb supports hotplug notification on this machine.
+/// Whether libusb works here and supports hotplug notification.
+///
+/// rusb's own `has_hotplug` initialises its global context and panics when libusb cannot start
+/// (no `/dev/bus/usb`, as in many containers); this asks through a context of our own instead.
 pub fn hotplug_available() -> bool {
-    rusb::has_hotplug()
+    if Context::new().is_err() {
+        return false;
+    }
+    // SAFETY: libusb_has_capability only reads a constant table; libusb is initialised above.
+    unsafe { rusb::ffi::libusb_has_capability(rusb::constants::LIBUSB_CAP_HAS_HOTPLUG) != 0 }
 }
 
 /// Calls `on_change` whenever a USB device arrives or leaves, while `keep_going` returns true
@@ -257,7 +264,7 @@ pub fn watch_hotplug(
         device: "usb hotplug".into(),
         reason: e.to_string(),
     };
-    if !rusb::has_hotplug() {
+    if !hotplug_available() {
         return Err(TransportError::Io {
             device: "usb hotplug".into(),
             reason: "libusb has no hotplug support here".into(),
