@@ -282,7 +282,7 @@ fn simulate_capture_replay_round_trip() {
                 "--profile",
                 "ohaus-standard",
                 "--duration",
-                "2",
+                "3",
                 "--port",
             ])
             .arg(&link)
