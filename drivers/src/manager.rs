@@ -225,7 +225,13 @@ pub fn discover(profiles: &ProfileSet, config: &ManagerConfig) -> Discovery {
         // (path, USB ids of the port, description)
         type Port = (String, Option<(u16, u16)>, String);
         let mut ports: Vec<Port> = Vec::new();
-        match serialport::available_ports() {
+        // serialport's sysfs scan panics when /sys/class/tty is missing (some containers).
+        let listing = if Path::new("/sys/class/tty").is_dir() {
+            serialport::available_ports()
+        } else {
+            Ok(Vec::new())
+        };
+        match listing {
             Ok(list) => {
                 for port in list.into_iter().take(256) {
                     let (ids, description) = match &port.port_type {
