@@ -178,5 +178,38 @@ fn rfid_path(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, decode_throughput, rfid_path);
+/// Line noise delivered one byte per read: the cost of resynchronising.
+fn resync_noise(c: &mut Criterion) {
+    let mut x: u32 = 0x1234_5678;
+    let noise: Vec<u8> = (0..16 * 1024)
+        .map(|_| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (x >> 24) as u8
+        })
+        .collect();
+    let mut group = c.benchmark_group("resync-noise-bytewise");
+    group.throughput(Throughput::Bytes(noise.len() as u64));
+    for protocol in [
+        ProtocolId::ChafonUhfReader288,
+        ProtocolId::ThingMagicMercury,
+        ProtocolId::M100Bb7e,
+        ProtocolId::MtSics,
+    ] {
+        group.bench_function(protocol.as_str(), |b| {
+            let mut decoder = decoder_for(protocol, &ProtocolParams::default()).unwrap();
+            let mut out = Vec::new();
+            b.iter(|| {
+                decoder.reset();
+                out.clear();
+                for byte in &noise {
+                    decoder.feed(std::slice::from_ref(byte), &mut out);
+                }
+                black_box(out.len())
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, decode_throughput, rfid_path, resync_noise);
 criterion_main!(benches);

@@ -242,14 +242,14 @@ impl FrameFormat for ChafonFormat {
 
     fn check(&self, w: &[u8]) -> Candidate {
         let Some(&len) = w.first() else {
-            return Candidate::NeedMore;
+            return Candidate::NeedMore(1);
         };
         if len < 5 {
             return Candidate::NotStart;
         }
         let total = usize::from(len) + 1;
         if w.len() < total {
-            return Candidate::NeedMore;
+            return Candidate::NeedMore(total);
         }
         let expected = crc16_chafon(&w[..total - 2]);
         let got = u16::from_le_bytes([w[total - 2], w[total - 1]]);
@@ -392,7 +392,9 @@ impl ChafonDecoder {
             })),
             other => out.push(DeviceEvent::Error(ProtocolError::ReaderError {
                 code: u16::from(other),
-                message: "inventory failed".into(),
+                message: "inventory reply with a status this decoder does not know \
+                          (no tags taken from it)"
+                    .into(),
             })),
         }
     }

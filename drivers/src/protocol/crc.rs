@@ -9,8 +9,37 @@
 //!   complement; CRC-16/GENIBUS).
 //! * [`sum8`]: the M100 "BB…7E" checksum, low byte of the sum of the bytes.
 
+/// Byte-wise lookup table of the reflected polynomial 0x8408, built at compile time.
+const CHAFON_TABLE: [u16; 256] = {
+    let mut table = [0u16; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut crc = i as u16;
+        let mut bit = 0;
+        while bit < 8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0x8408
+            } else {
+                crc >> 1
+            };
+            bit += 1;
+        }
+        table[i] = crc;
+        i += 1;
+    }
+    table
+};
+
 /// Chafon CRC-16: reflected poly 0x8408, preset 0xFFFF, no final XOR.
 pub fn crc16_chafon(bytes: &[u8]) -> u16 {
+    bytes.iter().fold(0xFFFF, |crc, &b| {
+        (crc >> 8) ^ CHAFON_TABLE[usize::from((crc ^ u16::from(b)) & 0xFF)]
+    })
+}
+
+/// The same CRC computed bit by bit, straight from the definition (to check the table).
+#[cfg(test)]
+fn crc16_chafon_bitwise(bytes: &[u8]) -> u16 {
     let mut crc: u16 = 0xFFFF;
     for &b in bytes {
         crc ^= u16::from(b);
@@ -70,6 +99,17 @@ mod tests {
     fn chafon_crc_matches_catalogue_check_value() {
         // CRC-16/MCRF4XX check value over "123456789".
         assert_eq!(crc16_chafon(b"123456789"), 0x6F91);
+    }
+
+    #[test]
+    fn chafon_table_matches_the_bitwise_definition() {
+        let data: Vec<u8> = (0..=255u8).chain((0..=255u8).rev()).collect();
+        for len in 0..data.len() {
+            assert_eq!(
+                crc16_chafon(&data[..len]),
+                crc16_chafon_bitwise(&data[..len])
+            );
+        }
     }
 
     #[test]

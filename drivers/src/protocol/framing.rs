@@ -28,8 +28,9 @@ pub const NOISE_REPORT_BYTES: usize = 1024;
 pub enum Candidate {
     /// Not the start of a frame (wrong start byte, impossible length): skip one byte.
     NotStart,
-    /// Could be a frame; more bytes are needed to tell.
-    NeedMore,
+    /// Could be a frame; more bytes are needed to tell: the answer may change once the window
+    /// holds this many bytes (the frame's length when the header says it, else the header's).
+    NeedMore(usize),
     /// A whole frame of this length whose check failed (`error` says how).
     Bad {
         /// the candidate frame's length in bytes
@@ -59,6 +60,13 @@ pub struct FrameBuffer {
     skipped: usize,
     /// Skipped bytes that belonged to a frame already reported as bad.
     quiet: usize,
+    /// Resynchronisation memo: the offsets in `start + 1 .. scan_end` have been classified;
+    /// those that may still become frames are in `pending` as (offset, buffer length needed),
+    /// in increasing offset order. Classifications that cannot change (not a start, a bad
+    /// frame) are never repeated, so a resync costs each offset O(1) checks in total instead of
+    /// one per read.
+    scan_end: usize,
+    pending: Vec<(usize, usize)>,
 }
 
 impl FrameBuffer {
@@ -72,6 +80,8 @@ impl FrameBuffer {
             in_sync: true,
             skipped: 0,
             quiet: 0,
+            scan_end: 0,
+            pending: Vec::new(),
         }
     }
 
@@ -82,6 +92,12 @@ impl FrameBuffer {
         self.in_sync = true;
         self.skipped = 0;
         self.quiet = 0;
+        self.forget_search();
+    }
+
+    fn forget_search(&mut self) {
+        self.scan_end = 0;
+        self.pending.clear();
     }
 
     /// Bytes currently held (for tests of the memory bound).
@@ -105,8 +121,18 @@ impl FrameBuffer {
         let mut rest = chunk;
         loop {
             if self.start > 0 {
-                self.buf.drain(..self.start);
+                let s = self.start;
+                self.buf.drain(..s);
                 self.start = 0;
+                self.scan_end = self.scan_end.saturating_sub(s);
+                self.pending.retain_mut(|(offset, needed)| {
+                    if *offset <= s {
+                        return false;
+                    }
+                    *offset -= s;
+                    *needed = needed.saturating_sub(s);
+                    true
+                });
             }
             let room = self.cap.saturating_sub(self.buf.len());
             let take = room.min(rest.len());
@@ -125,6 +151,7 @@ impl FrameBuffer {
         if self.start == self.buf.len() {
             self.buf.clear();
             self.start = 0;
+            self.forget_search();
         }
     }
 
@@ -136,18 +163,24 @@ impl FrameBuffer {
         out: &mut Vec<DeviceEvent>,
         mut on_frame: impl FnMut(&[u8], &mut Vec<DeviceEvent>),
     ) {
-        if self.buffered() == 0 {
-            return;
+        // Each pass drops the dead candidate at the front and decodes the frames behind it.
+        // A pass ends either waiting on a candidate right after a decoded frame (dead too: the
+        // line is quiet, so go round again) or having found no complete frame anywhere in the
+        // rest of the buffer (drop it all).
+        while self.buffered() > 0 {
+            self.skip(1);
+            self.in_sync = false;
+            self.process(format, out, &mut on_frame);
+            if !self.in_sync {
+                let rest = self.buffered();
+                self.skip(rest);
+            }
         }
-        self.skip(1);
-        self.in_sync = false;
-        self.process(format, out, &mut on_frame);
-        let rest = self.buffered();
-        self.skip(rest);
         self.flush_noise(out);
         self.buf.clear();
         self.start = 0;
         self.in_sync = true;
+        self.forget_search();
     }
 
     fn skip(&mut self, n: usize) {
@@ -162,6 +195,52 @@ impl FrameBuffer {
         }
         self.skipped = 0;
         self.quiet = 0;
+    }
+
+    /// While resynchronising with an incomplete candidate at `start`: the smallest offset after
+    /// it where a complete frame passing its check lies, if any.
+    fn search_ahead<F: FrameFormat + ?Sized>(&mut self, format: &F) -> Option<usize> {
+        let end = self.buf.len();
+        let start = self.start;
+        if self.scan_end <= start {
+            self.scan_end = start + 1;
+            self.pending.clear();
+        }
+        // Candidates seen before that may have completed since.
+        let mut found = None;
+        let mut kept = 0;
+        for i in 0..self.pending.len() {
+            let (offset, needed) = self.pending[i];
+            let mut keep = offset > start;
+            if keep && found.is_none() && needed <= end {
+                match format.check(&self.buf[offset..end]) {
+                    Candidate::Frame(_) => found = Some(offset),
+                    Candidate::NeedMore(n) => self.pending[i].1 = offset + n.max(end - offset + 1),
+                    Candidate::NotStart | Candidate::Bad { .. } => keep = false,
+                }
+            }
+            if keep {
+                self.pending[kept] = self.pending[i];
+                kept += 1;
+            }
+        }
+        self.pending.truncate(kept);
+        if found.is_some() {
+            return found;
+        }
+        // Offsets not classified yet.
+        for offset in self.scan_end..end {
+            match format.check(&self.buf[offset..end]) {
+                Candidate::Frame(_) => {
+                    self.scan_end = offset + 1;
+                    return Some(offset);
+                }
+                Candidate::NeedMore(n) => self.pending.push((offset, offset + n)),
+                Candidate::NotStart | Candidate::Bad { .. } => {}
+            }
+        }
+        self.scan_end = end;
+        None
     }
 
     fn process<F: FrameFormat + ?Sized>(
@@ -179,6 +258,7 @@ impl FrameBuffer {
                     on_frame(&self.buf[self.start..self.start + len], out);
                     self.start += len;
                     self.in_sync = true;
+                    self.forget_search();
                 }
                 Candidate::NotStart => {
                     self.skip(1);
@@ -193,17 +273,15 @@ impl FrameBuffer {
                     self.skip(1);
                     self.in_sync = false;
                 }
-                Candidate::NeedMore => {
+                Candidate::NeedMore(_) => {
                     if self.in_sync {
                         // Right after a good frame: this is the next frame arriving in pieces.
                         break;
                     }
-                    let ahead = (1..window.len())
-                        .find(|&i| matches!(format.check(&window[i..]), Candidate::Frame(_)));
-                    match ahead {
+                    match self.search_ahead(format) {
                         Some(offset) => {
-                            self.skip(offset);
-                            self.in_sync = false;
+                            let n = offset - self.start;
+                            self.skip(n);
                         }
                         None => break,
                     }
@@ -328,4 +406,129 @@ pub fn printable(bytes: &[u8]) -> String {
         s.push('…');
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    /// A length-prefixed format with a one-byte sum check that counts how often it is asked.
+    /// `Len | payload… | sum`, Len = bytes after Len, at least 2.
+    struct Counting {
+        checks: Cell<usize>,
+        bytes_summed: Cell<usize>,
+    }
+
+    impl FrameFormat for Counting {
+        fn max_frame(&self) -> usize {
+            256
+        }
+
+        fn check(&self, w: &[u8]) -> Candidate {
+            self.checks.set(self.checks.get() + 1);
+            let Some(&len) = w.first() else {
+                return Candidate::NeedMore(1);
+            };
+            if len < 2 {
+                return Candidate::NotStart;
+            }
+            let total = usize::from(len) + 1;
+            if w.len() < total {
+                return Candidate::NeedMore(total);
+            }
+            self.bytes_summed.set(self.bytes_summed.get() + total);
+            let expected = w[1..total - 1].iter().fold(0u8, |a, &b| a.wrapping_add(b));
+            if expected == w[total - 1] {
+                Candidate::Frame(total)
+            } else {
+                Candidate::Bad {
+                    len: total,
+                    error: ProtocolError::BadChecksum {
+                        expected,
+                        got: w[total - 1],
+                    },
+                }
+            }
+        }
+    }
+
+    fn frame(payload: &[u8]) -> Vec<u8> {
+        let mut f = vec![u8::try_from(payload.len() + 1).unwrap()];
+        f.extend_from_slice(payload);
+        f.push(payload.iter().fold(0u8, |a, &b| a.wrapping_add(b)));
+        f
+    }
+
+    /// Deterministic noise (a linear congruential generator), with no valid frame in it.
+    fn noise(n: usize) -> Vec<u8> {
+        let mut x: u32 = 12345;
+        (0..n)
+            .map(|_| {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                u8::try_from(x >> 24).unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn resync_work_stays_linear_when_noise_arrives_byte_by_byte() {
+        let format = Counting {
+            checks: Cell::new(0),
+            bytes_summed: Cell::new(0),
+        };
+        let mut fb = FrameBuffer::new(format.max_frame());
+        let mut out = Vec::new();
+        let bytes = noise(20_000);
+        // Start out of sync, as after line noise.
+        fb.feed(&format, &[0x00], &mut out, |_, _| {});
+        for b in &bytes {
+            fb.feed(&format, std::slice::from_ref(b), &mut out, |_, _| {});
+        }
+        // Without the memo every read re-checks every offset of the window and sums every
+        // complete candidate again (quadratic in the window); with it each offset is classified
+        // a few times in total and summed at most twice: linear in n.
+        let n = bytes.len();
+        assert!(
+            format.checks.get() < 8 * n,
+            "{} checks",
+            format.checks.get()
+        );
+        assert!(
+            format.bytes_summed.get() < 256 * n,
+            "{} bytes summed",
+            format.bytes_summed.get()
+        );
+        assert!(fb.buffered() <= fb.capacity_limit());
+    }
+
+    #[test]
+    fn idle_decodes_every_good_frame_between_torn_ones() {
+        let format = Counting {
+            checks: Cell::new(0),
+            bytes_summed: Cell::new(0),
+        };
+        let mut fb = FrameBuffer::new(256);
+        let torn_a = &frame(&[7; 100])[..10];
+        let good_b = frame(b"B");
+        let torn_c = &frame(&[9; 120])[..5];
+        let good_d = frame(b"D");
+        let stream = [torn_a, &good_b, torn_c, &good_d].concat();
+        let mut frames = Vec::new();
+        let mut out = Vec::new();
+        fb.feed(&format, &stream, &mut out, |f, _| frames.push(f.to_vec()));
+        assert!(frames.is_empty());
+        fb.idle(&format, &mut out, |f, _| frames.push(f.to_vec()));
+        assert_eq!(frames, vec![good_b, good_d]);
+        assert_eq!(fb.buffered(), 0);
+        let noise_reported: usize = out
+            .iter()
+            .map(|e| match e {
+                DeviceEvent::Error(ProtocolError::Noise { bytes }) => *bytes,
+                _ => 0,
+            })
+            .sum();
+        assert_eq!(noise_reported, 15);
+    }
 }

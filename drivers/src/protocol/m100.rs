@@ -137,7 +137,7 @@ impl FrameFormat for M100Format {
 
     fn check(&self, w: &[u8]) -> Candidate {
         match w {
-            [] => Candidate::NeedMore,
+            [] => Candidate::NeedMore(1),
             [first, ..] if *first != HEADER => Candidate::NotStart,
             [_, kind, ..] if *kind > 0x02 => Candidate::NotStart,
             [_, _, _, hi, lo, ..] => {
@@ -147,7 +147,7 @@ impl FrameFormat for M100Format {
                 }
                 let total = pl + 7;
                 if w.len() < total {
-                    return Candidate::NeedMore;
+                    return Candidate::NeedMore(total);
                 }
                 if w[total - 1] != END {
                     return Candidate::Bad {
@@ -168,7 +168,7 @@ impl FrameFormat for M100Format {
                     }
                 }
             }
-            _ => Candidate::NeedMore,
+            _ => Candidate::NeedMore(5),
         }
     }
 }

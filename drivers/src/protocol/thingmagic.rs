@@ -166,12 +166,12 @@ impl FrameFormat for MercuryFormat {
     fn check(&self, w: &[u8]) -> Candidate {
         match w {
             [first, ..] if *first != SOH => Candidate::NotStart,
-            [] | [_] => Candidate::NeedMore,
+            [] | [_] => Candidate::NeedMore(2),
             [_, len, ..] if *len > LEN_MAX => Candidate::NotStart,
             [_, len, ..] => {
                 let total = usize::from(*len) + 7;
                 if w.len() < total {
-                    return Candidate::NeedMore;
+                    return Candidate::NeedMore(total);
                 }
                 let expected = crc16_thingmagic(&w[1..total - 2]);
                 let got = u16::from_be_bytes([w[total - 2], w[total - 1]]);
