@@ -14,7 +14,9 @@
 //! Two comment forms are directives that `replay` obeys: `# sent <hex>` (the bytes tally
 //! sent; the decoder is told, so it can check that a reply answers it) and
 //! `# hid-descriptor <hex>` (the HID report descriptor read when the device was opened; the
-//! HID POS decoder locates its fields with it). Hex may have spaces between bytes; letter case
+//! HID POS decoder locates its fields with it). When the `+Nms` timestamps of two chunks are
+//! [`IDLE_GAP_MS`] or more apart, and at the end of the input, the decoder is told the line was
+//! idle, as the live driver does after a silent read: a partial frame left over is reported. Hex may have spaces between bytes; letter case
 //! does not matter. A hand-written file of hex lines (no comments at all) replays just as well.
 
 use std::io::{self, BufRead, Read, Write};
@@ -162,6 +164,17 @@ impl<W: Write> CaptureWriter<W> {
     }
 }
 
+/// A gap between two captured chunks at least this long counts as a silent line.
+pub const IDLE_GAP_MS: u64 = 50;
+
+/// The `+Nms` timestamp a capture writes after a chunk.
+pub fn chunk_time_ms(line: &str) -> Option<u64> {
+    let (_, comment) = line.split_once('#')?;
+    comment
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix('+')?.strip_suffix("ms")?.parse().ok())
+}
+
 /// What a replay did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReplayOutcome {
@@ -202,6 +215,7 @@ pub fn replay(
     let mut input = input;
     let mut raw = Vec::new();
     let mut number = 0usize;
+    let mut last_ms: Option<u64> = None;
     loop {
         raw.clear();
         // Read at most one byte past the limit, so an endless line cannot exhaust memory.
@@ -237,6 +251,13 @@ pub fn replay(
         let line = line.trim_end_matches(['\n', '\r']);
         match parse_line(number, line) {
             Ok(CaptureLine::Chunk(bytes)) => {
+                // A gap in the capture's timestamps is a silent line for the decoder too.
+                if let Some(ms) = chunk_time_ms(line) {
+                    if last_ms.is_some_and(|last| ms.saturating_sub(last) >= IDLE_GAP_MS) {
+                        decoder.idle(&mut events);
+                    }
+                    last_ms = Some(ms);
+                }
                 decoder.feed(&bytes, &mut events);
                 for event in events.drain(..) {
                     if let Some(json) = report::event_json(&event, replies) {
@@ -254,6 +275,14 @@ pub fn replay(
                 outcome.bad_lines += 1;
                 writeln!(output, "{}", error_line(&e.to_string()))?;
             }
+        }
+    }
+    // The capture ended: whatever is still buffered will never complete.
+    decoder.idle(&mut events);
+    for event in events.drain(..) {
+        if let Some(json) = report::event_json(&event, replies) {
+            writeln!(output, "{json}")?;
+            outcome.events += 1;
         }
     }
     output.flush()?;
@@ -306,6 +335,27 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "{\"type\":\"weight\",\"value\":\"100.00\",\"unit\":\"g\",\"stable\":true}\n"
+        );
+    }
+
+    #[test]
+    fn a_stray_length_byte_and_a_timestamp_gap_still_yield_the_frame() {
+        assert_eq!(chunk_time_ms("0d0a # +120ms"), Some(120));
+        assert_eq!(chunk_time_ms("0d0a"), None);
+        let profile = crate::profile::ProfileSet::embedded()
+            .unwrap()
+            .get("chafon-uhfreader18")
+            .unwrap()
+            .clone();
+        // A stray 0x30 looks like the length of a 49-byte frame: without the gap the decoder
+        // would wait for more bytes; after 200 ms of silence it gives up and finds the frame.
+        let input = "30 # +0ms\n13000103010c0000000000000000000003133f39 # +200ms\n";
+        let mut out = Vec::new();
+        replay(&profile, input.as_bytes(), &mut out, false).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("\"epc\":\"000000000000000000000313\""),
+            "{text}"
         );
     }
 

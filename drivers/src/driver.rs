@@ -31,6 +31,8 @@ use crate::transport::{ByteSource, TransportError};
 const READ_BYTES_MAX: usize = 4096;
 /// An inventory round that has not finished after this long is closed anyway.
 const ROUND_TIMEOUT: Duration = Duration::from_secs(5);
+/// A read that waited at least this long and got nothing means the line is idle.
+const IDLE_AFTER: Duration = Duration::from_millis(50);
 /// An M100 round (no end marker) ends only after the line was quiet this long.
 const QUIET_END: Duration = Duration::from_millis(150);
 /// Most get-tag-buffer requests in one ThingMagic round.
@@ -198,6 +200,7 @@ pub struct DeviceSession {
     raw_tap: Option<RawTap>,
     hid_descriptor: Option<Vec<u8>>,
     last_rx: Option<Instant>,
+    idle_told: bool,
 }
 
 /// Which way raw bytes went.
@@ -274,6 +277,7 @@ impl DeviceSession {
             raw_tap,
             hid_descriptor: descriptor,
             last_rx: None,
+            idle_told: false,
         };
         for command in profile.init.clone() {
             let bytes = command.bytes();
@@ -344,15 +348,34 @@ impl DeviceSession {
             }
         }
         let n = self.source.read(&mut self.buf, timeout)?;
+        let mut events = Vec::new();
         if n == 0 {
+            // A silent line: a partial frame still buffered will never complete. Tell the
+            // decoder once per silence (it drops it and decodes any good frame behind it).
+            if timeout >= IDLE_AFTER && !self.idle_told {
+                self.idle_told = true;
+                self.decoder.idle(&mut events);
+                return self.dispatch(events, out);
+            }
             return Ok(());
         }
+        self.idle_told = false;
         self.last_rx = Some(Instant::now());
         if let Some(tap) = self.raw_tap.as_mut() {
             tap(Direction::Received, &self.buf[..n]);
         }
-        let mut events = Vec::new();
         self.decoder.feed(&self.buf[..n], &mut events);
+        self.dispatch(events, out)
+    }
+
+    fn dispatch(
+        &mut self,
+        events: Vec<DeviceEvent>,
+        out: &mut Vec<DriverEvent>,
+    ) -> Result<(), DriverError> {
+        if events.is_empty() {
+            return Ok(());
+        }
         if self.rfid.is_some() {
             self.rfid_events(events, out)?;
         } else {

@@ -27,11 +27,16 @@ fn open(profile: &Profile, link: &Path) -> DeviceSession {
 }
 
 fn run(protocol: RfidProtocol, noise: bool, rounds: usize) {
+    run_seeded(protocol, noise, rounds, 7);
+}
+
+fn run_seeded(protocol: RfidProtocol, noise: bool, rounds: usize, seed: u64) {
     let dir = tempfile::tempdir().unwrap();
     let link = dir.path().join("reader");
     let mut config = RfidConfig::new(protocol, 25);
     config.read_percent = 80;
     config.noise = noise;
+    config.seed = seed;
     let sim = RfidSimulator::start(&link, config).unwrap();
     let profile = profile(protocol.profile_id());
     let mut session = open(&profile, &link);
@@ -90,22 +95,34 @@ fn run(protocol: RfidProtocol, noise: bool, rounds: usize) {
 fn chafon_uhfreader18_rounds_are_deduplicated_exactly() {
     run(RfidProtocol::Chafon18, false, 4);
     run(RfidProtocol::Chafon18, true, 4);
+    for seed in [11, 23, 42] {
+        run_seeded(RfidProtocol::Chafon18, true, 3, seed);
+    }
 }
 
 #[test]
 fn chafon_uhfreader288_rounds_are_deduplicated_exactly() {
     run(RfidProtocol::Chafon288, false, 4);
     run(RfidProtocol::Chafon288, true, 4);
+    for seed in [11, 23, 42] {
+        run_seeded(RfidProtocol::Chafon288, true, 3, seed);
+    }
 }
 
 #[test]
 fn m100_rounds_are_deduplicated_exactly() {
     run(RfidProtocol::M100, false, 4);
     run(RfidProtocol::M100, true, 4);
+    for seed in [11, 23, 42] {
+        run_seeded(RfidProtocol::M100, true, 3, seed);
+    }
 }
 
 #[test]
 fn thingmagic_rounds_are_deduplicated_exactly() {
     run(RfidProtocol::ThingMagic, false, 4);
     run(RfidProtocol::ThingMagic, true, 4);
+    for seed in [11, 23, 42] {
+        run_seeded(RfidProtocol::ThingMagic, true, 3, seed);
+    }
 }

@@ -307,9 +307,9 @@ impl RfidDevice {
                             data.push(u8::try_from(i16::from(tag.rssi_dbm) + 160).unwrap_or(0));
                         }
                     }
-                    // Stray bytes that cannot start a frame (Len < 5): a length-prefixed protocol
-                    // cannot tell noise that looks like a long Len from a frame still arriving.
-                    self.maybe_noise(out, &(5..=255).collect::<Vec<u8>>());
+                    // Any byte: noise that looks like a long Len holds the decoder until the
+                    // frames behind it fail the CRC or the line goes idle.
+                    self.maybe_noise(out, &[]);
                     out.extend_from_slice(&Self::chafon_frame(reply_adr, 0x01, 0x03, &data));
                 }
                 let mut done = Vec::new();
