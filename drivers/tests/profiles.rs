@@ -98,6 +98,14 @@ fn a_model_profile_beats_the_generic_one_it_extends() {
     assert!(set
         .match_usb(0x1234, 0x5678, Some(0x01), Some(0x06), Some(0))
         .is_none());
+    // A keyboard-mode scanner's vendor interface is not its keyboard.
+    let wedge = set
+        .match_usb(0x05F9, 0x2206, Some(0x01), Some(0x06), Some(0))
+        .unwrap();
+    assert_eq!(wedge.id, "datalogic-gryphon-keyboard");
+    assert!(set
+        .match_usb(0x05F9, 0x2206, Some(0xFF00), Some(0x01), Some(1))
+        .is_none());
     let cdc = set.match_serial("/dev/ttyACM0", Some((0x1EAB, 0x0C06)));
     assert_eq!(cdc.len(), 1);
     assert_eq!(cdc[0].id, "newland-hr3290-serial");
