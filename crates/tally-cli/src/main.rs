@@ -28,12 +28,15 @@ strings (GTIN, batch, expiry ...), GS1 Digital Link web addresses, RFID EPCs, Me
 BioTrack ids. Every problem is spelled out, e.g. \"GTIN check digit should be 8, got 7\"."
     )]
     Decode(cmd::decode::DecodeArgs),
+    /// Scanners, RFID readers and scales: list, profiles, monitor, capture, simulate, replay.
+    Devices(cmd::devices::DevicesArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Decode(args) => cmd::decode::run(args),
+        Command::Devices(args) => cmd::devices::run(args),
     };
     match outcome {
         Ok(code) => code,
