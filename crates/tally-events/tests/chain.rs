@@ -6,9 +6,8 @@ mod common;
 use common::*;
 use tally_events::payload::{PackageMoved, UnknownPayload};
 use tally_events::{
-    Clock,
-    verify_chain, Anomaly, Bytes, ChainOptions, ChainWriter, FailureKind, Payload, SignedEvent,
-    Timestamp, UnsignedEvent, VerifyError, VerifyMode,
+    verify_chain, Anomaly, Bytes, ChainOptions, ChainWriter, Clock, FailureKind, Payload,
+    SignedEvent, Timestamp, UnsignedEvent, VerifyError, VerifyMode,
 };
 
 fn options(mode: VerifyMode) -> ChainOptions {

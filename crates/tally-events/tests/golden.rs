@@ -36,7 +36,11 @@ fn golden_event(payload: &Payload) -> UnsignedEvent {
             boot_id: *b"golden-boot-id-1",
             since_boot_us: 123_456_789,
         },
-        actor: if genesis { String::new() } else { "B-1042".into() },
+        actor: if genesis {
+            String::new()
+        } else {
+            "B-1042".into()
+        },
         facility: FACILITY.into(),
         payload: payload.clone(),
     }

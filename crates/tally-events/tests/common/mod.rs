@@ -29,7 +29,7 @@ pub const FACILITY: &str = "C11-0000347-LIC";
 /// 2026-11-24T06:00:00Z, boot 0x11.., 5 minutes after boot.
 pub fn start_time() -> Timestamp {
     Timestamp {
-        wall_unix_ms: 1_795_499_200_000,
+        wall_unix_ms: 1_795_500_000_000,
         boot_id: [0x11; 16],
         since_boot_us: 300_000_000,
     }
@@ -80,7 +80,9 @@ pub fn every_payload() -> Vec<Payload> {
             location: Some(s("VAULT-1/S03")),
             tags: vec![
                 RfidTagRead {
-                    epc: Bytes(vec![0x30, 0x14, 0x25, 0x7b, 0xf7, 0x19, 0x4e, 0x40, 0x00, 0x00, 0x1a, 0x85]),
+                    epc: Bytes(vec![
+                        0x30, 0x14, 0x25, 0x7b, 0xf7, 0x19, 0x4e, 0x40, 0x00, 0x00, 0x1a, 0x85,
+                    ]),
                     decoded_uid: Some(s(UID_A)),
                 },
                 RfidTagRead {
@@ -362,8 +364,7 @@ pub fn every_payload() -> Vec<Payload> {
 /// payload kind), one second apart.
 pub fn build_chain_with(key: DeviceKey, len: usize) -> Vec<SignedEvent> {
     let clock = clock();
-    let (mut writer, genesis) =
-        ChainWriter::genesis(key, &clock, "", enrolled()).expect("genesis");
+    let (mut writer, genesis) = ChainWriter::genesis(key, &clock, "", enrolled()).expect("genesis");
     let samples: Vec<Payload> = every_payload()
         .into_iter()
         .filter(|payload| !matches!(payload, Payload::DeviceEnrolled(_)))
@@ -382,5 +383,8 @@ pub fn build_chain(len: usize) -> Vec<SignedEvent> {
 }
 
 pub fn raw(events: &[SignedEvent]) -> Vec<Vec<u8>> {
-    events.iter().map(|event| event.as_bytes().to_vec()).collect()
+    events
+        .iter()
+        .map(|event| event.as_bytes().to_vec())
+        .collect()
 }
