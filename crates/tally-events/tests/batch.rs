@@ -99,7 +99,9 @@ fn every_small_order_key_is_refused() {
 fn a_mixed_order_key_is_refused() {
     let honest = test_key().device_id();
     let point = CompressedEdwardsY(*honest.as_bytes()).decompress().unwrap();
-    let torsion = CompressedEdwardsY(bytes32(SMALL_ORDER[4])).decompress().unwrap();
+    let torsion = CompressedEdwardsY(bytes32(SMALL_ORDER[4]))
+        .decompress()
+        .unwrap();
     let mixed = DeviceId((point + torsion).compress().0);
     assert!(VerifierKey::new(&honest).is_ok());
     assert_eq!(VerifierKey::new(&mixed).unwrap_err(), VerifyError::BadKey);
@@ -197,7 +199,9 @@ fn a_key_holder_crafted_mixed_order_r_is_rejected_in_strict_mode() {
     let public = signing.verifying_key().to_bytes();
     let events = build_chain(3);
     let header = events[2].header_bytes().to_vec();
-    let torsion = CompressedEdwardsY(bytes32(SMALL_ORDER[4])).decompress().unwrap();
+    let torsion = CompressedEdwardsY(bytes32(SMALL_ORDER[4]))
+        .decompress()
+        .unwrap();
     let r = Scalar::from_bytes_mod_order([0x5e; 32]);
     let big_r = (ED25519_BASEPOINT_POINT * r + torsion).compress();
     let mut hasher = Sha512::new();
