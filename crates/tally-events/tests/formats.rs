@@ -39,10 +39,10 @@ fn an_empty_export_has_no_records() {
 fn a_cut_export_is_reported_as_truncated_at_its_record() {
     let bytes = export_to_vec(&build_chain(3)).unwrap();
     for cut in [bytes.len() - 1, bytes.len() - 70, 18] {
-        let mut reader = ExportReader::new(&bytes[..cut]).unwrap();
+        let reader = ExportReader::new(&bytes[..cut]).unwrap();
         let mut error = None;
         let mut good = 0;
-        while let Some(next) = reader.next() {
+        for next in reader {
             match next {
                 Ok(_) => good += 1,
                 Err(e) => error = Some(e),
