@@ -187,7 +187,9 @@ fn summary() {
         }
     };
     println!();
-    println!("tally-events vs raw ed25519-dalek, same run, one thread (median of samples):");
+    println!(
+        "tally-events vs raw ed25519-dalek, criterion samples of this run, one thread (medians):"
+    );
     line("event sign", "raw sign");
     line("event verify", "raw verify_strict");
     line("event batch verify", "raw verify_batch");
@@ -207,9 +209,149 @@ fn summary() {
     }
 }
 
+/// Raw and ours alternated block by block, so that load from other processes hits both
+/// alike; prints the median rates and the median of the per-round ratios.
+fn paired(
+    label: &str,
+    rounds: usize,
+    elements: usize,
+    mut raw: impl FnMut(),
+    mut ours: impl FnMut(),
+) {
+    let mut raw_ns = Vec::with_capacity(rounds);
+    let mut ours_ns = Vec::with_capacity(rounds);
+    let mut ratios = Vec::with_capacity(rounds);
+    let time = |routine: &mut dyn FnMut()| {
+        let start = Instant::now();
+        routine();
+        start.elapsed().as_nanos() as f64
+    };
+    for round in 0..rounds {
+        // Alternate which one goes first, so neither always runs on a warmer cache.
+        let (raw_time, ours_time) = if round % 2 == 0 {
+            let raw_time = time(&mut raw);
+            (raw_time, time(&mut ours))
+        } else {
+            let ours_time = time(&mut ours);
+            (time(&mut raw), ours_time)
+        };
+        raw_ns.push(raw_time);
+        ours_ns.push(ours_time);
+        ratios.push(raw_time / ours_time);
+    }
+    let mid = |values: &mut Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    let per_second = |ns: f64| elements as f64 * 1e9 / ns;
+    println!(
+        "  {label:<34} ours {:>8.0} /s   raw {:>8.0} /s   ratio {:>5.1} %",
+        per_second(mid(&mut ours_ns)),
+        per_second(mid(&mut raw_ns)),
+        100.0 * mid(&mut ratios)
+    );
+}
+
+fn paired_summary() {
+    const PAIRED_CHAIN: usize = 65_536;
+    let len = PAIRED_CHAIN.min(chain_len().max(SMALL));
+    let chain = common::build_chain(len);
+    let key = VerifierKey::new(&common::test_key().device_id()).expect("test key");
+    let raw_key = SigningKey::from_bytes(&common::TEST_SEED);
+    let raw_verifying = raw_key.verifying_key();
+    let headers: Vec<&[u8]> = chain.iter().map(SignedEvent::header_bytes).collect();
+    let signatures: Vec<Signature> = chain
+        .iter()
+        .map(|event| Signature::from_bytes(event.signature()))
+        .collect();
+    let keys = vec![raw_verifying; MAX_BATCH];
+    let raw_batch = |count: usize| {
+        for (messages, signatures) in headers[..count]
+            .chunks(MAX_BATCH)
+            .zip(signatures[..count].chunks(MAX_BATCH))
+        {
+            ed25519_dalek::verify_batch(messages, signatures, &keys[..messages.len()])
+                .expect("valid");
+        }
+    };
+    println!();
+    println!("paired (raw and ours alternated, 16 rounds, each first in half of them; median rates and ratio):");
+    let clock = common::clock();
+    let last = &chain[len - 1];
+    let mut writer = tally_events::ChainWriter::resume(
+        common::test_key(),
+        common::FACILITY,
+        last.seq(),
+        last.record_hash(),
+    )
+    .expect("resume");
+    let payloads: Vec<Payload> = chain[1..513]
+        .iter()
+        .map(|event| event.payload().expect("payload"))
+        .collect();
+    paired(
+        "sign (append event vs raw sign)",
+        16,
+        512,
+        || {
+            for header in &headers[..512] {
+                black_box(raw_key.sign(header));
+            }
+        },
+        || {
+            for payload in &payloads {
+                clock.advance_ms(1);
+                black_box(
+                    writer
+                        .append(&clock, "B-1042", payload.clone())
+                        .expect("append"),
+                );
+            }
+        },
+    );
+    paired(
+        "verify (event vs raw verify_strict)",
+        16,
+        512,
+        || {
+            for (header, signature) in headers[..512].iter().zip(&signatures) {
+                raw_verifying
+                    .verify_strict(header, signature)
+                    .expect("valid");
+            }
+        },
+        || {
+            for event in &chain[..512] {
+                event.verify_with(&key).expect("valid");
+            }
+        },
+    );
+    paired(
+        "batch verify (events vs raw batch)",
+        16,
+        SMALL,
+        || raw_batch(SMALL),
+        || verify_events(&chain[..SMALL]).expect("valid"),
+    );
+    let batch = ChainOptions {
+        mode: VerifyMode::Batch,
+        ..ChainOptions::default()
+    };
+    paired(
+        &format!("chain verify {len} (batch vs raw batch)"),
+        16,
+        len,
+        || raw_batch(len),
+        || {
+            verify_chain(&chain, &batch).expect("intact");
+        },
+    );
+}
+
 fn main() {
     let mut criterion = Criterion::default().configure_from_args();
     benches(&mut criterion);
     summary();
+    paired_summary();
     criterion.final_summary();
 }
