@@ -28,8 +28,8 @@ pub mod types;
 pub mod wire;
 
 pub use chain::{
-    verify_chain, verify_events, Anomaly, ChainFailure, ChainOptions, ChainReport, ChainWriter,
-    FailureKind,
+    verify_chain, verify_events, Anomaly, ChainFailure, ChainOptions, ChainReport, ChainStart,
+    ChainWriter, FailureKind,
 };
 pub use error::{DecodeError, EncodeError, VerifyError};
 pub use event::{Clock, ManualClock, SignedEvent, Timestamp, UnsignedEvent};
