@@ -21,7 +21,7 @@ use crate::types::{DeviceId, Sha256Hash};
 ///
 /// It holds the head in memory only; whoever stores the events (the replica) must store
 /// each returned event before handing out the next one, and must check the key file's seq
-/// reservation ([`crate::SeqReservation`]) before signing.
+/// reservation ([`crate::KeyFile::may_sign`]) before signing.
 #[derive(Debug)]
 pub struct ChainWriter {
     key: DeviceKey,
