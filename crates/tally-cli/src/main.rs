@@ -30,6 +30,8 @@ BioTrack ids. Every problem is spelled out, e.g. \"GTIN check digit should be 8,
     Decode(cmd::decode::DecodeArgs),
     /// Scanners, RFID readers and scales: list, profiles, monitor, capture, simulate, replay.
     Devices(cmd::devices::DevicesArgs),
+    /// Show and verify exported signed event logs.
+    Log(cmd::log::LogArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Decode(args) => cmd::decode::run(args),
         Command::Devices(args) => cmd::devices::run(args),
+        Command::Log(args) => cmd::log::run(args),
     };
     match outcome {
         Ok(code) => code,
