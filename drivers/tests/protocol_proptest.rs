@@ -145,8 +145,18 @@ fn arb_epc() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
+/// 128 cases, or as many as `PROPTEST_CASES` asks for (`with_cases` alone would ignore it).
+fn config() -> ProptestConfig {
+    let from_env = std::env::var("PROPTEST_CASES").is_ok_and(|v| v.parse::<u32>().is_ok());
+    if from_env {
+        ProptestConfig::default()
+    } else {
+        ProptestConfig::with_cases(128)
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(config())]
 
     #[test]
     fn no_decoder_panics_or_grows_without_bound(
