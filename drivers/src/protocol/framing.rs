@@ -8,15 +8,25 @@
 //! next good frame; a frame that fails its check right where the previous frame ended is
 //! reported precisely (bad CRC, bad checksum).
 //!
-//! A torn frame whose length field promises more bytes than will come must not hold back the
-//! good frame behind it. Two rules handle that without ever guessing inside a healthy stream:
-//! * while resynchronising (after noise or a bad frame), an incomplete candidate does not block:
-//!   the buffer is searched further on for a complete frame that passes its check;
-//! * right after a good frame, an incomplete candidate is simply the next frame arriving in
-//!   pieces, and the decoder waits for it. If the line then goes quiet, the driver calls
-//!   [`Decoder::idle`](crate::protocol::Decoder::idle), which drops the candidate as torn and
-//!   decodes what is behind it. (Searching ahead inside a healthy stream would let a chance CRC
-//!   match inside a frame's payload, about one in 65,536 candidates, cut a real frame.)
+//! Every position inside a frame's payload is itself a candidate (a Chafon 288 inventory block
+//! `EPCLen | EPC` is even shaped like a frame), and about one in 65,536 of those passes a 16-bit
+//! check by chance. So candidates are tried in stream order, and a complete frame further on is
+//! never preferred to an earlier candidate that is still arriving, with one exception:
+//! * right after a good frame, and after noise, an incomplete candidate is the next frame
+//!   arriving in pieces: the decoder waits for it. (An earlier version searched ahead after
+//!   noise too; a chance match inside the payload of the reply that followed two noise bytes
+//!   then cut that reply, and both its tags were lost.)
+//! * inside the bytes of a frame that failed its check where the previous frame ended, which
+//!   are known to be damaged, an incomplete candidate does not block: a complete frame that
+//!   passes its check, starting inside those bytes or right where the failed frame claimed to
+//!   end, is decoded without waiting. Nothing beyond that point is searched.
+//!
+//! A torn frame whose length field promises more bytes than will come thus holds back the
+//! frames behind it, but never loses them, and never for long: at most until its promised
+//! length has arrived (one maximum frame; its check then fails and the rule above applies), or
+//! until the line goes quiet: the driver then calls
+//! [`Decoder::idle`](crate::protocol::Decoder::idle), which drops every incomplete candidate as
+//! torn and decodes, in order, the complete frames behind them.
 
 use crate::event::{DeviceEvent, ProtocolError};
 
@@ -56,7 +66,12 @@ pub struct FrameBuffer {
     buf: Vec<u8>,
     start: usize,
     cap: usize,
+    /// The current position is where the previous good frame ended (a bad frame there is
+    /// reported precisely, not as noise).
     in_sync: bool,
+    /// End of the last frame that failed its check where the previous frame ended: the look-ahead
+    /// past incomplete candidates stays inside `start + 1 ..= damaged_end`.
+    damaged_end: usize,
     skipped: usize,
     /// Skipped bytes that belonged to a frame already reported as bad.
     quiet: usize,
@@ -78,6 +93,7 @@ impl FrameBuffer {
             start: 0,
             cap,
             in_sync: true,
+            damaged_end: 0,
             skipped: 0,
             quiet: 0,
             scan_end: 0,
@@ -90,6 +106,7 @@ impl FrameBuffer {
         self.buf.clear();
         self.start = 0;
         self.in_sync = true;
+        self.damaged_end = 0;
         self.skipped = 0;
         self.quiet = 0;
         self.forget_search();
@@ -125,6 +142,7 @@ impl FrameBuffer {
                 self.buf.drain(..s);
                 self.start = 0;
                 self.scan_end = self.scan_end.saturating_sub(s);
+                self.damaged_end = self.damaged_end.saturating_sub(s);
                 self.pending.retain_mut(|(offset, needed)| {
                     if *offset <= s {
                         return false;
@@ -138,7 +156,7 @@ impl FrameBuffer {
             let take = room.min(rest.len());
             self.buf.extend_from_slice(&rest[..take]);
             rest = &rest[take..];
-            self.process(format, out, &mut on_frame);
+            self.process(format, false, out, &mut on_frame);
             if rest.is_empty() {
                 break;
             }
@@ -151,35 +169,26 @@ impl FrameBuffer {
         if self.start == self.buf.len() {
             self.buf.clear();
             self.start = 0;
+            self.damaged_end = 0;
             self.forget_search();
         }
     }
 
     /// The line has gone quiet with a partial frame buffered: that frame will never complete.
-    /// Drops it (reported as noise) and decodes any complete frame found behind its start.
+    /// Drops every incomplete candidate (reported as noise) and decodes, in order, every
+    /// complete frame found behind them.
     pub fn idle<F: FrameFormat + ?Sized>(
         &mut self,
         format: &F,
         out: &mut Vec<DeviceEvent>,
         mut on_frame: impl FnMut(&[u8], &mut Vec<DeviceEvent>),
     ) {
-        // Each pass drops the dead candidate at the front and decodes the frames behind it.
-        // A pass ends either waiting on a candidate right after a decoded frame (dead too: the
-        // line is quiet, so go round again) or having found no complete frame anywhere in the
-        // rest of the buffer (drop it all).
-        while self.buffered() > 0 {
-            self.skip(1);
-            self.in_sync = false;
-            self.process(format, out, &mut on_frame);
-            if !self.in_sync {
-                let rest = self.buffered();
-                self.skip(rest);
-            }
-        }
+        self.process(format, true, out, &mut on_frame);
         self.flush_noise(out);
         self.buf.clear();
         self.start = 0;
         self.in_sync = true;
+        self.damaged_end = 0;
         self.forget_search();
     }
 
@@ -197,10 +206,12 @@ impl FrameBuffer {
         self.quiet = 0;
     }
 
-    /// While resynchronising with an incomplete candidate at `start`: the smallest offset after
-    /// it where a complete frame passing its check lies, if any.
+    /// With an incomplete candidate at `start` inside damaged bytes: the smallest offset in
+    /// `start + 1 ..= damaged_end` where a complete frame passing its check lies, if any.
     fn search_ahead<F: FrameFormat + ?Sized>(&mut self, format: &F) -> Option<usize> {
         let end = self.buf.len();
+        // Offsets up to `last` may be taken; their frames may reach past it.
+        let last = self.damaged_end.min(end.saturating_sub(1));
         let start = self.start;
         if self.scan_end <= start {
             self.scan_end = start + 1;
@@ -211,7 +222,7 @@ impl FrameBuffer {
         let mut kept = 0;
         for i in 0..self.pending.len() {
             let (offset, needed) = self.pending[i];
-            let mut keep = offset > start;
+            let mut keep = offset > start && offset <= last;
             if keep && found.is_none() && needed <= end {
                 match format.check(&self.buf[offset..end]) {
                     Candidate::Frame(_) => found = Some(offset),
@@ -229,7 +240,7 @@ impl FrameBuffer {
             return found;
         }
         // Offsets not classified yet.
-        for offset in self.scan_end..end {
+        for offset in self.scan_end..=last {
             match format.check(&self.buf[offset..end]) {
                 Candidate::Frame(_) => {
                     self.scan_end = offset + 1;
@@ -239,13 +250,17 @@ impl FrameBuffer {
                 Candidate::NotStart | Candidate::Bad { .. } => {}
             }
         }
-        self.scan_end = end;
+        self.scan_end = self.scan_end.max(last + 1);
         None
     }
 
+    /// Decodes from `start` in stream order. An incomplete candidate stops the scan (its bytes
+    /// are still coming) unless it lies in damaged bytes and a good frame follows within them,
+    /// or `line_quiet`: then no more bytes will come and it is skipped.
     fn process<F: FrameFormat + ?Sized>(
         &mut self,
         format: &F,
+        line_quiet: bool,
         out: &mut Vec<DeviceEvent>,
         on_frame: &mut impl FnMut(&[u8], &mut Vec<DeviceEvent>),
     ) {
@@ -258,6 +273,7 @@ impl FrameBuffer {
                     on_frame(&self.buf[self.start..self.start + len], out);
                     self.start += len;
                     self.in_sync = true;
+                    self.damaged_end = 0;
                     self.forget_search();
                 }
                 Candidate::NotStart => {
@@ -269,21 +285,28 @@ impl FrameBuffer {
                         self.flush_noise(out);
                         out.push(DeviceEvent::Error(error));
                         self.quiet = len;
+                        self.damaged_end = self.start + len;
                     }
                     self.skip(1);
                     self.in_sync = false;
                 }
                 Candidate::NeedMore(_) => {
-                    if self.in_sync {
-                        // Right after a good frame: this is the next frame arriving in pieces.
+                    if line_quiet {
+                        // No more bytes will come: this candidate is torn.
+                        self.skip(1);
+                        self.in_sync = false;
+                    } else if self.start >= self.damaged_end {
+                        // Fresh bytes (after a good frame, after noise): this is the next frame
+                        // arriving in pieces. Wait for it rather than guess at a frame inside it.
                         break;
-                    }
-                    match self.search_ahead(format) {
-                        Some(offset) => {
-                            let n = offset - self.start;
-                            self.skip(n);
+                    } else {
+                        match self.search_ahead(format) {
+                            Some(offset) => {
+                                let n = offset - self.start;
+                                self.skip(n);
+                            }
+                            None => break,
                         }
-                        None => break,
                     }
                 }
             }
@@ -480,15 +503,31 @@ mod tests {
         };
         let mut fb = FrameBuffer::new(format.max_frame());
         let mut out = Vec::new();
-        let bytes = noise(20_000);
+        // Good frames, each followed by a long frame that fails its check (damaged bytes the
+        // look-ahead searches) and by noise (candidates waited for one by one).
+        let mut bytes = Vec::new();
+        for i in 0..40 {
+            bytes.extend_from_slice(&frame(b"ok"));
+            let mut damaged = frame(&noise(200 + i));
+            if let Some(last) = damaged.last_mut() {
+                *last ^= 0x5A;
+            }
+            bytes.extend_from_slice(&damaged);
+            bytes.extend_from_slice(&noise(300 + i));
+        }
         // Start out of sync, as after line noise.
         fb.feed(&format, &[0x00], &mut out, |_, _| {});
+        let mut frames = 0;
         for b in &bytes {
-            fb.feed(&format, std::slice::from_ref(b), &mut out, |_, _| {});
+            fb.feed(&format, std::slice::from_ref(b), &mut out, |_, _| {
+                frames += 1
+            });
         }
-        // Without the memo every read re-checks every offset of the window and sums every
-        // complete candidate again (quadratic in the window); with it each offset is classified
-        // a few times in total and summed at most twice: linear in n.
+        assert!(frames >= 40, "{frames} frames");
+        // While a candidate waits for its bytes only it is looked at (one cheap check per read);
+        // the look-ahead through damaged bytes classifies each offset a few times in total (the
+        // memo) and sums each complete candidate at most twice: linear in n, never a re-scan of
+        // the window per read.
         let n = bytes.len();
         assert!(
             format.checks.get() < 8 * n,
@@ -501,6 +540,62 @@ mod tests {
             format.bytes_summed.get()
         );
         assert!(fb.buffered() <= fb.capacity_limit());
+    }
+
+    /// Regression: a chance check match inside the payload of a frame that is still arriving
+    /// (after noise, or right after a frame that failed its check) used to be taken as a frame
+    /// (the resync searched ahead of the incomplete candidate without limit), so the real frame
+    /// was lost and garbage decoded in its place.
+    #[test]
+    fn chance_match_inside_a_frame_still_arriving_does_not_cut_it() {
+        let format = Counting {
+            checks: Cell::new(0),
+            bytes_summed: Cell::new(0),
+        };
+        // The payload holds a well-formed inner frame: a Len byte, 3 bytes, their sum.
+        let inner = frame(&[0x10, 0x20, 0x30]);
+        let mut payload = vec![0xAA];
+        payload.extend_from_slice(&inner);
+        payload.push(0xBB);
+        let outer = frame(&payload);
+        let good = frame(b"ok");
+        let mut damaged = frame(&[0x55; 6]);
+        if let Some(last) = damaged.last_mut() {
+            *last ^= 0x5A;
+        }
+        // After noise, and right after a frame that failed its check: the look-ahead through
+        // the damaged bytes stops where they end, so it cannot reach into the frame behind.
+        for (before, events) in [
+            (
+                vec![0x00, 0x01, 0x00],
+                vec![DeviceEvent::Error(ProtocolError::Noise { bytes: 3 })],
+            ),
+            (
+                [&good[..], &damaged].concat(),
+                vec![DeviceEvent::Error(ProtocolError::BadChecksum {
+                    expected: 0x55u8.wrapping_mul(6),
+                    got: 0x55u8.wrapping_mul(6) ^ 0x5A,
+                })],
+            ),
+        ] {
+            let stream = [&before[..], &outer].concat();
+            let expected = if before.len() == 3 {
+                vec![outer.clone()]
+            } else {
+                vec![good.clone(), outer.clone()]
+            };
+            for cut in 1..stream.len() {
+                let mut fb = FrameBuffer::new(256);
+                let mut frames = Vec::new();
+                let mut out = Vec::new();
+                for piece in [&stream[..cut], &stream[cut..]] {
+                    fb.feed(&format, piece, &mut out, |f, _| frames.push(f.to_vec()));
+                }
+                fb.idle(&format, &mut out, |f, _| frames.push(f.to_vec()));
+                assert_eq!(frames, expected, "cut at {cut}");
+                assert_eq!(out, events, "cut at {cut}");
+            }
+        }
     }
 
     #[test]
