@@ -270,6 +270,16 @@ pub fn to_digital_link(elements: &[Element]) -> Result<String, ScanError> {
         .map(|(_, e)| e)
         .collect();
     attributes.sort_by(|a, b| a.ai.cmp(b.ai));
+    // An AI that is not a data attribute (a serial of another key, a second key ...) has no
+    // place in a Digital Link: no URI rather than one that a resolver rejects.
+    if let Some(e) = attributes
+        .iter()
+        .find(|e| !e.def().is_some_and(|d| d.dl_data_attribute))
+    {
+        return Err(ScanError::DigitalLinkAttribute {
+            ai: e.ai.to_string(),
+        });
+    }
     for (n, e) in attributes.iter().enumerate() {
         uri.push(if n == 0 { '?' } else { '&' });
         uri.push_str(e.ai);
@@ -362,6 +372,23 @@ mod tests {
         let broken =
             parse_digital_link(b"https://id.gs1.org/01/09506000134352/10", today()).unwrap();
         assert!(!broken.errors.is_empty());
+    }
+
+    #[test]
+    fn no_uri_for_elements_that_cannot_be_attributes() {
+        // An SSCC has no key qualifiers, and a serial is no data attribute.
+        let parsed = crate::gs1::parse_hri("(00)106141412345678908(21)ABC", today());
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        assert_eq!(
+            to_digital_link(&parsed.elements),
+            Err(ScanError::DigitalLinkAttribute { ai: "21".into() })
+        );
+        let rejected = format!("{CANONICAL_PREFIX}/00/106141412345678908?21=ABC");
+        let back = parse_digital_link(rejected.as_bytes(), today()).unwrap();
+        assert!(
+            !back.errors.is_empty(),
+            "the parser rejects what is no longer rendered"
+        );
     }
 
     #[test]
