@@ -9,12 +9,12 @@
 //! * Without one, several readings may fit. Every plausible reading is listed in `candidates`
 //!   and the first valid one wins in this order: a distinctive state tag (Metrc), a GS1
 //!   element string or Digital Link, an EAN/UPC GTIN, a weak state id (BioTrack: any 16
-//!   digits). GS1 beats BioTrack because a GS1 reading that passes its check digits is very
-//!   unlikely to be an accident, while every 16-digit number looks like a BioTrack id. One
-//!   exception: a lone GS1 element with no check digit (`(97)…`, `(10)…`) loses to an EAN/UPC
-//!   GTIN whose check digit matches (an ISBN is not an internal-use element string). When no
-//!   reading is valid, the GS1 or GTIN reading is kept with its errors, so the receiver sees
-//!   what is wrong.
+//!   digits), a lone GS1 element with no check digit (`(97)…`, `(10)…`, `(98)…`). GS1 beats
+//!   BioTrack because a GS1 reading that passes its check digits is very unlikely to be an
+//!   accident, while every 16-digit number looks like a BioTrack id; a lone unchecked element
+//!   is no such evidence (an ISBN is not an internal-use element string, and a BioTrack id
+//!   starting `98` is not a bare `(98)` element). When no reading is valid, the GS1 or GTIN
+//!   reading is kept with its errors, so the receiver sees what is wrong.
 //! * RFID input is the EPC in hexadecimal: a Metrc tag when its bits are one, otherwise the
 //!   EPC Tag Data Standard decoding.
 
@@ -435,14 +435,16 @@ fn decode_ambiguous(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decod
         })
         .unwrap_or(0);
     // A lone GS1 element with no check digit ("(97)80306406157" from ISBN 9780306406157, a
-    // batch "(10)012345678902" from an ITF-14) is weaker evidence than an EAN/UPC GTIN whose
-    // check digit matches.
+    // batch "(10)012345678902" from an ITF-14, "(98)…" from a BioTrack id) is weaker evidence
+    // than an EAN/UPC GTIN whose check digit matches, or than any other valid reading.
     if readings[winner].kind == Kind::Gs1 && readings[winner].is_lone_unchecked_element() {
-        if let Some(gtin) = readings
-            .iter()
-            .position(|r| r.kind == Kind::Gtin && r.errors.is_empty())
+        let valid = |kind: fn(&Reading) -> bool| {
+            readings.iter().position(|r| r.errors.is_empty() && kind(r))
+        };
+        if let Some(better) =
+            valid(|r| r.kind == Kind::Gtin).or_else(|| valid(|r| r.kind != Kind::Gs1))
         {
-            winner = gtin;
+            winner = better;
         }
     }
     if readings.len() == 1 {
@@ -499,6 +501,14 @@ fn explain(readings: &[Reading], winner: usize) -> String {
     {
         "an EAN/UPC GTIN whose check digit matches is more likely than a lone GS1 element \
          that has no check digit"
+    } else if chosen.uid.is_some()
+        && !chosen.strong
+        && readings
+            .iter()
+            .any(|r| r.kind == Kind::Gs1 && r.errors.is_empty())
+    {
+        "a lone GS1 element with no check digit is no evidence of GS1 data, so the state id \
+         ranks above it"
     } else if chosen.strong {
         "a Metrc tag's format is distinctive, so it wins over every other reading"
     } else if beats_biotrack && matches!(chosen.kind, Kind::Gs1 | Kind::Gs1DigitalLink | Kind::Gtin)
@@ -506,7 +516,8 @@ fn explain(readings: &[Reading], winner: usize) -> String {
         "a GS1 reading that passes every check, check digits included, ranks above a BioTrack id, \
          which any 16-digit number matches"
     } else {
-        "it is valid and ranks first (Metrc tag, then GS1, then GTIN, then BioTrack id)"
+        "it is valid and ranks first (Metrc tag, then GS1, then GTIN, then BioTrack id, then a \
+         lone GS1 element without check digit)"
     };
     format!(
         "no symbology identifier, so the scan could be read several ways; read as {}: {why}. Other readings: {}",
@@ -662,6 +673,20 @@ mod tests {
         let only = read("6647684463740213");
         assert_eq!(only.kind, Kind::BiotrackId);
         assert!(only.candidates.is_empty() && only.choice.is_none());
+    }
+
+    #[test]
+    fn a_biotrack_id_is_not_a_lone_internal_gs1_element() {
+        // Regression: "(98)76543210123456" has no check digit and (98) needs a key beside
+        // it; the 16 digits are a BioTrack id.
+        let d = read("9876543210123456");
+        assert_eq!(d.kind, Kind::BiotrackId);
+        assert_eq!(d.uid.as_deref(), Some("9876543210123456"));
+        assert_eq!(d.candidates.len(), 2);
+        assert!(d
+            .choice
+            .unwrap_or_default()
+            .contains("no evidence of GS1 data"));
     }
 
     #[test]
