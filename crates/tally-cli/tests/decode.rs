@@ -186,6 +186,50 @@ fn ambiguous_scans_list_candidates() {
 }
 
 #[test]
+fn a_metrc_facility_sees_gs1_errors_not_biotrack_ids() {
+    // Every system (the default): a BioTrack id, with a warning naming the GS1 problem.
+    let (v, code) = decode_json("0107032069804987");
+    assert_eq!(code, Some(0), "a warning is not an error");
+    assert_eq!(v["kind"], "biotrack_id");
+    let warning = v["warnings"][0].as_str().unwrap();
+    assert!(
+        warning.contains("GTIN check digit should be 8, got 7"),
+        "{warning}"
+    );
+    // --state metrc: no BioTrack reading, the GS1 error, exit 1.
+    let output = tally(
+        &["decode", "--json", "--state", "metrc", "0107032069804987"],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let v = &json_lines(&output)[0];
+    assert_eq!(v["kind"], "gs1");
+    assert_eq!(
+        v["errors"],
+        serde_json::json!(["GTIN check digit should be 8, got 7"])
+    );
+    assert_eq!(v["warnings"], serde_json::json!([]));
+    // Repeatable: both systems named is the same as the default.
+    let output = tally(
+        &[
+            "decode",
+            "--json",
+            "--state",
+            "metrc",
+            "--state",
+            "biotrack",
+            "6647684463740213",
+        ],
+        None,
+    );
+    assert_eq!(json_lines(&output)[0]["kind"], "biotrack_id");
+    // The summary shows the warning.
+    let output = tally(&["decode", "0107032069804987"], None);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("WARNING: read as a BioTrack id"), "{text}");
+}
+
+#[test]
 fn usage_errors_exit_2() {
     assert_eq!(
         tally(&["decode", "--source", "laser", "x"], None)
@@ -201,6 +245,12 @@ fn usage_errors_exit_2() {
     );
     assert_eq!(
         tally(&["decode", "--no-such-flag"], None).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        tally(&["decode", "--state", "leaf", "x"], None)
+            .status
+            .code(),
         Some(2)
     );
 }
@@ -237,7 +287,14 @@ fn help_speaks_to_a_technician() {
     let output = tally(&["decode", "--help"], None);
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8(output.stdout).unwrap();
-    for needle in ["--source", "--separator", "--json", "<GS>", "Exit status"] {
+    for needle in [
+        "--source",
+        "--separator",
+        "--state",
+        "--json",
+        "<GS>",
+        "Exit status",
+    ] {
         assert!(text.contains(needle), "help mentions {needle}: {text}");
     }
 }

@@ -15,6 +15,17 @@
 //!   is no such evidence (an ISBN is not an internal-use element string, and a BioTrack id
 //!   starting `98` is not a bare `(98)` element). When no reading is valid, the GS1 or GTIN
 //!   reading is kept with its errors, so the receiver sees what is wrong.
+//! * Only the state systems in [`DecodeOptions::state_systems`] are recognised (default: all).
+//!   A Metrc facility leaves BioTrack out, so a 16-digit GS1 scan with a wrong check digit
+//!   is reported as the GS1 error it is, not read as a BioTrack id.
+//! * When the winning reading is not clearly the right one, `warnings` says so (a warning
+//!   does not make the scan invalid, so the exit status of `tally decode` stays 0):
+//!   another reading is valid too and the winner is not a distinctive state tag
+//!   ([`ScanWarning::AlsoValid`]; the cure is to turn on AIM identifiers in the scanner); or
+//!   a BioTrack id won while the GS1 reading of the same digits failed its check digit
+//!   ([`ScanWarning::WeakReading`], carrying the GS1 error, e.g. "GTIN check digit should be
+//!   8, got 7"). The BioTrack reading is kept rather than turned into an error, because a
+//!   BioTrack facility scans such ids all day; the `choice` text says the same.
 //! * RFID input is the EPC in hexadecimal: a Metrc tag when its bits are one, otherwise the
 //!   EPC Tag Data Standard decoding.
 
@@ -23,10 +34,10 @@ use serde::Serialize;
 use crate::aim::{self, DataForm, Symbology};
 use crate::date::Date;
 use crate::epc;
-use crate::error::{owned_text, quote, ScanError};
+use crate::error::{owned_text, quote, ScanError, ScanWarning};
 use crate::gs1::ai::Linter;
 use crate::gs1::{self, ai, lint, Element, ElementString, Gs1Options, Separators};
-use crate::uid::{self, UidSystem};
+use crate::uid::{self, StateSystems, UidSystem};
 
 /// Longest scan tally reads, in bytes (the largest 2D symbols hold about 3,000 characters).
 pub const MAX_SCAN_LEN: usize = 4096;
@@ -50,15 +61,18 @@ pub struct DecodeOptions {
     pub separators: Separators,
     /// Today, for the GS1 century window of two-digit years.
     pub today: Date,
+    /// The state tracking systems the facility uses; only their tags are recognised.
+    pub state_systems: StateSystems,
 }
 
 impl DecodeOptions {
-    /// Barcode input, GS as the only separator.
+    /// Barcode input, GS as the only separator, every state system.
     pub fn new(today: Date) -> DecodeOptions {
         DecodeOptions {
             source: Source::Barcode,
             separators: Separators::gs_only(),
             today,
+            state_systems: StateSystems::all(),
         }
     }
 
@@ -159,6 +173,9 @@ pub struct Decoded {
     pub uid: Option<String>,
     /// Everything wrong with the scan; empty when it is valid.
     pub errors: Vec<ScanError>,
+    /// What the receiver should know although nothing is wrong (an ambiguous reading); empty
+    /// most of the time.
+    pub warnings: Vec<ScanWarning>,
     /// Every reading of an ambiguous scan; empty when only one reading fits.
     pub candidates: Vec<Candidate>,
     /// Why the chosen reading won, when there were candidates.
@@ -181,6 +198,7 @@ impl Decoded {
             epc: None,
             uid: None,
             errors: Vec::new(),
+            warnings: Vec::new(),
             candidates: Vec::new(),
             choice: None,
         }
@@ -280,7 +298,7 @@ pub fn decode(input: &[u8], options: &DecodeOptions) -> Decoded {
         return Decoded::failed(input, ScanError::Empty);
     }
     match options.source {
-        Source::Rfid => decode_rfid(input, data, options.today),
+        Source::Rfid => decode_rfid(input, data, options),
         Source::Barcode => decode_barcode(input, data, options),
     }
 }
@@ -320,7 +338,7 @@ fn plain_reading(data: &[u8], options: &DecodeOptions) -> Reading {
     if let Some(parsed) = gs1::parse_digital_link(data, options.today) {
         return Reading::gs1(Kind::Gs1DigitalLink, parsed);
     }
-    uid::recognise_barcode(data)
+    uid::recognise_barcode(data, options.state_systems)
         .next()
         .map_or_else(Reading::text, |(r, uid)| {
             Reading::uid(Kind::of(r.system), uid, r.distinctive)
@@ -392,7 +410,7 @@ fn upc_e_to_upc_a(upc_e: &[u8]) -> Option<Vec<u8>> {
 fn decode_ambiguous(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded {
     let mut readings: Vec<Reading> = Vec::new();
     let mut weak: Vec<Reading> = Vec::new();
-    for (recogniser, uid) in uid::recognise_barcode(data) {
+    for (recogniser, uid) in uid::recognise_barcode(data, options.state_systems) {
         let reading = Reading::uid(Kind::of(recogniser.system), uid, recogniser.distinctive);
         if recogniser.distinctive {
             readings.push(reading);
@@ -461,15 +479,61 @@ fn decode_ambiguous(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decod
             chosen: i == winner,
         })
         .collect();
-    let choice = explain(&readings, winner);
+    let warnings = doubts(&readings, winner, data.len());
+    let choice = explain(&readings, winner, !warnings.is_empty());
     let mut decoded = readings.swap_remove(winner).into_decoded(input, None);
     decoded.candidates = candidates;
     decoded.choice = Some(choice);
+    decoded.warnings = warnings;
     decoded
 }
 
+/// Warnings when `readings[winner]` is not clearly the right reading (see the module docs).
+fn doubts(readings: &[Reading], winner: usize, len: usize) -> Vec<ScanWarning> {
+    let chosen = &readings[winner];
+    if !chosen.errors.is_empty() || chosen.strong {
+        return Vec::new();
+    }
+    let mut warnings = Vec::new();
+    for (i, other) in readings.iter().enumerate() {
+        if i == winner {
+            continue;
+        }
+        if other.errors.is_empty() {
+            // The documented exception: a matching GTIN check digit is clearly better
+            // evidence than a lone GS1 element without one.
+            if chosen.kind == Kind::Gtin && other.is_lone_unchecked_element() {
+                continue;
+            }
+            warnings.push(ScanWarning::AlsoValid {
+                other: other.kind,
+                reading: other
+                    .uid
+                    .clone()
+                    .or_else(|| other.hri())
+                    .unwrap_or_default(),
+            });
+        } else if chosen.uid.is_some() {
+            // A weak state id won over a GS1 reading that failed a check digit: if the
+            // label is a GS1 barcode, the receiver must see what is wrong with it.
+            let check = other
+                .errors
+                .iter()
+                .find(|e| matches!(e, ScanError::CheckDigit { .. }));
+            if let Some(problem) = check {
+                warnings.push(ScanWarning::WeakReading {
+                    chosen: chosen.kind,
+                    len,
+                    problem: Box::new(problem.clone()),
+                });
+            }
+        }
+    }
+    warnings
+}
+
 /// Why `readings[winner]` was chosen, for a technician.
-fn explain(readings: &[Reading], winner: usize) -> String {
+fn explain(readings: &[Reading], winner: usize, doubtful: bool) -> String {
     let chosen = &readings[winner];
     let others: Vec<String> = readings
         .iter()
@@ -519,8 +583,13 @@ fn explain(readings: &[Reading], winner: usize) -> String {
         "it is valid and ranks first (Metrc tag, then GS1, then GTIN, then BioTrack id, then a \
          lone GS1 element without check digit)"
     };
+    let doubt = if doubtful {
+        " This choice is not certain: see the warnings."
+    } else {
+        ""
+    };
     format!(
-        "no symbology identifier, so the scan could be read several ways; read as {}: {why}. Other readings: {}",
+        "no symbology identifier, so the scan could be read several ways; read as {}: {why}. Other readings: {}.{doubt}",
         chosen.kind.describe(),
         others.join("; ")
     )
@@ -532,8 +601,9 @@ fn looks_like_element_string(data: &[u8], separators: &Separators) -> bool {
         .all(|&b| ai::is_cset82(b) || separators.contains(b))
 }
 
-fn decode_rfid(input: &[u8], data: &[u8], today: Date) -> Decoded {
+fn decode_rfid(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded {
     let text = String::from_utf8_lossy(data);
+    let today = options.today;
     let bytes = match epc::parse_hex(&text) {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -546,7 +616,7 @@ fn decode_rfid(input: &[u8], data: &[u8], today: Date) -> Decoded {
             )
         }
     };
-    let tag = uid::recognise_epc(&bytes);
+    let tag = uid::recognise_epc(&bytes, options.state_systems);
     let mut decoded = Decoded::new(input, Kind::Epc);
     match epc::decode_epc(&bytes) {
         Ok(epc) => {
@@ -675,6 +745,63 @@ mod tests {
         assert!(only.candidates.is_empty() && only.choice.is_none());
     }
 
+    fn with_states(scan: &str, systems: &[UidSystem]) -> Decoded {
+        let mut options = options();
+        options.state_systems = StateSystems::only(systems);
+        decode(scan.as_bytes(), &options)
+    }
+
+    #[test]
+    fn a_metrc_facility_sees_the_gs1_error_not_a_biotrack_id() {
+        let d = with_states("0107032069804987", &[UidSystem::Metrc]);
+        assert_eq!(d.kind, Kind::Gs1);
+        assert_eq!(d.uid, None);
+        assert_eq!(
+            d.errors[0].to_string(),
+            "GTIN check digit should be 8, got 7"
+        );
+        assert!(d.candidates.is_empty() && d.warnings.is_empty());
+        // A BioTrack facility reads no Metrc tags (24 hex digits are then plain text).
+        let tag = with_states("1A4FF0100000022000000123", &[UidSystem::BioTrack]);
+        assert_eq!((tag.kind, tag.uid), (Kind::Text, None));
+        let mut rfid = options();
+        rfid.source = Source::Rfid;
+        rfid.state_systems = StateSystems::only(&[UidSystem::BioTrack]);
+        let epc = decode(b"1A4FF0100000022000000123", &rfid);
+        assert_eq!((epc.kind, epc.uid), (Kind::Epc, None));
+    }
+
+    #[test]
+    fn a_biotrack_id_that_is_a_misprinted_gtin_warns() {
+        let d = read("0107032069804987");
+        assert_eq!(d.kind, Kind::BiotrackId);
+        assert!(d.is_valid(), "a warning does not make the scan invalid");
+        assert_eq!(
+            d.warnings
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            [
+                "read as a BioTrack id because any 16 digits are one; if this is a GS1 barcode \
+              and not a BioTrack id, it is wrong: GTIN check digit should be 8, got 7"
+            ]
+        );
+        assert!(d.choice.unwrap_or_default().contains("see the warnings"));
+        // A valid GS1 reading wins, and the BioTrack reading is named.
+        let gs1 = read("0107032069804988");
+        assert_eq!(gs1.kind, Kind::Gs1);
+        assert!(matches!(
+            &gs1.warnings[..],
+            [ScanWarning::AlsoValid { other: Kind::BiotrackId, reading }] if reading == "0107032069804988"
+        ));
+        // Clear wins carry no warning: a Metrc tag, a GTIN over a lone unchecked element,
+        // and a scan with a symbology identifier.
+        assert!(read("1A4FF0100000022000000123").warnings.is_empty());
+        assert!(read("9780306406157").warnings.is_empty());
+        assert!(read("]C10107032069804988").warnings.is_empty());
+        assert!(read("6647684463740213").warnings.is_empty());
+    }
+
     #[test]
     fn a_biotrack_id_is_not_a_lone_internal_gs1_element() {
         // Regression: "(98)76543210123456" has no check digit and (98) needs a key beside
@@ -683,10 +810,18 @@ mod tests {
         assert_eq!(d.kind, Kind::BiotrackId);
         assert_eq!(d.uid.as_deref(), Some("9876543210123456"));
         assert_eq!(d.candidates.len(), 2);
-        assert!(d
-            .choice
-            .unwrap_or_default()
-            .contains("no evidence of GS1 data"));
+        assert!(matches!(
+            &d.warnings[..],
+            [ScanWarning::AlsoValid {
+                other: Kind::Gs1,
+                ..
+            }]
+        ));
+        // Without BioTrack, the element is all there is.
+        assert_eq!(
+            with_states("9876543210123456", &[UidSystem::Metrc]).kind,
+            Kind::Gs1
+        );
     }
 
     #[test]
@@ -746,6 +881,7 @@ mod tests {
             "epc",
             "uid",
             "errors",
+            "warnings",
         ] {
             assert!(json.get(field).is_some(), "{field} missing");
         }

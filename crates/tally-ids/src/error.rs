@@ -4,6 +4,7 @@
 use serde::{Serialize, Serializer};
 use thiserror::Error;
 
+use crate::decode::Kind;
 use crate::gs1::ai::Linter;
 use crate::gs1::lint::{DateProblem, TimeProblem};
 
@@ -262,6 +263,94 @@ pub enum ScanError {
         /// The EPC decoder's message.
         message: String,
     },
+}
+
+/// Something a receiver should know about a scan that is not wrong in itself: the scan had
+/// no symbology identifier and could be read more than one way, and the reading chosen is
+/// not clearly the right one. Warnings do not make a scan invalid.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ScanWarning {
+    /// Another reading of the same data is valid too.
+    #[error(
+        "this scan is also a valid {} ({reading}); turn on symbology identifiers (AIM) in the \
+         scanner so tally can tell them apart",
+        .other.describe()
+    )]
+    AlsoValid {
+        /// The kind of the other valid reading.
+        other: Kind,
+        /// That reading: its HRI or state UID.
+        reading: String,
+    },
+    /// The chosen reading is a format any data of this length matches (a BioTrack id), while
+    /// a GS1 reading of the same data fails its checks: if the label is a GS1 barcode, it is
+    /// wrong.
+    #[error(
+        "read as a {} because any {len} digits are one; if this is a GS1 barcode and not a {}, \
+         it is wrong: {problem}",
+        .chosen.describe(), .chosen.describe()
+    )]
+    WeakReading {
+        /// The kind chosen.
+        chosen: Kind,
+        /// Length of the data.
+        len: usize,
+        /// The first problem of the GS1 reading.
+        problem: Box<ScanError>,
+    },
+}
+
+impl ScanWarning {
+    /// The message in `language`.
+    pub fn message(&self, language: Language) -> String {
+        match language {
+            Language::English => self.to_string(),
+            Language::Spanish => self.spanish(),
+        }
+    }
+
+    /// The Spanish catalogue, one arm per variant.
+    fn spanish(&self) -> String {
+        match self {
+            ScanWarning::AlsoValid { other, reading } => format!(
+                "este escaneo también es un {} válido ({reading}); active los identificadores de \
+                 simbología (AIM) en el escáner para que tally los distinga",
+                kind_es(*other)
+            ),
+            ScanWarning::WeakReading {
+                chosen,
+                len,
+                problem,
+            } => format!(
+                "leído como {} porque cualquier número de {len} dígitos lo es; si es un código GS1 \
+                 y no un {}, está mal: {}",
+                kind_es(*chosen),
+                kind_es(*chosen),
+                problem.message(Language::Spanish)
+            ),
+        }
+    }
+}
+
+impl Serialize for ScanWarning {
+    /// Warnings travel as their human-readable message.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// A kind of scan in Spanish.
+fn kind_es(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Gs1 => "código GS1 (cadena de elementos)",
+        Kind::Gs1DigitalLink => "GS1 Digital Link",
+        Kind::Epc => "EPC de RFID",
+        Kind::MetrcTag => "etiqueta Metrc",
+        Kind::BiotrackId => "id de BioTrack",
+        Kind::Gtin => "GTIN (EAN/UPC)",
+        Kind::Text => "texto",
+    }
 }
 
 /// A language the floor works in.
@@ -619,6 +708,32 @@ mod tests {
             assert_eq!(english, error.to_string());
             assert!(!english.is_empty() && !spanish.is_empty(), "{error:?}");
             assert_ne!(english, spanish, "{error:?} has no Spanish text");
+        }
+    }
+
+    #[test]
+    fn every_warning_reads_in_english_and_spanish() {
+        let warnings = [
+            ScanWarning::AlsoValid {
+                other: Kind::BiotrackId,
+                reading: "0107032069804988".into(),
+            },
+            ScanWarning::WeakReading {
+                chosen: Kind::BiotrackId,
+                len: 16,
+                problem: Box::new(ScanError::CheckDigit {
+                    ai: "01",
+                    key: "GTIN",
+                    expected: '8',
+                    actual: '7',
+                }),
+            },
+        ];
+        for warning in warnings {
+            let english = warning.message(Language::English);
+            let spanish = warning.message(Language::Spanish);
+            assert_eq!(english, warning.to_string());
+            assert_ne!(english, spanish, "{warning:?} has no Spanish text");
         }
     }
 

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use tally_ids::gs1::{to_digital_link, Separators};
+use tally_ids::uid::{StateSystems, UidSystem};
 use tally_ids::{decode, Date, DecodeOptions, Decoded, Kind, Source, MAX_SCAN_LEN};
 
 /// Longest line read from standard input (escapes take more room than the bytes they stand for).
@@ -24,6 +25,24 @@ pub enum SourceArg {
     Rfid,
 }
 
+/// A state tracking system whose tags the facility uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StateArg {
+    /// Metrc package and plant tags (24 characters, like 1A4FF0100000022000000123).
+    Metrc,
+    /// BioTrack ids (16 digits).
+    Biotrack,
+}
+
+impl StateArg {
+    fn system(self) -> UidSystem {
+        match self {
+            StateArg::Metrc => UidSystem::Metrc,
+            StateArg::Biotrack => UidSystem::BioTrack,
+        }
+    }
+}
+
 /// Arguments of `tally decode`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
@@ -33,6 +52,7 @@ Examples:
   tally decode --separator '|' '0107032069804988100329|15210526'
   tally decode --source rfid 3074257BF7194E4000001A85
   tally decode 1A4FF0100000022000000123
+  tally decode --state metrc 0107032069804987
   tally decode --json < scanner-log.txt
 
 Exit status: 0 every scan is valid, 1 some scan has errors (all are printed), 2 usage error.")]
@@ -45,6 +65,12 @@ pub struct DecodeArgs {
     /// GS itself is always a separator.
     #[arg(long, value_name = "CHARS")]
     pub separator: Option<String>,
+
+    /// The state tracking system your facility uses (repeat for several). Only its tags are
+    /// recognised: with --state metrc a 16-digit number is never taken for a BioTrack id.
+    /// Default: every system.
+    #[arg(long = "state", value_enum, value_name = "SYSTEM")]
+    pub states: Vec<StateArg>,
 
     /// Print one JSON object per scan, for scripts, instead of a summary.
     #[arg(long)]
@@ -63,6 +89,10 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<ExitCode> {
         SourceArg::Barcode => Source::Barcode,
         SourceArg::Rfid => Source::Rfid,
     };
+    if !args.states.is_empty() {
+        let systems: Vec<UidSystem> = args.states.iter().map(|s| s.system()).collect();
+        options.state_systems = StateSystems::only(&systems);
+    }
     if let Some(chars) = &args.separator {
         let chars = String::from_utf8_lossy(&unescape(chars.as_bytes())).into_owned();
         match Separators::with_extra(&chars) {
@@ -242,6 +272,9 @@ fn write_summary(out: &mut dyn Write, d: &Decoded) -> io::Result<()> {
     }
     if let Some(choice) = &d.choice {
         writeln!(out, "  note: {choice}")?;
+    }
+    for warning in &d.warnings {
+        writeln!(out, "  WARNING: {warning}")?;
     }
     if d.errors.is_empty() {
         writeln!(out, "  OK")?;
