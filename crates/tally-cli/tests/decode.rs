@@ -230,6 +230,19 @@ fn a_metrc_facility_sees_gs1_errors_not_biotrack_ids() {
 }
 
 #[test]
+fn digital_link_field() {
+    let (v, _) = decode_json("]C1010703206980498815210526100329");
+    assert_eq!(
+        v["digital_link"],
+        "https://id.gs1.org/01/07032069804988/10/0329?15=210526"
+    );
+    let (v, _) = decode_json("]C10107032069804987");
+    assert!(v["digital_link"].is_null());
+    let (v, _) = decode_json("]C1100329");
+    assert!(v["digital_link"].is_null(), "a batch alone has no GS1 key");
+}
+
+#[test]
 fn usage_errors_exit_2() {
     assert_eq!(
         tally(&["decode", "--source", "laser", "x"], None)

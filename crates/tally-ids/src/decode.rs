@@ -28,6 +28,8 @@
 //!   BioTrack facility scans such ids all day; the `choice` text says the same.
 //! * RFID input is the EPC in hexadecimal: a Metrc tag when its bits are one, otherwise the
 //!   EPC Tag Data Standard decoding.
+//! * A valid scan whose elements hold a GS1 Digital Link primary key gets its canonical
+//!   Digital Link URI in `digital_link`.
 
 use serde::Serialize;
 
@@ -176,6 +178,8 @@ pub struct Decoded {
     /// What the receiver should know although nothing is wrong (an ambiguous reading); empty
     /// most of the time.
     pub warnings: Vec<ScanWarning>,
+    /// The canonical GS1 Digital Link URI of a valid scan holding a GS1 primary key.
+    pub digital_link: Option<String>,
     /// Every reading of an ambiguous scan; empty when only one reading fits.
     pub candidates: Vec<Candidate>,
     /// Why the chosen reading won, when there were candidates.
@@ -199,6 +203,7 @@ impl Decoded {
             uid: None,
             errors: Vec::new(),
             warnings: Vec::new(),
+            digital_link: None,
             candidates: Vec::new(),
             choice: None,
         }
@@ -297,10 +302,14 @@ pub fn decode(input: &[u8], options: &DecodeOptions) -> Decoded {
     if data.is_empty() {
         return Decoded::failed(input, ScanError::Empty);
     }
-    match options.source {
+    let mut decoded = match options.source {
         Source::Rfid => decode_rfid(input, data, options),
         Source::Barcode => decode_barcode(input, data, options),
+    };
+    if decoded.errors.is_empty() && !decoded.elements.is_empty() {
+        decoded.digital_link = gs1::to_digital_link(&decoded.elements).ok();
     }
+    decoded
 }
 
 fn decode_barcode(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded {
@@ -825,6 +834,27 @@ mod tests {
     }
 
     #[test]
+    fn valid_gs1_keys_get_their_digital_link() {
+        assert_eq!(
+            read("]C1010703206980498815210526100329")
+                .digital_link
+                .as_deref(),
+            Some("https://id.gs1.org/01/07032069804988/10/0329?15=210526")
+        );
+        assert_eq!(read("]C10107032069804987").digital_link, None);
+        assert_eq!(read("]C1100329").digital_link, None, "no primary key");
+        assert_eq!(read("1A4FF0100000022000000123").digital_link, None);
+        let mut rfid = options();
+        rfid.source = Source::Rfid;
+        assert_eq!(
+            decode(b"3074257BF7194E4000001A85", &rfid)
+                .digital_link
+                .as_deref(),
+            Some("https://id.gs1.org/01/80614141123458/21/6789")
+        );
+    }
+
+    #[test]
     fn a_gtin_beats_a_lone_gs1_element_without_check_digit() {
         let isbn = read("9780306406157");
         assert_eq!(isbn.kind, Kind::Gtin);
@@ -882,6 +912,7 @@ mod tests {
             "uid",
             "errors",
             "warnings",
+            "digital_link",
         ] {
             assert!(json.get(field).is_some(), "{field} missing");
         }

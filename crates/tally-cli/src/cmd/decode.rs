@@ -9,9 +9,9 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use tally_ids::gs1::{to_digital_link, Separators};
+use tally_ids::gs1::Separators;
 use tally_ids::uid::{StateSystems, UidSystem};
-use tally_ids::{decode, Date, DecodeOptions, Decoded, Kind, Source, MAX_SCAN_LEN};
+use tally_ids::{decode, Date, DecodeOptions, Decoded, Source, MAX_SCAN_LEN};
 
 /// Longest line read from standard input (escapes take more room than the bytes they stand for).
 const MAX_LINE_BYTES: usize = MAX_SCAN_LEN * 4;
@@ -265,10 +265,8 @@ fn write_summary(out: &mut dyn Write, d: &Decoded) -> io::Result<()> {
             )?;
         }
     }
-    if matches!(d.kind, Kind::Gs1 | Kind::Gs1DigitalLink | Kind::Gtin) && d.is_valid() {
-        if let Ok(uri) = to_digital_link(&d.elements) {
-            writeln!(out, "  Digital Link: {uri}")?;
-        }
+    if let Some(uri) = &d.digital_link {
+        writeln!(out, "  Digital Link: {uri}")?;
     }
     if let Some(choice) = &d.choice {
         writeln!(out, "  note: {choice}")?;
