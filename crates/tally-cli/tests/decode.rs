@@ -230,7 +230,7 @@ fn a_metrc_facility_sees_gs1_errors_not_biotrack_ids() {
 }
 
 #[test]
-fn digital_link_field() {
+fn digital_link_field_and_pc_word() {
     let (v, _) = decode_json("]C1010703206980498815210526100329");
     assert_eq!(
         v["digital_link"],
@@ -240,6 +240,20 @@ fn digital_link_field() {
     assert!(v["digital_link"].is_null());
     let (v, _) = decode_json("]C1100329");
     assert!(v["digital_link"].is_null(), "a batch alone has no GS1 key");
+    let output = tally(
+        &["decode", "--source", "rfid", "30003074257BF7194E4000001A85"],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("urn:epc:tag:sgtin-96:3.0614141.812345.6789"),
+        "{text}"
+    );
+    assert!(
+        text.contains("note: the reader sent the tag's PC word 3000 in front of the EPC"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -27,7 +27,11 @@
 //!   8, got 7"). The BioTrack reading is kept rather than turned into an error, because a
 //!   BioTrack facility scans such ids all day; the `choice` text says the same.
 //! * RFID input is the EPC in hexadecimal: a Metrc tag when its bits are one, otherwise the
-//!   EPC Tag Data Standard decoding.
+//!   EPC Tag Data Standard decoding. Some readers report the tag's 16-bit PC word in front of
+//!   the EPC; when the PC word's length field (its top 5 bits, in 16-bit words) counts
+//!   exactly the words that follow, no XPC word is announced, the data as received is not a
+//!   valid EPC of a known scheme and what follows decodes, the PC word is removed and
+//!   reported ([`ScanWarning::PcWordRemoved`]).
 //! * A valid scan whose elements hold a GS1 Digital Link primary key gets its canonical
 //!   Digital Link URI in `digital_link`.
 
@@ -175,8 +179,8 @@ pub struct Decoded {
     pub uid: Option<String>,
     /// Everything wrong with the scan; empty when it is valid.
     pub errors: Vec<ScanError>,
-    /// What the receiver should know although nothing is wrong (an ambiguous reading); empty
-    /// most of the time.
+    /// What the receiver should know although nothing is wrong (an ambiguous reading, a
+    /// removed RFID PC word); empty most of the time.
     pub warnings: Vec<ScanWarning>,
     /// The canonical GS1 Digital Link URI of a valid scan holding a GS1 primary key.
     pub digital_link: Option<String>,
@@ -613,7 +617,7 @@ fn looks_like_element_string(data: &[u8], separators: &Separators) -> bool {
 fn decode_rfid(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded {
     let text = String::from_utf8_lossy(data);
     let today = options.today;
-    let bytes = match epc::parse_hex(&text) {
+    let all = match epc::parse_hex(&text) {
         Ok(bytes) => bytes,
         Err(error) => {
             return Decoded::failed(
@@ -625,9 +629,18 @@ fn decode_rfid(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded {
             )
         }
     };
-    let tag = uid::recognise_epc(&bytes, options.state_systems);
+    let (pc, bytes) = match split_pc_word(&all, options.state_systems) {
+        Some((pc, epc)) => (Some(pc), epc),
+        None => (None, &all[..]),
+    };
+    let tag = uid::recognise_epc(bytes, options.state_systems);
     let mut decoded = Decoded::new(input, Kind::Epc);
-    match epc::decode_epc(&bytes) {
+    if let Some(pc) = pc {
+        decoded.warnings.push(ScanWarning::PcWordRemoved {
+            pc: format!("{pc:04X}"),
+        });
+    }
+    match epc::decode_epc(bytes) {
         Ok(epc) => {
             if let Some(hri) = &epc.gs1_element_string {
                 let parsed = gs1::parse_hri(hri, today);
@@ -652,6 +665,31 @@ fn decode_rfid(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded {
         decoded.uid = Some(uid);
     }
     decoded
+}
+
+/// The PC word (Gen2 Protocol Control) in front of the EPC, and the EPC after it, when the
+/// reader reported both and that is unambiguous: the PC word's EPC length (its top 5 bits,
+/// in 16-bit words) equals the words that follow, its XI bit announces no XPC word, the data
+/// as received is neither a state tag nor a valid EPC of a known scheme, and what follows is.
+fn split_pc_word(bank: &[u8], systems: StateSystems) -> Option<(u16, &[u8])> {
+    let [high, low, epc @ ..] = bank else {
+        return None;
+    };
+    let pc = u16::from_be_bytes([*high, *low]);
+    let words = usize::from(pc >> 11);
+    let xi = pc & 0x0200 != 0;
+    if bank.len() % 2 != 0 || words == 0 || words * 2 != epc.len() || xi {
+        return None;
+    }
+    let is_epc = |bytes: &[u8]| {
+        uid::recognise_epc(bytes, systems).is_some()
+            || epc::decode_epc(bytes).is_ok_and(|e| e.scheme != "raw")
+    };
+    if is_epc(bank) {
+        return None;
+    }
+    let follows = uid::recognise_epc(epc, systems).is_some() || epc::decode_epc(epc).is_ok();
+    follows.then_some((pc, epc))
 }
 
 /// The GS1 mod-10 check digit of `payload`, re-exported for callers that build GS1 keys.
@@ -852,6 +890,40 @@ mod tests {
                 .as_deref(),
             Some("https://id.gs1.org/01/80614141123458/21/6789")
         );
+    }
+
+    #[test]
+    fn rfid_pc_word_in_front_of_the_epc_is_removed() {
+        let mut rfid = options();
+        rfid.source = Source::Rfid;
+        let sgtin = decode(b"30003074257BF7194E4000001A85", &rfid);
+        assert!(sgtin.is_valid(), "{:?}", sgtin.errors);
+        assert_eq!(
+            sgtin.epc.map(|e| e.tag_uri).as_deref(),
+            Some("urn:epc:tag:sgtin-96:3.0614141.812345.6789")
+        );
+        assert_eq!(
+            sgtin.warnings,
+            [ScanWarning::PcWordRemoved { pc: "3000".into() }]
+        );
+        // PC with the UMI bit set, in front of a Metrc tag.
+        let metrc = decode(b"34001A4FF0100000022000000123", &rfid);
+        assert_eq!(metrc.kind, Kind::MetrcTag);
+        assert_eq!(metrc.uid.as_deref(), Some("1A4FF0100000022000000123"));
+        // A GSRN-96 whose first word looks like a PC word for 5 words is a valid EPC as it is.
+        let gsrn = decode(b"2D74257BF4499602D2000000", &rfid);
+        assert_eq!(gsrn.epc.map(|e| e.scheme).as_deref(), Some("gsrn-96"));
+        assert!(gsrn.warnings.is_empty());
+        // The length does not match, or an XPC word is announced: left alone.
+        for hex in [
+            "3000",
+            "38003074257BF7194E4000001A85",
+            "32003074257BF7194E4000001A85",
+        ] {
+            let d = decode(hex.as_bytes(), &rfid);
+            assert!(d.warnings.is_empty(), "{hex}");
+            assert!(!d.is_valid(), "{hex}");
+        }
     }
 
     #[test]

@@ -299,6 +299,12 @@ pub enum ScanWarning {
         /// The first problem of the GS1 reading.
         problem: Box<ScanError>,
     },
+    /// The RFID reader sent the tag's PC word in front of the EPC; it was removed.
+    #[error("the reader sent the tag's PC word {pc} in front of the EPC; it was removed")]
+    PcWordRemoved {
+        /// The PC word in hexadecimal, e.g. `3000`.
+        pc: String,
+    },
 }
 
 impl ScanWarning {
@@ -328,6 +334,9 @@ impl ScanWarning {
                 kind_es(*chosen),
                 kind_es(*chosen),
                 problem.message(Language::Spanish)
+            ),
+            ScanWarning::PcWordRemoved { pc } => format!(
+                "el lector envió la palabra PC {pc} de la etiqueta delante del EPC; se ha quitado"
             ),
         }
     }
@@ -728,6 +737,7 @@ mod tests {
                     actual: '7',
                 }),
             },
+            ScanWarning::PcWordRemoved { pc: "3000".into() },
         ];
         for warning in warnings {
             let english = warning.message(Language::English);

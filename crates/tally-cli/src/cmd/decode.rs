@@ -11,7 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use tally_ids::gs1::Separators;
 use tally_ids::uid::{StateSystems, UidSystem};
-use tally_ids::{decode, Date, DecodeOptions, Decoded, Source, MAX_SCAN_LEN};
+use tally_ids::{decode, Date, DecodeOptions, Decoded, ScanWarning, Source, MAX_SCAN_LEN};
 
 /// Longest line read from standard input (escapes take more room than the bytes they stand for).
 const MAX_LINE_BYTES: usize = MAX_SCAN_LEN * 4;
@@ -272,7 +272,12 @@ fn write_summary(out: &mut dyn Write, d: &Decoded) -> io::Result<()> {
         writeln!(out, "  note: {choice}")?;
     }
     for warning in &d.warnings {
-        writeln!(out, "  WARNING: {warning}")?;
+        // A removed PC word is routine for some readers: a note, not a warning.
+        let label = match warning {
+            ScanWarning::PcWordRemoved { .. } => "note",
+            _ => "WARNING",
+        };
+        writeln!(out, "  {label}: {warning}")?;
     }
     if d.errors.is_empty() {
         writeln!(out, "  OK")?;
