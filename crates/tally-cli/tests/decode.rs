@@ -310,6 +310,26 @@ fn readable_summary_without_json() {
 }
 
 #[test]
+fn summary_never_sends_control_characters_to_the_terminal() {
+    // Regression: a scan holding ESC sequences (or the GS byte from a real scanner) was
+    // echoed raw, so a crafted barcode could clear or rewrite the technician's screen.
+    let output = tally(
+        &["decode"],
+        Some(b"hello\x1b[2J\x1b]0;pwned\x07\n0107032069804988100329\x1d15210526\n"),
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        !text.bytes().any(|b| b.is_ascii_control() && b != b'\n'),
+        "{text:?}"
+    );
+    assert!(text.contains("hello\\x1b[2J\\x1b]0;pwned\\x07"), "{text}");
+    assert!(
+        text.contains("0107032069804988100329<GS>15210526"),
+        "{text}"
+    );
+}
+
+#[test]
 fn help_speaks_to_a_technician() {
     let output = tally(&["decode", "--help"], None);
     assert_eq!(output.status.code(), Some(0));

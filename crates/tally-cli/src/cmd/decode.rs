@@ -115,7 +115,9 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<ExitCode> {
             serde_json::to_writer(&mut *out, &decoded)?;
             writeln!(out)?;
         } else {
-            write_summary(out, &decoded)?;
+            let mut summary = Vec::new();
+            write_summary(&mut summary, &decoded)?;
+            out.write_all(shown(&String::from_utf8_lossy(&summary)).as_bytes())?;
         }
         Ok(())
     };
@@ -206,7 +208,23 @@ fn read_line(input: &mut impl BufRead) -> io::Result<Option<Vec<u8>>> {
     }
 }
 
-/// The summary a technician reads.
+/// `text` safe to print on a terminal: control characters from a scan (GS, and an ESC that
+/// could drive the terminal) are written out as `<GS>`, `\x1b`, `\u{9b}`; line ends stay.
+fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push(c),
+            '\u{1d}' => out.push_str("<GS>"),
+            c if c.is_ascii_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The summary a technician reads (before [`shown`] makes it safe to print).
 fn write_summary(out: &mut dyn Write, d: &Decoded) -> io::Result<()> {
     writeln!(out, "{}", d.input)?;
     let mut what = d.kind.describe().to_string();
@@ -297,6 +315,12 @@ mod tests {
     fn escapes_become_gs() {
         assert_eq!(unescape(b"10A<GS>21B\\x1d17<gs>"), b"10A\x1d21B\x1d17\x1d");
         assert_eq!(unescape(b"<G"), b"<G");
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_sent_to_the_terminal() {
+        assert_eq!(shown("a\u{1d}b\n"), "a<GS>b\n");
+        assert_eq!(shown("\u{1b}[2J\u{9b}\r"), "\\x1b[2J\\u{9b}\\x0d");
     }
 
     #[test]
