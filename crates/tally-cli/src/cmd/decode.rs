@@ -21,7 +21,8 @@ const MAX_LINE_BYTES: usize = MAX_SCAN_LEN * 4;
 pub enum SourceArg {
     /// A barcode scanner's data, optionally starting with a symbology identifier like ]C1.
     Barcode,
-    /// The EPC memory of an RFID tag, in hexadecimal, as the reader shows it.
+    /// The EPC of an RFID tag in hexadecimal, as the reader shows it (a PC word the reader
+    /// puts in front is recognised and removed).
     Rfid,
 }
 
@@ -55,7 +56,11 @@ Examples:
   tally decode --state metrc 0107032069804987
   tally decode --json < scanner-log.txt
 
-Exit status: 0 every scan is valid, 1 some scan has errors (all are printed), 2 usage error.")]
+Each scan is printed with what it is and every problem found. A WARNING means the scan
+could be read more than one way (turn on AIM symbology identifiers in the scanner).
+
+Exit status: 0 when every scan is valid (warnings included), 1 when any scan has a problem
+(all are still printed), 2 when the command itself is used wrongly.")]
 pub struct DecodeArgs {
     /// Where the scans come from.
     #[arg(long, value_enum, default_value_t = SourceArg::Barcode)]
