@@ -332,6 +332,17 @@ fn decode_barcode(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded
                     symbology: symbology.name(),
                 });
                 r
+            } else if gs1::element::starts_with_hri_ai(payload) {
+                // A common misprint: the label's printed text encoded in the barcode. Show
+                // what it says, and that the label is wrong.
+                let mut parsed = gs1::parse_hri(&String::from_utf8_lossy(payload), options.today);
+                parsed.errors.insert(
+                    0,
+                    ScanError::HriInElementString {
+                        symbology: symbology.name(),
+                    },
+                );
+                Reading::gs1(Kind::Gs1, parsed)
             } else {
                 Reading::gs1(
                     Kind::Gs1,
@@ -741,6 +752,21 @@ mod tests {
         assert!(matches!(short.errors[0], ScanError::BadGtinData { .. }));
         // ITF that is not 14 digits is plain data.
         assert_eq!(read("]I0123456").kind, Kind::Text);
+    }
+
+    #[test]
+    fn brackets_inside_a_gs1_barcode_are_a_label_error_a_receiver_understands() {
+        // Regression: the error used to be '"(01)09506000134352" does not start with a GS1
+        // Application Identifier', which says nothing to a receiver.
+        let d = read("]d2(01)09506000134352(17)261231");
+        assert_eq!(
+            d.errors[0].to_string(),
+            "this GS1 DataMatrix holds the printed text with brackets, like \"(01)…\", instead \
+             of GS1 data: the label is encoded wrongly (the values are shown as read)"
+        );
+        assert_eq!(d.errors.len(), 1);
+        assert_eq!(d.hri.as_deref(), Some("(01)09506000134352(17)261231"));
+        assert_eq!(d.digital_link, None, "an invalid scan has no Digital Link");
     }
 
     #[test]

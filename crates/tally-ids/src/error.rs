@@ -183,6 +183,15 @@ pub enum ScanError {
         /// Name of the symbology.
         symbology: &'static str,
     },
+    /// A GS1 barcode that holds the printed text with brackets instead of element strings.
+    #[error(
+        "this {symbology} holds the printed text with brackets, like \"(01)…\", instead of GS1 \
+         data: the label is encoded wrongly (the values are shown as read)"
+    )]
+    HriInElementString {
+        /// Name of the symbology.
+        symbology: &'static str,
+    },
     /// HRI text `(01)...` that is not well formed.
     #[error(
         "\"{text}\" is not a well-formed GS1 human-readable text like (01)09506000134352(10)A1"
@@ -453,6 +462,11 @@ impl ScanError {
                 "un código {symbology} lleva cadenas de elementos GS1, no una dirección web; un GS1 \
                  Digital Link se imprime como código QR o Data Matrix normal"
             ),
+            ScanError::HriInElementString { symbology } => format!(
+                "este {symbology} lleva el texto impreso con paréntesis, como \"(01)…\", en lugar \
+                 de datos GS1: la etiqueta está mal codificada (los valores se muestran tal como se \
+                 leyeron)"
+            ),
             ScanError::BadHri { text } => format!(
                 "\"{text}\" no es un texto legible GS1 bien formado como (01)09506000134352(10)A1"
             ),
@@ -679,6 +693,9 @@ mod tests {
             },
             ScanError::UriInElementString {
                 symbology: "GS1 QR Code",
+            },
+            ScanError::HriInElementString {
+                symbology: "GS1 DataMatrix",
             },
             ScanError::BadHri { text: "(01".into() },
             ScanError::NotDigitalLink,
