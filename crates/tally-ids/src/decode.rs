@@ -681,7 +681,8 @@ fn decode_rfid(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded {
 /// The PC word (Gen2 Protocol Control) in front of the EPC, and the EPC after it, when the
 /// reader reported both and that is unambiguous: the PC word's EPC length (its top 5 bits,
 /// in 16-bit words) equals the words that follow, its XI bit announces no XPC word, the data
-/// as received is neither a state tag nor a valid EPC of a known scheme, and what follows is.
+/// as received is neither a state tag nor a valid EPC of a known scheme filling the bank,
+/// and what follows is.
 fn split_pc_word(bank: &[u8], systems: StateSystems) -> Option<(u16, &[u8])> {
     let [high, low, epc @ ..] = bank else {
         return None;
@@ -692,11 +693,13 @@ fn split_pc_word(bank: &[u8], systems: StateSystems) -> Option<(u16, &[u8])> {
     if bank.len() % 2 != 0 || words == 0 || words * 2 != epc.len() || xi {
         return None;
     }
-    let is_epc = |bytes: &[u8]| {
-        uid::recognise_epc(bytes, systems).is_some()
-            || epc::decode_epc(bytes).is_ok_and(|e| e.scheme != "raw")
-    };
-    if is_epc(bank) {
+    // As received, the data is an EPC of its own only if it fills the bank up to word
+    // padding: a PC word in front pushes the EPC's last word out, and what then reads as
+    // 16 or more bits of zero padding is that word.
+    let fills_bank = |e: &epc::Epc| e.scheme != "raw" && e.bit_length + 16 > bank.len() * 8;
+    if uid::recognise_epc(bank, systems).is_some()
+        || epc::decode_epc(bank).is_ok_and(|e| fills_bank(&e))
+    {
         return None;
     }
     let follows = uid::recognise_epc(epc, systems).is_some() || epc::decode_epc(epc).is_ok();
@@ -940,6 +943,37 @@ mod tests {
         let gsrn = decode(b"2D74257BF4499602D2000000", &rfid);
         assert_eq!(gsrn.epc.map(|e| e.scheme).as_deref(), Some("gsrn-96"));
         assert!(gsrn.warnings.is_empty());
+        // EPCs whose last 16 bits are zero: PC + EPC can also read, wrongly, as another
+        // SGTIN-96 followed by 16 bits of padding; the PC word's length says otherwise.
+        let mut ambiguous_as_received = 0;
+        for (company, item) in [
+            ("0614141", "812345"),
+            ("0000001", "000000"),
+            ("0614141", "012345"),
+        ] {
+            for serial in [65536u64, 131072, 1 << 20, 7 << 16] {
+                let uri = format!("urn:epc:tag:sgtin-96:3.{company}.{item}.{serial}");
+                let bytes = epc::encode_tag_uri(&uri).unwrap();
+                assert_eq!(bytes[10..], [0, 0]);
+                let mut hex = String::from("3000");
+                for b in &bytes {
+                    hex.push_str(&format!("{b:02X}"));
+                }
+                let mut bank = vec![0x30, 0x00];
+                bank.extend_from_slice(&bytes);
+                ambiguous_as_received += usize::from(epc::decode_epc(&bank).is_ok());
+                let d = decode(hex.as_bytes(), &rfid);
+                assert_eq!(d.epc.map(|e| e.tag_uri).as_deref(), Some(&uri[..]), "{hex}");
+                assert_eq!(
+                    d.warnings,
+                    [ScanWarning::PcWordRemoved { pc: "3000".into() }]
+                );
+            }
+        }
+        assert!(
+            ambiguous_as_received > 0,
+            "the case this guards against occurs"
+        );
         // The length does not match, or an XPC word is announced: left alone.
         for hex in [
             "3000",
