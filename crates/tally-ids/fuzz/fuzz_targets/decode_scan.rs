@@ -8,7 +8,11 @@ use tally_ids::gs1::Separators;
 use tally_ids::{decode, Date, DecodeOptions, Source, StateSystems, UidSystem};
 
 fuzz_target!(|data: &[u8]| {
-    let today = Date { year: 2026, month: 11, day: 24 };
+    let today = Date {
+        year: 2026,
+        month: 11,
+        day: 24,
+    };
     let mut options = DecodeOptions::new(today);
     let barcode = decode(data, &options);
     assert!(barcode.errors.len() <= 256);
@@ -18,7 +22,10 @@ fuzz_target!(|data: &[u8]| {
     }
     options.source = Source::Rfid;
     let _ = decode(data, &options);
-    for systems in [StateSystems::none(), StateSystems::only(&[UidSystem::Metrc])] {
+    for systems in [
+        StateSystems::none(),
+        StateSystems::only(&[UidSystem::Metrc]),
+    ] {
         options.state_systems = systems;
         options.source = Source::Barcode;
         let _ = decode(data, &options);
