@@ -125,6 +125,22 @@ fn standard_input_one_scan_per_line_and_exit_1_on_any_error() {
 }
 
 #[test]
+fn scans_ended_by_cr_alone_are_separate_scans() {
+    // Regression: a scanner log where each scan ends with CR (a common scanner suffix) was
+    // read as one long scan.
+    let input = b"]C10107032069804988\r1A4FF0100000022000000123\r]C10107032069804987\r\n";
+    let output = tally(&["decode", "--json"], Some(input));
+    let lines = json_lines(&output);
+    let kinds: Vec<&str> = lines.iter().map(|v| v["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["gs1", "metrc_tag", "gs1"]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the third has a wrong check digit"
+    );
+}
+
+#[test]
 fn rfid_epc_banks() {
     let output = tally(
         &[

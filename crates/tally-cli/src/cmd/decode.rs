@@ -186,7 +186,9 @@ fn unescape(text: &[u8]) -> Vec<u8> {
 }
 
 /// One line of input without its line ending, at most [`MAX_LINE_BYTES`] (the rest of a
-/// longer line is dropped, and the decoder reports the scan as too long).
+/// longer line is dropped, and the decoder reports the scan as too long). A line ends at LF
+/// or CR: many scanners end each scan with CR alone, and no GS1 data holds either (after
+/// CR LF the caller gets an empty line, which it skips).
 fn read_line(input: &mut impl BufRead) -> io::Result<Option<Vec<u8>>> {
     let mut line = Vec::new();
     let mut saw_any = false;
@@ -196,7 +198,7 @@ fn read_line(input: &mut impl BufRead) -> io::Result<Option<Vec<u8>>> {
             return Ok(saw_any.then_some(line));
         }
         saw_any = true;
-        let (chunk, found_end) = match buffer.iter().position(|&b| b == b'\n') {
+        let (chunk, found_end) = match buffer.iter().position(|&b| b == b'\n' || b == b'\r') {
             Some(p) => (&buffer[..p], true),
             None => (buffer, false),
         };
@@ -205,9 +207,6 @@ fn read_line(input: &mut impl BufRead) -> io::Result<Option<Vec<u8>>> {
         let used = chunk.len() + usize::from(found_end);
         input.consume(used);
         if found_end {
-            if line.last() == Some(&b'\r') {
-                line.pop();
-            }
             return Ok(Some(line));
         }
     }
@@ -332,6 +331,7 @@ mod tests {
     fn lines_are_bounded() {
         let mut input = io::Cursor::new(b"abc\r\ndef\n\nlast".to_vec());
         assert_eq!(read_line(&mut input).unwrap(), Some(b"abc".to_vec()));
+        assert_eq!(read_line(&mut input).unwrap(), Some(Vec::new()));
         assert_eq!(read_line(&mut input).unwrap(), Some(b"def".to_vec()));
         assert_eq!(read_line(&mut input).unwrap(), Some(Vec::new()));
         assert_eq!(read_line(&mut input).unwrap(), Some(b"last".to_vec()));
