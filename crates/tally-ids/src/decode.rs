@@ -381,6 +381,12 @@ fn gtin_reading(symbology: &Symbology, data: &[u8], options: &DecodeOptions) -> 
         ('E', "3", 15 | 18) => Some(data[..13].to_vec()),
         ('E', "4", 8) => Some(data.to_vec()),
         ('I', _, 14) => Some(data.to_vec()),
+        // ]I3: the scanner checked the ITF-14 check digit (the GTIN's) and left it out.
+        ('I', "3", 13) => lint::mod10_check_digit(data).map(|check| {
+            let mut gtin = data.to_vec();
+            gtin.push(b'0' + check);
+            gtin
+        }),
         _ => None,
     };
     let Some(gtin) = gtin else {
@@ -746,6 +752,11 @@ mod tests {
         let itf = read("]I110012345678902");
         assert_eq!(itf.hri.as_deref(), Some("(01)10012345678902"));
         assert!(itf.errors.is_empty());
+        // Regression: ]I3 (check digit verified, not sent) was plain text.
+        let itf_no_check = read("]I31001234567890");
+        assert_eq!(itf_no_check.kind, Kind::Gtin);
+        assert_eq!(itf_no_check.hri.as_deref(), Some("(01)10012345678902"));
+        assert!(itf_no_check.errors.is_empty());
         let bad = read("]E05901234123458");
         assert_eq!(
             bad.errors[0].to_string(),
