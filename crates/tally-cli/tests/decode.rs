@@ -290,6 +290,9 @@ fn usage_errors_exit_2() {
         tally(&["decode", "--no-such-flag"], None).status.code(),
         Some(2)
     );
+    let digits = tally(&["decode", "--separator", "29", "x"], None);
+    assert_eq!(digits.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&digits.stderr).contains("letter or digit"));
     assert_eq!(
         tally(&["decode", "--state", "leaf", "x"], None)
             .status

@@ -100,6 +100,16 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(chars) = &args.separator {
         let chars = String::from_utf8_lossy(&unescape(chars.as_bytes())).into_owned();
+        // A letter or digit is GS1 data: as a separator it would cut every value holding it
+        // (`--separator 29`, meant as "ASCII 29", would split all numbers at 2 and 9).
+        if let Some(c) = chars.chars().find(char::is_ascii_alphanumeric) {
+            eprintln!(
+                "tally decode: --separator '{c}' is a letter or digit, which GS1 data is made \
+                 of; give the character the scanner sends instead of GS, like '|' or '~' \
+                 (GS itself is always a separator)"
+            );
+            return Ok(ExitCode::from(2));
+        }
         match Separators::with_extra(&chars) {
             Some(separators) => options.separators = separators,
             None => {
