@@ -37,7 +37,11 @@ pub enum ScanError {
         code: char,
     },
     /// A symbology identifier whose modifier is not a letter or digit.
-    #[error("symbology identifier \"]{code}\" is followed by {modifier:?}, which is not a valid modifier")]
+    #[error(
+        "symbology identifier \"]{code}\" is followed by {}, which is not a valid modifier \
+         (a letter or digit)",
+        show_char(*.modifier)
+    )]
     BadSymbologyModifier {
         /// The code character.
         code: char,
@@ -406,8 +410,9 @@ impl ScanError {
                  carácter '{code}' (revise la configuración de identificadores AIM del escáner)"
             ),
             ScanError::BadSymbologyModifier { code, modifier } => format!(
-                "el identificador de simbología \"]{code}\" va seguido de {modifier:?}, que no es un \
-                 modificador válido"
+                "el identificador de simbología \"]{code}\" va seguido de {}, que no es un \
+                 modificador válido (una letra o un dígito)",
+                show_char(*modifier)
             ),
             ScanError::NoSymbology => {
                 "el escaneo no tiene identificador de simbología (debería empezar con \"]\")".into()
@@ -788,6 +793,16 @@ mod tests {
             "AI (422) ORIGIN: 999 is not an ISO 3166 country code"
         );
         assert_eq!(quote(b"ab\x1dc\x01"), "ab<GS>c\\x01");
+        // Regression: the modifier was shown as Rust debug text ('\u{1d}').
+        let modifier = ScanError::BadSymbologyModifier {
+            code: 'C',
+            modifier: '\u{1d}',
+        };
+        assert_eq!(
+            modifier.to_string(),
+            "symbology identifier \"]C\" is followed by <GS>, which is not a valid modifier \
+             (a letter or digit)"
+        );
         assert_eq!(quote(&[b'x'; 100]).chars().count(), QUOTE_MAX + 1);
     }
 }
