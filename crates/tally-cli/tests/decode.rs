@@ -125,6 +125,22 @@ fn standard_input_one_scan_per_line_and_exit_1_on_any_error() {
 }
 
 #[test]
+fn scans_ended_by_cr_alone_are_separate_scans() {
+    // Regression: a scanner log where each scan ends with CR (a common scanner suffix) was
+    // read as one long scan.
+    let input = b"]C10107032069804988\r1A4FF0100000022000000123\r]C10107032069804987\r\n";
+    let output = tally(&["decode", "--json"], Some(input));
+    let lines = json_lines(&output);
+    let kinds: Vec<&str> = lines.iter().map(|v| v["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["gs1", "metrc_tag", "gs1"]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the third has a wrong check digit"
+    );
+}
+
+#[test]
 fn rfid_epc_banks() {
     let output = tally(
         &[
@@ -186,6 +202,77 @@ fn ambiguous_scans_list_candidates() {
 }
 
 #[test]
+fn a_metrc_facility_sees_gs1_errors_not_biotrack_ids() {
+    // Every system (the default): a BioTrack id, with a warning naming the GS1 problem.
+    let (v, code) = decode_json("0107032069804987");
+    assert_eq!(code, Some(0), "a warning is not an error");
+    assert_eq!(v["kind"], "biotrack_id");
+    let warning = v["warnings"][0].as_str().unwrap();
+    assert!(
+        warning.contains("GTIN check digit should be 8, got 7"),
+        "{warning}"
+    );
+    // --state metrc: no BioTrack reading, the GS1 error, exit 1.
+    let output = tally(
+        &["decode", "--json", "--state", "metrc", "0107032069804987"],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let v = &json_lines(&output)[0];
+    assert_eq!(v["kind"], "gs1");
+    assert_eq!(
+        v["errors"],
+        serde_json::json!(["GTIN check digit should be 8, got 7"])
+    );
+    assert_eq!(v["warnings"], serde_json::json!([]));
+    // Repeatable: both systems named is the same as the default.
+    let output = tally(
+        &[
+            "decode",
+            "--json",
+            "--state",
+            "metrc",
+            "--state",
+            "biotrack",
+            "6647684463740213",
+        ],
+        None,
+    );
+    assert_eq!(json_lines(&output)[0]["kind"], "biotrack_id");
+    // The summary shows the warning.
+    let output = tally(&["decode", "0107032069804987"], None);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("WARNING: read as a BioTrack id"), "{text}");
+}
+
+#[test]
+fn digital_link_field_and_pc_word() {
+    let (v, _) = decode_json("]C1010703206980498815210526100329");
+    assert_eq!(
+        v["digital_link"],
+        "https://id.gs1.org/01/07032069804988/10/0329?15=210526"
+    );
+    let (v, _) = decode_json("]C10107032069804987");
+    assert!(v["digital_link"].is_null());
+    let (v, _) = decode_json("]C1100329");
+    assert!(v["digital_link"].is_null(), "a batch alone has no GS1 key");
+    let output = tally(
+        &["decode", "--source", "rfid", "30003074257BF7194E4000001A85"],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("urn:epc:tag:sgtin-96:3.0614141.812345.6789"),
+        "{text}"
+    );
+    assert!(
+        text.contains("note: the reader sent the tag's PC word 3000 in front of the EPC"),
+        "{text}"
+    );
+}
+
+#[test]
 fn usage_errors_exit_2() {
     assert_eq!(
         tally(&["decode", "--source", "laser", "x"], None)
@@ -201,6 +288,15 @@ fn usage_errors_exit_2() {
     );
     assert_eq!(
         tally(&["decode", "--no-such-flag"], None).status.code(),
+        Some(2)
+    );
+    let digits = tally(&["decode", "--separator", "29", "x"], None);
+    assert_eq!(digits.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&digits.stderr).contains("letter or digit"));
+    assert_eq!(
+        tally(&["decode", "--state", "leaf", "x"], None)
+            .status
+            .code(),
         Some(2)
     );
 }
@@ -233,11 +329,38 @@ fn readable_summary_without_json() {
 }
 
 #[test]
+fn summary_never_sends_control_characters_to_the_terminal() {
+    // Regression: a scan holding ESC sequences (or the GS byte from a real scanner) was
+    // echoed raw, so a crafted barcode could clear or rewrite the technician's screen.
+    let output = tally(
+        &["decode"],
+        Some(b"hello\x1b[2J\x1b]0;pwned\x07\n0107032069804988100329\x1d15210526\n"),
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        !text.bytes().any(|b| b.is_ascii_control() && b != b'\n'),
+        "{text:?}"
+    );
+    assert!(text.contains("hello\\x1b[2J\\x1b]0;pwned\\x07"), "{text}");
+    assert!(
+        text.contains("0107032069804988100329<GS>15210526"),
+        "{text}"
+    );
+}
+
+#[test]
 fn help_speaks_to_a_technician() {
     let output = tally(&["decode", "--help"], None);
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8(output.stdout).unwrap();
-    for needle in ["--source", "--separator", "--json", "<GS>", "Exit status"] {
+    for needle in [
+        "--source",
+        "--separator",
+        "--state",
+        "--json",
+        "<GS>",
+        "Exit status",
+    ] {
         assert!(text.contains(needle), "help mentions {needle}: {text}");
     }
 }

@@ -9,24 +9,41 @@
 //! * Without one, several readings may fit. Every plausible reading is listed in `candidates`
 //!   and the first valid one wins in this order: a distinctive state tag (Metrc), a GS1
 //!   element string or Digital Link, an EAN/UPC GTIN, a weak state id (BioTrack: any 16
-//!   digits). GS1 beats BioTrack because a GS1 reading that passes its check digits is very
-//!   unlikely to be an accident, while every 16-digit number looks like a BioTrack id. One
-//!   exception: a lone GS1 element with no check digit (`(97)…`, `(10)…`) loses to an EAN/UPC
-//!   GTIN whose check digit matches (an ISBN is not an internal-use element string). When no
-//!   reading is valid, the GS1 or GTIN reading is kept with its errors, so the receiver sees
-//!   what is wrong.
+//!   digits), a lone GS1 element with no check digit (`(97)…`, `(10)…`, `(98)…`). GS1 beats
+//!   BioTrack because a GS1 reading that passes its check digits is very unlikely to be an
+//!   accident, while every 16-digit number looks like a BioTrack id; a lone unchecked element
+//!   is no such evidence (an ISBN is not an internal-use element string, and a BioTrack id
+//!   starting `98` is not a bare `(98)` element). When no reading is valid, the GS1 or GTIN
+//!   reading is kept with its errors, so the receiver sees what is wrong.
+//! * Only the state systems in [`DecodeOptions::state_systems`] are recognised (default: all).
+//!   A Metrc facility leaves BioTrack out, so a 16-digit GS1 scan with a wrong check digit
+//!   is reported as the GS1 error it is, not read as a BioTrack id.
+//! * When the winning reading is not clearly the right one, `warnings` says so (a warning
+//!   does not make the scan invalid, so the exit status of `tally decode` stays 0):
+//!   another reading is valid too and the winner is not a distinctive state tag
+//!   ([`ScanWarning::AlsoValid`]; the cure is to turn on AIM identifiers in the scanner); or
+//!   a BioTrack id won while the GS1 reading of the same digits failed its check digit
+//!   ([`ScanWarning::WeakReading`], carrying the GS1 error, e.g. "GTIN check digit should be
+//!   8, got 7"). The BioTrack reading is kept rather than turned into an error, because a
+//!   BioTrack facility scans such ids all day; the `choice` text says the same.
 //! * RFID input is the EPC in hexadecimal: a Metrc tag when its bits are one, otherwise the
-//!   EPC Tag Data Standard decoding.
+//!   EPC Tag Data Standard decoding. Some readers report the tag's 16-bit PC word in front of
+//!   the EPC; when the PC word's length field (its top 5 bits, in 16-bit words) counts
+//!   exactly the words that follow, no XPC word is announced, the data as received is not a
+//!   valid EPC of a known scheme and what follows decodes, the PC word is removed and
+//!   reported ([`ScanWarning::PcWordRemoved`]).
+//! * A valid scan whose elements hold a GS1 Digital Link primary key gets its canonical
+//!   Digital Link URI in `digital_link`.
 
 use serde::Serialize;
 
 use crate::aim::{self, DataForm, Symbology};
 use crate::date::Date;
 use crate::epc;
-use crate::error::{owned_text, quote, ScanError};
+use crate::error::{owned_text, quote, ScanError, ScanWarning};
 use crate::gs1::ai::Linter;
 use crate::gs1::{self, ai, lint, Element, ElementString, Gs1Options, Separators};
-use crate::uid::{self, UidSystem};
+use crate::uid::{self, StateSystems, UidSystem};
 
 /// Longest scan tally reads, in bytes (the largest 2D symbols hold about 3,000 characters).
 pub const MAX_SCAN_LEN: usize = 4096;
@@ -50,15 +67,18 @@ pub struct DecodeOptions {
     pub separators: Separators,
     /// Today, for the GS1 century window of two-digit years.
     pub today: Date,
+    /// The state tracking systems the facility uses; only their tags are recognised.
+    pub state_systems: StateSystems,
 }
 
 impl DecodeOptions {
-    /// Barcode input, GS as the only separator.
+    /// Barcode input, GS as the only separator, every state system.
     pub fn new(today: Date) -> DecodeOptions {
         DecodeOptions {
             source: Source::Barcode,
             separators: Separators::gs_only(),
             today,
+            state_systems: StateSystems::all(),
         }
     }
 
@@ -159,6 +179,11 @@ pub struct Decoded {
     pub uid: Option<String>,
     /// Everything wrong with the scan; empty when it is valid.
     pub errors: Vec<ScanError>,
+    /// What the receiver should know although nothing is wrong (an ambiguous reading, a
+    /// removed RFID PC word); empty most of the time.
+    pub warnings: Vec<ScanWarning>,
+    /// The canonical GS1 Digital Link URI of a valid scan holding a GS1 primary key.
+    pub digital_link: Option<String>,
     /// Every reading of an ambiguous scan; empty when only one reading fits.
     pub candidates: Vec<Candidate>,
     /// Why the chosen reading won, when there were candidates.
@@ -181,6 +206,8 @@ impl Decoded {
             epc: None,
             uid: None,
             errors: Vec::new(),
+            warnings: Vec::new(),
+            digital_link: None,
             candidates: Vec::new(),
             choice: None,
         }
@@ -279,10 +306,14 @@ pub fn decode(input: &[u8], options: &DecodeOptions) -> Decoded {
     if data.is_empty() {
         return Decoded::failed(input, ScanError::Empty);
     }
-    match options.source {
-        Source::Rfid => decode_rfid(input, data, options.today),
+    let mut decoded = match options.source {
+        Source::Rfid => decode_rfid(input, data, options),
         Source::Barcode => decode_barcode(input, data, options),
+    };
+    if decoded.errors.is_empty() && !decoded.elements.is_empty() {
+        decoded.digital_link = gs1::to_digital_link(&decoded.elements).ok();
     }
+    decoded
 }
 
 fn decode_barcode(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded {
@@ -301,6 +332,17 @@ fn decode_barcode(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded
                     symbology: symbology.name(),
                 });
                 r
+            } else if gs1::element::starts_with_hri_ai(payload) {
+                // A common misprint: the label's printed text encoded in the barcode. Show
+                // what it says, and that the label is wrong.
+                let mut parsed = gs1::parse_hri(&String::from_utf8_lossy(payload), options.today);
+                parsed.errors.insert(
+                    0,
+                    ScanError::HriInElementString {
+                        symbology: symbology.name(),
+                    },
+                );
+                Reading::gs1(Kind::Gs1, parsed)
             } else {
                 Reading::gs1(
                     Kind::Gs1,
@@ -320,7 +362,7 @@ fn plain_reading(data: &[u8], options: &DecodeOptions) -> Reading {
     if let Some(parsed) = gs1::parse_digital_link(data, options.today) {
         return Reading::gs1(Kind::Gs1DigitalLink, parsed);
     }
-    uid::recognise_barcode(data)
+    uid::recognise_barcode(data, options.state_systems)
         .next()
         .map_or_else(Reading::text, |(r, uid)| {
             Reading::uid(Kind::of(r.system), uid, r.distinctive)
@@ -339,6 +381,12 @@ fn gtin_reading(symbology: &Symbology, data: &[u8], options: &DecodeOptions) -> 
         ('E', "3", 15 | 18) => Some(data[..13].to_vec()),
         ('E', "4", 8) => Some(data.to_vec()),
         ('I', _, 14) => Some(data.to_vec()),
+        // ]I3: the scanner checked the ITF-14 check digit (the GTIN's) and left it out.
+        ('I', "3", 13) => lint::mod10_check_digit(data).map(|check| {
+            let mut gtin = data.to_vec();
+            gtin.push(b'0' + check);
+            gtin
+        }),
         _ => None,
     };
     let Some(gtin) = gtin else {
@@ -392,7 +440,7 @@ fn upc_e_to_upc_a(upc_e: &[u8]) -> Option<Vec<u8>> {
 fn decode_ambiguous(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded {
     let mut readings: Vec<Reading> = Vec::new();
     let mut weak: Vec<Reading> = Vec::new();
-    for (recogniser, uid) in uid::recognise_barcode(data) {
+    for (recogniser, uid) in uid::recognise_barcode(data, options.state_systems) {
         let reading = Reading::uid(Kind::of(recogniser.system), uid, recogniser.distinctive);
         if recogniser.distinctive {
             readings.push(reading);
@@ -435,14 +483,16 @@ fn decode_ambiguous(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decod
         })
         .unwrap_or(0);
     // A lone GS1 element with no check digit ("(97)80306406157" from ISBN 9780306406157, a
-    // batch "(10)012345678902" from an ITF-14) is weaker evidence than an EAN/UPC GTIN whose
-    // check digit matches.
+    // batch "(10)012345678902" from an ITF-14, "(98)…" from a BioTrack id) is weaker evidence
+    // than an EAN/UPC GTIN whose check digit matches, or than any other valid reading.
     if readings[winner].kind == Kind::Gs1 && readings[winner].is_lone_unchecked_element() {
-        if let Some(gtin) = readings
-            .iter()
-            .position(|r| r.kind == Kind::Gtin && r.errors.is_empty())
+        let valid = |kind: fn(&Reading) -> bool| {
+            readings.iter().position(|r| r.errors.is_empty() && kind(r))
+        };
+        if let Some(better) =
+            valid(|r| r.kind == Kind::Gtin).or_else(|| valid(|r| r.kind != Kind::Gs1))
         {
-            winner = gtin;
+            winner = better;
         }
     }
     if readings.len() == 1 {
@@ -459,15 +509,61 @@ fn decode_ambiguous(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decod
             chosen: i == winner,
         })
         .collect();
-    let choice = explain(&readings, winner);
+    let warnings = doubts(&readings, winner, data.len());
+    let choice = explain(&readings, winner, !warnings.is_empty());
     let mut decoded = readings.swap_remove(winner).into_decoded(input, None);
     decoded.candidates = candidates;
     decoded.choice = Some(choice);
+    decoded.warnings = warnings;
     decoded
 }
 
+/// Warnings when `readings[winner]` is not clearly the right reading (see the module docs).
+fn doubts(readings: &[Reading], winner: usize, len: usize) -> Vec<ScanWarning> {
+    let chosen = &readings[winner];
+    if !chosen.errors.is_empty() || chosen.strong {
+        return Vec::new();
+    }
+    let mut warnings = Vec::new();
+    for (i, other) in readings.iter().enumerate() {
+        if i == winner {
+            continue;
+        }
+        if other.errors.is_empty() {
+            // The documented exception: a matching GTIN check digit is clearly better
+            // evidence than a lone GS1 element without one.
+            if chosen.kind == Kind::Gtin && other.is_lone_unchecked_element() {
+                continue;
+            }
+            warnings.push(ScanWarning::AlsoValid {
+                other: other.kind,
+                reading: other
+                    .uid
+                    .clone()
+                    .or_else(|| other.hri())
+                    .unwrap_or_default(),
+            });
+        } else if chosen.uid.is_some() {
+            // A weak state id won over a GS1 reading that failed a check digit: if the
+            // label is a GS1 barcode, the receiver must see what is wrong with it.
+            let check = other
+                .errors
+                .iter()
+                .find(|e| matches!(e, ScanError::CheckDigit { .. }));
+            if let Some(problem) = check {
+                warnings.push(ScanWarning::WeakReading {
+                    chosen: chosen.kind,
+                    len,
+                    problem: Box::new(problem.clone()),
+                });
+            }
+        }
+    }
+    warnings
+}
+
 /// Why `readings[winner]` was chosen, for a technician.
-fn explain(readings: &[Reading], winner: usize) -> String {
+fn explain(readings: &[Reading], winner: usize, doubtful: bool) -> String {
     let chosen = &readings[winner];
     let others: Vec<String> = readings
         .iter()
@@ -499,6 +595,14 @@ fn explain(readings: &[Reading], winner: usize) -> String {
     {
         "an EAN/UPC GTIN whose check digit matches is more likely than a lone GS1 element \
          that has no check digit"
+    } else if chosen.uid.is_some()
+        && !chosen.strong
+        && readings
+            .iter()
+            .any(|r| r.kind == Kind::Gs1 && r.errors.is_empty())
+    {
+        "a lone GS1 element with no check digit is no evidence of GS1 data, so the state id \
+         ranks above it"
     } else if chosen.strong {
         "a Metrc tag's format is distinctive, so it wins over every other reading"
     } else if beats_biotrack && matches!(chosen.kind, Kind::Gs1 | Kind::Gs1DigitalLink | Kind::Gtin)
@@ -506,10 +610,16 @@ fn explain(readings: &[Reading], winner: usize) -> String {
         "a GS1 reading that passes every check, check digits included, ranks above a BioTrack id, \
          which any 16-digit number matches"
     } else {
-        "it is valid and ranks first (Metrc tag, then GS1, then GTIN, then BioTrack id)"
+        "it is valid and ranks first (Metrc tag, then GS1, then GTIN, then BioTrack id, then a \
+         lone GS1 element without check digit)"
+    };
+    let doubt = if doubtful {
+        " This choice is not certain: see the warnings."
+    } else {
+        ""
     };
     format!(
-        "no symbology identifier, so the scan could be read several ways; read as {}: {why}. Other readings: {}",
+        "no symbology identifier, so the scan could be read several ways; read as {}: {why}. Other readings: {}.{doubt}",
         chosen.kind.describe(),
         others.join("; ")
     )
@@ -521,9 +631,10 @@ fn looks_like_element_string(data: &[u8], separators: &Separators) -> bool {
         .all(|&b| ai::is_cset82(b) || separators.contains(b))
 }
 
-fn decode_rfid(input: &[u8], data: &[u8], today: Date) -> Decoded {
+fn decode_rfid(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded {
     let text = String::from_utf8_lossy(data);
-    let bytes = match epc::parse_hex(&text) {
+    let today = options.today;
+    let all = match epc::parse_hex(&text) {
         Ok(bytes) => bytes,
         Err(error) => {
             return Decoded::failed(
@@ -535,9 +646,18 @@ fn decode_rfid(input: &[u8], data: &[u8], today: Date) -> Decoded {
             )
         }
     };
-    let tag = uid::recognise_epc(&bytes);
+    let (pc, bytes) = match split_pc_word(&all, options.state_systems) {
+        Some((pc, epc)) => (Some(pc), epc),
+        None => (None, &all[..]),
+    };
+    let tag = uid::recognise_epc(bytes, options.state_systems);
     let mut decoded = Decoded::new(input, Kind::Epc);
-    match epc::decode_epc(&bytes) {
+    if let Some(pc) = pc {
+        decoded.warnings.push(ScanWarning::PcWordRemoved {
+            pc: format!("{pc:04X}"),
+        });
+    }
+    match epc::decode_epc(bytes) {
         Ok(epc) => {
             if let Some(hri) = &epc.gs1_element_string {
                 let parsed = gs1::parse_hri(hri, today);
@@ -562,6 +682,34 @@ fn decode_rfid(input: &[u8], data: &[u8], today: Date) -> Decoded {
         decoded.uid = Some(uid);
     }
     decoded
+}
+
+/// The PC word (Gen2 Protocol Control) in front of the EPC, and the EPC after it, when the
+/// reader reported both and that is unambiguous: the PC word's EPC length (its top 5 bits,
+/// in 16-bit words) equals the words that follow, its XI bit announces no XPC word, the data
+/// as received is neither a state tag nor a valid EPC of a known scheme filling the bank,
+/// and what follows is.
+fn split_pc_word(bank: &[u8], systems: StateSystems) -> Option<(u16, &[u8])> {
+    let [high, low, epc @ ..] = bank else {
+        return None;
+    };
+    let pc = u16::from_be_bytes([*high, *low]);
+    let words = usize::from(pc >> 11);
+    let xi = pc & 0x0200 != 0;
+    if bank.len() % 2 != 0 || words == 0 || words * 2 != epc.len() || xi {
+        return None;
+    }
+    // As received, the data is an EPC of its own only if it fills the bank up to word
+    // padding: a PC word in front pushes the EPC's last word out, and what then reads as
+    // 16 or more bits of zero padding is that word.
+    let fills_bank = |e: &epc::Epc| e.scheme != "raw" && e.bit_length + 16 > bank.len() * 8;
+    if uid::recognise_epc(bank, systems).is_some()
+        || epc::decode_epc(bank).is_ok_and(|e| fills_bank(&e))
+    {
+        return None;
+    }
+    let follows = uid::recognise_epc(epc, systems).is_some() || epc::decode_epc(epc).is_ok();
+    follows.then_some((pc, epc))
 }
 
 /// The GS1 mod-10 check digit of `payload`, re-exported for callers that build GS1 keys.
@@ -604,6 +752,11 @@ mod tests {
         let itf = read("]I110012345678902");
         assert_eq!(itf.hri.as_deref(), Some("(01)10012345678902"));
         assert!(itf.errors.is_empty());
+        // Regression: ]I3 (check digit verified, not sent) was plain text.
+        let itf_no_check = read("]I31001234567890");
+        assert_eq!(itf_no_check.kind, Kind::Gtin);
+        assert_eq!(itf_no_check.hri.as_deref(), Some("(01)10012345678902"));
+        assert!(itf_no_check.errors.is_empty());
         let bad = read("]E05901234123458");
         assert_eq!(
             bad.errors[0].to_string(),
@@ -613,6 +766,21 @@ mod tests {
         assert!(matches!(short.errors[0], ScanError::BadGtinData { .. }));
         // ITF that is not 14 digits is plain data.
         assert_eq!(read("]I0123456").kind, Kind::Text);
+    }
+
+    #[test]
+    fn brackets_inside_a_gs1_barcode_are_a_label_error_a_receiver_understands() {
+        // Regression: the error used to be '"(01)09506000134352" does not start with a GS1
+        // Application Identifier', which says nothing to a receiver.
+        let d = read("]d2(01)09506000134352(17)261231");
+        assert_eq!(
+            d.errors[0].to_string(),
+            "this GS1 DataMatrix holds the printed text with brackets, like \"(01)…\", instead \
+             of GS1 data: the label is encoded wrongly (the values are shown as read)"
+        );
+        assert_eq!(d.errors.len(), 1);
+        assert_eq!(d.hri.as_deref(), Some("(01)09506000134352(17)261231"));
+        assert_eq!(d.digital_link, None, "an invalid scan has no Digital Link");
     }
 
     #[test]
@@ -662,6 +830,171 @@ mod tests {
         let only = read("6647684463740213");
         assert_eq!(only.kind, Kind::BiotrackId);
         assert!(only.candidates.is_empty() && only.choice.is_none());
+    }
+
+    fn with_states(scan: &str, systems: &[UidSystem]) -> Decoded {
+        let mut options = options();
+        options.state_systems = StateSystems::only(systems);
+        decode(scan.as_bytes(), &options)
+    }
+
+    #[test]
+    fn a_metrc_facility_sees_the_gs1_error_not_a_biotrack_id() {
+        let d = with_states("0107032069804987", &[UidSystem::Metrc]);
+        assert_eq!(d.kind, Kind::Gs1);
+        assert_eq!(d.uid, None);
+        assert_eq!(
+            d.errors[0].to_string(),
+            "GTIN check digit should be 8, got 7"
+        );
+        assert!(d.candidates.is_empty() && d.warnings.is_empty());
+        // A BioTrack facility reads no Metrc tags (24 hex digits are then plain text).
+        let tag = with_states("1A4FF0100000022000000123", &[UidSystem::BioTrack]);
+        assert_eq!((tag.kind, tag.uid), (Kind::Text, None));
+        let mut rfid = options();
+        rfid.source = Source::Rfid;
+        rfid.state_systems = StateSystems::only(&[UidSystem::BioTrack]);
+        let epc = decode(b"1A4FF0100000022000000123", &rfid);
+        assert_eq!((epc.kind, epc.uid), (Kind::Epc, None));
+    }
+
+    #[test]
+    fn a_biotrack_id_that_is_a_misprinted_gtin_warns() {
+        let d = read("0107032069804987");
+        assert_eq!(d.kind, Kind::BiotrackId);
+        assert!(d.is_valid(), "a warning does not make the scan invalid");
+        assert_eq!(
+            d.warnings
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            [
+                "read as a BioTrack id because any 16 digits are one; if this is a GS1 barcode \
+              and not a BioTrack id, it is wrong: GTIN check digit should be 8, got 7"
+            ]
+        );
+        assert!(d.choice.unwrap_or_default().contains("see the warnings"));
+        // A valid GS1 reading wins, and the BioTrack reading is named.
+        let gs1 = read("0107032069804988");
+        assert_eq!(gs1.kind, Kind::Gs1);
+        assert!(matches!(
+            &gs1.warnings[..],
+            [ScanWarning::AlsoValid { other: Kind::BiotrackId, reading }] if reading == "0107032069804988"
+        ));
+        // Clear wins carry no warning: a Metrc tag, a GTIN over a lone unchecked element,
+        // and a scan with a symbology identifier.
+        assert!(read("1A4FF0100000022000000123").warnings.is_empty());
+        assert!(read("9780306406157").warnings.is_empty());
+        assert!(read("]C10107032069804988").warnings.is_empty());
+        assert!(read("6647684463740213").warnings.is_empty());
+    }
+
+    #[test]
+    fn a_biotrack_id_is_not_a_lone_internal_gs1_element() {
+        // Regression: "(98)76543210123456" has no check digit and (98) needs a key beside
+        // it; the 16 digits are a BioTrack id.
+        let d = read("9876543210123456");
+        assert_eq!(d.kind, Kind::BiotrackId);
+        assert_eq!(d.uid.as_deref(), Some("9876543210123456"));
+        assert_eq!(d.candidates.len(), 2);
+        assert!(matches!(
+            &d.warnings[..],
+            [ScanWarning::AlsoValid {
+                other: Kind::Gs1,
+                ..
+            }]
+        ));
+        // Without BioTrack, the element is all there is.
+        assert_eq!(
+            with_states("9876543210123456", &[UidSystem::Metrc]).kind,
+            Kind::Gs1
+        );
+    }
+
+    #[test]
+    fn valid_gs1_keys_get_their_digital_link() {
+        assert_eq!(
+            read("]C1010703206980498815210526100329")
+                .digital_link
+                .as_deref(),
+            Some("https://id.gs1.org/01/07032069804988/10/0329?15=210526")
+        );
+        assert_eq!(read("]C10107032069804987").digital_link, None);
+        assert_eq!(read("]C1100329").digital_link, None, "no primary key");
+        assert_eq!(read("1A4FF0100000022000000123").digital_link, None);
+        let mut rfid = options();
+        rfid.source = Source::Rfid;
+        assert_eq!(
+            decode(b"3074257BF7194E4000001A85", &rfid)
+                .digital_link
+                .as_deref(),
+            Some("https://id.gs1.org/01/80614141123458/21/6789")
+        );
+    }
+
+    #[test]
+    fn rfid_pc_word_in_front_of_the_epc_is_removed() {
+        let mut rfid = options();
+        rfid.source = Source::Rfid;
+        let sgtin = decode(b"30003074257BF7194E4000001A85", &rfid);
+        assert!(sgtin.is_valid(), "{:?}", sgtin.errors);
+        assert_eq!(
+            sgtin.epc.map(|e| e.tag_uri).as_deref(),
+            Some("urn:epc:tag:sgtin-96:3.0614141.812345.6789")
+        );
+        assert_eq!(
+            sgtin.warnings,
+            [ScanWarning::PcWordRemoved { pc: "3000".into() }]
+        );
+        // PC with the UMI bit set, in front of a Metrc tag.
+        let metrc = decode(b"34001A4FF0100000022000000123", &rfid);
+        assert_eq!(metrc.kind, Kind::MetrcTag);
+        assert_eq!(metrc.uid.as_deref(), Some("1A4FF0100000022000000123"));
+        // A GSRN-96 whose first word looks like a PC word for 5 words is a valid EPC as it is.
+        let gsrn = decode(b"2D74257BF4499602D2000000", &rfid);
+        assert_eq!(gsrn.epc.map(|e| e.scheme).as_deref(), Some("gsrn-96"));
+        assert!(gsrn.warnings.is_empty());
+        // EPCs whose last 16 bits are zero: PC + EPC can also read, wrongly, as another
+        // SGTIN-96 followed by 16 bits of padding; the PC word's length says otherwise.
+        let mut ambiguous_as_received = 0;
+        for (company, item) in [
+            ("0614141", "812345"),
+            ("0000001", "000000"),
+            ("0614141", "012345"),
+        ] {
+            for serial in [65536u64, 131072, 1 << 20, 7 << 16] {
+                let uri = format!("urn:epc:tag:sgtin-96:3.{company}.{item}.{serial}");
+                let bytes = epc::encode_tag_uri(&uri).unwrap();
+                assert_eq!(bytes[10..], [0, 0]);
+                let mut hex = String::from("3000");
+                for b in &bytes {
+                    hex.push_str(&format!("{b:02X}"));
+                }
+                let mut bank = vec![0x30, 0x00];
+                bank.extend_from_slice(&bytes);
+                ambiguous_as_received += usize::from(epc::decode_epc(&bank).is_ok());
+                let d = decode(hex.as_bytes(), &rfid);
+                assert_eq!(d.epc.map(|e| e.tag_uri).as_deref(), Some(&uri[..]), "{hex}");
+                assert_eq!(
+                    d.warnings,
+                    [ScanWarning::PcWordRemoved { pc: "3000".into() }]
+                );
+            }
+        }
+        assert!(
+            ambiguous_as_received > 0,
+            "the case this guards against occurs"
+        );
+        // The length does not match, or an XPC word is announced: left alone.
+        for hex in [
+            "3000",
+            "38003074257BF7194E4000001A85",
+            "32003074257BF7194E4000001A85",
+        ] {
+            let d = decode(hex.as_bytes(), &rfid);
+            assert!(d.warnings.is_empty(), "{hex}");
+            assert!(!d.is_valid(), "{hex}");
+        }
     }
 
     #[test]
@@ -721,6 +1054,8 @@ mod tests {
             "epc",
             "uid",
             "errors",
+            "warnings",
+            "digital_link",
         ] {
             assert!(json.get(field).is_some(), "{field} missing");
         }

@@ -4,6 +4,7 @@
 use serde::{Serialize, Serializer};
 use thiserror::Error;
 
+use crate::decode::Kind;
 use crate::gs1::ai::Linter;
 use crate::gs1::lint::{DateProblem, TimeProblem};
 
@@ -36,7 +37,11 @@ pub enum ScanError {
         code: char,
     },
     /// A symbology identifier whose modifier is not a letter or digit.
-    #[error("symbology identifier \"]{code}\" is followed by {modifier:?}, which is not a valid modifier")]
+    #[error(
+        "symbology identifier \"]{code}\" is followed by {}, which is not a valid modifier \
+         (a letter or digit)",
+        show_char(*.modifier)
+    )]
     BadSymbologyModifier {
         /// The code character.
         code: char,
@@ -182,6 +187,15 @@ pub enum ScanError {
         /// Name of the symbology.
         symbology: &'static str,
     },
+    /// A GS1 barcode that holds the printed text with brackets instead of element strings.
+    #[error(
+        "this {symbology} holds the printed text with brackets, like \"(01)…\", instead of GS1 \
+         data: the label is encoded wrongly (the values are shown as read)"
+    )]
+    HriInElementString {
+        /// Name of the symbology.
+        symbology: &'static str,
+    },
     /// HRI text `(01)...` that is not well formed.
     #[error(
         "\"{text}\" is not a well-formed GS1 human-readable text like (01)09506000134352(10)A1"
@@ -264,6 +278,103 @@ pub enum ScanError {
     },
 }
 
+/// Something a receiver should know about a scan that is not wrong in itself: the scan had
+/// no symbology identifier and could be read more than one way, and the reading chosen is
+/// not clearly the right one. Warnings do not make a scan invalid.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ScanWarning {
+    /// Another reading of the same data is valid too.
+    #[error(
+        "this scan is also a valid {} ({reading}); turn on symbology identifiers (AIM) in the \
+         scanner so tally can tell them apart",
+        .other.describe()
+    )]
+    AlsoValid {
+        /// The kind of the other valid reading.
+        other: Kind,
+        /// That reading: its HRI or state UID.
+        reading: String,
+    },
+    /// The chosen reading is a format any data of this length matches (a BioTrack id), while
+    /// a GS1 reading of the same data fails its checks: if the label is a GS1 barcode, it is
+    /// wrong.
+    #[error(
+        "read as a {} because any {len} digits are one; if this is a GS1 barcode and not a {}, \
+         it is wrong: {problem}",
+        .chosen.describe(), .chosen.describe()
+    )]
+    WeakReading {
+        /// The kind chosen.
+        chosen: Kind,
+        /// Length of the data.
+        len: usize,
+        /// The first problem of the GS1 reading.
+        problem: Box<ScanError>,
+    },
+    /// The RFID reader sent the tag's PC word in front of the EPC; it was removed.
+    #[error("the reader sent the tag's PC word {pc} in front of the EPC; it was removed")]
+    PcWordRemoved {
+        /// The PC word in hexadecimal, e.g. `3000`.
+        pc: String,
+    },
+}
+
+impl ScanWarning {
+    /// The message in `language`.
+    pub fn message(&self, language: Language) -> String {
+        match language {
+            Language::English => self.to_string(),
+            Language::Spanish => self.spanish(),
+        }
+    }
+
+    /// The Spanish catalogue, one arm per variant.
+    fn spanish(&self) -> String {
+        match self {
+            ScanWarning::AlsoValid { other, reading } => format!(
+                "este escaneo también es un {} válido ({reading}); active los identificadores de \
+                 simbología (AIM) en el escáner para que tally los distinga",
+                kind_es(*other)
+            ),
+            ScanWarning::WeakReading {
+                chosen,
+                len,
+                problem,
+            } => format!(
+                "leído como {} porque cualquier número de {len} dígitos lo es; si es un código GS1 \
+                 y no un {}, está mal: {}",
+                kind_es(*chosen),
+                kind_es(*chosen),
+                problem.message(Language::Spanish)
+            ),
+            ScanWarning::PcWordRemoved { pc } => format!(
+                "el lector envió la palabra PC {pc} de la etiqueta delante del EPC; se ha quitado"
+            ),
+        }
+    }
+}
+
+impl Serialize for ScanWarning {
+    /// Warnings travel as their human-readable message.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// A kind of scan in Spanish.
+fn kind_es(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Gs1 => "código GS1 (cadena de elementos)",
+        Kind::Gs1DigitalLink => "GS1 Digital Link",
+        Kind::Epc => "EPC de RFID",
+        Kind::MetrcTag => "etiqueta Metrc",
+        Kind::BiotrackId => "id de BioTrack",
+        Kind::Gtin => "GTIN (EAN/UPC)",
+        Kind::Text => "texto",
+    }
+}
+
 /// A language the floor works in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Language {
@@ -299,8 +410,9 @@ impl ScanError {
                  carácter '{code}' (revise la configuración de identificadores AIM del escáner)"
             ),
             ScanError::BadSymbologyModifier { code, modifier } => format!(
-                "el identificador de simbología \"]{code}\" va seguido de {modifier:?}, que no es un \
-                 modificador válido"
+                "el identificador de simbología \"]{code}\" va seguido de {}, que no es un \
+                 modificador válido (una letra o un dígito)",
+                show_char(*modifier)
             ),
             ScanError::NoSymbology => {
                 "el escaneo no tiene identificador de simbología (debería empezar con \"]\")".into()
@@ -354,6 +466,11 @@ impl ScanError {
             ScanError::UriInElementString { symbology } => format!(
                 "un código {symbology} lleva cadenas de elementos GS1, no una dirección web; un GS1 \
                  Digital Link se imprime como código QR o Data Matrix normal"
+            ),
+            ScanError::HriInElementString { symbology } => format!(
+                "este {symbology} lleva el texto impreso con paréntesis, como \"(01)…\", en lugar \
+                 de datos GS1: la etiqueta está mal codificada (los valores se muestran tal como se \
+                 leyeron)"
             ),
             ScanError::BadHri { text } => format!(
                 "\"{text}\" no es un texto legible GS1 bien formado como (01)09506000134352(10)A1"
@@ -582,6 +699,9 @@ mod tests {
             ScanError::UriInElementString {
                 symbology: "GS1 QR Code",
             },
+            ScanError::HriInElementString {
+                symbology: "GS1 DataMatrix",
+            },
             ScanError::BadHri { text: "(01".into() },
             ScanError::NotDigitalLink,
             ScanError::DigitalLinkQualifier {
@@ -623,6 +743,33 @@ mod tests {
     }
 
     #[test]
+    fn every_warning_reads_in_english_and_spanish() {
+        let warnings = [
+            ScanWarning::AlsoValid {
+                other: Kind::BiotrackId,
+                reading: "0107032069804988".into(),
+            },
+            ScanWarning::WeakReading {
+                chosen: Kind::BiotrackId,
+                len: 16,
+                problem: Box::new(ScanError::CheckDigit {
+                    ai: "01",
+                    key: "GTIN",
+                    expected: '8',
+                    actual: '7',
+                }),
+            },
+            ScanWarning::PcWordRemoved { pc: "3000".into() },
+        ];
+        for warning in warnings {
+            let english = warning.message(Language::English);
+            let spanish = warning.message(Language::Spanish);
+            assert_eq!(english, warning.to_string());
+            assert_ne!(english, spanish, "{warning:?} has no Spanish text");
+        }
+    }
+
+    #[test]
     fn messages_name_the_problem() {
         let check = ScanError::CheckDigit {
             ai: "01",
@@ -646,6 +793,16 @@ mod tests {
             "AI (422) ORIGIN: 999 is not an ISO 3166 country code"
         );
         assert_eq!(quote(b"ab\x1dc\x01"), "ab<GS>c\\x01");
+        // Regression: the modifier was shown as Rust debug text ('\u{1d}').
+        let modifier = ScanError::BadSymbologyModifier {
+            code: 'C',
+            modifier: '\u{1d}',
+        };
+        assert_eq!(
+            modifier.to_string(),
+            "symbology identifier \"]C\" is followed by <GS>, which is not a valid modifier \
+             (a letter or digit)"
+        );
         assert_eq!(quote(&[b'x'; 100]).chars().count(), QUOTE_MAX + 1);
     }
 }

@@ -23,6 +23,34 @@
 //! assert_eq!(misprint.errors[0].to_string(), "GTIN check digit should be 8, got 7");
 //! ```
 //!
+//! A scan without a symbology identifier can fit several readings: `0107032069804987` is a
+//! GTIN element string with a wrong check digit, and also a BioTrack id (any 16 digits are
+//! one). Every reading is listed in [`Decoded::candidates`], [`Decoded::choice`] says which
+//! one won and why (ranking: Metrc tag, GS1 element string or Digital Link, EAN/UPC GTIN,
+//! BioTrack id, lone GS1 element without check digit; a valid reading beats an invalid one),
+//! and when the winner is not clearly right, [`Decoded::warnings`] says so without making the
+//! scan invalid. Here the BioTrack reading is kept (a BioTrack facility scans such ids all
+//! day) with a warning that carries the GS1 error. A facility that knows its state system
+//! says so in [`DecodeOptions::state_systems`], and the ambiguity is gone:
+//!
+//! ```
+//! use tally_ids::{decode, Date, DecodeOptions, Kind, StateSystems, UidSystem};
+//!
+//! let mut options = DecodeOptions::new(Date::new(2026, 11, 24).unwrap());
+//! let anywhere = decode(b"0107032069804987", &options);
+//! assert_eq!(anywhere.kind, Kind::BiotrackId);
+//! assert!(anywhere.warnings[0].to_string().ends_with("GTIN check digit should be 8, got 7"));
+//!
+//! options.state_systems = StateSystems::only(&[UidSystem::Metrc]);
+//! let metrc_facility = decode(b"0107032069804987", &options);
+//! assert_eq!(metrc_facility.kind, Kind::Gs1);
+//! assert_eq!(metrc_facility.errors[0].to_string(), "GTIN check digit should be 8, got 7");
+//! ```
+//!
+//! A valid scan holding a GS1 primary key also carries its canonical GS1 Digital Link URI
+//! ([`Decoded::digital_link`]). RFID input may start with the tag's PC word, which is
+//! removed when that is unambiguous (see [`ScanWarning::PcWordRemoved`]).
+//!
 //! Map of the crate: [`aim`] (symbology identifiers), [`gs1`] (the AI table generated from
 //! GS1's syntax dictionary, element strings, Digital Link), [`epc`] (EPC Tag Data Standard),
 //! [`uid`] (the registry of state tracking systems), [`error`] (every problem, in English and
@@ -43,4 +71,5 @@ pub use decode::{
     decode, gs1_check_digit, Candidate, DecodeOptions, Decoded, EpcSummary, Kind, Source,
     MAX_SCAN_LEN,
 };
-pub use error::{Language, ScanError};
+pub use error::{Language, ScanError, ScanWarning};
+pub use uid::{StateSystems, UidSystem};

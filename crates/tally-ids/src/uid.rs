@@ -8,6 +8,10 @@
 //!   reserves, so no GS1 EPC is mistaken for a Metrc tag). Not yet confirmed on real tags.
 //! * **BioTrack** ids: 16 digits, with no published structure or check digit, so a 16-digit
 //!   number is only a weak hint (see the decoder's candidate rules).
+//!
+//! A facility uses one state's system, so the decoder takes the set of systems in use
+//! ([`StateSystems`], default: all): a Metrc facility never reads a 16-digit number as a
+//! BioTrack id, and sees what is wrong with it as a GS1 barcode instead.
 
 use serde::Serialize;
 
@@ -19,6 +23,69 @@ pub enum UidSystem {
     Metrc,
     /// BioTrack (BioTrackTHC) id.
     BioTrack,
+}
+
+impl UidSystem {
+    /// Every system, in registry order.
+    pub const ALL: [UidSystem; 2] = [UidSystem::Metrc, UidSystem::BioTrack];
+
+    /// The system's name as written in options and JSON, e.g. `"metrc"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            UidSystem::Metrc => "metrc",
+            UidSystem::BioTrack => "biotrack",
+        }
+    }
+
+    fn bit(self) -> u8 {
+        match self {
+            UidSystem::Metrc => 1,
+            UidSystem::BioTrack => 2,
+        }
+    }
+}
+
+/// The state tracking systems a facility uses: only their tags are recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StateSystems {
+    bits: u8,
+}
+
+impl Default for StateSystems {
+    fn default() -> Self {
+        StateSystems::all()
+    }
+}
+
+impl StateSystems {
+    /// Every known system (the default: a device that does not know its state reads all).
+    pub fn all() -> StateSystems {
+        StateSystems::only(&UidSystem::ALL)
+    }
+
+    /// No state system: only GS1, EPC and plain text readings.
+    pub const fn none() -> StateSystems {
+        StateSystems { bits: 0 }
+    }
+
+    /// Exactly `systems`.
+    pub fn only(systems: &[UidSystem]) -> StateSystems {
+        let mut set = StateSystems::none();
+        for &system in systems {
+            set.insert(system);
+        }
+        set
+    }
+
+    /// Adds `system`.
+    pub fn insert(&mut self, system: UidSystem) {
+        self.bits |= system.bit();
+    }
+
+    /// Whether `system` is in use.
+    pub fn contains(self, system: UidSystem) -> bool {
+        self.bits & system.bit() != 0
+    }
 }
 
 /// One state system's recogniser.
@@ -87,17 +154,22 @@ fn no_epc(_: &[u8]) -> Option<String> {
     None
 }
 
-/// Every state system whose barcode format `data` matches, in registry order.
-pub fn recognise_barcode(data: &[u8]) -> impl Iterator<Item = (&'static Recogniser, String)> + '_ {
+/// Every state system in `systems` whose barcode format `data` matches, in registry order.
+pub fn recognise_barcode(
+    data: &[u8],
+    systems: StateSystems,
+) -> impl Iterator<Item = (&'static Recogniser, String)> + '_ {
     RECOGNISERS
         .iter()
+        .filter(move |r| systems.contains(r.system))
         .filter_map(move |r| (r.from_barcode)(data).map(|uid| (r, uid)))
 }
 
-/// The state tag an EPC is, if any.
-pub fn recognise_epc(epc: &[u8]) -> Option<(&'static Recogniser, String)> {
+/// The state tag of a system in `systems` that an EPC is, if any.
+pub fn recognise_epc(epc: &[u8], systems: StateSystems) -> Option<(&'static Recogniser, String)> {
     RECOGNISERS
         .iter()
+        .filter(|r| systems.contains(r.system))
         .find_map(|r| (r.from_epc)(epc).map(|uid| (r, uid)))
 }
 
@@ -105,27 +177,60 @@ pub fn recognise_epc(epc: &[u8]) -> Option<(&'static Recogniser, String)> {
 mod tests {
     use super::*;
 
+    fn all(data: &[u8]) -> Vec<(&'static Recogniser, String)> {
+        recognise_barcode(data, StateSystems::all()).collect()
+    }
+
+    #[test]
+    fn every_system_is_in_the_registry() {
+        for system in UidSystem::ALL {
+            assert!(RECOGNISERS.iter().any(|r| r.system == system), "{system:?}");
+            assert!(StateSystems::all().contains(system));
+            assert!(!StateSystems::none().contains(system));
+        }
+    }
+
+    #[test]
+    fn only_the_systems_in_use_are_recognised() {
+        let metrc = StateSystems::only(&[UidSystem::Metrc]);
+        assert_eq!(recognise_barcode(b"6647684463740213", metrc).count(), 0);
+        assert_eq!(
+            recognise_barcode(b"1A4FF0100000022000000123", metrc).count(),
+            1
+        );
+        let biotrack = StateSystems::only(&[UidSystem::BioTrack]);
+        assert_eq!(
+            recognise_barcode(b"1A4FF0100000022000000123", biotrack).count(),
+            0
+        );
+        let epc = [0x1A, 0x4F, 0xF0, 0x10, 0, 0, 0x02, 0x20, 0, 0, 0x01, 0x23];
+        assert!(recognise_epc(&epc, biotrack).is_none());
+        assert!(recognise_epc(&epc, metrc).is_some());
+    }
+
     #[test]
     fn metrc_tags() {
-        let found: Vec<_> = recognise_barcode(b"1a4ff0100000022000000123").collect();
+        let found = all(b"1a4ff0100000022000000123");
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].0.system, UidSystem::Metrc);
         assert_eq!(found[0].1, "1A4FF0100000022000000123");
-        assert_eq!(recognise_barcode(b"1A4FF01000000220000001").count(), 0);
-        assert_eq!(recognise_barcode(b"3074257BF7194E4000001A85").count(), 0);
+        assert!(all(b"1A4FF01000000220000001").is_empty());
+        assert!(all(b"3074257BF7194E4000001A85").is_empty());
         let epc = [0x1A, 0x4F, 0xF0, 0x10, 0, 0, 0x02, 0x20, 0, 0, 0x01, 0x23];
         assert_eq!(
-            recognise_epc(&epc).map(|(_, uid)| uid).as_deref(),
+            recognise_epc(&epc, StateSystems::all())
+                .map(|(_, uid)| uid)
+                .as_deref(),
             Some("1A4FF0100000022000000123")
         );
-        assert!(recognise_epc(&epc[..11]).is_none());
+        assert!(recognise_epc(&epc[..11], StateSystems::all()).is_none());
     }
 
     #[test]
     fn biotrack_ids() {
-        let found: Vec<_> = recognise_barcode(b"6647684463740213").collect();
+        let found = all(b"6647684463740213");
         assert_eq!(found[0].0.system, UidSystem::BioTrack);
         assert!(!found[0].0.distinctive);
-        assert_eq!(recognise_barcode(b"664768446374021").count(), 0);
+        assert!(all(b"664768446374021").is_empty());
     }
 }

@@ -215,6 +215,19 @@ proptest! {
         let decoded = decode(format!("]d2{encoded}").as_bytes(), &DecodeOptions::new(today()));
         prop_assert!(decoded.errors.is_empty(), "{:?}", decoded.errors);
         prop_assert_eq!(decoded.hri, Some(parsed.hri()));
+
+        // Its Digital Link, when it has one, reads back without a problem to the same data.
+        if let Some(uri) = &decoded.digital_link {
+            let back = gs1::parse_digital_link(uri.as_bytes(), today()).unwrap();
+            prop_assert!(back.errors.is_empty(), "{uri}: {:?}", back.errors);
+            let mut got = pairs(&back.elements);
+            let mut want = pairs(&decoded.elements);
+            got.sort();
+            got.dedup();
+            want.sort();
+            want.dedup();
+            prop_assert_eq!(got, want, "{}", uri);
+        }
     }
 
     #[test]

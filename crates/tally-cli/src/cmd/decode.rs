@@ -9,8 +9,9 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use tally_ids::gs1::{to_digital_link, Separators};
-use tally_ids::{decode, Date, DecodeOptions, Decoded, Kind, Source, MAX_SCAN_LEN};
+use tally_ids::gs1::Separators;
+use tally_ids::uid::{StateSystems, UidSystem};
+use tally_ids::{decode, Date, DecodeOptions, Decoded, ScanWarning, Source, MAX_SCAN_LEN};
 
 /// Longest line read from standard input (escapes take more room than the bytes they stand for).
 const MAX_LINE_BYTES: usize = MAX_SCAN_LEN * 4;
@@ -20,8 +21,27 @@ const MAX_LINE_BYTES: usize = MAX_SCAN_LEN * 4;
 pub enum SourceArg {
     /// A barcode scanner's data, optionally starting with a symbology identifier like ]C1.
     Barcode,
-    /// The EPC memory of an RFID tag, in hexadecimal, as the reader shows it.
+    /// The EPC of an RFID tag in hexadecimal, as the reader shows it (a PC word the reader
+    /// puts in front is recognised and removed).
     Rfid,
+}
+
+/// A state tracking system whose tags the facility uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StateArg {
+    /// Metrc package and plant tags (24 characters, like 1A4FF0100000022000000123).
+    Metrc,
+    /// BioTrack ids (16 digits).
+    Biotrack,
+}
+
+impl StateArg {
+    fn system(self) -> UidSystem {
+        match self {
+            StateArg::Metrc => UidSystem::Metrc,
+            StateArg::Biotrack => UidSystem::BioTrack,
+        }
+    }
 }
 
 /// Arguments of `tally decode`.
@@ -33,9 +53,14 @@ Examples:
   tally decode --separator '|' '0107032069804988100329|15210526'
   tally decode --source rfid 3074257BF7194E4000001A85
   tally decode 1A4FF0100000022000000123
+  tally decode --state metrc 0107032069804987
   tally decode --json < scanner-log.txt
 
-Exit status: 0 every scan is valid, 1 some scan has errors (all are printed), 2 usage error.")]
+Each scan is printed with what it is and every problem found. A WARNING means the scan
+could be read more than one way (turn on AIM symbology identifiers in the scanner).
+
+Exit status: 0 when every scan is valid (warnings included), 1 when any scan has a problem
+(all are still printed), 2 when the command itself is used wrongly.")]
 pub struct DecodeArgs {
     /// Where the scans come from.
     #[arg(long, value_enum, default_value_t = SourceArg::Barcode)]
@@ -45,6 +70,12 @@ pub struct DecodeArgs {
     /// GS itself is always a separator.
     #[arg(long, value_name = "CHARS")]
     pub separator: Option<String>,
+
+    /// The state tracking system your facility uses (repeat for several). Only its tags are
+    /// recognised: with --state metrc a 16-digit number is never taken for a BioTrack id.
+    /// Default: every system.
+    #[arg(long = "state", value_enum, value_name = "SYSTEM")]
+    pub states: Vec<StateArg>,
 
     /// Print one JSON object per scan, for scripts, instead of a summary.
     #[arg(long)]
@@ -63,8 +94,22 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<ExitCode> {
         SourceArg::Barcode => Source::Barcode,
         SourceArg::Rfid => Source::Rfid,
     };
+    if !args.states.is_empty() {
+        let systems: Vec<UidSystem> = args.states.iter().map(|s| s.system()).collect();
+        options.state_systems = StateSystems::only(&systems);
+    }
     if let Some(chars) = &args.separator {
         let chars = String::from_utf8_lossy(&unescape(chars.as_bytes())).into_owned();
+        // A letter or digit is GS1 data: as a separator it would cut every value holding it
+        // (`--separator 29`, meant as "ASCII 29", would split all numbers at 2 and 9).
+        if let Some(c) = chars.chars().find(char::is_ascii_alphanumeric) {
+            eprintln!(
+                "tally decode: --separator '{c}' is a letter or digit, which GS1 data is made \
+                 of; give the character the scanner sends instead of GS, like '|' or '~' \
+                 (GS itself is always a separator)"
+            );
+            return Ok(ExitCode::from(2));
+        }
         match Separators::with_extra(&chars) {
             Some(separators) => options.separators = separators,
             None => {
@@ -85,7 +130,9 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<ExitCode> {
             serde_json::to_writer(&mut *out, &decoded)?;
             writeln!(out)?;
         } else {
-            write_summary(out, &decoded)?;
+            let mut summary = Vec::new();
+            write_summary(&mut summary, &decoded)?;
+            out.write_all(shown(&String::from_utf8_lossy(&summary)).as_bytes())?;
         }
         Ok(())
     };
@@ -149,7 +196,9 @@ fn unescape(text: &[u8]) -> Vec<u8> {
 }
 
 /// One line of input without its line ending, at most [`MAX_LINE_BYTES`] (the rest of a
-/// longer line is dropped, and the decoder reports the scan as too long).
+/// longer line is dropped, and the decoder reports the scan as too long). A line ends at LF
+/// or CR: many scanners end each scan with CR alone, and no GS1 data holds either (after
+/// CR LF the caller gets an empty line, which it skips).
 fn read_line(input: &mut impl BufRead) -> io::Result<Option<Vec<u8>>> {
     let mut line = Vec::new();
     let mut saw_any = false;
@@ -159,7 +208,7 @@ fn read_line(input: &mut impl BufRead) -> io::Result<Option<Vec<u8>>> {
             return Ok(saw_any.then_some(line));
         }
         saw_any = true;
-        let (chunk, found_end) = match buffer.iter().position(|&b| b == b'\n') {
+        let (chunk, found_end) = match buffer.iter().position(|&b| b == b'\n' || b == b'\r') {
             Some(p) => (&buffer[..p], true),
             None => (buffer, false),
         };
@@ -168,15 +217,28 @@ fn read_line(input: &mut impl BufRead) -> io::Result<Option<Vec<u8>>> {
         let used = chunk.len() + usize::from(found_end);
         input.consume(used);
         if found_end {
-            if line.last() == Some(&b'\r') {
-                line.pop();
-            }
             return Ok(Some(line));
         }
     }
 }
 
-/// The summary a technician reads.
+/// `text` safe to print on a terminal: control characters from a scan (GS, and an ESC that
+/// could drive the terminal) are written out as `<GS>`, `\x1b`, `\u{9b}`; line ends stay.
+fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push(c),
+            '\u{1d}' => out.push_str("<GS>"),
+            c if c.is_ascii_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The summary a technician reads (before [`shown`] makes it safe to print).
 fn write_summary(out: &mut dyn Write, d: &Decoded) -> io::Result<()> {
     writeln!(out, "{}", d.input)?;
     let mut what = d.kind.describe().to_string();
@@ -235,13 +297,19 @@ fn write_summary(out: &mut dyn Write, d: &Decoded) -> io::Result<()> {
             )?;
         }
     }
-    if matches!(d.kind, Kind::Gs1 | Kind::Gs1DigitalLink | Kind::Gtin) && d.is_valid() {
-        if let Ok(uri) = to_digital_link(&d.elements) {
-            writeln!(out, "  Digital Link: {uri}")?;
-        }
+    if let Some(uri) = &d.digital_link {
+        writeln!(out, "  Digital Link: {uri}")?;
     }
     if let Some(choice) = &d.choice {
         writeln!(out, "  note: {choice}")?;
+    }
+    for warning in &d.warnings {
+        // A removed PC word is routine for some readers: a note, not a warning.
+        let label = match warning {
+            ScanWarning::PcWordRemoved { .. } => "note",
+            _ => "WARNING",
+        };
+        writeln!(out, "  {label}: {warning}")?;
     }
     if d.errors.is_empty() {
         writeln!(out, "  OK")?;
@@ -264,9 +332,16 @@ mod tests {
     }
 
     #[test]
+    fn control_characters_are_shown_not_sent_to_the_terminal() {
+        assert_eq!(shown("a\u{1d}b\n"), "a<GS>b\n");
+        assert_eq!(shown("\u{1b}[2J\u{9b}\r"), "\\x1b[2J\\u{9b}\\x0d");
+    }
+
+    #[test]
     fn lines_are_bounded() {
         let mut input = io::Cursor::new(b"abc\r\ndef\n\nlast".to_vec());
         assert_eq!(read_line(&mut input).unwrap(), Some(b"abc".to_vec()));
+        assert_eq!(read_line(&mut input).unwrap(), Some(Vec::new()));
         assert_eq!(read_line(&mut input).unwrap(), Some(b"def".to_vec()));
         assert_eq!(read_line(&mut input).unwrap(), Some(Vec::new()));
         assert_eq!(read_line(&mut input).unwrap(), Some(b"last".to_vec()));

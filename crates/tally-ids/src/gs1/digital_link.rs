@@ -223,7 +223,10 @@ fn percent_encode(value: &str, out: &mut String) {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
         }
     }
 }
@@ -248,33 +251,62 @@ pub fn to_digital_link(elements: &[Element]) -> Result<String, ScanError> {
         .max_by_key(|alt| alt.iter().filter(|a| present(a)).count())
         .copied()
         .unwrap_or_default();
-    let mut uri = String::from(CANONICAL_PREFIX);
-    let mut in_path = vec![key_index];
+    // Path AIs: the key and the qualifiers of the chosen sequence present (a few at most; no
+    // allocation, this runs for every valid scan).
+    let mut path: [&str; 8] = [key_def.ai; 8];
+    let mut path_len = 1;
+    let capacity = CANONICAL_PREFIX.len()
+        + elements
+            .iter()
+            .map(|e| e.ai.len() + e.value.len() + 2)
+            .sum::<usize>();
+    let mut uri = String::with_capacity(capacity + 16);
+    uri.push_str(CANONICAL_PREFIX);
     uri.push('/');
     uri.push_str(key_def.ai);
     uri.push('/');
     percent_encode(&elements[key_index].value, &mut uri);
     for qualifier in chosen {
-        if let Some(i) = elements.iter().position(|e| e.ai == *qualifier) {
-            in_path.push(i);
+        if path_len == path.len() {
+            break;
+        }
+        if let Some(e) = elements.iter().find(|e| e.ai == *qualifier) {
+            path[path_len] = qualifier;
+            path_len += 1;
             uri.push('/');
             uri.push_str(qualifier);
             uri.push('/');
-            percent_encode(&elements[i].value, &mut uri);
+            percent_encode(&e.value, &mut uri);
         }
     }
-    let mut attributes: Vec<&Element> = elements
+    // Everything else is a query attribute. A repeat of a path AI is not (duplicates carry
+    // the same value, or the element string is already in error).
+    let path = &path[..path_len];
+    let is_attribute = |e: &&Element| !path.contains(&e.ai);
+    // An AI that is not a data attribute (a serial of another key, a second key ...) has no
+    // place in a Digital Link: no URI rather than one that a resolver rejects.
+    if let Some(e) = elements
         .iter()
-        .enumerate()
-        .filter(|(i, _)| !in_path.contains(i))
-        .map(|(_, e)| e)
-        .collect();
-    attributes.sort_by(|a, b| a.ai.cmp(b.ai));
-    for (n, e) in attributes.iter().enumerate() {
-        uri.push(if n == 0 { '?' } else { '&' });
+        .filter(is_attribute)
+        .find(|e| !e.def().is_some_and(|d| d.dl_data_attribute))
+    {
+        return Err(ScanError::DigitalLinkAttribute {
+            ai: e.ai.to_string(),
+        });
+    }
+    // Attributes sorted by AI, each once.
+    let mut last: Option<&str> = None;
+    while let Some(e) = elements
+        .iter()
+        .filter(is_attribute)
+        .filter(|e| last.is_none_or(|l| e.ai > l))
+        .min_by(|a, b| a.ai.cmp(b.ai))
+    {
+        uri.push(if last.is_none() { '?' } else { '&' });
         uri.push_str(e.ai);
         uri.push('=');
         percent_encode(&e.value, &mut uri);
+        last = Some(e.ai);
     }
     Ok(uri)
 }
@@ -362,6 +394,35 @@ mod tests {
         let broken =
             parse_digital_link(b"https://id.gs1.org/01/09506000134352/10", today()).unwrap();
         assert!(!broken.errors.is_empty());
+    }
+
+    #[test]
+    fn no_uri_for_elements_that_cannot_be_attributes() {
+        // An SSCC has no key qualifiers, and a serial is no data attribute.
+        let parsed = crate::gs1::parse_hri("(00)106141412345678908(21)ABC", today());
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        assert_eq!(
+            to_digital_link(&parsed.elements),
+            Err(ScanError::DigitalLinkAttribute { ai: "21".into() })
+        );
+        let rejected = format!("{CANONICAL_PREFIX}/00/106141412345678908?21=ABC");
+        let back = parse_digital_link(rejected.as_bytes(), today()).unwrap();
+        assert!(
+            !back.errors.is_empty(),
+            "the parser rejects what is no longer rendered"
+        );
+    }
+
+    #[test]
+    fn a_repeated_path_ai_stays_in_the_path() {
+        // Regression: a (10) given twice (same value, which GS1 tolerates) went into the
+        // query as well, where the parser rejects a key qualifier.
+        let parsed = crate::gs1::parse_hri("(01)09506000134352(10)A1(17)261231(10)A1", today());
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        let uri = to_digital_link(&parsed.elements).unwrap();
+        assert_eq!(uri, "https://id.gs1.org/01/09506000134352/10/A1?17=261231");
+        let back = parse_digital_link(uri.as_bytes(), today()).unwrap();
+        assert!(back.errors.is_empty(), "{:?}", back.errors);
     }
 
     #[test]
