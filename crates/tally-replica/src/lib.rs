@@ -1,1 +1,21 @@
 //! The offline SQLite replica of a handheld and the floor workflows that write to it.
+//!
+//! A replica is one SQLite file holding the device's own signed event log and a view of the
+//! facility built by folding events ([`apply::apply`]). Recording an action appends the signed
+//! event and updates the view in one transaction (WAL, `synchronous=FULL`) before the caller may
+//! say "OK". Workflows ([`workflow`]) decide, from the view, which facts an action produces or
+//! refuse it with a message for the person holding the device; they never write half an action.
+//!
+//! This crate does file and SQLite I/O only; it never talks to devices, the network or a UI.
+#![deny(missing_docs)]
+
+pub mod apply;
+pub mod db;
+pub mod error;
+pub mod fact;
+pub mod refusal;
+pub mod weight;
+
+pub use error::ReplicaError;
+pub use fact::Fact;
+pub use refusal::Refusal;
