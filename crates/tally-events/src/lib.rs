@@ -2,4 +2,39 @@
 //! signing, and verification of single events and whole chains.
 //!
 //! No I/O: callers hand in bytes and clocks; the replica stores what this crate encodes, the
-//! sync daemon ships it and the ledger verifies it, byte for byte.
+//! sync daemon ships it and the ledger verifies it, byte for byte. This crate must not depend
+//! on SQLite, drivers, networking or UI crates.
+//!
+//! - [`event`]: the record layout (`header ‖ payload ‖ signature`), [`SignedEvent`],
+//!   [`UnsignedEvent`], [`Timestamp`] and [`Clock`].
+//! - [`payload`]: the typed [`Payload`] enum and its append-only `u16` kind registry.
+//! - [`key`]: [`DeviceKey`] (signing), [`VerifierKey`] (strict and batch verification).
+//! - [`chain`]: [`ChainWriter`] and [`verify_chain`] with its failure kinds.
+//! - [`export`]: the length-prefixed export stream.
+//! - [`keyfile`]: the key file and its seq high-water mark.
+//!
+//! The byte layouts are specified in `docs/EVENT-FORMAT.md`.
+
+#![deny(missing_docs)]
+
+pub mod chain;
+pub mod error;
+pub mod event;
+pub mod export;
+pub mod key;
+pub mod keyfile;
+pub mod payload;
+pub mod types;
+pub mod wire;
+
+pub use chain::{
+    verify_chain, verify_events, Anomaly, ChainFailure, ChainOptions, ChainReport, ChainWriter,
+    FailureKind,
+};
+pub use error::{DecodeError, EncodeError, VerifyError};
+pub use event::{Clock, ManualClock, SignedEvent, Timestamp, UnsignedEvent};
+pub use export::{export_to_vec, read_export, ExportError, ExportReader, ExportWriter};
+pub use key::{verify_batch, DeviceKey, VerifierKey, VerifyMode};
+pub use keyfile::{KeyFile, KeyFileError};
+pub use payload::{Payload, UnknownPayload};
+pub use types::{Bytes, Date, DeviceId, MassUnit, Quantity, Sha256Hash};

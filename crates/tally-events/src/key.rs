@@ -1,0 +1,168 @@
+//! Device keys: signing with a device's ed25519 key, strict single verification, and batch
+//! verification that reaches the same verdict faster.
+//!
+//! Acceptance is `verify_strict` (canonical `S`, no small-order `R` or key). Batch
+//! verification is only a faster path: every signature is first screened for everything
+//! `verify_strict` checks that a batch equation would not (non-canonical `S`, a non-canonical
+//! or small-order `R`, a weak, non-canonical or mixed-order key), and when a batch fails each
+//! signature is verified on its own to name the culprit. See `docs/EVENT-FORMAT.md` for the
+//! one case (a deliberately crafted mixed-order `R`, which only the key's owner can make) that
+//! the screen does not cover, and why [`VerifyMode::Strict`] exists.
+
+use curve25519_dalek::edwards::CompressedEdwardsY;
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use rand_core::CryptoRngCore;
+
+use crate::error::VerifyError;
+use crate::types::DeviceId;
+
+/// A device's private signing key. Lives in its own key file, never in a database or export.
+#[derive(Clone)]
+pub struct DeviceKey {
+    signing: SigningKey,
+}
+
+impl std::fmt::Debug for DeviceKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DeviceKey({})", self.device_id())
+    }
+}
+
+impl DeviceKey {
+    /// The key derived from a 32-byte seed (the content of the key file).
+    pub fn from_seed(seed: [u8; 32]) -> Self {
+        Self {
+            signing: SigningKey::from_bytes(&seed),
+        }
+    }
+
+    /// A fresh random key.
+    pub fn generate<R: CryptoRngCore + ?Sized>(rng: &mut R) -> Self {
+        let mut seed = [0u8; 32];
+        rng.fill_bytes(&mut seed);
+        Self::from_seed(seed)
+    }
+
+    /// The 32-byte seed, to be written to the key file.
+    pub fn seed(&self) -> [u8; 32] {
+        self.signing.to_bytes()
+    }
+
+    /// The public key: the device's id.
+    pub fn device_id(&self) -> DeviceId {
+        DeviceId(self.signing.verifying_key().to_bytes())
+    }
+
+    /// Signs `message` (an event header) and returns the 64 signature bytes.
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        self.signing.sign(message).to_bytes()
+    }
+}
+
+/// A device's public key, checked once: a canonical encoding of a curve point that is not of
+/// small order and has no torsion component.
+#[derive(Debug, Clone)]
+pub struct VerifierKey {
+    id: DeviceId,
+    key: VerifyingKey,
+}
+
+impl VerifierKey {
+    /// Checks and prepares `device` for verification.
+    pub fn new(device: &DeviceId) -> Result<Self, VerifyError> {
+        let key = VerifyingKey::from_bytes(device.as_bytes()).map_err(|_| VerifyError::BadKey)?;
+        let point = CompressedEdwardsY(*device.as_bytes())
+            .decompress()
+            .ok_or(VerifyError::BadKey)?;
+        if key.is_weak() || point.compress().0 != *device.as_bytes() || !point.is_torsion_free() {
+            return Err(VerifyError::BadKey);
+        }
+        Ok(Self { id: *device, key })
+    }
+
+    /// The device id.
+    pub fn device_id(&self) -> DeviceId {
+        self.id
+    }
+
+    /// `verify_strict` of `signature` over `message`.
+    pub fn verify_strict(&self, message: &[u8], signature: &[u8; 64]) -> Result<(), VerifyError> {
+        let signature = Signature::from_bytes(signature);
+        self.key
+            .verify_strict(message, &signature)
+            .map_err(|_| VerifyError::BadSignature)
+    }
+}
+
+/// How signatures are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum VerifyMode {
+    /// ed25519 batch verification after a strict screen; a failed batch is re-checked one
+    /// signature at a time. The fast path.
+    #[default]
+    Batch,
+    /// `verify_strict` on every signature, one by one. The auditor's path.
+    Strict,
+}
+
+/// Whether `signature` passes the checks `verify_strict` makes that a batch equation does
+/// not: canonical `S`, `R` a canonical encoding of a point that is not of small order.
+pub fn strict_screen(signature: &[u8; 64]) -> bool {
+    let mut r_bytes = [0u8; 32];
+    r_bytes.copy_from_slice(&signature[..32]);
+    let mut s_bytes = [0u8; 32];
+    s_bytes.copy_from_slice(&signature[32..]);
+    let s_canonical: bool = curve25519_dalek::Scalar::from_canonical_bytes(s_bytes)
+        .is_some()
+        .into();
+    if !s_canonical {
+        return false;
+    }
+    match CompressedEdwardsY(r_bytes).decompress() {
+        Some(point) => !point.is_small_order() && point.compress().0 == r_bytes,
+        None => false,
+    }
+}
+
+/// Most signatures in one batch equation.
+pub const MAX_BATCH: usize = 256;
+
+/// Verifies `items` (message, signature) all by the same `key`. Returns the index of the
+/// first signature that `verify_strict` rejects, if any. Never accepts a signature the
+/// screen or `verify_strict` would reject (see the module docs for the one documented case).
+pub fn verify_batch(key: &VerifierKey, items: &[(&[u8], &[u8; 64])]) -> Result<(), usize> {
+    for (offset, chunk) in items.chunks(MAX_BATCH).enumerate() {
+        let base = offset * MAX_BATCH;
+        if let Err(index) = verify_chunk(key, chunk) {
+            return Err(base + index);
+        }
+    }
+    Ok(())
+}
+
+fn verify_chunk(key: &VerifierKey, items: &[(&[u8], &[u8; 64])]) -> Result<(), usize> {
+    // Screen first: anything the batch equation would not catch is rejected here.
+    for (index, (_, signature)) in items.iter().enumerate() {
+        if !strict_screen(signature) {
+            return Err(index);
+        }
+    }
+    let messages: Vec<&[u8]> = items.iter().map(|(message, _)| *message).collect();
+    let signatures: Vec<Signature> = items
+        .iter()
+        .map(|(_, signature)| Signature::from_bytes(signature))
+        .collect();
+    let keys = vec![key.key; items.len()];
+    if ed25519_dalek::verify_batch(&messages, &signatures, &keys).is_ok() {
+        return Ok(());
+    }
+    // The batch failed: find the first culprit one by one.
+    for (index, (message, signature)) in items.iter().enumerate() {
+        if key.verify_strict(message, signature).is_err() {
+            return Err(index);
+        }
+    }
+    // A failed batch whose signatures all verify alone cannot happen with a correct
+    // implementation; treat the first one as the culprit rather than accept the batch.
+    Err(0)
+}

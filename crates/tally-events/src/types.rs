@@ -1,0 +1,283 @@
+//! Small value types shared by the envelope and the payloads: hashes, device ids, raw bytes,
+//! calendar dates and quantities. Each has a fixed wire layout and a readable JSON form.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+use sha2::{Digest as _, Sha256};
+
+use crate::error::{DecodeError, EncodeError};
+use crate::wire::{wire_enum, Reader, Wire, MAX_BYTES_LEN};
+
+/// A SHA-256 hash. Wire: 32 bytes. JSON: lowercase hex.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sha256Hash(pub [u8; 32]);
+
+impl Sha256Hash {
+    /// All zeros: the `prev` of a genesis event.
+    pub const ZERO: Sha256Hash = Sha256Hash([0u8; 32]);
+
+    /// SHA-256 of `bytes`.
+    pub fn of(bytes: &[u8]) -> Self {
+        Sha256Hash(Sha256::digest(bytes).into())
+    }
+
+    /// The 32 bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// Parses 64 hex digits.
+    pub fn from_hex(text: &str) -> Option<Self> {
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(text.trim(), &mut out).ok()?;
+        Some(Sha256Hash(out))
+    }
+}
+
+impl fmt::Display for Sha256Hash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+
+impl fmt::Debug for Sha256Hash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Sha256Hash({self})")
+    }
+}
+
+impl Serialize for Sha256Hash {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&hex::encode(self.0))
+    }
+}
+
+impl Wire for Sha256Hash {
+    fn encode(&self, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        out.extend_from_slice(&self.0);
+        Ok(())
+    }
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(Sha256Hash(reader.array()?))
+    }
+}
+
+/// A device's identity: its ed25519 public key (32 bytes). JSON: lowercase hex.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DeviceId(pub [u8; 32]);
+
+impl DeviceId {
+    /// The 32 bytes of the public key.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// Parses 64 hex digits.
+    pub fn from_hex(text: &str) -> Option<Self> {
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(text.trim(), &mut out).ok()?;
+        Some(DeviceId(out))
+    }
+}
+
+impl fmt::Display for DeviceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+
+impl fmt::Debug for DeviceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DeviceId({self})")
+    }
+}
+
+impl Serialize for DeviceId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&hex::encode(self.0))
+    }
+}
+
+impl Wire for DeviceId {
+    fn encode(&self, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        out.extend_from_slice(&self.0);
+        Ok(())
+    }
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(DeviceId(reader.array()?))
+    }
+}
+
+/// Raw bytes (a scan as the scanner sent it, an EPC). Wire: `u32` length, then the bytes
+/// (at most [`MAX_BYTES_LEN`]). JSON: lowercase hex.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct Bytes(pub Vec<u8>);
+
+impl fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Bytes({})", hex::encode(&self.0))
+    }
+}
+
+impl Serialize for Bytes {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&hex::encode(&self.0))
+    }
+}
+
+impl Wire for Bytes {
+    fn encode(&self, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        if self.0.len() > MAX_BYTES_LEN {
+            return Err(EncodeError::TooLong {
+                what: "byte string",
+                len: self.0.len(),
+                max: MAX_BYTES_LEN,
+            });
+        }
+        out.extend_from_slice(&(self.0.len() as u32).to_be_bytes());
+        out.extend_from_slice(&self.0);
+        Ok(())
+    }
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let offset = reader.offset();
+        let len = u32::decode(reader)? as usize;
+        if len > MAX_BYTES_LEN {
+            return Err(DecodeError::TooLong {
+                offset,
+                what: "byte string",
+                len,
+                max: MAX_BYTES_LEN,
+            });
+        }
+        Ok(Bytes(reader.take(len)?.to_vec()))
+    }
+}
+
+/// A calendar date (expiry, calibration due). Wire: year `u16`, month `u8`, day `u8`.
+/// JSON: `"YYYY-MM-DD"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Date {
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+impl Date {
+    /// A date, if it exists in the proleptic Gregorian calendar.
+    pub fn new(year: u16, month: u8, day: u8) -> Option<Self> {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (day >= 1 && day <= days).then_some(Date { year, month, day })
+    }
+
+    /// Year.
+    pub fn year(&self) -> u16 {
+        self.year
+    }
+    /// Month, 1 to 12.
+    pub fn month(&self) -> u8 {
+        self.month
+    }
+    /// Day of the month, from 1.
+    pub fn day(&self) -> u8 {
+        self.day
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl Wire for Date {
+    fn encode(&self, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        out.extend_from_slice(&self.year.to_be_bytes());
+        out.push(self.month);
+        out.push(self.day);
+        Ok(())
+    }
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let year = u16::decode(reader)?;
+        let month = u8::decode(reader)?;
+        let day = u8::decode(reader)?;
+        Date::new(year, month, day).ok_or(DecodeError::BadDate { year, month, day })
+    }
+}
+
+/// An amount of product: a whole number of units (each), or a mass in whole milligrams.
+/// Never a float. Wire: one tag byte (1 = units, 2 = milligrams), then a `u64`.
+/// JSON: `{"units": 12}` or `{"mg": 3500}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Quantity {
+    /// Units (each).
+    #[serde(rename = "units")]
+    Units(u64),
+    /// Milligrams.
+    #[serde(rename = "mg")]
+    Milligrams(u64),
+}
+
+impl Wire for Quantity {
+    fn encode(&self, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        let (tag, value) = match self {
+            Quantity::Units(units) => (1u8, *units),
+            Quantity::Milligrams(mg) => (2u8, *mg),
+        };
+        out.push(tag);
+        out.extend_from_slice(&value.to_be_bytes());
+        Ok(())
+    }
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let offset = reader.offset();
+        match u8::decode(reader)? {
+            1 => Ok(Quantity::Units(u64::decode(reader)?)),
+            2 => Ok(Quantity::Milligrams(u64::decode(reader)?)),
+            value => Err(DecodeError::UnknownCode {
+                offset,
+                what: "Quantity",
+                value,
+            }),
+        }
+    }
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Quantity::Units(units) => write!(f, "{units} units"),
+            Quantity::Milligrams(mg) => write!(f, "{mg} mg"),
+        }
+    }
+}
+
+wire_enum! {
+    /// A mass unit a scale prints. Only these are weights (`PC`, `%` and totals are not).
+    pub enum MassUnit {
+        /// Milligrams.
+        Mg = 1,
+        /// Grams.
+        G = 2,
+        /// Kilograms.
+        Kg = 3,
+        /// Avoirdupois ounces.
+        Oz = 4,
+        /// Avoirdupois pounds.
+        Lb = 5,
+        /// Carats.
+        Ct = 6,
+    }
+}
