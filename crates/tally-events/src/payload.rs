@@ -855,6 +855,21 @@ wire_struct! {
     }
 }
 
+wire_struct! {
+    /// A case was scanned while receiving an inbound manifest (before any decision on it).
+    /// The first one of a manifest starts its receiving. Added for the replica's receiving
+    /// workflow: `ScanRecorded` carries no manifest, so expected / unexpected / duplicate
+    /// could not survive a restart of the device.
+    pub struct PackageArrived {
+        /// Inbound manifest id.
+        pub manifest_id: String,
+        /// Package UID scanned.
+        pub uid: String,
+        /// Whether the UID is on the manifest.
+        pub on_manifest: bool,
+    }
+}
+
 /// A payload kind this version of tally does not know (added by a newer version).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnknownPayload {
@@ -976,6 +991,8 @@ payloads! {
     266 => ReasonCodeDefined(ReasonCodeDefined),
     267 => ScaleRegistered(ScaleRegistered),
     268 => DeviceRevoked(DeviceRevoked),
+    // Added by the replica branch (additive).
+    269 => PackageArrived(PackageArrived),
 }
 
 /// Payload kind of the genesis event.
