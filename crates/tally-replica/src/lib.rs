@@ -2,20 +2,26 @@
 //!
 //! A replica is one SQLite file holding the device's own signed event log and a view of the
 //! facility built by folding events ([`apply::apply`]). Recording an action appends the signed
-//! event and updates the view in one transaction (WAL, `synchronous=FULL`) before the caller may
-//! say "OK". Workflows ([`workflow`]) decide, from the view, which facts an action produces or
-//! refuse it with a message for the person holding the device; they never write half an action.
+//! events and updates the view in one transaction (WAL, `synchronous=FULL`) before the caller may
+//! say "OK" ([`Replica`]). Workflows ([`workflow`]) decide, from the view, which events an action
+//! produces, or refuse it with a message for the person holding the device; they never record
+//! half an action.
 //!
 //! This crate does file and SQLite I/O only; it never talks to devices, the network or a UI.
 #![deny(missing_docs)]
 
 pub mod apply;
+pub mod clock;
 pub mod db;
 pub mod error;
-pub mod fact;
+pub mod model;
 pub mod refusal;
+pub mod replica;
+pub mod seed;
+pub mod stats;
 pub mod weight;
+pub mod workflow;
 
 pub use error::ReplicaError;
-pub use fact::Fact;
 pub use refusal::Refusal;
+pub use replica::{Delta, Recorded, Replica};

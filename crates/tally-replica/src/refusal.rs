@@ -279,4 +279,30 @@ pub enum Refusal {
         /// What.
         what: String,
     },
+    /// The package is not on the manifest being received.
+    #[error("package {uid} is not on manifest {manifest}; quarantine or reject it")]
+    NotOnManifest {
+        /// Tag.
+        uid: String,
+        /// Manifest.
+        manifest: String,
+    },
+    /// Lines are still undecided.
+    #[error(
+        "manifest {manifest} still has {count} scanned packages neither accepted nor rejected"
+    )]
+    Undecided {
+        /// Manifest.
+        manifest: String,
+        /// How many.
+        count: usize,
+    },
+    /// The scale's calibration is overdue.
+    #[error("scale {scale} was due for calibration on {due}; use another scale")]
+    CalibrationOverdue {
+        /// Scale.
+        scale: String,
+        /// Due date.
+        due: String,
+    },
 }

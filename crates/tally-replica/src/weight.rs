@@ -62,23 +62,24 @@ pub fn to_milligrams(printed: &str, unit: &str) -> Result<i64, WeightError> {
     Ok(if negative { -value } else { value })
 }
 
-/// The tolerance allowed around `expected_mg`: the larger of an absolute allowance and a
-/// relative one in basis points of the expected weight (rounded down).
-pub fn tolerance_mg(expected_mg: i64, absolute_mg: i64, relative_bp: i64) -> i64 {
-    let relative =
-        (i128::from(expected_mg.unsigned_abs() as i64) * i128::from(relative_bp)) / 10_000;
-    absolute_mg.max(i64::try_from(relative).unwrap_or(i64::MAX))
+/// Whether `actual_mg` is within `tolerance_mg` of `expected_mg`.
+pub fn within_tolerance(expected_mg: i64, actual_mg: i64, tolerance_mg: i64) -> bool {
+    (i128::from(actual_mg) - i128::from(expected_mg)).abs() <= i128::from(tolerance_mg)
 }
 
-/// Whether `actual_mg` is within tolerance of `expected_mg`.
-pub fn within_tolerance(
-    expected_mg: i64,
-    actual_mg: i64,
-    absolute_mg: i64,
-    relative_bp: i64,
-) -> bool {
-    let diff = (i128::from(actual_mg) - i128::from(expected_mg)).abs();
-    diff <= i128::from(tolerance_mg(expected_mg, absolute_mg, relative_bp))
+/// Brings a reading to the basis of a manifest weight: a net manifest compares net weights, a
+/// gross one gross weights; `tare_mg` is the item's container tare.
+pub fn to_manifest_basis(
+    reading_mg: i64,
+    reading_is_net: bool,
+    manifest_is_net: bool,
+    tare_mg: i64,
+) -> i64 {
+    match (manifest_is_net, reading_is_net) {
+        (true, false) => reading_mg.saturating_sub(tare_mg),
+        (false, true) => reading_mg.saturating_add(tare_mg),
+        _ => reading_mg,
+    }
 }
 
 #[cfg(test)]
@@ -133,11 +134,12 @@ mod tests {
     }
 
     #[test]
-    fn tolerance_takes_the_larger_allowance() {
-        assert_eq!(tolerance_mg(3_500, 100, 100), 100);
-        assert_eq!(tolerance_mg(453_592, 100, 100), 4_535);
-        assert!(within_tolerance(3_500, 3_600, 100, 0));
-        assert!(!within_tolerance(3_500, 3_601, 100, 0));
-        assert!(within_tolerance(3_500, 3_400, 100, 0));
+    fn tolerance_and_basis() {
+        assert!(within_tolerance(3_500, 3_600, 100));
+        assert!(!within_tolerance(3_500, 3_601, 100));
+        assert!(within_tolerance(3_500, 3_400, 100));
+        assert_eq!(to_manifest_basis(5_000, false, true, 1_500), 3_500);
+        assert_eq!(to_manifest_basis(3_500, true, false, 1_500), 5_000);
+        assert_eq!(to_manifest_basis(3_500, true, true, 1_500), 3_500);
     }
 }
