@@ -38,7 +38,7 @@ pub const TAGS_PER_FACT_MAX: usize = 4_096;
 /// Columns the counting connection may never read, as `(table, column)`; `"*"` = every column.
 pub const HIDDEN_FROM_COUNTER: &[(&str, &str)] = &[
     ("packages", "quantity"),
-    ("packages", "weight_mg"),
+    ("packages", "measured_mg"),
     ("packages", "location_id"),
     ("packages", "tote_id"),
     ("count_expected", "*"),
@@ -50,7 +50,8 @@ pub const HIDDEN_FROM_COUNTER: &[(&str, &str)] = &[
     ("outbound_lines", "weight_mg"),
     ("picks", "quantity"),
     ("pick_lines", "picked"),
-    ("destructions", "weight_mg"),
+    ("destructions", "quantity"),
+    ("readings", "weight_mg"),
     ("event_log", "bytes"),
     ("remote_events", "bytes"),
 ];
