@@ -8,7 +8,11 @@
 //! ([`count::CountingView`]) that cannot read expected quantities.
 
 pub mod count;
+pub mod destruction;
+pub mod loading;
+pub mod lookup;
 pub mod moves;
+pub mod picking;
 pub mod receiving;
 pub mod scale;
 pub mod session;
