@@ -22,12 +22,15 @@ struct Cli {
 enum Command {
     /// Decode barcode or RFID scans: GS1, GS1 Digital Link, EPC, Metrc tags, BioTrack ids.
     Decode(cmd::decode::DecodeArgs),
+    /// Show and verify exported signed event logs.
+    Log(cmd::log::LogArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Decode(args) => cmd::decode::run(args),
+        Command::Log(args) => cmd::log::run(args),
     };
     match outcome {
         Ok(code) => code,

@@ -138,7 +138,7 @@ pub struct ChainOptions {
     pub expected_device: Option<DeviceId>,
     /// How far the wall clock may step back before it is reported as an anomaly.
     pub wall_clock_tolerance_ms: u64,
-    /// Batch or strict signature checks.
+    /// Strict (the default: exactly `verify_strict` on every event) or batch signature checks.
     pub mode: VerifyMode,
 }
 
@@ -151,7 +151,7 @@ impl Default for ChainOptions {
         Self {
             expected_device: None,
             wall_clock_tolerance_ms: DEFAULT_WALL_CLOCK_TOLERANCE_MS,
-            mode: VerifyMode::Batch,
+            mode: VerifyMode::Strict,
         }
     }
 }

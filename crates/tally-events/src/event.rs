@@ -449,3 +449,78 @@ fn name(reader: &mut Reader<'_>, what: &'static str) -> Result<Range<usize>, Dec
     std::str::from_utf8(text).map_err(|_| DecodeError::BadUtf8 { offset })?;
     Ok(start..start + len)
 }
+
+/// JSON form of a signed event (`tally log show --json`): every envelope field, the decoded
+/// payload (or `null` and `payload_error` when this version cannot decode it), and hex for
+/// hashes, keys and the signature.
+impl Serialize for SignedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let kind = self.payload_kind();
+        let payload = self.payload();
+        let mut out = serializer.serialize_struct("SignedEvent", 14)?;
+        out.serialize_field("seq", &self.seq())?;
+        out.serialize_field("device", &self.device())?;
+        out.serialize_field("prev", &self.prev())?;
+        out.serialize_field("record_sha256", &self.record_hash())?;
+        out.serialize_field("version", &self.version())?;
+        out.serialize_field("time", &TimeJson(self.timestamp()))?;
+        out.serialize_field("actor", self.actor())?;
+        out.serialize_field("facility", self.facility())?;
+        out.serialize_field("kind_code", &kind)?;
+        out.serialize_field(
+            "kind",
+            &crate::payload::kind_name(kind).unwrap_or_else(|| "unknown".to_owned()),
+        )?;
+        out.serialize_field("payload_sha256", &self.payload_sha256())?;
+        match &payload {
+            Ok(payload) => {
+                out.serialize_field("payload", payload)?;
+                out.serialize_field("payload_error", &None::<String>)?;
+            }
+            Err(error) => {
+                out.serialize_field("payload", &None::<Payload>)?;
+                out.serialize_field("payload_error", &Some(error.to_string()))?;
+            }
+        }
+        out.serialize_field("signature", &hex::encode(self.signature()))?;
+        out.end()
+    }
+}
+
+struct TimeJson(Timestamp);
+
+impl Serialize for TimeJson {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Time", 4)?;
+        out.serialize_field("wall_utc", &self.0.wall_utc())?;
+        out.serialize_field("wall_unix_ms", &self.0.wall_unix_ms)?;
+        out.serialize_field("boot_id", &hex::encode(self.0.boot_id))?;
+        out.serialize_field("since_boot_us", &self.0.since_boot_us)?;
+        out.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(wall_unix_ms: i64) -> String {
+        Timestamp {
+            wall_unix_ms,
+            boot_id: [0; 16],
+            since_boot_us: 0,
+        }
+        .wall_utc()
+    }
+
+    #[test]
+    fn wall_clock_renders_as_rfc3339_utc() {
+        assert_eq!(at(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(at(1_795_500_000_000), "2026-11-24T06:00:00.000Z");
+        assert_eq!(at(951_782_400_000), "2000-02-29T00:00:00.000Z");
+        assert_eq!(at(4_107_542_399_999), "2100-02-28T23:59:59.999Z");
+        assert_eq!(at(-1), "1969-12-31T23:59:59.999Z");
+    }
+}

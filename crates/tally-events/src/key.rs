@@ -2,12 +2,19 @@
 //! verification that reaches the same verdict faster.
 //!
 //! Acceptance is `verify_strict` (canonical `S`, no small-order `R` or key). Batch
-//! verification is only a faster path: every signature is first screened for everything
+//! verification is only a faster path: every signature is first screened for what
 //! `verify_strict` checks that a batch equation would not (non-canonical `S`, a non-canonical
-//! or small-order `R`, a weak, non-canonical or mixed-order key), and when a batch fails each
-//! signature is verified on its own to name the culprit. See `docs/EVENT-FORMAT.md` for the
-//! one case (a deliberately crafted mixed-order `R`, which only the key's owner can make) that
-//! the screen does not cover, and why [`VerifyMode::Strict`] exists.
+//! or small-order `R`; keys are checked once: canonical, not weak, no torsion component),
+//! and when a batch fails each signature is verified on its own to name the culprit.
+//!
+//! One gap remains, and no cheap screen closes it: a signature whose `R` has a torsion
+//! component (`R = rB + T`, `T` of order 2, 4 or 8). Only the holder of the private key can
+//! make one. `verify_strict` rejects it; the (cofactorless, randomized) batch equation
+//! accepts it with probability up to 1/2 per such signature, because the random
+//! coefficients vanish on `T` modulo its order. Excluding it needs a torsion check of every
+//! `R` (a full scalar multiplication, more than twice the batch cost per signature). So
+//! [`VerifyMode::Strict`] is the default and the auditor's path, and [`VerifyMode::Batch`]
+//! is the ledger's throughput path, documented in `docs/EVENT-FORMAT.md`.
 
 use curve25519_dalek::edwards::CompressedEdwardsY;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
@@ -98,10 +105,10 @@ impl VerifierKey {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum VerifyMode {
     /// ed25519 batch verification after a strict screen; a failed batch is re-checked one
-    /// signature at a time. The fast path.
-    #[default]
+    /// signature at a time. The fast path; see the module docs for its one documented gap.
     Batch,
-    /// `verify_strict` on every signature, one by one. The auditor's path.
+    /// `verify_strict` on every signature, one by one. Exact; the default.
+    #[default]
     Strict,
 }
 

@@ -1,3 +1,4 @@
 //! One module per `tally` subcommand.
 
 pub mod decode;
+pub mod log;

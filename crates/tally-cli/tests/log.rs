@@ -1,0 +1,284 @@
+//! `tally log show` and `tally log verify` run as the built binary against export files
+//! written by the test: exit codes, the first failure and its kind, readable and JSON output.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tally_events::payload::{DeviceEnrolled, PackageMoved, WeighMode, WeightRecorded};
+use tally_events::{
+    export_to_vec, ChainWriter, DeviceKey, ExportWriter, ManualClock, MassUnit, Payload,
+    Sha256Hash, SignedEvent, Timestamp,
+};
+
+fn key() -> DeviceKey {
+    DeviceKey::from_seed([0x33; 32])
+}
+
+fn chain(len: usize) -> Vec<SignedEvent> {
+    let clock = ManualClock::new(Timestamp {
+        wall_unix_ms: 1_795_500_000_000,
+        boot_id: [7; 16],
+        since_boot_us: 1_000_000,
+    });
+    let (mut writer, genesis) = ChainWriter::genesis(
+        key(),
+        &clock,
+        "",
+        DeviceEnrolled {
+            facility: "C11-0000347-LIC".into(),
+            hardware_serial: "TC58-0042".into(),
+            enrollment_token_sha256: Sha256Hash::of(b"token"),
+            previous_device: None,
+        },
+    )
+    .unwrap();
+    let mut events = vec![genesis];
+    for n in 1..len {
+        clock.advance_ms(1_500);
+        let payload = if n % 2 == 0 {
+            Payload::WeightRecorded(WeightRecorded {
+                scale_id: "MT-B812345678".into(),
+                value: format!("{n}.25"),
+                unit: MassUnit::G,
+                mode: WeighMode::Net,
+                tare: None,
+                stable: true,
+                division: "0.01".into(),
+                uid: Some("1A4FF0100000022000000123".into()),
+            })
+        } else {
+            Payload::PackageMoved(PackageMoved {
+                uid: "1A4FF0100000022000000123".into(),
+                from_location: "DOCK-1".into(),
+                to_location: format!("VAULT-1/S{n:02}"),
+            })
+        };
+        events.push(writer.append(&clock, "B-1042", payload).unwrap());
+    }
+    events
+}
+
+struct Dir(tempfile::TempDir);
+
+impl Dir {
+    fn new() -> Self {
+        Dir(tempfile::tempdir().unwrap())
+    }
+    fn write_records(&self, name: &str, records: &[Vec<u8>]) -> PathBuf {
+        let mut writer = ExportWriter::new(Vec::new()).unwrap();
+        for record in records {
+            writer.write_record(record).unwrap();
+        }
+        self.write(name, &writer.finish().unwrap())
+    }
+    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.0.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+}
+
+fn records(events: &[SignedEvent]) -> Vec<Vec<u8>> {
+    events
+        .iter()
+        .map(|event| event.as_bytes().to_vec())
+        .collect()
+}
+
+fn tally(args: &[&str], file: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tally"))
+        .args(args)
+        .arg(file)
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn verify_an_intact_chain_exits_0() {
+    let dir = Dir::new();
+    let events = chain(12);
+    let path = dir.write("log.tlog", &export_to_vec(&events).unwrap());
+    let output = tally(&["log", "verify"], &path);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let text = stdout(&output);
+    assert!(text.starts_with("intact: 12 events"), "{text}");
+    assert!(text.contains(&key().device_id().to_string()));
+
+    let output = tally(&["log", "verify", "--batch"], &path);
+    assert_eq!(output.status.code(), Some(0));
+
+    let pubkey = key().device_id().to_string();
+    let output = tally(&["log", "verify", "--key", &pubkey], &path);
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn verify_with_another_key_exits_1_wrong_author() {
+    let dir = Dir::new();
+    let path = dir.write("log.tlog", &export_to_vec(&chain(4)).unwrap());
+    let other = DeviceKey::from_seed([0x44; 32]).device_id().to_string();
+    let output = tally(&["log", "verify", "--key", &other], &path);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).starts_with("BROKEN at event 1: wrong_author:"));
+}
+
+#[test]
+fn verify_names_the_first_failure_and_its_kind() {
+    let dir = Dir::new();
+    let events = chain(12);
+    let intact = records(&events);
+    let header_len = events[4].header_bytes().len();
+
+    let mut altered = intact.clone();
+    altered[4][header_len + 3] ^= 0x02;
+    let mut bad_signature = intact.clone();
+    let len = bad_signature[6].len();
+    bad_signature[6][len - 5] ^= 0x80;
+    let mut dropped = intact.clone();
+    dropped.remove(8);
+    let mut swapped = intact.clone();
+    swapped.swap(2, 3);
+    let mut duplicated = intact.clone();
+    duplicated.insert(10, intact[9].clone());
+
+    let cases: [(&str, Vec<Vec<u8>>, &str); 5] = [
+        ("altered", altered, "BROKEN at event 5: altered_payload:"),
+        (
+            "signature",
+            bad_signature,
+            "BROKEN at event 7: bad_signature:",
+        ),
+        ("dropped", dropped, "BROKEN at event 9: missing:"),
+        ("swapped", swapped, "BROKEN at event 3: reordered:"),
+        ("duplicated", duplicated, "BROKEN at event 10: duplicated:"),
+    ];
+    for (name, records, expected) in cases {
+        let path = dir.write_records(name, &records);
+        let output = tally(&["log", "verify"], &path);
+        assert_eq!(output.status.code(), Some(1), "{name}: {output:?}");
+        let text = stdout(&output);
+        assert!(text.starts_with(expected), "{name}: {text}");
+        // Batch mode reaches the same verdict.
+        let output = tally(&["log", "verify", "--batch"], &path);
+        assert_eq!(stdout(&output), text, "{name}");
+    }
+}
+
+#[test]
+fn verify_reports_a_fork_with_both_records() {
+    let dir = Dir::new();
+    let events = chain(6);
+    let clock = ManualClock::new(Timestamp {
+        wall_unix_ms: 1_795_500_100_000,
+        boot_id: [7; 16],
+        since_boot_us: 90_000_000,
+    });
+    let head = events[5].record_hash();
+    let mut one = ChainWriter::resume(key(), "C11-0000347-LIC", 6, head).unwrap();
+    let mut two = ChainWriter::resume(key(), "C11-0000347-LIC", 6, head).unwrap();
+    let moved = |to: &str| {
+        Payload::PackageMoved(PackageMoved {
+            uid: "1A4FF0100000022000000123".into(),
+            from_location: "VAULT-1".into(),
+            to_location: to.into(),
+        })
+    };
+    let a = one.append(&clock, "B-1042", moved("VAULT-2")).unwrap();
+    let b = two.append(&clock, "B-1042", moved("VAULT-3")).unwrap();
+    let mut all = records(&events);
+    all.push(a.as_bytes().to_vec());
+    all.push(b.as_bytes().to_vec());
+    let path = dir.write_records("fork", &all);
+    let output = tally(&["log", "verify"], &path);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(text.starts_with("BROKEN at event 7: fork:"), "{text}");
+    assert!(text.contains(&a.record_hash().to_string()));
+    assert!(text.contains(&b.record_hash().to_string()));
+}
+
+#[test]
+fn verify_a_truncated_file_exits_1_malformed() {
+    let dir = Dir::new();
+    let bytes = export_to_vec(&chain(5)).unwrap();
+    let path = dir.write("cut", &bytes[..bytes.len() - 20]);
+    let output = tally(&["log", "verify"], &path);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(text.starts_with("BROKEN at event 5: malformed:"), "{text}");
+}
+
+#[test]
+fn a_file_that_is_not_a_log_exits_1_with_a_clear_message() {
+    let dir = Dir::new();
+    let path = dir.write("notes.txt", b"shopping list: gloves, labels\n");
+    for command in ["verify", "show"] {
+        let output = tally(&["log", command], &path);
+        assert_eq!(output.status.code(), Some(1));
+        let error = String::from_utf8(output.stderr).unwrap();
+        assert!(error.contains("not a tally log export"), "{error}");
+    }
+}
+
+#[test]
+fn a_malformed_key_is_a_usage_error() {
+    let dir = Dir::new();
+    let path = dir.write("log.tlog", &export_to_vec(&chain(2)).unwrap());
+    let output = tally(&["log", "verify", "--key", "not-a-key"], &path);
+    assert_eq!(output.status.code(), Some(2));
+    let error = String::from_utf8(output.stderr).unwrap();
+    assert!(error.contains("64 hexadecimal digits"), "{error}");
+}
+
+#[test]
+fn show_prints_every_event_readably() {
+    let dir = Dir::new();
+    let path = dir.write("log.tlog", &export_to_vec(&chain(4)).unwrap());
+    let output = tally(&["log", "show"], &path);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(
+        text.contains(
+            "#1  2026-11-24T06:00:00.000Z  device_enrolled (kind 1)  by -  at C11-0000347-LIC"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("#2  2026-11-24T06:00:01.500Z  package_moved (kind 50)  by B-1042"));
+    assert!(text.contains("    to_location: VAULT-1/S01"));
+    assert!(text.contains("#3  2026-11-24T06:00:03.000Z  weight_recorded (kind 18)"));
+    assert!(text.contains("    value: 2.25"));
+    assert!(text.contains("#4  "));
+}
+
+#[test]
+fn show_json_is_an_array_of_events() {
+    let dir = Dir::new();
+    let events = chain(3);
+    let path = dir.write("log.tlog", &export_to_vec(&events).unwrap());
+    let output = tally(&["log", "show", "--json"], &path);
+    assert_eq!(output.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let list = json.as_array().unwrap();
+    assert_eq!(list.len(), 3);
+    assert_eq!(list[0]["seq"], 1);
+    assert_eq!(list[0]["kind"], "device_enrolled");
+    assert_eq!(list[0]["prev"], serde_json::Value::Null);
+    assert_eq!(list[0]["payload"]["hardware_serial"], "TC58-0042");
+    assert_eq!(list[2]["kind"], "weight_recorded");
+    assert_eq!(list[2]["kind_code"], 18);
+    assert_eq!(list[2]["payload"]["kind"], "weight_recorded");
+    assert_eq!(list[2]["payload"]["unit"], "g");
+    assert_eq!(list[2]["payload"]["value"], "2.25");
+    assert_eq!(list[2]["actor"], "B-1042");
+    assert_eq!(list[2]["time"]["wall_utc"], "2026-11-24T06:00:03.000Z");
+    assert_eq!(list[2]["prev"], events[1].record_hash().to_string());
+    assert_eq!(
+        list[2]["record_sha256"],
+        events[2].record_hash().to_string()
+    );
+    assert_eq!(list[2]["device"], key().device_id().to_string());
+}

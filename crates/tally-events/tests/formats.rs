@@ -1,0 +1,269 @@
+//! The export stream, the key file and the decoder's limits: round trips, and clear errors
+//! (never a panic, never a large allocation) on damaged or hostile input.
+
+mod common;
+
+use common::*;
+use tally_events::event::{EVENT_MAGIC, MAX_PAYLOAD_BYTES, MAX_RECORD_BYTES};
+use tally_events::export::EXPORT_MAGIC;
+use tally_events::payload::{ManifestClosed, UserSignedIn};
+use tally_events::wire::MAX_LIST_ITEMS;
+use tally_events::{
+    export_to_vec, read_export, DecodeError, EncodeError, ExportError, ExportReader, ExportWriter,
+    KeyFile, KeyFileError, Payload, SignedEvent, UnsignedEvent,
+};
+
+#[test]
+fn an_export_round_trips_byte_for_byte() {
+    let events = build_chain(50);
+    let bytes = export_to_vec(&events).unwrap();
+    assert_eq!(&bytes[..8], &EXPORT_MAGIC);
+    assert_eq!(&bytes[8..16], &[0, 1, 0, 0, 0, 0, 0, 0]);
+    let len = u32::from_be_bytes(bytes[16..20].try_into().unwrap()) as usize;
+    assert_eq!(&bytes[20..20 + len], events[0].as_bytes());
+    let records = read_export(&bytes).unwrap();
+    assert_eq!(records.len(), 50);
+    for (record, event) in records.iter().zip(&events) {
+        assert_eq!(record, event.as_bytes());
+    }
+}
+
+#[test]
+fn an_empty_export_has_no_records() {
+    let bytes = ExportWriter::new(Vec::new()).unwrap().finish().unwrap();
+    assert_eq!(bytes.len(), 16);
+    assert!(read_export(&bytes).unwrap().is_empty());
+}
+
+#[test]
+fn a_cut_export_is_reported_as_truncated_at_its_record() {
+    let bytes = export_to_vec(&build_chain(3)).unwrap();
+    for cut in [bytes.len() - 1, bytes.len() - 70, 18] {
+        let reader = ExportReader::new(&bytes[..cut]).unwrap();
+        let mut error = None;
+        let mut good = 0;
+        for next in reader {
+            match next {
+                Ok(_) => good += 1,
+                Err(e) => error = Some(e),
+            }
+        }
+        match error {
+            Some(ExportError::Truncated { position }) => assert_eq!(position, good + 1),
+            other => panic!("cut at {cut}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_huge_length_prefix_is_refused_before_allocating() {
+    let mut bytes = ExportWriter::new(Vec::new()).unwrap().finish().unwrap();
+    bytes.extend_from_slice(&u32::MAX.to_be_bytes());
+    let error = read_export(&bytes).unwrap_err();
+    assert!(matches!(error, ExportError::BadLength { position: 1, .. }));
+    assert!(error.to_string().contains("record 1"));
+    let mut bytes = ExportWriter::new(Vec::new()).unwrap().finish().unwrap();
+    bytes.extend_from_slice(&0u32.to_be_bytes());
+    assert!(matches!(
+        read_export(&bytes).unwrap_err(),
+        ExportError::BadLength { len: 0, .. }
+    ));
+}
+
+#[test]
+fn a_wrong_export_header_is_refused() {
+    assert!(matches!(
+        read_export(b"TALLYLO").unwrap_err(),
+        ExportError::Header(DecodeError::BadExportMagic)
+    ));
+    let mut bytes = ExportWriter::new(Vec::new()).unwrap().finish().unwrap();
+    bytes[9] = 2;
+    assert!(matches!(
+        read_export(&bytes).unwrap_err(),
+        ExportError::Header(DecodeError::UnsupportedExport { version: 2, .. })
+    ));
+}
+
+#[test]
+fn records_with_a_bad_structure_are_refused_with_a_reason() {
+    let event = build_chain(2).pop().unwrap();
+    let good = event.as_bytes().to_vec();
+    let with = |at: usize, value: u8| {
+        let mut bytes = good.clone();
+        bytes[at] = value;
+        SignedEvent::from_bytes(bytes).unwrap_err()
+    };
+    assert_eq!(with(0, b'X'), DecodeError::BadMagic);
+    assert_eq!(with(4, 2), DecodeError::UnsupportedVersion { version: 2 });
+    // seq 2 -> 0.
+    assert_eq!(with(44, 0), DecodeError::ZeroSeq);
+    // A genesis kind at seq 2.
+    let mut bytes = good.clone();
+    bytes[109..111].copy_from_slice(&1u16.to_be_bytes());
+    assert_eq!(
+        SignedEvent::from_bytes(bytes).unwrap_err(),
+        DecodeError::GenesisKind { seq: 2 }
+    );
+    // A payload length beyond the limit.
+    let mut bytes = good.clone();
+    bytes[111..115].copy_from_slice(&(MAX_PAYLOAD_BYTES as u32 + 1).to_be_bytes());
+    assert!(matches!(
+        SignedEvent::from_bytes(bytes).unwrap_err(),
+        DecodeError::TooLong {
+            what: "payload",
+            ..
+        }
+    ));
+    // An actor that is not UTF-8.
+    let mut bytes = good.clone();
+    bytes[148] = 0xff;
+    assert!(matches!(
+        SignedEvent::from_bytes(bytes).unwrap_err(),
+        DecodeError::BadUtf8 { .. }
+    ));
+    // Extra bytes.
+    let mut bytes = good.clone();
+    bytes.push(0);
+    assert!(matches!(
+        SignedEvent::from_bytes(bytes).unwrap_err(),
+        DecodeError::TrailingBytes { .. }
+    ));
+    assert!(matches!(
+        SignedEvent::from_bytes(vec![0; MAX_RECORD_BYTES + 1]).unwrap_err(),
+        DecodeError::TooLong { what: "record", .. }
+    ));
+    assert_eq!(&good[..4], &EVENT_MAGIC);
+    assert!(SignedEvent::from_bytes(good).is_ok());
+}
+
+#[test]
+fn payload_decoding_is_strict_and_bounded() {
+    // Trailing bytes after a known payload.
+    let mut body = Payload::UserSignedIn(UserSignedIn {
+        badge: "B-1".into(),
+        purpose: tally_events::payload::SignInPurpose::Witness,
+    })
+    .encode_body()
+    .unwrap();
+    body.push(0);
+    assert!(matches!(
+        Payload::decode(2, &body).unwrap_err(),
+        DecodeError::TrailingBytes { .. }
+    ));
+    // An enum code this version does not know.
+    body.pop();
+    *body.last_mut().unwrap() = 99;
+    assert!(matches!(
+        Payload::decode(2, &body).unwrap_err(),
+        DecodeError::UnknownCode { value: 99, .. }
+    ));
+    // A list count over the limit is refused before reading the items.
+    let mut body = Vec::new();
+    body.extend_from_slice(&3u16.to_be_bytes());
+    body.extend_from_slice(b"M-1");
+    body.extend_from_slice(&u32::MAX.to_be_bytes());
+    assert!(matches!(
+        Payload::decode(34, &body).unwrap_err(),
+        DecodeError::TooLong { what: "list", .. }
+    ));
+    // And a list that claims more items than bytes left is cut short, not allocated.
+    let mut body = Vec::new();
+    body.extend_from_slice(&3u16.to_be_bytes());
+    body.extend_from_slice(b"M-1");
+    body.extend_from_slice(&(MAX_LIST_ITEMS as u32).to_be_bytes());
+    assert!(matches!(
+        Payload::decode(34, &body).unwrap_err(),
+        DecodeError::Truncated { .. }
+    ));
+}
+
+#[test]
+fn encoding_refuses_what_is_over_a_limit() {
+    let too_many = Payload::ManifestClosed(ManifestClosed {
+        manifest_id: "M-1".into(),
+        missing_uids: vec![String::new(); MAX_LIST_ITEMS + 1],
+        unexpected_uids: vec![],
+    });
+    assert!(matches!(
+        too_many.encode_body().unwrap_err(),
+        EncodeError::TooLong { what: "list", .. }
+    ));
+    let long_actor = UnsignedEvent {
+        seq: 1,
+        prev: None,
+        timestamp: start_time(),
+        actor: "x".repeat(65),
+        facility: FACILITY.into(),
+        payload: Payload::DeviceEnrolled(enrolled()),
+    };
+    assert!(matches!(
+        long_actor.sign(&test_key()).unwrap_err(),
+        EncodeError::TooLong { what: "actor", .. }
+    ));
+    let not_genesis = UnsignedEvent {
+        actor: String::new(),
+        payload: Payload::UserSignedIn(UserSignedIn {
+            badge: "B-1".into(),
+            purpose: tally_events::payload::SignInPurpose::Session,
+        }),
+        ..long_actor
+    };
+    assert_eq!(
+        not_genesis.sign(&test_key()).unwrap_err(),
+        EncodeError::GenesisRule
+    );
+}
+
+#[test]
+fn a_key_file_round_trips_and_detects_damage() {
+    let mut file = KeyFile::new(&test_key());
+    file.reserve(0, 1_000).unwrap();
+    let bytes = file.encode();
+    let back = KeyFile::decode(&bytes).unwrap();
+    assert_eq!(back, file);
+    assert_eq!(back.key().device_id(), test_key().device_id());
+    assert_eq!((back.floor(), back.reserved_through()), (0, 1_000));
+    for at in [0, 9, 20, 45, 55, bytes.len() - 1] {
+        let mut damaged = bytes.clone();
+        damaged[at] ^= 0x01;
+        assert!(KeyFile::decode(&damaged).is_err(), "byte {at}");
+    }
+    assert_eq!(
+        KeyFile::decode(&bytes[..10]).unwrap_err(),
+        KeyFileError::Damaged
+    );
+}
+
+#[test]
+fn the_seq_reservation_detects_a_restored_database_and_a_rolled_back_key_file() {
+    let mut file = KeyFile::new(&test_key());
+    // Enrollment: nothing in the database yet.
+    file.check_head(0).unwrap();
+    assert!(file.needs_reservation(1));
+    file.reserve(0, 1_000).unwrap();
+    assert!(!file.needs_reservation(1_000));
+    assert!(file.needs_reservation(1_001));
+    // The device recorded up to 1,000 and reserves the next block at 1,001.
+    file.reserve(1_000, 1_000).unwrap();
+    assert_eq!((file.floor(), file.reserved_through()), (1_000, 2_000));
+    // Restart at head 1,500: fine, and a fresh block narrows the window.
+    file.check_head(1_500).unwrap();
+    file.reserve(1_500, 1_000).unwrap();
+    // A database restored from last week's backup (head 900) must not sign again.
+    let error = file.check_head(900).unwrap_err();
+    assert_eq!(
+        error,
+        KeyFileError::RestoreDetected {
+            db_head: 900,
+            floor: 1_500
+        }
+    );
+    assert!(error.to_string().contains("Re-enroll"));
+    assert!(file.reserve(900, 1_000).is_err());
+    // A key file older than the database.
+    let old = KeyFile::new(&test_key());
+    assert!(matches!(
+        old.check_head(10).unwrap_err(),
+        KeyFileError::KeyFileRolledBack { .. }
+    ));
+}
