@@ -357,6 +357,12 @@ pub fn every_payload() -> Vec<Payload> {
             device: DeviceId([0x5a; 32]),
             reason: s("handheld lost on route"),
         }),
+        // Added by the replica branch (kind 269).
+        Payload::PackageArrived(PackageArrived {
+            manifest_id: s("IN-2026-0001"),
+            uid: s("1A4FF0100000022000000123"),
+            on_manifest: true,
+        }),
     ]
 }
 
