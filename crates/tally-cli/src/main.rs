@@ -24,6 +24,10 @@ enum Command {
     Decode(cmd::decode::DecodeArgs),
     /// Show and verify exported signed event logs.
     Log(cmd::log::LogArgs),
+    /// Create and inspect a device's offline replica.
+    Replica(cmd::replica::ReplicaArgs),
+    /// Demo data: a realistic facility in a new replica.
+    Demo(cmd::demo::DemoArgs),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +35,8 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Decode(args) => cmd::decode::run(args),
         Command::Log(args) => cmd::log::run(args),
+        Command::Replica(args) => cmd::replica::run(args),
+        Command::Demo(args) => cmd::demo::run(args),
     };
     match outcome {
         Ok(code) => code,

@@ -1,4 +1,7 @@
 //! One module per `tally` subcommand.
 
 pub mod decode;
+pub mod demo;
 pub mod log;
+pub mod log_export;
+pub mod replica;
