@@ -28,11 +28,16 @@ use tally_replica::workflow::{moves, package, Session};
 use tally_replica::Replica;
 
 fn packages() -> usize {
-    std::env::var("TALLY_BENCH_PACKAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000)
+    std::env::var("TALLY_BENCH_PACKAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000)
 }
 
 fn cache_dir() -> PathBuf {
-    let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("target"));
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from("target"));
     let dir = target.join("tally-bench");
     std::fs::create_dir_all(&dir).expect("bench cache dir");
     dir
@@ -59,10 +64,15 @@ fn seeded() -> (PathBuf, PathBuf) {
             let _ = std::fs::remove_file(path);
         }
         let started = Instant::now();
-        let mut replica = Replica::init(&db, &key, Box::new(SystemClock::new()), enrolled("BENCH-1")).expect("init");
+        let mut replica =
+            Replica::init(&db, &key, Box::new(SystemClock::new()), enrolled("BENCH-1"))
+                .expect("init");
         tally_replica::seed::demo(&mut replica, n, 42).expect("seed");
         std::fs::write(&done, b"").expect("marker");
-        eprintln!("seeded {n} packages in {:.1} s", started.elapsed().as_secs_f64());
+        eprintln!(
+            "seeded {n} packages in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
     }
     (db, key)
 }
@@ -145,7 +155,8 @@ fn uid_lookup(c: &mut Criterion) {
 fn raw_db(path: &Path) -> Connection {
     let _ = std::fs::remove_file(path);
     let conn = Connection::open(path).expect("raw db");
-    conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(())).expect("wal");
+    conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))
+        .expect("wal");
     conn.execute_batch("PRAGMA synchronous=FULL; CREATE TABLE t (id INTEGER PRIMARY KEY, uid TEXT NOT NULL, v BLOB NOT NULL);")
         .expect("raw schema");
     conn
@@ -154,7 +165,10 @@ fn raw_db(path: &Path) -> Connection {
 fn record_scan(c: &mut Criterion) {
     let (db, key) = seeded();
     let mut replica = Replica::open(&db, &key, Box::new(SystemClock::new())).expect("open");
-    let who = Session { badge: "B1001".into(), role: Role::Operator };
+    let who = Session {
+        badge: "B1001".into(),
+        role: Role::Operator,
+    };
     // A package that is active in a sellable place, moved back and forth between two shelves.
     let uid: String = replica
         .view()
@@ -174,7 +188,9 @@ fn record_scan(c: &mut Criterion) {
         b.iter(|| {
             flip += 1;
             let to = shelves[flip % 2];
-            replica.act("B1001", |v| moves::move_package(v, &who, &uid, to)).expect("move")
+            replica
+                .act("B1001", |v| moves::move_package(v, &who, &uid, to))
+                .expect("move")
         })
     });
     let mut i = 0i64;
@@ -182,7 +198,11 @@ fn record_scan(c: &mut Criterion) {
         b.iter(|| {
             i += 1;
             let tx = raw.unchecked_transaction().expect("tx");
-            tx.execute("INSERT INTO t (uid, v) VALUES (?1, ?2)", params![tag(i as usize), &row]).expect("insert");
+            tx.execute(
+                "INSERT INTO t (uid, v) VALUES (?1, ?2)",
+                params![tag(i as usize), &row],
+            )
+            .expect("insert");
             tx.commit().expect("commit");
         })
     });
@@ -194,9 +214,13 @@ fn rfid_burst(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("burst.db");
     let key = dir.path().join("burst.key");
-    let mut replica = Replica::init(&db, &key, Box::new(SystemClock::new()), enrolled("BENCH-2")).expect("init");
+    let mut replica =
+        Replica::init(&db, &key, Box::new(SystemClock::new()), enrolled("BENCH-2")).expect("init");
     tally_replica::seed::demo(&mut replica, 100, 1).expect("seed");
-    let who = Session { badge: "B1001".into(), role: Role::Operator };
+    let who = Session {
+        badge: "B1001".into(),
+        role: Role::Operator,
+    };
     let mut task = 0usize;
     let mut start_task = |replica: &mut Replica| -> String {
         task += 1;
@@ -213,7 +237,9 @@ fn rfid_burst(c: &mut Criterion) {
             )
             .expect("task");
         let cv = replica.counting_view().expect("cv");
-        replica.act_counting(&cv, "B1001", |cv| count::start(cv, &who, &id)).expect("start");
+        replica
+            .act_counting(&cv, "B1001", |cv| count::start(cv, &who, &id))
+            .expect("start");
         id
     };
     let mut serial = 0usize;
@@ -222,7 +248,10 @@ fn rfid_burst(c: &mut Criterion) {
             .map(|_| {
                 serial += 1;
                 let uid = format!("1A4FF0200000{:012}", serial);
-                TagRead { epc: uid.clone().into_bytes(), uid: Some(uid) }
+                TagRead {
+                    epc: uid.clone().into_bytes(),
+                    uid: Some(uid),
+                }
             })
             .collect()
     };
@@ -241,7 +270,9 @@ fn rfid_burst(c: &mut Criterion) {
                 let cv = replica.counting_view().expect("cv");
                 let started = Instant::now();
                 let (tally, _) = replica
-                    .act_counting(&cv, "B1001", |cv| count::sweep(cv, &who, &id, "VAULT-C", "SLED-1", &tags))
+                    .act_counting(&cv, "B1001", |cv| {
+                        count::sweep(cv, &who, &id, "VAULT-C", "SLED-1", &tags)
+                    })
                     .expect("sweep");
                 total += started.elapsed();
                 assert_eq!(tally.new, TAGS);
@@ -254,10 +285,13 @@ fn rfid_burst(c: &mut Criterion) {
         b.iter(|| {
             let tx = raw.unchecked_transaction().expect("tx");
             {
-                let mut stmt = tx.prepare_cached("INSERT INTO t (uid, v) VALUES (?1, ?2)").expect("prepare");
+                let mut stmt = tx
+                    .prepare_cached("INSERT INTO t (uid, v) VALUES (?1, ?2)")
+                    .expect("prepare");
                 for _ in 0..TAGS {
                     i += 1;
-                    stmt.execute(params![tag(i), &[0u8; 24][..]]).expect("insert");
+                    stmt.execute(params![tag(i), &[0u8; 24][..]])
+                        .expect("insert");
                 }
             }
             tx.commit().expect("commit");
@@ -271,7 +305,8 @@ fn bootstrap(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("device.db");
     let key = dir.path().join("device.key");
-    let mut replica = Replica::init(&db, &key, Box::new(SystemClock::new()), enrolled("BENCH-3")).expect("init");
+    let mut replica =
+        Replica::init(&db, &key, Box::new(SystemClock::new()), enrolled("BENCH-3")).expect("init");
     let mut group = c.benchmark_group("bootstrap");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(20));
@@ -283,7 +318,9 @@ fn bootstrap(c: &mut Criterion) {
         b.iter(|| {
             let _ = std::fs::remove_file(&copy);
             std::fs::copy(&snapshot, &copy).expect("copy");
-            std::fs::File::open(&copy).and_then(|f| f.sync_all()).expect("sync");
+            std::fs::File::open(&copy)
+                .and_then(|f| f.sync_all())
+                .expect("sync");
         })
     });
     group.finish();
