@@ -707,11 +707,15 @@ pub fn write_snapshot(conn: &Connection, out: &Path, cursor: u64) -> Result<(), 
     }
     conn.execute("VACUUM INTO ?1", [out.to_string_lossy().as_ref()])?;
     let snap = db::open(out)?;
+    // The source device's own log and the history rows that point into it do not travel:
+    // the receiving device has its own log.
     snap.execute_batch(
-        "DELETE FROM event_log; DELETE FROM meta WHERE key IN ('device','facility','ledger_cursor');
-         UPDATE packages SET local_seq = NULL;",
+        "DELETE FROM event_log; DELETE FROM package_history WHERE origin = 'local';
+         DELETE FROM meta WHERE key IN ('device','facility','ledger_cursor');
+         UPDATE packages SET local_seq = NULL WHERE local_seq IS NOT NULL;",
     )?;
     meta_set(&snap, "snapshot_cursor", &cursor.to_string())?;
+    snap.execute_batch("VACUUM")?;
     snap.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     Ok(())
 }
