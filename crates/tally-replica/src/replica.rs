@@ -564,10 +564,27 @@ impl Replica {
             next.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
             next.close().map_err(|(_, e)| ReplicaError::from(e))?;
         }
-        // Close the current connection (its WAL is checkpointed and removed), then swap.
+        // Checkpoint the current database completely; a reader still open on it (a counting
+        // screen) would keep WAL content that must never be applied to the new file.
+        let busy: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        if busy != 0 {
+            let _ = fs::remove_file(&staging);
+            return Err(ReplicaError::Storage(
+                "the replica is in use by another screen; close it and dock again".into(),
+            ));
+        }
         let old = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
-        old.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         old.close().map_err(|(_, e)| ReplicaError::from(e))?;
+        let wal = PathBuf::from(format!("{}-wal", self.path.display()));
+        if fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+            self.conn = db::open(&self.path)?;
+            let _ = fs::remove_file(&staging);
+            return Err(ReplicaError::Storage(
+                "the replica is in use by another screen; close it and dock again".into(),
+            ));
+        }
         fs::rename(&staging, &self.path).map_err(|e| {
             ReplicaError::io(
                 format!("cannot swap in the snapshot at {}", self.path.display()),
@@ -611,6 +628,20 @@ impl Signer {
                 payloads.len()
             )));
         }
+        // Reserve seqs for the whole action before signing any of it, from the committed head
+        // (a crash before the commit must leave a head the key file accepts).
+        let first = self.writer.next_seq();
+        let last = first
+            .saturating_add(payloads.len() as u64)
+            .saturating_sub(1);
+        if self.key_file.needs_reservation(last) {
+            let committed = self.head.map_or(0, |h| h.seq);
+            let mut next = self.key_file.clone();
+            next.reserve(committed, SEQ_BLOCK.max(last - committed))
+                .map_err(|e| ReplicaError::KeyFile(e.to_string()))?;
+            write_durably(&self.key_path, &next.encode())?;
+            self.key_file = next;
+        }
         let mut recorded = Vec::with_capacity(payloads.len());
         let mut previous: Option<(u64, Option<String>)> = None;
         for mut payload in payloads {
@@ -623,14 +654,6 @@ impl Signer {
                 }
             }
             let seq = self.writer.next_seq();
-            if self.key_file.needs_reservation(seq) {
-                let head = seq - 1;
-                let mut next = self.key_file.clone();
-                next.reserve(head, SEQ_BLOCK)
-                    .map_err(|e| ReplicaError::KeyFile(e.to_string()))?;
-                write_durably(&self.key_path, &next.encode())?;
-                self.key_file = next;
-            }
             let event = self
                 .writer
                 .append(self.clock.as_ref(), actor, payload)

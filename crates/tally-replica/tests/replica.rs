@@ -361,3 +361,74 @@ fn a_snapshot_loads_idempotently_and_local_unacknowledged_events_stay_on_top() {
     assert!(f.replica.load_snapshot(&not_snapshot).is_err());
     assert_eq!(f.package(&t(1)).1.as_deref(), Some("SHELF-2"));
 }
+
+#[test]
+fn a_failed_action_across_a_reservation_block_leaves_a_usable_device() {
+    let f = fixture();
+    let (db, key, dir) = (f.db(), f.key(), f.dir);
+    drop(f.replica);
+    let mut replica = Replica::open(&db, &key, clock()).unwrap();
+    let head = replica.head().unwrap().seq;
+    let through = tally_events::KeyFile::decode(&std::fs::read(&key).unwrap())
+        .unwrap()
+        .reserved_through();
+    // Fill up to just below the end of the block.
+    let filler: Vec<Payload> = (0..(through - head - 2))
+        .map(|n| {
+            package(
+                &t(500 + n),
+                "CART",
+                "CA-L1",
+                Quantity::Units(1),
+                "SHELF-1",
+                PackageStatus::Active,
+            )
+        })
+        .collect();
+    for chunk in filler.chunks(500) {
+        replica.record("ADMIN", chunk.to_vec()).unwrap();
+    }
+    // An action crossing the block whose last event cannot be applied: nothing is recorded.
+    let mut action: Vec<Payload> = (0..5)
+        .map(|n| {
+            package(
+                &t(9_000 + n),
+                "CART",
+                "CA-L1",
+                Quantity::Units(1),
+                "SHELF-1",
+                PackageStatus::Active,
+            )
+        })
+        .collect();
+    action.push(Payload::PickRecorded(tally_events::payload::PickRecorded {
+        pick_list_id: "PL-X".into(),
+        line: 1,
+        uid: t(404_404),
+        quantity: Quantity::Units(1),
+        tote_id: "TOTE-X".into(),
+    }));
+    let before = replica.head().unwrap();
+    assert!(replica.record("ADMIN", action).is_err());
+    assert_eq!(replica.head().unwrap(), before);
+    // The device still records (the writer was rewound) and still opens after a restart.
+    replica
+        .record(
+            "ADMIN",
+            vec![package(
+                &t(9_100),
+                "CART",
+                "CA-L1",
+                Quantity::Units(1),
+                "SHELF-1",
+                PackageStatus::Active,
+            )],
+        )
+        .unwrap();
+    drop(replica);
+    let replica = Replica::open(&db, &key, clock()).unwrap();
+    assert_eq!(replica.head().unwrap().seq, before.seq + 1);
+    let records = log(&replica);
+    tally_events::verify_chain(&records, &ChainOptions::default()).unwrap();
+    drop(dir);
+}
