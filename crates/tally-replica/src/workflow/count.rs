@@ -76,6 +76,7 @@ impl CountingView {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.execute_batch("PRAGMA busy_timeout=5000; PRAGMA query_only=1;")?;
+        crate::db::tune_reads(&conn)?;
         conn.authorizer(Some(|ctx: AuthContext<'_>| match ctx.action {
             AuthAction::Read {
                 table_name,
