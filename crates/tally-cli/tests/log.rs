@@ -282,3 +282,47 @@ fn show_json_is_an_array_of_events() {
     );
     assert_eq!(list[2]["device"], key().device_id().to_string());
 }
+
+#[test]
+fn show_and_verify_accept_a_payload_kind_from_a_newer_version() {
+    use tally_events::payload::UnknownPayload;
+    use tally_events::{Bytes, UnsignedEvent};
+    let dir = Dir::new();
+    let mut events = chain(2);
+    let newer = UnsignedEvent {
+        seq: 3,
+        prev: Some(events[1].record_hash()),
+        timestamp: Timestamp {
+            wall_unix_ms: 1_795_500_010_000,
+            boot_id: [7; 16],
+            since_boot_us: 20_000_000,
+        },
+        actor: "B-1042".into(),
+        facility: "C11-0000347-LIC".into(),
+        payload: Payload::Unknown(UnknownPayload {
+            code: 40_000,
+            bytes: Bytes(vec![1, 2, 3, 4, 5]),
+        }),
+    }
+    .sign(&key())
+    .unwrap();
+    events.push(newer);
+    let path = dir.write("log.tlog", &export_to_vec(&events).unwrap());
+    let output = tally(&["log", "verify"], &path);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let output = tally(&["log", "show"], &path);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(
+        text.contains("#3  2026-11-24T06:00:10.000Z  unknown (kind 40000)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("unknown payload kind 40000 (5 bytes), recorded by a newer version of tally")
+    );
+    let output = tally(&["log", "show", "--json"], &path);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json[2]["kind"], "unknown");
+    assert_eq!(json[2]["payload"]["code"], 40_000);
+    assert_eq!(json[2]["payload"]["bytes"], "0102030405");
+}

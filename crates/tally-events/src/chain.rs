@@ -12,8 +12,8 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::error::{DecodeError, EncodeError, VerifyError};
-use crate::event::{Clock, SignedEvent, Timestamp, UnsignedEvent};
-use crate::key::{verify_batch, DeviceKey, VerifierKey, VerifyMode};
+use crate::event::{Clock, Layout, RecordView, SignedEvent, Timestamp, UnsignedEvent};
+use crate::key::{verify_batch, DeviceKey, VerifierKey, VerifyMode, MAX_BATCH};
 use crate::payload::{DeviceEnrolled, Payload};
 use crate::types::{DeviceId, Sha256Hash};
 
@@ -332,33 +332,37 @@ impl std::error::Error for ChainFailure {}
 /// seq contiguous from 1 in order, each `prev`, the genesis, and the monotonic clock. Returns
 /// the first failure in stream order; for one record, a bad signature or altered payload is
 /// reported before what its (untrustworthy) header says about its place in the chain.
+/// Records are read in place, never copied (except the two kept as evidence of a fork).
 pub fn verify_chain<R: AsRef<[u8]>>(
     records: &[R],
     options: &ChainOptions,
 ) -> Result<ChainReport, ChainFailure> {
     // Pass 1: structure, order and links, without signatures.
-    let mut parsed: Vec<SignedEvent> = Vec::with_capacity(records.len());
-    let structural = structural_pass(records, options, &mut parsed);
-    let (limit, structural_failure) = match structural {
-        Ok(report) => (parsed.len(), Ok(report)),
-        Err((failure, _)) if matches!(failure.kind, FailureKind::BadKey) => return Err(failure),
-        Err((failure, checked)) => (checked, Err(failure)),
+    let mut layouts: Vec<Layout> = Vec::with_capacity(records.len());
+    let structural = structural_pass(records, options, &mut layouts);
+    let structural_failure = match structural {
+        Err(failure) if matches!(failure.kind, FailureKind::BadKey | FailureKind::Empty) => {
+            return Err(failure)
+        }
+        other => other,
     };
     // Pass 2: payload hashes and signatures of every record up to (and including) the one
     // that failed structurally; the first bad one in stream order wins.
-    if let Some(first) = parsed.first() {
-        let key =
-            VerifierKey::new(&options.expected_device.unwrap_or(first.device())).map_err(|_| {
-                ChainFailure {
-                    seq: first.seq(),
-                    position: 0,
-                    kind: FailureKind::BadKey,
-                }
-            })?;
-        let upto = limit.min(parsed.len());
-        if let Some((position, kind)) = first_bad_signature(&key, &parsed[..upto], options.mode) {
+    if let Some(first_layout) = layouts.first() {
+        let first = RecordView::new(records[0].as_ref(), first_layout);
+        let author = options.expected_device.unwrap_or(first.device());
+        let key = VerifierKey::new(&author).map_err(|_| ChainFailure {
+            seq: first.seq(),
+            position: 0,
+            kind: FailureKind::BadKey,
+        })?;
+        let views = layouts
+            .iter()
+            .enumerate()
+            .map(|(position, layout)| RecordView::new(records[position].as_ref(), layout));
+        if let Some((position, kind)) = first_bad_signature(&key, views, options.mode) {
             let signature_failure = ChainFailure {
-                seq: parsed[position].seq(),
+                seq: RecordView::new(records[position].as_ref(), &layouts[position]).seq(),
                 position,
                 kind,
             };
@@ -371,88 +375,94 @@ pub fn verify_chain<R: AsRef<[u8]>>(
     structural_failure
 }
 
-fn first_bad_signature(
+/// The first record (in order) whose payload was altered or whose signature fails, among
+/// records by `key`'s device; stops at the first record of another device.
+fn first_bad_signature<'a>(
     key: &VerifierKey,
-    events: &[SignedEvent],
+    views: impl Iterator<Item = RecordView<'a>>,
     mode: VerifyMode,
 ) -> Option<(usize, FailureKind)> {
     let author = key.device_id();
-    // Payload hashes and authorship first: cheap, and tell an altered payload apart.
-    let mut first_payload = None;
-    for (position, event) in events.iter().enumerate() {
-        if event.device() != author {
-            // Reported by the structural pass as a wrong author; its signature is not ours
-            // to check.
-            first_payload = Some(position);
-            break;
+    let mut chunk: Vec<RecordView<'a>> = Vec::with_capacity(MAX_BATCH);
+    let mut base = 0usize;
+    let mut views = views.peekable();
+    loop {
+        chunk.clear();
+        // Fill a chunk with records by the author whose payload is intact.
+        let mut stop: Option<(usize, Option<FailureKind>)> = None;
+        while chunk.len() < MAX_BATCH {
+            let Some(view) = views.next() else { break };
+            let position = base + chunk.len();
+            if view.device() != author {
+                // Reported by the structural pass as a wrong author.
+                stop = Some((position, None));
+                break;
+            }
+            if !view.payload_intact() {
+                stop = Some((position, Some(FailureKind::AlteredPayload)));
+                break;
+            }
+            chunk.push(view);
         }
-        if !event.payload_intact() {
-            first_payload = Some(position);
-            break;
+        let bad = match mode {
+            VerifyMode::Strict => chunk.iter().position(|view| {
+                key.verify_strict(view.header_bytes(), view.signature())
+                    .is_err()
+            }),
+            VerifyMode::Batch => {
+                let items: Vec<(&[u8], &[u8; 64])> = chunk
+                    .iter()
+                    .map(|view| (view.header_bytes(), view.signature()))
+                    .collect();
+                verify_batch(key, &items).err()
+            }
+        };
+        if let Some(index) = bad {
+            return Some((base + index, FailureKind::BadSignature));
         }
-    }
-    let upto = first_payload.map_or(events.len(), |position| position);
-    let first_signature = match mode {
-        VerifyMode::Strict => events[..upto].iter().position(|event| {
-            key.verify_strict(event.header_bytes(), event.signature())
-                .is_err()
-        }),
-        VerifyMode::Batch => {
-            let items: Vec<(&[u8], &[u8; 64])> = events[..upto]
-                .iter()
-                .map(|event| (event.header_bytes(), event.signature()))
-                .collect();
-            verify_batch(key, &items).err()
+        if let Some((position, kind)) = stop {
+            return kind.map(|kind| (position, kind));
         }
-    };
-    match (first_signature, first_payload) {
-        (Some(position), _) => Some((position, FailureKind::BadSignature)),
-        (None, Some(position)) if events[position].device() == author => {
-            Some((position, FailureKind::AlteredPayload))
-        }
-        _ => None,
+        // No more records: every signature verified.
+        views.peek()?;
+        base += chunk.len();
     }
 }
-
-type StructuralResult = Result<ChainReport, (ChainFailure, usize)>;
 
 fn structural_pass<R: AsRef<[u8]>>(
     records: &[R],
     options: &ChainOptions,
-    parsed: &mut Vec<SignedEvent>,
-) -> StructuralResult {
+    layouts: &mut Vec<Layout>,
+) -> Result<ChainReport, ChainFailure> {
     let fail = |seq: u64, position: usize, kind: FailureKind| {
-        Err((
-            ChainFailure {
-                seq,
-                position,
-                kind,
-            },
-            position + 1,
-        ))
+        Err(ChainFailure {
+            seq,
+            position,
+            kind,
+        })
     };
     if records.is_empty() {
         return fail(1, 0, FailureKind::Empty);
     }
     let mut author: Option<DeviceId> = options.expected_device;
     let mut expected: u64 = 1;
-    // accepted[seq - 1] = index in `parsed` of the event accepted with that seq.
+    // accepted[seq - 1] = position of the record accepted with that seq.
     let mut accepted: Vec<usize> = Vec::with_capacity(records.len());
     let mut anomalies = Vec::new();
     let mut last_time: Option<Timestamp> = None;
+    let mut last_hash = Sha256Hash::ZERO;
     for (position, record) in records.iter().enumerate() {
-        let event = match SignedEvent::from_bytes(record.as_ref().to_vec()) {
-            Ok(event) => event,
+        let bytes = record.as_ref();
+        let layout = match crate::event::parse(bytes) {
+            Ok(layout) => layout,
             Err(error) => return fail(expected, position, FailureKind::Malformed(error)),
         };
-        let seq = event.seq();
-        let device = event.device();
-        parsed.push(event);
-        let event = &parsed[position];
+        layouts.push(layout);
+        let view = RecordView::new(bytes, &layouts[position]);
+        let seq = view.seq();
+        let device = view.device();
         match author {
-            None => {
-                author = Some(device);
-            }
+            None => author = Some(device),
             Some(expected_device) if expected_device != device => {
                 return fail(
                     seq,
@@ -470,20 +480,26 @@ fn structural_pass<R: AsRef<[u8]>>(
         }
         if seq < expected {
             // A seq already accepted: a copy, or a fork.
-            let earlier_index = accepted[(seq - 1) as usize];
-            let earlier = &parsed[earlier_index];
-            if earlier.as_bytes() == event.as_bytes() {
+            let earlier = records[accepted[(seq - 1) as usize]].as_ref();
+            if earlier == bytes {
                 return fail(seq, position, FailureKind::Duplicated);
             }
-            let first = Box::new(earlier.clone());
-            let second = Box::new(event.clone());
-            return fail(seq, position, FailureKind::Fork { first, second });
+            let evidence = |bytes: &[u8]| SignedEvent::from_bytes(bytes.to_vec()).map(Box::new);
+            let kind = match (evidence(earlier), evidence(bytes)) {
+                (Ok(first), Ok(second)) => FailureKind::Fork { first, second },
+                (Err(error), _) | (_, Err(error)) => FailureKind::Malformed(error),
+            };
+            return fail(seq, position, kind);
         }
         if seq > expected {
             // Is the expected one further on (reordered) or nowhere (missing)?
             let later = records[position + 1..].iter().any(|other| {
-                SignedEvent::from_bytes(other.as_ref().to_vec())
-                    .map(|other| other.seq() == expected && other.device() == device)
+                let other = other.as_ref();
+                crate::event::parse(other)
+                    .map(|layout| {
+                        let view = RecordView::new(other, &layout);
+                        view.seq() == expected && view.device() == device
+                    })
                     .unwrap_or(false)
             });
             let kind = if later {
@@ -496,13 +512,10 @@ fn structural_pass<R: AsRef<[u8]>>(
             return fail(expected, position, kind);
         }
         // seq == expected.
-        if seq > 1 {
-            let previous = &parsed[accepted[(seq - 2) as usize]];
-            if event.prev() != Some(previous.record_hash()) {
-                return fail(seq, position, FailureKind::BrokenLink);
-            }
+        if seq > 1 && view.prev_raw() != last_hash {
+            return fail(seq, position, FailureKind::BrokenLink);
         }
-        let now = event.timestamp();
+        let now = view.timestamp();
         if let Some(before) = last_time {
             if before.boot_id == now.boot_id {
                 if now.since_boot_us < before.since_boot_us {
@@ -526,14 +539,14 @@ fn structural_pass<R: AsRef<[u8]>>(
             }
         }
         last_time = Some(now);
+        last_hash = view.record_hash();
         accepted.push(position);
         expected += 1;
     }
-    let last = &parsed[parsed.len() - 1];
     Ok(ChainReport {
-        device: author.unwrap_or(last.device()),
+        device: author.unwrap_or(DeviceId([0; 32])),
         events: expected - 1,
-        head_hash: last.record_hash(),
+        head_hash: last_hash,
         anomalies,
     })
 }

@@ -146,14 +146,6 @@ pub enum EncodeError {
     /// Events after the genesis must not be device-enrolled events, and the genesis must be one.
     #[error("the first event of a device must be its enrollment, and only the first")]
     GenesisRule,
-    /// The key file's reserved range is used up: reserve a new block first.
-    #[error("event {seq} is beyond the sequence numbers reserved in the key file (up to {reserved_through}); reserve a new block first")]
-    NotReserved {
-        /// The seq that would be signed.
-        seq: u64,
-        /// End of the reserved range.
-        reserved_through: u64,
-    },
 }
 
 /// Why one event did not verify.

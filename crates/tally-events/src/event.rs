@@ -212,11 +212,81 @@ impl UnsignedEvent {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Layout {
+pub(crate) struct Layout {
     header_len: usize,
     payload_len: usize,
     actor: Range<usize>,
     facility: Range<usize>,
+}
+
+/// A parsed record borrowed from someone else's buffer: what chain verification uses so it
+/// never copies records. Same accessors as [`SignedEvent`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RecordView<'a> {
+    bytes: &'a [u8],
+    layout: &'a Layout,
+}
+
+fn u64_at(bytes: &[u8], at: usize) -> u64 {
+    let mut buf = [0u8; 8];
+    buf.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_be_bytes(buf)
+}
+
+fn array_at<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
+    let mut out = [0u8; N];
+    out.copy_from_slice(&bytes[at..at + N]);
+    out
+}
+
+impl<'a> RecordView<'a> {
+    pub(crate) fn new(bytes: &'a [u8], layout: &'a Layout) -> Self {
+        Self { bytes, layout }
+    }
+    pub(crate) fn device(&self) -> DeviceId {
+        DeviceId(array_at(self.bytes, 5))
+    }
+    pub(crate) fn seq(&self) -> u64 {
+        u64_at(self.bytes, 37)
+    }
+    pub(crate) fn prev_raw(&self) -> Sha256Hash {
+        Sha256Hash(array_at(self.bytes, 45))
+    }
+    pub(crate) fn timestamp(&self) -> Timestamp {
+        Timestamp {
+            wall_unix_ms: u64_at(self.bytes, 77) as i64,
+            boot_id: array_at(self.bytes, 85),
+            since_boot_us: u64_at(self.bytes, 101),
+        }
+    }
+    pub(crate) fn payload_kind(&self) -> u16 {
+        u16::from_be_bytes(array_at(self.bytes, 109))
+    }
+    pub(crate) fn payload_sha256(&self) -> Sha256Hash {
+        Sha256Hash(array_at(self.bytes, 115))
+    }
+    pub(crate) fn header_bytes(&self) -> &'a [u8] {
+        &self.bytes[..self.layout.header_len]
+    }
+    pub(crate) fn payload_bytes(&self) -> &'a [u8] {
+        &self.bytes[self.layout.header_len..self.layout.header_len + self.layout.payload_len]
+    }
+    pub(crate) fn signature(&self) -> &'a [u8; 64] {
+        let start = self.bytes.len() - SIGNATURE_BYTES;
+        // The slice is exactly 64 bytes long by construction.
+        <&[u8; 64]>::try_from(&self.bytes[start..]).unwrap_or(&[0u8; 64])
+    }
+    pub(crate) fn payload_intact(&self) -> bool {
+        Sha256Hash::of(self.payload_bytes()) == self.payload_sha256()
+    }
+    pub(crate) fn record_hash(&self) -> Sha256Hash {
+        Sha256Hash::of(self.bytes)
+    }
+}
+
+/// Parses the structure of a record; see [`SignedEvent::from_bytes`].
+pub(crate) fn parse(bytes: &[u8]) -> Result<Layout, DecodeError> {
+    parse_layout(bytes)
 }
 
 /// A signed record: the exact bytes that were signed, stored, sent and hashed, parsed.
@@ -239,17 +309,15 @@ impl fmt::Debug for SignedEvent {
     }
 }
 
-fn u64_at(bytes: &[u8], at: usize) -> u64 {
-    let mut buf = [0u8; 8];
-    buf.copy_from_slice(&bytes[at..at + 8]);
-    u64::from_be_bytes(buf)
-}
-
 impl SignedEvent {
     /// Parses a record, taking ownership of its bytes.
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, DecodeError> {
         let layout = parse_layout(&bytes)?;
         Ok(SignedEvent { bytes, layout })
+    }
+
+    pub(crate) fn view(&self) -> RecordView<'_> {
+        RecordView::new(&self.bytes, &self.layout)
     }
 
     /// The whole record.
@@ -264,7 +332,7 @@ impl SignedEvent {
 
     /// The signed bytes: the header.
     pub fn header_bytes(&self) -> &[u8] {
-        &self.bytes[..self.layout.header_len]
+        self.view().header_bytes()
     }
 
     /// Format version.
@@ -274,44 +342,32 @@ impl SignedEvent {
 
     /// The device (author) key.
     pub fn device(&self) -> DeviceId {
-        let mut key = [0u8; 32];
-        key.copy_from_slice(&self.bytes[5..37]);
-        DeviceId(key)
+        self.view().device()
     }
 
     /// Position in the device's chain.
     pub fn seq(&self) -> u64 {
-        u64_at(&self.bytes, 37)
+        self.view().seq()
     }
 
     /// Hash of the previous record; `None` for the genesis.
     pub fn prev(&self) -> Option<Sha256Hash> {
-        let mut hash = [0u8; 32];
-        hash.copy_from_slice(&self.bytes[45..77]);
-        (self.seq() != 1).then_some(Sha256Hash(hash))
+        (self.seq() != 1).then(|| self.view().prev_raw())
     }
 
     /// When.
     pub fn timestamp(&self) -> Timestamp {
-        let mut boot_id = [0u8; 16];
-        boot_id.copy_from_slice(&self.bytes[85..101]);
-        Timestamp {
-            wall_unix_ms: u64_at(&self.bytes, 77) as i64,
-            boot_id,
-            since_boot_us: u64_at(&self.bytes, 101),
-        }
+        self.view().timestamp()
     }
 
     /// Payload kind number.
     pub fn payload_kind(&self) -> u16 {
-        u16::from_be_bytes([self.bytes[109], self.bytes[110]])
+        self.view().payload_kind()
     }
 
     /// The payload hash the header commits to.
     pub fn payload_sha256(&self) -> Sha256Hash {
-        let mut hash = [0u8; 32];
-        hash.copy_from_slice(&self.bytes[115..147]);
-        Sha256Hash(hash)
+        self.view().payload_sha256()
     }
 
     /// Actor badge id.
@@ -327,14 +383,12 @@ impl SignedEvent {
 
     /// The payload body bytes.
     pub fn payload_bytes(&self) -> &[u8] {
-        &self.bytes[self.layout.header_len..self.layout.header_len + self.layout.payload_len]
+        self.view().payload_bytes()
     }
 
     /// The 64 signature bytes.
     pub fn signature(&self) -> &[u8; 64] {
-        let start = self.bytes.len() - SIGNATURE_BYTES;
-        // The slice is exactly 64 bytes long by construction.
-        <&[u8; 64]>::try_from(&self.bytes[start..]).unwrap_or(&[0u8; 64])
+        self.view().signature()
     }
 
     /// SHA-256 of the whole record: what the next event's `prev` must be.
@@ -349,7 +403,7 @@ impl SignedEvent {
 
     /// Whether the payload bytes match the hash in the signed header.
     pub fn payload_intact(&self) -> bool {
-        Sha256Hash::of(self.payload_bytes()) == self.payload_sha256()
+        self.view().payload_intact()
     }
 
     /// Verifies this one event: payload hash, key (not weak), and signature with

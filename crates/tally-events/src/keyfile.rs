@@ -57,6 +57,14 @@ pub enum KeyFileError {
         /// End of the reserved range.
         reserved_through: u64,
     },
+    /// The seq about to be signed is beyond the reserved range: reserve (and write) first.
+    #[error("event {seq} is beyond the events reserved in the device key file (up to {reserved_through}); reserve a new block first")]
+    NotReserved {
+        /// The seq that would be signed.
+        seq: u64,
+        /// End of the reserved range.
+        reserved_through: u64,
+    },
     /// The reservation would overflow.
     #[error("this device's event numbering is exhausted; re-enroll the device")]
     Exhausted,
@@ -125,6 +133,17 @@ impl KeyFile {
     /// Whether signing `seq` needs a new reservation (written durably) first.
     pub fn needs_reservation(&self, seq: u64) -> bool {
         seq > self.reserved_through
+    }
+
+    /// Fails unless `seq` is inside the reserved range (call before signing it).
+    pub fn may_sign(&self, seq: u64) -> Result<(), KeyFileError> {
+        if seq <= self.floor || seq > self.reserved_through {
+            return Err(KeyFileError::NotReserved {
+                seq,
+                reserved_through: self.reserved_through,
+            });
+        }
+        Ok(())
     }
 
     /// Reserves `block` seqs after the database's durable head `db_head`. The caller must

@@ -243,6 +243,12 @@ fn the_seq_reservation_detects_a_restored_database_and_a_rolled_back_key_file() 
     file.reserve(0, 1_000).unwrap();
     assert!(!file.needs_reservation(1_000));
     assert!(file.needs_reservation(1_001));
+    file.may_sign(1).unwrap();
+    file.may_sign(1_000).unwrap();
+    assert!(matches!(
+        file.may_sign(1_001).unwrap_err(),
+        KeyFileError::NotReserved { seq: 1_001, .. }
+    ));
     // The device recorded up to 1,000 and reserves the next block at 1,001.
     file.reserve(1_000, 1_000).unwrap();
     assert_eq!((file.floor(), file.reserved_through()), (1_000, 2_000));

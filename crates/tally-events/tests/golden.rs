@@ -115,3 +115,16 @@ fn no_fixture_is_left_without_a_kind() {
         }
     }
 }
+
+#[test]
+fn the_format_document_lists_every_kind() {
+    let doc_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/EVENT-FORMAT.md");
+    let doc = std::fs::read_to_string(&doc_path).expect("docs/EVENT-FORMAT.md");
+    for (code, _) in KINDS {
+        let row = format!("| {code} | `{}` |", kind_name(*code).unwrap());
+        assert!(
+            doc.contains(&row),
+            "docs/EVENT-FORMAT.md lacks the row {row}"
+        );
+    }
+}

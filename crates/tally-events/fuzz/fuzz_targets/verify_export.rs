@@ -1,0 +1,21 @@
+//! Fuzzes the export reader and the chain verifier on arbitrary files: a verdict or an error,
+//! never a panic; batch and strict verification always agree.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use tally_events::{read_export, verify_chain, ChainOptions, VerifyMode};
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(records) = read_export(data) {
+        let strict = verify_chain(&records, &ChainOptions::default());
+        let batch = verify_chain(
+            &records,
+            &ChainOptions {
+                mode: VerifyMode::Batch,
+                ..ChainOptions::default()
+            },
+        );
+        assert_eq!(strict, batch, "batch and strict verification disagree");
+    }
+});
