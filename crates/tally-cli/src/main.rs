@@ -20,7 +20,13 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Decode barcode or RFID scans: GS1, GS1 Digital Link, EPC, Metrc tags, BioTrack ids.
+    /// Decode barcode or RFID scans: GS1 barcodes, GS1 Digital Link, RFID EPCs, Metrc tags,
+    /// BioTrack ids. Says what each scan is and what is wrong with it.
+    #[command(
+        long_about = "Decode barcode or RFID scans and say what each one is: GS1 element \
+strings (GTIN, batch, expiry ...), GS1 Digital Link web addresses, RFID EPCs, Metrc tags and \
+BioTrack ids. Every problem is spelled out, e.g. \"GTIN check digit should be 8, got 7\"."
+    )]
     Decode(cmd::decode::DecodeArgs),
     /// Show and verify exported signed event logs.
     Log(cmd::log::LogArgs),

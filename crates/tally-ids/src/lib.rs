@@ -4,3 +4,43 @@
 //! Digital Link URIs, the EPC Tag Data Standard, and the state tracking UIDs (Metrc tags,
 //! BioTrack ids). It does no I/O and depends on no device, database or network crate, so the
 //! drivers, the handheld app and the ledger all decode scans exactly the same way.
+//!
+//! Start at [`decode`]: one scan in, one [`Decoded`] out.
+//!
+//! ```
+//! use tally_ids::{decode, Date, DecodeOptions, Kind};
+//!
+//! // "Today" is a parameter: it anchors the GS1 century window of two-digit years.
+//! let options = DecodeOptions::new(Date::new(2026, 11, 24).unwrap());
+//! let scan = decode(b"]C1010703206980498815210526100329", &options);
+//! assert_eq!(scan.kind, Kind::Gs1);
+//! assert_eq!(scan.symbology.unwrap().name(), "GS1-128");
+//! assert_eq!(scan.hri.as_deref(), Some("(01)07032069804988(15)210526(10)0329"));
+//! assert_eq!(scan.elements[1].date.unwrap().to_string(), "2021-05-26");
+//! assert!(scan.errors.is_empty());
+//!
+//! let misprint = decode(b"]C10107032069804987", &options);
+//! assert_eq!(misprint.errors[0].to_string(), "GTIN check digit should be 8, got 7");
+//! ```
+//!
+//! Map of the crate: [`aim`] (symbology identifiers), [`gs1`] (the AI table generated from
+//! GS1's syntax dictionary, element strings, Digital Link), [`epc`] (EPC Tag Data Standard),
+//! [`uid`] (the registry of state tracking systems), [`error`] (every problem, in English and
+//! Spanish), [`date`] (dates with no clock access).
+
+#![deny(missing_docs)]
+
+pub mod aim;
+pub mod date;
+mod decode;
+pub mod epc;
+pub mod error;
+pub mod gs1;
+pub mod uid;
+
+pub use date::Date;
+pub use decode::{
+    decode, gs1_check_digit, Candidate, DecodeOptions, Decoded, EpcSummary, Kind, Source,
+    MAX_SCAN_LEN,
+};
+pub use error::{Language, ScanError};

@@ -1,0 +1,731 @@
+//! The one entry point every scan goes through: [`decode`] turns the bytes a scanner or an
+//! RFID reader delivered into a typed [`Decoded`] result.
+//!
+//! Reading rules:
+//! * With a symbology identifier, the identifier decides how the data is read: GS1 element
+//!   strings for `]C1 ]e0 ]d2 ]Q3 ]J1`, a GTIN for `]E0 ]E3 ]E4 ]I1`, and for plain 2D codes
+//!   (`]Q1 ]d1 ]J0`) a GS1 Digital Link when the data is a web address; otherwise state tags or
+//!   plain text.
+//! * Without one, several readings may fit. Every plausible reading is listed in `candidates`
+//!   and the first valid one wins in this order: a distinctive state tag (Metrc), a GS1
+//!   element string or Digital Link, an EAN/UPC GTIN, a weak state id (BioTrack: any 16
+//!   digits). GS1 beats BioTrack because a GS1 reading that passes its check digits is very
+//!   unlikely to be an accident, while every 16-digit number looks like a BioTrack id. One
+//!   exception: a lone GS1 element with no check digit (`(97)…`, `(10)…`) loses to an EAN/UPC
+//!   GTIN whose check digit matches (an ISBN is not an internal-use element string). When no
+//!   reading is valid, the GS1 or GTIN reading is kept with its errors, so the receiver sees
+//!   what is wrong.
+//! * RFID input is the EPC in hexadecimal: a Metrc tag when its bits are one, otherwise the
+//!   EPC Tag Data Standard decoding.
+
+use serde::Serialize;
+
+use crate::aim::{self, DataForm, Symbology};
+use crate::date::Date;
+use crate::epc;
+use crate::error::{owned_text, quote, ScanError};
+use crate::gs1::ai::Linter;
+use crate::gs1::{self, ai, lint, Element, ElementString, Gs1Options, Separators};
+use crate::uid::{self, UidSystem};
+
+/// Longest scan tally reads, in bytes (the largest 2D symbols hold about 3,000 characters).
+pub const MAX_SCAN_LEN: usize = 4096;
+
+/// Where the input came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Source {
+    /// A barcode scan (possibly with a symbology identifier).
+    #[default]
+    Barcode,
+    /// An RFID tag's EPC, written in hexadecimal.
+    Rfid,
+}
+
+/// How to decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodeOptions {
+    /// Where the input came from.
+    pub source: Source,
+    /// Element separators: GS plus any character the scanner sends in place of FNC1.
+    pub separators: Separators,
+    /// Today, for the GS1 century window of two-digit years.
+    pub today: Date,
+}
+
+impl DecodeOptions {
+    /// Barcode input, GS as the only separator.
+    pub fn new(today: Date) -> DecodeOptions {
+        DecodeOptions {
+            source: Source::Barcode,
+            separators: Separators::gs_only(),
+            today,
+        }
+    }
+
+    fn gs1(&self) -> Gs1Options {
+        Gs1Options {
+            separators: self.separators,
+            today: self.today,
+        }
+    }
+}
+
+/// What a scan turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// GS1 element strings.
+    Gs1,
+    /// A GS1 Digital Link URI.
+    Gs1DigitalLink,
+    /// An RFID EPC (EPC Tag Data Standard).
+    Epc,
+    /// A Metrc plant or package tag.
+    MetrcTag,
+    /// A BioTrack id.
+    BiotrackId,
+    /// A GTIN from an EAN/UPC or ITF barcode.
+    Gtin,
+    /// Anything else.
+    Text,
+}
+
+impl Kind {
+    /// The kind in a technician's words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Gs1 => "GS1 element string",
+            Kind::Gs1DigitalLink => "GS1 Digital Link",
+            Kind::Epc => "RFID EPC",
+            Kind::MetrcTag => "Metrc tag",
+            Kind::BiotrackId => "BioTrack id",
+            Kind::Gtin => "GTIN (EAN/UPC)",
+            Kind::Text => "plain text",
+        }
+    }
+
+    fn of(system: UidSystem) -> Kind {
+        match system {
+            UidSystem::Metrc => Kind::MetrcTag,
+            UidSystem::BioTrack => Kind::BiotrackId,
+        }
+    }
+}
+
+/// The EPC part of an RFID read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EpcSummary {
+    /// Tag URI scheme, e.g. `sgtin-96` (`raw` for EPCs outside the Tag Data Standard).
+    pub scheme: String,
+    /// EPC tag URI.
+    pub tag_uri: String,
+    /// Pure-identity URI.
+    pub pure_uri: String,
+    /// Filter value, where the scheme has one.
+    pub filter: Option<u8>,
+}
+
+/// One possible reading of an ambiguous scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Candidate {
+    /// What the scan would be.
+    pub kind: Kind,
+    /// Human-readable interpretation of that reading.
+    pub hri: Option<String>,
+    /// The state UID of that reading.
+    pub uid: Option<String>,
+    /// What is wrong with that reading.
+    pub errors: Vec<ScanError>,
+    /// Whether this reading won.
+    pub chosen: bool,
+}
+
+/// A decoded scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decoded {
+    /// The input as received (lossy UTF-8).
+    pub input: String,
+    /// What the scan is.
+    pub kind: Kind,
+    /// The symbology identifier, when the scan had one.
+    pub symbology: Option<Symbology>,
+    /// Human-readable interpretation `(01)...(10)...`, for GS1 data.
+    pub hri: Option<String>,
+    /// GS1 elements (also for a Digital Link, a GTIN and a GS1 EPC).
+    pub elements: Vec<Element>,
+    /// The EPC of an RFID read.
+    pub epc: Option<EpcSummary>,
+    /// The state tracking UID (Metrc tag, BioTrack id).
+    pub uid: Option<String>,
+    /// Everything wrong with the scan; empty when it is valid.
+    pub errors: Vec<ScanError>,
+    /// Every reading of an ambiguous scan; empty when only one reading fits.
+    pub candidates: Vec<Candidate>,
+    /// Why the chosen reading won, when there were candidates.
+    pub choice: Option<String>,
+}
+
+impl Decoded {
+    /// Whether the scan is valid.
+    pub fn is_valid(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    fn new(input: &[u8], kind: Kind) -> Decoded {
+        Decoded {
+            input: owned_text(input),
+            kind,
+            symbology: None,
+            hri: None,
+            elements: Vec::new(),
+            epc: None,
+            uid: None,
+            errors: Vec::new(),
+            candidates: Vec::new(),
+            choice: None,
+        }
+    }
+
+    fn failed(input: &[u8], error: ScanError) -> Decoded {
+        let mut d = Decoded::new(input, Kind::Text);
+        d.errors.push(error);
+        d
+    }
+}
+
+/// A reading of the data: what `Decoded` would hold if this reading won.
+#[derive(Debug)]
+struct Reading {
+    kind: Kind,
+    elements: Vec<Element>,
+    uid: Option<String>,
+    errors: Vec<ScanError>,
+    /// Ranked before valid GS1 readings (a distinctive state tag).
+    strong: bool,
+}
+
+impl Reading {
+    fn gs1(kind: Kind, parsed: ElementString) -> Reading {
+        Reading {
+            kind,
+            elements: parsed.elements,
+            uid: None,
+            errors: parsed.errors,
+            strong: false,
+        }
+    }
+
+    fn uid(kind: Kind, uid: String, strong: bool) -> Reading {
+        Reading {
+            kind,
+            elements: Vec::new(),
+            uid: Some(uid),
+            errors: Vec::new(),
+            strong,
+        }
+    }
+
+    fn text() -> Reading {
+        Reading {
+            kind: Kind::Text,
+            elements: Vec::new(),
+            uid: None,
+            errors: Vec::new(),
+            strong: false,
+        }
+    }
+
+    /// One GS1 element and no check digit in it.
+    fn is_lone_unchecked_element(&self) -> bool {
+        match &self.elements[..] {
+            [only] => only
+                .def()
+                .is_none_or(|d| !d.linters().any(|l| l == Linter::Csum)),
+            _ => false,
+        }
+    }
+
+    fn hri(&self) -> Option<String> {
+        (!self.elements.is_empty()).then(|| gs1::hri(&self.elements))
+    }
+
+    fn into_decoded(self, input: &[u8], symbology: Option<Symbology>) -> Decoded {
+        let mut d = Decoded::new(input, self.kind);
+        d.symbology = symbology;
+        d.hri = (!self.elements.is_empty()).then(|| gs1::hri(&self.elements));
+        d.elements = self.elements;
+        d.uid = self.uid;
+        d.errors = self.errors;
+        d
+    }
+}
+
+/// Decodes one scan. Never panics, whatever the bytes.
+pub fn decode(input: &[u8], options: &DecodeOptions) -> Decoded {
+    if input.len() > MAX_SCAN_LEN {
+        return Decoded::failed(
+            &input[..64],
+            ScanError::TooLong {
+                len: input.len(),
+                max: MAX_SCAN_LEN,
+            },
+        );
+    }
+    // Scanners often end a scan with CR and/or LF.
+    let mut data = input;
+    while let [rest @ .., b'\r' | b'\n'] = data {
+        data = rest;
+    }
+    if data.is_empty() {
+        return Decoded::failed(input, ScanError::Empty);
+    }
+    match options.source {
+        Source::Rfid => decode_rfid(input, data, options.today),
+        Source::Barcode => decode_barcode(input, data, options),
+    }
+}
+
+fn decode_barcode(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded {
+    if data[0] != b']' {
+        return decode_ambiguous(input, data, options);
+    }
+    let (symbology, payload) = match aim::split(data) {
+        Ok(split) => split,
+        Err(error) => return Decoded::failed(input, error),
+    };
+    let reading = match symbology.data_form() {
+        DataForm::Gs1ElementString => {
+            if gs1::digital_link::is_web_uri(payload) {
+                let mut r = Reading::gs1(Kind::Gs1, ElementString::default());
+                r.errors.push(ScanError::UriInElementString {
+                    symbology: symbology.name(),
+                });
+                r
+            } else {
+                Reading::gs1(
+                    Kind::Gs1,
+                    gs1::parse_element_string(payload, &options.gs1()),
+                )
+            }
+        }
+        DataForm::Gtin => gtin_reading(&symbology, payload, options)
+            .unwrap_or_else(|| plain_reading(payload, options)),
+        DataForm::PlainUriCapable | DataForm::Plain => plain_reading(payload, options),
+    };
+    reading.into_decoded(input, Some(symbology))
+}
+
+/// Plain data: a Digital Link, a state tag, or text.
+fn plain_reading(data: &[u8], options: &DecodeOptions) -> Reading {
+    if let Some(parsed) = gs1::parse_digital_link(data, options.today) {
+        return Reading::gs1(Kind::Gs1DigitalLink, parsed);
+    }
+    uid::recognise_barcode(data)
+        .next()
+        .map_or_else(Reading::text, |(r, uid)| {
+            Reading::uid(Kind::of(r.system), uid, r.distinctive)
+        })
+}
+
+/// A GTIN from EAN/UPC or ITF data; `None` when the data has no GTIN shape (e.g. an ITF
+/// that is not 14 digits), so it is read as plain data.
+fn gtin_reading(symbology: &Symbology, data: &[u8], options: &DecodeOptions) -> Option<Reading> {
+    let code = symbology.code();
+    let digits = data.iter().all(u8::is_ascii_digit);
+    let gtin: Option<Vec<u8>> = match (code, symbology.modifier(), data.len()) {
+        (_, _, _) if !digits => None,
+        ('E', "0", 13 | 12) => Some(data.to_vec()),
+        ('E', "0", 8) => upc_e_to_upc_a(data),
+        ('E', "3", 15 | 18) => Some(data[..13].to_vec()),
+        ('E', "4", 8) => Some(data.to_vec()),
+        ('I', _, 14) => Some(data.to_vec()),
+        _ => None,
+    };
+    let Some(gtin) = gtin else {
+        if code == 'E' {
+            let mut r = Reading::gs1(Kind::Gtin, ElementString::default());
+            r.errors.push(ScanError::BadGtinData {
+                symbology: symbology.name(),
+                expected: "8, 12 or 13 digits",
+                data: quote(data),
+            });
+            return Some(r);
+        }
+        return None;
+    };
+    Some(gtin_from_digits(&gtin, options.today))
+}
+
+/// The (01) element of an 8-, 12-, 13- or 14-digit GTIN, checked.
+fn gtin_from_digits(gtin: &[u8], today: Date) -> Reading {
+    let mut value = String::with_capacity(14);
+    for _ in gtin.len()..14 {
+        value.push('0');
+    }
+    value.push_str(&owned_text(gtin));
+    let mut parsed = ElementString::default();
+    if let Some(def) = ai::lookup("01") {
+        gs1::element::push_element(&mut parsed, def, value.as_bytes(), today);
+    }
+    Reading::gs1(Kind::Gtin, parsed)
+}
+
+/// Expands an 8-digit UPC-E (number system, six digits, check digit) to its 12-digit UPC-A.
+fn upc_e_to_upc_a(upc_e: &[u8]) -> Option<Vec<u8>> {
+    let [ns @ (b'0' | b'1'), d1, d2, d3, d4, d5, d6, check] = *upc_e else {
+        return None;
+    };
+    let body: [u8; 10] = match d6 {
+        b'0'..=b'2' => [d1, d2, d6, b'0', b'0', b'0', b'0', d3, d4, d5],
+        b'3' => [d1, d2, d3, b'0', b'0', b'0', b'0', b'0', d4, d5],
+        b'4' => [d1, d2, d3, d4, b'0', b'0', b'0', b'0', b'0', d5],
+        _ => [d1, d2, d3, d4, d5, b'0', b'0', b'0', b'0', d6],
+    };
+    let mut upc_a = Vec::with_capacity(12);
+    upc_a.push(ns);
+    upc_a.extend_from_slice(&body);
+    upc_a.push(check);
+    Some(upc_a)
+}
+
+/// No symbology identifier: gather every reading that fits and pick one.
+fn decode_ambiguous(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded {
+    let mut readings: Vec<Reading> = Vec::new();
+    let mut weak: Vec<Reading> = Vec::new();
+    for (recogniser, uid) in uid::recognise_barcode(data) {
+        let reading = Reading::uid(Kind::of(recogniser.system), uid, recogniser.distinctive);
+        if recogniser.distinctive {
+            readings.push(reading);
+        } else {
+            weak.push(reading);
+        }
+    }
+    if gs1::element::starts_with_hri_ai(data) {
+        readings.push(Reading::gs1(
+            Kind::Gs1,
+            gs1::parse_hri(&String::from_utf8_lossy(data), options.today),
+        ));
+    } else if let Some(parsed) = gs1::parse_digital_link(data, options.today) {
+        readings.push(Reading::gs1(Kind::Gs1DigitalLink, parsed));
+    } else if looks_like_element_string(data, &options.separators)
+        && (ai::lookup_prefix(data).is_some()
+            // A separator (FNC1 sent as GS, even in first position) marks GS1 data.
+            || data.iter().any(|&b| options.separators.contains(b)))
+    {
+        readings.push(Reading::gs1(
+            Kind::Gs1,
+            gs1::parse_element_string(data, &options.gs1()),
+        ));
+    }
+    if matches!(data.len(), 8 | 12 | 13 | 14) && data.iter().all(u8::is_ascii_digit) {
+        readings.push(gtin_from_digits(data, options.today));
+    }
+    readings.append(&mut weak);
+
+    if readings.is_empty() {
+        return Reading::text().into_decoded(input, None);
+    }
+    let mut winner = readings
+        .iter()
+        .position(|r| r.errors.is_empty())
+        .or_else(|| {
+            readings
+                .iter()
+                .position(|r| matches!(r.kind, Kind::Gs1 | Kind::Gs1DigitalLink | Kind::Gtin))
+        })
+        .unwrap_or(0);
+    // A lone GS1 element with no check digit ("(97)80306406157" from ISBN 9780306406157, a
+    // batch "(10)012345678902" from an ITF-14) is weaker evidence than an EAN/UPC GTIN whose
+    // check digit matches.
+    if readings[winner].kind == Kind::Gs1 && readings[winner].is_lone_unchecked_element() {
+        if let Some(gtin) = readings
+            .iter()
+            .position(|r| r.kind == Kind::Gtin && r.errors.is_empty())
+        {
+            winner = gtin;
+        }
+    }
+    if readings.len() == 1 {
+        return readings.swap_remove(0).into_decoded(input, None);
+    }
+    let candidates: Vec<Candidate> = readings
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Candidate {
+            kind: r.kind,
+            hri: r.hri(),
+            uid: r.uid.clone(),
+            errors: r.errors.clone(),
+            chosen: i == winner,
+        })
+        .collect();
+    let choice = explain(&readings, winner);
+    let mut decoded = readings.swap_remove(winner).into_decoded(input, None);
+    decoded.candidates = candidates;
+    decoded.choice = Some(choice);
+    decoded
+}
+
+/// Why `readings[winner]` was chosen, for a technician.
+fn explain(readings: &[Reading], winner: usize) -> String {
+    let chosen = &readings[winner];
+    let others: Vec<String> = readings
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != winner)
+        .map(|(_, r)| {
+            if r.errors.is_empty() {
+                format!("{} (also valid, ranked lower)", r.kind.describe())
+            } else {
+                format!("{} (invalid: {})", r.kind.describe(), r.errors[0])
+            }
+        })
+        .collect();
+    let other_valid = readings
+        .iter()
+        .enumerate()
+        .any(|(i, r)| i != winner && r.errors.is_empty());
+    let beats_biotrack = readings
+        .iter()
+        .any(|r| r.kind == Kind::BiotrackId && r.errors.is_empty());
+    let why = if !chosen.errors.is_empty() {
+        "no reading is valid; the GS1 reading is shown with its errors"
+    } else if !other_valid {
+        "it is the only valid reading"
+    } else if chosen.kind == Kind::Gtin
+        && readings
+            .iter()
+            .any(|r| r.kind == Kind::Gs1 && r.errors.is_empty())
+    {
+        "an EAN/UPC GTIN whose check digit matches is more likely than a lone GS1 element \
+         that has no check digit"
+    } else if chosen.strong {
+        "a Metrc tag's format is distinctive, so it wins over every other reading"
+    } else if beats_biotrack && matches!(chosen.kind, Kind::Gs1 | Kind::Gs1DigitalLink | Kind::Gtin)
+    {
+        "a GS1 reading that passes every check, check digits included, ranks above a BioTrack id, \
+         which any 16-digit number matches"
+    } else {
+        "it is valid and ranks first (Metrc tag, then GS1, then GTIN, then BioTrack id)"
+    };
+    format!(
+        "no symbology identifier, so the scan could be read several ways; read as {}: {why}. Other readings: {}",
+        chosen.kind.describe(),
+        others.join("; ")
+    )
+}
+
+/// Whether `data` could be an element string: only CSET 82 characters and separators.
+fn looks_like_element_string(data: &[u8], separators: &Separators) -> bool {
+    data.iter()
+        .all(|&b| ai::is_cset82(b) || separators.contains(b))
+}
+
+fn decode_rfid(input: &[u8], data: &[u8], today: Date) -> Decoded {
+    let text = String::from_utf8_lossy(data);
+    let bytes = match epc::parse_hex(&text) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            return Decoded::failed(
+                input,
+                ScanError::BadHex {
+                    text: quote(data),
+                    reason: error.to_string(),
+                },
+            )
+        }
+    };
+    let tag = uid::recognise_epc(&bytes);
+    let mut decoded = Decoded::new(input, Kind::Epc);
+    match epc::decode_epc(&bytes) {
+        Ok(epc) => {
+            if let Some(hri) = &epc.gs1_element_string {
+                let parsed = gs1::parse_hri(hri, today);
+                decoded.elements = parsed.elements;
+                decoded.errors = parsed.errors;
+                decoded.hri = Some(hri.clone());
+            }
+            decoded.epc = Some(EpcSummary {
+                scheme: epc.scheme,
+                tag_uri: epc.tag_uri,
+                pure_uri: epc.pure_uri,
+                filter: epc.filter,
+            });
+        }
+        Err(error) if tag.is_none() => decoded.errors.push(ScanError::Epc {
+            message: error.to_string(),
+        }),
+        Err(_) => {}
+    }
+    if let Some((recogniser, uid)) = tag {
+        decoded.kind = Kind::of(recogniser.system);
+        decoded.uid = Some(uid);
+    }
+    decoded
+}
+
+/// The GS1 mod-10 check digit of `payload`, re-exported for callers that build GS1 keys.
+pub fn gs1_check_digit(payload: &[u8]) -> Option<u8> {
+    lint::mod10_check_digit(payload)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> DecodeOptions {
+        DecodeOptions::new(Date {
+            year: 2026,
+            month: 11,
+            day: 24,
+        })
+    }
+
+    fn read(scan: &str) -> Decoded {
+        decode(scan.as_bytes(), &options())
+    }
+
+    #[test]
+    fn ean_upc_and_itf_become_gtins() {
+        let ean13 = read("]E05901234123457");
+        assert_eq!(
+            (ean13.kind, ean13.hri.as_deref()),
+            (Kind::Gtin, Some("(01)05901234123457"))
+        );
+        let ean8 = read("]E496385074");
+        assert_eq!(ean8.hri.as_deref(), Some("(01)00000096385074"));
+        assert!(ean8.errors.is_empty(), "{:?}", ean8.errors);
+        // UPC-E 04252614 expands to UPC-A 042100005264.
+        let upc_e = read("]E004252614");
+        assert_eq!(upc_e.hri.as_deref(), Some("(01)00042100005264"));
+        assert!(upc_e.errors.is_empty(), "{:?}", upc_e.errors);
+        let with_addon = read("]E3590123412345712");
+        assert_eq!(with_addon.hri.as_deref(), Some("(01)05901234123457"));
+        let itf = read("]I110012345678902");
+        assert_eq!(itf.hri.as_deref(), Some("(01)10012345678902"));
+        assert!(itf.errors.is_empty());
+        let bad = read("]E05901234123458");
+        assert_eq!(
+            bad.errors[0].to_string(),
+            "GTIN check digit should be 7, got 8"
+        );
+        let short = read("]E0123");
+        assert!(matches!(short.errors[0], ScanError::BadGtinData { .. }));
+        // ITF that is not 14 digits is plain data.
+        assert_eq!(read("]I0123456").kind, Kind::Text);
+    }
+
+    #[test]
+    fn scanner_line_endings_and_limits() {
+        assert_eq!(
+            read("]C10107032069804988\r\n").hri.as_deref(),
+            Some("(01)07032069804988")
+        );
+        assert_eq!(read("").errors, vec![ScanError::Empty]);
+        assert_eq!(read("\r\n").errors, vec![ScanError::Empty]);
+        let huge = "1".repeat(MAX_SCAN_LEN + 1);
+        assert!(matches!(read(&huge).errors[0], ScanError::TooLong { .. }));
+    }
+
+    #[test]
+    fn a_leading_gs_marks_gs1_data_without_identifier() {
+        let d = read("\u{1d}0107032069804988100329\u{1d}15210526");
+        assert_eq!(d.kind, Kind::Gs1);
+        assert_eq!(
+            d.hri.as_deref(),
+            Some("(01)07032069804988(10)0329(15)210526")
+        );
+        assert!(d.errors.is_empty());
+    }
+
+    #[test]
+    fn ambiguous_sixteen_digits() {
+        // Valid GS1: GS1 wins, BioTrack is a candidate.
+        let gs1 = read("0107032069804988");
+        assert_eq!(gs1.kind, Kind::Gs1);
+        assert_eq!(gs1.candidates.len(), 2);
+        assert!(gs1.candidates[0].chosen && gs1.candidates[1].kind == Kind::BiotrackId);
+        assert!(gs1
+            .choice
+            .as_deref()
+            .unwrap_or_default()
+            .contains("BioTrack id"));
+        // GS1 with a wrong check digit: the BioTrack reading is the valid one.
+        let biotrack = read("0107032069804987");
+        assert_eq!(biotrack.kind, Kind::BiotrackId);
+        assert_eq!(biotrack.uid.as_deref(), Some("0107032069804987"));
+        assert_eq!(
+            biotrack.candidates[0].errors[0].to_string(),
+            "GTIN check digit should be 8, got 7"
+        );
+        // Digits no AI starts with: only BioTrack fits, so no candidates.
+        let only = read("6647684463740213");
+        assert_eq!(only.kind, Kind::BiotrackId);
+        assert!(only.candidates.is_empty() && only.choice.is_none());
+    }
+
+    #[test]
+    fn a_gtin_beats_a_lone_gs1_element_without_check_digit() {
+        let isbn = read("9780306406157");
+        assert_eq!(isbn.kind, Kind::Gtin);
+        assert_eq!(isbn.hri.as_deref(), Some("(01)09780306406157"));
+        assert_eq!(isbn.candidates.len(), 2);
+        let itf = read("10012345678902");
+        assert_eq!(itf.kind, Kind::Gtin);
+        // Two elements with a real date are GS1 even when the digits also pass as an EAN-13.
+        assert_eq!(read("1722123110123").kind, Kind::Gs1);
+    }
+
+    #[test]
+    fn metrc_tags_from_every_source() {
+        for scan in [
+            "1A4FF0100000022000000123",
+            "]C01A4FF0100000022000000123",
+            "]Q11A4FF0100000022000000123",
+        ] {
+            let d = read(scan);
+            assert_eq!(d.kind, Kind::MetrcTag, "{scan}");
+            assert_eq!(d.uid.as_deref(), Some("1A4FF0100000022000000123"));
+            assert!(d.errors.is_empty());
+        }
+        let mut rfid = options();
+        rfid.source = Source::Rfid;
+        let tag = decode(b"1a4ff0100000022000000123", &rfid);
+        assert_eq!(tag.kind, Kind::MetrcTag);
+        assert_eq!(tag.epc.map(|e| e.scheme).as_deref(), Some("raw"));
+    }
+
+    #[test]
+    fn plain_text_stays_text() {
+        for scan in [
+            "hello world",
+            "]A0ABC-123",
+            "]Q1just some words",
+            "]d1https://example.com/menu",
+        ] {
+            let d = read(scan);
+            assert_eq!(d.kind, Kind::Text, "{scan}");
+            assert!(d.errors.is_empty(), "{scan}: {:?}", d.errors);
+        }
+    }
+
+    #[test]
+    fn serialises_to_the_json_contract() {
+        let json = serde_json::to_value(read("]C1010703206980498815210526100329")).unwrap();
+        for field in [
+            "input",
+            "kind",
+            "symbology",
+            "hri",
+            "elements",
+            "epc",
+            "uid",
+            "errors",
+        ] {
+            assert!(json.get(field).is_some(), "{field} missing");
+        }
+        assert_eq!(json["elements"][1]["date"], "2021-05-26");
+        let invalid = serde_json::to_value(read("]C10107032069804987")).unwrap();
+        assert_eq!(invalid["errors"][0], "GTIN check digit should be 8, got 7");
+    }
+}

@@ -1,0 +1,345 @@
+//! The GS1 Application Identifier table: what each AI is called, how its data is laid out
+//! (components of numeric or alphanumeric characters, fixed or variable length), whether a
+//! separator must follow it, which content checks ("linters") apply, and its GS1 Digital Link
+//! role.
+//!
+//! The table itself (`ai_table.rs`) is generated from the GS1 Barcode Syntax Dictionary
+//! (`data/gs1-syntax-dictionary.txt`) by the `ai_table` test; never edit it by hand.
+
+use std::fmt;
+
+/// The character set a component's characters are drawn from (GS1 General Specifications §7.11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charset {
+    /// Digits `0`-`9` (dictionary type `N`).
+    Numeric,
+    /// GS1 AI encodable character set 82 (dictionary type `X`).
+    Cset82,
+    /// GS1 AI encodable character set 39 (dictionary type `Y`).
+    Cset39,
+    /// URL-safe base 64 (dictionary type `Z`).
+    Base64Url,
+}
+
+impl Charset {
+    /// The dictionary's letter for this character set.
+    pub fn letter(self) -> char {
+        match self {
+            Charset::Numeric => 'N',
+            Charset::Cset82 => 'X',
+            Charset::Cset39 => 'Y',
+            Charset::Base64Url => 'Z',
+        }
+    }
+
+    /// The character set a dictionary letter stands for.
+    pub fn from_letter(letter: char) -> Option<Charset> {
+        match letter {
+            'N' => Some(Charset::Numeric),
+            'X' => Some(Charset::Cset82),
+            'Y' => Some(Charset::Cset39),
+            'Z' => Some(Charset::Base64Url),
+            _ => None,
+        }
+    }
+
+    /// Words a warehouse worker understands.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Charset::Numeric => "digits only",
+            Charset::Cset82 => "letters, digits and GS1 punctuation",
+            Charset::Cset39 => "upper-case letters, digits, # - /",
+            Charset::Base64Url => "base64url characters",
+        }
+    }
+
+    /// Whether `byte` belongs to the character set.
+    #[inline]
+    pub fn allows(self, byte: u8) -> bool {
+        match self {
+            Charset::Numeric => byte.is_ascii_digit(),
+            Charset::Cset82 => is_cset82(byte),
+            Charset::Cset39 => matches!(byte, b'#' | b'-' | b'/' | b'0'..=b'9' | b'A'..=b'Z'),
+            Charset::Base64Url => {
+                matches!(byte, b'-' | b'_' | b'=' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z')
+            }
+        }
+    }
+}
+
+/// Whether `byte` is in GS1 CSET 82: `!"%&'()*+,-./0-9:;<=>?A-Z_a-z`.
+#[inline]
+pub fn is_cset82(byte: u8) -> bool {
+    matches!(byte, b'!' | b'"' | b'%'..=b'?' | b'A'..=b'Z' | b'_' | b'a'..=b'z')
+}
+
+macro_rules! linters {
+    ($($variant:ident = $name:literal: $doc:literal,)*) => {
+        /// A content check named by the syntax dictionary (GS1 "Barcode Syntax Tests").
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Linter {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl Linter {
+            /// Every linter tally knows.
+            pub const ALL: &'static [Linter] = &[$(Linter::$variant,)*];
+
+            /// The dictionary's name of the linter.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Linter::$variant => $name,)*
+                }
+            }
+
+            /// The linter the dictionary names `name`.
+            pub fn from_name(name: &str) -> Option<Linter> {
+                match name {
+                    $($name => Some(Linter::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+linters! {
+    Csum = "csum": "GS1 mod-10 check digit (GTIN, SSCC, GLN ...).",
+    Csumalpha = "csumalpha": "GS1 alphanumeric check character pair (GMN, MUDI).",
+    Gcppos1 = "gcppos1": "A GS1 Company Prefix starts at the first character.",
+    Gcppos2 = "gcppos2": "A GS1 Company Prefix starts at the second character.",
+    Yymmd0 = "yymmd0": "Date YYMMDD; day 00 means the last day of the month.",
+    Yymmdd = "yymmdd": "Date YYMMDD; day 00 is not allowed.",
+    Yyyymmdd = "yyyymmdd": "Date YYYYMMDD.",
+    Hhmi = "hhmi": "Time of day HHMM.",
+    Hh = "hh": "Hour 00-23.",
+    Mi = "mi": "Minute 00-59.",
+    Ss = "ss": "Second 00-59.",
+    Iso3166 = "iso3166": "ISO 3166-1 numeric country code.",
+    Iso3166999 = "iso3166999": "ISO 3166-1 numeric country code, or 999 (unknown).",
+    Iso3166alpha2 = "iso3166alpha2": "ISO 3166-1 alpha-2 country code.",
+    Iso4217 = "iso4217": "ISO 4217 numeric currency code.",
+    Iso5218 = "iso5218": "ISO/IEC 5218 sex code (0, 1, 2 or 9).",
+    Pcenc = "pcenc": "Percent-encoded text: every % is followed by two hex digits.",
+    Zero = "zero": "The digit 0.",
+    Nonzero = "nonzero": "A number that is not zero.",
+    Winding = "winding": "Winding direction 0, 1 or 9.",
+    Pieceoftotal = "pieceoftotal": "Piece number / total pieces: neither zero, piece <= total.",
+    Latitude = "latitude": "Latitude, 10 digits, at most 1800000000.",
+    Longitude = "longitude": "Longitude, 10 digits, at most 3600000000.",
+    Yesno = "yesno": "0 (no) or 1 (yes).",
+    Hyphen = "hyphen": "A hyphen '-'.",
+    Importeridx = "importeridx": "Importer index: one of - 0-9 A-Z _ a-z.",
+    Mediatype = "mediatype": "AIDC media type code: 01-10 or 80-99.",
+    Packagetype = "packagetype": "UN/ECE Recommendation 21 package type code.",
+    Posinseqslash = "posinseqslash": "Position in sequence 'n/m': 0 < n <= m, no leading zeros.",
+    Nozeroprefix = "nozeroprefix": "Digits without a leading zero.",
+    Hasnondigit = "hasnondigit": "Contains at least one character that is not a digit.",
+    Iban = "iban": "International Bank Account Number (ISO 13616), mod-97 checked.",
+    Couponcode = "couponcode": "North American coupon code (AI 8110).",
+    Couponposoffer = "couponposoffer": "Positive offer file coupon code (AI 8112).",
+}
+
+impl fmt::Display for Linter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One component of an AI's data field, e.g. `N6,yymmd0` or `[X..16]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Component {
+    /// Character set.
+    pub charset: Charset,
+    /// Fewest characters (equal to `max_len` for a fixed-length component).
+    pub min_len: u8,
+    /// Most characters.
+    pub max_len: u8,
+    /// Whether the component may be left out (only at the end of the data).
+    pub optional: bool,
+    /// Content checks, in the dictionary's order.
+    pub linters: &'static [Linter],
+}
+
+impl Component {
+    /// Whether the component always has the same length.
+    pub fn is_fixed(&self) -> bool {
+        self.min_len == self.max_len
+    }
+}
+
+impl fmt::Display for Component {
+    /// Renders the component as the syntax dictionary writes it, e.g. `[N3],iso3166`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.optional {
+            f.write_str("[")?;
+        }
+        if self.is_fixed() {
+            write!(f, "{}{}", self.charset.letter(), self.max_len)?;
+        } else {
+            write!(f, "{}..{}", self.charset.letter(), self.max_len)?;
+        }
+        if self.optional {
+            f.write_str("]")?;
+        }
+        for linter in self.linters {
+            write!(f, ",{}", linter.name())?;
+        }
+        Ok(())
+    }
+}
+
+/// One Application Identifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AiDef {
+    /// The AI, 2 to 4 digits.
+    pub ai: &'static str,
+    /// The GS1 data title, e.g. `BATCH/LOT`; empty where the dictionary gives none.
+    pub title: &'static str,
+    /// Whether a separator (FNC1/GS) must follow the data unless it ends the message
+    /// (dictionary flag `*` absent).
+    pub fnc1_required: bool,
+    /// Whether the AI may be a GS1 Digital Link data attribute (dictionary flag `?`).
+    pub dl_data_attribute: bool,
+    /// The data field, component by component.
+    pub components: &'static [Component],
+    /// GS1 Digital Link primary-key role: `None` if the AI is not a primary key, otherwise the
+    /// alternative ordered sequences of qualifier AIs (one empty sequence = no qualifiers).
+    pub dl_primary_key: Option<&'static [&'static [&'static str]]>,
+    /// The remaining dictionary attributes (`req=`, `ex=` association rules), verbatim.
+    pub associations: &'static str,
+}
+
+impl AiDef {
+    /// Fewest data characters.
+    pub fn min_len(&self) -> usize {
+        self.components
+            .iter()
+            .filter(|c| !c.optional)
+            .map(|c| usize::from(c.min_len))
+            .sum()
+    }
+
+    /// Most data characters.
+    pub fn max_len(&self) -> usize {
+        self.components.iter().map(|c| usize::from(c.max_len)).sum()
+    }
+
+    /// Whether the data always has the same length.
+    pub fn is_fixed_len(&self) -> bool {
+        self.components.iter().all(|c| c.is_fixed() && !c.optional)
+    }
+
+    /// The data specification as the dictionary writes it, e.g. `N13,csum,gcppos1 [X..17]`.
+    pub fn format(&self) -> String {
+        let parts: Vec<String> = self.components.iter().map(|c| c.to_string()).collect();
+        parts.join(" ")
+    }
+
+    /// Every linter of every component.
+    pub fn linters(&self) -> impl Iterator<Item = Linter> + '_ {
+        self.components
+            .iter()
+            .flat_map(|c| c.linters.iter().copied())
+    }
+
+    /// Number of implied decimal places, for the measure and amount AIs whose last digit
+    /// says where the decimal point goes (31nn-36nn, 390n-395n).
+    pub fn decimals(&self) -> Option<u8> {
+        let b = self.ai.as_bytes();
+        if b.len() != 4 {
+            return None;
+        }
+        let implied = matches!(b[1], b'1'..=b'6') && b[0] == b'3'
+            || (b[0] == b'3' && b[1] == b'9' && matches!(b[2], b'0'..=b'3' | b'4' | b'5'));
+        implied.then(|| b[3] - b'0')
+    }
+}
+
+pub use super::ai_table::AI_TABLE;
+
+/// The AI definition for `ai` (exact digits, e.g. `"3103"`).
+pub fn lookup(ai: &str) -> Option<&'static AiDef> {
+    let def = lookup_prefix(ai.as_bytes())?;
+    (def.ai.len() == ai.len()).then_some(def)
+}
+
+/// The AI that starts `data`, if any: GS1 AIs are prefix-free and their first two digits
+/// fix their length. Constant time: one table read for the length, one for the AI.
+#[inline]
+pub fn lookup_prefix(data: &[u8]) -> Option<&'static AiDef> {
+    let (&a, &b) = (data.first()?, data.get(1)?);
+    if !a.is_ascii_digit() || !b.is_ascii_digit() {
+        return None;
+    }
+    let prefix = usize::from(a - b'0') * 10 + usize::from(b - b'0');
+    let len = usize::from(super::ai_table::AI_LENGTH_BY_PREFIX[prefix]);
+    let mut code = prefix;
+    for &digit in data.get(2..len)? {
+        if !digit.is_ascii_digit() {
+            return None;
+        }
+        code = code * 10 + usize::from(digit - b'0');
+    }
+    let slot = match len {
+        2 => code,
+        3 => INDEX_3_DIGIT + code,
+        4 => INDEX_4_DIGIT + code,
+        _ => return None,
+    };
+    match INDEX[slot] {
+        NO_AI => None,
+        i => AI_TABLE.get(usize::from(i)),
+    }
+}
+
+const INDEX_3_DIGIT: usize = 100;
+const INDEX_4_DIGIT: usize = 1100;
+const NO_AI: u16 = u16::MAX;
+
+/// Position in [`AI_TABLE`] of every possible 2-, 3- and 4-digit AI, built at compile time.
+static INDEX: [u16; 11_100] = build_index();
+
+const fn build_index() -> [u16; 11_100] {
+    let mut index = [NO_AI; 11_100];
+    let mut i = 0;
+    while i < AI_TABLE.len() {
+        let ai = AI_TABLE[i].ai.as_bytes();
+        let mut code = 0;
+        let mut j = 0;
+        while j < ai.len() {
+            code = code * 10 + (ai[j] - b'0') as usize;
+            j += 1;
+        }
+        let slot = match ai.len() {
+            2 => code,
+            3 => INDEX_3_DIGIT + code,
+            _ => INDEX_4_DIGIT + code,
+        };
+        index[slot] = i as u16;
+        i += 1;
+    }
+    index
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups() {
+        let gtin = lookup("01").unwrap();
+        assert_eq!(gtin.title, "GTIN");
+        assert!(!gtin.fnc1_required);
+        assert_eq!(gtin.format(), "N14,csum,gcppos2");
+        assert_eq!(lookup_prefix(b"3103001250").unwrap().ai, "3103");
+        assert_eq!(lookup_prefix(b"3103001250").unwrap().decimals(), Some(3));
+        assert_eq!(lookup("10").unwrap().decimals(), None);
+        assert_eq!(lookup("3932").unwrap().decimals(), Some(2));
+        assert_eq!(lookup("7006").unwrap().decimals(), None);
+        assert!(lookup("0").is_none());
+        assert!(lookup("011").is_none());
+        assert!(lookup_prefix(b"5").is_none());
+        assert!(lookup_prefix(b"xx").is_none());
+    }
+}
