@@ -414,3 +414,43 @@ fn count_refusals_carry_no_quantities() {
         }
     }
 }
+
+#[test]
+fn a_sweep_decodes_metrc_epcs_and_ignores_other_tags() {
+    let mut f = counting_fixture(true);
+    let b1 = f.session("B1", "1111");
+    let cv = f.replica.counting_view().unwrap();
+    f.replica
+        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
+        .unwrap();
+    let reads = vec![
+        // A Metrc EPC (96 bits, header 0x1A) the reader did not decode.
+        TagRead {
+            epc: hex::decode(t(2)).unwrap(),
+            uid: None,
+        },
+        // An SGTIN-96 from a GS1 label: not a package tag.
+        TagRead {
+            epc: hex::decode("3074257BF7194E4000001A85").unwrap(),
+            uid: None,
+        },
+        // The same package decoded by the reader.
+        TagRead {
+            epc: hex::decode(t(2)).unwrap(),
+            uid: Some(t(2)),
+        },
+    ];
+    let (tally, _) = f
+        .replica
+        .act_counting(&cv, "B1", |cv| {
+            count::sweep(cv, &b1, "CT-1", "SHELF-1", "SLED-1", &reads)
+        })
+        .unwrap();
+    assert_eq!((tally.new, tally.duplicates, tally.unreadable), (1, 1, 1));
+    let lines = count::my_lines(&cv, &b1, "CT-1").unwrap();
+    assert_eq!(
+        lines.iter().map(|l| l.uid.clone()).collect::<Vec<_>>(),
+        vec![t(2)]
+    );
+    assert_eq!(lines[0].quantity, None, "found, quantity still to enter");
+}

@@ -311,7 +311,7 @@ fn wire_round(round: i64) -> Result<u8, ReplicaError> {
 pub struct TagRead {
     /// The EPC bank as read.
     pub epc: Vec<u8>,
-    /// The package tag it decodes to, if it does.
+    /// The package tag the reader decoded, if it did (otherwise the EPC is decoded here).
     pub uid: Option<String>,
 }
 
@@ -341,8 +341,12 @@ pub fn sweep(
     let mut tally = ScanTally::default();
     let mut fresh = Vec::new();
     for read in reads {
-        match read.uid.as_deref().map(tag) {
-            Some(Ok(uid)) => {
+        let uid = match read.uid.as_deref() {
+            Some(text) => tag(text).ok(),
+            None => tally_ids::uid::recognise_epc(&read.epc).map(|(_, uid)| uid),
+        };
+        match uid {
+            Some(uid) => {
                 if seen.insert(uid.clone()) {
                     fresh.push(RfidTagRead {
                         epc: Bytes(

@@ -7,7 +7,7 @@ use tally_events::payload::kind_name;
 use tally_events::{Quantity, SignedEvent};
 
 use super::count::locations_under_count;
-use super::{is_metrc_tag, location, package, LocationRow, ID_LEN_MAX};
+use super::{location, package, state_uid, LocationRow, ID_LEN_MAX};
 use crate::error::ReplicaError;
 use crate::model;
 use crate::refusal::Refusal;
@@ -122,8 +122,7 @@ pub fn lookup(view: &Connection, scan: &str) -> Result<Found, ReplicaError> {
         .into());
     }
     let counted = locations_under_count(view)?;
-    let upper = scan.to_ascii_uppercase();
-    if is_metrc_tag(&upper) {
+    if let Some(upper) = state_uid(scan) {
         let Some(p) = package(view, &upper)? else {
             return Err(Refusal::UnknownPackage { uid: upper }.into());
         };

@@ -59,13 +59,12 @@ pub const ID_LEN_MAX: usize = 64;
 /// Most tags in one RFID burst handed to a workflow.
 pub const BURST_TAGS_MAX: usize = 65_536;
 
-/// Whether `scan` is shaped like a Metrc package tag: 24 characters, uppercase letters and
-/// digits. (The full identifier decoding lives in tally-ids; this is all the replica needs.)
-pub fn is_metrc_tag(scan: &str) -> bool {
-    scan.len() == 24
-        && scan
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+/// The state package tag a scan is (a Metrc tag, or a BioTrack id), normalised, as tally-ids
+/// recognises it.
+pub fn state_uid(scan: &str) -> Option<String> {
+    tally_ids::uid::recognise_barcode(scan.as_bytes())
+        .next()
+        .map(|(_, uid)| uid)
 }
 
 /// Normalises a scanned tag (trim, uppercase) or refuses it.
@@ -76,14 +75,9 @@ pub fn tag(scan: &str) -> Result<String, Refusal> {
             scan: trimmed.chars().take(ID_LEN_MAX).collect(),
         });
     }
-    let upper = trimmed.to_ascii_uppercase();
-    if is_metrc_tag(&upper) {
-        Ok(upper)
-    } else {
-        Err(Refusal::NotATag {
-            scan: trimmed.to_owned(),
-        })
-    }
+    state_uid(trimmed).ok_or_else(|| Refusal::NotATag {
+        scan: trimmed.to_owned(),
+    })
 }
 
 /// A package as the non-counting workflows see it (with quantities).
@@ -320,6 +314,10 @@ mod tests {
         assert!(matches!(tag("1A4FF01"), Err(Refusal::NotATag { .. })));
         assert!(matches!(
             tag("1A4FF0100000022000000-23"),
+            Err(Refusal::NotATag { .. })
+        ));
+        assert!(matches!(
+            tag("2B4FF0100000022000000123"),
             Err(Refusal::NotATag { .. })
         ));
         let long = "X".repeat(1000);
