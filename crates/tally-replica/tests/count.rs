@@ -172,13 +172,13 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
         }
     );
     let err = f.replica.submit_count(&cv, &b1, "CT-1");
-    assert!(matches!(refusal(err), Refusal::BadQuantity { .. }));
+    assert_eq!(refusal(err), Refusal::QuantitiesMissing { count: 2 });
     // Enter quantities: t(1) counted 9 (1 short), flower weighed 5.10 g (within 200 mg? no: +100 mg yes).
     let err = f.replica.act_counting(&cv, "B1", |cv| {
         count::enter(cv, &b1, "CT-1", "SHELF-1", &t(3), &Entry::Units(5), TODAY)
     });
     assert!(
-        matches!(refusal(err), Refusal::BadQuantity { .. }),
+        matches!(refusal(err), Refusal::WeighIt { .. }),
         "flower is weighed"
     );
     f.replica
@@ -270,7 +270,13 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
     assert!(!line(&t(3)).beyond_tolerance);
     // Closing with variances not adjusted is refused; the approver must not have counted.
     let err = f.replica.act("S1", |v| count::close(v, &s1, "CT-1"));
-    assert!(matches!(refusal(err), Refusal::CountState { .. }));
+    assert_eq!(
+        refusal(err),
+        Refusal::VariancesOpen {
+            task: "CT-1".into(),
+            open: 3
+        }
+    );
     let err = f
         .replica
         .act("S1", |v| count::approve(v, &s1, "CT-1", &t(1), "NO-SUCH"));

@@ -8,6 +8,7 @@ use tally_events::payload::{
     PickListLine,
 };
 use tally_events::{Payload, Quantity};
+use tally_replica::refusal::ReasonKind;
 use tally_replica::workflow::destruction::{self, Destruction};
 use tally_replica::workflow::lookup::{self, Found};
 use tally_replica::workflow::{count, loading, picking};
@@ -143,13 +144,23 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             "TOTE-1",
         )
     });
-    assert!(
-        matches!(refusal(err), Refusal::WrongStatus { ref status, .. } if status == "quarantined")
-    );
+    assert!(matches!(
+        refusal(err),
+        Refusal::WrongStatus {
+            status: PackageStatus::Quarantined,
+            ..
+        }
+    ));
     let err = f.replica.act("B1", |v| {
         picking::pick(v, &who, "PL-1", 2, &t(5), Quantity::Units(1), "TOTE-1")
     });
-    assert!(matches!(refusal(err), Refusal::WrongStatus { ref status, .. } if status == "on hold"));
+    assert!(matches!(
+        refusal(err),
+        Refusal::WrongStatus {
+            status: PackageStatus::OnHold,
+            ..
+        }
+    ));
     let err = f.replica.act("B1", |v| {
         picking::pick(v, &who, "PL-1", 2, &t(3), Quantity::Units(1), "TOTE-1")
     });
@@ -157,12 +168,12 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
     let err = f.replica.act("B1", |v| {
         picking::pick(v, &who, "PL-1", 2, &t(2), Quantity::Units(7), "TOTE-1")
     });
-    assert!(matches!(refusal(err), Refusal::BadQuantity { .. }));
+    assert!(matches!(refusal(err), Refusal::MoreThanLine { .. }));
     let err = f.replica.act("B1", |v| {
         picking::pick(v, &who, "PL-1", 2, &t(2), Quantity::Milligrams(1), "TOTE-1")
     });
     assert!(
-        matches!(refusal(err), Refusal::BadQuantity { .. }),
+        matches!(refusal(err), Refusal::WrongUnit { weighed: false }),
         "wrong unit"
     );
     assert_eq!(f.events(), before, "refused picks record nothing");
@@ -178,7 +189,11 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
         picking::pick(v, &who, "PL-1", 2, &t(1), Quantity::Units(3), "TOTE-1")
     });
     assert!(
-        matches!(refusal(err), Refusal::BadQuantity { ref what } if what.contains("needs only 2"))
+        refusal(err)
+            == Refusal::MoreThanLine {
+                line_no: 2,
+                remaining: Quantity::Units(2)
+            }
     );
     f.replica
         .act("B1", |v| {
@@ -222,11 +237,21 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
     let err = f
         .replica
         .act("B1", |v| picking::stage(v, &who, "TOTE-1", "VAULT-A"));
-    assert!(matches!(refusal(err), Refusal::UnknownLocation { .. }));
+    assert_eq!(
+        refusal(err),
+        Refusal::NotAStagingLane {
+            location: "VAULT-A".into()
+        }
+    );
     let err = f
         .replica
         .act("B1", |v| picking::stage(v, &who, "TOTE-9", "LANE-1"));
-    assert!(matches!(refusal(err), Refusal::BadQuantity { .. }));
+    assert_eq!(
+        refusal(err),
+        Refusal::ToteEmpty {
+            tote: "TOTE-9".into()
+        }
+    );
     let (route, _) = f
         .replica
         .act("B1", |v| picking::stage(v, &who, "TOTE-1", "LANE-1"))
@@ -356,7 +381,7 @@ fn destruction_needs_a_stable_weight_a_reason_and_a_different_witness() {
         Refusal::WrongPin { badge: "S1".into() },
         Refusal::UnknownReason {
             code: "NOPE".into(),
-            kind: "destruction".into(),
+            kind: ReasonKind::Destruction,
         },
     ])
     .map(|((w, p, r), e)| (w, p, r, e))

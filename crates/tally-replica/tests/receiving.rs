@@ -5,6 +5,7 @@ mod common;
 use common::*;
 use tally_events::payload::{InboundManifestIssued, ManifestLine, PackageStatus};
 use tally_events::{Payload, Quantity};
+use tally_replica::refusal::{Check, Language};
 use tally_replica::workflow::receiving::{self, Label, ScanOutcome};
 use tally_replica::workflow::{moves, session};
 use tally_replica::{Refusal, ReplicaError};
@@ -189,7 +190,11 @@ fn weighing_against_the_manifest_within_tolerance() {
         .replica
         .act("B1", |v| receiving::accept(v, &who, "IN-1", &t(1)));
     assert!(
-        matches!(refusal(err), Refusal::FailedChecks { ref problem, .. } if problem.contains("weight"))
+        refusal(err)
+            == Refusal::FailedCheck {
+                uid: t(1),
+                check: Check::Weight
+            }
     );
 }
 
@@ -246,7 +251,13 @@ fn label_is_checked_against_batch_potency_expiry_and_coa() {
     let err = f
         .replica
         .act("B1", |v| receiving::accept(v, &who, "IN-1", &t(3)));
-    assert!(matches!(refusal(err), Refusal::FailedChecks { .. }));
+    assert_eq!(
+        refusal(err),
+        Refusal::FailedCheck {
+            uid: t(3),
+            check: Check::Label
+        }
+    );
 }
 
 #[test]
@@ -416,7 +427,7 @@ fn moves_refuse_quarantined_stock_into_sellable_locations() {
         refusal(err),
         Refusal::QuarantinedIntoSellable {
             uid: t(10),
-            status: "quarantined".into(),
+            status: PackageStatus::Quarantined,
             location: "SHELF-1".into()
         }
     );
@@ -447,9 +458,19 @@ fn moves_refuse_quarantined_stock_into_sellable_locations() {
     assert_eq!(f.package(&t(11)).1.as_deref(), Some("QC-01"));
     let message = Refusal::QuarantinedIntoSellable {
         uid: t(10),
-        status: "quarantined".into(),
+        status: PackageStatus::Quarantined,
         location: "SHELF-1".into(),
     }
     .to_string();
     assert!(message.contains("quarantine cage"), "{message}");
+    let spanish = Refusal::QuarantinedIntoSellable {
+        uid: t(10),
+        status: PackageStatus::Quarantined,
+        location: "SHELF-1".into(),
+    }
+    .message(Language::Spanish);
+    assert!(
+        spanish.contains("jaula de cuarentena") && spanish.contains(&t(10)),
+        "{spanish}"
+    );
 }

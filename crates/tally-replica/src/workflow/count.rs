@@ -30,7 +30,7 @@ use super::{
 };
 use crate::error::ReplicaError;
 use crate::model;
-use crate::refusal::Refusal;
+use crate::refusal::{Decision, Many, ReasonKind, Refusal};
 
 /// Most tags in one `CountScanned` fact (the event log's list limit).
 pub const TAGS_PER_FACT_MAX: usize = 4_096;
@@ -150,10 +150,8 @@ fn task_state(conn: &Connection, task: &str) -> Result<TaskState, ReplicaError> 
 fn counting_by(conn: &Connection, task: &str, who: &Session) -> Result<i64, ReplicaError> {
     let state = task_state(conn, task)?;
     if state.status != "counting" {
-        return Err(Refusal::CountState {
+        return Err(Refusal::CountNotStarted {
             task: task.to_owned(),
-            state: state.status,
-            hint: "start the count first".into(),
         }
         .into());
     }
@@ -237,11 +235,9 @@ pub fn start(cv: &CountingView, who: &Session, task: &str) -> StepResult<i64> {
         "counting" if state.counter.as_deref() == Some(who.badge.as_str()) => {
             return Ok(Plan::nothing(state.round));
         }
-        other => {
-            return Err(Refusal::CountState {
+        _ => {
+            return Err(Refusal::CountUnavailable {
                 task: task.to_owned(),
-                state: other.to_owned(),
-                hint: "it cannot be counted now".into(),
             }
             .into())
         }
@@ -263,10 +259,8 @@ pub fn start(cv: &CountingView, who: &Session, task: &str) -> StepResult<i64> {
             .into());
         }
     }
-    let wire_round = u8::try_from(round).map_err(|_| Refusal::CountState {
+    let wire_round = u8::try_from(round).map_err(|_| Refusal::TooManyRounds {
         task: task.to_owned(),
-        state: "recount".into(),
-        hint: "too many rounds; a supervisor must review it".into(),
     })?;
     Ok(Plan::new(
         round,
@@ -331,7 +325,7 @@ pub fn sweep(
     if reads.len() > BURST_TAGS_MAX {
         return Err(Refusal::TooMany {
             max: BURST_TAGS_MAX,
-            what: "tags in one sweep".into(),
+            what: Many::TagsInSweep,
         }
         .into());
     }
@@ -471,24 +465,14 @@ pub fn enter(
     let mut facts = Vec::new();
     let quantity = match (entry, unit) {
         (Entry::Units(n), Some(model::EACH) | None) => Quantity::Units(*n),
-        (Entry::Units(_), Some(_)) => {
-            return Err(Refusal::BadQuantity {
-                what: format!("package {uid} is sold by weight; weigh it"),
-            }
-            .into())
-        }
+        (Entry::Units(_), Some(_)) => return Err(Refusal::WeighIt { uid }.into()),
         (Entry::Weighed(reading), Some(model::MG) | None) => {
             let weighed = scale::validate(conn, reading, today, Some(&uid))?;
             let mg = u64::try_from(weighed.weight_mg).unwrap_or(0);
             facts.push(Payload::WeightRecorded(weighed.event));
             Quantity::Milligrams(mg)
         }
-        (Entry::Weighed(_), Some(_)) => {
-            return Err(Refusal::BadQuantity {
-                what: format!("package {uid} is counted in units; type the number of units"),
-            }
-            .into())
-        }
+        (Entry::Weighed(_), Some(_)) => return Err(Refusal::CountIt { uid }.into()),
     };
     facts.push(Payload::CountLineRecorded(CountLineRecorded {
         count_task_id: task.to_owned(),
@@ -544,8 +528,8 @@ pub fn submit_check(cv: &CountingView, who: &Session, task: &str) -> Result<i64,
         .prepare_cached("SELECT count(*) FROM count_lines WHERE task_id = ?1 AND round = ?2 AND quantity IS NULL")?
         .query_row(params![task, round], |r| r.get(0))?;
     if open > 0 {
-        return Err(Refusal::BadQuantity {
-            what: format!("enter a quantity for the {open} packages found without one"),
+        return Err(Refusal::QuantitiesMissing {
+            count: usize::try_from(open).unwrap_or(usize::MAX),
         }
         .into());
     }
@@ -772,10 +756,8 @@ fn counters(view: &Connection, task: &str) -> Result<BTreeSet<String>, ReplicaEr
 fn in_review(view: &Connection, task: &str) -> Result<i64, ReplicaError> {
     let state = task_state(view, task)?;
     if state.status != "review" {
-        return Err(Refusal::CountState {
+        return Err(Refusal::NotInReview {
             task: task.to_owned(),
-            state: state.status,
-            hint: "it is not waiting for review".into(),
         }
         .into());
     }
@@ -813,22 +795,19 @@ pub fn approve(
         }
         .into());
     }
-    let reason = super::reason(view, reason_code, "adjustment")?;
+    let reason = super::reason(view, reason_code, ReasonKind::Adjustment)?;
     let uid = tag(uid)?;
     let line = evaluate_task(view, task, round)?
         .into_iter()
         .find(|line| line.uid == uid && line.class != LineClass::Unexpected)
         .ok_or_else(|| Refusal::UnknownPackage { uid: uid.clone() })?;
     if line.variance == 0 {
-        return Err(Refusal::BadQuantity {
-            what: format!("package {uid} has no variance to adjust"),
-        }
-        .into());
+        return Err(Refusal::NoVariance { uid }.into());
     }
     if adjusted(view, task)?.contains(&uid) {
         return Err(Refusal::AlreadyDecided {
             uid,
-            decision: "adjusted".into(),
+            decision: Decision::Adjusted,
         }
         .into());
     }
@@ -864,10 +843,9 @@ pub fn close(view: &Connection, who: &Session, task: &str) -> StepResult<()> {
         .filter(|l| l.class != LineClass::Unexpected && l.variance != 0 && !done.contains(&l.uid))
         .count();
     if open > 0 {
-        return Err(Refusal::CountState {
+        return Err(Refusal::VariancesOpen {
             task: task.to_owned(),
-            state: "review".into(),
-            hint: format!("{open} variances still need an approved adjustment"),
+            open,
         }
         .into());
     }

@@ -11,8 +11,7 @@ use super::receiving::NOTE_LEN_MAX;
 use super::scale::{self, Reading};
 use super::session::authenticate;
 use super::{known_package, not_in_conflict, tag, Plan, Session, StepResult};
-use crate::model;
-use crate::refusal::Refusal;
+use crate::refusal::{Action, ReasonKind, Refusal};
 
 /// What is being destroyed and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,17 +59,14 @@ pub fn destroy(
     ) {
         return Err(Refusal::WrongStatus {
             uid,
-            status: model::status_words(package.status).into(),
-            action: "destroyed".into(),
+            status: package.status,
+            action: Action::Destroyed,
         }
         .into());
     }
-    let reason = super::reason(view, d.reason, "destruction")?;
+    let reason = super::reason(view, d.reason, ReasonKind::Destruction)?;
     if d.method.trim().is_empty() {
-        return Err(Refusal::BadQuantity {
-            what: "say how the product was made unusable".into(),
-        }
-        .into());
+        return Err(Refusal::MethodRequired.into());
     }
     let witness = authenticate(view, d.witness_badge, d.witness_pin)?;
     if witness.badge == who.badge {

@@ -24,7 +24,7 @@ use tally_events::{Payload, Quantity};
 
 use crate::error::ReplicaError;
 use crate::model;
-use crate::refusal::Refusal;
+use crate::refusal::{ReasonKind, Refusal};
 
 pub use session::Session;
 
@@ -221,10 +221,7 @@ pub fn quarantine_cage(view: &Connection) -> Result<LocationRow, ReplicaError> {
         .optional()?;
     match id {
         Some(id) => location(view, &id),
-        None => Err(Refusal::UnknownLocation {
-            location: "quarantine cage".into(),
-        }
-        .into()),
+        None => Err(Refusal::NoQuarantineCage.into()),
     }
 }
 
@@ -275,7 +272,7 @@ pub fn settings(view: &Connection) -> Result<Settings, ReplicaError> {
 }
 
 /// Checks that a reason code exists.
-pub fn reason(view: &Connection, code: &str, kind: &str) -> Result<String, ReplicaError> {
+pub fn reason(view: &Connection, code: &str, kind: ReasonKind) -> Result<String, ReplicaError> {
     let code = code.trim();
     let found: Option<String> = view
         .prepare_cached("SELECT code FROM reason_codes WHERE code = ?1")?
@@ -284,7 +281,7 @@ pub fn reason(view: &Connection, code: &str, kind: &str) -> Result<String, Repli
     found.ok_or_else(|| {
         Refusal::UnknownReason {
             code: code.chars().take(ID_LEN_MAX).collect(),
-            kind: kind.to_owned(),
+            kind,
         }
         .into()
     })

@@ -7,8 +7,7 @@ use tally_events::payload::{PackageMoved, PackageStatus};
 use tally_events::Payload;
 
 use super::{known_package, location, not_in_conflict, tag, Plan, Session, StepResult};
-use crate::model::status_words;
-use crate::refusal::Refusal;
+use crate::refusal::{Action, Refusal};
 
 /// A recorded move.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,15 +30,15 @@ pub fn move_package(view: &Connection, _who: &Session, scan: &str, to: &str) -> 
         PackageStatus::Destroyed | PackageStatus::InTransit | PackageStatus::Finished => {
             return Err(Refusal::WrongStatus {
                 uid,
-                status: status_words(package.status).into(),
-                action: "moved".into(),
+                status: package.status,
+                action: Action::Moved,
             }
             .into());
         }
         PackageStatus::Quarantined | PackageStatus::OnHold if target.sellable => {
             return Err(Refusal::QuarantinedIntoSellable {
                 uid,
-                status: status_words(package.status).into(),
+                status: package.status,
                 location: target.id,
             }
             .into());

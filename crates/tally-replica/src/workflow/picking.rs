@@ -11,7 +11,7 @@ use tally_events::{Payload, Quantity};
 use super::{known_package, location, not_in_conflict, tag, Plan, Session, StepResult, ID_LEN_MAX};
 use crate::error::ReplicaError;
 use crate::model;
-use crate::refusal::Refusal;
+use crate::refusal::{Action, ReasonKind, Refusal};
 
 /// One open line with the package the picker should take.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,10 +191,7 @@ pub fn pick(
     }
     let tote = tote.trim();
     if tote.is_empty() || tote.len() > ID_LEN_MAX {
-        return Err(Refusal::BadQuantity {
-            what: "scan the tote the package goes into".into(),
-        }
-        .into());
+        return Err(Refusal::ScanTote.into());
     }
     let uid = tag(scan)?;
     let package = known_package(view, &uid)?;
@@ -202,18 +199,13 @@ pub fn pick(
     if package.status != PackageStatus::Active {
         return Err(Refusal::WrongStatus {
             uid,
-            status: model::status_words(package.status).into(),
-            action: "picked".into(),
+            status: package.status,
+            action: Action::Picked,
         }
         .into());
     }
     if package.tote_id.is_some() {
-        return Err(Refusal::WrongStatus {
-            uid,
-            status: "already in a tote".into(),
-            action: "picked again".into(),
-        }
-        .into());
+        return Err(Refusal::AlreadyInTote { uid }.into());
     }
     if package.item_id != l.item_id {
         return Err(Refusal::WrongItem {
@@ -251,41 +243,31 @@ pub fn pick(
             .into());
         }
     } else if wrong_batch {
-        return Err(Refusal::BadQuantity {
-            what: format!(
-                "this order needs batch {}, and none of it is available",
-                l.batch_id.unwrap_or_default()
-            ),
+        return Err(Refusal::BatchUnavailable {
+            batch: l.batch_id.unwrap_or_default(),
         }
         .into());
     }
     let (amount, unit) = model::split(quantity);
     let amount = i64::try_from(amount).unwrap_or(i64::MAX);
     if unit != l.unit || amount == 0 {
-        return Err(Refusal::BadQuantity {
-            what: format!(
-                "enter the quantity in {}",
-                if l.unit == model::MG {
-                    "grams"
-                } else {
-                    "units"
-                }
-            ),
+        return Err(Refusal::WrongUnit {
+            weighed: l.unit == model::MG,
         }
         .into());
     }
     if amount > l.quantity - l.done {
-        return Err(Refusal::BadQuantity {
-            what: format!(
-                "line {line_no} needs only {}",
-                describe(l.quantity - l.done, &l.unit)
-            ),
+        return Err(Refusal::MoreThanLine {
+            line_no,
+            remaining: model::join(l.quantity - l.done, &l.unit)
+                .ok_or_else(|| ReplicaError::Storage("bad remaining quantity".into()))?,
         }
         .into());
     }
     if amount > model::amount(package.quantity) {
-        return Err(Refusal::BadQuantity {
-            what: format!("package {uid} holds only {}", package.quantity),
+        return Err(Refusal::MoreThanPackage {
+            uid,
+            available: package.quantity,
         }
         .into());
     }
@@ -301,14 +283,6 @@ pub fn pick(
             tote_id: tote.to_owned(),
         })],
     ))
-}
-
-fn describe(amount: i64, unit: &str) -> String {
-    if unit == model::MG {
-        format!("{}.{:03} g", amount / 1000, amount % 1000)
-    } else {
-        format!("{amount} units")
-    }
 }
 
 /// Shorts what is left of a line, with a reason.
@@ -329,7 +303,7 @@ pub fn short(
         }
         .into());
     }
-    let reason = super::reason(view, reason_code, "short")?;
+    let reason = super::reason(view, reason_code, ReasonKind::Short)?;
     let short = model::join(l.quantity - l.done, &l.unit)
         .ok_or_else(|| ReplicaError::Storage("bad short quantity".into()))?;
     Ok(Plan::new(
@@ -356,27 +330,21 @@ pub fn stage(view: &Connection, _who: &Session, tote: &str, lane: &str) -> StepR
     let route = match routes.as_slice() {
         [route] => route.clone(),
         [] => {
-            return Err(Refusal::BadQuantity {
-                what: format!(
-                    "tote {} is empty",
-                    tote.chars().take(ID_LEN_MAX).collect::<String>()
-                ),
+            return Err(Refusal::ToteEmpty {
+                tote: tote.chars().take(ID_LEN_MAX).collect(),
             }
             .into())
         }
         _ => {
-            return Err(Refusal::BadQuantity {
-                what: format!("tote {tote} holds picks for several routes; split it"),
+            return Err(Refusal::ToteMixedRoutes {
+                tote: tote.to_owned(),
             }
             .into())
         }
     };
     let lane = location(view, lane)?;
     if lane.kind != "staging_lane" {
-        return Err(Refusal::UnknownLocation {
-            location: format!("{} (not a staging lane)", lane.id),
-        }
-        .into());
+        return Err(Refusal::NotAStagingLane { location: lane.id }.into());
     }
     Ok(Plan::new(
         route.clone(),

@@ -14,7 +14,7 @@ use super::scale::{self, Reading};
 use super::{settings, tag, Plan, Session, StepResult, ID_LEN_MAX};
 use crate::error::ReplicaError;
 use crate::model;
-use crate::refusal::Refusal;
+use crate::refusal::{Check, Decision, Many, ReasonKind, Refusal};
 use crate::weight;
 
 /// What a receiving scan turned out to be.
@@ -289,6 +289,7 @@ pub fn weigh(
     })?;
     let weighed = scale::validate(view, reading, today, Some(&uid))?;
     let outcome = compare_weight(
+        &uid,
         &line,
         weighed.weight_mg,
         reading.net,
@@ -301,14 +302,15 @@ pub fn weigh(
 }
 
 fn compare_weight(
+    uid: &str,
     line: &Line,
     reading_mg: i64,
     reading_net: bool,
     tolerance_mg: i64,
 ) -> Result<WeighOutcome, ReplicaError> {
     let Some(expected_mg) = line.weight_mg else {
-        return Err(Refusal::BadQuantity {
-            what: "this manifest line has no weight to compare with; check it by count".into(),
+        return Err(Refusal::NoManifestWeight {
+            uid: uid.to_owned(),
         }
         .into());
     };
@@ -411,19 +413,16 @@ pub fn quarantine(
     let manifest = manifest.trim();
     require_open(view, manifest)?;
     if scans.is_empty() {
-        return Err(Refusal::BadQuantity {
-            what: "scan the packages to quarantine".into(),
-        }
-        .into());
+        return Err(Refusal::NothingScanned.into());
     }
     if scans.len() > MANIFEST_LINES_MAX {
         return Err(Refusal::TooMany {
             max: MANIFEST_LINES_MAX,
-            what: "packages in one quarantine".into(),
+            what: Many::PackagesInQuarantine,
         }
         .into());
     }
-    let reason = super::reason(view, reason_code, "quarantine")?;
+    let reason = super::reason(view, reason_code, ReasonKind::Quarantine)?;
     let cage = super::quarantine_cage(view)?;
     let mut uids: Vec<String> = Vec::with_capacity(scans.len());
     for scan in scans {
@@ -465,7 +464,7 @@ pub fn reject(
     uid: &str,
     reason_code: &str,
 ) -> StepResult<()> {
-    let reason = super::reason(view, reason_code, "rejection")?;
+    let reason = super::reason(view, reason_code, ReasonKind::Rejection)?;
     decide(view, who, manifest, uid, Some(reason))
 }
 
@@ -481,6 +480,11 @@ fn decide(
     let uid = tag(uid)?;
     let receipt = scanned(view, manifest, &uid)?;
     if let Some(decision) = receipt.decision {
+        let decision = if decision == "accepted" {
+            Decision::Accepted
+        } else {
+            Decision::Rejected
+        };
         return Err(Refusal::AlreadyDecided { uid, decision }.into());
     }
     let accepted = reject_reason.is_none();
@@ -494,16 +498,16 @@ fn decide(
         }
         if !receipt.quarantined {
             if receipt.label_ok == Some(false) {
-                return Err(Refusal::FailedChecks {
+                return Err(Refusal::FailedCheck {
                     uid,
-                    problem: "label does not match its batch or COA".into(),
+                    check: Check::Label,
                 }
                 .into());
             }
             if receipt.weight_ok == Some(false) {
-                return Err(Refusal::FailedChecks {
+                return Err(Refusal::FailedCheck {
                     uid,
-                    problem: "weight outside tolerance".into(),
+                    check: Check::Weight,
                 }
                 .into());
             }
