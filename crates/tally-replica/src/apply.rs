@@ -112,6 +112,8 @@ pub fn changes_packages(payload: &Payload) -> bool {
             | Payload::AdjustmentApproved(_)
             | Payload::DestructionRecorded(_)
             | Payload::PackageRegistered(_)
+            | Payload::PackageArrived(_)
+            | Payload::InvestigationOpened(_)
     )
 }
 

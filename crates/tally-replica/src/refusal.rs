@@ -294,6 +294,16 @@ pub enum Refusal {
         /// COA status column value.
         coa: String,
     },
+    /// The package is past its expiry date.
+    #[error(
+        "package {uid} expired on {expiry}; it cannot be picked. Set it aside for destruction"
+    )]
+    Expired {
+        /// Tag.
+        uid: String,
+        /// Expiry date.
+        expiry: String,
+    },
     /// The batch the order requires is not available.
     #[error("this order needs batch {batch}, and none of it can be picked")]
     BatchUnavailable {
@@ -657,6 +667,9 @@ impl Refusal {
                 "el paquete {uid} no tiene análisis de laboratorio aprobado (COA {}); no se puede surtir",
                 coa_es(coa)
             ),
+            R::Expired { uid, expiry } => format!(
+                "el paquete {uid} caducó el {expiry}; no se puede surtir. Apártelo para destrucción"
+            ),
             R::BatchUnavailable { batch } => {
                 format!("este pedido requiere el lote {batch} y no hay nada de él para surtir")
             }
@@ -807,6 +820,10 @@ mod tests {
                 uid: s("U"),
                 coa: s("pending"),
             },
+            Refusal::Expired {
+                uid: s("U"),
+                expiry: s("2027-01-01"),
+            },
             Refusal::BatchUnavailable { batch: s("B") },
             Refusal::ScanTote,
             Refusal::ToteEmpty { tote: s("T") },
@@ -893,6 +910,7 @@ mod tests {
                 | Refusal::WrongItem { .. }
                 | Refusal::NotFefo { .. }
                 | Refusal::NoPassedCoa { .. }
+                | Refusal::Expired { .. }
                 | Refusal::BatchUnavailable { .. }
                 | Refusal::ScanTote
                 | Refusal::ToteEmpty { .. }

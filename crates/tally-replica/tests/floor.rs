@@ -11,6 +11,7 @@ use tally_events::{Payload, Quantity};
 use tally_replica::refusal::ReasonKind;
 use tally_replica::workflow::destruction::{self, Destruction};
 use tally_replica::workflow::lookup::{self, Found};
+use tally_replica::workflow::picking::Pick;
 use tally_replica::workflow::{count, loading, picking};
 use tally_replica::{Refusal, ReplicaError};
 
@@ -68,6 +69,14 @@ fn stock() -> Fixture {
                     PackageStatus::OnHold,
                 ),
                 package(
+                    &t(7),
+                    "CART",
+                    "CA-OLD",
+                    Quantity::Units(5),
+                    "SHELF-1",
+                    PackageStatus::Active,
+                ),
+                package(
                     &t(6),
                     "FLOWER",
                     "FL-L2",
@@ -104,7 +113,7 @@ fn stock() -> Fixture {
 fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
     let mut f = stock();
     let who = f.session("B1", "1111");
-    let walk = picking::walk(f.replica.view(), "PL-1").unwrap();
+    let walk = picking::walk(f.replica.view(), "PL-1", TODAY).unwrap();
     assert_eq!(
         walk.iter().map(|s| s.line_no).collect::<Vec<_>>(),
         vec![2, 1],
@@ -115,9 +124,42 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
         t(2),
         "earliest expiry first"
     );
+    // Expired stock is never offered and never picked.
+    let err = f.replica.act("B1", |v| {
+        picking::pick(
+            v,
+            &who,
+            &Pick {
+                pick_list: "PL-1",
+                line_no: 2,
+                scan: &t(7),
+                quantity: Quantity::Units(1),
+                tote: "TOTE-1",
+            },
+            TODAY,
+        )
+    });
+    assert_eq!(
+        refusal(err),
+        Refusal::Expired {
+            uid: t(7),
+            expiry: "2026-10-01".into()
+        }
+    );
     let before = f.events();
     let err = f.replica.act("B1", |v| {
-        picking::pick(v, &who, "PL-1", 2, &t(1), Quantity::Units(4), "TOTE-1")
+        picking::pick(
+            v,
+            &who,
+            &Pick {
+                pick_list: "PL-1",
+                line_no: 2,
+                scan: &t(1),
+                quantity: Quantity::Units(4),
+                tote: "TOTE-1",
+            },
+            TODAY,
+        )
     });
     assert_eq!(
         refusal(err),
@@ -130,18 +172,32 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
         }
     );
     let err = f.replica.act("B1", |v| {
-        picking::pick(v, &who, "PL-1", 2, &t(6), Quantity::Units(1), "TOTE-1")
+        picking::pick(
+            v,
+            &who,
+            &Pick {
+                pick_list: "PL-1",
+                line_no: 2,
+                scan: &t(6),
+                quantity: Quantity::Units(1),
+                tote: "TOTE-1",
+            },
+            TODAY,
+        )
     });
     assert!(matches!(refusal(err), Refusal::WrongItem { .. }));
     let err = f.replica.act("B1", |v| {
         picking::pick(
             v,
             &who,
-            "PL-1",
-            1,
-            &t(4),
-            Quantity::Milligrams(1_000),
-            "TOTE-1",
+            &Pick {
+                pick_list: "PL-1",
+                line_no: 1,
+                scan: &t(4),
+                quantity: Quantity::Milligrams(1_000),
+                tote: "TOTE-1",
+            },
+            TODAY,
         )
     });
     assert!(matches!(
@@ -152,7 +208,18 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
         }
     ));
     let err = f.replica.act("B1", |v| {
-        picking::pick(v, &who, "PL-1", 2, &t(5), Quantity::Units(1), "TOTE-1")
+        picking::pick(
+            v,
+            &who,
+            &Pick {
+                pick_list: "PL-1",
+                line_no: 2,
+                scan: &t(5),
+                quantity: Quantity::Units(1),
+                tote: "TOTE-1",
+            },
+            TODAY,
+        )
     });
     assert!(matches!(
         refusal(err),
@@ -162,15 +229,48 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
         }
     ));
     let err = f.replica.act("B1", |v| {
-        picking::pick(v, &who, "PL-1", 2, &t(3), Quantity::Units(1), "TOTE-1")
+        picking::pick(
+            v,
+            &who,
+            &Pick {
+                pick_list: "PL-1",
+                line_no: 2,
+                scan: &t(3),
+                quantity: Quantity::Units(1),
+                tote: "TOTE-1",
+            },
+            TODAY,
+        )
     });
     assert!(matches!(refusal(err), Refusal::NoPassedCoa { .. }));
     let err = f.replica.act("B1", |v| {
-        picking::pick(v, &who, "PL-1", 2, &t(2), Quantity::Units(7), "TOTE-1")
+        picking::pick(
+            v,
+            &who,
+            &Pick {
+                pick_list: "PL-1",
+                line_no: 2,
+                scan: &t(2),
+                quantity: Quantity::Units(7),
+                tote: "TOTE-1",
+            },
+            TODAY,
+        )
     });
     assert!(matches!(refusal(err), Refusal::MoreThanLine { .. }));
     let err = f.replica.act("B1", |v| {
-        picking::pick(v, &who, "PL-1", 2, &t(2), Quantity::Milligrams(1), "TOTE-1")
+        picking::pick(
+            v,
+            &who,
+            &Pick {
+                pick_list: "PL-1",
+                line_no: 2,
+                scan: &t(2),
+                quantity: Quantity::Milligrams(1),
+                tote: "TOTE-1",
+            },
+            TODAY,
+        )
     });
     assert!(
         matches!(refusal(err), Refusal::WrongUnit { weighed: false }),
@@ -181,12 +281,34 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
     let (left, _) = f
         .replica
         .act("B1", |v| {
-            picking::pick(v, &who, "PL-1", 2, &t(2), Quantity::Units(4), "TOTE-1")
+            picking::pick(
+                v,
+                &who,
+                &Pick {
+                    pick_list: "PL-1",
+                    line_no: 2,
+                    scan: &t(2),
+                    quantity: Quantity::Units(4),
+                    tote: "TOTE-1",
+                },
+                TODAY,
+            )
         })
         .unwrap();
     assert_eq!(left, Quantity::Units(2));
     let err = f.replica.act("B1", |v| {
-        picking::pick(v, &who, "PL-1", 2, &t(1), Quantity::Units(3), "TOTE-1")
+        picking::pick(
+            v,
+            &who,
+            &Pick {
+                pick_list: "PL-1",
+                line_no: 2,
+                scan: &t(1),
+                quantity: Quantity::Units(3),
+                tote: "TOTE-1",
+            },
+            TODAY,
+        )
     });
     assert!(
         refusal(err)
@@ -197,7 +319,18 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
     );
     f.replica
         .act("B1", |v| {
-            picking::pick(v, &who, "PL-1", 2, &t(1), Quantity::Units(2), "TOTE-1")
+            picking::pick(
+                v,
+                &who,
+                &Pick {
+                    pick_list: "PL-1",
+                    line_no: 2,
+                    scan: &t(1),
+                    quantity: Quantity::Units(2),
+                    tote: "TOTE-1",
+                },
+                TODAY,
+            )
         })
         .unwrap();
     assert_eq!(
@@ -206,7 +339,18 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
         "a partial pick leaves the rest in place"
     );
     let err = f.replica.act("B1", |v| {
-        picking::pick(v, &who, "PL-1", 2, &t(1), Quantity::Units(1), "TOTE-1")
+        picking::pick(
+            v,
+            &who,
+            &Pick {
+                pick_list: "PL-1",
+                line_no: 2,
+                scan: &t(1),
+                quantity: Quantity::Units(1),
+                tote: "TOTE-1",
+            },
+            TODAY,
+        )
     });
     assert!(matches!(refusal(err), Refusal::LineComplete { .. }));
     // Partial pick of flower then short the rest with a reason.
@@ -215,11 +359,14 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             picking::pick(
                 v,
                 &who,
-                "PL-1",
-                1,
-                &t(6),
-                Quantity::Milligrams(2_000),
-                "TOTE-1",
+                &Pick {
+                    pick_list: "PL-1",
+                    line_no: 1,
+                    scan: &t(6),
+                    quantity: Quantity::Milligrams(2_000),
+                    tote: "TOTE-1",
+                },
+                TODAY,
             )
         })
         .unwrap();
@@ -232,7 +379,9 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
         .act("B1", |v| picking::short(v, &who, "PL-1", 1, "SHORT-STOCK"))
         .unwrap();
     assert_eq!(shorted, Quantity::Milligrams(1_000));
-    assert!(picking::walk(f.replica.view(), "PL-1").unwrap().is_empty());
+    assert!(picking::walk(f.replica.view(), "PL-1", TODAY)
+        .unwrap()
+        .is_empty());
     // Stage the tote for its route.
     let err = f
         .replica
@@ -286,12 +435,34 @@ fn loading_reconciliation_refuses_an_inexact_manifest() {
     let who = f.session("B1", "1111");
     f.replica
         .act("B1", |v| {
-            picking::pick(v, &who, "PL-1", 2, &t(2), Quantity::Units(4), "TOTE-1")
+            picking::pick(
+                v,
+                &who,
+                &Pick {
+                    pick_list: "PL-1",
+                    line_no: 2,
+                    scan: &t(2),
+                    quantity: Quantity::Units(4),
+                    tote: "TOTE-1",
+                },
+                TODAY,
+            )
         })
         .unwrap();
     f.replica
         .act("B1", |v| {
-            picking::pick(v, &who, "PL-1", 2, &t(1), Quantity::Units(2), "TOTE-1")
+            picking::pick(
+                v,
+                &who,
+                &Pick {
+                    pick_list: "PL-1",
+                    line_no: 2,
+                    scan: &t(1),
+                    quantity: Quantity::Units(2),
+                    tote: "TOTE-1",
+                },
+                TODAY,
+            )
         })
         .unwrap();
     f.replica

@@ -88,11 +88,13 @@ fn line(view: &Connection, pick_list: &str, line_no: u32) -> Result<Line, Replic
 }
 
 /// Packages that may be picked for an item (and batch), first-expired first. Only active
-/// packages of a batch with a passed COA, in a sellable location, not in a tote.
+/// packages of a batch with a passed COA that has not expired by `today`, in a sellable
+/// location, not in a tote.
 fn candidates(
     view: &Connection,
     item_id: &str,
     batch_id: Option<&str>,
+    today: &str,
     limit: usize,
 ) -> Result<Vec<Candidate>, ReplicaError> {
     let mut stmt = view.prepare_cached(
@@ -100,9 +102,10 @@ fn candidates(
          FROM packages p JOIN batches b ON b.id = p.batch_id JOIN locations l ON l.id = p.location_id
          WHERE p.item_id = ?1 AND p.status = 'active' AND p.conflict = 0 AND p.tote_id IS NULL AND p.quantity > 0
            AND b.coa_status = 'passed' AND l.sellable = 1 AND (?2 IS NULL OR p.batch_id = ?2)
+           AND (b.expires_on IS NULL OR b.expires_on >= ?4)
          ORDER BY b.expires_on IS NULL, b.expires_on, p.location_id, p.uid LIMIT ?3",
     )?;
-    let rows = stmt.query_map(params![item_id, batch_id, limit as i64], |r| {
+    let rows = stmt.query_map(params![item_id, batch_id, limit as i64, today], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
@@ -129,7 +132,11 @@ fn candidates(
 }
 
 /// The open lines of a pick list, in walking order of the package to take.
-pub fn walk(view: &Connection, pick_list: &str) -> Result<Vec<PickStep>, ReplicaError> {
+pub fn walk(
+    view: &Connection,
+    pick_list: &str,
+    today: &str,
+) -> Result<Vec<PickStep>, ReplicaError> {
     let pick_list = pick_list.trim();
     pick_list_route(view, pick_list)?;
     let numbers: Vec<u32> = {
@@ -145,7 +152,7 @@ pub fn walk(view: &Connection, pick_list: &str) -> Result<Vec<PickStep>, Replica
         let remaining = model::join(l.quantity - l.done, &l.unit).ok_or_else(|| {
             ReplicaError::Storage(format!("pick line {line_no} has a bad quantity"))
         })?;
-        let take = candidates(view, &l.item_id, l.batch_id.as_deref(), 1)?
+        let take = candidates(view, &l.item_id, l.batch_id.as_deref(), today, 1)?
             .into_iter()
             .next();
         steps.push(PickStep {
@@ -169,16 +176,36 @@ pub fn walk(view: &Connection, pick_list: &str) -> Result<Vec<PickStep>, Replica
     Ok(steps)
 }
 
-/// Picks `quantity` of a scanned package into a tote for a line.
+/// One pick as the picker made it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pick<'a> {
+    /// Pick list id.
+    pub pick_list: &'a str,
+    /// Line number.
+    pub line_no: u32,
+    /// The package scanned.
+    pub scan: &'a str,
+    /// Quantity taken.
+    pub quantity: Quantity,
+    /// The tote scanned.
+    pub tote: &'a str,
+}
+
+/// Picks a quantity of a scanned package into a tote for a line; `today` is the facility's
+/// date (`YYYY-MM-DD`): expired stock is never picked.
 pub fn pick(
     view: &Connection,
     _who: &Session,
-    pick_list: &str,
-    line_no: u32,
-    scan: &str,
-    quantity: Quantity,
-    tote: &str,
+    input: &Pick<'_>,
+    today: &str,
 ) -> StepResult<Quantity> {
+    let Pick {
+        pick_list,
+        line_no,
+        scan,
+        quantity,
+        tote,
+    } = *input;
     let pick_list = pick_list.trim();
     let (_, status) = pick_list_route(view, pick_list)?;
     let l = line(view, pick_list, line_no)?;
@@ -222,7 +249,16 @@ pub fn pick(
         }
         .into());
     }
-    let first = candidates(view, &l.item_id, l.batch_id.as_deref(), 1)?
+    if let Some(expiry) = package.expires_on.as_deref() {
+        if expiry < today {
+            return Err(Refusal::Expired {
+                uid,
+                expiry: expiry.to_owned(),
+            }
+            .into());
+        }
+    }
+    let first = candidates(view, &l.item_id, l.batch_id.as_deref(), today, 1)?
         .into_iter()
         .next();
     let wrong_batch = l.batch_id.is_some() && package.batch_id != l.batch_id;

@@ -204,6 +204,13 @@ pub fn fixture_with(recount_by_another: bool) -> Fixture {
             Some(8_000),
         ),
         batch("GU-L1", "GUMMY", CoaStatus::Missing, (2027, 5, 1), None),
+        batch(
+            "CA-OLD",
+            "CART",
+            CoaStatus::Passed,
+            (2026, 10, 1),
+            Some(8_100),
+        ),
         Payload::ScaleRegistered(ScaleRegistered {
             scale_id: "SCALE-01".into(),
             serial: "B7432".into(),
