@@ -326,3 +326,40 @@ fn show_and_verify_accept_a_payload_kind_from_a_newer_version() {
     assert_eq!(json[2]["payload"]["code"], 40_000);
     assert_eq!(json[2]["payload"]["bytes"], "0102030405");
 }
+
+#[test]
+fn verify_speaks_spanish_with_lang_es() {
+    let dir = Dir::new();
+    let events = chain(6);
+    let mut all = records(&events);
+    all.remove(3);
+    let path = dir.write_records("gap", &all);
+    let output = tally(&["log", "verify", "--lang", "es"], &path);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        "ROTA en el evento 4: missing: falta el evento 4\n"
+    );
+    let path = dir.write("log.tlog", &export_to_vec(&events).unwrap());
+    let output = tally(&["log", "verify", "--lang", "es"], &path);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).starts_with("intacta: 6 eventos"));
+}
+
+#[test]
+fn show_prints_what_it_can_and_exits_1_on_a_damaged_record() {
+    let dir = Dir::new();
+    let events = chain(3);
+    let mut all = records(&events);
+    all[1].truncate(50);
+    let path = dir.write_records("damaged", &all);
+    let output = tally(&["log", "show"], &path);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.contains("#1  ") && text.contains("#3  ") && !text.contains("#2  "),
+        "{text}"
+    );
+    let error = String::from_utf8(output.stderr).unwrap();
+    assert!(error.contains("record 2 is damaged"), "{error}");
+}

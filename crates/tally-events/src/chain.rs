@@ -21,7 +21,7 @@ use crate::types::{DeviceId, Sha256Hash};
 ///
 /// It holds the head in memory only; whoever stores the events (the replica) must store
 /// each returned event before handing out the next one, and must check the key file's seq
-/// reservation ([`crate::SeqReservation`]) before signing.
+/// reservation ([`crate::KeyFile::may_sign`]) before signing.
 #[derive(Debug)]
 pub struct ChainWriter {
     key: DeviceKey,
@@ -136,10 +136,23 @@ impl ChainWriter {
 pub struct ChainOptions {
     /// The device the chain must belong to; `None`: the author of the first record.
     pub expected_device: Option<DeviceId>,
+    /// Where the records start: `None` for a whole chain from the genesis (seq 1); or a
+    /// segment continuing after an already verified head (the sync daemon's deltas, a ledger
+    /// export from a cursor).
+    pub start: Option<ChainStart>,
     /// How far the wall clock may step back before it is reported as an anomaly.
     pub wall_clock_tolerance_ms: u64,
     /// Strict (the default: exactly `verify_strict` on every event) or batch signature checks.
     pub mode: VerifyMode,
+}
+
+/// An already verified head that a segment of records continues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainStart {
+    /// Seq of the verified head; the segment's first record must be `head_seq + 1`.
+    pub head_seq: u64,
+    /// Record hash of the verified head: the first record's `prev`.
+    pub head_hash: Sha256Hash,
 }
 
 /// The stated tolerance for a wall clock step back: 2 seconds (NTP slews and leap smears stay
@@ -150,6 +163,7 @@ impl Default for ChainOptions {
     fn default() -> Self {
         Self {
             expected_device: None,
+            start: None,
             wall_clock_tolerance_ms: DEFAULT_WALL_CLOCK_TOLERANCE_MS,
             mode: VerifyMode::Strict,
         }
@@ -240,6 +254,11 @@ pub enum FailureKind {
     },
     /// `prev` is not the hash of the previous event.
     BrokenLink,
+    /// A segment holds an event at or before the verified head it continues.
+    BeforeStart {
+        /// The first seq the segment may hold.
+        first_seq: u64,
+    },
     /// The monotonic clock went backwards within one boot.
     TimeWentBackwards {
         /// By how much, in microseconds.
@@ -250,7 +269,7 @@ pub enum FailureKind {
 impl FailureKind {
     /// A short stable name: `bad_signature`, `altered_payload`, `missing`, `reordered`,
     /// `duplicated`, `fork`, `broken_link`, `wrong_author`, `malformed`, `bad_key`,
-    /// `time_went_backwards`, `empty`.
+    /// `before_start`, `time_went_backwards`, `empty`.
     pub fn name(&self) -> &'static str {
         match self {
             FailureKind::Empty => "empty",
@@ -264,6 +283,7 @@ impl FailureKind {
             FailureKind::Duplicated => "duplicated",
             FailureKind::Fork { .. } => "fork",
             FailureKind::BrokenLink => "broken_link",
+            FailureKind::BeforeStart { .. } => "before_start",
             FailureKind::TimeWentBackwards { .. } => "time_went_backwards",
         }
     }
@@ -315,6 +335,10 @@ impl fmt::Display for ChainFailure {
                 f,
                 "event {seq} does not follow event {}: its link to the previous event does not match",
                 seq.saturating_sub(1)
+            ),
+            FailureKind::BeforeStart { first_seq } => write!(
+                f,
+                "event {seq} is at or before the verified head this log continues (it must start at event {first_seq})"
             ),
             FailureKind::TimeWentBackwards { by_us } => write!(
                 f,
@@ -445,12 +469,17 @@ fn structural_pass<R: AsRef<[u8]>>(
         return fail(1, 0, FailureKind::Empty);
     }
     let mut author: Option<DeviceId> = options.expected_device;
-    let mut expected: u64 = 1;
+    let first_seq = options
+        .start
+        .map_or(1, |start| start.head_seq.saturating_add(1));
+    let mut expected: u64 = first_seq;
     // accepted[seq - 1] = position of the record accepted with that seq.
     let mut accepted: Vec<usize> = Vec::with_capacity(records.len());
     let mut anomalies = Vec::new();
     let mut last_time: Option<Timestamp> = None;
-    let mut last_hash = Sha256Hash::ZERO;
+    let mut last_hash = options
+        .start
+        .map_or(Sha256Hash::ZERO, |start| start.head_hash);
     for (position, record) in records.iter().enumerate() {
         let bytes = record.as_ref();
         let layout = match crate::event::parse(bytes) {
@@ -478,9 +507,13 @@ fn structural_pass<R: AsRef<[u8]>>(
         if position == 0 && VerifierKey::new(&device).is_err() {
             return fail(seq, position, FailureKind::BadKey);
         }
+        if seq < first_seq {
+            // At or before the verified head this segment continues.
+            return fail(seq, position, FailureKind::BeforeStart { first_seq });
+        }
         if seq < expected {
             // A seq already accepted: a copy, or a fork.
-            let earlier = records[accepted[(seq - 1) as usize]].as_ref();
+            let earlier = records[accepted[(seq - first_seq) as usize]].as_ref();
             if earlier == bytes {
                 return fail(seq, position, FailureKind::Duplicated);
             }
@@ -513,6 +546,7 @@ fn structural_pass<R: AsRef<[u8]>>(
         }
         // seq == expected.
         if seq > 1 && view.prev_raw() != last_hash {
+            // For the first record of a segment, `last_hash` is the verified head's hash.
             return fail(seq, position, FailureKind::BrokenLink);
         }
         let now = view.timestamp();
@@ -545,7 +579,7 @@ fn structural_pass<R: AsRef<[u8]>>(
     }
     Ok(ChainReport {
         device: author.unwrap_or(DeviceId([0; 32])),
-        events: expected - 1,
+        events: expected - first_seq,
         head_hash: last_hash,
         anomalies,
     })

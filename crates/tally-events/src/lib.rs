@@ -3,7 +3,7 @@
 //!
 //! No I/O: callers hand in bytes and clocks; the replica stores what this crate encodes, the
 //! sync daemon ships it and the ledger verifies it, byte for byte. This crate must not depend
-//! on SQLite, drivers, networking or UI crates.
+//! on SQLite, drivers, networking or UI crates (only on `tally-ids`, for the shared `Language`).
 //!
 //! - [`event`]: the record layout (`header ‖ payload ‖ signature`), [`SignedEvent`],
 //!   [`UnsignedEvent`], [`Timestamp`] and [`Clock`].
@@ -12,6 +12,7 @@
 //! - [`chain`]: [`ChainWriter`] and [`verify_chain`] with its failure kinds.
 //! - [`export`]: the length-prefixed export stream.
 //! - [`keyfile`]: the key file and its seq high-water mark.
+//! - [`messages`]: every message a person reads, in English and Spanish.
 //!
 //! The byte layouts are specified in `docs/EVENT-FORMAT.md`.
 
@@ -23,18 +24,21 @@ pub mod event;
 pub mod export;
 pub mod key;
 pub mod keyfile;
+pub mod messages;
 pub mod payload;
 pub mod types;
 pub mod wire;
 
 pub use chain::{
-    verify_chain, verify_events, Anomaly, ChainFailure, ChainOptions, ChainReport, ChainWriter,
-    FailureKind,
+    verify_chain, verify_events, Anomaly, ChainFailure, ChainOptions, ChainReport, ChainStart,
+    ChainWriter, FailureKind,
 };
 pub use error::{DecodeError, EncodeError, VerifyError};
 pub use event::{Clock, ManualClock, SignedEvent, Timestamp, UnsignedEvent};
 pub use export::{export_to_vec, read_export, ExportError, ExportReader, ExportWriter};
 pub use key::{verify_batch, DeviceKey, VerifierKey, VerifyMode};
 pub use keyfile::{KeyFile, KeyFileError};
+pub use messages::Message;
 pub use payload::{Payload, UnknownPayload};
+pub use tally_ids::Language;
 pub use types::{Bytes, Date, DeviceId, MassUnit, Quantity, Sha256Hash};

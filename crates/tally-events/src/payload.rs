@@ -2,7 +2,7 @@
 //!
 //! Each payload kind has a number that is never reused or renumbered, and a struct whose
 //! fields are encoded in the order written here (see `docs/EVENT-FORMAT.md`). A shipped kind
-//! never changes: to record more, add a new kind (a new struct, one line in [`payloads!`]'s
+//! never changes: to record more, add a new kind (a new struct, one line in the `payloads!`
 //! list, a golden fixture). Readers that meet a kind they do not know keep its bytes as
 //! [`Payload::Unknown`]: the envelope and signature still verify, so old devices' logs stay
 //! readable forever and old verifiers accept logs with newer kinds.

@@ -6,8 +6,8 @@ mod common;
 use common::*;
 use tally_events::payload::{PackageMoved, UnknownPayload};
 use tally_events::{
-    verify_chain, Anomaly, Bytes, ChainOptions, ChainWriter, Clock, FailureKind, Payload,
-    SignedEvent, Timestamp, UnsignedEvent, VerifyError, VerifyMode,
+    verify_chain, Anomaly, Bytes, ChainOptions, ChainStart, ChainWriter, Clock, FailureKind,
+    Payload, SignedEvent, Timestamp, UnsignedEvent, VerifyError, VerifyMode,
 };
 
 fn options(mode: VerifyMode) -> ChainOptions {
@@ -342,4 +342,34 @@ fn a_chain_longer_than_one_batch_finds_a_bad_signature_deep_inside() {
     let failure = check(&records).expect_err("tampered");
     assert_eq!(failure.seq, 601);
     assert_eq!(failure.kind, FailureKind::BadSignature);
+}
+
+#[test]
+fn a_segment_after_a_verified_head_verifies_on_its_own() {
+    let events = build_chain(40);
+    let head = &events[24]; // seq 25
+    let segment = raw(&events[25..]);
+    let options = |head_hash| ChainOptions {
+        start: Some(ChainStart {
+            head_seq: 25,
+            head_hash,
+        }),
+        ..ChainOptions::default()
+    };
+    let report = verify_chain(&segment, &options(head.record_hash())).expect("segment");
+    assert_eq!(report.events, 15);
+    assert_eq!(report.head_hash, events[39].record_hash());
+    // Continuing another head: the first link is broken.
+    let failure = verify_chain(&segment, &options(events[23].record_hash())).unwrap_err();
+    assert_eq!((failure.seq, failure.kind), (26, FailureKind::BrokenLink));
+    // An event the verified part already holds.
+    let failure = verify_chain(&raw(&events[24..]), &options(head.record_hash())).unwrap_err();
+    assert_eq!(
+        (failure.seq, failure.kind),
+        (25, FailureKind::BeforeStart { first_seq: 26 })
+    );
+    // A segment that skips the next event.
+    let failure = verify_chain(&raw(&events[27..]), &options(head.record_hash())).unwrap_err();
+    assert_eq!(failure.seq, 26);
+    assert!(matches!(failure.kind, FailureKind::Missing { .. }));
 }

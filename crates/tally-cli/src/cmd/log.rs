@@ -11,8 +11,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use tally_events::{
-    verify_chain, ChainOptions, DeviceId, ExportError, ExportReader, FailureKind, Payload,
-    SignedEvent, VerifyMode,
+    verify_chain, ChainOptions, DeviceId, ExportError, ExportReader, FailureKind, Language,
+    Message, Payload, SignedEvent, VerifyMode,
 };
 
 /// Arguments of `tally log`.
@@ -55,6 +55,17 @@ pub struct VerifyArgs {
     /// with `verify_strict`.
     #[arg(long)]
     pub batch: bool,
+    /// Language of the report: `en` (English) or `es` (Spanish).
+    #[arg(long, value_name = "LANG", default_value = "en", value_parser = parse_language)]
+    pub lang: Language,
+}
+
+fn parse_language(text: &str) -> Result<Language, String> {
+    match text {
+        "en" => Ok(Language::English),
+        "es" => Ok(Language::Spanish),
+        _ => Err("the language is en (English) or es (Spanish)".to_owned()),
+    }
 }
 
 fn parse_key(text: &str) -> Result<DeviceId, String> {
@@ -183,36 +194,42 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         ..ChainOptions::default()
     };
     let result = verify_chain(&records, &options);
+    let language = args.lang;
+    let broken = |seq: u64, kind: &str, text: String| {
+        match language {
+            Language::English => println!("BROKEN at event {seq}: {kind}: {text}"),
+            Language::Spanish => println!("ROTA en el evento {seq}: {kind}: {text}"),
+        }
+        Ok(ExitCode::from(1))
+    };
     match (result, read_error) {
         (Err(failure), _)
             if !(records.is_empty() && matches!(failure.kind, FailureKind::Empty)) =>
         {
-            println!(
-                "BROKEN at event {}: {}: {failure}",
-                failure.seq,
-                failure.kind.name()
-            );
-            Ok(ExitCode::from(1))
+            broken(failure.seq, failure.kind.name(), failure.message(language))
         }
-        (_, Some(error)) => {
-            println!("BROKEN at event {}: malformed: {error}", records.len() + 1);
-            Ok(ExitCode::from(1))
-        }
-        (Err(failure), None) => {
-            println!(
-                "BROKEN at event {}: {}: {failure}",
-                failure.seq,
-                failure.kind.name()
-            );
-            Ok(ExitCode::from(1))
-        }
+        (_, Some(error)) => broken(
+            records.len() as u64 + 1,
+            "malformed",
+            error.message(language),
+        ),
+        (Err(failure), None) => broken(failure.seq, failure.kind.name(), failure.message(language)),
         (Ok(report), None) => {
-            println!(
-                "intact: {} events signed by device {}, last record {}",
-                report.events, report.device, report.head_hash
-            );
+            match language {
+                Language::English => println!(
+                    "intact: {} events signed by device {}, last record {}",
+                    report.events, report.device, report.head_hash
+                ),
+                Language::Spanish => println!(
+                    "intacta: {} eventos firmados por el dispositivo {}, último registro {}",
+                    report.events, report.device, report.head_hash
+                ),
+            }
             for anomaly in &report.anomalies {
-                println!("note: {anomaly}");
+                match language {
+                    Language::English => println!("note: {}", anomaly.message(language)),
+                    Language::Spanish => println!("nota: {}", anomaly.message(language)),
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

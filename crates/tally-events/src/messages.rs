@@ -1,0 +1,219 @@
+//! The message catalogue of this crate: every error and report a person reads, in English
+//! (the `Display` text) and Spanish, from one place (design-notes §8).
+//!
+//! Each Spanish match has one arm per variant and no wildcard, so a new variant cannot be
+//! added without its Spanish text; a test renders every variant in both languages.
+
+use tally_ids::Language;
+
+use crate::chain::{Anomaly, ChainFailure, FailureKind};
+use crate::error::{DecodeError, VerifyError};
+use crate::export::ExportError;
+use crate::keyfile::KeyFileError;
+
+/// Something that can be told to a person in their language.
+pub trait Message {
+    /// The text in `language`.
+    fn message(&self, language: Language) -> String;
+}
+
+impl Message for DecodeError {
+    fn message(&self, language: Language) -> String {
+        match language {
+            Language::English => self.to_string(),
+            Language::Spanish => decode_es(self),
+        }
+    }
+}
+
+fn decode_es(error: &DecodeError) -> String {
+    match error {
+        DecodeError::Truncated { offset, wanted, available } => format!(
+            "los datos están cortados en el byte {offset}: se esperaban {wanted} bytes más, hay {available}"
+        ),
+        DecodeError::TrailingBytes { offset, count } => {
+            format!("{count} bytes de más inesperados en el byte {offset}")
+        }
+        DecodeError::TooLong { offset, what, len, max } => format!(
+            "un campo ({what}) en el byte {offset} mide {len}, más que el límite de {max}"
+        ),
+        DecodeError::BadUtf8 { offset } => {
+            format!("el texto en el byte {offset} no es UTF-8 válido")
+        }
+        DecodeError::BadBool { offset, value } => {
+            format!("un valor sí/no en el byte {offset} vale {value}, no 0 ni 1")
+        }
+        DecodeError::BadOptionTag { offset, value } => format!(
+            "un campo opcional en el byte {offset} tiene la marca {value}, no 0 ni 1"
+        ),
+        DecodeError::UnknownCode { offset, what, value } => format!(
+            "un {what} en el byte {offset} tiene el código {value}, que esta versión de tally no conoce"
+        ),
+        DecodeError::BadDate { year, month, day } => {
+            format!("la fecha {year:04}-{month:02}-{day:02} no existe")
+        }
+        DecodeError::BadMagic => {
+            "esto no es un evento de tally (no empieza con \"TLEV\")".into()
+        }
+        DecodeError::UnsupportedVersion { version } => format!(
+            "el evento está en la versión de formato {version}, que esta versión de tally no puede leer"
+        ),
+        DecodeError::BadPrev { seq } => format!(
+            "el evento {seq} tiene un hash del evento anterior que no corresponde a su posición"
+        ),
+        DecodeError::GenesisKind { seq } => format!(
+            "el evento {seq} rompe la regla del génesis: el primer evento de un dispositivo, y solo ese, es su alta"
+        ),
+        DecodeError::ZeroSeq => {
+            "el evento tiene el número de secuencia 0; la numeración empieza en 1".into()
+        }
+        DecodeError::BadExportMagic => {
+            "esto no es una exportación de registro de tally (no empieza con \"TALLYLOG\")".into()
+        }
+        DecodeError::UnsupportedExport { version, flags } => format!(
+            "la exportación está en la versión de formato {version} (indicadores {flags}), que esta versión de tally no puede leer"
+        ),
+    }
+}
+
+impl Message for VerifyError {
+    fn message(&self, language: Language) -> String {
+        match language {
+            Language::English => self.to_string(),
+            Language::Spanish => match self {
+                VerifyError::Malformed(error) => {
+                    format!("evento dañado: {}", decode_es(error))
+                }
+                VerifyError::BadKey => {
+                    "la clave del dispositivo no es una clave pública válida (débil o mal formada)"
+                        .into()
+                }
+                VerifyError::AlteredPayload => {
+                    "el contenido fue alterado: no coincide con el hash que firmó el dispositivo"
+                        .into()
+                }
+                VerifyError::BadSignature => "la firma de este evento no es válida".into(),
+            },
+        }
+    }
+}
+
+impl Message for KeyFileError {
+    fn message(&self, language: Language) -> String {
+        match language {
+            Language::English => self.to_string(),
+            Language::Spanish => match self {
+                KeyFileError::Damaged => {
+                    "el archivo de clave del dispositivo está dañado o no es un archivo de clave de tally".into()
+                }
+                KeyFileError::UnsupportedVersion(version) => format!(
+                    "el archivo de clave del dispositivo está en la versión {version}, que esta versión de tally no puede leer"
+                ),
+                KeyFileError::RestoreDetected { db_head, floor } => format!(
+                    "restauración detectada: la base de datos termina en el evento {db_head}, pero este dispositivo ya reservó eventos desde el {floor}; no debe volver a firmar con esta clave. Vuelva a dar de alta el dispositivo."
+                ),
+                KeyFileError::KeyFileRolledBack { db_head, reserved_through } => format!(
+                    "el archivo de clave del dispositivo es más antiguo que la base de datos (reservó eventos hasta el {reserved_through}, la base de datos tiene {db_head}); vuelva a dar de alta el dispositivo."
+                ),
+                KeyFileError::NotReserved { seq, reserved_through } => format!(
+                    "el evento {seq} está fuera de los eventos reservados en el archivo de clave (hasta el {reserved_through}); reserve un nuevo bloque primero"
+                ),
+                KeyFileError::Exhausted => {
+                    "la numeración de eventos de este dispositivo se agotó; vuelva a dar de alta el dispositivo".into()
+                }
+            },
+        }
+    }
+}
+
+impl Message for ExportError {
+    fn message(&self, language: Language) -> String {
+        match language {
+            Language::English => self.to_string(),
+            Language::Spanish => match self {
+                ExportError::Io(error) => {
+                    format!("no se pudo leer ni escribir el registro: {error}")
+                }
+                ExportError::Header(error) => decode_es(error),
+                ExportError::BadLength { position, len, max } => format!(
+                    "el registro {position} dice medir {len} bytes, lo que no está permitido (de 1 a {max})"
+                ),
+                ExportError::Truncated { position } => format!(
+                    "el registro termina en medio del registro {position}: el archivo está cortado"
+                ),
+            },
+        }
+    }
+}
+
+impl Message for Anomaly {
+    fn message(&self, language: Language) -> String {
+        match language {
+            Language::English => self.to_string(),
+            Language::Spanish => match self {
+                Anomaly::WallClockSteppedBack { seq, by_ms } => format!(
+                    "evento {seq}: el reloj del dispositivo retrocedió {by_ms} ms (el orden lo da el número de secuencia, la cadena está intacta)"
+                ),
+                Anomaly::Reboot { seq } => {
+                    format!("evento {seq}: primer evento después de un reinicio")
+                }
+            },
+        }
+    }
+}
+
+impl Message for ChainFailure {
+    fn message(&self, language: Language) -> String {
+        match language {
+            Language::English => self.to_string(),
+            Language::Spanish => chain_es(self),
+        }
+    }
+}
+
+fn chain_es(failure: &ChainFailure) -> String {
+    let seq = failure.seq;
+    let n = failure.position + 1;
+    match &failure.kind {
+        FailureKind::Empty => "el registro no contiene eventos".into(),
+        FailureKind::Malformed(error) => format!(
+            "el registro {n} (donde debería estar el evento {seq}) está dañado: {}",
+            decode_es(error)
+        ),
+        FailureKind::BadKey => {
+            format!("evento {seq}: la clave del dispositivo no es una clave pública válida")
+        }
+        FailureKind::BadSignature => format!(
+            "evento {seq}: firma inválida (el encabezado firmado fue alterado o no lo firmó este dispositivo)"
+        ),
+        FailureKind::AlteredPayload => format!(
+            "evento {seq}: contenido alterado (no coincide con lo que firmó el dispositivo)"
+        ),
+        FailureKind::WrongAuthor { expected, found } => format!(
+            "evento {seq}: firmado por el dispositivo {found}, pero esta cadena pertenece al dispositivo {expected}"
+        ),
+        FailureKind::Missing {
+            next_present: Some(next),
+        } if *next > seq + 1 => format!("faltan los eventos {seq} a {}", next - 1),
+        FailureKind::Missing { .. } => format!("falta el evento {seq}"),
+        FailureKind::Reordered { found } => format!(
+            "el evento {found} aparece antes que el evento {seq}: los eventos están desordenados"
+        ),
+        FailureKind::Duplicated => format!("el evento {seq} aparece dos veces"),
+        FailureKind::Fork { first, second } => format!(
+            "bifurcación en el evento {seq}: el dispositivo firmó dos eventos distintos con este número (registros {} y {}); ambos se conservan como prueba",
+            first.record_hash(),
+            second.record_hash()
+        ),
+        FailureKind::BrokenLink => format!(
+            "el evento {seq} no sigue al evento {}: su enlace con el evento anterior no coincide",
+            seq.saturating_sub(1)
+        ),
+        FailureKind::BeforeStart { first_seq } => format!(
+            "el evento {seq} es anterior o igual al último evento ya verificado que este registro continúa (debe empezar en el evento {first_seq})"
+        ),
+        FailureKind::TimeWentBackwards { by_us } => format!(
+            "evento {seq}: el tiempo desde el arranque retrocedió {by_us} µs dentro de un mismo arranque"
+        ),
+    }
+}
