@@ -7,7 +7,14 @@
 //! produces, or refuse it with a message for the person holding the device; they never record
 //! half an action.
 //!
+//! Map: [`db`] (connection settings, migrations), [`apply`] (the fold), [`replica`] (recording,
+//! key file reservation, deltas, snapshots, export), [`workflow`] (receiving, moves, picking,
+//! loading, blind counts, destruction, lookup, sign-in), [`refusal`] (what the person holding
+//! the device is told, in English or Spanish), [`weight`] (integer milligrams), [`seed`] (the
+//! demo facility), [`stats`] (counts and view digests). The design rules are in `README.md`.
+//!
 //! This crate does file and SQLite I/O only; it never talks to devices, the network or a UI.
+//! Clocks are parameters: events take a `tally_events::Clock`, workflows take today's date.
 #![deny(missing_docs)]
 
 pub mod apply;

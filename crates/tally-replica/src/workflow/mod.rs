@@ -252,12 +252,14 @@ impl Default for Settings {
     }
 }
 
-/// Reads the settings of the facility on this device.
+/// Reads the settings of the facility this device is enrolled at (the first facility when the
+/// replica holds no settings for it).
 pub fn settings(view: &Connection) -> Result<Settings, ReplicaError> {
     let row = view
         .prepare_cached(
             "SELECT receiving_tolerance_mg, count_tolerance_mg, count_tolerance_units, recount_by_another
-             FROM facilities ORDER BY id LIMIT 1",
+             FROM facilities
+             ORDER BY id = (SELECT value FROM meta WHERE key = 'facility') DESC, id LIMIT 1",
         )?
         .query_row([], |r| {
             Ok(Settings {
