@@ -179,10 +179,37 @@ fn record_scan(c: &mut Criterion) {
         )
         .expect("an active package");
     let shelves = ["VAULT-B-S01", "VAULT-B-S02"];
-    let mut flip = 0usize;
     let raw_path = cache_dir().join("raw-scan.db");
     let raw = raw_db(&raw_path);
     let row = vec![0u8; 400];
+    // Paired rounds, alternating one replica scan and one raw commit, so that load from other
+    // processes and disk weather hit both alike; medians and their ratio are printed.
+    let mut ours = Vec::with_capacity(300);
+    let mut theirs = Vec::with_capacity(300);
+    for round in 0..300i64 {
+        let to = shelves[(round % 2) as usize];
+        let started = Instant::now();
+        replica
+            .act("B1001", |v| moves::move_package(v, &who, &uid, to))
+            .expect("move");
+        ours.push(started.elapsed());
+        let started = Instant::now();
+        let tx = raw.unchecked_transaction().expect("tx");
+        tx.execute(
+            "INSERT INTO t (uid, v) VALUES (?1, ?2)",
+            params![tag(1_000_000_000 + round as usize), &row],
+        )
+        .expect("insert");
+        tx.commit().expect("commit");
+        theirs.push(started.elapsed());
+    }
+    let (ours_median, theirs_median) = (percentile(ours, 0.5), percentile(theirs, 0.5));
+    eprintln!(
+        "record scan, 300 paired rounds: replica median {ours_median:?}, raw SQLite median {theirs_median:?}, ratio {:.2}",
+        ours_median.as_secs_f64() / theirs_median.as_secs_f64()
+    );
+    // The paired rounds left the package on shelves[1]; criterion's rounds continue from there.
+    let mut flip = 1usize;
     let mut group = c.benchmark_group("record_scan");
     group.bench_function("replica_move_fsync", |b| {
         b.iter(|| {
