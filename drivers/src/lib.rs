@@ -1,2 +1,16 @@
 //! Device drivers for the handheld: transports (hidraw, raw USB, serial), pure protocol
 //! decoders, firmware profiles, the device manager and simulators.
+#![warn(missing_docs)]
+
+pub mod event;
+pub mod protocol;
+
+pub mod capture;
+pub mod driver;
+pub mod interrupt;
+pub mod manager;
+pub mod profile;
+pub mod pty;
+pub mod report;
+pub mod sim;
+pub mod transport;

@@ -28,6 +28,8 @@ strings (GTIN, batch, expiry ...), GS1 Digital Link web addresses, RFID EPCs, Me
 BioTrack ids. Every problem is spelled out, e.g. \"GTIN check digit should be 8, got 7\"."
     )]
     Decode(cmd::decode::DecodeArgs),
+    /// Scanners, RFID readers and scales: list, profiles, monitor, capture, simulate, replay.
+    Devices(cmd::devices::DevicesArgs),
     /// Show and verify exported signed event logs.
     Log(cmd::log::LogArgs),
     /// Create and inspect a device's offline replica.
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Decode(args) => cmd::decode::run(args),
+        Command::Devices(args) => cmd::devices::run(args),
         Command::Log(args) => cmd::log::run(args),
         Command::Replica(args) => cmd::replica::run(args),
         Command::Demo(args) => cmd::demo::run(args),

@@ -2,6 +2,7 @@
 
 pub mod decode;
 pub mod demo;
+pub mod devices;
 pub mod log;
 pub mod log_export;
 pub mod replica;
