@@ -32,6 +32,10 @@ BioTrack ids. Every problem is spelled out, e.g. \"GTIN check digit should be 8,
     Devices(cmd::devices::DevicesArgs),
     /// Show and verify exported signed event logs.
     Log(cmd::log::LogArgs),
+    /// Create and inspect a device's offline replica.
+    Replica(cmd::replica::ReplicaArgs),
+    /// Demo data: a realistic facility in a new replica.
+    Demo(cmd::demo::DemoArgs),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +44,8 @@ fn main() -> ExitCode {
         Command::Decode(args) => cmd::decode::run(args),
         Command::Devices(args) => cmd::devices::run(args),
         Command::Log(args) => cmd::log::run(args),
+        Command::Replica(args) => cmd::replica::run(args),
+        Command::Demo(args) => cmd::demo::run(args),
     };
     match outcome {
         Ok(code) => code,

@@ -1,1 +1,34 @@
 //! The offline SQLite replica of a handheld and the floor workflows that write to it.
+//!
+//! A replica is one SQLite file holding the device's own signed event log and a view of the
+//! facility built by folding events ([`apply::apply`]). Recording an action appends the signed
+//! events and updates the view in one transaction (WAL, `synchronous=FULL`) before the caller may
+//! say "OK" ([`Replica`]). Workflows ([`workflow`]) decide, from the view, which events an action
+//! produces, or refuse it with a message for the person holding the device; they never record
+//! half an action.
+//!
+//! Map: [`db`] (connection settings, migrations), [`apply`] (the fold), [`replica`] (recording,
+//! key file reservation, deltas, snapshots, export), [`workflow`] (receiving, moves, picking,
+//! loading, blind counts, destruction, lookup, sign-in), [`refusal`] (what the person holding
+//! the device is told, in English or Spanish), [`weight`] (integer milligrams), [`seed`] (the
+//! demo facility), [`stats`] (counts and view digests). The design rules are in `README.md`.
+//!
+//! This crate does file and SQLite I/O only; it never talks to devices, the network or a UI.
+//! Clocks are parameters: events take a `tally_events::Clock`, workflows take today's date.
+#![deny(missing_docs)]
+
+pub mod apply;
+pub mod clock;
+pub mod db;
+pub mod error;
+pub mod model;
+pub mod refusal;
+pub mod replica;
+pub mod seed;
+pub mod stats;
+pub mod weight;
+pub mod workflow;
+
+pub use error::ReplicaError;
+pub use refusal::Refusal;
+pub use replica::{Delta, Recorded, Replica};

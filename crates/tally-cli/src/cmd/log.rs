@@ -29,6 +29,8 @@ pub enum LogCommand {
     Show(ShowArgs),
     /// Verify a whole exported chain: exit 0 if intact, 1 with the first failure otherwise.
     Verify(VerifyArgs),
+    /// Write a device's own log from its replica database in the export format.
+    Export(super::log_export::ExportArgs),
 }
 
 /// Arguments of `tally log show`.
@@ -76,6 +78,7 @@ pub fn run(args: LogArgs) -> anyhow::Result<ExitCode> {
     match args.command {
         LogCommand::Show(args) => show(&args),
         LogCommand::Verify(args) => verify(&args),
+        LogCommand::Export(args) => super::log_export::run(&args),
     }
 }
 

@@ -1,5 +1,8 @@
 //! One module per `tally` subcommand.
 
 pub mod decode;
+pub mod demo;
 pub mod devices;
 pub mod log;
+pub mod log_export;
+pub mod replica;

@@ -1,0 +1,54 @@
+//! Errors of the replica: storage and integrity failures ([`ReplicaError`]), as opposed to
+//! workflow refusals ([`crate::Refusal`]), which are normal answers to the person on the floor.
+
+use crate::refusal::Refusal;
+
+/// Something went wrong below the workflows: the database, the key file, or the chain.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplicaError {
+    /// SQLite reported an error.
+    #[error("the device database failed: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The database is not in a state this build can use.
+    #[error("the device database cannot be used: {0}")]
+    Storage(String),
+    /// A file was missing.
+    #[error("{0}")]
+    NotFound(String),
+    /// Reading or writing a file failed.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being done.
+        what: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The device key file and the database disagree: a restore or a copied database.
+    #[error("this device must not record: {0}. Dock it and ask a supervisor to re-enroll it")]
+    RestoreDetected(String),
+    /// The key file is damaged or not a tally key file.
+    #[error("the device key file is unusable: {0}")]
+    KeyFile(String),
+    /// An event could not be encoded, signed or verified.
+    #[error("event log: {0}")]
+    Events(String),
+    /// Folding an event into the view failed; nothing was recorded.
+    #[error("the event cannot be applied to the replica: {0}")]
+    Apply(String),
+    /// A workflow refused the action; nothing was recorded.
+    #[error("{0}")]
+    Refused(#[from] Refusal),
+    /// A limit on input was exceeded.
+    #[error("too much at once: {0}")]
+    Limit(String),
+}
+
+impl ReplicaError {
+    pub(crate) fn io(what: impl Into<String>, source: std::io::Error) -> Self {
+        ReplicaError::Io {
+            what: what.into(),
+            source,
+        }
+    }
+}

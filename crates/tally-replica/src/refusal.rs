@@ -1,0 +1,967 @@
+//! Refusals: the normal "no" of a workflow, written for the person holding the device.
+//!
+//! A refusal means nothing was recorded. Variants carry structured fields only (ids, counts,
+//! statuses), never sentences, so [`Refusal::message`] renders each one in English or Spanish
+//! from this one catalogue; `Display` is the English text. Refusals of the blind-count
+//! workflow never carry an expected quantity.
+
+use tally_events::payload::PackageStatus;
+use tally_events::Quantity;
+pub use tally_ids::Language;
+
+use crate::weight::WeightError;
+
+/// What a reason code was asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReasonKind {
+    /// Quarantine.
+    Quarantine,
+    /// Rejecting a manifest line.
+    Rejection,
+    /// A short pick.
+    Short,
+    /// A count adjustment.
+    Adjustment,
+    /// A destruction.
+    Destruction,
+}
+
+/// What was attempted on a package in the wrong status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Moving it.
+    Moved,
+    /// Picking it.
+    Picked,
+    /// Destroying it.
+    Destroyed,
+}
+
+/// A decision already taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// The line was accepted.
+    Accepted,
+    /// The line was rejected.
+    Rejected,
+    /// The variance was adjusted.
+    Adjusted,
+}
+
+/// A receiving check that failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// The weight is outside tolerance.
+    Weight,
+    /// The label does not match the batch or its COA.
+    Label,
+}
+
+/// What there was too much of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Many {
+    /// Tags in one RFID sweep.
+    TagsInSweep,
+    /// Packages in one quarantine.
+    PackagesInQuarantine,
+}
+
+/// Why a workflow step was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// Badge unknown or inactive.
+    #[error("badge {badge} is not known on this device or is inactive")]
+    UnknownUser {
+        /// Badge.
+        badge: String,
+    },
+    /// Wrong PIN.
+    #[error("wrong PIN for badge {badge}")]
+    WrongPin {
+        /// Badge.
+        badge: String,
+    },
+    /// The user lacks the role.
+    #[error("{badge} is not a supervisor; a supervisor must do this")]
+    NotSupervisor {
+        /// Badge.
+        badge: String,
+    },
+    /// The scan is not a package tag.
+    #[error("{scan:?} is not a package tag; scan the tag label")]
+    NotATag {
+        /// What was scanned.
+        scan: String,
+    },
+    /// The tag is not in the replica.
+    #[error("package {uid} is not known on this device")]
+    UnknownPackage {
+        /// Tag.
+        uid: String,
+    },
+    /// Unknown location.
+    #[error("location {location} is not known on this device")]
+    UnknownLocation {
+        /// Location scanned.
+        location: String,
+    },
+    /// No quarantine cage is defined.
+    #[error("this facility has no quarantine cage on this device; ask a supervisor")]
+    NoQuarantineCage,
+    /// The location is not a staging lane.
+    #[error("{location} is not a staging lane; scan a staging lane")]
+    NotAStagingLane {
+        /// Location scanned.
+        location: String,
+    },
+    /// Unknown manifest.
+    #[error("manifest {manifest} is not known on this device")]
+    UnknownManifest {
+        /// Manifest id.
+        manifest: String,
+    },
+    /// The manifest is already closed.
+    #[error("manifest {manifest} is already closed")]
+    ManifestAlreadyClosed {
+        /// Manifest id.
+        manifest: String,
+    },
+    /// A package must be scanned into receiving before it is weighed, checked or decided.
+    #[error("scan package {uid} on manifest {manifest} first")]
+    NotScanned {
+        /// Tag.
+        uid: String,
+        /// Manifest id.
+        manifest: String,
+    },
+    /// The package is not on the manifest being received.
+    #[error("package {uid} is not on manifest {manifest}; quarantine or reject it")]
+    NotOnManifest {
+        /// Tag.
+        uid: String,
+        /// Manifest.
+        manifest: String,
+    },
+    /// A line was already decided, or a variance already adjusted.
+    #[error("package {uid} was already {}", decision_en(*.decision))]
+    AlreadyDecided {
+        /// Tag.
+        uid: String,
+        /// What was decided.
+        decision: Decision,
+    },
+    /// A package that failed a check cannot be accepted until it is quarantined.
+    #[error("package {uid} failed its {} check; quarantine or reject it", check_en(*.check))]
+    FailedCheck {
+        /// Tag.
+        uid: String,
+        /// Which check.
+        check: Check,
+    },
+    /// Lines are still undecided.
+    #[error(
+        "manifest {manifest} still has {count} scanned packages neither accepted nor rejected"
+    )]
+    Undecided {
+        /// Manifest.
+        manifest: String,
+        /// How many.
+        count: usize,
+    },
+    /// Nothing was scanned for an action that needs packages.
+    #[error("scan the packages first")]
+    NothingScanned,
+    /// The manifest line has no weight to compare with.
+    #[error("the manifest gives no weight for package {uid}; check it by count")]
+    NoManifestWeight {
+        /// Tag.
+        uid: String,
+    },
+    /// The scale reading is not stable.
+    #[error("the scale is not stable yet; wait for the stable sign and weigh again")]
+    UnstableReading,
+    /// The reading is not a weight.
+    #[error("{0}")]
+    NotAWeight(#[from] WeightError),
+    /// The reading is not a positive weight.
+    #[error("the scale shows no weight; put the package on the scale")]
+    NoWeight,
+    /// The scale is not in the register.
+    #[error("scale {scale} is not in the scale register; use a registered scale")]
+    UnknownScale {
+        /// Scale id.
+        scale: String,
+    },
+    /// The scale's calibration is overdue.
+    #[error("scale {scale} was due for calibration on {due}; use another scale")]
+    CalibrationOverdue {
+        /// Scale.
+        scale: String,
+        /// Due date.
+        due: String,
+    },
+    /// The reason code is unknown.
+    #[error("{code:?} is not a known reason code; choose a {} reason from the list", reason_en(*.kind))]
+    UnknownReason {
+        /// Code given.
+        code: String,
+        /// What it was for.
+        kind: ReasonKind,
+    },
+    /// Quarantined or held stock cannot go to a sellable location.
+    #[error("package {uid} is {}; it cannot go to sellable location {location}. Take it to the quarantine cage", crate::model::status_words(*.status))]
+    QuarantinedIntoSellable {
+        /// Tag.
+        uid: String,
+        /// Status.
+        status: PackageStatus,
+        /// Target.
+        location: String,
+    },
+    /// The package cannot be handled in its status.
+    #[error("package {uid} is {} and cannot be {}", crate::model::status_words(*.status), action_en(*.action))]
+    WrongStatus {
+        /// Tag.
+        uid: String,
+        /// Current status.
+        status: PackageStatus,
+        /// What was attempted.
+        action: Action,
+    },
+    /// The package is already in a tote.
+    #[error("package {uid} is already in a tote")]
+    AlreadyInTote {
+        /// Tag.
+        uid: String,
+    },
+    /// The package is already there.
+    #[error("package {uid} is already in {location}")]
+    AlreadyThere {
+        /// Tag.
+        uid: String,
+        /// Location.
+        location: String,
+    },
+    /// Two devices touched this package: a supervisor must resolve it first.
+    #[error("package {uid} has a conflict between devices; a supervisor must resolve it")]
+    InConflict {
+        /// Tag.
+        uid: String,
+    },
+    /// Unknown pick list.
+    #[error("pick list {pick_list} is not known on this device")]
+    UnknownPickList {
+        /// Pick list id.
+        pick_list: String,
+    },
+    /// The pick line is complete or does not exist.
+    #[error("line {line_no} of pick list {pick_list} is complete or does not exist")]
+    LineComplete {
+        /// Pick list.
+        pick_list: String,
+        /// Line.
+        line_no: u32,
+    },
+    /// Wrong item for the line.
+    #[error("wrong item: package {uid} is {found}, this line needs {wanted}")]
+    WrongItem {
+        /// Tag.
+        uid: String,
+        /// SKU scanned.
+        found: String,
+        /// SKU wanted.
+        wanted: String,
+    },
+    /// Not the first-expiring lot.
+    #[error("not this lot: take package {take_uid} (lot {take_lot}, expires {take_expiry}) from {take_location} first")]
+    NotFefo {
+        /// Tag scanned.
+        uid: String,
+        /// Tag to take.
+        take_uid: String,
+        /// Its lot.
+        take_lot: String,
+        /// Its expiry.
+        take_expiry: String,
+        /// Where it is.
+        take_location: String,
+    },
+    /// The batch may not be sold.
+    #[error("package {uid} has no passed lab result (COA {coa}); it cannot be picked")]
+    NoPassedCoa {
+        /// Tag.
+        uid: String,
+        /// COA status column value.
+        coa: String,
+    },
+    /// The package is past its expiry date.
+    #[error(
+        "package {uid} expired on {expiry}; it cannot be picked. Set it aside for destruction"
+    )]
+    Expired {
+        /// Tag.
+        uid: String,
+        /// Expiry date.
+        expiry: String,
+    },
+    /// The batch the order requires is not available.
+    #[error("this order needs batch {batch}, and none of it can be picked")]
+    BatchUnavailable {
+        /// Batch.
+        batch: String,
+    },
+    /// A tote must be scanned.
+    #[error("scan the tote the package goes into")]
+    ScanTote,
+    /// The tote holds no picks.
+    #[error("tote {tote} is empty")]
+    ToteEmpty {
+        /// Tote.
+        tote: String,
+    },
+    /// The tote holds picks for several routes.
+    #[error("tote {tote} holds picks for several routes; split it")]
+    ToteMixedRoutes {
+        /// Tote.
+        tote: String,
+    },
+    /// The quantity is in the wrong unit or zero.
+    #[error("enter a quantity in {}", if *.weighed { "grams (weigh it)" } else { "units" })]
+    WrongUnit {
+        /// The line is weighed.
+        weighed: bool,
+    },
+    /// More than the line needs.
+    #[error("line {line_no} needs only {}", quantity_en(*.remaining))]
+    MoreThanLine {
+        /// Line.
+        line_no: u32,
+        /// What it still needs.
+        remaining: Quantity,
+    },
+    /// More than the package holds.
+    #[error("package {uid} holds only {}", quantity_en(*.available))]
+    MoreThanPackage {
+        /// Tag.
+        uid: String,
+        /// What it holds.
+        available: Quantity,
+    },
+    /// The outbound manifest does not match what was staged.
+    #[error("manifest {manifest} is not exact: {missing} missing, {extra} extra, {mismatched} mismatched; it cannot be marked ready")]
+    ManifestNotExact {
+        /// Manifest.
+        manifest: String,
+        /// Missing count.
+        missing: usize,
+        /// Extra count.
+        extra: usize,
+        /// Mismatch count.
+        mismatched: usize,
+    },
+    /// Unknown count task.
+    #[error("count task {task} is not known on this device")]
+    UnknownCount {
+        /// Task.
+        task: String,
+    },
+    /// The count has not been started.
+    #[error("count task {task} is not being counted; start the count first")]
+    CountNotStarted {
+        /// Task.
+        task: String,
+    },
+    /// The count cannot be started now.
+    #[error("count task {task} cannot be counted now")]
+    CountUnavailable {
+        /// Task.
+        task: String,
+    },
+    /// Too many recount rounds.
+    #[error("count task {task} has had too many rounds; a supervisor must review it")]
+    TooManyRounds {
+        /// Task.
+        task: String,
+    },
+    /// The count is not waiting for review.
+    #[error("count task {task} is not waiting for review")]
+    NotInReview {
+        /// Task.
+        task: String,
+    },
+    /// Variances still need an approved adjustment.
+    #[error("count task {task}: {open} variances still need an approved adjustment")]
+    VariancesOpen {
+        /// Task.
+        task: String,
+        /// How many.
+        open: usize,
+    },
+    /// The location is not part of the count.
+    #[error("location {location} is not part of count task {task}")]
+    NotInCount {
+        /// Location.
+        location: String,
+        /// Task.
+        task: String,
+    },
+    /// The package was not found in this round yet.
+    #[error("scan package {uid} before entering its quantity")]
+    NotFoundInCount {
+        /// Tag.
+        uid: String,
+    },
+    /// Packages found without a quantity.
+    #[error("enter a quantity for the {count} packages found without one")]
+    QuantitiesMissing {
+        /// How many.
+        count: usize,
+    },
+    /// The package is weighed, not counted.
+    #[error("package {uid} is sold by weight; weigh it")]
+    WeighIt {
+        /// Tag.
+        uid: String,
+    },
+    /// The package is counted, not weighed.
+    #[error("package {uid} is counted in units; type the number of units")]
+    CountIt {
+        /// Tag.
+        uid: String,
+    },
+    /// Nothing to adjust.
+    #[error("package {uid} has no variance to adjust")]
+    NoVariance {
+        /// Tag.
+        uid: String,
+    },
+    /// The recount must be done by another counter.
+    #[error("this recount must be done by a different counter than {badge}")]
+    RecountBySameCounter {
+        /// Badge.
+        badge: String,
+    },
+    /// Only the counter who started (or was assigned) may count.
+    #[error("count task {task} is for {counter}")]
+    NotTheCounter {
+        /// Task.
+        task: String,
+        /// Counter.
+        counter: String,
+    },
+    /// The approver counted this task.
+    #[error("{badge} counted this task and cannot approve its adjustments")]
+    ApproverIsCounter {
+        /// Badge.
+        badge: String,
+    },
+    /// A witness must be a different person than the actor.
+    #[error("the witness must be a different person from {badge}")]
+    WitnessIsActor {
+        /// Badge.
+        badge: String,
+    },
+    /// The destruction method is missing.
+    #[error("say how the product was made unusable")]
+    MethodRequired,
+    /// Too many items in one action.
+    #[error("too many at once: at most {max} {}", many_en(*.what))]
+    TooMany {
+        /// Max.
+        max: usize,
+        /// What.
+        what: Many,
+    },
+}
+
+fn decision_en(d: Decision) -> &'static str {
+    match d {
+        Decision::Accepted => "accepted",
+        Decision::Rejected => "rejected",
+        Decision::Adjusted => "adjusted",
+    }
+}
+
+fn check_en(c: Check) -> &'static str {
+    match c {
+        Check::Weight => "weight",
+        Check::Label => "label",
+    }
+}
+
+fn reason_en(k: ReasonKind) -> &'static str {
+    match k {
+        ReasonKind::Quarantine => "quarantine",
+        ReasonKind::Rejection => "rejection",
+        ReasonKind::Short => "short pick",
+        ReasonKind::Adjustment => "adjustment",
+        ReasonKind::Destruction => "destruction",
+    }
+}
+
+fn action_en(a: Action) -> &'static str {
+    match a {
+        Action::Moved => "moved",
+        Action::Picked => "picked",
+        Action::Destroyed => "destroyed",
+    }
+}
+
+fn many_en(m: Many) -> &'static str {
+    match m {
+        Many::TagsInSweep => "tags in one sweep",
+        Many::PackagesInQuarantine => "packages in one quarantine",
+    }
+}
+
+fn grams(mg: u64) -> String {
+    format!("{}.{:03} g", mg / 1000, mg % 1000)
+}
+
+fn quantity_en(q: Quantity) -> String {
+    match q {
+        Quantity::Units(1) => "1 unit".into(),
+        Quantity::Units(n) => format!("{n} units"),
+        Quantity::Milligrams(mg) => grams(mg),
+    }
+}
+
+fn quantity_es(q: Quantity) -> String {
+    match q {
+        Quantity::Units(1) => "1 unidad".into(),
+        Quantity::Units(n) => format!("{n} unidades"),
+        Quantity::Milligrams(mg) => grams(mg),
+    }
+}
+
+fn status_es(s: PackageStatus) -> &'static str {
+    match s {
+        PackageStatus::Active => "activo",
+        PackageStatus::OnHold => "retenido",
+        PackageStatus::Quarantined => "en cuarentena",
+        PackageStatus::InTransit => "en tránsito",
+        PackageStatus::Destroyed => "destruido",
+        PackageStatus::Finished => "agotado",
+    }
+}
+
+fn coa_es(coa: &str) -> &str {
+    match coa {
+        "missing" => "sin certificado",
+        "pending" => "pendiente",
+        "failed" => "reprobado",
+        "passed" => "aprobado",
+        other => other,
+    }
+}
+
+impl WeightError {
+    /// The message in Spanish.
+    pub fn spanish(&self) -> String {
+        match self {
+            WeightError::NotANumber(text) => {
+                format!("la lectura de la báscula {text:?} no es un número")
+            }
+            WeightError::NotAMassUnit(unit) => format!("{unit:?} no es una unidad de peso"),
+            WeightError::TooLong(text) => {
+                format!("la lectura de la báscula {text:?} es demasiado larga")
+            }
+        }
+    }
+}
+
+impl Refusal {
+    /// The message in `language` (English is also `Display`).
+    pub fn message(&self, language: Language) -> String {
+        match language {
+            Language::English => self.to_string(),
+            Language::Spanish => self.spanish(),
+        }
+    }
+
+    #[allow(clippy::too_many_lines)]
+    fn spanish(&self) -> String {
+        use Refusal as R;
+        match self {
+            R::UnknownUser { badge } => format!("el gafete {badge} no existe en este equipo o está inactivo"),
+            R::WrongPin { badge } => format!("PIN incorrecto para el gafete {badge}"),
+            R::NotSupervisor { badge } => format!("{badge} no es supervisor; esto lo debe hacer un supervisor"),
+            R::NotATag { scan } => format!("{scan:?} no es una etiqueta de paquete; escanee la etiqueta"),
+            R::UnknownPackage { uid } => format!("el paquete {uid} no existe en este equipo"),
+            R::UnknownLocation { location } => format!("la ubicación {location} no existe en este equipo"),
+            R::NoQuarantineCage => "esta instalación no tiene jaula de cuarentena en este equipo; avise a un supervisor".into(),
+            R::NotAStagingLane { location } => format!("{location} no es un carril de preparación; escanee un carril"),
+            R::UnknownManifest { manifest } => format!("el manifiesto {manifest} no existe en este equipo"),
+            R::ManifestAlreadyClosed { manifest } => format!("el manifiesto {manifest} ya está cerrado"),
+            R::NotScanned { uid, manifest } => format!("primero escanee el paquete {uid} del manifiesto {manifest}"),
+            R::NotOnManifest { uid, manifest } => {
+                format!("el paquete {uid} no está en el manifiesto {manifest}; póngalo en cuarentena o recházelo")
+            }
+            R::AlreadyDecided { uid, decision } => {
+                let d = match decision {
+                    Decision::Accepted => "aceptado",
+                    Decision::Rejected => "rechazado",
+                    Decision::Adjusted => "ajustado",
+                };
+                format!("el paquete {uid} ya fue {d}")
+            }
+            R::FailedCheck { uid, check } => {
+                let c = match check {
+                    Check::Weight => "de peso",
+                    Check::Label => "de etiqueta",
+                };
+                format!("el paquete {uid} no pasó la revisión {c}; póngalo en cuarentena o recházelo")
+            }
+            R::Undecided { manifest, count } => {
+                format!("el manifiesto {manifest} tiene {count} paquetes escaneados sin aceptar ni rechazar")
+            }
+            R::NothingScanned => "primero escanee los paquetes".into(),
+            R::NoManifestWeight { uid } => {
+                format!("el manifiesto no indica peso para el paquete {uid}; revíselo por conteo")
+            }
+            R::UnstableReading => "la báscula aún no está estable; espere la señal de estable y vuelva a pesar".into(),
+            R::NotAWeight(e) => e.spanish(),
+            R::NoWeight => "la báscula no marca peso; ponga el paquete en la báscula".into(),
+            R::UnknownScale { scale } => format!("la báscula {scale} no está en el registro; use una báscula registrada"),
+            R::CalibrationOverdue { scale, due } => {
+                format!("la báscula {scale} debía calibrarse el {due}; use otra báscula")
+            }
+            R::UnknownReason { code, kind } => {
+                let k = match kind {
+                    ReasonKind::Quarantine => "de cuarentena",
+                    ReasonKind::Rejection => "de rechazo",
+                    ReasonKind::Short => "de faltante",
+                    ReasonKind::Adjustment => "de ajuste",
+                    ReasonKind::Destruction => "de destrucción",
+                };
+                format!("{code:?} no es un código de motivo conocido; elija un motivo {k} de la lista")
+            }
+            R::QuarantinedIntoSellable { uid, status, location } => format!(
+                "el paquete {uid} está {}; no puede ir a la ubicación vendible {location}. Llévelo a la jaula de cuarentena",
+                status_es(*status)
+            ),
+            R::WrongStatus { uid, status, action } => {
+                let a = match action {
+                    Action::Moved => "moverse",
+                    Action::Picked => "surtirse",
+                    Action::Destroyed => "destruirse",
+                };
+                format!("el paquete {uid} está {} y no puede {a}", status_es(*status))
+            }
+            R::AlreadyInTote { uid } => format!("el paquete {uid} ya está en una caja"),
+            R::AlreadyThere { uid, location } => format!("el paquete {uid} ya está en {location}"),
+            R::InConflict { uid } => {
+                format!("el paquete {uid} tiene un conflicto entre equipos; un supervisor debe resolverlo")
+            }
+            R::UnknownPickList { pick_list } => format!("la lista de surtido {pick_list} no existe en este equipo"),
+            R::LineComplete { pick_list, line_no } => {
+                format!("la línea {line_no} de la lista {pick_list} está completa o no existe")
+            }
+            R::WrongItem { uid, found, wanted } => {
+                format!("artículo equivocado: el paquete {uid} es {found}, esta línea pide {wanted}")
+            }
+            R::NotFefo { take_uid, take_lot, take_expiry, take_location, .. } => format!(
+                "este lote no: tome primero el paquete {take_uid} (lote {take_lot}, caduca {take_expiry}) de {take_location}"
+            ),
+            R::NoPassedCoa { uid, coa } => format!(
+                "el paquete {uid} no tiene análisis de laboratorio aprobado (COA {}); no se puede surtir",
+                coa_es(coa)
+            ),
+            R::Expired { uid, expiry } => format!(
+                "el paquete {uid} caducó el {expiry}; no se puede surtir. Apártelo para destrucción"
+            ),
+            R::BatchUnavailable { batch } => {
+                format!("este pedido requiere el lote {batch} y no hay nada de él para surtir")
+            }
+            R::ScanTote => "escanee la caja donde va el paquete".into(),
+            R::ToteEmpty { tote } => format!("la caja {tote} está vacía"),
+            R::ToteMixedRoutes { tote } => format!("la caja {tote} tiene productos de varias rutas; sepárelos"),
+            R::WrongUnit { weighed } => {
+                if *weighed {
+                    "ingrese la cantidad en gramos (péselo)".into()
+                } else {
+                    "ingrese la cantidad en unidades".into()
+                }
+            }
+            R::MoreThanLine { line_no, remaining } => {
+                format!("la línea {line_no} solo necesita {}", quantity_es(*remaining))
+            }
+            R::MoreThanPackage { uid, available } => {
+                format!("el paquete {uid} solo contiene {}", quantity_es(*available))
+            }
+            R::ManifestNotExact { manifest, missing, extra, mismatched } => format!(
+                "el manifiesto {manifest} no cuadra: {missing} faltantes, {extra} sobrantes, {mismatched} con diferencias; no se puede marcar listo"
+            ),
+            R::UnknownCount { task } => format!("la tarea de conteo {task} no existe en este equipo"),
+            R::CountNotStarted { task } => format!("la tarea de conteo {task} no está en curso; inicie el conteo"),
+            R::CountUnavailable { task } => format!("la tarea de conteo {task} no se puede contar ahora"),
+            R::TooManyRounds { task } => {
+                format!("la tarea de conteo {task} tuvo demasiadas rondas; debe revisarla un supervisor")
+            }
+            R::NotInReview { task } => format!("la tarea de conteo {task} no está en revisión"),
+            R::VariancesOpen { task, open } => {
+                format!("tarea de conteo {task}: {open} diferencias aún necesitan un ajuste aprobado")
+            }
+            R::NotInCount { location, task } => {
+                format!("la ubicación {location} no forma parte de la tarea de conteo {task}")
+            }
+            R::NotFoundInCount { uid } => format!("escanee el paquete {uid} antes de ingresar su cantidad"),
+            R::QuantitiesMissing { count } => {
+                format!("ingrese la cantidad de los {count} paquetes encontrados sin cantidad")
+            }
+            R::WeighIt { uid } => format!("el paquete {uid} se vende por peso; péselo"),
+            R::CountIt { uid } => format!("el paquete {uid} se cuenta por unidades; escriba el número de unidades"),
+            R::NoVariance { uid } => format!("el paquete {uid} no tiene diferencia que ajustar"),
+            R::RecountBySameCounter { badge } => {
+                format!("este reconteo lo debe hacer una persona distinta de {badge}")
+            }
+            R::NotTheCounter { task, counter } => format!("la tarea de conteo {task} es de {counter}"),
+            R::ApproverIsCounter { badge } => format!("{badge} contó esta tarea y no puede aprobar sus ajustes"),
+            R::WitnessIsActor { badge } => format!("el testigo debe ser una persona distinta de {badge}"),
+            R::MethodRequired => "indique cómo se inutilizó el producto".into(),
+            R::TooMany { max, what } => {
+                let w = match what {
+                    Many::TagsInSweep => "etiquetas en un barrido",
+                    Many::PackagesInQuarantine => "paquetes en una cuarentena",
+                };
+                format!("demasiados a la vez: como máximo {max} {w}")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One value of every variant; the match below fails to compile when a variant is added
+    /// without being listed here.
+    fn every_refusal() -> Vec<Refusal> {
+        let s = |t: &str| t.to_owned();
+        let all = vec![
+            Refusal::UnknownUser { badge: s("B1") },
+            Refusal::WrongPin { badge: s("B1") },
+            Refusal::NotSupervisor { badge: s("B1") },
+            Refusal::NotATag { scan: s("XYZ") },
+            Refusal::UnknownPackage { uid: s("U") },
+            Refusal::UnknownLocation { location: s("L") },
+            Refusal::NoQuarantineCage,
+            Refusal::NotAStagingLane { location: s("L") },
+            Refusal::UnknownManifest { manifest: s("M") },
+            Refusal::ManifestAlreadyClosed { manifest: s("M") },
+            Refusal::NotScanned {
+                uid: s("U"),
+                manifest: s("M"),
+            },
+            Refusal::NotOnManifest {
+                uid: s("U"),
+                manifest: s("M"),
+            },
+            Refusal::AlreadyDecided {
+                uid: s("U"),
+                decision: Decision::Adjusted,
+            },
+            Refusal::FailedCheck {
+                uid: s("U"),
+                check: Check::Label,
+            },
+            Refusal::Undecided {
+                manifest: s("M"),
+                count: 2,
+            },
+            Refusal::NothingScanned,
+            Refusal::NoManifestWeight { uid: s("U") },
+            Refusal::UnstableReading,
+            Refusal::NotAWeight(WeightError::NotAMassUnit(s("PC"))),
+            Refusal::NoWeight,
+            Refusal::UnknownScale { scale: s("S") },
+            Refusal::CalibrationOverdue {
+                scale: s("S"),
+                due: s("2026-01-01"),
+            },
+            Refusal::UnknownReason {
+                code: s("X"),
+                kind: ReasonKind::Short,
+            },
+            Refusal::QuarantinedIntoSellable {
+                uid: s("U"),
+                status: PackageStatus::Quarantined,
+                location: s("L"),
+            },
+            Refusal::WrongStatus {
+                uid: s("U"),
+                status: PackageStatus::OnHold,
+                action: Action::Picked,
+            },
+            Refusal::AlreadyInTote { uid: s("U") },
+            Refusal::AlreadyThere {
+                uid: s("U"),
+                location: s("L"),
+            },
+            Refusal::InConflict { uid: s("U") },
+            Refusal::UnknownPickList { pick_list: s("P") },
+            Refusal::LineComplete {
+                pick_list: s("P"),
+                line_no: 1,
+            },
+            Refusal::WrongItem {
+                uid: s("U"),
+                found: s("A"),
+                wanted: s("B"),
+            },
+            Refusal::NotFefo {
+                uid: s("U"),
+                take_uid: s("V"),
+                take_lot: s("LOT"),
+                take_expiry: s("2027-01-01"),
+                take_location: s("L"),
+            },
+            Refusal::NoPassedCoa {
+                uid: s("U"),
+                coa: s("pending"),
+            },
+            Refusal::Expired {
+                uid: s("U"),
+                expiry: s("2027-01-01"),
+            },
+            Refusal::BatchUnavailable { batch: s("B") },
+            Refusal::ScanTote,
+            Refusal::ToteEmpty { tote: s("T") },
+            Refusal::ToteMixedRoutes { tote: s("T") },
+            Refusal::WrongUnit { weighed: true },
+            Refusal::MoreThanLine {
+                line_no: 1,
+                remaining: Quantity::Milligrams(1_500),
+            },
+            Refusal::MoreThanPackage {
+                uid: s("U"),
+                available: Quantity::Units(3),
+            },
+            Refusal::ManifestNotExact {
+                manifest: s("M"),
+                missing: 1,
+                extra: 0,
+                mismatched: 2,
+            },
+            Refusal::UnknownCount { task: s("C") },
+            Refusal::CountNotStarted { task: s("C") },
+            Refusal::CountUnavailable { task: s("C") },
+            Refusal::TooManyRounds { task: s("C") },
+            Refusal::NotInReview { task: s("C") },
+            Refusal::VariancesOpen {
+                task: s("C"),
+                open: 2,
+            },
+            Refusal::NotInCount {
+                location: s("L"),
+                task: s("C"),
+            },
+            Refusal::NotFoundInCount { uid: s("U") },
+            Refusal::QuantitiesMissing { count: 2 },
+            Refusal::WeighIt { uid: s("U") },
+            Refusal::CountIt { uid: s("U") },
+            Refusal::NoVariance { uid: s("U") },
+            Refusal::RecountBySameCounter { badge: s("B1") },
+            Refusal::NotTheCounter {
+                task: s("C"),
+                counter: s("B2"),
+            },
+            Refusal::ApproverIsCounter { badge: s("B1") },
+            Refusal::WitnessIsActor { badge: s("B1") },
+            Refusal::MethodRequired,
+            Refusal::TooMany {
+                max: 9,
+                what: Many::TagsInSweep,
+            },
+        ];
+        for r in &all {
+            // Exhaustiveness guard: adding a variant breaks this match until it is listed above.
+            match r {
+                Refusal::UnknownUser { .. }
+                | Refusal::WrongPin { .. }
+                | Refusal::NotSupervisor { .. }
+                | Refusal::NotATag { .. }
+                | Refusal::UnknownPackage { .. }
+                | Refusal::UnknownLocation { .. }
+                | Refusal::NoQuarantineCage
+                | Refusal::NotAStagingLane { .. }
+                | Refusal::UnknownManifest { .. }
+                | Refusal::ManifestAlreadyClosed { .. }
+                | Refusal::NotScanned { .. }
+                | Refusal::NotOnManifest { .. }
+                | Refusal::AlreadyDecided { .. }
+                | Refusal::FailedCheck { .. }
+                | Refusal::Undecided { .. }
+                | Refusal::NothingScanned
+                | Refusal::NoManifestWeight { .. }
+                | Refusal::UnstableReading
+                | Refusal::NotAWeight(_)
+                | Refusal::NoWeight
+                | Refusal::UnknownScale { .. }
+                | Refusal::CalibrationOverdue { .. }
+                | Refusal::UnknownReason { .. }
+                | Refusal::QuarantinedIntoSellable { .. }
+                | Refusal::WrongStatus { .. }
+                | Refusal::AlreadyInTote { .. }
+                | Refusal::AlreadyThere { .. }
+                | Refusal::InConflict { .. }
+                | Refusal::UnknownPickList { .. }
+                | Refusal::LineComplete { .. }
+                | Refusal::WrongItem { .. }
+                | Refusal::NotFefo { .. }
+                | Refusal::NoPassedCoa { .. }
+                | Refusal::Expired { .. }
+                | Refusal::BatchUnavailable { .. }
+                | Refusal::ScanTote
+                | Refusal::ToteEmpty { .. }
+                | Refusal::ToteMixedRoutes { .. }
+                | Refusal::WrongUnit { .. }
+                | Refusal::MoreThanLine { .. }
+                | Refusal::MoreThanPackage { .. }
+                | Refusal::ManifestNotExact { .. }
+                | Refusal::UnknownCount { .. }
+                | Refusal::CountNotStarted { .. }
+                | Refusal::CountUnavailable { .. }
+                | Refusal::TooManyRounds { .. }
+                | Refusal::NotInReview { .. }
+                | Refusal::VariancesOpen { .. }
+                | Refusal::NotInCount { .. }
+                | Refusal::NotFoundInCount { .. }
+                | Refusal::QuantitiesMissing { .. }
+                | Refusal::WeighIt { .. }
+                | Refusal::CountIt { .. }
+                | Refusal::NoVariance { .. }
+                | Refusal::RecountBySameCounter { .. }
+                | Refusal::NotTheCounter { .. }
+                | Refusal::ApproverIsCounter { .. }
+                | Refusal::WitnessIsActor { .. }
+                | Refusal::MethodRequired
+                | Refusal::TooMany { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_refusal_renders_in_english_and_spanish() {
+        let all = every_refusal();
+        let mut english = std::collections::BTreeSet::new();
+        for r in &all {
+            let en = r.message(Language::English);
+            let es = r.message(Language::Spanish);
+            assert!(!en.trim().is_empty() && !es.trim().is_empty(), "{r:?}");
+            assert_ne!(en, es, "{r:?} is not translated");
+            assert_eq!(en, r.to_string());
+            assert!(
+                english.insert(en.clone()),
+                "two refusals read the same: {en}"
+            );
+            // Every identifier the person needs appears in both languages.
+            for field in ["B1", "LOT", "2027-01-01", "1.500 g"] {
+                if en.contains(field) {
+                    assert!(es.contains(field), "{es} lacks {field}");
+                }
+            }
+        }
+    }
+}

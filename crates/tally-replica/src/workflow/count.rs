@@ -1,0 +1,868 @@
+//! Blind cycle counts.
+//!
+//! The counter works on a [`CountingView`]: a separate read-only connection whose SQLite
+//! authorizer refuses every read of an expected quantity, weight or package location (and of
+//! the raw event bytes, which contain them). The counting steps below therefore cannot learn or
+//! leak what is expected, and their types carry no expected quantity. Expected stock is frozen
+//! at count start (`count_expected`, written by the fold, never readable here).
+//!
+//! On submission one pure function, [`evaluate`], computes found / missing / unexpected and the
+//! variance of each line on the writer side; the counter only learns which UIDs to recount.
+//! A recount is again blind, by another counter when the facility requires it. A supervisor who
+//! did not count approves each adjustment with a reason code; uncounted expected packages count
+//! as zero at review.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::Path;
+
+use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+
+use tally_events::payload::{
+    AdjustmentApproved, CountClosed, CountLineRecorded, CountStarted, CountSubmitted,
+    RecountRequested, RfidSweepRecorded, RfidTagRead,
+};
+use tally_events::{Bytes, Payload, Quantity};
+
+use super::scale::{self, Reading};
+use super::{
+    settings, tag, Plan, Session, Settings, StepResult, BURST_TAGS_MAX, ID_LEN_MAX, MAX_RECOUNTS,
+};
+use crate::error::ReplicaError;
+use crate::model;
+use crate::refusal::{Decision, Many, ReasonKind, Refusal};
+
+/// Most tags in one `CountScanned` fact (the event log's list limit).
+pub const TAGS_PER_FACT_MAX: usize = 4_096;
+
+/// Columns the counting connection may never read, as `(table, column)`; `"*"` = every column.
+pub const HIDDEN_FROM_COUNTER: &[(&str, &str)] = &[
+    ("packages", "quantity"),
+    ("packages", "measured_mg"),
+    ("packages", "location_id"),
+    ("packages", "tote_id"),
+    ("count_expected", "*"),
+    ("adjustments", "*"),
+    ("inbound_lines", "quantity"),
+    ("inbound_lines", "weight_mg"),
+    ("inbound_receipts", "weighed_mg"),
+    ("outbound_lines", "quantity"),
+    ("outbound_lines", "weight_mg"),
+    ("picks", "quantity"),
+    ("pick_lines", "picked"),
+    ("destructions", "quantity"),
+    ("readings", "weight_mg"),
+    ("event_log", "bytes"),
+    ("remote_events", "bytes"),
+];
+
+fn hidden(table: &str, column: &str) -> bool {
+    HIDDEN_FROM_COUNTER.iter().any(|(t, c)| {
+        t.eq_ignore_ascii_case(table) && (*c == "*" || c.eq_ignore_ascii_case(column))
+    })
+}
+
+/// The counting path's connection: read-only, with an authorizer that denies hidden columns.
+#[derive(Debug)]
+pub struct CountingView {
+    conn: Connection,
+}
+
+impl CountingView {
+    /// Opens the counting connection on a replica file.
+    pub fn open(path: &Path) -> Result<CountingView, ReplicaError> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.execute_batch("PRAGMA busy_timeout=5000; PRAGMA query_only=1;")?;
+        crate::db::tune_reads(&conn)?;
+        conn.authorizer(Some(|ctx: AuthContext<'_>| match ctx.action {
+            AuthAction::Read {
+                table_name,
+                column_name,
+            } if hidden(table_name, column_name) => Authorization::Deny,
+            _ => Authorization::Allow,
+        }));
+        Ok(CountingView { conn })
+    }
+
+    /// The restricted connection (for tests that prove what it refuses).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// A count task as the counter sees it: where to count, never how much.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskView {
+    /// Task id.
+    pub id: String,
+    /// Status.
+    pub status: String,
+    /// Current round.
+    pub round: i64,
+    /// Locations to count, in walking order.
+    pub locations: Vec<String>,
+}
+
+/// A line the counter entered (their own data only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountedLine {
+    /// Tag.
+    pub uid: String,
+    /// Where it was found.
+    pub location_id: String,
+    /// Quantity entered, if yet.
+    pub quantity: Option<Quantity>,
+}
+
+struct TaskState {
+    status: String,
+    round: i64,
+    counter: Option<String>,
+    first_counter: Option<String>,
+    assigned_to: Option<String>,
+}
+
+fn task_state(conn: &Connection, task: &str) -> Result<TaskState, ReplicaError> {
+    conn.prepare_cached(
+        "SELECT status, round, counter, first_counter, assigned_to FROM count_tasks WHERE id = ?1",
+    )?
+    .query_row([task], |r| {
+        Ok(TaskState {
+            status: r.get(0)?,
+            round: r.get(1)?,
+            counter: r.get(2)?,
+            first_counter: r.get(3)?,
+            assigned_to: r.get(4)?,
+        })
+    })
+    .optional()?
+    .ok_or_else(|| {
+        Refusal::UnknownCount {
+            task: task.chars().take(ID_LEN_MAX).collect(),
+        }
+        .into()
+    })
+}
+
+fn counting_by(conn: &Connection, task: &str, who: &Session) -> Result<i64, ReplicaError> {
+    let state = task_state(conn, task)?;
+    if state.status != "counting" {
+        return Err(Refusal::CountNotStarted {
+            task: task.to_owned(),
+        }
+        .into());
+    }
+    match state.counter {
+        Some(counter) if counter == who.badge => Ok(state.round),
+        Some(counter) => Err(Refusal::NotTheCounter {
+            task: task.to_owned(),
+            counter,
+        }
+        .into()),
+        None => Err(ReplicaError::Storage(format!(
+            "count {task} has no counter"
+        ))),
+    }
+}
+
+fn in_task(conn: &Connection, task: &str, location: &str) -> Result<String, ReplicaError> {
+    let location = location.trim();
+    let found: Option<String> = conn
+        .prepare_cached(
+            "SELECT location_id FROM count_task_locations WHERE task_id = ?1 AND location_id = ?2",
+        )?
+        .query_row([task, location], |r| r.get(0))
+        .optional()?;
+    found.ok_or_else(|| {
+        Refusal::NotInCount {
+            location: location.chars().take(ID_LEN_MAX).collect(),
+            task: task.to_owned(),
+        }
+        .into()
+    })
+}
+
+/// The tasks a counter can work on (scheduled or waiting for a recount).
+pub fn tasks(cv: &CountingView) -> Result<Vec<TaskView>, ReplicaError> {
+    let conn = &cv.conn;
+    let mut stmt = conn.prepare(
+        "SELECT id, status, round FROM count_tasks WHERE status IN ('scheduled','counting','recount') ORDER BY id",
+    )?;
+    let rows: Vec<(String, String, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, status, round) in rows {
+        let mut stmt = conn.prepare_cached(
+            "SELECT l.id FROM count_task_locations t JOIN locations l ON l.id = t.location_id
+             WHERE t.task_id = ?1 ORDER BY l.id",
+        )?;
+        let locations = stmt
+            .query_map([&id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        out.push(TaskView {
+            id,
+            status,
+            round,
+            locations,
+        });
+    }
+    Ok(out)
+}
+
+/// Starts the first count, or a recount round.
+pub fn start(cv: &CountingView, who: &Session, task: &str) -> StepResult<i64> {
+    let conn = &cv.conn;
+    let task = task.trim();
+    let state = task_state(conn, task)?;
+    let round = match state.status.as_str() {
+        "scheduled" => {
+            if let Some(assigned) = state.assigned_to.as_deref() {
+                if assigned != who.badge {
+                    return Err(Refusal::NotTheCounter {
+                        task: task.to_owned(),
+                        counter: assigned.to_owned(),
+                    }
+                    .into());
+                }
+            }
+            1
+        }
+        "recount" => state.round + 1,
+        "counting" if state.counter.as_deref() == Some(who.badge.as_str()) => {
+            return Ok(Plan::nothing(state.round));
+        }
+        _ => {
+            return Err(Refusal::CountUnavailable {
+                task: task.to_owned(),
+            }
+            .into())
+        }
+    };
+    if round > 1 && settings(conn)?.recount_by_another {
+        let mut earlier: BTreeSet<String> = state.first_counter.into_iter().collect();
+        let mut stmt =
+            conn.prepare_cached("SELECT DISTINCT counter FROM count_lines WHERE task_id = ?1")?;
+        for counter in stmt.query_map([task], |r| r.get::<_, String>(0))? {
+            earlier.insert(counter?);
+        }
+        if let Some(previous) = state.counter {
+            earlier.insert(previous);
+        }
+        if earlier.contains(&who.badge) {
+            return Err(Refusal::RecountBySameCounter {
+                badge: who.badge.clone(),
+            }
+            .into());
+        }
+    }
+    let wire_round = u8::try_from(round).map_err(|_| Refusal::TooManyRounds {
+        task: task.to_owned(),
+    })?;
+    Ok(Plan::new(
+        round,
+        vec![Payload::CountStarted(CountStarted {
+            count_task_id: task.to_owned(),
+            round: wire_round,
+        })],
+    ))
+}
+
+/// What a sweep added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ScanTally {
+    /// New packages found.
+    pub new: usize,
+    /// Already found in this round, or read twice in the sweep (ignored).
+    pub duplicates: usize,
+    /// Reads that were not package tags (ignored).
+    pub unreadable: usize,
+}
+
+/// UIDs already found in this round, and whether each has a quantity yet.
+fn found(
+    conn: &Connection,
+    task: &str,
+    round: i64,
+) -> Result<BTreeMap<String, bool>, ReplicaError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT uid, quantity IS NOT NULL FROM count_lines WHERE task_id = ?1 AND round = ?2",
+    )?;
+    let rows = stmt.query_map(params![task, round], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn wire_round(round: i64) -> Result<u8, ReplicaError> {
+    u8::try_from(round)
+        .map_err(|_| ReplicaError::Storage(format!("count round {round} out of range")))
+}
+
+/// One tag read by an RFID reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagRead {
+    /// The EPC bank as read.
+    pub epc: Vec<u8>,
+    /// The package tag the reader decoded, if it did (otherwise the EPC is decoded here).
+    pub uid: Option<String>,
+}
+
+/// An RFID sweep during a count: every package tag read at `location` is found once; tags
+/// read twice in the sweep or already found in this round are ignored. The sweep is recorded
+/// in one transaction (several events when it holds more than [`TAGS_PER_FACT_MAX`] tags).
+pub fn sweep(
+    cv: &CountingView,
+    who: &Session,
+    task: &str,
+    location: &str,
+    reader: &str,
+    reads: &[TagRead],
+) -> StepResult<ScanTally> {
+    let conn = &cv.conn;
+    let task = task.trim();
+    if reads.len() > BURST_TAGS_MAX {
+        return Err(Refusal::TooMany {
+            max: BURST_TAGS_MAX,
+            what: Many::TagsInSweep,
+        }
+        .into());
+    }
+    let round = counting_by(conn, task, who)?;
+    let location = in_task(conn, task, location)?;
+    let mut seen: HashSet<String> = found(conn, task, round)?.into_keys().collect();
+    let mut tally = ScanTally::default();
+    let mut fresh = Vec::new();
+    for read in reads {
+        let uid = match read.uid.as_deref() {
+            Some(text) => tag(text).ok(),
+            None => tally_ids::uid::recognise_epc(&read.epc).map(|(_, uid)| uid),
+        };
+        match uid {
+            Some(uid) => {
+                if seen.insert(uid.clone()) {
+                    fresh.push(RfidTagRead {
+                        epc: Bytes(
+                            read.epc
+                                .iter()
+                                .copied()
+                                .take(tally_events::wire::MAX_BYTES_LEN)
+                                .collect(),
+                        ),
+                        decoded_uid: Some(uid),
+                    });
+                    tally.new += 1;
+                } else {
+                    tally.duplicates += 1;
+                }
+            }
+            _ => tally.unreadable += 1,
+        }
+    }
+    let facts = fresh
+        .chunks(TAGS_PER_FACT_MAX)
+        .map(|chunk| {
+            Payload::RfidSweepRecorded(RfidSweepRecorded {
+                reader: reader.chars().take(ID_LEN_MAX).collect(),
+                location: Some(location.clone()),
+                tags: chunk.to_vec(),
+            })
+        })
+        .collect();
+    Ok(Plan::new(tally, facts))
+}
+
+/// What a barcode scan during a count found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scanned {
+    /// A package to enter or weigh now.
+    Found {
+        /// Tag.
+        uid: String,
+        /// Whether it is weighed (`true`) or counted in units.
+        weighed: bool,
+    },
+    /// Already counted in this round; ignored.
+    Duplicate {
+        /// Tag.
+        uid: String,
+    },
+}
+
+/// A barcode scan during a count. Records nothing: the line is recorded with its quantity.
+pub fn scan(
+    cv: &CountingView,
+    who: &Session,
+    task: &str,
+    location: &str,
+    read: &str,
+) -> StepResult<Scanned> {
+    let conn = &cv.conn;
+    let task = task.trim();
+    let round = counting_by(conn, task, who)?;
+    in_task(conn, task, location)?;
+    let uid = tag(read)?;
+    if found(conn, task, round)?.get(&uid) == Some(&true) {
+        return Ok(Plan::nothing(Scanned::Duplicate { uid }));
+    }
+    let weighed = item_unit(conn, &uid)? == Some(model::MG);
+    Ok(Plan::nothing(Scanned::Found { uid, weighed }))
+}
+
+/// The unit column of a package's item (the counter may read what a package is, not how much).
+fn item_unit(conn: &Connection, uid: &str) -> Result<Option<&'static str>, ReplicaError> {
+    let unit: Option<String> = conn
+        .prepare_cached(
+            "SELECT i.unit FROM packages p JOIN items i ON i.id = p.item_id WHERE p.uid = ?1",
+        )?
+        .query_row([uid], |r| r.get(0))
+        .optional()?;
+    Ok(match unit.as_deref() {
+        Some("each") => Some(model::EACH),
+        Some("mg") => Some(model::MG),
+        _ => None,
+    })
+}
+
+/// What the counter gives as the quantity of a found package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// Typed units.
+    Units(u64),
+    /// A scale reading (weighed packages).
+    Weighed(Reading),
+}
+
+/// Whether an entry was recorded or ignored as a duplicate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entered {
+    /// Recorded.
+    Recorded,
+    /// This package already has a quantity in this round; ignored.
+    Duplicate,
+}
+
+/// Records the quantity of a package found at `location` in this round.
+pub fn enter(
+    cv: &CountingView,
+    who: &Session,
+    task: &str,
+    location: &str,
+    read: &str,
+    entry: &Entry,
+    today: &str,
+) -> StepResult<Entered> {
+    let conn = &cv.conn;
+    let task = task.trim();
+    let round = counting_by(conn, task, who)?;
+    let location = in_task(conn, task, location)?;
+    let uid = tag(read)?;
+    if found(conn, task, round)?.get(&uid) == Some(&true) {
+        return Ok(Plan::nothing(Entered::Duplicate));
+    }
+    let unit = item_unit(conn, &uid)?;
+    let mut facts = Vec::new();
+    let quantity = match (entry, unit) {
+        (Entry::Units(n), Some(model::EACH) | None) => Quantity::Units(*n),
+        (Entry::Units(_), Some(_)) => return Err(Refusal::WeighIt { uid }.into()),
+        (Entry::Weighed(reading), Some(model::MG) | None) => {
+            let weighed = scale::validate(conn, reading, today, Some(&uid))?;
+            let mg = u64::try_from(weighed.weight_mg).unwrap_or(0);
+            facts.push(Payload::WeightRecorded(weighed.event));
+            Quantity::Milligrams(mg)
+        }
+        (Entry::Weighed(_), Some(_)) => return Err(Refusal::CountIt { uid }.into()),
+    };
+    facts.push(Payload::CountLineRecorded(CountLineRecorded {
+        count_task_id: task.to_owned(),
+        round: wire_round(round)?,
+        location,
+        uid,
+        quantity,
+    }));
+    Ok(Plan::new(Entered::Recorded, facts))
+}
+
+/// The counter's own lines of the current round.
+pub fn my_lines(
+    cv: &CountingView,
+    who: &Session,
+    task: &str,
+) -> Result<Vec<CountedLine>, ReplicaError> {
+    let conn = &cv.conn;
+    let round = counting_by(conn, task.trim(), who)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT uid, location_id, quantity, unit FROM count_lines WHERE task_id = ?1 AND round = ?2 ORDER BY uid",
+    )?;
+    let rows = stmt.query_map(params![task.trim(), round], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<i64>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (uid, location_id, amount, unit) = row?;
+        let quantity = match (amount, unit.as_deref()) {
+            (Some(amount), Some(unit)) => model::join(amount, unit),
+            _ => None,
+        };
+        out.push(CountedLine {
+            uid,
+            location_id,
+            quantity,
+        });
+    }
+    Ok(out)
+}
+
+/// Checks on the counting view that the counter may submit; returns the round.
+pub fn submit_check(cv: &CountingView, who: &Session, task: &str) -> Result<i64, ReplicaError> {
+    let conn = &cv.conn;
+    let task = task.trim();
+    let round = counting_by(conn, task, who)?;
+    let open: i64 = conn
+        .prepare_cached("SELECT count(*) FROM count_lines WHERE task_id = ?1 AND round = ?2 AND quantity IS NULL")?
+        .query_row(params![task, round], |r| r.get(0))?;
+    if open > 0 {
+        return Err(Refusal::QuantitiesMissing {
+            count: usize::try_from(open).unwrap_or(usize::MAX),
+        }
+        .into());
+    }
+    Ok(round)
+}
+
+/// What the counter learns on submission: which UIDs to recount, never by how much.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submitted {
+    /// UIDs to recount (empty: the count goes to a supervisor).
+    pub recount: Vec<String>,
+}
+
+/// Computes the submission on the writer side (it reads expected stock). Call inside the write
+/// transaction after [`submit_check`]; the outcome holds no quantities.
+pub fn submit(view: &Connection, task: &str, round: i64) -> StepResult<Submitted> {
+    let task = task.trim();
+    let evaluation = evaluate_task(view, task, round)?;
+    let s = settings(view)?;
+    let recount: Vec<String> = if round <= MAX_RECOUNTS {
+        evaluation
+            .iter()
+            .filter(|line| line.beyond_tolerance)
+            .map(|line| line.uid.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let lines: i64 = view
+        .prepare_cached("SELECT count(*) FROM count_lines WHERE task_id = ?1 AND round = ?2")?
+        .query_row(params![task, round], |r| r.get(0))?;
+    let mut facts = vec![Payload::CountSubmitted(CountSubmitted {
+        count_task_id: task.to_owned(),
+        round: wire_round(round)?,
+        lines: u32::try_from(lines).unwrap_or(u32::MAX),
+    })];
+    if !recount.is_empty() {
+        facts.push(Payload::RecountRequested(RecountRequested {
+            count_task_id: task.to_owned(),
+            round: wire_round(round + 1)?,
+            uids: recount.clone(),
+            by_another_counter: s.recount_by_another,
+        }));
+    }
+    Ok(Plan::new(Submitted { recount }, facts))
+}
+
+/// Class of a reviewed line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineClass {
+    /// Expected and found.
+    Found,
+    /// Expected, not found (counts as zero).
+    Missing,
+    /// Found, not expected here.
+    Unexpected,
+}
+
+/// One reviewed line (supervisor side only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variance {
+    /// Tag.
+    pub uid: String,
+    /// Class.
+    pub class: LineClass,
+    /// Expected quantity, if expected.
+    pub expected: Option<Quantity>,
+    /// Final counted quantity (zero when missing).
+    pub counted: Quantity,
+    /// counted − expected, in the expected unit (a count in another unit compares as zero).
+    pub variance: i64,
+    /// Whether beyond the facility's tolerance.
+    pub beyond_tolerance: bool,
+}
+
+/// Expected stock of one package at count start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpectedLine {
+    /// Tag.
+    pub uid: String,
+    /// Quantity.
+    pub quantity: Quantity,
+}
+
+/// The pure comparison of expected stock with the final counted quantities. Expected packages
+/// not counted count as zero; packages counted but not expected are unexpected (always beyond
+/// tolerance).
+pub fn evaluate(
+    expected: &[ExpectedLine],
+    counted: &BTreeMap<String, Quantity>,
+    settings: &Settings,
+) -> Vec<Variance> {
+    let tolerance = |q: Quantity| match q {
+        Quantity::Units(_) => settings.count_tolerance_units,
+        Quantity::Milligrams(_) => settings.count_tolerance_mg,
+    };
+    let mut out = Vec::new();
+    let expected_uids: BTreeSet<&str> = expected.iter().map(|e| e.uid.as_str()).collect();
+    for line in expected {
+        let (class, found) = match counted.get(&line.uid) {
+            Some(q) => (LineClass::Found, *q),
+            None => (LineClass::Missing, model::with_amount(line.quantity, 0)),
+        };
+        let comparable = model::same_unit(found, line.quantity);
+        let found_amount = if comparable { model::amount(found) } else { 0 };
+        let variance = found_amount.saturating_sub(model::amount(line.quantity));
+        out.push(Variance {
+            uid: line.uid.clone(),
+            class,
+            expected: Some(line.quantity),
+            counted: found,
+            variance,
+            beyond_tolerance: !comparable
+                || variance.unsigned_abs() > tolerance(line.quantity).unsigned_abs(),
+        });
+    }
+    for (uid, q) in counted {
+        if !expected_uids.contains(uid.as_str()) {
+            out.push(Variance {
+                uid: uid.clone(),
+                class: LineClass::Unexpected,
+                expected: None,
+                counted: *q,
+                variance: model::amount(*q),
+                beyond_tolerance: true,
+            });
+        }
+    }
+    out
+}
+
+/// Final counted quantity of every UID: the value from the last round whose scope included it
+/// (round 1 covers everything; round r > 1 covers its recount list). Not found there = absent.
+fn final_counts(
+    view: &Connection,
+    task: &str,
+    round: i64,
+) -> Result<BTreeMap<String, Quantity>, ReplicaError> {
+    let mut lines: BTreeMap<(i64, String), Quantity> = BTreeMap::new();
+    let mut stmt = view.prepare_cached(
+        "SELECT round, uid, quantity, unit FROM count_lines WHERE task_id = ?1 AND round <= ?2",
+    )?;
+    let rows = stmt.query_map(params![task, round], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<i64>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+        ))
+    })?;
+    for row in rows {
+        let (r, uid, amount, unit) = row?;
+        if let Some(q) = amount.zip(unit).and_then(|(a, u)| model::join(a, &u)) {
+            lines.insert((r, uid), q);
+        }
+    }
+    let mut scope: BTreeMap<String, i64> = BTreeMap::new();
+    for ((r, uid), _) in lines.iter() {
+        if *r == 1 {
+            scope.insert(uid.clone(), 1);
+        }
+    }
+    let mut stmt = view.prepare_cached(
+        "SELECT round, uid FROM count_recounts WHERE task_id = ?1 AND round <= ?2 ORDER BY round",
+    )?;
+    for row in stmt.query_map(params![task, round], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })? {
+        let (r, uid) = row?;
+        scope.insert(uid, r);
+    }
+    let mut out = BTreeMap::new();
+    for (uid, r) in scope {
+        if let Some(q) = lines.get(&(r, uid.clone())) {
+            out.insert(uid, *q);
+        }
+    }
+    Ok(out)
+}
+
+fn expected_lines(view: &Connection, task: &str) -> Result<Vec<ExpectedLine>, ReplicaError> {
+    let mut stmt = view.prepare_cached(
+        "SELECT uid, quantity, unit FROM count_expected WHERE task_id = ?1 ORDER BY uid",
+    )?;
+    let rows = stmt.query_map([task], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (uid, amount, unit) = row?;
+        let quantity = model::join(amount, &unit).ok_or_else(|| {
+            ReplicaError::Storage(format!("bad expected quantity {amount} {unit}"))
+        })?;
+        out.push(ExpectedLine { uid, quantity });
+    }
+    Ok(out)
+}
+
+fn evaluate_task(view: &Connection, task: &str, round: i64) -> Result<Vec<Variance>, ReplicaError> {
+    let expected = expected_lines(view, task)?;
+    let counted = final_counts(view, task, round)?;
+    Ok(evaluate(&expected, &counted, &settings(view)?))
+}
+
+fn counters(view: &Connection, task: &str) -> Result<BTreeSet<String>, ReplicaError> {
+    let state = task_state(view, task)?;
+    let mut out: BTreeSet<String> = state
+        .first_counter
+        .into_iter()
+        .chain(state.counter)
+        .collect();
+    let mut stmt =
+        view.prepare_cached("SELECT DISTINCT counter FROM count_lines WHERE task_id = ?1")?;
+    for c in stmt.query_map([task], |r| r.get::<_, String>(0))? {
+        out.insert(c?);
+    }
+    Ok(out)
+}
+
+fn in_review(view: &Connection, task: &str) -> Result<i64, ReplicaError> {
+    let state = task_state(view, task)?;
+    if state.status != "review" {
+        return Err(Refusal::NotInReview {
+            task: task.to_owned(),
+        }
+        .into());
+    }
+    Ok(state.round)
+}
+
+/// The supervisor's review: every line with expected and counted quantities.
+pub fn review(view: &Connection, who: &Session, task: &str) -> Result<Vec<Variance>, ReplicaError> {
+    who.require_supervisor()?;
+    let task = task.trim();
+    let round = in_review(view, task)?;
+    evaluate_task(view, task, round)
+}
+
+fn adjusted(view: &Connection, task: &str) -> Result<BTreeSet<String>, ReplicaError> {
+    let mut stmt = view.prepare_cached("SELECT uid FROM adjustments WHERE task_id = ?1")?;
+    let rows = stmt.query_map([task], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A supervisor approves the adjustment of one package to its counted quantity.
+pub fn approve(
+    view: &Connection,
+    who: &Session,
+    task: &str,
+    uid: &str,
+    reason_code: &str,
+) -> StepResult<Variance> {
+    who.require_supervisor()?;
+    let task = task.trim();
+    let round = in_review(view, task)?;
+    if counters(view, task)?.contains(&who.badge) {
+        return Err(Refusal::ApproverIsCounter {
+            badge: who.badge.clone(),
+        }
+        .into());
+    }
+    let reason = super::reason(view, reason_code, ReasonKind::Adjustment)?;
+    let uid = tag(uid)?;
+    let line = evaluate_task(view, task, round)?
+        .into_iter()
+        .find(|line| line.uid == uid && line.class != LineClass::Unexpected)
+        .ok_or_else(|| Refusal::UnknownPackage { uid: uid.clone() })?;
+    if line.variance == 0 {
+        return Err(Refusal::NoVariance { uid }.into());
+    }
+    if adjusted(view, task)?.contains(&uid) {
+        return Err(Refusal::AlreadyDecided {
+            uid,
+            decision: Decision::Adjusted,
+        }
+        .into());
+    }
+    let Some(expected) = line.expected else {
+        return Err(Refusal::UnknownPackage { uid }.into());
+    };
+    let to = if model::same_unit(expected, line.counted) {
+        line.counted
+    } else {
+        model::with_amount(expected, 0)
+    };
+    Ok(Plan::new(
+        line.clone(),
+        vec![Payload::AdjustmentApproved(AdjustmentApproved {
+            uid,
+            from: expected,
+            to,
+            reason_code: reason,
+            approver: who.badge.clone(),
+            count_task_id: Some(task.to_owned()),
+        })],
+    ))
+}
+
+/// A supervisor closes the count once every variance has an approved adjustment.
+pub fn close(view: &Connection, who: &Session, task: &str) -> StepResult<()> {
+    who.require_supervisor()?;
+    let task = task.trim();
+    let round = in_review(view, task)?;
+    let done = adjusted(view, task)?;
+    let open = evaluate_task(view, task, round)?
+        .into_iter()
+        .filter(|l| l.class != LineClass::Unexpected && l.variance != 0 && !done.contains(&l.uid))
+        .count();
+    if open > 0 {
+        return Err(Refusal::VariancesOpen {
+            task: task.to_owned(),
+            open,
+        }
+        .into());
+    }
+    Ok(Plan::new(
+        (),
+        vec![Payload::CountClosed(CountClosed {
+            count_task_id: task.to_owned(),
+        })],
+    ))
+}
+
+/// Locations under a count that is not closed (quantities there are redacted everywhere).
+pub fn locations_under_count(view: &Connection) -> Result<BTreeSet<String>, ReplicaError> {
+    let mut stmt = view.prepare_cached(
+        "SELECT DISTINCT l.location_id FROM count_task_locations l JOIN count_tasks t ON t.id = l.task_id
+         WHERE t.status IN ('counting','recount','review')",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

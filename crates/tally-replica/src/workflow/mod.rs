@@ -1,0 +1,328 @@
+//! The floor workflows: pure decisions over the replica's view.
+//!
+//! Each step reads the view and returns a [`Plan`]: what to tell the person holding the device
+//! and the facts to record, or a [`Refusal`]. Nothing here writes: [`crate::Replica::act`] runs a
+//! step inside the write transaction and records its facts in that same transaction, so a step
+//! is either recorded completely or not at all, and no other write can slip in between the
+//! decision and the record. The blind-count steps run on a separate, restricted connection
+//! ([`count::CountingView`]) that cannot read expected quantities.
+
+pub mod count;
+pub mod destruction;
+pub mod loading;
+pub mod lookup;
+pub mod moves;
+pub mod picking;
+pub mod receiving;
+pub mod scale;
+pub mod session;
+
+use rusqlite::{Connection, OptionalExtension};
+
+use tally_events::payload::PackageStatus;
+use tally_events::{Payload, Quantity};
+
+use crate::error::ReplicaError;
+use crate::model;
+use crate::refusal::{ReasonKind, Refusal};
+
+pub use session::Session;
+
+/// The outcome of a workflow step: what to show, and the facts to record (possibly none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan<T> {
+    /// What the device shows.
+    pub outcome: T,
+    /// Events recorded as one atomic action, in this order.
+    pub facts: Vec<Payload>,
+}
+
+impl<T> Plan<T> {
+    /// A plan recording these facts.
+    pub fn new(outcome: T, facts: Vec<Payload>) -> Self {
+        Plan { outcome, facts }
+    }
+    /// A plan recording nothing.
+    pub fn nothing(outcome: T) -> Self {
+        Plan {
+            outcome,
+            facts: Vec::new(),
+        }
+    }
+}
+
+/// Result of a workflow step.
+pub type StepResult<T> = Result<Plan<T>, ReplicaError>;
+
+/// Longest scan or typed identifier accepted.
+pub const ID_LEN_MAX: usize = 64;
+/// Most tags in one RFID burst handed to a workflow.
+pub const BURST_TAGS_MAX: usize = 65_536;
+
+/// The state package tag a scan is (a Metrc tag, or a BioTrack id), normalised, as tally-ids
+/// recognises it.
+pub fn state_uid(scan: &str) -> Option<String> {
+    tally_ids::uid::recognise_barcode(scan.as_bytes())
+        .next()
+        .map(|(_, uid)| uid)
+}
+
+/// Normalises a scanned tag (trim, uppercase) or refuses it.
+pub fn tag(scan: &str) -> Result<String, Refusal> {
+    let trimmed = scan.trim();
+    if trimmed.len() > ID_LEN_MAX {
+        return Err(Refusal::NotATag {
+            scan: trimmed.chars().take(ID_LEN_MAX).collect(),
+        });
+    }
+    state_uid(trimmed).ok_or_else(|| Refusal::NotATag {
+        scan: trimmed.to_owned(),
+    })
+}
+
+/// A package as the non-counting workflows see it (with quantities).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageRow {
+    /// Tag.
+    pub uid: String,
+    /// Item id.
+    pub item_id: String,
+    /// Item SKU.
+    pub sku: String,
+    /// Item name.
+    pub item_name: String,
+    /// Batch id, when known.
+    pub batch_id: Option<String>,
+    /// Lot code.
+    pub lot: Option<String>,
+    /// COA status (`missing` when the batch is unknown).
+    pub coa: String,
+    /// Expiry date.
+    pub expires_on: Option<String>,
+    /// Quantity on record.
+    pub quantity: Quantity,
+    /// Location.
+    pub location_id: Option<String>,
+    /// Status.
+    pub status: PackageStatus,
+    /// Tote it is in.
+    pub tote_id: Option<String>,
+    /// Flagged conflict between devices.
+    pub conflict: bool,
+}
+
+fn storage(what: String) -> ReplicaError {
+    ReplicaError::Storage(what)
+}
+
+/// Reads one package with its item and batch.
+pub fn package(view: &Connection, uid: &str) -> Result<Option<PackageRow>, ReplicaError> {
+    let row = view
+        .prepare_cached(
+            "SELECT p.uid, p.item_id, i.sku, i.name, p.batch_id, b.lot, coalesce(b.coa_status, 'missing'),
+                    b.expires_on, p.quantity, p.unit, p.location_id, p.status, p.tote_id, p.conflict
+             FROM packages p JOIN items i ON i.id = p.item_id LEFT JOIN batches b ON b.id = p.batch_id
+             WHERE p.uid = ?1",
+        )?
+        .query_row([uid], |r| {
+            Ok((
+                (
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, String>(6)?,
+                ),
+                (
+                    r.get::<_, Option<String>>(7)?,
+                    r.get::<_, i64>(8)?,
+                    r.get::<_, String>(9)?,
+                    r.get::<_, Option<String>>(10)?,
+                    r.get::<_, String>(11)?,
+                    r.get::<_, Option<String>>(12)?,
+                    r.get::<_, bool>(13)?,
+                ),
+            ))
+        })
+        .optional()?;
+    let Some((a, b)) = row else { return Ok(None) };
+    Ok(Some(PackageRow {
+        uid: a.0,
+        item_id: a.1,
+        sku: a.2,
+        item_name: a.3,
+        batch_id: a.4,
+        lot: a.5,
+        coa: a.6,
+        expires_on: b.0,
+        quantity: model::join(b.1, &b.2)
+            .ok_or_else(|| storage(format!("bad quantity {} {}", b.1, b.2)))?,
+        location_id: b.3,
+        status: model::parse_status(&b.4).ok_or_else(|| storage(format!("bad status {}", b.4)))?,
+        tote_id: b.5,
+        conflict: b.6,
+    }))
+}
+
+/// Reads a package or refuses with "not known".
+pub fn known_package(view: &Connection, uid: &str) -> Result<PackageRow, ReplicaError> {
+    package(view, uid)?.ok_or_else(|| {
+        Refusal::UnknownPackage {
+            uid: uid.to_owned(),
+        }
+        .into()
+    })
+}
+
+/// A location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocationRow {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Kind (column value, e.g. `vault`).
+    pub kind: String,
+    /// Sellable stock may be stored here.
+    pub sellable: bool,
+}
+
+/// Reads a location or refuses with "not known".
+pub fn location(view: &Connection, id: &str) -> Result<LocationRow, ReplicaError> {
+    let id = id.trim();
+    let row = view
+        .prepare_cached("SELECT id, name, kind, sellable FROM locations WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok(LocationRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                kind: r.get(2)?,
+                sellable: r.get(3)?,
+            })
+        })
+        .optional()?;
+    row.ok_or_else(|| {
+        Refusal::UnknownLocation {
+            location: id.chars().take(ID_LEN_MAX).collect(),
+        }
+        .into()
+    })
+}
+
+/// The first quarantine cage of the facility (by id).
+pub fn quarantine_cage(view: &Connection) -> Result<LocationRow, ReplicaError> {
+    let id: Option<String> = view
+        .prepare_cached(
+            "SELECT id FROM locations WHERE kind = 'quarantine_cage' ORDER BY id LIMIT 1",
+        )?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    match id {
+        Some(id) => location(view, &id),
+        None => Err(Refusal::NoQuarantineCage.into()),
+    }
+}
+
+/// Recount rounds before a variance goes to the supervisor anyway.
+pub const MAX_RECOUNTS: i64 = 2;
+
+/// Facility settings (zero tolerances and recount-by-another when none were defined).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Receiving weight tolerance, mg.
+    pub receiving_tolerance_mg: i64,
+    /// Count tolerance for weighed packages, mg.
+    pub count_tolerance_mg: i64,
+    /// Count tolerance for counted packages, units.
+    pub count_tolerance_units: i64,
+    /// A recount must be done by another counter.
+    pub recount_by_another: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            receiving_tolerance_mg: 0,
+            count_tolerance_mg: 0,
+            count_tolerance_units: 0,
+            recount_by_another: true,
+        }
+    }
+}
+
+/// Reads the settings of the facility this device is enrolled at (the first facility when the
+/// replica holds no settings for it).
+pub fn settings(view: &Connection) -> Result<Settings, ReplicaError> {
+    let row = view
+        .prepare_cached(
+            "SELECT receiving_tolerance_mg, count_tolerance_mg, count_tolerance_units, recount_by_another
+             FROM facilities
+             ORDER BY id = (SELECT value FROM meta WHERE key = 'facility') DESC, id LIMIT 1",
+        )?
+        .query_row([], |r| {
+            Ok(Settings {
+                receiving_tolerance_mg: r.get(0)?,
+                count_tolerance_mg: r.get(1)?,
+                count_tolerance_units: r.get(2)?,
+                recount_by_another: r.get(3)?,
+            })
+        })
+        .optional()?;
+    Ok(row.unwrap_or_default())
+}
+
+/// Checks that a reason code exists.
+pub fn reason(view: &Connection, code: &str, kind: ReasonKind) -> Result<String, ReplicaError> {
+    let code = code.trim();
+    let found: Option<String> = view
+        .prepare_cached("SELECT code FROM reason_codes WHERE code = ?1")?
+        .query_row([code], |r| r.get(0))
+        .optional()?;
+    found.ok_or_else(|| {
+        Refusal::UnknownReason {
+            code: code.chars().take(ID_LEN_MAX).collect(),
+            kind,
+        }
+        .into()
+    })
+}
+
+/// Refuses packages flagged in conflict.
+pub fn not_in_conflict(package: &PackageRow) -> Result<(), Refusal> {
+    if package.conflict {
+        Err(Refusal::InConflict {
+            uid: package.uid.clone(),
+        })
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_normalised_or_refused() {
+        assert_eq!(
+            tag(" 1a4ff0100000022000000123 ").unwrap(),
+            "1A4FF0100000022000000123"
+        );
+        assert!(matches!(tag("1A4FF01"), Err(Refusal::NotATag { .. })));
+        assert!(matches!(
+            tag("1A4FF0100000022000000-23"),
+            Err(Refusal::NotATag { .. })
+        ));
+        assert!(matches!(
+            tag("2B4FF0100000022000000123"),
+            Err(Refusal::NotATag { .. })
+        ));
+        let long = "X".repeat(1000);
+        match tag(&long) {
+            Err(Refusal::NotATag { scan }) => assert_eq!(scan.len(), ID_LEN_MAX),
+            other => panic!("{other:?}"),
+        }
+    }
+}

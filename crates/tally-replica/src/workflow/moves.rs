@@ -1,0 +1,68 @@
+//! Moves and putaway: scan a package, scan a location, record the move. Quarantined or held
+//! stock never goes into a sellable location; destroyed or shipped stock does not move.
+
+use rusqlite::Connection;
+
+use tally_events::payload::{PackageMoved, PackageStatus};
+use tally_events::Payload;
+
+use super::{known_package, location, not_in_conflict, tag, Plan, Session, StepResult};
+use crate::refusal::{Action, Refusal};
+
+/// A recorded move.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moved {
+    /// Tag.
+    pub uid: String,
+    /// Where it was.
+    pub from: Option<String>,
+    /// Where it is now.
+    pub to: String,
+}
+
+/// Moves a package to a location.
+pub fn move_package(view: &Connection, _who: &Session, scan: &str, to: &str) -> StepResult<Moved> {
+    let uid = tag(scan)?;
+    let package = known_package(view, &uid)?;
+    not_in_conflict(&package)?;
+    let target = location(view, to)?;
+    match package.status {
+        PackageStatus::Destroyed | PackageStatus::InTransit | PackageStatus::Finished => {
+            return Err(Refusal::WrongStatus {
+                uid,
+                status: package.status,
+                action: Action::Moved,
+            }
+            .into());
+        }
+        PackageStatus::Quarantined | PackageStatus::OnHold if target.sellable => {
+            return Err(Refusal::QuarantinedIntoSellable {
+                uid,
+                status: package.status,
+                location: target.id,
+            }
+            .into());
+        }
+        _ => {}
+    }
+    if package.location_id.as_deref() == Some(target.id.as_str()) && package.tote_id.is_none() {
+        return Err(Refusal::AlreadyThere {
+            uid,
+            location: target.id,
+        }
+        .into());
+    }
+    let fact = Payload::PackageMoved(PackageMoved {
+        uid: uid.clone(),
+        from_location: package.location_id.clone().unwrap_or_default(),
+        to_location: target.id.clone(),
+    });
+    Ok(Plan::new(
+        Moved {
+            uid,
+            from: package.location_id,
+            to: target.id,
+        },
+        vec![fact],
+    ))
+}

@@ -1,0 +1,599 @@
+//! Receiving an inbound manifest: open it, scan each case (expected / unexpected / duplicate),
+//! weigh against the manifest weight within the facility's tolerance, check the label against the
+//! batch and its COA, quarantine a package or a whole pallet, accept or reject lines, and close
+//! with a summary of what was missing and what was unexpected.
+
+use rusqlite::{Connection, OptionalExtension};
+use tally_events::payload::{
+    CheckResult, LabelChecked, ManifestClosed, ManifestLineReceived, ManifestLineRejected,
+    PackageArrived, PackageQuarantined,
+};
+use tally_events::{Payload, Quantity};
+
+use super::scale::{self, Reading};
+use super::{settings, tag, Plan, Session, StepResult, ID_LEN_MAX};
+use crate::error::ReplicaError;
+use crate::model;
+use crate::refusal::{Check, Decision, Many, ReasonKind, Refusal};
+use crate::weight;
+
+/// What a receiving scan turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScanOutcome {
+    /// On the manifest, first scan.
+    Expected {
+        /// Tag.
+        uid: String,
+        /// Item SKU.
+        sku: String,
+    },
+    /// Not on the manifest: set it aside for quarantine or rejection.
+    Unexpected {
+        /// Tag.
+        uid: String,
+    },
+    /// Already scanned on this manifest; nothing recorded.
+    Duplicate {
+        /// Tag.
+        uid: String,
+    },
+}
+
+/// Result of weighing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WeighOutcome {
+    /// Manifest weight, mg, on the same basis (net/gross) as the reading after tare.
+    pub expected_mg: i64,
+    /// Weight compared, mg.
+    pub actual_mg: i64,
+    /// Allowed difference, mg.
+    pub tolerance_mg: i64,
+    /// Whether within tolerance.
+    pub within: bool,
+}
+
+/// Label data read from the package (typed or from its GS1 barcode).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// Lot / batch printed.
+    pub lot: String,
+    /// THC potency printed, basis points.
+    pub thc_bp: Option<i64>,
+    /// Expiry printed, `YYYY-MM-DD`.
+    pub expires_on: String,
+}
+
+/// Summary when closing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloseSummary {
+    /// Expected UIDs never scanned.
+    pub missing: Vec<String>,
+    /// Scanned UIDs that were not on the manifest.
+    pub unexpected: Vec<String>,
+    /// Lines accepted.
+    pub accepted: usize,
+    /// Lines rejected.
+    pub rejected: usize,
+    /// Packages quarantined.
+    pub quarantined: usize,
+}
+
+fn manifest_status(view: &Connection, manifest: &str) -> Result<String, ReplicaError> {
+    view.prepare_cached("SELECT status FROM inbound_manifests WHERE id = ?1")?
+        .query_row([manifest], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| {
+            Refusal::UnknownManifest {
+                manifest: manifest.chars().take(ID_LEN_MAX).collect(),
+            }
+            .into()
+        })
+}
+
+fn require_open(view: &Connection, manifest: &str) -> Result<(), ReplicaError> {
+    match manifest_status(view, manifest)?.as_str() {
+        "closed" => Err(Refusal::ManifestAlreadyClosed {
+            manifest: manifest.to_owned(),
+        }
+        .into()),
+        _ => Ok(()),
+    }
+}
+
+/// A receipt row.
+struct Receipt {
+    expected: bool,
+    weight_ok: Option<bool>,
+    label_ok: Option<bool>,
+    quarantined: bool,
+    decision: Option<String>,
+}
+
+fn receipt(view: &Connection, manifest: &str, uid: &str) -> Result<Option<Receipt>, ReplicaError> {
+    Ok(view
+        .prepare_cached(
+            "SELECT expected, weight_ok, label_ok, quarantined, decision FROM inbound_receipts
+             WHERE manifest_id = ?1 AND uid = ?2",
+        )?
+        .query_row([manifest, uid], |r| {
+            Ok(Receipt {
+                expected: r.get(0)?,
+                weight_ok: r.get(1)?,
+                label_ok: r.get(2)?,
+                quarantined: r.get(3)?,
+                decision: r.get(4)?,
+            })
+        })
+        .optional()?)
+}
+
+fn scanned(view: &Connection, manifest: &str, uid: &str) -> Result<Receipt, ReplicaError> {
+    receipt(view, manifest, uid)?.ok_or_else(|| {
+        Refusal::NotScanned {
+            uid: uid.to_owned(),
+            manifest: manifest.to_owned(),
+        }
+        .into()
+    })
+}
+
+/// Manifest line data joined with item and (when registered) the package's batch.
+struct Line {
+    quantity: Quantity,
+    weight_mg: Option<i64>,
+    sku: String,
+    weight_is_net: bool,
+    tare_mg: i64,
+    lot: Option<String>,
+    coa: Option<String>,
+    thc_bp: Option<i64>,
+    expires_on: Option<String>,
+}
+
+fn line(view: &Connection, manifest: &str, uid: &str) -> Result<Option<Line>, ReplicaError> {
+    let row = view
+        .prepare_cached(
+            "SELECT l.quantity, l.unit, l.weight_mg, i.sku, i.weight_is_net, coalesce(i.tare_mg, 0),
+                    b.id AS batch, b.lot, b.coa_status, b.thc_bp, b.expires_on
+             FROM inbound_lines l JOIN items i ON i.id = l.item_id
+             LEFT JOIN packages p ON p.uid = l.uid LEFT JOIN batches b ON b.id = p.batch_id
+             WHERE l.manifest_id = ?1 AND l.uid = ?2",
+        )?
+        .query_row([manifest, uid], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                Line {
+                    quantity: Quantity::Units(0),
+                    weight_mg: r.get(2)?,
+                    sku: r.get(3)?,
+                    weight_is_net: r.get(4)?,
+                    tare_mg: r.get(5)?,
+                    lot: r.get(7)?,
+                    coa: r.get(8)?,
+                    thc_bp: r.get(9)?,
+                    expires_on: r.get(10)?,
+                },
+            ))
+        })
+        .optional()?;
+    let Some((amount, unit, mut line)) = row else {
+        return Ok(None);
+    };
+    line.quantity = model::join(amount, &unit).ok_or_else(|| {
+        ReplicaError::Storage(format!("manifest {manifest} has a bad quantity for {uid}"))
+    })?;
+    Ok(Some(line))
+}
+
+/// What the receiver sees on opening a manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestView {
+    /// Manifest id.
+    pub id: String,
+    /// Origin licence.
+    pub origin_license: String,
+    /// Driver.
+    pub driver: String,
+    /// Vehicle.
+    pub vehicle: String,
+    /// Lines on the manifest.
+    pub lines: usize,
+    /// Lines scanned so far.
+    pub scanned: usize,
+}
+
+/// Opens a manifest for receiving (records nothing: the first scan starts the receiving).
+pub fn open(view: &Connection, _who: &Session, manifest: &str) -> StepResult<ManifestView> {
+    let manifest = manifest.trim();
+    require_open(view, manifest)?;
+    let (origin_license, driver, vehicle): (String, String, String) = view
+        .prepare_cached(
+            "SELECT origin_license, driver, vehicle FROM inbound_manifests WHERE id = ?1",
+        )?
+        .query_row([manifest], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let lines: i64 = view
+        .prepare_cached("SELECT count(*) FROM inbound_lines WHERE manifest_id = ?1")?
+        .query_row([manifest], |r| r.get(0))?;
+    let scanned: i64 = view
+        .prepare_cached(
+            "SELECT count(*) FROM inbound_receipts WHERE manifest_id = ?1 AND expected = 1",
+        )?
+        .query_row([manifest], |r| r.get(0))?;
+    Ok(Plan::nothing(ManifestView {
+        id: manifest.to_owned(),
+        origin_license,
+        driver,
+        vehicle,
+        lines: lines as usize,
+        scanned: scanned as usize,
+    }))
+}
+
+/// Scans a case during receiving.
+pub fn scan(
+    view: &Connection,
+    _who: &Session,
+    manifest: &str,
+    scan: &str,
+) -> StepResult<ScanOutcome> {
+    let manifest = manifest.trim();
+    require_open(view, manifest)?;
+    let uid = tag(scan)?;
+    if receipt(view, manifest, &uid)?.is_some() {
+        return Ok(Plan::nothing(ScanOutcome::Duplicate { uid }));
+    }
+    let (outcome, expected) = match line(view, manifest, &uid)? {
+        Some(line) => (
+            ScanOutcome::Expected {
+                uid: uid.clone(),
+                sku: line.sku,
+            },
+            true,
+        ),
+        None => (ScanOutcome::Unexpected { uid: uid.clone() }, false),
+    };
+    Ok(Plan::new(
+        outcome,
+        vec![Payload::PackageArrived(PackageArrived {
+            manifest_id: manifest.to_owned(),
+            uid,
+            on_manifest: expected,
+        })],
+    ))
+}
+
+/// Weighs a scanned package against its manifest weight. An out-of-tolerance weight is
+/// recorded (it is evidence) and blocks acceptance until the package is quarantined.
+pub fn weigh(
+    view: &Connection,
+    _who: &Session,
+    manifest: &str,
+    uid: &str,
+    reading: &Reading,
+    today: &str,
+) -> StepResult<WeighOutcome> {
+    let manifest = manifest.trim();
+    require_open(view, manifest)?;
+    let uid = tag(uid)?;
+    let receipt = scanned(view, manifest, &uid)?;
+    if !receipt.expected {
+        return Err(Refusal::NotOnManifest {
+            uid,
+            manifest: manifest.to_owned(),
+        }
+        .into());
+    }
+    let line = line(view, manifest, &uid)?.ok_or_else(|| {
+        ReplicaError::Storage(format!("manifest {manifest} lost its line for {uid}"))
+    })?;
+    let weighed = scale::validate(view, reading, today, Some(&uid))?;
+    let outcome = compare_weight(
+        &uid,
+        &line,
+        weighed.weight_mg,
+        reading.net,
+        settings(view)?.receiving_tolerance_mg,
+    )?;
+    Ok(Plan::new(
+        outcome,
+        vec![Payload::WeightRecorded(weighed.event)],
+    ))
+}
+
+fn compare_weight(
+    uid: &str,
+    line: &Line,
+    reading_mg: i64,
+    reading_net: bool,
+    tolerance_mg: i64,
+) -> Result<WeighOutcome, ReplicaError> {
+    let Some(expected_mg) = line.weight_mg else {
+        return Err(Refusal::NoManifestWeight {
+            uid: uid.to_owned(),
+        }
+        .into());
+    };
+    let actual_mg =
+        weight::to_manifest_basis(reading_mg, reading_net, line.weight_is_net, line.tare_mg);
+    Ok(WeighOutcome {
+        expected_mg,
+        actual_mg,
+        tolerance_mg,
+        within: weight::within_tolerance(expected_mg, actual_mg, tolerance_mg),
+    })
+}
+
+/// Checks the label against the batch record and its COA; returns the problems found.
+pub fn check_label(
+    view: &Connection,
+    _who: &Session,
+    manifest: &str,
+    uid: &str,
+    label: &Label,
+) -> StepResult<Vec<String>> {
+    let manifest = manifest.trim();
+    require_open(view, manifest)?;
+    let uid = tag(uid)?;
+    let receipt = scanned(view, manifest, &uid)?;
+    if !receipt.expected {
+        return Err(Refusal::NotOnManifest {
+            uid,
+            manifest: manifest.to_owned(),
+        }
+        .into());
+    }
+    let line = line(view, manifest, &uid)?.ok_or_else(|| {
+        ReplicaError::Storage(format!("manifest {manifest} lost its line for {uid}"))
+    })?;
+    let problems = label_problems(&line, label);
+    Ok(Plan::new(
+        problems.clone(),
+        vec![Payload::LabelChecked(LabelChecked {
+            uid,
+            batch_id: label.lot.trim().to_owned(),
+            coa_present: matches!(line.coa.as_deref(), Some("passed" | "failed" | "pending")),
+            result: if problems.is_empty() {
+                CheckResult::Pass
+            } else {
+                CheckResult::Fail
+            },
+            findings: problems,
+        })],
+    ))
+}
+
+fn label_problems(line: &Line, label: &Label) -> Vec<String> {
+    let mut problems = Vec::new();
+    let Some(lot) = line.lot.as_deref() else {
+        problems.push("no batch on file for this package; its label cannot be checked".to_owned());
+        return problems;
+    };
+    if label.lot.trim() != lot {
+        problems.push(format!("label batch {} is not {lot}", label.lot.trim()));
+    }
+    let percent = |bp: i64| format!("{}.{:02}%", bp / 100, bp % 100);
+    match (label.thc_bp, line.thc_bp) {
+        (Some(printed), Some(tested)) if printed != tested => problems.push(format!(
+            "label THC {} does not match the COA {}",
+            percent(printed),
+            percent(tested)
+        )),
+        (None, Some(_)) => problems.push("label shows no THC potency".to_owned()),
+        (Some(_), None) => problems.push("no tested potency on file for this batch".to_owned()),
+        _ => {}
+    }
+    match line.expires_on.as_deref() {
+        Some(expiry) if label.expires_on.trim() != expiry => problems.push(format!(
+            "label expiry {} is not {expiry}",
+            label.expires_on.trim()
+        )),
+        None => problems.push("no expiry on file for this batch".to_owned()),
+        _ => {}
+    }
+    match line.coa.as_deref() {
+        Some("passed") => {}
+        Some("failed") => problems.push("the batch failed its lab test".to_owned()),
+        Some("pending") => problems.push("the lab result is still pending".to_owned()),
+        _ => problems.push("no COA on file for this batch".to_owned()),
+    }
+    problems
+}
+
+/// Quarantines scanned packages with a reason: one package, or every case of a pallet
+/// (the UIDs scanned off it), in one action. Each goes to the quarantine cage.
+pub fn quarantine(
+    view: &Connection,
+    _who: &Session,
+    manifest: &str,
+    scans: &[String],
+    reason_code: &str,
+    note: &str,
+) -> StepResult<Vec<String>> {
+    let manifest = manifest.trim();
+    require_open(view, manifest)?;
+    if scans.is_empty() {
+        return Err(Refusal::NothingScanned.into());
+    }
+    if scans.len() > MANIFEST_LINES_MAX {
+        return Err(Refusal::TooMany {
+            max: MANIFEST_LINES_MAX,
+            what: Many::PackagesInQuarantine,
+        }
+        .into());
+    }
+    let reason = super::reason(view, reason_code, ReasonKind::Quarantine)?;
+    let cage = super::quarantine_cage(view)?;
+    let mut uids: Vec<String> = Vec::with_capacity(scans.len());
+    for scan in scans {
+        let uid = tag(scan)?;
+        scanned(view, manifest, &uid)?;
+        if !uids.contains(&uid) {
+            uids.push(uid);
+        }
+    }
+    let facts = uids
+        .iter()
+        .map(|uid| {
+            Payload::PackageQuarantined(PackageQuarantined {
+                uid: uid.clone(),
+                reason_code: reason.clone(),
+                note: note.chars().take(NOTE_LEN_MAX).collect(),
+                location: Some(cage.id.clone()),
+            })
+        })
+        .collect();
+    Ok(Plan::new(uids, facts))
+}
+
+/// Most packages in one receiving action.
+pub const MANIFEST_LINES_MAX: usize = 4_096;
+/// Longest free-text note kept.
+pub const NOTE_LEN_MAX: usize = 500;
+
+/// Accepts a scanned line. Refused while a failed check is not answered by quarantine.
+pub fn accept(view: &Connection, who: &Session, manifest: &str, uid: &str) -> StepResult<()> {
+    decide(view, who, manifest, uid, None)
+}
+
+/// Rejects a scanned line with a reason.
+pub fn reject(
+    view: &Connection,
+    who: &Session,
+    manifest: &str,
+    uid: &str,
+    reason_code: &str,
+) -> StepResult<()> {
+    let reason = super::reason(view, reason_code, ReasonKind::Rejection)?;
+    decide(view, who, manifest, uid, Some(reason))
+}
+
+fn decide(
+    view: &Connection,
+    _who: &Session,
+    manifest: &str,
+    uid: &str,
+    reject_reason: Option<String>,
+) -> StepResult<()> {
+    let manifest = manifest.trim();
+    require_open(view, manifest)?;
+    let uid = tag(uid)?;
+    let receipt = scanned(view, manifest, &uid)?;
+    if let Some(decision) = receipt.decision {
+        let decision = if decision == "accepted" {
+            Decision::Accepted
+        } else {
+            Decision::Rejected
+        };
+        return Err(Refusal::AlreadyDecided { uid, decision }.into());
+    }
+    let accepted = reject_reason.is_none();
+    if accepted {
+        if !receipt.expected {
+            return Err(Refusal::NotOnManifest {
+                uid,
+                manifest: manifest.to_owned(),
+            }
+            .into());
+        }
+        if !receipt.quarantined {
+            if receipt.label_ok == Some(false) {
+                return Err(Refusal::FailedCheck {
+                    uid,
+                    check: Check::Label,
+                }
+                .into());
+            }
+            if receipt.weight_ok == Some(false) {
+                return Err(Refusal::FailedCheck {
+                    uid,
+                    check: Check::Weight,
+                }
+                .into());
+            }
+        }
+    }
+    let fact = match reject_reason {
+        Some(reason_code) => Payload::ManifestLineRejected(ManifestLineRejected {
+            manifest_id: manifest.to_owned(),
+            uid,
+            reason_code,
+            note: String::new(),
+        }),
+        None => {
+            let line = line(view, manifest, &uid)?.ok_or_else(|| {
+                ReplicaError::Storage(format!("manifest {manifest} lost its line for {uid}"))
+            })?;
+            let measured_mg: Option<i64> = view
+                .prepare_cached(
+                    "SELECT weighed_mg FROM inbound_receipts WHERE manifest_id = ?1 AND uid = ?2",
+                )?
+                .query_row([manifest, uid.as_str()], |r| r.get(0))?;
+            Payload::ManifestLineReceived(ManifestLineReceived {
+                manifest_id: manifest.to_owned(),
+                uid,
+                quantity: line.quantity,
+                measured_mg: measured_mg.and_then(|mg| u64::try_from(mg).ok()),
+            })
+        }
+    };
+    Ok(Plan::new((), vec![fact]))
+}
+
+/// Closes the manifest with a summary of missing and unexpected UIDs.
+pub fn close(view: &Connection, _who: &Session, manifest: &str) -> StepResult<CloseSummary> {
+    let manifest = manifest.trim();
+    require_open(view, manifest)?;
+    let undecided: i64 = view
+        .prepare_cached(
+            "SELECT count(*) FROM inbound_receipts WHERE manifest_id = ?1 AND decision IS NULL",
+        )?
+        .query_row([manifest], |r| r.get(0))?;
+    if undecided > 0 {
+        return Err(Refusal::Undecided {
+            manifest: manifest.to_owned(),
+            count: undecided as usize,
+        }
+        .into());
+    }
+    let list = |sql: &str| -> Result<Vec<String>, ReplicaError> {
+        let mut stmt = view.prepare_cached(sql)?;
+        let rows = stmt.query_map([manifest], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    };
+    let missing = list(
+        "SELECT uid FROM inbound_lines l WHERE manifest_id = ?1 AND NOT EXISTS
+         (SELECT 1 FROM inbound_receipts r WHERE r.manifest_id = l.manifest_id AND r.uid = l.uid)
+         ORDER BY uid",
+    )?;
+    let unexpected = list(
+        "SELECT uid FROM inbound_receipts WHERE manifest_id = ?1 AND expected = 0 ORDER BY uid",
+    )?;
+    let count = |sql: &str| -> Result<usize, ReplicaError> {
+        let n: i64 = view
+            .prepare_cached(sql)?
+            .query_row([manifest], |r| r.get(0))?;
+        Ok(n as usize)
+    };
+    let summary = CloseSummary {
+        accepted: count(
+            "SELECT count(*) FROM inbound_receipts WHERE manifest_id = ?1 AND decision = 'accepted'",
+        )?,
+        rejected: count(
+            "SELECT count(*) FROM inbound_receipts WHERE manifest_id = ?1 AND decision = 'rejected'",
+        )?,
+        quarantined: count(
+            "SELECT count(*) FROM inbound_receipts WHERE manifest_id = ?1 AND quarantined = 1",
+        )?,
+        missing: missing.clone(),
+        unexpected: unexpected.clone(),
+    };
+    Ok(Plan::new(
+        summary,
+        vec![Payload::ManifestClosed(ManifestClosed {
+            manifest_id: manifest.to_owned(),
+            missing_uids: missing,
+            unexpected_uids: unexpected,
+        })],
+    ))
+}

@@ -1,0 +1,270 @@
+//! Shared fixture for the workflow tests: a real replica file in a temporary directory, with a
+//! small facility recorded through signed admin events.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use tally_events::payload::*;
+use tally_events::{Date, ManualClock, MassUnit, Payload, Quantity, Timestamp};
+use tally_replica::workflow::scale::Reading;
+use tally_replica::workflow::session::{self, hash_pin, Session};
+use tally_replica::Replica;
+
+pub const TODAY: &str = "2026-11-24";
+
+pub fn t(n: u64) -> String {
+    format!("1A4FF0100000022{n:09}")
+}
+
+pub fn clock() -> Box<ManualClock> {
+    Box::new(ManualClock::new(Timestamp {
+        wall_unix_ms: 1_795_000_000_000,
+        boot_id: [7; 16],
+        since_boot_us: 1_000,
+    }))
+}
+
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub replica: Replica,
+}
+
+impl Fixture {
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("replica.db")
+    }
+    pub fn key(&self) -> PathBuf {
+        self.dir.path().join("device.key")
+    }
+    pub fn events(&self) -> i64 {
+        self.replica
+            .view()
+            .query_row("SELECT count(*) FROM event_log", [], |r| r.get(0))
+            .unwrap()
+    }
+    pub fn session(&mut self, badge: &str, pin: &str) -> Session {
+        let (s, _) = self
+            .replica
+            .act(badge, |v| session::sign_in(v, badge, pin))
+            .unwrap();
+        s
+    }
+    pub fn package(&self, uid: &str) -> (String, Option<String>, i64) {
+        self.replica
+            .view()
+            .query_row(
+                "SELECT status, location_id, quantity FROM packages WHERE uid = ?1",
+                [uid],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap()
+    }
+}
+
+pub fn reading(value: &str, stable: bool) -> Reading {
+    Reading {
+        scale_id: "SCALE-01".into(),
+        value: value.into(),
+        unit: MassUnit::G,
+        net: true,
+        tare: None,
+        stable,
+        division: "0.01".into(),
+    }
+}
+
+fn loc(id: &str, kind: LocationKind, sellable: bool) -> Payload {
+    Payload::LocationDefined(LocationDefined {
+        location_id: id.into(),
+        name: id.into(),
+        kind,
+        sellable,
+        parent: None,
+    })
+}
+
+fn item(id: &str, category: ItemCategory, weighed: bool) -> Payload {
+    Payload::ItemDefined(ItemDefined {
+        item_id: id.into(),
+        sku: format!("SKU-{id}"),
+        name: id.into(),
+        category,
+        unit_of_measure: if weighed {
+            UnitOfMeasure::Weight
+        } else {
+            UnitOfMeasure::Each
+        },
+        gtin: None,
+        manifest_weight_is_net: true,
+        tare_mg: Some(12_000),
+    })
+}
+
+fn batch(id: &str, item: &str, coa: CoaStatus, expiry: (u16, u8, u8), thc: Option<u32>) -> Payload {
+    Payload::BatchDefined(BatchDefined {
+        batch_id: id.into(),
+        item_id: item.into(),
+        lot: format!("LOT-{id}"),
+        coa_status: coa,
+        expiry: Date::new(expiry.0, expiry.1, expiry.2),
+        thc_bp: thc,
+        cbd_bp: None,
+    })
+}
+
+pub fn package(
+    uid: &str,
+    item: &str,
+    batch: &str,
+    quantity: Quantity,
+    location: &str,
+    status: PackageStatus,
+) -> Payload {
+    Payload::PackageRegistered(PackageRegistered {
+        uid: uid.into(),
+        item_id: item.into(),
+        batch_id: batch.into(),
+        quantity,
+        location_id: location.into(),
+        status,
+    })
+}
+
+pub fn fixture_with(recount_by_another: bool) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("replica.db");
+    let key = dir.path().join("device.key");
+    let mut replica = Replica::init(
+        &db,
+        &key,
+        clock(),
+        DeviceEnrolled {
+            facility: "FAC-1".into(),
+            hardware_serial: "HH-0001".into(),
+            enrollment_token_sha256: tally_events::Sha256Hash::of(b"token"),
+            previous_device: None,
+        },
+    )
+    .unwrap();
+    let mut admin = vec![
+        Payload::FacilitySettingsDefined(FacilitySettingsDefined {
+            facility_id: "FAC-1".into(),
+            name: "Test facility".into(),
+            license_number: "403R-1".into(),
+            time_zone: "America/Denver".into(),
+            receiving_tolerance_mg: 500,
+            count_tolerance_mg: 200,
+            count_tolerance_units: 0,
+            recount_by_another,
+        }),
+        loc("VAULT-A", LocationKind::Vault, true),
+        loc("SHELF-1", LocationKind::Shelf, true),
+        loc("SHELF-2", LocationKind::Shelf, true),
+        loc("QC-01", LocationKind::QuarantineCage, false),
+        loc("DOCK-1", LocationKind::Dock, false),
+        loc("LANE-1", LocationKind::StagingLane, false),
+        loc("VAN-1", LocationKind::Vehicle, false),
+        item("FLOWER", ItemCategory::Flower, true),
+        item("CART", ItemCategory::Vape, false),
+        item("GUMMY", ItemCategory::Edible, false),
+        batch(
+            "FL-L1",
+            "FLOWER",
+            CoaStatus::Passed,
+            (2027, 3, 1),
+            Some(2_210),
+        ),
+        batch(
+            "FL-L2",
+            "FLOWER",
+            CoaStatus::Passed,
+            (2027, 1, 15),
+            Some(1_980),
+        ),
+        batch(
+            "CA-L1",
+            "CART",
+            CoaStatus::Passed,
+            (2027, 6, 1),
+            Some(8_500),
+        ),
+        batch(
+            "CA-L2",
+            "CART",
+            CoaStatus::Passed,
+            (2027, 2, 1),
+            Some(8_400),
+        ),
+        batch(
+            "CA-L3",
+            "CART",
+            CoaStatus::Pending,
+            (2026, 12, 1),
+            Some(8_000),
+        ),
+        batch("GU-L1", "GUMMY", CoaStatus::Missing, (2027, 5, 1), None),
+        batch(
+            "CA-OLD",
+            "CART",
+            CoaStatus::Passed,
+            (2026, 10, 1),
+            Some(8_100),
+        ),
+        Payload::ScaleRegistered(ScaleRegistered {
+            scale_id: "SCALE-01".into(),
+            serial: "B7432".into(),
+            model: "MS6002TS".into(),
+            division: "0.01".into(),
+            capacity: "6200".into(),
+            unit: MassUnit::G,
+            calibration_due: Date::new(2027, 6, 30).unwrap(),
+        }),
+        Payload::ScaleRegistered(ScaleRegistered {
+            scale_id: "SCALE-OLD".into(),
+            serial: "B0001".into(),
+            model: "PB602".into(),
+            division: "0.01".into(),
+            capacity: "600".into(),
+            unit: MassUnit::G,
+            calibration_due: Date::new(2026, 1, 1).unwrap(),
+        }),
+    ];
+    for (badge, role, pin) in [
+        ("B1", Role::Operator, "1111"),
+        ("B2", Role::Operator, "2222"),
+        ("B3", Role::Operator, "3333"),
+        ("S1", Role::Supervisor, "4444"),
+        ("S2", Role::Supervisor, "5555"),
+    ] {
+        admin.push(Payload::UserDefined(UserDefined {
+            badge: badge.into(),
+            name: format!("User {badge}"),
+            role,
+            pin_hash: hash_pin(badge, pin, &[3; 16]),
+            active: true,
+        }));
+    }
+    for code in [
+        "DAMAGE",
+        "WEIGHT-OFF",
+        "LABEL-MISMATCH",
+        "NOT-ON-MANIFEST",
+        "SCALE-VARIANCE",
+        "ENTRY-ERROR",
+        "SHORT-STOCK",
+        "EXPIRED",
+        "THEFT",
+    ] {
+        admin.push(Payload::ReasonCodeDefined(ReasonCodeDefined {
+            code: code.into(),
+            description: code.to_lowercase(),
+        }));
+    }
+    replica.record("ADMIN", admin).unwrap();
+    Fixture { dir, replica }
+}
+
+pub fn fixture() -> Fixture {
+    fixture_with(true)
+}
