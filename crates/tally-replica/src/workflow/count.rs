@@ -337,7 +337,8 @@ pub fn sweep(
     for read in reads {
         let uid = match read.uid.as_deref() {
             Some(text) => tag(text).ok(),
-            None => tally_ids::uid::recognise_epc(&read.epc).map(|(_, uid)| uid),
+            None => tally_ids::uid::recognise_epc(&read.epc, tally_ids::StateSystems::all())
+                .map(|(_, uid)| uid),
         };
         match uid {
             Some(uid) => {

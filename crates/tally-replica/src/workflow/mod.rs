@@ -62,7 +62,7 @@ pub const BURST_TAGS_MAX: usize = 65_536;
 /// The state package tag a scan is (a Metrc tag, or a BioTrack id), normalised, as tally-ids
 /// recognises it.
 pub fn state_uid(scan: &str) -> Option<String> {
-    tally_ids::uid::recognise_barcode(scan.as_bytes())
+    tally_ids::uid::recognise_barcode(scan.as_bytes(), tally_ids::StateSystems::all())
         .next()
         .map(|(_, uid)| uid)
 }
