@@ -364,3 +364,31 @@ fn help_speaks_to_a_technician() {
         assert!(text.contains(needle), "help mentions {needle}: {text}");
     }
 }
+
+/// Regression: `tally decode ... | head -1` printed "tally: Broken pipe" and exited 1 when the
+/// reader closed the pipe early. It now stops quietly.
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::{BufRead, BufReader};
+
+    let scans: Vec<String> = (0..20_000)
+        .map(|_| "1A4FF0100000022000000123".into())
+        .collect();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tally"))
+        .args(["decode", "--json"])
+        .args(&scans)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tally runs");
+    let stdout = child.stdout.take().unwrap();
+    let mut first = String::new();
+    BufReader::new(stdout).read_line(&mut first).unwrap();
+    assert!(first.contains("\"kind\":\"metrc_tag\""), "{first}");
+    // The reader is dropped here, closing the pipe with most of the output unread.
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("Broken pipe"), "stderr: {stderr}");
+    assert_eq!(output.status.code(), Some(0), "stderr: {stderr}");
+}
