@@ -24,6 +24,8 @@ pub enum ReasonKind {
     Adjustment,
     /// A destruction.
     Destruction,
+    /// A release from quarantine or hold.
+    Release,
 }
 
 /// What was attempted on a package in the wrong status.
@@ -35,6 +37,8 @@ pub enum Action {
     Picked,
     /// Destroying it.
     Destroyed,
+    /// Releasing it from quarantine or hold.
+    Released,
 }
 
 /// A decision already taken.
@@ -464,6 +468,22 @@ pub enum Refusal {
     /// The destruction method is missing.
     #[error("say how the product was made unusable")]
     MethodRequired,
+    /// No reason code was given.
+    #[error("a reason code is required; choose a {} reason from the list", reason_en(*.kind))]
+    ReasonRequired {
+        /// What the reason is for.
+        kind: ReasonKind,
+    },
+    /// The batch has no passed COA, so the package cannot become sellable.
+    #[error("package {uid} cannot be released: batch {batch} has no passed lab result (COA {coa}); keep it held until the COA passes")]
+    ReleaseWithoutPassedCoa {
+        /// Tag.
+        uid: String,
+        /// Batch id (empty when the package names none).
+        batch: String,
+        /// COA status column value.
+        coa: String,
+    },
     /// Too many items in one action.
     #[error("too many at once: at most {max} {}", many_en(*.what))]
     TooMany {
@@ -496,6 +516,7 @@ fn reason_en(k: ReasonKind) -> &'static str {
         ReasonKind::Short => "short pick",
         ReasonKind::Adjustment => "adjustment",
         ReasonKind::Destruction => "destruction",
+        ReasonKind::Release => "release",
     }
 }
 
@@ -504,6 +525,7 @@ fn action_en(a: Action) -> &'static str {
         Action::Moved => "moved",
         Action::Picked => "picked",
         Action::Destroyed => "destroyed",
+        Action::Released => "released",
     }
 }
 
@@ -633,6 +655,7 @@ impl Refusal {
                     ReasonKind::Short => "de faltante",
                     ReasonKind::Adjustment => "de ajuste",
                     ReasonKind::Destruction => "de destrucción",
+                    ReasonKind::Release => "de liberación",
                 };
                 format!("{code:?} no es un código de motivo conocido; elija un motivo {k} de la lista")
             }
@@ -645,6 +668,7 @@ impl Refusal {
                     Action::Moved => "moverse",
                     Action::Picked => "surtirse",
                     Action::Destroyed => "destruirse",
+                    Action::Released => "liberarse",
                 };
                 format!("el paquete {uid} está {} y no puede {a}", status_es(*status))
             }
@@ -719,6 +743,21 @@ impl Refusal {
             R::ApproverIsCounter { badge } => format!("{badge} contó esta tarea y no puede aprobar sus ajustes"),
             R::WitnessIsActor { badge } => format!("el testigo debe ser una persona distinta de {badge}"),
             R::MethodRequired => "indique cómo se inutilizó el producto".into(),
+            R::ReasonRequired { kind } => {
+                let k = match kind {
+                    ReasonKind::Quarantine => "de cuarentena",
+                    ReasonKind::Rejection => "de rechazo",
+                    ReasonKind::Short => "de faltante",
+                    ReasonKind::Adjustment => "de ajuste",
+                    ReasonKind::Destruction => "de destrucción",
+                    ReasonKind::Release => "de liberación",
+                };
+                format!("falta el código de motivo; elija un motivo {k} de la lista")
+            }
+            R::ReleaseWithoutPassedCoa { uid, batch, coa } => format!(
+                "el paquete {uid} no puede liberarse: el lote {batch} no tiene análisis de laboratorio aprobado (COA {}); manténgalo retenido hasta que el COA se apruebe",
+                coa_es(coa)
+            ),
             R::TooMany { max, what } => {
                 let w = match what {
                     Many::TagsInSweep => "etiquetas en un barrido",
@@ -869,6 +908,23 @@ mod tests {
             Refusal::ApproverIsCounter { badge: s("B1") },
             Refusal::WitnessIsActor { badge: s("B1") },
             Refusal::MethodRequired,
+            Refusal::ReasonRequired {
+                kind: ReasonKind::Release,
+            },
+            Refusal::ReleaseWithoutPassedCoa {
+                uid: s("U"),
+                batch: s("LOT-B"),
+                coa: s("failed"),
+            },
+            Refusal::WrongStatus {
+                uid: s("U"),
+                status: PackageStatus::Destroyed,
+                action: Action::Released,
+            },
+            Refusal::UnknownReason {
+                code: s("X"),
+                kind: ReasonKind::Release,
+            },
             Refusal::TooMany {
                 max: 9,
                 what: Many::TagsInSweep,
@@ -936,6 +992,8 @@ mod tests {
                 | Refusal::ApproverIsCounter { .. }
                 | Refusal::WitnessIsActor { .. }
                 | Refusal::MethodRequired
+                | Refusal::ReasonRequired { .. }
+                | Refusal::ReleaseWithoutPassedCoa { .. }
                 | Refusal::TooMany { .. } => {}
             }
         }

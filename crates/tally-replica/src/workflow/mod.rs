@@ -14,6 +14,7 @@ pub mod lookup;
 pub mod moves;
 pub mod picking;
 pub mod receiving;
+pub mod release;
 pub mod scale;
 pub mod session;
 
