@@ -84,6 +84,35 @@ pub fn sign_domain(key: &DeviceKey, label: &str, message: &[u8]) -> Result<[u8; 
     Ok(key.sign(&label.signed_bytes(message)))
 }
 
+/// A device key that can sign only under domain labels, never an event: what processes other
+/// than the one recording (the sync daemon, an export) hold.
+pub struct DomainSigner {
+    key: DeviceKey,
+}
+
+impl std::fmt::Debug for DomainSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DomainSigner({})", self.key.device_id())
+    }
+}
+
+impl DomainSigner {
+    /// Wraps `key`.
+    pub fn new(key: DeviceKey) -> Self {
+        Self { key }
+    }
+
+    /// The device id (public key).
+    pub fn device_id(&self) -> DeviceId {
+        self.key.device_id()
+    }
+
+    /// Signs `message` under `label` (see [`sign_domain`]).
+    pub fn sign(&self, label: &str, message: &[u8]) -> Result<[u8; 64], DomainError> {
+        sign_domain(&self.key, label, message)
+    }
+}
+
 /// Checks a signature made by [`sign_domain`].
 pub fn verify_domain(
     device: &DeviceId,

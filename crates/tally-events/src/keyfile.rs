@@ -316,6 +316,11 @@ impl KeyFile {
         Ok(())
     }
 
+    /// The head in the durable part of the file (as of its last full write).
+    pub fn durable_head(&self) -> ChainHead {
+        self.durable_head
+    }
+
     /// Makes the current head part of the durable part: the next [`KeyFile::encode`], written
     /// durably (at a clean shutdown), records it even if the head slot is later torn.
     pub fn settle_head(&mut self) {

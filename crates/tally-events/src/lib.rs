@@ -35,7 +35,7 @@ pub use chain::{
     verify_chain, verify_events, Anomaly, ChainFailure, ChainOptions, ChainReport, ChainStart,
     ChainWriter, FailureKind,
 };
-pub use domain::{sign_domain, verify_domain, DomainError, DomainLabel};
+pub use domain::{sign_domain, verify_domain, DomainError, DomainLabel, DomainSigner};
 pub use error::{DecodeError, EncodeError, VerifyError};
 pub use event::{Clock, ManualClock, SignedEvent, Timestamp, UnsignedEvent};
 pub use export::{export_to_vec, read_export, ExportError, ExportReader, ExportWriter};
