@@ -28,7 +28,9 @@ pub enum ReplicaError {
     #[error("this device must not record: {0}. Dock it and ask a supervisor to re-enroll it")]
     RestoreDetected(String),
     /// Another process holds the signing lock of this device's key.
-    #[error("another tally is running on this device (it holds the device key {0}); close it first")]
+    #[error(
+        "another tally is running on this device (it holds the device key {0}); close it first"
+    )]
     KeyInUse(String),
     /// The key file is damaged, misplaced, readable by others or not a tally key file.
     #[error("the device key file is unusable: {0}")]

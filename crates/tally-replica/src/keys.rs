@@ -102,11 +102,7 @@ fn canonical_dir(path: &Path) -> PathBuf {
 }
 
 /// Refuses a key file in the database's directory unless `options` allow it.
-pub fn check_key_location(
-    key: &Path,
-    db: &Path,
-    options: &KeyOptions,
-) -> Result<(), ReplicaError> {
+pub fn check_key_location(key: &Path, db: &Path, options: &KeyOptions) -> Result<(), ReplicaError> {
     if !options.allow_key_beside_database && canonical_dir(key) == canonical_dir(db) {
         return Err(ReplicaError::KeyFile(format!(
             "{} is in the same directory as the database; keep device keys in a key directory (--key-dir, {KEY_DIR_ENV}), so a backup of the database never carries the key",
@@ -220,8 +216,7 @@ pub fn read_key_file(path: &Path) -> Result<KeyFile, ReplicaError> {
     }
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| ReplicaError::io(what(), e))?;
-    KeyFile::decode(&bytes)
-        .map_err(|e| ReplicaError::KeyFile(format!("{}: {e}", path.display())))
+    KeyFile::decode(&bytes).map_err(|e| ReplicaError::KeyFile(format!("{}: {e}", path.display())))
 }
 
 /// The lock file of a key file: `<key file>.lock`, never replaced.
@@ -259,9 +254,9 @@ impl SigningLock {
             use nix::fcntl::{Flock, FlockArg};
             match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
                 Ok(lock) => Ok(SigningLock { _lock: lock }),
-                Err((_, nix::errno::Errno::EWOULDBLOCK)) => Err(ReplicaError::KeyInUse(
-                    key.display().to_string(),
-                )),
+                Err((_, nix::errno::Errno::EWOULDBLOCK)) => {
+                    Err(ReplicaError::KeyInUse(key.display().to_string()))
+                }
                 Err((_, errno)) => Err(ReplicaError::io(
                     format!("cannot lock the device key {}", key.display()),
                     std::io::Error::from(errno),

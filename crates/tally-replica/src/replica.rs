@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use tally_events::payload::DeviceEnrolled;
 use tally_events::{
-    ChainHead, ChainWriter, Clock, DeviceId, DeviceKey, ExportWriter, KeyFile, Payload,
-    Sha256Hash, SignedEvent,
+    ChainHead, ChainWriter, Clock, DeviceId, DeviceKey, ExportWriter, KeyFile, Payload, Sha256Hash,
+    SignedEvent,
 };
 
 use crate::apply::{apply, EventMeta, Origin};
@@ -124,11 +124,16 @@ fn db_hash_at(conn: &Connection, seq: u64) -> Result<Option<Sha256Hash>, Replica
             r.get(0)
         })
         .optional()?;
-    Ok(hash.and_then(|h| <[u8; 32]>::try_from(h).ok()).map(Sha256Hash))
+    Ok(hash
+        .and_then(|h| <[u8; 32]>::try_from(h).ok())
+        .map(Sha256Hash))
 }
 
 /// The stored hash of `event` when it belongs to an earlier chain of this device.
-fn superseded_hash(conn: &Connection, event: &SignedEvent) -> Result<Option<Vec<u8>>, ReplicaError> {
+fn superseded_hash(
+    conn: &Connection,
+    event: &SignedEvent,
+) -> Result<Option<Vec<u8>>, ReplicaError> {
     Ok(conn
         .prepare_cached("SELECT hash FROM superseded_events WHERE device = ?1 AND seq = ?2")?
         .query_row(
@@ -166,9 +171,8 @@ fn remove_enrollment(key_path: &Path, db_path: Option<&Path>) {
 /// The device id a replica database records (`meta.device`), read without writing.
 pub fn recorded_device(db_path: &Path) -> Result<DeviceId, ReplicaError> {
     let conn = db::open_read_only(db_path)?;
-    let device = meta_get(&conn, "device")?.ok_or_else(|| {
-        ReplicaError::Storage(format!("{} records no device", db_path.display()))
-    })?;
+    let device = meta_get(&conn, "device")?
+        .ok_or_else(|| ReplicaError::Storage(format!("{} records no device", db_path.display())))?;
     DeviceId::from_hex(&device).ok_or_else(|| {
         ReplicaError::Storage(format!("{} records a damaged device id", db_path.display()))
     })
@@ -314,7 +318,14 @@ impl Replica {
         enrolled: DeviceEnrolled,
         options: &KeyOptions,
     ) -> Result<Replica, ReplicaError> {
-        Self::enroll(db_path, key_path, keys::generate(), clock, enrolled, options)
+        Self::enroll(
+            db_path,
+            key_path,
+            keys::generate(),
+            clock,
+            enrolled,
+            options,
+        )
     }
 
     fn enroll(
@@ -359,7 +370,9 @@ impl Replica {
         lock: SigningLock,
     ) -> Result<Replica, ReplicaError> {
         let mut key_file = KeyFile::new(&key);
-        key_file.reserve(ChainHead::EMPTY, SEQ_BLOCK).map_err(key_err)?;
+        key_file
+            .reserve(ChainHead::EMPTY, SEQ_BLOCK)
+            .map_err(key_err)?;
         let key_handle = write_durably(key_path, &key_file.encode())?;
         let mut conn = db::open(db_path)?;
         let (writer, genesis) =
@@ -506,7 +519,8 @@ impl Replica {
         let key_path = keys::key_path(key_dir, &key.device_id());
         keys::check_key_location(&key_path, db_path, options)?;
         let lock = SigningLock::acquire(&key_path)?;
-        let result = Self::re_enroll_files(db_path, &key_path, key, old_device, clock, enrolled, lock);
+        let result =
+            Self::re_enroll_files(db_path, &key_path, key, old_device, clock, enrolled, lock);
         if result.is_err() {
             remove_enrollment(&key_path, None);
         }
@@ -528,7 +542,9 @@ impl Replica {
     ) -> Result<Replica, ReplicaError> {
         enrolled.previous_device = Some(old_device);
         let mut key_file = KeyFile::new(&key);
-        key_file.reserve(ChainHead::EMPTY, SEQ_BLOCK).map_err(key_err)?;
+        key_file
+            .reserve(ChainHead::EMPTY, SEQ_BLOCK)
+            .map_err(key_err)?;
         let key_handle = write_durably(key_path, &key_file.encode())?;
         let mut conn = db::open(db_path)?;
         let (writer, genesis) =
