@@ -83,7 +83,10 @@ pub fn ensure_key_dir(dir: &Path) -> Result<(), ReplicaError> {
     }
     builder.create(dir).map_err(|e| {
         ReplicaError::io(
-            format!("cannot create the key directory {}", dir.display()),
+            format!(
+                "cannot create the key directory {} (choose another with --key-dir or {KEY_DIR_ENV})",
+                dir.display()
+            ),
             e,
         )
     })
