@@ -220,7 +220,9 @@ fn a_key_file_round_trips_and_detects_damage() {
     let mut file = KeyFile::new(&test_key());
     file.reserve(ChainHead::EMPTY, 1_000).unwrap();
     let bytes = file.encode();
-    assert_eq!(bytes.len(), tally_events::keyfile::KEY_FILE_BYTES);
+    // The layout docs/EVENT-FORMAT.md §5 gives: 202 bytes, the head slot at offset 130.
+    assert_eq!(bytes.len(), 202);
+    assert_eq!(HEAD_SLOT_OFFSET, 130);
     let back = KeyFile::decode(&bytes).unwrap();
     assert_eq!(back, file);
     assert_eq!(back.key().device_id(), test_key().device_id());

@@ -842,6 +842,12 @@ impl Replica {
                 [self.path.to_string_lossy().as_ref()],
             )?;
             tx.execute("INSERT INTO event_log SELECT * FROM old.event_log", [])?;
+            // Earlier chains of this device (re-enrollment) are kept, never dropped.
+            tx.execute("DELETE FROM superseded_events", [])?;
+            tx.execute(
+                "INSERT INTO superseded_events SELECT * FROM old.superseded_events",
+                [],
+            )?;
             tx.execute(
                 "INSERT INTO meta SELECT * FROM old.meta WHERE key IN ('device', 'facility')",
                 [],
@@ -1079,7 +1085,8 @@ pub fn write_snapshot(conn: &Connection, out: &Path, cursor: u64) -> Result<(), 
     // The source device's own log and the history rows that point into it do not travel:
     // the receiving device has its own log.
     snap.execute_batch(
-        "DELETE FROM event_log; DELETE FROM package_history WHERE origin = 'local';
+        "DELETE FROM event_log; DELETE FROM superseded_events;
+         DELETE FROM package_history WHERE origin = 'local';
          DELETE FROM meta WHERE key IN ('device','facility','ledger_cursor');
          UPDATE packages SET local_seq = NULL WHERE local_seq IS NOT NULL;",
     )?;

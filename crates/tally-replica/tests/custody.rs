@@ -531,3 +531,96 @@ fn a_version_1_key_file_opens_and_is_upgraded() {
     assert_eq!(upgraded.version(), 2);
     assert_eq!(upgraded.head().unwrap().seq, head);
 }
+
+#[test]
+fn the_old_chain_survives_a_snapshot_load_after_re_enrollment() {
+    let key_dir = tempfile::tempdir().unwrap();
+    let db_dir = tempfile::tempdir().unwrap();
+    let options = KeyOptions::default();
+    let db = db_dir.path().join("hh.db");
+    let mut replica =
+        Replica::init_in_key_dir(&db, key_dir.path(), clock(), enrolled("HH-1"), &options).unwrap();
+    replica
+        .record(
+            "ADMIN",
+            vec![Payload::LocationDefined(
+                tally_events::payload::LocationDefined {
+                    location_id: "SHELF-1".into(),
+                    name: "Shelf".into(),
+                    kind: tally_events::payload::LocationKind::Shelf,
+                    sellable: true,
+                    parent: None,
+                },
+            )],
+        )
+        .unwrap();
+    drop(replica);
+    let mut replica =
+        Replica::re_enroll(&db, key_dir.path(), clock(), enrolled("HH-1"), &options).unwrap();
+    let kept = superseded_events(replica.view(), false).unwrap();
+    assert_eq!(kept.len(), 2);
+    // A snapshot from elsewhere (it carries no superseded events of its own) is loaded.
+    let other_db = db_dir.path().join("other.db");
+    let other = Replica::init_in_key_dir(
+        &other_db,
+        key_dir.path(),
+        clock(),
+        enrolled("HH-2"),
+        &options,
+    )
+    .unwrap();
+    let snapshot = db_dir.path().join("snap.db");
+    tally_replica::replica::write_snapshot(other.view(), &snapshot, 1).unwrap();
+    replica.load_snapshot(&snapshot).unwrap();
+    assert_eq!(superseded_events(replica.view(), false).unwrap(), kept);
+}
+
+#[test]
+fn an_old_chain_event_coming_back_from_the_ledger_is_acknowledged_not_folded_again() {
+    let mut f = fixture();
+    f.replica.record("B1", vec![stock(1)]).unwrap();
+    let old_device = f.replica.device();
+    let (db, key) = (f.db(), f.key());
+    let old_log: Vec<Vec<u8>> = {
+        let mut stmt = f
+            .replica
+            .view()
+            .prepare("SELECT bytes FROM event_log ORDER BY seq")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    drop(f.replica);
+    let key_dir = tempfile::tempdir().unwrap();
+    std::fs::copy(&key, keys::key_path(key_dir.path(), &old_device)).unwrap();
+    let mut replica = Replica::re_enroll(
+        &db,
+        key_dir.path(),
+        clock(),
+        enrolled("HH-0001"),
+        &KeyOptions::default(),
+    )
+    .unwrap();
+    let flagged_before = superseded_events(replica.view(), true).unwrap().len();
+    assert_eq!(flagged_before, old_log.len());
+    let deltas: Vec<tally_replica::Delta> = old_log
+        .iter()
+        .enumerate()
+        .map(|(i, bytes)| tally_replica::Delta {
+            ledger_index: i as u64 + 1,
+            bytes: bytes.clone(),
+        })
+        .collect();
+    replica.apply_deltas(&deltas).unwrap();
+    assert!(superseded_events(replica.view(), true).unwrap().is_empty());
+    let remote: i64 = replica
+        .view()
+        .query_row("SELECT count(*) FROM remote_events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        remote, 0,
+        "the old chain's events are not folded as another device's"
+    );
+}
