@@ -24,6 +24,10 @@ pub enum ReplicaError {
         #[source]
         source: std::io::Error,
     },
+    /// The key file does not vouch for the database's chain: the database (or the key file)
+    /// was restored from a backup; the device must be re-enrolled.
+    #[error("this device must not record: {0}")]
+    Restored(tally_events::KeyFileError),
     /// The device key file and the database disagree: a restore or a copied database.
     #[error("this device must not record: {0}. Dock it and ask a supervisor to re-enroll it")]
     RestoreDetected(String),

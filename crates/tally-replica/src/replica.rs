@@ -470,7 +470,7 @@ impl Replica {
         let recorded_seq = key_file.head().map_or(0, |h| h.seq);
         key_file
             .check_database(chain_head(Some(head)), db_hash_at(&conn, recorded_seq)?)
-            .map_err(|e| ReplicaError::RestoreDetected(e.to_string()))?;
+            .map_err(ReplicaError::Restored)?;
         // Renew the reservation at every start (this also records the head durably and
         // upgrades a version 1 file).
         key_file

@@ -64,7 +64,9 @@ fn restore_db(db: &Path, from: &Path) {
 
 fn assert_restore_refused(result: Result<Replica, ReplicaError>) {
     let err = result.unwrap_err();
-    assert!(matches!(err, ReplicaError::RestoreDetected(_)), "{err}");
+    assert!(matches!(err, ReplicaError::Restored(_)), "{err}");
+    // Said once: what happened and what to do.
+    assert_eq!(err.to_string().matches("re-enroll").count(), 1, "{err}");
     assert!(
         err.to_string()
             .contains("restored from a backup: re-enroll"),

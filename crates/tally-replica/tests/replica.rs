@@ -121,7 +121,7 @@ fn a_restored_database_cannot_sign_again() {
     }
     std::fs::copy(&backup, &db).unwrap();
     let err = Replica::open(&db, &key, clock()).unwrap_err();
-    assert!(matches!(err, ReplicaError::RestoreDetected(_)), "{err}");
+    assert!(matches!(err, ReplicaError::Restored(_)), "{err}");
     assert!(err.to_string().contains("re-enroll"), "{err}");
     // A key file of another device is refused as well.
     let other = other_device(dir.path());
