@@ -280,6 +280,16 @@ pub fn domain_signer(key: &Path) -> Result<tally_events::domain::DomainSigner, R
     Ok(tally_events::domain::DomainSigner::new(file.key()))
 }
 
+/// [`domain_signer`] for the key of the device a replica database records, in `key_dir`
+/// (what `tally log export` or the sync daemon use while the app runs).
+pub fn domain_signer_for_database(
+    db: &Path,
+    key_dir: &Path,
+) -> Result<tally_events::domain::DomainSigner, ReplicaError> {
+    let device = crate::replica::recorded_device(db)?;
+    domain_signer(&key_path(key_dir, &device))
+}
+
 /// A fresh random device key.
 pub(crate) fn generate() -> DeviceKey {
     DeviceKey::generate(&mut rand_core::OsRng)

@@ -498,10 +498,14 @@ fn keys_are_named_by_device_id_and_init_leaves_nothing_beside_the_database() {
         );
         assert!(!name.ends_with(".key"));
     }
-    // Each database finds its own key in the shared key directory.
+    // Each database finds its own key in the shared key directory; a reader finds it too,
+    // without the lock, and can only sign under a domain.
     for (db, device) in devices {
         let replica = Replica::open_in_key_dir(&db, key_dir.path(), clock(), &options).unwrap();
         assert_eq!(replica.device(), device);
+        let reader = keys::domain_signer_for_database(&db, key_dir.path()).unwrap();
+        assert_eq!(reader.device_id(), device);
+        assert!(reader.sign("event", b"x").is_err());
     }
     // A key directory without the key says where to look.
     let empty = tempfile::tempdir().unwrap();
