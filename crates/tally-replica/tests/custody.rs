@@ -630,3 +630,34 @@ fn an_old_chain_event_coming_back_from_the_ledger_is_acknowledged_not_folded_aga
         "the old chain's events are not folded as another device's"
     );
 }
+
+#[test]
+fn a_lost_or_torn_head_slot_after_a_power_loss_does_not_stop_the_device() {
+    let mut f = fixture();
+    let (db, key) = (f.db(), f.key());
+    f.replica.record("B1", vec![stock(1)]).unwrap();
+    // The key file as the disk may hold it after a power loss: the slot writes of the next
+    // commits never reached it (they were not fsynced).
+    let before = std::fs::read(&key).unwrap();
+    f.replica.record("B1", vec![stock(2)]).unwrap();
+    f.replica.record("B1", vec![stock(3)]).unwrap();
+    let head = f.replica.head().unwrap();
+    std::mem::drop(f.replica);
+    std::fs::write(&key, &before).unwrap();
+    // The database is a descendant of the recorded head inside the block: the device goes on.
+    let mut replica = Replica::open(&db, &key, clock()).unwrap();
+    assert_eq!(replica.head().unwrap(), head);
+    // A torn slot: the head written durably with the last reservation counts, and the
+    // database (two commits further) descends from it.
+    replica.record("B1", vec![stock(4)]).unwrap();
+    replica.record("B1", vec![stock(5)]).unwrap();
+    let mut torn = std::fs::read(&key).unwrap();
+    let durable = KeyFile::decode(&torn).unwrap().durable_head();
+    assert_eq!(durable.seq, head.seq);
+    drop(replica);
+    torn[tally_events::keyfile::HEAD_SLOT_OFFSET + 3] ^= 0x55;
+    std::fs::write(&key, &torn).unwrap();
+    assert_eq!(KeyFile::decode(&torn).unwrap().head(), Some(durable));
+    let replica = Replica::open(&db, &key, clock()).unwrap();
+    assert_eq!(replica.head().unwrap().seq, head.seq + 2);
+}
