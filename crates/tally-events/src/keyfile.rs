@@ -40,12 +40,19 @@
 //! ledger sees anything that falls into it as a **fork** (two events with one seq), which is
 //! evidence kept forever, and the device is re-enrolled.
 //!
+//! # The database file
+//! The file also records which database file it was written for ([`DatabaseIdentity`]: inode
+//! number and birth time). SQLite never replaces its database file, so on the device it never
+//! changes; a restore that creates the file anew (remove and copy, `rsync`, `tar`, a new disk)
+//! does, and is refused even when the key file was restored with it from the same backup.
+//!
 //! # What it cannot vouch for
 //! A key file and a database restored *together*, consistently (both copied from the same
-//! moment), look exactly like the device at that moment: no local check can tell them apart.
-//! This is why the key never lives beside the database (a backup of the database's directory
-//! does not carry it, and a key file in the database's directory is refused) and why the ledger
-//! is the last wall.
+//! moment), where the database is written back *into the existing file* (same inode, same
+//! birth time), look exactly like the device at that moment: no local check can tell them
+//! apart. This is why the key never lives beside the database (a backup of the database's
+//! directory does not carry it, and a key file in the database's directory is refused) and why
+//! the ledger is the last wall.
 //!
 //! # Versions
 //! Version 1 files (90 bytes, no recorded head) still read: the check falls back to the v1
@@ -67,8 +74,9 @@ pub const KEY_FILE_VERSION: u16 = 2;
 /// Length of a version 1 key file: magic, version, seed, floor, reserved-through, SHA-256.
 pub const KEY_FILE_V1_BYTES: usize = 8 + 2 + 32 + 8 + 8 + 32;
 /// Length of the durable part of a version 2 key file: magic, version, seed, floor,
-/// reserved-through, head seq, head hash, SHA-256 of the preceding bytes.
-pub const HEAD_SLOT_OFFSET: usize = 8 + 2 + 32 + 8 + 8 + 8 + 32 + 32;
+/// reserved-through, head seq, head hash, database file identity, SHA-256 of the preceding
+/// bytes.
+pub const HEAD_SLOT_OFFSET: usize = 8 + 2 + 32 + 8 + 8 + 8 + 32 + 16 + 32;
 /// Length of the head slot: head seq, head hash, SHA-256 check.
 pub const HEAD_SLOT_BYTES: usize = 8 + 32 + 32;
 /// Length of a version 2 key file.
@@ -92,6 +100,26 @@ impl ChainHead {
         seq: 0,
         hash: Sha256Hash::ZERO,
     };
+}
+
+/// Which database file a key file was written for: the file's inode number and its birth
+/// time in nanoseconds (0 where the file system does not report one). A restore that creates
+/// the file anew (remove and copy, `rsync`, `tar`, a new disk) changes it; SQLite never
+/// replaces its database file, so on one device it never changes by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DatabaseIdentity {
+    /// Inode number (0: unknown).
+    pub inode: u64,
+    /// Birth time, nanoseconds since the Unix epoch (0: unknown).
+    pub birth_ns: u64,
+}
+
+impl DatabaseIdentity {
+    /// Whether `current` can be the file this identity was recorded for. Unknown parts match.
+    pub fn matches(&self, current: &DatabaseIdentity) -> bool {
+        let differs = |a: u64, b: u64| a != 0 && b != 0 && a != b;
+        !differs(self.inode, current.inode) && !differs(self.birth_ns, current.birth_ns)
+    }
 }
 
 /// What is wrong with a key file or the database head it is checked against.
@@ -120,6 +148,10 @@ pub enum KeyFileError {
         /// The recorded seq.
         seq: u64,
     },
+    /// The database file is not the one the key file was written for: it was replaced by a
+    /// copy (a restore of the database, or of the database and the key file together).
+    #[error("restored from a backup: re-enroll (the database file is not the one this device's key file was written for; it was replaced by a copy)")]
+    DatabaseReplaced,
     /// The database's head is beyond the reserved range: the key file was rolled back.
     #[error("the device key file is older than the database (it reserved events up to {reserved_through}, the database holds {db_head}); re-enroll the device")]
     KeyFileRolledBack {
@@ -151,6 +183,8 @@ pub struct KeyFile {
     head: Option<ChainHead>,
     /// The head in the durable part (as of the last full write).
     durable_head: ChainHead,
+    /// The database file the key vouches for.
+    database: DatabaseIdentity,
 }
 
 impl std::fmt::Debug for KeyFile {
@@ -173,6 +207,7 @@ impl KeyFile {
             reserved_through: 0,
             head: Some(ChainHead::EMPTY),
             durable_head: ChainHead::EMPTY,
+            database: DatabaseIdentity::default(),
         }
     }
 
@@ -316,6 +351,25 @@ impl KeyFile {
         Ok(())
     }
 
+    /// The database file this key file was written for.
+    pub fn database(&self) -> DatabaseIdentity {
+        self.database
+    }
+
+    /// Records the database file this key vouches for (written with the next full write).
+    pub fn set_database(&mut self, database: DatabaseIdentity) {
+        self.database = database;
+    }
+
+    /// Fails unless `current` can be the database file this key file was written for.
+    pub fn check_database_file(&self, current: &DatabaseIdentity) -> Result<(), KeyFileError> {
+        if self.database.matches(current) {
+            Ok(())
+        } else {
+            Err(KeyFileError::DatabaseReplaced)
+        }
+    }
+
     /// The head in the durable part of the file (as of its last full write).
     pub fn durable_head(&self) -> ChainHead {
         self.durable_head
@@ -339,6 +393,8 @@ impl KeyFile {
         out.extend_from_slice(&self.reserved_through.to_be_bytes());
         out.extend_from_slice(&head.seq.to_be_bytes());
         out.extend_from_slice(head.hash.as_bytes());
+        out.extend_from_slice(&self.database.inode.to_be_bytes());
+        out.extend_from_slice(&self.database.birth_ns.to_be_bytes());
         let check = Sha256Hash::of(&out);
         out.extend_from_slice(check.as_bytes());
         out
@@ -396,6 +452,7 @@ impl KeyFile {
                 seq: u64::from_be_bytes(array(&bytes[42..50])),
                 hash: Sha256Hash::ZERO,
             },
+            database: DatabaseIdentity::default(),
         })
     }
 
@@ -432,6 +489,10 @@ impl KeyFile {
             reserved_through,
             head: Some(if slot_ok { slot_head } else { durable_head }),
             durable_head,
+            database: DatabaseIdentity {
+                inode: u64::from_be_bytes(array(&bytes[98..106])),
+                birth_ns: u64::from_be_bytes(array(&bytes[106..114])),
+            },
         })
     }
 }

@@ -40,7 +40,7 @@ pub use error::{DecodeError, EncodeError, VerifyError};
 pub use event::{Clock, ManualClock, SignedEvent, Timestamp, UnsignedEvent};
 pub use export::{export_to_vec, read_export, ExportError, ExportReader, ExportWriter};
 pub use key::{verify_batch, DeviceKey, VerifierKey, VerifyMode};
-pub use keyfile::{ChainHead, KeyFile, KeyFileError};
+pub use keyfile::{ChainHead, DatabaseIdentity, KeyFile, KeyFileError};
 pub use messages::Message;
 pub use payload::{Payload, UnknownPayload};
 pub use tally_ids::Language;

@@ -112,6 +112,7 @@ impl Message for KeyFileError {
                 KeyFileError::RestoreDetected { db_head, recorded } => format!(
                     "restaurada desde una copia de seguridad: vuelva a dar de alta el dispositivo (la base de datos termina en el evento {db_head}, pero el archivo de clave de este dispositivo registró el evento {recorded})"
                 ),
+                KeyFileError::DatabaseReplaced => "restaurada desde una copia de seguridad: vuelva a dar de alta el dispositivo (el archivo de la base de datos no es aquel para el que se escribió el archivo de clave de este dispositivo; fue reemplazado por una copia)".into(),
                 KeyFileError::NotVouched { seq } => format!(
                     "restaurada desde una copia de seguridad: vuelva a dar de alta el dispositivo (el evento {seq} de la base de datos no es el que registró el archivo de clave de este dispositivo)"
                 ),

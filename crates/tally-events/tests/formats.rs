@@ -220,15 +220,15 @@ fn a_key_file_round_trips_and_detects_damage() {
     let mut file = KeyFile::new(&test_key());
     file.reserve(ChainHead::EMPTY, 1_000).unwrap();
     let bytes = file.encode();
-    // The layout docs/EVENT-FORMAT.md §5 gives: 202 bytes, the head slot at offset 130.
-    assert_eq!(bytes.len(), 202);
-    assert_eq!(HEAD_SLOT_OFFSET, 130);
+    // The layout docs/EVENT-FORMAT.md §5 gives: 218 bytes, the head slot at offset 146.
+    assert_eq!(bytes.len(), 218);
+    assert_eq!(HEAD_SLOT_OFFSET, 146);
     let back = KeyFile::decode(&bytes).unwrap();
     assert_eq!(back, file);
     assert_eq!(back.key().device_id(), test_key().device_id());
     assert_eq!((back.floor(), back.reserved_through()), (0, 1_000));
     // Any damage to the durable part is refused.
-    for at in [0, 9, 20, 45, 55, 60, 80, HEAD_SLOT_OFFSET - 1] {
+    for at in [0, 9, 20, 45, 55, 60, 80, 100, 110, HEAD_SLOT_OFFSET - 1] {
         let mut damaged = bytes.clone();
         damaged[at] ^= 0x01;
         assert!(KeyFile::decode(&damaged).is_err(), "byte {at}");
@@ -424,4 +424,48 @@ fn a_domain_signature_never_verifies_as_an_event() {
         tally_events::sign_domain(&key, "tlev", b"x"),
         Err(tally_events::DomainError::EventDomain(_))
     ));
+}
+
+#[test]
+fn the_key_file_records_its_database_file_and_refuses_another() {
+    let mut file = KeyFile::new(&test_key());
+    let original = tally_events::DatabaseIdentity {
+        inode: 4_711,
+        birth_ns: 1_795_000_000_123_456_789,
+    };
+    file.set_database(original);
+    let back = KeyFile::decode(&file.encode()).unwrap();
+    assert_eq!(back.database(), original);
+    back.check_database_file(&original).unwrap();
+    // A copy written as a new file: another inode, or the same inode number reused with
+    // another birth time.
+    for copy in [
+        tally_events::DatabaseIdentity {
+            inode: 4_712,
+            ..original
+        },
+        tally_events::DatabaseIdentity {
+            birth_ns: original.birth_ns + 1,
+            ..original
+        },
+    ] {
+        let error = back.check_database_file(&copy).unwrap_err();
+        assert_eq!(error, KeyFileError::DatabaseReplaced);
+        assert!(error
+            .to_string()
+            .contains("restored from a backup: re-enroll"));
+    }
+    // Where the file system reports no birth time, the inode alone decides; a file without a
+    // recorded identity (version 1) accepts any.
+    back.check_database_file(&tally_events::DatabaseIdentity {
+        inode: 4_711,
+        birth_ns: 0,
+    })
+    .unwrap();
+    KeyFile::new(&test_key())
+        .check_database_file(&tally_events::DatabaseIdentity {
+            inode: 1,
+            birth_ns: 1,
+        })
+        .unwrap();
 }

@@ -91,6 +91,7 @@ fn key_file_and_export_errors_render_in_both_languages() {
             recorded: 1500,
         },
         KeyFileError::NotVouched { seq: 17 },
+        KeyFileError::DatabaseReplaced,
         KeyFileError::KeyFileRolledBack {
             db_head: 10,
             reserved_through: 0,

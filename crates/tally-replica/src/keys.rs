@@ -26,7 +26,7 @@ use std::fs::{self, File};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use tally_events::{DeviceId, DeviceKey, KeyFile};
+use tally_events::{DatabaseIdentity, DeviceId, DeviceKey, KeyFile};
 
 use crate::error::ReplicaError;
 
@@ -220,6 +220,27 @@ pub fn read_key_file(path: &Path) -> Result<KeyFile, ReplicaError> {
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| ReplicaError::io(what(), e))?;
     KeyFile::decode(&bytes).map_err(|e| ReplicaError::KeyFile(format!("{}: {e}", path.display())))
+}
+
+/// The identity of a database file (inode number and birth time; 0 where unknown), which
+/// the key file records so a database replaced by a copy is refused.
+pub fn database_identity(db: &Path) -> Result<DatabaseIdentity, ReplicaError> {
+    let meta = fs::metadata(db)
+        .map_err(|e| ReplicaError::io(format!("cannot read the database {}", db.display()), e))?;
+    #[cfg(unix)]
+    let inode = {
+        use std::os::unix::fs::MetadataExt as _;
+        meta.ino()
+    };
+    #[cfg(not(unix))]
+    let inode = 0;
+    let birth_ns = meta
+        .created()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .and_then(|d| u64::try_from(d.as_nanos()).ok())
+        .unwrap_or(0);
+    Ok(DatabaseIdentity { inode, birth_ns })
 }
 
 /// The lock file of a key file: `<key file>.lock`, never replaced.

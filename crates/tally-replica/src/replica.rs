@@ -369,12 +369,16 @@ impl Replica {
         enrolled: DeviceEnrolled,
         lock: SigningLock,
     ) -> Result<Replica, ReplicaError> {
+        // The database file first (its identity goes into the key file), then the key,
+        // durably, then the genesis signed with it.
+        let mut conn = db::open(db_path)?;
+        sync_dir(db_path)?;
         let mut key_file = KeyFile::new(&key);
+        key_file.set_database(keys::database_identity(db_path)?);
         key_file
             .reserve(ChainHead::EMPTY, SEQ_BLOCK)
             .map_err(key_err)?;
         let key_handle = write_durably(key_path, &key_file.encode())?;
-        let mut conn = db::open(db_path)?;
         let (writer, genesis) =
             ChainWriter::genesis(key.clone(), clock.as_ref(), "", enrolled).map_err(events_err)?;
         let payload = genesis.payload().map_err(events_err)?;
@@ -467,6 +471,11 @@ impl Replica {
         let head = db_head(&conn)?.ok_or_else(|| {
             ReplicaError::Storage("the device log is empty (no enrollment)".into())
         })?;
+        let identity = keys::database_identity(db_path)?;
+        key_file
+            .check_database_file(&identity)
+            .map_err(ReplicaError::Restored)?;
+        key_file.set_database(identity);
         let recorded_seq = key_file.head().map_or(0, |h| h.seq);
         key_file
             .check_database(chain_head(Some(head)), db_hash_at(&conn, recorded_seq)?)
@@ -542,6 +551,7 @@ impl Replica {
     ) -> Result<Replica, ReplicaError> {
         enrolled.previous_device = Some(old_device);
         let mut key_file = KeyFile::new(&key);
+        key_file.set_database(keys::database_identity(db_path)?);
         key_file
             .reserve(ChainHead::EMPTY, SEQ_BLOCK)
             .map_err(key_err)?;
@@ -914,6 +924,8 @@ impl Replica {
         })?;
         sync_dir(&self.path)?;
         self.conn = db::open(&self.path)?;
+        // The database is a new file now: the key file vouches for it from here on.
+        self.signer.rebind_database(&self.path)?;
         Ok(())
     }
 
@@ -941,6 +953,16 @@ impl Signer {
             // window until the next durable write of the key file.
             let _ = keys::write_head_slot(&self.key_handle, &self.key_file);
         }
+    }
+
+    /// Records a new database file (this process replaced it) in the key file, durably.
+    fn rebind_database(&mut self, db_path: &Path) -> Result<(), ReplicaError> {
+        let mut next = self.key_file.clone();
+        next.set_database(keys::database_identity(db_path)?);
+        next.settle_head();
+        self.key_handle = write_durably(&self.key_path, &next.encode())?;
+        self.key_file = next;
+        Ok(())
     }
 
     /// Writes the key file durably with the current head (clean shutdown).

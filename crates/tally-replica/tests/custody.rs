@@ -661,3 +661,79 @@ fn a_lost_or_torn_head_slot_after_a_power_loss_does_not_stop_the_device() {
     let replica = Replica::open(&db, &key, clock()).unwrap();
     assert_eq!(replica.head().unwrap().seq, head.seq + 2);
 }
+
+#[test]
+fn a_directory_backup_of_database_and_key_directory_restored_together_is_refused() {
+    let db_dir = tempfile::tempdir().unwrap();
+    let key_dir = tempfile::tempdir().unwrap();
+    let options = KeyOptions::default();
+    let db = db_dir.path().join("hh.db");
+    let mut replica =
+        Replica::init_in_key_dir(&db, key_dir.path(), clock(), enrolled("HH-1"), &options).unwrap();
+    replica.record("ADMIN", vec![stock(1)]).unwrap();
+    let key = replica.key_path().to_owned();
+    drop(replica);
+    // Both directories are backed up while the app is closed: a consistent pair.
+    let backup = tempfile::tempdir().unwrap();
+    copy_db(&db, &backup.path().join("db"));
+    std::fs::copy(&key, backup.path().join("key")).unwrap();
+    let mut replica = Replica::open_in_key_dir(&db, key_dir.path(), clock(), &options).unwrap();
+    let n = replica.record("ADMIN", vec![stock(2)]).unwrap()[0].seq;
+    drop(replica);
+    // Both are restored as backups are restored: the files are written anew.
+    restore_db(&db, &backup.path().join("db"));
+    std::fs::remove_file(&key).unwrap();
+    std::fs::copy(backup.path().join("key"), &key).unwrap();
+    assert_eq!(db_head(&db).seq + 1, n, "the pair would sign {n} again");
+    assert_restore_refused(Replica::open_in_key_dir(
+        &db,
+        key_dir.path(),
+        clock(),
+        &options,
+    ));
+}
+
+#[test]
+fn moving_the_database_within_its_file_system_and_loading_a_snapshot_keep_the_device_working() {
+    let db_dir = tempfile::tempdir().unwrap();
+    let key_dir = tempfile::tempdir().unwrap();
+    let options = KeyOptions::default();
+    let db = db_dir.path().join("hh.db");
+    let replica =
+        Replica::init_in_key_dir(&db, key_dir.path(), clock(), enrolled("HH-1"), &options).unwrap();
+    drop(replica);
+    // A rename keeps the file (same inode, same birth): still the device's database.
+    let moved = db_dir.path().join("moved.db");
+    std::fs::rename(&db, &moved).unwrap();
+    let mut replica = Replica::open_in_key_dir(&moved, key_dir.path(), clock(), &options).unwrap();
+    // Loading a snapshot swaps in a new file; the replica re-binds its key file to it.
+    let other_db = db_dir.path().join("other.db");
+    let other = Replica::init_in_key_dir(
+        &other_db,
+        key_dir.path(),
+        clock(),
+        enrolled("HH-2"),
+        &options,
+    )
+    .unwrap();
+    let snapshot = db_dir.path().join("snap.db");
+    tally_replica::replica::write_snapshot(other.view(), &snapshot, 1).unwrap();
+    replica.load_snapshot(&snapshot).unwrap();
+    drop(replica);
+    let mut replica = Replica::open_in_key_dir(&moved, key_dir.path(), clock(), &options).unwrap();
+    let recorded = replica
+        .record(
+            "ADMIN",
+            vec![Payload::LocationDefined(
+                tally_events::payload::LocationDefined {
+                    location_id: "SHELF-9".into(),
+                    name: "Shelf 9".into(),
+                    kind: tally_events::payload::LocationKind::Shelf,
+                    sellable: true,
+                    parent: None,
+                },
+            )],
+        )
+        .unwrap();
+    assert_eq!(recorded[0].seq, 2);
+}
