@@ -463,6 +463,25 @@ fn a_failed_enrollment_leaves_no_key_behind() {
     assert!(!matches!(err, ReplicaError::KeyFile(_)), "{err}");
     let left: Vec<_> = std::fs::read_dir(key_dir.path()).unwrap().collect();
     assert!(left.is_empty(), "left behind: {left:?}");
+    // The key is written, then the genesis cannot be signed (a facility id too long for the
+    // envelope): neither the key, nor its lock, nor the database is left behind.
+    let db = db_dir.path().join("late.db");
+    let mut too_long = enrolled("HH-1");
+    too_long.facility = "F".repeat(100);
+    let err = Replica::init_in_key_dir(
+        &db,
+        key_dir.path(),
+        clock(),
+        too_long,
+        &KeyOptions::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, ReplicaError::Events(_)), "{err}");
+    let left: Vec<_> = std::fs::read_dir(key_dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    for file in db_files(&db) {
+        assert!(!file.exists(), "{} left behind", file.display());
+    }
     // The database already exists: refused before any key is written.
     let db = db_dir.path().join("existing.db");
     std::fs::write(&db, b"").unwrap();
