@@ -670,11 +670,7 @@ impl Replica {
     ) -> Result<(Session, Vec<Recorded>), ReplicaError> {
         let pepper = self.pin_pepper();
         let now_ms = self.now_ms();
-        let actor: String = badge
-            .trim()
-            .chars()
-            .take(crate::workflow::ID_LEN_MAX)
-            .collect();
+        let actor = crate::workflow::session::badge_text(badge);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -316,9 +316,21 @@ fn unknown_badge_wrong_pin_inactive_user_and_missing_verifier_get_one_refusal() 
         // The witness path answers the same (each badge stays below the lockout).
         assert_eq!(refusal(f.replica.witness(badge, pin)), r);
     }
+    // A badge of any length and script is refused the same way (and locks out like any other).
+    let long = "ñ".repeat(300);
+    for _ in 0..WRONG_PINS_BEFORE_LOCKOUT - 1 {
+        assert!(matches!(
+            refusal(f.replica.sign_in(&long, "1111")),
+            Refusal::SignInRefused { .. }
+        ));
+    }
+    assert!(matches!(
+        refusal(f.replica.sign_in(&long, "1111")),
+        Refusal::BadgeLockedOut { .. }
+    ));
     assert_eq!(english.len(), 1, "{english:?}");
     assert_eq!(spanish.len(), 1, "{spanish:?}");
-    assert_eq!(f.events(), before, "no refusal below the lockout records anything");
+    assert_eq!(f.events(), before + 1, "only the lockout was recorded");
 }
 
 #[test]

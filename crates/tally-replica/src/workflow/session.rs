@@ -71,6 +71,17 @@ impl Witness {
     }
 }
 
+/// A badge as typed, trimmed and cut to at most [`ID_LEN_MAX`] bytes on a character boundary
+/// (it becomes the actor of a lockout event).
+pub fn badge_text(badge: &str) -> String {
+    let badge = badge.trim();
+    let mut end = badge.len().min(ID_LEN_MAX);
+    while !badge.is_char_boundary(end) {
+        end -= 1;
+    }
+    badge[..end].to_owned()
+}
+
 /// The outcome of a PIN check: the session, or the refusal to show (its plan may still carry
 /// a lockout to record).
 pub type Checked = Result<Session, Refusal>;
@@ -87,7 +98,7 @@ pub fn check(
     now_ms: i64,
     purpose: Option<SignInPurpose>,
 ) -> StepResult<Checked> {
-    let badge: String = badge.trim().chars().take(ID_LEN_MAX).collect();
+    let badge = badge_text(badge);
     // The Argon2id runs first and always, known badge or not, locked or not.
     let opens = !badge.is_empty() && pins::pin_opens(view, pepper, &badge, pin)?;
     if badge.is_empty() {
@@ -142,7 +153,7 @@ pub fn unlock(view: &Connection, who: &Session, badge: &str, now_ms: i64) -> Ste
         }
         .into());
     }
-    let badge: String = badge.trim().chars().take(ID_LEN_MAX).collect();
+    let badge = badge_text(badge);
     if badge == who.badge {
         return Err(Refusal::UnlockOwnBadge { badge }.into());
     }
