@@ -426,7 +426,10 @@ fn show_never_prints_pin_hashes_of_old_user_events_and_they_still_verify() {
                 assert!(!text.contains(piece), "{args:?} shows {piece}:\n{text}");
             }
         }
-        assert!(!text.contains("sha256:03") && !text.contains("argon2"), "{text}");
+        assert!(
+            !text.contains("sha256:03") && !text.contains("argon2"),
+            "{text}"
+        );
         assert_eq!(text.matches("redacted").count(), 2, "{text}");
     }
     let json: serde_json::Value =
@@ -457,7 +460,14 @@ fn a_demo_replica_puts_no_pin_material_in_any_output() {
     let db_arg = db.to_str().unwrap();
     let key_arg = key_file.to_str().unwrap();
     let mut seen = run(&[
-        "demo", "seed", "--db", db_arg, "--key", key_arg, "--packages", "20",
+        "demo",
+        "seed",
+        "--db",
+        db_arg,
+        "--key",
+        key_arg,
+        "--packages",
+        "20",
     ]);
     let export = dir.0.path().join("demo.tlog");
     seen += &run(&[
@@ -486,7 +496,10 @@ fn a_demo_replica_puts_no_pin_material_in_any_output() {
     for (salt, sealed) in rows {
         assert!(!lower.contains(&hex::encode(&salt)) && !lower.contains(&hex::encode(&sealed)));
     }
-    assert!(!lower.contains("argon2") && !lower.contains("pin_hash"), "{seen}");
+    assert!(
+        !lower.contains("argon2") && !lower.contains("pin_hash"),
+        "{seen}"
+    );
     assert!(seen.contains("user_defined_v2"));
     let bytes = std::fs::read(&export).unwrap();
     assert!(!String::from_utf8_lossy(&bytes).contains("argon2"));

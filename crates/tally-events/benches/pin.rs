@@ -22,8 +22,8 @@ fn guess(c: &mut Criterion) {
         let sealed = pepper.seal("B1001", &verifier.output);
         group.bench_function(name, |b| {
             b.iter(|| {
-                let output = hash_guess(&verifier.params, &verifier.salt, black_box("1234"))
-                    .expect("hash");
+                let output =
+                    hash_guess(&verifier.params, &verifier.salt, black_box("1234")).expect("hash");
                 black_box(pepper.opens("B1001", &output, &sealed))
             })
         });

@@ -81,13 +81,8 @@ impl PinParams {
         {
             return Err(PinError::Params(*self));
         }
-        let params = Params::new(
-            self.m_cost_kib,
-            self.t_cost,
-            self.p_cost,
-            Some(OUTPUT_LEN),
-        )
-        .map_err(|_| PinError::Params(*self))?;
+        let params = Params::new(self.m_cost_kib, self.t_cost, self.p_cost, Some(OUTPUT_LEN))
+            .map_err(|_| PinError::Params(*self))?;
         Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
     }
 }
@@ -310,10 +305,7 @@ mod tests {
             assert_eq!(PinVerifier::parse(bad), Err(PinError::Malformed), "{bad}");
         }
         let huge = "$argon2id$v=19$m=4000000,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g";
-        assert!(matches!(
-            PinVerifier::parse(huge),
-            Err(PinError::Params(_))
-        ));
+        assert!(matches!(PinVerifier::parse(huge), Err(PinError::Params(_))));
         assert_eq!(
             make_verifier(&PinParams::TEST, "12", &mut OsRng),
             Err(PinError::PinLength)

@@ -93,27 +93,30 @@ struct Stored {
 }
 
 fn load(conn: &Connection, badge: &str) -> Result<Option<Stored>, ReplicaError> {
-    let row: Option<(u32, u32, u32, Vec<u8>, Vec<u8>)> = conn
+    let damaged = || ReplicaError::Storage(format!("the PIN verifier of {badge} is damaged"));
+    let row = conn
         .prepare_cached(
             "SELECT m_cost_kib, t_cost, p_cost, salt, sealed FROM pin_verifiers WHERE badge = ?1",
         )?
         .query_row([badge], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            let salt: Vec<u8> = r.get(3)?;
+            Ok((
+                PinParams {
+                    m_cost_kib: r.get(0)?,
+                    t_cost: r.get(1)?,
+                    p_cost: r.get(2)?,
+                },
+                salt,
+                r.get::<_, Vec<u8>>(4)?,
+            ))
         })
         .optional()?;
-    let Some((m, t, p, salt, sealed)) = row else {
+    let Some((params, salt, sealed)) = row else {
         return Ok(None);
     };
-    let salt: [u8; SALT_LEN] = salt
-        .try_into()
-        .map_err(|_| ReplicaError::Storage(format!("the PIN verifier of {badge} is damaged")))?;
     Ok(Some(Stored {
-        params: PinParams {
-            m_cost_kib: m,
-            t_cost: t,
-            p_cost: p,
-        },
-        salt,
+        params,
+        salt: salt.try_into().map_err(|_| damaged())?,
         sealed,
     }))
 }

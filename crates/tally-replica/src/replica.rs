@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use tally_events::payload::{DeviceEnrolled, SignInPurpose};
 use tally_events::{
-    ChainWriter, Clock, DeviceId, DeviceKey, ExportWriter, KeyFile, Payload, PinPepper,
-    Sha256Hash, SignedEvent,
+    ChainWriter, Clock, DeviceId, DeviceKey, ExportWriter, KeyFile, Payload, PinPepper, Sha256Hash,
+    SignedEvent,
 };
 
 use crate::apply::{apply, EventMeta, Origin};

@@ -241,7 +241,11 @@ fn a_copied_database_without_the_key_cannot_check_a_guess() {
     };
     let salt: [u8; 16] = salt.try_into().unwrap();
     let issued = PinVerifier::parse(&phc).unwrap();
-    assert_eq!((params, salt), (issued.params, issued.salt), "salt and params are in the copy");
+    assert_eq!(
+        (params, salt),
+        (issued.params, issued.salt),
+        "salt and params are in the copy"
+    );
     // What the attacker can compute without the key: the Argon2id output of every guess, and
     // seals under anything public (the device id, the database's own contents).
     let device = f.replica.device();
@@ -254,11 +258,19 @@ fn a_copied_database_without_the_key_cannot_check_a_guess() {
     for n in 0..10_000 {
         let guess = format!("{n:04}");
         let output = pin::hash_guess(&params, &salt, &guess).unwrap();
-        if output[..] == sealed[..] || public_peppers.iter().any(|p| p.opens("B3", &output, &sealed)) {
+        if output[..] == sealed[..]
+            || public_peppers
+                .iter()
+                .any(|p| p.opens("B3", &output, &sealed))
+        {
             hits.push(guess);
         }
     }
-    assert_eq!(hits, Vec::<String>::new(), "a guess was checked without the key");
+    assert_eq!(
+        hits,
+        Vec::<String>::new(),
+        "a guess was checked without the key"
+    );
     // Nowhere in the copied file is the Argon2id output itself.
     let raw = std::fs::read(&stolen).unwrap();
     assert!(!raw.windows(32).any(|w| w == issued.output));
@@ -293,13 +305,13 @@ fn unknown_badge_wrong_pin_inactive_user_and_missing_verifier_get_one_refusal() 
         .unwrap();
     let before = f.events();
     let tries = [
-        ("B1", "0000"),    // known badge, wrong PIN
-        ("B9", "0000"),    // unknown badge
-        ("B9", "1111"),    // unknown badge, someone's PIN
-        ("B4", "1111"),    // no verifier
-        ("B3", "3333"),    // inactive, right PIN
-        ("B2", "11"),      // malformed PIN
-        ("S2", "9"),       // too short
+        ("B1", "0000"), // known badge, wrong PIN
+        ("B9", "0000"), // unknown badge
+        ("B9", "1111"), // unknown badge, someone's PIN
+        ("B4", "1111"), // no verifier
+        ("B3", "3333"), // inactive, right PIN
+        ("B2", "11"),   // malformed PIN
+        ("S2", "9"),    // too short
     ];
     let mut english = std::collections::BTreeSet::new();
     let mut spanish = std::collections::BTreeSet::new();
@@ -367,7 +379,10 @@ fn five_wrong_pins_lock_a_badge_with_a_signed_event_even_against_the_right_pin()
         Payload::UserLockedOut(l) => {
             assert_eq!(l.badge, "B1");
             assert_eq!(l.failed_attempts, WRONG_PINS_BEFORE_LOCKOUT);
-            assert_eq!(l.locked_until_unix_ms, clock.now().wall_unix_ms + LOCKOUT_MS);
+            assert_eq!(
+                l.locked_until_unix_ms,
+                clock.now().wall_unix_ms + LOCKOUT_MS
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -550,4 +565,34 @@ fn verifiers_are_outside_the_view_digests_and_snapshots() {
     ]);
     assert!(matches!(err, Err(ReplicaError::PinVerifier { ref badge, .. }) if badge == "B3"));
     f.session("B2", "2222");
+}
+
+#[test]
+fn upgrading_a_replica_drops_the_pin_hashes_it_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = rusqlite::Connection::open(dir.path().join("old.db")).unwrap();
+    conn.execute_batch(include_str!("../src/migrations/0001_init.sql"))
+        .unwrap();
+    conn.execute_batch("PRAGMA user_version = 1").unwrap();
+    let hash = legacy_hash("B1", "1111");
+    conn.execute(
+        "INSERT INTO users (badge, name, role, pin_hash, active) VALUES ('B1', 'Ana', 'operator', ?1, 1)",
+        [&hash],
+    )
+    .unwrap();
+    tally_replica::db::migrate(&conn).unwrap();
+    let (name, role): (String, String) = conn
+        .query_row("SELECT name, role FROM users WHERE badge = 'B1'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((name.as_str(), role.as_str()), ("Ana", "operator"));
+    assert!(conn
+        .query_row("SELECT pin_hash FROM users", [], |r| r.get::<_, String>(0))
+        .is_err());
+    conn.execute_batch("VACUUM").unwrap();
+    drop(conn);
+    let raw = std::fs::read(dir.path().join("old.db")).unwrap();
+    let digest = hash.rsplit(':').next().unwrap();
+    assert!(!String::from_utf8_lossy(&raw).contains(digest));
 }

@@ -6,8 +6,8 @@ use common::*;
 use tally_events::payload::{InboundManifestIssued, ManifestLine, PackageStatus};
 use tally_events::{Payload, Quantity};
 use tally_replica::refusal::{Check, Language};
-use tally_replica::workflow::receiving::{self, Label, ScanOutcome};
 use tally_replica::workflow::moves;
+use tally_replica::workflow::receiving::{self, Label, ScanOutcome};
 use tally_replica::{Refusal, ReplicaError};
 
 fn refusal<T: std::fmt::Debug>(result: Result<T, ReplicaError>) -> Refusal {

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use tally_events::payload::*;
 use tally_events::{Date, ManualClock, MassUnit, Payload, Quantity, Timestamp};
-use tally_replica::workflow::scale::Reading;
 use tally_replica::pins::IssuedVerifier;
+use tally_replica::workflow::scale::Reading;
 use tally_replica::workflow::session::Session;
 use tally_replica::Replica;
 
