@@ -13,6 +13,7 @@
 //! - [`export`]: the length-prefixed export stream.
 //! - [`keyfile`]: the key file, its seq reservation and the head it vouches for.
 //! - [`domain`]: signatures over non-event messages under a domain label.
+//! - [`pin`]: PIN verifiers (Argon2id, outside the log) and the device's PIN pepper.
 //! - [`messages`]: every message a person reads, in English and Spanish.
 //!
 //! The byte layouts are specified in `docs/EVENT-FORMAT.md`.
@@ -28,6 +29,7 @@ pub mod key;
 pub mod keyfile;
 pub mod messages;
 pub mod payload;
+pub mod pin;
 pub mod types;
 pub mod wire;
 
@@ -43,5 +45,6 @@ pub use key::{verify_batch, DeviceKey, VerifierKey, VerifyMode};
 pub use keyfile::{ChainHead, DatabaseIdentity, KeyFile, KeyFileError};
 pub use messages::Message;
 pub use payload::{Payload, UnknownPayload};
+pub use pin::{PinParams, PinPepper, PinVerifier};
 pub use tally_ids::Language;
 pub use types::{Bytes, Date, DeviceId, MassUnit, Quantity, Sha256Hash};
