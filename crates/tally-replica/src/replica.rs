@@ -513,7 +513,9 @@ impl Replica {
     /// it, the events the ledger has not acknowledged flagged for a supervisor: see
     /// [`superseded_events`]), and the new chain's genesis is recorded, naming the old key in
     /// `previous_device`. The view is kept: it is what the floor holds. Nothing is dropped, and
-    /// the old key file is left where it is (it no longer opens this database).
+    /// the old key file is left where it is (it no longer opens this database). PIN verifiers,
+    /// sealed under the old key's pepper, are cleared: the ledger sends them again
+    /// ([`Replica::store_pin_verifiers`]).
     pub fn re_enroll(
         db_path: &Path,
         key_dir: &Path,
@@ -583,6 +585,10 @@ impl Replica {
                 "UPDATE packages SET local_seq = NULL WHERE local_seq IS NOT NULL",
                 [],
             )?;
+            // PIN verifiers are sealed under a pepper derived from the old key: they can no
+            // longer check a PIN. The ledger sends them again for the new key (until then
+            // nobody signs in on this device, as after a fresh enrollment).
+            tx.execute("DELETE FROM pin_verifiers", [])?;
             store_local(&tx, &genesis, &payload)?;
             meta_set(&tx, "device", &key.device_id().to_string())?;
             tx.commit()?;
