@@ -8,8 +8,9 @@ use tally_events::payload::CountTaskIssued;
 use tally_events::payload::PackageStatus;
 use tally_events::{Payload, Quantity};
 use tally_replica::workflow::count::{
-    self, CountingView, Entered, Entry, LineClass, Scanned, TagRead, HIDDEN_FROM_COUNTER,
+    self, CountingView, Entered, Entry, LineClass, Scanned, TagRead, COUNTER_STATEMENTS,
 };
+use tally_replica::workflow::counter_wall::{Wall, COUNTER_READABLE};
 use tally_replica::{Refusal, ReplicaError};
 
 fn refusal<T: std::fmt::Debug>(result: Result<T, ReplicaError>) -> Refusal {
@@ -71,43 +72,199 @@ fn counting_fixture(recount_by_another: bool) -> Fixture {
     f
 }
 
+/// Opens a connection on the replica file the way the counting view does and raises the
+/// counter's wall on it: what an attacker holding the counting path's connection could try.
+fn walled(f: &Fixture) -> (rusqlite::Connection, Wall) {
+    let conn = rusqlite::Connection::open_with_flags(
+        f.db(),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    conn.execute_batch("PRAGMA query_only=1").unwrap();
+    let wall = Wall::raise(&conn).unwrap();
+    (conn, wall)
+}
+
+/// Every way found to read an expected quantity, a package's location or an earlier round
+/// through SQL on the counting connection. Before the counter's projection and the plan check,
+/// the USING, NATURAL-shaped, recursive CTE, cross-round, `quote()`, `sqlite_master`, PRAGMA,
+/// ATTACH and temporary-view shapes below all passed the authorizer.
+const ATTACKS: &[&str] = &[
+    // Columns SQLite builds for USING / NATURAL without asking the authorizer.
+    "SELECT uid FROM packages JOIN count_expected USING (uid)",
+    "SELECT uid FROM count_task_locations JOIN count_expected USING (location_id)",
+    "SELECT uid FROM packages NATURAL JOIN count_expected",
+    "SELECT task_id FROM count_task_locations NATURAL JOIN count_expected",
+    "SELECT uid FROM counter_lines JOIN packages USING (uid, location_id)",
+    "SELECT uid FROM counter_lines NATURAL JOIN packages",
+    "SELECT l.uid FROM counter_lines l JOIN count_lines USING (task_id, uid, round)",
+    // A recursive CTE joined USING (quantity): every package's quantity.
+    "WITH RECURSIVE n(quantity) AS (SELECT 0 UNION ALL SELECT quantity + 1 FROM n WHERE quantity < 100000)
+     SELECT uid, quantity FROM n JOIN packages USING (quantity)",
+    "WITH RECURSIVE n(quantity) AS (SELECT 0 UNION ALL SELECT quantity + 1 FROM n WHERE quantity < 100)
+     SELECT uid, quantity FROM n JOIN count_expected USING (quantity)",
+    "WITH RECURSIVE n(location_id) AS (SELECT 'SHELF-1') SELECT uid FROM n JOIN packages USING (location_id)",
+    "WITH e AS (SELECT * FROM count_expected) SELECT count(*) FROM e",
+    // Earlier rounds and other counters' numbers.
+    "SELECT uid, round, quantity FROM count_lines",
+    "SELECT quote(quantity) FROM count_lines",
+    "SELECT typeof(quantity) FROM count_lines",
+    "SELECT count(*) FROM count_lines WHERE round = 1",
+    // Direct and indirect reads of hidden columns.
+    "SELECT quantity FROM packages",
+    "SELECT location_id FROM packages",
+    "SELECT measured_mg FROM packages",
+    "SELECT uid FROM packages ORDER BY quantity",
+    "SELECT sum(quantity) FROM packages",
+    "SELECT count(*) FROM packages WHERE location_id = 'SHELF-1'",
+    "SELECT count(*) FROM count_expected",
+    "SELECT * FROM count_expected",
+    "SELECT * FROM adjustments",
+    "SELECT (SELECT quantity FROM packages WHERE uid = c.uid) FROM counter_lines c",
+    "SELECT uid FROM packages WHERE EXISTS (SELECT 1 FROM count_expected e WHERE e.uid = packages.uid)",
+    "SELECT uid FROM packages WHERE uid IN (SELECT uid FROM count_expected)",
+    "SELECT uid FROM counter_lines UNION SELECT uid FROM count_expected",
+    "SELECT c.uid FROM counter_lines c JOIN count_expected e ON e.uid = c.uid",
+    "SELECT uid FROM packages INDEXED BY packages_location WHERE location_id = 'SHELF-1'",
+    "SELECT uid FROM packages NOT INDEXED",
+    "SELECT uid FROM packages p JOIN packages q USING (uid)",
+    "SELECT bytes FROM event_log",
+    "SELECT count(*) FROM event_log",
+    "SELECT bytes FROM remote_events",
+    "SELECT quantity FROM inbound_lines",
+    "SELECT weight_mg FROM readings",
+    "SELECT quantity FROM picks",
+    // The schema, pragmas, other databases, temporary objects, writes.
+    "SELECT sql FROM sqlite_master",
+    "SELECT name FROM sqlite_schema",
+    "SELECT * FROM sqlite_temp_master",
+    "PRAGMA table_info(packages)",
+    "SELECT * FROM pragma_table_info('packages')",
+    "PRAGMA query_only=0",
+    "ATTACH DATABASE 'copy.db' AS copy",
+    "CREATE TEMP VIEW v AS SELECT quantity FROM packages",
+    "CREATE TEMP TABLE t AS SELECT * FROM count_expected",
+    "UPDATE count_tasks SET status = 'closed'",
+    "DELETE FROM counter_lines",
+    "SELECT load_extension('x')",
+    "SELECT readfile('/etc/passwd')",
+];
+
 #[test]
-fn the_counting_connection_refuses_every_hidden_column() {
-    let f = counting_fixture(true);
+fn no_sql_shape_gets_an_expected_quantity_through_the_counter_wall() {
+    let mut f = counting_fixture(true);
+    let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    let conn = cv.connection();
-    for (table, column) in HIDDEN_FROM_COUNTER {
-        let sql = if *column == "*" {
-            format!("SELECT * FROM {table}")
+    f.replica
+        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
+        .unwrap();
+    f.replica
+        .act_counting(&cv, "B1", |cv| {
+            count::enter(cv, &b1, "CT-1", "SHELF-1", &t(1), &Entry::Units(9), TODAY)
+        })
+        .unwrap();
+    let (conn, wall) = walled(&f);
+    for sql in ATTACKS {
+        match wall.admit(&conn, sql) {
+            Err(ReplicaError::CounterWall(_)) => {}
+            other => panic!("{sql} must be refused by the counter's wall, got {other:?}"),
+        }
+    }
+    // The USING shapes get past the authorizer itself (SQLite does not ask it about those
+    // columns): the plan check is what refuses them.
+    let using = "SELECT uid FROM packages JOIN count_expected USING (uid)";
+    if let Err(ReplicaError::CounterWall(breach)) = wall.admit(&conn, using) {
+        assert!(breach.reason.contains("opens"), "{breach}");
+    }
+    // Every statement the counting path runs is admitted, and none uses a join SQLite builds
+    // without the authorizer.
+    for sql in COUNTER_STATEMENTS {
+        wall.admit(&conn, sql).unwrap();
+        let upper = sql.to_uppercase();
+        assert!(!upper.contains("USING") && !upper.contains("NATURAL"), "{sql}");
+    }
+}
+
+#[test]
+fn the_counter_projection_holds_only_the_current_round() {
+    // A recount "by another counter" must not see round 1's numbers anywhere it can read.
+    let mut f = counting_fixture(true);
+    let b1 = f.session("B1", "1111");
+    let b2 = f.session("B2", "2222");
+    let cv = f.replica.counting_view().unwrap();
+    f.replica
+        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
+        .unwrap();
+    // Round 1's numbers are distinctive so that any trace of them can be found.
+    for (uid, n) in [(t(1), 7_771), (t(2), 12_345)] {
+        f.replica
+            .act_counting(&cv, "B1", |cv| {
+                count::enter(cv, &b1, "CT-1", "SHELF-1", &uid, &Entry::Units(n), TODAY)
+            })
+            .unwrap();
+    }
+    f.replica
+        .act_counting(&cv, "B1", |cv| {
+            count::enter(
+                cv,
+                &b1,
+                "CT-1",
+                "SHELF-1",
+                &t(3),
+                &Entry::Weighed(reading("5.43", true)),
+                TODAY,
+            )
+        })
+        .unwrap();
+    let (submitted, _) = f.replica.submit_count(&cv, &b1, "CT-1").unwrap();
+    assert_eq!(submitted.recount, vec![t(1), t(2), t(3)]);
+    f.replica
+        .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-1"))
+        .unwrap();
+    assert!(count::my_lines(&cv, &b2, "CT-1").unwrap().is_empty());
+    // What the counter's wall lets through holds nothing of round 1.
+    let (conn, wall) = walled(&f);
+    for (table, _) in COUNTER_READABLE {
+        let sql = if *table == "packages" {
+            "SELECT uid, item_id FROM packages INDEXED BY packages_counter_items".to_owned()
         } else {
-            format!("SELECT {column} FROM {table}")
+            format!("SELECT * FROM {table}")
         };
-        let err = conn
-            .prepare(&sql)
-            .err()
-            .unwrap_or_else(|| panic!("{sql} must be refused"));
-        assert!(
-            err.to_string().contains("not authorized") || err.to_string().contains("prohibited"),
-            "{sql}: {err}"
-        );
+        wall.admit(&conn, &sql).unwrap();
+        let mut stmt = conn.prepare(&sql).unwrap();
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            for i in 0..columns {
+                if let rusqlite::types::ValueRef::Integer(v) = row.get_ref(i).unwrap() {
+                    assert!(
+                        ![7_771, 12_345, 5_430].contains(&v),
+                        "{table} shows {v} to the round 2 counter"
+                    );
+                }
+            }
+        }
     }
-    // Indirect reads are refused too: aggregates, joins, listing what is expected here.
-    for sql in [
-        "SELECT sum(quantity) FROM packages",
-        "SELECT count(*) FROM packages WHERE location_id = 'SHELF-1'",
-        "SELECT uid FROM packages ORDER BY quantity",
-        "SELECT c.uid FROM count_lines c JOIN count_expected e ON e.uid = c.uid",
-        "SELECT bytes FROM event_log",
-    ] {
-        assert!(conn.prepare(sql).is_err(), "{sql} must be refused");
-    }
-    // What the counter needs stays readable.
-    conn.prepare("SELECT uid, item_id FROM packages").unwrap();
-    conn.prepare("SELECT id, status FROM count_tasks").unwrap();
-    // And it cannot write.
-    assert!(conn
-        .execute("UPDATE count_tasks SET status = 'closed'", [])
-        .is_err());
+    // The round 2 counter counts t(1) afresh; the evaluation still sees every round.
+    f.replica
+        .act_counting(&cv, "B2", |cv| {
+            count::enter(cv, &b2, "CT-1", "SHELF-1", &t(1), &Entry::Units(10), TODAY)
+        })
+        .unwrap();
+    let lines = count::my_lines(&cv, &b2, "CT-1").unwrap();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].quantity, Some(Quantity::Units(10)));
+    f.replica.submit_count(&cv, &b2, "CT-1").unwrap();
+    let rounds: i64 = f
+        .replica
+        .view()
+        .query_row(
+            "SELECT count(DISTINCT round) FROM count_lines WHERE task_id = 'CT-1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(rounds, 2, "the writer side keeps every round");
 }
 
 #[test]
@@ -460,3 +617,4 @@ fn a_sweep_decodes_metrc_epcs_and_ignores_other_tags() {
     );
     assert_eq!(lines[0].quantity, None, "found, quantity still to enter");
 }
+

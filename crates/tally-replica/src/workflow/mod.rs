@@ -8,6 +8,7 @@
 //! ([`count::CountingView`]) that cannot read expected quantities.
 
 pub mod count;
+pub mod counter_wall;
 pub mod destruction;
 pub mod loading;
 pub mod lookup;
