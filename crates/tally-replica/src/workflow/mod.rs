@@ -18,6 +18,7 @@ pub mod receiving;
 pub mod release;
 pub mod scale;
 pub mod session;
+pub mod under_count;
 
 use rusqlite::{Connection, OptionalExtension};
 

@@ -1,11 +1,14 @@
 //! Moves and putaway: scan a package, scan a location, record the move. Quarantined or held
-//! stock never goes into a sellable location; destroyed or shipped stock does not move.
+//! stock never goes into a sellable location; destroyed or shipped stock does not move; nothing
+//! moves into or out of a location being counted (from count start until the last round is
+//! submitted).
 
 use rusqlite::Connection;
 
 use tally_events::payload::{PackageMoved, PackageStatus};
 use tally_events::Payload;
 
+use super::count::refuse_while_counted;
 use super::{known_package, location, not_in_conflict, tag, Plan, Session, StepResult};
 use crate::refusal::{Action, Refusal};
 
@@ -26,6 +29,9 @@ pub fn move_package(view: &Connection, _who: &Session, scan: &str, to: &str) -> 
     let package = known_package(view, &uid)?;
     not_in_conflict(&package)?;
     let target = location(view, to)?;
+    // What is being counted must not change: nothing moves into or out of a counted location.
+    refuse_while_counted(view, package.location_id.as_deref(), Action::Moved)?;
+    refuse_while_counted(view, Some(&target.id), Action::Moved)?;
     match package.status {
         PackageStatus::Destroyed | PackageStatus::InTransit | PackageStatus::Finished => {
             return Err(Refusal::WrongStatus {
