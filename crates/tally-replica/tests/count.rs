@@ -4,13 +4,16 @@
 mod common;
 
 use common::*;
-use tally_events::payload::CountTaskIssued;
-use tally_events::payload::PackageStatus;
+use tally_events::payload::{CountTaskIssued, PackageStatus, PickListIssued, PickListLine};
 use tally_events::{Payload, Quantity};
 use tally_replica::workflow::count::{
     self, CountingView, Entered, Entry, LineClass, Scanned, TagRead, COUNTER_STATEMENTS,
 };
 use tally_replica::workflow::counter_wall::{Wall, COUNTER_READABLE};
+use tally_replica::refusal::{Action, Language};
+use tally_replica::workflow::lookup::{self, Found};
+use tally_replica::workflow::moves;
+use tally_replica::workflow::picking::{self, Pick};
 use tally_replica::{Refusal, ReplicaError};
 
 fn refusal<T: std::fmt::Debug>(result: Result<T, ReplicaError>) -> Refusal {
@@ -618,3 +621,335 @@ fn a_sweep_decodes_metrc_epcs_and_ignores_other_tags() {
     assert_eq!(lines[0].quantity, None, "found, quantity still to enter");
 }
 
+
+fn pick_list(lines: Vec<(u32, &str, Quantity)>) -> Payload {
+    Payload::PickListIssued(PickListIssued {
+        pick_list_id: "PL-1".into(),
+        order_id: "ORD-1".into(),
+        route_id: "R1".into(),
+        lines: lines
+            .into_iter()
+            .map(|(line, item, quantity)| PickListLine {
+                line,
+                item_id: item.into(),
+                quantity,
+                batch_id: None,
+            })
+            .collect(),
+    })
+}
+
+fn move_to(f: &mut Fixture, uid: &str, to: &str) -> Result<(), ReplicaError> {
+    let who = f.session("B3", "3333");
+    f.replica
+        .act("B3", |v| moves::move_package(v, &who, uid, to))
+        .map(|_| ())
+}
+
+fn pick_of(f: &mut Fixture, uid: &str, quantity: Quantity) -> Result<(), ReplicaError> {
+    let who = f.session("B3", "3333");
+    f.replica
+        .act("B3", |v| {
+            picking::pick(
+                v,
+                &who,
+                &Pick {
+                    pick_list: "PL-1",
+                    line_no: 1,
+                    scan: uid,
+                    quantity,
+                    tote: "TOTE-1",
+                },
+                TODAY,
+            )
+        })
+        .map(|_| ())
+}
+
+#[test]
+fn nothing_moves_into_or_out_of_a_counted_location_or_is_picked_there_until_submission() {
+    let mut f = counting_fixture(true);
+    f.replica
+        .record("ADMIN", vec![pick_list(vec![(1, "CART", Quantity::Units(2))])])
+        .unwrap();
+    let b1 = f.session("B1", "1111");
+    let cv = f.replica.counting_view().unwrap();
+    f.replica
+        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
+        .unwrap();
+    let moved = Refusal::UnderCount {
+        location: "SHELF-1".into(),
+        action: Action::Moved,
+    };
+    let picked = Refusal::UnderCount {
+        location: "SHELF-1".into(),
+        action: Action::Picked,
+    };
+    assert_eq!(refusal(move_to(&mut f, &t(1), "SHELF-2")), moved, "out of");
+    assert_eq!(refusal(move_to(&mut f, &t(4), "SHELF-1")), moved, "into");
+    // Before the quantity check (MoreThanPackage would tell what is there) and FEFO.
+    assert_eq!(
+        refusal(pick_of(&mut f, &t(2), Quantity::Units(99))),
+        picked
+    );
+    assert_eq!(refusal(pick_of(&mut f, &t(1), Quantity::Units(1))), picked);
+    // FEFO never offers nor names a package in a counted location: t(2) (SHELF-1) expires
+    // first, yet the walk offers t(4) and picking t(4) is not refused for it.
+    let walk = picking::walk(f.replica.view(), "PL-1", TODAY).unwrap();
+    assert_eq!(walk[0].take.as_ref().map(|c| c.uid.clone()), Some(t(4)));
+    // The refusals say what to do, in both languages.
+    for r in [&moved, &picked] {
+        let en = r.message(Language::English);
+        let es = r.message(Language::Spanish);
+        assert!(en.contains("SHELF-1 is being counted") && en.contains("after the count"), "{en}");
+        assert!(es.contains("SHELF-1 se está contando") && es.contains("después del conteo"), "{es}");
+    }
+    // Between rounds (recount requested) the count is still going on.
+    for (uid, n) in [(t(1), 9), (t(2), 12)] {
+        f.replica
+            .act_counting(&cv, "B1", |cv| {
+                count::enter(cv, &b1, "CT-1", "SHELF-1", &uid, &Entry::Units(n), TODAY)
+            })
+            .unwrap();
+    }
+    f.replica
+        .act_counting(&cv, "B1", |cv| {
+            count::enter(
+                cv,
+                &b1,
+                "CT-1",
+                "SHELF-1",
+                &t(3),
+                &Entry::Weighed(reading("5.00", true)),
+                TODAY,
+            )
+        })
+        .unwrap();
+    let (submitted, _) = f.replica.submit_count(&cv, &b1, "CT-1").unwrap();
+    assert_eq!(submitted.recount, vec![t(1)]);
+    assert_eq!(refusal(move_to(&mut f, &t(4), "SHELF-1")), moved);
+    let b2 = f.session("B2", "2222");
+    f.replica
+        .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-1"))
+        .unwrap();
+    f.replica
+        .act_counting(&cv, "B2", |cv| {
+            count::enter(cv, &b2, "CT-1", "SHELF-1", &t(1), &Entry::Units(10), TODAY)
+        })
+        .unwrap();
+    f.replica.submit_count(&cv, &b2, "CT-1").unwrap();
+    // Submitted for the last time (in review): the shelf is free again.
+    move_to(&mut f, &t(4), "SHELF-1").unwrap();
+    pick_of(&mut f, &t(2), Quantity::Units(1)).unwrap();
+}
+
+#[test]
+fn lookup_does_not_tell_whether_a_package_is_expected_in_a_counted_location() {
+    let mut f = counting_fixture(true);
+    let b1 = f.session("B1", "1111");
+    let cv = f.replica.counting_view().unwrap();
+    f.replica
+        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
+        .unwrap();
+    let info = |uid: &str| match lookup::lookup(f.replica.view(), uid).unwrap() {
+        Found::Package(info) => info,
+        other => panic!("{other:?}"),
+    };
+    let (counted, elsewhere) = (info(&t(1)), info(&t(4)));
+    for p in [&counted, &elsewhere] {
+        assert_eq!(
+            (&p.location_id, &p.tote_id, &p.quantity, p.under_count),
+            (&None, &None, &None, true),
+            "{p:?}"
+        );
+    }
+}
+
+/// Distinctive numbers: SHELF-1 expects t(11) 7,319 carts and t(12) 86.421 g of flower;
+/// round 1 (B1) counts 4,447 carts and 51.37 g. None of these may reach the round 2 counter.
+const SECRETS: &[&str] = &[
+    "7319", "7,319", "7.319", "86421", "86.421", "86,421", "86.42", "86,42", "4447", "4,447",
+    "4.447", "51.37", "51,37", "51370",
+];
+
+/// No counter-facing output during an open count holds an expected quantity or weight of the
+/// counted packages, or a number of an earlier round: outcomes of every counting step,
+/// refusals in English and Spanish, lookups with their history, the pick walk.
+#[test]
+fn no_counter_facing_output_shows_the_counted_quantities() {
+    let mut f = fixture_with(true);
+    f.replica
+        .record(
+            "ADMIN",
+            vec![
+                package(
+                    &t(11),
+                    "CART",
+                    "CA-L2",
+                    Quantity::Units(7_319),
+                    "SHELF-1",
+                    PackageStatus::Active,
+                ),
+                package(
+                    &t(12),
+                    "FLOWER",
+                    "FL-L1",
+                    Quantity::Milligrams(86_421),
+                    "SHELF-1",
+                    PackageStatus::Active,
+                ),
+                package(
+                    &t(13),
+                    "CART",
+                    "CA-L1",
+                    Quantity::Units(3),
+                    "SHELF-2",
+                    PackageStatus::Active,
+                ),
+                pick_list(vec![(1, "CART", Quantity::Units(2))]),
+                Payload::CountTaskIssued(CountTaskIssued {
+                    count_task_id: "CT-1".into(),
+                    locations: vec!["SHELF-1".into()],
+                    items: vec![],
+                    assigned_to: None,
+                }),
+            ],
+        )
+        .unwrap();
+    let b1 = f.session("B1", "1111");
+    let b2 = f.session("B2", "2222");
+    let cv = f.replica.counting_view().unwrap();
+    let mut shown: Vec<String> = Vec::new();
+    let mut refused = |r: Result<(), ReplicaError>, shown: &mut Vec<String>| match r {
+        Err(ReplicaError::Refused(r)) => {
+            shown.push(r.message(Language::English));
+            shown.push(r.message(Language::Spanish));
+        }
+        Err(other) => shown.push(other.to_string()),
+        Ok(()) => {}
+    };
+    // Round 1 by B1.
+    f.replica
+        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
+        .unwrap();
+    f.replica
+        .act_counting(&cv, "B1", |cv| {
+            count::enter(cv, &b1, "CT-1", "SHELF-1", &t(11), &Entry::Units(4_447), TODAY)
+        })
+        .unwrap();
+    f.replica
+        .act_counting(&cv, "B1", |cv| {
+            count::enter(
+                cv,
+                &b1,
+                "CT-1",
+                "SHELF-1",
+                &t(12),
+                &Entry::Weighed(reading("51.37", true)),
+                TODAY,
+            )
+        })
+        .unwrap();
+    let (submitted, _) = f.replica.submit_count(&cv, &b1, "CT-1").unwrap();
+    shown.push(format!("{submitted:?}"));
+    // Round 2 by B2: everything B2 can see or be told.
+    shown.push(format!("{:?}", count::tasks(&cv).unwrap()));
+    refused(
+        f.replica
+            .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
+            .map(|_| ()),
+        &mut shown,
+    );
+    let (round, _) = f
+        .replica
+        .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-1"))
+        .unwrap();
+    shown.push(format!("round {round}"));
+    shown.push(format!("{:?}", count::my_lines(&cv, &b2, "CT-1").unwrap()));
+    let reads = vec![TagRead {
+        epc: hex::decode(t(11)).unwrap(),
+        uid: None,
+    }];
+    let (tally, _) = f
+        .replica
+        .act_counting(&cv, "B2", |cv| {
+            count::sweep(cv, &b2, "CT-1", "SHELF-1", "SLED-1", &reads)
+        })
+        .unwrap();
+    shown.push(format!("{tally:?}"));
+    for uid in [t(11), t(12), t(13)] {
+        match f.replica.act_counting(&cv, "B2", |cv| {
+            count::scan(cv, &b2, "CT-1", "SHELF-1", &uid)
+        }) {
+            Ok((scanned, _)) => shown.push(format!("{scanned:?}")),
+            Err(e) => refused(Err(e), &mut shown),
+        }
+    }
+    refused(
+        f.replica
+            .act_counting(&cv, "B2", |cv| {
+                count::enter(cv, &b2, "CT-1", "SHELF-1", &t(12), &Entry::Units(1), TODAY)
+            })
+            .map(|_| ()),
+        &mut shown,
+    );
+    refused(f.replica.submit_count(&cv, &b2, "CT-1").map(|_| ()), &mut shown);
+    refused(
+        f.replica
+            .act_counting(&cv, "B2", |cv| {
+                count::scan(cv, &b2, "CT-1", "SHELF-2", &t(13))
+            })
+            .map(|_| ()),
+        &mut shown,
+    );
+    // Other workflows on the same device, during the count.
+    for uid in [t(11), t(12)] {
+        refused(move_to(&mut f, &uid, "SHELF-2"), &mut shown);
+        refused(pick_of(&mut f, &uid, Quantity::Units(9_999)), &mut shown);
+    }
+    refused(pick_of(&mut f, &t(13), Quantity::Units(1)), &mut shown);
+    shown.push(format!(
+        "{:?}",
+        picking::walk(f.replica.view(), "PL-1", TODAY).unwrap()
+    ));
+    let lookups = |f: &Fixture, shown: &mut Vec<String>| {
+        for scan in [t(11), t(12), t(13), "SHELF-1".to_owned()] {
+            shown.push(format!("{:?}", lookup::lookup(f.replica.view(), &scan).unwrap()));
+        }
+    };
+    lookups(&f, &mut shown);
+    // Enter and submit round 2; until a supervisor closes the count, lookups stay redacted.
+    let (entered, _) = f
+        .replica
+        .act_counting(&cv, "B2", |cv| {
+            count::enter(cv, &b2, "CT-1", "SHELF-1", &t(11), &Entry::Units(7_000), TODAY)
+        })
+        .unwrap();
+    shown.push(format!("{entered:?}"));
+    shown.push(format!("{:?}", count::my_lines(&cv, &b2, "CT-1").unwrap()));
+    let (submitted, _) = f.replica.submit_count(&cv, &b2, "CT-1").unwrap();
+    shown.push(format!("{submitted:?}"));
+    lookups(&f, &mut shown);
+    assert!(shown.len() > 30, "{shown:?}");
+    let uids = [t(11), t(12), t(13)];
+    for text in &shown {
+        let text = uids
+            .iter()
+            .fold(text.clone(), |text, uid| text.replace(uid.as_str(), "<uid>"));
+        for secret in SECRETS {
+            assert!(!text.contains(secret), "{secret} shown to the counter: {text}");
+        }
+    }
+    // The writer side holds them all: the search looked for the right numbers.
+    assert_eq!(f.package(&t(11)).2, 7_319);
+    let round_1: i64 = f
+        .replica
+        .view()
+        .query_row(
+            "SELECT quantity FROM count_lines WHERE round = 1 AND uid = ?1",
+            [t(11)],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(round_1, 4_447);
+}
