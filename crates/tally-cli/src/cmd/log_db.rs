@@ -46,10 +46,9 @@ fn withhold(value: &mut Value) {
 
 /// Shows the device log of a replica database.
 pub fn show(db: &Path, json: bool) -> anyhow::Result<ExitCode> {
-    let conn = tally_replica::db::open_read_only(db)
-        .with_context(|| format!("cannot open the replica {}", db.display()))?;
-    let counted = CountedStock::load(&conn)
-        .with_context(|| format!("cannot read the counts of {}", db.display()))?;
+    // The replica's errors name the file already.
+    let conn = tally_replica::db::open_read_only(db).context("cannot open the replica")?;
+    let counted = CountedStock::load(&conn).context("cannot read the open counts")?;
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut problems = 0usize;
