@@ -134,7 +134,12 @@ fn replica_with_an_open_count(dir: &Path) -> std::path::PathBuf {
         active: true,
     }));
     admin.push(package(&t(11), "CART", "CA-L1", Quantity::Units(7_319)));
-    admin.push(package(&t(12), "FLOWER", "FL-L1", Quantity::Milligrams(86_421)));
+    admin.push(package(
+        &t(12),
+        "FLOWER",
+        "FL-L1",
+        Quantity::Milligrams(86_421),
+    ));
     admin.push(Payload::CountTaskIssued(CountTaskIssued {
         count_task_id: "CT-1".into(),
         locations: vec!["SHELF-1".into()],
@@ -151,7 +156,15 @@ fn replica_with_an_open_count(dir: &Path) -> std::path::PathBuf {
         .unwrap();
     replica
         .act_counting(&cv, "B1", |cv| {
-            count::enter(cv, &b1, "CT-1", "SHELF-1", &t(11), &Entry::Units(4_447), TODAY)
+            count::enter(
+                cv,
+                &b1,
+                "CT-1",
+                "SHELF-1",
+                &t(11),
+                &Entry::Units(4_447),
+                TODAY,
+            )
         })
         .unwrap();
     let reading = Reading {
@@ -182,11 +195,14 @@ fn replica_with_an_open_count(dir: &Path) -> std::path::PathBuf {
 }
 
 fn assert_nothing_counted(text: &str) {
-    let text = [t(11), t(12)]
-        .iter()
-        .fold(text.to_owned(), |text, uid| text.replace(uid.as_str(), "<uid>"));
+    let text = [t(11), t(12)].iter().fold(text.to_owned(), |text, uid| {
+        text.replace(uid.as_str(), "<uid>")
+    });
     for secret in SECRETS {
-        assert!(!text.contains(secret), "{secret} shown during the count:\n{text}");
+        assert!(
+            !text.contains(secret),
+            "{secret} shown during the count:\n{text}"
+        );
     }
 }
 
@@ -196,10 +212,20 @@ fn show_db_withholds_counted_quantities_weights_and_hashes_during_a_count() {
     let db = replica_with_an_open_count(dir.path());
     let shown = tally(&["log", "show", "--db", p(&db)]);
     let text = String::from_utf8(shown.stdout).unwrap();
-    assert!(shown.status.success(), "{}", String::from_utf8_lossy(&shown.stderr));
+    assert!(
+        shown.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shown.stderr)
+    );
     assert!(text.contains("count_line_recorded"), "{text}");
-    assert!(text.contains("quantity: withheld while a count is open"), "{text}");
-    assert!(text.contains("value: withheld while a count is open"), "{text}");
+    assert!(
+        text.contains("quantity: withheld while a count is open"),
+        "{text}"
+    );
+    assert!(
+        text.contains("value: withheld while a count is open"),
+        "{text}"
+    );
     assert_nothing_counted(&text);
 
     let json = tally(&["log", "show", "--db", p(&db), "--json"]);

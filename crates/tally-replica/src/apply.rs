@@ -556,7 +556,14 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
                  ON CONFLICT DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit,
                  location_id = excluded.location_id",
             )?
-            .execute(params![p.count_task_id, p.round, p.uid, p.location, amount, unit])?;
+            .execute(params![
+                p.count_task_id,
+                p.round,
+                p.uid,
+                p.location,
+                amount,
+                unit
+            ])?;
             view.prepare_cached(
                 "INSERT OR IGNORE INTO count_counters (task_id, badge) VALUES (?1, ?2)",
             )?

@@ -509,18 +509,9 @@ fn under_count_en(location: &str, action: Action) -> String {
             "nothing moves into or out of it",
             "Leave the package where it is and move it after the count",
         ),
-        Action::Picked => (
-            "nothing is picked there",
-            "Pick this line after the count",
-        ),
-        Action::Destroyed => (
-            "nothing there is destroyed",
-            "Destroy it after the count",
-        ),
-        Action::Released => (
-            "nothing there is released",
-            "Release it after the count",
-        ),
+        Action::Picked => ("nothing is picked there", "Pick this line after the count"),
+        Action::Destroyed => ("nothing there is destroyed", "Destroy it after the count"),
+        Action::Released => ("nothing there is released", "Release it after the count"),
     };
     format!("location {location} is being counted: {rule} until the count is submitted. {then}")
 }

@@ -6,11 +6,11 @@ mod common;
 use common::*;
 use tally_events::payload::{CountTaskIssued, PackageStatus, PickListIssued, PickListLine};
 use tally_events::{Payload, Quantity};
+use tally_replica::refusal::{Action, Language};
 use tally_replica::workflow::count::{
     self, CountingView, Entered, Entry, LineClass, Scanned, TagRead, COUNTER_STATEMENTS,
 };
 use tally_replica::workflow::counter_wall::{Wall, COUNTER_READABLE};
-use tally_replica::refusal::{Action, Language};
 use tally_replica::workflow::lookup::{self, Found};
 use tally_replica::workflow::moves;
 use tally_replica::workflow::picking::{self, Pick};
@@ -78,11 +78,9 @@ fn counting_fixture(recount_by_another: bool) -> Fixture {
 /// Opens a connection on the replica file the way the counting view does and raises the
 /// counter's wall on it: what an attacker holding the counting path's connection could try.
 fn walled(f: &Fixture) -> (rusqlite::Connection, Wall) {
-    let conn = rusqlite::Connection::open_with_flags(
-        f.db(),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap();
+    let conn =
+        rusqlite::Connection::open_with_flags(f.db(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
     conn.execute_batch("PRAGMA query_only=1").unwrap();
     let wall = Wall::raise(&conn).unwrap();
     (conn, wall)
@@ -184,7 +182,10 @@ fn no_sql_shape_gets_an_expected_quantity_through_the_counter_wall() {
     for sql in COUNTER_STATEMENTS {
         wall.admit(&conn, sql).unwrap();
         let upper = sql.to_uppercase();
-        assert!(!upper.contains("USING") && !upper.contains("NATURAL"), "{sql}");
+        assert!(
+            !upper.contains("USING") && !upper.contains("NATURAL"),
+            "{sql}"
+        );
     }
 }
 
@@ -621,7 +622,6 @@ fn a_sweep_decodes_metrc_epcs_and_ignores_other_tags() {
     assert_eq!(lines[0].quantity, None, "found, quantity still to enter");
 }
 
-
 fn pick_list(lines: Vec<(u32, &str, Quantity)>) -> Payload {
     Payload::PickListIssued(PickListIssued {
         pick_list_id: "PL-1".into(),
@@ -670,7 +670,10 @@ fn pick_of(f: &mut Fixture, uid: &str, quantity: Quantity) -> Result<(), Replica
 fn nothing_moves_into_or_out_of_a_counted_location_or_is_picked_there_until_submission() {
     let mut f = counting_fixture(true);
     f.replica
-        .record("ADMIN", vec![pick_list(vec![(1, "CART", Quantity::Units(2))])])
+        .record(
+            "ADMIN",
+            vec![pick_list(vec![(1, "CART", Quantity::Units(2))])],
+        )
         .unwrap();
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
@@ -688,10 +691,7 @@ fn nothing_moves_into_or_out_of_a_counted_location_or_is_picked_there_until_subm
     assert_eq!(refusal(move_to(&mut f, &t(1), "SHELF-2")), moved, "out of");
     assert_eq!(refusal(move_to(&mut f, &t(4), "SHELF-1")), moved, "into");
     // Before the quantity check (MoreThanPackage would tell what is there) and FEFO.
-    assert_eq!(
-        refusal(pick_of(&mut f, &t(2), Quantity::Units(99))),
-        picked
-    );
+    assert_eq!(refusal(pick_of(&mut f, &t(2), Quantity::Units(99))), picked);
     assert_eq!(refusal(pick_of(&mut f, &t(1), Quantity::Units(1))), picked);
     // FEFO never offers nor names a package in a counted location: t(2) (SHELF-1) expires
     // first, yet the walk offers t(4) and picking t(4) is not refused for it.
@@ -701,8 +701,14 @@ fn nothing_moves_into_or_out_of_a_counted_location_or_is_picked_there_until_subm
     for r in [&moved, &picked] {
         let en = r.message(Language::English);
         let es = r.message(Language::Spanish);
-        assert!(en.contains("SHELF-1 is being counted") && en.contains("after the count"), "{en}");
-        assert!(es.contains("SHELF-1 se está contando") && es.contains("después del conteo"), "{es}");
+        assert!(
+            en.contains("SHELF-1 is being counted") && en.contains("after the count"),
+            "{en}"
+        );
+        assert!(
+            es.contains("SHELF-1 se está contando") && es.contains("después del conteo"),
+            "{es}"
+        );
     }
     // Between rounds (recount requested) the count is still going on.
     for (uid, n) in [(t(1), 9), (t(2), 12)] {
@@ -820,7 +826,7 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
     let b2 = f.session("B2", "2222");
     let cv = f.replica.counting_view().unwrap();
     let mut shown: Vec<String> = Vec::new();
-    let mut refused = |r: Result<(), ReplicaError>, shown: &mut Vec<String>| match r {
+    let refused = |r: Result<(), ReplicaError>, shown: &mut Vec<String>| match r {
         Err(ReplicaError::Refused(r)) => {
             shown.push(r.message(Language::English));
             shown.push(r.message(Language::Spanish));
@@ -834,7 +840,15 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
         .unwrap();
     f.replica
         .act_counting(&cv, "B1", |cv| {
-            count::enter(cv, &b1, "CT-1", "SHELF-1", &t(11), &Entry::Units(4_447), TODAY)
+            count::enter(
+                cv,
+                &b1,
+                "CT-1",
+                "SHELF-1",
+                &t(11),
+                &Entry::Units(4_447),
+                TODAY,
+            )
         })
         .unwrap();
     f.replica
@@ -893,7 +907,10 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
             .map(|_| ()),
         &mut shown,
     );
-    refused(f.replica.submit_count(&cv, &b2, "CT-1").map(|_| ()), &mut shown);
+    refused(
+        f.replica.submit_count(&cv, &b2, "CT-1").map(|_| ()),
+        &mut shown,
+    );
     refused(
         f.replica
             .act_counting(&cv, "B2", |cv| {
@@ -914,7 +931,10 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
     ));
     let lookups = |f: &Fixture, shown: &mut Vec<String>| {
         for scan in [t(11), t(12), t(13), "SHELF-1".to_owned()] {
-            shown.push(format!("{:?}", lookup::lookup(f.replica.view(), &scan).unwrap()));
+            shown.push(format!(
+                "{:?}",
+                lookup::lookup(f.replica.view(), &scan).unwrap()
+            ));
         }
     };
     lookups(&f, &mut shown);
@@ -922,7 +942,15 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
     let (entered, _) = f
         .replica
         .act_counting(&cv, "B2", |cv| {
-            count::enter(cv, &b2, "CT-1", "SHELF-1", &t(11), &Entry::Units(7_000), TODAY)
+            count::enter(
+                cv,
+                &b2,
+                "CT-1",
+                "SHELF-1",
+                &t(11),
+                &Entry::Units(7_000),
+                TODAY,
+            )
         })
         .unwrap();
     shown.push(format!("{entered:?}"));
@@ -933,11 +961,14 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
     assert!(shown.len() > 30, "{shown:?}");
     let uids = [t(11), t(12), t(13)];
     for text in &shown {
-        let text = uids
-            .iter()
-            .fold(text.clone(), |text, uid| text.replace(uid.as_str(), "<uid>"));
+        let text = uids.iter().fold(text.clone(), |text, uid| {
+            text.replace(uid.as_str(), "<uid>")
+        });
         for secret in SECRETS {
-            assert!(!text.contains(secret), "{secret} shown to the counter: {text}");
+            assert!(
+                !text.contains(secret),
+                "{secret} shown to the counter: {text}"
+            );
         }
     }
     // The writer side holds them all: the search looked for the right numbers.

@@ -143,26 +143,25 @@ impl Wall {
             reason,
         };
         conn.prepare(sql)
-            .map_err(|e| breach(format!("the authorizer refused it ({e})")))?;
+            .map_err(|e| breach(format!("it does not compile under the authorizer ({e})")))?;
         let mut plan = conn
             .prepare(&format!("EXPLAIN {sql}"))
-            .map_err(|e| breach(format!("the authorizer refused it ({e})")))?;
+            .map_err(|e| breach(format!("it does not compile under the authorizer ({e})")))?;
         let mut rows = plan.raw_query();
         while let Some(row) = rows.next()? {
             let opcode: String = row.get(1)?;
             let root: i64 = row.get(3)?;
             let database: i64 = row.get(4)?;
+            let outside = database != 0 || !self.pages.contains(&root);
             match opcode.as_str() {
-                "OpenRead" | "ReopenIdx" => {
-                    if database != 0 || !self.pages.contains(&root) {
-                        let name = self
-                            .names
-                            .get(&root)
-                            .filter(|_| database == 0)
-                            .cloned()
-                            .unwrap_or_else(|| format!("b-tree {root} of database {database}"));
-                        return Err(breach(format!("it opens {name}")).into());
-                    }
+                "OpenRead" | "ReopenIdx" if outside => {
+                    let name = self
+                        .names
+                        .get(&root)
+                        .filter(|_| database == 0)
+                        .cloned()
+                        .unwrap_or_else(|| format!("b-tree {root} of database {database}"));
+                    return Err(breach(format!("it opens {name}")).into());
                 }
                 "OpenWrite" | "VOpen" | "VUpdate" | "Destroy" | "Clear" | "CreateBtree"
                 | "ParseSchema" => {

@@ -32,9 +32,8 @@ impl CountedStock {
             let rows = stmt.query_map([], |r| r.get(0))?;
             Ok(rows.collect::<Result<_, _>>()?)
         };
-        let tasks = strings(
-            "SELECT id FROM count_tasks WHERE status IN ('counting','recount','review')",
-        )?;
+        let tasks =
+            strings("SELECT id FROM count_tasks WHERE status IN ('counting','recount','review')")?;
         let uids = strings(
             "WITH open AS (SELECT id FROM count_tasks WHERE status IN ('counting','recount','review'))
              SELECT p.uid FROM packages p JOIN count_task_locations l ON l.location_id = p.location_id
