@@ -14,7 +14,7 @@ use tally_replica::workflow::counter_wall::{Wall, COUNTER_READABLE};
 use tally_replica::workflow::lookup::{self, Found};
 use tally_replica::workflow::moves;
 use tally_replica::workflow::picking::{self, Pick};
-use tally_replica::{Refusal, ReplicaError};
+use tally_replica::{Refusal, Replica, ReplicaError};
 
 fn refusal<T: std::fmt::Debug>(result: Result<T, ReplicaError>) -> Refusal {
     match result {
@@ -983,4 +983,51 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
         )
         .unwrap();
     assert_eq!(round_1, 4_447);
+}
+
+#[test]
+fn a_replica_from_before_the_projection_migrates_with_its_open_count() {
+    // A replica written before migration 0003 with a count in progress: the migration fills
+    // the counter's projection from what the view holds, and the count carries on.
+    let mut f = counting_fixture(true);
+    let b1 = f.session("B1", "1111");
+    let cv = f.replica.counting_view().unwrap();
+    f.replica
+        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
+        .unwrap();
+    f.replica
+        .act_counting(&cv, "B1", |cv| {
+            count::enter(cv, &b1, "CT-1", "SHELF-1", &t(1), &Entry::Units(9), TODAY)
+        })
+        .unwrap();
+    let digest = tally_replica::stats::view_digest(f.replica.view()).unwrap();
+    drop(cv);
+    let Fixture { dir, replica } = f;
+    drop(replica);
+    let db = dir.path().join("replica.db");
+    let old = rusqlite::Connection::open(&db).unwrap();
+    old.execute_batch(
+        "DROP TABLE counter_lines; DROP TABLE count_counters; DROP INDEX packages_counter_items;
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
+    drop(old);
+    let replica = Replica::open(&db, &dir.path().join("device.key"), clock()).unwrap();
+    let mut f = Fixture { dir, replica };
+    assert_eq!(
+        tally_replica::stats::view_digest(f.replica.view()).unwrap(),
+        digest,
+        "the backfill equals what the fold writes"
+    );
+    let cv = f.replica.counting_view().unwrap();
+    let lines = count::my_lines(&cv, &b1, "CT-1").unwrap();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].quantity, Some(Quantity::Units(9)));
+    let (entered, _) = f
+        .replica
+        .act_counting(&cv, "B1", |cv| {
+            count::enter(cv, &b1, "CT-1", "SHELF-1", &t(1), &Entry::Units(9), TODAY)
+        })
+        .unwrap();
+    assert_eq!(entered, Entered::Duplicate);
 }
