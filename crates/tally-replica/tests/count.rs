@@ -4,16 +4,21 @@
 mod common;
 
 use common::*;
-use tally_events::payload::{CountTaskIssued, PackageStatus, PickListIssued, PickListLine};
+use tally_events::payload::{
+    CountTaskIssued, InboundManifestIssued, ManifestLine, PackageStatus, PickListIssued,
+    PickListLine,
+};
 use tally_events::{Payload, Quantity};
 use tally_replica::refusal::{Action, Language};
 use tally_replica::workflow::count::{
     self, CountingView, Entered, Entry, LineClass, Scanned, TagRead, COUNTER_STATEMENTS,
 };
 use tally_replica::workflow::counter_wall::{Wall, COUNTER_READABLE};
+use tally_replica::workflow::destruction::{self, Destruction};
 use tally_replica::workflow::lookup::{self, Found};
 use tally_replica::workflow::moves;
 use tally_replica::workflow::picking::{self, Pick};
+use tally_replica::workflow::receiving;
 use tally_replica::{Refusal, Replica, ReplicaError};
 
 fn refusal<T: std::fmt::Debug>(result: Result<T, ReplicaError>) -> Refusal {
@@ -1030,4 +1035,104 @@ fn a_replica_from_before_the_projection_migrates_with_its_open_count() {
         })
         .unwrap();
     assert_eq!(entered, Entered::Duplicate);
+}
+
+#[test]
+fn nothing_in_a_counted_location_is_destroyed_until_submission() {
+    // A destruction changes what is counted, and its outcome names the quantity destroyed.
+    let mut f = counting_fixture(true);
+    let b1 = f.session("B1", "1111");
+    let cv = f.replica.counting_view().unwrap();
+    f.replica
+        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
+        .unwrap();
+    let who = f.session("B3", "3333");
+    let stable = reading("4.98", true);
+    let destroy = |f: &mut Fixture| {
+        f.replica
+            .act("B3", |v| {
+                destruction::destroy(
+                    v,
+                    &who,
+                    &Destruction {
+                        scan: &t(3),
+                        reading: &stable,
+                        reason: "DAMAGE",
+                        method: "ground, mixed with litter",
+                        witness_badge: "S1",
+                        witness_pin: "4444",
+                    },
+                    TODAY,
+                )
+            })
+            .map(|(destroyed, _)| destroyed)
+    };
+    assert_eq!(
+        refusal(destroy(&mut f)),
+        Refusal::UnderCount {
+            location: "SHELF-1".into(),
+            action: Action::Destroyed
+        }
+    );
+    assert_eq!(f.package(&t(3)).0, "active");
+}
+
+#[test]
+fn receiving_does_not_quarantine_into_a_cage_being_counted() {
+    // Quarantine moves the package into the cage: a move into a counted location.
+    let mut f = fixture_with(true);
+    f.replica
+        .record(
+            "ADMIN",
+            vec![
+                package(
+                    &t(1),
+                    "CART",
+                    "CA-L1",
+                    Quantity::Units(50),
+                    "DOCK-1",
+                    PackageStatus::InTransit,
+                ),
+                Payload::InboundManifestIssued(InboundManifestIssued {
+                    manifest_id: "IN-1".into(),
+                    origin_license: "403-X1".into(),
+                    destination_license: "403R-1".into(),
+                    driver: "Dana".into(),
+                    vehicle: "CO-1".into(),
+                    lines: vec![ManifestLine {
+                        uid: t(1),
+                        item_id: "CART".into(),
+                        quantity: Quantity::Units(50),
+                        weight_mg: Some(62_000),
+                    }],
+                }),
+                Payload::CountTaskIssued(CountTaskIssued {
+                    count_task_id: "CT-Q".into(),
+                    locations: vec!["QC-01".into()],
+                    items: vec![],
+                    assigned_to: None,
+                }),
+            ],
+        )
+        .unwrap();
+    let b1 = f.session("B1", "1111");
+    let b2 = f.session("B2", "2222");
+    let cv = f.replica.counting_view().unwrap();
+    f.replica
+        .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-Q"))
+        .unwrap();
+    f.replica
+        .act("B1", |v| receiving::scan(v, &b1, "IN-1", &t(1)))
+        .unwrap();
+    let err = f.replica.act("B1", |v| {
+        receiving::quarantine(v, &b1, "IN-1", &[t(1)], "DAMAGE", "")
+    });
+    assert_eq!(
+        refusal(err),
+        Refusal::UnderCount {
+            location: "QC-01".into(),
+            action: Action::Moved
+        }
+    );
+    assert_eq!(f.package(&t(1)).1.as_deref(), Some("DOCK-1"));
 }

@@ -53,6 +53,8 @@ pub fn destroy(
     let uid = tag(d.scan)?;
     let package = known_package(view, &uid)?;
     not_in_conflict(&package)?;
+    // What is being counted must not change (and the outcome names the quantity destroyed).
+    super::count::refuse_while_counted(view, package.location_id.as_deref(), Action::Destroyed)?;
     if matches!(
         package.status,
         PackageStatus::Destroyed | PackageStatus::InTransit | PackageStatus::Finished
