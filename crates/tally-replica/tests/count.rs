@@ -1136,3 +1136,40 @@ fn receiving_does_not_quarantine_into_a_cage_being_counted() {
     );
     assert_eq!(f.package(&t(1)).1.as_deref(), Some("DOCK-1"));
 }
+
+#[test]
+fn a_tote_is_not_staged_into_a_lane_being_counted() {
+    // Staging moves the tote's packages to the lane: a move into a counted location.
+    let mut f = counting_fixture(true);
+    f.replica
+        .record(
+            "ADMIN",
+            vec![
+                pick_list(vec![(1, "CART", Quantity::Units(2))]),
+                Payload::CountTaskIssued(CountTaskIssued {
+                    count_task_id: "CT-L".into(),
+                    locations: vec!["LANE-1".into()],
+                    items: vec![],
+                    assigned_to: None,
+                }),
+            ],
+        )
+        .unwrap();
+    pick_of(&mut f, &t(2), Quantity::Units(1)).unwrap();
+    let b2 = f.session("B2", "2222");
+    let cv = f.replica.counting_view().unwrap();
+    f.replica
+        .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-L"))
+        .unwrap();
+    let who = f.session("B3", "3333");
+    let err = f
+        .replica
+        .act("B3", |v| picking::stage(v, &who, "TOTE-1", "LANE-1"));
+    assert_eq!(
+        refusal(err),
+        Refusal::UnderCount {
+            location: "LANE-1".into(),
+            action: Action::Moved
+        }
+    );
+}

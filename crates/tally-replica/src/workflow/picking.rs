@@ -388,6 +388,14 @@ pub fn stage(view: &Connection, _who: &Session, tote: &str, lane: &str) -> StepR
     if lane.kind != "staging_lane" {
         return Err(Refusal::NotAStagingLane { location: lane.id }.into());
     }
+    // Staging moves the tote's packages: not out of or into a location being counted.
+    let staged_at: Option<String> = view
+        .prepare_cached("SELECT location_id FROM totes WHERE id = ?1")?
+        .query_row([tote], |r| r.get(0))
+        .optional()?
+        .flatten();
+    refuse_while_counted(view, staged_at.as_deref(), Action::Moved)?;
+    refuse_while_counted(view, Some(&lane.id), Action::Moved)?;
     Ok(Plan::new(
         route.clone(),
         vec![Payload::ToteStaged(ToteStaged {
