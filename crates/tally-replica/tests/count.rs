@@ -1007,9 +1007,9 @@ fn a_replica_from_before_the_projection_migrates_with_its_open_count() {
         .unwrap();
     let digest = tally_replica::stats::view_digest(f.replica.view()).unwrap();
     drop(cv);
+    let (db, key) = (f.db(), f.key());
     let Fixture { dir, replica } = f;
     drop(replica);
-    let db = dir.path().join("replica.db");
     let old = rusqlite::Connection::open(&db).unwrap();
     old.execute_batch(
         "DROP TABLE counter_lines; DROP TABLE count_counters; DROP INDEX packages_counter_items;
@@ -1017,7 +1017,7 @@ fn a_replica_from_before_the_projection_migrates_with_its_open_count() {
     )
     .unwrap();
     drop(old);
-    let replica = Replica::open(&db, &dir.path().join("device.key"), clock()).unwrap();
+    let replica = Replica::open(&db, &key, clock()).unwrap();
     let mut f = Fixture { dir, replica };
     assert_eq!(
         tally_replica::stats::view_digest(f.replica.view()).unwrap(),
