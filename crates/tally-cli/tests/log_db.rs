@@ -233,16 +233,32 @@ fn show_db_withholds_counted_quantities_weights_and_hashes_during_a_count() {
     let events: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let events = events.as_array().unwrap();
     assert_nothing_counted(&serde_json::to_string(events).unwrap());
-    // A withheld event's hashes and signature would let a counter try every quantity.
+    // A withheld event's hashes and signature, and every later record hash, prev and
+    // signature (they chain over its bytes), would let a counter try every quantity.
+    let withheld = "withheld while a count is open";
     let line = events
         .iter()
         .find(|e| e["kind"] == "count_line_recorded")
         .unwrap();
     for field in ["record_sha256", "payload_sha256", "signature"] {
-        assert_eq!(line[field], "withheld while a count is open", "{line}");
+        assert_eq!(line[field], withheld, "{line}");
     }
-    let next = &events[line["seq"].as_u64().unwrap() as usize];
-    assert_eq!(next["prev"], "withheld while a count is open", "{next}");
+    let first = events
+        .iter()
+        .position(|e| e["payload_sha256"] == withheld)
+        .unwrap();
+    assert!(first > 0, "the enrollment shows");
+    assert_ne!(events[0]["record_sha256"], withheld);
+    for event in &events[first..] {
+        assert_eq!(event["record_sha256"], withheld, "{event}");
+        assert_eq!(event["signature"], withheld, "{event}");
+    }
+    for event in &events[first + 1..] {
+        assert_eq!(event["prev"], withheld, "{event}");
+    }
+    let hashes_shown =
+        text.matches("    record ").count() - text.matches("record withheld").count();
+    assert_eq!(hashes_shown, first, "{text}");
 
     // The export of the same log, shown on its own, is the auditor's view: all of it.
     let export = dir.path().join("device.tlog");

@@ -1,7 +1,8 @@
 //! `tally log show --db PATH`: the device's own log read from its replica database, as shown on
 //! the device. While a count is open, the quantities and weights of events about the counted
-//! stock are withheld, and so are those events' hashes and signature (a quantity could be
-//! recovered from them by trying every value). An export file shown with `tally log show FILE`
+//! stock are withheld, and so are their payload hashes and, from the first withheld event on,
+//! every record hash, `prev` and signature (each depends on the withheld bytes through the
+//! chain, so a quantity could be recovered from any of them by trying every value). An export file shown with `tally log show FILE`
 //! is an auditor's view and shows everything.
 
 use std::io::{BufWriter, Write};
@@ -57,6 +58,9 @@ pub fn show(db: &Path, json: bool) -> anyhow::Result<ExitCode> {
     if json {
         writeln!(out, "[")?;
     }
+    // Once an event is withheld, every later record hash, `prev` and signature depends on its
+    // bytes (the chain), so they are withheld too; payload hashes of other events are not.
+    let mut tainted = false;
     tally_replica::replica::each_record(&conn, |record| -> anyhow::Result<()> {
         let event = match SignedEvent::from_bytes(record) {
             Ok(event) => event,
@@ -68,29 +72,31 @@ pub fn show(db: &Path, json: bool) -> anyhow::Result<ExitCode> {
         };
         let payload = event.payload().ok();
         let secret = payload.as_ref().is_some_and(|p| counted.withholds(p));
+        let chained = tainted || secret;
         if json {
             let mut value = serde_json::to_value(&event)?;
             if secret {
                 if let Some(payload) = value.get_mut("payload") {
                     withhold(payload);
                 }
-                for field in ["record_sha256", "payload_sha256", "signature"] {
-                    value[field] = Value::String(WITHHELD.to_owned());
-                }
+                value["payload_sha256"] = Value::String(WITHHELD.to_owned());
             }
-            if after_withheld {
-                // The next record names the withheld one's hash.
+            if chained {
+                value["record_sha256"] = Value::String(WITHHELD.to_owned());
+                value["signature"] = Value::String(WITHHELD.to_owned());
+            }
+            if tainted {
                 value["prev"] = Value::String(WITHHELD.to_owned());
             }
             let separator = if first { "" } else { "," };
             writeln!(out, "{separator}{}", serde_json::to_string(&value)?)?;
-        } else if secret {
-            print_withheld(&mut out, &event, payload.as_ref())?;
+        } else if chained {
+            print_withheld(&mut out, &event, payload.as_ref(), secret)?;
         } else {
             super::log::print_event(&mut out, &event)?;
         }
         first = false;
-        after_withheld = secret;
+        tainted = chained;
         Ok(())
     })?;
     if json {
@@ -104,10 +110,12 @@ pub fn show(db: &Path, json: bool) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// Prints an event without its record hash; `secret`: its quantities and weights withheld too.
 fn print_withheld(
     out: &mut impl Write,
     event: &SignedEvent,
     payload: Option<&Payload>,
+    secret: bool,
 ) -> anyhow::Result<()> {
     let kind = event.payload_kind();
     let name = tally_events::payload::kind_name(kind).unwrap_or_else(|| "unknown".to_owned());
@@ -125,7 +133,9 @@ fn print_withheld(
     )?;
     if let Some(payload) = payload {
         let mut value = serde_json::to_value(payload)?;
-        withhold(&mut value);
+        if secret {
+            withhold(&mut value);
+        }
         if let Value::Object(fields) = value {
             for (field, value) in fields {
                 if field == "kind" {
