@@ -54,7 +54,6 @@ pub fn show(db: &Path, json: bool) -> anyhow::Result<ExitCode> {
     let mut out = BufWriter::new(stdout.lock());
     let mut problems = 0usize;
     let mut first = true;
-    let mut after_withheld = false;
     if json {
         writeln!(out, "[")?;
     }
