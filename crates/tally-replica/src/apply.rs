@@ -303,12 +303,12 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
                      VALUES (?1, ?2, ?3, ?4, ?5)",
                 )?;
                 let mut project = view.prepare_cached(
-                    "INSERT OR IGNORE INTO counter_lines (task_id, round, uid, location_id)
-                     VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT OR IGNORE INTO counter_lines (task_id, round, uid, location_id, counter)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
                 )?;
                 for uid in p.tags.iter().filter_map(|t| t.decoded_uid.as_deref()) {
                     insert.execute(params![task, round, uid, location, meta.actor])?;
-                    project.execute(params![task, round, uid, location])?;
+                    project.execute(params![task, round, uid, location, meta.actor])?;
                 }
                 view.prepare_cached(
                     "INSERT OR IGNORE INTO count_counters (task_id, badge) VALUES (?1, ?2)",
@@ -550,8 +550,8 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
             )?
             .execute(params![p.count_task_id, p.round, p.uid, p.location, amount, unit, meta.actor])?;
             view.prepare_cached(
-                "INSERT INTO counter_lines (task_id, round, uid, location_id, quantity, unit)
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6 FROM count_tasks
+                "INSERT INTO counter_lines (task_id, round, uid, location_id, quantity, unit, counter)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 FROM count_tasks
                  WHERE id = ?1 AND round = ?2 AND status = 'counting'
                  ON CONFLICT DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit,
                  location_id = excluded.location_id",
@@ -562,7 +562,8 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
                 p.uid,
                 p.location,
                 amount,
-                unit
+                unit,
+                meta.actor
             ])?;
             view.prepare_cached(
                 "INSERT OR IGNORE INTO count_counters (task_id, badge) VALUES (?1, ?2)",

@@ -10,6 +10,7 @@ CREATE TABLE counter_lines (
     location_id TEXT NOT NULL,
     quantity    INTEGER,
     unit        TEXT,
+    counter     TEXT NOT NULL,
     PRIMARY KEY (task_id, uid)
 ) STRICT;
 
@@ -29,7 +30,7 @@ INSERT OR IGNORE INTO count_counters (task_id, badge)
     SELECT id, first_counter FROM count_tasks WHERE first_counter IS NOT NULL;
 INSERT OR IGNORE INTO count_counters (task_id, badge)
     SELECT id, counter FROM count_tasks WHERE counter IS NOT NULL;
-INSERT INTO counter_lines (task_id, round, uid, location_id, quantity, unit)
-    SELECT l.task_id, l.round, l.uid, l.location_id, l.quantity, l.unit
+INSERT INTO counter_lines (task_id, round, uid, location_id, quantity, unit, counter)
+    SELECT l.task_id, l.round, l.uid, l.location_id, l.quantity, l.unit, l.counter
     FROM count_lines l JOIN count_tasks t ON t.id = l.task_id AND t.round = l.round
     WHERE t.status = 'counting';

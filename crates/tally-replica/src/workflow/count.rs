@@ -72,7 +72,7 @@ const SQL_FOUND: &str =
 const SQL_ITEM_UNIT: &str = "SELECT i.unit FROM packages p INDEXED BY packages_counter_items
      JOIN items i ON i.id = p.item_id WHERE p.uid = ?1";
 const SQL_MY_LINES: &str = "SELECT uid, location_id, quantity, unit FROM counter_lines
-     WHERE task_id = ?1 AND round = ?2 ORDER BY uid";
+     WHERE task_id = ?1 AND round = ?2 AND counter = ?3 ORDER BY uid";
 const SQL_OPEN_LINES: &str = "SELECT count(*) FROM counter_lines
      WHERE task_id = ?1 AND round = ?2 AND quantity IS NULL";
 
@@ -513,7 +513,7 @@ pub fn my_lines(
 ) -> Result<Vec<CountedLine>, ReplicaError> {
     let round = counting_by(cv, task.trim(), who)?;
     let mut stmt = cv.prepare(SQL_MY_LINES)?;
-    let rows = stmt.query_map(params![task.trim(), round], |r| {
+    let rows = stmt.query_map(params![task.trim(), round, who.badge], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
