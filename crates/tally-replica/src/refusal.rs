@@ -501,6 +501,12 @@ pub enum Refusal {
         /// What was attempted.
         action: Action,
     },
+    /// The person is in the middle of a count.
+    #[error("you are counting {task}: submit the count before you move, pick or destroy anything")]
+    CountInProgress {
+        /// The task being counted.
+        task: String,
+    },
 }
 
 fn under_count_en(location: &str, action: Action) -> String {
@@ -787,6 +793,9 @@ impl Refusal {
                 };
                 format!("demasiados a la vez: como máximo {max} {w}")
             }
+            R::CountInProgress { task } => {
+                format!("está contando {task}: envíe el conteo antes de mover, surtir o destruir algo")
+            }
             R::UnderCount { location, action } => {
                 let (rule, then) = match action {
                     Action::Moved => (
@@ -959,6 +968,7 @@ mod tests {
                 code: s("X"),
                 kind: ReasonKind::Release,
             },
+            Refusal::CountInProgress { task: s("C") },
             Refusal::UnderCount {
                 location: s("L"),
                 action: Action::Moved,
@@ -1037,6 +1047,7 @@ mod tests {
                 | Refusal::ReasonRequired { .. }
                 | Refusal::ReleaseWithoutPassedCoa { .. }
                 | Refusal::UnderCount { .. }
+                | Refusal::CountInProgress { .. }
                 | Refusal::TooMany { .. } => {}
             }
         }

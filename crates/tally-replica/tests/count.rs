@@ -1178,3 +1178,68 @@ fn a_tote_is_not_staged_into_a_lane_being_counted() {
         }
     );
 }
+
+#[test]
+fn someone_counting_moves_picks_and_destroys_nothing_until_they_submit() {
+    // A move's or pick's answer depends on where a package is; asked by the counter in the
+    // middle of their round, it would tell them what is expected where.
+    let mut f = counting_fixture(true);
+    f.replica
+        .record(
+            "ADMIN",
+            vec![pick_list(vec![(1, "CART", Quantity::Units(2))])],
+        )
+        .unwrap();
+    let b1 = f.session("B1", "1111");
+    let cv = f.replica.counting_view().unwrap();
+    f.replica
+        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
+        .unwrap();
+    let counting = Refusal::CountInProgress {
+        task: "CT-1".into(),
+    };
+    let err = f
+        .replica
+        .act("B1", |v| moves::move_package(v, &b1, &t(4), "VAULT-A"));
+    assert_eq!(refusal(err), counting);
+    let err = f.replica.act("B1", |v| {
+        picking::pick(
+            v,
+            &b1,
+            &Pick {
+                pick_list: "PL-1",
+                line_no: 1,
+                scan: &t(4),
+                quantity: Quantity::Units(1),
+                tote: "TOTE-1",
+            },
+            TODAY,
+        )
+    });
+    assert_eq!(refusal(err), counting);
+    let stable = reading("1.00", true);
+    let err = f.replica.act("B1", |v| {
+        destruction::destroy(
+            v,
+            &b1,
+            &Destruction {
+                scan: &t(4),
+                reading: &stable,
+                reason: "DAMAGE",
+                method: "ground",
+                witness_badge: "S1",
+                witness_pin: "4444",
+            },
+            TODAY,
+        )
+    });
+    assert_eq!(refusal(err), counting);
+    let es = counting.message(Language::Spanish);
+    assert!(es.contains("envíe el conteo"), "{es}");
+    // Somebody else moves stock elsewhere; the counter may again once they submitted.
+    move_to(&mut f, &t(4), "VAULT-A").unwrap();
+    f.replica.submit_count(&cv, &b1, "CT-1").unwrap();
+    f.replica
+        .act("B1", |v| moves::move_package(v, &b1, &t(4), "SHELF-2"))
+        .unwrap();
+}

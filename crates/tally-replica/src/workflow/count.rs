@@ -902,6 +902,21 @@ pub fn refuse_while_counted(
     }
 }
 
+/// Refuses a move, pick or destruction by someone in the middle of counting: their answers
+/// would depend on where packages are, and so tell the counter what is expected where.
+pub fn refuse_while_counting(view: &Connection, who: &Session) -> Result<(), ReplicaError> {
+    let task: Option<String> = view
+        .prepare_cached(
+            "SELECT id FROM count_tasks WHERE status = 'counting' AND counter = ?1 ORDER BY id LIMIT 1",
+        )?
+        .query_row([&who.badge], |r| r.get(0))
+        .optional()?;
+    match task {
+        Some(task) => Err(Refusal::CountInProgress { task }.into()),
+        None => Ok(()),
+    }
+}
+
 /// Whether any count on this device is open (started and not closed by a supervisor). While
 /// one is, lookup withholds every package's location and quantity.
 pub fn any_count_open(view: &Connection) -> Result<bool, ReplicaError> {

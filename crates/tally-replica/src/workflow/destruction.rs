@@ -50,6 +50,7 @@ pub fn destroy(
     d: &Destruction<'_>,
     today: &str,
 ) -> StepResult<Destroyed> {
+    super::count::refuse_while_counting(view, who)?;
     let uid = tag(d.scan)?;
     let package = known_package(view, &uid)?;
     not_in_conflict(&package)?;

@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use tally_events::payload::{PackageMoved, PackageStatus};
 use tally_events::Payload;
 
-use super::count::refuse_while_counted;
+use super::count::{refuse_while_counted, refuse_while_counting};
 use super::{known_package, location, not_in_conflict, tag, Plan, Session, StepResult};
 use crate::refusal::{Action, Refusal};
 
@@ -24,7 +24,8 @@ pub struct Moved {
 }
 
 /// Moves a package to a location.
-pub fn move_package(view: &Connection, _who: &Session, scan: &str, to: &str) -> StepResult<Moved> {
+pub fn move_package(view: &Connection, who: &Session, scan: &str, to: &str) -> StepResult<Moved> {
+    refuse_while_counting(view, who)?;
     let uid = tag(scan)?;
     let package = known_package(view, &uid)?;
     not_in_conflict(&package)?;

@@ -9,7 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use tally_events::payload::{PackageStatus, PickRecorded, PickShorted, ToteStaged};
 use tally_events::{Payload, Quantity};
 
-use super::count::refuse_while_counted;
+use super::count::{refuse_while_counted, refuse_while_counting};
 use super::{known_package, location, not_in_conflict, tag, Plan, Session, StepResult, ID_LEN_MAX};
 use crate::error::ReplicaError;
 use crate::model;
@@ -199,10 +199,11 @@ pub struct Pick<'a> {
 /// date (`YYYY-MM-DD`): expired stock is never picked.
 pub fn pick(
     view: &Connection,
-    _who: &Session,
+    who: &Session,
     input: &Pick<'_>,
     today: &str,
 ) -> StepResult<Quantity> {
+    refuse_while_counting(view, who)?;
     let Pick {
         pick_list,
         line_no,
