@@ -1018,6 +1018,7 @@ fn a_replica_from_before_the_projection_migrates_with_its_open_count() {
     let old = rusqlite::Connection::open(&db).unwrap();
     old.execute_batch(
         "DROP TABLE counter_lines; DROP TABLE count_counters; DROP INDEX packages_counter_items;
+         DROP INDEX count_task_locations_location; DROP INDEX count_tasks_status;
          PRAGMA user_version = 1;",
     )
     .unwrap();

@@ -24,6 +24,11 @@ CREATE TABLE count_counters (
 -- What a package is, never how much or where: the only part of `packages` the counter reads.
 CREATE INDEX packages_counter_items ON packages(uid, item_id);
 
+-- Every move, pick and destruction asks whether its locations are being counted and whether
+-- its actor is counting: keep those answers indexed as closed tasks accumulate.
+CREATE INDEX count_task_locations_location ON count_task_locations(location_id);
+CREATE INDEX count_tasks_status ON count_tasks(status, counter);
+
 INSERT OR IGNORE INTO count_counters (task_id, badge)
     SELECT DISTINCT task_id, counter FROM count_lines;
 INSERT OR IGNORE INTO count_counters (task_id, badge)

@@ -2,8 +2,9 @@
 //! ids sort in walking order), scans each package and takes a quantity into a tote. Refused on
 //! the spot: the wrong item, a lot that is not first-expired-first-out (naming the package to
 //! take instead), a quarantined or held package, a batch without a passed COA, a package in a
-//! location being counted (never offered as a candidate either). Partial picks
-//! are allowed; the rest of a line is shorted with a reason. Totes are staged for their route.
+//! location being counted (never offered as a candidate either), anything while the picker is
+//! counting. Partial picks are allowed; the rest of a line is shorted with a reason. Totes are
+//! staged for their route, never into or out of a lane being counted.
 
 use rusqlite::{params, Connection, OptionalExtension};
 use tally_events::payload::{PackageStatus, PickRecorded, PickShorted, ToteStaged};
