@@ -7,9 +7,9 @@ use std::process::{Command, Output};
 
 use tally_events::payload::*;
 use tally_events::{Date, ManualClock, MassUnit, Payload, Quantity, Timestamp};
+use tally_replica::pins::IssuedVerifier;
 use tally_replica::workflow::count::{self, Entry};
 use tally_replica::workflow::scale::Reading;
-use tally_replica::workflow::session::{self, hash_pin};
 use tally_replica::Replica;
 
 const TODAY: &str = "2026-11-24";
@@ -126,11 +126,10 @@ fn replica_with_an_open_count(dir: &Path) -> std::path::PathBuf {
             cbd_bp: None,
         }));
     }
-    admin.push(Payload::UserDefined(UserDefined {
+    admin.push(Payload::UserDefinedV2(UserDefinedV2 {
         badge: "B1".into(),
         name: "User B1".into(),
         role: Role::Operator,
-        pin_hash: hash_pin("B1", "1111", &[3; 16]),
         active: true,
     }));
     admin.push(package(&t(11), "CART", "CA-L1", Quantity::Units(7_319)));
@@ -147,9 +146,19 @@ fn replica_with_an_open_count(dir: &Path) -> std::path::PathBuf {
         assigned_to: None,
     }));
     replica.record("ADMIN", admin).unwrap();
-    let (b1, _) = replica
-        .act("B1", |v| session::sign_in(v, "B1", "1111"))
+    // The PIN verifier arrives outside the log, as from the ledger (cheap test parameters).
+    replica
+        .store_pin_verifiers(&[IssuedVerifier {
+            badge: "B1".into(),
+            phc: tally_events::pin::make_verifier(
+                &tally_events::PinParams::TEST,
+                "1111",
+                &mut rand_core::OsRng,
+            )
+            .unwrap(),
+        }])
         .unwrap();
+    let (b1, _) = replica.sign_in("B1", "1111").unwrap();
     let cv = replica.counting_view().unwrap();
     replica
         .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))

@@ -1016,11 +1016,13 @@ fn a_replica_from_before_the_projection_migrates_with_its_open_count() {
     let Fixture { dir, replica } = f;
     drop(replica);
     let old = rusqlite::Connection::open(&db).unwrap();
-    old.execute_batch(
+    // Migration 0003 is the last one: undo it and step the version back.
+    old.execute_batch(&format!(
         "DROP TABLE counter_lines; DROP TABLE count_counters; DROP INDEX packages_counter_items;
          DROP INDEX count_task_locations_location; DROP INDEX count_tasks_status;
-         PRAGMA user_version = 1;",
-    )
+         PRAGMA user_version = {};",
+        tally_replica::db::SCHEMA_VERSION - 1
+    ))
     .unwrap();
     drop(old);
     let replica = Replica::open(&db, &key, clock()).unwrap();
@@ -1053,6 +1055,7 @@ fn nothing_in_a_counted_location_is_destroyed_until_submission() {
         .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
         .unwrap();
     let who = f.session("B3", "3333");
+    let s1 = f.replica.witness("S1", "4444").unwrap();
     let stable = reading("4.98", true);
     let destroy = |f: &mut Fixture| {
         f.replica
@@ -1065,8 +1068,7 @@ fn nothing_in_a_counted_location_is_destroyed_until_submission() {
                         reading: &stable,
                         reason: "DAMAGE",
                         method: "ground, mixed with litter",
-                        witness_badge: "S1",
-                        witness_pin: "4444",
+                        witness: &s1,
                     },
                     TODAY,
                 )
@@ -1219,6 +1221,7 @@ fn someone_counting_moves_picks_and_destroys_nothing_until_they_submit() {
     });
     assert_eq!(refusal(err), counting);
     let stable = reading("1.00", true);
+    let s1 = f.replica.witness("S1", "4444").unwrap();
     let err = f.replica.act("B1", |v| {
         destruction::destroy(
             v,
@@ -1228,8 +1231,7 @@ fn someone_counting_moves_picks_and_destroys_nothing_until_they_submit() {
                 reading: &stable,
                 reason: "DAMAGE",
                 method: "ground",
-                witness_badge: "S1",
-                witness_pin: "4444",
+                witness: &s1,
             },
             TODAY,
         )
