@@ -140,6 +140,9 @@ const ATTACKS: &[&str] = &[
     "SELECT quantity FROM inbound_lines",
     "SELECT weight_mg FROM readings",
     "SELECT quantity FROM picks",
+    // Nor anything else outside the projection (PIN verifiers are not the counter's either).
+    "SELECT sealed, salt FROM pin_verifiers",
+    "SELECT uid FROM counter_lines NATURAL JOIN pin_attempts",
     // The schema, pragmas, other databases, temporary objects, writes.
     "SELECT sql FROM sqlite_master",
     "SELECT name FROM sqlite_schema",
