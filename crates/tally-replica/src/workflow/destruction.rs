@@ -2,7 +2,8 @@
 //! registered, calibrated scale, a reason, the method, and a witness who signs in on the same
 //! device with badge and PIN ([`crate::Replica::witness`], which counts wrong PINs toward a
 //! lockout) and is not the person destroying. One action records the witness sign-in, the
-//! reading and the destruction (which points at the reading's seq).
+//! reading and the destruction (which points at the reading's seq). Nothing in a location
+//! being counted is destroyed, nor anything by someone counting a round, until submission.
 
 use rusqlite::Connection;
 use tally_events::payload::{DestructionRecorded, PackageStatus, SignInPurpose, UserSignedIn};

@@ -1,7 +1,7 @@
 //! Moves and putaway: scan a package, scan a location, record the move. Quarantined or held
 //! stock never goes into a sellable location; destroyed or shipped stock does not move; nothing
 //! moves into or out of a location being counted (from count start until the last round is
-//! submitted).
+//! submitted), and whoever is counting a round moves nothing until they submit it.
 
 use rusqlite::Connection;
 
