@@ -82,7 +82,11 @@ fn run(
 ) -> (Vec<Seen>, Vec<SentReading>, Vec<ProtocolError>) {
     let dir = tempfile::tempdir().unwrap();
     let link = dir.path().join("scale");
-    let sim = ScaleSimulator::start(&link, ScaleConfig::new(protocol, mode)).unwrap();
+    let mut config = ScaleConfig::new(protocol, mode);
+    // An item added after every reading: neighbouring readings differ, so a lost or doubled
+    // reading shows in the comparison.
+    config.load_step_divisions = 1;
+    let sim = ScaleSimulator::start(&link, config).unwrap();
     let profile = profile(protocol.profile_id());
     let mut session = open(&profile, &link);
     let mut seen = Vec::new();
@@ -197,6 +201,7 @@ fn a_streaming_scale_is_read_without_polls() {
     let link = dir.path().join("scale");
     let mut config = ScaleConfig::new(ScaleProtocol::AndStandard, ScaleMode::Settling);
     config.stream_interval = Some(Duration::from_millis(30));
+    config.load_step_divisions = 1;
     let sim = ScaleSimulator::start(&link, config).unwrap();
     let mut profile = profile("and-standard-format");
     profile.params.poll_command = None;
@@ -237,10 +242,239 @@ fn a_streaming_scale_is_read_without_polls() {
     assert!(seen.len() >= expected.len());
     assert_eq!(&seen[..expected.len()], expected.as_slice());
     for (n, s) in seen.iter().enumerate() {
-        let seq = 10_000 + n as i64 + 1;
+        let seq = 10_000 + n as i64;
         assert_eq!(
             s.value.as_deref(),
             Some(format!("{}.{:02}", seq / 100, seq % 100).as_str())
         );
     }
+}
+
+/// A client written for the real device: it opens the PTY as a plain file, writes the exact
+/// command bytes and reads the exact reply bytes.
+mod raw_client {
+    use std::fs::File;
+    use std::io::{Read, Write};
+    use std::os::fd::AsFd;
+    use std::path::Path;
+    use std::time::{Duration, Instant};
+
+    use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+
+    pub struct Client {
+        port: File,
+    }
+
+    impl Client {
+        pub fn open(link: &Path) -> Client {
+            let port = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open(link)
+                .unwrap();
+            Client { port }
+        }
+
+        /// Sends `command` and reads until `lines` CR LF-terminated lines came back (or the
+        /// terminator `end` for protocols that end otherwise).
+        pub fn ask(&mut self, command: &[u8], lines: usize, end: &[u8]) -> String {
+            self.port.write_all(command).unwrap();
+            self.port.flush().unwrap();
+            let mut got = Vec::new();
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while got.windows(end.len()).filter(|w| *w == end).count() < lines {
+                assert!(
+                    Instant::now() < deadline,
+                    "no full answer to {:?}: {:?}",
+                    String::from_utf8_lossy(command),
+                    String::from_utf8_lossy(&got)
+                );
+                let mut fds = [PollFd::new(self.port.as_fd(), PollFlags::POLLIN)];
+                if poll(&mut fds, PollTimeout::from(100u16)).unwrap() == 0 {
+                    continue;
+                }
+                let mut buf = [0u8; 512];
+                let n = self.port.read(&mut buf).unwrap();
+                got.extend_from_slice(&buf[..n]);
+            }
+            String::from_utf8(got).unwrap()
+        }
+
+        /// Sends `command` and checks nothing comes back for a while.
+        pub fn silent(&mut self, command: &[u8]) {
+            self.port.write_all(command).unwrap();
+            let mut fds = [PollFd::new(self.port.as_fd(), PollFlags::POLLIN)];
+            let ready = poll(&mut fds, PollTimeout::from(300u16)).unwrap();
+            assert_eq!(
+                ready,
+                0,
+                "{:?} was answered",
+                String::from_utf8_lossy(command)
+            );
+        }
+    }
+}
+
+fn raw(config: ScaleConfig) -> (ScaleSimulator, raw_client::Client, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("scale");
+    let sim = ScaleSimulator::start(&link, config).unwrap();
+    let client = raw_client::Client::open(&link);
+    (sim, client, dir)
+}
+
+#[test]
+fn a_stable_scale_reads_the_same_mass_through_the_driver() {
+    for protocol in [
+        ScaleProtocol::MtSics,
+        ScaleProtocol::AndStandard,
+        ScaleProtocol::Ohaus,
+        ScaleProtocol::Nci,
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("scale");
+        let sim =
+            ScaleSimulator::start(&link, ScaleConfig::new(protocol, ScaleMode::Stable)).unwrap();
+        let mut session = open(&profile(protocol.profile_id()), &link);
+        let (mut seen, mut errors, mut out) = (Vec::new(), Vec::new(), Vec::new());
+        let deadline = Instant::now() + DEADLINE;
+        while seen.len() < 6 {
+            assert!(Instant::now() < deadline);
+            session.step(Duration::from_millis(100), &mut out).unwrap();
+            for e in out.drain(..) {
+                collect(e, &mut seen, &mut errors);
+            }
+        }
+        sim.stop();
+        assert!(errors.is_empty(), "{protocol:?}: {errors:?}");
+        assert!(
+            seen.iter()
+                .all(|s| s.stable && s.value.as_deref() == Some("100.00")),
+            "{protocol:?}: {seen:?}"
+        );
+    }
+}
+
+#[test]
+fn mt_sics_level_0_identification_commands_answer_as_the_manual_says() {
+    let (sim, mut c, _dir) = raw(ScaleConfig::new(ScaleProtocol::MtSics, ScaleMode::Stable));
+    assert_eq!(
+        c.ask(b"I1\r\n", 1, b"\r\n"),
+        "I1 A \"01\" \"2.20\" \"2.20\" \"2.20\" \"\"\r\n"
+    );
+    assert_eq!(
+        c.ask(b"I2\r\n", 1, b"\r\n"),
+        "I2 A \"TALLY-SIM 1000.00 g\"\r\n"
+    );
+    assert_eq!(c.ask(b"I3\r\n", 1, b"\r\n"), "I3 A \"1.00 10.0.0.0.1\"\r\n");
+    assert_eq!(c.ask(b"I4\r\n", 1, b"\r\n"), "I4 A \"SIM0001\"\r\n");
+    assert_eq!(c.ask(b"I5\r\n", 1, b"\r\n"), "I5 A \"11780711-0\"\r\n");
+    let list = c.ask(b"I0\r\n", 21, b"\r\n");
+    let lines: Vec<&str> = list.split_terminator("\r\n").collect();
+    assert_eq!(lines.first(), Some(&"I0 B 0 \"I0\""));
+    assert_eq!(lines.last(), Some(&"I0 A 2 \"PWR\""));
+    for command in ["I1", "I2", "S", "SI", "SIR", "Z", "ZI", "@"] {
+        assert!(
+            lines.contains(&format!("I0 B 0 \"{command}\"").as_str()),
+            "{command}"
+        );
+    }
+    for command in ["D", "DW", "K", "SR", "T", "TA", "TAC", "TI"] {
+        assert!(
+            lines.contains(&format!("I0 B 1 \"{command}\"").as_str()),
+            "{command}"
+        );
+    }
+    assert_eq!(c.ask(b"@\r\n", 1, b"\r\n"), "I4 A \"SIM0001\"\r\n");
+    assert_eq!(c.ask(b"XYZ\r\n", 1, b"\r\n"), "ES\r\n");
+    assert_eq!(c.ask(b"S 1\r\n", 1, b"\r\n"), "ES\r\n");
+    sim.stop();
+}
+
+#[test]
+fn mt_sics_zero_and_tare_act_on_the_balance() {
+    // 100.00 g on a 1000.00 g balance: beyond the ±20.00 g zero range.
+    let (sim, mut c, _dir) = raw(ScaleConfig::new(ScaleProtocol::MtSics, ScaleMode::Stable));
+    assert_eq!(c.ask(b"Z\r\n", 1, b"\r\n"), "Z +\r\n");
+    assert_eq!(c.ask(b"ZI\r\n", 1, b"\r\n"), "ZI +\r\n");
+    assert_eq!(c.ask(b"S\r\n", 1, b"\r\n"), "S S     100.00 g\r\n");
+    assert_eq!(c.ask(b"T\r\n", 1, b"\r\n"), "T S     100.00 g\r\n");
+    assert_eq!(c.ask(b"S\r\n", 1, b"\r\n"), "S S       0.00 g\r\n");
+    assert_eq!(c.ask(b"TA\r\n", 1, b"\r\n"), "TA A     100.00 g\r\n");
+    assert_eq!(c.ask(b"TI\r\n", 1, b"\r\n"), "TI S     100.00 g\r\n");
+    assert_eq!(c.ask(b"TAC\r\n", 1, b"\r\n"), "TAC A\r\n");
+    assert_eq!(c.ask(b"SI\r\n", 1, b"\r\n"), "S S     100.00 g\r\n");
+    assert_eq!(c.ask(b"TA 25.5 g\r\n", 1, b"\r\n"), "TA A      25.50 g\r\n");
+    assert_eq!(c.ask(b"SI\r\n", 1, b"\r\n"), "S S      74.50 g\r\n");
+    assert_eq!(c.ask(b"TA 25.5 kg\r\n", 1, b"\r\n"), "TA L\r\n");
+    assert_eq!(c.ask(b"TA 2000 g\r\n", 1, b"\r\n"), "TA L\r\n");
+    assert_eq!(c.ask(b"TA -1 g\r\n", 1, b"\r\n"), "TA L\r\n");
+    // @ resets to the state after switching on, without zeroing: the tare is gone.
+    assert_eq!(c.ask(b"@\r\n", 1, b"\r\n"), "I4 A \"SIM0001\"\r\n");
+    assert_eq!(c.ask(b"S\r\n", 1, b"\r\n"), "S S     100.00 g\r\n");
+    sim.stop();
+
+    // 1.50 g: inside the zero range, so Z zeroes and the balance reads zero afterwards.
+    let mut config = ScaleConfig::new(ScaleProtocol::MtSics, ScaleMode::Stable);
+    config.base_divisions = 150;
+    let (sim, mut c, _dir) = raw(config);
+    assert_eq!(c.ask(b"SI\r\n", 1, b"\r\n"), "S S       1.50 g\r\n");
+    assert_eq!(c.ask(b"Z\r\n", 1, b"\r\n"), "Z A\r\n");
+    assert_eq!(c.ask(b"SI\r\n", 1, b"\r\n"), "S S       0.00 g\r\n");
+    assert_eq!(c.ask(b"ZI\r\n", 1, b"\r\n"), "ZI S\r\n");
+    assert_eq!(c.ask(b"TA 0.50 g\r\n", 1, b"\r\n"), "TA A       0.50 g\r\n");
+    assert_eq!(c.ask(b"SI\r\n", 1, b"\r\n"), "S S      -0.50 g\r\n");
+    sim.stop();
+}
+
+#[test]
+fn mt_sics_level_1_display_keys_repeat_and_power() {
+    let (sim, mut c, _dir) = raw(ScaleConfig::new(ScaleProtocol::MtSics, ScaleMode::Stable));
+    assert_eq!(c.ask(b"D \"HELLO\"\r\n", 1, b"\r\n"), "D A\r\n");
+    assert_eq!(c.ask(b"DW\r\n", 1, b"\r\n"), "DW A\r\n");
+    assert_eq!(c.ask(b"K 3\r\n", 1, b"\r\n"), "K A\r\n");
+    assert_eq!(c.ask(b"K 9\r\n", 1, b"\r\n"), "K L\r\n");
+    assert_eq!(
+        c.ask(b"SIR\r\n", 3, b"\r\n"),
+        "S S     100.00 g\r\nS S     100.00 g\r\nS S     100.00 g\r\n"
+    );
+    // @ stops the repeat; what was already on its way is read and dropped.
+    let _ = c.ask(b"@\r\n", 1, b"I4 A \"SIM0001\"\r\n");
+    c.silent(b"");
+    // SR sends the stable weight, then only on a change (there is none on a still load).
+    assert_eq!(c.ask(b"SR\r\n", 1, b"\r\n"), "S S     100.00 g\r\n");
+    c.silent(b"");
+    assert_eq!(c.ask(b"PWR 0\r\n", 1, b"\r\n"), "PWR A\r\n");
+    assert_eq!(c.ask(b"S\r\n", 1, b"\r\n"), "S I\r\n");
+    assert_eq!(c.ask(b"T\r\n", 1, b"\r\n"), "T I\r\n");
+    assert_eq!(
+        c.ask(b"PWR 1\r\n", 2, b"\r\n"),
+        "PWR A\r\nI4 A \"SIM0001\"\r\n"
+    );
+    assert_eq!(c.ask(b"S\r\n", 1, b"\r\n"), "S S     100.00 g\r\n");
+    sim.stop();
+}
+
+#[test]
+fn and_ohaus_and_nci_zero_and_tare_over_the_pty() {
+    let mut config = ScaleConfig::new(ScaleProtocol::AndStandard, ScaleMode::Stable);
+    config.base_divisions = 150;
+    let (sim, mut c, _dir) = raw(config);
+    assert_eq!(c.ask(b"Q\r\n", 1, b"\r\n"), "ST,+00001.50  g\r\n");
+    c.silent(b"Z\r\n");
+    assert_eq!(c.ask(b"Q\r\n", 1, b"\r\n"), "ST,+00000.00  g\r\n");
+    assert_eq!(c.ask(b"?SN\r\n", 1, b"\r\n"), "SN,SIM0001\r\n");
+    sim.stop();
+
+    let (sim, mut c, _dir) = raw(ScaleConfig::new(ScaleProtocol::Ohaus, ScaleMode::Stable));
+    c.silent(b"T\r\n");
+    assert_eq!(c.ask(b"IP\r\n", 1, b"\r\n"), "      0.00 g      \r\n");
+    assert_eq!(c.ask(b"PT\r\n", 1, b"\r\n"), "    100.00 g      \r\n");
+    assert_eq!(c.ask(b"XX\r\n", 1, b"\r\n"), "ES\r\n");
+    sim.stop();
+
+    let (sim, mut c, _dir) = raw(ScaleConfig::new(ScaleProtocol::Nci, ScaleMode::Stable));
+    assert_eq!(c.ask(b"T\r", 1, b"\x03"), "\n20\r\x03");
+    assert_eq!(c.ask(b"W\r", 1, b"\x03"), "\n0000.00lb\r\n20\r\x03");
+    sim.stop();
 }
