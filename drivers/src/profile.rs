@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::protocol::{self, ProtocolId};
+
 /// The shipped profile files: (path relative to `firmware-profiles/`, contents).
 const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_profiles.rs"));
 
@@ -33,21 +35,6 @@ pub const MAX_EXTENDS_DEPTH: usize = 8;
 pub const MAX_INIT_COMMANDS: usize = 32;
 /// Longest init command, in bytes.
 pub const MAX_INIT_COMMAND_BYTES: usize = 256;
-
-/// Protocol names a profile may use; each one has a decoder in [`crate::protocol`].
-pub const PROTOCOLS: &[&str] = &[
-    "hid-pos",
-    "keyboard-wedge",
-    "serial-barcode",
-    "chafon-uhfreader18",
-    "chafon-uhfreader288",
-    "thingmagic-mercury",
-    "m100-bb7e",
-    "mt-sics",
-    "and-standard",
-    "ohaus",
-    "nci",
-];
 
 /// Baud rates a serial profile may ask for.
 pub const BAUD_RATES: &[u32] = &[
@@ -417,8 +404,8 @@ pub struct Profile {
     /// The profile this one extends.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extends: Option<String>,
-    /// Protocol name, one of [`PROTOCOLS`].
-    pub protocol: String,
+    /// The protocol it speaks (written in the file by its name, `protocol = "mt-sics"`).
+    pub protocol: ProtocolId,
     /// Whether the facts were confirmed on hardware.
     pub verified: bool,
     /// Vendor document (or other source) the facts come from.
@@ -457,24 +444,43 @@ fn is_valid_id(id: &str) -> bool {
 }
 
 /// Which transports a protocol can run over.
-fn protocol_transports(protocol: &str) -> &'static [TransportKind] {
+fn protocol_transports(protocol: ProtocolId) -> &'static [TransportKind] {
     match protocol {
-        "hid-pos" | "keyboard-wedge" => &[TransportKind::Hidraw],
-        "chafon-uhfreader18" | "chafon-uhfreader288" | "thingmagic-mercury" | "m100-bb7e" => {
-            &[TransportKind::Serial, TransportKind::Usb]
-        }
-        _ => &[TransportKind::Serial],
+        ProtocolId::HidPos | ProtocolId::KeyboardWedge => &[TransportKind::Hidraw],
+        ProtocolId::ChafonUhfReader18
+        | ProtocolId::ChafonUhfReader288
+        | ProtocolId::ThingMagicMercury
+        | ProtocolId::M100Bb7e => &[TransportKind::Serial, TransportKind::Usb],
+        ProtocolId::SerialBarcode
+        | ProtocolId::MtSics
+        | ProtocolId::AndStandard
+        | ProtocolId::Ohaus
+        | ProtocolId::Nci => &[TransportKind::Serial],
     }
 }
 
 /// Which device kind a protocol belongs to (from the protocol registry).
-pub fn protocol_kind(protocol: &str) -> Option<DeviceKind> {
-    let id: crate::protocol::ProtocolId = protocol.parse().ok()?;
-    Some(match id.device_kind() {
-        crate::protocol::DeviceKind::BarcodeScanner => DeviceKind::Scanner,
-        crate::protocol::DeviceKind::RfidReader => DeviceKind::Rfid,
-        crate::protocol::DeviceKind::Scale => DeviceKind::Scale,
-    })
+pub fn protocol_kind(protocol: ProtocolId) -> DeviceKind {
+    match protocol.device_kind() {
+        protocol::DeviceKind::BarcodeScanner => DeviceKind::Scanner,
+        protocol::DeviceKind::RfidReader => DeviceKind::Rfid,
+        protocol::DeviceKind::Scale => DeviceKind::Scale,
+    }
+}
+
+/// Turns a profile's parameters into the decoder's.
+pub fn decoder_params(profile: &Profile) -> protocol::ProtocolParams {
+    let p = &profile.params;
+    let mut params = protocol::ProtocolParams::default();
+    if let Some(prefix) = &p.prefix {
+        params.prefix = prefix.as_bytes().to_vec();
+    }
+    if let Some(suffix) = &p.suffix {
+        params.suffix = suffix.as_bytes().to_vec();
+    }
+    params.aim_prefixed = p.aim_prefix.unwrap_or(false);
+    params.fnc1_substitute = p.fnc1_substitute.as_deref().and_then(|s| s.bytes().next());
+    params
 }
 
 impl Profile {
@@ -501,17 +507,7 @@ impl Profile {
                 return Err(invalid(file, key, "is longer than 512 characters"));
             }
         }
-        let Some(kind) = protocol_kind(&self.protocol) else {
-            return Err(invalid(
-                file,
-                "protocol",
-                format!(
-                    "is `{}`, which is not a known protocol (one of: {})",
-                    self.protocol,
-                    PROTOCOLS.join(", ")
-                ),
-            ));
-        };
+        let kind = protocol_kind(self.protocol);
         if kind != self.kind {
             return Err(invalid(
                 file,
@@ -522,7 +518,7 @@ impl Profile {
                 ),
             ));
         }
-        if !protocol_transports(&self.protocol).contains(&self.transport.kind) {
+        if !protocol_transports(self.protocol).contains(&self.transport.kind) {
             return Err(invalid(
                 file,
                 "transport.type",
@@ -654,7 +650,7 @@ impl Profile {
                 }
             }
         }
-        if t.grab_keyboard && self.protocol != "keyboard-wedge" {
+        if t.grab_keyboard && self.protocol != ProtocolId::KeyboardWedge {
             return Err(invalid(
                 file,
                 "transport.grab_keyboard",
@@ -744,13 +740,13 @@ impl Profile {
         };
         only(
             p.prefix.is_some(),
-            self.protocol == "serial-barcode",
+            self.protocol == ProtocolId::SerialBarcode,
             "params.prefix",
             "serial-barcode scanners",
         )?;
         only(
             p.suffix.is_some(),
-            self.protocol == "serial-barcode",
+            self.protocol == ProtocolId::SerialBarcode,
             "params.suffix",
             "serial-barcode scanners",
         )?;
@@ -762,7 +758,7 @@ impl Profile {
         )?;
         only(
             p.keyboard_layout.is_some(),
-            self.protocol == "keyboard-wedge",
+            self.protocol == ProtocolId::KeyboardWedge,
             "params.keyboard_layout",
             "keyboard-wedge scanners",
         )?;
@@ -775,7 +771,10 @@ impl Profile {
         only(p.beep_hex.is_some(), scanner, "params.beep_hex", "scanners")?;
         only(
             p.address.is_some(),
-            self.protocol.starts_with("chafon"),
+            matches!(
+                self.protocol,
+                ProtocolId::ChafonUhfReader18 | ProtocolId::ChafonUhfReader288
+            ),
             "params.address",
             "Chafon readers",
         )?;
@@ -809,7 +808,9 @@ impl Profile {
                 }
             }
         }
-        if self.protocol == "serial-barcode" && p.suffix.as_deref().is_none_or(str::is_empty) {
+        if self.protocol == ProtocolId::SerialBarcode
+            && p.suffix.as_deref().is_none_or(str::is_empty)
+        {
             return Err(invalid(
                 file,
                 "params.suffix",
@@ -914,7 +915,7 @@ impl Profile {
             }
         }
         // What the decoder itself will insist on.
-        if let Err(e) = crate::driver::decoder_params(self).validate() {
+        if let Err(e) = decoder_params(self).validate() {
             return Err(invalid(file, "params", e.to_string()));
         }
         Ok(())
@@ -1129,7 +1130,7 @@ fn finish(raw: &RawProfile, data: ProfileFile) -> Result<Profile, ProfileError> 
         mode: data.mode,
         description: require(&data.description, file, "description")?,
         extends: data.extends,
-        protocol: require(&data.protocol, file, "protocol")?,
+        protocol: parse_protocol(file, &require(&data.protocol, file, "protocol")?)?,
         verified: require(&data.verified, file, "verified")?,
         source: require(&data.source, file, "source")?,
         quirks: data.quirks,
@@ -1154,6 +1155,19 @@ fn finish(raw: &RawProfile, data: ProfileFile) -> Result<Profile, ProfileError> 
     };
     profile.validate()?;
     Ok(profile)
+}
+
+fn parse_protocol(file: &str, name: &str) -> Result<ProtocolId, ProfileError> {
+    name.parse().map_err(|_| {
+        invalid(
+            file,
+            "protocol",
+            format!(
+                "is `{name}`, which is not a known protocol (one of: {})",
+                protocol::known_protocols()
+            ),
+        )
+    })
 }
 
 /// A set of resolved, validated profiles, keyed by id.
@@ -1513,15 +1527,23 @@ flow_control = "none"
 
     #[test]
     fn the_protocol_list_is_the_registry() {
-        let registry: Vec<&str> = crate::protocol::ProtocolId::ALL
-            .iter()
-            .map(|p| p.as_str())
-            .collect();
-        assert_eq!(PROTOCOLS, registry.as_slice());
-        for name in PROTOCOLS {
-            assert!(protocol_kind(name).is_some(), "{name}");
+        for id in ProtocolId::ALL {
+            let text = SCALE.replace("\"mt-sics\"", &format!("\"{id}\""));
+            let parsed = one("scale/acme-s1.toml", &text);
+            // The name parses back to the id; only kind/transport checks may refuse it.
+            if let Ok(set) = parsed {
+                assert_eq!(set.get("acme-s1").unwrap().protocol, id);
+            }
         }
-        assert!(protocol_kind("mt-sicks").is_none());
+        let err = one(
+            "scale/acme-s1.toml",
+            &SCALE.replace("\"mt-sics\"", "\"mt-sicks\""),
+        )
+        .unwrap_err()
+        .to_string();
+        for id in ProtocolId::ALL {
+            assert!(err.contains(id.as_str()), "{err}");
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@
 use crate::event::{
     normalise_decimal, DeviceEvent, ProtocolError, WeighMode, WeightReading, WeightUnit,
 };
+use crate::protocol::commands::{CommandError, ProtocolCommands};
 use crate::protocol::framing::{printable, LineBuffer};
 use crate::protocol::{Decoder, ProtocolId};
 
@@ -167,5 +168,24 @@ impl Decoder for AndDecoder {
 
     fn protocol(&self) -> ProtocolId {
         ProtocolId::AndStandard
+    }
+}
+/// The commands the driver sends to an A&D balance.
+#[derive(Debug, Clone, Copy)]
+pub struct Commands;
+
+impl ProtocolCommands for Commands {
+    fn poll(&self, command: &str) -> Result<Vec<u8>, CommandError> {
+        Ok(match command {
+            "Q" => AndCommand::Query,
+            "S" => AndCommand::Stable,
+            "SI" => AndCommand::Immediate,
+            _ => return Err(CommandError::NotAPoll(command.to_string())),
+        }
+        .to_bytes())
+    }
+
+    fn zero(&self) -> Result<Vec<u8>, CommandError> {
+        Ok(AndCommand::ReZero.to_bytes())
     }
 }

@@ -11,6 +11,7 @@ use crate::event::{
     normalise_decimal, CommandReply, DeviceEvent, ProtocolError, WeighMode, WeightRange,
     WeightReading, WeightUnit,
 };
+use crate::protocol::commands::{CommandError, ProtocolCommands};
 use crate::protocol::framing::{printable, LineBuffer};
 use crate::protocol::{Decoder, ProtocolId};
 
@@ -151,5 +152,24 @@ impl Decoder for OhausDecoder {
 
     fn protocol(&self) -> ProtocolId {
         ProtocolId::Ohaus
+    }
+}
+/// The commands the driver sends to an Ohaus balance.
+#[derive(Debug, Clone, Copy)]
+pub struct Commands;
+
+impl ProtocolCommands for Commands {
+    fn poll(&self, command: &str) -> Result<Vec<u8>, CommandError> {
+        Ok(match command {
+            "IP" => OhausCommand::ImmediatePrint,
+            "P" => OhausCommand::Print,
+            "SP" => OhausCommand::StablePrint,
+            _ => return Err(CommandError::NotAPoll(command.to_string())),
+        }
+        .to_bytes())
+    }
+
+    fn zero(&self) -> Result<Vec<u8>, CommandError> {
+        Ok(OhausCommand::Zero.to_bytes())
     }
 }
