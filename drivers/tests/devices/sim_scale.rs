@@ -10,13 +10,12 @@ use std::time::{Duration, Instant};
 
 use tally_drivers::driver::{DeviceSession, DriverEvent};
 use tally_drivers::event::{DeviceEvent, ProtocolError};
-use tally_drivers::profile::{Profile, ProfileSet};
+use tally_drivers::profile::Profile;
 use tally_drivers::sim::scale::{
     ScaleConfig, ScaleMode, ScaleProtocol, ScaleSimulator, SentReading,
 };
-use tally_drivers::transport::serial::SerialTransport;
 
-const DEADLINE: Duration = Duration::from_secs(90);
+use crate::support::{fast_profile, open_session, DEADLINE};
 
 /// What the driver saw, in the same shape as the simulator's log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,24 +34,11 @@ fn seen_of(sent: &SentReading) -> Seen {
 }
 
 fn profile(id: &str) -> Profile {
-    let mut p = ProfileSet::embedded().unwrap().get(id).unwrap().clone();
-    // Poll fast; the PTY does not care about baud rates.
-    p.params.poll_interval_ms = Some(20);
-    p
+    fast_profile(id, 20)
 }
 
 fn open(profile: &Profile, link: &Path) -> DeviceSession {
-    let deadline = Instant::now() + DEADLINE;
-    loop {
-        match SerialTransport::open(link.to_str().unwrap(), &profile.transport) {
-            Ok(t) => return DeviceSession::open(profile, Box::new(t)).unwrap(),
-            Err(e) if Instant::now() < deadline => {
-                eprintln!("waiting for {}: {e}", link.display());
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            Err(e) => panic!("{e}"),
-        }
-    }
+    open_session(profile, link)
 }
 
 fn collect(event: DriverEvent, seen: &mut Vec<Seen>, errors: &mut Vec<ProtocolError>) {
