@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 
 use super::{Rng, SimDevice, SimError, SimHandle, COMMAND_BYTES_MAX};
 use crate::protocol::crc::{crc16_chafon, crc16_gen2, crc16_thingmagic, sum8};
+use crate::protocol::ProtocolId;
 
 /// Which protocol the simulated reader speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,27 +39,44 @@ pub enum RfidProtocol {
 }
 
 impl RfidProtocol {
-    /// The shipped profile for this protocol.
-    pub fn profile_id(self) -> &'static str {
+    /// Every reader protocol the simulator speaks.
+    pub const ALL: [RfidProtocol; 4] = [
+        RfidProtocol::Chafon18,
+        RfidProtocol::Chafon288,
+        RfidProtocol::M100,
+        RfidProtocol::ThingMagic,
+    ];
+
+    /// The protocol in the drivers' one list of protocols.
+    pub fn protocol_id(self) -> ProtocolId {
         match self {
-            RfidProtocol::Chafon18 => "chafon-uhfreader18",
-            RfidProtocol::Chafon288 => "chafon-uhfreader288",
-            RfidProtocol::M100 => "m100-bb7e",
-            RfidProtocol::ThingMagic => "thingmagic-mercury",
+            RfidProtocol::Chafon18 => ProtocolId::ChafonUhfReader18,
+            RfidProtocol::Chafon288 => ProtocolId::ChafonUhfReader288,
+            RfidProtocol::M100 => ProtocolId::M100Bb7e,
+            RfidProtocol::ThingMagic => ProtocolId::ThingMagicMercury,
         }
+    }
+
+    /// The shipped profile for this protocol (named like the protocol).
+    pub fn profile_id(self) -> &'static str {
+        self.protocol_id().as_str()
     }
 }
 
 impl FromStr for RfidProtocol {
     type Err = SimError;
     fn from_str(s: &str) -> Result<Self, SimError> {
+        if let Some(p) = Self::ALL.into_iter().find(|p| p.profile_id() == s) {
+            return Ok(p);
+        }
         match s {
-            "chafon-uhfreader18" | "chafon18" => Ok(RfidProtocol::Chafon18),
-            "chafon-uhfreader288" | "chafon288" | "chafon" => Ok(RfidProtocol::Chafon288),
-            "m100-bb7e" | "m100" => Ok(RfidProtocol::M100),
-            "thingmagic-mercury" | "thingmagic" | "mercury" => Ok(RfidProtocol::ThingMagic),
+            "chafon18" => Ok(RfidProtocol::Chafon18),
+            "chafon288" | "chafon" => Ok(RfidProtocol::Chafon288),
+            "m100" => Ok(RfidProtocol::M100),
+            "thingmagic" | "mercury" => Ok(RfidProtocol::ThingMagic),
             other => Err(SimError::Config(format!(
-                "unknown RFID protocol `{other}` (chafon-uhfreader18, chafon-uhfreader288, m100-bb7e, thingmagic-mercury)"
+                "unknown RFID protocol `{other}` ({})",
+                Self::ALL.map(RfidProtocol::profile_id).join(", ")
             ))),
         }
     }

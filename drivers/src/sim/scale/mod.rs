@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 
 use self::balance::{Balance, Display};
 use super::{Rng, SimDevice, SimError, SimHandle, COMMAND_BYTES_MAX};
+use crate::protocol::ProtocolId;
 
 /// Which protocol the simulated scale speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,14 +42,27 @@ pub enum ScaleProtocol {
 }
 
 impl ScaleProtocol {
+    /// Every scale protocol the simulator speaks.
+    pub const ALL: [ScaleProtocol; 4] = [
+        ScaleProtocol::MtSics,
+        ScaleProtocol::AndStandard,
+        ScaleProtocol::Ohaus,
+        ScaleProtocol::Nci,
+    ];
+
+    /// The protocol in the drivers' one list of protocols.
+    pub fn protocol_id(self) -> ProtocolId {
+        match self {
+            ScaleProtocol::MtSics => ProtocolId::MtSics,
+            ScaleProtocol::AndStandard => ProtocolId::AndStandard,
+            ScaleProtocol::Ohaus => ProtocolId::Ohaus,
+            ScaleProtocol::Nci => ProtocolId::Nci,
+        }
+    }
+
     /// The protocol id as in firmware profiles.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ScaleProtocol::MtSics => "mt-sics",
-            ScaleProtocol::AndStandard => "and-standard",
-            ScaleProtocol::Ohaus => "ohaus",
-            ScaleProtocol::Nci => "nci",
-        }
+        self.protocol_id().as_str()
     }
 
     /// The shipped profile for this protocol.
@@ -75,13 +89,18 @@ impl ScaleProtocol {
 impl FromStr for ScaleProtocol {
     type Err = SimError;
     fn from_str(s: &str) -> Result<Self, SimError> {
+        if let Some(p) = Self::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s || p.profile_id() == s)
+        {
+            return Ok(p);
+        }
         match s {
-            "mt-sics" | "mettler" | "mettler-toledo-mt-sics" => Ok(ScaleProtocol::MtSics),
-            "and-standard" | "and" | "and-standard-format" => Ok(ScaleProtocol::AndStandard),
-            "ohaus" | "ohaus-standard" => Ok(ScaleProtocol::Ohaus),
-            "nci" | "nci-weigh-tronix" => Ok(ScaleProtocol::Nci),
+            "mettler" => Ok(ScaleProtocol::MtSics),
+            "and" => Ok(ScaleProtocol::AndStandard),
             other => Err(SimError::Config(format!(
-                "unknown scale protocol `{other}` (mt-sics, and-standard, ohaus, nci)"
+                "unknown scale protocol `{other}` ({})",
+                Self::ALL.map(ScaleProtocol::as_str).join(", ")
             ))),
         }
     }
@@ -660,6 +679,21 @@ mod tests {
         }
         let sent = log.lock().unwrap().clone();
         (String::from_utf8_lossy(&out).into_owned(), sent)
+    }
+
+    #[test]
+    fn every_simulated_protocol_is_its_shipped_profiles_protocol() {
+        let profiles = crate::profile::ProfileSet::embedded().unwrap();
+        for p in ScaleProtocol::ALL {
+            assert_eq!(p.as_str().parse::<ScaleProtocol>().unwrap(), p);
+            assert_eq!(p.profile_id().parse::<ScaleProtocol>().unwrap(), p);
+            assert_eq!(profiles.get(p.profile_id()).unwrap().protocol, p.protocol_id());
+        }
+        for p in super::super::rfid::RfidProtocol::ALL {
+            assert_eq!(profiles.get(p.profile_id()).unwrap().protocol, p.protocol_id());
+        }
+        let err = "casio".parse::<ScaleProtocol>().unwrap_err().to_string();
+        assert!(err.contains("mt-sics, and-standard, ohaus, nci"), "{err}");
     }
 
     #[test]
