@@ -687,10 +687,16 @@ mod tests {
         for p in ScaleProtocol::ALL {
             assert_eq!(p.as_str().parse::<ScaleProtocol>().unwrap(), p);
             assert_eq!(p.profile_id().parse::<ScaleProtocol>().unwrap(), p);
-            assert_eq!(profiles.get(p.profile_id()).unwrap().protocol, p.protocol_id());
+            assert_eq!(
+                profiles.get(p.profile_id()).unwrap().protocol,
+                p.protocol_id()
+            );
         }
         for p in super::super::rfid::RfidProtocol::ALL {
-            assert_eq!(profiles.get(p.profile_id()).unwrap().protocol, p.protocol_id());
+            assert_eq!(
+                profiles.get(p.profile_id()).unwrap().protocol,
+                p.protocol_id()
+            );
         }
         let err = "casio".parse::<ScaleProtocol>().unwrap_err().to_string();
         assert!(err.contains("mt-sics, and-standard, ohaus, nci"), "{err}");
@@ -822,6 +828,21 @@ mod tests {
             &["T", "IP", "PT"],
         );
         assert_eq!(out, "      0.00 g      \r\n    100.00 g      \r\n");
+    }
+
+    #[test]
+    fn ohaus_preset_tare_interval_print_and_information() {
+        let (out, _) = talk(
+            ScaleConfig::new(ScaleProtocol::Ohaus, ScaleMode::Stable),
+            &[
+                "25.5T", "IP", "PT", "99999T", "0P", "4000P", "PU", "PSN", "PV",
+            ],
+        );
+        assert_eq!(
+            out,
+            "     74.50 g      \r\n     25.50 g      \r\nES\r\nES\r\ng\r\nSIM0001\r\n\
+             TALLY-SIM 1.00 LFT OFF\r\n"
+        );
     }
 
     #[test]
