@@ -586,7 +586,8 @@ pub fn division_mg(profile: &Profile) -> Result<Milligrams, DriverError> {
         .as_deref()
         .ok_or_else(|| bad("has no params.division for calibration checks"))?;
     let unit = WeightUnit::parse(profile.params.unit.as_deref().unwrap_or("g"));
-    Milligrams::from_decimal(division, &unit).map_err(|e| bad(&e.to_string()))
+    unit.to_milligrams(division)
+        .map_err(|e| bad(&e.to_string()))
 }
 
 /// A calibration check against a certified weight, as recorded for the audit trail.

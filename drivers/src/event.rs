@@ -6,10 +6,11 @@
 //!
 //! A scale reading is a *weight* only when the scale says it is stable and in range and its unit
 //! is a mass: use [`WeightReading::stable_weight`], never `value` directly. Weights are compared
-//! as whole milligrams ([`Milligrams`]), never as floats.
+//! as whole milligrams ([`Milligrams`], parsed once by `tally_vocab`), never as floats.
 
 use std::fmt;
 
+pub use tally_vocab::{MassUnit, Milligrams, WeightError};
 use thiserror::Error;
 
 /// One decoded thing a device said.
@@ -123,17 +124,11 @@ impl WeightUnit {
     /// Surrounding and inner spaces are ignored; letter case is ignored except for `mg`/`Mg`
     /// ambiguity, which no scale we know prints.
     pub fn parse(printed: &str) -> WeightUnit {
+        if let Some(mass) = MassUnit::parse(printed) {
+            return WeightUnit::from(mass);
+        }
         let compact: String = printed.chars().filter(|c| !c.is_whitespace()).collect();
         match compact.to_ascii_lowercase().as_str() {
-            "mg" => WeightUnit::Milligram,
-            "g" => WeightUnit::Gram,
-            "kg" => WeightUnit::Kilogram,
-            "oz" => WeightUnit::Ounce,
-            "lb" | "lbs" => WeightUnit::Pound,
-            "ct" => WeightUnit::Carat,
-            "ozt" | "ozt." => WeightUnit::TroyOunce,
-            "dwt" => WeightUnit::Pennyweight,
-            "gn" | "gr" => WeightUnit::Grain,
             "pc" | "pcs" => WeightUnit::Pieces,
             "%" => WeightUnit::Percent,
             _ => WeightUnit::Other(compact),
@@ -143,42 +138,57 @@ impl WeightUnit {
     /// The unit's usual symbol (`"g"`, `"kg"`, `"PC"`, …).
     pub fn symbol(&self) -> &str {
         match self {
-            WeightUnit::Milligram => "mg",
-            WeightUnit::Gram => "g",
-            WeightUnit::Kilogram => "kg",
-            WeightUnit::Ounce => "oz",
-            WeightUnit::Pound => "lb",
-            WeightUnit::Carat => "ct",
-            WeightUnit::TroyOunce => "ozt",
-            WeightUnit::Pennyweight => "dwt",
-            WeightUnit::Grain => "GN",
             WeightUnit::Pieces => "PC",
             WeightUnit::Percent => "%",
             WeightUnit::Other(s) => s,
+            mass => mass.mass().map_or("", MassUnit::symbol),
         }
+    }
+
+    /// The unit of mass, for the only readings that count as weights; `None` for pieces,
+    /// percent and unknown units.
+    pub fn mass(&self) -> Option<MassUnit> {
+        Some(match self {
+            WeightUnit::Milligram => MassUnit::Mg,
+            WeightUnit::Gram => MassUnit::G,
+            WeightUnit::Kilogram => MassUnit::Kg,
+            WeightUnit::Ounce => MassUnit::Oz,
+            WeightUnit::Pound => MassUnit::Lb,
+            WeightUnit::Carat => MassUnit::Ct,
+            WeightUnit::TroyOunce => MassUnit::Ozt,
+            WeightUnit::Pennyweight => MassUnit::Dwt,
+            WeightUnit::Grain => MassUnit::Gr,
+            WeightUnit::Pieces | WeightUnit::Percent | WeightUnit::Other(_) => return None,
+        })
     }
 
     /// True for units of mass (the only readings that count as weights).
     pub fn is_mass(&self) -> bool {
-        self.milligrams_per_unit().is_some()
+        self.mass().is_some()
     }
 
-    /// Exact size of one unit in milligrams, as a fraction `(numerator, denominator)`.
-    fn milligrams_per_unit(&self) -> Option<(i128, i128)> {
-        match self {
-            WeightUnit::Milligram => Some((1, 1)),
-            WeightUnit::Gram => Some((1_000, 1)),
-            WeightUnit::Kilogram => Some((1_000_000, 1)),
-            // 1 lb = 453.59237 g exactly (international yard and pound, 1959).
-            WeightUnit::Pound => Some((45_359_237, 100)),
-            // 1 oz = 1/16 lb = 28,349.523125 mg.
-            WeightUnit::Ounce => Some((45_359_237, 1_600)),
-            WeightUnit::Carat => Some((200, 1)),
-            // 1 ozt = 31.1034768 g; 1 dwt = 1/20 ozt; 1 grain = 64.79891 mg.
-            WeightUnit::TroyOunce => Some((311_034_768, 10_000)),
-            WeightUnit::Pennyweight => Some((311_034_768, 200_000)),
-            WeightUnit::Grain => Some((6_479_891, 100_000)),
-            WeightUnit::Pieces | WeightUnit::Percent | WeightUnit::Other(_) => None,
+    /// Converts a printed decimal in this unit to whole milligrams with the one rule of
+    /// [`Milligrams::from_decimal`]; pieces, percent and unknown units are not masses.
+    pub fn to_milligrams(&self, printed: &str) -> Result<Milligrams, WeightError> {
+        let mass = self
+            .mass()
+            .ok_or_else(|| WeightError::NotAMassUnit(self.symbol().to_owned()))?;
+        Milligrams::from_decimal(printed, mass)
+    }
+}
+
+impl From<MassUnit> for WeightUnit {
+    fn from(mass: MassUnit) -> WeightUnit {
+        match mass {
+            MassUnit::Mg => WeightUnit::Milligram,
+            MassUnit::G => WeightUnit::Gram,
+            MassUnit::Kg => WeightUnit::Kilogram,
+            MassUnit::Oz => WeightUnit::Ounce,
+            MassUnit::Lb => WeightUnit::Pound,
+            MassUnit::Ct => WeightUnit::Carat,
+            MassUnit::Ozt => WeightUnit::TroyOunce,
+            MassUnit::Dwt => WeightUnit::Pennyweight,
+            MassUnit::Gr => WeightUnit::Grain,
         }
     }
 }
@@ -274,93 +284,12 @@ impl WeightReading {
     /// The value converted to whole milligrams (see [`Milligrams::from_decimal`] for the
     /// rounding rule). Errors when the unit is not a mass or the number does not parse.
     pub fn to_milligrams(&self) -> Result<Milligrams, WeightError> {
-        Milligrams::from_decimal(&self.value, &self.unit)
+        self.unit.to_milligrams(&self.value)
     }
 }
-
-/// A mass in whole milligrams, the unit every weight comparison in tally uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Milligrams(pub i64);
 
 /// Largest number of digits accepted in a printed decimal (scales print at most about 10).
 const DECIMAL_DIGITS_MAX: usize = 18;
-
-impl Milligrams {
-    /// Converts a printed decimal in `unit` to whole milligrams.
-    ///
-    /// The conversion is exact (rational arithmetic on the printed digits, 1 lb = 453,592.37 mg
-    /// exactly) and rounds once at the end, **half away from zero**, to a whole milligram:
-    /// `0.0005 g` → 1 mg, `-0.0005 g` → −1 mg, `1 oz` = 28,349.523125 mg → 28,350 mg.
-    pub fn from_decimal(value: &str, unit: &WeightUnit) -> Result<Milligrams, WeightError> {
-        let (num_per_unit, den_per_unit) =
-            unit.milligrams_per_unit()
-                .ok_or_else(|| WeightError::NotAMass {
-                    unit: unit.symbol().to_string(),
-                })?;
-        let (mantissa, decimals) = parse_decimal(value)?;
-        let numerator =
-            mantissa
-                .checked_mul(num_per_unit)
-                .ok_or_else(|| WeightError::TooLarge {
-                    value: value.to_string(),
-                })?;
-        let denominator = den_per_unit * 10_i128.pow(decimals);
-        let quotient = numerator / denominator;
-        let remainder = numerator % denominator;
-        let rounded = if 2 * remainder.abs() >= denominator {
-            quotient + numerator.signum()
-        } else {
-            quotient
-        };
-        i64::try_from(rounded)
-            .map(Milligrams)
-            .map_err(|_| WeightError::TooLarge {
-                value: value.to_string(),
-            })
-    }
-
-    /// The absolute difference between two masses.
-    pub fn abs_diff(self, other: Milligrams) -> u64 {
-        self.0.abs_diff(other.0)
-    }
-}
-
-impl fmt::Display for Milligrams {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} mg", self.0)
-    }
-}
-
-/// Parses `[+|-]digits[.digits]` into (mantissa, number of decimals).
-fn parse_decimal(value: &str) -> Result<(i128, u32), WeightError> {
-    let bad = || WeightError::BadNumber {
-        value: value.to_string(),
-    };
-    let trimmed = value.trim();
-    let (negative, body) = match trimmed.as_bytes().first() {
-        Some(b'-') => (true, &trimmed[1..]),
-        Some(b'+') => (false, &trimmed[1..]),
-        _ => (false, trimmed),
-    };
-    let (int_part, frac_part) = match body.split_once('.') {
-        Some((i, f)) => (i, f),
-        None => (body, ""),
-    };
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if (int_part.is_empty() && frac_part.is_empty())
-        || !all_digits(int_part)
-        || !all_digits(frac_part)
-        || int_part.len() + frac_part.len() > DECIMAL_DIGITS_MAX
-    {
-        return Err(bad());
-    }
-    let mut mantissa: i128 = 0;
-    for b in int_part.bytes().chain(frac_part.bytes()) {
-        mantissa = mantissa * 10 + i128::from(b - b'0');
-    }
-    let decimals = u32::try_from(frac_part.len()).map_err(|_| bad())?;
-    Ok((if negative { -mantissa } else { mantissa }, decimals))
-}
 
 /// Normalises a printed scale number: drops a `+` sign and leading zero padding, keeps a `-`
 /// and every decimal (`+001234.5` → `1234.5`, `-00.50` → `-0.50`, `+00000` → `0`).
@@ -399,29 +328,6 @@ pub fn normalise_decimal(printed: &str) -> Option<String> {
         out.push_str(frac);
     }
     Some(out)
-}
-
-/// Why a printed reading could not be turned into milligrams.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum WeightError {
-    /// Pieces, percent and unknown units are not masses.
-    #[error("{unit} is not a unit of weight")]
-    NotAMass {
-        /// the unit as printed
-        unit: String,
-    },
-    /// The value is not a plain decimal number.
-    #[error("the scale printed {value:?}, which is not a number")]
-    BadNumber {
-        /// the value as printed
-        value: String,
-    },
-    /// The value does not fit in 64-bit milligrams.
-    #[error("the weight {value} is too large")]
-    TooLarge {
-        /// the value as printed
-        value: String,
-    },
 }
 
 /// A reply to a command the driver sent (or a device announcement that is not a reading).
@@ -632,7 +538,7 @@ mod tests {
 
     #[test]
     fn milligrams_round_half_away_from_zero() {
-        let mg = |v: &str, u: WeightUnit| Milligrams::from_decimal(v, &u).unwrap().0;
+        let mg = |v: &str, u: WeightUnit| u.to_milligrams(v).unwrap().0;
         assert_eq!(mg("0.0005", WeightUnit::Gram), 1);
         assert_eq!(mg("0.0004", WeightUnit::Gram), 0);
         assert_eq!(mg("-0.0005", WeightUnit::Gram), -1);
@@ -641,9 +547,15 @@ mod tests {
         assert_eq!(mg("+001234.5", WeightUnit::Gram), 1_234_500);
         assert_eq!(mg("1.278", WeightUnit::Carat), 256);
         assert_eq!(mg("2.5", WeightUnit::Kilogram), 2_500_000);
-        assert!(Milligrams::from_decimal("12", &WeightUnit::Pieces).is_err());
-        assert!(Milligrams::from_decimal("1.2.3", &WeightUnit::Gram).is_err());
-        assert!(Milligrams::from_decimal("99999999999999999999", &WeightUnit::Kilogram).is_err());
+        assert!(WeightUnit::Pieces.to_milligrams("12").is_err());
+        assert!(WeightUnit::Gram.to_milligrams("1.2.3").is_err());
+        assert!(WeightUnit::Kilogram
+            .to_milligrams("99999999999999999999")
+            .is_err());
+        for mass in MassUnit::ALL {
+            assert_eq!(WeightUnit::parse(mass.symbol()).mass(), Some(mass));
+            assert_eq!(WeightUnit::from(mass).symbol(), mass.symbol());
+        }
     }
 
     #[test]

@@ -140,6 +140,14 @@ pub enum EncodeError {
         /// The kind code.
         kind: u16,
     },
+    /// A value the event format has no code for (a scale's troy-ounce unit).
+    #[error("a {what} of {value} cannot be recorded in an event")]
+    NotRecordable {
+        /// Which kind of field.
+        what: &'static str,
+        /// The value, as text.
+        value: &'static str,
+    },
     /// The chain writer's seq would overflow.
     #[error("this device's event numbering is exhausted")]
     SeqExhausted,

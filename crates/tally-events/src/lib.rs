@@ -3,7 +3,8 @@
 //!
 //! No I/O: callers hand in bytes and clocks; the replica stores what this crate encodes, the
 //! sync daemon ships it and the ledger verifies it, byte for byte. This crate must not depend
-//! on SQLite, drivers, networking or UI crates (only on `tally-ids`, for the shared `Language`).
+//! on SQLite, drivers, networking or UI crates (only on `tally-ids` and the shared vocabulary
+//! of `tally-vocab`).
 //!
 //! - [`event`]: the record layout (`header ‖ payload ‖ signature`), [`SignedEvent`],
 //!   [`UnsignedEvent`], [`Timestamp`] and [`Clock`].
@@ -46,5 +47,8 @@ pub use keyfile::{ChainHead, DatabaseIdentity, KeyFile, KeyFileError};
 pub use messages::Message;
 pub use payload::{Payload, UnknownPayload};
 pub use pin::{PinParams, PinPepper, PinVerifier};
-pub use tally_ids::Language;
-pub use types::{Bytes, Date, DeviceId, MassUnit, Quantity, Sha256Hash};
+pub use tally_vocab::Language;
+pub use types::{
+    is_recorded_mass_unit, Bytes, Date, DeviceId, MassUnit, Quantity, Sha256Hash, WeighMode,
+    RECORDED_MASS_UNITS,
+};

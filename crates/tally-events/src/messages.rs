@@ -4,18 +4,12 @@
 //! Each Spanish match has one arm per variant and no wildcard, so a new variant cannot be
 //! added without its Spanish text; a test renders every variant in both languages.
 
-use tally_ids::Language;
+pub use tally_vocab::{Language, Message};
 
 use crate::chain::{Anomaly, ChainFailure, FailureKind};
 use crate::error::{DecodeError, VerifyError};
 use crate::export::ExportError;
 use crate::keyfile::KeyFileError;
-
-/// Something that can be told to a person in their language.
-pub trait Message {
-    /// The text in `language`.
-    fn message(&self, language: Language) -> String;
-}
 
 impl Message for DecodeError {
     fn message(&self, language: Language) -> String {

@@ -37,15 +37,7 @@ wire_enum! {
     }
 }
 
-wire_enum! {
-    /// Whether a scale reading is net (tare subtracted) or gross.
-    pub enum WeighMode {
-        /// Gross weight.
-        Gross = 1,
-        /// Net weight (tare subtracted).
-        Net = 2,
-    }
-}
+pub use crate::types::WeighMode;
 
 wire_enum! {
     /// Why a user signed in.

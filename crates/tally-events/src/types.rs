@@ -7,7 +7,7 @@ use serde::{Serialize, Serializer};
 use sha2::{Digest as _, Sha256};
 
 use crate::error::{DecodeError, EncodeError};
-use crate::wire::{wire_enum, Reader, Wire, MAX_BYTES_LEN};
+use crate::wire::{Reader, Wire, MAX_BYTES_LEN};
 
 /// A SHA-256 hash. Wire: 32 bytes. JSON: lowercase hex.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -264,20 +264,113 @@ impl fmt::Display for Quantity {
     }
 }
 
-wire_enum! {
-    /// A mass unit a scale prints. Only these are weights (`PC`, `%` and totals are not).
-    pub enum MassUnit {
-        /// Milligrams.
-        Mg = 1,
-        /// Grams.
-        G = 2,
-        /// Kilograms.
-        Kg = 3,
-        /// Avoirdupois ounces.
-        Oz = 4,
-        /// Avoirdupois pounds.
-        Lb = 5,
-        /// Carats.
-        Ct = 6,
+pub use tally_vocab::{MassUnit, WeighMode};
+
+/// A mass unit's one-byte wire code; `None` for the units the event format has no code for
+/// (troy ounce, pennyweight, grain: a scale may print them, an event cannot record them).
+fn mass_unit_code(unit: MassUnit) -> Option<u8> {
+    match unit {
+        MassUnit::Mg => Some(1),
+        MassUnit::G => Some(2),
+        MassUnit::Kg => Some(3),
+        MassUnit::Oz => Some(4),
+        MassUnit::Lb => Some(5),
+        MassUnit::Ct => Some(6),
+        MassUnit::Ozt | MassUnit::Dwt | MassUnit::Gr => None,
+    }
+}
+
+/// The mass units an event can record, in wire-code order.
+pub const RECORDED_MASS_UNITS: [MassUnit; 6] = [
+    MassUnit::Mg,
+    MassUnit::G,
+    MassUnit::Kg,
+    MassUnit::Oz,
+    MassUnit::Lb,
+    MassUnit::Ct,
+];
+
+/// Whether an event can record a weight in `unit`.
+pub fn is_recorded_mass_unit(unit: MassUnit) -> bool {
+    mass_unit_code(unit).is_some()
+}
+
+/// Wire: one byte, 1 = mg, 2 = g, 3 = kg, 4 = oz, 5 = lb, 6 = ct. JSON: the lower-case name.
+impl Wire for MassUnit {
+    fn encode(&self, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        let code = mass_unit_code(*self).ok_or(EncodeError::NotRecordable {
+            what: "MassUnit",
+            value: self.symbol(),
+        })?;
+        out.push(code);
+        Ok(())
+    }
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let offset = reader.offset();
+        let value = u8::decode(reader)?;
+        RECORDED_MASS_UNITS
+            .into_iter()
+            .find(|unit| mass_unit_code(*unit) == Some(value))
+            .ok_or(DecodeError::UnknownCode {
+                offset,
+                what: "MassUnit",
+                value,
+            })
+    }
+}
+
+/// Wire: one byte, 1 = gross, 2 = net. JSON: `"gross"`, `"net"`.
+impl Wire for WeighMode {
+    fn encode(&self, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        out.push(match self {
+            WeighMode::Gross => 1,
+            WeighMode::Net => 2,
+        });
+        Ok(())
+    }
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let offset = reader.offset();
+        match u8::decode(reader)? {
+            1 => Ok(WeighMode::Gross),
+            2 => Ok(WeighMode::Net),
+            value => Err(DecodeError::UnknownCode {
+                offset,
+                what: "WeighMode",
+                value,
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mass_units_keep_their_codes_and_troy_units_are_refused() {
+        for (unit, code) in RECORDED_MASS_UNITS.into_iter().zip(1u8..) {
+            let mut out = Vec::new();
+            unit.encode(&mut out).unwrap();
+            assert_eq!(out, [code]);
+            assert_eq!(MassUnit::decode(&mut Reader::new(&out)).unwrap(), unit);
+        }
+        for unit in [MassUnit::Ozt, MassUnit::Dwt, MassUnit::Gr] {
+            assert!(!is_recorded_mass_unit(unit));
+            assert!(matches!(
+                unit.encode(&mut Vec::new()),
+                Err(EncodeError::NotRecordable {
+                    what: "MassUnit",
+                    ..
+                })
+            ));
+        }
+        assert!(matches!(
+            MassUnit::decode(&mut Reader::new(&[7])),
+            Err(DecodeError::UnknownCode {
+                what: "MassUnit",
+                value: 7,
+                ..
+            })
+        ));
     }
 }

@@ -375,15 +375,8 @@ fn kind_es(kind: Kind) -> &'static str {
     }
 }
 
-/// A language the floor works in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Language {
-    /// English (also `Display`).
-    #[default]
-    English,
-    /// Spanish.
-    Spanish,
-}
+/// The languages of the floor, shared by every crate.
+pub use tally_vocab::Language;
 
 impl ScanError {
     /// The message in `language`. GS1 data titles (`BATCH/LOT`) stay as GS1 publishes them.

@@ -17,7 +17,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 use tally_events::payload::{CheckResult, WeighMode};
-use tally_events::{MassUnit, Payload};
+use tally_events::Payload;
 
 use crate::error::ReplicaError;
 use crate::model;
@@ -131,18 +131,6 @@ fn opt_i64(value: Option<u64>) -> Result<Option<i64>, ReplicaError> {
     value
         .map(|v| i64::try_from(v).map_err(|_| inconsistent("a number is too large")))
         .transpose()
-}
-
-/// Text of a mass unit as the weight module reads it.
-pub fn mass_unit(unit: MassUnit) -> &'static str {
-    match unit {
-        MassUnit::Mg => "mg",
-        MassUnit::G => "g",
-        MassUnit::Kg => "kg",
-        MassUnit::Oz => "oz",
-        MassUnit::Lb => "lb",
-        MassUnit::Ct => "ct",
-    }
 }
 
 /// Folds one event into the view. Call inside a transaction.
@@ -320,7 +308,7 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
             let Some(uid) = p.uid.as_deref() else {
                 return Ok(());
             };
-            let Ok(reading_mg) = weight::to_milligrams(&p.value, mass_unit(p.unit)) else {
+            let Ok(reading_mg) = weight::to_milligrams(&p.value, p.unit) else {
                 return Ok(());
             };
             view.prepare_cached(
@@ -853,7 +841,7 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
             .execute(params![p.code, p.description])?;
         }
         Payload::ScaleRegistered(p) => {
-            let unit = mass_unit(p.unit);
+            let unit = p.unit;
             view.prepare_cached(
                 "INSERT OR REPLACE INTO scales (id, serial, model, division_mg, capacity_mg, calibration_due)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

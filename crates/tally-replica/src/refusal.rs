@@ -9,7 +9,8 @@ use tally_events::payload::PackageStatus;
 use tally_events::Quantity;
 pub use tally_ids::Language;
 
-use crate::weight::WeightError;
+use crate::weight::{MassUnit, WeightError};
+use tally_vocab::Message as _;
 
 /// What a reason code was asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,6 +201,12 @@ pub enum Refusal {
     /// The reading is not a weight.
     #[error("{0}")]
     NotAWeight(#[from] WeightError),
+    /// The reading is in a mass unit the event log cannot record (troy units, grains).
+    #[error("a weight in {unit} cannot be recorded; set the scale to g, kg, mg, oz, lb or ct")]
+    UnitNotRecorded {
+        /// The unit the scale printed.
+        unit: MassUnit,
+    },
     /// The reading is not a positive weight.
     #[error("the scale shows no weight; put the package on the scale")]
     NoWeight,
@@ -618,21 +625,6 @@ fn coa_es(coa: &str) -> &str {
     }
 }
 
-impl WeightError {
-    /// The message in Spanish.
-    pub fn spanish(&self) -> String {
-        match self {
-            WeightError::NotANumber(text) => {
-                format!("la lectura de la báscula {text:?} no es un número")
-            }
-            WeightError::NotAMassUnit(unit) => format!("{unit:?} no es una unidad de peso"),
-            WeightError::TooLong(text) => {
-                format!("la lectura de la báscula {text:?} es demasiado larga")
-            }
-        }
-    }
-}
-
 impl Refusal {
     /// The message in `language` (English is also `Display`).
     pub fn message(&self, language: Language) -> String {
@@ -685,7 +677,8 @@ impl Refusal {
                 format!("el manifiesto no indica peso para el paquete {uid}; revíselo por conteo")
             }
             R::UnstableReading => "la báscula aún no está estable; espere la señal de estable y vuelva a pesar".into(),
-            R::NotAWeight(e) => e.spanish(),
+            R::NotAWeight(e) => e.message(Language::Spanish),
+            R::UnitNotRecorded { unit } => format!("un peso en {unit} no se puede registrar; ponga la báscula en g, kg, mg, oz, lb o ct"),
             R::NoWeight => "la báscula no marca peso; ponga el paquete en la báscula".into(),
             R::UnknownScale { scale } => format!("la báscula {scale} no está en el registro; use una báscula registrada"),
             R::CalibrationOverdue { scale, due } => {
@@ -872,6 +865,9 @@ mod tests {
             Refusal::NoManifestWeight { uid: s("U") },
             Refusal::UnstableReading,
             Refusal::NotAWeight(WeightError::NotAMassUnit(s("PC"))),
+            Refusal::UnitNotRecorded {
+                unit: MassUnit::Ozt,
+            },
             Refusal::NoWeight,
             Refusal::UnknownScale { scale: s("S") },
             Refusal::CalibrationOverdue {
@@ -1023,6 +1019,7 @@ mod tests {
                 | Refusal::NoManifestWeight { .. }
                 | Refusal::UnstableReading
                 | Refusal::NotAWeight(_)
+                | Refusal::UnitNotRecorded { .. }
                 | Refusal::NoWeight
                 | Refusal::UnknownScale { .. }
                 | Refusal::CalibrationOverdue { .. }

@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use tally_events::payload::{InboundManifestIssued, ManifestLine, PackageStatus};
-use tally_events::{Payload, Quantity};
+use tally_events::{MassUnit, Payload, Quantity};
 use tally_replica::refusal::{Check, Language};
 use tally_replica::workflow::moves;
 use tally_replica::workflow::receiving::{self, Label, ScanOutcome};
@@ -180,6 +180,18 @@ fn weighing_against_the_manifest_within_tolerance() {
         receiving::weigh(v, &who, "IN-1", &t(1), &unknown, TODAY)
     });
     assert!(matches!(refusal(err), Refusal::UnknownScale { .. }));
+    // A scale set to troy ounces prints a mass, but no event can record that unit.
+    let mut troy = reading("14.58", true);
+    troy.unit = MassUnit::Ozt;
+    let err = f.replica.act("B1", |v| {
+        receiving::weigh(v, &who, "IN-1", &t(1), &troy, TODAY)
+    });
+    assert_eq!(
+        refusal(err),
+        Refusal::UnitNotRecorded {
+            unit: MassUnit::Ozt
+        }
+    );
     let err = f.replica.act("B1", |v| {
         receiving::weigh(v, &who, "IN-1", &t(2), &reading("62.00", true), TODAY)
     });

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use anyhow::{bail, Context};
 use tally_drivers::capture::{self, CaptureWriter};
 use tally_drivers::driver::{record_calibration, DeviceSession, Direction, DriverEvent};
-use tally_drivers::event::{DeviceEvent, Milligrams, WeightUnit};
+use tally_drivers::event::{DeviceEvent, WeightUnit};
 use tally_drivers::interrupt;
 use tally_drivers::manager::{self, Binding, DeviceManager, ManagerConfig, Match};
 use tally_drivers::profile::{self, Profile, ProfileSet};
@@ -529,7 +529,8 @@ fn calibrate(profiles: &ProfileSet, args: &CalibrateArgs) -> anyhow::Result<Exit
         .or_else(|| profile.params.unit.clone())
         .unwrap_or_else(|| "g".into());
     let unit = WeightUnit::parse(&unit_text);
-    let certified = Milligrams::from_decimal(&args.certified, &unit)
+    let certified = unit
+        .to_milligrams(&args.certified)
         .with_context(|| format!("--certified {} {unit_text}", args.certified))?;
     let source = transport::open(
         &DeviceAddress::Serial {

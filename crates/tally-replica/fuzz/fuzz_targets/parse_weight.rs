@@ -3,13 +3,13 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tally_replica::weight::to_milligrams;
+use tally_replica::weight::Milligrams;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let (printed, unit) = text.split_once('|').unwrap_or((&text, "g"));
-    if let Ok(mg) = to_milligrams(printed, unit) {
+    if let Ok(mg) = Milligrams::parse(printed, unit) {
         // The value in milligrams, printed back, reads as itself.
-        assert_eq!(to_milligrams(&mg.to_string(), "mg"), Ok(mg));
+        assert_eq!(Milligrams::parse(&mg.0.to_string(), "mg"), Ok(mg));
     }
 });

@@ -6,7 +6,6 @@ use tally_events::payload::{WeighMode, WeightRecorded};
 use tally_events::MassUnit;
 
 use super::ID_LEN_MAX;
-use crate::apply::mass_unit;
 use crate::error::ReplicaError;
 use crate::refusal::Refusal;
 use crate::weight;
@@ -67,8 +66,10 @@ pub fn validate(
     if !reading.stable {
         return Err(Refusal::UnstableReading.into());
     }
-    let weight_mg =
-        weight::to_milligrams(&reading.value, mass_unit(reading.unit)).map_err(Refusal::from)?;
+    if !tally_events::is_recorded_mass_unit(reading.unit) {
+        return Err(Refusal::UnitNotRecorded { unit: reading.unit }.into());
+    }
+    let weight_mg = weight::to_milligrams(&reading.value, reading.unit).map_err(Refusal::from)?;
     if weight_mg <= 0 {
         return Err(Refusal::NoWeight.into());
     }
