@@ -154,60 +154,15 @@ impl Wire for Bytes {
     }
 }
 
-/// A calendar date (expiry, calibration due). Wire: year `u16`, month `u8`, day `u8`.
-/// JSON: `"YYYY-MM-DD"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Date {
-    year: u16,
-    month: u8,
-    day: u8,
-}
+/// A calendar date (expiry, calibration due): the workspace's shared civil date.
+pub use tally_vocab::Date;
 
-impl Date {
-    /// A date, if it exists in the proleptic Gregorian calendar.
-    pub fn new(year: u16, month: u8, day: u8) -> Option<Self> {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return None,
-        };
-        (day >= 1 && day <= days).then_some(Date { year, month, day })
-    }
-
-    /// Year.
-    pub fn year(&self) -> u16 {
-        self.year
-    }
-    /// Month, 1 to 12.
-    pub fn month(&self) -> u8 {
-        self.month
-    }
-    /// Day of the month, from 1.
-    pub fn day(&self) -> u8 {
-        self.day
-    }
-}
-
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-impl Serialize for Date {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
+/// Wire: year `u16`, month `u8`, day `u8`. JSON: `"YYYY-MM-DD"`.
 impl Wire for Date {
     fn encode(&self, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        out.extend_from_slice(&self.year.to_be_bytes());
-        out.push(self.month);
-        out.push(self.day);
+        out.extend_from_slice(&self.year().to_be_bytes());
+        out.push(self.month());
+        out.push(self.day());
         Ok(())
     }
     fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {

@@ -32,11 +32,7 @@ const RFID: &[&str] = &[
 ];
 
 fn corpus() -> Vec<(Vec<u8>, DecodeOptions)> {
-    let today = Date {
-        year: 2026,
-        month: 11,
-        day: 24,
-    };
+    let today = Date::new(2026, 11, 24).expect("a real date");
     let barcode = DecodeOptions::new(today);
     let mut rfid = barcode;
     rfid.source = Source::Rfid;

@@ -722,11 +722,7 @@ mod tests {
     use super::*;
 
     fn options() -> DecodeOptions {
-        DecodeOptions::new(Date {
-            year: 2026,
-            month: 11,
-            day: 24,
-        })
+        DecodeOptions::new(Date::new(2026, 11, 24).expect("a real date"))
     }
 
     fn read(scan: &str) -> Decoded {

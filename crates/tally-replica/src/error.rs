@@ -12,6 +12,9 @@ pub enum ReplicaError {
     /// The database is not in a state this build can use.
     #[error("the device database cannot be used: {0}")]
     Storage(String),
+    /// A date (today's, or one the database holds) is not a `YYYY-MM-DD` date.
+    #[error("{0}")]
+    Date(#[from] tally_vocab::DateError),
     /// A file was missing.
     #[error("{0}")]
     NotFound(String),

@@ -156,13 +156,9 @@ pub fn date(date: Date) -> String {
     date.to_string()
 }
 
-/// Reads a `YYYY-MM-DD` date.
+/// Reads a `YYYY-MM-DD` date (surrounding spaces allowed).
 pub fn parse_date(text: &str) -> Option<Date> {
-    let mut parts = text.trim().splitn(3, '-');
-    let year = parts.next()?.parse().ok()?;
-    let month = parts.next()?.parse().ok()?;
-    let day = parts.next()?.parse().ok()?;
-    Date::new(year, month, day)
+    Date::parse_iso(text.trim()).ok()
 }
 
 #[cfg(test)]

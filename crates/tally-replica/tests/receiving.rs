@@ -9,6 +9,7 @@ use tally_replica::refusal::{Check, Language};
 use tally_replica::workflow::moves;
 use tally_replica::workflow::receiving::{self, Label, ScanOutcome};
 use tally_replica::{Refusal, ReplicaError};
+use tally_vocab::DateError;
 
 fn refusal<T: std::fmt::Debug>(result: Result<T, ReplicaError>) -> Refusal {
     match result {
@@ -174,6 +175,22 @@ fn weighing_against_the_manifest_within_tolerance() {
         receiving::weigh(v, &who, "IN-1", &t(1), &old, TODAY)
     });
     assert!(matches!(refusal(err), Refusal::CalibrationOverdue { .. }));
+    // Dates are compared as dates: an unpadded "today" is not read as text (as text,
+    // "2027-06-30" < "2027-1-15" would call a scale due in June overdue in January).
+    let err = f.replica.act("B1", |v| {
+        receiving::weigh(
+            v,
+            &who,
+            "IN-1",
+            &t(1),
+            &reading("453.59", true),
+            "2027-1-15",
+        )
+    });
+    assert!(
+        matches!(err, Err(ReplicaError::Date(DateError::NotIso { ref text })) if text == "2027-1-15"),
+        "{err:?}"
+    );
     let mut unknown = reading("453.59", true);
     unknown.scale_id = "KITCHEN".into();
     let err = f.replica.act("B1", |v| {

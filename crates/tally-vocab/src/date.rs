@@ -8,8 +8,9 @@ use serde::{Serialize, Serializer};
 
 use crate::language::{Language, Message};
 
-/// A date in the proleptic Gregorian calendar, year 0 to 9999. Only real dates can be built,
-/// so the fields are private. Orders chronologically. `Display` and JSON: `YYYY-MM-DD`.
+/// A date in the proleptic Gregorian calendar, year 0 to 65535 (the event format's `u16`; ISO
+/// text and [`Date::from_unix_days`] cover years 0 to 9999). Only real dates can be built, so
+/// the fields are private. Orders chronologically. `Display` and JSON: `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     // Field order is the chronological order the derived `Ord` relies on.
@@ -58,16 +59,15 @@ const FIRST_UNIX_DAY: i64 = -719_528;
 const LAST_UNIX_DAY: i64 = 2_932_896;
 
 impl Date {
-    /// A checked date; `None` when the month or day does not exist or the year is after 9999.
+    /// A checked date; `None` when the month or day does not exist.
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        if year > 9999 || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month)
-        {
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return None;
         }
         Some(Date { year, month, day })
     }
 
-    /// Year, 0 to 9999.
+    /// Year.
     pub fn year(&self) -> u16 {
         self.year
     }
@@ -211,7 +211,9 @@ mod tests {
         assert!(Date::new(2025, 13, 1).is_none());
         assert!(Date::new(2025, 0, 1).is_none());
         assert!(Date::new(2025, 1, 0).is_none());
-        assert!(Date::new(10_000, 1, 1).is_none());
+        // Years past 9999 exist on the wire (u16); their text has five digits.
+        assert_eq!(Date::new(10_000, 1, 1).unwrap().to_string(), "10000-01-01");
+        assert!(Date::new(10_000, 1, 1).unwrap() > date("9999-12-31"));
     }
 
     #[test]

@@ -8,11 +8,7 @@ use tally_ids::gs1::Separators;
 use tally_ids::{decode, Date, DecodeOptions, Source, StateSystems, UidSystem};
 
 fuzz_target!(|data: &[u8]| {
-    let today = Date {
-        year: 2026,
-        month: 11,
-        day: 24,
-    };
+    let today = Date::new(2026, 11, 24).expect("a real date");
     let mut options = DecodeOptions::new(today);
     let barcode = decode(data, &options);
     assert!(barcode.errors.len() <= 256);

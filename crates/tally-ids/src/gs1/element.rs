@@ -533,11 +533,7 @@ mod tests {
     use super::*;
 
     fn today() -> Date {
-        Date {
-            year: 2026,
-            month: 11,
-            day: 24,
-        }
+        Date::new(2026, 11, 24).expect("a real date")
     }
 
     #[test]

@@ -186,11 +186,8 @@ fn date_of(year: u16, month: u8, day: u8, day_zero: bool) -> Result<Date, DatePr
     let last = days_in_month(year, month);
     if day == 0 {
         if day_zero {
-            return Ok(Date {
-                year,
-                month,
-                day: last,
-            });
+            // The last day of an existing month always exists.
+            return Date::new(year, month, last).ok_or(DateProblem::NoSuchDay { year, month, day });
         }
         return Err(DateProblem::DayZeroNotAllowed);
     }

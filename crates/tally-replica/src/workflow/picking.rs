@@ -8,7 +8,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 use tally_events::payload::{PackageStatus, PickRecorded, PickShorted, ToteStaged};
-use tally_events::{Payload, Quantity};
+use tally_events::{Date, Payload, Quantity};
 
 use super::count::{refuse_while_counted, refuse_while_counting};
 use super::{known_package, location, not_in_conflict, tag, Plan, Session, StepResult, ID_LEN_MAX};
@@ -258,7 +258,8 @@ pub fn pick(
         .into());
     }
     if let Some(expiry) = package.expires_on.as_deref() {
-        if expiry < today {
+        // Dates are compared as dates, never as text.
+        if Date::parse_iso(expiry)? < Date::parse_iso(today)? {
             return Err(Refusal::Expired {
                 uid,
                 expiry: expiry.to_owned(),

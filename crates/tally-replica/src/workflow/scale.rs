@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, OptionalExtension};
 use tally_events::payload::{WeighMode, WeightRecorded};
-use tally_events::MassUnit;
+use tally_events::{Date, MassUnit};
 
 use super::ID_LEN_MAX;
 use crate::error::ReplicaError;
@@ -56,7 +56,8 @@ pub fn validate(
         }
         .into());
     };
-    if due.as_str() < today {
+    // Dates are compared as dates, never as text.
+    if Date::parse_iso(&due)? < Date::parse_iso(today)? {
         return Err(Refusal::CalibrationOverdue {
             scale: scale_id.to_owned(),
             due,
