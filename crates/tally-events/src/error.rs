@@ -172,3 +172,22 @@ pub enum VerifyError {
     #[error("the signature is not valid for this event")]
     BadSignature,
 }
+
+/// Any failure of this crate's event-log operations, keeping its structure, for callers that
+/// pass the log's errors on (the replica's `ReplicaError::Events`): encoding or signing, decoding,
+/// verifying, and reading or writing an export.
+#[derive(Debug, Error)]
+pub enum Error {
+    /// An event could not be encoded or signed.
+    #[error(transparent)]
+    Encode(#[from] EncodeError),
+    /// Bytes could not be read as an event or a payload.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// An event did not verify.
+    #[error(transparent)]
+    Verify(#[from] VerifyError),
+    /// An export stream could not be read or written.
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
+}

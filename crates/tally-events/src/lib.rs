@@ -39,7 +39,7 @@ pub use chain::{
     ChainWriter, FailureKind,
 };
 pub use domain::{sign_domain, verify_domain, DomainError, DomainLabel, DomainSigner};
-pub use error::{DecodeError, EncodeError, VerifyError};
+pub use error::{DecodeError, EncodeError, Error, VerifyError};
 pub use event::{Clock, ManualClock, SignedEvent, Timestamp, UnsignedEvent};
 pub use export::{export_to_vec, read_export, ExportError, ExportReader, ExportWriter};
 pub use key::{verify_batch, DeviceKey, VerifierKey, VerifyMode};

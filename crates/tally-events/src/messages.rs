@@ -7,7 +7,7 @@
 pub use tally_vocab::{Language, Message};
 
 use crate::chain::{Anomaly, ChainFailure, FailureKind};
-use crate::error::{DecodeError, VerifyError};
+use crate::error::{DecodeError, EncodeError, Error, VerifyError};
 use crate::export::ExportError;
 use crate::keyfile::KeyFileError;
 
@@ -67,6 +67,44 @@ fn decode_es(error: &DecodeError) -> String {
         DecodeError::UnsupportedExport { version, flags } => format!(
             "la exportación está en la versión de formato {version} (indicadores {flags}), que esta versión de tally no puede leer"
         ),
+    }
+}
+
+impl Message for EncodeError {
+    fn message(&self, language: Language) -> String {
+        match self {
+            EncodeError::TooLong { what, len, max } => tally_vocab::bilingual!(language,
+                en: "a {what} is {len} long, more than the limit of {max}",
+                es: "un campo ({what}) mide {len}, más que el límite de {max}",
+            ),
+            EncodeError::KnownKindAsUnknown { kind } => tally_vocab::bilingual!(language,
+                en: "payload kind {kind} is a known kind; build it with its own type, not as unknown bytes",
+                es: "el tipo de contenido {kind} es conocido; constrúyalo con su propio tipo, no como bytes desconocidos",
+            ),
+            EncodeError::NotRecordable { what, value } => tally_vocab::bilingual!(language,
+                en: "a {what} of {value} cannot be recorded in an event",
+                es: "un {what} de {value} no se puede registrar en un evento",
+            ),
+            EncodeError::SeqExhausted => tally_vocab::bilingual!(language,
+                en: "this device's event numbering is exhausted",
+                es: "la numeración de eventos de este dispositivo está agotada",
+            ),
+            EncodeError::GenesisRule => tally_vocab::bilingual!(language,
+                en: "the first event of a device must be its enrollment, and only the first",
+                es: "el primer evento de un dispositivo debe ser su alta, y solo el primero",
+            ),
+        }
+    }
+}
+
+impl Message for Error {
+    fn message(&self, language: Language) -> String {
+        match self {
+            Error::Encode(error) => error.message(language),
+            Error::Decode(error) => error.message(language),
+            Error::Verify(error) => error.message(language),
+            Error::Export(error) => error.message(language),
+        }
     }
 }
 

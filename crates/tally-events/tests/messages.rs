@@ -4,8 +4,8 @@ mod common;
 
 use common::*;
 use tally_events::{
-    Anomaly, ChainFailure, DecodeError, DeviceId, ExportError, FailureKind, KeyFileError, Language,
-    Message, VerifyError,
+    Anomaly, ChainFailure, DecodeError, DeviceId, EncodeError, Error, ExportError, FailureKind,
+    KeyFileError, Language, Message, VerifyError,
 };
 
 fn check(item: &dyn Message) {
@@ -184,4 +184,39 @@ fn chain_failures_and_anomalies_render_in_both_languages() {
         missing.message(Language::Spanish),
         "faltan los eventos 5 a 8"
     );
+}
+
+#[test]
+fn encode_errors_and_the_crate_error_render_in_both_languages() {
+    let encode = [
+        EncodeError::TooLong {
+            what: "string",
+            len: 70_000,
+            max: 65_535,
+        },
+        EncodeError::KnownKindAsUnknown { kind: 1 },
+        EncodeError::NotRecordable {
+            what: "MassUnit",
+            value: "ozt",
+        },
+        EncodeError::SeqExhausted,
+        EncodeError::GenesisRule,
+    ];
+    for error in encode {
+        check(&error);
+        // English is the Display text, said once.
+        assert_eq!(error.message(Language::English), error.to_string());
+        let wrapped = Error::from(error.clone());
+        assert_eq!(wrapped.to_string(), error.to_string());
+        assert_eq!(
+            wrapped.message(Language::Spanish),
+            error.message(Language::Spanish)
+        );
+    }
+    let decode = Error::from(DecodeError::BadMagic);
+    assert_eq!(
+        decode.message(Language::Spanish),
+        DecodeError::BadMagic.message(Language::Spanish)
+    );
+    check(&Error::from(VerifyError::BadSignature));
 }

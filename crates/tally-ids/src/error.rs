@@ -375,8 +375,20 @@ fn kind_es(kind: Kind) -> &'static str {
     }
 }
 
-/// The languages of the floor, shared by every crate.
-pub use tally_vocab::Language;
+/// The languages of the floor and the message trait, shared by every crate.
+pub use tally_vocab::{Language, Message};
+
+impl Message for ScanWarning {
+    fn message(&self, language: Language) -> String {
+        ScanWarning::message(self, language)
+    }
+}
+
+impl Message for ScanError {
+    fn message(&self, language: Language) -> String {
+        ScanError::message(self, language)
+    }
+}
 
 impl ScanError {
     /// The message in `language`. GS1 data titles (`BATCH/LOT`) stay as GS1 publishes them.

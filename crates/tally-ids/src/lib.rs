@@ -71,5 +71,5 @@ pub use decode::{
     decode, gs1_check_digit, Candidate, DecodeOptions, Decoded, EpcSummary, Kind, Source,
     MAX_SCAN_LEN,
 };
-pub use error::{Language, ScanError, ScanWarning};
+pub use error::{Language, Message, ScanError, ScanWarning};
 pub use uid::{StateSystems, UidSystem};

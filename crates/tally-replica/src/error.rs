@@ -39,12 +39,24 @@ pub enum ReplicaError {
         "another tally is running on this device (it holds the device key {0}); close it first"
     )]
     KeyInUse(String),
-    /// The key file is damaged, misplaced, readable by others or not a tally key file.
+    /// The key file is misplaced, readable by others or not a file this build can use.
     #[error("the device key file is unusable: {0}")]
     KeyFile(String),
-    /// An event could not be encoded, signed or verified.
+    /// The key file refused an operation (damaged, wrong passphrase, out of reserved numbers).
+    #[error("the device key file is unusable: {0}")]
+    Key(#[from] tally_events::KeyFileError),
+    /// A key file's bytes are not a tally key file.
+    #[error("the device key file is unusable: {}: {source}", path.display())]
+    KeyFileDamaged {
+        /// The key file.
+        path: std::path::PathBuf,
+        /// What is wrong with its bytes.
+        #[source]
+        source: tally_events::KeyFileError,
+    },
+    /// An event could not be encoded, signed, decoded, verified or exported.
     #[error("event log: {0}")]
-    Events(String),
+    Events(#[from] tally_events::Error),
     /// Folding an event into the view failed; nothing was recorded.
     #[error("the event cannot be applied to the replica: {0}")]
     Apply(String),

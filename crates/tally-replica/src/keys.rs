@@ -219,7 +219,10 @@ pub fn read_key_file(path: &Path) -> Result<KeyFile, ReplicaError> {
     }
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| ReplicaError::io(what(), e))?;
-    KeyFile::decode(&bytes).map_err(|e| ReplicaError::KeyFile(format!("{}: {e}", path.display())))
+    KeyFile::decode(&bytes).map_err(|source| ReplicaError::KeyFileDamaged {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 /// The identity of a database file (inode number and birth time; 0 where unknown), which

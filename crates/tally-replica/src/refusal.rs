@@ -7,10 +7,15 @@
 
 use tally_events::payload::PackageStatus;
 use tally_events::Quantity;
-pub use tally_ids::Language;
+pub use tally_vocab::{Language, Message};
 
 use crate::weight::{MassUnit, WeightError};
-use tally_vocab::Message as _;
+
+impl Message for Refusal {
+    fn message(&self, language: Language) -> String {
+        Refusal::message(self, language)
+    }
+}
 
 /// What a reason code was asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

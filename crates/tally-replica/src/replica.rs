@@ -88,8 +88,8 @@ impl std::fmt::Debug for Replica {
     }
 }
 
-fn events_err(e: impl std::fmt::Display) -> ReplicaError {
-    ReplicaError::Events(e.to_string())
+fn events_err(e: impl Into<tally_events::Error>) -> ReplicaError {
+    ReplicaError::Events(e.into())
 }
 
 /// The head of the device log in a database: (seq, hash).
@@ -156,7 +156,7 @@ fn chain_head(head: Option<Recorded>) -> ChainHead {
 }
 
 fn key_err(e: tally_events::KeyFileError) -> ReplicaError {
-    ReplicaError::KeyFile(e.to_string())
+    ReplicaError::Key(e)
 }
 
 /// Removes what a failed enrollment created: the key file and its lock, and the database files.

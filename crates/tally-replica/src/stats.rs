@@ -159,10 +159,10 @@ pub fn replay_digest(conn: &Connection) -> Result<[u8; 32], ReplicaError> {
     while let Some(row) = rows.next()? {
         let bytes: Vec<u8> = row.get(0)?;
         let event = tally_events::SignedEvent::from_bytes(bytes)
-            .map_err(|e| ReplicaError::Events(e.to_string()))?;
+            .map_err(|e| ReplicaError::Events(e.into()))?;
         let payload = event
             .payload()
-            .map_err(|e| ReplicaError::Events(e.to_string()))?;
+            .map_err(|e| ReplicaError::Events(e.into()))?;
         let device = event.device();
         let meta = crate::apply::EventMeta {
             origin: crate::apply::Origin::Local {

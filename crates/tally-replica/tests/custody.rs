@@ -495,7 +495,16 @@ fn a_failed_enrollment_leaves_no_key_behind() {
         &KeyOptions::default(),
     )
     .unwrap_err();
-    assert!(matches!(err, ReplicaError::Events(_)), "{err}");
+    // The event log's error keeps its structure: which field, how long, the limit.
+    assert!(
+        matches!(
+            err,
+            ReplicaError::Events(tally_events::Error::Encode(
+                tally_events::EncodeError::TooLong { len: 100, .. }
+            ))
+        ),
+        "{err:?}"
+    );
     let left: Vec<_> = std::fs::read_dir(key_dir.path()).unwrap().collect();
     assert!(left.is_empty(), "left behind: {left:?}");
     for file in db_files(&db) {
@@ -774,4 +783,26 @@ fn moving_the_database_within_its_file_system_and_loading_a_snapshot_keep_the_de
         )
         .unwrap();
     assert_eq!(recorded[0].seq, 2);
+}
+
+#[test]
+fn a_key_file_overwritten_with_other_bytes_is_refused_with_its_path_and_problem() {
+    let f = fixture();
+    let (db, key) = (f.db(), f.key());
+    drop(f.replica);
+    std::fs::write(&key, b"not a key file at all").unwrap();
+    let err = Replica::open(&db, &key, clock()).unwrap_err();
+    match &err {
+        ReplicaError::KeyFileDamaged { path, source } => {
+            assert_eq!(path, &key);
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "the device key file is unusable: {}: {source}",
+                    key.display()
+                )
+            );
+        }
+        other => panic!("expected a damaged key file, got {other:?}"),
+    }
 }
