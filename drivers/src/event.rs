@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-pub use tally_vocab::{MassUnit, Milligrams, WeightError};
+pub use tally_vocab::{MassUnit, Milligrams, WeighMode, WeightError};
 use thiserror::Error;
 
 /// One decoded thing a device said.
@@ -210,13 +210,13 @@ pub enum WeightRange {
     Underload,
 }
 
-/// Gross, net or tare, when the scale says which.
+/// What a printed value is, when the scale says: a gross or net weight (the workspace's
+/// [`WeighMode`]), or a tare value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum WeighMode {
-    /// gross weight (A&D `GS`, NCI status byte 3 bit 2 clear)
-    Gross,
-    /// net weight, tare subtracted (A&D `NT`, NCI status byte 3 bit 2 set)
-    Net,
+pub enum ReadingMode {
+    /// a weight, gross (A&D `GS`, NCI status byte 3 bit 2 clear) or net, tare subtracted
+    /// (A&D `NT`, NCI status byte 3 bit 2 set)
+    Weighed(WeighMode),
     /// a tare value (A&D `TR`)
     Tare,
     /// a preset tare value (A&D `PT`)
@@ -237,7 +237,7 @@ pub struct WeightReading {
     /// In range, over or under.
     pub range: WeightRange,
     /// Gross / net / tare when the scale says which.
-    pub mode: Option<WeighMode>,
+    pub mode: Option<ReadingMode>,
     /// Anything else the scale printed on the line (A&D comparator `OK`/`HI`/`LO`, Ohaus legend
     /// `TOTAL` or an interval-print time), for display and logs.
     pub legend: Option<String>,

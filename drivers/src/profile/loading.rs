@@ -55,7 +55,7 @@ fn merge(child: &ProfileFile, parent: &ProfileFile) -> ProfileFile {
         (c, p) => c.clone().or_else(|| p.clone()),
     };
     let params = match (&child.params, &parent.params) {
-        (Some(c), Some(p)) => Some(ProtocolParams {
+        (Some(c), Some(p)) => Some(ProfileParams {
             prefix: c.prefix.clone().or_else(|| p.prefix.clone()),
             suffix: c.suffix.clone().or_else(|| p.suffix.clone()),
             fnc1_substitute: c

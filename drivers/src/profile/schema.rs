@@ -1,40 +1,12 @@
 //! The types of a firmware profile: what a profile file may say (`ProfileFile`, read with
 //! `deny_unknown_fields`) and the resolved [`Profile`] with its parts.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::{self, ProtocolId};
 
-/// Which family of device a profile describes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum DeviceKind {
-    /// Barcode scanner.
-    Scanner,
-    /// UHF RFID reader.
-    Rfid,
-    /// Weighing scale.
-    Scale,
-}
-
-impl DeviceKind {
-    /// The directory name under `firmware-profiles/`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeviceKind::Scanner => "scanner",
-            DeviceKind::Rfid => "rfid",
-            DeviceKind::Scale => "scale",
-        }
-    }
-}
-
-impl fmt::Display for DeviceKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// Which family of device a profile describes (defined once, with the protocols).
+pub use crate::protocol::DeviceKind;
 
 /// How the device is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -192,10 +164,12 @@ pub struct TransportSettings {
     pub grab_keyboard: bool,
 }
 
-/// Protocol parameters (every field optional; which ones apply depends on the protocol).
+/// The `params` table of a profile file as written (every field optional; which ones apply
+/// depends on the protocol). [`decoder_params`] turns it into the protocol's own
+/// [`protocol::ProtocolParams`], the one a decoder is built with.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ProtocolParams {
+pub struct ProfileParams {
     /// serial-barcode: bytes the scanner sends before each scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
@@ -293,7 +267,7 @@ pub(super) struct ProfileFile {
     #[serde(rename = "match")]
     pub(super) matching: Option<MatchRules>,
     pub(super) transport: Option<TransportFile>,
-    pub(super) params: Option<ProtocolParams>,
+    pub(super) params: Option<ProfileParams>,
     pub(super) init: Option<Vec<InitCommand>>,
     /// A generic profile only serves as a base for `extends` and for explicit bindings.
     pub(super) generic: Option<bool>,
@@ -336,18 +310,14 @@ pub struct Profile {
     /// How to open it.
     pub transport: TransportSettings,
     /// Protocol parameters.
-    pub params: ProtocolParams,
+    pub params: ProfileParams,
     /// Commands sent when the device is opened.
     pub init: Vec<InitCommand>,
 }
 
 /// Which device kind a protocol belongs to (from the protocol registry).
 pub fn protocol_kind(protocol: ProtocolId) -> DeviceKind {
-    match protocol.device_kind() {
-        protocol::DeviceKind::BarcodeScanner => DeviceKind::Scanner,
-        protocol::DeviceKind::RfidReader => DeviceKind::Rfid,
-        protocol::DeviceKind::Scale => DeviceKind::Scale,
-    }
+    protocol.device_kind()
 }
 
 /// Turns a profile's parameters into the decoder's.
@@ -363,4 +333,22 @@ pub fn decoder_params(profile: &Profile) -> protocol::ProtocolParams {
     params.aim_prefixed = p.aim_prefix.unwrap_or(false);
     params.fnc1_substitute = p.fnc1_substitute.as_deref().and_then(|s| s.bytes().next());
     params
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_device_kind_for_protocols_and_profiles() {
+        assert_eq!(protocol_kind(ProtocolId::MtSics), DeviceKind::Scale);
+        assert_eq!(protocol_kind(ProtocolId::HidPos), DeviceKind::Scanner);
+        assert_eq!(protocol_kind(ProtocolId::M100Bb7e), DeviceKind::Rfid);
+        for kind in [DeviceKind::Scanner, DeviceKind::Rfid, DeviceKind::Scale] {
+            // The profile-file spelling is the directory name.
+            let toml =
+                toml::to_string(&std::collections::BTreeMap::from([("kind", kind)])).unwrap();
+            assert_eq!(toml.trim(), format!("kind = \"{}\"", kind.as_str()));
+        }
+    }
 }

@@ -9,7 +9,8 @@
 //! number is a sentinel, not a weight.
 
 use crate::event::{
-    normalise_decimal, DeviceEvent, ProtocolError, WeighMode, WeightReading, WeightUnit,
+    normalise_decimal, DeviceEvent, ProtocolError, ReadingMode, WeighMode, WeightReading,
+    WeightUnit,
 };
 use crate::protocol::commands::{CommandError, ProtocolCommands};
 use crate::protocol::framing::{crlf_command, line_decoder, printable};
@@ -100,10 +101,10 @@ pub fn parse_line(raw: &[u8]) -> DeviceEvent {
     }
     let unit = (!unit_text.is_empty()).then(|| WeightUnit::parse(unit_text));
     let (mode, legend) = match second.as_deref() {
-        Some("GS") => (Some(WeighMode::Gross), None),
-        Some("NT") => (Some(WeighMode::Net), None),
-        Some("TR") => (Some(WeighMode::Tare), None),
-        Some("PT") => (Some(WeighMode::PresetTare), None),
+        Some("GS") => (Some(ReadingMode::Weighed(WeighMode::Gross)), None),
+        Some("NT") => (Some(ReadingMode::Weighed(WeighMode::Net)), None),
+        Some("TR") => (Some(ReadingMode::Tare), None),
+        Some("PT") => (Some(ReadingMode::PresetTare), None),
         Some(other) => (None, Some(other.to_string())),
         None => (None, None),
     };
@@ -149,5 +150,32 @@ impl ProtocolCommands for Commands {
 
     fn zero(&self) -> Result<Vec<u8>, CommandError> {
         Ok(AndCommand::ReZero.to_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mode(line: &str) -> Option<ReadingMode> {
+        match parse_line(line.as_bytes()) {
+            DeviceEvent::Weight(reading) => reading.mode,
+            other => panic!("{line:?} is not a reading: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_second_header_says_gross_net_or_tare() {
+        assert_eq!(
+            mode("ST,GS,+0012.34  g"),
+            Some(ReadingMode::Weighed(WeighMode::Gross))
+        );
+        assert_eq!(
+            mode("ST,NT,+0012.34  g"),
+            Some(ReadingMode::Weighed(WeighMode::Net))
+        );
+        assert_eq!(mode("ST,TR,+0001.50  g"), Some(ReadingMode::Tare));
+        assert_eq!(mode("ST,PT,+0001.50  g"), Some(ReadingMode::PresetTare));
+        assert_eq!(mode("ST,+0012.34  g"), None);
     }
 }

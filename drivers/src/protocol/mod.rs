@@ -135,12 +135,12 @@ impl ProtocolId {
     pub fn device_kind(self) -> DeviceKind {
         match self {
             ProtocolId::HidPos | ProtocolId::KeyboardWedge | ProtocolId::SerialBarcode => {
-                DeviceKind::BarcodeScanner
+                DeviceKind::Scanner
             }
             ProtocolId::ChafonUhfReader18
             | ProtocolId::ChafonUhfReader288
             | ProtocolId::ThingMagicMercury
-            | ProtocolId::M100Bb7e => DeviceKind::RfidReader,
+            | ProtocolId::M100Bb7e => DeviceKind::Rfid,
             ProtocolId::MtSics | ProtocolId::AndStandard | ProtocolId::Ohaus | ProtocolId::Nci => {
                 DeviceKind::Scale
             }
@@ -191,15 +191,36 @@ impl FromStr for ProtocolId {
     }
 }
 
-/// Kinds of devices.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Which family of device a protocol (and so a profile) belongs to. In profile files:
+/// `scanner`, `rfid`, `scale`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum DeviceKind {
-    /// barcode scanner
-    BarcodeScanner,
-    /// UHF RFID reader
-    RfidReader,
-    /// serial scale
+    /// Barcode scanner.
+    Scanner,
+    /// UHF RFID reader.
+    Rfid,
+    /// Weighing scale.
     Scale,
+}
+
+impl DeviceKind {
+    /// The directory name under `firmware-profiles/`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceKind::Scanner => "scanner",
+            DeviceKind::Rfid => "rfid",
+            DeviceKind::Scale => "scale",
+        }
+    }
+}
+
+impl fmt::Display for DeviceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A profile named a protocol this build does not know.

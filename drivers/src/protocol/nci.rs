@@ -13,8 +13,8 @@
 //! (a second LF before its CR) is dropped as noise.
 
 use crate::event::{
-    normalise_decimal, CommandReply, DeviceEvent, NciStatus, ProtocolError, WeighMode, WeightRange,
-    WeightReading, WeightUnit,
+    normalise_decimal, CommandReply, DeviceEvent, NciStatus, ProtocolError, ReadingMode, WeighMode,
+    WeightRange, WeightReading, WeightUnit,
 };
 use crate::protocol::commands::{CommandError, ProtocolCommands};
 use crate::protocol::framing::printable;
@@ -216,11 +216,11 @@ fn parse_reply(reply: &[u8], out: &mut Vec<DeviceEvent>) {
                         stable: !status.in_motion,
                         range,
                         mode: status.net.map(|net| {
-                            if net {
+                            ReadingMode::Weighed(if net {
                                 WeighMode::Net
                             } else {
                                 WeighMode::Gross
-                            }
+                            })
                         }),
                         legend: None,
                     }));

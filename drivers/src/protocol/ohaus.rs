@@ -8,8 +8,8 @@
 //! [`CommandReply::Text`].
 
 use crate::event::{
-    normalise_decimal, CommandReply, DeviceEvent, ProtocolError, WeighMode, WeightRange,
-    WeightReading, WeightUnit,
+    normalise_decimal, CommandReply, DeviceEvent, ProtocolError, ReadingMode, WeighMode,
+    WeightRange, WeightReading, WeightUnit,
 };
 use crate::protocol::commands::{CommandError, ProtocolCommands};
 use crate::protocol::framing::{crlf_command, line_decoder, printable};
@@ -101,8 +101,8 @@ pub fn parse_line(raw: &[u8]) -> DeviceEvent {
     for tok in tokens {
         match tok {
             "?" => stable = false,
-            "N" | "NET" => mode = Some(WeighMode::Net),
-            "G" | "GROSS" => mode = Some(WeighMode::Gross),
+            "N" | "NET" => mode = Some(ReadingMode::Weighed(WeighMode::Net)),
+            "G" | "GROSS" => mode = Some(ReadingMode::Weighed(WeighMode::Gross)),
             other => legend.push(other),
         }
     }
