@@ -8,7 +8,7 @@
 //! half an action.
 //!
 //! Map: [`db`] (connection settings, migrations), [`apply`] (the fold), [`replica`] (recording,
-//! key file reservation, deltas, snapshots, export), [`workflow`] (receiving, moves, picking,
+//! key file reservation, export), [`sync`] (deltas, snapshots, the replay), [`workflow`] (receiving, moves, picking,
 //! loading, blind counts, destruction, lookup, sign-in), [`refusal`] (what the person holding
 //! the device is told, in English or Spanish), [`weight`] (integer milligrams), [`seed`] (the
 //! demo facility), [`stats`] (counts and view digests). The design rules are in `README.md`.
@@ -26,6 +26,7 @@ pub mod refusal;
 pub mod replica;
 pub mod seed;
 pub mod stats;
+pub mod sync;
 pub mod weight;
 pub mod workflow;
 

@@ -492,6 +492,13 @@ pub enum Refusal {
         /// What.
         what: Many,
     },
+    /// The ledger holds another event signed with this device's key at `seq`: the device must
+    /// not sign again until it is re-enrolled.
+    #[error("this device must not record: the ledger holds a different event {seq} signed by its key (a fork). Dock it and ask a supervisor to re-enroll it")]
+    DeviceForked {
+        /// The seq both histories claim.
+        seq: u64,
+    },
 }
 
 fn decision_en(d: Decision) -> &'static str {
@@ -765,6 +772,9 @@ impl Refusal {
                 };
                 format!("demasiados a la vez: como máximo {max} {w}")
             }
+            R::DeviceForked { seq } => format!(
+                "este equipo no puede registrar: el libro central tiene otro evento {seq} firmado con su llave (una bifurcación). Llévelo a la base y pida a un supervisor que lo vuelva a dar de alta"
+            ),
         }
     }
 }
@@ -929,6 +939,7 @@ mod tests {
                 max: 9,
                 what: Many::TagsInSweep,
             },
+            Refusal::DeviceForked { seq: 17 },
         ];
         for r in &all {
             // Exhaustiveness guard: adding a variant breaks this match until it is listed above.
@@ -994,7 +1005,8 @@ mod tests {
                 | Refusal::MethodRequired
                 | Refusal::ReasonRequired { .. }
                 | Refusal::ReleaseWithoutPassedCoa { .. }
-                | Refusal::TooMany { .. } => {}
+                | Refusal::TooMany { .. }
+                | Refusal::DeviceForked { .. } => {}
             }
         }
         all

@@ -21,9 +21,11 @@ use tally_events::{
     SignedEvent,
 };
 
-use crate::apply::{apply, EventMeta, Origin};
 use crate::db;
 use crate::error::ReplicaError;
+use crate::refusal::Refusal;
+pub use crate::sync::{write_snapshot, Delta, ForkEvidence, HeldDelta, DELTAS_PER_TRANSACTION_MAX};
+use crate::sync::{self as ledger_sync};
 use crate::workflow::count::CountingView;
 use crate::workflow::{Plan, Session, StepResult};
 
@@ -31,8 +33,6 @@ use crate::workflow::{Plan, Session, StepResult};
 pub const SEQ_BLOCK: u64 = 1_000;
 /// Most events one action may record.
 pub const EVENTS_PER_ACTION_MAX: usize = 1_024;
-/// Most deltas applied in one transaction (a scan never waits long behind a sync).
-pub const DELTAS_PER_TRANSACTION_MAX: usize = 256;
 
 /// An event the device has durably recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,15 +41,6 @@ pub struct Recorded {
     pub seq: u64,
     /// SHA-256 of its signed record.
     pub hash: Sha256Hash,
-}
-
-/// One event received from the ledger.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Delta {
-    /// Position in the ledger (1, 2, 3 ... without gaps).
-    pub ledger_index: u64,
-    /// The signed record, as the author signed it.
-    pub bytes: Vec<u8>,
 }
 
 /// A device's replica.
@@ -186,15 +177,7 @@ fn store_local(
         event.actor(),
         event.as_bytes()
     ])?;
-    let device = event.device();
-    let meta = EventMeta {
-        origin: Origin::Local { seq },
-        kind: event.payload_kind(),
-        actor: event.actor(),
-        device: device.as_bytes(),
-        facility: event.facility(),
-    };
-    apply(tx, &meta, payload)
+    ledger_sync::fold_local(tx, event, payload)
 }
 
 impl Replica {
@@ -385,8 +368,10 @@ impl Replica {
         self.signer.finish(tx, &who.badge, plan)
     }
 
-    /// The ledger accepted this device's events up to `through_seq`: they no longer override
-    /// deltas (see the conflict rule in [`crate::apply`]).
+    /// The ledger accepted this device's events up to `through_seq`: they are marked
+    /// acknowledged (nothing to upload again). This changes no view table: the local-wins rule
+    /// ends for an event only when the event itself comes back in the deltas (a receipt, in
+    /// ledger order) or inside a snapshot, so conflicts never depend on when an ack arrived.
     pub fn acknowledge(&mut self, through_seq: u64) -> Result<(), ReplicaError> {
         let through = i64::try_from(through_seq).unwrap_or(i64::MAX);
         let tx = self
@@ -396,204 +381,57 @@ impl Replica {
             "UPDATE event_log SET acknowledged = 1 WHERE seq <= ?1 AND acknowledged = 0",
             [through],
         )?;
-        tx.execute(
-            "UPDATE packages SET local_seq = NULL WHERE local_seq <= ?1",
-            [through],
-        )?;
         tx.commit()?;
         Ok(())
     }
 
     /// The ledger cursor: the last ledger index folded into this replica.
     pub fn ledger_cursor(&self) -> Result<u64, ReplicaError> {
-        Ok(meta_get(&self.conn, "ledger_cursor")?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0))
+        ledger_sync::ledger_cursor(&self.conn)
     }
 
     /// Applies deltas in ledger order, in short transactions. Idempotent: indexes at or below
-    /// the cursor are skipped; a gap is refused. This device's own events coming back are
-    /// acknowledged (and must be byte-identical to the log: anything else is a fork).
+    /// the cursor are skipped; a gap, a damaged record or a bad signature is refused. A validly
+    /// signed delta that cannot be folded is held (see [`Replica::held_deltas`]) and the cursor
+    /// moves on. This device's own events coming back are receipts; one that differs from the
+    /// log is a fork: it is kept ([`Replica::fork_evidence`]) and the device stops signing until
+    /// it is re-enrolled. Returns how many deltas moved the cursor.
     pub fn apply_deltas(&mut self, deltas: &[Delta]) -> Result<usize, ReplicaError> {
-        let mut applied = 0;
-        for chunk in deltas.chunks(DELTAS_PER_TRANSACTION_MAX) {
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let mut cursor: u64 = meta_get(&tx, "ledger_cursor")?
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            for delta in chunk {
-                if delta.ledger_index <= cursor {
-                    continue;
-                }
-                if delta.ledger_index != cursor + 1 {
-                    return Err(ReplicaError::Storage(format!(
-                        "ledger delta {} arrived after {cursor}: deltas are missing; sync again",
-                        delta.ledger_index
-                    )));
-                }
-                let event = SignedEvent::from_bytes(delta.bytes.clone()).map_err(events_err)?;
-                event.verify().map_err(events_err)?;
-                let index = i64::try_from(delta.ledger_index)
-                    .map_err(|_| ReplicaError::Storage("ledger index out of range".into()))?;
-                if event.device() == self.device {
-                    let seq = i64::try_from(event.seq())
-                        .map_err(|_| ReplicaError::Storage("seq out of range".into()))?;
-                    let ours: Option<Vec<u8>> = tx
-                        .query_row("SELECT hash FROM event_log WHERE seq = ?1", [seq], |r| {
-                            r.get(0)
-                        })
-                        .optional()?;
-                    match ours {
-                        Some(hash) if hash == event.record_hash().0 => {
-                            tx.execute(
-                                "UPDATE event_log SET acknowledged = 1 WHERE seq = ?1",
-                                [seq],
-                            )?;
-                            tx.execute(
-                                "UPDATE packages SET local_seq = NULL WHERE local_seq = ?1",
-                                [seq],
-                            )?;
-                        }
-                        _ => {
-                            return Err(ReplicaError::RestoreDetected(format!(
-                                "the ledger holds a different event {seq} of this device (a fork)"
-                            )))
-                        }
-                    }
-                } else {
-                    let payload = event.payload().map_err(events_err)?;
-                    let device = event.device();
-                    tx.prepare_cached(
-                        "INSERT OR IGNORE INTO remote_events (ledger_index, device, seq, hash, kind, actor, bytes)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    )?
-                    .execute(params![
-                        index,
-                        &device.0[..],
-                        i64::try_from(event.seq()).unwrap_or(i64::MAX),
-                        &event.record_hash().0[..],
-                        event.payload_kind(),
-                        event.actor(),
-                        event.as_bytes()
-                    ])?;
-                    let meta = EventMeta {
-                        origin: Origin::Remote {
-                            ledger_index: index,
-                        },
-                        kind: event.payload_kind(),
-                        actor: event.actor(),
-                        device: device.as_bytes(),
-                        facility: event.facility(),
-                    };
-                    apply(&tx, &meta, &payload)?;
-                }
-                cursor = delta.ledger_index;
-                applied += 1;
-            }
-            meta_set(&tx, "ledger_cursor", &cursor.to_string())?;
-            tx.commit()?;
-        }
-        Ok(applied)
+        let head = self.signer.head.map_or(0, |h| h.seq);
+        ledger_sync::apply_deltas(&mut self.conn, Some(&self.device), head, deltas)
     }
 
-    /// Replaces the view with a snapshot (a replica database at a ledger cursor, as written by
-    /// [`write_snapshot`]), keeping this device's log and folding its unacknowledged events on
-    /// top. The new file is built beside the old one and renamed over it: a crash leaves the
-    /// old replica or the new one. Loading the same snapshot twice gives the same replica.
+    /// Deltas that could not be folded, for a supervisor.
+    pub fn held_deltas(&self) -> Result<Vec<HeldDelta>, ReplicaError> {
+        ledger_sync::held_deltas(&self.conn)
+    }
+
+    /// Validly signed events of this device the ledger holds and its log does not.
+    pub fn fork_evidence(&self) -> Result<Vec<ForkEvidence>, ReplicaError> {
+        ledger_sync::fork_evidence(&self.conn)
+    }
+
+    /// `Some(seq)` while the device must not sign because a fork of its chain was found at
+    /// `seq` (cleared by re-enrollment: `meta` row `signing_stopped`).
+    pub fn signing_stopped(&self) -> Result<Option<u64>, ReplicaError> {
+        ledger_sync::signing_stopped(&self.conn)
+    }
+
+    /// Loads a snapshot (a view at a ledger cursor with each device's seq mark, as written by
+    /// [`write_snapshot`]) into the live database, in place, in one transaction: this device's
+    /// log and device tables stay, its events up to its mark in the snapshot are marked
+    /// acknowledged and only later ones are folded again on top. Loading the same snapshot
+    /// twice gives the same view; a crash or a reader sees the old view or the new one.
     pub fn load_snapshot(&mut self, snapshot: &Path) -> Result<(), ReplicaError> {
-        let staging = self.path.with_extension("loading");
-        let _ = fs::remove_file(&staging);
-        fs::copy(snapshot, &staging).map_err(|e| {
-            ReplicaError::io(
-                format!("cannot copy the snapshot {}", snapshot.display()),
-                e,
-            )
-        })?;
-        {
-            let mut next = db::open(&staging)?;
-            let tx = next.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            if meta_get(&tx, "snapshot_cursor")?.is_none() {
-                return Err(ReplicaError::Storage(format!(
-                    "{} is not a tally snapshot",
-                    snapshot.display()
-                )));
-            }
-            tx.execute("DELETE FROM event_log", [])?;
-            tx.execute("DELETE FROM meta WHERE key IN ('device', 'facility')", [])?;
-            tx.execute(
-                "ATTACH DATABASE ?1 AS old",
-                [self.path.to_string_lossy().as_ref()],
-            )?;
-            tx.execute("INSERT INTO event_log SELECT * FROM old.event_log", [])?;
-            tx.execute(
-                "INSERT INTO meta SELECT * FROM old.meta WHERE key IN ('device', 'facility')",
-                [],
-            )?;
-            tx.execute(
-                "INSERT OR REPLACE INTO meta (key, value) SELECT 'ledger_cursor', value FROM meta WHERE key = 'snapshot_cursor'",
-                [],
-            )?;
-            // Local events the ledger has not acknowledged win until it rules: fold them again.
-            let pending: Vec<Vec<u8>> = {
-                let mut stmt =
-                    tx.prepare("SELECT bytes FROM event_log WHERE acknowledged = 0 ORDER BY seq")?;
-                let rows = stmt.query_map([], |r| r.get(0))?;
-                rows.collect::<Result<_, _>>()?
-            };
-            for bytes in pending {
-                let event = SignedEvent::from_bytes(bytes).map_err(events_err)?;
-                let payload = event.payload().map_err(events_err)?;
-                let device = event.device();
-                let meta = EventMeta {
-                    origin: Origin::Local {
-                        seq: i64::try_from(event.seq()).unwrap_or(i64::MAX),
-                    },
-                    kind: event.payload_kind(),
-                    actor: event.actor(),
-                    device: device.as_bytes(),
-                    facility: event.facility(),
-                };
-                // Master data the device itself recorded is already in the snapshot when the
-                // ledger accepted it; folding it again is harmless (upserts).
-                apply(&tx, &meta, &payload)?;
-            }
-            tx.commit()?;
-            next.execute("DETACH DATABASE old", [])?;
-            next.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-            next.close().map_err(|(_, e)| ReplicaError::from(e))?;
+        let head = self.signer.head.map_or(0, |h| h.seq);
+        ledger_sync::load_snapshot(&mut self.conn, &self.device, head, snapshot)
+    }
+
+    fn may_sign(conn: &Connection) -> Result<(), ReplicaError> {
+        match ledger_sync::signing_stopped(conn)? {
+            Some(seq) => Err(ReplicaError::Refused(Refusal::DeviceForked { seq })),
+            None => Ok(()),
         }
-        // Checkpoint the current database completely; a reader still open on it (a counting
-        // screen) would keep WAL content that must never be applied to the new file.
-        let busy: i64 = self
-            .conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
-        if busy != 0 {
-            let _ = fs::remove_file(&staging);
-            return Err(ReplicaError::Storage(
-                "the replica is in use by another screen; close it and dock again".into(),
-            ));
-        }
-        let old = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
-        old.close().map_err(|(_, e)| ReplicaError::from(e))?;
-        let wal = PathBuf::from(format!("{}-wal", self.path.display()));
-        if fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
-            self.conn = db::open(&self.path)?;
-            let _ = fs::remove_file(&staging);
-            return Err(ReplicaError::Storage(
-                "the replica is in use by another screen; close it and dock again".into(),
-            ));
-        }
-        fs::rename(&staging, &self.path).map_err(|e| {
-            ReplicaError::io(
-                format!("cannot swap in the snapshot at {}", self.path.display()),
-                e,
-            )
-        })?;
-        sync_dir(&self.path)?;
-        self.conn = db::open(&self.path)?;
-        Ok(())
     }
 
     /// Writes this device's log in the event-log export format.
@@ -686,6 +524,7 @@ impl Signer {
         if plan.facts.is_empty() {
             return Ok((plan.outcome, Vec::new()));
         }
+        Replica::may_sign(&tx)?;
         let stored = self
             .sign_and_store(&tx, actor, plan.facts)
             .and_then(|r| tx.commit().map(|()| r).map_err(ReplicaError::from));
@@ -717,28 +556,4 @@ pub fn export_log<W: std::io::Write>(conn: &Connection, out: W) -> Result<u64, R
     let count = writer.records();
     writer.finish().map_err(events_err)?;
     Ok(count)
-}
-
-/// Writes a snapshot of a replica's view at a ledger cursor: a compact copy without the device
-/// log (what the ledger hands a docking device).
-pub fn write_snapshot(conn: &Connection, out: &Path, cursor: u64) -> Result<(), ReplicaError> {
-    if out.exists() {
-        return Err(ReplicaError::Storage(format!(
-            "{} already exists",
-            out.display()
-        )));
-    }
-    conn.execute("VACUUM INTO ?1", [out.to_string_lossy().as_ref()])?;
-    let snap = db::open(out)?;
-    // The source device's own log and the history rows that point into it do not travel:
-    // the receiving device has its own log.
-    snap.execute_batch(
-        "DELETE FROM event_log; DELETE FROM package_history WHERE origin = 'local';
-         DELETE FROM meta WHERE key IN ('device','facility','ledger_cursor');
-         UPDATE packages SET local_seq = NULL WHERE local_seq IS NOT NULL;",
-    )?;
-    meta_set(&snap, "snapshot_cursor", &cursor.to_string())?;
-    snap.execute_batch("VACUUM")?;
-    snap.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-    Ok(())
 }
