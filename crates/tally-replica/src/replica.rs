@@ -24,8 +24,8 @@ use tally_events::{
 use crate::db;
 use crate::error::ReplicaError;
 use crate::refusal::Refusal;
-pub use crate::sync::{write_snapshot, Delta, ForkEvidence, HeldDelta, DELTAS_PER_TRANSACTION_MAX};
 use crate::sync::{self as ledger_sync};
+pub use crate::sync::{write_snapshot, Delta, ForkEvidence, HeldDelta, DELTAS_PER_TRANSACTION_MAX};
 use crate::workflow::count::CountingView;
 use crate::workflow::{Plan, Session, StepResult};
 

@@ -447,7 +447,8 @@ pub fn write_snapshot(conn: &Connection, out: &Path, cursor: u64) -> Result<(), 
         )));
     }
     let own = own_device(conn)?;
-    let own_head: Option<i64> = conn.query_row("SELECT max(seq) FROM event_log", [], |r| r.get(0))?;
+    let own_head: Option<i64> =
+        conn.query_row("SELECT max(seq) FROM event_log", [], |r| r.get(0))?;
     conn.execute("VACUUM INTO ?1", [out.to_string_lossy().as_ref()])?;
     let snap = crate::db::open(out)?;
     // A device's own log, its device tables and the history rows that point into its log do
@@ -470,9 +471,8 @@ pub fn write_snapshot(conn: &Connection, out: &Path, cursor: u64) -> Result<(), 
 
 /// Checks that `path` is a snapshot this build can load; returns its cursor.
 fn snapshot_cursor(path: &Path) -> Result<u64, ReplicaError> {
-    let not_a_snapshot = || {
-        ReplicaError::Storage(format!("{} is not a tally snapshot", path.display()))
-    };
+    let not_a_snapshot =
+        || ReplicaError::Storage(format!("{} is not a tally snapshot", path.display()));
     let snap = crate::db::open_read_only(path).map_err(|e| match e {
         ReplicaError::Sqlite(_) => not_a_snapshot(),
         other => other,
@@ -568,7 +568,10 @@ pub fn replay_view_digest(
     let cursor = match snapshot {
         Some(path) => {
             let cursor = snapshot_cursor(path)?;
-            fresh.execute("ATTACH DATABASE ?1 AS snap", [path.to_string_lossy().as_ref()])?;
+            fresh.execute(
+                "ATTACH DATABASE ?1 AS snap",
+                [path.to_string_lossy().as_ref()],
+            )?;
             copy_view_tables(&fresh)?;
             fresh.execute("DETACH DATABASE snap", [])?;
             cursor

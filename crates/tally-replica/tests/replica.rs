@@ -335,7 +335,11 @@ fn own_events_coming_back_are_receipts_and_a_fork_is_kept_and_stops_signing() {
     assert_eq!(evidence[0].theirs, forged.record_hash());
     assert_eq!(
         evidence[0].ours,
-        Some(SignedEvent::from_bytes(own[1].clone()).unwrap().record_hash())
+        Some(
+            SignedEvent::from_bytes(own[1].clone())
+                .unwrap()
+                .record_hash()
+        )
     );
     assert_eq!(f.replica.signing_stopped().unwrap(), Some(2));
     let stats = tally_replica::stats::stats(f.replica.view()).unwrap();
@@ -366,7 +370,9 @@ fn own_events_coming_back_are_receipts_and_a_fork_is_kept_and_stops_signing() {
     assert!(err.to_string().contains("re-enroll"), "{err}");
     let err = f
         .replica
-        .act("B1", |v| tally_replica::workflow::session::sign_in(v, "B1", "1111"))
+        .act("B1", |v| {
+            tally_replica::workflow::session::sign_in(v, "B1", "1111")
+        })
         .unwrap_err();
     assert!(err.to_string().contains("fork"), "{err}");
     assert_eq!(f.replica.head().unwrap(), head);
@@ -375,7 +381,10 @@ fn own_events_coming_back_are_receipts_and_a_fork_is_kept_and_stops_signing() {
     drop(f.replica);
     let mut replica = Replica::open(&db, &key_path, clock()).unwrap();
     assert_eq!(replica.signing_stopped().unwrap(), Some(2));
-    assert!(replica.record("ADMIN", vec![]).is_ok(), "an empty action signs nothing");
+    assert!(
+        replica.record("ADMIN", vec![]).is_ok(),
+        "an empty action signs nothing"
+    );
     assert!(replica
         .record(
             "ADMIN",
@@ -416,7 +425,11 @@ fn own_events_coming_back_are_receipts_and_a_fork_is_kept_and_stops_signing() {
     let evidence = replica.fork_evidence().unwrap();
     assert_eq!(evidence.len(), 2);
     assert_eq!(evidence[1].ours, None);
-    assert_eq!(replica.signing_stopped().unwrap(), Some(2), "the first fork is named");
+    assert_eq!(
+        replica.signing_stopped().unwrap(),
+        Some(2),
+        "the first fork is named"
+    );
 }
 
 #[test]

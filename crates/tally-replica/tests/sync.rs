@@ -453,7 +453,10 @@ fn a_snapshot_does_not_fold_the_devices_own_picks_and_shorts_twice() {
         w.int("SELECT short FROM pick_lines WHERE pick_list_id = 'PL-1' AND line_no = 2"),
         2
     );
-    assert_eq!(w.int("SELECT quantity FROM picks WHERE uid = '1A4FF0100000022000000001'"), 3);
+    assert_eq!(
+        w.int("SELECT quantity FROM picks WHERE uid = '1A4FF0100000022000000001'"),
+        3
+    );
     assert_eq!(
         w.int("SELECT quantity FROM packages WHERE uid = '1A4FF0100000022000000001'"),
         7
@@ -481,7 +484,10 @@ fn a_snapshot_does_not_fold_the_devices_own_picks_and_shorts_twice() {
         w.int("SELECT picked FROM pick_lines WHERE pick_list_id = 'PL-1' AND line_no = 1"),
         5
     );
-    assert_eq!(w.int("SELECT count(*) FROM event_log WHERE acknowledged = 0"), 1);
+    assert_eq!(
+        w.int("SELECT count(*) FROM event_log WHERE acknowledged = 0"),
+        1
+    );
     w.assert_view_is_the_replay();
 }
 
@@ -536,10 +542,13 @@ fn a_delta_conflicts_with_packages_this_device_created() {
     w.assert_view_is_the_replay();
 }
 
+/// One step of a scenario on the world.
+type Step = Box<dyn Fn(&mut World)>;
+
 /// The steps of a conflict scenario; an ack is inserted at each position in turn.
 fn conflict_scenario(ack_at: Option<usize>) -> Vec<String> {
     let mut w = World::new();
-    let steps: Vec<Box<dyn Fn(&mut World)>> = vec![
+    let steps: Vec<Step> = vec![
         Box::new(|w| assert!(w.local(&Act::Move { uid: 1, to: 1 }))),
         Box::new(|w| {
             assert!(w.local(&Act::Split {
@@ -588,8 +597,9 @@ fn conflict_scenario(ack_at: Option<usize>) -> Vec<String> {
 fn conflicts_do_not_depend_on_when_the_ack_arrives() {
     let without = conflict_scenario(None);
     assert!(
-        without.iter().any(|row| row.starts_with(&t(1))
-            && row.split('|').count() == 4),
+        without
+            .iter()
+            .any(|row| row.starts_with(&t(1)) && row.split('|').count() == 4),
         "the scenario has a conflict on t(1): {without:#?}"
     );
     for at in 0..=11 {
@@ -617,8 +627,11 @@ fn a_delta_that_cannot_be_folded_is_held_and_sync_goes_on() {
     assert_eq!(
         w.device
             .view()
-            .query_row("SELECT location_id FROM packages WHERE uid = ?1", [t(3)], |r| r
-                .get::<_, String>(0))
+            .query_row(
+                "SELECT location_id FROM packages WHERE uid = ?1",
+                [t(3)],
+                |r| r.get::<_, String>(0)
+            )
             .unwrap(),
         "VAULT-A"
     );
@@ -627,8 +640,16 @@ fn a_delta_that_cannot_be_folded_is_held_and_sync_goes_on() {
         held.iter().map(|h| h.ledger_index).collect::<Vec<_>>(),
         vec![before + 1, before + 2]
     );
-    assert!(held[0].reason.contains("unknown package"), "{}", held[0].reason);
-    assert!(held[1].reason.contains("newer version"), "{}", held[1].reason);
+    assert!(
+        held[0].reason.contains("unknown package"),
+        "{}",
+        held[0].reason
+    );
+    assert!(
+        held[1].reason.contains("newer version"),
+        "{}",
+        held[1].reason
+    );
     assert_eq!(held[1].kind, 64);
     assert_eq!(held[0].seq, 2);
     // The signed bytes are kept exactly, for the supervisor and a later version.
@@ -655,7 +676,11 @@ fn a_delta_that_cannot_be_folded_is_held_and_sync_goes_on() {
     assert_eq!(w.device.held_deltas().unwrap(), held);
     // Re-sent, a held delta stays held and is not folded.
     let again = w.ledger.deltas_after(before, 1);
-    assert_eq!(w.device.apply_deltas(&again).unwrap(), 0, "below the cursor");
+    assert_eq!(
+        w.device.apply_deltas(&again).unwrap(),
+        0,
+        "below the cursor"
+    );
 }
 
 #[test]
@@ -671,13 +696,15 @@ fn a_snapshot_is_loaded_in_place_under_a_running_reader() {
     let db = w.device.path().to_owned();
     let inode = std::fs::metadata(&db).unwrap().ino();
     // A second screen holds a read transaction open on the old view.
-    let reader = Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .unwrap();
+    let reader =
+        Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     reader.execute_batch("BEGIN").unwrap();
     let old_location: String = reader
-        .query_row("SELECT location_id FROM packages WHERE uid = ?1", [t(4)], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT location_id FROM packages WHERE uid = ?1",
+            [t(4)],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(old_location, "SHELF-1");
     w.upload(usize::MAX);
@@ -686,22 +713,29 @@ fn a_snapshot_is_loaded_in_place_under_a_running_reader() {
     assert_eq!(
         w.device
             .view()
-            .query_row("SELECT location_id FROM packages WHERE uid = ?1", [t(4)], |r| r
-                .get::<_, String>(0))
+            .query_row(
+                "SELECT location_id FROM packages WHERE uid = ?1",
+                [t(4)],
+                |r| r.get::<_, String>(0)
+            )
             .unwrap(),
         "VAULT-A"
     );
     let during: String = reader
-        .query_row("SELECT location_id FROM packages WHERE uid = ?1", [t(4)], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT location_id FROM packages WHERE uid = ?1",
+            [t(4)],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(during, "SHELF-1");
     reader.execute_batch("COMMIT").unwrap();
     let after: String = reader
-        .query_row("SELECT location_id FROM packages WHERE uid = ?1", [t(4)], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT location_id FROM packages WHERE uid = ?1",
+            [t(4)],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(after, "VAULT-A");
     assert_eq!(
@@ -738,7 +772,11 @@ fn a_snapshot_claiming_more_of_this_devices_events_than_it_has_changes_nothing()
     let cursor = w.device.ledger_cursor().unwrap();
     let err = w.device.load_snapshot(&path).unwrap_err();
     assert!(err.to_string().contains("re-enroll"), "{err}");
-    assert_eq!(view_digest(w.device.view()).unwrap(), digest, "rolled back whole");
+    assert_eq!(
+        view_digest(w.device.view()).unwrap(),
+        digest,
+        "rolled back whole"
+    );
     assert_eq!(w.device.ledger_cursor().unwrap(), cursor);
     // The device still syncs and loads a genuine snapshot afterwards.
     w.sync(usize::MAX);
