@@ -556,3 +556,186 @@ fn a_failed_action_across_a_reservation_block_leaves_a_usable_device() {
     tally_events::verify_chain(&records, &ChainOptions::default()).unwrap();
     drop(dir);
 }
+
+fn pick_setup() -> Vec<Payload> {
+    vec![Payload::PickListIssued(
+        tally_events::payload::PickListIssued {
+            pick_list_id: "PL-1".into(),
+            order_id: "SO-1".into(),
+            route_id: "R-1".into(),
+            lines: vec![tally_events::payload::PickListLine {
+                line: 1,
+                item_id: "CART".into(),
+                quantity: Quantity::Units(8),
+                batch_id: None,
+            }],
+        },
+    )]
+}
+
+#[test]
+fn reloading_a_snapshot_that_holds_the_devices_own_pick_counts_it_once() {
+    let mut f = with_stock();
+    f.replica.record("ADMIN", pick_setup()).unwrap();
+    f.replica
+        .record(
+            "B1",
+            vec![Payload::PickRecorded(tally_events::payload::PickRecorded {
+                pick_list_id: "PL-1".into(),
+                line: 1,
+                uid: t(1),
+                quantity: Quantity::Units(3),
+                tote_id: "TOTE-1".into(),
+            })],
+        )
+        .unwrap();
+    // A snapshot written from a view that already holds the pick (as the ledger's would).
+    let snapshot = f.dir.path().join("snapshot.db");
+    tally_replica::replica::write_snapshot(f.replica.view(), &snapshot, 7).unwrap();
+    f.replica.load_snapshot(&snapshot).unwrap();
+    let picked: i64 = f
+        .replica
+        .view()
+        .query_row(
+            "SELECT picked FROM pick_lines WHERE pick_list_id = 'PL-1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(picked, 3, "a 3-unit pick must not become 6");
+    assert_eq!(f.package(&t(1)).2, 7);
+}
+
+#[test]
+fn a_delta_on_a_package_this_device_split_off_is_a_conflict() {
+    let mut f = with_stock();
+    let mut other = other_device(f.dir.path());
+    f.replica
+        .record(
+            "B1",
+            vec![Payload::PackageSplit(tally_events::payload::PackageSplit {
+                source_uid: t(1),
+                new_uid: t(60),
+                quantity: Quantity::Units(4),
+            })],
+        )
+        .unwrap();
+    other
+        .record(
+            "ADMIN",
+            vec![package(
+                &t(60),
+                "CART",
+                "CA-L1",
+                Quantity::Units(9),
+                "VAULT-A",
+                PackageStatus::Active,
+            )],
+        )
+        .unwrap();
+    f.replica.apply_deltas(&deltas(1, log(&other))).unwrap();
+    assert_eq!(
+        (f.package(&t(60)).1.as_deref(), f.package(&t(60)).2),
+        (Some("SHELF-1"), 4),
+        "the local split wins"
+    );
+    assert_eq!(conflicts(&f.replica), vec![(t(60), 2)]);
+}
+
+#[test]
+fn an_ack_between_a_local_change_and_a_delta_does_not_hide_the_conflict() {
+    let mut f = with_stock();
+    let mut other = other_device(f.dir.path());
+    let who = f.session("B1", "1111");
+    f.replica
+        .act("B1", |v| moves::move_package(v, &who, &t(1), "SHELF-2"))
+        .unwrap();
+    // The ledger says it has everything (an ack, not yet the events themselves).
+    let head = f.replica.head().unwrap().seq;
+    f.replica.acknowledge(head).unwrap();
+    other
+        .record(
+            "B2",
+            vec![Payload::PackageMoved(PackageMoved {
+                uid: t(1),
+                from_location: "SHELF-1".into(),
+                to_location: "VAULT-A".into(),
+            })],
+        )
+        .unwrap();
+    f.replica.apply_deltas(&deltas(1, log(&other))).unwrap();
+    assert_eq!(f.package(&t(1)).1.as_deref(), Some("SHELF-2"));
+    assert_eq!(conflicts(&f.replica), vec![(t(1), 2)]);
+}
+
+#[test]
+fn a_validly_signed_pick_of_an_unknown_package_does_not_stop_sync() {
+    let mut f = with_stock();
+    let clock = clock();
+    let (mut writer, genesis) = tally_events::ChainWriter::genesis(
+        tally_events::DeviceKey::from_seed([9; 32]),
+        clock.as_ref(),
+        "",
+        DeviceEnrolled {
+            facility: "FAC-1".into(),
+            hardware_serial: "HH-0009".into(),
+            enrollment_token_sha256: Sha256Hash::of(b"nine"),
+            previous_device: None,
+        },
+    )
+    .unwrap();
+    let bad = writer
+        .append(
+            clock.as_ref(),
+            "B2",
+            Payload::PickRecorded(tally_events::payload::PickRecorded {
+                pick_list_id: "PL-X".into(),
+                line: 1,
+                uid: t(404_404),
+                quantity: Quantity::Units(1),
+                tote_id: "TOTE-X".into(),
+            }),
+        )
+        .unwrap();
+    let good = writer
+        .append(
+            clock.as_ref(),
+            "B2",
+            package(
+                &t(70),
+                "CART",
+                "CA-L1",
+                Quantity::Units(2),
+                "VAULT-A",
+                PackageStatus::Active,
+            ),
+        )
+        .unwrap();
+    let records = vec![
+        genesis.as_bytes().to_vec(),
+        bad.as_bytes().to_vec(),
+        good.as_bytes().to_vec(),
+    ];
+    let applied = f.replica.apply_deltas(&deltas(1, records));
+    assert!(applied.is_ok(), "{applied:?}");
+    assert_eq!(f.replica.ledger_cursor().unwrap(), 3);
+    assert_eq!(
+        f.package(&t(70)).1.as_deref(),
+        Some("VAULT-A"),
+        "the next delta folded"
+    );
+    let held: Vec<(i64, String)> = {
+        let mut stmt = f
+            .replica
+            .view()
+            .prepare("SELECT ledger_index, reason FROM held_deltas")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].0, 2);
+    assert!(held[0].1.contains("unknown package"), "{}", held[0].1);
+}
