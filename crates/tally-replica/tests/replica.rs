@@ -575,8 +575,20 @@ fn pick_setup() -> Vec<Payload> {
 
 #[test]
 fn reloading_a_snapshot_that_holds_the_devices_own_pick_counts_it_once() {
-    let mut f = with_stock();
-    f.replica.record("ADMIN", pick_setup()).unwrap();
+    let mut f = fixture();
+    // The stock and the pick list come from the ledger (another device's admin events).
+    let mut other = other_device(f.dir.path());
+    let mut setup = pick_setup();
+    setup.push(package(
+        &t(1),
+        "CART",
+        "CA-L1",
+        Quantity::Units(10),
+        "SHELF-1",
+        PackageStatus::Active,
+    ));
+    other.record("ADMIN", setup).unwrap();
+    f.replica.apply_deltas(&deltas(1, log(&other))).unwrap();
     f.replica
         .record(
             "B1",
