@@ -172,10 +172,22 @@ fn is_about_the_event(error: &ReplicaError) -> bool {
     }
 }
 
+/// How a held delta counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hold {
+    /// An event this view has not processed: stored among the deltas (a replay holds it again)
+    /// and counted in its device's mark (the ledger ruled on it: it holds it too).
+    Unfoldable,
+    /// A second event at a seq already processed: kept for the supervisor only.
+    Duplicate,
+}
+
 fn hold(
     tx: &Connection,
     index: i64,
+    local_head: i64,
     event: &SignedEvent,
+    how: Hold,
     reason: &str,
 ) -> Result<Outcome, ReplicaError> {
     tx.prepare_cached(
@@ -190,6 +202,10 @@ fn hold(
         reason,
         event.as_bytes()
     ])?;
+    if how == Hold::Unfoldable {
+        store_remote(tx, index, local_head, event)?;
+        set_mark(tx, &event.device(), to_i64(event.seq(), "seq")?)?;
+    }
     Ok(Outcome::Held)
 }
 
@@ -256,7 +272,9 @@ pub(crate) fn fold_delta(
             return hold(
                 tx,
                 index,
+                local_head,
                 event,
+                Hold::Duplicate,
                 &format!("this device's event {seq} came back a second time"),
             );
         }
@@ -275,7 +293,9 @@ pub(crate) fn fold_delta(
         return hold(
             tx,
             index,
+            local_head,
             event,
+            Hold::Duplicate,
             &format!(
                 "event {seq} of device {device} is already folded (the ledger sent it twice, or the device forked)"
             ),
@@ -283,13 +303,24 @@ pub(crate) fn fold_delta(
     }
     let payload = match event.payload() {
         Ok(payload) => payload,
-        Err(e) => return hold(tx, index, event, &e.to_string()),
+        Err(e) => {
+            return hold(
+                tx,
+                index,
+                local_head,
+                event,
+                Hold::Unfoldable,
+                &e.to_string(),
+            )
+        }
     };
     if payload.has_newer_code() {
         return hold(
             tx,
             index,
+            local_head,
             event,
+            Hold::Unfoldable,
             &format!(
                 "kind {} holds a code this version of tally does not know (recorded by a newer version)",
                 event.payload_kind()
@@ -317,7 +348,14 @@ pub(crate) fn fold_delta(
         }
         Err(e) if is_about_the_event(&e) => {
             tx.execute_batch("ROLLBACK TO fold_delta; RELEASE fold_delta")?;
-            hold(tx, index, event, &e.to_string())
+            hold(
+                tx,
+                index,
+                local_head,
+                event,
+                Hold::Unfoldable,
+                &e.to_string(),
+            )
         }
         Err(e) => {
             let _ = tx.execute_batch("ROLLBACK TO fold_delta; RELEASE fold_delta");

@@ -4,9 +4,9 @@
 -- was folded. A replay folds own events up to it before the delta (see the README, "Replay").
 ALTER TABLE remote_events ADD COLUMN local_head INTEGER NOT NULL DEFAULT 0;
 
--- VIEW: each device's seq high-water mark folded into this view from the ledger (deltas and
--- snapshots; this device's own events count when they come back from the ledger). A snapshot
--- carries this table; loading one sets this device's mark.
+-- VIEW: each device's seq high-water mark processed into this view from the ledger (folded, or
+-- held as unfoldable; this device's own events count when they come back from the ledger). A
+-- snapshot carries this table; loading one sets this device's mark.
 CREATE TABLE device_marks (
     device BLOB PRIMARY KEY NOT NULL,
     seq    INTEGER NOT NULL CHECK (seq >= 0)
