@@ -2,8 +2,9 @@
 //!
 //! - **Deltas** are folded in ledger order, each inside a savepoint. A delta that cannot be
 //!   folded (a pick of a package the view does not know, a payload with an enum code this
-//!   version does not know, a second event at a seq already folded) is *held*: stored in
-//!   `held_deltas` with its reason for a supervisor, and the cursor moves on. This device's own
+//!   version does not know, a second event at a seq already processed) is *held*: stored in
+//!   `held_deltas` with its reason for a supervisor, and the cursor moves on (an unfoldable one
+//!   still counts in its device's mark: the ledger ruled on it the same way). This device's own
 //!   events coming back are *receipts*: they set the device's mark in `device_marks`, are
 //!   acknowledged, and end the local-wins rule for the packages they changed. A validly signed
 //!   event of this device that its log does not hold (a fork) is kept in `fork_evidence`, and the
@@ -216,7 +217,7 @@ fn store_remote(
     event: &SignedEvent,
 ) -> Result<(), ReplicaError> {
     tx.prepare_cached(
-        "INSERT OR REPLACE INTO remote_events (ledger_index, device, seq, hash, kind, actor, bytes, local_head)
+        "INSERT INTO remote_events (ledger_index, device, seq, hash, kind, actor, bytes, local_head)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
