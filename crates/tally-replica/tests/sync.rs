@@ -5,8 +5,9 @@
 //! Promises tried here: a snapshot never folds the device's own events twice; it is loaded in
 //! place under a running reader; conflicts are found on packages the device created and do not
 //! depend on when an acknowledgement arrives; a delta that cannot be folded is held and sync
-//! goes on; and (property test) for any interleaving of local acts, uploads, acks, deltas,
-//! unfoldable deltas and snapshot loads, the device's view equals the replay of its logged
+//! goes on; and (property test) for any interleaving of local acts, uploads, acks, deltas (also
+//! re-sent ones), unfoldable deltas and snapshot loads (also of an older snapshot), the
+//! device's view equals the replay of its logged
 //! inputs, and once everything is synced it equals the ledger's view.
 
 mod common;
@@ -377,10 +378,34 @@ impl World {
 
     /// The device receives up to `most` ledger entries it has not folded yet.
     fn sync(&mut self, most: usize) {
+        self.sync_again(0, most);
+    }
+
+    /// Like [`World::sync`], the batch starting `again` entries before the device's cursor
+    /// (entries it already folded: they must be skipped).
+    fn sync_again(&mut self, again: u64, most: usize) {
         let cursor = self.device.ledger_cursor().unwrap();
-        let deltas = self.ledger.deltas_after(cursor, most);
-        let expected = deltas.len();
+        let from = cursor.saturating_sub(again);
+        let deltas = self
+            .ledger
+            .deltas_after(from, most.saturating_add(again as usize));
+        let expected = deltas.iter().filter(|d| d.ledger_index > cursor).count();
         assert_eq!(self.device.apply_deltas(&deltas).unwrap(), expected);
+        assert_eq!(
+            self.device.ledger_cursor().unwrap(),
+            cursor + expected as u64
+        );
+    }
+
+    /// Loads the snapshot written `back` loads ago again (older than the device's cursor).
+    fn reload_older_snapshot(&mut self, back: usize) {
+        if self.snapshots == 0 {
+            return;
+        }
+        let n = self.snapshots - back.min(self.snapshots - 1);
+        let path = self.dir.path().join(format!("snapshot-{n}.db"));
+        self.device.load_snapshot(&path).unwrap();
+        self.last_snapshot = Some(path);
     }
 
     fn load_snapshot(&mut self) {
@@ -792,6 +817,8 @@ enum Op {
     Sync(usize),
     Ack,
     Snapshot,
+    OlderSnapshot(usize),
+    SyncAgain(u64, usize),
     Unfoldable(usize, u8),
 }
 
@@ -822,6 +849,8 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (1..=6usize).prop_map(Op::Sync),
         1 => Just(Op::Ack),
         1 => Just(Op::Snapshot),
+        1 => (0..3usize).prop_map(Op::OlderSnapshot),
+        1 => (1..=4u64, 1..=4usize).prop_map(|(again, most)| Op::SyncAgain(again, most)),
         1 => (1..=2usize, 0..2u8).prop_map(|(who, which)| Op::Unfoldable(who, which)),
     ]
 }
@@ -831,7 +860,7 @@ proptest! {
 
     #[test]
     fn the_view_always_equals_the_replay_and_finally_the_ledger(
-        ops in proptest::collection::vec(op(), 1..28)
+        ops in proptest::collection::vec(op(), 1..32)
     ) {
         let mut w = World::new();
         for op in &ops {
@@ -844,6 +873,8 @@ proptest! {
                 Op::Sync(n) => w.sync(*n),
                 Op::Ack => w.ack(),
                 Op::Snapshot => w.load_snapshot(),
+                Op::OlderSnapshot(back) => w.reload_older_snapshot(*back),
+                Op::SyncAgain(again, most) => w.sync_again(*again, *most),
                 Op::Unfoldable(who, which) => {
                     let bytes = w.others[*who].sign("B2", unfoldable(*which));
                     w.ledger.append(bytes);
