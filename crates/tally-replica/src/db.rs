@@ -11,6 +11,7 @@ use crate::error::ReplicaError;
 /// A migration is never edited once released; changes are new entries at the end.
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_pins.sql"),
     include_str!("migrations/0005_sync.sql"),
 ];
 

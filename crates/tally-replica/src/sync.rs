@@ -490,11 +490,12 @@ pub fn write_snapshot(conn: &Connection, out: &Path, cursor: u64) -> Result<(), 
         conn.query_row("SELECT max(seq) FROM event_log", [], |r| r.get(0))?;
     conn.execute("VACUUM INTO ?1", [out.to_string_lossy().as_ref()])?;
     let snap = crate::db::open(out)?;
-    // A device's own log, its device tables and the history rows that point into its log do
-    // not travel: the receiving device has its own.
+    // A device's own log, its device tables (PIN verifiers are sealed under its own pepper)
+    // and the history rows that point into its log do not travel: the receiver has its own.
     snap.execute_batch(
         "DELETE FROM event_log; DELETE FROM remote_events; DELETE FROM held_deltas;
          DELETE FROM fork_evidence; DELETE FROM local_changes;
+         DELETE FROM pin_verifiers; DELETE FROM pin_attempts;
          DELETE FROM package_history WHERE origin = 'local';
          DELETE FROM meta;
          UPDATE packages SET local_seq = NULL WHERE local_seq IS NOT NULL;",

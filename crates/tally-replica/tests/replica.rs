@@ -368,12 +368,7 @@ fn own_events_coming_back_are_receipts_and_a_fork_is_kept_and_stops_signing() {
         "{err}"
     );
     assert!(err.to_string().contains("re-enroll"), "{err}");
-    let err = f
-        .replica
-        .act("B1", |v| {
-            tally_replica::workflow::session::sign_in(v, "B1", "1111")
-        })
-        .unwrap_err();
+    let err = f.replica.sign_in("B1", "1111").unwrap_err();
     assert!(err.to_string().contains("fork"), "{err}");
     assert_eq!(f.replica.head().unwrap(), head);
     // The state survives a restart.
