@@ -16,7 +16,7 @@
 //! - **Replay** ([`replay_view_digest`]): the view always equals the last loaded snapshot (or an
 //!   empty view), then, in ledger order, each delta after the snapshot cursor, each preceded by
 //!   this device's own events after its snapshot mark up to the head it had when the delta was
-//!   folded (`remote_events.local_head`), then the remaining own events.
+//!   folded (`delta_positions.local_head`), then the remaining own events.
 
 use std::path::Path;
 
@@ -217,8 +217,8 @@ fn store_remote(
     event: &SignedEvent,
 ) -> Result<(), ReplicaError> {
     tx.prepare_cached(
-        "INSERT INTO remote_events (ledger_index, device, seq, hash, kind, actor, bytes, local_head)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO remote_events (ledger_index, device, seq, hash, kind, actor, bytes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         index,
@@ -227,9 +227,10 @@ fn store_remote(
         &event.record_hash().0[..],
         event.payload_kind(),
         event.actor(),
-        event.as_bytes(),
-        local_head
+        event.as_bytes()
     ])?;
+    tx.prepare_cached("INSERT INTO delta_positions (ledger_index, local_head) VALUES (?1, ?2)")?
+        .execute(params![index, local_head])?;
     Ok(())
 }
 
@@ -493,7 +494,8 @@ pub fn write_snapshot(conn: &Connection, out: &Path, cursor: u64) -> Result<(), 
     // A device's own log, its device tables (PIN verifiers are sealed under its own pepper)
     // and the history rows that point into its log do not travel: the receiver has its own.
     snap.execute_batch(
-        "DELETE FROM event_log; DELETE FROM remote_events; DELETE FROM held_deltas;
+        "DELETE FROM event_log; DELETE FROM remote_events; DELETE FROM delta_positions;
+         DELETE FROM held_deltas;
          DELETE FROM fork_evidence; DELETE FROM local_changes;
          DELETE FROM pin_verifiers; DELETE FROM pin_attempts;
          DELETE FROM package_history WHERE origin = 'local';
@@ -570,7 +572,7 @@ pub(crate) fn load_snapshot(
                 "the ledger holds events of this device up to {mark}, its log ends at {head}"
             )));
         }
-        tx.execute("DELETE FROM remote_events", [])?;
+        tx.execute_batch("DELETE FROM remote_events; DELETE FROM delta_positions;")?;
         tx.execute(
             "UPDATE event_log SET acknowledged = 1 WHERE seq <= ?1 AND acknowledged = 0",
             [to_i64(mark, "seq")?],
@@ -639,8 +641,9 @@ pub fn replay_view_digest(
     let mark = device_mark(&tx, &own)?;
     let mut own_events = own_events_after(&tx, mark)?.into_iter().peekable();
     let mut stmt = device.prepare(
-        "SELECT ledger_index, local_head, bytes FROM remote_events WHERE ledger_index > ?1
-         ORDER BY ledger_index",
+        "SELECT r.ledger_index, coalesce(p.local_head, 0), r.bytes FROM remote_events r
+         LEFT JOIN delta_positions p ON p.ledger_index = r.ledger_index
+         WHERE r.ledger_index > ?1 ORDER BY r.ledger_index",
     )?;
     let mut rows = stmt.query([to_i64(cursor, "ledger index")?])?;
     while let Some(r) = rows.next()? {
