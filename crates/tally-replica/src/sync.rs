@@ -234,6 +234,19 @@ fn store_remote(
     Ok(())
 }
 
+/// The stored hash of event `seq` of `device` when it belongs to an earlier chain of this
+/// device (moved to `superseded_events` by a re-enrollment).
+fn superseded_hash(
+    tx: &Connection,
+    device: &DeviceId,
+    seq: i64,
+) -> Result<Option<Vec<u8>>, ReplicaError> {
+    Ok(tx
+        .prepare_cached("SELECT hash FROM superseded_events WHERE device = ?1 AND seq = ?2")?
+        .query_row(params![&device.0[..], seq], |r| r.get(0))
+        .optional()?)
+}
+
 /// Folds one verified delta at `index` inside `tx`. `own` is this device (`None` on the ledger
 /// side); `local_head` is the device's head seq now (where the delta sits among its events).
 pub(crate) fn fold_delta(
@@ -289,6 +302,27 @@ pub(crate) fn fold_delta(
         .execute([seq])?;
         tx.prepare_cached("DELETE FROM local_changes WHERE seq <= ?1")?
             .execute([seq])?;
+        return Ok(Outcome::Receipt);
+    }
+    if let Some(stored) = superseded_hash(tx, &device, seq)? {
+        // An event of this device's earlier chain (before a re-enrollment): already in the
+        // view, never folded twice; acknowledged when it is the very event.
+        if stored != event.record_hash().0[..] {
+            return hold(
+                tx,
+                index,
+                local_head,
+                event,
+                Hold::Duplicate,
+                &format!(
+                    "the ledger holds a different event {seq} of this device's earlier key (a fork of the superseded chain)"
+                ),
+            );
+        }
+        tx.prepare_cached(
+            "UPDATE superseded_events SET acknowledged = 1 WHERE device = ?1 AND seq = ?2",
+        )?
+        .execute(params![&device.0[..], seq])?;
         return Ok(Outcome::Receipt);
     }
     if event.seq() <= mark {
@@ -495,7 +529,7 @@ pub fn write_snapshot(conn: &Connection, out: &Path, cursor: u64) -> Result<(), 
     // and the history rows that point into its log do not travel: the receiver has its own.
     snap.execute_batch(
         "DELETE FROM event_log; DELETE FROM remote_events; DELETE FROM delta_positions;
-         DELETE FROM held_deltas;
+         DELETE FROM held_deltas; DELETE FROM superseded_events;
          DELETE FROM fork_evidence; DELETE FROM local_changes;
          DELETE FROM pin_verifiers; DELETE FROM pin_attempts;
          DELETE FROM package_history WHERE origin = 'local';

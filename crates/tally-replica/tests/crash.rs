@@ -26,13 +26,14 @@ use tally_replica::workflow::{moves, session::Session};
 use tally_replica::Replica;
 
 const CHILD_ENV: &str = "TALLY_CRASH_CHILD";
+const CHILD_KEY_ENV: &str = "TALLY_CRASH_CHILD_KEY";
 const TEST_NAME: &str = "sigkill_at_random_moments_loses_no_acknowledged_event";
 
-fn child(dir: &str) -> ! {
+fn child(dir: &str, key: &str) -> ! {
     let dir = std::path::Path::new(dir);
     let mut replica = match Replica::open(
         &dir.join("replica.db"),
-        &dir.join("device.key"),
+        std::path::Path::new(key),
         Box::new(SystemClock::new()),
     ) {
         Ok(r) => r,
@@ -100,7 +101,7 @@ impl Rng {
 #[test]
 fn sigkill_at_random_moments_loses_no_acknowledged_event() {
     if let Ok(dir) = std::env::var(CHILD_ENV) {
-        child(&dir);
+        child(&dir, &std::env::var(CHILD_KEY_ENV).unwrap());
     }
     let iterations: usize = std::env::var("TALLY_CRASH_ITERATIONS")
         .ok()
@@ -121,6 +122,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_event() {
         )
         .unwrap();
     let dir = f.dir.path().to_owned();
+    let key = f.key();
     drop(f.replica);
     let exe = std::env::current_exe().unwrap();
     let seed = SystemTime::now()
@@ -140,6 +142,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_event() {
         let mut child = Command::new(&exe)
             .args(["--exact", TEST_NAME, "--nocapture", "--test-threads=1"])
             .env(CHILD_ENV, &dir)
+            .env(CHILD_KEY_ENV, &key)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -259,8 +262,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_event() {
     );
     eprintln!("{iterations} kills, {acknowledged_total} acknowledged events, {records} in the log");
     // And the device still opens and records after all that.
-    let mut replica =
-        Replica::open(&dir.join("replica.db"), &dir.join("device.key"), clock()).unwrap();
+    let mut replica = Replica::open(&dir.join("replica.db"), &key, clock()).unwrap();
     replica
         .record(
             "ADMIN",
@@ -280,11 +282,11 @@ fn sigkill_at_random_moments_loses_no_acknowledged_event() {
 const LOAD_CHILD_ENV: &str = "TALLY_CRASH_LOAD_CHILD";
 const LOAD_TEST_NAME: &str = "sigkill_during_snapshot_loads_leaves_the_old_or_the_new_view";
 
-fn load_child(dir: &str) -> ! {
+fn load_child(dir: &str, key: &str) -> ! {
     let dir = std::path::Path::new(dir);
     let mut replica = match Replica::open(
         &dir.join("replica.db"),
-        &dir.join("device.key"),
+        std::path::Path::new(key),
         Box::new(SystemClock::new()),
     ) {
         Ok(r) => r,
@@ -324,7 +326,7 @@ fn stock(replica: &mut Replica, from: u64, count: u64, location: &str) {
 #[test]
 fn sigkill_during_snapshot_loads_leaves_the_old_or_the_new_view() {
     if let Ok(dir) = std::env::var(LOAD_CHILD_ENV) {
-        load_child(&dir);
+        load_child(&dir, &std::env::var(CHILD_KEY_ENV).unwrap());
     }
     let iterations: usize = std::env::var("TALLY_CRASH_LOAD_ITERATIONS")
         .ok()
@@ -342,6 +344,7 @@ fn sigkill_during_snapshot_loads_leaves_the_old_or_the_new_view() {
     let mut f = fixture();
     stock(&mut f.replica, 1, 3, "VAULT-A");
     let dir = f.dir.path().to_owned();
+    let key = f.key();
     std::fs::copy(&a, dir.join("a.snapshot")).unwrap();
     std::fs::copy(&b, dir.join("b.snapshot")).unwrap();
     drop(f.replica);
@@ -356,6 +359,7 @@ fn sigkill_during_snapshot_loads_leaves_the_old_or_the_new_view() {
         let mut child = Command::new(&exe)
             .args(["--exact", LOAD_TEST_NAME, "--nocapture", "--test-threads=1"])
             .env(LOAD_CHILD_ENV, &dir)
+            .env(CHILD_KEY_ENV, &key)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -388,8 +392,7 @@ fn sigkill_during_snapshot_loads_leaves_the_old_or_the_new_view() {
         "no load ever committed before a kill"
     );
     // The device still opens and records.
-    let mut replica =
-        Replica::open(&dir.join("replica.db"), &dir.join("device.key"), clock()).unwrap();
+    let mut replica = Replica::open(&dir.join("replica.db"), &key, clock()).unwrap();
     stock(&mut replica, 90_000, 1, "SHELF-1");
     drop(f.dir);
 }
