@@ -425,6 +425,36 @@ fn own_events_coming_back_are_receipts_and_a_fork_is_kept_and_stops_signing() {
         Some(2),
         "the first fork is named"
     );
+    // Re-enrollment (a new key and chain) clears the stop; the evidence stays.
+    drop(replica);
+    let mut replica = Replica::re_enroll(
+        &db,
+        f.key_dir.path(),
+        clock(),
+        DeviceEnrolled {
+            facility: "FAC-1".into(),
+            hardware_serial: "HH-0001".into(),
+            enrollment_token_sha256: Sha256Hash::of(b"again"),
+            previous_device: None,
+        },
+        &tally_replica::keys::KeyOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(replica.signing_stopped().unwrap(), None);
+    assert_eq!(replica.fork_evidence().unwrap().len(), 2);
+    replica
+        .record(
+            "ADMIN",
+            vec![package(
+                &t(12),
+                "CART",
+                "CA-L1",
+                Quantity::Units(1),
+                "SHELF-1",
+                PackageStatus::Active,
+            )],
+        )
+        .unwrap();
 }
 
 #[test]
