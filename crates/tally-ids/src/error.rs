@@ -4,9 +4,7 @@
 use serde::{Serialize, Serializer};
 use thiserror::Error;
 
-use crate::decode::Kind;
-use crate::gs1::ai::Linter;
-use crate::gs1::lint::{DateProblem, TimeProblem};
+use crate::vocab::{DateProblem, Kind, Linter, TagDamage, TimeProblem};
 
 /// A problem found in a scan.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -241,6 +239,26 @@ pub enum ScanError {
         /// The AI.
         ai: String,
     },
+    /// A web address meant as a GS1 Digital Link (on GS1's resolver, or with an AI in its
+    /// query) whose path holds no GS1 primary key.
+    #[error(
+        "this web address {} but its path has no GS1 primary key, like /01/ and a GTIN or /00/ \
+         and an SSCC: the label is encoded wrongly",
+        if *.on_resolver { "is on GS1's resolver id.gs1.org" } else { "carries GS1 data in its query" }
+    )]
+    DigitalLinkWithoutKey {
+        /// Whether the host is `id.gs1.org` (otherwise an AI was found in the query).
+        on_resolver: bool,
+    },
+    /// A Digital Link query parameter named by digits that are no GS1 Application Identifier.
+    #[error(
+        "GS1 Digital Link: query parameter \"{name}\" is a number but not a GS1 Application \
+         Identifier (a misprinted AI?)"
+    )]
+    UnknownAiInQuery {
+        /// The parameter's name (shortened).
+        name: String,
+    },
     /// Bad percent-encoding in a Digital Link.
     #[error("GS1 Digital Link: \"{text}\" is not valid percent-encoding")]
     BadPercentEncoding {
@@ -260,6 +278,17 @@ pub enum ScanError {
         expected: &'static str,
         /// The data (shortened).
         data: String,
+    },
+
+    /// A scan with the shape of a state tag (Metrc's `1A` prefix, a BioTrack id's digits) that
+    /// is not one: cut short, too long, or misread.
+    #[error("this looks like a damaged {}: {}; scan it again, or key in the number printed on the tag",
+        .kind.describe(), damage_en(*.kind, .damage))]
+    DamagedTag {
+        /// The kind of tag it looks like ([`Kind::MetrcTag`] or [`Kind::BiotrackId`]).
+        kind: Kind,
+        /// What is wrong.
+        damage: TagDamage,
     },
 
     /// RFID data that is not hexadecimal.
@@ -318,6 +347,18 @@ pub enum ScanWarning {
         /// The PC word in hexadecimal, e.g. `3000`.
         pc: String,
     },
+    /// The tag's EPC memory holds zero words after a complete EPC (a tag with more EPC memory
+    /// than its EPC needs); they were ignored.
+    #[error(
+        "the tag's EPC memory holds {words} word(s) of zeros after its {bits}-bit EPC (the tag \
+         has more EPC memory than the EPC needs); they were ignored"
+    )]
+    ZeroPadding {
+        /// 16-bit words of zeros.
+        words: usize,
+        /// Length of the EPC in bits.
+        bits: usize,
+    },
 }
 
 impl ScanWarning {
@@ -347,6 +388,11 @@ impl ScanWarning {
                 kind_es(*chosen),
                 kind_es(*chosen),
                 problem.message(Language::Spanish)
+            ),
+            ScanWarning::ZeroPadding { words, bits } => format!(
+                "la memoria EPC de la etiqueta tiene {words} palabra(s) de ceros después de su EPC \
+                 de {bits} bits (la etiqueta tiene más memoria EPC de la que el EPC necesita); se \
+                 han ignorado"
             ),
             ScanWarning::PcWordRemoved { pc } => format!(
                 "el lector envió la palabra PC {pc} de la etiqueta delante del EPC; se ha quitado"
@@ -489,6 +535,19 @@ impl ScanError {
             ScanError::DigitalLinkAttribute { ai } => {
                 format!("GS1 Digital Link: la IA ({ai}) no puede ir como atributo de consulta")
             }
+            ScanError::DigitalLinkWithoutKey { on_resolver } => format!(
+                "esta dirección web {} pero su ruta no tiene clave primaria GS1, como /01/ y un \
+                 GTIN o /00/ y un SSCC: la etiqueta está mal codificada",
+                if *on_resolver {
+                    "está en el resolutor de GS1 id.gs1.org"
+                } else {
+                    "lleva datos GS1 en su consulta"
+                }
+            ),
+            ScanError::UnknownAiInQuery { name } => format!(
+                "GS1 Digital Link: el parámetro de consulta \"{name}\" es un número pero no un \
+                 identificador de aplicación GS1 (¿una IA mal impresa?)"
+            ),
             ScanError::BadPercentEncoding { text } => {
                 format!("GS1 Digital Link: \"{text}\" no es una codificación por porcentaje válida")
             }
@@ -497,6 +556,23 @@ impl ScanError {
             }
             ScanError::BadGtinData { symbology, data, .. } => {
                 format!("los datos de {symbology} deberían ser 8, 12, 13 o 14 dígitos, son \"{data}\"")
+            }
+            ScanError::DamagedTag { kind, damage } => {
+                let what = match *damage {
+                    TagDamage::Length { len, expected } => format!(
+                        "tiene {len} caracteres en lugar de {expected} (cortada o mal leída)"
+                    ),
+                    TagDamage::Character { character, position, allowed } => format!(
+                        "el carácter {position} es {}, pero solo se admiten {}",
+                        show_char(character),
+                        allowed.replace(" and ", " y ").replace("digits", "dígitos")
+                    ),
+                };
+                format!(
+                    "esto parece una lectura dañada de {}: {what}; escanéela de nuevo o teclee el \
+                     número impreso en la etiqueta",
+                    kind_es(*kind)
+                )
             }
             ScanError::BadHex { text, reason } => {
                 format!("RFID: \"{text}\" no es memoria EPC en hexadecimal: {reason}")
@@ -519,6 +595,24 @@ fn show_char(c: char) -> String {
         '\u{1d}' => "<GS>".into(),
         c if c.is_control() => format!("\\x{:02x}", u32::from(c)),
         c => format!("'{c}'"),
+    }
+}
+
+fn damage_en(kind: Kind, damage: &TagDamage) -> String {
+    match *damage {
+        TagDamage::Length { len, expected } => format!(
+            "it has {len} characters where a {} has {expected} (cut short or misread)",
+            kind.describe()
+        ),
+        TagDamage::Character {
+            character,
+            position,
+            allowed,
+        } => format!(
+            "character {position} is {} where a {} holds only {allowed}",
+            show_char(character),
+            kind.describe()
+        ),
     }
 }
 
@@ -581,6 +675,9 @@ fn lint_en(linter: Linter, value: &str) -> String {
         Linter::Nozeroprefix => format!("\"{value}\" must not start with 0"),
         Linter::Hasnondigit => format!("\"{value}\" must contain a character that is not a digit"),
         Linter::Iban => format!("\"{value}\" is not a valid IBAN"),
+        Linter::Packagetype => format!(
+            "{value} is not a GS1 package type code (UN/ECE Recommendation 21, like BX or CT)"
+        ),
         other => format!("\"{value}\" fails the GS1 {} check", other.name()),
     }
 }

@@ -65,6 +65,7 @@ pub mod epc;
 pub mod error;
 pub mod gs1;
 pub mod uid;
+mod vocab;
 
 pub use date::Date;
 pub use decode::{

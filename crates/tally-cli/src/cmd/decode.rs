@@ -304,9 +304,9 @@ fn write_summary(out: &mut dyn Write, d: &Decoded) -> io::Result<()> {
         writeln!(out, "  note: {choice}")?;
     }
     for warning in &d.warnings {
-        // A removed PC word is routine for some readers: a note, not a warning.
+        // A removed PC word or zero padding is routine for some readers and tags: a note.
         let label = match warning {
-            ScanWarning::PcWordRemoved { .. } => "note",
+            ScanWarning::PcWordRemoved { .. } | ScanWarning::ZeroPadding { .. } => "note",
             _ => "WARNING",
         };
         writeln!(out, "  {label}: {warning}")?;
