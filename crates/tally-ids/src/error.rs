@@ -4,7 +4,7 @@
 use serde::{Serialize, Serializer};
 use thiserror::Error;
 
-use crate::vocab::{DateProblem, Kind, Linter, TagDamage, TimeProblem};
+use crate::vocab::{CouponField, CouponProblem, DateProblem, Kind, Linter, TagDamage, TimeProblem};
 
 /// A problem found in a scan.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -165,6 +165,16 @@ pub enum ScanError {
         linter: Linter,
         /// The part of the value it checked.
         value: String,
+    },
+    /// A coupon code (AI 8110 or 8112) whose fields do not add up.
+    #[error("AI ({ai}) {title}: {}", coupon_en(.problem))]
+    Coupon {
+        /// The AI.
+        ai: &'static str,
+        /// Its title.
+        title: &'static str,
+        /// What is wrong.
+        problem: CouponProblem,
     },
     /// The same AI twice with different values.
     #[error("AI ({ai}) appears twice with different values: \"{first}\" and \"{second}\"")]
@@ -485,15 +495,7 @@ impl ScanError {
                 format!("los caracteres de control del {key} deberían ser {expected}, son {actual}")
             }
             ScanError::InvalidDate { ai, title, value, problem } => {
-                let why = match *problem {
-                    DateProblem::NotDigits => "la fecha debe ser solo dígitos, AAMMDD o AAAAMMDD".to_string(),
-                    DateProblem::NoSuchMonth { month } => format!("el mes {month:02} no existe"),
-                    DateProblem::NoSuchDay { year, month, day } => {
-                        format!("{year:04}-{month:02} no tiene día {day:02}")
-                    }
-                    DateProblem::DayZeroNotAllowed => "el día 00 no está permitido en esta fecha".into(),
-                };
-                format!("IA ({ai}) {title}: \"{value}\" no es una fecha válida ({why})")
+                format!("IA ({ai}) {title}: \"{value}\" no es una fecha válida ({})", date_es(problem))
             }
             ScanError::InvalidTime { ai, title, value, problem } => {
                 let why = match *problem {
@@ -505,6 +507,9 @@ impl ScanError {
             }
             ScanError::Lint { ai, title, linter, value } => {
                 format!("IA ({ai}) {title}: \"{value}\" no cumple la regla GS1 «{}»", linter.name())
+            }
+            ScanError::Coupon { ai, title, problem } => {
+                format!("IA ({ai}) {title}: {}", coupon_es(problem))
             }
             ScanError::ConflictingDuplicate { ai, first, second } => {
                 format!("la IA ({ai}) aparece dos veces con valores distintos: \"{first}\" y \"{second}\"")
@@ -616,6 +621,150 @@ fn damage_en(kind: Kind, damage: &TagDamage) -> String {
     }
 }
 
+fn coupon_field_en(field: CouponField) -> String {
+    let nth = |n: u8| match n {
+        1 => "first",
+        2 => "second",
+        _ => "third",
+    };
+    match field {
+        CouponField::CompanyPrefixLength => "the company prefix's length digit".into(),
+        CouponField::CompanyPrefix => "the company prefix".into(),
+        CouponField::OfferCode => "the offer code".into(),
+        CouponField::SaveValueLength => "the save value's length digit".into(),
+        CouponField::SaveValue => "the save value".into(),
+        CouponField::PurchaseRequirementLength(n) => {
+            format!("the {} purchase requirement's length digit", nth(n))
+        }
+        CouponField::PurchaseRequirement(n) => format!("the {} purchase requirement", nth(n)),
+        CouponField::PurchaseRequirementCode(n) => {
+            format!("the {} purchase requirement code", nth(n))
+        }
+        CouponField::FamilyCode(n) => format!("the {} purchase family code", nth(n)),
+        CouponField::AdditionalRulesCode => "the additional purchase rules code".into(),
+        CouponField::PurchaseCompanyPrefixLength(n) => {
+            format!("the {} purchase company prefix's length digit", nth(n))
+        }
+        CouponField::PurchaseCompanyPrefix(n) => {
+            format!("the {} purchase company prefix", nth(n))
+        }
+        CouponField::ExpirationDate => "the expiration date".into(),
+        CouponField::StartDate => "the start date".into(),
+        CouponField::SerialNumberLength => "the serial number's length digit".into(),
+        CouponField::SerialNumber => "the serial number".into(),
+        CouponField::RetailerIdLength => "the retailer company prefix or GLN's length digit".into(),
+        CouponField::RetailerId => "the retailer company prefix or GLN".into(),
+        CouponField::SaveValueCode => "the save value code".into(),
+        CouponField::SaveValueAppliesTo => "the \"save value applies to item\" digit".into(),
+        CouponField::StoreCouponFlag => "the store coupon flag".into(),
+        CouponField::DontMultiplyFlag => "the \"don't multiply\" flag".into(),
+        CouponField::FormatCode => "the format code".into(),
+        CouponField::FunderIdLength => "the funder id's length digit".into(),
+        CouponField::FunderId => "the funder id".into(),
+    }
+}
+
+fn coupon_field_es(field: CouponField) -> String {
+    let nth = |n: u8| match n {
+        1 => "primera",
+        2 => "segunda",
+        _ => "tercera",
+    };
+    match field {
+        CouponField::CompanyPrefixLength => "el dígito de longitud del prefijo de empresa".into(),
+        CouponField::CompanyPrefix => "el prefijo de empresa".into(),
+        CouponField::OfferCode => "el código de oferta".into(),
+        CouponField::SaveValueLength => "el dígito de longitud del valor de descuento".into(),
+        CouponField::SaveValue => "el valor de descuento".into(),
+        CouponField::PurchaseRequirementLength(n) => {
+            format!("el dígito de longitud del requisito de la {} compra", nth(n))
+        }
+        CouponField::PurchaseRequirement(n) => format!("el requisito de la {} compra", nth(n)),
+        CouponField::PurchaseRequirementCode(n) => {
+            format!("el código de requisito de la {} compra", nth(n))
+        }
+        CouponField::FamilyCode(n) => format!("el código de familia de la {} compra", nth(n)),
+        CouponField::AdditionalRulesCode => "el código de reglas de compra adicionales".into(),
+        CouponField::PurchaseCompanyPrefixLength(n) => {
+            format!("el dígito de longitud del prefijo de empresa de la {} compra", nth(n))
+        }
+        CouponField::PurchaseCompanyPrefix(n) => {
+            format!("el prefijo de empresa de la {} compra", nth(n))
+        }
+        CouponField::ExpirationDate => "la fecha de caducidad".into(),
+        CouponField::StartDate => "la fecha de inicio".into(),
+        CouponField::SerialNumberLength => "el dígito de longitud del número de serie".into(),
+        CouponField::SerialNumber => "el número de serie".into(),
+        CouponField::RetailerIdLength => {
+            "el dígito de longitud del prefijo de empresa o GLN del minorista".into()
+        }
+        CouponField::RetailerId => "el prefijo de empresa o GLN del minorista".into(),
+        CouponField::SaveValueCode => "el código de valor de descuento".into(),
+        CouponField::SaveValueAppliesTo => "el dígito «el descuento se aplica al artículo»".into(),
+        CouponField::StoreCouponFlag => "el indicador de cupón de tienda".into(),
+        CouponField::DontMultiplyFlag => "el indicador «no multiplicar»".into(),
+        CouponField::FormatCode => "el código de formato".into(),
+        CouponField::FunderIdLength => "el dígito de longitud del id del financiador".into(),
+        CouponField::FunderId => "el id del financiador".into(),
+    }
+}
+
+fn coupon_en(problem: &CouponProblem) -> String {
+    match *problem {
+        CouponProblem::NotDigit { position } => {
+            format!("a coupon code is digits only, but character {position} is not a digit")
+        }
+        CouponProblem::Missing(field) => {
+            format!("the coupon code ends where {} should start", coupon_field_en(field))
+        }
+        CouponProblem::Invalid { field, found } => {
+            format!("{} cannot be {found}", coupon_field_en(field))
+        }
+        CouponProblem::Truncated(field) => {
+            format!("the coupon code ends inside {}", coupon_field_en(field))
+        }
+        CouponProblem::BadDate { field, problem } => {
+            format!("{} is not a valid date ({})", coupon_field_en(field), date_en(&problem))
+        }
+        CouponProblem::ExpiresBeforeStart => {
+            "the coupon's expiration date is before its start date".into()
+        }
+        CouponProblem::ExcessData { position } => format!(
+            "the coupon code has data after its last field, from character {position}"
+        ),
+    }
+}
+
+fn coupon_es(problem: &CouponProblem) -> String {
+    match *problem {
+        CouponProblem::NotDigit { position } => format!(
+            "un código de cupón lleva solo dígitos, pero el carácter {position} no es un dígito"
+        ),
+        CouponProblem::Missing(field) => format!(
+            "el código de cupón termina donde debería empezar {}",
+            coupon_field_es(field)
+        ),
+        CouponProblem::Invalid { field, found } => {
+            format!("{} no puede ser {found}", coupon_field_es(field))
+        }
+        CouponProblem::Truncated(field) => {
+            format!("el código de cupón termina dentro de {}", coupon_field_es(field))
+        }
+        CouponProblem::BadDate { field, problem } => format!(
+            "{} no es una fecha válida ({})",
+            coupon_field_es(field),
+            date_es(&problem)
+        ),
+        CouponProblem::ExpiresBeforeStart => {
+            "la fecha de caducidad del cupón es anterior a su fecha de inicio".into()
+        }
+        CouponProblem::ExcessData { position } => format!(
+            "el código de cupón tiene datos después de su último campo, desde el carácter \
+             {position}"
+        ),
+    }
+}
+
 fn needs_en(min: usize, fixed: bool, numeric: bool) -> String {
     let what = if numeric { "digits" } else { "characters" };
     if fixed {
@@ -633,6 +782,17 @@ fn date_en(problem: &DateProblem) -> String {
             format!("{year:04}-{month:02} has no day {day:02}")
         }
         DateProblem::DayZeroNotAllowed => "day 00 is not allowed for this date".into(),
+    }
+}
+
+fn date_es(problem: &DateProblem) -> String {
+    match *problem {
+        DateProblem::NotDigits => "la fecha debe ser solo dígitos, AAMMDD o AAAAMMDD".into(),
+        DateProblem::NoSuchMonth { month } => format!("el mes {month:02} no existe"),
+        DateProblem::NoSuchDay { year, month, day } => {
+            format!("{year:04}-{month:02} no tiene día {day:02}")
+        }
+        DateProblem::DayZeroNotAllowed => "el día 00 no está permitido en esta fecha".into(),
     }
 }
 

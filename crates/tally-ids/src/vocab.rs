@@ -178,3 +178,93 @@ pub enum TagDamage {
         allowed: &'static str,
     },
 }
+
+/// A field of a North American coupon code (AI 8110) or positive offer file coupon (AI 8112).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CouponField {
+    /// The length digit before the company prefix (8110).
+    CompanyPrefixLength,
+    /// The GS1 Company Prefix (8110).
+    CompanyPrefix,
+    /// The six-digit offer code.
+    OfferCode,
+    /// The length digit before the save value (8110).
+    SaveValueLength,
+    /// The save value (8110).
+    SaveValue,
+    /// The length digit before the n-th purchase requirement (8110).
+    PurchaseRequirementLength(u8),
+    /// The n-th purchase requirement (8110).
+    PurchaseRequirement(u8),
+    /// The n-th purchase requirement code (8110).
+    PurchaseRequirementCode(u8),
+    /// The n-th purchase family code (8110).
+    FamilyCode(u8),
+    /// The additional purchase rules code (8110).
+    AdditionalRulesCode,
+    /// The length digit before the n-th purchase's company prefix (8110).
+    PurchaseCompanyPrefixLength(u8),
+    /// The n-th purchase's company prefix (8110).
+    PurchaseCompanyPrefix(u8),
+    /// The expiration date (8110).
+    ExpirationDate,
+    /// The start date (8110).
+    StartDate,
+    /// The length digit before the serial number.
+    SerialNumberLength,
+    /// The serial number.
+    SerialNumber,
+    /// The length digit before the retailer's company prefix or GLN (8110).
+    RetailerIdLength,
+    /// The retailer's company prefix or GLN (8110).
+    RetailerId,
+    /// The save value code (8110).
+    SaveValueCode,
+    /// The "save value applies to item" digit (8110).
+    SaveValueAppliesTo,
+    /// The store coupon flag (8110).
+    StoreCouponFlag,
+    /// The "don't multiply" flag (8110).
+    DontMultiplyFlag,
+    /// The format code (8112).
+    FormatCode,
+    /// The length digit before the funder id (8112).
+    FunderIdLength,
+    /// The funder id (8112).
+    FunderId,
+}
+
+/// What is wrong with a coupon code's structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CouponProblem {
+    /// A character that is not a digit, at this position (counted from 1).
+    NotDigit {
+        /// Position of the character.
+        position: usize,
+    },
+    /// The data ends where this field should start.
+    Missing(CouponField),
+    /// The field's digit is not one of its allowed values.
+    Invalid {
+        /// The field.
+        field: CouponField,
+        /// The digit found.
+        found: char,
+    },
+    /// The data ends inside this field.
+    Truncated(CouponField),
+    /// The date field is not a valid date.
+    BadDate {
+        /// The date field.
+        field: CouponField,
+        /// What is wrong with it.
+        problem: DateProblem,
+    },
+    /// The expiration date comes before the start date.
+    ExpiresBeforeStart,
+    /// Data is left after the last field, from this position (counted from 1).
+    ExcessData {
+        /// Position of the first excess character.
+        position: usize,
+    },
+}

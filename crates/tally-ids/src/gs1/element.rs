@@ -14,6 +14,7 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 use super::ai::{self, AiDef, Charset, Component, Linter};
+use super::coupon;
 use super::lint;
 use crate::date::{Date, Time};
 use crate::error::{owned_text, quote, ScanError};
@@ -475,6 +476,20 @@ fn check_components(
                         });
                     } else {
                         element.currency = Some(owned_text(part));
+                    }
+                }
+                Linter::Couponcode | Linter::Couponposoffer => {
+                    let checked = if linter == Linter::Couponcode {
+                        coupon::coupon_code(part, today)
+                    } else {
+                        coupon::positive_offer(part)
+                    };
+                    if let Err(problem) = checked {
+                        errors.push(ScanError::Coupon {
+                            ai: def.ai,
+                            title: def.title,
+                            problem,
+                        });
                     }
                 }
                 other => {
