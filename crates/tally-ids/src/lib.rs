@@ -51,6 +51,9 @@
 //! ([`Decoded::digital_link`]). RFID input may start with the tag's PC word, which is
 //! removed when that is unambiguous (see [`ScanWarning::PcWordRemoved`]).
 //!
+//! [`Decoded::write_json`] writes a scan as one line of JSON into a reusable buffer, byte for
+//! byte what `serde_json` makes of it, for tools that print millions of scans.
+//!
 //! Map of the crate: [`aim`] (symbology identifiers), [`gs1`] (the AI table generated from
 //! GS1's syntax dictionary, element strings, Digital Link), [`epc`] (EPC Tag Data Standard),
 //! [`uid`] (the registry of state tracking systems), [`error`] (every problem, in English and
@@ -64,6 +67,7 @@ mod decode;
 pub mod epc;
 pub mod error;
 pub mod gs1;
+mod json;
 pub mod uid;
 mod vocab;
 
