@@ -6,6 +6,7 @@
 use std::fmt::{self, Write as _};
 
 use crate::aim::Symbology;
+use crate::date::{Date, Time};
 use crate::decode::{Candidate, Decoded, EpcSummary};
 use crate::gs1::Element;
 use crate::vocab::Kind;
@@ -98,15 +99,15 @@ fn element(out: &mut Vec<u8>, e: &Element) {
     string(out, &e.value);
     if let Some(date) = &e.date {
         field(out, ",\"date\":");
-        display(out, date);
+        date_string(out, date);
     }
     if let Some(end) = &e.end_date {
         field(out, ",\"end_date\":");
-        display(out, end);
+        date_string(out, end);
     }
     if let Some(time) = &e.time {
         field(out, ",\"time\":");
-        display(out, time);
+        time_string(out, time);
     }
     if let Some(decimal) = &e.decimal {
         field(out, ",\"decimal\":");
@@ -152,6 +153,46 @@ fn candidate(out: &mut Vec<u8>, c: &Candidate) {
     out.push(b'}');
 }
 
+/// A date as `"YYYY-MM-DD"`, its `Display` text, without the formatting machinery.
+fn date_string(out: &mut Vec<u8>, date: &Date) {
+    if date.year > 9999 || date.month > 99 || date.day > 99 {
+        return display(out, date);
+    }
+    out.push(b'"');
+    digits(out, u32::from(date.year), 4);
+    out.push(b'-');
+    digits(out, u32::from(date.month), 2);
+    out.push(b'-');
+    digits(out, u32::from(date.day), 2);
+    out.push(b'"');
+}
+
+/// A time of day as `"HH:MM"` or `"HH:MM:SS"`, its `Display` text.
+fn time_string(out: &mut Vec<u8>, time: &Time) {
+    let minute = time.minute.unwrap_or(0);
+    if time.hour > 99 || minute > 99 || time.second.is_some_and(|s| s > 99) {
+        return display(out, time);
+    }
+    out.push(b'"');
+    digits(out, u32::from(time.hour), 2);
+    out.push(b':');
+    digits(out, u32::from(minute), 2);
+    if let Some(second) = time.second {
+        out.push(b':');
+        digits(out, u32::from(second), 2);
+    }
+    out.push(b'"');
+}
+
+/// `value` (less than 10^`width`) in exactly `width` decimal digits.
+fn digits(out: &mut Vec<u8>, value: u32, width: u32) {
+    let mut divisor = 10u32.pow(width - 1);
+    while divisor > 0 {
+        out.push(b'0' + (value / divisor % 10) as u8);
+        divisor /= 10;
+    }
+}
+
 /// A value's `Display` text as a JSON string.
 fn display<T: fmt::Display>(out: &mut Vec<u8>, value: &T) {
     out.push(b'"');
@@ -193,7 +234,17 @@ fn escape(out: &mut Vec<u8>, text: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = text.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    // Most text needs no escape: skip it eight bytes at a time.
+    let mut clean = 0;
+    while let Some(chunk) = bytes.get(clean..clean + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if needs_escape(u64::from_le_bytes(word)) {
+            break;
+        }
+        clean += 8;
+    }
+    for (i, &b) in bytes.iter().enumerate().skip(clean) {
         let short = ESCAPES[usize::from(b)];
         if short == 0 {
             continue;
@@ -209,6 +260,18 @@ fn escape(out: &mut Vec<u8>, text: &str) {
         start = i + 1;
     }
     out.extend_from_slice(&bytes[start..]);
+}
+
+/// Whether any of the eight bytes in `word` is below 0x20, `"` or `\\` (bit tricks from
+/// "Bit Twiddling Hacks": a zero byte, and a byte less than n, anywhere in a word).
+#[inline]
+fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    control | zero_byte(word ^ (ONES * u64::from(b'"'))) | zero_byte(word ^ (ONES * u64::from(b'\\')))
+        != 0
 }
 
 /// Formats into the buffer, escaped as a JSON string's content.

@@ -133,12 +133,16 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<ExitCode> {
     let mut handle = |raw: &[u8], out: &mut io::BufWriter<io::StdoutLock>| -> anyhow::Result<()> {
         let decoded = decode_one(raw, &mut unescaped, &options);
         any_errors |= !decoded.is_valid();
-        text.clear();
         if args.json {
+            // Lines gather in `text` and go out in large writes (past the BufWriter's buffer).
             decoded.write_json(&mut text);
             text.push(b'\n');
-            out.write_all(&text)?;
+            if text.len() >= OUTPUT_BUFFER {
+                out.write_all(&text)?;
+                text.clear();
+            }
         } else {
+            text.clear();
             write_summary(&mut text, &decoded)?;
             out.write_all(shown(&String::from_utf8_lossy(&text)).as_bytes())?;
         }
@@ -161,6 +165,9 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<ExitCode> {
         for scan in &args.scans {
             handle(scan.as_bytes(), &mut out)?;
         }
+    }
+    if args.json {
+        out.write_all(&text)?;
     }
     out.flush()?;
     Ok(if any_errors {

@@ -187,6 +187,13 @@ impl AiDef {
 
 pub use super::ai_table::AI_TABLE;
 
+/// Whether two AIs are the same, for the hot paths that compare every element's AI: AIs are
+/// two to four digits, which a plain loop compares faster than a call to `memcmp`.
+#[inline]
+pub(crate) fn same_ai(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
 /// The AI definition for `ai` (exact digits, e.g. `"3103"`).
 pub fn lookup(ai: &str) -> Option<&'static AiDef> {
     let def = lookup_prefix(ai.as_bytes())?;

@@ -12,6 +12,8 @@
 //! producer's site in a plain QR Code, as text.) Elements render back as the canonical URI on
 //! `https://id.gs1.org`, data attributes sorted by AI.
 
+use std::borrow::Cow;
+
 use super::ai::{self, AiDef};
 use super::element::{push_element, Element, ElementString, MAX_ELEMENTS};
 use crate::date::Date;
@@ -89,7 +91,7 @@ pub fn parse_digital_link(uri: &[u8], today: Date) -> Option<ElementString> {
         };
         let value = if i == 0 && def.ai == "01" && matches!(value.len(), 8 | 12 | 13) {
             // Legacy short GTINs in the path are padded to 14 digits.
-            format!("{value:0>14}")
+            Cow::Owned(format!("{value:0>14}"))
         } else {
             value
         };
@@ -214,10 +216,11 @@ fn check_qualifier_order(
     });
 }
 
-/// Percent-decodes `raw`; `None` (with an error) when it is malformed or not UTF-8.
-fn percent_decode(raw: &str, errors: &mut Vec<ScanError>) -> Option<String> {
+/// Percent-decodes `raw` (borrowed when it has no `%`); `None` (with an error) when it is
+/// malformed or not UTF-8.
+fn percent_decode<'a>(raw: &'a str, errors: &mut Vec<ScanError>) -> Option<Cow<'a, str>> {
     if !raw.contains('%') {
-        return Some(raw.to_string());
+        return Some(Cow::Borrowed(raw));
     }
     let bytes = raw.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -241,7 +244,7 @@ fn percent_decode(raw: &str, errors: &mut Vec<ScanError>) -> Option<String> {
         }
     }
     match String::from_utf8(out) {
-        Ok(s) => Some(s),
+        Ok(s) => Some(Cow::Owned(s)),
         Err(_) => {
             errors.push(ScanError::BadPercentEncoding { text: quote(bytes) });
             None
@@ -249,17 +252,31 @@ fn percent_decode(raw: &str, errors: &mut Vec<ScanError>) -> Option<String> {
     }
 }
 
+/// Appends `value` percent-encoded: everything but the unreserved characters of RFC 3986.
 fn percent_encode(value: &str, out: &mut String) {
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+    let mut rest = value;
+    // Runs of unreserved characters are copied whole (ASCII, so `rest` stays on char
+    // boundaries); each other byte becomes %XX.
+    while let Some(at) = rest.bytes().position(|b| !unreserved(b)) {
+        out.push_str(&rest[..at]);
+        let b = rest.as_bytes()[at];
+        out.push('%');
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+        // The other bytes of a multi-byte character are encoded too.
+        let mut next = at + 1;
+        while !rest.is_char_boundary(next) {
+            let b = rest.as_bytes()[next];
             out.push('%');
             out.push(char::from(HEX[usize::from(b >> 4)]));
             out.push(char::from(HEX[usize::from(b & 15)]));
+            next += 1;
         }
+        rest = &rest[next..];
     }
+    out.push_str(rest);
 }
 
 /// The canonical GS1 Digital Link URI of `elements`: the first primary key with the
@@ -276,7 +293,7 @@ pub fn to_digital_link(elements: &[Element]) -> Result<String, ScanError> {
         })
         .ok_or(ScanError::NoDigitalLinkKey)?;
     let alternatives = key_def.dl_primary_key.unwrap_or_default();
-    let present = |ai: &str| elements.iter().any(|e| e.ai == ai);
+    let present = |ai: &str| elements.iter().any(|e| ai::same_ai(e.ai, ai));
     let chosen: &[&str] = alternatives
         .iter()
         .max_by_key(|alt| alt.iter().filter(|a| present(a)).count())
@@ -301,7 +318,7 @@ pub fn to_digital_link(elements: &[Element]) -> Result<String, ScanError> {
         if path_len == path.len() {
             break;
         }
-        if let Some(e) = elements.iter().find(|e| e.ai == *qualifier) {
+        if let Some(e) = elements.iter().find(|e| ai::same_ai(e.ai, qualifier)) {
             path[path_len] = qualifier;
             path_len += 1;
             uri.push('/');
@@ -313,7 +330,7 @@ pub fn to_digital_link(elements: &[Element]) -> Result<String, ScanError> {
     // Everything else is a query attribute. A repeat of a path AI is not (duplicates carry
     // the same value, or the element string is already in error).
     let path = &path[..path_len];
-    let is_attribute = |e: &&Element| !path.contains(&e.ai);
+    let is_attribute = |e: &&Element| !path.iter().any(|p| ai::same_ai(p, e.ai));
     // An AI that is not a data attribute (a serial of another key, a second key ...) has no
     // place in a Digital Link: no URI rather than one that a resolver rejects.
     if let Some(e) = elements

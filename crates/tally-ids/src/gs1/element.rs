@@ -316,7 +316,7 @@ pub(crate) fn push_element(
         return;
     }
     // The same AI twice must carry the same value (GS1 General Specifications §4.14.1).
-    if let Some(previous) = result.elements.iter().find(|e| e.ai == def.ai) {
+    if let Some(previous) = result.elements.iter().find(|e| ai::same_ai(e.ai, def.ai)) {
         if previous.value != value_text {
             result.errors.push(ScanError::ConflictingDuplicate {
                 ai: def.ai,
