@@ -195,6 +195,7 @@ pub(crate) fn same_ai(a: &str, b: &str) -> bool {
 }
 
 /// The AI definition for `ai` (exact digits, e.g. `"3103"`).
+#[inline]
 pub fn lookup(ai: &str) -> Option<&'static AiDef> {
     let def = lookup_prefix(ai.as_bytes())?;
     (def.ai.len() == ai.len()).then_some(def)

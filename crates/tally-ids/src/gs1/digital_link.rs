@@ -294,11 +294,15 @@ pub fn to_digital_link(elements: &[Element]) -> Result<String, ScanError> {
         .ok_or(ScanError::NoDigitalLinkKey)?;
     let alternatives = key_def.dl_primary_key.unwrap_or_default();
     let present = |ai: &str| elements.iter().any(|e| ai::same_ai(e.ai, ai));
-    let chosen: &[&str] = alternatives
-        .iter()
-        .max_by_key(|alt| alt.iter().filter(|a| present(a)).count())
-        .copied()
-        .unwrap_or_default();
+    // With one sequence (SSCC, GLN ...) there is nothing to choose.
+    let chosen: &[&str] = match alternatives {
+        [only] => only,
+        _ => alternatives
+            .iter()
+            .max_by_key(|alt| alt.iter().filter(|a| present(a)).count())
+            .copied()
+            .unwrap_or_default(),
+    };
     // Path AIs: the key and the qualifiers of the chosen sequence present (a few at most; no
     // allocation, this runs for every valid scan).
     let mut path: [&str; 8] = [key_def.ai; 8];

@@ -131,6 +131,7 @@ pub struct Element {
 
 impl Element {
     /// The AI's definition.
+    #[inline]
     pub fn def(&self) -> Option<&'static AiDef> {
         ai::lookup(self.ai)
     }
