@@ -12,6 +12,7 @@
 //! - [`chain`]: [`ChainWriter`] and [`verify_chain`] with its failure kinds.
 //! - [`export`]: the length-prefixed export stream.
 //! - [`keyfile`]: the key file and its seq high-water mark.
+//! - [`pin`]: PIN verifiers (Argon2id, outside the log) and the device's PIN pepper.
 //! - [`messages`]: every message a person reads, in English and Spanish.
 //!
 //! The byte layouts are specified in `docs/EVENT-FORMAT.md`.
@@ -26,6 +27,7 @@ pub mod key;
 pub mod keyfile;
 pub mod messages;
 pub mod payload;
+pub mod pin;
 pub mod types;
 pub mod wire;
 
@@ -40,5 +42,6 @@ pub use key::{verify_batch, DeviceKey, VerifierKey, VerifyMode};
 pub use keyfile::{KeyFile, KeyFileError};
 pub use messages::Message;
 pub use payload::{Payload, UnknownPayload};
+pub use pin::{PinParams, PinPepper, PinVerifier};
 pub use tally_ids::Language;
 pub use types::{Bytes, Date, DeviceId, MassUnit, Quantity, Sha256Hash};
