@@ -396,7 +396,10 @@ fn a_reader_that_stops_early_is_not_an_error() {
 #[test]
 fn near_misses_a_receiver_meets() {
     // A 128-bit EPC bank: an SGTIN-96 and a word of zeros, read as the SGTIN with a note.
-    let output = tally(&["decode", "--source", "rfid", "3074257BF7194E4000001A850000"], None);
+    let output = tally(
+        &["decode", "--source", "rfid", "3074257BF7194E4000001A850000"],
+        None,
+    );
     assert_eq!(output.status.code(), Some(0));
     let summary = String::from_utf8(output.stdout).unwrap();
     assert!(

@@ -1033,7 +1033,10 @@ mod tests {
             .contains("palabra(s) de ceros"));
         // Two words of padding, and a PC word in front of a padded bank of the right length.
         let two = decode(b"3074257BF7194E4000001A8500000000", &rfid);
-        assert_eq!(two.warnings, [ScanWarning::ZeroPadding { words: 2, bits: 96 }]);
+        assert_eq!(
+            two.warnings,
+            [ScanWarning::ZeroPadding { words: 2, bits: 96 }]
+        );
         let with_pc = decode(b"38003074257BF7194E4000001A850000", &rfid);
         assert_eq!(
             with_pc.warnings,
@@ -1045,9 +1048,14 @@ mod tests {
         // A padded Metrc tag.
         let metrc = decode(b"1A4FF01000000220000001230000", &rfid);
         assert_eq!(metrc.kind, Kind::MetrcTag);
-        assert_eq!(metrc.warnings, [ScanWarning::ZeroPadding { words: 1, bits: 96 }]);
+        assert_eq!(
+            metrc.warnings,
+            [ScanWarning::ZeroPadding { words: 1, bits: 96 }]
+        );
         // Without padding, no note.
-        assert!(decode(b"3074257BF7194E4000001A85", &rfid).warnings.is_empty());
+        assert!(decode(b"3074257BF7194E4000001A85", &rfid)
+            .warnings
+            .is_empty());
     }
 
     #[test]
@@ -1078,7 +1086,10 @@ mod tests {
                 d.errors,
                 [ScanError::DamagedTag {
                     kind: Kind::MetrcTag,
-                    damage: uid::TagDamage::Length { len: 22, expected: 24 }
+                    damage: uid::TagDamage::Length {
+                        len: 22,
+                        expected: 24
+                    }
                 }],
                 "{scan}"
             );
@@ -1104,7 +1115,9 @@ mod tests {
                 }
             }]
         );
-        assert!(misread.errors[0].to_string().contains("character 22 is 'O'"));
+        assert!(misread.errors[0]
+            .to_string()
+            .contains("character 22 is 'O'"));
         // A facility that does not use Metrc reads the same text as text.
         let elsewhere = with_states("1A4FF01000000220000001", &[UidSystem::BioTrack]);
         assert_eq!(elsewhere.kind, Kind::Text);
@@ -1122,7 +1135,10 @@ mod tests {
             short.errors,
             [ScanError::DamagedTag {
                 kind: Kind::BiotrackId,
-                damage: uid::TagDamage::Length { len: 15, expected: 16 }
+                damage: uid::TagDamage::Length {
+                    len: 15,
+                    expected: 16
+                }
             }]
         );
         let misread = with_states("66476844637402l3", &[UidSystem::BioTrack]);

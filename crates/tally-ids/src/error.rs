@@ -677,7 +677,10 @@ fn coupon_field_es(field: CouponField) -> String {
         CouponField::SaveValueLength => "el dígito de longitud del valor de descuento".into(),
         CouponField::SaveValue => "el valor de descuento".into(),
         CouponField::PurchaseRequirementLength(n) => {
-            format!("el dígito de longitud del requisito de la {} compra", nth(n))
+            format!(
+                "el dígito de longitud del requisito de la {} compra",
+                nth(n)
+            )
         }
         CouponField::PurchaseRequirement(n) => format!("el requisito de la {} compra", nth(n)),
         CouponField::PurchaseRequirementCode(n) => {
@@ -686,7 +689,10 @@ fn coupon_field_es(field: CouponField) -> String {
         CouponField::FamilyCode(n) => format!("el código de familia de la {} compra", nth(n)),
         CouponField::AdditionalRulesCode => "el código de reglas de compra adicionales".into(),
         CouponField::PurchaseCompanyPrefixLength(n) => {
-            format!("el dígito de longitud del prefijo de empresa de la {} compra", nth(n))
+            format!(
+                "el dígito de longitud del prefijo de empresa de la {} compra",
+                nth(n)
+            )
         }
         CouponField::PurchaseCompanyPrefix(n) => {
             format!("el prefijo de empresa de la {} compra", nth(n))
@@ -715,7 +721,10 @@ fn coupon_en(problem: &CouponProblem) -> String {
             format!("a coupon code is digits only, but character {position} is not a digit")
         }
         CouponProblem::Missing(field) => {
-            format!("the coupon code ends where {} should start", coupon_field_en(field))
+            format!(
+                "the coupon code ends where {} should start",
+                coupon_field_en(field)
+            )
         }
         CouponProblem::Invalid { field, found } => {
             format!("{} cannot be {found}", coupon_field_en(field))
@@ -724,14 +733,18 @@ fn coupon_en(problem: &CouponProblem) -> String {
             format!("the coupon code ends inside {}", coupon_field_en(field))
         }
         CouponProblem::BadDate { field, problem } => {
-            format!("{} is not a valid date ({})", coupon_field_en(field), date_en(&problem))
+            format!(
+                "{} is not a valid date ({})",
+                coupon_field_en(field),
+                date_en(&problem)
+            )
         }
         CouponProblem::ExpiresBeforeStart => {
             "the coupon's expiration date is before its start date".into()
         }
-        CouponProblem::ExcessData { position } => format!(
-            "the coupon code has data after its last field, from character {position}"
-        ),
+        CouponProblem::ExcessData { position } => {
+            format!("the coupon code has data after its last field, from character {position}")
+        }
     }
 }
 
@@ -748,7 +761,10 @@ fn coupon_es(problem: &CouponProblem) -> String {
             format!("{} no puede ser {found}", coupon_field_es(field))
         }
         CouponProblem::Truncated(field) => {
-            format!("el código de cupón termina dentro de {}", coupon_field_es(field))
+            format!(
+                "el código de cupón termina dentro de {}",
+                coupon_field_es(field)
+            )
         }
         CouponProblem::BadDate { field, problem } => format!(
             "{} no es una fecha válida ({})",

@@ -117,7 +117,9 @@ fn component_value(c: &Component, rng: &mut Rng) -> String {
         Some(["BX", "CT", "PX", "1A", "200", "X11"][rng.below(6) as usize].to_string())
     } else if has(Linter::Couponcode) || has(Linter::Couponposoffer) {
         let digits = |rng: &mut Rng, n: u64| -> String {
-            (0..n).map(|_| char::from(b'0' + rng.below(10) as u8)).collect()
+            (0..n)
+                .map(|_| char::from(b'0' + rng.below(10) as u8))
+                .collect()
         };
         // Length digit v announces v + 6 digits of company prefix, funder or serial.
         let sized = |rng: &mut Rng, max: u64| {

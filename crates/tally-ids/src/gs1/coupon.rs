@@ -90,7 +90,8 @@ fn requirement_code(d: u8) -> bool {
 /// A YYMMDD date field (day 00 not allowed).
 fn date<'a>(fields: &mut Fields<'a>, field: F, today: Date) -> Result<&'a [u8], CouponProblem> {
     let digits = fields.take(field, 6)?;
-    lint::yymmdd(digits, false, today).map_err(|problem| CouponProblem::BadDate { field, problem })?;
+    lint::yymmdd(digits, false, today)
+        .map_err(|problem| CouponProblem::BadDate { field, problem })?;
     Ok(digits)
 }
 
@@ -99,7 +100,12 @@ pub(crate) fn coupon_code(data: &[u8], today: Date) -> Result<(), CouponProblem>
     let mut f = Fields::new(data)?;
     f.sized(F::CompanyPrefixLength, F::CompanyPrefix, |d| d <= 6, 6)?;
     f.take(F::OfferCode, 6)?;
-    f.sized(F::SaveValueLength, F::SaveValue, |d| (1..=5).contains(&d), 0)?;
+    f.sized(
+        F::SaveValueLength,
+        F::SaveValue,
+        |d| (1..=5).contains(&d),
+        0,
+    )?;
     f.sized(
         F::PurchaseRequirementLength(1),
         F::PurchaseRequirement(1),
@@ -125,7 +131,9 @@ pub(crate) fn coupon_code(data: &[u8], today: Date) -> Result<(), CouponProblem>
         f.digit(F::PurchaseRequirementCode(purchase), requirement_code)?;
         f.take(F::FamilyCode(purchase), 3)?;
         // Length 9: no company prefix (the first purchase's applies).
-        let len = f.digit(F::PurchaseCompanyPrefixLength(purchase), |d| d <= 6 || d == 9)?;
+        let len = f.digit(F::PurchaseCompanyPrefixLength(purchase), |d| {
+            d <= 6 || d == 9
+        })?;
         if len != 9 {
             f.take(F::PurchaseCompanyPrefix(purchase), usize::from(len) + 6)?;
         }
@@ -147,7 +155,12 @@ pub(crate) fn coupon_code(data: &[u8], today: Date) -> Result<(), CouponProblem>
         f.sized(F::SerialNumberLength, F::SerialNumber, |_| true, 6)?;
     }
     if f.optional(6) {
-        f.sized(F::RetailerIdLength, F::RetailerId, |d| (1..=7).contains(&d), 6)?;
+        f.sized(
+            F::RetailerIdLength,
+            F::RetailerId,
+            |d| (1..=7).contains(&d),
+            6,
+        )?;
     }
     if f.optional(9) {
         f.digit(F::SaveValueCode, |d| matches!(d, 0..=2 | 5 | 6))?;

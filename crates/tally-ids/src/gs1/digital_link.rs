@@ -155,7 +155,8 @@ fn is_resolver_host(authority: &str) -> bool {
     let host = authority.split('/').next().unwrap_or_default();
     let host = host.rsplit('@').next().unwrap_or_default();
     let host = host.split(':').next().unwrap_or_default();
-    host.trim_end_matches('.').eq_ignore_ascii_case("id.gs1.org")
+    host.trim_end_matches('.')
+        .eq_ignore_ascii_case("id.gs1.org")
 }
 
 fn failure(error: ScanError) -> ElementString {

@@ -325,7 +325,10 @@ mod tests {
         for code in ["", "0", "bx", "QQQ", "1A_", "BXX", "ZZZZ"] {
             assert!(!passes(Linter::Packagetype, code.as_bytes()), "{code}");
         }
-        assert!(PACKAGE_TYPES.windows(2).all(|w| w[0] < w[1]), "sorted, once each");
+        assert!(
+            PACKAGE_TYPES.windows(2).all(|w| w[0] < w[1]),
+            "sorted, once each"
+        );
     }
 
     #[test]
