@@ -1,9 +1,10 @@
 //! The words an error message names, defined at the bottom of the crate so that
 //! [`crate::error`] depends on nothing above it: what a scan turned out to be ([`Kind`]), the
 //! GS1 content checks ([`Linter`]), why a date or a time of day is invalid
-//! ([`DateProblem`], [`TimeProblem`]) and what is wrong with a damaged state tag
-//! ([`TagDamage`]). Each is re-exported where it is used (`tally_ids::Kind`,
-//! `gs1::ai::Linter`, `gs1::lint::{DateProblem, TimeProblem}`, `uid::TagDamage`).
+//! ([`DateProblem`], [`TimeProblem`]), what is wrong with a damaged state tag ([`TagDamage`])
+//! or a coupon code ([`CouponProblem`], [`CouponField`]). Each is re-exported where it is used
+//! (`tally_ids::Kind`, `gs1::ai::Linter`, `gs1::lint::{DateProblem, TimeProblem,
+//! CouponProblem, CouponField}`, `uid::TagDamage`).
 
 use std::fmt;
 

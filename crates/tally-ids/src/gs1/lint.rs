@@ -12,7 +12,7 @@
 use super::ai::Linter;
 use super::codes::{ISO3166_ALPHA2, ISO3166_NUMERIC, ISO4217_NUMERIC, PACKAGE_TYPES};
 use crate::date::{days_in_month, gs1_century, Date, Time};
-pub use crate::vocab::{DateProblem, TimeProblem};
+pub use crate::vocab::{CouponField, CouponProblem, DateProblem, TimeProblem};
 
 /// Linters whose rule tally does not check yet: none since issue 12 (the coupon linters are
 /// in `coupon.rs`). Kept so callers that list them keep compiling.
