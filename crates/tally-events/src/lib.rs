@@ -11,7 +11,8 @@
 //! - [`key`]: [`DeviceKey`] (signing), [`VerifierKey`] (strict and batch verification).
 //! - [`chain`]: [`ChainWriter`] and [`verify_chain`] with its failure kinds.
 //! - [`export`]: the length-prefixed export stream.
-//! - [`keyfile`]: the key file and its seq high-water mark.
+//! - [`keyfile`]: the key file, its seq reservation and the head it vouches for.
+//! - [`domain`]: signatures over non-event messages under a domain label.
 //! - [`pin`]: PIN verifiers (Argon2id, outside the log) and the device's PIN pepper.
 //! - [`messages`]: every message a person reads, in English and Spanish.
 //!
@@ -20,6 +21,7 @@
 #![deny(missing_docs)]
 
 pub mod chain;
+pub mod domain;
 pub mod error;
 pub mod event;
 pub mod export;
@@ -35,11 +37,12 @@ pub use chain::{
     verify_chain, verify_events, Anomaly, ChainFailure, ChainOptions, ChainReport, ChainStart,
     ChainWriter, FailureKind,
 };
+pub use domain::{sign_domain, verify_domain, DomainError, DomainLabel, DomainSigner};
 pub use error::{DecodeError, EncodeError, VerifyError};
 pub use event::{Clock, ManualClock, SignedEvent, Timestamp, UnsignedEvent};
 pub use export::{export_to_vec, read_export, ExportError, ExportReader, ExportWriter};
 pub use key::{verify_batch, DeviceKey, VerifierKey, VerifyMode};
-pub use keyfile::{KeyFile, KeyFileError};
+pub use keyfile::{ChainHead, DatabaseIdentity, KeyFile, KeyFileError};
 pub use messages::Message;
 pub use payload::{Payload, UnknownPayload};
 pub use pin::{PinParams, PinPepper, PinVerifier};
