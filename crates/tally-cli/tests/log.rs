@@ -363,3 +363,31 @@ fn show_prints_what_it_can_and_exits_1_on_a_damaged_record() {
     let error = String::from_utf8(output.stderr).unwrap();
     assert!(error.contains("record 2 is damaged"), "{error}");
 }
+
+/// Each cause of a failure is said once on stderr: an I/O error quoted by a library error must
+/// not be printed again by the binary's error chain.
+#[test]
+fn an_os_error_is_said_once() {
+    let dir = Dir::new();
+    let db = dir.0.path().join("hh.db");
+    let key_path = dir.0.path().join("no-such-dir").join("hh.key");
+    let runs = [
+        Command::new(env!("CARGO_BIN_EXE_tally"))
+            .args(["replica", "init", "--db"])
+            .arg(&db)
+            .arg("--key")
+            .arg(&key_path)
+            .output()
+            .unwrap(),
+        tally(&["log", "show"], dir.0.path()),
+        tally(&["log", "verify"], dir.0.path()),
+        tally(&["log", "verify"], &dir.0.path().join("missing.tlog")),
+    ];
+    for output in runs {
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        let error = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(error.matches("os error").count(), 1, "{error}");
+        assert_eq!(error.lines().count(), 1, "{error}");
+        assert!(error.starts_with("tally: "), "{error}");
+    }
+}

@@ -26,9 +26,10 @@ pub const EXPORT_HEADER_BYTES: usize = 16;
 /// Why an export could not be read or written.
 #[derive(Debug, Error)]
 pub enum ExportError {
-    /// Reading or writing failed.
+    /// Reading or writing failed. The cause is part of the message (and not also a
+    /// `source()`, so a printer of error chains says it once).
     #[error("could not read or write the log: {0}")]
-    Io(#[from] io::Error),
+    Io(io::Error),
     /// The file header is wrong.
     #[error("{0}")]
     Header(DecodeError),
@@ -48,6 +49,12 @@ pub enum ExportError {
         /// 1-based record number.
         position: usize,
     },
+}
+
+impl From<io::Error> for ExportError {
+    fn from(error: io::Error) -> Self {
+        ExportError::Io(error)
+    }
 }
 
 /// Writes an export: the header at creation, then one record per [`ExportWriter::write`].
