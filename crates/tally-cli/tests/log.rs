@@ -391,3 +391,50 @@ fn an_os_error_is_said_once() {
         assert!(error.starts_with("tally: "), "{error}");
     }
 }
+
+/// `location_defined` has a field named `kind`, which is also the JSON tag of a payload: the
+/// JSON view must hold each key once and both values, and the text view must show it.
+#[test]
+fn location_kind_is_shown_under_its_own_name() {
+    use tally_events::payload::{LocationDefined, LocationKind};
+    use tally_events::UnsignedEvent;
+    let dir = Dir::new();
+    let mut events = chain(1);
+    let location = UnsignedEvent {
+        seq: 2,
+        prev: Some(events[0].record_hash()),
+        timestamp: Timestamp {
+            wall_unix_ms: 1_795_500_010_000,
+            boot_id: [7; 16],
+            since_boot_us: 20_000_000,
+        },
+        actor: "B-1042".into(),
+        facility: "C11-0000347-LIC".into(),
+        payload: Payload::LocationDefined(LocationDefined {
+            location_id: "VAULT-1".into(),
+            name: "Vault 1".into(),
+            kind: LocationKind::QuarantineCage,
+            sellable: false,
+            parent: None,
+        }),
+    }
+    .sign(&key())
+    .unwrap();
+    events.push(location);
+    let path = dir.write("log.tlog", &export_to_vec(&events).unwrap());
+    let output = tally(&["log", "show", "--json"], &path);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let raw = stdout(&output);
+    let line = raw.lines().find(|line| line.contains("VAULT-1")).unwrap();
+    let payload_text = &line[line.find("\"payload\"").unwrap()..];
+    assert_eq!(payload_text.matches("\"kind\"").count(), 1, "{line}");
+    let json: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    assert_eq!(json[1]["payload"]["kind"], "location_defined");
+    assert_eq!(json[1]["payload"]["location_kind"], "quarantine_cage");
+    let output = tally(&["log", "show"], &path);
+    assert!(
+        stdout(&output).contains("    location_kind: quarantine_cage"),
+        "{}",
+        stdout(&output)
+    );
+}

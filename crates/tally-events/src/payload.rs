@@ -646,7 +646,9 @@ wire_struct! {
         pub location_id: String,
         /// Display name.
         pub name: String,
-        /// Kind.
+        /// Kind of location. Shown as `location_kind` in JSON and text views: `kind` there
+        /// names the payload kind.
+        #[serde(rename = "location_kind")]
         pub kind: LocationKind,
         /// Whether sellable stock may be stored there.
         pub sellable: bool,
