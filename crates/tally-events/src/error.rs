@@ -109,6 +109,9 @@ pub enum DecodeError {
     /// The export file does not start with the export magic bytes.
     #[error("this is not a tally log export (it does not start with \"TALLYLOG\")")]
     BadExportMagic,
+    /// An export trailer that is not a tally trailer (bad magic, version or variant).
+    #[error("the export's trailer is not a tally export trailer (it does not start with \"TLXT\", or has an unknown version or variant)")]
+    BadTrailer,
     /// The export file header has a version or flags this version cannot read.
     #[error("the log export is in format version {version} (flags {flags}), which this version of tally cannot read")]
     UnsupportedExport {

@@ -67,6 +67,7 @@ fn decode_es(error: &DecodeError) -> String {
         DecodeError::ZeroSeq => {
             "el evento tiene el número de secuencia 0; la numeración empieza en 1".into()
         }
+        DecodeError::BadTrailer => "el final (trailer) de la exportación no es un trailer de exportación de tally (no empieza con \"TLXT\", o tiene una versión o variante desconocida)".into(),
         DecodeError::BadExportMagic => {
             "esto no es una exportación de registro de tally (no empieza con \"TALLYLOG\")".into()
         }
@@ -140,6 +141,16 @@ impl Message for ExportError {
                 ),
                 ExportError::Truncated { position } => format!(
                     "el registro termina en medio del registro {position}: el archivo está cortado"
+                ),
+                ExportError::MissingTrailer { records } => format!(
+                    "el registro termina después del registro {records} sin su cierre (trailer): la exportación está cortada (truncada)"
+                ),
+                ExportError::Trailer(error) => format!(
+                    "el cierre (trailer) de la exportación está dañado: {}",
+                    decode_es(error)
+                ),
+                ExportError::TrailerRule { version, what } => format!(
+                    "una exportación de versión {version}: {what}"
                 ),
             },
         }
