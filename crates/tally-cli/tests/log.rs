@@ -346,8 +346,10 @@ fn verify_speaks_spanish_with_lang_es() {
     assert!(stdout(&output).starts_with("intacta: 6 eventos"));
 }
 
+/// `show` streams and stops at the first record it cannot read (issue 11 §5): what comes
+/// before is printed, nothing after.
 #[test]
-fn show_prints_what_it_can_and_exits_1_on_a_damaged_record() {
+fn show_prints_up_to_a_damaged_record_stops_there_and_exits_1() {
     let dir = Dir::new();
     let events = chain(3);
     let mut all = records(&events);
@@ -357,11 +359,16 @@ fn show_prints_what_it_can_and_exits_1_on_a_damaged_record() {
     assert_eq!(output.status.code(), Some(1));
     let text = stdout(&output);
     assert!(
-        text.contains("#1  ") && text.contains("#3  ") && !text.contains("#2  "),
+        text.contains("#1  ") && !text.contains("#3  ") && !text.contains("#2  "),
         "{text}"
     );
     let error = String::from_utf8(output.stderr).unwrap();
-    assert!(error.contains("record 2 is damaged"), "{error}");
+    assert!(error.contains("record 2 is damaged, stopping there"), "{error}");
+    // The JSON view stops there too and stays a valid array.
+    let output = tally(&["log", "show", "--json"], &path);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 1);
 }
 
 /// Each cause of a failure is said once on stderr: an I/O error quoted by a library error must

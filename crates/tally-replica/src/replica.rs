@@ -596,9 +596,10 @@ impl Replica {
         Ok(())
     }
 
-    /// Writes this device's log in the event-log export format.
+    /// Writes this device's log in the event-log export format (version 2, its trailer
+    /// signed by the device key under the trailer's own magic).
     pub fn export_log<W: std::io::Write>(&self, out: W) -> Result<u64, ReplicaError> {
-        export_log(&self.conn, out)
+        export_log(&self.conn, &self.signer.key_file.key(), out)
     }
 }
 
@@ -706,17 +707,43 @@ impl Signer {
 }
 
 /// Writes the device log of a replica database in the event-log export format.
-pub fn export_log<W: std::io::Write>(conn: &Connection, out: W) -> Result<u64, ReplicaError> {
-    let mut writer = ExportWriter::new(out).map_err(events_err)?;
-    let mut stmt = conn.prepare("SELECT bytes FROM event_log ORDER BY seq")?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let bytes: Vec<u8> = row.get(0)?;
-        writer.write_record(&bytes).map_err(events_err)?;
+pub fn export_log<W: std::io::Write>(
+    conn: &Connection,
+    key: &DeviceKey,
+    out: W,
+) -> Result<u64, ReplicaError> {
+    let device = meta_get(conn, "device")?;
+    if device.as_deref() != Some(key.device_id().to_string().as_str()) {
+        return Err(ReplicaError::KeyFile(
+            "the device key does not belong to this database".into(),
+        ));
     }
+    let mut writer = ExportWriter::v2(out).map_err(events_err)?;
+    // One read transaction: the records and the trailer describe one state of the log even
+    // while the app keeps recording.
+    conn.execute_batch("BEGIN")?;
+    let written = (|| {
+        let mut stmt = conn.prepare("SELECT bytes FROM event_log ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let bytes: Vec<u8> = row.get(0)?;
+            writer.write_record(&bytes).map_err(events_err)?;
+        }
+        Ok::<(), ReplicaError>(())
+    })();
+    conn.execute_batch("COMMIT")?;
+    written?;
     let count = writer.records();
-    writer.finish().map_err(events_err)?;
+    // The trailer is signed under its own magic ("TLXT"): never an event, never a seq, and the
+    // key file's reservation is not touched.
+    writer.finish_signed(key).map_err(events_err)?;
     Ok(count)
+}
+
+/// Reads the device key from its key file for a tool that signs no events (the export
+/// trailer): the key file is only read, its seq reservation never moved.
+pub fn read_device_key(path: &Path) -> Result<DeviceKey, ReplicaError> {
+    Ok(read_key_file(path)?.key())
 }
 
 /// Writes a snapshot of a replica's view at a ledger cursor: a compact copy without the device

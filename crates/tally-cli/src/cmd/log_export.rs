@@ -1,6 +1,9 @@
-//! `tally log export --db PATH`: writes a device's own signed events, from its replica
-//! database, in the event-log export format (the stream `tally log show` and `tally log verify`
-//! read). The device key is never part of it.
+//! `tally log export --db PATH [--key KEYFILE]`: writes a device's own signed events, from its
+//! replica database, in the event-log export format version 2 (the stream `tally log show` and
+//! `tally log verify` read), ending with a trailer signed by the device key under the
+//! trailer's own magic. The key is only read (no event is signed, no seq reserved) and is never
+//! part of the export. The database is opened read-only and nothing is written beside it, so
+//! this works from a read-only directory.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -15,6 +18,10 @@ pub struct ExportArgs {
     /// The device's replica database.
     #[arg(long)]
     pub db: PathBuf,
+    /// The device key file that signs the export's trailer (default: the database path with
+    /// `.key` appended, as `tally replica init` creates it).
+    #[arg(long, value_name = "KEYFILE")]
+    pub key: Option<PathBuf>,
     /// Where to write the export (standard output when absent).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -24,6 +31,11 @@ pub struct ExportArgs {
 pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let conn = tally_replica::db::open_read_only(&args.db)
         .with_context(|| format!("cannot open the replica {}", args.db.display()))?;
+    let key_path = args
+        .key
+        .clone()
+        .unwrap_or_else(|| super::replica::default_key(&args.db));
+    let key = tally_replica::replica::read_device_key(&key_path)?;
     let count = match &args.out {
         Some(path) => {
             if path.exists() {
@@ -32,7 +44,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             let file =
                 File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
             let mut out = BufWriter::new(file);
-            let count = tally_replica::replica::export_log(&conn, &mut out)?;
+            let count = tally_replica::replica::export_log(&conn, &key, &mut out)?;
             out.flush()
                 .with_context(|| format!("cannot write {}", path.display()))?;
             out.get_ref()
@@ -43,7 +55,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         None => {
             let stdout = std::io::stdout();
             let mut out = BufWriter::new(stdout.lock());
-            let count = tally_replica::replica::export_log(&conn, &mut out)?;
+            let count = tally_replica::replica::export_log(&conn, &key, &mut out)?;
             out.flush()
                 .context("cannot write the export to standard output")?;
             count
