@@ -27,6 +27,7 @@ pub mod event;
 pub mod export;
 pub mod key;
 pub mod keyfile;
+pub mod limits;
 pub mod merkle;
 pub mod messages;
 pub mod note;

@@ -67,6 +67,9 @@ fn decode_es(error: &DecodeError) -> String {
         DecodeError::ZeroSeq => {
             "el evento tiene el número de secuencia 0; la numeración empieza en 1".into()
         }
+        DecodeError::FieldOverLimit { field, len, max } => format!(
+            "el campo {field} mide {len}, más que su límite de {max}"
+        ),
         DecodeError::BadTrailer => "el final (trailer) de la exportación no es un trailer de exportación de tally (no empieza con \"TLXT\", o tiene una versión o variante desconocida)".into(),
         DecodeError::BadExportMagic => {
             "esto no es una exportación de registro de tally (no empieza con \"TALLYLOG\")".into()
