@@ -363,7 +363,10 @@ fn show_prints_up_to_a_damaged_record_stops_there_and_exits_1() {
         "{text}"
     );
     let error = String::from_utf8(output.stderr).unwrap();
-    assert!(error.contains("record 2 is damaged, stopping there"), "{error}");
+    assert!(
+        error.contains("record 2 is damaged, stopping there"),
+        "{error}"
+    );
     // The JSON view stops there too and stays a valid array.
     let output = tally(&["log", "show", "--json"], &path);
     assert_eq!(output.status.code(), Some(1));
@@ -474,7 +477,14 @@ fn a_device_export_ends_with_a_trailer_and_a_cut_one_is_truncated() {
     assert_eq!(init.status.code(), Some(0), "{init:?}");
     let export = dir.0.path().join("hh.tlog");
     let out = run(&[
-        "log", "export", "--db", s(&db), "--key", s(&key_file), "--out", s(&export),
+        "log",
+        "export",
+        "--db",
+        s(&db),
+        "--key",
+        s(&key_file),
+        "--out",
+        s(&export),
     ]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let bytes = std::fs::read(&export).unwrap();
@@ -602,7 +612,10 @@ fn a_ledger_export_verifies_its_checkpoint_and_inclusion_proof() {
     let output = tally(&["log", "verify", "--ledger-key", &ledger_key], &path);
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     assert!(stdout(&output).contains("checkpoint signature verified"));
-    let output = tally(&["log", "verify", "--ledger-key", &other.verifier_key()], &path);
+    let output = tally(
+        &["log", "verify", "--ledger-key", &other.verifier_key()],
+        &path,
+    );
     assert_eq!(output.status.code(), Some(1));
     assert!(
         stdout(&output).starts_with("BROKEN at event 9: bad_trailer:"),
@@ -613,7 +626,11 @@ fn a_ledger_export_verifies_its_checkpoint_and_inclusion_proof() {
     let path = dir.write("wrong-proof.tlog", &export(9, 7));
     let output = tally(&["log", "verify"], &path);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stdout(&output).contains("bad_trailer"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("bad_trailer"),
+        "{}",
+        stdout(&output)
+    );
     // A malformed verifier key is a usage error.
     let output = tally(&["log", "verify", "--ledger-key", "ledger+00+AAAA"], &path);
     assert_eq!(output.status.code(), Some(2));
@@ -640,7 +657,10 @@ fn log_export_works_from_a_read_only_directory() {
     let init = run(&["replica", "init", "--db", s(&db), "--key", s(&key_file)]);
     assert_eq!(init.status.code(), Some(0), "{init:?}");
     assert!(!db_dir.join("hh.db-wal").exists() && !db_dir.join("hh.db-shm").exists());
-    let before: Vec<_> = std::fs::read_dir(&db_dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let before: Vec<_> = std::fs::read_dir(&db_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     std::fs::set_permissions(&db_dir, std::fs::Permissions::from_mode(0o555)).unwrap();
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
     std::fs::set_permissions(&out_dir, std::fs::Permissions::from_mode(0o777)).unwrap();
@@ -658,12 +678,24 @@ fn log_export_works_from_a_read_only_directory() {
         Command::new(env!("CARGO_BIN_EXE_tally"))
     };
     let output = command
-        .args(["log", "export", "--db", s(&db), "--key", s(&key_file), "--out", s(&out)])
+        .args([
+            "log",
+            "export",
+            "--db",
+            s(&db),
+            "--key",
+            s(&key_file),
+            "--out",
+            s(&out),
+        ])
         .output()
         .unwrap();
     std::fs::set_permissions(&db_dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(output.status.code(), Some(0), "{output:?}");
-    let after: Vec<_> = std::fs::read_dir(&db_dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let after: Vec<_> = std::fs::read_dir(&db_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(before, after, "nothing was written beside the database");
     let output = tally(&["log", "verify"], &out);
     assert_eq!(output.status.code(), Some(0), "{output:?}");

@@ -6,7 +6,9 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 
 use tally_events::payload::{DeviceEnrolled, UserSignedOut};
-use tally_events::{ChainWriter, DeviceKey, ExportWriter, ManualClock, Payload, Sha256Hash, Timestamp};
+use tally_events::{
+    ChainWriter, DeviceKey, ExportWriter, ManualClock, Payload, Sha256Hash, Timestamp,
+};
 
 /// Peak resident set of the largest child waited for so far, in bytes.
 fn children_peak_rss() -> u64 {
@@ -47,7 +49,11 @@ fn verify_and_show_of_a_50_mb_export_stay_within_a_few_mb() {
     while size < 50_000_000 {
         clock.advance_ms(1);
         let event = writer
-            .append(&clock, "B", Payload::UserSignedOut(UserSignedOut { badge: "B".into() }))
+            .append(
+                &clock,
+                "B",
+                Payload::UserSignedOut(UserSignedOut { badge: "B".into() }),
+            )
             .unwrap();
         size += 4 + event.as_bytes().len() as u64;
         export.write(&event).unwrap();
@@ -65,7 +71,10 @@ fn verify_and_show_of_a_50_mb_export_stay_within_a_few_mb() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     let text = String::from_utf8(output.stdout).unwrap();
-    assert!(text.starts_with(&format!("intact: {events} events")), "{text}");
+    assert!(
+        text.starts_with(&format!("intact: {events} events")),
+        "{text}"
+    );
     let verify_peak = children_peak_rss();
 
     let status = Command::new(env!("CARGO_BIN_EXE_tally"))
@@ -81,6 +90,12 @@ fn verify_and_show_of_a_50_mb_export_stay_within_a_few_mb() {
     let bound = 24 * 1024 * 1024;
     eprintln!("file {file_size} bytes; peak RSS: verify {verify_peak}, show {show_peak}");
     assert!(before <= bound, "a test child already used {before} bytes");
-    assert!(verify_peak <= bound, "verify peaked at {verify_peak} bytes for a {file_size}-byte file");
-    assert!(show_peak <= bound, "show peaked at {show_peak} bytes for a {file_size}-byte file");
+    assert!(
+        verify_peak <= bound,
+        "verify peaked at {verify_peak} bytes for a {file_size}-byte file"
+    );
+    assert!(
+        show_peak <= bound,
+        "show peaked at {show_peak} bytes for a {file_size}-byte file"
+    );
 }

@@ -51,6 +51,6 @@ pub use keyfile::{KeyFile, KeyFileError};
 pub use messages::Message;
 pub use payload::{Payload, UnknownPayload};
 pub use stream::{ChainVerifier, EarlierRecord, Next};
-pub use trailer::{DeviceTrailer, ExportEnd, LedgerTrailer, Trailer, TrailerError};
 pub use tally_ids::Language;
+pub use trailer::{DeviceTrailer, ExportEnd, LedgerTrailer, Trailer, TrailerError};
 pub use types::{Bytes, Date, DeviceId, MassUnit, Quantity, Sha256Hash};

@@ -54,14 +54,13 @@ pub fn text_limit(strukt: &str, field: &str) -> usize {
         (_, "name" | "driver") => NAME_BYTES,
         (_, "findings") => FINDING_BYTES,
         (_, "pin_hash") => PIN_HASH_BYTES,
+        (_, "value" | "tare" | "division" | "capacity" | "reference_value" | "reading_value") => {
+            READING_BYTES
+        }
         (
             _,
-            "value" | "tare" | "division" | "capacity" | "reference_value" | "reading_value",
-        ) => READING_BYTES,
-        (
-            _,
-            "uid" | "source_uid" | "new_uid" | "decoded_uid" | "missing_uids"
-            | "unexpected_uids" | "uids" | "extra_uids",
+            "uid" | "source_uid" | "new_uid" | "decoded_uid" | "missing_uids" | "unexpected_uids"
+            | "uids" | "extra_uids",
         ) => UID_BYTES,
         (_, "raw") => RAW_SCAN_BYTES,
         (_, "epc") => EPC_BYTES,

@@ -55,10 +55,7 @@ impl SignedNote {
         if note.len() > MAX_NOTE_BYTES {
             return Err(NoteError::Malformed("longer than 4096 bytes"));
         }
-        if note
-            .chars()
-            .any(|c| c.is_control() && c != '\n')
-        {
+        if note.chars().any(|c| c.is_control() && c != '\n') {
             return Err(NoteError::Malformed("control characters"));
         }
         let split = note
@@ -67,13 +64,15 @@ impl SignedNote {
         let text = &note[..split + 1];
         let block = &note[split + 2..];
         if !block.ends_with('\n') {
-            return Err(NoteError::Malformed("the last signature line has no end of line"));
+            return Err(NoteError::Malformed(
+                "the last signature line has no end of line",
+            ));
         }
         let mut signatures = Vec::new();
         for line in block[..block.len() - 1].split('\n') {
-            let rest = line
-                .strip_prefix("\u{2014} ")
-                .ok_or(NoteError::Malformed("a signature line does not start with an em dash"))?;
+            let rest = line.strip_prefix("\u{2014} ").ok_or(NoteError::Malformed(
+                "a signature line does not start with an em dash",
+            ))?;
             let (name, encoded) = rest
                 .split_once(' ')
                 .ok_or(NoteError::Malformed("a signature line has no signature"))?;
@@ -243,12 +242,16 @@ impl Checkpoint {
                     && (line.len() == 1 || !line.starts_with('0'))
             })
             .and_then(|line| line.parse::<u64>().ok())
-            .ok_or(NoteError::BadCheckpoint("the tree size is not a decimal number"))?;
+            .ok_or(NoteError::BadCheckpoint(
+                "the tree size is not a decimal number",
+            ))?;
         let root: [u8; 32] = lines
             .next()
             .and_then(|line| Base64::decode_vec(line).ok())
             .and_then(|bytes| bytes.try_into().ok())
-            .ok_or(NoteError::BadCheckpoint("the root hash is not 32 bytes of base64"))?;
+            .ok_or(NoteError::BadCheckpoint(
+                "the root hash is not 32 bytes of base64",
+            ))?;
         Ok(Self {
             origin: origin.to_owned(),
             size,

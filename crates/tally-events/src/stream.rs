@@ -47,7 +47,11 @@ pub enum Next {
 enum State {
     Verifying,
     /// A gap was found; reading on (parsing only) to see whether the missing seq comes later.
-    LookingFor { seq: u64, device: DeviceId, failure: ChainFailure },
+    LookingFor {
+        seq: u64,
+        device: DeviceId,
+        failure: ChainFailure,
+    },
     Finished(Result<(), ChainFailure>),
 }
 

@@ -31,7 +31,8 @@ pub const TRAILER_MAGIC: [u8; 4] = *b"TLXT";
 /// The trailer format version.
 pub const TRAILER_VERSION: u8 = 1;
 /// Largest trailer, in bytes.
-pub const MAX_TRAILER_BYTES: usize = 8 + 8 + 32 + 8 + 2 + MAX_NOTE_BYTES + 1 + 32 * MAX_PROOF_HASHES;
+pub const MAX_TRAILER_BYTES: usize =
+    8 + 8 + 32 + 8 + 2 + MAX_NOTE_BYTES + 1 + 32 * MAX_PROOF_HASHES;
 /// Most hashes in an inclusion proof (a tree of up to 2^63 entries).
 pub const MAX_PROOF_HASHES: usize = 63;
 const VARIANT_DEVICE: u8 = 1;

@@ -251,7 +251,9 @@ fn a_ledger_export_carries_a_checkpoint_and_an_inclusion_proof_of_its_head() {
         head_seq: 6,
         head_record: &head,
     };
-    assert!(Trailer::Ledger(trailer).check(&end, Some(&ledger_key)).is_err());
+    assert!(Trailer::Ledger(trailer)
+        .check(&end, Some(&ledger_key))
+        .is_err());
 }
 
 #[test]
@@ -292,18 +294,28 @@ fn options(mode: VerifyMode) -> ChainOptions {
 
 #[derive(Debug, Clone)]
 enum Damage {
-    Flip { record: usize, byte: usize, mask: u8 },
+    Flip {
+        record: usize,
+        byte: usize,
+        mask: u8,
+    },
     Drop(usize),
     Duplicate(usize),
     Swap(usize, usize),
-    Truncate { record: usize, len: usize },
+    Truncate {
+        record: usize,
+        len: usize,
+    },
     Foreign(usize),
 }
 
 fn damage() -> impl Strategy<Value = Damage> {
     prop_oneof![
-        (0usize..8, any::<usize>(), 1u8..=255)
-            .prop_map(|(record, byte, mask)| Damage::Flip { record, byte, mask }),
+        (0usize..8, any::<usize>(), 1u8..=255).prop_map(|(record, byte, mask)| Damage::Flip {
+            record,
+            byte,
+            mask
+        }),
         (0usize..8).prop_map(Damage::Drop),
         (0usize..8).prop_map(Damage::Duplicate),
         (0usize..8, 0usize..8).prop_map(|(a, b)| Damage::Swap(a, b)),
@@ -359,13 +371,9 @@ fn the_streaming_verifier_agrees_on_forks_and_segments() {
     let mut records = raw(&events);
     // A fork: another validly signed event 4.
     let clock = clock();
-    let mut writer = tally_events::ChainWriter::resume(
-        test_key(),
-        FACILITY,
-        3,
-        events[2].record_hash(),
-    )
-    .unwrap();
+    let mut writer =
+        tally_events::ChainWriter::resume(test_key(), FACILITY, 3, events[2].record_hash())
+            .unwrap();
     clock.advance_ms(999_999);
     let other4 = writer
         .append(&clock, "B-9", every_payload()[2].clone())

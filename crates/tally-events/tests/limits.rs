@@ -17,7 +17,11 @@ fn longest_event(payload: Payload) -> UnsignedEvent {
     let genesis = payload.kind() == 1;
     UnsignedEvent {
         seq: if genesis { 1 } else { u64::MAX },
-        prev: if genesis { None } else { Some(Sha256Hash([0xff; 32])) },
+        prev: if genesis {
+            None
+        } else {
+            Some(Sha256Hash([0xff; 32]))
+        },
         timestamp: start_time(),
         actor: "a".repeat(MAX_NAME_BYTES),
         facility: "f".repeat(MAX_NAME_BYTES),
@@ -104,7 +108,11 @@ fn a_record_over_65535_bytes_is_refused_when_decoding() {
     bytes.resize(65_536, 0);
     assert!(matches!(
         SignedEvent::from_bytes(bytes),
-        Err(DecodeError::TooLong { len: 65_536, max: 65_535, .. })
+        Err(DecodeError::TooLong {
+            len: 65_536,
+            max: 65_535,
+            ..
+        })
     ));
     // A header claiming a payload that would make the record too long.
     let mut bytes = event.as_bytes().to_vec();

@@ -6,7 +6,9 @@
 use std::path::Path;
 
 use base64ct::{Base64, Encoding};
-use tally_events::merkle::{inclusion_proof, leaf_hash, root, root_of_leaf_hashes, verify_inclusion};
+use tally_events::merkle::{
+    inclusion_proof, leaf_hash, root, root_of_leaf_hashes, verify_inclusion,
+};
 use tally_events::Sha256Hash;
 
 fn vectors() -> &'static Path {
@@ -91,8 +93,14 @@ fn proofs_built_by_our_tree_verify_for_every_leaf_and_fail_when_moved() {
         let tree_root = root_of_leaf_hashes(&leaves);
         for index in 0..size {
             let proof = inclusion_proof(index, &leaves).unwrap();
-            verify_inclusion(index as u64, size as u64, &leaves[index], &proof, &tree_root)
-                .unwrap();
+            verify_inclusion(
+                index as u64,
+                size as u64,
+                &leaves[index],
+                &proof,
+                &tree_root,
+            )
+            .unwrap();
             if size > 1 {
                 let other = (index + 1) % size;
                 assert!(verify_inclusion(

@@ -37,13 +37,13 @@ fn text_within(max: usize, max_bytes: usize) -> impl Strategy<Value = String> {
 
 fn payload() -> impl Strategy<Value = Payload> {
     prop_oneof![
-        (text_within(30, 32), text(20), text(20)).prop_map(|(uid, from, to)| Payload::PackageMoved(
-            PackageMoved {
+        (text_within(30, 32), text(20), text(20)).prop_map(
+            |(uid, from, to)| Payload::PackageMoved(PackageMoved {
                 uid,
                 from_location: from,
                 to_location: to
-            }
-        )),
+            })
+        ),
         (
             text(20),
             "[0-9]{1,6}\\.[0-9]{2}",

@@ -33,7 +33,7 @@ use crate::model;
 use crate::refusal::{Decision, Many, ReasonKind, Refusal};
 
 /// Most tags in one `CountScanned` fact (the event log's list limit).
-pub const TAGS_PER_FACT_MAX: usize = 4_096;
+pub const TAGS_PER_FACT_MAX: usize = tally_events::limits::SWEEP_TAGS_MAX;
 
 /// Columns the counting connection may never read, as `(table, column)`; `"*"` = every column.
 pub const HIDDEN_FROM_COUNTER: &[(&str, &str)] = &[
@@ -340,17 +340,13 @@ pub fn sweep(
             None => tally_ids::uid::recognise_epc(&read.epc, tally_ids::StateSystems::all())
                 .map(|(_, uid)| uid),
         };
+        // An EPC longer than any tag's (256 bits) is not a package tag: unreadable, never cut.
+        let uid = uid.filter(|_| read.epc.len() <= tally_events::limits::EPC_BYTES);
         match uid {
             Some(uid) => {
                 if seen.insert(uid.clone()) {
                     fresh.push(RfidTagRead {
-                        epc: Bytes(
-                            read.epc
-                                .iter()
-                                .copied()
-                                .take(tally_events::wire::MAX_BYTES_LEN)
-                                .collect(),
-                        ),
+                        epc: Bytes(read.epc.clone()),
                         decoded_uid: Some(uid),
                     });
                     tally.new += 1;
