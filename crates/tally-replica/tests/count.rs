@@ -499,3 +499,46 @@ fn a_long_sweep_is_split_into_events_of_at_most_1024_tags_in_one_action() {
     assert!(sizes.iter().all(|len| *len <= 65_535), "{sizes:?}");
     assert_eq!(count::my_lines(&cv, &b1, "CT-1").unwrap().len(), 2_500);
 }
+
+/// A failed calibration check blocks weighing on that scale during a count.
+#[test]
+fn a_failed_calibration_check_blocks_count_weighings_on_that_scale() {
+    use tally_events::payload::{CheckResult, ScaleCalibrationChecked};
+    use tally_events::MassUnit;
+    let mut f = counting_fixture(true);
+    f.replica
+        .record(
+            "S1",
+            vec![Payload::ScaleCalibrationChecked(ScaleCalibrationChecked {
+                scale_id: "SCALE-01".into(),
+                reference_value: "500.00".into(),
+                reference_unit: MassUnit::G,
+                reading_value: "497.10".into(),
+                reading_unit: MassUnit::G,
+                result: CheckResult::Fail,
+            })],
+        )
+        .unwrap();
+    let b1 = f.session("B1", "1111");
+    let cv = f.replica.counting_view().unwrap();
+    f.replica
+        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
+        .unwrap();
+    let err = f.replica.act_counting(&cv, "B1", |cv| {
+        count::enter(
+            cv,
+            &b1,
+            "CT-1",
+            "SHELF-1",
+            &t(3),
+            &Entry::Weighed(reading("5.00", true)),
+            TODAY,
+        )
+    });
+    assert_eq!(
+        refusal(err),
+        Refusal::CalibrationCheckFailed {
+            scale: "SCALE-01".into()
+        }
+    );
+}
