@@ -268,3 +268,56 @@ fn a_revoked_devices_events_are_not_folded() {
         .record("B3", vec![moved(t(2), "VAULT-A", "SHELF-1")])
         .is_err());
 }
+
+/// Closing a manifest with more missing cases than one record holds records several
+/// `manifest_closed` events in one action, each within the record limit.
+#[test]
+fn closing_a_long_manifest_splits_its_missing_list() {
+    use tally_replica::workflow::receiving;
+    let mut f = fixture();
+    f.replica
+        .record(
+            "ADMIN",
+            split_inbound_manifest(InboundManifestIssued {
+                manifest_id: "IN-BIG".into(),
+                origin_license: "403-X0011".into(),
+                destination_license: "403R-00017".into(),
+                driver: "Dana Ortiz".into(),
+                vehicle: "CO-300KX10".into(),
+                lines: lines(1_000),
+            }),
+        )
+        .unwrap();
+    let who = f.session("B1", "1111");
+    let (summary, recorded) = f
+        .replica
+        .act("B1", |v| receiving::close(v, &who, "IN-BIG"))
+        .unwrap();
+    assert_eq!(summary.missing.len(), 1_000);
+    assert_eq!(recorded.len(), 2, "900 + 100 missing UIDs");
+    let mut stmt = f
+        .replica
+        .view()
+        .prepare("SELECT bytes FROM event_log ORDER BY seq DESC LIMIT 2")
+        .unwrap();
+    let mut missing = 0;
+    for bytes in stmt.query_map([], |r| r.get::<_, Vec<u8>>(0)).unwrap() {
+        let event = tally_events::SignedEvent::from_bytes(bytes.unwrap()).unwrap();
+        assert!(event.as_bytes().len() <= 65_535);
+        match event.payload().unwrap() {
+            Payload::ManifestClosed(closed) => missing += closed.missing_uids.len(),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(missing, 1_000);
+    let status: String = f
+        .replica
+        .view()
+        .query_row(
+            "SELECT status FROM inbound_manifests WHERE id = 'IN-BIG'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(status, "closed");
+}

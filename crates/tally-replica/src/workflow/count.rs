@@ -564,12 +564,15 @@ pub fn submit(view: &Connection, task: &str, round: i64) -> StepResult<Submitted
         lines: u32::try_from(lines).unwrap_or(u32::MAX),
     })];
     if !recount.is_empty() {
-        facts.push(Payload::RecountRequested(RecountRequested {
-            count_task_id: task.to_owned(),
-            round: wire_round(round + 1)?,
-            uids: recount.clone(),
-            by_another_counter: s.recount_by_another,
-        }));
+        // More UIDs than one record holds: several requests in this one action.
+        for uids in recount.chunks(tally_events::limits::UIDS_MAX) {
+            facts.push(Payload::RecountRequested(RecountRequested {
+                count_task_id: task.to_owned(),
+                round: wire_round(round + 1)?,
+                uids: uids.to_vec(),
+                by_another_counter: s.recount_by_another,
+            }));
+        }
     }
     Ok(Plan::new(Submitted { recount }, facts))
 }
