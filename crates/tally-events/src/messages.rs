@@ -231,3 +231,34 @@ fn chain_es(failure: &ChainFailure) -> String {
         ),
     }
 }
+
+impl Message for crate::trailer::TrailerError {
+    fn message(&self, language: Language) -> String {
+        use crate::trailer::TrailerError as T;
+        match language {
+            Language::English => self.to_string(),
+            Language::Spanish => match self {
+                T::Malformed(error) => format!(
+                    "el cierre (trailer) de la exportación está dañado: {}",
+                    decode_es(error)
+                ),
+                T::WrongDevice { expected, found } => format!(
+                    "el cierre de la exportación está firmado por el dispositivo {found}, no por el dispositivo de sus eventos ({expected})"
+                ),
+                T::BadSignature => "la firma del cierre de la exportación no es válida".into(),
+                T::Mismatch { claimed, claimed_seq, found, found_seq } => format!(
+                    "el cierre dice que la exportación tiene {claimed} registros que terminan en el evento {claimed_seq}, pero tiene {found} que terminan en el evento {found_seq}"
+                ),
+                T::WrongHead { claimed, found } => format!(
+                    "el cierre nombra otro último registro ({claimed}) que el de la exportación ({found})"
+                ),
+                T::Checkpoint(error) => format!(
+                    "el punto de control del ledger no es válido o no está firmado por esa clave: {error}"
+                ),
+                T::Inclusion(error) => format!(
+                    "la prueba de inclusión del último registro en el ledger falla: {error}"
+                ),
+            },
+        }
+    }
+}

@@ -788,7 +788,11 @@ fn destruction_compares_the_net_weight_with_the_package() {
     ));
     assert_eq!(f.events(), before, "nothing recorded");
     let (done, recorded) = destroy_with(&mut f, &who, &t(4), &jar).unwrap();
-    assert_eq!(done.quantity, Quantity::Milligrams(5_000), "the net weight is destroyed");
+    assert_eq!(
+        done.quantity,
+        Quantity::Milligrams(5_000),
+        "the net weight is destroyed"
+    );
     let bytes: Vec<u8> = f
         .replica
         .view()
@@ -798,7 +802,11 @@ fn destruction_compares_the_net_weight_with_the_package() {
             |r| r.get(0),
         )
         .unwrap();
-    match tally_events::SignedEvent::from_bytes(bytes).unwrap().payload().unwrap() {
+    match tally_events::SignedEvent::from_bytes(bytes)
+        .unwrap()
+        .payload()
+        .unwrap()
+    {
         Payload::WeightRecorded(w) => {
             assert_eq!((w.value.as_str(), w.mode), ("17.00", WeighMode::Gross));
         }

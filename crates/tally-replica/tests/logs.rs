@@ -82,23 +82,38 @@ fn long_lists_are_issued_split_and_folded_whole() {
         f.replica.record("ADMIN", payloads).unwrap();
     }
     assert_eq!(
-        count(&f, "SELECT count(*) FROM inbound_lines WHERE manifest_id = 'IN-BIG'"),
+        count(
+            &f,
+            "SELECT count(*) FROM inbound_lines WHERE manifest_id = 'IN-BIG'"
+        ),
         1_000
     );
     assert_eq!(
-        count(&f, "SELECT count(*) FROM outbound_lines WHERE manifest_id = 'OUT-BIG'"),
+        count(
+            &f,
+            "SELECT count(*) FROM outbound_lines WHERE manifest_id = 'OUT-BIG'"
+        ),
         401
     );
     assert_eq!(
-        count(&f, "SELECT count(*) FROM pick_lines WHERE pick_list_id = 'PL-BIG'"),
+        count(
+            &f,
+            "SELECT count(*) FROM pick_lines WHERE pick_list_id = 'PL-BIG'"
+        ),
         450
     );
     assert_eq!(
-        count(&f, "SELECT count(*) FROM count_task_locations WHERE task_id = 'CT-WALL'"),
+        count(
+            &f,
+            "SELECT count(*) FROM count_task_locations WHERE task_id = 'CT-WALL'"
+        ),
         600
     );
     assert_eq!(
-        count(&f, "SELECT count(*) FROM count_task_items WHERE task_id = 'CT-WALL'"),
+        count(
+            &f,
+            "SELECT count(*) FROM count_task_items WHERE task_id = 'CT-WALL'"
+        ),
         300
     );
     // The view equals a replay of the log, continuations included.
@@ -143,7 +158,10 @@ fn a_continuation_of_a_list_never_issued_is_refused_and_records_nothing() {
     ];
     assert!(f.replica.record("ADMIN", mixed).is_err());
     assert_eq!(f.events(), before, "nothing recorded");
-    assert_eq!(count(&f, "SELECT count(*) FROM count_tasks WHERE id = 'CT-9'"), 0);
+    assert_eq!(
+        count(&f, "SELECT count(*) FROM count_tasks WHERE id = 'CT-9'"),
+        0
+    );
 }
 
 fn other_device(dir: &std::path::Path) -> Replica {
@@ -195,8 +213,22 @@ fn a_revoked_devices_events_are_not_folded() {
         .record(
             "ADMIN",
             vec![
-                package(&t(1), "CART", "CA-L1", Quantity::Units(5), "SHELF-1", PackageStatus::Active),
-                package(&t(2), "CART", "CA-L1", Quantity::Units(5), "SHELF-1", PackageStatus::Active),
+                package(
+                    &t(1),
+                    "CART",
+                    "CA-L1",
+                    Quantity::Units(5),
+                    "SHELF-1",
+                    PackageStatus::Active,
+                ),
+                package(
+                    &t(2),
+                    "CART",
+                    "CA-L1",
+                    Quantity::Units(5),
+                    "SHELF-1",
+                    PackageStatus::Active,
+                ),
             ],
         )
         .unwrap();
@@ -226,7 +258,11 @@ fn a_revoked_devices_events_are_not_folded() {
     assert!(error.to_string().contains("revoked"), "{error}");
     assert_eq!(f.package(&t(2)).1.as_deref(), Some("SHELF-1"));
     assert_eq!(view_digest(f.replica.view()).unwrap(), digest);
-    assert_eq!(f.package(&t(1)).1.as_deref(), Some("SHELF-2"), "not retroactive");
+    assert_eq!(
+        f.package(&t(1)).1.as_deref(),
+        Some("SHELF-2"),
+        "not retroactive"
+    );
 
     // A device revoked before its genesis was ever seen here.
     let mut third = Replica::init(

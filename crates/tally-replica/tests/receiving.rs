@@ -496,7 +496,9 @@ fn a_failed_calibration_check_blocks_receiving_weighings_on_that_scale() {
             result,
         })
     };
-    f.replica.record("S1", vec![check(CheckResult::Fail)]).unwrap();
+    f.replica
+        .record("S1", vec![check(CheckResult::Fail)])
+        .unwrap();
     let before = f.events();
     let err = f.replica.act("B1", |v| {
         receiving::weigh(v, &who, "IN-1", &t(1), &reading("453.90", true), TODAY)
@@ -510,10 +512,18 @@ fn a_failed_calibration_check_blocks_receiving_weighings_on_that_scale() {
     );
     assert_eq!(f.events(), before, "nothing recorded");
     let en = refused.message(Language::English);
-    assert!(en.contains("failed its last calibration check") && en.contains("use another scale"), "{en}");
+    assert!(
+        en.contains("failed its last calibration check") && en.contains("use another scale"),
+        "{en}"
+    );
     let es = refused.message(Language::Spanish);
-    assert!(es.contains("SCALE-01") && es.contains("use otra báscula"), "{es}");
-    f.replica.record("S1", vec![check(CheckResult::Pass)]).unwrap();
+    assert!(
+        es.contains("SCALE-01") && es.contains("use otra báscula"),
+        "{es}"
+    );
+    f.replica
+        .record("S1", vec![check(CheckResult::Pass)])
+        .unwrap();
     f.replica
         .act("B1", |v| {
             receiving::weigh(v, &who, "IN-1", &t(1), &reading("453.90", true), TODAY)

@@ -68,11 +68,14 @@ pub struct VerifyArgs {
     /// The ledger's note verifier key (`name+keyid+base64key`): a ledger export's checkpoint
     /// must carry a valid signature by it.
     #[arg(long, value_name = "VKEY", value_parser = parse_ledger_key)]
-    pub ledger_key: Option<NoteVerifier>,
+    pub ledger_key: Option<String>,
 }
 
-fn parse_ledger_key(text: &str) -> Result<NoteVerifier, String> {
-    NoteVerifier::parse(text).map_err(|error| error.to_string())
+/// Checks a note verifier key at parse time (a usage error when malformed).
+fn parse_ledger_key(text: &str) -> Result<String, String> {
+    NoteVerifier::parse(text)
+        .map(|_| text.to_owned())
+        .map_err(|error| error.to_string())
 }
 
 fn parse_language(text: &str) -> Result<Language, String> {
@@ -244,6 +247,11 @@ fn print_event(out: &mut impl Write, event: &SignedEvent) -> anyhow::Result<()> 
 }
 
 fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
+    let ledger_key = args
+        .ledger_key
+        .as_deref()
+        .map(NoteVerifier::parse)
+        .transpose()?;
     let mut reader = open_export(&args.file)?;
     let options = ChainOptions {
         expected_device: args.key,
@@ -307,14 +315,8 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
                 head_seq,
                 head_record: &last,
             };
-            if let Err(error) = trailer.check(&end, args.ledger_key.as_ref()) {
-                let text = match language {
-                    Language::English => error.to_string(),
-                    Language::Spanish => format!(
-                        "el cierre (trailer) de la exportación no corresponde a sus eventos: {error}"
-                    ),
-                };
-                return broken(head_seq, "bad_trailer", text);
+            if let Err(error) = trailer.check(&end, ledger_key.as_ref()) {
+                return broken(head_seq, "bad_trailer", error.message(language));
             }
             Some(trailer)
         }

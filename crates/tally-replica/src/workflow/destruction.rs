@@ -22,8 +22,8 @@ use super::scale::{self, Reading};
 use super::session::authenticate;
 use super::{known_package, not_in_conflict, tag, Plan, Session, StepResult};
 use crate::apply::mass_unit;
-use crate::refusal::{Action, ReasonKind, Refusal};
 use crate::error::ReplicaError;
+use crate::refusal::{Action, ReasonKind, Refusal};
 use crate::weight;
 
 /// What is being destroyed and how.
@@ -68,9 +68,9 @@ fn net_weight(
         return Ok(reading_mg);
     }
     let scale_tare = match reading.tare.as_deref() {
-        Some(tare) => Some(
-            weight::to_milligrams(tare, mass_unit(reading.unit)).map_err(Refusal::from)?,
-        ),
+        Some(tare) => {
+            Some(weight::to_milligrams(tare, mass_unit(reading.unit)).map_err(Refusal::from)?)
+        }
         None => None,
     };
     let item_tare: Option<i64> = view
