@@ -476,6 +476,7 @@ fn a_device_export_ends_with_a_trailer_and_a_cut_one_is_truncated() {
     let init = run(&["replica", "init", "--db", s(&db), "--key", s(&key_file)]);
     assert_eq!(init.status.code(), Some(0), "{init:?}");
     let export = dir.0.path().join("hh.tlog");
+    let key_before = std::fs::read(&key_file).unwrap();
     let out = run(&[
         "log",
         "export",
@@ -487,6 +488,8 @@ fn a_device_export_ends_with_a_trailer_and_a_cut_one_is_truncated() {
         s(&export),
     ]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
+    // The trailer is signed without signing an event or moving the seq reservation.
+    assert_eq!(std::fs::read(&key_file).unwrap(), key_before);
     let bytes = std::fs::read(&export).unwrap();
     assert_eq!(&bytes[8..10], &[0, 2], "export version 2");
     let output = tally(&["log", "verify"], &export);

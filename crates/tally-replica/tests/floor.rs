@@ -841,3 +841,46 @@ fn a_failed_calibration_check_blocks_destruction_on_that_scale() {
         }
     );
 }
+
+/// A gross reading of a weighed package whose item has no container tare, and no tare from the
+/// scale, cannot be brought to net: refused, with what to do.
+#[test]
+fn a_gross_destruction_reading_without_any_tare_is_refused() {
+    use tally_events::payload::{ItemCategory, ItemDefined, UnitOfMeasure};
+    let mut f = stock();
+    f.replica
+        .record(
+            "ADMIN",
+            vec![
+                Payload::ItemDefined(ItemDefined {
+                    item_id: "BULK".into(),
+                    sku: "SKU-BULK".into(),
+                    name: "Bulk trim".into(),
+                    category: ItemCategory::Flower,
+                    unit_of_measure: UnitOfMeasure::Weight,
+                    gtin: None,
+                    manifest_weight_is_net: true,
+                    tare_mg: None,
+                }),
+                package(
+                    &t(77),
+                    "BULK",
+                    "FL-L1",
+                    Quantity::Milligrams(5_000),
+                    "SHELF-1",
+                    PackageStatus::Active,
+                ),
+            ],
+        )
+        .unwrap();
+    let who = f.session("B1", "1111");
+    let mut gross = reading("5.00", true);
+    gross.net = false;
+    gross.tare = None;
+    assert_eq!(
+        refusal(destroy_with(&mut f, &who, &t(77), &gross)),
+        Refusal::GrossWithoutTare { uid: t(77) }
+    );
+    gross.tare = Some("0.00".into());
+    destroy_with(&mut f, &who, &t(77), &gross).unwrap();
+}
