@@ -703,3 +703,146 @@ fn log_export_works_from_a_read_only_directory() {
     let output = tally(&["log", "verify"], &out);
     assert_eq!(output.status.code(), Some(0), "{output:?}");
 }
+
+/// An old chain whose user events (kind 265) carry PIN hashes: `show` prints them redacted,
+/// in text and JSON, and the chain still verifies.
+fn chain_with_pin_hashes() -> (Vec<SignedEvent>, Vec<String>) {
+    use tally_events::payload::{Role, UserDefined};
+    let clock = ManualClock::new(Timestamp {
+        wall_unix_ms: 1_795_500_000_000,
+        boot_id: [7; 16],
+        since_boot_us: 1_000_000,
+    });
+    let (mut writer, genesis) = ChainWriter::genesis(
+        key(),
+        &clock,
+        "",
+        DeviceEnrolled {
+            facility: "C11-0000347-LIC".into(),
+            hardware_serial: "TC58-0042".into(),
+            enrollment_token_sha256: Sha256Hash::of(b"token"),
+            previous_device: None,
+        },
+    )
+    .unwrap();
+    let hashes = vec![
+        "sha256:03030303030303030303030303030303:9f2b6c1d0e4a5f7788990011aabbccddeeff00112233445566778899aabbccdd".to_owned(),
+        "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g".to_owned(),
+    ];
+    let mut events = vec![genesis];
+    for (n, pin_hash) in hashes.iter().enumerate() {
+        clock.advance_ms(1_000);
+        events.push(
+            writer
+                .append(
+                    &clock,
+                    "ADMIN",
+                    Payload::UserDefined(UserDefined {
+                        badge: format!("B{n}"),
+                        name: "Ana Ruiz".into(),
+                        role: Role::Operator,
+                        pin_hash: pin_hash.clone(),
+                        active: true,
+                    }),
+                )
+                .unwrap(),
+        );
+    }
+    (events, hashes)
+}
+
+#[test]
+fn show_never_prints_pin_hashes_of_old_user_events_and_they_still_verify() {
+    let dir = Dir::new();
+    let (events, hashes) = chain_with_pin_hashes();
+    let path = dir.write("old.tlog", &export_to_vec(&events).unwrap());
+    for args in [&["log", "show"][..], &["log", "show", "--json"][..]] {
+        let output = tally(args, &path);
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        let text = stdout(&output) + &String::from_utf8_lossy(&output.stderr);
+        for hash in &hashes {
+            // Neither the whole string nor any piece of it (salt, digest) is shown.
+            for piece in hash.split(['$', ':']).filter(|p| p.len() >= 8) {
+                assert!(!text.contains(piece), "{args:?} shows {piece}:\n{text}");
+            }
+        }
+        assert!(
+            !text.contains("sha256:03") && !text.contains("argon2"),
+            "{text}"
+        );
+        assert_eq!(text.matches("redacted").count(), 2, "{text}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&tally(&["log", "show", "--json"], &path).stdout).unwrap();
+    assert_eq!(json[1]["payload"]["pin_hash"], "redacted");
+    assert_eq!(json[1]["payload"]["badge"], "B0");
+    let text = stdout(&tally(&["log", "show"], &path));
+    assert!(text.contains("    pin_hash: redacted"), "{text}");
+    let output = tally(&["log", "verify"], &path);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(stdout(&output).starts_with("intact: 3 events"));
+}
+
+#[test]
+fn a_demo_replica_puts_no_pin_material_in_any_output() {
+    let dir = Dir::new();
+    let db = dir.0.path().join("demo.db");
+    let keys = tempfile::tempdir().unwrap();
+    let key_file = keys.path().join("demo.key");
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_tally"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {output:?}");
+        stdout(&output) + &String::from_utf8_lossy(&output.stderr)
+    };
+    let db_arg = db.to_str().unwrap();
+    let key_arg = key_file.to_str().unwrap();
+    let mut seen = run(&[
+        "demo",
+        "seed",
+        "--db",
+        db_arg,
+        "--key",
+        key_arg,
+        "--packages",
+        "20",
+    ]);
+    let export = dir.0.path().join("demo.tlog");
+    seen += &run(&[
+        "log",
+        "export",
+        "--db",
+        db_arg,
+        "--key",
+        key_arg,
+        "--out",
+        export.to_str().unwrap(),
+    ]);
+    seen += &run(&["log", "show", export.to_str().unwrap()]);
+    seen += &run(&["log", "show", "--json", export.to_str().unwrap()]);
+    seen += &run(&["replica", "stats", "--db", db_arg]);
+    // The device does hold verifiers (sealed), so the check below has something to find.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT salt, sealed FROM pin_verifiers")
+        .unwrap();
+    let rows: Vec<(Vec<u8>, Vec<u8>)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows.len(), 6);
+    let lower = seen.to_lowercase();
+    for (salt, sealed) in rows {
+        assert!(!lower.contains(&hex::encode(&salt)) && !lower.contains(&hex::encode(&sealed)));
+    }
+    assert!(
+        !lower.contains("argon2") && !lower.contains("pin_hash"),
+        "{seen}"
+    );
+    assert!(seen.contains("user_defined_v2"));
+    let bytes = std::fs::read(&export).unwrap();
+    assert!(!String::from_utf8_lossy(&bytes).contains("argon2"));
+}

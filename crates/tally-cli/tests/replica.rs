@@ -58,7 +58,7 @@ fn init_stats_export_and_verify() {
     assert!(stats.status.success());
     let json: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
     assert_eq!(json["events"], 1);
-    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["schema_version"], tally_replica::db::SCHEMA_VERSION);
     let log = dir.path().join("hh.log");
     let export = tally(&["log", "export", "--db", p(&db), "--out", p(&log)]);
     assert!(export.status.success(), "{}", text(&export.stderr));

@@ -15,6 +15,7 @@
 //! - [`merkle`]: RFC 6962 hashing and inclusion proofs; [`note`]: C2SP signed notes and
 //!   checkpoints (the ledger's).
 //! - [`keyfile`]: the key file and its seq high-water mark.
+//! - [`pin`]: PIN verifiers (Argon2id, outside the log) and the device's PIN pepper.
 //! - [`messages`]: every message a person reads, in English and Spanish.
 //!
 //! The byte layouts are specified in `docs/EVENT-FORMAT.md`.
@@ -32,6 +33,7 @@ pub mod merkle;
 pub mod messages;
 pub mod note;
 pub mod payload;
+pub mod pin;
 pub mod stream;
 pub mod trailer;
 pub mod types;
@@ -50,6 +52,7 @@ pub use key::{verify_batch, DeviceKey, VerifierKey, VerifyMode};
 pub use keyfile::{KeyFile, KeyFileError};
 pub use messages::Message;
 pub use payload::{Payload, UnknownPayload};
+pub use pin::{PinParams, PinPepper, PinVerifier};
 pub use stream::{ChainVerifier, EarlierRecord, Next};
 pub use tally_ids::Language;
 pub use trailer::{DeviceTrailer, ExportEnd, LedgerTrailer, Trailer, TrailerError};

@@ -217,6 +217,28 @@ wire_struct! {
 }
 
 wire_struct! {
+    /// A badge was locked out after too many wrong PINs on this device (the actor is the badge
+    /// that was tried). Sign-in with it is refused until `locked_until_unix_ms` or until a
+    /// supervisor unlocks it ([`UserUnlocked`]).
+    pub struct UserLockedOut {
+        /// Badge id that was tried (known or not: the lockout looks the same either way).
+        pub badge: String,
+        /// Wrong PINs in a row that led to the lockout.
+        pub failed_attempts: u32,
+        /// End of the lockout, facility (device wall) time, ms since 1970-01-01T00:00:00Z.
+        pub locked_until_unix_ms: i64,
+    }
+}
+
+wire_struct! {
+    /// A supervisor lifted a badge's lockout (the actor is the supervisor).
+    pub struct UserUnlocked {
+        /// Badge id unlocked.
+        pub badge: String,
+    }
+}
+
+wire_struct! {
     /// A barcode or RFID scan, exactly as read.
     pub struct ScanRecorded {
         /// The bytes the scanner sent, unchanged.
@@ -822,7 +844,10 @@ wire_struct! {
         pub name: String,
         /// Role.
         pub role: Role,
-        /// PIN hash as a PHC string (e.g. `$argon2id$...`).
+        /// PIN hash as old devices recorded it. Superseded by [`UserDefinedV2`] (no PIN
+        /// material in the log): never used as a verifier, and shown as `"redacted"` in
+        /// every JSON or text view.
+        #[serde(serialize_with = "crate::pin::serialize_redacted")]
         pub pin_hash: String,
         /// Whether the user may sign in.
         pub active: bool,
@@ -871,6 +896,21 @@ wire_struct! {
         pub uid: String,
         /// Whether the UID is on the manifest.
         pub on_manifest: bool,
+    }
+}
+
+wire_struct! {
+    /// A user (admin event), without any PIN material: PIN verifiers are master data outside
+    /// the log (see [`crate::pin`]). Replaces [`UserDefined`] (kind 265).
+    pub struct UserDefinedV2 {
+        /// Badge id.
+        pub badge: String,
+        /// Name.
+        pub name: String,
+        /// Role.
+        pub role: Role,
+        /// Whether the user may sign in.
+        pub active: bool,
     }
 }
 
@@ -1019,6 +1059,9 @@ payloads! {
     1 => DeviceEnrolled(DeviceEnrolled),
     2 => UserSignedIn(UserSignedIn),
     3 => UserSignedOut(UserSignedOut),
+    // Added by the PIN branch (additive).
+    4 => UserLockedOut(UserLockedOut),
+    5 => UserUnlocked(UserUnlocked),
     // Scans and weights.
     16 => ScanRecorded(ScanRecorded),
     17 => RfidSweepRecorded(RfidSweepRecorded),
@@ -1067,6 +1110,8 @@ payloads! {
     268 => DeviceRevoked(DeviceRevoked),
     // Added by the replica branch (additive).
     269 => PackageArrived(PackageArrived),
+    // Added by the PIN branch (additive): a user without PIN material.
+    270 => UserDefinedV2(UserDefinedV2),
     // Added by the logs branch: continuations of master-data lists too long for one record.
     273 => ManifestLinesAdded(ManifestLinesAdded),
     274 => TaskLinesAdded(TaskLinesAdded),

@@ -880,10 +880,31 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
             }
         },
         Payload::UserDefined(p) => {
+            // An old user event: it defines the user; its `pin_hash` is never a verifier.
             view.prepare_cached(
-                "INSERT OR REPLACE INTO users (badge, name, role, pin_hash, active) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT OR REPLACE INTO users (badge, name, role, active) VALUES (?1, ?2, ?3, ?4)",
             )?
-            .execute(params![p.badge, p.name, model::role(p.role), p.pin_hash, p.active])?;
+            .execute(params![p.badge, p.name, model::role(p.role), p.active])?;
+        }
+        Payload::UserDefinedV2(p) => {
+            view.prepare_cached(
+                "INSERT OR REPLACE INTO users (badge, name, role, active) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![p.badge, p.name, model::role(p.role), p.active])?;
+        }
+        Payload::UserLockedOut(p) => {
+            view.prepare_cached(
+                "INSERT OR REPLACE INTO user_lockouts (badge, locked_until_ms, failed_attempts)
+                 VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![p.badge, p.locked_until_unix_ms, p.failed_attempts])?;
+            // The local count of wrong PINs starts again after a lockout.
+            crate::pins::forget_failures(view, &p.badge)?;
+        }
+        Payload::UserUnlocked(p) => {
+            view.prepare_cached("DELETE FROM user_lockouts WHERE badge = ?1")?
+                .execute([&p.badge])?;
+            crate::pins::forget_failures(view, &p.badge)?;
         }
         Payload::ReasonCodeDefined(p) => {
             view.prepare_cached(

@@ -9,7 +9,10 @@ use crate::error::ReplicaError;
 
 /// The migrations, in order. Entry `i` brings the schema from version `i` to `i + 1`.
 /// A migration is never edited once released; changes are new entries at the end.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_pins.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -40,6 +40,14 @@ pub enum ReplicaError {
     /// A workflow refused the action; nothing was recorded.
     #[error("{0}")]
     Refused(#[from] Refusal),
+    /// A PIN verifier sent to the device cannot be used; none of the batch was stored.
+    #[error("the PIN verifier for badge {badge} cannot be stored: {problem}")]
+    PinVerifier {
+        /// The badge it was for.
+        badge: String,
+        /// What is wrong with it.
+        problem: tally_events::pin::PinError,
+    },
     /// A limit on input was exceeded.
     #[error("too much at once: {0}")]
     Limit(String),

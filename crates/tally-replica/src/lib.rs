@@ -11,7 +11,8 @@
 //! key file reservation, deltas, snapshots, export), [`workflow`] (receiving, moves, picking,
 //! loading, blind counts, destruction, lookup, sign-in), [`refusal`] (what the person holding
 //! the device is told, in English or Spanish), [`weight`] (integer milligrams), [`seed`] (the
-//! demo facility), [`stats`] (counts and view digests). The design rules are in `README.md`.
+//! demo facility), [`stats`] (counts and view digests), [`pins`] (PIN verifiers and wrong-PIN
+//! counts, outside the view). The design rules are in `README.md`.
 //!
 //! This crate does file and SQLite I/O only; it never talks to devices, the network or a UI.
 //! Clocks are parameters: events take a `tally_events::Clock`, workflows take today's date.
@@ -22,6 +23,7 @@ pub mod clock;
 pub mod db;
 pub mod error;
 pub mod model;
+pub mod pins;
 pub mod refusal;
 pub mod replica;
 pub mod seed;

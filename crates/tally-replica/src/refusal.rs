@@ -73,15 +73,28 @@ pub enum Many {
 /// Why a workflow step was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
-    /// Badge unknown or inactive.
-    #[error("badge {badge} is not known on this device or is inactive")]
-    UnknownUser {
+    /// The badge and PIN do not sign anyone in. One refusal for an unknown or inactive badge,
+    /// a badge without a PIN verifier, and a wrong PIN: it tells nobody which badges exist.
+    #[error("badge {badge} and this PIN do not match an active user on this device; check both and try again")]
+    SignInRefused {
+        /// Badge as typed.
+        badge: String,
+    },
+    /// The badge is locked out after too many wrong PINs (right PIN or not).
+    #[error("badge {badge} is locked after too many wrong PINs; ask a supervisor to unlock it, or wait 15 minutes")]
+    BadgeLockedOut {
         /// Badge.
         badge: String,
     },
-    /// Wrong PIN.
-    #[error("wrong PIN for badge {badge}")]
-    WrongPin {
+    /// Unlocking a badge that is not locked.
+    #[error("badge {badge} is not locked; there is nothing to unlock")]
+    NotLockedOut {
+        /// Badge.
+        badge: String,
+    },
+    /// A supervisor tried to unlock their own badge.
+    #[error("{badge} cannot unlock their own badge; another supervisor must do it")]
+    UnlockOwnBadge {
         /// Badge.
         badge: String,
     },
@@ -629,8 +642,10 @@ impl Refusal {
     fn spanish(&self) -> String {
         use Refusal as R;
         match self {
-            R::UnknownUser { badge } => format!("el gafete {badge} no existe en este equipo o está inactivo"),
-            R::WrongPin { badge } => format!("PIN incorrecto para el gafete {badge}"),
+            R::SignInRefused { badge } => format!("el gafete {badge} y este PIN no corresponden a un usuario activo en este equipo; revise ambos e intente de nuevo"),
+            R::BadgeLockedOut { badge } => format!("el gafete {badge} está bloqueado por demasiados PIN incorrectos; pida a un supervisor que lo desbloquee, o espere 15 minutos"),
+            R::NotLockedOut { badge } => format!("el gafete {badge} no está bloqueado; no hay nada que desbloquear"),
+            R::UnlockOwnBadge { badge } => format!("{badge} no puede desbloquear su propio gafete; lo debe hacer otro supervisor"),
             R::NotSupervisor { badge } => format!("{badge} no es supervisor; esto lo debe hacer un supervisor"),
             R::NotATag { scan } => format!("{scan:?} no es una etiqueta de paquete; escanee la etiqueta"),
             R::UnknownPackage { uid } => format!("el paquete {uid} no existe en este equipo"),
@@ -811,8 +826,10 @@ mod tests {
     fn every_refusal() -> Vec<Refusal> {
         let s = |t: &str| t.to_owned();
         let all = vec![
-            Refusal::UnknownUser { badge: s("B1") },
-            Refusal::WrongPin { badge: s("B1") },
+            Refusal::SignInRefused { badge: s("B1") },
+            Refusal::BadgeLockedOut { badge: s("B1") },
+            Refusal::NotLockedOut { badge: s("B1") },
+            Refusal::UnlockOwnBadge { badge: s("B1") },
             Refusal::NotSupervisor { badge: s("B1") },
             Refusal::NotATag { scan: s("XYZ") },
             Refusal::UnknownPackage { uid: s("U") },
@@ -974,8 +991,10 @@ mod tests {
         for r in &all {
             // Exhaustiveness guard: adding a variant breaks this match until it is listed above.
             match r {
-                Refusal::UnknownUser { .. }
-                | Refusal::WrongPin { .. }
+                Refusal::SignInRefused { .. }
+                | Refusal::BadgeLockedOut { .. }
+                | Refusal::NotLockedOut { .. }
+                | Refusal::UnlockOwnBadge { .. }
                 | Refusal::NotSupervisor { .. }
                 | Refusal::NotATag { .. }
                 | Refusal::UnknownPackage { .. }

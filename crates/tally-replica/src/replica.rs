@@ -15,16 +15,18 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
-use tally_events::payload::DeviceEnrolled;
+use tally_events::payload::{DeviceEnrolled, SignInPurpose};
 use tally_events::{
-    ChainWriter, Clock, DeviceId, DeviceKey, ExportWriter, KeyFile, Payload, Sha256Hash,
+    ChainWriter, Clock, DeviceId, DeviceKey, ExportWriter, KeyFile, Payload, PinPepper, Sha256Hash,
     SignedEvent,
 };
 
 use crate::apply::{apply, EventMeta, Origin};
 use crate::db;
 use crate::error::ReplicaError;
+use crate::pins::IssuedVerifier;
 use crate::workflow::count::CountingView;
+use crate::workflow::session::Witness;
 use crate::workflow::{Plan, Session, StepResult};
 
 /// Seqs reserved per key file write.
@@ -527,6 +529,12 @@ impl Replica {
                 [self.path.to_string_lossy().as_ref()],
             )?;
             tx.execute("INSERT INTO event_log SELECT * FROM old.event_log", [])?;
+            // PIN verifiers and wrong-PIN counts are this device's own, never the snapshot's.
+            tx.execute_batch(
+                "DELETE FROM pin_verifiers; DELETE FROM pin_attempts;
+                 INSERT INTO pin_verifiers SELECT * FROM old.pin_verifiers;
+                 INSERT INTO pin_attempts SELECT * FROM old.pin_attempts;",
+            )?;
             tx.execute(
                 "INSERT INTO meta SELECT * FROM old.meta WHERE key IN ('device', 'facility')",
                 [],
@@ -600,6 +608,82 @@ impl Replica {
     /// signed by the device key under the trailer's own magic).
     pub fn export_log<W: std::io::Write>(&self, out: W) -> Result<u64, ReplicaError> {
         export_log(&self.conn, &self.signer.key_file.key(), out)
+    }
+
+    /// The device's PIN pepper: derived from the device key, never stored in the database.
+    fn pin_pepper(&self) -> PinPepper {
+        self.signer.key_file.key().pin_pepper()
+    }
+
+    /// Facility time now (the replica's clock), ms since the epoch.
+    pub fn now_ms(&self) -> i64 {
+        self.signer.clock.now().wall_unix_ms
+    }
+
+    /// Stores PIN verifiers as the ledger sends them (badge and Argon2id PHC string), sealed
+    /// under this device's pepper, all or none. Master data outside the log and the view:
+    /// nothing is recorded, no digest or snapshot includes them.
+    pub fn store_pin_verifiers(
+        &mut self,
+        verifiers: &[IssuedVerifier],
+    ) -> Result<usize, ReplicaError> {
+        let pepper = self.pin_pepper();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let stored = crate::pins::store(&tx, &pepper, verifiers)?;
+        tx.commit()?;
+        Ok(stored)
+    }
+
+    /// Signs a user in with badge and PIN: records `UserSignedIn`, or refuses with one refusal
+    /// for an unknown badge and a wrong PIN, counting the wrong PIN and recording a lockout at
+    /// the fifth (see [`crate::workflow::session`]).
+    pub fn sign_in(
+        &mut self,
+        badge: &str,
+        pin: &str,
+    ) -> Result<(Session, Vec<Recorded>), ReplicaError> {
+        self.check_pin(badge, pin, Some(SignInPurpose::Session))
+    }
+
+    /// Checks a witness's badge and PIN on this device, like [`Replica::sign_in`] (wrong PINs
+    /// count toward a lockout) but recording no sign-in: the witnessed action records it.
+    pub fn witness(&mut self, badge: &str, pin: &str) -> Result<Witness, ReplicaError> {
+        self.check_pin(badge, pin, None)
+            .map(|(session, _)| Witness::new(session))
+    }
+
+    /// A supervisor lifts the lockout of `badge`: records `UserUnlocked`.
+    pub fn unlock(&mut self, who: &Session, badge: &str) -> Result<Vec<Recorded>, ReplicaError> {
+        let now_ms = self.now_ms();
+        self.act(&who.badge, |view| {
+            crate::workflow::session::unlock(view, who, badge, now_ms)
+        })
+        .map(|((), recorded)| recorded)
+    }
+
+    fn check_pin(
+        &mut self,
+        badge: &str,
+        pin: &str,
+        purpose: Option<SignInPurpose>,
+    ) -> Result<(Session, Vec<Recorded>), ReplicaError> {
+        let pepper = self.pin_pepper();
+        let now_ms = self.now_ms();
+        let actor = crate::workflow::session::badge_text(badge);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let plan = crate::workflow::session::check(&tx, &pepper, &actor, pin, now_ms, purpose)?;
+        // The count of wrong PINs and a lockout are kept even though the answer is "no".
+        let (checked, recorded) = if plan.facts.is_empty() {
+            tx.commit()?;
+            (plan.outcome, Vec::new())
+        } else {
+            self.signer.finish(tx, &actor, plan)?
+        };
+        Ok((checked?, recorded))
     }
 }
 
@@ -758,10 +842,12 @@ pub fn write_snapshot(conn: &Connection, out: &Path, cursor: u64) -> Result<(), 
     conn.execute("VACUUM INTO ?1", [out.to_string_lossy().as_ref()])?;
     let snap = db::open(out)?;
     // The source device's own log and the history rows that point into it do not travel:
-    // the receiving device has its own log.
+    // the receiving device has its own log. Nor do its PIN verifiers (sealed under its own
+    // pepper) and its wrong-PIN counts: local tables, not view.
     snap.execute_batch(
         "DELETE FROM event_log; DELETE FROM package_history WHERE origin = 'local';
          DELETE FROM meta WHERE key IN ('device','facility','ledger_cursor');
+         DELETE FROM pin_verifiers; DELETE FROM pin_attempts;
          UPDATE packages SET local_seq = NULL WHERE local_seq IS NOT NULL;",
     )?;
     meta_set(&snap, "snapshot_cursor", &cursor.to_string())?;

@@ -4,8 +4,9 @@
 //! pick lists and count tasks), recorded through [`Replica::record`] like any admin event.
 //!
 //! The same `seed` gives the same facility (ids, quantities, dates); only the device key and
-//! the signatures differ between runs. The generator is a SplitMix64 stream written out here,
-//! so the output does not change when a dependency does.
+//! the signatures differ between runs (and the salts of the PIN verifiers, which are not in
+//! the log). The generator is a SplitMix64 stream written out here, so the output does not
+//! change when a dependency does.
 
 use tally_events::limits;
 use tally_events::payload::{
@@ -13,13 +14,14 @@ use tally_events::payload::{
     InboundManifestIssued, ItemCategory, ItemDefined, LocationDefined, LocationKind, ManifestLine,
     ManifestLinesAdded, OutboundManifestIssued, PackageRegistered, PackageStatus, PickListIssued,
     PickListLine, ReasonCodeDefined, Role, ScaleRegistered, TaskLinesAdded, UnitOfMeasure,
-    UserDefined,
+    UserDefinedV2,
 };
-use tally_events::{Date, MassUnit, Payload, Quantity};
+use tally_events::pin::make_verifier;
+use tally_events::{Date, MassUnit, Payload, PinParams, Quantity};
 
 use crate::error::ReplicaError;
+use crate::pins::IssuedVerifier;
 use crate::replica::{Replica, EVENTS_PER_ACTION_MAX};
-use crate::workflow::session::hash_pin;
 
 /// Most packages a demo facility may hold.
 pub const PACKAGES_MAX: usize = 5_000_000;
@@ -71,12 +73,6 @@ impl Rng {
         } else {
             self.next() % n
         }
-    }
-    fn salt(&mut self) -> [u8; 16] {
-        let mut out = [0u8; 16];
-        out[..8].copy_from_slice(&self.next().to_be_bytes());
-        out[8..].copy_from_slice(&self.next().to_be_bytes());
-        out
     }
 }
 
@@ -209,11 +205,42 @@ impl Batcher<'_> {
     }
 }
 
-/// Records a demo facility with `packages` packages in stock.
+/// Records a demo facility with `packages` packages in stock; the demo users' PIN verifiers
+/// use the production parameters.
 pub fn demo(
     replica: &mut Replica,
     packages: usize,
     seed: u64,
+) -> Result<DemoSummary, ReplicaError> {
+    demo_with_pin_params(replica, packages, seed, &PinParams::PRODUCTION)
+}
+
+/// Stores the demo users' PIN verifiers the way the ledger's would arrive: Argon2id PHC
+/// strings with fresh random salts (they are not part of the facility's deterministic data),
+/// sealed under the device's pepper, outside the log.
+pub fn store_demo_pins(replica: &mut Replica, params: &PinParams) -> Result<usize, ReplicaError> {
+    let mut verifiers = Vec::with_capacity(USERS.len());
+    for (badge, _, _, pin) in USERS {
+        let phc = make_verifier(params, pin, &mut rand_core::OsRng).map_err(|problem| {
+            ReplicaError::PinVerifier {
+                badge: (*badge).into(),
+                problem,
+            }
+        })?;
+        verifiers.push(IssuedVerifier {
+            badge: (*badge).into(),
+            phc,
+        });
+    }
+    replica.store_pin_verifiers(&verifiers)
+}
+
+/// [`demo`] with the PIN verifiers' parameters given ([`PinParams::TEST`] in tests).
+pub fn demo_with_pin_params(
+    replica: &mut Replica,
+    packages: usize,
+    seed: u64,
+    pin_params: &PinParams,
 ) -> Result<DemoSummary, ReplicaError> {
     if packages > PACKAGES_MAX {
         return Err(ReplicaError::Limit(format!(
@@ -338,12 +365,11 @@ pub fn demo(
             batches.push((batch_id, index, coa));
         }
     }
-    for (badge, name, role, pin) in USERS {
-        out.push(Payload::UserDefined(UserDefined {
+    for (badge, name, role, _) in USERS {
+        out.push(Payload::UserDefinedV2(UserDefinedV2 {
             badge: (*badge).into(),
             name: (*name).into(),
             role: *role,
-            pin_hash: hash_pin(badge, pin, &rng.salt()),
             active: true,
         }))?;
     }
@@ -517,6 +543,7 @@ pub fn demo(
         }))?;
     }
     out.flush()?;
+    store_demo_pins(out.replica, pin_params)?;
     Ok(DemoSummary {
         events: out.events,
         packages: packages + inbound * 12,

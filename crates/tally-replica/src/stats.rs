@@ -70,7 +70,8 @@ pub fn stats(conn: &Connection) -> Result<Stats, ReplicaError> {
     })
 }
 
-/// Every view table, in a fixed order (what a replay must reproduce).
+/// Every view table, in a fixed order (what a replay must reproduce). The local tables
+/// `pin_verifiers` and `pin_attempts` are not view and are never listed here.
 pub const VIEW_TABLES: &[&str] = &[
     "facilities",
     "devices",
@@ -95,6 +96,7 @@ pub const VIEW_TABLES: &[&str] = &[
     "count_recounts",
     "adjustments",
     "users",
+    "user_lockouts",
     "reason_codes",
     "scales",
     "readings",

@@ -549,7 +549,7 @@ fn destruction_needs_a_stable_weight_a_reason_and_a_different_witness() {
     .into_iter()
     .zip([
         Refusal::WitnessIsActor { badge: "B1".into() },
-        Refusal::WrongPin { badge: "S1".into() },
+        Refusal::SignInRefused { badge: "S1".into() },
         Refusal::UnknownReason {
             code: "NOPE".into(),
             kind: ReasonKind::Destruction,
@@ -557,6 +557,14 @@ fn destruction_needs_a_stable_weight_a_reason_and_a_different_witness() {
     ])
     .map(|((w, p, r), e)| (w, p, r, e))
     {
+        // The witness's PIN is checked (and counted) on the device before the step runs.
+        let witness = match f.replica.witness(witness, pin) {
+            Ok(witness) => witness,
+            Err(err) => {
+                assert_eq!(refusal::<()>(Err(err)), expected);
+                continue;
+            }
+        };
         let err = f.replica.act("B1", |v| {
             destruction::destroy(
                 v,
@@ -566,14 +574,14 @@ fn destruction_needs_a_stable_weight_a_reason_and_a_different_witness() {
                     reading: &stable,
                     reason,
                     method: "ground, mixed with litter",
-                    witness_badge: witness,
-                    witness_pin: pin,
+                    witness: &witness,
                 },
                 TODAY,
             )
         });
         assert_eq!(refusal(err), expected);
     }
+    let s1 = f.replica.witness("S1", "4444").unwrap();
     let unstable = reading("4.98", false);
     let err = f.replica.act("B1", |v| {
         destruction::destroy(
@@ -584,8 +592,7 @@ fn destruction_needs_a_stable_weight_a_reason_and_a_different_witness() {
                 reading: &unstable,
                 reason: "DAMAGE",
                 method: "ground",
-                witness_badge: "S1",
-                witness_pin: "4444",
+                witness: &s1,
             },
             TODAY,
         )
@@ -603,8 +610,7 @@ fn destruction_needs_a_stable_weight_a_reason_and_a_different_witness() {
                     reading: &stable,
                     reason: "DAMAGE",
                     method: "ground",
-                    witness_badge: "S1",
-                    witness_pin: "4444",
+                    witness: &s1,
                 },
                 TODAY,
             )
@@ -644,8 +650,7 @@ fn destruction_needs_a_stable_weight_a_reason_and_a_different_witness() {
                 reading: &stable,
                 reason: "DAMAGE",
                 method: "ground",
-                witness_badge: "S1",
-                witness_pin: "4444",
+                witness: &s1,
             },
             TODAY,
         )
@@ -734,6 +739,7 @@ fn destroy_with(
     ),
     ReplicaError,
 > {
+    let witness = f.replica.witness("S1", "4444")?;
     f.replica.act("B1", |v| {
         destruction::destroy(
             v,
@@ -743,8 +749,7 @@ fn destroy_with(
                 reading,
                 reason: "DAMAGE",
                 method: "ground, mixed with litter",
-                witness_badge: "S1",
-                witness_pin: "4444",
+                witness: &witness,
             },
             TODAY,
         )

@@ -68,6 +68,12 @@ pub fn every_payload() -> Vec<Payload> {
             purpose: SignInPurpose::Session,
         }),
         Payload::UserSignedOut(UserSignedOut { badge: s("B-1042") }),
+        Payload::UserLockedOut(UserLockedOut {
+            badge: s("B-1042"),
+            failed_attempts: 5,
+            locked_until_unix_ms: 1_795_500_100_123,
+        }),
+        Payload::UserUnlocked(UserUnlocked { badge: s("B-1042") }),
         Payload::ScanRecorded(ScanRecorded {
             raw: Bytes(b"]C1011061414100001810LOT42\x1d21SER9".to_vec()),
             source: ScanSource::BarcodeHid,
@@ -362,6 +368,13 @@ pub fn every_payload() -> Vec<Payload> {
             manifest_id: s("IN-2026-0001"),
             uid: s("1A4FF0100000022000000123"),
             on_manifest: true,
+        }),
+        // Added by the PIN branch (kind 270): a user without PIN material.
+        Payload::UserDefinedV2(UserDefinedV2 {
+            badge: s("B-1042"),
+            name: s("Ana Ruiz"),
+            role: Role::Operator,
+            active: true,
         }),
         // Added by the logs branch (kinds 273, 274).
         Payload::ManifestLinesAdded(ManifestLinesAdded {

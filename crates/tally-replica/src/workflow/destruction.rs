@@ -1,7 +1,8 @@
 //! Destruction under protocol: the package's tag, an exact weight from a stable reading of a
 //! registered, calibrated scale, a reason, the method, and a witness who signs in on the same
-//! device with badge and PIN and is not the person destroying. One action records the witness
-//! sign-in, the reading and the destruction (which points at the reading's seq).
+//! device with badge and PIN ([`crate::Replica::witness`], which counts wrong PINs toward a
+//! lockout) and is not the person destroying. One action records the witness sign-in, the
+//! reading and the destruction (which points at the reading's seq).
 //!
 //! The reading is recorded exactly as the scale gave it (gross or net, tare). For a package
 //! held by weight it is then compared with the package: the net weight (a net reading, or a
@@ -19,7 +20,7 @@ use tally_events::{Payload, Quantity};
 
 use super::receiving::NOTE_LEN_MAX;
 use super::scale::{self, Reading};
-use super::session::authenticate;
+use super::session::Witness;
 use super::{known_package, not_in_conflict, tag, Plan, Session, StepResult};
 use crate::apply::mass_unit;
 use crate::error::ReplicaError;
@@ -37,10 +38,8 @@ pub struct Destruction<'a> {
     pub reason: &'a str,
     /// Method (e.g. "mixed 50/50 with cat litter, landfill").
     pub method: &'a str,
-    /// Witness badge.
-    pub witness_badge: &'a str,
-    /// Witness PIN.
-    pub witness_pin: &'a str,
+    /// The witness, whose badge and PIN were checked on this device.
+    pub witness: &'a Witness,
 }
 
 /// What was destroyed.
@@ -135,8 +134,8 @@ pub fn destroy(
     if d.method.trim().is_empty() {
         return Err(Refusal::MethodRequired.into());
     }
-    let witness = authenticate(view, d.witness_badge, d.witness_pin)?;
-    if witness.badge == who.badge {
+    let witness = d.witness;
+    if witness.badge() == who.badge {
         return Err(Refusal::WitnessIsActor {
             badge: who.badge.clone(),
         }
@@ -165,7 +164,7 @@ pub fn destroy(
     };
     let facts = vec![
         Payload::UserSignedIn(UserSignedIn {
-            badge: witness.badge.clone(),
+            badge: witness.badge().to_owned(),
             purpose: SignInPurpose::Witness,
         }),
         Payload::WeightRecorded(weighed.event),
@@ -176,7 +175,7 @@ pub fn destroy(
             weight_event_seq: None,
             reason_code: reason,
             method: d.method.trim().chars().take(NOTE_LEN_MAX).collect(),
-            witness: witness.badge.clone(),
+            witness: witness.badge().to_owned(),
         }),
     ];
     Ok(Plan::new(
@@ -184,7 +183,7 @@ pub fn destroy(
             uid,
             quantity,
             weight_mg: weighed.weight_mg,
-            witness: witness.badge,
+            witness: witness.badge().to_owned(),
         },
         facts,
     ))

@@ -4,7 +4,8 @@
 //! and the facts to record, or a [`Refusal`]. Nothing here writes: [`crate::Replica::act`] runs a
 //! step inside the write transaction and records its facts in that same transaction, so a step
 //! is either recorded completely or not at all, and no other write can slip in between the
-//! decision and the record. The blind-count steps run on a separate, restricted connection
+//! decision and the record. The one exception is [`session::check`], which counts wrong PINs
+//! in a local table outside the view and may record a lockout while refusing. The blind-count steps run on a separate, restricted connection
 //! ([`count::CountingView`]) that cannot read expected quantities.
 
 pub mod count;

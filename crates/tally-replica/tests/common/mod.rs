@@ -7,8 +7,9 @@ use std::path::PathBuf;
 
 use tally_events::payload::*;
 use tally_events::{Date, ManualClock, MassUnit, Payload, Quantity, Timestamp};
+use tally_replica::pins::IssuedVerifier;
 use tally_replica::workflow::scale::Reading;
-use tally_replica::workflow::session::{self, hash_pin, Session};
+use tally_replica::workflow::session::Session;
 use tally_replica::Replica;
 
 pub const TODAY: &str = "2026-11-24";
@@ -44,10 +45,7 @@ impl Fixture {
             .unwrap()
     }
     pub fn session(&mut self, badge: &str, pin: &str) -> Session {
-        let (s, _) = self
-            .replica
-            .act(badge, |v| session::sign_in(v, badge, pin))
-            .unwrap();
+        let (s, _) = self.replica.sign_in(badge, pin).unwrap();
         s
     }
     pub fn package(&self, uid: &str) -> (String, Option<String>, i64) {
@@ -130,6 +128,15 @@ pub fn package(
         status,
     })
 }
+
+/// The fixture's users: (badge, role, PIN).
+pub const USERS: &[(&str, Role, &str)] = &[
+    ("B1", Role::Operator, "1111"),
+    ("B2", Role::Operator, "2222"),
+    ("B3", Role::Operator, "3333"),
+    ("S1", Role::Supervisor, "4444"),
+    ("S2", Role::Supervisor, "5555"),
+];
 
 pub fn fixture_with(recount_by_another: bool) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
@@ -230,18 +237,11 @@ pub fn fixture_with(recount_by_another: bool) -> Fixture {
             calibration_due: Date::new(2026, 1, 1).unwrap(),
         }),
     ];
-    for (badge, role, pin) in [
-        ("B1", Role::Operator, "1111"),
-        ("B2", Role::Operator, "2222"),
-        ("B3", Role::Operator, "3333"),
-        ("S1", Role::Supervisor, "4444"),
-        ("S2", Role::Supervisor, "5555"),
-    ] {
-        admin.push(Payload::UserDefined(UserDefined {
-            badge: badge.into(),
+    for (badge, role, _) in USERS {
+        admin.push(Payload::UserDefinedV2(UserDefinedV2 {
+            badge: (*badge).into(),
             name: format!("User {badge}"),
-            role,
-            pin_hash: hash_pin(badge, pin, &[3; 16]),
+            role: *role,
             active: true,
         }));
     }
@@ -262,6 +262,21 @@ pub fn fixture_with(recount_by_another: bool) -> Fixture {
         }));
     }
     replica.record("ADMIN", admin).unwrap();
+    // PIN verifiers arrive as master data outside the log, the way the ledger sends them
+    // (cheap Argon2id parameters: tests only).
+    let verifiers: Vec<IssuedVerifier> = USERS
+        .iter()
+        .map(|(badge, _, pin)| IssuedVerifier {
+            badge: (*badge).into(),
+            phc: tally_events::pin::make_verifier(
+                &tally_events::PinParams::TEST,
+                pin,
+                &mut rand_core::OsRng,
+            )
+            .unwrap(),
+        })
+        .collect();
+    replica.store_pin_verifiers(&verifiers).unwrap();
     Fixture { dir, replica }
 }
 
