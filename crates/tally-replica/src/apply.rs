@@ -411,9 +411,18 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
                     "INSERT OR IGNORE INTO count_lines (task_id, round, uid, location_id, counter)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
                 )?;
+                let mut project = view.prepare_cached(
+                    "INSERT OR IGNORE INTO counter_lines (task_id, round, uid, location_id, counter)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?;
                 for uid in p.tags.iter().filter_map(|t| t.decoded_uid.as_deref()) {
                     insert.execute(params![task, round, uid, location, meta.actor])?;
+                    project.execute(params![task, round, uid, location, meta.actor])?;
                 }
+                view.prepare_cached(
+                    "INSERT OR IGNORE INTO count_counters (task_id, badge) VALUES (?1, ?2)",
+                )?
+                .execute(params![task, meta.actor])?;
             }
         }
         Payload::WeightRecorded(p) => {
@@ -619,6 +628,13 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
                  first_counter = coalesce(first_counter, ?3) WHERE id = ?1",
             )?
             .execute(params![p.count_task_id, round, meta.actor])?;
+            // The counter's projection starts empty every round: earlier rounds stay hidden.
+            view.prepare_cached("DELETE FROM counter_lines WHERE task_id = ?1")?
+                .execute([&p.count_task_id])?;
+            view.prepare_cached(
+                "INSERT OR IGNORE INTO count_counters (task_id, badge) VALUES (?1, ?2)",
+            )?
+            .execute(params![p.count_task_id, meta.actor])?;
             if round == 1 {
                 view.prepare_cached("DELETE FROM count_expected WHERE task_id = ?1")?
                     .execute([&p.count_task_id])?;
@@ -642,12 +658,34 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
                  location_id = excluded.location_id",
             )?
             .execute(params![p.count_task_id, p.round, p.uid, p.location, amount, unit, meta.actor])?;
+            view.prepare_cached(
+                "INSERT INTO counter_lines (task_id, round, uid, location_id, quantity, unit, counter)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 FROM count_tasks
+                 WHERE id = ?1 AND round = ?2 AND status = 'counting'
+                 ON CONFLICT DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit,
+                 location_id = excluded.location_id",
+            )?
+            .execute(params![
+                p.count_task_id,
+                p.round,
+                p.uid,
+                p.location,
+                amount,
+                unit,
+                meta.actor
+            ])?;
+            view.prepare_cached(
+                "INSERT OR IGNORE INTO count_counters (task_id, badge) VALUES (?1, ?2)",
+            )?
+            .execute(params![p.count_task_id, meta.actor])?;
         }
         Payload::CountSubmitted(p) => {
             view.prepare_cached(
                 "UPDATE count_tasks SET status = 'review' WHERE id = ?1 AND round = ?2",
             )?
             .execute(params![p.count_task_id, p.round])?;
+            view.prepare_cached("DELETE FROM counter_lines WHERE task_id = ?1 AND round = ?2")?
+                .execute(params![p.count_task_id, p.round])?;
         }
         Payload::RecountRequested(p) => {
             view.prepare_cached("UPDATE count_tasks SET status = 'recount' WHERE id = ?1")?

@@ -12,6 +12,7 @@ use crate::error::ReplicaError;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_pins.sql"),
+    include_str!("migrations/0003_counter_projection.sql"),
 ];
 
 /// The schema version this build writes.

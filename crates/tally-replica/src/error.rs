@@ -51,6 +51,9 @@ pub enum ReplicaError {
     /// A limit on input was exceeded.
     #[error("too much at once: {0}")]
     Limit(String),
+    /// The blind counter's connection refused a statement (a defect of the counting path).
+    #[error("{0}")]
+    CounterWall(#[from] crate::workflow::counter_wall::WallBreach),
 }
 
 impl ReplicaError {

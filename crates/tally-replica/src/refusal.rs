@@ -529,6 +529,34 @@ pub enum Refusal {
         /// What.
         what: Many,
     },
+    /// A count has started at the location and is not submitted yet: what is there must not
+    /// change while it is counted.
+    #[error("{}", under_count_en(location, *.action))]
+    UnderCount {
+        /// The location being counted.
+        location: String,
+        /// What was attempted.
+        action: Action,
+    },
+    /// The person is in the middle of a count.
+    #[error("you are counting {task}: submit the count before you move, pick or destroy anything")]
+    CountInProgress {
+        /// The task being counted.
+        task: String,
+    },
+}
+
+fn under_count_en(location: &str, action: Action) -> String {
+    let (rule, then) = match action {
+        Action::Moved => (
+            "nothing moves into or out of it",
+            "Leave the package where it is and move it after the count",
+        ),
+        Action::Picked => ("nothing is picked there", "Pick this line after the count"),
+        Action::Destroyed => ("nothing there is destroyed", "Destroy it after the count"),
+        Action::Released => ("nothing there is released", "Release it after the count"),
+    };
+    format!("location {location} is being counted: {rule} until the count is submitted. {then}")
 }
 
 fn decision_en(d: Decision) -> &'static str {
@@ -813,6 +841,21 @@ impl Refusal {
                 };
                 format!("demasiados a la vez: como máximo {max} {w}")
             }
+            R::CountInProgress { task } => {
+                format!("está contando {task}: envíe el conteo antes de mover, surtir o destruir algo")
+            }
+            R::UnderCount { location, action } => {
+                let (rule, then) = match action {
+                    Action::Moved => (
+                        "no se mueve nada hacia ni desde ella",
+                        "Deje el paquete donde está y muévalo después del conteo",
+                    ),
+                    Action::Picked => ("no se surte nada de ella", "Surta esta línea después del conteo"),
+                    Action::Destroyed => ("no se destruye nada en ella", "Destrúyalo después del conteo"),
+                    Action::Released => ("no se libera nada en ella", "Libérelo después del conteo"),
+                };
+                format!("la ubicación {location} se está contando: {rule} hasta que se envíe el conteo. {then}")
+            }
         }
     }
 }
@@ -983,6 +1026,15 @@ mod tests {
                 code: s("X"),
                 kind: ReasonKind::Release,
             },
+            Refusal::CountInProgress { task: s("C") },
+            Refusal::UnderCount {
+                location: s("L"),
+                action: Action::Moved,
+            },
+            Refusal::UnderCount {
+                location: s("L"),
+                action: Action::Picked,
+            },
             Refusal::TooMany {
                 max: 9,
                 what: Many::TagsInSweep,
@@ -1057,6 +1109,8 @@ mod tests {
                 | Refusal::MethodRequired
                 | Refusal::ReasonRequired { .. }
                 | Refusal::ReleaseWithoutPassedCoa { .. }
+                | Refusal::UnderCount { .. }
+                | Refusal::CountInProgress { .. }
                 | Refusal::TooMany { .. } => {}
             }
         }

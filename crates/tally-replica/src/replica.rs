@@ -790,6 +790,23 @@ impl Signer {
     }
 }
 
+/// Hands every record of the device's own log to `each`, in seq order, one at a time.
+pub fn each_record<E: From<ReplicaError>>(
+    conn: &Connection,
+    mut each: impl FnMut(Vec<u8>) -> Result<(), E>,
+) -> Result<u64, E> {
+    let mut stmt = conn
+        .prepare("SELECT bytes FROM event_log ORDER BY seq")
+        .map_err(ReplicaError::from)?;
+    let mut rows = stmt.query([]).map_err(ReplicaError::from)?;
+    let mut count = 0;
+    while let Some(row) = rows.next().map_err(ReplicaError::from)? {
+        each(row.get(0).map_err(ReplicaError::from)?)?;
+        count += 1;
+    }
+    Ok(count)
+}
+
 /// Writes the device log of a replica database in the event-log export format.
 pub fn export_log<W: std::io::Write>(
     conn: &Connection,

@@ -1,7 +1,8 @@
 //! `tally log`: show and verify an exported signed event log (the length-prefixed stream of
 //! `docs/EVENT-FORMAT.md`).
 //!
-//! `tally log show FILE [--json]` prints every event; `tally log verify FILE [--key PUBKEY]
+//! `tally log show FILE [--json]` prints every event (`--db PATH` instead: the device's own log
+//! from its replica, as the device shows it, see `log_db`); `tally log verify FILE [--key PUBKEY]
 //! [--head SEQ] [--ledger-key VKEY]` verifies the whole chain and the export's trailer and exits
 //! 0 when intact, 1 with the first failure and its kind. Both read the file as a stream, one
 //! record in memory at a time, and stop at the first record that cannot be read.
@@ -39,8 +40,13 @@ pub enum LogCommand {
 /// Arguments of `tally log show`.
 #[derive(Debug, clap::Args)]
 pub struct ShowArgs {
-    /// The exported log file.
-    pub file: PathBuf,
+    /// The exported log file (an auditor's view: everything is shown).
+    #[arg(required_unless_present = "db", conflicts_with = "db")]
+    pub file: Option<PathBuf>,
+    /// Show the device's own log from its replica database instead, as the device shows it:
+    /// quantities and weights of stock under an open count are withheld.
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
     /// Print a JSON array, one event object per line.
     #[arg(long)]
     pub json: bool,
@@ -118,7 +124,12 @@ fn reread(path: &Path, position: usize) -> Option<Vec<u8>> {
 }
 
 fn show(args: &ShowArgs) -> anyhow::Result<ExitCode> {
-    let mut reader = open_export(&args.file)?;
+    let file = match (&args.file, &args.db) {
+        (_, Some(db)) => return super::log_db::show(db, args.json),
+        (Some(file), None) => file,
+        (None, None) => anyhow::bail!("name an exported log file, or a replica with --db"),
+    };
+    let mut reader = open_export(file)?;
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut problem = false;
@@ -202,7 +213,7 @@ fn print_trailer(out: &mut impl Write, trailer: &Trailer) -> anyhow::Result<()> 
     }
     Ok(())
 }
-fn print_event(out: &mut impl Write, event: &SignedEvent) -> anyhow::Result<()> {
+pub(super) fn print_event(out: &mut impl Write, event: &SignedEvent) -> anyhow::Result<()> {
     let time = event.timestamp();
     let kind = event.payload_kind();
     let name = tally_events::payload::kind_name(kind).unwrap_or_else(|| "unknown".to_owned());

@@ -2,7 +2,8 @@
 //! registered, calibrated scale, a reason, the method, and a witness who signs in on the same
 //! device with badge and PIN ([`crate::Replica::witness`], which counts wrong PINs toward a
 //! lockout) and is not the person destroying. One action records the witness sign-in, the
-//! reading and the destruction (which points at the reading's seq).
+//! reading and the destruction (which points at the reading's seq). Nothing in a location
+//! being counted is destroyed, nor anything by someone counting a round, until submission.
 //!
 //! The reading is recorded exactly as the scale gave it (gross or net, tare). For a package
 //! held by weight it is then compared with the package: the net weight (a net reading, or a
@@ -116,9 +117,12 @@ pub fn destroy(
     d: &Destruction<'_>,
     today: &str,
 ) -> StepResult<Destroyed> {
+    super::count::refuse_while_counting(view, who)?;
     let uid = tag(d.scan)?;
     let package = known_package(view, &uid)?;
     not_in_conflict(&package)?;
+    // What is being counted must not change (and the outcome names the quantity destroyed).
+    super::count::refuse_while_counted(view, package.location_id.as_deref(), Action::Destroyed)?;
     if matches!(
         package.status,
         PackageStatus::Destroyed | PackageStatus::InTransit | PackageStatus::Finished

@@ -9,6 +9,7 @@
 //! ([`count::CountingView`]) that cannot read expected quantities.
 
 pub mod count;
+pub mod counter_wall;
 pub mod destruction;
 pub mod loading;
 pub mod lookup;
@@ -18,6 +19,7 @@ pub mod receiving;
 pub mod release;
 pub mod scale;
 pub mod session;
+pub mod under_count;
 
 use rusqlite::{Connection, OptionalExtension};
 

@@ -14,7 +14,7 @@ use super::scale::{self, Reading};
 use super::{settings, tag, Plan, Session, StepResult, ID_LEN_MAX};
 use crate::error::ReplicaError;
 use crate::model;
-use crate::refusal::{Check, Decision, Many, ReasonKind, Refusal};
+use crate::refusal::{Action, Check, Decision, Many, ReasonKind, Refusal};
 use crate::weight;
 
 /// What a receiving scan turned out to be.
@@ -424,10 +424,14 @@ pub fn quarantine(
     }
     let reason = super::reason(view, reason_code, ReasonKind::Quarantine)?;
     let cage = super::quarantine_cage(view)?;
+    // Quarantine moves the package to the cage: not into or out of a location being counted.
+    super::count::refuse_while_counted(view, Some(&cage.id), Action::Moved)?;
     let mut uids: Vec<String> = Vec::with_capacity(scans.len());
     for scan in scans {
         let uid = tag(scan)?;
         scanned(view, manifest, &uid)?;
+        let from = super::package(view, &uid)?.and_then(|p| p.location_id);
+        super::count::refuse_while_counted(view, from.as_deref(), Action::Moved)?;
         if !uids.contains(&uid) {
             uids.push(uid);
         }
