@@ -380,7 +380,9 @@ fn show_prints_up_to_a_damaged_record_stops_there_and_exits_1() {
 fn an_os_error_is_said_once() {
     let dir = Dir::new();
     let db = dir.0.path().join("hh.db");
-    let key_path = dir.0.path().join("no-such-dir").join("hh.key");
+    // The key's directory would have to be made inside a regular file: an OS error.
+    let not_a_dir = dir.write("plain-file", b"not a directory");
+    let key_path = not_a_dir.join("hh.key");
     let runs = [
         Command::new(env!("CARGO_BIN_EXE_tally"))
             .args(["replica", "init", "--db"])
@@ -667,10 +669,13 @@ fn log_export_works_from_a_read_only_directory() {
     std::fs::set_permissions(&db_dir, std::fs::Permissions::from_mode(0o555)).unwrap();
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
     std::fs::set_permissions(&out_dir, std::fs::Permissions::from_mode(0o777)).unwrap();
-    // The unprivileged user must be able to read the key (in a test directory, not a device).
-    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
     let out = out_dir.join("hh.tlog");
     let as_root = unsafe { libc::geteuid() } == 0;
+    if as_root {
+        // The unprivileged user owns its key (0600, as key files must be).
+        std::os::unix::fs::chown(&key_dir, Some(65534), Some(65534)).unwrap();
+        std::os::unix::fs::chown(&key_file, Some(65534), Some(65534)).unwrap();
+    }
     let mut command = if as_root {
         let mut command = Command::new("setpriv");
         command

@@ -19,6 +19,7 @@ use std::io::{self, Read, Write};
 
 use thiserror::Error;
 
+use crate::domain::DomainSigner;
 use crate::error::DecodeError;
 use crate::event::{SignedEvent, MAX_RECORD_BYTES};
 use crate::key::DeviceKey;
@@ -184,7 +185,12 @@ impl<W: Write> ExportWriter<W> {
     /// Finishes a version 2 device export: a trailer with the record count and the head,
     /// signed by `key` (under the trailer's own magic, never as an event).
     pub fn finish_signed(self, key: &DeviceKey) -> Result<W, ExportError> {
-        let trailer = DeviceTrailer::sign(key, self.records, self.head_seq, self.head_hash);
+        self.finish_signed_with(&DomainSigner::new(key.clone()))
+    }
+
+    /// [`ExportWriter::finish_signed`] with a key that can sign only under domain labels.
+    pub fn finish_signed_with(self, signer: &DomainSigner) -> Result<W, ExportError> {
+        let trailer = DeviceTrailer::sign_with(signer, self.records, self.head_seq, self.head_hash);
         self.finish_with_trailer(&Trailer::Device(trailer))
     }
 

@@ -14,7 +14,8 @@
 //! - [`export`]: the length-prefixed export stream; [`trailer`]: how a version 2 export ends.
 //! - [`merkle`]: RFC 6962 hashing and inclusion proofs; [`note`]: C2SP signed notes and
 //!   checkpoints (the ledger's).
-//! - [`keyfile`]: the key file and its seq high-water mark.
+//! - [`keyfile`]: the key file, its seq reservation and the head it vouches for.
+//! - [`domain`]: signatures over non-event messages under a domain label.
 //! - [`pin`]: PIN verifiers (Argon2id, outside the log) and the device's PIN pepper.
 //! - [`messages`]: every message a person reads, in English and Spanish.
 //!
@@ -23,6 +24,7 @@
 #![deny(missing_docs)]
 
 pub mod chain;
+pub mod domain;
 pub mod error;
 pub mod event;
 pub mod export;
@@ -43,13 +45,14 @@ pub use chain::{
     verify_chain, verify_events, Anomaly, ChainFailure, ChainOptions, ChainReport, ChainStart,
     ChainWriter, FailureKind,
 };
+pub use domain::{sign_domain, verify_domain, DomainError, DomainLabel, DomainSigner};
 pub use error::{DecodeError, EncodeError, VerifyError};
 pub use event::{Clock, ManualClock, SignedEvent, Timestamp, UnsignedEvent};
 pub use export::{
     export_signed_to_vec, export_to_vec, read_export, ExportError, ExportReader, ExportWriter,
 };
 pub use key::{verify_batch, DeviceKey, VerifierKey, VerifyMode};
-pub use keyfile::{KeyFile, KeyFileError};
+pub use keyfile::{ChainHead, DatabaseIdentity, KeyFile, KeyFileError};
 pub use messages::Message;
 pub use payload::{Payload, UnknownPayload};
 pub use pin::{PinParams, PinPepper, PinVerifier};

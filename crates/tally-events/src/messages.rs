@@ -113,17 +113,44 @@ impl Message for KeyFileError {
                 KeyFileError::UnsupportedVersion(version) => format!(
                     "el archivo de clave del dispositivo está en la versión {version}, que esta versión de tally no puede leer"
                 ),
-                KeyFileError::RestoreDetected { db_head, floor } => format!(
-                    "restauración detectada: la base de datos termina en el evento {db_head}, pero este dispositivo ya reservó eventos desde el {floor}; no debe volver a firmar con esta clave. Vuelva a dar de alta el dispositivo."
+                KeyFileError::RestoreDetected { db_head, recorded } => format!(
+                    "restaurada desde una copia de seguridad: vuelva a dar de alta el dispositivo (la base de datos termina en el evento {db_head}, pero el archivo de clave de este dispositivo registró el evento {recorded})"
+                ),
+                KeyFileError::DatabaseReplaced => "restaurada desde una copia de seguridad: vuelva a dar de alta el dispositivo (el archivo de la base de datos no es aquel para el que se escribió el archivo de clave de este dispositivo; fue reemplazado por una copia)".into(),
+                KeyFileError::NotVouched { seq } => format!(
+                    "restaurada desde una copia de seguridad: vuelva a dar de alta el dispositivo (el evento {seq} de la base de datos no es el que registró el archivo de clave de este dispositivo)"
                 ),
                 KeyFileError::KeyFileRolledBack { db_head, reserved_through } => format!(
-                    "el archivo de clave del dispositivo es más antiguo que la base de datos (reservó eventos hasta el {reserved_through}, la base de datos tiene {db_head}); vuelva a dar de alta el dispositivo."
+                    "el archivo de clave del dispositivo es más antiguo que la base de datos (reservó eventos hasta el {reserved_through}, la base de datos tiene {db_head}); vuelva a dar de alta el dispositivo"
                 ),
                 KeyFileError::NotReserved { seq, reserved_through } => format!(
                     "el evento {seq} está fuera de los eventos reservados en el archivo de clave (hasta el {reserved_through}); reserve un nuevo bloque primero"
                 ),
                 KeyFileError::Exhausted => {
                     "la numeración de eventos de este dispositivo se agotó; vuelva a dar de alta el dispositivo".into()
+                }
+            },
+        }
+    }
+}
+
+impl Message for crate::domain::DomainError {
+    fn message(&self, language: Language) -> String {
+        use crate::domain::DomainError;
+        match language {
+            Language::English => self.to_string(),
+            Language::Spanish => match self {
+                DomainError::BadLabel(label) => format!(
+                    "la etiqueta de dominio de firma {label:?} no tiene de 1 a 64 caracteres de a-z, 0-9, '.', '-' o '_'"
+                ),
+                DomainError::EventDomain(label) => format!(
+                    "la etiqueta de dominio de firma {label:?} está reservada para los eventos"
+                ),
+                DomainError::BadSignature => {
+                    "la firma no corresponde a este dispositivo, dominio y mensaje".into()
+                }
+                DomainError::BadKey => {
+                    "el identificador del dispositivo no es una clave pública válida".into()
                 }
             },
         }

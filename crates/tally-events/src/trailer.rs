@@ -14,13 +14,15 @@
 //!         ‖ proof_len u8 ‖ proof_len × 32-byte hashes (RFC 6962 inclusion proof)
 //! ```
 //!
-//! The device's signature is over bytes that start with `TLXT`, and an event's signature is
-//! over bytes that start with `TLEV` (its header): neither can ever pass for the other.
+//! The device signs the trailer through [`crate::domain`]: the signed bytes are `TALLYSIG` ‖
+//! label ‖ the trailer's bytes (`TLXT` ...), and an event's signature is over bytes that start
+//! with `TLEV` (its header): neither can ever pass for the other.
 
 use thiserror::Error;
 
+use crate::domain::{verify_domain, DomainSigner};
 use crate::error::DecodeError;
-use crate::key::{DeviceKey, VerifierKey};
+use crate::key::DeviceKey;
 use crate::merkle::{self, InclusionError};
 use crate::note::{Checkpoint, NoteError, NoteVerifier, SignedNote, MAX_NOTE_BYTES};
 use crate::types::{DeviceId, Sha256Hash};
@@ -124,14 +126,10 @@ pub enum TrailerError {
     Inclusion(InclusionError),
 }
 
-/// Signs a message that is not an event under the device key. The message must start with
-/// [`TRAILER_MAGIC`], so that it can never be taken for an event's signed header (which
-/// starts with `TLEV`). Kept to one function so it can move to a generic "sign under a domain
-/// label" API.
-fn sign_non_event(key: &DeviceKey, message: &[u8]) -> [u8; 64] {
-    debug_assert!(message.starts_with(&TRAILER_MAGIC));
-    key.sign(message)
-}
+/// The domain label the device signs a trailer under (`crate::domain`): what is signed is
+/// `TALLYSIG` ‖ label ‖ the trailer's first 86 bytes (which start with `TLXT`), never an
+/// event header (`TLEV`).
+pub const TRAILER_DOMAIN: &str = "tally.export-trailer.v1";
 
 impl DeviceTrailer {
     fn signed_bytes(
@@ -152,16 +150,34 @@ impl DeviceTrailer {
     }
 
     /// Signs a trailer for an export of `records` records ending with (`head_seq`,
-    /// `head_hash`).
+    /// `head_hash`), under [`TRAILER_DOMAIN`].
     pub fn sign(key: &DeviceKey, records: u64, head_seq: u64, head_hash: Sha256Hash) -> Self {
-        let device = key.device_id();
+        Self::sign_with(
+            &DomainSigner::new(key.clone()),
+            records,
+            head_seq,
+            head_hash,
+        )
+    }
+
+    /// [`DeviceTrailer::sign`] with a key that can only sign under domain labels (what a
+    /// process beside the recording app holds).
+    pub fn sign_with(
+        signer: &DomainSigner,
+        records: u64,
+        head_seq: u64,
+        head_hash: Sha256Hash,
+    ) -> Self {
+        let device = signer.device_id();
         let message = Self::signed_bytes(&device, records, head_seq, &head_hash);
+        // The label is a valid constant: signing under it cannot fail.
+        let signature = signer.sign(TRAILER_DOMAIN, &message).unwrap_or([0u8; 64]);
         Self {
             device,
             records,
             head_seq,
             head_hash,
-            signature: sign_non_event(key, &message),
+            signature,
         }
     }
 
@@ -170,11 +186,16 @@ impl DeviceTrailer {
         Self::signed_bytes(&self.device, self.records, self.head_seq, &self.head_hash)
     }
 
-    /// Checks the signature (strictly) with the trailer's own device key.
+    /// Checks the signature (strictly, under [`TRAILER_DOMAIN`]) with the trailer's own device
+    /// key.
     pub fn verify_signature(&self) -> Result<(), TrailerError> {
-        let key = VerifierKey::new(&self.device).map_err(|_| TrailerError::BadSignature)?;
-        key.verify_strict(&self.message(), &self.signature)
-            .map_err(|_| TrailerError::BadSignature)
+        verify_domain(
+            &self.device,
+            TRAILER_DOMAIN,
+            &self.message(),
+            &self.signature,
+        )
+        .map_err(|_| TrailerError::BadSignature)
     }
 }
 

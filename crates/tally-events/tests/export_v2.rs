@@ -145,6 +145,17 @@ fn a_trailer_signature_can_never_be_taken_for_an_event_and_back() {
     // What the trailer signature covers is not an event header: it starts with TLXT.
     let message = trailer.message();
     assert_eq!(&message[..4], b"TLXT");
+    // It is a domain signature (TALLYSIG ‖ label ‖ message), under the trailer's own label.
+    tally_events::domain::verify_domain(
+        &key.device_id(),
+        tally_events::trailer::TRAILER_DOMAIN,
+        &message,
+        &trailer.signature,
+    )
+    .unwrap();
+    assert!(verifier
+        .verify_strict(&message, &trailer.signature)
+        .is_err());
     assert!(SignedEvent::from_bytes(message.clone()).is_err());
     // Splice the trailer's signed bytes and signature into the shape of a record: refused.
     let mut record = message.clone();

@@ -1016,20 +1016,29 @@ fn a_replica_from_before_the_projection_migrates_with_its_open_count() {
     let digest = tally_replica::stats::view_digest(f.replica.view()).unwrap();
     drop(cv);
     let (db, key) = (f.db(), f.key());
-    let Fixture { dir, replica } = f;
+    let Fixture {
+        dir,
+        key_dir,
+        replica,
+    } = f;
     drop(replica);
     let old = rusqlite::Connection::open(&db).unwrap();
-    // Migration 0003 is the last one: undo it and step the version back.
-    old.execute_batch(&format!(
+    // Undo migration 0003 and the ones after it (0004: superseded events), and step the
+    // version back to the two migrations before 0003.
+    old.execute_batch(
         "DROP TABLE counter_lines; DROP TABLE count_counters; DROP INDEX packages_counter_items;
          DROP INDEX count_task_locations_location; DROP INDEX count_tasks_status;
-         PRAGMA user_version = {};",
-        tally_replica::db::SCHEMA_VERSION - 1
-    ))
+         DROP TABLE superseded_events;
+         PRAGMA user_version = 2;",
+    )
     .unwrap();
     drop(old);
     let replica = Replica::open(&db, &key, clock()).unwrap();
-    let mut f = Fixture { dir, replica };
+    let mut f = Fixture {
+        dir,
+        key_dir,
+        replica,
+    };
     assert_eq!(
         tally_replica::stats::view_digest(f.replica.view()).unwrap(),
         digest,

@@ -164,15 +164,20 @@ fn a_continuation_of_a_list_never_issued_is_refused_and_records_nothing() {
     );
 }
 
-fn other_device(dir: &std::path::Path) -> Replica {
+/// Another device's replica, its key in a directory of its own.
+fn device_in(dir: &std::path::Path, name: &str, serial: &str) -> Replica {
+    let db_dir = dir.join(format!("{name}-db"));
+    let key_dir = dir.join(format!("{name}-keys"));
+    std::fs::create_dir_all(&db_dir).unwrap();
+    std::fs::create_dir_all(&key_dir).unwrap();
     Replica::init(
-        &dir.join("other.db"),
-        &dir.join("other.key"),
+        &db_dir.join(format!("{name}.db")),
+        &key_dir.join(format!("{name}.key")),
         clock(),
         DeviceEnrolled {
             facility: "FAC-1".into(),
-            hardware_serial: "HH-0002".into(),
-            enrollment_token_sha256: Sha256Hash::of(b"other"),
+            hardware_serial: serial.into(),
+            enrollment_token_sha256: Sha256Hash::of(name.as_bytes()),
             previous_device: None,
         },
     )
@@ -232,7 +237,7 @@ fn a_revoked_devices_events_are_not_folded() {
             ],
         )
         .unwrap();
-    let mut other = other_device(f.dir.path());
+    let mut other = device_in(f.dir.path(), "other", "HH-0002");
     other
         .record("B2", vec![moved(t(1), "SHELF-1", "SHELF-2")])
         .unwrap();
@@ -265,18 +270,7 @@ fn a_revoked_devices_events_are_not_folded() {
     );
 
     // A device revoked before its genesis was ever seen here.
-    let mut third = Replica::init(
-        &f.dir.path().join("third.db"),
-        &f.dir.path().join("third.key"),
-        clock(),
-        DeviceEnrolled {
-            facility: "FAC-1".into(),
-            hardware_serial: "HH-0003".into(),
-            enrollment_token_sha256: Sha256Hash::of(b"third"),
-            previous_device: None,
-        },
-    )
-    .unwrap();
+    let mut third = device_in(f.dir.path(), "third", "HH-0003");
     third
         .record("B3", vec![moved(t(2), "SHELF-1", "VAULT-A")])
         .unwrap();
