@@ -4,11 +4,11 @@
 
 use std::time::{Duration, Instant};
 
-use tally_drivers::driver::{record_calibration, DeviceSession, DriverEvent};
+use tally_drivers::driver::{record_calibration, DriverEvent};
 use tally_drivers::event::{DeviceEvent, Milligrams};
-use tally_drivers::profile::ProfileSet;
 use tally_drivers::sim::scale::{ScaleConfig, ScaleMode, ScaleProtocol, ScaleSimulator};
-use tally_drivers::transport::serial::SerialTransport;
+
+use crate::support::{fast_profile, open_session};
 
 #[test]
 fn drift_beyond_the_limit_is_flagged() {
@@ -18,14 +18,8 @@ fn drift_beyond_the_limit_is_flagged() {
     config.base_divisions = 10_000; // 100.00 g
     config.drift_every = 2; // +0.01 g every second reading
     let sim = ScaleSimulator::start(&link, config).unwrap();
-    let mut profile = ProfileSet::embedded()
-        .unwrap()
-        .get("mettler-toledo-mt-sics")
-        .unwrap()
-        .clone();
-    profile.params.poll_interval_ms = Some(20);
-    let transport = SerialTransport::open(link.to_str().unwrap(), &profile.transport).unwrap();
-    let mut session = DeviceSession::open(&profile, Box::new(transport)).unwrap();
+    let profile = fast_profile("mettler-toledo-mt-sics", 20);
+    let mut session = open_session(&profile, &link);
     let certified = Milligrams(100_000);
     let mut records = Vec::new();
     let mut out = Vec::new();

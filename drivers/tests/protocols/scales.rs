@@ -1,9 +1,7 @@
 //! Every row of `tests/vectors/mt-sics.tsv` and `tests/vectors/scale-lines.tsv`, decoded whole
 //! and one byte at a time.
 
-mod protocol_support;
-
-use protocol_support::{feed_bytewise, feed_chunks, read_vectors, unescape, Row};
+use crate::protocol_support::{feed_bytewise, feed_chunks, read_vectors, unescape, Row};
 use tally_drivers::event::{
     CommandReply, DeviceEvent, ProtocolError, WeightRange, WeightReading, WeightUnit,
 };

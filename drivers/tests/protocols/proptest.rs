@@ -2,10 +2,8 @@
 //! chunks; valid frames and lines decode the same whatever the chunking, with noise between
 //! frames.
 
-mod protocol_support;
-
+use crate::protocol_support::{epcs, hex, to_hex, without_noise};
 use proptest::prelude::*;
-use protocol_support::{epcs, hex, to_hex, without_noise};
 use tally_drivers::event::DeviceEvent;
 use tally_drivers::protocol::and_standard::AndDecoder;
 use tally_drivers::protocol::chafon::{ChafonDecoder, ChafonFamily};

@@ -11,16 +11,14 @@ use tally_drivers::driver::DriverEvent;
 use tally_drivers::event::DeviceEvent;
 use tally_drivers::manager::{Binding, ConnectionState, DeviceManager, ManagerConfig};
 use tally_drivers::profile::ProfileSet;
+
+use crate::support::fast_profile_set;
 use tally_drivers::sim::scale::{ScaleConfig, ScaleMode, ScaleProtocol, ScaleSimulator};
 
 const DEADLINE: Duration = Duration::from_secs(120);
 
 fn fast_profiles(id: &str) -> ProfileSet {
-    let mut set = ProfileSet::embedded().unwrap();
-    let mut p = set.get(id).unwrap().clone();
-    p.params.poll_interval_ms = Some(20);
-    set.insert(p).unwrap();
-    set
+    fast_profile_set(id, 20)
 }
 
 #[test]
@@ -30,6 +28,8 @@ fn the_manager_reconnects_after_replug_and_loses_no_reading() {
     let mut sim_config = ScaleConfig::new(ScaleProtocol::MtSics, ScaleMode::Unplug);
     sim_config.unplug_every = 6;
     sim_config.unplug_for = Duration::from_millis(300);
+    // One item added after each reading: every reading differs from the one before.
+    sim_config.load_step_divisions = 1;
     let sim = ScaleSimulator::start(&link, sim_config).unwrap();
     let profile = ScaleProtocol::MtSics.profile_id();
     let mut config = ManagerConfig::bound_only(vec![Binding {
@@ -104,11 +104,8 @@ fn the_manager_reconnects_after_replug_and_loses_no_reading() {
     let mut expected = sent_values.clone();
     for (n, v) in values.iter().enumerate().skip(sent_values.len()) {
         let seq = n as i64 + 1;
-        expected.push(format!(
-            "{}.{:02}",
-            (10_000 + seq) / 100,
-            (10_000 + seq) % 100
-        ));
+        let load = 10_000 + seq - 1;
+        expected.push(format!("{}.{:02}", load / 100, load % 100));
         assert_eq!(v, &expected[n], "reading {seq} was not sent");
     }
     let after = manager.snapshot();
@@ -129,10 +126,7 @@ fn an_rfid_reader_with_line_noise_is_reconnected_and_its_rounds_stay_exact() {
     let population: BTreeSet<Vec<u8>> = sim_config.tags.iter().map(|t| t.epc.clone()).collect();
     let sim = RfidSimulator::start(&link, sim_config).unwrap();
     let id = RfidProtocol::ThingMagic.profile_id();
-    let mut set = ProfileSet::embedded().unwrap();
-    let mut p = set.get(id).unwrap().clone();
-    p.params.poll_interval_ms = Some(30);
-    set.insert(p).unwrap();
+    let set = fast_profile_set(id, 30);
     let mut config = ManagerConfig::bound_only(vec![Binding {
         path: link.display().to_string(),
         profile: id.to_string(),

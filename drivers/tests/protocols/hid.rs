@@ -1,9 +1,7 @@
 //! Every row of `tests/vectors/hid-reports.tsv`: descriptors are parsed, HID POS reports are
 //! decoded with the descriptor in the row before, boot-keyboard reports are typed.
 
-mod protocol_support;
-
-use protocol_support::{feed_chunks, hex, read_vectors, unescape, Row};
+use crate::protocol_support::{feed_chunks, hex, read_vectors, unescape, Row};
 use tally_drivers::event::{DeviceEvent, ProtocolError};
 use tally_drivers::protocol::hid_descriptor::{parse_hid_pos, BitField, HidPosLayout};
 use tally_drivers::protocol::hid_pos::HidPosDecoder;

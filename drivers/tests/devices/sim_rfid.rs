@@ -9,21 +9,17 @@ use std::time::{Duration, Instant};
 
 use tally_drivers::driver::{DeviceSession, DriverEvent, RoundReport};
 use tally_drivers::event::DeviceEvent;
-use tally_drivers::profile::{Profile, ProfileSet};
+use tally_drivers::profile::Profile;
 use tally_drivers::sim::rfid::{RfidConfig, RfidProtocol, RfidSimulator};
-use tally_drivers::transport::serial::SerialTransport;
 
-const DEADLINE: Duration = Duration::from_secs(90);
+use crate::support::{fast_profile, open_session, DEADLINE};
 
 fn profile(id: &str) -> Profile {
-    let mut p = ProfileSet::embedded().unwrap().get(id).unwrap().clone();
-    p.params.poll_interval_ms = Some(if id == "m100-bb7e" { 500 } else { 30 });
-    p
+    fast_profile(id, if id == "m100-bb7e" { 500 } else { 30 })
 }
 
 fn open(profile: &Profile, link: &Path) -> DeviceSession {
-    let t = SerialTransport::open(link.to_str().unwrap(), &profile.transport).unwrap();
-    DeviceSession::open(profile, Box::new(t)).unwrap()
+    open_session(profile, link)
 }
 
 fn run(protocol: RfidProtocol, noise: bool, rounds: usize) {

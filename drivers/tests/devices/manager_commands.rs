@@ -5,7 +5,8 @@ use std::time::{Duration, Instant};
 
 use tally_drivers::driver::DriverEvent;
 use tally_drivers::manager::{Binding, DeviceCommand, DeviceManager, ManagerConfig};
-use tally_drivers::profile::ProfileSet;
+
+use crate::support::fast_profile_set;
 use tally_drivers::sim::rfid::{RfidConfig, RfidProtocol, RfidSimulator};
 
 #[test]
@@ -14,10 +15,7 @@ fn inventory_stops_and_restarts_on_command() {
     let link = dir.path().join("reader");
     let sim = RfidSimulator::start(&link, RfidConfig::new(RfidProtocol::Chafon288, 10)).unwrap();
     let id = "chafon-uhfreader288";
-    let mut set = ProfileSet::embedded().unwrap();
-    let mut p = set.get(id).unwrap().clone();
-    p.params.poll_interval_ms = Some(30);
-    set.insert(p).unwrap();
+    let set = fast_profile_set(id, 30);
     let device = link.display().to_string();
     let manager = DeviceManager::start(
         set,

@@ -1,9 +1,7 @@
 //! Every row of `tests/vectors/rfid-frames.tsv`: host rows are rebuilt by the command encoders,
 //! reader rows are decoded (torn rows delivered as separate reads, and again one byte at a time).
 
-mod protocol_support;
-
-use protocol_support::{epcs, feed_bytewise, feed_chunks, hex, read_vectors, to_hex, Row};
+use crate::protocol_support::{epcs, feed_bytewise, feed_chunks, hex, read_vectors, to_hex, Row};
 use tally_drivers::event::{CommandReply, DeviceEvent, ProtocolError};
 use tally_drivers::protocol::chafon::{ChafonCommand, G2InventoryParams};
 use tally_drivers::protocol::crc::{crc16_chafon, crc16_thingmagic, sum8};

@@ -1,9 +1,7 @@
 //! Stream behaviour beyond the vector files: one byte at a time, garbage before and between
 //! frames, a bad CRC followed by a good frame, torn frames, overlong lines, parity bits.
 
-mod protocol_support;
-
-use protocol_support::{epcs, feed_bytewise, feed_chunks, to_hex, without_noise};
+use crate::protocol_support::{epcs, feed_bytewise, feed_chunks, to_hex, without_noise};
 use tally_drivers::event::{DeviceEvent, ProtocolError, WeightReading, WeightUnit};
 use tally_drivers::protocol::crc::{crc16_chafon, crc16_gen2, crc16_thingmagic, sum8};
 use tally_drivers::protocol::{decoder_for, protocol_by_id, Decoder, ProtocolId, ProtocolParams};
