@@ -183,7 +183,7 @@ impl<W: Write> ExportWriter<W> {
     }
 
     /// Finishes a version 2 device export: a trailer with the record count and the head,
-    /// signed by `key` (under the trailer's own magic, never as an event).
+    /// signed by `key` (a domain signature under the trailer's label, never as an event).
     pub fn finish_signed(self, key: &DeviceKey) -> Result<W, ExportError> {
         self.finish_signed_with(&DomainSigner::new(key.clone()))
     }

@@ -1,5 +1,5 @@
 //! The trailer that ends an export stream of version 2: how many records it holds and which
-//! record is its head, vouched for by the device (a signature under the trailer's own magic)
+//! record is its head, vouched for by the device (a domain signature under the trailer's label)
 //! or by the ledger (its signed checkpoint and an inclusion proof of the head record).
 //!
 //! Without a trailer, an export cut at a record boundary looks whole. With it, a cut export

@@ -1216,7 +1216,7 @@ pub fn export_log<W: std::io::Write>(
     conn.execute_batch("COMMIT")?;
     written?;
     let count = writer.records();
-    // The trailer is signed under its own magic ("TLXT"): never an event, never a seq, and the
+    // The trailer is a domain signature (never an event, never a seq), and the
     // key file's reservation is not touched.
     writer.finish_signed_with(signer).map_err(events_err)?;
     Ok(count)
