@@ -78,10 +78,10 @@ fn a_wrong_export_header_is_refused() {
         ExportError::Header(DecodeError::BadExportMagic)
     ));
     let mut bytes = ExportWriter::new(Vec::new()).unwrap().finish().unwrap();
-    bytes[9] = 2;
+    bytes[9] = 3;
     assert!(matches!(
         read_export(&bytes).unwrap_err(),
-        ExportError::Header(DecodeError::UnsupportedExport { version: 2, .. })
+        ExportError::Header(DecodeError::UnsupportedExport { version: 3, .. })
     ));
 }
 
@@ -195,9 +195,10 @@ fn encoding_refuses_what_is_over_a_limit() {
         missing_uids: vec![String::new(); MAX_LIST_ITEMS + 1],
         unexpected_uids: vec![],
     });
+    // The field's own limit (900 UIDs) is met before the generic list limit.
     assert!(matches!(
         too_many.encode_body().unwrap_err(),
-        EncodeError::TooLong { what: "list", .. }
+        EncodeError::FieldOverLimit { ref field, max: 900, .. } if field == "ManifestClosed.missing_uids"
     ));
     let long_actor = UnsignedEvent {
         seq: 1,

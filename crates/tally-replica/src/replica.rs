@@ -741,9 +741,11 @@ impl Replica {
         }
     }
 
-    /// Writes this device's log in the event-log export format.
+    /// Writes this device's log in the event-log export format (version 2, its trailer
+    /// signed by the device key under the trailer's domain label, never as an event).
     pub fn export_log<W: std::io::Write>(&self, out: W) -> Result<u64, ReplicaError> {
-        export_log(&self.conn, out)
+        let signer = tally_events::domain::DomainSigner::new(self.signer.key_file.key());
+        export_log(&self.conn, &signer, out)
     }
 
     /// The device's PIN pepper: derived from the device key, never stored in the database.
@@ -976,15 +978,35 @@ pub fn each_record<E: From<ReplicaError>>(
 }
 
 /// Writes the device log of a replica database in the event-log export format.
-pub fn export_log<W: std::io::Write>(conn: &Connection, out: W) -> Result<u64, ReplicaError> {
-    let mut writer = ExportWriter::new(out).map_err(events_err)?;
-    let mut stmt = conn.prepare("SELECT bytes FROM event_log ORDER BY seq")?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let bytes: Vec<u8> = row.get(0)?;
-        writer.write_record(&bytes).map_err(events_err)?;
+pub fn export_log<W: std::io::Write>(
+    conn: &Connection,
+    signer: &tally_events::domain::DomainSigner,
+    out: W,
+) -> Result<u64, ReplicaError> {
+    let device = meta_get(conn, "device")?;
+    if device.as_deref() != Some(signer.device_id().to_string().as_str()) {
+        return Err(ReplicaError::KeyFile(
+            "the device key does not belong to this database".into(),
+        ));
     }
+    let mut writer = ExportWriter::v2(out).map_err(events_err)?;
+    // One read transaction: the records and the trailer describe one state of the log even
+    // while the app keeps recording.
+    conn.execute_batch("BEGIN")?;
+    let written = (|| {
+        let mut stmt = conn.prepare("SELECT bytes FROM event_log ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let bytes: Vec<u8> = row.get(0)?;
+            writer.write_record(&bytes).map_err(events_err)?;
+        }
+        Ok::<(), ReplicaError>(())
+    })();
+    conn.execute_batch("COMMIT")?;
+    written?;
     let count = writer.records();
-    writer.finish().map_err(events_err)?;
+    // The trailer is a domain signature (never an event, never a seq), and the
+    // key file's reservation is not touched.
+    writer.finish_signed_with(signer).map_err(events_err)?;
     Ok(count)
 }
