@@ -294,8 +294,22 @@ fn show_db_withholds_counted_quantities_weights_and_hashes_during_a_count() {
 
     // The export of the same log, shown on its own, is the auditor's view: all of it.
     let export = dir.path().join("device.tlog");
-    let exported = tally(&["log", "export", "--db", p(&db), "--out", p(&export)]);
-    assert!(exported.status.success());
+    let key = dir.path().join("keys").join("device.key");
+    let exported = tally(&[
+        "log",
+        "export",
+        "--db",
+        p(&db),
+        "--key",
+        p(&key),
+        "--out",
+        p(&export),
+    ]);
+    assert!(
+        exported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
     let audit = tally(&["log", "show", p(&export)]);
     let audit = String::from_utf8(audit.stdout).unwrap();
     assert!(audit.contains("7319") && audit.contains("4447") && audit.contains("51.37"));

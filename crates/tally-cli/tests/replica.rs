@@ -84,13 +84,24 @@ fn init_stats_export_and_verify() {
     let json: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
     assert_eq!(json["events"], 1);
     assert_eq!(json["schema_version"], tally_replica::db::SCHEMA_VERSION);
+    assert_eq!(json["held_deltas"], 0);
+    assert_eq!(json["forks"], 0);
     let log = dir.path().join("hh.log");
-    let export = tally(&["log", "export", "--db", p(&db), "--out", p(&log)]);
+    let export = tally(&[
+        "log",
+        "export",
+        "--db",
+        p(&db),
+        "--key-dir",
+        p(keys.path()),
+        "--out",
+        p(&log),
+    ]);
     assert!(export.status.success(), "{}", text(&export.stderr));
     let verify = tally(&["log", "verify", p(&log)]);
     assert!(verify.status.success(), "{}", text(&verify.stdout));
     // Export to standard output gives the same bytes.
-    let stdout = tally(&["log", "export", "--db", p(&db)]);
+    let stdout = tally(&["log", "export", "--db", p(&db), "--key-dir", p(keys.path())]);
     assert_eq!(stdout.stdout, std::fs::read(&log).unwrap());
     let missing = tally(&["replica", "stats", "--db", p(&dir.path().join("none.db"))]);
     assert_eq!(missing.status.code(), Some(1));
@@ -325,7 +336,16 @@ fn re_enroll_gives_a_new_key_and_keeps_the_old_chain_for_a_supervisor() {
     assert_eq!(json[0]["re_enrolled_as"], new.to_string());
     // The new chain exports and verifies.
     let log = dir.path().join("hh.log");
-    let export = tally(&["log", "export", "--db", p(&db), "--out", p(&log)]);
+    let export = tally(&[
+        "log",
+        "export",
+        "--db",
+        p(&db),
+        "--key-dir",
+        p(keys.path()),
+        "--out",
+        p(&log),
+    ]);
     assert!(export.status.success(), "{}", text(&export.stderr));
     assert!(tally(&["log", "verify", p(&log)]).status.success());
 }
@@ -352,7 +372,7 @@ fn log_export_reads_while_the_app_holds_the_key() {
         &tally_replica::keys::KeyOptions::default(),
     )
     .unwrap();
-    let export = tally(&["log", "export", "--db", p(&db)]);
+    let export = tally(&["log", "export", "--db", p(&db), "--key-dir", p(keys.path())]);
     assert!(export.status.success(), "{}", text(&export.stderr));
     // A second signer is refused while the app runs.
     let second = tally(&[

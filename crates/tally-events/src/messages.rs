@@ -61,6 +61,10 @@ fn decode_es(error: &DecodeError) -> String {
         DecodeError::ZeroSeq => {
             "el evento tiene el número de secuencia 0; la numeración empieza en 1".into()
         }
+        DecodeError::FieldOverLimit { field, len, max } => format!(
+            "el campo {field} mide {len}, más que su límite de {max}"
+        ),
+        DecodeError::BadTrailer => "el final (trailer) de la exportación no es un trailer de exportación de tally (no empieza con \"TLXT\", o tiene una versión o variante desconocida)".into(),
         DecodeError::BadExportMagic => {
             "esto no es una exportación de registro de tally (no empieza con \"TALLYLOG\")".into()
         }
@@ -76,6 +80,10 @@ impl Message for EncodeError {
             EncodeError::TooLong { what, len, max } => tally_vocab::bilingual!(language,
                 en: "a {what} is {len} long, more than the limit of {max}",
                 es: "un campo ({what}) mide {len}, más que el límite de {max}",
+            ),
+            EncodeError::FieldOverLimit { field, len, max } => tally_vocab::bilingual!(language,
+                en: "the field {field} is {len} long, more than its limit of {max}",
+                es: "el campo {field} mide {len}, más que su límite de {max}",
             ),
             EncodeError::KnownKindAsUnknown { kind } => tally_vocab::bilingual!(language,
                 en: "payload kind {kind} is a known kind; build it with its own type, not as unknown bytes",
@@ -200,6 +208,16 @@ impl Message for ExportError {
                 ExportError::Truncated { position } => format!(
                     "el registro termina en medio del registro {position}: el archivo está cortado"
                 ),
+                ExportError::MissingTrailer { records } => format!(
+                    "el registro termina después del registro {records} sin su cierre (trailer): la exportación está cortada (truncada)"
+                ),
+                ExportError::Trailer(error) => format!(
+                    "el cierre (trailer) de la exportación está dañado: {}",
+                    decode_es(error)
+                ),
+                ExportError::TrailerRule { version, what } => format!(
+                    "una exportación de versión {version}: {what}"
+                ),
             },
         }
     }
@@ -274,5 +292,36 @@ fn chain_es(failure: &ChainFailure) -> String {
         FailureKind::TimeWentBackwards { by_us } => format!(
             "evento {seq}: el tiempo desde el arranque retrocedió {by_us} µs dentro de un mismo arranque"
         ),
+    }
+}
+
+impl Message for crate::trailer::TrailerError {
+    fn message(&self, language: Language) -> String {
+        use crate::trailer::TrailerError as T;
+        match language {
+            Language::English => self.to_string(),
+            Language::Spanish => match self {
+                T::Malformed(error) => format!(
+                    "el cierre (trailer) de la exportación está dañado: {}",
+                    decode_es(error)
+                ),
+                T::WrongDevice { expected, found } => format!(
+                    "el cierre de la exportación está firmado por el dispositivo {found}, no por el dispositivo de sus eventos ({expected})"
+                ),
+                T::BadSignature => "la firma del cierre de la exportación no es válida".into(),
+                T::Mismatch { claimed, claimed_seq, found, found_seq } => format!(
+                    "el cierre dice que la exportación tiene {claimed} registros que terminan en el evento {claimed_seq}, pero tiene {found} que terminan en el evento {found_seq}"
+                ),
+                T::WrongHead { claimed, found } => format!(
+                    "el cierre nombra otro último registro ({claimed}) que el de la exportación ({found})"
+                ),
+                T::Checkpoint(error) => format!(
+                    "el punto de control del ledger no es válido o no está firmado por esa clave: {error}"
+                ),
+                T::Inclusion(error) => format!(
+                    "la prueba de inclusión del último registro en el ledger falla: {error}"
+                ),
+            },
+        }
     }
 }

@@ -5,11 +5,14 @@
 //! never changes: to record more, add a new kind (a new struct, one line in the `payloads!`
 //! list, a golden fixture). Readers that meet a kind they do not know keep its bytes as
 //! [`Payload::Unknown`]: the envelope and signature still verify, so old devices' logs stay
-//! readable forever and old verifiers accept logs with newer kinds.
+//! readable forever and old verifiers accept logs with newer kinds. Enum codes are
+//! append-only too: a known kind holding an enum code this version does not know decodes as
+//! [`Payload::Unknown`] as a whole (its bytes kept exactly; see [`Payload::has_newer_code`]).
 //!
 //! Conventions: quantities are [`Quantity`] (integer units or milligrams), never floats;
 //! scale readings keep the decimal exactly as the scale printed it; badge ids, UIDs and other
-//! identifiers are text; every list holds at most [`crate::wire::MAX_LIST_ITEMS`] items.
+//! identifiers are text; every text, byte-string and list field has a limit of its own
+//! ([`crate::limits`]), so that the largest record of every kind fits in 65,535 bytes.
 
 use serde::Serialize;
 
@@ -256,7 +259,8 @@ wire_struct! {
 }
 
 wire_struct! {
-    /// An RFID sweep: every tag seen, in one event (at most 4,096 tags).
+    /// An RFID sweep: the tags seen, at most 1,024 per event (a longer sweep is recorded as
+    /// several events in one action).
     pub struct RfidSweepRecorded {
         /// The reader's identity.
         pub reader: String,
@@ -660,7 +664,9 @@ wire_struct! {
         pub location_id: String,
         /// Display name.
         pub name: String,
-        /// Kind.
+        /// Kind of location. Shown as `location_kind` in JSON and text views: `kind` there
+        /// names the payload kind.
+        #[serde(rename = "location_kind")]
         pub kind: LocationKind,
         /// Whether sellable stock may be stored there.
         pub sellable: bool,
@@ -902,6 +908,48 @@ wire_struct! {
     }
 }
 
+wire_struct! {
+    /// More lines of an inbound or outbound manifest than its `*_manifest_issued` event holds
+    /// (at most 400 lines per event): the manifest is issued with its first lines, and each
+    /// continuation adds the next ones, in order. The fold adds them to the manifest.
+    pub struct ManifestLinesAdded {
+        /// The manifest, issued earlier.
+        pub manifest_id: String,
+        /// Whether it is an outbound manifest (else inbound).
+        pub outbound: bool,
+        /// The next lines.
+        pub lines: Vec<ManifestLine>,
+    }
+}
+
+wire_enum! {
+    /// Which kind of task a `task_lines_added` event continues.
+    pub enum ContinuedTask {
+        /// A pick list (`pick_list_issued`).
+        PickList = 1,
+        /// A count task (`count_task_issued`).
+        CountTask = 2,
+    }
+}
+
+wire_struct! {
+    /// More of a pick list (lines, at most 200 per event) or of a count task (locations and
+    /// items, at most 250 each per event) than its issuing event holds. Only the lists of the
+    /// task's kind may hold anything.
+    pub struct TaskLinesAdded {
+        /// Pick list or count task.
+        pub task: ContinuedTask,
+        /// Its id, issued earlier.
+        pub task_id: String,
+        /// Next pick list lines (pick lists only).
+        pub pick_lines: Vec<PickListLine>,
+        /// Next locations to count (count tasks only).
+        pub locations: Vec<String>,
+        /// Next items to count (count tasks only).
+        pub items: Vec<String>,
+    }
+}
+
 /// A payload kind this version of tally does not know (added by a newer version).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnknownPayload {
@@ -925,6 +973,19 @@ macro_rules! payloads {
             Unknown(UnknownPayload),
         }
 
+        impl Payload {
+            /// The largest payload of kind `kind` (every field at its limit), `None` for a
+            /// kind this version does not know.
+            pub fn largest(kind: u16) -> Option<Payload> {
+                match kind {
+                    $( $code => Some(Payload::$variant(
+                        <$ty as $crate::limits::Largest>::largest("", ""),
+                    )), )*
+                    _ => None,
+                }
+            }
+        }
+
         /// The registry: every known kind number and its name. Append-only.
         pub const KINDS: &[(u16, &str)] = &[ $( ($code, stringify!($variant)) ),* ];
 
@@ -941,9 +1002,24 @@ macro_rules! payloads {
             pub fn encode_body(&self) -> Result<Vec<u8>, EncodeError> {
                 let mut out = Vec::new();
                 match self {
-                    $( Payload::$variant(value) => value.encode(&mut out)?, )*
+                    $( Payload::$variant(value) => {
+                        value.check_limits().map_err(|over| EncodeError::FieldOverLimit {
+                            field: over.field,
+                            len: over.len,
+                            max: over.max,
+                        })?;
+                        value.encode(&mut out)?
+                    } )*
                     Payload::Unknown(unknown) => {
-                        if is_known_kind(unknown.code) {
+                        // A known kind travels as unknown only when its bytes hold an enum code
+                        // this version does not know (see [`Payload::decode`]); anything this
+                        // version can read must be encoded from its typed value.
+                        if is_known_kind(unknown.code)
+                            && !matches!(
+                                Payload::decode(unknown.code, &unknown.bytes.0),
+                                Ok(Payload::Unknown(_))
+                            )
+                        {
                             return Err(EncodeError::KnownKindAsUnknown { kind: unknown.code });
                         }
                         out.extend_from_slice(&unknown.bytes.0);
@@ -953,20 +1029,41 @@ macro_rules! payloads {
             }
 
             /// Decodes a payload body of kind `kind`. Unknown kinds become
-            /// [`Payload::Unknown`]; a known kind must use every byte.
+            /// [`Payload::Unknown`], and so does a known kind whose bytes hold an enum code this
+            /// version does not know (a newer version appended it): the whole payload is kept
+            /// as its bytes, so re-encoding gives them back exactly. A known kind must otherwise
+            /// be well formed and use every byte.
             pub fn decode(kind: u16, body: &[u8]) -> Result<Payload, DecodeError> {
+                let unknown = || Payload::Unknown(UnknownPayload {
+                    code: kind,
+                    bytes: Bytes(body.to_vec()),
+                });
                 let mut reader = Reader::new(body);
-                let payload = match kind {
-                    $( $code => Payload::$variant($ty::decode(&mut reader)?), )*
-                    _ => {
-                        return Ok(Payload::Unknown(UnknownPayload {
-                            code: kind,
-                            bytes: Bytes(body.to_vec()),
-                        }))
-                    }
+                let decoded = match kind {
+                    $( $code => $ty::decode(&mut reader).and_then(|value| {
+                        value.check_limits().map_err(|over| DecodeError::FieldOverLimit {
+                            field: over.field,
+                            len: over.len,
+                            max: over.max,
+                        })?;
+                        Ok(Payload::$variant(value))
+                    }), )*
+                    _ => return Ok(unknown()),
                 };
-                reader.finish()?;
-                Ok(payload)
+                match decoded {
+                    Ok(payload) => {
+                        reader.finish()?;
+                        Ok(payload)
+                    }
+                    Err(DecodeError::UnknownCode { .. }) => Ok(unknown()),
+                    Err(e) => Err(e),
+                }
+            }
+
+            /// Whether this is a kind this version knows, recorded with an enum code it does
+            /// not know: readable as bytes only, never folded into a view.
+            pub fn has_newer_code(&self) -> bool {
+                matches!(self, Payload::Unknown(unknown) if is_known_kind(unknown.code))
             }
         }
     };
@@ -1030,6 +1127,9 @@ payloads! {
     269 => PackageArrived(PackageArrived),
     // Added by the PIN branch (additive): a user without PIN material.
     270 => UserDefinedV2(UserDefinedV2),
+    // Added by the logs branch: continuations of master-data lists too long for one record.
+    273 => ManifestLinesAdded(ManifestLinesAdded),
+    274 => TaskLinesAdded(TaskLinesAdded),
 }
 
 /// Payload kind of the genesis event.

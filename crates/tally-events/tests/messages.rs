@@ -194,6 +194,11 @@ fn encode_errors_and_the_crate_error_render_in_both_languages() {
             len: 70_000,
             max: 65_535,
         },
+        EncodeError::FieldOverLimit {
+            field: "WeightRecorded.value".into(),
+            len: 300,
+            max: 64,
+        },
         EncodeError::KnownKindAsUnknown { kind: 1 },
         EncodeError::NotRecordable {
             what: "MassUnit",

@@ -7,16 +7,20 @@
 //! the same view. It runs inside the caller's transaction and never commits. Payload kinds the
 //! replica does not know change nothing (they stay in the log, readable forever).
 //!
-//! Conflict rule (local events win until the ledger rules): a package changed by a local event
-//! the ledger has not acknowledged yet carries that event's seq in `packages.local_seq`. A
-//! remote event (a delta) that would change such a package does not touch it; the pair is
-//! recorded in `conflicts` and the package is flagged for a supervisor, whatever the order the
-//! ledger later gives them. Acknowledgement by the ledger clears `local_seq` (see
-//! [`crate::Replica::acknowledge`]); a conflict stays until an admin event settles the package
-//! (a `PackageRegistered` from the ledger after acknowledgement).
+//! Conflict rule (local events win until the ledger rules): every local event that changes
+//! packages records `(uid, seq)` in `local_changes` for each package it names, including the
+//! packages it creates (a split's `new_uid`, a received case). A remote event (a delta) that
+//! would change a package with a `local_changes` row does not touch it; the pair is recorded in
+//! `conflicts` and the package is flagged for a supervisor. The rows of an own event are removed
+//! only when that very event comes back from the ledger in a delta (a receipt, folded in ledger
+//! order) or is inside a loaded snapshot; an acknowledgement alone changes no view table. So
+//! whether a delta conflicts depends only on logged inputs (the device's log, the deltas and
+//! where each delta arrived among the device's own events), and a replay decides the same
+//! conflicts. A conflict stays until an admin event settles the package (a `PackageRegistered`
+//! from the ledger with no pending local change).
 
 use rusqlite::{params, Connection, OptionalExtension};
-use tally_events::payload::{CheckResult, WeighMode};
+use tally_events::payload::{CheckResult, ContinuedTask, WeighMode};
 use tally_events::Payload;
 
 use crate::error::ReplicaError;
@@ -139,6 +143,13 @@ pub fn apply(
     meta: &EventMeta<'_>,
     payload: &Payload,
 ) -> Result<(), ReplicaError> {
+    refuse_revoked_device(view, meta)?;
+    if payload.has_newer_code() {
+        return Err(inconsistent(format!(
+            "kind {} holds a code this version of tally does not know",
+            meta.kind
+        )));
+    }
     let uids = payload_uids(payload);
     if !uids.is_empty() {
         let mut history = view.prepare_cached(
@@ -156,8 +167,9 @@ pub fn apply(
     if changes_packages(payload) {
         match meta.origin {
             Origin::Local { seq } => {
-                let mut mark =
-                    view.prepare_cached("UPDATE packages SET local_seq = ?2 WHERE uid = ?1")?;
+                let mut mark = view.prepare_cached(
+                    "INSERT OR IGNORE INTO local_changes (uid, seq) VALUES (?1, ?2)",
+                )?;
                 for uid in &uids {
                     mark.execute(params![uid, seq])?;
                 }
@@ -165,11 +177,10 @@ pub fn apply(
             Origin::Remote { ledger_index } => {
                 let mut pending = false;
                 for uid in &uids {
-                    let local: Option<Option<i64>> = view
-                        .prepare_cached("SELECT local_seq FROM packages WHERE uid = ?1")?
-                        .query_row([uid], |r| r.get(0))
-                        .optional()?;
-                    if let Some(Some(local_seq)) = local {
+                    let local: Option<i64> = view
+                        .prepare_cached("SELECT max(seq) FROM local_changes WHERE uid = ?1")?
+                        .query_row([uid], |r| r.get(0))?;
+                    if let Some(local_seq) = local {
                         pending = true;
                         view.prepare_cached(
                             "INSERT OR IGNORE INTO conflicts (uid, local_seq, ledger_index, remote_kind)
@@ -192,6 +203,107 @@ pub fn apply(
         }
     }
     fold(view, meta, payload)
+}
+
+/// Events of a revoked device are not folded, from the moment its revocation was folded
+/// (remote deltas and, on the revoked device itself, its own new events). Events of that
+/// device folded before the revocation arrived stay: a revocation is not retroactive (it
+/// names no seq), and the ledger's order decides what came first; the device's log keeps
+/// them for review.
+fn refuse_revoked_device(view: &Connection, meta: &EventMeta<'_>) -> Result<(), ReplicaError> {
+    let revoked: Option<bool> = view
+        .prepare_cached("SELECT revoked FROM devices WHERE device = ?1")?
+        .query_row([&meta.device[..]], |r| r.get(0))
+        .optional()?;
+    if revoked == Some(true) {
+        return Err(inconsistent(format!(
+            "device {} was revoked: its events are not applied",
+            hex::encode(meta.device)
+        )));
+    }
+    Ok(())
+}
+
+fn insert_manifest_lines(
+    view: &Connection,
+    outbound: bool,
+    manifest_id: &str,
+    lines: &[tally_events::payload::ManifestLine],
+) -> Result<(), ReplicaError> {
+    let sql = if outbound {
+        "INSERT OR REPLACE INTO outbound_lines (manifest_id, uid, item_id, quantity, unit, weight_mg)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    } else {
+        "INSERT OR REPLACE INTO inbound_lines (manifest_id, uid, item_id, quantity, unit, weight_mg)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    };
+    let mut insert = view.prepare_cached(sql)?;
+    for line in lines {
+        let (amount, unit) = qty(line.quantity)?;
+        insert.execute(params![
+            manifest_id,
+            line.uid,
+            line.item_id,
+            amount,
+            unit,
+            opt_i64(line.weight_mg)?
+        ])?;
+    }
+    Ok(())
+}
+
+fn insert_pick_lines(
+    view: &Connection,
+    pick_list_id: &str,
+    lines: &[tally_events::payload::PickListLine],
+) -> Result<(), ReplicaError> {
+    let mut insert = view.prepare_cached(
+        "INSERT OR REPLACE INTO pick_lines (pick_list_id, line_no, item_id, quantity, unit, batch_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for line in lines {
+        let (amount, unit) = qty(line.quantity)?;
+        insert.execute(params![
+            pick_list_id,
+            line.line,
+            line.item_id,
+            amount,
+            unit,
+            line.batch_id
+        ])?;
+    }
+    Ok(())
+}
+
+fn insert_count_scope(
+    view: &Connection,
+    task_id: &str,
+    locations: &[String],
+    items: &[String],
+) -> Result<(), ReplicaError> {
+    for location in locations {
+        view.prepare_cached(
+            "INSERT OR IGNORE INTO count_task_locations (task_id, location_id) VALUES (?1, ?2)",
+        )?
+        .execute(params![task_id, location])?;
+    }
+    for item in items {
+        view.prepare_cached(
+            "INSERT OR IGNORE INTO count_task_items (task_id, item_id) VALUES (?1, ?2)",
+        )?
+        .execute(params![task_id, item])?;
+    }
+    Ok(())
+}
+
+/// Whether a master-data list a continuation adds to was issued.
+fn issued(view: &Connection, table: &str, id: &str) -> Result<bool, ReplicaError> {
+    let sql = format!("SELECT 1 FROM {table} WHERE id = ?1");
+    Ok(view
+        .prepare_cached(&sql)?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 fn receiving_manifests_of(view: &Connection, uid: &str) -> Result<Vec<String>, ReplicaError> {
@@ -258,8 +370,10 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
     match payload {
         Payload::DeviceEnrolled(p) => {
             view.prepare_cached(
-                "INSERT OR REPLACE INTO devices (device, facility_id, serial, previous_device, revoked)
-                 VALUES (?1, ?2, ?3, ?4, 0)",
+                "INSERT INTO devices (device, facility_id, serial, previous_device, revoked)
+                 VALUES (?1, ?2, ?3, ?4, 0)
+                 ON CONFLICT(device) DO UPDATE SET facility_id = excluded.facility_id,
+                 serial = excluded.serial, previous_device = excluded.previous_device",
             )?
             .execute(params![
                 &meta.device[..],
@@ -269,8 +383,13 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
             ])?;
         }
         Payload::DeviceRevoked(p) => {
-            view.prepare_cached("UPDATE devices SET revoked = 1 WHERE device = ?1")?
-                .execute([&p.device.0[..]])?;
+            // Also for a device whose genesis this replica has not seen (yet): the
+            // revocation must hold whenever its events arrive.
+            view.prepare_cached(
+                "INSERT INTO devices (device, facility_id, serial, revoked) VALUES (?1, '', '', 1)
+                 ON CONFLICT(device) DO UPDATE SET revoked = 1",
+            )?
+            .execute([&p.device.0[..]])?;
         }
         Payload::UserSignedIn(_) | Payload::UserSignedOut(_) | Payload::ScanRecorded(_) => {}
         Payload::RfidSweepRecorded(p) => {
@@ -723,21 +842,7 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
             .execute(params![p.manifest_id, p.origin_license, p.destination_license, p.driver, p.vehicle])?;
             view.prepare_cached("DELETE FROM inbound_lines WHERE manifest_id = ?1")?
                 .execute([&p.manifest_id])?;
-            let mut insert = view.prepare_cached(
-                "INSERT OR REPLACE INTO inbound_lines (manifest_id, uid, item_id, quantity, unit, weight_mg)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for line in &p.lines {
-                let (amount, unit) = qty(line.quantity)?;
-                insert.execute(params![
-                    p.manifest_id,
-                    line.uid,
-                    line.item_id,
-                    amount,
-                    unit,
-                    opt_i64(line.weight_mg)?
-                ])?;
-            }
+            insert_manifest_lines(view, false, &p.manifest_id, &p.lines)?;
         }
         Payload::OutboundManifestIssued(p) => {
             view.prepare_cached(
@@ -747,21 +852,7 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
             .execute(params![p.manifest_id, p.origin_license, p.destination_license, p.route_id, p.driver, p.vehicle])?;
             view.prepare_cached("DELETE FROM outbound_lines WHERE manifest_id = ?1")?
                 .execute([&p.manifest_id])?;
-            let mut insert = view.prepare_cached(
-                "INSERT OR REPLACE INTO outbound_lines (manifest_id, uid, item_id, quantity, unit, weight_mg)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for line in &p.lines {
-                let (amount, unit) = qty(line.quantity)?;
-                insert.execute(params![
-                    p.manifest_id,
-                    line.uid,
-                    line.item_id,
-                    amount,
-                    unit,
-                    opt_i64(line.weight_mg)?
-                ])?;
-            }
+            insert_manifest_lines(view, true, &p.manifest_id, &p.lines)?;
         }
         Payload::PickListIssued(p) => {
             view.prepare_cached(
@@ -770,21 +861,7 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
             .execute(params![p.pick_list_id, p.order_id, p.route_id])?;
             view.prepare_cached("DELETE FROM pick_lines WHERE pick_list_id = ?1")?
                 .execute([&p.pick_list_id])?;
-            let mut insert = view.prepare_cached(
-                "INSERT OR REPLACE INTO pick_lines (pick_list_id, line_no, item_id, quantity, unit, batch_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for line in &p.lines {
-                let (amount, unit) = qty(line.quantity)?;
-                insert.execute(params![
-                    p.pick_list_id,
-                    line.line,
-                    line.item_id,
-                    amount,
-                    unit,
-                    line.batch_id
-                ])?;
-            }
+            insert_pick_lines(view, &p.pick_list_id, &p.lines)?;
         }
         Payload::CountTaskIssued(p) => {
             view.prepare_cached(
@@ -796,17 +873,48 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
                 .execute([&p.count_task_id])?;
             view.prepare_cached("DELETE FROM count_task_items WHERE task_id = ?1")?
                 .execute([&p.count_task_id])?;
-            for location in &p.locations {
-                view.prepare_cached("INSERT OR IGNORE INTO count_task_locations (task_id, location_id) VALUES (?1, ?2)")?
-                    .execute(params![p.count_task_id, location])?;
-            }
-            for item in &p.items {
-                view.prepare_cached(
-                    "INSERT OR IGNORE INTO count_task_items (task_id, item_id) VALUES (?1, ?2)",
-                )?
-                .execute(params![p.count_task_id, item])?;
-            }
+            insert_count_scope(view, &p.count_task_id, &p.locations, &p.items)?;
         }
+        Payload::ManifestLinesAdded(p) => {
+            let table = if p.outbound {
+                "outbound_manifests"
+            } else {
+                "inbound_manifests"
+            };
+            if !issued(view, table, &p.manifest_id)? {
+                return Err(inconsistent(format!(
+                    "lines added to manifest {} that was never issued",
+                    p.manifest_id
+                )));
+            }
+            insert_manifest_lines(view, p.outbound, &p.manifest_id, &p.lines)?;
+        }
+        Payload::TaskLinesAdded(p) => match p.task {
+            ContinuedTask::PickList => {
+                if !issued(view, "pick_lists", &p.task_id)? {
+                    return Err(inconsistent(format!(
+                        "lines added to pick list {} that was never issued",
+                        p.task_id
+                    )));
+                }
+                if !p.locations.is_empty() || !p.items.is_empty() {
+                    return Err(inconsistent("a pick list continuation holds count scope"));
+                }
+                insert_pick_lines(view, &p.task_id, &p.pick_lines)?;
+            }
+            ContinuedTask::CountTask => {
+                if !issued(view, "count_tasks", &p.task_id)? {
+                    return Err(inconsistent(format!(
+                        "locations added to count task {} that was never issued",
+                        p.task_id
+                    )));
+                }
+                if !p.pick_lines.is_empty() {
+                    return Err(inconsistent("a count task continuation holds pick lines"));
+                }
+                insert_count_scope(view, &p.task_id, &p.locations, &p.items)?;
+            }
+        },
         Payload::UserDefined(p) => {
             // An old user event: it defines the user; its `pin_hash` is never a verifier.
             view.prepare_cached(

@@ -18,14 +18,15 @@ pub enum ReplicaError {
     /// A file was missing.
     #[error("{0}")]
     NotFound(String),
-    /// Reading or writing a file failed.
-    #[error("{what}: {source}")]
+    /// Reading or writing a file failed. The message says the cause once (it is part of the
+    /// text, and deliberately not also exposed as `source()`, which printers of error chains
+    /// would print a second time).
+    #[error("{what}: {cause}")]
     Io {
         /// What was being done.
         what: String,
         /// The underlying error.
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The key file does not vouch for the database's chain: the database (or the key file)
     /// was restored from a backup; the device must be re-enrolled.
@@ -83,7 +84,7 @@ impl ReplicaError {
     pub(crate) fn io(what: impl Into<String>, source: std::io::Error) -> Self {
         ReplicaError::Io {
             what: what.into(),
-            source,
+            cause: source,
         }
     }
 }

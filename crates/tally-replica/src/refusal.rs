@@ -229,6 +229,30 @@ pub enum Refusal {
         /// Due date.
         due: String,
     },
+    /// The scale failed its last calibration check: no weighing on it until a check passes.
+    #[error("scale {scale} failed its last calibration check: do not weigh on it. Check it with a certified weight (tally devices calibrate) until it passes, or use another scale")]
+    CalibrationCheckFailed {
+        /// Scale.
+        scale: String,
+    },
+    /// Destruction: the net weight on the scale is not what the package holds.
+    #[error("the scale reads {measured} net but package {uid} holds {expected} (more than {tolerance} apart): weigh it again; if the package really holds a different amount, have a supervisor adjust it with a reason first, then destroy it")]
+    DestructionWeightMismatch {
+        /// Tag.
+        uid: String,
+        /// Net weight measured, as text with unit.
+        measured: String,
+        /// Quantity on record, as text with unit.
+        expected: String,
+        /// The tolerance, as text with unit.
+        tolerance: String,
+    },
+    /// Destruction: a gross reading without a tare cannot be compared with the package.
+    #[error("the scale reading for {uid} is gross and no tare is known: tare the container on the scale (net reading) and weigh again")]
+    GrossWithoutTare {
+        /// Tag.
+        uid: String,
+    },
     /// The reason code is unknown.
     #[error("{code:?} is not a known reason code; choose a {} reason from the list", reason_en(*.kind))]
     UnknownReason {
@@ -517,6 +541,13 @@ pub enum Refusal {
         /// What.
         what: Many,
     },
+    /// The ledger holds another event signed with this device's key at `seq`: the device must
+    /// not sign again until it is re-enrolled.
+    #[error("this device must not record: the ledger holds a different event {seq} signed by its key (a fork). Dock it and ask a supervisor to re-enroll it")]
+    DeviceForked {
+        /// The seq both histories claim.
+        seq: u64,
+    },
     /// A count has started at the location and is not submitted yet: what is there must not
     /// change while it is counted.
     #[error("{}", under_count_en(location, *.action))]
@@ -689,6 +720,15 @@ impl Refusal {
             R::CalibrationOverdue { scale, due } => {
                 format!("la báscula {scale} debía calibrarse el {due}; use otra báscula")
             }
+            R::CalibrationCheckFailed { scale } => format!(
+                "la báscula {scale} no pasó su última verificación de calibración: no pese en ella. Verifíquela con una pesa certificada (tally devices calibrate) hasta que pase, o use otra báscula"
+            ),
+            R::DestructionWeightMismatch { uid, measured, expected, tolerance } => format!(
+                "la báscula marca {measured} neto pero el paquete {uid} tiene {expected} (más de {tolerance} de diferencia): vuelva a pesarlo; si el paquete de verdad tiene otra cantidad, que un supervisor la ajuste con un motivo antes de destruirlo"
+            ),
+            R::GrossWithoutTare { uid } => format!(
+                "la lectura de la báscula para {uid} es bruta y no se conoce la tara: tare el recipiente en la báscula (lectura neta) y vuelva a pesar"
+            ),
             R::UnknownReason { code, kind } => {
                 let k = match kind {
                     ReasonKind::Quarantine => "de cuarentena",
@@ -806,6 +846,9 @@ impl Refusal {
                 };
                 format!("demasiados a la vez: como máximo {max} {w}")
             }
+            R::DeviceForked { seq } => format!(
+                "este equipo no puede registrar: el libro central tiene otro evento {seq} firmado con su llave (una bifurcación). Llévelo a la base y pida a un supervisor que lo vuelva a dar de alta"
+            ),
             R::CountInProgress { task } => {
                 format!("está contando {task}: envíe el conteo antes de mover, surtir o destruir algo")
             }
@@ -879,6 +922,14 @@ mod tests {
                 scale: s("S"),
                 due: s("2026-01-01"),
             },
+            Refusal::CalibrationCheckFailed { scale: s("S") },
+            Refusal::DestructionWeightMismatch {
+                uid: s("U"),
+                measured: s("3.100 g"),
+                expected: s("1.500 g"),
+                tolerance: s("0.100 g"),
+            },
+            Refusal::GrossWithoutTare { uid: s("U") },
             Refusal::UnknownReason {
                 code: s("X"),
                 kind: ReasonKind::Short,
@@ -999,6 +1050,7 @@ mod tests {
                 max: 9,
                 what: Many::TagsInSweep,
             },
+            Refusal::DeviceForked { seq: 17 },
         ];
         for r in &all {
             // Exhaustiveness guard: adding a variant breaks this match until it is listed above.
@@ -1028,6 +1080,9 @@ mod tests {
                 | Refusal::NoWeight
                 | Refusal::UnknownScale { .. }
                 | Refusal::CalibrationOverdue { .. }
+                | Refusal::CalibrationCheckFailed { .. }
+                | Refusal::DestructionWeightMismatch { .. }
+                | Refusal::GrossWithoutTare { .. }
                 | Refusal::UnknownReason { .. }
                 | Refusal::QuarantinedIntoSellable { .. }
                 | Refusal::WrongStatus { .. }
@@ -1069,7 +1124,8 @@ mod tests {
                 | Refusal::ReleaseWithoutPassedCoa { .. }
                 | Refusal::UnderCount { .. }
                 | Refusal::CountInProgress { .. }
-                | Refusal::TooMany { .. } => {}
+                | Refusal::TooMany { .. }
+                | Refusal::DeviceForked { .. } => {}
             }
         }
         all

@@ -363,9 +363,10 @@ fn a_second_process_on_the_same_key_is_refused_and_readers_need_no_lock() {
     // A reader (an export, the sync daemon) opens the database read-only and may sign
     // non-event messages with the key, under its own domain, without the lock.
     let conn = tally_replica::db::open_read_only(&db).unwrap();
-    let mut out = Vec::new();
-    tally_replica::replica::export_log(&conn, &mut out).unwrap();
     let signer = keys::domain_signer(&key).unwrap();
+    let mut out = Vec::new();
+    // The export's trailer is signed that way (logs branch).
+    tally_replica::replica::export_log(&conn, &signer, &mut out).unwrap();
     let signature = signer.sign("export-trailer", &out).unwrap();
     tally_events::verify_domain(&signer.device_id(), "export-trailer", &out, &signature).unwrap();
     // Once the app is gone, the next one opens.
