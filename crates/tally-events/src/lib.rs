@@ -62,5 +62,4 @@ pub use tally_vocab::Language;
 pub use trailer::{DeviceTrailer, ExportEnd, LedgerTrailer, Trailer, TrailerError};
 pub use types::{
     is_recorded_mass_unit, Bytes, Date, DeviceId, MassUnit, Quantity, Sha256Hash, WeighMode,
-    RECORDED_MASS_UNITS,
 };
