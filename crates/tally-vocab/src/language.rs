@@ -1,6 +1,7 @@
 //! The languages of the floor and the one localisation style of tally: every error or report a
-//! person reads implements [`Message`], and each text is written with [`bilingual!`], so a
-//! message's English and Spanish sit next to each other and adding one is one edit.
+//! person reads implements [`Message`], and each text is written with
+//! [`bilingual!`](crate::bilingual), so a message's English and Spanish sit next to each other
+//! and adding one is one edit.
 //!
 //! By convention the English text is also the type's `Display` (its `thiserror` text); a test of
 //! each catalogue checks that they agree.
