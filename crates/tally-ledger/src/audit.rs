@@ -1,0 +1,218 @@
+//! `tally-ledger verify`: re-verifies everything from storage alone: every stored tree hash
+//! recomputed from the entries, every checkpoint's root and signature, every device's chain
+//! (signatures with `verify_strict`, links, clocks) and that each entry is the record its
+//! columns say. Stops at the first failure.
+
+use std::collections::BTreeMap;
+
+use tally_events::{verify_chain, ChainOptions, DeviceId, SignedEvent, VerifyMode};
+use thiserror::Error;
+
+use crate::ledger::{Ledger, StoreHashes};
+use crate::store::{Store, StoreError};
+use crate::tlog::{self, stored_hash_index, LogError};
+
+/// Entries read per storage round trip.
+const PAGE: u64 = 1_000;
+
+/// What a successful verification covered.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuditSummary {
+    /// Log entries verified.
+    pub entries: u64,
+    /// Devices whose chains verified.
+    pub devices: u64,
+    /// Checkpoints whose signature and root verified.
+    pub checkpoints: u64,
+    /// Forks on record (evidence, not a failure of the log).
+    pub forks: u64,
+}
+
+/// The first thing found wrong.
+#[derive(Debug, Error)]
+pub enum AuditFailure {
+    /// An entry's stored tree hashes differ from those recomputed from its bytes.
+    #[error("log entry {index}: the stored tree hashes do not match the entry's bytes")]
+    TreeHash {
+        /// The entry.
+        index: u64,
+    },
+    /// An entry's columns contradict its record.
+    #[error("log entry {index}: {reason}")]
+    Entry {
+        /// The entry.
+        index: u64,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A checkpoint whose root or signature is wrong.
+    #[error("checkpoint of {size} entries: {reason}")]
+    Checkpoint {
+        /// Its tree size.
+        size: u64,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A device chain that does not verify.
+    #[error("device {device}: {failure}")]
+    Chain {
+        /// The device.
+        device: DeviceId,
+        /// The chain failure, as `tally log verify` words it.
+        failure: String,
+    },
+    /// Storage failed or is inconsistent.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The Merkle code failed.
+    #[error(transparent)]
+    Log(#[from] LogError),
+}
+
+/// Verifies the whole ledger from storage.
+pub fn audit<S: Store>(ledger: &Ledger<S>) -> Result<AuditSummary, AuditFailure> {
+    let store = ledger.store();
+    let size = store.tree_size()?;
+    let reader = StoreHashes(store);
+    let mut per_device: BTreeMap<[u8; 32], Vec<(u64, u64)>> = BTreeMap::new();
+    let mut start = 0;
+    while start < size {
+        let end = (start + PAGE).min(size);
+        let entries = store.entries(start, end)?;
+        if entries.len() as u64 != end - start {
+            return Err(AuditFailure::Entry {
+                index: start,
+                reason: "entries are missing from the log".into(),
+            });
+        }
+        for entry in &entries {
+            let event = SignedEvent::from_bytes(entry.record.clone()).map_err(|e| {
+                AuditFailure::Entry {
+                    index: entry.index,
+                    reason: format!("not a well-formed event: {e}"),
+                }
+            })?;
+            if event.device() != entry.device_id || event.seq() != entry.seq {
+                return Err(AuditFailure::Entry {
+                    index: entry.index,
+                    reason: "its device or seq columns differ from the record".into(),
+                });
+            }
+            let recomputed = tlog::hashes_for_new_entry(entry.index, &entry.record, &reader)?;
+            let first = stored_hash_index(0, entry.index);
+            let indexes: Vec<u64> = (first..first + recomputed.len() as u64).collect();
+            let stored = store.read_hashes(&indexes)?;
+            if stored != recomputed {
+                return Err(AuditFailure::TreeHash { index: entry.index });
+            }
+            per_device
+                .entry(entry.device_id.0)
+                .or_default()
+                .push((entry.seq, entry.index));
+        }
+        start = end;
+    }
+    let mut checkpoints = 0;
+    let mut size_checked = size == 0;
+    let mut after = None;
+    loop {
+        let page = store.checkpoints_after(after, PAGE)?;
+        if page.is_empty() {
+            break;
+        }
+        for checkpoint in page {
+            after = Some(checkpoint.size);
+            if checkpoint.size > size {
+                return Err(AuditFailure::Checkpoint {
+                    size: checkpoint.size,
+                    reason: format!("it is larger than the log ({size} entries)"),
+                });
+            }
+            let verified =
+                tlog::verify_checkpoint(checkpoint.note.as_bytes(), ledger.verifier_key())
+                    .map_err(|e| AuditFailure::Checkpoint {
+                        size: checkpoint.size,
+                        reason: e.to_string(),
+                    })?;
+            let root = tlog::tree_hash(checkpoint.size, &reader)?;
+            if verified.size != checkpoint.size
+                || verified.root != root.0
+                || checkpoint.root != root.0
+            {
+                return Err(AuditFailure::Checkpoint {
+                    size: checkpoint.size,
+                    reason: "its root hash is not the root of the stored entries".into(),
+                });
+            }
+            size_checked |= checkpoint.size == size;
+            checkpoints += 1;
+        }
+    }
+    if !size_checked {
+        tracing::warn!(size, "the latest entries are not covered by a checkpoint yet");
+    }
+    let devices = store.devices()?;
+    for device in &devices {
+        let records = store.device_records(&device.device_id, 0, u64::MAX >> 1)?;
+        let in_log = per_device.remove(&device.device_id.0).unwrap_or_default();
+        if records.len() as u64 != device.head_seq || in_log.len() != records.len() {
+            return Err(AuditFailure::Chain {
+                device: device.device_id,
+                failure: format!(
+                    "{} records stored, the device's head is seq {}",
+                    records.len(),
+                    device.head_seq
+                ),
+            });
+        }
+        if records.is_empty() {
+            continue;
+        }
+        let bytes: Vec<&[u8]> = records.iter().map(|r| r.record.as_slice()).collect();
+        let options = ChainOptions {
+            expected_device: Some(device.device_id),
+            mode: VerifyMode::Strict,
+            ..ChainOptions::default()
+        };
+        let report = verify_chain(&bytes, &options).map_err(|failure| AuditFailure::Chain {
+            device: device.device_id,
+            failure: failure.to_string(),
+        })?;
+        if Some(report.head_hash.0) != device.head_hash {
+            return Err(AuditFailure::Chain {
+                device: device.device_id,
+                failure: "the stored head hash is not the hash of its last record".into(),
+            });
+        }
+        for record in &records {
+            let event = SignedEvent::from_bytes(record.record.clone()).map_err(|e| {
+                AuditFailure::Entry {
+                    index: record.index,
+                    reason: e.to_string(),
+                }
+            })?;
+            if event.facility() != device.facility {
+                return Err(AuditFailure::Entry {
+                    index: record.index,
+                    reason: format!(
+                        "facility {} but the device is enrolled for {}",
+                        event.facility(),
+                        device.facility
+                    ),
+                });
+            }
+        }
+    }
+    if let Some((device, _)) = per_device.into_iter().next() {
+        return Err(AuditFailure::Chain {
+            device: DeviceId(device),
+            failure: "log entries of a device that is not enrolled".into(),
+        });
+    }
+    Ok(AuditSummary {
+        entries: size,
+        devices: devices.len() as u64,
+        checkpoints,
+        forks: store.forks()?.len() as u64,
+    })
+}

@@ -1,0 +1,350 @@
+//! `tally-ledger serve`: the HTTP service (axum on tokio). The versioned JSON API under `/v1/`
+//! (docs/openapi.yaml) and the C2SP tlog-tiles read API under `/log/`.
+//!
+//! Every request reads the database afresh (tokens, devices, revocations), so CLI commands
+//! work against a running server. Storage calls run on tokio's blocking pool behind one lock.
+//! Checkpoints are signed after the ingest transaction commits; at start the server signs the
+//! checkpoint of whatever was committed before a crash, so a SIGKILLed server restarts with no
+//! clean-up.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use crate::api::{
+    DeviceStatus, EnrollRequest, ErrorBody, Info, ProofResponse, PushRequest, PushResponse,
+    API_VERSION,
+};
+use crate::auth::{self, RequestHeaders};
+use crate::error::{LedgerError, Refusal};
+use crate::ledger::Ledger;
+use crate::store::SqliteStore;
+use crate::tlog::{unb64, TileRef};
+
+/// The largest request body (a push of many records).
+pub const MAX_BODY_BYTES: usize = 64 << 20;
+
+type Shared = Arc<Mutex<Ledger<SqliteStore>>>;
+
+#[derive(Clone)]
+struct AppState {
+    ledger: Shared,
+    origin: String,
+}
+
+/// An error turned into an HTTP response.
+struct ApiError {
+    status: StatusCode,
+    body: ErrorBody,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+fn refusal_status(refusal: &Refusal) -> StatusCode {
+    match refusal {
+        Refusal::GarbledUpload | Refusal::BadRequest { .. } | Refusal::Malformed { .. } => {
+            StatusCode::BAD_REQUEST
+        }
+        Refusal::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
+        Refusal::UnknownDevice
+        | Refusal::Revoked
+        | Refusal::Forked { .. }
+        | Refusal::UnknownToken
+        | Refusal::TokenUsed
+        | Refusal::WeakKey
+        | Refusal::KeyEnrolledElsewhere => StatusCode::FORBIDDEN,
+        Refusal::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        Refusal::Gap { .. }
+        | Refusal::Fork { .. }
+        | Refusal::WrongAuthor { .. }
+        | Refusal::WrongFacility { .. }
+        | Refusal::Chain { .. } => StatusCode::CONFLICT,
+    }
+}
+
+impl From<LedgerError> for ApiError {
+    fn from(error: LedgerError) -> Self {
+        match error {
+            LedgerError::Refused(refusal) => ApiError {
+                status: refusal_status(&refusal),
+                body: ErrorBody::from_refusal(&refusal, None),
+            },
+            LedgerError::NotFound(what) => ApiError {
+                status: StatusCode::NOT_FOUND,
+                body: ErrorBody::other("not_found", what, false),
+            },
+            other => {
+                tracing::error!(error = %other, "request failed");
+                ApiError {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    body: ErrorBody::other("unavailable", other.to_string(), true),
+                }
+            }
+        }
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        LedgerError::Refused(refusal).into()
+    }
+}
+
+async fn with_ledger<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Ledger<SqliteStore>) -> Result<T, LedgerError> + Send + 'static,
+{
+    let ledger = state.ledger.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut guard = ledger
+            .lock()
+            .map_err(|_| LedgerError::NotFound("the ledger lock is poisoned".into()))?;
+        work(&mut guard)
+    })
+    .await
+    .map_err(|e| ApiError {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        body: ErrorBody::other("internal", e.to_string(), true),
+    })?
+    .map_err(ApiError::from)
+}
+
+fn request_headers(headers: &HeaderMap) -> RequestHeaders {
+    let get = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    RequestHeaders {
+        device: get(auth::HEADER_DEVICE),
+        timestamp: get(auth::HEADER_TIMESTAMP),
+        body_sha256: get(auth::HEADER_BODY_SHA256),
+        signature: get(auth::HEADER_SIGNATURE),
+    }
+}
+
+fn authenticate(
+    state: &AppState,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<tally_events::DeviceId, ApiError> {
+    let path = uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or(uri.path());
+    auth::authenticate(
+        &request_headers(headers),
+        &state.origin,
+        method.as_str(),
+        path,
+        body,
+    )
+    .map_err(ApiError::from)
+}
+
+async fn info(State(state): State<AppState>) -> Result<Json<Info>, ApiError> {
+    let info = with_ledger(&state, |ledger| {
+        let checkpoint = ledger.checkpoint()?;
+        Ok(Info {
+            api_version: API_VERSION,
+            origin: ledger.origin().to_owned(),
+            verifier_key: ledger.verifier_key().to_owned(),
+            tree_size: checkpoint.size,
+        })
+    })
+    .await?;
+    Ok(Json(info))
+}
+
+async fn enroll(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let device = authenticate(&state, &method, &uri, &headers, &body)?;
+    let request: EnrollRequest = serde_json::from_slice(&body).map_err(|e| Refusal::BadRequest {
+        reason: e.to_string(),
+    })?;
+    let enrollment =
+        with_ledger(&state, move |ledger| ledger.enroll(&request.token, &device)).await?;
+    Ok(Json(enrollment).into_response())
+}
+
+async fn push(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let device = authenticate(&state, &method, &uri, &headers, &body)?;
+    let request: PushRequest = serde_json::from_slice(&body).map_err(|e| Refusal::BadRequest {
+        reason: e.to_string(),
+    })?;
+    let mut records = Vec::with_capacity(request.records.len());
+    for (position, text) in request.records.iter().enumerate() {
+        let record = unb64(text).ok_or_else(|| Refusal::Malformed {
+            position,
+            reason: "not base64".into(),
+        })?;
+        records.push(record);
+    }
+    let outcome = with_ledger(&state, move |ledger| ledger.ingest(&device, &records)).await?;
+    let status = match &outcome.refused {
+        None => StatusCode::OK,
+        Some((_, refusal)) => refusal_status(refusal),
+    };
+    let response = PushResponse {
+        receipts: outcome.receipts,
+        refused: outcome
+            .refused
+            .map(|(position, refusal)| ErrorBody::from_refusal(&refusal, Some(position))),
+    };
+    Ok((status, Json(response)).into_response())
+}
+
+async fn device_status(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<DeviceStatus>, ApiError> {
+    let device = authenticate(&state, &method, &uri, &headers, &body)?;
+    let status = with_ledger(&state, move |ledger| {
+        let row = ledger.check_device(&device)?;
+        Ok(DeviceStatus {
+            device_id: row.device_id.to_string(),
+            facility: row.facility,
+            name: row.name,
+            events: row.head_seq,
+            expected_seq: row.head_seq + 1,
+        })
+    })
+    .await?;
+    Ok(Json(status))
+}
+
+#[derive(Deserialize)]
+struct InclusionQuery {
+    index: u64,
+    size: u64,
+}
+
+async fn inclusion(
+    State(state): State<AppState>,
+    Query(query): Query<InclusionQuery>,
+) -> Result<Json<ProofResponse>, ApiError> {
+    let proof = with_ledger(&state, move |ledger| {
+        ledger.inclusion_proof(query.index, query.size)
+    })
+    .await?;
+    Ok(Json(ProofResponse { proof }))
+}
+
+#[derive(Deserialize)]
+struct ConsistencyQuery {
+    old: u64,
+    new: u64,
+}
+
+async fn consistency(
+    State(state): State<AppState>,
+    Query(query): Query<ConsistencyQuery>,
+) -> Result<Json<ProofResponse>, ApiError> {
+    let proof = with_ledger(&state, move |ledger| {
+        ledger.consistency_proof(query.old, query.new)
+    })
+    .await?;
+    Ok(Json(ProofResponse { proof }))
+}
+
+async fn log_checkpoint(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let checkpoint = with_ledger(&state, |ledger| ledger.checkpoint()).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        checkpoint.note,
+    )
+        .into_response())
+}
+
+async fn log_tile(
+    State(state): State<AppState>,
+    Path(rest): Path<String>,
+) -> Result<Response, ApiError> {
+    let path = format!("tile/{rest}");
+    let tile = TileRef::parse(&path).map_err(|e| ApiError {
+        status: StatusCode::NOT_FOUND,
+        body: ErrorBody::other("not_found", e.to_string(), false),
+    })?;
+    let data = with_ledger(&state, move |ledger| ledger.tile(&tile)).await?;
+    // A tile path names fixed content: a full tile never changes, and a partial tile of width
+    // W holds the same W hashes or entries forever (a wider one has another path).
+    let cache = "public, max-age=31536000, immutable";
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream"),
+            (header::CACHE_CONTROL, cache),
+        ],
+        data,
+    )
+        .into_response())
+}
+
+/// The router over a ledger.
+pub fn router(ledger: Ledger<SqliteStore>) -> Router {
+    let origin = ledger.origin().to_owned();
+    let state = AppState {
+        ledger: Arc::new(Mutex::new(ledger)),
+        origin,
+    };
+    Router::new()
+        .route("/v1/info", get(info))
+        .route("/v1/enroll", post(enroll))
+        .route("/v1/push", post(push))
+        .route("/v1/device", get(device_status))
+        .route("/v1/proof/inclusion", get(inclusion))
+        .route("/v1/proof/consistency", get(consistency))
+        .route("/log/checkpoint", get(log_checkpoint))
+        .route("/log/tile/{*rest}", get(log_tile))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+/// Serves `ledger` on `listener` until `shutdown` completes. Signs the checkpoint of anything
+/// committed before a crash first.
+pub async fn serve(
+    mut ledger: Ledger<SqliteStore>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    match ledger.publish_checkpoint() {
+        Ok(checkpoint) => tracing::info!(size = checkpoint.size, "checkpoint published"),
+        Err(error) => tracing::error!(%error, "could not publish the checkpoint at start"),
+    }
+    let address: Option<SocketAddr> = listener.local_addr().ok();
+    tracing::info!(?address, origin = %ledger.origin(), "serving");
+    axum::serve(listener, router(ledger))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
