@@ -86,12 +86,11 @@ pub fn audit<S: Store>(ledger: &Ledger<S>) -> Result<AuditSummary, AuditFailure>
             });
         }
         for entry in &entries {
-            let event = SignedEvent::from_bytes(entry.record.clone()).map_err(|e| {
-                AuditFailure::Entry {
+            let event =
+                SignedEvent::from_bytes(entry.record.clone()).map_err(|e| AuditFailure::Entry {
                     index: entry.index,
                     reason: format!("not a well-formed event: {e}"),
-                }
-            })?;
+                })?;
             if event.device() != entry.device_id || event.seq() != entry.seq {
                 return Err(AuditFailure::Entry {
                     index: entry.index,
@@ -149,7 +148,10 @@ pub fn audit<S: Store>(ledger: &Ledger<S>) -> Result<AuditSummary, AuditFailure>
         }
     }
     if !size_checked {
-        tracing::warn!(size, "the latest entries are not covered by a checkpoint yet");
+        tracing::warn!(
+            size,
+            "the latest entries are not covered by a checkpoint yet"
+        );
     }
     let devices = store.devices()?;
     for device in &devices {

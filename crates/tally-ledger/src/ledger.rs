@@ -341,7 +341,9 @@ impl<S: Store> Ledger<S> {
                 break;
             }
             let (index, held) = tx.entry_of(device, seq)?.ok_or_else(|| {
-                StoreError::Corrupt(format!("device {device} seq {seq} is below its head but missing"))
+                StoreError::Corrupt(format!(
+                    "device {device} seq {seq} is below its head but missing"
+                ))
             })?;
             if held == *bytes {
                 accepted.push((index, seq, event.record_hash().0, true));
@@ -419,7 +421,13 @@ impl<S: Store> Ledger<S> {
             if refused.is_none() {
                 if let Some((position, failure)) = failure {
                     if let FailureKind::Fork { first, second } = &failure.kind {
-                        tx.record_fork(device, failure.seq, first.as_bytes(), second.as_bytes(), now)?;
+                        tx.record_fork(
+                            device,
+                            failure.seq,
+                            first.as_bytes(),
+                            second.as_bytes(),
+                            now,
+                        )?;
                         fork_found = true;
                         tracing::error!(device = %device, seq = failure.seq, "FORK within one upload; evidence kept, device refused");
                     }
@@ -441,7 +449,9 @@ impl<S: Store> Ledger<S> {
         let checkpoint = self.publish_checkpoint()?;
         let receipts = accepted
             .into_iter()
-            .map(|(index, seq, hash, duplicate)| self.receipt(index, seq, hash, duplicate, &checkpoint))
+            .map(|(index, seq, hash, duplicate)| {
+                self.receipt(index, seq, hash, duplicate, &checkpoint)
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(IngestOutcome { receipts, refused })
     }
@@ -480,9 +490,8 @@ impl<S: Store> Ledger<S> {
             let (_, held) = tx.entry_of(&row.device_id, row.head_seq)?.ok_or_else(|| {
                 StoreError::Corrupt(format!("device {} head record missing", row.device_id))
             })?;
-            head_record = SignedEvent::from_bytes(held).map_err(|e| {
-                StoreError::Corrupt(format!("a stored record does not parse: {e}"))
-            })?;
+            head_record = SignedEvent::from_bytes(held)
+                .map_err(|e| StoreError::Corrupt(format!("a stored record does not parse: {e}")))?;
             if row.head_seq >= 2 {
                 start = Some(ChainStart {
                     head_seq: row.head_seq - 1,
@@ -569,11 +578,7 @@ impl<S: Store> Ledger<S> {
     }
 
     fn check_published(&self, size: u64) -> Result<(), LedgerError> {
-        let published = self
-            .store
-            .latest_checkpoint()?
-            .map(|c| c.size)
-            .unwrap_or(0);
+        let published = self.store.latest_checkpoint()?.map(|c| c.size).unwrap_or(0);
         if size > published {
             return Err(LedgerError::NotFound(format!(
                 "the log has no checkpoint of {size} entries yet (latest: {published})"
@@ -585,11 +590,7 @@ impl<S: Store> Ledger<S> {
     /// A tile's bytes as the tlog-tiles read API serves them, from storage; only tiles of the
     /// latest published checkpoint's tree.
     pub fn tile(&self, tile: &TileRef) -> Result<Vec<u8>, LedgerError> {
-        let published = self
-            .store
-            .latest_checkpoint()?
-            .map(|c| c.size)
-            .unwrap_or(0);
+        let published = self.store.latest_checkpoint()?.map(|c| c.size).unwrap_or(0);
         if !tile.available_in(published) {
             return Err(LedgerError::NotFound(format!(
                 "{} is beyond the published tree of {published} entries",
@@ -607,7 +608,9 @@ impl<S: Store> Ledger<S> {
                     ))
                     .into());
                 }
-                Ok(tlog::entry_bundle(entries.iter().map(|e| e.record.as_slice()))?)
+                Ok(tlog::entry_bundle(
+                    entries.iter().map(|e| e.record.as_slice()),
+                )?)
             }
         }
     }

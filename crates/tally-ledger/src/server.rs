@@ -42,12 +42,12 @@ struct AppState {
 /// An error turned into an HTTP response.
 struct ApiError {
     status: StatusCode,
-    body: ErrorBody,
+    body: Box<ErrorBody>,
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        (self.status, Json(*self.body)).into_response()
     }
 }
 
@@ -78,17 +78,17 @@ impl From<LedgerError> for ApiError {
         match error {
             LedgerError::Refused(refusal) => ApiError {
                 status: refusal_status(&refusal),
-                body: ErrorBody::from_refusal(&refusal, None),
+                body: Box::new(ErrorBody::from_refusal(&refusal, None)),
             },
             LedgerError::NotFound(what) => ApiError {
                 status: StatusCode::NOT_FOUND,
-                body: ErrorBody::other("not_found", what, false),
+                body: Box::new(ErrorBody::other("not_found", what, false)),
             },
             other => {
                 tracing::error!(error = %other, "request failed");
                 ApiError {
                     status: StatusCode::SERVICE_UNAVAILABLE,
-                    body: ErrorBody::other("unavailable", other.to_string(), true),
+                    body: Box::new(ErrorBody::other("unavailable", other.to_string(), true)),
                 }
             }
         }
@@ -116,7 +116,7 @@ where
     .await
     .map_err(|e| ApiError {
         status: StatusCode::INTERNAL_SERVER_ERROR,
-        body: ErrorBody::other("internal", e.to_string(), true),
+        body: Box::new(ErrorBody::other("internal", e.to_string(), true)),
     })?
     .map_err(ApiError::from)
 }
@@ -179,9 +179,10 @@ async fn enroll(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let device = authenticate(&state, &method, &uri, &headers, &body)?;
-    let request: EnrollRequest = serde_json::from_slice(&body).map_err(|e| Refusal::BadRequest {
-        reason: e.to_string(),
-    })?;
+    let request: EnrollRequest =
+        serde_json::from_slice(&body).map_err(|e| Refusal::BadRequest {
+            reason: e.to_string(),
+        })?;
     let enrollment =
         with_ledger(&state, move |ledger| ledger.enroll(&request.token, &device)).await?;
     Ok(Json(enrollment).into_response())
@@ -295,7 +296,7 @@ async fn log_tile(
     let path = format!("tile/{rest}");
     let tile = TileRef::parse(&path).map_err(|e| ApiError {
         status: StatusCode::NOT_FOUND,
-        body: ErrorBody::other("not_found", e.to_string(), false),
+        body: Box::new(ErrorBody::other("not_found", e.to_string(), false)),
     })?;
     let data = with_ledger(&state, move |ledger| ledger.tile(&tile)).await?;
     // A tile path names fixed content: a full tile never changes, and a partial tile of width

@@ -486,10 +486,7 @@ mod tests {
             width: 256,
         };
         assert_eq!(tile.path(), "tile/1/x001/x234/067");
-        let partial = TileRef {
-            width: 1,
-            ..tile
-        };
+        let partial = TileRef { width: 1, ..tile };
         assert_eq!(partial.path(), "tile/1/x001/x234/067.p/1");
         let entries = TileRef {
             kind: TileKind::Entries,

@@ -134,7 +134,10 @@ impl Device<'_> {
         let response = request.send().unwrap();
         let status = response.status().as_u16();
         let text = response.text().unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     fn enroll(&self, token: &str) -> (u16, Value) {
@@ -171,7 +174,10 @@ fn device<'a>(server: &'a Server, seed: u8) -> Device<'a> {
 
 fn get_bytes(url: &str) -> (u16, Vec<u8>) {
     let response = reqwest::blocking::get(url).unwrap();
-    (response.status().as_u16(), response.bytes().unwrap().to_vec())
+    (
+        response.status().as_u16(),
+        response.bytes().unwrap().to_vec(),
+    )
 }
 
 /// Reads the whole log through `/log/` with nothing but the C2SP specs: the checkpoint's
@@ -219,7 +225,8 @@ fn read_log_by_the_spec(server: &Server, vkey: &str) -> (u64, Vec<Vec<u8>>) {
         }
         assert_eq!(count, width);
         // The level-0 hash tile holds the leaf hashes of these entries.
-        let (status, hashes) = get_bytes(&server.url(&format!("/log/tile/0/{}{suffix}", tile_path(n))));
+        let (status, hashes) =
+            get_bytes(&server.url(&format!("/log/tile/0/{}{suffix}", tile_path(n))));
         assert_eq!(status, 200);
         assert_eq!(hashes.len() as u64, width * 32);
         for (i, chunk) in hashes.chunks(32).enumerate() {
@@ -227,11 +234,19 @@ fn read_log_by_the_spec(server: &Server, vkey: &str) -> (u64, Vec<Vec<u8>>) {
         }
     }
     let leaves: Vec<[u8; 32]> = entries.iter().map(|e| spec_leaf(e)).collect();
-    assert_eq!(spec_root(&leaves), root, "the checkpoint's root is MTH of the entries");
+    assert_eq!(
+        spec_root(&leaves),
+        root,
+        "the checkpoint's root is MTH of the entries"
+    );
     if size >= 256 {
         // Level 1: one hash per full level-0 tile, each the root of its 256 leaves.
         let width = size / 256;
-        let suffix = if width == 256 { String::new() } else { format!(".p/{width}") };
+        let suffix = if width == 256 {
+            String::new()
+        } else {
+            format!(".p/{width}")
+        };
         let (status, level1) = get_bytes(&server.url(&format!("/log/tile/1/000{suffix}")));
         assert_eq!(status, 200);
         for (i, chunk) in level1.chunks(32).enumerate() {
@@ -290,7 +305,10 @@ fn devices_push_over_http_and_the_served_log_checks_out_by_the_specs_alone() {
     }
     let (size, entries) = read_log_by_the_spec(&server, &vkey);
     assert_eq!(size, 310);
-    assert_eq!(entries, pushed, "each entry is the record exactly as signed, in order");
+    assert_eq!(
+        entries, pushed,
+        "each entry is the record exactly as signed, in order"
+    );
 
     // A re-sent batch gets the same indexes back and adds nothing.
     let (status, body) = a.push(&chain_a[..50]);
@@ -306,12 +324,18 @@ fn devices_push_over_http_and_the_served_log_checks_out_by_the_specs_alone() {
     assert_eq!(status, 409);
     assert_eq!(body["refused"]["error"], "gap");
     assert_eq!(body["refused"]["expected_seq"], 251);
-    assert!(body["refused"]["message_es"].as_str().unwrap().contains("251"));
+    assert!(body["refused"]["message_es"]
+        .as_str()
+        .unwrap()
+        .contains("251"));
 
     // The CLI works against the running server: devices, a new token, revocation.
     let (code, listing, _) = cli(&["devices", "--db", db.to_str().unwrap(), "--json"]);
     assert_eq!(code, 0);
-    let rows: Vec<Value> = listing.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let rows: Vec<Value> = listing
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["device_id"], a.key.device_id().to_string());
     assert_eq!(rows[0]["events"], 250);
@@ -398,12 +422,11 @@ fn consistency_and_inclusion_proofs_are_served_between_checkpoints() {
                 .collect();
             tlog::verify_consistency(*old, *new, &proof, old_root, new_root).unwrap();
         }
-        let body: Value = reqwest::blocking::get(
-            server.url(&format!("/v1/proof/inclusion?index=3&size={old}")),
-        )
-        .unwrap()
-        .json()
-        .unwrap();
+        let body: Value =
+            reqwest::blocking::get(server.url(&format!("/v1/proof/inclusion?index=3&size={old}")))
+                .unwrap()
+                .json()
+                .unwrap();
         let proof: Vec<Vec<u8>> = body["proof"]
             .as_array()
             .unwrap()
@@ -463,18 +486,30 @@ fn requests_without_a_valid_device_signature_are_refused() {
     let mut headers = sign_request(&stranger.key, &a.origin, "POST", "/v1/push", 1, &body);
     headers[0].1 = a.key.device_id().to_string();
     let (status, error) = a.send_with("POST", "/v1/push", body.clone(), headers);
-    assert_eq!((status, error["error"].as_str()), (401, Some("unauthenticated")));
+    assert_eq!(
+        (status, error["error"].as_str()),
+        (401, Some("unauthenticated"))
+    );
     // Signed for another origin (a request replayed from another ledger).
     let headers = sign_request(&a.key, "other.example/log", "POST", "/v1/push", 1, &body);
-    assert_eq!(a.send_with("POST", "/v1/push", body.clone(), headers).0, 401);
+    assert_eq!(
+        a.send_with("POST", "/v1/push", body.clone(), headers).0,
+        401
+    );
     // No headers at all.
     assert_eq!(a.send_with("POST", "/v1/push", body, vec![]).0, 401);
     // An unenrolled device with valid signatures.
     let (status, error) = stranger.push(&chain(&stranger.key, FACILITY, 2));
-    assert_eq!((status, error["error"].as_str()), (403, Some("unknown_device")));
+    assert_eq!(
+        (status, error["error"].as_str()),
+        (403, Some("unknown_device"))
+    );
     // Records of a device pushed by another enrolled device.
     let (status, body) = a.push(&chain(&stranger.key, FACILITY, 2));
-    assert_eq!((status, body["refused"]["error"].as_str()), (409, Some("wrong_author")));
+    assert_eq!(
+        (status, body["refused"]["error"].as_str()),
+        (409, Some("wrong_author"))
+    );
     // A weak key cannot even authenticate.
     let (status, _) = a.send_with(
         "POST",
@@ -483,7 +518,10 @@ fn requests_without_a_valid_device_signature_are_refused() {
         vec![
             ("tally-device", "00".repeat(32)),
             ("tally-timestamp", "1".into()),
-            ("tally-body-sha256", hex::encode(sha2::Digest::finalize(sha2::Sha256::new_with_prefix(b"{}")))),
+            (
+                "tally-body-sha256",
+                hex::encode(sha2::Digest::finalize(sha2::Sha256::new_with_prefix(b"{}"))),
+            ),
             ("tally-signature", tlog::b64(&[0u8; 64])),
         ],
     );
@@ -522,7 +560,9 @@ fn a_server_killed_with_sigkill_restarts_without_losing_what_it_acknowledged() {
                     request = request.header(name, value);
                 }
                 let Ok(response) = request.send() else { break };
-                let Ok(body) = response.json::<Value>() else { break };
+                let Ok(body) = response.json::<Value>() else {
+                    break;
+                };
                 for r in body["receipts"].as_array().unwrap() {
                     acked.push((r["seq"].as_u64().unwrap(), r["index"].as_u64().unwrap()));
                 }
@@ -534,13 +574,19 @@ fn a_server_killed_with_sigkill_restarts_without_losing_what_it_acknowledged() {
     std::thread::sleep(std::time::Duration::from_millis(400));
     server.kill9();
     let acked = pusher.join().unwrap();
-    assert!(!acked.is_empty(), "some pushes were acknowledged before the kill");
+    assert!(
+        !acked.is_empty(),
+        "some pushes were acknowledged before the kill"
+    );
     // Restart on the same files with no clean-up.
     let server = Server::start(&db);
     let (size, entries) = read_log_by_the_spec(&server, &vkey);
     for (seq, index) in &acked {
         assert!(*index < size);
-        assert_eq!(entries[*index as usize], events[(*seq - 1) as usize].as_bytes());
+        assert_eq!(
+            entries[*index as usize],
+            events[(*seq - 1) as usize].as_bytes()
+        );
     }
     // The device carries on from where the ledger is: re-sends are receipted, the rest appended.
     let a = device(&server, 1);
@@ -577,7 +623,11 @@ fn verify_exits_1_with_the_first_failure_of_a_tampered_database() {
     assert_eq!(code, 1);
     assert!(stderr.contains("log entry 0"), "{stderr}");
     // Commands that only read refuse a missing database with a clear message.
-    let (code, _, stderr) = cli(&["devices", "--db", db.with_file_name("none.db").to_str().unwrap()]);
+    let (code, _, stderr) = cli(&[
+        "devices",
+        "--db",
+        db.with_file_name("none.db").to_str().unwrap(),
+    ]);
     assert_eq!(code, 1);
     assert!(stderr.contains("no ledger database"), "{stderr}");
 }

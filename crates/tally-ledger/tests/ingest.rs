@@ -16,7 +16,9 @@ fn new_ledger() -> (tempfile::TempDir, std::path::PathBuf, Ledger<SqliteStore>) 
 
 fn enrolled(ledger: &mut Ledger<SqliteStore>, seed: u8, facility: &str) -> DeviceKey {
     let key = DeviceKey::from_seed([seed; 32]);
-    let token = ledger.create_token(facility, &format!("dev-{seed}")).unwrap();
+    let token = ledger
+        .create_token(facility, &format!("dev-{seed}"))
+        .unwrap();
     ledger.enroll(&token, &key.device_id()).unwrap();
     key
 }
@@ -41,7 +43,9 @@ fn check_receipt(ledger: &Ledger<SqliteStore>, receipt: &tally_ledger::Receipt, 
     .expect("inclusion proof verifies");
     assert_eq!(
         receipt.record_sha256,
-        hex::encode(sha2::Digest::finalize(sha2::Sha256::new_with_prefix(record)))
+        hex::encode(sha2::Digest::finalize(sha2::Sha256::new_with_prefix(
+            record
+        )))
     );
 }
 
@@ -55,10 +59,14 @@ fn accepted_records_get_receipts_that_prove_inclusion_and_resends_get_the_same_i
     let chain_a = chain(&a, FACILITY, 10);
     let chain_b = chain(&b, FACILITY, 7);
     // Interleaved pushes.
-    let first = ledger.ingest(&a.device_id(), &bytes(&chain_a[..4])).unwrap();
+    let first = ledger
+        .ingest(&a.device_id(), &bytes(&chain_a[..4]))
+        .unwrap();
     assert!(first.refused.is_none());
     let second = ledger.ingest(&b.device_id(), &bytes(&chain_b)).unwrap();
-    let third = ledger.ingest(&a.device_id(), &bytes(&chain_a[4..])).unwrap();
+    let third = ledger
+        .ingest(&a.device_id(), &bytes(&chain_a[4..]))
+        .unwrap();
     assert!(second.refused.is_none() && third.refused.is_none());
     let indexes: Vec<u64> = first
         .receipts
@@ -87,7 +95,11 @@ fn accepted_records_get_receipts_that_prove_inclusion_and_resends_get_the_same_i
     let overlap = ledger.ingest(&b.device_id(), &bytes(&more[5..])).unwrap();
     assert!(overlap.refused.is_none());
     assert_eq!(
-        overlap.receipts.iter().map(|r| (r.index, r.duplicate)).collect::<Vec<_>>(),
+        overlap
+            .receipts
+            .iter()
+            .map(|r| (r.index, r.duplicate))
+            .collect::<Vec<_>>(),
         vec![(9, true), (10, true), (17, false), (18, false)]
     );
     let summary = audit::audit(&ledger).unwrap();
@@ -124,8 +136,9 @@ fn consistency_proofs_link_every_pair_of_checkpoints() {
             if old.size < new.size {
                 let mut bad = old.root;
                 bad[0] ^= 1;
-                assert!(tlog::verify_consistency(old.size, new.size, &proof, &bad, &new.root)
-                    .is_err());
+                assert!(
+                    tlog::verify_consistency(old.size, new.size, &proof, &bad, &new.root).is_err()
+                );
             }
         }
     }
@@ -147,11 +160,14 @@ fn a_fork_keeps_both_records_and_refuses_the_device_from_then_on() {
     assert_eq!(refused(&outcome), Some(&Refusal::Fork { seq: 4 }));
     let forks = ledger.store().forks().unwrap();
     assert_eq!(forks.len(), 1);
-    assert_eq!(forks[0].2, events[3].as_bytes());
-    assert_eq!(forks[0].3, forked.as_bytes());
+    assert_eq!(forks[0].held, events[3].as_bytes());
+    assert_eq!(forks[0].other, forked.as_bytes());
     // From then on even a plain re-send is refused.
     let next = ledger.ingest(&a.device_id(), &bytes(&events));
-    assert!(matches!(next, Err(tally_ledger::LedgerError::Refused(Refusal::Forked { .. }))));
+    assert!(matches!(
+        next,
+        Err(tally_ledger::LedgerError::Refused(Refusal::Forked { .. }))
+    ));
     // The log itself is intact and still verifies.
     assert_eq!(audit::audit(&ledger).unwrap().forks, 1);
 }
@@ -289,8 +305,13 @@ fn unknown_revoked_wrong_author_and_wrong_facility_are_refused() {
         Some(Refusal::WrongFacility { seq: 1, .. })
     ));
     // Garbage.
-    let outcome = ledger.ingest(&a.device_id(), &[b"not an event".to_vec()]).unwrap();
-    assert!(matches!(refused(&outcome), Some(Refusal::Malformed { position: 0, .. })));
+    let outcome = ledger
+        .ingest(&a.device_id(), &[b"not an event".to_vec()])
+        .unwrap();
+    assert!(matches!(
+        refused(&outcome),
+        Some(Refusal::Malformed { position: 0, .. })
+    ));
     // Revoked: nothing more is accepted.
     let good = chain(&a, FACILITY, 2);
     ledger.ingest(&a.device_id(), &bytes(&good[..1])).unwrap();
@@ -328,7 +349,9 @@ fn enrollment_tokens_are_one_time_and_bind_one_key() {
     let second = ledger.create_token(FACILITY, "dock-2").unwrap();
     assert!(matches!(
         ledger.enroll(&second, &key.device_id()),
-        Err(tally_ledger::LedgerError::Refused(Refusal::KeyEnrolledElsewhere))
+        Err(tally_ledger::LedgerError::Refused(
+            Refusal::KeyEnrolledElsewhere
+        ))
     ));
     // Weak keys: the identity point and a small-order point are refused.
     let mut identity = [0u8; 32];
@@ -346,7 +369,9 @@ fn enrollment_tokens_are_one_time_and_bind_one_key() {
     }
     let conn = rusqlite::Connection::open(&path).unwrap();
     let stored: Vec<u8> = conn
-        .query_row("SELECT token_sha256 FROM enroll_tokens LIMIT 1", [], |r| r.get(0))
+        .query_row("SELECT token_sha256 FROM enroll_tokens LIMIT 1", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(stored, tally_ledger::ledger::token_hash(&token));
 }
@@ -363,11 +388,14 @@ fn verification_from_storage_catches_a_tampered_database() {
     assert!(conn
         .execute("UPDATE entries SET record = x'00' WHERE idx = 3", [])
         .is_err());
-    assert!(conn.execute("DELETE FROM hashes WHERE idx = 3", []).is_err());
+    assert!(conn
+        .execute("DELETE FROM hashes WHERE idx = 3", [])
+        .is_err());
     // Someone with the file drops the triggers and swaps a record for another validly signed
     // one of the same device (a rewritten history).
     let forked = fork_of(&a, &events, 10);
-    conn.execute_batch("DROP TRIGGER entries_append_only_u;").unwrap();
+    conn.execute_batch("DROP TRIGGER entries_append_only_u;")
+        .unwrap();
     conn.execute(
         "UPDATE entries SET record = ?1 WHERE idx = 10",
         [forked.as_bytes()],
@@ -391,7 +419,8 @@ fn a_tampered_checkpoint_is_caught() {
         .unwrap();
     drop(ledger);
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TRIGGER checkpoints_append_only_u;").unwrap();
+    conn.execute_batch("DROP TRIGGER checkpoints_append_only_u;")
+        .unwrap();
     conn.execute(
         "UPDATE checkpoints SET note = replace(note, char(10) || '3' || char(10), char(10) || '2' || char(10)) WHERE size = 3",
         [],
@@ -444,7 +473,9 @@ fn tiles_served_from_storage_match_the_spec() {
     assert_eq!(entries, bytes(&events));
     let leaves: Vec<[u8; 32]> = entries.iter().map(|e| spec_leaf(e)).collect();
     assert_eq!(spec_root(&leaves), checkpoint.root);
-    let level0 = ledger.tile(&tlog::TileRef::parse("tile/0/000").unwrap()).unwrap();
+    let level0 = ledger
+        .tile(&tlog::TileRef::parse("tile/0/000").unwrap())
+        .unwrap();
     assert_eq!(level0.len(), 256 * 32);
     assert_eq!(&level0[..32], &leaves[0]);
     let level1 = ledger
@@ -452,6 +483,10 @@ fn tiles_served_from_storage_match_the_spec() {
         .unwrap();
     assert_eq!(level1, spec_root(&leaves[..256]).to_vec());
     // Beyond the tree: not served.
-    assert!(ledger.tile(&tlog::TileRef::parse("tile/entries/001.p/45").unwrap()).is_err());
-    assert!(ledger.tile(&tlog::TileRef::parse("tile/entries/001").unwrap()).is_err());
+    assert!(ledger
+        .tile(&tlog::TileRef::parse("tile/entries/001.p/45").unwrap())
+        .is_err());
+    assert!(ledger
+        .tile(&tlog::TileRef::parse("tile/entries/001").unwrap())
+        .is_err());
 }

@@ -60,7 +60,9 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn vectors(kind: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/merkle").join(kind);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vectors/merkle")
+        .join(kind);
     files(&dir)
 }
 
@@ -97,7 +99,10 @@ fn inclusion_proofs_match_the_transparency_dev_vectors() {
             happy += 1
         }
     }
-    assert!(happy >= 5 && refused >= 50, "{happy} happy, {refused} refused");
+    assert!(
+        happy >= 5 && refused >= 50,
+        "{happy} happy, {refused} refused"
+    );
 }
 
 #[test]
@@ -128,7 +133,10 @@ fn consistency_proofs_match_the_transparency_dev_vectors() {
             happy += 1
         }
     }
-    assert!(happy >= 5 && refused >= 50, "{happy} happy, {refused} refused");
+    assert!(
+        happy >= 5 && refused >= 50,
+        "{happy} happy, {refused} refused"
+    );
 }
 
 /// The proofs the ledger's Merkle code produces for the vectors' tree verify against the
@@ -139,12 +147,21 @@ fn proofs_built_by_the_log_reproduce_the_vector_roots() {
     struct Mem(std::cell::RefCell<Vec<Hash>>);
     impl HashReader for Mem {
         fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, tlog_tiles::Error> {
-            Ok(indexes.iter().map(|&i| self.0.borrow()[i as usize]).collect())
+            Ok(indexes
+                .iter()
+                .map(|&i| self.0.borrow()[i as usize])
+                .collect())
         }
     }
     // transparency-dev/merkle testonly.LeafInputs(): the RFC 6962 test leaves.
     let leaves: Vec<Vec<u8>> = [
-        "", "00", "10", "2021", "3031", "40414243", "5051525354555657",
+        "",
+        "00",
+        "10",
+        "2021",
+        "3031",
+        "40414243",
+        "5051525354555657",
         "606162636465666768696a6b6c6d6e6f",
     ]
     .iter()

@@ -89,6 +89,19 @@ pub struct EntryRow {
     pub record: Vec<u8>,
 }
 
+/// Evidence of a fork: two validly signed records with the same device and seq.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForkRow {
+    /// The device.
+    pub device_id: DeviceId,
+    /// The seq.
+    pub seq: u64,
+    /// The record the ledger held first.
+    pub held: Vec<u8>,
+    /// The other record.
+    pub other: Vec<u8>,
+}
+
 /// A stored signed checkpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckpointRow {
@@ -140,8 +153,8 @@ pub trait Store: Send {
     fn devices(&self) -> Result<Vec<DeviceRow>, StoreError>;
     /// One device.
     fn device(&self, device: &DeviceId) -> Result<Option<DeviceRow>, StoreError>;
-    /// Fork evidence: (device, seq, held record, other record).
-    fn forks(&self) -> Result<Vec<(DeviceId, u64, Vec<u8>, Vec<u8>)>, StoreError>;
+    /// Fork evidence, in the order it was found.
+    fn forks(&self) -> Result<Vec<ForkRow>, StoreError>;
 }
 
 /// The operations of one write transaction. Nothing is visible to others before

@@ -8,11 +8,13 @@
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{
+    params, Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior,
+};
 use tally_events::DeviceId;
 
 use super::{
-    CheckpointRow, DeviceRow, EntryRow, LogMeta, Store, StoreError, StoreTx, TokenRow,
+    CheckpointRow, DeviceRow, EntryRow, ForkRow, LogMeta, Store, StoreError, StoreTx, TokenRow,
 };
 use crate::tlog::{stored_hash_index, Hash};
 
@@ -199,9 +201,7 @@ fn read_hashes(conn: &Connection, indexes: &[u64]) -> Result<Vec<Hash>, StoreErr
     let mut stmt = conn.prepare_cached("SELECT hash FROM hashes WHERE idx = ?1")?;
     let mut out = Vec::with_capacity(indexes.len());
     for &index in indexes {
-        let hash: Option<Vec<u8>> = stmt
-            .query_row([to_i64(index)?], |r| r.get(0))
-            .optional()?;
+        let hash: Option<Vec<u8>> = stmt.query_row([to_i64(index)?], |r| r.get(0)).optional()?;
         let hash = hash.ok_or_else(|| {
             StoreError::Corrupt(format!("the stored tree hash {index} is missing"))
         })?;
@@ -274,7 +274,9 @@ fn entry_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Vec<u8>, i6
     Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
 }
 
-fn finish_entry((idx, device, seq, record): (i64, Vec<u8>, i64, Vec<u8>)) -> Result<EntryRow, StoreError> {
+fn finish_entry(
+    (idx, device, seq, record): (i64, Vec<u8>, i64, Vec<u8>),
+) -> Result<EntryRow, StoreError> {
     Ok(EntryRow {
         index: to_u64(idx, "index")?,
         device_id: DeviceId(blob32(device, "device id")?),
@@ -287,7 +289,9 @@ fn checkpoint_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Vec<u8
     Ok((row.get(0)?, row.get(1)?, row.get(2)?))
 }
 
-fn finish_checkpoint((size, root, note): (i64, Vec<u8>, String)) -> Result<CheckpointRow, StoreError> {
+fn finish_checkpoint(
+    (size, root, note): (i64, Vec<u8>, String),
+) -> Result<CheckpointRow, StoreError> {
     Ok(CheckpointRow {
         size: to_u64(size, "tree size")?,
         root: blob32(root, "root hash")?,
@@ -427,7 +431,7 @@ impl Store for SqliteStore {
         device(&self.conn, id)
     }
 
-    fn forks(&self) -> Result<Vec<(DeviceId, u64, Vec<u8>, Vec<u8>)>, StoreError> {
+    fn forks(&self) -> Result<Vec<ForkRow>, StoreError> {
         let mut stmt = self
             .conn
             .prepare("SELECT device_id, seq, held_record, other_record FROM forks ORDER BY id")?;
@@ -442,7 +446,14 @@ impl Store for SqliteStore {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter()
-            .map(|(d, s, h, o)| Ok((DeviceId(blob32(d, "device id")?), to_u64(s, "seq")?, h, o)))
+            .map(|(device, seq, held, other)| {
+                Ok(ForkRow {
+                    device_id: DeviceId(blob32(device, "device id")?),
+                    seq: to_u64(seq, "seq")?,
+                    held,
+                    other,
+                })
+            })
             .collect()
     }
 }
@@ -560,13 +571,19 @@ impl StoreTx for SqliteTx<'_> {
         self.tx.execute(
             "INSERT INTO enroll_tokens (token_sha256, facility, name, created_unix_ms)
              VALUES (?1, ?2, ?3, ?4)",
-            params![&token.token_sha256[..], token.facility, token.name, now_unix_ms],
+            params![
+                &token.token_sha256[..],
+                token.facility,
+                token.name,
+                now_unix_ms
+            ],
         )?;
         Ok(())
     }
 
     fn token(&self, token_sha256: &[u8; 32]) -> Result<Option<TokenRow>, StoreError> {
-        let row: Option<(Vec<u8>, String, String, Option<Vec<u8>>)> = self
+        type TokenColumns = (Vec<u8>, String, String, Option<Vec<u8>>);
+        let row: Option<TokenColumns> = self
             .tx
             .query_row(
                 "SELECT token_sha256, facility, name, device_id FROM enroll_tokens

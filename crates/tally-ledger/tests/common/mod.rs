@@ -141,8 +141,14 @@ pub fn spec_checkpoint(note: &str, vkey: &str) -> (String, u64, [u8; 32]) {
     h.update(b"\n");
     h.update(&key);
     let id: [u8; 32] = h.finalize().into();
-    assert_eq!(hex::encode(&id[..4]), id_hex, "key id = SHA-256(name ‖ \\n ‖ key)[:4]");
-    let (text, sigs) = note.split_once("\n\n").expect("blank line before signatures");
+    assert_eq!(
+        hex::encode(&id[..4]),
+        id_hex,
+        "key id = SHA-256(name ‖ \\n ‖ key)[:4]"
+    );
+    let (text, sigs) = note
+        .split_once("\n\n")
+        .expect("blank line before signatures");
     let text = format!("{text}\n");
     let prefix = format!("— {name} ");
     let line = sigs
