@@ -369,9 +369,11 @@ fn enrollment_tokens_are_one_time_and_bind_one_key() {
     }
     let conn = rusqlite::Connection::open(&path).unwrap();
     let stored: Vec<u8> = conn
-        .query_row("SELECT token_sha256 FROM enroll_tokens LIMIT 1", [], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT token_sha256 FROM enroll_tokens WHERE name = 'dock-1'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(stored, tally_ledger::ledger::token_hash(&token));
 }
