@@ -4,7 +4,7 @@
 //! the tlog-tiles read API) and serves receipts, proofs and tiles over HTTP.
 //!
 //! - [`tlog`]: the Merkle tree, proofs, checkpoints and tile paths (pure, no I/O).
-//! - [`store`]: the storage trait and its SQLite backend.
+//! - [`store`]: the storage trait and its SQLite and PostgreSQL backends.
 //! - [`ledger`]: enrollment, ingest, checkpoints, receipts, proofs and tiles.
 //! - [`auth`]: the signed request header devices authenticate with.
 //! - [`audit`]: verification of everything from storage (`tally-ledger verify`).
@@ -30,7 +30,7 @@ use std::path::Path;
 
 pub use error::{LedgerError, Refusal};
 pub use ledger::{now_unix_ms, DeviceSummary, Enrollment, IngestOutcome, Ledger, Receipt};
-pub use store::{SqliteStore, Store, StoreError};
+pub use store::{PgStore, SqliteStore, Store, StoreError};
 
 /// The origin a ledger gets when none is given at creation.
 pub fn default_origin() -> String {
@@ -57,6 +57,36 @@ pub fn create_sqlite(path: &Path, origin: &str) -> Result<Ledger<SqliteStore>, L
 /// Opens an existing SQLite ledger.
 pub fn open_sqlite(path: &Path) -> Result<Ledger<SqliteStore>, LedgerError> {
     Ledger::new(SqliteStore::open(path)?)
+}
+
+/// Creates a new ledger in the (empty) PostgreSQL database at `url` with `origin`.
+pub fn create_postgres(url: &str, origin: &str) -> Result<Ledger<PgStore>, LedgerError> {
+    let (signer, signer_key) = tlog::LogSigner::generate(origin)?;
+    let meta = store::LogMeta {
+        origin: origin.to_owned(),
+        signer_key,
+        verifier_key: signer.verifier_key().to_owned(),
+    };
+    let store = PgStore::create(url, &meta, now_unix_ms())?;
+    let mut ledger = Ledger::new(store)?;
+    ledger.publish_checkpoint()?;
+    Ok(ledger)
+}
+
+/// Opens the ledger in the PostgreSQL database at `url`.
+pub fn open_postgres(url: &str) -> Result<Ledger<PgStore>, LedgerError> {
+    Ledger::new(PgStore::open(url)?)
+}
+
+/// Opens the ledger at `url`, creating it with a default origin on first use.
+pub fn open_or_create_postgres(url: &str) -> Result<Ledger<PgStore>, LedgerError> {
+    if PgStore::exists(url)? {
+        open_postgres(url)
+    } else {
+        let origin = default_origin();
+        tracing::info!(%origin, "creating a new ledger in PostgreSQL");
+        create_postgres(url, &origin)
+    }
 }
 
 /// Opens the SQLite ledger at `path`, creating it with a default origin on first use.

@@ -3,13 +3,14 @@
 //! storage, export, and serve the HTTP API.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use tally_events::DeviceId;
-use tally_ledger::{audit, export, open_or_create_sqlite, open_sqlite, server};
+use tally_ledger::store::is_postgres_url;
+use tally_ledger::{audit, export, server, Ledger, Store};
 
 /// tally-ledger — verifies, stores and serves every device's signed events in a transparency
 /// log.
@@ -24,9 +25,9 @@ struct Cli {
 enum Command {
     /// Creates a ledger database; its log origin and signing key are fixed from then on.
     Init {
-        /// The SQLite database file to create.
+        /// The SQLite database file to create, or a `postgres://` URL of an empty database.
         #[arg(long)]
-        db: PathBuf,
+        db: String,
         /// The log's origin (checkpoint first line and note key name), e.g.
         /// `ledger.example.com/tally`. Default: `tally-ledger.invalid/<random>`.
         #[arg(long)]
@@ -34,9 +35,9 @@ enum Command {
     },
     /// Prints a one-time enrollment token for a device (creating the ledger on first use).
     EnrollToken {
-        /// The ledger database.
+        /// The ledger database: a SQLite file or a `postgres://` URL.
         #[arg(long)]
-        db: PathBuf,
+        db: String,
         /// The facility the device will be bound to (created if new).
         #[arg(long)]
         facility: String,
@@ -46,40 +47,40 @@ enum Command {
     },
     /// Lists enrolled devices.
     Devices {
-        /// The ledger database.
+        /// The ledger database: a SQLite file or a `postgres://` URL.
         #[arg(long)]
-        db: PathBuf,
+        db: String,
         /// One JSON object per line.
         #[arg(long)]
         json: bool,
     },
     /// Revokes a device: its records are refused from now on.
     Revoke {
-        /// The ledger database.
+        /// The ledger database: a SQLite file or a `postgres://` URL.
         #[arg(long)]
-        db: PathBuf,
+        db: String,
         /// The device key, hex.
         #[arg(long)]
         device: String,
     },
     /// Prints the log's signed-note verifier key (`<name>+<keyhash>+<key>`).
     VerifierKey {
-        /// The ledger database.
+        /// The ledger database: a SQLite file or a `postgres://` URL.
         #[arg(long)]
-        db: PathBuf,
+        db: String,
     },
     /// Re-verifies every signature, every chain and the Merkle tree from storage; exit 1 with
     /// the first failure.
     Verify {
-        /// The ledger database.
+        /// The ledger database: a SQLite file or a `postgres://` URL.
         #[arg(long)]
-        db: PathBuf,
+        db: String,
     },
     /// Writes the export stream (docs/EVENT-FORMAT.md §6) of one device or of the whole log.
     Export {
-        /// The ledger database.
+        /// The ledger database: a SQLite file or a `postgres://` URL.
         #[arg(long)]
-        db: PathBuf,
+        db: String,
         /// Only this device (hex key), in seq order; default: every entry in log order.
         #[arg(long)]
         device: Option<String>,
@@ -89,9 +90,9 @@ enum Command {
     },
     /// Serves the JSON API (`/v1/`) and the tlog-tiles read API (`/log/`).
     Serve {
-        /// The ledger database (created on first use).
+        /// The ledger database (created on first use): a SQLite file or a `postgres://` URL.
         #[arg(long)]
-        db: PathBuf,
+        db: String,
         /// Address to listen on, e.g. `127.0.0.1:8443` (port 0: any free port).
         #[arg(long)]
         listen: String,
@@ -104,24 +105,83 @@ fn parse_device(text: &str) -> Result<DeviceId> {
     })
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
-    match cli.command {
-        Command::Init { db, origin } => {
-            let origin = origin.unwrap_or_else(tally_ledger::default_origin);
-            let ledger = tally_ledger::create_sqlite(&db, &origin)
-                .with_context(|| format!("could not create the ledger at {}", db.display()))?;
-            println!("{}", ledger.verifier_key());
+impl Command {
+    fn db(&self) -> &str {
+        match self {
+            Command::Init { db, .. }
+            | Command::EnrollToken { db, .. }
+            | Command::Devices { db, .. }
+            | Command::Revoke { db, .. }
+            | Command::VerifierKey { db }
+            | Command::Verify { db }
+            | Command::Export { db, .. }
+            | Command::Serve { db, .. } => db,
         }
-        Command::EnrollToken { db, facility, name } => {
-            let mut ledger = open_or_create_sqlite(&db)
-                .with_context(|| format!("could not open the ledger at {}", db.display()))?;
+    }
+
+    /// Whether the command creates the ledger on first use.
+    fn creates(&self) -> bool {
+        matches!(self, Command::EnrollToken { .. } | Command::Serve { .. })
+    }
+}
+
+/// A database location for messages: never the password of a URL.
+fn shown(db: &str) -> String {
+    if is_postgres_url(db) {
+        match db.split_once('@') {
+            Some((_, host)) => format!("postgres://…@{host}"),
+            None => db.to_owned(),
+        }
+    } else {
+        db.to_owned()
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let db = cli.command.db().to_owned();
+    if let Command::Init { origin, .. } = &cli.command {
+        let origin = origin.clone().unwrap_or_else(tally_ledger::default_origin);
+        let key = if is_postgres_url(&db) {
+            tally_ledger::create_postgres(&db, &origin).map(|l| l.verifier_key().to_owned())
+        } else {
+            tally_ledger::create_sqlite(Path::new(&db), &origin)
+                .map(|l| l.verifier_key().to_owned())
+        }
+        .with_context(|| format!("could not create the ledger at {}", shown(&db)))?;
+        println!("{key}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let creates = cli.command.creates();
+    if is_postgres_url(&db) {
+        let ledger = if creates {
+            tally_ledger::open_or_create_postgres(&db)
+        } else {
+            tally_ledger::open_postgres(&db)
+        }
+        .with_context(|| format!("could not open the ledger at {}", shown(&db)))?;
+        run_on(ledger, cli.command)
+    } else {
+        let path = Path::new(&db);
+        let ledger = if creates {
+            tally_ledger::open_or_create_sqlite(path)
+        } else {
+            tally_ledger::open_sqlite(path)
+        }
+        .with_context(|| format!("could not open the ledger at {}", shown(&db)))?;
+        run_on(ledger, cli.command)
+    }
+}
+
+fn run_on<S: Store + 'static>(mut ledger: Ledger<S>, command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Init { .. } => unreachable!("handled before opening"),
+        Command::EnrollToken { facility, name, .. } => {
             let token = ledger
                 .create_token(&facility, &name)
                 .context("could not create the token")?;
             println!("{token}");
         }
-        Command::Devices { db, json } => {
-            let ledger = open_sqlite(&db)?;
+        Command::Devices { json, .. } => {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
             for device in ledger.devices()? {
@@ -142,56 +202,37 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             out.flush()?;
         }
-        Command::Revoke { db, device } => {
+        Command::Revoke { device, .. } => {
             let device = parse_device(&device)?;
-            let mut ledger = open_sqlite(&db)?;
             if !ledger.revoke(&device)? {
                 bail!("device {device} is not enrolled at this ledger / no está inscrito");
             }
             eprintln!("device {device} revoked");
         }
-        Command::VerifierKey { db } => {
-            let ledger = open_sqlite(&db)?;
+        Command::VerifierKey { .. } => {
             println!("{}", ledger.verifier_key());
         }
-        Command::Verify { db } => {
-            let ledger = open_sqlite(&db)?;
-            match audit::audit(&ledger) {
-                Ok(summary) => println!(
-                    "ok: {} entries, {} devices, {} checkpoints verified; {} forks on record",
-                    summary.entries, summary.devices, summary.checkpoints, summary.forks
-                ),
-                Err(failure) => {
-                    eprintln!("verification failed: {failure}");
-                    return Ok(ExitCode::from(1));
-                }
+        Command::Verify { .. } => match audit::audit(&ledger) {
+            Ok(summary) => println!(
+                "ok: {} entries, {} devices, {} checkpoints verified; {} forks on record",
+                summary.entries, summary.devices, summary.checkpoints, summary.forks
+            ),
+            Err(failure) => {
+                eprintln!("verification failed: {failure}");
+                return Ok(ExitCode::from(1));
             }
-        }
-        Command::Export { db, device, out } => {
+        },
+        Command::Export { device, out, .. } => {
             let device = device.as_deref().map(parse_device).transpose()?;
-            let ledger = open_sqlite(&db)?;
             match out {
                 None => {
                     let stdout = std::io::stdout();
                     export::export(ledger.store(), device.as_ref(), stdout.lock())?;
                 }
-                Some(path) => {
-                    let tmp = path.with_extension("partial");
-                    let file = std::fs::File::create(&tmp)
-                        .with_context(|| format!("could not create {}", tmp.display()))?;
-                    let mut writer = std::io::BufWriter::new(file);
-                    let records = export::export(ledger.store(), device.as_ref(), &mut writer)?;
-                    let file = writer.into_inner().map_err(|e| e.into_error())?;
-                    file.sync_all()?;
-                    std::fs::rename(&tmp, &path)
-                        .with_context(|| format!("could not write {}", path.display()))?;
-                    eprintln!("{records} records written to {}", path.display());
-                }
+                Some(path) => export_to_file(&ledger, device.as_ref(), &path)?,
             }
         }
-        Command::Serve { db, listen } => {
-            let ledger = open_or_create_sqlite(&db)
-                .with_context(|| format!("could not open the ledger at {}", db.display()))?;
+        Command::Serve { listen, .. } => {
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind(&listen)
@@ -209,6 +250,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the export to `FILE.partial`, syncs it, then renames it to `FILE`.
+fn export_to_file<S: Store>(
+    ledger: &Ledger<S>,
+    device: Option<&DeviceId>,
+    path: &PathBuf,
+) -> Result<()> {
+    let tmp = path.with_extension("partial");
+    let file = std::fs::File::create(&tmp)
+        .with_context(|| format!("could not create {}", tmp.display()))?;
+    let mut writer = std::io::BufWriter::new(file);
+    let records = export::export(ledger.store(), device, &mut writer)?;
+    let file = writer.into_inner().map_err(|e| e.into_error())?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, path).with_context(|| format!("could not write {}", path.display()))?;
+    eprintln!("{records} records written to {}", path.display());
+    Ok(())
 }
 
 fn main() -> ExitCode {

@@ -25,18 +25,24 @@ use crate::api::{
 use crate::auth::{self, RequestHeaders};
 use crate::error::{LedgerError, Refusal};
 use crate::ledger::Ledger;
-use crate::store::SqliteStore;
+use crate::store::Store;
 use crate::tlog::{unb64, TileRef};
 
 /// The largest request body (a push of many records).
 pub const MAX_BODY_BYTES: usize = 64 << 20;
 
-type Shared = Arc<Mutex<Ledger<SqliteStore>>>;
-
-#[derive(Clone)]
-struct AppState {
-    ledger: Shared,
+struct AppState<S: Store> {
+    ledger: Arc<Mutex<Ledger<S>>>,
     origin: String,
+}
+
+impl<S: Store> Clone for AppState<S> {
+    fn clone(&self) -> Self {
+        Self {
+            ledger: self.ledger.clone(),
+            origin: self.origin.clone(),
+        }
+    }
 }
 
 /// An error turned into an HTTP response.
@@ -101,10 +107,11 @@ impl From<Refusal> for ApiError {
     }
 }
 
-async fn with_ledger<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
+async fn with_ledger<S, T, F>(state: &AppState<S>, work: F) -> Result<T, ApiError>
 where
+    S: Store + 'static,
     T: Send + 'static,
-    F: FnOnce(&mut Ledger<SqliteStore>) -> Result<T, LedgerError> + Send + 'static,
+    F: FnOnce(&mut Ledger<S>) -> Result<T, LedgerError> + Send + 'static,
 {
     let ledger = state.ledger.clone();
     tokio::task::spawn_blocking(move || {
@@ -136,8 +143,8 @@ fn request_headers(headers: &HeaderMap) -> RequestHeaders {
     }
 }
 
-fn authenticate(
-    state: &AppState,
+fn authenticate<S: Store>(
+    state: &AppState<S>,
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
@@ -157,7 +164,9 @@ fn authenticate(
     .map_err(ApiError::from)
 }
 
-async fn info(State(state): State<AppState>) -> Result<Json<Info>, ApiError> {
+async fn info<S: Store + 'static>(
+    State(state): State<AppState<S>>,
+) -> Result<Json<Info>, ApiError> {
     let info = with_ledger(&state, |ledger| {
         let checkpoint = ledger.checkpoint()?;
         Ok(Info {
@@ -171,8 +180,8 @@ async fn info(State(state): State<AppState>) -> Result<Json<Info>, ApiError> {
     Ok(Json(info))
 }
 
-async fn enroll(
-    State(state): State<AppState>,
+async fn enroll<S: Store + 'static>(
+    State(state): State<AppState<S>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -188,8 +197,8 @@ async fn enroll(
     Ok(Json(enrollment).into_response())
 }
 
-async fn push(
-    State(state): State<AppState>,
+async fn push<S: Store + 'static>(
+    State(state): State<AppState<S>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -221,8 +230,8 @@ async fn push(
     Ok((status, Json(response)).into_response())
 }
 
-async fn device_status(
-    State(state): State<AppState>,
+async fn device_status<S: Store + 'static>(
+    State(state): State<AppState<S>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -249,8 +258,8 @@ struct InclusionQuery {
     size: u64,
 }
 
-async fn inclusion(
-    State(state): State<AppState>,
+async fn inclusion<S: Store + 'static>(
+    State(state): State<AppState<S>>,
     Query(query): Query<InclusionQuery>,
 ) -> Result<Json<ProofResponse>, ApiError> {
     let proof = with_ledger(&state, move |ledger| {
@@ -266,8 +275,8 @@ struct ConsistencyQuery {
     new: u64,
 }
 
-async fn consistency(
-    State(state): State<AppState>,
+async fn consistency<S: Store + 'static>(
+    State(state): State<AppState<S>>,
     Query(query): Query<ConsistencyQuery>,
 ) -> Result<Json<ProofResponse>, ApiError> {
     let proof = with_ledger(&state, move |ledger| {
@@ -277,7 +286,9 @@ async fn consistency(
     Ok(Json(ProofResponse { proof }))
 }
 
-async fn log_checkpoint(State(state): State<AppState>) -> Result<Response, ApiError> {
+async fn log_checkpoint<S: Store + 'static>(
+    State(state): State<AppState<S>>,
+) -> Result<Response, ApiError> {
     let checkpoint = with_ledger(&state, |ledger| ledger.checkpoint()).await?;
     Ok((
         [
@@ -289,8 +300,8 @@ async fn log_checkpoint(State(state): State<AppState>) -> Result<Response, ApiEr
         .into_response())
 }
 
-async fn log_tile(
-    State(state): State<AppState>,
+async fn log_tile<S: Store + 'static>(
+    State(state): State<AppState<S>>,
     Path(rest): Path<String>,
 ) -> Result<Response, ApiError> {
     let path = format!("tile/{rest}");
@@ -313,39 +324,51 @@ async fn log_tile(
 }
 
 /// The router over a ledger.
-pub fn router(ledger: Ledger<SqliteStore>) -> Router {
+pub fn router<S: Store + 'static>(ledger: Ledger<S>) -> Router {
     let origin = ledger.origin().to_owned();
-    let state = AppState {
+    routes(AppState {
         ledger: Arc::new(Mutex::new(ledger)),
         origin,
-    };
+    })
+}
+
+fn routes<S: Store + 'static>(state: AppState<S>) -> Router {
     Router::new()
-        .route("/v1/info", get(info))
-        .route("/v1/enroll", post(enroll))
-        .route("/v1/push", post(push))
-        .route("/v1/device", get(device_status))
-        .route("/v1/proof/inclusion", get(inclusion))
-        .route("/v1/proof/consistency", get(consistency))
-        .route("/log/checkpoint", get(log_checkpoint))
-        .route("/log/tile/{*rest}", get(log_tile))
+        .route("/v1/info", get(info::<S>))
+        .route("/v1/enroll", post(enroll::<S>))
+        .route("/v1/push", post(push::<S>))
+        .route("/v1/device", get(device_status::<S>))
+        .route("/v1/proof/inclusion", get(inclusion::<S>))
+        .route("/v1/proof/consistency", get(consistency::<S>))
+        .route("/log/checkpoint", get(log_checkpoint::<S>))
+        .route("/log/tile/{*rest}", get(log_tile::<S>))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }
 
 /// Serves `ledger` on `listener` until `shutdown` completes. Signs the checkpoint of anything
 /// committed before a crash first.
-pub async fn serve(
-    mut ledger: Ledger<SqliteStore>,
+pub async fn serve<S: Store + 'static>(
+    ledger: Ledger<S>,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    match ledger.publish_checkpoint() {
+    let origin = ledger.origin().to_owned();
+    let state = AppState {
+        ledger: Arc::new(Mutex::new(ledger)),
+        origin: origin.clone(),
+    };
+    // Storage calls block (and the PostgreSQL client runs its own runtime): off the async
+    // threads.
+    match with_ledger(&state, |ledger| ledger.publish_checkpoint()).await {
         Ok(checkpoint) => tracing::info!(size = checkpoint.size, "checkpoint published"),
-        Err(error) => tracing::error!(%error, "could not publish the checkpoint at start"),
+        Err(error) => {
+            tracing::error!(error = %error.body.message, "could not publish the checkpoint at start")
+        }
     }
     let address: Option<SocketAddr> = listener.local_addr().ok();
-    tracing::info!(?address, origin = %ledger.origin(), "serving");
-    axum::serve(listener, router(ledger))
+    tracing::info!(?address, %origin, "serving");
+    axum::serve(listener, routes(state))
         .with_graceful_shutdown(shutdown)
         .await
 }

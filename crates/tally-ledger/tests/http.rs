@@ -5,7 +5,6 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use common::*;
@@ -23,10 +22,10 @@ struct Server {
 }
 
 impl Server {
-    fn start(db: &Path) -> Server {
+    fn start(db: impl AsRef<std::ffi::OsStr>) -> Server {
         let mut child = Command::new(BIN)
             .args(["serve", "--db"])
-            .arg(db)
+            .arg(db.as_ref())
             .args(["--listen", "127.0.0.1:0"])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
@@ -79,11 +78,12 @@ fn cli(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-fn token(db: &Path, facility: &str, name: &str) -> String {
+fn token(db: impl AsRef<std::ffi::OsStr>, facility: &str, name: &str) -> String {
+    let db = db.as_ref().to_str().unwrap().to_owned();
     let (code, stdout, stderr) = cli(&[
         "enroll-token",
         "--db",
-        db.to_str().unwrap(),
+        &db,
         "--facility",
         facility,
         "--name",
@@ -630,4 +630,77 @@ fn verify_exits_1_with_the_first_failure_of_a_tampered_database() {
     ]);
     assert_eq!(code, 1);
     assert!(stderr.contains("no ledger database"), "{stderr}");
+}
+
+/// Pushes `events` through `base` in batches of `batch`, as the device with `seed`.
+fn push_all(base: &str, origin: &str, seed: [u8; 32], events: &[SignedEvent], batch: usize) {
+    let key = DeviceKey::from_seed(seed);
+    let client = Client::new();
+    for chunk in events.chunks(batch) {
+        let body = push_body(chunk);
+        let mut request = client.post(format!("{base}/v1/push")).body(body.clone());
+        let now = tally_ledger::now_unix_ms();
+        for (name, value) in sign_request(&key, origin, "POST", "/v1/push", now, &body) {
+            request = request.header(name, value);
+        }
+        let response = request.send().unwrap();
+        assert_eq!(
+            response.status().as_u16(),
+            200,
+            "{}",
+            response.text().unwrap()
+        );
+    }
+}
+
+/// Two `serve` processes on one PostgreSQL database, each taking pushes at the same time:
+/// one log, the same through either server, every device's records in order, and it
+/// verifies. Sequencing is done by the database, not by a process.
+#[test]
+fn two_servers_on_one_postgres_database_serve_one_log() {
+    let url = PgCluster::get().new_database();
+    let tok_a = token(&url, FACILITY, "dock-a");
+    let tok_b = token(&url, FACILITY, "dock-b");
+    let first = Server::start(&url);
+    let second = Server::start(&url);
+    let (code, vkey, stderr) = cli(&["verifier-key", "--db", &url]);
+    assert_eq!(code, 0, "{stderr}");
+    let vkey = vkey.trim().to_owned();
+    let a = device(&first, 1);
+    let b = device(&second, 2);
+    assert_eq!(a.enroll(&tok_a).0, 200);
+    assert_eq!(b.enroll(&tok_b).0, 200);
+    let chain_a = chain(&a.key, FACILITY, 200);
+    let chain_b = chain(&b.key, FACILITY, 200);
+    let origin = a.origin.clone();
+    let pushers = [
+        (first.base.clone(), a.key.seed(), chain_a.clone()),
+        (second.base.clone(), b.key.seed(), chain_b.clone()),
+    ]
+    .into_iter()
+    .map(|(base, seed, events)| {
+        let origin = origin.clone();
+        std::thread::spawn(move || push_all(&base, &origin, seed, &events, 7))
+    })
+    .collect::<Vec<_>>();
+    for pusher in pushers {
+        pusher.join().unwrap();
+    }
+    let (size, entries) = read_log_by_the_spec(&first, &vkey);
+    assert_eq!(size, 400);
+    assert_eq!(
+        read_log_by_the_spec(&second, &vkey),
+        (size, entries.clone())
+    );
+    for (key, events) in [(&a.key, &chain_a), (&b.key, &chain_b)] {
+        let mine: Vec<Vec<u8>> = entries
+            .iter()
+            .filter(|e| SignedEvent::from_bytes(e.to_vec()).unwrap().device() == key.device_id())
+            .cloned()
+            .collect();
+        assert_eq!(&mine, &bytes(events));
+    }
+    let (code, stdout, stderr) = cli(&["verify", "--db", &url]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("400 entries"), "{stdout}");
 }

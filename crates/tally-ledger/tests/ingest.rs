@@ -14,7 +14,49 @@ fn new_ledger() -> (tempfile::TempDir, std::path::PathBuf, Ledger<SqliteStore>) 
     (dir, path, ledger)
 }
 
-fn enrolled(ledger: &mut Ledger<SqliteStore>, seed: u8, facility: &str) -> DeviceKey {
+/// Runs each listed test body against a fresh SQLite ledger file and a fresh PostgreSQL
+/// database: the same suite on both backends.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    let (_dir, _path, ledger) = super::new_ledger();
+                    super::$name(ledger, &|| {
+                        tally_ledger::open_sqlite(&_path).unwrap()
+                    });
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[test]
+                fn $name() {
+                    let url = super::PgCluster::get().new_database();
+                    let ledger = tally_ledger::create_postgres(&url, "ledger.test/log").unwrap();
+                    super::$name(ledger, &|| tally_ledger::open_postgres(&url).unwrap());
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    accepted_records_get_receipts_that_prove_inclusion_and_resends_get_the_same_index,
+    consistency_proofs_link_every_pair_of_checkpoints,
+    a_fork_keeps_both_records_and_refuses_the_device_from_then_on,
+    a_fork_inside_one_upload_is_kept_too,
+    altered_bytes_of_a_held_seq_are_a_bad_signature_never_a_fork,
+    new_records_that_do_not_verify_are_refused_and_earlier_ones_kept,
+    a_gap_is_refused_with_the_seq_expected_next,
+    unknown_revoked_wrong_author_and_wrong_facility_are_refused,
+    enrollment_tokens_are_one_time_and_bind_one_key,
+    tiles_served_from_storage_match_the_spec,
+    several_writers_on_one_database_make_one_log_without_holes,
+);
+
+fn enrolled<S: Store>(ledger: &mut Ledger<S>, seed: u8, facility: &str) -> DeviceKey {
     let key = DeviceKey::from_seed([seed; 32]);
     let token = ledger
         .create_token(facility, &format!("dev-{seed}"))
@@ -27,7 +69,7 @@ fn refused(outcome: &tally_ledger::IngestOutcome) -> Option<&Refusal> {
     outcome.refused.as_ref().map(|(_, r)| r)
 }
 
-fn check_receipt(ledger: &Ledger<SqliteStore>, receipt: &tally_ledger::Receipt, record: &[u8]) {
+fn check_receipt<S: Store>(ledger: &Ledger<S>, receipt: &tally_ledger::Receipt, record: &[u8]) {
     let checkpoint = tlog::verify_checkpoint(receipt.checkpoint.as_bytes(), ledger.verifier_key())
         .expect("receipt checkpoint verifies");
     assert_eq!(checkpoint.size, receipt.tree_size);
@@ -51,9 +93,10 @@ fn check_receipt(ledger: &Ledger<SqliteStore>, receipt: &tally_ledger::Receipt, 
 
 use sha2::Digest as _;
 
-#[test]
-fn accepted_records_get_receipts_that_prove_inclusion_and_resends_get_the_same_index() {
-    let (_dir, _path, mut ledger) = new_ledger();
+fn accepted_records_get_receipts_that_prove_inclusion_and_resends_get_the_same_index<S: Store>(
+    mut ledger: Ledger<S>,
+    _reopen: &dyn Fn() -> Ledger<S>,
+) {
     let a = enrolled(&mut ledger, 1, FACILITY);
     let b = enrolled(&mut ledger, 2, FACILITY);
     let chain_a = chain(&a, FACILITY, 10);
@@ -107,9 +150,10 @@ fn accepted_records_get_receipts_that_prove_inclusion_and_resends_get_the_same_i
     assert_eq!(summary.devices, 2);
 }
 
-#[test]
-fn consistency_proofs_link_every_pair_of_checkpoints() {
-    let (_dir, _path, mut ledger) = new_ledger();
+fn consistency_proofs_link_every_pair_of_checkpoints<S: Store>(
+    mut ledger: Ledger<S>,
+    _reopen: &dyn Fn() -> Ledger<S>,
+) {
     let a = enrolled(&mut ledger, 1, FACILITY);
     let events = chain(&a, FACILITY, 40);
     let mut checkpoints = vec![];
@@ -146,9 +190,10 @@ fn consistency_proofs_link_every_pair_of_checkpoints() {
     assert!(ledger.consistency_proof(1, 41).is_err());
 }
 
-#[test]
-fn a_fork_keeps_both_records_and_refuses_the_device_from_then_on() {
-    let (_dir, _path, mut ledger) = new_ledger();
+fn a_fork_keeps_both_records_and_refuses_the_device_from_then_on<S: Store>(
+    mut ledger: Ledger<S>,
+    _reopen: &dyn Fn() -> Ledger<S>,
+) {
     let a = enrolled(&mut ledger, 1, FACILITY);
     let events = chain(&a, FACILITY, 5);
     ledger.ingest(&a.device_id(), &bytes(&events)).unwrap();
@@ -172,9 +217,10 @@ fn a_fork_keeps_both_records_and_refuses_the_device_from_then_on() {
     assert_eq!(audit::audit(&ledger).unwrap().forks, 1);
 }
 
-#[test]
-fn a_fork_inside_one_upload_is_kept_too() {
-    let (_dir, _path, mut ledger) = new_ledger();
+fn a_fork_inside_one_upload_is_kept_too<S: Store>(
+    mut ledger: Ledger<S>,
+    _reopen: &dyn Fn() -> Ledger<S>,
+) {
     let a = enrolled(&mut ledger, 1, FACILITY);
     let events = chain(&a, FACILITY, 4);
     let forked = fork_of(&a, &events, 3);
@@ -186,9 +232,10 @@ fn a_fork_inside_one_upload_is_kept_too() {
     assert_eq!(ledger.store().forks().unwrap().len(), 1);
 }
 
-#[test]
-fn altered_bytes_of_a_held_seq_are_a_bad_signature_never_a_fork() {
-    let (_dir, _path, mut ledger) = new_ledger();
+fn altered_bytes_of_a_held_seq_are_a_bad_signature_never_a_fork<S: Store>(
+    mut ledger: Ledger<S>,
+    _reopen: &dyn Fn() -> Ledger<S>,
+) {
     let a = enrolled(&mut ledger, 1, FACILITY);
     let events = chain(&a, FACILITY, 3);
     ledger.ingest(&a.device_id(), &bytes(&events)).unwrap();
@@ -222,9 +269,10 @@ fn altered_bytes_of_a_held_seq_are_a_bad_signature_never_a_fork() {
     assert!(outcome.refused.is_none());
 }
 
-#[test]
-fn new_records_that_do_not_verify_are_refused_and_earlier_ones_kept() {
-    let (_dir, _path, mut ledger) = new_ledger();
+fn new_records_that_do_not_verify_are_refused_and_earlier_ones_kept<S: Store>(
+    mut ledger: Ledger<S>,
+    _reopen: &dyn Fn() -> Ledger<S>,
+) {
     let a = enrolled(&mut ledger, 1, FACILITY);
     let events = chain(&a, FACILITY, 6);
     ledger.ingest(&a.device_id(), &bytes(&events[..2])).unwrap();
@@ -246,9 +294,10 @@ fn new_records_that_do_not_verify_are_refused_and_earlier_ones_kept() {
     assert_eq!(ledger.devices().unwrap()[0].events, 3);
 }
 
-#[test]
-fn a_gap_is_refused_with_the_seq_expected_next() {
-    let (_dir, _path, mut ledger) = new_ledger();
+fn a_gap_is_refused_with_the_seq_expected_next<S: Store>(
+    mut ledger: Ledger<S>,
+    _reopen: &dyn Fn() -> Ledger<S>,
+) {
     let a = enrolled(&mut ledger, 1, FACILITY);
     let events = chain(&a, FACILITY, 8);
     // Nothing held yet: the genesis is expected.
@@ -284,9 +333,10 @@ fn a_gap_is_refused_with_the_seq_expected_next() {
     assert_eq!(ledger.store().tree_size().unwrap(), 5);
 }
 
-#[test]
-fn unknown_revoked_wrong_author_and_wrong_facility_are_refused() {
-    let (_dir, _path, mut ledger) = new_ledger();
+fn unknown_revoked_wrong_author_and_wrong_facility_are_refused<S: Store>(
+    mut ledger: Ledger<S>,
+    _reopen: &dyn Fn() -> Ledger<S>,
+) {
     let stranger = DeviceKey::from_seed([42; 32]);
     let events = chain(&stranger, FACILITY, 2);
     assert!(matches!(
@@ -324,9 +374,10 @@ fn unknown_revoked_wrong_author_and_wrong_facility_are_refused() {
     assert_eq!(ledger.store().tree_size().unwrap(), 1);
 }
 
-#[test]
-fn enrollment_tokens_are_one_time_and_bind_one_key() {
-    let (_dir, path, mut ledger) = new_ledger();
+fn enrollment_tokens_are_one_time_and_bind_one_key<S: Store>(
+    mut ledger: Ledger<S>,
+    _reopen: &dyn Fn() -> Ledger<S>,
+) {
     let token = ledger.create_token(FACILITY, "dock-1").unwrap();
     let key = DeviceKey::from_seed([1; 32]);
     let first = ledger.enroll(&token, &key.device_id()).unwrap();
@@ -362,7 +413,13 @@ fn enrollment_tokens_are_one_time_and_bind_one_key() {
             Err(tally_ledger::LedgerError::Refused(Refusal::WeakKey))
         ));
     }
-    // Only the token's hash is stored (in the database and its write-ahead log).
+}
+
+#[test]
+fn only_the_hash_of_a_token_is_stored() {
+    let (_dir, path, mut ledger) = new_ledger();
+    let token = ledger.create_token(FACILITY, "dock-1").unwrap();
+    // In the database and its write-ahead log.
     for file in [path.clone(), path.with_extension("db-wal")] {
         let dump = std::fs::read(&file).unwrap_or_default();
         assert!(!dump.windows(token.len()).any(|w| w == token.as_bytes()));
@@ -447,9 +504,10 @@ fn the_origin_and_key_are_fixed_at_creation() {
     assert_eq!(reopened.origin(), "ledger.test/log");
 }
 
-#[test]
-fn tiles_served_from_storage_match_the_spec() {
-    let (_dir, _path, mut ledger) = new_ledger();
+fn tiles_served_from_storage_match_the_spec<S: Store>(
+    mut ledger: Ledger<S>,
+    _reopen: &dyn Fn() -> Ledger<S>,
+) {
     let a = enrolled(&mut ledger, 1, FACILITY);
     let events = chain(&a, FACILITY, 300);
     for chunk in events.chunks(100) {
@@ -491,4 +549,81 @@ fn tiles_served_from_storage_match_the_spec() {
     assert!(ledger
         .tile(&tlog::TileRef::parse("tile/entries/001").unwrap())
         .is_err());
+}
+
+/// Several writers (as several `serve` processes would) on one database, each pushing its own
+/// devices at the same time: one log, indexes 0..n without holes or repeats, and it verifies.
+fn several_writers_on_one_database_make_one_log_without_holes<S: Store + 'static>(
+    mut ledger: Ledger<S>,
+    reopen: &dyn Fn() -> Ledger<S>,
+) {
+    let keys: Vec<DeviceKey> = (1..=4)
+        .map(|seed| enrolled(&mut ledger, seed, FACILITY))
+        .collect();
+    let handles: Vec<_> = keys
+        .iter()
+        .map(|key| {
+            let mut writer = reopen();
+            let key = DeviceKey::from_seed(key.seed());
+            std::thread::spawn(move || {
+                let events = chain(&key, FACILITY, 60);
+                let mut indexes = Vec::new();
+                for batch in events.chunks(5) {
+                    let start = batch[0].seq() as usize - 1;
+                    let outcome = writer
+                        .ingest(
+                            &key.device_id(),
+                            &bytes(&events[start..start + batch.len()]),
+                        )
+                        .unwrap();
+                    assert!(outcome.refused.is_none(), "{:?}", outcome.refused);
+                    indexes.extend(outcome.receipts.iter().map(|r| r.index));
+                }
+                indexes
+            })
+        })
+        .collect();
+    let mut all: Vec<u64> = handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    all.sort_unstable();
+    assert_eq!(all, (0..240).collect::<Vec<_>>());
+    let summary = audit::audit(&ledger).unwrap();
+    assert_eq!(summary.entries, 240);
+    assert_eq!(ledger.checkpoint().unwrap().size, 240);
+}
+
+#[test]
+fn postgres_append_only_tables_and_verification_catch_tampering() {
+    let url = PgCluster::get().new_database();
+    let mut ledger = tally_ledger::create_postgres(&url, "ledger.test/log").unwrap();
+    let a = enrolled(&mut ledger, 1, FACILITY);
+    let events = chain(&a, FACILITY, 12);
+    ledger.ingest(&a.device_id(), &bytes(&events)).unwrap();
+    assert!(audit::audit(&ledger).is_ok());
+    let mut sql = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    for statement in [
+        "UPDATE entries SET record = '\\x00' WHERE idx = 3",
+        "DELETE FROM hashes WHERE idx = 3",
+        "TRUNCATE checkpoints",
+        "DELETE FROM checkpoints WHERE size = 12",
+    ] {
+        assert!(
+            sql.batch_execute(statement).is_err(),
+            "{statement} was allowed"
+        );
+    }
+    let forked = fork_of(&a, &events, 7);
+    sql.batch_execute("ALTER TABLE entries DISABLE TRIGGER entries_append_only")
+        .unwrap();
+    sql.execute(
+        "UPDATE entries SET record = $1 WHERE idx = 7",
+        &[&forked.as_bytes()],
+    )
+    .unwrap();
+    assert!(matches!(
+        audit::audit(&ledger),
+        Err(audit::AuditFailure::TreeHash { index: 7 })
+    ));
 }

@@ -8,6 +8,7 @@
 //! the Merkle tree (tiles are served from it), `checkpoints` signed after commit, `forks` kept
 //! as evidence, `devices`, `facilities` and one-time `enroll_tokens`.
 
+pub mod postgres;
 pub mod sqlite;
 
 use tally_events::DeviceId;
@@ -15,6 +16,7 @@ use thiserror::Error;
 
 use crate::tlog::Hash;
 
+pub use self::postgres::{is_postgres_url, PgStore};
 pub use sqlite::SqliteStore;
 
 /// What went wrong in storage.
@@ -23,6 +25,9 @@ pub enum StoreError {
     /// The database refused or failed.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL refused or failed.
+    #[error("PostgreSQL error: {0}")]
+    Postgres(#[from] ::postgres::Error),
     /// The stored data contradicts itself (a damaged or tampered database).
     #[error("the ledger database is inconsistent: {0}")]
     Corrupt(String),

@@ -166,3 +166,147 @@ pub fn spec_checkpoint(note: &str, vkey: &str) -> (String, u64, [u8; 32]) {
     let root: [u8; 32] = b64d(lines[2]).try_into().unwrap();
     (lines[0].to_owned(), lines[1].parse().unwrap(), root)
 }
+
+// ---- A throwaway PostgreSQL cluster (initdb refuses root: run as the `postgres` user) ----
+
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+
+/// One cluster per test binary, started on first use and stopped when the binary exits.
+pub struct PgCluster {
+    data: PathBuf,
+    bin: PathBuf,
+    port: u16,
+    next: AtomicU32,
+}
+
+static CLUSTER: OnceLock<PgCluster> = OnceLock::new();
+
+fn pg_bin() -> PathBuf {
+    let mut candidates: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .map(|dirs| {
+            dirs.filter_map(|d| d.ok())
+                .map(|d| d.path().join("bin"))
+                .collect()
+        })
+        .unwrap_or_default();
+    candidates.sort();
+    candidates
+        .into_iter()
+        .rev()
+        .find(|bin| bin.join("initdb").is_file())
+        .expect(
+            "PostgreSQL server binaries (initdb, pg_ctl) are needed for the PostgreSQL tests: \
+             install postgresql (e.g. /usr/lib/postgresql/15/bin)",
+        )
+}
+
+fn as_postgres(bin: &std::path::Path, tool: &str) -> Command {
+    if unsafe { nix::libc::geteuid() } == 0 {
+        let mut command = Command::new("runuser");
+        command.args(["-u", "postgres", "--"]).arg(bin.join(tool));
+        command
+    } else {
+        Command::new(bin.join(tool))
+    }
+}
+
+extern "C" fn stop_cluster() {
+    if let Some(cluster) = CLUSTER.get() {
+        let _ = as_postgres(&cluster.bin, "pg_ctl")
+            .arg("-D")
+            .arg(&cluster.data)
+            .args(["-m", "immediate", "-w", "stop"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+        let _ = std::fs::remove_dir_all(cluster.data.parent().unwrap());
+    }
+}
+
+impl PgCluster {
+    /// The shared cluster of this test binary.
+    pub fn get() -> &'static PgCluster {
+        CLUSTER.get_or_init(|| {
+            let bin = pg_bin();
+            let dir = tempfile::Builder::new()
+                .prefix("tally-ledger-pg-")
+                .tempdir()
+                .unwrap()
+                .keep();
+            if unsafe { nix::libc::geteuid() } == 0 {
+                let status = Command::new("chown")
+                    .args(["-R", "postgres:postgres"])
+                    .arg(&dir)
+                    .status()
+                    .unwrap();
+                assert!(status.success());
+            }
+            let data = dir.join("data");
+            let out = as_postgres(&bin, "initdb")
+                .arg("-D")
+                .arg(&data)
+                .args([
+                    "--auth=trust",
+                    "--username=ledger",
+                    "--no-sync",
+                    "-E",
+                    "UTF8",
+                ])
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "initdb: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let options = format!(
+                "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+                dir.display()
+            );
+            let out = as_postgres(&bin, "pg_ctl")
+                .arg("-D")
+                .arg(&data)
+                .arg("-l")
+                .arg(dir.join("log"))
+                .args(["-w", "-o", &options, "start"])
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "pg_ctl start: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            unsafe {
+                nix::libc::atexit(stop_cluster);
+            }
+            PgCluster {
+                data,
+                bin,
+                port,
+                next: AtomicU32::new(0),
+            }
+        })
+    }
+
+    /// A new empty database in the cluster; its URL.
+    pub fn new_database(&self) -> String {
+        let n = self.next.fetch_add(1, Ordering::SeqCst);
+        let name = format!("ledger_{}_{n}", std::process::id());
+        let mut admin = postgres::Client::connect(
+            &format!("postgres://ledger@127.0.0.1:{}/postgres", self.port),
+            postgres::NoTls,
+        )
+        .unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        format!("postgres://ledger@127.0.0.1:{}/{name}", self.port)
+    }
+}
