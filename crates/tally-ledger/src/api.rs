@@ -74,7 +74,6 @@ impl ErrorBody {
         let (expected_seq, seq) = match refusal {
             Refusal::Gap { expected, got } => (Some(*expected), Some(*got)),
             Refusal::Fork { seq }
-            | Refusal::Forked { seq }
             | Refusal::WrongAuthor { seq }
             | Refusal::WrongFacility { seq, .. }
             | Refusal::TooLarge { seq, .. }

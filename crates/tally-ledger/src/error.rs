@@ -34,11 +34,8 @@ pub enum Refusal {
     #[error("this device was revoked at the ledger: its events are no longer accepted")]
     Revoked,
     /// A fork was found earlier: the device is refused from then on.
-    #[error("this device's history forked at seq {seq}: it is refused until a supervisor re-enrolls it with a new key")]
-    Forked {
-        /// The seq where it forked.
-        seq: u64,
-    },
+    #[error("this device's history forked (two different signed events with the same number): it is refused until a supervisor re-enrolls it with a new key")]
+    Forked,
     /// The same device and seq with different, validly signed bytes: kept as evidence.
     #[error("seq {seq} was already received with different content: both versions are kept as evidence of a fork and this device is refused from now on")]
     Fork {
@@ -118,7 +115,7 @@ impl Refusal {
             Refusal::Unauthenticated { .. } => "unauthenticated",
             Refusal::UnknownDevice => "unknown_device",
             Refusal::Revoked => "revoked",
-            Refusal::Forked { .. } => "forked",
+            Refusal::Forked => "forked",
             Refusal::Fork { .. } => "fork",
             Refusal::Gap { .. } => "gap",
             Refusal::Malformed { .. } => "malformed",
@@ -150,7 +147,7 @@ impl Refusal {
             ),
             Refusal::UnknownDevice => "este dispositivo no está inscrito en el libro central: inscríbalo en el muelle con un código".into(),
             Refusal::Revoked => "este dispositivo fue revocado en el libro central: ya no se aceptan sus eventos".into(),
-            Refusal::Forked { seq } => format!("el historial de este dispositivo se bifurcó en el evento {seq}: queda rechazado hasta que un supervisor lo vuelva a inscribir con una clave nueva"),
+            Refusal::Forked => "el historial de este dispositivo se bifurcó (dos eventos firmados distintos con el mismo número): queda rechazado hasta que un supervisor lo vuelva a inscribir con una clave nueva".into(),
             Refusal::Fork { seq } => format!("el evento {seq} ya se había recibido con otro contenido: se guardan ambas versiones como prueba de bifurcación y este dispositivo queda rechazado"),
             Refusal::Gap { expected, got } => format!("faltan eventos: el libro central espera el evento {expected}, llegó el {got}"),
             Refusal::Malformed { position, reason } => format!("el registro {position} del envío no es un evento bien formado: {reason}"),

@@ -282,9 +282,7 @@ impl<S: Store> Ledger<S> {
             return Err(Refusal::Revoked);
         }
         if row.forked_unix_ms.is_some() {
-            return Err(Refusal::Forked {
-                seq: row.head_seq + 1,
-            });
+            return Err(Refusal::Forked);
         }
         Ok(())
     }

@@ -65,7 +65,7 @@ fn refusal_status(refusal: &Refusal) -> StatusCode {
         Refusal::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
         Refusal::UnknownDevice
         | Refusal::Revoked
-        | Refusal::Forked { .. }
+        | Refusal::Forked
         | Refusal::UnknownToken
         | Refusal::TokenUsed
         | Refusal::WeakKey

@@ -318,6 +318,12 @@ fn devices_push_over_http_and_the_served_log_checks_out_by_the_specs_alone() {
     assert_eq!(receipts[0]["index"], 0);
     assert_eq!(read_log_by_the_spec(&server, &vkey).0, 310);
 
+    // The device asks where its chain stands at the ledger.
+    let (status, me) = a.send("GET", "/v1/device", Vec::new());
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["expected_seq"], 251);
+    assert_eq!(me["facility"], FACILITY);
+
     // A gap is refused with the seq expected next.
     let more = chain(&a.key, FACILITY, 260);
     let (status, body) = a.push(&more[252..]);

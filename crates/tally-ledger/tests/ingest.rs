@@ -50,6 +50,7 @@ on_both_backends!(
     altered_bytes_of_a_held_seq_are_a_bad_signature_never_a_fork,
     new_records_that_do_not_verify_are_refused_and_earlier_ones_kept,
     a_gap_is_refused_with_the_seq_expected_next,
+    a_record_too_large_for_a_log_entry_is_refused,
     unknown_revoked_wrong_author_and_wrong_facility_are_refused,
     enrollment_tokens_are_one_time_and_bind_one_key,
     tiles_served_from_storage_match_the_spec,
@@ -211,7 +212,7 @@ fn a_fork_keeps_both_records_and_refuses_the_device_from_then_on<S: Store>(
     let next = ledger.ingest(&a.device_id(), &bytes(&events));
     assert!(matches!(
         next,
-        Err(tally_ledger::LedgerError::Refused(Refusal::Forked { .. }))
+        Err(tally_ledger::LedgerError::Refused(Refusal::Forked))
     ));
     // The log itself is intact and still verifies.
     assert_eq!(audit::audit(&ledger).unwrap().forks, 1);
@@ -292,6 +293,48 @@ fn new_records_that_do_not_verify_are_refused_and_earlier_ones_kept<S: Store>(
         ))
     );
     assert_eq!(ledger.devices().unwrap()[0].events, 3);
+}
+
+fn a_record_too_large_for_a_log_entry_is_refused<S: Store>(
+    mut ledger: Ledger<S>,
+    _reopen: &dyn Fn() -> Ledger<S>,
+) {
+    use tally_events::payload::ManifestClosed;
+    let a = enrolled(&mut ledger, 1, FACILITY);
+    let mut events = chain(&a, FACILITY, 2);
+    let head = &events[1];
+    let mut writer = tally_events::ChainWriter::resume(
+        DeviceKey::from_seed(a.seed()),
+        FACILITY,
+        head.seq(),
+        head.record_hash(),
+    )
+    .unwrap();
+    let clock = clock();
+    clock.advance_ms(10_000);
+    // A valid event of about 80 KB: allowed by the event format (payloads up to 1 MiB), too
+    // large for a tlog-tiles entry (16-bit length).
+    let big = writer
+        .append(
+            &clock,
+            "B-1042",
+            tally_events::Payload::ManifestClosed(ManifestClosed {
+                manifest_id: "M-1".into(),
+                missing_uids: (0..20).map(|i| format!("{i:04}").repeat(1_000)).collect(),
+                unexpected_uids: vec![],
+            }),
+        )
+        .unwrap();
+    assert!(big.as_bytes().len() > tlog::MAX_ENTRY_BYTES);
+    events.push(big);
+    let outcome = ledger.ingest(&a.device_id(), &bytes(&events)).unwrap();
+    assert_eq!(outcome.receipts.len(), 2);
+    assert!(matches!(
+        refused(&outcome),
+        Some(Refusal::TooLarge { seq: 3, .. })
+    ));
+    assert_eq!(ledger.store().tree_size().unwrap(), 2);
+    assert!(audit::audit(&ledger).is_ok());
 }
 
 fn a_gap_is_refused_with_the_seq_expected_next<S: Store>(
