@@ -93,6 +93,8 @@ pub const VIEW_TABLES: &[&str] = &[
     "count_task_items",
     "count_expected",
     "count_lines",
+    "counter_lines",
+    "count_counters",
     "count_recounts",
     "adjustments",
     "users",

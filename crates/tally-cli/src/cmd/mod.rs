@@ -4,5 +4,6 @@ pub mod decode;
 pub mod demo;
 pub mod devices;
 pub mod log;
+pub mod log_db;
 pub mod log_export;
 pub mod replica;

@@ -1,10 +1,15 @@
 //! Blind cycle counts.
 //!
-//! The counter works on a [`CountingView`]: a separate read-only connection whose SQLite
-//! authorizer refuses every read of an expected quantity, weight or package location (and of
-//! the raw event bytes, which contain them). The counting steps below therefore cannot learn or
-//! leak what is expected, and their types carry no expected quantity. Expected stock is frozen
-//! at count start (`count_expected`, written by the fold, never readable here).
+//! The counter works on a [`CountingView`]: a read-only connection with no raw handle, on which
+//! only the fixed statements of [`COUNTER_STATEMENTS`] run. They read only the counter's
+//! projection, written by the fold: `counter_lines` (the lines of the round being counted now,
+//! emptied when a round starts or is submitted), `count_counters`, the tasks and their
+//! locations, and the `packages_counter_items` index (what a package is, never how much or
+//! where). Expected stock (`count_expected`, frozen at count start), earlier rounds
+//! (`count_lines`) and package quantities and locations are simply not in what the counter can
+//! reach; the walls of [`super::counter_wall`] (an authorizer and a check of every statement's
+//! bytecode) refuse any statement that would open them. The counting steps' types carry no
+//! expected quantity.
 //!
 //! On submission one pure function, [`evaluate`], computes found / missing / unexpected and the
 //! variance of each line on the writer side; the counter only learns which UIDs to recount.
@@ -15,8 +20,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 
-use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use rusqlite::{params, CachedStatement, Connection, OpenFlags, OptionalExtension, Statement};
 
 use tally_events::payload::{
     AdjustmentApproved, CountClosed, CountLineRecorded, CountStarted, CountSubmitted,
@@ -24,52 +28,71 @@ use tally_events::payload::{
 };
 use tally_events::{Bytes, Payload, Quantity};
 
+use super::counter_wall::{Wall, WallBreach};
 use super::scale::{self, Reading};
 use super::{
     settings, tag, Plan, Session, Settings, StepResult, BURST_TAGS_MAX, ID_LEN_MAX, MAX_RECOUNTS,
 };
 use crate::error::ReplicaError;
 use crate::model;
-use crate::refusal::{Decision, Many, ReasonKind, Refusal};
+use crate::refusal::{Action, Decision, Many, ReasonKind, Refusal};
 
 /// Most tags in one `CountScanned` fact (the event log's list limit).
-pub const TAGS_PER_FACT_MAX: usize = 4_096;
+pub const TAGS_PER_FACT_MAX: usize = tally_events::limits::SWEEP_TAGS_MAX;
 
-/// Columns the counting connection may never read, as `(table, column)`; `"*"` = every column.
-pub const HIDDEN_FROM_COUNTER: &[(&str, &str)] = &[
-    ("packages", "quantity"),
-    ("packages", "measured_mg"),
-    ("packages", "location_id"),
-    ("packages", "tote_id"),
-    ("count_expected", "*"),
-    ("adjustments", "*"),
-    ("inbound_lines", "quantity"),
-    ("inbound_lines", "weight_mg"),
-    ("inbound_receipts", "weighed_mg"),
-    ("outbound_lines", "quantity"),
-    ("outbound_lines", "weight_mg"),
-    ("picks", "quantity"),
-    ("pick_lines", "picked"),
-    ("destructions", "quantity"),
-    ("readings", "weight_mg"),
-    ("event_log", "bytes"),
-    ("remote_events", "bytes"),
+/// The counter's statements: the only SQL the counting connection ever runs (besides the
+/// scale register read of [`scale::validate`]). Each reads only the counter's projection and is
+/// admitted by [`Wall::admit`] when a [`CountingView`] opens.
+pub const COUNTER_STATEMENTS: &[&str] = &[
+    SQL_TASK_STATE,
+    SQL_IN_TASK,
+    SQL_TASKS,
+    SQL_TASK_LOCATIONS,
+    SQL_RECOUNT_BY_ANOTHER,
+    SQL_COUNTERS,
+    SQL_FOUND,
+    SQL_ITEM_UNIT,
+    SQL_MY_LINES,
+    SQL_OPEN_LINES,
 ];
 
-fn hidden(table: &str, column: &str) -> bool {
-    HIDDEN_FROM_COUNTER.iter().any(|(t, c)| {
-        t.eq_ignore_ascii_case(table) && (*c == "*" || c.eq_ignore_ascii_case(column))
-    })
-}
+const SQL_TASK_STATE: &str =
+    "SELECT status, round, counter, first_counter, assigned_to FROM count_tasks WHERE id = ?1";
+const SQL_IN_TASK: &str =
+    "SELECT location_id FROM count_task_locations WHERE task_id = ?1 AND location_id = ?2";
+const SQL_TASKS: &str = "SELECT id, status, round FROM count_tasks
+     WHERE status IN ('scheduled','counting','recount') ORDER BY id";
+const SQL_TASK_LOCATIONS: &str = "SELECT l.id FROM count_task_locations t
+     JOIN locations l ON l.id = t.location_id WHERE t.task_id = ?1 ORDER BY l.id";
+const SQL_RECOUNT_BY_ANOTHER: &str = "SELECT recount_by_another FROM facilities
+     ORDER BY id = (SELECT value FROM meta WHERE key = 'facility') DESC, id LIMIT 1";
+const SQL_COUNTERS: &str = "SELECT badge FROM count_counters WHERE task_id = ?1";
+const SQL_FOUND: &str =
+    "SELECT uid, quantity IS NOT NULL FROM counter_lines WHERE task_id = ?1 AND round = ?2";
+const SQL_ITEM_UNIT: &str = "SELECT i.unit FROM packages p INDEXED BY packages_counter_items
+     JOIN items i ON i.id = p.item_id WHERE p.uid = ?1";
+const SQL_MY_LINES: &str = "SELECT uid, location_id, quantity, unit FROM counter_lines
+     WHERE task_id = ?1 AND round = ?2 AND counter = ?3 ORDER BY uid";
+const SQL_OPEN_LINES: &str = "SELECT count(*) FROM counter_lines
+     WHERE task_id = ?1 AND round = ?2 AND quantity IS NULL";
 
-/// The counting path's connection: read-only, with an authorizer that denies hidden columns.
+/// The counting path's handle on the replica: a read-only connection behind the counter's
+/// walls ([`super::counter_wall`]), reachable only through the counting steps of this module.
+/// It has no raw connection to hand out:
+///
+/// ```compile_fail
+/// fn leak(cv: &tally_replica::workflow::count::CountingView) {
+///     let _ = cv.connection();
+/// }
+/// ```
 #[derive(Debug)]
 pub struct CountingView {
     conn: Connection,
 }
 
 impl CountingView {
-    /// Opens the counting connection on a replica file.
+    /// Opens the counting connection on a replica file, raises the wall and admits every
+    /// statement of [`COUNTER_STATEMENTS`] (refusing to open if one would read a hidden value).
     pub fn open(path: &Path) -> Result<CountingView, ReplicaError> {
         let conn = Connection::open_with_flags(
             path,
@@ -77,19 +100,23 @@ impl CountingView {
         )?;
         conn.execute_batch("PRAGMA busy_timeout=5000; PRAGMA query_only=1;")?;
         crate::db::tune_reads(&conn)?;
-        conn.authorizer(Some(|ctx: AuthContext<'_>| match ctx.action {
-            AuthAction::Read {
-                table_name,
-                column_name,
-            } if hidden(table_name, column_name) => Authorization::Deny,
-            _ => Authorization::Allow,
-        }));
+        let wall = Wall::raise(&conn)?;
+        for sql in COUNTER_STATEMENTS {
+            wall.admit(&conn, sql)?;
+        }
         Ok(CountingView { conn })
     }
 
-    /// The restricted connection (for tests that prove what it refuses).
-    pub fn connection(&self) -> &Connection {
-        &self.conn
+    /// One of the counter's fixed statements; any other text is refused.
+    fn prepare(&self, sql: &'static str) -> Result<CachedStatement<'_>, ReplicaError> {
+        if !COUNTER_STATEMENTS.contains(&sql) {
+            return Err(WallBreach {
+                statement: sql.to_owned(),
+                reason: "it is not one of the counter's statements".into(),
+            }
+            .into());
+        }
+        Ok(self.conn.prepare_cached(sql)?)
     }
 }
 
@@ -125,11 +152,8 @@ struct TaskState {
     assigned_to: Option<String>,
 }
 
-fn task_state(conn: &Connection, task: &str) -> Result<TaskState, ReplicaError> {
-    conn.prepare_cached(
-        "SELECT status, round, counter, first_counter, assigned_to FROM count_tasks WHERE id = ?1",
-    )?
-    .query_row([task], |r| {
+fn read_task_state(stmt: &mut Statement<'_>, task: &str) -> Result<TaskState, ReplicaError> {
+    stmt.query_row([task], |r| {
         Ok(TaskState {
             status: r.get(0)?,
             round: r.get(1)?,
@@ -147,8 +171,13 @@ fn task_state(conn: &Connection, task: &str) -> Result<TaskState, ReplicaError> 
     })
 }
 
-fn counting_by(conn: &Connection, task: &str, who: &Session) -> Result<i64, ReplicaError> {
-    let state = task_state(conn, task)?;
+/// A task's state on the writer side.
+fn task_state(view: &Connection, task: &str) -> Result<TaskState, ReplicaError> {
+    read_task_state(&mut *view.prepare_cached(SQL_TASK_STATE)?, task)
+}
+
+fn counting_by(cv: &CountingView, task: &str, who: &Session) -> Result<i64, ReplicaError> {
+    let state = read_task_state(&mut *cv.prepare(SQL_TASK_STATE)?, task)?;
     if state.status != "counting" {
         return Err(Refusal::CountNotStarted {
             task: task.to_owned(),
@@ -168,12 +197,10 @@ fn counting_by(conn: &Connection, task: &str, who: &Session) -> Result<i64, Repl
     }
 }
 
-fn in_task(conn: &Connection, task: &str, location: &str) -> Result<String, ReplicaError> {
+fn in_task(cv: &CountingView, task: &str, location: &str) -> Result<String, ReplicaError> {
     let location = location.trim();
-    let found: Option<String> = conn
-        .prepare_cached(
-            "SELECT location_id FROM count_task_locations WHERE task_id = ?1 AND location_id = ?2",
-        )?
+    let found: Option<String> = cv
+        .prepare(SQL_IN_TASK)?
         .query_row([task, location], |r| r.get(0))
         .optional()?;
     found.ok_or_else(|| {
@@ -187,20 +214,14 @@ fn in_task(conn: &Connection, task: &str, location: &str) -> Result<String, Repl
 
 /// The tasks a counter can work on (scheduled or waiting for a recount).
 pub fn tasks(cv: &CountingView) -> Result<Vec<TaskView>, ReplicaError> {
-    let conn = &cv.conn;
-    let mut stmt = conn.prepare(
-        "SELECT id, status, round FROM count_tasks WHERE status IN ('scheduled','counting','recount') ORDER BY id",
-    )?;
-    let rows: Vec<(String, String, i64)> = stmt
+    let rows: Vec<(String, String, i64)> = cv
+        .prepare(SQL_TASKS)?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
     let mut out = Vec::with_capacity(rows.len());
     for (id, status, round) in rows {
-        let mut stmt = conn.prepare_cached(
-            "SELECT l.id FROM count_task_locations t JOIN locations l ON l.id = t.location_id
-             WHERE t.task_id = ?1 ORDER BY l.id",
-        )?;
-        let locations = stmt
+        let locations = cv
+            .prepare(SQL_TASK_LOCATIONS)?
             .query_map([&id], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         out.push(TaskView {
@@ -215,9 +236,8 @@ pub fn tasks(cv: &CountingView) -> Result<Vec<TaskView>, ReplicaError> {
 
 /// Starts the first count, or a recount round.
 pub fn start(cv: &CountingView, who: &Session, task: &str) -> StepResult<i64> {
-    let conn = &cv.conn;
     let task = task.trim();
-    let state = task_state(conn, task)?;
+    let state = read_task_state(&mut *cv.prepare(SQL_TASK_STATE)?, task)?;
     let round = match state.status.as_str() {
         "scheduled" => {
             if let Some(assigned) = state.assigned_to.as_deref() {
@@ -242,11 +262,17 @@ pub fn start(cv: &CountingView, who: &Session, task: &str) -> StepResult<i64> {
             .into())
         }
     };
-    if round > 1 && settings(conn)?.recount_by_another {
+    let recount_by_another: bool = cv
+        .prepare(SQL_RECOUNT_BY_ANOTHER)?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default();
+    if round > 1 && recount_by_another {
         let mut earlier: BTreeSet<String> = state.first_counter.into_iter().collect();
-        let mut stmt =
-            conn.prepare_cached("SELECT DISTINCT counter FROM count_lines WHERE task_id = ?1")?;
-        for counter in stmt.query_map([task], |r| r.get::<_, String>(0))? {
+        for counter in cv
+            .prepare(SQL_COUNTERS)?
+            .query_map([task], |r| r.get::<_, String>(0))?
+        {
             earlier.insert(counter?);
         }
         if let Some(previous) = state.counter {
@@ -284,13 +310,11 @@ pub struct ScanTally {
 
 /// UIDs already found in this round, and whether each has a quantity yet.
 fn found(
-    conn: &Connection,
+    cv: &CountingView,
     task: &str,
     round: i64,
 ) -> Result<BTreeMap<String, bool>, ReplicaError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT uid, quantity IS NOT NULL FROM count_lines WHERE task_id = ?1 AND round = ?2",
-    )?;
+    let mut stmt = cv.prepare(SQL_FOUND)?;
     let rows = stmt.query_map(params![task, round], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -320,7 +344,6 @@ pub fn sweep(
     reader: &str,
     reads: &[TagRead],
 ) -> StepResult<ScanTally> {
-    let conn = &cv.conn;
     let task = task.trim();
     if reads.len() > BURST_TAGS_MAX {
         return Err(Refusal::TooMany {
@@ -329,9 +352,9 @@ pub fn sweep(
         }
         .into());
     }
-    let round = counting_by(conn, task, who)?;
-    let location = in_task(conn, task, location)?;
-    let mut seen: HashSet<String> = found(conn, task, round)?.into_keys().collect();
+    let round = counting_by(cv, task, who)?;
+    let location = in_task(cv, task, location)?;
+    let mut seen: HashSet<String> = found(cv, task, round)?.into_keys().collect();
     let mut tally = ScanTally::default();
     let mut fresh = Vec::new();
     for read in reads {
@@ -340,17 +363,13 @@ pub fn sweep(
             None => tally_ids::uid::recognise_epc(&read.epc, tally_ids::StateSystems::all())
                 .map(|(_, uid)| uid),
         };
+        // An EPC longer than any tag's (256 bits) is not a package tag: unreadable, never cut.
+        let uid = uid.filter(|_| read.epc.len() <= tally_events::limits::EPC_BYTES);
         match uid {
             Some(uid) => {
                 if seen.insert(uid.clone()) {
                     fresh.push(RfidTagRead {
-                        epc: Bytes(
-                            read.epc
-                                .iter()
-                                .copied()
-                                .take(tally_events::wire::MAX_BYTES_LEN)
-                                .collect(),
-                        ),
+                        epc: Bytes(read.epc.clone()),
                         decoded_uid: Some(uid),
                     });
                     tally.new += 1;
@@ -399,24 +418,21 @@ pub fn scan(
     location: &str,
     read: &str,
 ) -> StepResult<Scanned> {
-    let conn = &cv.conn;
     let task = task.trim();
-    let round = counting_by(conn, task, who)?;
-    in_task(conn, task, location)?;
+    let round = counting_by(cv, task, who)?;
+    in_task(cv, task, location)?;
     let uid = tag(read)?;
-    if found(conn, task, round)?.get(&uid) == Some(&true) {
+    if found(cv, task, round)?.get(&uid) == Some(&true) {
         return Ok(Plan::nothing(Scanned::Duplicate { uid }));
     }
-    let weighed = item_unit(conn, &uid)? == Some(model::MG);
+    let weighed = item_unit(cv, &uid)? == Some(model::MG);
     Ok(Plan::nothing(Scanned::Found { uid, weighed }))
 }
 
 /// The unit column of a package's item (the counter may read what a package is, not how much).
-fn item_unit(conn: &Connection, uid: &str) -> Result<Option<&'static str>, ReplicaError> {
-    let unit: Option<String> = conn
-        .prepare_cached(
-            "SELECT i.unit FROM packages p JOIN items i ON i.id = p.item_id WHERE p.uid = ?1",
-        )?
+fn item_unit(cv: &CountingView, uid: &str) -> Result<Option<&'static str>, ReplicaError> {
+    let unit: Option<String> = cv
+        .prepare(SQL_ITEM_UNIT)?
         .query_row([uid], |r| r.get(0))
         .optional()?;
     Ok(match unit.as_deref() {
@@ -454,21 +470,21 @@ pub fn enter(
     entry: &Entry,
     today: &str,
 ) -> StepResult<Entered> {
-    let conn = &cv.conn;
     let task = task.trim();
-    let round = counting_by(conn, task, who)?;
-    let location = in_task(conn, task, location)?;
+    let round = counting_by(cv, task, who)?;
+    let location = in_task(cv, task, location)?;
     let uid = tag(read)?;
-    if found(conn, task, round)?.get(&uid) == Some(&true) {
+    if found(cv, task, round)?.get(&uid) == Some(&true) {
         return Ok(Plan::nothing(Entered::Duplicate));
     }
-    let unit = item_unit(conn, &uid)?;
+    let unit = item_unit(cv, &uid)?;
     let mut facts = Vec::new();
     let quantity = match (entry, unit) {
         (Entry::Units(n), Some(model::EACH) | None) => Quantity::Units(*n),
         (Entry::Units(_), Some(_)) => return Err(Refusal::WeighIt { uid }.into()),
         (Entry::Weighed(reading), Some(model::MG) | None) => {
-            let weighed = scale::validate(conn, reading, today, Some(&uid))?;
+            // The scale register holds no hidden value; the authorizer still guards this read.
+            let weighed = scale::validate(&cv.conn, reading, today, Some(&uid))?;
             let mg = u64::try_from(weighed.weight_mg).unwrap_or(0);
             facts.push(Payload::WeightRecorded(weighed.event));
             Quantity::Milligrams(mg)
@@ -485,18 +501,15 @@ pub fn enter(
     Ok(Plan::new(Entered::Recorded, facts))
 }
 
-/// The counter's own lines of the current round.
+/// The counter's own lines of the current round (the projection holds no other round).
 pub fn my_lines(
     cv: &CountingView,
     who: &Session,
     task: &str,
 ) -> Result<Vec<CountedLine>, ReplicaError> {
-    let conn = &cv.conn;
-    let round = counting_by(conn, task.trim(), who)?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT uid, location_id, quantity, unit FROM count_lines WHERE task_id = ?1 AND round = ?2 ORDER BY uid",
-    )?;
-    let rows = stmt.query_map(params![task.trim(), round], |r| {
+    let round = counting_by(cv, task.trim(), who)?;
+    let mut stmt = cv.prepare(SQL_MY_LINES)?;
+    let rows = stmt.query_map(params![task.trim(), round, who.badge], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
@@ -522,11 +535,10 @@ pub fn my_lines(
 
 /// Checks on the counting view that the counter may submit; returns the round.
 pub fn submit_check(cv: &CountingView, who: &Session, task: &str) -> Result<i64, ReplicaError> {
-    let conn = &cv.conn;
     let task = task.trim();
-    let round = counting_by(conn, task, who)?;
-    let open: i64 = conn
-        .prepare_cached("SELECT count(*) FROM count_lines WHERE task_id = ?1 AND round = ?2 AND quantity IS NULL")?
+    let round = counting_by(cv, task, who)?;
+    let open: i64 = cv
+        .prepare(SQL_OPEN_LINES)?
         .query_row(params![task, round], |r| r.get(0))?;
     if open > 0 {
         return Err(Refusal::QuantitiesMissing {
@@ -568,12 +580,15 @@ pub fn submit(view: &Connection, task: &str, round: i64) -> StepResult<Submitted
         lines: u32::try_from(lines).unwrap_or(u32::MAX),
     })];
     if !recount.is_empty() {
-        facts.push(Payload::RecountRequested(RecountRequested {
-            count_task_id: task.to_owned(),
-            round: wire_round(round + 1)?,
-            uids: recount.clone(),
-            by_another_counter: s.recount_by_another,
-        }));
+        // More UIDs than one record holds: several requests in this one action.
+        for uids in recount.chunks(tally_events::limits::UIDS_MAX) {
+            facts.push(Payload::RecountRequested(RecountRequested {
+                count_task_id: task.to_owned(),
+                round: wire_round(round + 1)?,
+                uids: uids.to_vec(),
+                by_another_counter: s.recount_by_another,
+            }));
+        }
     }
     Ok(Plan::new(Submitted { recount }, facts))
 }
@@ -856,6 +871,59 @@ pub fn close(view: &Connection, who: &Session, task: &str) -> StepResult<()> {
             count_task_id: task.to_owned(),
         })],
     ))
+}
+
+/// The count task that is counting `location` now, if any: from count start until its last
+/// round is submitted (status `counting` or `recount`), what is there must not change.
+pub fn counting_at(view: &Connection, location: &str) -> Result<Option<String>, ReplicaError> {
+    Ok(view
+        .prepare_cached(
+            "SELECT t.id FROM count_task_locations l JOIN count_tasks t ON t.id = l.task_id
+             WHERE l.location_id = ?1 AND t.status IN ('counting','recount') ORDER BY t.id LIMIT 1",
+        )?
+        .query_row([location], |r| r.get(0))
+        .optional()?)
+}
+
+/// Refuses `action` when `location` is being counted (see [`counting_at`]).
+pub fn refuse_while_counted(
+    view: &Connection,
+    location: Option<&str>,
+    action: Action,
+) -> Result<(), ReplicaError> {
+    match location {
+        Some(location) if counting_at(view, location)?.is_some() => Err(Refusal::UnderCount {
+            location: location.to_owned(),
+            action,
+        }
+        .into()),
+        _ => Ok(()),
+    }
+}
+
+/// Refuses a move, pick or destruction by someone in the middle of counting: their answers
+/// would depend on where packages are, and so tell the counter what is expected where.
+pub fn refuse_while_counting(view: &Connection, who: &Session) -> Result<(), ReplicaError> {
+    let task: Option<String> = view
+        .prepare_cached(
+            "SELECT id FROM count_tasks WHERE status = 'counting' AND counter = ?1 ORDER BY id LIMIT 1",
+        )?
+        .query_row([&who.badge], |r| r.get(0))
+        .optional()?;
+    match task {
+        Some(task) => Err(Refusal::CountInProgress { task }.into()),
+        None => Ok(()),
+    }
+}
+
+/// Whether any count on this device is open (started and not closed by a supervisor). While
+/// one is, lookup withholds every package's location and quantity.
+pub fn any_count_open(view: &Connection) -> Result<bool, ReplicaError> {
+    Ok(view
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM count_tasks WHERE status IN ('counting','recount','review'))",
+        )?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// Locations under a count that is not closed (quantities there are redacted everywhere).

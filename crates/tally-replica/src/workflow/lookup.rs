@@ -1,12 +1,17 @@
 //! Lookup: scan anything and see what it is, where it should be, its status and the events of
-//! it this device holds. While a count is open on a location, the quantities of the packages
-//! there are redacted (for everybody: the counter may be the one holding the device).
+//! it this device holds.
+//!
+//! While any count on this device is open (started and not closed by a supervisor), lookup
+//! withholds the location, tote and quantity of every package, and `under_count` is the same
+//! for every package: an answer that differed between packages in and out of the counted
+//! locations would tell the counter which packages are expected there. Counted locations show
+//! no package count. This holds for everybody: the counter may be the one holding the device.
 
 use rusqlite::{params, Connection, OptionalExtension};
 use tally_events::payload::kind_name;
 use tally_events::{Quantity, SignedEvent};
 
-use super::count::locations_under_count;
+use super::count::{any_count_open, locations_under_count};
 use super::{location, package, state_uid, LocationRow, ID_LEN_MAX};
 use crate::error::ReplicaError;
 use crate::model;
@@ -47,13 +52,14 @@ pub struct PackageInfo {
     pub expires_on: Option<String>,
     /// Status.
     pub status: String,
-    /// Where it should be.
+    /// Where it should be; `None` while a count is open on this device.
     pub location_id: Option<String>,
-    /// Tote it is in.
+    /// Tote it is in; `None` while a count is open on this device.
     pub tote_id: Option<String>,
-    /// Quantity on record; `None` while a count is open where it is.
+    /// Quantity on record; `None` while a count is open on this device.
     pub quantity: Option<Quantity>,
-    /// A count is open where it is.
+    /// A count is open on this device, so location, tote and quantity are withheld (the same
+    /// for every package: it never tells whether this one is expected in a counted location).
     pub under_count: bool,
     /// Flagged conflict between devices.
     pub conflict: bool,
@@ -126,7 +132,7 @@ pub fn lookup(view: &Connection, scan: &str) -> Result<Found, ReplicaError> {
         let Some(p) = package(view, &upper)? else {
             return Err(Refusal::UnknownPackage { uid: upper }.into());
         };
-        let under_count = p.location_id.as_ref().is_some_and(|l| counted.contains(l));
+        let under_count = any_count_open(view)?;
         return Ok(Found::Package(Box::new(PackageInfo {
             history: history(view, &p.uid)?,
             uid: p.uid,
@@ -136,8 +142,8 @@ pub fn lookup(view: &Connection, scan: &str) -> Result<Found, ReplicaError> {
             coa: p.coa,
             expires_on: p.expires_on,
             status: model::status(p.status).to_owned(),
-            location_id: p.location_id,
-            tote_id: p.tote_id,
+            location_id: p.location_id.filter(|_| !under_count),
+            tote_id: p.tote_id.filter(|_| !under_count),
             quantity: (!under_count).then_some(p.quantity),
             under_count,
             conflict: p.conflict,

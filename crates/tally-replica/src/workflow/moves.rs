@@ -1,11 +1,14 @@
 //! Moves and putaway: scan a package, scan a location, record the move. Quarantined or held
-//! stock never goes into a sellable location; destroyed or shipped stock does not move.
+//! stock never goes into a sellable location; destroyed or shipped stock does not move; nothing
+//! moves into or out of a location being counted (from count start until the last round is
+//! submitted), and whoever is counting a round moves nothing until they submit it.
 
 use rusqlite::Connection;
 
 use tally_events::payload::{PackageMoved, PackageStatus};
 use tally_events::Payload;
 
+use super::count::{refuse_while_counted, refuse_while_counting};
 use super::{known_package, location, not_in_conflict, tag, Plan, Session, StepResult};
 use crate::refusal::{Action, Refusal};
 
@@ -21,11 +24,15 @@ pub struct Moved {
 }
 
 /// Moves a package to a location.
-pub fn move_package(view: &Connection, _who: &Session, scan: &str, to: &str) -> StepResult<Moved> {
+pub fn move_package(view: &Connection, who: &Session, scan: &str, to: &str) -> StepResult<Moved> {
+    refuse_while_counting(view, who)?;
     let uid = tag(scan)?;
     let package = known_package(view, &uid)?;
     not_in_conflict(&package)?;
     let target = location(view, to)?;
+    // What is being counted must not change: nothing moves into or out of a counted location.
+    refuse_while_counted(view, package.location_id.as_deref(), Action::Moved)?;
+    refuse_while_counted(view, Some(&target.id), Action::Moved)?;
     match package.status {
         PackageStatus::Destroyed | PackageStatus::InTransit | PackageStatus::Finished => {
             return Err(Refusal::WrongStatus {

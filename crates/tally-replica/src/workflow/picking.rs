@@ -1,13 +1,16 @@
 //! Picking: the picker is led through the open lines of a pick list in walking order (location
 //! ids sort in walking order), scans each package and takes a quantity into a tote. Refused on
 //! the spot: the wrong item, a lot that is not first-expired-first-out (naming the package to
-//! take instead), a quarantined or held package, a batch without a passed COA. Partial picks
-//! are allowed; the rest of a line is shorted with a reason. Totes are staged for their route.
+//! take instead), a quarantined or held package, a batch without a passed COA, a package in a
+//! location being counted (never offered as a candidate either), anything while the picker is
+//! counting. Partial picks are allowed; the rest of a line is shorted with a reason. Totes are
+//! staged for their route, never into or out of a lane being counted.
 
 use rusqlite::{params, Connection, OptionalExtension};
 use tally_events::payload::{PackageStatus, PickRecorded, PickShorted, ToteStaged};
 use tally_events::{Payload, Quantity};
 
+use super::count::{refuse_while_counted, refuse_while_counting};
 use super::{known_package, location, not_in_conflict, tag, Plan, Session, StepResult, ID_LEN_MAX};
 use crate::error::ReplicaError;
 use crate::model;
@@ -89,7 +92,7 @@ fn line(view: &Connection, pick_list: &str, line_no: u32) -> Result<Line, Replic
 
 /// Packages that may be picked for an item (and batch), first-expired first. Only active
 /// packages of a batch with a passed COA that has not expired by `today`, in a sellable
-/// location, not in a tote.
+/// location that is not being counted, not in a tote.
 fn candidates(
     view: &Connection,
     item_id: &str,
@@ -103,6 +106,8 @@ fn candidates(
          WHERE p.item_id = ?1 AND p.status = 'active' AND p.conflict = 0 AND p.tote_id IS NULL AND p.quantity > 0
            AND b.coa_status = 'passed' AND l.sellable = 1 AND (?2 IS NULL OR p.batch_id = ?2)
            AND (b.expires_on IS NULL OR b.expires_on >= ?4)
+           AND NOT EXISTS (SELECT 1 FROM count_task_locations c JOIN count_tasks t ON t.id = c.task_id
+                           WHERE c.location_id = p.location_id AND t.status IN ('counting','recount'))
          ORDER BY b.expires_on IS NULL, b.expires_on, p.location_id, p.uid LIMIT ?3",
     )?;
     let rows = stmt.query_map(params![item_id, batch_id, limit as i64, today], |r| {
@@ -195,10 +200,11 @@ pub struct Pick<'a> {
 /// date (`YYYY-MM-DD`): expired stock is never picked.
 pub fn pick(
     view: &Connection,
-    _who: &Session,
+    who: &Session,
     input: &Pick<'_>,
     today: &str,
 ) -> StepResult<Quantity> {
+    refuse_while_counting(view, who)?;
     let Pick {
         pick_list,
         line_no,
@@ -223,6 +229,8 @@ pub fn pick(
     let uid = tag(scan)?;
     let package = known_package(view, &uid)?;
     not_in_conflict(&package)?;
+    // Before anything that reveals the package's quantity or the FEFO candidates.
+    refuse_while_counted(view, package.location_id.as_deref(), Action::Picked)?;
     if package.status != PackageStatus::Active {
         return Err(Refusal::WrongStatus {
             uid,
@@ -382,6 +390,14 @@ pub fn stage(view: &Connection, _who: &Session, tote: &str, lane: &str) -> StepR
     if lane.kind != "staging_lane" {
         return Err(Refusal::NotAStagingLane { location: lane.id }.into());
     }
+    // Staging moves the tote's packages: not out of or into a location being counted.
+    let staged_at: Option<String> = view
+        .prepare_cached("SELECT location_id FROM totes WHERE id = ?1")?
+        .query_row([tote], |r| r.get(0))
+        .optional()?
+        .flatten();
+    refuse_while_counted(view, staged_at.as_deref(), Action::Moved)?;
+    refuse_while_counted(view, Some(&lane.id), Action::Moved)?;
     Ok(Plan::new(
         route.clone(),
         vec![Payload::ToteStaged(ToteStaged {

@@ -14,7 +14,7 @@ use super::scale::{self, Reading};
 use super::{settings, tag, Plan, Session, StepResult, ID_LEN_MAX};
 use crate::error::ReplicaError;
 use crate::model;
-use crate::refusal::{Check, Decision, Many, ReasonKind, Refusal};
+use crate::refusal::{Action, Check, Decision, Many, ReasonKind, Refusal};
 use crate::weight;
 
 /// What a receiving scan turned out to be.
@@ -424,10 +424,14 @@ pub fn quarantine(
     }
     let reason = super::reason(view, reason_code, ReasonKind::Quarantine)?;
     let cage = super::quarantine_cage(view)?;
+    // Quarantine moves the package to the cage: not into or out of a location being counted.
+    super::count::refuse_while_counted(view, Some(&cage.id), Action::Moved)?;
     let mut uids: Vec<String> = Vec::with_capacity(scans.len());
     for scan in scans {
         let uid = tag(scan)?;
         scanned(view, manifest, &uid)?;
+        let from = super::package(view, &uid)?.and_then(|p| p.location_id);
+        super::count::refuse_while_counted(view, from.as_deref(), Action::Moved)?;
         if !uids.contains(&uid) {
             uids.push(uid);
         }
@@ -588,12 +592,20 @@ pub fn close(view: &Connection, _who: &Session, manifest: &str) -> StepResult<Cl
         missing: missing.clone(),
         unexpected: unexpected.clone(),
     };
-    Ok(Plan::new(
-        summary,
-        vec![Payload::ManifestClosed(ManifestClosed {
-            manifest_id: manifest.to_owned(),
-            missing_uids: missing,
-            unexpected_uids: unexpected,
-        })],
-    ))
+    // More UIDs than one record holds: several `manifest_closed` events in this one action.
+    let max = tally_events::limits::CLOSE_UIDS_MAX;
+    let (missing, unexpected) = (
+        super::chunks_of(&missing, max),
+        super::chunks_of(&unexpected, max),
+    );
+    let facts = (0..missing.len().max(unexpected.len()))
+        .map(|i| {
+            Payload::ManifestClosed(ManifestClosed {
+                manifest_id: manifest.to_owned(),
+                missing_uids: super::chunk_at(&missing, i),
+                unexpected_uids: super::chunk_at(&unexpected, i),
+            })
+        })
+        .collect();
+    Ok(Plan::new(summary, facts))
 }
