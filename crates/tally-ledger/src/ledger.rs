@@ -568,6 +568,17 @@ impl<S: Store> Ledger<S> {
         Ok(proof.iter().map(|h| b64(&h.0)).collect())
     }
 
+    /// The inclusion proof of entry `index` in the tree of `size` entries, raw hashes.
+    pub fn inclusion_proof_hashes(
+        &self,
+        index: u64,
+        size: u64,
+    ) -> Result<Vec<[u8; 32]>, LedgerError> {
+        self.check_published(size)?;
+        let proof = tlog::prove_inclusion(size, index, &StoreHashes(&self.store))?;
+        Ok(proof.into_iter().map(|h| h.0).collect())
+    }
+
     /// The consistency proof from the tree of `old` entries to the tree of `new`, base64.
     pub fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<String>, LedgerError> {
         self.check_published(new)?;

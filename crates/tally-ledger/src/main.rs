@@ -76,7 +76,8 @@ enum Command {
         #[arg(long)]
         db: String,
     },
-    /// Writes the export stream (docs/EVENT-FORMAT.md §6) of one device or of the whole log.
+    /// Writes the export stream (docs/EVENT-FORMAT.md §6, version 2 with a ledger trailer) of
+    /// one device or of the whole log.
     Export {
         /// The ledger database: a SQLite file or a `postgres://` URL.
         #[arg(long)]
@@ -227,9 +228,9 @@ fn run_on<S: Store + 'static>(mut ledger: Ledger<S>, command: Command) -> Result
             match out {
                 None => {
                     let stdout = std::io::stdout();
-                    export::export(ledger.store(), device.as_ref(), stdout.lock())?;
+                    export::export(&mut ledger, device.as_ref(), stdout.lock())?;
                 }
-                Some(path) => export_to_file(&ledger, device.as_ref(), &path)?,
+                Some(path) => export_to_file(&mut ledger, device.as_ref(), &path)?,
             }
         }
         Command::Serve { listen, .. } => {
@@ -254,7 +255,7 @@ fn run_on<S: Store + 'static>(mut ledger: Ledger<S>, command: Command) -> Result
 
 /// Writes the export to `FILE.partial`, syncs it, then renames it to `FILE`.
 fn export_to_file<S: Store>(
-    ledger: &Ledger<S>,
+    ledger: &mut Ledger<S>,
     device: Option<&DeviceId>,
     path: &PathBuf,
 ) -> Result<()> {
@@ -262,11 +263,16 @@ fn export_to_file<S: Store>(
     let file = std::fs::File::create(&tmp)
         .with_context(|| format!("could not create {}", tmp.display()))?;
     let mut writer = std::io::BufWriter::new(file);
-    let records = export::export(ledger.store(), device, &mut writer)?;
+    let summary = export::export(ledger, device, &mut writer)?;
     let file = writer.into_inner().map_err(|e| e.into_error())?;
     file.sync_all()?;
     std::fs::rename(&tmp, path).with_context(|| format!("could not write {}", path.display()))?;
-    eprintln!("{records} records written to {}", path.display());
+    eprintln!(
+        "{} records written to {} (checkpoint of {} entries in the trailer)",
+        summary.records,
+        path.display(),
+        summary.tree_size
+    );
     Ok(())
 }
 

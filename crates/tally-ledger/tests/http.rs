@@ -377,15 +377,18 @@ fn devices_push_over_http_and_the_served_log_checks_out_by_the_specs_alone() {
         db.with_file_name("a.tlog").to_str().unwrap(),
     ]);
     assert_eq!(code, 0);
-    let exported =
-        tally_events::read_export(&std::fs::read(db.with_file_name("a.tlog")).unwrap()).unwrap();
+    let file = std::fs::read(db.with_file_name("a.tlog")).unwrap();
+    let exported = check_ledger_export(&file, &vkey, Some(&a.key));
     assert_eq!(exported, bytes(&chain_a));
     let whole = Command::new(BIN)
         .args(["export", "--db", db.to_str().unwrap()])
         .output()
         .unwrap();
     assert!(whole.status.success());
-    assert_eq!(tally_events::read_export(&whole.stdout).unwrap().len(), 313);
+    assert_eq!(check_ledger_export(&whole.stdout, &vkey, None).len(), 313);
+    // The trailer vouches for the end: an export cut short or with a record dropped is caught.
+    let mut reader = tally_events::ExportReader::new(&file[..file.len() - 10]).unwrap();
+    assert!(std::iter::from_fn(|| reader.next_record().transpose()).any(|r| r.is_err()));
     let (code, stdout, stderr) = cli(&["verify", "--db", db.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("313 entries"), "{stdout}");
@@ -709,4 +712,42 @@ fn two_servers_on_one_postgres_database_serve_one_log() {
     let (code, stdout, stderr) = cli(&["verify", "--db", &url]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("400 entries"), "{stdout}");
+}
+
+/// Reads a version 2 ledger export with tally-events' reader and checks its ledger trailer
+/// (count, last record, checkpoint signed by `vkey`, inclusion proof) with tally-events' own
+/// note and Merkle code; returns the records.
+fn check_ledger_export(bytes: &[u8], vkey: &str, device: Option<&DeviceKey>) -> Vec<Vec<u8>> {
+    let mut reader = tally_events::ExportReader::new(bytes).unwrap();
+    assert_eq!(reader.version(), 2);
+    let mut records = Vec::new();
+    while let Some(record) = reader.next_record().unwrap() {
+        records.push(record);
+    }
+    let trailer = reader
+        .trailer()
+        .expect("a version 2 export ends with its trailer")
+        .clone();
+    assert!(matches!(trailer, tally_events::Trailer::Ledger(_)));
+    let last = records.last().unwrap();
+    let head = SignedEvent::from_bytes(last.clone()).unwrap();
+    let end = tally_events::ExportEnd {
+        device: device.map(|k| k.device_id()),
+        records: records.len() as u64,
+        head_seq: head.seq(),
+        head_record: last,
+    };
+    let verifier = tally_events::note::NoteVerifier::parse(vkey).unwrap();
+    trailer.check(&end, Some(&verifier)).unwrap();
+    // Another ledger's key does not vouch for it.
+    let (other, _) = tlog::LogSigner::generate("other.example/log").unwrap();
+    let other = tally_events::note::NoteVerifier::parse(other.verifier_key()).unwrap();
+    assert!(trailer.check(&end, Some(&other)).is_err());
+    // One record fewer does not match the trailer.
+    let shorter = tally_events::ExportEnd {
+        records: end.records - 1,
+        ..end
+    };
+    assert!(trailer.check(&shorter, None).is_err());
+    records
 }

@@ -648,3 +648,38 @@ fn postgres_append_only_tables_and_verification_catch_tampering() {
         Err(audit::AuditFailure::TreeHash { index: 7 })
     ));
 }
+
+#[test]
+fn exports_end_with_a_ledger_trailer_and_an_empty_one_is_version_1() {
+    let (_dir, _path, mut ledger) = new_ledger();
+    let a = enrolled(&mut ledger, 1, FACILITY);
+    let b = enrolled(&mut ledger, 2, FACILITY);
+    let events = chain(&a, FACILITY, 9);
+    ledger.ingest(&a.device_id(), &bytes(&events)).unwrap();
+    let mut out = Vec::new();
+    let summary =
+        tally_ledger::export::export(&mut ledger, Some(&a.device_id()), &mut out).unwrap();
+    assert_eq!((summary.records, summary.tree_size), (9, 9));
+    let mut reader = tally_events::ExportReader::new(out.as_slice()).unwrap();
+    assert_eq!(reader.version(), 2);
+    let records: Vec<Vec<u8>> = std::iter::from_fn(|| reader.next_record().unwrap()).collect();
+    assert_eq!(records, bytes(&events));
+    match reader.trailer() {
+        Some(tally_events::Trailer::Ledger(trailer)) => {
+            assert_eq!(trailer.records, 9);
+            assert_eq!(trailer.log_index, 8);
+        }
+        other => panic!("expected a ledger trailer, got {other:?}"),
+    }
+    // Nothing pushed yet: an empty version 1 export, which a ledger trailer cannot vouch for.
+    let mut out = Vec::new();
+    let summary =
+        tally_ledger::export::export(&mut ledger, Some(&b.device_id()), &mut out).unwrap();
+    assert_eq!(summary.records, 0);
+    let reader = tally_events::ExportReader::new(out.as_slice()).unwrap();
+    assert_eq!(reader.version(), 1);
+    assert!(tally_events::read_export(&out).unwrap().is_empty());
+    // An unknown device is an error, not an empty export.
+    let stranger = DeviceKey::from_seed([77; 32]).device_id();
+    assert!(tally_ledger::export::export(&mut ledger, Some(&stranger), Vec::new()).is_err());
+}
