@@ -1,10 +1,11 @@
-//! How a device authenticates a request: it signs, with its device key, a message under a
-//! label of its own (`tally-ledger request v1`), so that a request signature can never pass
-//! for an event signature (event headers start with the magic `TLEV`) and the other way round.
+//! How a device authenticates a request: a domain signature (`tally_events::domain`, the
+//! project's rule for every signature that is not an event's) under the label
+//! `tally.ledger-request.v1`, so that a request signature can never pass for an event
+//! signature (event headers start with `TLEV`, domain-signed bytes with `TALLYSIG`) nor for an
+//! export trailer's (another label). The message:
 //!
 //! ```text
-//! tally-ledger request v1\n
-//! <origin>\n <METHOD>\n <path>\n <timestamp unix ms>\n <hex SHA-256 of the body>\n
+//! <origin>\n <METHOD>\n <path and query>\n <timestamp unix ms>\n <hex SHA-256 of the body>\n
 //! ```
 //!
 //! Headers: `Tally-Device` (hex key), `Tally-Timestamp`, `Tally-Body-SHA256` (hex), and
@@ -15,13 +16,14 @@
 //! the logs.
 
 use sha2::{Digest, Sha256};
-use tally_events::{DeviceId, DeviceKey, VerifierKey};
+use tally_events::domain::{verify_domain, DomainError, DomainSigner};
+use tally_events::DeviceId;
 
 use crate::error::Refusal;
 use crate::tlog::{b64, unb64};
 
-/// The domain-separation label every request signature starts with.
-pub const REQUEST_LABEL: &str = "tally-ledger request v1\n";
+/// The domain label of request signatures.
+pub const REQUEST_LABEL: &str = "tally.ledger-request.v1";
 /// Header: the device key, hex.
 pub const HEADER_DEVICE: &str = "tally-device";
 /// Header: the request time, Unix milliseconds.
@@ -31,7 +33,7 @@ pub const HEADER_BODY_SHA256: &str = "tally-body-sha256";
 /// Header: base64 ed25519 signature of the request message.
 pub const HEADER_SIGNATURE: &str = "tally-signature";
 
-/// The bytes a device signs for a request.
+/// The message a device signs (under [`REQUEST_LABEL`]) for a request.
 pub fn request_message(
     origin: &str,
     method: &str,
@@ -39,27 +41,27 @@ pub fn request_message(
     timestamp_ms: i64,
     body_sha256_hex: &str,
 ) -> Vec<u8> {
-    format!("{REQUEST_LABEL}{origin}\n{method}\n{path}\n{timestamp_ms}\n{body_sha256_hex}\n")
-        .into_bytes()
+    format!("{origin}\n{method}\n{path}\n{timestamp_ms}\n{body_sha256_hex}\n").into_bytes()
 }
 
 /// The headers a device sends with a request (name, value).
 pub fn sign_request(
-    key: &DeviceKey,
+    signer: &DomainSigner,
     origin: &str,
     method: &str,
     path: &str,
     timestamp_ms: i64,
     body: &[u8],
-) -> Vec<(&'static str, String)> {
+) -> Result<Vec<(&'static str, String)>, DomainError> {
     let body_hash = hex::encode(Sha256::digest(body));
     let message = request_message(origin, method, path, timestamp_ms, &body_hash);
-    vec![
-        (HEADER_DEVICE, key.device_id().to_string()),
+    let signature = signer.sign(REQUEST_LABEL, &message)?;
+    Ok(vec![
+        (HEADER_DEVICE, signer.device_id().to_string()),
         (HEADER_TIMESTAMP, timestamp_ms.to_string()),
         (HEADER_BODY_SHA256, body_hash),
-        (HEADER_SIGNATURE, b64(&key.sign(&message))),
-    ]
+        (HEADER_SIGNATURE, b64(&signature)),
+    ])
 }
 
 /// The request headers as received (absent ones `None`).
@@ -112,11 +114,12 @@ pub fn authenticate(
         .and_then(unb64)
         .and_then(|s| s.try_into().ok())
         .ok_or_else(|| unauthenticated("the Tally-Signature header is missing or malformed"))?;
-    let key = VerifierKey::new(&device).map_err(|_| Refusal::WeakKey)?;
     let message = request_message(origin, method, path, timestamp, &actual);
-    key.verify_strict(&message, &signature)
-        .map_err(|_| unauthenticated("the signature does not verify"))?;
-    Ok(device)
+    match verify_domain(&device, REQUEST_LABEL, &message, &signature) {
+        Ok(()) => Ok(device),
+        Err(DomainError::BadKey) => Err(Refusal::WeakKey),
+        Err(_) => Err(unauthenticated("the signature does not verify")),
+    }
 }
 
 #[cfg(test)]
@@ -138,10 +141,12 @@ mod tests {
         }
     }
 
+    use tally_events::DeviceKey;
+
     #[test]
     fn a_signed_request_authenticates_and_every_change_is_caught() {
-        let key = DeviceKey::from_seed([7; 32]);
-        let signed = sign_request(&key, "o.example/log", "POST", "/v1/push", 5, b"body");
+        let key = DomainSigner::new(DeviceKey::from_seed([7; 32]));
+        let signed = sign_request(&key, "o.example/log", "POST", "/v1/push", 5, b"body").unwrap();
         let h = headers(&signed);
         assert_eq!(
             authenticate(&h, "o.example/log", "POST", "/v1/push", b"body"),
@@ -174,9 +179,24 @@ mod tests {
     }
 
     #[test]
-    fn a_request_signature_can_never_be_an_event_signature() {
+    fn a_request_signature_is_no_event_or_trailer_signature() {
+        let key = DeviceKey::from_seed([7; 32]);
+        let signer = DomainSigner::new(DeviceKey::from_seed([7; 32]));
         let message = request_message("o", "POST", "/v1/push", 0, "00");
-        assert!(!message.starts_with(&tally_events::event::EVENT_MAGIC));
-        assert!(tally_events::SignedEvent::from_bytes(message).is_err());
+        let signature = signer.sign(REQUEST_LABEL, &message).unwrap();
+        // Not valid over the bare message (as an event signature would be made) ...
+        let verifier = tally_events::VerifierKey::new(&key.device_id()).unwrap();
+        assert!(verifier.verify_strict(&message, &signature).is_err());
+        // ... nor under the export trailer's label.
+        assert!(verify_domain(
+            &key.device_id(),
+            "tally.export-trailer.v1",
+            &message,
+            &signature
+        )
+        .is_err());
+        // And a plain signature of the message does not authenticate a request.
+        let plain = key.sign(&message);
+        assert!(verify_domain(&key.device_id(), REQUEST_LABEL, &message, &plain).is_err());
     }
 }

@@ -107,13 +107,14 @@ struct Device<'a> {
 impl Device<'_> {
     fn send(&self, method: &str, path: &str, body: Vec<u8>) -> (u16, Value) {
         let headers = sign_request(
-            &self.key,
+            &signer(&self.key),
             &self.origin,
             method,
             path,
             tally_ledger::now_unix_ms(),
             &body,
-        );
+        )
+        .unwrap();
         self.send_with(method, path, body, headers)
     }
 
@@ -148,6 +149,10 @@ impl Device<'_> {
     fn push(&self, events: &[SignedEvent]) -> (u16, Value) {
         self.send("POST", "/v1/push", push_body(events))
     }
+}
+
+fn signer(key: &DeviceKey) -> tally_events::DomainSigner {
+    tally_events::DomainSigner::new(DeviceKey::from_seed(key.seed()))
 }
 
 fn push_body(events: &[SignedEvent]) -> Vec<u8> {
@@ -464,7 +469,7 @@ fn a_garbled_upload_is_a_retryable_error_never_a_fork() {
     assert_eq!(a.push(&events[..3]).0, 200);
     // The signed headers are for the genuine body; a bit flips on the way.
     let body = push_body(&events[..5]);
-    let headers = sign_request(&a.key, &a.origin, "POST", "/v1/push", 1, &body);
+    let headers = sign_request(&signer(&a.key), &a.origin, "POST", "/v1/push", 1, &body).unwrap();
     let mut garbled = body.clone();
     let at = garbled.len() / 2;
     garbled[at] ^= 0x04;
@@ -492,7 +497,15 @@ fn requests_without_a_valid_device_signature_are_refused() {
     let events = chain(&a.key, FACILITY, 2);
     // Signed by another key than the Tally-Device header names.
     let body = push_body(&events);
-    let mut headers = sign_request(&stranger.key, &a.origin, "POST", "/v1/push", 1, &body);
+    let mut headers = sign_request(
+        &signer(&stranger.key),
+        &a.origin,
+        "POST",
+        "/v1/push",
+        1,
+        &body,
+    )
+    .unwrap();
     headers[0].1 = a.key.device_id().to_string();
     let (status, error) = a.send_with("POST", "/v1/push", body.clone(), headers);
     assert_eq!(
@@ -500,7 +513,15 @@ fn requests_without_a_valid_device_signature_are_refused() {
         (401, Some("unauthenticated"))
     );
     // Signed for another origin (a request replayed from another ledger).
-    let headers = sign_request(&a.key, "other.example/log", "POST", "/v1/push", 1, &body);
+    let headers = sign_request(
+        &signer(&a.key),
+        "other.example/log",
+        "POST",
+        "/v1/push",
+        1,
+        &body,
+    )
+    .unwrap();
     assert_eq!(
         a.send_with("POST", "/v1/push", body.clone(), headers).0,
         401
@@ -565,7 +586,9 @@ fn a_server_killed_with_sigkill_restarts_without_losing_what_it_acknowledged() {
                 let batch = &events[next..(next + 10).min(events.len())];
                 let body = push_body(batch);
                 let mut request = client.post(format!("{base}/v1/push")).body(body.clone());
-                for (name, value) in sign_request(&key, &origin, "POST", "/v1/push", 1, &body) {
+                for (name, value) in
+                    sign_request(&signer(&key), &origin, "POST", "/v1/push", 1, &body).unwrap()
+                {
                     request = request.header(name, value);
                 }
                 let Ok(response) = request.send() else { break };
@@ -649,7 +672,9 @@ fn push_all(base: &str, origin: &str, seed: [u8; 32], events: &[SignedEvent], ba
         let body = push_body(chunk);
         let mut request = client.post(format!("{base}/v1/push")).body(body.clone());
         let now = tally_ledger::now_unix_ms();
-        for (name, value) in sign_request(&key, origin, "POST", "/v1/push", now, &body) {
+        for (name, value) in
+            sign_request(&signer(&key), origin, "POST", "/v1/push", now, &body).unwrap()
+        {
             request = request.header(name, value);
         }
         let response = request.send().unwrap();
