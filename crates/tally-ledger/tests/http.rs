@@ -65,6 +65,39 @@ impl Drop for Server {
     }
 }
 
+/// Runs each listed test against a fresh SQLite file and a fresh PostgreSQL database.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    let (dir, db) = super::temp_db();
+                    super::$name(db.to_str().unwrap(), dir.path());
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[test]
+                fn $name() {
+                    let url = super::PgCluster::get().new_database();
+                    let dir = tempfile::tempdir().unwrap();
+                    super::$name(&url, dir.path());
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    devices_push_over_http_and_the_served_log_checks_out_by_the_specs_alone,
+    consistency_and_inclusion_proofs_are_served_between_checkpoints,
+    a_garbled_upload_is_a_retryable_error_never_a_fork,
+    requests_without_a_valid_device_signature_are_refused,
+    a_server_killed_with_sigkill_restarts_without_losing_what_it_acknowledged,
+);
+
 fn cli(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(BIN)
         .args(args)
@@ -261,13 +294,14 @@ fn read_log_by_the_spec(server: &Server, vkey: &str) -> (u64, Vec<Vec<u8>>) {
     (size, entries)
 }
 
-#[test]
-fn devices_push_over_http_and_the_served_log_checks_out_by_the_specs_alone() {
-    let (_dir, db) = temp_db();
-    let tok_a = token(&db, FACILITY, "dock-a");
-    let tok_b = token(&db, FACILITY, "dock-b");
-    let server = Server::start(&db);
-    let (code, vkey, _) = cli(&["verifier-key", "--db", db.to_str().unwrap()]);
+fn devices_push_over_http_and_the_served_log_checks_out_by_the_specs_alone(
+    db: &str,
+    scratch: &std::path::Path,
+) {
+    let tok_a = token(db, FACILITY, "dock-a");
+    let tok_b = token(db, FACILITY, "dock-b");
+    let server = Server::start(db);
+    let (code, vkey, _) = cli(&["verifier-key", "--db", db]);
     assert_eq!(code, 0);
     let vkey = vkey.trim().to_owned();
     // <name>+<keyhash>+<key>: the key is base64 and may itself hold '+'.
@@ -341,7 +375,7 @@ fn devices_push_over_http_and_the_served_log_checks_out_by_the_specs_alone() {
         .contains("251"));
 
     // The CLI works against the running server: devices, a new token, revocation.
-    let (code, listing, _) = cli(&["devices", "--db", db.to_str().unwrap(), "--json"]);
+    let (code, listing, _) = cli(&["devices", "--db", db, "--json"]);
     assert_eq!(code, 0);
     let rows: Vec<Value> = listing
         .lines()
@@ -355,7 +389,7 @@ fn devices_push_over_http_and_the_served_log_checks_out_by_the_specs_alone() {
     assert_eq!(rows[0]["facility"], FACILITY);
     assert_eq!(rows[0]["name"], "dock-a");
 
-    let tok_c = token(&db, "C11-0000999-LIC", "new-site");
+    let tok_c = token(db, "C11-0000999-LIC", "new-site");
     let c = device(&server, 4);
     assert_eq!(c.enroll(&tok_c).0, 200);
     assert_eq!(c.push(&chain(&c.key, "C11-0000999-LIC", 3)).0, 200);
@@ -363,7 +397,7 @@ fn devices_push_over_http_and_the_served_log_checks_out_by_the_specs_alone() {
     let (code, _, stderr) = cli(&[
         "revoke",
         "--db",
-        db.to_str().unwrap(),
+        db,
         "--device",
         &b.key.device_id().to_string(),
     ]);
@@ -375,18 +409,18 @@ fn devices_push_over_http_and_the_served_log_checks_out_by_the_specs_alone() {
     let (code, _, _) = cli(&[
         "export",
         "--db",
-        db.to_str().unwrap(),
+        db,
         "--device",
         &a.key.device_id().to_string(),
         "--out",
-        db.with_file_name("a.tlog").to_str().unwrap(),
+        scratch.join("a.tlog").to_str().unwrap(),
     ]);
     assert_eq!(code, 0);
-    let file = std::fs::read(db.with_file_name("a.tlog")).unwrap();
+    let file = std::fs::read(scratch.join("a.tlog")).unwrap();
     let exported = check_ledger_export(&file, &vkey, Some(&a.key));
     assert_eq!(exported, bytes(&chain_a));
     let whole = Command::new(BIN)
-        .args(["export", "--db", db.to_str().unwrap()])
+        .args(["export", "--db", db])
         .output()
         .unwrap();
     assert!(whole.status.success());
@@ -394,17 +428,18 @@ fn devices_push_over_http_and_the_served_log_checks_out_by_the_specs_alone() {
     // The trailer vouches for the end: an export cut short or with a record dropped is caught.
     let mut reader = tally_events::ExportReader::new(&file[..file.len() - 10]).unwrap();
     assert!(std::iter::from_fn(|| reader.next_record().transpose()).any(|r| r.is_err()));
-    let (code, stdout, stderr) = cli(&["verify", "--db", db.to_str().unwrap()]);
+    let (code, stdout, stderr) = cli(&["verify", "--db", db]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("313 entries"), "{stdout}");
 }
 
-#[test]
-fn consistency_and_inclusion_proofs_are_served_between_checkpoints() {
-    let (_dir, db) = temp_db();
-    let tok = token(&db, FACILITY, "dock");
-    let server = Server::start(&db);
-    let (_, vkey, _) = cli(&["verifier-key", "--db", db.to_str().unwrap()]);
+fn consistency_and_inclusion_proofs_are_served_between_checkpoints(
+    db: &str,
+    _scratch: &std::path::Path,
+) {
+    let tok = token(db, FACILITY, "dock");
+    let server = Server::start(db);
+    let (_, vkey, _) = cli(&["verifier-key", "--db", db]);
     let vkey = vkey.trim().to_owned();
     let a = device(&server, 1);
     assert_eq!(a.enroll(&tok).0, 200);
@@ -458,11 +493,9 @@ fn consistency_and_inclusion_proofs_are_served_between_checkpoints() {
     assert_eq!(status, 404);
 }
 
-#[test]
-fn a_garbled_upload_is_a_retryable_error_never_a_fork() {
-    let (_dir, db) = temp_db();
-    let tok = token(&db, FACILITY, "dock");
-    let server = Server::start(&db);
+fn a_garbled_upload_is_a_retryable_error_never_a_fork(db: &str, _scratch: &std::path::Path) {
+    let tok = token(db, FACILITY, "dock");
+    let server = Server::start(db);
     let a = device(&server, 1);
     assert_eq!(a.enroll(&tok).0, 200);
     let events = chain(&a.key, FACILITY, 5);
@@ -481,16 +514,14 @@ fn a_garbled_upload_is_a_retryable_error_never_a_fork() {
     let (status, response) = a.send_with("POST", "/v1/push", body, headers);
     assert_eq!(status, 200, "{response}");
     assert_eq!(response["receipts"].as_array().unwrap().len(), 5);
-    let (code, stdout, _) = cli(&["verify", "--db", db.to_str().unwrap()]);
+    let (code, stdout, _) = cli(&["verify", "--db", db]);
     assert_eq!(code, 0);
     assert!(stdout.contains("0 forks"), "{stdout}");
 }
 
-#[test]
-fn requests_without_a_valid_device_signature_are_refused() {
-    let (_dir, db) = temp_db();
-    let tok = token(&db, FACILITY, "dock");
-    let server = Server::start(&db);
+fn requests_without_a_valid_device_signature_are_refused(db: &str, _scratch: &std::path::Path) {
+    let tok = token(db, FACILITY, "dock");
+    let server = Server::start(db);
     let a = device(&server, 1);
     let stranger = device(&server, 9);
     assert_eq!(a.enroll(&tok).0, 200);
@@ -561,12 +592,13 @@ fn requests_without_a_valid_device_signature_are_refused() {
 
 use sha2::Digest as _;
 
-#[test]
-fn a_server_killed_with_sigkill_restarts_without_losing_what_it_acknowledged() {
-    let (_dir, db) = temp_db();
-    let tok = token(&db, FACILITY, "dock");
-    let server = Server::start(&db);
-    let (_, vkey, _) = cli(&["verifier-key", "--db", db.to_str().unwrap()]);
+fn a_server_killed_with_sigkill_restarts_without_losing_what_it_acknowledged(
+    db: &str,
+    _scratch: &std::path::Path,
+) {
+    let tok = token(db, FACILITY, "dock");
+    let server = Server::start(db);
+    let (_, vkey, _) = cli(&["verifier-key", "--db", db]);
     let vkey = vkey.trim().to_owned();
     let a = device(&server, 1);
     assert_eq!(a.enroll(&tok).0, 200);
@@ -611,7 +643,7 @@ fn a_server_killed_with_sigkill_restarts_without_losing_what_it_acknowledged() {
         "some pushes were acknowledged before the kill"
     );
     // Restart on the same files with no clean-up.
-    let server = Server::start(&db);
+    let server = Server::start(db);
     let (size, entries) = read_log_by_the_spec(&server, &vkey);
     for (seq, index) in &acked {
         assert!(*index < size);
@@ -627,7 +659,7 @@ fn a_server_killed_with_sigkill_restarts_without_losing_what_it_acknowledged() {
     let (size, entries) = read_log_by_the_spec(&server, &vkey);
     assert_eq!(size, 400);
     assert_eq!(entries, bytes(&events));
-    let (code, _, stderr) = cli(&["verify", "--db", db.to_str().unwrap()]);
+    let (code, _, stderr) = cli(&["verify", "--db", db]);
     assert_eq!(code, 0, "{stderr}");
 }
 
