@@ -178,4 +178,7 @@ pub enum LedgerError {
     /// A request for something the log does not hold (a tile beyond the tree, an unknown size).
     #[error("not found: {0}")]
     NotFound(String),
+    /// The service cannot answer right now (retry).
+    #[error("the ledger cannot answer right now: {0}")]
+    Unavailable(String),
 }

@@ -115,9 +115,9 @@ where
 {
     let ledger = state.ledger.clone();
     tokio::task::spawn_blocking(move || {
-        let mut guard = ledger
-            .lock()
-            .map_err(|_| LedgerError::NotFound("the ledger lock is poisoned".into()))?;
+        let mut guard = ledger.lock().map_err(|_| {
+            LedgerError::Unavailable("a request failed while holding the ledger".into())
+        })?;
         work(&mut guard)
     })
     .await
