@@ -683,3 +683,43 @@ fn exports_end_with_a_ledger_trailer_and_an_empty_one_is_version_1() {
     let stranger = DeviceKey::from_seed([77; 32]).device_id();
     assert!(tally_ledger::export::export(&mut ledger, Some(&stranger), Vec::new()).is_err());
 }
+
+/// The monotonic clock is checked across the boundary between what the ledger holds and a new
+/// upload (the head record is verified together with the new ones), not only inside uploads.
+#[test]
+fn a_clock_that_goes_back_across_uploads_is_refused() {
+    let (_dir, _path, mut ledger) = new_ledger();
+    let a = enrolled(&mut ledger, 1, FACILITY);
+    let events = chain(&a, FACILITY, 3);
+    ledger.ingest(&a.device_id(), &bytes(&events)).unwrap();
+    let head = &events[2];
+    let mut writer = tally_events::ChainWriter::resume(
+        DeviceKey::from_seed(a.seed()),
+        FACILITY,
+        head.seq(),
+        head.record_hash(),
+    )
+    .unwrap();
+    let mut earlier = head.timestamp();
+    earlier.since_boot_us -= 1_000_000; // same boot, one second before the head
+    let back = writer
+        .append_at(
+            earlier,
+            "B-1042",
+            tally_events::Payload::UserSignedOut(tally_events::payload::UserSignedOut {
+                badge: "B-1".into(),
+            }),
+        )
+        .unwrap();
+    let outcome = ledger
+        .ingest(&a.device_id(), &[back.as_bytes().to_vec()])
+        .unwrap();
+    assert_eq!(
+        refused(&outcome),
+        Some(&Refusal::Chain {
+            seq: 4,
+            kind: "time_went_backwards".into()
+        })
+    );
+    assert_eq!(ledger.store().tree_size().unwrap(), 3);
+}
