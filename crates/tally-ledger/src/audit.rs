@@ -1,11 +1,11 @@
 //! `tally-ledger verify`: re-verifies everything from storage alone: every stored tree hash
 //! recomputed from the entries, every checkpoint's root and signature, every device's chain
-//! (signatures with `verify_strict`, links, clocks) and that each entry is the record its
-//! columns say. Stops at the first failure.
+//! (signatures with `verify_strict`, links, clocks; streamed a page at a time) and that each
+//! entry is the record its columns say. Stops at the first failure.
 
 use std::collections::BTreeMap;
 
-use tally_events::{verify_chain, ChainOptions, DeviceId, SignedEvent, VerifyMode};
+use tally_events::{ChainOptions, ChainVerifier, DeviceId, Next, SignedEvent, VerifyMode};
 use thiserror::Error;
 
 use crate::ledger::{Ledger, StoreHashes};
@@ -74,7 +74,8 @@ pub fn audit<S: Store>(ledger: &Ledger<S>) -> Result<AuditSummary, AuditFailure>
     let store = ledger.store();
     let size = store.tree_size()?;
     let reader = StoreHashes(store);
-    let mut per_device: BTreeMap<[u8; 32], Vec<(u64, u64)>> = BTreeMap::new();
+    // Entries per device (one counter per device, not per entry).
+    let mut per_device: BTreeMap<[u8; 32], u64> = BTreeMap::new();
     let mut start = 0;
     while start < size {
         let end = (start + PAGE).min(size);
@@ -104,10 +105,7 @@ pub fn audit<S: Store>(ledger: &Ledger<S>) -> Result<AuditSummary, AuditFailure>
             if stored != recomputed {
                 return Err(AuditFailure::TreeHash { index: entry.index });
             }
-            per_device
-                .entry(entry.device_id.0)
-                .or_default()
-                .push((entry.seq, entry.index));
+            *per_device.entry(entry.device_id.0).or_default() += 1;
         }
         start = end;
     }
@@ -155,55 +153,20 @@ pub fn audit<S: Store>(ledger: &Ledger<S>) -> Result<AuditSummary, AuditFailure>
     }
     let devices = store.devices()?;
     for device in &devices {
-        let records = store.device_records(&device.device_id, 0, u64::MAX >> 1)?;
         let in_log = per_device.remove(&device.device_id.0).unwrap_or_default();
-        if records.len() as u64 != device.head_seq || in_log.len() != records.len() {
+        if in_log != device.head_seq {
             return Err(AuditFailure::Chain {
                 device: device.device_id,
                 failure: format!(
-                    "{} records stored, the device's head is seq {}",
-                    records.len(),
-                    device.head_seq
+                    "{} records in the log, the device's head is seq {}",
+                    in_log, device.head_seq
                 ),
             });
         }
-        if records.is_empty() {
+        if in_log == 0 {
             continue;
         }
-        let bytes: Vec<&[u8]> = records.iter().map(|r| r.record.as_slice()).collect();
-        let options = ChainOptions {
-            expected_device: Some(device.device_id),
-            mode: VerifyMode::Strict,
-            ..ChainOptions::default()
-        };
-        let report = verify_chain(&bytes, &options).map_err(|failure| AuditFailure::Chain {
-            device: device.device_id,
-            failure: failure.to_string(),
-        })?;
-        if Some(report.head_hash.0) != device.head_hash {
-            return Err(AuditFailure::Chain {
-                device: device.device_id,
-                failure: "the stored head hash is not the hash of its last record".into(),
-            });
-        }
-        for record in &records {
-            let event = SignedEvent::from_bytes(record.record.clone()).map_err(|e| {
-                AuditFailure::Entry {
-                    index: record.index,
-                    reason: e.to_string(),
-                }
-            })?;
-            if event.facility() != device.facility {
-                return Err(AuditFailure::Entry {
-                    index: record.index,
-                    reason: format!(
-                        "facility {} but the device is enrolled for {}",
-                        event.facility(),
-                        device.facility
-                    ),
-                });
-            }
-        }
+        verify_device_chain(store, device)?;
     }
     if let Some((device, _)) = per_device.into_iter().next() {
         return Err(AuditFailure::Chain {
@@ -217,4 +180,65 @@ pub fn audit<S: Store>(ledger: &Ledger<S>) -> Result<AuditSummary, AuditFailure>
         checkpoints,
         forks: store.forks()?.len() as u64,
     })
+}
+
+/// Verifies one device's chain streaming from storage, a page at a time, with tally-events'
+/// [`ChainVerifier`] (the verdict of `verify_chain` in strict mode, memory bounded by a page),
+/// and each record's facility.
+fn verify_device_chain<S: Store>(
+    store: &S,
+    device: &crate::store::DeviceRow,
+) -> Result<(), AuditFailure> {
+    let options = ChainOptions {
+        expected_device: Some(device.device_id),
+        mode: VerifyMode::Strict,
+        ..ChainOptions::default()
+    };
+    let id = device.device_id;
+    // Storage holds one record per seq, in seq order: position p is seq p + 1.
+    let earlier = move |position: usize| {
+        store
+            .device_records(&id, position as u64, 1)
+            .ok()
+            .and_then(|rows| rows.into_iter().next())
+            .map(|row| row.record)
+    };
+    let mut verifier = ChainVerifier::new(options, earlier);
+    let mut after = 0;
+    'pages: loop {
+        let page = store.device_records(&device.device_id, after, PAGE)?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        for row in page {
+            let event =
+                SignedEvent::from_bytes(row.record.clone()).map_err(|e| AuditFailure::Entry {
+                    index: row.index,
+                    reason: e.to_string(),
+                })?;
+            if event.facility() != device.facility {
+                return Err(AuditFailure::Entry {
+                    index: row.index,
+                    reason: format!(
+                        "facility {} but the device is enrolled for {}",
+                        event.facility(),
+                        device.facility
+                    ),
+                });
+            }
+            if verifier.push(row.record) == Next::Done {
+                break 'pages;
+            }
+        }
+    }
+    let report = verifier.finish().map_err(|failure| AuditFailure::Chain {
+        device: device.device_id,
+        failure: failure.to_string(),
+    })?;
+    if Some(report.head_hash.0) != device.head_hash || report.events != device.head_seq {
+        return Err(AuditFailure::Chain {
+            device: device.device_id,
+            failure: "the stored head is not the last record of its chain".into(),
+        });
+    }
+    Ok(())
 }

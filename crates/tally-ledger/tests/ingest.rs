@@ -723,3 +723,102 @@ fn a_clock_that_goes_back_across_uploads_is_refused() {
     );
     assert_eq!(ledger.store().tree_size().unwrap(), 3);
 }
+
+/// The device rows are checked against the chains they describe: a head or facility changed
+/// behind the ledger's back is caught.
+#[test]
+fn verification_compares_device_rows_with_their_chains() {
+    for (statement, expected) in [
+        ("UPDATE devices SET head_hash = zeroblob(32)", "stored head"),
+        ("UPDATE devices SET head_seq = 4", "head is seq 4"),
+        (
+            "INSERT INTO facilities VALUES ('C11-0000999-LIC', 0); \
+             UPDATE devices SET facility = 'C11-0000999-LIC'",
+            "enrolled for C11-0000999-LIC",
+        ),
+    ] {
+        let (_dir, path, mut ledger) = new_ledger();
+        let a = enrolled(&mut ledger, 1, FACILITY);
+        ledger
+            .ingest(&a.device_id(), &bytes(&chain(&a, FACILITY, 5)))
+            .unwrap();
+        assert!(audit::audit(&ledger).is_ok());
+        drop(ledger);
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute_batch(statement)
+            .unwrap();
+        let ledger = tally_ledger::open_sqlite(&path).unwrap();
+        let failure = audit::audit(&ledger).unwrap_err().to_string();
+        assert!(failure.contains(expected), "{statement}: {failure}");
+    }
+}
+
+/// Someone with the database file has the log's signing key too (it is stored there): they
+/// can rewrite an entry and rebuild every tree hash and checkpoint consistently. The device's
+/// signature still gives them away.
+#[test]
+fn a_rewritten_log_with_rebuilt_hashes_and_checkpoints_fails_on_the_device_signature() {
+    use tally_ledger::tlog::{hashes_for_new_entry, Hash, HashReader};
+    struct Mem(std::cell::RefCell<Vec<Hash>>);
+    impl HashReader for Mem {
+        fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, tlog_tiles::Error> {
+            Ok(indexes
+                .iter()
+                .map(|&i| self.0.borrow()[i as usize])
+                .collect())
+        }
+    }
+    let (_dir, path, mut ledger) = new_ledger();
+    let a = enrolled(&mut ledger, 1, FACILITY);
+    let events = chain(&a, FACILITY, 6);
+    ledger.ingest(&a.device_id(), &bytes(&events)).unwrap();
+    drop(ledger);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER entries_append_only_u; DROP TRIGGER hashes_append_only_d; \
+         DROP TRIGGER checkpoints_append_only_d;",
+    )
+    .unwrap();
+    // Entry 2 (seq 3) gets a changed signature byte.
+    let mut forged = events[2].as_bytes().to_vec();
+    let last = forged.len() - 1;
+    forged[last] ^= 1;
+    conn.execute("UPDATE entries SET record = ?1 WHERE idx = 2", [&forged])
+        .unwrap();
+    // Rebuild the tree from the entries and re-sign a checkpoint with the stored key.
+    let mut entries = bytes(&events);
+    entries[2] = forged;
+    let mem = Mem(std::cell::RefCell::new(Vec::new()));
+    for (n, entry) in entries.iter().enumerate() {
+        let new = hashes_for_new_entry(n as u64, entry, &mem).unwrap();
+        mem.0.borrow_mut().extend(new);
+    }
+    conn.execute("DELETE FROM hashes", []).unwrap();
+    for (i, h) in mem.0.borrow().iter().enumerate() {
+        conn.execute(
+            "INSERT INTO hashes (idx, hash) VALUES (?1, ?2)",
+            rusqlite::params![i as i64, &h.0[..]],
+        )
+        .unwrap();
+    }
+    let skey: String = conn
+        .query_row("SELECT signer_key FROM log_meta", [], |r| r.get(0))
+        .unwrap();
+    let signer = tlog::LogSigner::from_private_key(&skey).unwrap();
+    let root = tlog::tree_hash(6, &mem).unwrap();
+    conn.execute("DELETE FROM checkpoints", []).unwrap();
+    conn.execute(
+        "INSERT INTO checkpoints (size, root, note, signed_unix_ms) VALUES (6, ?1, ?2, 0)",
+        rusqlite::params![&root.0[..], signer.sign_checkpoint(6, &root).unwrap()],
+    )
+    .unwrap();
+    drop(conn);
+    let ledger = tally_ledger::open_sqlite(&path).unwrap();
+    let failure = audit::audit(&ledger).unwrap_err();
+    assert!(
+        matches!(failure, audit::AuditFailure::Chain { .. }),
+        "{failure}"
+    );
+    assert!(failure.to_string().contains("signature"), "{failure}");
+}
