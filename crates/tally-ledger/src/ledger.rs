@@ -210,7 +210,13 @@ impl<S: Store> Ledger<S> {
         let mut tx = self.store.begin()?;
         let row = tx.token(&hash)?.ok_or(Refusal::UnknownToken)?;
         match row.device_id {
-            Some(used_by) if used_by == *device => {}
+            Some(used_by) if used_by == *device => {
+                // The answer was lost on the way: the same answer again, unless the device
+                // has been revoked or forked since.
+                if let Some(enrolled) = tx.device(device)? {
+                    Self::usable(&enrolled)?;
+                }
+            }
             Some(_) => return Err(Refusal::TokenUsed.into()),
             None => {
                 if tx.device(device)?.is_some() {

@@ -11,6 +11,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -258,10 +259,20 @@ struct InclusionQuery {
     size: u64,
 }
 
+fn query<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    query.map(|Query(q)| q).map_err(|rejection| {
+        Refusal::BadRequest {
+            reason: rejection.body_text(),
+        }
+        .into()
+    })
+}
+
 async fn inclusion<S: Store + 'static>(
     State(state): State<AppState<S>>,
-    Query(query): Query<InclusionQuery>,
+    params: Result<Query<InclusionQuery>, QueryRejection>,
 ) -> Result<Json<ProofResponse>, ApiError> {
+    let query = query(params)?;
     let proof = with_ledger(&state, move |ledger| {
         ledger.inclusion_proof(query.index, query.size)
     })
@@ -277,8 +288,9 @@ struct ConsistencyQuery {
 
 async fn consistency<S: Store + 'static>(
     State(state): State<AppState<S>>,
-    Query(query): Query<ConsistencyQuery>,
+    params: Result<Query<ConsistencyQuery>, QueryRejection>,
 ) -> Result<Json<ProofResponse>, ApiError> {
+    let query = query(params)?;
     let proof = with_ledger(&state, move |ledger| {
         ledger.consistency_proof(query.old, query.new)
     })
@@ -323,6 +335,17 @@ async fn log_tile<S: Store + 'static>(
         .into_response())
 }
 
+async fn not_found(uri: Uri) -> ApiError {
+    ApiError {
+        status: StatusCode::NOT_FOUND,
+        body: Box::new(ErrorBody::other(
+            "not_found",
+            format!("there is nothing at {}", uri.path()),
+            false,
+        )),
+    }
+}
+
 /// The router over a ledger.
 pub fn router<S: Store + 'static>(ledger: Ledger<S>) -> Router {
     let origin = ledger.origin().to_owned();
@@ -342,6 +365,7 @@ fn routes<S: Store + 'static>(state: AppState<S>) -> Router {
         .route("/v1/proof/consistency", get(consistency::<S>))
         .route("/log/checkpoint", get(log_checkpoint::<S>))
         .route("/log/tile/{*rest}", get(log_tile::<S>))
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }

@@ -487,6 +487,18 @@ fn consistency_and_inclusion_proofs_are_served_between_checkpoints(
     }
     let (status, _) = get_bytes(&server.url("/v1/proof/consistency?old=5&new=31"));
     assert_eq!(status, 404);
+    // Every error is a JSON error body, also for a malformed query or an unknown path.
+    for (path, status, code) in [
+        ("/v1/proof/consistency?old=five&new=31", 400, "bad_request"),
+        ("/v1/proof/inclusion", 400, "bad_request"),
+        ("/v2/info", 404, "not_found"),
+    ] {
+        let response = reqwest::blocking::get(server.url(path)).unwrap();
+        assert_eq!(response.status().as_u16(), status, "{path}");
+        let body: Value = response.json().unwrap();
+        assert_eq!(body["error"], code, "{path}");
+        assert!(body["message_es"].is_string());
+    }
     let (status, _) = get_bytes(&server.url("/log/tile/entries/000.p/31"));
     assert_eq!(status, 404);
     let (status, _) = get_bytes(&server.url("/log/tile/entries/0"));

@@ -406,6 +406,17 @@ fn enrollment_tokens_are_one_time_and_bind_one_key<S: Store>(
     assert_eq!(first.verifier_key, ledger.verifier_key());
     // The answer was lost: the same token and key again succeed.
     assert_eq!(ledger.enroll(&token, &key.device_id()).unwrap(), first);
+    // ... but not once the device is revoked.
+    let revoked_token = ledger.create_token(FACILITY, "dock-r").unwrap();
+    let revoked_key = DeviceKey::from_seed([3; 32]);
+    ledger
+        .enroll(&revoked_token, &revoked_key.device_id())
+        .unwrap();
+    ledger.revoke(&revoked_key.device_id()).unwrap();
+    assert!(matches!(
+        ledger.enroll(&revoked_token, &revoked_key.device_id()),
+        Err(tally_ledger::LedgerError::Refused(Refusal::Revoked))
+    ));
     // Another key with the used token is refused.
     let other = DeviceKey::from_seed([2; 32]);
     assert!(matches!(
