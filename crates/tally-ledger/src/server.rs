@@ -335,6 +335,30 @@ async fn log_tile<S: Store + 'static>(
         .into_response())
 }
 
+/// One structured log line per request: method, path, status, device (if it named one) and
+/// time taken.
+async fn log_request(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let device = request
+        .headers()
+        .get(auth::HEADER_DEVICE)
+        .and_then(|v| v.to_str().ok())
+        .map(|d| d.chars().take(16).collect::<String>());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    let ms = started.elapsed().as_millis() as u64;
+    if status >= 500 {
+        tracing::error!(%method, %path, status, device, ms, "request");
+    } else if status >= 400 {
+        tracing::warn!(%method, %path, status, device, ms, "request");
+    } else {
+        tracing::info!(%method, %path, status, device, ms, "request");
+    }
+    response
+}
+
 async fn not_found(uri: Uri) -> ApiError {
     ApiError {
         status: StatusCode::NOT_FOUND,
@@ -366,6 +390,7 @@ fn routes<S: Store + 'static>(state: AppState<S>) -> Router {
         .route("/log/checkpoint", get(log_checkpoint::<S>))
         .route("/log/tile/{*rest}", get(log_tile::<S>))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(log_request))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }
