@@ -69,18 +69,20 @@ pub enum AuditFailure {
     Log(#[from] LogError),
 }
 
-/// Verifies the whole ledger from storage.
-pub fn audit<S: Store>(ledger: &Ledger<S>) -> Result<AuditSummary, AuditFailure> {
-    let store = ledger.store();
-    let size = store.tree_size()?;
+/// Entries of one range verified: the first failure (by index) or the entries per device.
+type RangeResult = Result<BTreeMap<[u8; 32], u64>, AuditFailure>;
+
+/// Verifies entries `[start, end)`: each parses, matches its columns, and its stored tree
+/// hashes are the ones recomputed from its bytes and the stored hashes before it (so, by
+/// induction over all ranges, the whole stored tree). Ranges are independent: they run on
+/// their own connections, one per core.
+fn verify_entries<S: Store>(store: &S, mut start: u64, end: u64) -> RangeResult {
     let reader = StoreHashes(store);
-    // Entries per device (one counter per device, not per entry).
     let mut per_device: BTreeMap<[u8; 32], u64> = BTreeMap::new();
-    let mut start = 0;
-    while start < size {
-        let end = (start + PAGE).min(size);
-        let entries = store.entries(start, end)?;
-        if entries.len() as u64 != end - start {
+    while start < end {
+        let stop = (start + PAGE).min(end);
+        let entries = store.entries(start, stop)?;
+        if entries.len() as u64 != stop - start {
             return Err(AuditFailure::Entry {
                 index: start,
                 reason: "entries are missing from the log".into(),
@@ -107,7 +109,59 @@ pub fn audit<S: Store>(ledger: &Ledger<S>) -> Result<AuditSummary, AuditFailure>
             }
             *per_device.entry(entry.device_id.0).or_default() += 1;
         }
-        start = end;
+        start = stop;
+    }
+    Ok(per_device)
+}
+
+/// Threads to verify with: one per core, at most 16.
+fn workers() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 16)
+}
+
+/// Verifies the whole ledger from storage, on every core. The failure reported is the first
+/// in log order (entries), then checkpoints in size order, then devices in enrollment order.
+pub fn audit<S: Store>(ledger: &Ledger<S>) -> Result<AuditSummary, AuditFailure> {
+    let store = ledger.store();
+    let size = store.tree_size()?;
+    let reader = StoreHashes(store);
+    let chunk = size.div_ceil(workers() as u64).max(1);
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    while start < size {
+        ranges.push((start, (start + chunk).min(size)));
+        start += chunk;
+    }
+    let mut stores = Vec::with_capacity(ranges.len());
+    for _ in &ranges {
+        stores.push(store.reopen()?);
+    }
+    let results: Vec<RangeResult> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ranges
+            .iter()
+            .zip(stores)
+            .map(|(&(start, end), own)| scope.spawn(move || verify_entries(&own, start, end)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(AuditFailure::Store(StoreError::Corrupt(
+                        "a verification thread failed".into(),
+                    )))
+                })
+            })
+            .collect()
+    });
+    // Entries per device (one counter per device, not per entry).
+    let mut per_device: BTreeMap<[u8; 32], u64> = BTreeMap::new();
+    for result in results {
+        for (device, count) in result? {
+            *per_device.entry(device).or_default() += count;
+        }
     }
     let mut checkpoints = 0;
     let mut size_checked = size == 0;
@@ -152,6 +206,7 @@ pub fn audit<S: Store>(ledger: &Ledger<S>) -> Result<AuditSummary, AuditFailure>
         );
     }
     let devices = store.devices()?;
+    let mut to_verify = Vec::new();
     for device in &devices {
         let in_log = per_device.remove(&device.device_id.0).unwrap_or_default();
         if in_log != device.head_seq {
@@ -163,10 +218,55 @@ pub fn audit<S: Store>(ledger: &Ledger<S>) -> Result<AuditSummary, AuditFailure>
                 ),
             });
         }
-        if in_log == 0 {
-            continue;
+        if in_log > 0 {
+            to_verify.push(device.clone());
         }
-        verify_device_chain(store, device)?;
+    }
+    // Device chains, spread over the cores (round robin); the first failure in enrollment
+    // order is reported.
+    let threads = workers().min(to_verify.len()).max(1);
+    let mut stores = Vec::with_capacity(threads);
+    for _ in 0..threads {
+        stores.push(store.reopen()?);
+    }
+    let to_verify = &to_verify;
+    let mut failures: Vec<(usize, AuditFailure)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = stores
+            .into_iter()
+            .enumerate()
+            .map(|(worker, own)| {
+                scope.spawn(move || {
+                    let mut failures = Vec::new();
+                    for (position, device) in to_verify.iter().enumerate() {
+                        if position % threads != worker {
+                            continue;
+                        }
+                        if let Err(failure) = verify_device_chain(&own, device) {
+                            failures.push((position, failure));
+                            break;
+                        }
+                    }
+                    failures
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    vec![(
+                        0,
+                        AuditFailure::Store(StoreError::Corrupt(
+                            "a verification thread failed".into(),
+                        )),
+                    )]
+                })
+            })
+            .collect()
+    });
+    failures.sort_by_key(|(position, _)| *position);
+    if let Some((_, failure)) = failures.into_iter().next() {
+        return Err(failure);
     }
     if let Some((device, _)) = per_device.into_iter().next() {
         return Err(AuditFailure::Chain {

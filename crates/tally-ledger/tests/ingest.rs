@@ -833,3 +833,34 @@ fn a_rewritten_log_with_rebuilt_hashes_and_checkpoints_fails_on_the_device_signa
     );
     assert!(failure.to_string().contains("signature"), "{failure}");
 }
+
+/// Verification runs on every core, over ranges of the log; the failure it reports is still
+/// the first in log order, whichever thread found it.
+#[test]
+fn verification_on_several_cores_reports_the_first_failure_in_log_order() {
+    let (_dir, path, mut ledger) = new_ledger();
+    let a = enrolled(&mut ledger, 1, FACILITY);
+    ledger
+        .ingest(&a.device_id(), &bytes(&chain(&a, FACILITY, 64)))
+        .unwrap();
+    assert_eq!(audit::audit(&ledger).unwrap().entries, 64);
+    drop(ledger);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TRIGGER hashes_append_only_u;")
+        .unwrap();
+    for entry in [60u64, 3, 40] {
+        conn.execute(
+            "UPDATE hashes SET hash = zeroblob(32) WHERE idx = ?1",
+            [tlog::stored_hash_index(0, entry) as i64],
+        )
+        .unwrap();
+    }
+    drop(conn);
+    let ledger = tally_ledger::open_sqlite(&path).unwrap();
+    for _ in 0..5 {
+        assert!(matches!(
+            audit::audit(&ledger),
+            Err(audit::AuditFailure::TreeHash { index: 3 })
+        ));
+    }
+}

@@ -125,6 +125,10 @@ pub trait Store: Send {
     where
         Self: 'a;
 
+    /// Another connection to the same database (for work on other threads).
+    fn reopen(&self) -> Result<Self, StoreError>
+    where
+        Self: Sized;
     /// The log's identity.
     fn meta(&self) -> Result<LogMeta, StoreError>;
     /// Begins a write transaction that excludes every other writer (the ingest lock).

@@ -108,6 +108,7 @@ pub fn is_postgres_url(db: &str) -> bool {
 /// A ledger in a PostgreSQL database.
 pub struct PgStore {
     client: RefCell<Client>,
+    url: String,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -166,6 +167,7 @@ impl PgStore {
         tx.commit()?;
         Ok(Self {
             client: RefCell::new(client),
+            url: url.to_owned(),
         })
     }
 
@@ -188,6 +190,7 @@ impl PgStore {
         }
         Ok(Self {
             client: RefCell::new(client),
+            url: url.to_owned(),
         })
     }
 }
@@ -297,6 +300,10 @@ fn checkpoint_from_row(row: &postgres::Row) -> Result<CheckpointRow, StoreError>
 
 impl Store for PgStore {
     type Tx<'a> = PgTx<'a>;
+
+    fn reopen(&self) -> Result<Self, StoreError> {
+        PgStore::open(&self.url)
+    }
 
     fn meta(&self) -> Result<LogMeta, StoreError> {
         let row = self.client.borrow_mut().query_one(

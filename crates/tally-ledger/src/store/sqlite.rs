@@ -102,6 +102,7 @@ CREATE TRIGGER forks_append_only_d BEFORE DELETE ON forks
 #[derive(Debug)]
 pub struct SqliteStore {
     conn: Connection,
+    path: std::path::PathBuf,
 }
 
 fn configure(conn: &Connection) -> Result<(), StoreError> {
@@ -146,7 +147,10 @@ impl SqliteStore {
             ],
         )?;
         tx.commit()?;
-        Ok(Self { conn })
+        Ok(Self {
+            conn,
+            path: path.to_owned(),
+        })
     }
 
     /// Opens an existing ledger database.
@@ -170,7 +174,10 @@ impl SqliteStore {
                 StoreError::NotALedger(format!("{} is not a ledger database", path.display()))
             })?;
         match version {
-            Some(SCHEMA_VERSION) => Ok(Self { conn }),
+            Some(SCHEMA_VERSION) => Ok(Self {
+                conn,
+                path: path.to_owned(),
+            }),
             Some(other) => Err(StoreError::NotALedger(format!(
                 "{} has ledger schema {other}; this build knows {SCHEMA_VERSION}",
                 path.display()
@@ -301,6 +308,10 @@ fn finish_checkpoint(
 
 impl Store for SqliteStore {
     type Tx<'a> = SqliteTx<'a>;
+
+    fn reopen(&self) -> Result<Self, StoreError> {
+        SqliteStore::open(&self.path)
+    }
 
     fn meta(&self) -> Result<LogMeta, StoreError> {
         Ok(self.conn.query_row(
