@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
+use sha2::Digest as _;
 use tally_events::DeviceId;
 use tally_ledger::store::is_postgres_url;
 use tally_ledger::{audit, export, server, Ledger, Store};
@@ -51,6 +52,16 @@ enum Command {
         #[arg(long)]
         db: String,
         /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Lists the forks on record: two validly signed records with the same device and seq, both
+    /// kept as evidence.
+    Forks {
+        /// The ledger database: a SQLite file or a `postgres://` URL.
+        #[arg(long)]
+        db: String,
+        /// One JSON object per line, with both records in base64.
         #[arg(long)]
         json: bool,
     },
@@ -112,6 +123,7 @@ impl Command {
             Command::Init { db, .. }
             | Command::EnrollToken { db, .. }
             | Command::Devices { db, .. }
+            | Command::Forks { db, .. }
             | Command::Revoke { db, .. }
             | Command::VerifierKey { db }
             | Command::Verify { db }
@@ -198,6 +210,32 @@ fn run_on<S: Store + 'static>(mut ledger: Ledger<S>, command: Command) -> Result
                         device.events,
                         if device.revoked { "  REVOKED" } else { "" },
                         if device.forked { "  FORKED" } else { "" },
+                    )?;
+                }
+            }
+            out.flush()?;
+        }
+        Command::Forks { json, .. } => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            for fork in ledger.store().forks()? {
+                let held = hex::encode(sha2::Sha256::digest(&fork.held));
+                let other = hex::encode(sha2::Sha256::digest(&fork.other));
+                if json {
+                    let row = serde_json::json!({
+                        "device_id": fork.device_id.to_string(),
+                        "seq": fork.seq,
+                        "held_sha256": held,
+                        "other_sha256": other,
+                        "held_record": tally_ledger::tlog::b64(&fork.held),
+                        "other_record": tally_ledger::tlog::b64(&fork.other),
+                    });
+                    writeln!(out, "{row}")?;
+                } else {
+                    writeln!(
+                        out,
+                        "{}  seq {}  held {}  other {}",
+                        fork.device_id, fork.seq, held, other
                     )?;
                 }
             }

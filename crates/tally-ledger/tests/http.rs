@@ -405,6 +405,32 @@ fn devices_push_over_http_and_the_served_log_checks_out_by_the_specs_alone(
     let (status, body) = b.push(&chain(&b.key, FACILITY, 61)[60..]);
     assert_eq!((status, body["error"].as_str()), (403, Some("revoked")));
 
+    // A fork over HTTP: kept as evidence, listed by `forks`, the device refused from then on.
+    let forked = fork_of(&c.key, &chain(&c.key, "C11-0000999-LIC", 3), 2);
+    let (status, body) = c.push(std::slice::from_ref(&forked));
+    assert_eq!(
+        (status, body["refused"]["error"].as_str()),
+        (409, Some("fork"))
+    );
+    let (status, body) = c.push(&chain(&c.key, "C11-0000999-LIC", 3));
+    assert_eq!((status, body["error"].as_str()), (403, Some("forked")));
+    let (code, listing, _) = cli(&["forks", "--db", db, "--json"]);
+    assert_eq!(code, 0);
+    let forks: Vec<Value> = listing
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(forks.len(), 1);
+    assert_eq!(forks[0]["device_id"], c.key.device_id().to_string());
+    assert_eq!(forks[0]["seq"], 3);
+    assert_eq!(
+        b64d(forks[0]["other_record"].as_str().unwrap()),
+        forked.as_bytes()
+    );
+    let (_, listing, _) = cli(&["devices", "--db", db, "--json"]);
+    let c_row: Value = serde_json::from_str(listing.lines().nth(2).unwrap()).unwrap();
+    assert_eq!(c_row["forked"], true);
+
     // Export of a device equals its records byte for byte; verify passes.
     let (code, _, _) = cli(&[
         "export",
