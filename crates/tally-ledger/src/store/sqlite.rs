@@ -157,7 +157,8 @@ impl SqliteStore {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         if !path.is_file() {
             return Err(StoreError::NotALedger(format!(
-                "there is no ledger database at {} (create one with `tally-ledger init`)",
+                "there is no ledger database at {0} (create one with `tally-ledger init`) / \
+                 no hay una base del libro central en {0} (créela con `tally-ledger init`)",
                 path.display()
             )));
         }
