@@ -194,7 +194,7 @@ fn render_home(state: &State, selected: usize, frame: &mut Frame, area: Rect) {
         None => String::new(),
     };
     if let Some(h) = &state.home {
-        sync = format!("Sync: {sync} · {}", Msg::EventsWaiting(h.events_waiting).text(l));
+        sync = format!("{sync} · {}", Msg::EventsWaiting(h.events_waiting).text(l));
     }
     if let Some(online) = state.sync_online {
         let word = if online {
@@ -324,7 +324,8 @@ fn package_lines(p: &PackageInfo, scroll: usize, l: Language, lines: &mut Vec<Li
     lines.push(Line::styled(Msg::History(p.history.len()).text(l), bold));
     let first = scroll.min(p.history.len().saturating_sub(1));
     for entry in &p.history[first..] {
-        let at = entry.at.get(..16).unwrap_or(&entry.at).replace('T', " ");
+        // "2026-11-18T11:06:…" shown as "11-18 11:06".
+        let at = entry.at.get(5..16).unwrap_or(&entry.at).replace('T', " ");
         let origin = if entry.origin == "local" { "#" } else { "L" };
         lines.push(Line::raw(format!(
             "{origin}{} {} {} {at}",
@@ -427,7 +428,7 @@ fn help_lines(state: &State) -> Vec<String> {
                 Msg::KeyLock,
             ];
         }
-        Screen::Lookup { .. } => keys.extend([Msg::KeyScan, Msg::KeyArrows, Msg::KeyLock]),
+        Screen::Lookup { .. } => keys.extend([Msg::KeyScan, Msg::KeyScroll, Msg::KeyLock]),
         Screen::NotBuilt(_) => keys.push(Msg::KeyLock),
     }
     keys.extend([Msg::KeyLanguage, Msg::KeyQuit]);

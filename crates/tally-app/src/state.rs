@@ -528,10 +528,9 @@ fn open_entry(state: &mut State, entry: Entry, effects: &mut Vec<Effect>) {
     };
     if let Some(why) = entry.withheld_from(session.role) {
         let text = format!(
-            "{} {}: {} ({})",
+            "{} {}: {}",
             entry.key(),
             entry.name(state.language),
-            Msg::EntryNotForRole.text(state.language),
             why.text(state.language)
         );
         state.signal(Tone::Error, text, effects);

@@ -44,8 +44,6 @@ pub enum Msg {
     HomePrompt,
     /// Not a menu entry.
     NoSuchEntry(String),
-    /// The role may not use the entry.
-    EntryNotForRole,
     /// Why an entry is dimmed: supervisors only.
     SupervisorsOnly,
     /// Why an entry is dimmed: auditors only look.
@@ -127,8 +125,6 @@ pub enum Msg {
     Kind,
     /// A scan here is not expected.
     ScanNotHere,
-    /// A scan was taken for the badge, not the PIN.
-    ScanIsNotAPin,
     /// Keys heading.
     KeysTitle,
     /// Help footer.
@@ -143,6 +139,8 @@ pub enum Msg {
     KeyArrows,
     /// Scan or type and Enter.
     KeyScan,
+    /// Arrows scroll.
+    KeyScroll,
     /// Lock.
     KeyLock,
     /// Language.
@@ -192,20 +190,19 @@ impl Msg {
                 Language::English => format!("{typed:?} is not on the menu; type 0 to 9 and Enter"),
                 Language::Spanish => format!("{typed:?} no está en el menú; escriba 0 a 9 y Enter"),
             },
-            Msg::EntryNotForRole => pick(l, "Your role cannot use this; ask a supervisor", "Su función no permite esto; pida a un supervisor"),
             Msg::SupervisorsOnly => pick(l, "supervisors only", "solo supervisores"),
             Msg::AuditorsOnlyLook => pick(l, "auditors only look", "auditores solo consultan"),
             Msg::NotBuilt => pick(l, "This flow is not built yet in this version of tally.", "Este flujo aún no existe en esta versión de tally."),
             Msg::NotBuiltHint => pick(l, "Nothing was recorded. Esc goes back.", "No se registró nada. Esc regresa."),
             Msg::Tasks { manifests, picks, counts } => match l {
-                Language::English => format!("Tasks: {manifests} inbound · {picks} picks · {counts} counts"),
-                Language::Spanish => format!("Tareas: {manifests} entradas · {picks} surtidos · {counts} conteos"),
+                Language::English => format!("Inbound {manifests} · Picks {picks} · Counts {counts}"),
+                Language::Spanish => format!("Entradas {manifests} · Surtidos {picks} · Conteos {counts}"),
             },
             Msg::TasksLoading => pick(l, "Tasks: reading…", "Tareas: leyendo…"),
             Msg::NeverSynced => pick(l, "never synced", "nunca sincronizado"),
             Msg::EventsWaiting(n) => match l {
-                Language::English => format!("{n} events waiting"),
-                Language::Spanish => format!("{n} eventos en espera"),
+                Language::English => format!("{n} to send"),
+                Language::Spanish => format!("{n} por enviar"),
             },
             Msg::LedgerEvents(n) => match l {
                 Language::English => format!("ledger at {n}"),
@@ -251,12 +248,12 @@ impl Msg {
             Msg::Expires => pick(l, "Expires", "Vence"),
             Msg::Kind => pick(l, "Kind", "Tipo"),
             Msg::ScanNotHere => pick(l, "A scan is not expected here; press Esc, then choose", "Aquí no se espera un escaneo; pulse Esc y elija"),
-            Msg::ScanIsNotAPin => pick(l, "That was a badge scan, not a PIN; type the PIN", "Eso fue un gafete, no un PIN; escriba el PIN"),
             Msg::KeysTitle => pick(l, "Keys", "Teclas"),
             Msg::KeysHint => pick(l, "F1 keys · Esc back", "F1 teclas · Esc atrás"),
             Msg::KeyEsc => pick(l, "Esc      back one screen", "Esc      regresar una pantalla"),
             Msg::KeyHelp => pick(l, "F1 / ?   these keys", "F1 / ?   estas teclas"),
             Msg::KeyNumber => pick(l, "0-9 Enter open that entry", "0-9 Enter abrir esa opción"),
+            Msg::KeyScroll => pick(l, "↑ ↓      scroll the history", "↑ ↓      mover el historial"),
             Msg::KeyArrows => pick(l, "↑ ↓ Enter open the marked entry", "↑ ↓ Enter abrir la marcada"),
             Msg::KeyScan => pick(l, "scan, or type + Enter", "escanee, o escriba + Enter"),
             Msg::KeyLock => pick(l, "Ctrl-L   lock now", "Ctrl-L   bloquear ya"),
