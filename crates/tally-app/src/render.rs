@@ -19,10 +19,18 @@ use crate::menu::{Entry, MENU};
 use crate::state::{Screen, SignInStep, State};
 use crate::text::{Language, Msg};
 
+/// Narrowest terminal the screens are drawn on (the handheld target is 40).
+pub const MIN_WIDTH: u16 = 20;
+/// Shortest terminal the screens are drawn on (the handheld target is 20).
+pub const MIN_HEIGHT: u16 = 8;
+
 /// Draws the whole screen for `state`.
 pub fn render(state: &State, frame: &mut Frame) {
     let area = frame.area();
-    if area.width == 0 || area.height == 0 {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        // Too small to work on: say so in words that fit (ASCII, one cell per character).
+        let notice = format!("tally: screen too small ({}x{})", area.width, area.height);
+        frame.render_widget(Paragraph::new(notice).wrap(Wrap { trim: true }), area);
         return;
     }
     let status_rows = match (area.width, area.height) {

@@ -360,11 +360,8 @@ fn on_other_key(state: &mut State, key: Key, effects: &mut Vec<Effect>) {
             }
         }
         Key::Quit => {
-            if let Some(session) = state.session.take() {
-                let request = WriteRequest::SignOut {
-                    badge: session.badge,
-                };
-                state.write(request, effects);
+            if state.session.is_some() {
+                sign_out(state, effects);
             }
             state.quitting = true;
             effects.push(Effect::Quit);
