@@ -279,13 +279,15 @@ profile = "ohaus-ranger"
 
     #[test]
     fn the_command_line_wins_over_the_file() {
-        let config = Config::parse(FULL, Path::new("t.toml")).unwrap().with(Overrides {
-            database: Some("/tmp/x.db".into()),
-            key: Some("/tmp/keys/x.key".into()),
-            language: Some(LanguageCode::En),
-            auto_lock_secs: Some(0),
-            ..Overrides::default()
-        });
+        let config = Config::parse(FULL, Path::new("t.toml"))
+            .unwrap()
+            .with(Overrides {
+                database: Some("/tmp/x.db".into()),
+                key: Some("/tmp/keys/x.key".into()),
+                language: Some(LanguageCode::En),
+                auto_lock_secs: Some(0),
+                ..Overrides::default()
+            });
         assert_eq!(config.database().unwrap(), Path::new("/tmp/x.db"));
         assert_eq!(config.key_path().unwrap(), PathBuf::from("/tmp/keys/x.key"));
         assert_eq!(config.settings().language, Language::English);
@@ -298,5 +300,24 @@ profile = "ohaus-ranger"
         assert!(error.to_string().contains("auto_lock"), "{error}");
         let error = Config::parse("language = \"fr\"\n", Path::new("t.toml")).unwrap_err();
         assert!(error.to_string().contains("fr"), "{error}");
+    }
+}
+
+#[cfg(test)]
+mod example {
+    use super::*;
+
+    /// The example file shipped with the crate parses, and its defaults are the defaults.
+    #[test]
+    fn the_example_file_is_valid_and_states_the_defaults() {
+        let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tally.example.toml"));
+        let config = Config::load(path).unwrap();
+        assert_eq!(config.timeouts, Timeouts::default());
+        assert_eq!(config.wedge, WedgeConfig::default());
+        assert_eq!(config.language, LanguageCode::En);
+        assert_eq!(
+            config.key_path().unwrap(),
+            PathBuf::from("/var/lib/tally/replica.db.key")
+        );
     }
 }

@@ -67,7 +67,8 @@ impl Entry {
     /// The entry a typed text names (its digit, spaces around allowed).
     pub fn from_typed(typed: &str) -> Option<Entry> {
         let typed = typed.trim();
-        MENU.into_iter().find(|e| typed.len() == 1 && typed.starts_with(e.key()))
+        MENU.into_iter()
+            .find(|e| typed.len() == 1 && typed.starts_with(e.key()))
     }
 
     /// Its name.

@@ -11,6 +11,9 @@ use tally_replica::ReplicaError;
 
 use crate::event::{Event, Failure, HomeSummary, ReadReply, ReadRequest};
 
+/// Where read requests go, each with its id.
+pub type Reads = Sender<(u64, ReadRequest)>;
+
 /// Home's tasks for `badge` and the sync state, from the view.
 pub fn home_summary(view: &Connection, badge: &str) -> Result<HomeSummary, ReplicaError> {
     let (inbound_manifests, pick_lists, count_tasks, events_waiting) = view
@@ -21,7 +24,9 @@ pub fn home_summary(view: &Connection, badge: &str) -> Result<HomeSummary, Repli
                         AND (assigned_to IS NULL OR assigned_to = ?1)),
                     (SELECT count(*) FROM event_log WHERE acknowledged = 0)",
         )?
-        .query_row([badge], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        .query_row([badge], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
     let cursor: Option<String> = view
         .prepare_cached("SELECT value FROM meta WHERE key = 'ledger_cursor'")?
         .query_row([], |r| r.get(0))
@@ -41,7 +46,9 @@ pub fn perform(view: &Connection, request: ReadRequest) -> ReadReply {
         ReadRequest::Home { badge } => {
             ReadReply::Home(home_summary(view, &badge).map_err(Failure::from))
         }
-        ReadRequest::Lookup { scan } => ReadReply::Lookup(lookup(view, &scan).map_err(Failure::from)),
+        ReadRequest::Lookup { scan } => {
+            ReadReply::Lookup(lookup(view, &scan).map_err(Failure::from))
+        }
     }
 }
 
@@ -55,10 +62,7 @@ fn serve(view: Connection, requests: Receiver<(u64, ReadRequest)>, events: Sende
 }
 
 /// Starts the reader on a read-only connection.
-pub fn spawn(
-    view: Connection,
-    events: Sender<Event>,
-) -> std::io::Result<(Sender<(u64, ReadRequest)>, JoinHandle<()>)> {
+pub fn spawn(view: Connection, events: Sender<Event>) -> std::io::Result<(Reads, JoinHandle<()>)> {
     let (requests, inbox) = mpsc::channel();
     let handle = std::thread::Builder::new()
         .name("tally-reader".into())

@@ -57,8 +57,7 @@ pub fn render(state: &State, frame: &mut Frame) {
     }
     render_status(state, frame, status);
     frame.render_widget(
-        Paragraph::new(Msg::KeysHint.text(state.language))
-            .style(Style::default().fg(Color::Gray)),
+        Paragraph::new(Msg::KeysHint.text(state.language)).style(Style::default().fg(Color::Gray)),
         hint,
     );
     if state.confirm_sign_out {
@@ -158,8 +157,7 @@ fn render_locked(state: &State, frame: &mut Frame, area: Rect) {
 
 fn render_home(state: &State, selected: usize, frame: &mut Frame, area: Rect) {
     let l = state.language;
-    let [menu, info] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(4)]).areas(area);
+    let [menu, info] = Layout::vertical([Constraint::Min(0), Constraint::Length(4)]).areas(area);
     let role = state.session.as_ref().map(|s| s.role);
     let rows: Vec<Line> = MENU
         .iter()
@@ -167,7 +165,11 @@ fn render_home(state: &State, selected: usize, frame: &mut Frame, area: Rect) {
         .map(|(i, entry)| {
             let withheld = role.and_then(|role| entry.withheld_from(role));
             let mark = if i == selected { "▶" } else { " " };
-            let mut spans = vec![Span::raw(format!("{mark}{} {}", entry.key(), entry.name(l)))];
+            let mut spans = vec![Span::raw(format!(
+                "{mark}{} {}",
+                entry.key(),
+                entry.name(l)
+            ))];
             let mut style = Style::default();
             if let Some(why) = withheld {
                 spans.push(Span::raw(format!(" ({})", why.text(l))));
@@ -303,7 +305,10 @@ fn package_lines(p: &PackageInfo, scroll: usize, l: Language, lines: &mut Vec<Li
         lines.push(label(Msg::Lot, format!("{lot} · COA {}", p.coa), l));
     }
     lines.push(Line::from(vec![
-        Span::styled(format!("{}: ", Msg::Status.text(l)), Style::default().fg(Color::Gray)),
+        Span::styled(
+            format!("{}: ", Msg::Status.text(l)),
+            Style::default().fg(Color::Gray),
+        ),
         Span::styled(p.status.to_uppercase(), bold),
     ]));
     if p.under_count {
@@ -314,7 +319,11 @@ fn package_lines(p: &PackageInfo, scroll: usize, l: Language, lines: &mut Vec<Li
             place = format!("{place} · {} {tote}", Msg::Tote.text(l));
         }
         lines.push(label(Msg::Location, place, l));
-        lines.push(label(Msg::Quantity, withheld_or(p.quantity, quantity, l), l));
+        lines.push(label(
+            Msg::Quantity,
+            withheld_or(p.quantity, quantity, l),
+            l,
+        ));
     }
     if let Some(expires) = &p.expires_on {
         lines.push(label(Msg::Expires, expires.clone(), l));
@@ -322,7 +331,9 @@ fn package_lines(p: &PackageInfo, scroll: usize, l: Language, lines: &mut Vec<Li
     if p.conflict {
         lines.push(Line::styled(
             Msg::Conflict.text(l),
-            Style::default().fg(Color::LightRed).add_modifier(Modifier::BOLD),
+            Style::default()
+                .fg(Color::LightRed)
+                .add_modifier(Modifier::BOLD),
         ));
     }
     if p.history.is_empty() {
@@ -345,7 +356,10 @@ fn package_lines(p: &PackageInfo, scroll: usize, l: Language, lines: &mut Vec<Li
 fn location_lines(info: &LocationInfo, l: Language, lines: &mut Vec<Line<'static>>) {
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let loc = &info.location;
-    lines.push(Line::styled(Msg::FoundLocation(loc.id.clone()).text(l), bold));
+    lines.push(Line::styled(
+        Msg::FoundLocation(loc.id.clone()).text(l),
+        bold,
+    ));
     lines.push(Line::raw(loc.name.clone()));
     lines.push(label(Msg::Kind, loc.kind.clone(), l));
     lines.push(label(

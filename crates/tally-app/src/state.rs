@@ -354,11 +354,7 @@ fn on_other_key(state: &mut State, key: Key, effects: &mut Vec<Effect>) {
             state.input.pop();
         }
         Key::Up | Key::Down => on_arrow(state, key == Key::Up),
-        Key::Lock => {
-            if state.session.is_some() && *state.screen() != Screen::Locked {
-                lock(state);
-            }
-        }
+        Key::Lock if state.session.is_some() && *state.screen() != Screen::Locked => lock(state),
         Key::Quit => {
             if state.session.is_some() {
                 sign_out(state, effects);
@@ -386,7 +382,9 @@ fn on_arrow(state: &mut State, up: bool) {
             *scroll = if up {
                 scroll.saturating_sub(1)
             } else {
-                scroll.saturating_add(1).min(tally_replica::workflow::lookup::HISTORY_MAX)
+                scroll
+                    .saturating_add(1)
+                    .min(tally_replica::workflow::lookup::HISTORY_MAX)
             };
         }
         _ => {}

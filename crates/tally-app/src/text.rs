@@ -163,7 +163,11 @@ impl Msg {
         let l = language;
         match self {
             Msg::SignInTitle => pick(l, "Sign in", "Iniciar sesión"),
-            Msg::ScanBadge => pick(l, "Scan your badge or type its id, then Enter", "Escanee su gafete o escriba su número y Enter"),
+            Msg::ScanBadge => pick(
+                l,
+                "Scan your badge or type its id, then Enter",
+                "Escanee su gafete o escriba su número y Enter",
+            ),
             Msg::EnterPin(badge) => match l {
                 Language::English => format!("Badge {badge}: type your PIN, then Enter"),
                 Language::Spanish => format!("Gafete {badge}: escriba su PIN y Enter"),
@@ -175,15 +179,23 @@ impl Msg {
             },
             Msg::LockedTitle => pick(l, "Locked", "Bloqueado"),
             Msg::LockedPrompt(badge) => match l {
-                Language::English => format!("{badge}: type your PIN to go on, or scan another badge"),
-                Language::Spanish => format!("{badge}: escriba su PIN para seguir, o escanee otro gafete"),
+                Language::English => {
+                    format!("{badge}: type your PIN to go on, or scan another badge")
+                }
+                Language::Spanish => {
+                    format!("{badge}: escriba su PIN para seguir, o escanee otro gafete")
+                }
             },
             Msg::LockedAfter(minutes) => match l {
                 Language::English => format!("Locked after {minutes} min without use"),
                 Language::Spanish => format!("Bloqueado tras {minutes} min sin uso"),
             },
             Msg::SignedOut => pick(l, "Signed out", "Sesión cerrada"),
-            Msg::ConfirmSignOut => pick(l, "Sign out? Enter: yes  Esc: no", "¿Cerrar sesión? Enter: sí  Esc: no"),
+            Msg::ConfirmSignOut => pick(
+                l,
+                "Sign out? Enter: yes  Esc: no",
+                "¿Cerrar sesión? Enter: sí  Esc: no",
+            ),
             Msg::HomeTitle => pick(l, "Home", "Inicio"),
             Msg::HomePrompt => pick(l, "Type a number and Enter", "Escriba un número y Enter"),
             Msg::NoSuchEntry(typed) => match l {
@@ -192,11 +204,27 @@ impl Msg {
             },
             Msg::SupervisorsOnly => pick(l, "supervisors only", "solo supervisores"),
             Msg::AuditorsOnlyLook => pick(l, "auditors only look", "auditores solo consultan"),
-            Msg::NotBuilt => pick(l, "This flow is not built yet in this version of tally.", "Este flujo aún no existe en esta versión de tally."),
-            Msg::NotBuiltHint => pick(l, "Nothing was recorded. Esc goes back.", "No se registró nada. Esc regresa."),
-            Msg::Tasks { manifests, picks, counts } => match l {
-                Language::English => format!("Inbound {manifests} · Picks {picks} · Counts {counts}"),
-                Language::Spanish => format!("Entradas {manifests} · Surtidos {picks} · Conteos {counts}"),
+            Msg::NotBuilt => pick(
+                l,
+                "This flow is not built yet in this version of tally.",
+                "Este flujo aún no existe en esta versión de tally.",
+            ),
+            Msg::NotBuiltHint => pick(
+                l,
+                "Nothing was recorded. Esc goes back.",
+                "No se registró nada. Esc regresa.",
+            ),
+            Msg::Tasks {
+                manifests,
+                picks,
+                counts,
+            } => match l {
+                Language::English => {
+                    format!("Inbound {manifests} · Picks {picks} · Counts {counts}")
+                }
+                Language::Spanish => {
+                    format!("Entradas {manifests} · Surtidos {picks} · Conteos {counts}")
+                }
             },
             Msg::TasksLoading => pick(l, "Tasks: reading…", "Tareas: leyendo…"),
             Msg::NeverSynced => pick(l, "never synced", "nunca sincronizado"),
@@ -218,7 +246,11 @@ impl Msg {
             Msg::Rfid => pick(l, "RFID", "RFID"),
             Msg::Scale => pick(l, "Scale", "Báscula"),
             Msg::LookupTitle => pick(l, "6 Lookup", "6 Consulta"),
-            Msg::LookupPrompt => pick(l, "Scan a package or location, or type it and Enter", "Escanee un paquete o ubicación, o escríbalo y Enter"),
+            Msg::LookupPrompt => pick(
+                l,
+                "Scan a package or location, or type it and Enter",
+                "Escanee un paquete o ubicación, o escríbalo y Enter",
+            ),
             Msg::LookingUp(scan) => match l {
                 Language::English => format!("Looking up {scan}…"),
                 Language::Spanish => format!("Buscando {scan}…"),
@@ -231,14 +263,26 @@ impl Msg {
                 Language::English => format!("Location {id}"),
                 Language::Spanish => format!("Ubicación {id}"),
             },
-            Msg::WithheldCount => pick(l, "withheld: a count is open", "oculto: hay un conteo abierto"),
+            Msg::WithheldCount => pick(
+                l,
+                "withheld: a count is open",
+                "oculto: hay un conteo abierto",
+            ),
             Msg::PackagesHere => pick(l, "Packages", "Paquetes"),
             Msg::History(n) => match l {
                 Language::English => format!("History on this device ({n})"),
                 Language::Spanish => format!("Historial en este equipo ({n})"),
             },
-            Msg::NoHistory => pick(l, "No events of it on this device", "Ningún evento de él en este equipo"),
-            Msg::Conflict => pick(l, "CONFLICT between devices: ask a supervisor", "CONFLICTO entre equipos: avise a un supervisor"),
+            Msg::NoHistory => pick(
+                l,
+                "No events of it on this device",
+                "Ningún evento de él en este equipo",
+            ),
+            Msg::Conflict => pick(
+                l,
+                "CONFLICT between devices: ask a supervisor",
+                "CONFLICTO entre equipos: avise a un supervisor",
+            ),
             Msg::Item => pick(l, "Item", "Artículo"),
             Msg::Lot => pick(l, "Lot", "Lote"),
             Msg::Status => pick(l, "Status", "Estado"),
@@ -247,22 +291,54 @@ impl Msg {
             Msg::Quantity => pick(l, "Qty", "Cant."),
             Msg::Expires => pick(l, "Expires", "Vence"),
             Msg::Kind => pick(l, "Kind", "Tipo"),
-            Msg::ScanNotHere => pick(l, "A scan is not expected here; press Esc, then choose", "Aquí no se espera un escaneo; pulse Esc y elija"),
+            Msg::ScanNotHere => pick(
+                l,
+                "A scan is not expected here; press Esc, then choose",
+                "Aquí no se espera un escaneo; pulse Esc y elija",
+            ),
             Msg::KeysTitle => pick(l, "Keys", "Teclas"),
             Msg::KeysHint => pick(l, "F1 keys · Esc back", "F1 teclas · Esc atrás"),
-            Msg::KeyEsc => pick(l, "Esc      back one screen", "Esc      regresar una pantalla"),
+            Msg::KeyEsc => pick(
+                l,
+                "Esc      back one screen",
+                "Esc      regresar una pantalla",
+            ),
             Msg::KeyHelp => pick(l, "F1 / ?   these keys", "F1 / ?   estas teclas"),
             Msg::KeyNumber => pick(l, "0-9 Enter open that entry", "0-9 Enter abrir esa opción"),
-            Msg::KeyScroll => pick(l, "↑ ↓      scroll the history", "↑ ↓      mover el historial"),
-            Msg::KeyArrows => pick(l, "↑ ↓ Enter open the marked entry", "↑ ↓ Enter abrir la marcada"),
+            Msg::KeyScroll => pick(
+                l,
+                "↑ ↓      scroll the history",
+                "↑ ↓      mover el historial",
+            ),
+            Msg::KeyArrows => pick(
+                l,
+                "↑ ↓ Enter open the marked entry",
+                "↑ ↓ Enter abrir la marcada",
+            ),
             Msg::KeyScan => pick(l, "scan, or type + Enter", "escanee, o escriba + Enter"),
             Msg::KeyLock => pick(l, "Ctrl-L   lock now", "Ctrl-L   bloquear ya"),
-            Msg::KeyLanguage => pick(l, "F2       English / español", "F2       English / español"),
-            Msg::KeySignOut => pick(l, "Esc      sign out (asks first)", "Esc      cerrar sesión (pregunta)"),
-            Msg::KeyQuit => pick(l, "Ctrl-C   sign out and quit", "Ctrl-C   cerrar sesión y salir"),
+            Msg::KeyLanguage => pick(
+                l,
+                "F2       English / español",
+                "F2       English / español",
+            ),
+            Msg::KeySignOut => pick(
+                l,
+                "Esc      sign out (asks first)",
+                "Esc      cerrar sesión (pregunta)",
+            ),
+            Msg::KeyQuit => pick(
+                l,
+                "Ctrl-C   sign out and quit",
+                "Ctrl-C   cerrar sesión y salir",
+            ),
             Msg::YesNo => pick(l, "Enter: yes  Esc: no", "Enter: sí  Esc: no"),
             Msg::LanguageSet => pick(l, "English", "Español"),
-            Msg::WorkerGone => pick(l, "The device database stopped answering; restart tally", "La base de datos del equipo dejó de responder; reinicie tally"),
+            Msg::WorkerGone => pick(
+                l,
+                "The device database stopped answering; restart tally",
+                "La base de datos del equipo dejó de responder; reinicie tally",
+            ),
         }
     }
 }
@@ -273,7 +349,12 @@ mod tests {
 
     #[test]
     fn every_message_differs_between_languages_where_words_differ() {
-        for msg in [Msg::ScanBadge, Msg::HomeTitle, Msg::NotBuilt, Msg::NeverSynced] {
+        for msg in [
+            Msg::ScanBadge,
+            Msg::HomeTitle,
+            Msg::NotBuilt,
+            Msg::NeverSynced,
+        ] {
             assert_ne!(msg.text(Language::English), msg.text(Language::Spanish));
         }
     }

@@ -109,10 +109,10 @@ impl Wedge {
             .last_ms
             .is_some_and(|last| at_ms.saturating_sub(last) <= self.config.max_gap_ms);
         self.last_ms = Some(at_ms);
-        let terminator = match (key, self.config.terminator) {
-            (WedgeKey::Enter, Terminator::Enter) | (WedgeKey::Tab, Terminator::Tab) => true,
-            _ => false,
-        };
+        let terminator = matches!(
+            (key, self.config.terminator),
+            (WedgeKey::Enter, Terminator::Enter) | (WedgeKey::Tab, Terminator::Tab)
+        );
         match key {
             WedgeKey::Char(c) => {
                 if !fast {

@@ -12,6 +12,9 @@ use tally_replica::{Replica, ReplicaError};
 
 use crate::event::{Event, Failure, WriteReply, WriteRequest};
 
+/// Where write requests go, each with its id.
+pub type Writes = Sender<(u64, WriteRequest)>;
+
 /// Performs one write on the replica.
 pub fn perform(replica: &mut Replica, request: WriteRequest) -> WriteReply {
     match request {
@@ -49,7 +52,7 @@ fn serve(mut replica: Replica, requests: Receiver<(u64, WriteRequest)>, events: 
 pub fn spawn(
     open: impl FnOnce() -> Result<Replica, ReplicaError> + Send + 'static,
     events: Sender<Event>,
-) -> Result<(Sender<(u64, WriteRequest)>, JoinHandle<()>), ReplicaError> {
+) -> Result<(Writes, JoinHandle<()>), ReplicaError> {
     let (requests, inbox) = mpsc::channel();
     let (opened_tx, opened) = mpsc::channel();
     let handle = std::thread::Builder::new()
@@ -78,7 +81,9 @@ pub fn spawn(
         }
         Err(_) => {
             let _ = handle.join();
-            Err(ReplicaError::Storage("the worker thread ended while opening the replica".into()))
+            Err(ReplicaError::Storage(
+                "the worker thread ended while opening the replica".into(),
+            ))
         }
     }
 }

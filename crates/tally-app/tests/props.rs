@@ -23,7 +23,12 @@ enum Action {
     Device(DeviceEvent),
     Sync(bool),
     /// Answer the oldest request waiting: `ok` or not, with text `text`.
-    Reply { ok: bool, role: u8, text: String, n: u64 },
+    Reply {
+        ok: bool,
+        role: u8,
+        text: String,
+        n: u64,
+    },
     Stale(u64),
     WorkerGone,
 }
@@ -79,7 +84,9 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                             [usize::from(role % 4)],
                     })
                 } else if role % 3 == 0 {
-                    Err(Failure::Refused(Refusal::BadgeLockedOut { badge: badge.clone() }))
+                    Err(Failure::Refused(Refusal::BadgeLockedOut {
+                        badge: badge.clone(),
+                    }))
                 } else {
                     Err(failure)
                 }),

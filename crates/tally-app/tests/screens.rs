@@ -13,13 +13,18 @@ const SIZES: [(u16, u16); 2] = [(40, 20), (80, 24)];
 
 fn shots(app: &App, name: &str) {
     for (width, height) in SIZES {
-        insta::assert_snapshot!(format!("{name}_{width}x{height}"), app.screen(width, height));
+        insta::assert_snapshot!(
+            format!("{name}_{width}x{height}"),
+            app.screen(width, height)
+        );
     }
 }
 
 fn first_package(app: &App) -> String {
     app.view
-        .query_row("SELECT uid FROM packages ORDER BY uid LIMIT 1", [], |r| r.get(0))
+        .query_row("SELECT uid FROM packages ORDER BY uid LIMIT 1", [], |r| {
+            r.get(0)
+        })
         .unwrap()
 }
 
@@ -66,7 +71,11 @@ fn the_fifth_wrong_pin_locks_the_badge_and_says_what_to_do() {
     for _ in 0..5 {
         app.sign_in("B1002", "0000");
     }
-    assert!(app.state.status.text.contains("supervisor"), "{}", app.state.status.text);
+    assert!(
+        app.state.status.text.contains("supervisor"),
+        "{}",
+        app.state.status.text
+    );
     // Even the right PIN is refused now.
     app.sign_in("B1002", "2222");
     assert!(app.state.session.is_none());
@@ -79,7 +88,10 @@ fn home_shows_the_menu_tasks_sync_and_devices() {
     assert_eq!(app.signals, vec![Tone::Success]);
     let screen = app.screen(80, 24);
     assert!(screen.contains("never synced"), "{screen}");
-    assert!(screen.contains("9 Supervisor (supervisors only)"), "{screen}");
+    assert!(
+        screen.contains("9 Supervisor (supervisors only)"),
+        "{screen}"
+    );
     shots(&app, "home_operator");
 }
 
@@ -248,7 +260,10 @@ fn a_scan_on_home_opens_lookup_with_it() {
     let mut app = signed_in("B1001", "1111");
     let uid = first_package(&app);
     app.wedge_scan(&uid);
-    assert!(matches!(app.state.screen(), Screen::Lookup { found: Some(_), .. }));
+    assert!(matches!(
+        app.state.screen(),
+        Screen::Lookup { found: Some(_), .. }
+    ));
 }
 
 #[test]
@@ -256,7 +271,9 @@ fn lookup_withholds_where_and_how_much_while_a_count_is_open() {
     let mut app = signed_in("B1003", "3333");
     let task: String = app
         .view
-        .query_row("SELECT id FROM count_tasks ORDER BY id LIMIT 1", [], |r| r.get(0))
+        .query_row("SELECT id FROM count_tasks ORDER BY id LIMIT 1", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     let (counter, _) = app.replica.sign_in("B1003", "3333").unwrap();
     let cv = app.replica.counting_view().unwrap();
@@ -348,7 +365,10 @@ fn a_scan_during_the_sign_out_question_is_held_not_taken_as_the_answer() {
     assert_eq!(app.signals.last(), Some(&Tone::Error));
     // "No": the scan is handled now, as on home: lookup opens with it.
     app.press(Key::Esc);
-    assert!(matches!(app.state.screen(), Screen::Lookup { found: Some(_), .. }));
+    assert!(matches!(
+        app.state.screen(),
+        Screen::Lookup { found: Some(_), .. }
+    ));
 }
 
 #[test]
@@ -362,7 +382,11 @@ fn spanish_users_see_spanish_and_the_core_s_refusals_in_spanish() {
     shots(&app, "home_spanish");
     app.type_line("6");
     app.wedge_scan("1A4FF0100000000099999999");
-    assert!(app.state.status.text.contains("paquete"), "{}", app.state.status.text);
+    assert!(
+        app.state.status.text.contains("paquete"),
+        "{}",
+        app.state.status.text
+    );
     shots(&app, "lookup_unknown_package_spanish");
 }
 

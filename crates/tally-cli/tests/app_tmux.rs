@@ -95,7 +95,14 @@ fn sign_in_open_lookup_scan_a_package_and_quit() {
     let db = dir.path().join("data/replica.db");
     let key = dir.path().join("keys/device.key");
     let seeded = tally(&[
-        "demo", "seed", "--db", p(&db), "--key", p(&key), "--packages", "40",
+        "demo",
+        "seed",
+        "--db",
+        p(&db),
+        "--key",
+        p(&key),
+        "--packages",
+        "40",
     ]);
     assert!(
         seeded.status.success(),
@@ -104,7 +111,9 @@ fn sign_in_open_lookup_scan_a_package_and_quit() {
     );
     let uid: String = rusqlite::Connection::open(&db)
         .unwrap()
-        .query_row("SELECT uid FROM packages ORDER BY uid LIMIT 1", [], |r| r.get(0))
+        .query_row("SELECT uid FROM packages ORDER BY uid LIMIT 1", [], |r| {
+            r.get(0)
+        })
         .unwrap();
 
     let tmux = Tmux {
@@ -116,7 +125,17 @@ fn sign_in_open_lookup_scan_a_package_and_quit() {
         p(&db),
         p(&key)
     );
-    tmux.run(&["new-session", "-d", "-s", "app", "-x", "80", "-y", "24", &app]);
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "app",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &app,
+    ]);
     tmux.wait_for(&["Sign in", "Scan your badge"]);
 
     // The badge scanned by a wedge scanner: the text and Enter in one burst.
@@ -139,9 +158,17 @@ fn sign_in_open_lookup_scan_a_package_and_quit() {
 
     let log = dir.path().join("replica.log");
     let export = tally(&["log", "export", "--db", p(&db), "--out", p(&log)]);
-    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
     let verify = tally(&["log", "verify", p(&log)]);
-    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
     let kinds: Vec<(u16, String)> = {
         let conn = rusqlite::Connection::open(&db).unwrap();
         let mut stmt = conn

@@ -177,6 +177,9 @@ pub fn draw(state: &State, width: u16, height: u16) -> String {
     }
     let status_row = height.saturating_sub(2);
     let cell = &buffer[(0, status_row)];
-    out.push_str(&format!("[status line: fg {:?}, bg {:?}]\n", cell.fg, cell.bg));
+    out.push_str(&format!(
+        "[status line: fg {:?}, bg {:?}]\n",
+        cell.fg, cell.bg
+    ));
     out
 }
