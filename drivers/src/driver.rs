@@ -14,17 +14,12 @@
 use std::time::{Duration, Instant};
 
 use crate::event::{CommandReply, DeviceEvent, Milligrams, WeightReading, WeightUnit};
+pub use crate::profile::decoder_params;
 use crate::profile::{DeviceKind, Profile, TransportKind};
-use crate::protocol::and_standard::AndCommand;
 use crate::protocol::calibration::{check_calibration, CalibrationCheck, CalibrationError};
-use crate::protocol::chafon::{ChafonCommand, G2InventoryParams};
+use crate::protocol::commands::{CommandError, RoundSettings};
 use crate::protocol::inventory::{InventoryRound, Recorded, TagSeen, ROUND_TAGS_MAX};
-use crate::protocol::m100::M100Command;
-use crate::protocol::mt_sics::MtSicsCommand;
-use crate::protocol::nci::NciCommand;
-use crate::protocol::ohaus::OhausCommand;
-use crate::protocol::thingmagic::{metadata, MercuryCommand};
-use crate::protocol::{self, Decoder, ProtocolId, ProtocolParams};
+use crate::protocol::{self, Decoder, ProtocolId};
 use crate::transport::{ByteSource, TransportError};
 
 /// Largest read buffer (one HID report, or a burst from a serial line).
@@ -89,30 +84,12 @@ pub enum DriverEvent {
     Round(RoundReport),
 }
 
-/// Turns a profile's parameters into the decoder's.
-pub fn decoder_params(profile: &Profile) -> ProtocolParams {
-    let p = &profile.params;
-    let mut params = ProtocolParams::default();
-    if let Some(prefix) = &p.prefix {
-        params.prefix = prefix.as_bytes().to_vec();
-    }
-    if let Some(suffix) = &p.suffix {
-        params.suffix = suffix.as_bytes().to_vec();
-    }
-    params.aim_prefixed = p.aim_prefix.unwrap_or(false);
-    params.fnc1_substitute = p.fnc1_substitute.as_deref().and_then(|s| s.bytes().next());
-    params
-}
-
 /// Builds the decoder a profile names (with the HID report descriptor when there is one).
 pub fn decoder_for_profile(
     profile: &Profile,
     hid_descriptor: Option<Vec<u8>>,
 ) -> Result<Box<dyn Decoder>, DriverError> {
-    let id: ProtocolId = profile.protocol.parse().map_err(|e| DriverError::Profile {
-        profile: profile.id.clone(),
-        problem: format!("{e}"),
-    })?;
+    let id = profile.protocol;
     let mut params = decoder_params(profile);
     params.hid_descriptor = hid_descriptor;
     protocol::decoder_for(id, &params).map_err(|e| DriverError::Profile {
@@ -126,44 +103,17 @@ pub fn scale_poll_bytes(profile: &Profile) -> Result<Option<Vec<u8>>, DriverErro
     let Some(command) = profile.params.poll_command.as_deref() else {
         return Ok(None);
     };
-    let unknown = || DriverError::Profile {
-        profile: profile.id.clone(),
-        problem: format!(
-            "params.poll_command `{command}` is not a reading command of {}",
-            profile.protocol
-        ),
-    };
-    let bytes = match profile.protocol.as_str() {
-        "mt-sics" => match command {
-            "S" => MtSicsCommand::Stable,
-            "SI" => MtSicsCommand::Immediate,
-            _ => return Err(unknown()),
-        }
-        .to_bytes()
-        .map_err(|e| DriverError::BadCommand(e.to_string()))?,
-        "and-standard" => match command {
-            "Q" => AndCommand::Query,
-            "S" => AndCommand::Stable,
-            "SI" => AndCommand::Immediate,
-            _ => return Err(unknown()),
-        }
-        .to_bytes(),
-        "ohaus" => match command {
-            "IP" => OhausCommand::ImmediatePrint,
-            "P" => OhausCommand::Print,
-            "SP" => OhausCommand::StablePrint,
-            _ => return Err(unknown()),
-        }
-        .to_bytes(),
-        "nci" => match command {
-            "W" => NciCommand::Weight,
-            "H" => NciCommand::HighResolution,
-            _ => return Err(unknown()),
-        }
-        .to_bytes(),
-        _ => return Err(unknown()),
-    };
-    Ok(Some(bytes))
+    match profile.protocol.commands().poll(command) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(CommandError::Invalid(problem)) => Err(DriverError::BadCommand(problem)),
+        Err(CommandError::NotAPoll(_) | CommandError::Unsupported) => Err(DriverError::Profile {
+            profile: profile.id.clone(),
+            problem: format!(
+                "params.poll_command `{command}` is not a reading command of {}",
+                profile.protocol
+            ),
+        }),
+    }
 }
 
 /// Where a ThingMagic round is.
@@ -237,10 +187,7 @@ impl DeviceSession {
         mut source: Box<dyn ByteSource>,
         raw_tap: Option<RawTap>,
     ) -> Result<Self, DriverError> {
-        let protocol: ProtocolId = profile.protocol.parse().map_err(|e| DriverError::Profile {
-            profile: profile.id.clone(),
-            problem: format!("{e}"),
-        })?;
+        let protocol = profile.protocol;
         let descriptor = if profile.transport.kind == TransportKind::Hidraw {
             source.report_descriptor()
         } else {
@@ -402,35 +349,22 @@ impl DeviceSession {
             return Ok(());
         };
         state.round = Some((InventoryRound::new(now_ms, ROUND_TAGS_MAX), Instant::now()));
-        let address = self.profile.params.address.unwrap_or(0xFF);
-        let bytes = match self.protocol {
-            ProtocolId::ChafonUhfReader18 => ChafonCommand::inventory(address)
-                .to_bytes()
-                .map_err(|e| DriverError::BadCommand(e.to_string()))?,
-            ProtocolId::ChafonUhfReader288 => {
-                let scan = u8::try_from(state.scan_time_ms / 100).unwrap_or(u8::MAX);
-                let params = G2InventoryParams {
-                    q: state.q,
-                    session: state.session,
-                    target_antenna_scan: Some((0, state.antenna, scan)),
-                    ..G2InventoryParams::default()
-                };
-                ChafonCommand::inventory_288(address, &params)
-                    .and_then(|c| c.to_bytes())
-                    .map_err(|e| DriverError::BadCommand(e.to_string()))?
-            }
-            ProtocolId::M100Bb7e => M100Command::inventory()
-                .to_bytes()
-                .map_err(|e| DriverError::BadCommand(e.to_string()))?,
-            ProtocolId::ThingMagicMercury => {
-                state.mercury = Some(MercuryStep::Reading);
-                let ms = u16::try_from(state.scan_time_ms).unwrap_or(u16::MAX);
-                MercuryCommand::read_tag_multiple(ms)
-                    .to_bytes()
-                    .map_err(|e| DriverError::BadCommand(e.to_string()))?
-            }
-            _ => return Ok(()),
+        let round = RoundSettings {
+            address: self.profile.params.address.unwrap_or(0xFF),
+            q: state.q,
+            session: state.session,
+            antenna: state.antenna,
+            scan_time_ms: state.scan_time_ms,
         };
+        let commands = self.protocol.commands();
+        let bytes = match commands.inventory_start(&round) {
+            Ok(bytes) => bytes,
+            Err(CommandError::Unsupported) => return Ok(()),
+            Err(e) => return Err(DriverError::BadCommand(e.to_string())),
+        };
+        if commands.fetch_tags().is_ok() {
+            state.mercury = Some(MercuryStep::Reading);
+        }
         self.send(&bytes)
     }
 
@@ -462,7 +396,7 @@ impl DeviceSession {
             // M100 single inventory has no end marker: a round lasts at least one interval
             // and ends once the line has been quiet for a moment (notices still arriving
             // belong to it).
-            Some(_) if self.protocol == ProtocolId::M100Bb7e => {
+            Some(_) if self.protocol.commands().round_ends_when_quiet() => {
                 if self.last_rx.is_some_and(|t| t.elapsed() < QUIET_END) {
                     return Ok(());
                 }
@@ -509,7 +443,8 @@ impl DeviceSession {
                 _ => out.push(DriverEvent::Device(event)),
             }
         }
-        if self.protocol == ProtocolId::ThingMagicMercury {
+        let commands = self.protocol.commands();
+        if commands.fetch_tags().is_ok() {
             let step = self.rfid.as_ref().and_then(|s| s.mercury);
             match step {
                 Some(MercuryStep::Reading) if reader_reply == Some(0x22) => {
@@ -525,9 +460,7 @@ impl DeviceSession {
                 _ => {}
             }
             if round_done {
-                let clear = MercuryCommand::clear_tag_buffer()
-                    .to_bytes()
-                    .map_err(|e| DriverError::BadCommand(e.to_string()))?;
+                let clear = commands.clear_tags().map_err(command_error)?;
                 self.send(&clear)?;
             }
         }
@@ -541,11 +474,11 @@ impl DeviceSession {
         if let Some(state) = self.rfid.as_mut() {
             state.mercury = Some(MercuryStep::Fetching(n));
         }
-        let bytes = MercuryCommand::get_tag_buffer(
-            metadata::READ_COUNT | metadata::RSSI | metadata::ANTENNA,
-        )
-        .to_bytes()
-        .map_err(|e| DriverError::BadCommand(e.to_string()))?;
+        let bytes = self
+            .protocol
+            .commands()
+            .fetch_tags()
+            .map_err(command_error)?;
         self.send(&bytes)
     }
 
@@ -571,10 +504,12 @@ impl DeviceSession {
             return Err(self.unsupported("run an RFID inventory"));
         };
         state.running = false;
-        if self.protocol == ProtocolId::M100Bb7e {
-            let bytes = M100Command::stop()
-                .to_bytes()
-                .map_err(|e| DriverError::BadCommand(e.to_string()))?;
+        if let Some(bytes) = self
+            .protocol
+            .commands()
+            .inventory_stop()
+            .map_err(command_error)?
+        {
             self.send(&bytes)?;
         }
         self.rfid_finish_round(out);
@@ -584,21 +519,11 @@ impl DeviceSession {
     /// Sets the RF transmit power.
     pub fn set_rf_power(&mut self, dbm: u8) -> Result<(), DriverError> {
         let address = self.profile.params.address.unwrap_or(0xFF);
-        let bytes = match self.protocol {
-            ProtocolId::ChafonUhfReader18 | ProtocolId::ChafonUhfReader288 => {
-                ChafonCommand::set_power(address, dbm)
-                    .and_then(|c| c.to_bytes())
-                    .map_err(|e| DriverError::BadCommand(e.to_string()))?
-            }
-            ProtocolId::M100Bb7e => M100Command::set_power(u16::from(dbm) * 100)
-                .and_then(|c| c.to_bytes())
-                .map_err(|e| DriverError::BadCommand(e.to_string()))?,
-            ProtocolId::ThingMagicMercury => MercuryCommand::set_read_power(u16::from(dbm) * 100)
-                .to_bytes()
-                .map_err(|e| DriverError::BadCommand(e.to_string()))?,
-            _ => return Err(self.unsupported("set RF power")),
-        };
-        self.send(&bytes)
+        match self.protocol.commands().set_power(address, dbm) {
+            Ok(bytes) => self.send(&bytes),
+            Err(CommandError::Unsupported) => Err(self.unsupported("set RF power")),
+            Err(e) => Err(command_error(e)),
+        }
     }
 
     /// Sets the Gen2 session used by the next rounds (Chafon UHFReader288 sends it with each
@@ -609,7 +534,7 @@ impl DeviceSession {
                 "session {session} is out of range (0 to 3)"
             )));
         }
-        if self.protocol != ProtocolId::ChafonUhfReader288 {
+        if !self.protocol.commands().takes_session() {
             return Err(self.unsupported("set the Gen2 session"));
         }
         if let Some(state) = self.rfid.as_mut() {
@@ -637,17 +562,16 @@ impl DeviceSession {
 
     /// Zeroes a scale.
     pub fn zero(&mut self) -> Result<(), DriverError> {
-        let bytes = match self.protocol {
-            ProtocolId::MtSics => MtSicsCommand::Zero
-                .to_bytes()
-                .map_err(|e| DriverError::BadCommand(e.to_string()))?,
-            ProtocolId::AndStandard => AndCommand::ReZero.to_bytes(),
-            ProtocolId::Ohaus => OhausCommand::Zero.to_bytes(),
-            ProtocolId::Nci => NciCommand::Zero.to_bytes(),
-            _ => return Err(self.unsupported("zero")),
-        };
-        self.send(&bytes)
+        match self.protocol.commands().zero() {
+            Ok(bytes) => self.send(&bytes),
+            Err(CommandError::Unsupported) => Err(self.unsupported("zero")),
+            Err(e) => Err(command_error(e)),
+        }
     }
+}
+
+fn command_error(e: CommandError) -> DriverError {
+    DriverError::BadCommand(e.to_string())
 }
 
 /// The scale division of a profile in milligrams (`params.division` in `params.unit`).

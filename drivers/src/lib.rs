@@ -1,6 +1,8 @@
 //! Device drivers for the handheld: transports (hidraw, raw USB, serial), pure protocol
 //! decoders, firmware profiles, the device manager and simulators.
 #![warn(missing_docs)]
+// No unwrap on data from outside: the library returns errors; tests may unwrap.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod event;
 pub mod protocol;

@@ -31,7 +31,7 @@ use serde::Serialize;
 use crate::driver::{DeviceSession, DriverEvent};
 use crate::profile::{Profile, ProfileSet, TransportKind};
 use crate::report;
-use crate::transport::{self, hid, usb, DeviceAddress};
+use crate::transport::{self, hid, serial, usb, DeviceAddress};
 
 /// Longest a worker waits for room in the event channel before dropping an event.
 pub const SEND_WAIT: Duration = Duration::from_secs(2);
@@ -225,33 +225,8 @@ pub fn discover(profiles: &ProfileSet, config: &ManagerConfig) -> Discovery {
         // (path, USB ids of the port, description)
         type Port = (String, Option<(u16, u16)>, String);
         let mut ports: Vec<Port> = Vec::new();
-        // serialport's sysfs scan panics when /sys/class/tty is missing (some containers).
-        let listing = if Path::new("/sys/class/tty").is_dir() {
-            serialport::available_ports()
-        } else {
-            Ok(Vec::new())
-        };
-        match listing {
-            Ok(list) => {
-                for port in list.into_iter().take(256) {
-                    let (ids, description) = match &port.port_type {
-                        serialport::SerialPortType::UsbPort(info) => (
-                            Some((info.vid, info.pid)),
-                            format!(
-                                "USB serial {:04x}:{:04x} {} {}",
-                                info.vid,
-                                info.pid,
-                                info.manufacturer.as_deref().unwrap_or(""),
-                                info.product.as_deref().unwrap_or("")
-                            )
-                            .trim_end()
-                            .to_string(),
-                        ),
-                        other => (None, format!("{other:?}").to_lowercase()),
-                    };
-                    ports.push((port.port_name, ids, description));
-                }
-            }
+        match serial::enumerate() {
+            Ok(list) => ports.extend(list.into_iter().map(|p| (p.path, p.usb_ids, p.description))),
             Err(e) => found
                 .problems
                 .push(format!("cannot list serial ports: {e}")),

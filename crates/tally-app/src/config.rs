@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use tally_replica::keys::KeyOptions;
+
 use crate::state::Settings;
 use crate::text::Language;
 use crate::wedge::WedgeConfig;
@@ -34,9 +36,21 @@ pub enum ConfigError {
     /// No database was named.
     #[error("no replica database: give --db PATH or `database = \"...\"` in the configuration")]
     NoDatabase,
+    /// No key directory can be found.
+    #[error("{0}")]
+    KeyDir(String),
     /// A language code is not known.
     #[error("language {0:?} is not known; use \"en\" or \"es\"")]
     Language(String),
+}
+
+/// Where the device key is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyLocation {
+    /// This file.
+    File(PathBuf),
+    /// `<device-id>.key` in this directory (the id the database records).
+    Dir(PathBuf),
 }
 
 /// A language as the file spells it.
@@ -107,10 +121,12 @@ pub struct DeviceConfig {
 pub struct Config {
     /// The replica database.
     pub database: Option<PathBuf>,
-    /// The directory holding the device key file.
+    /// The key directory: the key file is `<device-id>.key` in it.
     pub key_dir: Option<PathBuf>,
     /// The device key file itself (wins over `key_dir`).
     pub key: Option<PathBuf>,
+    /// Accept a key file in the database's own directory (demos and test rigs only).
+    pub allow_key_beside_database: bool,
     /// Language before sign-in and for users without their own.
     pub language: LanguageCode,
     /// Languages of users, by badge.
@@ -134,6 +150,8 @@ pub struct Overrides {
     pub key: Option<PathBuf>,
     /// `--key-dir`.
     pub key_dir: Option<PathBuf>,
+    /// `--allow-key-beside-db`.
+    pub allow_key_beside_database: bool,
     /// `--language`.
     pub language: Option<LanguageCode>,
     /// `--ledger-url`.
@@ -173,6 +191,9 @@ impl Config {
         if let Some(key) = overrides.key {
             self.key = Some(key);
         }
+        if overrides.allow_key_beside_database {
+            self.allow_key_beside_database = true;
+        }
         if let Some(language) = overrides.language {
             self.language = language;
         }
@@ -190,21 +211,24 @@ impl Config {
         self.database.as_deref().ok_or(ConfigError::NoDatabase)
     }
 
-    /// The device key file: `key`, else `<key_dir>/<database file name>.key`, else the
-    /// database path with `.key` appended (as `tally replica init` writes it).
-    pub fn key_path(&self) -> Result<PathBuf, ConfigError> {
-        let db = self.database()?;
-        let mut name = db.file_name().unwrap_or(db.as_os_str()).to_owned();
-        name.push(".key");
+    /// Where the device key is: `key`, else `key_dir`, else the process's default key
+    /// directory (`$TALLY_KEY_DIR`, `$XDG_STATE_HOME/tally/keys`, `~/.local/state/tally/keys`).
+    pub fn key_location(&self) -> Result<KeyLocation, ConfigError> {
         Ok(match (&self.key, &self.key_dir) {
-            (Some(key), _) => key.clone(),
-            (None, Some(dir)) => dir.join(name),
-            (None, None) => {
-                let mut beside = db.as_os_str().to_owned();
-                beside.push(".key");
-                PathBuf::from(beside)
-            }
+            (Some(key), _) => KeyLocation::File(key.clone()),
+            (None, Some(dir)) => KeyLocation::Dir(dir.clone()),
+            (None, None) => KeyLocation::Dir(
+                tally_replica::keys::default_key_dir()
+                    .map_err(|e| ConfigError::KeyDir(e.to_string()))?,
+            ),
         })
+    }
+
+    /// How the replica may find its key.
+    pub fn key_options(&self) -> KeyOptions {
+        KeyOptions {
+            allow_key_beside_database: self.allow_key_beside_database,
+        }
     }
 
     /// What the state machine needs.
@@ -259,8 +283,8 @@ profile = "ohaus-ranger"
         assert_eq!(config.wedge.min_len, 6);
         assert_eq!(config.devices.len(), 1);
         assert_eq!(
-            config.key_path().unwrap(),
-            PathBuf::from("/etc/tally/keys/replica.db.key")
+            config.key_location().unwrap(),
+            KeyLocation::Dir("/etc/tally/keys".into())
         );
         let settings = config.settings();
         assert_eq!(settings.auto_lock_ms, 120_000);
@@ -289,7 +313,10 @@ profile = "ohaus-ranger"
                 ..Overrides::default()
             });
         assert_eq!(config.database().unwrap(), Path::new("/tmp/x.db"));
-        assert_eq!(config.key_path().unwrap(), PathBuf::from("/tmp/keys/x.key"));
+        assert_eq!(
+            config.key_location().unwrap(),
+            KeyLocation::File("/tmp/keys/x.key".into())
+        );
         assert_eq!(config.settings().language, Language::English);
         assert_eq!(config.settings().auto_lock_ms, 0);
     }
@@ -316,8 +343,9 @@ mod example {
         assert_eq!(config.wedge, WedgeConfig::default());
         assert_eq!(config.language, LanguageCode::En);
         assert_eq!(
-            config.key_path().unwrap(),
-            PathBuf::from("/var/lib/tally/replica.db.key")
+            config.key_location().unwrap(),
+            KeyLocation::Dir("/var/lib/tally/keys".into())
         );
+        assert!(!config.key_options().allow_key_beside_database);
     }
 }

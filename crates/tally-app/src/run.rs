@@ -15,7 +15,7 @@ use crossterm::event::{Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
 use tally_replica::clock::SystemClock;
 use tally_replica::{Replica, ReplicaError};
 
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, KeyLocation};
 use crate::event::{Effect, Event, Key, Tone};
 use crate::render::render;
 use crate::state::{update, State};
@@ -111,12 +111,19 @@ fn spawn_ticker(start: Instant, events: Sender<Event>) -> std::io::Result<()> {
 /// Runs the app on the terminal until the user quits.
 pub fn run(config: &Config) -> Result<(), RunError> {
     let db = config.database()?.to_owned();
-    let key = config.key_path()?;
+    let key = config.key_location()?;
+    let options = config.key_options();
     let start = Instant::now();
     let (events, inbox) = mpsc::channel::<Event>();
     let open_db = db.clone();
     let (writes, worker_thread) = worker::spawn(
-        move || Replica::open(&open_db, &key, Box::new(SystemClock::new())),
+        move || {
+            let clock = Box::new(SystemClock::new());
+            match key {
+                KeyLocation::File(file) => Replica::open_with(&open_db, &file, clock, &options),
+                KeyLocation::Dir(dir) => Replica::open_in_key_dir(&open_db, &dir, clock, &options),
+            }
+        },
         events.clone(),
     )?;
     let view = tally_replica::db::open_read_only(&db)?;

@@ -57,10 +57,28 @@ fn main() -> ExitCode {
         // ripgrep and other well-behaved filters do, instead of printing "Broken pipe".
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("tally: {error:#}");
+            eprintln!("tally: {}", error_text(&error));
             ExitCode::from(1)
         }
     }
+}
+
+/// The error and its causes on one line, `context: cause: cause`, each thing said once: a
+/// cause whose text the line already holds (a library error that quotes its own source) is
+/// not repeated.
+fn error_text(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let part = cause.to_string();
+        if part.is_empty() || text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }
 
 /// Whether an error comes from writing to a pipe whose reader has closed it.

@@ -91,16 +91,15 @@ impl Drop for Tmux {
 fn sign_in_open_lookup_scan_a_package_and_quit() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("data")).unwrap();
-    std::fs::create_dir(dir.path().join("keys")).unwrap();
     let db = dir.path().join("data/replica.db");
-    let key = dir.path().join("keys/device.key");
+    let keys = dir.path().join("keys");
     let seeded = tally(&[
         "demo",
         "seed",
         "--db",
         p(&db),
-        "--key",
-        p(&key),
+        "--key-dir",
+        p(&keys),
         "--packages",
         "40",
     ]);
@@ -120,10 +119,10 @@ fn sign_in_open_lookup_scan_a_package_and_quit() {
         socket: dir.path().join("tmux.sock"),
     };
     let app = format!(
-        "{} app --db {} --key {} --auto-lock-secs 0; echo TALLY-EXIT=$?; sleep 600",
+        "{} app --db {} --key-dir {} --auto-lock-secs 0; echo TALLY-EXIT=$?; sleep 600",
         env!("CARGO_BIN_EXE_tally"),
         p(&db),
-        p(&key)
+        p(&keys)
     );
     tmux.run(&[
         "new-session",
@@ -157,7 +156,16 @@ fn sign_in_open_lookup_scan_a_package_and_quit() {
     tmux.wait_for(&["TALLY-EXIT=0"]);
 
     let log = dir.path().join("replica.log");
-    let export = tally(&["log", "export", "--db", p(&db), "--out", p(&log)]);
+    let export = tally(&[
+        "log",
+        "export",
+        "--db",
+        p(&db),
+        "--key-dir",
+        p(&keys),
+        "--out",
+        p(&log),
+    ]);
     assert!(
         export.status.success(),
         "{}",

@@ -392,3 +392,61 @@ fn a_reader_that_stops_early_is_not_an_error() {
     assert!(!stderr.contains("Broken pipe"), "stderr: {stderr}");
     assert_eq!(output.status.code(), Some(0), "stderr: {stderr}");
 }
+
+#[test]
+fn near_misses_a_receiver_meets() {
+    // A 128-bit EPC bank: an SGTIN-96 and a word of zeros, read as the SGTIN with a note.
+    let output = tally(
+        &["decode", "--source", "rfid", "3074257BF7194E4000001A850000"],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let summary = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        summary.contains("EPC: urn:epc:tag:sgtin-96:3.0614141.812345.6789"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("note: the tag's EPC memory holds 1 word(s) of zeros"),
+        "{summary}"
+    );
+    assert!(!summary.contains("PC word"), "{summary}");
+    // A Metrc tag cut short: a damaged tag, exit status 1, in JSON too.
+    let output = tally(&["decode", "1A4FF01000000220000001"], None);
+    assert_eq!(output.status.code(), Some(1));
+    let summary = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        summary.contains("ERROR: this looks like a damaged Metrc tag: it has 22 characters"),
+        "{summary}"
+    );
+    let (v, code) = decode_json("1A4FF01000000220000001");
+    assert_eq!((v["kind"].as_str(), code), (Some("metrc_tag"), Some(1)));
+    assert_eq!(v["uid"], Value::Null);
+    // A Digital Link on GS1's resolver without a key is an error, not plain text.
+    let (v, code) = decode_json("]Q1https://id.gs1.org/products/abc");
+    assert_eq!(code, Some(1));
+    assert_eq!(v["kind"], "gs1_digital_link");
+    assert!(v["errors"][0]
+        .as_str()
+        .unwrap()
+        .contains("is on GS1's resolver id.gs1.org but its path has no GS1 primary key"));
+}
+
+#[test]
+fn json_lines_on_standard_input_match_arguments() {
+    // The reused buffers of the line loop give each scan exactly what it gets on its own.
+    let scans = [
+        "]C10107032069804988<GS>10AB",
+        "]C10107032069804987",
+        "1A4FF0100000022000000123",
+        "]Q1https://example.com/01/09506000134352?999=x",
+        "hello \"world\"",
+    ];
+    let input = scans.join("\n");
+    let output = tally(&["decode", "--json"], Some(input.as_bytes()));
+    let piped = json_lines(&output);
+    assert_eq!(piped.len(), scans.len());
+    for (scan, from_stdin) in scans.iter().zip(&piped) {
+        assert_eq!(&decode_json(scan).0, from_stdin, "{scan}");
+    }
+}

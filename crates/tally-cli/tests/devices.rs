@@ -328,11 +328,112 @@ fn simulate_capture_replay_round_trip() {
         .map(|e| e["value"].as_str().unwrap().to_string())
         .collect();
     assert!(!values.is_empty());
-    // The simulator's readings carry their sequence number: 100.01, 100.02, ...
-    for (n, v) in values.iter().enumerate() {
-        let seq = 10_000 + n + 1;
-        assert_eq!(v, &format!("{}.{:02}", seq / 100, seq % 100));
-    }
+    // A still load: the stable simulator reads the same mass every time.
+    assert!(values.iter().all(|v| v == "100.00"), "{values:?}");
+}
+
+/// Starts `tally devices simulate scale` with `extra` arguments and waits for its link line.
+fn simulate_scale(link: &Path, extra: &[&str]) -> std::process::Child {
+    let mut sim = tally()
+        .args(["devices", "simulate", "scale", "--duration", "120"])
+        .args(extra)
+        .arg("--link")
+        .arg(link)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(sim.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert_eq!(first.trim(), link.display().to_string());
+    // Keep reading what it prints, so it never writes into a closed pipe.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    sim
+}
+
+fn calibrate(link: &Path, certified: &str) -> std::process::Output {
+    tally()
+        .args([
+            "devices",
+            "calibrate",
+            "--profile",
+            "mettler-toledo-mt-sics",
+            "--certified",
+            certified,
+            "--max-divisions",
+            "0",
+            "--timeout",
+            "60",
+            "--port",
+        ])
+        .arg(link)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn calibrate_against_a_stable_simulator_finds_no_drift() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("scale");
+    let mut sim = simulate_scale(&link, &["--protocol", "mt-sics", "--mode", "stable"]);
+    let out = calibrate(&link, "100.00");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let record: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(record["drifted"], false, "{stdout}");
+    assert_eq!(record["deviation_mg"], 0, "{stdout}");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A second check on the same still load reads the same mass.
+    let again = calibrate(&link, "100.00");
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let _ = Command::new("kill")
+        .arg("-INT")
+        .arg(sim.id().to_string())
+        .status();
+    let _ = sim.wait();
+
+    // The load is the technician's check weight: 200.00 g read against a certified 199.99 g
+    // is one division off, which --max-divisions 0 flags.
+    let link = dir.path().join("scale-200");
+    let mut sim = simulate_scale(&link, &["--load", "200.00"]);
+    let out = calibrate(&link, "199.99");
+    assert_eq!(out.status.code(), Some(1));
+    let record: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    assert_eq!(record["deviation_mg"], 10);
+    assert_eq!(record["drifted"], true);
+    let _ = Command::new("kill")
+        .arg("-INT")
+        .arg(sim.id().to_string())
+        .status();
+    let _ = sim.wait();
+}
+
+#[test]
+fn simulate_refuses_a_load_that_is_not_a_decimal() {
+    let out = tally()
+        .args([
+            "devices",
+            "simulate",
+            "scale",
+            "--load",
+            "lots",
+            "--duration",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--load lots"), "{stderr}");
 }
 
 #[test]

@@ -346,8 +346,10 @@ fn verify_speaks_spanish_with_lang_es() {
     assert!(stdout(&output).starts_with("intacta: 6 eventos"));
 }
 
+/// `show` streams and stops at the first record it cannot read (issue 11 §5): what comes
+/// before is printed, nothing after.
 #[test]
-fn show_prints_what_it_can_and_exits_1_on_a_damaged_record() {
+fn show_prints_up_to_a_damaged_record_stops_there_and_exits_1() {
     let dir = Dir::new();
     let events = chain(3);
     let mut all = records(&events);
@@ -357,11 +359,354 @@ fn show_prints_what_it_can_and_exits_1_on_a_damaged_record() {
     assert_eq!(output.status.code(), Some(1));
     let text = stdout(&output);
     assert!(
-        text.contains("#1  ") && text.contains("#3  ") && !text.contains("#2  "),
+        text.contains("#1  ") && !text.contains("#3  ") && !text.contains("#2  "),
         "{text}"
     );
     let error = String::from_utf8(output.stderr).unwrap();
-    assert!(error.contains("record 2 is damaged"), "{error}");
+    assert!(
+        error.contains("record 2 is damaged, stopping there"),
+        "{error}"
+    );
+    // The JSON view stops there too and stays a valid array.
+    let output = tally(&["log", "show", "--json"], &path);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 1);
+}
+
+/// Each cause of a failure is said once on stderr: an I/O error quoted by a library error must
+/// not be printed again by the binary's error chain.
+#[test]
+fn an_os_error_is_said_once() {
+    let dir = Dir::new();
+    let db = dir.0.path().join("hh.db");
+    // The key's directory would have to be made inside a regular file: an OS error.
+    let not_a_dir = dir.write("plain-file", b"not a directory");
+    let key_path = not_a_dir.join("hh.key");
+    let runs = [
+        Command::new(env!("CARGO_BIN_EXE_tally"))
+            .args(["replica", "init", "--db"])
+            .arg(&db)
+            .arg("--key")
+            .arg(&key_path)
+            .output()
+            .unwrap(),
+        tally(&["log", "show"], dir.0.path()),
+        tally(&["log", "verify"], dir.0.path()),
+        tally(&["log", "verify"], &dir.0.path().join("missing.tlog")),
+    ];
+    for output in runs {
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        let error = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(error.matches("os error").count(), 1, "{error}");
+        assert_eq!(error.lines().count(), 1, "{error}");
+        assert!(error.starts_with("tally: "), "{error}");
+    }
+}
+
+/// `location_defined` has a field named `kind`, which is also the JSON tag of a payload: the
+/// JSON view must hold each key once and both values, and the text view must show it.
+#[test]
+fn location_kind_is_shown_under_its_own_name() {
+    use tally_events::payload::{LocationDefined, LocationKind};
+    use tally_events::UnsignedEvent;
+    let dir = Dir::new();
+    let mut events = chain(1);
+    let location = UnsignedEvent {
+        seq: 2,
+        prev: Some(events[0].record_hash()),
+        timestamp: Timestamp {
+            wall_unix_ms: 1_795_500_010_000,
+            boot_id: [7; 16],
+            since_boot_us: 20_000_000,
+        },
+        actor: "B-1042".into(),
+        facility: "C11-0000347-LIC".into(),
+        payload: Payload::LocationDefined(LocationDefined {
+            location_id: "VAULT-1".into(),
+            name: "Vault 1".into(),
+            kind: LocationKind::QuarantineCage,
+            sellable: false,
+            parent: None,
+        }),
+    }
+    .sign(&key())
+    .unwrap();
+    events.push(location);
+    let path = dir.write("log.tlog", &export_to_vec(&events).unwrap());
+    let output = tally(&["log", "show", "--json"], &path);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let raw = stdout(&output);
+    let line = raw.lines().find(|line| line.contains("VAULT-1")).unwrap();
+    let payload_text = &line[line.find("\"payload\"").unwrap()..];
+    assert_eq!(payload_text.matches("\"kind\"").count(), 1, "{line}");
+    let json: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    assert_eq!(json[1]["payload"]["kind"], "location_defined");
+    assert_eq!(json[1]["payload"]["location_kind"], "quarantine_cage");
+    let output = tally(&["log", "show"], &path);
+    assert!(
+        stdout(&output).contains("    location_kind: quarantine_cage"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tally"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// A real replica (its key file in another directory than the database) exported by the
+/// binary: version 2, intact with the device's trailer; every cut at a record boundary, and a
+/// missing trailer, is reported as truncated; `--head` catches an export older than a known
+/// head.
+#[test]
+fn a_device_export_ends_with_a_trailer_and_a_cut_one_is_truncated() {
+    let dir = Dir::new();
+    let db_dir = dir.0.path().join("db");
+    let key_dir = dir.0.path().join("keys");
+    std::fs::create_dir_all(&db_dir).unwrap();
+    std::fs::create_dir_all(&key_dir).unwrap();
+    let db = db_dir.join("hh.db");
+    let key_file = key_dir.join("hh.key");
+    let init = run(&["replica", "init", "--db", s(&db), "--key", s(&key_file)]);
+    assert_eq!(init.status.code(), Some(0), "{init:?}");
+    let export = dir.0.path().join("hh.tlog");
+    let key_before = std::fs::read(&key_file).unwrap();
+    let out = run(&[
+        "log",
+        "export",
+        "--db",
+        s(&db),
+        "--key",
+        s(&key_file),
+        "--out",
+        s(&export),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    // The trailer is signed without signing an event or moving the seq reservation.
+    assert_eq!(std::fs::read(&key_file).unwrap(), key_before);
+    let bytes = std::fs::read(&export).unwrap();
+    assert_eq!(&bytes[8..10], &[0, 2], "export version 2");
+    let output = tally(&["log", "verify"], &export);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let text = stdout(&output);
+    assert!(text.starts_with("intact: 1 events"), "{text}");
+    assert!(text.contains("trailer, signed by the device"), "{text}");
+    let output = tally(&["log", "show"], &export);
+    assert!(stdout(&output).contains("signature valid"), "{output:?}");
+
+    // The export without its trailer: cut exactly after the last record.
+    let record_len = u32::from_be_bytes(bytes[16..20].try_into().unwrap()) as usize;
+    let cut = dir.write("cut.tlog", &bytes[..20 + record_len]);
+    let output = tally(&["log", "verify"], &cut);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(text.starts_with("BROKEN at event 2: truncated:"), "{text}");
+    let output = tally(&["log", "show"], &cut);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("truncated"));
+
+    // A known head beyond the export's end.
+    let output = tally(&["log", "verify", "--head", "5"], &export);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("BROKEN at event 2: truncated: the export ends at event 1"),
+        "{text}"
+    );
+    let output = tally(&["log", "verify", "--head", "1"], &export);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+}
+
+/// Version 2 trailers in a hand-built device export: a cut at every record boundary is
+/// truncated; a trailer signed by another key is refused; a version 1 export still verifies,
+/// saying that it cannot see a cut.
+#[test]
+fn every_cut_of_a_v2_export_is_truncated_and_v1_still_reads() {
+    let dir = Dir::new();
+    let events = chain(6);
+    let bytes = tally_events::export_signed_to_vec(&events, &key()).unwrap();
+    let path = dir.write("whole.tlog", &bytes);
+    let output = tally(&["log", "verify", "--lang", "es"], &path);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(stdout(&output).starts_with("intacta: 6 eventos"));
+    let mut boundary = 16;
+    for (n, event) in events.iter().enumerate() {
+        boundary += 4 + event.as_bytes().len();
+        let cut = dir.write(&format!("cut{n}"), &bytes[..boundary]);
+        let output = tally(&["log", "verify"], &cut);
+        assert_eq!(output.status.code(), Some(1));
+        assert!(
+            stdout(&output).starts_with(&format!("BROKEN at event {}: truncated:", n + 2)),
+            "{}",
+            stdout(&output)
+        );
+    }
+    let mut forged = ExportWriter::v2(Vec::new()).unwrap();
+    for event in &events {
+        forged.write(event).unwrap();
+    }
+    let forged = forged
+        .finish_signed(&DeviceKey::from_seed([0x34; 32]))
+        .unwrap();
+    let path = dir.write("forged.tlog", &forged);
+    let output = tally(&["log", "verify"], &path);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).starts_with("BROKEN at event 6: bad_trailer:"),
+        "{}",
+        stdout(&output)
+    );
+    let v1 = dir.write("v1.tlog", &export_to_vec(&events).unwrap());
+    let output = tally(&["log", "verify"], &v1);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(text.starts_with("intact: 6 events"), "{text}");
+    assert!(text.contains("version 1 export has no trailer"), "{text}");
+}
+
+/// A ledger export (built here from our RFC 6962 tree code and a C2SP signed checkpoint, as
+/// the ledger will write it): verified with and without `--ledger-key`; another ledger key,
+/// or a proof for another head, is refused.
+#[test]
+fn a_ledger_export_verifies_its_checkpoint_and_inclusion_proof() {
+    use tally_events::merkle::{inclusion_proof, leaf_hash, root_of_leaf_hashes};
+    use tally_events::note::{Checkpoint, NoteSigner};
+    use tally_events::{LedgerTrailer, Trailer};
+    let dir = Dir::new();
+    let events = chain(9);
+    let signer = NoteSigner::new("ledger.tally.example", DeviceKey::from_seed([0x4c; 32]));
+    let other = NoteSigner::new("ledger.tally.example", DeviceKey::from_seed([0x4d; 32]));
+    // The ledger's log holds these 9 records and 4 more of another chain after them.
+    let mut leaves: Vec<_> = events.iter().map(|e| leaf_hash(e.as_bytes())).collect();
+    leaves.extend((0..4).map(|n| leaf_hash(format!("other {n}").as_bytes())));
+    let checkpoint = Checkpoint {
+        origin: "ledger.tally.example/log".into(),
+        size: leaves.len() as u64,
+        root: root_of_leaf_hashes(&leaves),
+    };
+    let export = |upto: usize, proof_of: usize| {
+        let mut writer = ExportWriter::v2(Vec::new()).unwrap();
+        for event in &events[..upto] {
+            writer.write(event).unwrap();
+        }
+        writer
+            .finish_with_trailer(&Trailer::Ledger(LedgerTrailer {
+                records: upto as u64,
+                head_hash: events[upto - 1].record_hash(),
+                log_index: proof_of as u64,
+                checkpoint: signer.sign(&checkpoint.text()),
+                proof: inclusion_proof(proof_of, &leaves).unwrap(),
+            }))
+            .unwrap()
+    };
+    let path = dir.write("ledger.tlog", &export(9, 8));
+    let output = tally(&["log", "verify"], &path);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let text = stdout(&output);
+    assert!(text.starts_with("intact: 9 events"), "{text}");
+    assert!(text.contains("inclusion proof verified"), "{text}");
+    let ledger_key = signer.verifier_key();
+    let output = tally(&["log", "verify", "--ledger-key", &ledger_key], &path);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(stdout(&output).contains("checkpoint signature verified"));
+    let output = tally(
+        &["log", "verify", "--ledger-key", &other.verifier_key()],
+        &path,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).starts_with("BROKEN at event 9: bad_trailer:"),
+        "{}",
+        stdout(&output)
+    );
+    // A proof of entry 7 presented for the head record 9 (index 8): refused.
+    let path = dir.write("wrong-proof.tlog", &export(9, 7));
+    let output = tally(&["log", "verify"], &path);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("bad_trailer"),
+        "{}",
+        stdout(&output)
+    );
+    // A malformed verifier key is a usage error.
+    let output = tally(&["log", "verify", "--ledger-key", "ledger+00+AAAA"], &path);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+/// `tally log export` from a directory the process cannot write (a mounted backup, a
+/// read-only share): it opens the database without writing anything beside it. Run as an
+/// unprivileged user when the tests run as root (root ignores directory permissions).
+#[cfg(unix)]
+#[test]
+fn log_export_works_from_a_read_only_directory() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = Dir::new();
+    let root = dir.0.path();
+    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let db_dir = root.join("db");
+    let key_dir = root.join("keys");
+    let out_dir = root.join("out");
+    for d in [&db_dir, &key_dir, &out_dir] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    let db = db_dir.join("hh.db");
+    let key_file = key_dir.join("hh.key");
+    let init = run(&["replica", "init", "--db", s(&db), "--key", s(&key_file)]);
+    assert_eq!(init.status.code(), Some(0), "{init:?}");
+    assert!(!db_dir.join("hh.db-wal").exists() && !db_dir.join("hh.db-shm").exists());
+    let before: Vec<_> = std::fs::read_dir(&db_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    std::fs::set_permissions(&db_dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(&out_dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let out = out_dir.join("hh.tlog");
+    let as_root = unsafe { libc::geteuid() } == 0;
+    if as_root {
+        // The unprivileged user owns its key (0600, as key files must be).
+        std::os::unix::fs::chown(&key_dir, Some(65534), Some(65534)).unwrap();
+        std::os::unix::fs::chown(&key_file, Some(65534), Some(65534)).unwrap();
+    }
+    let mut command = if as_root {
+        let mut command = Command::new("setpriv");
+        command
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_tally"));
+        command
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_tally"))
+    };
+    let output = command
+        .args([
+            "log",
+            "export",
+            "--db",
+            s(&db),
+            "--key",
+            s(&key_file),
+            "--out",
+            s(&out),
+        ])
+        .output()
+        .unwrap();
+    std::fs::set_permissions(&db_dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let after: Vec<_> = std::fs::read_dir(&db_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(before, after, "nothing was written beside the database");
+    let output = tally(&["log", "verify"], &out);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
 }
 
 /// An old chain whose user events (kind 265) carry PIN hashes: `show` prints them redacted,
@@ -475,6 +820,8 @@ fn a_demo_replica_puts_no_pin_material_in_any_output() {
         "export",
         "--db",
         db_arg,
+        "--key",
+        key_arg,
         "--out",
         export.to_str().unwrap(),
     ]);

@@ -109,6 +109,19 @@ pub enum DecodeError {
     /// The export file does not start with the export magic bytes.
     #[error("this is not a tally log export (it does not start with \"TALLYLOG\")")]
     BadExportMagic,
+    /// An export trailer that is not a tally trailer (bad magic, version or variant).
+    #[error("the export's trailer is not a tally export trailer (it does not start with \"TLXT\", or has an unknown version or variant)")]
+    BadTrailer,
+    /// A payload field is over its own limit (`crate::limits`).
+    #[error("the field {field} is {len} long, more than its limit of {max}")]
+    FieldOverLimit {
+        /// `Struct.field`.
+        field: String,
+        /// Its length in bytes, or count of items.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
     /// The export file header has a version or flags this version cannot read.
     #[error("the log export is in format version {version} (flags {flags}), which this version of tally cannot read")]
     UnsupportedExport {
@@ -128,6 +141,17 @@ pub enum EncodeError {
         /// Which kind of field.
         what: &'static str,
         /// Its length.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A payload field is over its own limit (`crate::limits`); the record would not fit in
+    /// 65,535 bytes, or the field is longer than what it holds can be.
+    #[error("the field {field} is {len} long, more than its limit of {max}")]
+    FieldOverLimit {
+        /// `Struct.field`.
+        field: String,
+        /// Its length in bytes, or count of items.
         len: usize,
         /// The limit.
         max: usize,

@@ -25,15 +25,18 @@ pub const EVENT_MAGIC: [u8; 4] = *b"TLEV";
 pub const FORMAT_VERSION: u8 = 1;
 /// Longest actor (badge id) and facility id, in bytes.
 pub const MAX_NAME_BYTES: usize = 64;
-/// Largest payload, in bytes.
-pub const MAX_PAYLOAD_BYTES: usize = 1 << 20;
+/// Largest record, in bytes: one entry of the ledger's transparency log (tlog-tiles entry
+/// bundles frame each entry with a 16-bit length).
+pub const MAX_RECORD_BYTES: usize = 65_535;
+/// Largest payload, in bytes: what is left of a record under the longest header and the
+/// signature (65,535 − 277 − 64 = 65,194), so a payload within it always makes a record within
+/// [`MAX_RECORD_BYTES`].
+pub const MAX_PAYLOAD_BYTES: usize =
+    MAX_RECORD_BYTES - (FIXED_HEADER_BYTES + 2 + 2 * MAX_NAME_BYTES) - SIGNATURE_BYTES;
 /// Length of the fixed part of the header (up to, not including, the actor).
 pub const FIXED_HEADER_BYTES: usize = 147;
 /// Length of a signature.
 pub const SIGNATURE_BYTES: usize = 64;
-/// Largest record: the longest header, the largest payload and the signature.
-pub const MAX_RECORD_BYTES: usize =
-    FIXED_HEADER_BYTES + 2 + 2 * MAX_NAME_BYTES + MAX_PAYLOAD_BYTES + SIGNATURE_BYTES;
 
 /// When an event was recorded: UTC wall clock, plus the boot it happened in and the time
 /// since that boot (a monotonic clock), so order survives wall clock jumps.

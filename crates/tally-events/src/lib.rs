@@ -10,8 +10,12 @@
 //! - [`payload`]: the typed [`Payload`] enum and its append-only `u16` kind registry.
 //! - [`key`]: [`DeviceKey`] (signing), [`VerifierKey`] (strict and batch verification).
 //! - [`chain`]: [`ChainWriter`] and [`verify_chain`] with its failure kinds.
-//! - [`export`]: the length-prefixed export stream.
-//! - [`keyfile`]: the key file and its seq high-water mark.
+//! - [`stream`]: [`ChainVerifier`], the same verification record by record in bounded memory.
+//! - [`export`]: the length-prefixed export stream; [`trailer`]: how a version 2 export ends.
+//! - [`merkle`]: RFC 6962 hashing and inclusion proofs; [`note`]: C2SP signed notes and
+//!   checkpoints (the ledger's).
+//! - [`keyfile`]: the key file, its seq reservation and the head it vouches for.
+//! - [`domain`]: signatures over non-event messages under a domain label.
 //! - [`pin`]: PIN verifiers (Argon2id, outside the log) and the device's PIN pepper.
 //! - [`messages`]: every message a person reads, in English and Spanish.
 //!
@@ -20,14 +24,20 @@
 #![deny(missing_docs)]
 
 pub mod chain;
+pub mod domain;
 pub mod error;
 pub mod event;
 pub mod export;
 pub mod key;
 pub mod keyfile;
+pub mod limits;
+pub mod merkle;
 pub mod messages;
+pub mod note;
 pub mod payload;
 pub mod pin;
+pub mod stream;
+pub mod trailer;
 pub mod types;
 pub mod wire;
 
@@ -35,13 +45,18 @@ pub use chain::{
     verify_chain, verify_events, Anomaly, ChainFailure, ChainOptions, ChainReport, ChainStart,
     ChainWriter, FailureKind,
 };
+pub use domain::{sign_domain, verify_domain, DomainError, DomainLabel, DomainSigner};
 pub use error::{DecodeError, EncodeError, VerifyError};
 pub use event::{Clock, ManualClock, SignedEvent, Timestamp, UnsignedEvent};
-pub use export::{export_to_vec, read_export, ExportError, ExportReader, ExportWriter};
+pub use export::{
+    export_signed_to_vec, export_to_vec, read_export, ExportError, ExportReader, ExportWriter,
+};
 pub use key::{verify_batch, DeviceKey, VerifierKey, VerifyMode};
-pub use keyfile::{KeyFile, KeyFileError};
+pub use keyfile::{ChainHead, DatabaseIdentity, KeyFile, KeyFileError};
 pub use messages::Message;
 pub use payload::{Payload, UnknownPayload};
 pub use pin::{PinParams, PinPepper, PinVerifier};
+pub use stream::{ChainVerifier, EarlierRecord, Next};
 pub use tally_ids::Language;
+pub use trailer::{DeviceTrailer, ExportEnd, LedgerTrailer, Trailer, TrailerError};
 pub use types::{Bytes, Date, DeviceId, MassUnit, Quantity, Sha256Hash};

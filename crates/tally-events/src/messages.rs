@@ -67,6 +67,10 @@ fn decode_es(error: &DecodeError) -> String {
         DecodeError::ZeroSeq => {
             "el evento tiene el número de secuencia 0; la numeración empieza en 1".into()
         }
+        DecodeError::FieldOverLimit { field, len, max } => format!(
+            "el campo {field} mide {len}, más que su límite de {max}"
+        ),
+        DecodeError::BadTrailer => "el final (trailer) de la exportación no es un trailer de exportación de tally (no empieza con \"TLXT\", o tiene una versión o variante desconocida)".into(),
         DecodeError::BadExportMagic => {
             "esto no es una exportación de registro de tally (no empieza con \"TALLYLOG\")".into()
         }
@@ -109,17 +113,44 @@ impl Message for KeyFileError {
                 KeyFileError::UnsupportedVersion(version) => format!(
                     "el archivo de clave del dispositivo está en la versión {version}, que esta versión de tally no puede leer"
                 ),
-                KeyFileError::RestoreDetected { db_head, floor } => format!(
-                    "restauración detectada: la base de datos termina en el evento {db_head}, pero este dispositivo ya reservó eventos desde el {floor}; no debe volver a firmar con esta clave. Vuelva a dar de alta el dispositivo."
+                KeyFileError::RestoreDetected { db_head, recorded } => format!(
+                    "restaurada desde una copia de seguridad: vuelva a dar de alta el dispositivo (la base de datos termina en el evento {db_head}, pero el archivo de clave de este dispositivo registró el evento {recorded})"
+                ),
+                KeyFileError::DatabaseReplaced => "restaurada desde una copia de seguridad: vuelva a dar de alta el dispositivo (el archivo de la base de datos no es aquel para el que se escribió el archivo de clave de este dispositivo; fue reemplazado por una copia)".into(),
+                KeyFileError::NotVouched { seq } => format!(
+                    "restaurada desde una copia de seguridad: vuelva a dar de alta el dispositivo (el evento {seq} de la base de datos no es el que registró el archivo de clave de este dispositivo)"
                 ),
                 KeyFileError::KeyFileRolledBack { db_head, reserved_through } => format!(
-                    "el archivo de clave del dispositivo es más antiguo que la base de datos (reservó eventos hasta el {reserved_through}, la base de datos tiene {db_head}); vuelva a dar de alta el dispositivo."
+                    "el archivo de clave del dispositivo es más antiguo que la base de datos (reservó eventos hasta el {reserved_through}, la base de datos tiene {db_head}); vuelva a dar de alta el dispositivo"
                 ),
                 KeyFileError::NotReserved { seq, reserved_through } => format!(
                     "el evento {seq} está fuera de los eventos reservados en el archivo de clave (hasta el {reserved_through}); reserve un nuevo bloque primero"
                 ),
                 KeyFileError::Exhausted => {
                     "la numeración de eventos de este dispositivo se agotó; vuelva a dar de alta el dispositivo".into()
+                }
+            },
+        }
+    }
+}
+
+impl Message for crate::domain::DomainError {
+    fn message(&self, language: Language) -> String {
+        use crate::domain::DomainError;
+        match language {
+            Language::English => self.to_string(),
+            Language::Spanish => match self {
+                DomainError::BadLabel(label) => format!(
+                    "la etiqueta de dominio de firma {label:?} no tiene de 1 a 64 caracteres de a-z, 0-9, '.', '-' o '_'"
+                ),
+                DomainError::EventDomain(label) => format!(
+                    "la etiqueta de dominio de firma {label:?} está reservada para los eventos"
+                ),
+                DomainError::BadSignature => {
+                    "la firma no corresponde a este dispositivo, dominio y mensaje".into()
+                }
+                DomainError::BadKey => {
+                    "el identificador del dispositivo no es una clave pública válida".into()
                 }
             },
         }
@@ -140,6 +171,16 @@ impl Message for ExportError {
                 ),
                 ExportError::Truncated { position } => format!(
                     "el registro termina en medio del registro {position}: el archivo está cortado"
+                ),
+                ExportError::MissingTrailer { records } => format!(
+                    "el registro termina después del registro {records} sin su cierre (trailer): la exportación está cortada (truncada)"
+                ),
+                ExportError::Trailer(error) => format!(
+                    "el cierre (trailer) de la exportación está dañado: {}",
+                    decode_es(error)
+                ),
+                ExportError::TrailerRule { version, what } => format!(
+                    "una exportación de versión {version}: {what}"
                 ),
             },
         }
@@ -215,5 +256,36 @@ fn chain_es(failure: &ChainFailure) -> String {
         FailureKind::TimeWentBackwards { by_us } => format!(
             "evento {seq}: el tiempo desde el arranque retrocedió {by_us} µs dentro de un mismo arranque"
         ),
+    }
+}
+
+impl Message for crate::trailer::TrailerError {
+    fn message(&self, language: Language) -> String {
+        use crate::trailer::TrailerError as T;
+        match language {
+            Language::English => self.to_string(),
+            Language::Spanish => match self {
+                T::Malformed(error) => format!(
+                    "el cierre (trailer) de la exportación está dañado: {}",
+                    decode_es(error)
+                ),
+                T::WrongDevice { expected, found } => format!(
+                    "el cierre de la exportación está firmado por el dispositivo {found}, no por el dispositivo de sus eventos ({expected})"
+                ),
+                T::BadSignature => "la firma del cierre de la exportación no es válida".into(),
+                T::Mismatch { claimed, claimed_seq, found, found_seq } => format!(
+                    "el cierre dice que la exportación tiene {claimed} registros que terminan en el evento {claimed_seq}, pero tiene {found} que terminan en el evento {found_seq}"
+                ),
+                T::WrongHead { claimed, found } => format!(
+                    "el cierre nombra otro último registro ({claimed}) que el de la exportación ({found})"
+                ),
+                T::Checkpoint(error) => format!(
+                    "el punto de control del ledger no es válido o no está firmado por esa clave: {error}"
+                ),
+                T::Inclusion(error) => format!(
+                    "la prueba de inclusión del último registro en el ledger falla: {error}"
+                ),
+            },
+        }
     }
 }

@@ -9,7 +9,8 @@
 //!
 //! Conventions: quantities are [`Quantity`] (integer units or milligrams), never floats;
 //! scale readings keep the decimal exactly as the scale printed it; badge ids, UIDs and other
-//! identifiers are text; every list holds at most [`crate::wire::MAX_LIST_ITEMS`] items.
+//! identifiers are text; every text, byte-string and list field has a limit of its own
+//! ([`crate::limits`]), so that the largest record of every kind fits in 65,535 bytes.
 
 use serde::Serialize;
 
@@ -264,7 +265,8 @@ wire_struct! {
 }
 
 wire_struct! {
-    /// An RFID sweep: every tag seen, in one event (at most 4,096 tags).
+    /// An RFID sweep: the tags seen, at most 1,024 per event (a longer sweep is recorded as
+    /// several events in one action).
     pub struct RfidSweepRecorded {
         /// The reader's identity.
         pub reader: String,
@@ -668,7 +670,9 @@ wire_struct! {
         pub location_id: String,
         /// Display name.
         pub name: String,
-        /// Kind.
+        /// Kind of location. Shown as `location_kind` in JSON and text views: `kind` there
+        /// names the payload kind.
+        #[serde(rename = "location_kind")]
         pub kind: LocationKind,
         /// Whether sellable stock may be stored there.
         pub sellable: bool,
@@ -910,6 +914,48 @@ wire_struct! {
     }
 }
 
+wire_struct! {
+    /// More lines of an inbound or outbound manifest than its `*_manifest_issued` event holds
+    /// (at most 400 lines per event): the manifest is issued with its first lines, and each
+    /// continuation adds the next ones, in order. The fold adds them to the manifest.
+    pub struct ManifestLinesAdded {
+        /// The manifest, issued earlier.
+        pub manifest_id: String,
+        /// Whether it is an outbound manifest (else inbound).
+        pub outbound: bool,
+        /// The next lines.
+        pub lines: Vec<ManifestLine>,
+    }
+}
+
+wire_enum! {
+    /// Which kind of task a `task_lines_added` event continues.
+    pub enum ContinuedTask {
+        /// A pick list (`pick_list_issued`).
+        PickList = 1,
+        /// A count task (`count_task_issued`).
+        CountTask = 2,
+    }
+}
+
+wire_struct! {
+    /// More of a pick list (lines, at most 200 per event) or of a count task (locations and
+    /// items, at most 250 each per event) than its issuing event holds. Only the lists of the
+    /// task's kind may hold anything.
+    pub struct TaskLinesAdded {
+        /// Pick list or count task.
+        pub task: ContinuedTask,
+        /// Its id, issued earlier.
+        pub task_id: String,
+        /// Next pick list lines (pick lists only).
+        pub pick_lines: Vec<PickListLine>,
+        /// Next locations to count (count tasks only).
+        pub locations: Vec<String>,
+        /// Next items to count (count tasks only).
+        pub items: Vec<String>,
+    }
+}
+
 /// A payload kind this version of tally does not know (added by a newer version).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnknownPayload {
@@ -933,6 +979,19 @@ macro_rules! payloads {
             Unknown(UnknownPayload),
         }
 
+        impl Payload {
+            /// The largest payload of kind `kind` (every field at its limit), `None` for a
+            /// kind this version does not know.
+            pub fn largest(kind: u16) -> Option<Payload> {
+                match kind {
+                    $( $code => Some(Payload::$variant(
+                        <$ty as $crate::limits::Largest>::largest("", ""),
+                    )), )*
+                    _ => None,
+                }
+            }
+        }
+
         /// The registry: every known kind number and its name. Append-only.
         pub const KINDS: &[(u16, &str)] = &[ $( ($code, stringify!($variant)) ),* ];
 
@@ -949,7 +1008,14 @@ macro_rules! payloads {
             pub fn encode_body(&self) -> Result<Vec<u8>, EncodeError> {
                 let mut out = Vec::new();
                 match self {
-                    $( Payload::$variant(value) => value.encode(&mut out)?, )*
+                    $( Payload::$variant(value) => {
+                        value.check_limits().map_err(|over| EncodeError::FieldOverLimit {
+                            field: over.field,
+                            len: over.len,
+                            max: over.max,
+                        })?;
+                        value.encode(&mut out)?
+                    } )*
                     Payload::Unknown(unknown) => {
                         if is_known_kind(unknown.code) {
                             return Err(EncodeError::KnownKindAsUnknown { kind: unknown.code });
@@ -965,7 +1031,15 @@ macro_rules! payloads {
             pub fn decode(kind: u16, body: &[u8]) -> Result<Payload, DecodeError> {
                 let mut reader = Reader::new(body);
                 let payload = match kind {
-                    $( $code => Payload::$variant($ty::decode(&mut reader)?), )*
+                    $( $code => {
+                        let value = $ty::decode(&mut reader)?;
+                        value.check_limits().map_err(|over| DecodeError::FieldOverLimit {
+                            field: over.field,
+                            len: over.len,
+                            max: over.max,
+                        })?;
+                        Payload::$variant(value)
+                    } )*
                     _ => {
                         return Ok(Payload::Unknown(UnknownPayload {
                             code: kind,
@@ -1038,6 +1112,9 @@ payloads! {
     269 => PackageArrived(PackageArrived),
     // Added by the PIN branch (additive): a user without PIN material.
     270 => UserDefinedV2(UserDefinedV2),
+    // Added by the logs branch: continuations of master-data lists too long for one record.
+    273 => ManifestLinesAdded(ManifestLinesAdded),
+    274 => TaskLinesAdded(TaskLinesAdded),
 }
 
 /// Payload kind of the genesis event.

@@ -11,7 +11,8 @@ use crate::error::DecodeError;
 pub const MAX_TEXT_BYTES: usize = 4_096;
 /// Longest byte-string field (raw scans, EPCs), in bytes (a `u32` length prefix).
 pub const MAX_BYTES_LEN: usize = 4_096;
-/// Most items in any list field (manifest lines, RFID tags of one sweep, UIDs...).
+/// Most items in any list field (manifest lines, RFID tags of one sweep, UIDs...). Each list
+/// field has a lower limit of its own (`crate::limits`).
 pub const MAX_LIST_ITEMS: usize = 4_096;
 
 /// Reads wire values from a byte slice, front to back.
@@ -216,6 +217,33 @@ macro_rules! wire_struct {
             $( $(#[$fmeta])* pub $field: $ty ),*
         }
 
+        impl $name {
+            /// Checks every field against its limit (`crate::limits`).
+            pub fn check_limits(&self) -> Result<(), $crate::limits::OverLimit> {
+                $( $crate::limits::FieldLimit::check_field(
+                    &self.$field,
+                    stringify!($name),
+                    stringify!($field),
+                )?; )*
+                Ok(())
+            }
+        }
+
+        impl $crate::limits::FieldLimit for $name {
+            fn check_field(&self, _: &str, _: &str) -> Result<(), $crate::limits::OverLimit> {
+                self.check_limits()
+            }
+        }
+
+        impl $crate::limits::Largest for $name {
+            fn largest(_: &str, _: &str) -> Self {
+                Self { $( $field: $crate::limits::Largest::largest(
+                    stringify!($name),
+                    stringify!($field),
+                ) ),* }
+            }
+        }
+
         impl $crate::wire::Wire for $name {
             fn encode(&self, out: &mut Vec<u8>) -> Result<(), $crate::error::EncodeError> {
                 $( $crate::wire::Wire::encode(&self.$field, out)?; )*
@@ -252,6 +280,19 @@ macro_rules! wire_enum {
             /// The one-byte wire code.
             pub fn code(self) -> u8 {
                 self as u8
+            }
+        }
+
+        impl $crate::limits::FieldLimit for $name {
+            fn check_field(&self, _: &str, _: &str) -> Result<(), $crate::limits::OverLimit> {
+                Ok(())
+            }
+        }
+
+        impl $crate::limits::Largest for $name {
+            fn largest(_: &str, _: &str) -> Self {
+                // Every code is one byte: any variant is as large as the others.
+                $name::ALL[$name::ALL.len() - 1]
             }
         }
 

@@ -6,11 +6,12 @@ mod common;
 use common::*;
 use tally_events::event::{EVENT_MAGIC, MAX_PAYLOAD_BYTES, MAX_RECORD_BYTES};
 use tally_events::export::EXPORT_MAGIC;
+use tally_events::keyfile::HEAD_SLOT_OFFSET;
 use tally_events::payload::{ManifestClosed, UserSignedIn};
 use tally_events::wire::MAX_LIST_ITEMS;
 use tally_events::{
-    export_to_vec, read_export, DecodeError, EncodeError, ExportError, ExportReader, ExportWriter,
-    KeyFile, KeyFileError, Payload, SignedEvent, UnsignedEvent,
+    export_to_vec, read_export, ChainHead, DecodeError, EncodeError, ExportError, ExportReader,
+    ExportWriter, KeyFile, KeyFileError, Payload, SignedEvent, UnsignedEvent,
 };
 
 #[test]
@@ -77,10 +78,10 @@ fn a_wrong_export_header_is_refused() {
         ExportError::Header(DecodeError::BadExportMagic)
     ));
     let mut bytes = ExportWriter::new(Vec::new()).unwrap().finish().unwrap();
-    bytes[9] = 2;
+    bytes[9] = 3;
     assert!(matches!(
         read_export(&bytes).unwrap_err(),
-        ExportError::Header(DecodeError::UnsupportedExport { version: 2, .. })
+        ExportError::Header(DecodeError::UnsupportedExport { version: 3, .. })
     ));
 }
 
@@ -184,9 +185,10 @@ fn encoding_refuses_what_is_over_a_limit() {
         missing_uids: vec![String::new(); MAX_LIST_ITEMS + 1],
         unexpected_uids: vec![],
     });
+    // The field's own limit (900 UIDs) is met before the generic list limit.
     assert!(matches!(
         too_many.encode_body().unwrap_err(),
-        EncodeError::TooLong { what: "list", .. }
+        EncodeError::FieldOverLimit { ref field, max: 900, .. } if field == "ManifestClosed.missing_uids"
     ));
     let long_actor = UnsignedEvent {
         seq: 1,
@@ -217,13 +219,17 @@ fn encoding_refuses_what_is_over_a_limit() {
 #[test]
 fn a_key_file_round_trips_and_detects_damage() {
     let mut file = KeyFile::new(&test_key());
-    file.reserve(0, 1_000).unwrap();
+    file.reserve(ChainHead::EMPTY, 1_000).unwrap();
     let bytes = file.encode();
+    // The layout docs/EVENT-FORMAT.md §5 gives: 218 bytes, the head slot at offset 146.
+    assert_eq!(bytes.len(), 218);
+    assert_eq!(HEAD_SLOT_OFFSET, 146);
     let back = KeyFile::decode(&bytes).unwrap();
     assert_eq!(back, file);
     assert_eq!(back.key().device_id(), test_key().device_id());
     assert_eq!((back.floor(), back.reserved_through()), (0, 1_000));
-    for at in [0, 9, 20, 45, 55, bytes.len() - 1] {
+    // Any damage to the durable part is refused.
+    for at in [0, 9, 20, 45, 55, 60, 80, 100, 110, HEAD_SLOT_OFFSET - 1] {
         let mut damaged = bytes.clone();
         damaged[at] ^= 0x01;
         assert!(KeyFile::decode(&damaged).is_err(), "byte {at}");
@@ -234,13 +240,127 @@ fn a_key_file_round_trips_and_detects_damage() {
     );
 }
 
+fn head(seq: u64) -> ChainHead {
+    ChainHead {
+        seq,
+        hash: tally_events::Sha256Hash::of(&seq.to_be_bytes()),
+    }
+}
+
+#[test]
+fn the_head_slot_is_written_in_place_and_a_torn_slot_falls_back_to_the_durable_head() {
+    let mut file = KeyFile::new(&test_key());
+    file.reserve(ChainHead::EMPTY, 1_000).unwrap();
+    file.reserve(head(10), 1_000).unwrap();
+    let durable = file.encode();
+    file.record_head(head(15)).unwrap();
+    // Only the slot changes between commits.
+    let mut in_place = durable.clone();
+    in_place[HEAD_SLOT_OFFSET..].copy_from_slice(&file.encode_head_slot());
+    assert_eq!(in_place, file.encode());
+    assert_eq!(KeyFile::decode(&in_place).unwrap().head(), Some(head(15)));
+    // A torn slot (power loss mid-write): the head of the reservation counts.
+    for at in [HEAD_SLOT_OFFSET, HEAD_SLOT_OFFSET + 20, in_place.len() - 1] {
+        let mut torn = in_place.clone();
+        torn[at] ^= 0x40;
+        assert_eq!(
+            KeyFile::decode(&torn).unwrap().head(),
+            Some(head(10)),
+            "{at}"
+        );
+    }
+    // A slot from another reservation of the same key does not fit this file.
+    let mut other = file.clone();
+    other.reserve(head(15), 1_000).unwrap();
+    other.record_head(head(16)).unwrap();
+    let mut mixed = durable.clone();
+    mixed[HEAD_SLOT_OFFSET..].copy_from_slice(&other.encode_head_slot());
+    assert_eq!(KeyFile::decode(&mixed).unwrap().head(), Some(head(10)));
+    // The head never goes back and never leaves the reservation.
+    assert!(file.record_head(head(14)).is_err());
+    assert!(file.record_head(head(1_011)).is_err());
+}
+
+#[test]
+fn a_version_1_key_file_still_reads_and_is_upgraded_by_the_next_reservation() {
+    // A v1 file as tally wrote it: magic, version 1, seed, floor 40, reserved through 1040.
+    let mut v1 = Vec::new();
+    v1.extend_from_slice(b"TALLYKEY");
+    v1.extend_from_slice(&1u16.to_be_bytes());
+    v1.extend_from_slice(&test_key().seed());
+    v1.extend_from_slice(&40u64.to_be_bytes());
+    v1.extend_from_slice(&1_040u64.to_be_bytes());
+    let check = tally_events::Sha256Hash::of(&v1);
+    v1.extend_from_slice(check.as_bytes());
+    let mut file = KeyFile::decode(&v1).unwrap();
+    assert_eq!(file.version(), 1);
+    assert_eq!(file.head(), None);
+    assert_eq!(file.key().device_id(), test_key().device_id());
+    // The v1 rule: below the floor is a restore; inside the block cannot be told.
+    assert!(file.check_database(head(39), None).is_err());
+    file.check_database(head(50), None).unwrap();
+    file.reserve(head(50), 1_000).unwrap();
+    let upgraded = KeyFile::decode(&file.encode()).unwrap();
+    assert_eq!(upgraded.version(), 2);
+    assert_eq!(upgraded.head(), Some(head(50)));
+}
+
+#[test]
+fn the_key_file_vouches_only_for_its_recorded_head_and_its_descendants_in_the_block() {
+    let mut file = KeyFile::new(&test_key());
+    file.reserve(ChainHead::EMPTY, 1_000).unwrap();
+    file.reserve(head(100), 1_000).unwrap();
+    file.record_head(head(150)).unwrap();
+    // The recorded head itself.
+    file.check_database(head(150), Some(head(150).hash))
+        .unwrap();
+    // A descendant inside the block (the crash window), through the recorded head.
+    file.check_database(head(170), Some(head(150).hash))
+        .unwrap();
+    // An ancestor inside the current block: a restored database (v1 accepted this).
+    let error = file.check_database(head(120), None).unwrap_err();
+    assert_eq!(
+        error,
+        KeyFileError::RestoreDetected {
+            db_head: 120,
+            recorded: 150
+        }
+    );
+    assert!(error
+        .to_string()
+        .contains("restored from a backup: re-enroll"));
+    // Same seq, another event; or a longer chain that does not pass through the head.
+    let forked = ChainHead {
+        seq: 150,
+        hash: tally_events::Sha256Hash::of(b"other"),
+    };
+    assert_eq!(
+        file.check_database(forked, None).unwrap_err(),
+        KeyFileError::NotVouched { seq: 150 }
+    );
+    assert_eq!(
+        file.check_database(head(170), Some(forked.hash))
+            .unwrap_err(),
+        KeyFileError::NotVouched { seq: 150 }
+    );
+    // Beyond the reservation: the key file was rolled back.
+    assert!(matches!(
+        file.check_database(head(1_101), Some(head(150).hash)),
+        Err(KeyFileError::KeyFileRolledBack { .. })
+    ));
+    // A fresh file vouches for any chain starting at genesis inside its block.
+    let mut fresh = KeyFile::new(&test_key());
+    fresh.reserve(ChainHead::EMPTY, 1_000).unwrap();
+    fresh.check_database(head(1), None).unwrap();
+}
+
 #[test]
 fn the_seq_reservation_detects_a_restored_database_and_a_rolled_back_key_file() {
     let mut file = KeyFile::new(&test_key());
     // Enrollment: nothing in the database yet.
     file.check_head(0).unwrap();
     assert!(file.needs_reservation(1));
-    file.reserve(0, 1_000).unwrap();
+    file.reserve(ChainHead::EMPTY, 1_000).unwrap();
     assert!(!file.needs_reservation(1_000));
     assert!(file.needs_reservation(1_001));
     file.may_sign(1).unwrap();
@@ -250,26 +370,103 @@ fn the_seq_reservation_detects_a_restored_database_and_a_rolled_back_key_file() 
         KeyFileError::NotReserved { seq: 1_001, .. }
     ));
     // The device recorded up to 1,000 and reserves the next block at 1,001.
-    file.reserve(1_000, 1_000).unwrap();
+    file.reserve(head(1_000), 1_000).unwrap();
     assert_eq!((file.floor(), file.reserved_through()), (1_000, 2_000));
     // Restart at head 1,500: fine, and a fresh block narrows the window.
     file.check_head(1_500).unwrap();
-    file.reserve(1_500, 1_000).unwrap();
+    file.reserve(head(1_500), 1_000).unwrap();
     // A database restored from last week's backup (head 900) must not sign again.
     let error = file.check_head(900).unwrap_err();
     assert_eq!(
         error,
         KeyFileError::RestoreDetected {
             db_head: 900,
-            floor: 1_500
+            recorded: 1_500
         }
     );
-    assert!(error.to_string().contains("Re-enroll"));
-    assert!(file.reserve(900, 1_000).is_err());
+    assert!(error.to_string().contains("re-enroll"));
+    assert!(file.reserve(head(900), 1_000).is_err());
     // A key file older than the database.
     let old = KeyFile::new(&test_key());
     assert!(matches!(
         old.check_head(10).unwrap_err(),
         KeyFileError::KeyFileRolledBack { .. }
     ));
+}
+
+#[test]
+fn a_domain_signature_never_verifies_as_an_event() {
+    let events = build_chain(3);
+    let key = test_key();
+    for event in &events {
+        let header = event.header_bytes().to_vec();
+        let bytes = event.as_bytes();
+        let body_end = bytes.len() - 64;
+        // Whatever the message (even an event's own header, or its whole record), a domain
+        // signature spliced into the event does not verify.
+        for message in [header.clone(), bytes.to_vec(), bytes[..body_end].to_vec()] {
+            for label in ["export-trailer", "ledger-auth", "x"] {
+                let signature = tally_events::sign_domain(&key, label, &message).unwrap();
+                let mut forged = bytes[..body_end].to_vec();
+                forged.extend_from_slice(&signature);
+                let forged = SignedEvent::from_bytes(forged).unwrap();
+                assert!(forged.verify().is_err(), "{label}");
+            }
+        }
+        // And the signed bytes of a domain signature never decode as an event.
+        let label = tally_events::DomainLabel::new("export-trailer").unwrap();
+        let signed = label.signed_bytes(&header);
+        let mut as_record = signed.clone();
+        as_record.extend_from_slice(&[0; 64]);
+        assert!(SignedEvent::from_bytes(as_record).is_err());
+    }
+    // The event domain itself cannot be named.
+    assert!(matches!(
+        tally_events::sign_domain(&key, "tlev", b"x"),
+        Err(tally_events::DomainError::EventDomain(_))
+    ));
+}
+
+#[test]
+fn the_key_file_records_its_database_file_and_refuses_another() {
+    let mut file = KeyFile::new(&test_key());
+    let original = tally_events::DatabaseIdentity {
+        inode: 4_711,
+        birth_ns: 1_795_000_000_123_456_789,
+    };
+    file.set_database(original);
+    let back = KeyFile::decode(&file.encode()).unwrap();
+    assert_eq!(back.database(), original);
+    back.check_database_file(&original).unwrap();
+    // A copy written as a new file: another inode, or the same inode number reused with
+    // another birth time.
+    for copy in [
+        tally_events::DatabaseIdentity {
+            inode: 4_712,
+            ..original
+        },
+        tally_events::DatabaseIdentity {
+            birth_ns: original.birth_ns + 1,
+            ..original
+        },
+    ] {
+        let error = back.check_database_file(&copy).unwrap_err();
+        assert_eq!(error, KeyFileError::DatabaseReplaced);
+        assert!(error
+            .to_string()
+            .contains("restored from a backup: re-enroll"));
+    }
+    // Where the file system reports no birth time, the inode alone decides; a file without a
+    // recorded identity (version 1) accepts any.
+    back.check_database_file(&tally_events::DatabaseIdentity {
+        inode: 4_711,
+        birth_ns: 0,
+    })
+    .unwrap();
+    KeyFile::new(&test_key())
+        .check_database_file(&tally_events::DatabaseIdentity {
+            inode: 1,
+            birth_ns: 1,
+        })
+        .unwrap();
 }

@@ -88,8 +88,10 @@ fn key_file_and_export_errors_render_in_both_languages() {
         KeyFileError::UnsupportedVersion(3),
         KeyFileError::RestoreDetected {
             db_head: 900,
-            floor: 1500,
+            recorded: 1500,
         },
+        KeyFileError::NotVouched { seq: 17 },
+        KeyFileError::DatabaseReplaced,
         KeyFileError::KeyFileRolledBack {
             db_head: 10,
             reserved_through: 0,
@@ -115,10 +117,18 @@ fn key_file_and_export_errors_render_in_both_languages() {
     }
     let spanish = KeyFileError::RestoreDetected {
         db_head: 900,
-        floor: 1500,
+        recorded: 1500,
     }
     .message(Language::Spanish);
-    assert!(spanish.contains("restauración detectada"), "{spanish}");
+    assert!(spanish.contains("vuelva a dar de alta"), "{spanish}");
+    for error in [
+        tally_events::DomainError::BadLabel("X".into()),
+        tally_events::DomainError::EventDomain("event".into()),
+        tally_events::DomainError::BadSignature,
+        tally_events::DomainError::BadKey,
+    ] {
+        check(&error);
+    }
 }
 
 #[test]

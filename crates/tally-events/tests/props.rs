@@ -18,10 +18,15 @@ use tally_events::{
 };
 
 fn text(max: usize) -> impl Strategy<Value = String> {
-    proptest::collection::vec(any::<char>(), 0..max).prop_map(|chars| {
+    text_within(max, 64)
+}
+
+/// Text of up to `max` characters and `max_bytes` bytes (a UID field holds 32 bytes).
+fn text_within(max: usize, max_bytes: usize) -> impl Strategy<Value = String> {
+    proptest::collection::vec(any::<char>(), 0..max).prop_map(move |chars| {
         let mut out = String::new();
         for ch in chars {
-            if out.len() + ch.len_utf8() > 64 {
+            if out.len() + ch.len_utf8() > max_bytes {
                 break;
             }
             out.push(ch);
@@ -32,13 +37,13 @@ fn text(max: usize) -> impl Strategy<Value = String> {
 
 fn payload() -> impl Strategy<Value = Payload> {
     prop_oneof![
-        (text(30), text(20), text(20)).prop_map(|(uid, from, to)| Payload::PackageMoved(
-            PackageMoved {
+        (text_within(30, 32), text(20), text(20)).prop_map(
+            |(uid, from, to)| Payload::PackageMoved(PackageMoved {
                 uid,
                 from_location: from,
                 to_location: to
-            }
-        )),
+            })
+        ),
         (
             text(20),
             "[0-9]{1,6}\\.[0-9]{2}",
@@ -63,7 +68,7 @@ fn payload() -> impl Strategy<Value = Payload> {
             )),
         (
             proptest::collection::vec(any::<u8>(), 0..200),
-            proptest::option::of(text(24))
+            proptest::option::of(text_within(24, 32))
         )
             .prop_map(|(raw, uid)| Payload::ScanRecorded(ScanRecorded {
                 raw: Bytes(raw),

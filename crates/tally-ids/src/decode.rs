@@ -30,8 +30,15 @@
 //!   EPC Tag Data Standard decoding. Some readers report the tag's 16-bit PC word in front of
 //!   the EPC; when the PC word's length field (its top 5 bits, in 16-bit words) counts
 //!   exactly the words that follow, no XPC word is announced, the data as received is not a
-//!   valid EPC of a known scheme and what follows decodes, the PC word is removed and
-//!   reported ([`ScanWarning::PcWordRemoved`]).
+//!   valid EPC of a known scheme and what follows is a state tag or an EPC of a known scheme
+//!   (a raw EPC is no proof: any bytes are one), the PC word is removed and reported
+//!   ([`ScanWarning::PcWordRemoved`]). Whole words of zeros after a complete EPC (a tag with
+//!   more EPC memory than its EPC needs, like 128 bits holding an SGTIN-96) are ignored and
+//!   reported ([`ScanWarning::ZeroPadding`]).
+//! * A barcode with the shape of a state tag of a system in use that is not one (a Metrc `1A`
+//!   prefix with the wrong length or a character that is not hexadecimal; 15 or 17 digits, or
+//!   16 characters with a letter or two, for BioTrack) is reported as a damaged tag
+//!   ([`ScanError::DamagedTag`]) when no other reading is valid, never as clean plain text.
 //! * A valid scan whose elements hold a GS1 Digital Link primary key gets its canonical
 //!   Digital Link URI in `digital_link`.
 
@@ -44,6 +51,7 @@ use crate::error::{owned_text, quote, ScanError, ScanWarning};
 use crate::gs1::ai::Linter;
 use crate::gs1::{self, ai, lint, Element, ElementString, Gs1Options, Separators};
 use crate::uid::{self, StateSystems, UidSystem};
+pub use crate::vocab::Kind;
 
 /// Longest scan tally reads, in bytes (the largest 2D symbols hold about 3,000 characters).
 pub const MAX_SCAN_LEN: usize = 4096;
@@ -90,45 +98,11 @@ impl DecodeOptions {
     }
 }
 
-/// What a scan turned out to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// GS1 element strings.
-    Gs1,
-    /// A GS1 Digital Link URI.
-    Gs1DigitalLink,
-    /// An RFID EPC (EPC Tag Data Standard).
-    Epc,
-    /// A Metrc plant or package tag.
-    MetrcTag,
-    /// A BioTrack id.
-    BiotrackId,
-    /// A GTIN from an EAN/UPC or ITF barcode.
-    Gtin,
-    /// Anything else.
-    Text,
-}
-
-impl Kind {
-    /// The kind in a technician's words.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Kind::Gs1 => "GS1 element string",
-            Kind::Gs1DigitalLink => "GS1 Digital Link",
-            Kind::Epc => "RFID EPC",
-            Kind::MetrcTag => "Metrc tag",
-            Kind::BiotrackId => "BioTrack id",
-            Kind::Gtin => "GTIN (EAN/UPC)",
-            Kind::Text => "plain text",
-        }
-    }
-
-    fn of(system: UidSystem) -> Kind {
-        match system {
-            UidSystem::Metrc => Kind::MetrcTag,
-            UidSystem::BioTrack => Kind::BiotrackId,
-        }
+/// The kind of a state system's identifiers.
+fn kind_of(system: UidSystem) -> Kind {
+    match system {
+        UidSystem::Metrc => Kind::MetrcTag,
+        UidSystem::BioTrack => Kind::BiotrackId,
     }
 }
 
@@ -364,9 +338,20 @@ fn plain_reading(data: &[u8], options: &DecodeOptions) -> Reading {
     }
     uid::recognise_barcode(data, options.state_systems)
         .next()
-        .map_or_else(Reading::text, |(r, uid)| {
-            Reading::uid(Kind::of(r.system), uid, r.distinctive)
-        })
+        .map(|(r, uid)| Reading::uid(kind_of(r.system), uid, r.distinctive))
+        .or_else(|| damaged_tag_reading(data, options))
+        .unwrap_or_else(Reading::text)
+}
+
+/// A state tag cut short or misread (right shape, wrong length or character): a reading of
+/// that tag's kind with what is wrong, never clean plain text.
+fn damaged_tag_reading(data: &[u8], options: &DecodeOptions) -> Option<Reading> {
+    let (system, damage) = uid::recognise_damaged(data, options.state_systems)?;
+    let kind = kind_of(system);
+    let mut reading = Reading::text();
+    reading.kind = kind;
+    reading.errors.push(ScanError::DamagedTag { kind, damage });
+    Some(reading)
 }
 
 /// A GTIN from EAN/UPC or ITF data; `None` when the data has no GTIN shape (e.g. an ITF
@@ -441,7 +426,7 @@ fn decode_ambiguous(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decod
     let mut readings: Vec<Reading> = Vec::new();
     let mut weak: Vec<Reading> = Vec::new();
     for (recogniser, uid) in uid::recognise_barcode(data, options.state_systems) {
-        let reading = Reading::uid(Kind::of(recogniser.system), uid, recogniser.distinctive);
+        let reading = Reading::uid(kind_of(recogniser.system), uid, recogniser.distinctive);
         if recogniser.distinctive {
             readings.push(reading);
         } else {
@@ -469,6 +454,9 @@ fn decode_ambiguous(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decod
         readings.push(gtin_from_digits(data, options.today));
     }
     readings.append(&mut weak);
+    if readings.iter().all(|r| !r.errors.is_empty()) {
+        readings.extend(damaged_tag_reading(data, options));
+    }
 
     if readings.is_empty() {
         return Reading::text().into_decoded(input, None);
@@ -657,7 +645,19 @@ fn decode_rfid(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded {
             pc: format!("{pc:04X}"),
         });
     }
-    match epc::decode_epc(bytes) {
+    let decoded_epc = epc::decode_epc(bytes);
+    let epc_bits = match (&tag, &decoded_epc) {
+        (Some((_, uid)), _) => Some(uid.len() * 4),
+        (None, Ok(epc)) if epc.scheme != "raw" => Some(epc.bit_length),
+        _ => None,
+    };
+    if let Some(words) = epc_bits.and_then(|bits| zero_padding_words(bytes, bits)) {
+        decoded.warnings.push(ScanWarning::ZeroPadding {
+            words,
+            bits: epc_bits.unwrap_or_default(),
+        });
+    }
+    match decoded_epc {
         Ok(epc) => {
             if let Some(hri) = &epc.gs1_element_string {
                 let parsed = gs1::parse_hri(hri, today);
@@ -678,7 +678,7 @@ fn decode_rfid(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded {
         Err(_) => {}
     }
     if let Some((recogniser, uid)) = tag {
-        decoded.kind = Kind::of(recogniser.system);
+        decoded.kind = kind_of(recogniser.system);
         decoded.uid = Some(uid);
     }
     decoded
@@ -708,8 +708,21 @@ fn split_pc_word(bank: &[u8], systems: StateSystems) -> Option<(u16, &[u8])> {
     {
         return None;
     }
-    let follows = uid::recognise_epc(epc, systems).is_some() || epc::decode_epc(epc).is_ok();
+    // A raw EPC is what any bytes decode to: only a known scheme or a state tag after the PC
+    // word shows that it was one.
+    let follows = uid::recognise_epc(epc, systems).is_some()
+        || epc::decode_epc(epc).is_ok_and(|e| e.scheme != "raw");
     follows.then_some((pc, epc))
+}
+
+/// Whole 16-bit words of zeros after an EPC of `bits` bits that fills `bank` no further: a
+/// tag whose EPC memory is larger than its EPC. `None` when there are none (or the rest is
+/// not all zeros).
+fn zero_padding_words(bank: &[u8], bits: usize) -> Option<usize> {
+    let used = bits.div_ceil(16) * 2;
+    let rest = bank.get(used..)?;
+    (rest.len() >= 2 && rest.len() % 2 == 0 && rest.iter().all(|&b| b == 0))
+        .then_some(rest.len() / 2)
 }
 
 /// The GS1 mod-10 check digit of `payload`, re-exported for callers that build GS1 keys.
@@ -995,6 +1008,159 @@ mod tests {
             assert!(d.warnings.is_empty(), "{hex}");
             assert!(!d.is_valid(), "{hex}");
         }
+    }
+
+    #[test]
+    fn zero_padding_after_a_complete_epc_is_a_note_not_a_pc_word() {
+        let mut rfid = options();
+        rfid.source = Source::Rfid;
+        // A 128-bit EPC bank holding an SGTIN-96 and one word of zeros: `3074` is the EPC's
+        // first word, not a PC word in front of a raw EPC.
+        let padded = decode(b"3074257BF7194E4000001A850000", &rfid);
+        assert!(padded.is_valid(), "{:?}", padded.errors);
+        assert_eq!(padded.kind, Kind::Epc);
+        assert_eq!(
+            padded.epc.as_ref().map(|e| e.tag_uri.as_str()),
+            Some("urn:epc:tag:sgtin-96:3.0614141.812345.6789")
+        );
+        assert_eq!(padded.hri.as_deref(), Some("(01)80614141123458(21)6789"));
+        assert_eq!(
+            padded.warnings,
+            [ScanWarning::ZeroPadding { words: 1, bits: 96 }]
+        );
+        assert!(padded.warnings[0]
+            .message(crate::Language::Spanish)
+            .contains("palabra(s) de ceros"));
+        // Two words of padding, and a PC word in front of a padded bank of the right length.
+        let two = decode(b"3074257BF7194E4000001A8500000000", &rfid);
+        assert_eq!(
+            two.warnings,
+            [ScanWarning::ZeroPadding { words: 2, bits: 96 }]
+        );
+        let with_pc = decode(b"38003074257BF7194E4000001A850000", &rfid);
+        assert_eq!(
+            with_pc.warnings,
+            [
+                ScanWarning::PcWordRemoved { pc: "3800".into() },
+                ScanWarning::ZeroPadding { words: 1, bits: 96 }
+            ]
+        );
+        // A padded Metrc tag.
+        let metrc = decode(b"1A4FF01000000220000001230000", &rfid);
+        assert_eq!(metrc.kind, Kind::MetrcTag);
+        assert_eq!(
+            metrc.warnings,
+            [ScanWarning::ZeroPadding { words: 1, bits: 96 }]
+        );
+        // Without padding, no note.
+        assert!(decode(b"3074257BF7194E4000001A85", &rfid)
+            .warnings
+            .is_empty());
+    }
+
+    #[test]
+    fn a_pc_word_counts_only_before_a_known_scheme() {
+        let mut rfid = options();
+        rfid.source = Source::Rfid;
+        // 0x2800 announces 5 words and 5 follow, but they decode to no known scheme (header
+        // 0xAB): the data stays one raw EPC, PC word included.
+        let raw = decode(b"2800ABCDEF0123456789ABCD", &rfid);
+        assert!(raw.warnings.is_empty(), "{:?}", raw.warnings);
+        assert_eq!(
+            raw.epc.map(|e| e.tag_uri).as_deref(),
+            Some("urn:epc:raw:96.x2800ABCDEF0123456789ABCD")
+        );
+    }
+
+    #[test]
+    fn a_damaged_metrc_tag_is_reported_not_plain_text() {
+        for scan in [
+            "1A4FF01000000220000001",
+            "]Q11A4FF01000000220000001",
+            "]C01A4FF01000000220000001",
+        ] {
+            let d = read(scan);
+            assert_eq!(d.kind, Kind::MetrcTag, "{scan}");
+            assert_eq!(d.uid, None);
+            assert_eq!(
+                d.errors,
+                [ScanError::DamagedTag {
+                    kind: Kind::MetrcTag,
+                    damage: uid::TagDamage::Length {
+                        len: 22,
+                        expected: 24
+                    }
+                }],
+                "{scan}"
+            );
+        }
+        let short = read("1A4FF01000000220000001");
+        assert_eq!(
+            short.errors[0].to_string(),
+            "this looks like a damaged Metrc tag: it has 22 characters where a Metrc tag has 24 \
+             (cut short or misread); scan it again, or key in the number printed on the tag"
+        );
+        assert!(short.errors[0]
+            .message(crate::Language::Spanish)
+            .contains("tiene 22 caracteres en lugar de 24"));
+        let misread = read("1A4FF0100000022000000O23");
+        assert_eq!(
+            misread.errors,
+            [ScanError::DamagedTag {
+                kind: Kind::MetrcTag,
+                damage: uid::TagDamage::Character {
+                    character: 'O',
+                    position: 22,
+                    allowed: "0-9 and A-F"
+                }
+            }]
+        );
+        assert!(misread.errors[0]
+            .to_string()
+            .contains("character 22 is 'O'"));
+        // A facility that does not use Metrc reads the same text as text.
+        let elsewhere = with_states("1A4FF01000000220000001", &[UidSystem::BioTrack]);
+        assert_eq!(elsewhere.kind, Kind::Text);
+        assert!(elsewhere.is_valid());
+        // Far from a tag's length, or with spaces: text.
+        assert!(read("1A").is_valid());
+        assert!(read("1A4FF0 100000022000000123").is_valid());
+    }
+
+    #[test]
+    fn a_damaged_biotrack_id_is_reported_not_plain_text() {
+        let short = with_states("664768446374021", &[UidSystem::BioTrack]);
+        assert_eq!(short.kind, Kind::BiotrackId);
+        assert_eq!(
+            short.errors,
+            [ScanError::DamagedTag {
+                kind: Kind::BiotrackId,
+                damage: uid::TagDamage::Length {
+                    len: 15,
+                    expected: 16
+                }
+            }]
+        );
+        let misread = with_states("66476844637402l3", &[UidSystem::BioTrack]);
+        assert_eq!(
+            misread.errors,
+            [ScanError::DamagedTag {
+                kind: Kind::BiotrackId,
+                damage: uid::TagDamage::Character {
+                    character: 'l',
+                    position: 15,
+                    allowed: "digits"
+                }
+            }]
+        );
+        assert!(misread.errors[0]
+            .message(crate::Language::Spanish)
+            .contains("solo se admiten dígitos"));
+        // A Metrc facility reads 15 digits as whatever else they are.
+        assert!(with_states("664768446374021", &[UidSystem::Metrc])
+            .errors
+            .iter()
+            .all(|e| !matches!(e, ScanError::DamagedTag { .. })));
     }
 
     #[test]

@@ -4,9 +4,7 @@
 use serde::{Serialize, Serializer};
 use thiserror::Error;
 
-use crate::decode::Kind;
-use crate::gs1::ai::Linter;
-use crate::gs1::lint::{DateProblem, TimeProblem};
+use crate::vocab::{CouponField, CouponProblem, DateProblem, Kind, Linter, TagDamage, TimeProblem};
 
 /// A problem found in a scan.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -168,6 +166,16 @@ pub enum ScanError {
         /// The part of the value it checked.
         value: String,
     },
+    /// A coupon code (AI 8110 or 8112) whose fields do not add up.
+    #[error("AI ({ai}) {title}: {}", coupon_en(.problem))]
+    Coupon {
+        /// The AI.
+        ai: &'static str,
+        /// Its title.
+        title: &'static str,
+        /// What is wrong.
+        problem: CouponProblem,
+    },
     /// The same AI twice with different values.
     #[error("AI ({ai}) appears twice with different values: \"{first}\" and \"{second}\"")]
     ConflictingDuplicate {
@@ -241,6 +249,26 @@ pub enum ScanError {
         /// The AI.
         ai: String,
     },
+    /// A web address meant as a GS1 Digital Link (on GS1's resolver, or with an AI in its
+    /// query) whose path holds no GS1 primary key.
+    #[error(
+        "this web address {} but its path has no GS1 primary key, like /01/ and a GTIN or /00/ \
+         and an SSCC: the label is encoded wrongly",
+        if *.on_resolver { "is on GS1's resolver id.gs1.org" } else { "carries GS1 data in its query" }
+    )]
+    DigitalLinkWithoutKey {
+        /// Whether the host is `id.gs1.org` (otherwise an AI was found in the query).
+        on_resolver: bool,
+    },
+    /// A Digital Link query parameter named by digits that are no GS1 Application Identifier.
+    #[error(
+        "GS1 Digital Link: query parameter \"{name}\" is a number but not a GS1 Application \
+         Identifier (a misprinted AI?)"
+    )]
+    UnknownAiInQuery {
+        /// The parameter's name (shortened).
+        name: String,
+    },
     /// Bad percent-encoding in a Digital Link.
     #[error("GS1 Digital Link: \"{text}\" is not valid percent-encoding")]
     BadPercentEncoding {
@@ -260,6 +288,17 @@ pub enum ScanError {
         expected: &'static str,
         /// The data (shortened).
         data: String,
+    },
+
+    /// A scan with the shape of a state tag (Metrc's `1A` prefix, a BioTrack id's digits) that
+    /// is not one: cut short, too long, or misread.
+    #[error("this looks like a damaged {}: {}; scan it again, or key in the number printed on the tag",
+        .kind.describe(), damage_en(*.kind, .damage))]
+    DamagedTag {
+        /// The kind of tag it looks like ([`Kind::MetrcTag`] or [`Kind::BiotrackId`]).
+        kind: Kind,
+        /// What is wrong.
+        damage: TagDamage,
     },
 
     /// RFID data that is not hexadecimal.
@@ -318,6 +357,18 @@ pub enum ScanWarning {
         /// The PC word in hexadecimal, e.g. `3000`.
         pc: String,
     },
+    /// The tag's EPC memory holds zero words after a complete EPC (a tag with more EPC memory
+    /// than its EPC needs); they were ignored.
+    #[error(
+        "the tag's EPC memory holds {words} word(s) of zeros after its {bits}-bit EPC (the tag \
+         has more EPC memory than the EPC needs); they were ignored"
+    )]
+    ZeroPadding {
+        /// 16-bit words of zeros.
+        words: usize,
+        /// Length of the EPC in bits.
+        bits: usize,
+    },
 }
 
 impl ScanWarning {
@@ -347,6 +398,11 @@ impl ScanWarning {
                 kind_es(*chosen),
                 kind_es(*chosen),
                 problem.message(Language::Spanish)
+            ),
+            ScanWarning::ZeroPadding { words, bits } => format!(
+                "la memoria EPC de la etiqueta tiene {words} palabra(s) de ceros después de su EPC \
+                 de {bits} bits (la etiqueta tiene más memoria EPC de la que el EPC necesita); se \
+                 han ignorado"
             ),
             ScanWarning::PcWordRemoved { pc } => format!(
                 "el lector envió la palabra PC {pc} de la etiqueta delante del EPC; se ha quitado"
@@ -439,15 +495,7 @@ impl ScanError {
                 format!("los caracteres de control del {key} deberían ser {expected}, son {actual}")
             }
             ScanError::InvalidDate { ai, title, value, problem } => {
-                let why = match *problem {
-                    DateProblem::NotDigits => "la fecha debe ser solo dígitos, AAMMDD o AAAAMMDD".to_string(),
-                    DateProblem::NoSuchMonth { month } => format!("el mes {month:02} no existe"),
-                    DateProblem::NoSuchDay { year, month, day } => {
-                        format!("{year:04}-{month:02} no tiene día {day:02}")
-                    }
-                    DateProblem::DayZeroNotAllowed => "el día 00 no está permitido en esta fecha".into(),
-                };
-                format!("IA ({ai}) {title}: \"{value}\" no es una fecha válida ({why})")
+                format!("IA ({ai}) {title}: \"{value}\" no es una fecha válida ({})", date_es(problem))
             }
             ScanError::InvalidTime { ai, title, value, problem } => {
                 let why = match *problem {
@@ -459,6 +507,9 @@ impl ScanError {
             }
             ScanError::Lint { ai, title, linter, value } => {
                 format!("IA ({ai}) {title}: \"{value}\" no cumple la regla GS1 «{}»", linter.name())
+            }
+            ScanError::Coupon { ai, title, problem } => {
+                format!("IA ({ai}) {title}: {}", coupon_es(problem))
             }
             ScanError::ConflictingDuplicate { ai, first, second } => {
                 format!("la IA ({ai}) aparece dos veces con valores distintos: \"{first}\" y \"{second}\"")
@@ -489,6 +540,19 @@ impl ScanError {
             ScanError::DigitalLinkAttribute { ai } => {
                 format!("GS1 Digital Link: la IA ({ai}) no puede ir como atributo de consulta")
             }
+            ScanError::DigitalLinkWithoutKey { on_resolver } => format!(
+                "esta dirección web {} pero su ruta no tiene clave primaria GS1, como /01/ y un \
+                 GTIN o /00/ y un SSCC: la etiqueta está mal codificada",
+                if *on_resolver {
+                    "está en el resolutor de GS1 id.gs1.org"
+                } else {
+                    "lleva datos GS1 en su consulta"
+                }
+            ),
+            ScanError::UnknownAiInQuery { name } => format!(
+                "GS1 Digital Link: el parámetro de consulta \"{name}\" es un número pero no un \
+                 identificador de aplicación GS1 (¿una IA mal impresa?)"
+            ),
             ScanError::BadPercentEncoding { text } => {
                 format!("GS1 Digital Link: \"{text}\" no es una codificación por porcentaje válida")
             }
@@ -497,6 +561,23 @@ impl ScanError {
             }
             ScanError::BadGtinData { symbology, data, .. } => {
                 format!("los datos de {symbology} deberían ser 8, 12, 13 o 14 dígitos, son \"{data}\"")
+            }
+            ScanError::DamagedTag { kind, damage } => {
+                let what = match *damage {
+                    TagDamage::Length { len, expected } => format!(
+                        "tiene {len} caracteres en lugar de {expected} (cortada o mal leída)"
+                    ),
+                    TagDamage::Character { character, position, allowed } => format!(
+                        "el carácter {position} es {}, pero solo se admiten {}",
+                        show_char(character),
+                        allowed.replace(" and ", " y ").replace("digits", "dígitos")
+                    ),
+                };
+                format!(
+                    "esto parece una lectura dañada de {}: {what}; escanéela de nuevo o teclee el \
+                     número impreso en la etiqueta",
+                    kind_es(*kind)
+                )
             }
             ScanError::BadHex { text, reason } => {
                 format!("RFID: \"{text}\" no es memoria EPC en hexadecimal: {reason}")
@@ -522,6 +603,184 @@ fn show_char(c: char) -> String {
     }
 }
 
+fn damage_en(kind: Kind, damage: &TagDamage) -> String {
+    match *damage {
+        TagDamage::Length { len, expected } => format!(
+            "it has {len} characters where a {} has {expected} (cut short or misread)",
+            kind.describe()
+        ),
+        TagDamage::Character {
+            character,
+            position,
+            allowed,
+        } => format!(
+            "character {position} is {} where a {} holds only {allowed}",
+            show_char(character),
+            kind.describe()
+        ),
+    }
+}
+
+fn coupon_field_en(field: CouponField) -> String {
+    let nth = |n: u8| match n {
+        1 => "first",
+        2 => "second",
+        _ => "third",
+    };
+    match field {
+        CouponField::CompanyPrefixLength => "the company prefix's length digit".into(),
+        CouponField::CompanyPrefix => "the company prefix".into(),
+        CouponField::OfferCode => "the offer code".into(),
+        CouponField::SaveValueLength => "the save value's length digit".into(),
+        CouponField::SaveValue => "the save value".into(),
+        CouponField::PurchaseRequirementLength(n) => {
+            format!("the {} purchase requirement's length digit", nth(n))
+        }
+        CouponField::PurchaseRequirement(n) => format!("the {} purchase requirement", nth(n)),
+        CouponField::PurchaseRequirementCode(n) => {
+            format!("the {} purchase requirement code", nth(n))
+        }
+        CouponField::FamilyCode(n) => format!("the {} purchase family code", nth(n)),
+        CouponField::AdditionalRulesCode => "the additional purchase rules code".into(),
+        CouponField::PurchaseCompanyPrefixLength(n) => {
+            format!("the {} purchase company prefix's length digit", nth(n))
+        }
+        CouponField::PurchaseCompanyPrefix(n) => {
+            format!("the {} purchase company prefix", nth(n))
+        }
+        CouponField::ExpirationDate => "the expiration date".into(),
+        CouponField::StartDate => "the start date".into(),
+        CouponField::SerialNumberLength => "the serial number's length digit".into(),
+        CouponField::SerialNumber => "the serial number".into(),
+        CouponField::RetailerIdLength => "the retailer company prefix or GLN's length digit".into(),
+        CouponField::RetailerId => "the retailer company prefix or GLN".into(),
+        CouponField::SaveValueCode => "the save value code".into(),
+        CouponField::SaveValueAppliesTo => "the \"save value applies to item\" digit".into(),
+        CouponField::StoreCouponFlag => "the store coupon flag".into(),
+        CouponField::DontMultiplyFlag => "the \"don't multiply\" flag".into(),
+        CouponField::FormatCode => "the format code".into(),
+        CouponField::FunderIdLength => "the funder id's length digit".into(),
+        CouponField::FunderId => "the funder id".into(),
+    }
+}
+
+fn coupon_field_es(field: CouponField) -> String {
+    let nth = |n: u8| match n {
+        1 => "primera",
+        2 => "segunda",
+        _ => "tercera",
+    };
+    match field {
+        CouponField::CompanyPrefixLength => "el dígito de longitud del prefijo de empresa".into(),
+        CouponField::CompanyPrefix => "el prefijo de empresa".into(),
+        CouponField::OfferCode => "el código de oferta".into(),
+        CouponField::SaveValueLength => "el dígito de longitud del valor de descuento".into(),
+        CouponField::SaveValue => "el valor de descuento".into(),
+        CouponField::PurchaseRequirementLength(n) => {
+            format!(
+                "el dígito de longitud del requisito de la {} compra",
+                nth(n)
+            )
+        }
+        CouponField::PurchaseRequirement(n) => format!("el requisito de la {} compra", nth(n)),
+        CouponField::PurchaseRequirementCode(n) => {
+            format!("el código de requisito de la {} compra", nth(n))
+        }
+        CouponField::FamilyCode(n) => format!("el código de familia de la {} compra", nth(n)),
+        CouponField::AdditionalRulesCode => "el código de reglas de compra adicionales".into(),
+        CouponField::PurchaseCompanyPrefixLength(n) => {
+            format!(
+                "el dígito de longitud del prefijo de empresa de la {} compra",
+                nth(n)
+            )
+        }
+        CouponField::PurchaseCompanyPrefix(n) => {
+            format!("el prefijo de empresa de la {} compra", nth(n))
+        }
+        CouponField::ExpirationDate => "la fecha de caducidad".into(),
+        CouponField::StartDate => "la fecha de inicio".into(),
+        CouponField::SerialNumberLength => "el dígito de longitud del número de serie".into(),
+        CouponField::SerialNumber => "el número de serie".into(),
+        CouponField::RetailerIdLength => {
+            "el dígito de longitud del prefijo de empresa o GLN del minorista".into()
+        }
+        CouponField::RetailerId => "el prefijo de empresa o GLN del minorista".into(),
+        CouponField::SaveValueCode => "el código de valor de descuento".into(),
+        CouponField::SaveValueAppliesTo => "el dígito «el descuento se aplica al artículo»".into(),
+        CouponField::StoreCouponFlag => "el indicador de cupón de tienda".into(),
+        CouponField::DontMultiplyFlag => "el indicador «no multiplicar»".into(),
+        CouponField::FormatCode => "el código de formato".into(),
+        CouponField::FunderIdLength => "el dígito de longitud del id del financiador".into(),
+        CouponField::FunderId => "el id del financiador".into(),
+    }
+}
+
+fn coupon_en(problem: &CouponProblem) -> String {
+    match *problem {
+        CouponProblem::NotDigit { position } => {
+            format!("a coupon code is digits only, but character {position} is not a digit")
+        }
+        CouponProblem::Missing(field) => {
+            format!(
+                "the coupon code ends where {} should start",
+                coupon_field_en(field)
+            )
+        }
+        CouponProblem::Invalid { field, found } => {
+            format!("{} cannot be {found}", coupon_field_en(field))
+        }
+        CouponProblem::Truncated(field) => {
+            format!("the coupon code ends inside {}", coupon_field_en(field))
+        }
+        CouponProblem::BadDate { field, problem } => {
+            format!(
+                "{} is not a valid date ({})",
+                coupon_field_en(field),
+                date_en(&problem)
+            )
+        }
+        CouponProblem::ExpiresBeforeStart => {
+            "the coupon's expiration date is before its start date".into()
+        }
+        CouponProblem::ExcessData { position } => {
+            format!("the coupon code has data after its last field, from character {position}")
+        }
+    }
+}
+
+fn coupon_es(problem: &CouponProblem) -> String {
+    match *problem {
+        CouponProblem::NotDigit { position } => format!(
+            "un código de cupón lleva solo dígitos, pero el carácter {position} no es un dígito"
+        ),
+        CouponProblem::Missing(field) => format!(
+            "el código de cupón termina donde debería empezar {}",
+            coupon_field_es(field)
+        ),
+        CouponProblem::Invalid { field, found } => {
+            format!("{} no puede ser {found}", coupon_field_es(field))
+        }
+        CouponProblem::Truncated(field) => {
+            format!(
+                "el código de cupón termina dentro de {}",
+                coupon_field_es(field)
+            )
+        }
+        CouponProblem::BadDate { field, problem } => format!(
+            "{} no es una fecha válida ({})",
+            coupon_field_es(field),
+            date_es(&problem)
+        ),
+        CouponProblem::ExpiresBeforeStart => {
+            "la fecha de caducidad del cupón es anterior a su fecha de inicio".into()
+        }
+        CouponProblem::ExcessData { position } => format!(
+            "el código de cupón tiene datos después de su último campo, desde el carácter \
+             {position}"
+        ),
+    }
+}
+
 fn needs_en(min: usize, fixed: bool, numeric: bool) -> String {
     let what = if numeric { "digits" } else { "characters" };
     if fixed {
@@ -539,6 +798,17 @@ fn date_en(problem: &DateProblem) -> String {
             format!("{year:04}-{month:02} has no day {day:02}")
         }
         DateProblem::DayZeroNotAllowed => "day 00 is not allowed for this date".into(),
+    }
+}
+
+fn date_es(problem: &DateProblem) -> String {
+    match *problem {
+        DateProblem::NotDigits => "la fecha debe ser solo dígitos, AAMMDD o AAAAMMDD".into(),
+        DateProblem::NoSuchMonth { month } => format!("el mes {month:02} no existe"),
+        DateProblem::NoSuchDay { year, month, day } => {
+            format!("{year:04}-{month:02} no tiene día {day:02}")
+        }
+        DateProblem::DayZeroNotAllowed => "el día 00 no está permitido en esta fecha".into(),
     }
 }
 
@@ -581,6 +851,9 @@ fn lint_en(linter: Linter, value: &str) -> String {
         Linter::Nozeroprefix => format!("\"{value}\" must not start with 0"),
         Linter::Hasnondigit => format!("\"{value}\" must contain a character that is not a digit"),
         Linter::Iban => format!("\"{value}\" is not a valid IBAN"),
+        Linter::Packagetype => format!(
+            "{value} is not a GS1 package type code (UN/ECE Recommendation 21, like BX or CT)"
+        ),
         other => format!("\"{value}\" fails the GS1 {} check", other.name()),
     }
 }

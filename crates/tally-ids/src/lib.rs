@@ -49,7 +49,13 @@
 //!
 //! A valid scan holding a GS1 primary key also carries its canonical GS1 Digital Link URI
 //! ([`Decoded::digital_link`]). RFID input may start with the tag's PC word, which is
-//! removed when that is unambiguous (see [`ScanWarning::PcWordRemoved`]).
+//! removed when that is unambiguous (see [`ScanWarning::PcWordRemoved`]), and may end in
+//! words of zeros after a complete EPC, which are noted ([`ScanWarning::ZeroPadding`]). A
+//! barcode that has the shape of a state tag but is cut short or misread is a damaged tag
+//! ([`ScanError::DamagedTag`]), never clean plain text.
+//!
+//! [`Decoded::write_json`] writes a scan as one line of JSON into a reusable buffer, byte for
+//! byte what `serde_json` makes of it, for tools that print millions of scans.
 //!
 //! Map of the crate: [`aim`] (symbology identifiers), [`gs1`] (the AI table generated from
 //! GS1's syntax dictionary, element strings, Digital Link), [`epc`] (EPC Tag Data Standard),
@@ -64,7 +70,9 @@ mod decode;
 pub mod epc;
 pub mod error;
 pub mod gs1;
+mod json;
 pub mod uid;
+mod vocab;
 
 pub use date::Date;
 pub use decode::{

@@ -15,6 +15,8 @@
 
 use serde::Serialize;
 
+pub use crate::vocab::TagDamage;
+
 /// A state tracking system.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -100,6 +102,9 @@ pub struct Recogniser {
     pub from_barcode: fn(&[u8]) -> Option<String>,
     /// Recognises an RFID tag's EPC (the bytes after the PC word); returns the UID.
     pub from_epc: fn(&[u8]) -> Option<String>,
+    /// Recognises a barcode that has the shape of the system's tag but was cut short or
+    /// misread; returns what is wrong. Only asked when `from_barcode` found no tag.
+    pub damaged: fn(&[u8]) -> Option<TagDamage>,
 }
 
 /// Every known state system, most distinctive first.
@@ -109,12 +114,14 @@ pub static RECOGNISERS: &[Recogniser] = &[
         distinctive: true,
         from_barcode: metrc_barcode,
         from_epc: metrc_epc,
+        damaged: metrc_damaged,
     },
     Recogniser {
         system: UidSystem::BioTrack,
         distinctive: false,
         from_barcode: biotrack_barcode,
         from_epc: no_epc,
+        damaged: biotrack_damaged,
     },
 ];
 
@@ -128,6 +135,40 @@ fn metrc_barcode(data: &[u8]) -> Option<String> {
         && data[..2].eq_ignore_ascii_case(b"1A")
         && data.iter().all(u8::is_ascii_hexdigit);
     ok.then(|| String::from_utf8_lossy(data).to_ascii_uppercase())
+}
+
+/// How far a damaged Metrc tag's length may stray from 24 and still be taken for one.
+const METRC_DAMAGE_SLACK: usize = 6;
+
+/// A Metrc tag's prefix (`1A`) on printable data of about its length that is not a tag.
+fn metrc_damaged(data: &[u8]) -> Option<TagDamage> {
+    let shaped = data.len().abs_diff(METRC_TAG_LEN) <= METRC_DAMAGE_SLACK
+        && data[..2].eq_ignore_ascii_case(b"1A")
+        && data.iter().all(u8::is_ascii_graphic);
+    if !shaped {
+        return None;
+    }
+    if data.len() != METRC_TAG_LEN {
+        return Some(TagDamage::Length {
+            len: data.len(),
+            expected: METRC_TAG_LEN,
+        });
+    }
+    first_outside(data, u8::is_ascii_hexdigit, "0-9 and A-F")
+}
+
+/// The first character of `data` that `allowed` rejects, as damage.
+fn first_outside(
+    data: &[u8],
+    allowed: fn(&u8) -> bool,
+    description: &'static str,
+) -> Option<TagDamage> {
+    let position = data.iter().position(|b| !allowed(b))?;
+    Some(TagDamage::Character {
+        character: char::from(data[position]),
+        position: position + 1,
+        allowed: description,
+    })
 }
 
 fn metrc_epc(epc: &[u8]) -> Option<String> {
@@ -150,6 +191,24 @@ fn biotrack_barcode(data: &[u8]) -> Option<String> {
         .then(|| crate::error::owned_text(data))
 }
 
+/// A BioTrack id has no prefix, so only a near miss counts: 15 or 17 digits (a digit lost or
+/// doubled), or 16 characters of which one or two are letters (a digit misread).
+fn biotrack_damaged(data: &[u8]) -> Option<TagDamage> {
+    let digits = data.iter().filter(|b| b.is_ascii_digit()).count();
+    match data.len() {
+        15 | 17 if digits == data.len() => Some(TagDamage::Length {
+            len: data.len(),
+            expected: BIOTRACK_ID_LEN,
+        }),
+        BIOTRACK_ID_LEN
+            if digits + 2 >= data.len() && data.iter().all(u8::is_ascii_alphanumeric) =>
+        {
+            first_outside(data, u8::is_ascii_digit, "digits")
+        }
+        _ => None,
+    }
+}
+
 fn no_epc(_: &[u8]) -> Option<String> {
     None
 }
@@ -163,6 +222,18 @@ pub fn recognise_barcode(
         .iter()
         .filter(move |r| systems.contains(r.system))
         .filter_map(move |r| (r.from_barcode)(data).map(|uid| (r, uid)))
+}
+
+/// The first system in `systems` whose tag `data` looks like, cut short or misread, and what
+/// is wrong with it; `None` when `data` is a tag of one of them or looks like none.
+pub fn recognise_damaged(data: &[u8], systems: StateSystems) -> Option<(UidSystem, TagDamage)> {
+    if recognise_barcode(data, systems).next().is_some() {
+        return None;
+    }
+    RECOGNISERS
+        .iter()
+        .filter(|r| systems.contains(r.system))
+        .find_map(|r| (r.damaged)(data).map(|damage| (r.system, damage)))
 }
 
 /// The state tag of a system in `systems` that an EPC is, if any.

@@ -113,6 +113,42 @@ fn component_value(c: &Component, rng: &mut Rng) -> String {
         Some(char::from(rng.pick(b"-_0123456789ABCXYZabcxyz")).to_string())
     } else if has(Linter::Iban) {
         Some("GB82WEST12345698765432".to_string())
+    } else if has(Linter::Packagetype) {
+        Some(["BX", "CT", "PX", "1A", "200", "X11"][rng.below(6) as usize].to_string())
+    } else if has(Linter::Couponcode) || has(Linter::Couponposoffer) {
+        let digits = |rng: &mut Rng, n: u64| -> String {
+            (0..n)
+                .map(|_| char::from(b'0' + rng.below(10) as u8))
+                .collect()
+        };
+        // Length digit v announces v + 6 digits of company prefix, funder or serial.
+        let sized = |rng: &mut Rng, max: u64| {
+            let v = rng.below(max + 1);
+            format!("{v}{}", digits(rng, v + 6))
+        };
+        Some(if has(Linter::Couponcode) {
+            // Company prefix, offer code, save value.
+            let mut code = format!("{}{}", sized(rng, 6), digits(rng, 6));
+            let save_len = 1 + rng.below(5);
+            code.push_str(&format!("{save_len}{}", digits(rng, save_len)));
+            // Purchase requirement, its code and family code; maybe an expiration date.
+            let req_len = 1 + rng.below(5);
+            code.push_str(&format!("{req_len}{}", digits(rng, req_len)));
+            code.push_str(&format!("{}{}", rng.below(5), digits(rng, 3)));
+            if rng.below(2) == 0 {
+                code.push('3');
+                code.push_str(&date(rng, false));
+            }
+            code
+        } else {
+            format!(
+                "{}{}{}{}",
+                rng.below(2),
+                sized(rng, 6),
+                digits(rng, 6),
+                sized(rng, 9)
+            )
+        })
     } else {
         None
     };

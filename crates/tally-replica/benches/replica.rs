@@ -57,9 +57,9 @@ fn seeded() -> (PathBuf, PathBuf) {
     let n = packages();
     let dir = cache_dir();
     let db = dir.join(format!("seeded-{n}.db"));
-    let key = dir.join(format!("seeded-{n}.key"));
+    let key = dir.join("keys").join(format!("seeded-{n}.key"));
     let done = dir.join(format!("seeded-{n}.done"));
-    if !done.exists() {
+    if !done.exists() || !key.exists() {
         for path in [&db, &key] {
             let _ = std::fs::remove_file(path);
         }
@@ -240,7 +240,7 @@ fn rfid_burst(c: &mut Criterion) {
     const TAGS: usize = 10_000;
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("burst.db");
-    let key = dir.path().join("burst.key");
+    let key = dir.path().join("keys").join("burst.key");
     let mut replica =
         Replica::init(&db, &key, Box::new(SystemClock::new()), enrolled("BENCH-2")).expect("init");
     tally_replica::seed::demo(&mut replica, 100, 1).expect("seed");
@@ -331,7 +331,7 @@ fn bootstrap(c: &mut Criterion) {
     let snapshot = snapshot();
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("device.db");
-    let key = dir.path().join("device.key");
+    let key = dir.path().join("keys").join("device.key");
     let mut replica =
         Replica::init(&db, &key, Box::new(SystemClock::new()), enrolled("BENCH-3")).expect("init");
     let mut group = c.benchmark_group("bootstrap");

@@ -16,7 +16,7 @@
 //! (a `PackageRegistered` from the ledger after acknowledgement).
 
 use rusqlite::{params, Connection, OptionalExtension};
-use tally_events::payload::{CheckResult, WeighMode};
+use tally_events::payload::{CheckResult, ContinuedTask, WeighMode};
 use tally_events::{MassUnit, Payload};
 
 use crate::error::ReplicaError;
@@ -151,6 +151,7 @@ pub fn apply(
     meta: &EventMeta<'_>,
     payload: &Payload,
 ) -> Result<(), ReplicaError> {
+    refuse_revoked_device(view, meta)?;
     let uids = payload_uids(payload);
     if !uids.is_empty() {
         let mut history = view.prepare_cached(
@@ -204,6 +205,107 @@ pub fn apply(
         }
     }
     fold(view, meta, payload)
+}
+
+/// Events of a revoked device are not folded, from the moment its revocation was folded
+/// (remote deltas and, on the revoked device itself, its own new events). Events of that
+/// device folded before the revocation arrived stay: a revocation is not retroactive (it
+/// names no seq), and the ledger's order decides what came first; the device's log keeps
+/// them for review.
+fn refuse_revoked_device(view: &Connection, meta: &EventMeta<'_>) -> Result<(), ReplicaError> {
+    let revoked: Option<bool> = view
+        .prepare_cached("SELECT revoked FROM devices WHERE device = ?1")?
+        .query_row([&meta.device[..]], |r| r.get(0))
+        .optional()?;
+    if revoked == Some(true) {
+        return Err(inconsistent(format!(
+            "device {} was revoked: its events are not applied",
+            hex::encode(meta.device)
+        )));
+    }
+    Ok(())
+}
+
+fn insert_manifest_lines(
+    view: &Connection,
+    outbound: bool,
+    manifest_id: &str,
+    lines: &[tally_events::payload::ManifestLine],
+) -> Result<(), ReplicaError> {
+    let sql = if outbound {
+        "INSERT OR REPLACE INTO outbound_lines (manifest_id, uid, item_id, quantity, unit, weight_mg)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    } else {
+        "INSERT OR REPLACE INTO inbound_lines (manifest_id, uid, item_id, quantity, unit, weight_mg)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    };
+    let mut insert = view.prepare_cached(sql)?;
+    for line in lines {
+        let (amount, unit) = qty(line.quantity)?;
+        insert.execute(params![
+            manifest_id,
+            line.uid,
+            line.item_id,
+            amount,
+            unit,
+            opt_i64(line.weight_mg)?
+        ])?;
+    }
+    Ok(())
+}
+
+fn insert_pick_lines(
+    view: &Connection,
+    pick_list_id: &str,
+    lines: &[tally_events::payload::PickListLine],
+) -> Result<(), ReplicaError> {
+    let mut insert = view.prepare_cached(
+        "INSERT OR REPLACE INTO pick_lines (pick_list_id, line_no, item_id, quantity, unit, batch_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for line in lines {
+        let (amount, unit) = qty(line.quantity)?;
+        insert.execute(params![
+            pick_list_id,
+            line.line,
+            line.item_id,
+            amount,
+            unit,
+            line.batch_id
+        ])?;
+    }
+    Ok(())
+}
+
+fn insert_count_scope(
+    view: &Connection,
+    task_id: &str,
+    locations: &[String],
+    items: &[String],
+) -> Result<(), ReplicaError> {
+    for location in locations {
+        view.prepare_cached(
+            "INSERT OR IGNORE INTO count_task_locations (task_id, location_id) VALUES (?1, ?2)",
+        )?
+        .execute(params![task_id, location])?;
+    }
+    for item in items {
+        view.prepare_cached(
+            "INSERT OR IGNORE INTO count_task_items (task_id, item_id) VALUES (?1, ?2)",
+        )?
+        .execute(params![task_id, item])?;
+    }
+    Ok(())
+}
+
+/// Whether a master-data list a continuation adds to was issued.
+fn issued(view: &Connection, table: &str, id: &str) -> Result<bool, ReplicaError> {
+    let sql = format!("SELECT 1 FROM {table} WHERE id = ?1");
+    Ok(view
+        .prepare_cached(&sql)?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 fn receiving_manifests_of(view: &Connection, uid: &str) -> Result<Vec<String>, ReplicaError> {
@@ -270,8 +372,10 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
     match payload {
         Payload::DeviceEnrolled(p) => {
             view.prepare_cached(
-                "INSERT OR REPLACE INTO devices (device, facility_id, serial, previous_device, revoked)
-                 VALUES (?1, ?2, ?3, ?4, 0)",
+                "INSERT INTO devices (device, facility_id, serial, previous_device, revoked)
+                 VALUES (?1, ?2, ?3, ?4, 0)
+                 ON CONFLICT(device) DO UPDATE SET facility_id = excluded.facility_id,
+                 serial = excluded.serial, previous_device = excluded.previous_device",
             )?
             .execute(params![
                 &meta.device[..],
@@ -281,8 +385,13 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
             ])?;
         }
         Payload::DeviceRevoked(p) => {
-            view.prepare_cached("UPDATE devices SET revoked = 1 WHERE device = ?1")?
-                .execute([&p.device.0[..]])?;
+            // Also for a device whose genesis this replica has not seen (yet): the
+            // revocation must hold whenever its events arrive.
+            view.prepare_cached(
+                "INSERT INTO devices (device, facility_id, serial, revoked) VALUES (?1, '', '', 1)
+                 ON CONFLICT(device) DO UPDATE SET revoked = 1",
+            )?
+            .execute([&p.device.0[..]])?;
         }
         Payload::UserSignedIn(_) | Payload::UserSignedOut(_) | Payload::ScanRecorded(_) => {}
         Payload::RfidSweepRecorded(p) => {
@@ -735,21 +844,7 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
             .execute(params![p.manifest_id, p.origin_license, p.destination_license, p.driver, p.vehicle])?;
             view.prepare_cached("DELETE FROM inbound_lines WHERE manifest_id = ?1")?
                 .execute([&p.manifest_id])?;
-            let mut insert = view.prepare_cached(
-                "INSERT OR REPLACE INTO inbound_lines (manifest_id, uid, item_id, quantity, unit, weight_mg)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for line in &p.lines {
-                let (amount, unit) = qty(line.quantity)?;
-                insert.execute(params![
-                    p.manifest_id,
-                    line.uid,
-                    line.item_id,
-                    amount,
-                    unit,
-                    opt_i64(line.weight_mg)?
-                ])?;
-            }
+            insert_manifest_lines(view, false, &p.manifest_id, &p.lines)?;
         }
         Payload::OutboundManifestIssued(p) => {
             view.prepare_cached(
@@ -759,21 +854,7 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
             .execute(params![p.manifest_id, p.origin_license, p.destination_license, p.route_id, p.driver, p.vehicle])?;
             view.prepare_cached("DELETE FROM outbound_lines WHERE manifest_id = ?1")?
                 .execute([&p.manifest_id])?;
-            let mut insert = view.prepare_cached(
-                "INSERT OR REPLACE INTO outbound_lines (manifest_id, uid, item_id, quantity, unit, weight_mg)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for line in &p.lines {
-                let (amount, unit) = qty(line.quantity)?;
-                insert.execute(params![
-                    p.manifest_id,
-                    line.uid,
-                    line.item_id,
-                    amount,
-                    unit,
-                    opt_i64(line.weight_mg)?
-                ])?;
-            }
+            insert_manifest_lines(view, true, &p.manifest_id, &p.lines)?;
         }
         Payload::PickListIssued(p) => {
             view.prepare_cached(
@@ -782,21 +863,7 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
             .execute(params![p.pick_list_id, p.order_id, p.route_id])?;
             view.prepare_cached("DELETE FROM pick_lines WHERE pick_list_id = ?1")?
                 .execute([&p.pick_list_id])?;
-            let mut insert = view.prepare_cached(
-                "INSERT OR REPLACE INTO pick_lines (pick_list_id, line_no, item_id, quantity, unit, batch_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for line in &p.lines {
-                let (amount, unit) = qty(line.quantity)?;
-                insert.execute(params![
-                    p.pick_list_id,
-                    line.line,
-                    line.item_id,
-                    amount,
-                    unit,
-                    line.batch_id
-                ])?;
-            }
+            insert_pick_lines(view, &p.pick_list_id, &p.lines)?;
         }
         Payload::CountTaskIssued(p) => {
             view.prepare_cached(
@@ -808,17 +875,48 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
                 .execute([&p.count_task_id])?;
             view.prepare_cached("DELETE FROM count_task_items WHERE task_id = ?1")?
                 .execute([&p.count_task_id])?;
-            for location in &p.locations {
-                view.prepare_cached("INSERT OR IGNORE INTO count_task_locations (task_id, location_id) VALUES (?1, ?2)")?
-                    .execute(params![p.count_task_id, location])?;
-            }
-            for item in &p.items {
-                view.prepare_cached(
-                    "INSERT OR IGNORE INTO count_task_items (task_id, item_id) VALUES (?1, ?2)",
-                )?
-                .execute(params![p.count_task_id, item])?;
-            }
+            insert_count_scope(view, &p.count_task_id, &p.locations, &p.items)?;
         }
+        Payload::ManifestLinesAdded(p) => {
+            let table = if p.outbound {
+                "outbound_manifests"
+            } else {
+                "inbound_manifests"
+            };
+            if !issued(view, table, &p.manifest_id)? {
+                return Err(inconsistent(format!(
+                    "lines added to manifest {} that was never issued",
+                    p.manifest_id
+                )));
+            }
+            insert_manifest_lines(view, p.outbound, &p.manifest_id, &p.lines)?;
+        }
+        Payload::TaskLinesAdded(p) => match p.task {
+            ContinuedTask::PickList => {
+                if !issued(view, "pick_lists", &p.task_id)? {
+                    return Err(inconsistent(format!(
+                        "lines added to pick list {} that was never issued",
+                        p.task_id
+                    )));
+                }
+                if !p.locations.is_empty() || !p.items.is_empty() {
+                    return Err(inconsistent("a pick list continuation holds count scope"));
+                }
+                insert_pick_lines(view, &p.task_id, &p.pick_lines)?;
+            }
+            ContinuedTask::CountTask => {
+                if !issued(view, "count_tasks", &p.task_id)? {
+                    return Err(inconsistent(format!(
+                        "locations added to count task {} that was never issued",
+                        p.task_id
+                    )));
+                }
+                if !p.pick_lines.is_empty() {
+                    return Err(inconsistent("a count task continuation holds pick lines"));
+                }
+                insert_count_scope(view, &p.task_id, &p.locations, &p.items)?;
+            }
+        },
         Payload::UserDefined(p) => {
             // An old user event: it defines the user; its `pin_hash` is never a verifier.
             view.prepare_cached(

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_pins.sql"),
     include_str!("migrations/0003_counter_projection.sql"),
+    include_str!("migrations/0004_superseded_events.sql"),
 ];
 
 /// The schema version this build writes.
@@ -59,6 +60,12 @@ pub fn open(path: &Path) -> Result<Connection, ReplicaError> {
 }
 
 /// Opens an existing replica database read-only (for the counting path and tools).
+///
+/// Works from a directory this process cannot write: SQLite's normal read-only open needs to
+/// create the `-shm` file beside a WAL database. When it cannot, and there is no `-wal` file
+/// (so the main file holds every committed transaction, and no writer can be at work: a
+/// writer would need to create the `-wal` file in that same directory), the file is opened as
+/// immutable, which reads it without any file beside it.
 pub fn open_read_only(path: &Path) -> Result<Connection, ReplicaError> {
     if !path.exists() {
         return Err(ReplicaError::NotFound(format!(
@@ -66,10 +73,46 @@ pub fn open_read_only(path: &Path) -> Result<Connection, ReplicaError> {
             path.display()
         )));
     }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+    match open_read_only_with(path, false) {
+        Err(ReplicaError::Sqlite(error))
+            if cannot_write_beside(&error) && !sidecar(path, "-wal").exists() =>
+        {
+            open_read_only_with(path, true)
+        }
+        other => other,
+    }
+}
+
+/// `<path><suffix>`: SQLite's `-wal` and `-shm` files.
+fn sidecar(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    std::path::PathBuf::from(name)
+}
+
+/// Whether SQLite failed because it could not create a file beside the database.
+fn cannot_write_beside(error: &rusqlite::Error) -> bool {
+    matches!(
+        error,
+        rusqlite::Error::SqliteFailure(failure, _)
+            if matches!(
+                failure.code,
+                rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen
+            )
+    )
+}
+
+fn open_read_only_with(path: &Path, immutable: bool) -> Result<Connection, ReplicaError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = if immutable {
+        let uri = url_path(path)?;
+        Connection::open_with_flags(
+            format!("file:{uri}?immutable=1"),
+            flags | OpenFlags::SQLITE_OPEN_URI,
+        )?
+    } else {
+        Connection::open_with_flags(path, flags)?
+    };
     conn.execute_batch("PRAGMA busy_timeout=5000;")?;
     tune_reads(&conn)?;
     let version = schema_version(&conn)?;
@@ -79,6 +122,25 @@ pub fn open_read_only(path: &Path) -> Result<Connection, ReplicaError> {
         )));
     }
     Ok(conn)
+}
+
+/// The absolute path of `path`, percent-encoded for an SQLite `file:` URI.
+fn url_path(path: &Path) -> Result<String, ReplicaError> {
+    let absolute = std::path::absolute(path)
+        .map_err(|e| ReplicaError::io(format!("cannot resolve {}", path.display()), e))?;
+    let text = absolute.to_str().ok_or_else(|| {
+        ReplicaError::Storage(format!("the path {} is not UTF-8", path.display()))
+    })?;
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    Ok(out)
 }
 
 /// The schema version recorded in the database.

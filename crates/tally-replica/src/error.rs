@@ -15,19 +15,29 @@ pub enum ReplicaError {
     /// A file was missing.
     #[error("{0}")]
     NotFound(String),
-    /// Reading or writing a file failed.
-    #[error("{what}: {source}")]
+    /// Reading or writing a file failed. The message says the cause once (it is part of the
+    /// text, and deliberately not also exposed as `source()`, which printers of error chains
+    /// would print a second time).
+    #[error("{what}: {cause}")]
     Io {
         /// What was being done.
         what: String,
         /// The underlying error.
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
+    /// The key file does not vouch for the database's chain: the database (or the key file)
+    /// was restored from a backup; the device must be re-enrolled.
+    #[error("this device must not record: {0}")]
+    Restored(tally_events::KeyFileError),
     /// The device key file and the database disagree: a restore or a copied database.
     #[error("this device must not record: {0}. Dock it and ask a supervisor to re-enroll it")]
     RestoreDetected(String),
-    /// The key file is damaged or not a tally key file.
+    /// Another process holds the signing lock of this device's key.
+    #[error(
+        "another tally is running on this device (it holds the device key {0}); close it first"
+    )]
+    KeyInUse(String),
+    /// The key file is damaged, misplaced, readable by others or not a tally key file.
     #[error("the device key file is unusable: {0}")]
     KeyFile(String),
     /// An event could not be encoded, signed or verified.
@@ -59,7 +69,7 @@ impl ReplicaError {
     pub(crate) fn io(what: impl Into<String>, source: std::io::Error) -> Self {
         ReplicaError::Io {
             what: what.into(),
-            source,
+            cause: source,
         }
     }
 }

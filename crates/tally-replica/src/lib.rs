@@ -8,7 +8,8 @@
 //! half an action.
 //!
 //! Map: [`db`] (connection settings, migrations), [`apply`] (the fold), [`replica`] (recording,
-//! key file reservation, deltas, snapshots, export), [`workflow`] (receiving, moves, picking,
+//! key file reservation, re-enrollment, deltas, snapshots, export), [`keys`] (the key
+//! directory, key file I/O, the signing lock), [`workflow`] (receiving, moves, picking,
 //! loading, blind counts, destruction, lookup, sign-in), [`refusal`] (what the person holding
 //! the device is told, in English or Spanish), [`weight`] (integer milligrams), [`seed`] (the
 //! demo facility), [`stats`] (counts and view digests), [`pins`] (PIN verifiers and wrong-PIN
@@ -22,6 +23,7 @@ pub mod apply;
 pub mod clock;
 pub mod db;
 pub mod error;
+pub mod keys;
 pub mod model;
 pub mod pins;
 pub mod refusal;

@@ -5,25 +5,28 @@
 //! after the commit returns may the device say "OK". A crash at any instant leaves both or
 //! neither. A burst (an RFID sweep) is one action: one transaction, one fsync.
 //!
-//! The device key lives in its own file (never in the database). Its seq reservation is
-//! renewed at every start and whenever a block is used up, durably, before any seq of the new
-//! block is signed; a database restored to a head below the reservation floor refuses to
-//! record (restore detected: re-enroll).
+//! The device key lives in its own file in a key directory ([`crate::keys`]), never in the
+//! database nor beside it. Opening takes the key's signing lock (one signing process per key),
+//! checks that the key file vouches for the database's chain (its recorded head, see
+//! `tally_events::keyfile`), and renews the seq reservation, durably, before any seq of the new
+//! block is signed. After each commit the new head is written into the key file's head slot
+//! (no fsync); a clean shutdown writes it durably. A database the key file cannot vouch for
+//! refuses to record: "restored from a backup: re-enroll" ([`Replica::re_enroll`]).
 
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use tally_events::payload::{DeviceEnrolled, SignInPurpose};
 use tally_events::{
-    ChainWriter, Clock, DeviceId, DeviceKey, ExportWriter, KeyFile, Payload, PinPepper, Sha256Hash,
-    SignedEvent,
+    ChainHead, ChainWriter, Clock, DeviceId, DeviceKey, ExportWriter, KeyFile, Payload, PinPepper,
+    Sha256Hash, SignedEvent,
 };
 
 use crate::apply::{apply, EventMeta, Origin};
 use crate::db;
 use crate::error::ReplicaError;
+use crate::keys::{self, sync_dir, write_durably, KeyOptions, SigningLock};
 use crate::pins::IssuedVerifier;
 use crate::workflow::count::CountingView;
 use crate::workflow::session::Witness;
@@ -66,6 +69,10 @@ pub struct Replica {
 struct Signer {
     key_path: PathBuf,
     key_file: KeyFile,
+    /// The key file, open for in-place head slot writes (replaced at each durable write).
+    key_handle: fs::File,
+    /// Held for as long as this process may sign with the key.
+    _lock: SigningLock,
     writer: ChainWriter,
     head: Option<Recorded>,
     clock: Box<dyn Clock>,
@@ -83,53 +90,6 @@ impl std::fmt::Debug for Replica {
 
 fn events_err(e: impl std::fmt::Display) -> ReplicaError {
     ReplicaError::Events(e.to_string())
-}
-
-fn write_durably(path: &Path, bytes: &[u8]) -> Result<(), ReplicaError> {
-    let what = || format!("cannot write the device key {}", path.display());
-    let tmp = path.with_extension("key-new");
-    {
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt as _;
-            options.mode(0o600);
-        }
-        let mut file = options
-            .open(&tmp)
-            .map_err(|e| ReplicaError::io(what(), e))?;
-        file.write_all(bytes)
-            .map_err(|e| ReplicaError::io(what(), e))?;
-        file.sync_all().map_err(|e| ReplicaError::io(what(), e))?;
-    }
-    fs::rename(&tmp, path).map_err(|e| ReplicaError::io(what(), e))?;
-    sync_dir(path)
-}
-
-fn sync_dir(path: &Path) -> Result<(), ReplicaError> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let handle = fs::File::open(&dir)
-        .map_err(|e| ReplicaError::io(format!("cannot open {}", dir.display()), e))?;
-    handle
-        .sync_all()
-        .map_err(|e| ReplicaError::io(format!("cannot sync {}", dir.display()), e))
-}
-
-fn read_key_file(path: &Path) -> Result<KeyFile, ReplicaError> {
-    let meta = fs::metadata(path).map_err(|e| {
-        ReplicaError::io(format!("cannot read the device key {}", path.display()), e)
-    })?;
-    if meta.len() > 4_096 {
-        return Err(ReplicaError::KeyFile("the key file is too large".into()));
-    }
-    let bytes = fs::read(path).map_err(|e| {
-        ReplicaError::io(format!("cannot read the device key {}", path.display()), e)
-    })?;
-    KeyFile::decode(&bytes).map_err(|e| ReplicaError::KeyFile(e.to_string()))
 }
 
 /// The head of the device log in a database: (seq, hash).
@@ -154,6 +114,131 @@ fn db_head(conn: &Connection) -> Result<Option<Recorded>, ReplicaError> {
             }))
         }
     }
+}
+
+/// The hash of this device's event `seq` in a database.
+fn db_hash_at(conn: &Connection, seq: u64) -> Result<Option<Sha256Hash>, ReplicaError> {
+    let Ok(seq) = i64::try_from(seq) else {
+        return Ok(None);
+    };
+    let hash: Option<Vec<u8>> = conn
+        .query_row("SELECT hash FROM event_log WHERE seq = ?1", [seq], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(hash
+        .and_then(|h| <[u8; 32]>::try_from(h).ok())
+        .map(Sha256Hash))
+}
+
+/// The stored hash of `event` when it belongs to an earlier chain of this device.
+fn superseded_hash(
+    conn: &Connection,
+    event: &SignedEvent,
+) -> Result<Option<Vec<u8>>, ReplicaError> {
+    Ok(conn
+        .prepare_cached("SELECT hash FROM superseded_events WHERE device = ?1 AND seq = ?2")?
+        .query_row(
+            params![
+                &event.device().0[..],
+                i64::try_from(event.seq()).unwrap_or(i64::MAX)
+            ],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+fn chain_head(head: Option<Recorded>) -> ChainHead {
+    head.map_or(ChainHead::EMPTY, |h| ChainHead {
+        seq: h.seq,
+        hash: h.hash,
+    })
+}
+
+fn key_err(e: tally_events::KeyFileError) -> ReplicaError {
+    ReplicaError::KeyFile(e.to_string())
+}
+
+/// Removes what a failed enrollment created: the key file and its lock, and the database files.
+fn remove_enrollment(key_path: &Path, db_path: Option<&Path>) {
+    let _ = fs::remove_file(key_path);
+    let _ = fs::remove_file(keys::lock_path(key_path));
+    if let Some(db) = db_path {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let _ = fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+    }
+}
+
+/// The device id a replica database records (`meta.device`), read without writing.
+pub fn recorded_device(db_path: &Path) -> Result<DeviceId, ReplicaError> {
+    let conn = db::open_read_only(db_path)?;
+    let device = meta_get(&conn, "device")?
+        .ok_or_else(|| ReplicaError::Storage(format!("{} records no device", db_path.display())))?;
+    DeviceId::from_hex(&device).ok_or_else(|| {
+        ReplicaError::Storage(format!("{} records a damaged device id", db_path.display()))
+    })
+}
+
+/// One event of an earlier chain of this device, kept after a re-enrollment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupersededEvent {
+    /// The earlier key (device id).
+    pub device: DeviceId,
+    /// Its seq in that chain.
+    pub seq: u64,
+    /// SHA-256 of the signed record.
+    pub hash: Sha256Hash,
+    /// Payload kind.
+    pub kind: u16,
+    /// Who recorded it.
+    pub actor: String,
+    /// Whether the ledger had acknowledged it; `false` means flagged for a supervisor.
+    pub acknowledged: bool,
+    /// The key the device re-enrolled as.
+    pub re_enrolled_as: DeviceId,
+    /// The signed record.
+    pub bytes: Vec<u8>,
+}
+
+/// The events of earlier chains of this device; `flagged_only` keeps the unacknowledged ones
+/// (the ones a supervisor must review: they may never have reached the ledger).
+pub fn superseded_events(
+    conn: &Connection,
+    flagged_only: bool,
+) -> Result<Vec<SupersededEvent>, ReplicaError> {
+    let mut stmt = conn.prepare(
+        "SELECT device, seq, hash, kind, actor, acknowledged, re_enrolled_as, bytes
+         FROM superseded_events WHERE acknowledged = 0 OR ?1 = 0 ORDER BY acknowledged, device, seq",
+    )?;
+    let rows = stmt.query_map([i64::from(flagged_only)], |r| {
+        Ok((
+            r.get::<_, Vec<u8>>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, Vec<u8>>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, i64>(5)?,
+            r.get::<_, Vec<u8>>(6)?,
+            r.get::<_, Vec<u8>>(7)?,
+        ))
+    })?;
+    let damaged = || ReplicaError::Storage("a superseded event row is damaged".into());
+    let mut out = Vec::new();
+    for row in rows {
+        let (device, seq, hash, kind, actor, acknowledged, new, bytes) = row?;
+        out.push(SupersededEvent {
+            device: DeviceId(device.try_into().map_err(|_| damaged())?),
+            seq: u64::try_from(seq).map_err(|_| damaged())?,
+            hash: Sha256Hash(hash.try_into().map_err(|_| damaged())?),
+            kind: u16::try_from(kind).map_err(|_| damaged())?,
+            actor,
+            acknowledged: acknowledged != 0,
+            re_enrolled_as: DeviceId(new.try_into().map_err(|_| damaged())?),
+            bytes,
+        });
+    }
+    Ok(out)
 }
 
 fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>, ReplicaError> {
@@ -200,33 +285,102 @@ fn store_local(
 }
 
 impl Replica {
-    /// Enrolls a new device: creates the database, a new key file (mode 0600) and the genesis
-    /// event. Refuses if either file already exists.
+    /// Enrolls a new device: creates the database, a new key file at `key_path` (mode 0600,
+    /// not in the database's directory) and the genesis event. Refuses if either file already
+    /// exists; a failure leaves neither behind.
     pub fn init(
         db_path: &Path,
         key_path: &Path,
         clock: Box<dyn Clock>,
         enrolled: DeviceEnrolled,
     ) -> Result<Replica, ReplicaError> {
-        if key_path.exists() {
-            return Err(ReplicaError::KeyFile(format!(
-                "{} already exists; a device key is never overwritten",
-                key_path.display()
-            )));
-        }
+        Self::init_with(db_path, key_path, clock, enrolled, &KeyOptions::default())
+    }
+
+    /// [`Replica::init`] with the key file named by device id in `key_dir` (created, mode
+    /// 0700, if needed): `<key_dir>/<device-id-hex>.key`.
+    pub fn init_in_key_dir(
+        db_path: &Path,
+        key_dir: &Path,
+        clock: Box<dyn Clock>,
+        enrolled: DeviceEnrolled,
+        options: &KeyOptions,
+    ) -> Result<Replica, ReplicaError> {
+        keys::ensure_key_dir(key_dir)?;
+        let key = keys::generate();
+        let key_path = keys::key_path(key_dir, &key.device_id());
+        Self::enroll(db_path, &key_path, key, clock, enrolled, options)
+    }
+
+    /// [`Replica::init`] with options.
+    pub fn init_with(
+        db_path: &Path,
+        key_path: &Path,
+        clock: Box<dyn Clock>,
+        enrolled: DeviceEnrolled,
+        options: &KeyOptions,
+    ) -> Result<Replica, ReplicaError> {
+        Self::enroll(
+            db_path,
+            key_path,
+            keys::generate(),
+            clock,
+            enrolled,
+            options,
+        )
+    }
+
+    fn enroll(
+        db_path: &Path,
+        key_path: &Path,
+        key: DeviceKey,
+        clock: Box<dyn Clock>,
+        enrolled: DeviceEnrolled,
+        options: &KeyOptions,
+    ) -> Result<Replica, ReplicaError> {
         if db_path.exists() {
             return Err(ReplicaError::Storage(format!(
                 "{} already exists",
                 db_path.display()
             )));
         }
-        let key = DeviceKey::generate(&mut rand_core::OsRng);
-        let mut key_file = KeyFile::new(&key);
-        key_file
-            .reserve(0, SEQ_BLOCK)
-            .map_err(|e| ReplicaError::KeyFile(e.to_string()))?;
-        write_durably(key_path, &key_file.encode())?;
+        if key_path.exists() {
+            return Err(ReplicaError::KeyFile(format!(
+                "{} already exists; a device key is never overwritten",
+                key_path.display()
+            )));
+        }
+        keys::check_key_location(key_path, db_path, options)?;
+        if let Some(dir) = key_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            keys::ensure_key_dir(dir)?;
+        }
+        let lock = SigningLock::acquire(key_path)?;
+        let enrolled_db = Self::enroll_files(db_path, key_path, key, clock, enrolled, lock);
+        if enrolled_db.is_err() {
+            // Leave nothing behind: no orphan key, no half-created database.
+            remove_enrollment(key_path, Some(db_path));
+        }
+        enrolled_db
+    }
+
+    fn enroll_files(
+        db_path: &Path,
+        key_path: &Path,
+        key: DeviceKey,
+        clock: Box<dyn Clock>,
+        enrolled: DeviceEnrolled,
+        lock: SigningLock,
+    ) -> Result<Replica, ReplicaError> {
+        // The database file first (its identity goes into the key file), then the key,
+        // durably, then the genesis signed with it.
         let mut conn = db::open(db_path)?;
+        sync_dir(db_path)?;
+        let mut key_file = KeyFile::new(&key);
+        key_file.set_database(keys::database_identity(db_path)?);
+        key_file
+            .reserve(ChainHead::EMPTY, SEQ_BLOCK)
+            .map_err(key_err)?;
+        let key_handle = write_durably(key_path, &key_file.encode())?;
         let (writer, genesis) =
             ChainWriter::genesis(key.clone(), clock.as_ref(), "", enrolled).map_err(events_err)?;
         let payload = genesis.payload().map_err(events_err)?;
@@ -238,28 +392,63 @@ impl Replica {
             tx.commit()?;
         }
         sync_dir(db_path)?;
+        let mut signer = Signer {
+            key_path: key_path.to_owned(),
+            key_file,
+            key_handle,
+            _lock: lock,
+            writer,
+            head: None,
+            clock,
+        };
+        signer.committed(Recorded {
+            seq: 1,
+            hash: genesis.record_hash(),
+        });
         Ok(Replica {
             conn,
             path: db_path.to_owned(),
             device: key.device_id(),
-            signer: Signer {
-                key_path: key_path.to_owned(),
-                key_file,
-                writer,
-                head: Some(Recorded {
-                    seq: 1,
-                    hash: genesis.record_hash(),
-                }),
-                clock,
-            },
+            signer,
         })
     }
 
-    /// Opens an enrolled device's replica. Refuses when the key and the database disagree.
+    /// Opens an enrolled device's replica with the key file at `key_path`. Refuses when another
+    /// process signs with the key, when the key file sits beside the database, and when the key
+    /// file does not vouch for the database (restored from a backup: re-enroll).
     pub fn open(
         db_path: &Path,
         key_path: &Path,
         clock: Box<dyn Clock>,
+    ) -> Result<Replica, ReplicaError> {
+        Self::open_with(db_path, key_path, clock, &KeyOptions::default())
+    }
+
+    /// [`Replica::open`] finding the key by the device id the database records, in `key_dir`.
+    pub fn open_in_key_dir(
+        db_path: &Path,
+        key_dir: &Path,
+        clock: Box<dyn Clock>,
+        options: &KeyOptions,
+    ) -> Result<Replica, ReplicaError> {
+        let device = recorded_device(db_path)?;
+        let key_path = keys::key_path(key_dir, &device);
+        if !key_path.exists() {
+            return Err(ReplicaError::NotFound(format!(
+                "the key of device {device} is not in {}; use the key directory this replica was enrolled with (--key-dir, {}), or re-enroll the device",
+                key_dir.display(),
+                keys::KEY_DIR_ENV
+            )));
+        }
+        Self::open_with(db_path, &key_path, clock, options)
+    }
+
+    /// [`Replica::open`] with options.
+    pub fn open_with(
+        db_path: &Path,
+        key_path: &Path,
+        clock: Box<dyn Clock>,
+        options: &KeyOptions,
     ) -> Result<Replica, ReplicaError> {
         if !db_path.exists() {
             return Err(ReplicaError::NotFound(format!(
@@ -267,8 +456,10 @@ impl Replica {
                 db_path.display()
             )));
         }
+        keys::check_key_location(key_path, db_path, options)?;
+        let lock = SigningLock::acquire(key_path)?;
         let conn = db::open(db_path)?;
-        let mut key_file = read_key_file(key_path)?;
+        let mut key_file = keys::read_key_file(key_path)?;
         let key = key_file.key();
         let device = key.device_id();
         let stored_device = meta_get(&conn, "device")?;
@@ -282,15 +473,21 @@ impl Replica {
         let head = db_head(&conn)?.ok_or_else(|| {
             ReplicaError::Storage("the device log is empty (no enrollment)".into())
         })?;
+        let identity = keys::database_identity(db_path)?;
         key_file
-            .check_head(head.seq)
-            .map_err(|e| ReplicaError::RestoreDetected(e.to_string()))?;
-        // Renew the reservation at every start: a later restore to a head inside the old
-        // block is then detected too.
+            .check_database_file(&identity)
+            .map_err(ReplicaError::Restored)?;
+        key_file.set_database(identity);
+        let recorded_seq = key_file.head().map_or(0, |h| h.seq);
         key_file
-            .reserve(head.seq, SEQ_BLOCK)
-            .map_err(|e| ReplicaError::KeyFile(e.to_string()))?;
-        write_durably(key_path, &key_file.encode())?;
+            .check_database(chain_head(Some(head)), db_hash_at(&conn, recorded_seq)?)
+            .map_err(ReplicaError::Restored)?;
+        // Renew the reservation at every start (this also records the head durably and
+        // upgrades a version 1 file).
+        key_file
+            .reserve(chain_head(Some(head)), SEQ_BLOCK)
+            .map_err(key_err)?;
+        let key_handle = write_durably(key_path, &key_file.encode())?;
         let writer =
             ChainWriter::resume(key, &facility, head.seq, head.hash).map_err(events_err)?;
         Ok(Replica {
@@ -300,11 +497,132 @@ impl Replica {
             signer: Signer {
                 key_path: key_path.to_owned(),
                 key_file,
+                key_handle,
+                _lock: lock,
                 writer,
                 head: Some(head),
                 clock,
             },
         })
+    }
+
+    /// Re-enrolls the device of the replica at `db_path` with a new key in `key_dir`: the
+    /// database restored from a backup (or whose key was lost) records again, on a new chain.
+    ///
+    /// In ONE transaction, the old chain moves from `event_log` to `superseded_events` (all of
+    /// it, the events the ledger has not acknowledged flagged for a supervisor: see
+    /// [`superseded_events`]), and the new chain's genesis is recorded, naming the old key in
+    /// `previous_device`. The view is kept: it is what the floor holds. Nothing is dropped, and
+    /// the old key file is left where it is (it no longer opens this database). PIN verifiers,
+    /// sealed under the old key's pepper, are cleared: the ledger sends them again
+    /// ([`Replica::store_pin_verifiers`]).
+    pub fn re_enroll(
+        db_path: &Path,
+        key_dir: &Path,
+        clock: Box<dyn Clock>,
+        enrolled: DeviceEnrolled,
+        options: &KeyOptions,
+    ) -> Result<Replica, ReplicaError> {
+        let old_device = recorded_device(db_path)?;
+        keys::ensure_key_dir(key_dir)?;
+        // No other tally may be recording with the old key meanwhile.
+        let old_key_path = keys::key_path(key_dir, &old_device);
+        let old_lock = SigningLock::acquire(&old_key_path)?;
+        let key = keys::generate();
+        let key_path = keys::key_path(key_dir, &key.device_id());
+        keys::check_key_location(&key_path, db_path, options)?;
+        let lock = SigningLock::acquire(&key_path)?;
+        let result =
+            Self::re_enroll_files(db_path, &key_path, key, old_device, clock, enrolled, lock);
+        if result.is_err() {
+            remove_enrollment(&key_path, None);
+        }
+        drop(old_lock);
+        if !old_key_path.exists() {
+            let _ = fs::remove_file(keys::lock_path(&old_key_path));
+        }
+        result
+    }
+
+    fn re_enroll_files(
+        db_path: &Path,
+        key_path: &Path,
+        key: DeviceKey,
+        old_device: DeviceId,
+        clock: Box<dyn Clock>,
+        mut enrolled: DeviceEnrolled,
+        lock: SigningLock,
+    ) -> Result<Replica, ReplicaError> {
+        enrolled.previous_device = Some(old_device);
+        let mut key_file = KeyFile::new(&key);
+        key_file.set_database(keys::database_identity(db_path)?);
+        key_file
+            .reserve(ChainHead::EMPTY, SEQ_BLOCK)
+            .map_err(key_err)?;
+        let key_handle = write_durably(key_path, &key_file.encode())?;
+        let mut conn = db::open(db_path)?;
+        let (writer, genesis) =
+            ChainWriter::genesis(key.clone(), clock.as_ref(), "", enrolled).map_err(events_err)?;
+        let payload = genesis.payload().map_err(events_err)?;
+        {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if meta_get(&tx, "device")?.as_deref() != Some(old_device.to_string().as_str()) {
+                return Err(ReplicaError::Storage(
+                    "the replica changed while re-enrolling; try again".into(),
+                ));
+            }
+            tx.execute(
+                "INSERT INTO superseded_events
+                     (device, seq, hash, kind, actor, bytes, acknowledged, re_enrolled_as)
+                 SELECT ?1, seq, hash, kind, actor, bytes, acknowledged, ?2 FROM event_log",
+                params![&old_device.0[..], &key.device_id().0[..]],
+            )?;
+            tx.execute("DELETE FROM event_log", [])?;
+            // Local history rows and pending-conflict markers point at seqs of the old chain,
+            // which the new chain will reuse: the superseded events keep that history.
+            tx.execute("DELETE FROM package_history WHERE origin = 'local'", [])?;
+            tx.execute(
+                "UPDATE packages SET local_seq = NULL WHERE local_seq IS NOT NULL",
+                [],
+            )?;
+            // PIN verifiers are sealed under a pepper derived from the old key: they can no
+            // longer check a PIN. The ledger sends them again for the new key (until then
+            // nobody signs in on this device, as after a fresh enrollment).
+            tx.execute("DELETE FROM pin_verifiers", [])?;
+            store_local(&tx, &genesis, &payload)?;
+            meta_set(&tx, "device", &key.device_id().to_string())?;
+            tx.commit()?;
+        }
+        let mut signer = Signer {
+            key_path: key_path.to_owned(),
+            key_file,
+            key_handle,
+            _lock: lock,
+            writer,
+            head: None,
+            clock,
+        };
+        signer.committed(Recorded {
+            seq: 1,
+            hash: genesis.record_hash(),
+        });
+        Ok(Replica {
+            conn,
+            path: db_path.to_owned(),
+            device: key.device_id(),
+            signer,
+        })
+    }
+
+    /// Closes the replica, writing the head into the key file durably (what dropping it does,
+    /// with the error reported).
+    pub fn close(mut self) -> Result<(), ReplicaError> {
+        self.signer.settle()
+    }
+
+    /// The key file.
+    pub fn key_path(&self) -> &Path {
+        &self.signer.key_path
     }
 
     /// The device id.
@@ -464,6 +782,19 @@ impl Replica {
                             )))
                         }
                     }
+                } else if let Some(ours) = superseded_hash(&tx, &event)? {
+                    // An event of this device's earlier chain (before a re-enrollment): it is
+                    // already in the view; it is acknowledged, never folded twice.
+                    if ours != event.record_hash().0 {
+                        return Err(ReplicaError::RestoreDetected(format!(
+                            "the ledger holds a different event {} of this device's earlier key (a fork)",
+                            event.seq()
+                        )));
+                    }
+                    tx.execute(
+                        "UPDATE superseded_events SET acknowledged = 1 WHERE device = ?1 AND seq = ?2",
+                        params![&event.device().0[..], i64::try_from(event.seq()).unwrap_or(i64::MAX)],
+                    )?;
                 } else {
                     let payload = event.payload().map_err(events_err)?;
                     let device = event.device();
@@ -529,6 +860,12 @@ impl Replica {
                 [self.path.to_string_lossy().as_ref()],
             )?;
             tx.execute("INSERT INTO event_log SELECT * FROM old.event_log", [])?;
+            // Earlier chains of this device (re-enrollment) are kept, never dropped.
+            tx.execute("DELETE FROM superseded_events", [])?;
+            tx.execute(
+                "INSERT INTO superseded_events SELECT * FROM old.superseded_events",
+                [],
+            )?;
             // PIN verifiers and wrong-PIN counts are this device's own, never the snapshot's.
             tx.execute_batch(
                 "DELETE FROM pin_verifiers; DELETE FROM pin_attempts;
@@ -601,12 +938,16 @@ impl Replica {
         })?;
         sync_dir(&self.path)?;
         self.conn = db::open(&self.path)?;
+        // The database is a new file now: the key file vouches for it from here on.
+        self.signer.rebind_database(&self.path)?;
         Ok(())
     }
 
-    /// Writes this device's log in the event-log export format.
+    /// Writes this device's log in the event-log export format (version 2, its trailer
+    /// signed by the device key under the trailer's domain label, never as an event).
     pub fn export_log<W: std::io::Write>(&self, out: W) -> Result<u64, ReplicaError> {
-        export_log(&self.conn, out)
+        let signer = tally_events::domain::DomainSigner::new(self.signer.key_file.key());
+        export_log(&self.conn, &signer, out)
     }
 
     /// The device's PIN pepper: derived from the device key, never stored in the database.
@@ -686,7 +1027,48 @@ impl Replica {
     }
 }
 
+impl Drop for Replica {
+    fn drop(&mut self) {
+        // A clean shutdown records the head durably; a failure here leaves the head slot,
+        // which the next start checks the same way.
+        let _ = self.signer.settle();
+    }
+}
+
 impl Signer {
+    /// Records a committed head: in memory, and in the key file's head slot in place, without
+    /// an fsync (see `tally_events::keyfile` for the power-loss window this leaves).
+    fn committed(&mut self, head: Recorded) {
+        self.head = Some(head);
+        if self.key_file.record_head(chain_head(Some(head))).is_ok() {
+            // The event is durable in the database; a failed slot write only widens the
+            // window until the next durable write of the key file.
+            let _ = keys::write_head_slot(&self.key_handle, &self.key_file);
+        }
+    }
+
+    /// Records a new database file (this process replaced it) in the key file, durably.
+    fn rebind_database(&mut self, db_path: &Path) -> Result<(), ReplicaError> {
+        let mut next = self.key_file.clone();
+        next.set_database(keys::database_identity(db_path)?);
+        next.settle_head();
+        self.key_handle = write_durably(&self.key_path, &next.encode())?;
+        self.key_file = next;
+        Ok(())
+    }
+
+    /// Writes the key file durably with the current head (clean shutdown).
+    fn settle(&mut self) -> Result<(), ReplicaError> {
+        if self.key_file.head() == Some(self.key_file.durable_head()) {
+            return Ok(());
+        }
+        let mut next = self.key_file.clone();
+        next.settle_head();
+        self.key_handle = write_durably(&self.key_path, &next.encode())?;
+        self.key_file = next;
+        Ok(())
+    }
+
     fn rewind_writer(&mut self) -> Result<(), ReplicaError> {
         if let Some(head) = self.head {
             self.writer = ChainWriter::resume(
@@ -721,9 +1103,9 @@ impl Signer {
         if self.key_file.needs_reservation(last) {
             let committed = self.head.map_or(0, |h| h.seq);
             let mut next = self.key_file.clone();
-            next.reserve(committed, SEQ_BLOCK.max(last - committed))
-                .map_err(|e| ReplicaError::KeyFile(e.to_string()))?;
-            write_durably(&self.key_path, &next.encode())?;
+            next.reserve(chain_head(self.head), SEQ_BLOCK.max(last - committed))
+                .map_err(key_err)?;
+            self.key_handle = write_durably(&self.key_path, &next.encode())?;
             self.key_file = next;
         }
         let mut recorded = Vec::with_capacity(payloads.len());
@@ -776,7 +1158,7 @@ impl Signer {
         match stored {
             Ok(stored) => {
                 if let Some(last) = stored.last() {
-                    self.head = Some(*last);
+                    self.committed(*last);
                 }
                 Ok((plan.outcome, stored))
             }
@@ -807,16 +1189,36 @@ pub fn each_record<E: From<ReplicaError>>(
 }
 
 /// Writes the device log of a replica database in the event-log export format.
-pub fn export_log<W: std::io::Write>(conn: &Connection, out: W) -> Result<u64, ReplicaError> {
-    let mut writer = ExportWriter::new(out).map_err(events_err)?;
-    let mut stmt = conn.prepare("SELECT bytes FROM event_log ORDER BY seq")?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let bytes: Vec<u8> = row.get(0)?;
-        writer.write_record(&bytes).map_err(events_err)?;
+pub fn export_log<W: std::io::Write>(
+    conn: &Connection,
+    signer: &tally_events::domain::DomainSigner,
+    out: W,
+) -> Result<u64, ReplicaError> {
+    let device = meta_get(conn, "device")?;
+    if device.as_deref() != Some(signer.device_id().to_string().as_str()) {
+        return Err(ReplicaError::KeyFile(
+            "the device key does not belong to this database".into(),
+        ));
     }
+    let mut writer = ExportWriter::v2(out).map_err(events_err)?;
+    // One read transaction: the records and the trailer describe one state of the log even
+    // while the app keeps recording.
+    conn.execute_batch("BEGIN")?;
+    let written = (|| {
+        let mut stmt = conn.prepare("SELECT bytes FROM event_log ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let bytes: Vec<u8> = row.get(0)?;
+            writer.write_record(&bytes).map_err(events_err)?;
+        }
+        Ok::<(), ReplicaError>(())
+    })();
+    conn.execute_batch("COMMIT")?;
+    written?;
     let count = writer.records();
-    writer.finish().map_err(events_err)?;
+    // The trailer is a domain signature (never an event, never a seq), and the
+    // key file's reservation is not touched.
+    writer.finish_signed_with(signer).map_err(events_err)?;
     Ok(count)
 }
 
@@ -835,7 +1237,8 @@ pub fn write_snapshot(conn: &Connection, out: &Path, cursor: u64) -> Result<(), 
     // the receiving device has its own log. Nor do its PIN verifiers (sealed under its own
     // pepper) and its wrong-PIN counts: local tables, not view.
     snap.execute_batch(
-        "DELETE FROM event_log; DELETE FROM package_history WHERE origin = 'local';
+        "DELETE FROM event_log; DELETE FROM superseded_events;
+         DELETE FROM package_history WHERE origin = 'local';
          DELETE FROM meta WHERE key IN ('device','facility','ledger_cursor');
          DELETE FROM pin_verifiers; DELETE FROM pin_attempts;
          UPDATE packages SET local_seq = NULL WHERE local_seq IS NOT NULL;",

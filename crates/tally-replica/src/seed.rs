@@ -8,11 +8,13 @@
 //! the log). The generator is a SplitMix64 stream written out here, so the output does not
 //! change when a dependency does.
 
+use tally_events::limits;
 use tally_events::payload::{
-    BatchDefined, CoaStatus, CountTaskIssued, FacilitySettingsDefined, InboundManifestIssued,
-    ItemCategory, ItemDefined, LocationDefined, LocationKind, ManifestLine, OutboundManifestIssued,
-    PackageRegistered, PackageStatus, PickListIssued, PickListLine, ReasonCodeDefined, Role,
-    ScaleRegistered, UnitOfMeasure, UserDefinedV2,
+    BatchDefined, CoaStatus, ContinuedTask, CountTaskIssued, FacilitySettingsDefined,
+    InboundManifestIssued, ItemCategory, ItemDefined, LocationDefined, LocationKind, ManifestLine,
+    ManifestLinesAdded, OutboundManifestIssued, PackageRegistered, PackageStatus, PickListIssued,
+    PickListLine, ReasonCodeDefined, Role, ScaleRegistered, TaskLinesAdded, UnitOfMeasure,
+    UserDefinedV2,
 };
 use tally_events::pin::make_verifier;
 use tally_events::{Date, MassUnit, Payload, PinParams, Quantity};
@@ -181,6 +183,16 @@ impl Batcher<'_> {
         self.pending.push(payload);
         if self.pending.len() >= EVENTS_PER_ACTION_MAX {
             self.flush()?;
+        }
+        Ok(())
+    }
+    /// Pushes events that belong together (a list and its continuations) into one action.
+    fn push_group(&mut self, payloads: Vec<Payload>) -> Result<(), ReplicaError> {
+        if self.pending.len() + payloads.len() > EVENTS_PER_ACTION_MAX {
+            self.flush()?;
+        }
+        for payload in payloads {
+            self.push(payload)?;
         }
         Ok(())
     }
@@ -448,7 +460,7 @@ pub fn demo_with_pin_params(
                 weight_mg: Some(weight_mg),
             });
         }
-        out.push(Payload::InboundManifestIssued(InboundManifestIssued {
+        out.push_group(split_inbound_manifest(InboundManifestIssued {
             manifest_id: format!("IN-2026-{m:04}"),
             origin_license: format!("403-X00{}", 10 + m),
             destination_license: "403R-00017".into(),
@@ -468,7 +480,7 @@ pub fn demo_with_pin_params(
             continue;
         }
         outbound += 1;
-        out.push(Payload::OutboundManifestIssued(OutboundManifestIssued {
+        out.push_group(split_outbound_manifest(OutboundManifestIssued {
             manifest_id: format!("OUT-2026-{route:04}"),
             origin_license: "403R-00017".into(),
             destination_license: format!("402R-0{}12", route),
@@ -502,7 +514,7 @@ pub fn demo_with_pin_params(
                 batch_id: None,
             });
         }
-        out.push(Payload::PickListIssued(PickListIssued {
+        out.push_group(split_pick_list(PickListIssued {
             pick_list_id: format!("PL-{p:04}"),
             order_id: format!("ORD-88{p:03}"),
             route_id: format!("ROUTE-{}", 1 + p % 2),
@@ -523,7 +535,7 @@ pub fn demo_with_pin_params(
         ),
     ];
     for (id, locations, items) in &counts {
-        out.push(Payload::CountTaskIssued(CountTaskIssued {
+        out.push_group(split_count_task(CountTaskIssued {
             count_task_id: (*id).into(),
             locations: locations.clone(),
             items: items.clone(),
@@ -539,6 +551,90 @@ pub fn demo_with_pin_params(
         outbound_manifests: outbound,
         pick_lists,
         count_tasks: counts.len(),
+    })
+}
+
+/// An inbound manifest as events: `inbound_manifest_issued` with its first lines, then
+/// `manifest_lines_added` events with the rest, in order (one record holds at most
+/// [`limits::MANIFEST_LINES_PER_EVENT`] lines). Record them in one action.
+pub fn split_inbound_manifest(mut manifest: InboundManifestIssued) -> Vec<Payload> {
+    let rest = split_off(&mut manifest.lines, limits::MANIFEST_LINES_PER_EVENT);
+    let id = manifest.manifest_id.clone();
+    let mut out = vec![Payload::InboundManifestIssued(manifest)];
+    out.extend(manifest_continuations(&id, false, rest));
+    out
+}
+
+/// An outbound manifest as events (see [`split_inbound_manifest`]).
+pub fn split_outbound_manifest(mut manifest: OutboundManifestIssued) -> Vec<Payload> {
+    let rest = split_off(&mut manifest.lines, limits::MANIFEST_LINES_PER_EVENT);
+    let id = manifest.manifest_id.clone();
+    let mut out = vec![Payload::OutboundManifestIssued(manifest)];
+    out.extend(manifest_continuations(&id, true, rest));
+    out
+}
+
+/// A pick list as events: `pick_list_issued` with its first lines, then `task_lines_added`.
+pub fn split_pick_list(mut list: PickListIssued) -> Vec<Payload> {
+    let rest = split_off(&mut list.lines, limits::PICK_LINES_PER_EVENT);
+    let id = list.pick_list_id.clone();
+    let mut out = vec![Payload::PickListIssued(list)];
+    out.extend(rest.chunks(limits::PICK_LINES_PER_EVENT).map(|chunk| {
+        Payload::TaskLinesAdded(TaskLinesAdded {
+            task: ContinuedTask::PickList,
+            task_id: id.clone(),
+            pick_lines: chunk.to_vec(),
+            locations: Vec::new(),
+            items: Vec::new(),
+        })
+    }));
+    out
+}
+
+/// A count task as events: `count_task_issued` with its first locations and items, then
+/// `task_lines_added` with the rest.
+pub fn split_count_task(mut task: CountTaskIssued) -> Vec<Payload> {
+    let per = limits::COUNT_TASK_ENTRIES_PER_EVENT;
+    let mut locations = split_off(&mut task.locations, per).into_iter().peekable();
+    let mut items = split_off(&mut task.items, per).into_iter().peekable();
+    let id = task.count_task_id.clone();
+    let mut out = vec![Payload::CountTaskIssued(task)];
+    while locations.peek().is_some() || items.peek().is_some() {
+        out.push(Payload::TaskLinesAdded(TaskLinesAdded {
+            task: ContinuedTask::CountTask,
+            task_id: id.clone(),
+            pick_lines: Vec::new(),
+            locations: locations.by_ref().take(per).collect(),
+            items: items.by_ref().take(per).collect(),
+        }));
+    }
+    out
+}
+
+/// Keeps the first `keep` items in `list` and returns the rest.
+fn split_off<T>(list: &mut Vec<T>, keep: usize) -> Vec<T> {
+    if list.len() > keep {
+        list.split_off(keep)
+    } else {
+        Vec::new()
+    }
+}
+
+fn manifest_continuations(
+    id: &str,
+    outbound: bool,
+    rest: Vec<ManifestLine>,
+) -> impl Iterator<Item = Payload> + '_ {
+    let chunks: Vec<Vec<ManifestLine>> = rest
+        .chunks(limits::MANIFEST_LINES_PER_EVENT)
+        .map(<[ManifestLine]>::to_vec)
+        .collect();
+    chunks.into_iter().map(move |lines| {
+        Payload::ManifestLinesAdded(ManifestLinesAdded {
+            manifest_id: id.to_owned(),
+            outbound,
+            lines,
+        })
     })
 }
 

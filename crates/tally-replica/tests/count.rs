@@ -1016,20 +1016,29 @@ fn a_replica_from_before_the_projection_migrates_with_its_open_count() {
     let digest = tally_replica::stats::view_digest(f.replica.view()).unwrap();
     drop(cv);
     let (db, key) = (f.db(), f.key());
-    let Fixture { dir, replica } = f;
+    let Fixture {
+        dir,
+        key_dir,
+        replica,
+    } = f;
     drop(replica);
     let old = rusqlite::Connection::open(&db).unwrap();
-    // Migration 0003 is the last one: undo it and step the version back.
-    old.execute_batch(&format!(
+    // Undo migration 0003 and the ones after it (0004: superseded events), and step the
+    // version back to the two migrations before 0003.
+    old.execute_batch(
         "DROP TABLE counter_lines; DROP TABLE count_counters; DROP INDEX packages_counter_items;
          DROP INDEX count_task_locations_location; DROP INDEX count_tasks_status;
-         PRAGMA user_version = {};",
-        tally_replica::db::SCHEMA_VERSION - 1
-    ))
+         DROP TABLE superseded_events;
+         PRAGMA user_version = 2;",
+    )
     .unwrap();
     drop(old);
     let replica = Replica::open(&db, &key, clock()).unwrap();
-    let mut f = Fixture { dir, replica };
+    let mut f = Fixture {
+        dir,
+        key_dir,
+        replica,
+    };
     assert_eq!(
         tally_replica::stats::view_digest(f.replica.view()).unwrap(),
         digest,
@@ -1248,4 +1257,86 @@ fn someone_counting_moves_picks_and_destroys_nothing_until_they_submit() {
     f.replica
         .act("B1", |v| moves::move_package(v, &b1, &t(4), "SHELF-2"))
         .unwrap();
+}
+
+/// A sweep of more tags than one record holds (1,024) is recorded as several events in one
+/// action: every tag counted, no event over the limit, all or nothing.
+#[test]
+fn a_long_sweep_is_split_into_events_of_at_most_1024_tags_in_one_action() {
+    let mut f = counting_fixture(true);
+    let b1 = f.session("B1", "1111");
+    let cv = f.replica.counting_view().unwrap();
+    f.replica
+        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
+        .unwrap();
+    let reads: Vec<TagRead> = (0..2_500u64)
+        .map(|n| TagRead {
+            epc: hex::decode(t(50_000 + n)).unwrap(),
+            uid: None,
+        })
+        .collect();
+    let before = f.events();
+    let (tally, recorded) = f
+        .replica
+        .act_counting(&cv, "B1", |cv| {
+            count::sweep(cv, &b1, "CT-1", "SHELF-1", "SLED-1", &reads)
+        })
+        .unwrap();
+    assert_eq!(tally.new, 2_500);
+    assert_eq!(recorded.len(), 3, "1,024 + 1,024 + 452 tags");
+    assert_eq!(f.events(), before + 3);
+    let sizes: Vec<usize> = f
+        .replica
+        .view()
+        .prepare("SELECT bytes FROM event_log ORDER BY seq DESC LIMIT 3")
+        .unwrap()
+        .query_map([], |r| r.get::<_, Vec<u8>>(0))
+        .unwrap()
+        .map(|bytes| bytes.unwrap().len())
+        .collect();
+    assert!(sizes.iter().all(|len| *len <= 65_535), "{sizes:?}");
+    assert_eq!(count::my_lines(&cv, &b1, "CT-1").unwrap().len(), 2_500);
+}
+
+/// A failed calibration check blocks weighing on that scale during a count.
+#[test]
+fn a_failed_calibration_check_blocks_count_weighings_on_that_scale() {
+    use tally_events::payload::{CheckResult, ScaleCalibrationChecked};
+    use tally_events::MassUnit;
+    let mut f = counting_fixture(true);
+    f.replica
+        .record(
+            "S1",
+            vec![Payload::ScaleCalibrationChecked(ScaleCalibrationChecked {
+                scale_id: "SCALE-01".into(),
+                reference_value: "500.00".into(),
+                reference_unit: MassUnit::G,
+                reading_value: "497.10".into(),
+                reading_unit: MassUnit::G,
+                result: CheckResult::Fail,
+            })],
+        )
+        .unwrap();
+    let b1 = f.session("B1", "1111");
+    let cv = f.replica.counting_view().unwrap();
+    f.replica
+        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
+        .unwrap();
+    let err = f.replica.act_counting(&cv, "B1", |cv| {
+        count::enter(
+            cv,
+            &b1,
+            "CT-1",
+            "SHELF-1",
+            &t(3),
+            &Entry::Weighed(reading("5.00", true)),
+            TODAY,
+        )
+    });
+    assert_eq!(
+        refusal(err),
+        Refusal::CalibrationCheckFailed {
+            scale: "SCALE-01".into()
+        }
+    );
 }

@@ -22,13 +22,14 @@ use tally_replica::workflow::{moves, session::Session};
 use tally_replica::Replica;
 
 const CHILD_ENV: &str = "TALLY_CRASH_CHILD";
+const CHILD_KEY_ENV: &str = "TALLY_CRASH_CHILD_KEY";
 const TEST_NAME: &str = "sigkill_at_random_moments_loses_no_acknowledged_event";
 
-fn child(dir: &str) -> ! {
+fn child(dir: &str, key: &str) -> ! {
     let dir = std::path::Path::new(dir);
     let mut replica = match Replica::open(
         &dir.join("replica.db"),
-        &dir.join("device.key"),
+        std::path::Path::new(key),
         Box::new(SystemClock::new()),
     ) {
         Ok(r) => r,
@@ -96,7 +97,7 @@ impl Rng {
 #[test]
 fn sigkill_at_random_moments_loses_no_acknowledged_event() {
     if let Ok(dir) = std::env::var(CHILD_ENV) {
-        child(&dir);
+        child(&dir, &std::env::var(CHILD_KEY_ENV).unwrap());
     }
     let iterations: usize = std::env::var("TALLY_CRASH_ITERATIONS")
         .ok()
@@ -117,6 +118,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_event() {
         )
         .unwrap();
     let dir = f.dir.path().to_owned();
+    let key = f.key();
     drop(f.replica);
     let exe = std::env::current_exe().unwrap();
     let seed = SystemTime::now()
@@ -136,6 +138,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_event() {
         let mut child = Command::new(&exe)
             .args(["--exact", TEST_NAME, "--nocapture", "--test-threads=1"])
             .env(CHILD_ENV, &dir)
+            .env(CHILD_KEY_ENV, &key)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -255,8 +258,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_event() {
     );
     eprintln!("{iterations} kills, {acknowledged_total} acknowledged events, {records} in the log");
     // And the device still opens and records after all that.
-    let mut replica =
-        Replica::open(&dir.join("replica.db"), &dir.join("device.key"), clock()).unwrap();
+    let mut replica = Replica::open(&dir.join("replica.db"), &key, clock()).unwrap();
     replica
         .record(
             "ADMIN",

@@ -728,3 +728,166 @@ fn lookup_shows_what_where_status_history_and_redacts_during_counts() {
         Refusal::NotATag { .. }
     ));
 }
+
+fn destroy_with(
+    f: &mut Fixture,
+    who: &tally_replica::workflow::session::Session,
+    uid: &str,
+    reading: &tally_replica::workflow::scale::Reading,
+) -> Result<
+    (
+        destruction::Destroyed,
+        Vec<tally_replica::replica::Recorded>,
+    ),
+    ReplicaError,
+> {
+    let witness = f.replica.witness("S1", "4444")?;
+    f.replica.act("B1", |v| {
+        destruction::destroy(
+            v,
+            who,
+            &Destruction {
+                scan: uid,
+                reading,
+                reason: "DAMAGE",
+                method: "ground, mixed with litter",
+                witness: &witness,
+            },
+            TODAY,
+        )
+    })
+}
+
+/// Destruction compares the net weight with the package (5.000 g on record, tolerance
+/// 0.200 g): far off is refused and records nothing; a gross reading is brought to net with
+/// the scale's tare (or the item's container tare) and recorded exactly as the scale gave it.
+#[test]
+fn destruction_compares_the_net_weight_with_the_package() {
+    use tally_events::payload::WeighMode;
+    let mut f = stock();
+    let who = f.session("B1", "1111");
+    let before = f.events();
+    // A gross reading of the jar: the item's container tare is 12.000 g, so its net is
+    // 5.000 g (used last: accepted, and recorded as the gross reading it was).
+    let mut jar = reading("17.00", true);
+    jar.net = false;
+    jar.tare = None;
+    // A net reading far from the package.
+    let mut far = reading("9.00", true);
+    far.net = true;
+    let err = destroy_with(&mut f, &who, &t(4), &far);
+    assert_eq!(
+        refusal(err),
+        Refusal::DestructionWeightMismatch {
+            uid: t(4),
+            measured: "9.000 g".into(),
+            expected: "5.000 g".into(),
+            tolerance: "0.200 g".into(),
+        }
+    );
+    // A gross reading with the scale's own tare that leaves too much.
+    let mut gross_scale_tare = reading("17.00", true);
+    gross_scale_tare.net = false;
+    gross_scale_tare.tare = Some("2.00".into());
+    assert!(matches!(
+        refusal(destroy_with(&mut f, &who, &t(4), &gross_scale_tare)),
+        Refusal::DestructionWeightMismatch { ref measured, .. } if measured == "15.000 g"
+    ));
+    assert_eq!(f.events(), before, "nothing recorded");
+    let (done, recorded) = destroy_with(&mut f, &who, &t(4), &jar).unwrap();
+    assert_eq!(
+        done.quantity,
+        Quantity::Milligrams(5_000),
+        "the net weight is destroyed"
+    );
+    let bytes: Vec<u8> = f
+        .replica
+        .view()
+        .query_row(
+            "SELECT bytes FROM event_log WHERE seq = ?1",
+            [recorded[1].seq as i64],
+            |r| r.get(0),
+        )
+        .unwrap();
+    match tally_events::SignedEvent::from_bytes(bytes)
+        .unwrap()
+        .payload()
+        .unwrap()
+    {
+        Payload::WeightRecorded(w) => {
+            assert_eq!((w.value.as_str(), w.mode), ("17.00", WeighMode::Gross));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A failed calibration check blocks destruction weighings on that scale.
+#[test]
+fn a_failed_calibration_check_blocks_destruction_on_that_scale() {
+    use tally_events::payload::{CheckResult, ScaleCalibrationChecked};
+    use tally_events::MassUnit;
+    let mut f = stock();
+    let who = f.session("B1", "1111");
+    f.replica
+        .record(
+            "S1",
+            vec![Payload::ScaleCalibrationChecked(ScaleCalibrationChecked {
+                scale_id: "SCALE-01".into(),
+                reference_value: "500.00".into(),
+                reference_unit: MassUnit::G,
+                reading_value: "503.00".into(),
+                reading_unit: MassUnit::G,
+                result: CheckResult::Fail,
+            })],
+        )
+        .unwrap();
+    assert_eq!(
+        refusal(destroy_with(&mut f, &who, &t(4), &reading("5.00", true))),
+        Refusal::CalibrationCheckFailed {
+            scale: "SCALE-01".into()
+        }
+    );
+}
+
+/// A gross reading of a weighed package whose item has no container tare, and no tare from the
+/// scale, cannot be brought to net: refused, with what to do.
+#[test]
+fn a_gross_destruction_reading_without_any_tare_is_refused() {
+    use tally_events::payload::{ItemCategory, ItemDefined, UnitOfMeasure};
+    let mut f = stock();
+    f.replica
+        .record(
+            "ADMIN",
+            vec![
+                Payload::ItemDefined(ItemDefined {
+                    item_id: "BULK".into(),
+                    sku: "SKU-BULK".into(),
+                    name: "Bulk trim".into(),
+                    category: ItemCategory::Flower,
+                    unit_of_measure: UnitOfMeasure::Weight,
+                    gtin: None,
+                    manifest_weight_is_net: true,
+                    tare_mg: None,
+                }),
+                package(
+                    &t(77),
+                    "BULK",
+                    "FL-L1",
+                    Quantity::Milligrams(5_000),
+                    "SHELF-1",
+                    PackageStatus::Active,
+                ),
+            ],
+        )
+        .unwrap();
+    let who = f.session("B1", "1111");
+    let mut gross = reading("5.00", true);
+    gross.net = false;
+    gross.tare = None;
+    assert_eq!(
+        refusal(destroy_with(&mut f, &who, &t(77), &gross)),
+        Refusal::GrossWithoutTare { uid: t(77) }
+    );
+    gross.tare = Some("0.00".into());
+    destroy_with(&mut f, &who, &t(77), &gross).unwrap();
+}

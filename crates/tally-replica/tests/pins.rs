@@ -34,14 +34,29 @@ impl Clock for SharedClock {
 
 /// The fixture, reopened on a clock the test can move.
 fn fixture_with_clock() -> (Fixture, Rc<ManualClock>) {
-    let mut f = fixture();
+    let f = fixture();
     let clock = Rc::new(ManualClock::new(Timestamp {
         wall_unix_ms: 1_795_000_100_000,
         boot_id: [7; 16],
         since_boot_us: 5_000,
     }));
-    f.replica = Replica::open(&f.db(), &f.key(), Box::new(SharedClock(clock.clone()))).unwrap();
-    (f, clock)
+    let (db, key) = (f.db(), f.key());
+    // One process signs with a key at a time: the fixture's replica closes first.
+    let Fixture {
+        dir,
+        key_dir,
+        replica,
+    } = f;
+    drop(replica);
+    let replica = Replica::open(&db, &key, Box::new(SharedClock(clock.clone()))).unwrap();
+    (
+        Fixture {
+            dir,
+            key_dir,
+            replica,
+        },
+        clock,
+    )
 }
 
 /// The attack of issue 11 on the old format: SHA-256(salt ‖ badge ‖ 0 ‖ PIN) for every

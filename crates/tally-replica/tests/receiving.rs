@@ -474,3 +474,59 @@ fn moves_refuse_quarantined_stock_into_sellable_locations() {
         "{spanish}"
     );
 }
+
+/// A failed calibration check blocks weighing on that scale while receiving, with a refusal
+/// that says what to do (English and Spanish); a passing check lifts it.
+#[test]
+fn a_failed_calibration_check_blocks_receiving_weighings_on_that_scale() {
+    use tally_events::payload::{CheckResult, ScaleCalibrationChecked};
+    use tally_events::{Language, MassUnit};
+    let mut f = with_manifest();
+    let who = f.session("B1", "1111");
+    f.replica
+        .act("B1", |v| receiving::scan(v, &who, "IN-1", &t(1)))
+        .unwrap();
+    let check = |result| {
+        Payload::ScaleCalibrationChecked(ScaleCalibrationChecked {
+            scale_id: "SCALE-01".into(),
+            reference_value: "500.00".into(),
+            reference_unit: MassUnit::G,
+            reading_value: "500.40".into(),
+            reading_unit: MassUnit::G,
+            result,
+        })
+    };
+    f.replica
+        .record("S1", vec![check(CheckResult::Fail)])
+        .unwrap();
+    let before = f.events();
+    let err = f.replica.act("B1", |v| {
+        receiving::weigh(v, &who, "IN-1", &t(1), &reading("453.90", true), TODAY)
+    });
+    let refused = refusal(err);
+    assert_eq!(
+        refused,
+        Refusal::CalibrationCheckFailed {
+            scale: "SCALE-01".into()
+        }
+    );
+    assert_eq!(f.events(), before, "nothing recorded");
+    let en = refused.message(Language::English);
+    assert!(
+        en.contains("failed its last calibration check") && en.contains("use another scale"),
+        "{en}"
+    );
+    let es = refused.message(Language::Spanish);
+    assert!(
+        es.contains("SCALE-01") && es.contains("use otra báscula"),
+        "{es}"
+    );
+    f.replica
+        .record("S1", vec![check(CheckResult::Pass)])
+        .unwrap();
+    f.replica
+        .act("B1", |v| {
+            receiving::weigh(v, &who, "IN-1", &t(1), &reading("453.90", true), TODAY)
+        })
+        .unwrap();
+}

@@ -179,7 +179,7 @@ fn a_conflicted_package_is_refused() {
     let mut f = held_stock();
     let mut other = Replica::init(
         &f.dir.path().join("other.db"),
-        &f.dir.path().join("other.key"),
+        &f.key_dir.path().join("other.key"),
         clock(),
         DeviceEnrolled {
             facility: "FAC-1".into(),

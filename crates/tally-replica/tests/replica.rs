@@ -42,7 +42,7 @@ fn with_stock() -> Fixture {
 fn other_device(dir: &std::path::Path) -> Replica {
     Replica::init(
         &dir.join("other.db"),
-        &dir.join("other.key"),
+        &dir.join("keys").join("other.key"),
         clock(),
         DeviceEnrolled {
             facility: "FAC-1".into(),
@@ -121,12 +121,12 @@ fn a_restored_database_cannot_sign_again() {
     }
     std::fs::copy(&backup, &db).unwrap();
     let err = Replica::open(&db, &key, clock()).unwrap_err();
-    assert!(matches!(err, ReplicaError::RestoreDetected(_)), "{err}");
+    assert!(matches!(err, ReplicaError::Restored(_)), "{err}");
     assert!(err.to_string().contains("re-enroll"), "{err}");
     // A key file of another device is refused as well.
     let other = other_device(dir.path());
     drop(other);
-    let err = Replica::open(&db, &dir.path().join("other.key"), clock()).unwrap_err();
+    let err = Replica::open(&db, &dir.path().join("keys").join("other.key"), clock()).unwrap_err();
     assert!(matches!(err, ReplicaError::RestoreDetected(_)), "{err}");
 }
 

@@ -11,8 +11,9 @@
 use crate::event::{
     normalise_decimal, DeviceEvent, ProtocolError, WeighMode, WeightReading, WeightUnit,
 };
-use crate::protocol::framing::{printable, LineBuffer};
-use crate::protocol::{Decoder, ProtocolId};
+use crate::protocol::commands::{CommandError, ProtocolCommands};
+use crate::protocol::framing::{crlf_command, line_decoder, printable};
+use crate::protocol::ProtocolId;
 
 /// Longest line accepted (the format is 15 characters + CR LF; comparators and CSV add a few).
 pub const LINE_BYTES_MAX: usize = 64;
@@ -48,37 +49,17 @@ impl AndCommand {
             AndCommand::ReZero => b"R",
             AndCommand::Tare => b"T",
         };
-        let mut bytes = text.to_vec();
-        bytes.extend_from_slice(b"\r\n");
-        bytes
+        crlf_command(text)
     }
 }
 
-/// Decoder for A&D standard-format lines.
-#[derive(Debug, Clone)]
-pub struct AndDecoder {
-    lines: LineBuffer,
-}
-
-impl Default for AndDecoder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl AndDecoder {
-    /// Bytes of a partial line currently buffered (at most [`LINE_BYTES_MAX`]).
-    pub fn buffered(&self) -> usize {
-        self.lines.buffered()
-    }
-
-    /// A fresh decoder.
-    pub fn new() -> AndDecoder {
-        AndDecoder {
-            lines: LineBuffer::new(LINE_BYTES_MAX),
-        }
-    }
-}
+line_decoder!(
+    /// Decoder for A&D standard-format lines.
+    AndDecoder,
+    parse: parse_line,
+    max: LINE_BYTES_MAX,
+    protocol: ProtocolId::AndStandard
+);
 
 /// Parses one line (without its terminator).
 pub fn parse_line(raw: &[u8]) -> DeviceEvent {
@@ -151,21 +132,22 @@ pub fn parse_line(raw: &[u8]) -> DeviceEvent {
     })
 }
 
-impl Decoder for AndDecoder {
-    fn feed(&mut self, chunk: &[u8], out: &mut Vec<DeviceEvent>) {
-        self.lines
-            .feed(chunk, out, |line, out| out.push(parse_line(line)));
+/// The commands the driver sends to an A&D balance.
+#[derive(Debug, Clone, Copy)]
+pub struct Commands;
+
+impl ProtocolCommands for Commands {
+    fn poll(&self, command: &str) -> Result<Vec<u8>, CommandError> {
+        Ok(match command {
+            "Q" => AndCommand::Query,
+            "S" => AndCommand::Stable,
+            "SI" => AndCommand::Immediate,
+            _ => return Err(CommandError::NotAPoll(command.to_string())),
+        }
+        .to_bytes())
     }
 
-    fn idle(&mut self, out: &mut Vec<DeviceEvent>) {
-        self.lines.idle(out);
-    }
-
-    fn reset(&mut self) {
-        self.lines.reset();
-    }
-
-    fn protocol(&self) -> ProtocolId {
-        ProtocolId::AndStandard
+    fn zero(&self) -> Result<Vec<u8>, CommandError> {
+        Ok(AndCommand::ReZero.to_bytes())
     }
 }

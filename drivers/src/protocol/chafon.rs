@@ -13,6 +13,7 @@
 //! The RSSI byte of the 288 format is passed on raw: its unit is not documented.
 
 use crate::event::{CommandReply, DeviceEvent, ProtocolError};
+use crate::protocol::commands::{CommandError, ProtocolCommands, RoundSettings};
 use crate::protocol::crc::crc16_chafon;
 use crate::protocol::framing::{Candidate, FrameBuffer, FrameFormat};
 use crate::protocol::{Decoder, ProtocolId};
@@ -432,6 +433,39 @@ impl Decoder for ChafonDecoder {
             ChafonFamily::UhfReader18 => ProtocolId::ChafonUhfReader18,
             ChafonFamily::UhfReader288 => ProtocolId::ChafonUhfReader288,
         }
+    }
+}
+
+/// The commands the driver sends to a Chafon reader of one family.
+#[derive(Debug, Clone, Copy)]
+pub struct Commands(pub ChafonFamily);
+
+impl ProtocolCommands for Commands {
+    fn inventory_start(&self, round: &RoundSettings) -> Result<Vec<u8>, CommandError> {
+        match self.0 {
+            ChafonFamily::UhfReader18 => ChafonCommand::inventory(round.address).to_bytes(),
+            ChafonFamily::UhfReader288 => {
+                let scan = u8::try_from(round.scan_time_ms / 100).unwrap_or(u8::MAX);
+                let params = G2InventoryParams {
+                    q: round.q,
+                    session: round.session,
+                    target_antenna_scan: Some((0, round.antenna, scan)),
+                    ..G2InventoryParams::default()
+                };
+                ChafonCommand::inventory_288(round.address, &params).and_then(|c| c.to_bytes())
+            }
+        }
+        .map_err(CommandError::invalid)
+    }
+
+    fn set_power(&self, address: u8, dbm: u8) -> Result<Vec<u8>, CommandError> {
+        ChafonCommand::set_power(address, dbm)
+            .and_then(|c| c.to_bytes())
+            .map_err(CommandError::invalid)
+    }
+
+    fn takes_session(&self) -> bool {
+        self.0 == ChafonFamily::UhfReader288
     }
 }
 

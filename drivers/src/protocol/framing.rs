@@ -414,6 +414,65 @@ impl LineBuffer {
     }
 }
 
+/// A command of a text protocol as bytes: its text and CR LF.
+pub fn crlf_command(text: &[u8]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(text.len() + 2);
+    bytes.extend_from_slice(text);
+    bytes.extend_from_slice(b"\r\n");
+    bytes
+}
+
+/// Defines the decoder of a text protocol whose lines stand alone (A&D, Ohaus): a
+/// [`LineBuffer`] of `max` bytes, each complete line handed to `parse`, nothing else kept.
+macro_rules! line_decoder {
+    ($(#[$doc:meta])* $name:ident, parse: $parse:path, max: $max:expr, protocol: $protocol:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name {
+            lines: $crate::protocol::framing::LineBuffer,
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl $name {
+            /// Bytes of a partial line currently buffered.
+            pub fn buffered(&self) -> usize {
+                self.lines.buffered()
+            }
+
+            /// A fresh decoder.
+            pub fn new() -> $name {
+                $name {
+                    lines: $crate::protocol::framing::LineBuffer::new($max),
+                }
+            }
+        }
+
+        impl $crate::protocol::Decoder for $name {
+            fn feed(&mut self, chunk: &[u8], out: &mut Vec<$crate::event::DeviceEvent>) {
+                self.lines.feed(chunk, out, |line, out| out.push($parse(line)));
+            }
+
+            fn idle(&mut self, out: &mut Vec<$crate::event::DeviceEvent>) {
+                self.lines.idle(out);
+            }
+
+            fn reset(&mut self) {
+                self.lines.reset();
+            }
+
+            fn protocol(&self) -> $crate::protocol::ProtocolId {
+                $protocol
+            }
+        }
+    };
+}
+pub(crate) use line_decoder;
+
 /// Renders bytes for an error message: printable ASCII as is, anything else as `<0xNN>`,
 /// at most 80 bytes.
 pub fn printable(bytes: &[u8]) -> String {

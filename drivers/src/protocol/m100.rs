@@ -11,6 +11,7 @@
 //! (the stray-0xBB case); the decoder resynchronises at the next 0xBB.
 
 use crate::event::{CommandReply, DeviceEvent, ProtocolError};
+use crate::protocol::commands::{CommandError, ProtocolCommands, RoundSettings};
 use crate::protocol::crc::{crc16_gen2, sum8};
 use crate::protocol::framing::{Candidate, FrameBuffer, FrameFormat};
 use crate::protocol::{Decoder, ProtocolId};
@@ -274,6 +275,35 @@ impl Decoder for M100Decoder {
 
     fn protocol(&self) -> ProtocolId {
         ProtocolId::M100Bb7e
+    }
+}
+
+/// The commands the driver sends to an M100-class module.
+#[derive(Debug, Clone, Copy)]
+pub struct Commands;
+
+impl ProtocolCommands for Commands {
+    fn inventory_start(&self, _round: &RoundSettings) -> Result<Vec<u8>, CommandError> {
+        M100Command::inventory()
+            .to_bytes()
+            .map_err(CommandError::invalid)
+    }
+
+    fn inventory_stop(&self) -> Result<Option<Vec<u8>>, CommandError> {
+        M100Command::stop()
+            .to_bytes()
+            .map(Some)
+            .map_err(CommandError::invalid)
+    }
+
+    fn set_power(&self, _address: u8, dbm: u8) -> Result<Vec<u8>, CommandError> {
+        M100Command::set_power(u16::from(dbm) * 100)
+            .and_then(|c| c.to_bytes())
+            .map_err(CommandError::invalid)
+    }
+
+    fn round_ends_when_quiet(&self) -> bool {
+        true
     }
 }
 

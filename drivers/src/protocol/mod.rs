@@ -14,6 +14,7 @@
 pub mod and_standard;
 pub mod calibration;
 pub mod chafon;
+pub mod commands;
 pub mod crc;
 pub mod framing;
 pub mod hid_descriptor;
@@ -149,8 +150,32 @@ impl ProtocolId {
 
 impl fmt::Display for ProtocolId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
+}
+
+impl serde::Serialize for ProtocolId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// A protocol id compares equal to its profile name (`ProtocolId::MtSics == "mt-sics"`).
+impl PartialEq<str> for ProtocolId {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for ProtocolId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// The profile names of every protocol, comma separated (for messages).
+pub fn known_protocols() -> String {
+    ProtocolId::ALL.map(ProtocolId::as_str).join(", ")
 }
 
 impl FromStr for ProtocolId {
@@ -179,11 +204,7 @@ pub enum DeviceKind {
 
 /// A profile named a protocol this build does not know.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error(
-    "unknown protocol {name:?}; known protocols: hid-pos, keyboard-wedge, serial-barcode, \
-     chafon-uhfreader18, chafon-uhfreader288, thingmagic-mercury, m100-bb7e, mt-sics, \
-     and-standard, ohaus, nci"
-)]
+#[error("unknown protocol {name:?}; known protocols: {}", known_protocols())]
 pub struct UnknownProtocol {
     /// the name as given (at most 64 characters)
     pub name: String,

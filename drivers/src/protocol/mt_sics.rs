@@ -14,6 +14,7 @@
 use crate::event::{
     normalise_decimal, CommandReply, DeviceEvent, ProtocolError, WeightReading, WeightUnit,
 };
+use crate::protocol::commands::{CommandError, ProtocolCommands};
 use crate::protocol::framing::{printable, LineBuffer};
 use crate::protocol::{Decoder, ProtocolId};
 
@@ -286,6 +287,28 @@ impl Decoder for MtSicsDecoder {
 
     fn protocol(&self) -> ProtocolId {
         ProtocolId::MtSics
+    }
+}
+
+/// The commands the driver sends to an MT-SICS balance.
+#[derive(Debug, Clone, Copy)]
+pub struct Commands;
+
+impl ProtocolCommands for Commands {
+    fn poll(&self, command: &str) -> Result<Vec<u8>, CommandError> {
+        match command {
+            "S" => MtSicsCommand::Stable,
+            "SI" => MtSicsCommand::Immediate,
+            _ => return Err(CommandError::NotAPoll(command.to_string())),
+        }
+        .to_bytes()
+        .map_err(CommandError::invalid)
+    }
+
+    fn zero(&self) -> Result<Vec<u8>, CommandError> {
+        MtSicsCommand::Zero
+            .to_bytes()
+            .map_err(CommandError::invalid)
     }
 }
 

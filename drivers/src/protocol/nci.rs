@@ -16,6 +16,7 @@ use crate::event::{
     normalise_decimal, CommandReply, DeviceEvent, NciStatus, ProtocolError, WeighMode, WeightRange,
     WeightReading, WeightUnit,
 };
+use crate::protocol::commands::{CommandError, ProtocolCommands};
 use crate::protocol::framing::printable;
 use crate::protocol::{Decoder, ProtocolId};
 
@@ -284,5 +285,23 @@ impl Decoder for NciDecoder {
 
     fn protocol(&self) -> ProtocolId {
         ProtocolId::Nci
+    }
+}
+/// The commands the driver sends to an NCI scale.
+#[derive(Debug, Clone, Copy)]
+pub struct Commands;
+
+impl ProtocolCommands for Commands {
+    fn poll(&self, command: &str) -> Result<Vec<u8>, CommandError> {
+        Ok(match command {
+            "W" => NciCommand::Weight,
+            "H" => NciCommand::HighResolution,
+            _ => return Err(CommandError::NotAPoll(command.to_string())),
+        }
+        .to_bytes())
+    }
+
+    fn zero(&self) -> Result<Vec<u8>, CommandError> {
+        Ok(NciCommand::Zero.to_bytes())
     }
 }

@@ -11,8 +11,9 @@ use crate::event::{
     normalise_decimal, CommandReply, DeviceEvent, ProtocolError, WeighMode, WeightRange,
     WeightReading, WeightUnit,
 };
-use crate::protocol::framing::{printable, LineBuffer};
-use crate::protocol::{Decoder, ProtocolId};
+use crate::protocol::commands::{CommandError, ProtocolCommands};
+use crate::protocol::framing::{crlf_command, line_decoder, printable};
+use crate::protocol::ProtocolId;
 
 /// Longest line accepted.
 pub const LINE_BYTES_MAX: usize = 128;
@@ -54,37 +55,17 @@ impl OhausCommand {
             OhausCommand::SerialNumber => b"PSN",
             OhausCommand::Version => b"PV",
         };
-        let mut bytes = text.to_vec();
-        bytes.extend_from_slice(b"\r\n");
-        bytes
+        crlf_command(text)
     }
 }
 
-/// Decoder for Ohaus output lines.
-#[derive(Debug, Clone)]
-pub struct OhausDecoder {
-    lines: LineBuffer,
-}
-
-impl Default for OhausDecoder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl OhausDecoder {
-    /// Bytes of a partial line currently buffered (at most [`LINE_BYTES_MAX`]).
-    pub fn buffered(&self) -> usize {
-        self.lines.buffered()
-    }
-
-    /// A fresh decoder.
-    pub fn new() -> OhausDecoder {
-        OhausDecoder {
-            lines: LineBuffer::new(LINE_BYTES_MAX),
-        }
-    }
-}
+line_decoder!(
+    /// Decoder for Ohaus output lines.
+    OhausDecoder,
+    parse: parse_line,
+    max: LINE_BYTES_MAX,
+    protocol: ProtocolId::Ohaus
+);
 
 /// Parses one line (without its terminator).
 pub fn parse_line(raw: &[u8]) -> DeviceEvent {
@@ -135,21 +116,22 @@ pub fn parse_line(raw: &[u8]) -> DeviceEvent {
     })
 }
 
-impl Decoder for OhausDecoder {
-    fn feed(&mut self, chunk: &[u8], out: &mut Vec<DeviceEvent>) {
-        self.lines
-            .feed(chunk, out, |line, out| out.push(parse_line(line)));
+/// The commands the driver sends to an Ohaus balance.
+#[derive(Debug, Clone, Copy)]
+pub struct Commands;
+
+impl ProtocolCommands for Commands {
+    fn poll(&self, command: &str) -> Result<Vec<u8>, CommandError> {
+        Ok(match command {
+            "IP" => OhausCommand::ImmediatePrint,
+            "P" => OhausCommand::Print,
+            "SP" => OhausCommand::StablePrint,
+            _ => return Err(CommandError::NotAPoll(command.to_string())),
+        }
+        .to_bytes())
     }
 
-    fn idle(&mut self, out: &mut Vec<DeviceEvent>) {
-        self.lines.idle(out);
-    }
-
-    fn reset(&mut self) {
-        self.lines.reset();
-    }
-
-    fn protocol(&self) -> ProtocolId {
-        ProtocolId::Ohaus
+    fn zero(&self) -> Result<Vec<u8>, CommandError> {
+        Ok(OhausCommand::Zero.to_bytes())
     }
 }

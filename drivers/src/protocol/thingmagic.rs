@@ -17,6 +17,7 @@
 //! length in bits (2) and `PC (2) [+ XPC words] | EPC | tag CRC (2)`.
 
 use crate::event::{CommandReply, DeviceEvent, ProtocolError};
+use crate::protocol::commands::{CommandError, ProtocolCommands, RoundSettings};
 use crate::protocol::crc::crc16_thingmagic;
 use crate::protocol::framing::{Candidate, FrameBuffer, FrameFormat};
 use crate::protocol::{Decoder, ProtocolId};
@@ -410,6 +411,37 @@ impl Decoder for MercuryDecoder {
 
     fn protocol(&self) -> ProtocolId {
         ProtocolId::ThingMagicMercury
+    }
+}
+
+/// The commands the driver sends to a ThingMagic Mercury module.
+#[derive(Debug, Clone, Copy)]
+pub struct Commands;
+
+impl ProtocolCommands for Commands {
+    fn inventory_start(&self, round: &RoundSettings) -> Result<Vec<u8>, CommandError> {
+        let ms = u16::try_from(round.scan_time_ms).unwrap_or(u16::MAX);
+        MercuryCommand::read_tag_multiple(ms)
+            .to_bytes()
+            .map_err(CommandError::invalid)
+    }
+
+    fn set_power(&self, _address: u8, dbm: u8) -> Result<Vec<u8>, CommandError> {
+        MercuryCommand::set_read_power(u16::from(dbm) * 100)
+            .to_bytes()
+            .map_err(CommandError::invalid)
+    }
+
+    fn fetch_tags(&self) -> Result<Vec<u8>, CommandError> {
+        MercuryCommand::get_tag_buffer(metadata::READ_COUNT | metadata::RSSI | metadata::ANTENNA)
+            .to_bytes()
+            .map_err(CommandError::invalid)
+    }
+
+    fn clear_tags(&self) -> Result<Vec<u8>, CommandError> {
+        MercuryCommand::clear_tag_buffer()
+            .to_bytes()
+            .map_err(CommandError::invalid)
     }
 }
 

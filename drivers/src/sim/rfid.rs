@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 
 use super::{Rng, SimDevice, SimError, SimHandle, COMMAND_BYTES_MAX};
 use crate::protocol::crc::{crc16_chafon, crc16_gen2, crc16_thingmagic, sum8};
+use crate::protocol::ProtocolId;
 
 /// Which protocol the simulated reader speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,27 +39,44 @@ pub enum RfidProtocol {
 }
 
 impl RfidProtocol {
-    /// The shipped profile for this protocol.
-    pub fn profile_id(self) -> &'static str {
+    /// Every reader protocol the simulator speaks.
+    pub const ALL: [RfidProtocol; 4] = [
+        RfidProtocol::Chafon18,
+        RfidProtocol::Chafon288,
+        RfidProtocol::M100,
+        RfidProtocol::ThingMagic,
+    ];
+
+    /// The protocol in the drivers' one list of protocols.
+    pub fn protocol_id(self) -> ProtocolId {
         match self {
-            RfidProtocol::Chafon18 => "chafon-uhfreader18",
-            RfidProtocol::Chafon288 => "chafon-uhfreader288",
-            RfidProtocol::M100 => "m100-bb7e",
-            RfidProtocol::ThingMagic => "thingmagic-mercury",
+            RfidProtocol::Chafon18 => ProtocolId::ChafonUhfReader18,
+            RfidProtocol::Chafon288 => ProtocolId::ChafonUhfReader288,
+            RfidProtocol::M100 => ProtocolId::M100Bb7e,
+            RfidProtocol::ThingMagic => ProtocolId::ThingMagicMercury,
         }
+    }
+
+    /// The shipped profile for this protocol (named like the protocol).
+    pub fn profile_id(self) -> &'static str {
+        self.protocol_id().as_str()
     }
 }
 
 impl FromStr for RfidProtocol {
     type Err = SimError;
     fn from_str(s: &str) -> Result<Self, SimError> {
+        if let Some(p) = Self::ALL.into_iter().find(|p| p.profile_id() == s) {
+            return Ok(p);
+        }
         match s {
-            "chafon-uhfreader18" | "chafon18" => Ok(RfidProtocol::Chafon18),
-            "chafon-uhfreader288" | "chafon288" | "chafon" => Ok(RfidProtocol::Chafon288),
-            "m100-bb7e" | "m100" => Ok(RfidProtocol::M100),
-            "thingmagic-mercury" | "thingmagic" | "mercury" => Ok(RfidProtocol::ThingMagic),
+            "chafon18" => Ok(RfidProtocol::Chafon18),
+            "chafon288" | "chafon" => Ok(RfidProtocol::Chafon288),
+            "m100" => Ok(RfidProtocol::M100),
+            "thingmagic" | "mercury" => Ok(RfidProtocol::ThingMagic),
             other => Err(SimError::Config(format!(
-                "unknown RFID protocol `{other}` (chafon-uhfreader18, chafon-uhfreader288, m100-bb7e, thingmagic-mercury)"
+                "unknown RFID protocol `{other}` ({})",
+                Self::ALL.map(RfidProtocol::profile_id).join(", ")
             ))),
         }
     }
@@ -194,6 +212,12 @@ pub struct RfidDevice {
     m100_multi: Option<(u32, Instant)>,
     /// ThingMagic tag buffer.
     tm_buffer: Vec<SimTag>,
+    /// Chafon RF power in dBm (0x2F sets it, 0x21 reports it).
+    chafon_power: u8,
+    /// Chafon inventory scan time in 100 ms (0x25 sets it, 0x21 reports it).
+    chafon_scan_time: u8,
+    /// M100 RF power in 1/100 dBm (0xB6 sets it, 0xB7 reports it).
+    m100_power: u16,
 }
 
 impl RfidDevice {
@@ -207,6 +231,9 @@ impl RfidDevice {
             round: 0,
             m100_multi: None,
             tm_buffer: Vec::new(),
+            chafon_power: 0x1E,
+            chafon_scan_time: 0x0A,
+            m100_power: 2600,
         }
     }
 
@@ -282,7 +309,7 @@ impl RfidDevice {
         }
     }
 
-    fn chafon_command(&mut self, address: u8, command: u8, _data: &[u8], out: &mut Vec<u8>) {
+    fn chafon_command(&mut self, address: u8, command: u8, data: &[u8], out: &mut Vec<u8>) {
         // Replies carry the reader's own address (0x00), as in the vectors.
         let reply_adr = if address == 0xFF { 0x00 } else { address };
         let family_288 = self.config.protocol == RfidProtocol::Chafon288;
@@ -328,8 +355,8 @@ impl RfidDevice {
                     0x03,
                     0x4E,
                     0x00,
-                    0x1E,
-                    0x0A,
+                    self.chafon_power,
+                    self.chafon_scan_time,
                     0x01,
                     0x00,
                     0x00,
@@ -337,7 +364,28 @@ impl RfidDevice {
                 ];
                 out.extend_from_slice(&Self::chafon_frame(reply_adr, 0x21, 0x00, &data));
             }
-            0x2F => out.extend_from_slice(&Self::chafon_frame(reply_adr, 0x2F, 0x00, &[])),
+            // Set RF power (0–30 dBm) and scan time (3–255 × 100 ms): 0xFF is the manual's
+            // "parameter error", and the setting stays.
+            0x2F => {
+                let status = match data {
+                    [dbm] if *dbm <= 30 => {
+                        self.chafon_power = *dbm;
+                        0x00
+                    }
+                    _ => 0xFF,
+                };
+                out.extend_from_slice(&Self::chafon_frame(reply_adr, 0x2F, status, &[]));
+            }
+            0x25 => {
+                let status = match data {
+                    [t] if *t >= 3 => {
+                        self.chafon_scan_time = *t;
+                        0x00
+                    }
+                    _ => 0xFF,
+                };
+                out.extend_from_slice(&Self::chafon_frame(reply_adr, 0x25, status, &[]));
+            }
             other => out.extend_from_slice(&Self::chafon_frame(reply_adr, other, 0xFE, &[])),
         }
     }
@@ -420,7 +468,20 @@ impl RfidDevice {
                     out.extend_from_slice(&Self::m100_frame(0x01, 0x28, &[0x00]));
                 }
                 0x03 => out.extend_from_slice(&Self::m100_frame(0x01, 0x03, b"\x00M100 SIM V1.0")),
-                cmd @ (0x07 | 0xB6) => out.extend_from_slice(&Self::m100_frame(0x01, cmd, &[0x00])),
+                0xB6 => {
+                    if let [hi, lo] = params {
+                        self.m100_power = u16::from_be_bytes([*hi, *lo]);
+                        out.extend_from_slice(&Self::m100_frame(0x01, 0xB6, &[0x00]));
+                    } else {
+                        out.extend_from_slice(&Self::m100_frame(0x01, 0xFF, &[0x17]));
+                    }
+                }
+                0xB7 => out.extend_from_slice(&Self::m100_frame(
+                    0x01,
+                    0xB7,
+                    &self.m100_power.to_be_bytes(),
+                )),
+                0x07 => out.extend_from_slice(&Self::m100_frame(0x01, 0x07, &[0x00])),
                 _ => out.extend_from_slice(&Self::m100_frame(0x01, 0xFF, &[0x17])),
             }
         }
@@ -631,6 +692,48 @@ mod tests {
             hex::encode(notice),
             "bb02220011c9340030751feb705c5904e3d50d703a76ef7e"
         );
+    }
+
+    #[test]
+    fn chafon_power_and_scan_time_are_kept_and_reported() {
+        use crate::protocol::chafon::ChafonCommand;
+        let (mut d, _) = device(RfidProtocol::Chafon288, 0);
+        let mut out = Vec::new();
+        let set = ChafonCommand::set_power(0xFF, 20)
+            .unwrap()
+            .to_bytes()
+            .unwrap();
+        d.on_input(&set, &mut out);
+        assert_eq!(out, RfidDevice::chafon_frame(0x00, 0x2F, 0x00, &[]));
+        out.clear();
+        // 31 dBm is beyond the range: parameter error, the power stays.
+        let mut bad = vec![0x05, 0xFF, 0x2F, 31];
+        let crc = crc16_chafon(&bad);
+        bad.extend_from_slice(&crc.to_le_bytes());
+        d.on_input(&bad, &mut out);
+        assert_eq!(out, RfidDevice::chafon_frame(0x00, 0x2F, 0xFF, &[]));
+        out.clear();
+        d.on_input(&hex::decode("04ff211995").unwrap(), &mut out);
+        assert_eq!(
+            out[10],
+            20,
+            "reader info reports the power set: {}",
+            hex::encode(&out)
+        );
+    }
+
+    #[test]
+    fn m100_reports_the_power_it_was_set_to() {
+        use crate::protocol::m100::M100Command;
+        let (mut d, _) = device(RfidProtocol::M100, 0);
+        let mut out = Vec::new();
+        let set = M100Command::set_power(2000).unwrap().to_bytes().unwrap();
+        d.on_input(&set, &mut out);
+        assert_eq!(out, RfidDevice::m100_frame(0x01, 0xB6, &[0x00]));
+        out.clear();
+        // Get power: BB 00 B7 00 00 B7 7E.
+        d.on_input(&[0xBB, 0x00, 0xB7, 0x00, 0x00, 0xB7, 0x7E], &mut out);
+        assert_eq!(out, RfidDevice::m100_frame(0x01, 0xB7, &[0x07, 0xD0]));
     }
 
     #[test]

@@ -128,3 +128,55 @@ impl ByteSource for SerialTransport {
         self.path.clone()
     }
 }
+
+/// One serial port found on the system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SerialPortInfo {
+    /// Device path (`/dev/ttyUSB0`, `/dev/ttyACM0`).
+    pub path: String,
+    /// USB vendor and product id of the adapter, when it is a USB port.
+    pub usb_ids: Option<(u16, u16)>,
+    /// A line for a technician (`USB serial 0403:6001 FTDI FT232R`).
+    pub description: String,
+}
+
+/// Most serial ports listed.
+pub const PORTS_MAX: usize = 256;
+
+/// Lists the serial ports present (from sysfs, no libudev); an empty list where sysfs has no
+/// tty class (some containers), where serialport's scan would panic.
+pub fn enumerate() -> Result<Vec<SerialPortInfo>, TransportError> {
+    if !std::path::Path::new("/sys/class/tty").is_dir() {
+        return Ok(Vec::new());
+    }
+    let list = serialport::available_ports().map_err(|e| TransportError::Io {
+        device: "/sys/class/tty".into(),
+        reason: e.to_string(),
+    })?;
+    Ok(list
+        .into_iter()
+        .take(PORTS_MAX)
+        .map(|port| {
+            let (usb_ids, description) = match &port.port_type {
+                serialport::SerialPortType::UsbPort(info) => (
+                    Some((info.vid, info.pid)),
+                    format!(
+                        "USB serial {:04x}:{:04x} {} {}",
+                        info.vid,
+                        info.pid,
+                        info.manufacturer.as_deref().unwrap_or(""),
+                        info.product.as_deref().unwrap_or("")
+                    )
+                    .trim_end()
+                    .to_string(),
+                ),
+                other => (None, format!("{other:?}").to_lowercase()),
+            };
+            SerialPortInfo {
+                path: port.port_name,
+                usb_ids,
+                description,
+            }
+        })
+        .collect())
+}

@@ -19,12 +19,12 @@ pub struct AppArgs {
     /// The replica database (overrides `database`).
     #[arg(long)]
     pub db: Option<PathBuf>,
-    /// The device key file (overrides `key` and `key_dir`).
-    #[arg(long)]
+    /// The device key file, instead of `<device-id>.key` in the key directory (overrides
+    /// `key` and `key_dir`).
+    #[arg(long, conflicts_with = "key_dir")]
     pub key: Option<PathBuf>,
-    /// The directory holding the device key file (overrides `key_dir`).
-    #[arg(long)]
-    pub key_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub keys: super::replica::KeyArgs,
     /// Language before sign-in and for users without their own: en or es.
     #[arg(long, value_parser = parse_language)]
     pub language: Option<LanguageCode>,
@@ -49,7 +49,8 @@ pub fn run(args: AppArgs) -> anyhow::Result<ExitCode> {
     let config = config.with(Overrides {
         database: args.db,
         key: args.key,
-        key_dir: args.key_dir,
+        key_dir: args.keys.key_dir.clone(),
+        allow_key_beside_database: args.keys.allow_key_beside_db,
         language: args.language,
         ledger_url: args.ledger_url,
         auto_lock_secs: args.auto_lock_secs,

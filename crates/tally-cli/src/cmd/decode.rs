@@ -15,6 +15,10 @@ use tally_ids::{decode, Date, DecodeOptions, Decoded, ScanWarning, Source, MAX_S
 
 /// Longest line read from standard input (escapes take more room than the bytes they stand for).
 const MAX_LINE_BYTES: usize = MAX_SCAN_LEN * 4;
+/// Bytes read from standard input at a time.
+const INPUT_BUFFER: usize = 1 << 16;
+/// Bytes written to standard output at a time.
+const OUTPUT_BUFFER: usize = 1 << 16;
 
 /// Where the scans come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -121,18 +125,26 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = io::BufWriter::with_capacity(OUTPUT_BUFFER, stdout.lock());
     let mut any_errors = false;
-    let mut handle = |raw: &[u8], out: &mut dyn Write| -> anyhow::Result<()> {
-        let decoded = decode_one(raw, &options);
+    // Buffers reused from scan to scan: a million-line log costs no allocation per line here.
+    let mut unescaped = Vec::new();
+    let mut text = Vec::new();
+    let mut handle = |raw: &[u8], out: &mut io::BufWriter<io::StdoutLock>| -> anyhow::Result<()> {
+        let decoded = decode_one(raw, &mut unescaped, &options);
         any_errors |= !decoded.is_valid();
         if args.json {
-            serde_json::to_writer(&mut *out, &decoded)?;
-            writeln!(out)?;
+            // Lines gather in `text` and go out in large writes (past the BufWriter's buffer).
+            decoded.write_json(&mut text);
+            text.push(b'\n');
+            if text.len() >= OUTPUT_BUFFER {
+                out.write_all(&text)?;
+                text.clear();
+            }
         } else {
-            let mut summary = Vec::new();
-            write_summary(&mut summary, &decoded)?;
-            out.write_all(shown(&String::from_utf8_lossy(&summary)).as_bytes())?;
+            text.clear();
+            write_summary(&mut text, &decoded)?;
+            out.write_all(shown(&String::from_utf8_lossy(&text)).as_bytes())?;
         }
         Ok(())
     };
@@ -141,8 +153,9 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<ExitCode> {
         if stdin.is_terminal() {
             eprintln!("Scan or type one code per line; press Ctrl-D when done.");
         }
-        let mut input = stdin.lock();
-        while let Some(line) = read_line(&mut input)? {
+        let mut input = io::BufReader::with_capacity(INPUT_BUFFER, stdin.lock());
+        let mut line = Vec::new();
+        while read_line(&mut input, &mut line)? {
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
@@ -153,6 +166,9 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<ExitCode> {
             handle(scan.as_bytes(), &mut out)?;
         }
     }
+    if args.json {
+        out.write_all(&text)?;
+    }
     out.flush()?;
     Ok(if any_errors {
         ExitCode::from(1)
@@ -161,10 +177,19 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Decodes one scan as typed: escapes turned into bytes, `input` kept as typed.
-fn decode_one(raw: &[u8], options: &DecodeOptions) -> Decoded {
-    let mut decoded = decode(&unescape(raw), options);
-    decoded.input = String::from_utf8_lossy(raw).into_owned();
+/// Decodes one scan as typed: escapes turned into bytes (in `unescaped`, reused from scan to
+/// scan), `input` kept as typed.
+fn decode_one(raw: &[u8], unescaped: &mut Vec<u8>, options: &DecodeOptions) -> Decoded {
+    let bytes = if has_escape(raw) {
+        unescape_into(raw, unescaped);
+        &unescaped[..]
+    } else {
+        raw
+    };
+    let mut decoded = decode(bytes, options);
+    if decoded.input.as_bytes() != raw {
+        decoded.input = String::from_utf8_lossy(raw).into_owned();
+    }
     decoded
 }
 
@@ -176,9 +201,21 @@ fn today() -> Date {
     Date::from_unix_days(i64::try_from(seconds / 86_400).unwrap_or(0))
 }
 
+/// Whether `text` may hold an escape for GS (`\x1d` or `<GS>`).
+fn has_escape(text: &[u8]) -> bool {
+    text.iter().any(|&b| b == b'\\' || b == b'<')
+}
+
 /// Turns `\x1d` and `<GS>` (either case) into the GS byte.
 fn unescape(text: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len());
+    unescape_into(text, &mut out);
+    out
+}
+
+/// [`unescape`] into `out`, which is cleared first.
+fn unescape_into(text: &[u8], out: &mut Vec<u8>) {
+    out.clear();
     let mut i = 0;
     while i < text.len() {
         let rest = &text[i..];
@@ -192,20 +229,20 @@ fn unescape(text: &[u8]) -> Vec<u8> {
             i += 1;
         }
     }
-    out
 }
 
 /// One line of input without its line ending, at most [`MAX_LINE_BYTES`] (the rest of a
 /// longer line is dropped, and the decoder reports the scan as too long). A line ends at LF
 /// or CR: many scanners end each scan with CR alone, and no GS1 data holds either (after
 /// CR LF the caller gets an empty line, which it skips).
-fn read_line(input: &mut impl BufRead) -> io::Result<Option<Vec<u8>>> {
-    let mut line = Vec::new();
+/// Returns false at the end of the input; `line` is reused from line to line.
+fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<bool> {
+    line.clear();
     let mut saw_any = false;
     loop {
         let buffer = input.fill_buf()?;
         if buffer.is_empty() {
-            return Ok(saw_any.then_some(line));
+            return Ok(saw_any);
         }
         saw_any = true;
         let (chunk, found_end) = match buffer.iter().position(|&b| b == b'\n' || b == b'\r') {
@@ -217,7 +254,7 @@ fn read_line(input: &mut impl BufRead) -> io::Result<Option<Vec<u8>>> {
         let used = chunk.len() + usize::from(found_end);
         input.consume(used);
         if found_end {
-            return Ok(Some(line));
+            return Ok(true);
         }
     }
 }
@@ -304,9 +341,9 @@ fn write_summary(out: &mut dyn Write, d: &Decoded) -> io::Result<()> {
         writeln!(out, "  note: {choice}")?;
     }
     for warning in &d.warnings {
-        // A removed PC word is routine for some readers: a note, not a warning.
+        // A removed PC word or zero padding is routine for some readers and tags: a note.
         let label = match warning {
-            ScanWarning::PcWordRemoved { .. } => "note",
+            ScanWarning::PcWordRemoved { .. } | ScanWarning::ZeroPadding { .. } => "note",
             _ => "WARNING",
         };
         writeln!(out, "  {label}: {warning}")?;
@@ -340,17 +377,32 @@ mod tests {
     #[test]
     fn lines_are_bounded() {
         let mut input = io::Cursor::new(b"abc\r\ndef\n\nlast".to_vec());
-        assert_eq!(read_line(&mut input).unwrap(), Some(b"abc".to_vec()));
-        assert_eq!(read_line(&mut input).unwrap(), Some(Vec::new()));
-        assert_eq!(read_line(&mut input).unwrap(), Some(b"def".to_vec()));
-        assert_eq!(read_line(&mut input).unwrap(), Some(Vec::new()));
-        assert_eq!(read_line(&mut input).unwrap(), Some(b"last".to_vec()));
-        assert_eq!(read_line(&mut input).unwrap(), None);
+        let mut line = b"left over".to_vec();
+        let mut next = |input: &mut io::Cursor<Vec<u8>>| {
+            read_line(input, &mut line).unwrap().then(|| line.clone())
+        };
+        assert_eq!(next(&mut input), Some(b"abc".to_vec()));
+        assert_eq!(next(&mut input), Some(Vec::new()));
+        assert_eq!(next(&mut input), Some(b"def".to_vec()));
+        assert_eq!(next(&mut input), Some(Vec::new()));
+        assert_eq!(next(&mut input), Some(b"last".to_vec()));
+        assert_eq!(next(&mut input), None);
         let long = vec![b'1'; MAX_LINE_BYTES * 2];
         let mut input = io::Cursor::new(long);
-        assert_eq!(
-            read_line(&mut input).unwrap().unwrap().len(),
-            MAX_LINE_BYTES + 1
-        );
+        assert_eq!(next(&mut input).unwrap().len(), MAX_LINE_BYTES + 1);
+    }
+
+    #[test]
+    fn the_input_is_shown_as_typed() {
+        let options = DecodeOptions::new(Date::new(2026, 11, 24).unwrap());
+        let mut buffer = b"stale".to_vec();
+        let typed = b"]C10107032069804988<GS>10AB";
+        let decoded = decode_one(typed, &mut buffer, &options);
+        assert_eq!(decoded.input, "]C10107032069804988<GS>10AB");
+        assert_eq!(decoded.hri.as_deref(), Some("(01)07032069804988(10)AB"));
+        // The buffer holding the last scan's bytes does not leak into the next one.
+        let plain = decode_one(b"]C10107032069804988", &mut buffer, &options);
+        assert_eq!(plain.input, "]C10107032069804988");
+        assert_eq!(plain.hri.as_deref(), Some("(01)07032069804988"));
     }
 }

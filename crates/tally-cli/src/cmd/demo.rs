@@ -1,12 +1,13 @@
 //! `tally demo seed --db PATH --packages N [--seed S]`: a realistic demo facility in a new
 //! replica (vaults, a quarantine cage, items across flower, vapes, concentrates and edibles,
 //! batches with and without COA, inbound manifests, pick lists, count tasks). The same seed
-//! gives the same facility.
+//! gives the same facility. It always creates a new replica (and a new device key in the key
+//! directory): a demo is never mixed into an enrolled device's real log.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::replica::{default_key, init};
+use super::replica::{init, KeyArgs, KeyLocation};
 
 /// Arguments of `tally demo`.
 #[derive(Debug, clap::Args)]
@@ -34,19 +35,28 @@ pub struct SeedArgs {
     /// Seed of the generator: the same seed gives the same facility.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// The device key file to create (default: the database path with `.key` appended).
-    #[arg(long)]
+    /// The device key file to create, instead of `<device-id>.key` in the key directory.
+    #[arg(long, conflicts_with = "key_dir")]
     pub key: Option<PathBuf>,
+    #[command(flatten)]
+    pub keys: KeyArgs,
 }
 
 /// Runs `tally demo`.
 pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     match args.command {
         DemoCommand::Seed(args) => {
-            let key = args.key.clone().unwrap_or_else(|| default_key(&args.db));
+            if args.db.exists() {
+                anyhow::bail!(
+                    "{db} already exists: `tally demo seed` creates a new replica holding a demo facility and never records into an existing one. Choose a new --db path (for example {db}.demo.db), or delete {db} first if it is a demo you no longer need",
+                    db = args.db.display()
+                );
+            }
+            let key = KeyLocation::from_args(args.key.as_deref(), &args.keys)?;
             let mut replica = init(
                 &args.db,
                 &key,
+                &args.keys.options(),
                 tally_replica::seed::FACILITY,
                 "DEMO-HANDHELD",
                 "demo",
@@ -54,7 +64,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
             let packages = usize::try_from(args.packages)?;
             let summary = tally_replica::seed::demo(&mut replica, packages, args.seed)?;
             println!("replica             {}", args.db.display());
-            println!("key file            {}", key.display());
+            println!("key file            {}", replica.key_path().display());
             println!("events recorded     {}", summary.events + 1);
             println!("packages            {}", summary.packages);
             println!("inbound manifests   {}", summary.inbound_manifests);

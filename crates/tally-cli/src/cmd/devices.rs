@@ -155,9 +155,12 @@ pub struct ScaleSimArgs {
     /// Protocol: mt-sics, and-standard, ohaus, nci.
     #[arg(long, default_value = "mt-sics")]
     pub protocol: String,
-    /// Behaviour: stable, settling, motion, overload, drift, garbage, unplug.
+    /// Behaviour: stable, settling, motion, overload, underload, drift, garbage, unplug.
     #[arg(long, default_value = "stable")]
     pub mode: String,
+    /// Load on the platter at power-up, in the scale's unit (default 100.00).
+    #[arg(long, value_name = "DECIMAL")]
+    pub load: Option<String>,
     /// Stable symlink to the PTY (default: a temporary path).
     #[arg(long)]
     pub link: Option<PathBuf>,
@@ -441,6 +444,11 @@ fn simulate(args: SimulateArgs) -> anyhow::Result<ExitCode> {
             let mut config = ScaleConfig::new(protocol, mode);
             if let Some(unit) = a.unit {
                 config.unit = unit;
+            }
+            if let Some(load) = &a.load {
+                config.base_divisions = config.divisions_of(load).with_context(|| {
+                    format!("--load {load}: give the load as a decimal such as 100.00")
+                })?;
             }
             config.stream_interval = a.stream_ms.map(Duration::from_millis);
             let link = a.link.unwrap_or_else(|| default_link("scale"));

@@ -2,8 +2,10 @@
 //! `docs/EVENT-FORMAT.md`).
 //!
 //! `tally log show FILE [--json]` prints every event (`--db PATH` instead: the device's own log
-//! from its replica, as the device shows it, see `log_db`); `tally log verify FILE [--key PUBKEY]`
-//! verifies the whole chain and exits 0 when intact, 1 with the first failure and its kind.
+//! from its replica, as the device shows it, see `log_db`); `tally log verify FILE [--key PUBKEY]
+//! [--head SEQ] [--ledger-key VKEY]` verifies the whole chain and the export's trailer and exits
+//! 0 when intact, 1 with the first failure and its kind. Both read the file as a stream, one
+//! record in memory at a time, and stop at the first record that cannot be read.
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
@@ -11,9 +13,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use tally_events::note::{Checkpoint, NoteVerifier, SignedNote};
 use tally_events::{
-    verify_chain, ChainOptions, DeviceId, ExportError, ExportReader, FailureKind, Language,
-    Message, Payload, SignedEvent, VerifyMode,
+    ChainOptions, ChainVerifier, DeviceId, ExportEnd, ExportError, ExportReader, FailureKind,
+    Language, Message, Next, Payload, SignedEvent, Trailer, VerifyMode,
 };
 
 /// Arguments of `tally log`.
@@ -64,6 +67,21 @@ pub struct VerifyArgs {
     /// Language of the report: `en` (English) or `es` (Spanish).
     #[arg(long, value_name = "LANG", default_value = "en", value_parser = parse_language)]
     pub lang: Language,
+    /// The device's head seq known from elsewhere (the ledger, an earlier export): an export
+    /// that ends before it is reported as truncated.
+    #[arg(long, value_name = "SEQ")]
+    pub head: Option<u64>,
+    /// The ledger's note verifier key (`name+keyid+base64key`): a ledger export's checkpoint
+    /// must carry a valid signature by it.
+    #[arg(long, value_name = "VKEY", value_parser = parse_ledger_key)]
+    pub ledger_key: Option<String>,
+}
+
+/// Checks a note verifier key at parse time (a usage error when malformed).
+fn parse_ledger_key(text: &str) -> Result<String, String> {
+    NoteVerifier::parse(text)
+        .map(|_| text.to_owned())
+        .map_err(|error| error.to_string())
 }
 
 fn parse_language(text: &str) -> Result<Language, String> {
@@ -88,20 +106,21 @@ pub fn run(args: LogArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Reads every record it can; returns them and the read error that stopped it, if any.
-fn read_records(path: &Path) -> anyhow::Result<(Vec<Vec<u8>>, Option<ExportError>)> {
+fn open_export(path: &Path) -> anyhow::Result<ExportReader<BufReader<File>>> {
     let file =
         File::open(path).with_context(|| format!("cannot open the log {}", path.display()))?;
-    let reader = ExportReader::new(BufReader::new(file))
-        .with_context(|| format!("cannot read the log {}", path.display()))?;
-    let mut records = Vec::new();
-    for record in reader {
-        match record {
-            Ok(record) => records.push(record),
-            Err(error) => return Ok((records, Some(error))),
-        }
+    ExportReader::new(BufReader::new(file))
+        .with_context(|| format!("cannot read the log {}", path.display()))
+}
+
+/// Reads the record at `position` (0-based) of the export again: the verifier asks for it only
+/// to tell a duplicate from a fork, and memory stays bounded.
+fn reread(path: &Path, position: usize) -> Option<Vec<u8>> {
+    let mut reader = open_export(path).ok()?;
+    for _ in 0..position {
+        reader.next_record().ok()??;
     }
-    Ok((records, None))
+    reader.next_record().ok()?
 }
 
 fn show(args: &ShowArgs) -> anyhow::Result<ExitCode> {
@@ -110,45 +129,90 @@ fn show(args: &ShowArgs) -> anyhow::Result<ExitCode> {
         (Some(file), None) => file,
         (None, None) => anyhow::bail!("name an exported log file, or a replica with --db"),
     };
-    let (records, read_error) = read_records(file)?;
+    let mut reader = open_export(file)?;
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let mut problems = 0usize;
+    let mut problem = false;
     if args.json {
         writeln!(out, "[")?;
     }
-    for (index, record) in records.into_iter().enumerate() {
-        let last = index + 1;
+    let mut index = 0usize;
+    loop {
+        let record = match reader.next_record() {
+            Ok(Some(record)) => record,
+            Ok(None) => break,
+            Err(error) => {
+                out.flush()?;
+                eprintln!("tally: {error}");
+                problem = true;
+                break;
+            }
+        };
+        index += 1;
         match SignedEvent::from_bytes(record) {
             Ok(event) => {
                 if args.json {
-                    let separator = if index == 0 { "" } else { "," };
+                    let separator = if index == 1 { "" } else { "," };
                     writeln!(out, "{separator}{}", serde_json::to_string(&event)?)?;
                 } else {
                     print_event(&mut out, &event)?;
                 }
             }
             Err(error) => {
-                problems += 1;
-                eprintln!("tally: record {last} is damaged: {error}");
+                out.flush()?;
+                eprintln!("tally: record {index} is damaged, stopping there: {error}");
+                problem = true;
+                break;
             }
         }
     }
     if args.json {
         writeln!(out, "]")?;
+    } else if let Some(trailer) = reader.trailer() {
+        print_trailer(&mut out, trailer)?;
     }
     out.flush()?;
-    if let Some(error) = read_error {
-        eprintln!("tally: {error}");
-        problems += 1;
-    }
-    Ok(if problems == 0 {
-        ExitCode::SUCCESS
-    } else {
+    Ok(if problem {
         ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     })
 }
 
+fn print_trailer(out: &mut impl Write, trailer: &Trailer) -> anyhow::Result<()> {
+    match trailer {
+        Trailer::Device(trailer) => {
+            let valid = if trailer.verify_signature().is_ok() {
+                "valid"
+            } else {
+                "NOT VALID"
+            };
+            writeln!(
+                out,
+                "trailer: {} records, last event {} (record {}), signed by device {} (signature {valid})",
+                trailer.records, trailer.head_seq, trailer.head_hash, trailer.device
+            )?;
+        }
+        Trailer::Ledger(trailer) => {
+            let checkpoint = SignedNote::parse(&trailer.checkpoint)
+                .ok()
+                .and_then(|note| Checkpoint::parse(&note.text).ok());
+            let of = checkpoint.map_or_else(
+                || "an unreadable checkpoint".to_owned(),
+                |c| format!("{} at tree size {}", c.origin, c.size),
+            );
+            writeln!(
+                out,
+                "trailer: {} records, last record {}, entry {} of the ledger log {of}, inclusion proof of {} hashes",
+                trailer.records,
+                trailer.head_hash,
+                trailer.log_index,
+                trailer.proof.len()
+            )?;
+        }
+    }
+    Ok(())
+}
 pub(super) fn print_event(out: &mut impl Write, event: &SignedEvent) -> anyhow::Result<()> {
     let time = event.timestamp();
     let kind = event.payload_kind();
@@ -194,7 +258,12 @@ pub(super) fn print_event(out: &mut impl Write, event: &SignedEvent) -> anyhow::
 }
 
 fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
-    let (records, read_error) = read_records(&args.file)?;
+    let ledger_key = args
+        .ledger_key
+        .as_deref()
+        .map(NoteVerifier::parse)
+        .transpose()?;
+    let mut reader = open_export(&args.file)?;
     let options = ChainOptions {
         expected_device: args.key,
         mode: if args.batch {
@@ -204,7 +273,28 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         },
         ..ChainOptions::default()
     };
-    let result = verify_chain(&records, &options);
+    let path = args.file.clone();
+    let mut verifier = ChainVerifier::new(options, move |position| reread(&path, position));
+    // The last record read: the head a trailer vouches for. One record, never the whole log.
+    let mut last: Vec<u8> = Vec::new();
+    let mut read_error = None;
+    loop {
+        match reader.next_record() {
+            Ok(Some(record)) => {
+                last.clone_from(&record);
+                if verifier.push(record) == Next::Done {
+                    break;
+                }
+            }
+            Ok(None) => break,
+            Err(error) => {
+                read_error = Some(error);
+                break;
+            }
+        }
+    }
+    let records = verifier.records_seen() as u64;
+    let result = verifier.finish();
     let language = args.lang;
     let broken = |seq: u64, kind: &str, text: String| {
         match language {
@@ -213,36 +303,102 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         }
         Ok(ExitCode::from(1))
     };
-    match (result, read_error) {
-        (Err(failure), _)
-            if !(records.is_empty() && matches!(failure.kind, FailureKind::Empty)) =>
-        {
-            broken(failure.seq, failure.kind.name(), failure.message(language))
+    let report = match (result, read_error) {
+        (Err(failure), _) if !(records == 0 && matches!(failure.kind, FailureKind::Empty)) => {
+            return broken(failure.seq, failure.kind.name(), failure.message(language))
         }
-        (_, Some(error)) => broken(
-            records.len() as u64 + 1,
-            "malformed",
-            error.message(language),
-        ),
-        (Err(failure), None) => broken(failure.seq, failure.kind.name(), failure.message(language)),
-        (Ok(report), None) => {
-            match language {
-                Language::English => println!(
-                    "intact: {} events signed by device {}, last record {}",
-                    report.events, report.device, report.head_hash
-                ),
-                Language::Spanish => println!(
-                    "intacta: {} eventos firmados por el dispositivo {}, último registro {}",
-                    report.events, report.device, report.head_hash
-                ),
+        (_, Some(error @ ExportError::MissingTrailer { .. })) => {
+            return broken(records + 1, "truncated", error.message(language))
+        }
+        (_, Some(error)) => return broken(records + 1, "malformed", error.message(language)),
+        (Err(failure), None) => {
+            return broken(failure.seq, failure.kind.name(), failure.message(language))
+        }
+        (Ok(report), None) => report,
+    };
+    let head_seq = report.events;
+    let trailer_note = match reader.trailer() {
+        None => None,
+        Some(trailer) => {
+            let end = ExportEnd {
+                device: Some(report.device),
+                records,
+                head_seq,
+                head_record: &last,
+            };
+            if let Err(error) = trailer.check(&end, ledger_key.as_ref()) {
+                return broken(head_seq, "bad_trailer", error.message(language));
             }
-            for anomaly in &report.anomalies {
-                match language {
-                    Language::English => println!("note: {}", anomaly.message(language)),
-                    Language::Spanish => println!("nota: {}", anomaly.message(language)),
-                }
-            }
-            Ok(ExitCode::SUCCESS)
+            Some(trailer)
+        }
+    };
+    if let Some(known) = args.head {
+        if head_seq < known {
+            let text = match language {
+                Language::English => format!(
+                    "the export ends at event {head_seq}, but the device's known head is event {known}: events {} to {known} are missing (truncated)",
+                    head_seq + 1
+                ),
+                Language::Spanish => format!(
+                    "la exportación termina en el evento {head_seq}, pero el último evento conocido del dispositivo es el {known}: faltan los eventos {} a {known} (truncada)",
+                    head_seq + 1
+                ),
+            };
+            return broken(head_seq + 1, "truncated", text);
         }
     }
+    match language {
+        Language::English => println!(
+            "intact: {} events signed by device {}, last record {}",
+            report.events, report.device, report.head_hash
+        ),
+        Language::Spanish => println!(
+            "intacta: {} eventos firmados por el dispositivo {}, último registro {}",
+            report.events, report.device, report.head_hash
+        ),
+    }
+    let end_line = match (trailer_note, language) {
+        (Some(Trailer::Device(_)), Language::English) => {
+            "end: the export's trailer, signed by the device, vouches for its last event".to_owned()
+        }
+        (Some(Trailer::Device(_)), Language::Spanish) => {
+            "final: el cierre de la exportación, firmado por el dispositivo, garantiza su último evento".to_owned()
+        }
+        (Some(Trailer::Ledger(trailer)), Language::English) => format!(
+            "end: the ledger's checkpoint includes the last record as entry {} (inclusion proof verified{})",
+            trailer.log_index,
+            if args.ledger_key.is_some() { ", checkpoint signature verified" } else { "; give --ledger-key to check the checkpoint's signature" }
+        ),
+        (Some(Trailer::Ledger(trailer)), Language::Spanish) => format!(
+            "final: el punto de control del ledger incluye el último registro como entrada {} (prueba de inclusión verificada{})",
+            trailer.log_index,
+            if args.ledger_key.is_some() { ", firma del punto de control verificada" } else { "; use --ledger-key para comprobar la firma del punto de control" }
+        ),
+        (None, Language::English) => {
+            "note: a version 1 export has no trailer: a cut after a whole event cannot be seen (use --head SEQ with the device's known head)".to_owned()
+        }
+        (None, Language::Spanish) => {
+            "nota: una exportación de versión 1 no tiene cierre: un corte después de un evento completo no se puede ver (use --head SEQ con el último evento conocido)".to_owned()
+        }
+    };
+    println!("{end_line}");
+    if let Some(known) = args.head {
+        if head_seq > known {
+            match language {
+                Language::English => {
+                    println!("note: the export goes beyond the known head (event {known})")
+                }
+                Language::Spanish => println!(
+                    "nota: la exportación va más allá del último evento conocido ({known})"
+                ),
+            }
+        }
+    }
+    for anomaly in &report.anomalies {
+        match language {
+            Language::English => println!("note: {}", anomaly.message(language)),
+            Language::Spanish => println!("nota: {}", anomaly.message(language)),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -376,6 +376,24 @@ pub fn every_payload() -> Vec<Payload> {
             role: Role::Operator,
             active: true,
         }),
+        // Added by the logs branch (kinds 273, 274).
+        Payload::ManifestLinesAdded(ManifestLinesAdded {
+            manifest_id: s("IN-2026-0001"),
+            outbound: false,
+            lines: vec![ManifestLine {
+                uid: s(UID_B),
+                item_id: s("ITEM-FLOWER-35"),
+                quantity: Quantity::Milligrams(3_500),
+                weight_mg: Some(3_512),
+            }],
+        }),
+        Payload::TaskLinesAdded(TaskLinesAdded {
+            task: ContinuedTask::CountTask,
+            task_id: s("CT-2026-0007"),
+            pick_lines: vec![],
+            locations: vec![s("VAULT-1/S04"), s("VAULT-1/S05")],
+            items: vec![s("ITEM-VAPE-05")],
+        }),
     ]
 }
 

@@ -26,6 +26,17 @@ pub(crate) enum Hash {
     Nowhere,
 }
 
+impl Hash {
+    /// Where an ADI string field may hold `#`: first only when the table says so, else nowhere.
+    pub(crate) fn of_adi(hash_first: bool) -> Hash {
+        if hash_first {
+            Hash::First
+        } else {
+            Hash::Nowhere
+        }
+    }
+}
+
 /// True when `c` may stand at `index` of a 6-bit string field.
 pub(crate) fn is_six_bit_char(c: u8, index: usize, hash: Hash) -> bool {
     match c {

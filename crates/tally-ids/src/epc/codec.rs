@@ -285,14 +285,7 @@ pub(crate) fn decode(def: &'static SchemeDef, r: &mut BitReader<'_>) -> Result<D
                 min_chars,
                 max_chars,
                 hash_first,
-            } => {
-                let hash = if hash_first {
-                    Hash::First
-                } else {
-                    Hash::Nowhere
-                };
-                parts.push(d.string6(name, min_chars, max_chars, hash)?);
-            }
+            } => parts.push(d.string6(name, min_chars, max_chars, Hash::of_adi(hash_first))?),
         }
     }
     let bits = d.r.position();
@@ -637,14 +630,7 @@ pub(crate) fn encode(
                 min_chars,
                 max_chars,
                 hash_first,
-            } => {
-                let hash = if hash_first {
-                    Hash::First
-                } else {
-                    Hash::Nowhere
-                };
-                e.string6(name, take(), min_chars, max_chars, hash)?;
-            }
+            } => e.string6(name, take(), min_chars, max_chars, Hash::of_adi(hash_first))?,
         }
     }
     Ok(())

@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+pub use crate::vocab::Linter;
+
 /// The character set a component's characters are drawn from (GS1 General Specifications §7.11).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Charset {
@@ -71,79 +73,6 @@ impl Charset {
 #[inline]
 pub fn is_cset82(byte: u8) -> bool {
     matches!(byte, b'!' | b'"' | b'%'..=b'?' | b'A'..=b'Z' | b'_' | b'a'..=b'z')
-}
-
-macro_rules! linters {
-    ($($variant:ident = $name:literal: $doc:literal,)*) => {
-        /// A content check named by the syntax dictionary (GS1 "Barcode Syntax Tests").
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Linter {
-            $(#[doc = $doc] $variant,)*
-        }
-
-        impl Linter {
-            /// Every linter tally knows.
-            pub const ALL: &'static [Linter] = &[$(Linter::$variant,)*];
-
-            /// The dictionary's name of the linter.
-            pub fn name(self) -> &'static str {
-                match self {
-                    $(Linter::$variant => $name,)*
-                }
-            }
-
-            /// The linter the dictionary names `name`.
-            pub fn from_name(name: &str) -> Option<Linter> {
-                match name {
-                    $($name => Some(Linter::$variant),)*
-                    _ => None,
-                }
-            }
-        }
-    };
-}
-
-linters! {
-    Csum = "csum": "GS1 mod-10 check digit (GTIN, SSCC, GLN ...).",
-    Csumalpha = "csumalpha": "GS1 alphanumeric check character pair (GMN, MUDI).",
-    Gcppos1 = "gcppos1": "A GS1 Company Prefix starts at the first character.",
-    Gcppos2 = "gcppos2": "A GS1 Company Prefix starts at the second character.",
-    Yymmd0 = "yymmd0": "Date YYMMDD; day 00 means the last day of the month.",
-    Yymmdd = "yymmdd": "Date YYMMDD; day 00 is not allowed.",
-    Yyyymmdd = "yyyymmdd": "Date YYYYMMDD.",
-    Hhmi = "hhmi": "Time of day HHMM.",
-    Hh = "hh": "Hour 00-23.",
-    Mi = "mi": "Minute 00-59.",
-    Ss = "ss": "Second 00-59.",
-    Iso3166 = "iso3166": "ISO 3166-1 numeric country code.",
-    Iso3166999 = "iso3166999": "ISO 3166-1 numeric country code, or 999 (unknown).",
-    Iso3166alpha2 = "iso3166alpha2": "ISO 3166-1 alpha-2 country code.",
-    Iso4217 = "iso4217": "ISO 4217 numeric currency code.",
-    Iso5218 = "iso5218": "ISO/IEC 5218 sex code (0, 1, 2 or 9).",
-    Pcenc = "pcenc": "Percent-encoded text: every % is followed by two hex digits.",
-    Zero = "zero": "The digit 0.",
-    Nonzero = "nonzero": "A number that is not zero.",
-    Winding = "winding": "Winding direction 0, 1 or 9.",
-    Pieceoftotal = "pieceoftotal": "Piece number / total pieces: neither zero, piece <= total.",
-    Latitude = "latitude": "Latitude, 10 digits, at most 1800000000.",
-    Longitude = "longitude": "Longitude, 10 digits, at most 3600000000.",
-    Yesno = "yesno": "0 (no) or 1 (yes).",
-    Hyphen = "hyphen": "A hyphen '-'.",
-    Importeridx = "importeridx": "Importer index: one of - 0-9 A-Z _ a-z.",
-    Mediatype = "mediatype": "AIDC media type code: 01-10 or 80-99.",
-    Packagetype = "packagetype": "UN/ECE Recommendation 21 package type code.",
-    Posinseqslash = "posinseqslash": "Position in sequence 'n/m': 0 < n <= m, no leading zeros.",
-    Nozeroprefix = "nozeroprefix": "Digits without a leading zero.",
-    Hasnondigit = "hasnondigit": "Contains at least one character that is not a digit.",
-    Iban = "iban": "International Bank Account Number (ISO 13616), mod-97 checked.",
-    Couponcode = "couponcode": "North American coupon code (AI 8110).",
-    Couponposoffer = "couponposoffer": "Positive offer file coupon code (AI 8112).",
-}
-
-impl fmt::Display for Linter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
 }
 
 /// One component of an AI's data field, e.g. `N6,yymmd0` or `[X..16]`.
@@ -258,7 +187,15 @@ impl AiDef {
 
 pub use super::ai_table::AI_TABLE;
 
+/// Whether two AIs are the same, for the hot paths that compare every element's AI: AIs are
+/// two to four digits, which a plain loop compares faster than a call to `memcmp`.
+#[inline]
+pub(crate) fn same_ai(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
 /// The AI definition for `ai` (exact digits, e.g. `"3103"`).
+#[inline]
 pub fn lookup(ai: &str) -> Option<&'static AiDef> {
     let def = lookup_prefix(ai.as_bytes())?;
     (def.ai.len() == ai.len()).then_some(def)

@@ -4,8 +4,15 @@
 //! qualifiers from the path (in the order the syntax dictionary's `dlpkey` attribute allows),
 //! then the data attributes from the query in the order they appear; values are
 //! percent-decoded and checked like any element. Any domain and any path prefix before the
-//! primary key are accepted; query parameters that are not AIs are ignored. Elements render
-//! back as the canonical URI on `https://id.gs1.org`, data attributes sorted by AI.
+//! primary key are accepted; query parameters that are not AIs are ignored, except an
+//! all-digit name that is no AI (a misprinted AI: an error). A web address with no primary key
+//! is plain text, unless it is on GS1's resolver `id.gs1.org` or carries an AI in its query:
+//! then it was meant as a Digital Link and the missing key is an error. (GS1's syntax engine
+//! rejects every web address without a key; tally reads other web addresses, such as a
+//! producer's site in a plain QR Code, as text.) Elements render back as the canonical URI on
+//! `https://id.gs1.org`, data attributes sorted by AI.
+
+use std::borrow::Cow;
 
 use super::ai::{self, AiDef};
 use super::element::{push_element, Element, ElementString, MAX_ELEMENTS};
@@ -62,6 +69,12 @@ pub fn parse_digital_link(uri: &[u8], today: Date) -> Option<ElementString> {
         {
             return Some(failure(ScanError::NotDigitalLink));
         }
+        // GS1's resolver serves nothing but Digital Links, and an AI in the query is GS1
+        // data: either way the URI was meant as one and lacks its key (the engine agrees).
+        let on_resolver = is_resolver_host(before_query);
+        if on_resolver || query_params(query).any(|(name, _)| ai::lookup(name).is_some()) {
+            return Some(failure(ScanError::DigitalLinkWithoutKey { on_resolver }));
+        }
         return None;
     };
 
@@ -78,20 +91,21 @@ pub fn parse_digital_link(uri: &[u8], today: Date) -> Option<ElementString> {
         };
         let value = if i == 0 && def.ai == "01" && matches!(value.len(), 8 | 12 | 13) {
             // Legacy short GTINs in the path are padded to 14 digits.
-            format!("{value:0>14}")
+            Cow::Owned(format!("{value:0>14}"))
         } else {
             value
         };
         push_element(&mut result, def, value.as_bytes(), today);
     }
-    for param in query
-        .unwrap_or_default()
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .take(MAX_PARTS)
-    {
-        let (name, raw) = param.split_once('=').unwrap_or((param, ""));
+    for (name, raw) in query_params(query) {
         let Some(def) = ai::lookup(name) else {
+            // Other parameters are the resolver's business, but a number that is not an AI
+            // is a misprinted AI (GS1 Digital Link standard §4.4; the engine rejects it too).
+            if name.bytes().all(|b| b.is_ascii_digit()) {
+                result.errors.push(ScanError::UnknownAiInQuery {
+                    name: quote(name.as_bytes()),
+                });
+            }
             continue;
         };
         if result.elements.len() >= MAX_ELEMENTS {
@@ -123,6 +137,26 @@ pub fn parse_digital_link(uri: &[u8], today: Date) -> Option<ElementString> {
         push_element(&mut result, def, value.as_bytes(), today);
     }
     Some(result)
+}
+
+/// The `name=value` query parameters (at most [`MAX_PARTS`]); a parameter without `=` is no
+/// AI and is skipped, as GS1's syntax engine does.
+fn query_params(query: Option<&str>) -> impl Iterator<Item = (&str, &str)> {
+    query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .take(MAX_PARTS)
+        .filter_map(|p| p.split_once('='))
+}
+
+/// Whether the authority (`host[:port]`, maybe with user info) is GS1's resolver `id.gs1.org`.
+fn is_resolver_host(authority: &str) -> bool {
+    let host = authority.split('/').next().unwrap_or_default();
+    let host = host.rsplit('@').next().unwrap_or_default();
+    let host = host.split(':').next().unwrap_or_default();
+    host.trim_end_matches('.')
+        .eq_ignore_ascii_case("id.gs1.org")
 }
 
 fn failure(error: ScanError) -> ElementString {
@@ -183,10 +217,11 @@ fn check_qualifier_order(
     });
 }
 
-/// Percent-decodes `raw`; `None` (with an error) when it is malformed or not UTF-8.
-fn percent_decode(raw: &str, errors: &mut Vec<ScanError>) -> Option<String> {
+/// Percent-decodes `raw` (borrowed when it has no `%`); `None` (with an error) when it is
+/// malformed or not UTF-8.
+fn percent_decode<'a>(raw: &'a str, errors: &mut Vec<ScanError>) -> Option<Cow<'a, str>> {
     if !raw.contains('%') {
-        return Some(raw.to_string());
+        return Some(Cow::Borrowed(raw));
     }
     let bytes = raw.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -210,7 +245,7 @@ fn percent_decode(raw: &str, errors: &mut Vec<ScanError>) -> Option<String> {
         }
     }
     match String::from_utf8(out) {
-        Ok(s) => Some(s),
+        Ok(s) => Some(Cow::Owned(s)),
         Err(_) => {
             errors.push(ScanError::BadPercentEncoding { text: quote(bytes) });
             None
@@ -218,17 +253,31 @@ fn percent_decode(raw: &str, errors: &mut Vec<ScanError>) -> Option<String> {
     }
 }
 
+/// Appends `value` percent-encoded: everything but the unreserved characters of RFC 3986.
 fn percent_encode(value: &str, out: &mut String) {
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+    let mut rest = value;
+    // Runs of unreserved characters are copied whole (ASCII, so `rest` stays on char
+    // boundaries); each other byte becomes %XX.
+    while let Some(at) = rest.bytes().position(|b| !unreserved(b)) {
+        out.push_str(&rest[..at]);
+        let b = rest.as_bytes()[at];
+        out.push('%');
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+        // The other bytes of a multi-byte character are encoded too.
+        let mut next = at + 1;
+        while !rest.is_char_boundary(next) {
+            let b = rest.as_bytes()[next];
             out.push('%');
             out.push(char::from(HEX[usize::from(b >> 4)]));
             out.push(char::from(HEX[usize::from(b & 15)]));
+            next += 1;
         }
+        rest = &rest[next..];
     }
+    out.push_str(rest);
 }
 
 /// The canonical GS1 Digital Link URI of `elements`: the first primary key with the
@@ -245,12 +294,16 @@ pub fn to_digital_link(elements: &[Element]) -> Result<String, ScanError> {
         })
         .ok_or(ScanError::NoDigitalLinkKey)?;
     let alternatives = key_def.dl_primary_key.unwrap_or_default();
-    let present = |ai: &str| elements.iter().any(|e| e.ai == ai);
-    let chosen: &[&str] = alternatives
-        .iter()
-        .max_by_key(|alt| alt.iter().filter(|a| present(a)).count())
-        .copied()
-        .unwrap_or_default();
+    let present = |ai: &str| elements.iter().any(|e| ai::same_ai(e.ai, ai));
+    // With one sequence (SSCC, GLN ...) there is nothing to choose.
+    let chosen: &[&str] = match alternatives {
+        [only] => only,
+        _ => alternatives
+            .iter()
+            .max_by_key(|alt| alt.iter().filter(|a| present(a)).count())
+            .copied()
+            .unwrap_or_default(),
+    };
     // Path AIs: the key and the qualifiers of the chosen sequence present (a few at most; no
     // allocation, this runs for every valid scan).
     let mut path: [&str; 8] = [key_def.ai; 8];
@@ -270,7 +323,7 @@ pub fn to_digital_link(elements: &[Element]) -> Result<String, ScanError> {
         if path_len == path.len() {
             break;
         }
-        if let Some(e) = elements.iter().find(|e| e.ai == *qualifier) {
+        if let Some(e) = elements.iter().find(|e| ai::same_ai(e.ai, qualifier)) {
             path[path_len] = qualifier;
             path_len += 1;
             uri.push('/');
@@ -282,7 +335,7 @@ pub fn to_digital_link(elements: &[Element]) -> Result<String, ScanError> {
     // Everything else is a query attribute. A repeat of a path AI is not (duplicates carry
     // the same value, or the element string is already in error).
     let path = &path[..path_len];
-    let is_attribute = |e: &&Element| !path.contains(&e.ai);
+    let is_attribute = |e: &&Element| !path.iter().any(|p| ai::same_ai(p, e.ai));
     // An AI that is not a data attribute (a serial of another key, a second key ...) has no
     // place in a Digital Link: no URI rather than one that a resolver rejects.
     if let Some(e) = elements
@@ -394,6 +447,53 @@ mod tests {
         let broken =
             parse_digital_link(b"https://id.gs1.org/01/09506000134352/10", today()).unwrap();
         assert!(!broken.errors.is_empty());
+    }
+
+    #[test]
+    fn a_uri_meant_as_a_digital_link_without_a_key_is_an_error() {
+        for (uri, on_resolver) in [
+            ("https://id.gs1.org/", true),
+            ("https://ID.GS1.ORG/products/abc", true),
+            ("http://id.gs1.org:443/gtin/abc?x=1", true),
+            ("https://example.com/about?17=261231", false),
+            ("https://example.com/?x=1&10=ABC", false),
+        ] {
+            let parsed = parse_digital_link(uri.as_bytes(), today());
+            assert_eq!(
+                parsed.map(|p| p.errors),
+                Some(vec![ScanError::DigitalLinkWithoutKey { on_resolver }]),
+                "{uri}"
+            );
+        }
+        // Another host with no AI anywhere is a web address, not a Digital Link.
+        assert!(parse_digital_link(b"https://example.com/?page=2", today()).is_none());
+        assert!(parse_digital_link(b"https://id.gs1.org.example.com/x", today()).is_none());
+    }
+
+    #[test]
+    fn a_numeric_query_parameter_must_be_an_ai() {
+        let parsed = parse_digital_link(
+            b"https://example.com/01/09506000134352?99=ABC&999=faux",
+            today(),
+        )
+        .unwrap();
+        assert_eq!(
+            parsed.errors,
+            [ScanError::UnknownAiInQuery { name: "999".into() }]
+        );
+        assert_eq!(
+            parsed.errors[0].to_string(),
+            "GS1 Digital Link: query parameter \"999\" is a number but not a GS1 Application \
+             Identifier (a misprinted AI?)"
+        );
+        // Letters are the resolver's own parameters; a name without a value is skipped.
+        let fine = parse_digital_link(
+            b"https://example.com/01/09506000134352?linkType=all&17&17=261231",
+            today(),
+        )
+        .unwrap();
+        assert!(fine.errors.is_empty(), "{:?}", fine.errors);
+        assert_eq!(fine.elements.len(), 2);
     }
 
     #[test]

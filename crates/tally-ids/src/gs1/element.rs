@@ -14,6 +14,7 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 use super::ai::{self, AiDef, Charset, Component, Linter};
+use super::coupon;
 use super::lint;
 use crate::date::{Date, Time};
 use crate::error::{owned_text, quote, ScanError};
@@ -130,6 +131,7 @@ pub struct Element {
 
 impl Element {
     /// The AI's definition.
+    #[inline]
     pub fn def(&self) -> Option<&'static AiDef> {
         ai::lookup(self.ai)
     }
@@ -315,7 +317,7 @@ pub(crate) fn push_element(
         return;
     }
     // The same AI twice must carry the same value (GS1 General Specifications §4.14.1).
-    if let Some(previous) = result.elements.iter().find(|e| e.ai == def.ai) {
+    if let Some(previous) = result.elements.iter().find(|e| ai::same_ai(e.ai, def.ai)) {
         if previous.value != value_text {
             result.errors.push(ScanError::ConflictingDuplicate {
                 ai: def.ai,
@@ -475,6 +477,20 @@ fn check_components(
                         });
                     } else {
                         element.currency = Some(owned_text(part));
+                    }
+                }
+                Linter::Couponcode | Linter::Couponposoffer => {
+                    let checked = if linter == Linter::Couponcode {
+                        coupon::coupon_code(part, today)
+                    } else {
+                        coupon::positive_offer(part)
+                    };
+                    if let Err(problem) = checked {
+                        errors.push(ScanError::Coupon {
+                            ai: def.ai,
+                            title: def.title,
+                            problem,
+                        });
                     }
                 }
                 other => {

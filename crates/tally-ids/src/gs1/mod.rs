@@ -5,6 +5,7 @@ pub mod ai;
 #[rustfmt::skip]
 mod ai_table;
 mod codes;
+mod coupon;
 pub mod digital_link;
 pub mod element;
 pub mod lint;

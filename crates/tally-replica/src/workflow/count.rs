@@ -38,7 +38,7 @@ use crate::model;
 use crate::refusal::{Action, Decision, Many, ReasonKind, Refusal};
 
 /// Most tags in one `CountScanned` fact (the event log's list limit).
-pub const TAGS_PER_FACT_MAX: usize = 4_096;
+pub const TAGS_PER_FACT_MAX: usize = tally_events::limits::SWEEP_TAGS_MAX;
 
 /// The counter's statements: the only SQL the counting connection ever runs (besides the
 /// scale register read of [`scale::validate`]). Each reads only the counter's projection and is
@@ -363,17 +363,13 @@ pub fn sweep(
             None => tally_ids::uid::recognise_epc(&read.epc, tally_ids::StateSystems::all())
                 .map(|(_, uid)| uid),
         };
+        // An EPC longer than any tag's (256 bits) is not a package tag: unreadable, never cut.
+        let uid = uid.filter(|_| read.epc.len() <= tally_events::limits::EPC_BYTES);
         match uid {
             Some(uid) => {
                 if seen.insert(uid.clone()) {
                     fresh.push(RfidTagRead {
-                        epc: Bytes(
-                            read.epc
-                                .iter()
-                                .copied()
-                                .take(tally_events::wire::MAX_BYTES_LEN)
-                                .collect(),
-                        ),
+                        epc: Bytes(read.epc.clone()),
                         decoded_uid: Some(uid),
                     });
                     tally.new += 1;
@@ -584,12 +580,15 @@ pub fn submit(view: &Connection, task: &str, round: i64) -> StepResult<Submitted
         lines: u32::try_from(lines).unwrap_or(u32::MAX),
     })];
     if !recount.is_empty() {
-        facts.push(Payload::RecountRequested(RecountRequested {
-            count_task_id: task.to_owned(),
-            round: wire_round(round + 1)?,
-            uids: recount.clone(),
-            by_another_counter: s.recount_by_another,
-        }));
+        // More UIDs than one record holds: several requests in this one action.
+        for uids in recount.chunks(tally_events::limits::UIDS_MAX) {
+            facts.push(Payload::RecountRequested(RecountRequested {
+                count_task_id: task.to_owned(),
+                round: wire_round(round + 1)?,
+                uids: uids.to_vec(),
+                by_another_counter: s.recount_by_another,
+            }));
+        }
     }
     Ok(Plan::new(Submitted { recount }, facts))
 }

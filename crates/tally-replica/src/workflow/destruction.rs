@@ -4,8 +4,18 @@
 //! lockout) and is not the person destroying. One action records the witness sign-in, the
 //! reading and the destruction (which points at the reading's seq). Nothing in a location
 //! being counted is destroyed, nor anything by someone counting a round, until submission.
+//!
+//! The reading is recorded exactly as the scale gave it (gross or net, tare). For a package
+//! held by weight it is then compared with the package: the net weight (a net reading, or a
+//! gross one less the scale's tare, else the item's container tare; a gross reading with no
+//! tare known is refused) must be within the facility's count tolerance (at least one scale
+//! division) of the quantity on record, or the destruction is refused: the person weighs again
+//! or has a supervisor adjust the package with a reason first (an adjustment is its own
+//! recorded, approved event), so an unexplained difference is never destroyed away. What is
+//! destroyed is the net weight measured. Packages counted in units record the reading and are
+//! not compared (a weight says nothing exact about a count).
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use tally_events::payload::{DestructionRecorded, PackageStatus, SignInPurpose, UserSignedIn};
 use tally_events::{Payload, Quantity};
 
@@ -13,7 +23,10 @@ use super::receiving::NOTE_LEN_MAX;
 use super::scale::{self, Reading};
 use super::session::Witness;
 use super::{known_package, not_in_conflict, tag, Plan, Session, StepResult};
+use crate::apply::mass_unit;
+use crate::error::ReplicaError;
 use crate::refusal::{Action, ReasonKind, Refusal};
+use crate::weight;
 
 /// What is being destroyed and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +54,60 @@ pub struct Destroyed {
     pub weight_mg: i64,
     /// Witness.
     pub witness: String,
+}
+
+/// The net weight of a reading, in milligrams.
+fn net_weight(
+    view: &Connection,
+    item_id: &str,
+    uid: &str,
+    reading: &Reading,
+    reading_mg: i64,
+) -> Result<i64, ReplicaError> {
+    if reading.net {
+        return Ok(reading_mg);
+    }
+    let scale_tare = match reading.tare.as_deref() {
+        Some(tare) => {
+            Some(weight::to_milligrams(tare, mass_unit(reading.unit)).map_err(Refusal::from)?)
+        }
+        None => None,
+    };
+    let item_tare: Option<i64> = view
+        .prepare_cached("SELECT tare_mg FROM items WHERE id = ?1")?
+        .query_row([item_id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    match scale_tare.or(item_tare) {
+        Some(tare_mg) => Ok(reading_mg.saturating_sub(tare_mg)),
+        None => Err(Refusal::GrossWithoutTare {
+            uid: uid.to_owned(),
+        }
+        .into()),
+    }
+}
+
+/// How far a destruction weight may be from the package: the facility's count tolerance, and
+/// never less than one division of the scale.
+fn destruction_tolerance_mg(view: &Connection, scale_id: &str) -> Result<i64, ReplicaError> {
+    let count_tolerance: i64 = view
+        .prepare_cached("SELECT count_tolerance_mg FROM facilities ORDER BY id LIMIT 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
+    let division: i64 = view
+        .prepare_cached("SELECT division_mg FROM scales WHERE id = ?1")?
+        .query_row([scale_id.trim()], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
+    Ok(count_tolerance.max(division))
+}
+
+/// Milligrams as grams with three decimals, e.g. `1.500 g`.
+fn grams(mg: i64) -> String {
+    let sign = if mg < 0 { "-" } else { "" };
+    let mg = mg.unsigned_abs();
+    format!("{sign}{}.{:03} g", mg / 1000, mg % 1000)
 }
 
 /// Destroys a package.
@@ -80,9 +147,22 @@ pub fn destroy(
     }
     let weighed = scale::validate(view, d.reading, today, Some(&uid))?;
     let quantity = match package.quantity {
-        // Weighed product: the exact weight is what is destroyed.
-        Quantity::Milligrams(_) => {
-            Quantity::Milligrams(u64::try_from(weighed.weight_mg).map_err(|_| Refusal::NoWeight)?)
+        // Weighed product: the net weight measured is what is destroyed, and it must be what
+        // the package holds.
+        Quantity::Milligrams(expected_mg) => {
+            let net_mg = net_weight(view, &package.item_id, &uid, d.reading, weighed.weight_mg)?;
+            let tolerance_mg = destruction_tolerance_mg(view, &d.reading.scale_id)?;
+            let expected = i64::try_from(expected_mg).unwrap_or(i64::MAX);
+            if !weight::within_tolerance(expected, net_mg, tolerance_mg) {
+                return Err(Refusal::DestructionWeightMismatch {
+                    uid,
+                    measured: grams(net_mg),
+                    expected: grams(expected),
+                    tolerance: grams(tolerance_mg),
+                }
+                .into());
+            }
+            Quantity::Milligrams(u64::try_from(net_mg).map_err(|_| Refusal::NoWeight)?)
         }
         units => units,
     };

@@ -125,25 +125,35 @@ pub fn compare(view: &Connection, manifest: &str) -> Result<Reconciliation, Repl
     Ok(out)
 }
 
-fn event(manifest: &str, r: &Reconciliation) -> Payload {
-    Payload::LoadingReconciled(LoadingReconciled {
-        manifest_id: manifest.to_owned(),
-        result: if r.exact() {
-            CheckResult::Pass
-        } else {
-            CheckResult::Fail
-        },
-        missing_uids: r.missing.clone(),
-        extra_uids: r.extra.clone(),
-        mismatches: r.mismatches.clone(),
-    })
+/// The reconciliation as `loading_reconciled` events: one, or several in one action when its
+/// lists are longer than one record holds (each carries the same result).
+fn events(manifest: &str, r: &Reconciliation) -> Vec<Payload> {
+    let missing = super::chunks_of(&r.missing, 600);
+    let extra = super::chunks_of(&r.extra, 200);
+    let mismatches = super::chunks_of(&r.mismatches, 400);
+    let result = if r.exact() {
+        CheckResult::Pass
+    } else {
+        CheckResult::Fail
+    };
+    (0..missing.len().max(extra.len()).max(mismatches.len()))
+        .map(|i| {
+            Payload::LoadingReconciled(LoadingReconciled {
+                manifest_id: manifest.to_owned(),
+                result,
+                missing_uids: super::chunk_at(&missing, i),
+                extra_uids: super::chunk_at(&extra, i),
+                mismatches: super::chunk_at(&mismatches, i),
+            })
+        })
+        .collect()
 }
 
 /// Reconciles and records the result, exact or not (the record is evidence either way).
 pub fn reconcile(view: &Connection, _who: &Session, manifest: &str) -> StepResult<Reconciliation> {
     let result = compare(view, manifest)?;
-    let fact = event(manifest.trim(), &result);
-    Ok(Plan::new(result, vec![fact]))
+    let facts = events(manifest.trim(), &result);
+    Ok(Plan::new(result, facts))
 }
 
 /// Marks the manifest ready for loading; refused unless the reconciliation is exact.
@@ -159,6 +169,6 @@ pub fn mark_ready(view: &Connection, _who: &Session, manifest: &str) -> StepResu
         }
         .into());
     }
-    let fact = event(manifest, &result);
-    Ok(Plan::new(result, vec![fact]))
+    let facts = events(manifest, &result);
+    Ok(Plan::new(result, facts))
 }

@@ -304,6 +304,21 @@ pub fn not_in_conflict(package: &PackageRow) -> Result<(), Refusal> {
     }
 }
 
+/// Splits a list into chunks of at most `max` items, for a fact whose list could be longer than
+/// one record holds (`tally_events::limits`): the fact is recorded as several events in one
+/// action. An empty list is one empty chunk (the fact is still recorded).
+pub(crate) fn chunks_of<T: Clone>(list: &[T], max: usize) -> Vec<Vec<T>> {
+    if list.is_empty() {
+        return vec![Vec::new()];
+    }
+    list.chunks(max.max(1)).map(<[T]>::to_vec).collect()
+}
+
+/// Chunk `index` of `chunks`, or an empty list past its end.
+pub(crate) fn chunk_at<T: Clone>(chunks: &[Vec<T>], index: usize) -> Vec<T> {
+    chunks.get(index).cloned().unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -592,12 +592,20 @@ pub fn close(view: &Connection, _who: &Session, manifest: &str) -> StepResult<Cl
         missing: missing.clone(),
         unexpected: unexpected.clone(),
     };
-    Ok(Plan::new(
-        summary,
-        vec![Payload::ManifestClosed(ManifestClosed {
-            manifest_id: manifest.to_owned(),
-            missing_uids: missing,
-            unexpected_uids: unexpected,
-        })],
-    ))
+    // More UIDs than one record holds: several `manifest_closed` events in this one action.
+    let max = tally_events::limits::CLOSE_UIDS_MAX;
+    let (missing, unexpected) = (
+        super::chunks_of(&missing, max),
+        super::chunks_of(&unexpected, max),
+    );
+    let facts = (0..missing.len().max(unexpected.len()))
+        .map(|i| {
+            Payload::ManifestClosed(ManifestClosed {
+                manifest_id: manifest.to_owned(),
+                missing_uids: super::chunk_at(&missing, i),
+                unexpected_uids: super::chunk_at(&unexpected, i),
+            })
+        })
+        .collect();
+    Ok(Plan::new(summary, facts))
 }

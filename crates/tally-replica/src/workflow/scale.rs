@@ -1,5 +1,8 @@
 //! Turning a reading from a registered scale into a `WeightRecorded` event: the scale must be
-//! in the register and in calibration, the reading stable and a positive mass.
+//! in the register, in calibration, and must not have failed its last calibration check (a
+//! failed check blocks every weighing on it: receiving, counting, destruction, until a check
+//! passes); the reading stable and a positive mass. The reading is recorded exactly as the
+//! scale gave it: value, unit, gross or net, tare.
 
 use rusqlite::{Connection, OptionalExtension};
 use tally_events::payload::{WeighMode, WeightRecorded};
@@ -47,11 +50,11 @@ pub fn validate(
     uid: Option<&str>,
 ) -> Result<Weighed, ReplicaError> {
     let scale_id = reading.scale_id.trim();
-    let due: Option<String> = view
-        .prepare_cached("SELECT calibration_due FROM scales WHERE id = ?1")?
-        .query_row([scale_id], |r| r.get(0))
+    let row: Option<(String, Option<bool>)> = view
+        .prepare_cached("SELECT calibration_due, last_check_ok FROM scales WHERE id = ?1")?
+        .query_row([scale_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let Some(due) = due else {
+    let Some((due, last_check_ok)) = row else {
         return Err(Refusal::UnknownScale {
             scale: scale_id.chars().take(ID_LEN_MAX).collect(),
         }
@@ -61,6 +64,12 @@ pub fn validate(
         return Err(Refusal::CalibrationOverdue {
             scale: scale_id.to_owned(),
             due,
+        }
+        .into());
+    }
+    if last_check_ok == Some(false) {
+        return Err(Refusal::CalibrationCheckFailed {
+            scale: scale_id.to_owned(),
         }
         .into());
     }

@@ -1,4 +1,5 @@
-//! Shared fixture for the workflow tests: a real replica file in a temporary directory, with a
+//! Shared fixture for the workflow tests: a real replica file in a temporary directory, its
+//! device key in another temporary directory (a key beside the database is refused), and a
 //! small facility recorded through signed admin events.
 
 #![allow(dead_code)]
@@ -27,7 +28,10 @@ pub fn clock() -> Box<ManualClock> {
 }
 
 pub struct Fixture {
+    /// The database's directory.
     pub dir: tempfile::TempDir,
+    /// The key directory (never the database's directory).
+    pub key_dir: tempfile::TempDir,
     pub replica: Replica,
 }
 
@@ -36,7 +40,7 @@ impl Fixture {
         self.dir.path().join("replica.db")
     }
     pub fn key(&self) -> PathBuf {
-        self.dir.path().join("device.key")
+        self.key_dir.path().join("device.key")
     }
     pub fn events(&self) -> i64 {
         self.replica
@@ -140,8 +144,9 @@ pub const USERS: &[(&str, Role, &str)] = &[
 
 pub fn fixture_with(recount_by_another: bool) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
+    let key_dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("replica.db");
-    let key = dir.path().join("device.key");
+    let key = key_dir.path().join("device.key");
     let mut replica = Replica::init(
         &db,
         &key,
@@ -277,7 +282,11 @@ pub fn fixture_with(recount_by_another: bool) -> Fixture {
         })
         .collect();
     replica.store_pin_verifiers(&verifiers).unwrap();
-    Fixture { dir, replica }
+    Fixture {
+        dir,
+        key_dir,
+        replica,
+    }
 }
 
 pub fn fixture() -> Fixture {

@@ -1,0 +1,297 @@
+//! [`Decoded`] as one line of JSON, written straight into a caller's reusable buffer: the
+//! same bytes `serde_json::to_writer` produces from the `Serialize` implementation (same keys
+//! in the same order, same escapes), without its per-value machinery, for tools that print
+//! millions of scans (`tally decode --json`). The tests hold the two to byte equality.
+
+use std::fmt::{self, Write as _};
+
+use crate::aim::Symbology;
+use crate::date::{Date, Time};
+use crate::decode::{Candidate, Decoded, EpcSummary};
+use crate::gs1::Element;
+use crate::vocab::Kind;
+
+impl Decoded {
+    /// Appends this scan as compact JSON (no line end) to `out`.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        out.push(b'{');
+        field(out, "\"input\":");
+        string(out, &self.input);
+        field(out, ",\"kind\":");
+        kind(out, self.kind);
+        field(out, ",\"symbology\":");
+        optional(out, self.symbology.as_ref(), symbology);
+        field(out, ",\"hri\":");
+        optional(out, self.hri.as_deref(), string);
+        field(out, ",\"elements\":");
+        list(out, &self.elements, element);
+        field(out, ",\"epc\":");
+        optional(out, self.epc.as_ref(), epc);
+        field(out, ",\"uid\":");
+        optional(out, self.uid.as_deref(), string);
+        field(out, ",\"errors\":");
+        list(out, &self.errors, display);
+        field(out, ",\"warnings\":");
+        list(out, &self.warnings, display);
+        field(out, ",\"digital_link\":");
+        optional(out, self.digital_link.as_deref(), string);
+        field(out, ",\"candidates\":");
+        list(out, &self.candidates, candidate);
+        field(out, ",\"choice\":");
+        optional(out, self.choice.as_deref(), string);
+        out.push(b'}');
+    }
+}
+
+/// A key with its quotes and colon (and the comma before it, but for the first key).
+#[inline]
+fn field(out: &mut Vec<u8>, key: &str) {
+    out.extend_from_slice(key.as_bytes());
+}
+
+fn optional<T: ?Sized>(out: &mut Vec<u8>, value: Option<&T>, write: fn(&mut Vec<u8>, &T)) {
+    match value {
+        Some(value) => write(out, value),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn list<T>(out: &mut Vec<u8>, items: &[T], write: fn(&mut Vec<u8>, &T)) {
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write(out, item);
+    }
+    out.push(b']');
+}
+
+fn kind(out: &mut Vec<u8>, kind: Kind) {
+    let name = match kind {
+        Kind::Gs1 => "\"gs1\"",
+        Kind::Gs1DigitalLink => "\"gs1_digital_link\"",
+        Kind::Epc => "\"epc\"",
+        Kind::MetrcTag => "\"metrc_tag\"",
+        Kind::BiotrackId => "\"biotrack_id\"",
+        Kind::Gtin => "\"gtin\"",
+        Kind::Text => "\"text\"",
+    };
+    out.extend_from_slice(name.as_bytes());
+}
+
+fn symbology(out: &mut Vec<u8>, symbology: &Symbology) {
+    out.push(b'{');
+    field(out, "\"id\":");
+    string(out, symbology.id());
+    field(out, ",\"name\":");
+    string(out, symbology.name());
+    out.push(b'}');
+}
+
+fn element(out: &mut Vec<u8>, e: &Element) {
+    out.push(b'{');
+    field(out, "\"ai\":");
+    string(out, e.ai);
+    field(out, ",\"title\":");
+    string(out, e.title);
+    field(out, ",\"value\":");
+    string(out, &e.value);
+    if let Some(date) = &e.date {
+        field(out, ",\"date\":");
+        date_string(out, date);
+    }
+    if let Some(end) = &e.end_date {
+        field(out, ",\"end_date\":");
+        date_string(out, end);
+    }
+    if let Some(time) = &e.time {
+        field(out, ",\"time\":");
+        time_string(out, time);
+    }
+    if let Some(decimal) = &e.decimal {
+        field(out, ",\"decimal\":");
+        display(out, decimal);
+    }
+    if let Some(currency) = &e.currency {
+        field(out, ",\"currency\":");
+        string(out, currency);
+    }
+    out.push(b'}');
+}
+
+fn epc(out: &mut Vec<u8>, epc: &EpcSummary) {
+    out.push(b'{');
+    field(out, "\"scheme\":");
+    string(out, &epc.scheme);
+    field(out, ",\"tag_uri\":");
+    string(out, &epc.tag_uri);
+    field(out, ",\"pure_uri\":");
+    string(out, &epc.pure_uri);
+    field(out, ",\"filter\":");
+    match epc.filter {
+        Some(filter) => {
+            let _ = write!(Bytes(out), "{filter}");
+        }
+        None => out.extend_from_slice(b"null"),
+    }
+    out.push(b'}');
+}
+
+fn candidate(out: &mut Vec<u8>, c: &Candidate) {
+    out.push(b'{');
+    field(out, "\"kind\":");
+    kind(out, c.kind);
+    field(out, ",\"hri\":");
+    optional(out, c.hri.as_deref(), string);
+    field(out, ",\"uid\":");
+    optional(out, c.uid.as_deref(), string);
+    field(out, ",\"errors\":");
+    list(out, &c.errors, display);
+    field(out, ",\"chosen\":");
+    out.extend_from_slice(if c.chosen { b"true" } else { b"false" });
+    out.push(b'}');
+}
+
+/// A date as `"YYYY-MM-DD"`, its `Display` text, without the formatting machinery.
+fn date_string(out: &mut Vec<u8>, date: &Date) {
+    if date.year > 9999 || date.month > 99 || date.day > 99 {
+        return display(out, date);
+    }
+    out.push(b'"');
+    digits(out, u32::from(date.year), 4);
+    out.push(b'-');
+    digits(out, u32::from(date.month), 2);
+    out.push(b'-');
+    digits(out, u32::from(date.day), 2);
+    out.push(b'"');
+}
+
+/// A time of day as `"HH:MM"` or `"HH:MM:SS"`, its `Display` text.
+fn time_string(out: &mut Vec<u8>, time: &Time) {
+    let minute = time.minute.unwrap_or(0);
+    if time.hour > 99 || minute > 99 || time.second.is_some_and(|s| s > 99) {
+        return display(out, time);
+    }
+    out.push(b'"');
+    digits(out, u32::from(time.hour), 2);
+    out.push(b':');
+    digits(out, u32::from(minute), 2);
+    if let Some(second) = time.second {
+        out.push(b':');
+        digits(out, u32::from(second), 2);
+    }
+    out.push(b'"');
+}
+
+/// `value` (less than 10^`width`) in exactly `width` decimal digits.
+fn digits(out: &mut Vec<u8>, value: u32, width: u32) {
+    let mut divisor = 10u32.pow(width - 1);
+    while divisor > 0 {
+        out.push(b'0' + (value / divisor % 10) as u8);
+        divisor /= 10;
+    }
+}
+
+/// A value's `Display` text as a JSON string.
+fn display<T: fmt::Display>(out: &mut Vec<u8>, value: &T) {
+    out.push(b'"');
+    // Writing into a Vec cannot fail.
+    let _ = write!(Escaped(out), "{value}");
+    out.push(b'"');
+}
+
+/// A JSON string, quoted and escaped.
+fn string(out: &mut Vec<u8>, text: &str) {
+    out.push(b'"');
+    escape(out, text);
+    out.push(b'"');
+}
+
+/// What each byte becomes in a JSON string, as serde_json writes it: 0 for itself, `u` for
+/// `\u00XX`, otherwise the letter after the backslash (`\" \\ \b \f \n \r \t`).
+static ESCAPES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b'u';
+        b += 1;
+    }
+    table[0x08] = b'b';
+    table[0x0c] = b'f';
+    table[b'\n' as usize] = b'n';
+    table[b'\r' as usize] = b'r';
+    table[b'\t' as usize] = b't';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
+
+/// The escapes of JSON (RFC 8259) as serde_json writes them: `\"`, `\\`, the short forms
+/// `\b \f \n \r \t`, and `\u00XX` for the other control characters; everything else as is.
+#[inline]
+fn escape(out: &mut Vec<u8>, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    // Most text needs no escape: skip it eight bytes at a time.
+    let mut clean = 0;
+    while let Some(chunk) = bytes.get(clean..clean + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if needs_escape(u64::from_le_bytes(word)) {
+            break;
+        }
+        clean += 8;
+    }
+    for (i, &b) in bytes.iter().enumerate().skip(clean) {
+        let short = ESCAPES[usize::from(b)];
+        if short == 0 {
+            continue;
+        }
+        out.extend_from_slice(&bytes[start..i]);
+        out.push(b'\\');
+        out.push(short);
+        if short == b'u' {
+            out.extend_from_slice(b"00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 15)]);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+}
+
+/// Whether any of the eight bytes in `word` is below 0x20, `"` or `\\` (bit tricks from
+/// "Bit Twiddling Hacks": a zero byte, and a byte less than n, anywhere in a word).
+#[inline]
+fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    control
+        | zero_byte(word ^ (ONES * u64::from(b'"')))
+        | zero_byte(word ^ (ONES * u64::from(b'\\')))
+        != 0
+}
+
+/// Formats into the buffer, escaped as a JSON string's content.
+struct Escaped<'a>(&'a mut Vec<u8>);
+
+impl fmt::Write for Escaped<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        escape(self.0, s);
+        Ok(())
+    }
+}
+
+/// Formats into the buffer as is.
+struct Bytes<'a>(&'a mut Vec<u8>);
+
+impl fmt::Write for Bytes<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
