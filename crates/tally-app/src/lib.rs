@@ -9,12 +9,13 @@
 //! (`tally-replica`), never here.
 //!
 //! Map: [`wedge`] (scanner or person, by keystroke timing), [`menu`] (home's entries, in
-//! contract order), [`text`] (the app's words in English and Spanish), [`config`] (the TOML
+//! contract order), [`list`] (numbered rows, arrows, what fits), [`text`] (the app's words in English and Spanish), [`config`] (the TOML
 //! file and command-line overrides).
 #![deny(missing_docs)]
 
 pub mod config;
 pub mod event;
+pub mod list;
 pub mod menu;
 pub mod reader;
 pub mod render;

@@ -184,12 +184,8 @@ fn render_home(state: &State, selected: usize, frame: &mut Frame, area: Rect) {
         })
         .collect();
     // Keep the marked row visible on short screens.
-    let height = usize::from(menu.height);
-    let skip = (selected + 1).saturating_sub(height);
-    frame.render_widget(
-        Paragraph::new(rows.into_iter().skip(skip).collect::<Vec<_>>()),
-        menu,
-    );
+    let shown = crate::list::window(selected, rows.len(), usize::from(menu.height));
+    frame.render_widget(Paragraph::new(rows[shown].to_vec()), menu);
     let tasks = match &state.home {
         Some(h) => Msg::Tasks {
             manifests: h.inbound_manifests,

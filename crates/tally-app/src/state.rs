@@ -371,13 +371,7 @@ fn on_arrow(state: &mut State, up: bool) {
         return;
     }
     match state.screens.last_mut() {
-        Some(Screen::Home { selected }) => {
-            *selected = if up {
-                (*selected + MENU.len() - 1) % MENU.len()
-            } else {
-                (*selected + 1) % MENU.len()
-            };
-        }
+        Some(Screen::Home { selected }) => *selected = crate::list::step(*selected, MENU.len(), up),
         Some(Screen::Lookup { scroll, .. }) => {
             *scroll = if up {
                 scroll.saturating_sub(1)
