@@ -396,3 +396,77 @@ fn f2_switches_the_language() {
     app.press(Key::F(2));
     shots(&app, "sign_in_spanish");
 }
+
+/// Every package in the counted locations, and every counted location, looked up while the
+/// count is open: no frame at either size shows a counted location's id next to a package,
+/// a package's quantity (as units or as grams), or how many packages a counted location holds.
+#[test]
+fn no_lookup_frame_during_a_count_shows_where_or_how_much() {
+    let mut app = App::demo(400);
+    app.sign_in("B1003", "3333");
+    // The task whose locations hold the most stock.
+    let task: String = app
+        .view
+        .query_row(
+            "SELECT l.task_id FROM count_task_locations l JOIN packages p ON p.location_id = l.location_id
+             GROUP BY l.task_id ORDER BY count(*) DESC, l.task_id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let (counter, _) = app.replica.sign_in("B1003", "3333").unwrap();
+    let cv = app.replica.counting_view().unwrap();
+    app.replica
+        .act_counting(&cv, "B1003", |cv| {
+            tally_replica::workflow::count::start(cv, &counter, &task)
+        })
+        .unwrap();
+    let counted: Vec<(String, i64)> = {
+        let mut stmt = app
+            .view
+            .prepare(
+                "SELECT l.location_id, (SELECT count(*) FROM packages p WHERE p.location_id = l.location_id)
+                 FROM count_task_locations l WHERE l.task_id = ?1",
+            )
+            .unwrap();
+        stmt.query_map([&task], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let packages: Vec<(String, String, u64)> = {
+        let mut stmt = app
+            .view
+            .prepare(
+                "SELECT p.uid, p.location_id, p.quantity FROM packages p
+                 JOIN count_task_locations l ON l.location_id = p.location_id AND l.task_id = ?1",
+            )
+            .unwrap();
+        stmt.query_map([&task], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert!(!packages.is_empty(), "the demo's count covers stock");
+    app.type_line("6");
+    for (uid, location, quantity) in &packages {
+        app.wedge_scan(uid);
+        let grams = format!("{}.{:03} g", quantity / 1_000, quantity % 1_000);
+        for (width, height) in SIZES {
+            let screen = app.screen(width, height);
+            assert!(screen.contains(&format!("Package {uid}")), "{screen}");
+            assert!(!screen.contains(location.as_str()), "{screen}");
+            assert!(!screen.contains(&format!("{quantity} u")), "{screen}");
+            assert!(!screen.contains(&grams), "{screen}");
+        }
+    }
+    for (location, held) in &counted {
+        app.wedge_scan(location);
+        for (width, height) in SIZES {
+            let screen = app.screen(width, height);
+            assert!(screen.contains(&format!("Location {location}")), "{screen}");
+            assert!(!screen.contains(&format!("Packages: {held}")), "{screen}");
+            assert!(screen.contains("Packages: withheld"), "{screen}");
+        }
+    }
+}
