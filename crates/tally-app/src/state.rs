@@ -134,8 +134,8 @@ pub struct State {
     pub help: bool,
     /// The sign-out question is shown.
     pub confirm_sign_out: bool,
-    /// A scan that arrived while a question was shown, handled when it closes.
-    pub held_scan: Option<String>,
+    /// Scans that arrived while a question was shown, handled in order when it closes.
+    pub held_scans: Vec<String>,
     /// The status line.
     pub status: StatusLine,
     /// Device status.
@@ -169,7 +169,7 @@ impl State {
             input: String::new(),
             help: false,
             confirm_sign_out: false,
-            held_scan: None,
+            held_scans: Vec::new(),
             status: StatusLine::default(),
             devices: Devices::default(),
             sync_online: None,
@@ -392,9 +392,7 @@ fn on_esc(state: &mut State, effects: &mut Vec<Effect>) {
     }
     if state.confirm_sign_out {
         state.confirm_sign_out = false;
-        if let Some(scan) = state.held_scan.take() {
-            on_scan(state, scan, effects);
-        }
+        replay_held_scans(state, effects);
         return;
     }
     match state.screen().clone() {
@@ -419,10 +417,18 @@ fn on_esc(state: &mut State, effects: &mut Vec<Effect>) {
     }
 }
 
+/// Handles the scans held while a question was shown, in the order they came.
+fn replay_held_scans(state: &mut State, effects: &mut Vec<Effect>) {
+    for scan in std::mem::take(&mut state.held_scans) {
+        on_scan(state, scan, effects);
+    }
+}
+
 fn lock(state: &mut State) {
     state.input.clear();
     state.help = false;
     state.confirm_sign_out = false;
+    state.held_scans.clear();
     state.screens.push(Screen::Locked);
 }
 
@@ -452,9 +458,7 @@ fn on_enter(state: &mut State, effects: &mut Vec<Effect>) {
     }
     if state.confirm_sign_out {
         sign_out(state, effects);
-        if let Some(scan) = state.held_scan.take() {
-            on_scan(state, scan, effects);
-        }
+        replay_held_scans(state, effects);
         return;
     }
     let typed = std::mem::take(&mut state.input);
@@ -552,7 +556,7 @@ fn on_scan(state: &mut State, scan: String, effects: &mut Vec<Effect>) {
     state.help = false;
     if state.confirm_sign_out {
         // A question never takes a scan as its answer; the scan waits for the answer.
-        state.held_scan = Some(scan);
+        state.held_scans.push(scan);
         let text = Msg::YesNo.text(state.language);
         state.signal(Tone::Error, text, effects);
         return;
@@ -692,7 +696,13 @@ fn on_read(state: &mut State, id: u64, reply: ReadReply, effects: &mut Vec<Effec
             state.home_wait = None;
             match answer {
                 Ok(summary) => state.home = Some(summary),
-                Err(failure) => state.fail(&failure, effects),
+                // Home is read again every few seconds: a failure that persists is signalled
+                // once, not at every read.
+                Err(failure) => {
+                    if state.status.text != failure.message(state.language) {
+                        state.fail(&failure, effects);
+                    }
+                }
             }
         }
         ReadReply::Lookup(answer) => {

@@ -358,17 +358,33 @@ fn another_badge_on_a_locked_screen_signs_the_first_out() {
 #[test]
 fn a_scan_during_the_sign_out_question_is_held_not_taken_as_the_answer() {
     let mut app = signed_in("B1001", "1111");
+    let uids: Vec<String> = {
+        let mut stmt = app
+            .view
+            .prepare("SELECT uid FROM packages ORDER BY uid LIMIT 2")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
     app.press(Key::Esc);
-    app.wedge_scan(&first_package(&app));
+    app.wedge_scan(&uids[0]);
+    app.wedge_scan(&uids[1]);
     assert!(app.state.confirm_sign_out);
     assert!(app.state.session.is_some());
-    assert_eq!(app.signals.last(), Some(&Tone::Error));
-    // "No": the scan is handled now, as on home: lookup opens with it.
+    assert_eq!(app.signals, vec![Tone::Success, Tone::Error, Tone::Error]);
+    shots(&app, "home_confirm_scan_held");
+    // "No": the scans are handled now, in order, as on home: lookup opens with the first,
+    // then looks up the second.
     app.press(Key::Esc);
-    assert!(matches!(
-        app.state.screen(),
-        Screen::Lookup { found: Some(_), .. }
-    ));
+    match app.state.screen() {
+        Screen::Lookup {
+            found: Some(tally_replica::workflow::lookup::Found::Package(p)),
+            ..
+        } => assert_eq!(p.uid, uids[1]),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
