@@ -557,7 +557,7 @@ fn on_scan(state: &mut State, scan: String, effects: &mut Vec<Effect>) {
     if state.confirm_sign_out {
         // A question never takes a scan as its answer; the scan waits for the answer.
         state.held_scans.push(scan);
-        let text = Msg::YesNo.text(state.language);
+        let text = Msg::ScanHeld.text(state.language);
         state.signal(Tone::Error, text, effects);
         return;
     }

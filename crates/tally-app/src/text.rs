@@ -149,8 +149,8 @@ pub enum Msg {
     KeySignOut,
     /// Quit.
     KeyQuit,
-    /// Enter to confirm.
-    YesNo,
+    /// A scan came during a question.
+    ScanHeld,
     /// Language switched.
     LanguageSet,
     /// The worker is gone.
@@ -332,7 +332,7 @@ impl Msg {
                 "Ctrl-C   sign out and quit",
                 "Ctrl-C   cerrar sesión y salir",
             ),
-            Msg::YesNo => pick(l, "Enter: yes  Esc: no", "Enter: sí  Esc: no"),
+            Msg::ScanHeld => pick(l, "Answer first (Enter: yes, Esc: no); the scan is kept", "Responda primero (Enter: sí, Esc: no); el escaneo se guarda"),
             Msg::LanguageSet => pick(l, "English", "Español"),
             Msg::WorkerGone => pick(
                 l,
