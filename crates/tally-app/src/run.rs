@@ -49,6 +49,8 @@ pub fn key_of(event: &crossterm::event::KeyEvent) -> Option<Key> {
     Some(match event.code {
         KeyCode::Char('c') if control => Key::Quit,
         KeyCode::Char('l') if control => Key::Lock,
+        // A scanner ending its barcode with a line feed: in raw mode that arrives as Ctrl-J.
+        KeyCode::Char('j') if control => Key::Enter,
         KeyCode::Char(_) if control => Key::Other,
         KeyCode::Char(c) => Key::Char(c),
         KeyCode::Enter => Key::Enter,
@@ -183,4 +185,42 @@ pub fn run(config: &Config) -> Result<(), RunError> {
 fn ring(out: &mut impl std::io::Write) -> std::io::Result<()> {
     out.write_all(b"\x07")?;
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyEvent;
+
+    fn key(code: KeyCode, modifiers: KeyModifiers) -> Option<Key> {
+        key_of(&KeyEvent::new(code, modifiers))
+    }
+
+    #[test]
+    fn terminal_keys_map_to_the_app_s() {
+        assert_eq!(
+            key(KeyCode::Char('c'), KeyModifiers::CONTROL),
+            Some(Key::Quit)
+        );
+        assert_eq!(
+            key(KeyCode::Char('l'), KeyModifiers::CONTROL),
+            Some(Key::Lock)
+        );
+        assert_eq!(
+            key(KeyCode::Char('j'), KeyModifiers::CONTROL),
+            Some(Key::Enter)
+        );
+        assert_eq!(
+            key(KeyCode::Char('x'), KeyModifiers::CONTROL),
+            Some(Key::Other)
+        );
+        assert_eq!(
+            key(KeyCode::Char('A'), KeyModifiers::SHIFT),
+            Some(Key::Char('A'))
+        );
+        assert_eq!(key(KeyCode::F(1), KeyModifiers::NONE), Some(Key::F(1)));
+        let mut release = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+        release.kind = KeyEventKind::Release;
+        assert_eq!(key_of(&release), None);
+    }
 }

@@ -332,7 +332,11 @@ impl Msg {
                 "Ctrl-C   sign out and quit",
                 "Ctrl-C   cerrar sesión y salir",
             ),
-            Msg::ScanHeld => pick(l, "Answer first (Enter: yes, Esc: no); the scan is kept", "Responda primero (Enter: sí, Esc: no); el escaneo se guarda"),
+            Msg::ScanHeld => pick(
+                l,
+                "Answer first (Enter: yes, Esc: no); the scan is kept",
+                "Responda primero (Enter: sí, Esc: no); el escaneo se guarda",
+            ),
             Msg::LanguageSet => pick(l, "English", "Español"),
             Msg::WorkerGone => pick(
                 l,
