@@ -5,7 +5,7 @@
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use tally_replica::workflow::lookup::lookup;
 use tally_replica::ReplicaError;
 
@@ -27,16 +27,12 @@ pub fn home_summary(view: &Connection, badge: &str) -> Result<HomeSummary, Repli
         .query_row([badge], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?;
-    let cursor: Option<String> = view
-        .prepare_cached("SELECT value FROM meta WHERE key = 'ledger_cursor'")?
-        .query_row([], |r| r.get(0))
-        .optional()?;
     Ok(HomeSummary {
         inbound_manifests,
         pick_lists,
         count_tasks,
         events_waiting,
-        ledger_cursor: cursor.and_then(|c| c.parse().ok()).unwrap_or(0),
+        ledger_cursor: tally_replica::sync::ledger_cursor(view)?,
     })
 }
 
