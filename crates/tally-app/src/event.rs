@@ -121,6 +121,8 @@ pub struct HomeSummary {
     pub events_waiting: i64,
     /// The last ledger index received (0: never synced).
     pub ledger_cursor: u64,
+    /// The ledger found a fork of this device: it must not record until re-enrolled.
+    pub signing_stopped: bool,
 }
 
 /// A write, done by the worker that owns the replica.

@@ -33,6 +33,7 @@ pub fn home_summary(view: &Connection, badge: &str) -> Result<HomeSummary, Repli
         count_tasks,
         events_waiting,
         ledger_cursor: tally_replica::sync::ledger_cursor(view)?,
+        signing_stopped: tally_replica::sync::signing_stopped(view)?.is_some(),
     })
 }
 

@@ -210,10 +210,20 @@ fn render_home(state: &State, selected: usize, frame: &mut Frame, area: Rect) {
         };
         sync = format!("{sync} · {}", word.text(l));
     }
+    let sync = if state.home.as_ref().is_some_and(|h| h.signing_stopped) {
+        Line::styled(
+            Msg::SigningStopped.text(l),
+            Style::default()
+                .fg(Color::LightRed)
+                .add_modifier(Modifier::BOLD),
+        )
+    } else {
+        Line::raw(sync)
+    };
     let lines = vec![
         Line::styled(field(state), field_style()),
         Line::raw(tasks.text(l)),
-        Line::raw(sync),
+        sync,
         Line::raw(devices_line(state)),
     ];
     frame.render_widget(Paragraph::new(lines), info);

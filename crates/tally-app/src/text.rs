@@ -65,6 +65,8 @@ pub enum Msg {
     TasksLoading,
     /// Never synced.
     NeverSynced,
+    /// The device must not record (a fork was found).
+    SigningStopped,
     /// Events waiting to go out.
     EventsWaiting(i64),
     /// Events received from the ledger.
@@ -228,6 +230,11 @@ impl Msg {
             },
             Msg::TasksLoading => pick(l, "Tasks: reading…", "Tareas: leyendo…"),
             Msg::NeverSynced => pick(l, "never synced", "nunca sincronizado"),
+            Msg::SigningStopped => pick(
+                l,
+                "RECORDING STOPPED: see a supervisor",
+                "REGISTRO DETENIDO: vea a un supervisor",
+            ),
             Msg::EventsWaiting(n) => match l {
                 Language::English => format!("{n} to send"),
                 Language::Spanish => format!("{n} por enviar"),

@@ -105,6 +105,7 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                         count_tasks: i64::MIN,
                         events_waiting: (n >> 3) as i64,
                         ledger_cursor: n,
+                        signing_stopped: n % 5 == 0,
                     })
                 } else {
                     Err(failure)

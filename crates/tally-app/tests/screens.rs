@@ -486,3 +486,13 @@ fn no_lookup_frame_during_a_count_shows_where_or_how_much() {
         }
     }
 }
+
+#[test]
+fn home_says_when_the_device_must_not_record() {
+    let mut app = signed_in("B1001", "1111");
+    let mut summary = app.state.home.clone().expect("home was read");
+    assert!(!summary.signing_stopped);
+    summary.signing_stopped = true;
+    app.state.home = Some(summary);
+    shots(&app, "home_signing_stopped");
+}
