@@ -81,7 +81,11 @@ fn title(state: &State) -> String {
 
 fn render_header(state: &State, frame: &mut Frame, area: Rect) {
     let who = match &state.session {
-        Some(session) => format!(" {} {}", session.badge, role_name(session.role)),
+        Some(session) => format!(
+            " {} {}",
+            session.badge,
+            role_name(session.role, state.language)
+        ),
         None => String::new(),
     };
     let line = Line::from(vec![
@@ -97,13 +101,17 @@ fn render_header(state: &State, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-fn role_name(role: tally_events::payload::Role) -> &'static str {
+fn role_name(role: tally_events::payload::Role, language: Language) -> &'static str {
     use tally_events::payload::Role;
-    match role {
-        Role::Operator => "operator",
-        Role::Supervisor => "supervisor",
-        Role::Admin => "admin",
-        Role::Auditor => "auditor",
+    let (english, spanish) = match role {
+        Role::Operator => ("operator", "operador"),
+        Role::Supervisor => ("supervisor", "supervisor"),
+        Role::Admin => ("admin", "administrador"),
+        Role::Auditor => ("auditor", "auditor"),
+    };
+    match language {
+        Language::English => english,
+        Language::Spanish => spanish,
     }
 }
 
