@@ -5,7 +5,7 @@
 //! ([`state::update`], no I/O) that returns [`event::Effect`]s; rendering is a pure function
 //! of the state ([`render::render`]); one worker thread owns the replica and does every commit
 //! ([`worker`]); screens read through a read-only connection on their own thread ([`reader`]);
-//! [`run`] wires the terminal and the threads together. Workflow rules live in the core
+//! [`mod@run`] wires the terminal and the threads together. Workflow rules live in the core
 //! (`tally-replica`), never here.
 //!
 //! Map: [`wedge`] (scanner or person, by keystroke timing), [`menu`] (home's entries, in
