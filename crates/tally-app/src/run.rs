@@ -74,7 +74,14 @@ fn spawn_input(start: Instant, events: Sender<Event>) -> std::io::Result<()> {
         .spawn(move || loop {
             let event = match crossterm::event::read() {
                 Ok(event) => event,
-                Err(_) => return,
+                Err(_) => {
+                    // The terminal is gone: sign out and quit rather than run on unseen.
+                    let _ = events.send(Event::Key {
+                        key: Key::Quit,
+                        at_ms: millis(start),
+                    });
+                    return;
+                }
             };
             let at_ms = millis(start);
             let sent = match event {

@@ -627,6 +627,8 @@ fn on_device(state: &mut State, device: DeviceEvent, effects: &mut Vec<Effect>) 
         }
         DeviceEvent::Scan { text } => {
             state.devices.scanner = Some(true);
+            // A person pulling the trigger is using the device.
+            state.last_key_ms = state.now_ms;
             on_scan(state, text, effects);
         }
     }

@@ -83,3 +83,31 @@ fn the_flash_ends_with_time_and_the_words_stay() {
     );
     assert!(after.contains("do not match"), "{after}");
 }
+
+#[test]
+fn a_scanner_trigger_keeps_the_device_unlocked() {
+    let settings = tally_app::state::Settings {
+        auto_lock_ms: 60_000,
+        ..tally_app::state::Settings::default()
+    };
+    let mut app = common::App::demo_with(20, settings);
+    app.sign_in("B1001", "1111");
+    app.type_line("6");
+    let uid: String = app
+        .view
+        .query_row("SELECT uid FROM packages ORDER BY uid LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    app.wait(50_000);
+    app.send(Event::Device(tally_app::event::DeviceEvent::Scan {
+        text: uid,
+    }));
+    app.wait(50_000);
+    assert!(matches!(
+        app.state.screen(),
+        Screen::Lookup { found: Some(_), .. }
+    ));
+    app.wait(11_000);
+    assert_eq!(app.state.screen(), &Screen::Locked);
+}
