@@ -496,3 +496,18 @@ fn home_says_when_the_device_must_not_record() {
     app.state.home = Some(summary);
     shots(&app, "home_signing_stopped");
 }
+
+#[test]
+fn a_database_that_stops_answering_is_said_plainly() {
+    let mut app = signed_in("B1001", "1111");
+    app.send(Event::WorkerGone);
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    assert!(app.state.worker_gone);
+    shots(&app, "worker_gone");
+}
+
+#[test]
+fn a_terminal_below_20_by_8_gets_a_notice_not_a_broken_screen() {
+    let app = signed_in("B1001", "1111");
+    insta::assert_snapshot!("too_small_19x7", app.screen(19, 7));
+}
