@@ -659,7 +659,10 @@ mod tests {
         let scan = DeviceEvent::scan(&bytes[..]);
         let input = scan.input().expect("a scan is input");
         assert_eq!(input.bytes(), bytes);
-        assert_eq!(input.symbology().map(|s| s.id().to_owned()).as_deref(), Some("]d2"));
+        assert_eq!(
+            input.symbology().map(|s| s.id().to_owned()).as_deref(),
+            Some("]d2")
+        );
         assert_eq!(input.data(), b"010950110153000317271231\x1d10AB");
         let tag = DeviceEvent::TagRead {
             epc: vec![0x30, 0x74],

@@ -127,12 +127,18 @@ mod tests {
     #[test]
     fn a_barcode_keeps_its_identifier_and_reads_as_decode_reads_it() {
         let scan = ScanInput::barcode(&b"]d2010950110153000317271231\x1d10AB"[..]);
-        assert_eq!(scan.symbology().map(|s| s.id().to_owned()).as_deref(), Some("]d2"));
+        assert_eq!(
+            scan.symbology().map(|s| s.id().to_owned()).as_deref(),
+            Some("]d2")
+        );
         assert_eq!(scan.data(), b"010950110153000317271231\x1d10AB");
         let read = scan.decode(&options());
         assert_eq!(read, decode(scan.bytes(), &options()));
         assert_eq!(read.kind, Kind::Gs1);
-        assert_eq!(read.hri.as_deref(), Some("(01)09501101530003(17)271231(10)AB"));
+        assert_eq!(
+            read.hri.as_deref(),
+            Some("(01)09501101530003(17)271231(10)AB")
+        );
         // The system-expansion form `]Yn` has a longer identifier; it is split by its rule.
         let expansion = ScanInput::barcode(&b"]Y3abcdef"[..]);
         assert_eq!(expansion.data(), b"def");
@@ -155,7 +161,11 @@ mod tests {
             let bytes = crate::epc::parse_hex(hex).expect("hex");
             let tag = ScanInput::epc(bytes);
             assert_eq!(tag.to_text(), hex);
-            assert_eq!(tag.decode(&options), decode(hex.as_bytes(), &options), "{hex}");
+            assert_eq!(
+                tag.decode(&options),
+                decode(hex.as_bytes(), &options),
+                "{hex}"
+            );
         }
         // The source comes from the input, not from the options.
         let tag = ScanInput::epc(crate::epc::parse_hex("3074257BF7194E4000001A85").expect("hex"));
@@ -167,6 +177,10 @@ mod tests {
         let empty = ScanInput::epc(Vec::new()).decode(&options());
         assert_eq!(empty.errors, vec![ScanError::Empty]);
         let long = ScanInput::epc(vec![0x30; MAX_EPC_BYTES + 1]).decode(&options());
-        assert!(long.errors[0].to_string().contains("at most 62 bytes"), "{:?}", long.errors);
+        assert!(
+            long.errors[0].to_string().contains("at most 62 bytes"),
+            "{:?}",
+            long.errors
+        );
     }
 }

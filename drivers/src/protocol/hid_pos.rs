@@ -126,7 +126,11 @@ impl HidPosDecoder {
             if !self.overflowed && !self.scan.is_empty() {
                 // The report carries the identifier beside the data; the scan hands both
                 // over as one input, identifier in front, as a serial scanner sends them.
-                let mut bytes = self.symbology.take().map(String::into_bytes).unwrap_or_default();
+                let mut bytes = self
+                    .symbology
+                    .take()
+                    .map(String::into_bytes)
+                    .unwrap_or_default();
                 bytes.append(&mut self.scan);
                 out.push(DeviceEvent::scan(bytes));
             }

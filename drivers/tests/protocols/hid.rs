@@ -11,7 +11,10 @@ use tally_drivers::protocol::{decoder_for, ProtocolId, ProtocolParams};
 /// The scan a HID POS report hands over: the identifier (when the report has one) in front
 /// of the data, as one input.
 fn scan_event(symbology: &Option<String>, data: &[u8]) -> DeviceEvent {
-    let mut bytes = symbology.clone().map(String::into_bytes).unwrap_or_default();
+    let mut bytes = symbology
+        .clone()
+        .map(String::into_bytes)
+        .unwrap_or_default();
     bytes.extend_from_slice(data);
     DeviceEvent::scan(bytes)
 }
@@ -234,10 +237,7 @@ fn wedge_gs1_scan_with_aim_id_alt_029_and_rollover() {
     // A phantom (ErrorRollOver) report in the middle changes nothing.
     reports.insert(3, vec![0, 0, 1, 1, 1, 1, 1, 1]);
     let events = type_reports(&params, &reports);
-    assert_eq!(
-        events,
-        vec![DeviceEvent::scan(&b"]C1012\x1d10"[..])]
-    );
+    assert_eq!(events, vec![DeviceEvent::scan(&b"]C1012\x1d10"[..])]);
 }
 
 #[test]
@@ -311,10 +311,7 @@ fn hid_pos_joins_continued_reports_and_ignores_other_report_ids() {
         events[0],
         DeviceEvent::Error(ProtocolError::BadReport { .. })
     ));
-    assert_eq!(
-        events[1],
-        DeviceEvent::scan(&b"abc"[..])
-    );
+    assert_eq!(events[1], DeviceEvent::scan(&b"abc"[..]));
 }
 
 #[test]
@@ -336,10 +333,7 @@ fn hid_pos_decoder_from_a_descriptor_in_the_params() {
     };
     let mut d = decoder_for(ProtocolId::HidPos, &params).unwrap();
     let events = feed_chunks(d.as_mut(), &[&report]);
-    assert_eq!(
-        events,
-        vec![DeviceEvent::scan(&b"]E05901234123457"[..])]
-    );
+    assert_eq!(events, vec![DeviceEvent::scan(&b"]E05901234123457"[..])]);
     // A keyboard descriptor is refused with a clear error.
     let keyboard = hex("05010906a101050719e029e71500250175019508810295017508810195067508150025650507190029658100c0");
     let err = decoder_for(
@@ -366,10 +360,7 @@ fn hid_pos_accepts_zero_symbology_and_descriptors_without_report_ids() {
     report[1] = 4;
     report[5..9].copy_from_slice(b"1234");
     let events = feed_chunks(d.as_mut(), &[&report]);
-    assert_eq!(
-        events,
-        vec![DeviceEvent::scan(&b"1234"[..])]
-    );
+    assert_eq!(events, vec![DeviceEvent::scan(&b"1234"[..])]);
     // The "without byte count" descriptor of the vectors with its Report ID item (85 02)
     // removed: the report has no ID byte and every field moves up by one byte.
     let rows = read_vectors("hid-reports.tsv");
@@ -389,8 +380,5 @@ fn hid_pos_accepts_zero_symbology_and_descriptors_without_report_ids() {
     report[3..19].copy_from_slice(b"0109501101530003");
     let mut d = HidPosDecoder::new(layout, 8192);
     let events = feed_chunks(&mut d, &[&report]);
-    assert_eq!(
-        events,
-        vec![DeviceEvent::scan(&b"]e00109501101530003"[..])]
-    );
+    assert_eq!(events, vec![DeviceEvent::scan(&b"]e00109501101530003"[..])]);
 }

@@ -1,0 +1,369 @@
+//! [`Floor::handle`]: one device event, on one screen, becomes at most one workflow step run
+//! through [`Replica::act`].
+
+use tally_drivers::event::{DeviceEvent, WeighMode, WeightReading, WeightUnit};
+use tally_events::MassUnit;
+use tally_ids::{Date, DecodeOptions, Language, ScanInput, StateSystems};
+use tally_replica::workflow::lookup::{self, Found};
+use tally_replica::workflow::moves::{self, Moved};
+use tally_replica::workflow::receiving::{self, ScanOutcome, WeighOutcome};
+use tally_replica::workflow::scale::Reading;
+use tally_replica::workflow::Session;
+use tally_replica::{Recorded, Replica, ReplicaError};
+
+use crate::identifier::{Identifier, Unreadable};
+
+/// The screen the user is on: what a scan or a weight means there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    /// Receiving a manifest: a case's state tag is scanned (and becomes the current package),
+    /// then its GS1 label is checked and its stable weight recorded.
+    Receiving {
+        /// Manifest id.
+        manifest: String,
+        /// The package scanned last, which a label or a weight belongs to.
+        package: Option<String>,
+    },
+    /// Moving: scan a package, then the location it goes to.
+    Moving {
+        /// The package scanned, waiting for its location.
+        package: Option<String>,
+    },
+    /// Lookup: scan anything to see what it is.
+    Lookup,
+}
+
+/// Where a scale's readings go: its asset id in the scale register and its division as the
+/// scale prints it (the register holds the division in milligrams; the event records it as
+/// printed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScaleSetup {
+    /// The device name the driver manager gives the scale (its binding).
+    pub device: String,
+    /// Asset id in the scale register.
+    pub scale_id: String,
+    /// Division `d` as printed, in the scale's unit (e.g. `0.01`).
+    pub division: String,
+}
+
+/// One event from one device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceInput {
+    /// The device name the driver manager gives the device (its binding).
+    pub device: String,
+    /// What the device said.
+    pub event: DeviceEvent,
+}
+
+/// What a step did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Receiving: a case was scanned.
+    Arrived(ScanOutcome),
+    /// Receiving: the current case's label was checked against its GS1 data; the problems
+    /// found (none when it passed).
+    LabelChecked(Vec<String>),
+    /// Receiving: the current case was weighed.
+    Weighed(WeighOutcome),
+    /// Moving: the package to move was scanned; scan its location next.
+    PackageChosen {
+        /// The package.
+        uid: String,
+    },
+    /// Moving: the package was moved.
+    Moved(Moved),
+    /// Lookup: what the scan is.
+    Found(Box<Found>),
+    /// The scan identifies nothing; nothing was recorded.
+    Unreadable(Unreadable),
+    /// The event means nothing on this screen; nothing was recorded.
+    Ignored(Ignored),
+}
+
+/// Why an event did nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ignored {
+    /// A reading that is not a stable weight (in motion, overload, pieces): wait for the
+    /// stable sign.
+    NotAStableWeight(String),
+    /// A weight from a device that is not set up as a scale on this handheld.
+    UnknownScale {
+        /// The device.
+        device: String,
+    },
+    /// A weight or a label with no package scanned first.
+    ScanThePackageFirst,
+    /// A scan of something this screen does not take (e.g. a GS1 label on the move screen).
+    NotForThisScreen {
+        /// What was scanned, as read.
+        scanned: String,
+    },
+    /// A weight on a screen that weighs nothing.
+    NoWeighingHere,
+    /// A device reply or a device error: for the device status line, not for a workflow.
+    DeviceMessage(String),
+}
+
+impl Ignored {
+    /// What to tell the person holding the device.
+    pub fn message(&self, language: Language) -> String {
+        match (self, language) {
+            (Ignored::NotAStableWeight(why), _) => why.clone(),
+            (Ignored::UnknownScale { device }, Language::English) => {
+                format!("{device} is not set up as a scale on this handheld; ask a supervisor")
+            }
+            (Ignored::UnknownScale { device }, Language::Spanish) => format!(
+                "{device} no está configurado como báscula en este terminal; avise a un supervisor"
+            ),
+            (Ignored::ScanThePackageFirst, Language::English) => {
+                "scan the package's tag first".to_owned()
+            }
+            (Ignored::ScanThePackageFirst, Language::Spanish) => {
+                "escanee primero la etiqueta del paquete".to_owned()
+            }
+            (Ignored::NotForThisScreen { scanned }, Language::English) => {
+                format!("{scanned} means nothing on this screen")
+            }
+            (Ignored::NotForThisScreen { scanned }, Language::Spanish) => {
+                format!("{scanned} no sirve en esta pantalla")
+            }
+            (Ignored::NoWeighingHere, Language::English) => {
+                "nothing is weighed on this screen".to_owned()
+            }
+            (Ignored::NoWeighingHere, Language::Spanish) => {
+                "en esta pantalla no se pesa nada".to_owned()
+            }
+            (Ignored::DeviceMessage(text), _) => text.clone(),
+        }
+    }
+}
+
+/// A step's outcome and the signed events it recorded (none for most outcomes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// What happened.
+    pub outcome: Outcome,
+    /// The events recorded, in order.
+    pub recorded: Vec<Recorded>,
+}
+
+impl Step {
+    fn nothing(outcome: Outcome) -> Step {
+        Step {
+            outcome,
+            recorded: Vec::new(),
+        }
+    }
+}
+
+/// The floor layer of one handheld: how its scans are read and where its scales' readings go.
+#[derive(Debug, Clone)]
+pub struct Floor {
+    today: Date,
+    state_systems: StateSystems,
+    scales: Vec<ScaleSetup>,
+}
+
+impl Floor {
+    /// A floor reading state tags of `state_systems` (the facility's), on `today` (the
+    /// facility's date: GS1 expiry years, scale calibration).
+    pub fn new(today: Date, state_systems: StateSystems) -> Floor {
+        Floor {
+            today,
+            state_systems,
+            scales: Vec::new(),
+        }
+    }
+
+    /// Adds a scale whose stable weights are recorded.
+    pub fn with_scale(mut self, scale: ScaleSetup) -> Floor {
+        self.scales.retain(|s| s.device != scale.device);
+        self.scales.push(scale);
+        self
+    }
+
+    /// Reads a scan or tag read as the identifier it is.
+    pub fn identify(&self, input: &ScanInput) -> Result<Identifier, Unreadable> {
+        let mut options = DecodeOptions::new(self.today);
+        options.state_systems = self.state_systems;
+        Identifier::from_decoded(&input.decode(&options))
+    }
+
+    /// Runs the step `input` means on `screen`, recording it through `replica` as `who`;
+    /// `screen` moves on (the package scanned becomes the current one). A refusal is an
+    /// error and records nothing.
+    pub fn handle(
+        &self,
+        replica: &mut Replica,
+        who: &Session,
+        screen: &mut Screen,
+        input: &DeviceInput,
+    ) -> Result<Step, ReplicaError> {
+        if let Some(scan) = input.event.input() {
+            return match self.identify(&scan) {
+                Ok(identifier) => self.scanned(replica, who, screen, identifier),
+                Err(unreadable) => Ok(Step::nothing(Outcome::Unreadable(unreadable))),
+            };
+        }
+        match &input.event {
+            DeviceEvent::Weight(reading) => self.weighed(replica, who, screen, input, reading),
+            DeviceEvent::Reply(reply) => Ok(Step::nothing(Outcome::Ignored(
+                Ignored::DeviceMessage(tally_drivers::report::reply_text(reply)),
+            ))),
+            DeviceEvent::Error(error) => Ok(Step::nothing(Outcome::Ignored(
+                Ignored::DeviceMessage(error.to_string()),
+            ))),
+            DeviceEvent::Scan(_) | DeviceEvent::TagRead { .. } => {
+                unreachable!("scans and tag reads are handled above")
+            }
+        }
+    }
+
+    fn scanned(
+        &self,
+        replica: &mut Replica,
+        who: &Session,
+        screen: &mut Screen,
+        identifier: Identifier,
+    ) -> Result<Step, ReplicaError> {
+        let actor = who.badge.clone();
+        match (screen, identifier) {
+            (Screen::Receiving { manifest, package }, Identifier::StateTag { uid, .. }) => {
+                let (outcome, recorded) =
+                    replica.act(&actor, |v| receiving::scan(v, who, manifest, &uid))?;
+                *package = Some(uid);
+                Ok(Step {
+                    outcome: Outcome::Arrived(outcome),
+                    recorded,
+                })
+            }
+            (Screen::Receiving { package: None, .. }, Identifier::Gs1(_)) => Ok(Step::nothing(
+                Outcome::Ignored(Ignored::ScanThePackageFirst),
+            )),
+            (
+                Screen::Receiving {
+                    manifest,
+                    package: Some(uid),
+                },
+                Identifier::Gs1(gs1),
+            ) => {
+                let label = receiving::Gs1Label {
+                    gtin: gs1.gtin,
+                    lot: gs1.lot,
+                    expires_on: gs1.expiry,
+                };
+                let (problems, recorded) = replica.act(&actor, |v| {
+                    receiving::check_gs1_label(v, who, manifest, uid, &label)
+                })?;
+                Ok(Step {
+                    outcome: Outcome::LabelChecked(problems),
+                    recorded,
+                })
+            }
+            (Screen::Moving { package }, Identifier::StateTag { uid, .. }) => {
+                *package = Some(uid.clone());
+                Ok(Step::nothing(Outcome::PackageChosen { uid }))
+            }
+            (Screen::Moving { package }, Identifier::Text(location)) => {
+                let Some(uid) = package.clone() else {
+                    return Ok(Step::nothing(Outcome::Ignored(
+                        Ignored::ScanThePackageFirst,
+                    )));
+                };
+                let (moved, recorded) =
+                    replica.act(&actor, |v| moves::move_package(v, who, &uid, &location))?;
+                *package = None;
+                Ok(Step {
+                    outcome: Outcome::Moved(moved),
+                    recorded,
+                })
+            }
+            (Screen::Lookup, Identifier::StateTag { uid: text, .. } | Identifier::Text(text)) => {
+                let found = lookup::lookup(replica.view(), &text)?;
+                Ok(Step::nothing(Outcome::Found(Box::new(found))))
+            }
+            (_, other) => Ok(Step::nothing(Outcome::Ignored(Ignored::NotForThisScreen {
+                scanned: describe(&other),
+            }))),
+        }
+    }
+
+    fn weighed(
+        &self,
+        replica: &mut Replica,
+        who: &Session,
+        screen: &mut Screen,
+        input: &DeviceInput,
+        reading: &WeightReading,
+    ) -> Result<Step, ReplicaError> {
+        let Screen::Receiving { manifest, package } = screen else {
+            return Ok(Step::nothing(Outcome::Ignored(Ignored::NoWeighingHere)));
+        };
+        let stable = match reading.require_stable() {
+            Ok(stable) => stable,
+            Err(why) => {
+                return Ok(Step::nothing(Outcome::Ignored(Ignored::NotAStableWeight(
+                    why.to_string(),
+                ))))
+            }
+        };
+        let Some(unit) = mass_unit(&stable.unit) else {
+            return Ok(Step::nothing(Outcome::Ignored(Ignored::NotAStableWeight(
+                format!(
+                    "a reading in {} cannot be recorded; set the scale to g, kg, mg, oz, lb or ct",
+                    stable.unit
+                ),
+            ))));
+        };
+        let Some(scale) = self.scales.iter().find(|s| s.device == input.device) else {
+            return Ok(Step::nothing(Outcome::Ignored(Ignored::UnknownScale {
+                device: input.device.clone(),
+            })));
+        };
+        let Some(uid) = package.clone() else {
+            return Ok(Step::nothing(Outcome::Ignored(
+                Ignored::ScanThePackageFirst,
+            )));
+        };
+        let recorded_reading = Reading {
+            scale_id: scale.scale_id.clone(),
+            value: stable.value.clone(),
+            unit,
+            net: stable.mode == Some(WeighMode::Net),
+            tare: None,
+            stable: true,
+            division: scale.division.clone(),
+        };
+        let today = self.today.to_string();
+        let (outcome, recorded) = replica.act(&who.badge, |v| {
+            receiving::weigh(v, who, manifest, &uid, &recorded_reading, &today)
+        })?;
+        Ok(Step {
+            outcome: Outcome::Weighed(outcome),
+            recorded,
+        })
+    }
+}
+
+/// The unit of mass events record, for a scale's unit.
+fn mass_unit(unit: &WeightUnit) -> Option<MassUnit> {
+    match unit {
+        WeightUnit::Milligram => Some(MassUnit::Mg),
+        WeightUnit::Gram => Some(MassUnit::G),
+        WeightUnit::Kilogram => Some(MassUnit::Kg),
+        WeightUnit::Ounce => Some(MassUnit::Oz),
+        WeightUnit::Pound => Some(MassUnit::Lb),
+        WeightUnit::Carat => Some(MassUnit::Ct),
+        _ => None,
+    }
+}
+
+/// A scanned identifier in a few words.
+fn describe(identifier: &Identifier) -> String {
+    match identifier {
+        Identifier::StateTag { uid, .. } => uid.clone(),
+        Identifier::Gs1(gs1) => gs1.hri.clone(),
+        Identifier::Epc { pure_uri, .. } => pure_uri.clone(),
+        Identifier::Text(text) => text.clone(),
+    }
+}
