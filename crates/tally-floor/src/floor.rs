@@ -8,7 +8,7 @@ use tally_replica::workflow::lookup::{self, Found};
 use tally_replica::workflow::moves::{self, Moved};
 use tally_replica::workflow::receiving::{self, ScanOutcome, WeighOutcome};
 use tally_replica::workflow::scale::Reading;
-use tally_replica::workflow::Session;
+use tally_replica::workflow::{self, Session};
 use tally_replica::{Recorded, Replica, ReplicaError};
 
 use crate::identifier::{Identifier, Unreadable};
@@ -157,20 +157,19 @@ impl Step {
 }
 
 /// The floor layer of one handheld: how its scans are read and where its scales' readings go.
+/// The facility's state system is facility data: it is read from the replica's view at each
+/// scan (kind 276 `facility_state_system_defined`).
 #[derive(Debug, Clone)]
 pub struct Floor {
     today: Date,
-    state_systems: StateSystems,
     scales: Vec<ScaleSetup>,
 }
 
 impl Floor {
-    /// A floor reading state tags of `state_systems` (the facility's), on `today` (the
-    /// facility's date: GS1 expiry years, scale calibration).
-    pub fn new(today: Date, state_systems: StateSystems) -> Floor {
+    /// A floor working on `today` (the facility's date: GS1 expiry years, scale calibration).
+    pub fn new(today: Date) -> Floor {
         Floor {
             today,
-            state_systems,
             scales: Vec::new(),
         }
     }
@@ -182,10 +181,15 @@ impl Floor {
         self
     }
 
-    /// Reads a scan or tag read as the identifier it is.
-    pub fn identify(&self, input: &ScanInput) -> Result<Identifier, Unreadable> {
+    /// Reads a scan or tag read as the identifier it is, recognising the state tags of
+    /// `state_systems` only.
+    pub fn identify(
+        &self,
+        state_systems: StateSystems,
+        input: &ScanInput,
+    ) -> Result<Identifier, Unreadable> {
         let mut options = DecodeOptions::new(self.today);
-        options.state_systems = self.state_systems;
+        options.state_systems = state_systems;
         Identifier::from_decoded(&input.decode(&options))
     }
 
@@ -200,7 +204,8 @@ impl Floor {
         input: &DeviceInput,
     ) -> Result<Step, ReplicaError> {
         if let Some(scan) = input.event.input() {
-            return match self.identify(&scan) {
+            let systems = workflow::state_systems(replica.view())?;
+            return match self.identify(systems, &scan) {
                 Ok(identifier) => self.scanned(replica, who, screen, identifier),
                 Err(unreadable) => Ok(Step::nothing(Outcome::Unreadable(unreadable))),
             };

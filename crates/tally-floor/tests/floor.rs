@@ -18,13 +18,14 @@ use tally_drivers::sim::scale::{ScaleConfig, ScaleMode, ScaleProtocol, ScaleSimu
 use tally_drivers::transport::serial::SerialTransport;
 use tally_events::payload::kind_name;
 use tally_events::payload::{
-    InboundManifestIssued, ItemCategory, ItemDefined, ManifestLine, PackageStatus, UnitOfMeasure,
+    FacilityStateSystemDefined, InboundManifestIssued, ItemCategory, ItemDefined, ManifestLine,
+    PackageStatus, StateSystem, UnitOfMeasure,
 };
 use tally_events::{Payload, Quantity, SignedEvent};
 use tally_floor::{DeviceInput, Floor, Identifier, Ignored, Outcome, ScaleSetup, Screen, Step};
 use tally_ids::{Date, ScanInput, StateSystems, UidSystem};
 use tally_replica::workflow::receiving::ScanOutcome;
-use tally_replica::workflow::Session;
+use tally_replica::workflow::{self, receiving, Session};
 use tally_replica::{Refusal, ReplicaError};
 
 /// Bounds a hung test only; nothing is timed.
@@ -36,7 +37,7 @@ fn today() -> Date {
 }
 
 fn floor() -> Floor {
-    Floor::new(today(), StateSystems::only(&[UidSystem::Metrc])).with_scale(ScaleSetup {
+    Floor::new(today()).with_scale(ScaleSetup {
         device: "scale-1".into(),
         scale_id: "SCALE-01".into(),
         division: "0.01".into(),
@@ -289,6 +290,28 @@ fn scans_from_a_serial_scanner_receive_a_case_and_check_its_gs1_label() {
 fn a_metrc_site_never_reads_sixteen_digits_as_a_biotrack_id() {
     let mut f = receiving_fixture();
     let who = sign_in(&mut f);
+    // Before the facility's state system is on record, the 16 digits are a BioTrack id (every
+    // system is read), and as a tag not on the manifest the case would be unexpected.
+    let sixteen = ScanInput::barcode(&b"0107032069804987"[..]);
+    let anywhere = workflow::state_systems(f.replica.view()).unwrap();
+    assert!(matches!(
+        floor().identify(anywhere, &sixteen),
+        Ok(Identifier::StateTag {
+            system: UidSystem::BioTrack,
+            ..
+        })
+    ));
+    f.replica
+        .record(
+            "ADMIN",
+            vec![Payload::FacilityStateSystemDefined(
+                FacilityStateSystemDefined {
+                    facility_id: "FAC-1".into(),
+                    state_system: StateSystem::Metrc,
+                },
+            )],
+        )
+        .unwrap();
     let mut scanner = Scanner::plug_in();
     let mut screen = Screen::Receiving {
         manifest: "IN-1".into(),
@@ -306,10 +329,22 @@ fn a_metrc_site_never_reads_sixteen_digits_as_a_biotrack_id() {
         other => panic!("{other:?}"),
     }
     assert_eq!(f.events(), before);
+    // The workflows read the facility's state system from the view too.
+    match f.replica.act("B1", |v| {
+        receiving::scan(v, &who, "IN-1", "0107032069804987")
+    }) {
+        Err(ReplicaError::Refused(Refusal::NotATag { scan })) => {
+            assert_eq!(scan, "0107032069804987")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(f.events(), before);
     // A BioTrack site reads the same digits as a BioTrack id (not on this manifest's tags).
-    let biotrack = Floor::new(today(), StateSystems::only(&[UidSystem::BioTrack]));
     assert_eq!(
-        biotrack.identify(&ScanInput::barcode(&b"0107032069804987"[..])),
+        floor().identify(
+            StateSystems::only(&[UidSystem::BioTrack]),
+            &ScanInput::barcode(&b"0107032069804987"[..])
+        ),
         Ok(Identifier::StateTag {
             system: UidSystem::BioTrack,
             uid: "0107032069804987".into()

@@ -11,7 +11,7 @@ use tally_events::payload::{
 use tally_events::{Payload, Quantity};
 
 use super::scale::{self, Reading};
-use super::{settings, tag, Plan, Session, StepResult, ID_LEN_MAX};
+use super::{facility_tag, settings, Plan, Session, StepResult, ID_LEN_MAX};
 use crate::error::ReplicaError;
 use crate::model;
 use crate::refusal::{Action, Check, Decision, Many, ReasonKind, Refusal};
@@ -241,7 +241,7 @@ pub fn scan(
 ) -> StepResult<ScanOutcome> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
-    let uid = tag(scan)?;
+    let uid = facility_tag(view, scan)?;
     if receipt(view, manifest, &uid)?.is_some() {
         return Ok(Plan::nothing(ScanOutcome::Duplicate { uid }));
     }
@@ -277,7 +277,7 @@ pub fn weigh(
 ) -> StepResult<WeighOutcome> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
-    let uid = tag(uid)?;
+    let uid = facility_tag(view, uid)?;
     let receipt = scanned(view, manifest, &uid)?;
     if !receipt.expected {
         return Err(Refusal::NotOnManifest {
@@ -336,7 +336,7 @@ pub fn check_label(
 ) -> StepResult<Vec<String>> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
-    let uid = tag(uid)?;
+    let uid = facility_tag(view, uid)?;
     let receipt = scanned(view, manifest, &uid)?;
     if !receipt.expected {
         return Err(Refusal::NotOnManifest {
@@ -392,7 +392,7 @@ pub fn check_gs1_label(
 ) -> StepResult<Vec<String>> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
-    let uid = tag(uid)?;
+    let uid = facility_tag(view, uid)?;
     let receipt = scanned(view, manifest, &uid)?;
     if !receipt.expected {
         return Err(Refusal::NotOnManifest {
@@ -517,7 +517,7 @@ pub fn quarantine(
     super::count::refuse_while_counted(view, Some(&cage.id), Action::Moved)?;
     let mut uids: Vec<String> = Vec::with_capacity(scans.len());
     for scan in scans {
-        let uid = tag(scan)?;
+        let uid = facility_tag(view, scan)?;
         scanned(view, manifest, &uid)?;
         let from = super::package(view, &uid)?.and_then(|p| p.location_id);
         super::count::refuse_while_counted(view, from.as_deref(), Action::Moved)?;
@@ -570,7 +570,7 @@ fn decide(
 ) -> StepResult<()> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
-    let uid = tag(uid)?;
+    let uid = facility_tag(view, uid)?;
     let receipt = scanned(view, manifest, &uid)?;
     if let Some(decision) = receipt.decision {
         let decision = if decision == "accepted" {
