@@ -328,6 +328,55 @@ fn show_and_verify_accept_a_payload_kind_from_a_newer_version() {
 }
 
 #[test]
+fn show_and_verify_accept_an_enum_code_from_a_newer_version() {
+    use tally_events::payload::{SignInPurpose, UnknownPayload, UserSignedIn};
+    use tally_events::{Bytes, UnsignedEvent};
+    let dir = Dir::new();
+    let mut events = chain(2);
+    // A sign-in with a purpose code this version does not know (a newer version added it).
+    let mut body = Payload::UserSignedIn(UserSignedIn {
+        badge: "B-1042".into(),
+        purpose: SignInPurpose::Session,
+    })
+    .encode_body()
+    .unwrap();
+    *body.last_mut().unwrap() = 77;
+    let newer = UnsignedEvent {
+        seq: 3,
+        prev: Some(events[1].record_hash()),
+        timestamp: Timestamp {
+            wall_unix_ms: 1_795_500_010_000,
+            boot_id: [7; 16],
+            since_boot_us: 20_000_000,
+        },
+        actor: "B-1042".into(),
+        facility: "C11-0000347-LIC".into(),
+        payload: Payload::Unknown(UnknownPayload {
+            code: 2,
+            bytes: Bytes(body.clone()),
+        }),
+    }
+    .sign(&key())
+    .unwrap();
+    assert_eq!(
+        &newer.as_bytes()[newer.as_bytes().len() - 64 - body.len()..][..body.len()],
+        &body[..]
+    );
+    events.push(newer);
+    let path = dir.write("log.tlog", &export_to_vec(&events).unwrap());
+    let output = tally(&["log", "verify"], &path);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let output = tally(&["log", "show"], &path);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(text.contains("user_signed_in (kind 2)"), "{text}");
+    assert!(
+        text.contains("holds a code this version does not know (9 bytes), recorded by a newer version of tally"),
+        "{text}"
+    );
+}
+
+#[test]
 fn verify_speaks_spanish_with_lang_es() {
     let dir = Dir::new();
     let events = chain(6);

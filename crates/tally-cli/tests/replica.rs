@@ -84,6 +84,8 @@ fn init_stats_export_and_verify() {
     let json: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
     assert_eq!(json["events"], 1);
     assert_eq!(json["schema_version"], tally_replica::db::SCHEMA_VERSION);
+    assert_eq!(json["held_deltas"], 0);
+    assert_eq!(json["forks"], 0);
     let log = dir.path().join("hh.log");
     let export = tally(&[
         "log",

@@ -5,7 +5,9 @@
 //! never changes: to record more, add a new kind (a new struct, one line in the `payloads!`
 //! list, a golden fixture). Readers that meet a kind they do not know keep its bytes as
 //! [`Payload::Unknown`]: the envelope and signature still verify, so old devices' logs stay
-//! readable forever and old verifiers accept logs with newer kinds.
+//! readable forever and old verifiers accept logs with newer kinds. Enum codes are
+//! append-only too: a known kind holding an enum code this version does not know decodes as
+//! [`Payload::Unknown`] as a whole (its bytes kept exactly; see [`Payload::has_newer_code`]).
 //!
 //! Conventions: quantities are [`Quantity`] (integer units or milligrams), never floats;
 //! scale readings keep the decimal exactly as the scale printed it; badge ids, UIDs and other
@@ -1039,7 +1041,15 @@ macro_rules! payloads {
                         value.encode(&mut out)?
                     } )*
                     Payload::Unknown(unknown) => {
-                        if is_known_kind(unknown.code) {
+                        // A known kind travels as unknown only when its bytes hold an enum code
+                        // this version does not know (see [`Payload::decode`]); anything this
+                        // version can read must be encoded from its typed value.
+                        if is_known_kind(unknown.code)
+                            && !matches!(
+                                Payload::decode(unknown.code, &unknown.bytes.0),
+                                Ok(Payload::Unknown(_))
+                            )
+                        {
                             return Err(EncodeError::KnownKindAsUnknown { kind: unknown.code });
                         }
                         out.extend_from_slice(&unknown.bytes.0);
@@ -1049,28 +1059,41 @@ macro_rules! payloads {
             }
 
             /// Decodes a payload body of kind `kind`. Unknown kinds become
-            /// [`Payload::Unknown`]; a known kind must use every byte.
+            /// [`Payload::Unknown`], and so does a known kind whose bytes hold an enum code this
+            /// version does not know (a newer version appended it): the whole payload is kept
+            /// as its bytes, so re-encoding gives them back exactly. A known kind must otherwise
+            /// be well formed and use every byte.
             pub fn decode(kind: u16, body: &[u8]) -> Result<Payload, DecodeError> {
+                let unknown = || Payload::Unknown(UnknownPayload {
+                    code: kind,
+                    bytes: Bytes(body.to_vec()),
+                });
                 let mut reader = Reader::new(body);
-                let payload = match kind {
-                    $( $code => {
-                        let value = $ty::decode(&mut reader)?;
+                let decoded = match kind {
+                    $( $code => $ty::decode(&mut reader).and_then(|value| {
                         value.check_limits().map_err(|over| DecodeError::FieldOverLimit {
                             field: over.field,
                             len: over.len,
                             max: over.max,
                         })?;
-                        Payload::$variant(value)
-                    } )*
-                    _ => {
-                        return Ok(Payload::Unknown(UnknownPayload {
-                            code: kind,
-                            bytes: Bytes(body.to_vec()),
-                        }))
-                    }
+                        Ok(Payload::$variant(value))
+                    }), )*
+                    _ => return Ok(unknown()),
                 };
-                reader.finish()?;
-                Ok(payload)
+                match decoded {
+                    Ok(payload) => {
+                        reader.finish()?;
+                        Ok(payload)
+                    }
+                    Err(DecodeError::UnknownCode { .. }) => Ok(unknown()),
+                    Err(e) => Err(e),
+                }
+            }
+
+            /// Whether this is a kind this version knows, recorded with an enum code it does
+            /// not know: readable as bytes only, never folded into a view.
+            pub fn has_newer_code(&self) -> bool {
+                matches!(self, Payload::Unknown(unknown) if is_known_kind(unknown.code))
             }
         }
     };

@@ -151,13 +151,23 @@ fn payload_decoding_is_strict_and_bounded() {
         Payload::decode(2, &body).unwrap_err(),
         DecodeError::TrailingBytes { .. }
     ));
-    // An enum code this version does not know.
+    // An enum code this version does not know: the payload is kept whole as unknown (a newer
+    // version appended the code), and it re-encodes to the very same bytes.
     body.pop();
     *body.last_mut().unwrap() = 99;
-    assert!(matches!(
-        Payload::decode(2, &body).unwrap_err(),
-        DecodeError::UnknownCode { value: 99, .. }
-    ));
+    let newer = Payload::decode(2, &body).unwrap();
+    assert!(newer.has_newer_code(), "{newer:?}");
+    assert!(matches!(&newer, Payload::Unknown(u) if u.code == 2 && u.bytes.0 == body));
+    assert_eq!(newer.encode_body().unwrap(), body);
+    // A known payload cut short is still an error (only an unknown code is tolerated).
+    let mut bad_bool = Payload::UserSignedIn(UserSignedIn {
+        badge: "B-1".into(),
+        purpose: tally_events::payload::SignInPurpose::Witness,
+    })
+    .encode_body()
+    .unwrap();
+    bad_bool.truncate(bad_bool.len() - 1);
+    assert!(Payload::decode(2, &bad_bool).is_err());
     // A list count over the limit is refused before reading the items.
     let mut body = Vec::new();
     body.extend_from_slice(&3u16.to_be_bytes());

@@ -7,13 +7,17 @@
 //! the same view. It runs inside the caller's transaction and never commits. Payload kinds the
 //! replica does not know change nothing (they stay in the log, readable forever).
 //!
-//! Conflict rule (local events win until the ledger rules): a package changed by a local event
-//! the ledger has not acknowledged yet carries that event's seq in `packages.local_seq`. A
-//! remote event (a delta) that would change such a package does not touch it; the pair is
-//! recorded in `conflicts` and the package is flagged for a supervisor, whatever the order the
-//! ledger later gives them. Acknowledgement by the ledger clears `local_seq` (see
-//! [`crate::Replica::acknowledge`]); a conflict stays until an admin event settles the package
-//! (a `PackageRegistered` from the ledger after acknowledgement).
+//! Conflict rule (local events win until the ledger rules): every local event that changes
+//! packages records `(uid, seq)` in `local_changes` for each package it names, including the
+//! packages it creates (a split's `new_uid`, a received case). A remote event (a delta) that
+//! would change a package with a `local_changes` row does not touch it; the pair is recorded in
+//! `conflicts` and the package is flagged for a supervisor. The rows of an own event are removed
+//! only when that very event comes back from the ledger in a delta (a receipt, folded in ledger
+//! order) or is inside a loaded snapshot; an acknowledgement alone changes no view table. So
+//! whether a delta conflicts depends only on logged inputs (the device's log, the deltas and
+//! where each delta arrived among the device's own events), and a replay decides the same
+//! conflicts. A conflict stays until an admin event settles the package (a `PackageRegistered`
+//! from the ledger with no pending local change).
 
 use rusqlite::{params, Connection, OptionalExtension};
 use tally_events::payload::{CheckResult, ContinuedTask, StateSystem, WeighMode};
@@ -152,6 +156,12 @@ pub fn apply(
     payload: &Payload,
 ) -> Result<(), ReplicaError> {
     refuse_revoked_device(view, meta)?;
+    if payload.has_newer_code() {
+        return Err(inconsistent(format!(
+            "kind {} holds a code this version of tally does not know",
+            meta.kind
+        )));
+    }
     let uids = payload_uids(payload);
     if !uids.is_empty() {
         let mut history = view.prepare_cached(
@@ -169,8 +179,9 @@ pub fn apply(
     if changes_packages(payload) {
         match meta.origin {
             Origin::Local { seq } => {
-                let mut mark =
-                    view.prepare_cached("UPDATE packages SET local_seq = ?2 WHERE uid = ?1")?;
+                let mut mark = view.prepare_cached(
+                    "INSERT OR IGNORE INTO local_changes (uid, seq) VALUES (?1, ?2)",
+                )?;
                 for uid in &uids {
                     mark.execute(params![uid, seq])?;
                 }
@@ -178,11 +189,10 @@ pub fn apply(
             Origin::Remote { ledger_index } => {
                 let mut pending = false;
                 for uid in &uids {
-                    let local: Option<Option<i64>> = view
-                        .prepare_cached("SELECT local_seq FROM packages WHERE uid = ?1")?
-                        .query_row([uid], |r| r.get(0))
-                        .optional()?;
-                    if let Some(Some(local_seq)) = local {
+                    let local: Option<i64> = view
+                        .prepare_cached("SELECT max(seq) FROM local_changes WHERE uid = ?1")?
+                        .query_row([uid], |r| r.get(0))?;
+                    if let Some(local_seq) = local {
                         pending = true;
                         view.prepare_cached(
                             "INSERT OR IGNORE INTO conflicts (uid, local_seq, ledger_index, remote_kind)

@@ -8,8 +8,8 @@
 //! half an action.
 //!
 //! Map: [`db`] (connection settings, migrations), [`apply`] (the fold), [`replica`] (recording,
-//! key file reservation, re-enrollment, deltas, snapshots, export), [`keys`] (the key
-//! directory, key file I/O, the signing lock), [`workflow`] (receiving, moves, picking,
+//! key file reservation, re-enrollment, export), [`sync`] (deltas, snapshots, the replay),
+//! [`keys`] (the key directory, key file I/O, the signing lock), [`workflow`] (receiving, moves, picking,
 //! loading, blind counts, destruction, lookup, sign-in), [`refusal`] (what the person holding
 //! the device is told, in English or Spanish), [`weight`] (integer milligrams), [`seed`] (the
 //! demo facility), [`stats`] (counts and view digests), [`pins`] (PIN verifiers and wrong-PIN
@@ -30,6 +30,7 @@ pub mod refusal;
 pub mod replica;
 pub mod seed;
 pub mod stats;
+pub mod sync;
 pub mod weight;
 pub mod workflow;
 

@@ -529,6 +529,13 @@ pub enum Refusal {
         /// What.
         what: Many,
     },
+    /// The ledger holds another event signed with this device's key at `seq`: the device must
+    /// not sign again until it is re-enrolled.
+    #[error("this device must not record: the ledger holds a different event {seq} signed by its key (a fork). Dock it and ask a supervisor to re-enroll it")]
+    DeviceForked {
+        /// The seq both histories claim.
+        seq: u64,
+    },
     /// A count has started at the location and is not submitted yet: what is there must not
     /// change while it is counted.
     #[error("{}", under_count_en(location, *.action))]
@@ -841,6 +848,9 @@ impl Refusal {
                 };
                 format!("demasiados a la vez: como máximo {max} {w}")
             }
+            R::DeviceForked { seq } => format!(
+                "este equipo no puede registrar: el libro central tiene otro evento {seq} firmado con su llave (una bifurcación). Llévelo a la base y pida a un supervisor que lo vuelva a dar de alta"
+            ),
             R::CountInProgress { task } => {
                 format!("está contando {task}: envíe el conteo antes de mover, surtir o destruir algo")
             }
@@ -1039,6 +1049,7 @@ mod tests {
                 max: 9,
                 what: Many::TagsInSweep,
             },
+            Refusal::DeviceForked { seq: 17 },
         ];
         for r in &all {
             // Exhaustiveness guard: adding a variant breaks this match until it is listed above.
@@ -1111,7 +1122,8 @@ mod tests {
                 | Refusal::ReleaseWithoutPassedCoa { .. }
                 | Refusal::UnderCount { .. }
                 | Refusal::CountInProgress { .. }
-                | Refusal::TooMany { .. } => {}
+                | Refusal::TooMany { .. }
+                | Refusal::DeviceForked { .. } => {}
             }
         }
         all

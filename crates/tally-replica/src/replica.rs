@@ -23,11 +23,13 @@ use tally_events::{
     Sha256Hash, SignedEvent,
 };
 
-use crate::apply::{apply, EventMeta, Origin};
 use crate::db;
 use crate::error::ReplicaError;
 use crate::keys::{self, sync_dir, write_durably, KeyOptions, SigningLock};
 use crate::pins::IssuedVerifier;
+use crate::refusal::Refusal;
+use crate::sync::{self as ledger_sync};
+pub use crate::sync::{write_snapshot, Delta, ForkEvidence, HeldDelta, DELTAS_PER_TRANSACTION_MAX};
 use crate::workflow::count::CountingView;
 use crate::workflow::session::Witness;
 use crate::workflow::{Plan, Session, StepResult};
@@ -36,8 +38,6 @@ use crate::workflow::{Plan, Session, StepResult};
 pub const SEQ_BLOCK: u64 = 1_000;
 /// Most events one action may record.
 pub const EVENTS_PER_ACTION_MAX: usize = 1_024;
-/// Most deltas applied in one transaction (a scan never waits long behind a sync).
-pub const DELTAS_PER_TRANSACTION_MAX: usize = 256;
 
 /// An event the device has durably recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,15 +46,6 @@ pub struct Recorded {
     pub seq: u64,
     /// SHA-256 of its signed record.
     pub hash: Sha256Hash,
-}
-
-/// One event received from the ledger.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Delta {
-    /// Position in the ledger (1, 2, 3 ... without gaps).
-    pub ledger_index: u64,
-    /// The signed record, as the author signed it.
-    pub bytes: Vec<u8>,
 }
 
 /// A device's replica.
@@ -129,23 +120,6 @@ fn db_hash_at(conn: &Connection, seq: u64) -> Result<Option<Sha256Hash>, Replica
     Ok(hash
         .and_then(|h| <[u8; 32]>::try_from(h).ok())
         .map(Sha256Hash))
-}
-
-/// The stored hash of `event` when it belongs to an earlier chain of this device.
-fn superseded_hash(
-    conn: &Connection,
-    event: &SignedEvent,
-) -> Result<Option<Vec<u8>>, ReplicaError> {
-    Ok(conn
-        .prepare_cached("SELECT hash FROM superseded_events WHERE device = ?1 AND seq = ?2")?
-        .query_row(
-            params![
-                &event.device().0[..],
-                i64::try_from(event.seq()).unwrap_or(i64::MAX)
-            ],
-            |r| r.get(0),
-        )
-        .optional()?)
 }
 
 fn chain_head(head: Option<Recorded>) -> ChainHead {
@@ -273,15 +247,7 @@ fn store_local(
         event.actor(),
         event.as_bytes()
     ])?;
-    let device = event.device();
-    let meta = EventMeta {
-        origin: Origin::Local { seq },
-        kind: event.payload_kind(),
-        actor: event.actor(),
-        device: device.as_bytes(),
-        facility: event.facility(),
-    };
-    apply(tx, &meta, payload)
+    ledger_sync::fold_local(tx, event, payload)
 }
 
 impl Replica {
@@ -585,6 +551,10 @@ impl Replica {
                 "UPDATE packages SET local_seq = NULL WHERE local_seq IS NOT NULL",
                 [],
             )?;
+            tx.execute("DELETE FROM local_changes", [])?;
+            // A fork of the old chain stopped signing: the new key starts clean (the evidence
+            // stays in `fork_evidence`).
+            tx.execute("DELETE FROM meta WHERE key = 'signing_stopped'", [])?;
             // PIN verifiers are sealed under a pepper derived from the old key: they can no
             // longer check a PIN. The ledger sends them again for the new key (until then
             // nobody signs in on this device, as after a fresh enrollment).
@@ -705,8 +675,10 @@ impl Replica {
         self.signer.finish(tx, &who.badge, plan)
     }
 
-    /// The ledger accepted this device's events up to `through_seq`: they no longer override
-    /// deltas (see the conflict rule in [`crate::apply`]).
+    /// The ledger accepted this device's events up to `through_seq`: they are marked
+    /// acknowledged (nothing to upload again). This changes no view table: the local-wins rule
+    /// ends for an event only when the event itself comes back in the deltas (a receipt, in
+    /// ledger order) or inside a snapshot, so conflicts never depend on when an ack arrived.
     pub fn acknowledge(&mut self, through_seq: u64) -> Result<(), ReplicaError> {
         let through = i64::try_from(through_seq).unwrap_or(i64::MAX);
         let tx = self
@@ -716,231 +688,57 @@ impl Replica {
             "UPDATE event_log SET acknowledged = 1 WHERE seq <= ?1 AND acknowledged = 0",
             [through],
         )?;
-        tx.execute(
-            "UPDATE packages SET local_seq = NULL WHERE local_seq <= ?1",
-            [through],
-        )?;
         tx.commit()?;
         Ok(())
     }
 
     /// The ledger cursor: the last ledger index folded into this replica.
     pub fn ledger_cursor(&self) -> Result<u64, ReplicaError> {
-        Ok(meta_get(&self.conn, "ledger_cursor")?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0))
+        ledger_sync::ledger_cursor(&self.conn)
     }
 
     /// Applies deltas in ledger order, in short transactions. Idempotent: indexes at or below
-    /// the cursor are skipped; a gap is refused. This device's own events coming back are
-    /// acknowledged (and must be byte-identical to the log: anything else is a fork).
+    /// the cursor are skipped; a gap, a damaged record or a bad signature is refused. A validly
+    /// signed delta that cannot be folded is held (see [`Replica::held_deltas`]) and the cursor
+    /// moves on. This device's own events coming back are receipts; one that differs from the
+    /// log is a fork: it is kept ([`Replica::fork_evidence`]) and the device stops signing until
+    /// it is re-enrolled. Returns how many deltas moved the cursor.
     pub fn apply_deltas(&mut self, deltas: &[Delta]) -> Result<usize, ReplicaError> {
-        let mut applied = 0;
-        for chunk in deltas.chunks(DELTAS_PER_TRANSACTION_MAX) {
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let mut cursor: u64 = meta_get(&tx, "ledger_cursor")?
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            for delta in chunk {
-                if delta.ledger_index <= cursor {
-                    continue;
-                }
-                if delta.ledger_index != cursor + 1 {
-                    return Err(ReplicaError::Storage(format!(
-                        "ledger delta {} arrived after {cursor}: deltas are missing; sync again",
-                        delta.ledger_index
-                    )));
-                }
-                let event = SignedEvent::from_bytes(delta.bytes.clone()).map_err(events_err)?;
-                event.verify().map_err(events_err)?;
-                let index = i64::try_from(delta.ledger_index)
-                    .map_err(|_| ReplicaError::Storage("ledger index out of range".into()))?;
-                if event.device() == self.device {
-                    let seq = i64::try_from(event.seq())
-                        .map_err(|_| ReplicaError::Storage("seq out of range".into()))?;
-                    let ours: Option<Vec<u8>> = tx
-                        .query_row("SELECT hash FROM event_log WHERE seq = ?1", [seq], |r| {
-                            r.get(0)
-                        })
-                        .optional()?;
-                    match ours {
-                        Some(hash) if hash == event.record_hash().0 => {
-                            tx.execute(
-                                "UPDATE event_log SET acknowledged = 1 WHERE seq = ?1",
-                                [seq],
-                            )?;
-                            tx.execute(
-                                "UPDATE packages SET local_seq = NULL WHERE local_seq = ?1",
-                                [seq],
-                            )?;
-                        }
-                        _ => {
-                            return Err(ReplicaError::RestoreDetected(format!(
-                                "the ledger holds a different event {seq} of this device (a fork)"
-                            )))
-                        }
-                    }
-                } else if let Some(ours) = superseded_hash(&tx, &event)? {
-                    // An event of this device's earlier chain (before a re-enrollment): it is
-                    // already in the view; it is acknowledged, never folded twice.
-                    if ours != event.record_hash().0 {
-                        return Err(ReplicaError::RestoreDetected(format!(
-                            "the ledger holds a different event {} of this device's earlier key (a fork)",
-                            event.seq()
-                        )));
-                    }
-                    tx.execute(
-                        "UPDATE superseded_events SET acknowledged = 1 WHERE device = ?1 AND seq = ?2",
-                        params![&event.device().0[..], i64::try_from(event.seq()).unwrap_or(i64::MAX)],
-                    )?;
-                } else {
-                    let payload = event.payload().map_err(events_err)?;
-                    let device = event.device();
-                    tx.prepare_cached(
-                        "INSERT OR IGNORE INTO remote_events (ledger_index, device, seq, hash, kind, actor, bytes)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    )?
-                    .execute(params![
-                        index,
-                        &device.0[..],
-                        i64::try_from(event.seq()).unwrap_or(i64::MAX),
-                        &event.record_hash().0[..],
-                        event.payload_kind(),
-                        event.actor(),
-                        event.as_bytes()
-                    ])?;
-                    let meta = EventMeta {
-                        origin: Origin::Remote {
-                            ledger_index: index,
-                        },
-                        kind: event.payload_kind(),
-                        actor: event.actor(),
-                        device: device.as_bytes(),
-                        facility: event.facility(),
-                    };
-                    apply(&tx, &meta, &payload)?;
-                }
-                cursor = delta.ledger_index;
-                applied += 1;
-            }
-            meta_set(&tx, "ledger_cursor", &cursor.to_string())?;
-            tx.commit()?;
-        }
-        Ok(applied)
+        let head = self.signer.head.map_or(0, |h| h.seq);
+        ledger_sync::apply_deltas(&mut self.conn, Some(&self.device), head, deltas)
     }
 
-    /// Replaces the view with a snapshot (a replica database at a ledger cursor, as written by
-    /// [`write_snapshot`]), keeping this device's log and folding its unacknowledged events on
-    /// top. The new file is built beside the old one and renamed over it: a crash leaves the
-    /// old replica or the new one. Loading the same snapshot twice gives the same replica.
+    /// Deltas that could not be folded, for a supervisor.
+    pub fn held_deltas(&self) -> Result<Vec<HeldDelta>, ReplicaError> {
+        ledger_sync::held_deltas(&self.conn)
+    }
+
+    /// Validly signed events of this device the ledger holds and its log does not.
+    pub fn fork_evidence(&self) -> Result<Vec<ForkEvidence>, ReplicaError> {
+        ledger_sync::fork_evidence(&self.conn)
+    }
+
+    /// `Some(seq)` while the device must not sign because a fork of its chain was found at
+    /// `seq` (cleared by re-enrollment: `meta` row `signing_stopped`).
+    pub fn signing_stopped(&self) -> Result<Option<u64>, ReplicaError> {
+        ledger_sync::signing_stopped(&self.conn)
+    }
+
+    /// Loads a snapshot (a view at a ledger cursor with each device's seq mark, as written by
+    /// [`write_snapshot`]) into the live database, in place, in one transaction: this device's
+    /// log and device tables stay, its events up to its mark in the snapshot are marked
+    /// acknowledged and only later ones are folded again on top. Loading the same snapshot
+    /// twice gives the same view; a crash or a reader sees the old view or the new one.
     pub fn load_snapshot(&mut self, snapshot: &Path) -> Result<(), ReplicaError> {
-        let staging = self.path.with_extension("loading");
-        let _ = fs::remove_file(&staging);
-        fs::copy(snapshot, &staging).map_err(|e| {
-            ReplicaError::io(
-                format!("cannot copy the snapshot {}", snapshot.display()),
-                e,
-            )
-        })?;
-        {
-            let mut next = db::open(&staging)?;
-            let tx = next.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            if meta_get(&tx, "snapshot_cursor")?.is_none() {
-                return Err(ReplicaError::Storage(format!(
-                    "{} is not a tally snapshot",
-                    snapshot.display()
-                )));
-            }
-            tx.execute("DELETE FROM event_log", [])?;
-            tx.execute("DELETE FROM meta WHERE key IN ('device', 'facility')", [])?;
-            tx.execute(
-                "ATTACH DATABASE ?1 AS old",
-                [self.path.to_string_lossy().as_ref()],
-            )?;
-            tx.execute("INSERT INTO event_log SELECT * FROM old.event_log", [])?;
-            // Earlier chains of this device (re-enrollment) are kept, never dropped.
-            tx.execute("DELETE FROM superseded_events", [])?;
-            tx.execute(
-                "INSERT INTO superseded_events SELECT * FROM old.superseded_events",
-                [],
-            )?;
-            // PIN verifiers and wrong-PIN counts are this device's own, never the snapshot's.
-            tx.execute_batch(
-                "DELETE FROM pin_verifiers; DELETE FROM pin_attempts;
-                 INSERT INTO pin_verifiers SELECT * FROM old.pin_verifiers;
-                 INSERT INTO pin_attempts SELECT * FROM old.pin_attempts;",
-            )?;
-            tx.execute(
-                "INSERT INTO meta SELECT * FROM old.meta WHERE key IN ('device', 'facility')",
-                [],
-            )?;
-            tx.execute(
-                "INSERT OR REPLACE INTO meta (key, value) SELECT 'ledger_cursor', value FROM meta WHERE key = 'snapshot_cursor'",
-                [],
-            )?;
-            // Local events the ledger has not acknowledged win until it rules: fold them again.
-            let pending: Vec<Vec<u8>> = {
-                let mut stmt =
-                    tx.prepare("SELECT bytes FROM event_log WHERE acknowledged = 0 ORDER BY seq")?;
-                let rows = stmt.query_map([], |r| r.get(0))?;
-                rows.collect::<Result<_, _>>()?
-            };
-            for bytes in pending {
-                let event = SignedEvent::from_bytes(bytes).map_err(events_err)?;
-                let payload = event.payload().map_err(events_err)?;
-                let device = event.device();
-                let meta = EventMeta {
-                    origin: Origin::Local {
-                        seq: i64::try_from(event.seq()).unwrap_or(i64::MAX),
-                    },
-                    kind: event.payload_kind(),
-                    actor: event.actor(),
-                    device: device.as_bytes(),
-                    facility: event.facility(),
-                };
-                // Master data the device itself recorded is already in the snapshot when the
-                // ledger accepted it; folding it again is harmless (upserts).
-                apply(&tx, &meta, &payload)?;
-            }
-            tx.commit()?;
-            next.execute("DETACH DATABASE old", [])?;
-            next.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-            next.close().map_err(|(_, e)| ReplicaError::from(e))?;
+        let head = self.signer.head.map_or(0, |h| h.seq);
+        ledger_sync::load_snapshot(&mut self.conn, &self.device, head, snapshot)
+    }
+
+    fn may_sign(conn: &Connection) -> Result<(), ReplicaError> {
+        match ledger_sync::signing_stopped(conn)? {
+            Some(seq) => Err(ReplicaError::Refused(Refusal::DeviceForked { seq })),
+            None => Ok(()),
         }
-        // Checkpoint the current database completely; a reader still open on it (a counting
-        // screen) would keep WAL content that must never be applied to the new file.
-        let busy: i64 = self
-            .conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
-        if busy != 0 {
-            let _ = fs::remove_file(&staging);
-            return Err(ReplicaError::Storage(
-                "the replica is in use by another screen; close it and dock again".into(),
-            ));
-        }
-        let old = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
-        old.close().map_err(|(_, e)| ReplicaError::from(e))?;
-        let wal = PathBuf::from(format!("{}-wal", self.path.display()));
-        if fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
-            self.conn = db::open(&self.path)?;
-            let _ = fs::remove_file(&staging);
-            return Err(ReplicaError::Storage(
-                "the replica is in use by another screen; close it and dock again".into(),
-            ));
-        }
-        fs::rename(&staging, &self.path).map_err(|e| {
-            ReplicaError::io(
-                format!("cannot swap in the snapshot at {}", self.path.display()),
-                e,
-            )
-        })?;
-        sync_dir(&self.path)?;
-        self.conn = db::open(&self.path)?;
-        // The database is a new file now: the key file vouches for it from here on.
-        self.signer.rebind_database(&self.path)?;
-        Ok(())
     }
 
     /// Writes this device's log in the event-log export format (version 2, its trailer
@@ -1047,16 +845,6 @@ impl Signer {
         }
     }
 
-    /// Records a new database file (this process replaced it) in the key file, durably.
-    fn rebind_database(&mut self, db_path: &Path) -> Result<(), ReplicaError> {
-        let mut next = self.key_file.clone();
-        next.set_database(keys::database_identity(db_path)?);
-        next.settle_head();
-        self.key_handle = write_durably(&self.key_path, &next.encode())?;
-        self.key_file = next;
-        Ok(())
-    }
-
     /// Writes the key file durably with the current head (clean shutdown).
     fn settle(&mut self) -> Result<(), ReplicaError> {
         if self.key_file.head() == Some(self.key_file.durable_head()) {
@@ -1152,6 +940,7 @@ impl Signer {
         if plan.facts.is_empty() {
             return Ok((plan.outcome, Vec::new()));
         }
+        Replica::may_sign(&tx)?;
         let stored = self
             .sign_and_store(&tx, actor, plan.facts)
             .and_then(|r| tx.commit().map(|()| r).map_err(ReplicaError::from));
@@ -1220,31 +1009,4 @@ pub fn export_log<W: std::io::Write>(
     // key file's reservation is not touched.
     writer.finish_signed_with(signer).map_err(events_err)?;
     Ok(count)
-}
-
-/// Writes a snapshot of a replica's view at a ledger cursor: a compact copy without the device
-/// log (what the ledger hands a docking device).
-pub fn write_snapshot(conn: &Connection, out: &Path, cursor: u64) -> Result<(), ReplicaError> {
-    if out.exists() {
-        return Err(ReplicaError::Storage(format!(
-            "{} already exists",
-            out.display()
-        )));
-    }
-    conn.execute("VACUUM INTO ?1", [out.to_string_lossy().as_ref()])?;
-    let snap = db::open(out)?;
-    // The source device's own log and the history rows that point into it do not travel:
-    // the receiving device has its own log. Nor do its PIN verifiers (sealed under its own
-    // pepper) and its wrong-PIN counts: local tables, not view.
-    snap.execute_batch(
-        "DELETE FROM event_log; DELETE FROM superseded_events;
-         DELETE FROM package_history WHERE origin = 'local';
-         DELETE FROM meta WHERE key IN ('device','facility','ledger_cursor');
-         DELETE FROM pin_verifiers; DELETE FROM pin_attempts;
-         UPDATE packages SET local_seq = NULL WHERE local_seq IS NOT NULL;",
-    )?;
-    meta_set(&snap, "snapshot_cursor", &cursor.to_string())?;
-    snap.execute_batch("VACUUM")?;
-    snap.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-    Ok(())
 }

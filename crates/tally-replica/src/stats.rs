@@ -1,4 +1,4 @@
-//! `tally replica stats`: what a replica holds, in numbers.
+//! `tally replica stats`: what a replica holds, in numbers, and digests of its view.
 
 use rusqlite::Connection;
 
@@ -35,6 +35,10 @@ pub struct Stats {
     pub users: i64,
     /// Open conflicts between devices.
     pub conflicts: i64,
+    /// Deltas that could not be folded, kept for a supervisor.
+    pub held_deltas: i64,
+    /// Events of this device the ledger holds and its log does not (forks).
+    pub forks: i64,
 }
 
 fn count(conn: &Connection, sql: &str) -> Result<i64, ReplicaError> {
@@ -67,6 +71,8 @@ pub fn stats(conn: &Connection) -> Result<Stats, ReplicaError> {
         count_tasks: count(conn, "SELECT count(*) FROM count_tasks")?,
         users: count(conn, "SELECT count(*) FROM users")?,
         conflicts: count(conn, "SELECT count(*) FROM conflicts")?,
+        held_deltas: count(conn, "SELECT count(*) FROM held_deltas")?,
+        forks: count(conn, "SELECT count(*) FROM fork_evidence")?,
     })
 }
 
@@ -109,6 +115,8 @@ pub const VIEW_TABLES: &[&str] = &[
     "voided",
     "package_history",
     "conflicts",
+    "device_marks",
+    "local_changes",
 ];
 
 /// A digest of every view table's rows, independent of physical row order: two replicas with
@@ -148,34 +156,9 @@ pub fn view_digest(conn: &Connection) -> Result<[u8; 32], ReplicaError> {
     Ok(hasher.finalize().into())
 }
 
-/// Folds a replica's own log into a fresh in-memory view and returns its digest: the crash
+/// The digest a replay of a device's logged inputs gives when it never loaded a snapshot (its
+/// own log and the deltas it stored, see [`crate::sync::replay_view_digest`]): the crash
 /// test's "the view equals a replay of the log".
 pub fn replay_digest(conn: &Connection) -> Result<[u8; 32], ReplicaError> {
-    let fresh = Connection::open_in_memory()?;
-    crate::db::migrate(&fresh)?;
-    fresh.execute_batch("PRAGMA foreign_keys=ON")?;
-    let tx = fresh.unchecked_transaction()?;
-    let mut stmt = conn.prepare("SELECT bytes FROM event_log ORDER BY seq")?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let bytes: Vec<u8> = row.get(0)?;
-        let event = tally_events::SignedEvent::from_bytes(bytes)
-            .map_err(|e| ReplicaError::Events(e.to_string()))?;
-        let payload = event
-            .payload()
-            .map_err(|e| ReplicaError::Events(e.to_string()))?;
-        let device = event.device();
-        let meta = crate::apply::EventMeta {
-            origin: crate::apply::Origin::Local {
-                seq: i64::try_from(event.seq()).unwrap_or(i64::MAX),
-            },
-            kind: event.payload_kind(),
-            actor: event.actor(),
-            device: device.as_bytes(),
-            facility: event.facility(),
-        };
-        crate::apply::apply(&tx, &meta, &payload)?;
-    }
-    tx.commit()?;
-    view_digest(&fresh)
+    crate::sync::replay_view_digest(conn, None)
 }

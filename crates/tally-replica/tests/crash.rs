@@ -5,6 +5,10 @@
 //!
 //! The child is this same test binary, started again with `TALLY_CRASH_CHILD` set. Iterations:
 //! `TALLY_CRASH_ITERATIONS` (default 200).
+//!
+//! A second test kills a child that loads two snapshots in turn (in place, one transaction
+//! each): after every kill the view is the old one or a whole new one, never a mix: it equals
+//! the replay from the snapshot its cursor names (`TALLY_CRASH_LOAD_ITERATIONS`, default 40).
 
 mod common;
 
@@ -272,5 +276,123 @@ fn sigkill_at_random_moments_loses_no_acknowledged_event() {
             )],
         )
         .unwrap();
+    drop(f.dir);
+}
+
+const LOAD_CHILD_ENV: &str = "TALLY_CRASH_LOAD_CHILD";
+const LOAD_TEST_NAME: &str = "sigkill_during_snapshot_loads_leaves_the_old_or_the_new_view";
+
+fn load_child(dir: &str, key: &str) -> ! {
+    let dir = std::path::Path::new(dir);
+    let mut replica = match Replica::open(
+        &dir.join("replica.db"),
+        std::path::Path::new(key),
+        Box::new(SystemClock::new()),
+    ) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("child cannot open: {e}");
+            std::process::exit(3)
+        }
+    };
+    loop {
+        for name in ["a.snapshot", "b.snapshot"] {
+            if let Err(e) = replica.load_snapshot(&dir.join(name)) {
+                eprintln!("child cannot load: {e}");
+                std::process::exit(4)
+            }
+        }
+    }
+}
+
+fn stock(replica: &mut Replica, from: u64, count: u64, location: &str) {
+    let payloads: Vec<_> = (from..from + count)
+        .map(|n| {
+            package(
+                &t(n),
+                "CART",
+                "CA-L1",
+                Quantity::Units(n % 7 + 1),
+                location,
+                PackageStatus::Active,
+            )
+        })
+        .collect();
+    for chunk in payloads.chunks(500) {
+        replica.record("ADMIN", chunk.to_vec()).unwrap();
+    }
+}
+
+#[test]
+fn sigkill_during_snapshot_loads_leaves_the_old_or_the_new_view() {
+    if let Ok(dir) = std::env::var(LOAD_CHILD_ENV) {
+        load_child(&dir, &std::env::var(CHILD_KEY_ENV).unwrap());
+    }
+    let iterations: usize = std::env::var("TALLY_CRASH_LOAD_ITERATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40);
+    // Two snapshots from another replica, at cursors 10 and 20, with different stock.
+    let mut source = fixture();
+    stock(&mut source.replica, 10_000, 1_500, "SHELF-1");
+    let a = source.dir.path().join("a.snapshot");
+    tally_replica::replica::write_snapshot(source.replica.view(), &a, 10).unwrap();
+    stock(&mut source.replica, 20_000, 1_500, "SHELF-2");
+    let b = source.dir.path().join("b.snapshot");
+    tally_replica::replica::write_snapshot(source.replica.view(), &b, 20).unwrap();
+    // The device has events of its own, folded again on top of each snapshot.
+    let mut f = fixture();
+    stock(&mut f.replica, 1, 3, "VAULT-A");
+    let dir = f.dir.path().to_owned();
+    let key = f.key();
+    std::fs::copy(&a, dir.join("a.snapshot")).unwrap();
+    std::fs::copy(&b, dir.join("b.snapshot")).unwrap();
+    drop(f.replica);
+    let exe = std::env::current_exe().unwrap();
+    let mut rng = Rng(SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1);
+    let mut seen = std::collections::BTreeSet::new();
+    for iteration in 0..iterations {
+        let mut child = Command::new(&exe)
+            .args(["--exact", LOAD_TEST_NAME, "--nocapture", "--test-threads=1"])
+            .env(LOAD_CHILD_ENV, &dir)
+            .env(CHILD_KEY_ENV, &key)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(5_000 + rng.next() % 80_000));
+        child.kill().unwrap(); // SIGKILL
+        let status = child.wait().unwrap();
+        assert!(
+            status.code().is_none_or(|c| c != 3 && c != 4),
+            "iteration {iteration}: the child failed ({status})"
+        );
+        let conn = tally_replica::db::open(&dir.join("replica.db")).unwrap();
+        let cursor = tally_replica::sync::ledger_cursor(&conn).unwrap();
+        let snapshot = match cursor {
+            0 => None,
+            10 => Some(dir.join("a.snapshot")),
+            20 => Some(dir.join("b.snapshot")),
+            other => panic!("iteration {iteration}: cursor {other} names no snapshot"),
+        };
+        seen.insert(cursor);
+        assert_eq!(
+            view_digest(&conn).unwrap(),
+            tally_replica::sync::replay_view_digest(&conn, snapshot.as_deref()).unwrap(),
+            "iteration {iteration}: the view is not the whole snapshot {cursor} plus the device's events"
+        );
+    }
+    eprintln!("{iterations} kills during snapshot loads, cursors seen: {seen:?}");
+    assert!(
+        seen.contains(&10) || seen.contains(&20),
+        "no load ever committed before a kill"
+    );
+    // The device still opens and records.
+    let mut replica = Replica::open(&dir.join("replica.db"), &key, clock()).unwrap();
+    stock(&mut replica, 90_000, 1, "SHELF-1");
     drop(f.dir);
 }

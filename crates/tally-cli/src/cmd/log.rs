@@ -230,6 +230,13 @@ pub(super) fn print_event(out: &mut impl Write, event: &SignedEvent) -> anyhow::
         facility = event.facility(),
     )?;
     match event.payload() {
+        Ok(Payload::Unknown(unknown)) if tally_events::payload::is_known_kind(unknown.code) => {
+            writeln!(
+                out,
+                "    holds a code this version does not know ({} bytes), recorded by a newer version of tally",
+                unknown.bytes.0.len()
+            )?
+        }
         Ok(Payload::Unknown(unknown)) => writeln!(
             out,
             "    unknown payload kind {} ({} bytes), recorded by a newer version of tally",

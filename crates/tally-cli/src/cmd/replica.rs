@@ -295,6 +295,8 @@ pub fn run(args: ReplicaArgs) -> anyhow::Result<ExitCode> {
                     "count_tasks": s.count_tasks,
                     "users": s.users,
                     "conflicts": s.conflicts,
+                    "held_deltas": s.held_deltas,
+                    "forks": s.forks,
                 });
                 println!("{value}");
             } else {
@@ -318,6 +320,8 @@ pub fn run(args: ReplicaArgs) -> anyhow::Result<ExitCode> {
                 println!("count tasks         {}", s.count_tasks);
                 println!("users               {}", s.users);
                 println!("conflicts           {}", s.conflicts);
+                println!("held deltas         {}", s.held_deltas);
+                println!("forks of this device {}", s.forks);
             }
             Ok(ExitCode::SUCCESS)
         }
