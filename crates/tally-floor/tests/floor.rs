@@ -14,6 +14,7 @@ use tally_drivers::driver::{DeviceSession, DriverEvent};
 use tally_drivers::event::DeviceEvent;
 use tally_drivers::profile::{Profile, ProfileSet};
 use tally_drivers::pty::Pty;
+use tally_drivers::sim::rfid::{RfidConfig, RfidProtocol, RfidSimulator};
 use tally_drivers::sim::scale::{ScaleConfig, ScaleMode, ScaleProtocol, ScaleSimulator};
 use tally_drivers::transport::serial::SerialTransport;
 use tally_events::payload::kind_name;
@@ -524,4 +525,76 @@ fn moving_takes_a_package_then_a_location_and_refusals_record_nothing() {
     assert_eq!(step.recorded.len(), 1);
     assert_eq!(f.package(&t(5)).1.as_deref(), Some("SHELF-2"));
     assert_eq!(screen, Screen::Moving { package: None });
+}
+
+#[test]
+fn tag_reads_from_a_simulated_rfid_reader_receive_the_cases_they_are() {
+    let mut f = receiving_fixture();
+    let who = sign_in(&mut f);
+    let floor = floor();
+    let mut screen = Screen::Receiving {
+        manifest: "IN-1".into(),
+        package: None,
+    };
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let link = dir.path().join("reader");
+    // Three Metrc tags in the field: t(0) (not on the manifest), t(1) and t(2).
+    let sim = RfidSimulator::start(&link, RfidConfig::new(RfidProtocol::Chafon288, 3))
+        .expect("the RFID simulator");
+    let mut reader = open_session(&profile(RfidProtocol::Chafon288.profile_id()), &link);
+    let mut outcomes: Vec<ScanOutcome> = Vec::new();
+    let deadline = Instant::now() + DEADLINE;
+    let mut out = Vec::new();
+    while outcomes.len() < 6 {
+        assert!(Instant::now() < deadline, "only {outcomes:?}");
+        reader
+            .step(Duration::from_millis(50), &mut out)
+            .expect("the reader session runs");
+        for event in out.drain(..) {
+            let DriverEvent::Device(event @ DeviceEvent::TagRead { .. }) = event else {
+                continue;
+            };
+            let input = DeviceInput {
+                device: "reader-1".into(),
+                event,
+            };
+            let step = floor
+                .handle(&mut f.replica, &who, &mut screen, &input)
+                .unwrap();
+            match &step.outcome {
+                Outcome::Arrived(arrived) => {
+                    let first_time = !matches!(arrived, ScanOutcome::Duplicate { .. });
+                    assert_eq!(step.recorded.len(), usize::from(first_time));
+                    if first_time {
+                        assert_eq!(signed_kinds(&f, &step), ["package_arrived"]);
+                    }
+                    outcomes.push(arrived.clone());
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+    let mut stop = Vec::new();
+    reader.stop_inventory(&mut stop).expect("inventory stops");
+    sim.stop();
+    // Each tag arrived once (later rounds read it again: a duplicate, nothing recorded).
+    let mut first: Vec<ScanOutcome> = outcomes
+        .into_iter()
+        .filter(|o| !matches!(o, ScanOutcome::Duplicate { .. }))
+        .collect();
+    first.sort_by_key(|o| format!("{o:?}"));
+    assert_eq!(
+        first,
+        [
+            ScanOutcome::Expected {
+                uid: t(1),
+                sku: "SKU-FLOWER".into()
+            },
+            ScanOutcome::Expected {
+                uid: t(2),
+                sku: "SKU-FLOWER".into()
+            },
+            ScanOutcome::Unexpected { uid: t(0) },
+        ]
+    );
 }
