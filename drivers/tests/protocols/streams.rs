@@ -504,8 +504,5 @@ fn idle_drops_partial_lines_and_replies() {
     d.feed(&[0; 8], &mut out);
     d.idle(&mut out);
     d.feed(&[0, 0, 0x28, 0, 0, 0, 0, 0], &mut out);
-    assert_eq!(
-        out,
-        vec![DeviceEvent::scan(&b"1"[..])]
-    );
+    assert_eq!(out, vec![DeviceEvent::scan(&b"1"[..])]);
 }
