@@ -4,6 +4,7 @@
 use tally_drivers::event::{DeviceEvent, WeighMode, WeightReading, WeightUnit};
 use tally_events::MassUnit;
 use tally_ids::{Date, DecodeOptions, Language, ScanInput, StateSystems};
+use tally_replica::workflow::count::{self, Entered, Entry, ScanTally, Scanned, TagRead};
 use tally_replica::workflow::lookup::{self, Found};
 use tally_replica::workflow::moves::{self, Moved};
 use tally_replica::workflow::receiving::{self, ScanOutcome, WeighOutcome};
@@ -27,6 +28,17 @@ pub enum Screen {
     /// Moving: scan a package, then the location it goes to.
     Moving {
         /// The package scanned, waiting for its location.
+        package: Option<String>,
+    },
+    /// Counting a task at one location (the count already started): an RFID tag read is
+    /// found in a sweep; a barcode scan finds a package, and a weighed one waits for its
+    /// stable weight, which records its count line.
+    Counting {
+        /// Count task id.
+        task: String,
+        /// The location being counted.
+        location: String,
+        /// The weighed package scanned last, waiting for its weight.
         package: Option<String>,
     },
     /// Lookup: scan anything to see what it is.
@@ -72,6 +84,12 @@ pub enum Outcome {
     },
     /// Moving: the package was moved.
     Moved(Moved),
+    /// Counting: tags found by an RFID read (new, duplicate, unreadable).
+    Swept(ScanTally),
+    /// Counting: a barcode scan found a package (a weighed one waits for its weight).
+    CountScanned(Scanned),
+    /// Counting: a weighed package's count line (recorded, or a duplicate in this round).
+    CountEntered(Entered),
     /// Lookup: what the scan is.
     Found(Box<Found>),
     /// The scan identifies nothing; nothing was recorded.
@@ -206,7 +224,7 @@ impl Floor {
         if let Some(scan) = input.event.input() {
             let systems = workflow::state_systems(replica.view())?;
             return match self.identify(systems, &scan) {
-                Ok(identifier) => self.scanned(replica, who, screen, identifier),
+                Ok(identifier) => self.scanned(replica, who, screen, input, &scan, identifier),
                 Err(unreadable) => Ok(Step::nothing(Outcome::Unreadable(unreadable))),
             };
         }
@@ -229,10 +247,45 @@ impl Floor {
         replica: &mut Replica,
         who: &Session,
         screen: &mut Screen,
+        input: &DeviceInput,
+        scan: &ScanInput,
         identifier: Identifier,
     ) -> Result<Step, ReplicaError> {
         let actor = who.badge.clone();
         match (screen, identifier) {
+            (
+                Screen::Counting {
+                    task,
+                    location,
+                    package,
+                },
+                Identifier::StateTag { uid, .. },
+            ) => {
+                let cv = replica.counting_view()?;
+                if let ScanInput::Epc(epc) = scan {
+                    let reads = [TagRead {
+                        epc: epc.clone(),
+                        uid: Some(uid),
+                    }];
+                    let (tally, recorded) = replica.act_counting(&cv, &actor, |cv| {
+                        count::sweep(cv, who, task, location, &input.device, &reads)
+                    })?;
+                    return Ok(Step {
+                        outcome: Outcome::Swept(tally),
+                        recorded,
+                    });
+                }
+                let (scanned, recorded) = replica
+                    .act_counting(&cv, &actor, |cv| count::scan(cv, who, task, location, &uid))?;
+                *package = match &scanned {
+                    Scanned::Found { uid, weighed: true } => Some(uid.clone()),
+                    _ => None,
+                };
+                Ok(Step {
+                    outcome: Outcome::CountScanned(scanned),
+                    recorded,
+                })
+            }
             (Screen::Receiving { manifest, package }, Identifier::StateTag { uid, .. }) => {
                 let (outcome, recorded) =
                     replica.act(&actor, |v| receiving::scan(v, who, manifest, &uid))?;
@@ -301,9 +354,9 @@ impl Floor {
         input: &DeviceInput,
         reading: &WeightReading,
     ) -> Result<Step, ReplicaError> {
-        let Screen::Receiving { manifest, package } = screen else {
+        if matches!(screen, Screen::Moving { .. } | Screen::Lookup) {
             return Ok(Step::nothing(Outcome::Ignored(Ignored::NoWeighingHere)));
-        };
+        }
         let stable = match reading.require_stable() {
             Ok(stable) => stable,
             Err(why) => {
@@ -325,11 +378,6 @@ impl Floor {
                 device: input.device.clone(),
             })));
         };
-        let Some(uid) = package.clone() else {
-            return Ok(Step::nothing(Outcome::Ignored(
-                Ignored::ScanThePackageFirst,
-            )));
-        };
         let recorded_reading = Reading {
             scale_id: scale.scale_id.clone(),
             value: stable.value.clone(),
@@ -340,13 +388,43 @@ impl Floor {
             division: scale.division.clone(),
         };
         let today = self.today.to_string();
-        let (outcome, recorded) = replica.act(&who.badge, |v| {
-            receiving::weigh(v, who, manifest, &uid, &recorded_reading, &today)
-        })?;
-        Ok(Step {
-            outcome: Outcome::Weighed(outcome),
-            recorded,
-        })
+        let waiting = Step::nothing(Outcome::Ignored(Ignored::ScanThePackageFirst));
+        match screen {
+            Screen::Counting {
+                task,
+                location,
+                package,
+            } => {
+                let Some(uid) = package.clone() else {
+                    return Ok(waiting);
+                };
+                let cv = replica.counting_view()?;
+                let entry = Entry::Weighed(recorded_reading);
+                let (entered, recorded) = replica.act_counting(&cv, &who.badge, |cv| {
+                    count::enter(cv, who, task, location, &uid, &entry, &today)
+                })?;
+                *package = None;
+                Ok(Step {
+                    outcome: Outcome::CountEntered(entered),
+                    recorded,
+                })
+            }
+            Screen::Receiving { manifest, package } => {
+                let Some(uid) = package.clone() else {
+                    return Ok(waiting);
+                };
+                let (outcome, recorded) = replica.act(&who.badge, |v| {
+                    receiving::weigh(v, who, manifest, &uid, &recorded_reading, &today)
+                })?;
+                Ok(Step {
+                    outcome: Outcome::Weighed(outcome),
+                    recorded,
+                })
+            }
+            Screen::Moving { .. } | Screen::Lookup => {
+                Ok(Step::nothing(Outcome::Ignored(Ignored::NoWeighingHere)))
+            }
+        }
     }
 }
 

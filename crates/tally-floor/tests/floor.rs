@@ -19,12 +19,13 @@ use tally_drivers::sim::scale::{ScaleConfig, ScaleMode, ScaleProtocol, ScaleSimu
 use tally_drivers::transport::serial::SerialTransport;
 use tally_events::payload::kind_name;
 use tally_events::payload::{
-    FacilityStateSystemDefined, InboundManifestIssued, ItemCategory, ItemDefined, ManifestLine,
-    PackageStatus, StateSystem, UnitOfMeasure,
+    CountTaskIssued, FacilityStateSystemDefined, InboundManifestIssued, ItemCategory, ItemDefined,
+    ManifestLine, PackageStatus, StateSystem, UnitOfMeasure,
 };
 use tally_events::{Payload, Quantity, SignedEvent};
 use tally_floor::{DeviceInput, Floor, Identifier, Ignored, Outcome, ScaleSetup, Screen, Step};
 use tally_ids::{Date, ScanInput, StateSystems, UidSystem};
+use tally_replica::workflow::count::{self, Entered, Scanned};
 use tally_replica::workflow::receiving::ScanOutcome;
 use tally_replica::workflow::{self, receiving, Session};
 use tally_replica::{Refusal, ReplicaError};
@@ -597,4 +598,135 @@ fn tag_reads_from_a_simulated_rfid_reader_receive_the_cases_they_are() {
             ScanOutcome::Unexpected { uid: t(0) },
         ]
     );
+}
+
+#[test]
+fn counting_takes_scans_weights_and_tag_reads_from_real_devices() {
+    let mut f = fixture();
+    f.replica
+        .record(
+            "ADMIN",
+            vec![
+                package(
+                    &t(1),
+                    "CART",
+                    "CA-L1",
+                    Quantity::Units(10),
+                    "SHELF-1",
+                    PackageStatus::Active,
+                ),
+                package(
+                    &t(3),
+                    "FLOWER",
+                    "FL-L1",
+                    Quantity::Milligrams(5_000),
+                    "SHELF-1",
+                    PackageStatus::Active,
+                ),
+                Payload::CountTaskIssued(CountTaskIssued {
+                    count_task_id: "CT-1".into(),
+                    locations: vec!["SHELF-1".into()],
+                    items: vec![],
+                    assigned_to: None,
+                }),
+            ],
+        )
+        .unwrap();
+    let who = sign_in(&mut f);
+    let cv = f.replica.counting_view().unwrap();
+    f.replica
+        .act_counting(&cv, "B1", |cv| count::start(cv, &who, "CT-1"))
+        .unwrap();
+    drop(cv);
+    let floor = floor();
+    let mut screen = Screen::Counting {
+        task: "CT-1".into(),
+        location: "SHELF-1".into(),
+        package: None,
+    };
+
+    // The weighed package's barcode, then its stable weight from the scale simulator.
+    let mut scanner = Scanner::plug_in();
+    let scan = scanner.scan(format!("]C0{}", t(3)).as_bytes());
+    let step = floor
+        .handle(&mut f.replica, &who, &mut screen, &scan)
+        .unwrap();
+    assert_eq!(
+        step.outcome,
+        Outcome::CountScanned(Scanned::Found {
+            uid: t(3),
+            weighed: true
+        })
+    );
+    assert!(step.recorded.is_empty(), "a scan alone records nothing");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let link = dir.path().join("scale");
+    let mut config = ScaleConfig::new(ScaleProtocol::MtSics, ScaleMode::Settling);
+    config.base_divisions = 500;
+    let sim = ScaleSimulator::start(&link, config).expect("the scale simulator");
+    let mut scale = open_session(&profile(ScaleProtocol::MtSics.profile_id()), &link);
+    let step = loop {
+        let input = DeviceInput {
+            device: "scale-1".into(),
+            event: next_event(&mut scale),
+        };
+        let step = floor
+            .handle(&mut f.replica, &who, &mut screen, &input)
+            .unwrap();
+        if !matches!(
+            step.outcome,
+            Outcome::Ignored(Ignored::NotAStableWeight(_) | Ignored::DeviceMessage(_))
+        ) {
+            break step;
+        }
+        assert!(step.recorded.is_empty());
+    };
+    sim.stop();
+    assert_eq!(step.outcome, Outcome::CountEntered(Entered::Recorded));
+    assert_eq!(
+        signed_kinds(&f, &step),
+        ["weight_recorded", "count_line_recorded"]
+    );
+    assert!(matches!(screen, Screen::Counting { package: None, .. }));
+
+    // Tag reads from the RFID reader simulator (tags t(0), t(1), t(2)): each found once.
+    let link = dir.path().join("reader");
+    let sim = RfidSimulator::start(&link, RfidConfig::new(RfidProtocol::M100, 3))
+        .expect("the RFID simulator");
+    let mut reader = open_session(&profile(RfidProtocol::M100.profile_id()), &link);
+    let mut new = 0;
+    let deadline = Instant::now() + DEADLINE;
+    let mut out = Vec::new();
+    while new < 3 {
+        assert!(Instant::now() < deadline, "only {new} tags found");
+        reader
+            .step(Duration::from_millis(50), &mut out)
+            .expect("the reader session runs");
+        for event in out.drain(..) {
+            let DriverEvent::Device(event @ DeviceEvent::TagRead { .. }) = event else {
+                continue;
+            };
+            let input = DeviceInput {
+                device: "reader-1".into(),
+                event,
+            };
+            let step = floor
+                .handle(&mut f.replica, &who, &mut screen, &input)
+                .unwrap();
+            match &step.outcome {
+                Outcome::Swept(tally) if tally.new == 1 => {
+                    assert_eq!(signed_kinds(&f, &step), ["rfid_sweep_recorded"]);
+                    new += 1;
+                }
+                Outcome::Swept(tally) => {
+                    assert_eq!(tally.duplicates, 1);
+                    assert!(step.recorded.is_empty());
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+    let mut stop = Vec::new();
+    reader.stop_inventory(&mut stop).expect("inventory stops");
+    sim.stop();
 }
