@@ -450,3 +450,36 @@ fn describe(identifier: &Identifier) -> String {
         Identifier::Text(text) => text.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_notice_reads_in_english_and_spanish() {
+        let notices = [
+            Ignored::UnknownScale {
+                device: "scale-9".into(),
+            },
+            Ignored::ScanThePackageFirst,
+            Ignored::NotForThisScreen {
+                scanned: "(01)09501101530003".into(),
+            },
+            Ignored::NoWeighingHere,
+        ];
+        for notice in notices {
+            let en = notice.message(Language::English);
+            let es = notice.message(Language::Spanish);
+            assert!(!en.is_empty() && !es.is_empty(), "{notice:?}");
+            assert_ne!(en, es, "{notice:?}");
+        }
+    }
+
+    #[test]
+    fn only_units_of_mass_are_recorded() {
+        assert_eq!(mass_unit(&WeightUnit::Gram), Some(MassUnit::G));
+        assert_eq!(mass_unit(&WeightUnit::Pound), Some(MassUnit::Lb));
+        assert_eq!(mass_unit(&WeightUnit::Pieces), None);
+        assert_eq!(mass_unit(&WeightUnit::TroyOunce), None);
+    }
+}

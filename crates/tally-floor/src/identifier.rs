@@ -123,3 +123,92 @@ fn plain_text(decoded: &Decoded) -> String {
         .unwrap_or(input);
     data.trim().to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use tally_ids::{Date, DecodeOptions, ScanInput, StateSystems};
+
+    use super::*;
+
+    fn read(input: ScanInput) -> Result<Identifier, Unreadable> {
+        let mut options = DecodeOptions::new(Date::new(2026, 11, 24).expect("a date"));
+        options.state_systems = StateSystems::only(&[UidSystem::Metrc]);
+        Identifier::from_decoded(&input.decode(&options))
+    }
+
+    #[test]
+    fn gs1_data_matrix_digital_link_and_ean_give_gtin_lot_and_expiry() {
+        let matrix = read(ScanInput::barcode(
+            &b"]d2010950110153000317270301\x1d10LOT-7\x1d21S1"[..],
+        ));
+        assert_eq!(
+            matrix,
+            Ok(Identifier::Gs1(Gs1Data {
+                gtin: Some("09501101530003".into()),
+                lot: Some("LOT-7".into()),
+                expiry: Some("2027-03-01".into()),
+                serial: Some("S1".into()),
+                hri: "(01)09501101530003(17)270301(10)LOT-7(21)S1".into(),
+            }))
+        );
+        let link = read(ScanInput::barcode(
+            &b"]Q1https://example.com/01/09501101530003/10/LOT-7?17=270301"[..],
+        ));
+        match link {
+            Ok(Identifier::Gs1(gs1)) => assert_eq!(
+                (
+                    gs1.gtin.as_deref(),
+                    gs1.lot.as_deref(),
+                    gs1.expiry.as_deref()
+                ),
+                (Some("09501101530003"), Some("LOT-7"), Some("2027-03-01"))
+            ),
+            other => panic!("{other:?}"),
+        }
+        match read(ScanInput::barcode(&b"]E05901234123457"[..])) {
+            Ok(Identifier::Gs1(gs1)) => assert_eq!(gs1.gtin.as_deref(), Some("05901234123457")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn tags_epcs_and_text() {
+        let tag = "1A4FF0100000022000000001";
+        let bytes: Vec<u8> = (0..tag.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&tag[i..i + 2], 16).expect("hex"))
+            .collect();
+        let expected = Identifier::StateTag {
+            system: UidSystem::Metrc,
+            uid: tag.into(),
+        };
+        assert_eq!(read(ScanInput::epc(bytes)), Ok(expected.clone()));
+        assert_eq!(
+            read(ScanInput::barcode(format!("]C0{}", tag.to_lowercase()))),
+            Ok(expected)
+        );
+        // An SGTIN-96 EPC carries its GTIN and serial.
+        let sgtin: Vec<u8> = vec![
+            0x30, 0x74, 0x25, 0x7B, 0xF7, 0x19, 0x4E, 0x40, 0x00, 0x00, 0x1A, 0x85,
+        ];
+        match read(ScanInput::epc(sgtin)) {
+            Ok(Identifier::Epc { pure_uri, gs1 }) => {
+                assert!(pure_uri.starts_with("urn:epc:id:sgtin:"), "{pure_uri}");
+                let gs1 = gs1.expect("an SGTIN holds GS1 data");
+                assert!(gs1.gtin.is_some() && gs1.serial.is_some(), "{gs1:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Plain text loses its symbology identifier and line ending.
+        assert_eq!(
+            read(ScanInput::barcode(&b"]C0SHELF-2\r\n"[..])),
+            Ok(Identifier::Text("SHELF-2".into()))
+        );
+        // A damaged tag is unreadable, with what is wrong.
+        let damaged = read(ScanInput::barcode(&b"1A4FF01000000220000001"[..]));
+        assert!(
+            matches!(&damaged, Err(u) if !u.problems.is_empty()),
+            "{damaged:?}"
+        );
+    }
+}
