@@ -104,6 +104,11 @@ pub enum Ignored {
     /// A reading that is not a stable weight (in motion, overload, pieces): wait for the
     /// stable sign.
     NotAStableWeight(String),
+    /// A stable weight in a unit of mass events do not record (troy ounces, grains, ...).
+    UnitNotRecorded {
+        /// The unit, as printed.
+        unit: String,
+    },
     /// A weight from a device that is not set up as a scale on this handheld.
     UnknownScale {
         /// The device.
@@ -127,6 +132,12 @@ impl Ignored {
     pub fn message(&self, language: Language) -> String {
         match (self, language) {
             (Ignored::NotAStableWeight(why), _) => why.clone(),
+            (Ignored::UnitNotRecorded { unit }, Language::English) => format!(
+                "a weight in {unit} cannot be recorded; set the scale to g, kg, mg, oz, lb or ct"
+            ),
+            (Ignored::UnitNotRecorded { unit }, Language::Spanish) => format!(
+                "un peso en {unit} no se puede registrar; ponga la báscula en g, kg, mg, oz, lb o ct"
+            ),
             (Ignored::UnknownScale { device }, Language::English) => {
                 format!("{device} is not set up as a scale on this handheld; ask a supervisor")
             }
@@ -366,12 +377,9 @@ impl Floor {
             }
         };
         let Some(unit) = mass_unit(&stable.unit) else {
-            return Ok(Step::nothing(Outcome::Ignored(Ignored::NotAStableWeight(
-                format!(
-                    "a reading in {} cannot be recorded; set the scale to g, kg, mg, oz, lb or ct",
-                    stable.unit
-                ),
-            ))));
+            return Ok(Step::nothing(Outcome::Ignored(Ignored::UnitNotRecorded {
+                unit: stable.unit.symbol().to_owned(),
+            })));
         };
         let Some(scale) = self.scales.iter().find(|s| s.device == input.device) else {
             return Ok(Step::nothing(Outcome::Ignored(Ignored::UnknownScale {
@@ -458,6 +466,7 @@ mod tests {
     #[test]
     fn every_notice_reads_in_english_and_spanish() {
         let notices = [
+            Ignored::UnitNotRecorded { unit: "dwt".into() },
             Ignored::UnknownScale {
                 device: "scale-9".into(),
             },
