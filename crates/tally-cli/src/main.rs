@@ -20,6 +20,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// The handheld app: sign in, see the tasks waiting, look packages up (keys and
+    /// configuration: crates/tally-app/README.md).
+    App(cmd::app::AppArgs),
     /// Decode barcode or RFID scans: GS1 barcodes, GS1 Digital Link, RFID EPCs, Metrc tags,
     /// BioTrack ids. Says what each scan is and what is wrong with it.
     #[command(
@@ -41,6 +44,7 @@ BioTrack ids. Every problem is spelled out, e.g. \"GTIN check digit should be 8,
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
+        Command::App(args) => cmd::app::run(args),
         Command::Decode(args) => cmd::decode::run(args),
         Command::Devices(args) => cmd::devices::run(args),
         Command::Log(args) => cmd::log::run(args),

@@ -57,6 +57,15 @@ pub enum ReplicaError {
         /// What is wrong with it.
         problem: tally_events::pin::PinError,
     },
+    /// A snapshot older than what the replica already holds: loading it would rewind the
+    /// ledger cursor and drop deltas the device folded (a cursor never moves back).
+    #[error("the snapshot is at ledger entry {snapshot}, older than this replica (entry {cursor}); nothing was changed. Sync again to get a newer snapshot")]
+    StaleSnapshot {
+        /// The snapshot's ledger cursor.
+        snapshot: u64,
+        /// The replica's ledger cursor.
+        cursor: u64,
+    },
     /// A limit on input was exceeded.
     #[error("too much at once: {0}")]
     Limit(String),

@@ -593,6 +593,13 @@ pub(crate) fn load_snapshot(
     snapshot: &Path,
 ) -> Result<(), ReplicaError> {
     let cursor = snapshot_cursor(snapshot)?;
+    let current = ledger_cursor(conn)?;
+    if cursor < current {
+        return Err(ReplicaError::StaleSnapshot {
+            snapshot: cursor,
+            cursor: current,
+        });
+    }
     conn.execute(
         "ATTACH DATABASE ?1 AS snap",
         [snapshot.to_string_lossy().as_ref()],

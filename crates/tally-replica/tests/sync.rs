@@ -397,15 +397,30 @@ impl World {
         );
     }
 
-    /// Loads the snapshot written `back` loads ago again (older than the device's cursor).
+    /// Loads the snapshot written `back` loads ago again: the same cursor reloads, an older one is refused.
     fn reload_older_snapshot(&mut self, back: usize) {
         if self.snapshots == 0 {
             return;
         }
         let n = self.snapshots - back.min(self.snapshots - 1);
         let path = self.dir.path().join(format!("snapshot-{n}.db"));
-        self.device.load_snapshot(&path).unwrap();
-        self.last_snapshot = Some(path);
+        let cursor = self.device.ledger_cursor().unwrap();
+        let before = view_digest(self.device.view()).unwrap();
+        match self.device.load_snapshot(&path) {
+            Ok(()) => self.last_snapshot = Some(path),
+            // A snapshot older than the replica's cursor is refused: the cursor never moves
+            // back, and nothing changes.
+            Err(tally_replica::ReplicaError::StaleSnapshot {
+                snapshot,
+                cursor: at,
+            }) => {
+                assert!(snapshot < at);
+                assert_eq!(at, cursor);
+                assert_eq!(self.device.ledger_cursor().unwrap(), cursor);
+                assert_eq!(view_digest(self.device.view()).unwrap(), before);
+            }
+            Err(other) => panic!("loading an older snapshot failed: {other}"),
+        }
     }
 
     fn load_snapshot(&mut self) {

@@ -1,5 +1,6 @@
 //! One module per `tally` subcommand.
 
+pub mod app;
 pub mod decode;
 pub mod demo;
 pub mod devices;

@@ -1,0 +1,68 @@
+//! The reader: a thread with a read-only connection to the replica that answers the screens'
+//! reads (home's tasks and sync state, lookups) as [`Event::Read`]s, so a read never holds up
+//! a frame and never takes the worker's write lock.
+
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread::JoinHandle;
+
+use rusqlite::Connection;
+use tally_replica::workflow::lookup::lookup;
+use tally_replica::ReplicaError;
+
+use crate::event::{Event, Failure, HomeSummary, ReadReply, ReadRequest};
+
+/// Where read requests go, each with its id.
+pub type Reads = Sender<(u64, ReadRequest)>;
+
+/// Home's tasks for `badge` and the sync state, from the view.
+pub fn home_summary(view: &Connection, badge: &str) -> Result<HomeSummary, ReplicaError> {
+    let (inbound_manifests, pick_lists, count_tasks, events_waiting) = view
+        .prepare_cached(
+            "SELECT (SELECT count(*) FROM inbound_manifests WHERE status <> 'closed'),
+                    (SELECT count(*) FROM pick_lists WHERE status = 'open'),
+                    (SELECT count(*) FROM count_tasks WHERE status <> 'closed'
+                        AND (assigned_to IS NULL OR assigned_to = ?1)),
+                    (SELECT count(*) FROM event_log WHERE acknowledged = 0)",
+        )?
+        .query_row([badge], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+    Ok(HomeSummary {
+        inbound_manifests,
+        pick_lists,
+        count_tasks,
+        events_waiting,
+        ledger_cursor: tally_replica::sync::ledger_cursor(view)?,
+        signing_stopped: tally_replica::sync::signing_stopped(view)?.is_some(),
+    })
+}
+
+/// Answers one read.
+pub fn perform(view: &Connection, request: ReadRequest) -> ReadReply {
+    match request {
+        ReadRequest::Home { badge } => {
+            ReadReply::Home(home_summary(view, &badge).map_err(Failure::from))
+        }
+        ReadRequest::Lookup { scan } => {
+            ReadReply::Lookup(lookup(view, &scan).map_err(Failure::from))
+        }
+    }
+}
+
+fn serve(view: Connection, requests: Receiver<(u64, ReadRequest)>, events: Sender<Event>) {
+    for (id, request) in requests {
+        let reply = perform(&view, request);
+        if events.send(Event::Read { id, reply }).is_err() {
+            return;
+        }
+    }
+}
+
+/// Starts the reader on a read-only connection.
+pub fn spawn(view: Connection, events: Sender<Event>) -> std::io::Result<(Reads, JoinHandle<()>)> {
+    let (requests, inbox) = mpsc::channel();
+    let handle = std::thread::Builder::new()
+        .name("tally-reader".into())
+        .spawn(move || serve(view, inbox, events))?;
+    Ok((requests, handle))
+}

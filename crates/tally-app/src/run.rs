@@ -1,0 +1,233 @@
+//! The runtime: wires the terminal, the threads and the state machine together, and does the
+//! effects. This is the only module that touches the terminal.
+//!
+//! Threads: input (crossterm's blocking read, each key stamped with a monotonic time), a
+//! ticker (auto-lock, flashes, home refresh), the worker (owns the replica, every commit) and
+//! the reader (read-only connection). They all feed one channel of [`Event`]s; the main thread
+//! takes events, runs [`update`], sends requests on, and draws with [`render`]. Nothing it does
+//! between two frames waits on the database or a device.
+
+use std::collections::VecDeque;
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
+use tally_replica::clock::SystemClock;
+use tally_replica::{Replica, ReplicaError};
+
+use crate::config::{Config, ConfigError, KeyLocation};
+use crate::event::{Effect, Event, Key, Tone};
+use crate::render::render;
+use crate::state::{update, State};
+use crate::{reader, worker};
+
+/// How often the ticker ticks.
+pub const TICK_MS: u64 = 200;
+/// The gap between the bells of the error signal.
+pub const ERROR_BELL_GAP_MS: u64 = 160;
+
+/// Why the app could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The configuration.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The replica could not be opened.
+    #[error("cannot open the replica: {0}")]
+    Replica(#[from] ReplicaError),
+    /// The terminal failed.
+    #[error("the terminal failed: {0}")]
+    Terminal(#[from] std::io::Error),
+}
+
+/// Maps a terminal key to the app's.
+pub fn key_of(event: &crossterm::event::KeyEvent) -> Option<Key> {
+    if event.kind == KeyEventKind::Release {
+        return None;
+    }
+    let control = event.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match event.code {
+        KeyCode::Char('c') if control => Key::Quit,
+        KeyCode::Char('l') if control => Key::Lock,
+        // A scanner ending its barcode with a line feed: in raw mode that arrives as Ctrl-J.
+        KeyCode::Char('j') if control => Key::Enter,
+        KeyCode::Char(_) if control => Key::Other,
+        KeyCode::Char(c) => Key::Char(c),
+        KeyCode::Enter => Key::Enter,
+        KeyCode::Tab => Key::Tab,
+        KeyCode::Backspace => Key::Backspace,
+        KeyCode::Esc => Key::Esc,
+        KeyCode::Up => Key::Up,
+        KeyCode::Down => Key::Down,
+        KeyCode::F(n) => Key::F(n),
+        _ => Key::Other,
+    })
+}
+
+fn millis(start: Instant) -> u64 {
+    u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+fn spawn_input(start: Instant, events: Sender<Event>) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("tally-input".into())
+        .spawn(move || loop {
+            let event = match crossterm::event::read() {
+                Ok(event) => event,
+                Err(_) => {
+                    // The terminal is gone: sign out and quit rather than run on unseen.
+                    let _ = events.send(Event::Key {
+                        key: Key::Quit,
+                        at_ms: millis(start),
+                    });
+                    return;
+                }
+            };
+            let at_ms = millis(start);
+            let sent = match event {
+                TermEvent::Key(key) => match key_of(&key) {
+                    Some(key) => events.send(Event::Key { key, at_ms }),
+                    None => Ok(()),
+                },
+                // A resize only needs a new frame.
+                TermEvent::Resize(..) => events.send(Event::Tick { now_ms: at_ms }),
+                _ => Ok(()),
+            };
+            if sent.is_err() {
+                return;
+            }
+        })?;
+    Ok(())
+}
+
+fn spawn_ticker(start: Instant, events: Sender<Event>) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("tally-ticker".into())
+        .spawn(move || loop {
+            std::thread::sleep(Duration::from_millis(TICK_MS));
+            if events
+                .send(Event::Tick {
+                    now_ms: millis(start),
+                })
+                .is_err()
+            {
+                return;
+            }
+        })?;
+    Ok(())
+}
+
+/// Runs the app on the terminal until the user quits.
+pub fn run(config: &Config) -> Result<(), RunError> {
+    let db = config.database()?.to_owned();
+    let key = config.key_location()?;
+    let options = config.key_options();
+    let start = Instant::now();
+    let (events, inbox) = mpsc::channel::<Event>();
+    let open_db = db.clone();
+    let (writes, worker_thread) = worker::spawn(
+        move || {
+            let clock = Box::new(SystemClock::new());
+            match key {
+                KeyLocation::File(file) => Replica::open_with(&open_db, &file, clock, &options),
+                KeyLocation::Dir(dir) => Replica::open_in_key_dir(&open_db, &dir, clock, &options),
+            }
+        },
+        events.clone(),
+    )?;
+    let view = tally_replica::db::open_read_only(&db)?;
+    let (reads, _reader_thread) = reader::spawn(view, events.clone())?;
+    spawn_ticker(start, events.clone())?;
+    let mut state = State::new(config.settings(), millis(start));
+    let mut terminal = ratatui::try_init()?;
+    let outcome = (|| -> Result<(), RunError> {
+        spawn_input(start, events.clone())?;
+        drop(events);
+        let mut bells: VecDeque<u64> = VecDeque::new();
+        loop {
+            terminal.draw(|frame| render(&state, frame))?;
+            let wait = bells
+                .front()
+                .map(|due| due.saturating_sub(millis(start)))
+                .unwrap_or(u64::MAX / 2);
+            let first = match inbox.recv_timeout(Duration::from_millis(wait)) {
+                Ok(event) => Some(event),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            };
+            let now = millis(start);
+            while bells.front().is_some_and(|due| *due <= now) {
+                bells.pop_front();
+                ring(terminal.backend_mut())?;
+            }
+            // Take every event already waiting before drawing again.
+            for event in first.into_iter().chain(inbox.try_iter()) {
+                for effect in update(&mut state, event) {
+                    match effect {
+                        Effect::Write { id, request } => {
+                            // A closed worker is reported by its WorkerGone event.
+                            let _ = writes.send((id, request));
+                        }
+                        Effect::Read { id, request } => {
+                            let _ = reads.send((id, request));
+                        }
+                        Effect::Signal(Tone::Success) => ring(terminal.backend_mut())?,
+                        Effect::Signal(Tone::Error) => {
+                            ring(terminal.backend_mut())?;
+                            bells.extend([now + ERROR_BELL_GAP_MS, now + 2 * ERROR_BELL_GAP_MS]);
+                        }
+                        Effect::Quit => return Ok(()),
+                    }
+                }
+            }
+        }
+    })();
+    ratatui::restore();
+    // Let the worker finish what it was asked (a sign-out at quit) before the process ends.
+    drop(writes);
+    let _ = worker_thread.join();
+    outcome
+}
+
+fn ring(out: &mut impl std::io::Write) -> std::io::Result<()> {
+    out.write_all(b"\x07")?;
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyEvent;
+
+    fn key(code: KeyCode, modifiers: KeyModifiers) -> Option<Key> {
+        key_of(&KeyEvent::new(code, modifiers))
+    }
+
+    #[test]
+    fn terminal_keys_map_to_the_app_s() {
+        assert_eq!(
+            key(KeyCode::Char('c'), KeyModifiers::CONTROL),
+            Some(Key::Quit)
+        );
+        assert_eq!(
+            key(KeyCode::Char('l'), KeyModifiers::CONTROL),
+            Some(Key::Lock)
+        );
+        assert_eq!(
+            key(KeyCode::Char('j'), KeyModifiers::CONTROL),
+            Some(Key::Enter)
+        );
+        assert_eq!(
+            key(KeyCode::Char('x'), KeyModifiers::CONTROL),
+            Some(Key::Other)
+        );
+        assert_eq!(
+            key(KeyCode::Char('A'), KeyModifiers::SHIFT),
+            Some(Key::Char('A'))
+        );
+        assert_eq!(key(KeyCode::F(1), KeyModifiers::NONE), Some(Key::F(1)));
+        let mut release = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+        release.kind = KeyEventKind::Release;
+        assert_eq!(key_of(&release), None);
+    }
+}

@@ -1,0 +1,89 @@
+//! The worker: the one thread that owns the [`Replica`] and does every commit. Requests come
+//! over a channel in order; each answer goes back as an [`Event::Written`], so a commit that
+//! fsyncs never holds up a frame. When the request channel closes (the app quits) the worker
+//! finishes what was asked before it and ends, so a sign-out at quit is recorded.
+
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread::JoinHandle;
+
+use tally_events::payload::UserSignedOut;
+use tally_events::Payload;
+use tally_replica::{Replica, ReplicaError};
+
+use crate::event::{Event, Failure, WriteReply, WriteRequest};
+
+/// Where write requests go, each with its id.
+pub type Writes = Sender<(u64, WriteRequest)>;
+
+/// Performs one write on the replica.
+pub fn perform(replica: &mut Replica, request: WriteRequest) -> WriteReply {
+    match request {
+        WriteRequest::SignIn { badge, pin } => WriteReply::SignedIn(
+            replica
+                .sign_in(&badge, &pin)
+                .map(|(session, _)| session)
+                .map_err(Failure::from),
+        ),
+        WriteRequest::SignOut { badge } => {
+            let payload = Payload::UserSignedOut(UserSignedOut {
+                badge: badge.clone(),
+            });
+            WriteReply::SignedOut(
+                replica
+                    .record(&badge, vec![payload])
+                    .map(|_| ())
+                    .map_err(Failure::from),
+            )
+        }
+    }
+}
+
+fn serve(mut replica: Replica, requests: Receiver<(u64, WriteRequest)>, events: Sender<Event>) {
+    for (id, request) in requests {
+        let reply = perform(&mut replica, request);
+        // The app may be gone already (quitting): the write is done all the same.
+        let _ = events.send(Event::Written { id, reply });
+    }
+}
+
+/// Starts the worker, which opens the replica with `open` on its own thread (a replica stays
+/// on the thread that opened it) and answers requests until the sender is dropped; join it
+/// then. Returns the opening's error if the replica cannot be opened.
+pub fn spawn(
+    open: impl FnOnce() -> Result<Replica, ReplicaError> + Send + 'static,
+    events: Sender<Event>,
+) -> Result<(Writes, JoinHandle<()>), ReplicaError> {
+    let (requests, inbox) = mpsc::channel();
+    let (opened_tx, opened) = mpsc::channel();
+    let handle = std::thread::Builder::new()
+        .name("tally-worker".into())
+        .spawn(move || {
+            let replica = match open() {
+                Ok(replica) => {
+                    let _ = opened_tx.send(Ok(()));
+                    replica
+                }
+                Err(error) => {
+                    let _ = opened_tx.send(Err(error));
+                    return;
+                }
+            };
+            let gone = events.clone();
+            serve(replica, inbox, events);
+            let _ = gone.send(Event::WorkerGone);
+        })
+        .map_err(|e| ReplicaError::Storage(format!("cannot start the worker thread: {e}")))?;
+    match opened.recv() {
+        Ok(Ok(())) => Ok((requests, handle)),
+        Ok(Err(error)) => {
+            let _ = handle.join();
+            Err(error)
+        }
+        Err(_) => {
+            let _ = handle.join();
+            Err(ReplicaError::Storage(
+                "the worker thread ended while opening the replica".into(),
+            ))
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Shared fixture of the app's tests: a real demo replica (a SQLite file and a key file in
+//! different directories, a manual clock so timestamps are the same every run) and a driver
+//! that runs the state machine the way the runtime does, minus the threads: each effect is
+//! performed on the real replica (writes, as the worker does) or on a read-only connection to
+//! it (reads, as the reader does), and the answer goes back in as the next event.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use rusqlite::Connection;
+use tally_app::event::{Effect, Event, Key};
+use tally_app::render::render;
+use tally_app::state::{update, Settings, State};
+use tally_events::{ManualClock, PinParams, Timestamp};
+use tally_replica::Replica;
+
+/// A typed key's gap: a person.
+pub const PERSON_GAP_MS: u64 = 150;
+/// A wedge scanner's gap.
+pub const SCANNER_GAP_MS: u64 = 2;
+
+pub struct App {
+    pub dir: tempfile::TempDir,
+    pub replica: Replica,
+    pub view: Connection,
+    pub state: State,
+    pub now_ms: u64,
+    /// Every signal rung, in order.
+    pub signals: Vec<tally_app::event::Tone>,
+}
+
+pub fn clock() -> Box<ManualClock> {
+    Box::new(ManualClock::new(Timestamp {
+        wall_unix_ms: 1_795_000_000_000,
+        boot_id: [7; 16],
+        since_boot_us: 1_000,
+    }))
+}
+
+impl App {
+    /// A demo facility with `packages` packages and the app at sign-in.
+    pub fn demo(packages: usize) -> App {
+        App::demo_with(packages, Settings::default())
+    }
+
+    pub fn demo_with(packages: usize, settings: Settings) -> App {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("data")).unwrap();
+        std::fs::create_dir(dir.path().join("keys")).unwrap();
+        let db = dir.path().join("data/replica.db");
+        let key = dir.path().join("keys/device.key");
+        let mut replica = Replica::init(
+            &db,
+            &key,
+            clock(),
+            tally_events::payload::DeviceEnrolled {
+                facility: tally_replica::seed::FACILITY.into(),
+                hardware_serial: "TEST".into(),
+                enrollment_token_sha256: tally_events::Sha256Hash::of(b"t"),
+                previous_device: None,
+            },
+        )
+        .unwrap();
+        tally_replica::seed::demo_with_pin_params(&mut replica, packages, 1, &PinParams::TEST)
+            .unwrap();
+        let view = tally_replica::db::open_read_only(&db).unwrap();
+        App {
+            dir,
+            replica,
+            view,
+            state: State::new(settings, 1_000),
+            now_ms: 1_000,
+            signals: Vec::new(),
+        }
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("data/replica.db")
+    }
+
+    /// Feeds one event and performs its effects until nothing is left to do.
+    pub fn send(&mut self, event: Event) {
+        let mut queue = vec![event];
+        while let Some(event) = queue.pop() {
+            for effect in update(&mut self.state, event) {
+                match effect {
+                    Effect::Write { id, request } => queue.insert(
+                        0,
+                        Event::Written {
+                            id,
+                            reply: tally_app::worker::perform(&mut self.replica, request),
+                        },
+                    ),
+                    Effect::Read { id, request } => queue.insert(
+                        0,
+                        Event::Read {
+                            id,
+                            reply: tally_app::reader::perform(&self.view, request),
+                        },
+                    ),
+                    Effect::Signal(tone) => self.signals.push(tone),
+                    Effect::Quit => {}
+                }
+            }
+        }
+    }
+
+    pub fn key(&mut self, key: Key, gap_ms: u64) {
+        self.now_ms += gap_ms;
+        let at_ms = self.now_ms;
+        self.send(Event::Key { key, at_ms });
+    }
+
+    /// A person types `text` (no Enter).
+    pub fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(Key::Char(c), PERSON_GAP_MS);
+        }
+    }
+
+    /// A person types `text` and presses Enter.
+    pub fn type_line(&mut self, text: &str) {
+        self.type_text(text);
+        self.key(Key::Enter, PERSON_GAP_MS);
+    }
+
+    /// A keyboard-wedge scanner types `text` and Enter.
+    pub fn wedge_scan(&mut self, text: &str) {
+        self.now_ms += 1_000;
+        for c in text.chars() {
+            self.key(Key::Char(c), SCANNER_GAP_MS);
+        }
+        self.key(Key::Enter, SCANNER_GAP_MS);
+    }
+
+    pub fn press(&mut self, key: Key) {
+        self.key(key, PERSON_GAP_MS);
+    }
+
+    /// Time passes (a tick at the new time).
+    pub fn wait(&mut self, ms: u64) {
+        self.now_ms += ms;
+        let now_ms = self.now_ms;
+        self.send(Event::Tick { now_ms });
+    }
+
+    pub fn sign_in(&mut self, badge: &str, pin: &str) {
+        self.type_line(badge);
+        self.type_line(pin);
+    }
+
+    /// The screen as text, with the status line's colours at the end.
+    pub fn screen(&self, width: u16, height: u16) -> String {
+        draw(&self.state, width, height)
+    }
+}
+
+/// Draws `state` on a `width` × `height` test terminal; the text, then the status line's
+/// colours (the flash is part of what a screen says).
+pub fn draw(state: &State, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let frame = terminal.draw(|frame| render(state, frame)).unwrap();
+    let buffer = frame.buffer;
+    assert_eq!(buffer.area.width, width);
+    assert_eq!(buffer.area.height, height);
+    let mut out = String::new();
+    for y in 0..height {
+        let mut line = String::new();
+        for x in 0..width {
+            line.push_str(buffer[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    let status_row = height.saturating_sub(2);
+    let cell = &buffer[(0, status_row)];
+    out.push_str(&format!(
+        "[status line: fg {:?}, bg {:?}]\n",
+        cell.fg, cell.bg
+    ));
+    out
+}
