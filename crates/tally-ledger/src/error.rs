@@ -1,0 +1,184 @@
+//! The ledger's errors: [`Refusal`] is what a device is told when the ledger will not take
+//! what it sent (each with a stable code for the API, English and Spanish text, and whether
+//! retrying can help); [`LedgerError`] adds storage and log failures.
+
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::store::StoreError;
+use crate::tlog::LogError;
+
+/// Why the ledger refused a device's request.
+#[derive(Debug, Error, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "error", rename_all = "snake_case")]
+pub enum Refusal {
+    /// The request body does not match the hash it carries: damaged on the way.
+    #[error("the upload was damaged on the way (its hash does not match): send it again")]
+    GarbledUpload,
+    /// The request is not well-formed.
+    #[error("the request is not well-formed: {reason}")]
+    BadRequest {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The request's device signature is missing or does not verify.
+    #[error("the request is not signed by an enrolled device key: {reason}")]
+    Unauthenticated {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The device key is not enrolled.
+    #[error("this device is not enrolled at the ledger: enroll it at the dock with a token")]
+    UnknownDevice,
+    /// The device was revoked.
+    #[error("this device was revoked at the ledger: its events are no longer accepted")]
+    Revoked,
+    /// A fork was found earlier: the device is refused from then on.
+    #[error("this device's history forked (two different signed events with the same number): it is refused until a supervisor re-enrolls it with a new key")]
+    Forked,
+    /// The same device and seq with different, validly signed bytes: kept as evidence.
+    #[error("seq {seq} was already received with different content: both versions are kept as evidence of a fork and this device is refused from now on")]
+    Fork {
+        /// The seq.
+        seq: u64,
+    },
+    /// A gap: the next record must be `expected`.
+    #[error("events are missing: the ledger expects seq {expected} next, got {got}")]
+    Gap {
+        /// The seq the ledger expects next.
+        expected: u64,
+        /// The seq received.
+        got: u64,
+    },
+    /// A record that does not parse.
+    #[error("record {position} of the upload is not a well-formed event: {reason}")]
+    Malformed {
+        /// 0-based position in the upload.
+        position: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A record signed by another device than the one pushing.
+    #[error("seq {seq} is signed by another device than the one sending it")]
+    WrongAuthor {
+        /// The seq.
+        seq: u64,
+    },
+    /// A record of another facility than the device's.
+    #[error("seq {seq} is for facility {found}, but this device is enrolled for {expected}")]
+    WrongFacility {
+        /// The seq.
+        seq: u64,
+        /// The device's facility.
+        expected: String,
+        /// The record's facility.
+        found: String,
+    },
+    /// A record larger than a log entry may be.
+    #[error("seq {seq} is {len} bytes, larger than a log entry may be ({max} bytes)")]
+    TooLarge {
+        /// The seq.
+        seq: u64,
+        /// Its length.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A record that fails chain verification (signature, payload, link, clock...).
+    #[error("seq {seq} does not verify: {kind}")]
+    Chain {
+        /// The first bad seq.
+        seq: u64,
+        /// The failure kind name of `tally log verify` (`bad_signature`, `broken_link`...).
+        kind: String,
+    },
+    /// The enrollment token is unknown.
+    #[error("this enrollment token is not known to the ledger: ask a supervisor for a new one")]
+    UnknownToken,
+    /// The token was already used by another key.
+    #[error("this enrollment token was already used by another device key")]
+    TokenUsed,
+    /// The device key is weak or not a valid public key.
+    #[error("the device key is not a valid public key (weak or malformed)")]
+    WeakKey,
+    /// The key is already enrolled with another token.
+    #[error("this device key is already enrolled with another token")]
+    KeyEnrolledElsewhere,
+}
+
+impl Refusal {
+    /// The stable machine-readable code (the `error` field of API error bodies).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::GarbledUpload => "garbled_upload",
+            Refusal::BadRequest { .. } => "bad_request",
+            Refusal::Unauthenticated { .. } => "unauthenticated",
+            Refusal::UnknownDevice => "unknown_device",
+            Refusal::Revoked => "revoked",
+            Refusal::Forked => "forked",
+            Refusal::Fork { .. } => "fork",
+            Refusal::Gap { .. } => "gap",
+            Refusal::Malformed { .. } => "malformed",
+            Refusal::WrongAuthor { .. } => "wrong_author",
+            Refusal::WrongFacility { .. } => "wrong_facility",
+            Refusal::TooLarge { .. } => "too_large",
+            Refusal::Chain { .. } => "chain",
+            Refusal::UnknownToken => "unknown_token",
+            Refusal::TokenUsed => "token_used",
+            Refusal::WeakKey => "weak_key",
+            Refusal::KeyEnrolledElsewhere => "key_enrolled_elsewhere",
+        }
+    }
+
+    /// Whether sending the same request again can succeed.
+    pub fn retryable(&self) -> bool {
+        matches!(self, Refusal::GarbledUpload)
+    }
+
+    /// The message in Spanish.
+    pub fn spanish(&self) -> String {
+        match self {
+            Refusal::GarbledUpload => {
+                "el envío llegó dañado (su hash no coincide): envíelo de nuevo".into()
+            }
+            Refusal::BadRequest { reason } => format!("la solicitud no es válida: {reason}"),
+            Refusal::Unauthenticated { reason } => format!(
+                "la solicitud no está firmada por la clave de un dispositivo inscrito: {reason}"
+            ),
+            Refusal::UnknownDevice => "este dispositivo no está inscrito en el libro central: inscríbalo en el muelle con un código".into(),
+            Refusal::Revoked => "este dispositivo fue revocado en el libro central: ya no se aceptan sus eventos".into(),
+            Refusal::Forked => "el historial de este dispositivo se bifurcó (dos eventos firmados distintos con el mismo número): queda rechazado hasta que un supervisor lo vuelva a inscribir con una clave nueva".into(),
+            Refusal::Fork { seq } => format!("el evento {seq} ya se había recibido con otro contenido: se guardan ambas versiones como prueba de bifurcación y este dispositivo queda rechazado"),
+            Refusal::Gap { expected, got } => format!("faltan eventos: el libro central espera el evento {expected}, llegó el {got}"),
+            Refusal::Malformed { position, reason } => format!("el registro {position} del envío no es un evento bien formado: {reason}"),
+            Refusal::WrongAuthor { seq } => format!("el evento {seq} está firmado por otro dispositivo que el que lo envía"),
+            Refusal::WrongFacility { seq, expected, found } => format!("el evento {seq} es de la instalación {found}, pero este dispositivo está inscrito en {expected}"),
+            Refusal::TooLarge { seq, len, max } => format!("el evento {seq} ocupa {len} bytes, más de lo que admite una entrada del registro ({max} bytes)"),
+            Refusal::Chain { seq, kind } => format!("el evento {seq} no se verifica: {kind}"),
+            Refusal::UnknownToken => "el libro central no conoce este código de inscripción: pida uno nuevo a un supervisor".into(),
+            Refusal::TokenUsed => "este código de inscripción ya lo usó otra clave de dispositivo".into(),
+            Refusal::WeakKey => "la clave del dispositivo no es una clave pública válida (débil o mal formada)".into(),
+            Refusal::KeyEnrolledElsewhere => "esta clave de dispositivo ya está inscrita con otro código".into(),
+        }
+    }
+}
+
+/// Any failure of a ledger operation.
+#[derive(Debug, Error)]
+pub enum LedgerError {
+    /// The device's request was refused.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The log's Merkle tree or checkpoint code failed.
+    #[error(transparent)]
+    Log(#[from] LogError),
+    /// A request for something the log does not hold (a tile beyond the tree, an unknown size).
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The service cannot answer right now (retry).
+    #[error("the ledger cannot answer right now: {0}")]
+    Unavailable(String),
+}

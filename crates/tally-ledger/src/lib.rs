@@ -1,0 +1,101 @@
+//! `tally-ledger`: the central ledger. It enrolls devices, verifies and stores every record
+//! they push exactly as signed, appends each accepted record to a transparency log that follows
+//! the public C2SP specifications (RFC 6962 hashing, tlog-checkpoint signed as a signed-note,
+//! the tlog-tiles read API) and serves receipts, proofs and tiles over HTTP.
+//!
+//! - [`tlog`]: the Merkle tree, proofs, checkpoints and tile paths (pure, no I/O).
+//! - [`store`]: the storage trait and its SQLite and PostgreSQL backends.
+//! - [`ledger`]: enrollment, ingest, checkpoints, receipts, proofs and tiles.
+//! - [`auth`]: the signed request header devices authenticate with.
+//! - [`audit`]: verification of everything from storage (`tally-ledger verify`).
+//! - [`export`]: the export stream (`tally-ledger export`).
+//! - [`api`] and [`server`]: the versioned JSON API and the tlog-tiles routes (axum).
+//! - [`error`]: refusals (English and Spanish) and errors.
+//!
+//! docs/LEDGER.md describes the whole; docs/openapi.yaml the HTTP API.
+
+#![deny(missing_docs)]
+
+pub mod api;
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod export;
+pub mod ledger;
+pub mod server;
+pub mod store;
+pub mod tlog;
+
+use std::path::Path;
+
+pub use error::{LedgerError, Refusal};
+pub use ledger::{now_unix_ms, DeviceSummary, Enrollment, IngestOutcome, Ledger, Receipt};
+pub use store::{PgStore, SqliteStore, Store, StoreError};
+
+/// The origin a ledger gets when none is given at creation.
+pub fn default_origin() -> String {
+    let mut raw = [0u8; 4];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut raw);
+    format!("tally-ledger.invalid/{}", hex::encode(raw))
+}
+
+/// Creates a new SQLite ledger at `path` with `origin`; its signing key is generated here and
+/// fixed for the life of the database.
+pub fn create_sqlite(path: &Path, origin: &str) -> Result<Ledger<SqliteStore>, LedgerError> {
+    let (signer, signer_key) = tlog::LogSigner::generate(origin)?;
+    let meta = store::LogMeta {
+        origin: origin.to_owned(),
+        signer_key,
+        verifier_key: signer.verifier_key().to_owned(),
+    };
+    let store = SqliteStore::create(path, &meta, now_unix_ms())?;
+    let mut ledger = Ledger::new(store)?;
+    ledger.publish_checkpoint()?;
+    Ok(ledger)
+}
+
+/// Opens an existing SQLite ledger.
+pub fn open_sqlite(path: &Path) -> Result<Ledger<SqliteStore>, LedgerError> {
+    Ledger::new(SqliteStore::open(path)?)
+}
+
+/// Creates a new ledger in the (empty) PostgreSQL database at `url` with `origin`.
+pub fn create_postgres(url: &str, origin: &str) -> Result<Ledger<PgStore>, LedgerError> {
+    let (signer, signer_key) = tlog::LogSigner::generate(origin)?;
+    let meta = store::LogMeta {
+        origin: origin.to_owned(),
+        signer_key,
+        verifier_key: signer.verifier_key().to_owned(),
+    };
+    let store = PgStore::create(url, &meta, now_unix_ms())?;
+    let mut ledger = Ledger::new(store)?;
+    ledger.publish_checkpoint()?;
+    Ok(ledger)
+}
+
+/// Opens the ledger in the PostgreSQL database at `url`.
+pub fn open_postgres(url: &str) -> Result<Ledger<PgStore>, LedgerError> {
+    Ledger::new(PgStore::open(url)?)
+}
+
+/// Opens the ledger at `url`, creating it with a default origin on first use.
+pub fn open_or_create_postgres(url: &str) -> Result<Ledger<PgStore>, LedgerError> {
+    if PgStore::exists(url)? {
+        open_postgres(url)
+    } else {
+        let origin = default_origin();
+        tracing::info!(%origin, "creating a new ledger in PostgreSQL");
+        create_postgres(url, &origin)
+    }
+}
+
+/// Opens the SQLite ledger at `path`, creating it with a default origin on first use.
+pub fn open_or_create_sqlite(path: &Path) -> Result<Ledger<SqliteStore>, LedgerError> {
+    if SqliteStore::exists(path) {
+        open_sqlite(path)
+    } else {
+        let origin = default_origin();
+        tracing::info!(path = %path.display(), %origin, "creating a new ledger database");
+        create_sqlite(path, &origin)
+    }
+}
