@@ -10,21 +10,19 @@
 
 use std::fmt;
 
+use tally_ids::ScanInput;
 pub use tally_vocab::{MassUnit, Milligrams, WeighMode, WeightError};
 use thiserror::Error;
 
 /// One decoded thing a device said.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeviceEvent {
-    /// A barcode scan: the AIM / ISO/IEC 15424 symbology identifier when the scanner sent one
-    /// (`"]E0"`, `"]C1"`, …), and the decoded data bytes exactly as sent (GS = 0x1D kept).
-    /// This is what is handed to `tally-ids`.
-    Scan {
-        /// AIM symbology identifier, `]` + code character + modifier, when known.
-        symbology: Option<String>,
-        /// The scanned data, without the identifier and without any prefix/suffix framing.
-        data: Vec<u8>,
-    },
+    /// A barcode scan, exactly as the scanner sent it: its AIM / ISO/IEC 15424 symbology
+    /// identifier in front when it sends one (`]E0`, `]C1`, `]d2`, `]Y3…`), the data bytes
+    /// with GS = 0x1D kept, the profile's prefix/suffix framing removed. Always a
+    /// [`ScanInput::Barcode`]; the identifier is split by `tally-ids` ([`ScanInput::symbology`],
+    /// [`ScanInput::data`]), never here. This is what is handed to `tally-ids`.
+    Scan(ScanInput),
     /// One RFID tag read (not deduplicated: see [`crate::protocol::inventory`]).
     TagRead {
         /// The EPC bank contents after the PC word (usually 12 bytes = EPC-96).
@@ -44,25 +42,18 @@ pub enum DeviceEvent {
 }
 
 impl DeviceEvent {
-    /// Builds a scan event, splitting a leading AIM symbology identifier (`]` + 2 characters)
-    /// off `data` when `aim_prefixed` is true and the data starts with one.
-    pub fn scan_from_bytes(data: &[u8], aim_prefixed: bool) -> DeviceEvent {
-        let (symbology, data) = if aim_prefixed {
-            split_aim(data)
-        } else {
-            (None, data)
-        };
-        DeviceEvent::Scan {
-            symbology,
-            data: data.to_vec(),
-        }
+    /// A barcode scan of these bytes (identifier, if any, in front).
+    pub fn scan(bytes: impl Into<Vec<u8>>) -> DeviceEvent {
+        DeviceEvent::Scan(ScanInput::barcode(bytes))
     }
 
-    /// The symbology identifier and data of a scan, as `tally-ids` takes them (the identifier
-    /// first, then the bytes exactly as scanned, GS kept); `None` for other events.
-    pub fn as_scan(&self) -> Option<(Option<&str>, &[u8])> {
+    /// What a scanner or reader handed us, as `tally-ids` reads it: a scan's bytes, or a
+    /// tag read's EPC bank bytes ([`ScanInput::Epc`]), so a tag and a barcode of the same
+    /// package are recognised the same way; `None` for other events.
+    pub fn input(&self) -> Option<ScanInput> {
         match self {
-            DeviceEvent::Scan { symbology, data } => Some((symbology.as_deref(), data)),
+            DeviceEvent::Scan(input) => Some(input.clone()),
+            DeviceEvent::TagRead { epc, .. } => Some(ScanInput::epc(epc.clone())),
             _ => None,
         }
     }
@@ -70,23 +61,6 @@ impl DeviceEvent {
     /// True for [`DeviceEvent::Error`].
     pub fn is_error(&self) -> bool {
         matches!(self, DeviceEvent::Error(_))
-    }
-}
-
-/// Splits a leading AIM symbology identifier `]Xm` off scanned data.
-///
-/// Returns `(None, data)` when the data does not start with `]` followed by two printable ASCII
-/// characters. (The `]Y` system-expansion form with a longer modifier is left in the data; no
-/// scanner in our profiles sends it.)
-pub fn split_aim(data: &[u8]) -> (Option<String>, &[u8]) {
-    match data {
-        [b']', code, modifier, rest @ ..]
-            if code.is_ascii_alphanumeric() && modifier.is_ascii_graphic() =>
-        {
-            let id = format!("]{}{}", char::from(*code), char::from(*modifier));
-            (Some(id), rest)
-        }
-        _ => (None, data),
     }
 }
 
@@ -592,22 +566,22 @@ mod tests {
     }
 
     #[test]
-    fn scans_hand_over_identifier_and_bytes() {
-        let scan = DeviceEvent::scan_from_bytes(b"]d2010950110153000317271231\x1d10AB", true);
+    fn scans_and_tags_hand_over_one_kind_of_input() {
+        let bytes = b"]d2010950110153000317271231\x1d10AB";
+        let scan = DeviceEvent::scan(&bytes[..]);
+        let input = scan.input().expect("a scan is input");
+        assert_eq!(input.bytes(), bytes);
         assert_eq!(
-            scan.as_scan(),
-            Some((Some("]d2"), &b"010950110153000317271231\x1d10AB"[..]))
+            input.symbology().map(|s| s.id().to_owned()).as_deref(),
+            Some("]d2")
         );
-        assert_eq!(DeviceEvent::Error(ProtocolError::InMotion).as_scan(), None);
-    }
-
-    #[test]
-    fn aim_identifiers_are_split_off() {
-        assert_eq!(
-            split_aim(b"]C1011234"),
-            (Some("]C1".to_string()), &b"011234"[..])
-        );
-        assert_eq!(split_aim(b"]C"), (None, &b"]C"[..]));
-        assert_eq!(split_aim(b"0123"), (None, &b"0123"[..]));
+        assert_eq!(input.data(), b"010950110153000317271231\x1d10AB");
+        let tag = DeviceEvent::TagRead {
+            epc: vec![0x30, 0x74],
+            rssi: None,
+            antenna: None,
+        };
+        assert_eq!(tag.input(), Some(ScanInput::epc(vec![0x30, 0x74])));
+        assert_eq!(DeviceEvent::Error(ProtocolError::InMotion).input(), None);
     }
 }

@@ -59,11 +59,15 @@ fn to_line(line: &Line<'_>) -> String {
 /// The JSON line for a decoded event, keys in the documented order; `None` for a command reply
 /// unless `replies` is set.
 pub fn event_json(event: &DeviceEvent, replies: bool) -> Option<String> {
+    let symbology;
     let line = match event {
-        DeviceEvent::Scan { symbology, data } => Line::Scan {
-            symbology: symbology.as_deref(),
-            data: String::from_utf8_lossy(data).into_owned(),
-        },
+        DeviceEvent::Scan(input) => {
+            symbology = input.symbology();
+            Line::Scan {
+                symbology: symbology.as_ref().map(|s| s.id()),
+                data: String::from_utf8_lossy(input.data()).into_owned(),
+            }
+        }
         DeviceEvent::TagRead { epc, rssi, antenna } => Line::Tag {
             epc: hex::encode_upper(epc),
             rssi: *rssi,
@@ -151,10 +155,9 @@ pub fn driver_event_json(event: &DriverEvent, replies: bool) -> Option<String> {
 /// One short line for a status display.
 pub fn summary(event: &DriverEvent) -> String {
     match event {
-        DriverEvent::Device(DeviceEvent::Scan { symbology, data }) => format!(
-            "scan {}{}",
-            symbology.as_deref().unwrap_or(""),
-            String::from_utf8_lossy(data).replace('\u{1d}', "<GS>")
+        DriverEvent::Device(DeviceEvent::Scan(input)) => format!(
+            "scan {}",
+            String::from_utf8_lossy(input.bytes()).replace('\u{1d}', "<GS>")
         ),
         DriverEvent::Device(DeviceEvent::TagRead { epc, .. }) => {
             format!("tag {}", hex::encode_upper(epc))
@@ -182,10 +185,7 @@ mod tests {
 
     #[test]
     fn the_contract_shapes() {
-        let scan = DeviceEvent::Scan {
-            symbology: Some("]C1".into()),
-            data: b"0109501101530003\x1d10ABC".to_vec(),
-        };
+        let scan = DeviceEvent::scan(&b"]C10109501101530003\x1d10ABC"[..]);
         assert_eq!(
             event_json(&scan, false).unwrap(),
             r#"{"type":"scan","symbology":"]C1","data":"0109501101530003\u001d10ABC"}"#

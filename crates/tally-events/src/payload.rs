@@ -43,6 +43,16 @@ wire_enum! {
 pub use crate::types::WeighMode;
 
 wire_enum! {
+    /// The state traceability system a facility reports to: which state tags its scans are.
+    pub enum StateSystem {
+        /// Metrc (24-character tags starting `1A`).
+        Metrc = 1,
+        /// BioTrack (16-digit ids).
+        BioTrack = 2,
+    }
+}
+
+wire_enum! {
     /// Why a user signed in.
     pub enum SignInPurpose {
         /// To work a shift on the device.
@@ -658,6 +668,18 @@ wire_struct! {
 }
 
 wire_struct! {
+    /// The state traceability system of a facility (admin event; the latest one wins). Its
+    /// devices read scans as that system's tags only: a Metrc site never reads a 16-digit
+    /// number as a BioTrack id.
+    pub struct FacilityStateSystemDefined {
+        /// Facility id.
+        pub facility_id: String,
+        /// The state system.
+        pub state_system: StateSystem,
+    }
+}
+
+wire_struct! {
     /// A storage location (admin event).
     pub struct LocationDefined {
         /// Location id (as printed on its barcode).
@@ -1130,6 +1152,8 @@ payloads! {
     // Added by the logs branch: continuations of master-data lists too long for one record.
     273 => ManifestLinesAdded(ManifestLinesAdded),
     274 => TaskLinesAdded(TaskLinesAdded),
+    // Added by the seam branch: the facility's state system.
+    276 => FacilityStateSystemDefined(FacilityStateSystemDefined),
 }
 
 /// Payload kind of the genesis event.

@@ -280,10 +280,15 @@ pub fn decode(input: &[u8], options: &DecodeOptions) -> Decoded {
     if data.is_empty() {
         return Decoded::failed(input, ScanError::Empty);
     }
-    let mut decoded = match options.source {
+    let decoded = match options.source {
         Source::Rfid => decode_rfid(input, data, options),
         Source::Barcode => decode_barcode(input, data, options),
     };
+    with_digital_link(decoded)
+}
+
+/// Adds the canonical Digital Link URI to a valid scan holding GS1 elements.
+pub(crate) fn with_digital_link(mut decoded: Decoded) -> Decoded {
     if decoded.errors.is_empty() && !decoded.elements.is_empty() {
         decoded.digital_link = gs1::to_digital_link(&decoded.elements).ok();
     }
@@ -621,22 +626,28 @@ fn looks_like_element_string(data: &[u8], separators: &Separators) -> bool {
 
 fn decode_rfid(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded {
     let text = String::from_utf8_lossy(data);
+    match epc::parse_hex(&text) {
+        Ok(bank) => decode_epc_bank(input, &bank, options),
+        Err(error) => Decoded::failed(
+            input,
+            ScanError::BadHex {
+                text: quote(data),
+                reason: error.to_string(),
+            },
+        ),
+    }
+}
+
+/// Decodes the EPC bank bytes an RFID reader reported (`input` is what `Decoded::input`
+/// shows: the text as typed, or the bytes in upper-case hexadecimal).
+pub(crate) fn decode_epc_bank(input: &[u8], all: &[u8], options: &DecodeOptions) -> Decoded {
     let today = options.today;
-    let all = match epc::parse_hex(&text) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            return Decoded::failed(
-                input,
-                ScanError::BadHex {
-                    text: quote(data),
-                    reason: error.to_string(),
-                },
-            )
-        }
-    };
-    let (pc, bytes) = match split_pc_word(&all, options.state_systems) {
+    if all.is_empty() {
+        return Decoded::failed(input, ScanError::Empty);
+    }
+    let (pc, bytes) = match split_pc_word(all, options.state_systems) {
         Some((pc, epc)) => (Some(pc), epc),
-        None => (None, &all[..]),
+        None => (None, all),
     };
     let tag = uid::recognise_epc(bytes, options.state_systems);
     let mut decoded = Decoded::new(input, Kind::Epc);

@@ -5,7 +5,9 @@
 //! BioTrack ids). It does no I/O and depends on no device, database or network crate, so the
 //! drivers, the handheld app and the ledger all decode scans exactly the same way.
 //!
-//! Start at [`decode`]: one scan in, one [`Decoded`] out.
+//! Start at [`decode`]: one scan in, one [`Decoded`] out. Devices hand over a [`ScanInput`]
+//! (a barcode's bytes with its symbology identifier, or an RFID tag's EPC bank bytes), read
+//! by [`ScanInput::decode`] under the same rules.
 //!
 //! ```
 //! use tally_ids::{decode, Date, DecodeOptions, Kind};
@@ -70,6 +72,7 @@ mod decode;
 pub mod epc;
 pub mod error;
 pub mod gs1;
+mod input;
 mod json;
 pub mod uid;
 mod vocab;
@@ -80,4 +83,5 @@ pub use decode::{
     MAX_SCAN_LEN,
 };
 pub use error::{Language, Message, ScanError, ScanWarning};
+pub use input::ScanInput;
 pub use uid::{StateSystems, UidSystem};

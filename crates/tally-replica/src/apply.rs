@@ -20,7 +20,7 @@
 //! from the ledger with no pending local change).
 
 use rusqlite::{params, Connection, OptionalExtension};
-use tally_events::payload::{CheckResult, ContinuedTask, WeighMode};
+use tally_events::payload::{CheckResult, ContinuedTask, StateSystem, WeighMode};
 use tally_events::Payload;
 
 use crate::error::ReplicaError;
@@ -757,6 +757,18 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
                 i64::try_from(p.target.seq).unwrap_or(i64::MAX),
                 &p.target.record_sha256.0[..],
                 p.reason_code
+            ])?;
+        }
+        Payload::FacilityStateSystemDefined(p) => {
+            view.prepare_cached(
+                "INSERT OR REPLACE INTO facility_state_systems (facility_id, state_system) VALUES (?1, ?2)",
+            )?
+            .execute(params![
+                p.facility_id,
+                match p.state_system {
+                    StateSystem::Metrc => "metrc",
+                    StateSystem::BioTrack => "biotrack",
+                }
             ])?;
         }
         Payload::FacilitySettingsDefined(p) => {

@@ -80,6 +80,7 @@ pub fn stats(conn: &Connection) -> Result<Stats, ReplicaError> {
 /// `pin_verifiers` and `pin_attempts` are not view and are never listed here.
 pub const VIEW_TABLES: &[&str] = &[
     "facilities",
+    "facility_state_systems",
     "devices",
     "locations",
     "items",

@@ -1023,12 +1023,12 @@ fn a_replica_from_before_the_projection_migrates_with_its_open_count() {
     } = f;
     drop(replica);
     let old = rusqlite::Connection::open(&db).unwrap();
-    // Undo migration 0003 and the ones after it (0004: superseded events), and step the
-    // version back to the two migrations before 0003.
+    // Undo migration 0003 and the ones after it (0004: superseded events; 0007: facility state
+    // systems), and step the version back to the two migrations before 0003.
     old.execute_batch(
         "DROP TABLE counter_lines; DROP TABLE count_counters; DROP INDEX packages_counter_items;
          DROP INDEX count_task_locations_location; DROP INDEX count_tasks_status;
-         DROP TABLE superseded_events;
+         DROP TABLE superseded_events; DROP TABLE facility_state_systems;
          PRAGMA user_version = 2;",
     )
     .unwrap();

@@ -124,10 +124,15 @@ impl HidPosDecoder {
         }
         if !continued {
             if !self.overflowed && !self.scan.is_empty() {
-                out.push(DeviceEvent::Scan {
-                    symbology: self.symbology.take(),
-                    data: std::mem::take(&mut self.scan),
-                });
+                // The report carries the identifier beside the data; the scan hands both
+                // over as one input, identifier in front, as a serial scanner sends them.
+                let mut bytes = self
+                    .symbology
+                    .take()
+                    .map(String::into_bytes)
+                    .unwrap_or_default();
+                bytes.append(&mut self.scan);
+                out.push(DeviceEvent::scan(bytes));
             }
             self.abandon();
         }

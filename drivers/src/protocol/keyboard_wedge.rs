@@ -98,7 +98,6 @@ fn control_char(base: u8, shifted: u8, shift: bool) -> Option<u8> {
 /// Decoder for boot-keyboard reports from a scanner in keyboard mode.
 #[derive(Debug, Clone)]
 pub struct WedgeDecoder {
-    aim_prefixed: bool,
     fnc1_substitute: Option<u8>,
     tab_terminates: bool,
     max_scan: usize,
@@ -114,7 +113,6 @@ impl WedgeDecoder {
     /// A decoder with the profile's parameters.
     pub fn new(params: &ProtocolParams) -> WedgeDecoder {
         WedgeDecoder {
-            aim_prefixed: params.aim_prefixed,
             fnc1_substitute: params.fnc1_substitute,
             tab_terminates: params.tab_terminates,
             max_scan: params.max_scan_bytes,
@@ -156,7 +154,7 @@ impl WedgeDecoder {
                     }
                 }
             }
-            out.push(DeviceEvent::scan_from_bytes(&self.buf, self.aim_prefixed));
+            out.push(DeviceEvent::scan(self.buf.as_slice()));
         }
         self.buf.clear();
         self.overflowed = false;

@@ -240,6 +240,7 @@ pub struct ProtocolParams {
     /// serial-barcode: bytes that end every scan (default CR; a following LF is tolerated).
     pub suffix: Vec<u8>,
     /// serial-barcode, keyboard-wedge: the scanner is set to send the AIM identifier first.
+    /// Decoders keep the identifier in the scan either way; `tally-ids` reads it.
     pub aim_prefixed: bool,
     /// keyboard-wedge, serial-barcode: the printable byte the scanner is configured to send in
     /// place of FNC1/GS; it is turned back into GS (0x1D).

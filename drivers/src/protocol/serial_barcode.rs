@@ -28,7 +28,6 @@ enum State {
 pub struct SerialBarcodeDecoder {
     prefix: Vec<u8>,
     suffix: Vec<u8>,
-    aim_prefixed: bool,
     fnc1_substitute: Option<u8>,
     max_scan: usize,
     state: State,
@@ -48,7 +47,6 @@ impl SerialBarcodeDecoder {
         Ok(SerialBarcodeDecoder {
             prefix: params.prefix.clone(),
             suffix: params.suffix.clone(),
-            aim_prefixed: params.aim_prefixed,
             fnc1_substitute: params.fnc1_substitute,
             max_scan: params.max_scan_bytes,
             state: State::Idle,
@@ -84,7 +82,7 @@ impl SerialBarcodeDecoder {
         }
         self.flush_noise(out);
         if !data.is_empty() {
-            out.push(DeviceEvent::scan_from_bytes(&data, self.aim_prefixed));
+            out.push(DeviceEvent::scan(data.as_slice()));
         }
         self.buf = data;
         self.buf.clear();
@@ -191,14 +189,8 @@ mod tests {
         assert_eq!(
             out,
             vec![
-                DeviceEvent::Scan {
-                    symbology: None,
-                    data: b"5901234123457".to_vec()
-                },
-                DeviceEvent::Scan {
-                    symbology: None,
-                    data: b"0100".to_vec()
-                },
+                DeviceEvent::scan(&b"5901234123457"[..]),
+                DeviceEvent::scan(&b"0100"[..]),
             ]
         );
     }
@@ -218,10 +210,7 @@ mod tests {
             out,
             vec![
                 DeviceEvent::Error(ProtocolError::Noise { bytes: 2 }),
-                DeviceEvent::Scan {
-                    symbology: Some("]C1".into()),
-                    data: b"0112345678901231\x1d10ABC".to_vec()
-                },
+                DeviceEvent::scan(&b"]C10112345678901231\x1d10ABC"[..]),
             ]
         );
     }
@@ -238,10 +227,7 @@ mod tests {
             out,
             vec![
                 DeviceEvent::Error(ProtocolError::ScanTooLong { limit: 8 }),
-                DeviceEvent::Scan {
-                    symbology: None,
-                    data: b"ABC".to_vec()
-                },
+                DeviceEvent::scan(&b"ABC"[..]),
             ]
         );
     }

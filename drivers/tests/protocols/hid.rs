@@ -8,6 +8,17 @@ use tally_drivers::protocol::hid_pos::HidPosDecoder;
 use tally_drivers::protocol::keyboard_wedge::WedgeDecoder;
 use tally_drivers::protocol::{decoder_for, ProtocolId, ProtocolParams};
 
+/// The scan a HID POS report hands over: the identifier (when the report has one) in front
+/// of the data, as one input.
+fn scan_event(symbology: &Option<String>, data: &[u8]) -> DeviceEvent {
+    let mut bytes = symbology
+        .clone()
+        .map(String::into_bytes)
+        .unwrap_or_default();
+    bytes.extend_from_slice(data);
+    DeviceEvent::scan(bytes)
+}
+
 fn byte(i: usize) -> Option<BitField> {
     Some(BitField {
         bit_offset: i * 8,
@@ -102,14 +113,14 @@ fn every_hid_pos_descriptor_and_report_row() {
                     let events = feed_chunks(&mut d, &[&last]);
                     assert_eq!(
                         events,
-                        vec![DeviceEvent::Scan { symbology, data }],
+                        vec![scan_event(&symbology, &data)],
                         "line {}",
                         row.line
                     );
                 } else {
                     assert_eq!(
                         events,
-                        vec![DeviceEvent::Scan { symbology, data }],
+                        vec![scan_event(&symbology, &data)],
                         "line {}",
                         row.line
                     );
@@ -181,20 +192,11 @@ fn every_boot_keyboard_row() {
             )
         };
         let expected: Vec<DeviceEvent> = if meaning.contains("Ctrl+] = GS") {
-            vec![DeviceEvent::Scan {
-                symbology: None,
-                data: vec![0x1D],
-            }]
+            vec![DeviceEvent::scan(vec![0x1D])]
         } else if meaning.contains("= 'A'") {
-            vec![DeviceEvent::Scan {
-                symbology: None,
-                data: b"A".to_vec(),
-            }]
+            vec![DeviceEvent::scan(&b"A"[..])]
         } else if meaning.contains("Alt-code digit") {
-            vec![DeviceEvent::Scan {
-                symbology: None,
-                data: vec![0x1D],
-            }]
+            vec![DeviceEvent::scan(vec![0x1D])]
         } else if meaning.contains("all keys released") || meaning.contains("Enter = CR suffix") {
             // Nothing typed: Enter on an empty scan emits nothing.
             vec![]
@@ -235,13 +237,7 @@ fn wedge_gs1_scan_with_aim_id_alt_029_and_rollover() {
     // A phantom (ErrorRollOver) report in the middle changes nothing.
     reports.insert(3, vec![0, 0, 1, 1, 1, 1, 1, 1]);
     let events = type_reports(&params, &reports);
-    assert_eq!(
-        events,
-        vec![DeviceEvent::Scan {
-            symbology: Some("]C1".into()),
-            data: b"012\x1d10".to_vec(),
-        }]
-    );
+    assert_eq!(events, vec![DeviceEvent::scan(&b"]C1012\x1d10"[..])]);
 }
 
 #[test]
@@ -274,15 +270,9 @@ fn wedge_fnc1_substitute_and_overlong_scan() {
     assert_eq!(
         events,
         vec![
-            DeviceEvent::Scan {
-                symbology: None,
-                data: b"1\x1d2".to_vec()
-            },
+            DeviceEvent::scan(&b"1\x1d2"[..]),
             DeviceEvent::Error(ProtocolError::ScanTooLong { limit: 4 }),
-            DeviceEvent::Scan {
-                symbology: None,
-                data: b"d".to_vec()
-            },
+            DeviceEvent::scan(&b"d"[..]),
         ]
     );
 }
@@ -306,10 +296,7 @@ fn hid_pos_joins_continued_reports_and_ignores_other_report_ids() {
     let events = feed_chunks(d.as_mut(), &[&first, &other, &second]);
     assert_eq!(
         events,
-        vec![DeviceEvent::Scan {
-            symbology: Some("]d2".into()),
-            data: scan,
-        }]
+        vec![DeviceEvent::scan([&b"]d2"[..], &scan].concat())]
     );
     // A byte count beyond the data field is rejected, and the next scan still decodes.
     let mut bad = vec![0u8; 64];
@@ -324,13 +311,7 @@ fn hid_pos_joins_continued_reports_and_ignores_other_report_ids() {
         events[0],
         DeviceEvent::Error(ProtocolError::BadReport { .. })
     ));
-    assert_eq!(
-        events[1],
-        DeviceEvent::Scan {
-            symbology: None,
-            data: b"abc".to_vec()
-        }
-    );
+    assert_eq!(events[1], DeviceEvent::scan(&b"abc"[..]));
 }
 
 #[test]
@@ -352,13 +333,7 @@ fn hid_pos_decoder_from_a_descriptor_in_the_params() {
     };
     let mut d = decoder_for(ProtocolId::HidPos, &params).unwrap();
     let events = feed_chunks(d.as_mut(), &[&report]);
-    assert_eq!(
-        events,
-        vec![DeviceEvent::Scan {
-            symbology: Some("]E0".into()),
-            data: b"5901234123457".to_vec()
-        }]
-    );
+    assert_eq!(events, vec![DeviceEvent::scan(&b"]E05901234123457"[..])]);
     // A keyboard descriptor is refused with a clear error.
     let keyboard = hex("05010906a101050719e029e71500250175019508810295017508810195067508150025650507190029658100c0");
     let err = decoder_for(
@@ -385,13 +360,7 @@ fn hid_pos_accepts_zero_symbology_and_descriptors_without_report_ids() {
     report[1] = 4;
     report[5..9].copy_from_slice(b"1234");
     let events = feed_chunks(d.as_mut(), &[&report]);
-    assert_eq!(
-        events,
-        vec![DeviceEvent::Scan {
-            symbology: None,
-            data: b"1234".to_vec()
-        }]
-    );
+    assert_eq!(events, vec![DeviceEvent::scan(&b"1234"[..])]);
     // The "without byte count" descriptor of the vectors with its Report ID item (85 02)
     // removed: the report has no ID byte and every field moves up by one byte.
     let rows = read_vectors("hid-reports.tsv");
@@ -411,11 +380,5 @@ fn hid_pos_accepts_zero_symbology_and_descriptors_without_report_ids() {
     report[3..19].copy_from_slice(b"0109501101530003");
     let mut d = HidPosDecoder::new(layout, 8192);
     let events = feed_chunks(&mut d, &[&report]);
-    assert_eq!(
-        events,
-        vec![DeviceEvent::Scan {
-            symbology: Some("]e0".into()),
-            data: b"0109501101530003".to_vec()
-        }]
-    );
+    assert_eq!(events, vec![DeviceEvent::scan(&b"]e00109501101530003"[..])]);
 }

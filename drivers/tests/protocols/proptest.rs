@@ -290,7 +290,7 @@ proptest! {
         let got: Vec<Vec<u8>> = out
             .into_iter()
             .map(|e| match e {
-                DeviceEvent::Scan { data, .. } => data,
+                DeviceEvent::Scan(input) => input.bytes().to_vec(),
                 other => panic!("{other:?}"),
             })
             .collect();
@@ -323,7 +323,7 @@ proptest! {
         }
         let expected: Vec<DeviceEvent> = scans
             .iter()
-            .map(|s| DeviceEvent::Scan { symbology: Some("]C0".into()), data: s.clone() })
+            .map(|s| DeviceEvent::scan([&b"]C0"[..], s].concat()))
             .collect();
         prop_assert_eq!(out, expected);
     }
@@ -358,7 +358,7 @@ proptest! {
         }
         let expected: Vec<DeviceEvent> = scans
             .iter()
-            .map(|s| DeviceEvent::Scan { symbology: None, data: s.clone().into_bytes() })
+            .map(|s| DeviceEvent::scan(s.clone().into_bytes()))
             .collect();
         prop_assert_eq!(out, expected);
     }

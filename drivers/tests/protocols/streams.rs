@@ -495,10 +495,7 @@ fn idle_drops_partial_lines_and_replies() {
         out,
         vec![
             DeviceEvent::Error(ProtocolError::Noise { bytes: 5 }),
-            DeviceEvent::Scan {
-                symbology: None,
-                data: b"567".to_vec()
-            }
+            DeviceEvent::scan(&b"567"[..])
         ]
     );
     let mut d = decoder(ProtocolId::KeyboardWedge);
@@ -507,11 +504,5 @@ fn idle_drops_partial_lines_and_replies() {
     d.feed(&[0; 8], &mut out);
     d.idle(&mut out);
     d.feed(&[0, 0, 0x28, 0, 0, 0, 0, 0], &mut out);
-    assert_eq!(
-        out,
-        vec![DeviceEvent::Scan {
-            symbology: None,
-            data: b"1".to_vec()
-        }]
-    );
+    assert_eq!(out, vec![DeviceEvent::scan(&b"1"[..])]);
 }

@@ -394,6 +394,11 @@ pub fn every_payload() -> Vec<Payload> {
             locations: vec![s("VAULT-1/S04"), s("VAULT-1/S05")],
             items: vec![s("ITEM-VAPE-05")],
         }),
+        // Added by the seam branch (kind 276).
+        Payload::FacilityStateSystemDefined(FacilityStateSystemDefined {
+            facility_id: s("FAC-DENVER-01"),
+            state_system: StateSystem::Metrc,
+        }),
     ]
 }
 

@@ -22,7 +22,7 @@ use tally_events::{Payload, Quantity};
 use super::receiving::NOTE_LEN_MAX;
 use super::scale::{self, Reading};
 use super::session::Witness;
-use super::{known_package, not_in_conflict, tag, Plan, Session, StepResult};
+use super::{facility_tag, known_package, not_in_conflict, Plan, Session, StepResult};
 use crate::error::ReplicaError;
 use crate::refusal::{Action, ReasonKind, Refusal};
 use crate::weight;
@@ -115,7 +115,7 @@ pub fn destroy(
     today: &str,
 ) -> StepResult<Destroyed> {
     super::count::refuse_while_counting(view, who)?;
-    let uid = tag(d.scan)?;
+    let uid = facility_tag(view, d.scan)?;
     let package = known_package(view, &uid)?;
     not_in_conflict(&package)?;
     // What is being counted must not change (and the outcome names the quantity destroyed).

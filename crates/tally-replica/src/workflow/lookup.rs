@@ -12,7 +12,7 @@ use tally_events::payload::kind_name;
 use tally_events::{Quantity, SignedEvent};
 
 use super::count::{any_count_open, locations_under_count};
-use super::{location, package, state_uid, LocationRow, ID_LEN_MAX};
+use super::{location, package, state_systems, LocationRow, ID_LEN_MAX};
 use crate::error::ReplicaError;
 use crate::model;
 use crate::refusal::Refusal;
@@ -128,7 +128,10 @@ pub fn lookup(view: &Connection, scan: &str) -> Result<Found, ReplicaError> {
         .into());
     }
     let counted = locations_under_count(view)?;
-    if let Some(upper) = state_uid(scan) {
+    if let Some(upper) = tally_ids::uid::recognise_barcode(scan.as_bytes(), state_systems(view)?)
+        .next()
+        .map(|(_, uid)| uid)
+    {
         let Some(p) = package(view, &upper)? else {
             return Err(Refusal::UnknownPackage { uid: upper }.into());
         };

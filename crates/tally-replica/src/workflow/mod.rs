@@ -22,6 +22,7 @@ pub mod session;
 pub mod under_count;
 
 use rusqlite::{Connection, OptionalExtension};
+use tally_ids::{StateSystems, UidSystem};
 
 use tally_events::payload::PackageStatus;
 use tally_events::{Payload, Quantity};
@@ -64,22 +65,54 @@ pub const ID_LEN_MAX: usize = 64;
 pub const BURST_TAGS_MAX: usize = 65_536;
 
 /// The state package tag a scan is (a Metrc tag, or a BioTrack id), normalised, as tally-ids
-/// recognises it.
+/// recognises it with every state system.
 pub fn state_uid(scan: &str) -> Option<String> {
-    tally_ids::uid::recognise_barcode(scan.as_bytes(), tally_ids::StateSystems::all())
+    state_uid_of(scan, StateSystems::all())
+}
+
+fn state_uid_of(scan: &str, systems: StateSystems) -> Option<String> {
+    tally_ids::uid::recognise_barcode(scan.as_bytes(), systems)
         .next()
         .map(|(_, uid)| uid)
 }
 
-/// Normalises a scanned tag (trim, uppercase) or refuses it.
+/// The state systems of the facility this device is enrolled at (kind 276
+/// `facility_state_system_defined`); every system while the facility has none on record.
+pub fn state_systems(view: &Connection) -> Result<StateSystems, ReplicaError> {
+    let system: Option<String> = view
+        .prepare_cached(
+            "SELECT state_system FROM facility_state_systems
+             WHERE facility_id = (SELECT value FROM meta WHERE key = 'facility')",
+        )?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    Ok(match system.as_deref() {
+        Some("metrc") => StateSystems::only(&[UidSystem::Metrc]),
+        Some("biotrack") => StateSystems::only(&[UidSystem::BioTrack]),
+        Some(other) => return Err(storage(format!("bad state system {other}"))),
+        None => StateSystems::all(),
+    })
+}
+
+/// Normalises a scanned tag (trim, uppercase) or refuses it, with every state system.
 pub fn tag(scan: &str) -> Result<String, Refusal> {
+    tag_of(scan, StateSystems::all())
+}
+
+/// Normalises a scanned tag (trim, uppercase) as a tag of the facility's state system (see
+/// [`state_systems`]), or refuses it: at a Metrc site a 16-digit number is no tag.
+pub fn facility_tag(view: &Connection, scan: &str) -> Result<String, ReplicaError> {
+    Ok(tag_of(scan, state_systems(view)?)?)
+}
+
+fn tag_of(scan: &str, systems: StateSystems) -> Result<String, Refusal> {
     let trimmed = scan.trim();
     if trimmed.len() > ID_LEN_MAX {
         return Err(Refusal::NotATag {
             scan: trimmed.chars().take(ID_LEN_MAX).collect(),
         });
     }
-    state_uid(trimmed).ok_or_else(|| Refusal::NotATag {
+    state_uid_of(trimmed, systems).ok_or_else(|| Refusal::NotATag {
         scan: trimmed.to_owned(),
     })
 }

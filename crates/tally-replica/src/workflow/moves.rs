@@ -9,7 +9,7 @@ use tally_events::payload::{PackageMoved, PackageStatus};
 use tally_events::Payload;
 
 use super::count::{refuse_while_counted, refuse_while_counting};
-use super::{known_package, location, not_in_conflict, tag, Plan, Session, StepResult};
+use super::{facility_tag, known_package, location, not_in_conflict, Plan, Session, StepResult};
 use crate::refusal::{Action, Refusal};
 
 /// A recorded move.
@@ -26,7 +26,7 @@ pub struct Moved {
 /// Moves a package to a location.
 pub fn move_package(view: &Connection, who: &Session, scan: &str, to: &str) -> StepResult<Moved> {
     refuse_while_counting(view, who)?;
-    let uid = tag(scan)?;
+    let uid = facility_tag(view, scan)?;
     let package = known_package(view, &uid)?;
     not_in_conflict(&package)?;
     let target = location(view, to)?;

@@ -11,7 +11,9 @@ use tally_events::payload::{PackageStatus, PickRecorded, PickShorted, ToteStaged
 use tally_events::{Date, Payload, Quantity};
 
 use super::count::{refuse_while_counted, refuse_while_counting};
-use super::{known_package, location, not_in_conflict, tag, Plan, Session, StepResult, ID_LEN_MAX};
+use super::{
+    facility_tag, known_package, location, not_in_conflict, Plan, Session, StepResult, ID_LEN_MAX,
+};
 use crate::error::ReplicaError;
 use crate::model;
 use crate::refusal::{Action, ReasonKind, Refusal};
@@ -226,7 +228,7 @@ pub fn pick(
     if tote.is_empty() || tote.len() > ID_LEN_MAX {
         return Err(Refusal::ScanTote.into());
     }
-    let uid = tag(scan)?;
+    let uid = facility_tag(view, scan)?;
     let package = known_package(view, &uid)?;
     not_in_conflict(&package)?;
     // Before anything that reveals the package's quantity or the FEFO candidates.

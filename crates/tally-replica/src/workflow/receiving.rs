@@ -11,7 +11,7 @@ use tally_events::payload::{
 use tally_events::{Payload, Quantity};
 
 use super::scale::{self, Reading};
-use super::{settings, tag, Plan, Session, StepResult, ID_LEN_MAX};
+use super::{facility_tag, settings, Plan, Session, StepResult, ID_LEN_MAX};
 use crate::error::ReplicaError;
 use crate::model;
 use crate::refusal::{Action, Check, Decision, Many, ReasonKind, Refusal};
@@ -148,13 +148,14 @@ struct Line {
     coa: Option<String>,
     thc_bp: Option<i64>,
     expires_on: Option<String>,
+    gtin: Option<String>,
 }
 
 fn line(view: &Connection, manifest: &str, uid: &str) -> Result<Option<Line>, ReplicaError> {
     let row = view
         .prepare_cached(
             "SELECT l.quantity, l.unit, l.weight_mg, i.sku, i.weight_is_net, coalesce(i.tare_mg, 0),
-                    b.id AS batch, b.lot, b.coa_status, b.thc_bp, b.expires_on
+                    b.id AS batch, b.lot, b.coa_status, b.thc_bp, b.expires_on, i.gtin
              FROM inbound_lines l JOIN items i ON i.id = l.item_id
              LEFT JOIN packages p ON p.uid = l.uid LEFT JOIN batches b ON b.id = p.batch_id
              WHERE l.manifest_id = ?1 AND l.uid = ?2",
@@ -173,6 +174,7 @@ fn line(view: &Connection, manifest: &str, uid: &str) -> Result<Option<Line>, Re
                     coa: r.get(8)?,
                     thc_bp: r.get(9)?,
                     expires_on: r.get(10)?,
+                    gtin: r.get(11)?,
                 },
             ))
         })
@@ -239,7 +241,7 @@ pub fn scan(
 ) -> StepResult<ScanOutcome> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
-    let uid = tag(scan)?;
+    let uid = facility_tag(view, scan)?;
     if receipt(view, manifest, &uid)?.is_some() {
         return Ok(Plan::nothing(ScanOutcome::Duplicate { uid }));
     }
@@ -275,7 +277,7 @@ pub fn weigh(
 ) -> StepResult<WeighOutcome> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
-    let uid = tag(uid)?;
+    let uid = facility_tag(view, uid)?;
     let receipt = scanned(view, manifest, &uid)?;
     if !receipt.expected {
         return Err(Refusal::NotOnManifest {
@@ -334,7 +336,7 @@ pub fn check_label(
 ) -> StepResult<Vec<String>> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
-    let uid = tag(uid)?;
+    let uid = facility_tag(view, uid)?;
     let receipt = scanned(view, manifest, &uid)?;
     if !receipt.expected {
         return Err(Refusal::NotOnManifest {
@@ -347,11 +349,16 @@ pub fn check_label(
         ReplicaError::Storage(format!("manifest {manifest} lost its line for {uid}"))
     })?;
     let problems = label_problems(&line, label);
-    Ok(Plan::new(
+    Ok(label_checked(uid, label.lot.trim(), &line, problems))
+}
+
+/// The record of a label check.
+fn label_checked(uid: String, lot: &str, line: &Line, problems: Vec<String>) -> Plan<Vec<String>> {
+    Plan::new(
         problems.clone(),
         vec![Payload::LabelChecked(LabelChecked {
             uid,
-            batch_id: label.lot.trim().to_owned(),
+            batch_id: lot.to_owned(),
             coa_present: matches!(line.coa.as_deref(), Some("passed" | "failed" | "pending")),
             result: if problems.is_empty() {
                 CheckResult::Pass
@@ -360,7 +367,94 @@ pub fn check_label(
             },
             findings: problems,
         })],
+    )
+}
+
+/// The GS1 data on a case's barcode (a GS1 DataMatrix or GS1-128), as `tally-ids` read it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Gs1Label {
+    /// GTIN, AI (01).
+    pub gtin: Option<String>,
+    /// Batch/lot, AI (10).
+    pub lot: Option<String>,
+    /// Expiry, AI (17), `YYYY-MM-DD`.
+    pub expires_on: Option<String>,
+}
+
+/// Checks the GS1 data on a scanned case against its item's GTIN and its batch's lot and
+/// expiry (and the batch's COA); records the check and returns the problems found.
+pub fn check_gs1_label(
+    view: &Connection,
+    _who: &Session,
+    manifest: &str,
+    uid: &str,
+    label: &Gs1Label,
+) -> StepResult<Vec<String>> {
+    let manifest = manifest.trim();
+    require_open(view, manifest)?;
+    let uid = facility_tag(view, uid)?;
+    let receipt = scanned(view, manifest, &uid)?;
+    if !receipt.expected {
+        return Err(Refusal::NotOnManifest {
+            uid,
+            manifest: manifest.to_owned(),
+        }
+        .into());
+    }
+    let line = line(view, manifest, &uid)?.ok_or_else(|| {
+        ReplicaError::Storage(format!("manifest {manifest} lost its line for {uid}"))
+    })?;
+    let problems = gs1_label_problems(&line, label);
+    Ok(label_checked(
+        uid,
+        label.lot.as_deref().unwrap_or_default(),
+        &line,
+        problems,
     ))
+}
+
+/// A GTIN as 14 digits (GTIN-8, -12 and -13 padded with zeros in front).
+fn gtin14(gtin: &str) -> String {
+    format!("{:0>14}", gtin.trim())
+}
+
+fn gs1_label_problems(line: &Line, label: &Gs1Label) -> Vec<String> {
+    let mut problems = Vec::new();
+    match (label.gtin.as_deref(), line.gtin.as_deref()) {
+        (Some(printed), Some(item)) if gtin14(printed) != gtin14(item) => problems.push(format!(
+            "label GTIN {printed} is not the item's GTIN {item}"
+        )),
+        (Some(_), None) => problems.push("no GTIN on file for this item".to_owned()),
+        _ => {}
+    }
+    match (label.lot.as_deref(), line.lot.as_deref()) {
+        (_, None) => problems
+            .push("no batch on file for this package; its label cannot be checked".to_owned()),
+        (None, Some(_)) => problems.push("the GS1 label carries no batch/lot (10)".to_owned()),
+        (Some(printed), Some(lot)) if printed.trim() != lot => {
+            problems.push(format!("label batch {} is not {lot}", printed.trim()))
+        }
+        _ => {}
+    }
+    match (label.expires_on.as_deref(), line.expires_on.as_deref()) {
+        (_, None) => problems.push("no expiry on file for this batch".to_owned()),
+        (None, Some(_)) => problems.push("the GS1 label carries no expiry date (17)".to_owned()),
+        (Some(printed), Some(expiry)) if printed != expiry => {
+            problems.push(format!("label expiry {printed} is not {expiry}"))
+        }
+        _ => {}
+    }
+    coa_problems(line, &mut problems);
+    problems
+}
+
+fn coa_problems(line: &Line, problems: &mut Vec<String>) {
+    match line.coa.as_deref() {
+        Some("passed") => {}
+        Some("failed") => problems.push("the batch failed its lab test".to_owned()),
+        Some("pending") => problems.push("the lab result is still pending".to_owned()),
+        _ => problems.push("no COA on file for this batch".to_owned()),
+    }
 }
 
 fn label_problems(line: &Line, label: &Label) -> Vec<String> {
@@ -391,12 +485,7 @@ fn label_problems(line: &Line, label: &Label) -> Vec<String> {
         None => problems.push("no expiry on file for this batch".to_owned()),
         _ => {}
     }
-    match line.coa.as_deref() {
-        Some("passed") => {}
-        Some("failed") => problems.push("the batch failed its lab test".to_owned()),
-        Some("pending") => problems.push("the lab result is still pending".to_owned()),
-        _ => problems.push("no COA on file for this batch".to_owned()),
-    }
+    coa_problems(line, &mut problems);
     problems
 }
 
@@ -428,7 +517,7 @@ pub fn quarantine(
     super::count::refuse_while_counted(view, Some(&cage.id), Action::Moved)?;
     let mut uids: Vec<String> = Vec::with_capacity(scans.len());
     for scan in scans {
-        let uid = tag(scan)?;
+        let uid = facility_tag(view, scan)?;
         scanned(view, manifest, &uid)?;
         let from = super::package(view, &uid)?.and_then(|p| p.location_id);
         super::count::refuse_while_counted(view, from.as_deref(), Action::Moved)?;
@@ -481,7 +570,7 @@ fn decide(
 ) -> StepResult<()> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
-    let uid = tag(uid)?;
+    let uid = facility_tag(view, uid)?;
     let receipt = scanned(view, manifest, &uid)?;
     if let Some(decision) = receipt.decision {
         let decision = if decision == "accepted" {

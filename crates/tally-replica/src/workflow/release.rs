@@ -10,7 +10,7 @@ use tally_events::payload::{PackageReleased, PackageStatus};
 use tally_events::Payload;
 
 use super::receiving::NOTE_LEN_MAX;
-use super::{known_package, not_in_conflict, tag, Plan, Session, StepResult};
+use super::{facility_tag, known_package, not_in_conflict, Plan, Session, StepResult};
 use crate::refusal::{Action, ReasonKind, Refusal};
 
 /// A recorded release.
@@ -35,7 +35,7 @@ pub fn release(
     note: &str,
 ) -> StepResult<Released> {
     who.require_supervisor()?;
-    let uid = tag(scan)?;
+    let uid = facility_tag(view, scan)?;
     let package = known_package(view, &uid)?;
     not_in_conflict(&package)?;
     if !matches!(

@@ -1,0 +1,487 @@
+//! [`Floor::handle`]: one device event, on one screen, becomes at most one workflow step run
+//! through [`Replica::act`].
+
+use tally_drivers::event::{DeviceEvent, ReadingMode, WeighMode, WeightReading, WeightUnit};
+use tally_events::MassUnit;
+use tally_ids::{Date, DecodeOptions, Language, ScanInput, StateSystems};
+use tally_replica::workflow::count::{self, Entered, Entry, ScanTally, Scanned, TagRead};
+use tally_replica::workflow::lookup::{self, Found};
+use tally_replica::workflow::moves::{self, Moved};
+use tally_replica::workflow::receiving::{self, ScanOutcome, WeighOutcome};
+use tally_replica::workflow::scale::Reading;
+use tally_replica::workflow::{self, Session};
+use tally_replica::{Recorded, Replica, ReplicaError};
+
+use crate::identifier::{Identifier, Unreadable};
+
+/// The screen the user is on: what a scan or a weight means there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    /// Receiving a manifest: a case's state tag is scanned (and becomes the current package),
+    /// then its GS1 label is checked and its stable weight recorded.
+    Receiving {
+        /// Manifest id.
+        manifest: String,
+        /// The package scanned last, which a label or a weight belongs to.
+        package: Option<String>,
+    },
+    /// Moving: scan a package, then the location it goes to.
+    Moving {
+        /// The package scanned, waiting for its location.
+        package: Option<String>,
+    },
+    /// Counting a task at one location (the count already started): an RFID tag read is
+    /// found in a sweep; a barcode scan finds a package, and a weighed one waits for its
+    /// stable weight, which records its count line.
+    Counting {
+        /// Count task id.
+        task: String,
+        /// The location being counted.
+        location: String,
+        /// The weighed package scanned last, waiting for its weight.
+        package: Option<String>,
+    },
+    /// Lookup: scan anything to see what it is.
+    Lookup,
+}
+
+/// Where a scale's readings go: its asset id in the scale register and its division as the
+/// scale prints it (the register holds the division in milligrams; the event records it as
+/// printed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScaleSetup {
+    /// The device name the driver manager gives the scale (its binding).
+    pub device: String,
+    /// Asset id in the scale register.
+    pub scale_id: String,
+    /// Division `d` as printed, in the scale's unit (e.g. `0.01`).
+    pub division: String,
+}
+
+/// One event from one device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceInput {
+    /// The device name the driver manager gives the device (its binding).
+    pub device: String,
+    /// What the device said.
+    pub event: DeviceEvent,
+}
+
+/// What a step did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Receiving: a case was scanned.
+    Arrived(ScanOutcome),
+    /// Receiving: the current case's label was checked against its GS1 data; the problems
+    /// found (none when it passed).
+    LabelChecked(Vec<String>),
+    /// Receiving: the current case was weighed.
+    Weighed(WeighOutcome),
+    /// Moving: the package to move was scanned; scan its location next.
+    PackageChosen {
+        /// The package.
+        uid: String,
+    },
+    /// Moving: the package was moved.
+    Moved(Moved),
+    /// Counting: tags found by an RFID read (new, duplicate, unreadable).
+    Swept(ScanTally),
+    /// Counting: a barcode scan found a package (a weighed one waits for its weight).
+    CountScanned(Scanned),
+    /// Counting: a weighed package's count line (recorded, or a duplicate in this round).
+    CountEntered(Entered),
+    /// Lookup: what the scan is.
+    Found(Box<Found>),
+    /// The scan identifies nothing; nothing was recorded.
+    Unreadable(Unreadable),
+    /// The event means nothing on this screen; nothing was recorded.
+    Ignored(Ignored),
+}
+
+/// Why an event did nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ignored {
+    /// A reading that is not a stable weight (in motion, overload, pieces): wait for the
+    /// stable sign.
+    NotAStableWeight(String),
+    /// A stable weight in a unit of mass events do not record (troy ounces, grains, ...).
+    UnitNotRecorded {
+        /// The unit, as printed.
+        unit: String,
+    },
+    /// A weight from a device that is not set up as a scale on this handheld.
+    UnknownScale {
+        /// The device.
+        device: String,
+    },
+    /// A weight or a label with no package scanned first.
+    ScanThePackageFirst,
+    /// A scan of something this screen does not take (e.g. a GS1 label on the move screen).
+    NotForThisScreen {
+        /// What was scanned, as read.
+        scanned: String,
+    },
+    /// A weight on a screen that weighs nothing.
+    NoWeighingHere,
+    /// A device reply or a device error: for the device status line, not for a workflow.
+    DeviceMessage(String),
+}
+
+impl Ignored {
+    /// What to tell the person holding the device.
+    pub fn message(&self, language: Language) -> String {
+        match (self, language) {
+            (Ignored::NotAStableWeight(why), _) => why.clone(),
+            (Ignored::UnitNotRecorded { unit }, Language::English) => format!(
+                "a weight in {unit} cannot be recorded; set the scale to g, kg, mg, oz, lb or ct"
+            ),
+            (Ignored::UnitNotRecorded { unit }, Language::Spanish) => format!(
+                "un peso en {unit} no se puede registrar; ponga la báscula en g, kg, mg, oz, lb o ct"
+            ),
+            (Ignored::UnknownScale { device }, Language::English) => {
+                format!("{device} is not set up as a scale on this handheld; ask a supervisor")
+            }
+            (Ignored::UnknownScale { device }, Language::Spanish) => format!(
+                "{device} no está configurado como báscula en este terminal; avise a un supervisor"
+            ),
+            (Ignored::ScanThePackageFirst, Language::English) => {
+                "scan the package's tag first".to_owned()
+            }
+            (Ignored::ScanThePackageFirst, Language::Spanish) => {
+                "escanee primero la etiqueta del paquete".to_owned()
+            }
+            (Ignored::NotForThisScreen { scanned }, Language::English) => {
+                format!("{scanned} means nothing on this screen")
+            }
+            (Ignored::NotForThisScreen { scanned }, Language::Spanish) => {
+                format!("{scanned} no sirve en esta pantalla")
+            }
+            (Ignored::NoWeighingHere, Language::English) => {
+                "nothing is weighed on this screen".to_owned()
+            }
+            (Ignored::NoWeighingHere, Language::Spanish) => {
+                "en esta pantalla no se pesa nada".to_owned()
+            }
+            (Ignored::DeviceMessage(text), _) => text.clone(),
+        }
+    }
+}
+
+/// A step's outcome and the signed events it recorded (none for most outcomes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// What happened.
+    pub outcome: Outcome,
+    /// The events recorded, in order.
+    pub recorded: Vec<Recorded>,
+}
+
+impl Step {
+    fn nothing(outcome: Outcome) -> Step {
+        Step {
+            outcome,
+            recorded: Vec::new(),
+        }
+    }
+}
+
+/// The floor layer of one handheld: how its scans are read and where its scales' readings go.
+/// The facility's state system is facility data: it is read from the replica's view at each
+/// scan (kind 276 `facility_state_system_defined`).
+#[derive(Debug, Clone)]
+pub struct Floor {
+    today: Date,
+    scales: Vec<ScaleSetup>,
+}
+
+impl Floor {
+    /// A floor working on `today` (the facility's date: GS1 expiry years, scale calibration).
+    pub fn new(today: Date) -> Floor {
+        Floor {
+            today,
+            scales: Vec::new(),
+        }
+    }
+
+    /// Adds a scale whose stable weights are recorded.
+    pub fn with_scale(mut self, scale: ScaleSetup) -> Floor {
+        self.scales.retain(|s| s.device != scale.device);
+        self.scales.push(scale);
+        self
+    }
+
+    /// Reads a scan or tag read as the identifier it is, recognising the state tags of
+    /// `state_systems` only.
+    pub fn identify(
+        &self,
+        state_systems: StateSystems,
+        input: &ScanInput,
+    ) -> Result<Identifier, Unreadable> {
+        let mut options = DecodeOptions::new(self.today);
+        options.state_systems = state_systems;
+        Identifier::from_decoded(&input.decode(&options))
+    }
+
+    /// Runs the step `input` means on `screen`, recording it through `replica` as `who`;
+    /// `screen` moves on (the package scanned becomes the current one). A refusal is an
+    /// error and records nothing.
+    pub fn handle(
+        &self,
+        replica: &mut Replica,
+        who: &Session,
+        screen: &mut Screen,
+        input: &DeviceInput,
+    ) -> Result<Step, ReplicaError> {
+        if let Some(scan) = input.event.input() {
+            let systems = workflow::state_systems(replica.view())?;
+            return match self.identify(systems, &scan) {
+                Ok(identifier) => self.scanned(replica, who, screen, input, &scan, identifier),
+                Err(unreadable) => Ok(Step::nothing(Outcome::Unreadable(unreadable))),
+            };
+        }
+        match &input.event {
+            DeviceEvent::Weight(reading) => self.weighed(replica, who, screen, input, reading),
+            DeviceEvent::Reply(reply) => Ok(Step::nothing(Outcome::Ignored(
+                Ignored::DeviceMessage(tally_drivers::report::reply_text(reply)),
+            ))),
+            DeviceEvent::Error(error) => Ok(Step::nothing(Outcome::Ignored(
+                Ignored::DeviceMessage(error.to_string()),
+            ))),
+            DeviceEvent::Scan(_) | DeviceEvent::TagRead { .. } => {
+                unreachable!("scans and tag reads are handled above")
+            }
+        }
+    }
+
+    fn scanned(
+        &self,
+        replica: &mut Replica,
+        who: &Session,
+        screen: &mut Screen,
+        input: &DeviceInput,
+        scan: &ScanInput,
+        identifier: Identifier,
+    ) -> Result<Step, ReplicaError> {
+        let actor = who.badge.clone();
+        match (screen, identifier) {
+            (
+                Screen::Counting {
+                    task,
+                    location,
+                    package,
+                },
+                Identifier::StateTag { uid, .. },
+            ) => {
+                let cv = replica.counting_view()?;
+                if let ScanInput::Epc(epc) = scan {
+                    let reads = [TagRead {
+                        epc: epc.clone(),
+                        uid: Some(uid),
+                    }];
+                    let (tally, recorded) = replica.act_counting(&cv, &actor, |cv| {
+                        count::sweep(cv, who, task, location, &input.device, &reads)
+                    })?;
+                    return Ok(Step {
+                        outcome: Outcome::Swept(tally),
+                        recorded,
+                    });
+                }
+                let (scanned, recorded) = replica
+                    .act_counting(&cv, &actor, |cv| count::scan(cv, who, task, location, &uid))?;
+                *package = match &scanned {
+                    Scanned::Found { uid, weighed: true } => Some(uid.clone()),
+                    _ => None,
+                };
+                Ok(Step {
+                    outcome: Outcome::CountScanned(scanned),
+                    recorded,
+                })
+            }
+            (Screen::Receiving { manifest, package }, Identifier::StateTag { uid, .. }) => {
+                let (outcome, recorded) =
+                    replica.act(&actor, |v| receiving::scan(v, who, manifest, &uid))?;
+                *package = Some(uid);
+                Ok(Step {
+                    outcome: Outcome::Arrived(outcome),
+                    recorded,
+                })
+            }
+            (Screen::Receiving { package: None, .. }, Identifier::Gs1(_)) => Ok(Step::nothing(
+                Outcome::Ignored(Ignored::ScanThePackageFirst),
+            )),
+            (
+                Screen::Receiving {
+                    manifest,
+                    package: Some(uid),
+                },
+                Identifier::Gs1(gs1),
+            ) => {
+                let label = receiving::Gs1Label {
+                    gtin: gs1.gtin,
+                    lot: gs1.lot,
+                    expires_on: gs1.expiry,
+                };
+                let (problems, recorded) = replica.act(&actor, |v| {
+                    receiving::check_gs1_label(v, who, manifest, uid, &label)
+                })?;
+                Ok(Step {
+                    outcome: Outcome::LabelChecked(problems),
+                    recorded,
+                })
+            }
+            (Screen::Moving { package }, Identifier::StateTag { uid, .. }) => {
+                *package = Some(uid.clone());
+                Ok(Step::nothing(Outcome::PackageChosen { uid }))
+            }
+            (Screen::Moving { package }, Identifier::Text(location)) => {
+                let Some(uid) = package.clone() else {
+                    return Ok(Step::nothing(Outcome::Ignored(
+                        Ignored::ScanThePackageFirst,
+                    )));
+                };
+                let (moved, recorded) =
+                    replica.act(&actor, |v| moves::move_package(v, who, &uid, &location))?;
+                *package = None;
+                Ok(Step {
+                    outcome: Outcome::Moved(moved),
+                    recorded,
+                })
+            }
+            (Screen::Lookup, Identifier::StateTag { uid: text, .. } | Identifier::Text(text)) => {
+                let found = lookup::lookup(replica.view(), &text)?;
+                Ok(Step::nothing(Outcome::Found(Box::new(found))))
+            }
+            (_, other) => Ok(Step::nothing(Outcome::Ignored(Ignored::NotForThisScreen {
+                scanned: describe(&other),
+            }))),
+        }
+    }
+
+    fn weighed(
+        &self,
+        replica: &mut Replica,
+        who: &Session,
+        screen: &mut Screen,
+        input: &DeviceInput,
+        reading: &WeightReading,
+    ) -> Result<Step, ReplicaError> {
+        if matches!(screen, Screen::Moving { .. } | Screen::Lookup) {
+            return Ok(Step::nothing(Outcome::Ignored(Ignored::NoWeighingHere)));
+        }
+        let stable = match reading.require_stable() {
+            Ok(stable) => stable,
+            Err(why) => {
+                return Ok(Step::nothing(Outcome::Ignored(Ignored::NotAStableWeight(
+                    why.to_string(),
+                ))))
+            }
+        };
+        let Some(unit) = mass_unit(&stable.unit) else {
+            return Ok(Step::nothing(Outcome::Ignored(Ignored::UnitNotRecorded {
+                unit: stable.unit.symbol().to_owned(),
+            })));
+        };
+        let Some(scale) = self.scales.iter().find(|s| s.device == input.device) else {
+            return Ok(Step::nothing(Outcome::Ignored(Ignored::UnknownScale {
+                device: input.device.clone(),
+            })));
+        };
+        let recorded_reading = Reading {
+            scale_id: scale.scale_id.clone(),
+            value: stable.value.clone(),
+            unit,
+            net: stable.mode == Some(ReadingMode::Weighed(WeighMode::Net)),
+            tare: None,
+            stable: true,
+            division: scale.division.clone(),
+        };
+        let today = self.today.to_string();
+        let waiting = Step::nothing(Outcome::Ignored(Ignored::ScanThePackageFirst));
+        match screen {
+            Screen::Counting {
+                task,
+                location,
+                package,
+            } => {
+                let Some(uid) = package.clone() else {
+                    return Ok(waiting);
+                };
+                let cv = replica.counting_view()?;
+                let entry = Entry::Weighed(recorded_reading);
+                let (entered, recorded) = replica.act_counting(&cv, &who.badge, |cv| {
+                    count::enter(cv, who, task, location, &uid, &entry, &today)
+                })?;
+                *package = None;
+                Ok(Step {
+                    outcome: Outcome::CountEntered(entered),
+                    recorded,
+                })
+            }
+            Screen::Receiving { manifest, package } => {
+                let Some(uid) = package.clone() else {
+                    return Ok(waiting);
+                };
+                let (outcome, recorded) = replica.act(&who.badge, |v| {
+                    receiving::weigh(v, who, manifest, &uid, &recorded_reading, &today)
+                })?;
+                Ok(Step {
+                    outcome: Outcome::Weighed(outcome),
+                    recorded,
+                })
+            }
+            Screen::Moving { .. } | Screen::Lookup => {
+                Ok(Step::nothing(Outcome::Ignored(Ignored::NoWeighingHere)))
+            }
+        }
+    }
+}
+
+/// The unit of mass events record, for a scale's unit.
+fn mass_unit(unit: &WeightUnit) -> Option<MassUnit> {
+    unit.mass()
+        .filter(|mass| tally_events::is_recorded_mass_unit(*mass))
+}
+
+/// A scanned identifier in a few words.
+fn describe(identifier: &Identifier) -> String {
+    match identifier {
+        Identifier::StateTag { uid, .. } => uid.clone(),
+        Identifier::Gs1(gs1) => gs1.hri.clone(),
+        Identifier::Epc { pure_uri, .. } => pure_uri.clone(),
+        Identifier::Text(text) => text.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_notice_reads_in_english_and_spanish() {
+        let notices = [
+            Ignored::UnitNotRecorded { unit: "dwt".into() },
+            Ignored::UnknownScale {
+                device: "scale-9".into(),
+            },
+            Ignored::ScanThePackageFirst,
+            Ignored::NotForThisScreen {
+                scanned: "(01)09501101530003".into(),
+            },
+            Ignored::NoWeighingHere,
+        ];
+        for notice in notices {
+            let en = notice.message(Language::English);
+            let es = notice.message(Language::Spanish);
+            assert!(!en.is_empty() && !es.is_empty(), "{notice:?}");
+            assert_ne!(en, es, "{notice:?}");
+        }
+    }
+
+    #[test]
+    fn only_units_of_mass_are_recorded() {
+        assert_eq!(mass_unit(&WeightUnit::Gram), Some(MassUnit::G));
+        assert_eq!(mass_unit(&WeightUnit::Pound), Some(MassUnit::Lb));
+        assert_eq!(mass_unit(&WeightUnit::Pieces), None);
+        assert_eq!(mass_unit(&WeightUnit::TroyOunce), None);
+    }
+}
