@@ -668,6 +668,27 @@ wire_struct! {
 }
 
 wire_struct! {
+    /// A manifest line accepted at a quantity or weight different from the manifest, and why.
+    /// Recorded in the same action as the line's `manifest_line_received` (which carries the
+    /// quantity received); this record keeps the manifest's quantity beside it and the reason
+    /// code, as the discrepancy is keyed into the state system.
+    pub struct ReceiptDifferenceNoted {
+        /// Inbound manifest id.
+        pub manifest_id: String,
+        /// Package UID.
+        pub uid: String,
+        /// Quantity on the manifest.
+        pub manifest_quantity: Quantity,
+        /// Quantity received.
+        pub received_quantity: Quantity,
+        /// Reason code.
+        pub reason_code: String,
+        /// Free text.
+        pub note: String,
+    }
+}
+
+wire_struct! {
     /// The state traceability system of a facility (admin event; the latest one wins). Its
     /// devices read scans as that system's tags only: a Metrc site never reads a 16-digit
     /// number as a BioTrack id.
@@ -1154,6 +1175,8 @@ payloads! {
     274 => TaskLinesAdded(TaskLinesAdded),
     // Added by the seam branch: the facility's state system.
     276 => FacilityStateSystemDefined(FacilityStateSystemDefined),
+    // Added by the app-receive branch: a line accepted at another quantity, with its reason.
+    277 => ReceiptDifferenceNoted(ReceiptDifferenceNoted),
 }
 
 /// Payload kind of the genesis event.

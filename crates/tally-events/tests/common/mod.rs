@@ -399,6 +399,15 @@ pub fn every_payload() -> Vec<Payload> {
             facility_id: s("FAC-DENVER-01"),
             state_system: StateSystem::Metrc,
         }),
+        // Added by the app-receive branch (kind 277).
+        Payload::ReceiptDifferenceNoted(ReceiptDifferenceNoted {
+            manifest_id: s("IN-2026-0001"),
+            uid: s(UID_B),
+            manifest_quantity: Quantity::Milligrams(3_500),
+            received_quantity: Quantity::Milligrams(3_380),
+            reason_code: s("DRYING"),
+            note: s("case lighter than manifest; seal intact"),
+        }),
     ]
 }
 
