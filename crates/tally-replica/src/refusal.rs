@@ -173,6 +173,12 @@ pub enum Refusal {
         /// What was decided.
         decision: Decision,
     },
+    /// A mis-scan void of a case that already has checks, a quarantine or a decision.
+    #[error("package {uid} was already weighed, checked, quarantined or decided; reject it instead of voiding its scan")]
+    ArrivalHasRecords {
+        /// Tag.
+        uid: String,
+    },
     /// A package that failed a check cannot be accepted until it is quarantined.
     #[error("package {uid} failed its {} check; quarantine or reject it", check_en(*.check))]
     FailedCheck {
@@ -698,6 +704,9 @@ impl Refusal {
                 };
                 format!("el paquete {uid} ya fue {d}")
             }
+            R::ArrivalHasRecords { uid } => format!(
+                "el paquete {uid} ya fue pesado, revisado, puesto en cuarentena o decidido; recházelo en vez de anular su escaneo"
+            ),
             R::FailedCheck { uid, check } => {
                 let c = match check {
                     Check::Weight => "de peso",
@@ -901,6 +910,7 @@ mod tests {
                 uid: s("U"),
                 decision: Decision::Adjusted,
             },
+            Refusal::ArrivalHasRecords { uid: s("U") },
             Refusal::FailedCheck {
                 uid: s("U"),
                 check: Check::Label,
@@ -1070,6 +1080,7 @@ mod tests {
                 | Refusal::NotScanned { .. }
                 | Refusal::NotOnManifest { .. }
                 | Refusal::AlreadyDecided { .. }
+                | Refusal::ArrivalHasRecords { .. }
                 | Refusal::FailedCheck { .. }
                 | Refusal::Undecided { .. }
                 | Refusal::NothingScanned

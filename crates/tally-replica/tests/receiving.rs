@@ -559,3 +559,195 @@ fn a_failed_calibration_check_blocks_receiving_weighings_on_that_scale() {
         })
         .unwrap();
 }
+
+#[test]
+fn a_line_accepted_at_another_quantity_keeps_the_manifest_quantity_and_the_reason() {
+    let mut f = with_manifest();
+    let who = f.session("B1", "1111");
+    for n in [1, 2] {
+        f.replica
+            .act("B1", |v| receiving::scan(v, &who, "IN-1", &t(n)))
+            .unwrap();
+    }
+    let before = f.events();
+    // A weight for a counted line, an unknown reason, a zero: refused, nothing recorded.
+    let err = f.replica.act("B1", |v| {
+        receiving::accept_different(
+            v,
+            &who,
+            "IN-1",
+            &t(2),
+            Quantity::Milligrams(5),
+            "DAMAGE",
+            "",
+        )
+    });
+    assert_eq!(refusal(err), Refusal::WrongUnit { weighed: false });
+    let err = f.replica.act("B1", |v| {
+        receiving::accept_different(v, &who, "IN-1", &t(2), Quantity::Units(48), "NOPE", "")
+    });
+    assert!(matches!(refusal(err), Refusal::UnknownReason { .. }));
+    let err = f.replica.act("B1", |v| {
+        receiving::accept_different(v, &who, "IN-1", &t(2), Quantity::Units(0), "DAMAGE", "")
+    });
+    assert_eq!(refusal(err), Refusal::WrongUnit { weighed: false });
+    assert_eq!(f.events(), before, "refusals record nothing");
+    let (_, recorded) = f
+        .replica
+        .act("B1", |v| {
+            receiving::accept_different(
+                v,
+                &who,
+                "IN-1",
+                &t(2),
+                Quantity::Units(48),
+                "DAMAGE",
+                "two cartridges broken",
+            )
+        })
+        .unwrap();
+    assert_eq!(
+        kinds(&f, &recorded),
+        vec![32, 277],
+        "the line received and its difference, one action"
+    );
+    // The package holds what was received; the difference keeps the manifest's quantity.
+    assert_eq!(
+        f.package(&t(2)),
+        ("active".into(), Some("DOCK-1".into()), 48)
+    );
+    let conn = rusqlite::Connection::open(f.db()).unwrap();
+    let row: (i64, String, i64, String, String, String) = conn
+        .query_row(
+            "SELECT manifest_amount, manifest_unit, received_amount, received_unit, reason_code, note
+             FROM inbound_differences WHERE manifest_id = 'IN-1' AND uid = ?1",
+            [t(2)],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        row,
+        (
+            50,
+            "each".into(),
+            48,
+            "each".into(),
+            "DAMAGE".into(),
+            "two cartridges broken".into()
+        )
+    );
+    // The same quantity as the manifest is a plain accept: no difference recorded.
+    let (_, recorded) = f
+        .replica
+        .act("B1", |v| {
+            receiving::accept_different(
+                v,
+                &who,
+                "IN-1",
+                &t(1),
+                Quantity::Milligrams(453_592),
+                "DAMAGE",
+                "",
+            )
+        })
+        .unwrap();
+    assert_eq!(kinds(&f, &recorded), vec![32]);
+    let err = f.replica.act("B1", |v| {
+        receiving::accept_different(v, &who, "IN-1", &t(2), Quantity::Units(47), "DAMAGE", "")
+    });
+    assert!(matches!(refusal(err), Refusal::AlreadyDecided { .. }));
+}
+
+#[test]
+fn a_mis_scan_is_voided_by_an_event_and_leaves_the_receipts() {
+    let mut f = with_manifest();
+    let who = f.session("B1", "1111");
+    let mut arrivals = Vec::new();
+    for n in [1, 99] {
+        let (_, recorded) = f
+            .replica
+            .act("B1", |v| receiving::scan(v, &who, "IN-1", &t(n)))
+            .unwrap();
+        arrivals.push(recorded[0]);
+    }
+    let err = f.replica.act("B1", |v| {
+        receiving::void_arrival(v, &who, "IN-1", &t(3), "ENTRY-ERROR", "")
+    });
+    assert!(
+        matches!(refusal(err), Refusal::NotScanned { .. }),
+        "never scanned"
+    );
+    let (voided, recorded) = f
+        .replica
+        .act("B1", |v| {
+            receiving::void_arrival(v, &who, "IN-1", &t(99), "ENTRY-ERROR", "wrong truck")
+        })
+        .unwrap();
+    assert_eq!(voided, t(99));
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(
+        kinds(&f, &recorded),
+        vec![99],
+        "the void is an event_voided"
+    );
+    let conn = rusqlite::Connection::open(f.db()).unwrap();
+    let (seq, hash): (i64, Vec<u8>) = conn
+        .query_row("SELECT seq, hash FROM voided", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(
+        seq as u64, arrivals[1].seq,
+        "it voids that scan's arrival and no other"
+    );
+    assert_eq!(hash, arrivals[1].hash.0.to_vec());
+    // The case is off the receipts: scanning it again is an arrival again, not a duplicate,
+    // and closing does not list it as unexpected.
+    let (again, _) = f
+        .replica
+        .act("B1", |v| receiving::scan(v, &who, "IN-1", &t(99)))
+        .unwrap();
+    assert_eq!(again, ScanOutcome::Unexpected { uid: t(99) });
+    f.replica
+        .act("B1", |v| {
+            receiving::void_arrival(v, &who, "IN-1", &t(99), "ENTRY-ERROR", "")
+        })
+        .unwrap();
+    // A weighed case has records that stand: voiding it is refused; it is rejected instead.
+    f.replica
+        .act("B1", |v| {
+            receiving::weigh(v, &who, "IN-1", &t(1), &reading("453.90", true), TODAY)
+        })
+        .unwrap();
+    let before = f.events();
+    let err = f.replica.act("B1", |v| {
+        receiving::void_arrival(v, &who, "IN-1", &t(1), "ENTRY-ERROR", "")
+    });
+    assert_eq!(refusal(err), Refusal::ArrivalHasRecords { uid: t(1) });
+    assert_eq!(f.events(), before);
+    f.replica
+        .act("B1", |v| receiving::accept(v, &who, "IN-1", &t(1)))
+        .unwrap();
+    let (summary, _) = f
+        .replica
+        .act("B1", |v| receiving::close(v, &who, "IN-1"))
+        .unwrap_or_else(|e| panic!("close: {e}"));
+    assert!(summary.unexpected.is_empty(), "{summary:?}");
+    assert_eq!(summary.missing, vec![t(2), t(3)]);
+}
+
+/// The payload kinds of recorded events, from the log.
+fn kinds(f: &Fixture, recorded: &[tally_replica::Recorded]) -> Vec<u16> {
+    let conn = rusqlite::Connection::open(f.db()).unwrap();
+    recorded
+        .iter()
+        .map(|r| {
+            conn.query_row(
+                "SELECT kind FROM event_log WHERE seq = ?1",
+                [r.seq as i64],
+                |row| row.get(0),
+            )
+            .unwrap()
+        })
+        .collect()
+}

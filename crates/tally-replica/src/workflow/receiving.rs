@@ -5,10 +5,10 @@
 
 use rusqlite::{Connection, OptionalExtension};
 use tally_events::payload::{
-    CheckResult, LabelChecked, ManifestClosed, ManifestLineReceived, ManifestLineRejected,
-    PackageArrived, PackageQuarantined,
+    CheckResult, EventRef, EventVoided, LabelChecked, ManifestClosed, ManifestLineReceived,
+    ManifestLineRejected, PackageArrived, PackageQuarantined, ReceiptDifferenceNoted,
 };
-use tally_events::{Payload, Quantity};
+use tally_events::{Payload, Quantity, SignedEvent};
 
 use super::scale::{self, Reading};
 use super::{facility_tag, settings, Plan, Session, StepResult, ID_LEN_MAX};
@@ -631,6 +631,131 @@ fn decide(
         }
     };
     Ok(Plan::new((), vec![fact]))
+}
+
+/// Accepts a scanned line at a quantity (or weight) different from the manifest's, with a
+/// reason code: the line's `manifest_line_received` carries the quantity received, and a
+/// `receipt_difference_noted` (kind 277) keeps the manifest's quantity and the reason beside
+/// it for the discrepancy list. The same checks as [`accept`] apply; the quantity must be in
+/// the line's unit (units, or a weight). A quantity equal to the manifest's is a plain accept.
+pub fn accept_different(
+    view: &Connection,
+    who: &Session,
+    manifest: &str,
+    uid: &str,
+    received: Quantity,
+    reason_code: &str,
+    note: &str,
+) -> StepResult<()> {
+    let reason = super::reason(view, reason_code, ReasonKind::Adjustment)?;
+    let mut plan = decide(view, who, manifest, uid, None)?;
+    let Some(Payload::ManifestLineReceived(line)) = plan.facts.first_mut() else {
+        return Err(ReplicaError::Storage(
+            "accepting a line planned no manifest_line_received".into(),
+        ));
+    };
+    let manifest_quantity = line.quantity;
+    let same_unit = matches!(
+        (manifest_quantity, received),
+        (Quantity::Units(_), Quantity::Units(_))
+            | (Quantity::Milligrams(_), Quantity::Milligrams(_))
+    );
+    let zero = matches!(received, Quantity::Units(0) | Quantity::Milligrams(0));
+    if !same_unit || zero {
+        return Err(Refusal::WrongUnit {
+            weighed: matches!(manifest_quantity, Quantity::Milligrams(_)),
+        }
+        .into());
+    }
+    if received == manifest_quantity {
+        return Ok(plan);
+    }
+    line.quantity = received;
+    let noted = ReceiptDifferenceNoted {
+        manifest_id: line.manifest_id.clone(),
+        uid: line.uid.clone(),
+        manifest_quantity,
+        received_quantity: received,
+        reason_code: reason,
+        note: note.chars().take(NOTE_LEN_MAX).collect(),
+    };
+    plan.facts.push(Payload::ReceiptDifferenceNoted(noted));
+    Ok(plan)
+}
+
+/// Voids the arrival of a mis-scanned case (an `event_voided` of its `package_arrived`, with
+/// a reason code): the case leaves the manifest's receipts, and the void stays on record.
+/// Only a bare arrival can be voided: once the case was weighed, its label checked, it was
+/// quarantined or its line decided, those records stand and the line is rejected instead.
+pub fn void_arrival(
+    view: &Connection,
+    _who: &Session,
+    manifest: &str,
+    uid: &str,
+    reason_code: &str,
+    note: &str,
+) -> StepResult<String> {
+    let manifest = manifest.trim();
+    require_open(view, manifest)?;
+    let uid = facility_tag(view, uid)?;
+    let receipt = scanned(view, manifest, &uid)?;
+    let weighed: Option<i64> = view
+        .prepare_cached(
+            "SELECT weighed_mg FROM inbound_receipts WHERE manifest_id = ?1 AND uid = ?2",
+        )?
+        .query_row([manifest, uid.as_str()], |r| r.get(0))?;
+    if receipt.decision.is_some()
+        || receipt.quarantined
+        || receipt.label_ok.is_some()
+        || receipt.weight_ok.is_some()
+        || weighed.is_some()
+    {
+        return Err(Refusal::ArrivalHasRecords { uid }.into());
+    }
+    let reason = super::reason(view, reason_code, ReasonKind::Adjustment)?;
+    let target = arrival_event(view, manifest, &uid)?.ok_or_else(|| {
+        ReplicaError::Storage(format!(
+            "the arrival of {uid} on {manifest} is not in the log"
+        ))
+    })?;
+    Ok(Plan::new(
+        uid,
+        vec![Payload::EventVoided(EventVoided {
+            target,
+            reason_code: reason,
+            note: note.chars().take(NOTE_LEN_MAX).collect(),
+        })],
+    ))
+}
+
+/// The latest `package_arrived` of `uid` on `manifest`, this device's or another's.
+fn arrival_event(
+    view: &Connection,
+    manifest: &str,
+    uid: &str,
+) -> Result<Option<EventRef>, ReplicaError> {
+    let mut stmt = view.prepare_cached(
+        "SELECT bytes FROM (
+             SELECT bytes, 1 AS mine, seq AS n FROM event_log WHERE kind = 269
+             UNION ALL
+             SELECT bytes, 0 AS mine, ledger_index AS n FROM remote_events WHERE kind = 269)
+         ORDER BY mine DESC, n DESC",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let event = SignedEvent::from_bytes(row.get::<_, Vec<u8>>(0)?)
+            .map_err(|e| ReplicaError::Events(e.into()))?;
+        if let Ok(Payload::PackageArrived(arrived)) = event.payload() {
+            if arrived.manifest_id == manifest && arrived.uid == uid {
+                return Ok(Some(EventRef {
+                    device: event.device(),
+                    seq: event.seq(),
+                    record_sha256: event.record_hash(),
+                }));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// Closes the manifest with a summary of missing and unexpected UIDs.
