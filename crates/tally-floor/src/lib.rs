@@ -18,5 +18,6 @@
 mod floor;
 mod identifier;
 
+pub use floor::receiving;
 pub use floor::{DeviceInput, Floor, Ignored, Outcome, ScaleSetup, Screen, Step};
 pub use identifier::{Gs1Data, Identifier, Unreadable};

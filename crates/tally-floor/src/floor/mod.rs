@@ -8,7 +8,7 @@
 mod counting;
 mod lookup;
 mod moving;
-mod receiving;
+pub mod receiving;
 
 use tally_drivers::event::{DeviceEvent, ReadingMode, WeighMode, WeightReading, WeightUnit};
 use tally_events::MassUnit;
@@ -101,6 +101,25 @@ pub enum Outcome {
     CountEntered(Entered),
     /// Lookup: what the scan is.
     Found(Box<Found>),
+    /// Receiving: a line was accepted (at the manifest's quantity or another, with a reason).
+    Accepted {
+        /// The package.
+        uid: String,
+    },
+    /// Receiving: a line was rejected.
+    Rejected {
+        /// The package.
+        uid: String,
+    },
+    /// Receiving: a mis-scanned case's arrival was voided.
+    Voided {
+        /// The package.
+        uid: String,
+    },
+    /// Receiving: cases quarantined.
+    Quarantined(Vec<String>),
+    /// Receiving: the manifest was closed.
+    Closed(Box<receiving::Closed>),
     /// The scan identifies nothing; nothing was recorded.
     Unreadable(Unreadable),
     /// The event means nothing on this screen; nothing was recorded.
