@@ -140,6 +140,8 @@ pub enum WriteRequest {
         /// Badge.
         badge: String,
     },
+    /// A receiving step, through the floor layer.
+    Receiving(crate::screens::receive::work::Write),
 }
 
 /// A read, done on the read-only connection.
@@ -155,6 +157,8 @@ pub enum ReadRequest {
         /// What was scanned or typed.
         scan: String,
     },
+    /// A read of the receiving screen, through the floor layer.
+    Receiving(crate::screens::receive::work::Read),
 }
 
 /// A reply of the worker.
@@ -164,6 +168,8 @@ pub enum WriteReply {
     SignedIn(Result<Session, Failure>),
     /// The sign-out was recorded (or failed).
     SignedOut(Result<(), Failure>),
+    /// A receiving step's answer.
+    Receiving(Result<crate::screens::receive::work::Done, Failure>),
 }
 
 /// A reply of the reader.
@@ -173,6 +179,8 @@ pub enum ReadReply {
     Home(Result<HomeSummary, Failure>),
     /// A lookup's answer.
     Lookup(Result<Found, Failure>),
+    /// A receiving read's answer.
+    Receiving(Result<crate::screens::receive::work::Answer, Failure>),
 }
 
 /// Everything the state machine takes.
@@ -221,6 +229,15 @@ pub enum Tone {
     Error,
 }
 
+/// A command for the scale, sent from the handheld.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScaleCommand {
+    /// Tare: the weight on the pan now counts as the container.
+    Tare,
+    /// Zero: the empty pan reads zero.
+    Zero,
+}
+
 /// What the state machine asks the outside to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -240,6 +257,8 @@ pub enum Effect {
     },
     /// Ring the success or error signal.
     Signal(Tone),
+    /// Send a command to the scale (tare, zero) from the handheld.
+    ScaleCommand(ScaleCommand),
     /// End the app.
     Quit,
 }

@@ -46,6 +46,9 @@ pub fn perform(view: &Connection, request: ReadRequest) -> ReadReply {
         ReadRequest::Lookup { scan } => {
             ReadReply::Lookup(lookup(view, &scan).map_err(Failure::from))
         }
+        ReadRequest::Receiving(read) => {
+            ReadReply::Receiving(crate::screens::receive::work::answer(view, &read))
+        }
     }
 }
 

@@ -176,6 +176,9 @@ pub fn run(config: &Config) -> Result<(), RunError> {
                             ring(terminal.backend_mut())?;
                             bells.extend([now + ERROR_BELL_GAP_MS, now + 2 * ERROR_BELL_GAP_MS]);
                         }
+                        // No scale is opened by this version of the runtime: the device
+                        // wiring sends it to the scale's driver.
+                        Effect::ScaleCommand(_) => {}
                         Effect::Quit => return Ok(()),
                     }
                 }

@@ -170,6 +170,11 @@ impl State {
         self.write_wait.is_some() || self.lookup_wait.is_some()
     }
 
+    /// A new request id (a flow that sends its own writes waits for it).
+    pub(crate) fn next_request_id(&mut self) -> u64 {
+        self.id()
+    }
+
     fn id(&mut self) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
@@ -316,14 +321,14 @@ fn on_key(state: &mut State, key: Key, at_ms: u64, effects: &mut Vec<Effect>) {
             }
             on_scan(state, text, effects);
         }
-        Classified::Char(c) => on_char(state, c),
+        Classified::Char(c) => on_char(state, c, effects),
         Classified::Enter => on_enter(state, effects),
         Classified::Tab => {}
         Classified::Other => on_other_key(state, key, effects),
     }
 }
 
-fn on_char(state: &mut State, c: char) {
+fn on_char(state: &mut State, c: char, effects: &mut Vec<Effect>) {
     if state.help {
         state.help = false;
         return;
@@ -333,6 +338,9 @@ fn on_char(state: &mut State, c: char) {
     }
     if c == '?' && state.input.is_empty() {
         state.help = true;
+        return;
+    }
+    if state.input.is_empty() && c.is_ascii_lowercase() && screens::on_command(state, c, effects) {
         return;
     }
     if c.is_control() || state.input.chars().count() >= INPUT_MAX {
@@ -500,6 +508,7 @@ fn on_written(state: &mut State, id: u64, reply: WriteReply, effects: &mut Vec<E
         WriteReply::SignedIn(answer) => sign_in::on_signed_in(state, id, answer, effects),
         WriteReply::SignedOut(Err(failure)) => state.fail(&failure, effects),
         WriteReply::SignedOut(Ok(())) => {}
+        other => screens::on_flow_written(state, id, other, effects),
     }
 }
 
@@ -507,5 +516,6 @@ fn on_read(state: &mut State, id: u64, reply: ReadReply, effects: &mut Vec<Effec
     match reply {
         ReadReply::Home(answer) => screens::home::on_read(state, id, answer, effects),
         ReadReply::Lookup(answer) => screens::lookup::on_read(state, id, answer, effects),
+        other => screens::on_flow_read(state, id, other, effects),
     }
 }

@@ -35,6 +35,9 @@ pub fn perform(replica: &mut Replica, request: WriteRequest) -> WriteReply {
                     .map_err(Failure::from),
             )
         }
+        WriteRequest::Receiving(write) => {
+            WriteReply::Receiving(crate::screens::receive::work::perform(replica, write))
+        }
     }
 }
 

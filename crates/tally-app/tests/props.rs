@@ -93,6 +93,7 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                 WriteRequest::SignOut { .. } => {
                     WriteReply::SignedOut(if ok { Ok(()) } else { Err(failure) })
                 }
+                WriteRequest::Receiving(_) => WriteReply::Receiving(Err(failure)),
             };
             Some(Event::Written { id: *id, reply })
         }
@@ -110,6 +111,7 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                 } else {
                     Err(failure)
                 }),
+                ReadRequest::Receiving(_) => ReadReply::Receiving(Err(failure)),
                 ReadRequest::Lookup { scan } => ReadReply::Lookup(if !ok {
                     Err(failure)
                 } else if role % 2 == 0 {
@@ -151,7 +153,7 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
             };
             Some(Event::Read { id: *id, reply })
         }
-        Effect::Signal(_) | Effect::Quit => None,
+        Effect::Signal(_) | Effect::ScaleCommand(_) | Effect::Quit => None,
     }
 }
 

@@ -305,9 +305,9 @@ fn lookup_withholds_where_and_how_much_while_a_count_is_open() {
 #[test]
 fn entries_without_their_flow_say_so_plainly() {
     let mut app = signed_in("B1001", "1111");
-    app.type_line("1");
+    app.type_line("0");
     assert!(matches!(app.state.screen(), Screen::NotBuilt(_)));
-    shots(&app, "not_built_receive");
+    shots(&app, "not_built_sync");
     let uid = first_package(&app);
     app.wedge_scan(&uid);
     assert_eq!(app.signals.last(), Some(&Tone::Error));

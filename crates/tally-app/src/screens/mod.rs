@@ -13,6 +13,7 @@
 pub mod home;
 pub mod lookup;
 pub mod not_built;
+pub mod receive;
 pub mod sign_in;
 
 use ratatui::layout::Rect;
@@ -48,6 +49,8 @@ pub enum Screen {
     /// An entry whose flow this version does not have.
     NotBuilt(not_built::NotBuilt),
     // Guided flows: receiving, moving, quarantine and release.
+    /// 1 Receive.
+    Receive(Box<receive::Receive>),
     // Guided flows: picking, loading, counting, destruction, supervisor review.
 }
 
@@ -57,6 +60,7 @@ impl Screen {
         match self {
             Screen::NotBuilt(flow) => Some(flow),
             // Receiving, moving, quarantine and release.
+            Screen::Receive(flow) => Some(flow.as_ref()),
             // Picking, loading, counting, destruction, supervisor review.
             Screen::SignIn(_) | Screen::Locked | Screen::Home { .. } | Screen::Lookup { .. } => {
                 None
@@ -69,6 +73,7 @@ impl Screen {
         match self {
             Screen::NotBuilt(flow) => Some(flow),
             // Receiving, moving, quarantine and release.
+            Screen::Receive(flow) => Some(flow.as_mut()),
             // Picking, loading, counting, destruction, supervisor review.
             Screen::SignIn(_) | Screen::Locked | Screen::Home { .. } | Screen::Lookup { .. } => {
                 None
@@ -106,6 +111,11 @@ pub trait Flow: std::fmt::Debug {
     /// A scan (from a driver, a wedge, or a line typed and Enter where a scan is expected is
     /// given to [`Flow::on_enter`] to decide).
     fn on_scan(&mut self, app: &mut State, scan: String, effects: &mut Vec<Effect>) -> Nav;
+    /// A letter typed with nothing in the field: `true` when it is one of the screen's keys
+    /// (then it is not typed).
+    fn on_command(&mut self, _app: &mut State, _key: char, _effects: &mut Vec<Effect>) -> bool {
+        false
+    }
     /// An arrow key.
     fn on_arrow(&mut self, _app: &mut State, _up: bool) {}
     /// Esc: back one screen unless the flow has a step of its own to leave first.
@@ -139,7 +149,7 @@ pub trait Flow: std::fmt::Debug {
 #[allow(clippy::ptr_arg)] // A flow that opens pushes its first read onto `effects`.
 pub(crate) fn open(state: &mut State, entry: Entry, effects: &mut Vec<Effect>) {
     match entry {
-        Entry::Receive => not_built::open(state, entry, effects),
+        Entry::Receive => receive::open(state, effects),
 
         Entry::Move => not_built::open(state, entry, effects),
 
@@ -268,6 +278,41 @@ pub(crate) fn on_scan(state: &mut State, scan: String, effects: &mut Vec<Effect>
             });
         }
     }
+}
+
+/// A letter typed with nothing in the field: whether the screen shown took it as a key.
+pub(crate) fn on_command(state: &mut State, key: char, effects: &mut Vec<Effect>) -> bool {
+    with_flow(state, true, |flow, app| {
+        (flow.on_command(app, key, effects), Nav::Stay)
+    })
+    .unwrap_or(false)
+}
+
+/// A reply of the reader for a flow: the flow nearest the top of the stack takes it (it
+/// checks the id; a reply nobody waits for is dropped).
+pub(crate) fn on_flow_read(
+    state: &mut State,
+    id: u64,
+    reply: ReadReply,
+    effects: &mut Vec<Effect>,
+) {
+    with_flow(state, false, |flow, app| {
+        flow.on_read(app, id, reply, effects);
+        ((), Nav::Stay)
+    });
+}
+
+/// A reply of the worker for a flow, like [`on_flow_read`].
+pub(crate) fn on_flow_written(
+    state: &mut State,
+    id: u64,
+    reply: WriteReply,
+    effects: &mut Vec<Effect>,
+) {
+    with_flow(state, false, |flow, app| {
+        flow.on_written(app, id, reply, effects);
+        ((), Nav::Stay)
+    });
 }
 
 /// An arrow key on the screen shown.

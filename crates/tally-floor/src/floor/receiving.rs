@@ -128,6 +128,8 @@ pub struct Case {
     pub sku: Option<String>,
     /// On the manifest.
     pub expected: bool,
+    /// The quantity on the manifest (`None` for a case not on it).
+    pub manifest_quantity: Option<Quantity>,
     /// Its arrival was scanned.
     pub arrived: bool,
     /// Its weight was within tolerance (`None`: not weighed).
@@ -174,12 +176,12 @@ pub fn sheet(view: &Connection, manifest: &str) -> Result<Sheet, ReplicaError> {
     }
     let mut stmt = view.prepare_cached(
         "SELECT l.uid, i.sku, 1, r.uid IS NOT NULL, r.weight_ok, r.label_ok,
-                coalesce(r.quarantined, 0), r.decision
+                coalesce(r.quarantined, 0), r.decision, l.quantity, l.unit
          FROM inbound_lines l JOIN items i ON i.id = l.item_id
          LEFT JOIN inbound_receipts r ON r.manifest_id = l.manifest_id AND r.uid = l.uid
          WHERE l.manifest_id = ?1
          UNION ALL
-         SELECT r.uid, NULL, 0, 1, r.weight_ok, r.label_ok, r.quarantined, r.decision
+         SELECT r.uid, NULL, 0, 1, r.weight_ok, r.label_ok, r.quarantined, r.decision, NULL, NULL
          FROM inbound_receipts r WHERE r.manifest_id = ?1 AND r.expected = 0
          ORDER BY 3 DESC, 1",
     )?;
@@ -189,6 +191,10 @@ pub fn sheet(view: &Connection, manifest: &str) -> Result<Sheet, ReplicaError> {
                 uid: r.get(0)?,
                 sku: r.get(1)?,
                 expected: r.get(2)?,
+                manifest_quantity: r
+                    .get::<_, Option<i64>>(8)?
+                    .zip(r.get::<_, Option<String>>(9)?)
+                    .and_then(|(amount, unit)| tally_replica::model::join(amount, &unit)),
                 arrived: r.get(3)?,
                 weight_ok: r.get(4)?,
                 label_ok: r.get(5)?,
