@@ -101,6 +101,9 @@ pub struct State {
     pub confirm_sign_out: bool,
     /// Scans that arrived while a question was shown, handled in order when it closes.
     pub held_scans: Vec<String>,
+    /// A letter typed alone on a flow's screen, with when: the screen's key once no scanner
+    /// burst follows it within the wedge's gap (then it is text).
+    pub pending_key: Option<(char, u64)>,
     /// The status line.
     pub status: StatusLine,
     /// Device status.
@@ -135,6 +138,7 @@ impl State {
             help: false,
             confirm_sign_out: false,
             held_scans: Vec::new(),
+            pending_key: None,
             status: StatusLine::default(),
             devices: Devices::default(),
             sync_online: None,
@@ -306,6 +310,16 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
 }
 
 fn on_key(state: &mut State, key: Key, at_ms: u64, effects: &mut Vec<Effect>) {
+    if let Some((c, typed_ms)) = state.pending_key.take() {
+        let in_a_burst = matches!(key, Key::Char(_) | Key::Enter | Key::Tab)
+            && at_ms.saturating_sub(typed_ms) <= state.settings.wedge.max_gap_ms;
+        if in_a_burst {
+            // A scanner's burst began with it: it is text (the wedge counts it in the burst).
+            state.input.push(c);
+        } else {
+            run_pending_key(state, c, effects);
+        }
+    }
     let wedge_key = match key {
         Key::Char(c) => WedgeKey::Char(c),
         Key::Enter => WedgeKey::Enter,
@@ -321,14 +335,21 @@ fn on_key(state: &mut State, key: Key, at_ms: u64, effects: &mut Vec<Effect>) {
             }
             on_scan(state, text, effects);
         }
-        Classified::Char(c) => on_char(state, c, effects),
+        Classified::Char(c) => on_char(state, c),
         Classified::Enter => on_enter(state, effects),
         Classified::Tab => {}
         Classified::Other => on_other_key(state, key, effects),
     }
 }
 
-fn on_char(state: &mut State, c: char, effects: &mut Vec<Effect>) {
+/// A letter that stood alone: the screen's key if it has one, else text.
+fn run_pending_key(state: &mut State, c: char, effects: &mut Vec<Effect>) {
+    if !screens::on_command(state, c, effects) && state.input.chars().count() < INPUT_MAX {
+        state.input.push(c);
+    }
+}
+
+fn on_char(state: &mut State, c: char) {
     if state.help {
         state.help = false;
         return;
@@ -340,7 +361,13 @@ fn on_char(state: &mut State, c: char, effects: &mut Vec<Effect>) {
         state.help = true;
         return;
     }
-    if state.input.is_empty() && c.is_ascii_lowercase() && screens::on_command(state, c, effects) {
+    if state.input.is_empty()
+        && c.is_ascii_lowercase()
+        && state.screen().flow().is_some_and(|f| !f.asking())
+    {
+        // Maybe a screen's key, maybe the first character of a scanner's burst: decided when
+        // the next key comes (fast: a burst) or the clock shows none came.
+        state.pending_key = Some((c, state.now_ms));
         return;
     }
     if c.is_control() || state.input.chars().count() >= INPUT_MAX {
@@ -412,6 +439,7 @@ fn replay_held_scans(state: &mut State, effects: &mut Vec<Effect>) {
 
 fn lock(state: &mut State) {
     state.input.clear();
+    state.pending_key = None;
     state.help = false;
     state.confirm_sign_out = false;
     state.held_scans.clear();
@@ -453,6 +481,12 @@ fn on_scan(state: &mut State, scan: String, effects: &mut Vec<Effect>) {
 }
 
 fn on_tick(state: &mut State, effects: &mut Vec<Effect>) {
+    if let Some((c, typed_ms)) = state.pending_key {
+        if state.now_ms.saturating_sub(typed_ms) > state.settings.wedge.max_gap_ms {
+            state.pending_key = None;
+            run_pending_key(state, c, effects);
+        }
+    }
     let idle = state.now_ms.saturating_sub(state.last_key_ms);
     let auto_lock = state.settings.auto_lock_ms;
     if state.session.is_some()

@@ -65,6 +65,36 @@ fn kinds(app: &App) -> Vec<String> {
         .collect()
 }
 
+/// A screen's key: a letter alone (it is the screen's once no scanner burst follows).
+fn key(app: &mut App, c: char) {
+    app.type_text(&c.to_string());
+    app.wait(100);
+}
+
+/// A scanner's burst that begins with a letter of the screen's keys is a scan, not a key.
+#[test]
+fn a_burst_beginning_with_a_key_letter_is_a_scan() {
+    let mut app = signed_in();
+    app.type_line("1");
+    app.type_line("1");
+    // A case arrived and is marked: an `a` key would accept it.
+    let first = lines(&app, "IN-2026-0001")[0].clone();
+    app.wedge_scan(&first);
+    let before = kinds(&app).len();
+    app.wedge_scan("a1A4FF0100000900000000001");
+    assert_eq!(kinds(&app).len(), before, "no accept, no arrival");
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    assert!(
+        app.state.status.text.contains("a1A4FF0100000900000000001"),
+        "{}",
+        app.state.status.text
+    );
+    assert!(
+        app.state.input.is_empty(),
+        "the scan left nothing in the field"
+    );
+}
+
 fn signed_in() -> App {
     let mut app = App::demo(30);
     app.sign_in("B1001", "1111");
@@ -120,7 +150,7 @@ fn a_manifest_is_received_with_a_missing_and_an_unexpected_case_and_closed() {
     // A case scanned by mistake is voided (by an event): its row leaves the sheet.
     let mistake = lines[11].clone();
     app.wedge_scan(&mistake);
-    app.type_text("v");
+    key(&mut app, 'v');
     assert!(matches!(receive(&app).ask, Some(Ask::Reason { .. })));
     shots(&app, "receive_reason");
     let entry_error = receive(&app)
@@ -131,8 +161,8 @@ fn a_manifest_is_received_with_a_missing_and_an_unexpected_case_and_closed() {
     app.type_line(&(entry_error + 1).to_string());
     assert_eq!(app.signals.last(), Some(&Tone::Success));
     // The tare and zero keys reach the scale.
-    app.type_text("t");
-    app.type_text("z");
+    key(&mut app, 't');
+    key(&mut app, 'z');
     assert_eq!(
         app.scale_commands,
         vec![ScaleCommand::Tare, ScaleCommand::Zero]
@@ -144,7 +174,7 @@ fn a_manifest_is_received_with_a_missing_and_an_unexpected_case_and_closed() {
     app.wedge_scan(&mistake);
     // The stranger goes to quarantine.
     app.wedge_scan(&stranger);
-    app.type_text("q");
+    key(&mut app, 'q');
     let damage = receive(&app)
         .reasons
         .iter()
@@ -158,12 +188,12 @@ fn a_manifest_is_received_with_a_missing_and_an_unexpected_case_and_closed() {
         app.state.status.text
     );
     // Closing with undecided cases: the core's refusal, in the user's words.
-    app.type_text("c");
+    key(&mut app, 'c');
     assert_eq!(app.signals.last(), Some(&Tone::Error));
     shots(&app, "receive_close_refused");
     // Reject the stranger: the question is asked, a scan during it is held and not the answer.
     app.wedge_scan(&stranger);
-    app.type_text("r");
+    key(&mut app, 'r');
     app.type_line(&(damage + 1).to_string());
     assert!(matches!(receive(&app).ask, Some(Ask::ConfirmReject { .. })));
     app.wedge_scan(&lines[0]);
@@ -177,7 +207,7 @@ fn a_manifest_is_received_with_a_missing_and_an_unexpected_case_and_closed() {
     );
     // The first case is accepted at another quantity, with a reason.
     app.wedge_scan(&lines[1]);
-    app.type_text("d");
+    key(&mut app, 'd');
     assert!(matches!(receive(&app).ask, Some(Ask::Quantity { .. })));
     app.type_line("x");
     assert_eq!(app.signals.last(), Some(&Tone::Error));
@@ -208,7 +238,7 @@ fn a_manifest_is_received_with_a_missing_and_an_unexpected_case_and_closed() {
     // Every other case that arrived is accepted.
     for uid in lines[..10].iter().skip(2).chain([&lines[0], &mistake]) {
         app.wedge_scan(uid);
-        app.type_text("a");
+        key(&mut app, 'a');
         assert_eq!(
             app.signals.last(),
             Some(&Tone::Success),
@@ -216,7 +246,7 @@ fn a_manifest_is_received_with_a_missing_and_an_unexpected_case_and_closed() {
             app.state.status.text
         );
     }
-    app.type_text("c");
+    key(&mut app, 'c');
     assert_eq!(
         app.signals.last(),
         Some(&Tone::Success),
@@ -270,10 +300,10 @@ fn spanish_screens_and_a_cancelled_question_record_nothing() {
     app.wedge_scan(&first);
     shots(&app, "receive_arrived_es");
     let before = kinds(&app).len();
-    app.type_text("r");
+    key(&mut app, 'r');
     app.press(Key::Esc);
     assert!(receive(&app).ask.is_none());
     assert_eq!(kinds(&app).len(), before, "a question left records nothing");
-    app.type_text("a");
+    key(&mut app, 'a');
     shots(&app, "receive_accepted_es");
 }
