@@ -142,6 +142,8 @@ pub enum WriteRequest {
     },
     /// A receiving step, through the floor layer.
     Receiving(crate::screens::receive::work::Write),
+    /// A scan on the move screen, through the floor layer.
+    Moving(crate::screens::moving::work::Write),
 }
 
 /// A read, done on the read-only connection.
@@ -170,6 +172,8 @@ pub enum WriteReply {
     SignedOut(Result<(), Failure>),
     /// A receiving step's answer.
     Receiving(Result<crate::screens::receive::work::Done, Failure>),
+    /// A move scan's answer.
+    Moving(Result<crate::screens::moving::work::Done, Failure>),
 }
 
 /// A reply of the reader.

@@ -38,6 +38,9 @@ pub fn perform(replica: &mut Replica, request: WriteRequest) -> WriteReply {
         WriteRequest::Receiving(write) => {
             WriteReply::Receiving(crate::screens::receive::work::perform(replica, write))
         }
+        WriteRequest::Moving(write) => {
+            WriteReply::Moving(crate::screens::moving::work::perform(replica, write))
+        }
     }
 }
 

@@ -94,6 +94,7 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                     WriteReply::SignedOut(if ok { Ok(()) } else { Err(failure) })
                 }
                 WriteRequest::Receiving(_) => WriteReply::Receiving(Err(failure)),
+                WriteRequest::Moving(_) => WriteReply::Moving(Err(failure)),
             };
             Some(Event::Written { id: *id, reply })
         }

@@ -12,6 +12,7 @@
 
 pub mod home;
 pub mod lookup;
+pub mod moving;
 pub mod not_built;
 pub mod receive;
 pub mod sign_in;
@@ -51,6 +52,8 @@ pub enum Screen {
     // Guided flows: receiving, moving, quarantine and release.
     /// 1 Receive.
     Receive(Box<receive::Receive>),
+    /// 2 Move / put away.
+    Move(Box<moving::Move>),
     // Guided flows: picking, loading, counting, destruction, supervisor review.
 }
 
@@ -61,6 +64,7 @@ impl Screen {
             Screen::NotBuilt(flow) => Some(flow),
             // Receiving, moving, quarantine and release.
             Screen::Receive(flow) => Some(flow.as_ref()),
+            Screen::Move(flow) => Some(flow.as_ref()),
             // Picking, loading, counting, destruction, supervisor review.
             Screen::SignIn(_) | Screen::Locked | Screen::Home { .. } | Screen::Lookup { .. } => {
                 None
@@ -74,6 +78,7 @@ impl Screen {
             Screen::NotBuilt(flow) => Some(flow),
             // Receiving, moving, quarantine and release.
             Screen::Receive(flow) => Some(flow.as_mut()),
+            Screen::Move(flow) => Some(flow.as_mut()),
             // Picking, loading, counting, destruction, supervisor review.
             Screen::SignIn(_) | Screen::Locked | Screen::Home { .. } | Screen::Lookup { .. } => {
                 None
@@ -151,7 +156,7 @@ pub(crate) fn open(state: &mut State, entry: Entry, effects: &mut Vec<Effect>) {
     match entry {
         Entry::Receive => receive::open(state, effects),
 
-        Entry::Move => not_built::open(state, entry, effects),
+        Entry::Move => moving::open(state),
 
         Entry::Pick => not_built::open(state, entry, effects),
 

@@ -1,0 +1,55 @@
+//! What the move screen asks of the worker: a scan (a package, then the location it goes to)
+//! run through the floor layer's move screen and recorded in the replica.
+
+use tally_drivers::event::DeviceEvent;
+use tally_floor::{DeviceInput, Floor, Outcome, Screen as FloorScreen};
+use tally_ids::Date;
+use tally_replica::workflow::Session;
+use tally_replica::Replica;
+
+use crate::event::Failure;
+use crate::screens::receive::work::KEYBOARD;
+
+/// A scan on the move screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Write {
+    /// Who is signed in.
+    pub who: Session,
+    /// The package scanned before, waiting for its location.
+    pub package: Option<String>,
+    /// What was scanned.
+    pub text: String,
+}
+
+/// What the scan did, and the package waiting for its location after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Done {
+    /// What happened.
+    pub outcome: Outcome,
+    /// The package waiting for its location.
+    pub package: Option<String>,
+}
+
+/// Runs a move scan on the worker's replica.
+pub fn perform(replica: &mut Replica, write: Write) -> Result<Done, Failure> {
+    let floor = Floor::new(Date::from_unix_days(
+        replica.now_ms().div_euclid(86_400_000),
+    ));
+    let mut screen = FloorScreen::Moving {
+        package: write.package,
+    };
+    let input = DeviceInput {
+        device: KEYBOARD.into(),
+        event: DeviceEvent::scan(write.text.into_bytes()),
+    };
+    let step = floor
+        .handle(replica, &write.who, &mut screen, &input)
+        .map_err(Failure::from)?;
+    let FloorScreen::Moving { package } = screen else {
+        unreachable!("the floor keeps the screen it was given")
+    };
+    Ok(Done {
+        outcome: step.outcome,
+        package,
+    })
+}
