@@ -144,6 +144,8 @@ pub enum WriteRequest {
     Receiving(crate::screens::receive::work::Write),
     /// A scan on the move screen, through the floor layer.
     Moving(crate::screens::moving::work::Write),
+    /// A quarantine or a release, through the floor layer.
+    Quarantine(crate::screens::quarantine::work::Write),
 }
 
 /// A read, done on the read-only connection.
@@ -174,6 +176,8 @@ pub enum WriteReply {
     Receiving(Result<crate::screens::receive::work::Done, Failure>),
     /// A move scan's answer.
     Moving(Result<crate::screens::moving::work::Done, Failure>),
+    /// A quarantine's or a release's answer.
+    Quarantine(Result<tally_floor::Outcome, Failure>),
 }
 
 /// A reply of the reader.

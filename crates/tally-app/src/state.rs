@@ -473,7 +473,12 @@ fn on_scan(state: &mut State, scan: String, effects: &mut Vec<Effect>) {
     if state.confirm_sign_out || screens::asking(state) {
         // A question never takes a scan as its answer; the scan waits for the answer.
         state.held_scans.push(scan);
-        let text = Msg::ScanHeld.text(state.language);
+        let held = if state.confirm_sign_out {
+            Msg::ScanHeld
+        } else {
+            Msg::ScanHeldAnswerFirst
+        };
+        let text = held.text(state.language);
         state.signal(Tone::Error, text, effects);
         return;
     }

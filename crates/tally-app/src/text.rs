@@ -62,6 +62,8 @@ pub enum Msg {
     KeyQuit,
     /// A scan came during a question.
     ScanHeld,
+    /// A scan came during a screen's own question (a reason, a quantity, a confirmation).
+    ScanHeldAnswerFirst,
     /// Language switched.
     LanguageSet,
     /// The worker is gone.
@@ -120,6 +122,11 @@ impl Words for Msg {
                 l,
                 "Answer first (Enter: yes, Esc: no); the scan is kept",
                 "Responda primero (Enter: sí, Esc: no); el escaneo se guarda",
+            ),
+            Msg::ScanHeldAnswerFirst => pick(
+                l,
+                "Answer the question first (Esc leaves it); the scan is kept",
+                "Responda primero la pregunta (Esc la deja); el escaneo se guarda",
             ),
             Msg::LanguageSet => pick(l, "English", "Español"),
             Msg::WorkerGone => pick(

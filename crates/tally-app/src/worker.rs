@@ -41,6 +41,9 @@ pub fn perform(replica: &mut Replica, request: WriteRequest) -> WriteReply {
         WriteRequest::Moving(write) => {
             WriteReply::Moving(crate::screens::moving::work::perform(replica, write))
         }
+        WriteRequest::Quarantine(write) => {
+            WriteReply::Quarantine(crate::screens::quarantine::work::perform(replica, write))
+        }
     }
 }
 

@@ -95,6 +95,7 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                 }
                 WriteRequest::Receiving(_) => WriteReply::Receiving(Err(failure)),
                 WriteRequest::Moving(_) => WriteReply::Moving(Err(failure)),
+                WriteRequest::Quarantine(_) => WriteReply::Quarantine(Err(failure)),
             };
             Some(Event::Written { id: *id, reply })
         }

@@ -388,3 +388,52 @@ fn lookup_history_shows_the_release_and_replay_equals_the_view() {
     assert_eq!(status, "active");
     drop(dir);
 }
+
+#[test]
+fn stock_is_quarantined_to_the_cage_with_a_reason_and_only_from_stock() {
+    let mut f = held_stock();
+    let who = f.session("B1", "1111");
+    let before = f.events();
+    let err = f
+        .replica
+        .act("B1", |v| release::quarantine(v, &who, &t(7), "NOPE", ""));
+    assert!(matches!(refusal(err), Refusal::UnknownReason { .. }));
+    let err = f
+        .replica
+        .act("B1", |v| release::quarantine(v, &who, &t(7), " ", ""));
+    assert!(matches!(refusal(err), Refusal::ReasonRequired { .. }));
+    for n in [1, 5, 6] {
+        let err = f
+            .replica
+            .act("B1", |v| release::quarantine(v, &who, &t(n), "DAMAGE", ""));
+        assert!(
+            matches!(
+                refusal(err),
+                Refusal::WrongStatus {
+                    action: Action::Moved,
+                    ..
+                }
+            ),
+            "t({n}) is quarantined, destroyed or in transit"
+        );
+    }
+    assert_eq!(f.events(), before, "refusals record nothing");
+    let (done, recorded) = f
+        .replica
+        .act("B1", |v| {
+            release::quarantine(v, &who, &t(7), "DAMAGE", "crushed")
+        })
+        .unwrap();
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(done.from.as_deref(), Some("SHELF-1"));
+    assert_eq!(done.cage, "QC-01");
+    assert_eq!(
+        f.package(&t(7)),
+        ("quarantined".into(), Some("QC-01".into()), 10)
+    );
+    // An operator quarantines; only a supervisor releases it again.
+    let err = f.replica.act("B1", |v| {
+        release::release(v, &who, &t(7), "RETEST-PASSED", "")
+    });
+    assert!(matches!(refusal(err), Refusal::NotSupervisor { .. }));
+}

@@ -14,6 +14,7 @@ pub mod home;
 pub mod lookup;
 pub mod moving;
 pub mod not_built;
+pub mod quarantine;
 pub mod receive;
 pub mod sign_in;
 
@@ -54,6 +55,8 @@ pub enum Screen {
     Receive(Box<receive::Receive>),
     /// 2 Move / put away.
     Move(Box<moving::Move>),
+    /// 7 Quarantine / release.
+    Quarantine(Box<quarantine::Quarantine>),
     // Guided flows: picking, loading, counting, destruction, supervisor review.
 }
 
@@ -65,6 +68,7 @@ impl Screen {
             // Receiving, moving, quarantine and release.
             Screen::Receive(flow) => Some(flow.as_ref()),
             Screen::Move(flow) => Some(flow.as_ref()),
+            Screen::Quarantine(flow) => Some(flow.as_ref()),
             // Picking, loading, counting, destruction, supervisor review.
             Screen::SignIn(_) | Screen::Locked | Screen::Home { .. } | Screen::Lookup { .. } => {
                 None
@@ -79,6 +83,7 @@ impl Screen {
             // Receiving, moving, quarantine and release.
             Screen::Receive(flow) => Some(flow.as_mut()),
             Screen::Move(flow) => Some(flow.as_mut()),
+            Screen::Quarantine(flow) => Some(flow.as_mut()),
             // Picking, loading, counting, destruction, supervisor review.
             Screen::SignIn(_) | Screen::Locked | Screen::Home { .. } | Screen::Lookup { .. } => {
                 None
@@ -166,7 +171,7 @@ pub(crate) fn open(state: &mut State, entry: Entry, effects: &mut Vec<Effect>) {
 
         Entry::Lookup => lookup::open(state, effects),
 
-        Entry::Quarantine => not_built::open(state, entry, effects),
+        Entry::Quarantine => quarantine::open(state, effects),
 
         Entry::Destroy => not_built::open(state, entry, effects),
 

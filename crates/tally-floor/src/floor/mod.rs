@@ -8,6 +8,7 @@
 mod counting;
 mod lookup;
 mod moving;
+mod quarantine;
 pub mod receiving;
 
 use tally_drivers::event::{DeviceEvent, ReadingMode, WeighMode, WeightReading, WeightUnit};
@@ -116,10 +117,12 @@ pub enum Outcome {
         /// The package.
         uid: String,
     },
-    /// Receiving: cases quarantined.
+    /// Cases (receiving) or a package in stock quarantined.
     Quarantined(Vec<String>),
     /// Receiving: the manifest was closed.
     Closed(Box<receiving::Closed>),
+    /// Release: a package released from quarantine or hold.
+    Released(tally_replica::workflow::release::Released),
     /// The scan identifies nothing; nothing was recorded.
     Unreadable(Unreadable),
     /// The event means nothing on this screen; nothing was recorded.

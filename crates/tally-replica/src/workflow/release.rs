@@ -79,3 +79,64 @@ pub fn release(
         vec![fact],
     ))
 }
+
+/// A recorded quarantine of stock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quarantined {
+    /// Tag.
+    pub uid: String,
+    /// Where it was.
+    pub from: Option<String>,
+    /// The quarantine cage it goes to.
+    pub cage: String,
+}
+
+/// Quarantines a package in stock (active or on hold) with a reason: it goes to the quarantine
+/// cage and nothing picks or sells it until a supervisor releases it. Cases being received
+/// are quarantined on their manifest (`receiving::quarantine`).
+pub fn quarantine(
+    view: &Connection,
+    _who: &Session,
+    scan: &str,
+    reason: &str,
+    note: &str,
+) -> StepResult<Quarantined> {
+    let uid = facility_tag(view, scan)?;
+    let package = known_package(view, &uid)?;
+    not_in_conflict(&package)?;
+    if !matches!(
+        package.status,
+        PackageStatus::Active | PackageStatus::OnHold
+    ) {
+        return Err(Refusal::WrongStatus {
+            uid,
+            status: package.status,
+            action: Action::Moved,
+        }
+        .into());
+    }
+    if reason.trim().is_empty() {
+        return Err(Refusal::ReasonRequired {
+            kind: ReasonKind::Quarantine,
+        }
+        .into());
+    }
+    let reason = super::reason(view, reason, ReasonKind::Quarantine)?;
+    let cage = super::quarantine_cage(view)?;
+    super::count::refuse_while_counted(view, Some(&cage.id), Action::Moved)?;
+    super::count::refuse_while_counted(view, package.location_id.as_deref(), Action::Moved)?;
+    let fact = Payload::PackageQuarantined(tally_events::payload::PackageQuarantined {
+        uid: uid.clone(),
+        reason_code: reason,
+        note: note.trim().chars().take(NOTE_LEN_MAX).collect(),
+        location: Some(cage.id.clone()),
+    });
+    Ok(Plan::new(
+        Quarantined {
+            uid,
+            from: package.location_id,
+            cage: cage.id,
+        },
+        vec![fact],
+    ))
+}

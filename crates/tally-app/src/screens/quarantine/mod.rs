@@ -1,0 +1,230 @@
+//! 7 Quarantine / release: scan a package, then `q` quarantines it (to the cage) or `l`
+//! releases it (supervisors: for anyone else the key is shown dimmed with why, and the core
+//! refuses it anyway), each with a reason code picked by number. A scan during the reason
+//! question is held until it is answered.
+
+pub mod text;
+pub mod work;
+
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+use tally_events::payload::Role;
+use tally_floor::Outcome;
+
+use super::receive::work::{Answer, Read};
+use super::{Flow, Nav, Screen};
+use crate::event::{Effect, ReadReply, ReadRequest, Tone, WriteReply, WriteRequest};
+use crate::list::{self, Pick};
+use crate::render::{field, field_style};
+use crate::state::State;
+use crate::text::{Language, Msg, Words};
+use text::Text;
+use work::Action;
+
+/// The quarantine / release flow.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Quarantine {
+    /// The package scanned.
+    pub package: Option<String>,
+    /// The reason question: for which action, and the marked reason.
+    pub asking: Option<(Action, usize)>,
+    /// The facility's reason codes.
+    pub reasons: Vec<(String, String)>,
+    reasons_wait: Option<u64>,
+    writes_waiting: Vec<u64>,
+}
+
+/// Opens 7 Quarantine / release; the reason codes are read.
+pub(crate) fn open(state: &mut State, effects: &mut Vec<Effect>) {
+    let flow = Quarantine {
+        reasons_wait: Some(state.read(ReadRequest::Receiving(Read::Reasons), effects)),
+        ..Quarantine::default()
+    };
+    state.go(Screen::Quarantine(Box::new(flow)));
+    state.say(Text::ScanPackage);
+}
+
+fn supervisor(app: &State) -> bool {
+    app.session
+        .as_ref()
+        .is_some_and(|s| matches!(s.role, Role::Supervisor | Role::Admin))
+}
+
+impl Flow for Quarantine {
+    fn title(&self, language: Language) -> String {
+        Text::Title.text(language)
+    }
+
+    fn keys(&self, language: Language) -> Vec<String> {
+        let l = language;
+        vec![
+            Msg::KeyHelp.text(l),
+            Msg::KeyEsc.text(l),
+            Text::KeyScan.text(l),
+            Text::KeyQuarantine.text(l),
+            Text::KeyRelease.text(l),
+            Msg::KeyLock.text(l),
+        ]
+    }
+
+    fn render(&self, app: &State, frame: &mut Frame, area: Rect) {
+        let l = app.language;
+        let prompt = match &self.package {
+            Some(uid) => Text::Chosen(uid.clone()),
+            None => Text::ScanPackage,
+        };
+        let mut lines = vec![
+            Line::styled(
+                prompt.text(l),
+                Style::default().add_modifier(Modifier::BOLD),
+            ),
+            Line::styled(field(app), field_style()),
+        ];
+        if !supervisor(app) {
+            lines.push(Line::styled(
+                Text::ReleaseSupervisorsOnly.text(l),
+                Style::default().fg(Color::DarkGray),
+            ));
+        }
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        if let (Some((_, marked)), Some(uid)) = (self.asking, &self.package) {
+            let mut rows: Vec<String> = Text::AskReason(uid.clone())
+                .text(l)
+                .lines()
+                .map(str::to_owned)
+                .collect();
+            let room = usize::from(area.height.saturating_sub(2)).saturating_sub(rows.len() + 1);
+            for i in list::window(marked, self.reasons.len(), room.max(1)) {
+                let mark = if i == marked { "▶" } else { " " };
+                rows.push(format!("{mark}{} {}", i + 1, self.reasons[i].0));
+            }
+            rows.push(field(app));
+            let inner = crate::render::centred(area, rows.len());
+            frame.render_widget(Clear, inner);
+            frame.render_widget(
+                Paragraph::new(rows.join("\n"))
+                    .style(Style::default().add_modifier(Modifier::BOLD))
+                    .block(Block::default().borders(Borders::ALL)),
+                inner,
+            );
+        }
+    }
+
+    fn asking(&self) -> bool {
+        self.asking.is_some()
+    }
+
+    fn on_command(&mut self, app: &mut State, key: char, effects: &mut Vec<Effect>) -> bool {
+        let action = match key {
+            'q' => Action::Quarantine,
+            'l' => Action::Release,
+            _ => return false,
+        };
+        if self.package.is_none() {
+            let words = Text::ScanPackage.text(app.language);
+            app.signal(Tone::Error, words, effects);
+            return true;
+        }
+        if action == Action::Release && !supervisor(app) {
+            let words = Text::ReleaseSupervisorsOnly.text(app.language);
+            app.signal(Tone::Error, words, effects);
+            return true;
+        }
+        self.asking = Some((action, 0));
+        true
+    }
+
+    fn on_enter(&mut self, app: &mut State, typed: &str, effects: &mut Vec<Effect>) -> Nav {
+        if let Some((action, marked)) = self.asking.take() {
+            match list::pick(typed, self.reasons.len(), marked) {
+                Pick::Row(row) => {
+                    let (Some(who), Some(uid)) = (app.session.clone(), self.package.clone()) else {
+                        return Nav::Stay;
+                    };
+                    let request = WriteRequest::Quarantine(work::Write {
+                        who,
+                        uid,
+                        action,
+                        reason: self.reasons[row].0.clone(),
+                    });
+                    let id = app.next_request_id();
+                    effects.push(Effect::Write { id, request });
+                    self.writes_waiting.push(id);
+                }
+                Pick::NotARow(_) | Pick::Empty => {
+                    self.asking = Some((action, marked));
+                    let words = super::receive::text::Text::NoSuchReason(typed.to_owned())
+                        .text(app.language);
+                    app.signal(Tone::Error, words, effects);
+                }
+            }
+            return Nav::Stay;
+        }
+        if !typed.is_empty() {
+            return self.on_scan(app, typed.to_owned(), effects);
+        }
+        Nav::Stay
+    }
+
+    fn on_scan(&mut self, app: &mut State, scan: String, _effects: &mut Vec<Effect>) -> Nav {
+        app.say(Text::Chosen(scan.clone()));
+        self.package = Some(scan);
+        Nav::Stay
+    }
+
+    fn on_arrow(&mut self, _app: &mut State, up: bool) {
+        if let Some((_, marked)) = &mut self.asking {
+            *marked = list::step(*marked, self.reasons.len(), up);
+        }
+    }
+
+    fn on_esc(&mut self, app: &mut State, _effects: &mut Vec<Effect>) -> Nav {
+        if self.asking.take().is_some() {
+            app.say(super::receive::text::Text::Cancelled);
+            return Nav::Stay;
+        }
+        Nav::Back
+    }
+
+    fn on_read(&mut self, _app: &mut State, id: u64, reply: ReadReply, _effects: &mut Vec<Effect>) {
+        if self.reasons_wait != Some(id) {
+            return;
+        }
+        self.reasons_wait = None;
+        if let ReadReply::Receiving(Ok(Answer::Reasons(reasons))) = reply {
+            self.reasons = reasons;
+        }
+    }
+
+    fn on_written(
+        &mut self,
+        app: &mut State,
+        id: u64,
+        reply: WriteReply,
+        effects: &mut Vec<Effect>,
+    ) {
+        let WriteReply::Quarantine(answer) = reply else {
+            return;
+        };
+        let Some(index) = self.writes_waiting.iter().position(|w| *w == id) else {
+            return;
+        };
+        self.writes_waiting.remove(index);
+        let l = app.language;
+        match answer {
+            Ok(Outcome::Quarantined(uids)) => {
+                let words = Text::Quarantined(uids.join(", ")).text(l);
+                app.signal(Tone::Success, words, effects);
+            }
+            Ok(Outcome::Released(released)) => {
+                let words = Text::Released(released.uid).text(l);
+                app.signal(Tone::Success, words, effects);
+            }
+            Ok(other) => app.signal(Tone::Error, format!("{other:?}"), effects),
+            Err(failure) => app.fail(&failure, effects),
+        }
+    }
+}

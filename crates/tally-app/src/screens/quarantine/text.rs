@@ -1,0 +1,78 @@
+//! What 7 Quarantine / release says, in English and Spanish side by side.
+
+use crate::text::{pick, Language, Words};
+
+/// What 7 Quarantine / release says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Text {
+    /// Title.
+    Title,
+    /// Scan the package.
+    ScanPackage,
+    /// A package chosen: what the keys do.
+    Chosen(String),
+    /// Release is for supervisors.
+    ReleaseSupervisorsOnly,
+    /// Quarantined.
+    Quarantined(String),
+    /// Released.
+    Released(String),
+    /// The reason question.
+    AskReason(String),
+    /// Help: scan.
+    KeyScan,
+    /// Help: q.
+    KeyQuarantine,
+    /// Help: l.
+    KeyRelease,
+}
+
+impl Words for Text {
+    fn text(&self, language: Language) -> String {
+        let l = language;
+        match self {
+            Text::Title => pick(l, "7 Quarantine / release", "7 Cuarentena / liberar"),
+            Text::ScanPackage => pick(l, "Scan the package", "Escanee el paquete"),
+            Text::Chosen(uid) => match l {
+                Language::English => format!("{uid}: q quarantine · l release"),
+                Language::Spanish => format!("{uid}: q cuarentena · l liberar"),
+            },
+            Text::ReleaseSupervisorsOnly => pick(
+                l,
+                "l release: supervisors only; ask a supervisor",
+                "l liberar: solo supervisores; avise a un supervisor",
+            ),
+            Text::Quarantined(uid) => match l {
+                Language::English => format!("{uid} quarantined: take it to the cage"),
+                Language::Spanish => format!("{uid} en cuarentena: llévelo a la jaula"),
+            },
+            Text::Released(uid) => match l {
+                Language::English => format!("{uid} released to active stock"),
+                Language::Spanish => format!("{uid} liberado a inventario activo"),
+            },
+            Text::AskReason(uid) => match l {
+                Language::English => format!("{uid}\nReason: number + Enter"),
+                Language::Spanish => format!("{uid}\nMotivo: número + Enter"),
+            },
+            Text::KeyScan => pick(l, "scan    the package", "escanear el paquete"),
+            Text::KeyQuarantine => pick(l, "q       quarantine it", "q       cuarentena"),
+            Text::KeyRelease => pick(
+                l,
+                "l       release it (supervisor)",
+                "l       liberarlo (supervisor)",
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quarantine_reads_in_both_languages() {
+        for text in [Text::Title, Text::ScanPackage, Text::ReleaseSupervisorsOnly] {
+            assert_ne!(text.text(Language::English), text.text(Language::Spanish));
+        }
+    }
+}
