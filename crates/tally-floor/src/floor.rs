@@ -3,16 +3,14 @@
 
 use tally_drivers::event::{DeviceEvent, ReadingMode, WeighMode, WeightReading, WeightUnit};
 use tally_events::MassUnit;
-use tally_ids::{Date, DecodeOptions, Language, ScanInput, StateSystems};
+use tally_ids::{Date, Language, ScanInput, StateSystems};
 use tally_replica::workflow::count::{self, Entered, Entry, ScanTally, Scanned, TagRead};
 use tally_replica::workflow::lookup::{self, Found};
 use tally_replica::workflow::moves::{self, Moved};
 use tally_replica::workflow::receiving::{self, ScanOutcome, WeighOutcome};
 use tally_replica::workflow::scale::Reading;
-use tally_replica::workflow::{self, Session};
+use tally_replica::workflow::{self, Identifier, Session, StateTag, Unreadable};
 use tally_replica::{Recorded, Replica, ReplicaError};
-
-use crate::identifier::{Identifier, Unreadable};
 
 /// The screen the user is on: what a scan or a weight means there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,12 +21,12 @@ pub enum Screen {
         /// Manifest id.
         manifest: String,
         /// The package scanned last, which a label or a weight belongs to.
-        package: Option<String>,
+        package: Option<StateTag>,
     },
     /// Moving: scan a package, then the location it goes to.
     Moving {
         /// The package scanned, waiting for its location.
-        package: Option<String>,
+        package: Option<StateTag>,
     },
     /// Counting a task at one location (the count already started): an RFID tag read is
     /// found in a sweep; a barcode scan finds a package, and a weighed one waits for its
@@ -39,7 +37,7 @@ pub enum Screen {
         /// The location being counted.
         location: String,
         /// The weighed package scanned last, waiting for its weight.
-        package: Option<String>,
+        package: Option<StateTag>,
     },
     /// Lookup: scan anything to see what it is.
     Lookup,
@@ -217,9 +215,7 @@ impl Floor {
         state_systems: StateSystems,
         input: &ScanInput,
     ) -> Result<Identifier, Unreadable> {
-        let mut options = DecodeOptions::new(self.today);
-        options.state_systems = state_systems;
-        Identifier::from_decoded(&input.decode(&options))
+        Identifier::read(input, state_systems, self.today)
     }
 
     /// Runs the step `input` means on `screen`, recording it through `replica` as `who`;
@@ -270,13 +266,13 @@ impl Floor {
                     location,
                     package,
                 },
-                Identifier::StateTag { uid, .. },
+                identifier @ Identifier::StateTag(_),
             ) => {
                 let cv = replica.counting_view()?;
                 if let ScanInput::Epc(epc) = scan {
                     let reads = [TagRead {
                         epc: epc.clone(),
-                        uid: Some(uid),
+                        identifier: Some(identifier),
                     }];
                     let (tally, recorded) = replica.act_counting(&cv, &actor, |cv| {
                         count::sweep(cv, who, task, location, &input.device, &reads)
@@ -286,10 +282,11 @@ impl Floor {
                         recorded,
                     });
                 }
-                let (scanned, recorded) = replica
-                    .act_counting(&cv, &actor, |cv| count::scan(cv, who, task, location, &uid))?;
-                *package = match &scanned {
-                    Scanned::Found { uid, weighed: true } => Some(uid.clone()),
+                let (scanned, recorded) = replica.act_counting(&cv, &actor, |cv| {
+                    count::scan(cv, who, task, location, &identifier)
+                })?;
+                *package = match (&scanned, identifier) {
+                    (Scanned::Found { weighed: true, .. }, Identifier::StateTag(tag)) => Some(tag),
                     _ => None,
                 };
                 Ok(Step {
@@ -297,10 +294,10 @@ impl Floor {
                     recorded,
                 })
             }
-            (Screen::Receiving { manifest, package }, Identifier::StateTag { uid, .. }) => {
+            (Screen::Receiving { manifest, package }, identifier @ Identifier::StateTag(_)) => {
                 let (outcome, recorded) =
-                    replica.act(&actor, |v| receiving::scan(v, who, manifest, &uid))?;
-                *package = Some(uid);
+                    replica.act(&actor, |v| receiving::scan(v, who, manifest, &identifier))?;
+                *package = identifier.state_tag().cloned();
                 Ok(Step {
                     outcome: Outcome::Arrived(outcome),
                     recorded,
@@ -312,47 +309,44 @@ impl Floor {
             (
                 Screen::Receiving {
                     manifest,
-                    package: Some(uid),
+                    package: Some(tag),
                 },
                 Identifier::Gs1(gs1),
             ) => {
-                let label = receiving::Gs1Label {
-                    gtin: gs1.gtin,
-                    lot: gs1.lot,
-                    expires_on: gs1.expiry,
-                };
                 let (problems, recorded) = replica.act(&actor, |v| {
-                    receiving::check_gs1_label(v, who, manifest, uid, &label)
+                    receiving::check_gs1_label(v, who, manifest, tag, &gs1)
                 })?;
                 Ok(Step {
                     outcome: Outcome::LabelChecked(problems),
                     recorded,
                 })
             }
-            (Screen::Moving { package }, Identifier::StateTag { uid, .. }) => {
-                *package = Some(uid.clone());
+            (Screen::Moving { package }, Identifier::StateTag(tag)) => {
+                let uid = tag.uid().to_owned();
+                *package = Some(tag);
                 Ok(Step::nothing(Outcome::PackageChosen { uid }))
             }
             (Screen::Moving { package }, Identifier::Text(location)) => {
-                let Some(uid) = package.clone() else {
+                let Some(tag) = package.clone() else {
                     return Ok(Step::nothing(Outcome::Ignored(
                         Ignored::ScanThePackageFirst,
                     )));
                 };
+                let scanned = Identifier::StateTag(tag);
                 let (moved, recorded) =
-                    replica.act(&actor, |v| moves::move_package(v, who, &uid, &location))?;
+                    replica.act(&actor, |v| moves::move_package(v, who, &scanned, &location))?;
                 *package = None;
                 Ok(Step {
                     outcome: Outcome::Moved(moved),
                     recorded,
                 })
             }
-            (Screen::Lookup, Identifier::StateTag { uid: text, .. } | Identifier::Text(text)) => {
-                let found = lookup::lookup(replica.view(), &text)?;
+            (Screen::Lookup, identifier @ (Identifier::StateTag(_) | Identifier::Text(_))) => {
+                let found = lookup::lookup(replica.view(), &identifier)?;
                 Ok(Step::nothing(Outcome::Found(Box::new(found))))
             }
             (_, other) => Ok(Step::nothing(Outcome::Ignored(Ignored::NotForThisScreen {
-                scanned: describe(&other),
+                scanned: other.describe(),
             }))),
         }
     }
@@ -403,13 +397,13 @@ impl Floor {
                 location,
                 package,
             } => {
-                let Some(uid) = package.clone() else {
+                let Some(tag) = package.clone() else {
                     return Ok(waiting);
                 };
                 let cv = replica.counting_view()?;
                 let entry = Entry::Weighed(recorded_reading);
                 let (entered, recorded) = replica.act_counting(&cv, &who.badge, |cv| {
-                    count::enter(cv, who, task, location, &uid, &entry, &today)
+                    count::enter(cv, who, task, location, &tag, &entry, &today)
                 })?;
                 *package = None;
                 Ok(Step {
@@ -418,11 +412,11 @@ impl Floor {
                 })
             }
             Screen::Receiving { manifest, package } => {
-                let Some(uid) = package.clone() else {
+                let Some(tag) = package.clone() else {
                     return Ok(waiting);
                 };
                 let (outcome, recorded) = replica.act(&who.badge, |v| {
-                    receiving::weigh(v, who, manifest, &uid, &recorded_reading, &today)
+                    receiving::weigh(v, who, manifest, &tag, &recorded_reading, &today)
                 })?;
                 Ok(Step {
                     outcome: Outcome::Weighed(outcome),
@@ -440,16 +434,6 @@ impl Floor {
 fn mass_unit(unit: &WeightUnit) -> Option<MassUnit> {
     unit.mass()
         .filter(|mass| tally_events::is_recorded_mass_unit(*mass))
-}
-
-/// A scanned identifier in a few words.
-fn describe(identifier: &Identifier) -> String {
-    match identifier {
-        Identifier::StateTag { uid, .. } => uid.clone(),
-        Identifier::Gs1(gs1) => gs1.hri.clone(),
-        Identifier::Epc { pure_uri, .. } => pure_uri.clone(),
-        Identifier::Text(text) => text.clone(),
-    }
 }
 
 #[cfg(test)]

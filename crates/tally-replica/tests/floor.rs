@@ -132,7 +132,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             &Pick {
                 pick_list: "PL-1",
                 line_no: 2,
-                scan: &t(7),
+                scan: &id_of(&t(7)),
                 quantity: Quantity::Units(1),
                 tote: "TOTE-1",
             },
@@ -154,7 +154,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             &Pick {
                 pick_list: "PL-1",
                 line_no: 2,
-                scan: &t(1),
+                scan: &id_of(&t(1)),
                 quantity: Quantity::Units(4),
                 tote: "TOTE-1",
             },
@@ -178,7 +178,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             &Pick {
                 pick_list: "PL-1",
                 line_no: 2,
-                scan: &t(6),
+                scan: &id_of(&t(6)),
                 quantity: Quantity::Units(1),
                 tote: "TOTE-1",
             },
@@ -193,7 +193,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             &Pick {
                 pick_list: "PL-1",
                 line_no: 1,
-                scan: &t(4),
+                scan: &id_of(&t(4)),
                 quantity: Quantity::Milligrams(1_000),
                 tote: "TOTE-1",
             },
@@ -214,7 +214,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             &Pick {
                 pick_list: "PL-1",
                 line_no: 2,
-                scan: &t(5),
+                scan: &id_of(&t(5)),
                 quantity: Quantity::Units(1),
                 tote: "TOTE-1",
             },
@@ -235,7 +235,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             &Pick {
                 pick_list: "PL-1",
                 line_no: 2,
-                scan: &t(3),
+                scan: &id_of(&t(3)),
                 quantity: Quantity::Units(1),
                 tote: "TOTE-1",
             },
@@ -250,7 +250,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             &Pick {
                 pick_list: "PL-1",
                 line_no: 2,
-                scan: &t(2),
+                scan: &id_of(&t(2)),
                 quantity: Quantity::Units(7),
                 tote: "TOTE-1",
             },
@@ -265,7 +265,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             &Pick {
                 pick_list: "PL-1",
                 line_no: 2,
-                scan: &t(2),
+                scan: &id_of(&t(2)),
                 quantity: Quantity::Milligrams(1),
                 tote: "TOTE-1",
             },
@@ -287,7 +287,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
                 &Pick {
                     pick_list: "PL-1",
                     line_no: 2,
-                    scan: &t(2),
+                    scan: &id_of(&t(2)),
                     quantity: Quantity::Units(4),
                     tote: "TOTE-1",
                 },
@@ -303,7 +303,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             &Pick {
                 pick_list: "PL-1",
                 line_no: 2,
-                scan: &t(1),
+                scan: &id_of(&t(1)),
                 quantity: Quantity::Units(3),
                 tote: "TOTE-1",
             },
@@ -325,7 +325,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
                 &Pick {
                     pick_list: "PL-1",
                     line_no: 2,
-                    scan: &t(1),
+                    scan: &id_of(&t(1)),
                     quantity: Quantity::Units(2),
                     tote: "TOTE-1",
                 },
@@ -345,7 +345,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             &Pick {
                 pick_list: "PL-1",
                 line_no: 2,
-                scan: &t(1),
+                scan: &id_of(&t(1)),
                 quantity: Quantity::Units(1),
                 tote: "TOTE-1",
             },
@@ -362,7 +362,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
                 &Pick {
                     pick_list: "PL-1",
                     line_no: 1,
-                    scan: &t(6),
+                    scan: &id_of(&t(6)),
                     quantity: Quantity::Milligrams(2_000),
                     tote: "TOTE-1",
                 },
@@ -441,7 +441,7 @@ fn loading_reconciliation_refuses_an_inexact_manifest() {
                 &Pick {
                     pick_list: "PL-1",
                     line_no: 2,
-                    scan: &t(2),
+                    scan: &id_of(&t(2)),
                     quantity: Quantity::Units(4),
                     tote: "TOTE-1",
                 },
@@ -457,7 +457,7 @@ fn loading_reconciliation_refuses_an_inexact_manifest() {
                 &Pick {
                     pick_list: "PL-1",
                     line_no: 2,
-                    scan: &t(1),
+                    scan: &id_of(&t(1)),
                     quantity: Quantity::Units(2),
                     tote: "TOTE-1",
                 },
@@ -570,7 +570,7 @@ fn destruction_needs_a_stable_weight_a_reason_and_a_different_witness() {
                 v,
                 &who,
                 &Destruction {
-                    scan: &t(4),
+                    scan: &id_of(&t(4)),
                     reading: &stable,
                     reason,
                     method: "ground, mixed with litter",
@@ -588,7 +588,7 @@ fn destruction_needs_a_stable_weight_a_reason_and_a_different_witness() {
             v,
             &who,
             &Destruction {
-                scan: &t(4),
+                scan: &id_of(&t(4)),
                 reading: &unstable,
                 reason: "DAMAGE",
                 method: "ground",
@@ -606,7 +606,7 @@ fn destruction_needs_a_stable_weight_a_reason_and_a_different_witness() {
                 v,
                 &who,
                 &Destruction {
-                    scan: &t(4),
+                    scan: &id_of(&t(4)),
                     reading: &stable,
                     reason: "DAMAGE",
                     method: "ground",
@@ -646,7 +646,7 @@ fn destruction_needs_a_stable_weight_a_reason_and_a_different_witness() {
             v,
             &who,
             &Destruction {
-                scan: &t(4),
+                scan: &id_of(&t(4)),
                 reading: &stable,
                 reason: "DAMAGE",
                 method: "ground",
@@ -664,10 +664,11 @@ fn lookup_shows_what_where_status_history_and_redacts_during_counts() {
     let who = f.session("B1", "1111");
     f.replica
         .act("B1", |v| {
-            tally_replica::workflow::moves::move_package(v, &who, &t(1), "SHELF-2")
+            tally_replica::workflow::moves::move_package(v, &who, &id_of(&t(1)), "SHELF-2")
         })
         .unwrap();
-    let Found::Package(info) = lookup::lookup(f.replica.view(), &t(1).to_lowercase()).unwrap()
+    let Found::Package(info) =
+        lookup::lookup(f.replica.view(), &id_of(&t(1).to_lowercase())).unwrap()
     else {
         panic!()
     };
@@ -684,7 +685,8 @@ fn lookup_shows_what_where_status_history_and_redacts_during_counts() {
     assert_eq!(info.history[0].actor, "B1");
     assert_eq!(info.history[1].kind, "package_registered");
     assert!(info.history[0].at.ends_with('Z'));
-    let Found::Location(shelf) = lookup::lookup(f.replica.view(), "SHELF-2").unwrap() else {
+    let Found::Location(shelf) = lookup::lookup(f.replica.view(), &id_of("SHELF-2")).unwrap()
+    else {
         panic!()
     };
     assert_eq!(shelf.packages, Some(2));
@@ -705,26 +707,27 @@ fn lookup_shows_what_where_status_history_and_redacts_during_counts() {
     f.replica
         .act_counting(&cv, "B1", |cv| count::start(cv, &who, "CT-9"))
         .unwrap();
-    let Found::Package(info) = lookup::lookup(f.replica.view(), &t(1)).unwrap() else {
+    let Found::Package(info) = lookup::lookup(f.replica.view(), &id_of(&t(1))).unwrap() else {
         panic!()
     };
     assert!(info.under_count);
     assert_eq!(info.quantity, None);
-    let Found::Location(shelf) = lookup::lookup(f.replica.view(), "SHELF-2").unwrap() else {
+    let Found::Location(shelf) = lookup::lookup(f.replica.view(), &id_of("SHELF-2")).unwrap()
+    else {
         panic!()
     };
     assert_eq!(shelf.packages, None);
-    let Found::Package(info) = lookup::lookup(f.replica.view(), &t(6)).unwrap() else {
+    let Found::Package(info) = lookup::lookup(f.replica.view(), &id_of(&t(6))).unwrap() else {
         panic!()
     };
     assert_eq!((info.quantity, info.location_id), (None, None));
     assert!(info.under_count);
     assert!(matches!(
-        refusal(lookup::lookup(f.replica.view(), &t(404))),
+        refusal(lookup::lookup(f.replica.view(), &id_of(&t(404)))),
         Refusal::UnknownPackage { .. }
     ));
     assert!(matches!(
-        refusal(lookup::lookup(f.replica.view(), "what is this")),
+        refusal(lookup::lookup(f.replica.view(), &id_of("what is this"))),
         Refusal::NotATag { .. }
     ));
 }
@@ -747,7 +750,7 @@ fn destroy_with(
             v,
             who,
             &Destruction {
-                scan: uid,
+                scan: &id_of(uid),
                 reading,
                 reason: "DAMAGE",
                 method: "ground, mixed with litter",

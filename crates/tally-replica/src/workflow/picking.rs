@@ -12,7 +12,8 @@ use tally_events::{Date, Payload, Quantity};
 
 use super::count::{refuse_while_counted, refuse_while_counting};
 use super::{
-    facility_tag, known_package, location, not_in_conflict, Plan, Session, StepResult, ID_LEN_MAX,
+    known_package, location, not_in_conflict, package_tag, Identifier, Plan, Session, StepResult,
+    ID_LEN_MAX,
 };
 use crate::error::ReplicaError;
 use crate::model;
@@ -191,7 +192,7 @@ pub struct Pick<'a> {
     /// Line number.
     pub line_no: u32,
     /// The package scanned.
-    pub scan: &'a str,
+    pub scan: &'a Identifier,
     /// Quantity taken.
     pub quantity: Quantity,
     /// The tote scanned.
@@ -228,7 +229,7 @@ pub fn pick(
     if tote.is_empty() || tote.len() > ID_LEN_MAX {
         return Err(Refusal::ScanTote.into());
     }
-    let uid = facility_tag(view, scan)?;
+    let uid = package_tag(view, scan)?;
     let package = known_package(view, &uid)?;
     not_in_conflict(&package)?;
     // Before anything that reveals the package's quantity or the FEFO candidates.
