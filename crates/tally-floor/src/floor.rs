@@ -296,7 +296,7 @@ impl Floor {
             }
             (Screen::Receiving { manifest, package }, identifier @ Identifier::StateTag(_)) => {
                 let (outcome, recorded) =
-                    replica.act(&actor, |v| receiving::scan(v, who, manifest, &identifier))?;
+                    replica.act(&actor, |v| receiving::scan(v, manifest, &identifier))?;
                 *package = identifier.state_tag().cloned();
                 Ok(Step {
                     outcome: Outcome::Arrived(outcome),
@@ -314,7 +314,7 @@ impl Floor {
                 Identifier::Gs1(gs1),
             ) => {
                 let (problems, recorded) = replica.act(&actor, |v| {
-                    receiving::check_gs1_label(v, who, manifest, tag, &gs1)
+                    receiving::check_gs1_label(v, manifest, tag, &gs1)
                 })?;
                 Ok(Step {
                     outcome: Outcome::LabelChecked(problems),
@@ -416,7 +416,7 @@ impl Floor {
                     return Ok(waiting);
                 };
                 let (outcome, recorded) = replica.act(&who.badge, |v| {
-                    receiving::weigh(v, who, manifest, &tag, &recorded_reading, &today)
+                    receiving::weigh(v, manifest, &tag, &recorded_reading, &today)
                 })?;
                 Ok(Step {
                     outcome: Outcome::Weighed(outcome),

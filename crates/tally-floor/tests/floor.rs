@@ -330,7 +330,7 @@ fn a_metrc_site_never_reads_sixteen_digits_as_a_biotrack_id() {
     assert_eq!(f.events(), before);
     // The workflows read the facility's state system from the view too.
     match f.replica.act("B1", |v| {
-        receiving::scan(v, &who, "IN-1", &id_of("0107032069804987"))
+        receiving::scan(v, "IN-1", &id_of("0107032069804987"))
     }) {
         Err(ReplicaError::Refused(Refusal::NotATag { scan })) => {
             assert_eq!(scan, "0107032069804987")

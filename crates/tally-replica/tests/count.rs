@@ -1362,17 +1362,17 @@ fn receiving_does_not_quarantine_into_a_cage_being_counted() {
             ],
         )
         .unwrap();
-    let b1 = f.session("B1", "1111");
+    f.session("B1", "1111"); // signed in: the receiver acting below
     let b2 = f.session("B2", "2222");
     let cv = f.replica.counting_view().unwrap();
     f.replica
         .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-Q"))
         .unwrap();
     f.replica
-        .act("B1", |v| receiving::scan(v, &b1, "IN-1", &id_of(&t(1))))
+        .act("B1", |v| receiving::scan(v, "IN-1", &id_of(&t(1))))
         .unwrap();
     let err = f.replica.act("B1", |v| {
-        receiving::quarantine(v, &b1, "IN-1", &[id_of(&t(1))], "DAMAGE", "")
+        receiving::quarantine(v, "IN-1", &[id_of(&t(1))], "DAMAGE", "")
     });
     assert_eq!(
         refusal(err),
@@ -1408,10 +1408,10 @@ fn a_tote_is_not_staged_into_a_lane_being_counted() {
     f.replica
         .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-L"))
         .unwrap();
-    let who = f.session("B3", "3333");
+    f.session("B3", "3333"); // signed in: the one acting below
     let err = f
         .replica
-        .act("B3", |v| picking::stage(v, &who, "TOTE-1", "LANE-1"));
+        .act("B3", |v| picking::stage(v, "TOTE-1", "LANE-1"));
     assert_eq!(
         refusal(err),
         Refusal::UnderCount {

@@ -372,11 +372,11 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
         .unwrap();
     let err = f
         .replica
-        .act("B1", |v| picking::short(v, &who, "PL-1", 1, "BOGUS"));
+        .act("B1", |v| picking::short(v, "PL-1", 1, "BOGUS"));
     assert!(matches!(refusal(err), Refusal::UnknownReason { .. }));
     let (shorted, _) = f
         .replica
-        .act("B1", |v| picking::short(v, &who, "PL-1", 1, "SHORT-STOCK"))
+        .act("B1", |v| picking::short(v, "PL-1", 1, "SHORT-STOCK"))
         .unwrap();
     assert_eq!(shorted, Quantity::Milligrams(1_000));
     assert!(picking::walk(f.replica.view(), "PL-1", TODAY)
@@ -385,7 +385,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
     // Stage the tote for its route.
     let err = f
         .replica
-        .act("B1", |v| picking::stage(v, &who, "TOTE-1", "VAULT-A"));
+        .act("B1", |v| picking::stage(v, "TOTE-1", "VAULT-A"));
     assert_eq!(
         refusal(err),
         Refusal::NotAStagingLane {
@@ -394,7 +394,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
     );
     let err = f
         .replica
-        .act("B1", |v| picking::stage(v, &who, "TOTE-9", "LANE-1"));
+        .act("B1", |v| picking::stage(v, "TOTE-9", "LANE-1"));
     assert_eq!(
         refusal(err),
         Refusal::ToteEmpty {
@@ -403,7 +403,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
     );
     let (route, _) = f
         .replica
-        .act("B1", |v| picking::stage(v, &who, "TOTE-1", "LANE-1"))
+        .act("B1", |v| picking::stage(v, "TOTE-1", "LANE-1"))
         .unwrap();
     assert_eq!(route, "R1");
     assert_eq!(f.package(&t(2)).1.as_deref(), Some("LANE-1"));
@@ -466,7 +466,7 @@ fn loading_reconciliation_refuses_an_inexact_manifest() {
         })
         .unwrap();
     f.replica
-        .act("B1", |v| picking::stage(v, &who, "TOTE-1", "LANE-1"))
+        .act("B1", |v| picking::stage(v, "TOTE-1", "LANE-1"))
         .unwrap();
     f.replica
         .record(
@@ -480,16 +480,14 @@ fn loading_reconciliation_refuses_an_inexact_manifest() {
         .unwrap();
     let (r, _) = f
         .replica
-        .act("B1", |v| loading::reconcile(v, &who, "OUT-2"))
+        .act("B1", |v| loading::reconcile(v, "OUT-2"))
         .unwrap();
     assert_eq!(
         (r.missing.clone(), r.extra.clone()),
         (vec![t(9)], vec![t(1)])
     );
     let before = f.events();
-    let err = f
-        .replica
-        .act("B1", |v| loading::mark_ready(v, &who, "OUT-2"));
+    let err = f.replica.act("B1", |v| loading::mark_ready(v, "OUT-2"));
     assert_eq!(
         refusal(err),
         Refusal::ManifestNotExact {
@@ -499,9 +497,7 @@ fn loading_reconciliation_refuses_an_inexact_manifest() {
             mismatched: 0
         }
     );
-    let err = f
-        .replica
-        .act("B1", |v| loading::mark_ready(v, &who, "OUT-3"));
+    let err = f.replica.act("B1", |v| loading::mark_ready(v, "OUT-3"));
     assert!(matches!(
         refusal(err),
         Refusal::ManifestNotExact { mismatched: 1, .. }
@@ -509,7 +505,7 @@ fn loading_reconciliation_refuses_an_inexact_manifest() {
     assert_eq!(f.events(), before);
     let (r, _) = f
         .replica
-        .act("B1", |v| loading::mark_ready(v, &who, "OUT-1"))
+        .act("B1", |v| loading::mark_ready(v, "OUT-1"))
         .unwrap();
     assert!(r.exact());
     let status: String = f

@@ -336,7 +336,6 @@ pub fn pick(
 /// Shorts what is left of a line, with a reason.
 pub fn short(
     view: &Connection,
-    _who: &Session,
     pick_list: &str,
     line_no: u32,
     reason_code: &str,
@@ -366,7 +365,7 @@ pub fn short(
 }
 
 /// Stages a tote at a staging lane for its route.
-pub fn stage(view: &Connection, _who: &Session, tote: &str, lane: &str) -> StepResult<String> {
+pub fn stage(view: &Connection, tote: &str, lane: &str) -> StepResult<String> {
     let tote = tote.trim();
     let routes: Vec<String> = {
         let mut stmt = view.prepare_cached(

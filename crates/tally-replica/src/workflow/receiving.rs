@@ -12,7 +12,7 @@ use tally_events::{Payload, Quantity};
 
 use super::scale::{self, Reading};
 use super::{
-    facility_tag, package_tag, settings, Gs1Data, Identifier, Plan, Session, StateTag, StepResult,
+    facility_tag, package_tag, settings, Gs1Data, Identifier, Plan, StateTag, StepResult,
     ID_LEN_MAX,
 };
 use crate::error::ReplicaError;
@@ -209,7 +209,7 @@ pub struct ManifestView {
 }
 
 /// Opens a manifest for receiving (records nothing: the first scan starts the receiving).
-pub fn open(view: &Connection, _who: &Session, manifest: &str) -> StepResult<ManifestView> {
+pub fn open(view: &Connection, manifest: &str) -> StepResult<ManifestView> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
     let (origin_license, driver, vehicle): (String, String, String) = view
@@ -236,12 +236,7 @@ pub fn open(view: &Connection, _who: &Session, manifest: &str) -> StepResult<Man
 }
 
 /// Scans a case during receiving: its state tag (a GS1 label, an EPC or text is refused).
-pub fn scan(
-    view: &Connection,
-    _who: &Session,
-    manifest: &str,
-    scanned: &Identifier,
-) -> StepResult<ScanOutcome> {
+pub fn scan(view: &Connection, manifest: &str, scanned: &Identifier) -> StepResult<ScanOutcome> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
     let uid = package_tag(view, scanned)?;
@@ -272,7 +267,6 @@ pub fn scan(
 /// recorded (it is evidence) and blocks acceptance until the package is quarantined.
 pub fn weigh(
     view: &Connection,
-    _who: &Session,
     manifest: &str,
     package: &StateTag,
     reading: &Reading,
@@ -332,7 +326,6 @@ fn compare_weight(
 /// Checks the label against the batch record and its COA; returns the problems found.
 pub fn check_label(
     view: &Connection,
-    _who: &Session,
     manifest: &str,
     package: &StateTag,
     label: &Label,
@@ -378,7 +371,6 @@ fn label_checked(uid: String, lot: &str, line: &Line, problems: Vec<String>) -> 
 /// batch's COA); records the check and returns the problems found.
 pub fn check_gs1_label(
     view: &Connection,
-    _who: &Session,
     manifest: &str,
     package: &StateTag,
     label: &Gs1Data,
@@ -486,7 +478,6 @@ fn label_problems(line: &Line, label: &Label) -> Vec<String> {
 /// (the UIDs scanned off it), in one action. Each goes to the quarantine cage.
 pub fn quarantine(
     view: &Connection,
-    _who: &Session,
     manifest: &str,
     scans: &[Identifier],
     reason_code: &str,
@@ -538,30 +529,23 @@ pub const MANIFEST_LINES_MAX: usize = 4_096;
 pub const NOTE_LEN_MAX: usize = 500;
 
 /// Accepts a scanned line. Refused while a failed check is not answered by quarantine.
-pub fn accept(
-    view: &Connection,
-    who: &Session,
-    manifest: &str,
-    package: &StateTag,
-) -> StepResult<()> {
-    decide(view, who, manifest, package, None)
+pub fn accept(view: &Connection, manifest: &str, package: &StateTag) -> StepResult<()> {
+    decide(view, manifest, package, None)
 }
 
 /// Rejects a scanned line with a reason.
 pub fn reject(
     view: &Connection,
-    who: &Session,
     manifest: &str,
     package: &StateTag,
     reason_code: &str,
 ) -> StepResult<()> {
     let reason = super::reason(view, reason_code, ReasonKind::Rejection)?;
-    decide(view, who, manifest, package, Some(reason))
+    decide(view, manifest, package, Some(reason))
 }
 
 fn decide(
     view: &Connection,
-    _who: &Session,
     manifest: &str,
     package: &StateTag,
     reject_reason: Option<String>,
@@ -632,7 +616,7 @@ fn decide(
 }
 
 /// Closes the manifest with a summary of missing and unexpected UIDs.
-pub fn close(view: &Connection, _who: &Session, manifest: &str) -> StepResult<CloseSummary> {
+pub fn close(view: &Connection, manifest: &str) -> StepResult<CloseSummary> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
     let undecided: i64 = view
