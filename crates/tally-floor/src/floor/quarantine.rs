@@ -2,7 +2,7 @@
 //! cage), or released with a reason by a supervisor (the core refuses anyone else).
 
 use tally_replica::workflow::release;
-use tally_replica::workflow::Session;
+use tally_replica::workflow::{typed, Session};
 use tally_replica::{Replica, ReplicaError};
 
 use super::{Floor, Outcome, Step};
@@ -16,8 +16,9 @@ impl Floor {
         uid: &str,
         reason: &str,
     ) -> Result<Step, ReplicaError> {
+        let scanned = typed(replica.view(), uid, self.today)?;
         let (quarantined, recorded) =
-            replica.act(&who.badge, |v| release::quarantine(v, who, uid, reason, ""))?;
+            replica.act(&who.badge, |v| release::quarantine(v, &scanned, reason, ""))?;
         Ok(Step {
             outcome: Outcome::Quarantined(vec![quarantined.uid]),
             recorded,
@@ -32,8 +33,10 @@ impl Floor {
         uid: &str,
         reason: &str,
     ) -> Result<Step, ReplicaError> {
-        let (released, recorded) =
-            replica.act(&who.badge, |v| release::release(v, who, uid, reason, ""))?;
+        let scanned = typed(replica.view(), uid, self.today)?;
+        let (released, recorded) = replica.act(&who.badge, |v| {
+            release::release(v, who, &scanned, reason, "")
+        })?;
         Ok(Step {
             outcome: Outcome::Released(released),
             recorded,

@@ -8,44 +8,38 @@ use rusqlite::Connection;
 use tally_events::Quantity;
 use tally_replica::workflow::receiving::{self, CloseSummary};
 use tally_replica::workflow::scale::Reading;
-use tally_replica::workflow::Session;
+use tally_replica::workflow::{typed, Identifier, Session, StateTag};
 use tally_replica::{Replica, ReplicaError};
 
 use super::{not_for_this_screen, Floor, Ignored, Outcome, Step};
-use crate::identifier::Identifier;
 
 /// A scan on the receiving screen of `manifest`; `package` is the current case.
 pub(super) fn scanned(
     replica: &mut Replica,
     who: &Session,
     manifest: &str,
-    package: &mut Option<String>,
+    package: &mut Option<StateTag>,
     identifier: Identifier,
 ) -> Result<Step, ReplicaError> {
     let actor = who.badge.clone();
     match identifier {
-        Identifier::StateTag { uid, .. } => {
+        identifier @ Identifier::StateTag(_) => {
             let (outcome, recorded) =
-                replica.act(&actor, |v| receiving::scan(v, who, manifest, &uid))?;
-            *package = Some(uid);
+                replica.act(&actor, |v| receiving::scan(v, manifest, &identifier))?;
+            *package = identifier.state_tag().cloned();
             Ok(Step {
                 outcome: Outcome::Arrived(outcome),
                 recorded,
             })
         }
         Identifier::Gs1(gs1) => {
-            let Some(uid) = package.as_deref() else {
+            let Some(tag) = package.as_ref() else {
                 return Ok(Step::nothing(Outcome::Ignored(
                     Ignored::ScanThePackageFirst,
                 )));
             };
-            let label = receiving::Gs1Label {
-                gtin: gs1.gtin,
-                lot: gs1.lot,
-                expires_on: gs1.expiry,
-            };
             let (problems, recorded) = replica.act(&actor, |v| {
-                receiving::check_gs1_label(v, who, manifest, uid, &label)
+                receiving::check_gs1_label(v, manifest, tag, &gs1)
             })?;
             Ok(Step {
                 outcome: Outcome::LabelChecked(problems),
@@ -61,17 +55,17 @@ pub(super) fn weighed(
     replica: &mut Replica,
     who: &Session,
     manifest: &str,
-    package: Option<&str>,
+    package: Option<&StateTag>,
     reading: &Reading,
     today: &str,
 ) -> Result<Step, ReplicaError> {
-    let Some(uid) = package else {
+    let Some(tag) = package else {
         return Ok(Step::nothing(Outcome::Ignored(
             Ignored::ScanThePackageFirst,
         )));
     };
     let (outcome, recorded) = replica.act(&who.badge, |v| {
-        receiving::weigh(v, who, manifest, uid, reading, today)
+        receiving::weigh(v, manifest, tag, reading, today)
     })?;
     Ok(Step {
         outcome: Outcome::Weighed(outcome),
@@ -306,6 +300,15 @@ pub enum Decision {
 }
 
 impl Floor {
+    /// A package tag typed or kept as text, as the typed tag the workflows take.
+    pub fn tag_of(&self, replica: &Replica, uid: &str) -> Result<StateTag, ReplicaError> {
+        let scanned = typed(replica.view(), uid, self.today)?;
+        match scanned.state_tag() {
+            Some(tag) => Ok(tag.clone()),
+            None => Err(scanned.not_a_tag().into()),
+        }
+    }
+
     /// Decides one case of `manifest` (accept, accept at another quantity, reject, void).
     pub fn decide_case(
         &self,
@@ -316,10 +319,12 @@ impl Floor {
         decision: &Decision,
     ) -> Result<Step, ReplicaError> {
         let actor = who.badge.clone();
+        let package = self.tag_of(replica, uid)?;
+        let package = &package;
         let (outcome, recorded) = match decision {
             Decision::Accept => {
                 let ((), recorded) =
-                    replica.act(&actor, |v| receiving::accept(v, who, manifest, uid))?;
+                    replica.act(&actor, |v| receiving::accept(v, manifest, package))?;
                 (
                     Outcome::Accepted {
                         uid: uid.to_owned(),
@@ -329,7 +334,7 @@ impl Floor {
             }
             Decision::AcceptAt { received, reason } => {
                 let ((), recorded) = replica.act(&actor, |v| {
-                    receiving::accept_different(v, who, manifest, uid, *received, reason, "")
+                    receiving::accept_different(v, manifest, package, *received, reason, "")
                 })?;
                 (
                     Outcome::Accepted {
@@ -340,7 +345,7 @@ impl Floor {
             }
             Decision::Reject { reason } => {
                 let ((), recorded) =
-                    replica.act(&actor, |v| receiving::reject(v, who, manifest, uid, reason))?;
+                    replica.act(&actor, |v| receiving::reject(v, manifest, package, reason))?;
                 (
                     Outcome::Rejected {
                         uid: uid.to_owned(),
@@ -350,7 +355,7 @@ impl Floor {
             }
             Decision::Void { reason } => {
                 let (uid, recorded) = replica.act(&actor, |v| {
-                    receiving::void_arrival(v, who, manifest, uid, reason, "mis-scan")
+                    receiving::void_arrival(v, manifest, package, reason, "mis-scan")
                 })?;
                 (Outcome::Voided { uid }, recorded)
             }
@@ -367,8 +372,12 @@ impl Floor {
         uids: &[String],
         reason: &str,
     ) -> Result<Step, ReplicaError> {
+        let scans = uids
+            .iter()
+            .map(|uid| typed(replica.view(), uid, self.today))
+            .collect::<Result<Vec<_>, _>>()?;
         let (uids, recorded) = replica.act(&who.badge, |v| {
-            receiving::quarantine(v, who, manifest, uids, reason, "")
+            receiving::quarantine(v, manifest, &scans, reason, "")
         })?;
         Ok(Step {
             outcome: Outcome::Quarantined(uids),
@@ -383,8 +392,7 @@ impl Floor {
         who: &Session,
         manifest: &str,
     ) -> Result<Step, ReplicaError> {
-        let (summary, recorded) =
-            replica.act(&who.badge, |v| receiving::close(v, who, manifest))?;
+        let (summary, recorded) = replica.act(&who.badge, |v| receiving::close(v, manifest))?;
         let discrepancies = discrepancies(replica.view(), manifest)?;
         Ok(Step {
             outcome: Outcome::Closed(Box::new(Closed {

@@ -35,9 +35,12 @@ pub fn perform(replica: &mut Replica, write: Write) -> Result<Done, Failure> {
     let floor = Floor::new(Date::from_unix_days(
         replica.now_ms().div_euclid(86_400_000),
     ));
-    let mut screen = FloorScreen::Moving {
-        package: write.package,
-    };
+    let package = write
+        .package
+        .map(|uid| floor.tag_of(replica, &uid))
+        .transpose()
+        .map_err(Failure::from)?;
+    let mut screen = FloorScreen::Moving { package };
     let input = DeviceInput {
         device: KEYBOARD.into(),
         event: DeviceEvent::scan(write.text.into_bytes()),
@@ -50,6 +53,6 @@ pub fn perform(replica: &mut Replica, write: Write) -> Result<Done, Failure> {
     };
     Ok(Done {
         outcome: step.outcome,
-        package,
+        package: package.map(|tag| tag.uid().to_owned()),
     })
 }

@@ -111,6 +111,7 @@ fn step(replica: &mut Replica, write: Write) -> Result<Done, ReplicaError> {
     } = write;
     let (outcome, current) = match step {
         WriteStep::Scan { current, text } => {
+            let current = current.map(|uid| floor.tag_of(replica, &uid)).transpose()?;
             let mut screen = FloorScreen::Receiving {
                 manifest: manifest.clone(),
                 package: current,
@@ -123,7 +124,7 @@ fn step(replica: &mut Replica, write: Write) -> Result<Done, ReplicaError> {
             let FloorScreen::Receiving { package, .. } = screen else {
                 unreachable!("the floor keeps the screen it was given")
             };
-            (step.outcome, package)
+            (step.outcome, package.map(|tag| tag.uid().to_owned()))
         }
         WriteStep::Decide { uid, decision } => {
             let step = floor.decide_case(replica, &who, &manifest, &uid, &decision)?;
