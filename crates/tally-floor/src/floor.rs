@@ -2,6 +2,7 @@
 //! through [`Replica::act`].
 
 use tally_drivers::event::{DeviceEvent, ReadingMode, WeighMode, WeightReading, WeightUnit};
+use tally_events::payload::ConflictSettled;
 use tally_events::MassUnit;
 use tally_events::Quantity;
 use tally_ids::{Date, DecodeOptions, Language, ScanInput, StateSystems};
@@ -169,6 +170,8 @@ pub enum Outcome {
         /// Count task id.
         task: String,
     },
+    /// Supervisor: a package's conflicts were settled as the supervisor found it.
+    ConflictSettled(ConflictSettled),
     /// Supervisor: a badge's lockout was lifted.
     Unlocked {
         /// The badge.

@@ -6,6 +6,7 @@
 //! workflow's supervisor-checked steps.
 
 use rusqlite::Connection;
+use tally_replica::workflow::conflicts::{self, Settlement};
 use tally_replica::workflow::count::{self, Variance};
 use tally_replica::workflow::Session;
 use tally_replica::{Refusal, Replica, ReplicaError};
@@ -154,6 +155,22 @@ impl Floor {
             outcome: Outcome::CountClosed {
                 task: task.trim().to_owned(),
             },
+            recorded,
+        })
+    }
+
+    /// Settles the conflicts of a package as the supervisor found it (irreversible: the screen
+    /// confirms first).
+    pub fn settle_conflict(
+        &self,
+        replica: &mut Replica,
+        who: &Session,
+        settlement: &Settlement<'_>,
+    ) -> Result<Step, ReplicaError> {
+        let (settled, recorded) =
+            replica.act(&who.badge, |view| conflicts::settle(view, who, settlement))?;
+        Ok(Step {
+            outcome: Outcome::ConflictSettled(settled),
             recorded,
         })
     }

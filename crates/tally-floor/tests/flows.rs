@@ -898,3 +898,180 @@ fn a_destruction_weight_far_from_the_package_is_refused_and_recorded_nowhere() {
     assert_eq!(f.events(), before);
     assert_eq!(f.package(&t(6)).0, "active");
 }
+
+/// Another handheld's events as the ledger sends them: its genesis, then `payloads`, each a
+/// delta in ledger order from index 1.
+fn another_device(payloads: Vec<Payload>) -> Vec<tally_replica::Delta> {
+    use tally_events::payload::DeviceEnrolled;
+    use tally_events::{ChainWriter, DeviceKey, ManualClock, Sha256Hash, Timestamp};
+    let clock = ManualClock::new(Timestamp {
+        wall_unix_ms: 1_795_000_000_000,
+        boot_id: [9; 16],
+        since_boot_us: 1_000,
+    });
+    let (mut writer, genesis) = ChainWriter::genesis(
+        DeviceKey::from_seed([9; 32]),
+        &clock,
+        "",
+        DeviceEnrolled {
+            facility: "FAC-1".into(),
+            hardware_serial: "HH-0002".into(),
+            enrollment_token_sha256: Sha256Hash::of(b"HH-0002"),
+            previous_device: None,
+        },
+    )
+    .unwrap();
+    let mut records = vec![genesis.as_bytes().to_vec()];
+    for payload in payloads {
+        clock.advance_ms(10);
+        records.push(
+            writer
+                .append(&clock, "B3", payload)
+                .unwrap()
+                .as_bytes()
+                .to_vec(),
+        );
+    }
+    records
+        .into_iter()
+        .enumerate()
+        .map(|(i, bytes)| tally_replica::Delta {
+            ledger_index: i as u64 + 1,
+            bytes,
+        })
+        .collect()
+}
+
+#[test]
+fn a_supervisor_settles_a_conflict_as_found_and_the_package_can_be_worked_again() {
+    use tally_events::payload::PackageMoved;
+    use tally_floor::conflicts;
+    use tally_replica::workflow::conflicts::Settlement;
+
+    let mut f = stock();
+    let floor = floor();
+    let b1 = f.session("B1", "1111");
+    // This device moves t(1); another device moved it elsewhere before, in the ledger's order.
+    let mut moving = Screen::Moving { package: None };
+    for text in [t(1), "SHELF-2".to_owned()] {
+        floor
+            .handle(&mut f.replica, &b1, &mut moving, &scan(&text))
+            .unwrap();
+    }
+    let remote = another_device(vec![Payload::PackageMoved(PackageMoved {
+        uid: t(1),
+        from_location: "SHELF-1".into(),
+        to_location: "VAULT-A".into(),
+    })]);
+    f.replica.apply_deltas(&remote).unwrap();
+    // Flagged: nobody works the package until it is settled.
+    floor
+        .handle(&mut f.replica, &b1, &mut moving, &scan(&t(1)))
+        .unwrap();
+    let refused = refusal(floor.handle(&mut f.replica, &b1, &mut moving, &scan("SHELF-1")));
+    assert!(matches!(refused, Refusal::InConflict { .. }), "{refused:?}");
+    let s1 = f.session("S1", "4444");
+    let listed = conflicts(f.replica.view(), &s1).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (
+            listed[0].uid.as_str(),
+            listed[0].ledger_index,
+            listed[0].remote_kind.as_str()
+        ),
+        (t(1).as_str(), 2, "package_moved")
+    );
+    assert!(matches!(
+        refusal(conflicts(f.replica.view(), &b1)),
+        Refusal::NotSupervisor { .. }
+    ));
+
+    let found = Settlement {
+        uid: &t(1),
+        quantity: Quantity::Units(9),
+        location: "VAULT-A",
+        status: PackageStatus::Active,
+        reason: "ENTRY-ERROR",
+    };
+    let before = f.events();
+    // An operator, a package with no conflict, another unit, an unknown place or reason: no.
+    assert!(matches!(
+        refusal(floor.settle_conflict(&mut f.replica, &b1, &found)),
+        Refusal::NotSupervisor { .. }
+    ));
+    let no_conflict = t(2);
+    assert!(matches!(
+        refusal(floor.settle_conflict(
+            &mut f.replica,
+            &s1,
+            &Settlement {
+                uid: &no_conflict,
+                ..found
+            }
+        )),
+        Refusal::NotInConflict { .. }
+    ));
+    assert!(matches!(
+        refusal(floor.settle_conflict(
+            &mut f.replica,
+            &s1,
+            &Settlement {
+                quantity: Quantity::Milligrams(9),
+                ..found
+            }
+        )),
+        Refusal::WrongUnit { weighed: false }
+    ));
+    assert!(matches!(
+        refusal(floor.settle_conflict(
+            &mut f.replica,
+            &s1,
+            &Settlement {
+                location: "NOWHERE",
+                ..found
+            }
+        )),
+        Refusal::UnknownLocation { .. }
+    ));
+    assert!(matches!(
+        refusal(floor.settle_conflict(
+            &mut f.replica,
+            &s1,
+            &Settlement {
+                reason: "BECAUSE",
+                ..found
+            }
+        )),
+        Refusal::UnknownReason { .. }
+    ));
+    assert_eq!(f.events(), before);
+
+    let step = floor.settle_conflict(&mut f.replica, &s1, &found).unwrap();
+    match &step.outcome {
+        Outcome::ConflictSettled(settled) => {
+            assert_eq!(settled.through_ledger_index, 2);
+            assert_eq!(settled.location_id, "VAULT-A");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(signed_kinds(&f, &step), ["conflict_settled"]);
+    assert_eq!(
+        f.package(&t(1)),
+        ("active".to_owned(), Some("VAULT-A".to_owned()), 9)
+    );
+    assert!(conflicts(f.replica.view(), &s1).unwrap().is_empty());
+    // The settlement folds the same on a replay of the logged inputs.
+    assert_eq!(
+        tally_replica::stats::view_digest(f.replica.view()).unwrap(),
+        tally_replica::sync::replay_view_digest(f.replica.view(), None).unwrap(),
+        "the view differs from the replay of its logged inputs"
+    );
+    // The package is worked again.
+    let mut moving = Screen::Moving { package: None };
+    for text in [t(1), "SHELF-1".to_owned()] {
+        floor
+            .handle(&mut f.replica, &b1, &mut moving, &scan(&text))
+            .unwrap();
+    }
+    assert_eq!(f.package(&t(1)).1.as_deref(), Some("SHELF-1"));
+}
