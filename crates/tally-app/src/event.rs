@@ -5,6 +5,7 @@
 //! Every request carries an id; a reply whose id is not the one a screen waits for is stale
 //! (the person went back meanwhile) and is dropped.
 
+use tally_replica::workflow::count::TaskView;
 use tally_replica::workflow::lookup::Found;
 use tally_replica::workflow::Session;
 use tally_replica::{Refusal, ReplicaError};
@@ -140,6 +141,62 @@ pub enum WriteRequest {
         /// Badge.
         badge: String,
     },
+    /// A step of a blind count, as `who`, through the floor layer.
+    Count {
+        /// The person counting.
+        who: Session,
+        /// The step.
+        step: CountStep,
+    },
+}
+
+/// A step of a blind count (5 Count), done by the worker through the floor layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CountStep {
+    /// Start the task's first round or its recount (or go on with the round being counted).
+    Start {
+        /// Count task id.
+        task: String,
+    },
+    /// A scan at the location being counted; `package` is the one waiting for its quantity.
+    Scan {
+        /// Count task id.
+        task: String,
+        /// The location being counted.
+        location: String,
+        /// The package waiting for its quantity, if any.
+        package: Option<String>,
+        /// What was scanned.
+        scan: String,
+    },
+    /// Units typed for the package waiting for its quantity.
+    Units {
+        /// Count task id.
+        task: String,
+        /// The location being counted.
+        location: String,
+        /// The package.
+        package: Option<String>,
+        /// The units counted.
+        units: u64,
+    },
+    /// Submit the round.
+    Submit {
+        /// Count task id.
+        task: String,
+    },
+}
+
+/// What a count step did: the floor's outcome and the package now waiting for its quantity.
+/// Nothing here carries an expected quantity (the counting view cannot read one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountDone {
+    /// The floor's outcome.
+    pub outcome: tally_floor::Outcome,
+    /// The package waiting for its quantity after the step.
+    pub package: Option<String>,
+    /// Events recorded.
+    pub recorded: usize,
 }
 
 /// A read, done on the read-only connection.
@@ -155,6 +212,15 @@ pub enum ReadRequest {
         /// What was scanned or typed.
         scan: String,
     },
+    /// The count tasks a counter can work on (read on the counting view).
+    CountTasks,
+    /// The counter's own lines of the round being counted (read on the counting view).
+    MyCountLines {
+        /// The person counting.
+        who: Session,
+        /// Count task id.
+        task: String,
+    },
 }
 
 /// A reply of the worker.
@@ -164,6 +230,8 @@ pub enum WriteReply {
     SignedIn(Result<Session, Failure>),
     /// The sign-out was recorded (or failed).
     SignedOut(Result<(), Failure>),
+    /// A count step's answer.
+    Count(Result<CountDone, Failure>),
 }
 
 /// A reply of the reader.
@@ -173,6 +241,10 @@ pub enum ReadReply {
     Home(Result<HomeSummary, Failure>),
     /// A lookup's answer.
     Lookup(Result<Found, Failure>),
+    /// The count tasks.
+    CountTasks(Result<Vec<TaskView>, Failure>),
+    /// The counter's own lines: how many packages they found, and how many have a quantity.
+    MyCountLines(Result<(usize, usize), Failure>),
 }
 
 /// Everything the state machine takes.

@@ -6,6 +6,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 
 use rusqlite::Connection;
+use tally_replica::workflow::count::CountingView;
 use tally_replica::workflow::lookup::lookup;
 use tally_replica::ReplicaError;
 
@@ -37,6 +38,16 @@ pub fn home_summary(view: &Connection, badge: &str) -> Result<HomeSummary, Repli
     })
 }
 
+/// The counter's walled connection on the same replica file as `view`: count reads never run
+/// on the plain read-only connection.
+fn counting_view(view: &Connection) -> Result<CountingView, ReplicaError> {
+    let path = view
+        .path()
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| ReplicaError::Storage("the replica has no file to count on".into()))?;
+    CountingView::open(std::path::Path::new(path))
+}
+
 /// Answers one read.
 pub fn perform(view: &Connection, request: ReadRequest) -> ReadReply {
     match request {
@@ -46,6 +57,20 @@ pub fn perform(view: &Connection, request: ReadRequest) -> ReadReply {
         ReadRequest::Lookup { scan } => {
             ReadReply::Lookup(lookup(view, &scan).map_err(Failure::from))
         }
+        ReadRequest::CountTasks => ReadReply::CountTasks(
+            counting_view(view)
+                .and_then(|cv| tally_floor::count_tasks(&cv))
+                .map_err(Failure::from),
+        ),
+        ReadRequest::MyCountLines { who, task } => ReadReply::MyCountLines(
+            counting_view(view)
+                .and_then(|cv| tally_floor::my_lines(&cv, &who, &task))
+                .map(|lines| {
+                    let entered = lines.iter().filter(|l| l.quantity.is_some()).count();
+                    (lines.len(), entered)
+                })
+                .map_err(Failure::from),
+        ),
     }
 }
 

@@ -224,6 +224,13 @@ impl State {
         effects.push(Effect::Write { id, request });
     }
 
+    /// Sends a write a screen waits for; returns its id.
+    pub(crate) fn write_id(&mut self, request: WriteRequest, effects: &mut Vec<Effect>) -> u64 {
+        let id = self.id();
+        effects.push(Effect::Write { id, request });
+        id
+    }
+
     /// Reads home's tasks and sync state again.
     pub(crate) fn read_home(&mut self, effects: &mut Vec<Effect>) {
         if let Some(session) = &self.session {
@@ -500,6 +507,7 @@ fn on_written(state: &mut State, id: u64, reply: WriteReply, effects: &mut Vec<E
         WriteReply::SignedIn(answer) => sign_in::on_signed_in(state, id, answer, effects),
         WriteReply::SignedOut(Err(failure)) => state.fail(&failure, effects),
         WriteReply::SignedOut(Ok(())) => {}
+        reply @ WriteReply::Count(_) => screens::on_written(state, id, reply, effects),
     }
 }
 
@@ -507,5 +515,8 @@ fn on_read(state: &mut State, id: u64, reply: ReadReply, effects: &mut Vec<Effec
     match reply {
         ReadReply::Home(answer) => screens::home::on_read(state, id, answer, effects),
         ReadReply::Lookup(answer) => screens::lookup::on_read(state, id, answer, effects),
+        reply @ (ReadReply::CountTasks(_) | ReadReply::MyCountLines(_)) => {
+            screens::on_read(state, id, reply, effects)
+        }
     }
 }

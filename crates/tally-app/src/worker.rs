@@ -10,7 +10,10 @@ use tally_events::payload::UserSignedOut;
 use tally_events::Payload;
 use tally_replica::{Replica, ReplicaError};
 
-use crate::event::{Event, Failure, WriteReply, WriteRequest};
+use tally_floor::{DeviceInput, Floor, Screen as FloorScreen};
+use tally_replica::workflow::Session;
+
+use crate::event::{CountDone, CountStep, Event, Failure, WriteReply, WriteRequest};
 
 /// Where write requests go, each with its id.
 pub type Writes = Sender<(u64, WriteRequest)>;
@@ -35,6 +38,71 @@ pub fn perform(replica: &mut Replica, request: WriteRequest) -> WriteReply {
                     .map_err(Failure::from),
             )
         }
+        WriteRequest::Count { who, step } => {
+            WriteReply::Count(count_step(replica, &who, step).map_err(Failure::from))
+        }
+    }
+}
+
+/// The facility's date by the replica's clock (UTC days).
+pub fn today(replica: &Replica) -> tally_ids::Date {
+    tally_ids::Date::from_unix_days(replica.now_ms().div_euclid(86_400_000))
+}
+
+/// Runs one count step through the floor layer.
+fn count_step(
+    replica: &mut Replica,
+    who: &Session,
+    step: CountStep,
+) -> Result<CountDone, ReplicaError> {
+    let floor = Floor::new(today(replica));
+    let (step, package) = match step {
+        CountStep::Start { task } => (floor.start_count(replica, who, &task)?, None),
+        CountStep::Submit { task } => (floor.submit_count(replica, who, &task)?, None),
+        CountStep::Scan {
+            task,
+            location,
+            package,
+            scan,
+        } => {
+            let mut screen = FloorScreen::Counting {
+                task,
+                location,
+                package,
+            };
+            let input = DeviceInput {
+                device: "keyboard".into(),
+                event: tally_drivers::event::DeviceEvent::scan(scan.into_bytes()),
+            };
+            let step = floor.handle(replica, who, &mut screen, &input)?;
+            (step, waiting(screen))
+        }
+        CountStep::Units {
+            task,
+            location,
+            package,
+            units,
+        } => {
+            let mut screen = FloorScreen::Counting {
+                task,
+                location,
+                package,
+            };
+            let step = floor.enter_units(replica, who, &mut screen, units)?;
+            (step, waiting(screen))
+        }
+    };
+    Ok(CountDone {
+        outcome: step.outcome,
+        package,
+        recorded: step.recorded.len(),
+    })
+}
+
+fn waiting(screen: FloorScreen) -> Option<String> {
+    match screen {
+        FloorScreen::Counting { package, .. } => package,
+        _ => None,
     }
 }
 

@@ -1,17 +1,21 @@
 //! Random key, device, timer and reply events fed to the state machine: it never panics,
 //! every frame fits the terminal it is drawn on (from 1 × 1 up), the screen stack is never
 //! empty, nobody signed out sees anything but sign-in, and a PIN being typed never shows.
+//! A second run starts each case on 5 Count (signed in, the tasks asked for), so the count's
+//! list, round, question and submitted screens get random keys, scans and answers too.
 
 mod common;
 
 use proptest::prelude::*;
 use tally_app::event::{
-    DeviceEvent, DeviceKind, Effect, Event, Failure, HomeSummary, Key, ReadReply, ReadRequest,
-    SyncStatus, WriteReply, WriteRequest,
+    CountDone, DeviceEvent, DeviceKind, Effect, Event, Failure, HomeSummary, Key, ReadReply,
+    ReadRequest, SyncStatus, WriteReply, WriteRequest,
 };
 use tally_app::state::{update, Screen, Settings, State};
 use tally_events::payload::Role;
 use tally_events::Quantity;
+use tally_floor::{Ignored, Outcome};
+use tally_replica::workflow::count::{Entered, ScanTally, Scanned, Submitted, TaskView};
 use tally_replica::workflow::lookup::{Found, HistoryEntry, LocationInfo, PackageInfo};
 use tally_replica::workflow::{LocationRow, Session};
 use tally_replica::Refusal;
@@ -93,6 +97,11 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                 WriteRequest::SignOut { .. } => {
                     WriteReply::SignedOut(if ok { Ok(()) } else { Err(failure) })
                 }
+                WriteRequest::Count { .. } => WriteReply::Count(if ok {
+                    Ok(count_done(text, n))
+                } else {
+                    Err(failure)
+                }),
             };
             Some(Event::Written { id: *id, reply })
         }
@@ -107,6 +116,23 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                         ledger_cursor: n,
                         signing_stopped: n % 5 == 0,
                     })
+                } else {
+                    Err(failure)
+                }),
+                ReadRequest::CountTasks => ReadReply::CountTasks(if ok {
+                    Ok((0..n % 40)
+                        .map(|i| TaskView {
+                            id: format!("{text}{i}"),
+                            status: text.into(),
+                            round: n as i64,
+                            locations: vec![text.to_owned(); (n % 5) as usize],
+                        })
+                        .collect())
+                } else {
+                    Err(failure)
+                }),
+                ReadRequest::MyCountLines { .. } => ReadReply::MyCountLines(if ok {
+                    Ok((n as usize, (n >> 1) as usize))
                 } else {
                     Err(failure)
                 }),
@@ -152,6 +178,126 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
             Some(Event::Read { id: *id, reply })
         }
         Effect::Signal(_) | Effect::Quit => None,
+    }
+}
+
+/// A count step's answer of any kind the count screen may get.
+fn count_done(text: &str, n: u64) -> CountDone {
+    let uid = text.to_owned();
+    let outcome = match n % 9 {
+        0 => Outcome::CountStarted { round: n as i64 },
+        1 => Outcome::CountScanned(Scanned::Found {
+            uid,
+            weighed: n % 2 == 0,
+        }),
+        2 => Outcome::CountScanned(Scanned::Duplicate { uid }),
+        3 => Outcome::CountEntered(Entered::Recorded),
+        4 => Outcome::CountEntered(Entered::Duplicate),
+        5 => Outcome::Swept(ScanTally {
+            new: n as usize,
+            duplicates: 1,
+            unreadable: 2,
+        }),
+        6 => Outcome::CountSubmitted(Submitted {
+            recount: vec![uid; (n % 300) as usize],
+        }),
+        7 => Outcome::Ignored(Ignored::ScanThePackageFirst),
+        _ => Outcome::ToteChosen { tote: uid },
+    };
+    CountDone {
+        outcome,
+        package: (n % 3 == 0).then(|| text.to_owned()),
+        recorded: (n % 3) as usize,
+    }
+}
+
+/// Feeds `events`, keeping the requests they ask for.
+fn feed(state: &mut State, events: Vec<Event>, waiting: &mut Vec<Effect>) {
+    for event in events {
+        for effect in update(state, event) {
+            if matches!(effect, Effect::Write { .. } | Effect::Read { .. }) {
+                waiting.push(effect);
+            }
+        }
+    }
+}
+
+/// A state signed in as an operator on 5 Count, its task list asked for.
+fn on_count_screen(settings: Settings) -> (State, Vec<Effect>, u64) {
+    let mut state = State::new(settings, 0);
+    let mut waiting = Vec::new();
+    let mut now = 0;
+    let mut keys = |text: &str| -> Vec<Event> {
+        let mut out = Vec::new();
+        for c in text.chars() {
+            now += 300;
+            out.push(Event::Key {
+                key: Key::Char(c),
+                at_ms: now,
+            });
+        }
+        now += 300;
+        out.push(Event::Key {
+            key: Key::Enter,
+            at_ms: now,
+        });
+        out
+    };
+    let sign_in = [keys("B1"), keys("1111")].concat();
+    feed(&mut state, sign_in, &mut waiting);
+    let replies: Vec<Event> = waiting
+        .drain(..)
+        .filter_map(|e| match e {
+            Effect::Write {
+                id,
+                request: WriteRequest::SignIn { badge, .. },
+            } => Some(Event::Written {
+                id,
+                reply: WriteReply::SignedIn(Ok(Session {
+                    badge,
+                    role: Role::Operator,
+                })),
+            }),
+            _ => None,
+        })
+        .collect();
+    feed(&mut state, replies, &mut waiting);
+    waiting.clear();
+    let open = keys("5");
+    feed(&mut state, open, &mut waiting);
+    (state, waiting, now)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_events_on_the_count_screen_never_panic_and_every_frame_fits(
+        actions in prop::collection::vec(action(), 1..80),
+        sizes in prop::collection::vec((1u16..130, 1u16..60), 1..4),
+    ) {
+        let (mut state, mut waiting, mut now) = on_count_screen(Settings { auto_lock_ms: 0, ..Settings::default() });
+        prop_assert!(matches!(state.screen(), Screen::Count(_)), "{:?}", state.screen());
+        for (step, action) in actions.into_iter().enumerate() {
+            let event = match action {
+                Action::Key(key, gap) => { now += gap; Event::Key { key, at_ms: now } }
+                Action::Tick(gap) => { now += gap; Event::Tick { now_ms: now } }
+                Action::Device(device) => Event::Device(device),
+                Action::Sync(online) => Event::Sync(SyncStatus { online }),
+                Action::Reply { ok, role, text, n } => {
+                    if waiting.is_empty() { continue; }
+                    let effect = waiting.remove(0);
+                    match reply_to(&effect, ok, role, &text, n) { Some(e) => e, None => continue }
+                }
+                Action::Stale(id) => Event::Written { id, reply: WriteReply::Count(Ok(count_done("x", id))) },
+                Action::WorkerGone => Event::WorkerGone,
+            };
+            feed(&mut state, vec![event], &mut waiting);
+            prop_assert!(!state.screens.is_empty());
+            let (width, height) = sizes[step % sizes.len()];
+            let frame = common::draw(&state, width, height);
+            prop_assert_eq!(frame.lines().count(), usize::from(height) + 1);
+        }
     }
 }
 

@@ -10,6 +10,7 @@
 //! [`open`]. A flow is taken out of the stack while it handles an event, so it gets the rest
 //! of the [`State`] mutably beside its own.
 
+pub mod count;
 pub mod home;
 pub mod lookup;
 pub mod not_built;
@@ -49,6 +50,8 @@ pub enum Screen {
     NotBuilt(not_built::NotBuilt),
     // Guided flows: receiving, moving, quarantine and release.
     // Guided flows: picking, loading, counting, destruction, supervisor review.
+    /// 5 Count.
+    Count(count::Count),
 }
 
 impl Screen {
@@ -56,6 +59,7 @@ impl Screen {
     pub fn flow(&self) -> Option<&dyn Flow> {
         match self {
             Screen::NotBuilt(flow) => Some(flow),
+            Screen::Count(flow) => Some(flow),
             // Receiving, moving, quarantine and release.
             // Picking, loading, counting, destruction, supervisor review.
             Screen::SignIn(_) | Screen::Locked | Screen::Home { .. } | Screen::Lookup { .. } => {
@@ -68,6 +72,7 @@ impl Screen {
     pub fn flow_mut(&mut self) -> Option<&mut dyn Flow> {
         match self {
             Screen::NotBuilt(flow) => Some(flow),
+            Screen::Count(flow) => Some(flow),
             // Receiving, moving, quarantine and release.
             // Picking, loading, counting, destruction, supervisor review.
             Screen::SignIn(_) | Screen::Locked | Screen::Home { .. } | Screen::Lookup { .. } => {
@@ -147,7 +152,7 @@ pub(crate) fn open(state: &mut State, entry: Entry, effects: &mut Vec<Effect>) {
 
         Entry::Load => not_built::open(state, entry, effects),
 
-        Entry::Count => not_built::open(state, entry, effects),
+        Entry::Count => count::open(state, effects),
 
         Entry::Lookup => lookup::open(state, effects),
 
@@ -311,6 +316,23 @@ pub(crate) fn on_esc(state: &mut State, effects: &mut Vec<Effect>) {
 pub(crate) fn on_device(state: &mut State, event: &DeviceEvent, effects: &mut Vec<Effect>) {
     with_flow(state, true, |flow, app| {
         flow.on_device(app, event, effects);
+        ((), Nav::Stay)
+    });
+}
+
+/// A reply of the worker for the flow that asked (the nearest flow on the stack: a flow under
+/// the lock still gets its answers).
+pub(crate) fn on_written(state: &mut State, id: u64, reply: WriteReply, effects: &mut Vec<Effect>) {
+    with_flow(state, false, |flow, app| {
+        flow.on_written(app, id, reply, effects);
+        ((), Nav::Stay)
+    });
+}
+
+/// A reply of the reader for the flow that asked.
+pub(crate) fn on_read(state: &mut State, id: u64, reply: ReadReply, effects: &mut Vec<Effect>) {
+    with_flow(state, false, |flow, app| {
+        flow.on_read(app, id, reply, effects);
         ((), Nav::Stay)
     });
 }
