@@ -141,6 +141,13 @@ pub enum WriteRequest {
         /// Badge.
         badge: String,
     },
+    /// A supervisor's step, as `who`, through the floor layer.
+    Supervise {
+        /// The supervisor.
+        who: Session,
+        /// The step.
+        step: SuperviseStep,
+    },
     /// A step of a blind count, as `who`, through the floor layer.
     Count {
         /// The person counting.
@@ -187,6 +194,41 @@ pub enum CountStep {
     },
 }
 
+/// A supervisor's step (9 Supervisor).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SuperviseStep {
+    /// Approve the adjustment of a package of a count in review to its counted quantity.
+    Approve {
+        /// Count task id.
+        task: String,
+        /// Package tag.
+        uid: String,
+        /// Reason code.
+        reason: String,
+    },
+    /// Close a reviewed count.
+    Close {
+        /// Count task id.
+        task: String,
+    },
+    /// Lift a badge's lockout.
+    Unlock {
+        /// The badge.
+        badge: String,
+    },
+}
+
+/// What waits for a supervisor.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SupervisorWork {
+    /// Counts in review.
+    pub reviews: Vec<tally_floor::ReviewRow>,
+    /// Badges with a lockout on record (one that has run out can still be cleared).
+    pub locked: Vec<tally_floor::LockedBadge>,
+    /// Packages in conflict.
+    pub conflicts: Vec<tally_floor::ConflictRow>,
+}
+
 /// What a count step did: the floor's outcome and the package now waiting for its quantity.
 /// Nothing here carries an expected quantity (the counting view cannot read one).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -212,6 +254,18 @@ pub enum ReadRequest {
         /// What was scanned or typed.
         scan: String,
     },
+    /// What waits for a supervisor.
+    SupervisorWork {
+        /// The supervisor.
+        who: Session,
+    },
+    /// A count in review, line by line (a supervisor's read).
+    Review {
+        /// The supervisor.
+        who: Session,
+        /// Count task id.
+        task: String,
+    },
     /// The count tasks a counter can work on (read on the counting view).
     CountTasks,
     /// The counter's own lines of the round being counted (read on the counting view).
@@ -232,6 +286,8 @@ pub enum WriteReply {
     SignedOut(Result<(), Failure>),
     /// A count step's answer.
     Count(Result<CountDone, Failure>),
+    /// A supervisor step's answer (the floor's outcome).
+    Supervised(Result<tally_floor::Outcome, Failure>),
 }
 
 /// A reply of the reader.
@@ -243,6 +299,10 @@ pub enum ReadReply {
     Lookup(Result<Found, Failure>),
     /// The count tasks.
     CountTasks(Result<Vec<TaskView>, Failure>),
+    /// What waits for a supervisor.
+    SupervisorWork(Result<SupervisorWork, Failure>),
+    /// A count in review.
+    Review(Result<Vec<tally_replica::workflow::count::Variance>, Failure>),
     /// The counter's own lines: how many packages they found, and how many have a quantity.
     MyCountLines(Result<(usize, usize), Failure>),
 }

@@ -10,7 +10,7 @@ use tally_replica::workflow::count::CountingView;
 use tally_replica::workflow::lookup::lookup;
 use tally_replica::ReplicaError;
 
-use crate::event::{Event, Failure, HomeSummary, ReadReply, ReadRequest};
+use crate::event::{Event, Failure, HomeSummary, ReadReply, ReadRequest, SupervisorWork};
 
 /// Where read requests go, each with its id.
 pub type Reads = Sender<(u64, ReadRequest)>;
@@ -48,6 +48,19 @@ fn counting_view(view: &Connection) -> Result<CountingView, ReplicaError> {
     CountingView::open(std::path::Path::new(path))
 }
 
+/// What waits for a supervisor (refused for other roles). Every lockout on record is listed
+/// (the reader has no facility clock; one that has run out can still be cleared).
+fn supervisor_work(
+    view: &Connection,
+    who: &tally_replica::workflow::Session,
+) -> Result<SupervisorWork, ReplicaError> {
+    Ok(SupervisorWork {
+        reviews: tally_floor::counts_in_review(view, who)?,
+        locked: tally_floor::locked_badges(view, who, i64::MIN)?,
+        conflicts: tally_floor::conflicts(view, who)?,
+    })
+}
+
 /// Answers one read.
 pub fn perform(view: &Connection, request: ReadRequest) -> ReadReply {
     match request {
@@ -56,6 +69,12 @@ pub fn perform(view: &Connection, request: ReadRequest) -> ReadReply {
         }
         ReadRequest::Lookup { scan } => {
             ReadReply::Lookup(lookup(view, &scan).map_err(Failure::from))
+        }
+        ReadRequest::SupervisorWork { who } => {
+            ReadReply::SupervisorWork(supervisor_work(view, &who).map_err(Failure::from))
+        }
+        ReadRequest::Review { who, task } => {
+            ReadReply::Review(tally_floor::review(view, &who, &task).map_err(Failure::from))
         }
         ReadRequest::CountTasks => ReadReply::CountTasks(
             counting_view(view)

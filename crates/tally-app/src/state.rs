@@ -507,7 +507,9 @@ fn on_written(state: &mut State, id: u64, reply: WriteReply, effects: &mut Vec<E
         WriteReply::SignedIn(answer) => sign_in::on_signed_in(state, id, answer, effects),
         WriteReply::SignedOut(Err(failure)) => state.fail(&failure, effects),
         WriteReply::SignedOut(Ok(())) => {}
-        reply @ WriteReply::Count(_) => screens::on_written(state, id, reply, effects),
+        reply @ (WriteReply::Count(_) | WriteReply::Supervised(_)) => {
+            screens::on_written(state, id, reply, effects)
+        }
     }
 }
 
@@ -515,8 +517,9 @@ fn on_read(state: &mut State, id: u64, reply: ReadReply, effects: &mut Vec<Effec
     match reply {
         ReadReply::Home(answer) => screens::home::on_read(state, id, answer, effects),
         ReadReply::Lookup(answer) => screens::lookup::on_read(state, id, answer, effects),
-        reply @ (ReadReply::CountTasks(_) | ReadReply::MyCountLines(_)) => {
-            screens::on_read(state, id, reply, effects)
-        }
+        reply @ (ReadReply::CountTasks(_)
+        | ReadReply::MyCountLines(_)
+        | ReadReply::SupervisorWork(_)
+        | ReadReply::Review(_)) => screens::on_read(state, id, reply, effects),
     }
 }

@@ -13,7 +13,7 @@ use tally_replica::{Replica, ReplicaError};
 use tally_floor::{DeviceInput, Floor, Screen as FloorScreen};
 use tally_replica::workflow::Session;
 
-use crate::event::{CountDone, CountStep, Event, Failure, WriteReply, WriteRequest};
+use crate::event::{CountDone, CountStep, Event, Failure, SuperviseStep, WriteReply, WriteRequest};
 
 /// Where write requests go, each with its id.
 pub type Writes = Sender<(u64, WriteRequest)>;
@@ -37,6 +37,9 @@ pub fn perform(replica: &mut Replica, request: WriteRequest) -> WriteReply {
                     .map(|_| ())
                     .map_err(Failure::from),
             )
+        }
+        WriteRequest::Supervise { who, step } => {
+            WriteReply::Supervised(supervise(replica, &who, step).map_err(Failure::from))
         }
         WriteRequest::Count { who, step } => {
             WriteReply::Count(count_step(replica, &who, step).map_err(Failure::from))
@@ -97,6 +100,23 @@ fn count_step(
         package,
         recorded: step.recorded.len(),
     })
+}
+
+/// Runs one supervisor step through the floor layer.
+fn supervise(
+    replica: &mut Replica,
+    who: &Session,
+    step: SuperviseStep,
+) -> Result<tally_floor::Outcome, ReplicaError> {
+    let floor = Floor::new(today(replica));
+    let step = match step {
+        SuperviseStep::Approve { task, uid, reason } => {
+            floor.approve_adjustment(replica, who, &task, &uid, &reason)?
+        }
+        SuperviseStep::Close { task } => floor.close_count(replica, who, &task)?,
+        SuperviseStep::Unlock { badge } => floor.unlock_badge(replica, who, &badge)?,
+    };
+    Ok(step.outcome)
 }
 
 fn waiting(screen: FloorScreen) -> Option<String> {

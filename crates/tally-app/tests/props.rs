@@ -7,6 +7,7 @@
 mod common;
 
 use proptest::prelude::*;
+use tally_app::event::SupervisorWork;
 use tally_app::event::{
     CountDone, DeviceEvent, DeviceKind, Effect, Event, Failure, HomeSummary, Key, ReadReply,
     ReadRequest, SyncStatus, WriteReply, WriteRequest,
@@ -14,8 +15,10 @@ use tally_app::event::{
 use tally_app::state::{update, Screen, Settings, State};
 use tally_events::payload::Role;
 use tally_events::Quantity;
-use tally_floor::{Ignored, Outcome};
-use tally_replica::workflow::count::{Entered, ScanTally, Scanned, Submitted, TaskView};
+use tally_floor::{ConflictRow, Ignored, LockedBadge, Outcome, ReviewRow};
+use tally_replica::workflow::count::{
+    Entered, LineClass, ScanTally, Scanned, Submitted, TaskView, Variance,
+};
 use tally_replica::workflow::lookup::{Found, HistoryEntry, LocationInfo, PackageInfo};
 use tally_replica::workflow::{LocationRow, Session};
 use tally_replica::Refusal;
@@ -97,6 +100,15 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                 WriteRequest::SignOut { .. } => {
                     WriteReply::SignedOut(if ok { Ok(()) } else { Err(failure) })
                 }
+                WriteRequest::Supervise { .. } => WriteReply::Supervised(if ok {
+                    Ok(match n % 3 {
+                        0 => Outcome::CountClosed { task: text.into() },
+                        1 => Outcome::Unlocked { badge: text.into() },
+                        _ => Outcome::Approved(variance(text, n)),
+                    })
+                } else {
+                    Err(failure)
+                }),
                 WriteRequest::Count { .. } => WriteReply::Count(if ok {
                     Ok(count_done(text, n))
                 } else {
@@ -116,6 +128,41 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                         ledger_cursor: n,
                         signing_stopped: n % 5 == 0,
                     })
+                } else {
+                    Err(failure)
+                }),
+                ReadRequest::SupervisorWork { .. } => ReadReply::SupervisorWork(if ok {
+                    Ok(SupervisorWork {
+                        reviews: (0..n % 30)
+                            .map(|i| ReviewRow {
+                                task: format!("{text}{i}"),
+                                round: n as i64,
+                                adjusted: i as u32,
+                            })
+                            .collect(),
+                        locked: (0..n % 7)
+                            .map(|i| LockedBadge {
+                                badge: format!("{text}{i}"),
+                                failed_attempts: 5,
+                                locked_until_ms: n as i64,
+                            })
+                            .collect(),
+                        conflicts: (0..n % 5)
+                            .map(|i| ConflictRow {
+                                uid: format!("{text}{i}"),
+                                local_seq: i as i64,
+                                ledger_index: n as i64,
+                                remote_kind: text.into(),
+                            })
+                            .collect(),
+                    })
+                } else {
+                    Err(failure)
+                }),
+                ReadRequest::Review { .. } => ReadReply::Review(if ok {
+                    Ok((0..n % 60)
+                        .map(|i| variance(text, n.wrapping_add(i)))
+                        .collect())
                 } else {
                     Err(failure)
                 }),
@@ -181,6 +228,18 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
     }
 }
 
+/// A reviewed line of any shape.
+fn variance(text: &str, n: u64) -> Variance {
+    Variance {
+        uid: text.to_owned(),
+        class: [LineClass::Found, LineClass::Missing, LineClass::Unexpected][(n % 3) as usize],
+        expected: (n % 2 == 0).then_some(Quantity::Units(n)),
+        counted: Quantity::Milligrams(n),
+        variance: n as i64,
+        beyond_tolerance: n % 4 == 0,
+    }
+}
+
 /// A count step's answer of any kind the count screen may get.
 fn count_done(text: &str, n: u64) -> CountDone {
     let uid = text.to_owned();
@@ -222,8 +281,8 @@ fn feed(state: &mut State, events: Vec<Event>, waiting: &mut Vec<Effect>) {
     }
 }
 
-/// A state signed in as an operator on 5 Count, its task list asked for.
-fn on_count_screen(settings: Settings) -> (State, Vec<Effect>, u64) {
+/// A state signed in as `role` on the home entry `digit` (its first read asked for).
+fn on_entry_screen(settings: Settings, digit: &str, role: Role) -> (State, Vec<Effect>, u64) {
     let mut state = State::new(settings, 0);
     let mut waiting = Vec::new();
     let mut now = 0;
@@ -253,17 +312,14 @@ fn on_count_screen(settings: Settings) -> (State, Vec<Effect>, u64) {
                 request: WriteRequest::SignIn { badge, .. },
             } => Some(Event::Written {
                 id,
-                reply: WriteReply::SignedIn(Ok(Session {
-                    badge,
-                    role: Role::Operator,
-                })),
+                reply: WriteReply::SignedIn(Ok(Session { badge, role })),
             }),
             _ => None,
         })
         .collect();
     feed(&mut state, replies, &mut waiting);
     waiting.clear();
-    let open = keys("5");
+    let open = keys(digit);
     feed(&mut state, open, &mut waiting);
     (state, waiting, now)
 }
@@ -272,12 +328,22 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
     #[test]
-    fn random_events_on_the_count_screen_never_panic_and_every_frame_fits(
+    fn random_events_on_the_count_and_supervisor_screens_never_panic_and_every_frame_fits(
         actions in prop::collection::vec(action(), 1..80),
         sizes in prop::collection::vec((1u16..130, 1u16..60), 1..4),
+        supervisor in any::<bool>(),
     ) {
-        let (mut state, mut waiting, mut now) = on_count_screen(Settings { auto_lock_ms: 0, ..Settings::default() });
-        prop_assert!(matches!(state.screen(), Screen::Count(_)), "{:?}", state.screen());
+        let settings = Settings { auto_lock_ms: 0, ..Settings::default() };
+        let (mut state, mut waiting, mut now) = if supervisor {
+            on_entry_screen(settings, "9", Role::Supervisor)
+        } else {
+            on_entry_screen(settings, "5", Role::Operator)
+        };
+        prop_assert!(
+            matches!(state.screen(), Screen::Count(_) | Screen::Supervisor(_)),
+            "{:?}",
+            state.screen()
+        );
         for (step, action) in actions.into_iter().enumerate() {
             let event = match action {
                 Action::Key(key, gap) => { now += gap; Event::Key { key, at_ms: now } }

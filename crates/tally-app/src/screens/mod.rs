@@ -15,6 +15,7 @@ pub mod home;
 pub mod lookup;
 pub mod not_built;
 pub mod sign_in;
+pub mod supervisor;
 
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -52,6 +53,8 @@ pub enum Screen {
     // Guided flows: picking, loading, counting, destruction, supervisor review.
     /// 5 Count.
     Count(count::Count),
+    /// 9 Supervisor.
+    Supervisor(supervisor::Supervisor),
 }
 
 impl Screen {
@@ -60,6 +63,7 @@ impl Screen {
         match self {
             Screen::NotBuilt(flow) => Some(flow),
             Screen::Count(flow) => Some(flow),
+            Screen::Supervisor(flow) => Some(flow),
             // Receiving, moving, quarantine and release.
             // Picking, loading, counting, destruction, supervisor review.
             Screen::SignIn(_) | Screen::Locked | Screen::Home { .. } | Screen::Lookup { .. } => {
@@ -73,6 +77,7 @@ impl Screen {
         match self {
             Screen::NotBuilt(flow) => Some(flow),
             Screen::Count(flow) => Some(flow),
+            Screen::Supervisor(flow) => Some(flow),
             // Receiving, moving, quarantine and release.
             // Picking, loading, counting, destruction, supervisor review.
             Screen::SignIn(_) | Screen::Locked | Screen::Home { .. } | Screen::Lookup { .. } => {
@@ -160,7 +165,7 @@ pub(crate) fn open(state: &mut State, entry: Entry, effects: &mut Vec<Effect>) {
 
         Entry::Destroy => not_built::open(state, entry, effects),
 
-        Entry::Supervisor => not_built::open(state, entry, effects),
+        Entry::Supervisor => supervisor::open(state, effects),
 
         Entry::Sync => not_built::open(state, entry, effects),
     }

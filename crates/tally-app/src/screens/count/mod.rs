@@ -408,7 +408,7 @@ impl Flow for Count {
             ReadReply::CountTasks(Err(failure)) | ReadReply::MyCountLines(Err(failure)) => {
                 app.fail(&failure, effects)
             }
-            ReadReply::Home(_) | ReadReply::Lookup(_) => {}
+            _ => {}
         }
     }
 
@@ -429,7 +429,7 @@ impl Flow for Count {
                 self.opening = None;
                 failed(app, &failure, effects);
             }
-            WriteReply::SignedIn(_) | WriteReply::SignedOut(_) => {}
+            _ => {}
         }
     }
 }
