@@ -141,6 +141,13 @@ pub enum WriteRequest {
         /// Badge.
         badge: String,
     },
+    /// A picker's step, as `who`, through the floor layer.
+    Pick {
+        /// The picker.
+        who: Session,
+        /// The step.
+        step: PickStep,
+    },
     /// A supervisor's step, as `who`, through the floor layer.
     Supervise {
         /// The supervisor.
@@ -191,6 +198,76 @@ pub enum CountStep {
     Submit {
         /// Count task id.
         task: String,
+    },
+}
+
+/// A picker's step (3 Pick). The worker runs it: it knows the facility's date, which decides
+/// what has expired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickStep {
+    /// The open lines of a pick list in walking order (records nothing).
+    Walk {
+        /// Pick list id.
+        list: String,
+    },
+    /// A scan on a line: a package's tag (checked against the line) or a tote's barcode.
+    Scan {
+        /// The line as the screen holds it.
+        line: PickLine,
+        /// What was scanned.
+        scan: String,
+    },
+    /// The quantity typed for the package and tote scanned.
+    Quantity {
+        /// The line as the screen holds it.
+        line: PickLine,
+        /// What was typed (units, or grams for a weighed line).
+        typed: String,
+    },
+    /// Short the rest of the line with a reason code.
+    Short {
+        /// The line as the screen holds it.
+        line: PickLine,
+        /// Reason code.
+        reason: String,
+    },
+    /// A scan while staging: the tote, then its lane.
+    Stage {
+        /// The tote scanned before, if any.
+        tote: Option<String>,
+        /// What was scanned.
+        scan: String,
+    },
+}
+
+/// The line being picked, as the screen holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickLine {
+    /// Pick list id.
+    pub list: String,
+    /// Line number.
+    pub line_no: u32,
+    /// What is left of it (its unit decides how a typed quantity reads).
+    pub remaining: tally_events::Quantity,
+    /// The package scanned and accepted.
+    pub package: Option<String>,
+    /// The tote scanned.
+    pub tote: Option<String>,
+}
+
+/// A picker's step's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Picked {
+    /// The lines of a list.
+    Walk(Vec<tally_replica::workflow::picking::PickStep>),
+    /// A step's outcome, with the line's package and tote after it (or the staging tote).
+    Step {
+        /// The floor's outcome.
+        outcome: tally_floor::Outcome,
+        /// The package after the step.
+        package: Option<String>,
+        /// The tote after the step.
+        tote: Option<String>,
     },
 }
 
@@ -254,6 +331,8 @@ pub enum ReadRequest {
         /// What was scanned or typed.
         scan: String,
     },
+    /// The open pick lists.
+    PickLists,
     /// What waits for a supervisor.
     SupervisorWork {
         /// The supervisor.
@@ -286,6 +365,8 @@ pub enum WriteReply {
     SignedOut(Result<(), Failure>),
     /// A count step's answer.
     Count(Result<CountDone, Failure>),
+    /// A picker's step's answer.
+    Picked(Result<Picked, Failure>),
     /// A supervisor step's answer (the floor's outcome).
     Supervised(Result<tally_floor::Outcome, Failure>),
 }
@@ -299,6 +380,8 @@ pub enum ReadReply {
     Lookup(Result<Found, Failure>),
     /// The count tasks.
     CountTasks(Result<Vec<TaskView>, Failure>),
+    /// The open pick lists.
+    PickLists(Result<Vec<tally_floor::PickListRow>, Failure>),
     /// What waits for a supervisor.
     SupervisorWork(Result<SupervisorWork, Failure>),
     /// A count in review.

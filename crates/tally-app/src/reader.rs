@@ -70,6 +70,9 @@ pub fn perform(view: &Connection, request: ReadRequest) -> ReadReply {
         ReadRequest::Lookup { scan } => {
             ReadReply::Lookup(lookup(view, &scan).map_err(Failure::from))
         }
+        ReadRequest::PickLists => {
+            ReadReply::PickLists(tally_floor::open_pick_lists(view).map_err(Failure::from))
+        }
         ReadRequest::SupervisorWork { who } => {
             ReadReply::SupervisorWork(supervisor_work(view, &who).map_err(Failure::from))
         }

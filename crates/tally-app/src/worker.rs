@@ -13,7 +13,10 @@ use tally_replica::{Replica, ReplicaError};
 use tally_floor::{DeviceInput, Floor, Screen as FloorScreen};
 use tally_replica::workflow::Session;
 
-use crate::event::{CountDone, CountStep, Event, Failure, SuperviseStep, WriteReply, WriteRequest};
+use crate::event::{
+    CountDone, CountStep, Event, Failure, PickLine, PickStep, Picked, SuperviseStep, WriteReply,
+    WriteRequest,
+};
 
 /// Where write requests go, each with its id.
 pub type Writes = Sender<(u64, WriteRequest)>;
@@ -37,6 +40,9 @@ pub fn perform(replica: &mut Replica, request: WriteRequest) -> WriteReply {
                     .map(|_| ())
                     .map_err(Failure::from),
             )
+        }
+        WriteRequest::Pick { who, step } => {
+            WriteReply::Picked(pick(replica, &who, step).map_err(Failure::from))
         }
         WriteRequest::Supervise { who, step } => {
             WriteReply::Supervised(supervise(replica, &who, step).map_err(Failure::from))
@@ -99,6 +105,67 @@ fn count_step(
         outcome: step.outcome,
         package,
         recorded: step.recorded.len(),
+    })
+}
+
+/// Runs one picker's step through the floor layer.
+fn pick(replica: &mut Replica, who: &Session, step: PickStep) -> Result<Picked, ReplicaError> {
+    let floor = Floor::new(today(replica));
+    let scan_of = |text: String| DeviceInput {
+        device: "keyboard".into(),
+        event: tally_drivers::event::DeviceEvent::scan(text.into_bytes()),
+    };
+    let on_line = |line: &PickLine| FloorScreen::Picking {
+        pick_list: line.list.clone(),
+        line_no: line.line_no,
+        package: line.package.clone(),
+        tote: line.tote.clone(),
+    };
+    let (step, screen) = match step {
+        PickStep::Walk { list } => {
+            let date = today(replica).to_string();
+            return Ok(Picked::Walk(tally_floor::pick_walk(
+                replica.view(),
+                &list,
+                &date,
+            )?));
+        }
+        PickStep::Scan { line, scan } => {
+            let mut screen = on_line(&line);
+            let step = floor.handle(replica, who, &mut screen, &scan_of(scan))?;
+            (step, screen)
+        }
+        PickStep::Quantity { line, typed } => {
+            let mut screen = on_line(&line);
+            let Some(quantity) = tally_floor::typed_quantity(&typed, line.remaining) else {
+                return Err(tally_replica::Refusal::WrongUnit {
+                    weighed: matches!(line.remaining, tally_events::Quantity::Milligrams(_)),
+                }
+                .into());
+            };
+            let step = floor.pick(replica, who, &mut screen, quantity)?;
+            (step, screen)
+        }
+        PickStep::Short { line, reason } => {
+            let mut screen = on_line(&line);
+            let step = floor.short(replica, who, &mut screen, &reason)?;
+            (step, screen)
+        }
+        PickStep::Stage { tote, scan } => {
+            let mut screen = FloorScreen::Staging { tote };
+            let step = floor.handle(replica, who, &mut screen, &scan_of(scan))?;
+            (step, screen)
+        }
+    };
+    let (package, tote) = match screen {
+        FloorScreen::Picking { package, tote, .. } => (package, tote),
+        FloorScreen::Staging { tote } => (None, tote),
+        _ => (None, None),
+    };
+    Ok(Picked::Step {
+        outcome: step.outcome,
+        package,
+        tote,
     })
 }
 

@@ -1,25 +1,26 @@
 //! Random key, device, timer and reply events fed to the state machine: it never panics,
 //! every frame fits the terminal it is drawn on (from 1 × 1 up), the screen stack is never
 //! empty, nobody signed out sees anything but sign-in, and a PIN being typed never shows.
-//! A second run starts each case on 5 Count (signed in, the tasks asked for), so the count's
-//! list, round, question and submitted screens get random keys, scans and answers too.
+//! A second run starts each case on 3 Pick, 5 Count or 9 Supervisor (signed in, the first read
+//! asked for), so their lists, lines, questions and answers get random keys, scans and replies.
 
 mod common;
 
 use proptest::prelude::*;
-use tally_app::event::SupervisorWork;
 use tally_app::event::{
     CountDone, DeviceEvent, DeviceKind, Effect, Event, Failure, HomeSummary, Key, ReadReply,
     ReadRequest, SyncStatus, WriteReply, WriteRequest,
 };
+use tally_app::event::{Picked, SupervisorWork};
 use tally_app::state::{update, Screen, Settings, State};
 use tally_events::payload::Role;
 use tally_events::Quantity;
-use tally_floor::{ConflictRow, Ignored, LockedBadge, Outcome, ReviewRow};
+use tally_floor::{ConflictRow, Ignored, LockedBadge, Outcome, PickListRow, ReviewRow};
 use tally_replica::workflow::count::{
     Entered, LineClass, ScanTally, Scanned, Submitted, TaskView, Variance,
 };
 use tally_replica::workflow::lookup::{Found, HistoryEntry, LocationInfo, PackageInfo};
+use tally_replica::workflow::picking::{Candidate, PickStep};
 use tally_replica::workflow::{LocationRow, Session};
 use tally_replica::Refusal;
 
@@ -100,6 +101,45 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                 WriteRequest::SignOut { .. } => {
                     WriteReply::SignedOut(if ok { Ok(()) } else { Err(failure) })
                 }
+                WriteRequest::Pick { .. } => WriteReply::Picked(if !ok {
+                    Err(failure)
+                } else if n % 2 == 0 {
+                    Ok(Picked::Walk(
+                        (0..n % 50)
+                            .map(|i| PickStep {
+                                line_no: i as u32,
+                                sku: text.into(),
+                                remaining: Quantity::Units(n),
+                                take: (i % 2 == 0).then(|| Candidate {
+                                    uid: text.into(),
+                                    location_id: text.into(),
+                                    lot: text.into(),
+                                    expires_on: Some(text.into()),
+                                    quantity: Quantity::Milligrams(n),
+                                }),
+                            })
+                            .collect(),
+                    ))
+                } else {
+                    Ok(Picked::Step {
+                        outcome: match n % 7 {
+                            1 => Outcome::PickPackageChosen { uid: text.into() },
+                            3 => Outcome::Picked {
+                                uid: text.into(),
+                                remaining: Quantity::Units(n % 3),
+                            },
+                            5 => Outcome::Shorted {
+                                short: Quantity::Units(n),
+                            },
+                            _ => Outcome::Staged {
+                                tote: text.into(),
+                                route: text.into(),
+                            },
+                        },
+                        package: (n % 3 == 0).then(|| text.to_owned()),
+                        tote: (n % 5 == 0).then(|| text.to_owned()),
+                    })
+                }),
                 WriteRequest::Supervise { .. } => WriteReply::Supervised(if ok {
                     Ok(match n % 3 {
                         0 => Outcome::CountClosed { task: text.into() },
@@ -128,6 +168,18 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                         ledger_cursor: n,
                         signing_stopped: n % 5 == 0,
                     })
+                } else {
+                    Err(failure)
+                }),
+                ReadRequest::PickLists => ReadReply::PickLists(if ok {
+                    Ok((0..n % 40)
+                        .map(|i| PickListRow {
+                            id: format!("{text}{i}"),
+                            order_id: text.into(),
+                            route: text.into(),
+                            open_lines: i as u32,
+                        })
+                        .collect())
                 } else {
                     Err(failure)
                 }),
@@ -328,19 +380,19 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
     #[test]
-    fn random_events_on_the_count_and_supervisor_screens_never_panic_and_every_frame_fits(
+    fn random_events_on_the_pick_count_and_supervisor_screens_never_panic_and_every_frame_fits(
         actions in prop::collection::vec(action(), 1..80),
         sizes in prop::collection::vec((1u16..130, 1u16..60), 1..4),
-        supervisor in any::<bool>(),
+        entry in 0usize..3,
     ) {
         let settings = Settings { auto_lock_ms: 0, ..Settings::default() };
-        let (mut state, mut waiting, mut now) = if supervisor {
-            on_entry_screen(settings, "9", Role::Supervisor)
-        } else {
-            on_entry_screen(settings, "5", Role::Operator)
+        let (mut state, mut waiting, mut now) = match entry {
+            0 => on_entry_screen(settings, "9", Role::Supervisor),
+            1 => on_entry_screen(settings, "3", Role::Operator),
+            _ => on_entry_screen(settings, "5", Role::Operator),
         };
         prop_assert!(
-            matches!(state.screen(), Screen::Count(_) | Screen::Supervisor(_)),
+            matches!(state.screen(), Screen::Count(_) | Screen::Supervisor(_) | Screen::Pick(_)),
             "{:?}",
             state.screen()
         );

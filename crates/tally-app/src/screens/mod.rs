@@ -14,6 +14,7 @@ pub mod count;
 pub mod home;
 pub mod lookup;
 pub mod not_built;
+pub mod pick;
 pub mod sign_in;
 pub mod supervisor;
 
@@ -55,6 +56,8 @@ pub enum Screen {
     Count(count::Count),
     /// 9 Supervisor.
     Supervisor(supervisor::Supervisor),
+    /// 3 Pick.
+    Pick(pick::Pick),
 }
 
 impl Screen {
@@ -64,6 +67,7 @@ impl Screen {
             Screen::NotBuilt(flow) => Some(flow),
             Screen::Count(flow) => Some(flow),
             Screen::Supervisor(flow) => Some(flow),
+            Screen::Pick(flow) => Some(flow),
             // Receiving, moving, quarantine and release.
             // Picking, loading, counting, destruction, supervisor review.
             Screen::SignIn(_) | Screen::Locked | Screen::Home { .. } | Screen::Lookup { .. } => {
@@ -78,6 +82,7 @@ impl Screen {
             Screen::NotBuilt(flow) => Some(flow),
             Screen::Count(flow) => Some(flow),
             Screen::Supervisor(flow) => Some(flow),
+            Screen::Pick(flow) => Some(flow),
             // Receiving, moving, quarantine and release.
             // Picking, loading, counting, destruction, supervisor review.
             Screen::SignIn(_) | Screen::Locked | Screen::Home { .. } | Screen::Lookup { .. } => {
@@ -153,7 +158,7 @@ pub(crate) fn open(state: &mut State, entry: Entry, effects: &mut Vec<Effect>) {
 
         Entry::Move => not_built::open(state, entry, effects),
 
-        Entry::Pick => not_built::open(state, entry, effects),
+        Entry::Pick => pick::open(state, effects),
 
         Entry::Load => not_built::open(state, entry, effects),
 
