@@ -141,6 +141,13 @@ pub enum WriteRequest {
         /// Badge.
         badge: String,
     },
+    /// Mark an outbound manifest ready for loading (refused unless exact), as `who`.
+    MarkReady {
+        /// The loader.
+        who: Session,
+        /// Manifest id.
+        manifest: String,
+    },
     /// A picker's step, as `who`, through the floor layer.
     Pick {
         /// The picker.
@@ -333,6 +340,13 @@ pub enum ReadRequest {
     },
     /// The open pick lists.
     PickLists,
+    /// The outbound manifests not yet ready.
+    Outbound,
+    /// What is staged against an outbound manifest now.
+    Loading {
+        /// Manifest id.
+        manifest: String,
+    },
     /// What waits for a supervisor.
     SupervisorWork {
         /// The supervisor.
@@ -367,6 +381,8 @@ pub enum WriteReply {
     Count(Result<CountDone, Failure>),
     /// A picker's step's answer.
     Picked(Result<Picked, Failure>),
+    /// The manifest is marked ready (its reconciliation), or the refusal.
+    MarkedReady(Result<tally_replica::workflow::loading::Reconciliation, Failure>),
     /// A supervisor step's answer (the floor's outcome).
     Supervised(Result<tally_floor::Outcome, Failure>),
 }
@@ -382,6 +398,10 @@ pub enum ReadReply {
     CountTasks(Result<Vec<TaskView>, Failure>),
     /// The open pick lists.
     PickLists(Result<Vec<tally_floor::PickListRow>, Failure>),
+    /// The outbound manifests not yet ready.
+    Outbound(Result<Vec<tally_floor::OutboundRow>, Failure>),
+    /// A manifest's reconciliation now.
+    Loading(Result<tally_replica::workflow::loading::Reconciliation, Failure>),
     /// What waits for a supervisor.
     SupervisorWork(Result<SupervisorWork, Failure>),
     /// A count in review.

@@ -70,6 +70,12 @@ pub fn perform(view: &Connection, request: ReadRequest) -> ReadReply {
         ReadRequest::Lookup { scan } => {
             ReadReply::Lookup(lookup(view, &scan).map_err(Failure::from))
         }
+        ReadRequest::Outbound => {
+            ReadReply::Outbound(tally_floor::open_outbound(view).map_err(Failure::from))
+        }
+        ReadRequest::Loading { manifest } => {
+            ReadReply::Loading(tally_floor::compare_loading(view, &manifest).map_err(Failure::from))
+        }
         ReadRequest::PickLists => {
             ReadReply::PickLists(tally_floor::open_pick_lists(view).map_err(Failure::from))
         }

@@ -507,9 +507,10 @@ fn on_written(state: &mut State, id: u64, reply: WriteReply, effects: &mut Vec<E
         WriteReply::SignedIn(answer) => sign_in::on_signed_in(state, id, answer, effects),
         WriteReply::SignedOut(Err(failure)) => state.fail(&failure, effects),
         WriteReply::SignedOut(Ok(())) => {}
-        reply @ (WriteReply::Count(_) | WriteReply::Supervised(_) | WriteReply::Picked(_)) => {
-            screens::on_written(state, id, reply, effects)
-        }
+        reply @ (WriteReply::Count(_)
+        | WriteReply::Supervised(_)
+        | WriteReply::Picked(_)
+        | WriteReply::MarkedReady(_)) => screens::on_written(state, id, reply, effects),
     }
 }
 
@@ -521,6 +522,8 @@ fn on_read(state: &mut State, id: u64, reply: ReadReply, effects: &mut Vec<Effec
         | ReadReply::MyCountLines(_)
         | ReadReply::SupervisorWork(_)
         | ReadReply::PickLists(_)
+        | ReadReply::Outbound(_)
+        | ReadReply::Loading(_)
         | ReadReply::Review(_)) => screens::on_read(state, id, reply, effects),
     }
 }

@@ -41,6 +41,15 @@ pub fn perform(replica: &mut Replica, request: WriteRequest) -> WriteReply {
                     .map_err(Failure::from),
             )
         }
+        WriteRequest::MarkReady { who, manifest } => WriteReply::MarkedReady(
+            Floor::new(today(replica))
+                .mark_ready(replica, &who, &manifest)
+                .and_then(|step| match step.outcome {
+                    tally_floor::Outcome::ManifestReady(r) => Ok(r),
+                    other => Err(ReplicaError::Storage(format!("unexpected {other:?}"))),
+                })
+                .map_err(Failure::from),
+        ),
         WriteRequest::Pick { who, step } => {
             WriteReply::Picked(pick(replica, &who, step).map_err(Failure::from))
         }

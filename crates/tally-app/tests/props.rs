@@ -1,7 +1,7 @@
 //! Random key, device, timer and reply events fed to the state machine: it never panics,
 //! every frame fits the terminal it is drawn on (from 1 × 1 up), the screen stack is never
 //! empty, nobody signed out sees anything but sign-in, and a PIN being typed never shows.
-//! A second run starts each case on 3 Pick, 5 Count or 9 Supervisor (signed in, the first read
+//! A second run starts each case on 3 Pick, 4 Load, 5 Count or 9 Supervisor (signed in, the first read
 //! asked for), so their lists, lines, questions and answers get random keys, scans and replies.
 
 mod common;
@@ -13,12 +13,15 @@ use tally_app::event::{
 };
 use tally_app::event::{Picked, SupervisorWork};
 use tally_app::state::{update, Screen, Settings, State};
+use tally_events::payload::LoadingMismatch;
 use tally_events::payload::Role;
 use tally_events::Quantity;
+use tally_floor::OutboundRow;
 use tally_floor::{ConflictRow, Ignored, LockedBadge, Outcome, PickListRow, ReviewRow};
 use tally_replica::workflow::count::{
     Entered, LineClass, ScanTally, Scanned, Submitted, TaskView, Variance,
 };
+use tally_replica::workflow::loading::Reconciliation;
 use tally_replica::workflow::lookup::{Found, HistoryEntry, LocationInfo, PackageInfo};
 use tally_replica::workflow::picking::{Candidate, PickStep};
 use tally_replica::workflow::{LocationRow, Session};
@@ -101,6 +104,11 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                 WriteRequest::SignOut { .. } => {
                     WriteReply::SignedOut(if ok { Ok(()) } else { Err(failure) })
                 }
+                WriteRequest::MarkReady { .. } => WriteReply::MarkedReady(if ok {
+                    Ok(reconciliation(text, n))
+                } else {
+                    Err(failure)
+                }),
                 WriteRequest::Pick { .. } => WriteReply::Picked(if !ok {
                     Err(failure)
                 } else if n % 2 == 0 {
@@ -168,6 +176,23 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                         ledger_cursor: n,
                         signing_stopped: n % 5 == 0,
                     })
+                } else {
+                    Err(failure)
+                }),
+                ReadRequest::Outbound => ReadReply::Outbound(if ok {
+                    Ok((0..n % 40)
+                        .map(|i| OutboundRow {
+                            id: format!("{text}{i}"),
+                            route: text.into(),
+                            destination: text.into(),
+                            lines: i as u32,
+                        })
+                        .collect())
+                } else {
+                    Err(failure)
+                }),
+                ReadRequest::Loading { .. } => ReadReply::Loading(if ok {
+                    Ok(reconciliation(text, n))
                 } else {
                     Err(failure)
                 }),
@@ -280,6 +305,21 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
     }
 }
 
+/// A loading reconciliation of any size.
+fn reconciliation(text: &str, n: u64) -> Reconciliation {
+    Reconciliation {
+        missing: vec![text.to_owned(); (n % 200) as usize],
+        extra: vec![text.to_owned(); (n % 7) as usize],
+        mismatches: (0..n % 5)
+            .map(|i| LoadingMismatch {
+                uid: text.into(),
+                expected: Quantity::Units(i),
+                staged: Quantity::Milligrams(n),
+            })
+            .collect(),
+    }
+}
+
 /// A reviewed line of any shape.
 fn variance(text: &str, n: u64) -> Variance {
     Variance {
@@ -380,19 +420,20 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
     #[test]
-    fn random_events_on_the_pick_count_and_supervisor_screens_never_panic_and_every_frame_fits(
+    fn random_events_on_the_pick_load_count_and_supervisor_screens_never_panic_and_every_frame_fits(
         actions in prop::collection::vec(action(), 1..80),
         sizes in prop::collection::vec((1u16..130, 1u16..60), 1..4),
-        entry in 0usize..3,
+        entry in 0usize..4,
     ) {
         let settings = Settings { auto_lock_ms: 0, ..Settings::default() };
         let (mut state, mut waiting, mut now) = match entry {
             0 => on_entry_screen(settings, "9", Role::Supervisor),
             1 => on_entry_screen(settings, "3", Role::Operator),
+            2 => on_entry_screen(settings, "4", Role::Operator),
             _ => on_entry_screen(settings, "5", Role::Operator),
         };
         prop_assert!(
-            matches!(state.screen(), Screen::Count(_) | Screen::Supervisor(_) | Screen::Pick(_)),
+            matches!(state.screen(), Screen::Count(_) | Screen::Supervisor(_) | Screen::Pick(_) | Screen::Load(_)),
             "{:?}",
             state.screen()
         );

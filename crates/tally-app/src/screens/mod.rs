@@ -12,6 +12,7 @@
 
 pub mod count;
 pub mod home;
+pub mod load;
 pub mod lookup;
 pub mod not_built;
 pub mod pick;
@@ -58,6 +59,8 @@ pub enum Screen {
     Supervisor(supervisor::Supervisor),
     /// 3 Pick.
     Pick(pick::Pick),
+    /// 4 Load.
+    Load(load::Load),
 }
 
 impl Screen {
@@ -68,6 +71,7 @@ impl Screen {
             Screen::Count(flow) => Some(flow),
             Screen::Supervisor(flow) => Some(flow),
             Screen::Pick(flow) => Some(flow),
+            Screen::Load(flow) => Some(flow),
             // Receiving, moving, quarantine and release.
             // Picking, loading, counting, destruction, supervisor review.
             Screen::SignIn(_) | Screen::Locked | Screen::Home { .. } | Screen::Lookup { .. } => {
@@ -83,6 +87,7 @@ impl Screen {
             Screen::Count(flow) => Some(flow),
             Screen::Supervisor(flow) => Some(flow),
             Screen::Pick(flow) => Some(flow),
+            Screen::Load(flow) => Some(flow),
             // Receiving, moving, quarantine and release.
             // Picking, loading, counting, destruction, supervisor review.
             Screen::SignIn(_) | Screen::Locked | Screen::Home { .. } | Screen::Lookup { .. } => {
@@ -160,7 +165,7 @@ pub(crate) fn open(state: &mut State, entry: Entry, effects: &mut Vec<Effect>) {
 
         Entry::Pick => pick::open(state, effects),
 
-        Entry::Load => not_built::open(state, entry, effects),
+        Entry::Load => load::open(state, effects),
 
         Entry::Count => count::open(state, effects),
 
