@@ -141,6 +141,13 @@ pub enum WriteRequest {
         /// Badge.
         badge: String,
     },
+    /// Destroy a package before a witness who signs in on this device, as `who`.
+    Destroy {
+        /// The person destroying.
+        who: Session,
+        /// What is destroyed and how.
+        order: DestroyOrder,
+    },
     /// Mark an outbound manifest ready for loading (refused unless exact), as `who`.
     MarkReady {
         /// The loader.
@@ -206,6 +213,25 @@ pub enum CountStep {
         /// Count task id.
         task: String,
     },
+}
+
+/// A destruction as the screen gathered it (8 Destroy).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DestroyOrder {
+    /// The package's tag, as scanned.
+    pub package: String,
+    /// The scale's asset tag, as scanned (its register entry gives the division).
+    pub scale: String,
+    /// The stable net weight the scale reported, mg.
+    pub milligrams: i64,
+    /// Reason code.
+    pub reason: String,
+    /// Method.
+    pub method: String,
+    /// The witness's badge.
+    pub witness_badge: String,
+    /// The witness's PIN.
+    pub witness_pin: String,
 }
 
 /// A picker's step (3 Pick). The worker runs it: it knows the facility's date, which decides
@@ -381,6 +407,8 @@ pub enum WriteReply {
     Count(Result<CountDone, Failure>),
     /// A picker's step's answer.
     Picked(Result<Picked, Failure>),
+    /// What was destroyed, or the refusal.
+    Destroyed(Result<tally_replica::workflow::destruction::Destroyed, Failure>),
     /// The manifest is marked ready (its reconciliation), or the refusal.
     MarkedReady(Result<tally_replica::workflow::loading::Reconciliation, Failure>),
     /// A supervisor step's answer (the floor's outcome).

@@ -162,7 +162,7 @@ impl State {
         matches!(
             self.screen(),
             Screen::SignIn(SignInStep::Pin { .. }) | Screen::Locked
-        )
+        ) || self.screen().flow().is_some_and(|flow| flow.masked())
     }
 
     /// Waiting for the worker or the reader on this screen.
@@ -510,7 +510,8 @@ fn on_written(state: &mut State, id: u64, reply: WriteReply, effects: &mut Vec<E
         reply @ (WriteReply::Count(_)
         | WriteReply::Supervised(_)
         | WriteReply::Picked(_)
-        | WriteReply::MarkedReady(_)) => screens::on_written(state, id, reply, effects),
+        | WriteReply::MarkedReady(_)
+        | WriteReply::Destroyed(_)) => screens::on_written(state, id, reply, effects),
     }
 }
 

@@ -14,8 +14,8 @@ use tally_floor::{DeviceInput, Floor, Screen as FloorScreen};
 use tally_replica::workflow::Session;
 
 use crate::event::{
-    CountDone, CountStep, Event, Failure, PickLine, PickStep, Picked, SuperviseStep, WriteReply,
-    WriteRequest,
+    CountDone, CountStep, DestroyOrder, Event, Failure, PickLine, PickStep, Picked, SuperviseStep,
+    WriteReply, WriteRequest,
 };
 
 /// Where write requests go, each with its id.
@@ -40,6 +40,9 @@ pub fn perform(replica: &mut Replica, request: WriteRequest) -> WriteReply {
                     .map(|_| ())
                     .map_err(Failure::from),
             )
+        }
+        WriteRequest::Destroy { who, order } => {
+            WriteReply::Destroyed(destroy(replica, &who, &order).map_err(Failure::from))
         }
         WriteRequest::MarkReady { who, manifest } => WriteReply::MarkedReady(
             Floor::new(today(replica))
@@ -115,6 +118,90 @@ fn count_step(
         package,
         recorded: step.recorded.len(),
     })
+}
+
+/// Grams with three decimals, trailing zeros dropped (`10` mg → `0.01`): a division as a
+/// scale prints it.
+fn printed_grams(mg: i64) -> String {
+    let text = format!("{}.{:03}", mg / 1_000, (mg % 1_000).abs());
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// Destroys through the floor layer: the package on the destruction screen, the stable weight
+/// from the scan-identified scale, then the witness's badge and PIN checked and the destruction
+/// recorded as one action.
+fn destroy(
+    replica: &mut Replica,
+    who: &Session,
+    order: &DestroyOrder,
+) -> Result<tally_replica::workflow::destruction::Destroyed, ReplicaError> {
+    use rusqlite::OptionalExtension;
+    use tally_drivers::event::{DeviceEvent, ReadingMode, WeighMode, WeightReading, WeightUnit};
+    let scale_id = order.scale.trim().to_owned();
+    let division_mg: Option<i64> = replica
+        .view()
+        .query_row(
+            "SELECT division_mg FROM scales WHERE id = ?1",
+            [&scale_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(division_mg) = division_mg else {
+        return Err(tally_replica::Refusal::UnknownScale { scale: scale_id }.into());
+    };
+    let floor = Floor::new(today(replica)).with_scale(tally_floor::ScaleSetup {
+        device: "scale".into(),
+        scale_id,
+        division: printed_grams(division_mg),
+    });
+    let mut screen = FloorScreen::Destroying {
+        package: None,
+        reading: None,
+    };
+    let tag = DeviceInput {
+        device: "keyboard".into(),
+        event: DeviceEvent::scan(order.package.clone().into_bytes()),
+    };
+    let chosen = floor.handle(replica, who, &mut screen, &tag)?;
+    if !matches!(
+        chosen.outcome,
+        tally_floor::Outcome::DestroyPackageChosen { .. }
+    ) {
+        return Err(tally_replica::Refusal::NotATag {
+            scan: order.package.chars().take(64).collect(),
+        }
+        .into());
+    }
+    let mut reading = WeightReading::new(printed_grams(order.milligrams), WeightUnit::Gram, true);
+    reading.mode = Some(ReadingMode::Weighed(WeighMode::Net));
+    let weight = DeviceInput {
+        device: "scale".into(),
+        event: DeviceEvent::Weight(reading),
+    };
+    let weighed = floor.handle(replica, who, &mut screen, &weight)?;
+    if let tally_floor::Outcome::Ignored(why) = weighed.outcome {
+        return Err(ReplicaError::Storage(
+            why.message(tally_ids::Language::English),
+        ));
+    }
+    let step = floor.destroy(
+        replica,
+        who,
+        &mut screen,
+        &tally_floor::DestroyOrder {
+            reason: &order.reason,
+            method: &order.method,
+            witness_badge: &order.witness_badge,
+            witness_pin: &order.witness_pin,
+        },
+    )?;
+    match step.outcome {
+        tally_floor::Outcome::Destroyed(destroyed) => Ok(destroyed),
+        tally_floor::Outcome::Ignored(why) => Err(ReplicaError::Storage(
+            why.message(tally_ids::Language::English),
+        )),
+        other => Err(ReplicaError::Storage(format!("unexpected {other:?}"))),
+    }
 }
 
 /// Runs one picker's step through the floor layer.

@@ -1,7 +1,7 @@
 //! Random key, device, timer and reply events fed to the state machine: it never panics,
 //! every frame fits the terminal it is drawn on (from 1 × 1 up), the screen stack is never
 //! empty, nobody signed out sees anything but sign-in, and a PIN being typed never shows.
-//! A second run starts each case on 3 Pick, 4 Load, 5 Count or 9 Supervisor (signed in, the first read
+//! A second run starts each case on 3 Pick, 4 Load, 5 Count, 8 Destroy or 9 Supervisor (signed in, the first read
 //! asked for), so their lists, lines, questions and answers get random keys, scans and replies.
 
 mod common;
@@ -21,6 +21,7 @@ use tally_floor::{ConflictRow, Ignored, LockedBadge, Outcome, PickListRow, Revie
 use tally_replica::workflow::count::{
     Entered, LineClass, ScanTally, Scanned, Submitted, TaskView, Variance,
 };
+use tally_replica::workflow::destruction::Destroyed;
 use tally_replica::workflow::loading::Reconciliation;
 use tally_replica::workflow::lookup::{Found, HistoryEntry, LocationInfo, PackageInfo};
 use tally_replica::workflow::picking::{Candidate, PickStep};
@@ -104,6 +105,16 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                 WriteRequest::SignOut { .. } => {
                     WriteReply::SignedOut(if ok { Ok(()) } else { Err(failure) })
                 }
+                WriteRequest::Destroy { .. } => WriteReply::Destroyed(if ok {
+                    Ok(Destroyed {
+                        uid: text.into(),
+                        quantity: Quantity::Milligrams(n),
+                        weight_mg: n as i64,
+                        witness: text.into(),
+                    })
+                } else {
+                    Err(failure)
+                }),
                 WriteRequest::MarkReady { .. } => WriteReply::MarkedReady(if ok {
                     Ok(reconciliation(text, n))
                 } else {
@@ -420,20 +431,21 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
     #[test]
-    fn random_events_on_the_pick_load_count_and_supervisor_screens_never_panic_and_every_frame_fits(
+    fn random_events_on_the_flow_screens_never_panic_and_every_frame_fits(
         actions in prop::collection::vec(action(), 1..80),
         sizes in prop::collection::vec((1u16..130, 1u16..60), 1..4),
-        entry in 0usize..4,
+        entry in 0usize..5,
     ) {
         let settings = Settings { auto_lock_ms: 0, ..Settings::default() };
         let (mut state, mut waiting, mut now) = match entry {
             0 => on_entry_screen(settings, "9", Role::Supervisor),
             1 => on_entry_screen(settings, "3", Role::Operator),
             2 => on_entry_screen(settings, "4", Role::Operator),
+            3 => on_entry_screen(settings, "8", Role::Operator),
             _ => on_entry_screen(settings, "5", Role::Operator),
         };
         prop_assert!(
-            matches!(state.screen(), Screen::Count(_) | Screen::Supervisor(_) | Screen::Pick(_) | Screen::Load(_)),
+            matches!(state.screen(), Screen::Count(_) | Screen::Supervisor(_) | Screen::Pick(_) | Screen::Load(_) | Screen::Destroy(_)),
             "{:?}",
             state.screen()
         );

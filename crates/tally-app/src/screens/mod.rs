@@ -11,6 +11,7 @@
 //! of the [`State`] mutably beside its own.
 
 pub mod count;
+pub mod destroy;
 pub mod home;
 pub mod load;
 pub mod lookup;
@@ -61,6 +62,8 @@ pub enum Screen {
     Pick(pick::Pick),
     /// 4 Load.
     Load(load::Load),
+    /// 8 Destroy.
+    Destroy(destroy::Destroy),
 }
 
 impl Screen {
@@ -72,6 +75,7 @@ impl Screen {
             Screen::Supervisor(flow) => Some(flow),
             Screen::Pick(flow) => Some(flow),
             Screen::Load(flow) => Some(flow),
+            Screen::Destroy(flow) => Some(flow),
             // Receiving, moving, quarantine and release.
             // Picking, loading, counting, destruction, supervisor review.
             Screen::SignIn(_) | Screen::Locked | Screen::Home { .. } | Screen::Lookup { .. } => {
@@ -88,6 +92,7 @@ impl Screen {
             Screen::Supervisor(flow) => Some(flow),
             Screen::Pick(flow) => Some(flow),
             Screen::Load(flow) => Some(flow),
+            Screen::Destroy(flow) => Some(flow),
             // Receiving, moving, quarantine and release.
             // Picking, loading, counting, destruction, supervisor review.
             Screen::SignIn(_) | Screen::Locked | Screen::Home { .. } | Screen::Lookup { .. } => {
@@ -116,6 +121,10 @@ pub trait Flow: std::fmt::Debug {
     fn keys(&self, language: Language) -> Vec<String>;
     /// Draws the screen's body.
     fn render(&self, app: &State, frame: &mut Frame, area: Rect);
+    /// The field takes a PIN (shown masked).
+    fn masked(&self) -> bool {
+        false
+    }
     /// A question is shown (a confirmation): a scan is held until it is answered, and Enter
     /// and Esc answer it.
     fn asking(&self) -> bool {
@@ -173,7 +182,7 @@ pub(crate) fn open(state: &mut State, entry: Entry, effects: &mut Vec<Effect>) {
 
         Entry::Quarantine => not_built::open(state, entry, effects),
 
-        Entry::Destroy => not_built::open(state, entry, effects),
+        Entry::Destroy => destroy::open(state),
 
         Entry::Supervisor => supervisor::open(state, effects),
 
