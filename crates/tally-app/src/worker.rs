@@ -10,7 +10,7 @@ use tally_events::payload::UserSignedOut;
 use tally_events::Payload;
 use tally_replica::{Replica, ReplicaError};
 
-use tally_floor::{DeviceInput, Floor, Screen as FloorScreen};
+use tally_floor::{DeviceInput, Floor, Screen as FloorScreen, StateTag};
 use tally_replica::workflow::Session;
 
 use crate::event::{
@@ -89,7 +89,7 @@ fn count_step(
             let mut screen = FloorScreen::Counting {
                 task,
                 location,
-                package,
+                package: tag_of(replica, package.as_deref())?,
             };
             let input = DeviceInput {
                 device: "keyboard".into(),
@@ -107,7 +107,7 @@ fn count_step(
             let mut screen = FloorScreen::Counting {
                 task,
                 location,
-                package,
+                package: tag_of(replica, package.as_deref())?,
             };
             let step = floor.enter_units(replica, who, &mut screen, units)?;
             (step, waiting(screen))
@@ -211,11 +211,13 @@ fn pick(replica: &mut Replica, who: &Session, step: PickStep) -> Result<Picked, 
         device: "keyboard".into(),
         event: tally_drivers::event::DeviceEvent::scan(text.into_bytes()),
     };
-    let on_line = |line: &PickLine| FloorScreen::Picking {
-        pick_list: line.list.clone(),
-        line_no: line.line_no,
-        package: line.package.clone(),
-        tote: line.tote.clone(),
+    let on_line = |replica: &Replica, line: &PickLine| -> Result<FloorScreen, ReplicaError> {
+        Ok(FloorScreen::Picking {
+            pick_list: line.list.clone(),
+            line_no: line.line_no,
+            package: tag_of(replica, line.package.as_deref())?,
+            tote: line.tote.clone(),
+        })
     };
     let (step, screen) = match step {
         PickStep::Walk { list } => {
@@ -227,12 +229,12 @@ fn pick(replica: &mut Replica, who: &Session, step: PickStep) -> Result<Picked, 
             )?));
         }
         PickStep::Scan { line, scan } => {
-            let mut screen = on_line(&line);
+            let mut screen = on_line(replica, &line)?;
             let step = floor.handle(replica, who, &mut screen, &scan_of(scan))?;
             (step, screen)
         }
         PickStep::Quantity { line, typed } => {
-            let mut screen = on_line(&line);
+            let mut screen = on_line(replica, &line)?;
             let Some(quantity) = tally_floor::typed_quantity(&typed, line.remaining) else {
                 return Err(tally_replica::Refusal::WrongUnit {
                     weighed: matches!(line.remaining, tally_events::Quantity::Milligrams(_)),
@@ -243,7 +245,7 @@ fn pick(replica: &mut Replica, who: &Session, step: PickStep) -> Result<Picked, 
             (step, screen)
         }
         PickStep::Short { line, reason } => {
-            let mut screen = on_line(&line);
+            let mut screen = on_line(replica, &line)?;
             let step = floor.short(replica, who, &mut screen, &reason)?;
             (step, screen)
         }
@@ -254,7 +256,9 @@ fn pick(replica: &mut Replica, who: &Session, step: PickStep) -> Result<Picked, 
         }
     };
     let (package, tote) = match screen {
-        FloorScreen::Picking { package, tote, .. } => (package, tote),
+        FloorScreen::Picking { package, tote, .. } => {
+            (package.map(|tag| tag.uid().to_owned()), tote)
+        }
         FloorScreen::Staging { tote } => (None, tote),
         _ => (None, None),
     };
@@ -274,7 +278,10 @@ fn supervise(
     let floor = Floor::new(today(replica));
     let step = match step {
         SuperviseStep::Approve { task, uid, reason } => {
-            floor.approve_adjustment(replica, who, &task, &uid, &reason)?
+            let Some(package) = tag_of(replica, Some(&uid))? else {
+                return Err(tally_replica::Refusal::NotATag { scan: uid }.into());
+            };
+            floor.approve_adjustment(replica, who, &task, &package, &reason)?
         }
         SuperviseStep::Close { task } => floor.close_count(replica, who, &task)?,
         SuperviseStep::Unlock { badge } => floor.unlock_badge(replica, who, &badge)?,
@@ -284,8 +291,21 @@ fn supervise(
 
 fn waiting(screen: FloorScreen) -> Option<String> {
     match screen {
-        FloorScreen::Counting { package, .. } => package,
+        FloorScreen::Counting { package, .. } => package.map(|tag| tag.uid().to_owned()),
         _ => None,
+    }
+}
+
+/// A package tag the screen holds as text, decoded again as the floor decodes a scan (under
+/// the facility's state systems); text that is no package tag is refused as none.
+fn tag_of(replica: &Replica, text: Option<&str>) -> Result<Option<StateTag>, ReplicaError> {
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    let identifier = tally_replica::workflow::typed(replica.view(), text, today(replica))?;
+    match identifier.state_tag() {
+        Some(tag) => Ok(Some(tag.clone())),
+        None => Err(identifier.not_a_tag().into()),
     }
 }
 

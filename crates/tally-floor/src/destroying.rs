@@ -7,7 +7,7 @@
 //! calibrated scale, nothing under count) is `tally_replica::workflow::destruction`'s.
 
 use tally_replica::workflow::destruction::{self, Destruction};
-use tally_replica::workflow::Session;
+use tally_replica::workflow::{Identifier, Session};
 use tally_replica::{Replica, ReplicaError};
 
 use crate::floor::{Floor, Ignored, Outcome, Screen, Step};
@@ -51,8 +51,9 @@ impl Floor {
         };
         let witness = replica.witness(order.witness_badge, order.witness_pin)?;
         let today = self.today_text();
+        let scanned = Identifier::StateTag(uid);
         let input = Destruction {
-            scan: &uid,
+            scan: &scanned,
             reading: &weight,
             reason: order.reason,
             method: order.method,

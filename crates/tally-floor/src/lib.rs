@@ -10,7 +10,7 @@
 //!
 //! ```text
 //! drivers (protocol decoder) ──DeviceEvent──▶ floor (Floor::handle)
-//!     ├─ Scan / TagRead ─ScanInput──▶ tally_ids::ScanInput::decode ─▶ Identifier
+//!     ├─ Scan / TagRead ─ScanInput──▶ tally_ids::ScanInput::decode ─▶ workflow::Identifier
 //!     └─ Weight ─ stable weight ─▶ workflow::scale::Reading
 //! floor ─▶ tally_replica::workflow::<step> inside Replica::act ─▶ signed event
 //! ```
@@ -25,7 +25,6 @@
 mod count_rounds;
 mod destroying;
 mod floor;
-mod identifier;
 mod loading;
 mod picking;
 mod supervising;
@@ -33,10 +32,12 @@ mod supervising;
 pub use count_rounds::{count_tasks, my_lines};
 pub use destroying::DestroyOrder;
 pub use floor::{DeviceInput, Floor, Ignored, Outcome, ScaleSetup, Screen, Step};
-pub use identifier::{Gs1Data, Identifier, Unreadable};
 pub use loading::{compare as compare_loading, open_outbound, OutboundRow};
 pub use picking::{open_pick_lists, typed_quantity, walk as pick_walk, PickListRow};
 pub use supervising::{
     conflicts, counts_in_review, locked_badges, may_supervise, review, ConflictRow, LockedBadge,
     ReviewRow,
 };
+/// The typed identifier the workflows take is theirs (`tally_replica::workflow::identifier`);
+/// the floor produces it.
+pub use tally_replica::workflow::{Gs1Data, Identifier, StateTag, Unreadable};

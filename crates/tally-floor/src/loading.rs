@@ -56,7 +56,7 @@ impl Floor {
         manifest: &str,
     ) -> Result<Step, ReplicaError> {
         let (reconciliation, recorded) =
-            replica.act(&who.badge, |view| loading::reconcile(view, who, manifest))?;
+            replica.act(&who.badge, |view| loading::reconcile(view, manifest))?;
         Ok(Step {
             outcome: Outcome::Reconciled(reconciliation),
             recorded,
@@ -71,7 +71,7 @@ impl Floor {
         manifest: &str,
     ) -> Result<Step, ReplicaError> {
         let (reconciliation, recorded) =
-            replica.act(&who.badge, |view| loading::mark_ready(view, who, manifest))?;
+            replica.act(&who.badge, |view| loading::mark_ready(view, manifest))?;
         Ok(Step {
             outcome: Outcome::ManifestReady(reconciliation),
             recorded,

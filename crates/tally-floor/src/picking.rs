@@ -8,7 +8,7 @@
 use rusqlite::Connection;
 use tally_events::Quantity;
 use tally_replica::workflow::picking::{self, Pick, PickStep};
-use tally_replica::workflow::Session;
+use tally_replica::workflow::{Identifier, Session, StateTag};
 use tally_replica::{model, Replica, ReplicaError};
 
 use crate::floor::{Floor, Ignored, Outcome, Screen, Step};
@@ -100,7 +100,7 @@ impl Floor {
         replica: &Replica,
         who: &Session,
         screen: &mut Screen,
-        uid: String,
+        tag: StateTag,
     ) -> Result<Step, ReplicaError> {
         let Screen::Picking {
             pick_list,
@@ -122,16 +122,18 @@ impl Floor {
             }
             .into());
         };
+        let scanned = Identifier::StateTag(tag.clone());
         let check = Pick {
             pick_list,
             line_no: *line_no,
-            scan: &uid,
+            scan: &scanned,
             quantity: least_of(line.remaining),
             tote: tote.as_deref().unwrap_or("TOTE"),
         };
         // The decision only: the plan is dropped, nothing is recorded.
         picking::pick(replica.view(), who, &check, &today)?;
-        *package = Some(uid.clone());
+        let uid = tag.uid().to_owned();
+        *package = Some(tag);
         Ok(Step {
             outcome: Outcome::PickPackageChosen { uid },
             recorded: Vec::new(),
@@ -157,11 +159,13 @@ impl Floor {
         else {
             return Err(ReplicaError::Storage("not the picking screen".into()));
         };
-        let Some(uid) = package.clone() else {
+        let Some(tag) = package.clone() else {
             return Ok(Step::nothing(Outcome::Ignored(
                 Ignored::ScanThePackageFirst,
             )));
         };
+        let scanned = Identifier::StateTag(tag.clone());
+        let uid = tag.uid().to_owned();
         let Some(tote_id) = tote.clone() else {
             return Err(tally_replica::Refusal::ScanTote.into());
         };
@@ -169,7 +173,7 @@ impl Floor {
         let input = Pick {
             pick_list,
             line_no: *line_no,
-            scan: &uid,
+            scan: &scanned,
             quantity,
             tote: &tote_id,
         };
@@ -201,7 +205,7 @@ impl Floor {
             return Err(ReplicaError::Storage("not the picking screen".into()));
         };
         let (short, recorded) = replica.act(&who.badge, |view| {
-            picking::short(view, who, pick_list, *line_no, reason_code)
+            picking::short(view, pick_list, *line_no, reason_code)
         })?;
         *package = None;
         Ok(Step {
@@ -218,8 +222,7 @@ impl Floor {
         tote: &str,
         lane: &str,
     ) -> Result<Step, ReplicaError> {
-        let (route, recorded) =
-            replica.act(&who.badge, |view| picking::stage(view, who, tote, lane))?;
+        let (route, recorded) = replica.act(&who.badge, |view| picking::stage(view, tote, lane))?;
         Ok(Step {
             outcome: Outcome::Staged {
                 tote: tote.trim().to_owned(),

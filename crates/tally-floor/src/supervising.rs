@@ -8,7 +8,7 @@
 use rusqlite::Connection;
 use tally_replica::workflow::conflicts::{self, Settlement};
 use tally_replica::workflow::count::{self, Variance};
-use tally_replica::workflow::Session;
+use tally_replica::workflow::{Session, StateTag};
 use tally_replica::{Refusal, Replica, ReplicaError};
 
 use crate::floor::{Floor, Outcome, Step};
@@ -131,11 +131,11 @@ impl Floor {
         replica: &mut Replica,
         who: &Session,
         task: &str,
-        uid: &str,
+        package: &StateTag,
         reason_code: &str,
     ) -> Result<Step, ReplicaError> {
         let (line, recorded) = replica.act(&who.badge, |view| {
-            count::approve(view, who, task, uid, reason_code)
+            count::approve(view, who, task, package, reason_code)
         })?;
         Ok(Step {
             outcome: Outcome::Approved(line),

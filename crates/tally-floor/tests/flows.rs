@@ -48,6 +48,19 @@ fn net_weight(value: &str) -> DeviceInput {
     }
 }
 
+/// A package tag as the floor decodes it.
+fn tag(f: &Fixture, uid: &str) -> tally_floor::StateTag {
+    tally_replica::workflow::typed(
+        f.replica.view(),
+        uid,
+        Date::new(2026, 11, 24).expect("a date"),
+    )
+    .expect("a readable scan")
+    .state_tag()
+    .cloned()
+    .expect("a state tag")
+}
+
 fn refusal<T: std::fmt::Debug>(result: Result<T, ReplicaError>) -> Refusal {
     match result {
         Err(ReplicaError::Refused(r)) => r,
@@ -673,6 +686,7 @@ fn a_blind_count_runs_through_the_floor_and_a_supervisor_reviews_and_closes_it()
     assert_eq!(cart.expected, Some(Quantity::Units(EXPECTED_UNITS)));
     assert_eq!(cart.variance, -351);
 
+    let cart = tag(&f, &t(1));
     // Closing with variances open is refused; an unknown reason too; nothing recorded.
     let before = f.events();
     assert!(matches!(
@@ -680,24 +694,25 @@ fn a_blind_count_runs_through_the_floor_and_a_supervisor_reviews_and_closes_it()
         Refusal::VariancesOpen { open: 2, .. }
     ));
     assert!(matches!(
-        refusal(floor.approve_adjustment(&mut f.replica, &s1, "CT-1", &t(1), "NOPE")),
+        refusal(floor.approve_adjustment(&mut f.replica, &s1, "CT-1", &cart, "NOPE")),
         Refusal::UnknownReason { .. }
     ));
     // An operator approves nothing.
     assert!(matches!(
-        refusal(floor.approve_adjustment(&mut f.replica, &b1, "CT-1", &t(1), "ENTRY-ERROR")),
+        refusal(floor.approve_adjustment(&mut f.replica, &b1, "CT-1", &cart, "ENTRY-ERROR")),
         Refusal::NotSupervisor { .. }
     ));
     assert_eq!(f.events(), before);
     for uid in [t(1), t(3)] {
+        let tag_of = tag(&f, &uid);
         let step = floor
-            .approve_adjustment(&mut f.replica, &s1, "CT-1", &uid, "SCALE-VARIANCE")
+            .approve_adjustment(&mut f.replica, &s1, "CT-1", &tag_of, "SCALE-VARIANCE")
             .unwrap();
         assert!(matches!(&step.outcome, Outcome::Approved(line) if line.uid == uid));
         assert_eq!(signed_kinds(&f, &step), ["adjustment_approved"]);
     }
     assert_eq!(
-        refusal(floor.approve_adjustment(&mut f.replica, &s1, "CT-1", &t(1), "SCALE-VARIANCE")),
+        refusal(floor.approve_adjustment(&mut f.replica, &s1, "CT-1", &cart, "SCALE-VARIANCE")),
         Refusal::AlreadyDecided {
             uid: t(1),
             decision: tally_replica::refusal::Decision::Adjusted
@@ -986,8 +1001,10 @@ fn a_supervisor_settles_a_conflict_as_found_and_the_package_can_be_worked_again(
         Refusal::NotSupervisor { .. }
     ));
 
+    let settled_tag = tag(&f, &t(1));
+    let other_tag = tag(&f, &t(2));
     let found = Settlement {
-        uid: &t(1),
+        tag: &settled_tag,
         quantity: Quantity::Units(9),
         location: "VAULT-A",
         status: PackageStatus::Active,
@@ -999,13 +1016,12 @@ fn a_supervisor_settles_a_conflict_as_found_and_the_package_can_be_worked_again(
         refusal(floor.settle_conflict(&mut f.replica, &b1, &found)),
         Refusal::NotSupervisor { .. }
     ));
-    let no_conflict = t(2);
     assert!(matches!(
         refusal(floor.settle_conflict(
             &mut f.replica,
             &s1,
             &Settlement {
-                uid: &no_conflict,
+                tag: &other_tag,
                 ..found
             }
         )),

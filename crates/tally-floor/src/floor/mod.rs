@@ -14,7 +14,7 @@ use tally_drivers::event::{DeviceEvent, ReadingMode, WeighMode, WeightReading, W
 use tally_events::payload::ConflictSettled;
 use tally_events::MassUnit;
 use tally_events::Quantity;
-use tally_ids::{Date, DecodeOptions, Language, ScanInput, StateSystems};
+use tally_ids::{Date, Language, ScanInput, StateSystems};
 use tally_replica::workflow::count::{Entered, ScanTally, Scanned, Submitted, Variance};
 use tally_replica::workflow::destruction::Destroyed;
 use tally_replica::workflow::loading::Reconciliation;
@@ -22,10 +22,8 @@ use tally_replica::workflow::lookup::Found;
 use tally_replica::workflow::moves::Moved;
 use tally_replica::workflow::receiving::{ScanOutcome, WeighOutcome};
 use tally_replica::workflow::scale::Reading;
-use tally_replica::workflow::{self, Session};
+use tally_replica::workflow::{self, Identifier, Session, StateTag, Unreadable};
 use tally_replica::{Recorded, Replica, ReplicaError};
-
-use crate::identifier::{Identifier, Unreadable};
 
 /// The screen the user is on: what a scan or a weight means there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,12 +34,12 @@ pub enum Screen {
         /// Manifest id.
         manifest: String,
         /// The package scanned last, which a label or a weight belongs to.
-        package: Option<String>,
+        package: Option<StateTag>,
     },
     /// Moving: scan a package, then the location it goes to.
     Moving {
         /// The package scanned, waiting for its location.
-        package: Option<String>,
+        package: Option<StateTag>,
     },
     /// Counting a task at one location (the count already started): an RFID tag read is
     /// found in a sweep; a barcode scan finds a package, and a weighed one waits for its
@@ -52,7 +50,7 @@ pub enum Screen {
         /// The location being counted.
         location: String,
         /// The package scanned last, waiting for its weight (or, counted in units, its units).
-        package: Option<String>,
+        package: Option<StateTag>,
     },
     /// Lookup: scan anything to see what it is.
     Lookup,
@@ -64,7 +62,7 @@ pub enum Screen {
         /// The line being picked.
         line_no: u32,
         /// The package scanned and accepted for the line.
-        package: Option<String>,
+        package: Option<StateTag>,
         /// The tote scanned.
         tote: Option<String>,
     },
@@ -77,7 +75,7 @@ pub enum Screen {
     /// recorded with the destruction ([`Floor::destroy`]).
     Destroying {
         /// The package scanned.
-        package: Option<String>,
+        package: Option<StateTag>,
         /// Its stable reading, once weighed.
         reading: Option<Reading>,
     },
@@ -354,9 +352,7 @@ impl Floor {
         state_systems: StateSystems,
         input: &ScanInput,
     ) -> Result<Identifier, Unreadable> {
-        let mut options = DecodeOptions::new(self.today);
-        options.state_systems = state_systems;
-        Identifier::from_decoded(&input.decode(&options))
+        Identifier::read(input, state_systems, self.today)
     }
 
     /// Runs the step `input` means on `screen`, recording it through `replica` as `who`;
@@ -432,8 +428,8 @@ impl Floor {
         identifier: &Identifier,
     ) -> Result<Step, ReplicaError> {
         let step = match (&mut *screen, identifier) {
-            (Screen::Picking { .. }, Identifier::StateTag { uid, .. }) => {
-                self.pick_package_scanned(replica, who, screen, uid.clone())?
+            (Screen::Picking { .. }, Identifier::StateTag(tag)) => {
+                self.pick_package_scanned(replica, who, screen, tag.clone())?
             }
             (Screen::Picking { tote, .. }, Identifier::Text(text)) => {
                 let scanned = text.trim().to_owned();
@@ -455,10 +451,12 @@ impl Floor {
                     }
                 },
             },
-            (Screen::Destroying { package, reading }, Identifier::StateTag { uid, .. }) => {
-                *package = Some(uid.clone());
+            (Screen::Destroying { package, reading }, Identifier::StateTag(tag)) => {
+                *package = Some(tag.clone());
                 *reading = None;
-                Step::nothing(Outcome::DestroyPackageChosen { uid: uid.clone() })
+                Step::nothing(Outcome::DestroyPackageChosen {
+                    uid: tag.uid().to_owned(),
+                })
             }
             (_, other) => not_for_this_screen(other),
         };
@@ -527,12 +525,12 @@ impl Floor {
                 replica,
                 who,
                 manifest,
-                package.as_deref(),
+                package.as_ref(),
                 &recorded_reading,
                 &today,
             ),
             Screen::Destroying { package, reading } => {
-                let Some(uid) = package.clone() else {
+                let Some(uid) = package.as_ref().map(|tag| tag.uid().to_owned()) else {
                     return Ok(Step::nothing(Outcome::Ignored(
                         Ignored::ScanThePackageFirst,
                     )));
@@ -559,7 +557,7 @@ impl Floor {
 /// A scan this screen does not take: said back in a few words, nothing recorded.
 fn not_for_this_screen(identifier: &Identifier) -> Step {
     Step::nothing(Outcome::Ignored(Ignored::NotForThisScreen {
-        scanned: describe(identifier),
+        scanned: identifier.describe(),
     }))
 }
 
@@ -567,16 +565,6 @@ fn not_for_this_screen(identifier: &Identifier) -> Step {
 fn mass_unit(unit: &WeightUnit) -> Option<MassUnit> {
     unit.mass()
         .filter(|mass| tally_events::is_recorded_mass_unit(*mass))
-}
-
-/// A scanned identifier in a few words.
-fn describe(identifier: &Identifier) -> String {
-    match identifier {
-        Identifier::StateTag { uid, .. } => uid.clone(),
-        Identifier::Gs1(gs1) => gs1.hri.clone(),
-        Identifier::Epc { pure_uri, .. } => pure_uri.clone(),
-        Identifier::Text(text) => text.clone(),
-    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use tally_events::payload::{ConflictSettled, PackageStatus};
 use tally_events::{Payload, Quantity};
 
 use super::count::refuse_while_counted;
-use super::{known_package, location, Plan, Session, StepResult};
+use super::{known_package, location, Plan, Session, StateTag, StepResult};
 use crate::error::ReplicaError;
 use crate::model;
 use crate::refusal::{Action, ReasonKind, Refusal};
@@ -20,8 +20,8 @@ use crate::refusal::{Action, ReasonKind, Refusal};
 /// What the supervisor found when they checked the package.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settlement<'a> {
-    /// Package tag (as scanned or typed).
-    pub uid: &'a str,
+    /// The package's tag, decoded.
+    pub tag: &'a StateTag,
     /// The quantity found.
     pub quantity: Quantity,
     /// Where it is.
@@ -42,7 +42,7 @@ fn last_conflict(view: &Connection, uid: &str) -> Result<Option<i64>, ReplicaErr
 /// Settles the conflicts of a package as the supervisor found it.
 pub fn settle(view: &Connection, who: &Session, s: &Settlement<'_>) -> StepResult<ConflictSettled> {
     who.require_supervisor()?;
-    let uid = super::facility_tag(view, s.uid)?;
+    let uid = super::facility_tag(view, s.tag)?;
     let package = known_package(view, &uid)?;
     let Some(through) = last_conflict(view, &uid)? else {
         return Err(Refusal::NotInConflict { uid }.into());
