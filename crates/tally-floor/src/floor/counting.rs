@@ -28,7 +28,7 @@ pub(super) fn scanned(
     read: (&DeviceInput, &ScanInput),
     identifier: Identifier,
 ) -> Result<Step, ReplicaError> {
-    if identifier.state_tag().is_none() {
+    if !matches!(identifier, Identifier::StateTag(_)) {
         return Ok(not_for_this_screen(&identifier));
     }
     let (input, scan) = read;

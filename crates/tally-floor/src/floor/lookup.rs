@@ -1,6 +1,7 @@
 //! The lookup screen: scan anything to see what it is. Records nothing.
 
-use tally_replica::workflow::{lookup, Identifier};
+use tally_replica::workflow::lookup;
+use tally_replica::workflow::Identifier;
 use tally_replica::{Replica, ReplicaError};
 
 use super::{not_for_this_screen, Outcome, Step};

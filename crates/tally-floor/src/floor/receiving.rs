@@ -19,11 +19,10 @@ pub(super) fn scanned(
 ) -> Result<Step, ReplicaError> {
     let actor = who.badge.clone();
     match identifier {
-        Identifier::StateTag(tag) => {
-            let scanned = Identifier::StateTag(tag);
+        identifier @ Identifier::StateTag(_) => {
             let (outcome, recorded) =
-                replica.act(&actor, |v| receiving::scan(v, manifest, &scanned))?;
-            *package = scanned.state_tag().cloned();
+                replica.act(&actor, |v| receiving::scan(v, manifest, &identifier))?;
+            *package = identifier.state_tag().cloned();
             Ok(Step {
                 outcome: Outcome::Arrived(outcome),
                 recorded,
