@@ -104,6 +104,13 @@ pub enum Refusal {
     /// The key is already enrolled with another token.
     #[error("this device key is already enrolled with another token")]
     KeyEnrolledElsewhere,
+    /// An admin or supervisor call signed by a key that is not an operator credential of
+    /// this ledger with the role the call needs (or a revoked one).
+    #[error("this key is not a {needed} credential of this ledger: ask its administrator")]
+    NotOperator {
+        /// The role the call needs.
+        needed: String,
+    },
 }
 
 impl Refusal {
@@ -127,6 +134,7 @@ impl Refusal {
             Refusal::TokenUsed => "token_used",
             Refusal::WeakKey => "weak_key",
             Refusal::KeyEnrolledElsewhere => "key_enrolled_elsewhere",
+            Refusal::NotOperator { .. } => "not_operator",
         }
     }
 
@@ -159,6 +167,7 @@ impl Refusal {
             Refusal::TokenUsed => "este código de inscripción ya lo usó otra clave de dispositivo".into(),
             Refusal::WeakKey => "la clave del dispositivo no es una clave pública válida (débil o mal formada)".into(),
             Refusal::KeyEnrolledElsewhere => "esta clave de dispositivo ya está inscrita con otro código".into(),
+            Refusal::NotOperator { needed } => format!("esta clave no es una credencial de {} de este libro central: consulte a su administrador", if needed == "admin" { "administrador" } else { "supervisor" }),
         }
     }
 }

@@ -26,6 +26,7 @@ use crate::api::{
 use crate::auth::{self, RequestHeaders};
 use crate::error::{LedgerError, Refusal};
 use crate::ledger::Ledger;
+use crate::replica::{DeltasResponse, ReplicaService, DELTAS_PER_PAGE_MAX};
 use crate::store::Store;
 use crate::tlog::{unb64, TileRef};
 
@@ -34,6 +35,7 @@ pub const MAX_BODY_BYTES: usize = 64 << 20;
 
 struct AppState<S: Store> {
     ledger: Arc<Mutex<Ledger<S>>>,
+    replica: Arc<Mutex<ReplicaService>>,
     origin: String,
 }
 
@@ -41,6 +43,7 @@ impl<S: Store> Clone for AppState<S> {
     fn clone(&self) -> Self {
         Self {
             ledger: self.ledger.clone(),
+            replica: self.replica.clone(),
             origin: self.origin.clone(),
         }
     }
@@ -70,7 +73,8 @@ fn refusal_status(refusal: &Refusal) -> StatusCode {
         | Refusal::UnknownToken
         | Refusal::TokenUsed
         | Refusal::WeakKey
-        | Refusal::KeyEnrolledElsewhere => StatusCode::FORBIDDEN,
+        | Refusal::KeyEnrolledElsewhere
+        | Refusal::NotOperator { .. } => StatusCode::FORBIDDEN,
         Refusal::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         Refusal::Gap { .. }
         | Refusal::Fork { .. }
@@ -253,6 +257,182 @@ async fn device_status<S: Store + 'static>(
     Ok(Json(status))
 }
 
+/// Runs `work` with the ledger and the replica service (in that lock order).
+async fn with_replica<S, T, F>(state: &AppState<S>, work: F) -> Result<T, ApiError>
+where
+    S: Store + 'static,
+    T: Send + 'static,
+    F: FnOnce(&mut Ledger<S>, &mut ReplicaService) -> Result<T, LedgerError> + Send + 'static,
+{
+    let replica = state.replica.clone();
+    with_ledger(state, move |ledger| {
+        let mut service = replica.lock().map_err(|_| {
+            LedgerError::Unavailable("a request failed while holding the replica service".into())
+        })?;
+        work(ledger, &mut service)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct DeltasQuery {
+    #[serde(default)]
+    after: u64,
+    limit: Option<u64>,
+}
+
+async fn replica_deltas<S: Store + 'static>(
+    State(state): State<AppState<S>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    params: Result<Query<DeltasQuery>, QueryRejection>,
+    body: Bytes,
+) -> Result<Json<DeltasResponse>, ApiError> {
+    let device = authenticate(&state, &method, &uri, &headers, &body)?;
+    let query = query(params)?;
+    let response = with_replica(&state, move |ledger, replica| {
+        let row = ledger.check_device(&device)?;
+        ledger.publish_checkpoint()?;
+        replica.deltas(
+            ledger.store(),
+            &row.facility,
+            query.after,
+            query.limit.unwrap_or(DELTAS_PER_PAGE_MAX),
+        )
+    })
+    .await?;
+    Ok(Json(response))
+}
+
+async fn replica_snapshot<S: Store + 'static>(
+    State(state): State<AppState<S>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let device = authenticate(&state, &method, &uri, &headers, &body)?;
+    let snapshot = with_replica(&state, move |ledger, replica| {
+        let row = ledger.check_device(&device)?;
+        ledger.publish_checkpoint()?;
+        replica.snapshot(ledger.store(), &row.facility)
+    })
+    .await?;
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, "application/vnd.sqlite3"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        snapshot.bytes,
+    )
+        .into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        "tally-snapshot-cursor",
+        header::HeaderValue::from(snapshot.cursor),
+    );
+    if let Ok(value) = header::HeaderValue::from_str(&snapshot.facility) {
+        headers.insert("tally-facility", value);
+    }
+    Ok(response)
+}
+
+async fn pins<S: Store + 'static>(
+    State(state): State<AppState<S>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<crate::pins::PinsResponse>, ApiError> {
+    let device = authenticate(&state, &method, &uri, &headers, &body)?;
+    let response = with_ledger(&state, move |ledger| {
+        let row = ledger.check_device(&device)?;
+        Ok(crate::pins::verifiers_for(ledger.store(), &row.facility)?)
+    })
+    .await?;
+    Ok(Json(response))
+}
+
+/// Authenticates an operator request and checks that the key holds `needed` (an admin
+/// credential may make supervisor calls too).
+async fn authenticate_operator<S: Store + 'static>(
+    state: &AppState<S>,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+    needed: crate::ops_store::OperatorRole,
+) -> Result<crate::ops_store::OperatorRow, ApiError> {
+    let get = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let received = crate::credentials::OperatorHeaders {
+        operator: get(crate::credentials::HEADER_OPERATOR),
+        timestamp: get(auth::HEADER_TIMESTAMP),
+        body_sha256: get(auth::HEADER_BODY_SHA256),
+        signature: get(auth::HEADER_SIGNATURE),
+    };
+    let path = uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or(uri.path());
+    let key = crate::credentials::authenticate_operator(
+        &received,
+        &state.origin,
+        method.as_str(),
+        path,
+        body,
+    )?;
+    with_ledger(state, move |ledger| {
+        let refused = || Refusal::NotOperator {
+            needed: needed.as_str().to_owned(),
+        };
+        let row = ledger.store().operator(&key)?.ok_or_else(refused)?;
+        if row.revoked_unix_ms.is_some() || row.role < needed {
+            return Err(refused().into());
+        }
+        Ok(row)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct TokenRequest {
+    facility: String,
+    name: String,
+}
+
+async fn admin_enroll_token<S: Store + 'static>(
+    State(state): State<AppState<S>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let operator = authenticate_operator(
+        &state,
+        &method,
+        &uri,
+        &headers,
+        &body,
+        crate::ops_store::OperatorRole::Admin,
+    )
+    .await?;
+    let request: TokenRequest = serde_json::from_slice(&body).map_err(|e| Refusal::BadRequest {
+        reason: e.to_string(),
+    })?;
+    let token = with_ledger(&state, move |ledger| {
+        ledger.create_token(&request.facility, &request.name)
+    })
+    .await?;
+    tracing::info!(operator = %operator.name, "enrollment token issued");
+    Ok(Json(serde_json::json!({ "token": token })).into_response())
+}
+
 #[derive(Deserialize)]
 struct InclusionQuery {
     index: u64,
@@ -370,13 +550,42 @@ async fn not_found(uri: Uri) -> ApiError {
     }
 }
 
-/// The router over a ledger.
-pub fn router<S: Store + 'static>(ledger: Ledger<S>) -> Router {
+/// What `serve` needs besides the ledger.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Where the replica service keeps its facility views (derived data, rebuilt from the log
+    /// when missing).
+    pub views_dir: std::path::PathBuf,
+}
+
+impl ServeOptions {
+    /// Views in a directory under the system's temporary directory, named after the log.
+    pub fn temporary_for(origin: &str) -> Self {
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::digest(origin.as_bytes());
+        Self {
+            views_dir: std::env::temp_dir()
+                .join(format!("tally-ledger-views-{}", hex::encode(&digest[..8]))),
+        }
+    }
+}
+
+fn state<S: Store>(ledger: Ledger<S>, options: &ServeOptions) -> Result<AppState<S>, LedgerError> {
     let origin = ledger.origin().to_owned();
-    routes(AppState {
+    let replica = ReplicaService::new(&options.views_dir, &origin)?;
+    Ok(AppState {
         ledger: Arc::new(Mutex::new(ledger)),
+        replica: Arc::new(Mutex::new(replica)),
         origin,
     })
+}
+
+/// The router over a ledger, with the replica service's views under `options.views_dir`.
+pub fn router<S: Store + 'static>(
+    ledger: Ledger<S>,
+    options: &ServeOptions,
+) -> Result<Router, LedgerError> {
+    Ok(routes(state(ledger, options)?))
 }
 
 fn routes<S: Store + 'static>(state: AppState<S>) -> Router {
@@ -385,6 +594,10 @@ fn routes<S: Store + 'static>(state: AppState<S>) -> Router {
         .route("/v1/enroll", post(enroll::<S>))
         .route("/v1/push", post(push::<S>))
         .route("/v1/device", get(device_status::<S>))
+        .route("/v1/replica/deltas", get(replica_deltas::<S>))
+        .route("/v1/replica/snapshot", get(replica_snapshot::<S>))
+        .route("/v1/pins", get(pins::<S>))
+        .route("/v1/admin/enroll-token", post(admin_enroll_token::<S>))
         .route("/v1/proof/inclusion", get(inclusion::<S>))
         .route("/v1/proof/consistency", get(consistency::<S>))
         .route("/log/checkpoint", get(log_checkpoint::<S>))
@@ -395,18 +608,27 @@ fn routes<S: Store + 'static>(state: AppState<S>) -> Router {
         .with_state(state)
 }
 
-/// Serves `ledger` on `listener` until `shutdown` completes. Signs the checkpoint of anything
-/// committed before a crash first.
+/// Serves `ledger` on `listener` until `shutdown` completes, with the replica service's
+/// views in a temporary directory ([`ServeOptions::temporary_for`]). Signs the checkpoint of
+/// anything committed before a crash first.
 pub async fn serve<S: Store + 'static>(
     ledger: Ledger<S>,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let options = ServeOptions::temporary_for(ledger.origin());
+    serve_with(ledger, listener, shutdown, &options).await
+}
+
+/// [`serve`] with options.
+pub async fn serve_with<S: Store + 'static>(
+    ledger: Ledger<S>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    options: &ServeOptions,
+) -> std::io::Result<()> {
     let origin = ledger.origin().to_owned();
-    let state = AppState {
-        ledger: Arc::new(Mutex::new(ledger)),
-        origin: origin.clone(),
-    };
+    let state = state(ledger, options).map_err(std::io::Error::other)?;
     // Storage calls block (and the PostgreSQL client runs its own runtime): off the async
     // threads.
     match with_ledger(&state, |ledger| ledger.publish_checkpoint()).await {

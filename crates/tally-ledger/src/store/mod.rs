@@ -119,7 +119,7 @@ pub struct CheckpointRow {
 }
 
 /// Reads that need no transaction (served by `serve` and the CLI).
-pub trait Store: Send {
+pub trait Store: Send + crate::ops_store::OpsStore {
     /// The write transaction type.
     type Tx<'a>: StoreTx
     where

@@ -611,3 +611,10 @@ impl StoreTx for PgTx<'_> {
         Ok(())
     }
 }
+
+impl PgStore {
+    /// The client, for the operations tables kept beside the log (`crate::ops_store`).
+    pub(crate) fn client(&self) -> std::cell::RefMut<'_, Client> {
+        self.client.borrow_mut()
+    }
+}

@@ -649,3 +649,10 @@ impl StoreTx for SqliteTx<'_> {
         Ok(())
     }
 }
+
+impl SqliteStore {
+    /// The connection, for the operations tables kept beside the log (`crate::ops_store`).
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
