@@ -12,6 +12,7 @@
 //! - [`pins`]: users managed at the ledger and their PIN verifiers, for devices.
 //! - [`demo`]: the demo facility seeded at the ledger (`tally-ledger demo seed`).
 //! - [`qr`]: an enrollment token drawn as a QR code.
+//! - [`tls`]: TLS (rustls) for `serve --tls-cert --tls-key`.
 //! - [`audit`]: verification of everything from storage (`tally-ledger verify`).
 //! - [`export`]: the export stream (`tally-ledger export`).
 //! - [`replica`]: the replica service (each facility's ordered deltas and snapshots).
@@ -37,6 +38,7 @@ pub mod replica;
 pub mod server;
 pub mod store;
 pub mod tlog;
+pub mod tls;
 
 use std::path::Path;
 

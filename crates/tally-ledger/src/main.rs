@@ -129,6 +129,12 @@ enum Command {
         /// directory under the system's temporary directory.
         #[arg(long)]
         views_dir: Option<PathBuf>,
+        /// Serve HTTPS with this PEM certificate chain (server certificate first).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The PEM private key of `--tls-cert`.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
 }
 
@@ -690,9 +696,21 @@ fn run_on<S: Store + 'static>(mut ledger: Ledger<S>, command: Command) -> Result
             listen,
             views_dir,
             db,
+            tls_cert,
+            tls_key,
         } => {
-            let options = match views_dir {
-                Some(views_dir) => server::ServeOptions { views_dir },
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(
+                    tally_ledger::tls::server_config(&cert, &key)
+                        .context("could not set up TLS / no se pudo configurar TLS")?,
+                ),
+                _ => None,
+            };
+            let mut options = match views_dir {
+                Some(views_dir) => server::ServeOptions {
+                    views_dir,
+                    tls: None,
+                },
                 None if is_postgres_url(&db) => {
                     server::ServeOptions::temporary_for(ledger.origin())
                 }
@@ -700,15 +718,18 @@ fn run_on<S: Store + 'static>(mut ledger: Ledger<S>, command: Command) -> Result
                     views_dir: tally_ledger::replica::ReplicaService::default_views_dir(Path::new(
                         &db,
                     )),
+                    tls: None,
                 },
             };
+            let scheme = if tls.is_some() { "https" } else { "http" };
+            options.tls = tls;
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind(&listen)
                     .await
                     .with_context(|| format!("could not listen on {listen}"))?;
                 let address = listener.local_addr()?;
-                println!("listening on http://{address}");
+                println!("listening on {scheme}://{address}");
                 std::io::stdout().flush()?;
                 let shutdown = async {
                     let _ = tokio::signal::ctrl_c().await;

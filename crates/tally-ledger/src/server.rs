@@ -556,6 +556,9 @@ pub struct ServeOptions {
     /// Where the replica service keeps its facility views (derived data, rebuilt from the log
     /// when missing).
     pub views_dir: std::path::PathBuf,
+    /// Serve HTTPS with this configuration ([`crate::tls::server_config`]); plain HTTP when
+    /// `None`.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 impl ServeOptions {
@@ -566,6 +569,7 @@ impl ServeOptions {
         Self {
             views_dir: std::env::temp_dir()
                 .join(format!("tally-ledger-views-{}", hex::encode(&digest[..8]))),
+            tls: None,
         }
     }
 }
@@ -639,7 +643,12 @@ pub async fn serve_with<S: Store + 'static>(
     }
     let address: Option<SocketAddr> = listener.local_addr().ok();
     tracing::info!(?address, %origin, "serving");
-    axum::serve(listener, routes(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    match &options.tls {
+        Some(config) => crate::tls::serve(listener, routes(state), config.clone(), shutdown).await,
+        None => {
+            axum::serve(listener, routes(state))
+                .with_graceful_shutdown(shutdown)
+                .await
+        }
+    }
 }
