@@ -13,6 +13,7 @@
 //! - [`demo`]: the demo facility seeded at the ledger (`tally-ledger demo seed`).
 //! - [`qr`]: an enrollment token drawn as a QR code.
 //! - [`tls`]: TLS (rustls) for `serve --tls-cert --tls-key`.
+//! - [`metrics`]: Prometheus metrics (`/metrics`).
 //! - [`audit`]: verification of everything from storage (`tally-ledger verify`).
 //! - [`export`]: the export stream (`tally-ledger export`).
 //! - [`replica`]: the replica service (each facility's ordered deltas and snapshots).
@@ -31,6 +32,7 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod ledger;
+pub mod metrics;
 pub mod ops_store;
 pub mod pins;
 pub mod qr;

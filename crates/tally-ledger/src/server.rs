@@ -26,6 +26,7 @@ use crate::api::{
 use crate::auth::{self, RequestHeaders};
 use crate::error::{LedgerError, Refusal};
 use crate::ledger::Ledger;
+use crate::metrics::{Metrics, RefusalCode};
 use crate::replica::{DeltasResponse, ReplicaService, DELTAS_PER_PAGE_MAX};
 use crate::store::Store;
 use crate::tlog::{unb64, TileRef};
@@ -36,6 +37,7 @@ pub const MAX_BODY_BYTES: usize = 64 << 20;
 struct AppState<S: Store> {
     ledger: Arc<Mutex<Ledger<S>>>,
     replica: Arc<Mutex<ReplicaService>>,
+    metrics: Arc<Metrics>,
     origin: String,
 }
 
@@ -44,6 +46,7 @@ impl<S: Store> Clone for AppState<S> {
         Self {
             ledger: self.ledger.clone(),
             replica: self.replica.clone(),
+            metrics: self.metrics.clone(),
             origin: self.origin.clone(),
         }
     }
@@ -57,7 +60,10 @@ struct ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(*self.body)).into_response()
+        let code = RefusalCode(self.body.error.clone());
+        let mut response = (self.status, Json(*self.body)).into_response();
+        response.extensions_mut().insert(code);
+        response
     }
 }
 
@@ -222,17 +228,65 @@ async fn push<S: Store + 'static>(
         records.push(record);
     }
     let outcome = with_ledger(&state, move |ledger| ledger.ingest(&device, &records)).await?;
+    let duplicates = outcome.receipts.iter().filter(|r| r.duplicate).count() as u64;
+    state
+        .metrics
+        .ingested(outcome.receipts.len() as u64 - duplicates, duplicates);
     let status = match &outcome.refused {
         None => StatusCode::OK,
         Some((_, refusal)) => refusal_status(refusal),
     };
+    let code = outcome
+        .refused
+        .as_ref()
+        .map(|(_, refusal)| RefusalCode(refusal.code().to_owned()));
     let response = PushResponse {
         receipts: outcome.receipts,
         refused: outcome
             .refused
             .map(|(position, refusal)| ErrorBody::from_refusal(&refusal, Some(position))),
     };
-    Ok((status, Json(response)).into_response())
+    let mut response = (status, Json(response)).into_response();
+    if let Some(code) = code {
+        response.extensions_mut().insert(code);
+    }
+    Ok(response)
+}
+
+async fn metrics<S: Store + 'static>(
+    State(state): State<AppState<S>>,
+) -> Result<Response, ApiError> {
+    let size = with_ledger(&state, |ledger| Ok(ledger.checkpoint()?.size)).await?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.render(size),
+    )
+        .into_response())
+}
+
+/// Counts refusals (by the code a response carries) and times every routed request.
+async fn track<S: Store + 'static>(
+    State(state): State<AppState<S>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let method = request.method().as_str().to_owned();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    state
+        .metrics
+        .observe(&method, &route, started.elapsed().as_secs_f64());
+    if let Some(RefusalCode(code)) = response.extensions().get::<RefusalCode>() {
+        state.metrics.refused(code);
+    }
+    response
 }
 
 async fn device_status<S: Store + 'static>(
@@ -580,6 +634,7 @@ fn state<S: Store>(ledger: Ledger<S>, options: &ServeOptions) -> Result<AppState
     Ok(AppState {
         ledger: Arc::new(Mutex::new(ledger)),
         replica: Arc::new(Mutex::new(replica)),
+        metrics: Arc::new(Metrics::new()),
         origin,
     })
 }
@@ -606,6 +661,11 @@ fn routes<S: Store + 'static>(state: AppState<S>) -> Router {
         .route("/v1/proof/consistency", get(consistency::<S>))
         .route("/log/checkpoint", get(log_checkpoint::<S>))
         .route("/log/tile/{*rest}", get(log_tile::<S>))
+        .route("/metrics", get(metrics::<S>))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            track::<S>,
+        ))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(log_request))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

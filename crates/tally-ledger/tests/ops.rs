@@ -42,6 +42,7 @@ on_both_backends!(
     the_creator_holds_an_admin_credential_and_operator_calls_need_one,
     users_pins_reach_devices_of_their_facility_only_and_never_the_log,
     the_demo_facility_seeded_at_the_ledger_bootstraps_a_device_that_signs_in,
+    metrics_count_what_was_accepted_and_refused,
 );
 
 /// An operator call signed with `key` (or with the device-request label when `as_device`).
@@ -464,4 +465,79 @@ fn enroll_token_qr_draws_the_token_after_its_line() {
     // The token works.
     let server = Server::start(db, &dir.path().join("views"));
     Device::new(&server, "FAC-A").enroll(token);
+}
+
+fn sign_outs(device: &mut Device, n: usize) {
+    for i in 0..n {
+        device
+            .replica
+            .record(
+                "B-1",
+                vec![tally_events::Payload::UserSignedOut(
+                    tally_events::payload::UserSignedOut {
+                        badge: format!("B-{i}"),
+                    },
+                )],
+            )
+            .unwrap();
+    }
+}
+
+fn metric(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("{name} not in\n{text}"))
+}
+
+fn metrics_count_what_was_accepted_and_refused(db: &str, scratch: &Path) {
+    let server = Server::start(db, &scratch.join("views"));
+    let mut device = Device::new(&server, "FAC-A");
+    device.enroll(&token(db, "FAC-A", "dock-1"));
+    sign_outs(&mut device, 4);
+    device.push(); // 5 accepted
+    device.push(); // 5 duplicates
+    sign_outs(&mut device, 2);
+    // Only the last record: a gap.
+    let last: Vec<u8> = device
+        .replica
+        .view()
+        .query_row(
+            "SELECT bytes FROM event_log ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let body =
+        serde_json::to_vec(&serde_json::json!({ "records": [tally_ledger::tlog::b64(&last)] }))
+            .unwrap();
+    let response = device.send("POST", "/v1/push", body);
+    assert_eq!(response.status().as_u16(), 409);
+    // An unenrolled device's request.
+    let stranger = Device::new(&server, "FAC-A");
+    assert_eq!(stranger.deltas(0, None).0, 403);
+
+    let response = reqwest::blocking::get(format!("{}/metrics", server.base)).unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let text = response.text().unwrap();
+    assert_eq!(metric(&text, "tally_ledger_records_accepted_total"), 5.0);
+    assert_eq!(metric(&text, "tally_ledger_records_duplicate_total"), 5.0);
+    assert_eq!(
+        metric(&text, "tally_ledger_refusals_total{code=\"gap\"}"),
+        1.0
+    );
+    assert_eq!(
+        metric(
+            &text,
+            "tally_ledger_refusals_total{code=\"unknown_device\"}"
+        ),
+        1.0
+    );
+    assert_eq!(metric(&text, "tally_ledger_tree_size"), 5.0);
+    assert_eq!(
+        metric(
+            &text,
+            "tally_ledger_request_duration_seconds_count{method=\"POST\",route=\"/v1/push\"}"
+        ),
+        3.0
+    );
 }
