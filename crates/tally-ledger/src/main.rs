@@ -20,8 +20,18 @@ use tally_ledger::{audit, export, pins, server, Ledger, Store};
 #[derive(Debug, Parser)]
 #[command(name = "tally-ledger", version)]
 struct Cli {
+    /// Log lines on standard error: `text` (default) or `json` (one JSON object per line, for
+    /// journald or a log collector). `TALLY_LOG_FORMAT` sets the default; `RUST_LOG` filters.
+    #[arg(long, global = true, env = "TALLY_LOG_FORMAT", default_value = "text")]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -766,14 +776,17 @@ fn export_to_file<S: Store>(
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
-    match run(Cli::parse()) {
+        .with_env_filter(filter);
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
+    match run(cli) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("tally-ledger: {error:#}");

@@ -541,3 +541,33 @@ fn metrics_count_what_was_accepted_and_refused(db: &str, scratch: &Path) {
         3.0
     );
 }
+
+#[test]
+fn the_systemd_units_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packaging/systemd");
+    let mut paths = Vec::new();
+    for (unit, binary) in [
+        ("tally-ledger.service", common::devices::BIN),
+        // tallyd is another crate's binary: any executable stands in for the check.
+        ("tallyd.service", "/bin/true"),
+    ] {
+        let text = std::fs::read_to_string(units.join(unit)).unwrap();
+        let name = unit.trim_end_matches(".service");
+        let text = text.replace(&format!("/usr/local/bin/{name} "), &format!("{binary} "));
+        let path = dir.path().join(unit);
+        std::fs::write(&path, text).unwrap();
+        paths.push(path);
+    }
+    let out = std::process::Command::new("systemd-analyze")
+        .arg("verify")
+        .args(&paths)
+        .output()
+        .expect("systemd-analyze (systemd) is needed to check the units");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        !stderr.contains(".service"),
+        "systemd-analyze has remarks about the units:\n{stderr}"
+    );
+}
