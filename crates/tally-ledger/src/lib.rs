@@ -14,6 +14,7 @@
 //! - [`qr`]: an enrollment token drawn as a QR code.
 //! - [`tls`]: TLS (rustls) for `serve --tls-cert --tls-key`.
 //! - [`metrics`]: Prometheus metrics (`/metrics`).
+//! - [`master_data`]: who may record master data (admin events).
 //! - [`audit`]: verification of everything from storage (`tally-ledger verify`).
 //! - [`export`]: the export stream (`tally-ledger export`).
 //! - [`replica`]: the replica service (each facility's ordered deltas and snapshots).
@@ -32,6 +33,7 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod ledger;
+pub mod master_data;
 pub mod metrics;
 pub mod ops_store;
 pub mod pins;

@@ -80,7 +80,8 @@ fn refusal_status(refusal: &Refusal) -> StatusCode {
         | Refusal::TokenUsed
         | Refusal::WeakKey
         | Refusal::KeyEnrolledElsewhere
-        | Refusal::NotOperator { .. } => StatusCode::FORBIDDEN,
+        | Refusal::NotOperator { .. }
+        | Refusal::NotAdmin { .. } => StatusCode::FORBIDDEN,
         Refusal::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         Refusal::Gap { .. }
         | Refusal::Fork { .. }

@@ -43,6 +43,7 @@ on_both_backends!(
     users_pins_reach_devices_of_their_facility_only_and_never_the_log,
     the_demo_facility_seeded_at_the_ledger_bootstraps_a_device_that_signs_in,
     metrics_count_what_was_accepted_and_refused,
+    master_data_is_accepted_from_the_defining_device_or_an_admin_only,
 );
 
 /// An operator call signed with `key` (or with the device-request label when `as_device`).
@@ -570,4 +571,152 @@ fn the_systemd_units_verify() {
         !stderr.contains(".service"),
         "systemd-analyze has remarks about the units:\n{stderr}"
     );
+}
+
+fn define_location(device: &mut Device, actor: &str, id: &str) {
+    device
+        .replica
+        .record(
+            actor,
+            vec![tally_events::Payload::LocationDefined(
+                tally_events::payload::LocationDefined {
+                    location_id: id.into(),
+                    name: id.into(),
+                    kind: tally_events::payload::LocationKind::Shelf,
+                    sellable: true,
+                    parent: None,
+                },
+            )],
+        )
+        .unwrap();
+}
+
+fn push_status(device: &Device) -> (u16, Value) {
+    let mut records = Vec::new();
+    let mut stmt = device
+        .replica
+        .view()
+        .prepare("SELECT bytes FROM event_log ORDER BY seq")
+        .unwrap();
+    for bytes in stmt.query_map([], |r| r.get::<_, Vec<u8>>(0)).unwrap() {
+        records.push(tally_ledger::tlog::b64(&bytes.unwrap()));
+    }
+    let body = serde_json::to_vec(&serde_json::json!({ "records": records })).unwrap();
+    let response = device.send("POST", "/v1/push", body);
+    let status = response.status().as_u16();
+    (status, response.json().unwrap())
+}
+
+fn master_data_is_accepted_from_the_defining_device_or_an_admin_only(db: &str, scratch: &Path) {
+    let server = Server::start(db, &scratch.join("views"));
+    // The first device enrolled for a new facility defines it, whoever is signed in.
+    let mut first = Device::new(&server, "FAC-NEW");
+    first.enroll(&token(db, "FAC-NEW", "dock-1"));
+    define_location(&mut first, "B-FOUNDER", "SHELF-1");
+    assert_eq!(push_status(&first).0, 200);
+
+    // Another device: floor events by anyone, master data only by an admin at the ledger.
+    let mut second = Device::new(&server, "FAC-NEW");
+    second.enroll(&token(db, "FAC-NEW", "dock-2"));
+    sign_outs(&mut second, 1);
+    define_location(&mut second, "B-7", "SHELF-2");
+    let (status, body) = push_status(&second);
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(
+        body["receipts"].as_array().unwrap().len(),
+        2,
+        "the records before it are kept"
+    );
+    assert_eq!(body["refused"]["error"], "not_admin");
+    assert_eq!(body["refused"]["seq"], 3);
+    assert!(body["refused"]["message_es"]
+        .as_str()
+        .unwrap()
+        .contains("administrador"));
+    // An operator is not enough either.
+    let (code, _, stderr) = cli(
+        &[
+            "user",
+            "add",
+            "--db",
+            db,
+            "--facility",
+            "FAC-NEW",
+            "--badge",
+            "B-7",
+            "--name",
+            "Sam",
+            "--role",
+            "operator",
+            "--insecure-test-pin-params",
+        ],
+        "5151\n",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(push_status(&second).1["refused"]["error"], "not_admin");
+    // An admin of another facility is not an admin of this one.
+    let (code, _, _) = cli(
+        &[
+            "user",
+            "add",
+            "--db",
+            db,
+            "--facility",
+            "FAC-OTHER",
+            "--badge",
+            "B-8",
+            "--name",
+            "Kim",
+            "--role",
+            "admin",
+            "--insecure-test-pin-params",
+        ],
+        "5252\n",
+    );
+    assert_eq!(code, 0);
+    let mut third = Device::new(&server, "FAC-NEW");
+    third.enroll(&token(db, "FAC-NEW", "dock-3"));
+    define_location(&mut third, "B-8", "SHELF-3");
+    assert_eq!(push_status(&third).1["refused"]["error"], "not_admin");
+    // Made an admin of this facility at the ledger, the same record is accepted when pushed again.
+    let (code, _, _) = cli(
+        &[
+            "user",
+            "add",
+            "--db",
+            db,
+            "--facility",
+            "FAC-NEW",
+            "--badge",
+            "B-8",
+            "--name",
+            "Kim",
+            "--role",
+            "admin",
+            "--insecure-test-pin-params",
+        ],
+        "5252\n",
+    );
+    assert_eq!(code, 0);
+    let (status, body) = push_status(&third);
+    assert_eq!(status, 200, "{body}");
+    // Deactivated, refused again.
+    let (code, _, _) = cli(
+        &[
+            "user",
+            "deactivate",
+            "--db",
+            db,
+            "--facility",
+            "FAC-NEW",
+            "--badge",
+            "B-8",
+        ],
+        "",
+    );
+    assert_eq!(code, 0);
+    define_location(&mut third, "B-8", "SHELF-4");
+    assert_eq!(push_status(&third).1["refused"]["error"], "not_admin");
+    let (code, _, stderr) = cli(&["verify", "--db", db], "");
+    assert_eq!(code, 0, "{stderr}");
 }
