@@ -13,12 +13,14 @@
 //! the same fold and holding rules a device applies) kept in a cache directory, and writes a
 //! snapshot from it (`tally_replica::sync::write_snapshot`) at the view's cursor. The cache is
 //! derived data: removed, it is rebuilt from the log; a view whose cursor is beyond its
-//! facility's stream (a ledger restored from an older backup) or made for another log is
-//! rebuilt too.
+//! facility's stream, or whose last folded delta is not the stream's entry at that position
+//! (a ledger restored from an older backup, even one grown again since), or made for another
+//! log, is rebuilt too; so is the numbering.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tally_events::DeviceId;
@@ -70,6 +72,9 @@ pub struct Snapshot {
 pub struct ReplicaService {
     /// Log entries numbered so far (the log prefix scanned).
     scanned: u64,
+    /// SHA-256 of the last entry numbered: a log that no longer holds it there (restored from
+    /// a backup and grown again) is numbered afresh.
+    last_scanned: Option<[u8; 32]>,
     /// Each facility's log indexes, in order: position n is `streams[f][n - 1]`.
     streams: HashMap<String, Vec<u64>>,
     /// Which facility each device is enrolled in.
@@ -96,6 +101,7 @@ impl ReplicaService {
             .map_err(|e| io_error("cannot create the view directory", views_dir, e))?;
         Ok(Self {
             scanned: 0,
+            last_scanned: None,
             streams: HashMap::new(),
             facility_of: HashMap::new(),
             views_dir: views_dir.to_owned(),
@@ -113,10 +119,26 @@ impl ReplicaService {
     /// Numbers the entries covered by the latest checkpoint that are not numbered yet.
     fn catch_up<S: Store>(&mut self, store: &S) -> Result<(), LedgerError> {
         let published = store.latest_checkpoint()?.map_or(0, |c| c.size);
-        if published < self.scanned {
+        let same_log = published >= self.scanned
+            && match (self.scanned, self.last_scanned) {
+                (0, _) => true,
+                (n, Some(hash)) => store
+                    .entries(n - 1, n)?
+                    .first()
+                    .is_some_and(|e| <[u8; 32]>::from(Sha256::digest(&e.record)) == hash),
+                (_, None) => false,
+            };
+        if !same_log {
             // The database is not the one numbered before (restored from a backup).
+            tracing::warn!(
+                scanned = self.scanned,
+                published,
+                "the log is not the one numbered before (restored?): numbering it afresh"
+            );
             self.scanned = 0;
+            self.last_scanned = None;
             self.streams.clear();
+            self.facility_of.clear();
         }
         while self.scanned < published {
             let end = published.min(self.scanned + SCAN_STEP);
@@ -127,6 +149,9 @@ impl ReplicaService {
                     self.scanned
                 ))
                 .into());
+            }
+            if let Some(last) = entries.last() {
+                self.last_scanned = Some(Sha256::digest(&last.record).into());
             }
             for entry in entries {
                 let facility = match self.facility_of.get(&entry.device_id) {
@@ -243,6 +268,44 @@ impl ReplicaService {
         Ok(())
     }
 
+    /// Whether `view` was folded from this log: its cursor is within the stream and the last
+    /// delta it stored is the stream's entry at that position, byte for byte.
+    fn view_matches<S: Store>(
+        &self,
+        store: &S,
+        facility: &str,
+        view: &rusqlite::Connection,
+        size: u64,
+    ) -> Result<bool, LedgerError> {
+        let cursor = tally_replica::sync::ledger_cursor(view).map_err(view_error)?;
+        if cursor > size {
+            return Ok(false);
+        }
+        let last: Option<(i64, Vec<u8>)> = view
+            .query_row(
+                "SELECT ledger_index, bytes FROM remote_events
+                 WHERE ledger_index <= ?1 ORDER BY ledger_index DESC LIMIT 1",
+                [i64::try_from(cursor).unwrap_or(i64::MAX)],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| view_error(e.into()))?;
+        let Some((position, bytes)) = last else {
+            return Ok(true);
+        };
+        let index = usize::try_from(position)
+            .ok()
+            .and_then(|p| p.checked_sub(1))
+            .and_then(|p| self.streams.get(facility)?.get(p).copied());
+        let Some(index) = index else {
+            return Ok(false);
+        };
+        Ok(store
+            .entries(index, index + 1)?
+            .first()
+            .is_some_and(|e| e.record == bytes))
+    }
+
     /// Brings `facility`'s ledger-side view up to its stream and writes a snapshot of it.
     pub fn snapshot<S: Store>(
         &mut self,
@@ -253,10 +316,9 @@ impl ReplicaService {
         let size = self.streams.get(facility).map_or(0, |s| s.len() as u64);
         let path = self.view_path(facility);
         let mut view = tally_replica::db::open(&path).map_err(view_error)?;
-        let cursor = tally_replica::sync::ledger_cursor(&view).map_err(view_error)?;
-        if cursor > size {
+        if !self.view_matches(store, facility, &view, size)? {
             drop(view);
-            tracing::warn!(%facility, cursor, size, "the facility view is ahead of the log (a restored ledger?): rebuilding it");
+            tracing::warn!(%facility, size, "the facility view does not match the log (a restored ledger?): rebuilding it");
             Self::remove_view(&path)?;
             view = tally_replica::db::open(&path).map_err(view_error)?;
         }

@@ -185,3 +185,110 @@ fn the_replica_service_answers_only_enrolled_devices(db: &str, scratch: &Path) {
     let response = enrolled.send("GET", "/v1/replica/deltas?after=minus-one", Vec::new());
     assert_eq!(response.status().as_u16(), 400);
 }
+
+fn locations(device: &Device) -> Vec<String> {
+    let mut stmt = device
+        .replica
+        .view()
+        .prepare("SELECT id FROM locations ORDER BY id")
+        .unwrap();
+    let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+    rows.map(Result::unwrap).collect()
+}
+
+fn define_location(device: &mut Device, id: &str) {
+    device
+        .replica
+        .record(
+            "B-ADMIN",
+            vec![tally_events::Payload::LocationDefined(
+                tally_events::payload::LocationDefined {
+                    location_id: id.into(),
+                    name: id.into(),
+                    kind: tally_events::payload::LocationKind::Shelf,
+                    sellable: true,
+                    parent: None,
+                },
+            )],
+        )
+        .unwrap();
+}
+
+fn sign_out(device: &mut Device) {
+    device
+        .replica
+        .record(
+            "B-1",
+            vec![tally_events::Payload::UserSignedOut(
+                tally_events::payload::UserSignedOut {
+                    badge: "B-1".into(),
+                },
+            )],
+        )
+        .unwrap();
+}
+
+/// A ledger restored from a backup (the views directory left in place, against the recovery
+/// procedure) whose facility stream grows back to the length its old view had: the view and
+/// the numbering made from the lost log are not served; snapshots equal the deltas' fold.
+#[test]
+fn a_restored_ledger_never_serves_a_view_of_the_log_it_lost() {
+    let (dir, db) = temp_db();
+    let db = db.to_str().unwrap();
+    let views = dir.path().join("views");
+    let backup = dir.path().join("backup.db");
+    let server = Server::start(db, &views);
+    let mut definer = Device::new(&server, "FAC-R");
+    definer.enroll(&token(db, "FAC-R", "dock-1"));
+    define_location(&mut definer, "SHELF-1");
+    definer.push();
+    let mut floor = Device::new(&server, "FAC-R");
+    floor.enroll(&token(db, "FAC-R", "dock-2"));
+    floor.push();
+    drop(server);
+    // A stopped ledger's files are its backup (the database and its write-ahead log).
+    std::fs::copy(db, &backup).unwrap();
+    std::fs::copy(format!("{db}-wal"), backup.with_extension("db-wal")).unwrap();
+
+    // After the backup: two more locations and a sign-out, folded into the view by a snapshot.
+    let server = Server::start(db, &views);
+    definer.base = server.base.clone();
+    define_location(&mut definer, "SHELF-2");
+    define_location(&mut definer, "SHELF-3");
+    definer.push();
+    sign_out(&mut floor);
+    floor.base = server.base.clone();
+    floor.push();
+    let mut before = Device::new(&server, "FAC-R");
+    before.enroll(&token(db, "FAC-R", "dock-3"));
+    before.push();
+    assert_eq!(before.bootstrap(), 7);
+    assert_eq!(locations(&before), ["SHELF-1", "SHELF-2", "SHELF-3"]);
+    drop(server);
+
+    // Restored; the definer's later events are lost with its device; the floor device pushes
+    // again and goes on, so the stream grows back past its old length.
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{db}{suffix}"));
+    }
+    std::fs::copy(&backup, db).unwrap();
+    std::fs::copy(backup.with_extension("db-wal"), format!("{db}-wal")).unwrap();
+    let server = Server::start(db, &views);
+    floor.base = server.base.clone();
+    for _ in 0..4 {
+        sign_out(&mut floor);
+    }
+    floor.push();
+    let mut after = Device::new(&server, "FAC-R");
+    after.enroll(&token(db, "FAC-R", "dock-4"));
+    after.push();
+    let cursor = after.bootstrap();
+    assert_eq!(cursor, 2 + 6 + 1);
+    assert_eq!(locations(&after), ["SHELF-1"], "nothing of the lost log");
+    let mut fresh = Device::new(&server, "FAC-R");
+    fresh.enroll(&token(db, "FAC-R", "dock-5"));
+    fresh.push();
+    fresh.pull(1_000);
+    assert_eq!(locations(&fresh), ["SHELF-1"]);
+    assert!(after.replica.held_deltas().unwrap().is_empty());
+}
