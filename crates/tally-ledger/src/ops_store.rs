@@ -134,7 +134,16 @@ CREATE TABLE IF NOT EXISTS ledger_users (
 
 impl OpsStore for SqliteStore {
     fn ensure_ops_schema(&self) -> Result<(), StoreError> {
-        self.connection().execute_batch(SQLITE_SCHEMA)?;
+        // A read first: the tables exist almost always, and DDL would take the write lock.
+        let present: i64 = self.connection().query_row(
+            "SELECT count(*) FROM sqlite_master
+             WHERE type = 'table' AND name IN ('operators', 'ledger_users')",
+            [],
+            |r| r.get(0),
+        )?;
+        if present != 2 {
+            self.connection().execute_batch(SQLITE_SCHEMA)?;
+        }
         Ok(())
     }
 
@@ -309,6 +318,17 @@ fn pg_operator(row: &postgres::Row) -> Result<OperatorRow, StoreError> {
 impl OpsStore for PgStore {
     fn ensure_ops_schema(&self) -> Result<(), StoreError> {
         let mut client = self.client();
+        // A read first: the tables exist almost always, and DDL would take catalog locks.
+        let present: bool = client
+            .query_one(
+                "SELECT to_regclass('operators') IS NOT NULL
+                    AND to_regclass('ledger_users') IS NOT NULL",
+                &[],
+            )?
+            .get(0);
+        if present {
+            return Ok(());
+        }
         // Two processes creating the tables at once: the loser's CREATE fails on the catalog's
         // unique index; the tables exist then, which is all this wants.
         if let Err(e) = client.batch_execute(POSTGRES_SCHEMA) {
