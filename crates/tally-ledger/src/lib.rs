@@ -14,6 +14,8 @@
 //! - [`qr`]: an enrollment token drawn as a QR code.
 //! - [`tls`]: TLS (rustls) for `serve --tls-cert --tls-key`.
 //! - [`metrics`]: Prometheus metrics (`/metrics`).
+//! - [`client`]: a blocking client of the API for one device key.
+//! - [`loadgen`]: simulated devices pushing to a running ledger (`tally-ledger loadgen`).
 //! - [`master_data`]: who may record master data (admin events).
 //! - [`audit`]: verification of everything from storage (`tally-ledger verify`).
 //! - [`export`]: the export stream (`tally-ledger export`).
@@ -28,11 +30,13 @@
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod client;
 pub mod credentials;
 pub mod demo;
 pub mod error;
 pub mod export;
 pub mod ledger;
+pub mod loadgen;
 pub mod master_data;
 pub mod metrics;
 pub mod ops_store;

@@ -44,6 +44,7 @@ on_both_backends!(
     the_demo_facility_seeded_at_the_ledger_bootstraps_a_device_that_signs_in,
     metrics_count_what_was_accepted_and_refused,
     master_data_is_accepted_from_the_defining_device_or_an_admin_only,
+    loadgen_needs_no_set_up_and_every_event_arrives,
 );
 
 /// An operator call signed with `key` (or with the device-request label when `as_device`).
@@ -719,4 +720,64 @@ fn master_data_is_accepted_from_the_defining_device_or_an_admin_only(db: &str, s
     assert_eq!(push_status(&third).1["refused"]["error"], "not_admin");
     let (code, _, stderr) = cli(&["verify", "--db", db], "");
     assert_eq!(code, 0, "{stderr}");
+}
+
+fn loadgen_needs_no_set_up_and_every_event_arrives(db: &str, scratch: &Path) {
+    // The server creates the ledger, registering this user's admin key: nothing else to do.
+    let server = Server::start(db, &scratch.join("views"));
+    let (code, stdout, stderr) = cli(
+        &[
+            "loadgen",
+            "--ledger",
+            &server.base,
+            "--devices",
+            "3",
+            "--events",
+            "120",
+            "--batch",
+            "50",
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with("360 events from 3 devices in "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("events/s; raw verify_strict on "),
+        "{stdout}"
+    );
+    let (code, devices, _) = cli(&["devices", "--db", db, "--json"], "");
+    assert_eq!(code, 0);
+    let rows: Vec<Value> = devices
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    for row in &rows {
+        assert_eq!(row["facility"], "LOADGEN");
+        assert_eq!(row["events"], 120);
+    }
+    let (code, _, stderr) = cli(&["verify", "--db", db], "");
+    assert_eq!(code, 0, "{stderr}");
+    // Without an admin credential of that ledger: a clear refusal.
+    let out = std::process::Command::new(common::devices::BIN)
+        .args([
+            "loadgen",
+            "--ledger",
+            &server.base,
+            "--devices",
+            "1",
+            "--events",
+            "1",
+        ])
+        .env(
+            tally_ledger::credentials::KEY_FILE_ENV,
+            scratch.join("nobody.key"),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("admin key file"));
 }
