@@ -152,17 +152,24 @@ pub fn load_or_create_admin_key(path: &Path) -> Result<DeviceKey, CredentialErro
         }
     }
     let key = DeviceKey::generate(&mut rand::rngs::OsRng);
+    // Written whole to a private temporary file, then linked into place: the link fails if
+    // another process got there first, and nobody ever reads a half-written key file.
+    let mut raw = [0u8; 8];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut raw);
+    let tmp = path.with_extension(format!("{}.tmp", hex::encode(raw)));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let tmp_line = format!("{KEY_FILE_TAG} {}\n", hex::encode(key.seed()));
-    match options.open(path) {
-        Ok(mut file) => {
-            file.write_all(tmp_line.as_bytes()).map_err(io(path))?;
-            file.sync_all().map_err(io(path))?;
-            Ok(key)
-        }
+    let line = format!("{KEY_FILE_TAG} {}\n", hex::encode(key.seed()));
+    let written = options.open(&tmp).and_then(|mut file| {
+        file.write_all(line.as_bytes())?;
+        file.sync_all()
+    });
+    let linked = written.and_then(|()| std::fs::hard_link(&tmp, path));
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(key),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read_admin_key(path),
         Err(e) => Err(io(path)(e)),
     }
@@ -325,6 +332,26 @@ mod tests {
             authenticate(&as_device, "o", "GET", "/p", b""),
             Err(Refusal::Unauthenticated { .. })
         ));
+    }
+
+    #[test]
+    fn processes_creating_the_admin_key_at_once_all_get_the_one_key() {
+        for _ in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("cfg").join("admin.key");
+            let seeds: Vec<[u8; 32]> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..8)
+                    .map(|_| scope.spawn(|| load_or_create_admin_key(&path).unwrap().seed()))
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            assert!(seeds.iter().all(|s| *s == seeds[0]));
+            assert_eq!(read_admin_key(&path).unwrap().seed(), seeds[0]);
+            assert_eq!(
+                std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
+                1
+            );
+        }
     }
 
     #[test]

@@ -245,13 +245,11 @@ impl Device {
     }
 }
 
-/// The admin key file every process of this test binary uses (in a directory of its own,
-/// removed when the binary exits... left to the system's temporary directory clean-up).
+/// The admin key file every process of the tests uses: in Cargo's scratch directory for
+/// integration tests (inside the target directory), never the user's own.
 pub fn admin_key_file() -> PathBuf {
-    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    DIR.get_or_init(|| tempfile::tempdir().unwrap())
-        .path()
-        .join("config")
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("tally-ledger-admin")
         .join("admin.key")
 }
 
