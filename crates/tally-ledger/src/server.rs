@@ -36,7 +36,9 @@ pub const MAX_BODY_BYTES: usize = 64 << 20;
 
 struct AppState<S: Store> {
     ledger: Arc<Mutex<Ledger<S>>>,
-    replica: Arc<Mutex<ReplicaService>>,
+    /// The replica service with its own connection: building a snapshot never holds the
+    /// ledger (ingest goes on meanwhile).
+    replica: Arc<Mutex<(ReplicaService, S)>>,
     metrics: Arc<Metrics>,
     origin: String,
 }
@@ -312,21 +314,39 @@ async fn device_status<S: Store + 'static>(
     Ok(Json(status))
 }
 
-/// Runs `work` with the ledger and the replica service (in that lock order).
-async fn with_replica<S, T, F>(state: &AppState<S>, work: F) -> Result<T, ApiError>
+/// Checks that `device` may use the replica service (enrolled, not revoked, not forked) and
+/// that what was committed is covered by a checkpoint; then runs `work` on the device's
+/// facility with the replica service and its own connection, without holding the ledger.
+async fn with_replica<S, T, F>(
+    state: &AppState<S>,
+    device: tally_events::DeviceId,
+    work: F,
+) -> Result<T, ApiError>
 where
     S: Store + 'static,
     T: Send + 'static,
-    F: FnOnce(&mut Ledger<S>, &mut ReplicaService) -> Result<T, LedgerError> + Send + 'static,
+    F: FnOnce(&mut ReplicaService, &S, &str) -> Result<T, LedgerError> + Send + 'static,
 {
+    let facility = with_ledger(state, move |ledger| {
+        let row = ledger.check_device(&device)?;
+        ledger.publish_checkpoint()?;
+        Ok(row.facility)
+    })
+    .await?;
     let replica = state.replica.clone();
-    with_ledger(state, move |ledger| {
-        let mut service = replica.lock().map_err(|_| {
+    tokio::task::spawn_blocking(move || {
+        let mut guard = replica.lock().map_err(|_| {
             LedgerError::Unavailable("a request failed while holding the replica service".into())
         })?;
-        work(ledger, &mut service)
+        let (service, store) = &mut *guard;
+        work(service, store, &facility)
     })
     .await
+    .map_err(|e| ApiError {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        body: Box::new(ErrorBody::other("internal", e.to_string(), true)),
+    })?
+    .map_err(ApiError::from)
 }
 
 #[derive(Deserialize)]
@@ -346,12 +366,10 @@ async fn replica_deltas<S: Store + 'static>(
 ) -> Result<Json<DeltasResponse>, ApiError> {
     let device = authenticate(&state, &method, &uri, &headers, &body)?;
     let query = query(params)?;
-    let response = with_replica(&state, move |ledger, replica| {
-        let row = ledger.check_device(&device)?;
-        ledger.publish_checkpoint()?;
+    let response = with_replica(&state, device, move |replica, store, facility| {
         replica.deltas(
-            ledger.store(),
-            &row.facility,
+            store,
+            facility,
             query.after,
             query.limit.unwrap_or(DELTAS_PER_PAGE_MAX),
         )
@@ -368,10 +386,8 @@ async fn replica_snapshot<S: Store + 'static>(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let device = authenticate(&state, &method, &uri, &headers, &body)?;
-    let snapshot = with_replica(&state, move |ledger, replica| {
-        let row = ledger.check_device(&device)?;
-        ledger.publish_checkpoint()?;
-        replica.snapshot(ledger.store(), &row.facility)
+    let snapshot = with_replica(&state, device, move |replica, store, facility| {
+        replica.snapshot(store, facility)
     })
     .await?;
     let mut response = (
@@ -632,15 +648,18 @@ impl ServeOptions {
 fn state<S: Store>(ledger: Ledger<S>, options: &ServeOptions) -> Result<AppState<S>, LedgerError> {
     let origin = ledger.origin().to_owned();
     let replica = ReplicaService::new(&options.views_dir, &origin)?;
+    let replica_store = ledger.store().reopen()?;
     Ok(AppState {
         ledger: Arc::new(Mutex::new(ledger)),
-        replica: Arc::new(Mutex::new(replica)),
+        replica: Arc::new(Mutex::new((replica, replica_store))),
         metrics: Arc::new(Metrics::new()),
         origin,
     })
 }
 
 /// The router over a ledger, with the replica service's views under `options.views_dir`.
+/// Opens a second connection to the ledger's database (the replica service's): call it outside
+/// an async context (the PostgreSQL client is blocking).
 pub fn router<S: Store + 'static>(
     ledger: Ledger<S>,
     options: &ServeOptions,
@@ -693,7 +712,13 @@ pub async fn serve_with<S: Store + 'static>(
     options: &ServeOptions,
 ) -> std::io::Result<()> {
     let origin = ledger.origin().to_owned();
-    let state = state(ledger, options).map_err(std::io::Error::other)?;
+    // A PostgreSQL connection (the replica service's own) is made off the async threads: the
+    // blocking client runs a runtime of its own.
+    let owned = options.clone();
+    let state = tokio::task::spawn_blocking(move || state(ledger, &owned))
+        .await
+        .map_err(std::io::Error::other)?
+        .map_err(std::io::Error::other)?;
     // Storage calls block (and the PostgreSQL client runs its own runtime): off the async
     // threads.
     match with_ledger(&state, |ledger| ledger.publish_checkpoint()).await {
