@@ -408,6 +408,14 @@ pub fn every_payload() -> Vec<Payload> {
             reason_code: s("DRYING"),
             note: s("case lighter than manifest; seal intact"),
         }),
+        Payload::ConflictSettled(ConflictSettled {
+            uid: s("1A4FF0100000022000000123"),
+            quantity: Quantity::Milligrams(28_350),
+            location_id: s("VAULT-A"),
+            status: PackageStatus::Active,
+            reason_code: s("SCALE-VARIANCE"),
+            through_ledger_index: 4_096,
+        }),
     ]
 }
 
