@@ -1,6 +1,6 @@
 //! What flows through the app: the events the state machine takes (keys, device events,
 //! timers, worker and reader replies, sync status) and the effects it asks for (a write to the
-//! worker, a read to the reader, a signal, quitting).
+//! worker, a read to the reader, a signal, a scale command, quitting).
 //!
 //! Every request carries an id; a reply whose id is not the one a screen waits for is stale
 //! (the person went back meanwhile) and is dropped.
@@ -71,6 +71,27 @@ pub enum DeviceEvent {
         /// The decoded text.
         text: String,
     },
+    /// What the floor layer takes, as the driver decoded it, with the device's name: a new
+    /// stable weight (once per settled load, not at every poll) or an RFID tag read. The
+    /// screen shown hands it to `tally_floor::Floor::handle`.
+    Floor(tally_floor::DeviceInput),
+    /// A device could not do what it was asked (a tare or zero the scale refused, a command
+    /// to a device that is not there).
+    Problem {
+        /// Which device.
+        device: DeviceKind,
+        /// What happened.
+        problem: crate::devices::DeviceProblem,
+    },
+}
+
+/// A command for the scale, from the handheld (tare and zero on the receiving screen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScaleCommand {
+    /// Tare: the load on the scale now becomes the tare.
+    Tare,
+    /// Zero the scale.
+    Zero,
 }
 
 /// The sync daemon's report (none runs before the ledger exists).
@@ -240,6 +261,9 @@ pub enum Effect {
     },
     /// Ring the success or error signal.
     Signal(Tone),
+    /// Tare or zero the scale (done by the runtime through the driver, off the render path;
+    /// a refusal comes back as [`DeviceEvent::Problem`]).
+    ScaleCommand(ScaleCommand),
     /// End the app.
     Quit,
 }

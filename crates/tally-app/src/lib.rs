@@ -5,7 +5,8 @@
 //! ([`state::update`], no I/O) that returns [`event::Effect`]s; rendering is a pure function
 //! of the state ([`render::render`]); one worker thread owns the replica and does every commit
 //! ([`worker`]); screens read through a read-only connection on their own thread ([`reader`]);
-//! [`mod@run`] wires the terminal and the threads together. Workflow rules live in the core
+//! [`devices`] opens the configured scanner, RFID reader and scale through the drivers and
+//! feeds their events in; [`mod@run`] wires the terminal and the threads together. Workflow rules live in the core
 //! (`tally-replica`), never here.
 //!
 //! Map: [`wedge`] (scanner or person, by keystroke timing), [`menu`] (home's entries, in
@@ -14,6 +15,7 @@
 #![deny(missing_docs)]
 
 pub mod config;
+pub mod devices;
 pub mod event;
 pub mod list;
 pub mod menu;
@@ -26,4 +28,4 @@ pub mod wedge;
 pub mod worker;
 
 pub use config::{Config, Overrides};
-pub use run::{run, RunError};
+pub use run::{run, run_with, RunError, Start};

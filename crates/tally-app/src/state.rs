@@ -508,6 +508,16 @@ fn on_enter(state: &mut State, effects: &mut Vec<Effect>) {
     }
 }
 
+/// Signs `badge` in with `pin` as if typed at the sign-in screen (the demo starts signed in as
+/// its receiver): the PIN screen shows "checking" until the worker answers.
+pub fn sign_in(state: &mut State, badge: String, pin: String) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    start_pin(state, badge.clone());
+    state.say(Msg::Checking);
+    state.write(WriteRequest::SignIn { badge, pin }, &mut effects);
+    effects
+}
+
 fn start_pin(state: &mut State, badge: String) {
     state.write_wait = None;
     state.say(Msg::EnterPin(badge.clone()));
@@ -631,6 +641,31 @@ fn on_device(state: &mut State, device: DeviceEvent, effects: &mut Vec<Effect>) 
             state.last_key_ms = state.now_ms;
             on_scan(state, text, effects);
         }
+        DeviceEvent::Floor(input) => on_floor_input(state, input, effects),
+        DeviceEvent::Problem { device, problem } => {
+            let name = match device {
+                DeviceKind::Scanner => Msg::Scanner,
+                DeviceKind::Rfid => Msg::Rfid,
+                DeviceKind::Scale => Msg::Scale,
+            };
+            let text = format!(
+                "{}: {}",
+                name.text(state.language),
+                problem.message(state.language)
+            );
+            state.signal(Tone::Error, text, effects);
+        }
+    }
+}
+
+/// A stable weight or a tag read for the floor layer. The screens that weigh (receiving,
+/// counting, destruction) and sweep (counting) take it here and hand it to the worker, which
+/// runs `tally_floor::Floor::handle`; on the other screens it only shows the device is alive.
+fn on_floor_input(state: &mut State, input: tally_floor::DeviceInput, _effects: &mut Vec<Effect>) {
+    match input.event {
+        tally_drivers::event::DeviceEvent::TagRead { .. } => state.devices.rfid = Some(true),
+        tally_drivers::event::DeviceEvent::Weight(_) => state.devices.scale = Some(true),
+        _ => {}
     }
 }
 

@@ -1,5 +1,5 @@
 //! The commands a driver sends, behind one small trait ([`ProtocolCommands`]) that each
-//! protocol implements in its own file: scale polls and zero, RFID inventory start/stop, RF
+//! protocol implements in its own file: scale polls, zero and tare, RFID inventory start/stop, RF
 //! power, and the ThingMagic tag-buffer steps. The driver asks [`ProtocolId::commands`] for
 //! the protocol's set and never matches on protocol names; a protocol without a command
 //! answers [`CommandError::Unsupported`].
@@ -55,6 +55,11 @@ pub trait ProtocolCommands: Sync {
 
     /// Bytes zeroing a scale.
     fn zero(&self) -> Result<Vec<u8>, CommandError> {
+        Err(CommandError::Unsupported)
+    }
+
+    /// Bytes taring a scale (the load on it now becomes the tare, once stable).
+    fn tare(&self) -> Result<Vec<u8>, CommandError> {
         Err(CommandError::Unsupported)
     }
 

@@ -30,6 +30,8 @@ pub struct App {
     pub now_ms: u64,
     /// Every signal rung, in order.
     pub signals: Vec<tally_app::event::Tone>,
+    /// Every scale command asked for, in order.
+    pub scale_commands: Vec<tally_app::event::ScaleCommand>,
 }
 
 pub fn clock() -> Box<ManualClock> {
@@ -74,6 +76,7 @@ impl App {
             state: State::new(settings, 1_000),
             now_ms: 1_000,
             signals: Vec::new(),
+            scale_commands: Vec::new(),
         }
     }
 
@@ -102,6 +105,7 @@ impl App {
                         },
                     ),
                     Effect::Signal(tone) => self.signals.push(tone),
+                    Effect::ScaleCommand(command) => self.scale_commands.push(command),
                     Effect::Quit => {}
                 }
             }
