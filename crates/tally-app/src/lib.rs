@@ -9,9 +9,11 @@
 //! feeds their events in; [`mod@run`] wires the terminal and the threads together. Workflow rules live in the core
 //! (`tally-replica`), never here.
 //!
-//! Map: [`wedge`] (scanner or person, by keystroke timing), [`menu`] (home's entries, in
-//! contract order), [`list`] (numbered rows, arrows, what fits), [`text`] (the app's words in English and Spanish), [`config`] (the TOML
-//! file and command-line overrides).
+//! Map: [`screens`] (one module per screen or flow: its state, update, render and words; the
+//! shared [`screens::Screen`] enum and the dispatch), [`wedge`] (scanner or person, by
+//! keystroke timing), [`menu`] (home's entries, in contract order), [`list`] (numbered rows,
+//! arrows, what fits), [`text`] (the words every screen shares, in English and Spanish),
+//! [`config`] (the TOML file and command-line overrides).
 #![deny(missing_docs)]
 
 pub mod config;
@@ -22,6 +24,7 @@ pub mod menu;
 pub mod reader;
 pub mod render;
 pub mod run;
+pub mod screens;
 pub mod state;
 pub mod text;
 pub mod wedge;
