@@ -1,0 +1,235 @@
+//! The demo's dock: what the simulated scale carries and what the simulated RFID reader sees.
+//!
+//! The scale follows the replica read-only: when a receiver scans a case (a new row in
+//! `inbound_receipts`), the case's manifest weight is put on the platter with the noise of a
+//! real dock: most cases inside the facility's receiving tolerance, about one in five outside
+//! it (moisture loss, a short case). A case the manifest does not list gets a plausible weight
+//! of its own. Nothing is written; the weight still has to be read by the driver and recorded
+//! by the app like any scale reading.
+//!
+//! The reader's script: the packages at the first count task's first location (what a sweep
+//! there finds), and one package from elsewhere (a case put back in the wrong place).
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension};
+use tally_drivers::sim::scale::Platter;
+
+/// How often the replica is looked at.
+pub const FOLLOW_EVERY: Duration = Duration::from_millis(250);
+/// The scale's division in milligrams (0.01 g, as the demo's registered scale SCALE-01).
+pub const DIVISION_MG: i64 = 10;
+
+/// A small deterministic generator (SplitMix64): the noise needs no cryptographic quality.
+#[derive(Debug, Clone)]
+pub struct Noise(u64);
+
+impl Noise {
+    /// A generator seeded with `seed`.
+    pub fn new(seed: u64) -> Noise {
+        Noise(seed)
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `low..=high`.
+    fn between(&mut self, low: i64, high: i64) -> i64 {
+        let span = u64::try_from(high.saturating_sub(low)).unwrap_or(0) + 1;
+        low.saturating_add(i64::try_from(self.next() % span).unwrap_or(0))
+    }
+}
+
+/// What the scale shows for a case: its manifest weight with noise, in milligrams. About one
+/// case in five is outside `tolerance_mg` (mostly light: moisture loss, product missing).
+pub fn case_weight(manifest_mg: Option<i64>, tolerance_mg: i64, noise: &mut Noise) -> i64 {
+    let Some(expected) = manifest_mg else {
+        // Not on the manifest: a plausible case of its own.
+        return noise.between(250_000, 2_500_000);
+    };
+    let tolerance = tolerance_mg.max(DIVISION_MG);
+    let within = tolerance * 6 / 10;
+    let delta = if noise.between(1, 5) == 5 {
+        let off = noise.between(tolerance * 2, tolerance * 12);
+        if noise.between(1, 4) == 4 {
+            off
+        } else {
+            -off
+        }
+    } else {
+        noise.between(-within, within)
+    };
+    expected.saturating_add(delta).max(0)
+}
+
+/// The latest case scanned at receiving: (manifest, uid, manifest weight if listed).
+pub fn latest_arrival(
+    view: &Connection,
+) -> rusqlite::Result<Option<(String, String, Option<i64>)>> {
+    view.query_row(
+        "SELECT r.manifest_id, r.uid, l.weight_mg
+           FROM inbound_receipts r
+           LEFT JOIN inbound_lines l ON l.manifest_id = r.manifest_id AND l.uid = r.uid
+          ORDER BY r.rowid DESC LIMIT 1",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+    )
+    .optional()
+}
+
+fn tolerance(view: &Connection) -> rusqlite::Result<i64> {
+    view.query_row(
+        "SELECT receiving_tolerance_mg FROM facilities ORDER BY id LIMIT 1",
+        [],
+        |row| row.get(0),
+    )
+}
+
+/// Milligrams as whole scale divisions, rounded to the nearest.
+pub fn divisions(mg: i64) -> i64 {
+    (mg + DIVISION_MG / 2).div_euclid(DIVISION_MG)
+}
+
+/// The thread that puts each scanned case on the scale.
+pub struct ScaleFollower {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ScaleFollower {
+    /// Follows the replica at `db` (read-only), putting loads on `platter`.
+    pub fn start(db: PathBuf, platter: Platter, seed: u64) -> std::io::Result<ScaleFollower> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let stop = Arc::clone(&stop);
+            std::thread::Builder::new()
+                .name("demo-scale".into())
+                .spawn(move || follow(&db, &platter, seed, &stop))?
+        };
+        Ok(ScaleFollower {
+            stop,
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for ScaleFollower {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn follow(db: &Path, platter: &Platter, seed: u64, stop: &AtomicBool) {
+    let mut noise = Noise::new(seed);
+    let mut view: Option<Connection> = None;
+    let mut last: Option<(String, String)> = None;
+    while !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(FOLLOW_EVERY);
+        if view.is_none() {
+            view = tally_replica::db::open_read_only(db).ok();
+        }
+        let Some(connection) = &view else { continue };
+        let looked = latest_arrival(connection).and_then(|a| Ok((a, tolerance(connection)?)));
+        let (arrival, tolerance_mg) = match looked {
+            Ok(found) => found,
+            Err(_) => {
+                // Reopened at the next look (the file replaced by --reset, a busy moment).
+                view = None;
+                continue;
+            }
+        };
+        let Some((manifest, uid, manifest_mg)) = arrival else {
+            continue;
+        };
+        let case = (manifest, uid);
+        if last.as_ref() == Some(&case) {
+            continue;
+        }
+        last = Some(case);
+        let load = divisions(case_weight(manifest_mg, tolerance_mg, &mut noise));
+        if let Ok(mut placed) = platter.lock() {
+            *placed = Some(load);
+        }
+    }
+}
+
+/// The EPCs the demo's RFID reader sees: the packages at the first count task's first
+/// location, and one from another location.
+pub fn reader_script(view: &Connection) -> rusqlite::Result<Vec<Vec<u8>>> {
+    let location: Option<String> = view
+        .query_row(
+            "SELECT location_id FROM count_task_locations ORDER BY task_id, location_id LIMIT 1",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let mut uids: Vec<String> = Vec::new();
+    if let Some(location) = &location {
+        let mut here = view.prepare(
+            "SELECT uid FROM packages WHERE location_id = ?1 AND status IN ('active','on_hold')
+              ORDER BY uid LIMIT 200",
+        )?;
+        uids.extend(
+            here.query_map([location], |row| row.get::<_, String>(0))?
+                .flatten(),
+        );
+        let stray: Option<String> = view
+            .query_row(
+                "SELECT uid FROM packages WHERE location_id <> ?1 AND status = 'active'
+                  ORDER BY uid LIMIT 1",
+                [location],
+                |row| row.get(0),
+            )
+            .optional()?;
+        uids.extend(stray);
+    }
+    // Metrc tags are 24 hexadecimal digits: the tag's EPC is those 12 bytes.
+    Ok(uids
+        .iter()
+        .filter_map(|uid| hex::decode(uid).ok().filter(|epc| epc.len() == 12))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn most_cases_weigh_within_tolerance_and_some_do_not() {
+        let mut noise = Noise::new(42);
+        let tolerance = 500;
+        let weights: Vec<i64> = (0..1_000)
+            .map(|_| case_weight(Some(400_000), tolerance, &mut noise))
+            .collect();
+        let outside = weights
+            .iter()
+            .filter(|w| (**w - 400_000).abs() > tolerance)
+            .count();
+        assert!((120..=280).contains(&outside), "{outside} of 1000 outside");
+        // The noise is real: the in-tolerance weights are not all the manifest weight.
+        let exact = weights.iter().filter(|w| **w == 400_000).count();
+        assert!(exact < 50, "{exact} exact");
+        // An unlisted case weighs something plausible.
+        let unlisted = case_weight(None, tolerance, &mut noise);
+        assert!((250_000..=2_500_000).contains(&unlisted));
+    }
+
+    #[test]
+    fn divisions_round_to_the_nearest_hundredth_of_a_gram() {
+        assert_eq!(divisions(412_374), 41_237);
+        assert_eq!(divisions(412_375), 41_238);
+        assert_eq!(divisions(0), 0);
+    }
+}

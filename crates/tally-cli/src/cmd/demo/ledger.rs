@@ -1,0 +1,108 @@
+//! The demo's embedded ledger: `tally-ledger serve` run in this process on a free loopback
+//! port, over the SQLite ledger database in the demo directory, with the demo device enrolled
+//! (a one-time token issued and used at once, through the ledger's own enrollment logic).
+//!
+//! The device side of enrollment (pinning the ledger's origin and verifier key in the replica)
+//! and pushing events are the sync daemon's (`tallyd`): the enrollment is written to
+//! `ledger/enrollment.json` for it, and [`EmbeddedLedger::url`] is where it will push.
+
+use std::path::Path;
+use std::thread::JoinHandle;
+
+use anyhow::Context;
+use tally_events::DeviceId;
+
+/// A ledger serving on loopback until dropped.
+pub struct EmbeddedLedger {
+    url: String,
+    enrollment: tally_ledger::Enrollment,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for EmbeddedLedger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmbeddedLedger")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EmbeddedLedger {
+    /// Opens (or creates) the ledger at `db`, enrolls `device` for `facility` if it is not
+    /// enrolled yet, writes the enrollment to `enrollment_file` and serves on 127.0.0.1 at a
+    /// port the system picks.
+    pub fn start(
+        db: &Path,
+        enrollment_file: &Path,
+        facility: &str,
+        device: &DeviceId,
+        name: &str,
+    ) -> anyhow::Result<EmbeddedLedger> {
+        let mut ledger = tally_ledger::open_or_create_sqlite(db)
+            .with_context(|| format!("cannot open the demo ledger {}", db.display()))?;
+        let id = device.to_string();
+        let enrolled = ledger.devices()?.into_iter().find(|d| d.device_id == id);
+        let enrollment = match enrolled {
+            Some(d) => tally_ledger::Enrollment {
+                device_id: d.device_id,
+                name: d.name,
+                facility: d.facility,
+                origin: ledger.origin().to_owned(),
+                verifier_key: ledger.verifier_key().to_owned(),
+            },
+            None => {
+                let token = ledger.create_token(facility, name)?;
+                ledger.enroll(&token, device)?
+            }
+        };
+        std::fs::write(enrollment_file, serde_json::to_vec_pretty(&enrollment)?)
+            .with_context(|| format!("cannot write {}", enrollment_file.display()))?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("cannot start the demo ledger's runtime")?;
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .context("cannot listen on loopback for the demo ledger")?;
+        let address = listener.local_addr()?;
+        let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("demo-ledger".into())
+            .spawn(move || {
+                // A failure here only means nothing syncs; the app does not depend on it, and
+                // printing would draw over the app's screen.
+                let _ =
+                    runtime.block_on(tally_ledger::server::serve(ledger, listener, async move {
+                        let _ = stop.await;
+                    }));
+            })?;
+        Ok(EmbeddedLedger {
+            url: format!("http://{address}"),
+            enrollment,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        })
+    }
+
+    /// Where the ledger serves (`http://127.0.0.1:PORT`).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The demo device's enrollment.
+    pub fn enrollment(&self) -> &tally_ledger::Enrollment {
+        &self.enrollment
+    }
+}
+
+impl Drop for EmbeddedLedger {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
