@@ -232,4 +232,78 @@ mod tests {
         assert_eq!(divisions(412_375), 41_238);
         assert_eq!(divisions(0), 0);
     }
+
+    /// A real replica: a receiver scans a listed case, then an unlisted one; the follower,
+    /// reading the file, puts each case's weight on the platter (near the manifest weight for
+    /// the listed one), and a case scanned twice is not put on again.
+    #[test]
+    fn each_scanned_case_goes_on_the_scale() {
+        use tally_replica::workflow::receiving;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("replica").join("replica.db");
+        std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+        let mut replica = tally_replica::Replica::init_in_key_dir(
+            &db,
+            &dir.path().join("keys"),
+            Box::new(tally_replica::clock::SystemClock::new()),
+            tally_events::payload::DeviceEnrolled {
+                facility: tally_replica::seed::FACILITY.into(),
+                hardware_serial: "T".into(),
+                enrollment_token_sha256: tally_events::Sha256Hash::of(b"t"),
+                previous_device: None,
+            },
+            &tally_replica::keys::KeyOptions::default(),
+        )
+        .unwrap();
+        tally_replica::seed::demo_with_pin_params(
+            &mut replica,
+            10,
+            1,
+            &tally_events::PinParams::TEST,
+        )
+        .unwrap();
+        let (manifest, uid, weight_mg): (String, String, i64) = replica
+            .view()
+            .query_row(
+                "SELECT manifest_id, uid, weight_mg FROM inbound_lines ORDER BY manifest_id, uid LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        let platter = Platter::default();
+        let follower = ScaleFollower::start(db.clone(), platter.clone(), 9).unwrap();
+        let placed = || {
+            let until = std::time::Instant::now() + Duration::from_secs(10);
+            loop {
+                if let Some(load) = platter.lock().unwrap().take() {
+                    return load;
+                }
+                assert!(
+                    std::time::Instant::now() < until,
+                    "nothing put on the scale"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        };
+        let (session, _) = replica.sign_in("B1001", "1111").unwrap();
+        replica
+            .act(&session.badge, |v| {
+                receiving::scan(v, &session, &manifest, &uid)
+            })
+            .unwrap();
+        let load_mg = placed() * DIVISION_MG;
+        // Within a generous band of the manifest weight: in or out of tolerance, never
+        // something unrelated.
+        assert!(
+            (load_mg - weight_mg).abs() <= 500 * 12 + DIVISION_MG,
+            "{load_mg} mg for a {weight_mg} mg case"
+        );
+        // The same case scanned again (a duplicate) is not a new load.
+        let _ = replica.act(&session.badge, |v| {
+            receiving::scan(v, &session, &manifest, &uid)
+        });
+        std::thread::sleep(FOLLOW_EVERY * 3);
+        assert_eq!(*platter.lock().unwrap(), None);
+        drop(follower);
+    }
 }
