@@ -7,7 +7,8 @@
 //! while a second demo in the same directory is refused; Ctrl-C, SIGTERM and SIGHUP (the
 //! terminal going away) each end a demo with nothing left behind (the process, checked by
 //! pid, and the simulators' PTY links); run again, the demo continues with the same device
-//! and its log; `--reset` starts over with a new device.
+//! and its log; `--reset` starts over with a new device; after a SIGKILL the next run takes
+//! over the stale links and lock.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -220,8 +221,9 @@ fn the_demo_runs_continues_resets_runs_side_by_side_and_leaves_nothing_behind() 
     let events_after_first: i64 = query(&replica, "SELECT count(*) FROM event_log");
 
     // Run again: the same device continues its log (the sign-out of the first run is there).
+    // (What the demo prints before the app starts is read after it ends: the app's screen
+    // covers it meanwhile.)
     let pid = start("a3", demo_args(&a, &[]));
-    tmux.wait_for("a3", &["Continuing the demo"]);
     tmux.wait_for("a3", READY);
     assert_eq!(device_key(&a), first_key);
     // The terminal goes away (SIGHUP): the demo ends too.
@@ -236,14 +238,31 @@ fn the_demo_runs_continues_resets_runs_side_by_side_and_leaves_nothing_behind() 
 
     // --reset: a new facility and a new device.
     let pid = start("a4", demo_args(&a, &["--reset"]));
-    tmux.wait_for("a4", &["Starting over"]);
     tmux.wait_for("a4", READY);
+    // A new log: the facility and one sign-in, not the old runs' events.
+    let events_after_reset: i64 = query(&replica, "SELECT count(*) FROM event_log");
+    assert!(
+        events_after_reset < events_after_second,
+        "{events_after_reset} events after --reset, {events_after_second} before"
+    );
     let new_key = device_key(&a);
     assert_eq!(new_key.len(), 1);
     assert_ne!(new_key, first_key);
     tmux.keys("a4", &["C-c"]);
-    tmux.wait_for("a4", &["The demo's files stay in"]);
+    tmux.wait_for("a4", &["Starting over", "The demo's files stay in"]);
     wait_gone(pid);
-    let events_after_reset: i64 = query(&replica, "SELECT count(*) FROM event_log");
-    assert!(events_after_reset < events_after_second);
+
+    // Killed outright (nothing can clean up): its stale PTY links and lock do not stop the
+    // next run, which takes the devices over and continues.
+    let pid = start("a5", demo_args(&a, &[]));
+    tmux.wait_for("a5", READY);
+    // SAFETY: sending SIGKILL to the demo this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
+    wait_gone(pid);
+    let pid = start("a6", demo_args(&a, &[]));
+    tmux.wait_for("a6", READY);
+    assert_eq!(device_key(&a), new_key);
+    tmux.keys("a6", &["C-c"]);
+    tmux.wait_for("a6", &["Continuing the demo", "The demo's files stay in"]);
+    wait_gone(pid);
 }
