@@ -153,6 +153,44 @@ pub fn bindings(
     Ok(out)
 }
 
+/// Where the configured scales' stable weights go in the floor layer
+/// (`tally_floor::Floor::with_scale`): each scale with a `scale_id`, named as the manager
+/// names it (its path), with its division as its profile prints it.
+pub fn scale_setups(
+    devices: &[DeviceConfig],
+    profiles: &ProfileSet,
+) -> Result<Vec<tally_floor::ScaleSetup>, DeviceError> {
+    let mut out = Vec::new();
+    for (binding, kind) in bindings(devices, profiles)? {
+        let Some(device) = devices
+            .iter()
+            .find(|d| d.path.display().to_string() == binding.path)
+        else {
+            continue;
+        };
+        let (DeviceKind::Scale, Some(scale_id)) = (kind, &device.scale_id) else {
+            continue;
+        };
+        let division = profiles
+            .get(&binding.profile)
+            .ok()
+            .and_then(|p| p.params.division.clone())
+            .ok_or_else(|| DeviceError::Setup {
+                path: binding.path.clone(),
+                reason: format!(
+                    "profile {} does not give the scale's division",
+                    binding.profile
+                ),
+            })?;
+        out.push(tally_floor::ScaleSetup {
+            device: binding.path,
+            scale_id: scale_id.clone(),
+            division,
+        });
+    }
+    Ok(out)
+}
+
 /// Turns the manager's events and connection states into the app's device events. Pure: no
 /// I/O, no clock.
 #[derive(Debug, Default)]
@@ -561,7 +599,17 @@ mod tests {
             kind: kind.into(),
             path: "/dev/ttyUSB0".into(),
             profile: profile.into(),
+            scale_id: Some("SCALE-01".into()),
         };
+        let setups = scale_setups(&[scale("scale", "mettler-toledo-mt-sics")], &profiles).unwrap();
+        assert_eq!(
+            setups,
+            vec![tally_floor::ScaleSetup {
+                device: "/dev/ttyUSB0".into(),
+                scale_id: "SCALE-01".into(),
+                division: "0.01".into(),
+            }]
+        );
         let ok = bindings(&[scale("scale", "mettler-toledo-mt-sics")], &profiles).unwrap();
         assert_eq!(ok[0].1, DeviceKind::Scale);
         let error = bindings(&[scale("rfid", "mettler-toledo-mt-sics")], &profiles)

@@ -22,6 +22,7 @@ fn device(kind: &str, path: &Path, profile: &str) -> DeviceConfig {
         kind: kind.into(),
         path: path.to_owned(),
         profile: profile.into(),
+        scale_id: None,
     }
 }
 

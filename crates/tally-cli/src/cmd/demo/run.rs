@@ -30,6 +30,8 @@ use crate::cmd::replica::{init, KeyLocation};
 pub const PACKAGES: u64 = 2_000;
 /// The seed of the demo facility.
 pub const SEED: u64 = 1;
+/// The demo facility's registered scale the simulator plays (MT-SICS, 6200 g by 0.01 g).
+pub const SCALE_ID: &str = "SCALE-01";
 /// The name the demo device has at the ledger and in its enrollment.
 pub const DEVICE_NAME: &str = "DEMO-HANDHELD";
 
@@ -166,14 +168,22 @@ fn config_text(layout: &Layout, ledger_url: Option<&str>) -> anyhow::Result<Stri
     if let Some(url) = ledger_url {
         text.push_str(&format!("ledger_url = {}\n", serde_json::to_string(url)?));
     }
-    for (kind, path, profile) in [
-        ("scale", layout.scale(), ScaleProtocol::MtSics.profile_id()),
-        ("rfid", layout.rfid(), RfidProtocol::M100.profile_id()),
+    for (kind, path, profile, scale_id) in [
+        (
+            "scale",
+            layout.scale(),
+            ScaleProtocol::MtSics.profile_id(),
+            Some(SCALE_ID),
+        ),
+        ("rfid", layout.rfid(), RfidProtocol::M100.profile_id(), None),
     ] {
         text.push_str(&format!(
             "\n[[devices]]\nkind = \"{kind}\"\npath = {}\nprofile = \"{profile}\"\n",
             quoted(&path)?
         ));
+        if let Some(id) = scale_id {
+            text.push_str(&format!("scale_id = \"{id}\"\n"));
+        }
     }
     Ok(text)
 }
