@@ -129,3 +129,31 @@ impl ProtocolId {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scales_tare_and_zero_with_their_protocol_s_commands() {
+        let cases: [(ProtocolId, &[u8], Option<&[u8]>); 4] = [
+            (ProtocolId::MtSics, b"Z\r\n", Some(b"T\r\n")),
+            (ProtocolId::AndStandard, b"R\r\n", Some(b"T\r\n")),
+            (ProtocolId::Ohaus, b"Z\r\n", Some(b"T\r\n")),
+            // NCI scales have no tare command.
+            (ProtocolId::Nci, b"Z\r", None),
+        ];
+        for (protocol, zero, tare) in cases {
+            let commands = protocol.commands();
+            assert_eq!(commands.zero().unwrap(), zero, "{protocol:?}");
+            match tare {
+                Some(bytes) => assert_eq!(commands.tare().unwrap(), bytes, "{protocol:?}"),
+                None => assert_eq!(commands.tare(), Err(CommandError::Unsupported)),
+            }
+        }
+        assert_eq!(
+            ProtocolId::KeyboardWedge.commands().tare(),
+            Err(CommandError::Unsupported)
+        );
+    }
+}
