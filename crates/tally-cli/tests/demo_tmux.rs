@@ -4,7 +4,7 @@
 //! One run: the app appears signed in as the demo's receiver with the simulated scale's live
 //! weight and the RFID reader on home; a case's barcode typed as a keyboard-wedge burst is
 //! taken as a scan; a second demo in another directory runs side by side (its own ledger port)
-//! while a second demo in the same directory is refused; Ctrl-C, SIGTERM and SIGHUP (the
+//! while a second demo in the same directory is refused; Ctrl-C, SIGINT, SIGTERM and SIGHUP (the
 //! terminal going away) each end a demo with nothing left behind (the process, checked by
 //! pid, and the simulators' PTY links); run again, the demo continues with the same device
 //! and its log; `--reset` starts over with a new device; after a SIGKILL the next run takes
@@ -248,7 +248,9 @@ fn the_demo_runs_continues_resets_runs_side_by_side_and_leaves_nothing_behind() 
     let new_key = device_key(&a);
     assert_eq!(new_key.len(), 1);
     assert_ne!(new_key, first_key);
-    tmux.keys("a4", &["C-c"]);
+    // SIGINT (not the Ctrl-C key, which the app reads itself in raw mode) ends it cleanly.
+    // SAFETY: sending SIGINT to the demo this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
     tmux.wait_for("a4", &["Starting over", "The demo's files stay in"]);
     wait_gone(pid);
 
