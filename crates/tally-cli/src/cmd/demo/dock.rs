@@ -233,18 +233,20 @@ mod tests {
         assert_eq!(divisions(0), 0);
     }
 
-    /// A real replica: a receiver scans a listed case, then an unlisted one; the follower,
-    /// reading the file, puts each case's weight on the platter (near the manifest weight for
-    /// the listed one), and a case scanned twice is not put on again.
-    #[test]
-    fn each_scanned_case_goes_on_the_scale() {
-        use tally_replica::workflow::receiving;
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("replica").join("replica.db");
+    /// A demo replica in `dir` with a receiver signed in, and its first manifest line.
+    fn demo_replica(
+        dir: &Path,
+    ) -> (
+        tally_replica::Replica,
+        tally_replica::workflow::Session,
+        PathBuf,
+        (String, String, i64),
+    ) {
+        let db = dir.join("replica").join("replica.db");
         std::fs::create_dir_all(db.parent().unwrap()).unwrap();
         let mut replica = tally_replica::Replica::init_in_key_dir(
             &db,
-            &dir.path().join("keys"),
+            &dir.join("keys"),
             Box::new(tally_replica::clock::SystemClock::new()),
             tally_events::payload::DeviceEnrolled {
                 facility: tally_replica::seed::FACILITY.into(),
@@ -262,7 +264,7 @@ mod tests {
             &tally_events::PinParams::TEST,
         )
         .unwrap();
-        let (manifest, uid, weight_mg): (String, String, i64) = replica
+        let line = replica
             .view()
             .query_row(
                 "SELECT manifest_id, uid, weight_mg FROM inbound_lines ORDER BY manifest_id, uid LIMIT 1",
@@ -270,6 +272,79 @@ mod tests {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .unwrap();
+        let (session, _) = replica.sign_in("B1001", "1111").unwrap();
+        (replica, session, db, line)
+    }
+
+    /// The whole dock over real serial I/O: a case scanned into the replica goes on the
+    /// simulated MT-SICS balance, whose stable reading reaches the app's event stream through
+    /// the driver as a weight for the floor layer, near the case's manifest weight.
+    #[test]
+    fn a_scanned_case_s_weight_reaches_the_app_over_the_serial_line() {
+        use tally_app::event::{DeviceEvent, Event};
+        use tally_replica::workflow::receiving;
+        let dir = tempfile::tempdir().unwrap();
+        let (mut replica, session, db, (manifest, uid, weight_mg)) = demo_replica(dir.path());
+        let link_path = dir.path().join("scale");
+        let mut config = tally_drivers::sim::scale::ScaleConfig::new(
+            tally_drivers::sim::scale::ScaleProtocol::MtSics,
+            tally_drivers::sim::scale::ScaleMode::Stable,
+        );
+        config.base_divisions = 0;
+        config.capacity_divisions = 620_000;
+        let scale = tally_drivers::sim::scale::ScaleSimulator::start(&link_path, config).unwrap();
+        let follower = ScaleFollower::start(db, scale.platter(), 5).unwrap();
+        let (events, inbox) = std::sync::mpsc::channel();
+        let link = tally_app::devices::DeviceLink::start(
+            &[tally_app::config::DeviceConfig {
+                kind: "scale".into(),
+                path: link_path,
+                profile: "mettler-toledo-mt-sics".into(),
+                scale_id: Some("SCALE-01".into()),
+            }],
+            events,
+        )
+        .unwrap()
+        .unwrap();
+        replica
+            .act(&session.badge, |v| {
+                receiving::scan(v, &session, &manifest, &uid)
+            })
+            .unwrap();
+        let until = std::time::Instant::now() + Duration::from_secs(15);
+        let weighed_mg = loop {
+            assert!(
+                std::time::Instant::now() < until,
+                "no weight reached the app"
+            );
+            if let Ok(Event::Device(DeviceEvent::Floor(input))) =
+                inbox.recv_timeout(Duration::from_millis(50))
+            {
+                if let tally_drivers::event::DeviceEvent::Weight(reading) = input.event {
+                    let mg = reading.to_milligrams().unwrap().0;
+                    if mg != 0 {
+                        break mg;
+                    }
+                }
+            }
+        };
+        assert!(
+            (weighed_mg - weight_mg).abs() <= 500 * 12 + DIVISION_MG,
+            "{weighed_mg} mg weighed for a {weight_mg} mg case"
+        );
+        link.stop();
+        drop(follower);
+        scale.stop();
+    }
+
+    /// A real replica: a receiver scans a listed case; the follower, reading the file, puts
+    /// its weight on the platter (near the manifest weight), and the same case scanned again
+    /// is not put on again.
+    #[test]
+    fn each_scanned_case_goes_on_the_scale() {
+        use tally_replica::workflow::receiving;
+        let dir = tempfile::tempdir().unwrap();
+        let (mut replica, session, db, (manifest, uid, weight_mg)) = demo_replica(dir.path());
         let platter = Platter::default();
         let follower = ScaleFollower::start(db.clone(), platter.clone(), 9).unwrap();
         let placed = || {
@@ -285,7 +360,6 @@ mod tests {
                 std::thread::sleep(Duration::from_millis(20));
             }
         };
-        let (session, _) = replica.sign_in("B1001", "1111").unwrap();
         replica
             .act(&session.badge, |v| {
                 receiving::scan(v, &session, &manifest, &uid)
