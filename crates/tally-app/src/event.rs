@@ -85,14 +85,6 @@ pub enum DeviceEvent {
     },
 }
 
-/// A command for the scale, from the handheld (tare and zero on the receiving screen).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScaleCommand {
-    /// Tare: the load on the scale now becomes the tare.
-    Tare,
-    /// Zero the scale.
-    Zero,
-}
 
 /// The sync daemon's report (none runs before the ledger exists).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,6 +234,15 @@ pub enum Tone {
     Error,
 }
 
+/// A command for the scale, sent from the handheld.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScaleCommand {
+    /// Tare: the weight on the pan now counts as the container.
+    Tare,
+    /// Zero: the empty pan reads zero.
+    Zero,
+}
+
 /// What the state machine asks the outside to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -261,8 +262,7 @@ pub enum Effect {
     },
     /// Ring the success or error signal.
     Signal(Tone),
-    /// Tare or zero the scale (done by the runtime through the driver, off the render path;
-    /// a refusal comes back as [`DeviceEvent::Problem`]).
+    /// Send a command to the scale (tare, zero) from the handheld.
     ScaleCommand(ScaleCommand),
     /// End the app.
     Quit,
