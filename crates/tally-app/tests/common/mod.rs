@@ -30,7 +30,6 @@ pub struct App {
     pub now_ms: u64,
     /// Every signal rung, in order.
     pub signals: Vec<tally_app::event::Tone>,
-    /// Every scale command asked for, in order.
     pub scale_commands: Vec<tally_app::event::ScaleCommand>,
 }
 
