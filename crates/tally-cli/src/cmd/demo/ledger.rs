@@ -106,3 +106,86 @@ impl Drop for EmbeddedLedger {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+
+    fn device(dir: &Path) -> DeviceId {
+        let db = dir.join("replica.db");
+        let replica = tally_replica::Replica::init_in_key_dir(
+            &db,
+            &dir.join("keys"),
+            Box::new(tally_replica::clock::SystemClock::new()),
+            tally_events::payload::DeviceEnrolled {
+                facility: "FAC".into(),
+                hardware_serial: "T".into(),
+                enrollment_token_sha256: tally_events::Sha256Hash::of(b"t"),
+                previous_device: None,
+            },
+            &tally_replica::keys::KeyOptions::default(),
+        )
+        .unwrap();
+        replica.device()
+    }
+
+    fn get(url: &str, path: &str) -> String {
+        let address = url.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    }
+
+    /// The ledger answers over HTTP on loopback with the device enrolled; started again on the
+    /// same database it keeps the one enrollment and its log's identity, on a new free port;
+    /// stopped, its port is closed.
+    #[test]
+    fn serves_on_loopback_with_the_device_enrolled_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let device = device(dir.path());
+        let db = dir.path().join("ledger.db");
+        let file = dir.path().join("enrollment.json");
+        let first = EmbeddedLedger::start(&db, &file, "FAC-1", &device, "DEMO").unwrap();
+        assert!(
+            first.url().starts_with("http://127.0.0.1:"),
+            "{}",
+            first.url()
+        );
+        let info = get(first.url(), "/v1/info");
+        assert!(info.starts_with("HTTP/1.1 200"), "{info}");
+        assert!(info.contains(&first.enrollment().origin), "{info}");
+        assert_eq!(first.enrollment().device_id, device.to_string());
+        let written: tally_ledger::Enrollment =
+            serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        assert_eq!(&written, first.enrollment());
+        let second_side_by_side = tempfile::tempdir().unwrap();
+        let other = EmbeddedLedger::start(
+            &second_side_by_side.path().join("ledger.db"),
+            &second_side_by_side.path().join("enrollment.json"),
+            "FAC-1",
+            &device,
+            "DEMO",
+        )
+        .unwrap();
+        assert_ne!(other.url(), first.url());
+        let url = first.url().to_owned();
+        drop(first);
+        assert!(
+            std::net::TcpStream::connect(url.trim_start_matches("http://")).is_err(),
+            "the port stays open after the demo"
+        );
+        let again = EmbeddedLedger::start(&db, &file, "FAC-1", &device, "DEMO").unwrap();
+        assert_eq!(again.enrollment(), &written);
+        drop(again);
+        let devices = tally_ledger::open_sqlite(&db).unwrap().devices().unwrap();
+        assert_eq!(devices.len(), 1, "{devices:?}");
+        assert_eq!(devices[0].facility, "FAC-1");
+    }
+}
