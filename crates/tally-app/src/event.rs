@@ -85,7 +85,6 @@ pub enum DeviceEvent {
     },
 }
 
-
 /// The sync daemon's report (none runs before the ledger exists).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SyncStatus {

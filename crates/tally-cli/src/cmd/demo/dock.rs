@@ -233,6 +233,13 @@ mod tests {
         assert_eq!(divisions(0), 0);
     }
 
+    /// A case's tag as a scanner reads it.
+    fn scanned(uid: &str) -> tally_replica::workflow::Identifier {
+        let today = tally_events::Date::parse_iso("2026-12-07").unwrap();
+        tally_replica::workflow::Identifier::typed(uid, tally_ids::StateSystems::all(), today)
+            .unwrap()
+    }
+
     /// A demo replica in `dir` with a receiver signed in, and its first manifest line.
     fn demo_replica(
         dir: &Path,
@@ -308,7 +315,7 @@ mod tests {
         .unwrap();
         replica
             .act(&session.badge, |v| {
-                receiving::scan(v, &session, &manifest, &uid)
+                receiving::scan(v, &manifest, &scanned(&uid))
             })
             .unwrap();
         let until = std::time::Instant::now() + Duration::from_secs(15);
@@ -362,7 +369,7 @@ mod tests {
         };
         replica
             .act(&session.badge, |v| {
-                receiving::scan(v, &session, &manifest, &uid)
+                receiving::scan(v, &manifest, &scanned(&uid))
             })
             .unwrap();
         let load_mg = placed() * DIVISION_MG;
@@ -374,7 +381,7 @@ mod tests {
         );
         // The same case scanned again (a duplicate) is not a new load.
         let _ = replica.act(&session.badge, |v| {
-            receiving::scan(v, &session, &manifest, &uid)
+            receiving::scan(v, &manifest, &scanned(&uid))
         });
         std::thread::sleep(FOLLOW_EVERY * 3);
         assert_eq!(*platter.lock().unwrap(), None);
