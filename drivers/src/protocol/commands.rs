@@ -134,9 +134,12 @@ impl ProtocolId {
 mod tests {
     use super::*;
 
+    /// A protocol, its zero bytes and its tare bytes (`None`: it has no tare).
+    type Case = (ProtocolId, &'static [u8], Option<&'static [u8]>);
+
     #[test]
     fn scales_tare_and_zero_with_their_protocol_s_commands() {
-        let cases: [(ProtocolId, &[u8], Option<&[u8]>); 4] = [
+        let cases: [Case; 4] = [
             (ProtocolId::MtSics, b"Z\r\n", Some(b"T\r\n")),
             (ProtocolId::AndStandard, b"R\r\n", Some(b"T\r\n")),
             (ProtocolId::Ohaus, b"Z\r\n", Some(b"T\r\n")),
