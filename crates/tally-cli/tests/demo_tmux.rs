@@ -116,8 +116,9 @@ fn alive(pid: i32) -> bool {
     unsafe { libc::kill(pid, 0) == 0 }
 }
 
-/// Waits for the process to be gone (a zombie of the tmux server counts as gone: reaped or
-/// not, it runs nothing).
+/// Waits for the process to be gone: reaped, or a zombie whose every thread has exited (a
+/// killed process's main thread can be a zombie while its other threads still hold its files,
+/// the demo's lock among them).
 fn wait_gone(pid: i32) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
@@ -128,7 +129,10 @@ fn wait_gone(pid: i32) {
                     .is_some_and(|rest| rest.starts_with('Z'))
             })
             .unwrap_or(false);
-        if !alive(pid) || zombie {
+        let threads = std::fs::read_dir(format!("/proc/{pid}/task"))
+            .map(|d| d.count())
+            .unwrap_or(0);
+        if !alive(pid) || (zombie && threads <= 1) {
             return;
         }
         std::thread::sleep(Duration::from_millis(50));

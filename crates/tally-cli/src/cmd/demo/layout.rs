@@ -9,6 +9,7 @@
 //!   keys/<device-id>.key    the device key, in a key directory of its own (mode 0700)
 //!   ledger/ledger.db        the embedded ledger's database
 //!   ledger/enrollment.json  the demo device's enrollment at that ledger (origin, verifier key)
+//!   ledger/views/           the ledger's replica-service views (derived, rebuilt if missing)
 //!   devices/scale           the scale simulator's serial port (a link to its PTY, while running)
 //!   devices/rfid            the RFID reader simulator's serial port (likewise)
 //! ```
@@ -67,6 +68,12 @@ impl Layout {
     /// The embedded ledger's database.
     pub fn ledger(&self) -> PathBuf {
         self.ledger_dir().join("ledger.db")
+    }
+
+    /// The ledger's replica service's views (derived from the ledger's log, rebuilt when
+    /// missing).
+    pub fn ledger_views(&self) -> PathBuf {
+        self.ledger_dir().join("views")
     }
 
     /// The demo device's enrollment at the ledger.

@@ -31,9 +31,10 @@ impl std::fmt::Debug for EmbeddedLedger {
 impl EmbeddedLedger {
     /// Opens (or creates) the ledger at `db`, enrolls `device` for `facility` if it is not
     /// enrolled yet, writes the enrollment to `enrollment_file` and serves on 127.0.0.1 at a
-    /// port the system picks.
+    /// port the system picks, its replica service's views in `views_dir`.
     pub fn start(
         db: &Path,
+        views_dir: &Path,
         enrollment_file: &Path,
         facility: &str,
         device: &DeviceId,
@@ -67,6 +68,7 @@ impl EmbeddedLedger {
             .context("cannot listen on loopback for the demo ledger")?;
         let address = listener.local_addr()?;
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+        let views_dir = views_dir.to_owned();
         let thread = std::thread::Builder::new()
             .name("demo-ledger".into())
             .spawn(move || {
@@ -152,7 +154,8 @@ mod tests {
         let device = device(dir.path());
         let db = dir.path().join("ledger.db");
         let file = dir.path().join("enrollment.json");
-        let first = EmbeddedLedger::start(&db, &file, "FAC-1", &device, "DEMO").unwrap();
+        let views = dir.path().join("views");
+        let first = EmbeddedLedger::start(&db, &views, &file, "FAC-1", &device, "DEMO").unwrap();
         assert!(
             first.url().starts_with("http://127.0.0.1:"),
             "{}",
@@ -168,6 +171,7 @@ mod tests {
         let second_side_by_side = tempfile::tempdir().unwrap();
         let other = EmbeddedLedger::start(
             &second_side_by_side.path().join("ledger.db"),
+            &second_side_by_side.path().join("views"),
             &second_side_by_side.path().join("enrollment.json"),
             "FAC-1",
             &device,
@@ -181,7 +185,7 @@ mod tests {
             std::net::TcpStream::connect(url.trim_start_matches("http://")).is_err(),
             "the port stays open after the demo"
         );
-        let again = EmbeddedLedger::start(&db, &file, "FAC-1", &device, "DEMO").unwrap();
+        let again = EmbeddedLedger::start(&db, &views, &file, "FAC-1", &device, "DEMO").unwrap();
         assert_eq!(again.enrollment(), &written);
         drop(again);
         let devices = tally_ledger::open_sqlite(&db).unwrap().devices().unwrap();

@@ -242,6 +242,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(layout.ledger_dir())?;
     let ledger = match EmbeddedLedger::start(
         &layout.ledger(),
+        &layout.ledger_views(),
         &layout.enrollment(),
         seed::FACILITY,
         &device,
