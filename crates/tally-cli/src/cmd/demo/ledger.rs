@@ -74,10 +74,16 @@ impl EmbeddedLedger {
             .spawn(move || {
                 // A failure here only means nothing syncs; the app does not depend on it, and
                 // printing would draw over the app's screen.
-                let _ =
-                    runtime.block_on(tally_ledger::server::serve(ledger, listener, async move {
-                        let _ = stop.await;
-                    }));
+                let options = tally_ledger::server::ServeOptions {
+                    views_dir,
+                    tls: None,
+                };
+                let stopped = async move {
+                    let _ = stop.await;
+                };
+                let _ = runtime.block_on(tally_ledger::server::serve_with(
+                    ledger, listener, stopped, &options,
+                ));
             })?;
         Ok(EmbeddedLedger {
             url: format!("http://{address}"),
