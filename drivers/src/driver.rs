@@ -568,6 +568,15 @@ impl DeviceSession {
             Err(e) => Err(command_error(e)),
         }
     }
+
+    /// Tares a scale.
+    pub fn tare(&mut self) -> Result<(), DriverError> {
+        match self.protocol.commands().tare() {
+            Ok(bytes) => self.send(&bytes),
+            Err(CommandError::Unsupported) => Err(self.unsupported("tare")),
+            Err(e) => Err(command_error(e)),
+        }
+    }
 }
 
 fn command_error(e: CommandError) -> DriverError {

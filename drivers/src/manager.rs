@@ -16,7 +16,7 @@
 //!   in the device's status. [`DeviceManager::snapshot`] returns every device's status:
 //!   state, profile, last event, last error, counters.
 //! * The app commands a device with [`DeviceManager::command`] (beep, start/stop inventory, RF
-//!   power, session, poll, zero): a small per-device queue its worker empties between reads.
+//!   power, session, poll, zero, tare): a small per-device queue its worker empties between reads.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -394,6 +394,8 @@ pub enum DeviceCommand {
     PollNow,
     /// Scale: zero.
     Zero,
+    /// Scale: tare.
+    Tare,
 }
 
 /// Why a command could not be queued.
@@ -847,6 +849,7 @@ fn run_command(
         DeviceCommand::SetSession(n) => session.set_session(n),
         DeviceCommand::PollNow => session.poll_now(),
         DeviceCommand::Zero => session.zero(),
+        DeviceCommand::Tare => session.tare(),
     }
 }
 

@@ -103,7 +103,7 @@ impl Default for Timeouts {
     }
 }
 
-/// A device the handheld uses (opened by the drivers once the floor layer is in place).
+/// A device the handheld uses (opened through the drivers at start; see `devices`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeviceConfig {
@@ -113,6 +113,10 @@ pub struct DeviceConfig {
     pub path: PathBuf,
     /// The driver profile (see `tally devices profiles`).
     pub profile: String,
+    /// Scales: the scale's asset id in the facility's scale register (`SCALE-01`), so its
+    /// stable weights can be recorded against it.
+    #[serde(default)]
+    pub scale_id: Option<String>,
 }
 
 /// The configuration file.

@@ -1,6 +1,6 @@
 //! What flows through the app: the events the state machine takes (keys, device events,
 //! timers, worker and reader replies, sync status) and the effects it asks for (a write to the
-//! worker, a read to the reader, a signal, quitting).
+//! worker, a read to the reader, a signal, a scale command, quitting).
 //!
 //! Every request carries an id; a reply whose id is not the one a screen waits for is stale
 //! (the person went back meanwhile) and is dropped.
@@ -71,6 +71,18 @@ pub enum DeviceEvent {
     Scan {
         /// The decoded text.
         text: String,
+    },
+    /// What the floor layer takes, as the driver decoded it, with the device's name: a new
+    /// stable weight (once per settled load, not at every poll) or an RFID tag read. The
+    /// screen shown hands it to `tally_floor::Floor::handle`.
+    Floor(tally_floor::DeviceInput),
+    /// A device could not do what it was asked (a tare or zero the scale refused, a command
+    /// to a device that is not there).
+    Problem {
+        /// Which device.
+        device: DeviceKind,
+        /// What happened.
+        problem: crate::devices::DeviceProblem,
     },
 }
 

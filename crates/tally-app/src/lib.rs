@@ -5,7 +5,8 @@
 //! ([`state::update`], no I/O) that returns [`event::Effect`]s; rendering is a pure function
 //! of the state ([`render::render`]); one worker thread owns the replica and does every commit
 //! ([`worker`]); screens read through a read-only connection on their own thread ([`reader`]);
-//! [`mod@run`] wires the terminal and the threads together. Workflow rules live in the core
+//! [`devices`] opens the configured scanner, RFID reader and scale through the drivers and
+//! feeds their events in; [`mod@run`] wires the terminal and the threads together. Workflow rules live in the core
 //! (`tally-replica`), never here.
 //!
 //! Map: [`screens`] (one module per screen or flow: its state, update, render and words; the
@@ -16,6 +17,7 @@
 #![deny(missing_docs)]
 
 pub mod config;
+pub mod devices;
 pub mod event;
 pub mod list;
 pub mod menu;
@@ -29,4 +31,4 @@ pub mod wedge;
 pub mod worker;
 
 pub use config::{Config, Overrides};
-pub use run::{run, RunError};
+pub use run::{run, run_with, RunError, Start};

@@ -2,10 +2,12 @@
 //! effects. This is the only module that touches the terminal.
 //!
 //! Threads: input (crossterm's blocking read, each key stamped with a monotonic time), a
-//! ticker (auto-lock, flashes, home refresh), the worker (owns the replica, every commit) and
-//! the reader (read-only connection). They all feed one channel of [`Event`]s; the main thread
-//! takes events, runs [`update`], sends requests on, and draws with [`render`]. Nothing it does
-//! between two frames waits on the database or a device.
+//! ticker (auto-lock, flashes, home refresh), the worker (owns the replica, every commit), the
+//! reader (read-only connection), the devices ([`DeviceLink`]: the drivers' manager and its
+//! bridge) and a signal watcher (SIGTERM, SIGHUP, SIGINT: sign out and quit, terminal
+//! restored). They all feed one channel of [`Event`]s; the main thread takes events, runs
+//! [`update`], sends requests on, and draws with [`render`]. Nothing it does between two
+//! frames waits on the database or a device.
 
 use std::collections::VecDeque;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
@@ -16,6 +18,7 @@ use tally_replica::clock::SystemClock;
 use tally_replica::{Replica, ReplicaError};
 
 use crate::config::{Config, ConfigError, KeyLocation};
+use crate::devices::{DeviceError, DeviceLink};
 use crate::event::{Effect, Event, Key, Tone};
 use crate::render::render;
 use crate::state::{update, State};
@@ -38,6 +41,17 @@ pub enum RunError {
     /// The terminal failed.
     #[error("the terminal failed: {0}")]
     Terminal(#[from] std::io::Error),
+    /// The configured devices cannot be opened.
+    #[error("cannot open the devices: {0}")]
+    Devices(#[from] DeviceError),
+}
+
+/// How the app starts, beyond its configuration.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Start {
+    /// Sign this badge in with this PIN at once (the demo's receiver); a refusal leaves the
+    /// sign-in screen showing why.
+    pub sign_in: Option<(String, String)>,
 }
 
 /// Maps a terminal key to the app's.
@@ -100,6 +114,31 @@ fn spawn_input(start: Instant, events: Sender<Event>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Turns SIGTERM, SIGHUP (the terminal went away) and SIGINT into a quit, so the app signs
+/// out, restores the terminal and lets its helpers end instead of dying mid-frame.
+fn spawn_signals(
+    start: Instant,
+    events: Sender<Event>,
+) -> std::io::Result<(signal_hook::iterator::Handle, std::thread::JoinHandle<()>)> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    let handle = signals.handle();
+    let thread = std::thread::Builder::new()
+        .name("tally-signals".into())
+        .spawn(move || {
+            for _ in signals.forever() {
+                let quit = Event::Key {
+                    key: Key::Quit,
+                    at_ms: millis(start),
+                };
+                if events.send(quit).is_err() {
+                    return;
+                }
+            }
+        })?;
+    Ok((handle, thread))
+}
+
 fn spawn_ticker(start: Instant, events: Sender<Event>) -> std::io::Result<()> {
     std::thread::Builder::new()
         .name("tally-ticker".into())
@@ -119,6 +158,12 @@ fn spawn_ticker(start: Instant, events: Sender<Event>) -> std::io::Result<()> {
 
 /// Runs the app on the terminal until the user quits.
 pub fn run(config: &Config) -> Result<(), RunError> {
+    run_with(config, &Start::default())
+}
+
+/// Runs the app on the terminal until the user quits (or a signal ends it), starting as
+/// `start` says.
+pub fn run_with(config: &Config, start_with: &Start) -> Result<(), RunError> {
     let db = config.database()?.to_owned();
     let key = config.key_location()?;
     let options = config.key_options();
@@ -138,12 +183,24 @@ pub fn run(config: &Config) -> Result<(), RunError> {
     let view = tally_replica::db::open_read_only(&db)?;
     let (reads, _reader_thread) = reader::spawn(view, events.clone())?;
     spawn_ticker(start, events.clone())?;
+    let devices = DeviceLink::start(&config.devices, events.clone())?;
+    let (signals, signal_thread) = spawn_signals(start, events.clone())?;
     let mut state = State::new(config.settings(), millis(start));
+    let mut first_effects = Vec::new();
+    if let Some((badge, pin)) = &start_with.sign_in {
+        first_effects = crate::state::sign_in(&mut state, badge.clone(), pin.clone());
+    }
     let mut terminal = ratatui::try_init()?;
     let outcome = (|| -> Result<(), RunError> {
         spawn_input(start, events.clone())?;
         drop(events);
         let mut bells: VecDeque<u64> = VecDeque::new();
+        let mut pending_problems: Vec<Event> = Vec::new();
+        for effect in first_effects {
+            if let Effect::Write { id, request } = effect {
+                let _ = writes.send((id, request));
+            }
+        }
         loop {
             terminal.draw(|frame| render(&state, frame))?;
             let wait = bells
@@ -161,7 +218,12 @@ pub fn run(config: &Config) -> Result<(), RunError> {
                 ring(terminal.backend_mut())?;
             }
             // Take every event already waiting before drawing again.
-            for event in first.into_iter().chain(inbox.try_iter()) {
+            let waiting: Vec<Event> = std::mem::take(&mut pending_problems)
+                .into_iter()
+                .chain(first)
+                .chain(inbox.try_iter())
+                .collect();
+            for event in waiting {
                 for effect in update(&mut state, event) {
                     match effect {
                         Effect::Write { id, request } => {
@@ -176,9 +238,17 @@ pub fn run(config: &Config) -> Result<(), RunError> {
                             ring(terminal.backend_mut())?;
                             bells.extend([now + ERROR_BELL_GAP_MS, now + 2 * ERROR_BELL_GAP_MS]);
                         }
-                        // No scale is opened by this version of the runtime: the device
-                        // wiring sends it to the scale's driver.
-                        Effect::ScaleCommand(_) => {}
+                        Effect::ScaleCommand(command) => match &devices {
+                            Some(link) => link.scale(command),
+                            None => {
+                                let problem = crate::event::DeviceEvent::Problem {
+                                    device: crate::event::DeviceKind::Scale,
+                                    problem: crate::devices::DeviceProblem::NotSetUp,
+                                };
+                                // Shown at the next turn of the loop, like any device event.
+                                pending_problems.push(Event::Device(problem));
+                            }
+                        },
                         Effect::Quit => return Ok(()),
                     }
                 }
@@ -186,6 +256,11 @@ pub fn run(config: &Config) -> Result<(), RunError> {
         }
     })();
     ratatui::restore();
+    signals.close();
+    let _ = signal_thread.join();
+    if let Some(devices) = devices {
+        devices.stop();
+    }
     // Let the worker finish what it was asked (a sign-out at quit) before the process ends.
     drop(writes);
     let _ = worker_thread.join();

@@ -471,6 +471,16 @@ fn on_enter(state: &mut State, effects: &mut Vec<Effect>) {
     }
 }
 
+/// Signs `badge` in with `pin` as if typed at the sign-in screen (the demo starts signed in as
+/// its receiver): the PIN screen shows "checking" until the worker answers.
+pub fn sign_in(state: &mut State, badge: String, pin: String) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    sign_in::start_pin(state, badge.clone());
+    state.say(Msg::Checking);
+    state.write(WriteRequest::SignIn { badge, pin }, &mut effects);
+    effects
+}
+
 fn on_scan(state: &mut State, scan: String, effects: &mut Vec<Effect>) {
     let scan = scan.trim().to_owned();
     if scan.is_empty() {
@@ -545,6 +555,31 @@ fn on_device(state: &mut State, device: DeviceEvent, effects: &mut Vec<Effect>) 
             // A person pulling the trigger is using the device.
             state.last_key_ms = state.now_ms;
             on_scan(state, text, effects);
+        }
+        DeviceEvent::Floor(input) => {
+            match input.event {
+                tally_drivers::event::DeviceEvent::TagRead { .. } => {
+                    state.devices.rfid = Some(true);
+                }
+                tally_drivers::event::DeviceEvent::Weight(_) => state.devices.scale = Some(true),
+                _ => {}
+            }
+            // The screens that weigh (receiving, counting, destruction) and sweep (counting)
+            // hand it to the worker, which runs `tally_floor::Floor::handle`.
+            screens::on_device(state, &DeviceEvent::Floor(input), effects);
+        }
+        DeviceEvent::Problem { device, problem } => {
+            let name = match device {
+                DeviceKind::Scanner => screens::home::text::Text::Scanner,
+                DeviceKind::Rfid => screens::home::text::Text::Rfid,
+                DeviceKind::Scale => screens::home::text::Text::Scale,
+            };
+            let text = format!(
+                "{}: {}",
+                name.text(state.language),
+                problem.message(state.language)
+            );
+            state.signal(Tone::Error, text, effects);
         }
     }
 }

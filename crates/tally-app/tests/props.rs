@@ -73,6 +73,18 @@ fn action() -> impl Strategy<Value = Action> {
         })),
         1 => (any::<i64>(), any::<bool>()).prop_map(|(milligrams, stable)| Action::Device(DeviceEvent::Weight { milligrams, stable })),
         1 => ".{0,80}".prop_map(|text| Action::Device(DeviceEvent::Scan { text })),
+        1 => (0u8..3, ".{0,200}").prop_map(|(d, text)| Action::Device(DeviceEvent::Problem {
+            device: [DeviceKind::Scanner, DeviceKind::Rfid, DeviceKind::Scale][usize::from(d)],
+            problem: tally_app::devices::DeviceProblem::Driver(text),
+        })),
+        1 => (any::<bool>(), "[0-9]{1,7}\\.[0-9]{2}", proptest::collection::vec(any::<u8>(), 0..16)).prop_map(|(weight, value, epc)| {
+            let event = if weight {
+                tally_drivers::event::DeviceEvent::Weight(tally_drivers::event::WeightReading::new(value, tally_drivers::event::WeightUnit::Gram, true))
+            } else {
+                tally_drivers::event::DeviceEvent::TagRead { epc, rssi: None, antenna: None }
+            };
+            Action::Device(DeviceEvent::Floor(tally_floor::DeviceInput { device: "/dev/x".into(), event }))
+        }),
         1 => any::<bool>().prop_map(Action::Sync),
         5 => (any::<bool>(), any::<u8>(), ".{0,120}", any::<u64>()).prop_map(|(ok, role, text, n)| Action::Reply { ok, role, text, n }),
         1 => any::<u64>().prop_map(Action::Stale),

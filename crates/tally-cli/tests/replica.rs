@@ -284,6 +284,10 @@ fn demo_seed_on_an_enrolled_replica_says_what_to_do() {
     assert!(!message.contains("unusable"), "{message}");
     assert!(message.contains("already exists"), "{message}");
     assert!(message.contains("Choose a new --db path"), "{message}");
+    assert!(
+        message.contains("`tally demo` runs a whole demo"),
+        "{message}"
+    );
     // Nothing was created or changed.
     assert_eq!(std::fs::read_dir(keys.path()).unwrap().count(), keys_before);
     let stats = tally(&["replica", "stats", "--db", p(&db), "--json"]);

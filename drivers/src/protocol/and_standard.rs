@@ -151,6 +151,10 @@ impl ProtocolCommands for Commands {
     fn zero(&self) -> Result<Vec<u8>, CommandError> {
         Ok(AndCommand::ReZero.to_bytes())
     }
+
+    fn tare(&self) -> Result<Vec<u8>, CommandError> {
+        Ok(AndCommand::Tare.to_bytes())
+    }
 }
 
 #[cfg(test)]

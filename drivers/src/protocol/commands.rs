@@ -1,5 +1,5 @@
 //! The commands a driver sends, behind one small trait ([`ProtocolCommands`]) that each
-//! protocol implements in its own file: scale polls and zero, RFID inventory start/stop, RF
+//! protocol implements in its own file: scale polls, zero and tare, RFID inventory start/stop, RF
 //! power, and the ThingMagic tag-buffer steps. The driver asks [`ProtocolId::commands`] for
 //! the protocol's set and never matches on protocol names; a protocol without a command
 //! answers [`CommandError::Unsupported`].
@@ -55,6 +55,11 @@ pub trait ProtocolCommands: Sync {
 
     /// Bytes zeroing a scale.
     fn zero(&self) -> Result<Vec<u8>, CommandError> {
+        Err(CommandError::Unsupported)
+    }
+
+    /// Bytes taring a scale (the load on it now becomes the tare, once stable).
+    fn tare(&self) -> Result<Vec<u8>, CommandError> {
         Err(CommandError::Unsupported)
     }
 
@@ -122,5 +127,36 @@ impl ProtocolId {
             ProtocolId::Ohaus => &super::ohaus::Commands,
             ProtocolId::Nci => &super::nci::Commands,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A protocol, its zero bytes and its tare bytes (`None`: it has no tare).
+    type Case = (ProtocolId, &'static [u8], Option<&'static [u8]>);
+
+    #[test]
+    fn scales_tare_and_zero_with_their_protocol_s_commands() {
+        let cases: [Case; 4] = [
+            (ProtocolId::MtSics, b"Z\r\n", Some(b"T\r\n")),
+            (ProtocolId::AndStandard, b"R\r\n", Some(b"T\r\n")),
+            (ProtocolId::Ohaus, b"Z\r\n", Some(b"T\r\n")),
+            // NCI scales have no tare command.
+            (ProtocolId::Nci, b"Z\r", None),
+        ];
+        for (protocol, zero, tare) in cases {
+            let commands = protocol.commands();
+            assert_eq!(commands.zero().unwrap(), zero, "{protocol:?}");
+            match tare {
+                Some(bytes) => assert_eq!(commands.tare().unwrap(), bytes, "{protocol:?}"),
+                None => assert_eq!(commands.tare(), Err(CommandError::Unsupported)),
+            }
+        }
+        assert_eq!(
+            ProtocolId::KeyboardWedge.commands().tare(),
+            Err(CommandError::Unsupported)
+        );
     }
 }

@@ -310,6 +310,12 @@ impl ProtocolCommands for Commands {
             .to_bytes()
             .map_err(CommandError::invalid)
     }
+
+    fn tare(&self) -> Result<Vec<u8>, CommandError> {
+        MtSicsCommand::Tare
+            .to_bytes()
+            .map_err(CommandError::invalid)
+    }
 }
 
 #[cfg(test)]

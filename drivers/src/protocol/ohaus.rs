@@ -134,4 +134,8 @@ impl ProtocolCommands for Commands {
     fn zero(&self) -> Result<Vec<u8>, CommandError> {
         Ok(OhausCommand::Zero.to_bytes())
     }
+
+    fn tare(&self) -> Result<Vec<u8>, CommandError> {
+        Ok(OhausCommand::Tare.to_bytes())
+    }
 }

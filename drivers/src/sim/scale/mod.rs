@@ -254,11 +254,16 @@ pub struct SentReading {
 /// The log of sent readings, shared with the test or tool that started the simulator.
 pub type ReadingLog = Arc<Mutex<Vec<SentReading>>>;
 
+/// A load put on the platter from outside while the simulator runs (a case set on the scale),
+/// in divisions from the power-up zero; the simulator takes it at its next tick or command.
+pub type Platter = Arc<Mutex<Option<i64>>>;
+
 /// A running scale simulator.
 #[derive(Debug)]
 pub struct ScaleSimulator {
     handle: SimHandle,
     log: ReadingLog,
+    platter: Platter,
 }
 
 impl ScaleSimulator {
@@ -281,10 +286,26 @@ impl ScaleSimulator {
         }
         let log: ReadingLog = Arc::default();
         let device = ScaleDevice::new(config, Arc::clone(&log));
+        let platter = device.platter();
         Ok(Self {
             handle: SimHandle::start(link, device)?,
             log,
+            platter,
         })
+    }
+
+    /// Puts `divisions` on the platter (from the power-up zero), replacing what was there: a
+    /// case set on the scale. The balance settles as it does after any change of load (in
+    /// `settling` mode a few unstable readings come first); zero point and tare stay.
+    pub fn place_load(&self, divisions: i64) {
+        if let Ok(mut placed) = self.platter.lock() {
+            *placed = Some(divisions);
+        }
+    }
+
+    /// Where loads placed from outside go (for a thread that follows something else).
+    pub fn platter(&self) -> Platter {
+        Arc::clone(&self.platter)
     }
 
     /// The simulator's handle (link, unplug, replug count).
@@ -347,6 +368,10 @@ pub struct ScaleDevice {
     pending_unplug: Option<Instant>,
     /// Unplug now: the driver asked for the next reading, so it has read the last one.
     unplug_now: bool,
+    /// A load placed from outside, taken at the next tick or command.
+    platter: Platter,
+    /// Readings still unstable after a load was placed (the balance settling).
+    settling_left: u32,
 }
 
 impl ScaleDevice {
@@ -379,6 +404,8 @@ impl ScaleDevice {
             display_text: None,
             pending_unplug: None,
             unplug_now: false,
+            platter: Platter::default(),
+            settling_left: 0,
         };
         let drift = device.drift_at(1);
         device.balance.add_load(drift);
@@ -390,8 +417,29 @@ impl ScaleDevice {
         &self.balance
     }
 
+    /// Where a load put on the platter from outside goes ([`ScaleSimulator::place_load`]).
+    pub fn platter(&self) -> Platter {
+        Arc::clone(&self.platter)
+    }
+
+    /// Takes a load placed from outside: the platter carries it, and the balance needs
+    /// `settle_readings` looks to settle, as after any change of load.
+    fn take_placed_load(&mut self) {
+        let placed = self.platter.lock().ok().and_then(|mut p| p.take());
+        if let Some(load) = placed {
+            if load != self.balance.load() {
+                self.balance.set_load(load);
+                self.settling_left = self.config.settle_readings;
+            }
+        }
+    }
+
     /// Whether the load is settled at this moment (the mode decides; each call is one look).
     fn settled_now(&mut self) -> bool {
+        if self.settling_left > 0 {
+            self.settling_left -= 1;
+            return false;
+        }
         self.attempts += 1;
         match self.config.mode {
             ScaleMode::Settling => {
@@ -596,6 +644,7 @@ impl ScaleDevice {
 
 impl SimDevice for ScaleDevice {
     fn on_input(&mut self, bytes: &[u8], out: &mut Vec<u8>) {
+        self.take_placed_load();
         for &b in bytes {
             if b == b'\r' || b == b'\n' {
                 if !self.input.is_empty() {
@@ -619,6 +668,7 @@ impl SimDevice for ScaleDevice {
     }
 
     fn on_tick(&mut self, now: Instant, out: &mut Vec<u8>) {
+        self.take_placed_load();
         let mut due = false;
         let mut stable_only = false;
         if let Some((interval, last)) = self.stream.as_mut() {
@@ -923,5 +973,33 @@ mod tests {
             2,
             "the third SI is not answered"
         );
+    }
+
+    #[test]
+    fn a_load_placed_from_outside_settles_then_reads_stable_and_keeps_the_tare() {
+        let log: ReadingLog = Arc::default();
+        let config = ScaleConfig::new(ScaleProtocol::MtSics, ScaleMode::Stable);
+        let settle = config.settle_readings as usize;
+        let mut device = ScaleDevice::new(config, Arc::clone(&log));
+        let mut out = Vec::new();
+        device.on_input(b"T\r\n", &mut out);
+        *device.platter().lock().unwrap() = Some(22_345);
+        for _ in 0..settle + 2 {
+            device.on_input(b"SI\r\n", &mut out);
+        }
+        let sent = log.lock().unwrap().clone();
+        let stable: Vec<bool> = sent.iter().map(|r| r.stable).collect();
+        let mut expected = vec![false; settle];
+        expected.extend([true, true]);
+        assert_eq!(stable, expected, "{sent:?}");
+        // The 100.00 g tared before the case was put on stays tared.
+        assert!(
+            sent.iter().all(|r| r.value.as_deref() == Some("123.45")),
+            "{sent:?}"
+        );
+        // The same load again is no change: no new settling.
+        *device.platter().lock().unwrap() = Some(22_345);
+        device.on_input(b"SI\r\n", &mut out);
+        assert!(log.lock().unwrap().last().unwrap().stable);
     }
 }

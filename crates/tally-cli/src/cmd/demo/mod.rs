@@ -1,3 +1,7 @@
+//! `tally demo [--dir DIR] [--reset]`: the whole demo in one command ([`run`]): a demo
+//! facility, a simulated scale and RFID reader, an embedded ledger, and the app signed in as
+//! the demo's receiver. Its files stay in one directory ([`layout`]).
+//!
 //! `tally demo seed --db PATH --packages N [--seed S]`: a realistic demo facility in a new
 //! replica (vaults, a quarantine cage, items across flower, vapes, concentrates and edibles,
 //! batches with and without COA, inbound manifests, pick lists, count tasks). The same seed
@@ -9,11 +13,19 @@ use std::process::ExitCode;
 
 use super::replica::{init, KeyArgs, KeyLocation};
 
-/// Arguments of `tally demo`.
+pub mod dock;
+pub mod layout;
+pub mod ledger;
+pub mod run;
+
+/// Arguments of `tally demo`: without a subcommand it runs the demo.
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct DemoArgs {
     #[command(subcommand)]
-    pub command: DemoCommand,
+    pub command: Option<DemoCommand>,
+    #[command(flatten)]
+    pub run: run::RunArgs,
 }
 
 /// Subcommands of `tally demo`.
@@ -45,10 +57,11 @@ pub struct SeedArgs {
 /// Runs `tally demo`.
 pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     match args.command {
-        DemoCommand::Seed(args) => {
+        None => run::run(args.run),
+        Some(DemoCommand::Seed(args)) => {
             if args.db.exists() {
                 anyhow::bail!(
-                    "{db} already exists: `tally demo seed` creates a new replica holding a demo facility and never records into an existing one. Choose a new --db path (for example {db}.demo.db), or delete {db} first if it is a demo you no longer need",
+                    "{db} already exists: `tally demo seed` creates a new replica holding a demo facility and never records into an existing one. Choose a new --db path (for example {db}.demo.db), or delete {db} first if it is a demo you no longer need; `tally demo` runs a whole demo in a directory of its own",
                     db = args.db.display()
                 );
             }

@@ -1,0 +1,390 @@
+//! The demo's dock: what the simulated scale carries and what the simulated RFID reader sees.
+//!
+//! The scale follows the replica read-only: when a receiver scans a case (a new row in
+//! `inbound_receipts`), the case's manifest weight is put on the platter with the noise of a
+//! real dock: most cases inside the facility's receiving tolerance, about one in five outside
+//! it (moisture loss, a short case). A case the manifest does not list gets a plausible weight
+//! of its own. Nothing is written; the weight still has to be read by the driver and recorded
+//! by the app like any scale reading.
+//!
+//! The reader's script: the packages at the first count task's first location (what a sweep
+//! there finds), and one package from elsewhere (a case put back in the wrong place).
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension};
+use tally_drivers::sim::scale::Platter;
+
+/// How often the replica is looked at.
+pub const FOLLOW_EVERY: Duration = Duration::from_millis(250);
+/// The scale's division in milligrams (0.01 g, as the demo's registered scale SCALE-01).
+pub const DIVISION_MG: i64 = 10;
+
+/// A small deterministic generator (SplitMix64): the noise needs no cryptographic quality.
+#[derive(Debug, Clone)]
+pub struct Noise(u64);
+
+impl Noise {
+    /// A generator seeded with `seed`.
+    pub fn new(seed: u64) -> Noise {
+        Noise(seed)
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `low..=high`.
+    fn between(&mut self, low: i64, high: i64) -> i64 {
+        let span = u64::try_from(high.saturating_sub(low)).unwrap_or(0) + 1;
+        low.saturating_add(i64::try_from(self.next() % span).unwrap_or(0))
+    }
+}
+
+/// What the scale shows for a case: its manifest weight with noise, in milligrams. About one
+/// case in five is outside `tolerance_mg` (mostly light: moisture loss, product missing).
+pub fn case_weight(manifest_mg: Option<i64>, tolerance_mg: i64, noise: &mut Noise) -> i64 {
+    let Some(expected) = manifest_mg else {
+        // Not on the manifest: a plausible case of its own.
+        return noise.between(250_000, 2_500_000);
+    };
+    let tolerance = tolerance_mg.max(DIVISION_MG);
+    let within = tolerance * 6 / 10;
+    let delta = if noise.between(1, 5) == 5 {
+        let off = noise.between(tolerance * 2, tolerance * 12);
+        if noise.between(1, 4) == 4 {
+            off
+        } else {
+            -off
+        }
+    } else {
+        noise.between(-within, within)
+    };
+    expected.saturating_add(delta).max(0)
+}
+
+/// The latest case scanned at receiving: (manifest, uid, manifest weight if listed).
+pub fn latest_arrival(
+    view: &Connection,
+) -> rusqlite::Result<Option<(String, String, Option<i64>)>> {
+    view.query_row(
+        "SELECT r.manifest_id, r.uid, l.weight_mg
+           FROM inbound_receipts r
+           LEFT JOIN inbound_lines l ON l.manifest_id = r.manifest_id AND l.uid = r.uid
+          ORDER BY r.rowid DESC LIMIT 1",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+    )
+    .optional()
+}
+
+fn tolerance(view: &Connection) -> rusqlite::Result<i64> {
+    view.query_row(
+        "SELECT receiving_tolerance_mg FROM facilities ORDER BY id LIMIT 1",
+        [],
+        |row| row.get(0),
+    )
+}
+
+/// Milligrams as whole scale divisions, rounded to the nearest.
+pub fn divisions(mg: i64) -> i64 {
+    (mg + DIVISION_MG / 2).div_euclid(DIVISION_MG)
+}
+
+/// The thread that puts each scanned case on the scale.
+pub struct ScaleFollower {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ScaleFollower {
+    /// Follows the replica at `db` (read-only), putting loads on `platter`.
+    pub fn start(db: PathBuf, platter: Platter, seed: u64) -> std::io::Result<ScaleFollower> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let stop = Arc::clone(&stop);
+            std::thread::Builder::new()
+                .name("demo-scale".into())
+                .spawn(move || follow(&db, &platter, seed, &stop))?
+        };
+        Ok(ScaleFollower {
+            stop,
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for ScaleFollower {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn follow(db: &Path, platter: &Platter, seed: u64, stop: &AtomicBool) {
+    let mut noise = Noise::new(seed);
+    let mut view: Option<Connection> = None;
+    let mut last: Option<(String, String)> = None;
+    while !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(FOLLOW_EVERY);
+        if view.is_none() {
+            view = tally_replica::db::open_read_only(db).ok();
+        }
+        let Some(connection) = &view else { continue };
+        let looked = latest_arrival(connection).and_then(|a| Ok((a, tolerance(connection)?)));
+        let (arrival, tolerance_mg) = match looked {
+            Ok(found) => found,
+            Err(_) => {
+                // Reopened at the next look (the file replaced by --reset, a busy moment).
+                view = None;
+                continue;
+            }
+        };
+        let Some((manifest, uid, manifest_mg)) = arrival else {
+            continue;
+        };
+        let case = (manifest, uid);
+        if last.as_ref() == Some(&case) {
+            continue;
+        }
+        last = Some(case);
+        let load = divisions(case_weight(manifest_mg, tolerance_mg, &mut noise));
+        if let Ok(mut placed) = platter.lock() {
+            *placed = Some(load);
+        }
+    }
+}
+
+/// The EPCs the demo's RFID reader sees: the packages at the first count task's first
+/// location, and one from another location.
+pub fn reader_script(view: &Connection) -> rusqlite::Result<Vec<Vec<u8>>> {
+    let location: Option<String> = view
+        .query_row(
+            "SELECT location_id FROM count_task_locations ORDER BY task_id, location_id LIMIT 1",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let mut uids: Vec<String> = Vec::new();
+    if let Some(location) = &location {
+        let mut here = view.prepare(
+            "SELECT uid FROM packages WHERE location_id = ?1 AND status IN ('active','on_hold')
+              ORDER BY uid LIMIT 200",
+        )?;
+        uids.extend(
+            here.query_map([location], |row| row.get::<_, String>(0))?
+                .flatten(),
+        );
+        let stray: Option<String> = view
+            .query_row(
+                "SELECT uid FROM packages WHERE location_id <> ?1 AND status = 'active'
+                  ORDER BY uid LIMIT 1",
+                [location],
+                |row| row.get(0),
+            )
+            .optional()?;
+        uids.extend(stray);
+    }
+    // Metrc tags are 24 hexadecimal digits: the tag's EPC is those 12 bytes.
+    Ok(uids
+        .iter()
+        .filter_map(|uid| hex::decode(uid).ok().filter(|epc| epc.len() == 12))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn most_cases_weigh_within_tolerance_and_some_do_not() {
+        let mut noise = Noise::new(42);
+        let tolerance = 500;
+        let weights: Vec<i64> = (0..1_000)
+            .map(|_| case_weight(Some(400_000), tolerance, &mut noise))
+            .collect();
+        let outside = weights
+            .iter()
+            .filter(|w| (**w - 400_000).abs() > tolerance)
+            .count();
+        assert!((120..=280).contains(&outside), "{outside} of 1000 outside");
+        // The noise is real: the in-tolerance weights are not all the manifest weight.
+        let exact = weights.iter().filter(|w| **w == 400_000).count();
+        assert!(exact < 50, "{exact} exact");
+        // An unlisted case weighs something plausible.
+        let unlisted = case_weight(None, tolerance, &mut noise);
+        assert!((250_000..=2_500_000).contains(&unlisted));
+    }
+
+    #[test]
+    fn divisions_round_to_the_nearest_hundredth_of_a_gram() {
+        assert_eq!(divisions(412_374), 41_237);
+        assert_eq!(divisions(412_375), 41_238);
+        assert_eq!(divisions(0), 0);
+    }
+
+    /// A case's tag as a scanner reads it.
+    fn scanned(uid: &str) -> tally_replica::workflow::Identifier {
+        let today = tally_events::Date::parse_iso("2026-12-07").unwrap();
+        tally_replica::workflow::Identifier::typed(uid, tally_ids::StateSystems::all(), today)
+            .unwrap()
+    }
+
+    /// A demo replica in `dir` with a receiver signed in, and its first manifest line.
+    fn demo_replica(
+        dir: &Path,
+    ) -> (
+        tally_replica::Replica,
+        tally_replica::workflow::Session,
+        PathBuf,
+        (String, String, i64),
+    ) {
+        let db = dir.join("replica").join("replica.db");
+        std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+        let mut replica = tally_replica::Replica::init_in_key_dir(
+            &db,
+            &dir.join("keys"),
+            Box::new(tally_replica::clock::SystemClock::new()),
+            tally_events::payload::DeviceEnrolled {
+                facility: tally_replica::seed::FACILITY.into(),
+                hardware_serial: "T".into(),
+                enrollment_token_sha256: tally_events::Sha256Hash::of(b"t"),
+                previous_device: None,
+            },
+            &tally_replica::keys::KeyOptions::default(),
+        )
+        .unwrap();
+        tally_replica::seed::demo_with_pin_params(
+            &mut replica,
+            10,
+            1,
+            &tally_events::PinParams::TEST,
+        )
+        .unwrap();
+        let line = replica
+            .view()
+            .query_row(
+                "SELECT manifest_id, uid, weight_mg FROM inbound_lines ORDER BY manifest_id, uid LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        let (session, _) = replica.sign_in("B1001", "1111").unwrap();
+        (replica, session, db, line)
+    }
+
+    /// The whole dock over real serial I/O: a case scanned into the replica goes on the
+    /// simulated MT-SICS balance, whose stable reading reaches the app's event stream through
+    /// the driver as a weight for the floor layer, near the case's manifest weight.
+    #[test]
+    fn a_scanned_case_s_weight_reaches_the_app_over_the_serial_line() {
+        use tally_app::event::{DeviceEvent, Event};
+        use tally_replica::workflow::receiving;
+        let dir = tempfile::tempdir().unwrap();
+        let (mut replica, session, db, (manifest, uid, weight_mg)) = demo_replica(dir.path());
+        let link_path = dir.path().join("scale");
+        let mut config = tally_drivers::sim::scale::ScaleConfig::new(
+            tally_drivers::sim::scale::ScaleProtocol::MtSics,
+            tally_drivers::sim::scale::ScaleMode::Stable,
+        );
+        config.base_divisions = 0;
+        config.capacity_divisions = 620_000;
+        let scale = tally_drivers::sim::scale::ScaleSimulator::start(&link_path, config).unwrap();
+        let follower = ScaleFollower::start(db, scale.platter(), 5).unwrap();
+        let (events, inbox) = std::sync::mpsc::channel();
+        let link = tally_app::devices::DeviceLink::start(
+            &[tally_app::config::DeviceConfig {
+                kind: "scale".into(),
+                path: link_path,
+                profile: "mettler-toledo-mt-sics".into(),
+                scale_id: Some("SCALE-01".into()),
+            }],
+            events,
+        )
+        .unwrap()
+        .unwrap();
+        replica
+            .act(&session.badge, |v| {
+                receiving::scan(v, &manifest, &scanned(&uid))
+            })
+            .unwrap();
+        let until = std::time::Instant::now() + Duration::from_secs(15);
+        let weighed_mg = loop {
+            assert!(
+                std::time::Instant::now() < until,
+                "no weight reached the app"
+            );
+            if let Ok(Event::Device(DeviceEvent::Floor(input))) =
+                inbox.recv_timeout(Duration::from_millis(50))
+            {
+                if let tally_drivers::event::DeviceEvent::Weight(reading) = input.event {
+                    let mg = reading.to_milligrams().unwrap().0;
+                    if mg != 0 {
+                        break mg;
+                    }
+                }
+            }
+        };
+        assert!(
+            (weighed_mg - weight_mg).abs() <= 500 * 12 + DIVISION_MG,
+            "{weighed_mg} mg weighed for a {weight_mg} mg case"
+        );
+        link.stop();
+        drop(follower);
+        scale.stop();
+    }
+
+    /// A real replica: a receiver scans a listed case; the follower, reading the file, puts
+    /// its weight on the platter (near the manifest weight), and the same case scanned again
+    /// is not put on again.
+    #[test]
+    fn each_scanned_case_goes_on_the_scale() {
+        use tally_replica::workflow::receiving;
+        let dir = tempfile::tempdir().unwrap();
+        let (mut replica, session, db, (manifest, uid, weight_mg)) = demo_replica(dir.path());
+        let platter = Platter::default();
+        let follower = ScaleFollower::start(db.clone(), platter.clone(), 9).unwrap();
+        let placed = || {
+            let until = std::time::Instant::now() + Duration::from_secs(10);
+            loop {
+                if let Some(load) = platter.lock().unwrap().take() {
+                    return load;
+                }
+                assert!(
+                    std::time::Instant::now() < until,
+                    "nothing put on the scale"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        };
+        replica
+            .act(&session.badge, |v| {
+                receiving::scan(v, &manifest, &scanned(&uid))
+            })
+            .unwrap();
+        let load_mg = placed() * DIVISION_MG;
+        // Within a generous band of the manifest weight: in or out of tolerance, never
+        // something unrelated.
+        assert!(
+            (load_mg - weight_mg).abs() <= 500 * 12 + DIVISION_MG,
+            "{load_mg} mg for a {weight_mg} mg case"
+        );
+        // The same case scanned again (a duplicate) is not a new load.
+        let _ = replica.act(&session.badge, |v| {
+            receiving::scan(v, &manifest, &scanned(&uid))
+        });
+        std::thread::sleep(FOLLOW_EVERY * 3);
+        assert_eq!(*platter.lock().unwrap(), None);
+        drop(follower);
+    }
+}
