@@ -322,7 +322,13 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    // A one-shot command whose reader goes away (`tally-ledger devices --db … | head -1`)
+    // ends quietly with status 0; the server keeps serving whatever happens to its output.
+    if !matches!(cli.command, Command::Serve { .. }) {
+        tally_stdout::end_quietly_when_closed();
+    }
+    match run(cli) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("tally-ledger: {error:#}");
