@@ -15,6 +15,9 @@
 //! floor ─▶ tally_replica::workflow::<step> inside Replica::act ─▶ signed event
 //! ```
 
+// No unwrap on data from outside: the library returns errors; tests may unwrap.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 mod floor;
 mod identifier;
 
