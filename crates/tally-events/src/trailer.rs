@@ -266,28 +266,11 @@ impl Trailer {
                 let head_hash = Sha256Hash(reader.array()?);
                 let log_index = u64::decode(&mut reader)?;
                 let offset = reader.offset();
-                let note_len = usize::from(u16::decode(&mut reader)?);
-                if note_len > MAX_NOTE_BYTES {
-                    return Err(DecodeError::TooLong {
-                        offset,
-                        what: "checkpoint",
-                        len: note_len,
-                        max: MAX_NOTE_BYTES,
-                    });
-                }
+                let note_len = reader.length::<u16>("checkpoint", MAX_NOTE_BYTES)?;
                 let checkpoint = std::str::from_utf8(reader.take(note_len)?)
                     .map_err(|_| DecodeError::BadUtf8 { offset })?
                     .to_owned();
-                let offset = reader.offset();
-                let proof_len = usize::from(u8::decode(&mut reader)?);
-                if proof_len > MAX_PROOF_HASHES {
-                    return Err(DecodeError::TooLong {
-                        offset,
-                        what: "inclusion proof",
-                        len: proof_len,
-                        max: MAX_PROOF_HASHES,
-                    });
-                }
+                let proof_len = reader.length::<u8>("inclusion proof", MAX_PROOF_HASHES)?;
                 let mut proof = Vec::with_capacity(proof_len);
                 for _ in 0..proof_len {
                     proof.push(Sha256Hash(reader.array()?));
