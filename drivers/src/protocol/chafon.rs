@@ -254,14 +254,7 @@ impl FrameFormat for ChafonFormat {
         }
         let expected = crc16_chafon(&w[..total - 2]);
         let got = u16::from_le_bytes([w[total - 2], w[total - 1]]);
-        if expected == got {
-            Candidate::Frame(total)
-        } else {
-            Candidate::Bad {
-                len: total,
-                error: ProtocolError::BadCrc { expected, got },
-            }
-        }
+        Candidate::crc16(total, expected, got)
     }
 }
 

@@ -176,14 +176,7 @@ impl FrameFormat for MercuryFormat {
                 }
                 let expected = crc16_thingmagic(&w[1..total - 2]);
                 let got = u16::from_be_bytes([w[total - 2], w[total - 1]]);
-                if expected == got {
-                    Candidate::Frame(total)
-                } else {
-                    Candidate::Bad {
-                        len: total,
-                        error: ProtocolError::BadCrc { expected, got },
-                    }
-                }
+                Candidate::crc16(total, expected, got)
             }
         }
     }
