@@ -10,7 +10,7 @@
 //!
 //! ```text
 //! drivers (protocol decoder) ──DeviceEvent──▶ floor (Floor::handle)
-//!     ├─ Scan / TagRead ─ScanInput──▶ tally_ids::ScanInput::decode ─▶ Identifier
+//!     ├─ Scan / TagRead ─ScanInput──▶ tally_ids::ScanInput::decode ─▶ workflow::Identifier
 //!     └─ Weight ─ stable weight ─▶ workflow::scale::Reading
 //! floor ─▶ tally_replica::workflow::<step> inside Replica::act ─▶ signed event
 //! ```
@@ -19,7 +19,8 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod floor;
-mod identifier;
 
 pub use floor::{DeviceInput, Floor, Ignored, Outcome, ScaleSetup, Screen, Step};
-pub use identifier::{Gs1Data, Identifier, Unreadable};
+/// The typed identifier the workflows take is theirs (`tally_replica::workflow::identifier`);
+/// the floor produces it.
+pub use tally_replica::workflow::{Gs1Data, Identifier, StateTag, Unreadable};
