@@ -31,10 +31,7 @@ fn scan_lines(count: usize) -> Vec<u8> {
             ),
             2 => format!("]Q1https://id.gs1.org/01/09506000134352/10/A{s}?17=261231"),
             3 => format!("]C100106141410000000019400PO{s}"),
-            4 => format!(
-                "]d2010950600013435221{s}\u{1d}3103000{:03}",
-                i % 1000
-            ),
+            4 => format!("]d2010950600013435221{s}\u{1d}3103000{:03}", i % 1000),
             // A wrong check digit, then a month 13.
             5 => format!("]C1010950600013435310L{s}"),
             6 => format!("]C101095060001343521726133210L{s}"),
@@ -83,7 +80,10 @@ fn run(program: &Path, args: &[&str], input: &Path) {
         .status()
         .expect("the program runs");
     // tally exits 1 because some lines have errors; anything else is a failure.
-    assert!(matches!(status.code(), Some(0 | 1)), "{program:?}: {status}");
+    assert!(
+        matches!(status.code(), Some(0 | 1)),
+        "{program:?}: {status}"
+    );
 }
 
 fn tally() -> &'static Path {

@@ -68,7 +68,14 @@ fn replica_stats_into_a_closed_pipe_ends_quietly() {
     let keys = tempfile::tempdir().unwrap();
     let db = dir.path().join("hh.db");
     let init = Command::new(env!("CARGO_BIN_EXE_tally"))
-        .args(["replica", "init", "--db", p(&db), "--key-dir", p(keys.path())])
+        .args([
+            "replica",
+            "init",
+            "--db",
+            p(&db),
+            "--key-dir",
+            p(keys.path()),
+        ])
         .output()
         .unwrap();
     assert!(
@@ -113,7 +120,10 @@ fn listing_and_decoding_into_a_closed_pipe_end_quietly() {
         use std::io::Write as _;
         for _ in 0..100_000 {
             // tally may have ended already: its end of this pipe is gone then.
-            if input.write_all(b"]C1010703206980498815210526100329\n").is_err() {
+            if input
+                .write_all(b"]C1010703206980498815210526100329\n")
+                .is_err()
+            {
                 break;
             }
         }

@@ -37,7 +37,12 @@ fn one_shot_commands_into_a_closed_pipe_end_quietly() {
         let output = into_closed_pipe(args);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.is_empty(), "{args:?}: stderr: {stderr}");
-        assert_eq!(output.status.code(), Some(0), "{args:?}: {:?}", output.status);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {:?}",
+            output.status
+        );
     }
     // `init` did its work before it printed the key: the ledger is there and verifies.
     let verify = Command::new(BIN)

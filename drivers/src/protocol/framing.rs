@@ -343,6 +343,13 @@ impl FrameBuffer {
     }
 }
 
+/// A reply the protocol cannot make sense of, as the event a decoder reports.
+pub fn malformed(what: &str) -> DeviceEvent {
+    DeviceEvent::Error(ProtocolError::Malformed {
+        what: what.to_string(),
+    })
+}
+
 /// Fixed-length HID reports cut from a byte stream: whole reports are handed over straight
 /// from the chunk read, a report split over reads (a capture, a slow transport) is gathered
 /// first. Holds at most one report's bytes.
@@ -364,11 +371,20 @@ impl ReportBuffer {
         self.partial.len()
     }
 
-    /// Drops an incomplete report; returns how many bytes it had.
-    pub fn clear(&mut self) -> usize {
-        let dropped = self.partial.len();
+    /// Drops an incomplete report.
+    pub fn clear(&mut self) {
         self.partial.clear();
-        dropped
+    }
+
+    /// Drops an incomplete report as torn (the line went quiet in the middle of it),
+    /// reporting its bytes as noise.
+    pub fn drop_torn(&mut self, out: &mut Vec<DeviceEvent>) {
+        if !self.partial.is_empty() {
+            out.push(DeviceEvent::Error(ProtocolError::Noise {
+                bytes: self.partial.len(),
+            }));
+            self.partial.clear();
+        }
     }
 
     /// Calls `on_report` with each whole report of `len` (at least 1) bytes in `chunk`. Where

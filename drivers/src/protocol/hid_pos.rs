@@ -164,10 +164,7 @@ impl Decoder for HidPosDecoder {
     fn idle(&mut self, out: &mut Vec<DeviceEvent>) {
         // hidraw returns whole reports, so a partial one is a capture artefact: drop it. A scan
         // continued over several reports is kept: the next report may still come.
-        let bytes = self.partial.clear();
-        if bytes > 0 {
-            out.push(DeviceEvent::Error(ProtocolError::Noise { bytes }));
-        }
+        self.partial.drop_torn(out);
     }
 
     fn reset(&mut self) {

@@ -229,10 +229,7 @@ impl Decoder for WedgeDecoder {
     fn idle(&mut self, out: &mut Vec<DeviceEvent>) {
         // A partial report is a capture artefact: drop it. The keys typed so far are kept:
         // a scanner may pause between keystrokes, and Enter still ends the scan.
-        let bytes = self.partial.clear();
-        if bytes > 0 {
-            out.push(DeviceEvent::Error(ProtocolError::Noise { bytes }));
-        }
+        self.partial.drop_torn(out);
     }
 
     fn reset(&mut self) {

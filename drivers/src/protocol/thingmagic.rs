@@ -19,7 +19,7 @@
 use crate::event::{CommandReply, DeviceEvent, ProtocolError};
 use crate::protocol::commands::{CommandError, ProtocolCommands, RoundSettings};
 use crate::protocol::crc::crc16_thingmagic;
-use crate::protocol::framing::{Candidate, FrameBuffer, FrameFormat};
+use crate::protocol::framing::{malformed, Candidate, FrameBuffer, FrameFormat};
 use crate::protocol::{Decoder, ProtocolId};
 
 /// Start of every frame.
@@ -208,12 +208,6 @@ impl MercuryDecoder {
     pub fn buffered(&self) -> usize {
         self.frames.buffered()
     }
-}
-
-fn malformed(what: &str) -> DeviceEvent {
-    DeviceEvent::Error(ProtocolError::Malformed {
-        what: what.to_string(),
-    })
 }
 
 /// A cursor over reply data that never reads past the end.

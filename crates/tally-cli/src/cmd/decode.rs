@@ -392,14 +392,19 @@ mod tests {
     fn either_byte_is_found_first_wherever_it_stands() {
         let text = b"0123456789abcdef<ghij\\klmnop";
         for start in 0..text.len() {
-            let expected = text[start..]
-                .iter()
-                .position(|&b| b == b'<' || b == b'\\');
-            assert_eq!(find_either(&text[start..], b'\\', b'<'), expected, "{start}");
+            let expected = text[start..].iter().position(|&b| b == b'<' || b == b'\\');
+            assert_eq!(
+                find_either(&text[start..], b'\\', b'<'),
+                expected,
+                "{start}"
+            );
         }
         assert_eq!(find_either(b"", b'\n', b'\r'), None);
         assert_eq!(find_either(&[0x80; 20], b'\n', b'\r'), None);
-        assert_eq!(find_either(b"]C1\xff\xfe0123456789\r\n", b'\n', b'\r'), Some(15));
+        assert_eq!(
+            find_either(b"]C1\xff\xfe0123456789\r\n", b'\n', b'\r'),
+            Some(15)
+        );
     }
 
     #[test]
