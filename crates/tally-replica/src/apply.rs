@@ -17,7 +17,9 @@
 //! whether a delta conflicts depends only on logged inputs (the device's log, the deltas and
 //! where each delta arrived among the device's own events), and a replay decides the same
 //! conflicts. A conflict stays until an admin event settles the package (a `PackageRegistered`
-//! from the ledger with no pending local change).
+//! from the ledger with no pending local change) or a supervisor does (a `ConflictSettled`,
+//! kind 278: the package becomes what the supervisor found, and its conflicts through the
+//! ledger index they saw are cleared; one that arrived later stays flagged).
 
 use rusqlite::{params, Connection, OptionalExtension};
 use tally_events::payload::{CheckResult, ContinuedTask, StateSystem, WeighMode};
@@ -98,6 +100,7 @@ pub fn payload_uids(payload: &Payload) -> Vec<&str> {
         Payload::InvestigationOpened(p) => p.uids.iter().map(String::as_str).collect(),
         Payload::PackageRegistered(p) => vec![&p.uid],
         Payload::PackageArrived(p) => vec![&p.uid],
+        Payload::ConflictSettled(p) => vec![&p.uid],
         _ => Vec::new(),
     }
 }
@@ -118,6 +121,7 @@ pub fn changes_packages(payload: &Payload) -> bool {
             | Payload::PackageRegistered(_)
             | Payload::PackageArrived(_)
             | Payload::InvestigationOpened(_)
+            | Payload::ConflictSettled(_)
     )
 }
 
@@ -315,38 +319,6 @@ fn receiving_manifests_of(view: &Connection, uid: &str) -> Result<Vec<String>, R
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Receiving weight check, computed in the fold so a replay reaches the same verdict.
-fn weight_verdict(
-    view: &Connection,
-    facility: &str,
-    manifest: &str,
-    uid: &str,
-    reading_mg: i64,
-    net: bool,
-) -> Result<Option<bool>, ReplicaError> {
-    let line: Option<(Option<i64>, bool, Option<i64>)> = view
-        .prepare_cached(
-            "SELECT l.weight_mg, i.weight_is_net, i.tare_mg FROM inbound_lines l JOIN items i ON i.id = l.item_id
-             WHERE l.manifest_id = ?1 AND l.uid = ?2",
-        )?
-        .query_row([manifest, uid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
-    let Some((Some(expected_mg), manifest_net, tare_mg)) = line else {
-        return Ok(None);
-    };
-    let tolerance_mg: i64 = view
-        .prepare_cached("SELECT receiving_tolerance_mg FROM facilities WHERE id = ?1")?
-        .query_row([facility], |r| r.get(0))
-        .optional()?
-        .unwrap_or(0);
-    let actual_mg = weight::to_manifest_basis(reading_mg, net, manifest_net, tare_mg.unwrap_or(0));
-    Ok(Some(weight::within_tolerance(
-        expected_mg,
-        actual_mg,
-        tolerance_mg,
-    )))
-}
-
 fn first_dock(view: &Connection) -> Result<Option<String>, ReplicaError> {
     Ok(view
         .prepare_cached("SELECT id FROM locations WHERE kind = 'dock' ORDER BY id LIMIT 1")?
@@ -439,14 +411,15 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
             ])?;
             if p.stable {
                 for manifest in receiving_manifests_of(view, uid)? {
-                    let verdict = weight_verdict(
+                    let verdict = crate::workflow::receiving::weight_verdict(
                         view,
                         meta.facility,
                         &manifest,
                         uid,
                         reading_mg,
                         p.mode == WeighMode::Net,
-                    )?;
+                    )?
+                    .map(|outcome| outcome.within);
                     view.prepare_cached(
                         "UPDATE inbound_receipts SET weighed_mg = ?3, weight_ok = ?4 WHERE manifest_id = ?1 AND uid = ?2",
                     )?
@@ -757,6 +730,25 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
                 i64::try_from(p.target.seq).unwrap_or(i64::MAX),
                 &p.target.record_sha256.0[..],
                 p.reason_code
+            ])?;
+        }
+        Payload::ConflictSettled(p) => {
+            let (amount, unit) = qty(p.quantity)?;
+            let through = i64::try_from(p.through_ledger_index).unwrap_or(i64::MAX);
+            view.prepare_cached("DELETE FROM conflicts WHERE uid = ?1 AND ledger_index <= ?2")?
+                .execute(params![p.uid, through])?;
+            // A conflict that arrived after the one the supervisor saw stays flagged.
+            view.prepare_cached(
+                "UPDATE packages SET quantity = ?2, unit = ?3, location_id = ?4, status = ?5,
+                     conflict = EXISTS (SELECT 1 FROM conflicts WHERE uid = ?1)
+                 WHERE uid = ?1",
+            )?
+            .execute(params![
+                p.uid,
+                amount,
+                unit,
+                p.location_id,
+                model::status(p.status)
             ])?;
         }
         Payload::FacilityStateSystemDefined(p) => {

@@ -8,6 +8,7 @@
 //! in a local table outside the view and may record a lockout while refusing. The blind-count steps run on a separate, restricted connection
 //! ([`count::CountingView`]) that cannot read expected quantities.
 
+pub mod conflicts;
 pub mod count;
 pub mod counter_wall;
 pub mod destruction;
@@ -345,6 +346,14 @@ pub fn not_in_conflict(package: &PackageRow) -> Result<(), Refusal> {
     } else {
         Ok(())
     }
+}
+
+/// Gives each fact of one action that points at an earlier fact of the same action the seq
+/// that fact is recorded under, `first_seq` being the seq of the action's first fact (the
+/// facts are recorded in order). The recorder calls this once it has reserved the action's
+/// seqs; the rules are the workflows' ([`destruction::link_reading`]).
+pub(crate) fn link_facts(facts: &mut [Payload], first_seq: u64) {
+    destruction::link_reading(facts, first_seq);
 }
 
 /// Splits a list into chunks of at most `max` items, for a fact whose list could be longer than
