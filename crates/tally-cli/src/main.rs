@@ -2,7 +2,8 @@
 //!
 //! Each subcommand lives in its own module under `cmd/` and only parses arguments, calls a
 //! library crate and prints; no domain logic lives here. Exit status: 0 when everything
-//! worked, 1 when the input had problems (each one printed), 2 on a usage error.
+//! worked, 1 when the input had problems (each one printed), 2 on a usage error; 0, quietly,
+//! when the reader of the output goes away (`tally replica stats | head -1`, see tally-stdout).
 
 mod cmd;
 
@@ -42,6 +43,9 @@ BioTrack ids. Every problem is spelled out, e.g. \"GTIN check digit should be 8,
 }
 
 fn main() -> ExitCode {
+    // A reader that goes away (`tally replica stats | head -1`) ends any command quietly with
+    // status 0, `println!` included (see tally-stdout).
+    tally_stdout::end_quietly_when_closed();
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::App(args) => cmd::app::run(args),

@@ -465,16 +465,7 @@ fn parse_layout(bytes: &[u8]) -> Result<Layout, DecodeError> {
     if (seq == 1) != (kind == crate::payload::KIND_DEVICE_ENROLLED) {
         return Err(DecodeError::GenesisKind { seq });
     }
-    let len_offset = reader.offset();
-    let payload_len = u32::decode(&mut reader)? as usize;
-    if payload_len > MAX_PAYLOAD_BYTES {
-        return Err(DecodeError::TooLong {
-            offset: len_offset,
-            what: "payload",
-            len: payload_len,
-            max: MAX_PAYLOAD_BYTES,
-        });
-    }
+    let payload_len = reader.length::<u32>("payload", MAX_PAYLOAD_BYTES)?;
     reader.take(32)?; // payload hash
     let actor = name(&mut reader, "actor")?;
     let facility = name(&mut reader, "facility")?;
@@ -492,15 +483,7 @@ fn parse_layout(bytes: &[u8]) -> Result<Layout, DecodeError> {
 
 fn name(reader: &mut Reader<'_>, what: &'static str) -> Result<Range<usize>, DecodeError> {
     let offset = reader.offset();
-    let len = usize::from(u8::decode(reader)?);
-    if len > MAX_NAME_BYTES {
-        return Err(DecodeError::TooLong {
-            offset,
-            what,
-            len,
-            max: MAX_NAME_BYTES,
-        });
-    }
+    let len = reader.length::<u8>(what, MAX_NAME_BYTES)?;
     let start = reader.offset();
     let text = reader.take(len)?;
     std::str::from_utf8(text).map_err(|_| DecodeError::BadUtf8 { offset })?;

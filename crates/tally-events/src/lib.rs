@@ -23,6 +23,8 @@
 //! The byte layouts are specified in `docs/EVENT-FORMAT.md`.
 
 #![deny(missing_docs)]
+// No unwrap on data from outside: the library returns errors; tests may unwrap.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod chain;
 pub mod domain;

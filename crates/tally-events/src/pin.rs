@@ -228,6 +228,10 @@ impl PinPepper {
         PinPepper(bytes)
     }
 
+    #[allow(
+        clippy::expect_used,
+        reason = "HMAC takes a key of any length: the error cannot happen"
+    )]
     fn mac(&self, badge: &str, output: &[u8; OUTPUT_LEN]) -> HmacSha256 {
         let mut mac = <HmacSha256 as hmac::Mac>::new_from_slice(&self.0)
             .expect("HMAC takes a key of any length");
@@ -254,6 +258,10 @@ impl PinPepper {
 impl DeviceKey {
     /// The device's PIN pepper: HMAC-SHA256 keyed by the key seed over [`PEPPER_LABEL`], so it
     /// is never the seed itself nor anything the signing key produces.
+    #[allow(
+        clippy::expect_used,
+        reason = "HMAC takes a key of any length: the error cannot happen"
+    )]
     pub fn pin_pepper(&self) -> PinPepper {
         let mut mac = <HmacSha256 as hmac::Mac>::new_from_slice(&self.seed())
             .expect("HMAC takes a key of any length");

@@ -266,28 +266,11 @@ impl Trailer {
                 let head_hash = Sha256Hash(reader.array()?);
                 let log_index = u64::decode(&mut reader)?;
                 let offset = reader.offset();
-                let note_len = usize::from(u16::decode(&mut reader)?);
-                if note_len > MAX_NOTE_BYTES {
-                    return Err(DecodeError::TooLong {
-                        offset,
-                        what: "checkpoint",
-                        len: note_len,
-                        max: MAX_NOTE_BYTES,
-                    });
-                }
+                let note_len = reader.length::<u16>("checkpoint", MAX_NOTE_BYTES)?;
                 let checkpoint = std::str::from_utf8(reader.take(note_len)?)
                     .map_err(|_| DecodeError::BadUtf8 { offset })?
                     .to_owned();
-                let offset = reader.offset();
-                let proof_len = usize::from(u8::decode(&mut reader)?);
-                if proof_len > MAX_PROOF_HASHES {
-                    return Err(DecodeError::TooLong {
-                        offset,
-                        what: "inclusion proof",
-                        len: proof_len,
-                        max: MAX_PROOF_HASHES,
-                    });
-                }
+                let proof_len = reader.length::<u8>("inclusion proof", MAX_PROOF_HASHES)?;
                 let mut proof = Vec::with_capacity(proof_len);
                 for _ in 0..proof_len {
                     proof.push(Sha256Hash(reader.array()?));
@@ -331,37 +314,15 @@ impl Trailer {
                     }
                 }
                 trailer.verify_signature()?;
-                if trailer.records != end.records || trailer.head_seq != end.head_seq {
-                    return Err(TrailerError::Mismatch {
-                        claimed: trailer.records,
-                        claimed_seq: trailer.head_seq,
-                        found: end.records,
-                        found_seq: end.head_seq,
-                    });
-                }
-                if trailer.head_hash != head_hash {
-                    return Err(TrailerError::WrongHead {
-                        claimed: trailer.head_hash,
-                        found: head_hash,
-                    });
-                }
-                Ok(())
+                same_end(
+                    end,
+                    (trailer.records, Some(trailer.head_seq)),
+                    trailer.head_hash,
+                    head_hash,
+                )
             }
             Trailer::Ledger(trailer) => {
-                if trailer.records != end.records {
-                    return Err(TrailerError::Mismatch {
-                        claimed: trailer.records,
-                        claimed_seq: 0,
-                        found: end.records,
-                        found_seq: end.head_seq,
-                    });
-                }
-                if trailer.head_hash != head_hash {
-                    return Err(TrailerError::WrongHead {
-                        claimed: trailer.head_hash,
-                        found: head_hash,
-                    });
-                }
+                same_end(end, (trailer.records, None), trailer.head_hash, head_hash)?;
                 let note =
                     SignedNote::parse(&trailer.checkpoint).map_err(TrailerError::Checkpoint)?;
                 if let Some(key) = ledger_key {
@@ -379,4 +340,29 @@ impl Trailer {
             }
         }
     }
+}
+
+/// Refuses a trailer whose record count (and head seq, where it names one) or head record hash
+/// is not the export's.
+fn same_end(
+    end: &ExportEnd<'_>,
+    (records, head_seq): (u64, Option<u64>),
+    claimed_head: Sha256Hash,
+    found_head: Sha256Hash,
+) -> Result<(), TrailerError> {
+    if records != end.records || head_seq.is_some_and(|seq| seq != end.head_seq) {
+        return Err(TrailerError::Mismatch {
+            claimed: records,
+            claimed_seq: head_seq.unwrap_or(0),
+            found: end.records,
+            found_seq: end.head_seq,
+        });
+    }
+    if claimed_head != found_head {
+        return Err(TrailerError::WrongHead {
+            claimed: claimed_head,
+            found: found_head,
+        });
+    }
+    Ok(())
 }

@@ -140,16 +140,7 @@ impl Wire for Bytes {
         Ok(())
     }
     fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        let offset = reader.offset();
-        let len = u32::decode(reader)? as usize;
-        if len > MAX_BYTES_LEN {
-            return Err(DecodeError::TooLong {
-                offset,
-                what: "byte string",
-                len,
-                max: MAX_BYTES_LEN,
-            });
-        }
+        let len = reader.length::<u32>("byte string", MAX_BYTES_LEN)?;
         Ok(Bytes(reader.take(len)?.to_vec()))
     }
 }

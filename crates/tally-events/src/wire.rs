@@ -60,6 +60,26 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
+    /// Reads a length or count prefix of type `L` (u8, u16 or u32) and refuses one above
+    /// `max`, naming the field `what` at the prefix's offset.
+    pub fn length<L>(&mut self, what: &'static str, max: usize) -> Result<usize, DecodeError>
+    where
+        L: Wire,
+        usize: TryFrom<L>,
+    {
+        let offset = self.offset;
+        let len = usize::try_from(L::decode(self)?).unwrap_or(usize::MAX);
+        if len > max {
+            return Err(DecodeError::TooLong {
+                offset,
+                what,
+                len,
+                max,
+            });
+        }
+        Ok(len)
+    }
+
     /// Fails unless every byte was read.
     pub fn finish(&self) -> Result<(), DecodeError> {
         if self.remaining() == 0 {
@@ -127,15 +147,7 @@ impl Wire for String {
     }
     fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
         let offset = reader.offset();
-        let len = usize::from(u16::decode(reader)?);
-        if len > MAX_TEXT_BYTES {
-            return Err(DecodeError::TooLong {
-                offset,
-                what: "text",
-                len,
-                max: MAX_TEXT_BYTES,
-            });
-        }
+        let len = reader.length::<u16>("text", MAX_TEXT_BYTES)?;
         let bytes = reader.take(len)?;
         std::str::from_utf8(bytes)
             .map(str::to_owned)
@@ -182,16 +194,7 @@ impl<T: Wire> Wire for Vec<T> {
         Ok(())
     }
     fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        let offset = reader.offset();
-        let count = u32::decode(reader)? as usize;
-        if count > MAX_LIST_ITEMS {
-            return Err(DecodeError::TooLong {
-                offset,
-                what: "list",
-                len: count,
-                max: MAX_LIST_ITEMS,
-            });
-        }
+        let count = reader.length::<u32>("list", MAX_LIST_ITEMS)?;
         // Every item takes at least one byte, so never reserve more than what is left.
         let mut items = Vec::with_capacity(count.min(reader.remaining()));
         for _ in 0..count {

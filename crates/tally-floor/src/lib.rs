@@ -22,6 +22,9 @@
 //! lists the screens show (open pick lists, outbound manifests, count tasks, counts in review,
 //! locked badges, conflicts) are read here too, so a screen holds no SQL and no rule.
 
+// No unwrap on data from outside: the library returns errors; tests may unwrap.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 mod count_rounds;
 mod destroying;
 mod floor;

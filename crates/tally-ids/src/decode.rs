@@ -280,19 +280,19 @@ pub fn decode(input: &[u8], options: &DecodeOptions) -> Decoded {
     if data.is_empty() {
         return Decoded::failed(input, ScanError::Empty);
     }
-    let decoded = match options.source {
+    let mut decoded = match options.source {
         Source::Rfid => decode_rfid(input, data, options),
         Source::Barcode => decode_barcode(input, data, options),
     };
-    with_digital_link(decoded)
+    add_digital_link(&mut decoded);
+    decoded
 }
 
 /// Adds the canonical Digital Link URI to a valid scan holding GS1 elements.
-pub(crate) fn with_digital_link(mut decoded: Decoded) -> Decoded {
+pub(crate) fn add_digital_link(decoded: &mut Decoded) {
     if decoded.errors.is_empty() && !decoded.elements.is_empty() {
         decoded.digital_link = gs1::to_digital_link(&decoded.elements).ok();
     }
-    decoded
 }
 
 fn decode_barcode(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded {

@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use crate::aim::{self, Symbology};
-use crate::decode::{decode_epc_bank, with_digital_link, DecodeOptions, Decoded, Source};
+use crate::decode::{add_digital_link, decode_epc_bank, DecodeOptions, Decoded, Source};
 use crate::epc::{EpcError, MAX_EPC_BYTES};
 use crate::error::ScanError;
 
@@ -101,7 +101,9 @@ impl ScanInput {
                     }];
                     return failed;
                 }
-                with_digital_link(decode_epc_bank(shown.as_bytes(), bytes, options))
+                let mut decoded = decode_epc_bank(shown.as_bytes(), bytes, options);
+                add_digital_link(&mut decoded);
+                decoded
             }
         }
     }

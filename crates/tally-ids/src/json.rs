@@ -14,8 +14,9 @@ use crate::vocab::Kind;
 impl Decoded {
     /// Appends this scan as compact JSON (no line end) to `out`.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        out.push(b'{');
-        field(out, "\"input\":");
+        // Keys and the punctuation around them go out in as few pieces as possible, and the
+        // fields most scans leave empty as one piece: most of a line is constant text.
+        field(out, "{\"input\":");
         string(out, &self.input);
         field(out, ",\"kind\":");
         kind(out, self.kind);
@@ -25,38 +26,55 @@ impl Decoded {
         optional(out, self.hri.as_deref(), string);
         field(out, ",\"elements\":");
         list(out, &self.elements, element);
-        field(out, ",\"epc\":");
-        optional(out, self.epc.as_ref(), epc);
-        field(out, ",\"uid\":");
-        optional(out, self.uid.as_deref(), string);
-        field(out, ",\"errors\":");
-        list(out, &self.errors, display);
-        field(out, ",\"warnings\":");
-        list(out, &self.warnings, display);
-        field(out, ",\"digital_link\":");
+        if self.epc.is_none()
+            && self.uid.is_none()
+            && self.errors.is_empty()
+            && self.warnings.is_empty()
+        {
+            field(
+                out,
+                ",\"epc\":null,\"uid\":null,\"errors\":[],\"warnings\":[],\"digital_link\":",
+            );
+        } else {
+            field(out, ",\"epc\":");
+            optional(out, self.epc.as_ref(), epc);
+            field(out, ",\"uid\":");
+            optional(out, self.uid.as_deref(), string);
+            field(out, ",\"errors\":");
+            list(out, &self.errors, display);
+            field(out, ",\"warnings\":");
+            list(out, &self.warnings, display);
+            field(out, ",\"digital_link\":");
+        }
         optional(out, self.digital_link.as_deref(), string);
-        field(out, ",\"candidates\":");
-        list(out, &self.candidates, candidate);
-        field(out, ",\"choice\":");
-        optional(out, self.choice.as_deref(), string);
-        out.push(b'}');
+        if self.candidates.is_empty() && self.choice.is_none() {
+            field(out, ",\"candidates\":[],\"choice\":null}");
+        } else {
+            field(out, ",\"candidates\":");
+            list(out, &self.candidates, candidate);
+            field(out, ",\"choice\":");
+            optional(out, self.choice.as_deref(), string);
+            out.push(b'}');
+        }
     }
 }
 
-/// A key with its quotes and colon (and the comma before it, but for the first key).
+/// Constant JSON text: keys with their quotes, colons and commas, and the brackets around them.
 #[inline]
 fn field(out: &mut Vec<u8>, key: &str) {
     out.extend_from_slice(key.as_bytes());
 }
 
-fn optional<T: ?Sized>(out: &mut Vec<u8>, value: Option<&T>, write: fn(&mut Vec<u8>, &T)) {
+#[inline]
+fn optional<T: ?Sized>(out: &mut Vec<u8>, value: Option<&T>, write: impl Fn(&mut Vec<u8>, &T)) {
     match value {
         Some(value) => write(out, value),
         None => out.extend_from_slice(b"null"),
     }
 }
 
-fn list<T>(out: &mut Vec<u8>, items: &[T], write: fn(&mut Vec<u8>, &T)) {
+#[inline]
+fn list<T>(out: &mut Vec<u8>, items: &[T], write: impl Fn(&mut Vec<u8>, &T)) {
     out.push(b'[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -81,22 +99,21 @@ fn kind(out: &mut Vec<u8>, kind: Kind) {
 }
 
 fn symbology(out: &mut Vec<u8>, symbology: &Symbology) {
-    out.push(b'{');
-    field(out, "\"id\":");
-    string(out, symbology.id());
-    field(out, ",\"name\":");
-    string(out, symbology.name());
-    out.push(b'}');
+    field(out, "{\"id\":\"");
+    escape(out, symbology.id());
+    field(out, "\",\"name\":\"");
+    escape(out, symbology.name());
+    field(out, "\"}");
 }
 
 fn element(out: &mut Vec<u8>, e: &Element) {
-    out.push(b'{');
-    field(out, "\"ai\":");
-    string(out, e.ai);
-    field(out, ",\"title\":");
-    string(out, e.title);
-    field(out, ",\"value\":");
-    string(out, &e.value);
+    field(out, "{\"ai\":\"");
+    escape(out, e.ai);
+    field(out, "\",\"title\":\"");
+    escape(out, e.title);
+    field(out, "\",\"value\":\"");
+    escape(out, &e.value);
+    out.push(b'"');
     if let Some(date) = &e.date {
         field(out, ",\"date\":");
         date_string(out, date);
@@ -202,6 +219,7 @@ fn display<T: fmt::Display>(out: &mut Vec<u8>, value: &T) {
 }
 
 /// A JSON string, quoted and escaped.
+#[inline]
 fn string(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
     escape(out, text);
@@ -231,20 +249,39 @@ static ESCAPES: [u8; 256] = {
 /// `\b \f \n \r \t`, and `\u00XX` for the other control characters; everything else as is.
 #[inline]
 fn escape(out: &mut Vec<u8>, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = text.as_bytes();
-    let mut start = 0;
-    // Most text needs no escape: skip it eight bytes at a time.
-    let mut clean = 0;
-    while let Some(chunk) = bytes.get(clean..clean + 8) {
+    // Nearly all text needs no escape: checked eight bytes at a time, then copied in one piece.
+    if clean(bytes) {
+        out.extend_from_slice(bytes);
+    } else {
+        escape_each(out, bytes);
+    }
+}
+
+/// Whether no byte of `bytes` needs an escape.
+#[inline]
+fn clean(bytes: &[u8]) -> bool {
+    let mut words = bytes.chunks_exact(8);
+    for chunk in &mut words {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
         if needs_escape(u64::from_le_bytes(word)) {
-            break;
+            return false;
         }
-        clean += 8;
     }
-    for (i, &b) in bytes.iter().enumerate().skip(clean) {
+    // The last few bytes one by one (no copy: a copy of a variable length is a call).
+    words
+        .remainder()
+        .iter()
+        .fold(0, |any, &b| any | ESCAPES[usize::from(b)])
+        == 0
+}
+
+/// [`escape`] byte by byte, for text that needs it.
+fn escape_each(out: &mut Vec<u8>, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
         let short = ESCAPES[usize::from(b)];
         if short == 0 {
             continue;
@@ -293,5 +330,34 @@ impl fmt::Write for Bytes<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         self.0.extend_from_slice(s.as_bytes());
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_byte_that_needs_an_escape_is_seen_at_every_position_and_length() {
+        for len in 0..20 {
+            let plain = "a".repeat(len);
+            assert!(clean(plain.as_bytes()), "{len}");
+            for at in 0..len {
+                for bad in [b'"', b'\\', 0x00, 0x1d, 0x1f] {
+                    let mut text = plain.clone().into_bytes();
+                    text[at] = bad;
+                    assert!(!clean(&text), "{len} {at} {bad:#x}");
+                }
+                // UTF-8 and the highest ASCII need none.
+                let mut text = plain.clone().into_bytes();
+                text[at] = 0x7f;
+                assert!(clean(&text));
+                text[at] = 0xc3;
+                assert!(clean(&text));
+            }
+        }
+        let mut out = Vec::new();
+        escape(&mut out, "say \"hi\"\u{1d}\\");
+        assert_eq!(out, br#"say \"hi\"\u001d\\"#);
     }
 }

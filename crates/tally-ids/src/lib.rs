@@ -65,6 +65,8 @@
 //! Spanish), [`date`] (dates with no clock access).
 
 #![deny(missing_docs)]
+// No unwrap on data from outside: the library returns errors; tests may unwrap.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod aim;
 pub mod date;

@@ -89,6 +89,10 @@ pub fn export<S: Store, W: Write>(
         }
     }
     let records = writer.records();
+    #[allow(
+        clippy::expect_used,
+        reason = "the first page was not empty, so a record was written"
+    )]
     let (index, _, record) = last.expect("at least one record was written");
     let proof = ledger
         .inclusion_proof_hashes(index, size)?

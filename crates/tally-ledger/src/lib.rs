@@ -26,6 +26,8 @@
 //! docs/LEDGER.md describes the whole; docs/openapi.yaml the HTTP API.
 
 #![deny(missing_docs)]
+// No unwrap on data from outside: the library returns errors; tests may unwrap.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod api;
 pub mod audit;

@@ -853,6 +853,11 @@ fn main() -> ExitCode {
         LogFormat::Text => logs.init(),
         LogFormat::Json => logs.json().flatten_event(true).init(),
     }
+    // A one-shot command whose reader goes away (`tally-ledger devices --db … | head -1`)
+    // ends quietly with status 0; the server keeps serving whatever happens to its output.
+    if !matches!(cli.command, Command::Serve { .. }) {
+        tally_stdout::end_quietly_when_closed();
+    }
     match run(cli) {
         Ok(code) => code,
         Err(error) => {

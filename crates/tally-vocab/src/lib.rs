@@ -5,6 +5,9 @@
 //! A leaf crate: it depends on nothing of ours, only on `serde` and `thiserror`, so every other
 //! crate (ids, events, replica, drivers) can use it without import circles.
 
+// No unwrap on data from outside: the library returns errors; tests may unwrap.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod date;
 pub mod language;
 pub mod mass;

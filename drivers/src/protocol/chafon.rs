@@ -15,7 +15,7 @@
 use crate::event::{CommandReply, DeviceEvent, ProtocolError};
 use crate::protocol::commands::{CommandError, ProtocolCommands, RoundSettings};
 use crate::protocol::crc::crc16_chafon;
-use crate::protocol::framing::{Candidate, FrameBuffer, FrameFormat};
+use crate::protocol::framing::{malformed, Candidate, FrameBuffer, FrameFormat};
 use crate::protocol::{Decoder, ProtocolId};
 
 /// Largest Chafon frame: Len is one byte.
@@ -254,14 +254,7 @@ impl FrameFormat for ChafonFormat {
         }
         let expected = crc16_chafon(&w[..total - 2]);
         let got = u16::from_le_bytes([w[total - 2], w[total - 1]]);
-        if expected == got {
-            Candidate::Frame(total)
-        } else {
-            Candidate::Bad {
-                len: total,
-                error: ProtocolError::BadCrc { expected, got },
-            }
-        }
+        Candidate::crc16(total, expected, got)
     }
 }
 
@@ -287,12 +280,6 @@ impl ChafonDecoder {
     pub fn buffered(&self) -> usize {
         self.frames.buffered()
     }
-}
-
-fn malformed(what: &str) -> DeviceEvent {
-    DeviceEvent::Error(ProtocolError::Malformed {
-        what: what.to_string(),
-    })
 }
 
 /// Parses inventory data into tag reads; all or nothing.

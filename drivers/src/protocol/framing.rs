@@ -1,5 +1,5 @@
-//! Shared, bounded stream framing: binary frames with a length and a check ([`FrameBuffer`]) and
-//! text lines ([`LineBuffer`]).
+//! Shared, bounded stream framing: binary frames with a length and a check ([`FrameBuffer`]),
+//! text lines ([`LineBuffer`]) and fixed-length HID reports ([`ReportBuffer`]).
 //!
 //! [`FrameBuffer`] keeps at most a fixed number of bytes whatever it is fed. It asks a
 //! [`FrameFormat`] whether the bytes at the current position start a frame; on anything that is
@@ -50,6 +50,32 @@ pub enum Candidate {
     },
     /// A good frame of this length.
     Frame(usize),
+}
+
+impl Candidate {
+    /// A whole frame of `len` bytes: good when its 16-bit CRC is the one `expected`.
+    pub fn crc16(len: usize, expected: u16, got: u16) -> Candidate {
+        if expected == got {
+            Candidate::Frame(len)
+        } else {
+            Candidate::Bad {
+                len,
+                error: ProtocolError::BadCrc { expected, got },
+            }
+        }
+    }
+
+    /// A whole frame of `len` bytes: good when its 8-bit checksum is the one `expected`.
+    pub fn checksum8(len: usize, expected: u8, got: u8) -> Candidate {
+        if expected == got {
+            Candidate::Frame(len)
+        } else {
+            Candidate::Bad {
+                len,
+                error: ProtocolError::BadChecksum { expected, got },
+            }
+        }
+    }
 }
 
 /// A binary frame format: recognises frames at the start of a byte slice.
@@ -317,6 +343,85 @@ impl FrameBuffer {
     }
 }
 
+/// A reply the protocol cannot make sense of, as the event a decoder reports.
+pub fn malformed(what: &str) -> DeviceEvent {
+    DeviceEvent::Error(ProtocolError::Malformed {
+        what: what.to_string(),
+    })
+}
+
+/// Fixed-length HID reports cut from a byte stream: whole reports are handed over straight
+/// from the chunk read, a report split over reads (a capture, a slow transport) is gathered
+/// first. Holds at most one report's bytes.
+#[derive(Debug, Clone, Default)]
+pub struct ReportBuffer {
+    partial: Vec<u8>,
+}
+
+impl ReportBuffer {
+    /// An empty buffer for reports of `len` bytes.
+    pub fn new(len: usize) -> ReportBuffer {
+        ReportBuffer {
+            partial: Vec::with_capacity(len),
+        }
+    }
+
+    /// Bytes of an incomplete report held.
+    pub fn pending(&self) -> usize {
+        self.partial.len()
+    }
+
+    /// Drops an incomplete report.
+    pub fn clear(&mut self) {
+        self.partial.clear();
+    }
+
+    /// Drops an incomplete report as torn (the line went quiet in the middle of it),
+    /// reporting its bytes as noise.
+    pub fn drop_torn(&mut self, out: &mut Vec<DeviceEvent>) {
+        if !self.partial.is_empty() {
+            out.push(DeviceEvent::Error(ProtocolError::Noise {
+                bytes: self.partial.len(),
+            }));
+            self.partial.clear();
+        }
+    }
+
+    /// Calls `on_report` with each whole report of `len` (at least 1) bytes in `chunk`. Where
+    /// a report starts, `starts(first byte)` false leaves the rest of the chunk unread (a
+    /// report that is not ours: hidraw delivers one report per read).
+    pub fn feed(
+        &mut self,
+        chunk: &[u8],
+        len: usize,
+        mut starts: impl FnMut(u8) -> bool,
+        mut on_report: impl FnMut(&[u8]),
+    ) {
+        let len = len.max(1);
+        let mut rest = chunk;
+        while let Some(&first) = rest.first() {
+            if self.partial.is_empty() {
+                if !starts(first) {
+                    return;
+                }
+                if rest.len() >= len {
+                    let (report, tail) = rest.split_at(len);
+                    on_report(report);
+                    rest = tail;
+                    continue;
+                }
+            }
+            let take = (len - self.partial.len()).min(rest.len());
+            self.partial.extend_from_slice(&rest[..take]);
+            rest = &rest[take..];
+            if self.partial.len() == len {
+                on_report(&self.partial);
+                self.partial.clear();
+            }
+        }
+    }
+}
+
 /// A bounded line splitter for text protocols: a line ends at CR or LF (so CR, LF and CR LF all
 /// work); empty lines are skipped; a line longer than the limit is reported once and dropped up
 /// to its end.
@@ -522,17 +627,7 @@ mod tests {
             }
             self.bytes_summed.set(self.bytes_summed.get() + total);
             let expected = w[1..total - 1].iter().fold(0u8, |a, &b| a.wrapping_add(b));
-            if expected == w[total - 1] {
-                Candidate::Frame(total)
-            } else {
-                Candidate::Bad {
-                    len: total,
-                    error: ProtocolError::BadChecksum {
-                        expected,
-                        got: w[total - 1],
-                    },
-                }
-            }
+            Candidate::checksum8(total, expected, w[total - 1])
         }
     }
 

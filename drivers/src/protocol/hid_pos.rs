@@ -11,6 +11,7 @@
 //! Reports with another report ID (not the scanned-data report) are ignored.
 
 use crate::event::{DeviceEvent, ProtocolError};
+use crate::protocol::framing::ReportBuffer;
 use crate::protocol::hid_descriptor::{parse_hid_pos, HidPosLayout};
 use crate::protocol::{Decoder, ParamsError, ProtocolId, ProtocolParams};
 
@@ -20,7 +21,7 @@ pub struct HidPosDecoder {
     layout: HidPosLayout,
     max_scan: usize,
     /// a report being put back together from several chunks
-    partial: Vec<u8>,
+    partial: ReportBuffer,
     /// data of a scan continued over several reports
     scan: Vec<u8>,
     symbology: Option<String>,
@@ -32,7 +33,7 @@ impl HidPosDecoder {
     /// A decoder for reports laid out as `layout`.
     pub fn new(layout: HidPosLayout, max_scan: usize) -> HidPosDecoder {
         HidPosDecoder {
-            partial: Vec::with_capacity(layout.report_len),
+            partial: ReportBuffer::new(layout.report_len),
             layout,
             max_scan,
             scan: Vec::new(),
@@ -58,7 +59,7 @@ impl HidPosDecoder {
 
     /// Bytes currently buffered: a partial report plus a continued scan.
     pub fn buffered(&self) -> usize {
-        self.partial.len() + self.scan.len()
+        self.partial.pending() + self.scan.len()
     }
 
     fn symbology_of(&self, report: &[u8]) -> Option<String> {
@@ -148,45 +149,22 @@ impl HidPosDecoder {
 
 impl Decoder for HidPosDecoder {
     fn feed(&mut self, chunk: &[u8], out: &mut Vec<DeviceEvent>) {
-        let len = self.layout.report_len.max(1);
-        let mut rest = chunk;
-        while !rest.is_empty() {
-            if self.partial.is_empty() {
-                if let Some(id) = self.layout.report_id {
-                    if rest[0] != id {
-                        // Another report (hidraw: one report per read): not ours.
-                        return;
-                    }
-                }
-                if rest.len() >= len {
-                    let (report, tail) = rest.split_at(len);
-                    self.on_report(report, out);
-                    rest = tail;
-                    continue;
-                }
-            }
-            let need = len - self.partial.len();
-            let take = need.min(rest.len());
-            self.partial.extend_from_slice(&rest[..take]);
-            rest = &rest[take..];
-            if self.partial.len() == len {
-                let report = std::mem::take(&mut self.partial);
-                self.on_report(&report, out);
-                self.partial = report;
-                self.partial.clear();
-            }
-        }
+        let mut reports = std::mem::take(&mut self.partial);
+        let report_id = self.layout.report_id;
+        reports.feed(
+            chunk,
+            self.layout.report_len,
+            // Another report (hidraw: one report per read) is not ours.
+            |first| report_id.is_none_or(|id| id == first),
+            |report| self.on_report(report, out),
+        );
+        self.partial = reports;
     }
 
     fn idle(&mut self, out: &mut Vec<DeviceEvent>) {
         // hidraw returns whole reports, so a partial one is a capture artefact: drop it. A scan
         // continued over several reports is kept: the next report may still come.
-        if !self.partial.is_empty() {
-            out.push(DeviceEvent::Error(ProtocolError::Noise {
-                bytes: self.partial.len(),
-            }));
-            self.partial.clear();
-        }
+        self.partial.drop_torn(out);
     }
 
     fn reset(&mut self) {

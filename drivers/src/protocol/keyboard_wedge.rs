@@ -14,6 +14,7 @@
 //! * Caps Lock is not tracked (scanners send Shift for capitals).
 
 use crate::event::{DeviceEvent, ProtocolError};
+use crate::protocol::framing::ReportBuffer;
 use crate::protocol::serial_barcode::GS;
 use crate::protocol::{Decoder, ProtocolId, ProtocolParams};
 
@@ -101,7 +102,7 @@ pub struct WedgeDecoder {
     fnc1_substitute: Option<u8>,
     tab_terminates: bool,
     max_scan: usize,
-    partial: Vec<u8>,
+    partial: ReportBuffer,
     previous_keys: [u8; 6],
     previous_mods: u8,
     alt_code: Option<u32>,
@@ -116,7 +117,7 @@ impl WedgeDecoder {
             fnc1_substitute: params.fnc1_substitute,
             tab_terminates: params.tab_terminates,
             max_scan: params.max_scan_bytes,
-            partial: Vec::with_capacity(REPORT_BYTES),
+            partial: ReportBuffer::new(REPORT_BYTES),
             previous_keys: [0; 6],
             previous_mods: 0,
             alt_code: None,
@@ -127,7 +128,7 @@ impl WedgeDecoder {
 
     /// Bytes currently buffered: a partial report plus the scan typed so far.
     pub fn buffered(&self) -> usize {
-        self.partial.len() + self.buf.len()
+        self.partial.pending() + self.buf.len()
     }
 
     fn push(&mut self, b: u8, out: &mut Vec<DeviceEvent>) {
@@ -215,35 +216,20 @@ impl WedgeDecoder {
 
 impl Decoder for WedgeDecoder {
     fn feed(&mut self, chunk: &[u8], out: &mut Vec<DeviceEvent>) {
-        let mut rest = chunk;
-        while !rest.is_empty() {
-            if self.partial.is_empty() && rest.len() >= REPORT_BYTES {
-                let (report, tail) = rest.split_at(REPORT_BYTES);
-                self.on_report(report, out);
-                rest = tail;
-                continue;
-            }
-            let take = (REPORT_BYTES - self.partial.len()).min(rest.len());
-            self.partial.extend_from_slice(&rest[..take]);
-            rest = &rest[take..];
-            if self.partial.len() == REPORT_BYTES {
-                let report = std::mem::take(&mut self.partial);
-                self.on_report(&report, out);
-                self.partial = report;
-                self.partial.clear();
-            }
-        }
+        let mut reports = std::mem::take(&mut self.partial);
+        reports.feed(
+            chunk,
+            REPORT_BYTES,
+            |_| true,
+            |report| self.on_report(report, out),
+        );
+        self.partial = reports;
     }
 
     fn idle(&mut self, out: &mut Vec<DeviceEvent>) {
         // A partial report is a capture artefact: drop it. The keys typed so far are kept:
         // a scanner may pause between keystrokes, and Enter still ends the scan.
-        if !self.partial.is_empty() {
-            out.push(DeviceEvent::Error(ProtocolError::Noise {
-                bytes: self.partial.len(),
-            }));
-            self.partial.clear();
-        }
+        self.partial.drop_torn(out);
     }
 
     fn reset(&mut self) {

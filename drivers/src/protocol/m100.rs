@@ -160,14 +160,7 @@ impl FrameFormat for M100Format {
                 }
                 let expected = sum8(&w[1..total - 2]);
                 let got = w[total - 2];
-                if expected == got {
-                    Candidate::Frame(total)
-                } else {
-                    Candidate::Bad {
-                        len: total,
-                        error: ProtocolError::BadChecksum { expected, got },
-                    }
-                }
+                Candidate::checksum8(total, expected, got)
             }
             _ => Candidate::NeedMore(5),
         }

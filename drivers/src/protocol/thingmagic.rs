@@ -19,7 +19,7 @@
 use crate::event::{CommandReply, DeviceEvent, ProtocolError};
 use crate::protocol::commands::{CommandError, ProtocolCommands, RoundSettings};
 use crate::protocol::crc::crc16_thingmagic;
-use crate::protocol::framing::{Candidate, FrameBuffer, FrameFormat};
+use crate::protocol::framing::{malformed, Candidate, FrameBuffer, FrameFormat};
 use crate::protocol::{Decoder, ProtocolId};
 
 /// Start of every frame.
@@ -176,14 +176,7 @@ impl FrameFormat for MercuryFormat {
                 }
                 let expected = crc16_thingmagic(&w[1..total - 2]);
                 let got = u16::from_be_bytes([w[total - 2], w[total - 1]]);
-                if expected == got {
-                    Candidate::Frame(total)
-                } else {
-                    Candidate::Bad {
-                        len: total,
-                        error: ProtocolError::BadCrc { expected, got },
-                    }
-                }
+                Candidate::crc16(total, expected, got)
             }
         }
     }
@@ -215,12 +208,6 @@ impl MercuryDecoder {
     pub fn buffered(&self) -> usize {
         self.frames.buffered()
     }
-}
-
-fn malformed(what: &str) -> DeviceEvent {
-    DeviceEvent::Error(ProtocolError::Malformed {
-        what: what.to_string(),
-    })
 }
 
 /// A cursor over reply data that never reads past the end.

@@ -180,16 +180,17 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<ExitCode> {
 /// Decodes one scan as typed: escapes turned into bytes (in `unescaped`, reused from scan to
 /// scan), `input` kept as typed.
 fn decode_one(raw: &[u8], unescaped: &mut Vec<u8>, options: &DecodeOptions) -> Decoded {
-    let bytes = if has_escape(raw) {
-        unescape_into(raw, unescaped);
-        &unescaped[..]
-    } else {
-        raw
-    };
-    let mut decoded = decode(bytes, options);
-    if decoded.input.as_bytes() != raw {
-        decoded.input = String::from_utf8_lossy(raw).into_owned();
+    if !has_escape(raw) {
+        let mut decoded = decode(raw, options);
+        // `input` is `raw` as text already, but for a scan too long to read (cut short there).
+        if raw.len() > MAX_SCAN_LEN {
+            decoded.input = String::from_utf8_lossy(raw).into_owned();
+        }
+        return decoded;
     }
+    unescape_into(raw, unescaped);
+    let mut decoded = decode(unescaped, options);
+    decoded.input = String::from_utf8_lossy(raw).into_owned();
     decoded
 }
 
@@ -203,7 +204,32 @@ fn today() -> Date {
 
 /// Whether `text` may hold an escape for GS (`\x1d` or `<GS>`).
 fn has_escape(text: &[u8]) -> bool {
-    text.iter().any(|&b| b == b'\\' || b == b'<')
+    find_either(text, b'\\', b'<').is_some()
+}
+
+/// Where the first byte equal to `a` or `b` is in `bytes`: eight bytes at a time ("Bit
+/// Twiddling Hacks": a zero byte in a word), then byte by byte in the word that has one.
+fn find_either(bytes: &[u8], a: u8, b: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let holds = |word: u64, byte: u8| {
+        let v = word ^ (ONES * u64::from(byte));
+        v.wrapping_sub(ONES) & !v & HIGHS != 0
+    };
+    let mut start = 0;
+    while let Some(chunk) = bytes.get(start..start + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        if holds(word, a) || holds(word, b) {
+            break;
+        }
+        start += 8;
+    }
+    bytes[start..]
+        .iter()
+        .position(|&x| x == a || x == b)
+        .map(|p| start + p)
 }
 
 /// Turns `\x1d` and `<GS>` (either case) into the GS byte.
@@ -245,7 +271,7 @@ fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<bool> {
             return Ok(saw_any);
         }
         saw_any = true;
-        let (chunk, found_end) = match buffer.iter().position(|&b| b == b'\n' || b == b'\r') {
+        let (chunk, found_end) = match find_either(buffer, b'\n', b'\r') {
             Some(p) => (&buffer[..p], true),
             None => (buffer, false),
         };
@@ -361,6 +387,25 @@ fn write_summary(out: &mut dyn Write, d: &Decoded) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn either_byte_is_found_first_wherever_it_stands() {
+        let text = b"0123456789abcdef<ghij\\klmnop";
+        for start in 0..text.len() {
+            let expected = text[start..].iter().position(|&b| b == b'<' || b == b'\\');
+            assert_eq!(
+                find_either(&text[start..], b'\\', b'<'),
+                expected,
+                "{start}"
+            );
+        }
+        assert_eq!(find_either(b"", b'\n', b'\r'), None);
+        assert_eq!(find_either(&[0x80; 20], b'\n', b'\r'), None);
+        assert_eq!(
+            find_either(b"]C1\xff\xfe0123456789\r\n", b'\n', b'\r'),
+            Some(15)
+        );
+    }
 
     #[test]
     fn escapes_become_gs() {

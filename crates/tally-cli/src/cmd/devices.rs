@@ -435,7 +435,19 @@ fn default_link(kind: &str) -> PathBuf {
     std::env::temp_dir().join(format!("tally-sim-{kind}-{}", std::process::id()))
 }
 
+/// The simulator's link and a comment line on standard output. A reader that has gone away
+/// is an error here (not the end of the process), so the caller stops the simulator and its
+/// link is removed before `tally` ends quietly.
+fn announce(link: &Path, comment: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    writeln!(out, "{}", link.display())?;
+    writeln!(out, "{comment}")?;
+    out.flush()
+}
+
 fn simulate(args: SimulateArgs) -> anyhow::Result<ExitCode> {
+    // Stopping removes the simulator's link: a closed output must not end the process first.
+    tally_stdout::handle_closed_output_here();
     interrupt::install().context("cannot install the Ctrl-C handler")?;
     match args.device {
         SimulatedDevice::Scale(a) => {
@@ -453,22 +465,23 @@ fn simulate(args: SimulateArgs) -> anyhow::Result<ExitCode> {
             config.stream_interval = a.stream_ms.map(Duration::from_millis);
             let link = a.link.unwrap_or_else(|| default_link("scale"));
             let sim = ScaleSimulator::start(&link, config)?;
-            println!("{}", link.display());
-            println!(
-                "# scale simulator ({}, {}) on {}; profile {}; Ctrl-C to stop",
-                protocol.as_str(),
-                a.mode,
-                sim.handle().slave_path().display(),
-                protocol.profile_id()
-            );
-            io::stdout().flush()?;
+            announce(
+                &link,
+                &format!(
+                    "# scale simulator ({}, {}) on {}; profile {}; Ctrl-C to stop",
+                    protocol.as_str(),
+                    a.mode,
+                    sim.handle().slave_path().display(),
+                    protocol.profile_id()
+                ),
+            )?;
             let done = until(a.duration);
             while !done() {
                 std::thread::sleep(Duration::from_millis(100));
             }
             let sent = sim.sent().len();
             sim.stop();
-            eprintln!("sent {sent} readings");
+            let _ = writeln!(io::stderr(), "sent {sent} readings");
         }
         SimulatedDevice::Rfid(a) => {
             let protocol: RfidProtocol = a.protocol.parse()?;
@@ -477,20 +490,21 @@ fn simulate(args: SimulateArgs) -> anyhow::Result<ExitCode> {
             config.noise = a.noise;
             let link = a.link.unwrap_or_else(|| default_link("rfid"));
             let sim = RfidSimulator::start(&link, config)?;
-            println!("{}", link.display());
-            println!(
-                "# RFID reader simulator ({}) on {}; Ctrl-C to stop",
-                protocol.profile_id(),
-                sim.handle().slave_path().display()
-            );
-            io::stdout().flush()?;
+            announce(
+                &link,
+                &format!(
+                    "# RFID reader simulator ({}) on {}; Ctrl-C to stop",
+                    protocol.profile_id(),
+                    sim.handle().slave_path().display()
+                ),
+            )?;
             let done = until(a.duration);
             while !done() {
                 std::thread::sleep(Duration::from_millis(100));
             }
             let rounds = sim.rounds().len();
             sim.stop();
-            eprintln!("ran {rounds} inventory rounds");
+            let _ = writeln!(io::stderr(), "ran {rounds} inventory rounds");
         }
     }
     Ok(ExitCode::SUCCESS)

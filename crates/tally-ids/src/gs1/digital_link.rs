@@ -256,29 +256,36 @@ fn percent_decode<'a>(raw: &'a str, errors: &mut Vec<ScanError>) -> Option<Cow<'
 /// Appends `value` percent-encoded: everything but the unreserved characters of RFC 3986.
 fn percent_encode(value: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
-    let mut rest = value;
-    // Runs of unreserved characters are copied whole (ASCII, so `rest` stays on char
-    // boundaries); each other byte becomes %XX.
-    while let Some(at) = rest.bytes().position(|b| !unreserved(b)) {
-        out.push_str(&rest[..at]);
-        let b = rest.as_bytes()[at];
+    let bytes = value.as_bytes();
+    // Runs of unreserved characters are copied whole (ASCII, so the cuts stay on char
+    // boundaries); every other byte, each byte of a multi-byte character included, is %XX.
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if UNRESERVED[usize::from(b)] {
+            continue;
+        }
+        out.push_str(&value[start..i]);
         out.push('%');
         out.push(char::from(HEX[usize::from(b >> 4)]));
         out.push(char::from(HEX[usize::from(b & 15)]));
-        // The other bytes of a multi-byte character are encoded too.
-        let mut next = at + 1;
-        while !rest.is_char_boundary(next) {
-            let b = rest.as_bytes()[next];
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
-            next += 1;
-        }
-        rest = &rest[next..];
+        start = i + 1;
+        // A multi-byte character's other bytes follow; `start` is back on a char boundary
+        // once they are encoded (they are never unreserved).
     }
-    out.push_str(rest);
+    out.push_str(&value[start..]);
 }
+
+/// The unreserved characters of RFC 3986: `A-Z a-z 0-9 - . _ ~`.
+static UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    table
+};
 
 /// The canonical GS1 Digital Link URI of `elements`: the first primary key with the
 /// qualifiers of its `dlpkey` sequence in the path, everything else as query attributes
