@@ -9,6 +9,8 @@
 //! - [`auth`]: the signed request header devices authenticate with.
 //! - [`audit`]: verification of everything from storage (`tally-ledger verify`).
 //! - [`export`]: the export stream (`tally-ledger export`).
+//! - [`projection`]: supervisor and auditor projections, folded behind ingest.
+//! - [`custody`]: a UID's chain of custody and its offline bundle (`tally-ledger custody`).
 //! - [`api`] and [`server`]: the versioned JSON API and the tlog-tiles routes (axum).
 //! - [`error`]: refusals (English and Spanish) and errors.
 //!
@@ -19,9 +21,11 @@
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod custody;
 pub mod error;
 pub mod export;
 pub mod ledger;
+pub mod projection;
 pub mod server;
 pub mod store;
 pub mod tlog;

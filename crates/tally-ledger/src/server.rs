@@ -380,6 +380,7 @@ pub fn router<S: Store + 'static>(ledger: Ledger<S>) -> Router {
 }
 
 fn routes<S: Store + 'static>(state: AppState<S>) -> Router {
+    let ledger = state.ledger.clone();
     Router::new()
         .route("/v1/info", get(info::<S>))
         .route("/v1/enroll", post(enroll::<S>))
@@ -389,10 +390,11 @@ fn routes<S: Store + 'static>(state: AppState<S>) -> Router {
         .route("/v1/proof/consistency", get(consistency::<S>))
         .route("/log/checkpoint", get(log_checkpoint::<S>))
         .route("/log/tile/{*rest}", get(log_tile::<S>))
+        .with_state(state)
+        .merge(crate::projection::http::routes(ledger))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(log_request))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(state)
 }
 
 /// Serves `ledger` on `listener` until `shutdown` completes. Signs the checkpoint of anything
@@ -415,9 +417,31 @@ pub async fn serve<S: Store + 'static>(
             tracing::error!(error = %error.body.message, "could not publish the checkpoint at start")
         }
     }
+    // The projections follow the log behind ingest, on their own connection and thread.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    match with_ledger(&state, |ledger| Ok(ledger.store().reopen()?)).await {
+        Ok(template) => {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                crate::projection::http::follow(
+                    template,
+                    stop,
+                    std::time::Duration::from_millis(200),
+                )
+            });
+        }
+        Err(error) => {
+            tracing::error!(error = %error.body.message, "the projector could not start")
+        }
+    }
     let address: Option<SocketAddr> = listener.local_addr().ok();
     tracing::info!(?address, %origin, "serving");
-    axum::serve(listener, routes(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let served = axum::serve(
+        listener,
+        routes(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    served
 }
