@@ -212,7 +212,7 @@ impl<S: Store> Projector<S> {
         let rows = self.db.rows(
             "SELECT uid, facility, item_id, batch_id, unit, quantity, location, status, last_idx,
                  last_kind, last_unix_ms
-             FROM proj_packages WHERE (?1 IS NULL OR facility = ?1) ORDER BY uid",
+             FROM proj_packages WHERE (CAST(?1 AS TEXT) IS NULL OR facility = ?1) ORDER BY uid",
             &[facility.into()],
         )?;
         Ok(rows.iter().map(|r| PackageView::from_row(r)).collect())
@@ -236,7 +236,7 @@ impl<S: Store> Projector<S> {
     ) -> Result<Vec<QuarantineView>, LedgerError> {
         let rows = self.db.rows(
             "SELECT uid, facility, reason_code, note, location, actor, idx, since_unix_ms
-             FROM proj_quarantine WHERE (?1 IS NULL OR facility = ?1) ORDER BY idx",
+             FROM proj_quarantine WHERE (CAST(?1 AS TEXT) IS NULL OR facility = ?1) ORDER BY idx",
             &[facility.into()],
         )?;
         Ok(rows
@@ -258,7 +258,7 @@ impl<S: Store> Projector<S> {
     pub fn counts(&mut self, facility: Option<&str>) -> Result<Vec<CountTaskView>, LedgerError> {
         let tasks = self.db.rows(
             "SELECT count_task_id, facility, status, round, last_idx FROM proj_count_tasks
-             WHERE (?1 IS NULL OR facility = ?1) ORDER BY count_task_id",
+             WHERE (CAST(?1 AS TEXT) IS NULL OR facility = ?1) ORDER BY count_task_id",
             &[facility.into()],
         )?;
         let mut out = Vec::with_capacity(tasks.len());
@@ -300,7 +300,7 @@ impl<S: Store> Projector<S> {
     pub fn manifests(&mut self, facility: Option<&str>) -> Result<Vec<ManifestView>, LedgerError> {
         let manifests = self.db.rows(
             "SELECT manifest_id, facility, direction, origin_license, destination_license, status
-             FROM proj_manifests WHERE (?1 IS NULL OR facility = ?1) ORDER BY manifest_id",
+             FROM proj_manifests WHERE (CAST(?1 AS TEXT) IS NULL OR facility = ?1) ORDER BY manifest_id",
             &[facility.into()],
         )?;
         let mut out = Vec::with_capacity(manifests.len());
