@@ -397,7 +397,8 @@ fn a_custody_bundle_verifies_offline_with_the_key_alone<S: Store>(mut ledger: Le
     assert!(report
         .events()
         .any(|e| e.event.device() == story.b.events[0].device()));
-    assert!(!report.limits().is_empty());
+    assert_eq!(report.limits(tally_events::Language::English).len(), 5);
+    assert_eq!(report.limits(tally_events::Language::Spanish).len(), 5);
     // A UID the log never named has no bundle.
     let mut p = projector(&ledger);
     assert!(matches!(
