@@ -765,3 +765,156 @@ fn the_cli_writes_the_bundle_and_a_projector_killed_mid_way_resumes_exactly() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("NOPE"));
     assert!(!none.exists());
 }
+
+// ---- Over HTTP: the projector `serve` runs behind ingest, and the access guard ----
+
+struct Served {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve_on_all_interfaces(db: &std::path::Path) -> Served {
+    use std::io::BufRead as _;
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "0.0.0.0:0", "--db"])
+        .arg(db)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line
+        .trim()
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
+    Served { child, port }
+}
+
+fn get_json(url: &str) -> (u16, serde_json::Value) {
+    let response = reqwest::blocking::get(url).unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().unwrap_or(serde_json::Value::Null))
+}
+
+/// Waits until the served projections cover `size` entries.
+fn wait_projected(base: &str, size: u64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let (status, body) = get_json(&format!("{base}/v1/projections/status"));
+        assert_eq!(status, 200, "{body}");
+        if body["projected"] == size {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "projections stuck at {body}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn served_projections_follow_ingest_and_only_the_ledger_host_reads_them() {
+    let mut f = fixture();
+    let served = serve_on_all_interfaces(&f.path);
+    let base = format!("http://127.0.0.1:{}", served.port);
+    let size = f.ledger.store().tree_size().unwrap();
+    wait_projected(&base, size);
+
+    let (status, packages) = get_json(&format!("{base}/v1/projections/packages?facility={FACILITY}"));
+    assert_eq!(status, 200);
+    assert_eq!(packages["projected"], size);
+    assert_eq!(packages["items"].as_array().unwrap().len(), 2);
+    let (_, quarantine) = get_json(&format!("{base}/v1/projections/quarantine"));
+    assert_eq!(quarantine["items"][0]["uid"], OTHER);
+    let (_, counts) = get_json(&format!("{base}/v1/projections/counts"));
+    assert_eq!(counts["items"][0]["lines"][0]["variance"], -500);
+    let (_, manifests) = get_json(&format!("{base}/v1/projections/manifests"));
+    assert_eq!(manifests["items"][0]["status"], "closed");
+
+    // Ingest goes on (another process on the same file); the projector follows behind it.
+    f.story.b.record(
+        "B-2001",
+        Payload::PackageMoved(PackageMoved {
+            uid: UID.into(),
+            from_location: "SHELF-3".into(),
+            to_location: "SHELF-9".into(),
+        }),
+    );
+    f.story.b.push(&mut f.ledger);
+    wait_projected(&base, size + 1);
+    let (status, package) = get_json(&format!("{base}/v1/projections/packages/{UID}"));
+    assert_eq!(status, 200);
+    assert_eq!(package["location"], "SHELF-9");
+    assert_eq!(package["last_index"], size);
+
+    // The custody view and the bundle.
+    let (status, custody_view) = get_json(&format!("{base}/v1/projections/custody/{UID}"));
+    assert_eq!(status, 200, "{custody_view}");
+    assert_eq!(custody_view["tree_size"], size + 1);
+    let roles: Vec<&str> = custody_view["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles.iter().filter(|r| **r == "event").count(), 9);
+    let destruction = custody_view["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "destruction_recorded")
+        .unwrap();
+    assert_eq!(destruction["witness"], "B-3003");
+    assert_eq!(destruction["actor"], "B-1042");
+    let weight = custody_view["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["role"] == "weight")
+        .unwrap();
+    assert_eq!(weight["scale_id"], "SCALE-7");
+    let bytes = reqwest::blocking::get(format!("{base}/v1/projections/custody/{UID}/bundle"))
+        .unwrap()
+        .bytes()
+        .unwrap();
+    let report = custody::verify(&bytes, &key(&f.ledger)).unwrap();
+    assert_eq!(report.events().count(), 9);
+    let (status, missing) = get_json(&format!("{base}/v1/projections/custody/NOPE"));
+    assert_eq!(status, 404, "{missing}");
+
+    // From another host (this machine's non-loopback address), every projection is refused.
+    let outside = std::net::UdpSocket::bind("0.0.0.0:0")
+        .and_then(|s| s.connect("192.0.2.1:9").map(|_| s))
+        .and_then(|s| s.local_addr())
+        .map(|a| a.ip())
+        .ok()
+        .filter(|ip| !ip.is_loopback() && !ip.is_unspecified());
+    match outside {
+        Some(ip) => {
+            for path in [
+                "/v1/projections/status".to_owned(),
+                "/v1/projections/packages".to_owned(),
+                format!("/v1/projections/custody/{UID}/bundle"),
+            ] {
+                let (status, body) = get_json(&format!("http://{ip}:{}{path}", served.port));
+                assert_eq!(status, 403, "{path}: {body}");
+                assert_eq!(body["error"], "supervisor_only");
+                assert!(body["message_es"].as_str().unwrap().contains("supervisor"));
+            }
+            // The device API is not behind the guard.
+            let (status, _) = get_json(&format!("http://{ip}:{}/v1/info", served.port));
+            assert_eq!(status, 200);
+        }
+        None => eprintln!("no non-loopback address on this machine: the guard's refusal is not exercised"),
+    }
+}
