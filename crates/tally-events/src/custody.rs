@@ -850,3 +850,110 @@ pub fn verify(bytes: &[u8], key: &NoteVerifier) -> Result<CustodyReport, Custody
         facilities,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::messages::{Language, Message};
+
+    fn statement() -> Statement {
+        Statement {
+            origin: "ledger.test/log".into(),
+            uid: "1A4FF0100000022000000101".into(),
+            tree_size: 42,
+            root: Sha256Hash([7; 32]),
+            entries: 3,
+            digest: Sha256Hash([9; 32]),
+        }
+    }
+
+    #[test]
+    fn a_statement_reads_back_and_only_its_canonical_text_parses() {
+        let text = statement().text();
+        assert_eq!(Statement::parse(&text).unwrap(), statement());
+        let variants = [
+            text.replace("tree 42", "tree 042"),
+            text.replace("entries 3", "entries +3"),
+            text.replace(&"07".repeat(32), &"AB".repeat(32)),
+            text.replace(&"07".repeat(32), &"07".repeat(31)),
+            text.replace(&"09".repeat(32), &"0A".repeat(32)),
+            text.replace("uid 1A4F", "uid 1A 4F"),
+            format!("{text}extra\n"),
+            text.trim_end().to_owned(),
+            text.replace("origin ", "origin  "),
+            text.replacen(STATEMENT_HEADER, "ledger.test/log", 1),
+        ];
+        for bad in variants {
+            assert!(Statement::parse(&bad).is_err(), "accepted {bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_bundle_round_trips_and_refuses_bad_framing() {
+        let bundle = Bundle {
+            checkpoint: "c\n\n\u{2014} k AAAA\n".into(),
+            statement: "s\n\n\u{2014} k AAAA\n".into(),
+            entries: vec![BundleEntry {
+                role: Role::Weight,
+                index: 5,
+                record: vec![1, 2, 3],
+                proof: vec![Sha256Hash([1; 32]), Sha256Hash([2; 32])],
+            }],
+        };
+        let bytes = bundle.encode().unwrap();
+        assert_eq!(Bundle::parse(&bytes).unwrap(), bundle);
+        let mut v2 = bytes.clone();
+        v2[9] = 2;
+        assert_eq!(Bundle::parse(&v2), Err(CustodyError::UnsupportedVersion(2)));
+        let mut flags = bytes.clone();
+        flags[11] = 1;
+        assert_eq!(Bundle::parse(&flags), Err(CustodyError::NonZeroReserved));
+        let role_at = bytes.len() - (1 + 8 + 4 + 3 + 1 + 64);
+        let mut role = bytes.clone();
+        role[role_at] = 9;
+        assert_eq!(Bundle::parse(&role), Err(CustodyError::UnknownRole(9)));
+        let mut empty_note = bytes.clone();
+        empty_note[16] = 0;
+        empty_note[17] = 0;
+        assert_eq!(
+            Bundle::parse(&empty_note),
+            Err(CustodyError::BadLength("the checkpoint"))
+        );
+    }
+
+    #[test]
+    fn every_refusal_reads_in_english_and_spanish() {
+        let device = DeviceId([3; 32]);
+        let all = [
+            CustodyError::NotABundle,
+            CustodyError::UnsupportedVersion(2),
+            CustodyError::NonZeroReserved,
+            CustodyError::Truncated("a record"),
+            CustodyError::BadLength("a record"),
+            CustodyError::NotUtf8("the statement"),
+            CustodyError::UnknownRole(9),
+            CustodyError::TrailingBytes(1),
+            CustodyError::CheckpointSignature(NoteError::NotSignedByKey("k".into())),
+            CustodyError::BadCheckpoint("x".into()),
+            CustodyError::StatementSignature(NoteError::BadSignature("k".into())),
+            CustodyError::BadStatement("x"),
+            CustodyError::StatementForAnotherCheckpoint { statement: 1, checkpoint: 2 },
+            CustodyError::OutOfOrder { position: 1, index: 2 },
+            CustodyError::BadRecord { position: 1, index: 2, reason: "x".into() },
+            CustodyError::BadSignature { position: 1, index: 2, reason: "x".into() },
+            CustodyError::NotInLog { position: 1, index: 2, reason: InclusionError::RootMismatch },
+            CustodyError::ForeignEvent { position: 1, index: 2, uid: "U".into() },
+            CustodyError::BadContext { position: 1, index: 2, role: "weight", reason: "x".into() },
+            CustodyError::BrokenChain { device, seq: 2, reason: "x" },
+            CustodyError::MissingGenesis(device),
+            CustodyError::MissingWeight { device, seq: 3, weight_seq: 2 },
+            CustodyError::NotTheListedEntries { reason: "x" },
+        ];
+        for error in all {
+            let en = error.message(Language::English);
+            let es = error.message(Language::Spanish);
+            assert!(!en.is_empty() && !es.is_empty());
+            assert_ne!(en, es, "{en}");
+        }
+    }
+}
