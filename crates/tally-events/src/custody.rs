@@ -199,6 +199,9 @@ impl Statement {
             return Err(bad("it does not start with the statement header"));
         }
         let origin = field(lines.next(), "origin").ok_or(bad("no origin line"))?;
+        if origin.chars().any(|c| c.is_whitespace() || c.is_control() || c == '+') {
+            return Err(bad("the origin is not a log origin"));
+        }
         let uid = field(lines.next(), "uid").ok_or(bad("no uid line"))?;
         if !is_statement_uid(uid) {
             return Err(bad("the uid is not printable text of 1 to 32 bytes"));
