@@ -248,6 +248,7 @@ fn a_tampered_bundle_and_a_wrong_key_are_refused_with_exit_1() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.starts_with("NOT VERIFIED: entry 5 (log index 6) is not proved"), "{stderr}");
+    assert!(stderr.trim_end().ends_with("[not_in_log]"), "{stderr}");
     assert!(out.stdout.is_empty());
     let out = tally(&["audit", &tampered, "--key", &signer.verifier_key(), "--lang", "es"]);
     assert_eq!(out.status.code(), Some(1));

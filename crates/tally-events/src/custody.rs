@@ -563,6 +563,39 @@ pub enum CustodyError {
     },
 }
 
+impl CustodyError {
+    /// The stable machine-readable code of the refusal.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CustodyError::NotABundle => "not_a_bundle",
+            CustodyError::UnsupportedVersion(_) => "unsupported_version",
+            CustodyError::NonZeroReserved => "non_zero_reserved",
+            CustodyError::Truncated(_) => "truncated",
+            CustodyError::BadLength(_) => "bad_length",
+            CustodyError::NotUtf8(_) => "not_utf8",
+            CustodyError::UnknownRole(_) => "unknown_role",
+            CustodyError::TrailingBytes(_) => "trailing_bytes",
+            CustodyError::CheckpointSignature(_) => "checkpoint_signature",
+            CustodyError::BadCheckpoint(_) => "bad_checkpoint",
+            CustodyError::StatementSignature(_) => "statement_signature",
+            CustodyError::BadStatement(_) => "bad_statement",
+            CustodyError::StatementForAnotherCheckpoint { .. } => {
+                "statement_for_another_checkpoint"
+            }
+            CustodyError::OutOfOrder { .. } => "out_of_order",
+            CustodyError::BadRecord { .. } => "bad_record",
+            CustodyError::BadSignature { .. } => "bad_signature",
+            CustodyError::NotInLog { .. } => "not_in_log",
+            CustodyError::ForeignEvent { .. } => "foreign_event",
+            CustodyError::BadContext { .. } => "bad_context",
+            CustodyError::BrokenChain { .. } => "broken_chain",
+            CustodyError::MissingGenesis(_) => "missing_genesis",
+            CustodyError::MissingWeight { .. } => "missing_weight",
+            CustodyError::NotTheListedEntries { .. } => "not_the_listed_entries",
+        }
+    }
+}
+
 /// A verified entry.
 #[derive(Debug, Clone)]
 pub struct VerifiedEntry {
@@ -952,11 +985,14 @@ mod tests {
             CustodyError::MissingWeight { device, seq: 3, weight_seq: 2 },
             CustodyError::NotTheListedEntries { reason: "x" },
         ];
+        let mut codes = std::collections::BTreeSet::new();
         for error in all {
             let en = error.message(Language::English);
             let es = error.message(Language::Spanish);
             assert!(!en.is_empty() && !es.is_empty());
             assert_ne!(en, es, "{en}");
+            codes.insert(error.code());
         }
+        assert_eq!(codes.len(), 23, "every refusal has its own code");
     }
 }

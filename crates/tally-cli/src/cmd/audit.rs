@@ -61,8 +61,8 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         Err(error) => {
             let text = error.message(args.lang);
             match args.lang {
-                Language::English => eprintln!("NOT VERIFIED: {text}"),
-                Language::Spanish => eprintln!("NO VERIFICADO: {text}"),
+                Language::English => eprintln!("NOT VERIFIED: {text} [{}]", error.code()),
+                Language::Spanish => eprintln!("NO VERIFICADO: {text} [{}]", error.code()),
             }
             return Ok(ExitCode::from(1));
         }
