@@ -11,8 +11,8 @@ use tally_events::custody::{entries_digest, Bundle, BundleEntry, Role, Statement
 use tally_events::merkle::{inclusion_proof, leaf_hash, root_of_leaf_hashes};
 use tally_events::note::{Checkpoint, NoteSigner};
 use tally_events::payload::{
-    DestructionRecorded, DeviceEnrolled, FacilitySettingsDefined, PackageMoved,
-    PackageRegistered, PackageStatus, WeightRecorded,
+    DestructionRecorded, DeviceEnrolled, FacilitySettingsDefined, PackageMoved, PackageRegistered,
+    PackageStatus, WeightRecorded,
 };
 use tally_events::{
     ChainWriter, DeviceKey, ManualClock, MassUnit, Payload, Quantity, Sha256Hash, SignedEvent,
@@ -191,22 +191,45 @@ fn a_verified_bundle_is_reported_with_what_it_cannot_prove() {
     let file = write(dir.path(), "custody.tcb", &bundle(&log(), &signer));
     let out = tally(&["audit", &file, "--key", &signer.verifier_key()]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.starts_with(&format!("VERIFIED: custody of {UID} in the log {ORIGIN}\n")));
     assert!(stdout.contains("checkpoint: 7 entries"), "{stdout}");
     assert!(stdout.contains("time zone America/Los_Angeles"), "{stdout}");
     assert!(stdout.contains("events: 3 (0 voided)"), "{stdout}");
-    assert!(stdout.contains("2026-11-23 22:00:02.000 -08:00"), "{stdout}");
+    assert!(
+        stdout.contains("2026-11-23 22:00:02.000 -08:00"),
+        "{stdout}"
+    );
     assert!(stdout.contains("witness B-3003"), "{stdout}");
-    assert!(stdout.contains("context: 1 genesis, 1 weight, 0 void, 1 settings"), "{stdout}");
-    assert!(stdout.contains("What this bundle cannot prove:"), "{stdout}");
+    assert!(
+        stdout.contains("context: 1 genesis, 1 weight, 0 void, 1 settings"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("What this bundle cannot prove:"),
+        "{stdout}"
+    );
     assert!(stdout.contains("never sent to the ledger"), "{stdout}");
     // In Spanish.
-    let out = tally(&["audit", &file, "--key", &signer.verifier_key(), "--lang", "es"]);
+    let out = tally(&[
+        "audit",
+        &file,
+        "--key",
+        &signer.verifier_key(),
+        "--lang",
+        "es",
+    ]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
     assert!(stdout.starts_with("VERIFICADO: custodia de"), "{stdout}");
-    assert!(stdout.contains("Lo que este paquete no puede probar:"), "{stdout}");
+    assert!(
+        stdout.contains("Lo que este paquete no puede probar:"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -215,9 +238,17 @@ fn the_csv_is_in_the_facility_time_zone_across_daylight_saving() {
     let signer = ledger_signer(0x77);
     let file = write(dir.path(), "custody.tcb", &bundle(&log(), &signer));
     // The key from a file.
-    let key_file = write(dir.path(), "ledger.vkey", format!("{}\n", signer.verifier_key()).as_bytes());
+    let key_file = write(
+        dir.path(),
+        "ledger.vkey",
+        format!("{}\n", signer.verifier_key()).as_bytes(),
+    );
     let out = tally(&["audit", &file, "--key", &key_file, "--csv"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(
@@ -225,9 +256,18 @@ fn the_csv_is_in_the_facility_time_zone_across_daylight_saving() {
         "uid,log_index,role,local_time,time_zone,device_id,seq,facility,user,kind,summary,location,quantity,scale,witness,voided,record_sha256,checkpoint_size"
     );
     assert_eq!(lines.len(), 7, "{stdout}");
-    let registered = lines.iter().find(|l| l.contains(",package_registered,")).unwrap();
-    assert!(registered.contains(",2026-11-23 22:00:02.000 -08:00,America/Los_Angeles,"), "{registered}");
-    let moved = lines.iter().find(|l| l.contains(",package_moved,")).unwrap();
+    let registered = lines
+        .iter()
+        .find(|l| l.contains(",package_registered,"))
+        .unwrap();
+    assert!(
+        registered.contains(",2026-11-23 22:00:02.000 -08:00,America/Los_Angeles,"),
+        "{registered}"
+    );
+    let moved = lines
+        .iter()
+        .find(|l| l.contains(",package_moved,"))
+        .unwrap();
     assert!(moved.contains(" -07:00,America/Los_Angeles,"), "{moved}");
     // The actor's comma and quotes are quoted, not taken for columns.
     assert!(moved.contains(",\"B-1042, \"\"night\"\"\","), "{moved}");
@@ -247,19 +287,33 @@ fn a_tampered_bundle_and_a_wrong_key_are_refused_with_exit_1() {
     let out = tally(&["audit", &tampered, "--key", &signer.verifier_key()]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.starts_with("NOT VERIFIED: entry 5 (log index 6) is not proved"), "{stderr}");
+    assert!(
+        stderr.starts_with("NOT VERIFIED: entry 5 (log index 6) is not proved"),
+        "{stderr}"
+    );
     assert!(stderr.trim_end().ends_with("[not_in_log]"), "{stderr}");
     assert!(out.stdout.is_empty());
-    let out = tally(&["audit", &tampered, "--key", &signer.verifier_key(), "--lang", "es"]);
+    let out = tally(&[
+        "audit",
+        &tampered,
+        "--key",
+        &signer.verifier_key(),
+        "--lang",
+        "es",
+    ]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).starts_with("NO VERIFICADO: no se prueba que la entrada 5"));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .starts_with("NO VERIFICADO: no se prueba que la entrada 5"));
 
     let file = write(dir.path(), "custody.tcb", &bytes);
     let impostor = ledger_signer(0x78);
     let out = tally(&["audit", &file, "--key", &impostor.verifier_key()]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("checkpoint is not signed by this ledger key"), "{stderr}");
+    assert!(
+        stderr.contains("checkpoint is not signed by this ledger key"),
+        "{stderr}"
+    );
     // Not a key at all.
     let out = tally(&["audit", &file, "--key", "not-a-key"]);
     assert_eq!(out.status.code(), Some(1));

@@ -182,12 +182,7 @@ impl Statement {
     pub fn text(&self) -> String {
         format!(
             "{STATEMENT_HEADER}\norigin {}\nuid {}\ntree {} {}\nentries {} {}\n",
-            self.origin,
-            self.uid,
-            self.tree_size,
-            self.root,
-            self.entries,
-            self.digest
+            self.origin, self.uid, self.tree_size, self.root, self.entries, self.digest
         )
     }
 
@@ -199,7 +194,10 @@ impl Statement {
             return Err(bad("it does not start with the statement header"));
         }
         let origin = field(lines.next(), "origin").ok_or(bad("no origin line"))?;
-        if origin.chars().any(|c| c.is_whitespace() || c.is_control() || c == '+') {
+        if origin
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '+')
+        {
             return Err(bad("the origin is not a log origin"));
         }
         let uid = field(lines.next(), "uid").ok_or(bad("no uid line"))?;
@@ -341,8 +339,8 @@ impl Bundle {
             if len == 0 || len > MAX_NOTE_BYTES {
                 return Err(CustodyError::BadLength(what));
             }
-            let text = std::str::from_utf8(r.take(len, what)?)
-                .map_err(|_| CustodyError::NotUtf8(what))?;
+            let text =
+                std::str::from_utf8(r.take(len, what)?).map_err(|_| CustodyError::NotUtf8(what))?;
             notes.push(text.to_owned());
         }
         let count = r.u32("the entry count")?;
@@ -533,7 +531,9 @@ pub enum CustodyError {
         reason: String,
     },
     /// Records of one device out of seq order, or not linked where their seqs are adjacent.
-    #[error("device {device}: seq {seq} does not follow its earlier record in the bundle ({reason})")]
+    #[error(
+        "device {device}: seq {seq} does not follow its earlier record in the bundle ({reason})"
+    )]
     BrokenChain {
         /// The device.
         device: DeviceId,
@@ -685,7 +685,9 @@ pub fn verify(bytes: &[u8], key: &NoteVerifier) -> Result<CustodyReport, Custody
         .map_err(CustodyError::StatementSignature)?;
     let statement = Statement::parse(&statement_note.text)?;
     if statement.origin != checkpoint.origin {
-        return Err(CustodyError::BadStatement("its origin is not the checkpoint's"));
+        return Err(CustodyError::BadStatement(
+            "its origin is not the checkpoint's",
+        ));
     }
     if statement.tree_size != checkpoint.size || statement.root != checkpoint.root {
         return Err(CustodyError::StatementForAnotherCheckpoint {
@@ -704,13 +706,12 @@ pub fn verify(bytes: &[u8], key: &NoteVerifier) -> Result<CustodyReport, Custody
             return Err(CustodyError::OutOfOrder { position, index });
         }
         previous = Some(index);
-        let event = SignedEvent::from_bytes(entry.record.clone()).map_err(|e| {
-            CustodyError::BadRecord {
+        let event =
+            SignedEvent::from_bytes(entry.record.clone()).map_err(|e| CustodyError::BadRecord {
                 position,
                 index,
                 reason: e.to_string(),
-            }
-        })?;
+            })?;
         event.verify().map_err(|e| CustodyError::BadSignature {
             position,
             index,
@@ -824,8 +825,7 @@ pub fn verify(bytes: &[u8], key: &NoteVerifier) -> Result<CustodyReport, Custody
                 }
             }
             (Role::Genesis, Payload::DeviceEnrolled(_))
-                if entry.event.seq() == 1
-                    && entry.event.payload_kind() == KIND_DEVICE_ENROLLED =>
+                if entry.event.seq() == 1 && entry.event.payload_kind() == KIND_DEVICE_ENROLLED =>
             {
                 if !event_devices.contains(&entry.event.device()) {
                     return Err(bad("its device recorded no event of the UID".into()));
@@ -973,16 +973,51 @@ mod tests {
             CustodyError::BadCheckpoint("x".into()),
             CustodyError::StatementSignature(NoteError::BadSignature("k".into())),
             CustodyError::BadStatement("x"),
-            CustodyError::StatementForAnotherCheckpoint { statement: 1, checkpoint: 2 },
-            CustodyError::OutOfOrder { position: 1, index: 2 },
-            CustodyError::BadRecord { position: 1, index: 2, reason: "x".into() },
-            CustodyError::BadSignature { position: 1, index: 2, reason: "x".into() },
-            CustodyError::NotInLog { position: 1, index: 2, reason: InclusionError::RootMismatch },
-            CustodyError::ForeignEvent { position: 1, index: 2, uid: "U".into() },
-            CustodyError::BadContext { position: 1, index: 2, role: "weight", reason: "x".into() },
-            CustodyError::BrokenChain { device, seq: 2, reason: "x" },
+            CustodyError::StatementForAnotherCheckpoint {
+                statement: 1,
+                checkpoint: 2,
+            },
+            CustodyError::OutOfOrder {
+                position: 1,
+                index: 2,
+            },
+            CustodyError::BadRecord {
+                position: 1,
+                index: 2,
+                reason: "x".into(),
+            },
+            CustodyError::BadSignature {
+                position: 1,
+                index: 2,
+                reason: "x".into(),
+            },
+            CustodyError::NotInLog {
+                position: 1,
+                index: 2,
+                reason: InclusionError::RootMismatch,
+            },
+            CustodyError::ForeignEvent {
+                position: 1,
+                index: 2,
+                uid: "U".into(),
+            },
+            CustodyError::BadContext {
+                position: 1,
+                index: 2,
+                role: "weight",
+                reason: "x".into(),
+            },
+            CustodyError::BrokenChain {
+                device,
+                seq: 2,
+                reason: "x",
+            },
             CustodyError::MissingGenesis(device),
-            CustodyError::MissingWeight { device, seq: 3, weight_seq: 2 },
+            CustodyError::MissingWeight {
+                device,
+                seq: 3,
+                weight_seq: 2,
+            },
             CustodyError::NotTheListedEntries { reason: "x" },
         ];
         let mut codes = std::collections::BTreeSet::new();

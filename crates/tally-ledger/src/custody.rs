@@ -165,7 +165,9 @@ impl Custody {
             entries: self.entries.clone(),
         }
         .encode()
-        .map_err(|e| StoreError::Corrupt(format!("the custody bundle cannot be written: {e}")).into())
+        .map_err(|e| {
+            StoreError::Corrupt(format!("the custody bundle cannot be written: {e}")).into()
+        })
     }
 
     /// The JSON view served to supervisors and auditors.

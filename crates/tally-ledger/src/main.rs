@@ -10,9 +10,9 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use sha2::Digest as _;
 use tally_events::DeviceId;
-use tally_ledger::store::is_postgres_url;
 use tally_ledger::custody::Custody;
 use tally_ledger::projection::Projector;
+use tally_ledger::store::is_postgres_url;
 use tally_ledger::{audit, export, server, Ledger, Store};
 
 /// tally-ledger — verifies, stores and serves every device's signed events in a transparency
@@ -304,7 +304,9 @@ fn run_on<S: Store + 'static>(mut ledger: Ledger<S>, command: Command) -> Result
             let mut projector = Projector::open(ledger.store().reopen()?)
                 .context("could not open the projections")?;
             if rebuild {
-                projector.rebuild().context("could not drop the projections")?;
+                projector
+                    .rebuild()
+                    .context("could not drop the projections")?;
             }
             let position = projector
                 .catch_up(batch, None)
@@ -314,8 +316,10 @@ fn run_on<S: Store + 'static>(mut ledger: Ledger<S>, command: Command) -> Result
         Command::Custody { uid, out, .. } => {
             let mut projector = Projector::open(ledger.store().reopen()?)
                 .context("could not open the projections")?;
-            let custody = Custody::collect(&mut ledger, &mut projector, &uid)
-                .with_context(|| format!("no custody bundle for {uid} / sin paquete de custodia"))?;
+            let custody =
+                Custody::collect(&mut ledger, &mut projector, &uid).with_context(|| {
+                    format!("no custody bundle for {uid} / sin paquete de custodia")
+                })?;
             let bytes = custody.bundle(&ledger)?;
             write_synced(&out, &bytes)?;
             let events = custody

@@ -13,10 +13,10 @@ use common::*;
 use tally_events::custody::{self, Bundle, CustodyError, Role};
 use tally_events::note::NoteVerifier;
 use tally_events::payload::{
-    CountLineRecorded, DestructionRecorded, EventRef, FacilitySettingsDefined,
-    InboundManifestIssued, ManifestClosed, ManifestLine, ManifestLineReceived, PackageMoved,
-    PackageQuarantined, PackageRegistered, PackageReleased, PackageStatus, WeightRecorded,
-    DeviceEnrolled, EventVoided,
+    CountLineRecorded, DestructionRecorded, DeviceEnrolled, EventRef, EventVoided,
+    FacilitySettingsDefined, InboundManifestIssued, ManifestClosed, ManifestLine,
+    ManifestLineReceived, PackageMoved, PackageQuarantined, PackageRegistered, PackageReleased,
+    PackageStatus, WeightRecorded,
 };
 use tally_events::{
     ChainWriter, DeviceKey, ManualClock, MassUnit, Payload, Quantity, Sha256Hash, SignedEvent,
@@ -73,7 +73,9 @@ struct Device {
 impl Device {
     fn new<S: Store>(ledger: &mut Ledger<S>, seed: u8) -> Device {
         let key = DeviceKey::from_seed([seed; 32]);
-        let token = ledger.create_token(FACILITY, &format!("dev-{seed}")).unwrap();
+        let token = ledger
+            .create_token(FACILITY, &format!("dev-{seed}"))
+            .unwrap();
         ledger.enroll(&token, &key.device_id()).unwrap();
         let clock = clock();
         let (writer, genesis) = ChainWriter::genesis(
@@ -351,8 +353,15 @@ fn projections_follow_the_log_in_small_steps_as_in_one_pass<S: Store>(mut ledger
     // Manifests received.
     assert_eq!(manifests.len(), 1);
     let m = &manifests[0];
-    assert_eq!((m.status.as_str(), m.direction.as_str()), ("closed", "inbound"));
-    let status: Vec<_> = m.lines.iter().map(|l| (l.uid.as_str(), l.status.as_str())).collect();
+    assert_eq!(
+        (m.status.as_str(), m.direction.as_str()),
+        ("closed", "inbound")
+    );
+    let status: Vec<_> = m
+        .lines
+        .iter()
+        .map(|l| (l.uid.as_str(), l.status.as_str()))
+        .collect();
     assert_eq!(status, vec![(UID, "received"), (OTHER, "missing")]);
     assert_eq!(m.lines[0].received, Some(100_000));
 
@@ -482,10 +491,7 @@ fn every_truncation_and_any_trailing_byte_is_refused() {
     for len in 0..bytes.len() {
         let error = custody::verify(&bytes[..len], &key).unwrap_err();
         assert!(
-            matches!(
-                error,
-                CustodyError::Truncated(_) | CustodyError::NotABundle
-            ),
+            matches!(error, CustodyError::Truncated(_) | CustodyError::NotABundle),
             "cut at {len}: {error}"
         );
     }
@@ -504,12 +510,18 @@ fn reordered_entries_are_refused() {
     let mut bundle = Bundle::parse(&bytes).unwrap();
     bundle.entries.swap(2, 3);
     let error = custody::verify(&reencode(&bundle), &key(&f.ledger)).unwrap_err();
-    assert!(matches!(error, CustodyError::OutOfOrder { position: 3, .. }), "{error}");
+    assert!(
+        matches!(error, CustodyError::OutOfOrder { position: 3, .. }),
+        "{error}"
+    );
     // Reversed as a whole.
     let mut bundle = Bundle::parse(&bytes).unwrap();
     bundle.entries.reverse();
     let error = custody::verify(&reencode(&bundle), &key(&f.ledger)).unwrap_err();
-    assert!(matches!(error, CustodyError::OutOfOrder { position: 1, .. }), "{error}");
+    assert!(
+        matches!(error, CustodyError::OutOfOrder { position: 1, .. }),
+        "{error}"
+    );
 }
 
 #[test]
@@ -531,7 +543,10 @@ fn an_event_of_another_uid_slipped_in_is_refused() {
     bundle.entries.push(foreign);
     bundle.entries.sort_by_key(|e| e.index);
     let error = custody::verify(&reencode(&bundle), &key(&f.ledger)).unwrap_err();
-    assert!(matches!(error, CustodyError::ForeignEvent { .. }), "{error}");
+    assert!(
+        matches!(error, CustodyError::ForeignEvent { .. }),
+        "{error}"
+    );
     // Labelled as context instead, it is not what its role says.
     let mut bundle = Bundle::parse(&bytes).unwrap();
     let mut foreign = other
@@ -580,17 +595,25 @@ fn a_dropped_or_relabelled_entry_is_not_what_the_ledger_listed() {
         .unwrap();
     weight.role = Role::Event;
     let error = custody::verify(&reencode(&bundle), &key).unwrap_err();
-    assert!(matches!(error, CustodyError::ForeignEvent { .. }), "{error}");
+    assert!(
+        matches!(error, CustodyError::ForeignEvent { .. }),
+        "{error}"
+    );
     // The genesis of a device dropped.
     let mut bundle = Bundle::parse(&bytes).unwrap();
-    bundle.entries.retain(|e| e.role != Role::Genesis || e.index != 0);
+    bundle
+        .entries
+        .retain(|e| e.role != Role::Genesis || e.index != 0);
     let error = custody::verify(&reencode(&bundle), &key).unwrap_err();
     assert!(matches!(error, CustodyError::MissingGenesis(_)), "{error}");
     // The weight a destruction names dropped.
     let mut bundle = Bundle::parse(&bytes).unwrap();
     bundle.entries.retain(|e| e.role != Role::Weight);
     let error = custody::verify(&reencode(&bundle), &key).unwrap_err();
-    assert!(matches!(error, CustodyError::MissingWeight { .. }), "{error}");
+    assert!(
+        matches!(error, CustodyError::MissingWeight { .. }),
+        "{error}"
+    );
     let _ = &f.story.a;
 }
 
@@ -631,7 +654,10 @@ fn a_proof_from_another_checkpoint_is_refused() {
     let mut bundle = Bundle::parse(&after_bytes).unwrap();
     bundle.statement = other.statement.clone();
     let error = custody::verify(&reencode(&bundle), &key).unwrap_err();
-    assert!(matches!(error, CustodyError::ForeignEvent { .. }), "{error}");
+    assert!(
+        matches!(error, CustodyError::ForeignEvent { .. }),
+        "{error}"
+    );
 }
 
 #[test]
@@ -655,7 +681,10 @@ fn a_checkpoint_or_statement_signed_by_another_key_is_refused() {
     let mut bundle = Bundle::parse(&bytes).unwrap();
     bundle.statement = Bundle::parse(&forged).unwrap().statement;
     let error = custody::verify(&reencode(&bundle), &key(&f.ledger)).unwrap_err();
-    assert!(matches!(error, CustodyError::StatementSignature(_)), "{error}");
+    assert!(
+        matches!(error, CustodyError::StatementSignature(_)),
+        "{error}"
+    );
     // The statement and the checkpoint swapped: neither passes for the other.
     let mut bundle = Bundle::parse(&bytes).unwrap();
     std::mem::swap(&mut bundle.checkpoint, &mut bundle.statement);
@@ -715,7 +744,11 @@ fn the_cli_writes_the_bundle_and_a_projector_killed_mid_way_resumes_exactly() {
         .arg(&f.path)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
         format!("projected {size} entries")
@@ -748,7 +781,11 @@ fn the_cli_writes_the_bundle_and_a_projector_killed_mid_way_resumes_exactly() {
         .arg(&bundle)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let bytes = std::fs::read(&bundle).unwrap();
     let report = custody::verify(&bytes, &key(&f.ledger)).unwrap();
     assert_eq!(report.events().count(), 8);
@@ -817,7 +854,10 @@ fn wait_projected(base: &str, size: u64) {
         if body["projected"] == size {
             return;
         }
-        assert!(std::time::Instant::now() < deadline, "projections stuck at {body}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "projections stuck at {body}"
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
@@ -830,7 +870,9 @@ fn served_projections_follow_ingest_and_only_the_ledger_host_reads_them() {
     let size = f.ledger.store().tree_size().unwrap();
     wait_projected(&base, size);
 
-    let (status, packages) = get_json(&format!("{base}/v1/projections/packages?facility={FACILITY}"));
+    let (status, packages) = get_json(&format!(
+        "{base}/v1/projections/packages?facility={FACILITY}"
+    ));
     assert_eq!(status, 200);
     assert_eq!(packages["projected"], size);
     assert_eq!(packages["items"].as_array().unwrap().len(), 2);
@@ -915,6 +957,8 @@ fn served_projections_follow_ingest_and_only_the_ledger_host_reads_them() {
             let (status, _) = get_json(&format!("http://{ip}:{}/v1/info", served.port));
             assert_eq!(status, 200);
         }
-        None => eprintln!("no non-loopback address on this machine: the guard's refusal is not exercised"),
+        None => eprintln!(
+            "no non-loopback address on this machine: the guard's refusal is not exercised"
+        ),
     }
 }

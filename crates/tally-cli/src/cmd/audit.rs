@@ -203,11 +203,27 @@ fn write_text(
     let es = lang == Language::Spanish;
     let events: Vec<&VerifiedEntry> = report.events().collect();
     if es {
-        writeln!(out, "VERIFICADO: custodia de {} en el registro {}", report.uid, report.origin)?;
-        writeln!(out, "punto de control: {} entradas, raíz {}", report.checkpoint.size, report.checkpoint.root)?;
+        writeln!(
+            out,
+            "VERIFICADO: custodia de {} en el registro {}",
+            report.uid, report.origin
+        )?;
+        writeln!(
+            out,
+            "punto de control: {} entradas, raíz {}",
+            report.checkpoint.size, report.checkpoint.root
+        )?;
     } else {
-        writeln!(out, "VERIFIED: custody of {} in the log {}", report.uid, report.origin)?;
-        writeln!(out, "checkpoint: {} entries, root {}", report.checkpoint.size, report.checkpoint.root)?;
+        writeln!(
+            out,
+            "VERIFIED: custody of {} in the log {}",
+            report.uid, report.origin
+        )?;
+        writeln!(
+            out,
+            "checkpoint: {} entries, root {}",
+            report.checkpoint.size, report.checkpoint.root
+        )?;
     }
     let facilities: Vec<&str> = report.facilities.iter().map(String::as_str).collect();
     let zone_note = match &report.time_zone {
@@ -242,12 +258,32 @@ fn write_text(
             short(&entry.event.device().to_string()),
             entry.event.seq(),
             if es { "usuario" } else { "user" },
-            if entry.event.actor().is_empty() { "-" } else { entry.event.actor() },
+            if entry.event.actor().is_empty() {
+                "-"
+            } else {
+                entry.event.actor()
+            },
             kind(entry),
             f.summary,
-            if f.scale.is_empty() { String::new() } else { format!("  scale {}", f.scale) },
-            if f.witness.is_empty() { String::new() } else { format!("  witness {}", f.witness) },
-            if entry.voided { if es { "  [ANULADO]" } else { "  [VOIDED]" } } else { "" },
+            if f.scale.is_empty() {
+                String::new()
+            } else {
+                format!("  scale {}", f.scale)
+            },
+            if f.witness.is_empty() {
+                String::new()
+            } else {
+                format!("  witness {}", f.witness)
+            },
+            if entry.voided {
+                if es {
+                    "  [ANULADO]"
+                } else {
+                    "  [VOIDED]"
+                }
+            } else {
+                ""
+            },
         )?;
     }
     let context = |role| report.entries.iter().filter(|e| e.role == role).count();
@@ -269,7 +305,15 @@ fn write_text(
             "Each event is signed by its device and proved to be in the log signed by the ledger's key."
         }
     )?;
-    writeln!(out, "{}", if es { "Lo que este paquete no puede probar:" } else { "What this bundle cannot prove:" })?;
+    writeln!(
+        out,
+        "{}",
+        if es {
+            "Lo que este paquete no puede probar:"
+        } else {
+            "What this bundle cannot prove:"
+        }
+    )?;
     for limit in report.limits(lang) {
         writeln!(out, "  - {limit}")?;
     }

@@ -226,10 +226,8 @@ impl ProjectionDb {
     pub fn open(location: &StoreLocation) -> Result<Self, StoreError> {
         let mut db = match location {
             StoreLocation::Sqlite(path) => {
-                let conn = Connection::open_with_flags(
-                    path,
-                    rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE,
-                )?;
+                let conn =
+                    Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)?;
                 conn.busy_timeout(Duration::from_secs(30))?;
                 conn.pragma_update(None, "synchronous", "FULL")?;
                 ProjectionDb::Sqlite(conn)
@@ -340,7 +338,9 @@ impl ProjectionDb {
                     for (i, column) in row.columns().iter().enumerate() {
                         let value = match *column.type_() {
                             Type::INT8 => row.get::<_, Option<i64>>(i).map(Value::Int),
-                            Type::INT4 => row.get::<_, Option<i32>>(i).map(|v| Value::Int(v.into())),
+                            Type::INT4 => {
+                                row.get::<_, Option<i32>>(i).map(|v| Value::Int(v.into()))
+                            }
                             Type::TEXT | Type::VARCHAR => {
                                 row.get::<_, Option<String>>(i).map(Value::Text)
                             }

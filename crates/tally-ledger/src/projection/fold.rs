@@ -101,10 +101,12 @@ pub fn apply(
         Payload::ManifestLineReceived(p) => {
             let (unit, qty) = quantity(&p.quantity);
             fold.ensure_package(db, &p.uid)?;
-            fold.set_package(db, &p.uid, "unit = ?4, quantity = ?5, status = 'active'", &[
-                unit.into(),
-                qty.into(),
-            ])?;
+            fold.set_package(
+                db,
+                &p.uid,
+                "unit = ?4, quantity = ?5, status = 'active'",
+                &[unit.into(), qty.into()],
+            )?;
             fold.ensure_manifest(db, &p.manifest_id, "inbound")?;
             fold.ensure_line(db, &p.manifest_id, &p.uid, "unexpected")?;
             db.exec(
@@ -234,7 +236,12 @@ pub fn apply(
         }
         Payload::PackageMoved(p) => {
             fold.ensure_package(db, &p.uid)?;
-            fold.set_package(db, &p.uid, "location = ?4", &[p.to_location.as_str().into()])?;
+            fold.set_package(
+                db,
+                &p.uid,
+                "location = ?4",
+                &[p.to_location.as_str().into()],
+            )?;
             db.exec(
                 "UPDATE proj_quarantine SET location = ?2 WHERE uid = ?1",
                 &[p.uid.as_str().into(), p.to_location.as_str().into()],
@@ -272,7 +279,12 @@ pub fn apply(
         Payload::AdjustmentApproved(p) => {
             let (unit, qty) = quantity(&p.to);
             fold.ensure_package(db, &p.uid)?;
-            fold.set_package(db, &p.uid, "unit = ?4, quantity = ?5", &[unit.into(), qty.into()])?;
+            fold.set_package(
+                db,
+                &p.uid,
+                "unit = ?4, quantity = ?5",
+                &[unit.into(), qty.into()],
+            )?;
         }
         Payload::DestructionRecorded(p) => {
             let (unit, qty) = quantity(&p.quantity);

@@ -279,7 +279,10 @@ pub fn routes<S: Store + 'static>(ledger: Arc<Mutex<Ledger<S>>>) -> Router {
         .route("/v1/projections/counts", get(counts::<S>))
         .route("/v1/projections/manifests", get(manifests::<S>))
         .route("/v1/projections/custody/{uid}", get(custody::<S>))
-        .route("/v1/projections/custody/{uid}/bundle", get(custody_bundle::<S>))
+        .route(
+            "/v1/projections/custody/{uid}/bundle",
+            get(custody_bundle::<S>),
+        )
         .with_state(state)
 }
 
@@ -291,7 +294,11 @@ pub fn follow<S: Store>(template: S, stop: Arc<AtomicBool>, poll: Duration) {
     while !stop.load(Ordering::Relaxed) {
         let p = match projector.as_mut() {
             Some(p) => p,
-            None => match template.reopen().map_err(LedgerError::from).and_then(Projector::open) {
+            None => match template
+                .reopen()
+                .map_err(LedgerError::from)
+                .and_then(Projector::open)
+            {
                 Ok(p) => projector.insert(p),
                 Err(error) => {
                     tracing::error!(%error, "the projector cannot open the database; retrying");

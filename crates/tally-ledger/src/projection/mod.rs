@@ -125,7 +125,10 @@ impl<S: Store> Projector<S> {
     fn step_in_transaction(&mut self, max: u64) -> Result<u64, LedgerError> {
         self.db.lock_position()?;
         let start = self.position()?;
-        let end = self.store.tree_size()?.min(start.saturating_add(max.max(1)));
+        let end = self
+            .store
+            .tree_size()?
+            .min(start.saturating_add(max.max(1)));
         if end <= start {
             return Ok(0);
         }
@@ -351,7 +354,11 @@ impl<S: Store> Projector<S> {
     }
 
     /// The index of the latest facility settings of `facility` below `size`.
-    pub fn settings_index(&mut self, facility: &str, size: u64) -> Result<Option<u64>, LedgerError> {
+    pub fn settings_index(
+        &mut self,
+        facility: &str,
+        size: u64,
+    ) -> Result<Option<u64>, LedgerError> {
         let rows = self.db.rows(
             "SELECT MAX(idx) FROM proj_settings WHERE facility = ?1 AND idx < ?2",
             &[facility.into(), size.into()],
