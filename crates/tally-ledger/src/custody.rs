@@ -113,8 +113,8 @@ impl Custody {
         for facility in facilities {
             if let Some(index) = projector.settings_index(&facility, size)? {
                 roles.entry(index).or_insert(Role::Settings);
-                if !records.contains_key(&index) {
-                    records.insert(index, record_at(ledger.store(), index)?);
+                if let std::collections::btree_map::Entry::Vacant(slot) = records.entry(index) {
+                    slot.insert(record_at(ledger.store(), index)?);
                 }
             }
         }
