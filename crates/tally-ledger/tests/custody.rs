@@ -717,10 +717,25 @@ fn a_record_altered_after_signing_is_refused_even_with_a_matching_proof_field() 
 
 #[test]
 fn the_cli_writes_the_bundle_and_a_projector_killed_mid_way_resumes_exactly() {
-    let f = fixture();
+    let mut f = fixture();
+    // A longer log, so that a projector folding one entry per transaction can be caught in
+    // the middle.
+    for i in 0..300 {
+        f.story.a.record(
+            "B-1042",
+            Payload::UserSignedOut(tally_events::payload::UserSignedOut {
+                badge: format!("B-{i}"),
+            }),
+        );
+    }
+    f.story.a.push(&mut f.ledger);
     let size = f.ledger.store().tree_size().unwrap();
-    // `project --batch 1` killed with SIGKILL at varying moments, then run to the end.
-    for delay_ms in [5u64, 15, 30, 60] {
+    // `project --batch 1` killed with SIGKILL, each time from scratch, with the delay adjusted
+    // until kills land in the middle of the log.
+    let mut delay_ms = 40u64;
+    let mut mid_way = 0;
+    for _ in 0..16 {
+        projector(&f.ledger).rebuild().unwrap();
         let mut child = Command::new(BIN)
             .args(["project", "--batch", "1", "--db"])
             .arg(&f.path)
@@ -735,10 +750,20 @@ fn the_cli_writes_the_bundle_and_a_projector_killed_mid_way_resumes_exactly() {
         )
         .unwrap();
         child.wait().unwrap();
-        let mut p = projector(&f.ledger);
-        let position = p.progress().unwrap().projected;
+        let position = projector(&f.ledger).progress().unwrap().projected;
         assert!(position <= size);
+        if position == 0 {
+            delay_ms *= 2;
+        } else if position == size {
+            delay_ms = (delay_ms / 2).max(1);
+        } else {
+            mid_way += 1;
+            if mid_way == 3 {
+                break;
+            }
+        }
     }
+    assert!(mid_way > 0, "no kill landed in the middle of the log");
     let out = Command::new(BIN)
         .args(["project", "--db"])
         .arg(&f.path)
