@@ -103,28 +103,38 @@ impl<S: Store> Clone for ProjectionState<S> {
     }
 }
 
-async fn blocking<S, T, F>(state: &ProjectionState<S>, work: F) -> Result<T, Response>
+/// Runs `work` on the blocking pool with the ledger and the reader. The reader's lock is taken
+/// first and the ledger's last (always in this order); with `catch_up`, the projections first
+/// catch up with the committed log without holding the ledger, so a custody request far behind
+/// the log never holds up ingest while it folds.
+async fn blocking<S, T, F>(
+    state: &ProjectionState<S>,
+    catch_up: bool,
+    work: F,
+) -> Result<T, Response>
 where
     S: Store + 'static,
     T: Send + 'static,
     F: FnOnce(&mut Ledger<S>, &mut Projector<S>) -> Result<T, LedgerError> + Send + 'static,
 {
     let state = state.clone();
+    let busy = |what: &str| LedgerError::Unavailable(format!("a request failed holding {what}"));
     tokio::task::spawn_blocking(move || {
-        let mut ledger = state
-            .ledger
-            .lock()
-            .map_err(|_| LedgerError::Unavailable("a request failed holding the ledger".into()))?;
-        let mut reader = state
-            .reader
-            .lock()
-            .map_err(|_| LedgerError::Unavailable("a request failed holding the reader".into()))?;
+        let mut reader = state.reader.lock().map_err(|_| busy("the reader"))?;
         if reader.is_none() {
-            *reader = Some(Projector::open(ledger.store().reopen()?)?);
+            let store = {
+                let ledger = state.ledger.lock().map_err(|_| busy("the ledger"))?;
+                ledger.store().reopen()?
+            };
+            *reader = Some(Projector::open(store)?);
         }
         let projector = reader
             .as_mut()
             .ok_or_else(|| LedgerError::Unavailable("the projections are not open".into()))?;
+        if catch_up {
+            projector.catch_up(DEFAULT_BATCH, None)?;
+        }
+        let mut ledger = state.ledger.lock().map_err(|_| busy("the ledger"))?;
         work(&mut ledger, projector)
     })
     .await
@@ -166,7 +176,7 @@ async fn status<S: Store + 'static>(
     _access: SupervisorAccess,
     State(state): State<ProjectionState<S>>,
 ) -> Result<Json<Progress>, Response> {
-    Ok(Json(blocking(&state, |_, p| p.progress()).await?))
+    Ok(Json(blocking(&state, false, |_, p| p.progress()).await?))
 }
 
 async fn packages<S: Store + 'static>(
@@ -174,7 +184,7 @@ async fn packages<S: Store + 'static>(
     State(state): State<ProjectionState<S>>,
     Query(query): Query<FacilityQuery>,
 ) -> Result<Json<Listing<PackageView>>, Response> {
-    let out = blocking(&state, move |_, p| {
+    let out = blocking(&state, false, move |_, p| {
         let items = p.packages(query.facility.as_deref())?;
         Ok(listing(p.progress()?, items))
     })
@@ -187,7 +197,7 @@ async fn package<S: Store + 'static>(
     State(state): State<ProjectionState<S>>,
     Path(uid): Path<String>,
 ) -> Result<Json<PackageView>, Response> {
-    let out = blocking(&state, move |_, p| {
+    let out = blocking(&state, false, move |_, p| {
         p.package(&uid)?
             .ok_or_else(|| LedgerError::NotFound(format!("no package {uid} in the projections")))
     })
@@ -200,7 +210,7 @@ async fn quarantine<S: Store + 'static>(
     State(state): State<ProjectionState<S>>,
     Query(query): Query<FacilityQuery>,
 ) -> Result<Json<Listing<QuarantineView>>, Response> {
-    let out = blocking(&state, move |_, p| {
+    let out = blocking(&state, false, move |_, p| {
         let items = p.quarantine(query.facility.as_deref())?;
         Ok(listing(p.progress()?, items))
     })
@@ -213,7 +223,7 @@ async fn counts<S: Store + 'static>(
     State(state): State<ProjectionState<S>>,
     Query(query): Query<FacilityQuery>,
 ) -> Result<Json<Listing<CountTaskView>>, Response> {
-    let out = blocking(&state, move |_, p| {
+    let out = blocking(&state, false, move |_, p| {
         let items = p.counts(query.facility.as_deref())?;
         Ok(listing(p.progress()?, items))
     })
@@ -226,7 +236,7 @@ async fn manifests<S: Store + 'static>(
     State(state): State<ProjectionState<S>>,
     Query(query): Query<FacilityQuery>,
 ) -> Result<Json<Listing<ManifestView>>, Response> {
-    let out = blocking(&state, move |_, p| {
+    let out = blocking(&state, false, move |_, p| {
         let items = p.manifests(query.facility.as_deref())?;
         Ok(listing(p.progress()?, items))
     })
@@ -239,7 +249,7 @@ async fn custody<S: Store + 'static>(
     State(state): State<ProjectionState<S>>,
     Path(uid): Path<String>,
 ) -> Result<Response, Response> {
-    let view = blocking(&state, move |ledger, p| {
+    let view = blocking(&state, true, move |ledger, p| {
         Custody::collect(ledger, p, &uid)?.view()
     })
     .await?;
@@ -251,7 +261,7 @@ async fn custody_bundle<S: Store + 'static>(
     State(state): State<ProjectionState<S>>,
     Path(uid): Path<String>,
 ) -> Result<Response, Response> {
-    let bytes = blocking(&state, move |ledger, p| {
+    let bytes = blocking(&state, true, move |ledger, p| {
         Custody::collect(ledger, p, &uid)?.bundle(ledger)
     })
     .await?;
