@@ -22,7 +22,7 @@ use tally_events::{Payload, Quantity};
 use super::receiving::NOTE_LEN_MAX;
 use super::scale::{self, Reading};
 use super::session::Witness;
-use super::{facility_tag, known_package, not_in_conflict, Plan, Session, StepResult};
+use super::{known_package, not_in_conflict, package_tag, Identifier, Plan, Session, StepResult};
 use crate::error::ReplicaError;
 use crate::refusal::{Action, ReasonKind, Refusal};
 use crate::weight;
@@ -31,7 +31,7 @@ use crate::weight;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Destruction<'a> {
     /// Scan of the package.
-    pub scan: &'a str,
+    pub scan: &'a Identifier,
     /// The stable reading.
     pub reading: &'a Reading,
     /// Reason code.
@@ -115,7 +115,7 @@ pub fn destroy(
     today: &str,
 ) -> StepResult<Destroyed> {
     super::count::refuse_while_counting(view, who)?;
-    let uid = facility_tag(view, d.scan)?;
+    let uid = package_tag(view, d.scan)?;
     let package = known_package(view, &uid)?;
     not_in_conflict(&package)?;
     // What is being counted must not change (and the outcome names the quantity destroyed).

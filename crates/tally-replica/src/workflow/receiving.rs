@@ -11,7 +11,10 @@ use tally_events::payload::{
 use tally_events::{Payload, Quantity};
 
 use super::scale::{self, Reading};
-use super::{facility_tag, settings, Plan, Session, StepResult, ID_LEN_MAX};
+use super::{
+    facility_tag, package_tag, settings, Gs1Data, Identifier, Plan, StateTag, StepResult,
+    ID_LEN_MAX,
+};
 use crate::error::ReplicaError;
 use crate::model;
 use crate::refusal::{Action, Check, Decision, Many, ReasonKind, Refusal};
@@ -206,7 +209,7 @@ pub struct ManifestView {
 }
 
 /// Opens a manifest for receiving (records nothing: the first scan starts the receiving).
-pub fn open(view: &Connection, _who: &Session, manifest: &str) -> StepResult<ManifestView> {
+pub fn open(view: &Connection, manifest: &str) -> StepResult<ManifestView> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
     let (origin_license, driver, vehicle): (String, String, String) = view
@@ -232,16 +235,11 @@ pub fn open(view: &Connection, _who: &Session, manifest: &str) -> StepResult<Man
     }))
 }
 
-/// Scans a case during receiving.
-pub fn scan(
-    view: &Connection,
-    _who: &Session,
-    manifest: &str,
-    scan: &str,
-) -> StepResult<ScanOutcome> {
+/// Scans a case during receiving: its state tag (a GS1 label, an EPC or text is refused).
+pub fn scan(view: &Connection, manifest: &str, scanned: &Identifier) -> StepResult<ScanOutcome> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
-    let uid = facility_tag(view, scan)?;
+    let uid = package_tag(view, scanned)?;
     if receipt(view, manifest, &uid)?.is_some() {
         return Ok(Plan::nothing(ScanOutcome::Duplicate { uid }));
     }
@@ -269,15 +267,14 @@ pub fn scan(
 /// recorded (it is evidence) and blocks acceptance until the package is quarantined.
 pub fn weigh(
     view: &Connection,
-    _who: &Session,
     manifest: &str,
-    uid: &str,
+    package: &StateTag,
     reading: &Reading,
     today: &str,
 ) -> StepResult<WeighOutcome> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
-    let uid = facility_tag(view, uid)?;
+    let uid = facility_tag(view, package)?;
     let receipt = scanned(view, manifest, &uid)?;
     if !receipt.expected {
         return Err(Refusal::NotOnManifest {
@@ -329,14 +326,13 @@ fn compare_weight(
 /// Checks the label against the batch record and its COA; returns the problems found.
 pub fn check_label(
     view: &Connection,
-    _who: &Session,
     manifest: &str,
-    uid: &str,
+    package: &StateTag,
     label: &Label,
 ) -> StepResult<Vec<String>> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
-    let uid = facility_tag(view, uid)?;
+    let uid = facility_tag(view, package)?;
     let receipt = scanned(view, manifest, &uid)?;
     if !receipt.expected {
         return Err(Refusal::NotOnManifest {
@@ -370,29 +366,18 @@ fn label_checked(uid: String, lot: &str, line: &Line, problems: Vec<String>) -> 
     )
 }
 
-/// The GS1 data on a case's barcode (a GS1 DataMatrix or GS1-128), as `tally-ids` read it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Gs1Label {
-    /// GTIN, AI (01).
-    pub gtin: Option<String>,
-    /// Batch/lot, AI (10).
-    pub lot: Option<String>,
-    /// Expiry, AI (17), `YYYY-MM-DD`.
-    pub expires_on: Option<String>,
-}
-
-/// Checks the GS1 data on a scanned case against its item's GTIN and its batch's lot and
-/// expiry (and the batch's COA); records the check and returns the problems found.
+/// Checks the GS1 data on a scanned case (its GS1 DataMatrix or GS1-128, as `tally-ids` read
+/// it: [`Identifier::Gs1`]) against its item's GTIN and its batch's lot and expiry (and the
+/// batch's COA); records the check and returns the problems found.
 pub fn check_gs1_label(
     view: &Connection,
-    _who: &Session,
     manifest: &str,
-    uid: &str,
-    label: &Gs1Label,
+    package: &StateTag,
+    label: &Gs1Data,
 ) -> StepResult<Vec<String>> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
-    let uid = facility_tag(view, uid)?;
+    let uid = facility_tag(view, package)?;
     let receipt = scanned(view, manifest, &uid)?;
     if !receipt.expected {
         return Err(Refusal::NotOnManifest {
@@ -418,7 +403,7 @@ fn gtin14(gtin: &str) -> String {
     format!("{:0>14}", gtin.trim())
 }
 
-fn gs1_label_problems(line: &Line, label: &Gs1Label) -> Vec<String> {
+fn gs1_label_problems(line: &Line, label: &Gs1Data) -> Vec<String> {
     let mut problems = Vec::new();
     match (label.gtin.as_deref(), line.gtin.as_deref()) {
         (Some(printed), Some(item)) if gtin14(printed) != gtin14(item) => problems.push(format!(
@@ -436,7 +421,7 @@ fn gs1_label_problems(line: &Line, label: &Gs1Label) -> Vec<String> {
         }
         _ => {}
     }
-    match (label.expires_on.as_deref(), line.expires_on.as_deref()) {
+    match (label.expiry.as_deref(), line.expires_on.as_deref()) {
         (_, None) => problems.push("no expiry on file for this batch".to_owned()),
         (None, Some(_)) => problems.push("the GS1 label carries no expiry date (17)".to_owned()),
         (Some(printed), Some(expiry)) if printed != expiry => {
@@ -493,9 +478,8 @@ fn label_problems(line: &Line, label: &Label) -> Vec<String> {
 /// (the UIDs scanned off it), in one action. Each goes to the quarantine cage.
 pub fn quarantine(
     view: &Connection,
-    _who: &Session,
     manifest: &str,
-    scans: &[String],
+    scans: &[Identifier],
     reason_code: &str,
     note: &str,
 ) -> StepResult<Vec<String>> {
@@ -517,7 +501,7 @@ pub fn quarantine(
     super::count::refuse_while_counted(view, Some(&cage.id), Action::Moved)?;
     let mut uids: Vec<String> = Vec::with_capacity(scans.len());
     for scan in scans {
-        let uid = facility_tag(view, scan)?;
+        let uid = package_tag(view, scan)?;
         scanned(view, manifest, &uid)?;
         let from = super::package(view, &uid)?.and_then(|p| p.location_id);
         super::count::refuse_while_counted(view, from.as_deref(), Action::Moved)?;
@@ -545,32 +529,30 @@ pub const MANIFEST_LINES_MAX: usize = 4_096;
 pub const NOTE_LEN_MAX: usize = 500;
 
 /// Accepts a scanned line. Refused while a failed check is not answered by quarantine.
-pub fn accept(view: &Connection, who: &Session, manifest: &str, uid: &str) -> StepResult<()> {
-    decide(view, who, manifest, uid, None)
+pub fn accept(view: &Connection, manifest: &str, package: &StateTag) -> StepResult<()> {
+    decide(view, manifest, package, None)
 }
 
 /// Rejects a scanned line with a reason.
 pub fn reject(
     view: &Connection,
-    who: &Session,
     manifest: &str,
-    uid: &str,
+    package: &StateTag,
     reason_code: &str,
 ) -> StepResult<()> {
     let reason = super::reason(view, reason_code, ReasonKind::Rejection)?;
-    decide(view, who, manifest, uid, Some(reason))
+    decide(view, manifest, package, Some(reason))
 }
 
 fn decide(
     view: &Connection,
-    _who: &Session,
     manifest: &str,
-    uid: &str,
+    package: &StateTag,
     reject_reason: Option<String>,
 ) -> StepResult<()> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
-    let uid = facility_tag(view, uid)?;
+    let uid = facility_tag(view, package)?;
     let receipt = scanned(view, manifest, &uid)?;
     if let Some(decision) = receipt.decision {
         let decision = if decision == "accepted" {
@@ -634,7 +616,7 @@ fn decide(
 }
 
 /// Closes the manifest with a summary of missing and unexpected UIDs.
-pub fn close(view: &Connection, _who: &Session, manifest: &str) -> StepResult<CloseSummary> {
+pub fn close(view: &Connection, manifest: &str) -> StepResult<CloseSummary> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
     let undecided: i64 = view
