@@ -842,7 +842,7 @@ impl Drop for Served {
     }
 }
 
-fn serve_on_all_interfaces(db: &std::path::Path) -> Served {
+fn serve_on_all_interfaces(db: &std::ffi::OsStr) -> Served {
     use std::io::BufRead as _;
     let mut child = Command::new(BIN)
         .args(["serve", "--listen", "0.0.0.0:0", "--db"])
@@ -890,9 +890,22 @@ fn wait_projected(base: &str, size: u64) {
 #[test]
 fn served_projections_follow_ingest_and_only_the_ledger_host_reads_them() {
     let mut f = fixture();
-    let served = serve_on_all_interfaces(&f.path);
+    let db = f.path.clone();
+    served_case(&mut f.ledger, &mut f.story, db.as_os_str());
+}
+
+#[test]
+fn served_projections_on_postgres() {
+    let url = PgCluster::get().new_database();
+    let mut ledger = tally_ledger::create_postgres(&url, "ledger.test/log").unwrap();
+    let mut story = story(&mut ledger);
+    served_case(&mut ledger, &mut story, std::ffi::OsStr::new(&url));
+}
+
+fn served_case<S: Store>(ledger: &mut Ledger<S>, story: &mut Story, db: &std::ffi::OsStr) {
+    let served = serve_on_all_interfaces(db);
     let base = format!("http://127.0.0.1:{}", served.port);
-    let size = f.ledger.store().tree_size().unwrap();
+    let size = ledger.store().tree_size().unwrap();
     wait_projected(&base, size);
 
     let (status, packages) = get_json(&format!(
@@ -909,7 +922,7 @@ fn served_projections_follow_ingest_and_only_the_ledger_host_reads_them() {
     assert_eq!(manifests["items"][0]["status"], "closed");
 
     // Ingest goes on (another process on the same file); the projector follows behind it.
-    f.story.b.record(
+    story.b.record(
         "B-2001",
         Payload::PackageMoved(PackageMoved {
             uid: UID.into(),
@@ -917,7 +930,7 @@ fn served_projections_follow_ingest_and_only_the_ledger_host_reads_them() {
             to_location: "SHELF-9".into(),
         }),
     );
-    f.story.b.push(&mut f.ledger);
+    story.b.push(ledger);
     wait_projected(&base, size + 1);
     let (status, package) = get_json(&format!("{base}/v1/projections/packages/{UID}"));
     assert_eq!(status, 200);
@@ -954,7 +967,7 @@ fn served_projections_follow_ingest_and_only_the_ledger_host_reads_them() {
         .unwrap()
         .bytes()
         .unwrap();
-    let report = custody::verify(&bytes, &key(&f.ledger)).unwrap();
+    let report = custody::verify(&bytes, &key(ledger)).unwrap();
     assert_eq!(report.events().count(), 9);
     let (status, missing) = get_json(&format!("{base}/v1/projections/custody/NOPE"));
     assert_eq!(status, 404, "{missing}");
