@@ -1000,3 +1000,26 @@ fn served_case<S: Store>(ledger: &mut Ledger<S>, story: &mut Story, db: &std::ff
         ),
     }
 }
+
+#[test]
+fn many_connections_create_the_projection_tables_at_once_on_postgres() {
+    let url = PgCluster::get().new_database();
+    let _ledger = tally_ledger::create_postgres(&url, "ledger.test/log").unwrap();
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let url = url.clone();
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                barrier.wait();
+                tally_ledger::projection::ProjectionDb::open(
+                    &tally_ledger::store::StoreLocation::Postgres(url),
+                )
+                .map(|_| ())
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap().unwrap();
+    }
+}

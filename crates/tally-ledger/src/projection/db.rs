@@ -237,6 +237,14 @@ impl ProjectionDb {
             }
         };
         db.begin()?;
+        if let ProjectionDb::Postgres(client) = &mut db {
+            // Two connections creating the tables at once (the projector `serve` starts and a
+            // first request) would race in PostgreSQL's catalogue: one at a time.
+            if let Err(error) = client.execute("SELECT pg_advisory_xact_lock(7240311)", &[]) {
+                db.rollback();
+                return Err(error.into());
+            }
+        }
         for statement in SCHEMA {
             if let Err(error) = db.exec(statement, &[]) {
                 db.rollback();
