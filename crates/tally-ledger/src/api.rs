@@ -77,6 +77,7 @@ impl ErrorBody {
             | Refusal::WrongAuthor { seq }
             | Refusal::WrongFacility { seq, .. }
             | Refusal::TooLarge { seq, .. }
+            | Refusal::NotAdmin { seq, .. }
             | Refusal::Chain { seq, .. } => (None, Some(*seq)),
             _ => (None, None),
         };

@@ -890,3 +890,58 @@ fn a_gross_destruction_reading_without_any_tare_is_refused() {
     gross.tare = Some("0.00".into());
     destroy_with(&mut f, &who, &t(77), &gross).unwrap();
 }
+
+/// A tag decoded by a tool that read every state system is still no package at a facility of
+/// another system: every step that takes a package checks the tag's system against the
+/// facility's (kind 276), and a refused step records nothing.
+#[test]
+fn every_package_step_refuses_a_tag_of_another_state_system() {
+    use tally_events::payload::{FacilityStateSystemDefined, StateSystem};
+    use tally_replica::workflow::{moves, release};
+
+    let mut f = stock();
+    let who = f.session("B1", "1111");
+    let boss = f.session("S1", "4444");
+    f.replica
+        .record(
+            "ADMIN",
+            vec![Payload::FacilityStateSystemDefined(
+                FacilityStateSystemDefined {
+                    facility_id: "FAC-1".into(),
+                    state_system: StateSystem::BioTrack,
+                },
+            )],
+        )
+        .unwrap();
+    let before = f.events();
+    let metrc = id_of(&t(2));
+    let not_a_tag = |r: Refusal| matches!(r, Refusal::NotATag { ref scan } if *scan == t(2));
+    assert!(not_a_tag(refusal(f.replica.act("B1", |v| {
+        moves::move_package(v, &who, &metrc, "SHELF-1")
+    }))));
+    assert!(not_a_tag(refusal(f.replica.act("S1", |v| {
+        release::release(v, &boss, &metrc, "RETEST-PASSED", "")
+    }))));
+    assert!(not_a_tag(refusal(f.replica.act("B1", |v| {
+        picking::pick(
+            v,
+            &who,
+            &Pick {
+                pick_list: "PL-1",
+                line_no: 2,
+                scan: &metrc,
+                quantity: Quantity::Units(1),
+                tote: "TOTE-1",
+            },
+            TODAY,
+        )
+    }))));
+    assert!(not_a_tag(refusal(destroy_with(
+        &mut f,
+        &who,
+        &t(2),
+        &reading("5.000", true)
+    ))));
+    assert!(not_a_tag(refusal(lookup::lookup(f.replica.view(), &metrc))));
+    assert_eq!(f.events(), before, "refused steps record nothing");
+}

@@ -226,6 +226,48 @@ fn weighing_against_the_manifest_within_tolerance() {
     );
 }
 
+/// The verdict the receiver is shown and the one the view records (and a replay reaches) are
+/// one computation: at each edge of the tolerance, gross and net, they agree.
+#[test]
+fn the_weight_verdict_shown_is_the_one_recorded() {
+    let mut f = with_manifest();
+    f.session("B1", "1111"); // signed in: the receiver acting below
+    f.replica
+        .act("B1", |v| receiving::scan(v, "IN-1", &id_of(&t(1))))
+        .unwrap();
+    // 1 lb on the manifest = 453,592 mg; tolerance 500 mg.
+    for (value, within) in [
+        ("453.092", true),
+        ("453.091", false),
+        ("454.092", true),
+        ("454.093", false),
+    ] {
+        for net in [true, false] {
+            let mut r = reading(value, true);
+            r.net = net;
+            let (shown, _) = f
+                .replica
+                .act("B1", |v| {
+                    receiving::weigh(v, "IN-1", &tag_of(&t(1)), &r, TODAY)
+                })
+                .unwrap();
+            let recorded: Option<bool> = f
+                .replica
+                .view()
+                .query_row(
+                    "SELECT weight_ok FROM inbound_receipts WHERE manifest_id = 'IN-1' AND uid = ?1",
+                    [t(1)],
+                    |row| row.get(0),
+                )
+                .unwrap();
+            assert_eq!(recorded, Some(shown.within), "{value} net={net}: {shown:?}");
+            if net {
+                assert_eq!(shown.within, within, "{value}: {shown:?}");
+            }
+        }
+    }
+}
+
 #[test]
 fn label_is_checked_against_batch_potency_expiry_and_coa() {
     let mut f = with_manifest();

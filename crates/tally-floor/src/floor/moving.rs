@@ -19,6 +19,7 @@ pub(super) fn scanned(
             *package = Some(tag);
             Ok(Step::nothing(Outcome::PackageChosen { uid }))
         }
+        // A location id is plain text: a tag or a label scanned here is no location.
         Identifier::Text(location) => {
             let Some(tag) = package.clone() else {
                 return Ok(Step::nothing(Outcome::Ignored(

@@ -6,10 +6,11 @@
 //! emptied when a round starts or is submitted), `count_counters`, the tasks and their
 //! locations, the `packages_counter_items` index (what a package is, never how much or
 //! where) and the facility's state system (`facility_state_systems`: a tag of another system is
-//! no package here, on the counting path as on every other). Expected stock (`count_expected`, frozen at count start), earlier rounds
-//! (`count_lines`) and package quantities and locations are simply not in what the counter can
-//! reach; the walls of [`super::counter_wall`] (an authorizer and a check of every statement's
-//! bytecode) refuse any statement that would open them. The counting steps' types carry no
+//! no package here, on the counting path as on every other). Expected stock (`count_expected`,
+//! frozen at count start), earlier rounds (`count_lines`) and package quantities and locations
+//! are simply not in what the counter can reach; the walls of [`super::counter_wall`] (an
+//! authorizer and a check of every statement's bytecode) refuse any statement that would open
+//! them. The counting steps' types carry no
 //! expected quantity.
 //!
 //! On submission one pure function, [`evaluate`], computes found / missing / unexpected and the

@@ -5,7 +5,8 @@
 //! runs is a fixed text of [`super::count`] that reads only the counter's projection:
 //! `counter_lines` (the round being counted now), `count_counters`, the count tasks and their
 //! locations, the `packages_counter_items` index (what a package is, never how much or
-//! where) and the facility's state system (`facility_state_systems`). None of them holds an expected quantity, an earlier round or a package location.
+//! where) and the facility's state system (`facility_state_systems`). None of them holds an
+//! expected quantity, an earlier round or a package location.
 //!
 //! This module is the second wall, raised on that connection:
 //! - an SQLite authorizer that allows only `SELECT`, reads of the tables and columns in

@@ -347,6 +347,14 @@ pub fn not_in_conflict(package: &PackageRow) -> Result<(), Refusal> {
     }
 }
 
+/// Gives each fact of one action that points at an earlier fact of the same action the seq
+/// that fact is recorded under, `first_seq` being the seq of the action's first fact (the
+/// facts are recorded in order). The recorder calls this once it has reserved the action's
+/// seqs; the rules are the workflows' ([`destruction::link_reading`]).
+pub(crate) fn link_facts(facts: &mut [Payload], first_seq: u64) {
+    destruction::link_reading(facts, first_seq);
+}
+
 /// Splits a list into chunks of at most `max` items, for a fact whose list could be longer than
 /// one record holds (`tally_events::limits`): the fact is recorded as several events in one
 /// action. An empty list is one empty chunk (the fact is still recorded).

@@ -12,8 +12,7 @@ use tally_events::{Payload, Quantity};
 
 use super::scale::{self, Reading};
 use super::{
-    facility_tag, package_tag, settings, Gs1Data, Identifier, Plan, StateTag, StepResult,
-    ID_LEN_MAX,
+    facility_tag, package_tag, Gs1Data, Identifier, Plan, StateTag, StepResult, ID_LEN_MAX,
 };
 use crate::error::ReplicaError;
 use crate::model;
@@ -145,8 +144,6 @@ struct Line {
     quantity: Quantity,
     weight_mg: Option<i64>,
     sku: String,
-    weight_is_net: bool,
-    tare_mg: i64,
     lot: Option<String>,
     coa: Option<String>,
     thc_bp: Option<i64>,
@@ -157,8 +154,8 @@ struct Line {
 fn line(view: &Connection, manifest: &str, uid: &str) -> Result<Option<Line>, ReplicaError> {
     let row = view
         .prepare_cached(
-            "SELECT l.quantity, l.unit, l.weight_mg, i.sku, i.weight_is_net, coalesce(i.tare_mg, 0),
-                    b.id AS batch, b.lot, b.coa_status, b.thc_bp, b.expires_on, i.gtin
+            "SELECT l.quantity, l.unit, l.weight_mg, i.sku,
+                    b.lot, b.coa_status, b.thc_bp, b.expires_on, i.gtin
              FROM inbound_lines l JOIN items i ON i.id = l.item_id
              LEFT JOIN packages p ON p.uid = l.uid LEFT JOIN batches b ON b.id = p.batch_id
              WHERE l.manifest_id = ?1 AND l.uid = ?2",
@@ -171,13 +168,11 @@ fn line(view: &Connection, manifest: &str, uid: &str) -> Result<Option<Line>, Re
                     quantity: Quantity::Units(0),
                     weight_mg: r.get(2)?,
                     sku: r.get(3)?,
-                    weight_is_net: r.get(4)?,
-                    tare_mg: r.get(5)?,
-                    lot: r.get(7)?,
-                    coa: r.get(8)?,
-                    thc_bp: r.get(9)?,
-                    expires_on: r.get(10)?,
-                    gtin: r.get(11)?,
+                    lot: r.get(4)?,
+                    coa: r.get(5)?,
+                    thc_bp: r.get(6)?,
+                    expires_on: r.get(7)?,
+                    gtin: r.get(8)?,
                 },
             ))
         })
@@ -287,40 +282,75 @@ pub fn weigh(
         ReplicaError::Storage(format!("manifest {manifest} lost its line for {uid}"))
     })?;
     let weighed = scale::validate(view, reading, today, Some(&uid))?;
-    let outcome = compare_weight(
+    if line.weight_mg.is_none() {
+        return Err(Refusal::NoManifestWeight { uid }.into());
+    }
+    // The verdict the fold will record from this reading, computed by the same function.
+    let outcome = weight_verdict(
+        view,
+        &enrolled_facility(view)?,
+        manifest,
         &uid,
-        &line,
         weighed.weight_mg,
         reading.net,
-        settings(view)?.receiving_tolerance_mg,
-    )?;
+    )?
+    .ok_or_else(|| {
+        ReplicaError::Storage(format!("manifest {manifest} lost its weight for {uid}"))
+    })?;
     Ok(Plan::new(
         outcome,
         vec![Payload::WeightRecorded(weighed.event)],
     ))
 }
 
-fn compare_weight(
+/// The facility this device is enrolled at: the facility in the envelope of every event it
+/// signs (empty before enrollment).
+fn enrolled_facility(view: &Connection) -> Result<String, ReplicaError> {
+    Ok(view
+        .prepare_cached("SELECT value FROM meta WHERE key = 'facility'")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// The receiving weight verdict of a stable reading of `uid` on `manifest`: the reading brought
+/// to the basis of the manifest weight (net or gross, with the item's container tare) and
+/// compared with it within the receiving tolerance of `facility` (none when the facility has
+/// no settings). This is the one place it is computed: the weighing step shows it, and the
+/// fold records it in `inbound_receipts.weight_ok` from the signed reading and the facility in
+/// its envelope, so the receiver is told what the view holds and a replay reaches the same
+/// verdict. `None` when `uid` has no manifest weight on `manifest`.
+pub(crate) fn weight_verdict(
+    view: &Connection,
+    facility: &str,
+    manifest: &str,
     uid: &str,
-    line: &Line,
     reading_mg: i64,
     reading_net: bool,
-    tolerance_mg: i64,
-) -> Result<WeighOutcome, ReplicaError> {
-    let Some(expected_mg) = line.weight_mg else {
-        return Err(Refusal::NoManifestWeight {
-            uid: uid.to_owned(),
-        }
-        .into());
+) -> Result<Option<WeighOutcome>, ReplicaError> {
+    let line: Option<(Option<i64>, bool, Option<i64>)> = view
+        .prepare_cached(
+            "SELECT l.weight_mg, i.weight_is_net, i.tare_mg FROM inbound_lines l JOIN items i ON i.id = l.item_id
+             WHERE l.manifest_id = ?1 AND l.uid = ?2",
+        )?
+        .query_row([manifest, uid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((Some(expected_mg), manifest_net, tare_mg)) = line else {
+        return Ok(None);
     };
+    let tolerance_mg: i64 = view
+        .prepare_cached("SELECT receiving_tolerance_mg FROM facilities WHERE id = ?1")?
+        .query_row([facility], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
     let actual_mg =
-        weight::to_manifest_basis(reading_mg, reading_net, line.weight_is_net, line.tare_mg);
-    Ok(WeighOutcome {
+        weight::to_manifest_basis(reading_mg, reading_net, manifest_net, tare_mg.unwrap_or(0));
+    Ok(Some(WeighOutcome {
         expected_mg,
         actual_mg,
         tolerance_mg,
         within: weight::within_tolerance(expected_mg, actual_mg, tolerance_mg),
-    })
+    }))
 }
 
 /// Checks the label against the batch record and its COA; returns the problems found.
