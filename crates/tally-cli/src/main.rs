@@ -40,6 +40,8 @@ BioTrack ids. Every problem is spelled out, e.g. \"GTIN check digit should be 8,
     Replica(cmd::replica::ReplicaArgs),
     /// Demo data: a realistic facility in a new replica.
     Demo(cmd::demo::DemoArgs),
+    /// Verify a UID's chain-of-custody bundle from the ledger, offline, with the ledger's key.
+    Audit(cmd::audit::AuditArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Command::Log(args) => cmd::log::run(args),
         Command::Replica(args) => cmd::replica::run(args),
         Command::Demo(args) => cmd::demo::run(args),
+        Command::Audit(args) => cmd::audit::run(args),
     };
     match outcome {
         Ok(code) => code,

@@ -15,6 +15,7 @@
 //! - [`export`]: the length-prefixed export stream; [`trailer`]: how a version 2 export ends.
 //! - [`merkle`]: RFC 6962 hashing and inclusion proofs; [`note`]: C2SP signed notes and
 //!   checkpoints (the ledger's).
+//! - [`custody`]: a UID's chain-of-custody bundle and its offline verification.
 //! - [`keyfile`]: the key file, its seq reservation and the head it vouches for.
 //! - [`domain`]: signatures over non-event messages under a domain label.
 //! - [`pin`]: PIN verifiers (Argon2id, outside the log) and the device's PIN pepper.
@@ -27,6 +28,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod chain;
+pub mod custody;
 pub mod domain;
 pub mod error;
 pub mod event;

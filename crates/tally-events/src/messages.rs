@@ -325,3 +325,81 @@ impl Message for crate::trailer::TrailerError {
         }
     }
 }
+
+impl Message for crate::custody::CustodyError {
+    fn message(&self, language: Language) -> String {
+        use crate::custody::CustodyError as C;
+        match language {
+            Language::English => self.to_string(),
+            Language::Spanish => match self {
+                C::NotABundle => {
+                    "esto no es un paquete de custodia (no empieza con TALLYCUS)".into()
+                }
+                C::UnsupportedVersion(version) => format!(
+                    "la versión {version} del paquete de custodia no es compatible (esta versión lee la 1)"
+                ),
+                C::NonZeroReserved => {
+                    "los indicadores o bytes reservados del paquete no son cero".into()
+                }
+                C::Truncated(what) => format!("el paquete está cortado: termina dentro de {what}"),
+                C::BadLength(what) => format!(
+                    "el paquete está mal formado: {what} tiene una longitud fuera de sus límites"
+                ),
+                C::NotUtf8(what) => {
+                    format!("el paquete está mal formado: {what} no es texto UTF-8")
+                }
+                C::UnknownRole(role) => format!(
+                    "el paquete está mal formado: una entrada tiene el papel desconocido {role}"
+                ),
+                C::TrailingBytes(n) => {
+                    format!("el paquete tiene {n} bytes de más después de su última entrada")
+                }
+                C::CheckpointSignature(error) => format!(
+                    "el punto de control del paquete no está firmado por esta clave del libro central: {error}"
+                ),
+                C::BadCheckpoint(reason) => format!(
+                    "el punto de control del paquete no es un punto de control válido del registro de este libro central: {reason}"
+                ),
+                C::StatementSignature(error) => format!(
+                    "la declaración de custodia del paquete no está firmada por esta clave del libro central: {error}"
+                ),
+                C::BadStatement(reason) => {
+                    format!("la declaración de custodia está mal formada: {reason}")
+                }
+                C::StatementForAnotherCheckpoint { statement, checkpoint } => format!(
+                    "la declaración de custodia se firmó para otro punto de control (árbol de {statement} entradas) que el del paquete (árbol de {checkpoint})"
+                ),
+                C::OutOfOrder { position, index } => format!(
+                    "la entrada {position} (índice {index} del registro) está fuera de orden: las entradas van en orden estrictamente creciente de índice"
+                ),
+                C::BadRecord { position, index, reason } => format!(
+                    "la entrada {position} (índice {index}) no es un registro válido: {reason}"
+                ),
+                C::BadSignature { position, index, reason } => format!(
+                    "la entrada {position} (índice {index}) no lleva una firma válida de su dispositivo: {reason}"
+                ),
+                C::NotInLog { position, index, reason } => format!(
+                    "no se prueba que la entrada {position} (índice {index}) esté en el registro del punto de control: {reason}"
+                ),
+                C::ForeignEvent { position, index, uid } => format!(
+                    "la entrada {position} (índice {index}) figura como evento de {uid}, pero su contenido no nombra ese UID"
+                ),
+                C::BadContext { position, index, role, reason } => format!(
+                    "la entrada {position} (índice {index}) no es una entrada de tipo {role} de este paquete: {reason}"
+                ),
+                C::BrokenChain { device, seq, reason } => format!(
+                    "dispositivo {device}: el evento {seq} no sigue a su registro anterior del paquete ({reason})"
+                ),
+                C::MissingGenesis(device) => format!(
+                    "el dispositivo {device} registró eventos del UID, pero su alta (génesis) no está en el paquete"
+                ),
+                C::MissingWeight { device, seq, weight_seq } => format!(
+                    "dispositivo {device}: la destrucción del evento {seq} se refiere al peso del evento {weight_seq}, que no está en el paquete"
+                ),
+                C::NotTheListedEntries { reason } => format!(
+                    "las entradas no son las que enumera la declaración de custodia del libro central ({reason})"
+                ),
+            },
+        }
+    }
+}

@@ -19,6 +19,8 @@
 //! - [`master_data`]: who may record master data (admin events).
 //! - [`audit`]: verification of everything from storage (`tally-ledger verify`).
 //! - [`export`]: the export stream (`tally-ledger export`).
+//! - [`projection`]: supervisor and auditor projections, folded behind ingest.
+//! - [`custody`]: a UID's chain of custody and its offline bundle (`tally-ledger custody`).
 //! - [`replica`]: the replica service (each facility's ordered deltas and snapshots).
 //! - [`api`] and [`server`]: the versioned JSON API and the tlog-tiles routes (axum).
 //! - [`error`]: refusals (English and Spanish) and errors.
@@ -34,6 +36,7 @@ pub mod audit;
 pub mod auth;
 pub mod client;
 pub mod credentials;
+pub mod custody;
 pub mod demo;
 pub mod error;
 pub mod export;
@@ -43,6 +46,7 @@ pub mod master_data;
 pub mod metrics;
 pub mod ops_store;
 pub mod pins;
+pub mod projection;
 pub mod qr;
 pub mod replica;
 pub mod server;

@@ -1,6 +1,6 @@
 //! `tally-ledger`: the central ledger's command line: create a ledger, issue enrollment
 //! tokens, list and revoke devices, print the log's verifier key, verify everything from
-//! storage, export, and serve the HTTP API.
+//! storage, export, fold the projections, write custody bundles, and serve the HTTP API.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,7 +11,9 @@ use clap::{Parser, Subcommand};
 use sha2::Digest as _;
 use tally_events::DeviceId;
 use tally_ledger::credentials;
+use tally_ledger::custody::Custody;
 use tally_ledger::ops_store::{OperatorRole, OperatorRow};
+use tally_ledger::projection::Projector;
 use tally_ledger::store::is_postgres_url;
 use tally_ledger::{audit, export, pins, server, Ledger, Store};
 
@@ -145,6 +147,31 @@ enum Command {
         /// Write here instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Brings the supervisor and auditor projections up to the committed log (`serve` does
+    /// this by itself, behind ingest).
+    Project {
+        /// The ledger database: a SQLite file or a `postgres://` URL.
+        #[arg(long)]
+        db: String,
+        /// Drop the projections and fold the whole log again.
+        #[arg(long)]
+        rebuild: bool,
+        /// Entries folded per transaction.
+        #[arg(long, default_value_t = tally_ledger::projection::DEFAULT_BATCH)]
+        batch: u64,
+    },
+    /// Writes the chain-of-custody bundle of a UID, for `tally audit FILE --key KEY`.
+    Custody {
+        /// The ledger database: a SQLite file or a `postgres://` URL.
+        #[arg(long)]
+        db: String,
+        /// The package UID.
+        #[arg(long)]
+        uid: String,
+        /// The bundle file to write.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Serves the JSON API (`/v1/`) and the tlog-tiles read API (`/log/`).
     Serve {
@@ -318,6 +345,8 @@ impl Command {
             | Command::VerifierKey { db }
             | Command::Verify { db }
             | Command::Export { db, .. }
+            | Command::Project { db, .. }
+            | Command::Custody { db, .. }
             | Command::Serve { db, .. }
             | Command::User(
                 UserCommand::Add { db, .. }
@@ -769,6 +798,40 @@ fn run_on<S: Store + 'static>(mut ledger: Ledger<S>, command: Command) -> Result
                 Some(path) => export_to_file(&mut ledger, device.as_ref(), &path)?,
             }
         }
+        Command::Project { rebuild, batch, .. } => {
+            let mut projector = Projector::open(ledger.store().reopen()?)
+                .context("could not open the projections")?;
+            if rebuild {
+                projector
+                    .rebuild()
+                    .context("could not drop the projections")?;
+            }
+            let position = projector
+                .catch_up(batch, None)
+                .context("could not fold the log into the projections")?;
+            println!("projected {position} entries");
+        }
+        Command::Custody { uid, out, .. } => {
+            let mut projector = Projector::open(ledger.store().reopen()?)
+                .context("could not open the projections")?;
+            let custody =
+                Custody::collect(&mut ledger, &mut projector, &uid).with_context(|| {
+                    format!("no custody bundle for {uid} / sin paquete de custodia")
+                })?;
+            let bytes = custody.bundle(&ledger)?;
+            write_synced(&out, &bytes)?;
+            let events = custody
+                .entries
+                .iter()
+                .filter(|e| e.role == tally_events::custody::Role::Event)
+                .count();
+            eprintln!(
+                "{events} events of {uid} ({} entries with their context) written to {} under the checkpoint of {} entries",
+                custody.entries.len(),
+                out.display(),
+                custody.checkpoint.size
+            );
+        }
         Command::Serve {
             listen,
             views_dir,
@@ -817,6 +880,17 @@ fn run_on<S: Store + 'static>(mut ledger: Ledger<S>, command: Command) -> Result
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `bytes` to `FILE.partial`, syncs it, then renames it to `FILE`.
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("partial");
+    let mut file = std::fs::File::create(&tmp)
+        .with_context(|| format!("could not create {}", tmp.display()))?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, path).with_context(|| format!("could not write {}", path.display()))?;
+    Ok(())
 }
 
 /// Writes the export to `FILE.partial`, syncs it, then renames it to `FILE`.

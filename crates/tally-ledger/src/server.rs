@@ -668,6 +668,7 @@ pub fn router<S: Store + 'static>(
 }
 
 fn routes<S: Store + 'static>(state: AppState<S>) -> Router {
+    let ledger = state.ledger.clone();
     Router::new()
         .route("/v1/info", get(info::<S>))
         .route("/v1/enroll", post(enroll::<S>))
@@ -686,10 +687,11 @@ fn routes<S: Store + 'static>(state: AppState<S>) -> Router {
             state.clone(),
             track::<S>,
         ))
+        .with_state(state)
+        .merge(crate::projection::http::routes(ledger))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(log_request))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(state)
 }
 
 /// Serves `ledger` on `listener` until `shutdown` completes, with the replica service's
@@ -727,14 +729,36 @@ pub async fn serve_with<S: Store + 'static>(
             tracing::error!(error = %error.body.message, "could not publish the checkpoint at start")
         }
     }
-    let address: Option<SocketAddr> = listener.local_addr().ok();
-    tracing::info!(?address, %origin, "serving");
-    match &options.tls {
-        Some(config) => crate::tls::serve(listener, routes(state), config.clone(), shutdown).await,
-        None => {
-            axum::serve(listener, routes(state))
-                .with_graceful_shutdown(shutdown)
-                .await
+    // The projections follow the log behind ingest, on their own connection and thread.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    match with_ledger(&state, |ledger| Ok(ledger.store().reopen()?)).await {
+        Ok(template) => {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                crate::projection::http::follow(
+                    template,
+                    stop,
+                    std::time::Duration::from_millis(200),
+                )
+            });
+        }
+        Err(error) => {
+            tracing::error!(error = %error.body.message, "the projector could not start")
         }
     }
+    let address: Option<SocketAddr> = listener.local_addr().ok();
+    tracing::info!(?address, %origin, "serving");
+    let served = match &options.tls {
+        Some(config) => crate::tls::serve(listener, routes(state), config.clone(), shutdown).await,
+        None => {
+            axum::serve(
+                listener,
+                routes(state).into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(shutdown)
+            .await
+        }
+    };
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    served
 }

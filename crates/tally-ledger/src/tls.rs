@@ -92,6 +92,8 @@ pub async fn serve(
                     return;
                 }
             };
+            // The peer, for extractors that ask who is calling (the projections' guard).
+            let router = router.layer(axum::Extension(axum::extract::ConnectInfo(peer)));
             let service = TowerToHyperService::new(router);
             if let Err(error) = Builder::new(TokioExecutor::new())
                 .serve_connection(TokioIo::new(stream), service)

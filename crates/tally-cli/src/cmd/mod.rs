@@ -1,6 +1,7 @@
 //! One module per `tally` subcommand.
 
 pub mod app;
+pub mod audit;
 pub mod decode;
 pub mod demo;
 pub mod devices;

@@ -135,6 +135,16 @@ pub struct CheckpointRow {
     pub note: String,
 }
 
+/// Where a store's database is: the projector (`crate::projection`) opens its own connection
+/// to the same database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreLocation {
+    /// A SQLite file.
+    Sqlite(std::path::PathBuf),
+    /// A PostgreSQL URL.
+    Postgres(String),
+}
+
 /// Reads that need no transaction (served by `serve` and the CLI).
 pub trait Store: Send + crate::ops_store::OpsStore {
     /// The write transaction type.
@@ -146,6 +156,8 @@ pub trait Store: Send + crate::ops_store::OpsStore {
     fn reopen(&self) -> Result<Self, StoreError>
     where
         Self: Sized;
+    /// Where the database is.
+    fn location(&self) -> StoreLocation;
     /// The log's identity.
     fn meta(&self) -> Result<LogMeta, StoreError>;
     /// Begins a write transaction that excludes every other writer (the ingest lock).

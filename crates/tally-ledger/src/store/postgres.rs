@@ -292,6 +292,10 @@ impl Store for PgStore {
         PgStore::open(&self.url)
     }
 
+    fn location(&self) -> super::StoreLocation {
+        super::StoreLocation::Postgres(self.url.clone())
+    }
+
     fn meta(&self) -> Result<LogMeta, StoreError> {
         let row = self.client.borrow_mut().query_one(
             "SELECT origin, signer_key, verifier_key FROM log_meta WHERE id = 1",

@@ -301,6 +301,10 @@ impl Store for SqliteStore {
         SqliteStore::open(&self.path)
     }
 
+    fn location(&self) -> super::StoreLocation {
+        super::StoreLocation::Sqlite(self.path.clone())
+    }
+
     fn meta(&self) -> Result<LogMeta, StoreError> {
         Ok(self.conn.query_row(
             "SELECT origin, signer_key, verifier_key FROM log_meta WHERE id = 1",
