@@ -265,7 +265,7 @@ pub fn accept_checkpoint(
 }
 
 /// Records verified receipts and moves the device's outbox mark to the last of them, in one
-/// transaction. The mark never moves back, and only over a contiguous run after it: receipts
+/// transaction, marking those events acknowledged in the event log. The mark never moves back, and only over a contiguous run after it: receipts
 /// must start at the mark + 1 and follow each other.
 pub fn mark_pushed(
     conn: &mut Connection,
@@ -295,6 +295,19 @@ pub fn mark_pushed(
             ],
         )?;
         mark = receipt.seq;
+    }
+    // The replica's own acknowledgement flag (what re-enrollment and the stats read) follows
+    // the mark for the device the event log belongs to.
+    let own: Option<String> = tx
+        .query_row("SELECT value FROM meta WHERE key = 'device'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if own.as_deref() == Some(device.to_string().as_str()) {
+        tx.execute(
+            "UPDATE event_log SET acknowledged = 1 WHERE seq <= ?1 AND acknowledged = 0",
+            [mark as i64],
+        )?;
     }
     tx.execute(
         "INSERT INTO ledger_outbox (device, pushed_seq) VALUES (?1, ?2)
