@@ -174,3 +174,52 @@ fn a_ledger_killed_mid_push_loses_nothing_and_the_daemon_carries_on() {
     ledger.verify();
     let _ = ok;
 }
+
+/// The app keeps recording (holding the event signer's lock, in its own transactions) while
+/// the daemon syncs from its own connection, reading the key without that lock: neither
+/// blocks the other, and in the end every event is in the ledger once, in order.
+#[test]
+fn the_app_keeps_recording_while_the_daemon_syncs() {
+    use tally_events::payload::UserSignedOut;
+    use tally_events::Payload;
+    use tally_replica::keys::KeyOptions;
+    use tally_replica::Replica;
+
+    let dir = tempfile::tempdir().unwrap();
+    let device = Device::seed(dir.path(), "hh", 20, 4);
+    let ledger = Ledger::start(&dir.path().join("ledger.db"), common::free_port());
+    device.enroll(&ledger, "dock");
+    // The app: the signing lock is held for the whole test.
+    let mut app = Replica::open_in_key_dir(
+        &device.db,
+        &device.keys,
+        Box::new(tally_replica::clock::SystemClock::new()),
+        &KeyOptions::default(),
+    )
+    .unwrap();
+    let _daemon = device.spawn_daemon(&["--batch", "3"]);
+    let start = Instant::now();
+    let mut slowest = Duration::ZERO;
+    for i in 0..150 {
+        let t = Instant::now();
+        app.record(
+            "B-1042",
+            vec![Payload::UserSignedOut(UserSignedOut {
+                badge: format!("B-{i}"),
+            })],
+        )
+        .expect("the app records while tallyd syncs");
+        slowest = slowest.max(t.elapsed());
+        if i % 10 == 0 {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    // The daemon moved the mark while the app still held the signing lock.
+    assert!(device.status()["pushed_seq"].as_u64().unwrap() > 0);
+    // No recording waited anywhere near the busy timeout.
+    assert!(slowest < Duration::from_secs(2), "a recording took {slowest:?}");
+    device.wait_synced(Duration::from_secs(60));
+    drop(app);
+    assert_eq!(ledger.records(&device.id), device.records());
+    assert!(start.elapsed() < Duration::from_secs(90));
+}
