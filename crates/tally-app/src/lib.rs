@@ -8,9 +8,11 @@
 //! [`mod@run`] wires the terminal and the threads together. Workflow rules live in the core
 //! (`tally-replica`), never here.
 //!
-//! Map: [`wedge`] (scanner or person, by keystroke timing), [`menu`] (home's entries, in
-//! contract order), [`list`] (numbered rows, arrows, what fits), [`text`] (the app's words in English and Spanish), [`config`] (the TOML
-//! file and command-line overrides).
+//! Map: [`screens`] (one module per screen or flow: its state, update, render and words; the
+//! shared [`screens::Screen`] enum and the dispatch), [`wedge`] (scanner or person, by
+//! keystroke timing), [`menu`] (home's entries, in contract order), [`list`] (numbered rows,
+//! arrows, what fits), [`text`] (the words every screen shares, in English and Spanish),
+//! [`config`] (the TOML file and command-line overrides).
 #![deny(missing_docs)]
 
 pub mod config;
@@ -20,6 +22,7 @@ pub mod menu;
 pub mod reader;
 pub mod render;
 pub mod run;
+pub mod screens;
 pub mod state;
 pub mod text;
 pub mod wedge;

@@ -9,17 +9,17 @@
 
 use std::collections::BTreeMap;
 
-use tally_replica::workflow::lookup::Found;
 use tally_replica::workflow::Session;
-use tally_replica::Refusal;
 
 use crate::event::{
     DeviceEvent, DeviceKind, Effect, Event, Failure, HomeSummary, Key, ReadReply, ReadRequest,
     Tone, WriteReply, WriteRequest,
 };
-use crate::menu::{Entry, MENU};
-use crate::text::{Language, Msg};
+use crate::screens::{self, sign_in};
+use crate::text::{Language, Msg, Words};
 use crate::wedge::{Classified, Wedge, WedgeConfig, WedgeKey};
+
+pub use crate::screens::{Screen, SignInStep};
 
 /// Longest text a field takes (the core's longest identifier).
 pub const INPUT_MAX: usize = tally_replica::workflow::ID_LEN_MAX;
@@ -51,41 +51,6 @@ impl Default for Settings {
             wedge: WedgeConfig::default(),
         }
     }
-}
-
-/// Where sign-in is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SignInStep {
-    /// Waiting for a badge.
-    Badge,
-    /// Waiting for the PIN of `badge`.
-    Pin {
-        /// The badge scanned or typed.
-        badge: String,
-    },
-}
-
-/// A screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Screen {
-    /// Sign-in.
-    SignIn(SignInStep),
-    /// Locked after inactivity: the signed-in user's PIN goes on.
-    Locked,
-    /// Home: the menu; `selected` is the marked row.
-    Home {
-        /// Index into [`MENU`].
-        selected: usize,
-    },
-    /// 6 Lookup.
-    Lookup {
-        /// The answer shown, if any.
-        found: Option<Found>,
-        /// First history row shown.
-        scroll: usize,
-    },
-    /// An entry whose flow this version does not have.
-    NotBuilt(Entry),
 }
 
 /// The status line.
@@ -144,10 +109,10 @@ pub struct State {
     pub sync_online: Option<bool>,
     /// Home's tasks and sync state, when read.
     pub home: Option<HomeSummary>,
-    home_read_at_ms: u64,
-    write_wait: Option<u64>,
-    home_wait: Option<u64>,
-    lookup_wait: Option<u64>,
+    pub(crate) home_read_at_ms: u64,
+    pub(crate) write_wait: Option<u64>,
+    pub(crate) home_wait: Option<u64>,
+    pub(crate) lookup_wait: Option<u64>,
     next_id: u64,
     /// The worker is gone: nothing can be recorded.
     pub worker_gone: bool,
@@ -211,15 +176,17 @@ impl State {
         id
     }
 
-    fn say(&mut self, msg: Msg) {
+    /// Shows `words` on the status line, without a signal.
+    pub(crate) fn say(&mut self, words: impl Words) {
         self.status = StatusLine {
-            text: msg.text(self.language),
+            text: words.text(self.language),
             tone: None,
             flash_until_ms: 0,
         };
     }
 
-    fn signal(&mut self, tone: Tone, text: String, effects: &mut Vec<Effect>) {
+    /// Shows `text` on the status line with a success or error signal and a flash.
+    pub(crate) fn signal(&mut self, tone: Tone, text: String, effects: &mut Vec<Effect>) {
         self.status = StatusLine {
             text,
             tone: Some(tone),
@@ -228,25 +195,28 @@ impl State {
         effects.push(Effect::Signal(tone));
     }
 
-    fn fail(&mut self, failure: &Failure, effects: &mut Vec<Effect>) {
+    /// Shows a failure with the error signal.
+    pub(crate) fn fail(&mut self, failure: &Failure, effects: &mut Vec<Effect>) {
         let text = failure.message(self.language);
         self.signal(Tone::Error, text, effects);
     }
 
-    fn go(&mut self, screen: Screen) {
+    /// Opens `screen` over the one shown.
+    pub(crate) fn go(&mut self, screen: Screen) {
         self.input.clear();
         self.help = false;
         self.screens.push(screen);
     }
 
-    fn read(&mut self, request: ReadRequest, effects: &mut Vec<Effect>) -> u64 {
+    /// Sends a read; returns its id.
+    pub(crate) fn read(&mut self, request: ReadRequest, effects: &mut Vec<Effect>) -> u64 {
         let id = self.id();
         effects.push(Effect::Read { id, request });
         id
     }
 
     /// Sends a write; a sign-in's answer is awaited by the screen, a sign-out's is not.
-    fn write(&mut self, request: WriteRequest, effects: &mut Vec<Effect>) {
+    pub(crate) fn write(&mut self, request: WriteRequest, effects: &mut Vec<Effect>) {
         let id = self.id();
         if matches!(request, WriteRequest::SignIn { .. }) {
             self.write_wait = Some(id);
@@ -254,7 +224,8 @@ impl State {
         effects.push(Effect::Write { id, request });
     }
 
-    fn read_home(&mut self, effects: &mut Vec<Effect>) {
+    /// Reads home's tasks and sync state again.
+    pub(crate) fn read_home(&mut self, effects: &mut Vec<Effect>) {
         if let Some(session) = &self.session {
             let request = ReadRequest::Home {
                 badge: session.badge.clone(),
@@ -263,6 +234,40 @@ impl State {
             self.home_wait = Some(id);
             self.home_read_at_ms = self.now_ms;
         }
+    }
+
+    /// Back one screen to home: what the screen waited for is forgotten, home is read again.
+    pub(crate) fn back(&mut self, effects: &mut Vec<Effect>) {
+        self.screens.pop();
+        self.returned_home(effects);
+    }
+
+    /// After a screen was closed: what it waited for is forgotten, home is read again.
+    pub(crate) fn returned_home(&mut self, effects: &mut Vec<Effect>) {
+        self.input.clear();
+        self.lookup_wait = None;
+        self.status = StatusLine::default();
+        self.read_home(effects);
+    }
+
+    /// Records the sign-out of whoever is signed in and goes back to sign-in.
+    pub(crate) fn sign_out(&mut self, effects: &mut Vec<Effect>) {
+        self.write_wait = None;
+        if let Some(session) = self.session.take() {
+            let request = WriteRequest::SignOut {
+                badge: session.badge,
+            };
+            self.write(request, effects);
+        }
+        self.screens = vec![Screen::SignIn(SignInStep::Badge)];
+        self.input.clear();
+        self.help = false;
+        self.confirm_sign_out = false;
+        self.home = None;
+        self.lookup_wait = None;
+        self.home_wait = None;
+        self.language = self.settings.language;
+        self.say(Msg::SignedOut);
     }
 }
 
@@ -357,7 +362,7 @@ fn on_other_key(state: &mut State, key: Key, effects: &mut Vec<Effect>) {
         Key::Lock if state.session.is_some() && *state.screen() != Screen::Locked => lock(state),
         Key::Quit => {
             if state.session.is_some() {
-                sign_out(state, effects);
+                state.sign_out(effects);
             }
             state.quitting = true;
             effects.push(Effect::Quit);
@@ -370,19 +375,7 @@ fn on_arrow(state: &mut State, up: bool) {
     if state.help || state.confirm_sign_out {
         return;
     }
-    match state.screens.last_mut() {
-        Some(Screen::Home { selected }) => *selected = crate::list::step(*selected, MENU.len(), up),
-        Some(Screen::Lookup { scroll, .. }) => {
-            *scroll = if up {
-                scroll.saturating_sub(1)
-            } else {
-                scroll
-                    .saturating_add(1)
-                    .min(tally_replica::workflow::lookup::HISTORY_MAX)
-            };
-        }
-        _ => {}
-    }
+    screens::on_arrow(state, up);
 }
 
 fn on_esc(state: &mut State, effects: &mut Vec<Effect>) {
@@ -395,25 +388,10 @@ fn on_esc(state: &mut State, effects: &mut Vec<Effect>) {
         replay_held_scans(state, effects);
         return;
     }
-    match state.screen().clone() {
-        Screen::SignIn(SignInStep::Pin { .. }) => {
-            state.write_wait = None;
-            state.screens = vec![Screen::SignIn(SignInStep::Badge)];
-            state.input.clear();
-            state.say(Msg::ScanBadge);
-        }
-        Screen::SignIn(SignInStep::Badge) | Screen::Locked => state.input.clear(),
-        Screen::Home { .. } => {
-            state.input.clear();
-            state.confirm_sign_out = true;
-        }
-        Screen::Lookup { .. } | Screen::NotBuilt(_) => {
-            state.screens.pop();
-            state.input.clear();
-            state.lookup_wait = None;
-            state.status = StatusLine::default();
-            state.read_home(effects);
-        }
+    let asking = screens::asking(state);
+    screens::on_esc(state, effects);
+    if asking && !screens::asking(state) {
+        replay_held_scans(state, effects);
     }
 }
 
@@ -432,120 +410,22 @@ fn lock(state: &mut State) {
     state.screens.push(Screen::Locked);
 }
 
-fn sign_out(state: &mut State, effects: &mut Vec<Effect>) {
-    state.write_wait = None;
-    if let Some(session) = state.session.take() {
-        let request = WriteRequest::SignOut {
-            badge: session.badge,
-        };
-        state.write(request, effects);
-    }
-    state.screens = vec![Screen::SignIn(SignInStep::Badge)];
-    state.input.clear();
-    state.help = false;
-    state.confirm_sign_out = false;
-    state.home = None;
-    state.lookup_wait = None;
-    state.home_wait = None;
-    state.language = state.settings.language;
-    state.say(Msg::SignedOut);
-}
-
 fn on_enter(state: &mut State, effects: &mut Vec<Effect>) {
     if state.help {
         state.help = false;
         return;
     }
     if state.confirm_sign_out {
-        sign_out(state, effects);
+        state.sign_out(effects);
         replay_held_scans(state, effects);
         return;
     }
     let typed = std::mem::take(&mut state.input);
-    let typed_trimmed = typed.trim();
-    match state.screen().clone() {
-        Screen::SignIn(SignInStep::Badge) => {
-            if !typed_trimmed.is_empty() {
-                start_pin(state, typed_trimmed.to_owned());
-            }
-        }
-        Screen::SignIn(SignInStep::Pin { badge }) => {
-            if !typed.is_empty() {
-                state.say(Msg::Checking);
-                state.write(WriteRequest::SignIn { badge, pin: typed }, effects);
-            }
-        }
-        Screen::Locked => {
-            if let (false, Some(session)) = (typed.is_empty(), state.session.clone()) {
-                state.say(Msg::Checking);
-                let request = WriteRequest::SignIn {
-                    badge: session.badge,
-                    pin: typed,
-                };
-                state.write(request, effects);
-            }
-        }
-        Screen::Home { selected } => {
-            let entry = if typed_trimmed.is_empty() {
-                MENU.get(selected).copied()
-            } else {
-                Entry::from_typed(typed_trimmed)
-            };
-            match entry {
-                Some(entry) => open_entry(state, entry, effects),
-                None => {
-                    let text = Msg::NoSuchEntry(typed_trimmed.to_owned()).text(state.language);
-                    state.signal(Tone::Error, text, effects);
-                }
-            }
-        }
-        Screen::Lookup { .. } => {
-            if !typed_trimmed.is_empty() {
-                look_up(state, typed_trimmed.to_owned(), effects);
-            }
-        }
-        Screen::NotBuilt(_) => {}
+    let asking = screens::asking(state);
+    screens::on_enter(state, typed, effects);
+    if asking && !screens::asking(state) {
+        replay_held_scans(state, effects);
     }
-}
-
-fn start_pin(state: &mut State, badge: String) {
-    state.write_wait = None;
-    state.say(Msg::EnterPin(badge.clone()));
-    state.screens = vec![Screen::SignIn(SignInStep::Pin { badge })];
-    state.input.clear();
-}
-
-fn open_entry(state: &mut State, entry: Entry, effects: &mut Vec<Effect>) {
-    let Some(session) = &state.session else {
-        return;
-    };
-    if let Some(why) = entry.withheld_from(session.role) {
-        let text = format!(
-            "{} {}: {}",
-            entry.key(),
-            entry.name(state.language),
-            why.text(state.language)
-        );
-        state.signal(Tone::Error, text, effects);
-        return;
-    }
-    state.status = StatusLine::default();
-    match entry {
-        Entry::Lookup => {
-            state.go(Screen::Lookup {
-                found: None,
-                scroll: 0,
-            });
-            state.say(Msg::LookupPrompt);
-        }
-        other => state.go(Screen::NotBuilt(other)),
-    }
-}
-
-fn look_up(state: &mut State, scan: String, effects: &mut Vec<Effect>) {
-    state.say(Msg::LookingUp(scan.clone()));
-    let id = state.read(ReadRequest::Lookup { scan }, effects);
-    state.lookup_wait = Some(id);
 }
 
 fn on_scan(state: &mut State, scan: String, effects: &mut Vec<Effect>) {
@@ -554,39 +434,14 @@ fn on_scan(state: &mut State, scan: String, effects: &mut Vec<Effect>) {
         return;
     }
     state.help = false;
-    if state.confirm_sign_out {
+    if state.confirm_sign_out || screens::asking(state) {
         // A question never takes a scan as its answer; the scan waits for the answer.
         state.held_scans.push(scan);
         let text = Msg::ScanHeld.text(state.language);
         state.signal(Tone::Error, text, effects);
         return;
     }
-    match state.screen().clone() {
-        Screen::SignIn(_) => start_pin(state, scan),
-        Screen::Locked => {
-            // Another person: the one signed in is signed out first.
-            sign_out(state, effects);
-            start_pin(state, scan);
-        }
-        Screen::Home { .. } => {
-            state.go(Screen::Lookup {
-                found: None,
-                scroll: 0,
-            });
-            if state
-                .session
-                .as_ref()
-                .is_some_and(|s| Entry::Lookup.withheld_from(s.role).is_none())
-            {
-                look_up(state, scan, effects);
-            }
-        }
-        Screen::Lookup { .. } => look_up(state, scan, effects),
-        Screen::NotBuilt(_) => {
-            let text = Msg::ScanNotHere.text(state.language);
-            state.signal(Tone::Error, text, effects);
-        }
-    }
+    screens::on_scan(state, scan, effects);
 }
 
 fn on_tick(state: &mut State, effects: &mut Vec<Effect>) {
@@ -620,10 +475,16 @@ fn on_device(state: &mut State, device: DeviceEvent, effects: &mut Vec<Effect>) 
             if device == DeviceKind::Scale && !connected {
                 state.devices.weight = None;
             }
+            screens::on_device(
+                state,
+                &DeviceEvent::Connected { device, connected },
+                effects,
+            );
         }
         DeviceEvent::Weight { milligrams, stable } => {
             state.devices.scale = Some(true);
             state.devices.weight = Some((milligrams, stable));
+            screens::on_device(state, &DeviceEvent::Weight { milligrams, stable }, effects);
         }
         DeviceEvent::Scan { text } => {
             state.devices.scanner = Some(true);
@@ -636,101 +497,15 @@ fn on_device(state: &mut State, device: DeviceEvent, effects: &mut Vec<Effect>) 
 
 fn on_written(state: &mut State, id: u64, reply: WriteReply, effects: &mut Vec<Effect>) {
     match reply {
-        WriteReply::SignedIn(answer) => {
-            // A late answer to a sign-in the person left (Esc, another badge) is dropped.
-            if state.write_wait != Some(id) {
-                return;
-            }
-            state.write_wait = None;
-            match answer {
-                Ok(session) => signed_in(state, session, effects),
-                Err(failure) => {
-                    state.input.clear();
-                    let locked_out =
-                        matches!(failure, Failure::Refused(Refusal::BadgeLockedOut { .. }));
-                    if *state.screen() == Screen::Locked {
-                        if locked_out {
-                            // Nobody stays signed in behind a locked-out badge.
-                            sign_out(state, effects);
-                        }
-                    } else {
-                        state.screens = vec![Screen::SignIn(SignInStep::Badge)];
-                    }
-                    state.fail(&failure, effects);
-                }
-            }
-        }
+        WriteReply::SignedIn(answer) => sign_in::on_signed_in(state, id, answer, effects),
         WriteReply::SignedOut(Err(failure)) => state.fail(&failure, effects),
         WriteReply::SignedOut(Ok(())) => {}
     }
 }
 
-fn signed_in(state: &mut State, session: Session, effects: &mut Vec<Effect>) {
-    let resumed = *state.screen() == Screen::Locked
-        && state.session.as_ref().map(|s| &s.badge) == Some(&session.badge);
-    state.input.clear();
-    if resumed {
-        state.screens.pop();
-    } else {
-        state.language = state
-            .settings
-            .user_languages
-            .get(&session.badge)
-            .copied()
-            .unwrap_or(state.settings.language);
-        state.screens = vec![Screen::Home { selected: 0 }];
-        state.home = None;
-    }
-    let text = Msg::Welcome(session.badge.clone()).text(state.language);
-    state.session = Some(session);
-    state.signal(Tone::Success, text, effects);
-    if matches!(state.screen(), Screen::Home { .. }) {
-        state.read_home(effects);
-    }
-}
-
 fn on_read(state: &mut State, id: u64, reply: ReadReply, effects: &mut Vec<Effect>) {
     match reply {
-        ReadReply::Home(answer) => {
-            if state.home_wait != Some(id) {
-                return;
-            }
-            state.home_wait = None;
-            match answer {
-                Ok(summary) => state.home = Some(summary),
-                // Home is read again every few seconds: a failure that persists is signalled
-                // once, not at every read.
-                Err(failure) => {
-                    if state.status.text != failure.message(state.language) {
-                        state.fail(&failure, effects);
-                    }
-                }
-            }
-        }
-        ReadReply::Lookup(answer) => {
-            if state.lookup_wait != Some(id) {
-                return;
-            }
-            state.lookup_wait = None;
-            let Some(Screen::Lookup { found, scroll }) = state.screens.last_mut() else {
-                return;
-            };
-            *scroll = 0;
-            match answer {
-                Ok(answer) => {
-                    let text = match &answer {
-                        Found::Package(p) => Msg::FoundPackage(p.uid.clone()),
-                        Found::Location(l) => Msg::FoundLocation(l.location.id.clone()),
-                    }
-                    .text(state.language);
-                    *found = Some(answer);
-                    state.signal(Tone::Success, text, effects);
-                }
-                Err(failure) => {
-                    *found = None;
-                    state.fail(&failure, effects);
-                }
-            }
-        }
+        ReadReply::Home(answer) => screens::home::on_read(state, id, answer, effects),
+        ReadReply::Lookup(answer) => screens::lookup::on_read(state, id, answer, effects),
     }
 }

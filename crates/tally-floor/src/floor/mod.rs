@@ -1,13 +1,22 @@
 //! [`Floor::handle`]: one device event, on one screen, becomes at most one workflow step run
 //! through [`Replica::act`].
+//!
+//! This module holds what every screen shares (the [`Screen`] enum, the step's [`Outcome`],
+//! why an event did nothing, a scan's decoding, a stable weight's checks) and dispatches to
+//! one module per screen: [`receiving`], [`moving`], [`counting`], [`lookup`].
+
+mod counting;
+mod lookup;
+mod moving;
+mod receiving;
 
 use tally_drivers::event::{DeviceEvent, ReadingMode, WeighMode, WeightReading, WeightUnit};
 use tally_events::MassUnit;
 use tally_ids::{Date, DecodeOptions, Language, ScanInput, StateSystems};
-use tally_replica::workflow::count::{self, Entered, Entry, ScanTally, Scanned, TagRead};
-use tally_replica::workflow::lookup::{self, Found};
-use tally_replica::workflow::moves::{self, Moved};
-use tally_replica::workflow::receiving::{self, ScanOutcome, WeighOutcome};
+use tally_replica::workflow::count::{Entered, ScanTally, Scanned};
+use tally_replica::workflow::lookup::Found;
+use tally_replica::workflow::moves::Moved;
+use tally_replica::workflow::receiving::{ScanOutcome, WeighOutcome};
 use tally_replica::workflow::scale::Reading;
 use tally_replica::workflow::{self, Session};
 use tally_replica::{Recorded, Replica, ReplicaError};
@@ -177,7 +186,7 @@ pub struct Step {
 }
 
 impl Step {
-    fn nothing(outcome: Outcome) -> Step {
+    pub(crate) fn nothing(outcome: Outcome) -> Step {
         Step {
             outcome,
             recorded: Vec::new(),
@@ -262,98 +271,24 @@ impl Floor {
         scan: &ScanInput,
         identifier: Identifier,
     ) -> Result<Step, ReplicaError> {
-        let actor = who.badge.clone();
-        match (screen, identifier) {
-            (
-                Screen::Counting {
-                    task,
-                    location,
-                    package,
-                },
-                Identifier::StateTag { uid, .. },
-            ) => {
-                let cv = replica.counting_view()?;
-                if let ScanInput::Epc(epc) = scan {
-                    let reads = [TagRead {
-                        epc: epc.clone(),
-                        uid: Some(uid),
-                    }];
-                    let (tally, recorded) = replica.act_counting(&cv, &actor, |cv| {
-                        count::sweep(cv, who, task, location, &input.device, &reads)
-                    })?;
-                    return Ok(Step {
-                        outcome: Outcome::Swept(tally),
-                        recorded,
-                    });
-                }
-                let (scanned, recorded) = replica
-                    .act_counting(&cv, &actor, |cv| count::scan(cv, who, task, location, &uid))?;
-                *package = match &scanned {
-                    Scanned::Found { uid, weighed: true } => Some(uid.clone()),
-                    _ => None,
-                };
-                Ok(Step {
-                    outcome: Outcome::CountScanned(scanned),
-                    recorded,
-                })
+        match screen {
+            Screen::Receiving { manifest, package } => {
+                receiving::scanned(replica, who, manifest, package, identifier)
             }
-            (Screen::Receiving { manifest, package }, Identifier::StateTag { uid, .. }) => {
-                let (outcome, recorded) =
-                    replica.act(&actor, |v| receiving::scan(v, who, manifest, &uid))?;
-                *package = Some(uid);
-                Ok(Step {
-                    outcome: Outcome::Arrived(outcome),
-                    recorded,
-                })
-            }
-            (Screen::Receiving { package: None, .. }, Identifier::Gs1(_)) => Ok(Step::nothing(
-                Outcome::Ignored(Ignored::ScanThePackageFirst),
-            )),
-            (
-                Screen::Receiving {
-                    manifest,
-                    package: Some(uid),
-                },
-                Identifier::Gs1(gs1),
-            ) => {
-                let label = receiving::Gs1Label {
-                    gtin: gs1.gtin,
-                    lot: gs1.lot,
-                    expires_on: gs1.expiry,
-                };
-                let (problems, recorded) = replica.act(&actor, |v| {
-                    receiving::check_gs1_label(v, who, manifest, uid, &label)
-                })?;
-                Ok(Step {
-                    outcome: Outcome::LabelChecked(problems),
-                    recorded,
-                })
-            }
-            (Screen::Moving { package }, Identifier::StateTag { uid, .. }) => {
-                *package = Some(uid.clone());
-                Ok(Step::nothing(Outcome::PackageChosen { uid }))
-            }
-            (Screen::Moving { package }, Identifier::Text(location)) => {
-                let Some(uid) = package.clone() else {
-                    return Ok(Step::nothing(Outcome::Ignored(
-                        Ignored::ScanThePackageFirst,
-                    )));
-                };
-                let (moved, recorded) =
-                    replica.act(&actor, |v| moves::move_package(v, who, &uid, &location))?;
-                *package = None;
-                Ok(Step {
-                    outcome: Outcome::Moved(moved),
-                    recorded,
-                })
-            }
-            (Screen::Lookup, Identifier::StateTag { uid: text, .. } | Identifier::Text(text)) => {
-                let found = lookup::lookup(replica.view(), &text)?;
-                Ok(Step::nothing(Outcome::Found(Box::new(found))))
-            }
-            (_, other) => Ok(Step::nothing(Outcome::Ignored(Ignored::NotForThisScreen {
-                scanned: describe(&other),
-            }))),
+            Screen::Moving { package } => moving::scanned(replica, who, package, identifier),
+            Screen::Counting {
+                task,
+                location,
+                package,
+            } => counting::scanned(
+                replica,
+                who,
+                counting::Place { task, location },
+                package,
+                (input, scan),
+                identifier,
+            ),
+            Screen::Lookup => lookup::scanned(replica, identifier),
         }
     }
 
@@ -396,44 +331,39 @@ impl Floor {
             division: scale.division.clone(),
         };
         let today = self.today.to_string();
-        let waiting = Step::nothing(Outcome::Ignored(Ignored::ScanThePackageFirst));
         match screen {
             Screen::Counting {
                 task,
                 location,
                 package,
-            } => {
-                let Some(uid) = package.clone() else {
-                    return Ok(waiting);
-                };
-                let cv = replica.counting_view()?;
-                let entry = Entry::Weighed(recorded_reading);
-                let (entered, recorded) = replica.act_counting(&cv, &who.badge, |cv| {
-                    count::enter(cv, who, task, location, &uid, &entry, &today)
-                })?;
-                *package = None;
-                Ok(Step {
-                    outcome: Outcome::CountEntered(entered),
-                    recorded,
-                })
-            }
-            Screen::Receiving { manifest, package } => {
-                let Some(uid) = package.clone() else {
-                    return Ok(waiting);
-                };
-                let (outcome, recorded) = replica.act(&who.badge, |v| {
-                    receiving::weigh(v, who, manifest, &uid, &recorded_reading, &today)
-                })?;
-                Ok(Step {
-                    outcome: Outcome::Weighed(outcome),
-                    recorded,
-                })
-            }
+            } => counting::weighed(
+                replica,
+                who,
+                counting::Place { task, location },
+                package,
+                &recorded_reading,
+                &today,
+            ),
+            Screen::Receiving { manifest, package } => receiving::weighed(
+                replica,
+                who,
+                manifest,
+                package.as_deref(),
+                &recorded_reading,
+                &today,
+            ),
             Screen::Moving { .. } | Screen::Lookup => {
                 Ok(Step::nothing(Outcome::Ignored(Ignored::NoWeighingHere)))
             }
         }
     }
+}
+
+/// A scan this screen does not take: said back in a few words, nothing recorded.
+fn not_for_this_screen(identifier: &Identifier) -> Step {
+    Step::nothing(Outcome::Ignored(Ignored::NotForThisScreen {
+        scanned: describe(identifier),
+    }))
 }
 
 /// The unit of mass events record, for a scale's unit.
