@@ -318,6 +318,49 @@ pub fn mark_pushed(
     Ok(mark)
 }
 
+/// Moves the device's outbox mark back to `seq` (never forward): after a supervisor
+/// re-anchored the device to a ledger restored from a backup, the events the ledger lost are
+/// pushed again. Receipts already held stay as evidence.
+pub fn rewind_mark(
+    conn: &mut Connection,
+    device: &DeviceId,
+    seq: u64,
+) -> Result<u64, ReplicaError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute(
+        "UPDATE ledger_outbox SET pushed_seq = min(pushed_seq, ?2) WHERE device = ?1",
+        params![device.0.as_slice(), seq as i64],
+    )?;
+    let mark = pushed_seq(&tx, device)?;
+    tx.commit()?;
+    Ok(mark)
+}
+
+/// The newest re-anchoring event (kind 6, `ledger_reanchored`) in the device's own log: its
+/// seq and payload, if there is one.
+pub fn latest_reanchor(
+    conn: &Connection,
+) -> Result<Option<(u64, tally_events::payload::LedgerReanchored)>, ReplicaError> {
+    let row: Option<(i64, Vec<u8>)> = conn
+        .query_row(
+            "SELECT seq, bytes FROM event_log WHERE kind = 6 ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((seq, bytes)) = row else {
+        return Ok(None);
+    };
+    let event = tally_events::SignedEvent::from_bytes(bytes)
+        .map_err(|e| ReplicaError::Storage(format!("event {seq} does not parse: {e}")))?;
+    match event.payload() {
+        Ok(tally_events::Payload::LedgerReanchored(p)) => Ok(Some((to_u64(seq), p))),
+        _ => Err(ReplicaError::Storage(format!(
+            "event {seq} is kind 6 but not a re-anchoring"
+        ))),
+    }
+}
+
 /// Records the end of a sync pass: `Ok` when nothing was left to push, else the error text.
 pub fn record_pass(
     conn: &mut Connection,

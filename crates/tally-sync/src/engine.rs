@@ -367,8 +367,72 @@ impl Syncer {
     pub fn refresh_checkpoint(&mut self) -> Result<VerifiedCheckpoint, SyncError> {
         let note = self.client.checkpoint()?;
         let checkpoint = self.pinned.verify_checkpoint(&note)?;
-        self.accept(&checkpoint, true)?;
-        Ok(checkpoint)
+        match self.accept(&checkpoint, true) {
+            Ok(()) => Ok(checkpoint),
+            Err(error) if error.is_history_violation() => {
+                if self.reanchor(&checkpoint)? {
+                    Ok(checkpoint)
+                } else {
+                    Err(error)
+                }
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// A ledger the device refused (went backwards, rewrote history) is accepted again only
+    /// when a supervisor re-anchored the device to it: the newest `ledger_reanchored` event
+    /// (kind 6) in the device's own log names the checkpoint the device holds and the
+    /// restored checkpoint it accepts instead, and the ledger's current checkpoint is that one
+    /// or extends it. Then the restored checkpoint starts a new anchor and the outbox mark goes
+    /// back to what the ledger holds of this device, so the events it lost are pushed again.
+    fn reanchor(&mut self, served: &VerifiedCheckpoint) -> Result<bool, SyncError> {
+        let Some((seq, event)) = outbox::latest_reanchor(&self.conn)? else {
+            return Ok(false);
+        };
+        let Some(held) = outbox::latest_checkpoint(&self.conn)? else {
+            return Ok(false);
+        };
+        if event.origin != self.link.origin
+            || event.held_size != held.size
+            || event.held_root != held.root
+            || served.size < event.new_size
+        {
+            return Ok(false);
+        }
+        let restored = VerifiedCheckpoint {
+            size: event.new_size,
+            root: event.new_root,
+            note: String::new(),
+        };
+        let proof = if served.size == restored.size {
+            Vec::new()
+        } else {
+            decode_hashes(&self.client.consistency(restored.size, served.size)?)?
+        };
+        if check_extends(&restored, served, &proof).is_err() {
+            return Ok(false);
+        }
+        outbox::accept_checkpoint(
+            &mut self.conn,
+            &StoredCheckpoint {
+                anchor: held.anchor + 1,
+                size: served.size,
+                root: served.root,
+                note: served.note.clone(),
+            },
+            now_unix_ms(),
+        )?;
+        let at_ledger = self.client.device(&self.signer, &self.link.origin)?;
+        let mark = outbox::rewind_mark(&mut self.conn, &self.device, at_ledger.events)?;
+        tracing::warn!(
+            reanchor_seq = seq,
+            held = held.size,
+            restored = event.new_size,
+            mark,
+            "re-anchored to the restored ledger by a supervisor; pushing again what it lost"
+        );
+        Ok(true)
     }
 
     /// One pass: check the ledger's checkpoint, then push the outbox in batches until it is

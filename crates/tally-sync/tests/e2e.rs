@@ -124,7 +124,7 @@ fn a_rolled_back_ledger_is_caught_and_the_device_keeps_its_events() {
             std::fs::copy(&from, dir.path().join(format!("ledger.db{suffix}"))).unwrap();
         }
     }
-    let _ledger = Ledger::start(&db, port);
+    let ledger = Ledger::start(&db, port);
     let out = device.sync_once();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
@@ -138,6 +138,71 @@ fn a_rolled_back_ledger_is_caught_and_the_device_keeps_its_events() {
     assert_eq!(status["checkpoint_size"].as_u64().unwrap(), held);
     assert_eq!(status["pushed_seq"].as_u64().unwrap(), pushed);
     assert_eq!(device.records().len() as u64, pushed);
+    // Retrying changes nothing: still refused.
+    assert_eq!(device.sync_once().status.code(), Some(2));
+
+    // A re-anchoring that names another held checkpoint is not honoured.
+    let served = served_checkpoint(&ledger);
+    let held_root = held_root(&device);
+    record_reanchor(&device, held + 1, held_root, &served);
+    assert_eq!(device.sync_once().status.code(), Some(2));
+    // The supervisor's re-anchoring, naming what the device held and the restored checkpoint:
+    // the device pushes again what the ledger lost, and the log verifies.
+    record_reanchor(&device, held, held_root, &served);
+    let out = device.sync_once();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(ledger.records(&device.id), device.records());
+    assert_eq!(device.status()["events_waiting"], 0);
+    ledger.verify();
+}
+
+fn served_checkpoint(ledger: &Ledger) -> tally_events::note::Checkpoint {
+    let client =
+        tally_ledger_client::LedgerClient::new(&ledger.url(), &Default::default()).unwrap();
+    let note = tally_events::note::SignedNote::parse(&client.checkpoint().unwrap()).unwrap();
+    tally_events::note::Checkpoint::parse(&note.text).unwrap()
+}
+
+fn held_root(device: &Device) -> tally_events::Sha256Hash {
+    let conn = tally_replica::db::open_read_only(&device.db).unwrap();
+    tally_replica::outbox::latest_checkpoint(&conn)
+        .unwrap()
+        .unwrap()
+        .root
+}
+
+/// A supervisor's re-anchoring, recorded in the device's log through the replica.
+fn record_reanchor(
+    device: &Device,
+    held_size: u64,
+    held_root: tally_events::Sha256Hash,
+    served: &tally_events::note::Checkpoint,
+) {
+    let mut app = tally_replica::Replica::open_in_key_dir(
+        &device.db,
+        &device.keys,
+        Box::new(tally_replica::clock::SystemClock::new()),
+        &Default::default(),
+    )
+    .unwrap();
+    app.record(
+        "B-SUP-1",
+        vec![tally_events::Payload::LedgerReanchored(
+            tally_events::payload::LedgerReanchored {
+                origin: served.origin.clone(),
+                held_size,
+                held_root,
+                new_size: served.size,
+                new_root: served.root,
+                reason: "ledger restored from the backup".into(),
+            },
+        )],
+    )
+    .unwrap();
 }
 
 /// The ledger is killed with SIGKILL while the daemon pushes a backlog in small batches; it
@@ -217,7 +282,10 @@ fn the_app_keeps_recording_while_the_daemon_syncs() {
     // The daemon moved the mark while the app still held the signing lock.
     assert!(device.status()["pushed_seq"].as_u64().unwrap() > 0);
     // No recording waited anywhere near the busy timeout.
-    assert!(slowest < Duration::from_secs(2), "a recording took {slowest:?}");
+    assert!(
+        slowest < Duration::from_secs(2),
+        "a recording took {slowest:?}"
+    );
     device.wait_synced(Duration::from_secs(60));
     drop(app);
     assert_eq!(ledger.records(&device.id), device.records());
