@@ -90,6 +90,9 @@ enum Command {
         /// Longest wait between retries, in seconds.
         #[arg(long, default_value_t = 60)]
         max_backoff: u64,
+        /// Do not listen to netlink for network changes (retry on the timer alone).
+        #[arg(long)]
+        no_netlink: bool,
     },
     /// One sync pass: exit 0 when nothing is left to push, 1 when the ledger cannot be
     /// reached, 2 when it refused or is not trusted.
@@ -253,9 +256,11 @@ fn main() -> ExitCode {
             net,
             batch,
             max_backoff,
+            no_netlink,
         } => {
             let options = DaemonOptions {
                 batch,
+                netlink: !no_netlink,
                 backoff_cap: Duration::from_secs(max_backoff.max(1)),
                 ..DaemonOptions::default()
             };
