@@ -6,7 +6,8 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 
 use rusqlite::Connection;
-use tally_replica::workflow::lookup::lookup;
+use tally_events::Date;
+use tally_replica::workflow::lookup::{lookup, Found};
 use tally_replica::ReplicaError;
 
 use crate::event::{Event, Failure, HomeSummary, ReadReply, ReadRequest};
@@ -44,9 +45,24 @@ pub fn perform(view: &Connection, request: ReadRequest) -> ReadReply {
             ReadReply::Home(home_summary(view, &badge).map_err(Failure::from))
         }
         ReadRequest::Lookup { scan } => {
-            ReadReply::Lookup(lookup(view, &scan).map_err(Failure::from))
+            ReadReply::Lookup(look_up(view, &scan, today()).map_err(Failure::from))
         }
     }
+}
+
+/// Looks up what was typed or scanned, read under the facility's state systems.
+fn look_up(view: &Connection, scan: &str, today: Date) -> Result<Found, ReplicaError> {
+    let scanned = tally_replica::workflow::typed(view, scan, today)?;
+    lookup(view, &scanned)
+}
+
+/// Today's date (UTC) from the system clock: it only anchors GS1's two-digit years.
+fn today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Date::from_unix_days(i64::try_from(secs / 86_400).unwrap_or(0))
 }
 
 fn serve(view: Connection, requests: Receiver<(u64, ReadRequest)>, events: Sender<Event>) {

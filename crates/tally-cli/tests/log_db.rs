@@ -10,12 +10,22 @@ use tally_events::{Date, ManualClock, MassUnit, Payload, Quantity, Timestamp};
 use tally_replica::pins::IssuedVerifier;
 use tally_replica::workflow::count::{self, Entry};
 use tally_replica::workflow::scale::Reading;
+use tally_replica::workflow::{Identifier, StateTag};
 use tally_replica::Replica;
 
 const TODAY: &str = "2026-11-24";
 
 fn t(n: u64) -> String {
     format!("1A4FF0100000022{n:09}")
+}
+
+/// The state tag a scan of `text` is, decoded as the floor decodes it.
+fn tag_of(text: &str) -> StateTag {
+    let today = Date::parse_iso(TODAY).expect("TODAY is a date");
+    Identifier::typed(text, tally_ids::StateSystems::all(), today)
+        .ok()
+        .and_then(|scanned| scanned.state_tag().cloned())
+        .unwrap_or_else(|| panic!("{text} is no state tag"))
 }
 
 fn tally(args: &[&str]) -> Output {
@@ -170,7 +180,7 @@ fn replica_with_an_open_count(dir: &Path) -> std::path::PathBuf {
                 &b1,
                 "CT-1",
                 "SHELF-1",
-                &t(11),
+                &tag_of(&t(11)),
                 &Entry::Units(4_447),
                 TODAY,
             )
@@ -192,7 +202,7 @@ fn replica_with_an_open_count(dir: &Path) -> std::path::PathBuf {
                 &b1,
                 "CT-1",
                 "SHELF-1",
-                &t(12),
+                &tag_of(&t(12)),
                 &Entry::Weighed(reading.clone()),
                 TODAY,
             )

@@ -10,13 +10,14 @@
 //!
 //! ```text
 //! drivers (protocol decoder) ──DeviceEvent──▶ floor (Floor::handle)
-//!     ├─ Scan / TagRead ─ScanInput──▶ tally_ids::ScanInput::decode ─▶ Identifier
+//!     ├─ Scan / TagRead ─ScanInput──▶ tally_ids::ScanInput::decode ─▶ workflow::Identifier
 //!     └─ Weight ─ stable weight ─▶ workflow::scale::Reading
 //! floor ─▶ tally_replica::workflow::<step> inside Replica::act ─▶ signed event
 //! ```
 
 mod floor;
-mod identifier;
 
 pub use floor::{DeviceInput, Floor, Ignored, Outcome, ScaleSetup, Screen, Step};
-pub use identifier::{Gs1Data, Identifier, Unreadable};
+/// The typed identifier the workflows take is theirs (`tally_replica::workflow::identifier`);
+/// the floor produces it.
+pub use tally_replica::workflow::{Gs1Data, Identifier, StateTag, Unreadable};

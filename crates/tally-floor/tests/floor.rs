@@ -236,7 +236,7 @@ fn scans_from_a_serial_scanner_receive_a_case_and_check_its_gs1_label() {
         screen,
         Screen::Receiving {
             manifest: "IN-1".into(),
-            package: Some(t(1))
+            package: Some(tag_of(&t(1)))
         }
     );
 
@@ -298,10 +298,7 @@ fn a_metrc_site_never_reads_sixteen_digits_as_a_biotrack_id() {
     let anywhere = workflow::state_systems(f.replica.view()).unwrap();
     assert!(matches!(
         floor().identify(anywhere, &sixteen),
-        Ok(Identifier::StateTag {
-            system: UidSystem::BioTrack,
-            ..
-        })
+        Ok(Identifier::StateTag(tag)) if tag.system() == UidSystem::BioTrack
     ));
     f.replica
         .record(
@@ -333,7 +330,7 @@ fn a_metrc_site_never_reads_sixteen_digits_as_a_biotrack_id() {
     assert_eq!(f.events(), before);
     // The workflows read the facility's state system from the view too.
     match f.replica.act("B1", |v| {
-        receiving::scan(v, &who, "IN-1", "0107032069804987")
+        receiving::scan(v, "IN-1", &id_of("0107032069804987"))
     }) {
         Err(ReplicaError::Refused(Refusal::NotATag { scan })) => {
             assert_eq!(scan, "0107032069804987")
@@ -343,14 +340,15 @@ fn a_metrc_site_never_reads_sixteen_digits_as_a_biotrack_id() {
     assert_eq!(f.events(), before);
     // A BioTrack site reads the same digits as a BioTrack id (not on this manifest's tags).
     assert_eq!(
-        floor().identify(
-            StateSystems::only(&[UidSystem::BioTrack]),
-            &ScanInput::barcode(&b"0107032069804987"[..])
-        ),
-        Ok(Identifier::StateTag {
-            system: UidSystem::BioTrack,
-            uid: "0107032069804987".into()
-        })
+        floor()
+            .identify(
+                StateSystems::only(&[UidSystem::BioTrack]),
+                &ScanInput::barcode(&b"0107032069804987"[..])
+            )
+            .map(|i| i
+                .state_tag()
+                .map(|tag| (tag.system(), tag.uid().to_owned()))),
+        Ok(Some((UidSystem::BioTrack, "0107032069804987".to_owned())))
     );
 }
 

@@ -22,9 +22,10 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use rusqlite::{params, Connection};
 use tally_events::payload::{CountTaskIssued, DeviceEnrolled, Role};
 use tally_events::{Payload, Sha256Hash};
+use tally_ids::{Date, ScanInput, StateSystems};
 use tally_replica::clock::SystemClock;
 use tally_replica::workflow::count::{self, TagRead};
-use tally_replica::workflow::{moves, package, Session};
+use tally_replica::workflow::{moves, package, Identifier, Session};
 use tally_replica::Replica;
 
 fn packages() -> usize {
@@ -89,6 +90,15 @@ fn snapshot() -> PathBuf {
 
 fn tag(n: usize) -> String {
     format!("1A4FF0100000{:012}", n)
+}
+
+/// The scan of a package's tag, decoded as the floor decodes it.
+fn id_of(text: &str) -> Identifier {
+    Identifier::typed(text, StateSystems::all(), today()).expect("a tag")
+}
+
+fn today() -> Date {
+    Date::new(2026, 11, 24).expect("a date")
 }
 
 fn percentile(mut samples: Vec<Duration>, p: f64) -> Duration {
@@ -190,7 +200,7 @@ fn record_scan(c: &mut Criterion) {
         let to = shelves[(round % 2) as usize];
         let started = Instant::now();
         replica
-            .act("B1001", |v| moves::move_package(v, &who, &uid, to))
+            .act("B1001", |v| moves::move_package(v, &who, &id_of(&uid), to))
             .expect("move");
         ours.push(started.elapsed());
         let started = Instant::now();
@@ -216,7 +226,7 @@ fn record_scan(c: &mut Criterion) {
             flip += 1;
             let to = shelves[flip % 2];
             replica
-                .act("B1001", |v| moves::move_package(v, &who, &uid, to))
+                .act("B1001", |v| moves::move_package(v, &who, &id_of(&uid), to))
                 .expect("move")
         })
     });
@@ -274,11 +284,12 @@ fn rfid_burst(c: &mut Criterion) {
         (0..TAGS)
             .map(|_| {
                 serial += 1;
-                let uid = format!("1A4FF0200000{:012}", serial);
-                TagRead {
-                    epc: uid.clone().into_bytes(),
-                    uid: Some(uid),
-                }
+                // A Metrc tag's EPC bank (96 bits), decoded as the floor decodes it.
+                let epc = hex::decode(format!("1A4FF0200000{:012}", serial)).expect("hex");
+                let identifier =
+                    Identifier::read(&ScanInput::epc(epc.clone()), StateSystems::all(), today())
+                        .ok();
+                TagRead { epc, identifier }
             })
             .collect()
     };

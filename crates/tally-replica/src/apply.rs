@@ -315,38 +315,6 @@ fn receiving_manifests_of(view: &Connection, uid: &str) -> Result<Vec<String>, R
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Receiving weight check, computed in the fold so a replay reaches the same verdict.
-fn weight_verdict(
-    view: &Connection,
-    facility: &str,
-    manifest: &str,
-    uid: &str,
-    reading_mg: i64,
-    net: bool,
-) -> Result<Option<bool>, ReplicaError> {
-    let line: Option<(Option<i64>, bool, Option<i64>)> = view
-        .prepare_cached(
-            "SELECT l.weight_mg, i.weight_is_net, i.tare_mg FROM inbound_lines l JOIN items i ON i.id = l.item_id
-             WHERE l.manifest_id = ?1 AND l.uid = ?2",
-        )?
-        .query_row([manifest, uid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
-    let Some((Some(expected_mg), manifest_net, tare_mg)) = line else {
-        return Ok(None);
-    };
-    let tolerance_mg: i64 = view
-        .prepare_cached("SELECT receiving_tolerance_mg FROM facilities WHERE id = ?1")?
-        .query_row([facility], |r| r.get(0))
-        .optional()?
-        .unwrap_or(0);
-    let actual_mg = weight::to_manifest_basis(reading_mg, net, manifest_net, tare_mg.unwrap_or(0));
-    Ok(Some(weight::within_tolerance(
-        expected_mg,
-        actual_mg,
-        tolerance_mg,
-    )))
-}
-
 fn first_dock(view: &Connection) -> Result<Option<String>, ReplicaError> {
     Ok(view
         .prepare_cached("SELECT id FROM locations WHERE kind = 'dock' ORDER BY id LIMIT 1")?
@@ -443,14 +411,15 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
             ])?;
             if p.stable {
                 for manifest in receiving_manifests_of(view, uid)? {
-                    let verdict = weight_verdict(
+                    let verdict = crate::workflow::receiving::weight_verdict(
                         view,
                         meta.facility,
                         &manifest,
                         uid,
                         reading_mg,
                         p.mode == WeighMode::Net,
-                    )?;
+                    )?
+                    .map(|outcome| outcome.within);
                     view.prepare_cached(
                         "UPDATE inbound_receipts SET weighed_mg = ?3, weight_ok = ?4 WHERE manifest_id = ?1 AND uid = ?2",
                     )?

@@ -896,17 +896,12 @@ impl Signer {
             self.key_handle = write_durably(&self.key_path, &next.encode())?;
             self.key_file = next;
         }
+        // Facts that point at an earlier fact of this action learn its seq (the workflows'
+        // rule: a destruction and its reading).
+        let mut payloads = payloads;
+        crate::workflow::link_facts(&mut payloads, first);
         let mut recorded = Vec::with_capacity(payloads.len());
-        let mut previous: Option<(u64, Option<String>)> = None;
-        for mut payload in payloads {
-            // A destruction links the stable reading recorded just before it in the same action.
-            if let (Payload::DestructionRecorded(d), Some((seq, Some(uid)))) =
-                (&mut payload, &previous)
-            {
-                if d.weight_event_seq.is_none() && *uid == d.uid {
-                    d.weight_event_seq = Some(*seq);
-                }
-            }
+        for payload in payloads {
             let seq = self.writer.next_seq();
             let event = self
                 .writer
@@ -915,13 +910,6 @@ impl Signer {
             // Fold what the signed bytes say, not the value handed in: a replay reads the same.
             let signed_payload = event.payload().map_err(events_err)?;
             store_local(tx, &event, &signed_payload)?;
-            previous = Some((
-                seq,
-                match &signed_payload {
-                    Payload::WeightRecorded(w) => w.uid.clone(),
-                    _ => None,
-                },
-            ));
             recorded.push(Recorded {
                 seq,
                 hash: event.record_hash(),

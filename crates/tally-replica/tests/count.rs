@@ -5,8 +5,8 @@ mod common;
 
 use common::*;
 use tally_events::payload::{
-    CountTaskIssued, InboundManifestIssued, ManifestLine, PackageStatus, PickListIssued,
-    PickListLine,
+    CountTaskIssued, FacilityStateSystemDefined, InboundManifestIssued, ManifestLine,
+    PackageStatus, PickListIssued, PickListLine, StateSystem,
 };
 use tally_events::{Payload, Quantity};
 use tally_replica::refusal::{Action, Language};
@@ -157,6 +157,20 @@ const ATTACKS: &[&str] = &[
     "DELETE FROM counter_lines",
     "SELECT load_extension('x')",
     "SELECT readfile('/etc/passwd')",
+    // The facility's state system is readable (a tag of another system is no package): it
+    // opens no door to anything else, and the counter cannot change what a tag is.
+    "SELECT f.state_system, e.quantity FROM facility_state_systems f JOIN count_expected e ON 1",
+    "SELECT state_system FROM facility_state_systems NATURAL JOIN count_expected",
+    "SELECT state_system FROM facility_state_systems NATURAL JOIN packages",
+    "SELECT f.state_system FROM facility_state_systems f JOIN packages p ON p.location_id = f.facility_id",
+    "SELECT f.state_system FROM facility_state_systems f JOIN count_lines l ON l.counter = f.facility_id",
+    "SELECT state_system FROM facility_state_systems WHERE facility_id IN (SELECT location_id FROM packages)",
+    "SELECT state_system FROM facility_state_systems UNION SELECT uid FROM count_expected",
+    "WITH s AS (SELECT * FROM facility_state_systems) SELECT * FROM s JOIN count_expected USING (uid)",
+    "UPDATE facility_state_systems SET state_system = 'biotrack'",
+    "DELETE FROM facility_state_systems",
+    "INSERT OR REPLACE INTO facility_state_systems VALUES ('FAC-1', 'biotrack')",
+    "CREATE TEMP TRIGGER s AFTER INSERT ON counter_lines BEGIN DELETE FROM facility_state_systems; END",
 ];
 
 #[test]
@@ -169,7 +183,15 @@ fn no_sql_shape_gets_an_expected_quantity_through_the_counter_wall() {
         .unwrap();
     f.replica
         .act_counting(&cv, "B1", |cv| {
-            count::enter(cv, &b1, "CT-1", "SHELF-1", &t(1), &Entry::Units(9), TODAY)
+            count::enter(
+                cv,
+                &b1,
+                "CT-1",
+                "SHELF-1",
+                &tag_of(&t(1)),
+                &Entry::Units(9),
+                TODAY,
+            )
         })
         .unwrap();
     let (conn, wall) = walled(&f);
@@ -202,6 +224,98 @@ fn no_sql_shape_gets_an_expected_quantity_through_the_counter_wall() {
     }
 }
 
+/// A scan during a count is read under the facility's state system, on the counting
+/// connection: at a BioTrack site a Metrc tag is no package (scanned, entered or swept), and the
+/// open counting view sees the facility's system change.
+#[test]
+fn counting_reads_the_facility_state_system() {
+    let mut f = counting_fixture(true);
+    let b1 = f.session("B1", "1111");
+    let cv = f.replica.counting_view().unwrap();
+    f.replica
+        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
+        .unwrap();
+    let define = |f: &mut Fixture, state_system| {
+        f.replica
+            .record(
+                "ADMIN",
+                vec![Payload::FacilityStateSystemDefined(
+                    FacilityStateSystemDefined {
+                        facility_id: "FAC-1".into(),
+                        state_system,
+                    },
+                )],
+            )
+            .unwrap();
+    };
+    define(&mut f, StateSystem::BioTrack);
+    let before = f.events();
+    let err = f.replica.act_counting(&cv, "B1", |cv| {
+        count::scan(cv, &b1, "CT-1", "SHELF-1", &id_of(&t(1)))
+    });
+    assert!(
+        matches!(refusal(err), Refusal::NotATag { scan } if scan == t(1)),
+        "a Metrc tag is no package at a BioTrack site"
+    );
+    let err = f.replica.act_counting(&cv, "B1", |cv| {
+        count::enter(
+            cv,
+            &b1,
+            "CT-1",
+            "SHELF-1",
+            &tag_of(&t(1)),
+            &Entry::Units(10),
+            TODAY,
+        )
+    });
+    assert!(matches!(refusal(err), Refusal::NotATag { .. }));
+    let (tally, recorded) = f
+        .replica
+        .act_counting(&cv, "B1", |cv| {
+            count::sweep(
+                cv,
+                &b1,
+                "CT-1",
+                "SHELF-1",
+                "SLED-1",
+                &[epc_read(hex::decode(t(2)).unwrap())],
+            )
+        })
+        .unwrap();
+    assert_eq!((tally.new, tally.duplicates, tally.unreadable), (0, 0, 1));
+    assert!(recorded.is_empty());
+    assert_eq!(f.events(), before, "nothing recorded");
+    // The facility is a Metrc site after all: the same counting view reads its tags.
+    define(&mut f, StateSystem::Metrc);
+    let (scanned, _) = f
+        .replica
+        .act_counting(&cv, "B1", |cv| {
+            count::scan(cv, &b1, "CT-1", "SHELF-1", &id_of(&t(1)))
+        })
+        .unwrap();
+    assert_eq!(
+        scanned,
+        Scanned::Found {
+            uid: t(1),
+            weighed: false
+        }
+    );
+    let (tally, _) = f
+        .replica
+        .act_counting(&cv, "B1", |cv| {
+            count::sweep(
+                cv,
+                &b1,
+                "CT-1",
+                "SHELF-1",
+                "SLED-1",
+                &[epc_read(hex::decode(t(2)).unwrap())],
+            )
+        })
+        .unwrap();
+    assert_eq!((tally.new, tally.unreadable), (1, 0));
+}
+
 #[test]
 fn the_counter_projection_holds_only_the_current_round() {
     // A recount "by another counter" must not see round 1's numbers anywhere it can read.
@@ -216,7 +330,15 @@ fn the_counter_projection_holds_only_the_current_round() {
     for (uid, n) in [(t(1), 7_771), (t(2), 12_345)] {
         f.replica
             .act_counting(&cv, "B1", |cv| {
-                count::enter(cv, &b1, "CT-1", "SHELF-1", &uid, &Entry::Units(n), TODAY)
+                count::enter(
+                    cv,
+                    &b1,
+                    "CT-1",
+                    "SHELF-1",
+                    &tag_of(&uid),
+                    &Entry::Units(n),
+                    TODAY,
+                )
             })
             .unwrap();
     }
@@ -227,7 +349,7 @@ fn the_counter_projection_holds_only_the_current_round() {
                 &b1,
                 "CT-1",
                 "SHELF-1",
-                &t(3),
+                &tag_of(&t(3)),
                 &Entry::Weighed(reading("5.43", true)),
                 TODAY,
             )
@@ -265,7 +387,15 @@ fn the_counter_projection_holds_only_the_current_round() {
     // The round 2 counter counts t(1) afresh; the evaluation still sees every round.
     f.replica
         .act_counting(&cv, "B2", |cv| {
-            count::enter(cv, &b2, "CT-1", "SHELF-1", &t(1), &Entry::Units(10), TODAY)
+            count::enter(
+                cv,
+                &b2,
+                "CT-1",
+                "SHELF-1",
+                &tag_of(&t(1)),
+                &Entry::Units(10),
+                TODAY,
+            )
         })
         .unwrap();
     let lines = count::my_lines(&cv, &b2, "CT-1").unwrap();
@@ -300,12 +430,12 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
     assert_eq!(round, 1);
     // Somebody else cannot join the count.
     let err = f.replica.act_counting(&cv, "B2", |cv| {
-        count::scan(cv, &b2, "CT-1", "SHELF-1", &t(1))
+        count::scan(cv, &b2, "CT-1", "SHELF-1", &id_of(&t(1)))
     });
     assert!(matches!(refusal(err), Refusal::NotTheCounter { .. }));
     // A location outside the task is refused.
     let err = f.replica.act_counting(&cv, "B1", |cv| {
-        count::scan(cv, &b1, "CT-1", "SHELF-2", &t(4))
+        count::scan(cv, &b1, "CT-1", "SHELF-2", &id_of(&t(4)))
     });
     assert!(matches!(refusal(err), Refusal::NotInCount { .. }));
     // RFID sweep: duplicates in the sweep and unreadable tags are ignored.
@@ -313,7 +443,7 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
         .into_iter()
         .map(|uid| TagRead {
             epc: uid.clone().unwrap_or_default().into_bytes(),
-            uid,
+            identifier: uid.as_deref().map(id_of),
         })
         .collect();
     let (tally, recorded) = f
@@ -335,7 +465,7 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
     let (found, _) = f
         .replica
         .act_counting(&cv, "B1", |cv| {
-            count::scan(cv, &b1, "CT-1", "SHELF-1", &t(3))
+            count::scan(cv, &b1, "CT-1", "SHELF-1", &id_of(&t(3)))
         })
         .unwrap();
     assert_eq!(
@@ -349,7 +479,15 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
     assert_eq!(refusal(err), Refusal::QuantitiesMissing { count: 2 });
     // Enter quantities: t(1) counted 9 (1 short), flower weighed 5.10 g (within 200 mg? no: +100 mg yes).
     let err = f.replica.act_counting(&cv, "B1", |cv| {
-        count::enter(cv, &b1, "CT-1", "SHELF-1", &t(3), &Entry::Units(5), TODAY)
+        count::enter(
+            cv,
+            &b1,
+            "CT-1",
+            "SHELF-1",
+            &tag_of(&t(3)),
+            &Entry::Units(5),
+            TODAY,
+        )
     });
     assert!(
         matches!(refusal(err), Refusal::WeighIt { .. }),
@@ -357,7 +495,15 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
     );
     f.replica
         .act_counting(&cv, "B1", |cv| {
-            count::enter(cv, &b1, "CT-1", "SHELF-1", &t(1), &Entry::Units(9), TODAY)
+            count::enter(
+                cv,
+                &b1,
+                "CT-1",
+                "SHELF-1",
+                &tag_of(&t(1)),
+                &Entry::Units(9),
+                TODAY,
+            )
         })
         .unwrap();
     let (entered, recorded) = f
@@ -368,7 +514,7 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
                 &b1,
                 "CT-1",
                 "SHELF-1",
-                &t(3),
+                &tag_of(&t(3)),
                 &Entry::Weighed(reading("5.10", true)),
                 TODAY,
             )
@@ -382,7 +528,15 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
     let (dup, _) = f
         .replica
         .act_counting(&cv, "B1", |cv| {
-            count::enter(cv, &b1, "CT-1", "SHELF-1", &t(1), &Entry::Units(10), TODAY)
+            count::enter(
+                cv,
+                &b1,
+                "CT-1",
+                "SHELF-1",
+                &tag_of(&t(1)),
+                &Entry::Units(10),
+                TODAY,
+            )
         })
         .unwrap();
     assert_eq!(dup, Entered::Duplicate);
@@ -404,7 +558,15 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
     assert_eq!(round, 2);
     f.replica
         .act_counting(&cv, "B2", |cv| {
-            count::enter(cv, &b2, "CT-1", "SHELF-1", &t(1), &Entry::Units(9), TODAY)
+            count::enter(
+                cv,
+                &b2,
+                "CT-1",
+                "SHELF-1",
+                &tag_of(&t(1)),
+                &Entry::Units(9),
+                TODAY,
+            )
         })
         .unwrap();
     let (submitted, _) = f.replica.submit_count(&cv, &b2, "CT-1").unwrap();
@@ -419,7 +581,15 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
         .unwrap();
     f.replica
         .act_counting(&cv, "B3", |cv| {
-            count::enter(cv, &b3, "CT-1", "SHELF-1", &t(1), &Entry::Units(9), TODAY)
+            count::enter(
+                cv,
+                &b3,
+                "CT-1",
+                "SHELF-1",
+                &tag_of(&t(1)),
+                &Entry::Units(9),
+                TODAY,
+            )
         })
         .unwrap();
     let (submitted, _) = f.replica.submit_count(&cv, &b3, "CT-1").unwrap();
@@ -451,13 +621,15 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
             open: 3
         }
     );
-    let err = f
-        .replica
-        .act("S1", |v| count::approve(v, &s1, "CT-1", &t(1), "NO-SUCH"));
+    let err = f.replica.act("S1", |v| {
+        count::approve(v, &s1, "CT-1", &tag_of(&t(1)), "NO-SUCH")
+    });
     assert!(matches!(refusal(err), Refusal::UnknownReason { .. }));
     for (uid, reason) in [(t(1), "THEFT"), (t(2), "THEFT"), (t(3), "SCALE-VARIANCE")] {
         f.replica
-            .act("S1", |v| count::approve(v, &s1, "CT-1", &uid, reason))
+            .act("S1", |v| {
+                count::approve(v, &s1, "CT-1", &tag_of(&uid), reason)
+            })
             .unwrap();
     }
     f.replica
@@ -481,7 +653,15 @@ fn a_supervisor_who_counted_cannot_approve() {
     for (uid, n) in [(t(1), 10), (t(2), 11)] {
         f.replica
             .act_counting(&cv, "S1", |cv| {
-                count::enter(cv, &s1, "CT-1", "SHELF-1", &uid, &Entry::Units(n), TODAY)
+                count::enter(
+                    cv,
+                    &s1,
+                    "CT-1",
+                    "SHELF-1",
+                    &tag_of(&uid),
+                    &Entry::Units(n),
+                    TODAY,
+                )
             })
             .unwrap();
     }
@@ -492,7 +672,7 @@ fn a_supervisor_who_counted_cannot_approve() {
                 &s1,
                 "CT-1",
                 "SHELF-1",
-                &t(3),
+                &tag_of(&t(3)),
                 &Entry::Weighed(reading("5.00", true)),
                 TODAY,
             )
@@ -506,7 +686,15 @@ fn a_supervisor_who_counted_cannot_approve() {
         .unwrap();
     f.replica
         .act_counting(&cv, "S1", |cv| {
-            count::enter(cv, &s1, "CT-1", "SHELF-1", &t(2), &Entry::Units(12), TODAY)
+            count::enter(
+                cv,
+                &s1,
+                "CT-1",
+                "SHELF-1",
+                &tag_of(&t(2)),
+                &Entry::Units(12),
+                TODAY,
+            )
         })
         .unwrap();
     let (submitted, _) = f.replica.submit_count(&cv, &s1, "CT-1").unwrap();
@@ -534,9 +722,9 @@ fn a_supervisor_who_counted_cannot_approve() {
         .act_counting(&cv, "S1", |cv| count::start(cv, &s1, "CT-1"))
         .unwrap();
     g.replica.submit_count(&cv, &s1, "CT-1").unwrap();
-    let err = g
-        .replica
-        .act("S1", |v| count::approve(v, &s1, "CT-1", &t(1), "THEFT"));
+    let err = g.replica.act("S1", |v| {
+        count::approve(v, &s1, "CT-1", &tag_of(&t(1)), "THEFT")
+    });
     assert_eq!(
         refusal(err),
         Refusal::ApproverIsCounter { badge: "S1".into() }
@@ -558,7 +746,7 @@ fn count_refusals_carry_no_quantities() {
     push(
         f.replica
             .act_counting(&cv, "B1", |cv| {
-                count::scan(cv, &b1, "CT-1", "SHELF-1", &t(1))
+                count::scan(cv, &b1, "CT-1", "SHELF-1", &id_of(&t(1)))
             })
             .map(|_| ()),
     );
@@ -568,14 +756,22 @@ fn count_refusals_carry_no_quantities() {
     push(
         f.replica
             .act_counting(&cv, "B1", |cv| {
-                count::scan(cv, &b1, "CT-1", "SHELF-2", &t(4))
+                count::scan(cv, &b1, "CT-1", "SHELF-2", &id_of(&t(4)))
             })
             .map(|_| ()),
     );
     push(
         f.replica
             .act_counting(&cv, "B1", |cv| {
-                count::enter(cv, &b1, "CT-1", "SHELF-1", &t(3), &Entry::Units(1), TODAY)
+                count::enter(
+                    cv,
+                    &b1,
+                    "CT-1",
+                    "SHELF-1",
+                    &tag_of(&t(3)),
+                    &Entry::Units(1),
+                    TODAY,
+                )
             })
             .map(|_| ()),
     );
@@ -605,19 +801,13 @@ fn a_sweep_decodes_metrc_epcs_and_ignores_other_tags() {
         .unwrap();
     let reads = vec![
         // A Metrc EPC (96 bits, header 0x1A) the reader did not decode.
-        TagRead {
-            epc: hex::decode(t(2)).unwrap(),
-            uid: None,
-        },
+        epc_read(hex::decode(t(2)).unwrap()),
         // An SGTIN-96 from a GS1 label: not a package tag.
-        TagRead {
-            epc: hex::decode("3074257BF7194E4000001A85").unwrap(),
-            uid: None,
-        },
+        epc_read(hex::decode("3074257BF7194E4000001A85").unwrap()),
         // The same package decoded by the reader.
         TagRead {
             epc: hex::decode(t(2)).unwrap(),
-            uid: Some(t(2)),
+            identifier: Some(id_of(&t(2))),
         },
     ];
     let (tally, _) = f
@@ -655,7 +845,7 @@ fn pick_list(lines: Vec<(u32, &str, Quantity)>) -> Payload {
 fn move_to(f: &mut Fixture, uid: &str, to: &str) -> Result<(), ReplicaError> {
     let who = f.session("B3", "3333");
     f.replica
-        .act("B3", |v| moves::move_package(v, &who, uid, to))
+        .act("B3", |v| moves::move_package(v, &who, &id_of(uid), to))
         .map(|_| ())
 }
 
@@ -669,7 +859,7 @@ fn pick_of(f: &mut Fixture, uid: &str, quantity: Quantity) -> Result<(), Replica
                 &Pick {
                     pick_list: "PL-1",
                     line_no: 1,
-                    scan: uid,
+                    scan: &id_of(uid),
                     quantity,
                     tote: "TOTE-1",
                 },
@@ -727,7 +917,15 @@ fn nothing_moves_into_or_out_of_a_counted_location_or_is_picked_there_until_subm
     for (uid, n) in [(t(1), 9), (t(2), 12)] {
         f.replica
             .act_counting(&cv, "B1", |cv| {
-                count::enter(cv, &b1, "CT-1", "SHELF-1", &uid, &Entry::Units(n), TODAY)
+                count::enter(
+                    cv,
+                    &b1,
+                    "CT-1",
+                    "SHELF-1",
+                    &tag_of(&uid),
+                    &Entry::Units(n),
+                    TODAY,
+                )
             })
             .unwrap();
     }
@@ -738,7 +936,7 @@ fn nothing_moves_into_or_out_of_a_counted_location_or_is_picked_there_until_subm
                 &b1,
                 "CT-1",
                 "SHELF-1",
-                &t(3),
+                &tag_of(&t(3)),
                 &Entry::Weighed(reading("5.00", true)),
                 TODAY,
             )
@@ -753,7 +951,15 @@ fn nothing_moves_into_or_out_of_a_counted_location_or_is_picked_there_until_subm
         .unwrap();
     f.replica
         .act_counting(&cv, "B2", |cv| {
-            count::enter(cv, &b2, "CT-1", "SHELF-1", &t(1), &Entry::Units(10), TODAY)
+            count::enter(
+                cv,
+                &b2,
+                "CT-1",
+                "SHELF-1",
+                &tag_of(&t(1)),
+                &Entry::Units(10),
+                TODAY,
+            )
         })
         .unwrap();
     f.replica.submit_count(&cv, &b2, "CT-1").unwrap();
@@ -770,7 +976,7 @@ fn lookup_does_not_tell_whether_a_package_is_expected_in_a_counted_location() {
     f.replica
         .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
         .unwrap();
-    let info = |uid: &str| match lookup::lookup(f.replica.view(), uid).unwrap() {
+    let info = |uid: &str| match lookup::lookup(f.replica.view(), &id_of(uid)).unwrap() {
         Found::Package(info) => info,
         other => panic!("{other:?}"),
     };
@@ -858,7 +1064,7 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
                 &b1,
                 "CT-1",
                 "SHELF-1",
-                &t(11),
+                &tag_of(&t(11)),
                 &Entry::Units(4_447),
                 TODAY,
             )
@@ -871,7 +1077,7 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
                 &b1,
                 "CT-1",
                 "SHELF-1",
-                &t(12),
+                &tag_of(&t(12)),
                 &Entry::Weighed(reading("51.37", true)),
                 TODAY,
             )
@@ -893,10 +1099,7 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
         .unwrap();
     shown.push(format!("round {round}"));
     shown.push(format!("{:?}", count::my_lines(&cv, &b2, "CT-1").unwrap()));
-    let reads = vec![TagRead {
-        epc: hex::decode(t(11)).unwrap(),
-        uid: None,
-    }];
+    let reads = vec![epc_read(hex::decode(t(11)).unwrap())];
     let (tally, _) = f
         .replica
         .act_counting(&cv, "B2", |cv| {
@@ -906,7 +1109,7 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
     shown.push(format!("{tally:?}"));
     for uid in [t(11), t(12), t(13)] {
         match f.replica.act_counting(&cv, "B2", |cv| {
-            count::scan(cv, &b2, "CT-1", "SHELF-1", &uid)
+            count::scan(cv, &b2, "CT-1", "SHELF-1", &id_of(&uid))
         }) {
             Ok((scanned, _)) => shown.push(format!("{scanned:?}")),
             Err(e) => refused(Err(e), &mut shown),
@@ -915,7 +1118,15 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
     refused(
         f.replica
             .act_counting(&cv, "B2", |cv| {
-                count::enter(cv, &b2, "CT-1", "SHELF-1", &t(12), &Entry::Units(1), TODAY)
+                count::enter(
+                    cv,
+                    &b2,
+                    "CT-1",
+                    "SHELF-1",
+                    &tag_of(&t(12)),
+                    &Entry::Units(1),
+                    TODAY,
+                )
             })
             .map(|_| ()),
         &mut shown,
@@ -927,7 +1138,7 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
     refused(
         f.replica
             .act_counting(&cv, "B2", |cv| {
-                count::scan(cv, &b2, "CT-1", "SHELF-2", &t(13))
+                count::scan(cv, &b2, "CT-1", "SHELF-2", &id_of(&t(13)))
             })
             .map(|_| ()),
         &mut shown,
@@ -946,7 +1157,7 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
         for scan in [t(11), t(12), t(13), "SHELF-1".to_owned()] {
             shown.push(format!(
                 "{:?}",
-                lookup::lookup(f.replica.view(), &scan).unwrap()
+                lookup::lookup(f.replica.view(), &id_of(&scan)).unwrap()
             ));
         }
     };
@@ -960,7 +1171,7 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
                 &b2,
                 "CT-1",
                 "SHELF-1",
-                &t(11),
+                &tag_of(&t(11)),
                 &Entry::Units(7_000),
                 TODAY,
             )
@@ -1010,7 +1221,15 @@ fn a_replica_from_before_the_projection_migrates_with_its_open_count() {
         .unwrap();
     f.replica
         .act_counting(&cv, "B1", |cv| {
-            count::enter(cv, &b1, "CT-1", "SHELF-1", &t(1), &Entry::Units(9), TODAY)
+            count::enter(
+                cv,
+                &b1,
+                "CT-1",
+                "SHELF-1",
+                &tag_of(&t(1)),
+                &Entry::Units(9),
+                TODAY,
+            )
         })
         .unwrap();
     let digest = tally_replica::stats::view_digest(f.replica.view()).unwrap();
@@ -1051,7 +1270,15 @@ fn a_replica_from_before_the_projection_migrates_with_its_open_count() {
     let (entered, _) = f
         .replica
         .act_counting(&cv, "B1", |cv| {
-            count::enter(cv, &b1, "CT-1", "SHELF-1", &t(1), &Entry::Units(9), TODAY)
+            count::enter(
+                cv,
+                &b1,
+                "CT-1",
+                "SHELF-1",
+                &tag_of(&t(1)),
+                &Entry::Units(9),
+                TODAY,
+            )
         })
         .unwrap();
     assert_eq!(entered, Entered::Duplicate);
@@ -1076,7 +1303,7 @@ fn nothing_in_a_counted_location_is_destroyed_until_submission() {
                     v,
                     &who,
                     &Destruction {
-                        scan: &t(3),
+                        scan: &id_of(&t(3)),
                         reading: &stable,
                         reason: "DAMAGE",
                         method: "ground, mixed with litter",
@@ -1135,17 +1362,17 @@ fn receiving_does_not_quarantine_into_a_cage_being_counted() {
             ],
         )
         .unwrap();
-    let b1 = f.session("B1", "1111");
+    f.session("B1", "1111"); // signed in: the receiver acting below
     let b2 = f.session("B2", "2222");
     let cv = f.replica.counting_view().unwrap();
     f.replica
         .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-Q"))
         .unwrap();
     f.replica
-        .act("B1", |v| receiving::scan(v, &b1, "IN-1", &t(1)))
+        .act("B1", |v| receiving::scan(v, "IN-1", &id_of(&t(1))))
         .unwrap();
     let err = f.replica.act("B1", |v| {
-        receiving::quarantine(v, &b1, "IN-1", &[t(1)], "DAMAGE", "")
+        receiving::quarantine(v, "IN-1", &[id_of(&t(1))], "DAMAGE", "")
     });
     assert_eq!(
         refusal(err),
@@ -1181,10 +1408,10 @@ fn a_tote_is_not_staged_into_a_lane_being_counted() {
     f.replica
         .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-L"))
         .unwrap();
-    let who = f.session("B3", "3333");
+    f.session("B3", "3333"); // signed in: the one acting below
     let err = f
         .replica
-        .act("B3", |v| picking::stage(v, &who, "TOTE-1", "LANE-1"));
+        .act("B3", |v| picking::stage(v, "TOTE-1", "LANE-1"));
     assert_eq!(
         refusal(err),
         Refusal::UnderCount {
@@ -1213,9 +1440,9 @@ fn someone_counting_moves_picks_and_destroys_nothing_until_they_submit() {
     let counting = Refusal::CountInProgress {
         task: "CT-1".into(),
     };
-    let err = f
-        .replica
-        .act("B1", |v| moves::move_package(v, &b1, &t(4), "VAULT-A"));
+    let err = f.replica.act("B1", |v| {
+        moves::move_package(v, &b1, &id_of(&t(4)), "VAULT-A")
+    });
     assert_eq!(refusal(err), counting);
     let err = f.replica.act("B1", |v| {
         picking::pick(
@@ -1224,7 +1451,7 @@ fn someone_counting_moves_picks_and_destroys_nothing_until_they_submit() {
             &Pick {
                 pick_list: "PL-1",
                 line_no: 1,
-                scan: &t(4),
+                scan: &id_of(&t(4)),
                 quantity: Quantity::Units(1),
                 tote: "TOTE-1",
             },
@@ -1239,7 +1466,7 @@ fn someone_counting_moves_picks_and_destroys_nothing_until_they_submit() {
             v,
             &b1,
             &Destruction {
-                scan: &t(4),
+                scan: &id_of(&t(4)),
                 reading: &stable,
                 reason: "DAMAGE",
                 method: "ground",
@@ -1255,7 +1482,9 @@ fn someone_counting_moves_picks_and_destroys_nothing_until_they_submit() {
     move_to(&mut f, &t(4), "VAULT-A").unwrap();
     f.replica.submit_count(&cv, &b1, "CT-1").unwrap();
     f.replica
-        .act("B1", |v| moves::move_package(v, &b1, &t(4), "SHELF-2"))
+        .act("B1", |v| {
+            moves::move_package(v, &b1, &id_of(&t(4)), "SHELF-2")
+        })
         .unwrap();
 }
 
@@ -1270,10 +1499,7 @@ fn a_long_sweep_is_split_into_events_of_at_most_1024_tags_in_one_action() {
         .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
         .unwrap();
     let reads: Vec<TagRead> = (0..2_500u64)
-        .map(|n| TagRead {
-            epc: hex::decode(t(50_000 + n)).unwrap(),
-            uid: None,
-        })
+        .map(|n| epc_read(hex::decode(t(50_000 + n)).unwrap()))
         .collect();
     let before = f.events();
     let (tally, recorded) = f
@@ -1328,7 +1554,7 @@ fn a_failed_calibration_check_blocks_count_weighings_on_that_scale() {
             &b1,
             "CT-1",
             "SHELF-1",
-            &t(3),
+            &tag_of(&t(3)),
             &Entry::Weighed(reading("5.00", true)),
             TODAY,
         )

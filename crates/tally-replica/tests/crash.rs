@@ -52,7 +52,7 @@ fn child(dir: &str, key: &str) -> ! {
         i += 1;
         let recorded = if i % 2 == 0 {
             let to = if i % 4 == 0 { "SHELF-1" } else { "SHELF-2" };
-            match replica.act("B1", |v| moves::move_package(v, &who, &t(1), to)) {
+            match replica.act("B1", |v| moves::move_package(v, &who, &id_of(&t(1)), to)) {
                 Ok((_, r)) => r,
                 Err(_) => Vec::new(), // already there: nothing recorded
             }

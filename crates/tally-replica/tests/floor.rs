@@ -132,7 +132,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             &Pick {
                 pick_list: "PL-1",
                 line_no: 2,
-                scan: &t(7),
+                scan: &id_of(&t(7)),
                 quantity: Quantity::Units(1),
                 tote: "TOTE-1",
             },
@@ -154,7 +154,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             &Pick {
                 pick_list: "PL-1",
                 line_no: 2,
-                scan: &t(1),
+                scan: &id_of(&t(1)),
                 quantity: Quantity::Units(4),
                 tote: "TOTE-1",
             },
@@ -178,7 +178,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             &Pick {
                 pick_list: "PL-1",
                 line_no: 2,
-                scan: &t(6),
+                scan: &id_of(&t(6)),
                 quantity: Quantity::Units(1),
                 tote: "TOTE-1",
             },
@@ -193,7 +193,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             &Pick {
                 pick_list: "PL-1",
                 line_no: 1,
-                scan: &t(4),
+                scan: &id_of(&t(4)),
                 quantity: Quantity::Milligrams(1_000),
                 tote: "TOTE-1",
             },
@@ -214,7 +214,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             &Pick {
                 pick_list: "PL-1",
                 line_no: 2,
-                scan: &t(5),
+                scan: &id_of(&t(5)),
                 quantity: Quantity::Units(1),
                 tote: "TOTE-1",
             },
@@ -235,7 +235,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             &Pick {
                 pick_list: "PL-1",
                 line_no: 2,
-                scan: &t(3),
+                scan: &id_of(&t(3)),
                 quantity: Quantity::Units(1),
                 tote: "TOTE-1",
             },
@@ -250,7 +250,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             &Pick {
                 pick_list: "PL-1",
                 line_no: 2,
-                scan: &t(2),
+                scan: &id_of(&t(2)),
                 quantity: Quantity::Units(7),
                 tote: "TOTE-1",
             },
@@ -265,7 +265,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             &Pick {
                 pick_list: "PL-1",
                 line_no: 2,
-                scan: &t(2),
+                scan: &id_of(&t(2)),
                 quantity: Quantity::Milligrams(1),
                 tote: "TOTE-1",
             },
@@ -287,7 +287,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
                 &Pick {
                     pick_list: "PL-1",
                     line_no: 2,
-                    scan: &t(2),
+                    scan: &id_of(&t(2)),
                     quantity: Quantity::Units(4),
                     tote: "TOTE-1",
                 },
@@ -303,7 +303,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             &Pick {
                 pick_list: "PL-1",
                 line_no: 2,
-                scan: &t(1),
+                scan: &id_of(&t(1)),
                 quantity: Quantity::Units(3),
                 tote: "TOTE-1",
             },
@@ -325,7 +325,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
                 &Pick {
                     pick_list: "PL-1",
                     line_no: 2,
-                    scan: &t(1),
+                    scan: &id_of(&t(1)),
                     quantity: Quantity::Units(2),
                     tote: "TOTE-1",
                 },
@@ -345,7 +345,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
             &Pick {
                 pick_list: "PL-1",
                 line_no: 2,
-                scan: &t(1),
+                scan: &id_of(&t(1)),
                 quantity: Quantity::Units(1),
                 tote: "TOTE-1",
             },
@@ -362,7 +362,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
                 &Pick {
                     pick_list: "PL-1",
                     line_no: 1,
-                    scan: &t(6),
+                    scan: &id_of(&t(6)),
                     quantity: Quantity::Milligrams(2_000),
                     tote: "TOTE-1",
                 },
@@ -372,11 +372,11 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
         .unwrap();
     let err = f
         .replica
-        .act("B1", |v| picking::short(v, &who, "PL-1", 1, "BOGUS"));
+        .act("B1", |v| picking::short(v, "PL-1", 1, "BOGUS"));
     assert!(matches!(refusal(err), Refusal::UnknownReason { .. }));
     let (shorted, _) = f
         .replica
-        .act("B1", |v| picking::short(v, &who, "PL-1", 1, "SHORT-STOCK"))
+        .act("B1", |v| picking::short(v, "PL-1", 1, "SHORT-STOCK"))
         .unwrap();
     assert_eq!(shorted, Quantity::Milligrams(1_000));
     assert!(picking::walk(f.replica.view(), "PL-1", TODAY)
@@ -385,7 +385,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
     // Stage the tote for its route.
     let err = f
         .replica
-        .act("B1", |v| picking::stage(v, &who, "TOTE-1", "VAULT-A"));
+        .act("B1", |v| picking::stage(v, "TOTE-1", "VAULT-A"));
     assert_eq!(
         refusal(err),
         Refusal::NotAStagingLane {
@@ -394,7 +394,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
     );
     let err = f
         .replica
-        .act("B1", |v| picking::stage(v, &who, "TOTE-9", "LANE-1"));
+        .act("B1", |v| picking::stage(v, "TOTE-9", "LANE-1"));
     assert_eq!(
         refusal(err),
         Refusal::ToteEmpty {
@@ -403,7 +403,7 @@ fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
     );
     let (route, _) = f
         .replica
-        .act("B1", |v| picking::stage(v, &who, "TOTE-1", "LANE-1"))
+        .act("B1", |v| picking::stage(v, "TOTE-1", "LANE-1"))
         .unwrap();
     assert_eq!(route, "R1");
     assert_eq!(f.package(&t(2)).1.as_deref(), Some("LANE-1"));
@@ -441,7 +441,7 @@ fn loading_reconciliation_refuses_an_inexact_manifest() {
                 &Pick {
                     pick_list: "PL-1",
                     line_no: 2,
-                    scan: &t(2),
+                    scan: &id_of(&t(2)),
                     quantity: Quantity::Units(4),
                     tote: "TOTE-1",
                 },
@@ -457,7 +457,7 @@ fn loading_reconciliation_refuses_an_inexact_manifest() {
                 &Pick {
                     pick_list: "PL-1",
                     line_no: 2,
-                    scan: &t(1),
+                    scan: &id_of(&t(1)),
                     quantity: Quantity::Units(2),
                     tote: "TOTE-1",
                 },
@@ -466,7 +466,7 @@ fn loading_reconciliation_refuses_an_inexact_manifest() {
         })
         .unwrap();
     f.replica
-        .act("B1", |v| picking::stage(v, &who, "TOTE-1", "LANE-1"))
+        .act("B1", |v| picking::stage(v, "TOTE-1", "LANE-1"))
         .unwrap();
     f.replica
         .record(
@@ -480,16 +480,14 @@ fn loading_reconciliation_refuses_an_inexact_manifest() {
         .unwrap();
     let (r, _) = f
         .replica
-        .act("B1", |v| loading::reconcile(v, &who, "OUT-2"))
+        .act("B1", |v| loading::reconcile(v, "OUT-2"))
         .unwrap();
     assert_eq!(
         (r.missing.clone(), r.extra.clone()),
         (vec![t(9)], vec![t(1)])
     );
     let before = f.events();
-    let err = f
-        .replica
-        .act("B1", |v| loading::mark_ready(v, &who, "OUT-2"));
+    let err = f.replica.act("B1", |v| loading::mark_ready(v, "OUT-2"));
     assert_eq!(
         refusal(err),
         Refusal::ManifestNotExact {
@@ -499,9 +497,7 @@ fn loading_reconciliation_refuses_an_inexact_manifest() {
             mismatched: 0
         }
     );
-    let err = f
-        .replica
-        .act("B1", |v| loading::mark_ready(v, &who, "OUT-3"));
+    let err = f.replica.act("B1", |v| loading::mark_ready(v, "OUT-3"));
     assert!(matches!(
         refusal(err),
         Refusal::ManifestNotExact { mismatched: 1, .. }
@@ -509,7 +505,7 @@ fn loading_reconciliation_refuses_an_inexact_manifest() {
     assert_eq!(f.events(), before);
     let (r, _) = f
         .replica
-        .act("B1", |v| loading::mark_ready(v, &who, "OUT-1"))
+        .act("B1", |v| loading::mark_ready(v, "OUT-1"))
         .unwrap();
     assert!(r.exact());
     let status: String = f
@@ -570,7 +566,7 @@ fn destruction_needs_a_stable_weight_a_reason_and_a_different_witness() {
                 v,
                 &who,
                 &Destruction {
-                    scan: &t(4),
+                    scan: &id_of(&t(4)),
                     reading: &stable,
                     reason,
                     method: "ground, mixed with litter",
@@ -588,7 +584,7 @@ fn destruction_needs_a_stable_weight_a_reason_and_a_different_witness() {
             v,
             &who,
             &Destruction {
-                scan: &t(4),
+                scan: &id_of(&t(4)),
                 reading: &unstable,
                 reason: "DAMAGE",
                 method: "ground",
@@ -606,7 +602,7 @@ fn destruction_needs_a_stable_weight_a_reason_and_a_different_witness() {
                 v,
                 &who,
                 &Destruction {
-                    scan: &t(4),
+                    scan: &id_of(&t(4)),
                     reading: &stable,
                     reason: "DAMAGE",
                     method: "ground",
@@ -646,7 +642,7 @@ fn destruction_needs_a_stable_weight_a_reason_and_a_different_witness() {
             v,
             &who,
             &Destruction {
-                scan: &t(4),
+                scan: &id_of(&t(4)),
                 reading: &stable,
                 reason: "DAMAGE",
                 method: "ground",
@@ -664,10 +660,11 @@ fn lookup_shows_what_where_status_history_and_redacts_during_counts() {
     let who = f.session("B1", "1111");
     f.replica
         .act("B1", |v| {
-            tally_replica::workflow::moves::move_package(v, &who, &t(1), "SHELF-2")
+            tally_replica::workflow::moves::move_package(v, &who, &id_of(&t(1)), "SHELF-2")
         })
         .unwrap();
-    let Found::Package(info) = lookup::lookup(f.replica.view(), &t(1).to_lowercase()).unwrap()
+    let Found::Package(info) =
+        lookup::lookup(f.replica.view(), &id_of(&t(1).to_lowercase())).unwrap()
     else {
         panic!()
     };
@@ -684,7 +681,8 @@ fn lookup_shows_what_where_status_history_and_redacts_during_counts() {
     assert_eq!(info.history[0].actor, "B1");
     assert_eq!(info.history[1].kind, "package_registered");
     assert!(info.history[0].at.ends_with('Z'));
-    let Found::Location(shelf) = lookup::lookup(f.replica.view(), "SHELF-2").unwrap() else {
+    let Found::Location(shelf) = lookup::lookup(f.replica.view(), &id_of("SHELF-2")).unwrap()
+    else {
         panic!()
     };
     assert_eq!(shelf.packages, Some(2));
@@ -705,26 +703,27 @@ fn lookup_shows_what_where_status_history_and_redacts_during_counts() {
     f.replica
         .act_counting(&cv, "B1", |cv| count::start(cv, &who, "CT-9"))
         .unwrap();
-    let Found::Package(info) = lookup::lookup(f.replica.view(), &t(1)).unwrap() else {
+    let Found::Package(info) = lookup::lookup(f.replica.view(), &id_of(&t(1))).unwrap() else {
         panic!()
     };
     assert!(info.under_count);
     assert_eq!(info.quantity, None);
-    let Found::Location(shelf) = lookup::lookup(f.replica.view(), "SHELF-2").unwrap() else {
+    let Found::Location(shelf) = lookup::lookup(f.replica.view(), &id_of("SHELF-2")).unwrap()
+    else {
         panic!()
     };
     assert_eq!(shelf.packages, None);
-    let Found::Package(info) = lookup::lookup(f.replica.view(), &t(6)).unwrap() else {
+    let Found::Package(info) = lookup::lookup(f.replica.view(), &id_of(&t(6))).unwrap() else {
         panic!()
     };
     assert_eq!((info.quantity, info.location_id), (None, None));
     assert!(info.under_count);
     assert!(matches!(
-        refusal(lookup::lookup(f.replica.view(), &t(404))),
+        refusal(lookup::lookup(f.replica.view(), &id_of(&t(404)))),
         Refusal::UnknownPackage { .. }
     ));
     assert!(matches!(
-        refusal(lookup::lookup(f.replica.view(), "what is this")),
+        refusal(lookup::lookup(f.replica.view(), &id_of("what is this"))),
         Refusal::NotATag { .. }
     ));
 }
@@ -747,7 +746,7 @@ fn destroy_with(
             v,
             who,
             &Destruction {
-                scan: uid,
+                scan: &id_of(uid),
                 reading,
                 reason: "DAMAGE",
                 method: "ground, mixed with litter",
@@ -890,4 +889,59 @@ fn a_gross_destruction_reading_without_any_tare_is_refused() {
     );
     gross.tare = Some("0.00".into());
     destroy_with(&mut f, &who, &t(77), &gross).unwrap();
+}
+
+/// A tag decoded by a tool that read every state system is still no package at a facility of
+/// another system: every step that takes a package checks the tag's system against the
+/// facility's (kind 276), and a refused step records nothing.
+#[test]
+fn every_package_step_refuses_a_tag_of_another_state_system() {
+    use tally_events::payload::{FacilityStateSystemDefined, StateSystem};
+    use tally_replica::workflow::{moves, release};
+
+    let mut f = stock();
+    let who = f.session("B1", "1111");
+    let boss = f.session("S1", "4444");
+    f.replica
+        .record(
+            "ADMIN",
+            vec![Payload::FacilityStateSystemDefined(
+                FacilityStateSystemDefined {
+                    facility_id: "FAC-1".into(),
+                    state_system: StateSystem::BioTrack,
+                },
+            )],
+        )
+        .unwrap();
+    let before = f.events();
+    let metrc = id_of(&t(2));
+    let not_a_tag = |r: Refusal| matches!(r, Refusal::NotATag { ref scan } if *scan == t(2));
+    assert!(not_a_tag(refusal(f.replica.act("B1", |v| {
+        moves::move_package(v, &who, &metrc, "SHELF-1")
+    }))));
+    assert!(not_a_tag(refusal(f.replica.act("S1", |v| {
+        release::release(v, &boss, &metrc, "RETEST-PASSED", "")
+    }))));
+    assert!(not_a_tag(refusal(f.replica.act("B1", |v| {
+        picking::pick(
+            v,
+            &who,
+            &Pick {
+                pick_list: "PL-1",
+                line_no: 2,
+                scan: &metrc,
+                quantity: Quantity::Units(1),
+                tote: "TOTE-1",
+            },
+            TODAY,
+        )
+    }))));
+    assert!(not_a_tag(refusal(destroy_with(
+        &mut f,
+        &who,
+        &t(2),
+        &reading("5.000", true)
+    ))));
+    assert!(not_a_tag(refusal(lookup::lookup(f.replica.view(), &metrc))));
+    assert_eq!(f.events(), before, "refused steps record nothing");
 }

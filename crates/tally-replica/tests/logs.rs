@@ -346,10 +346,10 @@ fn closing_a_long_manifest_splits_its_missing_list() {
             }),
         )
         .unwrap();
-    let who = f.session("B1", "1111");
+    f.session("B1", "1111"); // signed in: the receiver acting below
     let (summary, recorded) = f
         .replica
-        .act("B1", |v| receiving::close(v, &who, "IN-BIG"))
+        .act("B1", |v| receiving::close(v, "IN-BIG"))
         .unwrap();
     assert_eq!(summary.missing.len(), 1_000);
     assert_eq!(recorded.len(), 2, "900 + 100 missing UIDs");

@@ -95,16 +95,16 @@ fn sign_in_checks_badge_and_pin_and_records_the_session() {
 #[test]
 fn scans_are_expected_unexpected_or_duplicate() {
     let mut f = with_manifest();
-    let who = f.session("B1", "1111");
+    f.session("B1", "1111"); // signed in: the receiver acting below
     let opened = f
         .replica
-        .act("B1", |v| receiving::open(v, &who, "IN-1"))
+        .act("B1", |v| receiving::open(v, "IN-1"))
         .unwrap()
         .0;
     assert_eq!((opened.lines, opened.scanned), (3, 0));
     let (first, recorded) = f
         .replica
-        .act("B1", |v| receiving::scan(v, &who, "IN-1", &t(1)))
+        .act("B1", |v| receiving::scan(v, "IN-1", &id_of(&t(1))))
         .unwrap();
     assert!(matches!(first, ScanOutcome::Expected { ref sku, .. } if sku == "SKU-FLOWER"));
     assert_eq!(recorded.len(), 1);
@@ -117,7 +117,7 @@ fn scans_are_expected_unexpected_or_duplicate() {
     let (again, recorded) = f
         .replica
         .act("B1", |v| {
-            receiving::scan(v, &who, "IN-1", &t(1).to_lowercase())
+            receiving::scan(v, "IN-1", &id_of(&t(1).to_lowercase()))
         })
         .unwrap();
     assert_eq!(again, ScanOutcome::Duplicate { uid: t(1) });
@@ -125,31 +125,31 @@ fn scans_are_expected_unexpected_or_duplicate() {
     assert_eq!(f.events(), before, "a duplicate scan records nothing");
     let (stranger, _) = f
         .replica
-        .act("B1", |v| receiving::scan(v, &who, "IN-1", &t(99)))
+        .act("B1", |v| receiving::scan(v, "IN-1", &id_of(&t(99))))
         .unwrap();
     assert_eq!(stranger, ScanOutcome::Unexpected { uid: t(99) });
     let err = f
         .replica
-        .act("B1", |v| receiving::scan(v, &who, "IN-1", "HELLO"));
+        .act("B1", |v| receiving::scan(v, "IN-1", &id_of("HELLO")));
     assert!(matches!(refusal(err), Refusal::NotATag { .. }));
     let err = f
         .replica
-        .act("B1", |v| receiving::scan(v, &who, "IN-404", &t(1)));
+        .act("B1", |v| receiving::scan(v, "IN-404", &id_of(&t(1))));
     assert!(matches!(refusal(err), Refusal::UnknownManifest { .. }));
 }
 
 #[test]
 fn weighing_against_the_manifest_within_tolerance() {
     let mut f = with_manifest();
-    let who = f.session("B1", "1111");
+    f.session("B1", "1111"); // signed in: the receiver acting below
     f.replica
-        .act("B1", |v| receiving::scan(v, &who, "IN-1", &t(1)))
+        .act("B1", |v| receiving::scan(v, "IN-1", &id_of(&t(1))))
         .unwrap();
     // 1 lb on the manifest = 453,592 mg; tolerance 500 mg.
     let (ok, _) = f
         .replica
         .act("B1", |v| {
-            receiving::weigh(v, &who, "IN-1", &t(1), &reading("453.90", true), TODAY)
+            receiving::weigh(v, "IN-1", &tag_of(&t(1)), &reading("453.90", true), TODAY)
         })
         .unwrap();
     assert!(ok.within, "{ok:?}");
@@ -160,19 +160,19 @@ fn weighing_against_the_manifest_within_tolerance() {
     let (off, _) = f
         .replica
         .act("B1", |v| {
-            receiving::weigh(v, &who, "IN-1", &t(1), &reading("452.00", true), TODAY)
+            receiving::weigh(v, "IN-1", &tag_of(&t(1)), &reading("452.00", true), TODAY)
         })
         .unwrap();
     assert!(!off.within);
     let before = f.events();
     let err = f.replica.act("B1", |v| {
-        receiving::weigh(v, &who, "IN-1", &t(1), &reading("453.59", false), TODAY)
+        receiving::weigh(v, "IN-1", &tag_of(&t(1)), &reading("453.59", false), TODAY)
     });
     assert_eq!(refusal(err), Refusal::UnstableReading);
     let mut old = reading("453.59", true);
     old.scale_id = "SCALE-OLD".into();
     let err = f.replica.act("B1", |v| {
-        receiving::weigh(v, &who, "IN-1", &t(1), &old, TODAY)
+        receiving::weigh(v, "IN-1", &tag_of(&t(1)), &old, TODAY)
     });
     assert!(matches!(refusal(err), Refusal::CalibrationOverdue { .. }));
     // Dates are compared as dates: an unpadded "today" is not read as text (as text,
@@ -180,9 +180,8 @@ fn weighing_against_the_manifest_within_tolerance() {
     let err = f.replica.act("B1", |v| {
         receiving::weigh(
             v,
-            &who,
             "IN-1",
-            &t(1),
+            &tag_of(&t(1)),
             &reading("453.59", true),
             "2027-1-15",
         )
@@ -194,14 +193,14 @@ fn weighing_against_the_manifest_within_tolerance() {
     let mut unknown = reading("453.59", true);
     unknown.scale_id = "KITCHEN".into();
     let err = f.replica.act("B1", |v| {
-        receiving::weigh(v, &who, "IN-1", &t(1), &unknown, TODAY)
+        receiving::weigh(v, "IN-1", &tag_of(&t(1)), &unknown, TODAY)
     });
     assert!(matches!(refusal(err), Refusal::UnknownScale { .. }));
     // A scale set to troy ounces prints a mass, but no event can record that unit.
     let mut troy = reading("14.58", true);
     troy.unit = MassUnit::Ozt;
     let err = f.replica.act("B1", |v| {
-        receiving::weigh(v, &who, "IN-1", &t(1), &troy, TODAY)
+        receiving::weigh(v, "IN-1", &tag_of(&t(1)), &troy, TODAY)
     });
     assert_eq!(
         refusal(err),
@@ -210,14 +209,14 @@ fn weighing_against_the_manifest_within_tolerance() {
         }
     );
     let err = f.replica.act("B1", |v| {
-        receiving::weigh(v, &who, "IN-1", &t(2), &reading("62.00", true), TODAY)
+        receiving::weigh(v, "IN-1", &tag_of(&t(2)), &reading("62.00", true), TODAY)
     });
     assert!(matches!(refusal(err), Refusal::NotScanned { .. }));
     assert_eq!(f.events(), before, "refused weighings record nothing");
     // The last reading was out of tolerance: accepting is refused until quarantined.
     let err = f
         .replica
-        .act("B1", |v| receiving::accept(v, &who, "IN-1", &t(1)));
+        .act("B1", |v| receiving::accept(v, "IN-1", &tag_of(&t(1))));
     assert!(
         refusal(err)
             == Refusal::FailedCheck {
@@ -227,13 +226,55 @@ fn weighing_against_the_manifest_within_tolerance() {
     );
 }
 
+/// The verdict the receiver is shown and the one the view records (and a replay reaches) are
+/// one computation: at each edge of the tolerance, gross and net, they agree.
+#[test]
+fn the_weight_verdict_shown_is_the_one_recorded() {
+    let mut f = with_manifest();
+    f.session("B1", "1111"); // signed in: the receiver acting below
+    f.replica
+        .act("B1", |v| receiving::scan(v, "IN-1", &id_of(&t(1))))
+        .unwrap();
+    // 1 lb on the manifest = 453,592 mg; tolerance 500 mg.
+    for (value, within) in [
+        ("453.092", true),
+        ("453.091", false),
+        ("454.092", true),
+        ("454.093", false),
+    ] {
+        for net in [true, false] {
+            let mut r = reading(value, true);
+            r.net = net;
+            let (shown, _) = f
+                .replica
+                .act("B1", |v| {
+                    receiving::weigh(v, "IN-1", &tag_of(&t(1)), &r, TODAY)
+                })
+                .unwrap();
+            let recorded: Option<bool> = f
+                .replica
+                .view()
+                .query_row(
+                    "SELECT weight_ok FROM inbound_receipts WHERE manifest_id = 'IN-1' AND uid = ?1",
+                    [t(1)],
+                    |row| row.get(0),
+                )
+                .unwrap();
+            assert_eq!(recorded, Some(shown.within), "{value} net={net}: {shown:?}");
+            if net {
+                assert_eq!(shown.within, within, "{value}: {shown:?}");
+            }
+        }
+    }
+}
+
 #[test]
 fn label_is_checked_against_batch_potency_expiry_and_coa() {
     let mut f = with_manifest();
-    let who = f.session("B1", "1111");
+    f.session("B1", "1111"); // signed in: the receiver acting below
     for n in [1, 3] {
         f.replica
-            .act("B1", |v| receiving::scan(v, &who, "IN-1", &t(n)))
+            .act("B1", |v| receiving::scan(v, "IN-1", &id_of(&t(n))))
             .unwrap();
     }
     let good = Label {
@@ -244,7 +285,7 @@ fn label_is_checked_against_batch_potency_expiry_and_coa() {
     let (problems, _) = f
         .replica
         .act("B1", |v| {
-            receiving::check_label(v, &who, "IN-1", &t(1), &good)
+            receiving::check_label(v, "IN-1", &tag_of(&t(1)), &good)
         })
         .unwrap();
     assert!(problems.is_empty(), "{problems:?}");
@@ -256,7 +297,7 @@ fn label_is_checked_against_batch_potency_expiry_and_coa() {
     let (problems, _) = f
         .replica
         .act("B1", |v| {
-            receiving::check_label(v, &who, "IN-1", &t(1), &wrong)
+            receiving::check_label(v, "IN-1", &tag_of(&t(1)), &wrong)
         })
         .unwrap();
     assert_eq!(problems.len(), 2, "{problems:?}");
@@ -270,7 +311,7 @@ fn label_is_checked_against_batch_potency_expiry_and_coa() {
     let (problems, _) = f
         .replica
         .act("B1", |v| {
-            receiving::check_label(v, &who, "IN-1", &t(3), &label)
+            receiving::check_label(v, "IN-1", &tag_of(&t(3)), &label)
         })
         .unwrap();
     assert!(
@@ -279,7 +320,7 @@ fn label_is_checked_against_batch_potency_expiry_and_coa() {
     );
     let err = f
         .replica
-        .act("B1", |v| receiving::accept(v, &who, "IN-1", &t(3)));
+        .act("B1", |v| receiving::accept(v, "IN-1", &tag_of(&t(3))));
     assert_eq!(
         refusal(err),
         Refusal::FailedCheck {
@@ -292,18 +333,18 @@ fn label_is_checked_against_batch_potency_expiry_and_coa() {
 #[test]
 fn quarantine_a_pallet_then_accept_reject_and_close_with_summary() {
     let mut f = with_manifest();
-    let who = f.session("B1", "1111");
+    f.session("B1", "1111"); // signed in: the receiver acting below
     for n in [1, 2, 99] {
         f.replica
-            .act("B1", |v| receiving::scan(v, &who, "IN-1", &t(n)))
+            .act("B1", |v| receiving::scan(v, "IN-1", &id_of(&t(n))))
             .unwrap();
     }
     let err = f.replica.act("B1", |v| {
-        receiving::quarantine(v, &who, "IN-1", &[t(1)], "NOPE", "")
+        receiving::quarantine(v, "IN-1", &[id_of(&t(1))], "NOPE", "")
     });
     assert!(matches!(refusal(err), Refusal::UnknownReason { .. }));
     let err = f.replica.act("B1", |v| {
-        receiving::quarantine(v, &who, "IN-1", &[t(1), t(3)], "DAMAGE", "")
+        receiving::quarantine(v, "IN-1", &[id_of(&t(1)), id_of(&t(3))], "DAMAGE", "")
     });
     assert!(
         matches!(refusal(err), Refusal::NotScanned { .. }),
@@ -319,9 +360,8 @@ fn quarantine_a_pallet_then_accept_reject_and_close_with_summary() {
         .act("B1", |v| {
             receiving::quarantine(
                 v,
-                &who,
                 "IN-1",
-                &[t(1), t(2), t(1)],
+                &[id_of(&t(1)), id_of(&t(2)), id_of(&t(1))],
                 "DAMAGE",
                 "crushed corner",
             )
@@ -334,27 +374,27 @@ fn quarantine_a_pallet_then_accept_reject_and_close_with_summary() {
     // Unexpected packages cannot be accepted.
     let err = f
         .replica
-        .act("B1", |v| receiving::accept(v, &who, "IN-1", &t(99)));
+        .act("B1", |v| receiving::accept(v, "IN-1", &tag_of(&t(99))));
     assert!(matches!(refusal(err), Refusal::NotOnManifest { .. }));
     // Closing with undecided lines is refused.
-    let err = f.replica.act("B1", |v| receiving::close(v, &who, "IN-1"));
+    let err = f.replica.act("B1", |v| receiving::close(v, "IN-1"));
     assert!(matches!(refusal(err), Refusal::Undecided { count: 3, .. }));
     f.replica
-        .act("B1", |v| receiving::accept(v, &who, "IN-1", &t(1)))
+        .act("B1", |v| receiving::accept(v, "IN-1", &tag_of(&t(1))))
         .unwrap();
     f.replica
         .act("B1", |v| {
-            receiving::reject(v, &who, "IN-1", &t(2), "DAMAGE")
+            receiving::reject(v, "IN-1", &tag_of(&t(2)), "DAMAGE")
         })
         .unwrap();
     f.replica
         .act("B1", |v| {
-            receiving::reject(v, &who, "IN-1", &t(99), "NOT-ON-MANIFEST")
+            receiving::reject(v, "IN-1", &tag_of(&t(99)), "NOT-ON-MANIFEST")
         })
         .unwrap();
     let err = f
         .replica
-        .act("B1", |v| receiving::accept(v, &who, "IN-1", &t(1)));
+        .act("B1", |v| receiving::accept(v, "IN-1", &tag_of(&t(1))));
     assert!(matches!(refusal(err), Refusal::AlreadyDecided { .. }));
     // Accepted while quarantined: it stays in the cage, quarantined.
     assert_eq!(
@@ -365,7 +405,7 @@ fn quarantine_a_pallet_then_accept_reject_and_close_with_summary() {
     assert_eq!(f.package(&t(2)), ("in_transit".into(), None, 50));
     let (summary, _) = f
         .replica
-        .act("B1", |v| receiving::close(v, &who, "IN-1"))
+        .act("B1", |v| receiving::close(v, "IN-1"))
         .unwrap();
     assert_eq!(summary.missing, vec![t(3)]);
     assert_eq!(summary.unexpected, vec![t(99)]);
@@ -375,7 +415,7 @@ fn quarantine_a_pallet_then_accept_reject_and_close_with_summary() {
     );
     let err = f
         .replica
-        .act("B1", |v| receiving::scan(v, &who, "IN-1", &t(3)));
+        .act("B1", |v| receiving::scan(v, "IN-1", &id_of(&t(3))));
     assert!(matches!(
         refusal(err),
         Refusal::ManifestAlreadyClosed { .. }
@@ -387,29 +427,31 @@ fn accepted_stock_is_active_and_can_be_put_away() {
     let mut f = with_manifest();
     let who = f.session("B1", "1111");
     f.replica
-        .act("B1", |v| receiving::scan(v, &who, "IN-1", &t(2)))
+        .act("B1", |v| receiving::scan(v, "IN-1", &id_of(&t(2))))
         .unwrap();
     f.replica
         .act("B1", |v| {
-            receiving::weigh(v, &who, "IN-1", &t(2), &reading("62.10", true), TODAY)
+            receiving::weigh(v, "IN-1", &tag_of(&t(2)), &reading("62.10", true), TODAY)
         })
         .unwrap();
     f.replica
-        .act("B1", |v| receiving::accept(v, &who, "IN-1", &t(2)))
+        .act("B1", |v| receiving::accept(v, "IN-1", &tag_of(&t(2))))
         .unwrap();
     assert_eq!(f.package(&t(2)).0, "active");
     let (moved, _) = f
         .replica
-        .act("B1", |v| moves::move_package(v, &who, &t(2), "SHELF-1"))
+        .act("B1", |v| {
+            moves::move_package(v, &who, &id_of(&t(2)), "SHELF-1")
+        })
         .unwrap();
     assert_eq!(
         (moved.from.as_deref(), moved.to.as_str()),
         (Some("DOCK-1"), "SHELF-1")
     );
     assert_eq!(f.package(&t(2)).1.as_deref(), Some("SHELF-1"));
-    let err = f
-        .replica
-        .act("B1", |v| moves::move_package(v, &who, &t(2), "SHELF-1"));
+    let err = f.replica.act("B1", |v| {
+        moves::move_package(v, &who, &id_of(&t(2)), "SHELF-1")
+    });
     assert!(matches!(refusal(err), Refusal::AlreadyThere { .. }));
 }
 
@@ -449,9 +491,9 @@ fn moves_refuse_quarantined_stock_into_sellable_locations() {
         .unwrap();
     let who = f.session("B1", "1111");
     let before = f.events();
-    let err = f
-        .replica
-        .act("B1", |v| moves::move_package(v, &who, &t(10), "SHELF-1"));
+    let err = f.replica.act("B1", |v| {
+        moves::move_package(v, &who, &id_of(&t(10)), "SHELF-1")
+    });
     assert_eq!(
         refusal(err),
         Refusal::QuarantinedIntoSellable {
@@ -460,29 +502,31 @@ fn moves_refuse_quarantined_stock_into_sellable_locations() {
             location: "SHELF-1".into()
         }
     );
-    let err = f
-        .replica
-        .act("B1", |v| moves::move_package(v, &who, &t(11), "SHELF-1"));
+    let err = f.replica.act("B1", |v| {
+        moves::move_package(v, &who, &id_of(&t(11)), "SHELF-1")
+    });
     assert!(matches!(
         refusal(err),
         Refusal::QuarantinedIntoSellable { .. }
     ));
-    let err = f
-        .replica
-        .act("B1", |v| moves::move_package(v, &who, &t(12), "QC-01"));
+    let err = f.replica.act("B1", |v| {
+        moves::move_package(v, &who, &id_of(&t(12)), "QC-01")
+    });
     assert!(matches!(refusal(err), Refusal::WrongStatus { .. }));
-    let err = f
-        .replica
-        .act("B1", |v| moves::move_package(v, &who, &t(10), "NOWHERE"));
+    let err = f.replica.act("B1", |v| {
+        moves::move_package(v, &who, &id_of(&t(10)), "NOWHERE")
+    });
     assert!(matches!(refusal(err), Refusal::UnknownLocation { .. }));
-    let err = f
-        .replica
-        .act("B1", |v| moves::move_package(v, &who, &t(77), "QC-01"));
+    let err = f.replica.act("B1", |v| {
+        moves::move_package(v, &who, &id_of(&t(77)), "QC-01")
+    });
     assert!(matches!(refusal(err), Refusal::UnknownPackage { .. }));
     assert_eq!(f.events(), before);
     // Held stock may go to the cage.
     f.replica
-        .act("B1", |v| moves::move_package(v, &who, &t(11), "QC-01"))
+        .act("B1", |v| {
+            moves::move_package(v, &who, &id_of(&t(11)), "QC-01")
+        })
         .unwrap();
     assert_eq!(f.package(&t(11)).1.as_deref(), Some("QC-01"));
     let message = Refusal::QuarantinedIntoSellable {
@@ -511,9 +555,9 @@ fn a_failed_calibration_check_blocks_receiving_weighings_on_that_scale() {
     use tally_events::payload::{CheckResult, ScaleCalibrationChecked};
     use tally_events::{Language, MassUnit};
     let mut f = with_manifest();
-    let who = f.session("B1", "1111");
+    f.session("B1", "1111"); // signed in: the receiver acting below
     f.replica
-        .act("B1", |v| receiving::scan(v, &who, "IN-1", &t(1)))
+        .act("B1", |v| receiving::scan(v, "IN-1", &id_of(&t(1))))
         .unwrap();
     let check = |result| {
         Payload::ScaleCalibrationChecked(ScaleCalibrationChecked {
@@ -530,7 +574,7 @@ fn a_failed_calibration_check_blocks_receiving_weighings_on_that_scale() {
         .unwrap();
     let before = f.events();
     let err = f.replica.act("B1", |v| {
-        receiving::weigh(v, &who, "IN-1", &t(1), &reading("453.90", true), TODAY)
+        receiving::weigh(v, "IN-1", &tag_of(&t(1)), &reading("453.90", true), TODAY)
     });
     let refused = refusal(err);
     assert_eq!(
@@ -555,7 +599,7 @@ fn a_failed_calibration_check_blocks_receiving_weighings_on_that_scale() {
         .unwrap();
     f.replica
         .act("B1", |v| {
-            receiving::weigh(v, &who, "IN-1", &t(1), &reading("453.90", true), TODAY)
+            receiving::weigh(v, "IN-1", &tag_of(&t(1)), &reading("453.90", true), TODAY)
         })
         .unwrap();
 }

@@ -64,7 +64,7 @@ fn a_supervisor_releases_a_quarantined_package_and_it_stays_in_the_cage() {
             release::release(
                 v,
                 &boss,
-                &t(1).to_lowercase(),
+                &id_of(&t(1).to_lowercase()),
                 " RETEST-PASSED ",
                 "lab retest ok",
             )
@@ -103,7 +103,7 @@ fn a_held_package_is_released_too() {
     let (released, _) = f
         .replica
         .act("S2", |v| {
-            release::release(v, &boss, &t(2), "ENTRY-ERROR", "")
+            release::release(v, &boss, &id_of(&t(2)), "ENTRY-ERROR", "")
         })
         .unwrap();
     assert_eq!(released.from, PackageStatus::OnHold);
@@ -117,7 +117,7 @@ fn an_operator_may_not_release_and_nothing_is_recorded() {
     let operator = f.session("B1", "1111");
     let before = f.events();
     let r = refusal(f.replica.act("B1", |v| {
-        release::release(v, &operator, &t(1), "RETEST-PASSED", "")
+        release::release(v, &operator, &id_of(&t(1)), "RETEST-PASSED", "")
     }));
     assert_eq!(r, Refusal::NotSupervisor { badge: "B1".into() });
     assert!(r.message(Language::English).contains("supervisor"));
@@ -137,7 +137,7 @@ fn only_quarantined_or_held_packages_are_released() {
         (7, PackageStatus::Active),
     ] {
         let r = refusal(f.replica.act("S1", |v| {
-            release::release(v, &boss, &t(n), "RETEST-PASSED", "")
+            release::release(v, &boss, &id_of(&t(n)), "RETEST-PASSED", "")
         }));
         assert_eq!(
             r,
@@ -153,7 +153,7 @@ fn only_quarantined_or_held_packages_are_released() {
         refusal(f.replica.act("S1", |v| release::release(
             v,
             &boss,
-            &t(404),
+            &id_of(&t(404)),
             "RETEST-PASSED",
             ""
         ))),
@@ -163,7 +163,7 @@ fn only_quarantined_or_held_packages_are_released() {
         refusal(f.replica.act("S1", |v| release::release(
             v,
             &boss,
-            "QC-01",
+            &id_of("QC-01"),
             "RETEST-PASSED",
             ""
         ))),
@@ -193,7 +193,9 @@ fn a_conflicted_package_is_refused() {
     // device moves it elsewhere: the delta is a conflict.
     let operator = f.session("B1", "1111");
     f.replica
-        .act("B1", |v| moves::move_package(v, &operator, &t(8), "DOCK-1"))
+        .act("B1", |v| {
+            moves::move_package(v, &operator, &id_of(&t(8)), "DOCK-1")
+        })
         .unwrap();
     other
         .record(
@@ -227,7 +229,7 @@ fn a_conflicted_package_is_refused() {
         refusal(f.replica.act("S1", |v| release::release(
             v,
             &boss,
-            &t(8),
+            &id_of(&t(8)),
             "RETEST-PASSED",
             ""
         ))),
@@ -243,19 +245,25 @@ fn a_defined_reason_code_is_required() {
     let boss = f.session("S1", "4444");
     let before = f.events();
     assert_eq!(
-        refusal(
-            f.replica
-                .act("S1", |v| release::release(v, &boss, &t(1), "  ", "ok"))
-        ),
+        refusal(f.replica.act("S1", |v| release::release(
+            v,
+            &boss,
+            &id_of(&t(1)),
+            "  ",
+            "ok"
+        ))),
         Refusal::ReasonRequired {
             kind: ReasonKind::Release
         }
     );
     assert_eq!(
-        refusal(
-            f.replica
-                .act("S1", |v| release::release(v, &boss, &t(1), "BECAUSE", "ok"))
-        ),
+        refusal(f.replica.act("S1", |v| release::release(
+            v,
+            &boss,
+            &id_of(&t(1)),
+            "BECAUSE",
+            "ok"
+        ))),
         Refusal::UnknownReason {
             code: "BECAUSE".into(),
             kind: ReasonKind::Release
@@ -271,7 +279,7 @@ fn no_release_without_a_passed_coa_and_the_refusal_names_batch_and_status() {
     let boss = f.session("S1", "4444");
     let before = f.events();
     let pending = refusal(f.replica.act("S1", |v| {
-        release::release(v, &boss, &t(3), "RETEST-PASSED", "")
+        release::release(v, &boss, &id_of(&t(3)), "RETEST-PASSED", "")
     }));
     assert_eq!(
         pending,
@@ -286,7 +294,7 @@ fn no_release_without_a_passed_coa_and_the_refusal_names_batch_and_status() {
     let es = pending.message(Language::Spanish);
     assert!(es.contains("CA-L3") && es.contains("pendiente"), "{es}");
     let missing = refusal(f.replica.act("S1", |v| {
-        release::release(v, &boss, &t(4), "RETEST-PASSED", "")
+        release::release(v, &boss, &id_of(&t(4)), "RETEST-PASSED", "")
     }));
     assert_eq!(
         missing,
@@ -309,7 +317,7 @@ fn after_release_a_move_out_of_the_cage_to_a_sellable_place_is_allowed() {
         refusal(f.replica.act("B1", |v| moves::move_package(
             v,
             &operator,
-            &t(1),
+            &id_of(&t(1)),
             "SHELF-2"
         ))),
         Refusal::QuarantinedIntoSellable { .. }
@@ -317,13 +325,13 @@ fn after_release_a_move_out_of_the_cage_to_a_sellable_place_is_allowed() {
     let boss = f.session("S1", "4444");
     f.replica
         .act("S1", |v| {
-            release::release(v, &boss, &t(1), "RETEST-PASSED", "")
+            release::release(v, &boss, &id_of(&t(1)), "RETEST-PASSED", "")
         })
         .unwrap();
     let (moved, _) = f
         .replica
         .act("B1", |v| {
-            moves::move_package(v, &operator, &t(1), "SHELF-2")
+            moves::move_package(v, &operator, &id_of(&t(1)), "SHELF-2")
         })
         .unwrap();
     assert_eq!(moved.from.as_deref(), Some("QC-01"));
@@ -336,7 +344,7 @@ fn after_release_a_move_out_of_the_cage_to_a_sellable_place_is_allowed() {
         refusal(f.replica.act("S1", |v| release::release(
             v,
             &boss,
-            &t(1),
+            &id_of(&t(1)),
             "RETEST-PASSED",
             ""
         ))),
@@ -353,15 +361,15 @@ fn lookup_history_shows_the_release_and_replay_equals_the_view() {
     let boss = f.session("S1", "4444");
     f.replica
         .act("S1", |v| {
-            release::release(v, &boss, &t(1), "RETEST-PASSED", "retest")
+            release::release(v, &boss, &id_of(&t(1)), "RETEST-PASSED", "retest")
         })
         .unwrap();
     f.replica
         .act("S1", |v| {
-            release::release(v, &boss, &t(2), "ENTRY-ERROR", "")
+            release::release(v, &boss, &id_of(&t(2)), "ENTRY-ERROR", "")
         })
         .unwrap();
-    let Found::Package(info) = lookup::lookup(f.replica.view(), &t(1)).unwrap() else {
+    let Found::Package(info) = lookup::lookup(f.replica.view(), &id_of(&t(1))).unwrap() else {
         panic!("a package")
     };
     assert_eq!(info.status, "active");

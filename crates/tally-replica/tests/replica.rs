@@ -70,7 +70,9 @@ fn the_view_equals_a_replay_of_the_log_and_the_export_verifies() {
     let mut f = with_stock();
     let who = f.session("B1", "1111");
     f.replica
-        .act("B1", |v| moves::move_package(v, &who, &t(1), "SHELF-2"))
+        .act("B1", |v| {
+            moves::move_package(v, &who, &id_of(&t(1)), "SHELF-2")
+        })
         .unwrap();
     assert_eq!(
         view_digest(f.replica.view()).unwrap(),
@@ -205,7 +207,9 @@ fn deltas_apply_once_in_order_and_local_changes_win_until_their_receipt() {
     // This device moves t(1) (not yet in the ledger); the other device moves t(1) and t(2).
     let who = f.session("B1", "1111");
     f.replica
-        .act("B1", |v| moves::move_package(v, &who, &t(1), "SHELF-2"))
+        .act("B1", |v| {
+            moves::move_package(v, &who, &id_of(&t(1)), "SHELF-2")
+        })
         .unwrap();
     other
         .record("B2", vec![moved(t(1), "VAULT-A"), moved(t(2), "VAULT-A")])
@@ -479,7 +483,9 @@ fn a_snapshot_loads_idempotently_and_local_unacknowledged_events_stay_on_top() {
         .unwrap();
     let who = f.session("B1", "1111");
     f.replica
-        .act("B1", |v| moves::move_package(v, &who, &t(7), "SHELF-2"))
+        .act("B1", |v| {
+            moves::move_package(v, &who, &id_of(&t(7)), "SHELF-2")
+        })
         .unwrap();
     let events = f.events();
     f.replica.load_snapshot(&snapshot).unwrap();
@@ -500,7 +506,9 @@ fn a_snapshot_loads_idempotently_and_local_unacknowledged_events_stay_on_top() {
     );
     // The device keeps recording on the new file, and the chain still verifies.
     f.replica
-        .act("B1", |v| moves::move_package(v, &who, &t(1), "SHELF-2"))
+        .act("B1", |v| {
+            moves::move_package(v, &who, &id_of(&t(1)), "SHELF-2")
+        })
         .unwrap();
     let records = log(&f.replica);
     tally_events::verify_chain(&records, &ChainOptions::default()).unwrap();
@@ -685,7 +693,9 @@ fn an_ack_between_a_local_change_and_a_delta_does_not_hide_the_conflict() {
     let mut other = other_device(f.dir.path());
     let who = f.session("B1", "1111");
     f.replica
-        .act("B1", |v| moves::move_package(v, &who, &t(1), "SHELF-2"))
+        .act("B1", |v| {
+            moves::move_package(v, &who, &id_of(&t(1)), "SHELF-2")
+        })
         .unwrap();
     // The ledger says it has everything (an ack, not yet the events themselves).
     let head = f.replica.head().unwrap().seq;

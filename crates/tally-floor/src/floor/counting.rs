@@ -5,11 +5,10 @@
 use tally_ids::ScanInput;
 use tally_replica::workflow::count::{self, Entry, Scanned, TagRead};
 use tally_replica::workflow::scale::Reading;
-use tally_replica::workflow::Session;
+use tally_replica::workflow::{Identifier, Session, StateTag};
 use tally_replica::{Replica, ReplicaError};
 
 use super::{not_for_this_screen, DeviceInput, Ignored, Outcome, Step};
-use crate::identifier::Identifier;
 
 /// The count task and the location being counted.
 pub(super) struct Place<'a> {
@@ -25,14 +24,13 @@ pub(super) fn scanned(
     replica: &mut Replica,
     who: &Session,
     place: Place<'_>,
-    package: &mut Option<String>,
+    package: &mut Option<StateTag>,
     read: (&DeviceInput, &ScanInput),
     identifier: Identifier,
 ) -> Result<Step, ReplicaError> {
-    let uid = match identifier {
-        Identifier::StateTag { uid, .. } => uid,
-        other => return Ok(not_for_this_screen(&other)),
-    };
+    if !matches!(identifier, Identifier::StateTag(_)) {
+        return Ok(not_for_this_screen(&identifier));
+    }
     let (input, scan) = read;
     let Place { task, location } = place;
     let actor = who.badge.clone();
@@ -40,7 +38,7 @@ pub(super) fn scanned(
     if let ScanInput::Epc(epc) = scan {
         let reads = [TagRead {
             epc: epc.clone(),
-            uid: Some(uid),
+            identifier: Some(identifier),
         }];
         let (tally, recorded) = replica.act_counting(&cv, &actor, |cv| {
             count::sweep(cv, who, task, location, &input.device, &reads)
@@ -50,10 +48,11 @@ pub(super) fn scanned(
             recorded,
         });
     }
-    let (scanned, recorded) =
-        replica.act_counting(&cv, &actor, |cv| count::scan(cv, who, task, location, &uid))?;
-    *package = match &scanned {
-        Scanned::Found { uid, weighed: true } => Some(uid.clone()),
+    let (scanned, recorded) = replica.act_counting(&cv, &actor, |cv| {
+        count::scan(cv, who, task, location, &identifier)
+    })?;
+    *package = match (&scanned, identifier) {
+        (Scanned::Found { weighed: true, .. }, Identifier::StateTag(tag)) => Some(tag),
         _ => None,
     };
     Ok(Step {
@@ -67,11 +66,11 @@ pub(super) fn weighed(
     replica: &mut Replica,
     who: &Session,
     place: Place<'_>,
-    package: &mut Option<String>,
+    package: &mut Option<StateTag>,
     reading: &Reading,
     today: &str,
 ) -> Result<Step, ReplicaError> {
-    let Some(uid) = package.clone() else {
+    let Some(tag) = package.clone() else {
         return Ok(Step::nothing(Outcome::Ignored(
             Ignored::ScanThePackageFirst,
         )));
@@ -80,7 +79,7 @@ pub(super) fn weighed(
     let cv = replica.counting_view()?;
     let entry = Entry::Weighed(reading.clone());
     let (entered, recorded) = replica.act_counting(&cv, &who.badge, |cv| {
-        count::enter(cv, who, task, location, &uid, &entry, today)
+        count::enter(cv, who, task, location, &tag, &entry, today)
     })?;
     *package = None;
     Ok(Step {

@@ -12,16 +12,14 @@ mod receiving;
 
 use tally_drivers::event::{DeviceEvent, ReadingMode, WeighMode, WeightReading, WeightUnit};
 use tally_events::MassUnit;
-use tally_ids::{Date, DecodeOptions, Language, ScanInput, StateSystems};
+use tally_ids::{Date, Language, ScanInput, StateSystems};
 use tally_replica::workflow::count::{Entered, ScanTally, Scanned};
 use tally_replica::workflow::lookup::Found;
 use tally_replica::workflow::moves::Moved;
 use tally_replica::workflow::receiving::{ScanOutcome, WeighOutcome};
 use tally_replica::workflow::scale::Reading;
-use tally_replica::workflow::{self, Session};
+use tally_replica::workflow::{self, Identifier, Session, StateTag, Unreadable};
 use tally_replica::{Recorded, Replica, ReplicaError};
-
-use crate::identifier::{Identifier, Unreadable};
 
 /// The screen the user is on: what a scan or a weight means there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,12 +30,12 @@ pub enum Screen {
         /// Manifest id.
         manifest: String,
         /// The package scanned last, which a label or a weight belongs to.
-        package: Option<String>,
+        package: Option<StateTag>,
     },
     /// Moving: scan a package, then the location it goes to.
     Moving {
         /// The package scanned, waiting for its location.
-        package: Option<String>,
+        package: Option<StateTag>,
     },
     /// Counting a task at one location (the count already started): an RFID tag read is
     /// found in a sweep; a barcode scan finds a package, and a weighed one waits for its
@@ -48,7 +46,7 @@ pub enum Screen {
         /// The location being counted.
         location: String,
         /// The weighed package scanned last, waiting for its weight.
-        package: Option<String>,
+        package: Option<StateTag>,
     },
     /// Lookup: scan anything to see what it is.
     Lookup,
@@ -226,9 +224,7 @@ impl Floor {
         state_systems: StateSystems,
         input: &ScanInput,
     ) -> Result<Identifier, Unreadable> {
-        let mut options = DecodeOptions::new(self.today);
-        options.state_systems = state_systems;
-        Identifier::from_decoded(&input.decode(&options))
+        Identifier::read(input, state_systems, self.today)
     }
 
     /// Runs the step `input` means on `screen`, recording it through `replica` as `who`;
@@ -348,7 +344,7 @@ impl Floor {
                 replica,
                 who,
                 manifest,
-                package.as_deref(),
+                package.as_ref(),
                 &recorded_reading,
                 &today,
             ),
@@ -362,7 +358,7 @@ impl Floor {
 /// A scan this screen does not take: said back in a few words, nothing recorded.
 fn not_for_this_screen(identifier: &Identifier) -> Step {
     Step::nothing(Outcome::Ignored(Ignored::NotForThisScreen {
-        scanned: describe(identifier),
+        scanned: identifier.describe(),
     }))
 }
 
@@ -370,16 +366,6 @@ fn not_for_this_screen(identifier: &Identifier) -> Step {
 fn mass_unit(unit: &WeightUnit) -> Option<MassUnit> {
     unit.mass()
         .filter(|mass| tally_events::is_recorded_mass_unit(*mass))
-}
-
-/// A scanned identifier in a few words.
-fn describe(identifier: &Identifier) -> String {
-    match identifier {
-        Identifier::StateTag { uid, .. } => uid.clone(),
-        Identifier::Gs1(gs1) => gs1.hri.clone(),
-        Identifier::Epc { pure_uri, .. } => pure_uri.clone(),
-        Identifier::Text(text) => text.clone(),
-    }
 }
 
 #[cfg(test)]

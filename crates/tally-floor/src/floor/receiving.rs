@@ -4,44 +4,38 @@
 
 use tally_replica::workflow::receiving;
 use tally_replica::workflow::scale::Reading;
-use tally_replica::workflow::Session;
+use tally_replica::workflow::{Identifier, Session, StateTag};
 use tally_replica::{Replica, ReplicaError};
 
 use super::{not_for_this_screen, Ignored, Outcome, Step};
-use crate::identifier::Identifier;
 
 /// A scan on the receiving screen of `manifest`; `package` is the current case.
 pub(super) fn scanned(
     replica: &mut Replica,
     who: &Session,
     manifest: &str,
-    package: &mut Option<String>,
+    package: &mut Option<StateTag>,
     identifier: Identifier,
 ) -> Result<Step, ReplicaError> {
     let actor = who.badge.clone();
     match identifier {
-        Identifier::StateTag { uid, .. } => {
+        identifier @ Identifier::StateTag(_) => {
             let (outcome, recorded) =
-                replica.act(&actor, |v| receiving::scan(v, who, manifest, &uid))?;
-            *package = Some(uid);
+                replica.act(&actor, |v| receiving::scan(v, manifest, &identifier))?;
+            *package = identifier.state_tag().cloned();
             Ok(Step {
                 outcome: Outcome::Arrived(outcome),
                 recorded,
             })
         }
         Identifier::Gs1(gs1) => {
-            let Some(uid) = package.as_deref() else {
+            let Some(tag) = package.as_ref() else {
                 return Ok(Step::nothing(Outcome::Ignored(
                     Ignored::ScanThePackageFirst,
                 )));
             };
-            let label = receiving::Gs1Label {
-                gtin: gs1.gtin,
-                lot: gs1.lot,
-                expires_on: gs1.expiry,
-            };
             let (problems, recorded) = replica.act(&actor, |v| {
-                receiving::check_gs1_label(v, who, manifest, uid, &label)
+                receiving::check_gs1_label(v, manifest, tag, &gs1)
             })?;
             Ok(Step {
                 outcome: Outcome::LabelChecked(problems),
@@ -57,17 +51,17 @@ pub(super) fn weighed(
     replica: &mut Replica,
     who: &Session,
     manifest: &str,
-    package: Option<&str>,
+    package: Option<&StateTag>,
     reading: &Reading,
     today: &str,
 ) -> Result<Step, ReplicaError> {
-    let Some(uid) = package else {
+    let Some(tag) = package else {
         return Ok(Step::nothing(Outcome::Ignored(
             Ignored::ScanThePackageFirst,
         )));
     };
     let (outcome, recorded) = replica.act(&who.badge, |v| {
-        receiving::weigh(v, who, manifest, uid, reading, today)
+        receiving::weigh(v, manifest, tag, reading, today)
     })?;
     Ok(Step {
         outcome: Outcome::Weighed(outcome),

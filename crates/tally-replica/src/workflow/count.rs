@@ -4,11 +4,13 @@
 //! only the fixed statements of [`COUNTER_STATEMENTS`] run. They read only the counter's
 //! projection, written by the fold: `counter_lines` (the lines of the round being counted now,
 //! emptied when a round starts or is submitted), `count_counters`, the tasks and their
-//! locations, and the `packages_counter_items` index (what a package is, never how much or
-//! where). Expected stock (`count_expected`, frozen at count start), earlier rounds
-//! (`count_lines`) and package quantities and locations are simply not in what the counter can
-//! reach; the walls of [`super::counter_wall`] (an authorizer and a check of every statement's
-//! bytecode) refuse any statement that would open them. The counting steps' types carry no
+//! locations, the `packages_counter_items` index (what a package is, never how much or
+//! where) and the facility's state system (`facility_state_systems`: a tag of another system is
+//! no package here, on the counting path as on every other). Expected stock (`count_expected`,
+//! frozen at count start), earlier rounds (`count_lines`) and package quantities and locations
+//! are simply not in what the counter can reach; the walls of [`super::counter_wall`] (an
+//! authorizer and a check of every statement's bytecode) refuse any statement that would open
+//! them. The counting steps' types carry no
 //! expected quantity.
 //!
 //! On submission one pure function, [`evaluate`], computes found / missing / unexpected and the
@@ -21,6 +23,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 
 use rusqlite::{params, CachedStatement, Connection, OpenFlags, OptionalExtension, Statement};
+use tally_ids::StateSystems;
 
 use tally_events::payload::{
     AdjustmentApproved, CountClosed, CountLineRecorded, CountStarted, CountSubmitted,
@@ -31,7 +34,8 @@ use tally_events::{Bytes, Payload, Quantity};
 use super::counter_wall::{Wall, WallBreach};
 use super::scale::{self, Reading};
 use super::{
-    settings, tag, Plan, Session, Settings, StepResult, BURST_TAGS_MAX, ID_LEN_MAX, MAX_RECOUNTS,
+    facility_tag, settings, systems_named, tag_in, Identifier, Plan, Session, Settings, StateTag,
+    StepResult, BURST_TAGS_MAX, ID_LEN_MAX, MAX_RECOUNTS,
 };
 use crate::error::ReplicaError;
 use crate::model;
@@ -54,6 +58,7 @@ pub const COUNTER_STATEMENTS: &[&str] = &[
     SQL_ITEM_UNIT,
     SQL_MY_LINES,
     SQL_OPEN_LINES,
+    SQL_STATE_SYSTEM,
 ];
 
 const SQL_TASK_STATE: &str =
@@ -75,6 +80,8 @@ const SQL_MY_LINES: &str = "SELECT uid, location_id, quantity, unit FROM counter
      WHERE task_id = ?1 AND round = ?2 AND counter = ?3 ORDER BY uid";
 const SQL_OPEN_LINES: &str = "SELECT count(*) FROM counter_lines
      WHERE task_id = ?1 AND round = ?2 AND quantity IS NULL";
+const SQL_STATE_SYSTEM: &str = "SELECT state_system FROM facility_state_systems
+     WHERE facility_id = (SELECT value FROM meta WHERE key = 'facility')";
 
 /// The counting path's handle on the replica: a read-only connection behind the counter's
 /// walls ([`super::counter_wall`]), reachable only through the counting steps of this module.
@@ -195,6 +202,21 @@ fn counting_by(cv: &CountingView, task: &str, who: &Session) -> Result<i64, Repl
             "count {task} has no counter"
         ))),
     }
+}
+
+/// A package tag as a tag of the facility's state system (read on the counting connection,
+/// like [`super::state_systems`] on the writer's), or a refusal.
+fn counted_tag(cv: &CountingView, tag: &StateTag) -> Result<String, ReplicaError> {
+    Ok(tag_in(tag, facility_systems(cv)?)?)
+}
+
+/// The facility's state systems, read on the counting connection.
+fn facility_systems(cv: &CountingView) -> Result<StateSystems, ReplicaError> {
+    let system: Option<String> = cv
+        .prepare(SQL_STATE_SYSTEM)?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    systems_named(system.as_deref())
 }
 
 fn in_task(cv: &CountingView, task: &str, location: &str) -> Result<String, ReplicaError> {
@@ -324,17 +346,18 @@ fn wire_round(round: i64) -> Result<u8, ReplicaError> {
         .map_err(|_| ReplicaError::Storage(format!("count round {round} out of range")))
 }
 
-/// One tag read by an RFID reader.
+/// One tag read by an RFID reader, decoded ([`Identifier::read`] of the EPC bank).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagRead {
-    /// The EPC bank as read.
+    /// The EPC bank as read (recorded as the evidence of the find).
     pub epc: Vec<u8>,
-    /// The package tag the reader decoded, if it did (otherwise the EPC is decoded here).
-    pub uid: Option<String>,
+    /// What the EPC identifies; `None` when it is unreadable.
+    pub identifier: Option<Identifier>,
 }
 
-/// An RFID sweep during a count: every package tag read at `location` is found once; tags
-/// read twice in the sweep or already found in this round are ignored. The sweep is recorded
+/// An RFID sweep during a count: every package tag (of the facility's state system) read at
+/// `location` is found once; tags read twice in the sweep or already found in this round are
+/// ignored, and reads that are no package tag are counted as unreadable. The sweep is recorded
 /// in one transaction (several events when it holds more than [`TAGS_PER_FACT_MAX`] tags).
 pub fn sweep(
     cv: &CountingView,
@@ -355,14 +378,15 @@ pub fn sweep(
     let round = counting_by(cv, task, who)?;
     let location = in_task(cv, task, location)?;
     let mut seen: HashSet<String> = found(cv, task, round)?.into_keys().collect();
+    let systems = facility_systems(cv)?;
     let mut tally = ScanTally::default();
     let mut fresh = Vec::new();
     for read in reads {
-        let uid = match read.uid.as_deref() {
-            Some(text) => tag(text).ok(),
-            None => tally_ids::uid::recognise_epc(&read.epc, tally_ids::StateSystems::all())
-                .map(|(_, uid)| uid),
-        };
+        let uid = read
+            .identifier
+            .as_ref()
+            .and_then(Identifier::state_tag)
+            .and_then(|tag| tag_in(tag, systems).ok());
         // An EPC longer than any tag's (256 bits) is not a package tag: unreadable, never cut.
         let uid = uid.filter(|_| read.epc.len() <= tally_events::limits::EPC_BYTES);
         match uid {
@@ -410,18 +434,22 @@ pub enum Scanned {
     },
 }
 
-/// A barcode scan during a count. Records nothing: the line is recorded with its quantity.
+/// A barcode scan during a count (a package tag of the facility's state system). Records
+/// nothing: the line is recorded with its quantity.
 pub fn scan(
     cv: &CountingView,
     who: &Session,
     task: &str,
     location: &str,
-    read: &str,
+    scanned: &Identifier,
 ) -> StepResult<Scanned> {
     let task = task.trim();
     let round = counting_by(cv, task, who)?;
     in_task(cv, task, location)?;
-    let uid = tag(read)?;
+    let uid = match scanned.state_tag() {
+        Some(tag) => counted_tag(cv, tag)?,
+        None => return Err(scanned.not_a_tag().into()),
+    };
     if found(cv, task, round)?.get(&uid) == Some(&true) {
         return Ok(Plan::nothing(Scanned::Duplicate { uid }));
     }
@@ -466,14 +494,14 @@ pub fn enter(
     who: &Session,
     task: &str,
     location: &str,
-    read: &str,
+    package: &StateTag,
     entry: &Entry,
     today: &str,
 ) -> StepResult<Entered> {
     let task = task.trim();
     let round = counting_by(cv, task, who)?;
     let location = in_task(cv, task, location)?;
-    let uid = tag(read)?;
+    let uid = counted_tag(cv, package)?;
     if found(cv, task, round)?.get(&uid) == Some(&true) {
         return Ok(Plan::nothing(Entered::Duplicate));
     }
@@ -799,7 +827,7 @@ pub fn approve(
     view: &Connection,
     who: &Session,
     task: &str,
-    uid: &str,
+    package: &StateTag,
     reason_code: &str,
 ) -> StepResult<Variance> {
     who.require_supervisor()?;
@@ -812,7 +840,7 @@ pub fn approve(
         .into());
     }
     let reason = super::reason(view, reason_code, ReasonKind::Adjustment)?;
-    let uid = tag(uid)?;
+    let uid = facility_tag(view, package)?;
     let line = evaluate_task(view, task, round)?
         .into_iter()
         .find(|line| line.uid == uid && line.class != LineClass::Unexpected)

@@ -4,8 +4,9 @@
 //! through [`super::count::CountingView`], which has no raw connection, and every statement it
 //! runs is a fixed text of [`super::count`] that reads only the counter's projection:
 //! `counter_lines` (the round being counted now), `count_counters`, the count tasks and their
-//! locations, and the `packages_counter_items` index (what a package is, never how much or
-//! where). None of them holds an expected quantity, an earlier round or a package location.
+//! locations, the `packages_counter_items` index (what a package is, never how much or
+//! where) and the facility's state system (`facility_state_systems`). None of them holds an
+//! expected quantity, an earlier round or a package location.
 //!
 //! This module is the second wall, raised on that connection:
 //! - an SQLite authorizer that allows only `SELECT`, reads of the tables and columns in
@@ -36,6 +37,9 @@ pub const COUNTER_READABLE: &[(&str, &[&str])] = &[
     ("scales", &["*"]),
     ("facilities", &["*"]),
     ("meta", &["*"]),
+    // The facility's state system (a tag of another system is no package here): facility
+    // data, no quantity, location or round.
+    ("facility_state_systems", &["*"]),
     ("packages", &["uid", "item_id"]),
 ];
 

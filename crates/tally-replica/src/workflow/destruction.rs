@@ -2,8 +2,10 @@
 //! registered, calibrated scale, a reason, the method, and a witness who signs in on the same
 //! device with badge and PIN ([`crate::Replica::witness`], which counts wrong PINs toward a
 //! lockout) and is not the person destroying. One action records the witness sign-in, the
-//! reading and the destruction (which points at the reading's seq). Nothing in a location
-//! being counted is destroyed, nor anything by someone counting a round, until submission.
+//! reading and the destruction, which points at the reading's seq: the rule is
+//! [`link_reading`] here, applied by the recorder once it has reserved the action's seqs.
+//! Nothing in a location being counted is destroyed, nor anything by someone counting a round,
+//! until submission.
 //!
 //! The reading is recorded exactly as the scale gave it (gross or net, tare). For a package
 //! held by weight it is then compared with the package: the net weight (a net reading, or a
@@ -22,7 +24,7 @@ use tally_events::{Payload, Quantity};
 use super::receiving::NOTE_LEN_MAX;
 use super::scale::{self, Reading};
 use super::session::Witness;
-use super::{facility_tag, known_package, not_in_conflict, Plan, Session, StepResult};
+use super::{known_package, not_in_conflict, package_tag, Identifier, Plan, Session, StepResult};
 use crate::error::ReplicaError;
 use crate::refusal::{Action, ReasonKind, Refusal};
 use crate::weight;
@@ -31,7 +33,7 @@ use crate::weight;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Destruction<'a> {
     /// Scan of the package.
-    pub scan: &'a str,
+    pub scan: &'a Identifier,
     /// The stable reading.
     pub reading: &'a Reading,
     /// Reason code.
@@ -100,6 +102,24 @@ fn destruction_tolerance_mg(view: &Connection, scale_id: &str) -> Result<i64, Re
     Ok(count_tolerance.max(division))
 }
 
+/// The destruction's link to its weighing: a destruction recorded right after a reading of
+/// the same package in one action points at that reading (`weight_event_seq`), unless it
+/// names one already. `first_seq` is the seq of the action's first fact; the facts are
+/// recorded in order, so fact `i` is recorded under `first_seq + i`.
+pub(crate) fn link_reading(facts: &mut [Payload], first_seq: u64) {
+    for i in 1..facts.len() {
+        let weighed = match &facts[i - 1] {
+            Payload::WeightRecorded(w) => w.uid.clone(),
+            _ => None,
+        };
+        if let (Payload::DestructionRecorded(d), Some(uid)) = (&mut facts[i], weighed) {
+            if d.weight_event_seq.is_none() && d.uid == uid {
+                d.weight_event_seq = Some(first_seq.saturating_add(i as u64 - 1));
+            }
+        }
+    }
+}
+
 /// Milligrams as grams with three decimals, e.g. `1.500 g`.
 fn grams(mg: i64) -> String {
     let sign = if mg < 0 { "-" } else { "" };
@@ -115,7 +135,7 @@ pub fn destroy(
     today: &str,
 ) -> StepResult<Destroyed> {
     super::count::refuse_while_counting(view, who)?;
-    let uid = facility_tag(view, d.scan)?;
+    let uid = package_tag(view, d.scan)?;
     let package = known_package(view, &uid)?;
     not_in_conflict(&package)?;
     // What is being counted must not change (and the outcome names the quantity destroyed).
@@ -188,4 +208,76 @@ pub fn destroy(
         },
         facts,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use tally_events::payload::{UserSignedIn, WeighMode, WeightRecorded};
+    use tally_events::MassUnit;
+
+    use super::*;
+
+    fn reading_of(uid: &str) -> Payload {
+        Payload::WeightRecorded(WeightRecorded {
+            scale_id: "SCALE-01".into(),
+            value: "1.500".into(),
+            unit: MassUnit::G,
+            mode: WeighMode::Net,
+            tare: None,
+            stable: true,
+            division: "0.001".into(),
+            uid: Some(uid.into()),
+        })
+    }
+
+    fn destruction_of(uid: &str, weight_event_seq: Option<u64>) -> Payload {
+        Payload::DestructionRecorded(DestructionRecorded {
+            uid: uid.into(),
+            quantity: Quantity::Milligrams(1_500),
+            weight_event_seq,
+            reason_code: "EXPIRED".into(),
+            method: "mixed with cat litter".into(),
+            witness: "B2".into(),
+        })
+    }
+
+    fn linked(facts: &[Payload]) -> Vec<Option<u64>> {
+        facts
+            .iter()
+            .filter_map(|fact| match fact {
+                Payload::DestructionRecorded(d) => Some(d.weight_event_seq),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_destruction_points_at_the_reading_of_its_package_just_before_it() {
+        let witness = Payload::UserSignedIn(UserSignedIn {
+            badge: "B2".into(),
+            purpose: SignInPurpose::Witness,
+        });
+        // The workflow's own plan: witness, reading, destruction, recorded from seq 40.
+        let mut facts = vec![
+            witness.clone(),
+            reading_of("P1"),
+            destruction_of("P1", None),
+        ];
+        link_reading(&mut facts, 40);
+        assert_eq!(linked(&facts), [Some(41)]);
+        // A reading of another package, a reading not right before it, or none: no link.
+        let mut facts = vec![reading_of("P2"), destruction_of("P1", None)];
+        link_reading(&mut facts, 7);
+        assert_eq!(linked(&facts), [None]);
+        let mut facts = vec![reading_of("P1"), witness, destruction_of("P1", None)];
+        link_reading(&mut facts, 7);
+        assert_eq!(linked(&facts), [None]);
+        let mut facts = vec![destruction_of("P1", None)];
+        link_reading(&mut facts, 7);
+        assert_eq!(linked(&facts), [None]);
+        // A destruction that names its reading keeps it.
+        let mut facts = vec![reading_of("P1"), destruction_of("P1", Some(3))];
+        link_reading(&mut facts, 7);
+        assert_eq!(linked(&facts), [Some(3)]);
+    }
 }

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension};
 use tally_events::payload::{CheckResult, LoadingMismatch, LoadingReconciled};
 use tally_events::{Payload, Quantity};
 
-use super::{Plan, Session, StepResult, ID_LEN_MAX};
+use super::{Plan, StepResult, ID_LEN_MAX};
 use crate::error::ReplicaError;
 use crate::model;
 use crate::refusal::Refusal;
@@ -150,14 +150,14 @@ fn events(manifest: &str, r: &Reconciliation) -> Vec<Payload> {
 }
 
 /// Reconciles and records the result, exact or not (the record is evidence either way).
-pub fn reconcile(view: &Connection, _who: &Session, manifest: &str) -> StepResult<Reconciliation> {
+pub fn reconcile(view: &Connection, manifest: &str) -> StepResult<Reconciliation> {
     let result = compare(view, manifest)?;
     let facts = events(manifest.trim(), &result);
     Ok(Plan::new(result, facts))
 }
 
 /// Marks the manifest ready for loading; refused unless the reconciliation is exact.
-pub fn mark_ready(view: &Connection, _who: &Session, manifest: &str) -> StepResult<Reconciliation> {
+pub fn mark_ready(view: &Connection, manifest: &str) -> StepResult<Reconciliation> {
     let manifest = manifest.trim();
     let result = compare(view, manifest)?;
     if !result.exact() {

@@ -12,7 +12,7 @@ use tally_events::payload::kind_name;
 use tally_events::{Quantity, SignedEvent};
 
 use super::count::{any_count_open, locations_under_count};
-use super::{location, package, state_systems, LocationRow, ID_LEN_MAX};
+use super::{location, package, state_systems, tag_in, Identifier, LocationRow, ID_LEN_MAX};
 use crate::error::ReplicaError;
 use crate::model;
 use crate::refusal::Refusal;
@@ -118,20 +118,11 @@ fn history(view: &Connection, uid: &str) -> Result<Vec<HistoryEntry>, ReplicaErr
     Ok(out)
 }
 
-/// Looks up a scan: a package tag or a location id.
-pub fn lookup(view: &Connection, scan: &str) -> Result<Found, ReplicaError> {
-    let scan = scan.trim();
-    if scan.len() > ID_LEN_MAX {
-        return Err(Refusal::NotATag {
-            scan: scan.chars().take(ID_LEN_MAX).collect(),
-        }
-        .into());
-    }
+/// Looks up a scan: a package tag (of the facility's state system) or a location id.
+pub fn lookup(view: &Connection, scanned: &Identifier) -> Result<Found, ReplicaError> {
     let counted = locations_under_count(view)?;
-    if let Some(upper) = tally_ids::uid::recognise_barcode(scan.as_bytes(), state_systems(view)?)
-        .next()
-        .map(|(_, uid)| uid)
-    {
+    if let Some(tag) = scanned.state_tag() {
+        let upper = tag_in(tag, state_systems(view)?)?;
         let Some(p) = package(view, &upper)? else {
             return Err(Refusal::UnknownPackage { uid: upper }.into());
         };
@@ -151,6 +142,12 @@ pub fn lookup(view: &Connection, scan: &str) -> Result<Found, ReplicaError> {
             under_count,
             conflict: p.conflict,
         })));
+    }
+    let Some(scan) = scanned.plain_id().map(str::trim) else {
+        return Err(scanned.not_a_tag().into());
+    };
+    if scan.len() > ID_LEN_MAX {
+        return Err(scanned.not_a_tag().into());
     }
     let is_location: Option<String> = view
         .prepare_cached("SELECT id FROM locations WHERE id = ?1")?

@@ -11,6 +11,7 @@
 pub mod count;
 pub mod counter_wall;
 pub mod destruction;
+pub mod identifier;
 pub mod loading;
 pub mod lookup;
 pub mod moves;
@@ -31,6 +32,7 @@ use crate::error::ReplicaError;
 use crate::model;
 use crate::refusal::{ReasonKind, Refusal};
 
+pub use identifier::{Gs1Data, Identifier, StateTag, Unreadable};
 pub use session::Session;
 
 /// The outcome of a workflow step: what to show, and the facts to record (possibly none).
@@ -64,18 +66,6 @@ pub const ID_LEN_MAX: usize = 64;
 /// Most tags in one RFID burst handed to a workflow.
 pub const BURST_TAGS_MAX: usize = 65_536;
 
-/// The state package tag a scan is (a Metrc tag, or a BioTrack id), normalised, as tally-ids
-/// recognises it with every state system.
-pub fn state_uid(scan: &str) -> Option<String> {
-    state_uid_of(scan, StateSystems::all())
-}
-
-fn state_uid_of(scan: &str, systems: StateSystems) -> Option<String> {
-    tally_ids::uid::recognise_barcode(scan.as_bytes(), systems)
-        .next()
-        .map(|(_, uid)| uid)
-}
-
 /// The state systems of the facility this device is enrolled at (kind 276
 /// `facility_state_system_defined`); every system while the facility has none on record.
 pub fn state_systems(view: &Connection) -> Result<StateSystems, ReplicaError> {
@@ -86,7 +76,12 @@ pub fn state_systems(view: &Connection) -> Result<StateSystems, ReplicaError> {
         )?
         .query_row([], |r| r.get(0))
         .optional()?;
-    Ok(match system.as_deref() {
+    systems_named(system.as_deref())
+}
+
+/// The state systems a `facility_state_systems` row names (every system for no row).
+pub(crate) fn systems_named(system: Option<&str>) -> Result<StateSystems, ReplicaError> {
+    Ok(match system {
         Some("metrc") => StateSystems::only(&[UidSystem::Metrc]),
         Some("biotrack") => StateSystems::only(&[UidSystem::BioTrack]),
         Some(other) => return Err(storage(format!("bad state system {other}"))),
@@ -94,27 +89,42 @@ pub fn state_systems(view: &Connection) -> Result<StateSystems, ReplicaError> {
     })
 }
 
-/// Normalises a scanned tag (trim, uppercase) or refuses it, with every state system.
-pub fn tag(scan: &str) -> Result<String, Refusal> {
-    tag_of(scan, StateSystems::all())
+/// Reads text typed on the keyboard (or sent by a keyboard-wedge scanner) as the scan it is,
+/// under the facility's state systems; `today` is the facility's date. Text that is no
+/// readable scan (a damaged tag) is refused as no tag.
+pub fn typed(
+    view: &Connection,
+    text: &str,
+    today: tally_ids::Date,
+) -> Result<Identifier, ReplicaError> {
+    Identifier::typed(text, state_systems(view)?, today).map_err(|u| u.refusal().into())
 }
 
-/// Normalises a scanned tag (trim, uppercase) as a tag of the facility's state system (see
-/// [`state_systems`]), or refuses it: at a Metrc site a 16-digit number is no tag.
-pub fn facility_tag(view: &Connection, scan: &str) -> Result<String, ReplicaError> {
-    Ok(tag_of(scan, state_systems(view)?)?)
-}
-
-fn tag_of(scan: &str, systems: StateSystems) -> Result<String, Refusal> {
-    let trimmed = scan.trim();
-    if trimmed.len() > ID_LEN_MAX {
-        return Err(Refusal::NotATag {
-            scan: trimmed.chars().take(ID_LEN_MAX).collect(),
-        });
+/// The package tag a scan names, as a tag of the facility's state system (see
+/// [`state_systems`]), or a refusal: a GS1 label, an EPC or text is no package tag, and at a
+/// Metrc site a BioTrack id is none either.
+pub fn package_tag(view: &Connection, scanned: &Identifier) -> Result<String, ReplicaError> {
+    match scanned.state_tag() {
+        Some(tag) => facility_tag(view, tag),
+        None => Err(scanned.not_a_tag().into()),
     }
-    state_uid_of(trimmed, systems).ok_or_else(|| Refusal::NotATag {
-        scan: trimmed.to_owned(),
-    })
+}
+
+/// A package tag as a tag of the facility's state system, or a refusal (at a Metrc site a
+/// 16-digit BioTrack id is no tag).
+pub fn facility_tag(view: &Connection, tag: &StateTag) -> Result<String, ReplicaError> {
+    Ok(tag_in(tag, state_systems(view)?)?)
+}
+
+/// A package tag as a tag of one of `systems`, or a refusal.
+pub(crate) fn tag_in(tag: &StateTag, systems: StateSystems) -> Result<String, Refusal> {
+    if systems.contains(tag.system()) {
+        Ok(tag.uid().to_owned())
+    } else {
+        Err(Refusal::NotATag {
+            scan: tag.uid().chars().take(ID_LEN_MAX).collect(),
+        })
+    }
 }
 
 /// A package as the non-counting workflows see it (with quantities).
@@ -337,6 +347,14 @@ pub fn not_in_conflict(package: &PackageRow) -> Result<(), Refusal> {
     }
 }
 
+/// Gives each fact of one action that points at an earlier fact of the same action the seq
+/// that fact is recorded under, `first_seq` being the seq of the action's first fact (the
+/// facts are recorded in order). The recorder calls this once it has reserved the action's
+/// seqs; the rules are the workflows' ([`destruction::link_reading`]).
+pub(crate) fn link_facts(facts: &mut [Payload], first_seq: u64) {
+    destruction::link_reading(facts, first_seq);
+}
+
 /// Splits a list into chunks of at most `max` items, for a fact whose list could be longer than
 /// one record holds (`tally_events::limits`): the fact is recorded as several events in one
 /// action. An empty list is one empty chunk (the fact is still recorded).
@@ -356,8 +374,19 @@ pub(crate) fn chunk_at<T: Clone>(chunks: &[Vec<T>], index: usize) -> Vec<T> {
 mod tests {
     use super::*;
 
+    fn tag_at(text: &str, systems: StateSystems) -> Result<String, Refusal> {
+        let today = tally_ids::Date::new(2026, 11, 24).expect("a date");
+        let scanned =
+            Identifier::typed(text, StateSystems::all(), today).map_err(|u| u.refusal())?;
+        match scanned.state_tag() {
+            Some(tag) => tag_in(tag, systems),
+            None => Err(scanned.not_a_tag()),
+        }
+    }
+
     #[test]
     fn tags_are_normalised_or_refused() {
+        let tag = |text: &str| tag_at(text, StateSystems::all());
         assert_eq!(
             tag(" 1a4ff0100000022000000123 ").unwrap(),
             "1A4FF0100000022000000123"
@@ -376,5 +405,10 @@ mod tests {
             Err(Refusal::NotATag { scan }) => assert_eq!(scan.len(), ID_LEN_MAX),
             other => panic!("{other:?}"),
         }
+        // A tag of another state system is none at this facility.
+        assert!(matches!(
+            tag_at("0107032069804987", StateSystems::only(&[UidSystem::Metrc])),
+            Err(Refusal::NotATag { scan }) if scan == "0107032069804987"
+        ));
     }
 }

@@ -9,7 +9,9 @@ use tally_events::payload::{PackageMoved, PackageStatus};
 use tally_events::Payload;
 
 use super::count::{refuse_while_counted, refuse_while_counting};
-use super::{facility_tag, known_package, location, not_in_conflict, Plan, Session, StepResult};
+use super::{
+    known_package, location, not_in_conflict, package_tag, Identifier, Plan, Session, StepResult,
+};
 use crate::refusal::{Action, Refusal};
 
 /// A recorded move.
@@ -23,10 +25,15 @@ pub struct Moved {
     pub to: String,
 }
 
-/// Moves a package to a location.
-pub fn move_package(view: &Connection, who: &Session, scan: &str, to: &str) -> StepResult<Moved> {
+/// Moves the package scanned to a location (a plain text id).
+pub fn move_package(
+    view: &Connection,
+    who: &Session,
+    scanned: &Identifier,
+    to: &str,
+) -> StepResult<Moved> {
     refuse_while_counting(view, who)?;
-    let uid = facility_tag(view, scan)?;
+    let uid = package_tag(view, scanned)?;
     let package = known_package(view, &uid)?;
     not_in_conflict(&package)?;
     let target = location(view, to)?;

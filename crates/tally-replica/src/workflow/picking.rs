@@ -12,7 +12,8 @@ use tally_events::{Date, Payload, Quantity};
 
 use super::count::{refuse_while_counted, refuse_while_counting};
 use super::{
-    facility_tag, known_package, location, not_in_conflict, Plan, Session, StepResult, ID_LEN_MAX,
+    known_package, location, not_in_conflict, package_tag, Identifier, Plan, Session, StepResult,
+    ID_LEN_MAX,
 };
 use crate::error::ReplicaError;
 use crate::model;
@@ -191,7 +192,7 @@ pub struct Pick<'a> {
     /// Line number.
     pub line_no: u32,
     /// The package scanned.
-    pub scan: &'a str,
+    pub scan: &'a Identifier,
     /// Quantity taken.
     pub quantity: Quantity,
     /// The tote scanned.
@@ -228,7 +229,7 @@ pub fn pick(
     if tote.is_empty() || tote.len() > ID_LEN_MAX {
         return Err(Refusal::ScanTote.into());
     }
-    let uid = facility_tag(view, scan)?;
+    let uid = package_tag(view, scan)?;
     let package = known_package(view, &uid)?;
     not_in_conflict(&package)?;
     // Before anything that reveals the package's quantity or the FEFO candidates.
@@ -335,7 +336,6 @@ pub fn pick(
 /// Shorts what is left of a line, with a reason.
 pub fn short(
     view: &Connection,
-    _who: &Session,
     pick_list: &str,
     line_no: u32,
     reason_code: &str,
@@ -365,7 +365,7 @@ pub fn short(
 }
 
 /// Stages a tote at a staging lane for its route.
-pub fn stage(view: &Connection, _who: &Session, tote: &str, lane: &str) -> StepResult<String> {
+pub fn stage(view: &Connection, tote: &str, lane: &str) -> StepResult<String> {
     let tote = tote.trim();
     let routes: Vec<String> = {
         let mut stmt = view.prepare_cached(

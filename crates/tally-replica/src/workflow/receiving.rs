@@ -11,7 +11,9 @@ use tally_events::payload::{
 use tally_events::{Payload, Quantity};
 
 use super::scale::{self, Reading};
-use super::{facility_tag, settings, Plan, Session, StepResult, ID_LEN_MAX};
+use super::{
+    facility_tag, package_tag, Gs1Data, Identifier, Plan, StateTag, StepResult, ID_LEN_MAX,
+};
 use crate::error::ReplicaError;
 use crate::model;
 use crate::refusal::{Action, Check, Decision, Many, ReasonKind, Refusal};
@@ -142,8 +144,6 @@ struct Line {
     quantity: Quantity,
     weight_mg: Option<i64>,
     sku: String,
-    weight_is_net: bool,
-    tare_mg: i64,
     lot: Option<String>,
     coa: Option<String>,
     thc_bp: Option<i64>,
@@ -154,8 +154,8 @@ struct Line {
 fn line(view: &Connection, manifest: &str, uid: &str) -> Result<Option<Line>, ReplicaError> {
     let row = view
         .prepare_cached(
-            "SELECT l.quantity, l.unit, l.weight_mg, i.sku, i.weight_is_net, coalesce(i.tare_mg, 0),
-                    b.id AS batch, b.lot, b.coa_status, b.thc_bp, b.expires_on, i.gtin
+            "SELECT l.quantity, l.unit, l.weight_mg, i.sku,
+                    b.lot, b.coa_status, b.thc_bp, b.expires_on, i.gtin
              FROM inbound_lines l JOIN items i ON i.id = l.item_id
              LEFT JOIN packages p ON p.uid = l.uid LEFT JOIN batches b ON b.id = p.batch_id
              WHERE l.manifest_id = ?1 AND l.uid = ?2",
@@ -168,13 +168,11 @@ fn line(view: &Connection, manifest: &str, uid: &str) -> Result<Option<Line>, Re
                     quantity: Quantity::Units(0),
                     weight_mg: r.get(2)?,
                     sku: r.get(3)?,
-                    weight_is_net: r.get(4)?,
-                    tare_mg: r.get(5)?,
-                    lot: r.get(7)?,
-                    coa: r.get(8)?,
-                    thc_bp: r.get(9)?,
-                    expires_on: r.get(10)?,
-                    gtin: r.get(11)?,
+                    lot: r.get(4)?,
+                    coa: r.get(5)?,
+                    thc_bp: r.get(6)?,
+                    expires_on: r.get(7)?,
+                    gtin: r.get(8)?,
                 },
             ))
         })
@@ -206,7 +204,7 @@ pub struct ManifestView {
 }
 
 /// Opens a manifest for receiving (records nothing: the first scan starts the receiving).
-pub fn open(view: &Connection, _who: &Session, manifest: &str) -> StepResult<ManifestView> {
+pub fn open(view: &Connection, manifest: &str) -> StepResult<ManifestView> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
     let (origin_license, driver, vehicle): (String, String, String) = view
@@ -232,16 +230,11 @@ pub fn open(view: &Connection, _who: &Session, manifest: &str) -> StepResult<Man
     }))
 }
 
-/// Scans a case during receiving.
-pub fn scan(
-    view: &Connection,
-    _who: &Session,
-    manifest: &str,
-    scan: &str,
-) -> StepResult<ScanOutcome> {
+/// Scans a case during receiving: its state tag (a GS1 label, an EPC or text is refused).
+pub fn scan(view: &Connection, manifest: &str, scanned: &Identifier) -> StepResult<ScanOutcome> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
-    let uid = facility_tag(view, scan)?;
+    let uid = package_tag(view, scanned)?;
     if receipt(view, manifest, &uid)?.is_some() {
         return Ok(Plan::nothing(ScanOutcome::Duplicate { uid }));
     }
@@ -269,15 +262,14 @@ pub fn scan(
 /// recorded (it is evidence) and blocks acceptance until the package is quarantined.
 pub fn weigh(
     view: &Connection,
-    _who: &Session,
     manifest: &str,
-    uid: &str,
+    package: &StateTag,
     reading: &Reading,
     today: &str,
 ) -> StepResult<WeighOutcome> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
-    let uid = facility_tag(view, uid)?;
+    let uid = facility_tag(view, package)?;
     let receipt = scanned(view, manifest, &uid)?;
     if !receipt.expected {
         return Err(Refusal::NotOnManifest {
@@ -290,53 +282,87 @@ pub fn weigh(
         ReplicaError::Storage(format!("manifest {manifest} lost its line for {uid}"))
     })?;
     let weighed = scale::validate(view, reading, today, Some(&uid))?;
-    let outcome = compare_weight(
+    if line.weight_mg.is_none() {
+        return Err(Refusal::NoManifestWeight { uid }.into());
+    }
+    // The verdict the fold will record from this reading, computed by the same function.
+    let outcome = weight_verdict(
+        view,
+        &enrolled_facility(view)?,
+        manifest,
         &uid,
-        &line,
         weighed.weight_mg,
         reading.net,
-        settings(view)?.receiving_tolerance_mg,
-    )?;
+    )?
+    .ok_or_else(|| {
+        ReplicaError::Storage(format!("manifest {manifest} lost its weight for {uid}"))
+    })?;
     Ok(Plan::new(
         outcome,
         vec![Payload::WeightRecorded(weighed.event)],
     ))
 }
 
-fn compare_weight(
+/// The facility this device is enrolled at: the facility in the envelope of every event it
+/// signs (empty before enrollment).
+fn enrolled_facility(view: &Connection) -> Result<String, ReplicaError> {
+    Ok(view
+        .prepare_cached("SELECT value FROM meta WHERE key = 'facility'")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// The receiving weight verdict of a stable reading of `uid` on `manifest`: the reading brought
+/// to the basis of the manifest weight (net or gross, with the item's container tare) and
+/// compared with it within the receiving tolerance of `facility` (none when the facility has
+/// no settings). This is the one place it is computed: the weighing step shows it, and the
+/// fold records it in `inbound_receipts.weight_ok` from the signed reading and the facility in
+/// its envelope, so the receiver is told what the view holds and a replay reaches the same
+/// verdict. `None` when `uid` has no manifest weight on `manifest`.
+pub(crate) fn weight_verdict(
+    view: &Connection,
+    facility: &str,
+    manifest: &str,
     uid: &str,
-    line: &Line,
     reading_mg: i64,
     reading_net: bool,
-    tolerance_mg: i64,
-) -> Result<WeighOutcome, ReplicaError> {
-    let Some(expected_mg) = line.weight_mg else {
-        return Err(Refusal::NoManifestWeight {
-            uid: uid.to_owned(),
-        }
-        .into());
+) -> Result<Option<WeighOutcome>, ReplicaError> {
+    let line: Option<(Option<i64>, bool, Option<i64>)> = view
+        .prepare_cached(
+            "SELECT l.weight_mg, i.weight_is_net, i.tare_mg FROM inbound_lines l JOIN items i ON i.id = l.item_id
+             WHERE l.manifest_id = ?1 AND l.uid = ?2",
+        )?
+        .query_row([manifest, uid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((Some(expected_mg), manifest_net, tare_mg)) = line else {
+        return Ok(None);
     };
+    let tolerance_mg: i64 = view
+        .prepare_cached("SELECT receiving_tolerance_mg FROM facilities WHERE id = ?1")?
+        .query_row([facility], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
     let actual_mg =
-        weight::to_manifest_basis(reading_mg, reading_net, line.weight_is_net, line.tare_mg);
-    Ok(WeighOutcome {
+        weight::to_manifest_basis(reading_mg, reading_net, manifest_net, tare_mg.unwrap_or(0));
+    Ok(Some(WeighOutcome {
         expected_mg,
         actual_mg,
         tolerance_mg,
         within: weight::within_tolerance(expected_mg, actual_mg, tolerance_mg),
-    })
+    }))
 }
 
 /// Checks the label against the batch record and its COA; returns the problems found.
 pub fn check_label(
     view: &Connection,
-    _who: &Session,
     manifest: &str,
-    uid: &str,
+    package: &StateTag,
     label: &Label,
 ) -> StepResult<Vec<String>> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
-    let uid = facility_tag(view, uid)?;
+    let uid = facility_tag(view, package)?;
     let receipt = scanned(view, manifest, &uid)?;
     if !receipt.expected {
         return Err(Refusal::NotOnManifest {
@@ -370,29 +396,18 @@ fn label_checked(uid: String, lot: &str, line: &Line, problems: Vec<String>) -> 
     )
 }
 
-/// The GS1 data on a case's barcode (a GS1 DataMatrix or GS1-128), as `tally-ids` read it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Gs1Label {
-    /// GTIN, AI (01).
-    pub gtin: Option<String>,
-    /// Batch/lot, AI (10).
-    pub lot: Option<String>,
-    /// Expiry, AI (17), `YYYY-MM-DD`.
-    pub expires_on: Option<String>,
-}
-
-/// Checks the GS1 data on a scanned case against its item's GTIN and its batch's lot and
-/// expiry (and the batch's COA); records the check and returns the problems found.
+/// Checks the GS1 data on a scanned case (its GS1 DataMatrix or GS1-128, as `tally-ids` read
+/// it: [`Identifier::Gs1`]) against its item's GTIN and its batch's lot and expiry (and the
+/// batch's COA); records the check and returns the problems found.
 pub fn check_gs1_label(
     view: &Connection,
-    _who: &Session,
     manifest: &str,
-    uid: &str,
-    label: &Gs1Label,
+    package: &StateTag,
+    label: &Gs1Data,
 ) -> StepResult<Vec<String>> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
-    let uid = facility_tag(view, uid)?;
+    let uid = facility_tag(view, package)?;
     let receipt = scanned(view, manifest, &uid)?;
     if !receipt.expected {
         return Err(Refusal::NotOnManifest {
@@ -418,7 +433,7 @@ fn gtin14(gtin: &str) -> String {
     format!("{:0>14}", gtin.trim())
 }
 
-fn gs1_label_problems(line: &Line, label: &Gs1Label) -> Vec<String> {
+fn gs1_label_problems(line: &Line, label: &Gs1Data) -> Vec<String> {
     let mut problems = Vec::new();
     match (label.gtin.as_deref(), line.gtin.as_deref()) {
         (Some(printed), Some(item)) if gtin14(printed) != gtin14(item) => problems.push(format!(
@@ -436,7 +451,7 @@ fn gs1_label_problems(line: &Line, label: &Gs1Label) -> Vec<String> {
         }
         _ => {}
     }
-    match (label.expires_on.as_deref(), line.expires_on.as_deref()) {
+    match (label.expiry.as_deref(), line.expires_on.as_deref()) {
         (_, None) => problems.push("no expiry on file for this batch".to_owned()),
         (None, Some(_)) => problems.push("the GS1 label carries no expiry date (17)".to_owned()),
         (Some(printed), Some(expiry)) if printed != expiry => {
@@ -493,9 +508,8 @@ fn label_problems(line: &Line, label: &Label) -> Vec<String> {
 /// (the UIDs scanned off it), in one action. Each goes to the quarantine cage.
 pub fn quarantine(
     view: &Connection,
-    _who: &Session,
     manifest: &str,
-    scans: &[String],
+    scans: &[Identifier],
     reason_code: &str,
     note: &str,
 ) -> StepResult<Vec<String>> {
@@ -517,7 +531,7 @@ pub fn quarantine(
     super::count::refuse_while_counted(view, Some(&cage.id), Action::Moved)?;
     let mut uids: Vec<String> = Vec::with_capacity(scans.len());
     for scan in scans {
-        let uid = facility_tag(view, scan)?;
+        let uid = package_tag(view, scan)?;
         scanned(view, manifest, &uid)?;
         let from = super::package(view, &uid)?.and_then(|p| p.location_id);
         super::count::refuse_while_counted(view, from.as_deref(), Action::Moved)?;
@@ -545,32 +559,30 @@ pub const MANIFEST_LINES_MAX: usize = 4_096;
 pub const NOTE_LEN_MAX: usize = 500;
 
 /// Accepts a scanned line. Refused while a failed check is not answered by quarantine.
-pub fn accept(view: &Connection, who: &Session, manifest: &str, uid: &str) -> StepResult<()> {
-    decide(view, who, manifest, uid, None)
+pub fn accept(view: &Connection, manifest: &str, package: &StateTag) -> StepResult<()> {
+    decide(view, manifest, package, None)
 }
 
 /// Rejects a scanned line with a reason.
 pub fn reject(
     view: &Connection,
-    who: &Session,
     manifest: &str,
-    uid: &str,
+    package: &StateTag,
     reason_code: &str,
 ) -> StepResult<()> {
     let reason = super::reason(view, reason_code, ReasonKind::Rejection)?;
-    decide(view, who, manifest, uid, Some(reason))
+    decide(view, manifest, package, Some(reason))
 }
 
 fn decide(
     view: &Connection,
-    _who: &Session,
     manifest: &str,
-    uid: &str,
+    package: &StateTag,
     reject_reason: Option<String>,
 ) -> StepResult<()> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
-    let uid = facility_tag(view, uid)?;
+    let uid = facility_tag(view, package)?;
     let receipt = scanned(view, manifest, &uid)?;
     if let Some(decision) = receipt.decision {
         let decision = if decision == "accepted" {
@@ -634,7 +646,7 @@ fn decide(
 }
 
 /// Closes the manifest with a summary of missing and unexpected UIDs.
-pub fn close(view: &Connection, _who: &Session, manifest: &str) -> StepResult<CloseSummary> {
+pub fn close(view: &Connection, manifest: &str) -> StepResult<CloseSummary> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
     let undecided: i64 = view

@@ -10,7 +10,7 @@ use tally_events::payload::{PackageReleased, PackageStatus};
 use tally_events::Payload;
 
 use super::receiving::NOTE_LEN_MAX;
-use super::{facility_tag, known_package, not_in_conflict, Plan, Session, StepResult};
+use super::{known_package, not_in_conflict, package_tag, Identifier, Plan, Session, StepResult};
 use crate::refusal::{Action, ReasonKind, Refusal};
 
 /// A recorded release.
@@ -30,12 +30,12 @@ pub struct Released {
 pub fn release(
     view: &Connection,
     who: &Session,
-    scan: &str,
+    scanned: &Identifier,
     reason: &str,
     note: &str,
 ) -> StepResult<Released> {
     who.require_supervisor()?;
-    let uid = facility_tag(view, scan)?;
+    let uid = package_tag(view, scanned)?;
     let package = known_package(view, &uid)?;
     not_in_conflict(&package)?;
     if !matches!(

@@ -11,12 +11,41 @@ use tally_events::{Date, ManualClock, MassUnit, Payload, Quantity, Timestamp};
 use tally_replica::pins::IssuedVerifier;
 use tally_replica::workflow::scale::Reading;
 use tally_replica::workflow::session::Session;
+use tally_replica::workflow::{Identifier, StateTag};
 use tally_replica::Replica;
 
 pub const TODAY: &str = "2026-11-24";
 
 pub fn t(n: u64) -> String {
     format!("1A4FF0100000022{n:09}")
+}
+
+/// What a scanner hands over as `text`, read as the workflows take it: decoded by `tally-ids`
+/// with every state system (the fixture's facility has none on record).
+pub fn id_of(text: &str) -> Identifier {
+    let today = Date::parse_iso(TODAY).expect("TODAY is a date");
+    Identifier::typed(text, tally_ids::StateSystems::all(), today)
+        .unwrap_or_else(|unreadable| panic!("a test scan must decode: {unreadable:?}"))
+}
+
+/// The state tag `text` is (a package already scanned).
+pub fn tag_of(text: &str) -> StateTag {
+    id_of(text)
+        .state_tag()
+        .cloned()
+        .unwrap_or_else(|| panic!("{text} is no state tag"))
+}
+
+/// An RFID read of an EPC bank, decoded as the floor decodes it (every state system).
+pub fn epc_read(epc: Vec<u8>) -> tally_replica::workflow::count::TagRead {
+    let today = Date::parse_iso(TODAY).expect("TODAY is a date");
+    let identifier = Identifier::read(
+        &tally_ids::ScanInput::epc(epc.clone()),
+        tally_ids::StateSystems::all(),
+        today,
+    )
+    .ok();
+    tally_replica::workflow::count::TagRead { epc, identifier }
 }
 
 pub fn clock() -> Box<ManualClock> {

@@ -1,18 +1,58 @@
 //! The decoded, typed identifier a workflow step takes: what a scan or a tag read *is* once
 //! `tally-ids` has read it under the facility's state systems.
+//!
+//! Workflow steps never recognise scanned text themselves. A step that takes what was just
+//! scanned takes an [`Identifier`] (and refuses what is not the kind it wants); a step on a
+//! package already identified takes its [`StateTag`]. A [`StateTag`] is made only by decoding,
+//! so it is always a well-formed Metrc tag or BioTrack id; the steps still check that its state
+//! system is the facility's (kind 276 `facility_state_system_defined`), so a BioTrack id read by
+//! a tool that decoded with every system is no tag at a Metrc site.
+//!
+//! Location, staging lane and tote ids are plain text ids: the steps take them as `&str`,
+//! trimmed, and a scan is one only when it reads as plain text ([`Identifier::plain_id`]); a
+//! state tag or a GS1 label scanned where a location is asked for is not a location.
+//!
+//! The type lives here, beside the steps that take it, rather than in `tally-ids`: `tally-ids`
+//! reads scans for every crate (drivers, the ledger, `tally decode`) and knows no workflow; what
+//! a scan means to a step (a package tag of this facility's system, a label's lot and expiry, a
+//! location typed as text) is the workflows' vocabulary.
 
-use tally_ids::{Decoded, Kind, UidSystem};
+use tally_ids::{Date, DecodeOptions, Decoded, Kind, ScanInput, StateSystems, UidSystem};
+
+use super::ID_LEN_MAX;
+use crate::refusal::Refusal;
+
+/// A state package tag (a Metrc tag or a BioTrack id), normalised, from a barcode or an RFID
+/// tag. Made only by decoding ([`Identifier::read`], [`Identifier::typed`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StateTag {
+    system: UidSystem,
+    uid: String,
+}
+
+impl StateTag {
+    /// The state system the tag belongs to.
+    pub fn system(&self) -> UidSystem {
+        self.system
+    }
+
+    /// The tag, normalised (upper case, no spaces).
+    pub fn uid(&self) -> &str {
+        &self.uid
+    }
+}
+
+impl std::fmt::Display for StateTag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.uid)
+    }
+}
 
 /// What a scan or tag read identified.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Identifier {
-    /// A state package tag (a Metrc tag or a BioTrack id), from a barcode or an RFID tag.
-    StateTag {
-        /// The state system the tag belongs to.
-        system: UidSystem,
-        /// The tag, normalised.
-        uid: String,
-    },
+    /// A state package tag, from a barcode or an RFID tag.
+    StateTag(StateTag),
     /// GS1 data from a barcode (an element string, a Digital Link, an EAN/UPC GTIN).
     Gs1(Gs1Data),
     /// An EPC that is not a state tag (GS1 data in it, when it has some).
@@ -74,6 +114,15 @@ pub struct Unreadable {
     pub problems: Vec<String>,
 }
 
+impl Unreadable {
+    /// The refusal a step gives when it is handed this scan: it is no package tag.
+    pub fn refusal(&self) -> Refusal {
+        Refusal::NotATag {
+            scan: self.input.trim().chars().take(ID_LEN_MAX).collect(),
+        }
+    }
+}
+
 impl Identifier {
     /// The identifier a decoded scan holds, or what is wrong with it.
     pub fn from_decoded(decoded: &Decoded) -> Result<Identifier, Unreadable> {
@@ -87,7 +136,7 @@ impl Identifier {
             decoded
                 .uid
                 .clone()
-                .map(|uid| Identifier::StateTag { system, uid })
+                .map(|uid| Identifier::StateTag(StateTag { system, uid }))
         };
         let identifier = match decoded.kind {
             Kind::MetrcTag => state(UidSystem::Metrc),
@@ -104,11 +153,64 @@ impl Identifier {
         Ok(identifier.unwrap_or_else(|| Identifier::Text(plain_text(decoded))))
     }
 
+    /// Reads a scan or tag read as the identifier it is, recognising the state tags of
+    /// `state_systems` only (the facility's: [`super::state_systems`]); `today` anchors GS1's
+    /// two-digit years.
+    pub fn read(
+        input: &ScanInput,
+        state_systems: StateSystems,
+        today: Date,
+    ) -> Result<Identifier, Unreadable> {
+        let mut options = DecodeOptions::new(today);
+        options.state_systems = state_systems;
+        Identifier::from_decoded(&input.decode(&options))
+    }
+
+    /// Reads text typed on a keyboard or sent by a keyboard-wedge scanner (spaces around it
+    /// are not part of it) as a barcode scan would be read.
+    pub fn typed(
+        text: &str,
+        state_systems: StateSystems,
+        today: Date,
+    ) -> Result<Identifier, Unreadable> {
+        Identifier::read(
+            &ScanInput::barcode(text.trim().as_bytes()),
+            state_systems,
+            today,
+        )
+    }
+
     /// The state tag, when the identifier is one.
-    pub fn state_tag(&self) -> Option<&str> {
+    pub fn state_tag(&self) -> Option<&StateTag> {
         match self {
-            Identifier::StateTag { uid, .. } => Some(uid),
+            Identifier::StateTag(tag) => Some(tag),
             _ => None,
+        }
+    }
+
+    /// The id a plain-text scan is (a location, a lane, a tote), when it is one.
+    pub fn plain_id(&self) -> Option<&str> {
+        match self {
+            Identifier::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The identifier in a few words, as read: a tag, a GS1 label's HRI, an EPC's URI, text.
+    pub fn describe(&self) -> String {
+        match self {
+            Identifier::StateTag(tag) => tag.uid.clone(),
+            Identifier::Gs1(gs1) => gs1.hri.clone(),
+            Identifier::Epc { pure_uri, .. } => pure_uri.clone(),
+            Identifier::Text(text) => text.clone(),
+        }
+    }
+
+    /// The refusal for a step that wanted a package tag and was handed this (see
+    /// [`super::package_tag`]).
+    pub fn not_a_tag(&self) -> Refusal {
+        Refusal::NotATag {
+            scan: self.describe().trim().chars().take(ID_LEN_MAX).collect(),
         }
     }
 }
@@ -126,14 +228,14 @@ fn plain_text(decoded: &Decoded) -> String {
 
 #[cfg(test)]
 mod tests {
-    use tally_ids::{Date, DecodeOptions, ScanInput, StateSystems};
-
     use super::*;
 
+    fn today() -> Date {
+        Date::new(2026, 11, 24).expect("a date")
+    }
+
     fn read(input: ScanInput) -> Result<Identifier, Unreadable> {
-        let mut options = DecodeOptions::new(Date::new(2026, 11, 24).expect("a date"));
-        options.state_systems = StateSystems::only(&[UidSystem::Metrc]);
-        Identifier::from_decoded(&input.decode(&options))
+        Identifier::read(&input, StateSystems::only(&[UidSystem::Metrc]), today())
     }
 
     #[test]
@@ -178,10 +280,10 @@ mod tests {
             .step_by(2)
             .map(|i| u8::from_str_radix(&tag[i..i + 2], 16).expect("hex"))
             .collect();
-        let expected = Identifier::StateTag {
+        let expected = Identifier::StateTag(StateTag {
             system: UidSystem::Metrc,
             uid: tag.into(),
-        };
+        });
         assert_eq!(read(ScanInput::epc(bytes)), Ok(expected.clone()));
         assert_eq!(
             read(ScanInput::barcode(format!("]C0{}", tag.to_lowercase()))),
@@ -210,5 +312,29 @@ mod tests {
             matches!(&damaged, Err(u) if !u.problems.is_empty()),
             "{damaged:?}"
         );
+    }
+
+    #[test]
+    fn typed_text_is_trimmed_and_normalised() {
+        let typed = |text: &str| Identifier::typed(text, StateSystems::all(), today());
+        match typed(" 1a4ff0100000022000000123 ") {
+            Ok(Identifier::StateTag(tag)) => {
+                assert_eq!(tag.uid(), "1A4FF0100000022000000123");
+                assert_eq!(tag.system(), UidSystem::Metrc);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(typed(" SHELF-1 "), Ok(Identifier::Text("SHELF-1".into())));
+        // Sixteen digits are a BioTrack id anywhere, never at a Metrc-only reading.
+        assert!(matches!(
+            typed("0107032069804987"),
+            Ok(Identifier::StateTag(tag)) if tag.system() == UidSystem::BioTrack
+        ));
+        // What is no tag is refused as one, named at most ID_LEN_MAX characters long.
+        let long = Identifier::Text("X".repeat(1000));
+        match long.not_a_tag() {
+            Refusal::NotATag { scan } => assert_eq!(scan.len(), ID_LEN_MAX),
+            other => panic!("{other:?}"),
+        }
     }
 }
