@@ -13,6 +13,7 @@
 //! docs/LEDGER.md describes the API; docs/SYNC.md the daemon.
 
 #![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod client;
 pub mod proof;

@@ -122,9 +122,12 @@ pub fn summary(conn: &Connection) -> Result<SyncSummary, ReplicaError> {
     })
 }
 
+/// A `ledger_link` row: url, origin, verifier key, device, facility, name, enrolled at.
+type LinkRow = (String, String, String, Vec<u8>, String, String, i64);
+
 /// The pinned ledger, if the device enrolled.
 pub fn link(conn: &Connection) -> Result<Option<LedgerLink>, ReplicaError> {
-    let row: Option<(String, String, String, Vec<u8>, String, String, i64)> = conn
+    let row: Option<LinkRow> = conn
         .query_row(
             "SELECT url, origin, verifier_key, device, facility, name, enrolled_unix_ms
              FROM ledger_link WHERE id = 1",

@@ -171,7 +171,7 @@ fn fail(error: &SyncError) -> ExitCode {
     ExitCode::from(code_of(error))
 }
 
-fn status(db: &PathBuf, json: bool) -> anyhow::Result<()> {
+fn status(db: &std::path::Path, json: bool) -> anyhow::Result<()> {
     let conn = match tally_replica::db::open_read_only(db) {
         Ok(conn) => conn,
         // An older schema: bring it up to date (the daemon would on its first pass).
