@@ -5,6 +5,7 @@
 //! Every request carries an id; a reply whose id is not the one a screen waits for is stale
 //! (the person went back meanwhile) and is dropped.
 
+use tally_replica::workflow::count::TaskView;
 use tally_replica::workflow::lookup::Found;
 use tally_replica::workflow::Session;
 use tally_replica::{Refusal, ReplicaError};
@@ -142,6 +143,214 @@ pub enum WriteRequest {
         /// Badge.
         badge: String,
     },
+    /// Destroy a package before a witness who signs in on this device, as `who`.
+    Destroy {
+        /// The person destroying.
+        who: Session,
+        /// What is destroyed and how.
+        order: DestroyOrder,
+    },
+    /// Mark an outbound manifest ready for loading (refused unless exact), as `who`.
+    MarkReady {
+        /// The loader.
+        who: Session,
+        /// Manifest id.
+        manifest: String,
+    },
+    /// A picker's step, as `who`, through the floor layer.
+    Pick {
+        /// The picker.
+        who: Session,
+        /// The step.
+        step: PickStep,
+    },
+    /// A supervisor's step, as `who`, through the floor layer.
+    Supervise {
+        /// The supervisor.
+        who: Session,
+        /// The step.
+        step: SuperviseStep,
+    },
+    /// A step of a blind count, as `who`, through the floor layer.
+    Count {
+        /// The person counting.
+        who: Session,
+        /// The step.
+        step: CountStep,
+    },
+}
+
+/// A step of a blind count (5 Count), done by the worker through the floor layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CountStep {
+    /// Start the task's first round or its recount (or go on with the round being counted).
+    Start {
+        /// Count task id.
+        task: String,
+    },
+    /// A scan at the location being counted; `package` is the one waiting for its quantity.
+    Scan {
+        /// Count task id.
+        task: String,
+        /// The location being counted.
+        location: String,
+        /// The package waiting for its quantity, if any.
+        package: Option<String>,
+        /// What was scanned.
+        scan: String,
+    },
+    /// Units typed for the package waiting for its quantity.
+    Units {
+        /// Count task id.
+        task: String,
+        /// The location being counted.
+        location: String,
+        /// The package.
+        package: Option<String>,
+        /// The units counted.
+        units: u64,
+    },
+    /// Submit the round.
+    Submit {
+        /// Count task id.
+        task: String,
+    },
+}
+
+/// A destruction as the screen gathered it (8 Destroy).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DestroyOrder {
+    /// The package's tag, as scanned.
+    pub package: String,
+    /// The scale's asset tag, as scanned (its register entry gives the division).
+    pub scale: String,
+    /// The stable net weight the scale reported, mg.
+    pub milligrams: i64,
+    /// Reason code.
+    pub reason: String,
+    /// Method.
+    pub method: String,
+    /// The witness's badge.
+    pub witness_badge: String,
+    /// The witness's PIN.
+    pub witness_pin: String,
+}
+
+/// A picker's step (3 Pick). The worker runs it: it knows the facility's date, which decides
+/// what has expired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickStep {
+    /// The open lines of a pick list in walking order (records nothing).
+    Walk {
+        /// Pick list id.
+        list: String,
+    },
+    /// A scan on a line: a package's tag (checked against the line) or a tote's barcode.
+    Scan {
+        /// The line as the screen holds it.
+        line: PickLine,
+        /// What was scanned.
+        scan: String,
+    },
+    /// The quantity typed for the package and tote scanned.
+    Quantity {
+        /// The line as the screen holds it.
+        line: PickLine,
+        /// What was typed (units, or grams for a weighed line).
+        typed: String,
+    },
+    /// Short the rest of the line with a reason code.
+    Short {
+        /// The line as the screen holds it.
+        line: PickLine,
+        /// Reason code.
+        reason: String,
+    },
+    /// A scan while staging: the tote, then its lane.
+    Stage {
+        /// The tote scanned before, if any.
+        tote: Option<String>,
+        /// What was scanned.
+        scan: String,
+    },
+}
+
+/// The line being picked, as the screen holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickLine {
+    /// Pick list id.
+    pub list: String,
+    /// Line number.
+    pub line_no: u32,
+    /// What is left of it (its unit decides how a typed quantity reads).
+    pub remaining: tally_events::Quantity,
+    /// The package scanned and accepted.
+    pub package: Option<String>,
+    /// The tote scanned.
+    pub tote: Option<String>,
+}
+
+/// A picker's step's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Picked {
+    /// The lines of a list.
+    Walk(Vec<tally_replica::workflow::picking::PickStep>),
+    /// A step's outcome, with the line's package and tote after it (or the staging tote).
+    Step {
+        /// The floor's outcome.
+        outcome: tally_floor::Outcome,
+        /// The package after the step.
+        package: Option<String>,
+        /// The tote after the step.
+        tote: Option<String>,
+    },
+}
+
+/// A supervisor's step (9 Supervisor).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SuperviseStep {
+    /// Approve the adjustment of a package of a count in review to its counted quantity.
+    Approve {
+        /// Count task id.
+        task: String,
+        /// Package tag.
+        uid: String,
+        /// Reason code.
+        reason: String,
+    },
+    /// Close a reviewed count.
+    Close {
+        /// Count task id.
+        task: String,
+    },
+    /// Lift a badge's lockout.
+    Unlock {
+        /// The badge.
+        badge: String,
+    },
+}
+
+/// What waits for a supervisor.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SupervisorWork {
+    /// Counts in review.
+    pub reviews: Vec<tally_floor::ReviewRow>,
+    /// Badges with a lockout on record (one that has run out can still be cleared).
+    pub locked: Vec<tally_floor::LockedBadge>,
+    /// Packages in conflict.
+    pub conflicts: Vec<tally_floor::ConflictRow>,
+}
+
+/// What a count step did: the floor's outcome and the package now waiting for its quantity.
+/// Nothing here carries an expected quantity (the counting view cannot read one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountDone {
+    /// The floor's outcome.
+    pub outcome: tally_floor::Outcome,
+    /// The package waiting for its quantity after the step.
+    pub package: Option<String>,
+    /// Events recorded.
+    pub recorded: usize,
 }
 
 /// A read, done on the read-only connection.
@@ -157,6 +366,36 @@ pub enum ReadRequest {
         /// What was scanned or typed.
         scan: String,
     },
+    /// The open pick lists.
+    PickLists,
+    /// The outbound manifests not yet ready.
+    Outbound,
+    /// What is staged against an outbound manifest now.
+    Loading {
+        /// Manifest id.
+        manifest: String,
+    },
+    /// What waits for a supervisor.
+    SupervisorWork {
+        /// The supervisor.
+        who: Session,
+    },
+    /// A count in review, line by line (a supervisor's read).
+    Review {
+        /// The supervisor.
+        who: Session,
+        /// Count task id.
+        task: String,
+    },
+    /// The count tasks a counter can work on (read on the counting view).
+    CountTasks,
+    /// The counter's own lines of the round being counted (read on the counting view).
+    MyCountLines {
+        /// The person counting.
+        who: Session,
+        /// Count task id.
+        task: String,
+    },
 }
 
 /// A reply of the worker.
@@ -166,6 +405,16 @@ pub enum WriteReply {
     SignedIn(Result<Session, Failure>),
     /// The sign-out was recorded (or failed).
     SignedOut(Result<(), Failure>),
+    /// A count step's answer.
+    Count(Result<CountDone, Failure>),
+    /// A picker's step's answer.
+    Picked(Result<Picked, Failure>),
+    /// What was destroyed, or the refusal.
+    Destroyed(Result<tally_replica::workflow::destruction::Destroyed, Failure>),
+    /// The manifest is marked ready (its reconciliation), or the refusal.
+    MarkedReady(Result<tally_replica::workflow::loading::Reconciliation, Failure>),
+    /// A supervisor step's answer (the floor's outcome).
+    Supervised(Result<tally_floor::Outcome, Failure>),
 }
 
 /// A reply of the reader.
@@ -175,6 +424,20 @@ pub enum ReadReply {
     Home(Result<HomeSummary, Failure>),
     /// A lookup's answer.
     Lookup(Result<Found, Failure>),
+    /// The count tasks.
+    CountTasks(Result<Vec<TaskView>, Failure>),
+    /// The open pick lists.
+    PickLists(Result<Vec<tally_floor::PickListRow>, Failure>),
+    /// The outbound manifests not yet ready.
+    Outbound(Result<Vec<tally_floor::OutboundRow>, Failure>),
+    /// A manifest's reconciliation now.
+    Loading(Result<tally_replica::workflow::loading::Reconciliation, Failure>),
+    /// What waits for a supervisor.
+    SupervisorWork(Result<SupervisorWork, Failure>),
+    /// A count in review.
+    Review(Result<Vec<tally_replica::workflow::count::Variance>, Failure>),
+    /// The counter's own lines: how many packages they found, and how many have a quantity.
+    MyCountLines(Result<(usize, usize), Failure>),
 }
 
 /// Everything the state machine takes.

@@ -7,10 +7,11 @@ use std::thread::JoinHandle;
 
 use rusqlite::Connection;
 use tally_events::Date;
+use tally_replica::workflow::count::CountingView;
 use tally_replica::workflow::lookup::{lookup, Found};
 use tally_replica::ReplicaError;
 
-use crate::event::{Event, Failure, HomeSummary, ReadReply, ReadRequest};
+use crate::event::{Event, Failure, HomeSummary, ReadReply, ReadRequest, SupervisorWork};
 
 /// Where read requests go, each with its id.
 pub type Reads = Sender<(u64, ReadRequest)>;
@@ -38,6 +39,29 @@ pub fn home_summary(view: &Connection, badge: &str) -> Result<HomeSummary, Repli
     })
 }
 
+/// The counter's walled connection on the same replica file as `view`: count reads never run
+/// on the plain read-only connection.
+fn counting_view(view: &Connection) -> Result<CountingView, ReplicaError> {
+    let path = view
+        .path()
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| ReplicaError::Storage("the replica has no file to count on".into()))?;
+    CountingView::open(std::path::Path::new(path))
+}
+
+/// What waits for a supervisor (refused for other roles). Every lockout on record is listed
+/// (the reader has no facility clock; one that has run out can still be cleared).
+fn supervisor_work(
+    view: &Connection,
+    who: &tally_replica::workflow::Session,
+) -> Result<SupervisorWork, ReplicaError> {
+    Ok(SupervisorWork {
+        reviews: tally_floor::counts_in_review(view, who)?,
+        locked: tally_floor::locked_badges(view, who, i64::MIN)?,
+        conflicts: tally_floor::conflicts(view, who)?,
+    })
+}
+
 /// Answers one read.
 pub fn perform(view: &Connection, request: ReadRequest) -> ReadReply {
     match request {
@@ -47,6 +71,35 @@ pub fn perform(view: &Connection, request: ReadRequest) -> ReadReply {
         ReadRequest::Lookup { scan } => {
             ReadReply::Lookup(look_up(view, &scan, today()).map_err(Failure::from))
         }
+        ReadRequest::Outbound => {
+            ReadReply::Outbound(tally_floor::open_outbound(view).map_err(Failure::from))
+        }
+        ReadRequest::Loading { manifest } => {
+            ReadReply::Loading(tally_floor::compare_loading(view, &manifest).map_err(Failure::from))
+        }
+        ReadRequest::PickLists => {
+            ReadReply::PickLists(tally_floor::open_pick_lists(view).map_err(Failure::from))
+        }
+        ReadRequest::SupervisorWork { who } => {
+            ReadReply::SupervisorWork(supervisor_work(view, &who).map_err(Failure::from))
+        }
+        ReadRequest::Review { who, task } => {
+            ReadReply::Review(tally_floor::review(view, &who, &task).map_err(Failure::from))
+        }
+        ReadRequest::CountTasks => ReadReply::CountTasks(
+            counting_view(view)
+                .and_then(|cv| tally_floor::count_tasks(&cv))
+                .map_err(Failure::from),
+        ),
+        ReadRequest::MyCountLines { who, task } => ReadReply::MyCountLines(
+            counting_view(view)
+                .and_then(|cv| tally_floor::my_lines(&cv, &who, &task))
+                .map(|lines| {
+                    let entered = lines.iter().filter(|l| l.quantity.is_some()).count();
+                    (lines.len(), entered)
+                })
+                .map_err(Failure::from),
+        ),
     }
 }
 

@@ -162,7 +162,7 @@ impl State {
         matches!(
             self.screen(),
             Screen::SignIn(SignInStep::Pin { .. }) | Screen::Locked
-        )
+        ) || self.screen().flow().is_some_and(|flow| flow.masked())
     }
 
     /// Waiting for the worker or the reader on this screen.
@@ -222,6 +222,13 @@ impl State {
             self.write_wait = Some(id);
         }
         effects.push(Effect::Write { id, request });
+    }
+
+    /// Sends a write a screen waits for; returns its id.
+    pub(crate) fn write_id(&mut self, request: WriteRequest, effects: &mut Vec<Effect>) -> u64 {
+        let id = self.id();
+        effects.push(Effect::Write { id, request });
+        id
     }
 
     /// Reads home's tasks and sync state again.
@@ -500,6 +507,11 @@ fn on_written(state: &mut State, id: u64, reply: WriteReply, effects: &mut Vec<E
         WriteReply::SignedIn(answer) => sign_in::on_signed_in(state, id, answer, effects),
         WriteReply::SignedOut(Err(failure)) => state.fail(&failure, effects),
         WriteReply::SignedOut(Ok(())) => {}
+        reply @ (WriteReply::Count(_)
+        | WriteReply::Supervised(_)
+        | WriteReply::Picked(_)
+        | WriteReply::MarkedReady(_)
+        | WriteReply::Destroyed(_)) => screens::on_written(state, id, reply, effects),
     }
 }
 
@@ -507,5 +519,12 @@ fn on_read(state: &mut State, id: u64, reply: ReadReply, effects: &mut Vec<Effec
     match reply {
         ReadReply::Home(answer) => screens::home::on_read(state, id, answer, effects),
         ReadReply::Lookup(answer) => screens::lookup::on_read(state, id, answer, effects),
+        reply @ (ReadReply::CountTasks(_)
+        | ReadReply::MyCountLines(_)
+        | ReadReply::SupervisorWork(_)
+        | ReadReply::PickLists(_)
+        | ReadReply::Outbound(_)
+        | ReadReply::Loading(_)
+        | ReadReply::Review(_)) => screens::on_read(state, id, reply, effects),
     }
 }

@@ -1,18 +1,30 @@
 //! Random key, device, timer and reply events fed to the state machine: it never panics,
 //! every frame fits the terminal it is drawn on (from 1 × 1 up), the screen stack is never
 //! empty, nobody signed out sees anything but sign-in, and a PIN being typed never shows.
+//! A second run starts each case on 3 Pick, 4 Load, 5 Count, 8 Destroy or 9 Supervisor (signed in, the first read
+//! asked for), so their lists, lines, questions and answers get random keys, scans and replies.
 
 mod common;
 
 use proptest::prelude::*;
 use tally_app::event::{
-    DeviceEvent, DeviceKind, Effect, Event, Failure, HomeSummary, Key, ReadReply, ReadRequest,
-    SyncStatus, WriteReply, WriteRequest,
+    CountDone, DeviceEvent, DeviceKind, Effect, Event, Failure, HomeSummary, Key, ReadReply,
+    ReadRequest, SyncStatus, WriteReply, WriteRequest,
 };
+use tally_app::event::{Picked, SupervisorWork};
 use tally_app::state::{update, Screen, Settings, State};
+use tally_events::payload::LoadingMismatch;
 use tally_events::payload::Role;
 use tally_events::Quantity;
+use tally_floor::OutboundRow;
+use tally_floor::{ConflictRow, Ignored, LockedBadge, Outcome, PickListRow, ReviewRow};
+use tally_replica::workflow::count::{
+    Entered, LineClass, ScanTally, Scanned, Submitted, TaskView, Variance,
+};
+use tally_replica::workflow::destruction::Destroyed;
+use tally_replica::workflow::loading::Reconciliation;
 use tally_replica::workflow::lookup::{Found, HistoryEntry, LocationInfo, PackageInfo};
+use tally_replica::workflow::picking::{Candidate, PickStep};
 use tally_replica::workflow::{LocationRow, Session};
 use tally_replica::Refusal;
 
@@ -93,6 +105,74 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                 WriteRequest::SignOut { .. } => {
                     WriteReply::SignedOut(if ok { Ok(()) } else { Err(failure) })
                 }
+                WriteRequest::Destroy { .. } => WriteReply::Destroyed(if ok {
+                    Ok(Destroyed {
+                        uid: text.into(),
+                        quantity: Quantity::Milligrams(n),
+                        weight_mg: n as i64,
+                        witness: text.into(),
+                    })
+                } else {
+                    Err(failure)
+                }),
+                WriteRequest::MarkReady { .. } => WriteReply::MarkedReady(if ok {
+                    Ok(reconciliation(text, n))
+                } else {
+                    Err(failure)
+                }),
+                WriteRequest::Pick { .. } => WriteReply::Picked(if !ok {
+                    Err(failure)
+                } else if n % 2 == 0 {
+                    Ok(Picked::Walk(
+                        (0..n % 50)
+                            .map(|i| PickStep {
+                                line_no: i as u32,
+                                sku: text.into(),
+                                remaining: Quantity::Units(n),
+                                take: (i % 2 == 0).then(|| Candidate {
+                                    uid: text.into(),
+                                    location_id: text.into(),
+                                    lot: text.into(),
+                                    expires_on: Some(text.into()),
+                                    quantity: Quantity::Milligrams(n),
+                                }),
+                            })
+                            .collect(),
+                    ))
+                } else {
+                    Ok(Picked::Step {
+                        outcome: match n % 7 {
+                            1 => Outcome::PickPackageChosen { uid: text.into() },
+                            3 => Outcome::Picked {
+                                uid: text.into(),
+                                remaining: Quantity::Units(n % 3),
+                            },
+                            5 => Outcome::Shorted {
+                                short: Quantity::Units(n),
+                            },
+                            _ => Outcome::Staged {
+                                tote: text.into(),
+                                route: text.into(),
+                            },
+                        },
+                        package: (n % 3 == 0).then(|| text.to_owned()),
+                        tote: (n % 5 == 0).then(|| text.to_owned()),
+                    })
+                }),
+                WriteRequest::Supervise { .. } => WriteReply::Supervised(if ok {
+                    Ok(match n % 3 {
+                        0 => Outcome::CountClosed { task: text.into() },
+                        1 => Outcome::Unlocked { badge: text.into() },
+                        _ => Outcome::Approved(variance(text, n)),
+                    })
+                } else {
+                    Err(failure)
+                }),
+                WriteRequest::Count { .. } => WriteReply::Count(if ok {
+                    Ok(count_done(text, n))
+                } else {
+                    Err(failure)
+                }),
             };
             Some(Event::Written { id: *id, reply })
         }
@@ -108,6 +188,87 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                         ledger_cursor: n,
                         signing_stopped: n % 5 == 0,
                     })
+                } else {
+                    Err(failure)
+                }),
+                ReadRequest::Outbound => ReadReply::Outbound(if ok {
+                    Ok((0..n % 40)
+                        .map(|i| OutboundRow {
+                            id: format!("{text}{i}"),
+                            route: text.into(),
+                            destination: text.into(),
+                            lines: i as u32,
+                        })
+                        .collect())
+                } else {
+                    Err(failure)
+                }),
+                ReadRequest::Loading { .. } => ReadReply::Loading(if ok {
+                    Ok(reconciliation(text, n))
+                } else {
+                    Err(failure)
+                }),
+                ReadRequest::PickLists => ReadReply::PickLists(if ok {
+                    Ok((0..n % 40)
+                        .map(|i| PickListRow {
+                            id: format!("{text}{i}"),
+                            order_id: text.into(),
+                            route: text.into(),
+                            open_lines: i as u32,
+                        })
+                        .collect())
+                } else {
+                    Err(failure)
+                }),
+                ReadRequest::SupervisorWork { .. } => ReadReply::SupervisorWork(if ok {
+                    Ok(SupervisorWork {
+                        reviews: (0..n % 30)
+                            .map(|i| ReviewRow {
+                                task: format!("{text}{i}"),
+                                round: n as i64,
+                                adjusted: i as u32,
+                            })
+                            .collect(),
+                        locked: (0..n % 7)
+                            .map(|i| LockedBadge {
+                                badge: format!("{text}{i}"),
+                                failed_attempts: 5,
+                                locked_until_ms: n as i64,
+                            })
+                            .collect(),
+                        conflicts: (0..n % 5)
+                            .map(|i| ConflictRow {
+                                uid: format!("{text}{i}"),
+                                local_seq: i as i64,
+                                ledger_index: n as i64,
+                                remote_kind: text.into(),
+                            })
+                            .collect(),
+                    })
+                } else {
+                    Err(failure)
+                }),
+                ReadRequest::Review { .. } => ReadReply::Review(if ok {
+                    Ok((0..n % 60)
+                        .map(|i| variance(text, n.wrapping_add(i)))
+                        .collect())
+                } else {
+                    Err(failure)
+                }),
+                ReadRequest::CountTasks => ReadReply::CountTasks(if ok {
+                    Ok((0..n % 40)
+                        .map(|i| TaskView {
+                            id: format!("{text}{i}"),
+                            status: text.into(),
+                            round: n as i64,
+                            locations: vec![text.to_owned(); (n % 5) as usize],
+                        })
+                        .collect())
+                } else {
+                    Err(failure)
+                }),
+                ReadRequest::MyCountLines { .. } => ReadReply::MyCountLines(if ok {
+                    Ok((n as usize, (n >> 1) as usize))
                 } else {
                     Err(failure)
                 }),
@@ -153,6 +314,162 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
             Some(Event::Read { id: *id, reply })
         }
         Effect::Signal(_) | Effect::Quit => None,
+    }
+}
+
+/// A loading reconciliation of any size.
+fn reconciliation(text: &str, n: u64) -> Reconciliation {
+    Reconciliation {
+        missing: vec![text.to_owned(); (n % 200) as usize],
+        extra: vec![text.to_owned(); (n % 7) as usize],
+        mismatches: (0..n % 5)
+            .map(|i| LoadingMismatch {
+                uid: text.into(),
+                expected: Quantity::Units(i),
+                staged: Quantity::Milligrams(n),
+            })
+            .collect(),
+    }
+}
+
+/// A reviewed line of any shape.
+fn variance(text: &str, n: u64) -> Variance {
+    Variance {
+        uid: text.to_owned(),
+        class: [LineClass::Found, LineClass::Missing, LineClass::Unexpected][(n % 3) as usize],
+        expected: (n % 2 == 0).then_some(Quantity::Units(n)),
+        counted: Quantity::Milligrams(n),
+        variance: n as i64,
+        beyond_tolerance: n % 4 == 0,
+    }
+}
+
+/// A count step's answer of any kind the count screen may get.
+fn count_done(text: &str, n: u64) -> CountDone {
+    let uid = text.to_owned();
+    let outcome = match n % 9 {
+        0 => Outcome::CountStarted { round: n as i64 },
+        1 => Outcome::CountScanned(Scanned::Found {
+            uid,
+            weighed: n % 2 == 0,
+        }),
+        2 => Outcome::CountScanned(Scanned::Duplicate { uid }),
+        3 => Outcome::CountEntered(Entered::Recorded),
+        4 => Outcome::CountEntered(Entered::Duplicate),
+        5 => Outcome::Swept(ScanTally {
+            new: n as usize,
+            duplicates: 1,
+            unreadable: 2,
+        }),
+        6 => Outcome::CountSubmitted(Submitted {
+            recount: vec![uid; (n % 300) as usize],
+        }),
+        7 => Outcome::Ignored(Ignored::ScanThePackageFirst),
+        _ => Outcome::ToteChosen { tote: uid },
+    };
+    CountDone {
+        outcome,
+        package: (n % 3 == 0).then(|| text.to_owned()),
+        recorded: (n % 3) as usize,
+    }
+}
+
+/// Feeds `events`, keeping the requests they ask for.
+fn feed(state: &mut State, events: Vec<Event>, waiting: &mut Vec<Effect>) {
+    for event in events {
+        for effect in update(state, event) {
+            if matches!(effect, Effect::Write { .. } | Effect::Read { .. }) {
+                waiting.push(effect);
+            }
+        }
+    }
+}
+
+/// A state signed in as `role` on the home entry `digit` (its first read asked for).
+fn on_entry_screen(settings: Settings, digit: &str, role: Role) -> (State, Vec<Effect>, u64) {
+    let mut state = State::new(settings, 0);
+    let mut waiting = Vec::new();
+    let mut now = 0;
+    let mut keys = |text: &str| -> Vec<Event> {
+        let mut out = Vec::new();
+        for c in text.chars() {
+            now += 300;
+            out.push(Event::Key {
+                key: Key::Char(c),
+                at_ms: now,
+            });
+        }
+        now += 300;
+        out.push(Event::Key {
+            key: Key::Enter,
+            at_ms: now,
+        });
+        out
+    };
+    let sign_in = [keys("B1"), keys("1111")].concat();
+    feed(&mut state, sign_in, &mut waiting);
+    let replies: Vec<Event> = waiting
+        .drain(..)
+        .filter_map(|e| match e {
+            Effect::Write {
+                id,
+                request: WriteRequest::SignIn { badge, .. },
+            } => Some(Event::Written {
+                id,
+                reply: WriteReply::SignedIn(Ok(Session { badge, role })),
+            }),
+            _ => None,
+        })
+        .collect();
+    feed(&mut state, replies, &mut waiting);
+    waiting.clear();
+    let open = keys(digit);
+    feed(&mut state, open, &mut waiting);
+    (state, waiting, now)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_events_on_the_flow_screens_never_panic_and_every_frame_fits(
+        actions in prop::collection::vec(action(), 1..80),
+        sizes in prop::collection::vec((1u16..130, 1u16..60), 1..4),
+        entry in 0usize..5,
+    ) {
+        let settings = Settings { auto_lock_ms: 0, ..Settings::default() };
+        let (mut state, mut waiting, mut now) = match entry {
+            0 => on_entry_screen(settings, "9", Role::Supervisor),
+            1 => on_entry_screen(settings, "3", Role::Operator),
+            2 => on_entry_screen(settings, "4", Role::Operator),
+            3 => on_entry_screen(settings, "8", Role::Operator),
+            _ => on_entry_screen(settings, "5", Role::Operator),
+        };
+        prop_assert!(
+            matches!(state.screen(), Screen::Count(_) | Screen::Supervisor(_) | Screen::Pick(_) | Screen::Load(_) | Screen::Destroy(_)),
+            "{:?}",
+            state.screen()
+        );
+        for (step, action) in actions.into_iter().enumerate() {
+            let event = match action {
+                Action::Key(key, gap) => { now += gap; Event::Key { key, at_ms: now } }
+                Action::Tick(gap) => { now += gap; Event::Tick { now_ms: now } }
+                Action::Device(device) => Event::Device(device),
+                Action::Sync(online) => Event::Sync(SyncStatus { online }),
+                Action::Reply { ok, role, text, n } => {
+                    if waiting.is_empty() { continue; }
+                    let effect = waiting.remove(0);
+                    match reply_to(&effect, ok, role, &text, n) { Some(e) => e, None => continue }
+                }
+                Action::Stale(id) => Event::Written { id, reply: WriteReply::Count(Ok(count_done("x", id))) },
+                Action::WorkerGone => Event::WorkerGone,
+            };
+            feed(&mut state, vec![event], &mut waiting);
+            prop_assert!(!state.screens.is_empty());
+            let (width, height) = sizes[step % sizes.len()];
+            let frame = common::draw(&state, width, height);
+            prop_assert_eq!(frame.lines().count(), usize::from(height) + 1);
+        }
     }
 }
 

@@ -690,6 +690,29 @@ wire_struct! {
 }
 
 wire_struct! {
+    /// A supervisor settled a package the replica flagged in conflict (this device changed it
+    /// and the ledger's order put another device's change to it in between): having checked
+    /// the package itself, they state where it is, what it holds and its status, with a reason
+    /// code. The package becomes exactly that (an absolute statement, so every replica folds
+    /// it to the same package whichever order it saw the conflicting events in) and its
+    /// conflicts up to `through_ledger_index` are settled.
+    pub struct ConflictSettled {
+        /// Package UID.
+        pub uid: String,
+        /// The quantity the supervisor found.
+        pub quantity: Quantity,
+        /// Where the package is.
+        pub location_id: String,
+        /// Its status.
+        pub status: PackageStatus,
+        /// Reason code (an adjustment reason).
+        pub reason_code: String,
+        /// The ledger index of the last conflicting event the supervisor saw.
+        pub through_ledger_index: u64,
+    }
+}
+
+wire_struct! {
     /// The state traceability system of a facility (admin event; the latest one wins). Its
     /// devices read scans as that system's tags only: a Metrc site never reads a 16-digit
     /// number as a BioTrack id.
@@ -1178,6 +1201,8 @@ payloads! {
     274 => TaskLinesAdded(TaskLinesAdded),
     // Added by the seam branch: the facility's state system.
     276 => FacilityStateSystemDefined(FacilityStateSystemDefined),
+    // Added by the app-count branch: a supervisor's settlement of a package in conflict.
+    278 => ConflictSettled(ConflictSettled),
 }
 
 /// Payload kind of the genesis event.

@@ -14,10 +14,30 @@
 //!     └─ Weight ─ stable weight ─▶ workflow::scale::Reading
 //! floor ─▶ tally_replica::workflow::<step> inside Replica::act ─▶ signed event
 //! ```
+//!
+//! Beside [`Floor::handle`], the steps a person keys rather than scans go through the floor
+//! too, each in its own module: picking (a quantity into a tote, a short with a reason),
+//! loading (reconcile, mark ready), a count's rounds (start, units typed, submit), the
+//! supervisor's review (approve, close, unlock a badge) and destruction with a witness. The
+//! lists the screens show (open pick lists, outbound manifests, count tasks, counts in review,
+//! locked badges, conflicts) are read here too, so a screen holds no SQL and no rule.
 
+mod count_rounds;
+mod destroying;
 mod floor;
+mod loading;
+mod picking;
+mod supervising;
 
+pub use count_rounds::{count_tasks, my_lines};
+pub use destroying::DestroyOrder;
 pub use floor::{DeviceInput, Floor, Ignored, Outcome, ScaleSetup, Screen, Step};
+pub use loading::{compare as compare_loading, open_outbound, OutboundRow};
+pub use picking::{open_pick_lists, typed_quantity, walk as pick_walk, PickListRow};
+pub use supervising::{
+    conflicts, counts_in_review, locked_badges, may_supervise, review, ConflictRow, LockedBadge,
+    ReviewRow,
+};
 /// The typed identifier the workflows take is theirs (`tally_replica::workflow::identifier`);
 /// the floor produces it.
 pub use tally_replica::workflow::{Gs1Data, Identifier, StateTag, Unreadable};

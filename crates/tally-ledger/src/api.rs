@@ -24,6 +24,7 @@ impl RefusalBody for ErrorBody {
             | Refusal::WrongAuthor { seq }
             | Refusal::WrongFacility { seq, .. }
             | Refusal::TooLarge { seq, .. }
+            | Refusal::NotAdmin { seq, .. }
             | Refusal::Chain { seq, .. } => (None, Some(*seq)),
             _ => (None, None),
         };

@@ -104,6 +104,22 @@ pub enum Refusal {
     /// The key is already enrolled with another token.
     #[error("this device key is already enrolled with another token")]
     KeyEnrolledElsewhere,
+    /// An admin or supervisor call signed by a key that is not an operator credential of
+    /// this ledger with the role the call needs (or a revoked one).
+    #[error("this key is not a {needed} credential of this ledger: ask its administrator")]
+    NotOperator {
+        /// The role the call needs.
+        needed: String,
+    },
+    /// Master data (an admin event) from a device that does not define its facility, by an
+    /// actor who is not an active admin of the facility at the ledger.
+    #[error("seq {seq} is master data recorded by {actor}, who is not an admin of this facility at the ledger")]
+    NotAdmin {
+        /// The seq.
+        seq: u64,
+        /// The event's actor (badge).
+        actor: String,
+    },
 }
 
 impl Refusal {
@@ -127,6 +143,8 @@ impl Refusal {
             Refusal::TokenUsed => "token_used",
             Refusal::WeakKey => "weak_key",
             Refusal::KeyEnrolledElsewhere => "key_enrolled_elsewhere",
+            Refusal::NotOperator { .. } => "not_operator",
+            Refusal::NotAdmin { .. } => "not_admin",
         }
     }
 
@@ -159,6 +177,8 @@ impl Refusal {
             Refusal::TokenUsed => "este código de inscripción ya lo usó otra clave de dispositivo".into(),
             Refusal::WeakKey => "la clave del dispositivo no es una clave pública válida (débil o mal formada)".into(),
             Refusal::KeyEnrolledElsewhere => "esta clave de dispositivo ya está inscrita con otro código".into(),
+            Refusal::NotAdmin { seq, actor } => format!("el evento {seq} son datos maestros registrados por {actor}, que no es administrador de esta instalación en el libro central"),
+            Refusal::NotOperator { needed } => format!("esta clave no es una credencial de {} de este libro central: consulte a su administrador", if needed == "admin" { "administrador" } else { "supervisor" }),
         }
     }
 }

@@ -271,6 +271,15 @@ impl<S: Store> Ledger<S> {
         records: &[Vec<u8>],
     ) -> Result<IngestOutcome, LedgerError> {
         let now = now_unix_ms();
+        // Who may record master data, read before the ingest lock (ops tables, devices).
+        let admin_rule = match self.store.device(device)? {
+            Some(row) => Some(crate::master_data::AdminRule::for_device(
+                &self.store,
+                device,
+                &row.facility,
+            )?),
+            None => None,
+        };
         let mut tx = self.store.begin()?;
         let row = tx.device(device)?.ok_or(Refusal::UnknownDevice)?;
         Self::usable(&row)?;
@@ -358,6 +367,19 @@ impl<S: Store> Ledger<S> {
                             seq,
                             expected: row.facility.clone(),
                             found: event.facility().to_owned(),
+                        },
+                    ));
+                    break;
+                }
+                if admin_rule
+                    .as_ref()
+                    .is_some_and(|rule| !rule.allows(event.payload_kind(), event.actor()))
+                {
+                    refused = Some((
+                        *position,
+                        Refusal::NotAdmin {
+                            seq,
+                            actor: event.actor().to_owned(),
                         },
                     ));
                     break;

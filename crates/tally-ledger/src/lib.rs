@@ -7,8 +7,19 @@
 //! - [`store`]: the storage trait and its SQLite and PostgreSQL backends.
 //! - [`ledger`]: enrollment, ingest, checkpoints, receipts, proofs and tiles.
 //! - [`auth`]: the signed request header devices authenticate with.
+//! - [`credentials`]: operator (admin, supervisor) credentials and the creator's admin key.
+//! - [`ops_store`]: operator credentials and users, kept beside the log.
+//! - [`pins`]: users managed at the ledger and their PIN verifiers, for devices.
+//! - [`demo`]: the demo facility seeded at the ledger (`tally-ledger demo seed`).
+//! - [`qr`]: an enrollment token drawn as a QR code.
+//! - [`tls`]: TLS (rustls) for `serve --tls-cert --tls-key`.
+//! - [`metrics`]: Prometheus metrics (`/metrics`).
+//! - [`client`]: a blocking client of the API for one device key.
+//! - [`loadgen`]: simulated devices pushing to a running ledger (`tally-ledger loadgen`).
+//! - [`master_data`]: who may record master data (admin events).
 //! - [`audit`]: verification of everything from storage (`tally-ledger verify`).
 //! - [`export`]: the export stream (`tally-ledger export`).
+//! - [`replica`]: the replica service (each facility's ordered deltas and snapshots).
 //! - [`api`] and [`server`]: the versioned JSON API and the tlog-tiles routes (axum).
 //! - [`error`]: refusals (English and Spanish) and errors.
 //!
@@ -19,12 +30,23 @@
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod client;
+pub mod credentials;
+pub mod demo;
 pub mod error;
 pub mod export;
 pub mod ledger;
+pub mod loadgen;
+pub mod master_data;
+pub mod metrics;
+pub mod ops_store;
+pub mod pins;
+pub mod qr;
+pub mod replica;
 pub mod server;
 pub mod store;
 pub mod tlog;
+pub mod tls;
 
 use std::path::Path;
 

@@ -10,16 +10,28 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use sha2::Digest as _;
 use tally_events::DeviceId;
+use tally_ledger::credentials;
+use tally_ledger::ops_store::{OperatorRole, OperatorRow};
 use tally_ledger::store::is_postgres_url;
-use tally_ledger::{audit, export, server, Ledger, Store};
+use tally_ledger::{audit, export, pins, server, Ledger, Store};
 
 /// tally-ledger — verifies, stores and serves every device's signed events in a transparency
 /// log.
 #[derive(Debug, Parser)]
 #[command(name = "tally-ledger", version)]
 struct Cli {
+    /// Log lines on standard error: `text` (default) or `json` (one JSON object per line, for
+    /// journald or a log collector). `TALLY_LOG_FORMAT` sets the default; `RUST_LOG` filters.
+    #[arg(long, global = true, env = "TALLY_LOG_FORMAT", default_value = "text")]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -45,6 +57,40 @@ enum Command {
         /// A name for the device.
         #[arg(long)]
         name: String,
+        /// Also draw the token as a QR code (to scan at the dock), after the token line.
+        #[arg(long)]
+        qr: bool,
+    },
+    /// Users of a facility, managed at the ledger: their PIN verifiers (Argon2id) are kept
+    /// outside the log and sent to the facility's devices. The PIN is read from standard input
+    /// (one line), never from the command line.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Operator credentials (admin, supervisor) that authenticate `/v1/admin/...` calls.
+    #[command(subcommand)]
+    Operator(OperatorCommand),
+    /// The demo facility.
+    #[command(subcommand)]
+    Demo(DemoCommand),
+    /// N simulated devices push M events each to a running ledger; prints events/s next to the
+    /// raw verification rate measured in the same run. Needs no set-up: tokens are issued with
+    /// this OS user's admin key file (registered in every ledger database it created).
+    Loadgen {
+        /// The ledger's URL, e.g. `http://127.0.0.1:8443`.
+        #[arg(long)]
+        ledger: String,
+        /// Simulated devices.
+        #[arg(long)]
+        devices: usize,
+        /// Events per device (its genesis included).
+        #[arg(long)]
+        events: usize,
+        /// The facility the devices are enrolled in.
+        #[arg(long, default_value = "LOADGEN")]
+        facility: String,
+        /// Records per push.
+        #[arg(long, default_value_t = 500)]
+        batch: usize,
     },
     /// Lists enrolled devices.
     Devices {
@@ -108,6 +154,150 @@ enum Command {
         /// Address to listen on, e.g. `127.0.0.1:8443` (port 0: any free port).
         #[arg(long)]
         listen: String,
+        /// Where the replica service keeps each facility's view (derived data, rebuilt from
+        /// the log when missing). Default: `DB.views` beside a SQLite file; for PostgreSQL a
+        /// directory under the system's temporary directory.
+        #[arg(long)]
+        views_dir: Option<PathBuf>,
+        /// Serve HTTPS with this PEM certificate chain (server certificate first).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The PEM private key of `--tls-cert`.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Adds a user with a PIN (read from standard input).
+    Add {
+        /// The ledger database: a SQLite file or a `postgres://` URL.
+        #[arg(long)]
+        db: String,
+        /// The facility.
+        #[arg(long)]
+        facility: String,
+        /// Badge id.
+        #[arg(long)]
+        badge: String,
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// operator, supervisor, admin or auditor.
+        #[arg(long)]
+        role: String,
+        #[command(flatten)]
+        pin_cost: PinCost,
+    },
+    /// Gives a user a new PIN (read from standard input); a deactivated user becomes active.
+    SetPin {
+        /// The ledger database: a SQLite file or a `postgres://` URL.
+        #[arg(long)]
+        db: String,
+        /// The facility.
+        #[arg(long)]
+        facility: String,
+        /// Badge id.
+        #[arg(long)]
+        badge: String,
+        #[command(flatten)]
+        pin_cost: PinCost,
+    },
+    /// Deactivates a user: the PIN verifier is erased and devices drop theirs.
+    Deactivate {
+        /// The ledger database: a SQLite file or a `postgres://` URL.
+        #[arg(long)]
+        db: String,
+        /// The facility.
+        #[arg(long)]
+        facility: String,
+        /// Badge id.
+        #[arg(long)]
+        badge: String,
+    },
+    /// Lists a facility's users (never their verifiers).
+    List {
+        /// The ledger database: a SQLite file or a `postgres://` URL.
+        #[arg(long)]
+        db: String,
+        /// The facility.
+        #[arg(long)]
+        facility: String,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct PinCost {
+    /// Tests only: make verifiers with tally_events' cheap test parameters.
+    #[arg(long, hide = true)]
+    insecure_test_pin_params: bool,
+}
+
+impl PinCost {
+    fn params(&self) -> tally_events::pin::PinParams {
+        if self.insecure_test_pin_params {
+            tally_events::pin::PinParams::TEST
+        } else {
+            tally_events::pin::PinParams::PRODUCTION
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum OperatorCommand {
+    /// Registers an operator key (an admin key file's public half, `operator key` prints it).
+    Add {
+        /// The ledger database: a SQLite file or a `postgres://` URL.
+        #[arg(long)]
+        db: String,
+        /// The operator's public key, 64 hex digits.
+        #[arg(long)]
+        key: String,
+        /// Who holds it.
+        #[arg(long)]
+        name: String,
+        /// admin or supervisor.
+        #[arg(long)]
+        role: String,
+    },
+    /// Revokes an operator key.
+    Revoke {
+        /// The ledger database: a SQLite file or a `postgres://` URL.
+        #[arg(long)]
+        db: String,
+        /// The operator's public key, 64 hex digits.
+        #[arg(long)]
+        key: String,
+    },
+    /// Lists operator credentials.
+    List {
+        /// The ledger database: a SQLite file or a `postgres://` URL.
+        #[arg(long)]
+        db: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DemoCommand {
+    /// Creates the demo facility (tally_replica::seed's) in the ledger: its master data as
+    /// signed admin events of a seed device enrolled for it, and its users with PINs, so
+    /// devices can bootstrap from it.
+    Seed {
+        /// The ledger database (created on first use): a SQLite file or a `postgres://` URL.
+        #[arg(long)]
+        db: String,
+        /// Packages in stock.
+        #[arg(long, default_value_t = 200)]
+        packages: usize,
+        /// Seed of the demo's deterministic data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        pin_cost: PinCost,
     },
 }
 
@@ -128,13 +318,30 @@ impl Command {
             | Command::VerifierKey { db }
             | Command::Verify { db }
             | Command::Export { db, .. }
-            | Command::Serve { db, .. } => db,
+            | Command::Serve { db, .. }
+            | Command::User(
+                UserCommand::Add { db, .. }
+                | UserCommand::SetPin { db, .. }
+                | UserCommand::Deactivate { db, .. }
+                | UserCommand::List { db, .. },
+            )
+            | Command::Operator(
+                OperatorCommand::Add { db, .. }
+                | OperatorCommand::Revoke { db, .. }
+                | OperatorCommand::List { db },
+            )
+            | Command::Demo(DemoCommand::Seed { db, .. }) => db,
+            // Not a database: `run` handles loadgen before asking.
+            Command::Loadgen { ledger, .. } => ledger,
         }
     }
 
     /// Whether the command creates the ledger on first use.
     fn creates(&self) -> bool {
-        matches!(self, Command::EnrollToken { .. } | Command::Serve { .. })
+        matches!(
+            self,
+            Command::EnrollToken { .. } | Command::Serve { .. } | Command::Demo(_)
+        )
     }
 }
 
@@ -150,21 +357,129 @@ fn shown(db: &str) -> String {
     }
 }
 
+/// The admin key file of the OS user creating a ledger at `db` (created if needed); a key file
+/// in the same directory as a SQLite ledger is refused (a copy of the directory would carry
+/// both).
+fn creator_key(db: &str) -> Result<Option<tally_events::DeviceKey>> {
+    let path = match credentials::admin_key_path() {
+        Ok(path) => path,
+        Err(error) => {
+            eprintln!(
+                "warning: {error}; the new ledger has no admin credential until `tally-ledger operator add` registers one / \
+                 el libro central nuevo no tiene credencial de administrador"
+            );
+            return Ok(None);
+        }
+    };
+    if !is_postgres_url(db) {
+        let db_dir = Path::new(db)
+            .parent()
+            .map(|d| d.canonicalize().unwrap_or_else(|_| d.to_owned()));
+        let key_dir = path
+            .parent()
+            .map(|d| d.canonicalize().unwrap_or_else(|_| d.to_owned()));
+        if db_dir.is_some() && db_dir == key_dir {
+            bail!(
+                "the admin key file {} is in the ledger database's directory: keep it elsewhere (set {}) / \
+                 el archivo de clave de administrador está en el directorio de la base de datos: guárdelo en otro lugar",
+                path.display(),
+                credentials::KEY_FILE_ENV
+            );
+        }
+    }
+    credentials::load_or_create_admin_key(&path)
+        .map(Some)
+        .with_context(|| format!("could not prepare the admin key file {}", path.display()))
+}
+
+/// Registers the creating OS user's admin credential in a ledger just created.
+fn register_creator<S: Store>(ledger: &Ledger<S>, key: &tally_events::DeviceKey) -> Result<()> {
+    ledger
+        .store()
+        .put_operator(&credentials::creator_row(key), tally_ledger::now_unix_ms())
+        .context("could not register the admin credential")?;
+    Ok(())
+}
+
+fn exists(db: &str) -> Result<bool> {
+    if is_postgres_url(db) {
+        tally_ledger::PgStore::exists(db)
+            .with_context(|| format!("could not reach the ledger at {}", shown(db)))
+    } else {
+        Ok(tally_ledger::SqliteStore::exists(Path::new(db)))
+    }
+}
+
+fn run_loadgen(
+    ledger: &str,
+    devices: usize,
+    events: usize,
+    facility: &str,
+    batch: usize,
+) -> Result<ExitCode> {
+    if devices == 0 || events == 0 {
+        bail!(
+            "give at least one device and one event / indique al menos un dispositivo y un evento"
+        );
+    }
+    let path = credentials::admin_key_path()?;
+    let admin = credentials::read_admin_key(&path).with_context(|| {
+        format!(
+            "loadgen signs its enrollment tokens with the admin key file {} / loadgen firma sus códigos con el archivo de clave de administrador",
+            path.display()
+        )
+    })?;
+    let report = tally_ledger::loadgen::run(ledger, &admin, facility, devices, events, batch)?;
+    println!(
+        "{} events from {} devices in {:.3} s: {:.0} events/s; raw verify_strict on {} cores: {:.0} events/s ({:.0} %)",
+        report.events,
+        report.devices,
+        report.elapsed.as_secs_f64(),
+        report.events_per_s(),
+        report.cores,
+        report.raw_verify_per_s,
+        100.0 * report.events_per_s() / report.raw_verify_per_s.max(1e-9)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
+    if let Command::Loadgen {
+        ledger,
+        devices,
+        events,
+        facility,
+        batch,
+    } = &cli.command
+    {
+        return run_loadgen(ledger, *devices, *events, facility, *batch);
+    }
     let db = cli.command.db().to_owned();
+    let creates = cli.command.creates() || matches!(cli.command, Command::Init { .. });
+    // The creator's admin key is ready before the database is created, so a failure leaves no
+    // database without an admin credential.
+    let is_new = creates && !exists(&db)?;
+    let new_key = if is_new { creator_key(&db)? } else { None };
     if let Command::Init { origin, .. } = &cli.command {
         let origin = origin.clone().unwrap_or_else(tally_ledger::default_origin);
-        let key = if is_postgres_url(&db) {
-            tally_ledger::create_postgres(&db, &origin).map(|l| l.verifier_key().to_owned())
+        let verifier = if is_postgres_url(&db) {
+            let ledger = tally_ledger::create_postgres(&db, &origin)
+                .with_context(|| format!("could not create the ledger at {}", shown(&db)))?;
+            if let Some(key) = &new_key {
+                register_creator(&ledger, key)?;
+            }
+            ledger.verifier_key().to_owned()
         } else {
-            tally_ledger::create_sqlite(Path::new(&db), &origin)
-                .map(|l| l.verifier_key().to_owned())
-        }
-        .with_context(|| format!("could not create the ledger at {}", shown(&db)))?;
-        println!("{key}");
+            let ledger = tally_ledger::create_sqlite(Path::new(&db), &origin)
+                .with_context(|| format!("could not create the ledger at {}", shown(&db)))?;
+            if let Some(key) = &new_key {
+                register_creator(&ledger, key)?;
+            }
+            ledger.verifier_key().to_owned()
+        };
+        println!("{verifier}");
         return Ok(ExitCode::SUCCESS);
     }
-    let creates = cli.command.creates();
     if is_postgres_url(&db) {
         let ledger = if creates {
             tally_ledger::open_or_create_postgres(&db)
@@ -172,6 +487,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             tally_ledger::open_postgres(&db)
         }
         .with_context(|| format!("could not open the ledger at {}", shown(&db)))?;
+        if let Some(key) = &new_key {
+            register_creator(&ledger, key)?;
+        }
         run_on(ledger, cli.command)
     } else {
         let path = Path::new(&db);
@@ -181,18 +499,198 @@ fn run(cli: Cli) -> Result<ExitCode> {
             tally_ledger::open_sqlite(path)
         }
         .with_context(|| format!("could not open the ledger at {}", shown(&db)))?;
+        if let Some(key) = &new_key {
+            register_creator(&ledger, key)?;
+        }
         run_on(ledger, cli.command)
     }
 }
 
+/// Reads a PIN from standard input: one line, the line end removed.
+fn read_pin() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("could not read the PIN from standard input")?;
+    let pin = line.trim_end_matches(['\n', '\r']).to_owned();
+    if pin.is_empty() {
+        bail!("give the PIN on standard input (one line) / escriba el PIN en la entrada estándar (una línea)");
+    }
+    Ok(pin)
+}
+
+fn user_error(error: pins::UserError) -> anyhow::Error {
+    anyhow::anyhow!("{error} / {}", error.spanish())
+}
+
+fn run_user<S: Store>(ledger: &Ledger<S>, command: UserCommand) -> Result<()> {
+    let store = ledger.store();
+    let now = tally_ledger::now_unix_ms();
+    match command {
+        UserCommand::Add {
+            facility,
+            badge,
+            name,
+            role,
+            pin_cost,
+            ..
+        } => {
+            let pin = read_pin()?;
+            let user = pins::NewUser {
+                facility: &facility,
+                badge: &badge,
+                name: &name,
+                role: &role,
+                pin: &pin,
+            };
+            pins::add_user(store, &user, &pin_cost.params(), now).map_err(user_error)?;
+            eprintln!("user {} added to {facility}", badge.trim());
+        }
+        UserCommand::SetPin {
+            facility,
+            badge,
+            pin_cost,
+            ..
+        } => {
+            let pin = read_pin()?;
+            pins::set_pin(store, &facility, &badge, &pin, &pin_cost.params(), now)
+                .map_err(user_error)?;
+            eprintln!("PIN of {} changed", badge.trim());
+        }
+        UserCommand::Deactivate {
+            facility, badge, ..
+        } => {
+            pins::deactivate(store, &facility, &badge, now).map_err(user_error)?;
+            eprintln!("user {} deactivated", badge.trim());
+        }
+        UserCommand::List { facility, json, .. } => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            for user in store.users(&facility)? {
+                if json {
+                    let row = serde_json::json!({
+                        "facility": user.facility,
+                        "badge": user.badge,
+                        "name": user.name,
+                        "role": user.role,
+                        "active": user.active,
+                        "has_pin": user.pin_verifier.is_some(),
+                    });
+                    writeln!(out, "{row}")?;
+                } else {
+                    writeln!(
+                        out,
+                        "{}  {}  {}{}",
+                        user.badge,
+                        user.role,
+                        user.name,
+                        if user.active { "" } else { "  DEACTIVATED" }
+                    )?;
+                }
+            }
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
+
+fn parse_operator_key(text: &str) -> Result<[u8; 32]> {
+    let key = DeviceId::from_hex(text.trim()).with_context(|| {
+        format!("{text:?} is not a key (64 hexadecimal digits) / no es una clave")
+    })?;
+    ed25519_dalek::VerifyingKey::from_bytes(&key.0)
+        .ok()
+        .filter(|k| !k.is_weak())
+        .with_context(|| {
+            format!("{text} is not a usable public key / no es una clave pública válida")
+        })?;
+    Ok(key.0)
+}
+
+fn run_operator<S: Store>(ledger: &Ledger<S>, command: OperatorCommand) -> Result<()> {
+    let store = ledger.store();
+    let now = tally_ledger::now_unix_ms();
+    match command {
+        OperatorCommand::Add {
+            key, name, role, ..
+        } => {
+            let key = parse_operator_key(&key)?;
+            let role = OperatorRole::parse(role.trim()).with_context(|| {
+                format!("{role:?} is not an operator role: use admin or supervisor / use admin o supervisor")
+            })?;
+            store.put_operator(
+                &OperatorRow {
+                    key,
+                    name,
+                    role,
+                    revoked_unix_ms: None,
+                },
+                now,
+            )?;
+            eprintln!(
+                "operator {} registered as {}",
+                hex::encode(key),
+                role.as_str()
+            );
+        }
+        OperatorCommand::Revoke { key, .. } => {
+            let key = parse_operator_key(&key)?;
+            let Some(mut row) = store.operator(&key)? else {
+                bail!("{} is not an operator of this ledger / no es un operador de este libro central", hex::encode(key));
+            };
+            row.revoked_unix_ms = Some(now);
+            store.put_operator(&row, now)?;
+            eprintln!("operator {} revoked", hex::encode(key));
+        }
+        OperatorCommand::List { .. } => {
+            for row in store.operators()? {
+                println!(
+                    "{}  {}  {}{}",
+                    hex::encode(row.key),
+                    row.role.as_str(),
+                    row.name,
+                    if row.revoked_unix_ms.is_some() {
+                        "  REVOKED"
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 fn run_on<S: Store + 'static>(mut ledger: Ledger<S>, command: Command) -> Result<ExitCode> {
     match command {
-        Command::Init { .. } => unreachable!("handled before opening"),
-        Command::EnrollToken { facility, name, .. } => {
+        Command::Init { .. } | Command::Loadgen { .. } => {
+            unreachable!("handled before opening")
+        }
+        Command::EnrollToken {
+            facility, name, qr, ..
+        } => {
             let token = ledger
                 .create_token(&facility, &name)
                 .context("could not create the token")?;
             println!("{token}");
+            if qr {
+                print!("{}", tally_ledger::qr::draw(&token)?);
+            }
+        }
+        Command::User(command) => run_user(&ledger, command)?,
+        Command::Operator(command) => run_operator(&ledger, command)?,
+        Command::Demo(DemoCommand::Seed {
+            packages,
+            seed,
+            pin_cost,
+            ..
+        }) => {
+            let summary = tally_ledger::demo::seed(&mut ledger, packages, seed, &pin_cost.params())
+                .context("could not seed the demo facility")?;
+            eprintln!(
+                "demo facility {} seeded: {} events from device {}, {} users",
+                summary.facility, summary.events, summary.device, summary.users
+            );
         }
         Command::Devices { json, .. } => {
             let stdout = std::io::stdout();
@@ -271,19 +769,49 @@ fn run_on<S: Store + 'static>(mut ledger: Ledger<S>, command: Command) -> Result
                 Some(path) => export_to_file(&mut ledger, device.as_ref(), &path)?,
             }
         }
-        Command::Serve { listen, .. } => {
+        Command::Serve {
+            listen,
+            views_dir,
+            db,
+            tls_cert,
+            tls_key,
+        } => {
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(
+                    tally_ledger::tls::server_config(&cert, &key)
+                        .context("could not set up TLS / no se pudo configurar TLS")?,
+                ),
+                _ => None,
+            };
+            let mut options = match views_dir {
+                Some(views_dir) => server::ServeOptions {
+                    views_dir,
+                    tls: None,
+                },
+                None if is_postgres_url(&db) => {
+                    server::ServeOptions::temporary_for(ledger.origin())
+                }
+                None => server::ServeOptions {
+                    views_dir: tally_ledger::replica::ReplicaService::default_views_dir(Path::new(
+                        &db,
+                    )),
+                    tls: None,
+                },
+            };
+            let scheme = if tls.is_some() { "https" } else { "http" };
+            options.tls = tls;
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind(&listen)
                     .await
                     .with_context(|| format!("could not listen on {listen}"))?;
                 let address = listener.local_addr()?;
-                println!("listening on http://{address}");
+                println!("listening on {scheme}://{address}");
                 std::io::stdout().flush()?;
                 let shutdown = async {
                     let _ = tokio::signal::ctrl_c().await;
                 };
-                server::serve(ledger, listener, shutdown).await?;
+                server::serve_with(ledger, listener, shutdown, &options).await?;
                 anyhow::Ok(())
             })?;
         }
@@ -315,14 +843,17 @@ fn export_to_file<S: Store>(
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
-    match run(Cli::parse()) {
+        .with_env_filter(filter);
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
+    match run(cli) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("tally-ledger: {error:#}");

@@ -26,6 +26,8 @@ use crate::api::{
 use crate::auth::{self, RequestHeaders};
 use crate::error::{LedgerError, Refusal};
 use crate::ledger::Ledger;
+use crate::metrics::{Metrics, RefusalCode};
+use crate::replica::{DeltasResponse, ReplicaService, DELTAS_PER_PAGE_MAX};
 use crate::store::Store;
 use crate::tlog::{unb64, TileRef};
 
@@ -34,6 +36,10 @@ pub const MAX_BODY_BYTES: usize = 64 << 20;
 
 struct AppState<S: Store> {
     ledger: Arc<Mutex<Ledger<S>>>,
+    /// The replica service with its own connection: building a snapshot never holds the
+    /// ledger (ingest goes on meanwhile).
+    replica: Arc<Mutex<(ReplicaService, S)>>,
+    metrics: Arc<Metrics>,
     origin: String,
 }
 
@@ -41,6 +47,8 @@ impl<S: Store> Clone for AppState<S> {
     fn clone(&self) -> Self {
         Self {
             ledger: self.ledger.clone(),
+            replica: self.replica.clone(),
+            metrics: self.metrics.clone(),
             origin: self.origin.clone(),
         }
     }
@@ -54,7 +62,10 @@ struct ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(*self.body)).into_response()
+        let code = RefusalCode(self.body.error.clone());
+        let mut response = (self.status, Json(*self.body)).into_response();
+        response.extensions_mut().insert(code);
+        response
     }
 }
 
@@ -70,7 +81,9 @@ fn refusal_status(refusal: &Refusal) -> StatusCode {
         | Refusal::UnknownToken
         | Refusal::TokenUsed
         | Refusal::WeakKey
-        | Refusal::KeyEnrolledElsewhere => StatusCode::FORBIDDEN,
+        | Refusal::KeyEnrolledElsewhere
+        | Refusal::NotOperator { .. }
+        | Refusal::NotAdmin { .. } => StatusCode::FORBIDDEN,
         Refusal::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         Refusal::Gap { .. }
         | Refusal::Fork { .. }
@@ -218,17 +231,65 @@ async fn push<S: Store + 'static>(
         records.push(record);
     }
     let outcome = with_ledger(&state, move |ledger| ledger.ingest(&device, &records)).await?;
+    let duplicates = outcome.receipts.iter().filter(|r| r.duplicate).count() as u64;
+    state
+        .metrics
+        .ingested(outcome.receipts.len() as u64 - duplicates, duplicates);
     let status = match &outcome.refused {
         None => StatusCode::OK,
         Some((_, refusal)) => refusal_status(refusal),
     };
+    let code = outcome
+        .refused
+        .as_ref()
+        .map(|(_, refusal)| RefusalCode(refusal.code().to_owned()));
     let response = PushResponse {
         receipts: outcome.receipts,
         refused: outcome
             .refused
             .map(|(position, refusal)| ErrorBody::from_refusal(&refusal, Some(position))),
     };
-    Ok((status, Json(response)).into_response())
+    let mut response = (status, Json(response)).into_response();
+    if let Some(code) = code {
+        response.extensions_mut().insert(code);
+    }
+    Ok(response)
+}
+
+async fn metrics<S: Store + 'static>(
+    State(state): State<AppState<S>>,
+) -> Result<Response, ApiError> {
+    let size = with_ledger(&state, |ledger| Ok(ledger.checkpoint()?.size)).await?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.render(size),
+    )
+        .into_response())
+}
+
+/// Counts refusals (by the code a response carries) and times every routed request.
+async fn track<S: Store + 'static>(
+    State(state): State<AppState<S>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let method = request.method().as_str().to_owned();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    state
+        .metrics
+        .observe(&method, &route, started.elapsed().as_secs_f64());
+    if let Some(RefusalCode(code)) = response.extensions().get::<RefusalCode>() {
+        state.metrics.refused(code);
+    }
+    response
 }
 
 async fn device_status<S: Store + 'static>(
@@ -251,6 +312,196 @@ async fn device_status<S: Store + 'static>(
     })
     .await?;
     Ok(Json(status))
+}
+
+/// Checks that `device` may use the replica service (enrolled, not revoked, not forked) and
+/// that what was committed is covered by a checkpoint; then runs `work` on the device's
+/// facility with the replica service and its own connection, without holding the ledger.
+async fn with_replica<S, T, F>(
+    state: &AppState<S>,
+    device: tally_events::DeviceId,
+    work: F,
+) -> Result<T, ApiError>
+where
+    S: Store + 'static,
+    T: Send + 'static,
+    F: FnOnce(&mut ReplicaService, &S, &str) -> Result<T, LedgerError> + Send + 'static,
+{
+    let facility = with_ledger(state, move |ledger| {
+        let row = ledger.check_device(&device)?;
+        ledger.publish_checkpoint()?;
+        Ok(row.facility)
+    })
+    .await?;
+    let replica = state.replica.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut guard = replica.lock().map_err(|_| {
+            LedgerError::Unavailable("a request failed while holding the replica service".into())
+        })?;
+        let (service, store) = &mut *guard;
+        work(service, store, &facility)
+    })
+    .await
+    .map_err(|e| ApiError {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        body: Box::new(ErrorBody::other("internal", e.to_string(), true)),
+    })?
+    .map_err(ApiError::from)
+}
+
+#[derive(Deserialize)]
+struct DeltasQuery {
+    #[serde(default)]
+    after: u64,
+    limit: Option<u64>,
+}
+
+async fn replica_deltas<S: Store + 'static>(
+    State(state): State<AppState<S>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    params: Result<Query<DeltasQuery>, QueryRejection>,
+    body: Bytes,
+) -> Result<Json<DeltasResponse>, ApiError> {
+    let device = authenticate(&state, &method, &uri, &headers, &body)?;
+    let query = query(params)?;
+    let response = with_replica(&state, device, move |replica, store, facility| {
+        replica.deltas(
+            store,
+            facility,
+            query.after,
+            query.limit.unwrap_or(DELTAS_PER_PAGE_MAX),
+        )
+    })
+    .await?;
+    Ok(Json(response))
+}
+
+async fn replica_snapshot<S: Store + 'static>(
+    State(state): State<AppState<S>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let device = authenticate(&state, &method, &uri, &headers, &body)?;
+    let snapshot = with_replica(&state, device, move |replica, store, facility| {
+        replica.snapshot(store, facility)
+    })
+    .await?;
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, "application/vnd.sqlite3"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        snapshot.bytes,
+    )
+        .into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        "tally-snapshot-cursor",
+        header::HeaderValue::from(snapshot.cursor),
+    );
+    if let Ok(value) = header::HeaderValue::from_str(&snapshot.facility) {
+        headers.insert("tally-facility", value);
+    }
+    Ok(response)
+}
+
+async fn pins<S: Store + 'static>(
+    State(state): State<AppState<S>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<crate::pins::PinsResponse>, ApiError> {
+    let device = authenticate(&state, &method, &uri, &headers, &body)?;
+    let response = with_ledger(&state, move |ledger| {
+        let row = ledger.check_device(&device)?;
+        Ok(crate::pins::verifiers_for(ledger.store(), &row.facility)?)
+    })
+    .await?;
+    Ok(Json(response))
+}
+
+/// Authenticates an operator request and checks that the key holds `needed` (an admin
+/// credential may make supervisor calls too).
+async fn authenticate_operator<S: Store + 'static>(
+    state: &AppState<S>,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+    needed: crate::ops_store::OperatorRole,
+) -> Result<crate::ops_store::OperatorRow, ApiError> {
+    let get = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let received = crate::credentials::OperatorHeaders {
+        operator: get(crate::credentials::HEADER_OPERATOR),
+        timestamp: get(auth::HEADER_TIMESTAMP),
+        body_sha256: get(auth::HEADER_BODY_SHA256),
+        signature: get(auth::HEADER_SIGNATURE),
+    };
+    let path = uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or(uri.path());
+    let key = crate::credentials::authenticate_operator(
+        &received,
+        &state.origin,
+        method.as_str(),
+        path,
+        body,
+    )?;
+    with_ledger(state, move |ledger| {
+        let refused = || Refusal::NotOperator {
+            needed: needed.as_str().to_owned(),
+        };
+        let row = ledger.store().operator(&key)?.ok_or_else(refused)?;
+        if row.revoked_unix_ms.is_some() || row.role < needed {
+            return Err(refused().into());
+        }
+        Ok(row)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct TokenRequest {
+    facility: String,
+    name: String,
+}
+
+async fn admin_enroll_token<S: Store + 'static>(
+    State(state): State<AppState<S>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let operator = authenticate_operator(
+        &state,
+        &method,
+        &uri,
+        &headers,
+        &body,
+        crate::ops_store::OperatorRole::Admin,
+    )
+    .await?;
+    let request: TokenRequest = serde_json::from_slice(&body).map_err(|e| Refusal::BadRequest {
+        reason: e.to_string(),
+    })?;
+    let token = with_ledger(&state, move |ledger| {
+        ledger.create_token(&request.facility, &request.name)
+    })
+    .await?;
+    tracing::info!(operator = %operator.name, "enrollment token issued");
+    Ok(Json(serde_json::json!({ "token": token })).into_response())
 }
 
 #[derive(Deserialize)]
@@ -370,13 +621,50 @@ async fn not_found(uri: Uri) -> ApiError {
     }
 }
 
-/// The router over a ledger.
-pub fn router<S: Store + 'static>(ledger: Ledger<S>) -> Router {
+/// What `serve` needs besides the ledger.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Where the replica service keeps its facility views (derived data, rebuilt from the log
+    /// when missing).
+    pub views_dir: std::path::PathBuf,
+    /// Serve HTTPS with this configuration ([`crate::tls::server_config`]); plain HTTP when
+    /// `None`.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+}
+
+impl ServeOptions {
+    /// Views in a directory under the system's temporary directory, named after the log.
+    pub fn temporary_for(origin: &str) -> Self {
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::digest(origin.as_bytes());
+        Self {
+            views_dir: std::env::temp_dir()
+                .join(format!("tally-ledger-views-{}", hex::encode(&digest[..8]))),
+            tls: None,
+        }
+    }
+}
+
+fn state<S: Store>(ledger: Ledger<S>, options: &ServeOptions) -> Result<AppState<S>, LedgerError> {
     let origin = ledger.origin().to_owned();
-    routes(AppState {
+    let replica = ReplicaService::new(&options.views_dir, &origin)?;
+    let replica_store = ledger.store().reopen()?;
+    Ok(AppState {
         ledger: Arc::new(Mutex::new(ledger)),
+        replica: Arc::new(Mutex::new((replica, replica_store))),
+        metrics: Arc::new(Metrics::new()),
         origin,
     })
+}
+
+/// The router over a ledger, with the replica service's views under `options.views_dir`.
+/// Opens a second connection to the ledger's database (the replica service's): call it outside
+/// an async context (the PostgreSQL client is blocking).
+pub fn router<S: Store + 'static>(
+    ledger: Ledger<S>,
+    options: &ServeOptions,
+) -> Result<Router, LedgerError> {
+    Ok(routes(state(ledger, options)?))
 }
 
 fn routes<S: Store + 'static>(state: AppState<S>) -> Router {
@@ -385,28 +673,52 @@ fn routes<S: Store + 'static>(state: AppState<S>) -> Router {
         .route("/v1/enroll", post(enroll::<S>))
         .route("/v1/push", post(push::<S>))
         .route("/v1/device", get(device_status::<S>))
+        .route("/v1/replica/deltas", get(replica_deltas::<S>))
+        .route("/v1/replica/snapshot", get(replica_snapshot::<S>))
+        .route("/v1/pins", get(pins::<S>))
+        .route("/v1/admin/enroll-token", post(admin_enroll_token::<S>))
         .route("/v1/proof/inclusion", get(inclusion::<S>))
         .route("/v1/proof/consistency", get(consistency::<S>))
         .route("/log/checkpoint", get(log_checkpoint::<S>))
         .route("/log/tile/{*rest}", get(log_tile::<S>))
+        .route("/metrics", get(metrics::<S>))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            track::<S>,
+        ))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(log_request))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }
 
-/// Serves `ledger` on `listener` until `shutdown` completes. Signs the checkpoint of anything
-/// committed before a crash first.
+/// Serves `ledger` on `listener` until `shutdown` completes, with the replica service's
+/// views in a temporary directory ([`ServeOptions::temporary_for`]). Signs the checkpoint of
+/// anything committed before a crash first.
 pub async fn serve<S: Store + 'static>(
     ledger: Ledger<S>,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let options = ServeOptions::temporary_for(ledger.origin());
+    serve_with(ledger, listener, shutdown, &options).await
+}
+
+/// [`serve`] with options.
+pub async fn serve_with<S: Store + 'static>(
+    ledger: Ledger<S>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    options: &ServeOptions,
+) -> std::io::Result<()> {
     let origin = ledger.origin().to_owned();
-    let state = AppState {
-        ledger: Arc::new(Mutex::new(ledger)),
-        origin: origin.clone(),
-    };
+    // A PostgreSQL connection (the replica service's own) is made off the async threads: the
+    // blocking client runs a runtime of its own.
+    let owned = options.clone();
+    let state = tokio::task::spawn_blocking(move || state(ledger, &owned))
+        .await
+        .map_err(std::io::Error::other)?
+        .map_err(std::io::Error::other)?;
     // Storage calls block (and the PostgreSQL client runs its own runtime): off the async
     // threads.
     match with_ledger(&state, |ledger| ledger.publish_checkpoint()).await {
@@ -417,7 +729,12 @@ pub async fn serve<S: Store + 'static>(
     }
     let address: Option<SocketAddr> = listener.local_addr().ok();
     tracing::info!(?address, %origin, "serving");
-    axum::serve(listener, routes(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    match &options.tls {
+        Some(config) => crate::tls::serve(listener, routes(state), config.clone(), shutdown).await,
+        None => {
+            axum::serve(listener, routes(state))
+                .with_graceful_shutdown(shutdown)
+                .await
+        }
+    }
 }

@@ -7,6 +7,7 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
+use common::devices::admin_key_file;
 use common::*;
 use reqwest::blocking::Client;
 use serde_json::Value;
@@ -28,6 +29,7 @@ impl Server {
             .arg(db.as_ref())
             .args(["--listen", "127.0.0.1:0"])
             .env("RUST_LOG", "warn")
+            .env(tally_ledger::credentials::KEY_FILE_ENV, admin_key_file())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -102,6 +104,7 @@ fn cli(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(BIN)
         .args(args)
         .env("RUST_LOG", "warn")
+        .env(tally_ledger::credentials::KEY_FILE_ENV, admin_key_file())
         .output()
         .unwrap();
     (

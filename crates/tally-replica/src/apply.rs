@@ -17,7 +17,9 @@
 //! whether a delta conflicts depends only on logged inputs (the device's log, the deltas and
 //! where each delta arrived among the device's own events), and a replay decides the same
 //! conflicts. A conflict stays until an admin event settles the package (a `PackageRegistered`
-//! from the ledger with no pending local change).
+//! from the ledger with no pending local change) or a supervisor does (a `ConflictSettled`,
+//! kind 278: the package becomes what the supervisor found, and its conflicts through the
+//! ledger index they saw are cleared; one that arrived later stays flagged).
 
 use rusqlite::{params, Connection, OptionalExtension};
 use tally_events::payload::{CheckResult, ContinuedTask, StateSystem, WeighMode};
@@ -98,6 +100,7 @@ pub fn payload_uids(payload: &Payload) -> Vec<&str> {
         Payload::InvestigationOpened(p) => p.uids.iter().map(String::as_str).collect(),
         Payload::PackageRegistered(p) => vec![&p.uid],
         Payload::PackageArrived(p) => vec![&p.uid],
+        Payload::ConflictSettled(p) => vec![&p.uid],
         _ => Vec::new(),
     }
 }
@@ -118,6 +121,7 @@ pub fn changes_packages(payload: &Payload) -> bool {
             | Payload::PackageRegistered(_)
             | Payload::PackageArrived(_)
             | Payload::InvestigationOpened(_)
+            | Payload::ConflictSettled(_)
     )
 }
 
@@ -730,6 +734,25 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
                 i64::try_from(p.target.seq).unwrap_or(i64::MAX),
                 &p.target.record_sha256.0[..],
                 p.reason_code
+            ])?;
+        }
+        Payload::ConflictSettled(p) => {
+            let (amount, unit) = qty(p.quantity)?;
+            let through = i64::try_from(p.through_ledger_index).unwrap_or(i64::MAX);
+            view.prepare_cached("DELETE FROM conflicts WHERE uid = ?1 AND ledger_index <= ?2")?
+                .execute(params![p.uid, through])?;
+            // A conflict that arrived after the one the supervisor saw stays flagged.
+            view.prepare_cached(
+                "UPDATE packages SET quantity = ?2, unit = ?3, location_id = ?4, status = ?5,
+                     conflict = EXISTS (SELECT 1 FROM conflicts WHERE uid = ?1)
+                 WHERE uid = ?1",
+            )?
+            .execute(params![
+                p.uid,
+                amount,
+                unit,
+                p.location_id,
+                model::status(p.status)
             ])?;
         }
         Payload::FacilityStateSystemDefined(p) => {

@@ -301,6 +301,12 @@ pub enum Refusal {
         /// Tag.
         uid: String,
     },
+    /// A settlement of a package that has no conflict on record.
+    #[error("package {uid} has no conflict between devices on record; there is nothing to settle")]
+    NotInConflict {
+        /// Tag.
+        uid: String,
+    },
     /// Unknown pick list.
     #[error("pick list {pick_list} is not known on this device")]
     UnknownPickList {
@@ -758,6 +764,9 @@ impl Refusal {
             R::InConflict { uid } => {
                 format!("el paquete {uid} tiene un conflicto entre equipos; un supervisor debe resolverlo")
             }
+            R::NotInConflict { uid } => {
+                format!("el paquete {uid} no tiene conflicto entre equipos registrado; no hay nada que resolver")
+            }
             R::UnknownPickList { pick_list } => format!("la lista de surtido {pick_list} no existe en este equipo"),
             R::LineComplete { pick_list, line_no } => {
                 format!("la línea {line_no} de la lista {pick_list} está completa o no existe")
@@ -950,6 +959,7 @@ mod tests {
                 location: s("L"),
             },
             Refusal::InConflict { uid: s("U") },
+            Refusal::NotInConflict { uid: s("U") },
             Refusal::UnknownPickList { pick_list: s("P") },
             Refusal::LineComplete {
                 pick_list: s("P"),
@@ -1089,6 +1099,7 @@ mod tests {
                 | Refusal::AlreadyInTote { .. }
                 | Refusal::AlreadyThere { .. }
                 | Refusal::InConflict { .. }
+                | Refusal::NotInConflict { .. }
                 | Refusal::UnknownPickList { .. }
                 | Refusal::LineComplete { .. }
                 | Refusal::WrongItem { .. }

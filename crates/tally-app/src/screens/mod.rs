@@ -10,10 +10,15 @@
 //! [`open`]. A flow is taken out of the stack while it handles an event, so it gets the rest
 //! of the [`State`] mutably beside its own.
 
+pub mod count;
+pub mod destroy;
 pub mod home;
+pub mod load;
 pub mod lookup;
 pub mod not_built;
+pub mod pick;
 pub mod sign_in;
+pub mod supervisor;
 
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -49,6 +54,16 @@ pub enum Screen {
     NotBuilt(not_built::NotBuilt),
     // Guided flows: receiving, moving, quarantine and release.
     // Guided flows: picking, loading, counting, destruction, supervisor review.
+    /// 5 Count.
+    Count(count::Count),
+    /// 9 Supervisor.
+    Supervisor(supervisor::Supervisor),
+    /// 3 Pick.
+    Pick(pick::Pick),
+    /// 4 Load.
+    Load(load::Load),
+    /// 8 Destroy.
+    Destroy(destroy::Destroy),
 }
 
 impl Screen {
@@ -56,6 +71,11 @@ impl Screen {
     pub fn flow(&self) -> Option<&dyn Flow> {
         match self {
             Screen::NotBuilt(flow) => Some(flow),
+            Screen::Count(flow) => Some(flow),
+            Screen::Supervisor(flow) => Some(flow),
+            Screen::Pick(flow) => Some(flow),
+            Screen::Load(flow) => Some(flow),
+            Screen::Destroy(flow) => Some(flow),
             // Receiving, moving, quarantine and release.
             // Picking, loading, counting, destruction, supervisor review.
             Screen::SignIn(_) | Screen::Locked | Screen::Home { .. } | Screen::Lookup { .. } => {
@@ -68,6 +88,11 @@ impl Screen {
     pub fn flow_mut(&mut self) -> Option<&mut dyn Flow> {
         match self {
             Screen::NotBuilt(flow) => Some(flow),
+            Screen::Count(flow) => Some(flow),
+            Screen::Supervisor(flow) => Some(flow),
+            Screen::Pick(flow) => Some(flow),
+            Screen::Load(flow) => Some(flow),
+            Screen::Destroy(flow) => Some(flow),
             // Receiving, moving, quarantine and release.
             // Picking, loading, counting, destruction, supervisor review.
             Screen::SignIn(_) | Screen::Locked | Screen::Home { .. } | Screen::Lookup { .. } => {
@@ -96,6 +121,10 @@ pub trait Flow: std::fmt::Debug {
     fn keys(&self, language: Language) -> Vec<String>;
     /// Draws the screen's body.
     fn render(&self, app: &State, frame: &mut Frame, area: Rect);
+    /// The field takes a PIN (shown masked).
+    fn masked(&self) -> bool {
+        false
+    }
     /// A question is shown (a confirmation): a scan is held until it is answered, and Enter
     /// and Esc answer it.
     fn asking(&self) -> bool {
@@ -143,19 +172,19 @@ pub(crate) fn open(state: &mut State, entry: Entry, effects: &mut Vec<Effect>) {
 
         Entry::Move => not_built::open(state, entry, effects),
 
-        Entry::Pick => not_built::open(state, entry, effects),
+        Entry::Pick => pick::open(state, effects),
 
-        Entry::Load => not_built::open(state, entry, effects),
+        Entry::Load => load::open(state, effects),
 
-        Entry::Count => not_built::open(state, entry, effects),
+        Entry::Count => count::open(state, effects),
 
         Entry::Lookup => lookup::open(state, effects),
 
         Entry::Quarantine => not_built::open(state, entry, effects),
 
-        Entry::Destroy => not_built::open(state, entry, effects),
+        Entry::Destroy => destroy::open(state),
 
-        Entry::Supervisor => not_built::open(state, entry, effects),
+        Entry::Supervisor => supervisor::open(state, effects),
 
         Entry::Sync => not_built::open(state, entry, effects),
     }
@@ -311,6 +340,23 @@ pub(crate) fn on_esc(state: &mut State, effects: &mut Vec<Effect>) {
 pub(crate) fn on_device(state: &mut State, event: &DeviceEvent, effects: &mut Vec<Effect>) {
     with_flow(state, true, |flow, app| {
         flow.on_device(app, event, effects);
+        ((), Nav::Stay)
+    });
+}
+
+/// A reply of the worker for the flow that asked (the nearest flow on the stack: a flow under
+/// the lock still gets its answers).
+pub(crate) fn on_written(state: &mut State, id: u64, reply: WriteReply, effects: &mut Vec<Effect>) {
+    with_flow(state, false, |flow, app| {
+        flow.on_written(app, id, reply, effects);
+        ((), Nav::Stay)
+    });
+}
+
+/// A reply of the reader for the flow that asked.
+pub(crate) fn on_read(state: &mut State, id: u64, reply: ReadReply, effects: &mut Vec<Effect>) {
+    with_flow(state, false, |flow, app| {
+        flow.on_read(app, id, reply, effects);
         ((), Nav::Stay)
     });
 }

@@ -407,6 +407,14 @@ pub fn every_payload() -> Vec<Payload> {
             facility_id: s("FAC-DENVER-01"),
             state_system: StateSystem::Metrc,
         }),
+        Payload::ConflictSettled(ConflictSettled {
+            uid: s("1A4FF0100000022000000123"),
+            quantity: Quantity::Milligrams(28_350),
+            location_id: s("VAULT-A"),
+            status: PackageStatus::Active,
+            reason_code: s("SCALE-VARIANCE"),
+            through_ledger_index: 4_096,
+        }),
     ]
 }
 

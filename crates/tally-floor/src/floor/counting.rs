@@ -18,8 +18,8 @@ pub(super) struct Place<'a> {
     pub location: &'a str,
 }
 
-/// A scan or tag read on the counting screen; `package` is the weighed package waiting for
-/// its weight. `read` is the device event and the scan it carried (a tag read is swept).
+/// A scan or tag read on the counting screen; `package` is the package waiting for its weight or
+/// its units. `read` is the device event and the scan it carried (a tag read is swept).
 pub(super) fn scanned(
     replica: &mut Replica,
     who: &Session,
@@ -52,7 +52,8 @@ pub(super) fn scanned(
         count::scan(cv, who, task, location, &identifier)
     })?;
     *package = match (&scanned, identifier) {
-        (Scanned::Found { weighed: true, .. }, Identifier::StateTag(tag)) => Some(tag),
+        // The package found waits for its weight, or for the units typed.
+        (Scanned::Found { .. }, Identifier::StateTag(tag)) => Some(tag),
         _ => None,
     };
     Ok(Step {

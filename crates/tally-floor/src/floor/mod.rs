@@ -11,9 +11,13 @@ mod moving;
 mod receiving;
 
 use tally_drivers::event::{DeviceEvent, ReadingMode, WeighMode, WeightReading, WeightUnit};
+use tally_events::payload::ConflictSettled;
 use tally_events::MassUnit;
+use tally_events::Quantity;
 use tally_ids::{Date, Language, ScanInput, StateSystems};
-use tally_replica::workflow::count::{Entered, ScanTally, Scanned};
+use tally_replica::workflow::count::{Entered, ScanTally, Scanned, Submitted, Variance};
+use tally_replica::workflow::destruction::Destroyed;
+use tally_replica::workflow::loading::Reconciliation;
 use tally_replica::workflow::lookup::Found;
 use tally_replica::workflow::moves::Moved;
 use tally_replica::workflow::receiving::{ScanOutcome, WeighOutcome};
@@ -45,11 +49,36 @@ pub enum Screen {
         task: String,
         /// The location being counted.
         location: String,
-        /// The weighed package scanned last, waiting for its weight.
+        /// The package scanned last, waiting for its weight (or, counted in units, its units).
         package: Option<StateTag>,
     },
     /// Lookup: scan anything to see what it is.
     Lookup,
+    /// Picking one line of a pick list: a package's tag (checked against the line at once)
+    /// and a tote's barcode, in either order; the quantity is typed ([`Floor::pick`]).
+    Picking {
+        /// Pick list id.
+        pick_list: String,
+        /// The line being picked.
+        line_no: u32,
+        /// The package scanned and accepted for the line.
+        package: Option<StateTag>,
+        /// The tote scanned.
+        tote: Option<String>,
+    },
+    /// Staging: scan a tote, then the staging lane it goes to.
+    Staging {
+        /// The tote scanned, waiting for its lane.
+        tote: Option<String>,
+    },
+    /// Destroying: scan the package, put it on the scale; its stable reading is kept here and
+    /// recorded with the destruction ([`Floor::destroy`]).
+    Destroying {
+        /// The package scanned.
+        package: Option<StateTag>,
+        /// Its stable reading, once weighed.
+        reading: Option<Reading>,
+    },
 }
 
 /// Where a scale's readings go: its asset id in the scale register and its division as the
@@ -99,6 +128,76 @@ pub enum Outcome {
     CountEntered(Entered),
     /// Lookup: what the scan is.
     Found(Box<Found>),
+    /// Picking: the package scanned may be picked for the line (nothing recorded yet).
+    PickPackageChosen {
+        /// The package.
+        uid: String,
+    },
+    /// Picking or staging: the tote scanned.
+    ToteChosen {
+        /// The tote.
+        tote: String,
+    },
+    /// Picking: a quantity of the package went into the tote.
+    Picked {
+        /// The package.
+        uid: String,
+        /// What is left of the line.
+        remaining: Quantity,
+    },
+    /// Picking: the rest of the line was shorted.
+    Shorted {
+        /// The quantity shorted.
+        short: Quantity,
+    },
+    /// Staging: the tote is staged for its route.
+    Staged {
+        /// The tote.
+        tote: String,
+        /// Its route.
+        route: String,
+    },
+    /// Loading: the reconciliation recorded (an exact one marks the manifest ready).
+    Reconciled(Reconciliation),
+    /// Loading: the manifest is marked ready.
+    ManifestReady(Reconciliation),
+    /// Counting: the round being counted.
+    CountStarted {
+        /// Round number (1 for the first count).
+        round: i64,
+    },
+    /// Counting: the round was submitted; the packages to recount, never by how much.
+    CountSubmitted(Submitted),
+    /// Supervisor: an adjustment approved (the reviewed line).
+    Approved(Variance),
+    /// Supervisor: the count is closed.
+    CountClosed {
+        /// Count task id.
+        task: String,
+    },
+    /// Supervisor: a package's conflicts were settled as the supervisor found it.
+    ConflictSettled(ConflictSettled),
+    /// Supervisor: a badge's lockout was lifted.
+    Unlocked {
+        /// The badge.
+        badge: String,
+    },
+    /// Destroying: the package to destroy was scanned; weigh it next.
+    DestroyPackageChosen {
+        /// The package.
+        uid: String,
+    },
+    /// Destroying: the package's stable weight, kept for the destruction (nothing recorded).
+    DestroyWeighed {
+        /// The package.
+        uid: String,
+        /// The value as the scale printed it.
+        value: String,
+        /// Its unit.
+        unit: MassUnit,
+    },
+    /// Destroying: the package was destroyed before its witness.
+    Destroyed(Destroyed),
     /// The scan identifies nothing; nothing was recorded.
     Unreadable(Unreadable),
     /// The event means nothing on this screen; nothing was recorded.
@@ -132,6 +231,12 @@ pub enum Ignored {
     NoWeighingHere,
     /// A device reply or a device error: for the device status line, not for a workflow.
     DeviceMessage(String),
+    /// A count step away from the counting screen.
+    NotCounting,
+    /// A destruction away from the destruction screen.
+    NotDestroying,
+    /// A destruction with no stable weight taken.
+    WeighThePackageFirst,
 }
 
 impl Ignored {
@@ -170,6 +275,24 @@ impl Ignored {
                 "en esta pantalla no se pesa nada".to_owned()
             }
             (Ignored::DeviceMessage(text), _) => text.clone(),
+            (Ignored::NotCounting, Language::English) => {
+                "open a count task first".to_owned()
+            }
+            (Ignored::NotCounting, Language::Spanish) => {
+                "abra primero una tarea de conteo".to_owned()
+            }
+            (Ignored::NotDestroying, Language::English) => {
+                "open Destroy first".to_owned()
+            }
+            (Ignored::NotDestroying, Language::Spanish) => {
+                "abra primero Destruir".to_owned()
+            }
+            (Ignored::WeighThePackageFirst, Language::English) => {
+                "put the package on the scale and wait for a stable weight".to_owned()
+            }
+            (Ignored::WeighThePackageFirst, Language::Spanish) => {
+                "ponga el paquete en la báscula y espere un peso estable".to_owned()
+            }
         }
     }
 }
@@ -215,6 +338,11 @@ impl Floor {
         self.scales.retain(|s| s.device != scale.device);
         self.scales.push(scale);
         self
+    }
+
+    /// The facility's date as `YYYY-MM-DD`.
+    pub(crate) fn today_text(&self) -> String {
+        self.today.to_string()
     }
 
     /// Reads a scan or tag read as the identifier it is, recognising the state tags of
@@ -285,7 +413,54 @@ impl Floor {
                 identifier,
             ),
             Screen::Lookup => lookup::scanned(replica, identifier),
+            Screen::Picking { .. } | Screen::Staging { .. } | Screen::Destroying { .. } => {
+                self.scanned_in_new_flows(replica, who, screen, &identifier)
+            }
         }
+    }
+
+    /// A scan on the picking, staging or destruction screen.
+    fn scanned_in_new_flows(
+        &self,
+        replica: &mut Replica,
+        who: &Session,
+        screen: &mut Screen,
+        identifier: &Identifier,
+    ) -> Result<Step, ReplicaError> {
+        let step = match (&mut *screen, identifier) {
+            (Screen::Picking { .. }, Identifier::StateTag(tag)) => {
+                self.pick_package_scanned(replica, who, screen, tag.clone())?
+            }
+            (Screen::Picking { tote, .. }, Identifier::Text(text)) => {
+                let scanned = text.trim().to_owned();
+                *tote = Some(scanned.clone());
+                Step::nothing(Outcome::ToteChosen { tote: scanned })
+            }
+            (Screen::Staging { tote }, Identifier::Text(text)) => match tote.take() {
+                None => {
+                    let scanned = text.trim().to_owned();
+                    *tote = Some(scanned.clone());
+                    Step::nothing(Outcome::ToteChosen { tote: scanned })
+                }
+                Some(chosen) => match self.stage_scanned(replica, who, &chosen, text) {
+                    Ok(step) => step,
+                    Err(refused) => {
+                        // A refused lane keeps the tote: scan another lane.
+                        *tote = Some(chosen);
+                        return Err(refused);
+                    }
+                },
+            },
+            (Screen::Destroying { package, reading }, Identifier::StateTag(tag)) => {
+                *package = Some(tag.clone());
+                *reading = None;
+                Step::nothing(Outcome::DestroyPackageChosen {
+                    uid: tag.uid().to_owned(),
+                })
+            }
+            (_, other) => not_for_this_screen(other),
+        };
+        Ok(step)
     }
 
     fn weighed(
@@ -296,7 +471,13 @@ impl Floor {
         input: &DeviceInput,
         reading: &WeightReading,
     ) -> Result<Step, ReplicaError> {
-        if matches!(screen, Screen::Moving { .. } | Screen::Lookup) {
+        if matches!(
+            screen,
+            Screen::Moving { .. }
+                | Screen::Lookup
+                | Screen::Picking { .. }
+                | Screen::Staging { .. }
+        ) {
             return Ok(Step::nothing(Outcome::Ignored(Ignored::NoWeighingHere)));
         }
         let stable = match reading.require_stable() {
@@ -348,7 +529,25 @@ impl Floor {
                 &recorded_reading,
                 &today,
             ),
-            Screen::Moving { .. } | Screen::Lookup => {
+            Screen::Destroying { package, reading } => {
+                let Some(uid) = package.as_ref().map(|tag| tag.uid().to_owned()) else {
+                    return Ok(Step::nothing(Outcome::Ignored(
+                        Ignored::ScanThePackageFirst,
+                    )));
+                };
+                let outcome = Outcome::DestroyWeighed {
+                    uid,
+                    value: recorded_reading.value.clone(),
+                    unit: recorded_reading.unit,
+                };
+                // Recorded with the destruction, after the witness: nothing is recorded now.
+                *reading = Some(recorded_reading);
+                Ok(Step::nothing(outcome))
+            }
+            Screen::Moving { .. }
+            | Screen::Lookup
+            | Screen::Picking { .. }
+            | Screen::Staging { .. } => {
                 Ok(Step::nothing(Outcome::Ignored(Ignored::NoWeighingHere)))
             }
         }
@@ -384,6 +583,9 @@ mod tests {
                 scanned: "(01)09501101530003".into(),
             },
             Ignored::NoWeighingHere,
+            Ignored::NotCounting,
+            Ignored::NotDestroying,
+            Ignored::WeighThePackageFirst,
         ];
         for notice in notices {
             let en = notice.message(Language::English);

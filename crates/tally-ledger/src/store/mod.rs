@@ -36,6 +36,23 @@ pub enum StoreError {
     NotALedger(String),
 }
 
+/// A stored 32-byte value (hash, key), checked.
+pub(crate) fn blob32(bytes: Vec<u8>, what: &str) -> Result<[u8; 32], StoreError> {
+    bytes
+        .try_into()
+        .map_err(|_| StoreError::Corrupt(format!("a stored {what} is not 32 bytes")))
+}
+
+/// A stored count or index (a signed 64-bit integer in both databases) as `u64`.
+pub(crate) fn to_u64(value: i64, what: &str) -> Result<u64, StoreError> {
+    u64::try_from(value).map_err(|_| StoreError::Corrupt(format!("a negative {what}")))
+}
+
+/// A count or index as the databases store it.
+pub(crate) fn to_i64(value: u64) -> Result<i64, StoreError> {
+    i64::try_from(value).map_err(|_| StoreError::Corrupt("a number beyond 2^63".into()))
+}
+
 /// The log's identity, fixed when the database is created.
 #[derive(Debug, Clone)]
 pub struct LogMeta {
@@ -119,7 +136,7 @@ pub struct CheckpointRow {
 }
 
 /// Reads that need no transaction (served by `serve` and the CLI).
-pub trait Store: Send {
+pub trait Store: Send + crate::ops_store::OpsStore {
     /// The write transaction type.
     type Tx<'a>: StoreTx
     where
@@ -178,11 +195,40 @@ pub trait StoreTx {
     /// The entry a device's seq holds, if any: (index, record).
     fn entry_of(&self, device: &DeviceId, seq: u64) -> Result<Option<(u64, Vec<u8>)>, StoreError>;
     /// Appends an entry at index `tree_size`, its stored hashes, moves the device's head and
-    /// the counter, all in this transaction.
+    /// the counter, all in this transaction. The same for every backend: the index is checked
+    /// against the counter and the stored hashes' positions computed here, the backend only
+    /// writes ([`StoreTx::write_entry`]).
     fn append(
         &mut self,
         entry: &EntryRow,
         record_sha256: &[u8; 32],
+        new_hashes: &[Hash],
+        now_unix_ms: i64,
+    ) -> Result<(), StoreError> {
+        let size = self.tree_size()?;
+        if entry.index != size {
+            return Err(StoreError::Corrupt(format!(
+                "entry {} appended to a tree of {size}",
+                entry.index
+            )));
+        }
+        let first_hash_index = crate::tlog::stored_hash_index(0, entry.index);
+        self.write_entry(
+            entry,
+            record_sha256,
+            first_hash_index,
+            new_hashes,
+            now_unix_ms,
+        )
+    }
+    /// Writes what [`StoreTx::append`] decided: the entry, its stored hashes from
+    /// `first_hash_index` on, the device's head (its seq and record hash) and the counter
+    /// (`entry.index + 1`).
+    fn write_entry(
+        &mut self,
+        entry: &EntryRow,
+        record_sha256: &[u8; 32],
+        first_hash_index: u64,
         new_hashes: &[Hash],
         now_unix_ms: i64,
     ) -> Result<(), StoreError>;

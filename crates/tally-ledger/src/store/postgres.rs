@@ -10,9 +10,10 @@ use postgres::{Client, NoTls, Transaction};
 use tally_events::DeviceId;
 
 use super::{
-    CheckpointRow, DeviceRow, EntryRow, ForkRow, LogMeta, Store, StoreError, StoreTx, TokenRow,
+    blob32, to_i64, to_u64, CheckpointRow, DeviceRow, EntryRow, ForkRow, LogMeta, Store,
+    StoreError, StoreTx, TokenRow,
 };
-use crate::tlog::{stored_hash_index, Hash};
+use crate::tlog::Hash;
 
 /// The schema version this build writes and reads (the same number as SQLite's).
 pub const SCHEMA_VERSION: i64 = 1;
@@ -115,20 +116,6 @@ impl std::fmt::Debug for PgStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PgStore").finish_non_exhaustive()
     }
-}
-
-fn blob32(bytes: Vec<u8>, what: &str) -> Result<[u8; 32], StoreError> {
-    bytes
-        .try_into()
-        .map_err(|_| StoreError::Corrupt(format!("a stored {what} is not 32 bytes")))
-}
-
-fn to_u64(value: i64, what: &str) -> Result<u64, StoreError> {
-    u64::try_from(value).map_err(|_| StoreError::Corrupt(format!("a negative {what}")))
-}
-
-fn to_i64(value: u64) -> Result<i64, StoreError> {
-    i64::try_from(value).map_err(|_| StoreError::Corrupt("a number beyond 2^63".into()))
 }
 
 fn has_ledger(client: &mut Client) -> Result<bool, StoreError> {
@@ -462,21 +449,15 @@ impl StoreTx for PgTx<'_> {
             .transpose()
     }
 
-    fn append(
+    fn write_entry(
         &mut self,
         entry: &EntryRow,
         record_sha256: &[u8; 32],
+        first_hash_index: u64,
         new_hashes: &[Hash],
         now_unix_ms: i64,
     ) -> Result<(), StoreError> {
         let tx = self.tx.get_mut();
-        let size = tree_size(tx)?;
-        if entry.index != size {
-            return Err(StoreError::Corrupt(format!(
-                "entry {} appended to a tree of {size}",
-                entry.index
-            )));
-        }
         tx.execute(
             "INSERT INTO entries (idx, device_id, seq, record, record_sha256, accepted_unix_ms)
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -489,9 +470,8 @@ impl StoreTx for PgTx<'_> {
                 &now_unix_ms,
             ],
         )?;
-        let first = stored_hash_index(0, entry.index);
         let indexes: Vec<i64> = (0..new_hashes.len() as u64)
-            .map(|offset| to_i64(first + offset))
+            .map(|offset| to_i64(first_hash_index + offset))
             .collect::<Result<_, _>>()?;
         let hashes: Vec<Vec<u8>> = new_hashes.iter().map(|h| h.0.to_vec()).collect();
         tx.execute(
@@ -508,7 +488,7 @@ impl StoreTx for PgTx<'_> {
         )?;
         tx.execute(
             "UPDATE log_meta SET tree_size = $1 WHERE id = 1",
-            &[&to_i64(size + 1)?],
+            &[&to_i64(entry.index + 1)?],
         )?;
         Ok(())
     }
@@ -609,5 +589,12 @@ impl StoreTx for PgTx<'_> {
     fn commit(self) -> Result<(), StoreError> {
         self.tx.into_inner().commit()?;
         Ok(())
+    }
+}
+
+impl PgStore {
+    /// The client, for the operations tables kept beside the log (`crate::ops_store`).
+    pub(crate) fn client(&self) -> std::cell::RefMut<'_, Client> {
+        self.client.borrow_mut()
     }
 }

@@ -14,9 +14,10 @@ use rusqlite::{
 use tally_events::DeviceId;
 
 use super::{
-    CheckpointRow, DeviceRow, EntryRow, ForkRow, LogMeta, Store, StoreError, StoreTx, TokenRow,
+    blob32, to_i64, to_u64, CheckpointRow, DeviceRow, EntryRow, ForkRow, LogMeta, Store,
+    StoreError, StoreTx, TokenRow,
 };
-use crate::tlog::{stored_hash_index, Hash};
+use crate::tlog::Hash;
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: i64 = 1;
@@ -189,20 +190,6 @@ impl SqliteStore {
             ))),
         }
     }
-}
-
-fn blob32(bytes: Vec<u8>, what: &str) -> Result<[u8; 32], StoreError> {
-    bytes
-        .try_into()
-        .map_err(|_| StoreError::Corrupt(format!("a stored {what} is not 32 bytes")))
-}
-
-fn to_u64(value: i64, what: &str) -> Result<u64, StoreError> {
-    u64::try_from(value).map_err(|_| StoreError::Corrupt(format!("a negative {what}")))
-}
-
-fn to_i64(value: u64) -> Result<i64, StoreError> {
-    i64::try_from(value).map_err(|_| StoreError::Corrupt("a number beyond 2^63".into()))
 }
 
 fn read_hashes(conn: &Connection, indexes: &[u64]) -> Result<Vec<Hash>, StoreError> {
@@ -501,20 +488,14 @@ impl StoreTx for SqliteTx<'_> {
             .transpose()
     }
 
-    fn append(
+    fn write_entry(
         &mut self,
         entry: &EntryRow,
         record_sha256: &[u8; 32],
+        first_hash_index: u64,
         new_hashes: &[Hash],
         now_unix_ms: i64,
     ) -> Result<(), StoreError> {
-        let size = tree_size(&self.tx)?;
-        if entry.index != size {
-            return Err(StoreError::Corrupt(format!(
-                "entry {} appended to a tree of {size}",
-                entry.index
-            )));
-        }
         self.tx
             .prepare_cached(
                 "INSERT INTO entries (idx, device_id, seq, record, record_sha256, accepted_unix_ms)
@@ -528,12 +509,14 @@ impl StoreTx for SqliteTx<'_> {
                 &record_sha256[..],
                 now_unix_ms
             ])?;
-        let first = stored_hash_index(0, entry.index);
         let mut insert = self
             .tx
             .prepare_cached("INSERT INTO hashes (idx, hash) VALUES (?1, ?2)")?;
         for (offset, hash) in new_hashes.iter().enumerate() {
-            insert.execute(params![to_i64(first + offset as u64)?, &hash.0[..]])?;
+            insert.execute(params![
+                to_i64(first_hash_index + offset as u64)?,
+                &hash.0[..]
+            ])?;
         }
         drop(insert);
         self.tx
@@ -547,7 +530,7 @@ impl StoreTx for SqliteTx<'_> {
             ])?;
         self.tx
             .prepare_cached("UPDATE log_meta SET tree_size = ?1 WHERE id = 1")?
-            .execute([to_i64(size + 1)?])?;
+            .execute([to_i64(entry.index + 1)?])?;
         Ok(())
     }
 
@@ -647,5 +630,12 @@ impl StoreTx for SqliteTx<'_> {
     fn commit(self) -> Result<(), StoreError> {
         self.tx.commit()?;
         Ok(())
+    }
+}
+
+impl SqliteStore {
+    /// The connection, for the operations tables kept beside the log (`crate::ops_store`).
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
     }
 }

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod devices;
+
 use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};

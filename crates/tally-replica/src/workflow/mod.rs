@@ -8,6 +8,7 @@
 //! in a local table outside the view and may record a lockout while refusing. The blind-count steps run on a separate, restricted connection
 //! ([`count::CountingView`]) that cannot read expected quantities.
 
+pub mod conflicts;
 pub mod count;
 pub mod counter_wall;
 pub mod destruction;

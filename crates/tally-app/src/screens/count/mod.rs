@@ -1,0 +1,448 @@
+//! 5 Count: blind cycle counts. The counter picks a task (its number and Enter, the arrows and
+//! Enter, or a scan of the task's barcode), the round starts, and every scan at the location
+//! finds a package; a package counted in units waits for its units typed and Enter. A scan of
+//! another location of the task moves the count there. Enter on an empty line asks whether to
+//! submit the round; the answer names the packages to recount, never by how much.
+//!
+//! Blind means blind: every step goes through the floor layer on the counting view, which
+//! cannot read an expected quantity, weight or package list, and this screen keeps only what
+//! the counter did (packages found, quantities entered). No list, total, progress, error or
+//! lookup here can show what is expected: the core never hands it over.
+
+mod render;
+pub mod text;
+
+use tally_floor::Outcome;
+use tally_replica::workflow::count::{Entered, Scanned, TaskView};
+
+use super::{Flow, Nav, Screen};
+use crate::event::{
+    CountDone, CountStep, Effect, Failure, ReadReply, ReadRequest, Tone, WriteReply, WriteRequest,
+};
+use crate::list::{self, Pick};
+use crate::state::State;
+use crate::text::{Language, Msg, Words};
+use text::Text;
+
+/// Where the count is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stage {
+    /// Choosing a task (`None` until read).
+    Tasks {
+        /// The tasks a counter can work on.
+        tasks: Option<Vec<TaskView>>,
+        /// The marked row.
+        marked: usize,
+    },
+    /// Counting a round at one location of a task.
+    Counting {
+        /// Task id.
+        task: String,
+        /// The round.
+        round: i64,
+        /// The task's locations, in walking order.
+        locations: Vec<String>,
+        /// The location being counted.
+        location: String,
+        /// The package waiting for its units.
+        package: Option<String>,
+        /// Packages this counter found in this round.
+        found: usize,
+        /// Of those, with a quantity entered.
+        entered: usize,
+        /// The submit question is shown.
+        confirm_submit: bool,
+    },
+    /// The round was submitted.
+    Submitted {
+        /// Task id.
+        task: String,
+        /// The packages to recount (empty: the count goes to a supervisor).
+        recount: Vec<String>,
+    },
+}
+
+/// The 5 Count screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Count {
+    /// Where the count is.
+    pub stage: Stage,
+    /// The request this screen waits for.
+    wait: Option<u64>,
+    /// The task being opened (between the start request and its answer).
+    opening: Option<TaskView>,
+}
+
+/// Opens 5 Count: the tasks are read.
+pub(crate) fn open(state: &mut State, effects: &mut Vec<Effect>) {
+    let id = state.read(ReadRequest::CountTasks, effects);
+    state.go(Screen::Count(Count {
+        stage: Stage::Tasks {
+            tasks: None,
+            marked: 0,
+        },
+        wait: Some(id),
+        opening: None,
+    }));
+    state.say(Text::ChooseTask);
+}
+
+impl Count {
+    fn write(&mut self, app: &mut State, step: CountStep, effects: &mut Vec<Effect>) {
+        let Some(who) = app.session.clone() else {
+            return;
+        };
+        let id = app.write_id(WriteRequest::Count { who, step }, effects);
+        self.wait = Some(id);
+    }
+
+    fn read_lines(&mut self, app: &mut State, task: &str, effects: &mut Vec<Effect>) {
+        let Some(who) = app.session.clone() else {
+            return;
+        };
+        let request = ReadRequest::MyCountLines {
+            who,
+            task: task.to_owned(),
+        };
+        self.wait = Some(app.read(request, effects));
+    }
+
+    fn open_task(&mut self, app: &mut State, task: TaskView, effects: &mut Vec<Effect>) {
+        app.say(Text::Starting(task.id.clone()));
+        let step = CountStep::Start {
+            task: task.id.clone(),
+        };
+        self.opening = Some(task);
+        self.write(app, step, effects);
+    }
+
+    fn task_named(&self, text: &str) -> Option<TaskView> {
+        let Stage::Tasks {
+            tasks: Some(tasks), ..
+        } = &self.stage
+        else {
+            return None;
+        };
+        tasks
+            .iter()
+            .find(|t| t.id.eq_ignore_ascii_case(text.trim()))
+            .cloned()
+    }
+
+    /// A scan (or a line typed where a scan is expected) while counting.
+    fn counted_scan(&mut self, app: &mut State, scan: String, effects: &mut Vec<Effect>) {
+        let Stage::Counting {
+            task,
+            locations,
+            location,
+            package,
+            ..
+        } = &mut self.stage
+        else {
+            return;
+        };
+        if let Some(other) = locations
+            .iter()
+            .find(|l| l.eq_ignore_ascii_case(scan.trim()))
+        {
+            *location = other.clone();
+            *package = None;
+            let text = Text::CountingAt(other.clone()).text(app.language);
+            app.signal(Tone::Success, text, effects);
+            return;
+        }
+        let step = CountStep::Scan {
+            task: task.clone(),
+            location: location.clone(),
+            package: package.clone(),
+            scan,
+        };
+        self.write(app, step, effects);
+    }
+
+    fn answered(&mut self, app: &mut State, done: CountDone, effects: &mut Vec<Effect>) {
+        let l = app.language;
+        let opening = self.opening.take();
+        let (tone, text) = match &done.outcome {
+            Outcome::CountStarted { round } => {
+                let Some(task) = opening else { return };
+                let location = task.locations.first().cloned().unwrap_or_default();
+                self.stage = Stage::Counting {
+                    task: task.id.clone(),
+                    round: *round,
+                    locations: task.locations.clone(),
+                    location: location.clone(),
+                    package: None,
+                    found: 0,
+                    entered: 0,
+                    confirm_submit: false,
+                };
+                self.read_lines(app, &task.id, effects);
+                (Tone::Success, Text::Started(*round, location).text(l))
+            }
+            Outcome::CountScanned(Scanned::Found { uid, weighed }) => {
+                let text = if *weighed {
+                    Text::WeighIt(uid.clone())
+                } else {
+                    Text::TypeUnits(uid.clone())
+                };
+                (Tone::Success, text.text(l))
+            }
+            Outcome::CountScanned(Scanned::Duplicate { uid }) => {
+                (Tone::Error, Text::AlreadyCounted(uid.clone()).text(l))
+            }
+            Outcome::CountEntered(Entered::Recorded) => (Tone::Success, Text::Counted.text(l)),
+            Outcome::CountEntered(Entered::Duplicate) => {
+                (Tone::Error, Text::AlreadyHasQuantity.text(l))
+            }
+            Outcome::Swept(tally) => (Tone::Success, Text::Swept(tally.new).text(l)),
+            Outcome::CountSubmitted(submitted) => {
+                if let Stage::Counting { task, .. } = &self.stage {
+                    self.stage = Stage::Submitted {
+                        task: task.clone(),
+                        recount: submitted.recount.clone(),
+                    };
+                }
+                let text = if submitted.recount.is_empty() {
+                    Text::ToSupervisor
+                } else {
+                    Text::ToRecount(submitted.recount.len())
+                };
+                (Tone::Success, text.text(l))
+            }
+            Outcome::Ignored(why) => (Tone::Error, why.message(l)),
+            Outcome::Unreadable(u) => (Tone::Error, Text::Unreadable(u.input.clone()).text(l)),
+            other => (
+                Tone::Error,
+                Text::NotACountStep(format!("{other:?}")).text(l),
+            ),
+        };
+        if let Stage::Counting { package, task, .. } = &mut self.stage {
+            *package = done.package.clone();
+            if done.recorded > 0 {
+                let task = task.clone();
+                self.read_lines(app, &task, effects);
+            }
+        }
+        app.signal(tone, text, effects);
+    }
+}
+
+impl Flow for Count {
+    fn title(&self, language: Language) -> String {
+        Text::Title.text(language)
+    }
+
+    fn keys(&self, language: Language) -> Vec<String> {
+        let mut keys: Vec<String> = match self.stage {
+            Stage::Tasks { .. } => vec![
+                Msg::KeyNumber.text(language),
+                Msg::KeyArrows.text(language),
+                Text::KeyScanTask.text(language),
+            ],
+            Stage::Counting { .. } => vec![
+                Msg::KeyScan.text(language),
+                Text::KeyUnits.text(language),
+                Text::KeyLocation.text(language),
+                Text::KeySubmit.text(language),
+            ],
+            Stage::Submitted { .. } => vec![Text::KeyNextTask.text(language)],
+        };
+        keys.extend([
+            Msg::KeyHelp.text(language),
+            Msg::KeyEsc.text(language),
+            Msg::KeyLock.text(language),
+        ]);
+        keys
+    }
+
+    fn render(&self, app: &State, frame: &mut ratatui::Frame, area: ratatui::layout::Rect) {
+        render::render(self, app, frame, area);
+    }
+
+    fn asking(&self) -> bool {
+        matches!(
+            self.stage,
+            Stage::Counting {
+                confirm_submit: true,
+                ..
+            }
+        )
+    }
+
+    fn on_enter(&mut self, app: &mut State, typed: &str, effects: &mut Vec<Effect>) -> Nav {
+        if self.wait.is_some() {
+            return Nav::Stay;
+        }
+        match &mut self.stage {
+            Stage::Tasks { tasks, marked } => {
+                let rows = tasks.as_ref().map_or(0, Vec::len);
+                match list::pick(typed, rows, *marked) {
+                    Pick::Row(row) => {
+                        if let Some(task) = tasks.as_ref().and_then(|t| t.get(row)).cloned() {
+                            self.open_task(app, task, effects);
+                        }
+                    }
+                    Pick::NotARow(text) => match self.task_named(&text) {
+                        Some(task) => self.open_task(app, task, effects),
+                        None => {
+                            let text = Text::NoSuchTask(text).text(app.language);
+                            app.signal(Tone::Error, text, effects);
+                        }
+                    },
+                    Pick::Empty => {
+                        let text = Text::NoTasks.text(app.language);
+                        app.signal(Tone::Error, text, effects);
+                    }
+                }
+            }
+            Stage::Counting {
+                task,
+                location,
+                package,
+                confirm_submit,
+                ..
+            } => {
+                if *confirm_submit {
+                    *confirm_submit = false;
+                    let step = CountStep::Submit { task: task.clone() };
+                    self.write(app, step, effects);
+                    return Nav::Stay;
+                }
+                if typed.is_empty() {
+                    *confirm_submit = true;
+                    return Nav::Stay;
+                }
+                match (package.clone(), typed.parse::<u64>()) {
+                    (Some(uid), Ok(units)) => {
+                        let step = CountStep::Units {
+                            task: task.clone(),
+                            location: location.clone(),
+                            package: Some(uid),
+                            units,
+                        };
+                        self.write(app, step, effects);
+                    }
+                    // A line typed where a scan is expected is a scan.
+                    _ => self.counted_scan(app, typed.to_owned(), effects),
+                }
+            }
+            Stage::Submitted { .. } => {
+                open_tasks_again(self, app, effects);
+            }
+        }
+        Nav::Stay
+    }
+
+    fn on_scan(&mut self, app: &mut State, scan: String, effects: &mut Vec<Effect>) -> Nav {
+        if self.wait.is_some() {
+            let text = Text::Busy.text(app.language);
+            app.signal(Tone::Error, text, effects);
+            return Nav::Stay;
+        }
+        match &self.stage {
+            Stage::Tasks { .. } => match self.task_named(&scan) {
+                Some(task) => self.open_task(app, task, effects),
+                None => {
+                    let text = Text::NoSuchTask(scan).text(app.language);
+                    app.signal(Tone::Error, text, effects);
+                }
+            },
+            Stage::Counting { .. } => self.counted_scan(app, scan, effects),
+            Stage::Submitted { .. } => {
+                let text = Msg::ScanNotHere.text(app.language);
+                app.signal(Tone::Error, text, effects);
+            }
+        }
+        Nav::Stay
+    }
+
+    fn on_arrow(&mut self, _app: &mut State, up: bool) {
+        if let Stage::Tasks {
+            tasks: Some(tasks),
+            marked,
+        } = &mut self.stage
+        {
+            *marked = list::step(*marked, tasks.len(), up);
+        }
+    }
+
+    fn on_esc(&mut self, _app: &mut State, _effects: &mut Vec<Effect>) -> Nav {
+        match &mut self.stage {
+            Stage::Counting {
+                confirm_submit: confirm @ true,
+                ..
+            } => {
+                *confirm = false;
+                Nav::Stay
+            }
+            Stage::Counting {
+                package: package @ Some(_),
+                ..
+            } => {
+                *package = None;
+                Nav::Stay
+            }
+            _ => Nav::Back,
+        }
+    }
+
+    fn on_read(&mut self, app: &mut State, id: u64, reply: ReadReply, effects: &mut Vec<Effect>) {
+        if self.wait != Some(id) {
+            return;
+        }
+        self.wait = None;
+        match reply {
+            ReadReply::CountTasks(Ok(list)) => {
+                if let Stage::Tasks { tasks, marked } = &mut self.stage {
+                    *marked = 0;
+                    *tasks = Some(list);
+                }
+            }
+            ReadReply::MyCountLines(Ok((lines, with_quantity))) => {
+                if let Stage::Counting { found, entered, .. } = &mut self.stage {
+                    *found = lines;
+                    *entered = with_quantity;
+                }
+            }
+            ReadReply::CountTasks(Err(failure)) | ReadReply::MyCountLines(Err(failure)) => {
+                app.fail(&failure, effects)
+            }
+            _ => {}
+        }
+    }
+
+    fn on_written(
+        &mut self,
+        app: &mut State,
+        id: u64,
+        reply: WriteReply,
+        effects: &mut Vec<Effect>,
+    ) {
+        if self.wait != Some(id) {
+            return;
+        }
+        self.wait = None;
+        match reply {
+            WriteReply::Count(Ok(done)) => self.answered(app, done, effects),
+            WriteReply::Count(Err(failure)) => {
+                self.opening = None;
+                failed(app, &failure, effects);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn failed(app: &mut State, failure: &Failure, effects: &mut Vec<Effect>) {
+    app.fail(failure, effects);
+}
+
+fn open_tasks_again(count: &mut Count, app: &mut State, effects: &mut Vec<Effect>) {
+    count.stage = Stage::Tasks {
+        tasks: None,
+        marked: 0,
+    };
+    count.wait = Some(app.read(ReadRequest::CountTasks, effects));
+    app.say(Text::ChooseTask);
+}

@@ -1,0 +1,342 @@
+//! 5 Count on a real demo replica: the task list, a blind round (scans, units typed, a weighed
+//! package refused units, duplicates, a tag that is no package), the submit question and the
+//! recount list; snapshots at 40 × 20 and 80 × 24, English and Spanish.
+//!
+//! And the promise of a blind count, tried as an attacker would: every frame drawn during the
+//! count and every refusal, at both sizes and in both languages, is searched for the expected
+//! quantities and weights of the packages in the counted locations (as the app prints
+//! quantities, as bare numbers, as grams with and without their trailing zeros, as
+//! milligrams); one found fails the test.
+
+mod common;
+
+use common::{draw, App};
+use tally_app::event::{Key, Tone};
+use tally_app::screens::count::{Count, Stage};
+use tally_app::state::Screen;
+use tally_app::text::Language;
+use tally_events::payload::{PackageRegistered, PackageStatus};
+use tally_events::{Payload, Quantity};
+
+const SIZES: [(u16, u16); 2] = [(40, 20), (80, 24)];
+const TASK: &str = "CT-0001";
+const LOCATION: &str = "VAULT-A-S01";
+/// Two packages the test adds to the counted location, with quantities no frame has a
+/// reason to print: 7,351 badder jars and 5,437.21 g of rosin.
+const UNITS_UID: &str = "1A4FF0100000099000000001";
+const WEIGHED_UID: &str = "1A4FF0100000099000000002";
+
+fn shots(app: &App, name: &str) {
+    for (width, height) in SIZES {
+        insta::assert_snapshot!(
+            format!("{name}_{width}x{height}"),
+            app.screen(width, height)
+        );
+    }
+}
+
+/// A demo replica with the two packages added at the counted location, signed in as `badge`.
+fn counting_app(badge: &str, pin: &str) -> App {
+    let mut app = App::demo(30);
+    let batch = |item: &str| -> String {
+        app.view
+            .query_row(
+                "SELECT id FROM batches WHERE item_id = ?1 ORDER BY id LIMIT 1",
+                [item],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let (units_batch, weighed_batch) = (batch("CN-BDR-1"), batch("CN-RSN-BULK"));
+    app.replica
+        .record(
+            "ADMIN",
+            vec![
+                Payload::PackageRegistered(PackageRegistered {
+                    uid: UNITS_UID.into(),
+                    item_id: "CN-BDR-1".into(),
+                    batch_id: units_batch,
+                    quantity: Quantity::Units(7_351),
+                    location_id: LOCATION.into(),
+                    status: PackageStatus::Active,
+                }),
+                Payload::PackageRegistered(PackageRegistered {
+                    uid: WEIGHED_UID.into(),
+                    item_id: "CN-RSN-BULK".into(),
+                    batch_id: weighed_batch,
+                    quantity: Quantity::Milligrams(5_437_210),
+                    location_id: LOCATION.into(),
+                    status: PackageStatus::Active,
+                }),
+            ],
+        )
+        .unwrap();
+    app.sign_in(badge, pin);
+    app
+}
+
+fn count_stage(app: &App) -> Stage {
+    match app.state.screen() {
+        Screen::Count(Count { stage, .. }) => stage.clone(),
+        other => panic!("not on 5 Count: {other:?}"),
+    }
+}
+
+#[test]
+fn the_task_list_opens_by_number_and_a_round_starts_there() {
+    let mut app = counting_app("B1003", "3333");
+    app.type_line("5");
+    shots(&app, "count_tasks");
+    // A number not on the list is refused in the user's words.
+    app.type_line("9");
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    shots(&app, "count_no_such_task");
+    app.type_line("1");
+    match count_stage(&app) {
+        Stage::Counting {
+            task,
+            round,
+            location,
+            ..
+        } => assert_eq!(
+            (task.as_str(), round, location.as_str()),
+            (TASK, 1, LOCATION)
+        ),
+        other => panic!("{other:?}"),
+    }
+    shots(&app, "count_round_started");
+    app.press(Key::F(1));
+    shots(&app, "count_help");
+}
+
+#[test]
+fn scanning_the_task_s_barcode_opens_it_and_esc_goes_home() {
+    let mut app = counting_app("B1003", "3333");
+    app.type_line("5");
+    app.wedge_scan("CT-0003");
+    assert!(matches!(count_stage(&app), Stage::Counting { task, .. } if task == "CT-0003"));
+    app.press(Key::Esc);
+    assert!(matches!(app.state.screen(), Screen::Home { .. }));
+}
+
+/// Every frame of the app at both sizes and in both languages.
+fn frames_of(app: &App, frames: &mut Vec<String>) {
+    for language in [Language::English, Language::Spanish] {
+        let mut state = app.state.clone();
+        state.language = language;
+        for (width, height) in SIZES {
+            frames.push(draw(&state, width, height));
+        }
+    }
+}
+
+/// The ways a quantity could be printed.
+fn spellings(quantity: i64, unit: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if unit == "mg" {
+        let grams = format!("{}.{:03}", quantity / 1000, quantity % 1000);
+        out.push(grams.clone());
+        out.push(grams.trim_end_matches('0').trim_end_matches('.').to_owned());
+        out.push(format!("{}", quantity / 1000));
+        out.push(quantity.to_string());
+    } else {
+        out.push(quantity.to_string());
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// The first expected quantity or weight `text` shows, as spelled there.
+fn leak(text: &str, hidden: &[(String, i64, String)], every_uid: &[String]) -> Option<String> {
+    // Tags are long digit strings: take them out before looking for numbers.
+    let mut scrubbed = text.to_owned();
+    for uid in every_uid {
+        scrubbed = scrubbed.replace(uid.as_str(), "<TAG>");
+    }
+    let tokens: Vec<String> = scrubbed
+        .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .map(|t| t.trim_matches(|c| c == '.' || c == ',').replace(',', ""))
+        .filter(|t| !t.is_empty())
+        .collect();
+    for (_, quantity, unit) in hidden {
+        for spelled in spellings(*quantity, unit) {
+            // Small numbers (1, 2, …) are list rows and rounds everywhere: only numbers of
+            // three digits or more can be told apart from them.
+            if spelled.replace('.', "").len() < 3 {
+                continue;
+            }
+            let decimal_comma = spelled.replace('.', "");
+            if tokens.iter().any(|t| *t == spelled || *t == decimal_comma) {
+                return Some(spelled);
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn no_frame_or_refusal_of_a_blind_count_shows_an_expected_quantity_or_weight() {
+    let mut app = counting_app("B1003", "3333");
+    // The hidden values: what every package in the counted locations holds on record.
+    let hidden: Vec<(String, i64, String)> = {
+        let mut stmt = app
+            .view
+            .prepare(
+                "SELECT p.uid, p.quantity, p.unit FROM packages p
+                 JOIN count_task_locations l ON l.location_id = p.location_id AND l.task_id = ?1
+                 UNION ALL
+                 SELECT p.uid, p.measured_mg, 'mg' FROM packages p
+                 JOIN count_task_locations l ON l.location_id = p.location_id AND l.task_id = ?1
+                 WHERE p.measured_mg IS NOT NULL",
+            )
+            .unwrap();
+        stmt.query_map([TASK], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert!(hidden
+        .iter()
+        .any(|(uid, q, _)| uid == UNITS_UID && *q == 7_351));
+    let every_uid: Vec<String> = {
+        let mut stmt = app.view.prepare("SELECT uid FROM packages").unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let mut frames = Vec::new();
+    let mut refusals = Vec::new();
+    let mut step = |app: &mut App, act: &dyn Fn(&mut App)| {
+        let signals = app.signals.len();
+        act(app);
+        frames_of(app, &mut frames);
+        if app.signals[signals..].contains(&Tone::Error) {
+            refusals.push(app.state.status.text.clone());
+        }
+    };
+    step(&mut app, &|app| app.type_line("5"));
+    step(&mut app, &|app| app.type_line("1"));
+    // The package counted in units: scanned, a wrong number of units typed.
+    step(&mut app, &|app| app.wedge_scan(UNITS_UID));
+    step(&mut app, &|app| app.type_line("7000"));
+    // Scanned again: a duplicate.
+    step(&mut app, &|app| app.wedge_scan(UNITS_UID));
+    // The weighed package: units typed for it are refused (it goes on the scale).
+    step(&mut app, &|app| app.wedge_scan(WEIGHED_UID));
+    step(&mut app, &|app| app.type_line("5"));
+    step(&mut app, &|app| app.press(Key::Esc));
+    // Something that is no package tag, typed by hand.
+    step(&mut app, &|app| app.type_line("NOT-A-TAG"));
+    // Every other package on record, wherever it is, scanned here and given a unit.
+    for uid in every_uid
+        .iter()
+        .filter(|u| *u != UNITS_UID && *u != WEIGHED_UID)
+    {
+        step(&mut app, &|app| app.wedge_scan(uid));
+        step(&mut app, &|app| app.type_line("1"));
+        if matches!(
+            count_stage(&app),
+            Stage::Counting {
+                package: Some(_),
+                ..
+            }
+        ) {
+            // A weighed package refused its units: put down.
+            step(&mut app, &|app| app.press(Key::Esc));
+        }
+    }
+    // The other location of the task, then submit (with its question) and the recount list.
+    step(&mut app, &|app| app.wedge_scan("VAULT-A-S02"));
+    step(&mut app, &|app| app.press(Key::Enter));
+    step(&mut app, &|app| app.press(Key::Enter));
+    assert!(
+        matches!(count_stage(&app), Stage::Submitted { ref recount, .. } if !recount.is_empty()),
+        "{:?}",
+        count_stage(&app)
+    );
+    // The counter tries the lookup of a counted package too.
+    step(&mut app, &|app| app.press(Key::Esc));
+    step(&mut app, &|app| app.type_line("6"));
+    step(&mut app, &|app| app.wedge_scan(UNITS_UID));
+    step(&mut app, &|app| app.wedge_scan(WEIGHED_UID));
+    assert!(refusals.len() >= 3, "{refusals:?}");
+
+    let mut texts: Vec<String> = frames;
+    texts.extend(refusals);
+    // The detector finds a leak when there is one (so its silence below means something).
+    for planted in [
+        "Found 2 of 7351 u",
+        "esperado 5437.21 g",
+        "5,437.210",
+        "5437210 mg",
+    ] {
+        assert!(
+            leak(planted, &hidden, &every_uid).is_some(),
+            "the detector misses {planted}"
+        );
+    }
+    for text in &texts {
+        if let Some(spelled) = leak(text, &hidden, &every_uid) {
+            panic!("a blind count showed an expected quantity ({spelled}):\n{text}");
+        }
+    }
+    assert!(
+        texts
+            .iter()
+            .all(|t| !t.contains("7351") && !t.contains("7,351") && !t.contains("5437")),
+        "the test's own hidden values leaked"
+    );
+}
+
+#[test]
+fn a_round_is_counted_submitted_and_the_recount_is_listed_in_spanish_too() {
+    let mut app = counting_app("B1003", "3333");
+    app.type_line("5");
+    app.type_line("1");
+    app.wedge_scan(UNITS_UID);
+    shots(&app, "count_type_units");
+    app.type_line("7000");
+    assert_eq!(app.signals.last(), Some(&Tone::Success));
+    assert!(matches!(
+        count_stage(&app),
+        Stage::Counting {
+            found: 1,
+            entered: 1,
+            package: None,
+            ..
+        }
+    ));
+    shots(&app, "count_counted");
+    app.wedge_scan(WEIGHED_UID);
+    app.type_line("5");
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    shots(&app, "count_weigh_it_refused");
+    app.press(Key::Esc);
+    // Enter on an empty line asks first; a scan meanwhile is held, not taken as the answer.
+    app.press(Key::Enter);
+    shots(&app, "count_confirm_submit");
+    app.press(Key::Esc);
+    assert!(matches!(
+        count_stage(&app),
+        Stage::Counting {
+            confirm_submit: false,
+            ..
+        }
+    ));
+    app.press(Key::Enter);
+    app.press(Key::Enter);
+    let recount = match count_stage(&app) {
+        Stage::Submitted { recount, .. } => recount,
+        other => panic!("{other:?}"),
+    };
+    assert!(recount.contains(&UNITS_UID.to_owned()), "{recount:?}");
+    shots(&app, "count_submitted");
+    app.press(Key::F(2));
+    shots(&app, "count_submitted_spanish");
+    // The recount is by another counter at this facility: B1003 is refused it.
+    app.press(Key::Enter);
+    app.type_line("1");
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    shots(&app, "count_recount_by_another_spanish");
+}

@@ -1,0 +1,81 @@
+//! 4 Load on a real demo replica: the outbound manifests, one manifest reconciled against what
+//! is staged (missing listed), closing asked first and refused while it is not exact, nothing
+//! recorded; snapshots at 40 × 20 and 80 × 24 (closing an exact one: tally-floor tests/flows.rs).
+
+mod common;
+
+use common::App;
+use tally_app::event::{Key, Tone};
+use tally_app::screens::load::{Load, Stage};
+use tally_app::state::Screen;
+
+const SIZES: [(u16, u16); 2] = [(40, 20), (80, 24)];
+
+fn shots(app: &App, name: &str) {
+    for (width, height) in SIZES {
+        insta::assert_snapshot!(
+            format!("{name}_{width}x{height}"),
+            app.screen(width, height)
+        );
+    }
+}
+
+fn stage(app: &App) -> Stage {
+    match app.state.screen() {
+        Screen::Load(Load { stage, .. }) => stage.clone(),
+        other => panic!("not on 4 Load: {other:?}"),
+    }
+}
+
+#[test]
+fn a_manifest_with_nothing_staged_lists_what_is_missing_and_is_not_closed() {
+    let mut app = App::demo(30);
+    app.sign_in("B1001", "1111");
+    app.type_line("4");
+    shots(&app, "load_manifests");
+    app.type_line("1");
+    let missing = match stage(&app) {
+        Stage::Manifest {
+            reconciliation: Some(r),
+            ..
+        } => r.missing.len(),
+        other => panic!("{other:?}"),
+    };
+    assert!(missing > 0, "nothing is staged: every line is missing");
+    shots(&app, "load_not_exact");
+    let events = |app: &App| -> i64 {
+        app.view
+            .query_row("SELECT count(*) FROM event_log", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = events(&app);
+    // Enter asks first; a scan meanwhile is held, not the answer; Esc keeps it open.
+    app.press(Key::Enter);
+    shots(&app, "load_confirm_close");
+    app.press(Key::Esc);
+    assert!(matches!(
+        stage(&app),
+        Stage::Manifest {
+            confirm_close: false,
+            ..
+        }
+    ));
+    app.press(Key::Enter);
+    app.press(Key::Enter);
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    assert!(
+        app.state.status.text.contains(&missing.to_string()),
+        "{}",
+        app.state.status.text
+    );
+    assert_eq!(events(&app), before, "a refused close records nothing");
+    shots(&app, "load_close_refused");
+    app.press(Key::F(2));
+    shots(&app, "load_not_exact_spanish");
+    app.press(Key::F(2));
+    // Esc: back to the manifests, then home.
+    app.press(Key::Esc);
+    assert!(matches!(stage(&app), Stage::Manifests { .. }));
+    app.press(Key::Esc);
+    assert!(matches!(app.state.screen(), Screen::Home { .. }));
+}
