@@ -130,8 +130,10 @@ pub struct HomeSummary {
     pub pick_lists: i64,
     /// Count tasks not closed, assigned to this user or to nobody.
     pub count_tasks: i64,
-    /// Events of this device the ledger has not acknowledged.
+    /// Events of this device tallyd has not pushed with a verified receipt.
     pub events_waiting: i64,
+    /// When tallyd last synced with nothing left to push, Unix ms (`None`: never).
+    pub last_sync_unix_ms: Option<i64>,
     /// The last ledger index received (0: never synced).
     pub ledger_cursor: u64,
     /// The ledger found a fork of this device: it must not record until re-enrolled.

@@ -18,22 +18,22 @@ pub type Reads = Sender<(u64, ReadRequest)>;
 
 /// Home's tasks for `badge` and the sync state, from the view.
 pub fn home_summary(view: &Connection, badge: &str) -> Result<HomeSummary, ReplicaError> {
-    let (inbound_manifests, pick_lists, count_tasks, events_waiting) = view
+    let (inbound_manifests, pick_lists, count_tasks) = view
         .prepare_cached(
             "SELECT (SELECT count(*) FROM inbound_manifests WHERE status <> 'closed'),
                     (SELECT count(*) FROM pick_lists WHERE status = 'open'),
                     (SELECT count(*) FROM count_tasks WHERE status <> 'closed'
-                        AND (assigned_to IS NULL OR assigned_to = ?1)),
-                    (SELECT count(*) FROM event_log WHERE acknowledged = 0)",
+                        AND (assigned_to IS NULL OR assigned_to = ?1))",
         )?
-        .query_row([badge], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?;
+        .query_row([badge], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    // tallyd's state (replica migration 0008): the outbox and the last successful sync.
+    let sync = tally_replica::outbox::summary(view)?;
     Ok(HomeSummary {
         inbound_manifests,
         pick_lists,
         count_tasks,
-        events_waiting,
+        events_waiting: i64::try_from(sync.events_waiting).unwrap_or(i64::MAX),
+        last_sync_unix_ms: sync.last_success_unix_ms,
         ledger_cursor: tally_replica::sync::ledger_cursor(view)?,
         signing_stopped: tally_replica::sync::signing_stopped(view)?.is_some(),
     })
@@ -137,4 +137,39 @@ pub fn spawn(view: Connection, events: Sender<Event>) -> std::io::Result<(Reads,
         .name("tally-reader".into())
         .spawn(move || serve(view, inbox, events))?;
     Ok((requests, handle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Home reads tallyd's sync table: events above the outbox mark wait, and the last
+    /// successful sync is shown once there is one.
+    #[test]
+    fn home_reads_the_sync_daemons_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = tally_replica::db::open(&dir.path().join("r.db")).unwrap();
+        conn.execute_batch(
+            "INSERT INTO meta (key, value) VALUES ('device', '0303030303030303030303030303030303030303030303030303030303030303');
+             INSERT INTO event_log (seq, hash, kind, actor, bytes) VALUES
+                 (1, zeroblob(32), 1, '', x'00'), (2, zeroblob(32), 3, 'B-1', x'00'),
+                 (3, zeroblob(32), 3, 'B-1', x'00');",
+        )
+        .unwrap();
+        let before = home_summary(&conn, "B-1").unwrap();
+        assert_eq!((before.events_waiting, before.last_sync_unix_ms), (3, None));
+        let device = tally_events::DeviceId([3; 32]);
+        let row = |seq| tally_replica::outbox::ReceiptRow {
+            seq,
+            log_index: seq,
+            tree_size: 10,
+        };
+        tally_replica::outbox::mark_pushed(&mut conn, &device, &[row(1), row(2)]).unwrap();
+        tally_replica::outbox::record_pass(&mut conn, Ok(()), 1_700_000_000_000).unwrap();
+        let after = home_summary(&conn, "B-1").unwrap();
+        assert_eq!(
+            (after.events_waiting, after.last_sync_unix_ms),
+            (1, Some(1_700_000_000_000))
+        );
+    }
 }

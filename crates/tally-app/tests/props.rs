@@ -199,6 +199,7 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                         pick_lists: i64::MAX,
                         count_tasks: i64::MIN,
                         events_waiting: (n >> 3) as i64,
+                        last_sync_unix_ms: (n % 3 == 0).then_some(n as i64),
                         ledger_cursor: n,
                         signing_stopped: n % 5 == 0,
                     })

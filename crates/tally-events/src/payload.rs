@@ -243,6 +243,28 @@ wire_struct! {
 }
 
 wire_struct! {
+    /// A supervisor re-anchored this device to its ledger after the ledger was restored from
+    /// a backup (the actor is the supervisor). The device held a checkpoint the restored log
+    /// does not extend; from this event on it accepts the restored log's checkpoint as its new
+    /// anchor and pushes again what the ledger lost. Never recorded automatically
+    /// (docs/LEDGER.md, "A ledger restored from a backup").
+    pub struct LedgerReanchored {
+        /// The log's origin.
+        pub origin: String,
+        /// Size of the newest checkpoint the device held.
+        pub held_size: u64,
+        /// Its root hash.
+        pub held_root: Sha256Hash,
+        /// Size of the restored log's checkpoint accepted as the new anchor.
+        pub new_size: u64,
+        /// Its root hash.
+        pub new_root: Sha256Hash,
+        /// Why, in the supervisor's words.
+        pub reason: String,
+    }
+}
+
+wire_struct! {
     /// A barcode or RFID scan, exactly as read.
     pub struct ScanRecorded {
         /// The bytes the scanner sent, unchanged.
@@ -1143,6 +1165,8 @@ payloads! {
     // Added by the PIN branch (additive).
     4 => UserLockedOut(UserLockedOut),
     5 => UserUnlocked(UserUnlocked),
+    // Added by the sync daemon (additive).
+    6 => LedgerReanchored(LedgerReanchored),
     // Scans and weights.
     16 => ScanRecorded(ScanRecorded),
     17 => RfidSweepRecorded(RfidSweepRecorded),

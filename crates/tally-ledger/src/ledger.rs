@@ -36,24 +36,7 @@ impl<T: StoreTx> tlog::HashReader for TxHashes<'_, T> {
     }
 }
 
-/// Proof that a record is in the log: what a device keeps for each acknowledged record.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Receipt {
-    /// The record's log index (0-based).
-    pub index: u64,
-    /// The device's seq.
-    pub seq: u64,
-    /// SHA-256 of the record, hex.
-    pub record_sha256: String,
-    /// True when the ledger already held this exact record (a re-send).
-    pub duplicate: bool,
-    /// A signed checkpoint whose tree covers the index.
-    pub checkpoint: String,
-    /// Tree size of that checkpoint.
-    pub tree_size: u64,
-    /// RFC 9162 inclusion proof of the entry in that tree, base64 hashes.
-    pub inclusion_proof: Vec<String>,
-}
+pub use tally_ledger_client::wire::{Enrollment, Receipt};
 
 /// What became of an upload: receipts for the records accepted (or already held), in upload
 /// order, and the first refusal, if any (records after it were not considered).
@@ -63,21 +46,6 @@ pub struct IngestOutcome {
     pub receipts: Vec<Receipt>,
     /// The first refused record's position in the upload and why.
     pub refused: Option<(usize, Refusal)>,
-}
-
-/// The result of enrolling a device.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Enrollment {
-    /// The device key, hex.
-    pub device_id: String,
-    /// Its name.
-    pub name: String,
-    /// The facility it is bound to.
-    pub facility: String,
-    /// The log's origin.
-    pub origin: String,
-    /// The log's verifier key, for the device to pin.
-    pub verifier_key: String,
 }
 
 /// A device as listed by `tally-ledger devices`.

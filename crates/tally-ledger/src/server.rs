@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 use crate::api::{
     DeviceStatus, EnrollRequest, ErrorBody, Info, ProofResponse, PushRequest, PushResponse,
-    API_VERSION,
+    RefusalBody, API_VERSION,
 };
 use crate::auth::{self, RequestHeaders};
 use crate::error::{LedgerError, Refusal};

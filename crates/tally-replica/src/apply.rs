@@ -363,7 +363,11 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
             )?
             .execute([&p.device.0[..]])?;
         }
-        Payload::UserSignedIn(_) | Payload::UserSignedOut(_) | Payload::ScanRecorded(_) => {}
+        // A re-anchoring changes the sync daemon's state, not the view.
+        Payload::UserSignedIn(_)
+        | Payload::UserSignedOut(_)
+        | Payload::ScanRecorded(_)
+        | Payload::LedgerReanchored(_) => {}
         Payload::RfidSweepRecorded(p) => {
             // During a blind count, a sweep at a counted location lists the packages found.
             let Some(location) = p.location.as_deref() else {

@@ -16,7 +16,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_superseded_events.sql"),
     include_str!("migrations/0005_sync.sql"),
     include_str!("migrations/0007_facility_state_system.sql"),
-    include_str!("migrations/0009_receiving_differences.sql"),
+    include_str!("migrations/0008_receiving_differences.sql"),
+    include_str!("migrations/0009_ledger_sync.sql"),
 ];
 
 /// The schema version this build writes.

@@ -13,7 +13,8 @@
 //! loading, blind counts, destruction, lookup, sign-in), [`refusal`] (what the person holding
 //! the device is told, in English or Spanish), [`weight`] (integer milligrams), [`seed`] (the
 //! demo facility), [`stats`] (counts and view digests), [`pins`] (PIN verifiers and wrong-PIN
-//! counts, outside the view). The design rules are in `README.md`.
+//! counts, outside the view), [`outbox`] (the sync daemon's state: pinned ledger, outbox mark,
+//! checkpoints, status). The design rules are in `README.md`.
 //!
 //! This crate does file and SQLite I/O only; it never talks to devices, the network or a UI.
 //! Clocks are parameters: events take a `tally_events::Clock`, workflows take today's date.
@@ -25,6 +26,7 @@ pub mod db;
 pub mod error;
 pub mod keys;
 pub mod model;
+pub mod outbox;
 pub mod pins;
 pub mod refusal;
 pub mod replica;

@@ -74,6 +74,14 @@ pub fn every_payload() -> Vec<Payload> {
             locked_until_unix_ms: 1_795_500_100_123,
         }),
         Payload::UserUnlocked(UserUnlocked { badge: s("B-1042") }),
+        Payload::LedgerReanchored(LedgerReanchored {
+            origin: s("ledger.example.com/tally"),
+            held_size: 1_204,
+            held_root: Sha256Hash([0x5a; 32]),
+            new_size: 1_180,
+            new_root: Sha256Hash([0xa5; 32]),
+            reason: s("ledger restored from the 02:00 backup"),
+        }),
         Payload::ScanRecorded(ScanRecorded {
             raw: Bytes(b"]C1011061414100001810LOT42\x1d21SER9".to_vec()),
             source: ScanSource::BarcodeHid,

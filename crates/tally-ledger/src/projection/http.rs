@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     CountTaskView, ManifestView, PackageView, Progress, Projector, QuarantineView, DEFAULT_BATCH,
 };
-use crate::api::ErrorBody;
+use crate::api::{ErrorBody, RefusalBody};
 use crate::custody::Custody;
 use crate::error::{LedgerError, Refusal};
 use crate::ledger::Ledger;

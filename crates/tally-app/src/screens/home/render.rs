@@ -53,6 +53,13 @@ pub(crate) fn render(state: &State, selected: usize, frame: &mut Frame, area: Re
         None => Text::TasksLoading,
     };
     let mut sync = match &state.home {
+        Some(h) if h.last_sync_unix_ms.is_some() => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64);
+            let minutes = (now - h.last_sync_unix_ms.unwrap_or(now)).max(0) / 60_000;
+            Text::LastSync(minutes).text(l)
+        }
         Some(h) if h.ledger_cursor == 0 => Text::NeverSynced.text(l),
         Some(h) => Text::LedgerEvents(h.ledger_cursor).text(l),
         None => String::new(),

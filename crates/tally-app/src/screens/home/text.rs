@@ -25,6 +25,8 @@ pub enum Text {
     TasksLoading,
     /// Never synced.
     NeverSynced,
+    /// tallyd's last successful sync, minutes ago.
+    LastSync(i64),
     /// The device must not record (a fork was found).
     SigningStopped,
     /// Events waiting to go out.
@@ -77,6 +79,10 @@ impl Words for Text {
             },
             Text::TasksLoading => pick(l, "Tasks: reading…", "Tareas: leyendo…"),
             Text::NeverSynced => pick(l, "never synced", "nunca sincronizado"),
+            Text::LastSync(minutes) => match l {
+                Language::English => format!("synced {minutes} min ago"),
+                Language::Spanish => format!("sincronizado hace {minutes} min"),
+            },
             Text::SigningStopped => pick(
                 l,
                 "RECORDING STOPPED: see a supervisor",
@@ -114,7 +120,12 @@ mod tests {
 
     #[test]
     fn home_reads_in_both_languages() {
-        for text in [Text::HomeTitle, Text::NeverSynced, Text::TasksLoading] {
+        for text in [
+            Text::HomeTitle,
+            Text::NeverSynced,
+            Text::LastSync(3),
+            Text::TasksLoading,
+        ] {
             assert_ne!(text.text(Language::English), text.text(Language::Spanish));
         }
     }

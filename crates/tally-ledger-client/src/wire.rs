@@ -1,0 +1,140 @@
+//! The JSON bodies of the versioned API (`/v1/...`), shared by the server and its clients.
+//! docs/openapi.yaml describes the same shapes.
+
+use serde::{Deserialize, Serialize};
+
+/// The API version in every path.
+pub const API_VERSION: u32 = 1;
+
+/// `GET /v1/info`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Info {
+    /// Always 1 for this API.
+    pub api_version: u32,
+    /// The log's origin line.
+    pub origin: String,
+    /// The log's verifier key.
+    pub verifier_key: String,
+    /// Size of the latest signed checkpoint.
+    pub tree_size: u64,
+}
+
+/// `POST /v1/enroll` request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnrollRequest {
+    /// The one-time token printed by `tally-ledger enroll-token`.
+    pub token: String,
+}
+
+/// The result of enrolling a device (`POST /v1/enroll` response).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enrollment {
+    /// The device key, hex.
+    pub device_id: String,
+    /// Its name.
+    pub name: String,
+    /// The facility it is bound to.
+    pub facility: String,
+    /// The log's origin.
+    pub origin: String,
+    /// The log's verifier key, for the device to pin.
+    pub verifier_key: String,
+}
+
+/// `POST /v1/push` request: records exactly as signed, base64, in seq order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushRequest {
+    /// Standard base64 of each record.
+    pub records: Vec<String>,
+}
+
+/// Proof that a record is in the log: what a device keeps for each acknowledged record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// The record's log index (0-based).
+    pub index: u64,
+    /// The device's seq.
+    pub seq: u64,
+    /// SHA-256 of the record, hex.
+    pub record_sha256: String,
+    /// True when the ledger already held this exact record (a re-send).
+    pub duplicate: bool,
+    /// A signed checkpoint whose tree covers the index.
+    pub checkpoint: String,
+    /// Tree size of that checkpoint.
+    pub tree_size: u64,
+    /// RFC 9162 inclusion proof of the entry in that tree, base64 hashes.
+    pub inclusion_proof: Vec<String>,
+}
+
+/// `POST /v1/push` response (also the body of a refused push, with `refused` set).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PushResponse {
+    /// One receipt per record accepted or already held, in upload order.
+    pub receipts: Vec<Receipt>,
+    /// The first record not accepted, if any.
+    pub refused: Option<ErrorBody>,
+}
+
+/// An error body: the stable code, the message in English and Spanish, whether retrying can
+/// help, and where in an upload it happened.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ErrorBody {
+    /// Stable code (`gap`, `fork`, `garbled_upload`, ...).
+    pub error: String,
+    /// English message.
+    pub message: String,
+    /// Spanish message.
+    pub message_es: String,
+    /// Whether sending the same request again can succeed.
+    pub retryable: bool,
+    /// 0-based position of the record in the upload, for push refusals.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub position: Option<usize>,
+    /// The seq the ledger expects next, for gaps.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub expected_seq: Option<u64>,
+    /// The seq concerned, where there is one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub seq: Option<u64>,
+}
+
+impl ErrorBody {
+    /// A body for errors that are not refusals of a record.
+    pub fn other(code: &str, message: String, retryable: bool) -> Self {
+        Self {
+            error: code.to_owned(),
+            message_es: match code {
+                "not_found" => format!("no encontrado: {message}"),
+                _ => format!("error interno del libro central; inténtelo de nuevo: {message}"),
+            },
+            message,
+            retryable,
+            position: None,
+            expected_seq: None,
+            seq: None,
+        }
+    }
+}
+
+/// `GET /v1/device`: the authenticated device as the ledger sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DeviceStatus {
+    /// Device key, hex.
+    pub device_id: String,
+    /// Facility it is bound to.
+    pub facility: String,
+    /// Name.
+    pub name: String,
+    /// Records held (the head seq).
+    pub events: u64,
+    /// The seq the ledger expects next.
+    pub expected_seq: u64,
+}
+
+/// `GET /v1/proof/inclusion` and `/v1/proof/consistency`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ProofResponse {
+    /// Base64 hashes.
+    pub proof: Vec<String>,
+}

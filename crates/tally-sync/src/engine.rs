@@ -1,0 +1,529 @@
+//! One device's sync with its ledger: enrollment (pinning the log), and sync passes that push
+//! the outbox in batches and move the outbox mark only over receipts whose inclusion proof
+//! verified against a checkpoint signed by the pinned key and consistent with every checkpoint
+//! the device holds.
+//!
+//! The replica connection is the device's database, opened beside the running app: reads are
+//! plain queries, every write is one short transaction in [`tally_replica::outbox`]. The key is
+//! read without the event signer's lock, as a domain signer that can only sign requests
+//! ([`tally_replica::keys::domain_signer`]).
+
+use std::path::PathBuf;
+
+use rusqlite::Connection;
+use tally_events::domain::DomainSigner;
+use tally_events::DeviceId;
+use tally_ledger_client::trust::{check_extends, decode_hashes};
+use tally_ledger_client::wire::ErrorBody;
+use tally_ledger_client::{
+    ClientError, ClientOptions, LedgerClient, PinnedLog, TrustError, VerifiedCheckpoint,
+};
+use tally_replica::keys::{self, KeyOptions};
+use tally_replica::outbox::{self, LedgerLink, ReceiptRow, StoredCheckpoint};
+use tally_replica::ReplicaError;
+use thiserror::Error;
+
+/// Records per push (the ledger verifies and commits a batch in one transaction).
+pub const DEFAULT_BATCH: usize = 500;
+
+/// Why a sync step failed.
+#[derive(Debug, Error)]
+pub enum SyncError {
+    /// The replica has no pinned ledger.
+    #[error("this device is not enrolled with a ledger: run `tallyd enroll --db DB --ledger URL --token TOKEN` at the dock")]
+    NotEnrolled,
+    /// The replica's device key is not the one enrolled.
+    #[error("this replica's device key {current} is not the key enrolled with the ledger ({enrolled}): enroll again with a new token")]
+    KeyChanged {
+        /// The key enrolled.
+        enrolled: DeviceId,
+        /// The replica's key now.
+        current: DeviceId,
+    },
+    /// The ledger could not be reached or failed.
+    #[error(transparent)]
+    Ledger(#[from] ClientError),
+    /// The ledger sent something the device does not trust (a forged or inconsistent
+    /// checkpoint, a receipt that does not prove inclusion, a log that went backwards or
+    /// rewrote history). Nothing was marked; the device keeps its events.
+    #[error("{0}; nothing was marked synced, the device keeps its events")]
+    Untrusted(#[from] TrustError),
+    /// The ledger refused one of the device's records.
+    #[error("the ledger refused seq {seq}: {} [{}]", .body.message, .body.error)]
+    Refused {
+        /// The seq refused.
+        seq: u64,
+        /// The refusal.
+        body: Box<ErrorBody>,
+    },
+    /// The ledger holds fewer of this device's events than it acknowledged.
+    #[error(
+        "the ledger expects seq {expected} from this device but acknowledged up to {pushed}: it \
+         lost events it had logged (restored from a backup?); a supervisor must re-anchor the \
+         device (docs/LEDGER.md, \"A ledger restored from a backup\")"
+    )]
+    LedgerLostEvents {
+        /// The seq the ledger expects next.
+        expected: u64,
+        /// The device's mark.
+        pushed: u64,
+    },
+    /// The enrollment answer does not fit this device.
+    #[error("{0}")]
+    Enrollment(String),
+    /// The ledger answered something inconsistent.
+    #[error("the ledger's answer does not add up: {0}")]
+    Protocol(String),
+    /// The replica database or the key.
+    #[error(transparent)]
+    Replica(#[from] ReplicaError),
+}
+
+impl SyncError {
+    /// Whether the ledger misbehaved as a log (rolled back, rewrote history, lost events):
+    /// reported loudly, never worked around.
+    pub fn is_history_violation(&self) -> bool {
+        match self {
+            SyncError::Untrusted(e) => e.is_history_violation(),
+            SyncError::LedgerLostEvents { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// Whether this looks like the network (the ledger cannot be reached).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, SyncError::Ledger(ClientError::Unreachable { .. }))
+    }
+}
+
+/// Where a device's database and key are.
+#[derive(Debug, Clone)]
+pub struct DeviceFiles {
+    /// The replica database.
+    pub db: PathBuf,
+    /// The key directory.
+    pub key_dir: PathBuf,
+    /// Key-location options.
+    pub key_options: KeyOptions,
+}
+
+impl DeviceFiles {
+    /// Opens the replica (it must exist) for the sync daemon's short writes.
+    pub fn open_replica(&self) -> Result<Connection, SyncError> {
+        if !self.db.exists() {
+            return Err(ReplicaError::NotFound(format!(
+                "no replica database at {}",
+                self.db.display()
+            ))
+            .into());
+        }
+        Ok(tally_replica::db::open(&self.db)?)
+    }
+
+    /// The device recorded in the replica.
+    pub fn device(&self, conn: &Connection) -> Result<DeviceId, SyncError> {
+        let hex: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'device'", [], |r| {
+                r.get(0)
+            })
+            .map_err(ReplicaError::from)
+            .map(Some)
+            .or_else(|e| match e {
+                ReplicaError::Sqlite(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
+                other => Err(other),
+            })?;
+        hex.as_deref().and_then(DeviceId::from_hex).ok_or_else(|| {
+            ReplicaError::Storage(format!(
+                "{} records no device: create the replica with `tally replica init` first",
+                self.db.display()
+            ))
+            .into()
+        })
+    }
+
+    /// The device key as a request signer, read without the event signer's lock (the app
+    /// keeps signing events meanwhile); refused when the key sits beside the database.
+    pub fn signer(&self, device: &DeviceId) -> Result<DomainSigner, SyncError> {
+        let path = keys::key_path(&self.key_dir, device);
+        keys::check_key_location(&path, &self.db, &self.key_options)?;
+        let signer = keys::domain_signer(&path)?;
+        if signer.device_id() != *device {
+            return Err(ReplicaError::Storage(format!(
+                "the key file {} holds another device's key",
+                path.display()
+            ))
+            .into());
+        }
+        Ok(signer)
+    }
+}
+
+fn facility_of(conn: &Connection) -> Option<String> {
+    conn.query_row("SELECT value FROM meta WHERE key = 'facility'", [], |r| {
+        r.get::<_, String>(0)
+    })
+    .ok()
+}
+
+/// Enrolls the device with the ledger at `url` with a one-time token and pins the log: its
+/// origin and verifier key (checked against `expected_key` when given) and its current
+/// checkpoint, signed by that key.
+pub fn enroll(
+    files: &DeviceFiles,
+    url: &str,
+    token: &str,
+    expected_key: Option<&str>,
+    options: &ClientOptions,
+) -> Result<LedgerLink, SyncError> {
+    let mut conn = files.open_replica()?;
+    let device = files.device(&conn)?;
+    let signer = files.signer(&device)?;
+    let client = LedgerClient::new(url, options)?;
+    let info = client.info()?;
+    let enrollment = client.enroll(&signer, &info.origin, token.trim())?;
+    if enrollment.device_id != device.to_string() {
+        return Err(SyncError::Enrollment(format!(
+            "the ledger enrolled the key {}, not this device's {device}",
+            enrollment.device_id
+        )));
+    }
+    if enrollment.origin != info.origin || enrollment.verifier_key != info.verifier_key {
+        return Err(SyncError::Enrollment(
+            "the ledger named two different logs in one enrollment".into(),
+        ));
+    }
+    if let Some(expected) = expected_key {
+        if expected.trim() != enrollment.verifier_key {
+            return Err(SyncError::Enrollment(format!(
+                "the ledger's key is {}, not the expected {}: this is not the ledger you meant",
+                enrollment.verifier_key,
+                expected.trim()
+            )));
+        }
+    }
+    if let Some(facility) = facility_of(&conn) {
+        if facility != enrollment.facility {
+            return Err(SyncError::Enrollment(format!(
+                "the token is for facility {}, this replica is facility {facility}: ask for a token for {facility}",
+                enrollment.facility
+            )));
+        }
+    }
+    let pinned = PinnedLog::new(&enrollment.origin, &enrollment.verifier_key)?;
+    let link = LedgerLink {
+        url: client.base_url().to_owned(),
+        origin: enrollment.origin,
+        verifier_key: enrollment.verifier_key,
+        device,
+        facility: enrollment.facility,
+        name: enrollment.name,
+        enrolled_unix_ms: now_unix_ms(),
+    };
+    outbox::set_link(&mut conn, &link)?;
+    let mut syncer = Syncer {
+        conn,
+        files: files.clone(),
+        device,
+        signer,
+        link: link.clone(),
+        pinned,
+        client,
+        batch: DEFAULT_BATCH,
+    };
+    syncer.refresh_checkpoint()?;
+    Ok(link)
+}
+
+/// What one pass did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PassReport {
+    /// Events marked synced in this pass.
+    pub pushed: u64,
+    /// The outbox mark after it.
+    pub pushed_seq: u64,
+    /// The newest checkpoint held after it.
+    pub checkpoint_size: u64,
+}
+
+/// A device's sync engine.
+pub struct Syncer {
+    conn: Connection,
+    files: DeviceFiles,
+    device: DeviceId,
+    signer: DomainSigner,
+    link: LedgerLink,
+    pinned: PinnedLog,
+    client: LedgerClient,
+    batch: usize,
+}
+
+/// The current time, Unix ms.
+pub fn now_unix_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+impl Syncer {
+    /// Opens the device's replica and key and the pinned ledger.
+    pub fn open(files: &DeviceFiles, options: &ClientOptions) -> Result<Self, SyncError> {
+        let conn = files.open_replica()?;
+        let link = outbox::link(&conn)?.ok_or(SyncError::NotEnrolled)?;
+        let device = files.device(&conn)?;
+        if device != link.device {
+            return Err(SyncError::KeyChanged {
+                enrolled: link.device,
+                current: device,
+            });
+        }
+        let signer = files.signer(&device)?;
+        let pinned = PinnedLog::new(&link.origin, &link.verifier_key)?;
+        let client = LedgerClient::new(&link.url, options)?;
+        Ok(Self {
+            conn,
+            files: files.clone(),
+            device,
+            signer,
+            link,
+            pinned,
+            client,
+            batch: DEFAULT_BATCH,
+        })
+    }
+
+    /// Records per push.
+    pub fn set_batch(&mut self, batch: usize) {
+        self.batch = batch.max(1);
+    }
+
+    /// The replica connection (for reads).
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The files of this device.
+    pub fn files(&self) -> &DeviceFiles {
+        &self.files
+    }
+
+    /// The pinned ledger.
+    pub fn link(&self) -> &LedgerLink {
+        &self.link
+    }
+
+    /// Whether the device has events above its outbox mark.
+    pub fn has_waiting(&self) -> Result<bool, SyncError> {
+        let mark = outbox::pushed_seq(&self.conn, &self.device)?;
+        Ok(!outbox::waiting(&self.conn, mark, 1)?.is_empty())
+    }
+
+    /// Accepts `new` (verified with the pinned key) if it is consistent with the newest
+    /// checkpoint held: not smaller when it is the ledger's current head (`is_head`), and a
+    /// consistency proof between the two. Stores it.
+    fn accept(&mut self, new: &VerifiedCheckpoint, is_head: bool) -> Result<(), SyncError> {
+        let held = outbox::latest_checkpoint(&self.conn)?;
+        let anchor = held.as_ref().map_or(0, |h| h.anchor);
+        if let Some(held) = held.filter(|h| h.size > 0) {
+            let held = VerifiedCheckpoint {
+                size: held.size,
+                root: held.root,
+                note: held.note,
+            };
+            if new.size >= held.size {
+                let proof = if new.size == held.size {
+                    Vec::new()
+                } else {
+                    decode_hashes(&self.client.consistency(held.size, new.size)?)?
+                };
+                check_extends(&held, new, &proof)?;
+            } else if is_head {
+                return Err(TrustError::WentBackwards {
+                    held: held.size,
+                    served: new.size,
+                }
+                .into());
+            } else {
+                // A receipt cut at an older checkpoint: it must be a prefix of the held one.
+                let proof = decode_hashes(&self.client.consistency(new.size, held.size)?)?;
+                check_extends(new, &held, &proof)?;
+            }
+        }
+        outbox::accept_checkpoint(
+            &mut self.conn,
+            &StoredCheckpoint {
+                anchor,
+                size: new.size,
+                root: new.root,
+                note: new.note.clone(),
+            },
+            now_unix_ms(),
+        )?;
+        Ok(())
+    }
+
+    /// Fetches the ledger's checkpoint, verifies it with the pinned key and its consistency
+    /// with the checkpoints held, and stores it.
+    pub fn refresh_checkpoint(&mut self) -> Result<VerifiedCheckpoint, SyncError> {
+        let note = self.client.checkpoint()?;
+        let checkpoint = self.pinned.verify_checkpoint(&note)?;
+        match self.accept(&checkpoint, true) {
+            Ok(()) => Ok(checkpoint),
+            Err(error) if error.is_history_violation() => {
+                if self.reanchor(&checkpoint)? {
+                    Ok(checkpoint)
+                } else {
+                    Err(error)
+                }
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// A ledger the device refused (went backwards, rewrote history) is accepted again only
+    /// when a supervisor re-anchored the device to it: the newest `ledger_reanchored` event
+    /// (kind 6) in the device's own log names the checkpoint the device holds and the
+    /// restored checkpoint it accepts instead, and the ledger's current checkpoint is that one
+    /// or extends it. Then the restored checkpoint starts a new anchor and the outbox mark goes
+    /// back to what the ledger holds of this device, so the events it lost are pushed again.
+    fn reanchor(&mut self, served: &VerifiedCheckpoint) -> Result<bool, SyncError> {
+        let Some((seq, event)) = outbox::latest_reanchor(&self.conn)? else {
+            return Ok(false);
+        };
+        let Some(held) = outbox::latest_checkpoint(&self.conn)? else {
+            return Ok(false);
+        };
+        if event.origin != self.link.origin
+            || event.held_size != held.size
+            || event.held_root != held.root
+            || served.size < event.new_size
+        {
+            return Ok(false);
+        }
+        let restored = VerifiedCheckpoint {
+            size: event.new_size,
+            root: event.new_root,
+            note: String::new(),
+        };
+        let proof = if served.size == restored.size {
+            Vec::new()
+        } else {
+            decode_hashes(&self.client.consistency(restored.size, served.size)?)?
+        };
+        if check_extends(&restored, served, &proof).is_err() {
+            return Ok(false);
+        }
+        outbox::accept_checkpoint(
+            &mut self.conn,
+            &StoredCheckpoint {
+                anchor: held.anchor + 1,
+                size: served.size,
+                root: served.root,
+                note: served.note.clone(),
+            },
+            now_unix_ms(),
+        )?;
+        let at_ledger = self.client.device(&self.signer, &self.link.origin)?;
+        let mark = outbox::rewind_mark(&mut self.conn, &self.device, at_ledger.events)?;
+        tracing::warn!(
+            reanchor_seq = seq,
+            held = held.size,
+            restored = event.new_size,
+            mark,
+            "re-anchored to the restored ledger by a supervisor; pushing again what it lost"
+        );
+        Ok(true)
+    }
+
+    /// One pass: check the ledger's checkpoint, then push the outbox in batches until it is
+    /// empty, marking each batch synced once its receipts verified.
+    pub fn pass(&mut self) -> Result<PassReport, SyncError> {
+        let mut head = self.refresh_checkpoint()?;
+        let mut pushed = 0u64;
+        loop {
+            let mark = outbox::pushed_seq(&self.conn, &self.device)?;
+            let batch = outbox::waiting(&self.conn, mark, self.batch)?;
+            if batch.is_empty() {
+                return Ok(PassReport {
+                    pushed,
+                    pushed_seq: mark,
+                    checkpoint_size: head.size,
+                });
+            }
+            let records: Vec<Vec<u8>> = batch.iter().map(|(_, bytes)| bytes.clone()).collect();
+            let answer = self
+                .client
+                .push(&self.signer, &self.link.origin, &records)?;
+            if answer.receipts.len() > batch.len() {
+                return Err(SyncError::Protocol(format!(
+                    "{} receipts for {} records",
+                    answer.receipts.len(),
+                    batch.len()
+                )));
+            }
+            let mut rows = Vec::with_capacity(answer.receipts.len());
+            let mut checked: Option<VerifiedCheckpoint> = None;
+            for (receipt, (seq, bytes)) in answer.receipts.iter().zip(&batch) {
+                let checkpoint = self.pinned.check_receipt(receipt, *seq, bytes)?;
+                if checked.as_ref() != Some(&checkpoint) {
+                    self.accept(&checkpoint, false)?;
+                    if checkpoint.size > head.size {
+                        head = checkpoint.clone();
+                    }
+                    checked = Some(checkpoint);
+                }
+                rows.push(ReceiptRow {
+                    seq: *seq,
+                    log_index: receipt.index,
+                    tree_size: receipt.tree_size,
+                });
+            }
+            if !rows.is_empty() {
+                let before = mark;
+                let after = outbox::mark_pushed(&mut self.conn, &self.device, &rows)?;
+                pushed += after - before;
+                tracing::info!(from = before + 1, to = after, "events synced");
+            }
+            if let Some(refused) = answer.refused {
+                let seq = refused
+                    .seq
+                    .or_else(|| refused.position.and_then(|p| batch.get(p)).map(|(s, _)| *s))
+                    .unwrap_or(mark + 1);
+                if let Some(expected) = refused.expected_seq.filter(|_| refused.error == "gap") {
+                    if expected <= mark {
+                        return Err(SyncError::LedgerLostEvents {
+                            expected,
+                            pushed: mark,
+                        });
+                    }
+                }
+                return Err(SyncError::Refused {
+                    seq,
+                    body: Box::new(refused),
+                });
+            }
+            if answer.receipts.len() < batch.len() {
+                return Err(SyncError::Protocol(format!(
+                    "{} receipts for {} records and no refusal",
+                    answer.receipts.len(),
+                    batch.len()
+                )));
+            }
+        }
+    }
+
+    /// Runs a pass and records its outcome in the replica's sync status.
+    pub fn pass_and_record(&mut self) -> Result<PassReport, SyncError> {
+        let result = self.pass();
+        let recorded = match &result {
+            Ok(_) => outbox::record_pass(&mut self.conn, Ok(()), now_unix_ms()),
+            Err(error) => {
+                outbox::record_pass(&mut self.conn, Err(&error.to_string()), now_unix_ms())
+            }
+        };
+        if let Err(error) = recorded {
+            tracing::warn!(%error, "could not record the sync status");
+        }
+        result
+    }
+}

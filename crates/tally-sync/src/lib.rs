@@ -1,0 +1,24 @@
+//! `tallyd`, the sync daemon of a handheld: carries the device's signed events to the central
+//! ledger, exactly once, and believes nothing the ledger says without checking it against the
+//! log it pinned at enrollment.
+//!
+//! - [`engine`]: enrollment and sync passes (push the outbox, verify receipts and
+//!   checkpoints, move the outbox mark).
+//! - [`daemon`]: `tallyd run`: passes for ever, backoff after failures, woken by new local
+//!   events and by network changes.
+//! - [`backoff`]: capped exponential backoff with jitter (pure).
+//! - [`netwatch`]: link, address and route changes from a netlink socket.
+//!
+//! The wire types, request signing, proof checks and HTTP client are `tally-ledger-client`;
+//! the sync state lives in the replica (`tally_replica::outbox`, migration 0008). docs/SYNC.md
+//! describes the whole.
+
+#![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod backoff;
+pub mod daemon;
+pub mod engine;
+pub mod netwatch;
+
+pub use engine::{enroll, DeviceFiles, PassReport, SyncError, Syncer};
