@@ -8,13 +8,20 @@ use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tally-ledger");
 
+/// The admin key `init` registers for the ledger's creator: in the test's own directory, never
+/// the user's configuration.
+fn admin_key(db: &str) -> String {
+    format!("{db}.operator/admin.key")
+}
+
 /// Runs `tally-ledger` with its output into a pipe whose read end is closed.
-fn into_closed_pipe(args: &[&str]) -> Output {
+fn into_closed_pipe(args: &[&str], admin_key: &str) -> Output {
     let (read, write) = nix::unistd::pipe().expect("a pipe");
     drop(read);
     Command::new(BIN)
         .args(args)
         .env("RUST_LOG", "warn")
+        .env(tally_ledger::credentials::KEY_FILE_ENV, admin_key)
         .stdin(Stdio::null())
         .stdout(Stdio::from(write))
         .stderr(Stdio::piped())
@@ -34,7 +41,7 @@ fn one_shot_commands_into_a_closed_pipe_end_quietly() {
         &["export", "--db", db],
         &["--help"],
     ] {
-        let output = into_closed_pipe(args);
+        let output = into_closed_pipe(args, &admin_key(db));
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.is_empty(), "{args:?}: stderr: {stderr}");
         assert_eq!(
@@ -47,6 +54,7 @@ fn one_shot_commands_into_a_closed_pipe_end_quietly() {
     // `init` did its work before it printed the key: the ledger is there and verifies.
     let verify = Command::new(BIN)
         .args(["verify", "--db", db])
+        .env(tally_ledger::credentials::KEY_FILE_ENV, admin_key(db))
         .output()
         .unwrap();
     assert!(
