@@ -399,6 +399,19 @@ pub fn verify_chain<R: AsRef<[u8]>>(
     structural_failure
 }
 
+/// The structure, order and links of [`verify_chain`] (one author, seq contiguous, each
+/// `prev`, the monotonic clock, duplicates and forks), without payload hashes and signatures:
+/// for a caller that has already checked every record with [`SignedEvent::verify`] (the
+/// ledger does, on every core, before it takes its ingest lock). On records whose payloads
+/// and signatures are all valid, the verdict is exactly [`verify_chain`]'s.
+pub fn verify_chain_links<R: AsRef<[u8]>>(
+    records: &[R],
+    options: &ChainOptions,
+) -> Result<ChainReport, ChainFailure> {
+    let mut layouts: Vec<Layout> = Vec::with_capacity(records.len());
+    structural_pass(records, options, &mut layouts)
+}
+
 /// The first record (in order) whose payload was altered or whose signature fails, among
 /// records by `key`'s device; stops at the first record of another device.
 fn first_bad_signature<'a>(

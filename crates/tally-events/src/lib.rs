@@ -47,8 +47,8 @@ pub mod types;
 pub mod wire;
 
 pub use chain::{
-    verify_chain, verify_events, Anomaly, ChainFailure, ChainOptions, ChainReport, ChainStart,
-    ChainWriter, FailureKind,
+    verify_chain, verify_chain_links, verify_events, Anomaly, ChainFailure, ChainOptions,
+    ChainReport, ChainStart, ChainWriter, FailureKind,
 };
 pub use domain::{sign_domain, verify_domain, DomainError, DomainLabel, DomainSigner};
 pub use error::{DecodeError, EncodeError, Error, VerifyError};

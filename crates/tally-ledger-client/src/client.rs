@@ -11,10 +11,10 @@ use tally_events::domain::{DomainError, DomainSigner};
 use thiserror::Error;
 
 use crate::b64;
-use crate::request::sign_request;
+use crate::request::{sign_operator_request, sign_request};
 use crate::wire::{
     DeviceStatus, EnrollRequest, Enrollment, ErrorBody, Info, ProofResponse, PushRequest,
-    PushResponse,
+    PushResponse, TokenRequest, TokenResponse,
 };
 
 /// Why a call to the ledger failed.
@@ -170,6 +170,16 @@ impl LedgerClient {
         body: Vec<u8>,
     ) -> Result<Response, ClientError> {
         let headers = sign_request(signer, origin, method, path, now_unix_ms(), &body)?;
+        self.send_signed(method, path, body, headers)
+    }
+
+    fn send_signed(
+        &self,
+        method: &str,
+        path: &str,
+        body: Vec<u8>,
+        headers: Vec<(&'static str, String)>,
+    ) -> Result<Response, ClientError> {
         let mut request = match method {
             "GET" => self.http.get(self.url(path)),
             _ => self
@@ -234,6 +244,27 @@ impl LedgerClient {
         self.json("/v1/enroll", response)
     }
 
+    /// `POST /v1/admin/enroll-token`, signed by an admin operator's key (`operator`): a
+    /// one-time enrollment token for a device named `name` of `facility`.
+    pub fn admin_enroll_token(
+        &self,
+        operator: &DomainSigner,
+        origin: &str,
+        facility: &str,
+        name: &str,
+    ) -> Result<String, ClientError> {
+        let path = "/v1/admin/enroll-token";
+        let body = serde_json::to_vec(&TokenRequest {
+            facility: facility.to_owned(),
+            name: name.to_owned(),
+        })
+        .map_err(|e| ClientError::Setup(e.to_string()))?;
+        let headers = sign_operator_request(operator, origin, "POST", path, now_unix_ms(), &body)?;
+        let response = self.send_signed("POST", path, body, headers)?;
+        let answer: TokenResponse = self.json(path, response)?;
+        Ok(answer.token)
+    }
+
     /// `POST /v1/push`: records exactly as signed, in seq order. A refusal of a record (gap,
     /// fork, chain...) comes back as `Ok` with `refused` set and the receipts of the records
     /// before it; a refusal of the request itself is [`ClientError::Refused`].
@@ -286,6 +317,19 @@ impl LedgerClient {
             status: status.as_u16(),
             reason: "the checkpoint is not UTF-8".into(),
         })
+    }
+
+    /// `GET /log/<path>`: a tile of the tlog-tiles read API (`tile/entries/000`, ...), raw
+    /// bytes (not trusted until verified).
+    pub fn log_tile(&self, path: &str) -> Result<Vec<u8>, ClientError> {
+        let path = format!("/log/{path}");
+        let response = self.get(&path)?;
+        let status = response.status();
+        let bytes = response.bytes().map_err(|e| self.unreachable(&path, e))?;
+        if !status.is_success() {
+            return Err(self.error_from(&path, status, &bytes));
+        }
+        Ok(bytes.to_vec())
     }
 
     /// `GET /v1/proof/consistency?old=&new=`: base64 hashes (not trusted until verified).

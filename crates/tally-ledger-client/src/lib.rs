@@ -7,6 +7,8 @@
 //! - [`proof`]: RFC 9162 consistency-proof verification (inclusion is `tally_events::merkle`).
 //! - [`trust`]: checks against the pinned log: checkpoints signed by the pinned key, receipts
 //!   whose inclusion proof leads to such a checkpoint, consistency between checkpoints.
+//! - [`audit`]: an auditor's full verification of a served log from its tiles and the
+//!   verifier key alone (parallel, streaming, bounded memory).
 //! - [`client`]: the blocking HTTP client (reqwest with rustls) used by `tallyd` and by
 //!   `tally-ledger loadgen`.
 //!
@@ -15,6 +17,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod audit;
 pub mod client;
 pub mod proof;
 pub mod request;

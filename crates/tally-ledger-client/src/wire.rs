@@ -26,6 +26,22 @@ pub struct EnrollRequest {
     pub token: String,
 }
 
+/// `POST /v1/admin/enroll-token` request (an admin operator's call).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenRequest {
+    /// The facility the token binds to (created if the ledger does not know it yet).
+    pub facility: String,
+    /// The device's name.
+    pub name: String,
+}
+
+/// `POST /v1/admin/enroll-token` response.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TokenResponse {
+    /// The one-time token.
+    pub token: String,
+}
+
 /// The result of enrolling a device (`POST /v1/enroll` response).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Enrollment {

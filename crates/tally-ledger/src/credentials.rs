@@ -32,15 +32,13 @@ use tally_events::domain::{verify_domain, DomainError, DomainSigner};
 use tally_events::{DeviceId, DeviceKey};
 use thiserror::Error;
 
-use crate::auth::{request_message, HEADER_BODY_SHA256, HEADER_SIGNATURE, HEADER_TIMESTAMP};
+use crate::auth::request_message;
 use crate::error::Refusal;
 use crate::ops_store::{OperatorRole, OperatorRow};
-use crate::tlog::{b64, unb64};
+use crate::tlog::unb64;
 
-/// The domain label of operator request signatures.
-pub const OPERATOR_LABEL: &str = "tally.ledger-operator-request.v1";
-/// Header: the operator key, hex.
-pub const HEADER_OPERATOR: &str = "tally-operator";
+/// The label and header of operator requests: one definition, shared with the client crate.
+pub use tally_ledger_client::request::{HEADER_OPERATOR, OPERATOR_LABEL};
 /// The first word of an admin key file.
 const KEY_FILE_TAG: &str = "tally-ledger-admin-key-v1";
 /// The environment variable naming another admin key file.
@@ -185,7 +183,8 @@ pub fn creator_row(key: &DeviceKey) -> OperatorRow {
     }
 }
 
-/// The headers of an operator request (name, value).
+/// The headers of an operator request (name, value): the client crate's
+/// [`tally_ledger_client::request::sign_operator_request`] with `key`.
 pub fn sign_operator_request(
     key: &DeviceKey,
     origin: &str,
@@ -195,15 +194,14 @@ pub fn sign_operator_request(
     body: &[u8],
 ) -> Result<Vec<(&'static str, String)>, DomainError> {
     let signer = DomainSigner::new(DeviceKey::from_seed(key.seed()));
-    let body_hash = hex::encode(Sha256::digest(body));
-    let message = request_message(origin, method, path, timestamp_ms, &body_hash);
-    let signature = signer.sign(OPERATOR_LABEL, &message)?;
-    Ok(vec![
-        (HEADER_OPERATOR, signer.device_id().to_string()),
-        (HEADER_TIMESTAMP, timestamp_ms.to_string()),
-        (HEADER_BODY_SHA256, body_hash),
-        (HEADER_SIGNATURE, b64(&signature)),
-    ])
+    tally_ledger_client::request::sign_operator_request(
+        &signer,
+        origin,
+        method,
+        path,
+        timestamp_ms,
+        body,
+    )
 }
 
 /// An operator request's headers as received.
@@ -266,7 +264,10 @@ pub fn authenticate_operator(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::{authenticate, sign_request, RequestHeaders, HEADER_DEVICE};
+    use crate::auth::{
+        authenticate, sign_request, RequestHeaders, HEADER_BODY_SHA256, HEADER_DEVICE,
+        HEADER_SIGNATURE, HEADER_TIMESTAMP,
+    };
 
     fn get(pairs: &[(&'static str, String)], name: &str) -> Option<String> {
         pairs

@@ -5,11 +5,12 @@
 
 use sha2::{Digest, Sha256};
 use tally_events::{
-    verify_chain, ChainOptions, ChainStart, DeviceId, FailureKind, Sha256Hash, SignedEvent,
-    VerifierKey, VerifyMode,
+    verify_chain, verify_chain_links, ChainOptions, ChainStart, DeviceId, FailureKind, Sha256Hash,
+    SignedEvent, VerifierKey, VerifyMode,
 };
 
 use crate::error::{LedgerError, Refusal};
+use crate::precheck::Prechecked;
 use crate::store::{CheckpointRow, DeviceRow, EntryRow, Store, StoreError, StoreTx, TokenRow};
 use crate::tlog::{
     self, b64, hashes_for_new_entry, Hash, LogSigner, TileKind, TileRef, MAX_ENTRY_BYTES,
@@ -270,6 +271,28 @@ impl<S: Store> Ledger<S> {
         device: &DeviceId,
         records: &[Vec<u8>],
     ) -> Result<IngestOutcome, LedgerError> {
+        self.ingest_checked(device, records, None)
+    }
+
+    /// [`Ledger::ingest`] of an upload whose signatures were checked beforehand, outside the
+    /// ingest lock ([`crate::precheck::precheck`]): the records that passed are checked for
+    /// their chain's links only; any other record takes the full check. Same outcome as
+    /// [`Ledger::ingest`].
+    pub fn ingest_prechecked(
+        &mut self,
+        device: &DeviceId,
+        records: &[Vec<u8>],
+        prechecked: &Prechecked,
+    ) -> Result<IngestOutcome, LedgerError> {
+        self.ingest_checked(device, records, Some(prechecked))
+    }
+
+    fn ingest_checked(
+        &mut self,
+        device: &DeviceId,
+        records: &[Vec<u8>],
+        prechecked: Option<&Prechecked>,
+    ) -> Result<IngestOutcome, LedgerError> {
         let now = now_unix_ms();
         // Who may record master data, read before the ingest lock (ops tables, devices).
         let admin_rule = match self.store.device(device)? {
@@ -356,7 +379,7 @@ impl<S: Store> Ledger<S> {
         }
         let mut fork_found = matches!(refused, Some((_, Refusal::Fork { .. })));
         if !fresh.is_empty() && !fork_found {
-            let (valid, failure) = Self::verify_segment(&tx, &row, &fresh)?;
+            let (valid, failure) = Self::verify_segment(&tx, &row, &fresh, prechecked)?;
             let mut head_seq = row.head_seq;
             for (position, event) in fresh.iter().take(valid) {
                 let seq = event.seq();
@@ -458,6 +481,7 @@ impl<S: Store> Ledger<S> {
         tx: &T,
         row: &DeviceRow,
         fresh: &[(usize, SignedEvent)],
+        prechecked: Option<&Prechecked>,
     ) -> Result<(usize, Option<(usize, tally_events::ChainFailure)>), LedgerError> {
         let first_seq = fresh[0].1.seq();
         if first_seq != row.head_seq + 1 {
@@ -502,7 +526,18 @@ impl<S: Store> Ledger<S> {
             mode: VerifyMode::Strict,
             ..ChainOptions::default()
         };
-        match verify_chain(&records, &options) {
+        // Signatures checked before the lock: the links alone give verify_chain's verdict.
+        let signatures_verified = prechecked.is_some_and(|checked| {
+            fresh
+                .iter()
+                .all(|(position, event)| checked.verified(*position, &event.record_hash().0))
+        });
+        let verdict = if signatures_verified {
+            verify_chain_links(&records, &options)
+        } else {
+            verify_chain(&records, &options)
+        };
+        match verdict {
             Ok(_) => Ok((fresh.len(), None)),
             Err(failure) => {
                 let position = failure.position.saturating_sub(offset);

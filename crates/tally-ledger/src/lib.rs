@@ -6,6 +6,7 @@
 //! - [`tlog`]: the Merkle tree, proofs, checkpoints and tile paths (pure, no I/O).
 //! - [`store`]: the storage trait and its SQLite and PostgreSQL backends.
 //! - [`ledger`]: enrollment, ingest, checkpoints, receipts, proofs and tiles.
+//! - [`precheck`]: an upload's signatures checked on every core before the ingest lock.
 //! - [`auth`]: the signed request header devices authenticate with.
 //! - [`credentials`]: operator (admin, supervisor) credentials and the creator's admin key.
 //! - [`ops_store`]: operator credentials and users, kept beside the log.
@@ -14,7 +15,6 @@
 //! - [`qr`]: an enrollment token drawn as a QR code.
 //! - [`tls`]: TLS (rustls) for `serve --tls-cert --tls-key`.
 //! - [`metrics`]: Prometheus metrics (`/metrics`).
-//! - [`client`]: a blocking client of the API for one device key.
 //! - [`loadgen`]: simulated devices pushing to a running ledger (`tally-ledger loadgen`).
 //! - [`master_data`]: who may record master data (admin events).
 //! - [`audit`]: verification of everything from storage (`tally-ledger verify`).
@@ -34,7 +34,6 @@
 pub mod api;
 pub mod audit;
 pub mod auth;
-pub mod client;
 pub mod credentials;
 pub mod custody;
 pub mod demo;
@@ -46,6 +45,7 @@ pub mod master_data;
 pub mod metrics;
 pub mod ops_store;
 pub mod pins;
+pub mod precheck;
 pub mod projection;
 pub mod qr;
 pub mod replica;

@@ -7,16 +7,41 @@
 //! the admin key file of the OS user running it (`crate::credentials`), which a ledger created
 //! by that user holds as an admin credential. Every device has a fresh key and a real chain
 //! (genesis, then sign-outs), all signed before the clock starts; each pushes from its own
-//! thread in batches, through [`crate::client::LedgerClient`].
+//! thread in batches, through [`tally_ledger_client::LedgerClient`], the client `tallyd` uses.
 
 use std::time::{Duration, Instant};
 
+use tally_events::domain::DomainSigner;
 use tally_events::payload::{DeviceEnrolled, UserSignedOut};
 use tally_events::{
     ChainWriter, DeviceKey, ManualClock, Payload, Sha256Hash, SignedEvent, Timestamp,
 };
+use tally_ledger_client::{ClientError, ClientOptions, LedgerClient};
+use thiserror::Error;
 
-use crate::client::{ClientError, LedgerClient};
+/// Why a run failed.
+#[derive(Debug, Error)]
+pub enum LoadError {
+    /// A call to the ledger failed.
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    /// A simulated device's chain could not be signed.
+    #[error("cannot sign a simulated device's chain: {0}")]
+    Signing(#[from] tally_events::Error),
+    /// The ledger refused a record of a push.
+    #[error("the ledger refused record {seq} of a simulated device: {message} [{code}]")]
+    Refused {
+        /// The record's seq.
+        seq: u64,
+        /// The refusal's code.
+        code: String,
+        /// Its English message.
+        message: String,
+    },
+    /// A pushing thread panicked.
+    #[error("a pushing thread failed")]
+    Thread,
+}
 
 /// What a run measured.
 #[derive(Debug, Clone)]
@@ -106,34 +131,52 @@ pub fn run(
     devices: usize,
     events: usize,
     batch: usize,
-) -> Result<LoadReport, ClientError> {
+) -> Result<LoadReport, LoadError> {
     let keys: Vec<DeviceKey> = (0..devices)
         .map(|_| DeviceKey::generate(&mut rand::rngs::OsRng))
         .collect();
     let chains: Vec<Vec<SignedEvent>> = keys
         .iter()
         .map(|key| device_chain(key, facility, events))
-        .collect::<Result<_, _>>()
-        .map_err(|e| ClientError::Local(e.to_string()))?;
+        .collect::<Result<_, _>>()?;
     let (raw_verify_per_s, cores) = raw_verify_rate(&chains);
-    let mut clients = Vec::with_capacity(devices);
+    let options = ClientOptions {
+        timeout: Duration::from_secs(120),
+        ..ClientOptions::default()
+    };
+    let client = LedgerClient::new(ledger, &options)?;
+    let origin = client.info()?.origin;
+    let operator = DomainSigner::new(DeviceKey::from_seed(admin.seed()));
+    let mut signers = Vec::with_capacity(devices);
     for (i, key) in keys.iter().enumerate() {
-        let client = LedgerClient::connect(ledger, DeviceKey::from_seed(key.seed()))?;
-        let token = client.admin_enroll_token(admin, facility, &format!("loadgen-{i}"))?;
-        client.enroll(&token)?;
-        clients.push(client);
+        let token =
+            client.admin_enroll_token(&operator, &origin, facility, &format!("loadgen-{i}"))?;
+        let signer = DomainSigner::new(DeviceKey::from_seed(key.seed()));
+        client.enroll(&signer, &origin, &token)?;
+        signers.push(signer);
     }
     let batch = batch.max(1);
     let started = Instant::now();
-    let results: Vec<Result<u64, ClientError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = clients
+    let results: Vec<Result<u64, LoadError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = signers
             .iter()
             .zip(&chains)
-            .map(|(client, chain)| {
+            .map(|(signer, chain)| {
+                let (client, origin) = (&client, &origin);
                 scope.spawn(move || {
                     let mut pushed = 0;
                     for part in chain.chunks(batch) {
-                        pushed += client.push(part)?;
+                        let records: Vec<Vec<u8>> =
+                            part.iter().map(|e| e.as_bytes().to_vec()).collect();
+                        let answer = client.push(signer, origin, &records)?;
+                        pushed += answer.receipts.len() as u64;
+                        if let Some(refused) = answer.refused {
+                            return Err(LoadError::Refused {
+                                seq: refused.seq.unwrap_or_default(),
+                                code: refused.error,
+                                message: refused.message,
+                            });
+                        }
                     }
                     Ok(pushed)
                 })
@@ -141,10 +184,7 @@ pub fn run(
             .collect();
         handles
             .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(ClientError::Local("a pushing thread panicked".into())))
-            })
+            .map(|h| h.join().unwrap_or(Err(LoadError::Thread)))
             .collect()
     });
     let elapsed = started.elapsed();

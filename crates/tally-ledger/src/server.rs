@@ -230,7 +230,21 @@ async fn push<S: Store + 'static>(
         })?;
         records.push(record);
     }
-    let outcome = with_ledger(&state, move |ledger| ledger.ingest(&device, &records)).await?;
+    // Signatures are checked here, on every core and outside the ledger's lock; ingest then
+    // checks the chain's links of the records that passed.
+    let (records, prechecked) = tokio::task::spawn_blocking(move || {
+        let prechecked = crate::precheck::precheck(&device, &records, crate::precheck::threads());
+        (records, prechecked)
+    })
+    .await
+    .map_err(|e| ApiError {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        body: Box::new(ErrorBody::other("internal", e.to_string(), true)),
+    })?;
+    let outcome = with_ledger(&state, move |ledger| {
+        ledger.ingest_prechecked(&device, &records, &prechecked)
+    })
+    .await?;
     let duplicates = outcome.receipts.iter().filter(|r| r.duplicate).count() as u64;
     state
         .metrics

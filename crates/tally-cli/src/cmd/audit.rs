@@ -17,7 +17,18 @@ use tally_events::{Language, Message, Payload};
 #[derive(Debug, clap::Args)]
 pub struct AuditArgs {
     /// The custody bundle (`tally-ledger custody --out FILE`).
-    pub file: PathBuf,
+    #[arg(required_unless_present = "ledger", conflicts_with = "ledger")]
+    pub file: Option<PathBuf>,
+    /// Verify the whole log served by the ledger at URL instead (its `/log/` tiles): every
+    /// entry's signature, every device's chain and the Merkle root of the signed checkpoint.
+    #[arg(long, value_name = "URL")]
+    pub ledger: Option<String>,
+    /// With --ledger: threads verifying signatures (default: one per core).
+    #[arg(long, value_name = "N", requires = "ledger")]
+    pub threads: Option<usize>,
+    /// With --ledger: an extra trusted CA certificate (PEM) for an https:// ledger.
+    #[arg(long, value_name = "PEM", requires = "ledger")]
+    pub ca_cert: Option<PathBuf>,
     /// The ledger's note verifier key (`name+keyid+base64key`, as `tally-ledger verifier-key`
     /// prints it), or a file holding it.
     #[arg(long, value_name = "KEY")]
@@ -38,6 +49,15 @@ fn parse_language(text: &str) -> Result<Language, String> {
     }
 }
 
+/// The key's text, given on the command line or read from the file it names.
+fn verifier_text(key: &str) -> anyhow::Result<String> {
+    verifier(key)?;
+    if NoteVerifier::parse(key).is_ok() {
+        return Ok(key.to_owned());
+    }
+    Ok(std::fs::read_to_string(key)?.trim().to_owned())
+}
+
 /// The key given on the command line, or read from the file it names.
 fn verifier(key: &str) -> anyhow::Result<NoteVerifier> {
     if let Ok(verifier) = NoteVerifier::parse(key) {
@@ -53,9 +73,17 @@ fn verifier(key: &str) -> anyhow::Result<NoteVerifier> {
 
 /// Runs `tally audit`: exit 0 when the bundle verifies, 1 with the reason when it does not.
 pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
+    if let Some(url) = &args.ledger {
+        return super::audit_log::run(url, &args, verifier_text(&args.key)?);
+    }
     let key = verifier(&args.key)?;
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read the bundle {}", args.file.display()))?;
+    let Some(file) = &args.file else {
+        anyhow::bail!(
+            "give a custody bundle FILE or --ledger URL / indique un archivo o --ledger URL"
+        );
+    };
+    let bytes = std::fs::read(file)
+        .with_context(|| format!("cannot read the bundle {}", file.display()))?;
     let report = match custody::verify(&bytes, &key) {
         Ok(report) => report,
         Err(error) => {

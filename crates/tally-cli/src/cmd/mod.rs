@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod audit;
+pub mod audit_log;
 pub mod decode;
 pub mod demo;
 pub mod devices;
