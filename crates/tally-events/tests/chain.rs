@@ -6,8 +6,8 @@ mod common;
 use common::*;
 use tally_events::payload::{PackageMoved, UnknownPayload};
 use tally_events::{
-    verify_chain, Anomaly, Bytes, ChainOptions, ChainStart, ChainWriter, Clock, FailureKind,
-    Payload, SignedEvent, Timestamp, UnsignedEvent, VerifyError, VerifyMode,
+    verify_chain, verify_chain_links, Anomaly, Bytes, ChainOptions, ChainStart, ChainWriter, Clock,
+    FailureKind, Payload, SignedEvent, Timestamp, UnsignedEvent, VerifyError, VerifyMode,
 };
 
 fn options(mode: VerifyMode) -> ChainOptions {
@@ -17,11 +17,20 @@ fn options(mode: VerifyMode) -> ChainOptions {
     }
 }
 
-/// Runs the check in both modes and requires the same verdict.
+/// Runs the check in both modes and requires the same verdict; when every record verifies on
+/// its own, the links-only check (the ledger's, after checking signatures before its lock)
+/// must reach it too.
 fn check(records: &[Vec<u8>]) -> Result<tally_events::ChainReport, tally_events::ChainFailure> {
     let batch = verify_chain(records, &options(VerifyMode::Batch));
     let strict = verify_chain(records, &options(VerifyMode::Strict));
     assert_eq!(batch, strict, "batch and strict verification disagree");
+    let all_signed = records.iter().all(|record| {
+        SignedEvent::from_bytes(record.clone()).is_ok_and(|event| event.verify().is_ok())
+    });
+    if all_signed {
+        let links = verify_chain_links(records, &options(VerifyMode::Strict));
+        assert_eq!(links, strict, "the links-only verdict differs");
+    }
     batch
 }
 
