@@ -374,6 +374,11 @@ pub struct CountDone {
 /// A read, done on the read-only connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReadRequest {
+    /// What a pallet or tote label holds (7 Quarantine).
+    Pallet {
+        /// The label scanned.
+        label: String,
+    },
     /// Tasks and sync state for home.
     Home {
         /// The signed-in badge.
@@ -466,6 +471,9 @@ pub enum ReadReply {
     Review(Result<Vec<tally_replica::workflow::count::Variance>, Failure>),
     /// The counter's own lines: how many packages they found, and how many have a quantity.
     MyCountLines(Result<(usize, usize), Failure>),
+    /// The packages a pallet or tote label holds that quarantine can take (empty: the label
+    /// is no pallet or tote, or holds nothing to take).
+    Pallet(Result<Vec<String>, Failure>),
 }
 
 /// Everything the state machine takes.

@@ -74,9 +74,13 @@ pub fn perform(replica: &mut Replica, request: WriteRequest) -> WriteReply {
     }
 }
 
-/// The facility's date by the replica's clock (UTC days).
+/// The facility's date by the replica's clock, in the facility's time zone (see
+/// [`tally_floor::facility_today`]; UTC if its settings cannot be read, and the step that
+/// follows reports that failure itself).
 pub fn today(replica: &Replica) -> tally_ids::Date {
-    tally_ids::Date::from_unix_days(replica.now_ms().div_euclid(86_400_000))
+    let now_ms = replica.now_ms();
+    tally_floor::facility_today(replica.view(), now_ms)
+        .unwrap_or_else(|_| tally_floor::date_in_zone(now_ms, "UTC"))
 }
 
 /// Runs one count step through the floor layer.

@@ -102,9 +102,12 @@ fn a_supervisor_approves_each_variance_with_a_reason_closes_the_count_and_unlock
     // The count in review is the first row.
     app.type_line("1");
     let lines = match stage(&app) {
-        Stage::Review {
-            lines: Some(lines), ..
-        } => lines,
+        Stage::Review { lines, .. } => {
+            // The lines, then the row that closes the count.
+            let mut rows = lines.rows.expect("read");
+            rows.pop();
+            rows
+        }
         other => panic!("{other:?}"),
     };
     assert!(
@@ -185,9 +188,9 @@ fn a_supervisor_approves_each_variance_with_a_reason_closes_the_count_and_unlock
     assert_eq!(status, "closed");
     // Back on what waits: unlock B1002 after the question.
     let unlock_row = match stage(&app) {
-        Stage::Work {
-            work: Some(work), ..
-        } => tally_app::screens::supervisor::row_number_of_unlock(&work, "B1002"),
+        Stage::Work { list, .. } => {
+            tally_app::screens::supervisor::row_number_of_unlock(&list, "B1002")
+        }
         other => panic!("{other:?}"),
     };
     app.type_line(&unlock_row.expect("B1002 is listed").to_string());

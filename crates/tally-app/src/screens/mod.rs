@@ -10,6 +10,7 @@
 //! [`open`]. A flow is taken out of the stack while it handles an event, so it gets the rest
 //! of the [`State`] mutably beside its own.
 
+pub mod confirm;
 pub mod count;
 pub mod destroy;
 pub mod home;

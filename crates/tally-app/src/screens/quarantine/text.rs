@@ -25,6 +25,16 @@ pub enum Text {
     KeyQuarantine,
     /// Help: l.
     KeyRelease,
+    /// A pallet or tote scanned: how many packages it holds, what `q` does.
+    PalletHolds(String, usize),
+    /// The question before quarantining a whole pallet: label, packages, reason.
+    ConfirmPallet(String, usize, String),
+    /// The answers to it.
+    ConfirmKeys,
+    /// A whole pallet quarantined.
+    PalletQuarantined(String, usize),
+    /// Help: a pallet's label.
+    KeyPallet,
 }
 
 impl Words for Text {
@@ -55,6 +65,30 @@ impl Words for Text {
                 Language::Spanish => format!("{uid}\nMotivo: número + Enter"),
             },
             Text::KeyScan => pick(l, "scan    the package", "escanear el paquete"),
+            Text::PalletHolds(label, n) => match l {
+                Language::English => format!("{label} holds {n} packages: q quarantines them all"),
+                Language::Spanish => format!("{label} tiene {n} paquetes: q los pone todos en cuarentena"),
+            },
+            Text::ConfirmPallet(label, n, reason) => match l {
+                Language::English => {
+                    format!("Quarantine all {n} packages on {label} for {reason}? Each goes to the cage")
+                }
+                Language::Spanish => format!(
+                    "¿Poner en cuarentena los {n} paquetes de {label} por {reason}? Todos van a la jaula"
+                ),
+            },
+            Text::ConfirmKeys => pick(l, "Enter quarantine · Esc no", "Enter cuarentena · Esc no"),
+            Text::PalletQuarantined(label, n) => match l {
+                Language::English => format!("{n} packages of {label} quarantined: take them to the cage"),
+                Language::Spanish => {
+                    format!("{n} paquetes de {label} en cuarentena: llévelos a la jaula")
+                }
+            },
+            Text::KeyPallet => pick(
+                l,
+                "scan a pallet/tote  all it holds",
+                "escanear tarima/caja  todo lo que tiene",
+            ),
             Text::KeyQuarantine => pick(l, "q       quarantine it", "q       cuarentena"),
             Text::KeyRelease => pick(
                 l,
@@ -71,7 +105,16 @@ mod tests {
 
     #[test]
     fn quarantine_reads_in_both_languages() {
-        for text in [Text::Title, Text::ScanPackage, Text::ReleaseSupervisorsOnly] {
+        for text in [
+            Text::Title,
+            Text::ScanPackage,
+            Text::ReleaseSupervisorsOnly,
+            Text::PalletHolds("P".into(), 2),
+            Text::ConfirmPallet("P".into(), 2, "R".into()),
+            Text::ConfirmKeys,
+            Text::PalletQuarantined("P".into(), 2),
+            Text::KeyPallet,
+        ] {
             assert_ne!(text.text(Language::English), text.text(Language::Spanish));
         }
     }

@@ -12,11 +12,12 @@ pub mod text;
 use tally_floor::Outcome;
 use tally_replica::workflow::count::Variance;
 
+use super::confirm::Confirm;
 use super::{Flow, Nav, Screen};
 use crate::event::{
     Effect, ReadReply, ReadRequest, SuperviseStep, SupervisorWork, Tone, WriteReply, WriteRequest,
 };
-use crate::list::{self, Pick};
+use crate::list::{Pick, Rows};
 use crate::state::State;
 use crate::text::{Language, Msg, Words};
 use text::Text;
@@ -40,27 +41,23 @@ pub enum Question {
 /// Where the supervisor is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stage {
-    /// The list of what waits (`None` until read).
+    /// The list of what waits.
     Work {
-        /// What waits.
-        work: Option<SupervisorWork>,
-        /// The marked row.
-        marked: usize,
+        /// What waits, one row each, and the marked row.
+        list: Rows<Row>,
         /// A question about a row.
-        question: Option<Question>,
+        question: Confirm<Question>,
     },
     /// A count in review.
     Review {
         /// Count task id.
         task: String,
-        /// Its lines (`None` until read).
-        lines: Option<Vec<Variance>>,
-        /// The marked row (the row after the lines closes the count).
-        marked: usize,
+        /// Its lines, then the row that closes the count; and the marked row.
+        lines: Rows<ReviewRow>,
         /// The line whose reason code is being typed.
         reason_for: Option<String>,
         /// A question.
-        question: Option<Question>,
+        question: Confirm<Question>,
     },
 }
 
@@ -76,9 +73,8 @@ pub struct Supervisor {
 pub(crate) fn open(state: &mut State, effects: &mut Vec<Effect>) {
     let mut screen = Supervisor {
         stage: Stage::Work {
-            work: None,
-            marked: 0,
-            question: None,
+            list: Rows::reading(),
+            question: Confirm::none(),
         },
         wait: None,
     };
@@ -87,15 +83,28 @@ pub(crate) fn open(state: &mut State, effects: &mut Vec<Effect>) {
     state.say(Text::Choose);
 }
 
-/// One row of the work list.
+/// One row of the list of what waits.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Row {
+pub enum Row {
+    /// A count in review (task id).
     Review(String),
+    /// A badge locked out.
     Unlock(String),
+    /// A package in conflict.
     Conflict(String),
 }
 
-pub(crate) fn rows(work: &SupervisorWork) -> Vec<Row> {
+/// One row of a count in review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReviewRow {
+    /// A line: expected, counted, variance.
+    Line(Variance),
+    /// The row after the lines: close the count.
+    Close,
+}
+
+/// The rows of what waits, in the order shown.
+pub fn rows(work: &SupervisorWork) -> Vec<Row> {
     let mut rows: Vec<Row> = work
         .reviews
         .iter()
@@ -107,8 +116,9 @@ pub(crate) fn rows(work: &SupervisorWork) -> Vec<Row> {
 }
 
 /// The row number (from 1) that unlocks `badge`, if it is listed.
-pub fn row_number_of_unlock(work: &SupervisorWork, badge: &str) -> Option<usize> {
-    rows(work)
+pub fn row_number_of_unlock(list: &Rows<Row>, badge: &str) -> Option<usize> {
+    list.rows
+        .as_ref()?
         .iter()
         .position(|r| *r == Row::Unlock(badge.to_owned()))
         .map(|i| i + 1)
@@ -139,14 +149,14 @@ impl Supervisor {
 
     fn question(&self) -> Option<&Question> {
         match &self.stage {
-            Stage::Work { question, .. } | Stage::Review { question, .. } => question.as_ref(),
+            Stage::Work { question, .. } | Stage::Review { question, .. } => question.question(),
         }
     }
 
     fn answer_yes(&mut self, app: &mut State, effects: &mut Vec<Effect>) {
         let (question, task) = match &mut self.stage {
-            Stage::Work { question, .. } => (question.take(), None),
-            Stage::Review { question, task, .. } => (question.take(), Some(task.clone())),
+            Stage::Work { question, .. } => (question.yes(), None),
+            Stage::Review { question, task, .. } => (question.yes(), Some(task.clone())),
         };
         let step = match (question, task) {
             (Some(Question::Approve { uid, reason }), Some(task)) => {
@@ -160,29 +170,26 @@ impl Supervisor {
     }
 
     fn enter_on_work(&mut self, app: &mut State, typed: &str, effects: &mut Vec<Effect>) {
-        let Stage::Work {
-            work: Some(work),
-            marked,
-            question,
-        } = &mut self.stage
-        else {
+        let Stage::Work { list, question } = &mut self.stage else {
             return;
         };
-        let rows = rows(work);
-        match list::pick(typed, rows.len(), *marked) {
-            Pick::Row(i) => match rows[i].clone() {
-                Row::Review(task) => {
+        if list.rows.is_none() {
+            return;
+        }
+        match list.pick(typed) {
+            Pick::Row(i) => match list.get(i).cloned() {
+                None => {}
+                Some(Row::Review(task)) => {
                     self.stage = Stage::Review {
                         task: task.clone(),
-                        lines: None,
-                        marked: 0,
+                        lines: Rows::reading(),
                         reason_for: None,
-                        question: None,
+                        question: Confirm::none(),
                     };
                     self.read_review(app, &task, effects);
                 }
-                Row::Unlock(badge) => *question = Some(Question::Unlock(badge)),
-                Row::Conflict(uid) => {
+                Some(Row::Unlock(badge)) => question.ask(Question::Unlock(badge)),
+                Some(Row::Conflict(uid)) => {
                     let text = Text::ConflictHowTo(uid).text(app.language);
                     app.signal(Tone::Error, text, effects);
                 }
@@ -200,8 +207,7 @@ impl Supervisor {
 
     fn enter_on_review(&mut self, app: &mut State, typed: &str, effects: &mut Vec<Effect>) {
         let Stage::Review {
-            lines: Some(lines),
-            marked,
+            lines,
             reason_for,
             question,
             ..
@@ -209,13 +215,16 @@ impl Supervisor {
         else {
             return;
         };
+        if lines.rows.is_none() {
+            return;
+        }
         if let Some(uid) = reason_for.take() {
             if typed.is_empty() {
                 *reason_for = Some(uid);
                 let text = Text::TypeReason(String::new()).text(app.language);
                 app.signal(Tone::Error, text, effects);
             } else {
-                *question = Some(Question::Approve {
+                question.ask(Question::Approve {
                     uid,
                     reason: typed.to_owned(),
                 });
@@ -223,13 +232,16 @@ impl Supervisor {
             return;
         }
         // The lines, then one row that closes the count.
-        match list::pick(typed, lines.len() + 1, *marked) {
-            Pick::Row(i) if i == lines.len() => *question = Some(Question::Close),
-            Pick::Row(i) => {
-                let uid = lines[i].uid.clone();
-                app.say(Text::TypeReason(uid.clone()));
-                *reason_for = Some(uid);
-            }
+        match lines.pick(typed) {
+            Pick::Row(i) => match lines.get(i) {
+                Some(ReviewRow::Close) => question.ask(Question::Close),
+                Some(ReviewRow::Line(line)) => {
+                    let uid = line.uid.clone();
+                    app.say(Text::TypeReason(uid.clone()));
+                    *reason_for = Some(uid);
+                }
+                None => {}
+            },
             Pick::NotARow(text) => {
                 let text = Text::NoSuchRow(text).text(app.language);
                 app.signal(Tone::Error, text, effects);
@@ -297,33 +309,21 @@ impl Flow for Supervisor {
 
     fn on_arrow(&mut self, _app: &mut State, up: bool) {
         match &mut self.stage {
-            Stage::Work {
-                work: Some(work),
-                marked,
-                question: None,
-            } => *marked = list::step(*marked, rows(work).len(), up),
+            Stage::Work { list, question } if !question.asking() => list.arrow(up),
             Stage::Review {
-                lines: Some(lines),
-                marked,
-                question: None,
+                lines,
+                question,
                 reason_for: None,
                 ..
-            } => *marked = list::step(*marked, lines.len() + 1, up),
+            } if !question.asking() => lines.arrow(up),
             _ => {}
         }
     }
 
     fn on_esc(&mut self, app: &mut State, effects: &mut Vec<Effect>) -> Nav {
         match &mut self.stage {
-            Stage::Work {
-                question: question @ Some(_),
-                ..
-            }
-            | Stage::Review {
-                question: question @ Some(_),
-                ..
-            } => {
-                *question = None;
+            Stage::Work { question, .. } | Stage::Review { question, .. } if question.asking() => {
+                question.no();
                 Nav::Stay
             }
             Stage::Review {
@@ -335,9 +335,8 @@ impl Flow for Supervisor {
             }
             Stage::Review { .. } => {
                 self.stage = Stage::Work {
-                    work: None,
-                    marked: 0,
-                    question: None,
+                    list: Rows::reading(),
+                    question: Confirm::none(),
                 };
                 self.read_work(app, effects);
                 Nav::Stay
@@ -352,11 +351,14 @@ impl Flow for Supervisor {
         }
         self.wait = None;
         match (reply, &mut self.stage) {
-            (ReadReply::SupervisorWork(Ok(answer)), Stage::Work { work, marked, .. }) => {
-                *marked = 0;
-                *work = Some(answer);
+            (ReadReply::SupervisorWork(Ok(answer)), Stage::Work { list, .. }) => {
+                list.set(rows(&answer));
             }
-            (ReadReply::Review(Ok(answer)), Stage::Review { lines, .. }) => *lines = Some(answer),
+            (ReadReply::Review(Ok(answer)), Stage::Review { lines, .. }) => {
+                let mut rows: Vec<ReviewRow> = answer.into_iter().map(ReviewRow::Line).collect();
+                rows.push(ReviewRow::Close);
+                lines.refresh(rows);
+            }
             (ReadReply::SupervisorWork(Err(failure)) | ReadReply::Review(Err(failure)), _) => {
                 app.fail(&failure, effects)
             }
@@ -394,9 +396,8 @@ impl Flow for Supervisor {
                     }
                     _ => {
                         self.stage = Stage::Work {
-                            work: None,
-                            marked: 0,
-                            question: None,
+                            list: Rows::reading(),
+                            question: Confirm::none(),
                         };
                         self.read_work(app, effects);
                     }
