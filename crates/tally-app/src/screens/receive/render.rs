@@ -12,6 +12,7 @@ use tally_floor::receiving::{Case, Closed, ManifestRow, Sheet};
 
 use super::text::Text;
 use super::{next_hint, Ask, Receive, Stage};
+use crate::list::{Look, Row};
 use crate::render::{field, field_style, grams, quantity};
 use crate::state::State;
 use crate::text::{Language, Words};
@@ -107,29 +108,19 @@ fn render_list(
         frame.render_widget(Paragraph::new(Text::NoManifests.text(l)), list);
         return;
     }
-    let lines: Vec<Line> = rows
+    let rows: Vec<Row> = rows
         .iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let mark = if i == marked { "▶" } else { " " };
-            let text = format!(
-                "{mark}{} {} {}/{} {}",
-                i + 1,
-                row.id,
-                row.arrived,
-                row.lines,
-                row.origin_license
-            );
-            let style = if i == marked {
-                bold().add_modifier(Modifier::REVERSED)
-            } else {
-                bold()
-            };
-            Line::styled(text, style)
+        .map(|row| {
+            Row::new(format!(
+                "{} {}/{} {}",
+                row.id, row.arrived, row.lines, row.origin_license
+            ))
+            .styled(bold())
         })
         .collect();
-    let shown = crate::list::window(marked, lines.len(), usize::from(list.height));
-    frame.render_widget(Paragraph::new(lines[shown].to_vec()), list);
+    let look = Look::Cursor { numbered: true };
+    let shown = crate::list::lines(&rows, marked, look, usize::from(list.height), list.width, l);
+    frame.render_widget(Paragraph::new(shown), list);
 }
 
 /// What was recorded for a case, in a few marks: arrived, weight, label, quarantine, decision.
@@ -194,12 +185,10 @@ fn render_manifest(
     let [top, list] =
         Layout::vertical([Constraint::Length(head_rows), Constraint::Min(0)]).areas(area);
     frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), top);
-    let lines: Vec<Line> = sheet
+    let rows: Vec<Row> = sheet
         .cases
         .iter()
-        .enumerate()
-        .map(|(i, case)| {
-            let mark = if i == marked { "▶" } else { " " };
+        .map(|case| {
             let mut style = Style::default();
             if !case.arrived {
                 style = style.fg(Color::DarkGray);
@@ -208,14 +197,12 @@ fn render_manifest(
             } else {
                 style = style.add_modifier(Modifier::BOLD);
             }
-            if i == marked {
-                style = style.add_modifier(Modifier::REVERSED);
-            }
-            Line::styled(format!("{mark}{}{}", case.uid, marks(case)), style)
+            Row::new(format!("{}{}", case.uid, marks(case))).styled(style)
         })
         .collect();
-    let shown = crate::list::window(marked, lines.len(), usize::from(list.height));
-    frame.render_widget(Paragraph::new(lines[shown].to_vec()), list);
+    let look = Look::Cursor { numbered: false };
+    let shown = crate::list::lines(&rows, marked, look, usize::from(list.height), list.width, l);
+    frame.render_widget(Paragraph::new(shown), list);
 }
 
 fn amount(q: Option<Quantity>, l: Language) -> String {
