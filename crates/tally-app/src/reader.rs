@@ -74,6 +74,9 @@ pub fn perform(view: &Connection, request: ReadRequest) -> ReadReply {
         ReadRequest::Receiving(read) => {
             ReadReply::Receiving(crate::screens::receive::work::answer(view, &read))
         }
+        ReadRequest::ConflictSides { who, uid } => ReadReply::ConflictSides(
+            tally_floor::conflict_sides(view, &who, &uid).map_err(Failure::from),
+        ),
         ReadRequest::Pallet { label } => {
             ReadReply::Pallet(tally_floor::pallet_packages(view, &label).map_err(Failure::from))
         }

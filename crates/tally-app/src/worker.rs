@@ -298,6 +298,25 @@ fn supervise(
         }
         SuperviseStep::Close { task } => floor.close_count(replica, who, &task)?,
         SuperviseStep::Unlock { badge } => floor.unlock_badge(replica, who, &badge)?,
+        SuperviseStep::Settle {
+            uid,
+            quantity,
+            location,
+            status,
+            reason,
+        } => {
+            let Some(tag) = tag_of(replica, Some(&uid))? else {
+                return Err(tally_replica::Refusal::NotATag { scan: uid }.into());
+            };
+            let settlement = tally_replica::workflow::conflicts::Settlement {
+                tag: &tag,
+                quantity,
+                location: &location,
+                status,
+                reason: &reason,
+            };
+            floor.settle_conflict(replica, who, &settlement)?
+        }
     };
     Ok(step.outcome)
 }

@@ -207,6 +207,7 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                     Err(failure)
                 }),
                 ReadRequest::Receiving(_) => ReadReply::Receiving(Err(failure)),
+                ReadRequest::ConflictSides { .. } => ReadReply::ConflictSides(Err(failure)),
                 ReadRequest::Pallet { .. } => ReadReply::Pallet(if ok {
                     Ok((0..n % 300).map(|i| format!("{text}{i}")).collect())
                 } else {

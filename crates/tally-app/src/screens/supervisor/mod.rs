@@ -2,14 +2,19 @@
 //! locked out, packages in conflict. A count opens line by line (expected, counted, variance:
 //! the supervisor's view); a line's number and Enter asks for a reason code, then whether to
 //! approve (irreversible); the row after the lines closes the count, after a question too. A
-//! locked badge's row unlocks it after a question. Every rule is the core's: the floor layer
+//! locked badge's row unlocks it after a question. A conflict's row opens both sides (what
+//! the replica holds now, this device's changes, the ledger's events they crossed) and the
+//! settlement form: the quantity found, where it is, its status (each Enter alone keeps what is
+//! recorded), an adjustment reason code; then a question, and one `conflict_settled` event. Every rule is the core's: the floor layer
 //! runs each step; a refusal comes back in the user's words. Other roles see the entry dimmed
 //! on home, with why.
 
 mod render;
 pub mod text;
 
-use tally_floor::Outcome;
+use tally_events::payload::PackageStatus;
+use tally_events::Quantity;
+use tally_floor::{ConflictSides, Outcome};
 use tally_replica::workflow::count::Variance;
 
 use super::confirm::Confirm;
@@ -36,6 +41,72 @@ pub enum Question {
     Close,
     /// Unlock this badge.
     Unlock(String),
+    /// Settle this package's conflict as found.
+    Settle(Found),
+}
+
+/// What the supervisor found when they checked a package in conflict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// Package tag.
+    pub uid: String,
+    /// Quantity found.
+    pub quantity: Quantity,
+    /// Where it is.
+    pub location: String,
+    /// Its status.
+    pub status: PackageStatus,
+    /// Adjustment reason code.
+    pub reason: String,
+}
+
+/// The settlement form's field being filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The quantity found (Enter alone: as recorded).
+    Quantity,
+    /// Where it is (scan or type; Enter alone: as recorded).
+    Location,
+    /// Its status, from [`STATUSES`] (number, arrows; Enter alone: the marked one).
+    Status,
+    /// The adjustment reason code.
+    Reason,
+}
+
+/// The statuses a settlement may state, in the order the form lists them.
+pub const STATUSES: [PackageStatus; 3] = [
+    PackageStatus::Active,
+    PackageStatus::OnHold,
+    PackageStatus::Quarantined,
+];
+
+/// The settlement form of a conflict, filled field by field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settle {
+    /// The field being filled.
+    pub field: Field,
+    /// Quantity found.
+    pub quantity: Option<Quantity>,
+    /// Where it is.
+    pub location: Option<String>,
+    /// The statuses, the recorded one marked at first.
+    pub status: Rows<PackageStatus>,
+    /// Status chosen.
+    pub chosen: Option<PackageStatus>,
+}
+
+impl Settle {
+    fn new(recorded: PackageStatus) -> Settle {
+        let mut status = Rows::read(STATUSES.to_vec());
+        status.marked = STATUSES.iter().position(|s| *s == recorded).unwrap_or(0);
+        Settle {
+            field: Field::Quantity,
+            quantity: None,
+            location: None,
+            status,
+            chosen: None,
+        }
+    }
 }
 
 /// Where the supervisor is.
@@ -46,6 +117,17 @@ pub enum Stage {
         /// What waits, one row each, and the marked row.
         list: Rows<Row>,
         /// A question about a row.
+        question: Confirm<Question>,
+    },
+    /// A package in conflict: both sides and the settlement form.
+    Conflict {
+        /// Package tag.
+        uid: String,
+        /// Both sides (`None` until read).
+        sides: Option<ConflictSides>,
+        /// The form.
+        form: Settle,
+        /// The question before settling.
         question: Confirm<Question>,
     },
     /// A count in review.
@@ -149,13 +231,17 @@ impl Supervisor {
 
     fn question(&self) -> Option<&Question> {
         match &self.stage {
-            Stage::Work { question, .. } | Stage::Review { question, .. } => question.question(),
+            Stage::Work { question, .. }
+            | Stage::Review { question, .. }
+            | Stage::Conflict { question, .. } => question.question(),
         }
     }
 
     fn answer_yes(&mut self, app: &mut State, effects: &mut Vec<Effect>) {
         let (question, task) = match &mut self.stage {
-            Stage::Work { question, .. } => (question.yes(), None),
+            Stage::Work { question, .. } | Stage::Conflict { question, .. } => {
+                (question.yes(), None)
+            }
             Stage::Review { question, task, .. } => (question.yes(), Some(task.clone())),
         };
         let step = match (question, task) {
@@ -164,6 +250,13 @@ impl Supervisor {
             }
             (Some(Question::Close), Some(task)) => SuperviseStep::Close { task },
             (Some(Question::Unlock(badge)), _) => SuperviseStep::Unlock { badge },
+            (Some(Question::Settle(found)), _) => SuperviseStep::Settle {
+                uid: found.uid,
+                quantity: found.quantity,
+                location: found.location,
+                status: found.status,
+                reason: found.reason,
+            },
             _ => return,
         };
         self.write(app, step, effects);
@@ -190,8 +283,17 @@ impl Supervisor {
                 }
                 Some(Row::Unlock(badge)) => question.ask(Question::Unlock(badge)),
                 Some(Row::Conflict(uid)) => {
-                    let text = Text::ConflictHowTo(uid).text(app.language);
-                    app.signal(Tone::Error, text, effects);
+                    self.stage = Stage::Conflict {
+                        uid: uid.clone(),
+                        sides: None,
+                        form: Settle::new(PackageStatus::Active),
+                        question: Confirm::none(),
+                    };
+                    if let Some(who) = app.session.clone() {
+                        let request = ReadRequest::ConflictSides { who, uid };
+                        self.wait = Some(app.read(request, effects));
+                    }
+                    app.say(Text::TypeQuantity);
                 }
             },
             Pick::NotARow(text) => {
@@ -251,13 +353,96 @@ impl Supervisor {
     }
 }
 
+impl Supervisor {
+    /// Enter on the settlement form: the field typed (empty: as recorded), then the next.
+    fn enter_on_conflict(&mut self, app: &mut State, typed: &str, effects: &mut Vec<Effect>) {
+        let Stage::Conflict {
+            uid,
+            sides: Some(sides),
+            form,
+            question,
+        } = &mut self.stage
+        else {
+            return;
+        };
+        let l = app.language;
+        match form.field {
+            Field::Quantity => {
+                let found = if typed.is_empty() {
+                    Some(sides.quantity)
+                } else {
+                    super::receive::parse_quantity(typed, sides.quantity)
+                };
+                match found {
+                    Some(quantity) => {
+                        form.quantity = Some(quantity);
+                        form.field = Field::Location;
+                        app.say(Text::ScanLocation);
+                    }
+                    None => {
+                        let weighed = matches!(sides.quantity, Quantity::Milligrams(_));
+                        app.signal(Tone::Error, Text::BadQuantity { weighed }.text(l), effects);
+                    }
+                }
+            }
+            Field::Location => match (typed.is_empty(), &sides.location) {
+                (true, None) => app.signal(Tone::Error, Text::ScanLocation.text(l), effects),
+                (true, Some(recorded)) => {
+                    form.location = Some(recorded.clone());
+                    form.field = Field::Status;
+                    app.say(Text::ChooseStatus);
+                }
+                (false, _) => {
+                    form.location = Some(typed.to_owned());
+                    form.field = Field::Status;
+                    app.say(Text::ChooseStatus);
+                }
+            },
+            Field::Status => match form.status.pick(typed) {
+                Pick::Row(i) => {
+                    form.chosen = form.status.get(i).copied();
+                    form.field = Field::Reason;
+                    app.say(Text::TypeSettleReason);
+                }
+                Pick::NotARow(text) => {
+                    let text = Text::NoSuchRow(text).text(l);
+                    app.signal(Tone::Error, text, effects);
+                }
+                Pick::Empty => {}
+            },
+            Field::Reason if typed.is_empty() => {
+                app.signal(Tone::Error, Text::TypeSettleReason.text(l), effects);
+            }
+            Field::Reason => {
+                if let (Some(quantity), Some(location), Some(status)) =
+                    (form.quantity, form.location.clone(), form.chosen)
+                {
+                    question.ask(Question::Settle(Found {
+                        uid: uid.clone(),
+                        quantity,
+                        location,
+                        status,
+                        reason: typed.to_owned(),
+                    }));
+                }
+            }
+        }
+    }
+}
+
 impl Flow for Supervisor {
     fn title(&self, language: Language) -> String {
         Text::Title.text(language)
     }
 
     fn keys(&self, language: Language) -> Vec<String> {
-        let mut keys = vec![Msg::KeyNumber.text(language), Msg::KeyArrows.text(language)];
+        let mut keys = match self.stage {
+            Stage::Conflict { .. } => vec![
+                Text::KeySettleField.text(language),
+                Text::KeyKeepRecorded.text(language),
+            ],
+            _ => vec![Msg::KeyNumber.text(language), Msg::KeyArrows.text(language)],
+        };
         if matches!(self.stage, Stage::Review { .. }) {
             keys.push(Text::KeyReason.text(language));
             keys.push(Text::KeyClose.text(language));
@@ -289,6 +474,7 @@ impl Flow for Supervisor {
         match self.stage {
             Stage::Work { .. } => self.enter_on_work(app, typed, effects),
             Stage::Review { .. } => self.enter_on_review(app, typed, effects),
+            Stage::Conflict { .. } => self.enter_on_conflict(app, typed, effects),
         }
         Nav::Stay
     }
@@ -301,6 +487,12 @@ impl Flow for Supervisor {
         } = self.stage
         {
             return self.on_enter(app, scan.trim(), effects);
+        }
+        // On the settlement form a scan fills the location or the reason code.
+        if let Stage::Conflict { form, .. } = &self.stage {
+            if matches!(form.field, Field::Location | Field::Reason) {
+                return self.on_enter(app, scan.trim(), effects);
+            }
         }
         let text = Msg::ScanNotHere.text(app.language);
         app.signal(Tone::Error, text, effects);
@@ -316,13 +508,22 @@ impl Flow for Supervisor {
                 reason_for: None,
                 ..
             } if !question.asking() => lines.arrow(up),
+            Stage::Conflict { form, question, .. }
+                if !question.asking() && form.field == Field::Status =>
+            {
+                form.status.arrow(up)
+            }
             _ => {}
         }
     }
 
     fn on_esc(&mut self, app: &mut State, effects: &mut Vec<Effect>) -> Nav {
         match &mut self.stage {
-            Stage::Work { question, .. } | Stage::Review { question, .. } if question.asking() => {
+            Stage::Work { question, .. }
+            | Stage::Review { question, .. }
+            | Stage::Conflict { question, .. }
+                if question.asking() =>
+            {
                 question.no();
                 Nav::Stay
             }
@@ -333,7 +534,16 @@ impl Flow for Supervisor {
                 *reason = None;
                 Nav::Stay
             }
-            Stage::Review { .. } => {
+            Stage::Conflict { form, .. } if form.field != Field::Quantity => {
+                // Back one field of the form.
+                form.field = match form.field {
+                    Field::Reason => Field::Status,
+                    Field::Status => Field::Location,
+                    _ => Field::Quantity,
+                };
+                Nav::Stay
+            }
+            Stage::Review { .. } | Stage::Conflict { .. } => {
                 self.stage = Stage::Work {
                     list: Rows::reading(),
                     question: Confirm::none(),
@@ -359,9 +569,16 @@ impl Flow for Supervisor {
                 rows.push(ReviewRow::Close);
                 lines.refresh(rows);
             }
-            (ReadReply::SupervisorWork(Err(failure)) | ReadReply::Review(Err(failure)), _) => {
-                app.fail(&failure, effects)
+            (ReadReply::ConflictSides(Ok(answer)), Stage::Conflict { sides, form, .. }) => {
+                *form = Settle::new(answer.status);
+                *sides = Some(answer);
             }
+            (
+                ReadReply::SupervisorWork(Err(failure))
+                | ReadReply::Review(Err(failure))
+                | ReadReply::ConflictSides(Err(failure)),
+                _,
+            ) => app.fail(&failure, effects),
             _ => {}
         }
     }
@@ -386,6 +603,7 @@ impl Flow for Supervisor {
                     Outcome::Approved(line) => Text::Approved(line.uid.clone()),
                     Outcome::CountClosed { task } => Text::Closed(task.clone()),
                     Outcome::Unlocked { badge } => Text::Unlocked(badge.clone()),
+                    Outcome::ConflictSettled(settled) => Text::Settled(settled.uid.clone()),
                     _ => Text::Done,
                 };
                 app.signal(Tone::Success, text.text(app.language), effects);
@@ -403,7 +621,13 @@ impl Flow for Supervisor {
                     }
                 }
             }
-            Err(failure) => app.fail(&failure, effects),
+            Err(failure) => {
+                // A refused settlement stays on its form, at the reason code.
+                if let Stage::Conflict { form, .. } = &mut self.stage {
+                    form.field = Field::Reason;
+                }
+                app.fail(&failure, effects)
+            }
         }
     }
 }

@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::text::Text;
-use super::{Question, ReviewRow, Row as WorkRow, Stage, Supervisor};
+use super::{Field, Question, ReviewRow, Row as WorkRow, Settle, Stage, Supervisor};
 use crate::list::{height, Look, Row};
 use crate::render::{field, field_style, quantity};
 use crate::screens::confirm;
@@ -43,12 +43,49 @@ fn question_lines(question: &Question, l: Language) -> Vec<String> {
         Question::Approve { uid, reason } => Text::ConfirmApprove(uid.clone(), reason.clone()),
         Question::Close => Text::ConfirmClose,
         Question::Unlock(badge) => Text::ConfirmUnlock(badge.clone()),
+        Question::Settle(found) => Text::ConfirmSettle(
+            found.uid.clone(),
+            quantity(found.quantity),
+            found.location.clone(),
+            found.status,
+            found.reason.clone(),
+        ),
     };
     vec![
         ask.text(l),
         Text::Irreversible.text(l),
         Text::ConfirmKeys.text(l),
     ]
+}
+
+/// The settlement form: what is filled, the prompt of the field being filled, the field, and
+/// the statuses while one is chosen.
+fn form_lines(form: &Settle, state: &State, area: Rect, lines: &mut Vec<Line<'static>>) {
+    let l = state.language;
+    if let (Some(q), Some(at)) = (form.quantity, &form.location) {
+        lines.push(Line::raw(Text::FoundAt(quantity(q), at.clone()).text(l)));
+    }
+    if let (Some(status), Field::Reason) = (form.chosen, form.field) {
+        lines.push(Line::raw(Text::Status(status).text(l)));
+    }
+    let prompt = match form.field {
+        Field::Quantity => Text::TypeQuantity,
+        Field::Location => Text::ScanLocation,
+        Field::Status => Text::ChooseStatus,
+        Field::Reason => Text::TypeSettleReason,
+    };
+    lines.push(Line::raw(prompt.text(l)));
+    lines.push(Line::styled(field(state), field_style()));
+    if form.field == Field::Status {
+        let names: Vec<String> = form
+            .status
+            .rows
+            .iter()
+            .flatten()
+            .map(|s| Text::Status(*s).text(l))
+            .collect();
+        listed(&names, form.status.marked, area, lines, l);
+    }
 }
 
 pub(crate) fn render(screen: &Supervisor, state: &State, frame: &mut Frame, area: Rect) {
@@ -67,6 +104,31 @@ pub(crate) fn render(screen: &Supervisor, state: &State, frame: &mut Frame, area
                         lines.push(Line::raw(Text::NothingWaits.text(l)));
                     }
                     listed(&rows, list.marked, area, &mut lines, l);
+                }
+            }
+            question
+        }
+        Stage::Conflict {
+            uid,
+            sides,
+            form,
+            question,
+        } => {
+            lines.push(Line::styled(Text::ConflictOf(uid.clone()).text(l), bold));
+            match sides {
+                None => lines.push(Line::raw(Text::Reading.text(l))),
+                Some(sides) => {
+                    let at = sides.location.clone().unwrap_or_else(|| "-".to_owned());
+                    lines.push(Line::raw(
+                        Text::RecordedNow(quantity(sides.quantity), at, sides.status).text(l),
+                    ));
+                    for (seq, kind) in &sides.local {
+                        lines.push(Line::raw(Text::ThisDevice(*seq, kind.clone()).text(l)));
+                    }
+                    for (index, kind) in &sides.remote {
+                        lines.push(Line::raw(Text::LedgerSide(*index, kind.clone()).text(l)));
+                    }
+                    form_lines(form, state, area, &mut lines);
                 }
             }
             question
