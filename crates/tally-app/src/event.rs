@@ -493,9 +493,9 @@ pub enum ReadReply {
     MyCountLines(Result<(usize, usize), Failure>),
     /// Both sides of a package's conflict.
     ConflictSides(Result<tally_floor::ConflictSides, Failure>),
-    /// The packages a pallet or tote label holds that quarantine can take (empty: the label
-    /// is no pallet or tote, or holds nothing to take).
-    Pallet(Result<Vec<String>, Failure>),
+    /// What a pallet or tote label holds that quarantine can take (withheld while a count is
+    /// open).
+    Pallet(Result<tally_floor::PalletContents, Failure>),
 }
 
 /// Everything the state machine takes.

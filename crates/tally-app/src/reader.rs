@@ -78,7 +78,7 @@ pub fn perform(view: &Connection, request: ReadRequest) -> ReadReply {
             tally_floor::conflict_sides(view, &who, &uid).map_err(Failure::from),
         ),
         ReadRequest::Pallet { label } => {
-            ReadReply::Pallet(tally_floor::pallet_packages(view, &label).map_err(Failure::from))
+            ReadReply::Pallet(tally_floor::pallet_contents(view, &label).map_err(Failure::from))
         }
         ReadRequest::Outbound => {
             ReadReply::Outbound(tally_floor::open_outbound(view).map_err(Failure::from))

@@ -209,7 +209,13 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                 ReadRequest::Receiving(_) => ReadReply::Receiving(Err(failure)),
                 ReadRequest::ConflictSides { .. } => ReadReply::ConflictSides(Err(failure)),
                 ReadRequest::Pallet { .. } => ReadReply::Pallet(if ok {
-                    Ok((0..n % 300).map(|i| format!("{text}{i}")).collect())
+                    Ok(match n % 3 {
+                        0 => tally_floor::PalletContents::NotAPallet,
+                        1 => tally_floor::PalletContents::Withheld,
+                        _ => tally_floor::PalletContents::Holds(
+                            (0..n % 300).map(|i| format!("{text}{i}")).collect(),
+                        ),
+                    })
                 } else {
                     Err(failure)
                 }),

@@ -35,7 +35,9 @@ mod today;
 
 pub use count_rounds::{count_tasks, my_lines};
 pub use destroying::DestroyOrder;
-pub use floor::quarantine::{pallet_packages, PALLET_PACKAGES_MAX};
+pub use floor::quarantine::{
+    pallet_contents, pallet_packages, PalletContents, PALLET_PACKAGES_MAX,
+};
 pub use floor::receiving;
 pub use floor::{DeviceInput, Floor, Ignored, Outcome, ScaleSetup, Screen, Step};
 pub use loading::{compare as compare_loading, open_outbound, OutboundRow};

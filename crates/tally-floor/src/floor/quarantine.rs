@@ -14,9 +14,46 @@ use super::{Floor, Outcome, Step};
 /// Most packages one pallet or tote label quarantines in one action.
 pub const PALLET_PACKAGES_MAX: usize = 1_024;
 
+/// What a label scanned on the quarantine screen is, as the screen may show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PalletContents {
+    /// No pallet or tote, or one that holds nothing quarantine can take.
+    NotAPallet,
+    /// A pallet or tote and the packages it holds that quarantine can take, by tag.
+    Holds(Vec<String>),
+    /// A pallet or tote, while a count is open on this device: what it holds is not shown (a
+    /// list would tell a counter which packages are expected where; the same rule as lookup).
+    Withheld,
+}
+
+/// What the pallet or tote `label` holds, for the screen: withheld while any count is open.
+pub fn pallet_contents(view: &Connection, label: &str) -> Result<PalletContents, ReplicaError> {
+    let label = label.trim();
+    if tally_replica::workflow::count::any_count_open(view)? {
+        let is_pallet: bool = view
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM locations WHERE id = ?1 AND kind = 'tote')
+                     OR EXISTS (SELECT 1 FROM totes WHERE id = ?1)",
+            )?
+            .query_row([label], |r| r.get(0))?;
+        return Ok(if is_pallet {
+            PalletContents::Withheld
+        } else {
+            PalletContents::NotAPallet
+        });
+    }
+    let held = pallet_packages(view, label)?;
+    Ok(if held.is_empty() {
+        PalletContents::NotAPallet
+    } else {
+        PalletContents::Holds(held)
+    })
+}
+
 /// The packages a pallet or tote label holds that quarantine can take (active or on hold), by
 /// tag: those picked into the tote `label`, and those at the location `label` when it is a
 /// tote-kind location (a pallet). Empty when the label is neither or holds nothing to take.
+/// Not for a screen while a count is open: see [`pallet_contents`].
 pub fn pallet_packages(view: &Connection, label: &str) -> Result<Vec<String>, ReplicaError> {
     let label = label.trim();
     let mut stmt = view.prepare_cached(

@@ -14,7 +14,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use tally_events::payload::Role;
-use tally_floor::Outcome;
+use tally_floor::{Outcome, PalletContents};
 
 use super::confirm::{self, Confirm};
 use super::receive::work::{Answer, Read};
@@ -32,7 +32,8 @@ use work::Action;
 pub struct Quarantine {
     /// The package scanned.
     pub package: Option<String>,
-    /// What the label scanned holds, when it is a pallet or tote with packages to take.
+    /// What the label scanned holds, when it is a pallet or tote with packages to take (no
+    /// rows: withheld while a count is open).
     pub pallet: Option<Rows<String>>,
     /// The reason question: for which action, and the marked reason.
     pub asking: Option<(Action, usize)>,
@@ -106,6 +107,7 @@ impl Flow for Quarantine {
     fn render(&self, app: &State, frame: &mut Frame, area: Rect) {
         let l = app.language;
         let prompt = match (&self.package, &self.pallet) {
+            (Some(label), Some(held)) if held.rows.is_none() => Text::PalletWithheld(label.clone()),
             (Some(label), Some(held)) => Text::PalletHolds(label.clone(), held.len()),
             (Some(uid), None) => Text::Chosen(uid.clone()),
             (None, _) => Text::ScanPackage,
@@ -148,7 +150,11 @@ impl Flow for Quarantine {
                 frame,
                 area,
                 &[
-                    Text::ConfirmPallet(label.clone(), held.len(), reason.clone()).text(l),
+                    match held.rows {
+                        Some(_) => Text::ConfirmPallet(label.clone(), held.len(), reason.clone()),
+                        None => Text::ConfirmPalletWithheld(label.clone(), reason.clone()),
+                    }
+                    .text(l),
                     Text::ConfirmKeys.text(l),
                 ],
             );
@@ -266,11 +272,17 @@ impl Flow for Quarantine {
         if self.pallet_wait == Some(id) {
             self.pallet_wait = None;
             match reply {
-                ReadReply::Pallet(Ok(held)) if !held.is_empty() => {
+                ReadReply::Pallet(Ok(PalletContents::Holds(held))) => {
                     if let Some(label) = &self.package {
                         app.say(Text::PalletHolds(label.clone(), held.len()));
                     }
                     self.pallet = Some(Rows::read(held));
+                }
+                ReadReply::Pallet(Ok(PalletContents::Withheld)) => {
+                    if let Some(label) = &self.package {
+                        app.say(Text::PalletWithheld(label.clone()));
+                    }
+                    self.pallet = Some(Rows::reading());
                 }
                 ReadReply::Pallet(Err(failure)) => app.fail(&failure, effects),
                 _ => {}

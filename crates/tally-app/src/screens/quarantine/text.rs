@@ -29,6 +29,11 @@ pub enum Text {
     PalletHolds(String, usize),
     /// The question before quarantining a whole pallet: label, packages, reason.
     ConfirmPallet(String, usize, String),
+    /// The question before quarantining a whole pallet whose contents are withheld: label,
+    /// reason.
+    ConfirmPalletWithheld(String, String),
+    /// A pallet or tote scanned while a count is open: its contents are not shown.
+    PalletWithheld(String),
     /// The answers to it.
     ConfirmKeys,
     /// A whole pallet quarantined.
@@ -78,6 +83,22 @@ impl Words for Text {
                 ),
             },
             Text::ConfirmKeys => pick(l, "Enter quarantine · Esc no", "Enter cuarentena · Esc no"),
+            Text::ConfirmPalletWithheld(label, reason) => match l {
+                Language::English => {
+                    format!("Quarantine everything on {label} for {reason}? It goes to the cage")
+                }
+                Language::Spanish => format!(
+                    "¿Poner en cuarentena todo lo de {label} por {reason}? Va a la jaula"
+                ),
+            },
+            Text::PalletWithheld(label) => match l {
+                Language::English => format!(
+                    "{label}: a count is open, so what it holds is not shown; q quarantines it all"
+                ),
+                Language::Spanish => format!(
+                    "{label}: hay un conteo abierto y no se muestra su contenido; q lo pone todo en cuarentena"
+                ),
+            },
             Text::PalletQuarantined(label, n) => match l {
                 Language::English => format!("{n} packages of {label} quarantined: take them to the cage"),
                 Language::Spanish => {
@@ -113,6 +134,8 @@ mod tests {
             Text::ConfirmPallet("P".into(), 2, "R".into()),
             Text::ConfirmKeys,
             Text::PalletQuarantined("P".into(), 2),
+            Text::ConfirmPalletWithheld("P".into(), "R".into()),
+            Text::PalletWithheld("P".into()),
             Text::KeyPallet,
         ] {
             assert_ne!(text.text(Language::English), text.text(Language::Spanish));
