@@ -3,7 +3,9 @@
 //! (expected, unexpected, duplicate) through the floor layer; a GS1 label scanned checks the
 //! current case's label and COA; a letter key (with nothing typed) decides the marked case:
 //! `a` accept, `d` accept at another quantity (quantity, then reason), `r` reject (reason, then
-//! a confirmation: it cannot be undone), `q` quarantine, `v` void a mis-scan, `c` close, `t` /
+//! a confirmation: it cannot be undone), `q` quarantine, `p` quarantine the whole pallet (every
+//! case arrived and not decided, listed in the confirmation: one action, one event per case),
+//! `v` void a mis-scan, `c` close, `t` /
 //! `z` tare / zero the scale. Closing shows the missing and unexpected cases and the
 //! discrepancy list as it is keyed into the state system.
 //!
@@ -83,6 +85,11 @@ pub enum Pending {
         /// The case.
         uid: String,
     },
+    /// Quarantine the whole pallet (then confirm).
+    QuarantinePallet {
+        /// The cases on it.
+        uids: Vec<String>,
+    },
     /// Void the case's arrival.
     Void {
         /// The case.
@@ -106,6 +113,13 @@ pub enum Ask {
         pending: Pending,
         /// The marked reason.
         marked: usize,
+    },
+    /// Quarantine these cases for this reason?
+    ConfirmPallet {
+        /// The cases, and the case the arrows have scrolled to.
+        uids: crate::list::Rows<String>,
+        /// Reason code.
+        reason: String,
     },
     /// Reject this case for this reason? (irreversible)
     ConfirmReject {
@@ -234,6 +248,25 @@ impl Receive {
             't' => effects.push(Effect::ScaleCommand(ScaleCommand::Tare)),
             'z' => effects.push(Effect::ScaleCommand(ScaleCommand::Zero)),
             'c' => self.write(app, WriteStep::Close, effects),
+            'p' => {
+                let uids: Vec<String> = match &self.stage {
+                    Stage::Manifest {
+                        sheet: Some(sheet), ..
+                    } => sheet
+                        .cases
+                        .iter()
+                        .filter(|c| c.arrived && !c.quarantined && c.decision.is_none())
+                        .map(|c| c.uid.clone())
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                if uids.is_empty() {
+                    let words = Text::NothingToQuarantine.text(app.language);
+                    app.signal(Tone::Error, words, effects);
+                } else {
+                    self.ask_reason(Pending::QuarantinePallet { uids });
+                }
+            }
             'a' | 'd' | 'r' | 'q' | 'v' => {
                 let Some(case) = self.target().cloned() else {
                     let words = Text::ScanACaseFirst.text(app.language);
@@ -304,6 +337,12 @@ impl Receive {
                 },
                 effects,
             ),
+            Pending::QuarantinePallet { uids } => {
+                self.ask = Some(Ask::ConfirmPallet {
+                    uids: crate::list::Rows::read(uids),
+                    reason,
+                });
+            }
             Pending::Void { uid } => self.write(
                 app,
                 WriteStep::Decide {
@@ -396,7 +435,9 @@ impl Flow for Receive {
         let l = language;
         let mut keys = vec![Msg::KeyHelp.text(l), Msg::KeyEsc.text(l)];
         let own = match (&self.ask, &self.stage) {
-            (Some(Ask::ConfirmReject { .. }), _) => vec![Text::KeyConfirm],
+            (Some(Ask::ConfirmReject { .. } | Ask::ConfirmPallet { .. }), _) => {
+                vec![Text::KeyConfirm]
+            }
             (Some(Ask::Reason { .. }), _) => vec![Text::KeyPickReason],
             (Some(Ask::Quantity { .. }), _) => vec![Text::KeyQuantity],
             (None, Stage::List { .. }) => vec![Text::KeyOpenManifest, Text::KeyScanManifest],
@@ -407,6 +448,7 @@ impl Flow for Receive {
                 Text::KeyAcceptAt,
                 Text::KeyReject,
                 Text::KeyQuarantine,
+                Text::KeyQuarantinePallet,
                 Text::KeyVoid,
                 Text::KeyClose,
                 Text::KeyScale,
@@ -469,6 +511,11 @@ impl Flow for Receive {
                 }
                 return Nav::Stay;
             }
+            Some(Ask::ConfirmPallet { uids, reason }) => {
+                let uids = uids.rows.unwrap_or_default();
+                self.write(app, WriteStep::Quarantine { uids, reason }, effects);
+                return Nav::Stay;
+            }
             Some(Ask::ConfirmReject { uid, reason }) => {
                 self.write(
                     app,
@@ -519,6 +566,7 @@ impl Flow for Receive {
             (Some(Ask::Reason { marked, .. }), _) => {
                 *marked = list::step(*marked, self.reasons.len(), up);
             }
+            (Some(Ask::ConfirmPallet { uids, .. }), _) => uids.arrow(up),
             (Some(_), _) => {}
             (None, Stage::List { rows, marked }) => {
                 *marked = list::step(*marked, rows.as_ref().map_or(0, Vec::len), up);

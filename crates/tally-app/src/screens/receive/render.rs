@@ -35,6 +35,28 @@ pub(super) fn render(flow: &Receive, app: &State, frame: &mut Frame, area: Rect)
     }
     match &flow.ask {
         None => {}
+        Some(Ask::ConfirmPallet { uids, reason }) => {
+            let mut lines: Vec<String> = vec![Text::ConfirmPallet {
+                cases: uids.len(),
+                reason: reason.clone(),
+            }
+            .text(l)];
+            let keys = Text::KeyConfirm.text(l);
+            // The cases in the room the box has (the arrows scroll them).
+            let rows: Vec<Row> = uids
+                .rows
+                .iter()
+                .flatten()
+                .map(|uid| Row::new(format!(" {uid}")))
+                .collect();
+            let inner_width = area.width.min(44).saturating_sub(2);
+            let asked = crate::list::height(&[Line::raw(lines[0].clone())], inner_width);
+            let room = usize::from(area.height.saturating_sub(2)).saturating_sub(asked + 1);
+            let shown = crate::list::lines(&rows, uids.marked, Look::Bare, room, inner_width, l);
+            lines.extend(shown.iter().map(|line| line.to_string()));
+            lines.push(keys);
+            render_wrapped(frame, area, &lines);
+        }
         Some(Ask::ConfirmReject { uid, reason }) => {
             let text = Text::ConfirmReject {
                 uid: uid.clone(),
@@ -78,6 +100,21 @@ fn render_reasons(frame: &mut Frame, area: Rect, lines: &[String]) {
     frame.render_widget(ratatui::widgets::Clear, inner);
     frame.render_widget(
         Paragraph::new(lines.join("\n"))
+            .style(bold())
+            .block(ratatui::widgets::Block::default().borders(ratatui::widgets::Borders::ALL)),
+        inner,
+    );
+}
+
+/// A question in a box over the screen whose lines wrap at the box's width.
+fn render_wrapped(frame: &mut Frame, area: Rect, lines: &[String]) {
+    let lines: Vec<Line<'static>> = lines.iter().cloned().map(Line::raw).collect();
+    let inner_width = area.width.min(44).saturating_sub(2);
+    let inner = crate::render::centred(area, crate::list::height(&lines, inner_width));
+    frame.render_widget(ratatui::widgets::Clear, inner);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
             .style(bold())
             .block(ratatui::widgets::Block::default().borders(ratatui::widgets::Borders::ALL)),
         inner,
