@@ -166,10 +166,13 @@ impl Flow for Quarantine {
                 .map(str::to_owned)
                 .collect();
             let room = usize::from(area.height.saturating_sub(2)).saturating_sub(rows.len() + 1);
-            for i in list::window(marked, self.reasons.len(), room.max(1)) {
-                let mark = if i == marked { "▶" } else { " " };
-                rows.push(format!("{mark}{} {}", i + 1, self.reasons[i].0));
-            }
+            rows.extend(super::receive::render::reason_rows(
+                &self.reasons,
+                marked,
+                room.max(1),
+                area,
+                l,
+            ));
             rows.push(field(app));
             let inner = crate::render::centred(area, rows.len());
             frame.render_widget(Clear, inner);

@@ -12,7 +12,7 @@
 //! A question (quantity, reason, confirmation) never takes a scan as its answer: the app
 //! holds the scan and handles it after the answer ([`Flow::asking`]).
 
-mod render;
+pub(crate) mod render;
 pub mod text;
 pub mod work;
 

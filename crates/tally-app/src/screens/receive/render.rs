@@ -82,16 +82,31 @@ pub(super) fn render(flow: &Receive, app: &State, frame: &mut Frame, area: Rect)
             let mut lines = vec![Text::AskReason.text(l)];
             // The dialog holds two rows per line; keep the marked reason in view.
             let room = usize::from(area.height.saturating_sub(2) / 2).saturating_sub(2);
-            let shown = crate::list::window(*marked, flow.reasons.len(), room.max(1));
-            for i in shown {
-                let (code, _) = &flow.reasons[i];
-                let mark = if i == *marked { "▶" } else { " " };
-                lines.push(format!("{mark}{} {code}", i + 1));
-            }
+            lines.extend(reason_rows(&flow.reasons, *marked, room.max(1), area, l));
             lines.push(field(app));
             render_reasons(frame, area, &lines);
         }
     }
+}
+
+/// The reason codes as numbered rows that fit in `room` lines of the question's box.
+pub(crate) fn reason_rows(
+    reasons: &[(String, String)],
+    marked: usize,
+    room: usize,
+    area: Rect,
+    l: Language,
+) -> Vec<String> {
+    let rows: Vec<Row> = reasons
+        .iter()
+        .map(|(code, _)| Row::new(code.clone()))
+        .collect();
+    let look = Look::Cursor { numbered: true };
+    let width = area.width.min(44).saturating_sub(2);
+    crate::list::lines(&rows, marked, look, room, width, l)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
 }
 
 /// A question in a box over the screen: left-aligned rows, one per line.
