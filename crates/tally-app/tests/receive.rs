@@ -105,9 +105,7 @@ fn signed_in() -> App {
 fn the_manifests_waiting_open_by_number_or_barcode() {
     let mut app = signed_in();
     app.type_line("1");
-    assert!(
-        matches!(receive(&app).stage, Stage::List { rows: Some(ref rows), .. } if rows.len() == 3)
-    );
+    assert!(matches!(receive(&app).stage, Stage::List { ref list } if list.len() == 3));
     shots(&app, "receive_list");
     app.type_line("7");
     assert_eq!(app.signals.last(), Some(&Tone::Error));

@@ -184,6 +184,26 @@ pub trait Flow: std::fmt::Debug {
     }
 }
 
+/// The row Enter or a scan opened in a list of documents ([`crate::list::Rows::open`]);
+/// anything else is said back with the error signal: `unknown` for text that names no row or
+/// document of the list, `empty` for a list with none (or not read yet).
+pub(crate) fn opened<T, W: crate::text::Words>(
+    app: &mut State,
+    opened: crate::list::Opened<T>,
+    unknown: impl FnOnce(String) -> W,
+    empty: W,
+    effects: &mut Vec<Effect>,
+) -> Option<T> {
+    use crate::list::Opened;
+    let words = match opened {
+        Opened::Row(row) => return Some(row),
+        Opened::Unknown(text) => unknown(text).text(app.language),
+        Opened::Empty | Opened::Reading => empty.text(app.language),
+    };
+    app.signal(crate::event::Tone::Error, words, effects);
+    None
+}
+
 /// Opens the screen of a home menu entry the user's role is offered. A flow may send its first
 /// reads (its list of documents) as it opens.
 #[allow(clippy::ptr_arg)] // A flow that opens pushes its first read onto `effects`.

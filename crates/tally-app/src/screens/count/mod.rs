@@ -117,12 +117,9 @@ impl Count {
 
     /// Opens what Enter or a scan named in the tasks, or says why not.
     fn opened(&mut self, app: &mut State, opened: Opened<TaskView>, effects: &mut Vec<Effect>) {
-        let text = match opened {
-            Opened::Row(task) => return self.open_task(app, task, effects),
-            Opened::Unknown(text) => Text::NoSuchTask(text),
-            Opened::Empty | Opened::Reading => Text::NoTasks,
-        };
-        app.signal(Tone::Error, text.text(app.language), effects);
+        if let Some(task) = super::opened(app, opened, Text::NoSuchTask, Text::NoTasks, effects) {
+            self.open_task(app, task, effects);
+        }
     }
 
     /// A scan (or a line typed where a scan is expected) while counting.

@@ -76,12 +76,10 @@ impl Load {
 
     /// Opens what Enter or a scan named in the list, or says why not.
     fn opened(&mut self, app: &mut State, opened: Opened<String>, effects: &mut Vec<Effect>) {
-        let text = match opened {
-            Opened::Row(id) => return self.open_manifest(app, id, effects),
-            Opened::Unknown(scan) => Text::NoSuchManifest(scan),
-            Opened::Empty | Opened::Reading => Text::Nothing,
-        };
-        app.signal(Tone::Error, text.text(app.language), effects);
+        let unknown = Text::NoSuchManifest;
+        if let Some(id) = super::opened(app, opened, unknown, Text::Nothing, effects) {
+            self.open_manifest(app, id, effects);
+        }
     }
 }
 

@@ -87,12 +87,9 @@ impl Pick {
 
     /// Opens what Enter or a scan named in the lists, or says why not.
     fn opened(&mut self, app: &mut State, opened: Opened<String>, effects: &mut Vec<Effect>) {
-        let text = match opened {
-            Opened::Row(list) => return self.open_list(app, list, effects),
-            Opened::Unknown(scan) => Text::NoSuchList(scan),
-            Opened::Empty | Opened::Reading => Text::NoLists,
-        };
-        app.signal(Tone::Error, text.text(app.language), effects);
+        if let Some(list) = super::opened(app, opened, Text::NoSuchList, Text::NoLists, effects) {
+            self.open_list(app, list, effects);
+        }
     }
 
     fn scan(&mut self, app: &mut State, scan: String, effects: &mut Vec<Effect>) {

@@ -27,7 +27,7 @@ use super::{Flow, Nav, Screen};
 use crate::event::{
     Effect, Failure, ReadReply, ReadRequest, ScaleCommand, Tone, WriteReply, WriteRequest,
 };
-use crate::list::{self, Pick};
+use crate::list::{self, Opened, Pick, Rows};
 use crate::state::State;
 use crate::text::{Language, Msg, Words};
 use text::Text;
@@ -38,10 +38,8 @@ use work::{Answer, Done, Read, Write, WriteStep};
 pub enum Stage {
     /// Choosing a manifest.
     List {
-        /// The manifests waiting (`None` until read).
-        rows: Option<Vec<ManifestRow>>,
-        /// The marked row.
-        marked: usize,
+        /// The manifests waiting, and the marked row.
+        list: Rows<ManifestRow>,
     },
     /// Receiving a manifest.
     Manifest {
@@ -149,8 +147,7 @@ pub struct Receive {
 pub(crate) fn open(state: &mut State, effects: &mut Vec<Effect>) {
     let mut flow = Receive {
         stage: Stage::List {
-            rows: None,
-            marked: 0,
+            list: Rows::reading(),
         },
         ask: None,
         reasons: Vec::new(),
@@ -214,17 +211,16 @@ impl Receive {
 
     fn scan(&mut self, app: &mut State, text: String, effects: &mut Vec<Effect>) -> Nav {
         match &self.stage {
-            Stage::List { rows, .. } => {
-                let known = rows
-                    .as_ref()
-                    .and_then(|rows| rows.iter().find(|r| r.id.eq_ignore_ascii_case(&text)))
-                    .map(|r| r.id.clone());
-                match known {
-                    Some(manifest) => self.open_manifest(app, manifest, effects),
-                    None => {
-                        let words = Text::NoSuchManifest(text).text(app.language);
-                        app.signal(Tone::Error, words, effects);
-                    }
+            Stage::List { list } => {
+                let opened = match list.scanned(&text, |r| &r.id) {
+                    Opened::Reading => Opened::Unknown(text),
+                    other => other.map(|r| r.id.clone()),
+                };
+                let unknown = Text::NoSuchManifest;
+                if let Some(manifest) =
+                    super::opened(app, opened, unknown, Text::NoManifests, effects)
+                {
+                    self.open_manifest(app, manifest, effects);
                 }
             }
             Stage::Manifest { current, .. } => {
@@ -530,23 +526,17 @@ impl Flow for Receive {
             None => {}
         }
         match &self.stage {
-            Stage::List { rows, marked } => {
-                let Some(rows) = rows else {
-                    return Nav::Stay;
+            Stage::List { list } => {
+                // A manifest's id typed (or wedged) is its barcode.
+                let opened = match list.open(typed, |r| &r.id) {
+                    Opened::Reading => return Nav::Stay,
+                    other => other.map(|r| r.id.clone()),
                 };
-                match list::pick(typed, rows.len(), *marked) {
-                    Pick::Row(row) => {
-                        let manifest = rows[row].id.clone();
-                        self.open_manifest(app, manifest, effects);
-                    }
-                    // A manifest's id typed (or wedged) is its barcode.
-                    Pick::NotARow(text) => {
-                        self.scan(app, text, effects);
-                    }
-                    Pick::Empty => {
-                        let words = Text::NoManifests.text(app.language);
-                        app.signal(Tone::Error, words, effects);
-                    }
+                let unknown = Text::NoSuchManifest;
+                if let Some(manifest) =
+                    super::opened(app, opened, unknown, Text::NoManifests, effects)
+                {
+                    self.open_manifest(app, manifest, effects);
                 }
                 Nav::Stay
             }
@@ -568,9 +558,7 @@ impl Flow for Receive {
             }
             (Some(Ask::ConfirmPallet { uids, .. }), _) => uids.arrow(up),
             (Some(_), _) => {}
-            (None, Stage::List { rows, marked }) => {
-                *marked = list::step(*marked, rows.as_ref().map_or(0, Vec::len), up);
-            }
+            (None, Stage::List { list }) => list.arrow(up),
             (None, Stage::Manifest { sheet, marked, .. }) => {
                 *marked = list::step(*marked, sheet.as_ref().map_or(0, |s| s.cases.len()), up);
             }
@@ -609,9 +597,7 @@ impl Flow for Receive {
         }
         self.read_wait = None;
         match (answer, &mut self.stage) {
-            (Ok(Answer::Manifests(found)), Stage::List { rows, .. }) => {
-                *rows = Some(found);
-            }
+            (Ok(Answer::Manifests(found)), Stage::List { list }) => list.refresh(found),
             (Ok(Answer::Sheet(found)), Stage::Manifest { sheet, .. }) => {
                 let next = next_hint(&found);
                 *sheet = Some(found);

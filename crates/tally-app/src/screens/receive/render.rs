@@ -24,7 +24,7 @@ fn bold() -> Style {
 pub(super) fn render(flow: &Receive, app: &State, frame: &mut Frame, area: Rect) {
     let l = app.language;
     match &flow.stage {
-        Stage::List { rows, marked } => render_list(app, rows.as_deref(), *marked, frame, area),
+        Stage::List { list } => render_list(app, list.rows.as_deref(), list.marked, frame, area),
         Stage::Manifest {
             sheet,
             marked,
