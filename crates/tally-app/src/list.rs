@@ -201,6 +201,26 @@ impl<T> Rows<T> {
     }
 }
 
+/// The keys of a list, for its help: a row's number and Enter, the arrows and Enter, then
+/// `own` (what a scan does there).
+pub fn keys(language: Language, own: String) -> Vec<String> {
+    vec![
+        Msg::KeyNumber.text(language),
+        Msg::KeyArrows.text(language),
+        own,
+    ]
+}
+
+/// `keys` followed by the keys every flow has: help, Esc, lock.
+pub fn with_flow_keys(language: Language, mut keys: Vec<String>) -> Vec<String> {
+    keys.extend([
+        Msg::KeyHelp.text(language),
+        Msg::KeyEsc.text(language),
+        Msg::KeyLock.text(language),
+    ]);
+    keys
+}
+
 /// How a list draws its rows and its mark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Look {

@@ -20,7 +20,7 @@ use super::{Flow, Nav, Screen};
 use crate::event::{
     CountDone, CountStep, Effect, Failure, ReadReply, ReadRequest, Tone, WriteReply, WriteRequest,
 };
-use crate::list::{Opened, Rows};
+use crate::list::{self, Opened, Rows};
 use crate::state::State;
 use crate::text::{Language, Msg, Words};
 use text::Text;
@@ -227,12 +227,8 @@ impl Flow for Count {
     }
 
     fn keys(&self, language: Language) -> Vec<String> {
-        let mut keys: Vec<String> = match self.stage {
-            Stage::Tasks { .. } => vec![
-                Msg::KeyNumber.text(language),
-                Msg::KeyArrows.text(language),
-                Text::KeyScanTask.text(language),
-            ],
+        let keys: Vec<String> = match self.stage {
+            Stage::Tasks { .. } => list::keys(language, Text::KeyScanTask.text(language)),
             Stage::Counting { .. } => vec![
                 Msg::KeyScan.text(language),
                 Text::KeyUnits.text(language),
@@ -241,12 +237,7 @@ impl Flow for Count {
             ],
             Stage::Submitted { .. } => vec![Text::KeyNextTask.text(language)],
         };
-        keys.extend([
-            Msg::KeyHelp.text(language),
-            Msg::KeyEsc.text(language),
-            Msg::KeyLock.text(language),
-        ]);
-        keys
+        list::with_flow_keys(language, keys)
     }
 
     fn render(&self, app: &State, frame: &mut ratatui::Frame, area: ratatui::layout::Rect) {

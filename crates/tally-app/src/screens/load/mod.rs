@@ -13,9 +13,9 @@ use tally_replica::workflow::loading::Reconciliation;
 use super::confirm::Confirm;
 use super::{Flow, Nav, Screen};
 use crate::event::{Effect, ReadReply, ReadRequest, Tone, WriteReply, WriteRequest};
-use crate::list::{Opened, Rows};
+use crate::list::{self, Opened, Rows};
 use crate::state::State;
-use crate::text::{Language, Msg, Words};
+use crate::text::{Language, Words};
 use text::Text;
 
 /// Where the loader is.
@@ -89,23 +89,14 @@ impl Flow for Load {
     }
 
     fn keys(&self, language: Language) -> Vec<String> {
-        let mut keys = match self.stage {
-            Stage::Manifests { .. } => vec![
-                Msg::KeyNumber.text(language),
-                Msg::KeyArrows.text(language),
-                Text::KeyScanManifest.text(language),
-            ],
+        let keys = match self.stage {
+            Stage::Manifests { .. } => list::keys(language, Text::KeyScanManifest.text(language)),
             Stage::Manifest { .. } => vec![
                 Text::KeyClose.text(language),
                 Text::KeyRefresh.text(language),
             ],
         };
-        keys.extend([
-            Msg::KeyHelp.text(language),
-            Msg::KeyEsc.text(language),
-            Msg::KeyLock.text(language),
-        ]);
-        keys
+        list::with_flow_keys(language, keys)
     }
 
     fn render(&self, app: &State, frame: &mut ratatui::Frame, area: ratatui::layout::Rect) {

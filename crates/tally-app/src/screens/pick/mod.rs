@@ -15,7 +15,7 @@ use super::{Flow, Nav, Screen};
 use crate::event::{
     Effect, PickLine, PickStep, Picked, ReadReply, ReadRequest, Tone, WriteReply, WriteRequest,
 };
-use crate::list::{Opened, Pick as Chosen, Rows};
+use crate::list::{self, Opened, Pick as Chosen, Rows};
 use crate::render::quantity;
 use crate::state::State;
 use crate::text::{Language, Msg, Words};
@@ -187,29 +187,16 @@ impl Flow for Pick {
     }
 
     fn keys(&self, language: Language) -> Vec<String> {
-        let mut keys = match self.stage {
-            Stage::Lists { .. } => vec![
-                Msg::KeyNumber.text(language),
-                Msg::KeyArrows.text(language),
-                Text::KeyScanList.text(language),
-            ],
-            Stage::Lines { .. } => vec![
-                Msg::KeyNumber.text(language),
-                Msg::KeyArrows.text(language),
-                Text::KeyStage.text(language),
-            ],
+        let keys = match self.stage {
+            Stage::Lists { .. } => list::keys(language, Text::KeyScanList.text(language)),
+            Stage::Lines { .. } => list::keys(language, Text::KeyStage.text(language)),
             Stage::Picking { .. } => vec![
                 Msg::KeyScan.text(language),
                 Text::KeyQuantity.text(language),
                 Text::KeyShort.text(language),
             ],
         };
-        keys.extend([
-            Msg::KeyHelp.text(language),
-            Msg::KeyEsc.text(language),
-            Msg::KeyLock.text(language),
-        ]);
-        keys
+        list::with_flow_keys(language, keys)
     }
 
     fn render(&self, app: &State, frame: &mut ratatui::Frame, area: ratatui::layout::Rect) {

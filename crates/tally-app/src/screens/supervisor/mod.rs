@@ -22,7 +22,7 @@ use super::{Flow, Nav, Screen};
 use crate::event::{
     Effect, ReadReply, ReadRequest, SuperviseStep, SupervisorWork, Tone, WriteReply, WriteRequest,
 };
-use crate::list::{Pick, Rows};
+use crate::list::{self, Pick, Rows};
 use crate::state::State;
 use crate::text::{Language, Msg, Words};
 use text::Text;
@@ -447,12 +447,7 @@ impl Flow for Supervisor {
             keys.push(Text::KeyReason.text(language));
             keys.push(Text::KeyClose.text(language));
         }
-        keys.extend([
-            Msg::KeyHelp.text(language),
-            Msg::KeyEsc.text(language),
-            Msg::KeyLock.text(language),
-        ]);
-        keys
+        list::with_flow_keys(language, keys)
     }
 
     fn render(&self, app: &State, frame: &mut ratatui::Frame, area: ratatui::layout::Rect) {
