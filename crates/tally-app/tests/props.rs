@@ -207,7 +207,24 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                     Err(failure)
                 }),
                 ReadRequest::Receiving(_) => ReadReply::Receiving(Err(failure)),
-                ReadRequest::ConflictSides { .. } => ReadReply::ConflictSides(Err(failure)),
+                ReadRequest::ConflictSides { .. } => ReadReply::ConflictSides(if ok {
+                    Ok(tally_floor::ConflictSides {
+                        uid: text.into(),
+                        quantity: if n % 2 == 0 {
+                            Quantity::Units(n)
+                        } else {
+                            Quantity::Milligrams(n)
+                        },
+                        location: (n % 3 != 0).then(|| text.into()),
+                        status: tally_events::payload::PackageStatus::OnHold,
+                        local: (0..n % 4).map(|i| (i as i64, text.into())).collect(),
+                        remote: (0..n % 5)
+                            .map(|i| (n as i64 + i as i64, text.into()))
+                            .collect(),
+                    })
+                } else {
+                    Err(failure)
+                }),
                 ReadRequest::Pallet { .. } => ReadReply::Pallet(if ok {
                     Ok(match n % 3 {
                         0 => tally_floor::PalletContents::NotAPallet,
