@@ -235,3 +235,97 @@ fn a_pallet_under_count_is_not_listed_and_quarantines_none() {
     app.wedge_scan("PALLET-NONE");
     assert!(matches!(app.state.screen(), Screen::Quarantine(q) if q.pallet.is_none()));
 }
+
+#[test]
+fn a_tote_picks_went_into_is_a_pallet_too() {
+    use tally_events::payload::{
+        BatchDefined, CoaStatus, ItemCategory, ItemDefined, PackageRegistered, PackageStatus,
+        PickListIssued, PickListLine, UnitOfMeasure,
+    };
+    use tally_events::{Date, Payload, Quantity};
+    const UID: &str = "1A4FF0100000092000000001";
+    let mut app = App::demo(30);
+    app.replica
+        .record(
+            "ADMIN",
+            vec![
+                Payload::ItemDefined(ItemDefined {
+                    item_id: "TOTE-ITEM".into(),
+                    sku: "SKU-TOTE".into(),
+                    name: "Picked into a tote".into(),
+                    category: ItemCategory::Edible,
+                    unit_of_measure: UnitOfMeasure::Each,
+                    gtin: None,
+                    manifest_weight_is_net: false,
+                    tare_mg: None,
+                }),
+                Payload::BatchDefined(BatchDefined {
+                    batch_id: "LOT-T".into(),
+                    item_id: "TOTE-ITEM".into(),
+                    lot: "LOT-T".into(),
+                    coa_status: CoaStatus::Passed,
+                    expiry: Date::new(2099, 1, 1),
+                    thc_bp: None,
+                    cbd_bp: None,
+                }),
+                Payload::PackageRegistered(PackageRegistered {
+                    uid: UID.into(),
+                    item_id: "TOTE-ITEM".into(),
+                    batch_id: "LOT-T".into(),
+                    quantity: Quantity::Units(2),
+                    location_id: "VAULT-A-S01".into(),
+                    status: PackageStatus::Active,
+                }),
+            ],
+        )
+        .unwrap();
+    app.replica
+        .record(
+            "ADMIN",
+            tally_replica::seed::split_pick_list(PickListIssued {
+                pick_list_id: "PL-TOTE".into(),
+                order_id: "ORD-TOTE".into(),
+                route_id: "ROUTE-1".into(),
+                lines: vec![PickListLine {
+                    line: 1,
+                    item_id: "TOTE-ITEM".into(),
+                    quantity: Quantity::Units(2),
+                    batch_id: None,
+                }],
+            }),
+        )
+        .unwrap();
+    app.sign_in("B1001", "1111");
+    // The whole package is picked into TOTE-5.
+    app.type_line("3");
+    app.wedge_scan("PL-TOTE");
+    app.type_line("1");
+    app.wedge_scan(UID);
+    app.wedge_scan("TOTE-5");
+    app.type_line("2");
+    assert_eq!(
+        app.signals.last(),
+        Some(&Tone::Success),
+        "{}",
+        app.state.status.text
+    );
+    while !matches!(app.state.screen(), Screen::Home { .. }) {
+        app.press(Key::Esc);
+    }
+    app.type_line("7");
+    app.wedge_scan("TOTE-5");
+    assert!(app.screen(80, 24).contains(UID), "{}", app.screen(80, 24));
+    key(&mut app, 'q');
+    app.type_line(&reason_number(&app, "DAMAGE"));
+    app.press(Key::Enter);
+    assert_eq!(
+        app.signals.last(),
+        Some(&Tone::Success),
+        "{}",
+        app.state.status.text
+    );
+    assert_eq!(
+        status(&app, UID),
+        ("quarantined".to_owned(), Some("QC-01".to_owned()))
+    );
+}
