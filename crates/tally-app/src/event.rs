@@ -67,6 +67,12 @@ pub enum DeviceEvent {
         /// Whether the scale reports it stable.
         stable: bool,
     },
+    /// The scale reads no weight: over its capacity (`over`) or under its lower limit (the
+    /// pan lifted off). Nothing can be weighed until it reads a weight again.
+    ScaleOutOfRange {
+        /// Over capacity (else under the lower limit).
+        over: bool,
+    },
     /// A barcode from a scanner driver (not a keyboard wedge).
     Scan {
         /// The decoded text.
@@ -227,6 +233,19 @@ pub enum CountStep {
         package: Option<String>,
         /// The units counted.
         units: u64,
+    },
+    /// A stable weight for the weighed package waiting for its quantity: its count line.
+    Weigh {
+        /// Count task id.
+        task: String,
+        /// The location being counted.
+        location: String,
+        /// The package on the scale.
+        package: String,
+        /// The stable reading, as the driver decoded it, with the scale's device name.
+        input: tally_floor::DeviceInput,
+        /// The handheld's scales (where each device's readings are recorded).
+        scales: Vec<tally_floor::ScaleSetup>,
     },
     /// Submit the round.
     Submit {

@@ -39,6 +39,9 @@ pub struct Settings {
     pub flash_ms: u64,
     /// Keyboard-wedge timing.
     pub wedge: WedgeConfig,
+    /// The configured scales whose stable weights are recorded (device, register id,
+    /// division): a weighing on 1 Receive or 5 Count goes to the floor layer with them.
+    pub scales: Vec<tally_floor::ScaleSetup>,
 }
 
 impl Default for Settings {
@@ -49,6 +52,7 @@ impl Default for Settings {
             auto_lock_ms: 5 * 60 * 1_000,
             flash_ms: 700,
             wedge: WedgeConfig::default(),
+            scales: Vec::new(),
         }
     }
 }
@@ -75,6 +79,8 @@ pub struct Devices {
     pub scale: Option<bool>,
     /// Live weight (mg) and whether it is stable.
     pub weight: Option<(i64, bool)>,
+    /// The scale reads no weight: over capacity (`true`) or under its lower limit.
+    pub out_of_range: Option<bool>,
 }
 
 /// The whole state of the app.
@@ -553,6 +559,7 @@ fn on_device(state: &mut State, device: DeviceEvent, effects: &mut Vec<Effect>) 
             *slot = Some(connected);
             if device == DeviceKind::Scale && !connected {
                 state.devices.weight = None;
+                state.devices.out_of_range = None;
             }
             screens::on_device(
                 state,
@@ -563,7 +570,14 @@ fn on_device(state: &mut State, device: DeviceEvent, effects: &mut Vec<Effect>) 
         DeviceEvent::Weight { milligrams, stable } => {
             state.devices.scale = Some(true);
             state.devices.weight = Some((milligrams, stable));
+            state.devices.out_of_range = None;
             screens::on_device(state, &DeviceEvent::Weight { milligrams, stable }, effects);
+        }
+        DeviceEvent::ScaleOutOfRange { over } => {
+            state.devices.scale = Some(true);
+            state.devices.weight = None;
+            state.devices.out_of_range = Some(over);
+            screens::on_device(state, &DeviceEvent::ScaleOutOfRange { over }, effects);
         }
         DeviceEvent::Scan { text } => {
             state.devices.scanner = Some(true);

@@ -111,6 +111,22 @@ fn count_step(
             let step = floor.handle(replica, who, &mut screen, &input)?;
             (step, waiting(screen))
         }
+        CountStep::Weigh {
+            task,
+            location,
+            package,
+            input,
+            scales,
+        } => {
+            let floor = scales.into_iter().fold(floor, Floor::with_scale);
+            let mut screen = FloorScreen::Counting {
+                task,
+                location,
+                package: tag_of(replica, Some(&package))?,
+            };
+            let step = floor.handle(replica, who, &mut screen, &input)?;
+            (step, waiting(screen))
+        }
         CountStep::Units {
             task,
             location,

@@ -72,6 +72,7 @@ fn action() -> impl Strategy<Value = Action> {
             connected,
         })),
         1 => (any::<i64>(), any::<bool>()).prop_map(|(milligrams, stable)| Action::Device(DeviceEvent::Weight { milligrams, stable })),
+        1 => any::<bool>().prop_map(|over| Action::Device(DeviceEvent::ScaleOutOfRange { over })),
         1 => ".{0,80}".prop_map(|text| Action::Device(DeviceEvent::Scan { text })),
         1 => (0u8..3, ".{0,200}").prop_map(|(d, text)| Action::Device(DeviceEvent::Problem {
             device: [DeviceKind::Scanner, DeviceKind::Rfid, DeviceKind::Scale][usize::from(d)],

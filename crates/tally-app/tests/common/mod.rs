@@ -173,6 +173,105 @@ impl App {
     }
 }
 
+/// The device name the tests' scale has on the handheld (the demo's registered SCALE-01, an
+/// MT-SICS balance by 0.01 g).
+pub const SCALE_DEVICE: &str = "/dev/ttyTEST-scale";
+
+/// The demo's SCALE-01 as the handheld's configured scale at `device`.
+pub fn scale_setup(device: &str) -> tally_floor::ScaleSetup {
+    tally_floor::ScaleSetup {
+        device: device.into(),
+        scale_id: "SCALE-01".into(),
+        division: "0.01".into(),
+    }
+}
+
+/// A weight as an MT-SICS balance by 0.01 g prints it (`412.37`).
+pub fn printed(mg: i64) -> String {
+    let cg = mg / 10;
+    format!(
+        "{}{}.{:02}",
+        if cg < 0 { "-" } else { "" },
+        cg.abs() / 100,
+        cg.abs() % 100
+    )
+}
+
+impl App {
+    /// The handheld has the demo's SCALE-01 at [`SCALE_DEVICE`].
+    pub fn with_scale(mut self) -> App {
+        self.state.settings.scales = vec![scale_setup(SCALE_DEVICE)];
+        self
+    }
+
+    /// The scale reads `mg`, as the device wiring reports it: the live weight, and a stable
+    /// one also for the floor layer (the wiring sends it once per settled load).
+    pub fn scale_reads(&mut self, mg: i64, stable: bool) {
+        use tally_app::event::DeviceEvent;
+        use tally_drivers::event::{DeviceEvent as Driver, WeightReading, WeightUnit};
+        self.send(Event::Device(DeviceEvent::Weight {
+            milligrams: mg,
+            stable,
+        }));
+        if stable {
+            let reading = WeightReading::new(printed(mg), WeightUnit::Gram, true);
+            self.send(Event::Device(DeviceEvent::Floor(
+                tally_floor::DeviceInput {
+                    device: SCALE_DEVICE.into(),
+                    event: Driver::Weight(reading),
+                },
+            )));
+        }
+    }
+
+    /// The scale is over capacity (`over`) or under its lower limit.
+    pub fn scale_out_of_range(&mut self, over: bool) {
+        self.send(Event::Device(
+            tally_app::event::DeviceEvent::ScaleOutOfRange { over },
+        ));
+    }
+
+    /// The scale's cable is pulled (`false`) or plugged back (`true`).
+    pub fn scale_connected(&mut self, connected: bool) {
+        self.send(Event::Device(tally_app::event::DeviceEvent::Connected {
+            device: tally_app::event::DeviceKind::Scale,
+            connected,
+        }));
+    }
+
+    /// Feeds the events of the app's device wiring (`DeviceLink`) from `inbox` into the state
+    /// machine, as the runtime does, until `done` holds; fails after 20 s with the screen.
+    pub fn pump(
+        &mut self,
+        inbox: &std::sync::mpsc::Receiver<Event>,
+        what: &str,
+        mut done: impl FnMut(&App) -> bool,
+    ) {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !done(self) {
+            assert!(
+                std::time::Instant::now() < until,
+                "no {what} within 20 s; the screen shows:\n{}",
+                self.screen(80, 24)
+            );
+            if let Ok(event) = inbox.recv_timeout(std::time::Duration::from_millis(50)) {
+                self.send(event);
+            }
+        }
+    }
+
+    /// Events of one kind in the replica's log.
+    pub fn count_kind(&self, kind: u16) -> i64 {
+        self.view
+            .query_row(
+                "SELECT count(*) FROM event_log WHERE kind = ?1",
+                [kind],
+                |r| r.get(0),
+            )
+            .unwrap()
+    }
+}
+
 /// Draws `state` on a `width` × `height` test terminal; the text, then the status line's
 /// colours (the flash is part of what a screen says).
 pub fn draw(state: &State, width: u16, height: u16) -> String {

@@ -4,6 +4,12 @@
 //! another location of the task moves the count there. Enter on an empty line asks whether to
 //! submit the round; the answer names the packages to recount, never by how much.
 //!
+//! A weighed package waits for its weight instead: the scale's line shows what it reads, and
+//! a load that settles on it records the package's count line (or `w` takes the stable
+//! weight on the scale). An empty pan, a load in motion, an overload or an unplugged scale
+//! records nothing and the package keeps waiting. The screen shows what the scale reads,
+//! never what is expected.
+//!
 //! Blind means blind: every step goes through the floor layer on the counting view, which
 //! cannot read an expected quantity, weight or package list, and this screen keeps only what
 //! the counter did (packages found, quantities entered). No list, total, progress, error or
@@ -18,9 +24,11 @@ use tally_replica::workflow::count::{Entered, Scanned, TaskView};
 use super::confirm::Confirm;
 use super::{Flow, Nav, Screen};
 use crate::event::{
-    CountDone, CountStep, Effect, Failure, ReadReply, ReadRequest, Tone, WriteReply, WriteRequest,
+    CountDone, CountStep, DeviceEvent, Effect, Failure, ReadReply, ReadRequest, Tone, WriteReply,
+    WriteRequest,
 };
 use crate::list::{self, Opened, Rows};
+use crate::scale::{self, Scale, Seen};
 use crate::state::State;
 use crate::text::{Language, Msg, Words};
 use text::Text;
@@ -43,8 +51,10 @@ pub enum Stage {
         locations: Vec<String>,
         /// The location being counted.
         location: String,
-        /// The package waiting for its units.
+        /// The package waiting for its units (or, weighed, for its weight).
         package: Option<String>,
+        /// The package waiting is weighed: it goes on the scale.
+        weighed: bool,
         /// Packages this counter found in this round.
         found: usize,
         /// Of those, with a quantity entered.
@@ -71,6 +81,10 @@ pub struct Count {
     wait: Option<u64>,
     /// The task being opened (between the start request and its answer).
     opening: Option<TaskView>,
+    /// The settled load on the scale, and one held while a step is being recorded.
+    scale: Scale,
+    /// The weight (mg) of the weighing being recorded.
+    weighing: Option<i64>,
 }
 
 /// Opens 5 Count: the tasks are read.
@@ -82,6 +96,8 @@ pub(crate) fn open(state: &mut State, effects: &mut Vec<Effect>) {
         },
         wait: Some(id),
         opening: None,
+        scale: Scale::default(),
+        weighing: None,
     }));
     state.say(Text::ChooseTask);
 }
@@ -129,6 +145,7 @@ impl Count {
             locations,
             location,
             package,
+            weighed,
             ..
         } = &mut self.stage
         else {
@@ -140,6 +157,7 @@ impl Count {
         {
             *location = other.clone();
             *package = None;
+            *weighed = false;
             let text = Text::CountingAt(other.clone()).text(app.language);
             app.signal(Tone::Success, text, effects);
             return;
@@ -151,6 +169,70 @@ impl Count {
             scan,
         };
         self.write(app, step, effects);
+    }
+
+    /// A load settled on the scale: it records the count line of the weighed package waiting;
+    /// otherwise it is said and nothing is recorded.
+    fn settled(
+        &mut self,
+        app: &mut State,
+        input: tally_floor::DeviceInput,
+        effects: &mut Vec<Effect>,
+    ) {
+        if self.wait.is_some() {
+            // The package it belongs to may be the one whose scan is being recorded.
+            self.scale.held = Some(Box::new(input));
+            return;
+        }
+        // An empty pan or a tared container: nothing to weigh.
+        let Some(mg) = scale::recordable(&input) else {
+            return;
+        };
+        self.weigh_waiting(app, input, mg, effects);
+    }
+
+    /// Records `input` (`mg`) as the weight of the weighed package waiting, or says why not.
+    fn weigh_waiting(
+        &mut self,
+        app: &mut State,
+        input: tally_floor::DeviceInput,
+        mg: i64,
+        effects: &mut Vec<Effect>,
+    ) {
+        let Stage::Counting {
+            task,
+            location,
+            package,
+            weighed,
+            ..
+        } = &self.stage
+        else {
+            return;
+        };
+        let l = app.language;
+        let step = match (package, weighed) {
+            (None, _) => {
+                app.signal(Tone::Error, scale::Text::ScanFirst(mg).text(l), effects);
+                return;
+            }
+            (Some(uid), false) => {
+                app.signal(
+                    Tone::Error,
+                    Text::UnitsNotWeight(uid.clone()).text(l),
+                    effects,
+                );
+                return;
+            }
+            (Some(uid), true) => CountStep::Weigh {
+                task: task.clone(),
+                location: location.clone(),
+                package: uid.clone(),
+                input,
+                scales: app.settings.scales.clone(),
+            },
+        };
+        self.write(app, step, effects);
+        self.weighing = Some(mg);
     }
 
     fn answered(&mut self, app: &mut State, done: CountDone, effects: &mut Vec<Effect>) {
@@ -166,6 +248,7 @@ impl Count {
                     locations: task.locations.clone(),
                     location: location.clone(),
                     package: None,
+                    weighed: false,
                     found: 0,
                     entered: 0,
                     confirm_submit: Confirm::none(),
@@ -184,7 +267,10 @@ impl Count {
             Outcome::CountScanned(Scanned::Duplicate { uid }) => {
                 (Tone::Error, Text::AlreadyCounted(uid.clone()).text(l))
             }
-            Outcome::CountEntered(Entered::Recorded) => (Tone::Success, Text::Counted.text(l)),
+            Outcome::CountEntered(Entered::Recorded) => match self.weighing {
+                Some(mg) => (Tone::Success, Text::CountedWeighed(mg).text(l)),
+                None => (Tone::Success, Text::Counted.text(l)),
+            },
             Outcome::CountEntered(Entered::Duplicate) => {
                 (Tone::Error, Text::AlreadyHasQuantity.text(l))
             }
@@ -210,8 +296,19 @@ impl Count {
                 Text::NotACountStep(format!("{other:?}")).text(l),
             ),
         };
-        if let Stage::Counting { package, task, .. } = &mut self.stage {
+        self.weighing = None;
+        if let Stage::Counting {
+            package,
+            weighed,
+            task,
+            ..
+        } = &mut self.stage
+        {
             *package = done.package.clone();
+            *weighed = match &done.outcome {
+                Outcome::CountScanned(Scanned::Found { weighed, .. }) => *weighed,
+                _ => *weighed && package.is_some(),
+            } && package.is_some();
             if done.recorded > 0 {
                 let task = task.clone();
                 self.read_lines(app, &task, effects);
@@ -232,6 +329,7 @@ impl Flow for Count {
             Stage::Counting { .. } => vec![
                 Msg::KeyScan.text(language),
                 Text::KeyUnits.text(language),
+                Text::KeyWeigh.text(language),
                 Text::KeyLocation.text(language),
                 Text::KeySubmit.text(language),
             ],
@@ -242,6 +340,31 @@ impl Flow for Count {
 
     fn render(&self, app: &State, frame: &mut ratatui::Frame, area: ratatui::layout::Rect) {
         render::render(self, app, frame, area);
+    }
+
+    fn on_command(&mut self, app: &mut State, key: char, effects: &mut Vec<Effect>) -> bool {
+        if key != 'w' || !matches!(self.stage, Stage::Counting { .. }) || self.wait.is_some() {
+            return false;
+        }
+        match self.scale.now() {
+            Some((input, mg)) => self.weigh_waiting(app, input, mg, effects),
+            None => {
+                let text = scale::Text::NothingStable.text(app.language);
+                app.signal(Tone::Error, text, effects);
+            }
+        }
+        true
+    }
+
+    fn on_device(&mut self, app: &mut State, event: &DeviceEvent, effects: &mut Vec<Effect>) {
+        match self.scale.see(&app.devices, event) {
+            Seen::Settled(input) => self.settled(app, input, effects),
+            Seen::Alarm(text) if matches!(self.stage, Stage::Counting { .. }) => {
+                let words = text.text(app.language);
+                app.signal(Tone::Error, words, effects);
+            }
+            Seen::Alarm(_) | Seen::Nothing => {}
+        }
     }
 
     fn asking(&self) -> bool {
@@ -330,9 +453,11 @@ impl Flow for Count {
             }
             Stage::Counting {
                 package: package @ Some(_),
+                weighed,
                 ..
             } => {
                 *package = None;
+                *weighed = false;
                 Nav::Stay
             }
             _ => Nav::Back,
@@ -378,9 +503,15 @@ impl Flow for Count {
             WriteReply::Count(Ok(done)) => self.answered(app, done, effects),
             WriteReply::Count(Err(failure)) => {
                 self.opening = None;
+                self.weighing = None;
                 failed(app, &failure, effects);
             }
             _ => {}
+        }
+        if self.wait.is_none() {
+            if let Some(input) = self.scale.held.take() {
+                self.settled(app, *input, effects);
+            }
         }
     }
 }

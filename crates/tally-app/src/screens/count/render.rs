@@ -47,6 +47,7 @@ pub(crate) fn render(count: &Count, state: &State, frame: &mut Frame, area: Rect
             round,
             location,
             package,
+            weighed,
             found,
             entered,
             ..
@@ -57,11 +58,17 @@ pub(crate) fn render(count: &Count, state: &State, frame: &mut Frame, area: Rect
             ));
             lines.push(Line::raw(Text::Location(location.clone()).text(l)));
             lines.push(Line::raw(Text::Progress(*found, *entered).text(l)));
-            let prompt = match package {
-                Some(uid) => Text::TypeUnits(uid.clone()),
-                None => Text::ScanPackage,
+            let prompt = match (package, weighed) {
+                (Some(uid), true) => Text::WeighIt(uid.clone()),
+                (Some(uid), false) => Text::TypeUnits(uid.clone()),
+                (None, _) => Text::ScanPackage,
             };
             lines.push(Line::raw(prompt.text(l)));
+            // What the scale reads (the counter sees it on the scale anyway), never what is
+            // expected.
+            if let Some(scale) = crate::scale::line(&state.devices, l) {
+                lines.push(Line::styled(scale, bold));
+            }
             lines.push(Line::styled(field(state), field_style()));
             lines.push(Line::raw(Text::KeySubmit.text(l)));
         }

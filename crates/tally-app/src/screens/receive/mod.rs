@@ -9,6 +9,14 @@
 //! `z` tare / zero the scale. Closing shows the missing and unexpected cases and the
 //! discrepancy list as it is keyed into the state system.
 //!
+//! Weighing: the scale's line shows what it reads. A load that settles on it weighs the case
+//! scanned last if that case is on the manifest and not weighed yet (the floor layer records
+//! the weighing; the verdict against the manifest is the core's); any other settled load is
+//! said and not recorded, and `w` weighs the marked case with the stable weight on the scale
+//! (a case put on before it was scanned, or weighed again). An empty pan, a load in motion,
+//! an overload or an unplugged scale records nothing; a load that settles while a step is
+//! being recorded is handled once its answer is in.
+//!
 //! A question (quantity, reason, confirmation) never takes a scan as its answer: the app
 //! holds the scan and handles it after the answer ([`Flow::asking`]).
 
@@ -25,9 +33,11 @@ use tally_replica::workflow::receiving::ScanOutcome;
 
 use super::{Flow, Nav, Screen};
 use crate::event::{
-    Effect, Failure, ReadReply, ReadRequest, ScaleCommand, Tone, WriteReply, WriteRequest,
+    DeviceEvent, Effect, Failure, ReadReply, ReadRequest, ScaleCommand, Tone, WriteReply,
+    WriteRequest,
 };
 use crate::list::{self, Opened, Pick, Rows};
+use crate::scale::{self, Scale, Seen};
 use crate::state::State;
 use crate::text::{Language, Msg, Words};
 use text::Text;
@@ -141,6 +151,8 @@ pub struct Receive {
     reasons_wait: Option<u64>,
     /// The writes sent and not answered yet, in order (scans come faster than commits).
     writes_waiting: Vec<u64>,
+    /// The settled load on the scale, and one held while a step is being recorded.
+    scale: Scale,
 }
 
 /// Opens 1 Receive: the manifests waiting are read.
@@ -154,6 +166,7 @@ pub(crate) fn open(state: &mut State, effects: &mut Vec<Effect>) {
         read_wait: None,
         reasons_wait: None,
         writes_waiting: Vec::new(),
+        scale: Scale::default(),
     };
     flow.read_wait = Some(state.read(ReadRequest::Receiving(Read::Manifests), effects));
     state.go(Screen::Receive(Box::new(flow)));
@@ -242,6 +255,7 @@ impl Receive {
         }
         match key {
             't' => effects.push(Effect::ScaleCommand(ScaleCommand::Tare)),
+            'w' => self.weigh_marked(app, effects),
             'z' => effects.push(Effect::ScaleCommand(ScaleCommand::Zero)),
             'c' => self.write(app, WriteStep::Close, effects),
             'p' => {
@@ -300,6 +314,73 @@ impl Receive {
             _ => return None,
         }
         Some(())
+    }
+
+    /// A load settled on the scale: it weighs the case scanned last when that case waits for
+    /// its weight; otherwise what is on the scale is said and nothing is recorded.
+    fn settled(
+        &mut self,
+        app: &mut State,
+        input: tally_floor::DeviceInput,
+        effects: &mut Vec<Effect>,
+    ) {
+        if !self.writes_waiting.is_empty() {
+            // The case it belongs to may be the one whose scan is being recorded.
+            self.scale.held = Some(Box::new(input));
+            return;
+        }
+        // An empty pan or a tared container: nothing to weigh.
+        let Some(mg) = scale::recordable(&input) else {
+            return;
+        };
+        let Stage::Manifest { sheet, current, .. } = &self.stage else {
+            return;
+        };
+        let case = current
+            .as_ref()
+            .and_then(|uid| sheet.as_ref()?.cases.iter().find(|c| &c.uid == uid))
+            .cloned();
+        let l = app.language;
+        let refused = match case {
+            None => scale::Text::ScanFirst(mg).text(l),
+            Some(case) if !case.expected => Text::NotWeighedHere(case.uid).text(l),
+            Some(case) if case.weight_ok.is_some() => Text::AlreadyWeighed(case.uid, mg).text(l),
+            Some(case) => {
+                let scales = app.settings.scales.clone();
+                let step = WriteStep::Weigh {
+                    uid: case.uid,
+                    input,
+                    scales,
+                };
+                self.write(app, step, effects);
+                return;
+            }
+        };
+        app.signal(Tone::Error, refused, effects);
+    }
+
+    /// `w`: weighs the marked case with the stable weight on the scale now.
+    fn weigh_marked(&mut self, app: &mut State, effects: &mut Vec<Effect>) {
+        let l = app.language;
+        let Some(case) = self.target().cloned() else {
+            app.signal(Tone::Error, Text::ScanACaseFirst.text(l), effects);
+            return;
+        };
+        let Some((input, _)) = self.scale.now() else {
+            app.signal(Tone::Error, scale::Text::NothingStable.text(l), effects);
+            return;
+        };
+        if !case.expected {
+            app.signal(Tone::Error, Text::NotWeighedHere(case.uid).text(l), effects);
+            return;
+        }
+        let scales = app.settings.scales.clone();
+        let step = WriteStep::Weigh {
+            uid: case.uid,
+            input,
+            scales,
+        };
+        self.write(app, step, effects);
     }
 
     fn ask_reason(&mut self, pending: Pending) {
@@ -369,8 +450,8 @@ impl Receive {
             Outcome::LabelChecked(problems) => {
                 (Tone::Error, Text::LabelFailed(problems.join("; ")).text(l))
             }
-            Outcome::Weighed(w) if w.within => (Tone::Success, Text::WeightOk.text(l)),
-            Outcome::Weighed(_) => (Tone::Error, Text::WeightOff.text(l)),
+            Outcome::Weighed(w) if w.within => (Tone::Success, Text::WeightOk(w.actual_mg).text(l)),
+            Outcome::Weighed(w) => (Tone::Error, Text::WeightOff(w.actual_mg).text(l)),
             Outcome::Accepted { uid } => (Tone::Success, Text::Accepted(uid.clone()).text(l)),
             Outcome::Rejected { uid } => (Tone::Success, Text::Rejected(uid.clone()).text(l)),
             Outcome::Voided { uid } => (Tone::Success, Text::Voided(uid.clone()).text(l)),
@@ -447,6 +528,7 @@ impl Flow for Receive {
                 Text::KeyQuarantinePallet,
                 Text::KeyVoid,
                 Text::KeyClose,
+                Text::KeyWeigh,
                 Text::KeyScale,
             ],
             (None, Stage::Closed { .. }) => vec![Text::KeyScrollList],
@@ -625,6 +707,22 @@ impl Flow for Receive {
         match answer {
             Ok(done) => self.done(app, done, effects),
             Err(failure) => fail(app, &failure, effects),
+        }
+        if self.writes_waiting.is_empty() {
+            if let Some(input) = self.scale.held.take() {
+                self.settled(app, *input, effects);
+            }
+        }
+    }
+
+    fn on_device(&mut self, app: &mut State, event: &DeviceEvent, effects: &mut Vec<Effect>) {
+        match self.scale.see(&app.devices, event) {
+            Seen::Settled(input) => self.settled(app, input, effects),
+            Seen::Alarm(text) if matches!(self.stage, Stage::Manifest { .. }) => {
+                let words = text.text(app.language);
+                app.signal(Tone::Error, words, effects);
+            }
+            Seen::Alarm(_) | Seen::Nothing => {}
         }
     }
 }

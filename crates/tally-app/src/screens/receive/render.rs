@@ -227,16 +227,34 @@ fn render_manifest(
         unexpected: sheet.unexpected,
         decided: sheet.decided,
     };
-    let head = vec![
+    let mut head = vec![
         Line::styled(progress.text(l), bold().fg(Color::LightCyan)),
         Line::raw(next_hint(sheet).text(l)),
-        Line::styled(Text::ActionsHint.text(l), Style::default().fg(Color::Gray)),
-        Line::styled(field(app), field_style()),
     ];
-    let head_rows = if area.width < 60 { 5 } else { 4 };
-    let [top, list] =
-        Layout::vertical([Constraint::Length(head_rows), Constraint::Min(0)]).areas(area);
+    if let Some(scale_line) = crate::scale::line(&app.devices, l) {
+        head.push(Line::styled(scale_line, bold()));
+    }
+    head.push(Line::styled(
+        Text::ActionsHint.text(l),
+        Style::default().fg(Color::Gray),
+    ));
+    // Each line's rows as wrapped at this width: the field below is never pushed out.
+    let width = usize::from(area.width.max(1));
+    let head_rows: usize = head
+        .iter()
+        .map(|line| line.width().max(1).div_ceil(width))
+        .sum();
+    let [top, input, list] = Layout::vertical([
+        Constraint::Length(u16::try_from(head_rows).unwrap_or(u16::MAX)),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(area);
     frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), top);
+    frame.render_widget(
+        Paragraph::new(Line::styled(field(app), field_style())),
+        input,
+    );
     let rows: Vec<Row> = sheet
         .cases
         .iter()
