@@ -15,6 +15,7 @@
 //! arrows, what fits), [`text`] (the words every screen shares, in English and Spanish),
 //! [`config`] (the TOML file and command-line overrides).
 #![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod config;
 pub mod devices;
