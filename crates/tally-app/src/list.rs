@@ -319,6 +319,21 @@ pub fn lines(
     out
 }
 
+/// Adds to `lines` (what a screen has drawn so far in `area`, wrapped) the rows that fit in
+/// the room left below them, as [`lines`] draws them.
+pub fn below(
+    lines: &mut Vec<Line<'static>>,
+    rows: &[Row],
+    marked: usize,
+    look: Look,
+    area: ratatui::layout::Rect,
+    language: Language,
+) {
+    let room = usize::from(area.height).saturating_sub(height(lines, area.width));
+    let shown = self::lines(rows, marked, look, room, area.width, language);
+    lines.extend(shown);
+}
+
 /// The rows whose heights fit in `room`, scrolled just enough that the marked row shows (as
 /// [`window`] does for rows of one line): from the top while the mark fits, else ending at
 /// the mark; then as many rows after it as fit.
