@@ -262,6 +262,13 @@ impl Row {
         }
     }
 
+    /// Tags listed one a row, each after a space (a list read, not chosen from).
+    pub fn tags<'a>(tags: impl IntoIterator<Item = &'a String>) -> Vec<Row> {
+        tags.into_iter()
+            .map(|tag| Row::new(format!(" {tag}")))
+            .collect()
+    }
+
     /// The row drawn in `style`.
     pub fn styled(mut self, style: Style) -> Row {
         self.style = style;

@@ -81,12 +81,7 @@ pub(crate) fn render(count: &Count, state: &State, frame: &mut Frame, area: Rect
                 // The key line stays under the list, however long it is.
                 let key = Line::raw(Text::KeyNextTask.text(l));
                 let below = height(std::slice::from_ref(&key), area.width);
-                let rows: Vec<Row> = recount
-                    .rows
-                    .iter()
-                    .flatten()
-                    .map(|uid| Row::new(format!(" {uid}")))
-                    .collect();
+                let rows = Row::tags(recount.rows.iter().flatten());
                 let room = Rect {
                     height: area
                         .height

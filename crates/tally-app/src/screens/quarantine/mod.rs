@@ -126,12 +126,7 @@ impl Flow for Quarantine {
             ));
         }
         if let Some(held) = &self.pallet {
-            let rows: Vec<Row> = held
-                .rows
-                .iter()
-                .flatten()
-                .map(|uid| Row::new(format!(" {uid}")))
-                .collect();
+            let rows = Row::tags(held.rows.iter().flatten());
             list::below(&mut lines, &rows, held.marked, Look::Bare, area, l);
         }
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
