@@ -6,6 +6,7 @@
 mod app_args;
 mod app_tmux;
 mod audit;
+mod audit_log;
 mod closed_output;
 mod decode;
 mod demo_tmux;
