@@ -6,7 +6,6 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::common::*;
 use tally_drivers::driver::{DeviceSession, DriverEvent};
 use tally_drivers::event::DeviceEvent;
 use tally_drivers::profile::{Profile, ProfileSet};
@@ -26,6 +25,7 @@ use tally_replica::workflow::count::{self, Entered, Scanned};
 use tally_replica::workflow::receiving::ScanOutcome;
 use tally_replica::workflow::{self, receiving, Session};
 use tally_replica::{Refusal, ReplicaError};
+use tally_testkit::*;
 
 /// Bounds a hung test only; nothing is timed.
 const DEADLINE: Duration = Duration::from_secs(90);

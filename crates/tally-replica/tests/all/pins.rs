@@ -5,7 +5,6 @@
 
 use std::rc::Rc;
 
-use crate::common::*;
 use sha2::{Digest as _, Sha256};
 use tally_events::payload::{Role, UserDefined, UserDefinedV2};
 use tally_events::pin::{self, PinParams, PinVerifier};
@@ -13,13 +12,7 @@ use tally_events::{Clock, KeyFile, ManualClock, Payload, SignedEvent, Timestamp}
 use tally_replica::pins::{IssuedVerifier, LOCKOUT_MS, WRONG_PINS_BEFORE_LOCKOUT};
 use tally_replica::refusal::Language;
 use tally_replica::{stats, Refusal, Replica, ReplicaError};
-
-fn refusal<T: std::fmt::Debug>(result: Result<T, ReplicaError>) -> Refusal {
-    match result {
-        Err(ReplicaError::Refused(r)) => r,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
+use tally_testkit::*;
 
 /// A clock the test keeps a handle on after handing it to the replica.
 struct SharedClock(Rc<ManualClock>);
