@@ -3,14 +3,13 @@
 //! the device events a screen receives and the steps a person keys become workflow steps, and
 //! every refusal records nothing.
 
+use crate::signed_kinds;
 use tally_drivers::event::{DeviceEvent, ReadingMode, WeighMode, WeightReading, WeightUnit};
-use tally_events::payload::kind_name;
 use tally_events::payload::{CountTaskIssued, ManifestLine, OutboundManifestIssued, PackageStatus};
-use tally_events::{Payload, Quantity, SignedEvent};
+use tally_events::{Payload, Quantity};
 use tally_floor::{
     count_tasks, counts_in_review, locked_badges, my_lines, open_outbound, open_pick_lists,
     pick_walk, review, DestroyOrder, DeviceInput, Floor, Ignored, Outcome, ScaleSetup, Screen,
-    Step,
 };
 use tally_ids::Date;
 use tally_replica::workflow::count::{Entered, LineClass, Scanned};
@@ -53,29 +52,6 @@ fn tag(f: &Fixture, uid: &str) -> tally_floor::StateTag {
     .state_tag()
     .cloned()
     .expect("a state tag")
-}
-
-/// The kinds of the events a step recorded, read back from the log and verified as signed by
-/// this handheld's key.
-fn signed_kinds(f: &Fixture, step: &Step) -> Vec<String> {
-    step.recorded
-        .iter()
-        .map(|r| {
-            let bytes: Vec<u8> = f
-                .replica
-                .view()
-                .query_row(
-                    "SELECT bytes FROM event_log WHERE seq = ?1",
-                    [r.seq],
-                    |row| row.get(0),
-                )
-                .expect("the recorded event is in the log");
-            let event = SignedEvent::from_bytes(bytes).expect("a well-formed record");
-            event.verify().expect("signed by the device key");
-            assert_eq!(event.device(), f.replica.device());
-            kind_name(event.payload_kind()).expect("a known kind")
-        })
-        .collect()
 }
 
 fn picking(line_no: u32) -> Screen {
