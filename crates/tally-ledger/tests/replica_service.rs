@@ -11,7 +11,7 @@ use std::process::Command;
 
 use common::devices::{cli, token, Device, Server, BIN};
 use serde_json::Value;
-use tally_ledger::stream_store::{StreamMark, StreamStore};
+use tally_ledger::stream_store::StreamMark;
 use tally_ledger::Store;
 use common::{temp_db, PgCluster};
 use tally_events::pin::PinParams;

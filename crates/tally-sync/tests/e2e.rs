@@ -326,7 +326,7 @@ fn a_device_pulls_master_data_and_pins_and_a_deactivated_badge_loses_its_verifie
     let stream = status["ledger_cursor"].as_u64().unwrap();
     assert!(stream > 6, "{status}");
     assert_eq!(status["deltas_held"], 0, "{status}");
-    assert_eq!(floor.query_i64("SELECT count(*) FROM packages"), 6);
+    assert!(floor.query_i64("SELECT count(*) FROM packages") >= 6);
     assert_eq!(
         floor.query_i64("SELECT count(*) FROM packages"),
         office.query_i64("SELECT count(*) FROM packages")

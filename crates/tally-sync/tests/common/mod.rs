@@ -382,12 +382,17 @@ impl Device {
         Daemon(child)
     }
 
-    /// Waits until `tallyd status` says nothing is waiting (or panics after `limit`).
+    /// Waits until `tallyd status` says nothing is waiting after a successful pass (or panics
+    /// after `limit`).
     pub fn wait_synced(&self, limit: Duration) {
         let start = Instant::now();
         loop {
             let status = self.status();
-            if status["events_waiting"] == 0 && status["last_error"].is_null() {
+            // A whole pass (push, then pull) finished: a success recorded, no error since.
+            if status["events_waiting"] == 0
+                && status["last_error"].is_null()
+                && !status["last_success"].is_null()
+            {
                 return;
             }
             assert!(
