@@ -24,10 +24,10 @@ use crate::api::{
     RefusalBody, API_VERSION,
 };
 use crate::auth::{self, RequestHeaders};
+use crate::commit_signal::CommitSignal;
 use crate::error::{LedgerError, Refusal};
 use crate::ledger::Ledger;
 use crate::metrics::{Metrics, RefusalCode};
-use crate::commit_signal::CommitSignal;
 use crate::replica::{DeltasResponse, ReplicaService, DELTAS_PER_PAGE_MAX};
 use crate::store::Store;
 use crate::tlog::{unb64, TileRef};
@@ -754,7 +754,8 @@ pub async fn serve_with<S: Store + 'static>(
                     crate::commit_signal::listen_postgres(url, signal, stop)
                 });
             }
-            let (signal, stop, poll) = (state.commits.clone(), stop.clone(), options.projection_poll);
+            let (signal, stop, poll) =
+                (state.commits.clone(), stop.clone(), options.projection_poll);
             std::thread::spawn(move || {
                 crate::projection::http::follow(template, stop, signal, poll)
             });

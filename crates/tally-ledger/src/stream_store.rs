@@ -310,10 +310,7 @@ impl StreamStore for PgStore {
         }
         tx.execute(
             "UPDATE replica_stream_mark SET scanned = $1, last_sha256 = $2 WHERE id = 1",
-            &[
-                &to_i64(to.scanned)?,
-                &to.last_sha256.map(|h| h.to_vec()),
-            ],
+            &[&to_i64(to.scanned)?, &to.last_sha256.map(|h| h.to_vec())],
         )?;
         tx.commit()?;
         Ok(true)

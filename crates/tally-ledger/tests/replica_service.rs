@@ -10,11 +10,11 @@ use std::path::Path;
 use std::process::Command;
 
 use common::devices::{cli, token, Device, Server, BIN};
+use common::{temp_db, PgCluster};
 use serde_json::Value;
+use tally_events::pin::PinParams;
 use tally_ledger::stream_store::StreamMark;
 use tally_ledger::Store;
-use common::{temp_db, PgCluster};
-use tally_events::pin::PinParams;
 
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
@@ -327,7 +327,13 @@ fn projection_progress(db: &str) -> (u64, u64) {
         (progress.projected, progress.tree_size)
     }
     if db.starts_with("postgres") {
-        read(tally_ledger::open_postgres(db).unwrap().store().reopen().unwrap())
+        read(
+            tally_ledger::open_postgres(db)
+                .unwrap()
+                .store()
+                .reopen()
+                .unwrap(),
+        )
     } else {
         read(
             tally_ledger::open_sqlite(Path::new(db))
@@ -428,7 +434,15 @@ fn a_push_is_projected_at_once_without_the_poll_and_after_a_restart(db: &str, sc
     let server = Server::start_with(db, &scratch.join("views"), &slow_poll);
     if db.starts_with("postgres") {
         let (code, _, stderr) = cli(
-            &["demo", "seed", "--db", db, "--packages", "3", "--insecure-test-pin-params"],
+            &[
+                "demo",
+                "seed",
+                "--db",
+                db,
+                "--packages",
+                "3",
+                "--insecure-test-pin-params",
+            ],
             "",
         );
         assert_eq!(code, 0, "{stderr}");

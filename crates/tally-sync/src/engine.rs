@@ -86,7 +86,9 @@ pub enum SyncError {
     #[error("the ledger's answer does not add up: {0}")]
     Protocol(String),
     /// The ledger sent a delta that is not a validly signed record, or not in order.
-    #[error("the ledger sent a delta this device does not trust: {0}; nothing of that page was folded")]
+    #[error(
+        "the ledger sent a delta this device does not trust: {0}; nothing of that page was folded"
+    )]
     BadDelta(String),
     /// The facility stream the ledger serves is not the one this replica followed: shorter
     /// than the replica's cursor, or another record at the last position it folded.
@@ -554,10 +556,12 @@ impl Syncer {
             if fresh == 0 {
                 return Ok(pulled);
             }
-            let moved = tally_replica::sync::apply_device_deltas(&mut self.conn, &deltas)
-                .map_err(|e| match e {
-                    ReplicaError::Events(e) => SyncError::BadDelta(e.to_string()),
-                    other => other.into(),
+            let moved =
+                tally_replica::sync::apply_device_deltas(&mut self.conn, &deltas).map_err(|e| {
+                    match e {
+                        ReplicaError::Events(e) => SyncError::BadDelta(e.to_string()),
+                        other => other.into(),
+                    }
                 })?;
             pulled += moved as u64;
             let reached = deltas.last().map_or(cursor, |d| d.ledger_index);

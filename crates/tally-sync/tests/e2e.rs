@@ -312,7 +312,10 @@ fn a_device_pulls_master_data_and_pins_and_a_deactivated_badge_loses_its_verifie
     office.enroll(&ledger, "office");
     floor.enroll(&ledger, "floor");
     assert_eq!(floor.query_i64("SELECT count(*) FROM packages"), 0);
-    assert!(floor.app().sign_in("B1001", "1111").is_err(), "no verifier yet");
+    assert!(
+        floor.app().sign_in("B1001", "1111").is_err(),
+        "no verifier yet"
+    );
 
     for device in [&office, &floor] {
         let out = device.sync_once();
@@ -338,7 +341,8 @@ fn a_device_pulls_master_data_and_pins_and_a_deactivated_badge_loses_its_verifie
     );
     // The ledger's users sign in on the device with the PINs set at the ledger.
     let mut app = floor.app();
-    app.sign_in("B1001", "1111").expect("a PIN set at the ledger");
+    app.sign_in("B1001", "1111")
+        .expect("a PIN set at the ledger");
     drop(app);
 
     // The office's admin defines a user (a signed admin event); the ledger gives it a PIN.
@@ -460,7 +464,7 @@ fn devices_sync_exactly_once_through_a_fault_injecting_proxy() {
         loop {
             let out = common::run(
                 "tallyd",
-                &device.args(&["enroll", "--ledger", &url, "--token", &token]),
+                &device.args(&["enroll", "--ledger", &url, "--token", token]),
             );
             if out.status.success() {
                 break;
@@ -482,10 +486,8 @@ fn devices_sync_exactly_once_through_a_fault_injecting_proxy() {
             scope.spawn(move || {
                 let mut attempts = 0;
                 loop {
-                    let out = common::run(
-                        "tallyd",
-                        &device.args(&["sync", "--once", "--batch", "3"]),
-                    );
+                    let out =
+                        common::run("tallyd", &device.args(&["sync", "--once", "--batch", "3"]));
                     let code = out.status.code();
                     assert!(
                         matches!(code, Some(0) | Some(1)),
