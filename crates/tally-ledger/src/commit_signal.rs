@@ -82,14 +82,21 @@ pub fn listen_postgres(url: String, signal: Arc<CommitSignal>, stop: Arc<AtomicB
         };
         // A commit may have landed before LISTEN took effect.
         signal.notify();
-        let mut notifications = client.notifications();
-        let mut iter = notifications.timeout_iter(Duration::from_secs(1));
         loop {
             if stop.load(Ordering::Relaxed) {
                 return;
             }
-            match iter.next() {
+            // A fresh iterator per wait: one whose timeout has elapsed would not wait again.
+            let next = client
+                .notifications()
+                .timeout_iter(Duration::from_secs(1))
+                .next();
+            match next {
                 Ok(Some(_)) => signal.notify(),
+                Ok(None) if client.is_closed() => {
+                    tracing::warn!("the commit listener's connection closed; listening again");
+                    break;
+                }
                 Ok(None) => {}
                 Err(error) => {
                     tracing::warn!(%error, "lost the commit listener; listening again");
