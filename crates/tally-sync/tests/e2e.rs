@@ -254,6 +254,11 @@ fn the_app_keeps_recording_while_the_daemon_syncs() {
     let device = Device::seed(dir.path(), "hh", 20, 4);
     let ledger = Ledger::start(&dir.path().join("ledger.db"), common::free_port());
     device.enroll(&ledger, "dock");
+    // Another device's events in the facility stream: the daemon folds them while the app
+    // records.
+    let other = Device::seed(dir.path(), "other", 6, 5);
+    other.enroll(&ledger, "dock-other");
+    assert!(other.sync_once().status.success());
     // The app: the signing lock is held for the whole test.
     let mut app = Replica::open_in_key_dir(
         &device.db,
@@ -290,6 +295,17 @@ fn the_app_keeps_recording_while_the_daemon_syncs() {
     drop(app);
     assert_eq!(ledger.records(&device.id), device.records());
     assert!(start.elapsed() < Duration::from_secs(90));
+    // Every delta folded once, and the view is what a replay of the device's logged inputs
+    // builds: the daemon's folds sit where they happened among the app's events.
+    drop(_daemon);
+    assert!(device.sync_once().status.success());
+    let total = (device.records().len() + other.records().len()) as u64;
+    assert_eq!(device.status()["ledger_cursor"], total);
+    let conn = tally_replica::db::open_read_only(&device.db).unwrap();
+    assert_eq!(
+        tally_replica::stats::view_digest(&conn).unwrap(),
+        tally_replica::sync::replay_view_digest(&conn, None).unwrap()
+    );
 }
 
 /// A device starts with nothing but its genesis: a pass brings the facility's master data
