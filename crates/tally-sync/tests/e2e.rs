@@ -146,15 +146,29 @@ fn a_rolled_back_ledger_is_caught_and_the_device_keeps_its_events() {
     let held_root = held_root(&device);
     record_reanchor(&device, held + 1, held_root, &served);
     assert_eq!(device.sync_once().status.code(), Some(2));
+    // Meanwhile another device's event lands in the restored log where the device's own
+    // events were: the facility stream the device followed is renumbered.
+    let mut early_app = early.app();
+    early_app
+        .record(
+            "B-1",
+            vec![tally_events::Payload::UserSignedOut(
+                tally_events::payload::UserSignedOut {
+                    badge: "B-1".into(),
+                },
+            )],
+        )
+        .unwrap();
+    drop(early_app);
+    assert!(early.sync_once().status.success());
     // The supervisor's re-anchoring, naming what the device held and the restored checkpoint:
-    // the device pushes again what the ledger lost, and the log verifies.
+    // the device pushes again what the ledger lost, and the log verifies. Pulling stops: the
+    // ledger no longer serves, at the device's cursor, the record the device folded there.
     record_reanchor(&device, held, held_root, &served);
     let out = device.sync_once();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no longer matches"), "{stderr}");
     assert_eq!(ledger.records(&device.id), device.records());
     assert_eq!(device.status()["events_waiting"], 0);
     ledger.verify();
