@@ -705,7 +705,12 @@ impl Replica {
     /// it is re-enrolled. Returns how many deltas moved the cursor.
     pub fn apply_deltas(&mut self, deltas: &[Delta]) -> Result<usize, ReplicaError> {
         let head = self.signer.head.map_or(0, |h| h.seq);
-        ledger_sync::apply_deltas(&mut self.conn, Some(&self.device), head, deltas)
+        ledger_sync::apply_deltas(
+            &mut self.conn,
+            Some(&self.device),
+            ledger_sync::LocalHead::Known(head),
+            deltas,
+        )
     }
 
     /// Deltas that could not be folded, for a supervisor.

@@ -10,7 +10,7 @@
 //! - [`netwatch`]: link, address and route changes from a netlink socket.
 //!
 //! The wire types, request signing, proof checks and HTTP client are `tally-ledger-client`;
-//! the sync state lives in the replica (`tally_replica::outbox`, migration 0008). docs/SYNC.md
+//! the sync state lives in the replica (`tally_replica::outbox`, migration 0009). docs/SYNC.md
 //! describes the whole.
 
 #![deny(missing_docs)]

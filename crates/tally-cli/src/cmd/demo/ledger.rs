@@ -77,6 +77,7 @@ impl EmbeddedLedger {
                 let options = tally_ledger::server::ServeOptions {
                     views_dir,
                     tls: None,
+                    projection_poll: tally_ledger::server::DEFAULT_PROJECTION_POLL,
                 };
                 let stopped = async move {
                     let _ = stop.await;
