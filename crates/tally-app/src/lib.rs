@@ -19,6 +19,7 @@
 pub mod config;
 pub mod devices;
 pub mod event;
+pub mod ledger;
 pub mod list;
 pub mod menu;
 pub mod reader;
@@ -26,6 +27,7 @@ pub mod render;
 pub mod run;
 pub mod screens;
 pub mod state;
+pub mod syncwatch;
 pub mod text;
 pub mod wedge;
 pub mod worker;

@@ -2,7 +2,8 @@
 //! locked out, packages in conflict. A count opens line by line (expected, counted, variance:
 //! the supervisor's view); a line's number and Enter asks for a reason code, then whether to
 //! approve (irreversible); the row after the lines closes the count, after a question too. A
-//! locked badge's row unlocks it after a question. Every rule is the core's: the floor layer
+//! locked badge's row unlocks it after a question. The last row opens the re-anchoring to a
+//! ledger restored from a backup (`screens::reanchor`). Every rule is the core's: the floor layer
 //! runs each step; a refusal comes back in the user's words. Other roles see the entry dimmed
 //! on home, with why.
 
@@ -93,6 +94,9 @@ pub(crate) enum Row {
     Review(String),
     Unlock(String),
     Conflict(String),
+    /// Re-anchor this device to a ledger restored from a backup (always offered, last: the
+    /// screen says when there is nothing to re-anchor).
+    Reanchor,
 }
 
 pub(crate) fn rows(work: &SupervisorWork) -> Vec<Row> {
@@ -103,7 +107,13 @@ pub(crate) fn rows(work: &SupervisorWork) -> Vec<Row> {
         .collect();
     rows.extend(work.locked.iter().map(|b| Row::Unlock(b.badge.clone())));
     rows.extend(work.conflicts.iter().map(|c| Row::Conflict(c.uid.clone())));
+    rows.push(Row::Reanchor);
     rows
+}
+
+/// Whether nothing waits for a supervisor (the tools after the work are always listed).
+pub(crate) fn nothing_waits(work: &SupervisorWork) -> bool {
+    work.reviews.is_empty() && work.locked.is_empty() && work.conflicts.is_empty()
 }
 
 /// The row number (from 1) that unlocks `badge`, if it is listed.
@@ -186,6 +196,7 @@ impl Supervisor {
                     let text = Text::ConflictHowTo(uid).text(app.language);
                     app.signal(Tone::Error, text, effects);
                 }
+                Row::Reanchor => crate::screens::reanchor::open(app, effects),
             },
             Pick::NotARow(text) => {
                 let text = Text::NoSuchRow(text).text(app.language);

@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::text::Text;
-use super::{rows, Question, Row, Stage, Supervisor};
+use super::{nothing_waits, rows, Question, Row, Stage, Supervisor};
 use crate::render::{field, field_style, quantity, render_dialog};
 use crate::state::State;
 use crate::text::{Language, Words};
@@ -19,6 +19,7 @@ fn row_text(row: &Row) -> Text {
         Row::Review(task) => Text::ReviewRow(task.clone()),
         Row::Unlock(badge) => Text::UnlockRow(badge.clone()),
         Row::Conflict(uid) => Text::ConflictRow(uid.clone()),
+        Row::Reanchor => Text::ReanchorRow,
     }
 }
 
@@ -65,7 +66,7 @@ pub(crate) fn render(screen: &Supervisor, state: &State, frame: &mut Frame, area
                 Some(work) => {
                     let rows: Vec<String> =
                         rows(work).iter().map(|r| row_text(r).text(l)).collect();
-                    if rows.is_empty() {
+                    if nothing_waits(work) {
                         lines.push(Line::raw(Text::NothingWaits.text(l)));
                     }
                     let room = usize::from(area.height).saturating_sub(lines.len());

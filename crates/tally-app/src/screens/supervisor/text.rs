@@ -21,6 +21,8 @@ pub enum Text {
     UnlockRow(String),
     /// A conflict row.
     ConflictRow(String),
+    /// The row that opens the re-anchoring.
+    ReanchorRow,
     /// How a conflict is settled.
     ConflictHowTo(String),
     /// Review heading.
@@ -113,6 +115,7 @@ impl Words for Text {
             Text::Closed(t) => format!("Count {t} closed"),
             Text::Unlocked(b) if es => format!("Gafete {b} desbloqueado"),
             Text::Unlocked(b) => format!("Badge {b} unlocked"),
+            Text::ReanchorRow => crate::screens::reanchor::text::Text::Row.text(l),
             Text::Done => pick(l, "Done", "Hecho"),
             Text::KeyReason => pick(l, "line + Enter  approve it", "línea + Enter  aprobarla"),
             Text::KeyClose => pick(l, "last row  close the count", "última fila  cerrar conteo"),
