@@ -308,7 +308,10 @@ fn the_demo_runs_continues_resets_runs_side_by_side_and_leaves_nothing_behind() 
     // covers it meanwhile.)
     let pid = start("a3", demo_args(&a, &[]));
     // (The scale holds the weight of the case received in the first run.)
-    tmux.wait_for("a3", &["B1001", "1 Receive", "Scale ", "RFID on", "0 to send"]);
+    tmux.wait_for(
+        "a3",
+        &["B1001", "1 Receive", "Scale ", "RFID on", "0 to send"],
+    );
     assert_eq!(device_key(&a), first_key);
     // The terminal goes away (SIGHUP): the demo ends too.
     tmux.run(&["kill-session", "-t", "a3"]);
