@@ -190,7 +190,7 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                     Err(failure)
                 }),
                 WriteRequest::SyncNow => {
-                    WriteReply::SyncRequested(if ok { Ok(n as u64) } else { Err(failure) })
+                    WriteReply::SyncRequested(if ok { Ok(n) } else { Err(failure) })
                 }
                 WriteRequest::Reanchor {
                     restored, reason, ..
