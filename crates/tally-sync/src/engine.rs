@@ -27,7 +27,7 @@ use tally_ledger_client::{
     ClientError, ClientOptions, LedgerClient, PinnedLog, TrustError, VerifiedCheckpoint,
 };
 use tally_replica::keys::{self, KeyOptions};
-use tally_replica::outbox::{self, LedgerLink, ReceiptRow, StoredCheckpoint};
+use tally_replica::outbox::{self, LedgerLink, ReceiptRow, StoredCheckpoint, SyncErrorKind};
 use tally_replica::pins::IssuedVerifier;
 use tally_replica::{Delta, ReplicaError};
 use thiserror::Error;
@@ -122,6 +122,26 @@ impl SyncError {
     /// Whether this looks like the network (the ledger cannot be reached).
     pub fn is_unreachable(&self) -> bool {
         matches!(self, SyncError::Ledger(ClientError::Unreachable { .. }))
+    }
+
+    /// The kind of failure, recorded beside its text for the app (which says it in the
+    /// person's words and language).
+    pub fn kind(&self) -> SyncErrorKind {
+        match self {
+            SyncError::Ledger(ClientError::Unreachable { .. }) => SyncErrorKind::Unreachable,
+            SyncError::Ledger(ClientError::Refused { .. }) | SyncError::Refused { .. } => {
+                SyncErrorKind::Refused
+            }
+            SyncError::Untrusted(_) | SyncError::LedgerLostEvents { .. } => {
+                SyncErrorKind::Untrusted
+            }
+            SyncError::NotEnrolled | SyncError::KeyChanged { .. } | SyncError::Enrollment(_) => {
+                SyncErrorKind::Setup
+            }
+            SyncError::Ledger(_) | SyncError::Protocol(_) | SyncError::Replica(_) => {
+                SyncErrorKind::Other
+            }
+        }
     }
 }
 
@@ -356,6 +376,11 @@ impl Syncer {
     /// The pinned ledger.
     pub fn link(&self) -> &LedgerLink {
         &self.link
+    }
+
+    /// How many times the app asked for a sync now (`tally_replica::outbox::request_sync`).
+    pub fn sync_requests(&self) -> Result<u64, SyncError> {
+        Ok(outbox::sync_requests(&self.conn)?)
     }
 
     /// Whether the device has events above its outbox mark.
@@ -681,10 +706,12 @@ impl Syncer {
     pub fn pass_and_record(&mut self) -> Result<PassReport, SyncError> {
         let result = self.pass();
         let recorded = match &result {
-            Ok(_) => outbox::record_pass(&mut self.conn, Ok(()), now_unix_ms()),
-            Err(error) => {
-                outbox::record_pass(&mut self.conn, Err(&error.to_string()), now_unix_ms())
-            }
+            Ok(_) => outbox::record_outcome(&mut self.conn, Ok(()), now_unix_ms()),
+            Err(error) => outbox::record_outcome(
+                &mut self.conn,
+                Err((&error.to_string(), error.kind())),
+                now_unix_ms(),
+            ),
         };
         if let Err(error) = recorded {
             tracing::warn!(%error, "could not record the sync status");

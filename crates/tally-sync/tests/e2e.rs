@@ -115,6 +115,15 @@ fn a_rolled_back_ledger_is_caught_and_the_device_keeps_its_events() {
     );
     let held = device.status()["checkpoint_size"].as_u64().unwrap();
     let pushed = device.status()["pushed_seq"].as_u64().unwrap();
+    // A ledger the device trusts is never re-anchored.
+    let out = reanchor_cli(&device, "B2001", "4444");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to re-anchor"));
     // The ledger is restored from the backup, which lacks the device's events.
     ledger.kill();
     for suffix in ["", "-wal", "-shm"] {
@@ -146,8 +155,49 @@ fn a_rolled_back_ledger_is_caught_and_the_device_keeps_its_events() {
     let held_root = held_root(&device);
     record_reanchor(&device, held + 1, held_root, &served);
     assert_eq!(device.sync_once().status.code(), Some(2));
-    // Meanwhile another device's event lands in the restored log where the device's own
-    // events were: the facility stream the device followed is renumbered.
+    // `tally sync reanchor`: refused for a person who is not a supervisor (nothing of the
+    // kind recorded); the supervisor's re-anchoring names what the device held and the
+    // restored checkpoint: the device pushes again what the ledger lost, and the log verifies.
+    let out = reanchor_cli(&device, "B1001", "1111");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("not a supervisor"), "{stderr}");
+    assert!(stderr.contains("no es supervisor"), "{stderr}");
+    let latest = |device: &Device| {
+        let conn = tally_replica::db::open_read_only(&device.db).unwrap();
+        tally_replica::outbox::latest_reanchor(&conn)
+            .unwrap()
+            .unwrap()
+            .1
+    };
+    assert_eq!(
+        latest(&device).held_size,
+        held + 1,
+        "the refusal recorded a re-anchoring"
+    );
+    let out = reanchor_cli(&device, "B2001", "4444");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("Held:     size {held} ")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("Restored: size {} ", served.size)),
+        "{stdout}"
+    );
+    assert!(stdout.contains("went backwards"), "{stdout}");
+    let event = latest(&device);
+    assert_eq!((event.held_size, event.held_root), (held, held_root));
+    assert_eq!((event.new_size, event.new_root), (served.size, served.root));
+    // Then another device's event lands in the restored log where the device's own events
+    // were: the facility stream the device followed is renumbered. The device pushes again
+    // what the ledger lost, and the log verifies; pulling stops: the ledger no longer serves,
+    // at the device's cursor, the record the device folded there.
     let mut early_app = early.app();
     early_app
         .record(
@@ -161,10 +211,6 @@ fn a_rolled_back_ledger_is_caught_and_the_device_keeps_its_events() {
         .unwrap();
     drop(early_app);
     assert!(early.sync_once().status.success());
-    // The supervisor's re-anchoring, naming what the device held and the restored checkpoint:
-    // the device pushes again what the ledger lost, and the log verifies. Pulling stops: the
-    // ledger no longer serves, at the device's cursor, the record the device folded there.
-    record_reanchor(&device, held, held_root, &served);
     let out = device.sync_once();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
@@ -172,6 +218,32 @@ fn a_rolled_back_ledger_is_caught_and_the_device_keeps_its_events() {
     assert_eq!(ledger.records(&device.id), device.records());
     assert_eq!(device.status()["events_waiting"], 0);
     ledger.verify();
+}
+
+/// `tally sync reanchor` as `badge` with `pin` on standard input, confirmed with --yes.
+fn reanchor_cli(device: &Device, badge: &str, pin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(common::bin("tally"))
+        .args(device.args(&["sync", "reanchor"]))
+        .args([
+            "--badge",
+            badge,
+            "--reason",
+            "ledger restored from last night's backup",
+            "--yes",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{pin}\n").as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
 }
 
 fn served_checkpoint(ledger: &Ledger) -> tally_events::note::Checkpoint {
@@ -577,4 +649,73 @@ fn devices_sync_exactly_once_through_a_fault_injecting_proxy() {
         );
     }
     ledger.verify();
+}
+
+/// "Sync now" (the app's 0 Sync key: one more count in the replica's `ledger_sync_requests`)
+/// wakes a daemon sitting out a long backoff, so the backlog goes at once once the ledger is
+/// back; and a daemon run on a thread (as `tally demo` runs it) ends when asked to stop.
+#[test]
+fn sync_now_wakes_a_daemon_in_backoff_and_a_stop_ends_it() {
+    use std::sync::Arc;
+    use tally_sync::daemon::{self, DaemonOptions, Stop};
+
+    let dir = tempfile::tempdir().unwrap();
+    let port = common::free_port();
+    let device = Device::seed(dir.path(), "hh", 5, 5);
+    let mut ledger = Ledger::start(&dir.path().join("ledger.db"), port);
+    device.enroll(&ledger, "dock");
+    ledger.kill();
+    let files = tally_sync::DeviceFiles {
+        db: device.db.clone(),
+        key_dir: device.keys.clone(),
+        key_options: Default::default(),
+    };
+    // The first failure waits at least 15 s (the upper half of a 30 s step).
+    let options = DaemonOptions {
+        backoff_base: Duration::from_secs(30),
+        backoff_cap: Duration::from_secs(60),
+        netlink: false,
+        ..DaemonOptions::default()
+    };
+    let stop = Arc::new(Stop::new());
+    let daemon = {
+        let stop = stop.clone();
+        std::thread::spawn(move || daemon::run_until(&files, &Default::default(), &options, &stop))
+    };
+    // The daemon tried, failed (offline) and is waiting out its backoff.
+    let start = Instant::now();
+    while device.status()["last_error"].is_null() {
+        assert!(start.elapsed() < Duration::from_secs(30), "no attempt");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let conn = tally_replica::db::open_read_only(&device.db).unwrap();
+    let summary = tally_replica::outbox::summary(&conn).unwrap();
+    assert_eq!(summary.online(), Some(false));
+    assert_eq!(
+        summary.last_error_kind,
+        Some(tally_replica::outbox::SyncErrorKind::Unreachable)
+    );
+    let ledger = Ledger::start(&ledger.db.clone(), port);
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(
+        device.status()["events_waiting"].as_u64().unwrap() > 0,
+        "the daemon should still be waiting out its backoff"
+    );
+    // Sync now: the backlog is in the ledger long before the backoff would have ended.
+    let asked = Instant::now();
+    let app = tally_replica::db::open(&device.db).unwrap();
+    tally_replica::outbox::request_sync(&app, 1).unwrap();
+    device.wait_synced(Duration::from_secs(10));
+    assert!(asked.elapsed() < Duration::from_secs(10));
+    assert_eq!(ledger.records(&device.id), device.records());
+    let summary = tally_replica::outbox::summary(&conn).unwrap();
+    assert_eq!(
+        (summary.online(), summary.last_error_kind),
+        (Some(true), None)
+    );
+    // Stopped, the loop ends within a poll.
+    let stopping = Instant::now();
+    stop.stop();
+    daemon.join().unwrap().unwrap();
+    assert!(stopping.elapsed() < Duration::from_secs(3));
 }
