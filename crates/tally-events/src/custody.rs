@@ -713,15 +713,12 @@ fn scale_of<'a>(
     weight: &VerifiedEntry,
     scale_id: &str,
 ) -> Option<&'a VerifiedEntry> {
-    entries
-        .iter()
-        .filter(|e| {
-            e.role == Role::Scale
-                && e.index < weight.index
-                && e.event.facility() == weight.event.facility()
-                && matches!(&e.payload, Payload::ScaleRegistered(r) if r.scale_id == scale_id)
-        })
-        .last()
+    entries.iter().rev().find(|e| {
+        e.role == Role::Scale
+            && e.index < weight.index
+            && e.event.facility() == weight.event.facility()
+            && matches!(&e.payload, Payload::ScaleRegistered(r) if r.scale_id == scale_id)
+    })
 }
 
 impl CustodyReport {
