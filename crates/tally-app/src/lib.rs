@@ -21,6 +21,7 @@
 pub mod config;
 pub mod devices;
 pub mod event;
+pub mod ledger;
 pub mod list;
 pub mod menu;
 pub mod reader;
@@ -29,6 +30,7 @@ pub mod run;
 pub mod scale;
 pub mod screens;
 pub mod state;
+pub mod syncwatch;
 pub mod text;
 pub mod wedge;
 pub mod worker;

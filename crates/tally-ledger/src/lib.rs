@@ -35,6 +35,7 @@
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod commit_signal;
 pub mod credentials;
 pub mod custody;
 pub mod demo;
@@ -52,6 +53,7 @@ pub mod qr;
 pub mod replica;
 pub mod server;
 pub mod store;
+pub mod stream_store;
 pub mod supervisor;
 pub mod tlog;
 pub mod tls;

@@ -3,7 +3,9 @@
 //!
 //! One run: the app appears signed in as the demo's receiver with the simulated scale's live
 //! weight and the RFID reader on home; a case's barcode typed as a keyboard-wedge burst is
-//! taken as a scan; a second demo in another directory runs side by side (its own ledger port)
+//! taken as a scan; the case received on 1 Receive goes out through the demo's tallyd (home's
+//! "to send" falls to 0, 0 Sync says online) and the embedded ledger holds the device's
+//! records byte for byte; a second demo in another directory runs side by side (its own ledger port)
 //! while a second demo in the same directory is refused; Ctrl-C, SIGINT, SIGTERM and SIGHUP (the
 //! terminal going away) each end a demo with nothing left behind (the process, checked by
 //! pid, and the simulators' PTY links); run again, the demo continues with the same device
@@ -80,6 +82,27 @@ impl Tmux {
         self.run(&args);
     }
 
+    /// A person types `text` (one key at a time) and Enter.
+    fn type_slowly(&self, name: &str, text: &str) {
+        for c in text.chars() {
+            self.keys(name, &["-l", &c.to_string()]);
+            std::thread::sleep(Duration::from_millis(150));
+        }
+        self.keys(name, &["Enter"]);
+    }
+
+    /// Esc until home shows.
+    fn home(&self, name: &str) {
+        for _ in 0..5 {
+            if self.pane(name).contains("0 Sync") {
+                return;
+            }
+            self.keys(name, &["Escape"]);
+            std::thread::sleep(Duration::from_millis(400));
+        }
+        self.wait_for(name, &["0 Sync"]);
+    }
+
     fn pane(&self, name: &str) -> String {
         self.run(&["capture-pane", "-p", "-t", name, "-S", "-200"])
     }
@@ -147,6 +170,32 @@ fn query<T: rusqlite::types::FromSql>(db: &Path, sql: &str) -> T {
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
+/// The demo device's records in its replica, in seq order.
+fn replica_records(db: &Path) -> Vec<Vec<u8>> {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let mut stmt = conn
+        .prepare("SELECT bytes FROM event_log ORDER BY seq")
+        .unwrap();
+    let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
+/// The records the demo's embedded ledger logged (one device), in seq order.
+fn ledger_records(dir: &Path) -> Vec<Vec<u8>> {
+    let conn = rusqlite::Connection::open_with_flags(
+        dir.join("ledger/ledger.db"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    let mut stmt = conn
+        .prepare("SELECT record FROM entries ORDER BY device_id, seq")
+        .unwrap();
+    let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
 fn device_key(dir: &Path) -> Vec<String> {
     let mut keys: Vec<String> = std::fs::read_dir(dir.join("keys"))
         .unwrap()
@@ -195,6 +244,36 @@ fn the_demo_runs_continues_resets_runs_side_by_side_and_leaves_nothing_behind() 
     tmux.keys("a1", &["Enter"]);
     tmux.wait_for("a1", &[&uid, "DOCK-1"]);
 
+    // Receive it: 1 Receive, the first manifest, the case's barcode. tallyd pushes it to the
+    // embedded ledger: home's "to send" falls to 0 and the ledger holds the device's records
+    // exactly as the replica signed them, the case's arrival among them.
+    tmux.home("a1");
+    tmux.type_slowly("a1", "1");
+    tmux.wait_for("a1", &["1 IN-"]);
+    tmux.type_slowly("a1", "1");
+    tmux.wait_for("a1", &["0 of "]);
+    tmux.keys("a1", &["-l", &uid]);
+    tmux.keys("a1", &["Enter"]);
+    tmux.wait_for("a1", &["1 of "]);
+    tmux.home("a1");
+    tmux.wait_for("a1", &["0 to send"]);
+    let ledger_records = ledger_records(&a);
+    let replica_records = replica_records(&replica);
+    assert_eq!(ledger_records, replica_records);
+    assert!(
+        replica_records
+            .iter()
+            .any(|r| r.windows(uid.len()).any(|w| w == uid.as_bytes())),
+        "no record names the received case {uid}"
+    );
+    // 0 Sync says so in detail.
+    tmux.type_slowly("a1", "0");
+    tmux.wait_for(
+        "a1",
+        &["ONLINE", "Events waiting: 0", "Ledger: http://127.0.0.1:"],
+    );
+    tmux.home("a1");
+
     // Side by side: another directory runs; the same directory is refused.
     let pid_b = start("b1", demo_args(&b, &[]));
     tmux.wait_for("b1", READY);
@@ -228,7 +307,11 @@ fn the_demo_runs_continues_resets_runs_side_by_side_and_leaves_nothing_behind() 
     // (What the demo prints before the app starts is read after it ends: the app's screen
     // covers it meanwhile.)
     let pid = start("a3", demo_args(&a, &[]));
-    tmux.wait_for("a3", READY);
+    // (The scale holds the weight of the case received in the first run.)
+    tmux.wait_for(
+        "a3",
+        &["B1001", "1 Receive", "Scale ", "RFID on", "0 to send"],
+    );
     assert_eq!(device_key(&a), first_key);
     // The terminal goes away (SIGHUP): the demo ends too.
     tmux.run(&["kill-session", "-t", "a3"]);

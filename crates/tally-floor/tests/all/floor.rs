@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::common::*;
+use crate::signed_kinds;
 use tally_drivers::driver::{DeviceSession, DriverEvent};
 use tally_drivers::event::DeviceEvent;
 use tally_drivers::profile::{Profile, ProfileSet};
@@ -14,18 +14,18 @@ use tally_drivers::pty::Pty;
 use tally_drivers::sim::rfid::{RfidConfig, RfidProtocol, RfidSimulator};
 use tally_drivers::sim::scale::{ScaleConfig, ScaleMode, ScaleProtocol, ScaleSimulator};
 use tally_drivers::transport::serial::SerialTransport;
-use tally_events::payload::kind_name;
 use tally_events::payload::{
     CountTaskIssued, FacilityStateSystemDefined, InboundManifestIssued, ItemCategory, ItemDefined,
     ManifestLine, PackageStatus, StateSystem, UnitOfMeasure,
 };
-use tally_events::{Payload, Quantity, SignedEvent};
+use tally_events::{Payload, Quantity};
 use tally_floor::{DeviceInput, Floor, Identifier, Ignored, Outcome, ScaleSetup, Screen, Step};
 use tally_ids::{Date, ScanInput, StateSystems, UidSystem};
 use tally_replica::workflow::count::{self, Entered, Scanned};
 use tally_replica::workflow::receiving::ScanOutcome;
 use tally_replica::workflow::{self, receiving, Session};
 use tally_replica::{Refusal, ReplicaError};
+use tally_testkit::*;
 
 /// Bounds a hung test only; nothing is timed.
 const DEADLINE: Duration = Duration::from_secs(90);
@@ -165,30 +165,6 @@ impl Scanner {
             event: next_event(&mut self.session),
         }
     }
-}
-
-/// The kinds of the events a step recorded, each read back from the replica's log and
-/// verified as signed by this handheld's key.
-fn signed_kinds(f: &Fixture, step: &Step) -> Vec<String> {
-    step.recorded
-        .iter()
-        .map(|r| {
-            let bytes: Vec<u8> = f
-                .replica
-                .view()
-                .query_row(
-                    "SELECT bytes FROM event_log WHERE seq = ?1",
-                    [r.seq],
-                    |row| row.get(0),
-                )
-                .expect("the recorded event is in the log");
-            let event = SignedEvent::from_bytes(bytes).expect("a well-formed record");
-            event.verify().expect("signed by the device key");
-            assert_eq!(event.device(), f.replica.device());
-            assert_eq!(event.record_hash(), r.hash);
-            kind_name(event.payload_kind()).expect("a known kind")
-        })
-        .collect()
 }
 
 fn sign_in(f: &mut Fixture) -> Session {

@@ -3,23 +3,19 @@
 //! the device events a screen receives and the steps a person keys become workflow steps, and
 //! every refusal records nothing.
 
-use crate::common::*;
+use crate::signed_kinds;
 use tally_drivers::event::{DeviceEvent, ReadingMode, WeighMode, WeightReading, WeightUnit};
-use tally_events::payload::kind_name;
-use tally_events::payload::{
-    CountTaskIssued, ManifestLine, OutboundManifestIssued, PackageStatus, PickListIssued,
-    PickListLine,
-};
-use tally_events::{Payload, Quantity, SignedEvent};
+use tally_events::payload::{CountTaskIssued, ManifestLine, OutboundManifestIssued, PackageStatus};
+use tally_events::{Payload, Quantity};
 use tally_floor::{
     count_tasks, counts_in_review, locked_badges, my_lines, open_outbound, open_pick_lists,
     pick_walk, review, DestroyOrder, DeviceInput, Floor, Ignored, Outcome, ScaleSetup, Screen,
-    Step,
 };
 use tally_ids::Date;
 use tally_replica::workflow::count::{Entered, LineClass, Scanned};
 use tally_replica::workflow::Session;
-use tally_replica::{Refusal, ReplicaError};
+use tally_replica::Refusal;
+use tally_testkit::*;
 
 fn floor() -> Floor {
     Floor::new(Date::new(2026, 11, 24).expect("a date")).with_scale(ScaleSetup {
@@ -58,117 +54,6 @@ fn tag(f: &Fixture, uid: &str) -> tally_floor::StateTag {
     .expect("a state tag")
 }
 
-fn refusal<T: std::fmt::Debug>(result: Result<T, ReplicaError>) -> Refusal {
-    match result {
-        Err(ReplicaError::Refused(r)) => r,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
-
-/// The kinds of the events a step recorded, read back from the log and verified as signed by
-/// this handheld's key.
-fn signed_kinds(f: &Fixture, step: &Step) -> Vec<String> {
-    step.recorded
-        .iter()
-        .map(|r| {
-            let bytes: Vec<u8> = f
-                .replica
-                .view()
-                .query_row(
-                    "SELECT bytes FROM event_log WHERE seq = ?1",
-                    [r.seq],
-                    |row| row.get(0),
-                )
-                .expect("the recorded event is in the log");
-            let event = SignedEvent::from_bytes(bytes).expect("a well-formed record");
-            event.verify().expect("signed by the device key");
-            assert_eq!(event.device(), f.replica.device());
-            kind_name(event.payload_kind()).expect("a known kind")
-        })
-        .collect()
-}
-
-/// Cartridges on shelves (FEFO: CA-L2 before CA-L1; CA-OLD expired; CA-L3 without a passed
-/// COA; one on hold), flower in the vault, and pick list PL-1 (flower 3 g, 6 cartridges).
-fn stock() -> Fixture {
-    let mut f = fixture();
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                package(
-                    &t(1),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(10),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(2),
-                    "CART",
-                    "CA-L2",
-                    Quantity::Units(4),
-                    "SHELF-2",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(3),
-                    "CART",
-                    "CA-L3",
-                    Quantity::Units(9),
-                    "VAULT-A",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(5),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(3),
-                    "SHELF-1",
-                    PackageStatus::OnHold,
-                ),
-                package(
-                    &t(7),
-                    "CART",
-                    "CA-OLD",
-                    Quantity::Units(5),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(6),
-                    "FLOWER",
-                    "FL-L2",
-                    Quantity::Milligrams(10_000),
-                    "VAULT-A",
-                    PackageStatus::Active,
-                ),
-                Payload::PickListIssued(PickListIssued {
-                    pick_list_id: "PL-1".into(),
-                    order_id: "ORD-1".into(),
-                    route_id: "R1".into(),
-                    lines: vec![
-                        PickListLine {
-                            line: 1,
-                            item_id: "FLOWER".into(),
-                            quantity: Quantity::Milligrams(3_000),
-                            batch_id: None,
-                        },
-                        PickListLine {
-                            line: 2,
-                            item_id: "CART".into(),
-                            quantity: Quantity::Units(6),
-                            batch_id: None,
-                        },
-                    ],
-                }),
-            ],
-        )
-        .expect("stock recorded");
-    f
-}
-
 fn picking(line_no: u32) -> Screen {
     Screen::Picking {
         pick_list: "PL-1".into(),
@@ -180,7 +65,7 @@ fn picking(line_no: u32) -> Screen {
 
 #[test]
 fn picking_refuses_a_later_lot_naming_the_one_to_take_then_picks_shorts_and_stages() {
-    let mut f = stock();
+    let mut f = picking_stock();
     let who = f.session("B1", "1111");
     let floor = floor();
 
@@ -351,7 +236,7 @@ fn picking_refuses_a_later_lot_naming_the_one_to_take_then_picks_shorts_and_stag
 
 #[test]
 fn a_weight_or_a_package_tag_means_nothing_on_the_staging_screen() {
-    let mut f = stock();
+    let mut f = picking_stock();
     let who = f.session("B1", "1111");
     let floor = floor();
     let mut screen = Screen::Staging { tote: None };
@@ -391,7 +276,7 @@ fn outbound(id: &str, lines: &[(String, u64)]) -> Payload {
 
 #[test]
 fn loading_lists_missing_extra_and_mismatched_and_closes_only_an_exact_manifest() {
-    let mut f = stock();
+    let mut f = picking_stock();
     let who = f.session("B1", "1111");
     let floor = floor();
     let mut screen = picking(2);
@@ -770,7 +655,7 @@ fn a_supervisor_sees_and_unlocks_a_locked_badge_and_an_operator_cannot() {
 
 #[test]
 fn destruction_takes_a_scan_and_a_weight_then_a_different_witness_signs_in_on_the_device() {
-    let mut f = stock();
+    let mut f = picking_stock();
     let floor = floor();
     let who = f.session("B1", "1111");
     let mut screen = Screen::Destroying {
@@ -878,7 +763,7 @@ fn destruction_takes_a_scan_and_a_weight_then_a_different_witness_signs_in_on_th
 
 #[test]
 fn a_destruction_weight_far_from_the_package_is_refused_and_recorded_nowhere() {
-    let mut f = stock();
+    let mut f = picking_stock();
     let floor = floor();
     let who = f.session("B1", "1111");
     let mut screen = Screen::Destroying {
@@ -960,7 +845,7 @@ fn a_supervisor_settles_a_conflict_as_found_and_the_package_can_be_worked_again(
     use tally_floor::conflicts;
     use tally_replica::workflow::conflicts::Settlement;
 
-    let mut f = stock();
+    let mut f = picking_stock();
     let floor = floor();
     let b1 = f.session("B1", "1111");
     // This device moves t(1); another device moved it elsewhere before, in the ledger's order.

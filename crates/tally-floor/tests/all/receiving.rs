@@ -3,74 +3,14 @@
 //! person keys (void a mis-scan, accept at another quantity, reject, quarantine), and the
 //! close with its discrepancy list.
 
-use crate::common::*;
 use tally_drivers::event::DeviceEvent;
-use tally_events::payload::{InboundManifestIssued, ManifestLine, PackageStatus};
-use tally_events::{Payload, Quantity};
+use tally_events::Quantity;
 use tally_floor::receiving::{self, Decision};
 use tally_floor::{DeviceInput, Floor, Outcome, Screen};
 use tally_ids::Date;
 use tally_replica::workflow::receiving::ScanOutcome;
 use tally_replica::{Refusal, ReplicaError};
-
-fn with_manifest() -> Fixture {
-    let mut f = fixture();
-    let mut events = vec![
-        package(
-            &t(1),
-            "FLOWER",
-            "FL-L1",
-            Quantity::Milligrams(453_592),
-            "DOCK-1",
-            PackageStatus::InTransit,
-        ),
-        package(
-            &t(2),
-            "CART",
-            "CA-L1",
-            Quantity::Units(50),
-            "DOCK-1",
-            PackageStatus::InTransit,
-        ),
-        package(
-            &t(3),
-            "GUMMY",
-            "GU-L1",
-            Quantity::Units(20),
-            "DOCK-1",
-            PackageStatus::InTransit,
-        ),
-    ];
-    events.push(Payload::InboundManifestIssued(InboundManifestIssued {
-        manifest_id: "IN-1".into(),
-        origin_license: "403-X1".into(),
-        destination_license: "403R-1".into(),
-        driver: "Dana".into(),
-        vehicle: "CO-1".into(),
-        lines: vec![
-            ManifestLine {
-                uid: t(1),
-                item_id: "FLOWER".into(),
-                quantity: Quantity::Milligrams(453_592),
-                weight_mg: Some(453_592),
-            },
-            ManifestLine {
-                uid: t(2),
-                item_id: "CART".into(),
-                quantity: Quantity::Units(50),
-                weight_mg: Some(62_000),
-            },
-            ManifestLine {
-                uid: t(3),
-                item_id: "GUMMY".into(),
-                quantity: Quantity::Units(20),
-                weight_mg: Some(40_000),
-            },
-        ],
-    }));
-    f.replica.record("ADMIN", events).unwrap();
-    f
-}
+use tally_testkit::*;
 
 fn scan(text: &str) -> DeviceInput {
     DeviceInput {

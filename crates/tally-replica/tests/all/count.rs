@@ -1,7 +1,6 @@
 //! Blind cycle counts against a real SQLite file: the counting connection cannot read expected
 //! quantities, recounts by another counter, approval by a supervisor who did not count.
 
-use crate::common::*;
 use tally_events::payload::{
     CountTaskIssued, FacilityStateSystemDefined, InboundManifestIssued, ManifestLine,
     PackageStatus, PickListIssued, PickListLine, StateSystem,
@@ -18,13 +17,7 @@ use tally_replica::workflow::moves;
 use tally_replica::workflow::picking::{self, Pick};
 use tally_replica::workflow::receiving;
 use tally_replica::{Refusal, Replica, ReplicaError};
-
-fn refusal<T: std::fmt::Debug>(result: Result<T, ReplicaError>) -> Refusal {
-    match result {
-        Err(ReplicaError::Refused(r)) => r,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
+use tally_testkit::*;
 
 /// SHELF-1 holds t(1) 10 carts, t(2) 12 carts, t(3) 5.000 g flower; t(4) is on SHELF-2 (not
 /// counted); task CT-1 counts SHELF-1.

@@ -14,7 +14,6 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::common::*;
 use tally_events::payload::PackageStatus;
 use tally_events::{Quantity, SignedEvent};
 use tally_replica::apply::{apply, EventMeta, Origin};
@@ -22,6 +21,7 @@ use tally_replica::clock::SystemClock;
 use tally_replica::stats::{replay_digest, view_digest};
 use tally_replica::workflow::{moves, session::Session};
 use tally_replica::Replica;
+use tally_testkit::*;
 
 const CHILD_ENV: &str = "TALLY_CRASH_CHILD";
 const CHILD_KEY_ENV: &str = "TALLY_CRASH_CHILD_KEY";

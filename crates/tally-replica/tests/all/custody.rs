@@ -5,12 +5,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::*;
 use tally_events::payload::{DeviceEnrolled, PackageStatus};
 use tally_events::{ChainOptions, KeyFile, Payload, Quantity, Sha256Hash, SignedEvent};
 use tally_replica::keys::{self, KeyOptions};
 use tally_replica::replica::superseded_events;
 use tally_replica::{Replica, ReplicaError};
+use tally_testkit::*;
 
 fn enrolled(serial: &str) -> DeviceEnrolled {
     DeviceEnrolled {

@@ -1,10 +1,6 @@
 //! Picking, loading reconciliation, destruction and lookup against a real SQLite file.
 
-use crate::common::*;
-use tally_events::payload::{
-    CountTaskIssued, ManifestLine, OutboundManifestIssued, PackageStatus, PickListIssued,
-    PickListLine,
-};
+use tally_events::payload::{CountTaskIssued, ManifestLine, OutboundManifestIssued, PackageStatus};
 use tally_events::{Payload, Quantity};
 use tally_replica::refusal::ReasonKind;
 use tally_replica::workflow::destruction::{self, Destruction};
@@ -12,104 +8,11 @@ use tally_replica::workflow::lookup::{self, Found};
 use tally_replica::workflow::picking::Pick;
 use tally_replica::workflow::{count, loading, picking};
 use tally_replica::{Refusal, ReplicaError};
-
-fn refusal<T: std::fmt::Debug>(result: Result<T, ReplicaError>) -> Refusal {
-    match result {
-        Err(ReplicaError::Refused(r)) => r,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
-
-fn stock() -> Fixture {
-    let mut f = fixture();
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                package(
-                    &t(1),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(10),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(2),
-                    "CART",
-                    "CA-L2",
-                    Quantity::Units(4),
-                    "SHELF-2",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(3),
-                    "CART",
-                    "CA-L3",
-                    Quantity::Units(9),
-                    "VAULT-A",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(4),
-                    "FLOWER",
-                    "FL-L1",
-                    Quantity::Milligrams(5_000),
-                    "QC-01",
-                    PackageStatus::Quarantined,
-                ),
-                package(
-                    &t(5),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(3),
-                    "SHELF-1",
-                    PackageStatus::OnHold,
-                ),
-                package(
-                    &t(7),
-                    "CART",
-                    "CA-OLD",
-                    Quantity::Units(5),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(6),
-                    "FLOWER",
-                    "FL-L2",
-                    Quantity::Milligrams(10_000),
-                    "VAULT-A",
-                    PackageStatus::Active,
-                ),
-                Payload::PickListIssued(PickListIssued {
-                    pick_list_id: "PL-1".into(),
-                    order_id: "ORD-1".into(),
-                    route_id: "R1".into(),
-                    lines: vec![
-                        PickListLine {
-                            line: 1,
-                            item_id: "FLOWER".into(),
-                            quantity: Quantity::Milligrams(3_000),
-                            batch_id: None,
-                        },
-                        PickListLine {
-                            line: 2,
-                            item_id: "CART".into(),
-                            quantity: Quantity::Units(6),
-                            batch_id: None,
-                        },
-                    ],
-                }),
-            ],
-        )
-        .unwrap();
-    f
-}
+use tally_testkit::*;
 
 #[test]
 fn picking_walks_in_location_order_and_enforces_item_fefo_and_status() {
-    let mut f = stock();
+    let mut f = picking_stock();
     let who = f.session("B1", "1111");
     let walk = picking::walk(f.replica.view(), "PL-1", TODAY).unwrap();
     assert_eq!(
@@ -429,7 +332,7 @@ fn outbound(id: &str, lines: &[(String, u64)]) -> Payload {
 
 #[test]
 fn loading_reconciliation_refuses_an_inexact_manifest() {
-    let mut f = stock();
+    let mut f = picking_stock();
     let who = f.session("B1", "1111");
     f.replica
         .act("B1", |v| {
@@ -530,7 +433,7 @@ fn loading_reconciliation_refuses_an_inexact_manifest() {
 
 #[test]
 fn destruction_needs_a_stable_weight_a_reason_and_a_different_witness() {
-    let mut f = stock();
+    let mut f = picking_stock();
     let who = f.session("B1", "1111");
     let stable = reading("4.98", true);
     let d = |witness: &'static str, pin: &'static str, r: &'static str| (witness, pin, r);
@@ -654,7 +557,7 @@ fn destruction_needs_a_stable_weight_a_reason_and_a_different_witness() {
 
 #[test]
 fn lookup_shows_what_where_status_history_and_redacts_during_counts() {
-    let mut f = stock();
+    let mut f = picking_stock();
     let who = f.session("B1", "1111");
     f.replica
         .act("B1", |v| {
@@ -761,7 +664,7 @@ fn destroy_with(
 #[test]
 fn destruction_compares_the_net_weight_with_the_package() {
     use tally_events::payload::WeighMode;
-    let mut f = stock();
+    let mut f = picking_stock();
     let who = f.session("B1", "1111");
     let before = f.events();
     // A gross reading of the jar: the item's container tare is 12.000 g, so its net is
@@ -823,7 +726,7 @@ fn destruction_compares_the_net_weight_with_the_package() {
 fn a_failed_calibration_check_blocks_destruction_on_that_scale() {
     use tally_events::payload::{CheckResult, ScaleCalibrationChecked};
     use tally_events::MassUnit;
-    let mut f = stock();
+    let mut f = picking_stock();
     let who = f.session("B1", "1111");
     f.replica
         .record(
@@ -851,7 +754,7 @@ fn a_failed_calibration_check_blocks_destruction_on_that_scale() {
 #[test]
 fn a_gross_destruction_reading_without_any_tare_is_refused() {
     use tally_events::payload::{ItemCategory, ItemDefined, UnitOfMeasure};
-    let mut f = stock();
+    let mut f = picking_stock();
     f.replica
         .record(
             "ADMIN",
@@ -897,7 +800,7 @@ fn every_package_step_refuses_a_tag_of_another_state_system() {
     use tally_events::payload::{FacilityStateSystemDefined, StateSystem};
     use tally_replica::workflow::{moves, release};
 
-    let mut f = stock();
+    let mut f = picking_stock();
     let who = f.session("B1", "1111");
     let boss = f.session("S1", "4444");
     f.replica

@@ -1,7 +1,6 @@
 //! Issue 11 §5 on a real replica file: master-data lists too long for one record are issued
 //! in their split form and folded whole; a revoked device's events are not folded.
 
-use crate::common::*;
 use tally_events::payload::{
     ContinuedTask, CountTaskIssued, DeviceEnrolled, DeviceRevoked, InboundManifestIssued,
     ManifestLine, ManifestLinesAdded, OutboundManifestIssued, PackageMoved, PackageStatus,
@@ -13,6 +12,7 @@ use tally_replica::seed::{
 };
 use tally_replica::stats::{replay_digest, view_digest};
 use tally_replica::{Delta, Replica, ReplicaError};
+use tally_testkit::*;
 
 fn count(f: &Fixture, sql: &str) -> i64 {
     f.replica.view().query_row(sql, [], |r| r.get(0)).unwrap()

@@ -3,9 +3,6 @@
 //! what `--test count` ran. Tests that start this binary again as a child name themselves
 //! with their module (`crash::…`, `custody::…`).
 
-#[path = "../common/mod.rs"]
-mod common;
-
 mod count;
 mod crash;
 mod custody;

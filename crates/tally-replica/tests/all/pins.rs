@@ -5,7 +5,6 @@
 
 use std::rc::Rc;
 
-use crate::common::*;
 use sha2::{Digest as _, Sha256};
 use tally_events::payload::{Role, UserDefined, UserDefinedV2};
 use tally_events::pin::{self, PinParams, PinVerifier};
@@ -13,13 +12,7 @@ use tally_events::{Clock, KeyFile, ManualClock, Payload, SignedEvent, Timestamp}
 use tally_replica::pins::{IssuedVerifier, LOCKOUT_MS, WRONG_PINS_BEFORE_LOCKOUT};
 use tally_replica::refusal::Language;
 use tally_replica::{stats, Refusal, Replica, ReplicaError};
-
-fn refusal<T: std::fmt::Debug>(result: Result<T, ReplicaError>) -> Refusal {
-    match result {
-        Err(ReplicaError::Refused(r)) => r,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
+use tally_testkit::*;
 
 /// A clock the test keeps a handle on after handing it to the replica.
 struct SharedClock(Rc<ManualClock>);
@@ -608,4 +601,49 @@ fn upgrading_a_replica_drops_the_pin_hashes_it_held() {
     let raw = std::fs::read(dir.path().join("old.db")).unwrap();
     let digest = hash.rsplit(':').next().unwrap();
     assert!(!String::from_utf8_lossy(&raw).contains(digest));
+}
+
+/// The ledger's PIN list as the sync daemon applies it, from its own connection beside the
+/// running app: a badge deactivated at the ledger can no longer sign in (its verifier and its
+/// count of wrong PINs are gone), a re-issued PIN replaces the old one, and a badge the list
+/// does not mention keeps its verifier.
+#[test]
+fn a_badge_deactivated_at_the_ledger_cannot_sign_in_after_the_refresh() {
+    let mut f = fixture();
+    f.session("B1", "1111");
+    let _ = f.replica.sign_in("B1", "0000");
+    let pepper = tally_replica::keys::read_key_file(&f.key())
+        .unwrap()
+        .key()
+        .pin_pepper();
+    let mut daemon = tally_replica::db::open(&f.db()).unwrap();
+    let reissued = IssuedVerifier {
+        badge: "B3".into(),
+        phc: pin::make_verifier(&PinParams::TEST, "3030", &mut rand_core::OsRng).unwrap(),
+    };
+    let refreshed =
+        tally_replica::pins::refresh_from_ledger(&mut daemon, &pepper, &[reissued], &["B1".into()])
+            .unwrap();
+    assert_eq!((refreshed.stored, refreshed.dropped), (1, 1));
+    let leftovers: i64 = f
+        .replica
+        .view()
+        .query_row(
+            "SELECT (SELECT count(*) FROM pin_verifiers WHERE badge = 'B1')
+                  + (SELECT count(*) FROM pin_attempts WHERE badge = 'B1')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(leftovers, 0);
+    assert_eq!(
+        refusal(f.replica.sign_in("B1", "1111")),
+        Refusal::SignInRefused { badge: "B1".into() }
+    );
+    f.session("B2", "2222");
+    assert_eq!(
+        refusal(f.replica.sign_in("B3", "3333")),
+        Refusal::SignInRefused { badge: "B3".into() }
+    );
+    f.session("B3", "3030");
 }

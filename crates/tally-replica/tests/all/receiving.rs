@@ -1,80 +1,13 @@
 //! Receiving, moves and the replica's recording guarantees, against a real SQLite file.
 
-use crate::common::*;
-use tally_events::payload::{InboundManifestIssued, ManifestLine, PackageStatus};
+use tally_events::payload::PackageStatus;
 use tally_events::{MassUnit, Payload, Quantity};
 use tally_replica::refusal::{Check, Language};
 use tally_replica::workflow::moves;
 use tally_replica::workflow::receiving::{self, Label, ScanOutcome};
 use tally_replica::{Refusal, ReplicaError};
+use tally_testkit::*;
 use tally_vocab::DateError;
-
-fn refusal<T: std::fmt::Debug>(result: Result<T, ReplicaError>) -> Refusal {
-    match result {
-        Err(ReplicaError::Refused(r)) => r,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
-
-/// A manifest of three cases; the packages exist in the state system (registered in transit).
-fn with_manifest() -> Fixture {
-    let mut f = fixture();
-    let mut events = vec![
-        package(
-            &t(1),
-            "FLOWER",
-            "FL-L1",
-            Quantity::Milligrams(453_592),
-            "DOCK-1",
-            PackageStatus::InTransit,
-        ),
-        package(
-            &t(2),
-            "CART",
-            "CA-L1",
-            Quantity::Units(50),
-            "DOCK-1",
-            PackageStatus::InTransit,
-        ),
-        package(
-            &t(3),
-            "GUMMY",
-            "GU-L1",
-            Quantity::Units(20),
-            "DOCK-1",
-            PackageStatus::InTransit,
-        ),
-    ];
-    events.push(Payload::InboundManifestIssued(InboundManifestIssued {
-        manifest_id: "IN-1".into(),
-        origin_license: "403-X1".into(),
-        destination_license: "403R-1".into(),
-        driver: "Dana".into(),
-        vehicle: "CO-1".into(),
-        lines: vec![
-            ManifestLine {
-                uid: t(1),
-                item_id: "FLOWER".into(),
-                quantity: Quantity::Milligrams(453_592),
-                weight_mg: Some(453_592),
-            },
-            ManifestLine {
-                uid: t(2),
-                item_id: "CART".into(),
-                quantity: Quantity::Units(50),
-                weight_mg: Some(62_000),
-            },
-            ManifestLine {
-                uid: t(3),
-                item_id: "GUMMY".into(),
-                quantity: Quantity::Units(20),
-                weight_mg: Some(40_000),
-            },
-        ],
-    }));
-    f.replica.record("ADMIN", events).unwrap();
-    f
-}
 
 #[test]
 fn sign_in_checks_badge_and_pin_and_records_the_session() {

@@ -1,21 +1,14 @@
 //! Releasing packages from quarantine or hold against a real SQLite file: who may release,
 //! which packages, which reasons, the COA rule, what happens to the stock, the record.
 
-use crate::common::*;
 use tally_events::payload::{DeviceEnrolled, PackageMoved, PackageStatus, ReasonCodeDefined};
 use tally_events::{Payload, Quantity, Sha256Hash};
 use tally_replica::refusal::{Action, Language, ReasonKind};
 use tally_replica::stats::{replay_digest, view_digest};
 use tally_replica::workflow::lookup::{self, Found};
 use tally_replica::workflow::{moves, release};
-use tally_replica::{Delta, Refusal, Replica, ReplicaError};
-
-fn refusal<T: std::fmt::Debug>(result: Result<T, ReplicaError>) -> Refusal {
-    match result {
-        Err(ReplicaError::Refused(r)) => r,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
+use tally_replica::{Delta, Refusal, Replica};
+use tally_testkit::*;
 
 fn held_stock() -> Fixture {
     let mut f = fixture();

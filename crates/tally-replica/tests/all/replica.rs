@@ -2,12 +2,12 @@
 //! verifies, restores are detected, deltas and snapshots load idempotently, and local events
 //! win until the ledger rules (conflicts are explicit).
 
-use crate::common::*;
 use tally_events::payload::{DeviceEnrolled, PackageMoved, PackageStatus};
 use tally_events::{ChainOptions, Payload, Quantity, Sha256Hash, SignedEvent};
 use tally_replica::stats::{replay_digest, view_digest};
 use tally_replica::workflow::moves;
 use tally_replica::{Delta, Replica, ReplicaError};
+use tally_testkit::*;
 
 fn with_stock() -> Fixture {
     let mut f = fixture();

@@ -12,7 +12,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{clock, package, t};
 use proptest::prelude::*;
 use rusqlite::Connection;
 use tally_events::payload::*;
@@ -23,6 +22,7 @@ use tally_events::{
 use tally_replica::stats::view_digest;
 use tally_replica::sync::{apply_ledger_deltas, replay_view_digest};
 use tally_replica::{Delta, Replica};
+use tally_testkit::{clock, package, t};
 
 /// A device key that signs events directly (another handheld, or the admin console).
 struct Author {

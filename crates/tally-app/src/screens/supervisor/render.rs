@@ -21,6 +21,7 @@ fn row_text(row: &WorkRow) -> Text {
         WorkRow::Review(task) => Text::ReviewRow(task.clone()),
         WorkRow::Unlock(badge) => Text::UnlockRow(badge.clone()),
         WorkRow::Conflict(uid) => Text::ConflictRow(uid.clone()),
+        WorkRow::Reanchor => Text::ReanchorRow,
     }
 }
 
@@ -92,7 +93,8 @@ pub(crate) fn render(screen: &Supervisor, state: &State, frame: &mut Frame, area
                 None => lines.push(Line::raw(Text::Reading.text(l))),
                 Some(work) => {
                     let rows: Vec<String> = work.iter().map(|r| row_text(r).text(l)).collect();
-                    if rows.is_empty() {
+                    // Only the re-anchor row: nothing waits.
+                    if work.len() == 1 {
                         lines.push(Line::raw(Text::NothingWaits.text(l)));
                     }
                     listed(&rows, list.marked, area, &mut lines, l);

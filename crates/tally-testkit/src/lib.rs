@@ -1,8 +1,8 @@
-//! Shared fixture for the workflow tests: a real replica file in a temporary directory, its
-//! device key in another temporary directory (a key beside the database is refused), and a
-//! small facility recorded through signed admin events.
-
-#![allow(dead_code)]
+//! Shared test fixtures (a dev-dependency of tally-replica's and tally-floor's tests, never of
+//! a shipped crate): a real replica file in a temporary directory, its device key in another
+//! temporary directory (a key beside the database is refused), a small facility recorded
+//! through signed admin events, the stock and manifest builders several tests start from, and
+//! [`refusal`].
 
 use std::path::PathBuf;
 
@@ -12,7 +12,7 @@ use tally_replica::pins::IssuedVerifier;
 use tally_replica::workflow::scale::Reading;
 use tally_replica::workflow::session::Session;
 use tally_replica::workflow::{Identifier, StateTag};
-use tally_replica::Replica;
+use tally_replica::{Refusal, Replica, ReplicaError};
 
 pub const TODAY: &str = "2026-11-24";
 
@@ -320,4 +320,162 @@ pub fn fixture_with(recount_by_another: bool) -> Fixture {
 
 pub fn fixture() -> Fixture {
     fixture_with(true)
+}
+
+/// The refusal a workflow step answered with; anything else fails the test.
+pub fn refusal<T: std::fmt::Debug>(result: Result<T, ReplicaError>) -> Refusal {
+    match result {
+        Err(ReplicaError::Refused(r)) => r,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// A manifest of three cases; the packages exist in the state system (registered in transit).
+pub fn with_manifest() -> Fixture {
+    let mut f = fixture();
+    let mut events = vec![
+        package(
+            &t(1),
+            "FLOWER",
+            "FL-L1",
+            Quantity::Milligrams(453_592),
+            "DOCK-1",
+            PackageStatus::InTransit,
+        ),
+        package(
+            &t(2),
+            "CART",
+            "CA-L1",
+            Quantity::Units(50),
+            "DOCK-1",
+            PackageStatus::InTransit,
+        ),
+        package(
+            &t(3),
+            "GUMMY",
+            "GU-L1",
+            Quantity::Units(20),
+            "DOCK-1",
+            PackageStatus::InTransit,
+        ),
+    ];
+    events.push(Payload::InboundManifestIssued(InboundManifestIssued {
+        manifest_id: "IN-1".into(),
+        origin_license: "403-X1".into(),
+        destination_license: "403R-1".into(),
+        driver: "Dana".into(),
+        vehicle: "CO-1".into(),
+        lines: vec![
+            ManifestLine {
+                uid: t(1),
+                item_id: "FLOWER".into(),
+                quantity: Quantity::Milligrams(453_592),
+                weight_mg: Some(453_592),
+            },
+            ManifestLine {
+                uid: t(2),
+                item_id: "CART".into(),
+                quantity: Quantity::Units(50),
+                weight_mg: Some(62_000),
+            },
+            ManifestLine {
+                uid: t(3),
+                item_id: "GUMMY".into(),
+                quantity: Quantity::Units(20),
+                weight_mg: Some(40_000),
+            },
+        ],
+    }));
+    f.replica.record("ADMIN", events).unwrap();
+    f
+}
+
+/// Cartridges on shelves (FEFO: CA-L2 before CA-L1; CA-OLD expired; CA-L3 without a passed
+/// COA; one on hold), flower in the vault and one in the quarantine cage, and pick list PL-1
+/// (flower 3 g, 6 cartridges).
+pub fn picking_stock() -> Fixture {
+    let mut f = fixture();
+    f.replica
+        .record(
+            "ADMIN",
+            vec![
+                package(
+                    &t(1),
+                    "CART",
+                    "CA-L1",
+                    Quantity::Units(10),
+                    "SHELF-1",
+                    PackageStatus::Active,
+                ),
+                package(
+                    &t(2),
+                    "CART",
+                    "CA-L2",
+                    Quantity::Units(4),
+                    "SHELF-2",
+                    PackageStatus::Active,
+                ),
+                package(
+                    &t(3),
+                    "CART",
+                    "CA-L3",
+                    Quantity::Units(9),
+                    "VAULT-A",
+                    PackageStatus::Active,
+                ),
+                package(
+                    &t(4),
+                    "FLOWER",
+                    "FL-L1",
+                    Quantity::Milligrams(5_000),
+                    "QC-01",
+                    PackageStatus::Quarantined,
+                ),
+                package(
+                    &t(5),
+                    "CART",
+                    "CA-L1",
+                    Quantity::Units(3),
+                    "SHELF-1",
+                    PackageStatus::OnHold,
+                ),
+                package(
+                    &t(7),
+                    "CART",
+                    "CA-OLD",
+                    Quantity::Units(5),
+                    "SHELF-1",
+                    PackageStatus::Active,
+                ),
+                package(
+                    &t(6),
+                    "FLOWER",
+                    "FL-L2",
+                    Quantity::Milligrams(10_000),
+                    "VAULT-A",
+                    PackageStatus::Active,
+                ),
+                Payload::PickListIssued(PickListIssued {
+                    pick_list_id: "PL-1".into(),
+                    order_id: "ORD-1".into(),
+                    route_id: "R1".into(),
+                    lines: vec![
+                        PickListLine {
+                            line: 1,
+                            item_id: "FLOWER".into(),
+                            quantity: Quantity::Milligrams(3_000),
+                            batch_id: None,
+                        },
+                        PickListLine {
+                            line: 2,
+                            item_id: "CART".into(),
+                            quantity: Quantity::Units(6),
+                            batch_id: None,
+                        },
+                    ],
+                }),
+            ],
+        )
+        .unwrap();
+    f
 }
