@@ -115,6 +115,7 @@ impl Served {
         let options = tally_ledger::server::ServeOptions {
             views_dir: views.to_owned(),
             tls: None,
+            projection_poll: tally_ledger::server::DEFAULT_PROJECTION_POLL,
         };
         let thread = std::thread::spawn(move || {
             let stopped = async move {

@@ -101,6 +101,7 @@ fn serve(dir: &Path) -> Served {
     let options = tally_ledger::server::ServeOptions {
         views_dir: dir.join("views"),
         tls: None,
+        projection_poll: tally_ledger::server::DEFAULT_PROJECTION_POLL,
     };
     std::thread::spawn(move || {
         let stopped = async move {
