@@ -67,6 +67,12 @@ pub enum DeviceEvent {
         /// Whether the scale reports it stable.
         stable: bool,
     },
+    /// The scale reads no weight: over its capacity (`over`) or under its lower limit (the
+    /// pan lifted off). Nothing can be weighed until it reads a weight again.
+    ScaleOutOfRange {
+        /// Over capacity (else under the lower limit).
+        over: bool,
+    },
     /// A barcode from a scanner driver (not a keyboard wedge).
     Scan {
         /// The decoded text.
@@ -87,10 +93,36 @@ pub enum DeviceEvent {
 }
 
 /// The sync daemon's report (none runs before the ledger exists).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SyncStatus {
     /// The ledger answered at the last attempt.
     pub online: bool,
+    /// The replica's sync state in detail, as the app's sync watcher read it (`None`: only
+    /// online or offline is known).
+    pub detail: Option<SyncDetail>,
+}
+
+/// The replica's sync state (tallyd's tables, `tally_replica::outbox`), read at a wall time so
+/// the screens say "2 min ago" without reading a clock while they draw.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SyncDetail {
+    /// What the replica says.
+    pub summary: tally_replica::outbox::SyncSummary,
+    /// When it was read, Unix ms.
+    pub read_at_unix_ms: i64,
+}
+
+impl SyncStatus {
+    /// The status the watcher sends for a summary read at `read_at_unix_ms`.
+    pub fn read(summary: tally_replica::outbox::SyncSummary, read_at_unix_ms: i64) -> SyncStatus {
+        SyncStatus {
+            online: summary.online().unwrap_or(false),
+            detail: Some(SyncDetail {
+                summary,
+                read_at_unix_ms,
+            }),
+        }
+    }
 }
 
 /// Something went wrong with a request: a refusal for the person, or a fault below it.
@@ -196,6 +228,35 @@ pub enum WriteRequest {
         /// The step.
         step: CountStep,
     },
+    /// "Sync now" (0 Sync): ask a running tallyd to run a pass (one more count in the
+    /// replica's `ledger_sync_requests`; no event is recorded).
+    SyncNow,
+    /// Re-anchor this device to its ledger restored from a backup (a supervisor's decision,
+    /// kind 6).
+    Reanchor {
+        /// The supervisor.
+        who: Session,
+        /// The restored checkpoint accepted.
+        restored: tally_replica::workflow::reanchor::Restored,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// A call to the ledger, made on the ledger thread (it may wait on the network; nothing else
+/// waits for it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LedgerRequest {
+    /// This device's newest checkpoint beside the one the ledger serves now (re-anchoring).
+    Inspect,
+}
+
+/// The ledger thread's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LedgerReply {
+    /// The held and served checkpoints, or why they could not be compared (offline, not
+    /// enrolled), in tallyd's words.
+    Inspected(Result<Box<tally_sync::reanchor::Inspection>, String>),
 }
 
 /// A step of a blind count (5 Count), done by the worker through the floor layer.
@@ -227,6 +288,19 @@ pub enum CountStep {
         package: Option<String>,
         /// The units counted.
         units: u64,
+    },
+    /// A stable weight for the weighed package waiting for its quantity: its count line.
+    Weigh {
+        /// Count task id.
+        task: String,
+        /// The location being counted.
+        location: String,
+        /// The package on the scale.
+        package: String,
+        /// The stable reading, as the driver decoded it, with the scale's device name.
+        input: tally_floor::DeviceInput,
+        /// The handheld's scales (where each device's readings are recorded).
+        scales: Vec<tally_floor::ScaleSetup>,
     },
     /// Submit the round.
     Submit {
@@ -346,6 +420,19 @@ pub enum SuperviseStep {
         /// The badge.
         badge: String,
     },
+    /// Settle a package's conflict as the supervisor found it (kind 278 `conflict_settled`).
+    Settle {
+        /// Package tag.
+        uid: String,
+        /// The quantity found.
+        quantity: tally_events::Quantity,
+        /// Where it is.
+        location: String,
+        /// Its status.
+        status: tally_events::payload::PackageStatus,
+        /// Adjustment reason code.
+        reason: String,
+    },
 }
 
 /// What waits for a supervisor.
@@ -374,6 +461,18 @@ pub struct CountDone {
 /// A read, done on the read-only connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReadRequest {
+    /// Both sides of a package's conflict (a supervisor's read).
+    ConflictSides {
+        /// The supervisor.
+        who: Session,
+        /// Package tag.
+        uid: String,
+    },
+    /// What a pallet or tote label holds (7 Quarantine).
+    Pallet {
+        /// The label scanned.
+        label: String,
+    },
     /// Tasks and sync state for home.
     Home {
         /// The signed-in badge.
@@ -441,6 +540,10 @@ pub enum WriteReply {
     MarkedReady(Result<tally_replica::workflow::loading::Reconciliation, Failure>),
     /// A supervisor step's answer (the floor's outcome).
     Supervised(Result<tally_floor::Outcome, Failure>),
+    /// "Sync now" was asked for (the request count), or could not be.
+    SyncRequested(Result<u64, Failure>),
+    /// The re-anchoring recorded, or the refusal.
+    Reanchored(Result<tally_events::payload::LedgerReanchored, Failure>),
 }
 
 /// A reply of the reader.
@@ -466,6 +569,11 @@ pub enum ReadReply {
     Review(Result<Vec<tally_replica::workflow::count::Variance>, Failure>),
     /// The counter's own lines: how many packages they found, and how many have a quantity.
     MyCountLines(Result<(usize, usize), Failure>),
+    /// Both sides of a package's conflict.
+    ConflictSides(Result<tally_floor::ConflictSides, Failure>),
+    /// What a pallet or tote label holds that quarantine can take (withheld while a count is
+    /// open).
+    Pallet(Result<tally_floor::PalletContents, Failure>),
 }
 
 /// Everything the state machine takes.
@@ -501,6 +609,13 @@ pub enum Event {
     },
     /// The sync daemon's status.
     Sync(SyncStatus),
+    /// The ledger thread answered request `id`.
+    Ledger {
+        /// Request id.
+        id: u64,
+        /// The answer.
+        reply: LedgerReply,
+    },
     /// The worker or reader thread ended: nothing more can be recorded.
     WorkerGone,
 }
@@ -544,6 +659,13 @@ pub enum Effect {
     Signal(Tone),
     /// Send a command to the scale (tare, zero) from the handheld.
     ScaleCommand(ScaleCommand),
+    /// Send a call to the ledger thread.
+    Ledger {
+        /// Request id.
+        id: u64,
+        /// The call.
+        request: LedgerRequest,
+    },
     /// End the app.
     Quit,
 }

@@ -13,19 +13,24 @@
 //! shared [`screens::Screen`] enum and the dispatch), [`wedge`] (scanner or person, by
 //! keystroke timing), [`menu`] (home's entries, in contract order), [`list`] (numbered rows,
 //! arrows, what fits), [`text`] (the words every screen shares, in English and Spanish),
-//! [`config`] (the TOML file and command-line overrides).
+//! [`config`] (the TOML file and command-line overrides), [`scale`] (what the weighing screens
+//! show of the scale and which weights they may record).
 #![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod config;
 pub mod devices;
 pub mod event;
+pub mod ledger;
 pub mod list;
 pub mod menu;
 pub mod reader;
 pub mod render;
 pub mod run;
+pub mod scale;
 pub mod screens;
 pub mod state;
+pub mod syncwatch;
 pub mod text;
 pub mod wedge;
 pub mod worker;

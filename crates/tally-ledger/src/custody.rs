@@ -1,7 +1,8 @@
 //! The chain of custody of one UID, from the log: every entry the projection indexed under the
-//! UID (its events, voids of them, the weights its destructions name), the genesis of every
-//! device that recorded one, and the facility settings in force (for the time zone), each with
-//! its inclusion proof in the latest signed checkpoint.
+//! UID (its events, voids of them, the weights its destructions name and their witnesses'
+//! sign-ins), the registration of every scale that weighed, the genesis of every device that
+//! recorded one, and the facility settings in force (for the time zone), each with its
+//! inclusion proof in the latest signed checkpoint.
 //!
 //! [`Custody::bundle`] writes the offline bundle of `tally-ledger custody` (format and
 //! verification: `tally_events::custody`, docs/LEDGER.md "Custody bundles"); [`Custody::view`]
@@ -9,7 +10,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
 use tally_events::custody::{
     entries_digest, is_statement_uid, Bundle, BundleEntry, Role, Statement,
 };
@@ -20,6 +20,7 @@ use crate::ledger::Ledger;
 use crate::projection::{fold, Projector, DEFAULT_BATCH};
 use crate::store::{CheckpointRow, Store, StoreError};
 use crate::tlog::{b64, LogSigner};
+pub use tally_ledger_client::projections::{CustodyEntryView, CustodyView};
 
 /// One UID's custody as the log holds it under one checkpoint.
 #[derive(Debug, Clone)]
@@ -39,6 +40,7 @@ fn role_of(stored: &str) -> Option<Role> {
         fold::ROLE_EVENT => Some(Role::Event),
         fold::ROLE_VOID => Some(Role::Void),
         fold::ROLE_WEIGHT => Some(Role::Weight),
+        fold::ROLE_WITNESS => Some(Role::Witness),
         _ => None,
     }
 }
@@ -89,16 +91,31 @@ impl Custody {
         let mut records: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
         let mut devices = BTreeSet::new();
         let mut facilities = BTreeSet::new();
+        let mut weights: Vec<(u64, String, String)> = Vec::new();
         for (index, role) in &roles {
             let record = record_at(ledger.store(), *index)?;
+            let event = SignedEvent::from_bytes(record.clone()).map_err(|e| {
+                StoreError::Corrupt(format!("log entry {index} does not parse: {e}"))
+            })?;
             if *role == Role::Event {
-                let event = SignedEvent::from_bytes(record.clone()).map_err(|e| {
-                    StoreError::Corrupt(format!("log entry {index} does not parse: {e}"))
-                })?;
                 devices.insert(event.device());
                 facilities.insert(event.facility().to_owned());
             }
+            if matches!(role, Role::Event | Role::Weight) {
+                if let Ok(Payload::WeightRecorded(w)) = event.payload() {
+                    weights.push((*index, event.facility().to_owned(), w.scale_id));
+                }
+            }
             records.insert(*index, record);
+        }
+        // The registration of every scale that weighed, as it stood when the weight arrived.
+        for (index, facility, scale_id) in weights {
+            if let Some(at) = projector.scale_index(&facility, &scale_id, index)? {
+                roles.entry(at).or_insert(Role::Scale);
+                if let std::collections::btree_map::Entry::Vacant(slot) = records.entry(at) {
+                    slot.insert(record_at(ledger.store(), at)?);
+                }
+            }
         }
         for device in devices {
             let genesis = ledger
@@ -180,12 +197,16 @@ impl Custody {
             let payload = event.payload().ok();
             let (scale_id, witness) = match &payload {
                 Some(Payload::WeightRecorded(w)) => (Some(w.scale_id.clone()), None),
+                Some(Payload::ScaleRegistered(r)) => (Some(r.scale_id.clone()), None),
                 Some(Payload::DestructionRecorded(d)) => (None, Some(d.witness.clone())),
+                Some(Payload::UserSignedIn(s)) if entry.role == Role::Witness => {
+                    (None, Some(s.badge.clone()))
+                }
                 _ => (None, None),
             };
             entries.push(CustodyEntryView {
                 index: entry.index,
-                role: entry.role.name(),
+                role: entry.role.name().to_owned(),
                 device_id: event.device().to_string(),
                 seq: event.seq(),
                 facility: event.facility().to_owned(),
@@ -210,50 +231,4 @@ impl Custody {
             entries,
         })
     }
-}
-
-/// The chain of custody of a UID as JSON.
-#[derive(Debug, Clone, Serialize)]
-pub struct CustodyView {
-    /// The UID.
-    pub uid: String,
-    /// The checkpoint's tree size.
-    pub tree_size: u64,
-    /// The signed checkpoint every proof is against.
-    pub checkpoint: String,
-    /// The entries, in log order.
-    pub entries: Vec<CustodyEntryView>,
-}
-
-/// One entry of a custody view.
-#[derive(Debug, Clone, Serialize)]
-pub struct CustodyEntryView {
-    /// Log index.
-    pub index: u64,
-    /// `event`, `void`, `weight`, `genesis`, `settings`.
-    pub role: &'static str,
-    /// The device, hex.
-    pub device_id: String,
-    /// Its seq.
-    pub seq: u64,
-    /// The facility in the record.
-    pub facility: String,
-    /// The signed-in badge (the user).
-    pub actor: String,
-    /// Device wall clock, Unix milliseconds (UTC).
-    pub wall_unix_ms: i64,
-    /// Payload kind name.
-    pub kind: String,
-    /// The scale, for a weight.
-    pub scale_id: Option<String>,
-    /// The witness badge, for a destruction.
-    pub witness: Option<String>,
-    /// The payload as JSON.
-    pub payload: serde_json::Value,
-    /// SHA-256 of the record, hex.
-    pub record_sha256: String,
-    /// The record exactly as signed, base64.
-    pub record: String,
-    /// Its inclusion proof in the checkpoint's tree, base64 hashes.
-    pub inclusion_proof: Vec<String>,
 }

@@ -23,7 +23,8 @@ use crate::api::{
     DeviceStatus, EnrollRequest, ErrorBody, Info, ProofResponse, PushRequest, PushResponse,
     RefusalBody, API_VERSION,
 };
-use crate::auth::{self, RequestHeaders};
+use crate::auth::{self, Scheme, SignedParts};
+use crate::commit_signal::CommitSignal;
 use crate::error::{LedgerError, Refusal};
 use crate::ledger::Ledger;
 use crate::metrics::{Metrics, RefusalCode};
@@ -41,6 +42,8 @@ struct AppState<S: Store> {
     replica: Arc<Mutex<(ReplicaService, S)>>,
     metrics: Arc<Metrics>,
     origin: String,
+    /// Signalled after each push commits: wakes the projector.
+    commits: Arc<CommitSignal>,
 }
 
 impl<S: Store> Clone for AppState<S> {
@@ -50,6 +53,7 @@ impl<S: Store> Clone for AppState<S> {
             replica: self.replica.clone(),
             metrics: self.metrics.clone(),
             origin: self.origin.clone(),
+            commits: self.commits.clone(),
         }
     }
 }
@@ -69,12 +73,22 @@ impl IntoResponse for ApiError {
     }
 }
 
-fn refusal_status(refusal: &Refusal) -> StatusCode {
+/// The HTTP status of a refusal.
+pub(crate) fn refusal_status(refusal: &Refusal) -> StatusCode {
     match refusal {
         Refusal::GarbledUpload | Refusal::BadRequest { .. } | Refusal::Malformed { .. } => {
             StatusCode::BAD_REQUEST
         }
-        Refusal::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
+        Refusal::Unauthenticated { .. }
+        | Refusal::SupervisorOnly
+        | Refusal::SessionInvalid
+        | Refusal::SessionExpired
+        | Refusal::StaleRequest { .. }
+        | Refusal::Replayed => StatusCode::UNAUTHORIZED,
+        Refusal::SignInRefused
+        | Refusal::SignInLocked { .. }
+        | Refusal::NotSupervisor { .. }
+        | Refusal::OtherFacility { .. } => StatusCode::FORBIDDEN,
         Refusal::UnknownDevice
         | Refusal::Revoked
         | Refusal::Forked
@@ -142,19 +156,10 @@ where
     .map_err(ApiError::from)
 }
 
-fn request_headers(headers: &HeaderMap) -> RequestHeaders {
-    let get = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    RequestHeaders {
-        device: get(auth::HEADER_DEVICE),
-        timestamp: get(auth::HEADER_TIMESTAMP),
-        body_sha256: get(auth::HEADER_BODY_SHA256),
-        signature: get(auth::HEADER_SIGNATURE),
-    }
+fn path_of(uri: &Uri) -> &str {
+    uri.path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or(uri.path())
 }
 
 fn authenticate<S: Store>(
@@ -164,17 +169,15 @@ fn authenticate<S: Store>(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<tally_events::DeviceId, ApiError> {
-    let path = uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or(uri.path());
-    auth::authenticate(
-        &request_headers(headers),
+    auth::verify_signed(
+        Scheme::Device,
+        &SignedParts::from_headers(Scheme::Device, headers),
         &state.origin,
         method.as_str(),
-        path,
+        path_of(uri),
         body,
     )
+    .map(|signed| signed.key)
     .map_err(ApiError::from)
 }
 
@@ -231,6 +234,7 @@ async fn push<S: Store + 'static>(
         records.push(record);
     }
     let outcome = with_ledger(&state, move |ledger| ledger.ingest(&device, &records)).await?;
+    state.commits.notify();
     let duplicates = outcome.receipts.iter().filter(|r| r.duplicate).count() as u64;
     state
         .metrics
@@ -435,29 +439,16 @@ async fn authenticate_operator<S: Store + 'static>(
     body: &[u8],
     needed: crate::ops_store::OperatorRole,
 ) -> Result<crate::ops_store::OperatorRow, ApiError> {
-    let get = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let received = crate::credentials::OperatorHeaders {
-        operator: get(crate::credentials::HEADER_OPERATOR),
-        timestamp: get(auth::HEADER_TIMESTAMP),
-        body_sha256: get(auth::HEADER_BODY_SHA256),
-        signature: get(auth::HEADER_SIGNATURE),
-    };
-    let path = uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or(uri.path());
-    let key = crate::credentials::authenticate_operator(
-        &received,
+    let key = auth::verify_signed(
+        Scheme::Operator,
+        &SignedParts::from_headers(Scheme::Operator, headers),
         &state.origin,
         method.as_str(),
-        path,
+        path_of(uri),
         body,
-    )?;
+    )?
+    .key
+    .0;
     with_ledger(state, move |ledger| {
         let refused = || Refusal::NotOperator {
             needed: needed.as_str().to_owned(),
@@ -630,7 +621,14 @@ pub struct ServeOptions {
     /// Serve HTTPS with this configuration ([`crate::tls::server_config`]); plain HTTP when
     /// `None`.
     pub tls: Option<Arc<rustls::ServerConfig>>,
+    /// How often the projector looks at the log when nothing woke it: a push to this process
+    /// wakes it at once, and on PostgreSQL so does a commit of any process (LISTEN/NOTIFY);
+    /// the poll catches another process's commits to a SQLite ledger.
+    pub projection_poll: std::time::Duration,
 }
+
+/// The projector's fallback poll unless told otherwise.
+pub const DEFAULT_PROJECTION_POLL: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl ServeOptions {
     /// Views in a directory under the system's temporary directory, named after the log.
@@ -641,6 +639,7 @@ impl ServeOptions {
             views_dir: std::env::temp_dir()
                 .join(format!("tally-ledger-views-{}", hex::encode(&digest[..8]))),
             tls: None,
+            projection_poll: DEFAULT_PROJECTION_POLL,
         }
     }
 }
@@ -654,6 +653,7 @@ fn state<S: Store>(ledger: Ledger<S>, options: &ServeOptions) -> Result<AppState
         replica: Arc::new(Mutex::new((replica, replica_store))),
         metrics: Arc::new(Metrics::new()),
         origin,
+        commits: CommitSignal::new(),
     })
 }
 
@@ -729,17 +729,21 @@ pub async fn serve_with<S: Store + 'static>(
             tracing::error!(error = %error.body.message, "could not publish the checkpoint at start")
         }
     }
-    // The projections follow the log behind ingest, on their own connection and thread.
+    // The projections follow the log behind ingest, on their own connection and thread,
+    // woken by commits (this process's pushes; on PostgreSQL, any process's).
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     match with_ledger(&state, |ledger| Ok(ledger.store().reopen()?)).await {
         Ok(template) => {
-            let stop = stop.clone();
+            if let crate::store::StoreLocation::Postgres(url) = template.location() {
+                let (signal, stop) = (state.commits.clone(), stop.clone());
+                std::thread::spawn(move || {
+                    crate::commit_signal::listen_postgres(url, signal, stop)
+                });
+            }
+            let (signal, stop, poll) =
+                (state.commits.clone(), stop.clone(), options.projection_poll);
             std::thread::spawn(move || {
-                crate::projection::http::follow(
-                    template,
-                    stop,
-                    std::time::Duration::from_millis(200),
-                )
+                crate::projection::http::follow(template, stop, signal, poll)
             });
         }
         Err(error) => {

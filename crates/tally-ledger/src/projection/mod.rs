@@ -19,14 +19,17 @@ pub mod db;
 pub mod fold;
 pub mod http;
 
-use serde::Serialize;
-use tally_events::{DeviceId, SignedEvent};
+use tally_events::{DeviceId, Sha256Hash, SignedEvent};
 
 use crate::error::LedgerError;
 use crate::ledger::now_unix_ms;
 use crate::store::{Store, StoreError};
 
 pub use db::{ProjectionDb, Value};
+pub use tally_ledger_client::projections::{
+    CountLineView, CountTaskView, ManifestLineView, ManifestView, PackageView, Progress,
+    QuarantineView, ReceiptDifferenceView,
+};
 
 /// Entries folded per transaction by default: short transactions, so that a SQLite ingest
 /// waiting for the write lock waits little.
@@ -42,15 +45,6 @@ impl<S: Store> std::fmt::Debug for Projector<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Projector").finish_non_exhaustive()
     }
-}
-
-/// How far the projections are: the next log index to fold and the committed tree size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Progress {
-    /// Entries `[0, projected)` are folded.
-    pub projected: u64,
-    /// The committed tree size when this was read.
-    pub tree_size: u64,
 }
 
 fn int(row: &[Value], i: usize) -> Option<i64> {
@@ -140,16 +134,17 @@ impl<S: Store> Projector<S> {
             .into());
         }
         let store = &self.store;
-        let index_of = |device: &DeviceId, seq: u64| -> Result<Option<u64>, StoreError> {
-            if seq == 0 {
-                return Ok(None);
-            }
-            Ok(store
-                .device_records(device, seq - 1, 1)?
-                .into_iter()
-                .find(|e| e.seq == seq)
-                .map(|e| e.index))
-        };
+        let index_of =
+            |device: &DeviceId, seq: u64| -> Result<Option<(u64, Sha256Hash)>, StoreError> {
+                if seq == 0 {
+                    return Ok(None);
+                }
+                Ok(store
+                    .device_records(device, seq - 1, 1)?
+                    .into_iter()
+                    .find(|e| e.seq == seq)
+                    .map(|e| (e.index, Sha256Hash::of(&e.record))))
+            };
         for entry in &entries {
             let event = SignedEvent::from_bytes(entry.record.clone()).map_err(|e| {
                 StoreError::Corrupt(format!("log entry {} does not parse: {e}", entry.index))
@@ -183,16 +178,7 @@ impl<S: Store> Projector<S> {
         self.db.begin()?;
         let result = (|| -> Result<(), StoreError> {
             self.db.lock_position()?;
-            for table in [
-                "proj_uid_entries",
-                "proj_settings",
-                "proj_packages",
-                "proj_quarantine",
-                "proj_count_tasks",
-                "proj_count_lines",
-                "proj_manifests",
-                "proj_manifest_lines",
-            ] {
+            for table in db::DERIVED_TABLES {
                 self.db.exec(&format!("DELETE FROM {table}"), &[])?;
             }
             self.db.exec(
@@ -218,7 +204,7 @@ impl<S: Store> Projector<S> {
              FROM proj_packages WHERE (CAST(?1 AS TEXT) IS NULL OR facility = ?1) ORDER BY uid",
             &[facility.into()],
         )?;
-        Ok(rows.iter().map(|r| PackageView::from_row(r)).collect())
+        Ok(rows.iter().map(|r| package_from_row(r)).collect())
     }
 
     /// One package's current state.
@@ -229,7 +215,7 @@ impl<S: Store> Projector<S> {
              FROM proj_packages WHERE uid = ?1",
             &[uid.into()],
         )?;
-        Ok(rows.first().map(|r| PackageView::from_row(r)))
+        Ok(rows.first().map(|r| package_from_row(r)))
     }
 
     /// Packages in quarantine now, oldest first.
@@ -310,9 +296,13 @@ impl<S: Store> Projector<S> {
         for manifest in manifests {
             let id = text_or_empty(&manifest, 0);
             let lines = self.db.rows(
-                "SELECT uid, item_id, unit, expected, status, received_unit, received,
-                     reason_code, idx
-                 FROM proj_manifest_lines WHERE manifest_id = ?1 ORDER BY uid",
+                "SELECT l.uid, l.item_id, l.unit, l.expected, l.status, l.received_unit,
+                     l.received, l.reason_code, l.idx, d.manifest_unit, d.manifest_quantity,
+                     d.received_unit, d.received_quantity, d.reason_code, d.note, d.idx
+                 FROM proj_manifest_lines l
+                 LEFT JOIN proj_receipt_differences d
+                     ON d.manifest_id = l.manifest_id AND d.uid = l.uid
+                 WHERE l.manifest_id = ?1 ORDER BY l.uid",
                 &[id.as_str().into()],
             )?;
             out.push(ManifestView {
@@ -334,6 +324,15 @@ impl<S: Store> Projector<S> {
                         received: int(r, 6),
                         reason_code: text(r, 7),
                         index: uint(r, 8),
+                        difference: int(r, 15).map(|_| ReceiptDifferenceView {
+                            manifest_unit: text_or_empty(r, 9),
+                            manifest_quantity: int(r, 10).unwrap_or(0),
+                            received_unit: text_or_empty(r, 11),
+                            received_quantity: int(r, 12).unwrap_or(0),
+                            reason_code: text_or_empty(r, 13),
+                            note: text_or_empty(r, 14),
+                            index: uint(r, 15),
+                        }),
                     })
                     .collect(),
             });
@@ -353,6 +352,23 @@ impl<S: Store> Projector<S> {
             .collect())
     }
 
+    /// The index of the latest registration of scale `scale_id` in `facility` below `before`.
+    pub fn scale_index(
+        &mut self,
+        facility: &str,
+        scale_id: &str,
+        before: u64,
+    ) -> Result<Option<u64>, LedgerError> {
+        let rows = self.db.rows(
+            "SELECT MAX(idx) FROM proj_scales WHERE facility = ?1 AND scale_id = ?2 AND idx < ?3",
+            &[facility.into(), scale_id.into(), before.into()],
+        )?;
+        Ok(rows
+            .first()
+            .and_then(|r| int(r, 0))
+            .and_then(|v| u64::try_from(v).ok()))
+    }
+
     /// The index of the latest facility settings of `facility` below `size`.
     pub fn settings_index(
         &mut self,
@@ -370,153 +386,18 @@ impl<S: Store> Projector<S> {
     }
 }
 
-/// A package's current state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PackageView {
-    /// The UID.
-    pub uid: String,
-    /// Its facility.
-    pub facility: String,
-    /// Item, if known.
-    pub item_id: Option<String>,
-    /// Batch, if known.
-    pub batch_id: Option<String>,
-    /// `units` or `mg`.
-    pub unit: Option<String>,
-    /// Quantity in that unit.
-    pub quantity: Option<i64>,
-    /// Where it is (a location id, or a tote once picked).
-    pub location: Option<String>,
-    /// `active`, `on_hold`, `quarantined`, `in_transit`, `destroyed`, `finished`, or
-    /// `unregistered` (named by the log before its registration reached the ledger).
-    pub status: String,
-    /// The log index of the last event that changed it.
-    pub last_index: u64,
-    /// That event's kind.
-    pub last_kind: String,
-    /// That event's wall clock (device), Unix milliseconds.
-    pub last_unix_ms: i64,
-}
-
-impl PackageView {
-    fn from_row(r: &[Value]) -> Self {
-        PackageView {
-            uid: text_or_empty(r, 0),
-            facility: text_or_empty(r, 1),
-            item_id: text(r, 2),
-            batch_id: text(r, 3),
-            unit: text(r, 4),
-            quantity: int(r, 5),
-            location: text(r, 6),
-            status: text_or_empty(r, 7),
-            last_index: uint(r, 8),
-            last_kind: text_or_empty(r, 9),
-            last_unix_ms: int(r, 10).unwrap_or(0),
-        }
+fn package_from_row(r: &[Value]) -> PackageView {
+    PackageView {
+        uid: text_or_empty(r, 0),
+        facility: text_or_empty(r, 1),
+        item_id: text(r, 2),
+        batch_id: text(r, 3),
+        unit: text(r, 4),
+        quantity: int(r, 5),
+        location: text(r, 6),
+        status: text_or_empty(r, 7),
+        last_index: uint(r, 8),
+        last_kind: text_or_empty(r, 9),
+        last_unix_ms: int(r, 10).unwrap_or(0),
     }
-}
-
-/// A package in quarantine.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct QuarantineView {
-    /// The UID.
-    pub uid: String,
-    /// Its facility.
-    pub facility: String,
-    /// Why.
-    pub reason_code: String,
-    /// The note.
-    pub note: String,
-    /// Where.
-    pub location: Option<String>,
-    /// Who quarantined it (badge).
-    pub actor: String,
-    /// The log index of the quarantine event.
-    pub index: u64,
-    /// Its wall clock, Unix milliseconds.
-    pub since_unix_ms: i64,
-}
-
-/// A count task and its lines.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CountTaskView {
-    /// The task.
-    pub count_task_id: String,
-    /// Its facility.
-    pub facility: String,
-    /// `issued`, `counting`, `submitted`, `recount_requested`, `closed`.
-    pub status: String,
-    /// The latest round.
-    pub round: u64,
-    /// Lines, by round and UID.
-    pub lines: Vec<CountLineView>,
-}
-
-/// One counted package.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CountLineView {
-    /// The round.
-    pub round: u64,
-    /// The UID.
-    pub uid: String,
-    /// Where it was counted.
-    pub location: String,
-    /// `units` or `mg`.
-    pub unit: String,
-    /// What was counted.
-    pub counted: i64,
-    /// The unit of the expected quantity.
-    pub expected_unit: Option<String>,
-    /// What the projection held for the package when the line reached the ledger.
-    pub expected: Option<i64>,
-    /// counted − expected, when both are in the same unit.
-    pub variance: Option<i64>,
-    /// Who counted (badge).
-    pub actor: String,
-    /// Which device, hex.
-    pub device_id: String,
-    /// The log index of the line.
-    pub index: u64,
-}
-
-/// A manifest and its lines.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ManifestView {
-    /// The manifest.
-    pub manifest_id: String,
-    /// Its facility.
-    pub facility: String,
-    /// `inbound` or `outbound`.
-    pub direction: String,
-    /// Origin license, once issued.
-    pub origin_license: Option<String>,
-    /// Destination license, once issued.
-    pub destination_license: Option<String>,
-    /// `unissued` (lines seen before the manifest), `issued`, `receiving`, `closed`.
-    pub status: String,
-    /// Lines, by UID.
-    pub lines: Vec<ManifestLineView>,
-}
-
-/// One line of a manifest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ManifestLineView {
-    /// The UID.
-    pub uid: String,
-    /// Item, if the manifest names it.
-    pub item_id: Option<String>,
-    /// Unit of the expected quantity.
-    pub unit: Option<String>,
-    /// Expected quantity.
-    pub expected: Option<i64>,
-    /// `expected`, `arrived`, `received`, `rejected`, `missing`, `unexpected`.
-    pub status: String,
-    /// Unit received.
-    pub received_unit: Option<String>,
-    /// Quantity received.
-    pub received: Option<i64>,
-    /// Why it was rejected.
-    pub reason_code: Option<String>,
-    /// The log index of the last event of the line.
-    pub index: u64,
 }
