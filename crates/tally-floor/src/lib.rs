@@ -32,7 +32,7 @@ mod loading;
 mod picking;
 mod supervising;
 
-pub use count_rounds::{count_tasks, my_lines};
+pub use count_rounds::{count_tasks, my_lines, SWEEP_READS_MAX};
 pub use destroying::DestroyOrder;
 pub use floor::receiving;
 pub use floor::{DeviceInput, Floor, Ignored, Outcome, ScaleSetup, Screen, Step};

@@ -2,7 +2,9 @@
 //! Enter, or a scan of the task's barcode), the round starts, and every scan at the location
 //! finds a package; a package counted in units waits for its units typed and Enter. A scan of
 //! another location of the task moves the count there. Enter on an empty line asks whether to
-//! submit the round; the answer names the packages to recount, never by how much.
+//! submit the round; the answer names the packages to recount, never by how much. An RFID
+//! reader's tag reads at the location are recorded as a sweep ([`sweep`]: gathered while the
+//! worker commits, handed over in batches); every read is recorded before a submit.
 //!
 //! Blind means blind: every step goes through the floor layer on the counting view, which
 //! cannot read an expected quantity, weight or package list, and this screen keeps only what
@@ -10,6 +12,7 @@
 //! lookup here can show what is expected: the core never hands it over.
 
 mod render;
+pub mod sweep;
 pub mod text;
 
 use tally_floor::Outcome;
@@ -17,7 +20,8 @@ use tally_replica::workflow::count::{Entered, Scanned, TaskView};
 
 use super::{Flow, Nav, Screen};
 use crate::event::{
-    CountDone, CountStep, Effect, Failure, ReadReply, ReadRequest, Tone, WriteReply, WriteRequest,
+    CountDone, CountStep, DeviceEvent, Effect, Failure, ReadReply, ReadRequest, Tone, WriteReply,
+    WriteRequest,
 };
 use crate::list::{self, Pick};
 use crate::state::State;
@@ -71,6 +75,8 @@ pub struct Count {
     wait: Option<u64>,
     /// The task being opened (between the start request and its answer).
     opening: Option<TaskView>,
+    /// RFID tag reads on their way to the worker.
+    sweep: sweep::Sweep,
 }
 
 /// Opens 5 Count: the tasks are read.
@@ -83,6 +89,7 @@ pub(crate) fn open(state: &mut State, effects: &mut Vec<Effect>) {
         },
         wait: Some(id),
         opening: None,
+        sweep: sweep::Sweep::default(),
     }));
     state.say(Text::ChooseTask);
 }
@@ -94,6 +101,61 @@ impl Count {
         };
         let id = app.write_id(WriteRequest::Count { who, step }, effects);
         self.wait = Some(id);
+    }
+
+    /// Hands the worker the next batch of tag reads (every batch waiting when `all`).
+    fn send_sweep(&mut self, app: &mut State, all: bool, effects: &mut Vec<Effect>) {
+        let (Stage::Counting { task, .. }, Some(who)) = (&self.stage, app.session.clone()) else {
+            return;
+        };
+        let task = task.clone();
+        while let Some((location, reads)) = self.sweep.next(all) {
+            let step = CountStep::Sweep {
+                task: task.clone(),
+                location,
+                reads,
+            };
+            let id = app.write_id(
+                WriteRequest::Count {
+                    who: who.clone(),
+                    step,
+                },
+                effects,
+            );
+            self.sweep.sent(id);
+            if !all {
+                break;
+            }
+        }
+    }
+
+    /// The worker recorded (or refused) a batch of tag reads.
+    fn swept(&mut self, app: &mut State, reply: WriteReply, effects: &mut Vec<Effect>) {
+        match reply {
+            WriteReply::Count(Ok(CountDone {
+                outcome: Outcome::Swept(tally),
+                ..
+            })) => {
+                if let Stage::Counting { found, .. } = &mut self.stage {
+                    *found += tally.new;
+                }
+                if tally.new > 0 {
+                    let text = Text::Swept(tally.new).text(app.language);
+                    app.signal(Tone::Success, text, effects);
+                }
+            }
+            WriteReply::Count(Ok(done)) => {
+                let text = Text::NotACountStep(format!("{:?}", done.outcome)).text(app.language);
+                app.signal(Tone::Error, text, effects);
+            }
+            WriteReply::Count(Err(failure)) => {
+                // The rest would be refused the same way: say it once.
+                self.sweep.drop_waiting();
+                failed(app, &failure, effects);
+            }
+            _ => {}
+        }
+        self.send_sweep(app, false, effects);
     }
 
     fn read_lines(&mut self, app: &mut State, task: &str, effects: &mut Vec<Effect>) {
@@ -306,6 +368,8 @@ impl Flow for Count {
                 if *confirm_submit {
                     *confirm_submit = false;
                     let step = CountStep::Submit { task: task.clone() };
+                    // Every tag read goes to the worker before the submit.
+                    self.send_sweep(app, true, effects);
                     self.write(app, step, effects);
                     return Nav::Stay;
                 }
@@ -387,6 +451,21 @@ impl Flow for Count {
         }
     }
 
+    fn on_device(&mut self, app: &mut State, event: &DeviceEvent, effects: &mut Vec<Effect>) {
+        let DeviceEvent::Floor(input) = event else {
+            return;
+        };
+        let tally_drivers::event::DeviceEvent::TagRead { epc, .. } = &input.event else {
+            return;
+        };
+        let Stage::Counting { location, .. } = &self.stage else {
+            return;
+        };
+        let location = location.clone();
+        self.sweep.read(&location, input.clone(), epc);
+        self.send_sweep(app, false, effects);
+    }
+
     fn on_read(&mut self, app: &mut State, id: u64, reply: ReadReply, effects: &mut Vec<Effect>) {
         if self.wait != Some(id) {
             return;
@@ -419,6 +498,10 @@ impl Flow for Count {
         reply: WriteReply,
         effects: &mut Vec<Effect>,
     ) {
+        if self.sweep.answered(id) {
+            self.swept(app, reply, effects);
+            return;
+        }
         if self.wait != Some(id) {
             return;
         }
