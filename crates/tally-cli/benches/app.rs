@@ -54,14 +54,25 @@ const COLD_START_GOAL: Duration = Duration::from_millis(150);
 const MEMORY_GOAL_KB: u64 = 50 * 1024;
 const SCAN_RATIO_GOAL: f64 = 1.5;
 const FRAME_GOAL: Duration = Duration::from_millis(16);
-/// The counter who counts in these benchmarks, and their PIN (the demo seed's).
-const COUNTER: (&str, &str) = ("B1003", "3333");
+/// Who works in these benchmarks, with their PINs (the demo seed's): one counts the memory
+/// bench's round, one moves (a counter in a round moves nothing), one counts the swept round.
+const COUNTER: (&str, &str) = ("B1002", "2222");
+const MOVER: (&str, &str) = ("B1001", "1111");
+const SWEEPER: (&str, &str) = ("B1003", "3333");
 /// The admin who issues the count tasks.
 const ADMIN: &str = tally_replica::seed::ADMIN_BADGE;
 /// Tags in the swept round of `sweep_frames`.
 const SWEEP_TAGS: usize = 10_000;
 /// Tags the simulated reader of `memory` holds (one driver inventory round takes 4,096).
 const MEMORY_TAGS: usize = 4_000;
+
+/// Whether the part `name` runs: `TALLY_BENCH_APP` lists the parts to run, separated by
+/// commas (cold_start, memory, scan_to_screen, sweep_frames); unset, all of them.
+fn runs(name: &str) -> bool {
+    std::env::var("TALLY_BENCH_APP")
+        .map(|parts| parts.split(',').any(|p| p.trim() == name))
+        .unwrap_or(true)
+}
 
 fn packages() -> usize {
     std::env::var("TALLY_BENCH_PACKAGES")
@@ -200,22 +211,136 @@ fn verdict(met: bool) -> &'static str {
 // ---------------------------------------------------------------------------------------------
 // The real binary on a pseudo-terminal.
 
-/// What the app wrote to its terminal, and when each piece arrived.
-#[derive(Default)]
-struct Output {
-    bytes: Vec<u8>,
-    /// (arrival, length of `bytes` after it)
-    arrivals: Vec<(Instant, usize)>,
+/// The app's terminal as a person sees it: ratatui redraws only the cells that change, so
+/// text is looked for on this screen, not in the bytes.
+struct VirtualScreen {
+    rows: Vec<Vec<char>>,
+    cursor: (usize, usize),
+    /// Bytes of an escape sequence or a UTF-8 character cut by a read.
+    pending: Vec<u8>,
+}
+
+impl VirtualScreen {
+    fn new(width: usize, height: usize) -> VirtualScreen {
+        VirtualScreen {
+            rows: vec![vec![' '; width]; height],
+            cursor: (0, 0),
+            pending: Vec::new(),
+        }
+    }
+
+    /// Applies what the app wrote: text, cursor moves (`CSI row;col H`), clears (`CSI J`,
+    /// `CSI K`); colours and modes change no character and are skipped.
+    fn apply(&mut self, bytes: &[u8]) {
+        self.pending.extend_from_slice(bytes);
+        let input = std::mem::take(&mut self.pending);
+        let mut i = 0;
+        while i < input.len() {
+            match input[i] {
+                0x1b => {
+                    let Some(&kind) = input.get(i + 1) else {
+                        break;
+                    };
+                    if kind != b'[' {
+                        i += 2;
+                        continue;
+                    }
+                    let Some(len) = input[i + 2..].iter().position(|b| (0x40..=0x7e).contains(b))
+                    else {
+                        break;
+                    };
+                    let params = String::from_utf8_lossy(&input[i + 2..i + 2 + len]).into_owned();
+                    self.csi(&params, input[i + 2 + len]);
+                    i += 3 + len;
+                }
+                b'\r' => {
+                    self.cursor.1 = 0;
+                    i += 1;
+                }
+                b'\n' => {
+                    self.cursor.0 = (self.cursor.0 + 1).min(self.rows.len() - 1);
+                    i += 1;
+                }
+                byte if byte < 0x20 => i += 1,
+                _ => {
+                    let rest = &input[i..];
+                    let text = match std::str::from_utf8(rest) {
+                        Ok(text) => text,
+                        Err(e) if e.valid_up_to() > 0 => {
+                            std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default()
+                        }
+                        Err(e) if e.error_len().is_none() => break,
+                        Err(_) => {
+                            i += 1;
+                            continue;
+                        }
+                    };
+                    let c = text.chars().next().unwrap_or(' ');
+                    let (row, col) = self.cursor;
+                    if let Some(cell) = self.rows.get_mut(row).and_then(|r| r.get_mut(col)) {
+                        *cell = c;
+                    }
+                    self.cursor.1 += 1;
+                    i += c.len_utf8();
+                }
+            }
+        }
+        self.pending = input[i..].to_vec();
+    }
+
+    fn csi(&mut self, params: &str, command: u8) {
+        let numbers: Vec<usize> = params
+            .split(';')
+            .map(|p| p.trim_start_matches('?').parse().unwrap_or(0))
+            .collect();
+        let width = self.rows[0].len();
+        match command {
+            b'H' | b'f' => {
+                let row = numbers.first().copied().unwrap_or(1).max(1) - 1;
+                let col = numbers.get(1).copied().unwrap_or(1).max(1) - 1;
+                self.cursor = (row.min(self.rows.len() - 1), col.min(width - 1));
+            }
+            b'J' => {
+                for row in &mut self.rows {
+                    row.fill(' ');
+                }
+            }
+            b'K' => {
+                let (row, col) = self.cursor;
+                if let Some(r) = self.rows.get_mut(row) {
+                    r[col.min(width)..].fill(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn shows(&self, text: &str) -> bool {
+        self.rows
+            .iter()
+            .any(|row| row.iter().collect::<String>().contains(text))
+    }
+
+    fn text(&self) -> String {
+        self.rows
+            .iter()
+            .map(|row| row.iter().collect::<String>().trim_end().to_owned() + "\n")
+            .collect()
+    }
+}
+
+/// What the app's terminal shows, and the text a wait looks for with when it first showed.
+struct Shared {
+    screen: VirtualScreen,
     closed: bool,
+    watch: Option<(String, Option<Instant>)>,
 }
 
 /// A `tally app` process on a pseudo-terminal of its own.
 struct AppProcess {
     child: Child,
     master: std::fs::File,
-    output: Arc<(Mutex<Output>, Condvar)>,
-    /// Where the next wait starts looking.
-    mark: usize,
+    shared: Arc<(Mutex<Shared>, Condvar)>,
 }
 
 impl AppProcess {
@@ -248,66 +373,74 @@ impl AppProcess {
                 Ok(())
             });
         }
+        let shared = Arc::new((
+            Mutex::new(Shared {
+                screen: VirtualScreen::new(80, 24),
+                closed: false,
+                watch: None,
+            }),
+            Condvar::new(),
+        ));
         let started = Instant::now();
         let child = command.spawn().expect("spawn tally app");
         drop(command);
-        let output: Arc<(Mutex<Output>, Condvar)> = Arc::default();
-        let shared = Arc::clone(&output);
+        let reading_shared = Arc::clone(&shared);
         let mut reading = master.try_clone().expect("master");
         std::thread::spawn(move || {
             let mut buf = [0u8; 65_536];
             loop {
                 let n = reading.read(&mut buf).unwrap_or(0);
-                let (lock, wake) = &*shared;
-                let mut out = lock.lock().expect("output");
+                let arrived = Instant::now();
+                let (lock, wake) = &*reading_shared;
+                let mut shared = lock.lock().expect("screen");
                 if n == 0 {
-                    out.closed = true;
+                    shared.closed = true;
                     wake.notify_all();
                     return;
                 }
-                out.bytes.extend_from_slice(&buf[..n]);
-                let end = out.bytes.len();
-                out.arrivals.push((Instant::now(), end));
-                wake.notify_all();
+                shared.screen.apply(&buf[..n]);
+                let Shared { screen, watch, .. } = &mut *shared;
+                if let Some((needle, seen @ None)) = watch {
+                    if screen.shows(needle) {
+                        *seen = Some(arrived);
+                        wake.notify_all();
+                    }
+                }
             }
         });
         (
             AppProcess {
                 child,
                 master,
-                output,
-                mark: 0,
+                shared,
             },
             started,
         )
     }
 
-    /// Waits until the terminal shows `needle` (written after the last wait's find); returns
-    /// when the bytes that completed it arrived.
+    /// Waits until the screen shows `needle`; returns when the bytes that showed it arrived
+    /// (now, if it shows already).
     fn wait_for(&mut self, needle: &str) -> Instant {
         let deadline = Instant::now() + Duration::from_secs(120);
-        let (lock, wake) = &*self.output;
-        let mut out = lock.lock().expect("output");
+        let (lock, wake) = &*self.shared;
+        let mut shared = lock.lock().expect("screen");
+        if shared.screen.shows(needle) {
+            return Instant::now();
+        }
+        shared.watch = Some((needle.to_owned(), None));
         loop {
-            let from = self.mark.min(out.bytes.len());
-            if let Some(at) = find(&out.bytes[from..], needle.as_bytes()) {
-                let end = from + at + needle.len();
-                self.mark = end;
-                let arrived = out
-                    .arrivals
-                    .iter()
-                    .find(|(_, len)| *len >= end)
-                    .map(|(t, _)| *t)
-                    .expect("an arrival");
-                return arrived;
+            if let Some((_, Some(seen))) = &shared.watch {
+                let seen = *seen;
+                shared.watch = None;
+                return seen;
             }
             let now = Instant::now();
             assert!(
-                now < deadline && !out.closed,
-                "the app never showed {needle:?}; its terminal got:\n{}",
-                visible(&out.bytes)
+                now < deadline && !shared.closed,
+                "the app never showed {needle:?}; its screen:\n{}",
+                shared.screen.text()
             );
-            out = wake.wait_timeout(out, deadline - now).expect("output").0;
+            shared = wake.wait_timeout(shared, deadline - now).expect("screen").0;
         }
     }
 
@@ -352,41 +485,12 @@ impl AppProcess {
     }
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// The terminal output without its escape sequences, for a failure message.
-fn visible(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let mut out = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' {
-            if chars.peek() == Some(&'[') {
-                chars.next();
-                for c in chars.by_ref() {
-                    if ('@'..='~').contains(&c) {
-                        break;
-                    }
-                }
-            } else {
-                chars.next();
-            }
-            out.push(' ');
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Signs the counter in: the badge as a scanner sends it, the PIN typed; returns when the PIN's
+/// Signs `who` in: the badge as a scanner sends it, the PIN typed; returns when the PIN's
 /// Enter went in.
-fn sign_in(app: &mut AppProcess) -> Instant {
-    app.burst(&format!("{}\r", COUNTER.0));
+fn sign_in(app: &mut AppProcess, who: (&str, &str)) -> Instant {
+    app.burst(&format!("{}\r", who.0));
     app.wait_for("type your PIN");
-    for c in COUNTER.1.chars() {
+    for c in who.1.chars() {
         std::thread::sleep(Duration::from_millis(150));
         app.burst(&c.to_string());
     }
@@ -397,6 +501,9 @@ fn sign_in(app: &mut AppProcess) -> Instant {
 }
 
 fn cold_start(c: &mut Criterion) {
+    if !runs("cold_start") {
+        return;
+    }
     let fixture = fixture();
     let args = fixture.app_args();
     let once = || -> Duration {
@@ -424,7 +531,7 @@ fn cold_start(c: &mut Criterion) {
     for _ in 0..5 {
         let (mut app, _) = AppProcess::spawn(&args);
         app.wait_for("Scan your badge");
-        let entered = sign_in(&mut app);
+        let entered = sign_in(&mut app, COUNTER);
         let shown = app.wait_for(" to send");
         home.push(shown - entered);
         app.stop();
@@ -444,6 +551,9 @@ fn cold_start(c: &mut Criterion) {
 }
 
 fn memory(_c: &mut Criterion) {
+    if !runs("memory") {
+        return;
+    }
     use tally_drivers::sim::rfid::{RfidConfig, RfidProtocol, RfidSimulator, SimTag};
     let fixture = fixture();
     let location = "VAULT-C-S08";
@@ -485,11 +595,11 @@ fn memory(_c: &mut Criterion) {
     let (mut app, _) = AppProcess::spawn(&args);
     app.wait_for("Scan your badge");
     let (anon_start, _) = app.memory_kb();
-    sign_in(&mut app);
+    sign_in(&mut app, COUNTER);
     app.wait_for(" to send");
     let (anon_home, _) = app.memory_kb();
     app.type_line("5");
-    app.wait_for(&task);
+    app.wait_for("CT-0001");
     app.burst(&format!("{task}\r"));
     app.wait_for(&format!("Found {swept} "));
     // Steady state: the sweep recorded, the reader still reading (repeats only).
@@ -528,7 +638,7 @@ struct InProcess {
 }
 
 impl InProcess {
-    fn start(fixture: &Fixture) -> InProcess {
+    fn start(fixture: &Fixture, who: (&str, &str)) -> InProcess {
         let (events, inbox) = mpsc::channel();
         let (db, key) = (fixture.db.clone(), fixture.key.clone());
         let (writes, worker) = worker::spawn(
@@ -549,7 +659,7 @@ impl InProcess {
             key_ms: 1_000,
         };
         let effects =
-            tally_app::state::sign_in(&mut app.state, COUNTER.0.into(), COUNTER.1.into());
+            tally_app::state::sign_in(&mut app.state, who.0.into(), who.1.into());
         app.hand_on(effects);
         app.until(|s| matches!(s.screen(), Screen::Home { .. }) && s.home.is_some());
         app
@@ -600,7 +710,12 @@ impl InProcess {
         let deadline = Instant::now() + Duration::from_secs(120);
         let mut turns = Vec::new();
         while !done(&self.state) {
-            assert!(Instant::now() < deadline, "stuck at {:?}", self.state.screen());
+            assert!(
+                Instant::now() < deadline,
+                "stuck at {:?}, saying {:?}",
+                self.state.screen(),
+                self.state.status.text
+            );
             turns.push(self.turn(Duration::from_millis(5)));
         }
         turns
@@ -663,6 +778,9 @@ fn raw_db(path: &Path) -> Connection {
 }
 
 fn scan_to_screen(c: &mut Criterion) {
+    if !runs("scan_to_screen") {
+        return;
+    }
     let fixture = fixture();
     // Two shelves no count task holds, and an active package on a third such shelf, moved
     // between the two.
@@ -689,7 +807,7 @@ fn scan_to_screen(c: &mut Criterion) {
             .expect("an active package");
         (uid, [free[0].clone(), free[1].clone()])
     };
-    let mut app = InProcess::start(&fixture);
+    let mut app = InProcess::start(&fixture, MOVER);
     app.type_line("2");
     let mut flip = 0usize;
     let mut one_move = |app: &mut InProcess| -> Duration {
@@ -808,6 +926,9 @@ fn feed(events: Sender<Event>, tags: Vec<Vec<u8>>) -> std::thread::JoinHandle<()
 }
 
 fn sweep_frames(_c: &mut Criterion) {
+    if !runs("sweep_frames") {
+        return;
+    }
     let fixture = fixture();
     let location = "VAULT-C-S07";
     let uids = fixture.tags_at(location, SWEEP_TAGS);
@@ -816,7 +937,7 @@ fn sweep_frames(_c: &mut Criterion) {
         .filter_map(|uid| hex::decode(uid).ok().filter(|epc| epc.len() == 12))
         .collect();
     let task = fixture.issue_count_task(location);
-    let mut app = InProcess::start(&fixture);
+    let mut app = InProcess::start(&fixture, SWEEPER);
     app.type_line("5");
     app.until(|s| {
         matches!(
