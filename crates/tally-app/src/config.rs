@@ -247,6 +247,9 @@ impl Config {
             auto_lock_ms: self.timeouts.auto_lock_secs.saturating_mul(1_000),
             flash_ms: self.timeouts.flash_ms,
             wedge: self.wedge,
+            // Filled from `devices` with their profiles when the devices are opened
+            // (`run`): a scale's division is its profile's.
+            scales: Vec::new(),
         }
     }
 }

@@ -10,7 +10,8 @@
 //! - a barcode becomes [`DeviceEvent::Scan`] (handled like a wedge scan);
 //! - every scale reading becomes [`DeviceEvent::Weight`] (home's live weight and stable flag);
 //!   a new stable weight (once per settled load) and every RFID tag read also go out as
-//!   [`DeviceEvent::Floor`] for the floor layer;
+//!   [`DeviceEvent::Floor`] for the floor layer; an overload or underload (as a reading or as
+//!   the scale's error) becomes [`DeviceEvent::ScaleOutOfRange`];
 //! - a change of connection becomes [`DeviceEvent::Connected`];
 //! - a command the device refused, or a device that is not there, becomes
 //!   [`DeviceEvent::Problem`].
@@ -26,7 +27,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tally_drivers::driver::DriverEvent;
-use tally_drivers::event::{DeviceEvent as DriverDeviceEvent, ProtocolError};
+use tally_drivers::event::{DeviceEvent as DriverDeviceEvent, ProtocolError, WeightRange};
 use tally_drivers::manager::{
     Binding, CommandError, ConnectionState, DeviceCommand, DeviceManager, ManagerConfig,
     ManagerError, ManagerEvent,
@@ -232,6 +233,20 @@ impl Translator {
                     device,
                     event: driver_event,
                 }))
+            }
+            DriverDeviceEvent::Weight(reading) if reading.range != WeightRange::InRange => {
+                self.last_stable.remove(&device);
+                out.push(DeviceEvent::ScaleOutOfRange {
+                    over: reading.range == WeightRange::Overload,
+                });
+            }
+            DriverDeviceEvent::Error(
+                error @ (ProtocolError::Overload { .. } | ProtocolError::Underload { .. }),
+            ) => {
+                self.last_stable.remove(&device);
+                out.push(DeviceEvent::ScaleOutOfRange {
+                    over: matches!(error, ProtocolError::Overload { .. }),
+                });
             }
             DriverDeviceEvent::Weight(reading) => {
                 if let Ok(mg) = reading.to_milligrams() {
@@ -528,6 +543,33 @@ mod tests {
                     device: DeviceKind::Scale,
                     connected: false
                 }));
+        assert_eq!(floor_count(&t.event(weight("412.37", true))), 1);
+    }
+
+    #[test]
+    fn an_overload_or_underload_says_so_and_the_next_settled_load_is_new() {
+        let mut t = Translator::new([("/dev/scale".to_owned(), DeviceKind::Scale)]);
+        assert_eq!(floor_count(&t.event(weight("412.37", true))), 1);
+        // Another protocol prints the overload as a reading; MT-SICS answers `S +`.
+        let mut over = WeightReading::new("", WeightUnit::Gram, true);
+        over.range = WeightRange::Overload;
+        let event = |e: DriverDeviceEvent| ManagerEvent {
+            device: "/dev/scale".into(),
+            profile: "mettler-toledo-mt-sics".into(),
+            at_ms: 0,
+            event: DriverEvent::Device(e),
+        };
+        assert_eq!(
+            t.event(event(DriverDeviceEvent::Weight(over))),
+            vec![DeviceEvent::ScaleOutOfRange { over: true }]
+        );
+        assert_eq!(
+            t.event(event(DriverDeviceEvent::Error(ProtocolError::Underload {
+                unit: None
+            }))),
+            vec![DeviceEvent::ScaleOutOfRange { over: false }]
+        );
+        // The same load settled again after the overload is a new weighing.
         assert_eq!(floor_count(&t.event(weight("412.37", true))), 1);
     }
 

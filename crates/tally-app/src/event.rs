@@ -67,6 +67,12 @@ pub enum DeviceEvent {
         /// Whether the scale reports it stable.
         stable: bool,
     },
+    /// The scale reads no weight: over its capacity (`over`) or under its lower limit (the
+    /// pan lifted off). Nothing can be weighed until it reads a weight again.
+    ScaleOutOfRange {
+        /// Over capacity (else under the lower limit).
+        over: bool,
+    },
     /// A barcode from a scanner driver (not a keyboard wedge).
     Scan {
         /// The decoded text.
@@ -228,6 +234,19 @@ pub enum CountStep {
         /// The units counted.
         units: u64,
     },
+    /// A stable weight for the weighed package waiting for its quantity: its count line.
+    Weigh {
+        /// Count task id.
+        task: String,
+        /// The location being counted.
+        location: String,
+        /// The package on the scale.
+        package: String,
+        /// The stable reading, as the driver decoded it, with the scale's device name.
+        input: tally_floor::DeviceInput,
+        /// The handheld's scales (where each device's readings are recorded).
+        scales: Vec<tally_floor::ScaleSetup>,
+    },
     /// Submit the round.
     Submit {
         /// Count task id.
@@ -355,6 +374,19 @@ pub enum SuperviseStep {
         /// The badge.
         badge: String,
     },
+    /// Settle a package's conflict as the supervisor found it (kind 278 `conflict_settled`).
+    Settle {
+        /// Package tag.
+        uid: String,
+        /// The quantity found.
+        quantity: tally_events::Quantity,
+        /// Where it is.
+        location: String,
+        /// Its status.
+        status: tally_events::payload::PackageStatus,
+        /// Adjustment reason code.
+        reason: String,
+    },
 }
 
 /// What waits for a supervisor.
@@ -383,6 +415,18 @@ pub struct CountDone {
 /// A read, done on the read-only connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReadRequest {
+    /// Both sides of a package's conflict (a supervisor's read).
+    ConflictSides {
+        /// The supervisor.
+        who: Session,
+        /// Package tag.
+        uid: String,
+    },
+    /// What a pallet or tote label holds (7 Quarantine).
+    Pallet {
+        /// The label scanned.
+        label: String,
+    },
     /// Tasks and sync state for home.
     Home {
         /// The signed-in badge.
@@ -475,6 +519,11 @@ pub enum ReadReply {
     Review(Result<Vec<tally_replica::workflow::count::Variance>, Failure>),
     /// The counter's own lines: how many packages they found, and how many have a quantity.
     MyCountLines(Result<(usize, usize), Failure>),
+    /// Both sides of a package's conflict.
+    ConflictSides(Result<tally_floor::ConflictSides, Failure>),
+    /// What a pallet or tote label holds that quarantine can take (withheld while a count is
+    /// open).
+    Pallet(Result<tally_floor::PalletContents, Failure>),
 }
 
 /// Everything the state machine takes.

@@ -13,7 +13,8 @@
 //! shared [`screens::Screen`] enum and the dispatch), [`wedge`] (scanner or person, by
 //! keystroke timing), [`menu`] (home's entries, in contract order), [`list`] (numbered rows,
 //! arrows, what fits), [`text`] (the words every screen shares, in English and Spanish),
-//! [`config`] (the TOML file and command-line overrides).
+//! [`config`] (the TOML file and command-line overrides), [`scale`] (what the weighing screens
+//! show of the scale and which weights they may record).
 #![deny(missing_docs)]
 
 pub mod config;
@@ -24,6 +25,7 @@ pub mod menu;
 pub mod reader;
 pub mod render;
 pub mod run;
+pub mod scale;
 pub mod screens;
 pub mod state;
 pub mod text;

@@ -185,7 +185,11 @@ pub fn run_with(config: &Config, start_with: &Start) -> Result<(), RunError> {
     spawn_ticker(start, events.clone())?;
     let devices = DeviceLink::start(&config.devices, events.clone())?;
     let (signals, signal_thread) = spawn_signals(start, events.clone())?;
-    let mut state = State::new(config.settings(), millis(start));
+    let mut settings = config.settings();
+    if !config.devices.is_empty() {
+        settings.scales = crate::devices::scale_setups(&config.devices, &embedded_profiles()?)?;
+    }
+    let mut state = State::new(settings, millis(start));
     let mut first_effects = Vec::new();
     if let Some((badge, pin)) = &start_with.sign_in {
         first_effects = crate::state::sign_in(&mut state, badge.clone(), pin.clone());
@@ -285,6 +289,10 @@ pub fn step(
         }
     }
     rest
+}
+
+fn embedded_profiles() -> Result<tally_drivers::profile::ProfileSet, DeviceError> {
+    tally_drivers::profile::ProfileSet::embedded().map_err(|e| DeviceError::Profiles(e.to_string()))
 }
 
 fn ring(out: &mut impl std::io::Write) -> std::io::Result<()> {

@@ -39,6 +39,9 @@ pub struct Settings {
     pub flash_ms: u64,
     /// Keyboard-wedge timing.
     pub wedge: WedgeConfig,
+    /// The configured scales whose stable weights are recorded (device, register id,
+    /// division): a weighing on 1 Receive or 5 Count goes to the floor layer with them.
+    pub scales: Vec<tally_floor::ScaleSetup>,
 }
 
 impl Default for Settings {
@@ -49,6 +52,7 @@ impl Default for Settings {
             auto_lock_ms: 5 * 60 * 1_000,
             flash_ms: 700,
             wedge: WedgeConfig::default(),
+            scales: Vec::new(),
         }
     }
 }
@@ -75,6 +79,8 @@ pub struct Devices {
     pub scale: Option<bool>,
     /// Live weight (mg) and whether it is stable.
     pub weight: Option<(i64, bool)>,
+    /// The scale reads no weight: over capacity (`true`) or under its lower limit.
+    pub out_of_range: Option<bool>,
 }
 
 /// The whole state of the app.
@@ -97,6 +103,8 @@ pub struct State {
     pub input: String,
     /// The keys of the current screen are shown.
     pub help: bool,
+    /// The first help line shown (the arrows scroll a help longer than the screen).
+    pub help_scroll: usize,
     /// The sign-out question is shown.
     pub confirm_sign_out: bool,
     /// Scans that arrived while a question was shown, handled in order when it closes.
@@ -136,6 +144,7 @@ impl State {
             screens: vec![Screen::SignIn(SignInStep::Badge)],
             input: String::new(),
             help: false,
+            help_scroll: 0,
             confirm_sign_out: false,
             held_scans: Vec::new(),
             pending_key: None,
@@ -366,6 +375,7 @@ fn on_char(state: &mut State, c: char) {
     }
     if c == '?' && state.input.is_empty() {
         state.help = true;
+        state.help_scroll = 0;
         return;
     }
     if state.input.is_empty()
@@ -387,6 +397,7 @@ fn on_other_key(state: &mut State, key: Key, effects: &mut Vec<Effect>) {
     match key {
         Key::F(1) => {
             state.help = !state.help;
+            state.help_scroll = 0;
             state.input.clear();
         }
         Key::F(2) => {
@@ -414,7 +425,17 @@ fn on_other_key(state: &mut State, key: Key, effects: &mut Vec<Effect>) {
 }
 
 fn on_arrow(state: &mut State, up: bool) {
-    if state.help || state.confirm_sign_out {
+    if state.help {
+        // The arrows scroll a help longer than the screen (the render stops at its end).
+        let last = crate::render::help_lines(state).len().saturating_sub(1);
+        state.help_scroll = if up {
+            state.help_scroll.saturating_sub(1)
+        } else {
+            (state.help_scroll + 1).min(last)
+        };
+        return;
+    }
+    if state.confirm_sign_out {
         return;
     }
     screens::on_arrow(state, up);
@@ -538,6 +559,7 @@ fn on_device(state: &mut State, device: DeviceEvent, effects: &mut Vec<Effect>) 
             *slot = Some(connected);
             if device == DeviceKind::Scale && !connected {
                 state.devices.weight = None;
+                state.devices.out_of_range = None;
             }
             screens::on_device(
                 state,
@@ -548,7 +570,14 @@ fn on_device(state: &mut State, device: DeviceEvent, effects: &mut Vec<Effect>) 
         DeviceEvent::Weight { milligrams, stable } => {
             state.devices.scale = Some(true);
             state.devices.weight = Some((milligrams, stable));
+            state.devices.out_of_range = None;
             screens::on_device(state, &DeviceEvent::Weight { milligrams, stable }, effects);
+        }
+        DeviceEvent::ScaleOutOfRange { over } => {
+            state.devices.scale = Some(true);
+            state.devices.weight = None;
+            state.devices.out_of_range = Some(over);
+            screens::on_device(state, &DeviceEvent::ScaleOutOfRange { over }, effects);
         }
         DeviceEvent::Scan { text } => {
             state.devices.scanner = Some(true);

@@ -2,6 +2,11 @@
 //! package refused units, duplicates, a tag that is no package), the submit question and the
 //! recount list; snapshots at 40 × 20 and 80 × 24, English and Spanish.
 //!
+//! Weighed packages are counted from the scale: a settled load records the count line of the
+//! weighed package waiting (through the app's device wiring from a PTY scale simulator too),
+//! the screen shows what the scale reads, and motion, an overload or an unplugged scale
+//! record nothing.
+//!
 //! And the promise of a blind count, tried as an attacker would: every frame drawn during the
 //! count and every refusal, at both sizes and in both languages, is searched for the expected
 //! quantities and weights of the packages in the counted locations (as the app prints
@@ -72,7 +77,7 @@ fn counting_app(badge: &str, pin: &str) -> App {
         )
         .unwrap();
     app.sign_in(badge, pin);
-    app
+    app.with_scale()
 }
 
 fn count_stage(app: &App) -> Stage {
@@ -225,7 +230,29 @@ fn no_frame_or_refusal_of_a_blind_count_shows_an_expected_quantity_or_weight() {
     // The weighed package: units typed for it are refused (it goes on the scale).
     step(&mut app, &|app| app.wedge_scan(WEIGHED_UID));
     step(&mut app, &|app| app.type_line("5"));
-    step(&mut app, &|app| app.press(Key::Esc));
+    // On the scale: motion, an overload, a pulled cable, then a stable weight that records
+    // its count line (what the scale reads is shown; 5,388.42 g is not what is on record).
+    step(&mut app, &|app| app.scale_reads(5_391_070, false));
+    step(&mut app, &|app| app.scale_out_of_range(true));
+    step(&mut app, &|app| app.scale_connected(false));
+    step(&mut app, &|app| app.scale_connected(true));
+    step(&mut app, &|app| app.scale_reads(5_388_420, true));
+    assert!(
+        matches!(
+            count_stage(&app),
+            Stage::Counting {
+                package: None,
+                entered: 2,
+                ..
+            }
+        ),
+        "{:?}",
+        count_stage(&app)
+    );
+    // A load with nothing waiting for it, and one for a package counted in units.
+    step(&mut app, &|app| app.scale_reads(0, true));
+    step(&mut app, &|app| app.scale_reads(1_250_000, true));
+    step(&mut app, &|app| app.scale_reads(0, true));
     // Something that is no package tag, typed by hand.
     step(&mut app, &|app| app.type_line("NOT-A-TAG"));
     // Every other package on record, wherever it is, scanned here and given a unit.
@@ -289,6 +316,130 @@ fn no_frame_or_refusal_of_a_blind_count_shows_an_expected_quantity_or_weight() {
     );
 }
 
+const COUNT_LINE_RECORDED: &str = "count_line_recorded";
+
+/// Count lines recorded in the replica (as its log says).
+fn count_lines(app: &App) -> usize {
+    let mut stmt = app.view.prepare("SELECT kind FROM event_log").unwrap();
+    stmt.query_map([], |r| r.get::<_, u16>(0))
+        .unwrap()
+        .filter(|k| {
+            tally_events::payload::kind_name(*k.as_ref().unwrap()).as_deref()
+                == Some(COUNT_LINE_RECORDED)
+        })
+        .count()
+}
+
+#[test]
+fn a_weighed_package_is_counted_from_the_scale_and_the_screen_shows_what_it_reads() {
+    let mut app = counting_app("B1003", "3333");
+    app.type_line("5");
+    app.type_line("1");
+    // A load before any package is scanned: said, nothing recorded.
+    app.scale_reads(2_000_000, true);
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    app.scale_reads(0, true);
+    let lines = count_lines(&app);
+    app.wedge_scan(WEIGHED_UID);
+    assert!(matches!(
+        count_stage(&app),
+        Stage::Counting { weighed: true, .. }
+    ));
+    shots(&app, "count_weigh_it");
+    app.scale_reads(5_391_070, false);
+    shots(&app, "count_scale_moving");
+    app.scale_out_of_range(true);
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    shots(&app, "count_scale_overload");
+    app.scale_connected(false);
+    app.press(Key::F(2));
+    shots(&app, "count_scale_unplugged_spanish");
+    app.press(Key::F(2));
+    app.scale_connected(true);
+    assert_eq!(
+        count_lines(&app),
+        lines,
+        "nothing recorded while the scale could not weigh"
+    );
+    assert!(matches!(
+        count_stage(&app),
+        Stage::Counting { package: Some(ref p), weighed: true, .. } if p == WEIGHED_UID
+    ));
+    app.scale_reads(5_388_420, true);
+    assert_eq!(app.signals.last(), Some(&Tone::Success));
+    assert_eq!(count_lines(&app), lines + 1);
+    assert!(matches!(
+        count_stage(&app),
+        Stage::Counting {
+            package: None,
+            weighed: false,
+            found: 1,
+            entered: 1,
+            ..
+        }
+    ));
+    shots(&app, "count_weighed");
+    // A package counted in units waits for its units: a weight is not taken for it.
+    app.wedge_scan(UNITS_UID);
+    app.scale_reads(0, true);
+    app.scale_reads(812_000, true);
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    assert!(app.state.status.text.contains("counted in units"));
+    assert_eq!(count_lines(&app), lines + 1);
+    app.type_line("7000");
+    assert_eq!(count_lines(&app), lines + 2);
+}
+
+/// Through the app's device wiring: the drivers' MT-SICS scale simulator on a PTY, opened by
+/// `DeviceLink` with the demo's scale id; the weighed package scanned and put on the scale is
+/// counted once the balance settles.
+#[test]
+fn a_package_on_the_pty_scale_is_counted_through_the_device_wiring() {
+    use tally_app::config::DeviceConfig;
+    use tally_app::devices::{scale_setups, DeviceLink};
+    use tally_drivers::sim::scale::{ScaleConfig, ScaleMode, ScaleProtocol, ScaleSimulator};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scale");
+    let mut config = ScaleConfig::new(ScaleProtocol::MtSics, ScaleMode::Stable);
+    config.base_divisions = 0;
+    config.capacity_divisions = 620_000;
+    let sim = ScaleSimulator::start(&path, config).unwrap();
+    let devices = [DeviceConfig {
+        kind: "scale".into(),
+        path: path.clone(),
+        profile: ScaleProtocol::MtSics.profile_id().into(),
+        scale_id: Some("SCALE-01".into()),
+    }];
+    let (events, inbox) = std::sync::mpsc::channel();
+    let link = DeviceLink::start(&devices, events).unwrap().unwrap();
+    let mut app = counting_app("B1003", "3333");
+    let profiles = tally_drivers::profile::ProfileSet::embedded().unwrap();
+    app.state.settings.scales = scale_setups(&devices, &profiles).unwrap();
+    app.type_line("5");
+    app.type_line("1");
+    app.pump(&inbox, "the empty scale", |app| {
+        app.state.devices.weight == Some((0, true))
+    });
+    let lines = count_lines(&app);
+    app.wedge_scan(WEIGHED_UID);
+    sim.place_load(538_842);
+    let mut moved = false;
+    app.pump(&inbox, "the package counted", |app| {
+        moved |= matches!(app.state.devices.weight, Some((_, false)));
+        matches!(count_stage(app), Stage::Counting { entered: 1, .. })
+    });
+    assert!(moved, "the balance settles before a stable weight");
+    assert_eq!(count_lines(&app), lines + 1);
+    assert!(
+        app.state.status.text.contains("5388.420 g"),
+        "{}",
+        app.state.status.text
+    );
+    link.stop();
+    sim.stop();
+}
+
 #[test]
 fn a_round_is_counted_submitted_and_the_recount_is_listed_in_spanish_too() {
     let mut app = counting_app("B1003", "3333");
@@ -319,15 +470,12 @@ fn a_round_is_counted_submitted_and_the_recount_is_listed_in_spanish_too() {
     app.press(Key::Esc);
     assert!(matches!(
         count_stage(&app),
-        Stage::Counting {
-            confirm_submit: false,
-            ..
-        }
+        Stage::Counting { confirm_submit, .. } if !confirm_submit.asking()
     ));
     app.press(Key::Enter);
     app.press(Key::Enter);
     let recount = match count_stage(&app) {
-        Stage::Submitted { recount, .. } => recount,
+        Stage::Submitted { recount, .. } => recount.rows.unwrap_or_default(),
         other => panic!("{other:?}"),
     };
     assert!(recount.contains(&UNITS_UID.to_owned()), "{recount:?}");
@@ -339,4 +487,80 @@ fn a_round_is_counted_submitted_and_the_recount_is_listed_in_spanish_too() {
     app.type_line("1");
     assert_eq!(app.signals.last(), Some(&Tone::Error));
     shots(&app, "count_recount_by_another_spanish");
+}
+
+/// An RFID reader's tag read on the counting screen, as the device wiring hands it on.
+fn tag_read(epc: Vec<u8>) -> tally_app::event::Event {
+    tally_app::event::Event::Device(tally_app::event::DeviceEvent::Floor(
+        tally_floor::DeviceInput {
+            device: "rfid".into(),
+            event: tally_drivers::event::DeviceEvent::TagRead {
+                epc,
+                rssi: Some(-50),
+                antenna: Some(1),
+            },
+        },
+    ))
+}
+
+/// A Metrc tag's EPC bank: its 24 hexadecimal digits as 12 bytes.
+fn epc_of(uid: &str) -> Vec<u8> {
+    (0..uid.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&uid[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// Tag reads on the counting screen are a sweep: every package at the location is found once
+/// however often the reader reports it, a tag that is no package is found as nothing, and the
+/// screen says how many were found, never what is expected. The counter's lines in the replica
+/// hold exactly those packages, without quantities; the round submits after them.
+#[test]
+fn an_rfid_sweep_on_the_counting_screen_finds_each_package_once() {
+    let mut app = counting_app("B1003", "3333");
+    app.type_line("5");
+    app.type_line("1");
+    let uids: Vec<String> = app
+        .view
+        .prepare("SELECT uid FROM packages WHERE location_id = ?1 ORDER BY uid")
+        .unwrap()
+        .query_map([LOCATION], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(uids.len() >= 2, "{uids:?}");
+    for _ in 0..3 {
+        for uid in &uids {
+            app.send(tag_read(epc_of(uid)));
+        }
+    }
+    app.send(tag_read(vec![0x30, 0x74, 0x25, 0x7B, 0xF7, 0x19, 0x4E, 0x40]));
+    assert!(matches!(
+        count_stage(&app),
+        Stage::Counting { found, entered: 0, .. } if found == uids.len()
+    ));
+    assert_eq!(app.signals.last(), Some(&Tone::Success));
+    for (width, height) in SIZES {
+        let screen = app.screen(width, height);
+        assert!(
+            screen.contains(&format!("Found {} ", uids.len())),
+            "{screen}"
+        );
+    }
+    let who = tally_replica::workflow::Session {
+        badge: "B1003".into(),
+        role: tally_events::payload::Role::Operator,
+    };
+    let cv = tally_replica::workflow::count::CountingView::open(&app.db()).unwrap();
+    let lines = tally_floor::my_lines(&cv, &who, TASK).unwrap();
+    let mut found: Vec<String> = lines.iter().map(|l| l.uid.clone()).collect();
+    found.sort();
+    assert_eq!(found, uids);
+    assert!(lines.iter().all(|l| l.quantity.is_none()));
+    // Submitting asks first; the round's found packages still wait for their quantities, so
+    // the core refuses it and nothing moves on.
+    app.press(Key::Enter);
+    app.press(Key::Enter);
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    assert!(matches!(count_stage(&app), Stage::Counting { found, .. } if found == uids.len()));
 }

@@ -33,9 +33,16 @@ pub struct App {
     pub scale_commands: Vec<tally_app::event::ScaleCommand>,
 }
 
+/// The tests' wall clock: 2026-11-18 11:06 UTC.
+pub const WALL_UNIX_MS: i64 = 1_795_000_000_000;
+
 pub fn clock() -> Box<ManualClock> {
+    clock_at(WALL_UNIX_MS)
+}
+
+pub fn clock_at(wall_unix_ms: i64) -> Box<ManualClock> {
     Box::new(ManualClock::new(Timestamp {
-        wall_unix_ms: 1_795_000_000_000,
+        wall_unix_ms,
         boot_id: [7; 16],
         since_boot_us: 1_000,
     }))
@@ -48,6 +55,11 @@ impl App {
     }
 
     pub fn demo_with(packages: usize, settings: Settings) -> App {
+        App::demo_at(packages, settings, WALL_UNIX_MS)
+    }
+
+    /// A demo facility whose device clock reads `wall_unix_ms`.
+    pub fn demo_at(packages: usize, settings: Settings, wall_unix_ms: i64) -> App {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("data")).unwrap();
         std::fs::create_dir(dir.path().join("keys")).unwrap();
@@ -56,7 +68,7 @@ impl App {
         let mut replica = Replica::init(
             &db,
             &key,
-            clock(),
+            clock_at(wall_unix_ms),
             tally_events::payload::DeviceEnrolled {
                 facility: tally_replica::seed::FACILITY.into(),
                 hardware_serial: "TEST".into(),
@@ -158,6 +170,105 @@ impl App {
     /// The screen as text, with the status line's colours at the end.
     pub fn screen(&self, width: u16, height: u16) -> String {
         draw(&self.state, width, height)
+    }
+}
+
+/// The device name the tests' scale has on the handheld (the demo's registered SCALE-01, an
+/// MT-SICS balance by 0.01 g).
+pub const SCALE_DEVICE: &str = "/dev/ttyTEST-scale";
+
+/// The demo's SCALE-01 as the handheld's configured scale at `device`.
+pub fn scale_setup(device: &str) -> tally_floor::ScaleSetup {
+    tally_floor::ScaleSetup {
+        device: device.into(),
+        scale_id: "SCALE-01".into(),
+        division: "0.01".into(),
+    }
+}
+
+/// A weight as an MT-SICS balance by 0.01 g prints it (`412.37`).
+pub fn printed(mg: i64) -> String {
+    let cg = mg / 10;
+    format!(
+        "{}{}.{:02}",
+        if cg < 0 { "-" } else { "" },
+        cg.abs() / 100,
+        cg.abs() % 100
+    )
+}
+
+impl App {
+    /// The handheld has the demo's SCALE-01 at [`SCALE_DEVICE`].
+    pub fn with_scale(mut self) -> App {
+        self.state.settings.scales = vec![scale_setup(SCALE_DEVICE)];
+        self
+    }
+
+    /// The scale reads `mg`, as the device wiring reports it: the live weight, and a stable
+    /// one also for the floor layer (the wiring sends it once per settled load).
+    pub fn scale_reads(&mut self, mg: i64, stable: bool) {
+        use tally_app::event::DeviceEvent;
+        use tally_drivers::event::{DeviceEvent as Driver, WeightReading, WeightUnit};
+        self.send(Event::Device(DeviceEvent::Weight {
+            milligrams: mg,
+            stable,
+        }));
+        if stable {
+            let reading = WeightReading::new(printed(mg), WeightUnit::Gram, true);
+            self.send(Event::Device(DeviceEvent::Floor(
+                tally_floor::DeviceInput {
+                    device: SCALE_DEVICE.into(),
+                    event: Driver::Weight(reading),
+                },
+            )));
+        }
+    }
+
+    /// The scale is over capacity (`over`) or under its lower limit.
+    pub fn scale_out_of_range(&mut self, over: bool) {
+        self.send(Event::Device(
+            tally_app::event::DeviceEvent::ScaleOutOfRange { over },
+        ));
+    }
+
+    /// The scale's cable is pulled (`false`) or plugged back (`true`).
+    pub fn scale_connected(&mut self, connected: bool) {
+        self.send(Event::Device(tally_app::event::DeviceEvent::Connected {
+            device: tally_app::event::DeviceKind::Scale,
+            connected,
+        }));
+    }
+
+    /// Feeds the events of the app's device wiring (`DeviceLink`) from `inbox` into the state
+    /// machine, as the runtime does, until `done` holds; fails after 20 s with the screen.
+    pub fn pump(
+        &mut self,
+        inbox: &std::sync::mpsc::Receiver<Event>,
+        what: &str,
+        mut done: impl FnMut(&App) -> bool,
+    ) {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !done(self) {
+            assert!(
+                std::time::Instant::now() < until,
+                "no {what} within 20 s; the screen shows:\n{}",
+                self.screen(80, 24)
+            );
+            if let Ok(event) = inbox.recv_timeout(std::time::Duration::from_millis(50)) {
+                self.send(event);
+            }
+        }
+    }
+
+    /// Events of one kind in the replica's log.
+    pub fn count_kind(&self, kind: u16) -> i64 {
+        self.view
+            .query_row(
+                "SELECT count(*) FROM event_log WHERE kind = ?1",
+                [kind],
+                |r| r.get(0),
+            )
+            .unwrap()
     }
 }
 

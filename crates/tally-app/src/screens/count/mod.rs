@@ -6,6 +6,12 @@
 //! reader's tag reads at the location are recorded as a sweep ([`sweep`]: gathered while the
 //! worker commits, handed over in batches); every read is recorded before a submit.
 //!
+//! A weighed package waits for its weight instead: the scale's line shows what it reads, and
+//! a load that settles on it records the package's count line (or `w` takes the stable
+//! weight on the scale). An empty pan, a load in motion, an overload or an unplugged scale
+//! records nothing and the package keeps waiting. The screen shows what the scale reads,
+//! never what is expected.
+//!
 //! Blind means blind: every step goes through the floor layer on the counting view, which
 //! cannot read an expected quantity, weight or package list, and this screen keeps only what
 //! the counter did (packages found, quantities entered). No list, total, progress, error or
@@ -18,12 +24,14 @@ pub mod text;
 use tally_floor::Outcome;
 use tally_replica::workflow::count::{Entered, Scanned, TaskView};
 
+use super::confirm::Confirm;
 use super::{Flow, Nav, Screen};
 use crate::event::{
     CountDone, CountStep, DeviceEvent, Effect, Failure, ReadReply, ReadRequest, Tone, WriteReply,
     WriteRequest,
 };
-use crate::list::{self, Pick};
+use crate::list::{self, Opened, Rows};
+use crate::scale::{self, Scale, Seen};
 use crate::state::State;
 use crate::text::{Language, Msg, Words};
 use text::Text;
@@ -31,12 +39,10 @@ use text::Text;
 /// Where the count is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stage {
-    /// Choosing a task (`None` until read).
+    /// Choosing a task.
     Tasks {
-        /// The tasks a counter can work on.
-        tasks: Option<Vec<TaskView>>,
-        /// The marked row.
-        marked: usize,
+        /// The tasks a counter can work on, and the marked row.
+        tasks: Rows<TaskView>,
     },
     /// Counting a round at one location of a task.
     Counting {
@@ -48,21 +54,24 @@ pub enum Stage {
         locations: Vec<String>,
         /// The location being counted.
         location: String,
-        /// The package waiting for its units.
+        /// The package waiting for its units (or, weighed, for its weight).
         package: Option<String>,
+        /// The package waiting is weighed: it goes on the scale.
+        weighed: bool,
         /// Packages this counter found in this round.
         found: usize,
         /// Of those, with a quantity entered.
         entered: usize,
-        /// The submit question is shown.
-        confirm_submit: bool,
+        /// The question before submitting the round.
+        confirm_submit: Confirm<()>,
     },
     /// The round was submitted.
     Submitted {
         /// Task id.
         task: String,
-        /// The packages to recount (empty: the count goes to a supervisor).
-        recount: Vec<String>,
+        /// The packages to recount (empty: the count goes to a supervisor); the arrows scroll
+        /// a long list.
+        recount: Rows<String>,
     },
 }
 
@@ -77,6 +86,10 @@ pub struct Count {
     opening: Option<TaskView>,
     /// RFID tag reads on their way to the worker.
     sweep: sweep::Sweep,
+    /// The settled load on the scale, and one held while a step is being recorded.
+    scale: Scale,
+    /// The weight (mg) of the weighing being recorded.
+    weighing: Option<i64>,
 }
 
 /// Opens 5 Count: the tasks are read.
@@ -84,12 +97,13 @@ pub(crate) fn open(state: &mut State, effects: &mut Vec<Effect>) {
     let id = state.read(ReadRequest::CountTasks, effects);
     state.go(Screen::Count(Count {
         stage: Stage::Tasks {
-            tasks: None,
-            marked: 0,
+            tasks: Rows::reading(),
         },
         wait: Some(id),
         opening: None,
         sweep: sweep::Sweep::default(),
+        scale: Scale::default(),
+        weighing: None,
     }));
     state.say(Text::ChooseTask);
 }
@@ -178,17 +192,11 @@ impl Count {
         self.write(app, step, effects);
     }
 
-    fn task_named(&self, text: &str) -> Option<TaskView> {
-        let Stage::Tasks {
-            tasks: Some(tasks), ..
-        } = &self.stage
-        else {
-            return None;
-        };
-        tasks
-            .iter()
-            .find(|t| t.id.eq_ignore_ascii_case(text.trim()))
-            .cloned()
+    /// Opens what Enter or a scan named in the tasks, or says why not.
+    fn opened(&mut self, app: &mut State, opened: Opened<TaskView>, effects: &mut Vec<Effect>) {
+        if let Some(task) = super::opened(app, opened, Text::NoSuchTask, Text::NoTasks, effects) {
+            self.open_task(app, task, effects);
+        }
     }
 
     /// A scan (or a line typed where a scan is expected) while counting.
@@ -198,6 +206,7 @@ impl Count {
             locations,
             location,
             package,
+            weighed,
             ..
         } = &mut self.stage
         else {
@@ -209,6 +218,7 @@ impl Count {
         {
             *location = other.clone();
             *package = None;
+            *weighed = false;
             let text = Text::CountingAt(other.clone()).text(app.language);
             app.signal(Tone::Success, text, effects);
             return;
@@ -220,6 +230,70 @@ impl Count {
             scan,
         };
         self.write(app, step, effects);
+    }
+
+    /// A load settled on the scale: it records the count line of the weighed package waiting;
+    /// otherwise it is said and nothing is recorded.
+    fn settled(
+        &mut self,
+        app: &mut State,
+        input: tally_floor::DeviceInput,
+        effects: &mut Vec<Effect>,
+    ) {
+        if self.wait.is_some() {
+            // The package it belongs to may be the one whose scan is being recorded.
+            self.scale.held = Some(Box::new(input));
+            return;
+        }
+        // An empty pan or a tared container: nothing to weigh.
+        let Some(mg) = scale::recordable(&input) else {
+            return;
+        };
+        self.weigh_waiting(app, input, mg, effects);
+    }
+
+    /// Records `input` (`mg`) as the weight of the weighed package waiting, or says why not.
+    fn weigh_waiting(
+        &mut self,
+        app: &mut State,
+        input: tally_floor::DeviceInput,
+        mg: i64,
+        effects: &mut Vec<Effect>,
+    ) {
+        let Stage::Counting {
+            task,
+            location,
+            package,
+            weighed,
+            ..
+        } = &self.stage
+        else {
+            return;
+        };
+        let l = app.language;
+        let step = match (package, weighed) {
+            (None, _) => {
+                app.signal(Tone::Error, scale::Text::ScanFirst(mg).text(l), effects);
+                return;
+            }
+            (Some(uid), false) => {
+                app.signal(
+                    Tone::Error,
+                    Text::UnitsNotWeight(uid.clone()).text(l),
+                    effects,
+                );
+                return;
+            }
+            (Some(uid), true) => CountStep::Weigh {
+                task: task.clone(),
+                location: location.clone(),
+                package: uid.clone(),
+                input,
+                scales: app.settings.scales.clone(),
+            },
+        };
+        self.write(app, step, effects);
+        self.weighing = Some(mg);
     }
 
     fn answered(&mut self, app: &mut State, done: CountDone, effects: &mut Vec<Effect>) {
@@ -235,9 +309,10 @@ impl Count {
                     locations: task.locations.clone(),
                     location: location.clone(),
                     package: None,
+                    weighed: false,
                     found: 0,
                     entered: 0,
-                    confirm_submit: false,
+                    confirm_submit: Confirm::none(),
                 };
                 self.read_lines(app, &task.id, effects);
                 (Tone::Success, Text::Started(*round, location).text(l))
@@ -253,7 +328,10 @@ impl Count {
             Outcome::CountScanned(Scanned::Duplicate { uid }) => {
                 (Tone::Error, Text::AlreadyCounted(uid.clone()).text(l))
             }
-            Outcome::CountEntered(Entered::Recorded) => (Tone::Success, Text::Counted.text(l)),
+            Outcome::CountEntered(Entered::Recorded) => match self.weighing {
+                Some(mg) => (Tone::Success, Text::CountedWeighed(mg).text(l)),
+                None => (Tone::Success, Text::Counted.text(l)),
+            },
             Outcome::CountEntered(Entered::Duplicate) => {
                 (Tone::Error, Text::AlreadyHasQuantity.text(l))
             }
@@ -262,7 +340,7 @@ impl Count {
                 if let Stage::Counting { task, .. } = &self.stage {
                     self.stage = Stage::Submitted {
                         task: task.clone(),
-                        recount: submitted.recount.clone(),
+                        recount: Rows::read(submitted.recount.clone()),
                     };
                 }
                 let text = if submitted.recount.is_empty() {
@@ -279,8 +357,19 @@ impl Count {
                 Text::NotACountStep(format!("{other:?}")).text(l),
             ),
         };
-        if let Stage::Counting { package, task, .. } = &mut self.stage {
+        self.weighing = None;
+        if let Stage::Counting {
+            package,
+            weighed,
+            task,
+            ..
+        } = &mut self.stage
+        {
             *package = done.package.clone();
+            *weighed = match &done.outcome {
+                Outcome::CountScanned(Scanned::Found { weighed, .. }) => *weighed,
+                _ => *weighed && package.is_some(),
+            } && package.is_some();
             if done.recorded > 0 {
                 let task = task.clone();
                 self.read_lines(app, &task, effects);
@@ -296,40 +385,62 @@ impl Flow for Count {
     }
 
     fn keys(&self, language: Language) -> Vec<String> {
-        let mut keys: Vec<String> = match self.stage {
-            Stage::Tasks { .. } => vec![
-                Msg::KeyNumber.text(language),
-                Msg::KeyArrows.text(language),
-                Text::KeyScanTask.text(language),
-            ],
+        let keys: Vec<String> = match self.stage {
+            Stage::Tasks { .. } => list::keys(language, Text::KeyScanTask.text(language)),
             Stage::Counting { .. } => vec![
                 Msg::KeyScan.text(language),
                 Text::KeyUnits.text(language),
+                Text::KeyWeigh.text(language),
                 Text::KeyLocation.text(language),
                 Text::KeySubmit.text(language),
             ],
             Stage::Submitted { .. } => vec![Text::KeyNextTask.text(language)],
         };
-        keys.extend([
-            Msg::KeyHelp.text(language),
-            Msg::KeyEsc.text(language),
-            Msg::KeyLock.text(language),
-        ]);
-        keys
+        list::with_flow_keys(language, keys)
     }
 
     fn render(&self, app: &State, frame: &mut ratatui::Frame, area: ratatui::layout::Rect) {
         render::render(self, app, frame, area);
     }
 
-    fn asking(&self) -> bool {
-        matches!(
-            self.stage,
-            Stage::Counting {
-                confirm_submit: true,
-                ..
+    fn on_command(&mut self, app: &mut State, key: char, effects: &mut Vec<Effect>) -> bool {
+        if key != 'w' || !matches!(self.stage, Stage::Counting { .. }) || self.wait.is_some() {
+            return false;
+        }
+        match self.scale.now() {
+            Some((input, mg)) => self.weigh_waiting(app, input, mg, effects),
+            None => {
+                let text = scale::Text::NothingStable.text(app.language);
+                app.signal(Tone::Error, text, effects);
             }
-        )
+        }
+        true
+    }
+
+    fn on_device(&mut self, app: &mut State, event: &DeviceEvent, effects: &mut Vec<Effect>) {
+        // An RFID tag read at the location being counted goes into the sweep.
+        if let DeviceEvent::Floor(input) = event {
+            if let tally_drivers::event::DeviceEvent::TagRead { epc, .. } = &input.event {
+                if let Stage::Counting { location, .. } = &self.stage {
+                    let location = location.clone();
+                    self.sweep.read(&location, input.clone(), epc);
+                    self.send_sweep(app, false, effects);
+                }
+                return;
+            }
+        }
+        match self.scale.see(&app.devices, event) {
+            Seen::Settled(input) => self.settled(app, input, effects),
+            Seen::Alarm(text) if matches!(self.stage, Stage::Counting { .. }) => {
+                let words = text.text(app.language);
+                app.signal(Tone::Error, words, effects);
+            }
+            Seen::Alarm(_) | Seen::Nothing => {}
+        }
+    }
+
+    fn asking(&self) -> bool {
+        matches!(&self.stage, Stage::Counting { confirm_submit, .. } if confirm_submit.asking())
     }
 
     fn on_enter(&mut self, app: &mut State, typed: &str, effects: &mut Vec<Effect>) -> Nav {
@@ -337,26 +448,9 @@ impl Flow for Count {
             return Nav::Stay;
         }
         match &mut self.stage {
-            Stage::Tasks { tasks, marked } => {
-                let rows = tasks.as_ref().map_or(0, Vec::len);
-                match list::pick(typed, rows, *marked) {
-                    Pick::Row(row) => {
-                        if let Some(task) = tasks.as_ref().and_then(|t| t.get(row)).cloned() {
-                            self.open_task(app, task, effects);
-                        }
-                    }
-                    Pick::NotARow(text) => match self.task_named(&text) {
-                        Some(task) => self.open_task(app, task, effects),
-                        None => {
-                            let text = Text::NoSuchTask(text).text(app.language);
-                            app.signal(Tone::Error, text, effects);
-                        }
-                    },
-                    Pick::Empty => {
-                        let text = Text::NoTasks.text(app.language);
-                        app.signal(Tone::Error, text, effects);
-                    }
-                }
+            Stage::Tasks { tasks } => {
+                let opened = tasks.open(typed, |t| &t.id).map(TaskView::clone);
+                self.opened(app, opened, effects);
             }
             Stage::Counting {
                 task,
@@ -365,8 +459,7 @@ impl Flow for Count {
                 confirm_submit,
                 ..
             } => {
-                if *confirm_submit {
-                    *confirm_submit = false;
+                if confirm_submit.yes().is_some() {
                     let step = CountStep::Submit { task: task.clone() };
                     // Every tag read goes to the worker before the submit.
                     self.send_sweep(app, true, effects);
@@ -374,7 +467,7 @@ impl Flow for Count {
                     return Nav::Stay;
                 }
                 if typed.is_empty() {
-                    *confirm_submit = true;
+                    confirm_submit.ask(());
                     return Nav::Stay;
                 }
                 match (package.clone(), typed.parse::<u64>()) {
@@ -405,13 +498,10 @@ impl Flow for Count {
             return Nav::Stay;
         }
         match &self.stage {
-            Stage::Tasks { .. } => match self.task_named(&scan) {
-                Some(task) => self.open_task(app, task, effects),
-                None => {
-                    let text = Text::NoSuchTask(scan).text(app.language);
-                    app.signal(Tone::Error, text, effects);
-                }
-            },
+            Stage::Tasks { tasks } => {
+                let opened = tasks.scanned(&scan, |t| &t.id).map(TaskView::clone);
+                self.opened(app, opened, effects);
+            }
             Stage::Counting { .. } => self.counted_scan(app, scan, effects),
             Stage::Submitted { .. } => {
                 let text = Msg::ScanNotHere.text(app.language);
@@ -422,48 +512,30 @@ impl Flow for Count {
     }
 
     fn on_arrow(&mut self, _app: &mut State, up: bool) {
-        if let Stage::Tasks {
-            tasks: Some(tasks),
-            marked,
-        } = &mut self.stage
-        {
-            *marked = list::step(*marked, tasks.len(), up);
+        match &mut self.stage {
+            Stage::Tasks { tasks } => tasks.arrow(up),
+            Stage::Submitted { recount, .. } => recount.arrow(up),
+            Stage::Counting { .. } => {}
         }
     }
 
     fn on_esc(&mut self, _app: &mut State, _effects: &mut Vec<Effect>) -> Nav {
         match &mut self.stage {
-            Stage::Counting {
-                confirm_submit: confirm @ true,
-                ..
-            } => {
-                *confirm = false;
+            Stage::Counting { confirm_submit, .. } if confirm_submit.asking() => {
+                confirm_submit.no();
                 Nav::Stay
             }
             Stage::Counting {
                 package: package @ Some(_),
+                weighed,
                 ..
             } => {
                 *package = None;
+                *weighed = false;
                 Nav::Stay
             }
             _ => Nav::Back,
         }
-    }
-
-    fn on_device(&mut self, app: &mut State, event: &DeviceEvent, effects: &mut Vec<Effect>) {
-        let DeviceEvent::Floor(input) = event else {
-            return;
-        };
-        let tally_drivers::event::DeviceEvent::TagRead { epc, .. } = &input.event else {
-            return;
-        };
-        let Stage::Counting { location, .. } = &self.stage else {
-            return;
-        };
-        let location = location.clone();
-        self.sweep.read(&location, input.clone(), epc);
-        self.send_sweep(app, false, effects);
     }
 
     fn on_read(&mut self, app: &mut State, id: u64, reply: ReadReply, effects: &mut Vec<Effect>) {
@@ -473,9 +545,8 @@ impl Flow for Count {
         self.wait = None;
         match reply {
             ReadReply::CountTasks(Ok(list)) => {
-                if let Stage::Tasks { tasks, marked } = &mut self.stage {
-                    *marked = 0;
-                    *tasks = Some(list);
+                if let Stage::Tasks { tasks } = &mut self.stage {
+                    tasks.set(list);
                 }
             }
             ReadReply::MyCountLines(Ok((lines, with_quantity))) => {
@@ -510,9 +581,15 @@ impl Flow for Count {
             WriteReply::Count(Ok(done)) => self.answered(app, done, effects),
             WriteReply::Count(Err(failure)) => {
                 self.opening = None;
+                self.weighing = None;
                 failed(app, &failure, effects);
             }
             _ => {}
+        }
+        if self.wait.is_none() {
+            if let Some(input) = self.scale.held.take() {
+                self.settled(app, *input, effects);
+            }
         }
     }
 }
@@ -523,8 +600,7 @@ fn failed(app: &mut State, failure: &Failure, effects: &mut Vec<Effect>) {
 
 fn open_tasks_again(count: &mut Count, app: &mut State, effects: &mut Vec<Effect>) {
     count.stage = Stage::Tasks {
-        tasks: None,
-        marked: 0,
+        tasks: Rows::reading(),
     };
     count.wait = Some(app.read(ReadRequest::CountTasks, effects));
     app.say(Text::ChooseTask);

@@ -1,6 +1,7 @@
 //! What 5 Count says, in English and Spanish side by side. Nothing here takes an expected
 //! quantity: the count's words only ever name what the counter did.
 
+use crate::render::grams;
 use crate::text::{pick, Language, Words};
 
 /// What 5 Count says.
@@ -38,6 +39,12 @@ pub enum Text {
     AlreadyCounted(String),
     /// Counted.
     Counted,
+    /// Counted on the scale: what it read (mg), which the counter sees on the scale anyway.
+    CountedWeighed(i64),
+    /// A weight for a package counted in units: not recorded.
+    UnitsNotWeight(String),
+    /// Key help: take the stable weight on the scale.
+    KeyWeigh,
     /// Already has a quantity.
     AlreadyHasQuantity,
     /// Tags swept.
@@ -114,6 +121,17 @@ impl Words for Text {
             Text::WeighIt(uid) => format!("{uid}: put it on the scale, wait for a stable weight"),
             Text::AlreadyCounted(uid) if es => format!("{uid} ya se contó en esta vuelta"),
             Text::AlreadyCounted(uid) => format!("{uid} is already counted in this round"),
+            Text::CountedWeighed(mg) if es => {
+                format!("Contado: {}. Escanee el siguiente", grams(*mg))
+            }
+            Text::CountedWeighed(mg) => format!("Counted: {}. Scan the next package", grams(*mg)),
+            Text::UnitsNotWeight(uid) if es => {
+                format!("{uid} se cuenta en unidades: escríbalas; el peso no se registró")
+            }
+            Text::UnitsNotWeight(uid) => {
+                format!("{uid} is counted in units: type them; the weight is not recorded")
+            }
+            Text::KeyWeigh => pick(l, "w  take the stable weight", "w  tomar el peso estable"),
             Text::Counted => pick(
                 l,
                 "Counted. Scan the next package",
@@ -198,6 +216,9 @@ mod tests {
             Text::TypeUnits("U".into()),
             Text::WeighIt("U".into()),
             Text::Counted,
+            Text::CountedWeighed(1),
+            Text::UnitsNotWeight("U".into()),
+            Text::KeyWeigh,
             Text::ToSupervisor,
             Text::ToRecount(2),
             Text::ConfirmSubmit,

@@ -3,14 +3,24 @@
 //! (expected, unexpected, duplicate) through the floor layer; a GS1 label scanned checks the
 //! current case's label and COA; a letter key (with nothing typed) decides the marked case:
 //! `a` accept, `d` accept at another quantity (quantity, then reason), `r` reject (reason, then
-//! a confirmation: it cannot be undone), `q` quarantine, `v` void a mis-scan, `c` close, `t` /
+//! a confirmation: it cannot be undone), `q` quarantine, `p` quarantine the whole pallet (every
+//! case arrived and not decided, listed in the confirmation: one action, one event per case),
+//! `v` void a mis-scan, `c` close, `t` /
 //! `z` tare / zero the scale. Closing shows the missing and unexpected cases and the
 //! discrepancy list as it is keyed into the state system.
+//!
+//! Weighing: the scale's line shows what it reads. A load that settles on it weighs the case
+//! scanned last if that case is on the manifest and not weighed yet (the floor layer records
+//! the weighing; the verdict against the manifest is the core's); any other settled load is
+//! said and not recorded, and `w` weighs the marked case with the stable weight on the scale
+//! (a case put on before it was scanned, or weighed again). An empty pan, a load in motion,
+//! an overload or an unplugged scale records nothing; a load that settles while a step is
+//! being recorded is handled once its answer is in.
 //!
 //! A question (quantity, reason, confirmation) never takes a scan as its answer: the app
 //! holds the scan and handles it after the answer ([`Flow::asking`]).
 
-mod render;
+pub(crate) mod render;
 pub mod text;
 pub mod work;
 
@@ -23,9 +33,11 @@ use tally_replica::workflow::receiving::ScanOutcome;
 
 use super::{Flow, Nav, Screen};
 use crate::event::{
-    Effect, Failure, ReadReply, ReadRequest, ScaleCommand, Tone, WriteReply, WriteRequest,
+    DeviceEvent, Effect, Failure, ReadReply, ReadRequest, ScaleCommand, Tone, WriteReply,
+    WriteRequest,
 };
-use crate::list::{self, Pick};
+use crate::list::{self, Opened, Pick, Rows};
+use crate::scale::{self, Scale, Seen};
 use crate::state::State;
 use crate::text::{Language, Msg, Words};
 use text::Text;
@@ -36,10 +48,8 @@ use work::{Answer, Done, Read, Write, WriteStep};
 pub enum Stage {
     /// Choosing a manifest.
     List {
-        /// The manifests waiting (`None` until read).
-        rows: Option<Vec<ManifestRow>>,
-        /// The marked row.
-        marked: usize,
+        /// The manifests waiting, and the marked row.
+        list: Rows<ManifestRow>,
     },
     /// Receiving a manifest.
     Manifest {
@@ -83,6 +93,11 @@ pub enum Pending {
         /// The case.
         uid: String,
     },
+    /// Quarantine the whole pallet (then confirm).
+    QuarantinePallet {
+        /// The cases on it.
+        uids: Vec<String>,
+    },
     /// Void the case's arrival.
     Void {
         /// The case.
@@ -107,6 +122,13 @@ pub enum Ask {
         /// The marked reason.
         marked: usize,
     },
+    /// Quarantine these cases for this reason?
+    ConfirmPallet {
+        /// The cases, and the case the arrows have scrolled to.
+        uids: crate::list::Rows<String>,
+        /// Reason code.
+        reason: String,
+    },
     /// Reject this case for this reason? (irreversible)
     ConfirmReject {
         /// The case.
@@ -129,20 +151,22 @@ pub struct Receive {
     reasons_wait: Option<u64>,
     /// The writes sent and not answered yet, in order (scans come faster than commits).
     writes_waiting: Vec<u64>,
+    /// The settled load on the scale, and one held while a step is being recorded.
+    scale: Scale,
 }
 
 /// Opens 1 Receive: the manifests waiting are read.
 pub(crate) fn open(state: &mut State, effects: &mut Vec<Effect>) {
     let mut flow = Receive {
         stage: Stage::List {
-            rows: None,
-            marked: 0,
+            list: Rows::reading(),
         },
         ask: None,
         reasons: Vec::new(),
         read_wait: None,
         reasons_wait: None,
         writes_waiting: Vec::new(),
+        scale: Scale::default(),
     };
     flow.read_wait = Some(state.read(ReadRequest::Receiving(Read::Manifests), effects));
     state.go(Screen::Receive(Box::new(flow)));
@@ -200,17 +224,16 @@ impl Receive {
 
     fn scan(&mut self, app: &mut State, text: String, effects: &mut Vec<Effect>) -> Nav {
         match &self.stage {
-            Stage::List { rows, .. } => {
-                let known = rows
-                    .as_ref()
-                    .and_then(|rows| rows.iter().find(|r| r.id.eq_ignore_ascii_case(&text)))
-                    .map(|r| r.id.clone());
-                match known {
-                    Some(manifest) => self.open_manifest(app, manifest, effects),
-                    None => {
-                        let words = Text::NoSuchManifest(text).text(app.language);
-                        app.signal(Tone::Error, words, effects);
-                    }
+            Stage::List { list } => {
+                let opened = match list.scanned(&text, |r| &r.id) {
+                    Opened::Reading => Opened::Unknown(text),
+                    other => other.map(|r| r.id.clone()),
+                };
+                let unknown = Text::NoSuchManifest;
+                if let Some(manifest) =
+                    super::opened(app, opened, unknown, Text::NoManifests, effects)
+                {
+                    self.open_manifest(app, manifest, effects);
                 }
             }
             Stage::Manifest { current, .. } => {
@@ -232,8 +255,28 @@ impl Receive {
         }
         match key {
             't' => effects.push(Effect::ScaleCommand(ScaleCommand::Tare)),
+            'w' => self.weigh_marked(app, effects),
             'z' => effects.push(Effect::ScaleCommand(ScaleCommand::Zero)),
             'c' => self.write(app, WriteStep::Close, effects),
+            'p' => {
+                let uids: Vec<String> = match &self.stage {
+                    Stage::Manifest {
+                        sheet: Some(sheet), ..
+                    } => sheet
+                        .cases
+                        .iter()
+                        .filter(|c| c.arrived && !c.quarantined && c.decision.is_none())
+                        .map(|c| c.uid.clone())
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                if uids.is_empty() {
+                    let words = Text::NothingToQuarantine.text(app.language);
+                    app.signal(Tone::Error, words, effects);
+                } else {
+                    self.ask_reason(Pending::QuarantinePallet { uids });
+                }
+            }
             'a' | 'd' | 'r' | 'q' | 'v' => {
                 let Some(case) = self.target().cloned() else {
                     let words = Text::ScanACaseFirst.text(app.language);
@@ -273,6 +316,73 @@ impl Receive {
         Some(())
     }
 
+    /// A load settled on the scale: it weighs the case scanned last when that case waits for
+    /// its weight; otherwise what is on the scale is said and nothing is recorded.
+    fn settled(
+        &mut self,
+        app: &mut State,
+        input: tally_floor::DeviceInput,
+        effects: &mut Vec<Effect>,
+    ) {
+        if !self.writes_waiting.is_empty() {
+            // The case it belongs to may be the one whose scan is being recorded.
+            self.scale.held = Some(Box::new(input));
+            return;
+        }
+        // An empty pan or a tared container: nothing to weigh.
+        let Some(mg) = scale::recordable(&input) else {
+            return;
+        };
+        let Stage::Manifest { sheet, current, .. } = &self.stage else {
+            return;
+        };
+        let case = current
+            .as_ref()
+            .and_then(|uid| sheet.as_ref()?.cases.iter().find(|c| &c.uid == uid))
+            .cloned();
+        let l = app.language;
+        let refused = match case {
+            None => scale::Text::ScanFirst(mg).text(l),
+            Some(case) if !case.expected => Text::NotWeighedHere(case.uid).text(l),
+            Some(case) if case.weight_ok.is_some() => Text::AlreadyWeighed(case.uid, mg).text(l),
+            Some(case) => {
+                let scales = app.settings.scales.clone();
+                let step = WriteStep::Weigh {
+                    uid: case.uid,
+                    input,
+                    scales,
+                };
+                self.write(app, step, effects);
+                return;
+            }
+        };
+        app.signal(Tone::Error, refused, effects);
+    }
+
+    /// `w`: weighs the marked case with the stable weight on the scale now.
+    fn weigh_marked(&mut self, app: &mut State, effects: &mut Vec<Effect>) {
+        let l = app.language;
+        let Some(case) = self.target().cloned() else {
+            app.signal(Tone::Error, Text::ScanACaseFirst.text(l), effects);
+            return;
+        };
+        let Some((input, _)) = self.scale.now() else {
+            app.signal(Tone::Error, scale::Text::NothingStable.text(l), effects);
+            return;
+        };
+        if !case.expected {
+            app.signal(Tone::Error, Text::NotWeighedHere(case.uid).text(l), effects);
+            return;
+        }
+        let scales = app.settings.scales.clone();
+        let step = WriteStep::Weigh {
+            uid: case.uid,
+            input,
+            scales,
+        };
+        self.write(app, step, effects);
+    }
+
     fn ask_reason(&mut self, pending: Pending) {
         self.ask = Some(Ask::Reason { pending, marked: 0 });
     }
@@ -304,6 +414,12 @@ impl Receive {
                 },
                 effects,
             ),
+            Pending::QuarantinePallet { uids } => {
+                self.ask = Some(Ask::ConfirmPallet {
+                    uids: crate::list::Rows::read(uids),
+                    reason,
+                });
+            }
             Pending::Void { uid } => self.write(
                 app,
                 WriteStep::Decide {
@@ -334,8 +450,8 @@ impl Receive {
             Outcome::LabelChecked(problems) => {
                 (Tone::Error, Text::LabelFailed(problems.join("; ")).text(l))
             }
-            Outcome::Weighed(w) if w.within => (Tone::Success, Text::WeightOk.text(l)),
-            Outcome::Weighed(_) => (Tone::Error, Text::WeightOff.text(l)),
+            Outcome::Weighed(w) if w.within => (Tone::Success, Text::WeightOk(w.actual_mg).text(l)),
+            Outcome::Weighed(w) => (Tone::Error, Text::WeightOff(w.actual_mg).text(l)),
             Outcome::Accepted { uid } => (Tone::Success, Text::Accepted(uid.clone()).text(l)),
             Outcome::Rejected { uid } => (Tone::Success, Text::Rejected(uid.clone()).text(l)),
             Outcome::Voided { uid } => (Tone::Success, Text::Voided(uid.clone()).text(l)),
@@ -396,7 +512,9 @@ impl Flow for Receive {
         let l = language;
         let mut keys = vec![Msg::KeyHelp.text(l), Msg::KeyEsc.text(l)];
         let own = match (&self.ask, &self.stage) {
-            (Some(Ask::ConfirmReject { .. }), _) => vec![Text::KeyConfirm],
+            (Some(Ask::ConfirmReject { .. } | Ask::ConfirmPallet { .. }), _) => {
+                vec![Text::KeyConfirm]
+            }
             (Some(Ask::Reason { .. }), _) => vec![Text::KeyPickReason],
             (Some(Ask::Quantity { .. }), _) => vec![Text::KeyQuantity],
             (None, Stage::List { .. }) => vec![Text::KeyOpenManifest, Text::KeyScanManifest],
@@ -407,8 +525,10 @@ impl Flow for Receive {
                 Text::KeyAcceptAt,
                 Text::KeyReject,
                 Text::KeyQuarantine,
+                Text::KeyQuarantinePallet,
                 Text::KeyVoid,
                 Text::KeyClose,
+                Text::KeyWeigh,
                 Text::KeyScale,
             ],
             (None, Stage::Closed { .. }) => vec![Text::KeyScrollList],
@@ -469,6 +589,11 @@ impl Flow for Receive {
                 }
                 return Nav::Stay;
             }
+            Some(Ask::ConfirmPallet { uids, reason }) => {
+                let uids = uids.rows.unwrap_or_default();
+                self.write(app, WriteStep::Quarantine { uids, reason }, effects);
+                return Nav::Stay;
+            }
             Some(Ask::ConfirmReject { uid, reason }) => {
                 self.write(
                     app,
@@ -483,23 +608,17 @@ impl Flow for Receive {
             None => {}
         }
         match &self.stage {
-            Stage::List { rows, marked } => {
-                let Some(rows) = rows else {
-                    return Nav::Stay;
+            Stage::List { list } => {
+                // A manifest's id typed (or wedged) is its barcode.
+                let opened = match list.open(typed, |r| &r.id) {
+                    Opened::Reading => return Nav::Stay,
+                    other => other.map(|r| r.id.clone()),
                 };
-                match list::pick(typed, rows.len(), *marked) {
-                    Pick::Row(row) => {
-                        let manifest = rows[row].id.clone();
-                        self.open_manifest(app, manifest, effects);
-                    }
-                    // A manifest's id typed (or wedged) is its barcode.
-                    Pick::NotARow(text) => {
-                        self.scan(app, text, effects);
-                    }
-                    Pick::Empty => {
-                        let words = Text::NoManifests.text(app.language);
-                        app.signal(Tone::Error, words, effects);
-                    }
+                let unknown = Text::NoSuchManifest;
+                if let Some(manifest) =
+                    super::opened(app, opened, unknown, Text::NoManifests, effects)
+                {
+                    self.open_manifest(app, manifest, effects);
                 }
                 Nav::Stay
             }
@@ -519,10 +638,9 @@ impl Flow for Receive {
             (Some(Ask::Reason { marked, .. }), _) => {
                 *marked = list::step(*marked, self.reasons.len(), up);
             }
+            (Some(Ask::ConfirmPallet { uids, .. }), _) => uids.arrow(up),
             (Some(_), _) => {}
-            (None, Stage::List { rows, marked }) => {
-                *marked = list::step(*marked, rows.as_ref().map_or(0, Vec::len), up);
-            }
+            (None, Stage::List { list }) => list.arrow(up),
             (None, Stage::Manifest { sheet, marked, .. }) => {
                 *marked = list::step(*marked, sheet.as_ref().map_or(0, |s| s.cases.len()), up);
             }
@@ -561,9 +679,7 @@ impl Flow for Receive {
         }
         self.read_wait = None;
         match (answer, &mut self.stage) {
-            (Ok(Answer::Manifests(found)), Stage::List { rows, .. }) => {
-                *rows = Some(found);
-            }
+            (Ok(Answer::Manifests(found)), Stage::List { list }) => list.refresh(found),
             (Ok(Answer::Sheet(found)), Stage::Manifest { sheet, .. }) => {
                 let next = next_hint(&found);
                 *sheet = Some(found);
@@ -591,6 +707,22 @@ impl Flow for Receive {
         match answer {
             Ok(done) => self.done(app, done, effects),
             Err(failure) => fail(app, &failure, effects),
+        }
+        if self.writes_waiting.is_empty() {
+            if let Some(input) = self.scale.held.take() {
+                self.settled(app, *input, effects);
+            }
+        }
+    }
+
+    fn on_device(&mut self, app: &mut State, event: &DeviceEvent, effects: &mut Vec<Effect>) {
+        match self.scale.see(&app.devices, event) {
+            Seen::Settled(input) => self.settled(app, input, effects),
+            Seen::Alarm(text) if matches!(self.stage, Stage::Manifest { .. }) => {
+                let words = text.text(app.language);
+                app.signal(Tone::Error, words, effects);
+            }
+            Seen::Alarm(_) | Seen::Nothing => {}
         }
     }
 }

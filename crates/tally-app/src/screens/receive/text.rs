@@ -1,5 +1,6 @@
 //! What 1 Receive says, in English and Spanish side by side.
 
+use crate::render::grams;
 use crate::text::{pick, Language, Words};
 
 /// What 1 Receive says.
@@ -46,10 +47,14 @@ pub enum Text {
     LabelPassed,
     /// The label failed: the problems.
     LabelFailed(String),
-    /// The weight is within tolerance.
-    WeightOk,
-    /// The weight is out of tolerance.
-    WeightOff,
+    /// The weight (mg, on the manifest's basis) is within tolerance.
+    WeightOk(i64),
+    /// The weight (mg, on the manifest's basis) is out of tolerance.
+    WeightOff(i64),
+    /// The case on the scale was weighed already: the new weight is not recorded.
+    AlreadyWeighed(String, i64),
+    /// A case not on the manifest has no weight to be checked against: not recorded.
+    NotWeighedHere(String),
     /// Accepted.
     Accepted(String),
     /// Rejected.
@@ -134,12 +139,25 @@ pub enum Text {
     KeyReject,
     /// Help: quarantine.
     KeyQuarantine,
+    /// Help: p.
+    KeyQuarantinePallet,
+    /// Quarantine the whole pallet: how many cases, the reason (then: the cases, the keys).
+    ConfirmPallet {
+        /// Cases on it.
+        cases: usize,
+        /// Reason code.
+        reason: String,
+    },
+    /// No case on the pallet can be quarantined.
+    NothingToQuarantine,
     /// Help: void.
     KeyVoid,
     /// Help: close.
     KeyClose,
     /// Help: tare and zero.
     KeyScale,
+    /// Key help: weigh the marked case with the stable weight on the scale.
+    KeyWeigh,
     /// Help: confirmation.
     KeyConfirm,
     /// Help: pick a reason.
@@ -215,12 +233,38 @@ impl Words for Text {
                 Language::English => format!("Label check FAILED: {problems}. Quarantine it (q)"),
                 Language::Spanish => format!("Revisión de etiqueta FALLÓ: {problems}. Póngala en cuarentena (q)"),
             },
-            Text::WeightOk => pick(l, "Weight within tolerance", "Peso dentro de tolerancia"),
-            Text::WeightOff => pick(
-                l,
-                "Weight OUT of tolerance: quarantine it (q) or accept at the weight (d)",
-                "Peso FUERA de tolerancia: cuarentena (q) o aceptar con el peso (d)",
-            ),
+            Text::WeightOk(mg) => match l {
+                Language::English => format!("{}: weight within tolerance", grams(*mg)),
+                Language::Spanish => format!("{}: peso dentro de tolerancia", grams(*mg)),
+            },
+            Text::WeightOff(mg) => match l {
+                Language::English => format!(
+                    "{}: weight OUT of tolerance: quarantine it (q) or accept at the weight (d)",
+                    grams(*mg)
+                ),
+                Language::Spanish => format!(
+                    "{}: peso FUERA de tolerancia: cuarentena (q) o aceptar con el peso (d)",
+                    grams(*mg)
+                ),
+            },
+            Text::AlreadyWeighed(uid, mg) => match l {
+                Language::English => format!(
+                    "{uid} is weighed already; {} not recorded: w records it for the marked case",
+                    grams(*mg)
+                ),
+                Language::Spanish => format!(
+                    "{uid} ya está pesada; {} no registrado: w lo registra para la marcada",
+                    grams(*mg)
+                ),
+            },
+            Text::NotWeighedHere(uid) => match l {
+                Language::English => format!(
+                    "{uid} is NOT on the manifest: no weight to check; nothing recorded"
+                ),
+                Language::Spanish => format!(
+                    "{uid} NO está en el manifiesto: sin peso que comprobar; nada registrado"
+                ),
+            },
             Text::Accepted(uid) => match l {
                 Language::English => format!("{uid} accepted"),
                 Language::Spanish => format!("{uid} aceptada"),
@@ -315,9 +359,28 @@ impl Words for Text {
             Text::KeyAcceptAt => pick(l, "d       accept at another qty", "d       aceptar con otra cant."),
             Text::KeyReject => pick(l, "r       reject it (asks)", "r       rechazarla (pregunta)"),
             Text::KeyQuarantine => pick(l, "q       quarantine it", "q       cuarentena"),
+            Text::KeyQuarantinePallet => pick(
+                l,
+                "p       quarantine the pallet",
+                "p       cuarentena de la tarima",
+            ),
+            Text::ConfirmPallet { cases, reason } => match l {
+                Language::English => format!(
+                    "Quarantine the pallet: all {cases} cases arrived and not decided ({reason})?"
+                ),
+                Language::Spanish => format!(
+                    "¿Cuarentena de la tarima: los {cases} casos llegados sin decidir ({reason})?"
+                ),
+            },
+            Text::NothingToQuarantine => pick(
+                l,
+                "No case on this pallet can be quarantined: scan the cases first",
+                "Ningún caso de esta tarima puede ir a cuarentena: escanee los casos primero",
+            ),
             Text::KeyVoid => pick(l, "v       void a mis-scan", "v       anular mal escaneo"),
             Text::KeyClose => pick(l, "c       close the manifest", "c       cerrar el manifiesto"),
             Text::KeyScale => pick(l, "t / z   tare / zero scale", "t / z   tara / cero báscula"),
+            Text::KeyWeigh => pick(l, "w       weigh the marked case", "w       pesar la marcada"),
             Text::KeyConfirm => pick(l, "Enter   yes · Esc no", "Enter   sí · Esc no"),
             Text::KeyPickReason => pick(l, "1-9 Enter pick the reason", "1-9 Enter elegir el motivo"),
             Text::KeyQuantity => pick(l, "digits Enter the quantity", "dígitos Enter la cantidad"),
@@ -325,7 +388,7 @@ impl Words for Text {
             Text::ActionsHint => pick(
                 l,
                 "a ok d qty r rej q quar v void c close",
-                "a ok d cant r rech q cuar v anular c cerrar",
+                "a ok d cant r rech q cuar v anul c cerr",
             ),
         }
     }
@@ -343,6 +406,17 @@ mod tests {
             Text::Cancelled,
             Text::KeyReject,
             Text::ActionsHint,
+            Text::KeyQuarantinePallet,
+            Text::ConfirmPallet {
+                cases: 2,
+                reason: "R".into(),
+            },
+            Text::NothingToQuarantine,
+            Text::WeightOk(1),
+            Text::WeightOff(1),
+            Text::AlreadyWeighed("U".into(), 1),
+            Text::NotWeighedHere("U".into()),
+            Text::KeyWeigh,
         ] {
             assert_ne!(text.text(Language::English), text.text(Language::Spanish));
         }

@@ -6,7 +6,7 @@
 use rusqlite::Connection;
 use tally_drivers::event::DeviceEvent;
 use tally_floor::receiving::{self, Decision, ManifestRow, Sheet};
-use tally_floor::{DeviceInput, Floor, Outcome, Screen as FloorScreen};
+use tally_floor::{DeviceInput, Floor, Outcome, ScaleSetup, Screen as FloorScreen};
 use tally_ids::Date;
 use tally_replica::workflow::Session;
 use tally_replica::{Replica, ReplicaError};
@@ -51,6 +51,16 @@ pub enum WriteStep {
         /// Reason code.
         reason: String,
     },
+    /// Weigh a case: a stable weight from a configured scale, recorded through the floor
+    /// layer (the core checks the scale and gives the verdict against the manifest).
+    Weigh {
+        /// The case on the scale.
+        uid: String,
+        /// The stable reading, as the driver decoded it, with the scale's device name.
+        input: DeviceInput,
+        /// The handheld's scales (where each device's readings are recorded).
+        scales: Vec<ScaleSetup>,
+    },
     /// Close the manifest.
     Close,
 }
@@ -92,9 +102,9 @@ pub enum Answer {
     Reasons(Vec<(String, String)>),
 }
 
-/// The facility's date from the replica's clock (UTC).
+/// The facility's date from the replica's clock, in the facility's time zone.
 fn today(replica: &Replica) -> Date {
-    Date::from_unix_days(replica.now_ms().div_euclid(86_400_000))
+    crate::worker::today(replica)
 }
 
 /// Runs a receiving step on the worker's replica.
@@ -134,6 +144,16 @@ fn step(replica: &mut Replica, write: Write) -> Result<Done, ReplicaError> {
         WriteStep::Quarantine { uids, reason } => {
             let step = floor.quarantine_cases(replica, &who, &manifest, &uids, &reason)?;
             (step.outcome, uids.last().cloned())
+        }
+        WriteStep::Weigh { uid, input, scales } => {
+            let floor = scales.into_iter().fold(floor, Floor::with_scale);
+            let package = floor.tag_of(replica, &uid)?;
+            let mut screen = FloorScreen::Receiving {
+                manifest: manifest.clone(),
+                package: Some(package),
+            };
+            let step = floor.handle(replica, &who, &mut screen, &input)?;
+            (step.outcome, Some(uid))
         }
         WriteStep::Close => {
             let step = floor.close_manifest(replica, &who, &manifest)?;
