@@ -534,7 +534,9 @@ fn an_rfid_sweep_on_the_counting_screen_finds_each_package_once() {
             app.send(tag_read(epc_of(uid)));
         }
     }
-    app.send(tag_read(vec![0x30, 0x74, 0x25, 0x7B, 0xF7, 0x19, 0x4E, 0x40]));
+    app.send(tag_read(vec![
+        0x30, 0x74, 0x25, 0x7B, 0xF7, 0x19, 0x4E, 0x40,
+    ]));
     assert!(matches!(
         count_stage(&app),
         Stage::Counting { found, entered: 0, .. } if found == uids.len()

@@ -93,9 +93,11 @@ fn to_u64(value: i64) -> u64 {
 /// mark: one step down the table's b-tree instead of counting its rows (at a million events
 /// that count read the whole log, a few hundred megabytes, on every home refresh).
 fn own_head(conn: &Connection) -> Result<i64, ReplicaError> {
-    Ok(conn.query_row("SELECT coalesce(max(seq), 0) FROM event_log", [], |r| {
-        r.get(0)
-    })?)
+    Ok(
+        conn.query_row("SELECT coalesce(max(seq), 0) FROM event_log", [], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 /// The sync summary of a replica (any connection, read-only ones included).
