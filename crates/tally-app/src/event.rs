@@ -93,10 +93,36 @@ pub enum DeviceEvent {
 }
 
 /// The sync daemon's report (none runs before the ledger exists).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SyncStatus {
     /// The ledger answered at the last attempt.
     pub online: bool,
+    /// The replica's sync state in detail, as the app's sync watcher read it (`None`: only
+    /// online or offline is known).
+    pub detail: Option<SyncDetail>,
+}
+
+/// The replica's sync state (tallyd's tables, `tally_replica::outbox`), read at a wall time so
+/// the screens say "2 min ago" without reading a clock while they draw.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SyncDetail {
+    /// What the replica says.
+    pub summary: tally_replica::outbox::SyncSummary,
+    /// When it was read, Unix ms.
+    pub read_at_unix_ms: i64,
+}
+
+impl SyncStatus {
+    /// The status the watcher sends for a summary read at `read_at_unix_ms`.
+    pub fn read(summary: tally_replica::outbox::SyncSummary, read_at_unix_ms: i64) -> SyncStatus {
+        SyncStatus {
+            online: summary.online().unwrap_or(false),
+            detail: Some(SyncDetail {
+                summary,
+                read_at_unix_ms,
+            }),
+        }
+    }
 }
 
 /// Something went wrong with a request: a refusal for the person, or a fault below it.
@@ -202,6 +228,35 @@ pub enum WriteRequest {
         /// The step.
         step: CountStep,
     },
+    /// "Sync now" (0 Sync): ask a running tallyd to run a pass (one more count in the
+    /// replica's `ledger_sync_requests`; no event is recorded).
+    SyncNow,
+    /// Re-anchor this device to its ledger restored from a backup (a supervisor's decision,
+    /// kind 6).
+    Reanchor {
+        /// The supervisor.
+        who: Session,
+        /// The restored checkpoint accepted.
+        restored: tally_replica::workflow::reanchor::Restored,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// A call to the ledger, made on the ledger thread (it may wait on the network; nothing else
+/// waits for it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LedgerRequest {
+    /// This device's newest checkpoint beside the one the ledger serves now (re-anchoring).
+    Inspect,
+}
+
+/// The ledger thread's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LedgerReply {
+    /// The held and served checkpoints, or why they could not be compared (offline, not
+    /// enrolled), in tallyd's words.
+    Inspected(Result<Box<tally_sync::reanchor::Inspection>, String>),
 }
 
 /// A step of a blind count (5 Count), done by the worker through the floor layer.
@@ -494,6 +549,10 @@ pub enum WriteReply {
     MarkedReady(Result<tally_replica::workflow::loading::Reconciliation, Failure>),
     /// A supervisor step's answer (the floor's outcome).
     Supervised(Result<tally_floor::Outcome, Failure>),
+    /// "Sync now" was asked for (the request count), or could not be.
+    SyncRequested(Result<u64, Failure>),
+    /// The re-anchoring recorded, or the refusal.
+    Reanchored(Result<tally_events::payload::LedgerReanchored, Failure>),
 }
 
 /// A reply of the reader.
@@ -559,6 +618,13 @@ pub enum Event {
     },
     /// The sync daemon's status.
     Sync(SyncStatus),
+    /// The ledger thread answered request `id`.
+    Ledger {
+        /// Request id.
+        id: u64,
+        /// The answer.
+        reply: LedgerReply,
+    },
     /// The worker or reader thread ended: nothing more can be recorded.
     WorkerGone,
 }
@@ -602,6 +668,13 @@ pub enum Effect {
     Signal(Tone),
     /// Send a command to the scale (tare, zero) from the handheld.
     ScaleCommand(ScaleCommand),
+    /// Send a call to the ledger thread.
+    Ledger {
+        /// Request id.
+        id: u64,
+        /// The call.
+        request: LedgerRequest,
+    },
     /// End the app.
     Quit,
 }

@@ -16,10 +16,12 @@
 //! [`config`] (the TOML file and command-line overrides), [`scale`] (what the weighing screens
 //! show of the scale and which weights they may record).
 #![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod config;
 pub mod devices;
 pub mod event;
+pub mod ledger;
 pub mod list;
 pub mod menu;
 pub mod reader;
@@ -28,6 +30,7 @@ pub mod run;
 pub mod scale;
 pub mod screens;
 pub mod state;
+pub mod syncwatch;
 pub mod text;
 pub mod wedge;
 pub mod worker;

@@ -4,8 +4,8 @@
 //! Threads: input (crossterm's blocking read, each key stamped with a monotonic time), a
 //! ticker (auto-lock, flashes, home refresh), the worker (owns the replica, every commit), the
 //! reader (read-only connection), the devices ([`DeviceLink`]: the drivers' manager and its
-//! bridge) and a signal watcher (SIGTERM, SIGHUP, SIGINT: sign out and quit, terminal
-//! restored). They all feed one channel of [`Event`]s; the main thread takes events, runs
+//! bridge), the sync watcher (tallyd's tables in the replica, read live for home and 0 Sync)
+//! and a signal watcher (SIGTERM, SIGHUP, SIGINT: sign out and quit, terminal restored). They all feed one channel of [`Event`]s; the main thread takes events, runs
 //! [`update`], sends requests on, and draws with [`render`]. Nothing it does between two
 //! frames waits on the database or a device.
 
@@ -182,6 +182,8 @@ pub fn run_with(config: &Config, start_with: &Start) -> Result<(), RunError> {
     )?;
     let view = tally_replica::db::open_read_only(&db)?;
     let (reads, _reader_thread) = reader::spawn(view, events.clone())?;
+    crate::syncwatch::spawn(&db, events.clone())?;
+    let ledger_calls = crate::ledger::spawn(&db, events.clone())?;
     spawn_ticker(start, events.clone())?;
     let devices = DeviceLink::start(&config.devices, events.clone())?;
     let (signals, signal_thread) = spawn_signals(start, events.clone())?;
@@ -232,6 +234,9 @@ pub fn run_with(config: &Config, start_with: &Start) -> Result<(), RunError> {
                     match effect {
                         // `step` handed them on.
                         Effect::Write { .. } | Effect::Read { .. } => {}
+                        Effect::Ledger { id, request } => {
+                            let _ = ledger_calls.send((id, request));
+                        }
                         Effect::Signal(Tone::Success) => ring(terminal.backend_mut())?,
                         Effect::Signal(Tone::Error) => {
                             ring(terminal.backend_mut())?;

@@ -118,6 +118,8 @@ pub struct State {
     pub devices: Devices,
     /// The sync daemon's last report (`None`: no sync daemon).
     pub sync_online: Option<bool>,
+    /// The replica's sync state as the sync watcher last read it (`None`: not read yet).
+    pub sync: Option<crate::event::SyncDetail>,
     /// Home's tasks and sync state, when read.
     pub home: Option<HomeSummary>,
     pub(crate) home_read_at_ms: u64,
@@ -151,6 +153,7 @@ impl State {
             status: StatusLine::default(),
             devices: Devices::default(),
             sync_online: None,
+            sync: None,
             home: None,
             home_read_at_ms: 0,
             write_wait: None,
@@ -310,7 +313,18 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             on_tick(state, &mut effects);
         }
         Event::Device(device) => on_device(state, device, &mut effects),
-        Event::Sync(status) => state.sync_online = Some(status.online),
+        Event::Sync(status) => {
+            // Online or offline is known once tallyd has tried (or when the report says only
+            // that).
+            state.sync_online = match &status.detail {
+                Some(detail) => detail.summary.online(),
+                None => Some(status.online),
+            };
+            if status.detail.is_some() {
+                state.sync = status.detail;
+            }
+        }
+        Event::Ledger { id, reply } => screens::on_ledger(state, id, reply, &mut effects),
         Event::Written { id, reply } => on_written(state, id, reply, &mut effects),
         Event::Read { id, reply } => on_read(state, id, reply, &mut effects),
         Event::WorkerGone => {

@@ -71,6 +71,19 @@ pub fn perform(replica: &mut Replica, request: WriteRequest) -> WriteReply {
         WriteRequest::Count { who, step } => {
             WriteReply::Count(count_step(replica, &who, step).map_err(Failure::from))
         }
+        WriteRequest::SyncNow => {
+            WriteReply::SyncRequested(replica.request_sync().map_err(Failure::from))
+        }
+        WriteRequest::Reanchor {
+            who,
+            restored,
+            reason,
+        } => WriteReply::Reanchored(
+            replica
+                .reanchor(&who, &restored, &reason)
+                .map(|(event, _)| event)
+                .map_err(Failure::from),
+        ),
     }
 }
 

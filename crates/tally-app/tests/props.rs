@@ -8,8 +8,8 @@ mod common;
 
 use proptest::prelude::*;
 use tally_app::event::{
-    CountDone, DeviceEvent, DeviceKind, Effect, Event, Failure, HomeSummary, Key, ReadReply,
-    ReadRequest, SyncStatus, WriteReply, WriteRequest,
+    CountDone, DeviceEvent, DeviceKind, Effect, Event, Failure, HomeSummary, Key, LedgerReply,
+    ReadReply, ReadRequest, SyncStatus, WriteReply, WriteRequest,
 };
 use tally_app::event::{Picked, SupervisorWork};
 use tally_app::state::{update, Screen, Settings, State};
@@ -33,7 +33,7 @@ enum Action {
     Key(Key, u64),
     Tick(u64),
     Device(DeviceEvent),
-    Sync(bool),
+    Sync(bool, u64, String),
     /// Answer the oldest request waiting: `ok` or not, with text `text`.
     Reply {
         ok: bool,
@@ -86,7 +86,7 @@ fn action() -> impl Strategy<Value = Action> {
             };
             Action::Device(DeviceEvent::Floor(tally_floor::DeviceInput { device: "/dev/x".into(), event }))
         }),
-        1 => any::<bool>().prop_map(Action::Sync),
+        1 => (any::<bool>(), any::<u64>(), "\\PC{0,200}").prop_map(|(o, n, t)| Action::Sync(o, n, t)),
         5 => (any::<bool>(), any::<u8>(), ".{0,120}", any::<u64>()).prop_map(|(ok, role, text, n)| Action::Reply { ok, role, text, n }),
         1 => any::<u64>().prop_map(Action::Stale),
         1 => Just(Action::WorkerGone),
@@ -186,6 +186,23 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                 }),
                 WriteRequest::Count { .. } => WriteReply::Count(if ok {
                     Ok(count_done(text, n))
+                } else {
+                    Err(failure)
+                }),
+                WriteRequest::SyncNow => {
+                    WriteReply::SyncRequested(if ok { Ok(n) } else { Err(failure) })
+                }
+                WriteRequest::Reanchor {
+                    restored, reason, ..
+                } => WriteReply::Reanchored(if ok {
+                    Ok(tally_events::payload::LedgerReanchored {
+                        origin: restored.origin.clone(),
+                        held_size: n,
+                        held_root: restored.root,
+                        new_size: restored.size,
+                        new_root: restored.root,
+                        reason: reason.clone(),
+                    })
                 } else {
                     Err(failure)
                 }),
@@ -359,7 +376,42 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
             };
             Some(Event::Read { id: *id, reply })
         }
+        Effect::Ledger { id, .. } => Some(Event::Ledger {
+            id: *id,
+            reply: LedgerReply::Inspected(if ok {
+                Ok(Box::new(inspection(text, n)))
+            } else {
+                Err(text.to_owned())
+            }),
+        }),
         Effect::Signal(_) | Effect::ScaleCommand(_) | Effect::Quit => None,
+    }
+}
+
+/// A re-anchoring's comparison of any size, refused or not.
+fn inspection(text: &str, n: u64) -> tally_sync::reanchor::Inspection {
+    use tally_sync::reanchor::{Inspection, Verdict};
+    Inspection {
+        held: tally_replica::workflow::reanchor::Held {
+            origin: text.to_owned(),
+            url: text.to_owned(),
+            checkpoint: tally_replica::outbox::StoredCheckpoint {
+                anchor: 0,
+                size: n,
+                root: tally_events::Sha256Hash([n as u8; 32]),
+                note: text.to_owned(),
+            },
+        },
+        served: tally_ledger_client::VerifiedCheckpoint {
+            size: u64::MAX - n,
+            root: tally_events::Sha256Hash([0; 32]),
+            note: text.to_owned(),
+        },
+        verdict: if n % 2 == 0 {
+            Verdict::Refused(text.to_owned())
+        } else {
+            Verdict::Trusted
+        },
     }
 }
 
@@ -501,7 +553,7 @@ proptest! {
                 Action::Key(key, gap) => { now += gap; Event::Key { key, at_ms: now } }
                 Action::Tick(gap) => { now += gap; Event::Tick { now_ms: now } }
                 Action::Device(device) => Event::Device(device),
-                Action::Sync(online) => Event::Sync(SyncStatus { online }),
+                Action::Sync(online, n, text) => Event::Sync(sync_status(online, n, text)),
                 Action::Reply { ok, role, text, n } => {
                     if waiting.is_empty() { continue; }
                     let effect = waiting.remove(0);
@@ -537,7 +589,7 @@ proptest! {
                 Action::Key(key, gap) => { now += gap; Event::Key { key, at_ms: now } }
                 Action::Tick(gap) => { now += gap; Event::Tick { now_ms: now } }
                 Action::Device(device) => Event::Device(device),
-                Action::Sync(online) => Event::Sync(SyncStatus { online }),
+                Action::Sync(online, n, text) => Event::Sync(sync_status(online, n, text)),
                 Action::Reply { ok, role, text, n } => {
                     if waiting.is_empty() { continue; }
                     let effect = waiting.remove(0);
@@ -564,4 +616,37 @@ proptest! {
             }
         }
     }
+}
+
+/// A sync report: online or offline alone (odd `n`), or the replica's state in detail with
+/// extreme counts and times and a long error text.
+fn sync_status(online: bool, n: u64, text: String) -> SyncStatus {
+    use tally_replica::outbox::{SyncErrorKind, SyncSummary};
+    if n % 2 == 1 {
+        return SyncStatus {
+            online,
+            detail: None,
+        };
+    }
+    let kinds = [
+        SyncErrorKind::Unreachable,
+        SyncErrorKind::Untrusted,
+        SyncErrorKind::Refused,
+        SyncErrorKind::Setup,
+        SyncErrorKind::Other,
+    ];
+    let summary = SyncSummary {
+        enrolled: online || n % 3 == 0,
+        events_waiting: n,
+        pushed_seq: n / 2,
+        last_success_unix_ms: (n % 5 != 0).then_some(i64::MIN),
+        last_error: (!online).then(|| text.clone()),
+        last_error_unix_ms: (!online).then_some(i64::MAX),
+        checkpoint_size: u64::MAX - n,
+        last_error_kind: (!online).then(|| kinds[(n % 5) as usize]),
+        last_attempt_unix_ms: Some(n as i64),
+        ledger_url: Some(format!("http://{text}")),
+        sync_requests: n,
+    };
+    SyncStatus::read(summary, i64::MAX)
 }

@@ -302,18 +302,181 @@ fn lookup_withholds_where_and_how_much_while_a_count_is_open() {
     shots(&app, "lookup_under_count");
 }
 
+/// The sync state as the app's watcher reads it from the replica, at a fixed wall time so the
+/// "ago" texts are the same every run.
+fn sync_read(app: &App, at_unix_ms: i64) -> tally_app::event::SyncStatus {
+    let summary = tally_replica::outbox::summary(&app.view).unwrap();
+    tally_app::event::SyncStatus::read(summary, at_unix_ms)
+}
+
+const NOW: i64 = 1_795_000_600_000;
+
+/// Pins the replica to a ledger as `tallyd enroll` does (the URL and log; no network).
+fn enroll(app: &App) {
+    let mut conn = tally_replica::db::open(&app.db()).unwrap();
+    tally_replica::outbox::set_link(
+        &mut conn,
+        &tally_replica::outbox::LedgerLink {
+            url: "http://10.0.0.5:8443".into(),
+            origin: "ledger.example/log".into(),
+            verifier_key: "ledger.example/log+00000000+AQ".into(),
+            device: app.replica.device(),
+            facility: tally_replica::seed::FACILITY.into(),
+            name: "dock-1".into(),
+            enrolled_unix_ms: NOW - 3_600_000,
+        },
+    )
+    .unwrap();
+}
+
+fn record(app: &App, outcome: Result<(), (&str, tally_replica::outbox::SyncErrorKind)>, at: i64) {
+    let mut conn = tally_replica::db::open(&app.db()).unwrap();
+    tally_replica::outbox::record_outcome(&mut conn, outcome, at).unwrap();
+}
+
 #[test]
-fn entries_without_their_flow_say_so_plainly() {
+fn sync_before_any_ledger_says_not_enrolled_and_events_stay() {
     let mut app = signed_in("B1001", "1111");
     app.type_line("0");
-    assert!(matches!(app.state.screen(), Screen::NotBuilt(_)));
-    shots(&app, "not_built_sync");
+    assert!(matches!(app.state.screen(), Screen::Sync(_)));
+    let status = sync_read(&app, NOW);
+    app.send(Event::Sync(status));
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("NOT ENROLLED"), "{screen}");
+    assert!(screen.contains("Last sync: never"), "{screen}");
+    shots(&app, "sync_not_enrolled");
+    // A scan is not taken here; Esc goes back.
     let uid = first_package(&app);
     app.wedge_scan(&uid);
     assert_eq!(app.signals.last(), Some(&Tone::Error));
-    shots(&app, "not_built_scan");
     app.press(Key::Esc);
     assert!(matches!(app.state.screen(), Screen::Home { .. }));
+}
+
+#[test]
+fn sync_offline_says_so_and_what_the_last_error_means_in_both_languages() {
+    let mut app = signed_in("B1001", "1111");
+    enroll(&app);
+    record(
+        &app,
+        Err((
+            "the ledger at http://10.0.0.5:8443 cannot be reached: connection refused",
+            tally_replica::outbox::SyncErrorKind::Unreachable,
+        )),
+        NOW - 20_000,
+    );
+    app.type_line("0");
+    let status = sync_read(&app, NOW);
+    app.send(Event::Sync(status));
+    for (width, height) in SIZES {
+        let screen = app.screen(width, height);
+        assert!(screen.contains("OFFLINE"), "{screen}");
+        assert!(screen.contains("Events waiting:"), "{screen}");
+        assert!(screen.contains("Last sync: never"), "{screen}");
+    }
+    assert!(app.screen(80, 24).contains("http://10.0.0.5:8443"));
+    shots(&app, "sync_offline");
+    app.press(Key::F(2));
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("SIN CONEXIÓN"), "{screen}");
+    shots(&app, "sync_offline_es");
+}
+
+#[test]
+fn sync_online_shows_the_last_success_checkpoint_and_ledger() {
+    let mut app = signed_in("B2001", "4444");
+    enroll(&app);
+    let mut conn = tally_replica::db::open(&app.db()).unwrap();
+    tally_replica::outbox::accept_checkpoint(
+        &mut conn,
+        &tally_replica::outbox::StoredCheckpoint {
+            anchor: 0,
+            size: 1_234,
+            root: tally_events::Sha256Hash([9; 32]),
+            note: "n".into(),
+        },
+        NOW,
+    )
+    .unwrap();
+    record(&app, Ok(()), NOW - 180_000);
+    app.type_line("0");
+    app.send(Event::Sync(sync_read(&app, NOW)));
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("ONLINE"), "{screen}");
+    assert!(screen.contains("Last sync: 3 min ago"), "{screen}");
+    assert!(screen.contains("1234 entries"), "{screen}");
+    shots(&app, "sync_online");
+    app.press(Key::F(2));
+    assert!(app.screen(80, 24).contains("hace 3 min"));
+    shots(&app, "sync_online_es");
+    // A ledger that refused this device's log: the words say what to do.
+    record(
+        &app,
+        Err((
+            "the ledger went backwards: it serves a tree of 10 entries, this device holds 1234",
+            tally_replica::outbox::SyncErrorKind::Untrusted,
+        )),
+        NOW - 1_000,
+    );
+    app.press(Key::F(2));
+    app.send(Event::Sync(sync_read(&app, NOW)));
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("re-anchor"), "{screen}");
+    assert!(screen.contains("went backwards"), "{screen}");
+    shots(&app, "sync_refused_ledger");
+}
+
+#[test]
+fn sync_now_is_one_key_and_is_counted_in_the_replica_for_tallyd() {
+    let mut app = signed_in("B1001", "1111");
+    enroll(&app);
+    app.type_line("0");
+    app.send(Event::Sync(sync_read(&app, NOW)));
+    // `s` alone (no scanner burst follows it): sync now.
+    app.type_text("s");
+    app.wait(1_000);
+    assert_eq!(app.signals.last(), Some(&Tone::Success));
+    assert!(
+        app.state.status.text.contains("Sync asked for"),
+        "{}",
+        app.state.status.text
+    );
+    assert_eq!(tally_replica::outbox::sync_requests(&app.view).unwrap(), 1);
+    // Enter with nothing typed: again.
+    app.press(Key::Enter);
+    assert_eq!(tally_replica::outbox::sync_requests(&app.view).unwrap(), 2);
+    assert!(app.screen(80, 24).contains("Sync now asked (2)"));
+    shots(&app, "sync_now");
+    // Anything else typed is not a key here.
+    app.type_line("x");
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    assert_eq!(tally_replica::outbox::sync_requests(&app.view).unwrap(), 2);
+}
+
+/// Home shows the watcher's live reading: events waiting go down as tallyd marks them,
+/// without home reading again.
+#[test]
+fn home_shows_the_sync_state_live() {
+    let mut app = signed_in("B1001", "1111");
+    enroll(&app);
+    record(&app, Ok(()), NOW - 120_000);
+    let waiting = tally_replica::outbox::summary(&app.view)
+        .unwrap()
+        .events_waiting;
+    app.send(Event::Sync(sync_read(&app, NOW)));
+    let screen = app.screen(80, 24);
+    assert!(screen.contains(&format!("{waiting} to send")), "{screen}");
+    assert!(screen.contains("synced 2 min ago"), "{screen}");
+    assert!(screen.contains("on"), "{screen}");
+    let mut summary = tally_replica::outbox::summary(&app.view).unwrap();
+    summary.events_waiting = 0;
+    summary.last_success_unix_ms = Some(NOW);
+    app.send(Event::Sync(tally_app::event::SyncStatus::read(
+        summary, NOW,
+    )));
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("0 to send"), "{screen}");
+    assert!(screen.contains("synced 0 min ago"), "{screen}");
 }
 
 #[test]
@@ -510,4 +673,87 @@ fn a_database_that_stops_answering_is_said_plainly() {
 fn a_terminal_below_20_by_8_gets_a_notice_not_a_broken_screen() {
     let app = signed_in("B1001", "1111");
     insta::assert_snapshot!("too_small_19x7", app.screen(19, 7));
+}
+
+/// 9 Supervisor → re-anchor: the held and the restored checkpoints side by side, the reason,
+/// the question, the event recorded (kind 6, naming what the device held), a sync asked for.
+#[test]
+fn a_supervisor_re_anchors_to_a_restored_ledger_after_a_question() {
+    use tally_app::event::LedgerReply;
+    use tally_sync::reanchor::{Inspection, Verdict};
+    let mut app = signed_in("B2001", "4444");
+    // Not enrolled: the ledger thread says why it cannot compare.
+    app.type_line("9");
+    let rows = app.screen(80, 24);
+    let row = rows
+        .lines()
+        .find_map(|l| {
+            l.trim_start_matches(['>', ' '])
+                .strip_suffix("Re-anchor to a restored ledger")
+                .map(|n| n.trim().to_owned())
+        })
+        .unwrap_or_else(|| panic!("no re-anchor row: {rows}"));
+    app.type_line(&row);
+    assert!(matches!(app.state.screen(), Screen::Reanchor(_)));
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("not enrolled"), "{screen}");
+    shots(&app, "reanchor_not_enrolled");
+    app.press(Key::Esc);
+    assert!(matches!(app.state.screen(), Screen::Supervisor(_)));
+    // Enrolled, holding 1234; the ledger serves 1200 (restored from a backup).
+    enroll(&app);
+    let mut conn = tally_replica::db::open(&app.db()).unwrap();
+    let held = tally_replica::outbox::StoredCheckpoint {
+        anchor: 0,
+        size: 1_234,
+        root: tally_events::Sha256Hash([0xab; 32]),
+        note: "n".into(),
+    };
+    tally_replica::outbox::accept_checkpoint(&mut conn, &held, NOW).unwrap();
+    let inspection = Inspection {
+        held: tally_replica::workflow::reanchor::held(&app.view)
+            .unwrap()
+            .unwrap(),
+        served: tally_ledger_client::VerifiedCheckpoint {
+            size: 1_200,
+            root: tally_events::Sha256Hash([0xcd; 32]),
+            note: "restored".into(),
+        },
+        verdict: Verdict::Refused(
+            "the ledger went backwards: it serves a tree of 1200 entries, this device holds 1234"
+                .into(),
+        ),
+    };
+    app.ledger_answers
+        .push(LedgerReply::Inspected(Ok(Box::new(inspection))));
+    app.type_line(&row);
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("Held:     1234 · abababab"), "{screen}");
+    assert!(screen.contains("Restored: 1200 · cdcdcdcd"), "{screen}");
+    assert!(screen.contains("REFUSED"), "{screen}");
+    shots(&app, "reanchor_refused");
+    // No reason, no question.
+    app.press(Key::Enter);
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    app.type_line("ledger restored 03:10 from the 02:00 backup");
+    assert!(app.screen(80, 24).contains("This cannot be undone."));
+    shots(&app, "reanchor_question");
+    // Esc answers no; nothing recorded.
+    app.press(Key::Esc);
+    assert!(tally_replica::outbox::latest_reanchor(&app.view)
+        .unwrap()
+        .is_none());
+    app.type_line("ledger restored 03:10 from the 02:00 backup");
+    app.press(Key::Enter);
+    let (_, event) = tally_replica::outbox::latest_reanchor(&app.view)
+        .unwrap()
+        .unwrap();
+    assert_eq!((event.held_size, event.held_root), (1_234, held.root));
+    assert_eq!(event.new_size, 1_200);
+    assert_eq!(event.reason, "ledger restored 03:10 from the 02:00 backup");
+    assert_eq!(app.signals.last(), Some(&Tone::Success));
+    // tallyd is asked for a pass at once.
+    assert_eq!(tally_replica::outbox::sync_requests(&app.view).unwrap(), 1);
+    app.press(Key::F(2));
+    shots(&app, "reanchor_done_es");
 }

@@ -4,6 +4,7 @@
 //! library crate and prints; no domain logic lives here. Exit status: 0 when everything
 //! worked, 1 when the input had problems (each one printed), 2 on a usage error; 0, quietly,
 //! when the reader of the output goes away (`tally replica stats | head -1`, see tally-stdout).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod cmd;
 
@@ -42,6 +43,9 @@ BioTrack ids. Every problem is spelled out, e.g. \"GTIN check digit should be 8,
     Demo(cmd::demo::DemoArgs),
     /// Verify a UID's chain-of-custody bundle from the ledger, offline, with the ledger's key.
     Audit(cmd::audit::AuditArgs),
+    /// This device's sync with its ledger: re-anchor to a ledger restored from a backup
+    /// (supervisors only).
+    Sync(cmd::sync::SyncArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +61,7 @@ fn main() -> ExitCode {
         Command::Replica(args) => cmd::replica::run(args),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Audit(args) => cmd::audit::run(args),
+        Command::Sync(args) => cmd::sync::run(args),
     };
     match outcome {
         Ok(code) => code,

@@ -21,7 +21,7 @@ use thiserror::Error;
 use crate::event::SignedEvent;
 use crate::merkle::{leaf_hash, verify_inclusion, InclusionError};
 use crate::note::{Checkpoint, NoteError, NoteVerifier, SignedNote, MAX_NOTE_BYTES};
-use crate::payload::{Payload, KIND_DEVICE_ENROLLED};
+use crate::payload::{Payload, SignInPurpose, KIND_DEVICE_ENROLLED};
 use crate::types::{DeviceId, Sha256Hash};
 
 /// The bundle's magic bytes.
@@ -51,6 +51,13 @@ pub enum Role {
     Genesis,
     /// The facility settings in force at the checkpoint (they carry the time zone).
     Settings,
+    /// The witness's sign-in (`user_signed_in`, purpose witness) a destruction of the UID
+    /// names: the record just before the destruction's weight (or before the destruction when
+    /// it names no weight), on the same device, with the destruction's witness badge.
+    Witness,
+    /// The registration (`scale_registered`) of the scale that made a weight of the bundle:
+    /// the latest one of that scale id in the weight's facility before the weight in the log.
+    Scale,
 }
 
 impl Role {
@@ -62,6 +69,8 @@ impl Role {
             Role::Weight => 3,
             Role::Genesis => 4,
             Role::Settings => 5,
+            Role::Witness => 6,
+            Role::Scale => 7,
         }
     }
 
@@ -73,6 +82,8 @@ impl Role {
             3 => Role::Weight,
             4 => Role::Genesis,
             5 => Role::Settings,
+            6 => Role::Witness,
+            7 => Role::Scale,
             _ => return None,
         })
     }
@@ -85,6 +96,8 @@ impl Role {
             Role::Weight => "weight",
             Role::Genesis => "genesis",
             Role::Settings => "settings",
+            Role::Witness => "witness",
+            Role::Scale => "scale",
         }
     }
 }
@@ -128,9 +141,21 @@ pub fn uids_of(payload: &Payload) -> Vec<&str> {
         Payload::OutboundManifestIssued(p) => out.extend(p.lines.iter().map(|l| l.uid.as_str())),
         Payload::PackageArrived(p) => out.push(&p.uid),
         Payload::ManifestLinesAdded(p) => out.extend(p.lines.iter().map(|l| l.uid.as_str())),
+        Payload::ReceiptDifferenceNoted(p) => out.push(&p.uid),
+        Payload::ConflictSettled(p) => out.push(&p.uid),
         _ => {}
     }
     out
+}
+
+/// The seq of the witness sign-in a destruction recorded at `seq` relies on: the record just
+/// before its weight, or just before the destruction when it names no weight (one action
+/// records the sign-in, the weight and the destruction, in that order).
+pub fn witness_seq(destruction: &crate::payload::DestructionRecorded, seq: u64) -> u64 {
+    destruction
+        .weight_event_seq
+        .unwrap_or(seq)
+        .saturating_sub(1)
 }
 
 /// Whether `payload` names `uid`.
@@ -555,6 +580,28 @@ pub enum CustodyError {
         /// The weight's seq.
         weight_seq: u64,
     },
+    /// A destruction whose witness sign-in is not in the bundle.
+    #[error("device {device}: the destruction at seq {seq} names the witness {witness}, whose sign-in (seq {witness_seq}) is not in the bundle")]
+    MissingWitness {
+        /// The device.
+        device: DeviceId,
+        /// The destruction's seq.
+        seq: u64,
+        /// The witness badge.
+        witness: String,
+        /// The seq the sign-in must have.
+        witness_seq: u64,
+    },
+    /// A weight whose scale registration is not in the bundle.
+    #[error("device {device}: the weight at seq {seq} was made on scale {scale_id}, whose registration in its facility is not in the bundle")]
+    MissingScale {
+        /// The device.
+        device: DeviceId,
+        /// The weight's seq.
+        seq: u64,
+        /// The scale.
+        scale_id: String,
+    },
     /// The entries are not the ones the statement lists (added, removed, re-labelled).
     #[error("the entries are not those the ledger's custody statement lists ({reason})")]
     NotTheListedEntries {
@@ -591,6 +638,8 @@ impl CustodyError {
             CustodyError::BrokenChain { .. } => "broken_chain",
             CustodyError::MissingGenesis(_) => "missing_genesis",
             CustodyError::MissingWeight { .. } => "missing_weight",
+            CustodyError::MissingWitness { .. } => "missing_witness",
+            CustodyError::MissingScale { .. } => "missing_scale",
             CustodyError::NotTheListedEntries { .. } => "not_the_listed_entries",
         }
     }
@@ -657,11 +706,51 @@ impl CustodyReport {
     }
 }
 
+/// The registration of the scale that made `weight` (`scale_id`): the latest scale entry of
+/// that id in the weight's facility before it in the log.
+fn scale_of<'a>(
+    entries: &'a [VerifiedEntry],
+    weight: &VerifiedEntry,
+    scale_id: &str,
+) -> Option<&'a VerifiedEntry> {
+    entries.iter().rev().find(|e| {
+        e.role == Role::Scale
+            && e.index < weight.index
+            && e.event.facility() == weight.event.facility()
+            && matches!(&e.payload, Payload::ScaleRegistered(r) if r.scale_id == scale_id)
+    })
+}
+
+impl CustodyReport {
+    /// The witness's sign-in a destruction entry relies on (verified to be in the bundle).
+    pub fn witness_sign_in(&self, destruction: &VerifiedEntry) -> Option<&VerifiedEntry> {
+        let Payload::DestructionRecorded(d) = &destruction.payload else {
+            return None;
+        };
+        let at = witness_seq(d, destruction.event.seq());
+        self.entries.iter().find(|e| {
+            e.role == Role::Witness
+                && e.event.device() == destruction.event.device()
+                && e.event.seq() == at
+        })
+    }
+
+    /// The registration of the scale a weight entry was made on (verified to be in the
+    /// bundle).
+    pub fn scale_registration(&self, weight: &VerifiedEntry) -> Option<&VerifiedEntry> {
+        let Payload::WeightRecorded(w) = &weight.payload else {
+            return None;
+        };
+        scale_of(&self.entries, weight, &w.scale_id)
+    }
+}
+
 /// Verifies a bundle with the ledger's note verifier key (`<name>+<keyhash>+<key>`): the
 /// checkpoint and the statement are signed by that key and agree, every record is signed by its
 /// device and proved in the checkpoint's tree, every event names the UID, every context entry
-/// is what its role says, chains link where records are adjacent, and the entries are exactly
-/// those the statement lists.
+/// is what its role says, chains link where records are adjacent, every destruction's witness
+/// sign-in and every weight's scale registration are there, and the entries are exactly those
+/// the statement lists.
 pub fn verify(bytes: &[u8], key: &NoteVerifier) -> Result<CustodyReport, CustodyError> {
     let bundle = Bundle::parse(bytes)?;
     let checkpoint_note =
@@ -831,6 +920,36 @@ pub fn verify(bytes: &[u8], key: &NoteVerifier) -> Result<CustodyReport, Custody
                     return Err(bad("its device recorded no event of the UID".into()));
                 }
             }
+            (Role::Witness, Payload::UserSignedIn(signed_in)) => {
+                if signed_in.purpose != SignInPurpose::Witness {
+                    return Err(bad("it is not a sign-in to witness".into()));
+                }
+                let device = entry.event.device();
+                let named = entries.iter().any(|e| {
+                    e.role == Role::Event
+                        && e.event.device() == device
+                        && matches!(&e.payload, Payload::DestructionRecorded(d)
+                            if d.witness == signed_in.badge
+                                && witness_seq(d, e.event.seq()) == entry.event.seq())
+                });
+                if !named {
+                    return Err(bad(
+                        "no destruction of the bundle names this witness at this place".into(),
+                    ));
+                }
+            }
+            (Role::Scale, Payload::ScaleRegistered(scale)) => {
+                let weighed = entries.iter().any(|e| {
+                    matches!(e.role, Role::Event | Role::Weight)
+                        && e.index > entry.index
+                        && e.event.facility() == entry.event.facility()
+                        && matches!(&e.payload, Payload::WeightRecorded(w)
+                            if w.scale_id == scale.scale_id)
+                });
+                if !weighed {
+                    return Err(bad("no weight of the bundle was made on this scale".into()));
+                }
+            }
             (Role::Settings, Payload::FacilitySettingsDefined(settings))
                 if entry.event.payload_kind() == KIND_FACILITY_SETTINGS =>
             {
@@ -859,6 +978,39 @@ pub fn verify(bytes: &[u8], key: &NoteVerifier) -> Result<CustodyReport, Custody
                         weight_seq,
                     });
                 }
+            }
+        }
+    }
+
+    for entry in entries.iter().filter(|e| e.role == Role::Event) {
+        if let Payload::DestructionRecorded(d) = &entry.payload {
+            let device = entry.event.device();
+            let at = witness_seq(d, entry.event.seq());
+            let held_witness = held.get(&(device, at)).is_some_and(|i| {
+                entries[*i].role == Role::Witness
+                    && matches!(&entries[*i].payload, Payload::UserSignedIn(s) if s.badge == d.witness)
+            });
+            if !held_witness {
+                return Err(CustodyError::MissingWitness {
+                    device,
+                    seq: entry.event.seq(),
+                    witness: d.witness.clone(),
+                    witness_seq: at,
+                });
+            }
+        }
+    }
+    for entry in entries
+        .iter()
+        .filter(|e| matches!(e.role, Role::Event | Role::Weight))
+    {
+        if let Payload::WeightRecorded(w) = &entry.payload {
+            if scale_of(&entries, entry, &w.scale_id).is_none() {
+                return Err(CustodyError::MissingScale {
+                    device: entry.event.device(),
+                    seq: entry.event.seq(),
+                    scale_id: w.scale_id.clone(),
+                });
             }
         }
     }
@@ -1018,6 +1170,17 @@ mod tests {
                 seq: 3,
                 weight_seq: 2,
             },
+            CustodyError::MissingWitness {
+                device,
+                seq: 3,
+                witness: "B-3003".into(),
+                witness_seq: 1,
+            },
+            CustodyError::MissingScale {
+                device,
+                seq: 2,
+                scale_id: "SCALE-7".into(),
+            },
             CustodyError::NotTheListedEntries { reason: "x" },
         ];
         let mut codes = std::collections::BTreeSet::new();
@@ -1028,6 +1191,6 @@ mod tests {
             assert_ne!(en, es, "{en}");
             codes.insert(error.code());
         }
-        assert_eq!(codes.len(), 23, "every refusal has its own code");
+        assert_eq!(codes.len(), 25, "every refusal has its own code");
     }
 }

@@ -396,6 +396,12 @@ impl Message for crate::custody::CustodyError {
                 C::MissingWeight { device, seq, weight_seq } => format!(
                     "dispositivo {device}: la destrucción del evento {seq} se refiere al peso del evento {weight_seq}, que no está en el paquete"
                 ),
+                C::MissingWitness { device, seq, witness, witness_seq } => format!(
+                    "dispositivo {device}: la destrucción del evento {seq} nombra al testigo {witness}, cuyo inicio de sesión (evento {witness_seq}) no está en el paquete"
+                ),
+                C::MissingScale { device, seq, scale_id } => format!(
+                    "dispositivo {device}: el peso del evento {seq} se tomó en la báscula {scale_id}, cuyo registro en su instalación no está en el paquete"
+                ),
                 C::NotTheListedEntries { reason } => format!(
                     "las entradas no son las que enumera la declaración de custodia del libro central ({reason})"
                 ),

@@ -13,8 +13,8 @@ use thiserror::Error;
 use crate::b64;
 use crate::request::sign_request;
 use crate::wire::{
-    DeviceStatus, EnrollRequest, Enrollment, ErrorBody, Info, ProofResponse, PushRequest,
-    PushResponse,
+    DeltasResponse, DeviceStatus, EnrollRequest, Enrollment, ErrorBody, Info, PinsResponse,
+    ProofResponse, PushRequest, PushResponse,
 };
 
 /// Why a call to the ledger failed.
@@ -278,6 +278,26 @@ impl LedgerClient {
     pub fn device(&self, signer: &DomainSigner, origin: &str) -> Result<DeviceStatus, ClientError> {
         let response = self.signed(signer, origin, "GET", "/v1/device", Vec::new())?;
         self.json("/v1/device", response)
+    }
+
+    /// `GET /v1/replica/deltas?after=&limit=`: up to `limit` deltas of the device's facility
+    /// after position `after` (records not trusted until their signatures verify).
+    pub fn deltas(
+        &self,
+        signer: &DomainSigner,
+        origin: &str,
+        after: u64,
+        limit: u64,
+    ) -> Result<DeltasResponse, ClientError> {
+        let path = format!("/v1/replica/deltas?after={after}&limit={limit}");
+        let response = self.signed(signer, origin, "GET", &path, Vec::new())?;
+        self.json(&path, response)
+    }
+
+    /// `GET /v1/pins`: the PIN verifiers of the device's facility and the badges deactivated.
+    pub fn pins(&self, signer: &DomainSigner, origin: &str) -> Result<PinsResponse, ClientError> {
+        let response = self.signed(signer, origin, "GET", "/v1/pins", Vec::new())?;
+        self.json("/v1/pins", response)
     }
 
     /// `GET /log/checkpoint`: the latest signed checkpoint note (not trusted until verified).

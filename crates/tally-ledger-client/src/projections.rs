@@ -28,7 +28,7 @@ impl std::fmt::Debug for SessionRequest {
 /// the token in `Tally-Session`.
 #[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct SessionGrant {
-    /// The bearer token (base64url, 32 random bytes); the ledger keeps only its SHA-256.
+    /// The bearer token (32 random bytes, hex); the ledger keeps only its SHA-256.
     pub token: String,
     /// The device, hex.
     pub device_id: String,
@@ -207,6 +207,28 @@ pub struct ManifestLineView {
     pub reason_code: Option<String>,
     /// The log index of the last event of the line.
     pub index: u64,
+    /// The difference noted at receiving (kind 277), if one was.
+    #[serde(default)]
+    pub difference: Option<ReceiptDifferenceView>,
+}
+
+/// A difference between a manifest line and what was received, noted with a reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptDifferenceView {
+    /// `units` or `mg`.
+    pub manifest_unit: String,
+    /// The quantity on the manifest.
+    pub manifest_quantity: i64,
+    /// `units` or `mg`.
+    pub received_unit: String,
+    /// The quantity received.
+    pub received_quantity: i64,
+    /// Why.
+    pub reason_code: String,
+    /// Free text.
+    pub note: String,
+    /// The log index of the note.
+    pub index: u64,
 }
 
 /// The chain of custody of a UID as JSON.
@@ -227,7 +249,8 @@ pub struct CustodyView {
 pub struct CustodyEntryView {
     /// Log index.
     pub index: u64,
-    /// `event`, `void`, `weight`, `genesis`, `settings`.
+    /// `event`, `void`, `weight`, `genesis`, `settings`, `witness` (the witness sign-in a
+    /// destruction relies on), `scale` (the registration of a scale that weighed).
     pub role: String,
     /// The device, hex.
     pub device_id: String,
@@ -241,9 +264,9 @@ pub struct CustodyEntryView {
     pub wall_unix_ms: i64,
     /// Payload kind name.
     pub kind: String,
-    /// The scale, for a weight.
+    /// The scale, for a weight or a scale registration.
     pub scale_id: Option<String>,
-    /// The witness badge, for a destruction.
+    /// The witness badge, for a destruction or a witness sign-in.
     pub witness: Option<String>,
     /// The payload as JSON.
     pub payload: serde_json::Value,

@@ -138,3 +138,53 @@ pub struct ProofResponse {
     /// Base64 hashes.
     pub proof: Vec<String>,
 }
+
+/// One delta as `GET /v1/replica/deltas` sends it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DeltaBody {
+    /// Position in the facility's stream (1-based, no gaps): tally-replica's ledger index.
+    pub ledger_index: u64,
+    /// The entry's index in the transparency log.
+    pub log_index: u64,
+    /// Standard base64 of the record exactly as signed.
+    pub record: String,
+}
+
+/// `GET /v1/replica/deltas?after=N[&limit=M]` response.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DeltasResponse {
+    /// The device's facility.
+    pub facility: String,
+    /// Length of the facility's stream now.
+    pub size: u64,
+    /// The deltas after the requested position, in order.
+    pub deltas: Vec<DeltaBody>,
+}
+
+/// One PIN verifier as `GET /v1/pins` sends it (tally_replica's `IssuedVerifier`).
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct VerifierBody {
+    /// Badge id.
+    pub badge: String,
+    /// Argon2id PHC string.
+    pub phc: String,
+}
+
+impl std::fmt::Debug for VerifierBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifierBody")
+            .field("badge", &self.badge)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `GET /v1/pins` response.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PinsResponse {
+    /// The device's facility.
+    pub facility: String,
+    /// The verifiers of the facility's active users.
+    pub verifiers: Vec<VerifierBody>,
+    /// Badges deactivated at the ledger.
+    pub deactivated: Vec<String>,
+}

@@ -21,8 +21,10 @@
 //! `Tally-Device`, with the same `Tally-Timestamp`, `Tally-Body-SHA256` and `Tally-Signature`
 //! headers and message as device requests (`crate::auth`), signed under another domain label,
 //! [`OPERATOR_LABEL`]: a device's request signature never passes for an operator's, nor the
-//! other way round. Operator calls are idempotent or create fresh values (tokens), so the
-//! timestamp is only logged, as for devices.
+//! other way round. Both are checked by one function, `crate::auth::verify_signed`,
+//! parameterised by the scheme (label and key header). Operator calls are idempotent, read
+//! (the projections) or create fresh values (tokens), so the timestamp is only logged, as for
+//! devices.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

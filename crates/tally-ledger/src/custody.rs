@@ -1,7 +1,8 @@
 //! The chain of custody of one UID, from the log: every entry the projection indexed under the
-//! UID (its events, voids of them, the weights its destructions name), the genesis of every
-//! device that recorded one, and the facility settings in force (for the time zone), each with
-//! its inclusion proof in the latest signed checkpoint.
+//! UID (its events, voids of them, the weights its destructions name and their witnesses'
+//! sign-ins), the registration of every scale that weighed, the genesis of every device that
+//! recorded one, and the facility settings in force (for the time zone), each with its
+//! inclusion proof in the latest signed checkpoint.
 //!
 //! [`Custody::bundle`] writes the offline bundle of `tally-ledger custody` (format and
 //! verification: `tally_events::custody`, docs/LEDGER.md "Custody bundles"); [`Custody::view`]
@@ -39,6 +40,7 @@ fn role_of(stored: &str) -> Option<Role> {
         fold::ROLE_EVENT => Some(Role::Event),
         fold::ROLE_VOID => Some(Role::Void),
         fold::ROLE_WEIGHT => Some(Role::Weight),
+        fold::ROLE_WITNESS => Some(Role::Witness),
         _ => None,
     }
 }
@@ -89,16 +91,31 @@ impl Custody {
         let mut records: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
         let mut devices = BTreeSet::new();
         let mut facilities = BTreeSet::new();
+        let mut weights: Vec<(u64, String, String)> = Vec::new();
         for (index, role) in &roles {
             let record = record_at(ledger.store(), *index)?;
+            let event = SignedEvent::from_bytes(record.clone()).map_err(|e| {
+                StoreError::Corrupt(format!("log entry {index} does not parse: {e}"))
+            })?;
             if *role == Role::Event {
-                let event = SignedEvent::from_bytes(record.clone()).map_err(|e| {
-                    StoreError::Corrupt(format!("log entry {index} does not parse: {e}"))
-                })?;
                 devices.insert(event.device());
                 facilities.insert(event.facility().to_owned());
             }
+            if matches!(role, Role::Event | Role::Weight) {
+                if let Ok(Payload::WeightRecorded(w)) = event.payload() {
+                    weights.push((*index, event.facility().to_owned(), w.scale_id));
+                }
+            }
             records.insert(*index, record);
+        }
+        // The registration of every scale that weighed, as it stood when the weight arrived.
+        for (index, facility, scale_id) in weights {
+            if let Some(at) = projector.scale_index(&facility, &scale_id, index)? {
+                roles.entry(at).or_insert(Role::Scale);
+                if let std::collections::btree_map::Entry::Vacant(slot) = records.entry(at) {
+                    slot.insert(record_at(ledger.store(), at)?);
+                }
+            }
         }
         for device in devices {
             let genesis = ledger
@@ -180,7 +197,11 @@ impl Custody {
             let payload = event.payload().ok();
             let (scale_id, witness) = match &payload {
                 Some(Payload::WeightRecorded(w)) => (Some(w.scale_id.clone()), None),
+                Some(Payload::ScaleRegistered(r)) => (Some(r.scale_id.clone()), None),
                 Some(Payload::DestructionRecorded(d)) => (None, Some(d.witness.clone())),
+                Some(Payload::UserSignedIn(s)) if entry.role == Role::Witness => {
+                    (None, Some(s.badge.clone()))
+                }
                 _ => (None, None),
             };
             entries.push(CustodyEntryView {

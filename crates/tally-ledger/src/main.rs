@@ -192,6 +192,11 @@ enum Command {
         /// The PEM private key of `--tls-cert`.
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// How often (ms) the projector looks at the log when no commit woke it: pushes to
+        /// this process wake it at once, and on PostgreSQL so does any process's commit
+        /// (LISTEN/NOTIFY); the poll catches other processes' commits to a SQLite file.
+        #[arg(long, default_value_t = 2_000)]
+        projection_poll_ms: u64,
     },
 }
 
@@ -838,6 +843,7 @@ fn run_on<S: Store + 'static>(mut ledger: Ledger<S>, command: Command) -> Result
             db,
             tls_cert,
             tls_key,
+            projection_poll_ms,
         } => {
             let tls = match (tls_cert, tls_key) {
                 (Some(cert), Some(key)) => Some(
@@ -850,6 +856,7 @@ fn run_on<S: Store + 'static>(mut ledger: Ledger<S>, command: Command) -> Result
                 Some(views_dir) => server::ServeOptions {
                     views_dir,
                     tls: None,
+                    projection_poll: server::DEFAULT_PROJECTION_POLL,
                 },
                 None if is_postgres_url(&db) => {
                     server::ServeOptions::temporary_for(ledger.origin())
@@ -859,10 +866,12 @@ fn run_on<S: Store + 'static>(mut ledger: Ledger<S>, command: Command) -> Result
                         &db,
                     )),
                     tls: None,
+                    projection_poll: server::DEFAULT_PROJECTION_POLL,
                 },
             };
             let scheme = if tls.is_some() { "https" } else { "http" };
             options.tls = tls;
+            options.projection_poll = std::time::Duration::from_millis(projection_poll_ms.max(10));
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind(&listen)

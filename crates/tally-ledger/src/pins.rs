@@ -12,7 +12,6 @@
 //! signed admin event (`user_defined`) by a device of the facility; the ledger's row is what
 //! it needs to hand out verifiers and to know who holds the admin role.
 
-use serde::{Deserialize, Serialize};
 use tally_events::pin::{make_verifier, PinError, PinParams};
 use thiserror::Error;
 
@@ -187,33 +186,7 @@ pub fn deactivate(
     Ok(())
 }
 
-/// One verifier as `GET /v1/pins` sends it (tally_replica's `IssuedVerifier`).
-#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct VerifierBody {
-    /// Badge id.
-    pub badge: String,
-    /// Argon2id PHC string.
-    pub phc: String,
-}
-
-impl std::fmt::Debug for VerifierBody {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VerifierBody")
-            .field("badge", &self.badge)
-            .finish_non_exhaustive()
-    }
-}
-
-/// `GET /v1/pins` response.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct PinsResponse {
-    /// The device's facility.
-    pub facility: String,
-    /// The verifiers of the facility's active users.
-    pub verifiers: Vec<VerifierBody>,
-    /// Badges deactivated at the ledger.
-    pub deactivated: Vec<String>,
-}
+pub use tally_ledger_client::wire::{PinsResponse, VerifierBody};
 
 /// The verifiers a device of `facility` receives.
 pub fn verifiers_for(store: &impl OpsStore, facility: &str) -> Result<PinsResponse, StoreError> {

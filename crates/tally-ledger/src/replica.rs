@@ -3,10 +3,14 @@
 //!
 //! **The facility stream.** The n-th entry of the log (in log order) whose author is enrolled
 //! in a facility is that facility's delta n. Entries are append-only and a device's facility
-//! never changes, so the numbering is a pure function of the log: every `serve` process on one
-//! database (and a restart) numbers alike, and nothing of it is stored in the ledger's tables.
-//! Only entries covered by the latest signed checkpoint are numbered, so every delta a device
-//! receives can be proved included in a checkpoint it can fetch.
+//! never changes, so the numbering is a pure function of the log. It is kept in the ledger's
+//! database ([`crate::stream_store`]: `replica_stream`, `replica_stream_mark`) and extended
+//! incrementally, each step in one transaction that checks no other process extended it first:
+//! every `serve` process on one database (and a restart) reads the same numbering and numbers
+//! only what is new. Only entries covered by the latest signed checkpoint are numbered, so
+//! every delta a device receives can be proved included in a checkpoint it can fetch. The
+//! mark keeps the SHA-256 of the last entry numbered: a log that no longer holds it there (a
+//! database restored from a backup and grown again) is numbered afresh.
 //!
 //! **Snapshots.** The service folds each facility's stream into a ledger-side view (a
 //! tally-replica database that belongs to no device, `tally_replica::sync::apply_ledger_deltas`,
@@ -21,12 +25,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rusqlite::OptionalExtension;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tally_events::DeviceId;
 
 use crate::error::LedgerError;
-use crate::store::{Store, StoreError};
+use crate::store::{EntryRow, Store, StoreError};
+use crate::stream_store::{StreamMark, StreamRow};
 use crate::tlog::b64;
 
 /// Most deltas in one answer.
@@ -34,27 +38,7 @@ pub const DELTAS_PER_PAGE_MAX: u64 = 1_000;
 /// Entries read from storage per step while numbering.
 const SCAN_STEP: u64 = 4_096;
 
-/// One delta as the API sends it (`GET /v1/replica/deltas`).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct DeltaBody {
-    /// Position in the facility's stream (1-based, no gaps): tally-replica's ledger index.
-    pub ledger_index: u64,
-    /// The entry's index in the transparency log.
-    pub log_index: u64,
-    /// Standard base64 of the record exactly as signed.
-    pub record: String,
-}
-
-/// `GET /v1/replica/deltas` response.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct DeltasResponse {
-    /// The device's facility.
-    pub facility: String,
-    /// Length of the facility's stream now.
-    pub size: u64,
-    /// The deltas after the requested position, in order.
-    pub deltas: Vec<DeltaBody>,
-}
+pub use tally_ledger_client::wire::{DeltaBody, DeltasResponse};
 
 /// A snapshot ready to send.
 #[derive(Debug, Clone)]
@@ -67,17 +51,10 @@ pub struct Snapshot {
     pub bytes: Vec<u8>,
 }
 
-/// The numbering of every facility's stream and the ledger-side views.
+/// The ledger-side views of the facility streams (numbered in the database).
 #[derive(Debug)]
 pub struct ReplicaService {
-    /// Log entries numbered so far (the log prefix scanned).
-    scanned: u64,
-    /// SHA-256 of the last entry numbered: a log that no longer holds it there (restored from
-    /// a backup and grown again) is numbered afresh.
-    last_scanned: Option<[u8; 32]>,
-    /// Each facility's log indexes, in order: position n is `streams[f][n - 1]`.
-    streams: HashMap<String, Vec<u64>>,
-    /// Which facility each device is enrolled in.
+    /// Which facility each device is enrolled in (never changes).
     facility_of: HashMap<DeviceId, String>,
     /// Where the ledger-side views are kept.
     views_dir: PathBuf,
@@ -93,6 +70,10 @@ fn io_error(what: &str, path: &Path, e: std::io::Error) -> LedgerError {
     LedgerError::Unavailable(format!("{what} {}: {e}", path.display()))
 }
 
+fn sha256(record: &[u8]) -> [u8; 32] {
+    Sha256::digest(record).into()
+}
+
 impl ReplicaService {
     /// A service for the log named `origin`, keeping views under `views_dir` (created if
     /// missing).
@@ -100,9 +81,6 @@ impl ReplicaService {
         std::fs::create_dir_all(views_dir)
             .map_err(|e| io_error("cannot create the view directory", views_dir, e))?;
         Ok(Self {
-            scanned: 0,
-            last_scanned: None,
-            streams: HashMap::new(),
             facility_of: HashMap::new(),
             views_dir: views_dir.to_owned(),
             origin: origin.to_owned(),
@@ -116,61 +94,72 @@ impl ReplicaService {
         PathBuf::from(name)
     }
 
+    fn facility<S: Store>(&mut self, store: &S, entry: &EntryRow) -> Result<String, LedgerError> {
+        if let Some(facility) = self.facility_of.get(&entry.device_id) {
+            return Ok(facility.clone());
+        }
+        let row = store.device(&entry.device_id)?.ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "entry {} is by device {}, which is not enrolled",
+                entry.index, entry.device_id
+            ))
+        })?;
+        self.facility_of
+            .insert(entry.device_id, row.facility.clone());
+        Ok(row.facility)
+    }
+
     /// Numbers the entries covered by the latest checkpoint that are not numbered yet.
     fn catch_up<S: Store>(&mut self, store: &S) -> Result<(), LedgerError> {
+        // The mark first: checkpoints only grow, so the one read after it covers it.
+        let mut mark = store.stream_mark()?;
         let published = store.latest_checkpoint()?.map_or(0, |c| c.size);
-        let same_log = published >= self.scanned
-            && match (self.scanned, self.last_scanned) {
+        let same_log = published >= mark.scanned
+            && match (mark.scanned, mark.last_sha256) {
                 (0, _) => true,
                 (n, Some(hash)) => store
                     .entries(n - 1, n)?
                     .first()
-                    .is_some_and(|e| <[u8; 32]>::from(Sha256::digest(&e.record)) == hash),
+                    .is_some_and(|e| sha256(&e.record) == hash),
                 (_, None) => false,
             };
         if !same_log {
-            // The database is not the one numbered before (restored from a backup).
             tracing::warn!(
-                scanned = self.scanned,
+                scanned = mark.scanned,
                 published,
                 "the log is not the one numbered before (restored?): numbering it afresh"
             );
-            self.scanned = 0;
-            self.last_scanned = None;
-            self.streams.clear();
+            store.stream_reset()?;
             self.facility_of.clear();
+            mark = store.stream_mark()?;
         }
-        while self.scanned < published {
-            let end = published.min(self.scanned + SCAN_STEP);
-            let entries = store.entries(self.scanned, end)?;
-            if entries.len() as u64 != end - self.scanned {
+        while mark.scanned < published {
+            let end = published.min(mark.scanned + SCAN_STEP);
+            let entries = store.entries(mark.scanned, end)?;
+            if entries.len() as u64 != end - mark.scanned {
                 return Err(StoreError::Corrupt(format!(
                     "entries {} to {end} are not all stored",
-                    self.scanned
+                    mark.scanned
                 ))
                 .into());
             }
-            if let Some(last) = entries.last() {
-                self.last_scanned = Some(Sha256::digest(&last.record).into());
+            let mut rows = Vec::with_capacity(entries.len());
+            for entry in &entries {
+                rows.push(StreamRow {
+                    facility: self.facility(store, entry)?,
+                    log_index: entry.index,
+                });
             }
-            for entry in entries {
-                let facility = match self.facility_of.get(&entry.device_id) {
-                    Some(f) => f.clone(),
-                    None => {
-                        let row = store.device(&entry.device_id)?.ok_or_else(|| {
-                            StoreError::Corrupt(format!(
-                                "entry {} is by device {}, which is not enrolled",
-                                entry.index, entry.device_id
-                            ))
-                        })?;
-                        self.facility_of
-                            .insert(entry.device_id, row.facility.clone());
-                        row.facility
-                    }
-                };
-                self.streams.entry(facility).or_default().push(entry.index);
+            let to = StreamMark {
+                scanned: end,
+                last_sha256: entries.last().map(|e| sha256(&e.record)),
+            };
+            if !store.stream_extend(&mark, &to, &rows)? {
+                // Another process numbered these first: carry on from where it stopped.
+                mark = store.stream_mark()?;
+                continue;
             }
-            self.scanned = end;
+            mark = to;
         }
         Ok(())
     }
@@ -178,7 +167,7 @@ impl ReplicaService {
     /// The length of `facility`'s stream (after numbering what is new).
     pub fn stream_size<S: Store>(&mut self, store: &S, facility: &str) -> Result<u64, LedgerError> {
         self.catch_up(store)?;
-        Ok(self.streams.get(facility).map_or(0, |s| s.len() as u64))
+        Ok(store.stream_size(facility)?)
     }
 
     /// Up to `limit` (at most [`DELTAS_PER_PAGE_MAX`]) deltas of `facility` after position
@@ -191,7 +180,7 @@ impl ReplicaService {
         limit: u64,
     ) -> Result<DeltasResponse, LedgerError> {
         let raw = self.raw_deltas(store, facility, after, limit)?;
-        let size = self.streams.get(facility).map_or(0, |s| s.len() as u64);
+        let size = store.stream_size(facility)?;
         Ok(DeltasResponse {
             facility: facility.to_owned(),
             size,
@@ -215,37 +204,21 @@ impl ReplicaService {
         limit: u64,
     ) -> Result<Vec<(u64, u64, Vec<u8>)>, LedgerError> {
         self.catch_up(store)?;
-        let limit = limit.clamp(1, DELTAS_PER_PAGE_MAX) as usize;
-        let Some(stream) = self.streams.get(facility) else {
-            return Ok(Vec::new());
-        };
-        let start = usize::try_from(after)
-            .unwrap_or(usize::MAX)
-            .min(stream.len());
-        let wanted = &stream[start..stream.len().min(start.saturating_add(limit))];
-        let mut out = Vec::with_capacity(wanted.len());
-        // Runs of consecutive log indexes are read in one query.
-        let mut i = 0;
-        while i < wanted.len() {
-            let mut j = i + 1;
-            while j < wanted.len() && wanted[j] == wanted[j - 1] + 1 {
-                j += 1;
-            }
-            let entries = store.entries(wanted[i], wanted[j - 1] + 1)?;
-            if entries.len() != j - i {
+        let limit = limit.clamp(1, DELTAS_PER_PAGE_MAX);
+        let page = store.stream_page(facility, after, limit)?;
+        for (i, (position, _)) in page.iter().enumerate() {
+            if *position != after + 1 + i as u64 {
                 return Err(StoreError::Corrupt(format!(
-                    "entries {} to {} are not all stored",
-                    wanted[i],
-                    wanted[j - 1] + 1
+                    "facility {facility}'s stream has no position {}",
+                    after + 1 + i as u64
                 ))
                 .into());
             }
-            for (k, entry) in entries.into_iter().enumerate() {
-                out.push(((start + i + k + 1) as u64, entry.index, entry.record));
-            }
-            i = j;
         }
-        Ok(out)
+        Ok(page
+            .into_iter()
+            .map(|(position, entry)| (position, entry.index, entry.record))
+            .collect())
     }
 
     fn view_path(&self, facility: &str) -> PathBuf {
@@ -293,17 +266,13 @@ impl ReplicaService {
         let Some((position, bytes)) = last else {
             return Ok(true);
         };
-        let index = usize::try_from(position)
-            .ok()
-            .and_then(|p| p.checked_sub(1))
-            .and_then(|p| self.streams.get(facility)?.get(p).copied());
-        let Some(index) = index else {
+        let Some(after) = u64::try_from(position).ok().and_then(|p| p.checked_sub(1)) else {
             return Ok(false);
         };
         Ok(store
-            .entries(index, index + 1)?
+            .stream_page(facility, after, 1)?
             .first()
-            .is_some_and(|e| e.record == bytes))
+            .is_some_and(|(at, e)| *at == after + 1 && e.record == bytes))
     }
 
     /// Brings `facility`'s ledger-side view up to its stream and writes a snapshot of it.
@@ -313,7 +282,7 @@ impl ReplicaService {
         facility: &str,
     ) -> Result<Snapshot, LedgerError> {
         self.catch_up(store)?;
-        let size = self.streams.get(facility).map_or(0, |s| s.len() as u64);
+        let size = store.stream_size(facility)?;
         let path = self.view_path(facility);
         let mut view = tally_replica::db::open(&path).map_err(view_error)?;
         if !self.view_matches(store, facility, &view, size)? {

@@ -24,6 +24,7 @@ use crate::api::{
     RefusalBody, API_VERSION,
 };
 use crate::auth::{self, Scheme, SignedParts};
+use crate::commit_signal::CommitSignal;
 use crate::error::{LedgerError, Refusal};
 use crate::ledger::Ledger;
 use crate::metrics::{Metrics, RefusalCode};
@@ -41,6 +42,8 @@ struct AppState<S: Store> {
     replica: Arc<Mutex<(ReplicaService, S)>>,
     metrics: Arc<Metrics>,
     origin: String,
+    /// Signalled after each push commits: wakes the projector.
+    commits: Arc<CommitSignal>,
 }
 
 impl<S: Store> Clone for AppState<S> {
@@ -50,6 +53,7 @@ impl<S: Store> Clone for AppState<S> {
             replica: self.replica.clone(),
             metrics: self.metrics.clone(),
             origin: self.origin.clone(),
+            commits: self.commits.clone(),
         }
     }
 }
@@ -230,6 +234,7 @@ async fn push<S: Store + 'static>(
         records.push(record);
     }
     let outcome = with_ledger(&state, move |ledger| ledger.ingest(&device, &records)).await?;
+    state.commits.notify();
     let duplicates = outcome.receipts.iter().filter(|r| r.duplicate).count() as u64;
     state
         .metrics
@@ -616,7 +621,14 @@ pub struct ServeOptions {
     /// Serve HTTPS with this configuration ([`crate::tls::server_config`]); plain HTTP when
     /// `None`.
     pub tls: Option<Arc<rustls::ServerConfig>>,
+    /// How often the projector looks at the log when nothing woke it: a push to this process
+    /// wakes it at once, and on PostgreSQL so does a commit of any process (LISTEN/NOTIFY);
+    /// the poll catches another process's commits to a SQLite ledger.
+    pub projection_poll: std::time::Duration,
 }
+
+/// The projector's fallback poll unless told otherwise.
+pub const DEFAULT_PROJECTION_POLL: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl ServeOptions {
     /// Views in a directory under the system's temporary directory, named after the log.
@@ -627,6 +639,7 @@ impl ServeOptions {
             views_dir: std::env::temp_dir()
                 .join(format!("tally-ledger-views-{}", hex::encode(&digest[..8]))),
             tls: None,
+            projection_poll: DEFAULT_PROJECTION_POLL,
         }
     }
 }
@@ -640,6 +653,7 @@ fn state<S: Store>(ledger: Ledger<S>, options: &ServeOptions) -> Result<AppState
         replica: Arc::new(Mutex::new((replica, replica_store))),
         metrics: Arc::new(Metrics::new()),
         origin,
+        commits: CommitSignal::new(),
     })
 }
 
@@ -715,17 +729,21 @@ pub async fn serve_with<S: Store + 'static>(
             tracing::error!(error = %error.body.message, "could not publish the checkpoint at start")
         }
     }
-    // The projections follow the log behind ingest, on their own connection and thread.
+    // The projections follow the log behind ingest, on their own connection and thread,
+    // woken by commits (this process's pushes; on PostgreSQL, any process's).
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     match with_ledger(&state, |ledger| Ok(ledger.store().reopen()?)).await {
         Ok(template) => {
-            let stop = stop.clone();
+            if let crate::store::StoreLocation::Postgres(url) = template.location() {
+                let (signal, stop) = (state.commits.clone(), stop.clone());
+                std::thread::spawn(move || {
+                    crate::commit_signal::listen_postgres(url, signal, stop)
+                });
+            }
+            let (signal, stop, poll) =
+                (state.commits.clone(), stop.clone(), options.projection_poll);
             std::thread::spawn(move || {
-                crate::projection::http::follow(
-                    template,
-                    stop,
-                    std::time::Duration::from_millis(200),
-                )
+                crate::projection::http::follow(template, stop, signal, poll)
             });
         }
         Err(error) => {

@@ -92,7 +92,8 @@ pub async fn serve(
                     return;
                 }
             };
-            // The peer, for extractors that ask who is calling (the projections' guard).
+            // The peer, for handlers and logs that ask where a request came from (it grants
+            // nothing: every route that needs a credential checks one).
             let router = router.layer(axum::Extension(axum::extract::ConnectInfo(peer)));
             let service = TowerToHyperService::new(router);
             if let Err(error) = Builder::new(TokioExecutor::new())

@@ -13,10 +13,11 @@ use common::*;
 use tally_events::custody::{self, Bundle, CustodyError, Role};
 use tally_events::note::NoteVerifier;
 use tally_events::payload::{
-    CountLineRecorded, DestructionRecorded, DeviceEnrolled, EventRef, EventVoided,
-    FacilitySettingsDefined, InboundManifestIssued, ManifestClosed, ManifestLine,
-    ManifestLineReceived, PackageMoved, PackageQuarantined, PackageRegistered, PackageReleased,
-    PackageStatus, WeightRecorded,
+    ConflictSettled, CountLineRecorded, DestructionRecorded, DeviceEnrolled, EventRef, EventVoided,
+    FacilitySettingsDefined, InboundManifestIssued, LocationDefined, LocationKind, ManifestClosed,
+    ManifestLine, ManifestLineReceived, PackageArrived, PackageMoved, PackageQuarantined,
+    PackageRegistered, PackageReleased, PackageStatus, ReceiptDifferenceNoted, ScaleRegistered,
+    SignInPurpose, UserSignedIn, WeightRecorded,
 };
 use tally_events::{
     ChainWriter, DeviceKey, ManualClock, MassUnit, Payload, Quantity, Sha256Hash, SignedEvent,
@@ -61,6 +62,7 @@ on_both_backends!(
     projections_follow_the_log_in_small_steps_as_in_one_pass,
     a_custody_bundle_verifies_offline_with_the_key_alone,
     a_bundle_cut_at_an_earlier_checkpoint_holds_only_what_that_checkpoint_covers,
+    differences_voided_arrivals_and_settled_conflicts_fold_as_on_the_replica,
 );
 
 /// A device writing a chain: a key, a writer and a clock.
@@ -124,9 +126,10 @@ fn registered(uid: &str, grams: u64) -> Payload {
     })
 }
 
-/// The facility's story: settings, two packages, a manifest received, moves, a weight, a
-/// quarantine and its release, counts on two devices (one with a variance), a destruction that
-/// names its weight, and a void of the move.
+/// The facility's story: settings, a scale registered, two packages, a manifest received,
+/// moves, a weight, a quarantine and its release, counts on two devices (one with a variance),
+/// a destruction that names its weight and its witness (signed in just before), and a void of
+/// the move.
 struct Story {
     a: Device,
     b: Device,
@@ -171,6 +174,18 @@ fn story<S: Store>(ledger: &mut Ledger<S>) -> Story {
                     weight_mg: None,
                 },
             ],
+        }),
+    );
+    a.record(
+        "ADMIN-1",
+        Payload::ScaleRegistered(ScaleRegistered {
+            scale_id: "SCALE-7".into(),
+            serial: "MT-0042".into(),
+            model: "ICS425".into(),
+            division: "0.01".into(),
+            capacity: "6000".into(),
+            unit: MassUnit::G,
+            calibration_due: tally_events::Date::new(2027, 6, 30).unwrap(),
         }),
     );
     a.record("ADMIN-1", registered(UID, 100));
@@ -246,6 +261,21 @@ fn story<S: Store>(ledger: &mut Ledger<S>) -> Story {
             note: "lab passed".into(),
         }),
     );
+    // Another sign-in on the same device (the one an attacker would swap in).
+    a.record(
+        "B-1042",
+        Payload::UserSignedIn(UserSignedIn {
+            badge: "B-1042".into(),
+            purpose: SignInPurpose::Session,
+        }),
+    );
+    a.record(
+        "B-1042",
+        Payload::UserSignedIn(UserSignedIn {
+            badge: "B-3003".into(),
+            purpose: SignInPurpose::Witness,
+        }),
+    );
     let weight = a.record(
         "B-1042",
         Payload::WeightRecorded(WeightRecorded {
@@ -284,6 +314,236 @@ fn story<S: Store>(ledger: &mut Ledger<S>) -> Story {
     );
     a.push(ledger);
     Story { a, b, moved }
+}
+
+/// Receiving with a difference noted (kind 277), two arrivals voided (one on the manifest, one
+/// not), an arrival left standing, and a conflict settled by a supervisor (kind 278): the
+/// ledger's projections fold the same records as a tally-replica device folds them when they
+/// reach it as deltas from the ledger.
+fn differences_voided_arrivals_and_settled_conflicts_fold_as_on_the_replica<S: Store>(
+    mut ledger: Ledger<S>,
+) {
+    const STRAY: &str = "1A4FF0100000022000000303";
+    const THIRD: &str = "1A4FF0100000022000000404";
+    const LEFT: &str = "1A4FF0100000022000000505";
+    let mut a = Device::new(&mut ledger, 0xC3);
+    a.record(
+        "ADMIN-1",
+        Payload::LocationDefined(LocationDefined {
+            location_id: "DOCK-1".into(),
+            name: "Dock 1".into(),
+            kind: LocationKind::Dock,
+            sellable: false,
+            parent: None,
+        }),
+    );
+    let line = |uid: &str, grams: u64| ManifestLine {
+        uid: uid.into(),
+        item_id: "ITEM-OG-KUSH-3.5".into(),
+        quantity: Quantity::Milligrams(grams * 1_000),
+        weight_mg: None,
+    };
+    a.record(
+        "ADMIN-1",
+        Payload::InboundManifestIssued(InboundManifestIssued {
+            manifest_id: "M-88".into(),
+            origin_license: "C11-0000001-LIC".into(),
+            destination_license: FACILITY.into(),
+            driver: "D. Ruiz".into(),
+            vehicle: "7ABC123".into(),
+            lines: vec![line(UID, 100), line(OTHER, 50), line(LEFT, 10)],
+        }),
+    );
+    a.record("ADMIN-1", registered(THIRD, 20));
+    let arrived = |uid: &str, on_manifest: bool| {
+        Payload::PackageArrived(PackageArrived {
+            manifest_id: "M-88".into(),
+            uid: uid.into(),
+            on_manifest,
+        })
+    };
+    a.record("B-1042", arrived(UID, true));
+    let mis_scan = a.record("B-1042", arrived(OTHER, true));
+    let stray = a.record("B-1042", arrived(STRAY, false));
+    a.record("B-1042", arrived(LEFT, true));
+    for target in [&mis_scan, &stray] {
+        a.record(
+            "SUP-1",
+            Payload::EventVoided(EventVoided {
+                target: EventRef {
+                    device: target.device(),
+                    seq: target.seq(),
+                    record_sha256: target.record_hash(),
+                },
+                reason_code: "MIS_SCAN".into(),
+                note: "scanned the wrong case".into(),
+            }),
+        );
+    }
+    a.record(
+        "B-1042",
+        Payload::ManifestLineReceived(ManifestLineReceived {
+            manifest_id: "M-88".into(),
+            uid: UID.into(),
+            quantity: Quantity::Milligrams(99_000),
+            measured_mg: Some(99_000),
+        }),
+    );
+    a.record(
+        "B-1042",
+        Payload::ReceiptDifferenceNoted(ReceiptDifferenceNoted {
+            manifest_id: "M-88".into(),
+            uid: UID.into(),
+            manifest_quantity: Quantity::Milligrams(100_000),
+            received_quantity: Quantity::Milligrams(99_000),
+            reason_code: "SCALE-VARIANCE".into(),
+            note: "one gram short".into(),
+        }),
+    );
+    a.record(
+        "SUP-1",
+        Payload::ConflictSettled(ConflictSettled {
+            uid: THIRD.into(),
+            quantity: Quantity::Milligrams(18_000),
+            location_id: "SHELF-2".into(),
+            status: PackageStatus::OnHold,
+            reason_code: "COUNT-CORRECTION".into(),
+            through_ledger_index: 3,
+        }),
+    );
+    a.push(&mut ledger);
+    let size = ledger.store().tree_size().unwrap();
+
+    // The ledger's side, one entry per transaction.
+    let mut p = projector(&ledger);
+    p.catch_up(1, None).unwrap();
+    let manifest = p
+        .manifests(Some(FACILITY))
+        .unwrap()
+        .into_iter()
+        .find(|m| m.manifest_id == "M-88")
+        .unwrap();
+    let arrived_at_ledger: Vec<String> = manifest
+        .lines
+        .iter()
+        .filter(|l| l.status == "arrived")
+        .map(|l| l.uid.clone())
+        .collect();
+    let differences_at_ledger: Vec<(String, i64, String, i64, String, String, String)> = manifest
+        .lines
+        .iter()
+        .filter_map(|l| {
+            l.difference.as_ref().map(|d| {
+                (
+                    l.uid.clone(),
+                    d.manifest_quantity,
+                    d.manifest_unit.clone(),
+                    d.received_quantity,
+                    d.received_unit.clone(),
+                    d.reason_code.clone(),
+                    d.note.clone(),
+                )
+            })
+        })
+        .collect();
+    let settled = p.package(THIRD).unwrap().unwrap();
+    // The voided arrivals: the named case is expected again, the stray one is gone.
+    let other_line = manifest.lines.iter().find(|l| l.uid == OTHER).unwrap();
+    assert_eq!(other_line.status, "expected");
+    assert!(manifest.lines.iter().all(|l| l.uid != STRAY));
+
+    // The replica's side: a device of the facility folds the same records as deltas.
+    let dir = tempfile::tempdir().unwrap();
+    let key_dir = tempfile::tempdir().unwrap();
+    let mut replica = tally_replica::Replica::init(
+        &dir.path().join("replica.db"),
+        &key_dir.path().join("device.key"),
+        Box::new(clock()),
+        DeviceEnrolled {
+            facility: FACILITY.into(),
+            hardware_serial: "TC58-REPLICA".into(),
+            enrollment_token_sha256: Sha256Hash::of(b"token"),
+            previous_device: None,
+        },
+    )
+    .unwrap();
+    let deltas: Vec<tally_replica::Delta> = ledger
+        .store()
+        .entries(0, size)
+        .unwrap()
+        .into_iter()
+        .enumerate()
+        .map(|(position, e)| tally_replica::Delta {
+            ledger_index: position as u64 + 1,
+            bytes: e.record,
+        })
+        .collect();
+    replica.apply_deltas(&deltas).unwrap();
+    assert!(replica.held_deltas().unwrap().is_empty());
+    let view = replica.view();
+    let mut arrived_at_replica: Vec<String> = view
+        .prepare(
+            "SELECT uid FROM inbound_receipts WHERE manifest_id = 'M-88' AND decision IS NULL
+             ORDER BY uid",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    arrived_at_replica.sort();
+    assert_eq!(arrived_at_ledger, arrived_at_replica);
+    assert_eq!(arrived_at_ledger, vec![LEFT.to_owned()]);
+    let unit = |u: String| if u == "each" { "units".to_owned() } else { u };
+    let differences_at_replica: Vec<(String, i64, String, i64, String, String, String)> = view
+        .prepare(
+            "SELECT uid, manifest_amount, manifest_unit, received_amount, received_unit,
+                 reason_code, note FROM inbound_differences WHERE manifest_id = 'M-88'
+             ORDER BY uid",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                unit(r.get(2)?),
+                r.get(3)?,
+                unit(r.get(4)?),
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(differences_at_ledger, differences_at_replica);
+    assert_eq!(differences_at_ledger.len(), 1);
+    let (quantity, replica_unit, location, status): (i64, String, String, String) = view
+        .query_row(
+            "SELECT quantity, unit, location_id, status FROM packages WHERE uid = ?1",
+            [THIRD],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            settled.quantity,
+            settled.unit.clone(),
+            settled.location.clone(),
+            settled.status.clone()
+        ),
+        (
+            Some(quantity),
+            Some(unit(replica_unit)),
+            Some(location),
+            status
+        )
+    );
+    assert_eq!(settled.status, "on_hold");
+    assert_eq!(settled.location.as_deref(), Some("SHELF-2"));
+    // Custody indexes the difference and the settlement under their UIDs.
+    let roles: Vec<(u64, String)> = p.uid_entries(THIRD, size).unwrap();
+    assert_eq!(roles.len(), 2, "{roles:?}");
 }
 
 fn projector<S: Store>(ledger: &Ledger<S>) -> Projector<S> {
@@ -400,6 +660,23 @@ fn a_custody_bundle_verifies_offline_with_the_key_alone<S: Store>(mut ledger: Le
     assert_eq!(roles(Role::Settings), 1);
     assert_eq!(roles(Role::Weight), 1);
     assert_eq!(roles(Role::Void), 1);
+    // The witness's own sign-in and the scale's registration prove who witnessed and which
+    // registered scale weighed.
+    assert_eq!(roles(Role::Witness), 1);
+    assert_eq!(roles(Role::Scale), 1);
+    let destruction = report
+        .events()
+        .find(|e| matches!(e.payload, Payload::DestructionRecorded(_)))
+        .unwrap();
+    let witness = report.witness_sign_in(destruction).unwrap();
+    assert!(matches!(&witness.payload, Payload::UserSignedIn(s) if s.badge == "B-3003"));
+    let weight = report
+        .entries
+        .iter()
+        .find(|e| e.role == Role::Weight)
+        .unwrap();
+    let scale = report.scale_registration(weight).unwrap();
+    assert!(matches!(&scale.payload, Payload::ScaleRegistered(r) if r.serial == "MT-0042"));
     let voided: Vec<_> = report.events().filter(|e| e.voided).collect();
     assert_eq!(voided.len(), 1);
     assert_eq!(voided[0].event.as_bytes(), story.moved.as_bytes());
@@ -606,14 +883,100 @@ fn a_dropped_or_relabelled_entry_is_not_what_the_ledger_listed() {
         .retain(|e| e.role != Role::Genesis || e.index != 0);
     let error = custody::verify(&reencode(&bundle), &key).unwrap_err();
     assert!(matches!(error, CustodyError::MissingGenesis(_)), "{error}");
-    // The weight a destruction names dropped.
+    // The weight a destruction names dropped: the registration of its scale is then a context
+    // entry nothing needs; dropped with it, the missing weight is what is refused.
     let mut bundle = Bundle::parse(&bytes).unwrap();
     bundle.entries.retain(|e| e.role != Role::Weight);
+    let error = custody::verify(&reencode(&bundle), &key).unwrap_err();
+    assert!(
+        matches!(error, CustodyError::BadContext { role: "scale", .. }),
+        "{error}"
+    );
+    bundle.entries.retain(|e| e.role != Role::Scale);
     let error = custody::verify(&reencode(&bundle), &key).unwrap_err();
     assert!(
         matches!(error, CustodyError::MissingWeight { .. }),
         "{error}"
     );
+    // The witness's sign-in dropped.
+    let mut bundle = Bundle::parse(&bytes).unwrap();
+    bundle.entries.retain(|e| e.role != Role::Witness);
+    let error = custody::verify(&reencode(&bundle), &key).unwrap_err();
+    assert!(
+        matches!(error, CustodyError::MissingWitness { ref witness, .. } if witness == "B-3003"),
+        "{error}"
+    );
+    // The witness's sign-in swapped for another genuine sign-in of the log (the destroyer's
+    // own, with its own valid inclusion proof), in the witness's place and in its own.
+    let size = f.ledger.store().tree_size().unwrap();
+    let (other_index, other_record) = f
+        .ledger
+        .store()
+        .entries(0, size)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.index, e.record))
+        .find(|(_, record)| {
+            let event = SignedEvent::from_bytes(record.clone()).unwrap();
+            matches!(event.payload().unwrap(), Payload::UserSignedIn(ref s) if s.badge == "B-1042")
+        })
+        .unwrap();
+    let other_proof: Vec<Sha256Hash> = f
+        .ledger
+        .inclusion_proof_hashes(other_index, size)
+        .unwrap()
+        .into_iter()
+        .map(Sha256Hash)
+        .collect();
+    let original = Bundle::parse(&bytes).unwrap();
+    assert_eq!(
+        original
+            .entries
+            .iter()
+            .filter(|e| e.role == Role::Witness)
+            .count(),
+        1
+    );
+    let mut bundle = original.clone();
+    let witness = bundle
+        .entries
+        .iter_mut()
+        .find(|e| e.role == Role::Witness)
+        .unwrap();
+    witness.index = other_index;
+    witness.record = other_record;
+    witness.proof = other_proof;
+    bundle.entries.sort_by_key(|e| e.index);
+    let error = custody::verify(&reencode(&bundle), &key).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            CustodyError::BadContext {
+                role: "witness",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    // The scale's registration dropped.
+    let mut bundle = Bundle::parse(&bytes).unwrap();
+    bundle.entries.retain(|e| e.role != Role::Scale);
+    let error = custody::verify(&reencode(&bundle), &key).unwrap_err();
+    assert!(
+        matches!(error, CustodyError::MissingScale { ref scale_id, .. } if scale_id == "SCALE-7"),
+        "{error}"
+    );
+    // A sign-in relabelled as the scale registration, and the registration as the witness.
+    let mut bundle = Bundle::parse(&bytes).unwrap();
+    for entry in &mut bundle.entries {
+        entry.role = match entry.role {
+            Role::Witness => Role::Scale,
+            Role::Scale => Role::Witness,
+            other => other,
+        };
+    }
+    let error = custody::verify(&reencode(&bundle), &key).unwrap_err();
+    assert!(matches!(error, CustodyError::BadContext { .. }), "{error}");
     let _ = &f.story.a;
 }
 

@@ -9,9 +9,12 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::devices::{token, Device, Server, BIN};
+use common::devices::{cli, token, Device, Server, BIN};
 use common::{temp_db, PgCluster};
+use serde_json::Value;
 use tally_events::pin::PinParams;
+use tally_ledger::stream_store::StreamMark;
+use tally_ledger::Store;
 
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
@@ -40,6 +43,8 @@ macro_rules! on_both_backends {
 on_both_backends!(
     devices_bootstrap_from_a_snapshot_and_stay_current_with_deltas,
     the_replica_service_answers_only_enrolled_devices,
+    the_numbering_is_kept_in_the_database_and_shared_by_servers,
+    a_push_is_projected_at_once_without_the_poll_and_after_a_restart,
 );
 
 const DEMO: &str = tally_replica::seed::FACILITY;
@@ -291,4 +296,167 @@ fn a_restored_ledger_never_serves_a_view_of_the_log_it_lost() {
     fresh.pull(1_000);
     assert_eq!(locations(&fresh), ["SHELF-1"]);
     assert!(after.replica.held_deltas().unwrap().is_empty());
+}
+
+/// The stored numbering of every facility: (mark, [(facility, position, log index)]).
+fn stored_numbering(db: &str) -> (StreamMark, Vec<(String, u64, u64)>, u64) {
+    fn read<S: Store>(store: &S) -> (StreamMark, Vec<(String, u64, u64)>, u64) {
+        let mark = store.stream_mark().unwrap();
+        let mut rows = Vec::new();
+        for facility in [DEMO, "FAC-OTHER"] {
+            for (position, entry) in store.stream_page(facility, 0, 1 << 40).unwrap() {
+                rows.push((facility.to_owned(), position, entry.index));
+            }
+        }
+        (mark, rows, store.tree_size().unwrap())
+    }
+    if db.starts_with("postgres") {
+        read(tally_ledger::open_postgres(db).unwrap().store())
+    } else {
+        read(tally_ledger::open_sqlite(Path::new(db)).unwrap().store())
+    }
+}
+
+/// How far the projections are: (projected, tree size).
+fn projection_progress(db: &str) -> (u64, u64) {
+    fn read<S: Store>(store: S) -> (u64, u64) {
+        let progress = tally_ledger::projection::Projector::open(store)
+            .unwrap()
+            .progress()
+            .unwrap();
+        (progress.projected, progress.tree_size)
+    }
+    if db.starts_with("postgres") {
+        read(
+            tally_ledger::open_postgres(db)
+                .unwrap()
+                .store()
+                .reopen()
+                .unwrap(),
+        )
+    } else {
+        read(
+            tally_ledger::open_sqlite(Path::new(db))
+                .unwrap()
+                .store()
+                .reopen()
+                .unwrap(),
+        )
+    }
+}
+
+/// The numbering of the facility streams is stored in the ledger's database, not rebuilt by
+/// each process: two `serve` processes on one database, asked in turn while devices of two
+/// facilities push through both, serve one numbering (each facility 1, 2, 3 ... in log order,
+/// every log entry numbered once); a server started later continues it (what was numbered is
+/// a prefix of what it serves).
+fn the_numbering_is_kept_in_the_database_and_shared_by_servers(db: &str, scratch: &Path) {
+    let a = Server::start(db, &scratch.join("views-a"));
+    let b = Server::start(db, &scratch.join("views-b"));
+    let mut demo = Device::new(&a, DEMO);
+    demo.enroll(&token(db, DEMO, "dock-1"));
+    let mut other = Device::new(&b, "FAC-OTHER");
+    other.enroll(&token(db, "FAC-OTHER", "dock-9"));
+    let servers = [a.base.clone(), b.base.clone()];
+    for round in 0..6 {
+        sign_out(&mut demo);
+        sign_out(&mut other);
+        demo.base = servers[round % 2].clone();
+        other.base = servers[(round + 1) % 2].clone();
+        demo.push();
+        other.push();
+        // Each asks the other server than it pushed to.
+        demo.base = servers[(round + 1) % 2].clone();
+        assert_eq!(demo.deltas(0, None).0, 200);
+        other.base = servers[round % 2].clone();
+        assert_eq!(other.deltas(0, None).0, 200);
+    }
+    let answers: Vec<Value> = servers
+        .iter()
+        .map(|base| {
+            demo.base = base.clone();
+            demo.deltas(0, None).1
+        })
+        .collect();
+    assert_eq!(answers[0], answers[1], "two servers, one numbering");
+    let (mark, rows, size) = stored_numbering(db);
+    assert_eq!(mark.scanned, size, "every committed entry is numbered");
+    let mut indexes: Vec<u64> = rows.iter().map(|(_, _, index)| *index).collect();
+    indexes.sort_unstable();
+    assert_eq!(indexes, (0..size).collect::<Vec<_>>(), "each entry once");
+    for facility in [DEMO, "FAC-OTHER"] {
+        let stream: Vec<&(String, u64, u64)> =
+            rows.iter().filter(|(f, _, _)| f == facility).collect();
+        for (i, (_, position, _)) in stream.iter().enumerate() {
+            assert_eq!(*position, i as u64 + 1);
+        }
+        assert!(stream.windows(2).all(|w| w[0].2 < w[1].2), "log order");
+        assert_eq!(stream.len(), 7, "genesis and six sign-outs");
+    }
+    assert_eq!(answers[0]["size"], 7);
+
+    // A later server continues the stored numbering.
+    drop(a);
+    drop(b);
+    let c = Server::start(db, &scratch.join("views-c"));
+    demo.base = c.base.clone();
+    sign_out(&mut demo);
+    demo.push();
+    let (status, body) = demo.deltas(7, None);
+    assert_eq!(status, 200);
+    assert_eq!(body["size"], 8);
+    assert_eq!(body["deltas"][0]["ledger_index"], 8);
+    let (mark_after, rows_after, size_after) = stored_numbering(db);
+    assert_eq!(mark_after.scanned, size_after);
+    assert_eq!(&rows_after[..7], &rows[..7], "the demo stream is continued");
+    assert_eq!(rows_after.len(), rows.len() + 1);
+}
+
+/// The projector is woken by a commit, not by its poll: with the poll set to ten minutes, a
+/// push is projected within seconds, and again after a restart; on PostgreSQL a commit by
+/// another process (`tally-ledger demo seed`) wakes it too (LISTEN/NOTIFY).
+fn a_push_is_projected_at_once_without_the_poll_and_after_a_restart(db: &str, scratch: &Path) {
+    let slow_poll = ["--projection-poll-ms", "600000"];
+    let caught_up = |what: &str| {
+        let start = std::time::Instant::now();
+        loop {
+            let (projected, size) = projection_progress(db);
+            if projected == size && size > 0 {
+                return size;
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(20),
+                "{what}: projected {projected} of {size} (the poll is ten minutes)"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    let server = Server::start_with(db, &scratch.join("views"), &slow_poll);
+    if db.starts_with("postgres") {
+        let (code, _, stderr) = cli(
+            &[
+                "demo",
+                "seed",
+                "--db",
+                db,
+                "--packages",
+                "3",
+                "--insecure-test-pin-params",
+            ],
+            "",
+        );
+        assert_eq!(code, 0, "{stderr}");
+        caught_up("a commit by another process");
+    }
+    let mut device = Device::new(&server, DEMO);
+    device.enroll(&token(db, DEMO, "dock-proj"));
+    device.push();
+    let first = caught_up("a push");
+    drop(server);
+    let server = Server::start_with(db, &scratch.join("views"), &slow_poll);
+    device.base = server.base.clone();
+    sign_out(&mut device);
+    device.push();
+    let second = caught_up("a push after a restart");
+    assert_eq!(second, first + 1);
 }

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_facility_state_system.sql"),
     include_str!("migrations/0008_receiving_differences.sql"),
     include_str!("migrations/0009_ledger_sync.sql"),
+    include_str!("migrations/0011_sync_control.sql"),
 ];
 
 /// The schema version this build writes.

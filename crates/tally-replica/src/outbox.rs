@@ -1,6 +1,7 @@
 //! The sync daemon's state in the replica (migration 0008; docs/SYNC.md): the pinned ledger,
 //! the outbox mark (the device's own events above it are waiting), receipts, every accepted
-//! ledger checkpoint and the status `tallyd status` and the app's home show.
+//! ledger checkpoint and the status `tallyd status` and the app's home show; and (migration
+//! 0011) the app's "sync now" requests and the kind of the last failure.
 //!
 //! Written only by `tallyd`, each write in one short `BEGIN IMMEDIATE` transaction (the
 //! connection's busy timeout waits out the app's own short transactions), so the app keeps
@@ -55,6 +56,46 @@ pub struct ReceiptRow {
     pub tree_size: u64,
 }
 
+/// What kind of failure a sync pass ended with: what the app says, in the person's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncErrorKind {
+    /// The ledger cannot be reached (offline, or the ledger is down).
+    Unreachable,
+    /// The ledger sent something the device does not trust (rolled back, rewrote its history,
+    /// lost events, a bad proof): nothing was marked, a supervisor must look.
+    Untrusted,
+    /// The ledger refused one of the device's records.
+    Refused,
+    /// The device cannot sync at all (not enrolled, another key).
+    Setup,
+    /// Anything else.
+    Other,
+}
+
+impl SyncErrorKind {
+    /// The word stored in `ledger_sync_outcome`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncErrorKind::Unreachable => "unreachable",
+            SyncErrorKind::Untrusted => "untrusted",
+            SyncErrorKind::Refused => "refused",
+            SyncErrorKind::Setup => "setup",
+            SyncErrorKind::Other => "other",
+        }
+    }
+
+    /// The kind a stored word names (an unknown word, from a newer build, is `Other`).
+    pub fn parse(word: &str) -> SyncErrorKind {
+        match word {
+            "unreachable" => SyncErrorKind::Unreachable,
+            "untrusted" => SyncErrorKind::Untrusted,
+            "refused" => SyncErrorKind::Refused,
+            "setup" => SyncErrorKind::Setup,
+            _ => SyncErrorKind::Other,
+        }
+    }
+}
+
 /// What `tallyd status` and the app's home show.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SyncSummary {
@@ -72,6 +113,25 @@ pub struct SyncSummary {
     pub last_error_unix_ms: Option<i64>,
     /// The size of the newest checkpoint accepted (0 before the first).
     pub checkpoint_size: u64,
+    /// The kind of the last failure, if it came after the last success.
+    pub last_error_kind: Option<SyncErrorKind>,
+    /// When a sync pass last ended, successful or not, Unix ms.
+    pub last_attempt_unix_ms: Option<i64>,
+    /// The pinned ledger's URL (`None`: not enrolled).
+    pub ledger_url: Option<String>,
+    /// How many times the app asked for a sync now.
+    pub sync_requests: u64,
+}
+
+impl SyncSummary {
+    /// Whether the ledger answered at the last attempt (`None`: no attempt yet, or not
+    /// enrolled).
+    pub fn online(&self) -> Option<bool> {
+        if !self.enrolled || self.last_attempt_unix_ms.is_none() {
+            return None;
+        }
+        Some(self.last_error_kind != Some(SyncErrorKind::Unreachable))
+    }
 }
 
 fn device_of(conn: &Connection) -> Result<Option<DeviceId>, ReplicaError> {
@@ -119,6 +179,31 @@ pub fn summary(conn: &Connection) -> Result<SyncSummary, ReplicaError> {
         )
         .optional()?;
     let (last_success_unix_ms, last_error, last_error_unix_ms) = status.unwrap_or_default();
+    let last_attempt_unix_ms: Option<i64> = conn
+        .query_row(
+            "SELECT last_attempt_unix_ms FROM ledger_sync_status WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    let kind: Option<String> = conn
+        .query_row(
+            "SELECT last_error_kind FROM ledger_sync_outcome WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    // A failure recorded without a kind (an older tallyd) is "other".
+    let last_error_kind = match (&last_error, kind) {
+        (None, _) => None,
+        (Some(_), Some(word)) => Some(SyncErrorKind::parse(&word)),
+        (Some(_), None) => Some(SyncErrorKind::Other),
+    };
+    let ledger_url: Option<String> = conn
+        .query_row("SELECT url FROM ledger_link WHERE id = 1", [], |r| r.get(0))
+        .optional()?;
     let checkpoint_size = latest_checkpoint(conn)?.map(|c| c.size).unwrap_or(0);
     Ok(SyncSummary {
         enrolled,
@@ -128,7 +213,38 @@ pub fn summary(conn: &Connection) -> Result<SyncSummary, ReplicaError> {
         last_error,
         last_error_unix_ms,
         checkpoint_size,
+        last_error_kind,
+        last_attempt_unix_ms,
+        ledger_url,
+        sync_requests: sync_requests(conn)?,
     })
+}
+
+/// How many times the app asked for a sync now (0 when never).
+pub fn sync_requests(conn: &Connection) -> Result<u64, ReplicaError> {
+    let n: Option<i64> = conn
+        .query_row(
+            "SELECT requests FROM ledger_sync_requests WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(n.map(to_u64).unwrap_or(0))
+}
+
+/// Asks a running `tallyd` to run a pass now ("sync now", the 0 Sync screen's key): counts
+/// one more request. The daemon looks at the count while it waits and runs a pass when it
+/// moved, whatever its backoff. Returns the new count. Written by the app only.
+pub fn request_sync(conn: &Connection, now_unix_ms: i64) -> Result<u64, ReplicaError> {
+    let n: i64 = conn.query_row(
+        "INSERT INTO ledger_sync_requests (id, requests, requested_unix_ms) VALUES (1, 1, ?1)
+         ON CONFLICT (id) DO UPDATE SET requests = requests + 1,
+             requested_unix_ms = excluded.requested_unix_ms
+         RETURNING requests",
+        [now_unix_ms],
+        |r| r.get(0),
+    )?;
+    Ok(to_u64(n))
 }
 
 /// A `ledger_link` row: url, origin, verifier key, device, facility, name, enrolled at.
@@ -373,13 +489,34 @@ pub fn latest_reanchor(
     }
 }
 
-/// Records the end of a sync pass: `Ok` when nothing was left to push, else the error text.
+/// Records the end of a sync pass: `Ok` when nothing was left to push, else the error text
+/// (its kind is then [`SyncErrorKind::Other`]; [`record_outcome`] names it).
 pub fn record_pass(
     conn: &mut Connection,
     outcome: Result<(), &str>,
     now_unix_ms: i64,
 ) -> Result<(), ReplicaError> {
+    record_outcome(
+        conn,
+        outcome.map_err(|text| (text, SyncErrorKind::Other)),
+        now_unix_ms,
+    )
+}
+
+/// Records the end of a sync pass: `Ok` when nothing was left to push, else the error text
+/// and its kind, in one transaction.
+pub fn record_outcome(
+    conn: &mut Connection,
+    outcome: Result<(), (&str, SyncErrorKind)>,
+    now_unix_ms: i64,
+) -> Result<(), ReplicaError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute(
+        "INSERT INTO ledger_sync_outcome (id, last_error_kind) VALUES (1, ?1)
+         ON CONFLICT (id) DO UPDATE SET last_error_kind = excluded.last_error_kind",
+        [outcome.err().map(|(_, kind)| kind.as_str())],
+    )?;
+    let outcome = outcome.map_err(|(text, _)| text);
     tx.execute(
         "INSERT OR IGNORE INTO ledger_sync_status (id) VALUES (1)",
         [],
@@ -542,5 +679,78 @@ mod tests {
         )
         .unwrap();
         assert_eq!(summary(&conn).unwrap().checkpoint_size, 12);
+    }
+
+    #[test]
+    fn the_summary_says_online_offline_from_the_kind_of_the_last_failure() {
+        let (_dir, mut conn) = conn();
+        set_link(
+            &mut conn,
+            &LedgerLink {
+                url: "http://127.0.0.1:9".into(),
+                origin: "a.test/log".into(),
+                verifier_key: "a.test/log+00000000+AQ".into(),
+                device: DeviceId([1; 32]),
+                facility: "F".into(),
+                name: "dock".into(),
+                enrolled_unix_ms: 1,
+            },
+        )
+        .unwrap();
+        let s = summary(&conn).unwrap();
+        assert_eq!(s.online(), None, "no attempt yet");
+        assert_eq!(s.ledger_url.as_deref(), Some("http://127.0.0.1:9"));
+        record_outcome(
+            &mut conn,
+            Err(("the ledger cannot be reached", SyncErrorKind::Unreachable)),
+            5,
+        )
+        .unwrap();
+        let s = summary(&conn).unwrap();
+        assert_eq!(s.online(), Some(false));
+        assert_eq!(s.last_error_kind, Some(SyncErrorKind::Unreachable));
+        assert_eq!(s.last_attempt_unix_ms, Some(5));
+        // The ledger answered but refused: online, with the refusal's kind.
+        record_outcome(
+            &mut conn,
+            Err(("the ledger went backwards", SyncErrorKind::Untrusted)),
+            6,
+        )
+        .unwrap();
+        let s = summary(&conn).unwrap();
+        assert_eq!(
+            (s.online(), s.last_error_kind),
+            (Some(true), Some(SyncErrorKind::Untrusted))
+        );
+        // A success clears the kind with the text; an older tallyd's failure (no kind) is
+        // "other", never the kind of an earlier failure.
+        record_outcome(&mut conn, Ok(()), 7).unwrap();
+        let s = summary(&conn).unwrap();
+        assert_eq!((s.last_error, s.last_error_kind), (None, None));
+        record_pass(&mut conn, Err("something"), 8).unwrap();
+        assert_eq!(
+            summary(&conn).unwrap().last_error_kind,
+            Some(SyncErrorKind::Other)
+        );
+        for kind in [
+            SyncErrorKind::Unreachable,
+            SyncErrorKind::Untrusted,
+            SyncErrorKind::Refused,
+            SyncErrorKind::Setup,
+            SyncErrorKind::Other,
+        ] {
+            assert_eq!(SyncErrorKind::parse(kind.as_str()), kind);
+        }
+        assert_eq!(SyncErrorKind::parse("newer"), SyncErrorKind::Other);
+    }
+
+    #[test]
+    fn sync_requests_are_counted_one_by_one() {
+        let (_dir, conn) = conn();
+        assert_eq!(sync_requests(&conn).unwrap(), 0);
+        assert_eq!(request_sync(&conn, 10).unwrap(), 1);
+        assert_eq!(request_sync(&conn, 11).unwrap(), 2);
+        assert_eq!(sync_requests(&conn).unwrap(), 2);
+        assert_eq!(summary(&conn).unwrap().sync_requests, 2);
     }
 }

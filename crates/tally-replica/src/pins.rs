@@ -86,6 +86,49 @@ pub fn store(
     Ok(parsed.len())
 }
 
+/// What one refresh from the ledger changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Refreshed {
+    /// Verifiers stored (new or replaced).
+    pub stored: usize,
+    /// Verifiers dropped: badges the ledger deactivated.
+    pub dropped: usize,
+}
+
+/// Applies the ledger's PIN list to a device's database in ONE transaction: the active users'
+/// verifiers are stored sealed under `pepper` ([`store`]), and the verifiers (and counts of
+/// wrong PINs) of badges deactivated at the ledger are erased, so those badges can no longer
+/// sign in on this device. Badges the ledger does not mention are left as they are (a device
+/// may hold users the ledger has not been told of, such as the offline demo's).
+pub fn refresh_from_ledger(
+    conn: &mut Connection,
+    pepper: &PinPepper,
+    verifiers: &[IssuedVerifier],
+    deactivated: &[String],
+) -> Result<Refreshed, ReplicaError> {
+    if deactivated.len() > VERIFIERS_PER_BATCH_MAX {
+        return Err(ReplicaError::Limit(format!(
+            "{} deactivated badges in one batch (at most {VERIFIERS_PER_BATCH_MAX})",
+            deactivated.len()
+        )));
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let stored = store(&tx, pepper, verifiers)?;
+    let mut dropped = 0;
+    for badge in deactivated {
+        let badge = badge.trim();
+        if verifiers.iter().any(|v| v.badge.trim() == badge) {
+            continue;
+        }
+        dropped += tx
+            .prepare_cached("DELETE FROM pin_verifiers WHERE badge = ?1")?
+            .execute([badge])?;
+        forget_failures(&tx, badge)?;
+    }
+    tx.commit()?;
+    Ok(Refreshed { stored, dropped })
+}
+
 struct Stored {
     params: PinParams,
     salt: [u8; SALT_LEN],

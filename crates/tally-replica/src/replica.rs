@@ -610,6 +610,14 @@ impl Replica {
         &self.conn
     }
 
+    /// Asks a running `tallyd` to run a sync pass now (docs/SYNC.md, "Sync now"): no event,
+    /// one more count in `ledger_sync_requests`, which the daemon watches while it waits.
+    /// Returns the new count.
+    pub fn request_sync(&mut self) -> Result<u64, ReplicaError> {
+        let now = self.now_ms();
+        crate::outbox::request_sync(&self.conn, now)
+    }
+
     /// The last recorded event.
     pub fn head(&self) -> Option<Recorded> {
         self.signer.head
@@ -705,7 +713,12 @@ impl Replica {
     /// it is re-enrolled. Returns how many deltas moved the cursor.
     pub fn apply_deltas(&mut self, deltas: &[Delta]) -> Result<usize, ReplicaError> {
         let head = self.signer.head.map_or(0, |h| h.seq);
-        ledger_sync::apply_deltas(&mut self.conn, Some(&self.device), head, deltas)
+        ledger_sync::apply_deltas(
+            &mut self.conn,
+            Some(&self.device),
+            ledger_sync::LocalHead::Known(head),
+            deltas,
+        )
     }
 
     /// Deltas that could not be folded, for a supervisor.
@@ -799,6 +812,20 @@ impl Replica {
             crate::workflow::session::unlock(view, who, badge, now_ms)
         })
         .map(|((), recorded)| recorded)
+    }
+
+    /// Re-anchors this device to its ledger restored from a backup: `who` (a supervisor)
+    /// accepts `restored` instead of the newest checkpoint held, for `reason`; recorded as
+    /// kind 6 `ledger_reanchored` (`workflow::reanchor`).
+    pub fn reanchor(
+        &mut self,
+        who: &Session,
+        restored: &crate::workflow::reanchor::Restored,
+        reason: &str,
+    ) -> Result<(tally_events::payload::LedgerReanchored, Vec<Recorded>), ReplicaError> {
+        self.act(&who.badge, |view| {
+            crate::workflow::reanchor::reanchor(view, who, restored, reason)
+        })
     }
 
     fn check_pin(

@@ -400,18 +400,40 @@ pub(crate) fn fold_delta(
     }
 }
 
+/// Where the device's own events stand when a delta is folded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LocalHead {
+    /// Known to the caller (the replica that signs, or none on the ledger side).
+    Known(u64),
+    /// Read from the log inside each transaction: another process (the app) may be recording
+    /// while this one folds deltas.
+    FromLog,
+}
+
+/// The head seq of the device's own log as this transaction sees it.
+fn logged_head(tx: &Connection) -> Result<u64, ReplicaError> {
+    let head: Option<i64> = tx
+        .prepare_cached("SELECT max(seq) FROM event_log")?
+        .query_row([], |r| r.get(0))?;
+    Ok(head.map_or(0, |h| u64::try_from(h).unwrap_or(0)))
+}
+
 /// Applies deltas in ledger order, in transactions of at most [`DELTAS_PER_TRANSACTION_MAX`].
 /// Indexes at or below the cursor are skipped; a gap, a record that does not parse or a bad
 /// signature is refused (the chunk is rolled back). Returns how many deltas moved the cursor.
 pub(crate) fn apply_deltas(
     conn: &mut Connection,
     own: Option<&DeviceId>,
-    local_head: u64,
+    local_head: LocalHead,
     deltas: &[Delta],
 ) -> Result<usize, ReplicaError> {
     let mut consumed = 0;
     for chunk in deltas.chunks(DELTAS_PER_TRANSACTION_MAX) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let local_head = match local_head {
+            LocalHead::Known(head) => head,
+            LocalHead::FromLog => logged_head(&tx)?,
+        };
         let mut cursor = ledger_cursor(&tx)?;
         for delta in chunk {
             if delta.ledger_index <= cursor {
@@ -443,7 +465,40 @@ pub fn apply_ledger_deltas(conn: &mut Connection, deltas: &[Delta]) -> Result<us
             "this is a device's replica; apply deltas through the device".into(),
         ));
     }
-    apply_deltas(conn, None, 0, deltas)
+    apply_deltas(conn, None, LocalHead::Known(0), deltas)
+}
+
+/// Folds ledger deltas into a device's replica from a process that does not sign (the sync
+/// daemon, beside the running app): the same rules as [`crate::Replica::apply_deltas`], with
+/// the device's head read from its log inside each transaction, so events the app records
+/// meanwhile sit where they were in the order the replay rebuilds.
+pub fn apply_device_deltas(conn: &mut Connection, deltas: &[Delta]) -> Result<usize, ReplicaError> {
+    let own = own_device(conn)?.ok_or_else(|| {
+        ReplicaError::Storage("this database belongs to no device: it has no own events".into())
+    })?;
+    apply_deltas(conn, Some(&own), LocalHead::FromLog, deltas)
+}
+
+/// The record this replica took in at ledger position `index` (folded, a receipt, held or
+/// fork evidence), if it still has it: a loaded snapshot replaces what came before it. The
+/// sync daemon compares it with what the ledger serves at that position now, to notice a
+/// ledger whose stream is no longer the one the replica followed.
+pub fn delta_at(conn: &Connection, index: u64) -> Result<Option<Vec<u8>>, ReplicaError> {
+    let index = to_i64(index, "ledger index")?;
+    for sql in [
+        "SELECT bytes FROM remote_events WHERE ledger_index = ?1",
+        "SELECT bytes FROM held_deltas WHERE ledger_index = ?1",
+        "SELECT bytes FROM fork_evidence WHERE ledger_index = ?1",
+    ] {
+        let bytes: Option<Vec<u8>> = conn
+            .prepare_cached(sql)?
+            .query_row([index], |r| r.get(0))
+            .optional()?;
+        if bytes.is_some() {
+            return Ok(bytes);
+        }
+    }
+    Ok(None)
 }
 
 /// The deltas this replica held, in ledger order.

@@ -2,8 +2,12 @@
 //! local events (checked every [`LOCAL_POLL`]) or the periodic check of the ledger; after a
 //! failure it waits out a capped exponential backoff with jitter, and tries again at once
 //! when the network changes (netlink) — so the backlog moves within moments of the dock
-//! network coming back, not at the end of a long backoff.
+//! network coming back, not at the end of a long backoff. A "sync now" from the app (a new
+//! count in the replica's `ledger_sync_requests`, seen at the same polls) also runs a pass at
+//! once, and [`run_until`] ends the loop when another thread asks (the demo stops its daemon
+//! with the app, before its ledger).
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -51,32 +55,89 @@ pub enum Wake {
     Network,
 }
 
+/// Asks a loop started with [`run_until`] to end (from another thread): it ends within one
+/// [`LOCAL_POLL`] of a wait, or after the pass under way.
+#[derive(Debug, Default)]
+pub struct Stop(AtomicBool);
+
+impl Stop {
+    /// A loop not asked to stop.
+    pub fn new() -> Stop {
+        Stop::default()
+    }
+
+    /// Asks the loop to end.
+    pub fn stop(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the loop was asked to end.
+    pub fn is_stopped(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// What ended a wait early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Woken {
+    /// The deadline passed (or new local events, when watched).
+    Timer,
+    /// The network changed, or the app asked for a sync now: try at once, forget the backoff.
+    Now,
+    /// The loop was asked to stop.
+    Stop,
+}
+
 fn network() -> Wake {
     Wake::Network
 }
 
-/// Waits until `deadline`, or until new local events appear (when `watch_local`), or a
-/// network change. Returns true when woken by the network.
-fn wait(syncer: &Syncer, wakes: &Receiver<Wake>, deadline: Instant, watch_local: bool) -> bool {
-    loop {
-        let now = Instant::now();
-        if now >= deadline {
-            return false;
-        }
-        let step = (deadline - now).min(LOCAL_POLL);
-        match wakes.recv_timeout(step) {
-            Ok(Wake::Network) => {
-                // Let a burst of changes (link up, address, route) settle into one attempt.
-                std::thread::sleep(Duration::from_millis(100));
-                while wakes.try_recv().is_ok() {}
-                return true;
+/// What a wait watches besides its deadline.
+struct Watch<'a> {
+    wakes: &'a Receiver<Wake>,
+    stop: &'a Stop,
+    /// The app's "sync now" count last seen.
+    requests_seen: u64,
+}
+
+impl Watch<'_> {
+    /// Waits until `deadline`, or until new local events appear (when `watch_local`), a
+    /// network change, a "sync now" from the app, or a stop.
+    fn wait(&mut self, syncer: &Syncer, deadline: Instant, watch_local: bool) -> Woken {
+        loop {
+            if self.stop.is_stopped() {
+                return Woken::Stop;
             }
-            // The sender lives as long as `run`: only timeouts come here.
-            Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {}
+            let now = Instant::now();
+            if now >= deadline {
+                return Woken::Timer;
+            }
+            let step = (deadline - now).min(LOCAL_POLL);
+            match self.wakes.recv_timeout(step) {
+                Ok(Wake::Network) => {
+                    // Let a burst of changes (link up, address, route) settle into one attempt.
+                    std::thread::sleep(Duration::from_millis(100));
+                    while self.wakes.try_recv().is_ok() {}
+                    return Woken::Now;
+                }
+                // The sender lives as long as `run`: only timeouts come here.
+                Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {}
+            }
+            if self.asked_now(syncer) {
+                return Woken::Now;
+            }
+            if watch_local && syncer.has_waiting().unwrap_or(false) {
+                return Woken::Timer;
+            }
         }
-        if watch_local && syncer.has_waiting().unwrap_or(false) {
-            return false;
-        }
+    }
+
+    /// Whether the app asked for a sync since the last look.
+    fn asked_now(&mut self, syncer: &Syncer) -> bool {
+        let requests = syncer.sync_requests().unwrap_or(self.requests_seen);
+        let asked = requests > self.requests_seen;
+        self.requests_seen = requests;
+        asked
     }
 }
 
@@ -86,6 +147,17 @@ pub fn run(
     client: &ClientOptions,
     options: &DaemonOptions,
 ) -> Result<(), SyncError> {
+    run_until(files, client, options, &Stop::new())
+}
+
+/// Runs until `stop` is asked (then returns `Ok`), or the device cannot sync at all (not
+/// enrolled, key gone).
+pub fn run_until(
+    files: &DeviceFiles,
+    client: &ClientOptions,
+    options: &DaemonOptions,
+    stop: &Stop,
+) -> Result<(), SyncError> {
     let mut syncer = Syncer::open(files, client)?;
     syncer.set_batch(options.batch);
     let (tx, wakes) = mpsc::channel();
@@ -94,8 +166,16 @@ pub fn run(
     }
     let mut backoff = Backoff::new(options.backoff_base, options.backoff_cap);
     let mut rng = rand::thread_rng();
+    let mut watch = Watch {
+        wakes: &wakes,
+        stop,
+        requests_seen: syncer.sync_requests()?,
+    };
     tracing::info!(ledger = %syncer.link().url, "tallyd running");
     loop {
+        if stop.is_stopped() {
+            return Ok(());
+        }
         match syncer.pass_and_record() {
             Ok(report) => {
                 if report.pushed > 0 || backoff.failures() > 0 {
@@ -107,7 +187,10 @@ pub fn run(
                     );
                 }
                 backoff.reset();
-                wait(&syncer, &wakes, Instant::now() + options.idle_check, true);
+                let deadline = Instant::now() + options.idle_check;
+                if watch.wait(&syncer, deadline, true) == Woken::Now {
+                    tracing::info!("woken (network change or sync now): trying the ledger");
+                }
             }
             Err(error) => {
                 let delay = backoff.next_delay(rng.gen::<f64>());
@@ -119,8 +202,8 @@ pub fn run(
                 if let SyncError::NotEnrolled | SyncError::KeyChanged { .. } = error {
                     return Err(error);
                 }
-                if wait(&syncer, &wakes, Instant::now() + delay, false) {
-                    tracing::info!("network changed: trying the ledger now");
+                if watch.wait(&syncer, Instant::now() + delay, false) == Woken::Now {
+                    tracing::info!("network changed or sync now: trying the ledger now");
                     backoff.reset();
                 }
             }

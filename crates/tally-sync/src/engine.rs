@@ -3,6 +3,13 @@
 //! verified against a checkpoint signed by the pinned key and consistent with every checkpoint
 //! the device holds.
 //!
+//! After pushing, a pass pulls the facility's deltas from the ledger's replica service
+//! (`GET /v1/replica/deltas`) above the replica's ledger cursor and folds them with
+//! [`tally_replica::sync::apply_device_deltas`] (unfoldable ones are held, the device's own
+//! events coming back are receipts), then refreshes the PIN verifiers (`GET /v1/pins`):
+//! active users' verifiers are stored sealed under the device's pepper, deactivated badges'
+//! are erased.
+//!
 //! The replica connection is the device's database, opened beside the running app: reads are
 //! plain queries, every write is one short transaction in [`tally_replica::outbox`]. The key is
 //! read without the event signer's lock, as a domain signer that can only sign requests
@@ -12,6 +19,7 @@ use std::path::PathBuf;
 
 use rusqlite::Connection;
 use tally_events::domain::DomainSigner;
+use tally_events::pin::PinPepper;
 use tally_events::DeviceId;
 use tally_ledger_client::trust::{check_extends, decode_hashes};
 use tally_ledger_client::wire::ErrorBody;
@@ -19,12 +27,15 @@ use tally_ledger_client::{
     ClientError, ClientOptions, LedgerClient, PinnedLog, TrustError, VerifiedCheckpoint,
 };
 use tally_replica::keys::{self, KeyOptions};
-use tally_replica::outbox::{self, LedgerLink, ReceiptRow, StoredCheckpoint};
-use tally_replica::ReplicaError;
+use tally_replica::outbox::{self, LedgerLink, ReceiptRow, StoredCheckpoint, SyncErrorKind};
+use tally_replica::pins::IssuedVerifier;
+use tally_replica::{Delta, ReplicaError};
 use thiserror::Error;
 
 /// Records per push (the ledger verifies and commits a batch in one transaction).
 pub const DEFAULT_BATCH: usize = 500;
+/// Deltas asked for per request (the ledger's page limit).
+pub const DELTAS_PER_PULL: u64 = 1_000;
 
 /// Why a sync step failed.
 #[derive(Debug, Error)]
@@ -74,6 +85,24 @@ pub enum SyncError {
     /// The ledger answered something inconsistent.
     #[error("the ledger's answer does not add up: {0}")]
     Protocol(String),
+    /// The ledger sent a delta that is not a validly signed record, or not in order.
+    #[error(
+        "the ledger sent a delta this device does not trust: {0}; nothing of that page was folded"
+    )]
+    BadDelta(String),
+    /// The facility stream the ledger serves is not the one this replica followed: shorter
+    /// than the replica's cursor, or another record at the last position it folded.
+    #[error(
+        "the ledger's stream of facility deltas no longer matches this device's (it folded {cursor},          the ledger now serves {size}{detail}): the ledger was restored or rebuilt; pushing goes          on, pulling stops until a supervisor re-bootstraps the device from a snapshot"
+    )]
+    StreamDiverged {
+        /// The replica's ledger cursor.
+        cursor: u64,
+        /// The stream's length the ledger reported.
+        size: u64,
+        /// What differs.
+        detail: &'static str,
+    },
     /// The replica database or the key.
     #[error(transparent)]
     Replica(#[from] ReplicaError),
@@ -85,7 +114,7 @@ impl SyncError {
     pub fn is_history_violation(&self) -> bool {
         match self {
             SyncError::Untrusted(e) => e.is_history_violation(),
-            SyncError::LedgerLostEvents { .. } => true,
+            SyncError::LedgerLostEvents { .. } | SyncError::StreamDiverged { .. } => true,
             _ => false,
         }
     }
@@ -93,6 +122,26 @@ impl SyncError {
     /// Whether this looks like the network (the ledger cannot be reached).
     pub fn is_unreachable(&self) -> bool {
         matches!(self, SyncError::Ledger(ClientError::Unreachable { .. }))
+    }
+
+    /// The kind of failure, recorded beside its text for the app (which says it in the
+    /// person's words and language).
+    pub fn kind(&self) -> SyncErrorKind {
+        match self {
+            SyncError::Ledger(ClientError::Unreachable { .. }) => SyncErrorKind::Unreachable,
+            SyncError::Ledger(ClientError::Refused { .. }) | SyncError::Refused { .. } => {
+                SyncErrorKind::Refused
+            }
+            SyncError::Untrusted(_) | SyncError::LedgerLostEvents { .. } => {
+                SyncErrorKind::Untrusted
+            }
+            SyncError::NotEnrolled | SyncError::KeyChanged { .. } | SyncError::Enrollment(_) => {
+                SyncErrorKind::Setup
+            }
+            SyncError::Ledger(_) | SyncError::Protocol(_) | SyncError::Replica(_) => {
+                SyncErrorKind::Other
+            }
+        }
     }
 }
 
@@ -156,6 +205,14 @@ impl DeviceFiles {
         }
         Ok(signer)
     }
+
+    /// The device's PIN pepper (derived from its key, read without the signing lock): what
+    /// the verifiers the ledger sends are sealed under.
+    pub fn pin_pepper(&self, device: &DeviceId) -> Result<PinPepper, SyncError> {
+        let path = keys::key_path(&self.key_dir, device);
+        keys::check_key_location(&path, &self.db, &self.key_options)?;
+        Ok(keys::read_key_file(&path)?.key().pin_pepper())
+    }
 }
 
 fn facility_of(conn: &Connection) -> Option<String> {
@@ -210,6 +267,7 @@ pub fn enroll(
         }
     }
     let pinned = PinnedLog::new(&enrollment.origin, &enrollment.verifier_key)?;
+    let pepper = files.pin_pepper(&device)?;
     let link = LedgerLink {
         url: client.base_url().to_owned(),
         origin: enrollment.origin,
@@ -225,6 +283,7 @@ pub fn enroll(
         files: files.clone(),
         device,
         signer,
+        pepper,
         link: link.clone(),
         pinned,
         client,
@@ -243,6 +302,10 @@ pub struct PassReport {
     pub pushed_seq: u64,
     /// The newest checkpoint held after it.
     pub checkpoint_size: u64,
+    /// Deltas pulled from the ledger that moved the replica's ledger cursor.
+    pub pulled: u64,
+    /// The replica's ledger cursor after it.
+    pub ledger_cursor: u64,
 }
 
 /// A device's sync engine.
@@ -251,6 +314,7 @@ pub struct Syncer {
     files: DeviceFiles,
     device: DeviceId,
     signer: DomainSigner,
+    pepper: PinPepper,
     link: LedgerLink,
     pinned: PinnedLog,
     client: LedgerClient,
@@ -278,6 +342,7 @@ impl Syncer {
             });
         }
         let signer = files.signer(&device)?;
+        let pepper = files.pin_pepper(&device)?;
         let pinned = PinnedLog::new(&link.origin, &link.verifier_key)?;
         let client = LedgerClient::new(&link.url, options)?;
         Ok(Self {
@@ -285,6 +350,7 @@ impl Syncer {
             files: files.clone(),
             device,
             signer,
+            pepper,
             link,
             pinned,
             client,
@@ -310,6 +376,11 @@ impl Syncer {
     /// The pinned ledger.
     pub fn link(&self) -> &LedgerLink {
         &self.link
+    }
+
+    /// How many times the app asked for a sync now (`tally_replica::outbox::request_sync`).
+    pub fn sync_requests(&self) -> Result<u64, SyncError> {
+        Ok(outbox::sync_requests(&self.conn)?)
     }
 
     /// Whether the device has events above its outbox mark.
@@ -435,20 +506,139 @@ impl Syncer {
         Ok(true)
     }
 
-    /// One pass: check the ledger's checkpoint, then push the outbox in batches until it is
-    /// empty, marking each batch synced once its receipts verified.
+    /// One pass: check the ledger's checkpoint, push the outbox in batches until it is empty
+    /// (marking each batch synced once its receipts verified), then pull the facility's deltas
+    /// and refresh the PIN verifiers.
     pub fn pass(&mut self) -> Result<PassReport, SyncError> {
+        let (pushed, pushed_seq, checkpoint_size) = self.push()?;
+        let pulled = self.pull()?;
+        self.refresh_pins()?;
+        Ok(PassReport {
+            pushed,
+            pushed_seq,
+            checkpoint_size,
+            pulled,
+            ledger_cursor: tally_replica::sync::ledger_cursor(&self.conn)?,
+        })
+    }
+
+    /// Pulls the facility's deltas above the replica's ledger cursor, page by page, and folds
+    /// them. Before folding, the record the replica took in at its cursor must be the one the
+    /// ledger serves there now (the stream is the one it followed). Returns how many deltas
+    /// moved the cursor.
+    pub fn pull(&mut self) -> Result<u64, SyncError> {
+        let mut pulled = 0u64;
+        loop {
+            let cursor = tally_replica::sync::ledger_cursor(&self.conn)?;
+            let last = match cursor {
+                0 => None,
+                _ => tally_replica::sync::delta_at(&self.conn, cursor)?,
+            };
+            let after = if last.is_some() { cursor - 1 } else { cursor };
+            let answer =
+                self.client
+                    .deltas(&self.signer, &self.link.origin, after, DELTAS_PER_PULL)?;
+            if answer.facility != self.link.facility {
+                return Err(SyncError::Protocol(format!(
+                    "deltas of facility {} for a device of {}",
+                    answer.facility, self.link.facility
+                )));
+            }
+            if answer.size < cursor {
+                return Err(SyncError::StreamDiverged {
+                    cursor,
+                    size: answer.size,
+                    detail: "",
+                });
+            }
+            let mut deltas = Vec::with_capacity(answer.deltas.len());
+            for (i, body) in answer.deltas.iter().enumerate() {
+                if body.ledger_index != after + 1 + i as u64 || body.ledger_index > answer.size {
+                    return Err(SyncError::BadDelta(format!(
+                        "position {} where {} was due",
+                        body.ledger_index,
+                        after + 1 + i as u64
+                    )));
+                }
+                let bytes = tally_ledger_client::unb64(&body.record).ok_or_else(|| {
+                    SyncError::BadDelta(format!("delta {} is not base64", body.ledger_index))
+                })?;
+                deltas.push(Delta {
+                    ledger_index: body.ledger_index,
+                    bytes,
+                });
+            }
+            if let Some(last) = last {
+                if deltas.first().map(|d| &d.bytes) != Some(&last) {
+                    return Err(SyncError::StreamDiverged {
+                        cursor,
+                        size: answer.size,
+                        detail: ", with another record at the last position it folded",
+                    });
+                }
+            }
+            let fresh = deltas.iter().filter(|d| d.ledger_index > cursor).count();
+            if fresh == 0 {
+                return Ok(pulled);
+            }
+            let moved =
+                tally_replica::sync::apply_device_deltas(&mut self.conn, &deltas).map_err(|e| {
+                    match e {
+                        ReplicaError::Events(e) => SyncError::BadDelta(e.to_string()),
+                        other => other.into(),
+                    }
+                })?;
+            pulled += moved as u64;
+            let reached = deltas.last().map_or(cursor, |d| d.ledger_index);
+            tracing::info!(from = cursor + 1, to = reached, "deltas folded");
+            if reached >= answer.size {
+                return Ok(pulled);
+            }
+        }
+    }
+
+    /// Fetches the facility's PIN verifiers and stores them; badges deactivated at the ledger
+    /// lose theirs (they can no longer sign in on this device). Returns (stored, dropped).
+    pub fn refresh_pins(&mut self) -> Result<(usize, usize), SyncError> {
+        let answer = self.client.pins(&self.signer, &self.link.origin)?;
+        if answer.facility != self.link.facility {
+            return Err(SyncError::Protocol(format!(
+                "PIN verifiers of facility {} for a device of {}",
+                answer.facility, self.link.facility
+            )));
+        }
+        let verifiers: Vec<IssuedVerifier> = answer
+            .verifiers
+            .into_iter()
+            .map(|v| IssuedVerifier {
+                badge: v.badge,
+                phc: v.phc,
+            })
+            .collect();
+        let refreshed = tally_replica::pins::refresh_from_ledger(
+            &mut self.conn,
+            &self.pepper,
+            &verifiers,
+            &answer.deactivated,
+        )?;
+        if refreshed.dropped > 0 {
+            tracing::info!(
+                dropped = refreshed.dropped,
+                "PIN verifiers of deactivated badges erased"
+            );
+        }
+        Ok((refreshed.stored, refreshed.dropped))
+    }
+
+    /// Checks the ledger's checkpoint and pushes the outbox: (pushed, mark, checkpoint size).
+    fn push(&mut self) -> Result<(u64, u64, u64), SyncError> {
         let mut head = self.refresh_checkpoint()?;
         let mut pushed = 0u64;
         loop {
             let mark = outbox::pushed_seq(&self.conn, &self.device)?;
             let batch = outbox::waiting(&self.conn, mark, self.batch)?;
             if batch.is_empty() {
-                return Ok(PassReport {
-                    pushed,
-                    pushed_seq: mark,
-                    checkpoint_size: head.size,
-                });
+                return Ok((pushed, mark, head.size));
             }
             let records: Vec<Vec<u8>> = batch.iter().map(|(_, bytes)| bytes.clone()).collect();
             let answer = self
@@ -516,10 +706,12 @@ impl Syncer {
     pub fn pass_and_record(&mut self) -> Result<PassReport, SyncError> {
         let result = self.pass();
         let recorded = match &result {
-            Ok(_) => outbox::record_pass(&mut self.conn, Ok(()), now_unix_ms()),
-            Err(error) => {
-                outbox::record_pass(&mut self.conn, Err(&error.to_string()), now_unix_ms())
-            }
+            Ok(_) => outbox::record_outcome(&mut self.conn, Ok(()), now_unix_ms()),
+            Err(error) => outbox::record_outcome(
+                &mut self.conn,
+                Err((&error.to_string(), error.kind())),
+                now_unix_ms(),
+            ),
         };
         if let Err(error) = recorded {
             tracing::warn!(%error, "could not record the sync status");

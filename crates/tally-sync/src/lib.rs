@@ -8,9 +8,11 @@
 //!   events and by network changes.
 //! - [`backoff`]: capped exponential backoff with jitter (pure).
 //! - [`netwatch`]: link, address and route changes from a netlink socket.
+//! - [`reanchor`]: the held and the served checkpoints side by side, for a supervisor deciding
+//!   to re-anchor the device to a ledger restored from a backup.
 //!
 //! The wire types, request signing, proof checks and HTTP client are `tally-ledger-client`;
-//! the sync state lives in the replica (`tally_replica::outbox`, migration 0008). docs/SYNC.md
+//! the sync state lives in the replica (`tally_replica::outbox`, migration 0009). docs/SYNC.md
 //! describes the whole.
 
 #![deny(missing_docs)]
@@ -20,5 +22,6 @@ pub mod backoff;
 pub mod daemon;
 pub mod engine;
 pub mod netwatch;
+pub mod reanchor;
 
 pub use engine::{enroll, DeviceFiles, PassReport, SyncError, Syncer};

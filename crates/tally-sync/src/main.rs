@@ -158,6 +158,8 @@ fn code_of(error: &SyncError) -> u8 {
         SyncError::Ledger(tally_ledger_client::ClientError::Setup(_)) => 3,
         SyncError::Ledger(_) => 2,
         SyncError::Untrusted(_)
+        | SyncError::BadDelta(_)
+        | SyncError::StreamDiverged { .. }
         | SyncError::Refused { .. }
         | SyncError::LedgerLostEvents { .. }
         | SyncError::Protocol(_)
@@ -180,6 +182,8 @@ fn status(db: &std::path::Path, json: bool) -> anyhow::Result<()> {
     };
     let summary = outbox::summary(&conn)?;
     let link = outbox::link(&conn)?;
+    let cursor = tally_replica::sync::ledger_cursor(&conn)?;
+    let held = tally_replica::sync::held_deltas(&conn)?.len();
     if json {
         let object = serde_json::json!({
             "enrolled": summary.enrolled,
@@ -192,6 +196,8 @@ fn status(db: &std::path::Path, json: bool) -> anyhow::Result<()> {
             "last_error": summary.last_error,
             "last_error_at": summary.last_error_unix_ms,
             "checkpoint_size": summary.checkpoint_size,
+            "ledger_cursor": cursor,
+            "deltas_held": held,
         });
         println!("{object}");
         return Ok(());
@@ -210,6 +216,7 @@ fn status(db: &std::path::Path, json: bool) -> anyhow::Result<()> {
         println!("last error      {error}");
     }
     println!("checkpoint      {} entries", summary.checkpoint_size);
+    println!("deltas folded   up to {cursor} ({held} held for a supervisor)");
     Ok(())
 }
 
@@ -283,8 +290,13 @@ fn main() -> ExitCode {
             match syncer.pass_and_record() {
                 Ok(report) => {
                     println!(
-                        "in sync: {} events pushed, synced up to seq {}, checkpoint {} entries",
-                        report.pushed, report.pushed_seq, report.checkpoint_size
+                        "in sync: {} events pushed, synced up to seq {}, checkpoint {} entries; \
+                         {} deltas pulled, ledger cursor {}",
+                        report.pushed,
+                        report.pushed_seq,
+                        report.checkpoint_size,
+                        report.pulled,
+                        report.ledger_cursor
                     );
                     Ok(ExitCode::SUCCESS)
                 }

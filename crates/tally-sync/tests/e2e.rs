@@ -115,6 +115,15 @@ fn a_rolled_back_ledger_is_caught_and_the_device_keeps_its_events() {
     );
     let held = device.status()["checkpoint_size"].as_u64().unwrap();
     let pushed = device.status()["pushed_seq"].as_u64().unwrap();
+    // A ledger the device trusts is never re-anchored.
+    let out = reanchor_cli(&device, "B2001", "4444");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to re-anchor"));
     // The ledger is restored from the backup, which lacks the device's events.
     ledger.kill();
     for suffix in ["", "-wal", "-shm"] {
@@ -146,18 +155,95 @@ fn a_rolled_back_ledger_is_caught_and_the_device_keeps_its_events() {
     let held_root = held_root(&device);
     record_reanchor(&device, held + 1, held_root, &served);
     assert_eq!(device.sync_once().status.code(), Some(2));
-    // The supervisor's re-anchoring, naming what the device held and the restored checkpoint:
-    // the device pushes again what the ledger lost, and the log verifies.
-    record_reanchor(&device, held, held_root, &served);
-    let out = device.sync_once();
+    // `tally sync reanchor`: refused for a person who is not a supervisor (nothing of the
+    // kind recorded); the supervisor's re-anchoring names what the device held and the
+    // restored checkpoint: the device pushes again what the ledger lost, and the log verifies.
+    let out = reanchor_cli(&device, "B1001", "1111");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("not a supervisor"), "{stderr}");
+    assert!(stderr.contains("no es supervisor"), "{stderr}");
+    let latest = |device: &Device| {
+        let conn = tally_replica::db::open_read_only(&device.db).unwrap();
+        tally_replica::outbox::latest_reanchor(&conn)
+            .unwrap()
+            .unwrap()
+            .1
+    };
+    assert_eq!(
+        latest(&device).held_size,
+        held + 1,
+        "the refusal recorded a re-anchoring"
+    );
+    let out = reanchor_cli(&device, "B2001", "4444");
+    let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
-        "{}",
+        "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    assert!(
+        stdout.contains(&format!("Held:     size {held} ")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("Restored: size {} ", served.size)),
+        "{stdout}"
+    );
+    assert!(stdout.contains("went backwards"), "{stdout}");
+    let event = latest(&device);
+    assert_eq!((event.held_size, event.held_root), (held, held_root));
+    assert_eq!((event.new_size, event.new_root), (served.size, served.root));
+    // Then another device's event lands in the restored log where the device's own events
+    // were: the facility stream the device followed is renumbered. The device pushes again
+    // what the ledger lost, and the log verifies; pulling stops: the ledger no longer serves,
+    // at the device's cursor, the record the device folded there.
+    let mut early_app = early.app();
+    early_app
+        .record(
+            "B-1",
+            vec![tally_events::Payload::UserSignedOut(
+                tally_events::payload::UserSignedOut {
+                    badge: "B-1".into(),
+                },
+            )],
+        )
+        .unwrap();
+    drop(early_app);
+    assert!(early.sync_once().status.success());
+    let out = device.sync_once();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no longer matches"), "{stderr}");
     assert_eq!(ledger.records(&device.id), device.records());
     assert_eq!(device.status()["events_waiting"], 0);
     ledger.verify();
+}
+
+/// `tally sync reanchor` as `badge` with `pin` on standard input, confirmed with --yes.
+fn reanchor_cli(device: &Device, badge: &str, pin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(common::bin("tally"))
+        .args(device.args(&["sync", "reanchor"]))
+        .args([
+            "--badge",
+            badge,
+            "--reason",
+            "ledger restored from last night's backup",
+            "--yes",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{pin}\n").as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
 }
 
 fn served_checkpoint(ledger: &Ledger) -> tally_events::note::Checkpoint {
@@ -254,6 +340,11 @@ fn the_app_keeps_recording_while_the_daemon_syncs() {
     let device = Device::seed(dir.path(), "hh", 20, 4);
     let ledger = Ledger::start(&dir.path().join("ledger.db"), common::free_port());
     device.enroll(&ledger, "dock");
+    // Another device's events in the facility stream: the daemon folds them while the app
+    // records.
+    let other = Device::seed(dir.path(), "other", 6, 5);
+    other.enroll(&ledger, "dock-other");
+    assert!(other.sync_once().status.success());
     // The app: the signing lock is held for the whole test.
     let mut app = Replica::open_in_key_dir(
         &device.db,
@@ -290,4 +381,341 @@ fn the_app_keeps_recording_while_the_daemon_syncs() {
     drop(app);
     assert_eq!(ledger.records(&device.id), device.records());
     assert!(start.elapsed() < Duration::from_secs(90));
+    // Every delta folded once, and the view is what a replay of the device's logged inputs
+    // builds: the daemon's folds sit where they happened among the app's events.
+    drop(_daemon);
+    assert!(device.sync_once().status.success());
+    let total = (device.records().len() + other.records().len()) as u64;
+    assert_eq!(device.status()["ledger_cursor"], total);
+    let conn = tally_replica::db::open_read_only(&device.db).unwrap();
+    assert_eq!(
+        tally_replica::stats::view_digest(&conn).unwrap(),
+        tally_replica::sync::replay_view_digest(&conn, None).unwrap()
+    );
+}
+
+/// A device starts with nothing but its genesis: a pass brings the facility's master data
+/// (the ledger's demo, signed admin events) into its replica and the facility's PIN
+/// verifiers onto it. An admin event recorded on another device reaches it at its next pass;
+/// its own events come back as receipts, never folded twice. A badge deactivated at the
+/// ledger can still sign in on the device until the next sync (offline, the device cannot
+/// know), and no longer after it.
+#[test]
+fn a_device_pulls_master_data_and_pins_and_a_deactivated_badge_loses_its_verifier() {
+    use tally_events::payload::{Role, UserDefinedV2};
+    use tally_events::Payload;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    common::seed_ledger_demo(&db, 6);
+    let ledger = Ledger::start(&db, common::free_port());
+    let office = Device::init(dir.path(), "office");
+    let floor = Device::init(dir.path(), "floor");
+    office.enroll(&ledger, "office");
+    floor.enroll(&ledger, "floor");
+    assert_eq!(floor.query_i64("SELECT count(*) FROM packages"), 0);
+    assert!(
+        floor.app().sign_in("B1001", "1111").is_err(),
+        "no verifier yet"
+    );
+
+    for device in [&office, &floor] {
+        let out = device.sync_once();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let status = floor.status();
+    let stream = status["ledger_cursor"].as_u64().unwrap();
+    assert!(stream > 6, "{status}");
+    assert_eq!(status["deltas_held"], 0, "{status}");
+    assert!(floor.query_i64("SELECT count(*) FROM packages") >= 6);
+    assert_eq!(
+        floor.query_i64("SELECT count(*) FROM packages"),
+        office.query_i64("SELECT count(*) FROM packages")
+    );
+    // Its own genesis came back as a receipt: acknowledged, not folded as another device's.
+    assert_eq!(
+        floor.query_i64("SELECT count(*) FROM event_log WHERE acknowledged = 0"),
+        0
+    );
+    // The ledger's users sign in on the device with the PINs set at the ledger.
+    let mut app = floor.app();
+    app.sign_in("B1001", "1111")
+        .expect("a PIN set at the ledger");
+    drop(app);
+
+    // The office's admin defines a user (a signed admin event); the ledger gives it a PIN.
+    let mut office_app = office.app();
+    office_app
+        .record(
+            tally_replica::seed::ADMIN_BADGE,
+            vec![Payload::UserDefinedV2(UserDefinedV2 {
+                badge: "B3001".into(),
+                name: "Robin Park".into(),
+                role: Role::Operator,
+                active: true,
+            })],
+        )
+        .unwrap();
+    drop(office_app);
+    assert!(office.sync_once().status.success());
+    common::ledger_admin(
+        &db,
+        &[
+            "user",
+            "add",
+            "--db",
+            db.to_str().unwrap(),
+            "--facility",
+            tally_replica::seed::FACILITY,
+            "--badge",
+            "B3001",
+            "--name",
+            "Robin Park",
+            "--role",
+            "operator",
+            "--insecure-test-pin-params",
+        ],
+        Some("3131\n"),
+    );
+    assert!(floor.app().sign_in("B3001", "3131").is_err());
+    assert!(floor.sync_once().status.success());
+    assert_eq!(
+        floor.query_i64("SELECT count(*) FROM users WHERE badge = 'B3001'"),
+        1,
+        "the admin event reached the floor device"
+    );
+    floor
+        .app()
+        .sign_in("B3001", "3131")
+        .expect("the new user signs in after the sync");
+
+    // Deactivated at the ledger: offline, the device still lets the badge in ...
+    common::ledger_admin(
+        &db,
+        &[
+            "user",
+            "deactivate",
+            "--db",
+            db.to_str().unwrap(),
+            "--facility",
+            tally_replica::seed::FACILITY,
+            "--badge",
+            "B1001",
+        ],
+        None,
+    );
+    floor
+        .app()
+        .sign_in("B1001", "1111")
+        .expect("before the next sync the device cannot know");
+    // ... and not after the next sync; the other badges are untouched.
+    assert!(floor.sync_once().status.success());
+    assert!(floor.app().sign_in("B1001", "1111").is_err());
+    floor.app().sign_in("B1002", "2222").expect("still active");
+    assert_eq!(
+        floor.query_i64("SELECT count(*) FROM pin_verifiers WHERE badge = 'B1001'"),
+        0
+    );
+
+    // Every event of both devices is in the ledger once; nothing was folded twice on either.
+    for device in [&office, &floor] {
+        assert!(device.sync_once().status.success());
+        assert_eq!(ledger.records(&device.id), device.records());
+        assert_eq!(device.status()["deltas_held"], 0);
+        assert_eq!(device.status()["events_waiting"], 0);
+    }
+    ledger.verify();
+}
+
+/// Three devices sync through a fault-injecting proxy each (refused and dropped connections,
+/// resets mid-request and mid-response, delays, duplicated requests, 500s from the proxy and
+/// instead of the ledger's answer), enrolling through it too: two with `tallyd sync --once`
+/// again and again, one with `tallyd run`. No attempt may end in anything but success or
+/// "cannot be reached / try again" (exit 0 or 1). After the run the ledger holds exactly each
+/// device's events, once, in order, `tally-ledger verify` passes, every device reports 0
+/// waiting and has folded the facility's whole stream. The faults are seeded: a failure
+/// prints the seed, and `TALLY_FAULT_SEED=<seed>` replays it.
+#[test]
+fn devices_sync_exactly_once_through_a_fault_injecting_proxy() {
+    use common::proxy::{FaultProxy, FAULTS};
+
+    let seed: u64 = std::env::var("TALLY_FAULT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(14);
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::start(&dir.path().join("ledger.db"), common::free_port());
+    let devices: Vec<Device> = (0..3)
+        .map(|i| Device::seed(dir.path(), &format!("hh{i}"), 12 + 3 * i, 20 + i))
+        .collect();
+    let proxies: Vec<FaultProxy> = (0..3)
+        .map(|i| FaultProxy::start(ledger.port, seed + i, 35))
+        .collect();
+    let context = |i: usize| format!("device {i}, TALLY_FAULT_SEED={seed}");
+    // Enrollment through the faults: presenting the same token again with the same key is
+    // allowed, so a lost answer is simply retried.
+    let tokens: Vec<String> = (0..3).map(|i| ledger.token(&format!("dock-{i}"))).collect();
+    for (i, (device, proxy)) in devices.iter().zip(&proxies).enumerate() {
+        let token = &tokens[i];
+        let url = proxy.url();
+        let mut tries = 0;
+        loop {
+            let out = common::run(
+                "tallyd",
+                &device.args(&["enroll", "--ledger", &url, "--token", token]),
+            );
+            if out.status.success() {
+                break;
+            }
+            tries += 1;
+            assert!(
+                tries < 40,
+                "enroll never got through ({}): {}",
+                context(i),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    // The third device runs the daemon, the others one pass after another, all at once.
+    let daemon = devices[2].spawn_daemon(&["--batch", "4", "--max-backoff", "1", "--no-netlink"]);
+    std::thread::scope(|scope| {
+        for (i, device) in devices[..2].iter().enumerate() {
+            let context = context(i);
+            scope.spawn(move || {
+                let mut attempts = 0;
+                loop {
+                    let out =
+                        common::run("tallyd", &device.args(&["sync", "--once", "--batch", "3"]));
+                    let code = out.status.code();
+                    assert!(
+                        matches!(code, Some(0) | Some(1)),
+                        "exit {code:?} ({context}): {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                    if code == Some(0) {
+                        break;
+                    }
+                    attempts += 1;
+                    assert!(attempts < 150, "never in sync ({context})");
+                }
+            });
+        }
+    });
+    devices[2].wait_synced(Duration::from_secs(90));
+    drop(daemon);
+    // Every kind of fault happened in the run.
+    let mut seen = std::collections::BTreeMap::new();
+    for proxy in &proxies {
+        for (fault, n) in proxy.counts() {
+            *seen.entry(fault).or_insert(0u64) += n;
+        }
+    }
+    for fault in FAULTS {
+        assert!(
+            seen.get(fault).copied().unwrap_or(0) > 0,
+            "{fault:?} never happened (TALLY_FAULT_SEED={seed}): {seen:?}"
+        );
+    }
+    // One more pass each, straight to the ledger (enrolling again at its own URL with the
+    // same token and key is allowed), for the other devices' last events.
+    drop(proxies);
+    let total: u64 = devices.iter().map(|d| d.records().len() as u64).sum();
+    for (i, device) in devices.iter().enumerate() {
+        ok(
+            "tallyd",
+            &device.args(&["enroll", "--ledger", &ledger.url(), "--token", &tokens[i]]),
+        );
+        let out = device.sync_once();
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            context(i),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let replica = device.records();
+        assert_eq!(ledger.records(&device.id), replica, "{}", context(i));
+        let status = device.status();
+        assert_eq!(status["events_waiting"], 0, "{}", context(i));
+        assert_eq!(status["pushed_seq"], replica.len() as u64);
+        // The whole facility stream folded once: every device's events, its own as receipts.
+        assert_eq!(status["ledger_cursor"], total, "{}: {status}", context(i));
+        assert_eq!(
+            device.query_i64("SELECT count(*) FROM event_log WHERE acknowledged = 0"),
+            0
+        );
+    }
+    ledger.verify();
+}
+
+/// "Sync now" (the app's 0 Sync key: one more count in the replica's `ledger_sync_requests`)
+/// wakes a daemon sitting out a long backoff, so the backlog goes at once once the ledger is
+/// back; and a daemon run on a thread (as `tally demo` runs it) ends when asked to stop.
+#[test]
+fn sync_now_wakes_a_daemon_in_backoff_and_a_stop_ends_it() {
+    use std::sync::Arc;
+    use tally_sync::daemon::{self, DaemonOptions, Stop};
+
+    let dir = tempfile::tempdir().unwrap();
+    let port = common::free_port();
+    let device = Device::seed(dir.path(), "hh", 5, 5);
+    let mut ledger = Ledger::start(&dir.path().join("ledger.db"), port);
+    device.enroll(&ledger, "dock");
+    ledger.kill();
+    let files = tally_sync::DeviceFiles {
+        db: device.db.clone(),
+        key_dir: device.keys.clone(),
+        key_options: Default::default(),
+    };
+    // The first failure waits at least 15 s (the upper half of a 30 s step).
+    let options = DaemonOptions {
+        backoff_base: Duration::from_secs(30),
+        backoff_cap: Duration::from_secs(60),
+        netlink: false,
+        ..DaemonOptions::default()
+    };
+    let stop = Arc::new(Stop::new());
+    let daemon = {
+        let stop = stop.clone();
+        std::thread::spawn(move || daemon::run_until(&files, &Default::default(), &options, &stop))
+    };
+    // The daemon tried, failed (offline) and is waiting out its backoff.
+    let start = Instant::now();
+    while device.status()["last_error"].is_null() {
+        assert!(start.elapsed() < Duration::from_secs(30), "no attempt");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let conn = tally_replica::db::open_read_only(&device.db).unwrap();
+    let summary = tally_replica::outbox::summary(&conn).unwrap();
+    assert_eq!(summary.online(), Some(false));
+    assert_eq!(
+        summary.last_error_kind,
+        Some(tally_replica::outbox::SyncErrorKind::Unreachable)
+    );
+    let ledger = Ledger::start(&ledger.db.clone(), port);
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(
+        device.status()["events_waiting"].as_u64().unwrap() > 0,
+        "the daemon should still be waiting out its backoff"
+    );
+    // Sync now: the backlog is in the ledger long before the backoff would have ended.
+    let asked = Instant::now();
+    let app = tally_replica::db::open(&device.db).unwrap();
+    tally_replica::outbox::request_sync(&app, 1).unwrap();
+    device.wait_synced(Duration::from_secs(10));
+    assert!(asked.elapsed() < Duration::from_secs(10));
+    assert_eq!(ledger.records(&device.id), device.records());
+    let summary = tally_replica::outbox::summary(&conn).unwrap();
+    assert_eq!(
+        (summary.online(), summary.last_error_kind),
+        (Some(true), None)
+    );
+    // Stopped, the loop ends within a poll.
+    let stopping = Instant::now();
+    stop.stop();
+    daemon.join().unwrap().unwrap();
+    assert!(stopping.elapsed() < Duration::from_secs(3));
 }

@@ -3,7 +3,7 @@
 //! [`Screen`] enum, and the dispatch that hands each key, scan, reply and frame to the module
 //! of the screen shown.
 //!
-//! Sign-in, the lock, home, lookup and the not-built notice are dispatched by name. A guided
+//! Sign-in, the lock, home and lookup are dispatched by name. A guided
 //! flow (receiving, moving, picking, counting, …) is a struct implementing [`Flow`], held in
 //! its own [`Screen`] variant; adding one touches this file in three places only (the variant
 //! and the two arms of [`Screen::flow`] / [`Screen::flow_mut`]) and the entry that opens it in
@@ -17,18 +17,19 @@ pub mod home;
 pub mod load;
 pub mod lookup;
 pub mod moving;
-pub mod not_built;
 pub mod pick;
 pub mod quarantine;
+pub mod reanchor;
 pub mod receive;
 pub mod sign_in;
 pub mod supervisor;
+pub mod sync;
 
 use ratatui::layout::Rect;
 use ratatui::Frame;
 use tally_replica::workflow::lookup::Found;
 
-use crate::event::{DeviceEvent, Effect, ReadReply, WriteReply};
+use crate::event::{DeviceEvent, Effect, LedgerReply, ReadReply, WriteReply};
 use crate::menu::Entry;
 use crate::state::State;
 use crate::text::Language;
@@ -54,8 +55,10 @@ pub enum Screen {
         /// First history row shown.
         scroll: usize,
     },
-    /// An entry whose flow this version does not have.
-    NotBuilt(not_built::NotBuilt),
+    /// 0 Sync.
+    Sync(sync::Sync),
+    /// 9 Supervisor, re-anchor to a restored ledger.
+    Reanchor(reanchor::Reanchor),
     // Guided flows: receiving, moving, quarantine and release.
     /// 1 Receive.
     Receive(Box<receive::Receive>),
@@ -80,7 +83,8 @@ impl Screen {
     /// The guided flow this screen is, if it is one.
     pub fn flow(&self) -> Option<&dyn Flow> {
         match self {
-            Screen::NotBuilt(flow) => Some(flow),
+            Screen::Sync(flow) => Some(flow),
+            Screen::Reanchor(flow) => Some(flow),
             Screen::Count(flow) => Some(flow),
             Screen::Supervisor(flow) => Some(flow),
             Screen::Pick(flow) => Some(flow),
@@ -100,7 +104,8 @@ impl Screen {
     /// The guided flow this screen is, if it is one, to change.
     pub fn flow_mut(&mut self) -> Option<&mut dyn Flow> {
         match self {
-            Screen::NotBuilt(flow) => Some(flow),
+            Screen::Sync(flow) => Some(flow),
+            Screen::Reanchor(flow) => Some(flow),
             Screen::Count(flow) => Some(flow),
             Screen::Supervisor(flow) => Some(flow),
             Screen::Pick(flow) => Some(flow),
@@ -173,6 +178,15 @@ pub trait Flow: std::fmt::Debug {
         _effects: &mut Vec<Effect>,
     ) {
     }
+    /// The ledger thread answered request `id`.
+    fn on_ledger(
+        &mut self,
+        _app: &mut State,
+        _id: u64,
+        _reply: LedgerReply,
+        _effects: &mut Vec<Effect>,
+    ) {
+    }
     /// The worker answered request `id`.
     fn on_written(
         &mut self,
@@ -227,7 +241,7 @@ pub(crate) fn open(state: &mut State, entry: Entry, effects: &mut Vec<Effect>) {
 
         Entry::Supervisor => supervisor::open(state, effects),
 
-        Entry::Sync => not_built::open(state, entry, effects),
+        Entry::Sync => sync::open(state),
     }
 }
 
@@ -425,6 +439,14 @@ pub(crate) fn on_device(state: &mut State, event: &DeviceEvent, effects: &mut Ve
 pub(crate) fn on_written(state: &mut State, id: u64, reply: WriteReply, effects: &mut Vec<Effect>) {
     with_flow(state, false, |flow, app| {
         flow.on_written(app, id, reply, effects);
+        ((), Nav::Stay)
+    });
+}
+
+/// An answer of the ledger thread for the flow nearest the top (the one that asked).
+pub(crate) fn on_ledger(state: &mut State, id: u64, reply: LedgerReply, effects: &mut Vec<Effect>) {
+    with_flow(state, false, |flow, app| {
+        flow.on_ledger(app, id, reply, effects);
         ((), Nav::Stay)
     });
 }

@@ -31,6 +31,9 @@ pub struct App {
     /// Every signal rung, in order.
     pub signals: Vec<tally_app::event::Tone>,
     pub scale_commands: Vec<tally_app::event::ScaleCommand>,
+    /// Answers the ledger thread gives next, in order, in place of asking the replica's
+    /// ledger (tests of screens over a ledger the fixture does not run); empty: ask it.
+    pub ledger_answers: Vec<tally_app::event::LedgerReply>,
 }
 
 /// The tests' wall clock: 2026-11-18 11:06 UTC.
@@ -88,7 +91,19 @@ impl App {
             now_ms: 1_000,
             signals: Vec::new(),
             scale_commands: Vec::new(),
+            ledger_answers: Vec::new(),
         }
+    }
+
+    /// The first batch (by id) of the demo's item `item`.
+    pub fn batch_of(&self, item: &str) -> String {
+        self.view
+            .query_row(
+                "SELECT id FROM batches WHERE item_id = ?1 ORDER BY id LIMIT 1",
+                [item],
+                |r| r.get(0),
+            )
+            .unwrap()
     }
 
     pub fn db(&self) -> PathBuf {
@@ -115,6 +130,14 @@ impl App {
                             reply: tally_app::reader::perform(&self.view, request),
                         },
                     ),
+                    Effect::Ledger { id, request } => {
+                        let reply = if self.ledger_answers.is_empty() {
+                            tally_app::ledger::perform(&self.db(), request)
+                        } else {
+                            self.ledger_answers.remove(0)
+                        };
+                        queue.insert(0, Event::Ledger { id, reply });
+                    }
                     Effect::Signal(tone) => self.signals.push(tone),
                     Effect::ScaleCommand(command) => self.scale_commands.push(command),
                     Effect::Quit => {}

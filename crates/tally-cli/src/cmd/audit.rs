@@ -113,7 +113,37 @@ struct Facts {
     quantity: String,
 }
 
-fn facts(entry: &VerifiedEntry) -> Facts {
+/// The witness's sign-in and the scale's registration, as the destruction and weight rows
+/// show them.
+fn witness_note(
+    report: &CustodyReport,
+    entry: &VerifiedEntry,
+    zone: &jiff::tz::TimeZone,
+) -> String {
+    match report.witness_sign_in(entry) {
+        Some(signed_in) => format!(
+            "; witness signed in on this device at {} (log index {})",
+            local_time(signed_in.event.timestamp().wall_unix_ms, zone),
+            signed_in.index
+        ),
+        None => String::new(),
+    }
+}
+
+fn scale_note(report: &CustodyReport, entry: &VerifiedEntry) -> String {
+    match report
+        .scale_registration(entry)
+        .map(|e| (&e.payload, e.index))
+    {
+        Some((Payload::ScaleRegistered(r), index)) => format!(
+            "; scale registered as serial {} model {}, calibration due {} (log index {index})",
+            r.serial, r.model, r.calibration_due
+        ),
+        _ => String::new(),
+    }
+}
+
+fn facts(report: &CustodyReport, entry: &VerifiedEntry, zone: &jiff::tz::TimeZone) -> Facts {
     let mut f = Facts {
         summary: String::new(),
         scale: String::new(),
@@ -142,17 +172,37 @@ fn facts(entry: &VerifiedEntry) -> Facts {
             f.scale = p.scale_id.clone();
             f.quantity = format!("{} {:?}", p.value, p.unit).to_lowercase();
             f.summary = format!(
-                "weighed {} {:?} {:?}{}",
+                "weighed {} {:?} {:?}{}{}",
                 p.value,
                 p.unit,
                 p.mode,
-                if p.stable { "" } else { " (unstable)" }
+                if p.stable { "" } else { " (unstable)" },
+                scale_note(report, entry)
             );
+        }
+        Payload::ScaleRegistered(p) => {
+            f.scale = p.scale_id.clone();
+            f.summary = format!(
+                "scale registered: serial {} model {}, division {} {:?}, calibration due {}",
+                p.serial, p.model, p.division, p.unit, p.calibration_due
+            );
+        }
+        Payload::UserSignedIn(p) => {
+            if entry.role == Role::Witness {
+                f.witness = p.badge.clone();
+            }
+            let purpose = format!("{:?}", p.purpose).to_lowercase();
+            f.summary = format!("{} signed in ({purpose})", p.badge);
         }
         Payload::DestructionRecorded(p) => {
             f.witness = p.witness.clone();
             f.quantity = p.quantity.to_string();
-            f.summary = format!("destroyed: {} by {}", p.reason_code, p.method);
+            f.summary = format!(
+                "destroyed: {} by {}{}",
+                p.reason_code,
+                p.method,
+                witness_note(report, entry, zone)
+            );
         }
         Payload::CountLineRecorded(p) => {
             f.location = p.location.clone();
@@ -248,7 +298,7 @@ fn write_text(
         if es { "anulados" } else { "voided" }
     )?;
     for entry in &events {
-        let f = facts(entry);
+        let f = facts(report, entry, zone);
         writeln!(
             out,
             "  #{:<8} {}  {} {} seq {}  {} {}  {}  {}{}{}{}",
@@ -289,10 +339,12 @@ fn write_text(
     let context = |role| report.entries.iter().filter(|e| e.role == role).count();
     writeln!(
         out,
-        "{}: {} genesis, {} weight, {} void, {} settings",
+        "{}: {} genesis, {} weight, {} witness, {} scale, {} void, {} settings",
         if es { "contexto" } else { "context" },
         context(Role::Genesis),
         context(Role::Weight),
+        context(Role::Witness),
+        context(Role::Scale),
         context(Role::Void),
         context(Role::Settings),
     )?;
@@ -346,7 +398,7 @@ fn write_csv(
     )?;
     let zone_name = zone_name(zone);
     for entry in &report.entries {
-        let f = facts(entry);
+        let f = facts(report, entry, zone);
         let row = [
             report.uid.clone(),
             entry.index.to_string(),

@@ -9,3 +9,4 @@ pub mod log;
 pub mod log_db;
 pub mod log_export;
 pub mod replica;
+pub mod sync;

@@ -25,6 +25,7 @@ use tally_replica::workflow::receiving::{ScanOutcome, WeighOutcome};
 use tally_replica::workflow::scale::Reading;
 use tally_replica::workflow::{self, Identifier, Session, StateTag, Unreadable};
 use tally_replica::{Recorded, Replica, ReplicaError};
+use tally_vocab::bilingual;
 
 /// The screen the user is on: what a scan or a weight means there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -264,57 +265,41 @@ pub enum Ignored {
 impl Ignored {
     /// What to tell the person holding the device.
     pub fn message(&self, language: Language) -> String {
-        match (self, language) {
-            (Ignored::NotAStableWeight(why), _) => why.clone(),
-            (Ignored::UnitNotRecorded { unit }, Language::English) => format!(
-                "a weight in {unit} cannot be recorded; set the scale to g, kg, mg, oz, lb or ct"
+        match self {
+            Ignored::NotAStableWeight(why) => why.clone(),
+            Ignored::UnitNotRecorded { unit } => bilingual!(language,
+                en: "a weight in {unit} cannot be recorded; set the scale to g, kg, mg, oz, lb or ct",
+                es: "un peso en {unit} no se puede registrar; ponga la báscula en g, kg, mg, oz, lb o ct",
             ),
-            (Ignored::UnitNotRecorded { unit }, Language::Spanish) => format!(
-                "un peso en {unit} no se puede registrar; ponga la báscula en g, kg, mg, oz, lb o ct"
+            Ignored::UnknownScale { device } => bilingual!(language,
+                en: "{device} is not set up as a scale on this handheld; ask a supervisor",
+                es: "{device} no está configurado como báscula en este terminal; avise a un supervisor",
             ),
-            (Ignored::UnknownScale { device }, Language::English) => {
-                format!("{device} is not set up as a scale on this handheld; ask a supervisor")
-            }
-            (Ignored::UnknownScale { device }, Language::Spanish) => format!(
-                "{device} no está configurado como báscula en este terminal; avise a un supervisor"
+            Ignored::ScanThePackageFirst => bilingual!(language,
+                en: "scan the package's tag first",
+                es: "escanee primero la etiqueta del paquete",
             ),
-            (Ignored::ScanThePackageFirst, Language::English) => {
-                "scan the package's tag first".to_owned()
-            }
-            (Ignored::ScanThePackageFirst, Language::Spanish) => {
-                "escanee primero la etiqueta del paquete".to_owned()
-            }
-            (Ignored::NotForThisScreen { scanned }, Language::English) => {
-                format!("{scanned} means nothing on this screen")
-            }
-            (Ignored::NotForThisScreen { scanned }, Language::Spanish) => {
-                format!("{scanned} no sirve en esta pantalla")
-            }
-            (Ignored::NoWeighingHere, Language::English) => {
-                "nothing is weighed on this screen".to_owned()
-            }
-            (Ignored::NoWeighingHere, Language::Spanish) => {
-                "en esta pantalla no se pesa nada".to_owned()
-            }
-            (Ignored::DeviceMessage(text), _) => text.clone(),
-            (Ignored::NotCounting, Language::English) => {
-                "open a count task first".to_owned()
-            }
-            (Ignored::NotCounting, Language::Spanish) => {
-                "abra primero una tarea de conteo".to_owned()
-            }
-            (Ignored::NotDestroying, Language::English) => {
-                "open Destroy first".to_owned()
-            }
-            (Ignored::NotDestroying, Language::Spanish) => {
-                "abra primero Destruir".to_owned()
-            }
-            (Ignored::WeighThePackageFirst, Language::English) => {
-                "put the package on the scale and wait for a stable weight".to_owned()
-            }
-            (Ignored::WeighThePackageFirst, Language::Spanish) => {
-                "ponga el paquete en la báscula y espere un peso estable".to_owned()
-            }
+            Ignored::NotForThisScreen { scanned } => bilingual!(language,
+                en: "{scanned} means nothing on this screen",
+                es: "{scanned} no sirve en esta pantalla",
+            ),
+            Ignored::NoWeighingHere => bilingual!(language,
+                en: "nothing is weighed on this screen",
+                es: "en esta pantalla no se pesa nada",
+            ),
+            Ignored::DeviceMessage(text) => text.clone(),
+            Ignored::NotCounting => bilingual!(language,
+                en: "open a count task first",
+                es: "abra primero una tarea de conteo",
+            ),
+            Ignored::NotDestroying => bilingual!(language,
+                en: "open Destroy first",
+                es: "abra primero Destruir",
+            ),
+            Ignored::WeighThePackageFirst => bilingual!(language,
+                en: "put the package on the scale and wait for a stable weight",
+                es: "ponga el paquete en la báscula y espere un peso estable",
+            ),
         }
     }
 }

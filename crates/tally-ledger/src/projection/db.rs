@@ -106,6 +106,20 @@ impl rusqlite::ToSql for Value {
     }
 }
 
+/// The tables of derived rows (all but the position): what a rebuild empties.
+pub const DERIVED_TABLES: &[&str] = &[
+    "proj_uid_entries",
+    "proj_settings",
+    "proj_scales",
+    "proj_packages",
+    "proj_quarantine",
+    "proj_count_tasks",
+    "proj_count_lines",
+    "proj_manifests",
+    "proj_manifest_lines",
+    "proj_receipt_differences",
+];
+
 /// The projection tables, the same text for both backends.
 const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS proj_position (
@@ -119,6 +133,11 @@ const SCHEMA: &[&str] = &[
         idx  BIGINT NOT NULL,
         role TEXT NOT NULL,
         PRIMARY KEY (uid, idx, role))",
+    "CREATE TABLE IF NOT EXISTS proj_scales (
+        facility  TEXT NOT NULL,
+        scale_id  TEXT NOT NULL,
+        idx       BIGINT NOT NULL,
+        PRIMARY KEY (facility, scale_id, idx))",
     "CREATE TABLE IF NOT EXISTS proj_settings (
         facility  TEXT NOT NULL,
         idx       BIGINT NOT NULL,
@@ -188,6 +207,17 @@ const SCHEMA: &[&str] = &[
         reason_code   TEXT,
         idx           BIGINT NOT NULL,
         PRIMARY KEY (manifest_id, uid))",
+    "CREATE TABLE IF NOT EXISTS proj_receipt_differences (
+        manifest_id       TEXT NOT NULL,
+        uid               TEXT NOT NULL,
+        manifest_unit     TEXT NOT NULL,
+        manifest_quantity BIGINT NOT NULL,
+        received_unit     TEXT NOT NULL,
+        received_quantity BIGINT NOT NULL,
+        reason_code       TEXT NOT NULL,
+        note              TEXT NOT NULL,
+        idx               BIGINT NOT NULL,
+        PRIMARY KEY (manifest_id, uid))",
 ];
 
 /// A connection to the ledger's database for the projections.
@@ -245,14 +275,44 @@ impl ProjectionDb {
                 return Err(error.into());
             }
         }
-        for statement in SCHEMA {
-            if let Err(error) = db.exec(statement, &[]) {
-                db.rollback();
-                return Err(error);
-            }
+        if let Err(error) = db.create_schema() {
+            db.rollback();
+            return Err(error);
         }
         db.commit()?;
         Ok(db)
+    }
+
+    /// Creates the tables. Projections folded before the scale registrations and the receipt
+    /// differences were projected (`proj_scales` or `proj_receipt_differences` missing) are
+    /// folded again from entry 0: custody bundles and manifests need them.
+    fn create_schema(&mut self) -> Result<(), StoreError> {
+        let sql = match self {
+            ProjectionDb::Sqlite(_) => {
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'
+                 AND name IN ('proj_scales', 'proj_receipt_differences')"
+            }
+            ProjectionDb::Postgres(_) => {
+                "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()
+                 AND tablename IN ('proj_scales', 'proj_receipt_differences')"
+            }
+        };
+        let scales_were_there = self
+            .rows(sql, &[])?
+            .first()
+            .and_then(|r| r.first())
+            .and_then(Value::int)
+            .is_some_and(|n| n == 2);
+        for statement in SCHEMA {
+            self.exec(statement, &[])?;
+        }
+        if !scales_were_there {
+            for table in DERIVED_TABLES {
+                self.exec(&format!("DELETE FROM {table}"), &[])?;
+            }
+            self.exec("UPDATE proj_position SET next_index = 0 WHERE id = 1", &[])?;
+        }
+        Ok(())
     }
 
     /// Begins the projector's write transaction, which excludes every other projector: SQLite

@@ -5,10 +5,12 @@
 //! State is "as the log tells it": an event recorded offline and pushed later is folded when it
 //! reaches the ledger, after events accepted earlier even if it happened before them. A void
 //! (`event_voided`) is indexed under the UIDs of the event it voids, so custody shows it; the
-//! state projections do not undo the voided event (docs/LEDGER.md).
+//! state projections do not undo the voided event (docs/LEDGER.md), except a voided arrival at
+//! receiving, which the replica takes off the manifest's receipts too. Receipt differences
+//! (kind 277) and settled conflicts (kind 278) fold as the replica folds them.
 
 use tally_events::custody::uids_of;
-use tally_events::{DeviceId, Payload, Quantity, SignedEvent};
+use tally_events::{DeviceId, Payload, Quantity, Sha256Hash, SignedEvent};
 
 use super::db::{ProjectionDb, Value};
 use crate::store::StoreError;
@@ -19,9 +21,13 @@ pub const ROLE_EVENT: &str = "event";
 pub const ROLE_VOID: &str = "void";
 /// The weight a destruction of the UID refers to.
 pub const ROLE_WEIGHT: &str = "weight";
+/// The witness's sign-in a destruction of the UID relies on
+/// (`tally_events::custody::witness_seq`).
+pub const ROLE_WITNESS: &str = "witness";
 
-/// Finds the log index of a device's record by seq (the projector reads it from the log).
-pub type IndexOf<'a> = dyn Fn(&DeviceId, u64) -> Result<Option<u64>, StoreError> + 'a;
+/// Finds the log index of a device's record by seq, with the record's hash (the projector
+/// reads it from the log).
+pub type IndexOf<'a> = dyn Fn(&DeviceId, u64) -> Result<Option<(u64, Sha256Hash)>, StoreError> + 'a;
 
 fn quantity(q: &Quantity) -> (&'static str, i64) {
     match q {
@@ -297,10 +303,25 @@ pub fn apply(
                 &[],
             )?;
             if let Some(weight_seq) = p.weight_event_seq {
-                if let Some(weight_index) = index_of(&event.device(), weight_seq)? {
+                if let Some((weight_index, _)) = index_of(&event.device(), weight_seq)? {
                     index_uid(db, &p.uid, weight_index, ROLE_WEIGHT)?;
                 }
             }
+            let witness_seq = tally_events::custody::witness_seq(p, event.seq());
+            if let Some((witness_index, _)) = index_of(&event.device(), witness_seq)? {
+                index_uid(db, &p.uid, witness_index, ROLE_WITNESS)?;
+            }
+        }
+        Payload::ScaleRegistered(p) => {
+            db.exec(
+                "INSERT INTO proj_scales (facility, scale_id, idx) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (facility, scale_id, idx) DO NOTHING",
+                &[
+                    fold.facility.as_str().into(),
+                    p.scale_id.as_str().into(),
+                    fold.idx.clone(),
+                ],
+            )?;
         }
         Payload::CountTaskIssued(p) => {
             db.exec(
@@ -378,7 +399,7 @@ pub fn apply(
             )?;
         }
         Payload::EventVoided(p) => {
-            if let Some(target_index) = index_of(&p.target.device, p.target.seq)? {
+            if let Some((target_index, _)) = index_of(&p.target.device, p.target.seq)? {
                 let touched = db.rows(
                     "SELECT uid FROM proj_uid_entries WHERE idx = ?1 AND role = 'event'",
                     &[target_index.into()],
@@ -389,8 +410,99 @@ pub fn apply(
                     }
                 }
             }
+            void_arrival(db, &p.target, index_of)?;
+        }
+        Payload::ReceiptDifferenceNoted(p) => {
+            let (manifest_unit, manifest_qty) = quantity(&p.manifest_quantity);
+            let (received_unit, received_qty) = quantity(&p.received_quantity);
+            db.exec(
+                "INSERT INTO proj_receipt_differences (manifest_id, uid, manifest_unit,
+                     manifest_quantity, received_unit, received_quantity, reason_code, note, idx)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (manifest_id, uid) DO UPDATE SET
+                     manifest_unit = excluded.manifest_unit,
+                     manifest_quantity = excluded.manifest_quantity,
+                     received_unit = excluded.received_unit,
+                     received_quantity = excluded.received_quantity,
+                     reason_code = excluded.reason_code, note = excluded.note,
+                     idx = excluded.idx",
+                &[
+                    p.manifest_id.as_str().into(),
+                    p.uid.as_str().into(),
+                    manifest_unit.into(),
+                    manifest_qty.into(),
+                    received_unit.into(),
+                    received_qty.into(),
+                    p.reason_code.as_str().into(),
+                    p.note.as_str().into(),
+                    fold.idx.clone(),
+                ],
+            )?;
+        }
+        Payload::ConflictSettled(p) => {
+            // An absolute statement by a supervisor who checked the package: it becomes
+            // exactly that, whatever the ledger's order made of the conflicting events.
+            let (unit, qty) = quantity(&p.quantity);
+            fold.ensure_package(db, &p.uid)?;
+            fold.set_package(
+                db,
+                &p.uid,
+                "unit = ?4, quantity = ?5, location = ?6, status = ?7",
+                &[
+                    unit.into(),
+                    qty.into(),
+                    p.location_id.as_str().into(),
+                    enum_name(&p.status).into(),
+                ],
+            )?;
         }
         _ => {}
+    }
+    Ok(())
+}
+
+/// A voided `package_arrived` (a mis-scan at receiving) takes the case off the manifest's
+/// receipts while nothing was decided or quarantined for it, as the replica does
+/// (`tally_replica`'s `void_arrival`): its line, if the arrival is still the line's last event
+/// and the package is not in quarantine, goes back to `expected` (a line the manifest names)
+/// or is dropped (a case the manifest did not name). The void itself stays on record.
+fn void_arrival(
+    db: &mut ProjectionDb,
+    target: &tally_events::payload::EventRef,
+    index_of: &IndexOf<'_>,
+) -> Result<(), StoreError> {
+    let Some((target_index, hash)) = index_of(&target.device, target.seq)? else {
+        return Ok(());
+    };
+    if hash != target.record_sha256 {
+        return Ok(());
+    }
+    let lines = db.rows(
+        "SELECT l.manifest_id, l.uid, l.expected FROM proj_manifest_lines l
+         WHERE l.idx = ?1 AND l.status = 'arrived'
+           AND NOT EXISTS (SELECT 1 FROM proj_quarantine q WHERE q.uid = l.uid)",
+        &[target_index.into()],
+    )?;
+    for line in lines {
+        let (Some(manifest), Some(uid)) = (
+            line.first().and_then(Value::text).map(str::to_owned),
+            line.get(1).and_then(Value::text).map(str::to_owned),
+        ) else {
+            continue;
+        };
+        let named = line.get(2).and_then(Value::int).is_some();
+        if named {
+            db.exec(
+                "UPDATE proj_manifest_lines SET status = 'expected'
+                 WHERE manifest_id = ?1 AND uid = ?2",
+                &[manifest.as_str().into(), uid.as_str().into()],
+            )?;
+        } else {
+            db.exec(
+                "DELETE FROM proj_manifest_lines WHERE manifest_id = ?1 AND uid = ?2",
+                &[manifest.as_str().into(), uid.as_str().into()],
+            )?;
+        }
     }
     Ok(())
 }

@@ -457,11 +457,18 @@ pub fn routes<S: Store + 'static>(ledger: Arc<Mutex<Ledger<S>>>) -> Router {
 }
 
 /// Runs the projector behind ingest until `stop` is set: folds whatever was committed, then
-/// looks again every `poll`. Failures (a database restarting) are logged and retried on a new
-/// connection; the stored position makes every restart exact.
-pub fn follow<S: Store>(template: S, stop: Arc<AtomicBool>, poll: Duration) {
+/// waits for `commits` to signal a commit, or `poll` at most. Failures (a database restarting)
+/// are logged and retried on a new connection; the stored position makes every restart exact.
+pub fn follow<S: Store>(
+    template: S,
+    stop: Arc<AtomicBool>,
+    commits: Arc<crate::commit_signal::CommitSignal>,
+    poll: Duration,
+) {
     let mut projector: Option<Projector<S>> = None;
     while !stop.load(Ordering::Relaxed) {
+        // Read before looking at the log: a commit while folding is not missed.
+        let seen = commits.generation();
         let p = match projector.as_mut() {
             Some(p) => p,
             None => match template
@@ -478,7 +485,9 @@ pub fn follow<S: Store>(template: S, stop: Arc<AtomicBool>, poll: Duration) {
             },
         };
         match p.step(DEFAULT_BATCH) {
-            Ok(0) => std::thread::sleep(poll),
+            Ok(0) => {
+                commits.wait_past(seen, poll);
+            }
             Ok(folded) => tracing::debug!(folded, "projections folded"),
             Err(error) => {
                 tracing::error!(%error, "the projector failed; retrying on a new connection");

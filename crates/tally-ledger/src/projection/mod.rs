@@ -19,7 +19,7 @@ pub mod db;
 pub mod fold;
 pub mod http;
 
-use tally_events::{DeviceId, SignedEvent};
+use tally_events::{DeviceId, Sha256Hash, SignedEvent};
 
 use crate::error::LedgerError;
 use crate::ledger::now_unix_ms;
@@ -28,7 +28,7 @@ use crate::store::{Store, StoreError};
 pub use db::{ProjectionDb, Value};
 pub use tally_ledger_client::projections::{
     CountLineView, CountTaskView, ManifestLineView, ManifestView, PackageView, Progress,
-    QuarantineView,
+    QuarantineView, ReceiptDifferenceView,
 };
 
 /// Entries folded per transaction by default: short transactions, so that a SQLite ingest
@@ -134,16 +134,17 @@ impl<S: Store> Projector<S> {
             .into());
         }
         let store = &self.store;
-        let index_of = |device: &DeviceId, seq: u64| -> Result<Option<u64>, StoreError> {
-            if seq == 0 {
-                return Ok(None);
-            }
-            Ok(store
-                .device_records(device, seq - 1, 1)?
-                .into_iter()
-                .find(|e| e.seq == seq)
-                .map(|e| e.index))
-        };
+        let index_of =
+            |device: &DeviceId, seq: u64| -> Result<Option<(u64, Sha256Hash)>, StoreError> {
+                if seq == 0 {
+                    return Ok(None);
+                }
+                Ok(store
+                    .device_records(device, seq - 1, 1)?
+                    .into_iter()
+                    .find(|e| e.seq == seq)
+                    .map(|e| (e.index, Sha256Hash::of(&e.record))))
+            };
         for entry in &entries {
             let event = SignedEvent::from_bytes(entry.record.clone()).map_err(|e| {
                 StoreError::Corrupt(format!("log entry {} does not parse: {e}", entry.index))
@@ -177,16 +178,7 @@ impl<S: Store> Projector<S> {
         self.db.begin()?;
         let result = (|| -> Result<(), StoreError> {
             self.db.lock_position()?;
-            for table in [
-                "proj_uid_entries",
-                "proj_settings",
-                "proj_packages",
-                "proj_quarantine",
-                "proj_count_tasks",
-                "proj_count_lines",
-                "proj_manifests",
-                "proj_manifest_lines",
-            ] {
+            for table in db::DERIVED_TABLES {
                 self.db.exec(&format!("DELETE FROM {table}"), &[])?;
             }
             self.db.exec(
@@ -304,9 +296,13 @@ impl<S: Store> Projector<S> {
         for manifest in manifests {
             let id = text_or_empty(&manifest, 0);
             let lines = self.db.rows(
-                "SELECT uid, item_id, unit, expected, status, received_unit, received,
-                     reason_code, idx
-                 FROM proj_manifest_lines WHERE manifest_id = ?1 ORDER BY uid",
+                "SELECT l.uid, l.item_id, l.unit, l.expected, l.status, l.received_unit,
+                     l.received, l.reason_code, l.idx, d.manifest_unit, d.manifest_quantity,
+                     d.received_unit, d.received_quantity, d.reason_code, d.note, d.idx
+                 FROM proj_manifest_lines l
+                 LEFT JOIN proj_receipt_differences d
+                     ON d.manifest_id = l.manifest_id AND d.uid = l.uid
+                 WHERE l.manifest_id = ?1 ORDER BY l.uid",
                 &[id.as_str().into()],
             )?;
             out.push(ManifestView {
@@ -328,6 +324,15 @@ impl<S: Store> Projector<S> {
                         received: int(r, 6),
                         reason_code: text(r, 7),
                         index: uint(r, 8),
+                        difference: int(r, 15).map(|_| ReceiptDifferenceView {
+                            manifest_unit: text_or_empty(r, 9),
+                            manifest_quantity: int(r, 10).unwrap_or(0),
+                            received_unit: text_or_empty(r, 11),
+                            received_quantity: int(r, 12).unwrap_or(0),
+                            reason_code: text_or_empty(r, 13),
+                            note: text_or_empty(r, 14),
+                            index: uint(r, 15),
+                        }),
                     })
                     .collect(),
             });
@@ -345,6 +350,23 @@ impl<S: Store> Projector<S> {
             .iter()
             .map(|r| (uint(r, 0), text_or_empty(r, 1)))
             .collect())
+    }
+
+    /// The index of the latest registration of scale `scale_id` in `facility` below `before`.
+    pub fn scale_index(
+        &mut self,
+        facility: &str,
+        scale_id: &str,
+        before: u64,
+    ) -> Result<Option<u64>, LedgerError> {
+        let rows = self.db.rows(
+            "SELECT MAX(idx) FROM proj_scales WHERE facility = ?1 AND scale_id = ?2 AND idx < ?3",
+            &[facility.into(), scale_id.into(), before.into()],
+        )?;
+        Ok(rows
+            .first()
+            .and_then(|r| int(r, 0))
+            .and_then(|v| u64::try_from(v).ok()))
     }
 
     /// The index of the latest facility settings of `facility` below `size`.

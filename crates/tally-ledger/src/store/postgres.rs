@@ -591,7 +591,11 @@ impl StoreTx for PgTx<'_> {
     }
 
     fn commit(self) -> Result<(), StoreError> {
-        self.tx.into_inner().commit()?;
+        let mut tx = self.tx.into_inner();
+        // Delivered at commit (never for a rollback): wakes the projectors of every process
+        // listening on this database (`crate::commit_signal`).
+        tx.batch_execute(crate::commit_signal::NOTIFY_SQL)?;
+        tx.commit()?;
         Ok(())
     }
 }

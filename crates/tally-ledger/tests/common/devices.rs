@@ -24,6 +24,11 @@ pub struct Server {
 
 impl Server {
     pub fn start(db: &str, views: &Path) -> Server {
+        Server::start_with(db, views, &[])
+    }
+
+    /// `serve` with more arguments.
+    pub fn start_with(db: &str, views: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(BIN)
             .args([
                 "serve",
@@ -34,6 +39,7 @@ impl Server {
                 "--views-dir",
             ])
             .arg(views)
+            .args(extra)
             .env(tally_ledger::credentials::KEY_FILE_ENV, admin_key_file())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())

@@ -17,6 +17,7 @@ pub mod loading;
 pub mod lookup;
 pub mod moves;
 pub mod picking;
+pub mod reanchor;
 pub mod receiving;
 pub mod release;
 pub mod scale;

@@ -97,6 +97,48 @@ fn register_demo_admin(db: &Path) {
     );
 }
 
+/// `tally-ledger` with the test's admin key for the ledger at `db`.
+pub fn ledger_admin(db: &Path, args: &[&str], stdin: Option<&str>) {
+    let mut child = Command::new(bin("tally-ledger"))
+        .args(args)
+        .env("TALLY_LEDGER_ADMIN_KEY", admin_key(db))
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tally-ledger");
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "tally-ledger {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `tally-ledger demo seed` on a new ledger database: the demo facility's master data as
+/// signed admin events of a seed device, and its users with (cheap, test) PINs.
+pub fn seed_ledger_demo(db: &Path, packages: u64) {
+    ledger_admin(
+        db,
+        &[
+            "demo",
+            "seed",
+            "--db",
+            db.to_str().unwrap(),
+            "--packages",
+            &packages.to_string(),
+            "--insecure-test-pin-params",
+        ],
+        None,
+    );
+}
+
 /// A running `tally-ledger serve`.
 pub struct Ledger {
     pub db: PathBuf,
@@ -212,6 +254,46 @@ pub struct Device {
 }
 
 impl Device {
+    /// `tally replica init`: a new device of the demo facility with nothing but its genesis.
+    pub fn init(dir: &Path, name: &str) -> Device {
+        let db = dir.join(format!("{name}.db"));
+        let keys = dir.join(format!("{name}-keys"));
+        ok(
+            "tally",
+            &[
+                "replica",
+                "init",
+                "--db",
+                db.to_str().unwrap(),
+                "--key-dir",
+                keys.to_str().unwrap(),
+                "--facility",
+                tally_replica::seed::FACILITY,
+            ],
+        );
+        let id = tally_replica::replica::recorded_device(&db)
+            .unwrap()
+            .to_string();
+        Device { db, keys, id }
+    }
+
+    /// The replica opened as the app opens it (holding the signing lock until dropped).
+    pub fn app(&self) -> tally_replica::Replica {
+        tally_replica::Replica::open_in_key_dir(
+            &self.db,
+            &self.keys,
+            Box::new(tally_replica::clock::SystemClock::new()),
+            &tally_replica::keys::KeyOptions::default(),
+        )
+        .expect("open the replica")
+    }
+
+    /// One value from the replica's database.
+    pub fn query_i64(&self, sql: &str) -> i64 {
+        let conn = tally_replica::db::open_read_only(&self.db).unwrap();
+        conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
     /// `tally demo seed` with `packages` packages: a real chain of signed events.
     pub fn seed(dir: &Path, name: &str, packages: u64, seed: u64) -> Device {
         let db = dir.join(format!("{name}.db"));
@@ -300,12 +382,17 @@ impl Device {
         Daemon(child)
     }
 
-    /// Waits until `tallyd status` says nothing is waiting (or panics after `limit`).
+    /// Waits until `tallyd status` says nothing is waiting after a successful pass (or panics
+    /// after `limit`).
     pub fn wait_synced(&self, limit: Duration) {
         let start = Instant::now();
         loop {
             let status = self.status();
-            if status["events_waiting"] == 0 && status["last_error"].is_null() {
+            // A whole pass (push, then pull) finished: a success recorded, no error since.
+            if status["events_waiting"] == 0
+                && status["last_error"].is_null()
+                && !status["last_success"].is_null()
+            {
                 return;
             }
             assert!(
@@ -326,3 +413,5 @@ impl Drop for Daemon {
         let _ = self.0.wait();
     }
 }
+
+pub mod proxy;

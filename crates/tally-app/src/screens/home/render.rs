@@ -52,20 +52,32 @@ pub(crate) fn render(state: &State, selected: usize, frame: &mut Frame, area: Re
         },
         None => Text::TasksLoading,
     };
-    let mut sync = match &state.home {
-        Some(h) if h.last_sync_unix_ms.is_some() => {
+    let mut sync = match (&state.sync, &state.home) {
+        // The sync watcher's live reading of tallyd's tables comes first.
+        (Some(live), _) => match live.summary.last_success_unix_ms {
+            Some(at) => {
+                Text::LastSync(live.read_at_unix_ms.saturating_sub(at).max(0) / 60_000).text(l)
+            }
+            None => Text::NeverSynced.text(l),
+        },
+        (None, Some(h)) if h.last_sync_unix_ms.is_some() => {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_millis() as i64);
             let minutes = (now - h.last_sync_unix_ms.unwrap_or(now)).max(0) / 60_000;
             Text::LastSync(minutes).text(l)
         }
-        Some(h) if h.ledger_cursor == 0 => Text::NeverSynced.text(l),
-        Some(h) => Text::LedgerEvents(h.ledger_cursor).text(l),
-        None => String::new(),
+        (None, Some(h)) if h.ledger_cursor == 0 => Text::NeverSynced.text(l),
+        (None, Some(h)) => Text::LedgerEvents(h.ledger_cursor).text(l),
+        (None, None) => String::new(),
     };
-    if let Some(h) = &state.home {
-        sync = format!("{sync} · {}", Text::EventsWaiting(h.events_waiting).text(l));
+    let waiting = match (&state.sync, &state.home) {
+        (Some(live), _) => Some(i64::try_from(live.summary.events_waiting).unwrap_or(i64::MAX)),
+        (None, Some(h)) => Some(h.events_waiting),
+        (None, None) => None,
+    };
+    if let Some(waiting) = waiting {
+        sync = format!("{sync} · {}", Text::EventsWaiting(waiting).text(l));
     }
     if let Some(online) = state.sync_online {
         let word = if online {

@@ -5,7 +5,9 @@
 //! locked badge's row unlocks it after a question. A conflict's row opens both sides (what
 //! the replica holds now, this device's changes, the ledger's events they crossed) and the
 //! settlement form: the quantity found, where it is, its status (each Enter alone keeps what is
-//! recorded), an adjustment reason code; then a question, and one `conflict_settled` event. Every rule is the core's: the floor layer
+//! recorded), an adjustment reason code; then a question, and one `conflict_settled` event. The
+//! last row opens the re-anchoring to a ledger restored from a backup (`screens::reanchor`).
+//! Every rule is the core's: the floor layer
 //! runs each step; a refusal comes back in the user's words. Other roles see the entry dimmed
 //! on home, with why.
 
@@ -174,6 +176,9 @@ pub enum Row {
     Unlock(String),
     /// A package in conflict.
     Conflict(String),
+    /// Re-anchor this device to a ledger restored from a backup (always offered, last: the
+    /// screen says when there is nothing to re-anchor).
+    Reanchor,
 }
 
 /// One row of a count in review.
@@ -194,6 +199,7 @@ pub fn rows(work: &SupervisorWork) -> Vec<Row> {
         .collect();
     rows.extend(work.locked.iter().map(|b| Row::Unlock(b.badge.clone())));
     rows.extend(work.conflicts.iter().map(|c| Row::Conflict(c.uid.clone())));
+    rows.push(Row::Reanchor);
     rows
 }
 
@@ -295,6 +301,7 @@ impl Supervisor {
                     }
                     app.say(Text::TypeQuantity);
                 }
+                Some(Row::Reanchor) => crate::screens::reanchor::open(app, effects),
             },
             Pick::NotARow(text) => {
                 let text = Text::NoSuchRow(text).text(app.language);

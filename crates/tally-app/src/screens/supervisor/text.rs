@@ -11,6 +11,8 @@ pub enum Text {
     Title,
     /// Choose a row.
     Choose,
+    /// The row that opens the re-anchoring.
+    ReanchorRow,
     /// Reading.
     Reading,
     /// Nothing waits.
@@ -100,6 +102,7 @@ impl Words for Text {
                 "Número + Enter abre una fila",
             ),
             Text::Reading => pick(l, "Reading…", "Leyendo…"),
+            Text::ReanchorRow => crate::screens::reanchor::text::Text::Row.text(l),
             Text::NothingWaits => pick(
                 l,
                 "Nothing waits for a supervisor",

@@ -10,6 +10,12 @@
 //!   ledger/ledger.db        the embedded ledger's database
 //!   ledger/enrollment.json  the demo device's enrollment at that ledger (origin, verifier key)
 //!   ledger/views/           the ledger's replica-service views (derived, rebuilt if missing)
+//!   ledger-admin/admin.key  the demo site's ledger admin credential (mode 0600, its directory
+//!                           0700; registered in the ledger as an admin operator): the
+//!                           operator key for `tally-ledger` commands on the demo's ledger
+//!                           (`TALLY_LEDGER_ADMIN_KEY=DIR/ledger-admin/admin.key tally-ledger
+//!                           devices --db DIR/ledger/ledger.db`) and for the app's dock view;
+//!                           never beside the ledger's database, never in ~/.config
 //!   devices/scale           the scale simulator's serial port (a link to its PTY, while running)
 //!   devices/rfid            the RFID reader simulator's serial port (likewise)
 //! ```
@@ -76,6 +82,13 @@ impl Layout {
         self.ledger_dir().join("views")
     }
 
+    /// The demo site's ledger admin credential (an operator key file), in a directory of its
+    /// own: not beside the ledger's database (a copy of that directory would carry both),
+    /// not in the user's own configuration.
+    pub fn ledger_admin_key(&self) -> PathBuf {
+        self.dir.join("ledger-admin").join("admin.key")
+    }
+
     /// The demo device's enrollment at the ledger.
     pub fn enrollment(&self) -> PathBuf {
         self.ledger_dir().join("enrollment.json")
@@ -102,6 +115,7 @@ impl Layout {
             self.replica_dir(),
             self.keys(),
             self.ledger_dir(),
+            self.dir.join("ledger-admin"),
             self.devices(),
         ] {
             match std::fs::remove_dir_all(&dir) {
@@ -122,12 +136,13 @@ impl Layout {
             ("replica", self.replica()),
             ("device key", key),
             ("ledger", self.ledger()),
+            ("ledger admin", self.ledger_admin_key()),
             ("scale port", self.scale()),
             ("RFID port", self.rfid()),
             ("app config", self.config()),
         ]
         .iter()
-        .map(|(name, path)| format!("  {name:<11} {}\n", path.display()))
+        .map(|(name, path)| format!("  {name:<12} {}\n", path.display()))
         .collect()
     }
 }
@@ -188,10 +203,11 @@ mod tests {
             layout.replica().parent().unwrap().to_path_buf(),
             layout.keys(),
             layout.ledger().parent().unwrap().to_path_buf(),
+            layout.ledger_admin_key().parent().unwrap().to_path_buf(),
         ];
         assert_eq!(
             dirs.iter().collect::<std::collections::BTreeSet<_>>().len(),
-            3
+            4
         );
     }
 
@@ -199,7 +215,13 @@ mod tests {
     fn reset_removes_the_demo_s_files_and_nothing_else() {
         let dir = tempfile::tempdir().unwrap();
         let layout = Layout::new(dir.path().to_owned());
-        for sub in [layout.replica_dir(), layout.keys(), layout.ledger_dir()] {
+        let admin = layout.ledger_admin_key().parent().unwrap().to_path_buf();
+        for sub in [
+            layout.replica_dir(),
+            layout.keys(),
+            layout.ledger_dir(),
+            admin,
+        ] {
             std::fs::create_dir_all(&sub).unwrap();
             std::fs::write(sub.join("f"), b"x").unwrap();
         }

@@ -2,9 +2,14 @@
 //! port, over the SQLite ledger database in the demo directory, with the demo device enrolled
 //! (a one-time token issued and used at once, through the ledger's own enrollment logic).
 //!
+//! The demo site's admin credential (an operator key file in the demo directory, created on
+//! first use) is registered in the ledger as an admin operator, so `tally-ledger` commands on
+//! the demo's ledger and the app's dock view have a credential without touching the user's own
+//! `~/.config/tally-ledger`.
+//!
 //! The device side of enrollment (pinning the ledger's origin and verifier key in the replica)
-//! and pushing events are the sync daemon's (`tallyd`): the enrollment is written to
-//! `ledger/enrollment.json` for it, and [`EmbeddedLedger::url`] is where it will push.
+//! and pushing events are the sync daemon's ([`super::sync`]): the enrollment is also written
+//! to `ledger/enrollment.json`, and [`EmbeddedLedger::url`] is where it pushes.
 
 use std::path::Path;
 use std::thread::JoinHandle;
@@ -29,19 +34,22 @@ impl std::fmt::Debug for EmbeddedLedger {
 }
 
 impl EmbeddedLedger {
-    /// Opens (or creates) the ledger at `db`, enrolls `device` for `facility` if it is not
-    /// enrolled yet, writes the enrollment to `enrollment_file` and serves on 127.0.0.1 at a
-    /// port the system picks, its replica service's views in `views_dir`.
+    /// Opens (or creates) the ledger at `db`, registers the admin credential in `admin_key`
+    /// (created if missing), enrolls `device` for `facility` if it is not enrolled yet, writes
+    /// the enrollment to `enrollment_file` and serves on 127.0.0.1 at a port the system picks,
+    /// its replica service's views in `views_dir`.
     pub fn start(
         db: &Path,
         views_dir: &Path,
         enrollment_file: &Path,
+        admin_key: &Path,
         facility: &str,
         device: &DeviceId,
         name: &str,
     ) -> anyhow::Result<EmbeddedLedger> {
         let mut ledger = tally_ledger::open_or_create_sqlite(db)
             .with_context(|| format!("cannot open the demo ledger {}", db.display()))?;
+        register_admin(&ledger, admin_key)?;
         let id = device.to_string();
         let enrolled = ledger.devices()?.into_iter().find(|d| d.device_id == id);
         let enrollment = match enrolled {
@@ -77,6 +85,7 @@ impl EmbeddedLedger {
                 let options = tally_ledger::server::ServeOptions {
                     views_dir,
                     tls: None,
+                    projection_poll: tally_ledger::server::DEFAULT_PROJECTION_POLL,
                 };
                 let stopped = async move {
                     let _ = stop.await;
@@ -102,6 +111,29 @@ impl EmbeddedLedger {
     pub fn enrollment(&self) -> &tally_ledger::Enrollment {
         &self.enrollment
     }
+}
+
+/// Registers the admin credential in `path` (created if missing) as an admin operator of the
+/// ledger, once.
+fn register_admin(
+    ledger: &tally_ledger::Ledger<tally_ledger::SqliteStore>,
+    path: &Path,
+) -> anyhow::Result<()> {
+    use tally_ledger::credentials;
+    use tally_ledger::ops_store::OpsStore as _;
+    let key = credentials::load_or_create_admin_key(path).with_context(|| {
+        format!(
+            "cannot prepare the demo ledger's admin key {}",
+            path.display()
+        )
+    })?;
+    let store = ledger.store();
+    if store.operator(&key.device_id().0)?.is_none() {
+        let mut row = credentials::creator_row(&key);
+        row.name = "demo admin".into();
+        store.put_operator(&row, tally_ledger::now_unix_ms())?;
+    }
+    Ok(())
 }
 
 impl Drop for EmbeddedLedger {
@@ -161,7 +193,9 @@ mod tests {
         let db = dir.path().join("ledger.db");
         let file = dir.path().join("enrollment.json");
         let views = dir.path().join("views");
-        let first = EmbeddedLedger::start(&db, &views, &file, "FAC-1", &device, "DEMO").unwrap();
+        let admin = dir.path().join("admin/admin.key");
+        let first =
+            EmbeddedLedger::start(&db, &views, &file, &admin, "FAC-1", &device, "DEMO").unwrap();
         assert!(
             first.url().starts_with("http://127.0.0.1:"),
             "{}",
@@ -179,6 +213,7 @@ mod tests {
             &second_side_by_side.path().join("ledger.db"),
             &second_side_by_side.path().join("views"),
             &second_side_by_side.path().join("enrollment.json"),
+            &second_side_by_side.path().join("admin/admin.key"),
             "FAC-1",
             &device,
             "DEMO",
@@ -191,11 +226,27 @@ mod tests {
             std::net::TcpStream::connect(url.trim_start_matches("http://")).is_err(),
             "the port stays open after the demo"
         );
-        let again = EmbeddedLedger::start(&db, &views, &file, "FAC-1", &device, "DEMO").unwrap();
+        let again =
+            EmbeddedLedger::start(&db, &views, &file, &admin, "FAC-1", &device, "DEMO").unwrap();
         assert_eq!(again.enrollment(), &written);
         drop(again);
-        let devices = tally_ledger::open_sqlite(&db).unwrap().devices().unwrap();
+        let ledger = tally_ledger::open_sqlite(&db).unwrap();
+        let devices = ledger.devices().unwrap();
         assert_eq!(devices.len(), 1, "{devices:?}");
         assert_eq!(devices[0].facility, "FAC-1");
+        // The demo's admin credential: a private file in the demo's directory, registered
+        // once as an admin operator of the ledger.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&admin).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let key = tally_ledger::credentials::read_admin_key(&admin).unwrap();
+        use tally_ledger::ops_store::OpsStore as _;
+        let operators = ledger.store().operators().unwrap();
+        assert_eq!(operators.len(), 1, "{operators:?}");
+        assert_eq!(operators[0].key, key.device_id().0);
+        assert_eq!(
+            operators[0].role,
+            tally_ledger::ops_store::OperatorRole::Admin
+        );
     }
 }

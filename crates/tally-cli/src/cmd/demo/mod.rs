@@ -17,6 +17,7 @@ pub mod dock;
 pub mod layout;
 pub mod ledger;
 pub mod run;
+pub mod sync;
 
 /// Arguments of `tally demo`: without a subcommand it runs the demo.
 #[derive(Debug, clap::Args)]

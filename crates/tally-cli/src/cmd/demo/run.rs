@@ -1,12 +1,14 @@
 //! `tally demo`: the README's first command. In one directory ([`Layout`]) it creates the demo
 //! facility on first use (the same seed as `tally demo seed`), starts the embedded ledger on
-//! loopback with the demo device enrolled, a simulated scale and a scripted RFID reader on
-//! pseudo-terminals, and opens the app signed in as the demo's receiver, with the simulators
-//! as its devices. Run again, it continues where it left off; `--reset` starts over.
+//! loopback with the demo device enrolled and tallyd's run loop pushing to it, a simulated
+//! scale and a scripted RFID reader on pseudo-terminals, and opens the app signed in as the
+//! demo's receiver, with the simulators as its devices. Run again, it continues where it left
+//! off; `--reset` starts over.
 //!
-//! Everything it starts is a thread of this process (the ledger, the simulators, the scale
-//! follower), so nothing outlives it: on quit, SIGINT, SIGTERM or SIGHUP (the terminal went
-//! away) the app signs out and returns, and the helpers are stopped here; the PTY links are
+//! Everything it starts is a thread of this process (the ledger, tallyd, the simulators, the
+//! scale follower), so nothing outlives it: on quit, SIGINT, SIGTERM or SIGHUP (the terminal
+//! went away) the app signs out and returns, and the helpers are stopped here — tallyd before
+//! the ledger, so its last pass (the sign-out) is not cut off mid-request; the PTY links are
 //! removed. Ports: the ledger listens on a port the system picks, so demos in two
 //! directories run side by side; two demos in one directory are refused (`demo.lock`).
 
@@ -24,6 +26,7 @@ use tally_replica::seed;
 use super::dock::{self, ScaleFollower};
 use super::layout::{self, Layout};
 use super::ledger::EmbeddedLedger;
+use super::sync::DemoSync;
 use crate::cmd::replica::{init, KeyLocation};
 
 /// Packages in stock in a new demo facility.
@@ -244,6 +247,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         &layout.ledger(),
         &layout.ledger_views(),
         &layout.enrollment(),
+        &layout.ledger_admin_key(),
         seed::FACILITY,
         &device,
         DEVICE_NAME,
@@ -257,11 +261,18 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             None
         }
     };
-    // TALLYD SEAM: once the sync daemon exists, start its run loop here on a thread of this
-    // process, with the replica `layout.replica()`, the key directory `layout.keys()` and the
-    // ledger at `ledger.url()` (the device is already enrolled there: `layout.enrollment()`),
-    // and stop it after the app returns, before the ledger. Until then home shows "never
-    // synced".
+    // tallyd's run loop on a thread, pushing to the embedded ledger as events are recorded;
+    // stopped after the app returns, before the ledger.
+    let daemon = match &ledger {
+        Some(ledger) => match DemoSync::start(&layout, ledger) {
+            Ok(daemon) => Some(daemon),
+            Err(error) => {
+                eprintln!("tally demo: the sync daemon did not start ({error:#}); events stay on the device");
+                None
+            }
+        },
+        None => None,
+    };
     std::fs::create_dir_all(layout.devices())?;
     let scale = ScaleSimulator::start(&layout.scale(), scale_config())
         .context("cannot start the scale simulator")?;
@@ -281,11 +292,16 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     println!("Demo files:\n{}", layout.describe(Some(&key)));
     match &ledger {
         Some(ledger) => println!(
-            "Ledger: {} (log {}; this device enrolled as {} for {})",
+            "Ledger: {} (log {}; this device enrolled as {} for {}; tallyd {})",
             ledger.url(),
             ledger.enrollment().origin,
             ledger.enrollment().name,
-            ledger.enrollment().facility
+            ledger.enrollment().facility,
+            if daemon.is_some() {
+                "pushes its events as they are recorded"
+            } else {
+                "is not running"
+            }
         ),
         None => println!("Ledger: not running"),
     }
@@ -300,6 +316,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     drop(follower);
     scale.stop();
     rfid.stop();
+    drop(daemon);
     drop(ledger);
     outcome.context("tally demo")?;
     println!(
