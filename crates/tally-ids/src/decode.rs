@@ -403,7 +403,7 @@ fn gtin_from_digits(gtin: &[u8], today: Date) -> Reading {
     value.push_str(&owned_text(gtin));
     let mut parsed = ElementString::default();
     if let Some(def) = ai::lookup("01") {
-        gs1::element::push_element(&mut parsed, def, value.as_bytes(), today);
+        gs1::element::push_element(&mut parsed, def, value.as_bytes(), Some(&*value), today);
     }
     Reading::gs1(Kind::Gtin, parsed)
 }

@@ -8,7 +8,7 @@ use std::fmt::{self, Write as _};
 use crate::aim::Symbology;
 use crate::date::{Date, Time};
 use crate::decode::{Candidate, Decoded, EpcSummary};
-use crate::gs1::Element;
+use crate::gs1::{Decimal, Element};
 use crate::vocab::Kind;
 
 impl Decoded {
@@ -128,7 +128,7 @@ fn element(out: &mut Vec<u8>, e: &Element) {
     }
     if let Some(decimal) = &e.decimal {
         field(out, ",\"decimal\":");
-        display(out, decimal);
+        decimal_string(out, decimal);
     }
     if let Some(currency) = &e.currency {
         field(out, ",\"currency\":");
@@ -199,6 +199,44 @@ fn time_string(out: &mut Vec<u8>, time: &Time) {
         digits(out, u32::from(second), 2);
     }
     out.push(b'"');
+}
+
+/// A decimal as a JSON string, its `Display` text (`12.345`, `7`), without the formatting
+/// machinery: a measure or an amount is in most GS1 scans of goods.
+fn decimal_string(out: &mut Vec<u8>, decimal: &Decimal) {
+    // 10^19 is the largest power of ten in a u64; a longer fraction goes the slow way.
+    if decimal.scale > 19 {
+        return display(out, decimal);
+    }
+    let divisor = 10u64.pow(u32::from(decimal.scale));
+    out.push(b'"');
+    unsigned(out, decimal.mantissa / divisor);
+    if decimal.scale > 0 {
+        out.push(b'.');
+        let mut fraction = decimal.mantissa % divisor;
+        let start = out.len();
+        out.resize(start + usize::from(decimal.scale), b'0');
+        for place in out[start..].iter_mut().rev() {
+            *place = b'0' + (fraction % 10) as u8;
+            fraction /= 10;
+        }
+    }
+    out.push(b'"');
+}
+
+/// `value` in decimal digits, without leading zeros.
+fn unsigned(out: &mut Vec<u8>, mut value: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[start..]);
 }
 
 /// `value` (less than 10^`width`) in exactly `width` decimal digits.
@@ -336,6 +374,33 @@ impl fmt::Write for Bytes<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_decimal_is_written_as_its_display_text() {
+        let mantissas = [
+            0,
+            1,
+            7,
+            9,
+            10,
+            12_345,
+            100_000,
+            999_999_999_999_999,
+            u64::MAX,
+        ];
+        for mantissa in mantissas {
+            for scale in [0, 1, 2, 5, 9, 15, 18, 19] {
+                let decimal = Decimal { mantissa, scale };
+                let mut out = Vec::new();
+                decimal_string(&mut out, &decimal);
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    format!("\"{decimal}\""),
+                    "{mantissa} scale {scale}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn a_byte_that_needs_an_escape_is_seen_at_every_position_and_length() {

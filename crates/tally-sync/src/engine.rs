@@ -132,9 +132,12 @@ impl SyncError {
             SyncError::Ledger(ClientError::Refused { .. }) | SyncError::Refused { .. } => {
                 SyncErrorKind::Refused
             }
-            SyncError::Untrusted(_) | SyncError::LedgerLostEvents { .. } => {
-                SyncErrorKind::Untrusted
-            }
+            // A stream that no longer matches what was folded, or a delta whose signature
+            // does not hold: the ledger cannot be trusted as it is.
+            SyncError::Untrusted(_)
+            | SyncError::LedgerLostEvents { .. }
+            | SyncError::StreamDiverged { .. }
+            | SyncError::BadDelta(_) => SyncErrorKind::Untrusted,
             SyncError::NotEnrolled | SyncError::KeyChanged { .. } | SyncError::Enrollment(_) => {
                 SyncErrorKind::Setup
             }

@@ -450,3 +450,50 @@ fn json_lines_on_standard_input_match_arguments() {
         assert_eq!(&decode_json(scan).0, from_stdin, "{scan}");
     }
 }
+
+/// A long log read from standard input is decoded on every core: its output must be line for
+/// line what the same scans give one at a time, in the same order, with the same exit status.
+#[test]
+fn a_long_log_on_standard_input_keeps_its_order_and_matches_scans_one_by_one() {
+    let scans: Vec<String> = (0..9_000)
+        .map(|i| match i % 6 {
+            0 => format!("]C101095060001343521526123110L{i:07}"),
+            1 => format!("]Q1https://id.gs1.org/01/09506000134352/10/A{i:07}?17=261231"),
+            2 => format!("]d2010950600013435221{i:07}<GS>3103000{:03}", i % 1000),
+            3 => format!("1A4FF01000000220{i:08}"),
+            // A wrong check digit: exit status 1.
+            4 => format!("]C1010950600013435310L{i:07}"),
+            _ => format!("not a code {i}"),
+        })
+        .collect();
+    let mut input = scans.join("\n").into_bytes();
+    input.push(b'\n');
+    // Standard input is written by another thread: the output fills its pipe long before the
+    // input is all written.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tally"))
+        .args(["decode", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tally runs");
+    let mut pipe = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || pipe.write_all(&input));
+    let from_stdin = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert_eq!(from_stdin.status.code(), Some(1));
+    let lines = String::from_utf8(from_stdin.stdout).unwrap();
+    let lines: Vec<&str> = lines.lines().collect();
+    assert_eq!(lines.len(), scans.len());
+    // The same scans as arguments, in a few batches, decoded one after the other.
+    for (batch_index, batch) in scans.chunks(1_500).enumerate() {
+        let mut args = vec!["decode", "--json"];
+        args.extend(batch.iter().map(String::as_str));
+        let one_by_one = tally(&args, None);
+        let expected = String::from_utf8(one_by_one.stdout).unwrap();
+        for (offset, expected) in expected.lines().enumerate() {
+            let index = batch_index * 1_500 + offset;
+            assert_eq!(lines[index], expected, "scan {index}: {}", scans[index]);
+        }
+    }
+}

@@ -95,7 +95,7 @@ pub fn parse_digital_link(uri: &[u8], today: Date) -> Option<ElementString> {
         } else {
             value
         };
-        push_element(&mut result, def, value.as_bytes(), today);
+        push_element(&mut result, def, value.as_bytes(), Some(&*value), today);
     }
     for (name, raw) in query_params(query) {
         let Some(def) = ai::lookup(name) else {
@@ -134,7 +134,7 @@ pub fn parse_digital_link(uri: &[u8], today: Date) -> Option<ElementString> {
         let Some(value) = percent_decode(raw, &mut result.errors) else {
             continue;
         };
-        push_element(&mut result, def, value.as_bytes(), today);
+        push_element(&mut result, def, value.as_bytes(), Some(&*value), today);
     }
     Some(result)
 }

@@ -203,6 +203,9 @@ pub fn parse_element_string(data: &[u8], options: &Gs1Options) -> ElementString 
         elements: Vec::with_capacity(4),
         errors: Vec::new(),
     };
+    // The values' text is cut from the whole scan's, checked once (nearly every scan is
+    // UTF-8; a value cut inside a character is read byte by byte like any other).
+    let text = std::str::from_utf8(data).ok();
     let mut pos = 0;
     while pos < data.len() {
         if options.separators.contains(data[pos]) {
@@ -245,7 +248,14 @@ pub fn parse_element_string(data: &[u8], options: &Gs1Options) -> ElementString 
             (start + def.max_len()).min(data.len())
         };
         pos = end;
-        push_element(&mut result, def, &data[start..end], options.today);
+        let value_text = text.and_then(|text| text.get(start..end));
+        push_element(
+            &mut result,
+            def,
+            &data[start..end],
+            value_text,
+            options.today,
+        );
     }
     if result.elements.is_empty() && result.errors.is_empty() {
         result.errors.push(ScanError::Empty);
@@ -279,8 +289,17 @@ pub fn parse_hri(text: &str, today: Date) -> ElementString {
         }
         // Printed HRI often has spaces around values ("(01) 0950... (10) A1"); no GS1
         // character set contains a space, so dropping them loses nothing.
-        let value = bytes[value_start..end].trim_ascii();
-        push_element(&mut result, def, value, today);
+        // `value_start` follows a `)` and `end` is a `(` or the end: both char boundaries.
+        match text.get(value_start..end).map(str::trim_ascii) {
+            Some(value) => push_element(&mut result, def, value.as_bytes(), Some(value), today),
+            None => push_element(
+                &mut result,
+                def,
+                bytes[value_start..end].trim_ascii(),
+                None,
+                today,
+            ),
+        }
         pos = end;
     }
     result
@@ -302,13 +321,16 @@ fn hri_ai_at(bytes: &[u8], pos: usize) -> Option<(&'static AiDef, usize)> {
 }
 
 /// Checks `value` against `def` and appends the element (and any problems) to `result`.
+///
+/// `text` is `value` as text when the caller has it already (it then skips a UTF-8 check per
+/// element); `None` reads `value` as lossy UTF-8.
 pub(crate) fn push_element(
     result: &mut ElementString,
     def: &'static AiDef,
     value: &[u8],
+    text: Option<&str>,
     today: Date,
 ) {
-    let value_text = owned_text(value);
     if value.is_empty() {
         result.errors.push(ScanError::MissingValue {
             ai: def.ai,
@@ -316,6 +338,10 @@ pub(crate) fn push_element(
         });
         return;
     }
+    let value_text = match text {
+        Some(text) => text.to_owned(),
+        None => owned_text(value),
+    };
     // The same AI twice must carry the same value (GS1 General Specifications §4.14.1).
     if let Some(previous) = result.elements.iter().find(|e| ai::same_ai(e.ai, def.ai)) {
         if previous.value != value_text {

@@ -13,6 +13,8 @@ use tally_ids::gs1::Separators;
 use tally_ids::uid::{StateSystems, UidSystem};
 use tally_ids::{decode, Date, DecodeOptions, Decoded, ScanWarning, Source, MAX_SCAN_LEN};
 
+mod pipeline;
+
 /// Longest line read from standard input (escapes take more room than the bytes they stand for).
 const MAX_LINE_BYTES: usize = MAX_SCAN_LEN * 4;
 /// Bytes read from standard input at a time.
@@ -126,49 +128,54 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<ExitCode> {
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(OUTPUT_BUFFER, stdout.lock());
-    let mut any_errors = false;
-    // Buffers reused from scan to scan: a million-line log costs no allocation per line here.
-    let mut unescaped = Vec::new();
-    let mut text = Vec::new();
-    let mut handle = |raw: &[u8], out: &mut io::BufWriter<io::StdoutLock>| -> anyhow::Result<()> {
-        let decoded = decode_one(raw, &mut unescaped, &options);
-        any_errors |= !decoded.is_valid();
-        if args.json {
-            // Lines gather in `text` and go out in large writes (past the BufWriter's buffer).
-            decoded.write_json(&mut text);
+    let json = args.json;
+    let render = |raw: &[u8], unescaped: &mut Vec<u8>, text: &mut Vec<u8>| -> bool {
+        let decoded = decode_one(raw, unescaped, &options);
+        if json {
+            decoded.write_json(text);
             text.push(b'\n');
-            if text.len() >= OUTPUT_BUFFER {
-                out.write_all(&text)?;
-                text.clear();
-            }
         } else {
-            text.clear();
-            write_summary(&mut text, &decoded)?;
-            out.write_all(shown(&String::from_utf8_lossy(&text)).as_bytes())?;
+            let mut summary = Vec::new();
+            // Writing into a Vec cannot fail.
+            let _ = write_summary(&mut summary, &decoded);
+            text.extend_from_slice(shown(&String::from_utf8_lossy(&summary)).as_bytes());
         }
-        Ok(())
+        decoded.is_valid()
     };
-    if args.scans.is_empty() {
+    let any_errors = if args.scans.is_empty() {
         let stdin = io::stdin();
         if stdin.is_terminal() {
+            // Typed by hand: one scan at a time, each answered at once.
             eprintln!("Scan or type one code per line; press Ctrl-D when done.");
-        }
-        let mut input = io::BufReader::with_capacity(INPUT_BUFFER, stdin.lock());
-        let mut line = Vec::new();
-        while read_line(&mut input, &mut line)? {
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
+            let mut input = io::BufReader::with_capacity(INPUT_BUFFER, stdin.lock());
+            let (mut line, mut unescaped, mut text) = (Vec::new(), Vec::new(), Vec::new());
+            let mut any_errors = false;
+            while read_line(&mut input, &mut line, 0)? {
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    line.clear();
+                    continue;
+                }
+                any_errors |= !render(&line, &mut unescaped, &mut text);
+                out.write_all(&text)?;
+                out.flush()?;
+                text.clear();
+                line.clear();
             }
-            handle(&line, &mut out)?;
+            any_errors
+        } else {
+            // A file or a pipe: every core decodes, the output keeps the input's order.
+            let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+            pipeline::run(stdin, &mut out, workers, &render)?
         }
     } else {
+        let (mut unescaped, mut text) = (Vec::new(), Vec::new());
+        let mut any_errors = false;
         for scan in &args.scans {
-            handle(scan.as_bytes(), &mut out)?;
+            any_errors |= !render(scan.as_bytes(), &mut unescaped, &mut text);
         }
-    }
-    if args.json {
         out.write_all(&text)?;
-    }
+        any_errors
+    };
     out.flush()?;
     Ok(if any_errors {
         ExitCode::from(1)
@@ -261,9 +268,11 @@ fn unescape_into(text: &[u8], out: &mut Vec<u8>) {
 /// longer line is dropped, and the decoder reports the scan as too long). A line ends at LF
 /// or CR: many scanners end each scan with CR alone, and no GS1 data holds either (after
 /// CR LF the caller gets an empty line, which it skips).
-/// Returns false at the end of the input; `line` is reused from line to line.
-fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<bool> {
-    line.clear();
+/// The line is appended to `line` after its first `start` bytes (what is past them is
+/// dropped first), so a caller can gather many lines in one buffer. Returns false at the end
+/// of the input.
+fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>, start: usize) -> io::Result<bool> {
+    line.truncate(start);
     let mut saw_any = false;
     loop {
         let buffer = input.fill_buf()?;
@@ -275,7 +284,7 @@ fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<bool> {
             Some(p) => (&buffer[..p], true),
             None => (buffer, false),
         };
-        let room = (MAX_LINE_BYTES + 1).saturating_sub(line.len());
+        let room = (MAX_LINE_BYTES + 1).saturating_sub(line.len() - start);
         line.extend_from_slice(&chunk[..chunk.len().min(room)]);
         let used = chunk.len() + usize::from(found_end);
         input.consume(used);
@@ -424,7 +433,9 @@ mod tests {
         let mut input = io::Cursor::new(b"abc\r\ndef\n\nlast".to_vec());
         let mut line = b"left over".to_vec();
         let mut next = |input: &mut io::Cursor<Vec<u8>>| {
-            read_line(input, &mut line).unwrap().then(|| line.clone())
+            read_line(input, &mut line, 0)
+                .unwrap()
+                .then(|| line.clone())
         };
         assert_eq!(next(&mut input), Some(b"abc".to_vec()));
         assert_eq!(next(&mut input), Some(Vec::new()));
