@@ -307,6 +307,15 @@ pub enum CountStep {
         /// Count task id.
         task: String,
     },
+    /// RFID tag reads at the location being counted, recorded together as one sweep.
+    Sweep {
+        /// Count task id.
+        task: String,
+        /// The location being counted when the tags were read.
+        location: String,
+        /// The reads, as the reader's driver reported them.
+        reads: Vec<tally_floor::DeviceInput>,
+    },
 }
 
 /// A destruction as the screen gathered it (8 Destroy).

@@ -230,15 +230,10 @@ pub fn run_with(config: &Config, start_with: &Start) -> Result<(), RunError> {
                 .chain(inbox.try_iter())
                 .collect();
             for event in waiting {
-                for effect in update(&mut state, event) {
+                for effect in step(&mut state, event, &writes, &reads) {
                     match effect {
-                        Effect::Write { id, request } => {
-                            // A closed worker is reported by its WorkerGone event.
-                            let _ = writes.send((id, request));
-                        }
-                        Effect::Read { id, request } => {
-                            let _ = reads.send((id, request));
-                        }
+                        // `step` handed them on.
+                        Effect::Write { .. } | Effect::Read { .. } => {}
                         Effect::Ledger { id, request } => {
                             let _ = ledger_calls.send((id, request));
                         }
@@ -274,6 +269,31 @@ pub fn run_with(config: &Config, start_with: &Start) -> Result<(), RunError> {
     drop(writes);
     let _ = worker_thread.join();
     outcome
+}
+
+/// Runs the state machine on one event and hands its writes to the worker and its reads to
+/// the reader (in order, without waiting for either); returns the effects left for the
+/// terminal (signals, scale commands, quitting). The main loop's turn, and the benchmarks'.
+pub fn step(
+    state: &mut State,
+    event: Event,
+    writes: &worker::Writes,
+    reads: &reader::Reads,
+) -> Vec<Effect> {
+    let mut rest = Vec::new();
+    for effect in update(state, event) {
+        match effect {
+            Effect::Write { id, request } => {
+                // A closed worker is reported by its WorkerGone event.
+                let _ = writes.send((id, request));
+            }
+            Effect::Read { id, request } => {
+                let _ = reads.send((id, request));
+            }
+            other => rest.push(other),
+        }
+    }
+    rest
 }
 
 fn embedded_profiles() -> Result<tally_drivers::profile::ProfileSet, DeviceError> {

@@ -106,6 +106,11 @@ fn count_step(
     let (step, package) = match step {
         CountStep::Start { task } => (floor.start_count(replica, who, &task)?, None),
         CountStep::Submit { task } => (floor.submit_count(replica, who, &task)?, None),
+        CountStep::Sweep {
+            task,
+            location,
+            reads,
+        } => (floor.sweep(replica, who, (&task, &location), &reads)?, None),
         CountStep::Scan {
             task,
             location,

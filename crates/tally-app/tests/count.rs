@@ -488,3 +488,81 @@ fn a_round_is_counted_submitted_and_the_recount_is_listed_in_spanish_too() {
     assert_eq!(app.signals.last(), Some(&Tone::Error));
     shots(&app, "count_recount_by_another_spanish");
 }
+
+/// An RFID reader's tag read on the counting screen, as the device wiring hands it on.
+fn tag_read(epc: Vec<u8>) -> tally_app::event::Event {
+    tally_app::event::Event::Device(tally_app::event::DeviceEvent::Floor(
+        tally_floor::DeviceInput {
+            device: "rfid".into(),
+            event: tally_drivers::event::DeviceEvent::TagRead {
+                epc,
+                rssi: Some(-50),
+                antenna: Some(1),
+            },
+        },
+    ))
+}
+
+/// A Metrc tag's EPC bank: its 24 hexadecimal digits as 12 bytes.
+fn epc_of(uid: &str) -> Vec<u8> {
+    (0..uid.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&uid[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// Tag reads on the counting screen are a sweep: every package at the location is found once
+/// however often the reader reports it, a tag that is no package is found as nothing, and the
+/// screen says how many were found, never what is expected. The counter's lines in the replica
+/// hold exactly those packages, without quantities; the round submits after them.
+#[test]
+fn an_rfid_sweep_on_the_counting_screen_finds_each_package_once() {
+    let mut app = counting_app("B1003", "3333");
+    app.type_line("5");
+    app.type_line("1");
+    let uids: Vec<String> = app
+        .view
+        .prepare("SELECT uid FROM packages WHERE location_id = ?1 ORDER BY uid")
+        .unwrap()
+        .query_map([LOCATION], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(uids.len() >= 2, "{uids:?}");
+    for _ in 0..3 {
+        for uid in &uids {
+            app.send(tag_read(epc_of(uid)));
+        }
+    }
+    app.send(tag_read(vec![
+        0x30, 0x74, 0x25, 0x7B, 0xF7, 0x19, 0x4E, 0x40,
+    ]));
+    assert!(matches!(
+        count_stage(&app),
+        Stage::Counting { found, entered: 0, .. } if found == uids.len()
+    ));
+    assert_eq!(app.signals.last(), Some(&Tone::Success));
+    for (width, height) in SIZES {
+        let screen = app.screen(width, height);
+        assert!(
+            screen.contains(&format!("Found {} ", uids.len())),
+            "{screen}"
+        );
+    }
+    let who = tally_replica::workflow::Session {
+        badge: "B1003".into(),
+        role: tally_events::payload::Role::Operator,
+    };
+    let cv = tally_replica::workflow::count::CountingView::open(&app.db()).unwrap();
+    let lines = tally_floor::my_lines(&cv, &who, TASK).unwrap();
+    let mut found: Vec<String> = lines.iter().map(|l| l.uid.clone()).collect();
+    found.sort();
+    assert_eq!(found, uids);
+    assert!(lines.iter().all(|l| l.quantity.is_none()));
+    // Submitting asks first; the round's found packages still wait for their quantities, so
+    // the core refuses it and nothing moves on.
+    app.press(Key::Enter);
+    app.press(Key::Enter);
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    assert!(matches!(count_stage(&app), Stage::Counting { found, .. } if found == uids.len()));
+}

@@ -33,7 +33,7 @@ mod picking;
 mod supervising;
 mod today;
 
-pub use count_rounds::{count_tasks, my_lines};
+pub use count_rounds::{count_tasks, my_lines, SWEEP_READS_MAX};
 pub use destroying::DestroyOrder;
 pub use floor::quarantine::{
     pallet_contents, pallet_packages, PalletContents, PALLET_PACKAGES_MAX,

@@ -2,7 +2,9 @@
 //! Enter, or a scan of the task's barcode), the round starts, and every scan at the location
 //! finds a package; a package counted in units waits for its units typed and Enter. A scan of
 //! another location of the task moves the count there. Enter on an empty line asks whether to
-//! submit the round; the answer names the packages to recount, never by how much.
+//! submit the round; the answer names the packages to recount, never by how much. An RFID
+//! reader's tag reads at the location are recorded as a sweep ([`sweep`]: gathered while the
+//! worker commits, handed over in batches); every read is recorded before a submit.
 //!
 //! A weighed package waits for its weight instead: the scale's line shows what it reads, and
 //! a load that settles on it records the package's count line (or `w` takes the stable
@@ -16,6 +18,7 @@
 //! lookup here can show what is expected: the core never hands it over.
 
 mod render;
+pub mod sweep;
 pub mod text;
 
 use tally_floor::Outcome;
@@ -81,6 +84,8 @@ pub struct Count {
     wait: Option<u64>,
     /// The task being opened (between the start request and its answer).
     opening: Option<TaskView>,
+    /// RFID tag reads on their way to the worker.
+    sweep: sweep::Sweep,
     /// The settled load on the scale, and one held while a step is being recorded.
     scale: Scale,
     /// The weight (mg) of the weighing being recorded.
@@ -96,6 +101,7 @@ pub(crate) fn open(state: &mut State, effects: &mut Vec<Effect>) {
         },
         wait: Some(id),
         opening: None,
+        sweep: sweep::Sweep::default(),
         scale: Scale::default(),
         weighing: None,
     }));
@@ -109,6 +115,61 @@ impl Count {
         };
         let id = app.write_id(WriteRequest::Count { who, step }, effects);
         self.wait = Some(id);
+    }
+
+    /// Hands the worker the next batch of tag reads (every batch waiting when `all`).
+    fn send_sweep(&mut self, app: &mut State, all: bool, effects: &mut Vec<Effect>) {
+        let (Stage::Counting { task, .. }, Some(who)) = (&self.stage, app.session.clone()) else {
+            return;
+        };
+        let task = task.clone();
+        while let Some((location, reads)) = self.sweep.next(all) {
+            let step = CountStep::Sweep {
+                task: task.clone(),
+                location,
+                reads,
+            };
+            let id = app.write_id(
+                WriteRequest::Count {
+                    who: who.clone(),
+                    step,
+                },
+                effects,
+            );
+            self.sweep.sent(id);
+            if !all {
+                break;
+            }
+        }
+    }
+
+    /// The worker recorded (or refused) a batch of tag reads.
+    fn swept(&mut self, app: &mut State, reply: WriteReply, effects: &mut Vec<Effect>) {
+        match reply {
+            WriteReply::Count(Ok(CountDone {
+                outcome: Outcome::Swept(tally),
+                ..
+            })) => {
+                if let Stage::Counting { found, .. } = &mut self.stage {
+                    *found += tally.new;
+                }
+                if tally.new > 0 {
+                    let text = Text::Swept(tally.new).text(app.language);
+                    app.signal(Tone::Success, text, effects);
+                }
+            }
+            WriteReply::Count(Ok(done)) => {
+                let text = Text::NotACountStep(format!("{:?}", done.outcome)).text(app.language);
+                app.signal(Tone::Error, text, effects);
+            }
+            WriteReply::Count(Err(failure)) => {
+                // The rest would be refused the same way: say it once.
+                self.sweep.drop_waiting();
+                failed(app, &failure, effects);
+            }
+            _ => {}
+        }
+        self.send_sweep(app, false, effects);
     }
 
     fn read_lines(&mut self, app: &mut State, task: &str, effects: &mut Vec<Effect>) {
@@ -357,6 +418,17 @@ impl Flow for Count {
     }
 
     fn on_device(&mut self, app: &mut State, event: &DeviceEvent, effects: &mut Vec<Effect>) {
+        // An RFID tag read at the location being counted goes into the sweep.
+        if let DeviceEvent::Floor(input) = event {
+            if let tally_drivers::event::DeviceEvent::TagRead { epc, .. } = &input.event {
+                if let Stage::Counting { location, .. } = &self.stage {
+                    let location = location.clone();
+                    self.sweep.read(&location, input.clone(), epc);
+                    self.send_sweep(app, false, effects);
+                }
+                return;
+            }
+        }
         match self.scale.see(&app.devices, event) {
             Seen::Settled(input) => self.settled(app, input, effects),
             Seen::Alarm(text) if matches!(self.stage, Stage::Counting { .. }) => {
@@ -389,6 +461,8 @@ impl Flow for Count {
             } => {
                 if confirm_submit.yes().is_some() {
                     let step = CountStep::Submit { task: task.clone() };
+                    // Every tag read goes to the worker before the submit.
+                    self.send_sweep(app, true, effects);
                     self.write(app, step, effects);
                     return Nav::Stay;
                 }
@@ -495,6 +569,10 @@ impl Flow for Count {
         reply: WriteReply,
         effects: &mut Vec<Effect>,
     ) {
+        if self.sweep.answered(id) {
+            self.swept(app, reply, effects);
+            return;
+        }
         if self.wait != Some(id) {
             return;
         }
