@@ -19,7 +19,8 @@
 //! code and closes the count, then destroys a package weighed on the scale before a witness
 //! who signs in on the same device. Then read-only SQL on the replica file checks what it
 //! holds, and `tally log verify` passes on its `tally log export`. Wedge bursts typed into tmux
-//! are scans; the test waits for each screen's text, never for a fixed time.
+//! are scans; the test waits for each screen's text, never for a fixed time. The same shift
+//! runs at 80 × 24 and at 40 × 20 (texts looked for as the narrow pane wraps them).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -39,6 +40,9 @@ fn p(path: &Path) -> &str {
 /// A tmux server of its own (its own socket), so the test touches no other session.
 struct Tmux {
     socket: PathBuf,
+    /// The screen is narrow: texts are looked for as the pane wraps them (line breaks and
+    /// spaces ignored on both sides).
+    wrapped: bool,
 }
 
 impl Tmux {
@@ -81,7 +85,12 @@ impl Tmux {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let pane = self.pane();
-            if texts.iter().all(|t| pane.contains(t)) {
+            let squeezed = |t: &str| t.split_whitespace().collect::<String>();
+            let shown = |t: &&str| match self.wrapped {
+                true => squeezed(&pane).contains(&squeezed(t)),
+                false => pane.contains(t),
+            };
+            if texts.iter().all(shown) {
                 return pane;
             }
             assert!(
@@ -133,6 +142,7 @@ fn sign_in_open_lookup_scan_a_package_and_quit() {
 
     let tmux = Tmux {
         socket: dir.path().join("tmux.sock"),
+        wrapped: false,
     };
     let app = format!(
         "{} app --db {} --key-dir {} --auto-lock-secs 0; echo TALLY-EXIT=$?; sleep 600",
@@ -238,6 +248,7 @@ fn seed_with(dir: &Path, packages: u32) -> (PathBuf, PathBuf) {
 fn start_app(dir: &Path, db: &Path, keys: &Path) -> Tmux {
     let tmux = Tmux {
         socket: dir.join("tmux.sock"),
+        wrapped: false,
     };
     let app = format!(
         "{} app --db {} --key-dir {} --auto-lock-secs 0; echo TALLY-EXIT=$?; sleep 600",
@@ -407,11 +418,12 @@ fn receive_a_manifest_with_a_missing_and_an_unexpected_case_quarantine_one_and_c
 // ---------------------------------------------------------------------------------------
 
 impl Tmux {
-    /// A person typing `text` and Enter: keys far enough apart never to be a scanner's burst.
+    /// A person typing `text` and Enter: keys far enough apart never to be a scanner's burst
+    /// (the shift's configuration allows a scanner 80 ms between keys).
     fn type_line(&self, text: &str) {
         for c in text.chars() {
             self.keys(&["-l", &c.to_string()]);
-            std::thread::sleep(Duration::from_millis(60));
+            std::thread::sleep(Duration::from_millis(150));
         }
         self.keys(&["Enter"]);
     }
@@ -498,6 +510,16 @@ fn settled(scale: &tally_drivers::sim::scale::ScaleSimulator, divisions: i64) {
 
 #[test]
 fn a_whole_shift_receive_pick_count_recount_review_and_destroy_with_a_pty_scale() {
+    whole_shift(80, 24);
+}
+
+/// The same shift on the smallest screen the app supports.
+#[test]
+fn a_whole_shift_on_a_40_by_20_screen() {
+    whole_shift(40, 20);
+}
+
+fn whole_shift(width: u16, height: u16) {
     use tally_drivers::sim::scale::{ScaleConfig, ScaleMode, ScaleProtocol, ScaleSimulator};
 
     let dir = tempfile::tempdir().unwrap();
@@ -514,7 +536,9 @@ fn a_whole_shift_receive_pick_count_recount_review_and_destroy_with_a_pty_scale(
     std::fs::write(
         &config,
         format!(
-            "database = {:?}\nkey_dir = {:?}\n[timeouts]\nauto_lock_secs = 0\n\n\
+            // A scanner's keys may reach a loaded test machine's terminal up to 80 ms apart.
+            "database = {:?}\nkey_dir = {:?}\n[timeouts]\nauto_lock_secs = 0\n\
+             [wedge]\nmax_gap_ms = 80\n\n\
              [[devices]]\nkind = \"scale\"\npath = {:?}\nprofile = \"{}\"\nscale_id = \"SCALE-01\"\n",
             p(&db),
             p(&keys),
@@ -563,23 +587,15 @@ fn a_whole_shift_receive_pick_count_recount_review_and_destroy_with_a_pty_scale(
 
     let tmux = Tmux {
         socket: dir.path().join("tmux.sock"),
+        wrapped: width < 80,
     };
     let app = format!(
         "{} app --config {}; echo TALLY-EXIT=$?; sleep 600",
         env!("CARGO_BIN_EXE_tally"),
         p(&config)
     );
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "app",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        &app,
-    ]);
+    let (x, y) = (width.to_string(), height.to_string());
+    tmux.run(&["new-session", "-d", "-s", "app", "-x", &x, "-y", &y, &app]);
 
     // 1 Receive, as the receiver: every case but one, the first two weighed on the scale.
     tmux.sign_in("B1001", "1111");
