@@ -390,6 +390,37 @@ fn a_weighed_package_is_counted_from_the_scale_and_the_screen_shows_what_it_read
     assert_eq!(count_lines(&app), lines + 2);
 }
 
+/// A weighed package put on the scale before its scan: the load is said and not taken; after
+/// the scan, `w` takes the stable weight on the scale. With nothing stable, `w` says so.
+#[test]
+fn w_takes_the_stable_weight_for_the_weighed_package_waiting() {
+    let mut app = counting_app("B1003", "3333");
+    app.type_line("5");
+    app.type_line("1");
+    let lines = count_lines(&app);
+    app.scale_reads(5_401_330, true);
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    app.wedge_scan(WEIGHED_UID);
+    assert_eq!(count_lines(&app), lines);
+    app.type_text("w");
+    app.wait(100);
+    assert_eq!(
+        app.signals.last(),
+        Some(&Tone::Success),
+        "{}",
+        app.state.status.text
+    );
+    assert_eq!(count_lines(&app), lines + 1);
+    assert!(app.state.status.text.contains("5401.330 g"));
+    // The load moves off: nothing stable for `w`, nothing recorded.
+    app.wedge_scan(UNITS_UID);
+    app.scale_reads(12_000, false);
+    app.type_text("w");
+    app.wait(100);
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    assert_eq!(count_lines(&app), lines + 1);
+}
+
 /// Through the app's device wiring: the drivers' MT-SICS scale simulator on a PTY, opened by
 /// `DeviceLink` with the demo's scale id; the weighed package scanned and put on the scale is
 /// counted once the balance settles.

@@ -398,6 +398,19 @@ fn a_settled_load_weighs_the_case_scanned_and_anything_else_records_nothing() {
         matches!(&receive(&app).stage, Stage::Manifest { current: Some(c), .. } if *c == first)
     );
 
+    // A case not on the manifest has no weight to be checked against: said, not recorded.
+    let extra = stranger(&app);
+    app.wedge_scan(&extra);
+    app.scale_reads(0, true);
+    app.scale_reads(900_000, true);
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    assert!(
+        app.state.status.text.contains("NOT on the manifest"),
+        "{}",
+        app.state.status.text
+    );
+    assert_eq!(app.count_kind(WEIGHT_RECORDED), 1);
+
     // A light case: out of tolerance, said as an error with what to do.
     let (second, second_mg) = cases[1].clone();
     app.wedge_scan(&second);
