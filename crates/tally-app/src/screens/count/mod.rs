@@ -312,10 +312,12 @@ impl Count {
         } = &mut self.stage
         {
             *package = done.package.clone();
-            *weighed = match &done.outcome {
-                Outcome::CountScanned(Scanned::Found { weighed, .. }) => *weighed,
-                _ => *weighed && package.is_some(),
-            } && package.is_some();
+            // A package found says whether it is weighed; any other step keeps what the
+            // package waiting was (and nothing waiting is weighed).
+            if let Outcome::CountScanned(Scanned::Found { weighed: found, .. }) = &done.outcome {
+                *weighed = *found;
+            }
+            *weighed &= package.is_some();
             if done.recorded > 0 {
                 let task = task.clone();
                 self.read_lines(app, &task, effects);
