@@ -324,8 +324,15 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
 
 fn on_key(state: &mut State, key: Key, at_ms: u64, effects: &mut Vec<Effect>) {
     if let Some((c, typed_ms)) = state.pending_key.take() {
+        // A burst's first key may have been read alone, the rest after a short stall (see
+        // `wedge`): within that window the letter is text, never the screen's key.
+        let burst_window = state
+            .settings
+            .wedge
+            .max_gap_ms
+            .saturating_mul(crate::wedge::STALL_FACTOR);
         let in_a_burst = matches!(key, Key::Char(_) | Key::Enter | Key::Tab)
-            && at_ms.saturating_sub(typed_ms) <= state.settings.wedge.max_gap_ms;
+            && at_ms.saturating_sub(typed_ms) <= burst_window;
         if in_a_burst {
             // A scanner's burst began with it: it is text (the wedge counts it in the burst).
             state.input.push(c);

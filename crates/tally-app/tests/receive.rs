@@ -93,6 +93,23 @@ fn a_burst_beginning_with_a_key_letter_is_a_scan() {
         app.state.input.is_empty(),
         "the scan left nothing in the field"
     );
+
+    // The same burst on a busy handheld: its first key read alone, the rest 40 ms later, all
+    // at once. Still one scan of the whole text; `a` accepted nothing.
+    app.now_ms += 1_000;
+    app.key(Key::Char('a'), 0);
+    app.now_ms += 40;
+    for c in "1A4FF0100000900000000001".chars() {
+        app.key(Key::Char(c), 0);
+    }
+    app.key(Key::Enter, 0);
+    assert_eq!(kinds(&app).len(), before, "no accept, no arrival");
+    assert!(
+        app.state.status.text.contains("a1A4FF0100000900000000001"),
+        "{}",
+        app.state.status.text
+    );
+    assert!(app.state.input.is_empty(), "{:?}", app.state.input);
 }
 
 fn signed_in() -> App {
