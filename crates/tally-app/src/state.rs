@@ -364,7 +364,9 @@ fn on_key(state: &mut State, key: Key, at_ms: u64, effects: &mut Vec<Effect>) {
 
 /// A letter that stood alone: the screen's key if it has one, else text.
 fn run_pending_key(state: &mut State, c: char, effects: &mut Vec<Effect>) {
-    if !screens::on_command(state, c, effects) && state.input.chars().count() < INPUT_MAX {
+    if screens::on_command(state, c, effects) {
+        state.wedge.taken_as_key();
+    } else if state.input.chars().count() < INPUT_MAX {
         state.input.push(c);
     }
 }

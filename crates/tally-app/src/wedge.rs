@@ -114,6 +114,12 @@ impl Wedge {
         self.config
     }
 
+    /// The last character was taken as a screen's key, not typed: it begins no burst.
+    pub fn taken_as_key(&mut self) {
+        self.burst.clear();
+        self.lead = None;
+    }
+
     /// Classifies `key`, pressed at `at_ms` (a monotonic clock; earlier times than the last
     /// key count as a gap of zero).
     pub fn feed(&mut self, key: WedgeKey, at_ms: u64) -> Classified {
@@ -277,6 +283,17 @@ mod tests {
                 })
             );
         }
+        // A key the screen took as its own is no scan's first character.
+        let mut wedge = Wedge::default();
+        wedge.feed(WedgeKey::Char('a'), 1_000);
+        wedge.taken_as_key();
+        assert_eq!(
+            feed_all(&mut wedge, &burst("1A4FF01", 1_040, 0)).last(),
+            Some(&Classified::Scan {
+                text: "1A4FF01".into(),
+                erase: 7
+            })
+        );
         // A lone key and a short fast run is still a person.
         let mut wedge = Wedge::default();
         let mut keys = vec![(WedgeKey::Char('1'), 1_000)];

@@ -110,6 +110,26 @@ fn a_burst_beginning_with_a_key_letter_is_a_scan() {
         app.state.status.text
     );
     assert!(app.state.input.is_empty(), "{:?}", app.state.input);
+
+    // `a` pressed alone accepts the marked case; a scan 40 ms after the accept is a scan of
+    // its own text (the key was the screen's, not the scan's first character).
+    app.now_ms += 1_000;
+    app.key(Key::Char('a'), 0);
+    app.wait(30);
+    assert_eq!(kinds(&app).len(), before + 1, "the accept");
+    app.now_ms += 40;
+    for c in first.chars() {
+        app.key(Key::Char(c), 0);
+    }
+    app.key(Key::Enter, 0);
+    assert!(
+        app.state
+            .status
+            .text
+            .contains(&format!("{first} was already scanned")),
+        "{}",
+        app.state.status.text
+    );
 }
 
 fn signed_in() -> App {
