@@ -365,6 +365,19 @@ pub enum SuperviseStep {
         /// The badge.
         badge: String,
     },
+    /// Settle a package's conflict as the supervisor found it (kind 278 `conflict_settled`).
+    Settle {
+        /// Package tag.
+        uid: String,
+        /// The quantity found.
+        quantity: tally_events::Quantity,
+        /// Where it is.
+        location: String,
+        /// Its status.
+        status: tally_events::payload::PackageStatus,
+        /// Adjustment reason code.
+        reason: String,
+    },
 }
 
 /// What waits for a supervisor.
@@ -393,6 +406,18 @@ pub struct CountDone {
 /// A read, done on the read-only connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReadRequest {
+    /// Both sides of a package's conflict (a supervisor's read).
+    ConflictSides {
+        /// The supervisor.
+        who: Session,
+        /// Package tag.
+        uid: String,
+    },
+    /// What a pallet or tote label holds (7 Quarantine).
+    Pallet {
+        /// The label scanned.
+        label: String,
+    },
     /// Tasks and sync state for home.
     Home {
         /// The signed-in badge.
@@ -485,6 +510,11 @@ pub enum ReadReply {
     Review(Result<Vec<tally_replica::workflow::count::Variance>, Failure>),
     /// The counter's own lines: how many packages they found, and how many have a quantity.
     MyCountLines(Result<(usize, usize), Failure>),
+    /// Both sides of a package's conflict.
+    ConflictSides(Result<tally_floor::ConflictSides, Failure>),
+    /// What a pallet or tote label holds that quarantine can take (withheld while a count is
+    /// open).
+    Pallet(Result<tally_floor::PalletContents, Failure>),
 }
 
 /// Everything the state machine takes.

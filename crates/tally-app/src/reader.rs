@@ -69,10 +69,16 @@ pub fn perform(view: &Connection, request: ReadRequest) -> ReadReply {
             ReadReply::Home(home_summary(view, &badge).map_err(Failure::from))
         }
         ReadRequest::Lookup { scan } => {
-            ReadReply::Lookup(look_up(view, &scan, today()).map_err(Failure::from))
+            ReadReply::Lookup(look_up(view, &scan, today(view)).map_err(Failure::from))
         }
         ReadRequest::Receiving(read) => {
             ReadReply::Receiving(crate::screens::receive::work::answer(view, &read))
+        }
+        ReadRequest::ConflictSides { who, uid } => ReadReply::ConflictSides(
+            tally_floor::conflict_sides(view, &who, &uid).map_err(Failure::from),
+        ),
+        ReadRequest::Pallet { label } => {
+            ReadReply::Pallet(tally_floor::pallet_contents(view, &label).map_err(Failure::from))
         }
         ReadRequest::Outbound => {
             ReadReply::Outbound(tally_floor::open_outbound(view).map_err(Failure::from))
@@ -112,13 +118,14 @@ fn look_up(view: &Connection, scan: &str, today: Date) -> Result<Found, ReplicaE
     lookup(view, &scanned)
 }
 
-/// Today's date (UTC) from the system clock: it only anchors GS1's two-digit years.
-fn today() -> Date {
-    let secs = std::time::SystemTime::now()
+/// Today at the facility (its time zone) from the system clock: it anchors GS1's two-digit
+/// years.
+fn today(view: &Connection) -> Date {
+    let ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0);
-    Date::from_unix_days(i64::try_from(secs / 86_400).unwrap_or(0))
+    tally_floor::facility_today(view, ms).unwrap_or_else(|_| tally_floor::date_in_zone(ms, "UTC"))
 }
 
 fn serve(view: Connection, requests: Receiver<(u64, ReadRequest)>, events: Sender<Event>) {

@@ -179,23 +179,42 @@ pub(crate) fn render_dialog(frame: &mut Frame, area: Rect, lines: &[String]) {
     );
 }
 
-fn help_lines(state: &State) -> Vec<String> {
+/// The lines of the help (F1, `?`) of the screen shown: its keys, then the language and quit
+/// keys.
+pub fn help_lines(state: &State) -> Vec<String> {
     let l = state.language;
     let mut keys = crate::screens::keys(state);
     keys.extend([Msg::KeyLanguage.text(l), Msg::KeyQuit.text(l)]);
     keys
 }
 
+/// The help in a box over the screen's body: lines wrap at the box's width, and a help taller
+/// than the body scrolls with the arrows (its title says so), so no key is ever cut off.
 fn render_help(state: &State, frame: &mut Frame, area: Rect) {
-    let lines = help_lines(state);
-    let inner = centred(area, lines.len());
+    let lines: Vec<Line<'static>> = help_lines(state).into_iter().map(Line::raw).collect();
+    let width = area.width.min(44);
+    let inner_width = width.saturating_sub(2);
+    let room = usize::from(area.height.saturating_sub(2));
+    let all = crate::list::height(&lines, inner_width);
+    let mut title = Msg::KeysTitle.text(state.language);
+    let shown = if all <= room {
+        lines
+    } else {
+        // From the line scrolled to, but never past the point where the rest fits.
+        let mut last_first = lines.len().saturating_sub(1);
+        while last_first > 0 && crate::list::height(&lines[last_first - 1..], inner_width) <= room {
+            last_first -= 1;
+        }
+        let first = state.help_scroll.min(last_first);
+        title = format!("{title} · {}", Msg::HelpMore.text(state.language));
+        lines[first..].to_vec()
+    };
+    let inner = centred(area, crate::list::height(&shown, inner_width));
     frame.render_widget(Clear, inner);
     frame.render_widget(
-        Paragraph::new(lines.join("\n")).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(Msg::KeysTitle.text(state.language)),
-        ),
+        Paragraph::new(shown)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL).title(title)),
         inner,
     );
 }

@@ -103,6 +103,8 @@ pub struct State {
     pub input: String,
     /// The keys of the current screen are shown.
     pub help: bool,
+    /// The first help line shown (the arrows scroll a help longer than the screen).
+    pub help_scroll: usize,
     /// The sign-out question is shown.
     pub confirm_sign_out: bool,
     /// Scans that arrived while a question was shown, handled in order when it closes.
@@ -142,6 +144,7 @@ impl State {
             screens: vec![Screen::SignIn(SignInStep::Badge)],
             input: String::new(),
             help: false,
+            help_scroll: 0,
             confirm_sign_out: false,
             held_scans: Vec::new(),
             pending_key: None,
@@ -381,6 +384,7 @@ fn on_char(state: &mut State, c: char) {
     }
     if c == '?' && state.input.is_empty() {
         state.help = true;
+        state.help_scroll = 0;
         return;
     }
     if state.input.is_empty()
@@ -402,6 +406,7 @@ fn on_other_key(state: &mut State, key: Key, effects: &mut Vec<Effect>) {
     match key {
         Key::F(1) => {
             state.help = !state.help;
+            state.help_scroll = 0;
             state.input.clear();
         }
         Key::F(2) => {
@@ -429,7 +434,17 @@ fn on_other_key(state: &mut State, key: Key, effects: &mut Vec<Effect>) {
 }
 
 fn on_arrow(state: &mut State, up: bool) {
-    if state.help || state.confirm_sign_out {
+    if state.help {
+        // The arrows scroll a help longer than the screen (the render stops at its end).
+        let last = crate::render::help_lines(state).len().saturating_sub(1);
+        state.help_scroll = if up {
+            state.help_scroll.saturating_sub(1)
+        } else {
+            (state.help_scroll + 1).min(last)
+        };
+        return;
+    }
+    if state.confirm_sign_out {
         return;
     }
     screens::on_arrow(state, up);

@@ -68,6 +68,10 @@ pub enum Msg {
     LanguageSet,
     /// The worker is gone.
     WorkerGone,
+    /// Which rows of a long list are shown: first, last (from 1), of how many.
+    RowsShown(usize, usize, usize),
+    /// The help has more lines than fit: the arrows scroll it.
+    HelpMore,
 }
 
 impl Words for Msg {
@@ -129,6 +133,11 @@ impl Words for Msg {
                 "Responda primero la pregunta (Esc la deja); el escaneo se guarda",
             ),
             Msg::LanguageSet => pick(l, "English", "Español"),
+            Msg::RowsShown(first, last, all) => match l {
+                Language::English => format!("rows {first}-{last} of {all} · ↑ ↓"),
+                Language::Spanish => format!("filas {first}-{last} de {all} · ↑ ↓"),
+            },
+            Msg::HelpMore => pick(l, "↑ ↓ more", "↑ ↓ más"),
             Msg::WorkerGone => pick(
                 l,
                 "The device database stopped answering; restart tally",

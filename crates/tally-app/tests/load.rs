@@ -55,10 +55,7 @@ fn a_manifest_with_nothing_staged_lists_what_is_missing_and_is_not_closed() {
     app.press(Key::Esc);
     assert!(matches!(
         stage(&app),
-        Stage::Manifest {
-            confirm_close: false,
-            ..
-        }
+        Stage::Manifest { confirm_close, .. } if !confirm_close.asking()
     ));
     app.press(Key::Enter);
     app.press(Key::Enter);

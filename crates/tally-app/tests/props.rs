@@ -208,6 +208,35 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                     Err(failure)
                 }),
                 ReadRequest::Receiving(_) => ReadReply::Receiving(Err(failure)),
+                ReadRequest::ConflictSides { .. } => ReadReply::ConflictSides(if ok {
+                    Ok(tally_floor::ConflictSides {
+                        uid: text.into(),
+                        quantity: if n % 2 == 0 {
+                            Quantity::Units(n)
+                        } else {
+                            Quantity::Milligrams(n)
+                        },
+                        location: (n % 3 != 0).then(|| text.into()),
+                        status: tally_events::payload::PackageStatus::OnHold,
+                        local: (0..n % 4).map(|i| (i as i64, text.into())).collect(),
+                        remote: (0..n % 5)
+                            .map(|i| (n as i64 + i as i64, text.into()))
+                            .collect(),
+                    })
+                } else {
+                    Err(failure)
+                }),
+                ReadRequest::Pallet { .. } => ReadReply::Pallet(if ok {
+                    Ok(match n % 3 {
+                        0 => tally_floor::PalletContents::NotAPallet,
+                        1 => tally_floor::PalletContents::Withheld,
+                        _ => tally_floor::PalletContents::Holds(
+                            (0..n % 300).map(|i| format!("{text}{i}")).collect(),
+                        ),
+                    })
+                } else {
+                    Err(failure)
+                }),
                 ReadRequest::Outbound => ReadReply::Outbound(if ok {
                     Ok((0..n % 40)
                         .map(|i| OutboundRow {

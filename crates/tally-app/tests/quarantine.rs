@@ -104,3 +104,228 @@ fn an_operator_quarantines_and_a_supervisor_releases() {
     assert_eq!(status(&app, &uid).0, "active");
     shots(&app, "quarantine_released_es");
 }
+
+/// A pallet (a tote-kind location) holding `n` active packages of the demo's units item.
+fn pallet(app: &mut App, id: &str, series: u32, n: usize) -> Vec<String> {
+    use tally_events::payload::{LocationDefined, LocationKind, PackageRegistered, PackageStatus};
+    use tally_events::{Payload, Quantity};
+    let batch: String = app
+        .view
+        .query_row(
+            "SELECT id FROM batches WHERE item_id = 'CN-BDR-1' ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let uids: Vec<String> = (1..=n)
+        .map(|i| format!("1A4FF0100000{series:03}{i:09}"))
+        .collect();
+    let mut payloads = vec![Payload::LocationDefined(LocationDefined {
+        location_id: id.into(),
+        name: format!("Pallet {id}"),
+        kind: LocationKind::Tote,
+        sellable: true,
+        parent: None,
+    })];
+    payloads.extend(uids.iter().map(|uid| {
+        Payload::PackageRegistered(PackageRegistered {
+            uid: uid.clone(),
+            item_id: "CN-BDR-1".into(),
+            batch_id: batch.clone(),
+            quantity: Quantity::Units(5),
+            location_id: id.into(),
+            status: PackageStatus::Active,
+        })
+    }));
+    app.replica.record("ADMIN", payloads).unwrap();
+    uids
+}
+
+fn quarantined_events(app: &App) -> i64 {
+    app.view
+        .query_row(
+            // Kind 48: package_quarantined.
+            "SELECT count(*) FROM event_log WHERE kind = 48",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn a_pallet_scanned_shows_what_it_holds_and_one_confirmed_action_quarantines_it_all() {
+    let mut app = App::demo(30);
+    let uids = pallet(&mut app, "PALLET-7", 95, 3);
+    app.sign_in("B1001", "1111");
+    app.type_line("7");
+    app.wedge_scan("PALLET-7");
+    shots(&app, "quarantine_pallet_holds");
+    let shown = app.screen(40, 20);
+    for uid in &uids {
+        assert!(shown.contains(uid.as_str()), "{shown}");
+    }
+    key(&mut app, 'q');
+    app.type_line(&reason_number(&app, "DAMAGE"));
+    shots(&app, "quarantine_pallet_confirm");
+    let before = quarantined_events(&app);
+    // A scan during the question is held, never the answer; Esc quarantines nothing.
+    app.wedge_scan("PALLET-7");
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    app.press(Key::Esc);
+    assert_eq!(quarantined_events(&app), before);
+    for uid in &uids {
+        assert_eq!(status(&app, uid).0, "active");
+    }
+    // Asked again and confirmed: every package it holds, one event each, to the cage.
+    key(&mut app, 'q');
+    app.type_line(&reason_number(&app, "DAMAGE"));
+    app.press(Key::Enter);
+    assert_eq!(app.signals.last(), Some(&Tone::Success));
+    shots(&app, "quarantine_pallet_done");
+    assert_eq!(quarantined_events(&app), before + 3);
+    for uid in &uids {
+        assert_eq!(
+            status(&app, uid),
+            ("quarantined".to_owned(), Some("QC-01".to_owned()))
+        );
+    }
+}
+
+#[test]
+fn a_pallet_under_count_is_not_listed_and_quarantines_none() {
+    let mut app = App::demo(30);
+    let uids = pallet(&mut app, "PALLET-8", 94, 4);
+    // A count is open at the pallet: nothing on it may move, so none is quarantined.
+    let issued = tally_events::payload::CountTaskIssued {
+        count_task_id: "CT-PALLET".into(),
+        locations: vec!["PALLET-8".into()],
+        items: Vec::new(),
+        assigned_to: None,
+    };
+    app.replica
+        .record("ADMIN", tally_replica::seed::split_count_task(issued))
+        .unwrap();
+    let floor = tally_floor::Floor::new(tally_app::worker::today(&app.replica));
+    let (who, _) = app.replica.sign_in("B1002", "2222").unwrap();
+    floor
+        .start_count(&mut app.replica, &who, "CT-PALLET")
+        .unwrap();
+    app.sign_in("B1001", "1111");
+    app.type_line("7");
+    app.wedge_scan("PALLET-8");
+    // Blind counts: while a count is open, what a pallet holds is not shown to anyone.
+    for (width, height) in SIZES {
+        let shown = app.screen(width, height);
+        for uid in &uids {
+            assert!(!shown.contains(uid.as_str()), "{shown}");
+        }
+    }
+    shots(&app, "quarantine_pallet_withheld");
+    key(&mut app, 'q');
+    app.type_line(&reason_number(&app, "DAMAGE"));
+    let before = quarantined_events(&app);
+    app.press(Key::Enter);
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    shots(&app, "quarantine_pallet_refused");
+    assert_eq!(quarantined_events(&app), before);
+    for uid in &uids {
+        assert_eq!(status(&app, uid).0, "active");
+    }
+    // A label that holds nothing is no pallet: it is taken as a package's tag.
+    app.wedge_scan("PALLET-NONE");
+    assert!(matches!(app.state.screen(), Screen::Quarantine(q) if q.pallet.is_none()));
+}
+
+#[test]
+fn a_tote_picks_went_into_is_a_pallet_too() {
+    use tally_events::payload::{
+        BatchDefined, CoaStatus, ItemCategory, ItemDefined, PackageRegistered, PackageStatus,
+        PickListIssued, PickListLine, UnitOfMeasure,
+    };
+    use tally_events::{Date, Payload, Quantity};
+    const UID: &str = "1A4FF0100000092000000001";
+    let mut app = App::demo(30);
+    app.replica
+        .record(
+            "ADMIN",
+            vec![
+                Payload::ItemDefined(ItemDefined {
+                    item_id: "TOTE-ITEM".into(),
+                    sku: "SKU-TOTE".into(),
+                    name: "Picked into a tote".into(),
+                    category: ItemCategory::Edible,
+                    unit_of_measure: UnitOfMeasure::Each,
+                    gtin: None,
+                    manifest_weight_is_net: false,
+                    tare_mg: None,
+                }),
+                Payload::BatchDefined(BatchDefined {
+                    batch_id: "LOT-T".into(),
+                    item_id: "TOTE-ITEM".into(),
+                    lot: "LOT-T".into(),
+                    coa_status: CoaStatus::Passed,
+                    expiry: Date::new(2099, 1, 1),
+                    thc_bp: None,
+                    cbd_bp: None,
+                }),
+                Payload::PackageRegistered(PackageRegistered {
+                    uid: UID.into(),
+                    item_id: "TOTE-ITEM".into(),
+                    batch_id: "LOT-T".into(),
+                    quantity: Quantity::Units(2),
+                    location_id: "VAULT-A-S01".into(),
+                    status: PackageStatus::Active,
+                }),
+            ],
+        )
+        .unwrap();
+    app.replica
+        .record(
+            "ADMIN",
+            tally_replica::seed::split_pick_list(PickListIssued {
+                pick_list_id: "PL-TOTE".into(),
+                order_id: "ORD-TOTE".into(),
+                route_id: "ROUTE-1".into(),
+                lines: vec![PickListLine {
+                    line: 1,
+                    item_id: "TOTE-ITEM".into(),
+                    quantity: Quantity::Units(2),
+                    batch_id: None,
+                }],
+            }),
+        )
+        .unwrap();
+    app.sign_in("B1001", "1111");
+    // The whole package is picked into TOTE-5.
+    app.type_line("3");
+    app.wedge_scan("PL-TOTE");
+    app.type_line("1");
+    app.wedge_scan(UID);
+    app.wedge_scan("TOTE-5");
+    app.type_line("2");
+    assert_eq!(
+        app.signals.last(),
+        Some(&Tone::Success),
+        "{}",
+        app.state.status.text
+    );
+    while !matches!(app.state.screen(), Screen::Home { .. }) {
+        app.press(Key::Esc);
+    }
+    app.type_line("7");
+    app.wedge_scan("TOTE-5");
+    assert!(app.screen(80, 24).contains(UID), "{}", app.screen(80, 24));
+    key(&mut app, 'q');
+    app.type_line(&reason_number(&app, "DAMAGE"));
+    app.press(Key::Enter);
+    assert_eq!(
+        app.signals.last(),
+        Some(&Tone::Success),
+        "{}",
+        app.state.status.text
+    );
+    assert_eq!(
+        status(&app, UID),
+        ("quarantined".to_owned(), Some("QC-01".to_owned()))
+    );
+}

@@ -142,9 +142,7 @@ fn signed_in() -> App {
 fn the_manifests_waiting_open_by_number_or_barcode() {
     let mut app = signed_in();
     app.type_line("1");
-    assert!(
-        matches!(receive(&app).stage, Stage::List { rows: Some(ref rows), .. } if rows.len() == 3)
-    );
+    assert!(matches!(receive(&app).stage, Stage::List { ref list } if list.len() == 3));
     shots(&app, "receive_list");
     app.type_line("7");
     assert_eq!(app.signals.last(), Some(&Tone::Error));
@@ -343,6 +341,57 @@ fn spanish_screens_and_a_cancelled_question_record_nothing() {
     assert_eq!(kinds(&app).len(), before, "a question left records nothing");
     key(&mut app, 'a');
     shots(&app, "receive_accepted_es");
+}
+
+#[test]
+fn the_pallet_key_lists_the_cases_and_one_confirmed_action_quarantines_them_all() {
+    let mut app = signed_in();
+    app.type_line("1");
+    app.wedge_scan("IN-2026-0003");
+    // Nothing arrived yet: nothing to quarantine.
+    key(&mut app, 'p');
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    let cases: Vec<String> = lines(&app, "IN-2026-0003").into_iter().take(3).collect();
+    for case in &cases {
+        app.wedge_scan(case);
+    }
+    key(&mut app, 'p');
+    let reason = receive(&app)
+        .reasons
+        .iter()
+        .position(|(code, _)| code == "DAMAGE")
+        .unwrap();
+    app.type_line(&(reason + 1).to_string());
+    assert!(matches!(receive(&app).ask, Some(Ask::ConfirmPallet { .. })));
+    shots(&app, "receive_pallet_confirm");
+    for case in &cases {
+        assert!(
+            app.screen(80, 24).contains(case.as_str()),
+            "{case} is listed"
+        );
+    }
+    let before = kinds(&app).len();
+    app.press(Key::Enter);
+    assert_eq!(app.signals.last(), Some(&Tone::Success));
+    let after = kinds(&app);
+    assert_eq!(
+        after[before..]
+            .iter()
+            .filter(|k| *k == "package_quarantined")
+            .count(),
+        3,
+        "one event per case: {:?}",
+        &after[before..]
+    );
+    for case in &cases {
+        let status: String = app
+            .view
+            .query_row("SELECT status FROM packages WHERE uid = ?1", [case], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(status, "quarantined");
+    }
 }
 
 /// The cases of a demo manifest a 6,200 g scale can weigh, with their manifest weights.

@@ -102,9 +102,12 @@ fn a_supervisor_approves_each_variance_with_a_reason_closes_the_count_and_unlock
     // The count in review is the first row.
     app.type_line("1");
     let lines = match stage(&app) {
-        Stage::Review {
-            lines: Some(lines), ..
-        } => lines,
+        Stage::Review { lines, .. } => {
+            // The lines, then the row that closes the count.
+            let mut rows = lines.rows.expect("read");
+            rows.pop();
+            rows
+        }
         other => panic!("{other:?}"),
     };
     assert!(
@@ -185,9 +188,9 @@ fn a_supervisor_approves_each_variance_with_a_reason_closes_the_count_and_unlock
     assert_eq!(status, "closed");
     // Back on what waits: unlock B1002 after the question.
     let unlock_row = match stage(&app) {
-        Stage::Work {
-            work: Some(work), ..
-        } => tally_app::screens::supervisor::row_number_of_unlock(&work, "B1002"),
+        Stage::Work { list, .. } => {
+            tally_app::screens::supervisor::row_number_of_unlock(&list, "B1002")
+        }
         other => panic!("{other:?}"),
     };
     app.type_line(&unlock_row.expect("B1002 is listed").to_string());
@@ -199,4 +202,141 @@ fn a_supervisor_approves_each_variance_with_a_reason_closes_the_count_and_unlock
         Err(ReplicaError::Refused(Refusal::BadgeLockedOut { .. })) => panic!("still locked"),
         Err(other) => panic!("{other}"),
     }
+}
+
+/// Another handheld's events as the ledger sends them: its genesis, then `payloads`, each a
+/// delta in ledger order from index 1.
+fn another_device(payloads: Vec<Payload>) -> Vec<tally_replica::Delta> {
+    use tally_events::payload::DeviceEnrolled;
+    use tally_events::{ChainWriter, DeviceKey, ManualClock, Sha256Hash, Timestamp};
+    let clock = ManualClock::new(Timestamp {
+        wall_unix_ms: 1_795_000_000_000,
+        boot_id: [9; 16],
+        since_boot_us: 1_000,
+    });
+    let (mut writer, genesis) = ChainWriter::genesis(
+        DeviceKey::from_seed([9; 32]),
+        &clock,
+        "",
+        DeviceEnrolled {
+            facility: tally_replica::seed::FACILITY.into(),
+            hardware_serial: "HH-0002".into(),
+            enrollment_token_sha256: Sha256Hash::of(b"HH-0002"),
+            previous_device: None,
+        },
+    )
+    .unwrap();
+    let mut records = vec![genesis.as_bytes().to_vec()];
+    for payload in payloads {
+        clock.advance_ms(10);
+        records.push(
+            writer
+                .append(&clock, "B3", payload)
+                .unwrap()
+                .as_bytes()
+                .to_vec(),
+        );
+    }
+    records
+        .into_iter()
+        .enumerate()
+        .map(|(i, bytes)| tally_replica::Delta {
+            ledger_index: i as u64 + 1,
+            bytes,
+        })
+        .collect()
+}
+
+fn count(app: &App, sql: &str) -> i64 {
+    app.view.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn a_supervisor_opens_a_conflict_sees_both_sides_and_settles_it_after_the_question() {
+    use tally_app::screens::supervisor::{Field, Row};
+    use tally_events::payload::PackageMoved;
+
+    let mut app = App::demo(30);
+    let (uid, from): (String, String) = app
+        .view
+        .query_row(
+            "SELECT uid, location_id FROM packages WHERE status = 'active'
+             AND location_id LIKE 'VAULT-A-S%' ORDER BY uid LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    // This device moves the package; another device had moved it elsewhere, in the ledger's
+    // order before this device's move: a conflict.
+    app.sign_in("B2001", "4444");
+    app.type_line("2");
+    app.wedge_scan(&uid);
+    app.wedge_scan("VAULT-B-S01");
+    assert_eq!(app.signals.last(), Some(&Tone::Success));
+    app.press(Key::Esc);
+    let remote = another_device(vec![Payload::PackageMoved(PackageMoved {
+        uid: uid.clone(),
+        from_location: from,
+        to_location: "VAULT-C-S01".into(),
+    })]);
+    app.replica.apply_deltas(&remote).unwrap();
+    assert_eq!(count(&app, "SELECT count(*) FROM conflicts"), 1);
+
+    app.type_line("9");
+    let row = match stage(&app) {
+        Stage::Work { list, .. } => {
+            list.rows
+                .unwrap()
+                .iter()
+                .position(|r| *r == Row::Conflict(uid.clone()))
+                .expect("the conflict is listed")
+                + 1
+        }
+        other => panic!("{other:?}"),
+    };
+    app.type_line(&row.to_string());
+    shots(&app, "supervisor_conflict_sides");
+    let screen = app.screen(80, 24);
+    assert!(screen.contains("This device: #"), "{screen}");
+    assert!(screen.contains("Ledger: #2 package_moved"), "{screen}");
+    // Quantity as recorded, where it is found, status as recorded, then a reason.
+    app.press(Key::Enter);
+    app.wedge_scan("VAULT-C-S01");
+    shots(&app, "supervisor_conflict_status");
+    app.press(Key::Enter);
+    app.type_line("BECAUSE");
+    shots(&app, "supervisor_conflict_confirm");
+    let before = count(&app, "SELECT count(*) FROM event_log");
+    // Esc on the question settles nothing.
+    app.press(Key::Esc);
+    assert_eq!(count(&app, "SELECT count(*) FROM event_log"), before);
+    // An unknown reason code: the core's refusal, shown; the form stays at the reason.
+    app.type_line("BECAUSE");
+    app.press(Key::Enter);
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    shots(&app, "supervisor_conflict_refused");
+    assert!(matches!(
+        stage(&app),
+        Stage::Conflict { ref form, .. } if form.field == Field::Reason
+    ));
+    assert_eq!(count(&app, "SELECT count(*) FROM event_log"), before);
+    app.type_line("ENTRY-ERROR");
+    app.press(Key::Enter);
+    assert_eq!(app.signals.last(), Some(&Tone::Success));
+    assert!(matches!(stage(&app), Stage::Work { .. }));
+    assert_eq!(count(&app, "SELECT count(*) FROM conflicts"), 0);
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM event_log WHERE kind = 278"),
+        1,
+        "one conflict_settled event"
+    );
+    let (at, status): (String, String) = app
+        .view
+        .query_row(
+            "SELECT location_id, status FROM packages WHERE uid = ?1",
+            [&uid],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((at.as_str(), status.as_str()), ("VAULT-C-S01", "active"));
 }

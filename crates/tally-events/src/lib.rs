@@ -13,7 +13,7 @@
 //! - [`chain`]: [`ChainWriter`] and [`verify_chain`] with its failure kinds.
 //! - [`stream`]: [`ChainVerifier`], the same verification record by record in bounded memory.
 //! - [`export`]: the length-prefixed export stream; [`trailer`]: how a version 2 export ends.
-//! - [`merkle`]: RFC 6962 hashing and inclusion proofs; [`note`]: C2SP signed notes and
+//! - [`merkle`]: RFC 6962 hashing, inclusion and consistency proofs; [`note`]: C2SP signed notes and
 //!   checkpoints (the ledger's).
 //! - [`custody`]: a UID's chain-of-custody bundle and its offline verification.
 //! - [`keyfile`]: the key file, its seq reservation and the head it vouches for.

@@ -31,17 +31,22 @@ mod floor;
 mod loading;
 mod picking;
 mod supervising;
+mod today;
 
 pub use count_rounds::{count_tasks, my_lines};
 pub use destroying::DestroyOrder;
+pub use floor::quarantine::{
+    pallet_contents, pallet_packages, PalletContents, PALLET_PACKAGES_MAX,
+};
 pub use floor::receiving;
 pub use floor::{DeviceInput, Floor, Ignored, Outcome, ScaleSetup, Screen, Step};
 pub use loading::{compare as compare_loading, open_outbound, OutboundRow};
 pub use picking::{open_pick_lists, typed_quantity, walk as pick_walk, PickListRow};
 pub use supervising::{
-    conflicts, counts_in_review, locked_badges, may_supervise, review, ConflictRow, LockedBadge,
-    ReviewRow,
+    conflict_sides, conflicts, counts_in_review, locked_badges, may_supervise, review, ConflictRow,
+    ConflictSides, LockedBadge, ReviewRow,
 };
 /// The typed identifier the workflows take is theirs (`tally_replica::workflow::identifier`);
 /// the floor produces it.
 pub use tally_replica::workflow::{Gs1Data, Identifier, StateTag, Unreadable};
+pub use today::{date_in_zone, facility_time_zone, facility_today};

@@ -5,7 +5,7 @@
 //! badge) is `tally_replica::workflow`'s; what only a supervisor may read is read through the
 //! workflow's supervisor-checked steps.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use tally_replica::workflow::conflicts::{self, Settlement};
 use tally_replica::workflow::count::{self, Variance};
 use tally_replica::workflow::{Session, StateTag};
@@ -90,6 +90,75 @@ pub struct ConflictRow {
     pub ledger_index: i64,
     /// The conflicting event's kind name.
     pub remote_kind: String,
+}
+
+/// Both sides of a package's conflict, for the supervisor who settles it: what the replica
+/// holds for the package now, this device's changes and the ledger's events they crossed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConflictSides {
+    /// Package tag.
+    pub uid: String,
+    /// Its quantity as recorded now.
+    pub quantity: tally_events::Quantity,
+    /// Its location as recorded now.
+    pub location: Option<String>,
+    /// Its status as recorded now.
+    pub status: tally_events::payload::PackageStatus,
+    /// This device's side: each change (seq in its log, kind name).
+    pub local: Vec<(i64, String)>,
+    /// The ledger's side: each crossing event (ledger index, kind name).
+    pub remote: Vec<(i64, String)>,
+}
+
+fn kind_name(kind: i64) -> String {
+    u16::try_from(kind)
+        .ok()
+        .and_then(tally_events::payload::kind_name)
+        .unwrap_or_else(|| format!("kind {kind}"))
+}
+
+/// Both sides of the conflict of `uid`. A supervisor's read; refused for a package with no
+/// conflict on record.
+pub fn conflict_sides(
+    view: &Connection,
+    who: &Session,
+    uid: &str,
+) -> Result<ConflictSides, ReplicaError> {
+    who.require_supervisor()?;
+    let rows: Vec<ConflictRow> = conflicts(view, who)?
+        .into_iter()
+        .filter(|c| c.uid == uid)
+        .collect();
+    if rows.is_empty() {
+        return Err(Refusal::NotInConflict {
+            uid: uid.to_owned(),
+        }
+        .into());
+    }
+    let package = tally_replica::workflow::known_package(view, uid)?;
+    let mut local = Vec::new();
+    for seq in rows.iter().map(|c| c.local_seq) {
+        if local.iter().any(|(s, _)| *s == seq) {
+            continue;
+        }
+        let kind: Option<i64> = view
+            .prepare_cached("SELECT kind FROM event_log WHERE seq = ?1")?
+            .query_row([seq], |r| r.get(0))
+            .optional()?;
+        local.push((seq, kind.map_or_else(|| "?".to_owned(), kind_name)));
+    }
+    let remote = rows
+        .iter()
+        .map(|c| (c.ledger_index, c.remote_kind.clone()))
+        .collect();
+    Ok(ConflictSides {
+        uid: uid.to_owned(),
+        quantity: package.quantity,
+        location: package.location_id,
+        status: package.status,
+        local,
+        remote,
+    })
 }
 
 /// The conflicts on record, by package. A supervisor's list.

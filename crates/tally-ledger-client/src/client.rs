@@ -96,7 +96,7 @@ pub struct LedgerClient {
     http: Client,
 }
 
-fn now_unix_ms() -> i64 {
+pub(crate) fn now_unix_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
@@ -136,11 +136,15 @@ impl LedgerClient {
         &self.base
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn http(&self) -> &Client {
+        &self.http
+    }
+
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
 
-    fn unreachable(&self, path: &str, error: reqwest::Error) -> ClientError {
+    pub(crate) fn unreachable(&self, path: &str, error: reqwest::Error) -> ClientError {
         let mut reason = error.to_string();
         let mut source = std::error::Error::source(&error);
         while let Some(inner) = source {
@@ -185,7 +189,11 @@ impl LedgerClient {
     }
 
     /// Reads a JSON answer; an error status with an error body is [`ClientError::Refused`].
-    fn json<T: DeserializeOwned>(&self, path: &str, response: Response) -> Result<T, ClientError> {
+    pub(crate) fn json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        response: Response,
+    ) -> Result<T, ClientError> {
         let status = response.status();
         let bytes = response.bytes().map_err(|e| self.unreachable(path, e))?;
         if status.is_success() {
@@ -198,7 +206,7 @@ impl LedgerClient {
         Err(self.error_from(path, status, &bytes))
     }
 
-    fn error_from(&self, path: &str, status: StatusCode, bytes: &[u8]) -> ClientError {
+    pub(crate) fn error_from(&self, path: &str, status: StatusCode, bytes: &[u8]) -> ClientError {
         match serde_json::from_slice::<ErrorBody>(bytes) {
             Ok(body) => ClientError::Refused {
                 status: status.as_u16(),

@@ -4,9 +4,12 @@
 //! - [`wire`]: the JSON bodies of the versioned API (`/v1/...`), shared with the server:
 //!   `tally-ledger` re-exports them, so both sides use one definition.
 //! - [`request`]: how a device signs a request (the `Tally-*` headers).
-//! - [`proof`]: RFC 9162 consistency-proof verification (inclusion is `tally_events::merkle`).
+//! - [`proof`]: RFC 9162 consistency-proof verification: tally-events' Merkle code, re-exported.
 //! - [`trust`]: checks against the pinned log: checkpoints signed by the pinned key, receipts
 //!   whose inclusion proof leads to such a checkpoint, consistency between checkpoints.
+//! - [`projections`]: the supervisor side's JSON: the projections and the supervisor sign-in.
+//! - [`supervisor`]: the client's calls to them, as an operator credential or as a
+//!   supervisor signed in on this device.
 //! - [`client`]: the blocking HTTP client (reqwest with rustls) used by `tallyd` and by
 //!   `tally-ledger loadgen`.
 //!
@@ -16,8 +19,10 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod client;
+pub mod projections;
 pub mod proof;
 pub mod request;
+pub mod supervisor;
 pub mod trust;
 pub mod wire;
 

@@ -15,6 +15,7 @@
 //! gets the same receipts), so a replayed request changes nothing; the timestamp is kept for
 //! the logs.
 
+use axum::http::HeaderMap;
 use sha2::{Digest, Sha256};
 use tally_events::domain::{verify_domain, DomainError};
 use tally_events::DeviceId;
@@ -22,10 +23,12 @@ use tally_events::DeviceId;
 use crate::error::Refusal;
 use crate::tlog::unb64;
 
-// The client's half (what a device signs) lives in `tally-ledger-client`, shared with `tallyd`.
+// The client's half (what a device or an operator signs) lives in `tally-ledger-client`,
+// shared with `tallyd`.
 pub use tally_ledger_client::request::{
-    request_message, sign_request, HEADER_BODY_SHA256, HEADER_DEVICE, HEADER_SIGNATURE,
-    HEADER_TIMESTAMP, REQUEST_LABEL,
+    request_message, sign_as, sign_request, Scheme, HEADER_BODY_SHA256, HEADER_DEVICE,
+    HEADER_OPERATOR, HEADER_SESSION, HEADER_SIGNATURE, HEADER_TIMESTAMP, OPERATOR_LABEL,
+    REQUEST_LABEL,
 };
 
 /// The request headers as received (absent ones `None`).
@@ -41,9 +44,96 @@ pub struct RequestHeaders {
     pub signature: Option<String>,
 }
 
-/// Checks the body hash (a mismatch is [`Refusal::GarbledUpload`]) and then the device's
-/// signature; returns the authenticated device key. Whether the device is enrolled is the
+/// The signature headers of a request as received, whoever signed it: `key` is the value of
+/// the scheme's key header (`Tally-Device` or `Tally-Operator`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SignedParts<'a> {
+    /// The key header.
+    pub key: Option<&'a str>,
+    /// `Tally-Timestamp`.
+    pub timestamp: Option<&'a str>,
+    /// `Tally-Body-SHA256`.
+    pub body_sha256: Option<&'a str>,
+    /// `Tally-Signature`.
+    pub signature: Option<&'a str>,
+}
+
+impl<'a> SignedParts<'a> {
+    /// The parts `scheme` signs with, read from HTTP headers (a value that is not text counts
+    /// as absent).
+    pub fn from_headers(scheme: Scheme, headers: &'a HeaderMap) -> Self {
+        let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        Self {
+            key: get(scheme.key_header()),
+            timestamp: get(HEADER_TIMESTAMP),
+            body_sha256: get(HEADER_BODY_SHA256),
+            signature: get(HEADER_SIGNATURE),
+        }
+    }
+}
+
+/// An authenticated request: the key that signed it and the time it carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Signed {
+    /// The signing key.
+    pub key: DeviceId,
+    /// `Tally-Timestamp`, Unix milliseconds (as the signer's clock had it).
+    pub timestamp_ms: i64,
+    /// The signature (a sign-in request is answered once: the ledger keeps its hash).
+    pub signature: [u8; 64],
+}
+
+/// The one request-signature check, for devices and operators alike: the body hash first (a
+/// mismatch is [`Refusal::GarbledUpload`], retryable), then the signature under the scheme's
+/// label with `verify_strict`. Whether the key is enrolled (or a registered operator) is the
 /// caller's check.
+pub fn verify_signed(
+    scheme: Scheme,
+    parts: &SignedParts<'_>,
+    origin: &str,
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> Result<Signed, Refusal> {
+    let unauthenticated = |reason: String| Refusal::Unauthenticated { reason };
+    let claimed = parts
+        .body_sha256
+        .ok_or_else(|| unauthenticated("the Tally-Body-SHA256 header is missing".into()))?;
+    let actual = hex::encode(Sha256::digest(body));
+    if !claimed.eq_ignore_ascii_case(&actual) {
+        return Err(Refusal::GarbledUpload);
+    }
+    let key = parts.key.and_then(DeviceId::from_hex).ok_or_else(|| {
+        unauthenticated(format!(
+            "the {} header is missing or not a key",
+            scheme.key_header_name()
+        ))
+    })?;
+    let timestamp_ms: i64 = parts
+        .timestamp
+        .and_then(|t| t.parse().ok())
+        .ok_or_else(|| unauthenticated("the Tally-Timestamp header is missing".into()))?;
+    let signature: [u8; 64] = parts
+        .signature
+        .and_then(unb64)
+        .and_then(|s| s.try_into().ok())
+        .ok_or_else(|| {
+            unauthenticated("the Tally-Signature header is missing or malformed".into())
+        })?;
+    let message = request_message(origin, method, path, timestamp_ms, &actual);
+    match verify_domain(&key, scheme.label(), &message, &signature) {
+        Ok(()) => Ok(Signed {
+            key,
+            timestamp_ms,
+            signature,
+        }),
+        Err(DomainError::BadKey) => Err(Refusal::WeakKey),
+        Err(_) => Err(unauthenticated("the signature does not verify".into())),
+    }
+}
+
+/// Checks a device request ([`verify_signed`] as [`Scheme::Device`]); returns the
+/// authenticated device key. Whether the device is enrolled is the caller's check.
 pub fn authenticate(
     headers: &RequestHeaders,
     origin: &str,
@@ -51,39 +141,13 @@ pub fn authenticate(
     path: &str,
     body: &[u8],
 ) -> Result<DeviceId, Refusal> {
-    let unauthenticated = |reason: &str| Refusal::Unauthenticated {
-        reason: reason.to_owned(),
+    let parts = SignedParts {
+        key: headers.device.as_deref(),
+        timestamp: headers.timestamp.as_deref(),
+        body_sha256: headers.body_sha256.as_deref(),
+        signature: headers.signature.as_deref(),
     };
-    let claimed = headers
-        .body_sha256
-        .as_deref()
-        .ok_or_else(|| unauthenticated("the Tally-Body-SHA256 header is missing"))?;
-    let actual = hex::encode(Sha256::digest(body));
-    if !claimed.eq_ignore_ascii_case(&actual) {
-        return Err(Refusal::GarbledUpload);
-    }
-    let device = headers
-        .device
-        .as_deref()
-        .and_then(DeviceId::from_hex)
-        .ok_or_else(|| unauthenticated("the Tally-Device header is missing or not a key"))?;
-    let timestamp: i64 = headers
-        .timestamp
-        .as_deref()
-        .and_then(|t| t.parse().ok())
-        .ok_or_else(|| unauthenticated("the Tally-Timestamp header is missing"))?;
-    let signature: [u8; 64] = headers
-        .signature
-        .as_deref()
-        .and_then(unb64)
-        .and_then(|s| s.try_into().ok())
-        .ok_or_else(|| unauthenticated("the Tally-Signature header is missing or malformed"))?;
-    let message = request_message(origin, method, path, timestamp, &actual);
-    match verify_domain(&device, REQUEST_LABEL, &message, &signature) {
-        Ok(()) => Ok(device),
-        Err(DomainError::BadKey) => Err(Refusal::WeakKey),
-        Err(_) => Err(unauthenticated("the signature does not verify")),
-    }
+    verify_signed(Scheme::Device, &parts, origin, method, path, body).map(|s| s.key)
 }
 
 #[cfg(test)]

@@ -27,20 +27,15 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-use tally_events::domain::{verify_domain, DomainError, DomainSigner};
-use tally_events::{DeviceId, DeviceKey};
+use tally_events::domain::{DomainError, DomainSigner};
+use tally_events::DeviceKey;
 use thiserror::Error;
 
-use crate::auth::{request_message, HEADER_BODY_SHA256, HEADER_SIGNATURE, HEADER_TIMESTAMP};
+use crate::auth::{verify_signed, Scheme, SignedParts};
 use crate::error::Refusal;
 use crate::ops_store::{OperatorRole, OperatorRow};
-use crate::tlog::{b64, unb64};
 
-/// The domain label of operator request signatures.
-pub const OPERATOR_LABEL: &str = "tally.ledger-operator-request.v1";
-/// Header: the operator key, hex.
-pub const HEADER_OPERATOR: &str = "tally-operator";
+pub use crate::auth::{HEADER_OPERATOR, OPERATOR_LABEL};
 /// The first word of an admin key file.
 const KEY_FILE_TAG: &str = "tally-ledger-admin-key-v1";
 /// The environment variable naming another admin key file.
@@ -185,7 +180,7 @@ pub fn creator_row(key: &DeviceKey) -> OperatorRow {
     }
 }
 
-/// The headers of an operator request (name, value).
+/// The headers of an operator request (name, value), signed with `key`.
 pub fn sign_operator_request(
     key: &DeviceKey,
     origin: &str,
@@ -195,15 +190,14 @@ pub fn sign_operator_request(
     body: &[u8],
 ) -> Result<Vec<(&'static str, String)>, DomainError> {
     let signer = DomainSigner::new(DeviceKey::from_seed(key.seed()));
-    let body_hash = hex::encode(Sha256::digest(body));
-    let message = request_message(origin, method, path, timestamp_ms, &body_hash);
-    let signature = signer.sign(OPERATOR_LABEL, &message)?;
-    Ok(vec![
-        (HEADER_OPERATOR, signer.device_id().to_string()),
-        (HEADER_TIMESTAMP, timestamp_ms.to_string()),
-        (HEADER_BODY_SHA256, body_hash),
-        (HEADER_SIGNATURE, b64(&signature)),
-    ])
+    tally_ledger_client::request::sign_operator_request(
+        &signer,
+        origin,
+        method,
+        path,
+        timestamp_ms,
+        body,
+    )
 }
 
 /// An operator request's headers as received.
@@ -219,8 +213,9 @@ pub struct OperatorHeaders {
     pub signature: Option<String>,
 }
 
-/// Checks the body hash and the operator's signature; returns the operator key. Whether the
-/// key is a registered operator, and its role, is the caller's check.
+/// Checks an operator request ([`verify_signed`] as [`Scheme::Operator`]); returns the
+/// operator key. Whether the key is a registered operator, and its role, is the caller's
+/// check.
 pub fn authenticate_operator(
     headers: &OperatorHeaders,
     origin: &str,
@@ -228,45 +223,22 @@ pub fn authenticate_operator(
     path: &str,
     body: &[u8],
 ) -> Result<[u8; 32], Refusal> {
-    let unauthenticated = |reason: &str| Refusal::Unauthenticated {
-        reason: reason.to_owned(),
+    let parts = SignedParts {
+        key: headers.operator.as_deref(),
+        timestamp: headers.timestamp.as_deref(),
+        body_sha256: headers.body_sha256.as_deref(),
+        signature: headers.signature.as_deref(),
     };
-    let claimed = headers
-        .body_sha256
-        .as_deref()
-        .ok_or_else(|| unauthenticated("the Tally-Body-SHA256 header is missing"))?;
-    let actual = hex::encode(Sha256::digest(body));
-    if !claimed.eq_ignore_ascii_case(&actual) {
-        return Err(Refusal::GarbledUpload);
-    }
-    let key = headers
-        .operator
-        .as_deref()
-        .and_then(DeviceId::from_hex)
-        .ok_or_else(|| unauthenticated("the Tally-Operator header is missing or not a key"))?;
-    let timestamp: i64 = headers
-        .timestamp
-        .as_deref()
-        .and_then(|t| t.parse().ok())
-        .ok_or_else(|| unauthenticated("the Tally-Timestamp header is missing"))?;
-    let signature: [u8; 64] = headers
-        .signature
-        .as_deref()
-        .and_then(unb64)
-        .and_then(|s| s.try_into().ok())
-        .ok_or_else(|| unauthenticated("the Tally-Signature header is missing or malformed"))?;
-    let message = request_message(origin, method, path, timestamp, &actual);
-    match verify_domain(&key, OPERATOR_LABEL, &message, &signature) {
-        Ok(()) => Ok(key.0),
-        Err(DomainError::BadKey) => Err(Refusal::WeakKey),
-        Err(_) => Err(unauthenticated("the signature does not verify")),
-    }
+    verify_signed(Scheme::Operator, &parts, origin, method, path, body).map(|s| s.key.0)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::{authenticate, sign_request, RequestHeaders, HEADER_DEVICE};
+    use crate::auth::{
+        authenticate, sign_request, RequestHeaders, HEADER_BODY_SHA256, HEADER_DEVICE,
+        HEADER_SIGNATURE, HEADER_TIMESTAMP,
+    };
 
     fn get(pairs: &[(&'static str, String)], name: &str) -> Option<String> {
         pairs

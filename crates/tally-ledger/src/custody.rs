@@ -9,7 +9,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
 use tally_events::custody::{
     entries_digest, is_statement_uid, Bundle, BundleEntry, Role, Statement,
 };
@@ -20,6 +19,7 @@ use crate::ledger::Ledger;
 use crate::projection::{fold, Projector, DEFAULT_BATCH};
 use crate::store::{CheckpointRow, Store, StoreError};
 use crate::tlog::{b64, LogSigner};
+pub use tally_ledger_client::projections::{CustodyEntryView, CustodyView};
 
 /// One UID's custody as the log holds it under one checkpoint.
 #[derive(Debug, Clone)]
@@ -185,7 +185,7 @@ impl Custody {
             };
             entries.push(CustodyEntryView {
                 index: entry.index,
-                role: entry.role.name(),
+                role: entry.role.name().to_owned(),
                 device_id: event.device().to_string(),
                 seq: event.seq(),
                 facility: event.facility().to_owned(),
@@ -210,50 +210,4 @@ impl Custody {
             entries,
         })
     }
-}
-
-/// The chain of custody of a UID as JSON.
-#[derive(Debug, Clone, Serialize)]
-pub struct CustodyView {
-    /// The UID.
-    pub uid: String,
-    /// The checkpoint's tree size.
-    pub tree_size: u64,
-    /// The signed checkpoint every proof is against.
-    pub checkpoint: String,
-    /// The entries, in log order.
-    pub entries: Vec<CustodyEntryView>,
-}
-
-/// One entry of a custody view.
-#[derive(Debug, Clone, Serialize)]
-pub struct CustodyEntryView {
-    /// Log index.
-    pub index: u64,
-    /// `event`, `void`, `weight`, `genesis`, `settings`.
-    pub role: &'static str,
-    /// The device, hex.
-    pub device_id: String,
-    /// Its seq.
-    pub seq: u64,
-    /// The facility in the record.
-    pub facility: String,
-    /// The signed-in badge (the user).
-    pub actor: String,
-    /// Device wall clock, Unix milliseconds (UTC).
-    pub wall_unix_ms: i64,
-    /// Payload kind name.
-    pub kind: String,
-    /// The scale, for a weight.
-    pub scale_id: Option<String>,
-    /// The witness badge, for a destruction.
-    pub witness: Option<String>,
-    /// The payload as JSON.
-    pub payload: serde_json::Value,
-    /// SHA-256 of the record, hex.
-    pub record_sha256: String,
-    /// The record exactly as signed, base64.
-    pub record: String,
-    /// Its inclusion proof in the checkpoint's tree, base64 hashes.
-    pub inclusion_proof: Vec<String>,
 }

@@ -120,6 +120,48 @@ pub enum Refusal {
         /// The event's actor (badge).
         actor: String,
     },
+    /// A supervisor or auditor route asked without a credential: neither an operator's
+    /// signature nor a supervisor session.
+    #[error("this is for supervisors and auditors: sign in as a supervisor on an enrolled device, or use an operator credential")]
+    SupervisorOnly,
+    /// A supervisor sign-in with an unknown badge, a wrong PIN or a deactivated user (one
+    /// refusal for all three).
+    #[error("badge or PIN not accepted")]
+    SignInRefused,
+    /// Too many wrong PINs for the badge at the ledger.
+    #[error("too many wrong PINs for this badge: try again in {minutes} minutes")]
+    SignInLocked {
+        /// Minutes left.
+        minutes: i64,
+    },
+    /// A user whose role may not read the projections (an operator: a counter).
+    #[error("badge {badge} is not a supervisor, admin or auditor")]
+    NotSupervisor {
+        /// The badge.
+        badge: String,
+    },
+    /// A session token the ledger does not hold for this device, or of a user who may no
+    /// longer read the projections.
+    #[error("this supervisor session is not valid: sign in again")]
+    SessionInvalid,
+    /// A session past its end.
+    #[error("this supervisor session has ended: sign in again")]
+    SessionExpired,
+    /// A request whose timestamp is too far from the ledger's clock.
+    #[error("the request's time is more than {minutes} minutes away from the ledger's clock: check the device's clock")]
+    StaleRequest {
+        /// The tolerance.
+        minutes: i64,
+    },
+    /// A sign-in request the ledger has already answered, sent again.
+    #[error("this sign-in request was already used: sign in again")]
+    Replayed,
+    /// A supervisor session asking for another facility's rows.
+    #[error("this supervisor session is for facility {facility} only")]
+    OtherFacility {
+        /// The session's facility.
+        facility: String,
+    },
 }
 
 impl Refusal {
@@ -145,6 +187,15 @@ impl Refusal {
             Refusal::KeyEnrolledElsewhere => "key_enrolled_elsewhere",
             Refusal::NotOperator { .. } => "not_operator",
             Refusal::NotAdmin { .. } => "not_admin",
+            Refusal::SupervisorOnly => "supervisor_only",
+            Refusal::SignInRefused => "sign_in_refused",
+            Refusal::SignInLocked { .. } => "sign_in_locked",
+            Refusal::NotSupervisor { .. } => "not_supervisor",
+            Refusal::SessionInvalid => "session_invalid",
+            Refusal::SessionExpired => "session_expired",
+            Refusal::StaleRequest { .. } => "stale_request",
+            Refusal::Replayed => "replayed_request",
+            Refusal::OtherFacility { .. } => "other_facility",
         }
     }
 
@@ -179,6 +230,15 @@ impl Refusal {
             Refusal::KeyEnrolledElsewhere => "esta clave de dispositivo ya está inscrita con otro código".into(),
             Refusal::NotAdmin { seq, actor } => format!("el evento {seq} son datos maestros registrados por {actor}, que no es administrador de esta instalación en el libro central"),
             Refusal::NotOperator { needed } => format!("esta clave no es una credencial de {} de este libro central: consulte a su administrador", if needed == "admin" { "administrador" } else { "supervisor" }),
+            Refusal::SupervisorOnly => "esto es para supervisores y auditores: inicie sesión como supervisor en un dispositivo inscrito, o use una credencial de operador".into(),
+            Refusal::SignInRefused => "credencial o PIN no aceptados".into(),
+            Refusal::SignInLocked { minutes } => format!("demasiados PIN incorrectos para esta credencial: inténtelo de nuevo en {minutes} minutos"),
+            Refusal::NotSupervisor { badge } => format!("la credencial {badge} no es de supervisor, administrador ni auditor"),
+            Refusal::SessionInvalid => "esta sesión de supervisor no es válida: inicie sesión de nuevo".into(),
+            Refusal::SessionExpired => "esta sesión de supervisor terminó: inicie sesión de nuevo".into(),
+            Refusal::StaleRequest { minutes } => format!("la hora de la solicitud se aleja más de {minutes} minutos del reloj del libro central: revise el reloj del dispositivo"),
+            Refusal::Replayed => "esta solicitud de inicio de sesión ya se usó: inicie sesión de nuevo".into(),
+            Refusal::OtherFacility { facility } => format!("esta sesión de supervisor es solo para la instalación {facility}"),
         }
     }
 }

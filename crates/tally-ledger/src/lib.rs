@@ -20,6 +20,7 @@
 //! - [`audit`]: verification of everything from storage (`tally-ledger verify`).
 //! - [`export`]: the export stream (`tally-ledger export`).
 //! - [`projection`]: supervisor and auditor projections, folded behind ingest.
+//! - [`supervisor`]: supervisor sessions opened on an enrolled device (badge and PIN).
 //! - [`custody`]: a UID's chain of custody and its offline bundle (`tally-ledger custody`).
 //! - [`replica`]: the replica service (each facility's ordered deltas and snapshots).
 //! - [`api`] and [`server`]: the versioned JSON API and the tlog-tiles routes (axum).
@@ -51,6 +52,7 @@ pub mod qr;
 pub mod replica;
 pub mod server;
 pub mod store;
+pub mod supervisor;
 pub mod tlog;
 pub mod tls;
 

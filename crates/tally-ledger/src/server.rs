@@ -23,7 +23,7 @@ use crate::api::{
     DeviceStatus, EnrollRequest, ErrorBody, Info, ProofResponse, PushRequest, PushResponse,
     RefusalBody, API_VERSION,
 };
-use crate::auth::{self, RequestHeaders};
+use crate::auth::{self, Scheme, SignedParts};
 use crate::error::{LedgerError, Refusal};
 use crate::ledger::Ledger;
 use crate::metrics::{Metrics, RefusalCode};
@@ -69,12 +69,22 @@ impl IntoResponse for ApiError {
     }
 }
 
-fn refusal_status(refusal: &Refusal) -> StatusCode {
+/// The HTTP status of a refusal.
+pub(crate) fn refusal_status(refusal: &Refusal) -> StatusCode {
     match refusal {
         Refusal::GarbledUpload | Refusal::BadRequest { .. } | Refusal::Malformed { .. } => {
             StatusCode::BAD_REQUEST
         }
-        Refusal::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
+        Refusal::Unauthenticated { .. }
+        | Refusal::SupervisorOnly
+        | Refusal::SessionInvalid
+        | Refusal::SessionExpired
+        | Refusal::StaleRequest { .. }
+        | Refusal::Replayed => StatusCode::UNAUTHORIZED,
+        Refusal::SignInRefused
+        | Refusal::SignInLocked { .. }
+        | Refusal::NotSupervisor { .. }
+        | Refusal::OtherFacility { .. } => StatusCode::FORBIDDEN,
         Refusal::UnknownDevice
         | Refusal::Revoked
         | Refusal::Forked
@@ -142,19 +152,10 @@ where
     .map_err(ApiError::from)
 }
 
-fn request_headers(headers: &HeaderMap) -> RequestHeaders {
-    let get = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    RequestHeaders {
-        device: get(auth::HEADER_DEVICE),
-        timestamp: get(auth::HEADER_TIMESTAMP),
-        body_sha256: get(auth::HEADER_BODY_SHA256),
-        signature: get(auth::HEADER_SIGNATURE),
-    }
+fn path_of(uri: &Uri) -> &str {
+    uri.path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or(uri.path())
 }
 
 fn authenticate<S: Store>(
@@ -164,17 +165,15 @@ fn authenticate<S: Store>(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<tally_events::DeviceId, ApiError> {
-    let path = uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or(uri.path());
-    auth::authenticate(
-        &request_headers(headers),
+    auth::verify_signed(
+        Scheme::Device,
+        &SignedParts::from_headers(Scheme::Device, headers),
         &state.origin,
         method.as_str(),
-        path,
+        path_of(uri),
         body,
     )
+    .map(|signed| signed.key)
     .map_err(ApiError::from)
 }
 
@@ -435,29 +434,16 @@ async fn authenticate_operator<S: Store + 'static>(
     body: &[u8],
     needed: crate::ops_store::OperatorRole,
 ) -> Result<crate::ops_store::OperatorRow, ApiError> {
-    let get = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let received = crate::credentials::OperatorHeaders {
-        operator: get(crate::credentials::HEADER_OPERATOR),
-        timestamp: get(auth::HEADER_TIMESTAMP),
-        body_sha256: get(auth::HEADER_BODY_SHA256),
-        signature: get(auth::HEADER_SIGNATURE),
-    };
-    let path = uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or(uri.path());
-    let key = crate::credentials::authenticate_operator(
-        &received,
+    let key = auth::verify_signed(
+        Scheme::Operator,
+        &SignedParts::from_headers(Scheme::Operator, headers),
         &state.origin,
         method.as_str(),
-        path,
+        path_of(uri),
         body,
-    )?;
+    )?
+    .key
+    .0;
     with_ledger(state, move |ledger| {
         let refused = || Refusal::NotOperator {
             needed: needed.as_str().to_owned(),

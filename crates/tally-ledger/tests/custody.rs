@@ -864,6 +864,65 @@ fn serve_on_all_interfaces(db: &std::ffi::OsStr) -> Served {
     Served { child, port }
 }
 
+/// The operator credential the served tests read the projections with: an admin key
+/// registered in the ledger's `operators` table (as the creator's is).
+struct Reader {
+    signer: tally_events::DomainSigner,
+    origin: String,
+    client: tally_ledger_client::LedgerClient,
+    base: String,
+}
+
+impl Reader {
+    fn new<S: Store>(ledger: &Ledger<S>, base: &str) -> Reader {
+        use tally_ledger::ops_store::{OperatorRole, OperatorRow};
+        let key = DeviceKey::from_seed([0x0A; 32]);
+        ledger
+            .store()
+            .put_operator(
+                &OperatorRow {
+                    key: key.device_id().0,
+                    name: "auditor".into(),
+                    role: OperatorRole::Supervisor,
+                    revoked_unix_ms: None,
+                },
+                tally_ledger::now_unix_ms(),
+            )
+            .unwrap();
+        Reader {
+            signer: tally_events::DomainSigner::new(key),
+            origin: ledger.origin().to_owned(),
+            client: tally_ledger_client::LedgerClient::new(base, &Default::default()).unwrap(),
+            base: base.to_owned(),
+        }
+    }
+
+    fn credential(&self) -> tally_ledger_client::supervisor::Credential<'_> {
+        tally_ledger_client::supervisor::Credential::Operator(&self.signer)
+    }
+
+    /// A signed GET of `path`, as raw JSON.
+    fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let headers = tally_ledger::auth::sign_as(
+            tally_ledger::auth::Scheme::Operator,
+            &self.signer,
+            &self.origin,
+            "GET",
+            path,
+            tally_ledger::now_unix_ms(),
+            b"",
+        )
+        .unwrap();
+        let mut request = reqwest::blocking::Client::new().get(format!("{}{path}", self.base));
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        let response = request.send().unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().unwrap_or(serde_json::Value::Null))
+    }
+}
+
 fn get_json(url: &str) -> (u16, serde_json::Value) {
     let response = reqwest::blocking::get(url).unwrap();
     let status = response.status().as_u16();
@@ -871,24 +930,26 @@ fn get_json(url: &str) -> (u16, serde_json::Value) {
 }
 
 /// Waits until the served projections cover `size` entries.
-fn wait_projected(base: &str, size: u64) {
+fn wait_projected(reader: &Reader, size: u64) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {
-        let (status, body) = get_json(&format!("{base}/v1/projections/status"));
-        assert_eq!(status, 200, "{body}");
-        if body["projected"] == size {
+        let progress = reader
+            .client
+            .projection_status(reader.credential(), &reader.origin)
+            .unwrap();
+        if progress.projected == size {
             return;
         }
         assert!(
             std::time::Instant::now() < deadline,
-            "projections stuck at {body}"
+            "projections stuck at {progress:?}"
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
 
 #[test]
-fn served_projections_follow_ingest_and_only_the_ledger_host_reads_them() {
+fn served_projections_follow_ingest_and_need_a_credential_from_any_host() {
     let mut f = fixture();
     let db = f.path.clone();
     served_case(&mut f.ledger, &mut f.story, db.as_os_str());
@@ -905,21 +966,22 @@ fn served_projections_on_postgres() {
 fn served_case<S: Store>(ledger: &mut Ledger<S>, story: &mut Story, db: &std::ffi::OsStr) {
     let served = serve_on_all_interfaces(db);
     let base = format!("http://127.0.0.1:{}", served.port);
+    let reader = Reader::new(ledger, &base);
+    let (client, origin, who) = (&reader.client, reader.origin.as_str(), reader.credential());
     let size = ledger.store().tree_size().unwrap();
-    wait_projected(&base, size);
+    wait_projected(&reader, size);
 
-    let (status, packages) = get_json(&format!(
-        "{base}/v1/projections/packages?facility={FACILITY}"
-    ));
-    assert_eq!(status, 200);
-    assert_eq!(packages["projected"], size);
-    assert_eq!(packages["items"].as_array().unwrap().len(), 2);
-    let (_, quarantine) = get_json(&format!("{base}/v1/projections/quarantine"));
-    assert_eq!(quarantine["items"][0]["uid"], OTHER);
-    let (_, counts) = get_json(&format!("{base}/v1/projections/counts"));
-    assert_eq!(counts["items"][0]["lines"][0]["variance"], -500);
-    let (_, manifests) = get_json(&format!("{base}/v1/projections/manifests"));
-    assert_eq!(manifests["items"][0]["status"], "closed");
+    let packages = client
+        .projection_packages(who, origin, Some(FACILITY))
+        .unwrap();
+    assert_eq!(packages.projected, size);
+    assert_eq!(packages.items.len(), 2);
+    let quarantine = client.projection_quarantine(who, origin, None).unwrap();
+    assert_eq!(quarantine.items[0].uid, OTHER);
+    let counts = client.projection_counts(who, origin, None).unwrap();
+    assert_eq!(counts.items[0].lines[0].variance, Some(-500));
+    let manifests = client.projection_manifests(who, origin, None).unwrap();
+    assert_eq!(manifests.items[0].status, "closed");
 
     // Ingest goes on (another process on the same file); the projector follows behind it.
     story.b.record(
@@ -931,48 +993,61 @@ fn served_case<S: Store>(ledger: &mut Ledger<S>, story: &mut Story, db: &std::ff
         }),
     );
     story.b.push(ledger);
-    wait_projected(&base, size + 1);
-    let (status, package) = get_json(&format!("{base}/v1/projections/packages/{UID}"));
-    assert_eq!(status, 200);
-    assert_eq!(package["location"], "SHELF-9");
-    assert_eq!(package["last_index"], size);
+    wait_projected(&reader, size + 1);
+    let package = client.projection_package(who, origin, UID).unwrap();
+    assert_eq!(package.location.as_deref(), Some("SHELF-9"));
+    assert_eq!(package.last_index, size);
 
     // The custody view and the bundle.
-    let (status, custody_view) = get_json(&format!("{base}/v1/projections/custody/{UID}"));
-    assert_eq!(status, 200, "{custody_view}");
-    assert_eq!(custody_view["tree_size"], size + 1);
-    let roles: Vec<&str> = custody_view["entries"]
-        .as_array()
-        .unwrap()
+    let custody_view = client.custody(who, origin, UID).unwrap();
+    assert_eq!(custody_view.tree_size, size + 1);
+    let events = custody_view
+        .entries
         .iter()
-        .map(|e| e["role"].as_str().unwrap())
-        .collect();
-    assert_eq!(roles.iter().filter(|r| **r == "event").count(), 9);
-    let destruction = custody_view["entries"]
-        .as_array()
-        .unwrap()
+        .filter(|e| e.role == "event")
+        .count();
+    assert_eq!(events, 9);
+    let destruction = custody_view
+        .entries
         .iter()
-        .find(|e| e["kind"] == "destruction_recorded")
+        .find(|e| e.kind == "destruction_recorded")
         .unwrap();
-    assert_eq!(destruction["witness"], "B-3003");
-    assert_eq!(destruction["actor"], "B-1042");
-    let weight = custody_view["entries"]
-        .as_array()
-        .unwrap()
+    assert_eq!(destruction.witness.as_deref(), Some("B-3003"));
+    assert_eq!(destruction.actor, "B-1042");
+    let weight = custody_view
+        .entries
         .iter()
-        .find(|e| e["role"] == "weight")
+        .find(|e| e.role == "weight")
         .unwrap();
-    assert_eq!(weight["scale_id"], "SCALE-7");
-    let bytes = reqwest::blocking::get(format!("{base}/v1/projections/custody/{UID}/bundle"))
-        .unwrap()
-        .bytes()
-        .unwrap();
+    assert_eq!(weight.scale_id.as_deref(), Some("SCALE-7"));
+    let bytes = client.custody_bundle(who, origin, UID).unwrap();
     let report = custody::verify(&bytes, &key(ledger)).unwrap();
     assert_eq!(report.events().count(), 9);
-    let (status, missing) = get_json(&format!("{base}/v1/projections/custody/NOPE"));
+    let (status, missing) = reader.get_json("/v1/projections/custody/NOPE");
     assert_eq!(status, 404, "{missing}");
 
-    // From another host (this machine's non-loopback address), every projection is refused.
+    // Without a credential, every projection is refused, from the ledger's own host too.
+    let paths = [
+        "/v1/projections/status".to_owned(),
+        "/v1/projections/packages".to_owned(),
+        format!("/v1/projections/packages/{UID}"),
+        "/v1/projections/quarantine".to_owned(),
+        "/v1/projections/counts".to_owned(),
+        "/v1/projections/manifests".to_owned(),
+        format!("/v1/projections/custody/{UID}"),
+        format!("/v1/projections/custody/{UID}/bundle"),
+    ];
+    for path in &paths {
+        let (status, body) = get_json(&format!("{base}{path}"));
+        assert_eq!(status, 401, "{path}: {body}");
+        assert_eq!(body["error"], "supervisor_only");
+        assert!(body["message_es"].as_str().unwrap().contains("supervisor"));
+    }
+    // The device API is not behind the guard.
+    let (status, _) = get_json(&format!("{base}/v1/info"));
+    assert_eq!(status, 200);
+
+    // From another host (this machine's non-loopback address), the credential is what counts.
     let outside = std::net::UdpSocket::bind("0.0.0.0:0")
         .and_then(|s| s.connect("192.0.2.1:9").map(|_| s))
         .and_then(|s| s.local_addr())
@@ -981,23 +1056,20 @@ fn served_case<S: Store>(ledger: &mut Ledger<S>, story: &mut Story, db: &std::ff
         .filter(|ip| !ip.is_loopback() && !ip.is_unspecified());
     match outside {
         Some(ip) => {
-            for path in [
-                "/v1/projections/status".to_owned(),
-                "/v1/projections/packages".to_owned(),
-                format!("/v1/projections/custody/{UID}/bundle"),
-            ] {
-                let (status, body) = get_json(&format!("http://{ip}:{}{path}", served.port));
-                assert_eq!(status, 403, "{path}: {body}");
-                assert_eq!(body["error"], "supervisor_only");
-                assert!(body["message_es"].as_str().unwrap().contains("supervisor"));
-            }
-            // The device API is not behind the guard.
-            let (status, _) = get_json(&format!("http://{ip}:{}/v1/info", served.port));
-            assert_eq!(status, 200);
+            let outside_base = format!("http://{ip}:{}", served.port);
+            let (status, _) = get_json(&format!("{outside_base}/v1/projections/status"));
+            assert_eq!(status, 401);
+            let remote = Reader {
+                signer: tally_events::DomainSigner::new(DeviceKey::from_seed([0x0A; 32])),
+                origin: reader.origin.clone(),
+                client: tally_ledger_client::LedgerClient::new(&outside_base, &Default::default())
+                    .unwrap(),
+                base: outside_base.clone(),
+            };
+            let (status, body) = remote.get_json("/v1/projections/packages");
+            assert_eq!(status, 200, "{body}");
         }
-        None => eprintln!(
-            "no non-loopback address on this machine: the guard's refusal is not exercised"
-        ),
+        None => eprintln!("no non-loopback address on this machine: only loopback was asked"),
     }
 }
 

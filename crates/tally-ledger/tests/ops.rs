@@ -11,8 +11,9 @@ use common::devices::{admin_key_file, cli, token, Device, Server};
 use common::{temp_db, PgCluster};
 use reqwest::blocking::Client;
 use serde_json::Value;
-use tally_events::DeviceKey;
+use tally_events::{DeviceKey, DomainSigner};
 use tally_ledger::credentials::{read_admin_key, sign_operator_request};
+use tally_ledger_client::ClientError;
 
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
@@ -45,6 +46,7 @@ on_both_backends!(
     metrics_count_what_was_accepted_and_refused,
     master_data_is_accepted_from_the_defining_device_or_an_admin_only,
     loadgen_needs_no_set_up_and_every_event_arrives,
+    supervisors_read_their_facility_by_their_own_credentials_only,
 );
 
 /// An operator call signed with `key` (or with the device-request label when `as_device`).
@@ -780,4 +782,398 @@ fn loadgen_needs_no_set_up_and_every_event_arrives(db: &str, scratch: &Path) {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("admin key file"));
+}
+
+/// Runs `work` on the operations tables of the ledger at `db` (a file or a PostgreSQL URL).
+fn with_ops(db: &str, work: impl FnOnce(&dyn tally_ledger::ops_store::OpsStore)) {
+    if tally_ledger::store::is_postgres_url(db) {
+        work(tally_ledger::open_postgres(db).unwrap().store());
+    } else {
+        work(tally_ledger::open_sqlite(Path::new(db)).unwrap().store());
+    }
+}
+
+/// A signed GET with a session token, exactly as given (the attacker's tool).
+fn session_get(device: &Device, signer: &DomainSigner, token: &str, path: &str) -> (u16, Value) {
+    let headers = tally_ledger::auth::sign_request(
+        signer,
+        &device.origin,
+        "GET",
+        path,
+        tally_ledger::now_unix_ms(),
+        b"",
+    )
+    .unwrap();
+    let mut request = device.client.get(format!("{}{path}", device.base));
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    let response = request
+        .header(tally_ledger::auth::HEADER_SESSION, token)
+        .send()
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().unwrap_or(Value::Null))
+}
+
+/// A sign-in request signed at `timestamp`, sent as given; returns the status and body.
+fn sign_in_at(device: &Device, body: &[u8], timestamp: i64) -> (u16, Value) {
+    let path = "/v1/supervisor/session";
+    let headers = tally_ledger::auth::sign_request(
+        &device.signer,
+        &device.origin,
+        "POST",
+        path,
+        timestamp,
+        body,
+    )
+    .unwrap();
+    let mut request = device
+        .client
+        .post(format!("{}{path}", device.base))
+        .body(body.to_vec());
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    let response = request.send().unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().unwrap_or(Value::Null))
+}
+
+fn refused_as(result: Result<impl std::fmt::Debug, ClientError>, status: u16, code: &str) {
+    match result {
+        Err(ClientError::Refused { status: s, body }) => {
+            assert_eq!((s, body.error.as_str()), (status, code), "{body:?}");
+            assert!(!body.message_es.is_empty());
+        }
+        other => panic!("expected {status} {code}, got {other:?}"),
+    }
+}
+
+fn supervisors_read_their_facility_by_their_own_credentials_only(db: &str, scratch: &Path) {
+    use tally_ledger_client::supervisor::Credential;
+    let demo = tally_replica::seed::FACILITY;
+    let (code, _, stderr) = cli(
+        &[
+            "demo",
+            "seed",
+            "--db",
+            db,
+            "--packages",
+            "6",
+            "--insecure-test-pin-params",
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let add = |facility: &str, badge: &str, role: &str, pin: &str| {
+        let (code, _, stderr) = cli(
+            &[
+                "user",
+                "add",
+                "--db",
+                db,
+                "--facility",
+                facility,
+                "--badge",
+                badge,
+                "--name",
+                "Pat Example",
+                "--role",
+                role,
+                "--insecure-test-pin-params",
+            ],
+            &format!("{pin}\n"),
+        );
+        assert_eq!(code, 0, "{stderr}");
+    };
+    add("FAC-B", "S-B", "supervisor", "8642");
+    add(demo, "AUD-1", "auditor", "7531");
+    add(demo, "LOCK-1", "supervisor", "2468");
+    let server = Server::start(db, &scratch.join("views"));
+    let device = Device::new(&server, demo);
+    device.enroll(&token(db, demo, "dock-1"));
+    let second = Device::new(&server, demo);
+    second.enroll(&token(db, demo, "dock-2"));
+    let other = Device::new(&server, "FAC-B");
+    other.enroll(&token(db, "FAC-B", "dock-b"));
+    let client = tally_ledger_client::LedgerClient::new(&server.base, &Default::default()).unwrap();
+    let origin = device.origin.as_str();
+    let (supervisor, _, _, supervisor_pin) = tally_replica::seed::USERS[3];
+    let (counter, _, _, counter_pin) = tally_replica::seed::USERS[0];
+
+    // The creator's admin key (an operator credential) reads every facility.
+    let admin = tally_events::DomainSigner::new(read_admin_key(&admin_key_file()).unwrap());
+    let all = client
+        .projection_packages(Credential::Operator(&admin), origin, None)
+        .unwrap();
+    assert!(all.items.len() >= 6, "{all:?}");
+    let uid = all.items[0].uid.clone();
+
+    // No credential: refused, although the request comes from the ledger's own host.
+    for path in ["/v1/projections/packages", "/v1/projections/status"] {
+        let response = device
+            .client
+            .get(format!("{}{path}", server.base))
+            .send()
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 401);
+        let body: Value = response.json().unwrap();
+        assert_eq!(body["error"], "supervisor_only");
+    }
+    // A device signature alone (no session) is no credential either.
+    let response = device.send("GET", "/v1/projections/packages", Vec::new());
+    assert_eq!(response.status().as_u16(), 401);
+
+    // A supervisor of the facility signs in on its device and reads that facility only.
+    let grant = client
+        .supervisor_session(&device.signer, origin, supervisor, supervisor_pin)
+        .unwrap();
+    assert_eq!(
+        (grant.facility.as_str(), grant.role.as_str()),
+        (demo, "supervisor")
+    );
+    assert!(grant.expires_unix_ms > tally_ledger::now_unix_ms());
+    let session = Credential::Session {
+        device: &device.signer,
+        token: &grant.token,
+    };
+    let mine = client.projection_packages(session, origin, None).unwrap();
+    assert_eq!(
+        mine.items.len(),
+        all.items.iter().filter(|p| p.facility == demo).count()
+    );
+    assert!(mine.items.iter().all(|p| p.facility == demo));
+    client.projection_package(session, origin, &uid).unwrap();
+    client.projection_counts(session, origin, None).unwrap();
+    client.custody(session, origin, &uid).unwrap();
+    refused_as(
+        client.projection_packages(session, origin, Some("FAC-B")),
+        403,
+        "other_facility",
+    );
+    // An auditor may read too.
+    let auditor = client
+        .supervisor_session(&second.signer, origin, "AUD-1", "7531")
+        .unwrap();
+    assert_eq!(auditor.role, "auditor");
+
+    // Another facility's supervisor: unknown on this facility's device; on their own device,
+    // their session sees nothing of this facility.
+    refused_as(
+        client.supervisor_session(&device.signer, origin, "S-B", "8642"),
+        403,
+        "sign_in_refused",
+    );
+    let theirs = client
+        .supervisor_session(&other.signer, origin, "S-B", "8642")
+        .unwrap();
+    let theirs = Credential::Session {
+        device: &other.signer,
+        token: &theirs.token,
+    };
+    assert!(client
+        .projection_packages(theirs, origin, None)
+        .unwrap()
+        .items
+        .is_empty());
+    refused_as(
+        client.projection_packages(theirs, origin, Some(demo)),
+        403,
+        "other_facility",
+    );
+    refused_as(
+        client.projection_package(theirs, origin, &uid),
+        404,
+        "not_found",
+    );
+    refused_as(
+        client.custody_bundle(theirs, origin, &uid),
+        404,
+        "not_found",
+    );
+
+    // A counter with the right PIN, a supervisor with a wrong one, a badge nobody has.
+    refused_as(
+        client.supervisor_session(&device.signer, origin, counter, counter_pin),
+        403,
+        "not_supervisor",
+    );
+    refused_as(
+        client.supervisor_session(&device.signer, origin, supervisor, "0000"),
+        403,
+        "sign_in_refused",
+    );
+    refused_as(
+        client.supervisor_session(&device.signer, origin, "NOBODY", "1234"),
+        403,
+        "sign_in_refused",
+    );
+
+    // Five wrong PINs lock the badge out, the right PIN included.
+    for _ in 0..5 {
+        refused_as(
+            client.supervisor_session(&device.signer, origin, "LOCK-1", "1111"),
+            403,
+            "sign_in_refused",
+        );
+    }
+    refused_as(
+        client.supervisor_session(&device.signer, origin, "LOCK-1", "2468"),
+        403,
+        "sign_in_locked",
+    );
+
+    // A forged signature: the device's id with another key's signature.
+    let forger = tally_events::DomainSigner::new(tally_events::DeviceKey::from_seed([0x66; 32]));
+    let forged = tally_ledger::auth::sign_request(
+        &forger,
+        origin,
+        "GET",
+        "/v1/projections/packages",
+        tally_ledger::now_unix_ms(),
+        b"",
+    )
+    .unwrap();
+    let mut request = device
+        .client
+        .get(format!("{}/v1/projections/packages", server.base))
+        .header(tally_ledger::auth::HEADER_SESSION, &grant.token);
+    for (name, value) in forged {
+        let value = if name == tally_ledger::auth::HEADER_DEVICE {
+            device.signer.device_id().to_string()
+        } else {
+            value
+        };
+        request = request.header(name, value);
+    }
+    let response = request.send().unwrap();
+    assert_eq!(response.status().as_u16(), 401);
+    assert_eq!(
+        response.json::<Value>().unwrap()["error"],
+        "unauthenticated"
+    );
+    // The token presented by another device of the facility (its own valid signature).
+    let (status, body) = session_get(
+        &second,
+        &second.signer,
+        &grant.token,
+        "/v1/projections/packages",
+    );
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("session_invalid")),
+        "{body}"
+    );
+    // A token the ledger never issued.
+    let (status, body) = session_get(
+        &device,
+        &device.signer,
+        &"ab".repeat(32),
+        "/v1/projections/status",
+    );
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("session_invalid")),
+        "{body}"
+    );
+
+    // A sign-in request sent again: the second answer is a refusal. One too old is refused.
+    let body =
+        serde_json::to_vec(&serde_json::json!({ "badge": supervisor, "pin": supervisor_pin }))
+            .unwrap();
+    let now = tally_ledger::now_unix_ms();
+    let (status, first) = sign_in_at(&device, &body, now);
+    assert_eq!(status, 200, "{first}");
+    let (status, again) = sign_in_at(&device, &body, now);
+    assert_eq!(
+        (status, again["error"].as_str()),
+        (401, Some("replayed_request")),
+        "{again}"
+    );
+    let (status, stale) = sign_in_at(&device, &body, now - 10 * 60 * 1000);
+    assert_eq!(
+        (status, stale["error"].as_str()),
+        (401, Some("stale_request")),
+        "{stale}"
+    );
+
+    // An expired session (its end moved into the past at the ledger).
+    let token = "cd".repeat(32);
+    with_ops(db, |ops| {
+        use sha2::Digest as _;
+        let now = tally_ledger::now_unix_ms();
+        assert!(ops
+            .insert_session(&tally_ledger::ops_store::SessionRow {
+                token_sha256: sha2::Sha256::digest(token.as_bytes()).into(),
+                request_sha256: [0x11; 32],
+                device_id: device.signer.device_id().0,
+                facility: demo.into(),
+                badge: supervisor.into(),
+                role: "supervisor".into(),
+                created_unix_ms: now - tally_ledger::supervisor::SESSION_TTL_MS - 1,
+                expires_unix_ms: now - 1,
+            })
+            .unwrap());
+    });
+    let (status, body) = session_get(&device, &device.signer, &token, "/v1/projections/status");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("session_expired")),
+        "{body}"
+    );
+
+    // A deactivated user: the open session ends at once and a new sign-in is refused.
+    let (code, _, stderr) = cli(
+        &[
+            "user",
+            "deactivate",
+            "--db",
+            db,
+            "--facility",
+            demo,
+            "--badge",
+            supervisor,
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    refused_as(
+        client.projection_status(session, origin),
+        401,
+        "session_invalid",
+    );
+    refused_as(
+        client.supervisor_session(&device.signer, origin, supervisor, supervisor_pin),
+        403,
+        "sign_in_refused",
+    );
+
+    // A revoked device: its sessions end and it opens no more.
+    let auditor_session = Credential::Session {
+        device: &second.signer,
+        token: &auditor.token,
+    };
+    client.projection_status(auditor_session, origin).unwrap();
+    let (code, _, stderr) = cli(
+        &[
+            "revoke",
+            "--db",
+            db,
+            "--device",
+            &second.signer.device_id().to_string(),
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    refused_as(
+        client.projection_status(auditor_session, origin),
+        403,
+        "revoked",
+    );
+    refused_as(
+        client.supervisor_session(&second.signer, origin, "AUD-1", "7531"),
+        403,
+        "revoked",
+    );
 }

@@ -10,6 +10,7 @@
 //! [`open`]. A flow is taken out of the stack while it handles an event, so it gets the rest
 //! of the [`State`] mutably beside its own.
 
+pub mod confirm;
 pub mod count;
 pub mod destroy;
 pub mod home;
@@ -181,6 +182,26 @@ pub trait Flow: std::fmt::Debug {
         _effects: &mut Vec<Effect>,
     ) {
     }
+}
+
+/// The row Enter or a scan opened in a list of documents ([`crate::list::Rows::open`]);
+/// anything else is said back with the error signal: `unknown` for text that names no row or
+/// document of the list, `empty` for a list with none (or not read yet).
+pub(crate) fn opened<T, W: crate::text::Words>(
+    app: &mut State,
+    opened: crate::list::Opened<T>,
+    unknown: impl FnOnce(String) -> W,
+    empty: W,
+    effects: &mut Vec<Effect>,
+) -> Option<T> {
+    use crate::list::Opened;
+    let words = match opened {
+        Opened::Row(row) => return Some(row),
+        Opened::Unknown(text) => unknown(text).text(app.language),
+        Opened::Empty | Opened::Reading => empty.text(app.language),
+    };
+    app.signal(crate::event::Tone::Error, words, effects);
+    None
 }
 
 /// Opens the screen of a home menu entry the user's role is offered. A flow may send its first

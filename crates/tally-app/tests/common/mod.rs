@@ -33,9 +33,16 @@ pub struct App {
     pub scale_commands: Vec<tally_app::event::ScaleCommand>,
 }
 
+/// The tests' wall clock: 2026-11-18 11:06 UTC.
+pub const WALL_UNIX_MS: i64 = 1_795_000_000_000;
+
 pub fn clock() -> Box<ManualClock> {
+    clock_at(WALL_UNIX_MS)
+}
+
+pub fn clock_at(wall_unix_ms: i64) -> Box<ManualClock> {
     Box::new(ManualClock::new(Timestamp {
-        wall_unix_ms: 1_795_000_000_000,
+        wall_unix_ms,
         boot_id: [7; 16],
         since_boot_us: 1_000,
     }))
@@ -48,6 +55,11 @@ impl App {
     }
 
     pub fn demo_with(packages: usize, settings: Settings) -> App {
+        App::demo_at(packages, settings, WALL_UNIX_MS)
+    }
+
+    /// A demo facility whose device clock reads `wall_unix_ms`.
+    pub fn demo_at(packages: usize, settings: Settings, wall_unix_ms: i64) -> App {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("data")).unwrap();
         std::fs::create_dir(dir.path().join("keys")).unwrap();
@@ -56,7 +68,7 @@ impl App {
         let mut replica = Replica::init(
             &db,
             &key,
-            clock(),
+            clock_at(wall_unix_ms),
             tally_events::payload::DeviceEnrolled {
                 facility: tally_replica::seed::FACILITY.into(),
                 hardware_serial: "TEST".into(),

@@ -8,7 +8,7 @@
 mod counting;
 mod lookup;
 mod moving;
-mod quarantine;
+pub(crate) mod quarantine;
 pub mod receiving;
 
 use tally_drivers::event::{DeviceEvent, ReadingMode, WeighMode, WeightReading, WeightUnit};

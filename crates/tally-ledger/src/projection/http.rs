@@ -1,62 +1,157 @@
 //! The projections over HTTP (`/v1/projections/…`, docs/openapi.yaml), for supervisors and
-//! auditors, and the projector that `serve` runs behind ingest.
+//! auditors, the supervisor sign-in (`POST /v1/supervisor/session`), and the projector that
+//! `serve` runs behind ingest.
 //!
-//! Every route takes a [`SupervisorAccess`]: the one place that decides who may read them.
-//! Until supervisor and admin credentials exist at the ledger, it admits requests from the
-//! ledger's own host (loopback peers) only; switching it to the credential check changes
-//! [`SupervisorAccess::from_request_parts`] and nothing else.
+//! Every projection route takes a [`SupervisorAccess`]: the one place that decides who may
+//! read them, by their own credentials (where the request comes from grants nothing):
+//! - an **operator credential** (`Tally-Operator`, an admin or supervisor key registered at
+//!   the ledger, `crate::credentials`; the CLI's own admin key is one): every facility;
+//! - a **supervisor session** (`Tally-Session` with the device's own request signature,
+//!   `crate::supervisor`): the session's facility only.
 
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::connect_info::ConnectInfo;
+use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{
     CountTaskView, ManifestView, PackageView, Progress, Projector, QuarantineView, DEFAULT_BATCH,
 };
 use crate::api::{ErrorBody, RefusalBody};
+use crate::auth::{verify_signed, Scheme, SignedParts, HEADER_OPERATOR, HEADER_SESSION};
 use crate::custody::Custody;
 use crate::error::{LedgerError, Refusal};
-use crate::ledger::Ledger;
+use crate::ledger::{now_unix_ms, Ledger};
+use crate::ops_store::OperatorRole;
 use crate::store::Store;
+use crate::supervisor::{self, SessionGrant, SessionHolder, SessionRequest};
 
-/// Who may read the projections. Today: a request whose TCP peer is on the ledger's own host.
-/// The supervisor credential check (ledger-ops) replaces the body of
-/// [`SupervisorAccess::from_request_parts`]; the routes stay as they are.
-#[derive(Debug, Clone, Copy)]
-pub struct SupervisorAccess {
-    /// The peer the request came from.
-    pub peer: SocketAddr,
+pub use tally_ledger_client::projections::Listing;
+
+/// Who is reading the projections.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SupervisorAccess {
+    /// An operator credential (admin or supervisor key): every facility.
+    Operator {
+        /// The credential's name.
+        name: String,
+        /// Its role.
+        role: OperatorRole,
+    },
+    /// A supervisor signed in on an enrolled device: that facility only.
+    Session(SessionHolder),
 }
 
-impl<T: Send + Sync> FromRequestParts<T> for SupervisorAccess {
+impl SupervisorAccess {
+    /// The facility whose rows a list answers with: what was asked (every facility when
+    /// nothing was) for an operator; the session's own for a session, which may not ask for
+    /// another.
+    pub fn scope(&self, asked: Option<String>) -> Result<Option<String>, Refusal> {
+        match self {
+            SupervisorAccess::Operator { .. } => Ok(asked),
+            SupervisorAccess::Session(holder) => match asked {
+                Some(facility) if facility != holder.facility => Err(Refusal::OtherFacility {
+                    facility: holder.facility.clone(),
+                }),
+                _ => Ok(Some(holder.facility.clone())),
+            },
+        }
+    }
+
+    /// Whether a row of `facility` may be shown.
+    pub fn may_read(&self, facility: &str) -> bool {
+        match self {
+            SupervisorAccess::Operator { .. } => true,
+            SupervisorAccess::Session(holder) => holder.facility == facility,
+        }
+    }
+}
+
+fn path_of(uri: &Uri) -> String {
+    uri.path_and_query()
+        .map_or_else(|| uri.path().to_owned(), |p| p.as_str().to_owned())
+}
+
+/// Checks the credential of a projection request (`GET`, empty body).
+fn access<S: Store>(
+    ledger: &Ledger<S>,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+) -> Result<SupervisorAccess, LedgerError> {
+    let origin = ledger.origin().to_owned();
+    if headers.contains_key(HEADER_OPERATOR) {
+        let signed = verify_signed(
+            Scheme::Operator,
+            &SignedParts::from_headers(Scheme::Operator, headers),
+            &origin,
+            method.as_str(),
+            path,
+            b"",
+        )?;
+        let refused = || Refusal::NotOperator {
+            needed: OperatorRole::Supervisor.as_str().to_owned(),
+        };
+        let row = ledger
+            .store()
+            .operator(&signed.key.0)?
+            .ok_or_else(refused)?;
+        if row.revoked_unix_ms.is_some() || row.role < OperatorRole::Supervisor {
+            return Err(refused().into());
+        }
+        return Ok(SupervisorAccess::Operator {
+            name: row.name,
+            role: row.role,
+        });
+    }
+    let Some(token) = headers.get(HEADER_SESSION).and_then(|v| v.to_str().ok()) else {
+        return Err(Refusal::SupervisorOnly.into());
+    };
+    let signed = verify_signed(
+        Scheme::Device,
+        &SignedParts::from_headers(Scheme::Device, headers),
+        &origin,
+        method.as_str(),
+        path,
+        b"",
+    )?;
+    let holder = supervisor::check_session(ledger, &signed, token, now_unix_ms())?;
+    Ok(SupervisorAccess::Session(holder))
+}
+
+impl<S: Store + 'static> FromRequestParts<ProjectionState<S>> for SupervisorAccess {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &T) -> Result<Self, Self::Rejection> {
-        match parts.extensions.get::<ConnectInfo<SocketAddr>>() {
-            Some(ConnectInfo(peer)) if peer.ip().is_loopback() => Ok(Self { peer: *peer }),
-            _ => Err(error_response(
-                StatusCode::FORBIDDEN,
-                ErrorBody {
-                    error: "supervisor_only".into(),
-                    message: "projections are for supervisors and auditors: until supervisor credentials are set up, ask from the ledger's own host".into(),
-                    message_es: "las proyecciones son para supervisores y auditores: mientras no haya credenciales de supervisor, consúltelas desde el propio servidor del libro central".into(),
-                    retryable: false,
-                    position: None,
-                    expected_seq: None,
-                    seq: None,
-                },
-            )),
-        }
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &ProjectionState<S>,
+    ) -> Result<Self, Self::Rejection> {
+        let ledger = state.ledger.clone();
+        let method = parts.method.clone();
+        let path = path_of(&parts.uri);
+        let headers = parts.headers.clone();
+        tokio::task::spawn_blocking(move || {
+            let ledger = ledger.lock().map_err(|_| {
+                LedgerError::Unavailable("a request failed while holding the ledger".into())
+            })?;
+            access(&ledger, &method, &path, &headers)
+        })
+        .await
+        .map_err(|e| {
+            error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorBody::other("internal", e.to_string(), true),
+            )
+        })?
+        .map_err(ledger_error)
     }
 }
 
@@ -66,13 +161,10 @@ fn error_response(status: StatusCode, body: ErrorBody) -> Response {
 
 fn ledger_error(error: LedgerError) -> Response {
     match error {
-        LedgerError::Refused(refusal) => {
-            let status = match refusal {
-                Refusal::BadRequest { .. } => StatusCode::BAD_REQUEST,
-                _ => StatusCode::FORBIDDEN,
-            };
-            error_response(status, ErrorBody::from_refusal(&refusal, None))
-        }
+        LedgerError::Refused(refusal) => error_response(
+            crate::server::refusal_status(&refusal),
+            ErrorBody::from_refusal(&refusal, None),
+        ),
         LedgerError::NotFound(what) => error_response(
             StatusCode::NOT_FOUND,
             ErrorBody::other("not_found", what, false),
@@ -153,17 +245,6 @@ pub struct FacilityQuery {
     facility: Option<String>,
 }
 
-/// A list answer: how far the projections are, and the rows.
-#[derive(Debug, Serialize)]
-pub struct Listing<T> {
-    /// Entries `[0, projected)` of the log are folded into the rows.
-    pub projected: u64,
-    /// The committed tree size when the rows were read.
-    pub tree_size: u64,
-    /// The rows.
-    pub items: Vec<T>,
-}
-
 fn listing<T>(progress: Progress, items: Vec<T>) -> Listing<T> {
     Listing {
         projected: progress.projected,
@@ -179,39 +260,52 @@ async fn status<S: Store + 'static>(
     Ok(Json(blocking(&state, false, |_, p| p.progress()).await?))
 }
 
+fn scope(access: &SupervisorAccess, query: FacilityQuery) -> Result<Option<String>, Response> {
+    access
+        .scope(query.facility)
+        .map_err(|refusal| ledger_error(refusal.into()))
+}
+
 async fn packages<S: Store + 'static>(
-    _access: SupervisorAccess,
+    access: SupervisorAccess,
     State(state): State<ProjectionState<S>>,
     Query(query): Query<FacilityQuery>,
 ) -> Result<Json<Listing<PackageView>>, Response> {
+    let facility = scope(&access, query)?;
     let out = blocking(&state, false, move |_, p| {
-        let items = p.packages(query.facility.as_deref())?;
+        let items = p.packages(facility.as_deref())?;
         Ok(listing(p.progress()?, items))
     })
     .await?;
     Ok(Json(out))
 }
 
+fn no_package(uid: &str) -> LedgerError {
+    LedgerError::NotFound(format!("no package {uid} in the projections"))
+}
+
 async fn package<S: Store + 'static>(
-    _access: SupervisorAccess,
+    access: SupervisorAccess,
     State(state): State<ProjectionState<S>>,
     Path(uid): Path<String>,
 ) -> Result<Json<PackageView>, Response> {
     let out = blocking(&state, false, move |_, p| {
         p.package(&uid)?
-            .ok_or_else(|| LedgerError::NotFound(format!("no package {uid} in the projections")))
+            .filter(|package| access.may_read(&package.facility))
+            .ok_or_else(|| no_package(&uid))
     })
     .await?;
     Ok(Json(out))
 }
 
 async fn quarantine<S: Store + 'static>(
-    _access: SupervisorAccess,
+    access: SupervisorAccess,
     State(state): State<ProjectionState<S>>,
     Query(query): Query<FacilityQuery>,
 ) -> Result<Json<Listing<QuarantineView>>, Response> {
+    let facility = scope(&access, query)?;
     let out = blocking(&state, false, move |_, p| {
-        let items = p.quarantine(query.facility.as_deref())?;
+        let items = p.quarantine(facility.as_deref())?;
         Ok(listing(p.progress()?, items))
     })
     .await?;
@@ -219,12 +313,13 @@ async fn quarantine<S: Store + 'static>(
 }
 
 async fn counts<S: Store + 'static>(
-    _access: SupervisorAccess,
+    access: SupervisorAccess,
     State(state): State<ProjectionState<S>>,
     Query(query): Query<FacilityQuery>,
 ) -> Result<Json<Listing<CountTaskView>>, Response> {
+    let facility = scope(&access, query)?;
     let out = blocking(&state, false, move |_, p| {
-        let items = p.counts(query.facility.as_deref())?;
+        let items = p.counts(facility.as_deref())?;
         Ok(listing(p.progress()?, items))
     })
     .await?;
@@ -232,37 +327,57 @@ async fn counts<S: Store + 'static>(
 }
 
 async fn manifests<S: Store + 'static>(
-    _access: SupervisorAccess,
+    access: SupervisorAccess,
     State(state): State<ProjectionState<S>>,
     Query(query): Query<FacilityQuery>,
 ) -> Result<Json<Listing<ManifestView>>, Response> {
+    let facility = scope(&access, query)?;
     let out = blocking(&state, false, move |_, p| {
-        let items = p.manifests(query.facility.as_deref())?;
+        let items = p.manifests(facility.as_deref())?;
         Ok(listing(p.progress()?, items))
     })
     .await?;
     Ok(Json(out))
 }
 
+/// A session reads the custody of its own facility's packages only (by the package's
+/// facility in the projections); an operator credential, any.
+fn custody_of<S: Store>(
+    access: &SupervisorAccess,
+    ledger: &mut Ledger<S>,
+    projector: &mut Projector<S>,
+    uid: &str,
+) -> Result<Custody, LedgerError> {
+    if let SupervisorAccess::Session(_) = access {
+        let readable = projector
+            .package(uid)?
+            .is_some_and(|package| access.may_read(&package.facility));
+        if !readable {
+            return Err(no_package(uid));
+        }
+    }
+    Custody::collect(ledger, projector, uid)
+}
+
 async fn custody<S: Store + 'static>(
-    _access: SupervisorAccess,
+    access: SupervisorAccess,
     State(state): State<ProjectionState<S>>,
     Path(uid): Path<String>,
 ) -> Result<Response, Response> {
     let view = blocking(&state, true, move |ledger, p| {
-        Custody::collect(ledger, p, &uid)?.view()
+        custody_of(&access, ledger, p, &uid)?.view()
     })
     .await?;
     Ok(Json(view).into_response())
 }
 
 async fn custody_bundle<S: Store + 'static>(
-    _access: SupervisorAccess,
+    access: SupervisorAccess,
     State(state): State<ProjectionState<S>>,
     Path(uid): Path<String>,
 ) -> Result<Response, Response> {
     let bytes = blocking(&state, true, move |ledger, p| {
-        Custody::collect(ledger, p, &uid)?.bundle(ledger)
+        custody_of(&access, ledger, p, &uid)?.bundle(ledger)
     })
     .await?;
     Ok((
@@ -273,6 +388,50 @@ async fn custody_bundle<S: Store + 'static>(
         bytes,
     )
         .into_response())
+}
+
+/// `POST /v1/supervisor/session`: a supervisor signs in on the device that signs the request.
+async fn open_session<S: Store + 'static>(
+    State(state): State<ProjectionState<S>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<SessionGrant>, Response> {
+    let ledger = state.ledger.clone();
+    let path = path_of(&uri);
+    let grant = tokio::task::spawn_blocking(move || {
+        let ledger = ledger.lock().map_err(|_| {
+            LedgerError::Unavailable("a request failed while holding the ledger".into())
+        })?;
+        let signed = verify_signed(
+            Scheme::Device,
+            &SignedParts::from_headers(Scheme::Device, &headers),
+            ledger.origin(),
+            method.as_str(),
+            &path,
+            &body,
+        )?;
+        let request: SessionRequest =
+            serde_json::from_slice(&body).map_err(|e| Refusal::BadRequest {
+                reason: e.to_string(),
+            })?;
+        let grant = supervisor::open_session(&ledger, &signed, &request, now_unix_ms());
+        match &grant {
+            Ok(g) => tracing::info!(facility = %g.facility, badge = %g.badge, "supervisor session opened"),
+            Err(error) => tracing::warn!(%error, "supervisor sign-in refused"),
+        }
+        grant
+    })
+    .await
+    .map_err(|e| {
+        error_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorBody::other("internal", e.to_string(), true),
+        )
+    })?
+    .map_err(ledger_error)?;
+    Ok(Json(grant))
 }
 
 /// The projection routes over the server's ledger.
@@ -293,6 +452,7 @@ pub fn routes<S: Store + 'static>(ledger: Arc<Mutex<Ledger<S>>>) -> Router {
             "/v1/projections/custody/{uid}/bundle",
             get(custody_bundle::<S>),
         )
+        .route("/v1/supervisor/session", post(open_session::<S>))
         .with_state(state)
 }
 

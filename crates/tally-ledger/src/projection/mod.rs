@@ -19,7 +19,6 @@ pub mod db;
 pub mod fold;
 pub mod http;
 
-use serde::Serialize;
 use tally_events::{DeviceId, SignedEvent};
 
 use crate::error::LedgerError;
@@ -27,6 +26,10 @@ use crate::ledger::now_unix_ms;
 use crate::store::{Store, StoreError};
 
 pub use db::{ProjectionDb, Value};
+pub use tally_ledger_client::projections::{
+    CountLineView, CountTaskView, ManifestLineView, ManifestView, PackageView, Progress,
+    QuarantineView,
+};
 
 /// Entries folded per transaction by default: short transactions, so that a SQLite ingest
 /// waiting for the write lock waits little.
@@ -42,15 +45,6 @@ impl<S: Store> std::fmt::Debug for Projector<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Projector").finish_non_exhaustive()
     }
-}
-
-/// How far the projections are: the next log index to fold and the committed tree size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Progress {
-    /// Entries `[0, projected)` are folded.
-    pub projected: u64,
-    /// The committed tree size when this was read.
-    pub tree_size: u64,
 }
 
 fn int(row: &[Value], i: usize) -> Option<i64> {
@@ -218,7 +212,7 @@ impl<S: Store> Projector<S> {
              FROM proj_packages WHERE (CAST(?1 AS TEXT) IS NULL OR facility = ?1) ORDER BY uid",
             &[facility.into()],
         )?;
-        Ok(rows.iter().map(|r| PackageView::from_row(r)).collect())
+        Ok(rows.iter().map(|r| package_from_row(r)).collect())
     }
 
     /// One package's current state.
@@ -229,7 +223,7 @@ impl<S: Store> Projector<S> {
              FROM proj_packages WHERE uid = ?1",
             &[uid.into()],
         )?;
-        Ok(rows.first().map(|r| PackageView::from_row(r)))
+        Ok(rows.first().map(|r| package_from_row(r)))
     }
 
     /// Packages in quarantine now, oldest first.
@@ -370,153 +364,18 @@ impl<S: Store> Projector<S> {
     }
 }
 
-/// A package's current state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PackageView {
-    /// The UID.
-    pub uid: String,
-    /// Its facility.
-    pub facility: String,
-    /// Item, if known.
-    pub item_id: Option<String>,
-    /// Batch, if known.
-    pub batch_id: Option<String>,
-    /// `units` or `mg`.
-    pub unit: Option<String>,
-    /// Quantity in that unit.
-    pub quantity: Option<i64>,
-    /// Where it is (a location id, or a tote once picked).
-    pub location: Option<String>,
-    /// `active`, `on_hold`, `quarantined`, `in_transit`, `destroyed`, `finished`, or
-    /// `unregistered` (named by the log before its registration reached the ledger).
-    pub status: String,
-    /// The log index of the last event that changed it.
-    pub last_index: u64,
-    /// That event's kind.
-    pub last_kind: String,
-    /// That event's wall clock (device), Unix milliseconds.
-    pub last_unix_ms: i64,
-}
-
-impl PackageView {
-    fn from_row(r: &[Value]) -> Self {
-        PackageView {
-            uid: text_or_empty(r, 0),
-            facility: text_or_empty(r, 1),
-            item_id: text(r, 2),
-            batch_id: text(r, 3),
-            unit: text(r, 4),
-            quantity: int(r, 5),
-            location: text(r, 6),
-            status: text_or_empty(r, 7),
-            last_index: uint(r, 8),
-            last_kind: text_or_empty(r, 9),
-            last_unix_ms: int(r, 10).unwrap_or(0),
-        }
+fn package_from_row(r: &[Value]) -> PackageView {
+    PackageView {
+        uid: text_or_empty(r, 0),
+        facility: text_or_empty(r, 1),
+        item_id: text(r, 2),
+        batch_id: text(r, 3),
+        unit: text(r, 4),
+        quantity: int(r, 5),
+        location: text(r, 6),
+        status: text_or_empty(r, 7),
+        last_index: uint(r, 8),
+        last_kind: text_or_empty(r, 9),
+        last_unix_ms: int(r, 10).unwrap_or(0),
     }
-}
-
-/// A package in quarantine.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct QuarantineView {
-    /// The UID.
-    pub uid: String,
-    /// Its facility.
-    pub facility: String,
-    /// Why.
-    pub reason_code: String,
-    /// The note.
-    pub note: String,
-    /// Where.
-    pub location: Option<String>,
-    /// Who quarantined it (badge).
-    pub actor: String,
-    /// The log index of the quarantine event.
-    pub index: u64,
-    /// Its wall clock, Unix milliseconds.
-    pub since_unix_ms: i64,
-}
-
-/// A count task and its lines.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CountTaskView {
-    /// The task.
-    pub count_task_id: String,
-    /// Its facility.
-    pub facility: String,
-    /// `issued`, `counting`, `submitted`, `recount_requested`, `closed`.
-    pub status: String,
-    /// The latest round.
-    pub round: u64,
-    /// Lines, by round and UID.
-    pub lines: Vec<CountLineView>,
-}
-
-/// One counted package.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CountLineView {
-    /// The round.
-    pub round: u64,
-    /// The UID.
-    pub uid: String,
-    /// Where it was counted.
-    pub location: String,
-    /// `units` or `mg`.
-    pub unit: String,
-    /// What was counted.
-    pub counted: i64,
-    /// The unit of the expected quantity.
-    pub expected_unit: Option<String>,
-    /// What the projection held for the package when the line reached the ledger.
-    pub expected: Option<i64>,
-    /// counted − expected, when both are in the same unit.
-    pub variance: Option<i64>,
-    /// Who counted (badge).
-    pub actor: String,
-    /// Which device, hex.
-    pub device_id: String,
-    /// The log index of the line.
-    pub index: u64,
-}
-
-/// A manifest and its lines.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ManifestView {
-    /// The manifest.
-    pub manifest_id: String,
-    /// Its facility.
-    pub facility: String,
-    /// `inbound` or `outbound`.
-    pub direction: String,
-    /// Origin license, once issued.
-    pub origin_license: Option<String>,
-    /// Destination license, once issued.
-    pub destination_license: Option<String>,
-    /// `unissued` (lines seen before the manifest), `issued`, `receiving`, `closed`.
-    pub status: String,
-    /// Lines, by UID.
-    pub lines: Vec<ManifestLineView>,
-}
-
-/// One line of a manifest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ManifestLineView {
-    /// The UID.
-    pub uid: String,
-    /// Item, if the manifest names it.
-    pub item_id: Option<String>,
-    /// Unit of the expected quantity.
-    pub unit: Option<String>,
-    /// Expected quantity.
-    pub expected: Option<i64>,
-    /// `expected`, `arrived`, `received`, `rejected`, `missing`, `unexpected`.
-    pub status: String,
-    /// Unit received.
-    pub received_unit: Option<String>,
-    /// Quantity received.
-    pub received: Option<i64>,
-    /// Why it was rejected.
-    pub reason_code: Option<String>,
-    /// The log index of the last event of the line.
-    pub index: u64,
 }

@@ -21,12 +21,13 @@ pub mod text;
 use tally_floor::Outcome;
 use tally_replica::workflow::count::{Entered, Scanned, TaskView};
 
+use super::confirm::Confirm;
 use super::{Flow, Nav, Screen};
 use crate::event::{
     CountDone, CountStep, DeviceEvent, Effect, Failure, ReadReply, ReadRequest, Tone, WriteReply,
     WriteRequest,
 };
-use crate::list::{self, Pick};
+use crate::list::{self, Opened, Rows};
 use crate::scale::{self, Scale, Seen};
 use crate::state::State;
 use crate::text::{Language, Msg, Words};
@@ -35,12 +36,10 @@ use text::Text;
 /// Where the count is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stage {
-    /// Choosing a task (`None` until read).
+    /// Choosing a task.
     Tasks {
-        /// The tasks a counter can work on.
-        tasks: Option<Vec<TaskView>>,
-        /// The marked row.
-        marked: usize,
+        /// The tasks a counter can work on, and the marked row.
+        tasks: Rows<TaskView>,
     },
     /// Counting a round at one location of a task.
     Counting {
@@ -60,15 +59,16 @@ pub enum Stage {
         found: usize,
         /// Of those, with a quantity entered.
         entered: usize,
-        /// The submit question is shown.
-        confirm_submit: bool,
+        /// The question before submitting the round.
+        confirm_submit: Confirm<()>,
     },
     /// The round was submitted.
     Submitted {
         /// Task id.
         task: String,
-        /// The packages to recount (empty: the count goes to a supervisor).
-        recount: Vec<String>,
+        /// The packages to recount (empty: the count goes to a supervisor); the arrows scroll
+        /// a long list.
+        recount: Rows<String>,
     },
 }
 
@@ -92,8 +92,7 @@ pub(crate) fn open(state: &mut State, effects: &mut Vec<Effect>) {
     let id = state.read(ReadRequest::CountTasks, effects);
     state.go(Screen::Count(Count {
         stage: Stage::Tasks {
-            tasks: None,
-            marked: 0,
+            tasks: Rows::reading(),
         },
         wait: Some(id),
         opening: None,
@@ -132,17 +131,11 @@ impl Count {
         self.write(app, step, effects);
     }
 
-    fn task_named(&self, text: &str) -> Option<TaskView> {
-        let Stage::Tasks {
-            tasks: Some(tasks), ..
-        } = &self.stage
-        else {
-            return None;
-        };
-        tasks
-            .iter()
-            .find(|t| t.id.eq_ignore_ascii_case(text.trim()))
-            .cloned()
+    /// Opens what Enter or a scan named in the tasks, or says why not.
+    fn opened(&mut self, app: &mut State, opened: Opened<TaskView>, effects: &mut Vec<Effect>) {
+        if let Some(task) = super::opened(app, opened, Text::NoSuchTask, Text::NoTasks, effects) {
+            self.open_task(app, task, effects);
+        }
     }
 
     /// A scan (or a line typed where a scan is expected) while counting.
@@ -258,7 +251,7 @@ impl Count {
                     weighed: false,
                     found: 0,
                     entered: 0,
-                    confirm_submit: false,
+                    confirm_submit: Confirm::none(),
                 };
                 self.read_lines(app, &task.id, effects);
                 (Tone::Success, Text::Started(*round, location).text(l))
@@ -286,7 +279,7 @@ impl Count {
                 if let Stage::Counting { task, .. } = &self.stage {
                     self.stage = Stage::Submitted {
                         task: task.clone(),
-                        recount: submitted.recount.clone(),
+                        recount: Rows::read(submitted.recount.clone()),
                     };
                 }
                 let text = if submitted.recount.is_empty() {
@@ -333,12 +326,8 @@ impl Flow for Count {
     }
 
     fn keys(&self, language: Language) -> Vec<String> {
-        let mut keys: Vec<String> = match self.stage {
-            Stage::Tasks { .. } => vec![
-                Msg::KeyNumber.text(language),
-                Msg::KeyArrows.text(language),
-                Text::KeyScanTask.text(language),
-            ],
+        let keys: Vec<String> = match self.stage {
+            Stage::Tasks { .. } => list::keys(language, Text::KeyScanTask.text(language)),
             Stage::Counting { .. } => vec![
                 Msg::KeyScan.text(language),
                 Text::KeyUnits.text(language),
@@ -348,12 +337,7 @@ impl Flow for Count {
             ],
             Stage::Submitted { .. } => vec![Text::KeyNextTask.text(language)],
         };
-        keys.extend([
-            Msg::KeyHelp.text(language),
-            Msg::KeyEsc.text(language),
-            Msg::KeyLock.text(language),
-        ]);
-        keys
+        list::with_flow_keys(language, keys)
     }
 
     fn render(&self, app: &State, frame: &mut ratatui::Frame, area: ratatui::layout::Rect) {
@@ -386,13 +370,7 @@ impl Flow for Count {
     }
 
     fn asking(&self) -> bool {
-        matches!(
-            self.stage,
-            Stage::Counting {
-                confirm_submit: true,
-                ..
-            }
-        )
+        matches!(&self.stage, Stage::Counting { confirm_submit, .. } if confirm_submit.asking())
     }
 
     fn on_enter(&mut self, app: &mut State, typed: &str, effects: &mut Vec<Effect>) -> Nav {
@@ -400,26 +378,9 @@ impl Flow for Count {
             return Nav::Stay;
         }
         match &mut self.stage {
-            Stage::Tasks { tasks, marked } => {
-                let rows = tasks.as_ref().map_or(0, Vec::len);
-                match list::pick(typed, rows, *marked) {
-                    Pick::Row(row) => {
-                        if let Some(task) = tasks.as_ref().and_then(|t| t.get(row)).cloned() {
-                            self.open_task(app, task, effects);
-                        }
-                    }
-                    Pick::NotARow(text) => match self.task_named(&text) {
-                        Some(task) => self.open_task(app, task, effects),
-                        None => {
-                            let text = Text::NoSuchTask(text).text(app.language);
-                            app.signal(Tone::Error, text, effects);
-                        }
-                    },
-                    Pick::Empty => {
-                        let text = Text::NoTasks.text(app.language);
-                        app.signal(Tone::Error, text, effects);
-                    }
-                }
+            Stage::Tasks { tasks } => {
+                let opened = tasks.open(typed, |t| &t.id).map(TaskView::clone);
+                self.opened(app, opened, effects);
             }
             Stage::Counting {
                 task,
@@ -428,14 +389,13 @@ impl Flow for Count {
                 confirm_submit,
                 ..
             } => {
-                if *confirm_submit {
-                    *confirm_submit = false;
+                if confirm_submit.yes().is_some() {
                     let step = CountStep::Submit { task: task.clone() };
                     self.write(app, step, effects);
                     return Nav::Stay;
                 }
                 if typed.is_empty() {
-                    *confirm_submit = true;
+                    confirm_submit.ask(());
                     return Nav::Stay;
                 }
                 match (package.clone(), typed.parse::<u64>()) {
@@ -466,13 +426,10 @@ impl Flow for Count {
             return Nav::Stay;
         }
         match &self.stage {
-            Stage::Tasks { .. } => match self.task_named(&scan) {
-                Some(task) => self.open_task(app, task, effects),
-                None => {
-                    let text = Text::NoSuchTask(scan).text(app.language);
-                    app.signal(Tone::Error, text, effects);
-                }
-            },
+            Stage::Tasks { tasks } => {
+                let opened = tasks.scanned(&scan, |t| &t.id).map(TaskView::clone);
+                self.opened(app, opened, effects);
+            }
             Stage::Counting { .. } => self.counted_scan(app, scan, effects),
             Stage::Submitted { .. } => {
                 let text = Msg::ScanNotHere.text(app.language);
@@ -483,22 +440,17 @@ impl Flow for Count {
     }
 
     fn on_arrow(&mut self, _app: &mut State, up: bool) {
-        if let Stage::Tasks {
-            tasks: Some(tasks),
-            marked,
-        } = &mut self.stage
-        {
-            *marked = list::step(*marked, tasks.len(), up);
+        match &mut self.stage {
+            Stage::Tasks { tasks } => tasks.arrow(up),
+            Stage::Submitted { recount, .. } => recount.arrow(up),
+            Stage::Counting { .. } => {}
         }
     }
 
     fn on_esc(&mut self, _app: &mut State, _effects: &mut Vec<Effect>) -> Nav {
         match &mut self.stage {
-            Stage::Counting {
-                confirm_submit: confirm @ true,
-                ..
-            } => {
-                *confirm = false;
+            Stage::Counting { confirm_submit, .. } if confirm_submit.asking() => {
+                confirm_submit.no();
                 Nav::Stay
             }
             Stage::Counting {
@@ -521,9 +473,8 @@ impl Flow for Count {
         self.wait = None;
         match reply {
             ReadReply::CountTasks(Ok(list)) => {
-                if let Stage::Tasks { tasks, marked } = &mut self.stage {
-                    *marked = 0;
-                    *tasks = Some(list);
+                if let Stage::Tasks { tasks } = &mut self.stage {
+                    tasks.set(list);
                 }
             }
             ReadReply::MyCountLines(Ok((lines, with_quantity))) => {
@@ -573,8 +524,7 @@ fn failed(app: &mut State, failure: &Failure, effects: &mut Vec<Effect>) {
 
 fn open_tasks_again(count: &mut Count, app: &mut State, effects: &mut Vec<Effect>) {
     count.stage = Stage::Tasks {
-        tasks: None,
-        marked: 0,
+        tasks: Rows::reading(),
     };
     count.wait = Some(app.read(ReadRequest::CountTasks, effects));
     app.say(Text::ChooseTask);

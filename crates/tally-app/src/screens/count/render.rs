@@ -9,40 +9,36 @@ use ratatui::Frame;
 
 use super::text::Text;
 use super::{Count, Stage};
-use crate::render::{field, field_style, render_dialog};
-use crate::screens::Flow as _;
+use crate::list::{height, Look, Row};
+use crate::render::{field, field_style};
+use crate::screens::confirm;
 use crate::state::State;
-use crate::text::Words;
+use crate::text::{Language, Words};
 
 pub(crate) fn render(count: &Count, state: &State, frame: &mut Frame, area: Rect) {
     let l = state.language;
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let mut lines: Vec<Line<'static>> = Vec::new();
     match &count.stage {
-        Stage::Tasks { tasks, marked } => {
+        Stage::Tasks { tasks: list } => {
             lines.push(Line::raw(Text::ChooseTask.text(l)));
             lines.push(Line::styled(field(state), field_style()));
-            match tasks {
+            match &list.rows {
                 None => lines.push(Line::raw(Text::Reading.text(l))),
                 Some(tasks) if tasks.is_empty() => lines.push(Line::raw(Text::NoTasks.text(l))),
                 Some(tasks) => {
-                    let room = usize::from(area.height).saturating_sub(lines.len());
-                    for i in crate::list::window(*marked, tasks.len(), room) {
-                        let task = &tasks[i];
-                        let mark = if i == *marked { ">" } else { " " };
-                        let text = format!(
-                            "{mark}{} {} · {} · {}",
-                            i + 1,
-                            task.id,
-                            task.locations.join(", "),
-                            Text::Round(task.round.max(1)).text(l)
-                        );
-                        if i == *marked {
-                            lines.push(Line::styled(text, bold));
-                        } else {
-                            lines.push(Line::raw(text));
-                        }
-                    }
+                    let rows: Vec<Row> = tasks
+                        .iter()
+                        .map(|task| {
+                            Row::new(format!(
+                                "{} · {} · {}",
+                                task.id,
+                                task.locations.join(", "),
+                                Text::Round(task.round.max(1)).text(l)
+                            ))
+                        })
+                        .collect();
+                    listed(&rows, list.marked, Look::Plain, area, &mut lines, l);
                 }
             }
         }
@@ -82,17 +78,56 @@ pub(crate) fn render(count: &Count, state: &State, frame: &mut Frame, area: Rect
                 lines.push(Line::raw(Text::ToSupervisor.text(l)));
             } else {
                 lines.push(Line::raw(Text::RecountThese.text(l)));
-                lines.extend(recount.iter().map(|uid| Line::raw(format!(" {uid}"))));
+                // The key line stays under the list, however long it is.
+                let key = Line::raw(Text::KeyNextTask.text(l));
+                let below = height(std::slice::from_ref(&key), area.width);
+                let rows: Vec<Row> = recount
+                    .rows
+                    .iter()
+                    .flatten()
+                    .map(|uid| Row::new(format!(" {uid}")))
+                    .collect();
+                let room = Rect {
+                    height: area
+                        .height
+                        .saturating_sub(u16::try_from(below).unwrap_or(0)),
+                    ..area
+                };
+                listed(&rows, recount.marked, Look::Bare, room, &mut lines, l);
+                lines.push(key);
+                frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+                render_question(count, l, frame, area);
+                return;
             }
             lines.push(Line::raw(Text::KeyNextTask.text(l)));
         }
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-    if count.asking() {
-        render_dialog(
-            frame,
-            area,
-            &[Text::ConfirmSubmit.text(l), Text::ConfirmKeys.text(l)],
-        );
+    render_question(count, l, frame, area);
+}
+
+/// The question before submitting the round, over the screen.
+fn render_question(count: &Count, l: Language, frame: &mut Frame, area: Rect) {
+    if let Stage::Counting { confirm_submit, .. } = &count.stage {
+        if confirm_submit.asking() {
+            confirm::render(
+                frame,
+                area,
+                &[Text::ConfirmSubmit.text(l), Text::ConfirmKeys.text(l)],
+            );
+        }
     }
+}
+
+/// The rows under what is already on screen, in the room left.
+fn listed(
+    rows: &[Row],
+    marked: usize,
+    look: Look,
+    area: Rect,
+    lines: &mut Vec<Line<'static>>,
+    l: Language,
+) {
+    let room = usize::from(area.height).saturating_sub(height(lines, area.width));
+    lines.extend(crate::list::lines(rows, marked, look, room, area.width, l));
 }

@@ -9,7 +9,8 @@ use ratatui::Frame;
 
 use super::text::Text;
 use super::{Destroy, Step};
-use crate::render::{field, field_style, grams, render_dialog};
+use crate::render::{field, field_style, grams};
+use crate::screens::confirm;
 use crate::state::State;
 use crate::text::Words;
 
@@ -49,7 +50,7 @@ pub(crate) fn render(screen: &Destroy, state: &State, frame: &mut Frame, area: R
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
     if screen.step == Step::Confirm {
         let uid = screen.package.clone().unwrap_or_default();
-        render_dialog(
+        confirm::render(
             frame,
             area,
             &[

@@ -10,22 +10,21 @@ pub mod text;
 use tally_floor::OutboundRow;
 use tally_replica::workflow::loading::Reconciliation;
 
+use super::confirm::Confirm;
 use super::{Flow, Nav, Screen};
 use crate::event::{Effect, ReadReply, ReadRequest, Tone, WriteReply, WriteRequest};
-use crate::list::{self, Pick};
+use crate::list::{self, Opened, Rows};
 use crate::state::State;
-use crate::text::{Language, Msg, Words};
+use crate::text::{Language, Words};
 use text::Text;
 
 /// Where the loader is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stage {
-    /// The manifests (`None` until read).
+    /// The manifests.
     Manifests {
-        /// The manifests.
-        list: Option<Vec<OutboundRow>>,
-        /// The marked row.
-        marked: usize,
+        /// The manifests and the marked row.
+        list: Rows<OutboundRow>,
     },
     /// One manifest.
     Manifest {
@@ -33,8 +32,8 @@ pub enum Stage {
         id: String,
         /// Its reconciliation (`None` until read).
         reconciliation: Option<Reconciliation>,
-        /// The close question is shown.
-        confirm_close: bool,
+        /// The question before closing it for loading.
+        confirm_close: Confirm<()>,
     },
 }
 
@@ -51,8 +50,7 @@ pub(crate) fn open(state: &mut State, effects: &mut Vec<Effect>) {
     let id = state.read(ReadRequest::Outbound, effects);
     state.go(Screen::Load(Load {
         stage: Stage::Manifests {
-            list: None,
-            marked: 0,
+            list: Rows::reading(),
         },
         wait: Some(id),
     }));
@@ -64,28 +62,23 @@ impl Load {
         self.stage = Stage::Manifest {
             id: id.clone(),
             reconciliation: None,
-            confirm_close: false,
+            confirm_close: Confirm::none(),
         };
         self.wait = Some(app.read(ReadRequest::Loading { manifest: id }, effects));
     }
 
     fn back_to_list(&mut self, app: &mut State, effects: &mut Vec<Effect>) {
         self.stage = Stage::Manifests {
-            list: None,
-            marked: 0,
+            list: Rows::reading(),
         };
         self.wait = Some(app.read(ReadRequest::Outbound, effects));
     }
 
-    fn named(&self, text: &str) -> Option<String> {
-        match &self.stage {
-            Stage::Manifests {
-                list: Some(list), ..
-            } => list
-                .iter()
-                .find(|m| m.id.eq_ignore_ascii_case(text.trim()))
-                .map(|m| m.id.clone()),
-            _ => None,
+    /// Opens what Enter or a scan named in the list, or says why not.
+    fn opened(&mut self, app: &mut State, opened: Opened<String>, effects: &mut Vec<Effect>) {
+        let unknown = Text::NoSuchManifest;
+        if let Some(id) = super::opened(app, opened, unknown, Text::Nothing, effects) {
+            self.open_manifest(app, id, effects);
         }
     }
 }
@@ -96,23 +89,14 @@ impl Flow for Load {
     }
 
     fn keys(&self, language: Language) -> Vec<String> {
-        let mut keys = match self.stage {
-            Stage::Manifests { .. } => vec![
-                Msg::KeyNumber.text(language),
-                Msg::KeyArrows.text(language),
-                Text::KeyScanManifest.text(language),
-            ],
+        let keys = match self.stage {
+            Stage::Manifests { .. } => list::keys(language, Text::KeyScanManifest.text(language)),
             Stage::Manifest { .. } => vec![
                 Text::KeyClose.text(language),
                 Text::KeyRefresh.text(language),
             ],
         };
-        keys.extend([
-            Msg::KeyHelp.text(language),
-            Msg::KeyEsc.text(language),
-            Msg::KeyLock.text(language),
-        ]);
-        keys
+        list::with_flow_keys(language, keys)
     }
 
     fn render(&self, app: &State, frame: &mut ratatui::Frame, area: ratatui::layout::Rect) {
@@ -120,13 +104,7 @@ impl Flow for Load {
     }
 
     fn asking(&self) -> bool {
-        matches!(
-            self.stage,
-            Stage::Manifest {
-                confirm_close: true,
-                ..
-            }
-        )
+        matches!(&self.stage, Stage::Manifest { confirm_close, .. } if confirm_close.asking())
     }
 
     fn on_enter(&mut self, app: &mut State, typed: &str, effects: &mut Vec<Effect>) -> Nav {
@@ -134,27 +112,14 @@ impl Flow for Load {
             return Nav::Stay;
         }
         match &mut self.stage {
-            Stage::Manifests { list: rows, marked } => {
-                let count = rows.as_ref().map_or(0, Vec::len);
-                match list::pick(typed, count, *marked) {
-                    Pick::Row(i) => {
-                        if let Some(id) = rows.as_ref().and_then(|r| r.get(i)).map(|m| m.id.clone())
-                        {
-                            self.open_manifest(app, id, effects);
-                        }
-                    }
-                    Pick::NotARow(text) => return self.on_scan(app, text, effects),
-                    Pick::Empty => {
-                        let text = Text::Nothing.text(app.language);
-                        app.signal(Tone::Error, text, effects);
-                    }
-                }
+            Stage::Manifests { list } => {
+                let opened = list.open(typed, |m| &m.id).map(|m| m.id.clone());
+                self.opened(app, opened, effects);
             }
             Stage::Manifest {
                 id, confirm_close, ..
             } => {
-                if *confirm_close {
-                    *confirm_close = false;
+                if confirm_close.yes().is_some() {
                     if let Some(who) = app.session.clone() {
                         let request = WriteRequest::MarkReady {
                             who,
@@ -163,7 +128,7 @@ impl Flow for Load {
                         self.wait = Some(app.write_id(request, effects));
                     }
                 } else if typed.is_empty() {
-                    *confirm_close = true;
+                    confirm_close.ask(());
                 } else {
                     return self.on_scan(app, typed.to_owned(), effects);
                 }
@@ -177,13 +142,10 @@ impl Flow for Load {
             return Nav::Stay;
         }
         match &self.stage {
-            Stage::Manifests { .. } => match self.named(&scan) {
-                Some(id) => self.open_manifest(app, id, effects),
-                None => {
-                    let text = Text::NoSuchManifest(scan).text(app.language);
-                    app.signal(Tone::Error, text, effects);
-                }
-            },
+            Stage::Manifests { list } => {
+                let opened = list.scanned(&scan, |m| &m.id).map(|m| m.id.clone());
+                self.opened(app, opened, effects);
+            }
             Stage::Manifest { id, .. } => {
                 let id = id.clone();
                 self.open_manifest(app, id, effects);
@@ -193,22 +155,15 @@ impl Flow for Load {
     }
 
     fn on_arrow(&mut self, _app: &mut State, up: bool) {
-        if let Stage::Manifests {
-            list: Some(rows),
-            marked,
-        } = &mut self.stage
-        {
-            *marked = list::step(*marked, rows.len(), up);
+        if let Stage::Manifests { list } = &mut self.stage {
+            list.arrow(up);
         }
     }
 
     fn on_esc(&mut self, app: &mut State, effects: &mut Vec<Effect>) -> Nav {
         match &mut self.stage {
-            Stage::Manifest {
-                confirm_close: confirm @ true,
-                ..
-            } => {
-                *confirm = false;
+            Stage::Manifest { confirm_close, .. } if confirm_close.asking() => {
+                confirm_close.no();
                 Nav::Stay
             }
             Stage::Manifest { .. } => {
@@ -225,10 +180,7 @@ impl Flow for Load {
         }
         self.wait = None;
         match (reply, &mut self.stage) {
-            (ReadReply::Outbound(Ok(answer)), Stage::Manifests { list, marked }) => {
-                *marked = 0;
-                *list = Some(answer);
-            }
+            (ReadReply::Outbound(Ok(answer)), Stage::Manifests { list }) => list.set(answer),
             (ReadReply::Loading(Ok(answer)), Stage::Manifest { reconciliation, .. }) => {
                 let text = if answer.exact() {
                     Text::Exact

@@ -9,8 +9,9 @@ use ratatui::Frame;
 
 use super::text::Text;
 use super::{Load, Stage};
-use crate::render::{field, field_style, quantity, render_dialog};
-use crate::screens::Flow as _;
+use crate::list::{height, Look, Row};
+use crate::render::{field, field_style, quantity};
+use crate::screens::confirm;
 use crate::state::State;
 use crate::text::Words;
 
@@ -19,34 +20,36 @@ pub(crate) fn render(screen: &Load, state: &State, frame: &mut Frame, area: Rect
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let mut lines: Vec<Line<'static>> = Vec::new();
     match &screen.stage {
-        Stage::Manifests { list, marked } => {
+        Stage::Manifests { list } => {
             lines.push(Line::raw(Text::Choose.text(l)));
             lines.push(Line::styled(field(state), field_style()));
-            match list {
+            match &list.rows {
                 None => lines.push(Line::raw(Text::Reading.text(l))),
-                Some(list) if list.is_empty() => lines.push(Line::raw(Text::Nothing.text(l))),
-                Some(list) => {
-                    let room = usize::from(area.height).saturating_sub(lines.len());
-                    for i in crate::list::window(*marked, list.len(), room) {
-                        let m = &list[i];
-                        let mark = if i == *marked { ">" } else { " " };
-                        let text = format!(
-                            "{mark}{} {}",
-                            i + 1,
-                            Text::Row(
-                                m.id.clone(),
-                                m.route.clone(),
-                                m.destination.clone(),
-                                m.lines
+                Some(rows) if rows.is_empty() => lines.push(Line::raw(Text::Nothing.text(l))),
+                Some(rows) => {
+                    let rows: Vec<Row> = rows
+                        .iter()
+                        .map(|m| {
+                            Row::new(
+                                Text::Row(
+                                    m.id.clone(),
+                                    m.route.clone(),
+                                    m.destination.clone(),
+                                    m.lines,
+                                )
+                                .text(l),
                             )
-                            .text(l)
-                        );
-                        lines.push(if i == *marked {
-                            Line::styled(text, bold)
-                        } else {
-                            Line::raw(text)
-                        });
-                    }
+                        })
+                        .collect();
+                    let room = usize::from(area.height).saturating_sub(height(&lines, area.width));
+                    lines.extend(crate::list::lines(
+                        &rows,
+                        list.marked,
+                        Look::Plain,
+                        room,
+                        area.width,
+                        l,
+                    ));
                 }
             }
         }
@@ -87,9 +90,12 @@ pub(crate) fn render(screen: &Load, state: &State, frame: &mut Frame, area: Rect
         }
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-    if screen.asking() {
-        if let Stage::Manifest { id, .. } = &screen.stage {
-            render_dialog(
+    if let Stage::Manifest {
+        id, confirm_close, ..
+    } = &screen.stage
+    {
+        if confirm_close.asking() {
+            confirm::render(
                 frame,
                 area,
                 &[

@@ -3,7 +3,6 @@
 
 use tally_drivers::event::DeviceEvent;
 use tally_floor::{DeviceInput, Floor, Outcome, Screen as FloorScreen};
-use tally_ids::Date;
 use tally_replica::workflow::Session;
 use tally_replica::Replica;
 
@@ -32,9 +31,7 @@ pub struct Done {
 
 /// Runs a move scan on the worker's replica.
 pub fn perform(replica: &mut Replica, write: Write) -> Result<Done, Failure> {
-    let floor = Floor::new(Date::from_unix_days(
-        replica.now_ms().div_euclid(86_400_000),
-    ));
+    let floor = Floor::new(crate::worker::today(replica));
     let package = write
         .package
         .map(|uid| floor.tag_of(replica, &uid))

@@ -15,7 +15,7 @@ use super::{Flow, Nav, Screen};
 use crate::event::{
     Effect, PickLine, PickStep, Picked, ReadReply, ReadRequest, Tone, WriteReply, WriteRequest,
 };
-use crate::list::{self, Pick as Chosen};
+use crate::list::{self, Opened, Pick as Chosen, Rows};
 use crate::render::quantity;
 use crate::state::State;
 use crate::text::{Language, Msg, Words};
@@ -24,21 +24,17 @@ use text::Text;
 /// Where the picker is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stage {
-    /// The open lists (`None` until read).
+    /// The open lists.
     Lists {
-        /// The lists.
-        lists: Option<Vec<PickListRow>>,
-        /// The marked row.
-        marked: usize,
+        /// The lists and the marked row.
+        lists: Rows<PickListRow>,
     },
-    /// A list's open lines (`None` until read).
+    /// A list's open lines.
     Lines {
         /// Pick list id.
         list: String,
-        /// Its open lines in walking order.
-        lines: Option<Vec<Line>>,
-        /// The marked row.
-        marked: usize,
+        /// Its open lines in walking order, and the marked row.
+        lines: Rows<Line>,
         /// A tote scanned for staging, waiting for its lane.
         staging: Option<String>,
     },
@@ -66,8 +62,7 @@ pub(crate) fn open(state: &mut State, effects: &mut Vec<Effect>) {
     let id = state.read(ReadRequest::PickLists, effects);
     state.go(Screen::Pick(Pick {
         stage: Stage::Lists {
-            lists: None,
-            marked: 0,
+            lists: Rows::reading(),
         },
         wait: Some(id),
     }));
@@ -84,34 +79,25 @@ impl Pick {
     fn open_list(&mut self, app: &mut State, list: String, effects: &mut Vec<Effect>) {
         self.stage = Stage::Lines {
             list: list.clone(),
-            lines: None,
-            marked: 0,
+            lines: Rows::reading(),
             staging: None,
         };
         self.write(app, PickStep::Walk { list }, effects);
     }
 
-    fn list_named(&self, text: &str) -> Option<String> {
-        match &self.stage {
-            Stage::Lists {
-                lists: Some(lists), ..
-            } => lists
-                .iter()
-                .find(|l| l.id.eq_ignore_ascii_case(text.trim()))
-                .map(|l| l.id.clone()),
-            _ => None,
+    /// Opens what Enter or a scan named in the lists, or says why not.
+    fn opened(&mut self, app: &mut State, opened: Opened<String>, effects: &mut Vec<Effect>) {
+        if let Some(list) = super::opened(app, opened, Text::NoSuchList, Text::NoLists, effects) {
+            self.open_list(app, list, effects);
         }
     }
 
     fn scan(&mut self, app: &mut State, scan: String, effects: &mut Vec<Effect>) {
         match &self.stage {
-            Stage::Lists { .. } => match self.list_named(&scan) {
-                Some(list) => self.open_list(app, list, effects),
-                None => {
-                    let text = Text::NoSuchList(scan).text(app.language);
-                    app.signal(Tone::Error, text, effects);
-                }
-            },
+            Stage::Lists { lists } => {
+                let opened = lists.scanned(&scan, |l| &l.id).map(|l| l.id.clone());
+                self.opened(app, opened, effects);
+            }
             Stage::Lines { staging, .. } => {
                 let step = PickStep::Stage {
                     tote: staging.clone(),
@@ -133,9 +119,8 @@ impl Pick {
         let l = app.language;
         match picked {
             Picked::Walk(walk) => {
-                if let Stage::Lines { lines, marked, .. } = &mut self.stage {
-                    *marked = 0;
-                    *lines = Some(walk);
+                if let Stage::Lines { lines, .. } = &mut self.stage {
+                    lines.set(walk);
                 }
             }
             Picked::Step {
@@ -202,29 +187,16 @@ impl Flow for Pick {
     }
 
     fn keys(&self, language: Language) -> Vec<String> {
-        let mut keys = match self.stage {
-            Stage::Lists { .. } => vec![
-                Msg::KeyNumber.text(language),
-                Msg::KeyArrows.text(language),
-                Text::KeyScanList.text(language),
-            ],
-            Stage::Lines { .. } => vec![
-                Msg::KeyNumber.text(language),
-                Msg::KeyArrows.text(language),
-                Text::KeyStage.text(language),
-            ],
+        let keys = match self.stage {
+            Stage::Lists { .. } => list::keys(language, Text::KeyScanList.text(language)),
+            Stage::Lines { .. } => list::keys(language, Text::KeyStage.text(language)),
             Stage::Picking { .. } => vec![
                 Msg::KeyScan.text(language),
                 Text::KeyQuantity.text(language),
                 Text::KeyShort.text(language),
             ],
         };
-        keys.extend([
-            Msg::KeyHelp.text(language),
-            Msg::KeyEsc.text(language),
-            Msg::KeyLock.text(language),
-        ]);
-        keys
+        list::with_flow_keys(language, keys)
     }
 
     fn render(&self, app: &State, frame: &mut ratatui::Frame, area: ratatui::layout::Rect) {
@@ -236,33 +208,14 @@ impl Flow for Pick {
             return Nav::Stay;
         }
         match &mut self.stage {
-            Stage::Lists { lists, marked } => {
-                let rows = lists.as_ref().map_or(0, Vec::len);
-                match list::pick(typed, rows, *marked) {
-                    Chosen::Row(i) => {
-                        if let Some(id) =
-                            lists.as_ref().and_then(|l| l.get(i)).map(|l| l.id.clone())
-                        {
-                            self.open_list(app, id, effects);
-                        }
-                    }
-                    Chosen::NotARow(text) => self.scan(app, text, effects),
-                    Chosen::Empty => {
-                        let text = Text::NoLists.text(app.language);
-                        app.signal(Tone::Error, text, effects);
-                    }
-                }
+            Stage::Lists { lists } => {
+                let opened = lists.open(typed, |l| &l.id).map(|l| l.id.clone());
+                self.opened(app, opened, effects);
             }
-            Stage::Lines {
-                list,
-                lines,
-                marked,
-                ..
-            } => {
-                let rows = lines.as_ref().map_or(0, Vec::len);
-                match list::pick(typed, rows, *marked) {
+            Stage::Lines { list, lines, .. } => {
+                match lines.pick(typed) {
                     Chosen::Row(i) => {
-                        if let Some(step) = lines.as_ref().and_then(|l| l.get(i)).cloned() {
+                        if let Some(step) = lines.get(i).cloned() {
                             let list = list.clone();
                             app.say(Text::ScanPackage(
                                 step.take
@@ -333,16 +286,9 @@ impl Flow for Pick {
 
     fn on_arrow(&mut self, _app: &mut State, up: bool) {
         match &mut self.stage {
-            Stage::Lists {
-                lists: Some(lists),
-                marked,
-            } => *marked = list::step(*marked, lists.len(), up),
-            Stage::Lines {
-                lines: Some(lines),
-                marked,
-                ..
-            } => *marked = list::step(*marked, lines.len(), up),
-            _ => {}
+            Stage::Lists { lists } => lists.arrow(up),
+            Stage::Lines { lines, .. } => lines.arrow(up),
+            Stage::Picking { .. } => {}
         }
     }
 
@@ -369,8 +315,7 @@ impl Flow for Pick {
             }
             Stage::Lines { .. } => {
                 self.stage = Stage::Lists {
-                    lists: None,
-                    marked: 0,
+                    lists: Rows::reading(),
                 };
                 self.wait = Some(app.read(ReadRequest::PickLists, effects));
                 Nav::Stay
@@ -385,10 +330,7 @@ impl Flow for Pick {
         }
         self.wait = None;
         match (reply, &mut self.stage) {
-            (ReadReply::PickLists(Ok(answer)), Stage::Lists { lists, marked }) => {
-                *marked = 0;
-                *lists = Some(answer);
-            }
+            (ReadReply::PickLists(Ok(answer)), Stage::Lists { lists }) => lists.set(answer),
             (ReadReply::PickLists(Err(failure)), _) => app.fail(&failure, effects),
             _ => {}
         }

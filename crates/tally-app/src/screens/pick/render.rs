@@ -9,27 +9,16 @@ use ratatui::Frame;
 
 use super::text::Text;
 use super::{Pick, Stage};
+use crate::list::{height, Look, Row};
 use crate::render::{field, field_style, quantity};
 use crate::state::State;
-use crate::text::Words;
+use crate::text::{Language, Words};
 
-fn listed(rows: &[Vec<String>], marked: usize, room: usize, lines: &mut Vec<Line<'static>>) {
-    let bold = Style::default().add_modifier(Modifier::BOLD);
-    for i in crate::list::window(marked, rows.len(), room / 2) {
-        for (k, part) in rows[i].iter().enumerate() {
-            let text = if k == 0 {
-                let mark = if i == marked { ">" } else { " " };
-                format!("{mark}{} {part}", i + 1)
-            } else {
-                part.clone()
-            };
-            lines.push(if i == marked {
-                Line::styled(text, bold)
-            } else {
-                Line::raw(text)
-            });
-        }
-    }
+/// The rows under what is already on screen, in the room left.
+fn listed(rows: &[Row], marked: usize, area: Rect, lines: &mut Vec<Line<'static>>, l: Language) {
+    let room = usize::from(area.height).saturating_sub(height(lines, area.width));
+    let shown = crate::list::lines(rows, marked, Look::Plain, room, area.width, l);
+    lines.extend(shown);
 }
 
 pub(crate) fn render(screen: &Pick, state: &State, frame: &mut Frame, area: Rect) {
@@ -37,34 +26,34 @@ pub(crate) fn render(screen: &Pick, state: &State, frame: &mut Frame, area: Rect
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let mut lines: Vec<Line<'static>> = Vec::new();
     match &screen.stage {
-        Stage::Lists { lists, marked } => {
+        Stage::Lists { lists: rows } => {
             lines.push(Line::raw(Text::ChooseList.text(l)));
             lines.push(Line::styled(field(state), field_style()));
-            match lists {
+            match &rows.rows {
                 None => lines.push(Line::raw(Text::Reading.text(l))),
                 Some(lists) if lists.is_empty() => lines.push(Line::raw(Text::NoLists.text(l))),
                 Some(lists) => {
-                    let rows: Vec<Vec<String>> = lists
+                    let shown: Vec<Row> = lists
                         .iter()
                         .map(|r| {
-                            vec![Text::ListRow(
-                                r.id.clone(),
-                                r.order_id.clone(),
-                                r.route.clone(),
-                                r.open_lines,
+                            Row::new(
+                                Text::ListRow(
+                                    r.id.clone(),
+                                    r.order_id.clone(),
+                                    r.route.clone(),
+                                    r.open_lines,
+                                )
+                                .text(l),
                             )
-                            .text(l)]
                         })
                         .collect();
-                    let room = usize::from(area.height).saturating_sub(lines.len()) * 2;
-                    listed(&rows, *marked, room, &mut lines);
+                    listed(&shown, rows.marked, area, &mut lines, l);
                 }
             }
         }
         Stage::Lines {
             list,
-            lines: steps,
-            marked,
+            lines: rows,
             staging,
         } => {
             lines.push(Line::styled(Text::LinesOf(list.clone()).text(l), bold));
@@ -73,11 +62,11 @@ pub(crate) fn render(screen: &Pick, state: &State, frame: &mut Frame, area: Rect
                 None => lines.push(Line::raw(Text::ChooseLine.text(l))),
             }
             lines.push(Line::styled(field(state), field_style()));
-            match steps {
+            match &rows.rows {
                 None => lines.push(Line::raw(Text::Reading.text(l))),
                 Some(steps) if steps.is_empty() => lines.push(Line::raw(Text::ListDone.text(l))),
                 Some(steps) => {
-                    let rows: Vec<Vec<String>> = steps
+                    let shown: Vec<Row> = steps
                         .iter()
                         .map(|s| {
                             let take = match &s.take {
@@ -89,15 +78,14 @@ pub(crate) fn render(screen: &Pick, state: &State, frame: &mut Frame, area: Rect
                                 ),
                                 None => Text::NoStock,
                             };
-                            vec![
+                            Row::parts(vec![
                                 Text::LineRow(s.line_no, s.sku.clone(), quantity(s.remaining))
                                     .text(l),
                                 take.text(l),
-                            ]
+                            ])
                         })
                         .collect();
-                    let room = usize::from(area.height).saturating_sub(lines.len());
-                    listed(&rows, *marked, room, &mut lines);
+                    listed(&shown, rows.marked, area, &mut lines, l);
                 }
             }
         }

@@ -25,6 +25,21 @@ pub enum Text {
     KeyQuarantine,
     /// Help: l.
     KeyRelease,
+    /// A pallet or tote scanned: how many packages it holds, what `q` does.
+    PalletHolds(String, usize),
+    /// The question before quarantining a whole pallet: label, packages, reason.
+    ConfirmPallet(String, usize, String),
+    /// The question before quarantining a whole pallet whose contents are withheld: label,
+    /// reason.
+    ConfirmPalletWithheld(String, String),
+    /// A pallet or tote scanned while a count is open: its contents are not shown.
+    PalletWithheld(String),
+    /// The answers to it.
+    ConfirmKeys,
+    /// A whole pallet quarantined.
+    PalletQuarantined(String, usize),
+    /// Help: a pallet's label.
+    KeyPallet,
 }
 
 impl Words for Text {
@@ -55,6 +70,46 @@ impl Words for Text {
                 Language::Spanish => format!("{uid}\nMotivo: número + Enter"),
             },
             Text::KeyScan => pick(l, "scan    the package", "escanear el paquete"),
+            Text::PalletHolds(label, n) => match l {
+                Language::English => format!("{label} holds {n} packages: q quarantines them all"),
+                Language::Spanish => format!("{label} tiene {n} paquetes: q los pone todos en cuarentena"),
+            },
+            Text::ConfirmPallet(label, n, reason) => match l {
+                Language::English => {
+                    format!("Quarantine all {n} packages on {label} for {reason}? Each goes to the cage")
+                }
+                Language::Spanish => format!(
+                    "¿Poner en cuarentena los {n} paquetes de {label} por {reason}? Todos van a la jaula"
+                ),
+            },
+            Text::ConfirmKeys => pick(l, "Enter quarantine · Esc no", "Enter cuarentena · Esc no"),
+            Text::ConfirmPalletWithheld(label, reason) => match l {
+                Language::English => {
+                    format!("Quarantine everything on {label} for {reason}? It goes to the cage")
+                }
+                Language::Spanish => format!(
+                    "¿Poner en cuarentena todo lo de {label} por {reason}? Va a la jaula"
+                ),
+            },
+            Text::PalletWithheld(label) => match l {
+                Language::English => format!(
+                    "{label}: a count is open, so what it holds is not shown; q quarantines it all"
+                ),
+                Language::Spanish => format!(
+                    "{label}: hay un conteo abierto y no se muestra su contenido; q lo pone todo en cuarentena"
+                ),
+            },
+            Text::PalletQuarantined(label, n) => match l {
+                Language::English => format!("{n} packages of {label} quarantined: take them to the cage"),
+                Language::Spanish => {
+                    format!("{n} paquetes de {label} en cuarentena: llévelos a la jaula")
+                }
+            },
+            Text::KeyPallet => pick(
+                l,
+                "scan a pallet/tote  all it holds",
+                "escanear tarima/caja  todo lo que tiene",
+            ),
             Text::KeyQuarantine => pick(l, "q       quarantine it", "q       cuarentena"),
             Text::KeyRelease => pick(
                 l,
@@ -71,7 +126,18 @@ mod tests {
 
     #[test]
     fn quarantine_reads_in_both_languages() {
-        for text in [Text::Title, Text::ScanPackage, Text::ReleaseSupervisorsOnly] {
+        for text in [
+            Text::Title,
+            Text::ScanPackage,
+            Text::ReleaseSupervisorsOnly,
+            Text::PalletHolds("P".into(), 2),
+            Text::ConfirmPallet("P".into(), 2, "R".into()),
+            Text::ConfirmKeys,
+            Text::PalletQuarantined("P".into(), 2),
+            Text::ConfirmPalletWithheld("P".into(), "R".into()),
+            Text::PalletWithheld("P".into()),
+            Text::KeyPallet,
+        ] {
             assert_ne!(text.text(Language::English), text.text(Language::Spanish));
         }
     }

@@ -2,7 +2,6 @@
 //! with a reason code, through the floor layer.
 
 use tally_floor::{Floor, Outcome};
-use tally_ids::Date;
 use tally_replica::workflow::Session;
 use tally_replica::Replica;
 
@@ -15,6 +14,8 @@ pub enum Action {
     Quarantine,
     /// Back to active stock (supervisors).
     Release,
+    /// Everything a pallet or tote label holds, to the cage, as one action.
+    QuarantinePallet,
 }
 
 /// One step of the quarantine / release screen.
@@ -22,7 +23,7 @@ pub enum Action {
 pub struct Write {
     /// Who is signed in.
     pub who: Session,
-    /// The package.
+    /// The package (the pallet or tote label, for [`Action::QuarantinePallet`]).
     pub uid: String,
     /// Quarantine or release.
     pub action: Action,
@@ -32,14 +33,15 @@ pub struct Write {
 
 /// Runs the step on the worker's replica.
 pub fn perform(replica: &mut Replica, write: Write) -> Result<Outcome, Failure> {
-    let floor = Floor::new(Date::from_unix_days(
-        replica.now_ms().div_euclid(86_400_000),
-    ));
+    let floor = Floor::new(crate::worker::today(replica));
     let step = match write.action {
         Action::Quarantine => {
             floor.quarantine_stock(replica, &write.who, &write.uid, &write.reason)
         }
         Action::Release => floor.release(replica, &write.who, &write.uid, &write.reason),
+        Action::QuarantinePallet => {
+            floor.quarantine_pallet(replica, &write.who, &write.uid, &write.reason)
+        }
     };
     step.map(|s| s.outcome).map_err(Failure::from)
 }

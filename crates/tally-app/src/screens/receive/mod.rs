@@ -3,7 +3,9 @@
 //! (expected, unexpected, duplicate) through the floor layer; a GS1 label scanned checks the
 //! current case's label and COA; a letter key (with nothing typed) decides the marked case:
 //! `a` accept, `d` accept at another quantity (quantity, then reason), `r` reject (reason, then
-//! a confirmation: it cannot be undone), `q` quarantine, `v` void a mis-scan, `c` close, `t` /
+//! a confirmation: it cannot be undone), `q` quarantine, `p` quarantine the whole pallet (every
+//! case arrived and not decided, listed in the confirmation: one action, one event per case),
+//! `v` void a mis-scan, `c` close, `t` /
 //! `z` tare / zero the scale. Closing shows the missing and unexpected cases and the
 //! discrepancy list as it is keyed into the state system.
 //!
@@ -18,7 +20,7 @@
 //! A question (quantity, reason, confirmation) never takes a scan as its answer: the app
 //! holds the scan and handles it after the answer ([`Flow::asking`]).
 
-mod render;
+pub(crate) mod render;
 pub mod text;
 pub mod work;
 
@@ -34,7 +36,7 @@ use crate::event::{
     DeviceEvent, Effect, Failure, ReadReply, ReadRequest, ScaleCommand, Tone, WriteReply,
     WriteRequest,
 };
-use crate::list::{self, Pick};
+use crate::list::{self, Opened, Pick, Rows};
 use crate::scale::{self, Scale, Seen};
 use crate::state::State;
 use crate::text::{Language, Msg, Words};
@@ -46,10 +48,8 @@ use work::{Answer, Done, Read, Write, WriteStep};
 pub enum Stage {
     /// Choosing a manifest.
     List {
-        /// The manifests waiting (`None` until read).
-        rows: Option<Vec<ManifestRow>>,
-        /// The marked row.
-        marked: usize,
+        /// The manifests waiting, and the marked row.
+        list: Rows<ManifestRow>,
     },
     /// Receiving a manifest.
     Manifest {
@@ -93,6 +93,11 @@ pub enum Pending {
         /// The case.
         uid: String,
     },
+    /// Quarantine the whole pallet (then confirm).
+    QuarantinePallet {
+        /// The cases on it.
+        uids: Vec<String>,
+    },
     /// Void the case's arrival.
     Void {
         /// The case.
@@ -116,6 +121,13 @@ pub enum Ask {
         pending: Pending,
         /// The marked reason.
         marked: usize,
+    },
+    /// Quarantine these cases for this reason?
+    ConfirmPallet {
+        /// The cases, and the case the arrows have scrolled to.
+        uids: crate::list::Rows<String>,
+        /// Reason code.
+        reason: String,
     },
     /// Reject this case for this reason? (irreversible)
     ConfirmReject {
@@ -147,8 +159,7 @@ pub struct Receive {
 pub(crate) fn open(state: &mut State, effects: &mut Vec<Effect>) {
     let mut flow = Receive {
         stage: Stage::List {
-            rows: None,
-            marked: 0,
+            list: Rows::reading(),
         },
         ask: None,
         reasons: Vec::new(),
@@ -213,17 +224,16 @@ impl Receive {
 
     fn scan(&mut self, app: &mut State, text: String, effects: &mut Vec<Effect>) -> Nav {
         match &self.stage {
-            Stage::List { rows, .. } => {
-                let known = rows
-                    .as_ref()
-                    .and_then(|rows| rows.iter().find(|r| r.id.eq_ignore_ascii_case(&text)))
-                    .map(|r| r.id.clone());
-                match known {
-                    Some(manifest) => self.open_manifest(app, manifest, effects),
-                    None => {
-                        let words = Text::NoSuchManifest(text).text(app.language);
-                        app.signal(Tone::Error, words, effects);
-                    }
+            Stage::List { list } => {
+                let opened = match list.scanned(&text, |r| &r.id) {
+                    Opened::Reading => Opened::Unknown(text),
+                    other => other.map(|r| r.id.clone()),
+                };
+                let unknown = Text::NoSuchManifest;
+                if let Some(manifest) =
+                    super::opened(app, opened, unknown, Text::NoManifests, effects)
+                {
+                    self.open_manifest(app, manifest, effects);
                 }
             }
             Stage::Manifest { current, .. } => {
@@ -248,6 +258,25 @@ impl Receive {
             'w' => self.weigh_marked(app, effects),
             'z' => effects.push(Effect::ScaleCommand(ScaleCommand::Zero)),
             'c' => self.write(app, WriteStep::Close, effects),
+            'p' => {
+                let uids: Vec<String> = match &self.stage {
+                    Stage::Manifest {
+                        sheet: Some(sheet), ..
+                    } => sheet
+                        .cases
+                        .iter()
+                        .filter(|c| c.arrived && !c.quarantined && c.decision.is_none())
+                        .map(|c| c.uid.clone())
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                if uids.is_empty() {
+                    let words = Text::NothingToQuarantine.text(app.language);
+                    app.signal(Tone::Error, words, effects);
+                } else {
+                    self.ask_reason(Pending::QuarantinePallet { uids });
+                }
+            }
             'a' | 'd' | 'r' | 'q' | 'v' => {
                 let Some(case) = self.target().cloned() else {
                     let words = Text::ScanACaseFirst.text(app.language);
@@ -385,6 +414,12 @@ impl Receive {
                 },
                 effects,
             ),
+            Pending::QuarantinePallet { uids } => {
+                self.ask = Some(Ask::ConfirmPallet {
+                    uids: crate::list::Rows::read(uids),
+                    reason,
+                });
+            }
             Pending::Void { uid } => self.write(
                 app,
                 WriteStep::Decide {
@@ -477,7 +512,9 @@ impl Flow for Receive {
         let l = language;
         let mut keys = vec![Msg::KeyHelp.text(l), Msg::KeyEsc.text(l)];
         let own = match (&self.ask, &self.stage) {
-            (Some(Ask::ConfirmReject { .. }), _) => vec![Text::KeyConfirm],
+            (Some(Ask::ConfirmReject { .. } | Ask::ConfirmPallet { .. }), _) => {
+                vec![Text::KeyConfirm]
+            }
             (Some(Ask::Reason { .. }), _) => vec![Text::KeyPickReason],
             (Some(Ask::Quantity { .. }), _) => vec![Text::KeyQuantity],
             (None, Stage::List { .. }) => vec![Text::KeyOpenManifest, Text::KeyScanManifest],
@@ -488,6 +525,7 @@ impl Flow for Receive {
                 Text::KeyAcceptAt,
                 Text::KeyReject,
                 Text::KeyQuarantine,
+                Text::KeyQuarantinePallet,
                 Text::KeyVoid,
                 Text::KeyClose,
                 Text::KeyWeigh,
@@ -551,6 +589,11 @@ impl Flow for Receive {
                 }
                 return Nav::Stay;
             }
+            Some(Ask::ConfirmPallet { uids, reason }) => {
+                let uids = uids.rows.unwrap_or_default();
+                self.write(app, WriteStep::Quarantine { uids, reason }, effects);
+                return Nav::Stay;
+            }
             Some(Ask::ConfirmReject { uid, reason }) => {
                 self.write(
                     app,
@@ -565,23 +608,17 @@ impl Flow for Receive {
             None => {}
         }
         match &self.stage {
-            Stage::List { rows, marked } => {
-                let Some(rows) = rows else {
-                    return Nav::Stay;
+            Stage::List { list } => {
+                // A manifest's id typed (or wedged) is its barcode.
+                let opened = match list.open(typed, |r| &r.id) {
+                    Opened::Reading => return Nav::Stay,
+                    other => other.map(|r| r.id.clone()),
                 };
-                match list::pick(typed, rows.len(), *marked) {
-                    Pick::Row(row) => {
-                        let manifest = rows[row].id.clone();
-                        self.open_manifest(app, manifest, effects);
-                    }
-                    // A manifest's id typed (or wedged) is its barcode.
-                    Pick::NotARow(text) => {
-                        self.scan(app, text, effects);
-                    }
-                    Pick::Empty => {
-                        let words = Text::NoManifests.text(app.language);
-                        app.signal(Tone::Error, words, effects);
-                    }
+                let unknown = Text::NoSuchManifest;
+                if let Some(manifest) =
+                    super::opened(app, opened, unknown, Text::NoManifests, effects)
+                {
+                    self.open_manifest(app, manifest, effects);
                 }
                 Nav::Stay
             }
@@ -601,10 +638,9 @@ impl Flow for Receive {
             (Some(Ask::Reason { marked, .. }), _) => {
                 *marked = list::step(*marked, self.reasons.len(), up);
             }
+            (Some(Ask::ConfirmPallet { uids, .. }), _) => uids.arrow(up),
             (Some(_), _) => {}
-            (None, Stage::List { rows, marked }) => {
-                *marked = list::step(*marked, rows.as_ref().map_or(0, Vec::len), up);
-            }
+            (None, Stage::List { list }) => list.arrow(up),
             (None, Stage::Manifest { sheet, marked, .. }) => {
                 *marked = list::step(*marked, sheet.as_ref().map_or(0, |s| s.cases.len()), up);
             }
@@ -643,9 +679,7 @@ impl Flow for Receive {
         }
         self.read_wait = None;
         match (answer, &mut self.stage) {
-            (Ok(Answer::Manifests(found)), Stage::List { rows, .. }) => {
-                *rows = Some(found);
-            }
+            (Ok(Answer::Manifests(found)), Stage::List { list }) => list.refresh(found),
             (Ok(Answer::Sheet(found)), Stage::Manifest { sheet, .. }) => {
                 let next = next_hint(&found);
                 *sheet = Some(found);

@@ -12,6 +12,7 @@ use tally_floor::receiving::{Case, Closed, ManifestRow, Sheet};
 
 use super::text::Text;
 use super::{next_hint, Ask, Receive, Stage};
+use crate::list::{Look, Row};
 use crate::render::{field, field_style, grams, quantity};
 use crate::state::State;
 use crate::text::{Language, Words};
@@ -23,7 +24,7 @@ fn bold() -> Style {
 pub(super) fn render(flow: &Receive, app: &State, frame: &mut Frame, area: Rect) {
     let l = app.language;
     match &flow.stage {
-        Stage::List { rows, marked } => render_list(app, rows.as_deref(), *marked, frame, area),
+        Stage::List { list } => render_list(app, list.rows.as_deref(), list.marked, frame, area),
         Stage::Manifest {
             sheet,
             marked,
@@ -34,6 +35,28 @@ pub(super) fn render(flow: &Receive, app: &State, frame: &mut Frame, area: Rect)
     }
     match &flow.ask {
         None => {}
+        Some(Ask::ConfirmPallet { uids, reason }) => {
+            let mut lines: Vec<String> = vec![Text::ConfirmPallet {
+                cases: uids.len(),
+                reason: reason.clone(),
+            }
+            .text(l)];
+            let keys = Text::KeyConfirm.text(l);
+            // The cases in the room the box has (the arrows scroll them).
+            let rows: Vec<Row> = uids
+                .rows
+                .iter()
+                .flatten()
+                .map(|uid| Row::new(format!(" {uid}")))
+                .collect();
+            let inner_width = area.width.min(44).saturating_sub(2);
+            let asked = crate::list::height(&[Line::raw(lines[0].clone())], inner_width);
+            let room = usize::from(area.height.saturating_sub(2)).saturating_sub(asked + 1);
+            let shown = crate::list::lines(&rows, uids.marked, Look::Bare, room, inner_width, l);
+            lines.extend(shown.iter().map(|line| line.to_string()));
+            lines.push(keys);
+            render_wrapped(frame, area, &lines);
+        }
         Some(Ask::ConfirmReject { uid, reason }) => {
             let text = Text::ConfirmReject {
                 uid: uid.clone(),
@@ -59,16 +82,31 @@ pub(super) fn render(flow: &Receive, app: &State, frame: &mut Frame, area: Rect)
             let mut lines = vec![Text::AskReason.text(l)];
             // The dialog holds two rows per line; keep the marked reason in view.
             let room = usize::from(area.height.saturating_sub(2) / 2).saturating_sub(2);
-            let shown = crate::list::window(*marked, flow.reasons.len(), room.max(1));
-            for i in shown {
-                let (code, _) = &flow.reasons[i];
-                let mark = if i == *marked { "▶" } else { " " };
-                lines.push(format!("{mark}{} {code}", i + 1));
-            }
+            lines.extend(reason_rows(&flow.reasons, *marked, room.max(1), area, l));
             lines.push(field(app));
             render_reasons(frame, area, &lines);
         }
     }
+}
+
+/// The reason codes as numbered rows that fit in `room` lines of the question's box.
+pub(crate) fn reason_rows(
+    reasons: &[(String, String)],
+    marked: usize,
+    room: usize,
+    area: Rect,
+    l: Language,
+) -> Vec<String> {
+    let rows: Vec<Row> = reasons
+        .iter()
+        .map(|(code, _)| Row::new(code.clone()))
+        .collect();
+    let look = Look::Cursor { numbered: true };
+    let width = area.width.min(44).saturating_sub(2);
+    crate::list::lines(&rows, marked, look, room, width, l)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
 }
 
 /// A question in a box over the screen: left-aligned rows, one per line.
@@ -77,6 +115,21 @@ fn render_reasons(frame: &mut Frame, area: Rect, lines: &[String]) {
     frame.render_widget(ratatui::widgets::Clear, inner);
     frame.render_widget(
         Paragraph::new(lines.join("\n"))
+            .style(bold())
+            .block(ratatui::widgets::Block::default().borders(ratatui::widgets::Borders::ALL)),
+        inner,
+    );
+}
+
+/// A question in a box over the screen whose lines wrap at the box's width.
+fn render_wrapped(frame: &mut Frame, area: Rect, lines: &[String]) {
+    let lines: Vec<Line<'static>> = lines.iter().cloned().map(Line::raw).collect();
+    let inner_width = area.width.min(44).saturating_sub(2);
+    let inner = crate::render::centred(area, crate::list::height(&lines, inner_width));
+    frame.render_widget(ratatui::widgets::Clear, inner);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
             .style(bold())
             .block(ratatui::widgets::Block::default().borders(ratatui::widgets::Borders::ALL)),
         inner,
@@ -107,29 +160,19 @@ fn render_list(
         frame.render_widget(Paragraph::new(Text::NoManifests.text(l)), list);
         return;
     }
-    let lines: Vec<Line> = rows
+    let rows: Vec<Row> = rows
         .iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let mark = if i == marked { "▶" } else { " " };
-            let text = format!(
-                "{mark}{} {} {}/{} {}",
-                i + 1,
-                row.id,
-                row.arrived,
-                row.lines,
-                row.origin_license
-            );
-            let style = if i == marked {
-                bold().add_modifier(Modifier::REVERSED)
-            } else {
-                bold()
-            };
-            Line::styled(text, style)
+        .map(|row| {
+            Row::new(format!(
+                "{} {}/{} {}",
+                row.id, row.arrived, row.lines, row.origin_license
+            ))
+            .styled(bold())
         })
         .collect();
-    let shown = crate::list::window(marked, lines.len(), usize::from(list.height));
-    frame.render_widget(Paragraph::new(lines[shown].to_vec()), list);
+    let look = Look::Cursor { numbered: true };
+    let shown = crate::list::lines(&rows, marked, look, usize::from(list.height), list.width, l);
+    frame.render_widget(Paragraph::new(shown), list);
 }
 
 /// What was recorded for a case, in a few marks: arrived, weight, label, quarantine, decision.
@@ -212,12 +255,10 @@ fn render_manifest(
         Paragraph::new(Line::styled(field(app), field_style())),
         input,
     );
-    let lines: Vec<Line> = sheet
+    let rows: Vec<Row> = sheet
         .cases
         .iter()
-        .enumerate()
-        .map(|(i, case)| {
-            let mark = if i == marked { "▶" } else { " " };
+        .map(|case| {
             let mut style = Style::default();
             if !case.arrived {
                 style = style.fg(Color::DarkGray);
@@ -226,14 +267,12 @@ fn render_manifest(
             } else {
                 style = style.add_modifier(Modifier::BOLD);
             }
-            if i == marked {
-                style = style.add_modifier(Modifier::REVERSED);
-            }
-            Line::styled(format!("{mark}{}{}", case.uid, marks(case)), style)
+            Row::new(format!("{}{}", case.uid, marks(case))).styled(style)
         })
         .collect();
-    let shown = crate::list::window(marked, lines.len(), usize::from(list.height));
-    frame.render_widget(Paragraph::new(lines[shown].to_vec()), list);
+    let look = Look::Cursor { numbered: false };
+    let shown = crate::list::lines(&rows, marked, look, usize::from(list.height), list.width, l);
+    frame.render_widget(Paragraph::new(shown), list);
 }
 
 fn amount(q: Option<Quantity>, l: Language) -> String {

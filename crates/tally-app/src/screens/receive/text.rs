@@ -139,6 +139,17 @@ pub enum Text {
     KeyReject,
     /// Help: quarantine.
     KeyQuarantine,
+    /// Help: p.
+    KeyQuarantinePallet,
+    /// Quarantine the whole pallet: how many cases, the reason (then: the cases, the keys).
+    ConfirmPallet {
+        /// Cases on it.
+        cases: usize,
+        /// Reason code.
+        reason: String,
+    },
+    /// No case on the pallet can be quarantined.
+    NothingToQuarantine,
     /// Help: void.
     KeyVoid,
     /// Help: close.
@@ -348,6 +359,24 @@ impl Words for Text {
             Text::KeyAcceptAt => pick(l, "d       accept at another qty", "d       aceptar con otra cant."),
             Text::KeyReject => pick(l, "r       reject it (asks)", "r       rechazarla (pregunta)"),
             Text::KeyQuarantine => pick(l, "q       quarantine it", "q       cuarentena"),
+            Text::KeyQuarantinePallet => pick(
+                l,
+                "p       quarantine the pallet",
+                "p       cuarentena de la tarima",
+            ),
+            Text::ConfirmPallet { cases, reason } => match l {
+                Language::English => format!(
+                    "Quarantine the pallet: all {cases} cases arrived and not decided ({reason})?"
+                ),
+                Language::Spanish => format!(
+                    "¿Cuarentena de la tarima: los {cases} casos llegados sin decidir ({reason})?"
+                ),
+            },
+            Text::NothingToQuarantine => pick(
+                l,
+                "No case on this pallet can be quarantined: scan the cases first",
+                "Ningún caso de esta tarima puede ir a cuarentena: escanee los casos primero",
+            ),
             Text::KeyVoid => pick(l, "v       void a mis-scan", "v       anular mal escaneo"),
             Text::KeyClose => pick(l, "c       close the manifest", "c       cerrar el manifiesto"),
             Text::KeyScale => pick(l, "t / z   tare / zero scale", "t / z   tara / cero báscula"),
@@ -377,6 +406,12 @@ mod tests {
             Text::Cancelled,
             Text::KeyReject,
             Text::ActionsHint,
+            Text::KeyQuarantinePallet,
+            Text::ConfirmPallet {
+                cases: 2,
+                reason: "R".into(),
+            },
+            Text::NothingToQuarantine,
             Text::WeightOk(1),
             Text::WeightOff(1),
             Text::AlreadyWeighed("U".into(), 1),

@@ -102,9 +102,9 @@ pub enum Answer {
     Reasons(Vec<(String, String)>),
 }
 
-/// The facility's date from the replica's clock (UTC).
+/// The facility's date from the replica's clock, in the facility's time zone.
 fn today(replica: &Replica) -> Date {
-    Date::from_unix_days(replica.now_ms().div_euclid(86_400_000))
+    crate::worker::today(replica)
 }
 
 /// Runs a receiving step on the worker's replica.

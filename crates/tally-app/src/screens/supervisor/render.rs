@@ -9,30 +9,33 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::text::Text;
-use super::{rows, Question, Row, Stage, Supervisor};
-use crate::render::{field, field_style, quantity, render_dialog};
+use super::{Field, Question, ReviewRow, Row as WorkRow, Settle, Stage, Supervisor};
+use crate::list::{height, Look, Row};
+use crate::render::{field, field_style, quantity};
+use crate::screens::confirm;
 use crate::state::State;
 use crate::text::{Language, Words};
 
-fn row_text(row: &Row) -> Text {
+fn row_text(row: &WorkRow) -> Text {
     match row {
-        Row::Review(task) => Text::ReviewRow(task.clone()),
-        Row::Unlock(badge) => Text::UnlockRow(badge.clone()),
-        Row::Conflict(uid) => Text::ConflictRow(uid.clone()),
+        WorkRow::Review(task) => Text::ReviewRow(task.clone()),
+        WorkRow::Unlock(badge) => Text::UnlockRow(badge.clone()),
+        WorkRow::Conflict(uid) => Text::ConflictRow(uid.clone()),
     }
 }
 
-fn listed(rows: &[String], marked: usize, room: usize, lines: &mut Vec<Line<'static>>) {
-    let bold = Style::default().add_modifier(Modifier::BOLD);
-    for i in crate::list::window(marked, rows.len(), room) {
-        let mark = if i == marked { ">" } else { " " };
-        let text = format!("{mark}{} {}", i + 1, rows[i]);
-        lines.push(if i == marked {
-            Line::styled(text, bold)
-        } else {
-            Line::raw(text)
-        });
-    }
+/// The rows under what is already on screen, in the room left.
+fn listed(rows: &[String], marked: usize, area: Rect, lines: &mut Vec<Line<'static>>, l: Language) {
+    let rows: Vec<Row> = rows.iter().cloned().map(Row::new).collect();
+    let room = usize::from(area.height).saturating_sub(height(lines, area.width));
+    lines.extend(crate::list::lines(
+        &rows,
+        marked,
+        Look::Plain,
+        room,
+        area.width,
+        l,
+    ));
 }
 
 fn question_lines(question: &Question, l: Language) -> Vec<String> {
@@ -40,6 +43,13 @@ fn question_lines(question: &Question, l: Language) -> Vec<String> {
         Question::Approve { uid, reason } => Text::ConfirmApprove(uid.clone(), reason.clone()),
         Question::Close => Text::ConfirmClose,
         Question::Unlock(badge) => Text::ConfirmUnlock(badge.clone()),
+        Question::Settle(found) => Text::ConfirmSettle(
+            found.uid.clone(),
+            quantity(found.quantity),
+            found.location.clone(),
+            found.status,
+            found.reason.clone(),
+        ),
     };
     vec![
         ask.text(l),
@@ -48,28 +58,77 @@ fn question_lines(question: &Question, l: Language) -> Vec<String> {
     ]
 }
 
+/// The settlement form: what is filled, the prompt of the field being filled, the field, and
+/// the statuses while one is chosen.
+fn form_lines(form: &Settle, state: &State, area: Rect, lines: &mut Vec<Line<'static>>) {
+    let l = state.language;
+    if let (Some(q), Some(at)) = (form.quantity, &form.location) {
+        lines.push(Line::raw(Text::FoundAt(quantity(q), at.clone()).text(l)));
+    }
+    if let (Some(status), Field::Reason) = (form.chosen, form.field) {
+        lines.push(Line::raw(Text::Status(status).text(l)));
+    }
+    let prompt = match form.field {
+        Field::Quantity => Text::TypeQuantity,
+        Field::Location => Text::ScanLocation,
+        Field::Status => Text::ChooseStatus,
+        Field::Reason => Text::TypeSettleReason,
+    };
+    lines.push(Line::raw(prompt.text(l)));
+    lines.push(Line::styled(field(state), field_style()));
+    if form.field == Field::Status {
+        let names: Vec<String> = form
+            .status
+            .rows
+            .iter()
+            .flatten()
+            .map(|s| Text::Status(*s).text(l))
+            .collect();
+        listed(&names, form.status.marked, area, lines, l);
+    }
+}
+
 pub(crate) fn render(screen: &Supervisor, state: &State, frame: &mut Frame, area: Rect) {
     let l = state.language;
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let mut lines: Vec<Line<'static>> = Vec::new();
     let question = match &screen.stage {
-        Stage::Work {
-            work,
-            marked,
-            question,
-        } => {
+        Stage::Work { list, question } => {
             lines.push(Line::raw(Text::Choose.text(l)));
             lines.push(Line::styled(field(state), field_style()));
-            match work {
+            match &list.rows {
                 None => lines.push(Line::raw(Text::Reading.text(l))),
                 Some(work) => {
-                    let rows: Vec<String> =
-                        rows(work).iter().map(|r| row_text(r).text(l)).collect();
+                    let rows: Vec<String> = work.iter().map(|r| row_text(r).text(l)).collect();
                     if rows.is_empty() {
                         lines.push(Line::raw(Text::NothingWaits.text(l)));
                     }
-                    let room = usize::from(area.height).saturating_sub(lines.len());
-                    listed(&rows, *marked, room, &mut lines);
+                    listed(&rows, list.marked, area, &mut lines, l);
+                }
+            }
+            question
+        }
+        Stage::Conflict {
+            uid,
+            sides,
+            form,
+            question,
+        } => {
+            lines.push(Line::styled(Text::ConflictOf(uid.clone()).text(l), bold));
+            match sides {
+                None => lines.push(Line::raw(Text::Reading.text(l))),
+                Some(sides) => {
+                    let at = sides.location.clone().unwrap_or_else(|| "-".to_owned());
+                    lines.push(Line::raw(
+                        Text::RecordedNow(quantity(sides.quantity), at, sides.status).text(l),
+                    ));
+                    for (seq, kind) in &sides.local {
+                        lines.push(Line::raw(Text::ThisDevice(*seq, kind.clone()).text(l)));
+                    }
+                    for (index, kind) in &sides.remote {
+                        lines.push(Line::raw(Text::LedgerSide(*index, kind.clone()).text(l)));
+                    }
+                    form_lines(form, state, area, &mut lines);
                 }
             }
             question
@@ -77,7 +136,6 @@ pub(crate) fn render(screen: &Supervisor, state: &State, frame: &mut Frame, area
         Stage::Review {
             task,
             lines: review,
-            marked,
             reason_for,
             question,
         } => {
@@ -87,31 +145,32 @@ pub(crate) fn render(screen: &Supervisor, state: &State, frame: &mut Frame, area
                 None => lines.push(Line::raw(Text::LineColumns.text(l))),
             }
             lines.push(Line::styled(field(state), field_style()));
-            match review {
+            match &review.rows {
                 None => lines.push(Line::raw(Text::Reading.text(l))),
-                Some(review) => {
-                    let mut rows: Vec<String> = review
+                Some(rows) => {
+                    let rows: Vec<String> = rows
                         .iter()
-                        .map(|v| {
-                            let expected = v.expected.map_or_else(|| "-".to_owned(), quantity);
-                            format!(
-                                "{} · {expected} → {} ({:+})",
-                                v.uid,
-                                quantity(v.counted),
-                                v.variance
-                            )
+                        .map(|row| match row {
+                            ReviewRow::Line(v) => {
+                                let expected = v.expected.map_or_else(|| "-".to_owned(), quantity);
+                                format!(
+                                    "{} · {expected} → {} ({:+})",
+                                    v.uid,
+                                    quantity(v.counted),
+                                    v.variance
+                                )
+                            }
+                            ReviewRow::Close => Text::CloseRow.text(l),
                         })
                         .collect();
-                    rows.push(Text::CloseRow.text(l));
-                    let room = usize::from(area.height).saturating_sub(lines.len());
-                    listed(&rows, *marked, room, &mut lines);
+                    listed(&rows, review.marked, area, &mut lines, l);
                 }
             }
             question
         }
     };
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-    if let Some(question) = question {
-        render_dialog(frame, area, &question_lines(question, l));
+    if let Some(question) = question.question() {
+        confirm::render(frame, area, &question_lines(question, l));
     }
 }

@@ -1,5 +1,7 @@
 //! What 9 Supervisor says, in English and Spanish side by side.
 
+use tally_events::payload::PackageStatus;
+
 use crate::text::{pick, Language, Words};
 
 /// What 9 Supervisor says.
@@ -21,8 +23,39 @@ pub enum Text {
     UnlockRow(String),
     /// A conflict row.
     ConflictRow(String),
-    /// How a conflict is settled.
-    ConflictHowTo(String),
+    /// A conflict's heading.
+    ConflictOf(String),
+    /// What the replica holds now: quantity, location, status.
+    RecordedNow(String, String, PackageStatus),
+    /// This device's side: seq, kind.
+    ThisDevice(i64, String),
+    /// The ledger's side: index, kind.
+    LedgerSide(i64, String),
+    /// The form: type the quantity found.
+    TypeQuantity,
+    /// A quantity that is not one in the package's unit.
+    BadQuantity {
+        /// The package is weighed (grams).
+        weighed: bool,
+    },
+    /// The form: scan the location.
+    ScanLocation,
+    /// The form: choose the status.
+    ChooseStatus,
+    /// The form: the adjustment reason code.
+    TypeSettleReason,
+    /// What the form holds: quantity, location.
+    FoundAt(String, String),
+    /// A status's name.
+    Status(PackageStatus),
+    /// The settle question: tag, quantity, location, status, reason.
+    ConfirmSettle(String, String, String, PackageStatus, String),
+    /// Settled.
+    Settled(String),
+    /// Key: the form's fields.
+    KeySettleField,
+    /// Key: Enter alone keeps what is recorded.
+    KeyKeepRecorded,
     /// Review heading.
     ReviewOf(String),
     /// Columns of a line.
@@ -80,12 +113,74 @@ impl Words for Text {
             Text::UnlockRow(b) => format!("unlock badge {b}"),
             Text::ConflictRow(u) if es => format!("conflicto {u}"),
             Text::ConflictRow(u) => format!("conflict {u}"),
-            Text::ConflictHowTo(u) if es => format!(
-                "{u}: revise el paquete; resolver un conflicto en esta pantalla aún no existe"
+            Text::ConflictOf(u) if es => format!("Conflicto {u}"),
+            Text::ConflictOf(u) => format!("Conflict {u}"),
+            Text::RecordedNow(q, loc, st) if es => {
+                format!("Registrado: {q} en {loc}, {}", Text::Status(*st).text(l))
+            }
+            Text::RecordedNow(q, loc, st) => {
+                format!("Recorded: {q} at {loc}, {}", Text::Status(*st).text(l))
+            }
+            Text::ThisDevice(seq, kind) if es => format!("Este equipo: #{seq} {kind}"),
+            Text::ThisDevice(seq, kind) => format!("This device: #{seq} {kind}"),
+            Text::LedgerSide(index, kind) if es => format!("Libro central: #{index} {kind}"),
+            Text::LedgerSide(index, kind) => format!("Ledger: #{index} {kind}"),
+            Text::TypeQuantity => pick(
+                l,
+                "Check the package. Quantity found + Enter (Enter alone: as recorded)",
+                "Revise el paquete. Cantidad hallada + Enter (solo Enter: la registrada)",
             ),
-            Text::ConflictHowTo(u) => format!(
-                "{u}: check the package; settling a conflict on this screen is not built yet"
+            Text::BadQuantity { weighed: true } => pick(
+                l,
+                "Type the weight found in grams, e.g. 452.5",
+                "Escriba el peso hallado en gramos, p. ej. 452.5",
             ),
+            Text::BadQuantity { weighed: false } => pick(
+                l,
+                "Type the whole units found, e.g. 12",
+                "Escriba las unidades halladas, p. ej. 12",
+            ),
+            Text::ScanLocation => pick(
+                l,
+                "Scan where it is (Enter alone: as recorded)",
+                "Escanee dónde está (solo Enter: la registrada)",
+            ),
+            Text::ChooseStatus => {
+                pick(l, "Its status: number + Enter", "Su estado: número + Enter")
+            }
+            Text::TypeSettleReason => pick(
+                l,
+                "Adjustment reason code + Enter",
+                "Código de motivo del ajuste + Enter",
+            ),
+            Text::FoundAt(q, loc) if es => format!("Hallado: {q} en {loc}"),
+            Text::FoundAt(q, loc) => format!("Found: {q} at {loc}"),
+            Text::Status(st) => match st {
+                PackageStatus::Active => pick(l, "active", "activo"),
+                PackageStatus::OnHold => pick(l, "on hold", "retenido"),
+                PackageStatus::Quarantined => pick(l, "quarantined", "en cuarentena"),
+                PackageStatus::InTransit => pick(l, "in transit", "en tránsito"),
+                PackageStatus::Destroyed => pick(l, "destroyed", "destruido"),
+                PackageStatus::Finished => pick(l, "finished", "terminado"),
+            },
+            Text::ConfirmSettle(u, q, loc, st, r) if es => format!(
+                "¿Resolver {u} como {q} en {loc}, {} ({r})?",
+                Text::Status(*st).text(l)
+            ),
+            Text::ConfirmSettle(u, q, loc, st, r) => format!(
+                "Settle {u} as {q} at {loc}, {} ({r})?",
+                Text::Status(*st).text(l)
+            ),
+            Text::Settled(u) if es => format!("Conflicto de {u} resuelto"),
+            Text::Settled(u) => format!("Conflict of {u} settled"),
+            Text::KeySettleField => pick(
+                l,
+                "type/scan + Enter  the field",
+                "escriba/escanee + Enter  el campo",
+            ),
+            Text::KeyKeepRecorded => {
+                pick(l, "Enter alone  as recorded", "solo Enter  lo registrado")
+            }
             Text::ReviewOf(t) if es => format!("Conteo {t} en revisión"),
             Text::ReviewOf(t) => format!("Count {t} in review"),
             Text::LineColumns => pick(
