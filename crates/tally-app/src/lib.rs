@@ -16,6 +16,7 @@
 //! [`config`] (the TOML file and command-line overrides), [`scale`] (what the weighing screens
 //! show of the scale and which weights they may record).
 #![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod config;
 pub mod devices;

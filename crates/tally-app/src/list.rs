@@ -262,6 +262,13 @@ impl Row {
         }
     }
 
+    /// Tags listed one a row, each after a space (a list read, not chosen from).
+    pub fn tags<'a>(tags: impl IntoIterator<Item = &'a String>) -> Vec<Row> {
+        tags.into_iter()
+            .map(|tag| Row::new(format!(" {tag}")))
+            .collect()
+    }
+
     /// The row drawn in `style`.
     pub fn styled(mut self, style: Style) -> Row {
         self.style = style;
@@ -317,6 +324,21 @@ pub fn lines(
         ));
     }
     out
+}
+
+/// Adds to `lines` (what a screen has drawn so far in `area`, wrapped) the rows that fit in
+/// the room left below them, as [`lines`] draws them.
+pub fn below(
+    lines: &mut Vec<Line<'static>>,
+    rows: &[Row],
+    marked: usize,
+    look: Look,
+    area: ratatui::layout::Rect,
+    language: Language,
+) {
+    let room = usize::from(area.height).saturating_sub(height(lines, area.width));
+    let shown = self::lines(rows, marked, look, room, area.width, language);
+    lines.extend(shown);
 }
 
 /// The rows whose heights fit in `room`, scrolled just enough that the marked row shows (as

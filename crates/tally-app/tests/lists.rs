@@ -39,19 +39,9 @@ fn tag(series: u32, i: usize) -> String {
     format!("1A4FF0100000{series:03}{i:09}")
 }
 
-fn batch(app: &App) -> String {
-    app.view
-        .query_row(
-            "SELECT id FROM batches WHERE item_id = ?1 ORDER BY id LIMIT 1",
-            [ITEM],
-            |r| r.get(0),
-        )
-        .unwrap()
-}
-
 /// `n` packages of the units item registered on [`SHELF`].
 fn packages_on_shelf(app: &mut App, n: usize) -> Vec<String> {
-    let batch = batch(app);
+    let batch = app.batch_of(ITEM);
     let uids: Vec<String> = (0..n).map(|i| tag(97, i)).collect();
     for chunk in uids.chunks(200) {
         let payloads = chunk

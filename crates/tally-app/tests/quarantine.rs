@@ -109,14 +109,7 @@ fn an_operator_quarantines_and_a_supervisor_releases() {
 fn pallet(app: &mut App, id: &str, series: u32, n: usize) -> Vec<String> {
     use tally_events::payload::{LocationDefined, LocationKind, PackageRegistered, PackageStatus};
     use tally_events::{Payload, Quantity};
-    let batch: String = app
-        .view
-        .query_row(
-            "SELECT id FROM batches WHERE item_id = 'CN-BDR-1' ORDER BY id LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let batch = app.batch_of("CN-BDR-1");
     let uids: Vec<String> = (1..=n)
         .map(|i| format!("1A4FF0100000{series:03}{i:09}"))
         .collect();

@@ -38,14 +38,7 @@ fn stage(app: &App) -> Stage {
 /// is a variance) and now in review, and badge B1002 locked out.
 fn review_app() -> App {
     let mut app = App::demo(30);
-    let batch: String = app
-        .view
-        .query_row(
-            "SELECT id FROM batches WHERE item_id = 'CN-BDR-1' ORDER BY id LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let batch = app.batch_of("CN-BDR-1");
     let registered = ["1A4FF0100000099000000011", "1A4FF0100000099000000012"]
         .iter()
         .zip([12u64, 30])

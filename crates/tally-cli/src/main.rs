@@ -4,6 +4,7 @@
 //! library crate and prints; no domain logic lives here. Exit status: 0 when everything
 //! worked, 1 when the input had problems (each one printed), 2 on a usage error; 0, quietly,
 //! when the reader of the output goes away (`tally replica stats | head -1`, see tally-stdout).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod cmd;
 

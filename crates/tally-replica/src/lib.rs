@@ -19,6 +19,7 @@
 //! This crate does file and SQLite I/O only; it never talks to devices, the network or a UI.
 //! Clocks are parameters: events take a `tally_events::Clock`, workflows take today's date.
 #![deny(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod apply;
 pub mod clock;

@@ -118,18 +118,6 @@ pub fn parse_status(text: &str) -> Option<PackageStatus> {
     })
 }
 
-/// Words for a status, for messages.
-pub fn status_words(status: PackageStatus) -> &'static str {
-    match status {
-        PackageStatus::Active => "active",
-        PackageStatus::OnHold => "on hold",
-        PackageStatus::Quarantined => "quarantined",
-        PackageStatus::InTransit => "in transit",
-        PackageStatus::Destroyed => "destroyed",
-        PackageStatus::Finished => "finished",
-    }
-}
-
 /// Column value of a role.
 pub fn role(role: Role) -> &'static str {
     match role {

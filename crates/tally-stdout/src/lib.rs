@@ -16,6 +16,7 @@
 //! [`handle_closed_output_here`] and treats [`is_closed_output`] errors itself.
 //!
 //! Unix only; elsewhere both functions do nothing.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -91,6 +91,17 @@ impl App {
         }
     }
 
+    /// The first batch (by id) of the demo's item `item`.
+    pub fn batch_of(&self, item: &str) -> String {
+        self.view
+            .query_row(
+                "SELECT id FROM batches WHERE item_id = ?1 ORDER BY id LIMIT 1",
+                [item],
+                |r| r.get(0),
+            )
+            .unwrap()
+    }
+
     pub fn db(&self) -> PathBuf {
         self.dir.path().join("data/replica.db")
     }

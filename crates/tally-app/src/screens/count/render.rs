@@ -38,7 +38,7 @@ pub(crate) fn render(count: &Count, state: &State, frame: &mut Frame, area: Rect
                             ))
                         })
                         .collect();
-                    listed(&rows, list.marked, Look::Plain, area, &mut lines, l);
+                    crate::list::below(&mut lines, &rows, list.marked, Look::Plain, area, l);
                 }
             }
         }
@@ -81,19 +81,14 @@ pub(crate) fn render(count: &Count, state: &State, frame: &mut Frame, area: Rect
                 // The key line stays under the list, however long it is.
                 let key = Line::raw(Text::KeyNextTask.text(l));
                 let below = height(std::slice::from_ref(&key), area.width);
-                let rows: Vec<Row> = recount
-                    .rows
-                    .iter()
-                    .flatten()
-                    .map(|uid| Row::new(format!(" {uid}")))
-                    .collect();
+                let rows = Row::tags(recount.rows.iter().flatten());
                 let room = Rect {
                     height: area
                         .height
                         .saturating_sub(u16::try_from(below).unwrap_or(0)),
                     ..area
                 };
-                listed(&rows, recount.marked, Look::Bare, room, &mut lines, l);
+                crate::list::below(&mut lines, &rows, recount.marked, Look::Bare, room, l);
                 lines.push(key);
                 frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
                 render_question(count, l, frame, area);
@@ -117,17 +112,4 @@ fn render_question(count: &Count, l: Language, frame: &mut Frame, area: Rect) {
             );
         }
     }
-}
-
-/// The rows under what is already on screen, in the room left.
-fn listed(
-    rows: &[Row],
-    marked: usize,
-    look: Look,
-    area: Rect,
-    lines: &mut Vec<Line<'static>>,
-    l: Language,
-) {
-    let room = usize::from(area.height).saturating_sub(height(lines, area.width));
-    lines.extend(crate::list::lines(rows, marked, look, room, area.width, l));
 }

@@ -9,7 +9,7 @@ use ratatui::Frame;
 
 use super::text::Text;
 use super::{Load, Stage};
-use crate::list::{height, Look, Row};
+use crate::list::{Look, Row};
 use crate::render::{field, field_style, quantity};
 use crate::screens::confirm;
 use crate::state::State;
@@ -41,15 +41,7 @@ pub(crate) fn render(screen: &Load, state: &State, frame: &mut Frame, area: Rect
                             )
                         })
                         .collect();
-                    let room = usize::from(area.height).saturating_sub(height(&lines, area.width));
-                    lines.extend(crate::list::lines(
-                        &rows,
-                        list.marked,
-                        Look::Plain,
-                        room,
-                        area.width,
-                        l,
-                    ));
+                    crate::list::below(&mut lines, &rows, list.marked, Look::Plain, area, l);
                 }
             }
         }

@@ -9,17 +9,10 @@ use ratatui::Frame;
 
 use super::text::Text;
 use super::{Pick, Stage};
-use crate::list::{height, Look, Row};
+use crate::list::{Look, Row};
 use crate::render::{field, field_style, quantity};
 use crate::state::State;
-use crate::text::{Language, Words};
-
-/// The rows under what is already on screen, in the room left.
-fn listed(rows: &[Row], marked: usize, area: Rect, lines: &mut Vec<Line<'static>>, l: Language) {
-    let room = usize::from(area.height).saturating_sub(height(lines, area.width));
-    let shown = crate::list::lines(rows, marked, Look::Plain, room, area.width, l);
-    lines.extend(shown);
-}
+use crate::text::Words;
 
 pub(crate) fn render(screen: &Pick, state: &State, frame: &mut Frame, area: Rect) {
     let l = state.language;
@@ -47,7 +40,7 @@ pub(crate) fn render(screen: &Pick, state: &State, frame: &mut Frame, area: Rect
                             )
                         })
                         .collect();
-                    listed(&shown, rows.marked, area, &mut lines, l);
+                    crate::list::below(&mut lines, &shown, rows.marked, Look::Plain, area, l);
                 }
             }
         }
@@ -85,7 +78,7 @@ pub(crate) fn render(screen: &Pick, state: &State, frame: &mut Frame, area: Rect
                             ])
                         })
                         .collect();
-                    listed(&shown, rows.marked, area, &mut lines, l);
+                    crate::list::below(&mut lines, &shown, rows.marked, Look::Plain, area, l);
                 }
             }
         }

@@ -126,21 +126,8 @@ impl Flow for Quarantine {
             ));
         }
         if let Some(held) = &self.pallet {
-            let rows: Vec<Row> = held
-                .rows
-                .iter()
-                .flatten()
-                .map(|uid| Row::new(format!(" {uid}")))
-                .collect();
-            let room = usize::from(area.height).saturating_sub(list::height(&lines, area.width));
-            lines.extend(list::lines(
-                &rows,
-                held.marked,
-                Look::Bare,
-                room,
-                area.width,
-                l,
-            ));
+            let rows = Row::tags(held.rows.iter().flatten());
+            list::below(&mut lines, &rows, held.marked, Look::Bare, area, l);
         }
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
         if let (Some(reason), Some(label), Some(held)) =

@@ -43,12 +43,7 @@ pub(super) fn render(flow: &Receive, app: &State, frame: &mut Frame, area: Rect)
             .text(l)];
             let keys = Text::KeyConfirm.text(l);
             // The cases in the room the box has (the arrows scroll them).
-            let rows: Vec<Row> = uids
-                .rows
-                .iter()
-                .flatten()
-                .map(|uid| Row::new(format!(" {uid}")))
-                .collect();
+            let rows = Row::tags(uids.rows.iter().flatten());
             let inner_width = area.width.min(44).saturating_sub(2);
             let asked = crate::list::height(&[Line::raw(lines[0].clone())], inner_width);
             let room = usize::from(area.height.saturating_sub(2)).saturating_sub(asked + 1);

@@ -10,7 +10,7 @@ use ratatui::Frame;
 
 use super::text::Text;
 use super::{Field, Question, ReviewRow, Row as WorkRow, Settle, Stage, Supervisor};
-use crate::list::{height, Look, Row};
+use crate::list::{Look, Row};
 use crate::render::{field, field_style, quantity};
 use crate::screens::confirm;
 use crate::state::State;
@@ -24,18 +24,10 @@ fn row_text(row: &WorkRow) -> Text {
     }
 }
 
-/// The rows under what is already on screen, in the room left.
+/// Rows of one line each under what is already on screen, in the room left.
 fn listed(rows: &[String], marked: usize, area: Rect, lines: &mut Vec<Line<'static>>, l: Language) {
     let rows: Vec<Row> = rows.iter().cloned().map(Row::new).collect();
-    let room = usize::from(area.height).saturating_sub(height(lines, area.width));
-    lines.extend(crate::list::lines(
-        &rows,
-        marked,
-        Look::Plain,
-        room,
-        area.width,
-        l,
-    ));
+    crate::list::below(lines, &rows, marked, Look::Plain, area, l);
 }
 
 fn question_lines(question: &Question, l: Language) -> Vec<String> {

@@ -3,10 +3,7 @@
 //! the device events a screen receives and the steps a person keys become workflow steps, and
 //! every refusal records nothing.
 
-#[path = "../../tally-replica/tests/common/mod.rs"]
-mod common;
-
-use common::*;
+use crate::common::*;
 use tally_drivers::event::{DeviceEvent, ReadingMode, WeighMode, WeightReading, WeightUnit};
 use tally_events::payload::kind_name;
 use tally_events::payload::{

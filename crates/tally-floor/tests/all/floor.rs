@@ -3,13 +3,10 @@
 //! scan or a stable weight from a (simulated) device becomes a signed event, with nothing in
 //! between written by hand.
 
-#[path = "../../tally-replica/tests/common/mod.rs"]
-mod common;
-
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use tally_drivers::driver::{DeviceSession, DriverEvent};
 use tally_drivers::event::DeviceEvent;
 use tally_drivers::profile::{Profile, ProfileSet};

@@ -10,13 +10,11 @@
 //! each): after every kill the view is the old one or a whole new one, never a mix: it equals
 //! the replay from the snapshot its cursor names (`TALLY_CRASH_LOAD_ITERATIONS`, default 40).
 
-mod common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use common::*;
+use crate::common::*;
 use tally_events::payload::PackageStatus;
 use tally_events::{Quantity, SignedEvent};
 use tally_replica::apply::{apply, EventMeta, Origin};
@@ -27,7 +25,7 @@ use tally_replica::Replica;
 
 const CHILD_ENV: &str = "TALLY_CRASH_CHILD";
 const CHILD_KEY_ENV: &str = "TALLY_CRASH_CHILD_KEY";
-const TEST_NAME: &str = "sigkill_at_random_moments_loses_no_acknowledged_event";
+const TEST_NAME: &str = "crash::sigkill_at_random_moments_loses_no_acknowledged_event";
 
 fn child(dir: &str, key: &str) -> ! {
     let dir = std::path::Path::new(dir);
@@ -280,7 +278,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_event() {
 }
 
 const LOAD_CHILD_ENV: &str = "TALLY_CRASH_LOAD_CHILD";
-const LOAD_TEST_NAME: &str = "sigkill_during_snapshot_loads_leaves_the_old_or_the_new_view";
+const LOAD_TEST_NAME: &str = "crash::sigkill_during_snapshot_loads_leaves_the_old_or_the_new_view";
 
 fn load_child(dir: &str, key: &str) -> ! {
     let dir = std::path::Path::new(dir);

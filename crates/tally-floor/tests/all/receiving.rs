@@ -3,10 +3,7 @@
 //! person keys (void a mis-scan, accept at another quantity, reject, quarantine), and the
 //! close with its discrepancy list.
 
-#[path = "../../tally-replica/tests/common/mod.rs"]
-mod common;
-
-use common::*;
+use crate::common::*;
 use tally_drivers::event::DeviceEvent;
 use tally_events::payload::{InboundManifestIssued, ManifestLine, PackageStatus};
 use tally_events::{Payload, Quantity};

@@ -3,11 +3,9 @@
 //! Every test runs against a real replica file (the shared fixture: users defined by
 //! `user_defined_v2` events, verifiers stored as the ledger sends them, cheap parameters).
 
-mod common;
-
 use std::rc::Rc;
 
-use common::*;
+use crate::common::*;
 use sha2::{Digest as _, Sha256};
 use tally_events::payload::{Role, UserDefined, UserDefinedV2};
 use tally_events::pin::{self, PinParams, PinVerifier};
@@ -586,7 +584,7 @@ fn verifiers_are_outside_the_view_digests_and_snapshots() {
 fn upgrading_a_replica_drops_the_pin_hashes_it_held() {
     let dir = tempfile::tempdir().unwrap();
     let conn = rusqlite::Connection::open(dir.path().join("old.db")).unwrap();
-    conn.execute_batch(include_str!("../src/migrations/0001_init.sql"))
+    conn.execute_batch(include_str!("../../src/migrations/0001_init.sql"))
         .unwrap();
     conn.execute_batch("PRAGMA user_version = 1").unwrap();
     let hash = legacy_hash("B1", "1111");

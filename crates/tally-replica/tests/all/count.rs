@@ -1,9 +1,7 @@
 //! Blind cycle counts against a real SQLite file: the counting connection cannot read expected
 //! quantities, recounts by another counter, approval by a supervisor who did not count.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use tally_events::payload::{
     CountTaskIssued, FacilityStateSystemDefined, InboundManifestIssued, ManifestLine,
     PackageStatus, PickListIssued, PickListLine, StateSystem,

@@ -1,9 +1,7 @@
 //! Releasing packages from quarantine or hold against a real SQLite file: who may release,
 //! which packages, which reasons, the COA rule, what happens to the stock, the record.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use tally_events::payload::{DeviceEnrolled, PackageMoved, PackageStatus, ReasonCodeDefined};
 use tally_events::{Payload, Quantity, Sha256Hash};
 use tally_replica::refusal::{Action, Language, ReasonKind};

@@ -3,11 +3,9 @@
 //! files, a key left beside the database, a key readable by others, a leftover temporary file,
 //! a failed enrollment, two processes on one key, and re-enrollment that keeps the old chain.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use tally_events::payload::{DeviceEnrolled, PackageStatus};
 use tally_events::{ChainOptions, KeyFile, Payload, Quantity, Sha256Hash, SignedEvent};
 use tally_replica::keys::{self, KeyOptions};
@@ -392,7 +390,7 @@ fn a_second_process_is_refused_across_processes() {
     let status = std::process::Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "a_second_process_is_refused_across_processes",
+            "custody::a_second_process_is_refused_across_processes",
             "--test-threads=1",
         ])
         .env(

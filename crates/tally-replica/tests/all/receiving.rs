@@ -1,8 +1,6 @@
 //! Receiving, moves and the replica's recording guarantees, against a real SQLite file.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use tally_events::payload::{InboundManifestIssued, ManifestLine, PackageStatus};
 use tally_events::{MassUnit, Payload, Quantity};
 use tally_replica::refusal::{Check, Language};

@@ -2,9 +2,7 @@
 //! verifies, restores are detected, deltas and snapshots load idempotently, and local events
 //! win until the ledger rules (conflicts are explicit).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use tally_events::payload::{DeviceEnrolled, PackageMoved, PackageStatus};
 use tally_events::{ChainOptions, Payload, Quantity, Sha256Hash, SignedEvent};
 use tally_replica::stats::{replay_digest, view_digest};

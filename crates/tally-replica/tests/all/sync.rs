@@ -10,11 +10,9 @@
 //! device's view equals the replay of its logged
 //! inputs, and once everything is synced it equals the ledger's view.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{clock, package, t};
+use crate::common::{clock, package, t};
 use proptest::prelude::*;
 use rusqlite::Connection;
 use tally_events::payload::*;

@@ -1,8 +1,6 @@
 //! Picking, loading reconciliation, destruction and lookup against a real SQLite file.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use tally_events::payload::{
     CountTaskIssued, ManifestLine, OutboundManifestIssued, PackageStatus, PickListIssued,
     PickListLine,

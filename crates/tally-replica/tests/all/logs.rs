@@ -1,9 +1,7 @@
 //! Issue 11 §5 on a real replica file: master-data lists too long for one record are issued
 //! in their split form and folded whole; a revoked device's events are not folded.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use tally_events::payload::{
     ContinuedTask, CountTaskIssued, DeviceEnrolled, DeviceRevoked, InboundManifestIssued,
     ManifestLine, ManifestLinesAdded, OutboundManifestIssued, PackageMoved, PackageStatus,
