@@ -673,7 +673,7 @@ fn whole_shift(width: u16, height: u16) {
         .expect("a pick line whose item has a later lot in stock");
     tmux.home();
     tmux.type_line("3");
-    tmux.wait_for(&["Choose a pick list"]);
+    tmux.wait_for(&["Choose a pick list", &format!("{list} ·")]);
     tmux.scan(&list);
     tmux.wait_for(&[&format!("Pick list {list}, in walking order")]);
     tmux.type_line(&row.to_string());
@@ -711,7 +711,8 @@ fn whole_shift(width: u16, height: u16) {
         .expect("a count task with a weighed and a counted package");
     tmux.sign_in("B1003", "3333");
     tmux.type_line("5");
-    tmux.wait_for(&["Choose a count"]);
+    // The list read (a scan before it is answered is refused: "Wait").
+    tmux.wait_for(&["Choose a count", &format!("{task} ·")]);
     tmux.scan(&task);
     tmux.wait_for(&["Round 1: scan the packages at"]);
     // What the round expects, frozen when it started (the test reads it; the screen never).
@@ -772,7 +773,8 @@ fn whole_shift(width: u16, height: u16) {
     // The recount, by another counter (B1002), blind again.
     tmux.sign_in("B1002", "2222");
     tmux.type_line("5");
-    tmux.wait_for(&["Choose a count"]);
+    // The list read (a scan before it is answered is refused: "Wait").
+    tmux.wait_for(&["Choose a count", &format!("{task} ·")]);
     tmux.scan(&task);
     tmux.wait_for(&["Round 2: scan the packages at"]);
     tmux.scan(&miscounted.0);

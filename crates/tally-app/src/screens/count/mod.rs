@@ -79,6 +79,9 @@ pub struct Count {
     pub stage: Stage,
     /// The request this screen waits for.
     wait: Option<u64>,
+    /// The read of the counter's own lines (found, with a quantity): it refreshes the counts
+    /// and holds up no scan.
+    lines_wait: Option<u64>,
     /// The task being opened (between the start request and its answer).
     opening: Option<TaskView>,
     /// The settled load on the scale, and one held while a step is being recorded.
@@ -95,6 +98,7 @@ pub(crate) fn open(state: &mut State, effects: &mut Vec<Effect>) {
             tasks: Rows::reading(),
         },
         wait: Some(id),
+        lines_wait: None,
         opening: None,
         scale: Scale::default(),
         weighing: None,
@@ -119,7 +123,7 @@ impl Count {
             who,
             task: task.to_owned(),
         };
-        self.wait = Some(app.read(request, effects));
+        self.lines_wait = Some(app.read(request, effects));
     }
 
     fn open_task(&mut self, app: &mut State, task: TaskView, effects: &mut Vec<Effect>) {
@@ -467,10 +471,13 @@ impl Flow for Count {
     }
 
     fn on_read(&mut self, app: &mut State, id: u64, reply: ReadReply, effects: &mut Vec<Effect>) {
-        if self.wait != Some(id) {
+        if self.lines_wait == Some(id) {
+            self.lines_wait = None;
+        } else if self.wait == Some(id) {
+            self.wait = None;
+        } else {
             return;
         }
-        self.wait = None;
         match reply {
             ReadReply::CountTasks(Ok(list)) => {
                 if let Stage::Tasks { tasks } = &mut self.stage {
