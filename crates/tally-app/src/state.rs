@@ -341,8 +341,15 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
 
 fn on_key(state: &mut State, key: Key, at_ms: u64, effects: &mut Vec<Effect>) {
     if let Some((c, typed_ms)) = state.pending_key.take() {
+        // A burst's first key may have been read alone, the rest after a short stall (see
+        // `wedge`): within that window the letter is text, never the screen's key.
+        let burst_window = state
+            .settings
+            .wedge
+            .max_gap_ms
+            .saturating_mul(crate::wedge::STALL_FACTOR);
         let in_a_burst = matches!(key, Key::Char(_) | Key::Enter | Key::Tab)
-            && at_ms.saturating_sub(typed_ms) <= state.settings.wedge.max_gap_ms;
+            && at_ms.saturating_sub(typed_ms) <= burst_window;
         if in_a_burst {
             // A scanner's burst began with it: it is text (the wedge counts it in the burst).
             state.input.push(c);
@@ -374,7 +381,9 @@ fn on_key(state: &mut State, key: Key, at_ms: u64, effects: &mut Vec<Effect>) {
 
 /// A letter that stood alone: the screen's key if it has one, else text.
 fn run_pending_key(state: &mut State, c: char, effects: &mut Vec<Effect>) {
-    if !screens::on_command(state, c, effects) && state.input.chars().count() < INPUT_MAX {
+    if screens::on_command(state, c, effects) {
+        state.wedge.taken_as_key();
+    } else if state.input.chars().count() < INPUT_MAX {
         state.input.push(c);
     }
 }

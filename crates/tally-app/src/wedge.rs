@@ -9,8 +9,16 @@
 //! the burst's characters from the field they were echoed into ([`Classified::Scan::erase`]).
 //! Everything else is what a person typed; a person's line and Enter is still a scan wherever
 //! a scan is expected, so a person can always type a UID by hand.
+//!
+//! A busy handheld may read a burst's first key alone and the rest only after its reading
+//! thread was held up for a moment: a lone character (one that did not follow fast keys) less
+//! than [`STALL_FACTOR`] × `max_gap_ms` before a burst that turns out to be a scan is the
+//! scan's first character. No person types one key and fires a scanner that fast.
 
 use serde::{Deserialize, Serialize};
+
+/// How many scanner gaps a burst's first key, read alone, may come before the rest.
+pub const STALL_FACTOR: u64 = 4;
 
 /// Which key ends a scanner's burst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -85,6 +93,9 @@ pub struct Wedge {
     config: WedgeConfig,
     burst: String,
     last_ms: Option<u64>,
+    /// A lone character read just before the current burst, a stall apart: the burst's first
+    /// key if the burst is a scan.
+    lead: Option<char>,
 }
 
 impl Wedge {
@@ -94,6 +105,7 @@ impl Wedge {
             config,
             burst: String::new(),
             last_ms: None,
+            lead: None,
         }
     }
 
@@ -102,12 +114,17 @@ impl Wedge {
         self.config
     }
 
+    /// The last character was taken as a screen's key, not typed: it begins no burst.
+    pub fn taken_as_key(&mut self) {
+        self.burst.clear();
+        self.lead = None;
+    }
+
     /// Classifies `key`, pressed at `at_ms` (a monotonic clock; earlier times than the last
     /// key count as a gap of zero).
     pub fn feed(&mut self, key: WedgeKey, at_ms: u64) -> Classified {
-        let fast = self
-            .last_ms
-            .is_some_and(|last| at_ms.saturating_sub(last) <= self.config.max_gap_ms);
+        let gap = self.last_ms.map(|last| at_ms.saturating_sub(last));
+        let fast = gap.is_some_and(|gap| gap <= self.config.max_gap_ms);
         self.last_ms = Some(at_ms);
         let terminator = matches!(
             (key, self.config.terminator),
@@ -116,15 +133,26 @@ impl Wedge {
         match key {
             WedgeKey::Char(c) => {
                 if !fast {
+                    let stall = self.config.max_gap_ms.saturating_mul(STALL_FACTOR);
+                    let mut chars = self.burst.chars();
+                    self.lead = match (chars.next(), chars.next(), gap) {
+                        (Some(lone), None, Some(gap)) if gap <= stall => Some(lone),
+                        _ => None,
+                    };
                     self.burst.clear();
                 }
                 self.burst.push(c);
                 Classified::Char(c)
             }
             _ if terminator => {
-                let burst = std::mem::take(&mut self.burst);
-                let erase = burst.chars().count();
+                let mut burst = std::mem::take(&mut self.burst);
+                let mut erase = burst.chars().count();
+                let lead = self.lead.take();
                 if fast && erase >= self.config.min_len {
+                    if let Some(lead) = lead {
+                        burst.insert(0, lead);
+                        erase += 1;
+                    }
                     Classified::Scan { text: burst, erase }
                 } else {
                     match key {
@@ -135,14 +163,17 @@ impl Wedge {
             }
             WedgeKey::Enter => {
                 self.burst.clear();
+                self.lead = None;
                 Classified::Enter
             }
             WedgeKey::Tab => {
                 self.burst.clear();
+                self.lead = None;
                 Classified::Tab
             }
             WedgeKey::Other => {
                 self.burst.clear();
+                self.lead = None;
                 Classified::Other
             }
         }
@@ -220,6 +251,54 @@ mod tests {
                 erase: 6
             })
         );
+    }
+
+    /// The reading thread held up after a burst's first key: the rest comes 30 ms later, all
+    /// at once. It is one scan of the whole barcode (the first key was left in the field).
+    #[test]
+    fn a_burst_whose_first_key_was_read_alone_is_one_scan() {
+        let mut wedge = Wedge::default();
+        let mut keys = vec![(WedgeKey::Char('V'), 1_000)];
+        keys.extend(burst("AULT-B-S03", 1_030, 0));
+        assert_eq!(
+            feed_all(&mut wedge, &keys).last(),
+            Some(&Classified::Scan {
+                text: "VAULT-B-S03".into(),
+                erase: 11
+            })
+        );
+        // A key a person typed longer before, or the last of several, stays theirs.
+        for before in [
+            vec![(WedgeKey::Char('x'), 900)],
+            vec![(WedgeKey::Char('x'), 1_000), (WedgeKey::Char('y'), 1_010)],
+        ] {
+            let mut wedge = Wedge::default();
+            let mut keys = before;
+            keys.extend(burst("ABCDEF", 1_040, 0));
+            assert_eq!(
+                feed_all(&mut wedge, &keys).last(),
+                Some(&Classified::Scan {
+                    text: "ABCDEF".into(),
+                    erase: 6
+                })
+            );
+        }
+        // A key the screen took as its own is no scan's first character.
+        let mut wedge = Wedge::default();
+        wedge.feed(WedgeKey::Char('a'), 1_000);
+        wedge.taken_as_key();
+        assert_eq!(
+            feed_all(&mut wedge, &burst("1A4FF01", 1_040, 0)).last(),
+            Some(&Classified::Scan {
+                text: "1A4FF01".into(),
+                erase: 7
+            })
+        );
+        // A lone key and a short fast run is still a person.
+        let mut wedge = Wedge::default();
+        let mut keys = vec![(WedgeKey::Char('1'), 1_000)];
+        keys.extend(burst("2", 1_030, 0));
+        assert_eq!(feed_all(&mut wedge, &keys).last(), Some(&Classified::Enter));
     }
 
     #[test]

@@ -390,6 +390,85 @@ fn a_weighed_package_is_counted_from_the_scale_and_the_screen_shows_what_it_read
     assert_eq!(count_lines(&app), lines + 2);
 }
 
+/// The read of the counter's own lines (refreshing "Found · with quantity") holds up no
+/// scan: a package scanned before it is answered is counted, not refused with "Wait".
+#[test]
+fn a_scan_right_after_the_round_starts_is_taken() {
+    use tally_app::event::{Effect, Event};
+    use tally_app::state::update;
+    let mut app = counting_app("B1003", "3333");
+    app.type_line("5");
+    // The person types 1 and Enter; the worker's answer comes in, the lines read does not.
+    app.type_text("1");
+    app.now_ms += common::PERSON_GAP_MS;
+    let at_ms = app.now_ms;
+    let effects = update(
+        &mut app.state,
+        Event::Key {
+            key: Key::Enter,
+            at_ms,
+        },
+    );
+    let (id, request) = effects
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::Write { id, request } => Some((id, request)),
+            _ => None,
+        })
+        .expect("the round's start");
+    let reply = tally_app::worker::perform(&mut app.replica, request);
+    let effects = update(&mut app.state, Event::Written { id, reply });
+    assert!(effects.iter().any(|e| matches!(e, Effect::Read { .. })));
+    // The scanner fires at once.
+    let mut writes = 0;
+    app.now_ms += 500;
+    for key in UNITS_UID.chars().map(Key::Char).chain([Key::Enter]) {
+        app.now_ms += common::SCANNER_GAP_MS;
+        let at_ms = app.now_ms;
+        let effects = update(&mut app.state, Event::Key { key, at_ms });
+        writes += effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Write { .. }))
+            .count();
+        assert!(
+            !effects.contains(&Effect::Signal(Tone::Error)),
+            "{effects:?}"
+        );
+    }
+    assert_eq!(writes, 1, "the scan went to the worker");
+}
+
+/// A weighed package put on the scale before its scan: the load is said and not taken; after
+/// the scan, `w` takes the stable weight on the scale. With nothing stable, `w` says so.
+#[test]
+fn w_takes_the_stable_weight_for_the_weighed_package_waiting() {
+    let mut app = counting_app("B1003", "3333");
+    app.type_line("5");
+    app.type_line("1");
+    let lines = count_lines(&app);
+    app.scale_reads(5_401_330, true);
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    app.wedge_scan(WEIGHED_UID);
+    assert_eq!(count_lines(&app), lines);
+    app.type_text("w");
+    app.wait(100);
+    assert_eq!(
+        app.signals.last(),
+        Some(&Tone::Success),
+        "{}",
+        app.state.status.text
+    );
+    assert_eq!(count_lines(&app), lines + 1);
+    assert!(app.state.status.text.contains("5401.330 g"));
+    // The load moves off: nothing stable for `w`, nothing recorded.
+    app.wedge_scan(UNITS_UID);
+    app.scale_reads(12_000, false);
+    app.type_text("w");
+    app.wait(100);
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    assert_eq!(count_lines(&app), lines + 1);
+}
+
 /// Through the app's device wiring: the drivers' MT-SICS scale simulator on a PTY, opened by
 /// `DeviceLink` with the demo's scale id; the weighed package scanned and put on the scale is
 /// counted once the balance settles.

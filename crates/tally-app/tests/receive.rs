@@ -93,6 +93,43 @@ fn a_burst_beginning_with_a_key_letter_is_a_scan() {
         app.state.input.is_empty(),
         "the scan left nothing in the field"
     );
+
+    // The same burst on a busy handheld: its first key read alone, the rest 40 ms later, all
+    // at once. Still one scan of the whole text; `a` accepted nothing.
+    app.now_ms += 1_000;
+    app.key(Key::Char('a'), 0);
+    app.now_ms += 40;
+    for c in "1A4FF0100000900000000001".chars() {
+        app.key(Key::Char(c), 0);
+    }
+    app.key(Key::Enter, 0);
+    assert_eq!(kinds(&app).len(), before, "no accept, no arrival");
+    assert!(
+        app.state.status.text.contains("a1A4FF0100000900000000001"),
+        "{}",
+        app.state.status.text
+    );
+    assert!(app.state.input.is_empty(), "{:?}", app.state.input);
+
+    // `a` pressed alone accepts the marked case; a scan 40 ms after the accept is a scan of
+    // its own text (the key was the screen's, not the scan's first character).
+    app.now_ms += 1_000;
+    app.key(Key::Char('a'), 0);
+    app.wait(30);
+    assert_eq!(kinds(&app).len(), before + 1, "the accept");
+    app.now_ms += 40;
+    for c in first.chars() {
+        app.key(Key::Char(c), 0);
+    }
+    app.key(Key::Enter, 0);
+    assert!(
+        app.state
+            .status
+            .text
+            .contains(&format!("{first} was already scanned")),
+        "{}",
+        app.state.status.text
+    );
 }
 
 fn signed_in() -> App {
@@ -446,6 +483,19 @@ fn a_settled_load_weighs_the_case_scanned_and_anything_else_records_nothing() {
     assert!(
         matches!(&receive(&app).stage, Stage::Manifest { current: Some(c), .. } if *c == first)
     );
+
+    // A case not on the manifest has no weight to be checked against: said, not recorded.
+    let extra = stranger(&app);
+    app.wedge_scan(&extra);
+    app.scale_reads(0, true);
+    app.scale_reads(900_000, true);
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    assert!(
+        app.state.status.text.contains("NOT on the manifest"),
+        "{}",
+        app.state.status.text
+    );
+    assert_eq!(app.count_kind(WEIGHT_RECORDED), 1);
 
     // A light case: out of tolerance, said as an error with what to do.
     let (second, second_mg) = cases[1].clone();

@@ -82,6 +82,9 @@ pub struct Count {
     pub stage: Stage,
     /// The request this screen waits for.
     wait: Option<u64>,
+    /// The read of the counter's own lines (found, with a quantity): it refreshes the counts
+    /// and holds up no scan.
+    lines_wait: Option<u64>,
     /// The task being opened (between the start request and its answer).
     opening: Option<TaskView>,
     /// RFID tag reads on their way to the worker.
@@ -100,6 +103,7 @@ pub(crate) fn open(state: &mut State, effects: &mut Vec<Effect>) {
             tasks: Rows::reading(),
         },
         wait: Some(id),
+        lines_wait: None,
         opening: None,
         sweep: sweep::Sweep::default(),
         scale: Scale::default(),
@@ -180,7 +184,7 @@ impl Count {
             who,
             task: task.to_owned(),
         };
-        self.wait = Some(app.read(request, effects));
+        self.lines_wait = Some(app.read(request, effects));
     }
 
     fn open_task(&mut self, app: &mut State, task: TaskView, effects: &mut Vec<Effect>) {
@@ -366,10 +370,12 @@ impl Count {
         } = &mut self.stage
         {
             *package = done.package.clone();
-            *weighed = match &done.outcome {
-                Outcome::CountScanned(Scanned::Found { weighed, .. }) => *weighed,
-                _ => *weighed && package.is_some(),
-            } && package.is_some();
+            // A package found says whether it is weighed; any other step keeps what the
+            // package waiting was (and nothing waiting is weighed).
+            if let Outcome::CountScanned(Scanned::Found { weighed: found, .. }) = &done.outcome {
+                *weighed = *found;
+            }
+            *weighed &= package.is_some();
             if done.recorded > 0 {
                 let task = task.clone();
                 self.read_lines(app, &task, effects);
@@ -539,10 +545,13 @@ impl Flow for Count {
     }
 
     fn on_read(&mut self, app: &mut State, id: u64, reply: ReadReply, effects: &mut Vec<Effect>) {
-        if self.wait != Some(id) {
+        if self.lines_wait == Some(id) {
+            self.lines_wait = None;
+        } else if self.wait == Some(id) {
+            self.wait = None;
+        } else {
             return;
         }
-        self.wait = None;
         match reply {
             ReadReply::CountTasks(Ok(list)) => {
                 if let Stage::Tasks { tasks } = &mut self.stage {

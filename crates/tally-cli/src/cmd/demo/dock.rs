@@ -71,14 +71,19 @@ pub fn case_weight(manifest_mg: Option<i64>, tolerance_mg: i64, noise: &mut Nois
     expected.saturating_add(delta).max(0)
 }
 
-/// The latest case scanned at receiving: (manifest, uid, manifest weight if listed).
+/// The latest case scanned at receiving: (manifest, uid, what the scale shows for it if it is
+/// listed). That is its manifest weight, plus its container (the item's tare) when the
+/// manifest weight is net: the case goes on the scale in its container, and the core takes
+/// the tare off again before comparing.
 pub fn latest_arrival(
     view: &Connection,
 ) -> rusqlite::Result<Option<(String, String, Option<i64>)>> {
     view.query_row(
-        "SELECT r.manifest_id, r.uid, l.weight_mg
+        "SELECT r.manifest_id, r.uid,
+                l.weight_mg + CASE WHEN i.weight_is_net THEN coalesce(i.tare_mg, 0) ELSE 0 END
            FROM inbound_receipts r
            LEFT JOIN inbound_lines l ON l.manifest_id = r.manifest_id AND l.uid = r.uid
+           LEFT JOIN items i ON i.id = l.item_id
           ORDER BY r.rowid DESC LIMIT 1",
         [],
         |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
@@ -274,7 +279,11 @@ mod tests {
         let line = replica
             .view()
             .query_row(
-                "SELECT manifest_id, uid, weight_mg FROM inbound_lines ORDER BY manifest_id, uid LIMIT 1",
+                // The case's weight on the scale: in its container when the manifest's is net.
+                "SELECT l.manifest_id, l.uid,
+                        l.weight_mg + CASE WHEN i.weight_is_net THEN coalesce(i.tare_mg, 0) ELSE 0 END
+                   FROM inbound_lines l JOIN items i ON i.id = l.item_id
+                  ORDER BY l.manifest_id, l.uid LIMIT 1",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
@@ -342,6 +351,55 @@ mod tests {
         link.stop();
         drop(follower);
         scale.stop();
+    }
+
+    /// A case of a weighed item: its manifest weight is net, so the follower puts it on the
+    /// scale in its container (the weight plus the item's tare), and the core's verdict on
+    /// that reading is within tolerance. (It left the container off, so every weighed case of
+    /// the demo was out of tolerance by the tare.)
+    #[test]
+    fn a_net_case_goes_on_the_scale_in_its_container_and_weighs_within_tolerance() {
+        use tally_replica::workflow::{receiving, scale::Reading};
+        let dir = tempfile::tempdir().unwrap();
+        let (mut replica, session, db, _) = demo_replica(dir.path());
+        let (manifest, uid, weight_mg, tare_mg): (String, String, i64, i64) = replica
+            .view()
+            .query_row(
+                "SELECT l.manifest_id, l.uid, l.weight_mg, i.tare_mg
+                   FROM inbound_lines l JOIN items i ON i.id = l.item_id
+                  WHERE i.weight_is_net = 1 AND i.tare_mg > 0
+                  ORDER BY l.manifest_id, l.uid LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        replica
+            .act(&session.badge, |v| {
+                receiving::scan(v, &manifest, &scanned(&uid))
+            })
+            .unwrap();
+        let view = tally_replica::db::open_read_only(&db).unwrap();
+        let (_, _, shown) = latest_arrival(&view).unwrap().unwrap();
+        assert_eq!(shown, Some(weight_mg + tare_mg));
+        let on_scale = divisions(weight_mg + tare_mg);
+        let reading = Reading {
+            scale_id: "SCALE-01".into(),
+            value: format!("{}.{:02}", on_scale / 100, on_scale % 100),
+            unit: tally_events::MassUnit::G,
+            net: false,
+            tare: None,
+            stable: true,
+            division: "0.01".into(),
+        };
+        let tag = scanned(&uid).state_tag().cloned().unwrap();
+        let today =
+            tally_ids::Date::from_unix_days(replica.now_ms().div_euclid(86_400_000)).to_string();
+        let (verdict, _) = replica
+            .act(&session.badge, |v| {
+                receiving::weigh(v, &manifest, &tag, &reading, &today)
+            })
+            .unwrap();
+        assert!(verdict.within, "{verdict:?}");
     }
 
     /// A real replica: a receiver scans a listed case; the follower, reading the file, puts
