@@ -1,6 +1,6 @@
 //! 4 Load on a real demo replica: the outbound manifests, one manifest reconciled against what
 //! is staged (missing listed), closing asked first and refused while it is not exact, nothing
-//! recorded; snapshots at 40 × 20 and 80 × 24 (closing an exact one: tally-floor tests/flows.rs).
+//! recorded; snapshots at 40 × 20 and 80 × 24 (closing an exact one: tally-floor tests/all/flows.rs).
 
 mod common;
 
