@@ -647,9 +647,13 @@ fn a_server_killed_with_sigkill_restarts_without_losing_what_it_acknowledged(
     let key_seed = a.key.seed();
     let origin = a.origin.clone();
     let base = server.base.clone();
-    // A pusher thread sends batches of 10 as fast as it can and records what was acknowledged.
+    // A pusher thread sends batches of 10 as fast as it can and records what was acknowledged;
+    // the server is killed once the first batches are acknowledged (waiting for them rather
+    // than for a fixed time, which a loaded machine can outlast before the first answer).
+    let batches_acked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let pusher = {
         let events = events.clone();
+        let batches_acked = batches_acked.clone();
         std::thread::spawn(move || {
             let key = DeviceKey::from_seed(key_seed);
             let client = Client::new();
@@ -671,12 +675,19 @@ fn a_server_killed_with_sigkill_restarts_without_losing_what_it_acknowledged(
                 for r in body["receipts"].as_array().unwrap() {
                     acked.push((r["seq"].as_u64().unwrap(), r["index"].as_u64().unwrap()));
                 }
+                batches_acked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 next += batch.len();
             }
             acked
         })
     };
-    std::thread::sleep(std::time::Duration::from_millis(400));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while batches_acked.load(std::sync::atomic::Ordering::SeqCst) < 3
+        && std::time::Instant::now() < deadline
+        && !pusher.is_finished()
+    {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
     server.kill9();
     let acked = pusher.join().unwrap();
     assert!(
