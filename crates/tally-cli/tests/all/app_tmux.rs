@@ -85,12 +85,7 @@ impl Tmux {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let pane = self.pane();
-            let squeezed = |t: &str| t.split_whitespace().collect::<String>();
-            let shown = |t: &&str| match self.wrapped {
-                true => squeezed(&pane).contains(&squeezed(t)),
-                false => pane.contains(t),
-            };
-            if texts.iter().all(shown) {
+            if texts.iter().all(|t| self.shows(&pane, t)) {
                 return pane;
             }
             assert!(
@@ -451,12 +446,40 @@ impl Tmux {
         self.wait_for(&["Scan your badge"]);
     }
 
-    /// Esc, one screen at a time, until home's menu shows.
+    /// Whether `pane` shows `text` (squeezed of spaces on a screen that wraps).
+    fn shows(&self, pane: &str, text: &str) -> bool {
+        let squeezed = |t: &str| t.split_whitespace().collect::<String>();
+        match self.wrapped {
+            true => squeezed(pane).contains(&squeezed(text)),
+            false => pane.contains(text),
+        }
+    }
+
+    /// Esc, one screen at a time, until home's menu shows with no question on it.
+    ///
+    /// The pane also changes by itself (the sync line, the live weight, a status flash), so
+    /// "the pane changed" does not always mean the last Esc was taken, and one Esc too many
+    /// lands on home as the sign-out question: that one is answered no.
     fn home(&self) {
-        for _ in 0..5 {
+        for _ in 0..10 {
             let pane = self.pane();
             if pane.contains("0 Sync") && pane.contains("9 Supervisor") {
-                return;
+                // Let any Esc still on its way arrive before looking at home again.
+                std::thread::sleep(Duration::from_millis(300));
+                let pane = self.pane();
+                if !self.shows(&pane, "Sign out? Enter: yes") {
+                    if pane.contains("0 Sync") && pane.contains("9 Supervisor") {
+                        return;
+                    }
+                    continue;
+                }
+                self.keys(&["Escape"]);
+                let deadline = Instant::now() + Duration::from_secs(10);
+                while self.shows(&self.pane(), "Sign out? Enter: yes") && Instant::now() < deadline
+                {
+                    std::thread::sleep(Duration::from_millis(30));
+                }
+                continue;
             }
             self.keys(&["Escape"]);
             // The next screen is drawn when the key is taken.
