@@ -15,10 +15,11 @@ use tally_events::pin::{self, PinParams, PinPepper, PinVerifier, OUTPUT_LEN, SAL
 
 use crate::error::ReplicaError;
 
-/// Wrong PINs in a row after which a badge is locked out.
-pub const WRONG_PINS_BEFORE_LOCKOUT: u32 = 5;
-/// How long a lockout lasts unless a supervisor lifts it (facility time).
-pub const LOCKOUT_MS: i64 = 15 * 60 * 1_000;
+/// Wrong PINs in a row after which a badge is locked out ([`pin::LOCKOUT`], the rule the
+/// ledger's supervisor sign-in uses too).
+pub const WRONG_PINS_BEFORE_LOCKOUT: u32 = pin::LOCKOUT.wrong_pins;
+/// How long a lockout lasts unless a supervisor lifts it (facility time; [`pin::LOCKOUT`]).
+pub const LOCKOUT_MS: i64 = pin::LOCKOUT.window_ms;
 /// Most verifiers accepted in one batch.
 pub const VERIFIERS_PER_BATCH_MAX: usize = 10_000;
 
