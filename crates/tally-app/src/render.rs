@@ -54,7 +54,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         hint,
     );
     if state.confirm_sign_out {
-        render_dialog(frame, body, &[Msg::ConfirmSignOut.text(state.language)]);
+        crate::screens::confirm::render(frame, body, &[Msg::ConfirmSignOut.text(state.language)]);
     }
     if state.help {
         render_help(state, frame, body);
