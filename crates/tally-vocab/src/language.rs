@@ -94,6 +94,31 @@ macro_rules! bilingual {
     };
 }
 
+/// `Display` for catalogue types: a type's `Display` is its English [`Message`], so the English
+/// text is written once, next to its Spanish, in the type's `message` match.
+///
+/// ```
+/// use tally_vocab::{bilingual, display_in_english, Language, Message};
+/// struct Full;
+/// impl Message for Full {
+///     fn message(&self, language: Language) -> String {
+///         bilingual!(language, en: "the shelf is full", es: "el estante está lleno")
+///     }
+/// }
+/// display_in_english!(Full);
+/// assert_eq!(Full.to_string(), "the shelf is full");
+/// ```
+#[macro_export]
+macro_rules! display_in_english {
+    ($($type:ty),+ $(,)?) => {$(
+        impl ::std::fmt::Display for $type {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&$crate::Message::message(self, $crate::Language::English))
+            }
+        }
+    )+};
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
