@@ -443,9 +443,9 @@ mod tests {
             .check_receipt(&receipt_for(0), 1, &records[0])
             .unwrap();
         let held = Some(&first);
-        for index in 1..5 {
+        for (index, record) in records.iter().enumerate().skip(1) {
             let checked = pinned
-                .check_receipt_with(&receipt_for(index), index as u64 + 1, &records[index], held)
+                .check_receipt_with(&receipt_for(index), index as u64 + 1, record, held)
                 .unwrap();
             assert_eq!(checked, first);
         }
