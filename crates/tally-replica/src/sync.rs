@@ -506,7 +506,14 @@ fn refold_own(
     let payload = match event.payload() {
         Ok(payload) => payload,
         Err(e) => {
-            hold(tx, index, local_head, event, Hold::Duplicate, &e.to_string())?;
+            hold(
+                tx,
+                index,
+                local_head,
+                event,
+                Hold::Duplicate,
+                &e.to_string(),
+            )?;
             return Ok(());
         }
     };
@@ -524,7 +531,9 @@ fn refold_own(
                 local_head,
                 event,
                 Hold::Duplicate,
-                &format!("this device's own event could not be folded again after a re-bootstrap: {e}"),
+                &format!(
+                    "this device's own event could not be folded again after a re-bootstrap: {e}"
+                ),
             )?;
             Ok(())
         }

@@ -100,7 +100,10 @@ pub enum SyncError {
     /// The facility stream the ledger serves is not the one this replica followed: shorter
     /// than the replica's cursor, or another record at the last position it folded.
     #[error(
-        "the ledger's stream of facility deltas no longer matches this device's (it folded {cursor},          the ledger now serves {size}{detail}): the ledger was restored or rebuilt; pushing goes          on, pulling stops until a supervisor re-bootstraps the device from a snapshot"
+        "the ledger's stream of facility deltas no longer matches this device's (it folded {cursor}, \
+         the ledger now serves {size}{detail}): the ledger was restored or rebuilt; pushing goes \
+         on, pulling stops until a supervisor re-bootstraps the device \
+         (`tally sync rebootstrap`)"
     )]
     StreamDiverged {
         /// The replica's ledger cursor.

@@ -289,11 +289,9 @@ fn a_rolled_back_ledger_is_caught_and_the_device_keeps_its_events() {
 /// How many re-bootstraps (kind 280) the device's log holds.
 fn rebootstraps(device: &Device) -> i64 {
     let conn = tally_replica::db::open_read_only(&device.db).unwrap();
-    conn.query_row(
-        "SELECT count(*) FROM event_log WHERE kind = 280",
-        [],
-        |r| r.get(0),
-    )
+    conn.query_row("SELECT count(*) FROM event_log WHERE kind = 280", [], |r| {
+        r.get(0)
+    })
     .unwrap()
 }
 

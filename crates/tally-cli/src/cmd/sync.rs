@@ -28,8 +28,8 @@ use tally_events::payload::UserSignedOut;
 use tally_events::Payload;
 use tally_replica::clock::SystemClock;
 use tally_replica::refusal::Language;
-use tally_replica::{Replica, ReplicaError};
 use tally_replica::workflow::rebootstrap::Diverged;
+use tally_replica::{Replica, ReplicaError};
 use tally_sync::reanchor::{inspect, Verdict};
 use tally_sync::{DeviceFiles, SyncError, Syncer};
 
@@ -187,7 +187,11 @@ fn rebootstrap(args: ReanchorArgs) -> anyhow::Result<ExitCode> {
     let divergence = {
         let mut syncer = Syncer::open(&files, &tally_ledger_client::ClientOptions::default())
             .context("cannot reach this device's ledger to compare its stream")?;
-        println!("Ledger:   {} (log {})", syncer.link().url, syncer.link().origin);
+        println!(
+            "Ledger:   {} (log {})",
+            syncer.link().url,
+            syncer.link().origin
+        );
         syncer
             .stream_divergence()
             .context("cannot compare this device's stream with the ledger's")?

@@ -138,8 +138,8 @@ mod tests {
     }
 
     #[test]
-    fn a_supervisor_empties_the_view_and_the_whole_stream_rebuilds_it_with_own_events_folded_again(
-    ) {
+    fn a_supervisor_empties_the_view_and_the_whole_stream_rebuilds_it_with_own_events_folded_again()
+    {
         let dir = tempfile::tempdir().unwrap();
         let mut replica = replica(dir.path());
         let (operator, _) = replica.sign_in("B1001", "1111").unwrap();
@@ -177,7 +177,9 @@ mod tests {
             cursor: pushed - 1,
             ..diverged
         };
-        assert!(replica.rebootstrap(&supervisor, &stale, "restored").is_err());
+        assert!(replica
+            .rebootstrap(&supervisor, &stale, "restored")
+            .is_err());
         assert_eq!(count(&replica, "SELECT count(*) FROM event_log"), events);
         assert_eq!(count(&replica, "SELECT count(*) FROM packages"), packages);
         // The supervisor's re-bootstrap: recorded, the view emptied, the cursor at 0, own log
@@ -192,7 +194,10 @@ mod tests {
         assert_eq!(count(&replica, "SELECT count(*) FROM remote_events"), 0);
         assert_eq!(crate::sync::ledger_cursor(replica.view()).unwrap(), 0);
         assert_eq!(crate::sync::refold_through(replica.view()).unwrap(), pushed);
-        assert_eq!(count(&replica, "SELECT count(*) FROM event_log"), events + 1);
+        assert_eq!(
+            count(&replica, "SELECT count(*) FROM event_log"),
+            events + 1
+        );
         // The renumbered stream served again from 1: the own events folded again at their
         // place, the view exactly as it was.
         crate::sync::apply_device_deltas(&mut conn, &own_stream(&replica, pushed)).unwrap();
