@@ -544,6 +544,20 @@ fn refold_own(
     }
 }
 
+/// The head a device had when it was last re-bootstrapped (the seq before its newest kind 280
+/// `device_rebootstrapped`, recorded right after the view was emptied); 0 when never.
+fn rebootstrapped_through(device: &Connection) -> Result<u64, ReplicaError> {
+    let seq: Option<i64> = device.query_row(
+        "SELECT max(seq) FROM event_log WHERE kind = ?1",
+        [KIND_DEVICE_REBOOTSTRAPPED],
+        |r| r.get(0),
+    )?;
+    Ok(seq.map_or(0, |s| u64::try_from(s - 1).unwrap_or(0)))
+}
+
+/// Kind 280 `device_rebootstrapped`.
+const KIND_DEVICE_REBOOTSTRAPPED: i64 = 280;
+
 /// Empties this device's view of the facility inside `tx` for a re-bootstrap (a supervisor's
 /// decision after the ledger's stream stopped matching the cursor): every view table, the
 /// deltas taken in (`remote_events`, `delta_positions`, `held_deltas`) and the snapshot and
@@ -896,6 +910,9 @@ pub(crate) fn load_snapshot(
         )?;
         meta_set(&tx, "ledger_cursor", &cursor.to_string())?;
         meta_set(&tx, "snapshot_cursor", &cursor.to_string())?;
+        // A snapshot ends a pending re-bootstrap: the own events after its mark are folded
+        // again just below, never a second time when they come back.
+        tx.execute("DELETE FROM meta WHERE key = ?1", [REFOLD_THROUGH])?;
         // Own events the snapshot does not contain win until the ledger rules: fold them again.
         for event in own_events_after(&tx, mark)? {
             let payload = event.payload().map_err(events_err)?;
@@ -956,7 +973,20 @@ pub fn replay_view_digest(
         }
     }
     let mark = device_mark(&tx, &own)?;
-    let mut own_events = own_events_after(&tx, mark)?.into_iter().peekable();
+    // After a re-bootstrap (and no snapshot since), the own events through the head it had
+    // were folded again as they came back, at their ledger positions; those that did not come
+    // back were folded when the stream ended.
+    let through = match snapshot {
+        None => rebootstrapped_through(device)?,
+        Some(_) => 0,
+    };
+    if through > 0 {
+        meta_set(&tx, REFOLD_THROUGH, &through.to_string())?;
+    }
+    let (refolded, own_events): (Vec<_>, Vec<_>) = own_events_after(&tx, mark)?
+        .into_iter()
+        .partition(|e| e.seq() <= through);
+    let mut own_events = own_events.into_iter().peekable();
     let mut stmt = device.prepare(
         "SELECT r.ledger_index, coalesce(p.local_head, 0), r.bytes FROM remote_events r
          LEFT JOIN delta_positions p ON p.ledger_index = r.ledger_index
@@ -975,6 +1005,10 @@ pub fn replay_view_digest(
         fold_delta(&tx, Some(&own), local_head, index, &event, &mut receipts)?;
     }
     receipts.settle(&tx)?;
+    let came_back = device_mark(&tx, &own)?;
+    for event in refolded.into_iter().filter(|e| e.seq() > came_back) {
+        fold_local(&tx, &event, &event.payload().map_err(events_err)?)?;
+    }
     for event in own_events {
         fold_local(&tx, &event, &event.payload().map_err(events_err)?)?;
     }

@@ -276,6 +276,11 @@ fn a_rolled_back_ledger_is_caught_and_the_device_keeps_its_events() {
         .query_row("SELECT count(*) FROM packages", [], |r| r.get(0))
         .unwrap();
     assert!(packages > 0, "the device's own packages are folded again");
+    assert_eq!(
+        tally_replica::sync::replay_view_digest(&conn, None).unwrap(),
+        tally_replica::stats::view_digest(&conn).unwrap(),
+        "the replay of the device's logged inputs builds its view"
+    );
     drop(conn);
     assert_eq!(ledger.records(&device.id), device.records());
     assert_eq!(device.status()["events_waiting"], 0);

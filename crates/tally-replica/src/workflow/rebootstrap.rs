@@ -205,6 +205,11 @@ mod tests {
         assert_eq!(crate::sync::finish_refold(&mut conn).unwrap(), 0);
         assert_eq!(crate::sync::refold_through(replica.view()).unwrap(), 0);
         assert_eq!(crate::stats::view_digest(replica.view()).unwrap(), before);
+        // The replay of the device's logged inputs builds the same view.
+        assert_eq!(
+            crate::sync::replay_view_digest(replica.view(), None).unwrap(),
+            before
+        );
     }
 
     #[test]
@@ -228,5 +233,9 @@ mod tests {
         assert!(crate::sync::finish_refold(&mut conn).unwrap() > 0);
         assert_eq!(count(&replica, "SELECT count(*) FROM packages"), packages);
         assert_eq!(crate::sync::finish_refold(&mut conn).unwrap(), 0);
+        assert_eq!(
+            crate::sync::replay_view_digest(replica.view(), None).unwrap(),
+            crate::stats::view_digest(replica.view()).unwrap()
+        );
     }
 }
