@@ -662,7 +662,9 @@ impl Syncer {
             let mut rows = Vec::with_capacity(answer.receipts.len());
             let mut checked: Option<VerifiedCheckpoint> = None;
             for (receipt, (seq, bytes)) in answer.receipts.iter().zip(&batch) {
-                let checkpoint = self.pinned.check_receipt(receipt, *seq, bytes)?;
+                let checkpoint =
+                    self.pinned
+                        .check_receipt_with(receipt, *seq, bytes, checked.as_ref())?;
                 if checked.as_ref() != Some(&checkpoint) {
                     self.accept(&checkpoint, false)?;
                     if checkpoint.size > head.size {
