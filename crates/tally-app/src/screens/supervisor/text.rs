@@ -11,6 +11,8 @@ pub enum Text {
     Title,
     /// Choose a row.
     Choose,
+    /// The row that opens the dock view.
+    DockRow,
     /// The row that opens the re-anchoring.
     ReanchorRow,
     /// Reading.
@@ -100,6 +102,7 @@ impl Words for Text {
                 es: "Número + Enter abre una fila",
             ),
             Text::Reading => bilingual!(l, en: "Reading…", es: "Leyendo…"),
+            Text::DockRow => crate::screens::dock::text::Text::Row.text(l),
             Text::ReanchorRow => crate::screens::reanchor::text::Text::Row.text(l),
             Text::NothingWaits => bilingual!(l,
                 en: "Nothing waits for a supervisor",
