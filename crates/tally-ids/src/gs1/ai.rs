@@ -194,6 +194,17 @@ pub(crate) fn same_ai(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
+/// The order of two AIs as text (`"17" < "235" < "3103"`), what `str::cmp` gives, compared
+/// byte by byte in line: a few digits are not worth a call to `memcmp`.
+#[inline]
+pub(crate) fn order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .zip(b.bytes())
+        .map(|(x, y)| x.cmp(&y))
+        .find(|o| o.is_ne())
+        .unwrap_or_else(|| a.len().cmp(&b.len()))
+}
+
 /// The AI definition for `ai` (exact digits, e.g. `"3103"`).
 #[inline]
 pub fn lookup(ai: &str) -> Option<&'static AiDef> {
@@ -262,6 +273,18 @@ const fn build_index() -> [u16; 11_100] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ais_compare_as_their_text_does() {
+        let mut texts: Vec<&str> = AI_TABLE.iter().map(|d| d.ai).collect();
+        texts.extend(["", "0", "1", "011", "99999"]);
+        for a in &texts {
+            for b in &texts {
+                assert_eq!(order(a, b), a.cmp(b), "{a} {b}");
+                assert_eq!(same_ai(a, b), a == b, "{a} {b}");
+            }
+        }
+    }
 
     #[test]
     fn lookups() {
