@@ -216,6 +216,19 @@ pub fn lookup(ai: &str) -> Option<&'static AiDef> {
 /// fix their length. Constant time: one table read for the length, one for the AI.
 #[inline]
 pub fn lookup_prefix(data: &[u8]) -> Option<&'static AiDef> {
+    AI_TABLE.get(table_index_of_prefix(data)?)
+}
+
+/// Where the AI `ai` (exact digits) is in [`AI_TABLE`], for tables kept beside it.
+#[inline]
+pub(crate) fn table_index(ai: &str) -> Option<usize> {
+    let index = table_index_of_prefix(ai.as_bytes())?;
+    (AI_TABLE.get(index)?.ai.len() == ai.len()).then_some(index)
+}
+
+/// Where the AI that starts `data` is in [`AI_TABLE`] (see [`lookup_prefix`]).
+#[inline]
+fn table_index_of_prefix(data: &[u8]) -> Option<usize> {
     let (&a, &b) = (data.first()?, data.get(1)?);
     if !a.is_ascii_digit() || !b.is_ascii_digit() {
         return None;
@@ -237,7 +250,7 @@ pub fn lookup_prefix(data: &[u8]) -> Option<&'static AiDef> {
     };
     match INDEX[slot] {
         NO_AI => None,
-        i => AI_TABLE.get(usize::from(i)),
+        i => Some(usize::from(i)),
     }
 }
 
