@@ -479,3 +479,55 @@ pub fn picking_stock() -> Fixture {
         .unwrap();
     f
 }
+
+/// SHELF-1 holds t(1) 10 carts, t(2) 12 carts, t(3) 5.000 g flower; t(4) is on SHELF-2 (not
+/// counted); task CT-1 counts SHELF-1.
+pub fn counting_stock(recount_by_another: bool) -> Fixture {
+    let mut f = fixture_with(recount_by_another);
+    f.replica
+        .record(
+            "ADMIN",
+            vec![
+                package(
+                    &t(1),
+                    "CART",
+                    "CA-L1",
+                    Quantity::Units(10),
+                    "SHELF-1",
+                    PackageStatus::Active,
+                ),
+                package(
+                    &t(2),
+                    "CART",
+                    "CA-L2",
+                    Quantity::Units(12),
+                    "SHELF-1",
+                    PackageStatus::Active,
+                ),
+                package(
+                    &t(3),
+                    "FLOWER",
+                    "FL-L1",
+                    Quantity::Milligrams(5_000),
+                    "SHELF-1",
+                    PackageStatus::Active,
+                ),
+                package(
+                    &t(4),
+                    "CART",
+                    "CA-L1",
+                    Quantity::Units(3),
+                    "SHELF-2",
+                    PackageStatus::Active,
+                ),
+                Payload::CountTaskIssued(CountTaskIssued {
+                    count_task_id: "CT-1".into(),
+                    locations: vec!["SHELF-1".into()],
+                    items: vec![],
+                    assigned_to: None,
+                }),
+            ],
+        )
+        .unwrap();
+    f
+}

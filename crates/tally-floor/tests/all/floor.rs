@@ -686,7 +686,7 @@ fn counting_takes_scans_weights_and_tag_reads_from_real_devices() {
                 .unwrap();
             match &step.outcome {
                 Outcome::Swept(tally) if tally.new == 1 => {
-                    assert_eq!(signed_kinds(&f, &step), ["rfid_sweep_recorded"]);
+                    assert_eq!(signed_kinds(&f, &step), ["count_sweep_recorded"]);
                     new += 1;
                 }
                 Outcome::Swept(tally) => {

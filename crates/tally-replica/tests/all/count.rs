@@ -19,58 +19,6 @@ use tally_replica::workflow::receiving;
 use tally_replica::{Refusal, Replica, ReplicaError};
 use tally_testkit::*;
 
-/// SHELF-1 holds t(1) 10 carts, t(2) 12 carts, t(3) 5.000 g flower; t(4) is on SHELF-2 (not
-/// counted); task CT-1 counts SHELF-1.
-fn counting_fixture(recount_by_another: bool) -> Fixture {
-    let mut f = fixture_with(recount_by_another);
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                package(
-                    &t(1),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(10),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(2),
-                    "CART",
-                    "CA-L2",
-                    Quantity::Units(12),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(3),
-                    "FLOWER",
-                    "FL-L1",
-                    Quantity::Milligrams(5_000),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(4),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(3),
-                    "SHELF-2",
-                    PackageStatus::Active,
-                ),
-                Payload::CountTaskIssued(CountTaskIssued {
-                    count_task_id: "CT-1".into(),
-                    locations: vec!["SHELF-1".into()],
-                    items: vec![],
-                    assigned_to: None,
-                }),
-            ],
-        )
-        .unwrap();
-    f
-}
-
 /// Opens a connection on the replica file the way the counting view does and raises the
 /// counter's wall on it: what an attacker holding the counting path's connection could try.
 fn walled(f: &Fixture) -> (rusqlite::Connection, Wall) {
@@ -166,7 +114,7 @@ const ATTACKS: &[&str] = &[
 
 #[test]
 fn no_sql_shape_gets_an_expected_quantity_through_the_counter_wall() {
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
     f.replica
@@ -220,7 +168,7 @@ fn no_sql_shape_gets_an_expected_quantity_through_the_counter_wall() {
 /// open counting view sees the facility's system change.
 #[test]
 fn counting_reads_the_facility_state_system() {
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
     f.replica
@@ -310,7 +258,7 @@ fn counting_reads_the_facility_state_system() {
 #[test]
 fn the_counter_projection_holds_only_the_current_round() {
     // A recount "by another counter" must not see round 1's numbers anywhere it can read.
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let b2 = f.session("B2", "2222");
     let cv = f.replica.counting_view().unwrap();
@@ -407,7 +355,7 @@ fn the_counter_projection_holds_only_the_current_round() {
 
 #[test]
 fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let b2 = f.session("B2", "2222");
     let s1 = f.session("S1", "4444");
@@ -634,7 +582,7 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
 
 #[test]
 fn a_supervisor_who_counted_cannot_approve() {
-    let mut f = counting_fixture(false);
+    let mut f = counting_stock(false);
     let s1 = f.session("S1", "4444");
     let s2 = f.session("S2", "5555");
     let cv = f.replica.counting_view().unwrap();
@@ -698,7 +646,7 @@ fn a_supervisor_who_counted_cannot_approve() {
         "closing needs no approval when nothing varies: {err:?}"
     );
     // A variance the counter would approve themselves:
-    let mut g = counting_fixture(false);
+    let mut g = counting_stock(false);
     let s1 = g.session("S1", "4444");
     let cv = g.replica.counting_view().unwrap();
     g.replica
@@ -725,7 +673,7 @@ fn a_supervisor_who_counted_cannot_approve() {
 #[test]
 fn count_refusals_carry_no_quantities() {
     // Every refusal the counting steps can produce renders without a number of units or grams.
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv: CountingView = f.replica.counting_view().unwrap();
     let mut messages = Vec::new();
@@ -784,7 +732,7 @@ fn count_refusals_carry_no_quantities() {
 
 #[test]
 fn a_sweep_decodes_metrc_epcs_and_ignores_other_tags() {
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
     f.replica
@@ -862,7 +810,7 @@ fn pick_of(f: &mut Fixture, uid: &str, quantity: Quantity) -> Result<(), Replica
 
 #[test]
 fn nothing_moves_into_or_out_of_a_counted_location_or_is_picked_there_until_submission() {
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     f.replica
         .record(
             "ADMIN",
@@ -961,7 +909,7 @@ fn nothing_moves_into_or_out_of_a_counted_location_or_is_picked_there_until_subm
 
 #[test]
 fn lookup_does_not_tell_whether_a_package_is_expected_in_a_counted_location() {
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
     f.replica
@@ -1204,7 +1152,7 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
 fn a_replica_from_before_the_projection_migrates_with_its_open_count() {
     // A replica written before migration 0003 with a count in progress: the migration fills
     // the counter's projection from what the view holds, and the count carries on.
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
     f.replica
@@ -1278,7 +1226,7 @@ fn a_replica_from_before_the_projection_migrates_with_its_open_count() {
 #[test]
 fn nothing_in_a_counted_location_is_destroyed_until_submission() {
     // A destruction changes what is counted, and its outcome names the quantity destroyed.
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
     f.replica
@@ -1378,7 +1326,7 @@ fn receiving_does_not_quarantine_into_a_cage_being_counted() {
 #[test]
 fn a_tote_is_not_staged_into_a_lane_being_counted() {
     // Staging moves the tote's packages to the lane: a move into a counted location.
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     f.replica
         .record(
             "ADMIN",
@@ -1416,7 +1364,7 @@ fn a_tote_is_not_staged_into_a_lane_being_counted() {
 fn someone_counting_moves_picks_and_destroys_nothing_until_they_submit() {
     // A move's or pick's answer depends on where a package is; asked by the counter in the
     // middle of their round, it would tell them what is expected where.
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     f.replica
         .record(
             "ADMIN",
@@ -1483,7 +1431,7 @@ fn someone_counting_moves_picks_and_destroys_nothing_until_they_submit() {
 /// action: every tag counted, no event over the limit, all or nothing.
 #[test]
 fn a_long_sweep_is_split_into_events_of_at_most_1024_tags_in_one_action() {
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
     f.replica
@@ -1520,7 +1468,7 @@ fn a_long_sweep_is_split_into_events_of_at_most_1024_tags_in_one_action() {
 fn a_failed_calibration_check_blocks_count_weighings_on_that_scale() {
     use tally_events::payload::{CheckResult, ScaleCalibrationChecked};
     use tally_events::MassUnit;
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     f.replica
         .record(
             "S1",
