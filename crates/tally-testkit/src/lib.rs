@@ -1,8 +1,9 @@
 //! Shared test fixtures (a dev-dependency of tally-replica's and tally-floor's tests, never of
 //! a shipped crate): a real replica file in a temporary directory, its device key in another
 //! temporary directory (a key beside the database is refused), a small facility recorded
-//! through signed admin events, the stock and manifest builders several tests start from, and
-//! [`refusal`].
+//! through signed admin events, the stock and manifest builders several tests start from
+//! ([`active`], [`Fixture::stock`], [`counting_stock`], [`picking_stock`], [`with_manifest`]),
+//! [`refusal`], and [`another_device`] (deltas from another handheld).
 
 use std::path::PathBuf;
 
@@ -77,6 +78,11 @@ impl Fixture {
             .query_row("SELECT count(*) FROM event_log", [], |r| r.get(0))
             .unwrap()
     }
+    /// Records `payloads` (stock, tasks, manifests: master data) as the admin, in one action.
+    pub fn stock(&mut self, payloads: Vec<Payload>) {
+        self.replica.record("ADMIN", payloads).unwrap();
+    }
+
     pub fn session(&mut self, badge: &str, pin: &str) -> Session {
         let (s, _) = self.replica.sign_in(badge, pin).unwrap();
         s
@@ -160,6 +166,11 @@ pub fn package(
         location_id: location.into(),
         status,
     })
+}
+
+/// An active package `uid` of `item` and `batch` at `location` (the stock set-ups' usual line).
+pub fn active(uid: &str, item: &str, batch: &str, quantity: Quantity, location: &str) -> Payload {
+    package(uid, item, batch, quantity, location, PackageStatus::Active)
 }
 
 /// The fixture's users: (badge, role, PIN).
@@ -395,88 +406,54 @@ pub fn with_manifest() -> Fixture {
 /// (flower 3 g, 6 cartridges).
 pub fn picking_stock() -> Fixture {
     let mut f = fixture();
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                package(
-                    &t(1),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(10),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(2),
-                    "CART",
-                    "CA-L2",
-                    Quantity::Units(4),
-                    "SHELF-2",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(3),
-                    "CART",
-                    "CA-L3",
-                    Quantity::Units(9),
-                    "VAULT-A",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(4),
-                    "FLOWER",
-                    "FL-L1",
-                    Quantity::Milligrams(5_000),
-                    "QC-01",
-                    PackageStatus::Quarantined,
-                ),
-                package(
-                    &t(5),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(3),
-                    "SHELF-1",
-                    PackageStatus::OnHold,
-                ),
-                package(
-                    &t(7),
-                    "CART",
-                    "CA-OLD",
-                    Quantity::Units(5),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(6),
-                    "FLOWER",
-                    "FL-L2",
-                    Quantity::Milligrams(10_000),
-                    "VAULT-A",
-                    PackageStatus::Active,
-                ),
-                Payload::PickListIssued(PickListIssued {
-                    pick_list_id: "PL-1".into(),
-                    order_id: "ORD-1".into(),
-                    route_id: "R1".into(),
-                    lines: vec![
-                        PickListLine {
-                            line: 1,
-                            item_id: "FLOWER".into(),
-                            quantity: Quantity::Milligrams(3_000),
-                            batch_id: None,
-                        },
-                        PickListLine {
-                            line: 2,
-                            item_id: "CART".into(),
-                            quantity: Quantity::Units(6),
-                            batch_id: None,
-                        },
-                    ],
-                }),
+    f.stock(vec![
+        active(&t(1), "CART", "CA-L1", Quantity::Units(10), "SHELF-1"),
+        active(&t(2), "CART", "CA-L2", Quantity::Units(4), "SHELF-2"),
+        active(&t(3), "CART", "CA-L3", Quantity::Units(9), "VAULT-A"),
+        package(
+            &t(4),
+            "FLOWER",
+            "FL-L1",
+            Quantity::Milligrams(5_000),
+            "QC-01",
+            PackageStatus::Quarantined,
+        ),
+        package(
+            &t(5),
+            "CART",
+            "CA-L1",
+            Quantity::Units(3),
+            "SHELF-1",
+            PackageStatus::OnHold,
+        ),
+        active(&t(7), "CART", "CA-OLD", Quantity::Units(5), "SHELF-1"),
+        active(
+            &t(6),
+            "FLOWER",
+            "FL-L2",
+            Quantity::Milligrams(10_000),
+            "VAULT-A",
+        ),
+        Payload::PickListIssued(PickListIssued {
+            pick_list_id: "PL-1".into(),
+            order_id: "ORD-1".into(),
+            route_id: "R1".into(),
+            lines: vec![
+                PickListLine {
+                    line: 1,
+                    item_id: "FLOWER".into(),
+                    quantity: Quantity::Milligrams(3_000),
+                    batch_id: None,
+                },
+                PickListLine {
+                    line: 2,
+                    item_id: "CART".into(),
+                    quantity: Quantity::Units(6),
+                    batch_id: None,
+                },
             ],
-        )
-        .unwrap();
+        }),
+    ]);
     f
 }
 
@@ -484,50 +461,65 @@ pub fn picking_stock() -> Fixture {
 /// counted); task CT-1 counts SHELF-1.
 pub fn counting_stock(recount_by_another: bool) -> Fixture {
     let mut f = fixture_with(recount_by_another);
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                package(
-                    &t(1),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(10),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(2),
-                    "CART",
-                    "CA-L2",
-                    Quantity::Units(12),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(3),
-                    "FLOWER",
-                    "FL-L1",
-                    Quantity::Milligrams(5_000),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(4),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(3),
-                    "SHELF-2",
-                    PackageStatus::Active,
-                ),
-                Payload::CountTaskIssued(CountTaskIssued {
-                    count_task_id: "CT-1".into(),
-                    locations: vec!["SHELF-1".into()],
-                    items: vec![],
-                    assigned_to: None,
-                }),
-            ],
-        )
-        .unwrap();
+    f.stock(vec![
+        active(&t(1), "CART", "CA-L1", Quantity::Units(10), "SHELF-1"),
+        active(&t(2), "CART", "CA-L2", Quantity::Units(12), "SHELF-1"),
+        active(
+            &t(3),
+            "FLOWER",
+            "FL-L1",
+            Quantity::Milligrams(5_000),
+            "SHELF-1",
+        ),
+        active(&t(4), "CART", "CA-L1", Quantity::Units(3), "SHELF-2"),
+        Payload::CountTaskIssued(CountTaskIssued {
+            count_task_id: "CT-1".into(),
+            locations: vec!["SHELF-1".into()],
+            items: vec![],
+            assigned_to: None,
+        }),
+    ]);
     f
+}
+
+/// Another handheld of `facility` (its own key and chain), whose events reach this device as
+/// the ledger sends them: its genesis, then `payloads` signed by badge B3, each a delta in
+/// ledger order from index 1.
+pub fn another_device(facility: &str, payloads: Vec<Payload>) -> Vec<tally_replica::Delta> {
+    let clock = ManualClock::new(Timestamp {
+        wall_unix_ms: 1_795_000_000_000,
+        boot_id: [9; 16],
+        since_boot_us: 1_000,
+    });
+    let (mut writer, genesis) = tally_events::ChainWriter::genesis(
+        tally_events::DeviceKey::from_seed([9; 32]),
+        &clock,
+        "",
+        DeviceEnrolled {
+            facility: facility.into(),
+            hardware_serial: "HH-0002".into(),
+            enrollment_token_sha256: tally_events::Sha256Hash::of(b"HH-0002"),
+            previous_device: None,
+        },
+    )
+    .unwrap();
+    let mut records = vec![genesis.as_bytes().to_vec()];
+    for payload in payloads {
+        clock.advance_ms(10);
+        records.push(
+            writer
+                .append(&clock, "B3", payload)
+                .unwrap()
+                .as_bytes()
+                .to_vec(),
+        );
+    }
+    records
+        .into_iter()
+        .enumerate()
+        .map(|(i, bytes)| tally_replica::Delta {
+            ledger_index: i as u64 + 1,
+            bytes,
+        })
+        .collect()
 }

@@ -175,17 +175,12 @@ fn counting_reads_the_facility_state_system() {
         .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
         .unwrap();
     let define = |f: &mut Fixture, state_system| {
-        f.replica
-            .record(
-                "ADMIN",
-                vec![Payload::FacilityStateSystemDefined(
-                    FacilityStateSystemDefined {
-                        facility_id: "FAC-1".into(),
-                        state_system,
-                    },
-                )],
-            )
-            .unwrap();
+        f.stock(vec![Payload::FacilityStateSystemDefined(
+            FacilityStateSystemDefined {
+                facility_id: "FAC-1".into(),
+                state_system,
+            },
+        )]);
     };
     define(&mut f, StateSystem::BioTrack);
     let before = f.events();
@@ -811,12 +806,7 @@ fn pick_of(f: &mut Fixture, uid: &str, quantity: Quantity) -> Result<(), Replica
 #[test]
 fn nothing_moves_into_or_out_of_a_counted_location_or_is_picked_there_until_submission() {
     let mut f = counting_stock(true);
-    f.replica
-        .record(
-            "ADMIN",
-            vec![pick_list(vec![(1, "CART", Quantity::Units(2))])],
-        )
-        .unwrap();
+    f.stock(vec![pick_list(vec![(1, "CART", Quantity::Units(2))])]);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
     f.replica
@@ -942,44 +932,24 @@ const SECRETS: &[&str] = &[
 #[test]
 fn no_counter_facing_output_shows_the_counted_quantities() {
     let mut f = fixture_with(true);
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                package(
-                    &t(11),
-                    "CART",
-                    "CA-L2",
-                    Quantity::Units(7_319),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(12),
-                    "FLOWER",
-                    "FL-L1",
-                    Quantity::Milligrams(86_421),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(13),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(3),
-                    "SHELF-2",
-                    PackageStatus::Active,
-                ),
-                pick_list(vec![(1, "CART", Quantity::Units(2))]),
-                Payload::CountTaskIssued(CountTaskIssued {
-                    count_task_id: "CT-1".into(),
-                    locations: vec!["SHELF-1".into()],
-                    items: vec![],
-                    assigned_to: None,
-                }),
-            ],
-        )
-        .unwrap();
+    f.stock(vec![
+        active(&t(11), "CART", "CA-L2", Quantity::Units(7_319), "SHELF-1"),
+        active(
+            &t(12),
+            "FLOWER",
+            "FL-L1",
+            Quantity::Milligrams(86_421),
+            "SHELF-1",
+        ),
+        active(&t(13), "CART", "CA-L1", Quantity::Units(3), "SHELF-2"),
+        pick_list(vec![(1, "CART", Quantity::Units(2))]),
+        Payload::CountTaskIssued(CountTaskIssued {
+            count_task_id: "CT-1".into(),
+            locations: vec!["SHELF-1".into()],
+            items: vec![],
+            assigned_to: None,
+        }),
+    ]);
     let b1 = f.session("B1", "1111");
     let b2 = f.session("B2", "2222");
     let cv = f.replica.counting_view().unwrap();
@@ -1267,40 +1237,35 @@ fn nothing_in_a_counted_location_is_destroyed_until_submission() {
 fn receiving_does_not_quarantine_into_a_cage_being_counted() {
     // Quarantine moves the package into the cage: a move into a counted location.
     let mut f = fixture_with(true);
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                package(
-                    &t(1),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(50),
-                    "DOCK-1",
-                    PackageStatus::InTransit,
-                ),
-                Payload::InboundManifestIssued(InboundManifestIssued {
-                    manifest_id: "IN-1".into(),
-                    origin_license: "403-X1".into(),
-                    destination_license: "403R-1".into(),
-                    driver: "Dana".into(),
-                    vehicle: "CO-1".into(),
-                    lines: vec![ManifestLine {
-                        uid: t(1),
-                        item_id: "CART".into(),
-                        quantity: Quantity::Units(50),
-                        weight_mg: Some(62_000),
-                    }],
-                }),
-                Payload::CountTaskIssued(CountTaskIssued {
-                    count_task_id: "CT-Q".into(),
-                    locations: vec!["QC-01".into()],
-                    items: vec![],
-                    assigned_to: None,
-                }),
-            ],
-        )
-        .unwrap();
+    f.stock(vec![
+        package(
+            &t(1),
+            "CART",
+            "CA-L1",
+            Quantity::Units(50),
+            "DOCK-1",
+            PackageStatus::InTransit,
+        ),
+        Payload::InboundManifestIssued(InboundManifestIssued {
+            manifest_id: "IN-1".into(),
+            origin_license: "403-X1".into(),
+            destination_license: "403R-1".into(),
+            driver: "Dana".into(),
+            vehicle: "CO-1".into(),
+            lines: vec![ManifestLine {
+                uid: t(1),
+                item_id: "CART".into(),
+                quantity: Quantity::Units(50),
+                weight_mg: Some(62_000),
+            }],
+        }),
+        Payload::CountTaskIssued(CountTaskIssued {
+            count_task_id: "CT-Q".into(),
+            locations: vec!["QC-01".into()],
+            items: vec![],
+            assigned_to: None,
+        }),
+    ]);
     f.session("B1", "1111"); // signed in: the receiver acting below
     let b2 = f.session("B2", "2222");
     let cv = f.replica.counting_view().unwrap();
@@ -1327,20 +1292,15 @@ fn receiving_does_not_quarantine_into_a_cage_being_counted() {
 fn a_tote_is_not_staged_into_a_lane_being_counted() {
     // Staging moves the tote's packages to the lane: a move into a counted location.
     let mut f = counting_stock(true);
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                pick_list(vec![(1, "CART", Quantity::Units(2))]),
-                Payload::CountTaskIssued(CountTaskIssued {
-                    count_task_id: "CT-L".into(),
-                    locations: vec!["LANE-1".into()],
-                    items: vec![],
-                    assigned_to: None,
-                }),
-            ],
-        )
-        .unwrap();
+    f.stock(vec![
+        pick_list(vec![(1, "CART", Quantity::Units(2))]),
+        Payload::CountTaskIssued(CountTaskIssued {
+            count_task_id: "CT-L".into(),
+            locations: vec!["LANE-1".into()],
+            items: vec![],
+            assigned_to: None,
+        }),
+    ]);
     pick_of(&mut f, &t(2), Quantity::Units(1)).unwrap();
     let b2 = f.session("B2", "2222");
     let cv = f.replica.counting_view().unwrap();
@@ -1365,12 +1325,7 @@ fn someone_counting_moves_picks_and_destroys_nothing_until_they_submit() {
     // A move's or pick's answer depends on where a package is; asked by the counter in the
     // middle of their round, it would tell them what is expected where.
     let mut f = counting_stock(true);
-    f.replica
-        .record(
-            "ADMIN",
-            vec![pick_list(vec![(1, "CART", Quantity::Units(2))])],
-        )
-        .unwrap();
+    f.stock(vec![pick_list(vec![(1, "CART", Quantity::Units(2))])]);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
     f.replica

@@ -24,16 +24,11 @@ fn two_tasks_at_one_location(recount_by_another: bool) -> Fixture {
             assigned_to: assigned_to.map(Into::into),
         })
     };
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                task("CT-2", "SHELF-1", None),
-                task("CT-3", "SHELF-2", None),
-                task("CT-4", "SHELF-1", Some("B2")),
-            ],
-        )
-        .unwrap();
+    f.stock(vec![
+        task("CT-2", "SHELF-1", None),
+        task("CT-3", "SHELF-2", None),
+        task("CT-4", "SHELF-1", Some("B2")),
+    ]);
     f
 }
 
