@@ -163,6 +163,22 @@ impl PinnedLog {
         seq: u64,
         record: &[u8],
     ) -> Result<VerifiedCheckpoint, TrustError> {
+        self.check_receipt_with(receipt, seq, record, None)
+    }
+
+    /// [`PinnedLog::check_receipt`] when the receipts of one upload share their checkpoint:
+    /// `verified` is a checkpoint this log verified before (an earlier receipt's). When the
+    /// receipt carries that very note, byte for byte, its signature is not checked again (the
+    /// same bytes under the same pinned key give the same verdict); any other note is verified
+    /// in full. The record's hash, its seq, the tree size and the inclusion proof are always
+    /// checked.
+    pub fn check_receipt_with(
+        &self,
+        receipt: &Receipt,
+        seq: u64,
+        record: &[u8],
+        verified: Option<&VerifiedCheckpoint>,
+    ) -> Result<VerifiedCheckpoint, TrustError> {
         if receipt.seq != seq {
             return Err(TrustError::ReceiptMismatch {
                 seq,
@@ -178,7 +194,10 @@ impl PinnedLog {
                 what: "another record hash",
             });
         }
-        let checkpoint = self.verify_checkpoint(&receipt.checkpoint)?;
+        let checkpoint = match verified {
+            Some(held) if held.note == receipt.checkpoint => held.clone(),
+            _ => self.verify_checkpoint(&receipt.checkpoint)?,
+        };
         if checkpoint.size != receipt.tree_size {
             return Err(TrustError::ReceiptMismatch {
                 seq,
@@ -292,6 +311,75 @@ mod tests {
         let mut size = receipt;
         size.tree_size = 6;
         assert!(pinned.check_receipt(&size, 7, &records[3]).is_err());
+    }
+
+    /// A checkpoint verified for an earlier receipt of the upload spares only the signature
+    /// check of the very same note: every other receipt is checked in full.
+    #[test]
+    fn a_receipt_checked_against_an_earlier_verified_checkpoint_is_refused_as_before() {
+        let log = signer(1);
+        let pinned = PinnedLog::new(ORIGIN, &log.verifier_key()).unwrap();
+        let records: Vec<Vec<u8>> = (0..5u8).map(|i| vec![i; 10]).collect();
+        let leaves: Vec<Sha256Hash> = records.iter().map(|r| leaf_hash(r)).collect();
+        let root = root_of_leaf_hashes(&leaves);
+        let receipt_for = |index: usize| Receipt {
+            index: index as u64,
+            seq: index as u64 + 1,
+            record_sha256: hex::encode(Sha256::digest(&records[index])),
+            duplicate: false,
+            checkpoint: note(&log, 5, root),
+            tree_size: 5,
+            inclusion_proof: inclusion_proof(index, &leaves)
+                .unwrap()
+                .iter()
+                .map(|h| crate::b64(&h.0))
+                .collect(),
+        };
+        let first = pinned
+            .check_receipt(&receipt_for(0), 1, &records[0])
+            .unwrap();
+        let held = Some(&first);
+        for index in 1..5 {
+            let checked = pinned
+                .check_receipt_with(&receipt_for(index), index as u64 + 1, &records[index], held)
+                .unwrap();
+            assert_eq!(checked, first);
+        }
+        let receipt = receipt_for(3);
+        assert!(matches!(
+            pinned.check_receipt_with(&receipt, 4, &records[2], held),
+            Err(TrustError::ReceiptMismatch { .. })
+        ));
+        let mut forged = receipt.clone();
+        forged.checkpoint = note(&signer(2), 5, root);
+        assert!(matches!(
+            pinned.check_receipt_with(&forged, 4, &records[3], held),
+            Err(TrustError::Checkpoint(_))
+        ));
+        // The held note's text with a changed line under its signature.
+        let mut altered = receipt.clone();
+        altered.checkpoint = first.note.replacen("\n5\n", "\n6\n", 1);
+        assert_ne!(altered.checkpoint, first.note);
+        assert!(pinned
+            .check_receipt_with(&altered, 4, &records[3], held)
+            .is_err());
+        let mut other = receipt.clone();
+        other.checkpoint = note(&log, 5, leaf_hash(b"other"));
+        assert!(matches!(
+            pinned.check_receipt_with(&other, 4, &records[3], held),
+            Err(TrustError::NotIncluded { .. })
+        ));
+        let mut moved = receipt.clone();
+        moved.index = 2;
+        assert!(matches!(
+            pinned.check_receipt_with(&moved, 4, &records[3], held),
+            Err(TrustError::NotIncluded { .. })
+        ));
+        let mut size = receipt;
+        size.tree_size = 6;
+        assert!(pinned
+            .check_receipt_with(&size, 4, &records[3], held)
+            .is_err());
     }
 
     #[test]

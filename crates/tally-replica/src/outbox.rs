@@ -402,6 +402,7 @@ pub fn mark_pushed(
 ) -> Result<u64, ReplicaError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut mark = pushed_seq(&tx, device)?;
+    let before = mark;
     for receipt in receipts {
         if receipt.seq <= mark {
             continue;
@@ -425,16 +426,20 @@ pub fn mark_pushed(
         mark = receipt.seq;
     }
     // The replica's own acknowledgement flag (what re-enrollment and the stats read) follows
-    // the mark for the device the event log belongs to.
+    // the mark for the device the event log belongs to. Only the events this call moved the
+    // mark over are visited: those at or below the mark before it were acknowledged when the
+    // mark moved over them (a rewound mark leaves them acknowledged), so the range gives the
+    // same flags as "everything through the mark" without scanning the whole log each batch.
     let own: Option<String> = tx
         .query_row("SELECT value FROM meta WHERE key = 'device'", [], |r| {
             r.get(0)
         })
         .optional()?;
-    if own.as_deref() == Some(device.to_string().as_str()) {
+    if own.as_deref() == Some(device.to_string().as_str()) && mark > before {
         tx.execute(
-            "UPDATE event_log SET acknowledged = 1 WHERE seq <= ?1 AND acknowledged = 0",
-            [mark as i64],
+            "UPDATE event_log SET acknowledged = 1
+             WHERE seq > ?1 AND seq <= ?2 AND acknowledged = 0",
+            [before as i64, mark as i64],
         )?;
     }
     tx.execute(
@@ -591,7 +596,38 @@ mod tests {
             let waiting = summary(&conn).unwrap().events_waiting;
             assert_eq!(waiting, counted(&conn), "mark {mark}");
             assert_eq!(waiting, 40 - mark);
+            let unacknowledged: i64 = conn
+                .query_row(
+                    "SELECT count(*) FROM event_log WHERE acknowledged = 0 OR seq > ?1",
+                    [mark as i64],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(
+                unacknowledged as u64,
+                40 - mark,
+                "exactly the events through the mark are acknowledged (mark {mark})"
+            );
         }
+        // A mark rewound after a re-anchoring and moved forward again over receipts in one
+        // batch leaves every event through it acknowledged.
+        assert_eq!(rewind_mark(&mut conn, &device, 10).unwrap(), 10);
+        let rows: Vec<ReceiptRow> = (11..=40)
+            .map(|seq| ReceiptRow {
+                seq,
+                log_index: seq,
+                tree_size: 100,
+            })
+            .collect();
+        assert_eq!(mark_pushed(&mut conn, &device, &rows).unwrap(), 40);
+        let unacknowledged: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM event_log WHERE acknowledged = 0",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(unacknowledged, 0);
         // A re-enrollment: a new key, its chain from seq 1 again, nothing of it pushed.
         conn.execute_batch("DELETE FROM event_log").unwrap();
         let new_device = DeviceId([4; 32]);

@@ -23,7 +23,7 @@ use std::path::Path;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use tally_events::{DeviceId, Payload, Sha256Hash, SignedEvent};
 
-use crate::apply::{apply, EventMeta, Origin};
+use crate::apply::{apply, changes_packages, payload_uids, EventMeta, Origin};
 use crate::error::ReplicaError;
 use crate::stats::VIEW_TABLES;
 
@@ -247,14 +247,91 @@ fn superseded_hash(
         .optional()?)
 }
 
+/// The device's own events that came back as receipts and whose effects on the device tables
+/// are not written yet: the events of the run are acknowledged in `event_log` and their
+/// `local_changes` rows removed by [`Receipts::settle`], in a few set-based statements for the
+/// whole run instead of two table scans per receipt. Settled before anything that reads those
+/// rows (the fold of another device's delta, one of the device's own events, the commit).
+#[derive(Debug, Default)]
+pub(crate) struct Receipts {
+    /// The device's mark before the run's first receipt, and the seq of its last one.
+    run: Option<(i64, i64)>,
+}
+
+impl Receipts {
+    /// Adds a receipt for `seq`, which came back while the device's mark was `mark`.
+    fn extend(&mut self, mark: i64, seq: i64) {
+        let after = self.run.map_or(mark, |(after, _)| after);
+        self.run = Some((after, seq));
+    }
+
+    /// Writes the run's effects: every event of the device through the run's last seq is
+    /// acknowledged and has no `local_changes` row left, exactly as if each receipt had
+    /// written its own (acknowledge and remove everything at or below its seq).
+    ///
+    /// Only the events after the mark where the run started are visited: at or below the
+    /// device's mark everything is already acknowledged and has no `local_changes` row,
+    /// because the mark only ever moves here (a receipt, settled in the transaction that
+    /// moves it) or by a snapshot load (which acknowledges through its mark and folds only
+    /// the later events again), and an own event is only ever recorded above the mark.
+    /// `local_changes` has no index on `seq`: its rows of the run are found by the packages
+    /// the run's events name (the fold wrote a row only for those); if one of those events
+    /// cannot be read, every row at or below the seq is removed by a scan instead.
+    pub(crate) fn settle(&mut self, tx: &Connection) -> Result<(), ReplicaError> {
+        let Some((after, through)) = self.run.take() else {
+            return Ok(());
+        };
+        tx.prepare_cached(
+            "UPDATE event_log SET acknowledged = 1
+             WHERE seq > ?1 AND seq <= ?2 AND acknowledged = 0",
+        )?
+        .execute([after, through])?;
+        let mut uids = std::collections::BTreeSet::new();
+        let mut unreadable = false;
+        {
+            let mut stmt =
+                tx.prepare_cached("SELECT bytes FROM event_log WHERE seq > ?1 AND seq <= ?2")?;
+            let mut rows = stmt.query([after, through])?;
+            while let Some(row) = rows.next()? {
+                let payload = SignedEvent::from_bytes(row.get(0)?)
+                    .ok()
+                    .and_then(|event| event.payload().ok());
+                match payload {
+                    Some(payload) if changes_packages(&payload) => {
+                        uids.extend(payload_uids(&payload).into_iter().map(str::to_owned));
+                    }
+                    Some(_) => {}
+                    None => unreadable = true,
+                }
+            }
+        }
+        if unreadable {
+            tx.prepare_cached("DELETE FROM local_changes WHERE seq <= ?1")?
+                .execute([through])?;
+        } else if !uids.is_empty() {
+            let uids = serde_json::to_string(&uids)
+                .map_err(|e| ReplicaError::Storage(format!("package list: {e}")))?;
+            tx.prepare_cached(
+                "DELETE FROM local_changes
+                 WHERE uid IN (SELECT value FROM json_each(?1)) AND seq <= ?2",
+            )?
+            .execute(params![uids, through])?;
+        }
+        Ok(())
+    }
+}
+
 /// Folds one verified delta at `index` inside `tx`. `own` is this device (`None` on the ledger
 /// side); `local_head` is the device's head seq now (where the delta sits among its events).
+/// A receipt's effects on the device tables join `receipts`; the caller settles them before
+/// it folds one of the device's own events or commits.
 pub(crate) fn fold_delta(
     tx: &Connection,
     own: Option<&DeviceId>,
     local_head: u64,
     index: u64,
     event: &SignedEvent,
+    receipts: &mut Receipts,
 ) -> Result<Outcome, ReplicaError> {
     let index = to_i64(index, "ledger index")?;
     let local_head = to_i64(local_head, "seq")?;
@@ -294,14 +371,11 @@ pub(crate) fn fold_delta(
             );
         }
         // A receipt: the ledger has ruled on this event and every earlier one of this device.
+        // The log's acknowledgement and the end of the local-wins rule are settled for the
+        // whole run of receipts at once, before the next delta that reads them is folded.
         store_remote(tx, index, local_head, event)?;
         set_mark(tx, &device, seq)?;
-        tx.prepare_cached(
-            "UPDATE event_log SET acknowledged = 1 WHERE seq <= ?1 AND acknowledged = 0",
-        )?
-        .execute([seq])?;
-        tx.prepare_cached("DELETE FROM local_changes WHERE seq <= ?1")?
-            .execute([seq])?;
+        receipts.extend(to_i64(mark, "seq")?, seq);
         return Ok(Outcome::Receipt);
     }
     if let Some(stored) = superseded_hash(tx, &device, seq)? {
@@ -363,6 +437,8 @@ pub(crate) fn fold_delta(
             ),
         );
     }
+    // The fold reads `local_changes`: the receipts before this delta end their rule first.
+    receipts.settle(tx)?;
     tx.execute_batch("SAVEPOINT fold_delta")?;
     let folded = store_remote(tx, index, local_head, event).and_then(|()| {
         let meta = EventMeta {
@@ -418,6 +494,26 @@ fn logged_head(tx: &Connection) -> Result<u64, ReplicaError> {
     Ok(head.map_or(0, |h| u64::try_from(h).unwrap_or(0)))
 }
 
+/// Whether `event` is, byte for byte, one of this device's own records in its log (a receipt
+/// coming back). Its signature is then not checked again: the record hash covers every byte,
+/// signature included, so the delta is the very record this device signed, and the ledger
+/// verified it strictly when it was pushed. Any other delta of this device (a fork) and every
+/// delta of another device is verified before it is folded.
+fn is_own_record(
+    tx: &Connection,
+    own: Option<&DeviceId>,
+    event: &SignedEvent,
+) -> Result<bool, ReplicaError> {
+    if own != Some(&event.device()) {
+        return Ok(false);
+    }
+    let ours: Option<Vec<u8>> = tx
+        .prepare_cached("SELECT hash FROM event_log WHERE seq = ?1")?
+        .query_row([to_i64(event.seq(), "seq")?], |r| r.get(0))
+        .optional()?;
+    Ok(ours.as_deref() == Some(&event.record_hash().0[..]))
+}
+
 /// Applies deltas in ledger order, in transactions of at most [`DELTAS_PER_TRANSACTION_MAX`].
 /// Indexes at or below the cursor are skipped; a gap, a record that does not parse or a bad
 /// signature is refused (the chunk is rolled back). Returns how many deltas moved the cursor.
@@ -435,6 +531,7 @@ pub(crate) fn apply_deltas(
             LocalHead::FromLog => logged_head(&tx)?,
         };
         let mut cursor = ledger_cursor(&tx)?;
+        let mut receipts = Receipts::default();
         for delta in chunk {
             if delta.ledger_index <= cursor {
                 continue;
@@ -446,11 +543,21 @@ pub(crate) fn apply_deltas(
                 )));
             }
             let event = SignedEvent::from_bytes(delta.bytes.clone()).map_err(events_err)?;
-            event.verify().map_err(events_err)?;
-            fold_delta(&tx, own, local_head, delta.ledger_index, &event)?;
+            if !is_own_record(&tx, own, &event)? {
+                event.verify().map_err(events_err)?;
+            }
+            fold_delta(
+                &tx,
+                own,
+                local_head,
+                delta.ledger_index,
+                &event,
+                &mut receipts,
+            )?;
             cursor = delta.ledger_index;
             consumed += 1;
         }
+        receipts.settle(&tx)?;
         meta_set(&tx, "ledger_cursor", &cursor.to_string())?;
         tx.commit()?;
     }
@@ -742,15 +849,18 @@ pub fn replay_view_digest(
          WHERE r.ledger_index > ?1 ORDER BY r.ledger_index",
     )?;
     let mut rows = stmt.query([to_i64(cursor, "ledger index")?])?;
+    let mut receipts = Receipts::default();
     while let Some(r) = rows.next()? {
         let index = u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0);
         let local_head = u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0);
         while let Some(event) = own_events.next_if(|e| e.seq() <= local_head) {
+            receipts.settle(&tx)?;
             fold_local(&tx, &event, &event.payload().map_err(events_err)?)?;
         }
         let event = SignedEvent::from_bytes(r.get(2)?).map_err(events_err)?;
-        fold_delta(&tx, Some(&own), local_head, index, &event)?;
+        fold_delta(&tx, Some(&own), local_head, index, &event, &mut receipts)?;
     }
+    receipts.settle(&tx)?;
     for event in own_events {
         fold_local(&tx, &event, &event.payload().map_err(events_err)?)?;
     }

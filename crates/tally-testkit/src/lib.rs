@@ -3,7 +3,10 @@
 //! temporary directory (a key beside the database is refused), a small facility recorded
 //! through signed admin events, the stock and manifest builders several tests start from
 //! ([`active`], [`Fixture::stock`], [`counting_stock`], [`picking_stock`], [`with_manifest`]),
-//! [`refusal`], and [`another_device`] (deltas from another handheld).
+//! [`refusal`], and [`another_device`] (deltas from another handheld); [`catalogue`] holds
+//! every refusal of the core with values of realistic length.
+
+pub mod catalogue;
 
 use std::path::PathBuf;
 

@@ -286,6 +286,23 @@ fn own_events_coming_back_are_receipts_and_a_fork_is_kept_and_stops_signing() {
     .unwrap();
     let digest = view_digest(f.replica.view()).unwrap();
     let at = receipts.len() as u64 + 1;
+    // The same record with its signature damaged (or a receipt of ours with one) is no event
+    // of this device: refused, not kept as a fork, the cursor stays.
+    for bytes in [forged.as_bytes().to_vec(), own[1].clone()] {
+        let mut damaged = bytes;
+        let last = damaged.len() - 1;
+        damaged[last] ^= 1;
+        assert!(f
+            .replica
+            .apply_deltas(&[Delta {
+                ledger_index: at,
+                bytes: damaged,
+            }])
+            .is_err());
+        assert_eq!(f.replica.ledger_cursor().unwrap(), at - 1);
+        assert!(f.replica.fork_evidence().unwrap().is_empty());
+        assert_eq!(f.replica.signing_stopped().unwrap(), None);
+    }
     f.replica
         .apply_deltas(&[Delta {
             ledger_index: at,

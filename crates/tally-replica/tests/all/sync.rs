@@ -572,6 +572,81 @@ fn a_delta_conflicts_with_packages_this_device_created() {
     w.assert_view_is_the_replay();
 }
 
+#[test]
+fn a_page_of_receipts_ends_the_local_wins_rule_before_the_next_delta_in_it_folds() {
+    let mut w = World::new();
+    // This device moves t(1) and t(2) and pushes them; then it moves t(3) and does not.
+    assert!(w.local(&Act::Move { uid: 1, to: 1 }));
+    assert!(w.local(&Act::Move { uid: 2, to: 1 }));
+    w.upload(usize::MAX);
+    let pushed = w.uploaded as i64;
+    assert!(w.local(&Act::Move { uid: 3, to: 1 }));
+    // After the two receipts, in ledger order, another device moves t(1) and t(3).
+    w.remote(1, &Act::Move { uid: 1, to: 2 });
+    w.remote(1, &Act::Move { uid: 3, to: 2 });
+    // One page (one transaction) holds the receipts and both moves.
+    w.sync(usize::MAX);
+    let location = |w: &World, uid: u64| -> String {
+        w.device
+            .view()
+            .query_row(
+                "SELECT location_id FROM packages WHERE uid = ?1",
+                [t(uid)],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(
+        location(&w, 1),
+        "VAULT-A",
+        "the ledger ruled on this device's move of t(1): the later move folds"
+    );
+    assert_eq!(location(&w, 2), "SHELF-2");
+    assert_eq!(
+        location(&w, 3),
+        "SHELF-2",
+        "the move of t(3) is not back yet: the local move wins"
+    );
+    let flagged: Vec<String> = {
+        let mut stmt = w
+            .device
+            .view()
+            .prepare("SELECT DISTINCT uid FROM conflicts ORDER BY uid")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(flagged, vec![t(3)]);
+    // Every event through the receipts is acknowledged and has no local change left; the
+    // unpushed one keeps both.
+    assert_eq!(
+        w.int(&format!(
+            "SELECT count(*) FROM event_log WHERE seq <= {pushed} AND acknowledged = 0"
+        )),
+        0
+    );
+    assert_eq!(
+        w.int("SELECT count(*) FROM event_log WHERE acknowledged = 0"),
+        1
+    );
+    assert_eq!(
+        w.int(&format!(
+            "SELECT count(*) FROM local_changes WHERE seq <= {pushed}"
+        )),
+        0
+    );
+    assert_eq!(
+        w.int(&format!(
+            "SELECT count(*) FROM local_changes WHERE uid = '{}'",
+            t(3)
+        )),
+        1
+    );
+    w.assert_view_is_the_replay();
+}
+
 /// One step of a scenario on the world.
 type Step = Box<dyn Fn(&mut World)>;
 
