@@ -526,3 +526,25 @@ pub fn another_device(facility: &str, payloads: Vec<Payload>) -> Vec<tally_repli
         })
         .collect()
 }
+
+/// A counting step of the count tests: `who` enters `entry` for package `uid` at `place`
+/// (task, location), recorded through the counting view as the floor records it.
+pub fn enter(
+    f: &mut Fixture,
+    cv: &tally_replica::workflow::count::CountingView,
+    who: &Session,
+    place: (&str, &str),
+    uid: &str,
+    entry: tally_replica::workflow::count::Entry,
+) -> Result<
+    (
+        tally_replica::workflow::count::Entered,
+        Vec<tally_replica::Recorded>,
+    ),
+    ReplicaError,
+> {
+    let (task, location) = place;
+    f.replica.act_counting(cv, &who.badge, |cv| {
+        tally_replica::workflow::count::enter(cv, who, task, location, &tag_of(uid), &entry, TODAY)
+    })
+}

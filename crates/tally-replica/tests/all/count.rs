@@ -120,19 +120,15 @@ fn no_sql_shape_gets_an_expected_quantity_through_the_counter_wall() {
     f.replica
         .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
         .unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| {
-            count::enter(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(1)),
-                &Entry::Units(9),
-                TODAY,
-            )
-        })
-        .unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(1),
+        Entry::Units(9),
+    )
+    .unwrap();
     let (conn, wall) = walled(&f);
     for sql in ATTACKS {
         match wall.admit(&conn, sql) {
@@ -191,17 +187,14 @@ fn counting_reads_the_facility_state_system() {
         matches!(refusal(err), Refusal::NotATag { scan } if scan == t(1)),
         "a Metrc tag is no package at a BioTrack site"
     );
-    let err = f.replica.act_counting(&cv, "B1", |cv| {
-        count::enter(
-            cv,
-            &b1,
-            "CT-1",
-            "SHELF-1",
-            &tag_of(&t(1)),
-            &Entry::Units(10),
-            TODAY,
-        )
-    });
+    let err = enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(1),
+        Entry::Units(10),
+    );
     assert!(matches!(refusal(err), Refusal::NotATag { .. }));
     let (tally, recorded) = f
         .replica
@@ -262,33 +255,17 @@ fn the_counter_projection_holds_only_the_current_round() {
         .unwrap();
     // Round 1's numbers are distinctive so that any trace of them can be found.
     for (uid, n) in [(t(1), 7_771), (t(2), 12_345)] {
-        f.replica
-            .act_counting(&cv, "B1", |cv| {
-                count::enter(
-                    cv,
-                    &b1,
-                    "CT-1",
-                    "SHELF-1",
-                    &tag_of(&uid),
-                    &Entry::Units(n),
-                    TODAY,
-                )
-            })
-            .unwrap();
+        enter(&mut f, &cv, &b1, ("CT-1", "SHELF-1"), &uid, Entry::Units(n)).unwrap();
     }
-    f.replica
-        .act_counting(&cv, "B1", |cv| {
-            count::enter(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(3)),
-                &Entry::Weighed(reading("5.43", true)),
-                TODAY,
-            )
-        })
-        .unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(3),
+        Entry::Weighed(reading("5.43", true)),
+    )
+    .unwrap();
     let (submitted, _) = f.replica.submit_count(&cv, &b1, "CT-1").unwrap();
     assert_eq!(submitted.recount, vec![t(1), t(2), t(3)]);
     f.replica
@@ -319,19 +296,15 @@ fn the_counter_projection_holds_only_the_current_round() {
         }
     }
     // The round 2 counter counts t(1) afresh; the evaluation still sees every round.
-    f.replica
-        .act_counting(&cv, "B2", |cv| {
-            count::enter(
-                cv,
-                &b2,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(1)),
-                &Entry::Units(10),
-                TODAY,
-            )
-        })
-        .unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b2,
+        ("CT-1", "SHELF-1"),
+        &t(1),
+        Entry::Units(10),
+    )
+    .unwrap();
     let lines = count::my_lines(&cv, &b2, "CT-1").unwrap();
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0].quantity, Some(Quantity::Units(10)));
@@ -412,34 +385,27 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
     let err = f.replica.submit_count(&cv, &b1, "CT-1");
     assert_eq!(refusal(err), Refusal::QuantitiesMissing { count: 2 });
     // Enter quantities: t(1) counted 9 (1 short), flower weighed 5.10 g (within 200 mg? no: +100 mg yes).
-    let err = f.replica.act_counting(&cv, "B1", |cv| {
-        count::enter(
-            cv,
-            &b1,
-            "CT-1",
-            "SHELF-1",
-            &tag_of(&t(3)),
-            &Entry::Units(5),
-            TODAY,
-        )
-    });
+    let err = enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(3),
+        Entry::Units(5),
+    );
     assert!(
         matches!(refusal(err), Refusal::WeighIt { .. }),
         "flower is weighed"
     );
-    f.replica
-        .act_counting(&cv, "B1", |cv| {
-            count::enter(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(1)),
-                &Entry::Units(9),
-                TODAY,
-            )
-        })
-        .unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(1),
+        Entry::Units(9),
+    )
+    .unwrap();
     let (entered, recorded) = f
         .replica
         .act_counting(&cv, "B1", |cv| {
@@ -490,19 +456,15 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
         .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-1"))
         .unwrap();
     assert_eq!(round, 2);
-    f.replica
-        .act_counting(&cv, "B2", |cv| {
-            count::enter(
-                cv,
-                &b2,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(1)),
-                &Entry::Units(9),
-                TODAY,
-            )
-        })
-        .unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b2,
+        ("CT-1", "SHELF-1"),
+        &t(1),
+        Entry::Units(9),
+    )
+    .unwrap();
     let (submitted, _) = f.replica.submit_count(&cv, &b2, "CT-1").unwrap();
     assert_eq!(
         submitted.recount,
@@ -513,19 +475,15 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
     f.replica
         .act_counting(&cv, "B3", |cv| count::start(cv, &b3, "CT-1"))
         .unwrap();
-    f.replica
-        .act_counting(&cv, "B3", |cv| {
-            count::enter(
-                cv,
-                &b3,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(1)),
-                &Entry::Units(9),
-                TODAY,
-            )
-        })
-        .unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b3,
+        ("CT-1", "SHELF-1"),
+        &t(1),
+        Entry::Units(9),
+    )
+    .unwrap();
     let (submitted, _) = f.replica.submit_count(&cv, &b3, "CT-1").unwrap();
     assert!(
         submitted.recount.is_empty(),
@@ -585,52 +543,32 @@ fn a_supervisor_who_counted_cannot_approve() {
         .act_counting(&cv, "S1", |cv| count::start(cv, &s1, "CT-1"))
         .unwrap();
     for (uid, n) in [(t(1), 10), (t(2), 11)] {
-        f.replica
-            .act_counting(&cv, "S1", |cv| {
-                count::enter(
-                    cv,
-                    &s1,
-                    "CT-1",
-                    "SHELF-1",
-                    &tag_of(&uid),
-                    &Entry::Units(n),
-                    TODAY,
-                )
-            })
-            .unwrap();
+        enter(&mut f, &cv, &s1, ("CT-1", "SHELF-1"), &uid, Entry::Units(n)).unwrap();
     }
-    f.replica
-        .act_counting(&cv, "S1", |cv| {
-            count::enter(
-                cv,
-                &s1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(3)),
-                &Entry::Weighed(reading("5.00", true)),
-                TODAY,
-            )
-        })
-        .unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &s1,
+        ("CT-1", "SHELF-1"),
+        &t(3),
+        Entry::Weighed(reading("5.00", true)),
+    )
+    .unwrap();
     let (submitted, _) = f.replica.submit_count(&cv, &s1, "CT-1").unwrap();
     assert_eq!(submitted.recount, vec![t(2)]);
     // Without recount-by-another, the same person may recount.
     f.replica
         .act_counting(&cv, "S1", |cv| count::start(cv, &s1, "CT-1"))
         .unwrap();
-    f.replica
-        .act_counting(&cv, "S1", |cv| {
-            count::enter(
-                cv,
-                &s1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(2)),
-                &Entry::Units(12),
-                TODAY,
-            )
-        })
-        .unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &s1,
+        ("CT-1", "SHELF-1"),
+        &t(2),
+        Entry::Units(12),
+    )
+    .unwrap();
     let (submitted, _) = f.replica.submit_count(&cv, &s1, "CT-1").unwrap();
     assert!(submitted.recount.is_empty());
     let lines = count::review(f.replica.view(), &s2, "CT-1").unwrap();
@@ -695,19 +633,15 @@ fn count_refusals_carry_no_quantities() {
             .map(|_| ()),
     );
     push(
-        f.replica
-            .act_counting(&cv, "B1", |cv| {
-                count::enter(
-                    cv,
-                    &b1,
-                    "CT-1",
-                    "SHELF-1",
-                    &tag_of(&t(3)),
-                    &Entry::Units(1),
-                    TODAY,
-                )
-            })
-            .map(|_| ()),
+        enter(
+            &mut f,
+            &cv,
+            &b1,
+            ("CT-1", "SHELF-1"),
+            &t(3),
+            Entry::Units(1),
+        )
+        .map(|_| ()),
     );
     push(
         f.replica
@@ -844,33 +778,17 @@ fn nothing_moves_into_or_out_of_a_counted_location_or_is_picked_there_until_subm
     }
     // Between rounds (recount requested) the count is still going on.
     for (uid, n) in [(t(1), 9), (t(2), 12)] {
-        f.replica
-            .act_counting(&cv, "B1", |cv| {
-                count::enter(
-                    cv,
-                    &b1,
-                    "CT-1",
-                    "SHELF-1",
-                    &tag_of(&uid),
-                    &Entry::Units(n),
-                    TODAY,
-                )
-            })
-            .unwrap();
+        enter(&mut f, &cv, &b1, ("CT-1", "SHELF-1"), &uid, Entry::Units(n)).unwrap();
     }
-    f.replica
-        .act_counting(&cv, "B1", |cv| {
-            count::enter(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(3)),
-                &Entry::Weighed(reading("5.00", true)),
-                TODAY,
-            )
-        })
-        .unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(3),
+        Entry::Weighed(reading("5.00", true)),
+    )
+    .unwrap();
     let (submitted, _) = f.replica.submit_count(&cv, &b1, "CT-1").unwrap();
     assert_eq!(submitted.recount, vec![t(1)]);
     assert_eq!(refusal(move_to(&mut f, &t(4), "SHELF-1")), moved);
@@ -878,19 +796,15 @@ fn nothing_moves_into_or_out_of_a_counted_location_or_is_picked_there_until_subm
     f.replica
         .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-1"))
         .unwrap();
-    f.replica
-        .act_counting(&cv, "B2", |cv| {
-            count::enter(
-                cv,
-                &b2,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(1)),
-                &Entry::Units(10),
-                TODAY,
-            )
-        })
-        .unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b2,
+        ("CT-1", "SHELF-1"),
+        &t(1),
+        Entry::Units(10),
+    )
+    .unwrap();
     f.replica.submit_count(&cv, &b2, "CT-1").unwrap();
     // Submitted for the last time (in review): the shelf is free again.
     move_to(&mut f, &t(4), "SHELF-1").unwrap();
@@ -966,32 +880,24 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
     f.replica
         .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
         .unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| {
-            count::enter(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(11)),
-                &Entry::Units(4_447),
-                TODAY,
-            )
-        })
-        .unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| {
-            count::enter(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(12)),
-                &Entry::Weighed(reading("51.37", true)),
-                TODAY,
-            )
-        })
-        .unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(11),
+        Entry::Units(4_447),
+    )
+    .unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(12),
+        Entry::Weighed(reading("51.37", true)),
+    )
+    .unwrap();
     let (submitted, _) = f.replica.submit_count(&cv, &b1, "CT-1").unwrap();
     shown.push(format!("{submitted:?}"));
     // Round 2 by B2: everything B2 can see or be told.
@@ -1025,19 +931,15 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
         }
     }
     refused(
-        f.replica
-            .act_counting(&cv, "B2", |cv| {
-                count::enter(
-                    cv,
-                    &b2,
-                    "CT-1",
-                    "SHELF-1",
-                    &tag_of(&t(12)),
-                    &Entry::Units(1),
-                    TODAY,
-                )
-            })
-            .map(|_| ()),
+        enter(
+            &mut f,
+            &cv,
+            &b2,
+            ("CT-1", "SHELF-1"),
+            &t(12),
+            Entry::Units(1),
+        )
+        .map(|_| ()),
         &mut shown,
     );
     refused(
@@ -1128,19 +1030,15 @@ fn a_replica_from_before_the_projection_migrates_with_its_open_count() {
     f.replica
         .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
         .unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| {
-            count::enter(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(1)),
-                &Entry::Units(9),
-                TODAY,
-            )
-        })
-        .unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(1),
+        Entry::Units(9),
+    )
+    .unwrap();
     let digest = tally_replica::stats::view_digest(f.replica.view()).unwrap();
     drop(cv);
     let (db, key) = (f.db(), f.key());
@@ -1442,17 +1340,14 @@ fn a_failed_calibration_check_blocks_count_weighings_on_that_scale() {
     f.replica
         .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
         .unwrap();
-    let err = f.replica.act_counting(&cv, "B1", |cv| {
-        count::enter(
-            cv,
-            &b1,
-            "CT-1",
-            "SHELF-1",
-            &tag_of(&t(3)),
-            &Entry::Weighed(reading("5.00", true)),
-            TODAY,
-        )
-    });
+    let err = enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(3),
+        Entry::Weighed(reading("5.00", true)),
+    );
     assert_eq!(
         refusal(err),
         Refusal::CalibrationCheckFailed {

@@ -219,33 +219,25 @@ fn a_sweep_naming_a_closed_or_submitted_task_files_nothing() {
         })
         .unwrap();
     for (n, units) in [(1, 10), (2, 12)] {
-        f.replica
-            .act_counting(&cv, "B1", |cv| {
-                count::enter(
-                    cv,
-                    &b1,
-                    "CT-1",
-                    "SHELF-1",
-                    &tag_of(&t(n)),
-                    &Entry::Units(units),
-                    TODAY,
-                )
-            })
-            .unwrap();
-    }
-    f.replica
-        .act_counting(&cv, "B1", |cv| {
-            count::enter(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(3)),
-                &Entry::Weighed(reading("5.00", true)),
-                TODAY,
-            )
-        })
+        enter(
+            &mut f,
+            &cv,
+            &b1,
+            ("CT-1", "SHELF-1"),
+            &t(n),
+            Entry::Units(units),
+        )
         .unwrap();
+    }
+    enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(3),
+        Entry::Weighed(reading("5.00", true)),
+    )
+    .unwrap();
     f.replica.submit_count(&cv, &b1, "CT-1").unwrap();
     let err = f.replica.act_counting(&cv, "B1", |cv| {
         count::sweep(cv, &b1, "CT-1", "SHELF-1", "SLED-1", &reads(&[9]))
@@ -310,19 +302,15 @@ fn a_recount_by_the_first_counter_files_its_sweep_in_the_new_round_only() {
         .unwrap();
     // t(1) is short (7 of 10): it is recounted.
     for (n, units) in [(1, 7), (2, 12)] {
-        f.replica
-            .act_counting(&cv, "B1", |cv| {
-                count::enter(
-                    cv,
-                    &b1,
-                    "CT-1",
-                    "SHELF-1",
-                    &tag_of(&t(n)),
-                    &Entry::Units(units),
-                    TODAY,
-                )
-            })
-            .unwrap();
+        enter(
+            &mut f,
+            &cv,
+            &b1,
+            ("CT-1", "SHELF-1"),
+            &t(n),
+            Entry::Units(units),
+        )
+        .unwrap();
     }
     let (submitted, _) = f.replica.submit_count(&cv, &b1, "CT-1").unwrap();
     assert!(submitted.recount.contains(&t(1)), "{submitted:?}");
