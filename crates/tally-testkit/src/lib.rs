@@ -548,3 +548,36 @@ pub fn enter(
         tally_replica::workflow::count::enter(cv, who, task, location, &tag_of(uid), &entry, TODAY)
     })
 }
+
+/// A counting step of the count tests: `who` starts (or resumes) `task`; the round.
+pub fn start(
+    f: &mut Fixture,
+    cv: &tally_replica::workflow::count::CountingView,
+    who: &Session,
+    task: &str,
+) -> Result<(i64, Vec<tally_replica::Recorded>), ReplicaError> {
+    f.replica.act_counting(cv, &who.badge, |cv| {
+        tally_replica::workflow::count::start(cv, who, task)
+    })
+}
+
+/// A counting step of the count tests: `who` sweeps `place` (task, location) with reader
+/// SLED-1, recorded through the counting view as the floor records it.
+pub fn sweep(
+    f: &mut Fixture,
+    cv: &tally_replica::workflow::count::CountingView,
+    who: &Session,
+    place: (&str, &str),
+    reads: &[tally_replica::workflow::count::TagRead],
+) -> Result<
+    (
+        tally_replica::workflow::count::ScanTally,
+        Vec<tally_replica::Recorded>,
+    ),
+    ReplicaError,
+> {
+    let (task, location) = place;
+    f.replica.act_counting(cv, &who.badge, |cv| {
+        tally_replica::workflow::count::sweep(cv, who, task, location, "SLED-1", reads)
+    })
+}

@@ -117,9 +117,7 @@ fn no_sql_shape_gets_an_expected_quantity_through_the_counter_wall() {
     let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     enter(
         &mut f,
         &cv,
@@ -167,9 +165,7 @@ fn counting_reads_the_facility_state_system() {
     let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     let define = |f: &mut Fixture, state_system| {
         f.stock(vec![Payload::FacilityStateSystemDefined(
             FacilityStateSystemDefined {
@@ -196,19 +192,14 @@ fn counting_reads_the_facility_state_system() {
         Entry::Units(10),
     );
     assert!(matches!(refusal(err), Refusal::NotATag { .. }));
-    let (tally, recorded) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::sweep(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                "SLED-1",
-                &[epc_read(hex::decode(t(2)).unwrap())],
-            )
-        })
-        .unwrap();
+    let (tally, recorded) = sweep(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &[epc_read(hex::decode(t(2)).unwrap())],
+    )
+    .unwrap();
     assert_eq!((tally.new, tally.duplicates, tally.unreadable), (0, 0, 1));
     assert!(recorded.is_empty());
     assert_eq!(f.events(), before, "nothing recorded");
@@ -227,19 +218,14 @@ fn counting_reads_the_facility_state_system() {
             weighed: false
         }
     );
-    let (tally, _) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::sweep(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                "SLED-1",
-                &[epc_read(hex::decode(t(2)).unwrap())],
-            )
-        })
-        .unwrap();
+    let (tally, _) = sweep(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &[epc_read(hex::decode(t(2)).unwrap())],
+    )
+    .unwrap();
     assert_eq!((tally.new, tally.unreadable), (1, 0));
 }
 
@@ -250,9 +236,7 @@ fn the_counter_projection_holds_only_the_current_round() {
     let b1 = f.session("B1", "1111");
     let b2 = f.session("B2", "2222");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     // Round 1's numbers are distinctive so that any trace of them can be found.
     for (uid, n) in [(t(1), 7_771), (t(2), 12_345)] {
         enter(&mut f, &cv, &b1, ("CT-1", "SHELF-1"), &uid, Entry::Units(n)).unwrap();
@@ -268,9 +252,7 @@ fn the_counter_projection_holds_only_the_current_round() {
     .unwrap();
     let (submitted, _) = f.replica.submit_count(&cv, &b1, "CT-1").unwrap();
     assert_eq!(submitted.recount, vec![t(1), t(2), t(3)]);
-    f.replica
-        .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b2, "CT-1").unwrap();
     assert!(count::my_lines(&cv, &b2, "CT-1").unwrap().is_empty());
     // What the counter's wall lets through holds nothing of round 1.
     let (conn, wall) = walled(&f);
@@ -330,10 +312,7 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
     let cv = f.replica.counting_view().unwrap();
     let tasks = count::tasks(&cv).unwrap();
     assert_eq!(tasks[0].locations, vec!["SHELF-1".to_owned()]);
-    let (round, _) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    let (round, _) = start(&mut f, &cv, &b1, "CT-1").unwrap();
     assert_eq!(round, 1);
     // Somebody else cannot join the count.
     let err = f.replica.act_counting(&cv, "B2", |cv| {
@@ -353,20 +332,10 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
             identifier: uid.as_deref().map(id_of),
         })
         .collect();
-    let (tally, recorded) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::sweep(cv, &b1, "CT-1", "SHELF-1", "SLED-1", &reads)
-        })
-        .unwrap();
+    let (tally, recorded) = sweep(&mut f, &cv, &b1, ("CT-1", "SHELF-1"), &reads).unwrap();
     assert_eq!((tally.new, tally.duplicates, tally.unreadable), (2, 1, 1));
     assert_eq!(recorded.len(), 1, "one sweep, one event");
-    let (again, _) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::sweep(cv, &b1, "CT-1", "SHELF-1", "SLED-1", &reads)
-        })
-        .unwrap();
+    let (again, _) = sweep(&mut f, &cv, &b1, ("CT-1", "SHELF-1"), &reads).unwrap();
     assert_eq!((again.new, again.duplicates), (0, 3));
     // Barcode scans tell whether to weigh; submitting with quantities missing is refused.
     let (found, _) = f
@@ -406,55 +375,40 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
         Entry::Units(9),
     )
     .unwrap();
-    let (entered, recorded) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::enter(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(3)),
-                &Entry::Weighed(reading("5.10", true)),
-                TODAY,
-            )
-        })
-        .unwrap();
+    let (entered, recorded) = enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(3),
+        Entry::Weighed(reading("5.10", true)),
+    )
+    .unwrap();
     assert_eq!(
         (entered, recorded.len()),
         (Entered::Recorded, 2),
         "the reading and the line"
     );
-    let (dup, _) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::enter(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(1)),
-                &Entry::Units(10),
-                TODAY,
-            )
-        })
-        .unwrap();
+    let (dup, _) = enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(1),
+        Entry::Units(10),
+    )
+    .unwrap();
     assert_eq!(dup, Entered::Duplicate);
     // t(2) is not found at all. Submit: the counter learns which lines, not by how much.
     let (submitted, _) = f.replica.submit_count(&cv, &b1, "CT-1").unwrap();
     assert_eq!(submitted.recount, vec![t(1), t(2)]);
     // The same counter may not recount.
-    let err = f
-        .replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"));
+    let err = start(&mut f, &cv, &b1, "CT-1");
     assert_eq!(
         refusal(err),
         Refusal::RecountBySameCounter { badge: "B1".into() }
     );
-    let (round, _) = f
-        .replica
-        .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-1"))
-        .unwrap();
+    let (round, _) = start(&mut f, &cv, &b2, "CT-1").unwrap();
     assert_eq!(round, 2);
     enter(
         &mut f,
@@ -472,9 +426,7 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
         "still off: recount again"
     );
     let b3 = f.session("B3", "3333");
-    f.replica
-        .act_counting(&cv, "B3", |cv| count::start(cv, &b3, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b3, "CT-1").unwrap();
     enter(
         &mut f,
         &cv,
@@ -539,9 +491,7 @@ fn a_supervisor_who_counted_cannot_approve() {
     let s1 = f.session("S1", "4444");
     let s2 = f.session("S2", "5555");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "S1", |cv| count::start(cv, &s1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &s1, "CT-1").unwrap();
     for (uid, n) in [(t(1), 10), (t(2), 11)] {
         enter(&mut f, &cv, &s1, ("CT-1", "SHELF-1"), &uid, Entry::Units(n)).unwrap();
     }
@@ -557,9 +507,7 @@ fn a_supervisor_who_counted_cannot_approve() {
     let (submitted, _) = f.replica.submit_count(&cv, &s1, "CT-1").unwrap();
     assert_eq!(submitted.recount, vec![t(2)]);
     // Without recount-by-another, the same person may recount.
-    f.replica
-        .act_counting(&cv, "S1", |cv| count::start(cv, &s1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &s1, "CT-1").unwrap();
     enter(
         &mut f,
         &cv,
@@ -622,9 +570,7 @@ fn count_refusals_carry_no_quantities() {
             })
             .map(|_| ()),
     );
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     push(
         f.replica
             .act_counting(&cv, "B1", |cv| {
@@ -643,11 +589,7 @@ fn count_refusals_carry_no_quantities() {
         )
         .map(|_| ()),
     );
-    push(
-        f.replica
-            .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-404"))
-            .map(|_| ()),
-    );
+    push(start(&mut f, &cv, &b1, "CT-404").map(|_| ()));
     assert_eq!(messages.len(), 4, "{messages:?}");
     for m in &messages {
         let m = &[t(1), t(2), t(3), t(4)]
@@ -664,9 +606,7 @@ fn a_sweep_decodes_metrc_epcs_and_ignores_other_tags() {
     let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     let reads = vec![
         // A Metrc EPC (96 bits, header 0x1A) the reader did not decode.
         epc_read(hex::decode(t(2)).unwrap()),
@@ -678,12 +618,7 @@ fn a_sweep_decodes_metrc_epcs_and_ignores_other_tags() {
             identifier: Some(id_of(&t(2))),
         },
     ];
-    let (tally, _) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::sweep(cv, &b1, "CT-1", "SHELF-1", "SLED-1", &reads)
-        })
-        .unwrap();
+    let (tally, _) = sweep(&mut f, &cv, &b1, ("CT-1", "SHELF-1"), &reads).unwrap();
     assert_eq!((tally.new, tally.duplicates, tally.unreadable), (1, 1, 1));
     let lines = count::my_lines(&cv, &b1, "CT-1").unwrap();
     assert_eq!(
@@ -743,9 +678,7 @@ fn nothing_moves_into_or_out_of_a_counted_location_or_is_picked_there_until_subm
     f.stock(vec![pick_list(vec![(1, "CART", Quantity::Units(2))])]);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     let moved = Refusal::UnderCount {
         location: "SHELF-1".into(),
         action: Action::Moved,
@@ -793,9 +726,7 @@ fn nothing_moves_into_or_out_of_a_counted_location_or_is_picked_there_until_subm
     assert_eq!(submitted.recount, vec![t(1)]);
     assert_eq!(refusal(move_to(&mut f, &t(4), "SHELF-1")), moved);
     let b2 = f.session("B2", "2222");
-    f.replica
-        .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b2, "CT-1").unwrap();
     enter(
         &mut f,
         &cv,
@@ -816,9 +747,7 @@ fn lookup_does_not_tell_whether_a_package_is_expected_in_a_counted_location() {
     let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     let info = |uid: &str| match lookup::lookup(f.replica.view(), &id_of(uid)).unwrap() {
         Found::Package(info) => info,
         other => panic!("{other:?}"),
@@ -877,9 +806,7 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
         Ok(()) => {}
     };
     // Round 1 by B1.
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     enter(
         &mut f,
         &cv,
@@ -902,25 +829,12 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
     shown.push(format!("{submitted:?}"));
     // Round 2 by B2: everything B2 can see or be told.
     shown.push(format!("{:?}", count::tasks(&cv).unwrap()));
-    refused(
-        f.replica
-            .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-            .map(|_| ()),
-        &mut shown,
-    );
-    let (round, _) = f
-        .replica
-        .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-1"))
-        .unwrap();
+    refused(start(&mut f, &cv, &b1, "CT-1").map(|_| ()), &mut shown);
+    let (round, _) = start(&mut f, &cv, &b2, "CT-1").unwrap();
     shown.push(format!("round {round}"));
     shown.push(format!("{:?}", count::my_lines(&cv, &b2, "CT-1").unwrap()));
     let reads = vec![epc_read(hex::decode(t(11)).unwrap())];
-    let (tally, _) = f
-        .replica
-        .act_counting(&cv, "B2", |cv| {
-            count::sweep(cv, &b2, "CT-1", "SHELF-1", "SLED-1", &reads)
-        })
-        .unwrap();
+    let (tally, _) = sweep(&mut f, &cv, &b2, ("CT-1", "SHELF-1"), &reads).unwrap();
     shown.push(format!("{tally:?}"));
     for uid in [t(11), t(12), t(13)] {
         match f.replica.act_counting(&cv, "B2", |cv| {
@@ -974,20 +888,15 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
     };
     lookups(&f, &mut shown);
     // Enter and submit round 2; until a supervisor closes the count, lookups stay redacted.
-    let (entered, _) = f
-        .replica
-        .act_counting(&cv, "B2", |cv| {
-            count::enter(
-                cv,
-                &b2,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(11)),
-                &Entry::Units(7_000),
-                TODAY,
-            )
-        })
-        .unwrap();
+    let (entered, _) = enter(
+        &mut f,
+        &cv,
+        &b2,
+        ("CT-1", "SHELF-1"),
+        &t(11),
+        Entry::Units(7_000),
+    )
+    .unwrap();
     shown.push(format!("{entered:?}"));
     shown.push(format!("{:?}", count::my_lines(&cv, &b2, "CT-1").unwrap()));
     let (submitted, _) = f.replica.submit_count(&cv, &b2, "CT-1").unwrap();
@@ -1027,9 +936,7 @@ fn a_replica_from_before_the_projection_migrates_with_its_open_count() {
     let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     enter(
         &mut f,
         &cv,
@@ -1074,20 +981,15 @@ fn a_replica_from_before_the_projection_migrates_with_its_open_count() {
     let lines = count::my_lines(&cv, &b1, "CT-1").unwrap();
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0].quantity, Some(Quantity::Units(9)));
-    let (entered, _) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::enter(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(1)),
-                &Entry::Units(9),
-                TODAY,
-            )
-        })
-        .unwrap();
+    let (entered, _) = enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(1),
+        Entry::Units(9),
+    )
+    .unwrap();
     assert_eq!(entered, Entered::Duplicate);
 }
 
@@ -1097,9 +999,7 @@ fn nothing_in_a_counted_location_is_destroyed_until_submission() {
     let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     let who = f.session("B3", "3333");
     let s1 = f.replica.witness("S1", "4444").unwrap();
     let stable = reading("4.98", true);
@@ -1167,9 +1067,7 @@ fn receiving_does_not_quarantine_into_a_cage_being_counted() {
     f.session("B1", "1111"); // signed in: the receiver acting below
     let b2 = f.session("B2", "2222");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-Q"))
-        .unwrap();
+    start(&mut f, &cv, &b2, "CT-Q").unwrap();
     f.replica
         .act("B1", |v| receiving::scan(v, "IN-1", &id_of(&t(1))))
         .unwrap();
@@ -1202,9 +1100,7 @@ fn a_tote_is_not_staged_into_a_lane_being_counted() {
     pick_of(&mut f, &t(2), Quantity::Units(1)).unwrap();
     let b2 = f.session("B2", "2222");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-L"))
-        .unwrap();
+    start(&mut f, &cv, &b2, "CT-L").unwrap();
     f.session("B3", "3333"); // signed in: the one acting below
     let err = f
         .replica
@@ -1226,9 +1122,7 @@ fn someone_counting_moves_picks_and_destroys_nothing_until_they_submit() {
     f.stock(vec![pick_list(vec![(1, "CART", Quantity::Units(2))])]);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     let counting = Refusal::CountInProgress {
         task: "CT-1".into(),
     };
@@ -1287,19 +1181,12 @@ fn a_long_sweep_is_split_into_events_of_at_most_1024_tags_in_one_action() {
     let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     let reads: Vec<TagRead> = (0..2_500u64)
         .map(|n| epc_read(hex::decode(t(50_000 + n)).unwrap()))
         .collect();
     let before = f.events();
-    let (tally, recorded) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::sweep(cv, &b1, "CT-1", "SHELF-1", "SLED-1", &reads)
-        })
-        .unwrap();
+    let (tally, recorded) = sweep(&mut f, &cv, &b1, ("CT-1", "SHELF-1"), &reads).unwrap();
     assert_eq!(tally.new, 2_500);
     assert_eq!(recorded.len(), 3, "1,024 + 1,024 + 452 tags");
     assert_eq!(f.events(), before + 3);
@@ -1337,9 +1224,7 @@ fn a_failed_calibration_check_blocks_count_weighings_on_that_scale() {
         .unwrap();
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     let err = enter(
         &mut f,
         &cv,

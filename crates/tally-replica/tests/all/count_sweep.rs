@@ -104,17 +104,10 @@ fn a_sweep_is_filed_under_the_task_it_names_when_two_are_open_at_one_location() 
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
     for task in ["CT-1", "CT-2"] {
-        f.replica
-            .act_counting(&cv, "B1", |cv| count::start(cv, &b1, task))
-            .unwrap();
+        start(&mut f, &cv, &b1, task).unwrap();
     }
     // The second task by id first: the fold used to file it under CT-1.
-    let (tally, recorded) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::sweep(cv, &b1, "CT-2", "SHELF-1", "SLED-1", &reads(&[1, 2]))
-        })
-        .unwrap();
+    let (tally, recorded) = sweep(&mut f, &cv, &b1, ("CT-2", "SHELF-1"), &reads(&[1, 2])).unwrap();
     assert_eq!((tally.new, tally.duplicates), (2, 0));
     assert_eq!(recorded.len(), 1);
     match payload_of(&f, &recorded[0]) {
@@ -130,21 +123,11 @@ fn a_sweep_is_filed_under_the_task_it_names_when_two_are_open_at_one_location() 
     assert_eq!(count::my_lines(&cv, &b1, "CT-2").unwrap().len(), 2);
     assert!(count::my_lines(&cv, &b1, "CT-1").unwrap().is_empty());
     // CT-1's round has found nothing yet: t(1) is new there, not a duplicate of CT-2's.
-    let (tally, _) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::sweep(cv, &b1, "CT-1", "SHELF-1", "SLED-1", &reads(&[1]))
-        })
-        .unwrap();
+    let (tally, _) = sweep(&mut f, &cv, &b1, ("CT-1", "SHELF-1"), &reads(&[1])).unwrap();
     assert_eq!((tally.new, tally.duplicates), (1, 0));
     assert_eq!(lines(&f, "CT-1", 1), uids(&[1]));
     // And duplicates are checked where the finds were filed.
-    let (tally, _) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::sweep(cv, &b1, "CT-2", "SHELF-1", "SLED-1", &reads(&[1, 2, 3]))
-        })
-        .unwrap();
+    let (tally, _) = sweep(&mut f, &cv, &b1, ("CT-2", "SHELF-1"), &reads(&[1, 2, 3])).unwrap();
     assert_eq!((tally.new, tally.duplicates), (1, 2));
     assert_eq!(lines(&f, "CT-2", 1), uids(&[1, 2, 3]));
     assert_eq!(lines(&f, "CT-1", 1), uids(&[1]));
@@ -160,9 +143,7 @@ fn a_sweep_naming_a_task_of_another_location_files_nothing() {
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
     for task in ["CT-1", "CT-3"] {
-        f.replica
-            .act_counting(&cv, "B1", |cv| count::start(cv, &b1, task))
-            .unwrap();
+        start(&mut f, &cv, &b1, task).unwrap();
     }
     let before = f.events();
     for (task, location) in [("CT-3", "SHELF-1"), ("CT-1", "SHELF-2")] {
@@ -191,9 +172,7 @@ fn a_sweep_naming_a_closed_or_submitted_task_files_nothing() {
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
     for task in ["CT-1", "CT-2"] {
-        f.replica
-            .act_counting(&cv, "B1", |cv| count::start(cv, &b1, task))
-            .unwrap();
+        start(&mut f, &cv, &b1, task).unwrap();
     }
     // CT-2 is closed by a supervisor in the middle of its count.
     f.replica
@@ -204,20 +183,14 @@ fn a_sweep_naming_a_closed_or_submitted_task_files_nothing() {
             })],
         )
         .unwrap();
-    let err = f.replica.act_counting(&cv, "B1", |cv| {
-        count::sweep(cv, &b1, "CT-2", "SHELF-1", "SLED-1", &reads(&[1]))
-    });
+    let err = sweep(&mut f, &cv, &b1, ("CT-2", "SHELF-1"), &reads(&[1]));
     assert!(matches!(refusal(err), Refusal::CountNotStarted { .. }));
     f.replica
         .record("B1", vec![forged("CT-2", 1, "SHELF-1", &[1])])
         .unwrap();
     assert!(filed(&f, &t(1)).is_empty(), "{:?}", filed(&f, &t(1)));
     // CT-1 is counted in full and submitted: a late sweep is refused, and files nothing.
-    f.replica
-        .act_counting(&cv, "B1", |cv| {
-            count::sweep(cv, &b1, "CT-1", "SHELF-1", "SLED-1", &reads(&[1, 2]))
-        })
-        .unwrap();
+    sweep(&mut f, &cv, &b1, ("CT-1", "SHELF-1"), &reads(&[1, 2])).unwrap();
     for (n, units) in [(1, 10), (2, 12)] {
         enter(
             &mut f,
@@ -239,9 +212,7 @@ fn a_sweep_naming_a_closed_or_submitted_task_files_nothing() {
     )
     .unwrap();
     f.replica.submit_count(&cv, &b1, "CT-1").unwrap();
-    let err = f.replica.act_counting(&cv, "B1", |cv| {
-        count::sweep(cv, &b1, "CT-1", "SHELF-1", "SLED-1", &reads(&[9]))
-    });
+    let err = sweep(&mut f, &cv, &b1, ("CT-1", "SHELF-1"), &reads(&[9]));
     assert!(matches!(refusal(err), Refusal::CountNotStarted { .. }));
     f.replica
         .record("B1", vec![forged("CT-1", 1, "SHELF-1", &[9])])
@@ -257,19 +228,11 @@ fn a_sweep_naming_another_counters_task_files_nothing() {
     let b2 = f.session("B2", "2222");
     let cv = f.replica.counting_view().unwrap();
     // CT-4 is assigned to B2: B1 cannot start it, nor sweep into it once B2 has.
-    let err = f
-        .replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-4"));
+    let err = start(&mut f, &cv, &b1, "CT-4");
     assert!(matches!(refusal(err), Refusal::NotTheCounter { .. }));
-    f.replica
-        .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-4"))
-        .unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
-    let err = f.replica.act_counting(&cv, "B1", |cv| {
-        count::sweep(cv, &b1, "CT-4", "SHELF-1", "SLED-1", &reads(&[1]))
-    });
+    start(&mut f, &cv, &b2, "CT-4").unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
+    let err = sweep(&mut f, &cv, &b1, ("CT-4", "SHELF-1"), &reads(&[1]));
     assert!(matches!(refusal(err), Refusal::NotTheCounter { .. }));
     // Signed by B1 naming B2's task: filed neither in B2's round nor in B1's own CT-1.
     f.replica
@@ -278,11 +241,7 @@ fn a_sweep_naming_another_counters_task_files_nothing() {
     assert!(filed(&f, &t(1)).is_empty());
     assert!(count::my_lines(&cv, &b2, "CT-4").unwrap().is_empty());
     // B2's own sweep is filed in CT-4.
-    f.replica
-        .act_counting(&cv, "B2", |cv| {
-            count::sweep(cv, &b2, "CT-4", "SHELF-1", "SLED-1", &reads(&[1]))
-        })
-        .unwrap();
+    sweep(&mut f, &cv, &b2, ("CT-4", "SHELF-1"), &reads(&[1])).unwrap();
     assert_eq!(filed(&f, &t(1)), vec![("CT-4".to_owned(), 1)]);
 }
 
@@ -292,14 +251,8 @@ fn a_recount_by_the_first_counter_files_its_sweep_in_the_new_round_only() {
     let mut f = two_tasks_at_one_location(false);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| {
-            count::sweep(cv, &b1, "CT-1", "SHELF-1", "SLED-1", &reads(&[1, 2]))
-        })
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
+    sweep(&mut f, &cv, &b1, ("CT-1", "SHELF-1"), &reads(&[1, 2])).unwrap();
     // t(1) is short (7 of 10): it is recounted.
     for (n, units) in [(1, 7), (2, 12)] {
         enter(
@@ -314,18 +267,10 @@ fn a_recount_by_the_first_counter_files_its_sweep_in_the_new_round_only() {
     }
     let (submitted, _) = f.replica.submit_count(&cv, &b1, "CT-1").unwrap();
     assert!(submitted.recount.contains(&t(1)), "{submitted:?}");
-    let (round, _) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    let (round, _) = start(&mut f, &cv, &b1, "CT-1").unwrap();
     assert_eq!(round, 2);
     // Round 1 found t(1): round 2 finds it afresh, and files it in round 2.
-    let (tally, recorded) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::sweep(cv, &b1, "CT-1", "SHELF-1", "SLED-1", &reads(&[1]))
-        })
-        .unwrap();
+    let (tally, recorded) = sweep(&mut f, &cv, &b1, ("CT-1", "SHELF-1"), &reads(&[1])).unwrap();
     assert_eq!((tally.new, tally.duplicates), (1, 0));
     match payload_of(&f, &recorded[0]) {
         Payload::CountSweepRecorded(p) => {
@@ -351,9 +296,7 @@ fn an_old_sweep_without_a_task_folds_as_before() {
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
     for task in ["CT-2", "CT-1"] {
-        f.replica
-            .act_counting(&cv, "B1", |cv| count::start(cv, &b1, task))
-            .unwrap();
+        start(&mut f, &cv, &b1, task).unwrap();
     }
     let old = |location: Option<&str>, n: u64| {
         Payload::RfidSweepRecorded(RfidSweepRecorded {
