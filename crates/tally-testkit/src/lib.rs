@@ -489,40 +489,30 @@ pub fn counting_stock(recount_by_another: bool) -> Fixture {
 /// the ledger sends them: its genesis, then `payloads` signed by badge B3, each a delta in
 /// ledger order from index 1.
 pub fn another_device(facility: &str, payloads: Vec<Payload>) -> Vec<tally_replica::Delta> {
-    let clock = ManualClock::new(Timestamp {
-        wall_unix_ms: 1_795_000_000_000,
-        boot_id: [9; 16],
-        since_boot_us: 1_000,
-    });
-    let (mut writer, genesis) = tally_events::ChainWriter::genesis(
+    let mut chain = DeviceChain::new(
         tally_events::DeviceKey::from_seed([9; 32]),
-        &clock,
-        "",
+        Timestamp {
+            wall_unix_ms: 1_795_000_000_000,
+            boot_id: [9; 16],
+            since_boot_us: 1_000,
+        },
         DeviceEnrolled {
             facility: facility.into(),
             hardware_serial: "HH-0002".into(),
             enrollment_token_sha256: tally_events::Sha256Hash::of(b"HH-0002"),
             previous_device: None,
         },
-    )
-    .unwrap();
-    let mut records = vec![genesis.as_bytes().to_vec()];
+    );
     for payload in payloads {
-        clock.advance_ms(10);
-        records.push(
-            writer
-                .append(&clock, "B3", payload)
-                .unwrap()
-                .as_bytes()
-                .to_vec(),
-        );
+        chain.add(10, "B3", payload);
     }
-    records
+    chain
+        .events()
         .into_iter()
         .enumerate()
-        .map(|(i, bytes)| tally_replica::Delta {
+        .map(|(i, event)| tally_replica::Delta {
             ledger_index: i as u64 + 1,
-            bytes,
+            bytes: event.as_bytes().to_vec(),
         })
         .collect()
 }
@@ -580,4 +570,57 @@ pub fn sweep(
     f.replica.act_counting(cv, &who.badge, |cv| {
         tally_replica::workflow::count::sweep(cv, who, task, location, "SLED-1", reads)
     })
+}
+
+/// A device's signed chain written by a test (export files, ledgers, deltas): its genesis,
+/// then each event [`DeviceChain::add`]s, the clock moved on before each.
+pub struct DeviceChain {
+    clock: ManualClock,
+    writer: tally_events::ChainWriter,
+    events: Vec<tally_events::SignedEvent>,
+}
+
+impl DeviceChain {
+    /// The genesis of a device with key `key` enrolled as `enrolled`, at `start`.
+    pub fn new(key: tally_events::DeviceKey, start: Timestamp, enrolled: DeviceEnrolled) -> Self {
+        let clock = ManualClock::new(start);
+        let (writer, genesis) = tally_events::ChainWriter::genesis(key, &clock, "", enrolled)
+            .unwrap_or_else(|e| panic!("genesis: {e}"));
+        DeviceChain {
+            clock,
+            writer,
+            events: vec![genesis],
+        }
+    }
+
+    /// Appends `payload` by `actor`, `after_ms` after the previous event.
+    pub fn add(
+        &mut self,
+        after_ms: u64,
+        actor: &str,
+        payload: Payload,
+    ) -> &tally_events::SignedEvent {
+        self.clock.advance_ms(after_ms);
+        let event = self
+            .writer
+            .append(&self.clock, actor, payload)
+            .unwrap_or_else(|e| panic!("append: {e}"));
+        self.events.push(event);
+        &self.events[self.events.len() - 1]
+    }
+
+    /// The chain so far, genesis first.
+    pub fn events(self) -> Vec<tally_events::SignedEvent> {
+        self.events
+    }
+}
+
+/// A device enrolment at `facility` as the tests write it (token `token`).
+pub fn enrolled(facility: &str, serial: &str) -> DeviceEnrolled {
+    DeviceEnrolled {
+        facility: facility.into(),
+        hardware_serial: serial.into(),
+        enrollment_token_sha256: tally_events::Sha256Hash::of(b"token"),
+        previous_device: None,
+    }
 }
