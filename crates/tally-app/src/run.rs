@@ -47,11 +47,15 @@ pub enum RunError {
 }
 
 /// How the app starts, beyond its configuration.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Start {
     /// Sign this badge in with this PIN at once (the demo's receiver); a refusal leaves the
     /// sign-in screen showing why.
     pub sign_in: Option<(String, String)>,
+    /// Told the tag of each package a screen starts waiting to weigh
+    /// ([`crate::screens::waiting_to_weigh`]): the demo's simulated scale puts that package on
+    /// the platter, as a counter would. Tags only: nothing a blind count hides goes out.
+    pub weighing: Option<Sender<String>>,
 }
 
 /// Maps a terminal key to the app's.
@@ -183,7 +187,15 @@ pub fn run_with(config: &Config, start_with: &Start) -> Result<(), RunError> {
     let view = tally_replica::db::open_read_only(&db)?;
     let (reads, _reader_thread) = reader::spawn(view, events.clone())?;
     crate::syncwatch::spawn(&db, events.clone())?;
-    let ledger_calls = crate::ledger::spawn(&db, events.clone())?;
+    let ledger_calls = crate::ledger::spawn(
+        crate::ledger::Access {
+            db: db.clone(),
+            key: config.key_location()?,
+            key_options: config.key_options(),
+            ledger_url: config.ledger_url.clone(),
+        },
+        events.clone(),
+    )?;
     spawn_ticker(start, events.clone())?;
     let devices = DeviceLink::start(&config.devices, events.clone())?;
     let (signals, signal_thread) = spawn_signals(start, events.clone())?;
@@ -207,7 +219,15 @@ pub fn run_with(config: &Config, start_with: &Start) -> Result<(), RunError> {
                 let _ = writes.send((id, request));
             }
         }
+        let mut weighing: Option<String> = None;
         loop {
+            let waiting = crate::screens::waiting_to_weigh(&state);
+            if waiting != weighing {
+                if let (Some(uid), Some(tell)) = (&waiting, &start_with.weighing) {
+                    let _ = tell.send(uid.clone());
+                }
+                weighing = waiting;
+            }
             terminal.draw(|frame| render(&state, frame))?;
             let wait = bells
                 .front()

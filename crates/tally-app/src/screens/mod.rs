@@ -13,6 +13,7 @@
 pub mod confirm;
 pub mod count;
 pub mod destroy;
+pub mod dock;
 pub mod home;
 pub mod load;
 pub mod lookup;
@@ -59,6 +60,8 @@ pub enum Screen {
     Sync(sync::Sync),
     /// 9 Supervisor, re-anchor to a restored ledger.
     Reanchor(reanchor::Reanchor),
+    /// 9 Supervisor, the dock view (the facility's devices at the ledger).
+    Dock(dock::Dock),
     // Guided flows: receiving, moving, quarantine and release.
     /// 1 Receive.
     Receive(Box<receive::Receive>),
@@ -85,6 +88,7 @@ impl Screen {
         match self {
             Screen::Sync(flow) => Some(flow),
             Screen::Reanchor(flow) => Some(flow),
+            Screen::Dock(flow) => Some(flow),
             Screen::Count(flow) => Some(flow),
             Screen::Supervisor(flow) => Some(flow),
             Screen::Pick(flow) => Some(flow),
@@ -106,6 +110,7 @@ impl Screen {
         match self {
             Screen::Sync(flow) => Some(flow),
             Screen::Reanchor(flow) => Some(flow),
+            Screen::Dock(flow) => Some(flow),
             Screen::Count(flow) => Some(flow),
             Screen::Supervisor(flow) => Some(flow),
             Screen::Pick(flow) => Some(flow),
@@ -316,6 +321,16 @@ pub(crate) fn render(state: &State, frame: &mut Frame, area: Rect) {
                 flow.render(state, frame, area);
             }
         }
+    }
+}
+
+/// The package the screen shown waits to see on the scale (5 Count: a package counted by
+/// weight, scanned and not weighed yet), by its tag: what a simulated scale puts on next
+/// ([`crate::run::Start::weighing`]).
+pub fn waiting_to_weigh(state: &State) -> Option<String> {
+    match state.screen() {
+        Screen::Count(count) => count.waiting_to_weigh().map(str::to_owned),
+        _ => None,
     }
 }
 
