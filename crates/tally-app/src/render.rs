@@ -3,8 +3,12 @@
 //! 40 columns × 20 rows up.
 //!
 //! Layout, top to bottom: a header (screen and who is signed in), the screen's body (drawn by
-//! the screen's own module, `screens::<flow>::render`), the status line (several rows, bold, high contrast; the whole line in colour while it flashes
-//! after a success or an error) and the key hint.
+//! the screen's own module, `screens::<flow>::render`), the status line (bold, high contrast;
+//! the whole line in colour while it flashes after a success or an error) and the key hint.
+//!
+//! The status line is 3 rows (4 below 60 columns) and grows, taking rows from the bottom of
+//! the body, to the height its text wraps to, so a long refusal is read whole; the body keeps
+//! [`MIN_BODY_ROWS`]. (Below 10 rows the status is one row.)
 
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -21,6 +25,9 @@ use crate::text::{Language, Msg, Words};
 pub const MIN_WIDTH: u16 = 20;
 /// Shortest terminal the screens are drawn on (the handheld target is 20).
 pub const MIN_HEIGHT: u16 = 8;
+/// Rows the screen's body keeps when a long status line grows (its field and the first rows
+/// of what it shows).
+pub const MIN_BODY_ROWS: u16 = 4;
 
 /// Draws the whole screen for `state`.
 pub fn render(state: &State, frame: &mut Frame) {
@@ -31,11 +38,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(notice).wrap(Wrap { trim: true }), area);
         return;
     }
-    let status_rows = match (area.width, area.height) {
-        (_, 0..=9) => 1,
-        (0..=59, _) => 4,
-        _ => 3,
-    };
+    let status_rows = status_rows(state, area);
     let [header, body, status, hint] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
@@ -51,7 +54,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         hint,
     );
     if state.confirm_sign_out {
-        render_dialog(frame, body, &[Msg::ConfirmSignOut.text(state.language)]);
+        crate::screens::confirm::render(frame, body, &[Msg::ConfirmSignOut.text(state.language)]);
     }
     if state.help {
         render_help(state, frame, body);
@@ -126,7 +129,21 @@ pub(crate) fn quantity(q: Quantity) -> String {
     }
 }
 
-fn render_status(state: &State, frame: &mut Frame, area: Rect) {
+/// The status line's rows on `area`: its usual height, or as many rows as its text wraps to
+/// when that is more, leaving the body [`MIN_BODY_ROWS`].
+fn status_rows(state: &State, area: Rect) -> u16 {
+    if area.height < 10 {
+        return 1;
+    }
+    let usual = if area.width < 60 { 4 } else { 3 };
+    let most = area.height.saturating_sub(2 + MIN_BODY_ROWS).max(usual);
+    let wrapped = status_paragraph(state).line_count(area.width);
+    u16::try_from(wrapped)
+        .unwrap_or(u16::MAX)
+        .clamp(usual, most)
+}
+
+fn status_paragraph(state: &State) -> Paragraph<'static> {
     let status = &state.status;
     let flashing = state.now_ms < status.flash_until_ms;
     let bold = Style::default().add_modifier(Modifier::BOLD);
@@ -142,12 +159,13 @@ fn render_status(state: &State, frame: &mut Frame, area: Rect) {
         Some(Tone::Error) => "✖ ",
         None => "",
     };
-    frame.render_widget(
-        Paragraph::new(format!("{mark}{}", status.text))
-            .style(style)
-            .wrap(Wrap { trim: true }),
-        area,
-    );
+    Paragraph::new(format!("{mark}{}", status.text))
+        .style(style)
+        .wrap(Wrap { trim: true })
+}
+
+fn render_status(state: &State, frame: &mut Frame, area: Rect) {
+    frame.render_widget(status_paragraph(state), area);
 }
 
 /// A box over the middle of `area`, as large as the lines need and never larger than `area`.

@@ -10,15 +10,27 @@
 //! Everything else is what a person typed; a person's line and Enter is still a scan wherever
 //! a scan is expected, so a person can always type a UID by hand.
 //!
-//! A busy handheld may read a burst's first key alone and the rest only after its reading
-//! thread was held up for a moment: a lone character (one that did not follow fast keys) less
-//! than [`STALL_FACTOR`] × `max_gap_ms` before a burst that turns out to be a scan is the
-//! scan's first character. No person types one key and fires a scanner that fast.
+//! A busy handheld may read a burst in pieces: its reading thread held up for a moment after
+//! the first key, or in the middle, or before the terminator, so a gap longer than
+//! `max_gap_ms` splits one barcode. Runs of keys that came at scanner speed (a *piece*) are
+//! held together when the gap between them is at most [`STALL_FACTOR`] × `max_gap_ms` and the
+//! scanner's pace dominates: the keys that followed their predecessor fast must be at least
+//! [`FAST_PER_STALL`] times the stalls between pieces (a piece's first key read alone counts
+//! as a piece). When the terminator comes, the pieces since the last longer pause (and the
+//! terminator, if it came after a stall) are one scan if, without the earliest pieces that
+//! break that rule, they are at least `min_len` long. A person types tens to hundreds of
+//! milliseconds apart: their keys are pieces of one character with no fast gap inside, so
+//! what a person types is never held together into a scan (a scan still needs its last key
+//! and its terminator at scanner speed or one stall apart, and mostly fast keys).
 
 use serde::{Deserialize, Serialize};
 
-/// How many scanner gaps a burst's first key, read alone, may come before the rest.
+/// How many scanner gaps a stall inside one burst may last (a burst's first key read alone,
+/// a burst split in the middle or before its terminator).
 pub const STALL_FACTOR: u64 = 4;
+
+/// How many keys typed at scanner speed a burst needs for each stall held inside it.
+pub const FAST_PER_STALL: usize = 3;
 
 /// Which key ends a scanner's burst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -87,15 +99,21 @@ pub enum Classified {
     },
 }
 
-/// The classifier: remembers the current burst only.
+/// The classifier: remembers the current burst only (its pieces since the last long pause).
 #[derive(Debug, Clone, Default)]
 pub struct Wedge {
     config: WedgeConfig,
-    burst: String,
+    /// The pieces of the current burst, oldest first; the last is the one being typed.
+    pieces: Vec<Piece>,
     last_ms: Option<u64>,
-    /// A lone character read just before the current burst, a stall apart: the burst's first
-    /// key if the burst is a scan.
-    lead: Option<char>,
+}
+
+/// Keys that came at scanner speed, one after another.
+#[derive(Debug, Clone, Default)]
+struct Piece {
+    text: String,
+    /// Keys that followed the one before them within `max_gap_ms` (all but the first).
+    fast: usize,
 }
 
 impl Wedge {
@@ -103,9 +121,8 @@ impl Wedge {
     pub fn new(config: WedgeConfig) -> Wedge {
         Wedge {
             config,
-            burst: String::new(),
+            pieces: Vec::new(),
             last_ms: None,
-            lead: None,
         }
     }
 
@@ -116,8 +133,7 @@ impl Wedge {
 
     /// The last character was taken as a screen's key, not typed: it begins no burst.
     pub fn taken_as_key(&mut self) {
-        self.burst.clear();
-        self.lead = None;
+        self.pieces.clear();
     }
 
     /// Classifies `key`, pressed at `at_ms` (a monotonic clock; earlier times than the last
@@ -125,6 +141,8 @@ impl Wedge {
     pub fn feed(&mut self, key: WedgeKey, at_ms: u64) -> Classified {
         let gap = self.last_ms.map(|last| at_ms.saturating_sub(last));
         let fast = gap.is_some_and(|gap| gap <= self.config.max_gap_ms);
+        let stall = self.config.max_gap_ms.saturating_mul(STALL_FACTOR);
+        let stalled = !fast && gap.is_some_and(|gap| gap <= stall);
         self.last_ms = Some(at_ms);
         let terminator = matches!(
             (key, self.config.terminator),
@@ -132,51 +150,73 @@ impl Wedge {
         );
         match key {
             WedgeKey::Char(c) => {
-                if !fast {
-                    let stall = self.config.max_gap_ms.saturating_mul(STALL_FACTOR);
-                    let mut chars = self.burst.chars();
-                    self.lead = match (chars.next(), chars.next(), gap) {
-                        (Some(lone), None, Some(gap)) if gap <= stall => Some(lone),
-                        _ => None,
-                    };
-                    self.burst.clear();
+                match self.pieces.last_mut() {
+                    Some(piece) if fast => {
+                        piece.text.push(c);
+                        piece.fast += 1;
+                    }
+                    _ => {
+                        if !stalled {
+                            // A longer pause: whatever came before is no part of this burst.
+                            self.pieces.clear();
+                        }
+                        self.pieces.push(Piece {
+                            text: c.to_string(),
+                            fast: 0,
+                        });
+                    }
                 }
-                self.burst.push(c);
                 Classified::Char(c)
             }
-            _ if terminator => {
-                let mut burst = std::mem::take(&mut self.burst);
-                let mut erase = burst.chars().count();
-                let lead = self.lead.take();
-                if fast && erase >= self.config.min_len {
-                    if let Some(lead) = lead {
-                        burst.insert(0, lead);
-                        erase += 1;
-                    }
-                    Classified::Scan { text: burst, erase }
-                } else {
-                    match key {
+            _ if terminator && (fast || stalled) => {
+                let pieces = std::mem::take(&mut self.pieces);
+                match self.scan(&pieces, !fast) {
+                    Some((text, erase)) => Classified::Scan { text, erase },
+                    None => match key {
                         WedgeKey::Tab => Classified::Tab,
                         _ => Classified::Enter,
-                    }
+                    },
                 }
             }
             WedgeKey::Enter => {
-                self.burst.clear();
-                self.lead = None;
+                self.pieces.clear();
                 Classified::Enter
             }
             WedgeKey::Tab => {
-                self.burst.clear();
-                self.lead = None;
+                self.pieces.clear();
                 Classified::Tab
             }
             WedgeKey::Other => {
-                self.burst.clear();
-                self.lead = None;
+                self.pieces.clear();
                 Classified::Other
             }
         }
+    }
+
+    /// The scan `pieces` and a terminator make (`late`: the terminator came a stall after the
+    /// last key), with how many echoed characters it takes back: the latest pieces whose keys
+    /// came mostly at scanner speed, if they are long enough.
+    fn scan(&self, pieces: &[Piece], late: bool) -> Option<(String, usize)> {
+        let last = pieces.last()?;
+        // A terminator a stall late needs a burst that was fast up to it.
+        if late && last.fast == 0 {
+            return None;
+        }
+        let mut fast: usize = pieces.iter().map(|p| p.fast).sum();
+        let mut stalls = pieces.len() - 1 + usize::from(late);
+        let mut first = 0;
+        // The earliest pieces go until the scanner's pace dominates what is left.
+        while first < pieces.len() - 1 && fast < stalls.saturating_mul(FAST_PER_STALL) {
+            fast -= pieces[first].fast;
+            stalls -= 1;
+            first += 1;
+        }
+        if fast < stalls.saturating_mul(FAST_PER_STALL) {
+            return None;
+        }
+        let text: String = pieces[first..].iter().map(|p| p.text.as_str()).collect();
+        let erase = text.chars().count();
+        (erase >= self.config.min_len).then_some((text, erase))
     }
 }
 
@@ -267,10 +307,18 @@ mod tests {
                 erase: 11
             })
         );
-        // A key a person typed longer before, or the last of several, stays theirs.
+        // A key a person typed longer before, or keys a person typed at their pace just
+        // before, stay theirs.
         for before in [
             vec![(WedgeKey::Char('x'), 900)],
-            vec![(WedgeKey::Char('x'), 1_000), (WedgeKey::Char('y'), 1_010)],
+            vec![
+                (WedgeKey::Char('x'), 500),
+                (WedgeKey::Char('y'), 580),
+                (WedgeKey::Char('z'), 660),
+                (WedgeKey::Char('w'), 740),
+                (WedgeKey::Char('v'), 820),
+                (WedgeKey::Char('u'), 900),
+            ],
         ] {
             let mut wedge = Wedge::default();
             let mut keys = before;
@@ -299,6 +347,108 @@ mod tests {
         let mut keys = vec![(WedgeKey::Char('1'), 1_000)];
         keys.extend(burst("2", 1_030, 0));
         assert_eq!(feed_all(&mut wedge, &keys).last(), Some(&Classified::Enter));
+    }
+
+    /// Keys at scanner speed, `gap` apart, from `start`; no terminator.
+    fn run(text: &str, start: u64, gap: u64) -> Vec<(WedgeKey, u64)> {
+        let mut keys = burst(text, start, gap);
+        keys.pop();
+        keys
+    }
+
+    /// The reading thread held up in the middle of a burst (not at its first key), once or
+    /// twice, or just before the terminator, on a busy machine: still one scan of the whole
+    /// barcode, every piece taken back from the field.
+    #[test]
+    fn a_burst_split_in_the_middle_is_one_scan() {
+        let uid = "1A4FF0300000029000012345";
+        let one_scan = Some(Classified::Scan {
+            text: uid.into(),
+            erase: 24,
+        });
+        // Split after its 9th key, 60 ms.
+        let mut keys = run(&uid[..9], 1_000, 2);
+        keys.extend(burst(&uid[9..], 1_078, 0));
+        assert_eq!(
+            feed_all(&mut Wedge::default(), &keys).last().cloned(),
+            one_scan
+        );
+        // Split twice, 90 ms then 40 ms, the pieces read all at once.
+        let mut keys = run(&uid[..5], 1_000, 0);
+        keys.extend(run(&uid[5..17], 1_090, 0));
+        keys.extend(burst(&uid[17..], 1_130, 1));
+        assert_eq!(
+            feed_all(&mut Wedge::default(), &keys).last().cloned(),
+            one_scan
+        );
+        // Split two keys before its end.
+        let mut keys = run(&uid[..22], 1_000, 1);
+        keys.extend(burst(&uid[22..], 1_100, 1));
+        assert_eq!(
+            feed_all(&mut Wedge::default(), &keys).last().cloned(),
+            one_scan
+        );
+        // The terminator a stall after the last key.
+        let mut keys = burst(uid, 1_000, 2);
+        keys.last_mut().unwrap().1 += 70;
+        assert_eq!(
+            feed_all(&mut Wedge::default(), &keys).last().cloned(),
+            one_scan
+        );
+        // A person's text before the burst stays in the field, theirs.
+        let mut wedge = Wedge::default();
+        let mut keys = vec![(WedgeKey::Char('x'), 0), (WedgeKey::Char('y'), 400)];
+        keys.extend(run(&uid[..9], 1_000, 2));
+        keys.extend(burst(&uid[9..], 1_078, 0));
+        assert_eq!(feed_all(&mut wedge, &keys).last().cloned(), one_scan);
+        // A stall longer than STALL_FACTOR gaps is a pause: the pieces are not held together.
+        let mut keys = run(&uid[..9], 1_000, 2);
+        keys.extend(burst(&uid[9..], 1_200, 0));
+        assert_eq!(
+            feed_all(&mut Wedge::default(), &keys).last(),
+            Some(&Classified::Scan {
+                text: uid[9..].into(),
+                erase: 15
+            })
+        );
+    }
+
+    /// A person is never held together into a scan: keys a person's pace apart, with the
+    /// Enter pressed right after the last key, or typed in quick pairs (two keys rolled
+    /// within 15 ms, 80 ms between pairs), or a quantity typed quickly.
+    #[test]
+    fn a_person_typing_quickly_is_still_a_person() {
+        let mut keys: Vec<(WedgeKey, u64)> = "1A4FF0300000029000012345"
+            .chars()
+            .enumerate()
+            .map(|(i, c)| (WedgeKey::Char(c), 1_000 + 60 * i as u64))
+            .collect();
+        let end = keys.last().unwrap().1;
+        keys.push((WedgeKey::Enter, end + 10));
+        assert_eq!(
+            feed_all(&mut Wedge::default(), &keys).last(),
+            Some(&Classified::Enter)
+        );
+        let mut keys = Vec::new();
+        let mut t = 1_000;
+        for pair in ["1A", "4F", "F0", "30", "00"] {
+            for c in pair.chars() {
+                keys.push((WedgeKey::Char(c), t));
+                t += 15;
+            }
+            t += 80;
+        }
+        keys.push((WedgeKey::Enter, t - 95));
+        assert_eq!(
+            feed_all(&mut Wedge::default(), &keys).last(),
+            Some(&Classified::Enter)
+        );
+        let mut keys = vec![(WedgeKey::Char('4'), 1_000), (WedgeKey::Char('2'), 1_090)];
+        keys.extend(burst("u", 1_170, 5));
+        assert_eq!(
+            feed_all(&mut Wedge::default(), &keys).last(),
+            Some(&Classified::Enter)
+        );
     }
 
     #[test]

@@ -561,8 +561,29 @@ fn a_round_is_counted_submitted_and_the_recount_is_listed_in_spanish_too() {
     shots(&app, "count_submitted");
     app.press(Key::F(2));
     shots(&app, "count_submitted_spanish");
-    // The recount is by another counter at this facility: B1003 is refused it.
+    // The list says which round the task is in: its recount, by another counter at this
+    // facility (never "round 1", never how much).
     app.press(Key::Enter);
+    for (width, height) in SIZES {
+        let shown = draw(&app.state, width, height);
+        assert!(
+            common::shows_whole(&shown, "recuento, vuelta 2, por otro contador"),
+            "{shown}"
+        );
+    }
+    shots(&app, "count_tasks_recount_spanish");
+    app.press(Key::F(2));
+    let shown = draw(&app.state, 80, 24);
+    let row = shown
+        .lines()
+        .find(|line| line.contains(TASK))
+        .unwrap_or_default();
+    assert!(
+        row.ends_with("recount, round 2, by another counter"),
+        "{shown}"
+    );
+    app.press(Key::F(2));
+    // The recount is by another counter at this facility: B1003 is refused it.
     app.type_line("1");
     assert_eq!(app.signals.last(), Some(&Tone::Error));
     shots(&app, "count_recount_by_another_spanish");

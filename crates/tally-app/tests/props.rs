@@ -325,6 +325,7 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                             status: text.into(),
                             round: n as i64,
                             locations: vec![text.to_owned(); (n % 5) as usize],
+                            recount_by_another: n % 2 == 0,
                         })
                         .collect())
                 } else {

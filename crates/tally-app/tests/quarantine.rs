@@ -220,6 +220,14 @@ fn a_pallet_under_count_is_not_listed_and_quarantines_none() {
     app.press(Key::Enter);
     assert_eq!(app.signals.last(), Some(&Tone::Error));
     shots(&app, "quarantine_pallet_refused");
+    // The refusal is long: the status line grows until it is read whole.
+    for (width, height) in SIZES {
+        let shown = app.screen(width, height);
+        assert!(
+            common::shows_whole(&shown, &app.state.status.text),
+            "{shown}"
+        );
+    }
     assert_eq!(quarantined_events(&app), before);
     for uid in &uids {
         assert_eq!(status(&app, uid).0, "active");

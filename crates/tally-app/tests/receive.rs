@@ -132,6 +132,41 @@ fn a_burst_beginning_with_a_key_letter_is_a_scan() {
     );
 }
 
+/// A case's tag scanned on a busy handheld whose reading thread was held up in the middle of
+/// the burst (after its 11th key, 60 ms): one scan of the whole tag, one arrival, nothing left
+/// in the field. (Before, the tail alone was the scan and the head stayed typed.)
+#[test]
+fn a_burst_split_in_the_middle_is_one_scan_of_the_whole_tag() {
+    let mut app = signed_in();
+    app.type_line("1");
+    app.type_line("1");
+    let first = lines(&app, "IN-2026-0001")[0].clone();
+    let before = kinds(&app).len();
+    app.now_ms += 1_000;
+    let (head, tail) = first.split_at(11);
+    for c in head.chars() {
+        app.key(Key::Char(c), 2);
+    }
+    app.now_ms += 60;
+    for c in tail.chars() {
+        app.key(Key::Char(c), 0);
+    }
+    app.key(Key::Enter, 0);
+    assert!(app.state.input.is_empty(), "{:?}", app.state.input);
+    assert_eq!(
+        app.signals.last(),
+        Some(&Tone::Success),
+        "{}",
+        app.state.status.text
+    );
+    assert_eq!(kinds(&app).len(), before + 1, "one arrival");
+    assert!(
+        app.state.status.text.contains(&first),
+        "{}",
+        app.state.status.text
+    );
+}
+
 fn signed_in() -> App {
     let mut app = App::demo(30);
     app.sign_in("B1001", "1111");

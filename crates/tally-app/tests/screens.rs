@@ -738,8 +738,17 @@ fn a_supervisor_re_anchors_to_a_restored_ledger_after_a_question() {
     app.type_line("ledger restored 03:10 from the 02:00 backup");
     assert!(app.screen(80, 24).contains("This cannot be undone."));
     shots(&app, "reanchor_question");
+    // The question is the confirm component's: a scan meanwhile is held, never the answer.
+    app.wedge_scan("1A4FF0100000022000000001");
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    assert!(
+        matches!(app.state.screen(), Screen::Reanchor(r) if r.question.asking()),
+        "{:?}",
+        app.state.screen()
+    );
     // Esc answers no; nothing recorded.
     app.press(Key::Esc);
+    assert!(matches!(app.state.screen(), Screen::Reanchor(r) if !r.question.asking()));
     assert!(tally_replica::outbox::latest_reanchor(&app.view)
         .unwrap()
         .is_none());

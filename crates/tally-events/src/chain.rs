@@ -7,8 +7,6 @@
 //! but not a failure: order comes from `seq`. The monotonic clock (time since boot) going
 //! backwards within one boot is a failure.
 
-use std::fmt;
-
 use serde::Serialize;
 
 use crate::error::{DecodeError, EncodeError, VerifyError};
@@ -188,18 +186,6 @@ pub enum Anomaly {
     },
 }
 
-impl fmt::Display for Anomaly {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Anomaly::WallClockSteppedBack { seq, by_ms } => write!(
-                f,
-                "event {seq}: the device's clock went back {by_ms} ms (order comes from the sequence number, the chain is intact)"
-            ),
-            Anomaly::Reboot { seq } => write!(f, "event {seq}: first event after a reboot"),
-        }
-    }
-}
-
 /// What a verified chain holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChainReport {
@@ -298,54 +284,6 @@ pub struct ChainFailure {
     pub position: usize,
     /// What is wrong.
     pub kind: FailureKind,
-}
-
-impl fmt::Display for ChainFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let seq = self.seq;
-        let n = self.position + 1;
-        match &self.kind {
-            FailureKind::Empty => write!(f, "the log holds no events"),
-            FailureKind::Malformed(error) => {
-                write!(f, "record {n} (where event {seq} should be) is damaged: {error}")
-            }
-            FailureKind::BadKey => write!(f, "event {seq}: the device key is not a valid public key"),
-            FailureKind::BadSignature => write!(f, "event {seq}: bad signature (the signed header was altered or not signed by this device)"),
-            FailureKind::AlteredPayload => write!(f, "event {seq}: altered payload (its content does not match what the device signed)"),
-            FailureKind::WrongAuthor { expected, found } => write!(
-                f,
-                "event {seq}: signed by device {found}, but this chain belongs to device {expected}"
-            ),
-            FailureKind::Missing { next_present: Some(next) } if *next > seq + 1 => {
-                write!(f, "events {seq} to {} are missing", next - 1)
-            }
-            FailureKind::Missing { .. } => write!(f, "event {seq} is missing"),
-            FailureKind::Reordered { found } => write!(
-                f,
-                "event {found} comes before event {seq}: the events are out of order"
-            ),
-            FailureKind::Duplicated => write!(f, "event {seq} appears twice"),
-            FailureKind::Fork { first, second } => write!(
-                f,
-                "fork at event {seq}: the device signed two different events with this number (records {} and {}); both are kept as evidence",
-                first.record_hash(),
-                second.record_hash()
-            ),
-            FailureKind::BrokenLink => write!(
-                f,
-                "event {seq} does not follow event {}: its link to the previous event does not match",
-                seq.saturating_sub(1)
-            ),
-            FailureKind::BeforeStart { first_seq } => write!(
-                f,
-                "event {seq} is at or before the verified head this log continues (it must start at event {first_seq})"
-            ),
-            FailureKind::TimeWentBackwards { by_us } => write!(
-                f,
-                "event {seq}: the time since boot went back {by_us} µs within one boot"
-            ),
-        }
-    }
 }
 
 impl std::error::Error for ChainFailure {}

@@ -26,18 +26,12 @@ pub const MAX_LABEL_BYTES: usize = 64;
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum DomainError {
     /// The label is empty, too long or has characters outside `a-z 0-9 . - _`.
-    #[error(
-        "the signature domain label {0:?} is not 1 to 64 characters of a-z, 0-9, '.', '-' or '_'"
-    )]
     BadLabel(String),
     /// The label names the event signing domain.
-    #[error("the signature domain label {0:?} is reserved for events")]
     EventDomain(String),
     /// The signature does not verify for this key, label and message.
-    #[error("the signature does not match this device, domain and message")]
     BadSignature,
     /// The public key is not a valid device key.
-    #[error("the device id is not a valid public key")]
     BadKey,
 }
 

@@ -44,13 +44,10 @@ pub const V1_MAX_RECORD_BYTES: usize = 1_048_917;
 pub enum ExportError {
     /// Reading or writing failed. The cause is part of the message (and not also a
     /// `source()`, so a printer of error chains says it once).
-    #[error("could not read or write the log: {0}")]
     Io(io::Error),
     /// The file header is wrong.
-    #[error("{0}")]
     Header(DecodeError),
     /// A record's length prefix is zero or over the limit.
-    #[error("record {position} claims to be {len} bytes long, which is not allowed (1 to {max})")]
     BadLength {
         /// 1-based record number.
         position: usize,
@@ -60,22 +57,18 @@ pub enum ExportError {
         max: usize,
     },
     /// The file ends inside a record.
-    #[error("the log ends in the middle of record {position}: the file is cut short")]
     Truncated {
         /// 1-based record number.
         position: usize,
     },
     /// A version 2 export ends without its trailer.
-    #[error("the log ends after record {records} without its trailer: the export was cut short (truncated)")]
     MissingTrailer {
         /// Records read.
         records: usize,
     },
     /// The trailer is damaged, or something follows it.
-    #[error("the export's trailer is damaged: {0}")]
     Trailer(DecodeError),
     /// A trailer was asked of a writer of version 1, or a version 2 writer finished without.
-    #[error("a version {version} export {what}")]
     TrailerRule {
         /// The writer's version.
         version: u16,

@@ -126,16 +126,11 @@ impl DatabaseIdentity {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum KeyFileError {
     /// Not a key file, or damaged (the checksum does not match).
-    #[error("the device key file is damaged or is not a tally key file")]
     Damaged,
     /// A key file version this version of tally cannot read.
-    #[error(
-        "the device key file is in format version {0}, which this version of tally cannot read"
-    )]
     UnsupportedVersion(u16),
     /// The database's chain head is below what the key file recorded: the database was
     /// restored.
-    #[error("restored from a backup: re-enroll (the database ends at event {db_head}, but this device's key file recorded event {recorded})")]
     RestoreDetected {
         /// The database's head seq.
         db_head: u64,
@@ -143,17 +138,14 @@ pub enum KeyFileError {
         recorded: u64,
     },
     /// The database holds another event at the seq the key file recorded: another chain.
-    #[error("restored from a backup: re-enroll (the database's event {seq} is not the one this device's key file recorded)")]
     NotVouched {
         /// The recorded seq.
         seq: u64,
     },
     /// The database file is not the one the key file was written for: it was replaced by a
     /// copy (a restore of the database, or of the database and the key file together).
-    #[error("restored from a backup: re-enroll (the database file is not the one this device's key file was written for; it was replaced by a copy)")]
     DatabaseReplaced,
     /// The database's head is beyond the reserved range: the key file was rolled back.
-    #[error("the device key file is older than the database (it reserved events up to {reserved_through}, the database holds {db_head}); re-enroll the device")]
     KeyFileRolledBack {
         /// The database's head seq.
         db_head: u64,
@@ -161,7 +153,6 @@ pub enum KeyFileError {
         reserved_through: u64,
     },
     /// The seq about to be signed is beyond the reserved range: reserve (and write) first.
-    #[error("event {seq} is beyond the events reserved in the device key file (up to {reserved_through}); reserve a new block first")]
     NotReserved {
         /// The seq that would be signed.
         seq: u64,
@@ -169,7 +160,6 @@ pub enum KeyFileError {
         reserved_through: u64,
     },
     /// The reservation would overflow.
-    #[error("this device's event numbering is exhausted; re-enroll the device")]
     Exhausted,
 }
 

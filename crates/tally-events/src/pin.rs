@@ -45,6 +45,31 @@ pub const T_COST_MAX: u32 = 16;
 /// Most lanes a verifier may ask for.
 pub const P_COST_MAX: u32 = 8;
 
+/// The wrong-PIN lockout: one rule for signing in on a device (`tally_replica`'s session
+/// workflow) and for a supervisor signing in at the ledger (`tally_ledger::supervisor`), kept
+/// here beside the Argon2 parameters so the two cannot drift apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LockoutRule {
+    /// Wrong PINs on one badge that lock it out.
+    pub wrong_pins: u32,
+    /// How long a lockout lasts, ms; at the ledger also the window the wrong PINs are counted
+    /// in (a device counts them in a row until a right PIN, a lockout or an unlock).
+    pub window_ms: i64,
+}
+
+impl LockoutRule {
+    /// Whether `failures` wrong PINs lock a badge out (a count beyond `u32` locks too).
+    pub fn locks(&self, failures: u64) -> bool {
+        failures >= u64::from(self.wrong_pins)
+    }
+}
+
+/// The lockout rule in force: 5 wrong PINs, 15 minutes.
+pub const LOCKOUT: LockoutRule = LockoutRule {
+    wrong_pins: 5,
+    window_ms: 15 * 60 * 1_000,
+};
+
 /// Argon2id cost parameters, stored with every verifier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PinParams {
@@ -286,6 +311,14 @@ pub const REDACTED: &str = "redacted";
 mod tests {
     use super::*;
     use rand_core::OsRng;
+
+    #[test]
+    fn the_lockout_rule_locks_at_its_count_and_not_before() {
+        assert!(!LOCKOUT.locks(0));
+        assert!(!LOCKOUT.locks(u64::from(LOCKOUT.wrong_pins) - 1));
+        assert!(LOCKOUT.locks(u64::from(LOCKOUT.wrong_pins)));
+        assert!(LOCKOUT.locks(u64::MAX));
+    }
 
     #[test]
     fn a_verifier_round_trips_and_checks_only_its_pin() {

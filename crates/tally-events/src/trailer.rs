@@ -85,10 +85,8 @@ pub struct LedgerTrailer {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum TrailerError {
     /// The trailer bytes do not parse.
-    #[error("the export's trailer is damaged: {0}")]
     Malformed(DecodeError),
     /// The trailer was not signed by the device that signed the events.
-    #[error("the export's trailer is signed by device {found}, not by the device of its events ({expected})")]
     WrongDevice {
         /// The events' device.
         expected: DeviceId,
@@ -96,10 +94,8 @@ pub enum TrailerError {
         found: DeviceId,
     },
     /// The device's signature over the trailer does not verify.
-    #[error("the export's trailer signature is not valid")]
     BadSignature,
     /// The trailer counts other records than the export holds.
-    #[error("the trailer says the export holds {claimed} records ending with event {claimed_seq}, but it holds {found} ending with event {found_seq}")]
     Mismatch {
         /// Records the trailer claims.
         claimed: u64,
@@ -111,7 +107,6 @@ pub enum TrailerError {
         found_seq: u64,
     },
     /// The trailer's head hash is not the last record's hash.
-    #[error("the trailer names another last record ({claimed}) than the export's ({found})")]
     WrongHead {
         /// Head hash in the trailer.
         claimed: Sha256Hash,
@@ -119,10 +114,8 @@ pub enum TrailerError {
         found: Sha256Hash,
     },
     /// The ledger's checkpoint is not valid or not signed by the given ledger key.
-    #[error("{0}")]
     Checkpoint(NoteError),
     /// The inclusion proof fails.
-    #[error("the ledger's inclusion proof of the last record fails: {0}")]
     Inclusion(InclusionError),
 }
 

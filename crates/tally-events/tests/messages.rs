@@ -1,20 +1,23 @@
-//! Every error and report variant renders in English and in Spanish (design-notes §8).
+//! The whole message catalogue of tally-events: one sample of every variant of every type a
+//! person reads, each checked in both languages (design-notes §8) — English is the `Display`
+//! text, Spanish is written (not empty, not the English copied).
 
 mod common;
 
+use std::fmt::Display;
+
 use common::*;
+use tally_events::custody::CustodyError;
+use tally_events::merkle::InclusionError;
+use tally_events::note::NoteError;
 use tally_events::{
-    Anomaly, ChainFailure, DecodeError, DeviceId, EncodeError, Error, ExportError, FailureKind,
-    KeyFileError, Language, Message, VerifyError,
+    Anomaly, ChainFailure, DecodeError, DeviceId, DomainError, EncodeError, Error, ExportError,
+    FailureKind, KeyFileError, Language, Message, Sha256Hash, TrailerError, VerifyError,
 };
 
-fn check(item: &dyn Message) {
-    let english = item.message(Language::English);
-    let spanish = item.message(Language::Spanish);
-    assert!(!english.trim().is_empty());
-    assert!(!spanish.trim().is_empty());
-    assert_ne!(english, spanish, "no Spanish text: {english}");
-}
+/// A catalogue entry: a message a person reads, with its `Display`.
+trait Entry: Message + Display {}
+impl<T: Message + Display> Entry for T {}
 
 fn decode_errors() -> Vec<DecodeError> {
     vec![
@@ -58,81 +61,20 @@ fn decode_errors() -> Vec<DecodeError> {
         DecodeError::GenesisKind { seq: 4 },
         DecodeError::ZeroSeq,
         DecodeError::BadExportMagic,
+        DecodeError::BadTrailer,
+        DecodeError::FieldOverLimit {
+            field: "Scan.raw".into(),
+            len: 300,
+            max: 256,
+        },
         DecodeError::UnsupportedExport {
-            version: 2,
-            flags: 0,
+            version: 3,
+            flags: 1,
         },
     ]
 }
 
-#[test]
-fn decode_and_verify_errors_render_in_both_languages() {
-    for error in decode_errors() {
-        check(&error);
-        check(&VerifyError::Malformed(error.clone()));
-        check(&ExportError::Header(error));
-    }
-    for error in [
-        VerifyError::BadKey,
-        VerifyError::AlteredPayload,
-        VerifyError::BadSignature,
-    ] {
-        check(&error);
-    }
-}
-
-#[test]
-fn key_file_and_export_errors_render_in_both_languages() {
-    for error in [
-        KeyFileError::Damaged,
-        KeyFileError::UnsupportedVersion(3),
-        KeyFileError::RestoreDetected {
-            db_head: 900,
-            recorded: 1500,
-        },
-        KeyFileError::NotVouched { seq: 17 },
-        KeyFileError::DatabaseReplaced,
-        KeyFileError::KeyFileRolledBack {
-            db_head: 10,
-            reserved_through: 0,
-        },
-        KeyFileError::NotReserved {
-            seq: 1001,
-            reserved_through: 1000,
-        },
-        KeyFileError::Exhausted,
-    ] {
-        check(&error);
-    }
-    for error in [
-        ExportError::Io(std::io::Error::other("disk full")),
-        ExportError::BadLength {
-            position: 1,
-            len: 0,
-            max: 10,
-        },
-        ExportError::Truncated { position: 4 },
-    ] {
-        check(&error);
-    }
-    let spanish = KeyFileError::RestoreDetected {
-        db_head: 900,
-        recorded: 1500,
-    }
-    .message(Language::Spanish);
-    assert!(spanish.contains("vuelva a dar de alta"), "{spanish}");
-    for error in [
-        tally_events::DomainError::BadLabel("X".into()),
-        tally_events::DomainError::EventDomain("event".into()),
-        tally_events::DomainError::BadSignature,
-        tally_events::DomainError::BadKey,
-    ] {
-        check(&error);
-    }
-}
-
-#[test]
-fn chain_failures_and_anomalies_render_in_both_languages() {
+fn chain_failures() -> Vec<ChainFailure> {
     let events = build_chain(2);
     let kinds = vec![
         FailureKind::Empty,
@@ -161,34 +103,105 @@ fn chain_failures_and_anomalies_render_in_both_languages() {
         FailureKind::BeforeStart { first_seq: 10 },
         FailureKind::TimeWentBackwards { by_us: 5 },
     ];
-    for kind in kinds {
-        check(&ChainFailure {
+    kinds
+        .into_iter()
+        .map(|kind| ChainFailure {
             seq: 5,
             position: 4,
             kind,
-        });
-    }
-    check(&Anomaly::WallClockSteppedBack {
-        seq: 3,
-        by_ms: 3_600_000,
-    });
-    check(&Anomaly::Reboot { seq: 8 });
-    let missing = ChainFailure {
-        seq: 5,
-        position: 4,
-        kind: FailureKind::Missing {
-            next_present: Some(9),
-        },
-    };
-    assert_eq!(
-        missing.message(Language::Spanish),
-        "faltan los eventos 5 a 8"
-    );
+        })
+        .collect()
 }
 
-#[test]
-fn encode_errors_and_the_crate_error_render_in_both_languages() {
-    let encode = [
+fn custody_errors() -> Vec<CustodyError> {
+    let device = DeviceId([3; 32]);
+    vec![
+        CustodyError::NotABundle,
+        CustodyError::UnsupportedVersion(2),
+        CustodyError::NonZeroReserved,
+        CustodyError::Truncated("the checkpoint"),
+        CustodyError::BadLength("the UID"),
+        CustodyError::NotUtf8("the statement"),
+        CustodyError::UnknownRole(9),
+        CustodyError::TrailingBytes(4),
+        CustodyError::CheckpointSignature(NoteError::BadVerifierKey),
+        CustodyError::BadCheckpoint("origin line".into()),
+        CustodyError::StatementSignature(NoteError::NotSignedByKey("ledger".into())),
+        CustodyError::BadStatement("no UID line"),
+        CustodyError::StatementForAnotherCheckpoint {
+            statement: 10,
+            checkpoint: 12,
+        },
+        CustodyError::OutOfOrder {
+            position: 2,
+            index: 7,
+        },
+        CustodyError::BadRecord {
+            position: 2,
+            index: 7,
+            reason: "short".into(),
+        },
+        CustodyError::BadSignature {
+            position: 2,
+            index: 7,
+            reason: "forged".into(),
+        },
+        CustodyError::NotInLog {
+            position: 2,
+            index: 7,
+            reason: InclusionError::RootMismatch,
+        },
+        CustodyError::ForeignEvent {
+            position: 2,
+            index: 7,
+            uid: "1A4000000000000000000001".into(),
+        },
+        CustodyError::BadContext {
+            position: 2,
+            index: 7,
+            role: "genesis",
+            reason: "kind 5".into(),
+        },
+        CustodyError::BrokenChain {
+            device,
+            seq: 8,
+            reason: "prev differs",
+        },
+        CustodyError::MissingGenesis(device),
+        CustodyError::MissingWeight {
+            device,
+            seq: 8,
+            weight_seq: 6,
+        },
+        CustodyError::MissingWitness {
+            device,
+            seq: 8,
+            witness: "B-77".into(),
+            witness_seq: 7,
+        },
+        CustodyError::MissingScale {
+            device,
+            seq: 8,
+            scale_id: "SC-1".into(),
+        },
+        CustodyError::NotTheListedEntries {
+            reason: "an entry was added",
+        },
+    ]
+}
+
+/// One sample of every variant of every catalogue type of the crate.
+fn catalogue() -> Vec<Box<dyn Entry>> {
+    let mut all: Vec<Box<dyn Entry>> = Vec::new();
+    for error in decode_errors() {
+        all.push(Box::new(VerifyError::Malformed(error.clone())));
+        all.push(Box::new(ExportError::Header(error.clone())));
+        all.push(Box::new(ExportError::Trailer(error.clone())));
+        all.push(Box::new(TrailerError::Malformed(error.clone())));
+        all.push(Box::new(Error::Decode(error.clone())));
+        all.push(Box::new(error));
+    }
+    for error in [
         EncodeError::TooLong {
             what: "string",
             len: 70_000,
@@ -206,22 +219,215 @@ fn encode_errors_and_the_crate_error_render_in_both_languages() {
         },
         EncodeError::SeqExhausted,
         EncodeError::GenesisRule,
-    ];
-    for error in encode {
-        check(&error);
-        // English is the Display text, said once.
-        assert_eq!(error.message(Language::English), error.to_string());
-        let wrapped = Error::from(error.clone());
-        assert_eq!(wrapped.to_string(), error.to_string());
+    ] {
+        all.push(Box::new(Error::Encode(error.clone())));
+        all.push(Box::new(error));
+    }
+    for error in [
+        VerifyError::BadKey,
+        VerifyError::AlteredPayload,
+        VerifyError::BadSignature,
+    ] {
+        all.push(Box::new(Error::Verify(error.clone())));
+        all.push(Box::new(error));
+    }
+    for error in [
+        KeyFileError::Damaged,
+        KeyFileError::UnsupportedVersion(3),
+        KeyFileError::RestoreDetected {
+            db_head: 900,
+            recorded: 1500,
+        },
+        KeyFileError::NotVouched { seq: 17 },
+        KeyFileError::DatabaseReplaced,
+        KeyFileError::KeyFileRolledBack {
+            db_head: 10,
+            reserved_through: 0,
+        },
+        KeyFileError::NotReserved {
+            seq: 1001,
+            reserved_through: 1000,
+        },
+        KeyFileError::Exhausted,
+    ] {
+        all.push(Box::new(error));
+    }
+    for error in [
+        DomainError::BadLabel("X".into()),
+        DomainError::EventDomain("event".into()),
+        DomainError::BadSignature,
+        DomainError::BadKey,
+    ] {
+        all.push(Box::new(error));
+    }
+    all.push(Box::new(Error::Export(ExportError::Truncated {
+        position: 4,
+    })));
+    for error in [
+        ExportError::Io(std::io::Error::other("disk full")),
+        ExportError::BadLength {
+            position: 1,
+            len: 0,
+            max: 10,
+        },
+        ExportError::Truncated { position: 4 },
+        ExportError::MissingTrailer { records: 12 },
+        ExportError::TrailerRule {
+            version: 1,
+            what: "has no trailer",
+        },
+    ] {
+        all.push(Box::new(error));
+    }
+    for anomaly in [
+        Anomaly::WallClockSteppedBack {
+            seq: 3,
+            by_ms: 3_600_000,
+        },
+        Anomaly::Reboot { seq: 8 },
+    ] {
+        all.push(Box::new(anomaly));
+    }
+    for failure in chain_failures() {
+        all.push(Box::new(failure));
+    }
+    for error in [
+        TrailerError::WrongDevice {
+            expected: DeviceId([1; 32]),
+            found: DeviceId([2; 32]),
+        },
+        TrailerError::BadSignature,
+        TrailerError::Mismatch {
+            claimed: 10,
+            claimed_seq: 10,
+            found: 9,
+            found_seq: 9,
+        },
+        TrailerError::WrongHead {
+            claimed: Sha256Hash([1; 32]),
+            found: Sha256Hash([2; 32]),
+        },
+        TrailerError::Checkpoint(NoteError::Malformed("no blank line")),
+        TrailerError::Inclusion(InclusionError::IndexOutOfRange { index: 9, size: 3 }),
+    ] {
+        all.push(Box::new(error));
+    }
+    for error in custody_errors() {
+        all.push(Box::new(error));
+    }
+    all
+}
+
+#[test]
+fn every_message_has_its_english_as_display_and_a_spanish_of_its_own() {
+    let all = catalogue();
+    assert!(
+        all.len() > 150,
+        "the catalogue sample lost entries: {}",
+        all.len()
+    );
+    for entry in all {
+        let english = entry.message(Language::English);
+        let spanish = entry.message(Language::Spanish);
         assert_eq!(
-            wrapped.message(Language::Spanish),
-            error.message(Language::Spanish)
+            english,
+            entry.to_string(),
+            "English is the Display text, said once"
+        );
+        assert!(!english.trim().is_empty());
+        assert!(!spanish.trim().is_empty(), "no Spanish text: {english}");
+        assert_ne!(
+            english, spanish,
+            "Spanish copied from the English: {english}"
         );
     }
-    let decode = Error::from(DecodeError::BadMagic);
+}
+
+#[test]
+fn a_message_inside_another_is_told_in_the_same_language() {
+    let inner = DecodeError::BadMagic.message(Language::Spanish);
+    for outer in [
+        VerifyError::Malformed(DecodeError::BadMagic).message(Language::Spanish),
+        ExportError::Trailer(DecodeError::BadMagic).message(Language::Spanish),
+        TrailerError::Malformed(DecodeError::BadMagic).message(Language::Spanish),
+        chain_failures()[1].message(Language::Spanish),
+    ] {
+        assert!(outer.ends_with(&inner), "{outer}");
+    }
     assert_eq!(
-        decode.message(Language::Spanish),
-        DecodeError::BadMagic.message(Language::Spanish)
+        ExportError::Header(DecodeError::BadMagic).message(Language::Spanish),
+        inner
     );
-    check(&Error::from(VerifyError::BadSignature));
+}
+
+#[test]
+fn known_texts_stay_as_they_were() {
+    let missing = ChainFailure {
+        seq: 5,
+        position: 4,
+        kind: FailureKind::Missing {
+            next_present: Some(9),
+        },
+    };
+    assert_eq!(missing.to_string(), "events 5 to 8 are missing");
+    assert_eq!(
+        missing.message(Language::Spanish),
+        "faltan los eventos 5 a 8"
+    );
+    let restored = KeyFileError::RestoreDetected {
+        db_head: 900,
+        recorded: 1500,
+    };
+    assert_eq!(
+        restored.to_string(),
+        "restored from a backup: re-enroll (the database ends at event 900, but this device's key file recorded event 1500)"
+    );
+    let spanish = restored.message(Language::Spanish);
+    assert!(spanish.contains("vuelva a dar de alta"), "{spanish}");
+    assert_eq!(
+        DecodeError::BadDate {
+            year: 26,
+            month: 2,
+            day: 30
+        }
+        .to_string(),
+        "the date 0026-02-30 does not exist"
+    );
+}
+
+#[test]
+fn the_crate_error_says_what_its_cause_says() {
+    for entry in [
+        Error::from(EncodeError::SeqExhausted),
+        Error::from(DecodeError::BadMagic),
+        Error::from(VerifyError::BadSignature),
+        Error::from(ExportError::Truncated { position: 4 }),
+    ] {
+        // `transparent`: the wrapper's text is its cause's, in both languages.
+        for language in Language::ALL {
+            let text = entry.message(language);
+            let inner = match &entry {
+                Error::Encode(error) => error.message(language),
+                Error::Decode(error) => error.message(language),
+                Error::Verify(error) => error.message(language),
+                Error::Export(error) => error.message(language),
+            };
+            assert_eq!(text, inner);
+        }
+    }
+    // The structure stays: a damaged event is the source of the verify error it caused, and an
+    // I/O failure is said in the text only (a printer of error chains says it once).
+    let malformed = VerifyError::Malformed(DecodeError::BadMagic);
+    let source = std::error::Error::source(&malformed).map(ToString::to_string);
+    assert_eq!(source, Some(DecodeError::BadMagic.to_string()));
+    let io = ExportError::Io(std::io::Error::other("disk full"));
+    assert!(std::error::Error::source(&io).is_none());
+}
+
+#[test]
+fn every_custody_refusal_has_its_own_code() {
+    let all = custody_errors();
+    let codes: std::collections::BTreeSet<&str> = all.iter().map(CustodyError::code).collect();
+    assert_eq!(codes.len(), all.len(), "every refusal has its own code");
+    assert_eq!(codes.len(), 25);
 }

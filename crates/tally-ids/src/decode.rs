@@ -49,7 +49,10 @@ use crate::date::Date;
 use crate::epc;
 use crate::error::{owned_text, quote, ScanError, ScanWarning};
 use crate::gs1::ai::Linter;
+use crate::gs1::digital_link::{parse_digital_link_with, to_digital_link_into};
+use crate::gs1::element::{hri_into, parse_element_string_with, parse_hri_with};
 use crate::gs1::{self, ai, lint, Element, ElementString, Gs1Options, Separators};
+use crate::spare::Spare;
 use crate::uid::{self, StateSystems, UidSystem};
 pub use crate::vocab::Kind;
 
@@ -162,6 +165,18 @@ pub struct Decoded {
     pub candidates: Vec<Candidate>,
     /// Why the chosen reading won, when there were candidates.
     pub choice: Option<String>,
+    /// Buffers of an earlier scan, for [`decode_into`] to build the next one in; never part
+    /// of the scan's value (not compared, not serialised).
+    #[serde(skip)]
+    spare: Spare,
+}
+
+/// An empty record to decode into with [`decode_into`]: plain text with no input, nothing
+/// found and nothing wrong.
+impl Default for Decoded {
+    fn default() -> Decoded {
+        Decoded::new(b"", Kind::Text, &mut Spare::default())
+    }
 }
 
 impl Decoded {
@@ -170,9 +185,9 @@ impl Decoded {
         self.errors.is_empty()
     }
 
-    fn new(input: &[u8], kind: Kind) -> Decoded {
+    fn new(input: &[u8], kind: Kind, spare: &mut Spare) -> Decoded {
         Decoded {
-            input: owned_text(input),
+            input: spare.lossy(input),
             kind,
             symbology: None,
             hri: None,
@@ -184,13 +199,29 @@ impl Decoded {
             digital_link: None,
             candidates: Vec::new(),
             choice: None,
+            spare: Spare::default(),
         }
     }
 
-    fn failed(input: &[u8], error: ScanError) -> Decoded {
-        let mut d = Decoded::new(input, Kind::Text);
+    fn failed(input: &[u8], error: ScanError, spare: &mut Spare) -> Decoded {
+        let mut d = Decoded::new(input, Kind::Text, spare);
         d.errors.push(error);
         d
+    }
+
+    /// Moves every buffer this scan holds into `spare`, leaving it empty.
+    fn give_buffers(&mut self, spare: &mut Spare) {
+        spare.keep(std::mem::take(&mut self.input));
+        spare.keep_some(self.hri.take());
+        spare.keep_elements(std::mem::take(&mut self.elements));
+        if let Some(epc) = self.epc.take() {
+            spare.keep(epc.scheme);
+            spare.keep(epc.tag_uri);
+            spare.keep(epc.pure_uri);
+        }
+        spare.keep_some(self.uid.take());
+        spare.keep_some(self.digital_link.take());
+        spare.keep_some(self.choice.take());
     }
 }
 
@@ -250,10 +281,19 @@ impl Reading {
         (!self.elements.is_empty()).then(|| gs1::hri(&self.elements))
     }
 
-    fn into_decoded(self, input: &[u8], symbology: Option<Symbology>) -> Decoded {
-        let mut d = Decoded::new(input, self.kind);
+    fn into_decoded(
+        self,
+        input: &[u8],
+        symbology: Option<Symbology>,
+        spare: &mut Spare,
+    ) -> Decoded {
+        let mut d = Decoded::new(input, self.kind, spare);
         d.symbology = symbology;
-        d.hri = (!self.elements.is_empty()).then(|| gs1::hri(&self.elements));
+        if !self.elements.is_empty() {
+            let mut hri = spare.string();
+            hri_into(&self.elements, &mut hri);
+            d.hri = Some(hri);
+        }
         d.elements = self.elements;
         d.uid = self.uid;
         d.errors = self.errors;
@@ -263,6 +303,36 @@ impl Reading {
 
 /// Decodes one scan. Never panics, whatever the bytes.
 pub fn decode(input: &[u8], options: &DecodeOptions) -> Decoded {
+    let mut decoded = Decoded::default();
+    decode_into(input, options, &mut decoded);
+    decoded
+}
+
+/// Decodes one scan into `out`, replacing what it held: exactly what [`decode`] returns, built
+/// in the buffers of the scan `out` held before (its input, element values, HRI, Digital Link
+/// ...), so decoding scan after scan into the same record allocates next to nothing once its
+/// buffers are warm. Never panics, whatever the bytes.
+///
+/// ```
+/// use tally_ids::{decode, decode_into, Date, DecodeOptions, Decoded};
+///
+/// let options = DecodeOptions::new(Date::new(2026, 11, 24).unwrap());
+/// let mut scan = Decoded::default();
+/// for line in [&b"]C10107032069804988"[..], b"]Q1https://id.gs1.org/01/09506000134352"] {
+///     decode_into(line, &options, &mut scan);
+///     assert_eq!(scan, decode(line, &options));
+/// }
+/// ```
+pub fn decode_into(input: &[u8], options: &DecodeOptions, out: &mut Decoded) {
+    let mut spare = std::mem::take(&mut out.spare);
+    out.give_buffers(&mut spare);
+    let mut decoded = decode_with(input, options, &mut spare);
+    decoded.spare = spare;
+    *out = decoded;
+}
+
+/// [`decode`] in the buffers of `spare`.
+fn decode_with(input: &[u8], options: &DecodeOptions, spare: &mut Spare) -> Decoded {
     if input.len() > MAX_SCAN_LEN {
         return Decoded::failed(
             &input[..64],
@@ -270,6 +340,7 @@ pub fn decode(input: &[u8], options: &DecodeOptions) -> Decoded {
                 len: input.len(),
                 max: MAX_SCAN_LEN,
             },
+            spare,
         );
     }
     // Scanners often end a scan with CR and/or LF.
@@ -278,30 +349,40 @@ pub fn decode(input: &[u8], options: &DecodeOptions) -> Decoded {
         data = rest;
     }
     if data.is_empty() {
-        return Decoded::failed(input, ScanError::Empty);
+        return Decoded::failed(input, ScanError::Empty, spare);
     }
     let mut decoded = match options.source {
-        Source::Rfid => decode_rfid(input, data, options),
-        Source::Barcode => decode_barcode(input, data, options),
+        Source::Rfid => decode_rfid(input, data, options, spare),
+        Source::Barcode => decode_barcode(input, data, options, spare),
     };
-    add_digital_link(&mut decoded);
+    add_digital_link(&mut decoded, spare);
     decoded
 }
 
 /// Adds the canonical Digital Link URI to a valid scan holding GS1 elements.
-pub(crate) fn add_digital_link(decoded: &mut Decoded) {
+pub(crate) fn add_digital_link(decoded: &mut Decoded, spare: &mut Spare) {
     if decoded.errors.is_empty() && !decoded.elements.is_empty() {
-        decoded.digital_link = gs1::to_digital_link(&decoded.elements).ok();
+        let mut uri = spare.string();
+        if to_digital_link_into(&decoded.elements, &mut uri).is_ok() {
+            decoded.digital_link = Some(uri);
+        } else {
+            spare.keep(uri);
+        }
     }
 }
 
-fn decode_barcode(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded {
+fn decode_barcode(
+    input: &[u8],
+    data: &[u8],
+    options: &DecodeOptions,
+    spare: &mut Spare,
+) -> Decoded {
     if data[0] != b']' {
-        return decode_ambiguous(input, data, options);
+        return decode_ambiguous(input, data, options, spare);
     }
     let (symbology, payload) = match aim::split(data) {
         Ok(split) => split,
-        Err(error) => return Decoded::failed(input, error),
+        Err(error) => return Decoded::failed(input, error, spare),
     };
     let reading = match symbology.data_form() {
         DataForm::Gs1ElementString => {
@@ -314,7 +395,8 @@ fn decode_barcode(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded
             } else if gs1::element::starts_with_hri_ai(payload) {
                 // A common misprint: the label's printed text encoded in the barcode. Show
                 // what it says, and that the label is wrong.
-                let mut parsed = gs1::parse_hri(&String::from_utf8_lossy(payload), options.today);
+                let mut parsed =
+                    parse_hri_with(&String::from_utf8_lossy(payload), options.today, spare);
                 parsed.errors.insert(
                     0,
                     ScanError::HriInElementString {
@@ -325,20 +407,22 @@ fn decode_barcode(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded
             } else {
                 Reading::gs1(
                     Kind::Gs1,
-                    gs1::parse_element_string(payload, &options.gs1()),
+                    parse_element_string_with(payload, &options.gs1(), spare),
                 )
             }
         }
-        DataForm::Gtin => gtin_reading(&symbology, payload, options)
-            .unwrap_or_else(|| plain_reading(payload, options)),
-        DataForm::PlainUriCapable | DataForm::Plain => plain_reading(payload, options),
+        DataForm::Gtin => match gtin_reading(&symbology, payload, options, spare) {
+            Some(reading) => reading,
+            None => plain_reading(payload, options, spare),
+        },
+        DataForm::PlainUriCapable | DataForm::Plain => plain_reading(payload, options, spare),
     };
-    reading.into_decoded(input, Some(symbology))
+    reading.into_decoded(input, Some(symbology), spare)
 }
 
 /// Plain data: a Digital Link, a state tag, or text.
-fn plain_reading(data: &[u8], options: &DecodeOptions) -> Reading {
-    if let Some(parsed) = gs1::parse_digital_link(data, options.today) {
+fn plain_reading(data: &[u8], options: &DecodeOptions, spare: &mut Spare) -> Reading {
+    if let Some(parsed) = parse_digital_link_with(data, options.today, spare) {
         return Reading::gs1(Kind::Gs1DigitalLink, parsed);
     }
     uid::recognise_barcode(data, options.state_systems)
@@ -361,7 +445,12 @@ fn damaged_tag_reading(data: &[u8], options: &DecodeOptions) -> Option<Reading> 
 
 /// A GTIN from EAN/UPC or ITF data; `None` when the data has no GTIN shape (e.g. an ITF
 /// that is not 14 digits), so it is read as plain data.
-fn gtin_reading(symbology: &Symbology, data: &[u8], options: &DecodeOptions) -> Option<Reading> {
+fn gtin_reading(
+    symbology: &Symbology,
+    data: &[u8],
+    options: &DecodeOptions,
+    spare: &mut Spare,
+) -> Option<Reading> {
     let code = symbology.code();
     let digits = data.iter().all(u8::is_ascii_digit);
     let gtin: Option<Vec<u8>> = match (code, symbology.modifier(), data.len()) {
@@ -391,11 +480,11 @@ fn gtin_reading(symbology: &Symbology, data: &[u8], options: &DecodeOptions) -> 
         }
         return None;
     };
-    Some(gtin_from_digits(&gtin, options.today))
+    Some(gtin_from_digits(&gtin, options.today, spare))
 }
 
 /// The (01) element of an 8-, 12-, 13- or 14-digit GTIN, checked.
-fn gtin_from_digits(gtin: &[u8], today: Date) -> Reading {
+fn gtin_from_digits(gtin: &[u8], today: Date, spare: &mut Spare) -> Reading {
     let mut value = String::with_capacity(14);
     for _ in gtin.len()..14 {
         value.push('0');
@@ -403,7 +492,14 @@ fn gtin_from_digits(gtin: &[u8], today: Date) -> Reading {
     value.push_str(&owned_text(gtin));
     let mut parsed = ElementString::default();
     if let Some(def) = ai::lookup("01") {
-        gs1::element::push_element(&mut parsed, def, value.as_bytes(), Some(&*value), today);
+        gs1::element::push_element(
+            &mut parsed,
+            def,
+            value.as_bytes(),
+            Some(&*value),
+            today,
+            spare,
+        );
     }
     Reading::gs1(Kind::Gtin, parsed)
 }
@@ -427,7 +523,12 @@ fn upc_e_to_upc_a(upc_e: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// No symbology identifier: gather every reading that fits and pick one.
-fn decode_ambiguous(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded {
+fn decode_ambiguous(
+    input: &[u8],
+    data: &[u8],
+    options: &DecodeOptions,
+    spare: &mut Spare,
+) -> Decoded {
     let mut readings: Vec<Reading> = Vec::new();
     let mut weak: Vec<Reading> = Vec::new();
     for (recogniser, uid) in uid::recognise_barcode(data, options.state_systems) {
@@ -441,9 +542,9 @@ fn decode_ambiguous(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decod
     if gs1::element::starts_with_hri_ai(data) {
         readings.push(Reading::gs1(
             Kind::Gs1,
-            gs1::parse_hri(&String::from_utf8_lossy(data), options.today),
+            parse_hri_with(&String::from_utf8_lossy(data), options.today, spare),
         ));
-    } else if let Some(parsed) = gs1::parse_digital_link(data, options.today) {
+    } else if let Some(parsed) = parse_digital_link_with(data, options.today, spare) {
         readings.push(Reading::gs1(Kind::Gs1DigitalLink, parsed));
     } else if looks_like_element_string(data, &options.separators)
         && (ai::lookup_prefix(data).is_some()
@@ -452,11 +553,11 @@ fn decode_ambiguous(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decod
     {
         readings.push(Reading::gs1(
             Kind::Gs1,
-            gs1::parse_element_string(data, &options.gs1()),
+            parse_element_string_with(data, &options.gs1(), spare),
         ));
     }
     if matches!(data.len(), 8 | 12 | 13 | 14) && data.iter().all(u8::is_ascii_digit) {
-        readings.push(gtin_from_digits(data, options.today));
+        readings.push(gtin_from_digits(data, options.today, spare));
     }
     readings.append(&mut weak);
     if readings.iter().all(|r| !r.errors.is_empty()) {
@@ -464,7 +565,7 @@ fn decode_ambiguous(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decod
     }
 
     if readings.is_empty() {
-        return Reading::text().into_decoded(input, None);
+        return Reading::text().into_decoded(input, None, spare);
     }
     let mut winner = readings
         .iter()
@@ -489,7 +590,7 @@ fn decode_ambiguous(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decod
         }
     }
     if readings.len() == 1 {
-        return readings.swap_remove(0).into_decoded(input, None);
+        return readings.swap_remove(0).into_decoded(input, None, spare);
     }
     let candidates: Vec<Candidate> = readings
         .iter()
@@ -504,7 +605,9 @@ fn decode_ambiguous(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decod
         .collect();
     let warnings = doubts(&readings, winner, data.len());
     let choice = explain(&readings, winner, !warnings.is_empty());
-    let mut decoded = readings.swap_remove(winner).into_decoded(input, None);
+    let mut decoded = readings
+        .swap_remove(winner)
+        .into_decoded(input, None, spare);
     decoded.candidates = candidates;
     decoded.choice = Some(choice);
     decoded.warnings = warnings;
@@ -624,33 +727,39 @@ fn looks_like_element_string(data: &[u8], separators: &Separators) -> bool {
         .all(|&b| ai::is_cset82(b) || separators.contains(b))
 }
 
-fn decode_rfid(input: &[u8], data: &[u8], options: &DecodeOptions) -> Decoded {
+fn decode_rfid(input: &[u8], data: &[u8], options: &DecodeOptions, spare: &mut Spare) -> Decoded {
     let text = String::from_utf8_lossy(data);
     match epc::parse_hex(&text) {
-        Ok(bank) => decode_epc_bank(input, &bank, options),
+        Ok(bank) => decode_epc_bank(input, &bank, options, spare),
         Err(error) => Decoded::failed(
             input,
             ScanError::BadHex {
                 text: quote(data),
                 reason: error.to_string(),
             },
+            spare,
         ),
     }
 }
 
 /// Decodes the EPC bank bytes an RFID reader reported (`input` is what `Decoded::input`
 /// shows: the text as typed, or the bytes in upper-case hexadecimal).
-pub(crate) fn decode_epc_bank(input: &[u8], all: &[u8], options: &DecodeOptions) -> Decoded {
+pub(crate) fn decode_epc_bank(
+    input: &[u8],
+    all: &[u8],
+    options: &DecodeOptions,
+    spare: &mut Spare,
+) -> Decoded {
     let today = options.today;
     if all.is_empty() {
-        return Decoded::failed(input, ScanError::Empty);
+        return Decoded::failed(input, ScanError::Empty, spare);
     }
     let (pc, bytes) = match split_pc_word(all, options.state_systems) {
         Some((pc, epc)) => (Some(pc), epc),
         None => (None, all),
     };
     let tag = uid::recognise_epc(bytes, options.state_systems);
-    let mut decoded = Decoded::new(input, Kind::Epc);
+    let mut decoded = Decoded::new(input, Kind::Epc, spare);
     if let Some(pc) = pc {
         decoded.warnings.push(ScanWarning::PcWordRemoved {
             pc: format!("{pc:04X}"),
@@ -671,7 +780,7 @@ pub(crate) fn decode_epc_bank(input: &[u8], all: &[u8], options: &DecodeOptions)
     match decoded_epc {
         Ok(epc) => {
             if let Some(hri) = &epc.gs1_element_string {
-                let parsed = gs1::parse_hri(hri, today);
+                let parsed = parse_hri_with(hri, today, spare);
                 decoded.elements = parsed.elements;
                 decoded.errors = parsed.errors;
                 decoded.hri = Some(hri.clone());

@@ -2,6 +2,7 @@
 //! wrong in the words of the receiver holding the scanner, never in parser jargon.
 
 use serde::{Serialize, Serializer};
+use tally_vocab::{bilingual, display_in_english};
 use thiserror::Error;
 
 use crate::vocab::{CouponField, CouponProblem, DateProblem, Kind, Linter, TagDamage, TimeProblem};
@@ -11,10 +12,8 @@ use crate::vocab::{CouponField, CouponProblem, DateProblem, Kind, Linter, TagDam
 #[non_exhaustive]
 pub enum ScanError {
     /// Nothing was scanned.
-    #[error("the scan is empty")]
     Empty,
     /// The scan is longer than any barcode or tag tally reads.
-    #[error("the scan is {len} bytes long; tally reads at most {max} bytes per scan")]
     TooLong {
         /// Length of the scan in bytes.
         len: usize,
@@ -23,23 +22,13 @@ pub enum ScanError {
     },
 
     /// `]` with nothing usable after it.
-    #[error("the scan starts with \"]\" but the symbology identifier after it is cut short")]
     SymbologyTruncated,
     /// An AIM code character ISO/IEC 15424 does not define.
-    #[error(
-        "unknown symbology identifier \"]{code}\": no barcode type uses the code character '{code}' \
-         (check the scanner's AIM identifier setting)"
-    )]
     UnknownSymbology {
         /// The code character after `]`.
         code: char,
     },
     /// A symbology identifier whose modifier is not a letter or digit.
-    #[error(
-        "symbology identifier \"]{code}\" is followed by {}, which is not a valid modifier \
-         (a letter or digit)",
-        show_char(*.modifier)
-    )]
     BadSymbologyModifier {
         /// The code character.
         code: char,
@@ -47,17 +36,14 @@ pub enum ScanError {
         modifier: char,
     },
     /// A scan with no symbology identifier where one is required.
-    #[error("the scan has no symbology identifier (it should start with \"]\")")]
     NoSymbology,
 
     /// Data where a GS1 Application Identifier should start, that is not one.
-    #[error("\"{remainder}\" does not start with a GS1 Application Identifier")]
     UnknownAi {
         /// The data from that point on (shortened).
         remainder: String,
     },
     /// An AI with no data after it.
-    #[error("AI ({ai}) {title}: the value is missing")]
     MissingValue {
         /// The AI.
         ai: &'static str,
@@ -65,7 +51,6 @@ pub enum ScanError {
         title: &'static str,
     },
     /// A value shorter than its AI requires.
-    #[error("AI ({ai}) {title}: \"{value}\" is too short, {}", needs_en(*.min, *.fixed, *.numeric))]
     TooShort {
         /// The AI.
         ai: &'static str,
@@ -81,7 +66,6 @@ pub enum ScanError {
         numeric: bool,
     },
     /// A value longer than its AI allows.
-    #[error("AI ({ai}) {title}: \"{value}\" is too long, at most {max} characters")]
     TooLongValue {
         /// The AI.
         ai: &'static str,
@@ -93,7 +77,6 @@ pub enum ScanError {
         max: usize,
     },
     /// A character the AI's character set does not contain.
-    #[error("AI ({ai}) {title}: {} is not allowed in \"{value}\" ({allowed})", show_char(*.character))]
     BadCharacter {
         /// The AI.
         ai: &'static str,
@@ -107,7 +90,6 @@ pub enum ScanError {
         allowed: &'static str,
     },
     /// A wrong check digit on a GS1 key.
-    #[error("{key} check digit should be {expected}, got {actual}")]
     CheckDigit {
         /// The AI carrying the key.
         ai: &'static str,
@@ -119,7 +101,6 @@ pub enum ScanError {
         actual: char,
     },
     /// A wrong check character pair (GMN, MUDI).
-    #[error("{key} check characters should be {expected}, got {actual}")]
     CheckPair {
         /// The AI carrying the key.
         ai: &'static str,
@@ -131,7 +112,6 @@ pub enum ScanError {
         actual: String,
     },
     /// A date that does not exist.
-    #[error("AI ({ai}) {title}: \"{value}\" is not a valid date ({})", date_en(.problem))]
     InvalidDate {
         /// The AI.
         ai: &'static str,
@@ -143,7 +123,6 @@ pub enum ScanError {
         problem: DateProblem,
     },
     /// A time of day that does not exist.
-    #[error("AI ({ai}) {title}: \"{value}\" is not a valid time ({})", time_en(.problem))]
     InvalidTime {
         /// The AI.
         ai: &'static str,
@@ -155,7 +134,6 @@ pub enum ScanError {
         problem: TimeProblem,
     },
     /// Any other content rule of the GS1 syntax dictionary.
-    #[error("AI ({ai}) {title}: {}", lint_en(*.linter, .value))]
     Lint {
         /// The AI.
         ai: &'static str,
@@ -167,7 +145,6 @@ pub enum ScanError {
         value: String,
     },
     /// A coupon code (AI 8110 or 8112) whose fields do not add up.
-    #[error("AI ({ai}) {title}: {}", coupon_en(.problem))]
     Coupon {
         /// The AI.
         ai: &'static str,
@@ -177,7 +154,6 @@ pub enum ScanError {
         problem: CouponProblem,
     },
     /// The same AI twice with different values.
-    #[error("AI ({ai}) appears twice with different values: \"{first}\" and \"{second}\"")]
     ConflictingDuplicate {
         /// The AI.
         ai: &'static str,
@@ -187,43 +163,24 @@ pub enum ScanError {
         second: String,
     },
     /// A web address where GS1 element strings were announced.
-    #[error(
-        "a {symbology} barcode carries GS1 element strings, not a web address; a GS1 Digital Link \
-         is printed as a plain QR Code or Data Matrix"
-    )]
     UriInElementString {
         /// Name of the symbology.
         symbology: &'static str,
     },
     /// A GS1 barcode that holds the printed text with brackets instead of element strings.
-    #[error(
-        "this {symbology} holds the printed text with brackets, like \"(01)…\", instead of GS1 \
-         data: the label is encoded wrongly (the values are shown as read)"
-    )]
     HriInElementString {
         /// Name of the symbology.
         symbology: &'static str,
     },
     /// HRI text `(01)...` that is not well formed.
-    #[error(
-        "\"{text}\" is not a well-formed GS1 human-readable text like (01)09506000134352(10)A1"
-    )]
     BadHri {
         /// The text (shortened).
         text: String,
     },
 
     /// A web address that looks like, but is not, a GS1 Digital Link.
-    #[error(
-        "this web address is not a valid GS1 Digital Link: after the GS1 key, its path must \
-         alternate AIs and values, like /01/09506000134352/10/A1"
-    )]
     NotDigitalLink,
     /// Digital Link qualifiers out of order or not allowed for the key.
-    #[error(
-        "GS1 Digital Link: AI ({qualifier}) is not allowed in the path after ({key}) in this \
-         order; allowed: {allowed}"
-    )]
     DigitalLinkQualifier {
         /// The primary key AI.
         key: &'static str,
@@ -233,10 +190,6 @@ pub enum ScanError {
         allowed: String,
     },
     /// A key qualifier given as a query attribute instead of in the path.
-    #[error(
-        "GS1 Digital Link: AI ({ai}) qualifies the key ({key}) and belongs in the path \
-         (/{key}/…/{ai}/…), not in the query"
-    )]
     DigitalLinkQualifierInQuery {
         /// The primary key AI.
         key: &'static str,
@@ -244,43 +197,30 @@ pub enum ScanError {
         ai: &'static str,
     },
     /// A Digital Link query attribute that is not allowed.
-    #[error("GS1 Digital Link: AI ({ai}) may not be given as a query attribute")]
     DigitalLinkAttribute {
         /// The AI.
         ai: String,
     },
     /// A web address meant as a GS1 Digital Link (on GS1's resolver, or with an AI in its
     /// query) whose path holds no GS1 primary key.
-    #[error(
-        "this web address {} but its path has no GS1 primary key, like /01/ and a GTIN or /00/ \
-         and an SSCC: the label is encoded wrongly",
-        if *.on_resolver { "is on GS1's resolver id.gs1.org" } else { "carries GS1 data in its query" }
-    )]
     DigitalLinkWithoutKey {
         /// Whether the host is `id.gs1.org` (otherwise an AI was found in the query).
         on_resolver: bool,
     },
     /// A Digital Link query parameter named by digits that are no GS1 Application Identifier.
-    #[error(
-        "GS1 Digital Link: query parameter \"{name}\" is a number but not a GS1 Application \
-         Identifier (a misprinted AI?)"
-    )]
     UnknownAiInQuery {
         /// The parameter's name (shortened).
         name: String,
     },
     /// Bad percent-encoding in a Digital Link.
-    #[error("GS1 Digital Link: \"{text}\" is not valid percent-encoding")]
     BadPercentEncoding {
         /// The offending text (shortened).
         text: String,
     },
     /// Element strings that cannot be rendered as a Digital Link.
-    #[error("no GS1 Digital Link primary key (GTIN, SSCC, GLN ...) among the elements")]
     NoDigitalLinkKey,
 
     /// An EAN/UPC/ITF barcode whose digits do not make a GTIN.
-    #[error("{symbology} data should be {expected}, got \"{data}\"")]
     BadGtinData {
         /// Name of the symbology.
         symbology: &'static str,
@@ -292,8 +232,6 @@ pub enum ScanError {
 
     /// A scan with the shape of a state tag (Metrc's `1A` prefix, a BioTrack id's digits) that
     /// is not one: cut short, too long, or misread.
-    #[error("this looks like a damaged {}: {}; scan it again, or key in the number printed on the tag",
-        .kind.describe(), damage_en(*.kind, .damage))]
     DamagedTag {
         /// The kind of tag it looks like ([`Kind::MetrcTag`] or [`Kind::BiotrackId`]).
         kind: Kind,
@@ -302,7 +240,6 @@ pub enum ScanError {
     },
 
     /// RFID data that is not hexadecimal.
-    #[error("RFID: \"{text}\" is not EPC memory in hexadecimal: {reason}")]
     BadHex {
         /// The text (shortened).
         text: String,
@@ -310,7 +247,6 @@ pub enum ScanError {
         reason: String,
     },
     /// An EPC that the Tag Data Standard rejects.
-    #[error("RFID tag: {message}")]
     Epc {
         /// The EPC decoder's message.
         message: String,
@@ -324,11 +260,6 @@ pub enum ScanError {
 #[non_exhaustive]
 pub enum ScanWarning {
     /// Another reading of the same data is valid too.
-    #[error(
-        "this scan is also a valid {} ({reading}); turn on symbology identifiers (AIM) in the \
-         scanner so tally can tell them apart",
-        .other.describe()
-    )]
     AlsoValid {
         /// The kind of the other valid reading.
         other: Kind,
@@ -338,11 +269,6 @@ pub enum ScanWarning {
     /// The chosen reading is a format any data of this length matches (a BioTrack id), while
     /// a GS1 reading of the same data fails its checks: if the label is a GS1 barcode, it is
     /// wrong.
-    #[error(
-        "read as a {} because any {len} digits are one; if this is a GS1 barcode and not a {}, \
-         it is wrong: {problem}",
-        .chosen.describe(), .chosen.describe()
-    )]
     WeakReading {
         /// The kind chosen.
         chosen: Kind,
@@ -352,17 +278,12 @@ pub enum ScanWarning {
         problem: Box<ScanError>,
     },
     /// The RFID reader sent the tag's PC word in front of the EPC; it was removed.
-    #[error("the reader sent the tag's PC word {pc} in front of the EPC; it was removed")]
     PcWordRemoved {
         /// The PC word in hexadecimal, e.g. `3000`.
         pc: String,
     },
     /// The tag's EPC memory holds zero words after a complete EPC (a tag with more EPC memory
     /// than its EPC needs); they were ignored.
-    #[error(
-        "the tag's EPC memory holds {words} word(s) of zeros after its {bits}-bit EPC (the tag \
-         has more EPC memory than the EPC needs); they were ignored"
-    )]
     ZeroPadding {
         /// 16-bit words of zeros.
         words: usize,
@@ -372,40 +293,43 @@ pub enum ScanWarning {
 }
 
 impl ScanWarning {
-    /// The message in `language`.
+    /// The message in `language`: the catalogue, each warning's English (also `Display`) and
+    /// Spanish side by side.
     pub fn message(&self, language: Language) -> String {
-        match language {
-            Language::English => self.to_string(),
-            Language::Spanish => self.spanish(),
-        }
-    }
-
-    /// The Spanish catalogue, one arm per variant.
-    fn spanish(&self) -> String {
         match self {
-            ScanWarning::AlsoValid { other, reading } => format!(
-                "este escaneo también es un {} válido ({reading}); active los identificadores de \
-                 simbología (AIM) en el escáner para que tally los distinga",
-                kind_es(*other)
-            ),
+            ScanWarning::AlsoValid { other, reading } => {
+                let other = other.name(language);
+                bilingual!(language,
+                    en: "this scan is also a valid {other} ({reading}); turn on symbology identifiers (AIM) in the \
+                         scanner so tally can tell them apart",
+                    es: "este escaneo también es un {other} válido ({reading}); active los identificadores de \
+                         simbología (AIM) en el escáner para que tally los distinga",
+                )
+            }
             ScanWarning::WeakReading {
                 chosen,
                 len,
                 problem,
-            } => format!(
-                "leído como {} porque cualquier número de {len} dígitos lo es; si es un código GS1 \
-                 y no un {}, está mal: {}",
-                kind_es(*chosen),
-                kind_es(*chosen),
-                problem.message(Language::Spanish)
+            } => {
+                let chosen = chosen.name(language);
+                let problem = problem.message(language);
+                bilingual!(language,
+                    en: "read as a {chosen} because any {len} digits are one; if this is a GS1 barcode and not a {chosen}, \
+                         it is wrong: {problem}",
+                    es: "leído como {chosen} porque cualquier número de {len} dígitos lo es; si es un código GS1 \
+                         y no un {chosen}, está mal: {problem}",
+                )
+            }
+            ScanWarning::PcWordRemoved { pc } => bilingual!(language,
+                en: "the reader sent the tag's PC word {pc} in front of the EPC; it was removed",
+                es: "el lector envió la palabra PC {pc} de la etiqueta delante del EPC; se ha quitado",
             ),
-            ScanWarning::ZeroPadding { words, bits } => format!(
-                "la memoria EPC de la etiqueta tiene {words} palabra(s) de ceros después de su EPC \
-                 de {bits} bits (la etiqueta tiene más memoria EPC de la que el EPC necesita); se \
-                 han ignorado"
-            ),
-            ScanWarning::PcWordRemoved { pc } => format!(
-                "el lector envió la palabra PC {pc} de la etiqueta delante del EPC; se ha quitado"
+            ScanWarning::ZeroPadding { words, bits } => bilingual!(language,
+                en: "the tag's EPC memory holds {words} word(s) of zeros after its {bits}-bit EPC (the tag \
+                     has more EPC memory than the EPC needs); they were ignored",
+                es: "la memoria EPC de la etiqueta tiene {words} palabra(s) de ceros después de su EPC \
+                     de {bits} bits (la etiqueta tiene más memoria EPC de la que el EPC necesita); se \
+                     han ignorado",
             ),
         }
     }
@@ -418,21 +342,10 @@ impl Serialize for ScanWarning {
     }
 }
 
-/// A kind of scan in Spanish.
-fn kind_es(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Gs1 => "código GS1 (cadena de elementos)",
-        Kind::Gs1DigitalLink => "GS1 Digital Link",
-        Kind::Epc => "EPC de RFID",
-        Kind::MetrcTag => "etiqueta Metrc",
-        Kind::BiotrackId => "id de BioTrack",
-        Kind::Gtin => "GTIN (EAN/UPC)",
-        Kind::Text => "texto",
-    }
-}
-
 /// The languages of the floor and the message trait, shared by every crate.
 pub use tally_vocab::{Language, Message};
+
+display_in_english!(ScanError, ScanWarning);
 
 impl Message for ScanWarning {
     fn message(&self, language: Language) -> String {
@@ -447,147 +360,249 @@ impl Message for ScanError {
 }
 
 impl ScanError {
-    /// The message in `language`. GS1 data titles (`BATCH/LOT`) stay as GS1 publishes them.
+    /// The message in `language`: the catalogue, each error's English (also `Display`) and
+    /// Spanish side by side, one arm per variant and no wildcard, so a new variant cannot be
+    /// added without both. GS1 data titles (`BATCH/LOT`) stay as GS1 publishes them.
     pub fn message(&self, language: Language) -> String {
-        match language {
-            Language::English => self.to_string(),
-            Language::Spanish => self.spanish(),
-        }
-    }
-
-    /// The Spanish catalogue: one arm per variant, no wildcard, so a new variant cannot be
-    /// added without its Spanish text.
-    fn spanish(&self) -> String {
         match self {
-            ScanError::Empty => "el escaneo está vacío".into(),
-            ScanError::TooLong { len, max } => {
-                format!("el escaneo tiene {len} bytes; tally lee como máximo {max} bytes por escaneo")
-            }
-            ScanError::SymbologyTruncated => {
-                "el escaneo empieza con \"]\" pero el identificador de simbología está cortado".into()
-            }
-            ScanError::UnknownSymbology { code } => format!(
-                "identificador de simbología desconocido \"]{code}\": ningún tipo de código usa el \
-                 carácter '{code}' (revise la configuración de identificadores AIM del escáner)"
+            ScanError::Empty => bilingual!(language,
+                en: "the scan is empty",
+                es: "el escaneo está vacío",
             ),
-            ScanError::BadSymbologyModifier { code, modifier } => format!(
-                "el identificador de simbología \"]{code}\" va seguido de {}, que no es un \
-                 modificador válido (una letra o un dígito)",
-                show_char(*modifier)
+            ScanError::TooLong { len, max } => bilingual!(language,
+                en: "the scan is {len} bytes long; tally reads at most {max} bytes per scan",
+                es: "el escaneo tiene {len} bytes; tally lee como máximo {max} bytes por escaneo",
             ),
-            ScanError::NoSymbology => {
-                "el escaneo no tiene identificador de simbología (debería empezar con \"]\")".into()
-            }
-            ScanError::UnknownAi { remainder } => {
-                format!("\"{remainder}\" no empieza con un identificador de aplicación GS1")
-            }
-            ScanError::MissingValue { ai, title } => format!("IA ({ai}) {title}: falta el valor"),
-            ScanError::TooShort { ai, title, value, min, fixed, numeric } => {
-                let what = if *numeric { "dígitos" } else { "caracteres" };
-                let needs = if *fixed { format!("necesita {min} {what}") } else { format!("necesita al menos {min} {what}") };
-                format!("IA ({ai}) {title}: \"{value}\" es demasiado corto, {needs}")
-            }
-            ScanError::TooLongValue { ai, title, value, max } => {
-                format!("IA ({ai}) {title}: \"{value}\" es demasiado largo, como máximo {max} caracteres")
-            }
-            ScanError::BadCharacter { ai, title, value, character, .. } => {
-                format!("IA ({ai}) {title}: {} no está permitido en \"{value}\"", show_char(*character))
-            }
-            ScanError::CheckDigit { key, expected, actual, .. } => {
-                format!("el dígito de control del {key} debería ser {expected}, es {actual}")
-            }
-            ScanError::CheckPair { key, expected, actual, .. } => {
-                format!("los caracteres de control del {key} deberían ser {expected}, son {actual}")
-            }
-            ScanError::InvalidDate { ai, title, value, problem } => {
-                format!("IA ({ai}) {title}: \"{value}\" no es una fecha válida ({})", date_es(problem))
-            }
-            ScanError::InvalidTime { ai, title, value, problem } => {
-                let why = match *problem {
-                    TimeProblem::NotDigits => "la hora debe ser solo dígitos, HHMM".to_string(),
-                    TimeProblem::NoSuchHour { hour } => format!("la hora {hour:02} no existe"),
-                    TimeProblem::NoSuchMinute { minute } => format!("el minuto o segundo {minute:02} no existe"),
-                };
-                format!("IA ({ai}) {title}: \"{value}\" no es una hora válida ({why})")
-            }
-            ScanError::Lint { ai, title, linter, value } => {
-                format!("IA ({ai}) {title}: \"{value}\" no cumple la regla GS1 «{}»", linter.name())
-            }
-            ScanError::Coupon { ai, title, problem } => {
-                format!("IA ({ai}) {title}: {}", coupon_es(problem))
-            }
-            ScanError::ConflictingDuplicate { ai, first, second } => {
-                format!("la IA ({ai}) aparece dos veces con valores distintos: \"{first}\" y \"{second}\"")
-            }
-            ScanError::UriInElementString { symbology } => format!(
-                "un código {symbology} lleva cadenas de elementos GS1, no una dirección web; un GS1 \
-                 Digital Link se imprime como código QR o Data Matrix normal"
+            ScanError::SymbologyTruncated => bilingual!(language,
+                en: "the scan starts with \"]\" but the symbology identifier after it is cut short",
+                es: "el escaneo empieza con \"]\" pero el identificador de simbología está cortado",
             ),
-            ScanError::HriInElementString { symbology } => format!(
-                "este {symbology} lleva el texto impreso con paréntesis, como \"(01)…\", en lugar \
-                 de datos GS1: la etiqueta está mal codificada (los valores se muestran tal como se \
-                 leyeron)"
+            ScanError::UnknownSymbology { code } => bilingual!(language,
+                en: "unknown symbology identifier \"]{code}\": no barcode type uses the code character '{code}' \
+                     (check the scanner's AIM identifier setting)",
+                es: "identificador de simbología desconocido \"]{code}\": ningún tipo de código usa el \
+                     carácter '{code}' (revise la configuración de identificadores AIM del escáner)",
             ),
-            ScanError::BadHri { text } => format!(
-                "\"{text}\" no es un texto legible GS1 bien formado como (01)09506000134352(10)A1"
-            ),
-            ScanError::NotDigitalLink => "esta dirección web no es un GS1 Digital Link válido: después \
-                 de la clave GS1, la ruta debe alternar IA y valores, como /01/09506000134352/10/A1"
-                .into(),
-            ScanError::DigitalLinkQualifier { key, qualifier, allowed } => format!(
-                "GS1 Digital Link: la IA ({qualifier}) no está permitida en la ruta después de ({key}) \
-                 en este orden; permitido: {allowed}"
-            ),
-            ScanError::DigitalLinkQualifierInQuery { key, ai } => format!(
-                "GS1 Digital Link: la IA ({ai}) califica la clave ({key}) y va en la ruta \
-                 (/{key}/…/{ai}/…), no en la consulta"
-            ),
-            ScanError::DigitalLinkAttribute { ai } => {
-                format!("GS1 Digital Link: la IA ({ai}) no puede ir como atributo de consulta")
-            }
-            ScanError::DigitalLinkWithoutKey { on_resolver } => format!(
-                "esta dirección web {} pero su ruta no tiene clave primaria GS1, como /01/ y un \
-                 GTIN o /00/ y un SSCC: la etiqueta está mal codificada",
-                if *on_resolver {
-                    "está en el resolutor de GS1 id.gs1.org"
-                } else {
-                    "lleva datos GS1 en su consulta"
-                }
-            ),
-            ScanError::UnknownAiInQuery { name } => format!(
-                "GS1 Digital Link: el parámetro de consulta \"{name}\" es un número pero no un \
-                 identificador de aplicación GS1 (¿una IA mal impresa?)"
-            ),
-            ScanError::BadPercentEncoding { text } => {
-                format!("GS1 Digital Link: \"{text}\" no es una codificación por porcentaje válida")
-            }
-            ScanError::NoDigitalLinkKey => {
-                "ninguna clave primaria de GS1 Digital Link (GTIN, SSCC, GLN ...) entre los elementos".into()
-            }
-            ScanError::BadGtinData { symbology, data, .. } => {
-                format!("los datos de {symbology} deberían ser 8, 12, 13 o 14 dígitos, son \"{data}\"")
-            }
-            ScanError::DamagedTag { kind, damage } => {
-                let what = match *damage {
-                    TagDamage::Length { len, expected } => format!(
-                        "tiene {len} caracteres en lugar de {expected} (cortada o mal leída)"
-                    ),
-                    TagDamage::Character { character, position, allowed } => format!(
-                        "el carácter {position} es {}, pero solo se admiten {}",
-                        show_char(character),
-                        allowed.replace(" and ", " y ").replace("digits", "dígitos")
-                    ),
-                };
-                format!(
-                    "esto parece una lectura dañada de {}: {what}; escanéela de nuevo o teclee el \
-                     número impreso en la etiqueta",
-                    kind_es(*kind)
+            ScanError::BadSymbologyModifier { code, modifier } => {
+                let modifier = show_char(*modifier);
+                bilingual!(language,
+                    en: "symbology identifier \"]{code}\" is followed by {modifier}, which is not a valid modifier \
+                         (a letter or digit)",
+                    es: "el identificador de simbología \"]{code}\" va seguido de {modifier}, que no es un \
+                         modificador válido (una letra o un dígito)",
                 )
             }
-            ScanError::BadHex { text, reason } => {
-                format!("RFID: \"{text}\" no es memoria EPC en hexadecimal: {reason}")
+            ScanError::NoSymbology => bilingual!(language,
+                en: "the scan has no symbology identifier (it should start with \"]\")",
+                es: "el escaneo no tiene identificador de simbología (debería empezar con \"]\")",
+            ),
+            ScanError::UnknownAi { remainder } => bilingual!(language,
+                en: "\"{remainder}\" does not start with a GS1 Application Identifier",
+                es: "\"{remainder}\" no empieza con un identificador de aplicación GS1",
+            ),
+            ScanError::MissingValue { ai, title } => bilingual!(language,
+                en: "AI ({ai}) {title}: the value is missing",
+                es: "IA ({ai}) {title}: falta el valor",
+            ),
+            ScanError::TooShort {
+                ai,
+                title,
+                value,
+                min,
+                fixed,
+                numeric,
+            } => {
+                let needs = needs(*min, *fixed, *numeric, language);
+                bilingual!(language,
+                    en: "AI ({ai}) {title}: \"{value}\" is too short, {needs}",
+                    es: "IA ({ai}) {title}: \"{value}\" es demasiado corto, {needs}",
+                )
             }
-            ScanError::Epc { message } => format!("etiqueta RFID: {message}"),
+            ScanError::TooLongValue {
+                ai,
+                title,
+                value,
+                max,
+            } => bilingual!(language,
+                en: "AI ({ai}) {title}: \"{value}\" is too long, at most {max} characters",
+                es: "IA ({ai}) {title}: \"{value}\" es demasiado largo, como máximo {max} caracteres",
+            ),
+            ScanError::BadCharacter {
+                ai,
+                title,
+                value,
+                character,
+                allowed,
+            } => {
+                let character = show_char(*character);
+                bilingual!(language,
+                    en: "AI ({ai}) {title}: {character} is not allowed in \"{value}\" ({allowed})",
+                    es: "IA ({ai}) {title}: {character} no está permitido en \"{value}\"",
+                )
+            }
+            ScanError::CheckDigit {
+                key,
+                expected,
+                actual,
+                ..
+            } => bilingual!(language,
+                en: "{key} check digit should be {expected}, got {actual}",
+                es: "el dígito de control del {key} debería ser {expected}, es {actual}",
+            ),
+            ScanError::CheckPair {
+                key,
+                expected,
+                actual,
+                ..
+            } => bilingual!(language,
+                en: "{key} check characters should be {expected}, got {actual}",
+                es: "los caracteres de control del {key} deberían ser {expected}, son {actual}",
+            ),
+            ScanError::InvalidDate {
+                ai,
+                title,
+                value,
+                problem,
+            } => {
+                let why = date_problem(problem, language);
+                bilingual!(language,
+                    en: "AI ({ai}) {title}: \"{value}\" is not a valid date ({why})",
+                    es: "IA ({ai}) {title}: \"{value}\" no es una fecha válida ({why})",
+                )
+            }
+            ScanError::InvalidTime {
+                ai,
+                title,
+                value,
+                problem,
+            } => {
+                let why = time_problem(problem, language);
+                bilingual!(language,
+                    en: "AI ({ai}) {title}: \"{value}\" is not a valid time ({why})",
+                    es: "IA ({ai}) {title}: \"{value}\" no es una hora válida ({why})",
+                )
+            }
+            ScanError::Lint {
+                ai,
+                title,
+                linter,
+                value,
+            } => {
+                let why = lint(*linter, value, language);
+                bilingual!(language,
+                    en: "AI ({ai}) {title}: {why}",
+                    es: "IA ({ai}) {title}: {why}",
+                )
+            }
+            ScanError::Coupon { ai, title, problem } => {
+                let why = coupon(problem, language);
+                bilingual!(language,
+                    en: "AI ({ai}) {title}: {why}",
+                    es: "IA ({ai}) {title}: {why}",
+                )
+            }
+            ScanError::ConflictingDuplicate { ai, first, second } => bilingual!(language,
+                en: "AI ({ai}) appears twice with different values: \"{first}\" and \"{second}\"",
+                es: "la IA ({ai}) aparece dos veces con valores distintos: \"{first}\" y \"{second}\"",
+            ),
+            ScanError::UriInElementString { symbology } => bilingual!(language,
+                en: "a {symbology} barcode carries GS1 element strings, not a web address; a GS1 Digital Link \
+                     is printed as a plain QR Code or Data Matrix",
+                es: "un código {symbology} lleva cadenas de elementos GS1, no una dirección web; un GS1 \
+                     Digital Link se imprime como código QR o Data Matrix normal",
+            ),
+            ScanError::HriInElementString { symbology } => bilingual!(language,
+                en: "this {symbology} holds the printed text with brackets, like \"(01)…\", instead of GS1 \
+                     data: the label is encoded wrongly (the values are shown as read)",
+                es: "este {symbology} lleva el texto impreso con paréntesis, como \"(01)…\", en lugar \
+                     de datos GS1: la etiqueta está mal codificada (los valores se muestran tal como se \
+                     leyeron)",
+            ),
+            ScanError::BadHri { text } => bilingual!(language,
+                en: "\"{text}\" is not a well-formed GS1 human-readable text like (01)09506000134352(10)A1",
+                es: "\"{text}\" no es un texto legible GS1 bien formado como (01)09506000134352(10)A1",
+            ),
+            ScanError::NotDigitalLink => bilingual!(language,
+                en: "this web address is not a valid GS1 Digital Link: after the GS1 key, its path must \
+                     alternate AIs and values, like /01/09506000134352/10/A1",
+                es: "esta dirección web no es un GS1 Digital Link válido: después \
+                     de la clave GS1, la ruta debe alternar IA y valores, como /01/09506000134352/10/A1",
+            ),
+            ScanError::DigitalLinkQualifier {
+                key,
+                qualifier,
+                allowed,
+            } => bilingual!(language,
+                en: "GS1 Digital Link: AI ({qualifier}) is not allowed in the path after ({key}) in this \
+                     order; allowed: {allowed}",
+                es: "GS1 Digital Link: la IA ({qualifier}) no está permitida en la ruta después de ({key}) \
+                     en este orden; permitido: {allowed}",
+            ),
+            ScanError::DigitalLinkQualifierInQuery { key, ai } => bilingual!(language,
+                en: "GS1 Digital Link: AI ({ai}) qualifies the key ({key}) and belongs in the path \
+                     (/{key}/…/{ai}/…), not in the query",
+                es: "GS1 Digital Link: la IA ({ai}) califica la clave ({key}) y va en la ruta \
+                     (/{key}/…/{ai}/…), no en la consulta",
+            ),
+            ScanError::DigitalLinkAttribute { ai } => bilingual!(language,
+                en: "GS1 Digital Link: AI ({ai}) may not be given as a query attribute",
+                es: "GS1 Digital Link: la IA ({ai}) no puede ir como atributo de consulta",
+            ),
+            ScanError::DigitalLinkWithoutKey { on_resolver: true } => bilingual!(language,
+                en: "this web address is on GS1's resolver id.gs1.org but its path has no GS1 primary key, \
+                     like /01/ and a GTIN or /00/ and an SSCC: the label is encoded wrongly",
+                es: "esta dirección web está en el resolutor de GS1 id.gs1.org pero su ruta no tiene \
+                     clave primaria GS1, como /01/ y un GTIN o /00/ y un SSCC: la etiqueta está mal \
+                     codificada",
+            ),
+            ScanError::DigitalLinkWithoutKey { on_resolver: false } => bilingual!(language,
+                en: "this web address carries GS1 data in its query but its path has no GS1 primary key, \
+                     like /01/ and a GTIN or /00/ and an SSCC: the label is encoded wrongly",
+                es: "esta dirección web lleva datos GS1 en su consulta pero su ruta no tiene clave \
+                     primaria GS1, como /01/ y un GTIN o /00/ y un SSCC: la etiqueta está mal codificada",
+            ),
+            ScanError::UnknownAiInQuery { name } => bilingual!(language,
+                en: "GS1 Digital Link: query parameter \"{name}\" is a number but not a GS1 Application \
+                     Identifier (a misprinted AI?)",
+                es: "GS1 Digital Link: el parámetro de consulta \"{name}\" es un número pero no un \
+                     identificador de aplicación GS1 (¿una IA mal impresa?)",
+            ),
+            ScanError::BadPercentEncoding { text } => bilingual!(language,
+                en: "GS1 Digital Link: \"{text}\" is not valid percent-encoding",
+                es: "GS1 Digital Link: \"{text}\" no es una codificación por porcentaje válida",
+            ),
+            ScanError::NoDigitalLinkKey => bilingual!(language,
+                en: "no GS1 Digital Link primary key (GTIN, SSCC, GLN ...) among the elements",
+                es: "ninguna clave primaria de GS1 Digital Link (GTIN, SSCC, GLN ...) entre los elementos",
+            ),
+            ScanError::BadGtinData {
+                symbology,
+                expected,
+                data,
+            } => {
+                let expected = gtin_lengths(expected, language);
+                bilingual!(language,
+                    en: "{symbology} data should be {expected}, got \"{data}\"",
+                    es: "los datos de {symbology} deberían ser {expected}, son \"{data}\"",
+                )
+            }
+            ScanError::DamagedTag { kind, damage } => {
+                let what = tag_damage(*kind, damage, language);
+                let kind = kind.name(language);
+                bilingual!(language,
+                    en: "this looks like a damaged {kind}: {what}; scan it again, or key in the number printed on the tag",
+                    es: "esto parece una lectura dañada de {kind}: {what}; escanéela de nuevo o teclee el \
+                         número impreso en la etiqueta",
+                )
+            }
+            ScanError::BadHex { text, reason } => bilingual!(language,
+                en: "RFID: \"{text}\" is not EPC memory in hexadecimal: {reason}",
+                es: "RFID: \"{text}\" no es memoria EPC en hexadecimal: {reason}",
+            ),
+            ScanError::Epc { message } => bilingual!(language,
+                en: "RFID tag: {message}",
+                es: "etiqueta RFID: {message}",
+            ),
         }
     }
 }
@@ -608,258 +623,376 @@ fn show_char(c: char) -> String {
     }
 }
 
-fn damage_en(kind: Kind, damage: &TagDamage) -> String {
+/// The lengths an EAN/UPC barcode's data may have (the decoder's one `expected` text).
+fn gtin_lengths(expected: &str, language: Language) -> String {
+    match language {
+        Language::English => expected.to_owned(),
+        Language::Spanish => expected.replace(" or ", " o ").replace("digits", "dígitos"),
+    }
+}
+
+/// The characters a state tag is made of (`0-9 and A-F`, `digits`), in `language`.
+fn allowed_characters(allowed: &str, language: Language) -> String {
+    match language {
+        Language::English => allowed.to_owned(),
+        Language::Spanish => allowed.replace(" and ", " y ").replace("digits", "dígitos"),
+    }
+}
+
+fn tag_damage(kind: Kind, damage: &TagDamage, language: Language) -> String {
+    let kind = kind.name(language);
     match *damage {
-        TagDamage::Length { len, expected } => format!(
-            "it has {len} characters where a {} has {expected} (cut short or misread)",
-            kind.describe()
+        TagDamage::Length { len, expected } => bilingual!(language,
+            en: "it has {len} characters where a {kind} has {expected} (cut short or misread)",
+            es: "tiene {len} caracteres en lugar de {expected} (cortada o mal leída)",
         ),
         TagDamage::Character {
             character,
             position,
             allowed,
-        } => format!(
-            "character {position} is {} where a {} holds only {allowed}",
-            show_char(character),
-            kind.describe()
+        } => {
+            let character = show_char(character);
+            let allowed = allowed_characters(allowed, language);
+            bilingual!(language,
+                en: "character {position} is {character} where a {kind} holds only {allowed}",
+                es: "el carácter {position} es {character}, pero solo se admiten {allowed}",
+            )
+        }
+    }
+}
+
+fn coupon_field(field: CouponField, language: Language) -> String {
+    let nth = |n: u8| match (n, language) {
+        (1, Language::English) => "first",
+        (2, Language::English) => "second",
+        (_, Language::English) => "third",
+        (1, Language::Spanish) => "primera",
+        (2, Language::Spanish) => "segunda",
+        (_, Language::Spanish) => "tercera",
+    };
+    match field {
+        CouponField::CompanyPrefixLength => bilingual!(language,
+            en: "the company prefix's length digit",
+            es: "el dígito de longitud del prefijo de empresa",
+        ),
+        CouponField::CompanyPrefix => bilingual!(language,
+            en: "the company prefix",
+            es: "el prefijo de empresa",
+        ),
+        CouponField::OfferCode => bilingual!(language,
+            en: "the offer code",
+            es: "el código de oferta",
+        ),
+        CouponField::SaveValueLength => bilingual!(language,
+            en: "the save value's length digit",
+            es: "el dígito de longitud del valor de descuento",
+        ),
+        CouponField::SaveValue => bilingual!(language,
+            en: "the save value",
+            es: "el valor de descuento",
+        ),
+        CouponField::PurchaseRequirementLength(n) => {
+            let nth = nth(n);
+            bilingual!(language,
+                en: "the {nth} purchase requirement's length digit",
+                es: "el dígito de longitud del requisito de la {nth} compra",
+            )
+        }
+        CouponField::PurchaseRequirement(n) => {
+            let nth = nth(n);
+            bilingual!(language,
+                en: "the {nth} purchase requirement",
+                es: "el requisito de la {nth} compra",
+            )
+        }
+        CouponField::PurchaseRequirementCode(n) => {
+            let nth = nth(n);
+            bilingual!(language,
+                en: "the {nth} purchase requirement code",
+                es: "el código de requisito de la {nth} compra",
+            )
+        }
+        CouponField::FamilyCode(n) => {
+            let nth = nth(n);
+            bilingual!(language,
+                en: "the {nth} purchase family code",
+                es: "el código de familia de la {nth} compra",
+            )
+        }
+        CouponField::AdditionalRulesCode => bilingual!(language,
+            en: "the additional purchase rules code",
+            es: "el código de reglas de compra adicionales",
+        ),
+        CouponField::PurchaseCompanyPrefixLength(n) => {
+            let nth = nth(n);
+            bilingual!(language,
+                en: "the {nth} purchase company prefix's length digit",
+                es: "el dígito de longitud del prefijo de empresa de la {nth} compra",
+            )
+        }
+        CouponField::PurchaseCompanyPrefix(n) => {
+            let nth = nth(n);
+            bilingual!(language,
+                en: "the {nth} purchase company prefix",
+                es: "el prefijo de empresa de la {nth} compra",
+            )
+        }
+        CouponField::ExpirationDate => bilingual!(language,
+            en: "the expiration date",
+            es: "la fecha de caducidad",
+        ),
+        CouponField::StartDate => bilingual!(language,
+            en: "the start date",
+            es: "la fecha de inicio",
+        ),
+        CouponField::SerialNumberLength => bilingual!(language,
+            en: "the serial number's length digit",
+            es: "el dígito de longitud del número de serie",
+        ),
+        CouponField::SerialNumber => bilingual!(language,
+            en: "the serial number",
+            es: "el número de serie",
+        ),
+        CouponField::RetailerIdLength => bilingual!(language,
+            en: "the retailer company prefix or GLN's length digit",
+            es: "el dígito de longitud del prefijo de empresa o GLN del minorista",
+        ),
+        CouponField::RetailerId => bilingual!(language,
+            en: "the retailer company prefix or GLN",
+            es: "el prefijo de empresa o GLN del minorista",
+        ),
+        CouponField::SaveValueCode => bilingual!(language,
+            en: "the save value code",
+            es: "el código de valor de descuento",
+        ),
+        CouponField::SaveValueAppliesTo => bilingual!(language,
+            en: "the \"save value applies to item\" digit",
+            es: "el dígito «el descuento se aplica al artículo»",
+        ),
+        CouponField::StoreCouponFlag => bilingual!(language,
+            en: "the store coupon flag",
+            es: "el indicador de cupón de tienda",
+        ),
+        CouponField::DontMultiplyFlag => bilingual!(language,
+            en: "the \"don't multiply\" flag",
+            es: "el indicador «no multiplicar»",
+        ),
+        CouponField::FormatCode => bilingual!(language,
+            en: "the format code",
+            es: "el código de formato",
+        ),
+        CouponField::FunderIdLength => bilingual!(language,
+            en: "the funder id's length digit",
+            es: "el dígito de longitud del id del financiador",
+        ),
+        CouponField::FunderId => bilingual!(language,
+            en: "the funder id",
+            es: "el id del financiador",
         ),
     }
 }
 
-fn coupon_field_en(field: CouponField) -> String {
-    let nth = |n: u8| match n {
-        1 => "first",
-        2 => "second",
-        _ => "third",
-    };
-    match field {
-        CouponField::CompanyPrefixLength => "the company prefix's length digit".into(),
-        CouponField::CompanyPrefix => "the company prefix".into(),
-        CouponField::OfferCode => "the offer code".into(),
-        CouponField::SaveValueLength => "the save value's length digit".into(),
-        CouponField::SaveValue => "the save value".into(),
-        CouponField::PurchaseRequirementLength(n) => {
-            format!("the {} purchase requirement's length digit", nth(n))
-        }
-        CouponField::PurchaseRequirement(n) => format!("the {} purchase requirement", nth(n)),
-        CouponField::PurchaseRequirementCode(n) => {
-            format!("the {} purchase requirement code", nth(n))
-        }
-        CouponField::FamilyCode(n) => format!("the {} purchase family code", nth(n)),
-        CouponField::AdditionalRulesCode => "the additional purchase rules code".into(),
-        CouponField::PurchaseCompanyPrefixLength(n) => {
-            format!("the {} purchase company prefix's length digit", nth(n))
-        }
-        CouponField::PurchaseCompanyPrefix(n) => {
-            format!("the {} purchase company prefix", nth(n))
-        }
-        CouponField::ExpirationDate => "the expiration date".into(),
-        CouponField::StartDate => "the start date".into(),
-        CouponField::SerialNumberLength => "the serial number's length digit".into(),
-        CouponField::SerialNumber => "the serial number".into(),
-        CouponField::RetailerIdLength => "the retailer company prefix or GLN's length digit".into(),
-        CouponField::RetailerId => "the retailer company prefix or GLN".into(),
-        CouponField::SaveValueCode => "the save value code".into(),
-        CouponField::SaveValueAppliesTo => "the \"save value applies to item\" digit".into(),
-        CouponField::StoreCouponFlag => "the store coupon flag".into(),
-        CouponField::DontMultiplyFlag => "the \"don't multiply\" flag".into(),
-        CouponField::FormatCode => "the format code".into(),
-        CouponField::FunderIdLength => "the funder id's length digit".into(),
-        CouponField::FunderId => "the funder id".into(),
-    }
-}
-
-fn coupon_field_es(field: CouponField) -> String {
-    let nth = |n: u8| match n {
-        1 => "primera",
-        2 => "segunda",
-        _ => "tercera",
-    };
-    match field {
-        CouponField::CompanyPrefixLength => "el dígito de longitud del prefijo de empresa".into(),
-        CouponField::CompanyPrefix => "el prefijo de empresa".into(),
-        CouponField::OfferCode => "el código de oferta".into(),
-        CouponField::SaveValueLength => "el dígito de longitud del valor de descuento".into(),
-        CouponField::SaveValue => "el valor de descuento".into(),
-        CouponField::PurchaseRequirementLength(n) => {
-            format!(
-                "el dígito de longitud del requisito de la {} compra",
-                nth(n)
-            )
-        }
-        CouponField::PurchaseRequirement(n) => format!("el requisito de la {} compra", nth(n)),
-        CouponField::PurchaseRequirementCode(n) => {
-            format!("el código de requisito de la {} compra", nth(n))
-        }
-        CouponField::FamilyCode(n) => format!("el código de familia de la {} compra", nth(n)),
-        CouponField::AdditionalRulesCode => "el código de reglas de compra adicionales".into(),
-        CouponField::PurchaseCompanyPrefixLength(n) => {
-            format!(
-                "el dígito de longitud del prefijo de empresa de la {} compra",
-                nth(n)
-            )
-        }
-        CouponField::PurchaseCompanyPrefix(n) => {
-            format!("el prefijo de empresa de la {} compra", nth(n))
-        }
-        CouponField::ExpirationDate => "la fecha de caducidad".into(),
-        CouponField::StartDate => "la fecha de inicio".into(),
-        CouponField::SerialNumberLength => "el dígito de longitud del número de serie".into(),
-        CouponField::SerialNumber => "el número de serie".into(),
-        CouponField::RetailerIdLength => {
-            "el dígito de longitud del prefijo de empresa o GLN del minorista".into()
-        }
-        CouponField::RetailerId => "el prefijo de empresa o GLN del minorista".into(),
-        CouponField::SaveValueCode => "el código de valor de descuento".into(),
-        CouponField::SaveValueAppliesTo => "el dígito «el descuento se aplica al artículo»".into(),
-        CouponField::StoreCouponFlag => "el indicador de cupón de tienda".into(),
-        CouponField::DontMultiplyFlag => "el indicador «no multiplicar»".into(),
-        CouponField::FormatCode => "el código de formato".into(),
-        CouponField::FunderIdLength => "el dígito de longitud del id del financiador".into(),
-        CouponField::FunderId => "el id del financiador".into(),
-    }
-}
-
-fn coupon_en(problem: &CouponProblem) -> String {
+fn coupon(problem: &CouponProblem, language: Language) -> String {
     match *problem {
-        CouponProblem::NotDigit { position } => {
-            format!("a coupon code is digits only, but character {position} is not a digit")
-        }
+        CouponProblem::NotDigit { position } => bilingual!(language,
+            en: "a coupon code is digits only, but character {position} is not a digit",
+            es: "un código de cupón lleva solo dígitos, pero el carácter {position} no es un dígito",
+        ),
         CouponProblem::Missing(field) => {
-            format!(
-                "the coupon code ends where {} should start",
-                coupon_field_en(field)
+            let field = coupon_field(field, language);
+            bilingual!(language,
+                en: "the coupon code ends where {field} should start",
+                es: "el código de cupón termina donde debería empezar {field}",
             )
         }
         CouponProblem::Invalid { field, found } => {
-            format!("{} cannot be {found}", coupon_field_en(field))
+            let field = coupon_field(field, language);
+            bilingual!(language,
+                en: "{field} cannot be {found}",
+                es: "{field} no puede ser {found}",
+            )
         }
         CouponProblem::Truncated(field) => {
-            format!("the coupon code ends inside {}", coupon_field_en(field))
+            let field = coupon_field(field, language);
+            bilingual!(language,
+                en: "the coupon code ends inside {field}",
+                es: "el código de cupón termina dentro de {field}",
+            )
         }
         CouponProblem::BadDate { field, problem } => {
-            format!(
-                "{} is not a valid date ({})",
-                coupon_field_en(field),
-                date_en(&problem)
+            let field = coupon_field(field, language);
+            let why = date_problem(&problem, language);
+            bilingual!(language,
+                en: "{field} is not a valid date ({why})",
+                es: "{field} no es una fecha válida ({why})",
             )
         }
-        CouponProblem::ExpiresBeforeStart => {
-            "the coupon's expiration date is before its start date".into()
-        }
-        CouponProblem::ExcessData { position } => {
-            format!("the coupon code has data after its last field, from character {position}")
-        }
-    }
-}
-
-fn coupon_es(problem: &CouponProblem) -> String {
-    match *problem {
-        CouponProblem::NotDigit { position } => format!(
-            "un código de cupón lleva solo dígitos, pero el carácter {position} no es un dígito"
+        CouponProblem::ExpiresBeforeStart => bilingual!(language,
+            en: "the coupon's expiration date is before its start date",
+            es: "la fecha de caducidad del cupón es anterior a su fecha de inicio",
         ),
-        CouponProblem::Missing(field) => format!(
-            "el código de cupón termina donde debería empezar {}",
-            coupon_field_es(field)
-        ),
-        CouponProblem::Invalid { field, found } => {
-            format!("{} no puede ser {found}", coupon_field_es(field))
-        }
-        CouponProblem::Truncated(field) => {
-            format!(
-                "el código de cupón termina dentro de {}",
-                coupon_field_es(field)
-            )
-        }
-        CouponProblem::BadDate { field, problem } => format!(
-            "{} no es una fecha válida ({})",
-            coupon_field_es(field),
-            date_es(&problem)
-        ),
-        CouponProblem::ExpiresBeforeStart => {
-            "la fecha de caducidad del cupón es anterior a su fecha de inicio".into()
-        }
-        CouponProblem::ExcessData { position } => format!(
-            "el código de cupón tiene datos después de su último campo, desde el carácter \
-             {position}"
+        CouponProblem::ExcessData { position } => bilingual!(language,
+            en: "the coupon code has data after its last field, from character {position}",
+            es: "el código de cupón tiene datos después de su último campo, desde el carácter \
+                 {position}",
         ),
     }
 }
 
-fn needs_en(min: usize, fixed: bool, numeric: bool) -> String {
-    let what = if numeric { "digits" } else { "characters" };
-    if fixed {
-        format!("it needs {min} {what}")
-    } else {
-        format!("it needs at least {min} {what}")
+fn needs(min: usize, fixed: bool, numeric: bool, language: Language) -> String {
+    match (fixed, numeric) {
+        (true, true) => bilingual!(language,
+            en: "it needs {min} digits",
+            es: "necesita {min} dígitos",
+        ),
+        (true, false) => bilingual!(language,
+            en: "it needs {min} characters",
+            es: "necesita {min} caracteres",
+        ),
+        (false, true) => bilingual!(language,
+            en: "it needs at least {min} digits",
+            es: "necesita al menos {min} dígitos",
+        ),
+        (false, false) => bilingual!(language,
+            en: "it needs at least {min} characters",
+            es: "necesita al menos {min} caracteres",
+        ),
     }
 }
 
-fn date_en(problem: &DateProblem) -> String {
+fn date_problem(problem: &DateProblem, language: Language) -> String {
     match *problem {
-        DateProblem::NotDigits => "the date must be all digits, YYMMDD or YYYYMMDD".into(),
-        DateProblem::NoSuchMonth { month } => format!("month {month:02} does not exist"),
-        DateProblem::NoSuchDay { year, month, day } => {
-            format!("{year:04}-{month:02} has no day {day:02}")
-        }
-        DateProblem::DayZeroNotAllowed => "day 00 is not allowed for this date".into(),
+        DateProblem::NotDigits => bilingual!(language,
+            en: "the date must be all digits, YYMMDD or YYYYMMDD",
+            es: "la fecha debe ser solo dígitos, AAMMDD o AAAAMMDD",
+        ),
+        DateProblem::NoSuchMonth { month } => bilingual!(language,
+            en: "month {month:02} does not exist",
+            es: "el mes {month:02} no existe",
+        ),
+        DateProblem::NoSuchDay { year, month, day } => bilingual!(language,
+            en: "{year:04}-{month:02} has no day {day:02}",
+            es: "{year:04}-{month:02} no tiene día {day:02}",
+        ),
+        DateProblem::DayZeroNotAllowed => bilingual!(language,
+            en: "day 00 is not allowed for this date",
+            es: "el día 00 no está permitido en esta fecha",
+        ),
     }
 }
 
-fn date_es(problem: &DateProblem) -> String {
+fn time_problem(problem: &TimeProblem, language: Language) -> String {
     match *problem {
-        DateProblem::NotDigits => "la fecha debe ser solo dígitos, AAMMDD o AAAAMMDD".into(),
-        DateProblem::NoSuchMonth { month } => format!("el mes {month:02} no existe"),
-        DateProblem::NoSuchDay { year, month, day } => {
-            format!("{year:04}-{month:02} no tiene día {day:02}")
-        }
-        DateProblem::DayZeroNotAllowed => "el día 00 no está permitido en esta fecha".into(),
+        TimeProblem::NotDigits => bilingual!(language,
+            en: "the time must be all digits, HHMM",
+            es: "la hora debe ser solo dígitos, HHMM",
+        ),
+        TimeProblem::NoSuchHour { hour } => bilingual!(language,
+            en: "hour {hour:02} does not exist",
+            es: "la hora {hour:02} no existe",
+        ),
+        TimeProblem::NoSuchMinute { minute } => bilingual!(language,
+            en: "minute or second {minute:02} does not exist",
+            es: "el minuto o segundo {minute:02} no existe",
+        ),
     }
 }
 
-fn time_en(problem: &TimeProblem) -> String {
-    match *problem {
-        TimeProblem::NotDigits => "the time must be all digits, HHMM".into(),
-        TimeProblem::NoSuchHour { hour } => format!("hour {hour:02} does not exist"),
-        TimeProblem::NoSuchMinute { minute } => {
-            format!("minute or second {minute:02} does not exist")
-        }
-    }
-}
-
-fn lint_en(linter: Linter, value: &str) -> String {
+fn lint(linter: Linter, value: &str, language: Language) -> String {
     match linter {
-        Linter::Gcppos1 | Linter::Gcppos2 => {
-            format!(
-                "\"{value}\" must contain a GS1 Company Prefix (at least 4 digits) at its start"
+        Linter::Gcppos1 | Linter::Gcppos2 => bilingual!(language,
+            en: "\"{value}\" must contain a GS1 Company Prefix (at least 4 digits) at its start",
+            es: "\"{value}\" debe empezar con un prefijo de empresa GS1 (al menos 4 dígitos)",
+        ),
+        Linter::Iso3166 | Linter::Iso3166999 => bilingual!(language,
+            en: "{value} is not an ISO 3166 country code",
+            es: "{value} no es un código de país ISO 3166",
+        ),
+        Linter::Iso3166alpha2 => bilingual!(language,
+            en: "{value} is not an ISO 3166 two-letter country code",
+            es: "{value} no es un código de país ISO 3166 de dos letras",
+        ),
+        Linter::Iso4217 => bilingual!(language,
+            en: "{value} is not an ISO 4217 currency code",
+            es: "{value} no es un código de moneda ISO 4217",
+        ),
+        Linter::Iso5218 => bilingual!(language,
+            en: "{value} is not a sex code (0, 1, 2 or 9)",
+            es: "{value} no es un código de sexo (0, 1, 2 o 9)",
+        ),
+        Linter::Pcenc => bilingual!(language,
+            en: "\"{value}\" has a % that is not followed by two hex digits",
+            es: "\"{value}\" tiene un % que no va seguido de dos dígitos hexadecimales",
+        ),
+        Linter::Zero => bilingual!(language,
+            en: "\"{value}\" must be 0",
+            es: "\"{value}\" debe ser 0",
+        ),
+        Linter::Nonzero => bilingual!(language,
+            en: "\"{value}\" must not be zero",
+            es: "\"{value}\" no puede ser cero",
+        ),
+        Linter::Winding => bilingual!(language,
+            en: "winding direction {value} must be 0, 1 or 9",
+            es: "el sentido de bobinado {value} debe ser 0, 1 o 9",
+        ),
+        Linter::Pieceoftotal => bilingual!(language,
+            en: "\"{value}\" is not a valid piece number and total (neither may be zero, and the piece \
+                 may not exceed the total)",
+            es: "\"{value}\" no es un número de pieza y total válido (ninguno puede ser cero, y la pieza \
+                 no puede pasar del total)",
+        ),
+        Linter::Latitude => bilingual!(language,
+            en: "{value} is not a valid latitude",
+            es: "{value} no es una latitud válida",
+        ),
+        Linter::Longitude => bilingual!(language,
+            en: "{value} is not a valid longitude",
+            es: "{value} no es una longitud geográfica válida",
+        ),
+        Linter::Yesno => bilingual!(language,
+            en: "{value} must be 0 (no) or 1 (yes)",
+            es: "{value} debe ser 0 (no) o 1 (sí)",
+        ),
+        Linter::Hyphen => bilingual!(language,
+            en: "\"{value}\" may only be a hyphen",
+            es: "\"{value}\" solo puede ser un guion",
+        ),
+        Linter::Importeridx => bilingual!(language,
+            en: "\"{value}\" is not an importer index character",
+            es: "\"{value}\" no es un carácter de índice de importador",
+        ),
+        Linter::Mediatype => bilingual!(language,
+            en: "{value} is not an AIDC media type (01-10 or 80-99)",
+            es: "{value} no es un tipo de soporte AIDC (01-10 u 80-99)",
+        ),
+        Linter::Posinseqslash => bilingual!(language,
+            en: "\"{value}\" is not a position in a sequence, like 1/3",
+            es: "\"{value}\" no es una posición en una secuencia, como 1/3",
+        ),
+        Linter::Nozeroprefix => bilingual!(language,
+            en: "\"{value}\" must not start with 0",
+            es: "\"{value}\" no puede empezar con 0",
+        ),
+        Linter::Hasnondigit => bilingual!(language,
+            en: "\"{value}\" must contain a character that is not a digit",
+            es: "\"{value}\" debe contener un carácter que no sea un dígito",
+        ),
+        Linter::Iban => bilingual!(language,
+            en: "\"{value}\" is not a valid IBAN",
+            es: "\"{value}\" no es un IBAN válido",
+        ),
+        Linter::Packagetype => bilingual!(language,
+            en: "{value} is not a GS1 package type code (UN/ECE Recommendation 21, like BX or CT)",
+            es: "{value} no es un código de tipo de embalaje GS1 (Recomendación 21 de la CEPE/ONU, como BX o CT)",
+        ),
+        other => {
+            let name = other.name();
+            bilingual!(language,
+                en: "\"{value}\" fails the GS1 {name} check",
+                es: "\"{value}\" no cumple la regla GS1 «{name}»",
             )
         }
-        Linter::Iso3166 | Linter::Iso3166999 => format!("{value} is not an ISO 3166 country code"),
-        Linter::Iso3166alpha2 => format!("{value} is not an ISO 3166 two-letter country code"),
-        Linter::Iso4217 => format!("{value} is not an ISO 4217 currency code"),
-        Linter::Iso5218 => format!("{value} is not a sex code (0, 1, 2 or 9)"),
-        Linter::Pcenc => format!("\"{value}\" has a % that is not followed by two hex digits"),
-        Linter::Zero => format!("\"{value}\" must be 0"),
-        Linter::Nonzero => format!("\"{value}\" must not be zero"),
-        Linter::Winding => format!("winding direction {value} must be 0, 1 or 9"),
-        Linter::Pieceoftotal => format!(
-            "\"{value}\" is not a valid piece number and total (neither may be zero, and the piece \
-             may not exceed the total)"
-        ),
-        Linter::Latitude => format!("{value} is not a valid latitude"),
-        Linter::Longitude => format!("{value} is not a valid longitude"),
-        Linter::Yesno => format!("{value} must be 0 (no) or 1 (yes)"),
-        Linter::Hyphen => format!("\"{value}\" may only be a hyphen"),
-        Linter::Importeridx => format!("\"{value}\" is not an importer index character"),
-        Linter::Mediatype => format!("{value} is not an AIDC media type (01-10 or 80-99)"),
-        Linter::Posinseqslash => format!("\"{value}\" is not a position in a sequence, like 1/3"),
-        Linter::Nozeroprefix => format!("\"{value}\" must not start with 0"),
-        Linter::Hasnondigit => format!("\"{value}\" must contain a character that is not a digit"),
-        Linter::Iban => format!("\"{value}\" is not a valid IBAN"),
-        Linter::Packagetype => format!(
-            "{value} is not a GS1 package type code (UN/ECE Recommendation 21, like BX or CT)"
-        ),
-        other => format!("\"{value}\" fails the GS1 {} check", other.name()),
     }
 }
 
@@ -901,7 +1034,7 @@ mod tests {
     /// One of every variant; the Spanish catalogue's exhaustive match keeps this honest.
     fn every_variant() -> Vec<ScanError> {
         let (ai, title) = ("17", "USE BY or EXPIRY");
-        vec![
+        let mut all = vec![
             ScanError::Empty,
             ScanError::TooLong {
                 len: 5000,
@@ -1006,6 +1139,153 @@ mod tests {
             ScanError::Epc {
                 message: "bad partition".into(),
             },
+            ScanError::DigitalLinkWithoutKey { on_resolver: true },
+            ScanError::DigitalLinkWithoutKey { on_resolver: false },
+            ScanError::UnknownAiInQuery { name: "99".into() },
+            ScanError::TooShort {
+                ai: "10",
+                title: "BATCH/LOT",
+                value: "".into(),
+                min: 1,
+                fixed: false,
+                numeric: false,
+            },
+            ScanError::DamagedTag {
+                kind: Kind::MetrcTag,
+                damage: TagDamage::Length {
+                    len: 22,
+                    expected: 24,
+                },
+            },
+            ScanError::DamagedTag {
+                kind: Kind::BiotrackId,
+                damage: TagDamage::Character {
+                    character: 'x',
+                    position: 3,
+                    allowed: "digits",
+                },
+            },
+            ScanError::DamagedTag {
+                kind: Kind::MetrcTag,
+                damage: TagDamage::Character {
+                    character: '\u{1d}',
+                    position: 5,
+                    allowed: "0-9 and A-F",
+                },
+            },
+        ];
+        for problem in [
+            DateProblem::NotDigits,
+            DateProblem::NoSuchDay {
+                year: 2025,
+                month: 2,
+                day: 29,
+            },
+            DateProblem::DayZeroNotAllowed,
+        ] {
+            all.push(ScanError::InvalidDate {
+                ai,
+                title,
+                value: "250229".into(),
+                problem,
+            });
+        }
+        for problem in [
+            TimeProblem::NotDigits,
+            TimeProblem::NoSuchMinute { minute: 61 },
+        ] {
+            all.push(ScanError::InvalidTime {
+                ai: "7003",
+                title: "EXPIRY TIME",
+                value: "2461".into(),
+                problem,
+            });
+        }
+        for linter in Linter::ALL {
+            all.push(ScanError::Lint {
+                ai: "7010",
+                title: "PROD METHOD",
+                linter: *linter,
+                value: "ZZ".into(),
+            });
+        }
+        for problem in coupon_problems() {
+            all.push(ScanError::Coupon {
+                ai: "8110",
+                title: "COUPON CODE",
+                problem,
+            });
+        }
+        all
+    }
+
+    /// Every coupon problem, each field named once.
+    fn coupon_problems() -> Vec<CouponProblem> {
+        use CouponField as F;
+        let fields = [
+            F::CompanyPrefixLength,
+            F::CompanyPrefix,
+            F::OfferCode,
+            F::SaveValueLength,
+            F::SaveValue,
+            F::PurchaseRequirementLength(1),
+            F::PurchaseRequirement(2),
+            F::PurchaseRequirementCode(3),
+            F::FamilyCode(1),
+            F::AdditionalRulesCode,
+            F::PurchaseCompanyPrefixLength(2),
+            F::PurchaseCompanyPrefix(3),
+            F::ExpirationDate,
+            F::StartDate,
+            F::SerialNumberLength,
+            F::SerialNumber,
+            F::RetailerIdLength,
+            F::RetailerId,
+            F::SaveValueCode,
+            F::SaveValueAppliesTo,
+            F::StoreCouponFlag,
+            F::DontMultiplyFlag,
+            F::FormatCode,
+            F::FunderIdLength,
+            F::FunderId,
+        ];
+        let mut all: Vec<CouponProblem> =
+            fields.iter().map(|f| CouponProblem::Missing(*f)).collect();
+        all.extend([
+            CouponProblem::NotDigit { position: 4 },
+            CouponProblem::Invalid {
+                field: F::SaveValueCode,
+                found: '7',
+            },
+            CouponProblem::Truncated(F::OfferCode),
+            CouponProblem::BadDate {
+                field: F::StartDate,
+                problem: DateProblem::NoSuchMonth { month: 13 },
+            },
+            CouponProblem::ExpiresBeforeStart,
+            CouponProblem::ExcessData { position: 30 },
+        ]);
+        all
+    }
+
+    fn every_warning() -> Vec<ScanWarning> {
+        vec![
+            ScanWarning::AlsoValid {
+                other: Kind::BiotrackId,
+                reading: "0107032069804988".into(),
+            },
+            ScanWarning::WeakReading {
+                chosen: Kind::BiotrackId,
+                len: 16,
+                problem: Box::new(ScanError::CheckDigit {
+                    ai: "01",
+                    key: "GTIN",
+                    expected: '8',
+                    actual: '7',
+                }),
+            },
+            ScanWarning::PcWordRemoved { pc: "3000".into() },
+            ScanWarning::ZeroPadding { words: 2, bits: 96 },
         ]
     }
 
@@ -1022,29 +1302,37 @@ mod tests {
 
     #[test]
     fn every_warning_reads_in_english_and_spanish() {
-        let warnings = [
-            ScanWarning::AlsoValid {
-                other: Kind::BiotrackId,
-                reading: "0107032069804988".into(),
-            },
-            ScanWarning::WeakReading {
-                chosen: Kind::BiotrackId,
-                len: 16,
-                problem: Box::new(ScanError::CheckDigit {
-                    ai: "01",
-                    key: "GTIN",
-                    expected: '8',
-                    actual: '7',
-                }),
-            },
-            ScanWarning::PcWordRemoved { pc: "3000".into() },
-        ];
-        for warning in warnings {
+        for warning in every_warning() {
             let english = warning.message(Language::English);
             let spanish = warning.message(Language::Spanish);
             assert_eq!(english, warning.to_string());
+            assert!(!spanish.is_empty(), "{warning:?}");
             assert_ne!(english, spanish, "{warning:?} has no Spanish text");
         }
+    }
+
+    #[test]
+    fn a_rule_of_the_gs1_dictionary_is_named_in_the_readers_language() {
+        let lint = ScanError::Lint {
+            ai: "422",
+            title: "ORIGIN",
+            linter: Linter::Iso3166,
+            value: "999".into(),
+        };
+        assert_eq!(
+            lint.message(Language::Spanish),
+            "IA (422) ORIGIN: 999 no es un código de país ISO 3166"
+        );
+        let short = ScanError::BadGtinData {
+            symbology: "EAN-13",
+            expected: "8, 12 or 13 digits",
+            data: "123".into(),
+        };
+        // Regression: the Spanish said "8, 12, 13 o 14" where the English says 8, 12 or 13.
+        assert_eq!(
+            short.message(Language::Spanish),
+            "los datos de EAN-13 deberían ser 8, 12 o 13 dígitos, son \"123\""
+        );
     }
 
     #[test]

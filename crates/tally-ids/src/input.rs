@@ -12,6 +12,7 @@ use crate::aim::{self, Symbology};
 use crate::decode::{add_digital_link, decode_epc_bank, DecodeOptions, Decoded, Source};
 use crate::epc::{EpcError, MAX_EPC_BYTES};
 use crate::error::ScanError;
+use crate::spare::Spare;
 
 /// What a scanner or an RFID reader handed us, before any reading of it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -91,7 +92,8 @@ impl ScanInput {
             ScanInput::Epc(bytes) => {
                 let shown = upper_hex(&bytes[..bytes.len().min(MAX_EPC_BYTES)]);
                 if bytes.len() > MAX_EPC_BYTES {
-                    let mut failed = decode_epc_bank(shown.as_bytes(), &[], options);
+                    let mut failed =
+                        decode_epc_bank(shown.as_bytes(), &[], options, &mut Spare::default());
                     failed.errors = vec![ScanError::Epc {
                         message: EpcError::TooLong {
                             bytes: bytes.len(),
@@ -101,8 +103,9 @@ impl ScanInput {
                     }];
                     return failed;
                 }
-                let mut decoded = decode_epc_bank(shown.as_bytes(), bytes, options);
-                add_digital_link(&mut decoded);
+                let mut spare = Spare::default();
+                let mut decoded = decode_epc_bank(shown.as_bytes(), bytes, options, &mut spare);
+                add_digital_link(&mut decoded, &mut spare);
                 decoded
             }
         }

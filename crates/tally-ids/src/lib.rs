@@ -76,13 +76,14 @@ pub mod error;
 pub mod gs1;
 mod input;
 mod json;
+mod spare;
 pub mod uid;
 mod vocab;
 
 pub use date::Date;
 pub use decode::{
-    decode, gs1_check_digit, Candidate, DecodeOptions, Decoded, EpcSummary, Kind, Source,
-    MAX_SCAN_LEN,
+    decode, decode_into, gs1_check_digit, Candidate, DecodeOptions, Decoded, EpcSummary, Kind,
+    Source, MAX_SCAN_LEN,
 };
 pub use error::{Language, Message, ScanError, ScanWarning};
 pub use input::ScanInput;

@@ -31,16 +31,25 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The kind in a technician's words.
+    /// The kind in a technician's words, in English.
     pub fn describe(self) -> &'static str {
-        match self {
-            Kind::Gs1 => "GS1 element string",
-            Kind::Gs1DigitalLink => "GS1 Digital Link",
-            Kind::Epc => "RFID EPC",
-            Kind::MetrcTag => "Metrc tag",
-            Kind::BiotrackId => "BioTrack id",
-            Kind::Gtin => "GTIN (EAN/UPC)",
-            Kind::Text => "plain text",
+        self.name(tally_vocab::Language::English)
+    }
+
+    /// The kind in a technician's words, in `language` (English and Spanish side by side).
+    pub fn name(self, language: tally_vocab::Language) -> &'static str {
+        let (en, es) = match self {
+            Kind::Gs1 => ("GS1 element string", "código GS1 (cadena de elementos)"),
+            Kind::Gs1DigitalLink => ("GS1 Digital Link", "GS1 Digital Link"),
+            Kind::Epc => ("RFID EPC", "EPC de RFID"),
+            Kind::MetrcTag => ("Metrc tag", "etiqueta Metrc"),
+            Kind::BiotrackId => ("BioTrack id", "id de BioTrack"),
+            Kind::Gtin => ("GTIN (EAN/UPC)", "GTIN (EAN/UPC)"),
+            Kind::Text => ("plain text", "texto"),
+        };
+        match language {
+            tally_vocab::Language::English => en,
+            tally_vocab::Language::Spanish => es,
         }
     }
 }

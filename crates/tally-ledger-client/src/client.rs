@@ -282,8 +282,22 @@ impl LedgerClient {
         origin: &str,
         records: &[Vec<u8>],
     ) -> Result<PushResponse, ClientError> {
+        self.push_reporting(signer, origin, records, None)
+    }
+
+    /// [`LedgerClient::push`], also telling the ledger how many of the device's events were
+    /// waiting when it sent them (`waiting`, these records included): the Supervisor dock
+    /// view's backlog (`GET /v1/projections/devices`).
+    pub fn push_reporting(
+        &self,
+        signer: &DomainSigner,
+        origin: &str,
+        records: &[Vec<u8>],
+        waiting: Option<u64>,
+    ) -> Result<PushResponse, ClientError> {
         let body = serde_json::to_vec(&PushRequest {
             records: records.iter().map(|r| b64(r)).collect(),
+            waiting,
         })
         .map_err(|e| ClientError::Setup(e.to_string()))?;
         let path = "/v1/push";

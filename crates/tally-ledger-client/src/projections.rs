@@ -277,3 +277,58 @@ pub struct CustodyEntryView {
     /// Its inclusion proof in the checkpoint's tree, base64 hashes.
     pub inclusion_proof: Vec<String>,
 }
+
+/// `GET /v1/projections/devices`: the Supervisor dock view of a facility (every facility for
+/// an operator credential without `?facility=`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DockView {
+    /// Log entries folded into the projections (where `variances_waiting` stands).
+    pub projected: u64,
+    /// Committed log size when answered.
+    pub tree_size: u64,
+    /// Count lines with a variance (or a package the ledger had no stock for) in counts
+    /// submitted and waiting for a supervisor's review: not recounting, not closed.
+    pub variances_waiting: u64,
+    /// The enrolled devices, in enrollment order.
+    pub devices: Vec<DockDeviceView>,
+}
+
+/// One device in the dock view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DockDeviceView {
+    /// Device key, hex.
+    pub device_id: String,
+    /// The name given with its enrollment token.
+    pub name: String,
+    /// Its facility.
+    pub facility: String,
+    /// Whether it was revoked.
+    pub revoked: bool,
+    /// Records the ledger holds from it (its head seq).
+    pub events: u64,
+    /// When the ledger last answered a push of it, accepted or refused, Unix ms.
+    pub last_push_unix_ms: Option<i64>,
+    /// When a push of it was last accepted whole, Unix ms (its last sync).
+    pub last_sync_unix_ms: Option<i64>,
+    /// Events the device said were still waiting after its last push (what it reported
+    /// waiting minus what that push got receipts for); `None` when it never said (an older
+    /// client) or never pushed.
+    pub backlog: Option<u64>,
+    /// Forks found for it (each kept as evidence: two validly signed records, one seq).
+    pub forks: u64,
+    /// Its last refused push, if any.
+    pub last_error: Option<DockErrorView>,
+}
+
+/// A push the ledger refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DockErrorView {
+    /// Stable code (`gap`, `fork`, `revoked`, ...).
+    pub error: String,
+    /// English message.
+    pub message: String,
+    /// Spanish message.
+    pub message_es: String,
+    /// When, Unix ms.
+    pub unix_ms: i64,
+}

@@ -8,8 +8,8 @@ use tally_events::domain::DomainSigner;
 
 use crate::client::{now_unix_ms, ClientError, LedgerClient};
 use crate::projections::{
-    CountTaskView, CustodyView, Listing, ManifestView, PackageView, Progress, QuarantineView,
-    SessionGrant, SessionRequest,
+    CountTaskView, CustodyView, DockView, Listing, ManifestView, PackageView, Progress,
+    QuarantineView, SessionGrant, SessionRequest,
 };
 use crate::request::{sign_as, Scheme, HEADER_SESSION};
 
@@ -196,6 +196,18 @@ impl LedgerClient {
         facility: Option<&str>,
     ) -> Result<Listing<ManifestView>, ClientError> {
         let path = with_facility("/v1/projections/manifests", facility);
+        self.supervisor_json(credential, origin, &path)
+    }
+
+    /// `GET /v1/projections/devices`: the dock view (a session: its facility): each device's
+    /// backlog, last sync, forks and last refused push, and the variances waiting for review.
+    pub fn projection_devices(
+        &self,
+        credential: Credential<'_>,
+        origin: &str,
+        facility: Option<&str>,
+    ) -> Result<DockView, ClientError> {
+        let path = with_facility("/v1/projections/devices", facility);
         self.supervisor_json(credential, origin, &path)
     }
 

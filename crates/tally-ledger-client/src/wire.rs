@@ -62,6 +62,11 @@ pub struct Enrollment {
 pub struct PushRequest {
     /// Standard base64 of each record.
     pub records: Vec<String>,
+    /// How many of the device's own events were waiting to be pushed when it sent this
+    /// request, these records included (the Supervisor dock view's backlog). Optional: a
+    /// client that does not send it is served as before.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub waiting: Option<u64>,
 }
 
 /// Proof that a record is in the log: what a device keeps for each acknowledged record.

@@ -10,6 +10,7 @@
 //! - [`auth`]: the signed request header devices authenticate with.
 //! - [`credentials`]: operator (admin, supervisor) credentials and the creator's admin key.
 //! - [`ops_store`]: operator credentials and users, kept beside the log.
+//! - [`dock_store`]: each device's last push, reported backlog and refusal (the dock view).
 //! - [`pins`]: users managed at the ledger and their PIN verifiers, for devices.
 //! - [`demo`]: the demo facility seeded at the ledger (`tally-ledger demo seed`).
 //! - [`qr`]: an enrollment token drawn as a QR code.
@@ -39,6 +40,7 @@ pub mod commit_signal;
 pub mod credentials;
 pub mod custody;
 pub mod demo;
+pub mod dock_store;
 pub mod error;
 pub mod export;
 pub mod ledger;

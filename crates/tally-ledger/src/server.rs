@@ -25,6 +25,7 @@ use crate::api::{
 };
 use crate::auth::{self, Scheme, SignedParts};
 use crate::commit_signal::CommitSignal;
+use crate::dock_store::PushReport;
 use crate::error::{LedgerError, Refusal};
 use crate::ledger::Ledger;
 use crate::metrics::{Metrics, RefusalCode};
@@ -222,9 +223,43 @@ async fn push<S: Store + 'static>(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let device = authenticate(&state, &method, &uri, &headers, &body)?;
-    let request: PushRequest = serde_json::from_slice(&body).map_err(|e| Refusal::BadRequest {
+    let mut waiting = None;
+    let answer = push_records(&state, device, &body, &mut waiting).await;
+    let (receipts, refused) = match &answer {
+        Ok((_, receipts, refused)) => (*receipts, refused.clone()),
+        // The ledger's own failures (503, 500) are not the device's errors.
+        Err(error) if error.status.is_server_error() => return answer.map(|(r, _, _)| r),
+        Err(error) => (0, Some((*error.body).clone())),
+    };
+    let report = PushReport {
+        unix_ms: crate::ledger::now_unix_ms(),
+        waiting,
+        receipts,
+        refused: refused.map(|body| (body.error, body.message, body.message_es)),
+    };
+    // Status for the dock view, not evidence: a failure to keep it is logged, never the
+    // push's answer.
+    let kept = with_ledger(&state, move |ledger| {
+        Ok(ledger.store().record_push(&device, &report)?)
+    })
+    .await;
+    if let Err(error) = kept {
+        tracing::warn!(error = %error.body.message, "the push's dock status was not kept");
+    }
+    answer.map(|(response, _, _)| response)
+}
+
+/// A push after its authentication: the response, the receipts it carries and its refusal.
+async fn push_records<S: Store + 'static>(
+    state: &AppState<S>,
+    device: tally_events::DeviceId,
+    body: &[u8],
+    waiting: &mut Option<u64>,
+) -> Result<(Response, u64, Option<ErrorBody>), ApiError> {
+    let request: PushRequest = serde_json::from_slice(body).map_err(|e| Refusal::BadRequest {
         reason: e.to_string(),
     })?;
+    *waiting = request.waiting;
     let mut records = Vec::with_capacity(request.records.len());
     for (position, text) in request.records.iter().enumerate() {
         let record = unb64(text).ok_or_else(|| Refusal::Malformed {
@@ -244,7 +279,7 @@ async fn push<S: Store + 'static>(
         status: StatusCode::INTERNAL_SERVER_ERROR,
         body: Box::new(ErrorBody::other("internal", e.to_string(), true)),
     })?;
-    let outcome = with_ledger(&state, move |ledger| {
+    let outcome = with_ledger(state, move |ledger| {
         ledger.ingest_prechecked(&device, &records, &prechecked)
     })
     .await?;
@@ -267,11 +302,13 @@ async fn push<S: Store + 'static>(
             .refused
             .map(|(position, refusal)| ErrorBody::from_refusal(&refusal, Some(position))),
     };
+    let receipts = response.receipts.len() as u64;
+    let refused = response.refused.clone();
     let mut response = (status, Json(response)).into_response();
     if let Some(code) = code {
         response.extensions_mut().insert(code);
     }
-    Ok(response)
+    Ok((response, receipts, refused))
 }
 
 async fn metrics<S: Store + 'static>(

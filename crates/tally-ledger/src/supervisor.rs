@@ -8,7 +8,7 @@
 //! 2. the device is enrolled, not revoked, not forked; the user is looked up in the
 //!    **device's** facility (a supervisor of another facility is unknown here);
 //! 3. the badge is not locked out ([`SIGN_IN_FAILURES_MAX`] wrong PINs in
-//!    [`LOCKOUT_MS`]);
+//!    [`LOCKOUT_MS`]: `tally_events::pin::LOCKOUT`, the rule a device's sign-in uses too);
 //! 4. the PIN against the ledger's Argon2id verifier (`ledger_users`); an unknown badge, a
 //!    deactivated user and a wrong PIN get one refusal, after the same Argon2 work;
 //! 5. the role: `supervisor`, `admin` or `auditor` ([`PROJECTION_ROLES`]); an operator (a
@@ -27,7 +27,7 @@
 //! session at once. A session reads its own facility's rows only.
 
 use sha2::{Digest, Sha256};
-use tally_events::pin::{hash_guess, PinParams, PinVerifier, SALT_LEN};
+use tally_events::pin::{hash_guess, PinParams, PinVerifier, LOCKOUT, SALT_LEN};
 
 use crate::auth::Signed;
 use crate::error::{LedgerError, Refusal};
@@ -41,10 +41,10 @@ pub use tally_ledger_client::projections::{SessionGrant, SessionRequest};
 pub const SESSION_TTL_MS: i64 = 15 * 60 * 1000;
 /// How far a session request's time may be from the ledger's clock.
 pub const REQUEST_SKEW_MS: i64 = 5 * 60 * 1000;
-/// Wrong PINs that lock a badge out at the ledger.
-pub const SIGN_IN_FAILURES_MAX: i64 = 5;
-/// How long the wrong PINs are counted, and the lockout they cause.
-pub const LOCKOUT_MS: i64 = 15 * 60 * 1000;
+/// Wrong PINs that lock a badge out at the ledger: the devices' rule ([`LOCKOUT`]).
+pub const SIGN_IN_FAILURES_MAX: i64 = LOCKOUT.wrong_pins as i64;
+/// How long the wrong PINs are counted, and the lockout they cause ([`LOCKOUT`]).
+pub const LOCKOUT_MS: i64 = LOCKOUT.window_ms;
 /// The roles that may read the projections.
 pub const PROJECTION_ROLES: &[&str] = &["supervisor", "admin", "auditor"];
 
@@ -105,7 +105,7 @@ pub fn open_session<S: Store>(
     let badge = request.badge.trim();
     if let Some((failures, since)) = store.sign_in_failures(&device.facility, badge)? {
         let left = since + LOCKOUT_MS - now_unix_ms;
-        if failures >= SIGN_IN_FAILURES_MAX && left > 0 {
+        if LOCKOUT.locks(u64::try_from(failures).unwrap_or(0)) && left > 0 {
             return Err(Refusal::SignInLocked {
                 minutes: (left + 59_999) / 60_000,
             }

@@ -1010,8 +1010,22 @@ fn supervisors_read_their_facility_by_their_own_credentials_only(db: &str, scrat
         "sign_in_refused",
     );
 
-    // Five wrong PINs lock the badge out, the right PIN included.
-    for _ in 0..5 {
+    // One wrong PIN short of the rule (the devices' rule, tally_events::pin::LOCKOUT) does
+    // not lock the badge: the right PIN still opens a session (and forgets the wrong ones).
+    let rule = tally_events::pin::LOCKOUT;
+    assert_eq!(tally_ledger::supervisor::LOCKOUT_MS, rule.window_ms);
+    for _ in 1..rule.wrong_pins {
+        refused_as(
+            client.supervisor_session(&device.signer, origin, "LOCK-1", "1111"),
+            403,
+            "sign_in_refused",
+        );
+    }
+    client
+        .supervisor_session(&device.signer, origin, "LOCK-1", "2468")
+        .unwrap();
+    // The rule's count of wrong PINs locks the badge out, the right PIN included.
+    for _ in 0..rule.wrong_pins {
         refused_as(
             client.supervisor_session(&device.signer, origin, "LOCK-1", "1111"),
             403,

@@ -15,10 +15,11 @@ use tally_events::pin::{self, PinParams, PinPepper, PinVerifier, OUTPUT_LEN, SAL
 
 use crate::error::ReplicaError;
 
-/// Wrong PINs in a row after which a badge is locked out.
-pub const WRONG_PINS_BEFORE_LOCKOUT: u32 = 5;
-/// How long a lockout lasts unless a supervisor lifts it (facility time).
-pub const LOCKOUT_MS: i64 = 15 * 60 * 1_000;
+/// Wrong PINs in a row after which a badge is locked out ([`pin::LOCKOUT`], the rule the
+/// ledger's supervisor sign-in uses too).
+pub const WRONG_PINS_BEFORE_LOCKOUT: u32 = pin::LOCKOUT.wrong_pins;
+/// How long a lockout lasts unless a supervisor lifts it (facility time; [`pin::LOCKOUT`]).
+pub const LOCKOUT_MS: i64 = pin::LOCKOUT.window_ms;
 /// Most verifiers accepted in one batch.
 pub const VERIFIERS_PER_BATCH_MAX: usize = 10_000;
 
@@ -40,7 +41,8 @@ impl std::fmt::Debug for IssuedVerifier {
 }
 
 /// Stores verifiers sealed under `pepper`, replacing a badge's previous one; all or none
-/// (the caller runs this in one transaction). Returns how many were stored.
+/// (the caller runs this in one transaction). A verifier already held exactly as sent is not
+/// written again. Returns how many were written (new or changed).
 pub fn store(
     conn: &Connection,
     pepper: &PinPepper,
@@ -72,8 +74,12 @@ pub fn store(
         "INSERT OR REPLACE INTO pin_verifiers (badge, m_cost_kib, t_cost, p_cost, salt, sealed)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
+    let mut written = 0;
     for (badge, verifier) in &parsed {
         let sealed = pepper.seal(badge, &verifier.output);
+        if holds(conn, badge, verifier, &sealed)? {
+            continue;
+        }
         insert.execute(params![
             badge,
             verifier.params.m_cost_kib,
@@ -82,14 +88,40 @@ pub fn store(
             &verifier.salt[..],
             &sealed[..]
         ])?;
+        written += 1;
     }
-    Ok(parsed.len())
+    Ok(written)
+}
+
+/// Whether `badge`'s stored verifier is already exactly this one (same parameters, salt and
+/// sealed output): then nothing is written, so a sync pass with no PIN changed writes nothing.
+fn holds(
+    conn: &Connection,
+    badge: &str,
+    verifier: &PinVerifier,
+    sealed: &[u8],
+) -> Result<bool, ReplicaError> {
+    let row: Option<(u32, u32, u32, Vec<u8>, Vec<u8>)> = conn
+        .prepare_cached(
+            "SELECT m_cost_kib, t_cost, p_cost, salt, sealed FROM pin_verifiers WHERE badge = ?1",
+        )?
+        .query_row([badge], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .optional()?;
+    Ok(row.is_some_and(|(m, t, p, salt, stored)| {
+        m == verifier.params.m_cost_kib
+            && t == verifier.params.t_cost
+            && p == verifier.params.p_cost
+            && salt == verifier.salt
+            && stored == sealed
+    }))
 }
 
 /// What one refresh from the ledger changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Refreshed {
-    /// Verifiers stored (new or replaced).
+    /// Verifiers written (new or changed; one already held as sent is not written again).
     pub stored: usize,
     /// Verifiers dropped: badges the ledger deactivated.
     pub dropped: usize,

@@ -644,9 +644,14 @@ impl Syncer {
                 return Ok((pushed, mark, head.size));
             }
             let records: Vec<Vec<u8>> = batch.iter().map(|(_, bytes)| bytes.clone()).collect();
-            let answer = self
-                .client
-                .push(&self.signer, &self.link.origin, &records)?;
+            // What is waiting here, this batch included: the ledger's dock view shows it.
+            let waiting = outbox::summary(&self.conn)?.events_waiting;
+            let answer = self.client.push_reporting(
+                &self.signer,
+                &self.link.origin,
+                &records,
+                Some(waiting),
+            )?;
             if answer.receipts.len() > batch.len() {
                 return Err(SyncError::Protocol(format!(
                     "{} receipts for {} records",

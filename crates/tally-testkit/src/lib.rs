@@ -2,7 +2,9 @@
 //! a shipped crate): a real replica file in a temporary directory, its device key in another
 //! temporary directory (a key beside the database is refused), a small facility recorded
 //! through signed admin events, the stock and manifest builders several tests start from, and
-//! [`refusal`].
+//! [`refusal`]; [`catalogue`] holds every refusal of the core with values of realistic length.
+
+pub mod catalogue;
 
 use std::path::PathBuf;
 

@@ -23,18 +23,18 @@ pub struct Date {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DateError {
     /// Not of the form `YYYY-MM-DD` (four, two and two digits).
-    #[error("{text:?} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-07")]
     NotIso {
         /// The text as given.
         text: String,
     },
     /// The form is right but there is no such day (2025-02-29, 2025-13-01).
-    #[error("{text} is not a day of the calendar")]
     NoSuchDay {
         /// The text as given.
         text: String,
     },
 }
+
+crate::display_in_english!(DateError);
 
 impl Message for DateError {
     fn message(&self, language: Language) -> String {

@@ -3,8 +3,10 @@
 //! [`bilingual!`](crate::bilingual), so a message's English and Spanish sit next to each other
 //! and adding one is one edit.
 //!
-//! By convention the English text is also the type's `Display` (its `thiserror` text); a test of
-//! each catalogue checks that they agree.
+//! The English text is also the type's `Display`, written once:
+//! [`display_in_english!`](crate::display_in_english) makes `Display` say the English
+//! [`Message`], so a `thiserror` type keeps its structure (`#[from]`, `#[source]`) but has no
+//! `#[error("…")]` text of its own.
 
 use std::fmt;
 use std::str::FromStr;
@@ -40,7 +42,6 @@ impl fmt::Display for Language {
 
 /// A language code that is not one of ours.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown language {0:?}; use en (English) or es (Spanish)")]
 pub struct UnknownLanguage(pub String);
 
 impl FromStr for Language {
@@ -61,6 +62,8 @@ pub trait Message {
     /// The text in `language`.
     fn message(&self, language: Language) -> String;
 }
+
+crate::display_in_english!(UnknownLanguage);
 
 impl Message for UnknownLanguage {
     fn message(&self, language: Language) -> String {
@@ -92,6 +95,31 @@ macro_rules! bilingual {
             $crate::Language::Spanish => format!($es),
         }
     };
+}
+
+/// `Display` for catalogue types: a type's `Display` is its English [`Message`], so the English
+/// text is written once, next to its Spanish, in the type's `message` match.
+///
+/// ```
+/// use tally_vocab::{bilingual, display_in_english, Language, Message};
+/// struct Full;
+/// impl Message for Full {
+///     fn message(&self, language: Language) -> String {
+///         bilingual!(language, en: "the shelf is full", es: "el estante está lleno")
+///     }
+/// }
+/// display_in_english!(Full);
+/// assert_eq!(Full.to_string(), "the shelf is full");
+/// ```
+#[macro_export]
+macro_rules! display_in_english {
+    ($($type:ty),+ $(,)?) => {$(
+        impl ::std::fmt::Display for $type {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&$crate::Message::message(self, $crate::Language::English))
+            }
+        }
+    )+};
 }
 
 #[cfg(test)]

@@ -114,15 +114,14 @@ impl fmt::Display for MassUnit {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WeightError {
     /// The number could not be read.
-    #[error("the scale reading {0:?} is not a number")]
     NotANumber(String),
     /// The unit is not a mass unit (`PC`, `%`, ...).
-    #[error("{0:?} is not a unit of weight")]
     NotAMassUnit(String),
     /// Too many digits to be a real reading, or more milligrams than fit in 64 bits.
-    #[error("the scale reading {0:?} is too long")]
     TooLong(String),
 }
+
+crate::display_in_english!(WeightError);
 
 impl Message for WeightError {
     fn message(&self, language: Language) -> String {

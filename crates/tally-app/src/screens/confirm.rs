@@ -1,6 +1,7 @@
 //! The question before an irreversible step (close a manifest for loading, submit a count
 //! round, approve an adjustment, settle a conflict, reject a case, destroy, quarantine a
-//! pallet): one component every screen asks it with. While it is shown the screen is
+//! pallet, re-anchor to a restored ledger; and sign out): one component every screen asks it
+//! with. While it is shown the screen is
 //! [`asking`](super::Flow::asking): a scan is held until it is answered, never taken as the
 //! answer; Enter answers yes, Esc answers no. The question's words are the screen's own, drawn
 //! in a box over the screen with [`render`].

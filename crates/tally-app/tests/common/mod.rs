@@ -295,6 +295,13 @@ impl App {
     }
 }
 
+/// Whether `text` is on `screen` whole and in order, however it wrapped: the screen's rows
+/// and the text compared without their spaces (a word longer than a row is broken inside it).
+pub fn shows_whole(screen: &str, text: &str) -> bool {
+    let squeezed = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    squeezed(screen).contains(&squeezed(text))
+}
+
 /// Draws `state` on a `width` × `height` test terminal; the text, then the status line's
 /// colours (the flash is part of what a screen says).
 pub fn draw(state: &State, width: u16, height: u16) -> String {

@@ -18,6 +18,7 @@ use super::ai::{self, AiDef};
 use super::element::{push_element, Element, ElementString, MAX_ELEMENTS};
 use crate::date::Date;
 use crate::error::{quote, ScanError};
+use crate::spare::Spare;
 
 /// The canonical GS1 resolver domain.
 pub const CANONICAL_PREFIX: &str = "https://id.gs1.org";
@@ -38,6 +39,15 @@ pub fn is_web_uri(data: &[u8]) -> bool {
 /// primary key in its path), so the caller can treat it as plain text; otherwise the elements
 /// and every problem found.
 pub fn parse_digital_link(uri: &[u8], today: Date) -> Option<ElementString> {
+    parse_digital_link_with(uri, today, &mut Spare::default())
+}
+
+/// [`parse_digital_link`] in buffers kept from earlier scans.
+pub(crate) fn parse_digital_link_with(
+    uri: &[u8],
+    today: Date,
+    spare: &mut Spare,
+) -> Option<ElementString> {
     if !is_web_uri(uri) {
         return None;
     }
@@ -51,10 +61,17 @@ pub fn parse_digital_link(uri: &[u8], today: Date) -> Option<ElementString> {
     let path = before_query
         .find('/')
         .map_or("", |i| &before_query[i + 1..]);
-    let segments: Vec<&str> = path.split('/').take(MAX_PARTS + 1).collect();
-    if segments.len() > MAX_PARTS {
+    // The segments on the stack: this runs for every web address scanned.
+    let mut all_segments = [""; MAX_PARTS + 1];
+    let mut count = 0;
+    for (slot, segment) in all_segments.iter_mut().zip(path.split('/')) {
+        *slot = segment;
+        count += 1;
+    }
+    if count > MAX_PARTS {
         return Some(failure(ScanError::NotDigitalLink));
     }
+    let segments = &all_segments[..count];
     let key_index = (0..segments.len()).find(|&i| {
         ai::lookup(segments[i]).is_some_and(|d| d.dl_primary_key.is_some())
             && (segments.len() - i) % 2 == 0
@@ -78,12 +95,21 @@ pub fn parse_digital_link(uri: &[u8], today: Date) -> Option<ElementString> {
         return None;
     };
 
-    let mut result = ElementString::default();
-    let pairs: Vec<(&'static AiDef, &str)> = segments[key_index..]
-        .chunks(2)
-        .filter_map(|pair| ai::lookup(pair[0]).map(|d| (d, pair[1])))
-        .collect();
-    let key = pairs[0].0;
+    let mut result = ElementString {
+        elements: spare.elements(),
+        errors: Vec::new(),
+    };
+    // Every pair from the key on starts with an AI (`key_index` was chosen so).
+    let key = ai::lookup(segments[key_index])?;
+    let mut all_pairs = [(key, ""); MAX_PARTS / 2];
+    let mut count = 0;
+    for (slot, pair) in all_pairs.iter_mut().zip(segments[key_index..].chunks(2)) {
+        if let Some(def) = ai::lookup(pair[0]) {
+            *slot = (def, pair[1]);
+            count += 1;
+        }
+    }
+    let pairs = &all_pairs[..count];
     check_qualifier_order(key, &pairs[1..], &mut result.errors);
     for (i, (def, raw)) in pairs.iter().enumerate() {
         let Some(value) = percent_decode(raw, &mut result.errors) else {
@@ -95,7 +121,14 @@ pub fn parse_digital_link(uri: &[u8], today: Date) -> Option<ElementString> {
         } else {
             value
         };
-        push_element(&mut result, def, value.as_bytes(), Some(&*value), today);
+        push_element(
+            &mut result,
+            def,
+            value.as_bytes(),
+            Some(&*value),
+            today,
+            spare,
+        );
     }
     for (name, raw) in query_params(query) {
         let Some(def) = ai::lookup(name) else {
@@ -134,7 +167,14 @@ pub fn parse_digital_link(uri: &[u8], today: Date) -> Option<ElementString> {
         let Some(value) = percent_decode(raw, &mut result.errors) else {
             continue;
         };
-        push_element(&mut result, def, value.as_bytes(), Some(&*value), today);
+        push_element(
+            &mut result,
+            def,
+            value.as_bytes(),
+            Some(&*value),
+            today,
+            spare,
+        );
     }
     Some(result)
 }
@@ -291,6 +331,18 @@ static UNRESERVED: [bool; 256] = {
 /// qualifiers of its `dlpkey` sequence in the path, everything else as query attributes
 /// sorted by AI.
 pub fn to_digital_link(elements: &[Element]) -> Result<String, ScanError> {
+    let mut uri = String::new();
+    to_digital_link_into(elements, &mut uri)?;
+    Ok(uri)
+}
+
+/// [`to_digital_link`] written into `uri` (cleared first; what it holds after an error is
+/// unspecified).
+pub(crate) fn to_digital_link_into(
+    elements: &[Element],
+    uri: &mut String,
+) -> Result<(), ScanError> {
+    uri.clear();
     let (key_index, key_def) = elements
         .iter()
         .enumerate()
@@ -320,12 +372,12 @@ pub fn to_digital_link(elements: &[Element]) -> Result<String, ScanError> {
             .iter()
             .map(|e| e.ai.len() + e.value.len() + 2)
             .sum::<usize>();
-    let mut uri = String::with_capacity(capacity + 16);
+    uri.reserve(capacity + 16);
     uri.push_str(CANONICAL_PREFIX);
     uri.push('/');
     uri.push_str(key_def.ai);
     uri.push('/');
-    percent_encode(&elements[key_index].value, &mut uri);
+    percent_encode(&elements[key_index].value, uri);
     for qualifier in chosen {
         if path_len == path.len() {
             break;
@@ -336,7 +388,7 @@ pub fn to_digital_link(elements: &[Element]) -> Result<String, ScanError> {
             uri.push('/');
             uri.push_str(qualifier);
             uri.push('/');
-            percent_encode(&e.value, &mut uri);
+            percent_encode(&e.value, uri);
         }
     }
     // Everything else is a query attribute. A repeat of a path AI is not (duplicates carry
@@ -365,10 +417,10 @@ pub fn to_digital_link(elements: &[Element]) -> Result<String, ScanError> {
         uri.push(if last.is_none() { '?' } else { '&' });
         uri.push_str(e.ai);
         uri.push('=');
-        percent_encode(&e.value, &mut uri);
+        percent_encode(&e.value, uri);
         last = Some(e.ai);
     }
-    Ok(uri)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ use super::coupon;
 use super::lint;
 use crate::date::{Date, Time};
 use crate::error::{owned_text, quote, ScanError};
+use crate::spare::Spare;
 
 /// The GS byte (ASCII 29), how a scanner transmits FNC1 used as a separator.
 pub const GS: u8 = 0x1d;
@@ -157,18 +158,24 @@ impl ElementString {
 
 /// The human-readable interpretation of `elements`.
 pub fn hri(elements: &[Element]) -> String {
+    let mut out = String::new();
+    hri_into(elements, &mut out);
+    out
+}
+
+/// [`hri`] appended to `out`.
+pub(crate) fn hri_into(elements: &[Element], out: &mut String) {
     let len = elements
         .iter()
         .map(|e| e.ai.len() + e.value.len() + 2)
         .sum();
-    let mut out = String::with_capacity(len);
+    out.reserve(len);
     for e in elements {
         out.push('(');
         out.push_str(e.ai);
         out.push(')');
         out.push_str(&e.value);
     }
-    out
 }
 
 /// What the element parser needs to know about its context.
@@ -199,8 +206,19 @@ pub fn encode(elements: &[(&str, &str)], separator_after_fixed: bool) -> String 
 
 /// Parses a GS1 element string (the data after the symbology identifier).
 pub fn parse_element_string(data: &[u8], options: &Gs1Options) -> ElementString {
+    parse_element_string_with(data, options, &mut Spare::default())
+}
+
+/// [`parse_element_string`] in buffers kept from earlier scans.
+pub(crate) fn parse_element_string_with(
+    data: &[u8],
+    options: &Gs1Options,
+    spare: &mut Spare,
+) -> ElementString {
+    let mut elements = spare.elements();
+    elements.reserve(4);
     let mut result = ElementString {
-        elements: Vec::with_capacity(4),
+        elements,
         errors: Vec::new(),
     };
     // The values' text is cut from the whole scan's, checked once (nearly every scan is
@@ -255,6 +273,7 @@ pub fn parse_element_string(data: &[u8], options: &Gs1Options) -> ElementString 
             &data[start..end],
             value_text,
             options.today,
+            spare,
         );
     }
     if result.elements.is_empty() && result.errors.is_empty() {
@@ -267,7 +286,15 @@ pub fn parse_element_string(data: &[u8], options: &Gs1Options) -> ElementString 
 /// by a person (spaces around values are ignored). An `(` inside a value starts a new element
 /// only when followed by a known AI and `)`.
 pub fn parse_hri(text: &str, today: Date) -> ElementString {
-    let mut result = ElementString::default();
+    parse_hri_with(text, today, &mut Spare::default())
+}
+
+/// [`parse_hri`] in buffers kept from earlier scans.
+pub(crate) fn parse_hri_with(text: &str, today: Date, spare: &mut Spare) -> ElementString {
+    let mut result = ElementString {
+        elements: spare.elements(),
+        errors: Vec::new(),
+    };
     let bytes = text.as_bytes();
     let mut pos = 0;
     while pos < bytes.len() {
@@ -291,13 +318,21 @@ pub fn parse_hri(text: &str, today: Date) -> ElementString {
         // character set contains a space, so dropping them loses nothing.
         // `value_start` follows a `)` and `end` is a `(` or the end: both char boundaries.
         match text.get(value_start..end).map(str::trim_ascii) {
-            Some(value) => push_element(&mut result, def, value.as_bytes(), Some(value), today),
+            Some(value) => push_element(
+                &mut result,
+                def,
+                value.as_bytes(),
+                Some(value),
+                today,
+                spare,
+            ),
             None => push_element(
                 &mut result,
                 def,
                 bytes[value_start..end].trim_ascii(),
                 None,
                 today,
+                spare,
             ),
         }
         pos = end;
@@ -323,13 +358,15 @@ fn hri_ai_at(bytes: &[u8], pos: usize) -> Option<(&'static AiDef, usize)> {
 /// Checks `value` against `def` and appends the element (and any problems) to `result`.
 ///
 /// `text` is `value` as text when the caller has it already (it then skips a UTF-8 check per
-/// element); `None` reads `value` as lossy UTF-8.
+/// element); `None` reads `value` as lossy UTF-8. The value's text goes into a string kept
+/// in `spare`.
 pub(crate) fn push_element(
     result: &mut ElementString,
     def: &'static AiDef,
     value: &[u8],
     text: Option<&str>,
     today: Date,
+    spare: &mut Spare,
 ) {
     if value.is_empty() {
         result.errors.push(ScanError::MissingValue {
@@ -339,8 +376,8 @@ pub(crate) fn push_element(
         return;
     }
     let value_text = match text {
-        Some(text) => text.to_owned(),
-        None => owned_text(value),
+        Some(text) => spare.text(text),
+        None => spare.lossy(value),
     };
     // The same AI twice must carry the same value (GS1 General Specifications §4.14.1).
     if let Some(previous) = result.elements.iter().find(|e| ai::same_ai(e.ai, def.ai)) {

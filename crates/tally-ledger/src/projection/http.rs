@@ -1,6 +1,7 @@
 //! The projections over HTTP (`/v1/projections/…`, docs/openapi.yaml), for supervisors and
 //! auditors, the supervisor sign-in (`POST /v1/supervisor/session`), and the projector that
-//! `serve` runs behind ingest.
+//! `serve` runs behind ingest. `GET /v1/projections/devices` is the Supervisor dock view
+//! (`super::dock`).
 //!
 //! Every projection route takes a [`SupervisorAccess`]: the one place that decides who may
 //! read them, by their own credentials (where the request comes from grants nothing):
@@ -23,7 +24,8 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::{
-    CountTaskView, ManifestView, PackageView, Progress, Projector, QuarantineView, DEFAULT_BATCH,
+    CountTaskView, DockView, ManifestView, PackageView, Progress, Projector, QuarantineView,
+    DEFAULT_BATCH,
 };
 use crate::api::{ErrorBody, RefusalBody};
 use crate::auth::{verify_signed, Scheme, SignedParts, HEADER_OPERATOR, HEADER_SESSION};
@@ -340,6 +342,19 @@ async fn manifests<S: Store + 'static>(
     Ok(Json(out))
 }
 
+async fn devices<S: Store + 'static>(
+    access: SupervisorAccess,
+    State(state): State<ProjectionState<S>>,
+    Query(query): Query<FacilityQuery>,
+) -> Result<Json<DockView>, Response> {
+    let facility = scope(&access, query)?;
+    let out = blocking(&state, false, move |ledger, p| {
+        super::dock::view(ledger.store(), p, facility.as_deref())
+    })
+    .await?;
+    Ok(Json(out))
+}
+
 /// A session reads the custody of its own facility's packages only (by the package's
 /// facility in the projections); an operator credential, any.
 fn custody_of<S: Store>(
@@ -447,6 +462,7 @@ pub fn routes<S: Store + 'static>(ledger: Arc<Mutex<Ledger<S>>>) -> Router {
         .route("/v1/projections/quarantine", get(quarantine::<S>))
         .route("/v1/projections/counts", get(counts::<S>))
         .route("/v1/projections/manifests", get(manifests::<S>))
+        .route("/v1/projections/devices", get(devices::<S>))
         .route("/v1/projections/custody/{uid}", get(custody::<S>))
         .route(
             "/v1/projections/custody/{uid}/bundle",

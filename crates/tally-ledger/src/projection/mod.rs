@@ -12,10 +12,12 @@
 //!
 //! - [`db`]: the projections' connection and one SQL dialect for SQLite and PostgreSQL.
 //! - [`fold`]: what each payload kind changes.
+//! - [`dock`]: the Supervisor dock view (devices, their pushes, variances waiting).
 //! - [`http`]: the routes, their access guard, and the projector `serve` runs.
 //! - this module: the projector and the reads served over HTTP (`/v1/projections/…`).
 
 pub mod db;
+pub mod dock;
 pub mod fold;
 pub mod http;
 
@@ -27,8 +29,8 @@ use crate::store::{Store, StoreError};
 
 pub use db::{ProjectionDb, Value};
 pub use tally_ledger_client::projections::{
-    CountLineView, CountTaskView, ManifestLineView, ManifestView, PackageView, Progress,
-    QuarantineView, ReceiptDifferenceView,
+    CountLineView, CountTaskView, DockDeviceView, DockErrorView, DockView, ManifestLineView,
+    ManifestView, PackageView, Progress, QuarantineView, ReceiptDifferenceView,
 };
 
 /// Entries folded per transaction by default: short transactions, so that a SQLite ingest

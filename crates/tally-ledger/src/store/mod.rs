@@ -146,7 +146,9 @@ pub enum StoreLocation {
 }
 
 /// Reads that need no transaction (served by `serve` and the CLI).
-pub trait Store: Send + crate::ops_store::OpsStore + crate::stream_store::StreamStore {
+pub trait Store:
+    Send + crate::ops_store::OpsStore + crate::stream_store::StreamStore + crate::dock_store::DockStore
+{
     /// The write transaction type.
     type Tx<'a>: StoreTx
     where

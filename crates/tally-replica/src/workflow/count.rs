@@ -142,6 +142,25 @@ pub struct TaskView {
     pub round: i64,
     /// Locations to count, in walking order.
     pub locations: Vec<String>,
+    /// The facility's rule: a recount is counted by someone who counted no earlier round.
+    pub recount_by_another: bool,
+}
+
+impl TaskView {
+    /// The round a counter who opens the task counts: the first of a scheduled task, the one
+    /// being counted, or the recount that follows a round sent back for recounting (what
+    /// [`start`] starts).
+    pub fn round_to_count(&self) -> i64 {
+        match self.status.as_str() {
+            "recount" => self.round + 1,
+            _ => self.round.max(1),
+        }
+    }
+
+    /// Whether that round is a recount (the second or a later one).
+    pub fn is_recount(&self) -> bool {
+        self.round_to_count() > 1
+    }
 }
 
 /// A line the counter entered (their own data only).
@@ -244,6 +263,7 @@ pub fn tasks(cv: &CountingView) -> Result<Vec<TaskView>, ReplicaError> {
         .prepare(SQL_TASKS)?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
+    let recount_by_another = recount_by_another(cv)?;
     let mut out = Vec::with_capacity(rows.len());
     for (id, status, round) in rows {
         let locations = cv
@@ -255,9 +275,19 @@ pub fn tasks(cv: &CountingView) -> Result<Vec<TaskView>, ReplicaError> {
             status,
             round,
             locations,
+            recount_by_another,
         });
     }
     Ok(out)
+}
+
+/// The facility's rule: a recount by someone who counted no earlier round.
+fn recount_by_another(cv: &CountingView) -> Result<bool, ReplicaError> {
+    Ok(cv
+        .prepare(SQL_RECOUNT_BY_ANOTHER)?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default())
 }
 
 /// Starts the first count, or a recount round.
@@ -288,12 +318,7 @@ pub fn start(cv: &CountingView, who: &Session, task: &str) -> StepResult<i64> {
             .into())
         }
     };
-    let recount_by_another: bool = cv
-        .prepare(SQL_RECOUNT_BY_ANOTHER)?
-        .query_row([], |r| r.get(0))
-        .optional()?
-        .unwrap_or_default();
-    if round > 1 && recount_by_another {
+    if round > 1 && recount_by_another(cv)? {
         let mut earlier: BTreeSet<String> = state.first_counter.into_iter().collect();
         for counter in cv
             .prepare(SQL_COUNTERS)?

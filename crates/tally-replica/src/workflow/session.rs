@@ -128,7 +128,7 @@ pub fn check(
         return Ok(Plan::new(Ok(Session { badge, role }), facts));
     }
     let failures = pins::record_failure(view, &badge)?;
-    if failures < pins::WRONG_PINS_BEFORE_LOCKOUT {
+    if !tally_events::pin::LOCKOUT.locks(u64::from(failures)) {
         return Ok(Plan::nothing(Err(Refusal::SignInRefused { badge })));
     }
     let lockout = Payload::UserLockedOut(UserLockedOut {

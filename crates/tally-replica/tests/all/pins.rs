@@ -647,3 +647,65 @@ fn a_badge_deactivated_at_the_ledger_cannot_sign_in_after_the_refresh() {
     );
     f.session("B3", "3030");
 }
+
+/// A sync pass gets the whole PIN list from the ledger every time: a refresh with nothing
+/// changed writes nothing (SQLite's count of changed rows on the daemon's connection does not
+/// move, and an update trigger records nothing), while a re-issued PIN is written once.
+#[test]
+fn a_pin_refresh_with_nothing_changed_writes_nothing() {
+    let mut f = fixture();
+    let pepper = tally_replica::keys::read_key_file(&f.key())
+        .unwrap()
+        .key()
+        .pin_pepper();
+    let mut daemon = tally_replica::db::open(&f.db()).unwrap();
+    daemon
+        .execute_batch(
+            "CREATE TEMP TABLE pin_writes (badge TEXT);
+             CREATE TEMP TRIGGER pin_inserted AFTER INSERT ON main.pin_verifiers
+               BEGIN INSERT INTO pin_writes VALUES (NEW.badge); END;
+             CREATE TEMP TRIGGER pin_updated AFTER UPDATE ON main.pin_verifiers
+               BEGIN INSERT INTO pin_writes VALUES (NEW.badge); END;
+             CREATE TEMP TRIGGER pin_deleted AFTER DELETE ON main.pin_verifiers
+               BEGIN INSERT INTO pin_writes VALUES (OLD.badge); END;",
+        )
+        .unwrap();
+    let issued = |badge: &str, pin_: &str| IssuedVerifier {
+        badge: badge.into(),
+        phc: pin::make_verifier(&PinParams::TEST, pin_, &mut rand_core::OsRng).unwrap(),
+    };
+    let list = vec![issued("B3", "3030"), issued("B2", "2020")];
+    let first =
+        tally_replica::pins::refresh_from_ledger(&mut daemon, &pepper, &list, &["B9".into()])
+            .unwrap();
+    assert_eq!((first.stored, first.dropped), (2, 0));
+    let writes = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row("SELECT count(*) FROM pin_writes", [], |r| r.get(0))
+            .unwrap()
+    };
+    let written = writes(&daemon);
+    let changes = daemon.total_changes();
+    // The same list again, as the next pass receives it: nothing is written.
+    let again =
+        tally_replica::pins::refresh_from_ledger(&mut daemon, &pepper, &list, &["B9".into()])
+            .unwrap();
+    assert_eq!((again.stored, again.dropped), (0, 0));
+    assert_eq!(daemon.total_changes(), changes);
+    assert_eq!(writes(&daemon), written);
+    // One PIN re-issued (same badge, new salt): that one row only.
+    let changed = vec![list[0].clone(), issued("B2", "2121")];
+    let third =
+        tally_replica::pins::refresh_from_ledger(&mut daemon, &pepper, &changed, &["B9".into()])
+            .unwrap();
+    assert_eq!((third.stored, third.dropped), (1, 0));
+    let badges: Vec<String> = daemon
+        .prepare("SELECT badge FROM pin_writes")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(&badges[written as usize..], ["B2"]);
+    f.session("B2", "2121");
+    f.session("B3", "3030");
+}

@@ -30,11 +30,17 @@ pub(crate) fn render(count: &Count, state: &State, frame: &mut Frame, area: Rect
                     let rows: Vec<Row> = tasks
                         .iter()
                         .map(|task| {
+                            // The round the task is in: a recount says so (and by whom).
+                            let round = if task.is_recount() {
+                                Text::Recount(task.round_to_count(), task.recount_by_another)
+                            } else {
+                                Text::Round(task.round_to_count())
+                            };
                             Row::new(format!(
                                 "{} · {} · {}",
                                 task.id,
                                 task.locations.join(", "),
-                                Text::Round(task.round.max(1)).text(l)
+                                round.text(l)
                             ))
                         })
                         .collect();

@@ -69,6 +69,9 @@ pub enum Text {
     Busy,
     /// Round label in the task list.
     Round(i64),
+    /// Round label in the task list of a recount (the round; whether the facility wants it
+    /// counted by someone who counted no earlier round).
+    Recount(i64, bool),
     /// Key: scan a task.
     KeyScanTask,
     /// Key: units.
@@ -182,6 +185,10 @@ impl Words for Text {
             ),
             Text::Round(r) if es => format!("vuelta {r}"),
             Text::Round(r) => format!("round {r}"),
+            Text::Recount(r, true) if es => format!("recuento, vuelta {r}, por otro contador"),
+            Text::Recount(r, true) => format!("recount, round {r}, by another counter"),
+            Text::Recount(r, false) if es => format!("recuento, vuelta {r}"),
+            Text::Recount(r, false) => format!("recount, round {r}"),
             Text::KeyScanTask => pick(l, "scan      open that count", "escanear  abrir ese conteo"),
             Text::KeyUnits => pick(
                 l,

@@ -13,6 +13,7 @@ pub mod text;
 use tally_events::payload::LedgerReanchored;
 use tally_sync::reanchor::{Inspection, Verdict};
 
+use super::confirm::Confirm;
 use super::{Flow, Nav, Screen};
 use crate::event::{Effect, LedgerReply, LedgerRequest, Tone, WriteReply, WriteRequest};
 use crate::state::State;
@@ -26,15 +27,9 @@ pub enum Stage {
     Looking,
     /// The checkpoints could not be compared (tallyd's words: offline, not enrolled).
     Failed(String),
-    /// The checkpoints side by side; when the ledger is refused, the field takes the reason.
+    /// The checkpoints side by side; when the ledger is refused, the field takes the reason
+    /// (and the question before recording is asked over them).
     Shown(Box<Inspection>),
-    /// The question before recording.
-    Confirm {
-        /// What is re-anchored.
-        inspection: Box<Inspection>,
-        /// Why.
-        reason: String,
-    },
     /// Recorded.
     Done(LedgerReanchored),
 }
@@ -44,6 +39,9 @@ pub enum Stage {
 pub struct Reanchor {
     /// Where the supervisor is.
     pub stage: Stage,
+    /// The question before recording, with the reason typed: asked over the refused
+    /// ledger's checkpoints.
+    pub question: Confirm<String>,
     wait: Option<u64>,
 }
 
@@ -51,6 +49,7 @@ pub struct Reanchor {
 pub(crate) fn open(state: &mut State, effects: &mut Vec<Effect>) {
     let mut screen = Reanchor {
         stage: Stage::Looking,
+        question: Confirm::none(),
         wait: None,
     };
     screen.look(state, effects);
@@ -100,40 +99,40 @@ impl Flow for Reanchor {
     }
 
     fn asking(&self) -> bool {
-        matches!(self.stage, Stage::Confirm { .. })
+        self.question.asking()
     }
 
     fn on_enter(&mut self, app: &mut State, typed: &str, effects: &mut Vec<Effect>) -> Nav {
         if self.wait.is_some() {
             return Nav::Stay;
         }
-        if let Stage::Confirm { inspection, reason } = &self.stage {
-            if let Some(who) = app.session.clone() {
+        if self.question.asking() {
+            let restored = self.refused().map(Inspection::restored);
+            if let (Some(reason), Some(restored), Some(who)) =
+                (self.question.yes(), restored, app.session.clone())
+            {
                 let request = WriteRequest::Reanchor {
                     who,
-                    restored: inspection.restored(),
-                    reason: reason.clone(),
+                    restored,
+                    reason,
                 };
                 self.wait = Some(app.write_id(request, effects));
             }
             return Nav::Stay;
         }
-        let Some(inspection) = self.refused() else {
+        if self.refused().is_none() {
             // Nothing to decide here: Enter looks again.
             if !matches!(self.stage, Stage::Done(_)) {
                 self.look(app, effects);
             }
             return Nav::Stay;
-        };
+        }
         if typed.is_empty() {
             let text = Text::ReasonFirst.text(app.language);
             app.signal(Tone::Error, text, effects);
             return Nav::Stay;
         }
-        self.stage = Stage::Confirm {
-            inspection: Box::new(inspection.clone()),
-            reason: typed.to_owned(),
-        };
+        self.question.ask(typed.to_owned());
         Nav::Stay
     }
 
@@ -153,8 +152,7 @@ impl Flow for Reanchor {
     }
 
     fn on_esc(&mut self, _app: &mut State, _effects: &mut Vec<Effect>) -> Nav {
-        if let Stage::Confirm { inspection, .. } = &self.stage {
-            self.stage = Stage::Shown(inspection.clone());
+        if self.question.no() {
             return Nav::Stay;
         }
         Nav::Back
@@ -208,12 +206,7 @@ impl Flow for Reanchor {
                 // tallyd honours it at its next pass: ask for that pass now.
                 app.write_id(WriteRequest::SyncNow, effects);
             }
-            WriteReply::Reanchored(Err(failure)) => {
-                app.fail(&failure, effects);
-                if let Stage::Confirm { inspection, .. } = &self.stage {
-                    self.stage = Stage::Shown(inspection.clone());
-                }
-            }
+            WriteReply::Reanchored(Err(failure)) => app.fail(&failure, effects),
             _ => {}
         }
     }

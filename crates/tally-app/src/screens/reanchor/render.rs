@@ -10,7 +10,8 @@ use tally_sync::reanchor::Verdict;
 
 use super::text::Text;
 use super::{Reanchor, Stage};
-use crate::render::{field, field_style, render_dialog};
+use crate::render::{field, field_style};
+use crate::screens::confirm;
 use crate::state::State;
 use crate::text::Words;
 
@@ -39,7 +40,7 @@ pub(crate) fn render(screen: &Reanchor, state: &State, frame: &mut Frame, area: 
             ));
             lines.push(Line::raw(Text::Next.text(l)));
         }
-        Stage::Shown(inspection) | Stage::Confirm { inspection, .. } => {
+        Stage::Shown(inspection) => {
             let held = &inspection.held.checkpoint;
             lines.push(Line::raw(Text::Ledger(inspection.held.url.clone()).text(l)));
             lines.push(Line::raw(Text::Held(held.size, short(&held.root)).text(l)));
@@ -54,7 +55,7 @@ pub(crate) fn render(screen: &Reanchor, state: &State, frame: &mut Frame, area: 
                     lines.push(Line::styled(field(state), field_style()));
                 }
             }
-            if let Stage::Confirm { reason, .. } = &screen.stage {
+            if let Some(reason) = screen.question.question() {
                 question = Some(vec![
                     Text::Confirm(inspection.served.size).text(l),
                     Text::Because(reason.clone()).text(l),
@@ -66,6 +67,6 @@ pub(crate) fn render(screen: &Reanchor, state: &State, frame: &mut Frame, area: 
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
     if let Some(question) = question {
-        render_dialog(frame, area, &question);
+        confirm::render(frame, area, &question);
     }
 }
