@@ -249,6 +249,69 @@ pub enum WriteRequest {
 pub enum LedgerRequest {
     /// This device's newest checkpoint beside the one the ledger serves now (re-anchoring).
     Inspect,
+    /// The Supervisor dock view of this device's facility (`GET /v1/projections/devices`),
+    /// read with a supervisor session: opened with the PIN typed on the dock screen, or the
+    /// one opened before (its token). The floor layer checks `who` may supervise first.
+    Dock {
+        /// Who is signed in on the device.
+        who: Session,
+        /// How the session is had.
+        sign_in: DockSignIn,
+    },
+}
+
+/// How the dock view's supervisor session is had.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DockSignIn {
+    /// Open one with the signed-in supervisor's PIN, typed on the dock screen (sent once to
+    /// the ledger, never kept).
+    Pin(String),
+    /// The token of a session opened before (15 minutes at the ledger).
+    Token(String),
+}
+
+impl std::fmt::Debug for DockSignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DockSignIn::Pin(_) => f.write_str("Pin(..)"),
+            DockSignIn::Token(_) => f.write_str("Token(..)"),
+        }
+    }
+}
+
+/// The dock view as the ledger answered it, and the session to read it again with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DockAnswer {
+    /// The facility's devices and the variances waiting.
+    pub view: tally_ledger_client::projections::DockView,
+    /// The session's token (the PIN is not kept; this ends at the ledger in 15 minutes).
+    pub token: String,
+    /// When the ledger read it, Unix ms (device clock).
+    pub read_at_unix_ms: i64,
+}
+
+/// Why the dock view could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DockFailure {
+    /// The floor layer refused (the signed-in user is no supervisor).
+    Refused(Refusal),
+    /// This device is not enrolled with a ledger.
+    NotEnrolled,
+    /// The ledger cannot be reached (no network, the ledger down).
+    Unreachable,
+    /// The ledger refused the sign-in (wrong PIN, locked out, not a supervisor there).
+    SignInRefused {
+        /// The ledger's code (`sign_in_refused`, `sign_in_locked`, `not_supervisor`, ...).
+        code: String,
+        /// Its English words.
+        message: String,
+        /// Its Spanish words.
+        message_es: String,
+    },
+    /// The session opened before ended (expired, or the user deactivated): the PIN again.
+    SessionEnded,
+    /// Anything else (the device key, an answer not understood), in the system's words.
+    Fault(String),
 }
 
 /// The ledger thread's answer.
@@ -257,6 +320,8 @@ pub enum LedgerReply {
     /// The held and served checkpoints, or why they could not be compared (offline, not
     /// enrolled), in tallyd's words.
     Inspected(Result<Box<tally_sync::reanchor::Inspection>, String>),
+    /// The dock view, or why it could not be read.
+    Dock(Result<Box<DockAnswer>, DockFailure>),
 }
 
 /// A step of a blind count (5 Count), done by the worker through the floor layer.

@@ -183,7 +183,15 @@ pub fn run_with(config: &Config, start_with: &Start) -> Result<(), RunError> {
     let view = tally_replica::db::open_read_only(&db)?;
     let (reads, _reader_thread) = reader::spawn(view, events.clone())?;
     crate::syncwatch::spawn(&db, events.clone())?;
-    let ledger_calls = crate::ledger::spawn(&db, events.clone())?;
+    let ledger_calls = crate::ledger::spawn(
+        crate::ledger::Access {
+            db: db.clone(),
+            key: config.key_location()?,
+            key_options: config.key_options(),
+            ledger_url: config.ledger_url.clone(),
+        },
+        events.clone(),
+    )?;
     spawn_ticker(start, events.clone())?;
     let devices = DeviceLink::start(&config.devices, events.clone())?;
     let (signals, signal_thread) = spawn_signals(start, events.clone())?;

@@ -67,6 +67,20 @@ pub enum TrustError {
         /// Why.
         error: InclusionError,
     },
+    /// A delta whose inclusion proof does not lead from its record to the checkpoint sent with
+    /// its page: the record is not the log's entry at the index it claims (a record never
+    /// logged, or other bytes than the log holds).
+    #[error(
+        "the ledger's delta {position} is not in its log: it is not the log's entry {index}: {error}"
+    )]
+    DeltaNotIncluded {
+        /// The delta's position in the facility stream.
+        position: u64,
+        /// The log index it claims.
+        index: u64,
+        /// Why.
+        error: InclusionError,
+    },
     /// A proof hash is not 32 bytes of base64.
     #[error("the ledger sent a proof hash that is not 32 bytes of base64")]
     BadHash,
@@ -217,6 +231,30 @@ impl PinnedLog {
     }
 }
 
+/// Checks that `record`, the delta at facility stream position `position`, is the entry at
+/// log index `index` of `checkpoint`'s tree, by its inclusion proof (base64 hashes).
+pub fn check_delta_included(
+    checkpoint: &VerifiedCheckpoint,
+    position: u64,
+    index: u64,
+    record: &[u8],
+    proof: &[String],
+) -> Result<(), TrustError> {
+    let proof = decode_hashes(proof)?;
+    verify_inclusion(
+        index,
+        checkpoint.size,
+        &leaf_hash(record),
+        &proof,
+        &checkpoint.root,
+    )
+    .map_err(|error| TrustError::DeltaNotIncluded {
+        position,
+        index,
+        error,
+    })
+}
+
 /// Checks that `new` extends `held` (the newest checkpoint the device holds): not smaller, and
 /// the consistency proof from `held` to `new` holds (equal sizes need equal roots).
 pub fn check_extends(
@@ -256,6 +294,72 @@ mod tests {
             }
             .text(),
         )
+    }
+
+    #[test]
+    fn a_delta_is_trusted_only_as_the_logs_entry_at_its_index() {
+        let log = signer(1);
+        let pinned = PinnedLog::new(ORIGIN, &log.verifier_key()).unwrap();
+        let records: Vec<Vec<u8>> = (0..7u8).map(|i| vec![i; 10]).collect();
+        let leaves: Vec<Sha256Hash> = records.iter().map(|r| leaf_hash(r)).collect();
+        let checkpoint = pinned
+            .verify_checkpoint(&note(&log, 7, root_of_leaf_hashes(&leaves)))
+            .unwrap();
+        let proof = |i: u64| -> Vec<String> {
+            inclusion_proof(i as usize, &leaves)
+                .unwrap()
+                .iter()
+                .map(|h| crate::b64(&h.0))
+                .collect()
+        };
+        for i in 0..7u64 {
+            check_delta_included(&checkpoint, i + 1, i, &records[i as usize], &proof(i)).unwrap();
+        }
+        let not_included = |r: Result<(), TrustError>| {
+            assert!(
+                matches!(r, Err(TrustError::DeltaNotIncluded { position: 4, .. })),
+                "{r:?}"
+            )
+        };
+        // A record that is not in the tree, with the proof of the entry it claims to be.
+        not_included(check_delta_included(
+            &checkpoint,
+            4,
+            3,
+            b"never logged",
+            &proof(3),
+        ));
+        // The log's record with one byte changed.
+        let mut altered = records[3].clone();
+        altered[0] ^= 1;
+        not_included(check_delta_included(&checkpoint, 4, 3, &altered, &proof(3)));
+        // The log's record at another index than its own, an index beyond the tree, a short
+        // proof.
+        not_included(check_delta_included(
+            &checkpoint,
+            4,
+            4,
+            &records[3],
+            &proof(4),
+        ));
+        not_included(check_delta_included(
+            &checkpoint,
+            4,
+            7,
+            &records[3],
+            &proof(3),
+        ));
+        not_included(check_delta_included(
+            &checkpoint,
+            4,
+            3,
+            &records[3],
+            &proof(3)[1..],
+        ));
+        assert_eq!(
+            check_delta_included(&checkpoint, 4, 3, &records[3], &["AAAA".into()]),
+            Err(TrustError::BadHash)
+        );
     }
 
     #[test]
@@ -339,9 +443,9 @@ mod tests {
             .check_receipt(&receipt_for(0), 1, &records[0])
             .unwrap();
         let held = Some(&first);
-        for index in 1..5 {
+        for (index, record) in records.iter().enumerate().skip(1) {
             let checked = pinned
-                .check_receipt_with(&receipt_for(index), index as u64 + 1, &records[index], held)
+                .check_receipt_with(&receipt_for(index), index as u64 + 1, record, held)
                 .unwrap();
             assert_eq!(checked, first);
         }

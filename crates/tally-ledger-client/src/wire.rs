@@ -169,6 +169,11 @@ pub struct DeltaBody {
     pub log_index: u64,
     /// Standard base64 of the record exactly as signed.
     pub record: String,
+    /// RFC 9162 inclusion proof of the entry at `log_index` in the tree of the response's
+    /// `checkpoint`, base64 hashes: a device folds nothing of a page before every record in it
+    /// is proved to be the log's entry there.
+    #[serde(default)]
+    pub inclusion_proof: Vec<String>,
 }
 
 /// `GET /v1/replica/deltas?after=N[&limit=M]` response.
@@ -180,6 +185,10 @@ pub struct DeltasResponse {
     pub size: u64,
     /// The deltas after the requested position, in order.
     pub deltas: Vec<DeltaBody>,
+    /// The signed checkpoint (a signed note) every delta's inclusion proof leads to; empty
+    /// only while the log has none.
+    #[serde(default)]
+    pub checkpoint: String,
 }
 
 /// One PIN verifier as `GET /v1/pins` sends it (tally_replica's `IssuedVerifier`).

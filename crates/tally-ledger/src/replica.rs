@@ -29,9 +29,10 @@ use sha2::{Digest, Sha256};
 use tally_events::DeviceId;
 
 use crate::error::LedgerError;
+use crate::ledger::StoreHashes;
 use crate::store::{EntryRow, Store, StoreError};
 use crate::stream_store::{StreamMark, StreamRow};
-use crate::tlog::b64;
+use crate::tlog::{self, b64};
 
 /// Most deltas in one answer.
 pub const DELTAS_PER_PAGE_MAX: u64 = 1_000;
@@ -171,7 +172,8 @@ impl ReplicaService {
     }
 
     /// Up to `limit` (at most [`DELTAS_PER_PAGE_MAX`]) deltas of `facility` after position
-    /// `after`, in order.
+    /// `after`, in order, each with its inclusion proof in the latest signed checkpoint (sent
+    /// with them). Only entries that checkpoint covers are numbered, so every delta has one.
     pub fn deltas<S: Store>(
         &mut self,
         store: &S,
@@ -181,17 +183,23 @@ impl ReplicaService {
     ) -> Result<DeltasResponse, LedgerError> {
         let raw = self.raw_deltas(store, facility, after, limit)?;
         let size = store.stream_size(facility)?;
+        let checkpoint = store.latest_checkpoint()?;
+        let mut deltas = Vec::with_capacity(raw.len());
+        for (position, index, record) in raw {
+            let tree = checkpoint.as_ref().map_or(0, |c| c.size);
+            let proof = tlog::prove_inclusion(tree, index, &StoreHashes(store))?;
+            deltas.push(DeltaBody {
+                ledger_index: position,
+                log_index: index,
+                record: b64(&record),
+                inclusion_proof: proof.iter().map(|h| b64(&h.0)).collect(),
+            });
+        }
         Ok(DeltasResponse {
             facility: facility.to_owned(),
             size,
-            deltas: raw
-                .into_iter()
-                .map(|(position, index, record)| DeltaBody {
-                    ledger_index: position,
-                    log_index: index,
-                    record: b64(&record),
-                })
-                .collect(),
+            deltas,
+            checkpoint: checkpoint.map(|c| c.note).unwrap_or_default(),
         })
     }
 

@@ -101,21 +101,16 @@ fn holds(
     verifier: &PinVerifier,
     sealed: &[u8],
 ) -> Result<bool, ReplicaError> {
-    let row: Option<(u32, u32, u32, Vec<u8>, Vec<u8>)> = conn
-        .prepare_cached(
-            "SELECT m_cost_kib, t_cost, p_cost, salt, sealed FROM pin_verifiers WHERE badge = ?1",
-        )?
-        .query_row([badge], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })
-        .optional()?;
-    Ok(row.is_some_and(|(m, t, p, salt, stored)| {
-        m == verifier.params.m_cost_kib
-            && t == verifier.params.t_cost
-            && p == verifier.params.p_cost
-            && salt == verifier.salt
-            && stored == sealed
-    }))
+    match load(conn, badge) {
+        Ok(stored) => Ok(stored.is_some_and(|stored| {
+            stored.params == verifier.params
+                && stored.salt == verifier.salt
+                && stored.sealed == sealed
+        })),
+        // A damaged stored verifier is not the one sent: it is written again.
+        Err(ReplicaError::Storage(_)) => Ok(false),
+        Err(other) => Err(other),
+    }
 }
 
 /// What one refresh from the ledger changed.

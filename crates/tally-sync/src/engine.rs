@@ -21,7 +21,7 @@ use rusqlite::Connection;
 use tally_events::domain::DomainSigner;
 use tally_events::pin::PinPepper;
 use tally_events::DeviceId;
-use tally_ledger_client::trust::{check_extends, decode_hashes};
+use tally_ledger_client::trust::{check_delta_included, check_extends, decode_hashes};
 use tally_ledger_client::wire::ErrorBody;
 use tally_ledger_client::{
     ClientError, ClientOptions, LedgerClient, PinnedLog, TrustError, VerifiedCheckpoint,
@@ -90,6 +90,13 @@ pub enum SyncError {
         "the ledger sent a delta this device does not trust: {0}; nothing of that page was folded"
     )]
     BadDelta(String),
+    /// A delta's record is not the log's entry at the index it claims (its inclusion proof
+    /// does not lead to the checkpoint sent with its page, which verified with the pinned key
+    /// and is consistent with those held): never logged, or other bytes than the log holds.
+    #[error(
+        "{0}; nothing of that page was folded: the ledger serves records its log does not hold          and cannot be trusted as it is (report it; pulling stops, pushing goes on)"
+    )]
+    DeltaNotInLog(TrustError),
     /// The facility stream the ledger serves is not the one this replica followed: shorter
     /// than the replica's cursor, or another record at the last position it folded.
     #[error(
@@ -137,6 +144,7 @@ impl SyncError {
             SyncError::Untrusted(_)
             | SyncError::LedgerLostEvents { .. }
             | SyncError::StreamDiverged { .. }
+            | SyncError::DeltaNotInLog(_)
             | SyncError::BadDelta(_) => SyncErrorKind::Untrusted,
             SyncError::NotEnrolled | SyncError::KeyChanged { .. } | SyncError::Enrollment(_) => {
                 SyncErrorKind::Setup
@@ -571,6 +579,7 @@ impl Syncer {
                     bytes,
                 });
             }
+            self.check_included(&answer, &deltas)?;
             if let Some(last) = last {
                 if deltas.first().map(|d| &d.bytes) != Some(&last) {
                     return Err(SyncError::StreamDiverged {
@@ -598,6 +607,39 @@ impl Syncer {
                 return Ok(pulled);
             }
         }
+    }
+
+    /// Checks that every record of a page of deltas is the log's entry at the index it claims:
+    /// the page's checkpoint verifies with the pinned key and is consistent with the
+    /// checkpoints held (stored like any other), and each record's inclusion proof leads from
+    /// its leaf hash to that checkpoint's root. The ledger sends the proofs with the page (one
+    /// request, proofs it computes from the tree hashes it stores, as for a push receipt); the
+    /// alternative, fetching tiles, would mean hashing tiles up to the root for records spread
+    /// over the whole log of every facility.
+    fn check_included(
+        &mut self,
+        answer: &tally_ledger_client::wire::DeltasResponse,
+        deltas: &[Delta],
+    ) -> Result<(), SyncError> {
+        if deltas.is_empty() {
+            return Ok(());
+        }
+        let checkpoint = self.pinned.verify_checkpoint(&answer.checkpoint)?;
+        self.accept(&checkpoint, false)?;
+        for (body, delta) in answer.deltas.iter().zip(deltas) {
+            check_delta_included(
+                &checkpoint,
+                delta.ledger_index,
+                body.log_index,
+                &delta.bytes,
+                &body.inclusion_proof,
+            )
+            .map_err(|error| match error {
+                TrustError::DeltaNotIncluded { .. } => SyncError::DeltaNotInLog(error),
+                other => other.into(),
+            })?;
+        }
+        Ok(())
     }
 
     /// Fetches the facility's PIN verifiers and stores them; badges deactivated at the ledger

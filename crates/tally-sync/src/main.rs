@@ -159,6 +159,7 @@ fn code_of(error: &SyncError) -> u8 {
         SyncError::Ledger(_) => 2,
         SyncError::Untrusted(_)
         | SyncError::BadDelta(_)
+        | SyncError::DeltaNotInLog(_)
         | SyncError::StreamDiverged { .. }
         | SyncError::Refused { .. }
         | SyncError::LedgerLostEvents { .. }

@@ -719,3 +719,113 @@ fn sync_now_wakes_a_daemon_in_backoff_and_a_stop_ends_it() {
     daemon.join().unwrap().unwrap();
     assert!(stopping.elapsed() < Duration::from_secs(3));
 }
+
+/// Deltas are folded only when each record is the log's entry at the index the ledger names,
+/// proved against a checkpoint the device accepted. A ledger whose database was edited by hand
+/// (its append-only trigger dropped) to serve, in place of another device's logged record, a
+/// validly signed record of that device that was never logged, or the logged record with one
+/// byte changed, is refused: exit 2, "not in its log", nothing of the page folded, the cursor
+/// where it was, pushing unaffected. With the log's own bytes back, the page is folded.
+#[test]
+fn a_delta_that_is_not_in_the_log_is_refused_and_nothing_of_its_page_folded() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = common::free_port();
+    let db = dir.path().join("ledger.db");
+    let device = Device::seed(dir.path(), "hh", 2, 1);
+    let other = Device::seed(dir.path(), "other", 2, 2);
+    let ledger = Ledger::start(&db, port);
+    device.enroll(&ledger, "dock-1");
+    other.enroll(&ledger, "dock-2");
+    assert!(device.sync_once().status.success());
+    assert!(other.sync_once().status.success());
+    // The other device signs one more event and keeps it: validly signed, never logged.
+    let mut app = other.app();
+    app.record(
+        "B-1",
+        vec![tally_events::Payload::UserSignedOut(
+            tally_events::payload::UserSignedOut {
+                badge: "B-1".into(),
+            },
+        )],
+    )
+    .unwrap();
+    drop(app);
+    let unlogged = other.records().pop().unwrap();
+    let editor = rusqlite::Connection::open(&db).unwrap();
+    editor.busy_timeout(Duration::from_secs(5)).unwrap();
+    let trigger: String = editor
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'entries_append_only_u'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    editor
+        .execute_batch("DROP TRIGGER entries_append_only_u")
+        .unwrap();
+    let (idx, logged): (i64, Vec<u8>) = editor
+        .query_row(
+            "SELECT idx, record FROM entries WHERE lower(hex(device_id)) = lower(?1)
+             ORDER BY seq DESC LIMIT 1",
+            [&other.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let serve = |record: &[u8]| {
+        editor
+            .execute(
+                "UPDATE entries SET record = ?1 WHERE idx = ?2",
+                rusqlite::params![record, idx],
+            )
+            .unwrap();
+    };
+    let cursor = device.status()["ledger_cursor"].as_u64().unwrap();
+    let folded = device.query_i64("SELECT count(*) FROM remote_events");
+    let mut altered = logged.clone();
+    let middle = altered.len() / 2;
+    altered[middle] ^= 0x01;
+    for (what, record) in [("never logged", &unlogged), ("one byte changed", &altered)] {
+        serve(record);
+        let out = device.sync_once();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{what}: {stderr}");
+        assert!(stderr.contains("is not in its log"), "{what}: {stderr}");
+        assert!(
+            stderr.contains("nothing of that page was folded"),
+            "{what}: {stderr}"
+        );
+        let status = device.status();
+        assert_eq!(status["ledger_cursor"].as_u64().unwrap(), cursor, "{what}");
+        assert!(status["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("is not in its log"));
+        assert_eq!(
+            device.query_i64("SELECT count(*) FROM remote_events"),
+            folded,
+            "{what}: part of the page was folded"
+        );
+        assert_eq!(device.status()["events_waiting"], 0, "{what}");
+    }
+    // The log's own bytes back: the whole page is folded, the other device's events included.
+    serve(&logged);
+    editor.execute_batch(&trigger).unwrap();
+    let out = device.sync_once();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let entries: u64 = editor
+        .query_row("SELECT count(*) FROM entries", [], |r| r.get(0))
+        .unwrap();
+    let status = device.status();
+    assert!(cursor < entries, "{status}");
+    assert_eq!(
+        status["ledger_cursor"].as_u64().unwrap(),
+        entries,
+        "{status}"
+    );
+    assert!(device.query_i64("SELECT count(*) FROM remote_events") > folded);
+    ledger.verify();
+}

@@ -13,6 +13,7 @@
 pub mod confirm;
 pub mod count;
 pub mod destroy;
+pub mod dock;
 pub mod home;
 pub mod load;
 pub mod lookup;
@@ -59,6 +60,8 @@ pub enum Screen {
     Sync(sync::Sync),
     /// 9 Supervisor, re-anchor to a restored ledger.
     Reanchor(reanchor::Reanchor),
+    /// 9 Supervisor, the dock view (the facility's devices at the ledger).
+    Dock(dock::Dock),
     // Guided flows: receiving, moving, quarantine and release.
     /// 1 Receive.
     Receive(Box<receive::Receive>),
@@ -85,6 +88,7 @@ impl Screen {
         match self {
             Screen::Sync(flow) => Some(flow),
             Screen::Reanchor(flow) => Some(flow),
+            Screen::Dock(flow) => Some(flow),
             Screen::Count(flow) => Some(flow),
             Screen::Supervisor(flow) => Some(flow),
             Screen::Pick(flow) => Some(flow),
@@ -106,6 +110,7 @@ impl Screen {
         match self {
             Screen::Sync(flow) => Some(flow),
             Screen::Reanchor(flow) => Some(flow),
+            Screen::Dock(flow) => Some(flow),
             Screen::Count(flow) => Some(flow),
             Screen::Supervisor(flow) => Some(flow),
             Screen::Pick(flow) => Some(flow),

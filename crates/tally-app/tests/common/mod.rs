@@ -110,6 +110,16 @@ impl App {
         self.dir.path().join("data/replica.db")
     }
 
+    /// What the ledger thread uses: the replica, its key file, the config's ledger address.
+    pub fn ledger_access(&self) -> tally_app::ledger::Access {
+        tally_app::ledger::Access {
+            db: self.db(),
+            key: tally_app::config::KeyLocation::File(self.dir.path().join("keys/device.key")),
+            key_options: Default::default(),
+            ledger_url: None,
+        }
+    }
+
     /// Feeds one event and performs its effects until nothing is left to do.
     pub fn send(&mut self, event: Event) {
         let mut queue = vec![event];
@@ -132,7 +142,7 @@ impl App {
                     ),
                     Effect::Ledger { id, request } => {
                         let reply = if self.ledger_answers.is_empty() {
-                            tally_app::ledger::perform(&self.db(), request)
+                            tally_app::ledger::perform(&self.ledger_access(), request)
                         } else {
                             self.ledger_answers.remove(0)
                         };

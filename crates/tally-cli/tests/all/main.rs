@@ -11,6 +11,7 @@ mod closed_output;
 mod decode;
 mod demo_tmux;
 mod devices;
+mod dock_view;
 mod log;
 mod log_db;
 mod replica;

@@ -169,7 +169,9 @@ impl Flow for Reanchor {
             return;
         }
         self.wait = None;
-        let LedgerReply::Inspected(answer) = reply;
+        let LedgerReply::Inspected(answer) = reply else {
+            return;
+        };
         match answer {
             Ok(inspection) => {
                 let text = match inspection.verdict {

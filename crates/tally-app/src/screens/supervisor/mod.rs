@@ -6,7 +6,9 @@
 //! the replica holds now, this device's changes, the ledger's events they crossed) and the
 //! settlement form: the quantity found, where it is, its status (each Enter alone keeps what is
 //! recorded), an adjustment reason code; then a question, and one `conflict_settled` event. The
-//! last row opens the re-anchoring to a ledger restored from a backup (`screens::reanchor`).
+//! row before the last opens the dock view (`screens::dock`: the facility's devices at the
+//! ledger); the last row opens the re-anchoring to a ledger restored from a backup
+//! (`screens::reanchor`).
 //! Every rule is the core's: the floor layer
 //! runs each step; a refusal comes back in the user's words. Other roles see the entry dimmed
 //! on home, with why.
@@ -176,6 +178,9 @@ pub enum Row {
     Unlock(String),
     /// A package in conflict.
     Conflict(String),
+    /// The dock view: the facility's devices at the ledger (always offered, before the
+    /// re-anchoring).
+    Dock,
     /// Re-anchor this device to a ledger restored from a backup (always offered, last: the
     /// screen says when there is nothing to re-anchor).
     Reanchor,
@@ -199,6 +204,7 @@ pub fn rows(work: &SupervisorWork) -> Vec<Row> {
         .collect();
     rows.extend(work.locked.iter().map(|b| Row::Unlock(b.badge.clone())));
     rows.extend(work.conflicts.iter().map(|c| Row::Conflict(c.uid.clone())));
+    rows.push(Row::Dock);
     rows.push(Row::Reanchor);
     rows
 }
@@ -301,6 +307,7 @@ impl Supervisor {
                     }
                     app.say(Text::TypeQuantity);
                 }
+                Some(Row::Dock) => crate::screens::dock::open(app),
                 Some(Row::Reanchor) => crate::screens::reanchor::open(app, effects),
             },
             Pick::NotARow(text) => {

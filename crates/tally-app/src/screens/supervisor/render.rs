@@ -21,6 +21,7 @@ fn row_text(row: &WorkRow) -> Text {
         WorkRow::Review(task) => Text::ReviewRow(task.clone()),
         WorkRow::Unlock(badge) => Text::UnlockRow(badge.clone()),
         WorkRow::Conflict(uid) => Text::ConflictRow(uid.clone()),
+        WorkRow::Dock => Text::DockRow,
         WorkRow::Reanchor => Text::ReanchorRow,
     }
 }

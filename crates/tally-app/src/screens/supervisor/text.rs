@@ -11,6 +11,8 @@ pub enum Text {
     Title,
     /// Choose a row.
     Choose,
+    /// The row that opens the dock view.
+    DockRow,
     /// The row that opens the re-anchoring.
     ReanchorRow,
     /// Reading.
@@ -102,6 +104,7 @@ impl Words for Text {
                 "Número + Enter abre una fila",
             ),
             Text::Reading => pick(l, "Reading…", "Leyendo…"),
+            Text::DockRow => crate::screens::dock::text::Text::Row.text(l),
             Text::ReanchorRow => crate::screens::reanchor::text::Text::Row.text(l),
             Text::NothingWaits => pick(
                 l,

@@ -30,7 +30,8 @@ impl Ago {
         }
     }
 
-    fn text(self, l: Language) -> String {
+    /// In `l`'s words (`5 min ago`).
+    pub(crate) fn text(self, l: Language) -> String {
         match (self, l) {
             (Ago::Seconds(n), Language::English) => format!("{n} s ago"),
             (Ago::Seconds(n), Language::Spanish) => format!("hace {n} s"),
