@@ -47,11 +47,15 @@ pub enum RunError {
 }
 
 /// How the app starts, beyond its configuration.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Start {
     /// Sign this badge in with this PIN at once (the demo's receiver); a refusal leaves the
     /// sign-in screen showing why.
     pub sign_in: Option<(String, String)>,
+    /// Told the tag of each package a screen starts waiting to weigh
+    /// ([`crate::screens::waiting_to_weigh`]): the demo's simulated scale puts that package on
+    /// the platter, as a counter would. Tags only: nothing a blind count hides goes out.
+    pub weighing: Option<Sender<String>>,
 }
 
 /// Maps a terminal key to the app's.
@@ -215,7 +219,15 @@ pub fn run_with(config: &Config, start_with: &Start) -> Result<(), RunError> {
                 let _ = writes.send((id, request));
             }
         }
+        let mut weighing: Option<String> = None;
         loop {
+            let waiting = crate::screens::waiting_to_weigh(&state);
+            if waiting != weighing {
+                if let (Some(uid), Some(tell)) = (&waiting, &start_with.weighing) {
+                    let _ = tell.send(uid.clone());
+                }
+                weighing = waiting;
+            }
             terminal.draw(|frame| render(&state, frame))?;
             let wait = bells
                 .front()

@@ -904,9 +904,17 @@ fn supervisors_read_their_facility_by_their_own_credentials_only(db: &str, scrat
 
     // The creator's admin key (an operator credential) reads every facility.
     let admin = tally_events::DomainSigner::new(read_admin_key(&admin_key_file()).unwrap());
-    let all = client
+    // The projector folds behind ingest: read again until it has folded the whole tree.
+    let mut all = client
         .projection_packages(Credential::Operator(&admin), origin, None)
         .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while all.projected < all.tree_size && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        all = client
+            .projection_packages(Credential::Operator(&admin), origin, None)
+            .unwrap();
+    }
     assert!(all.items.len() >= 6, "{all:?}");
     let uid = all.items[0].uid.clone();
 

@@ -324,6 +324,16 @@ pub(crate) fn render(state: &State, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// The package the screen shown waits to see on the scale (5 Count: a package counted by
+/// weight, scanned and not weighed yet), by its tag: what a simulated scale puts on next
+/// ([`crate::run::Start::weighing`]).
+pub fn waiting_to_weigh(state: &State) -> Option<String> {
+    match state.screen() {
+        Screen::Count(count) => count.waiting_to_weigh().map(str::to_owned),
+        _ => None,
+    }
+}
+
 /// Whether the screen shown asks a question of its own (a scan is held until it is answered).
 pub(crate) fn asking(state: &State) -> bool {
     state.screen().flow().is_some_and(|f| f.asking())

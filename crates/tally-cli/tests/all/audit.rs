@@ -275,6 +275,19 @@ fn a_verified_bundle_is_reported_with_what_it_cannot_prove() {
         stdout.contains("Lo que este paquete no puede probar:"),
         "{stdout}"
     );
+    // The report's own words are Spanish too (they were English inside the Spanish report).
+    assert!(
+        stdout.contains("zona horaria America/Los_Angeles"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("eventos: 3 (0 anulados)"), "{stdout}");
+    assert!(stdout.contains("  testigo B-3003"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "contexto: 1 alta, 1 peso, 1 testigo, 1 báscula, 0 anulación, 1 configuración"
+        ),
+        "{stdout}"
+    );
 }
 
 #[test]

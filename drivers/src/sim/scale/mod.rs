@@ -16,6 +16,7 @@
 
 mod and_standard;
 pub mod balance;
+pub mod loads;
 mod mt_sics;
 mod nci;
 mod ohaus;

@@ -113,6 +113,19 @@ pub(crate) fn open(state: &mut State, effects: &mut Vec<Effect>) {
 }
 
 impl Count {
+    /// The package this screen waits to weigh (scanned, counted by weight, no weight yet):
+    /// its tag only, never what it holds on record.
+    pub fn waiting_to_weigh(&self) -> Option<&str> {
+        match &self.stage {
+            Stage::Counting {
+                package: Some(uid),
+                weighed: true,
+                ..
+            } => Some(uid),
+            _ => None,
+        }
+    }
+
     fn write(&mut self, app: &mut State, step: CountStep, effects: &mut Vec<Effect>) {
         let Some(who) = app.session.clone() else {
             return;

@@ -1,75 +1,38 @@
 //! The demo's dock: what the simulated scale carries and what the simulated RFID reader sees.
 //!
-//! The scale follows the replica read-only: when a receiver scans a case (a new row in
-//! `inbound_receipts`), the case's manifest weight is put on the platter with the noise of a
-//! real dock: most cases inside the facility's receiving tolerance, about one in five outside
-//! it (moisture loss, a short case). A case the manifest does not list gets a plausible weight
-//! of its own. Nothing is written; the weight still has to be read by the driver and recorded
-//! by the app like any scale reading.
+//! The scale follows the replica read-only, as goods go on it on a real floor:
+//! - when a receiver scans a case (a new row in `inbound_receipts`), the case's manifest weight
+//!   (in its container) is put on the platter with the noise of a real dock
+//!   ([`loads::case_weight`]: most cases inside the facility's receiving tolerance, about one in
+//!   five outside it; a case the manifest does not list gets a plausible weight of its own);
+//! - when a counter scans a package counted by weight on 5 Count (the app tells the follower
+//!   its tag, `tally_app::Start::weighing`: a count scan records nothing to follow), the
+//!   package's weight on record is put on the scale with the noise of goods on a shelf ([`loads::count_weight`]: mostly inside the facility's count
+//!   tolerance, some beyond it, never the record itself). The app shows what the scale reads,
+//!   as a real scale's display would: a reading, never the expected quantity (the blind-count
+//!   leak test draws the count screen with these loads).
+//!
+//! Nothing is written; the weight still has to be read by the driver and recorded by the app
+//! like any scale reading.
 //!
 //! The reader's script: the packages at the first count task's first location (what a sweep
 //! there finds), and one package from elsewhere (a case put back in the wrong place).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension};
-use tally_drivers::sim::scale::Platter;
+use tally_drivers::sim::scale::{loads, Platter};
+use tally_drivers::sim::Rng;
 
 /// How often the replica is looked at.
 pub const FOLLOW_EVERY: Duration = Duration::from_millis(250);
 /// The scale's division in milligrams (0.01 g, as the demo's registered scale SCALE-01).
 pub const DIVISION_MG: i64 = 10;
-
-/// A small deterministic generator (SplitMix64): the noise needs no cryptographic quality.
-#[derive(Debug, Clone)]
-pub struct Noise(u64);
-
-impl Noise {
-    /// A generator seeded with `seed`.
-    pub fn new(seed: u64) -> Noise {
-        Noise(seed)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `low..=high`.
-    fn between(&mut self, low: i64, high: i64) -> i64 {
-        let span = u64::try_from(high.saturating_sub(low)).unwrap_or(0) + 1;
-        low.saturating_add(i64::try_from(self.next() % span).unwrap_or(0))
-    }
-}
-
-/// What the scale shows for a case: its manifest weight with noise, in milligrams. About one
-/// case in five is outside `tolerance_mg` (mostly light: moisture loss, product missing).
-pub fn case_weight(manifest_mg: Option<i64>, tolerance_mg: i64, noise: &mut Noise) -> i64 {
-    let Some(expected) = manifest_mg else {
-        // Not on the manifest: a plausible case of its own.
-        return noise.between(250_000, 2_500_000);
-    };
-    let tolerance = tolerance_mg.max(DIVISION_MG);
-    let within = tolerance * 6 / 10;
-    let delta = if noise.between(1, 5) == 5 {
-        let off = noise.between(tolerance * 2, tolerance * 12);
-        if noise.between(1, 4) == 4 {
-            off
-        } else {
-            -off
-        }
-    } else {
-        noise.between(-within, within)
-    };
-    expected.saturating_add(delta).max(0)
-}
 
 /// The latest case scanned at receiving: (manifest, uid, what the scale shows for it if it is
 /// listed). That is its manifest weight, plus its container (the item's tare) when the
@@ -91,12 +54,61 @@ pub fn latest_arrival(
     .optional()
 }
 
-fn tolerance(view: &Connection) -> rusqlite::Result<i64> {
+/// The weight on record of the package `uid` when it is counted by weight (mg).
+pub fn recorded_weight(view: &Connection, uid: &str) -> rusqlite::Result<Option<i64>> {
+    Ok(view
+        .query_row(
+            "SELECT quantity FROM packages WHERE uid = ?1 AND unit = 'mg'",
+            [uid],
+            |row| row.get(0),
+        )
+        .optional()?
+        .flatten())
+}
+
+/// The facility's receiving and count tolerances (mg).
+fn tolerances(view: &Connection) -> rusqlite::Result<(i64, i64)> {
     view.query_row(
-        "SELECT receiving_tolerance_mg FROM facilities ORDER BY id LIMIT 1",
+        "SELECT receiving_tolerance_mg, count_tolerance_mg FROM facilities ORDER BY id LIMIT 1",
         [],
-        |row| row.get(0),
+        |row| Ok((row.get(0)?, row.get(1)?)),
     )
+}
+
+/// One look: the load to put on the scale, in divisions, if any — for a case scanned at
+/// receiving not seen before (`last_case`), or for `counted`, a package a count screen waits
+/// to weigh (nothing for a package not counted by weight).
+fn next_load(
+    view: &Connection,
+    last_case: &mut Option<(String, String)>,
+    counted: Option<&str>,
+    rng: &mut Rng,
+) -> rusqlite::Result<Option<i64>> {
+    let (receiving_tolerance, count_tolerance) = tolerances(view)?;
+    let mut load = None;
+    if let Some((manifest, uid, manifest_mg)) = latest_arrival(view)? {
+        let case = Some((manifest, uid));
+        if *last_case != case {
+            *last_case = case;
+            load = Some(loads::case_weight(
+                manifest_mg,
+                receiving_tolerance,
+                DIVISION_MG,
+                rng,
+            ));
+        }
+    }
+    if let Some(uid) = counted {
+        if let Some(recorded) = recorded_weight(view, uid)? {
+            load = Some(loads::count_weight(
+                recorded,
+                count_tolerance,
+                DIVISION_MG,
+                rng,
+            ));
+        }
+    }
+    Ok(load.map(divisions))
 }
 
 /// Milligrams as whole scale divisions, rounded to the nearest.
@@ -111,14 +123,20 @@ pub struct ScaleFollower {
 }
 
 impl ScaleFollower {
-    /// Follows the replica at `db` (read-only), putting loads on `platter`.
-    pub fn start(db: PathBuf, platter: Platter, seed: u64) -> std::io::Result<ScaleFollower> {
+    /// Follows the replica at `db` (read-only) and the tags of the packages the app waits to
+    /// weigh (`weighing`), putting loads on `platter`.
+    pub fn start(
+        db: PathBuf,
+        platter: Platter,
+        weighing: Receiver<String>,
+        seed: u64,
+    ) -> std::io::Result<ScaleFollower> {
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
             let stop = Arc::clone(&stop);
             std::thread::Builder::new()
                 .name("demo-scale".into())
-                .spawn(move || follow(&db, &platter, seed, &stop))?
+                .spawn(move || follow(&db, &platter, &weighing, seed, &stop))?
         };
         Ok(ScaleFollower {
             stop,
@@ -136,36 +154,31 @@ impl Drop for ScaleFollower {
     }
 }
 
-fn follow(db: &Path, platter: &Platter, seed: u64, stop: &AtomicBool) {
-    let mut noise = Noise::new(seed);
+fn follow(db: &Path, platter: &Platter, weighing: &Receiver<String>, seed: u64, stop: &AtomicBool) {
+    let mut rng = Rng::new(seed);
     let mut view: Option<Connection> = None;
-    let mut last: Option<(String, String)> = None;
+    let mut last_case = None;
+    let mut counted: Option<String> = None;
     while !stop.load(Ordering::SeqCst) {
         std::thread::sleep(FOLLOW_EVERY);
+        // The latest package the app waits to weigh (one the counter scanned since the last
+        // look; an earlier one was put down).
+        if let Some(uid) = weighing.try_iter().last() {
+            counted = Some(uid);
+        }
         if view.is_none() {
             view = tally_replica::db::open_read_only(db).ok();
         }
         let Some(connection) = &view else { continue };
-        let looked = latest_arrival(connection).and_then(|a| Ok((a, tolerance(connection)?)));
-        let (arrival, tolerance_mg) = match looked {
-            Ok(found) => found,
-            Err(_) => {
-                // Reopened at the next look (the file replaced by --reset, a busy moment).
-                view = None;
-                continue;
+        match next_load(connection, &mut last_case, counted.as_deref(), &mut rng) {
+            Ok(load) => {
+                counted = None;
+                if let (Some(load), Ok(mut on_platter)) = (load, platter.lock()) {
+                    *on_platter = Some(load);
+                }
             }
-        };
-        let Some((manifest, uid, manifest_mg)) = arrival else {
-            continue;
-        };
-        let case = (manifest, uid);
-        if last.as_ref() == Some(&case) {
-            continue;
-        }
-        last = Some(case);
-        let load = divisions(case_weight(manifest_mg, tolerance_mg, &mut noise));
-        if let Ok(mut placed) = platter.lock() {
-            *placed = Some(load);
+            // Reopened at the next look (the file replaced by --reset, a busy moment).
+            Err(_) => view = None,
         }
     }
 }
@@ -210,26 +223,6 @@ pub fn reader_script(view: &Connection) -> rusqlite::Result<Vec<Vec<u8>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn most_cases_weigh_within_tolerance_and_some_do_not() {
-        let mut noise = Noise::new(42);
-        let tolerance = 500;
-        let weights: Vec<i64> = (0..1_000)
-            .map(|_| case_weight(Some(400_000), tolerance, &mut noise))
-            .collect();
-        let outside = weights
-            .iter()
-            .filter(|w| (**w - 400_000).abs() > tolerance)
-            .count();
-        assert!((120..=280).contains(&outside), "{outside} of 1000 outside");
-        // The noise is real: the in-tolerance weights are not all the manifest weight.
-        let exact = weights.iter().filter(|w| **w == 400_000).count();
-        assert!(exact < 50, "{exact} exact");
-        // An unlisted case weighs something plausible.
-        let unlisted = case_weight(None, tolerance, &mut noise);
-        assert!((250_000..=2_500_000).contains(&unlisted));
-    }
 
     #[test]
     fn divisions_round_to_the_nearest_hundredth_of_a_gram() {
@@ -309,7 +302,8 @@ mod tests {
         config.base_divisions = 0;
         config.capacity_divisions = 620_000;
         let scale = tally_drivers::sim::scale::ScaleSimulator::start(&link_path, config).unwrap();
-        let follower = ScaleFollower::start(db, scale.platter(), 5).unwrap();
+        let follower =
+            ScaleFollower::start(db, scale.platter(), std::sync::mpsc::channel().1, 5).unwrap();
         let (events, inbox) = std::sync::mpsc::channel();
         let link = tally_app::devices::DeviceLink::start(
             &[tally_app::config::DeviceConfig {
@@ -411,7 +405,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (mut replica, session, db, (manifest, uid, weight_mg)) = demo_replica(dir.path());
         let platter = Platter::default();
-        let follower = ScaleFollower::start(db.clone(), platter.clone(), 9).unwrap();
+        let follower =
+            ScaleFollower::start(db.clone(), platter.clone(), std::sync::mpsc::channel().1, 9)
+                .unwrap();
         let placed = || {
             let until = std::time::Instant::now() + Duration::from_secs(10);
             loop {
@@ -441,6 +437,59 @@ mod tests {
         let _ = replica.act(&session.badge, |v| {
             receiving::scan(v, &manifest, &scanned(&uid))
         });
+        std::thread::sleep(FOLLOW_EVERY * 3);
+        assert_eq!(*platter.lock().unwrap(), None);
+        drop(follower);
+    }
+
+    /// 5 Count: the app tells the follower the tag of the package it waits to weigh; a
+    /// package counted by weight goes on the scale near its weight on record (never on it),
+    /// each time it is scanned; one counted in units puts nothing on.
+    #[test]
+    fn a_package_counted_by_weight_goes_on_the_scale_when_the_app_waits_for_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (replica, _, db, _) = demo_replica(dir.path());
+        let pick = |unit: &str| -> (String, i64) {
+            replica
+                .view()
+                .query_row(
+                    "SELECT uid, quantity FROM packages WHERE unit = ?1 ORDER BY uid LIMIT 1",
+                    [unit],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap()
+        };
+        let (weighed, recorded_mg) = pick("mg");
+        let (in_units, _) = pick("each");
+        let platter = Platter::default();
+        let (weighing, to_weigh) = std::sync::mpsc::channel();
+        let follower = ScaleFollower::start(db, platter.clone(), to_weigh, 11).unwrap();
+        let placed = || {
+            let until = std::time::Instant::now() + Duration::from_secs(10);
+            loop {
+                if let Some(load) = platter.lock().unwrap().take() {
+                    return load;
+                }
+                assert!(
+                    std::time::Instant::now() < until,
+                    "nothing put on the scale"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        };
+        // The demo's receipts are followed too: whatever the latest arrival put on goes.
+        std::thread::sleep(FOLLOW_EVERY * 3);
+        platter.lock().unwrap().take();
+        for _ in 0..3 {
+            weighing.send(weighed.clone()).unwrap();
+            let load_mg = placed() * DIVISION_MG;
+            let off = (load_mg - recorded_mg).abs();
+            assert!(
+                (2 * DIVISION_MG - DIVISION_MG / 2..=200 * 12 + DIVISION_MG).contains(&off),
+                "{load_mg} mg for a package of {recorded_mg} mg"
+            );
+        }
+        weighing.send(in_units).unwrap();
         std::thread::sleep(FOLLOW_EVERY * 3);
         assert_eq!(*platter.lock().unwrap(), None);
         drop(follower);

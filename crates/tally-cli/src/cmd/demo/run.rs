@@ -278,8 +278,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .context("cannot start the scale simulator")?;
     let rfid = RfidSimulator::start(&layout.rfid(), reader_config(&layout.replica())?)
         .context("cannot start the RFID reader simulator")?;
-    let follower =
-        ScaleFollower::start(layout.replica(), scale.platter(), std::process::id().into())?;
+    let (weighing, to_weigh) = std::sync::mpsc::channel();
+    let follower = ScaleFollower::start(
+        layout.replica(),
+        scale.platter(),
+        to_weigh,
+        std::process::id().into(),
+    )?;
     let config_text = config_text(&layout, ledger.as_ref().map(EmbeddedLedger::url))?;
     std::fs::write(layout.config(), &config_text)
         .with_context(|| format!("cannot write {}", layout.config().display()))?;
@@ -311,6 +316,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         &config,
         &Start {
             sign_in: Some((badge.to_owned(), pin.to_owned())),
+            weighing: Some(weighing),
         },
     );
     drop(follower);
