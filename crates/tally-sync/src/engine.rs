@@ -94,7 +94,8 @@ pub enum SyncError {
     /// does not lead to the checkpoint sent with its page, which verified with the pinned key
     /// and is consistent with those held): never logged, or other bytes than the log holds.
     #[error(
-        "{0}; nothing of that page was folded: the ledger serves records its log does not hold          and cannot be trusted as it is (report it; pulling stops, pushing goes on)"
+        "{0}; nothing of that page was folded: the ledger serves records its log does not hold \
+         and cannot be trusted as it is (report it; pulling stops, pushing goes on)"
     )]
     DeltaNotInLog(TrustError),
     /// The facility stream the ledger serves is not the one this replica followed: shorter
