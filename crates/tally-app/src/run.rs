@@ -368,7 +368,11 @@ mod tests {
         assert_eq!(bell_times(Tone::Success, 1_000), vec![1_000]);
         assert_eq!(
             bell_times(Tone::Error, 1_000),
-            vec![1_000, 1_000 + ERROR_BELL_GAP_MS, 1_000 + 2 * ERROR_BELL_GAP_MS]
+            vec![
+                1_000,
+                1_000 + ERROR_BELL_GAP_MS,
+                1_000 + 2 * ERROR_BELL_GAP_MS
+            ]
         );
         // Near the clock's end nothing wraps round to ring at once.
         let late = bell_times(Tone::Error, u64::MAX - 1);
@@ -429,7 +433,10 @@ mod tests {
             key(KeyCode::Char(']'), KeyModifiers::CONTROL),
             Some(Key::Char(GS))
         );
-        assert_eq!(key(KeyCode::Char('5'), KeyModifiers::NONE), Some(Key::Char('5')));
+        assert_eq!(
+            key(KeyCode::Char('5'), KeyModifiers::NONE),
+            Some(Key::Char('5'))
+        );
         let mut release = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
         release.kind = KeyEventKind::Release;
         assert_eq!(key_of(&release), None);

@@ -73,7 +73,10 @@ fn walk_every_screen(language: Language) {
         }) => list.rows.clone().expect("the work was read"),
         other => panic!("not on 9 Supervisor: {other:?}"),
     };
-    assert!(rows.contains(&Row::Dock) && rows.contains(&Row::Reanchor), "{rows:?}");
+    assert!(
+        rows.contains(&Row::Dock) && rows.contains(&Row::Reanchor),
+        "{rows:?}"
+    );
     for (n, row) in rows.iter().enumerate() {
         app.type_line(&(n + 1).to_string());
         every_help_line_is_shown(&mut app, &format!("supervisor, {row:?}"));

@@ -11,8 +11,7 @@ mod common;
 use proptest::prelude::*;
 use tally_app::event::{
     CountDone, DeviceEvent, DeviceKind, Effect, Event, Failure, HomeSummary, Key, LedgerReply,
-    LedgerRequest,
-    ReadReply, ReadRequest, SyncStatus, WriteReply, WriteRequest,
+    LedgerRequest, ReadReply, ReadRequest, SyncStatus, WriteReply, WriteRequest,
 };
 use tally_app::event::{Picked, SupervisorWork};
 use tally_app::screens::receive;

@@ -779,7 +779,11 @@ fn a_case_label_passes_and_another_lot_s_label_fails() {
     assert_eq!(app.state.input, "12", "only the burst was erased");
     assert_eq!(app.signals.last(), Some(&Tone::Success));
     assert_eq!(checked(&app), 1);
-    assert!(case(&app, &uid).label_ok == Some(true), "{:?}", case(&app, &uid));
+    assert!(
+        case(&app, &uid).label_ok == Some(true),
+        "{:?}",
+        case(&app, &uid)
+    );
     app.press(Key::Backspace);
     app.press(Key::Backspace);
     shots(&app, "receive_label_passed");
@@ -803,7 +807,11 @@ fn a_case_label_passes_and_another_lot_s_label_fails() {
         "{}",
         app.state.status.text
     );
-    assert!(case(&app, &uid).label_ok == Some(false), "{:?}", case(&app, &uid));
+    assert!(
+        case(&app, &uid).label_ok == Some(false),
+        "{:?}",
+        case(&app, &uid)
+    );
     shots(&app, "receive_label_failed");
     app.press(Key::F(2));
     app.wedge_scan(&wrong);

@@ -133,12 +133,8 @@ fn an_entry_the_role_may_not_use_is_refused_with_why() {
 
 /// The cells of the row of `state`'s 80 × 24 frame showing `text` from its first character:
 /// each cell's symbol and style.
-fn cells_of(
-    state: &tally_app::state::State,
-    text: &str,
-) -> Vec<(String, ratatui::style::Style)> {
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+fn cells_of(state: &tally_app::state::State, text: &str) -> Vec<(String, ratatui::style::Style)> {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
     let frame = terminal
         .draw(|frame| tally_app::render::render(state, frame))
         .unwrap();
