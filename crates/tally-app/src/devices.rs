@@ -37,7 +37,7 @@ use tally_drivers::protocol::DeviceKind as ProfileKind;
 
 use crate::config::DeviceConfig;
 use crate::event::{DeviceEvent, DeviceKind, Event, ScaleCommand};
-use crate::text::Language;
+use crate::text::{bilingual, Language};
 
 /// How often the bridge looks at the devices' connection state.
 pub const STATUS_EVERY: Duration = Duration::from_millis(200);
@@ -80,20 +80,17 @@ pub enum DeviceProblem {
 impl DeviceProblem {
     /// What to show, in `language`.
     pub fn message(&self, language: Language) -> String {
-        match (self, language) {
-            (DeviceProblem::NotSetUp, Language::English) => {
-                "not set up on this handheld; ask a supervisor".to_owned()
-            }
-            (DeviceProblem::NotSetUp, Language::Spanish) => {
-                "no está configurado en este terminal; avise a un supervisor".to_owned()
-            }
-            (DeviceProblem::Busy, Language::English) => {
-                "busy or reconnecting; try again".to_owned()
-            }
-            (DeviceProblem::Busy, Language::Spanish) => {
-                "ocupado o reconectando; inténtelo de nuevo".to_owned()
-            }
-            (DeviceProblem::Driver(text), _) => text.clone(),
+        match self {
+            DeviceProblem::NotSetUp => bilingual!(language,
+                en: "not set up on this handheld; ask a supervisor",
+                es: "no está configurado en este terminal; avise a un supervisor",
+            ),
+            DeviceProblem::Busy => bilingual!(language,
+                en: "busy or reconnecting; try again",
+                es: "ocupado o reconectando; inténtelo de nuevo",
+            ),
+            // The driver's own words, as it says them.
+            DeviceProblem::Driver(text) => text.clone(),
         }
     }
 }

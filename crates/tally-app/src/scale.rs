@@ -15,7 +15,7 @@ use tally_floor::DeviceInput;
 use crate::event::{DeviceEvent, DeviceKind};
 use crate::render::grams;
 use crate::state::Devices;
-use crate::text::{pick, Language, Words};
+use crate::text::{bilingual, Language, Words};
 
 /// What the scale reads now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,43 +173,49 @@ pub enum Text {
 
 impl Words for Text {
     fn text(&self, l: Language) -> String {
-        let es = l == Language::Spanish;
         match self {
-            Text::Stable(mg) if es => format!("Báscula {} estable", grams(*mg)),
-            Text::Stable(mg) => format!("Scale {} stable", grams(*mg)),
-            Text::Moving(mg) if es => format!("Báscula {} en movimiento", grams(*mg)),
-            Text::Moving(mg) => format!("Scale {} moving: hold still", grams(*mg)),
+            Text::Stable(mg) => {
+                let weight = grams(*mg);
+                bilingual!(l, en: "Scale {weight} stable", es: "Báscula {weight} estable")
+            }
+            Text::Moving(mg) => {
+                let weight = grams(*mg);
+                bilingual!(l,
+                    en: "Scale {weight} moving: hold still",
+                    es: "Báscula {weight} en movimiento",
+                )
+            }
             // The screen's line: short enough for 40 columns.
-            Text::Overload => pick(
-                l,
-                "Scale OVERLOAD: take weight off",
-                "Báscula SOBRECARGA: quite peso",
+            Text::Overload => bilingual!(l,
+                en: "Scale OVERLOAD: take weight off",
+                es: "Báscula SOBRECARGA: quite peso",
             ),
-            Text::Underload => pick(
-                l,
-                "Scale UNDERLOAD: check pan, zero",
-                "Báscula BAJO CERO: revise plato",
+            Text::Underload => bilingual!(l,
+                en: "Scale UNDERLOAD: check pan, zero",
+                es: "Báscula BAJO CERO: revise plato",
             ),
-            Text::Unplugged => pick(
-                l,
-                "Scale NOT CONNECTED: check cable",
-                "Báscula NO CONECTADA: revise cable",
+            Text::Unplugged => bilingual!(l,
+                en: "Scale NOT CONNECTED: check cable",
+                es: "Báscula NO CONECTADA: revise cable",
             ),
-            Text::NothingRecorded(said) if es => format!("{}; nada registrado", said.text(l)),
-            Text::NothingRecorded(said) => format!("{}; nothing recorded", said.text(l)),
-            Text::NoReading => pick(l, "Scale: no reading yet", "Báscula: aún sin lectura"),
-            Text::ScanFirst(mg) if es => format!(
-                "{} en la báscula: escanee primero, luego pese; nada registrado",
-                grams(*mg)
+            Text::NothingRecorded(said) => {
+                let said = said.text(l);
+                bilingual!(l, en: "{said}; nothing recorded", es: "{said}; nada registrado")
+            }
+            Text::NoReading => bilingual!(l,
+                en: "Scale: no reading yet",
+                es: "Báscula: aún sin lectura",
             ),
-            Text::ScanFirst(mg) => format!(
-                "{} on the scale: scan first, then weigh; nothing recorded",
-                grams(*mg)
-            ),
-            Text::NothingStable => pick(
-                l,
-                "Put it on the scale and wait for a stable weight",
-                "Póngalo en la báscula y espere un peso estable",
+            Text::ScanFirst(mg) => {
+                let weight = grams(*mg);
+                bilingual!(l,
+                    en: "{weight} on the scale: scan first, then weigh; nothing recorded",
+                    es: "{weight} en la báscula: escanee primero, luego pese; nada registrado",
+                )
+            }
+            Text::NothingStable => bilingual!(l,
+                en: "Put it on the scale and wait for a stable weight",
+                es: "Póngalo en la báscula y espere un peso estable",
             ),
         }
     }

@@ -8,6 +8,9 @@
 //! compile.
 
 pub use tally_replica::refusal::Language;
+/// One text in both languages, side by side: `bilingual!(language, en: "…", es: "…")`, the
+/// one localisation style of tally (`tally_vocab`); both are `format!` strings.
+pub(crate) use tally_vocab::bilingual;
 
 /// Picks the text of `language`.
 pub(crate) fn pick(language: Language, english: &str, spanish: &str) -> String {
@@ -78,70 +81,70 @@ impl Words for Msg {
     fn text(&self, language: Language) -> String {
         let l = language;
         match self {
-            Msg::Checking => pick(l, "Checking…", "Verificando…"),
-            Msg::LockedAfter(minutes) => match l {
-                Language::English => format!("Locked after {minutes} min without use"),
-                Language::Spanish => format!("Bloqueado tras {minutes} min sin uso"),
-            },
-            Msg::SignedOut => pick(l, "Signed out", "Sesión cerrada"),
-            Msg::ConfirmSignOut => pick(
-                l,
-                "Sign out? Enter: yes  Esc: no",
-                "¿Cerrar sesión? Enter: sí  Esc: no",
+            Msg::Checking => bilingual!(l, en: "Checking…", es: "Verificando…"),
+            Msg::LockedAfter(minutes) => bilingual!(l,
+                en: "Locked after {minutes} min without use",
+                es: "Bloqueado tras {minutes} min sin uso",
             ),
-            Msg::SupervisorsOnly => pick(l, "supervisors only", "solo supervisores"),
-            Msg::AuditorsOnlyLook => pick(l, "auditors only look", "auditores solo consultan"),
-            Msg::ScanNotHere => pick(
-                l,
-                "A scan is not expected here; press Esc, then choose",
-                "Aquí no se espera un escaneo; pulse Esc y elija",
+            Msg::SignedOut => bilingual!(l, en: "Signed out", es: "Sesión cerrada"),
+            Msg::ConfirmSignOut => bilingual!(l,
+                en: "Sign out? Enter: yes  Esc: no",
+                es: "¿Cerrar sesión? Enter: sí  Esc: no",
             ),
-            Msg::KeysTitle => pick(l, "Keys", "Teclas"),
-            Msg::KeysHint => pick(l, "F1 keys · Esc back", "F1 teclas · Esc atrás"),
-            Msg::KeyEsc => pick(
-                l,
-                "Esc      back one screen",
-                "Esc      regresar una pantalla",
+            Msg::SupervisorsOnly => bilingual!(l, en: "supervisors only", es: "solo supervisores"),
+            Msg::AuditorsOnlyLook => bilingual!(l,
+                en: "auditors only look",
+                es: "auditores solo consultan",
             ),
-            Msg::KeyHelp => pick(l, "F1 / ?   these keys", "F1 / ?   estas teclas"),
-            Msg::KeyNumber => pick(l, "0-9 Enter open that entry", "0-9 Enter abrir esa opción"),
-            Msg::KeyArrows => pick(
-                l,
-                "↑ ↓ Enter open the marked entry",
-                "↑ ↓ Enter abrir la marcada",
+            Msg::ScanNotHere => bilingual!(l,
+                en: "A scan is not expected here; press Esc, then choose",
+                es: "Aquí no se espera un escaneo; pulse Esc y elija",
             ),
-            Msg::KeyScan => pick(l, "scan, or type + Enter", "escanee, o escriba + Enter"),
-            Msg::KeyLock => pick(l, "Ctrl-L   lock now", "Ctrl-L   bloquear ya"),
-            Msg::KeyLanguage => pick(
-                l,
-                "F2       English / español",
-                "F2       English / español",
+            Msg::KeysTitle => bilingual!(l, en: "Keys", es: "Teclas"),
+            Msg::KeysHint => bilingual!(l, en: "F1 keys · Esc back", es: "F1 teclas · Esc atrás"),
+            Msg::KeyEsc => bilingual!(l,
+                en: "Esc      back one screen",
+                es: "Esc      regresar una pantalla",
             ),
-            Msg::KeyQuit => pick(
-                l,
-                "Ctrl-C   sign out and quit",
-                "Ctrl-C   cerrar sesión y salir",
+            Msg::KeyHelp => bilingual!(l, en: "F1 / ?   these keys", es: "F1 / ?   estas teclas"),
+            Msg::KeyNumber => bilingual!(l,
+                en: "0-9 Enter open that entry",
+                es: "0-9 Enter abrir esa opción",
             ),
-            Msg::ScanHeld => pick(
-                l,
-                "Answer first (Enter: yes, Esc: no); the scan is kept",
-                "Responda primero (Enter: sí, Esc: no); el escaneo se guarda",
+            Msg::KeyArrows => bilingual!(l,
+                en: "↑ ↓ Enter open the marked entry",
+                es: "↑ ↓ Enter abrir la marcada",
             ),
-            Msg::ScanHeldAnswerFirst => pick(
-                l,
-                "Answer the question first (Esc leaves it); the scan is kept",
-                "Responda primero la pregunta (Esc la deja); el escaneo se guarda",
+            Msg::KeyScan => bilingual!(l,
+                en: "scan, or type + Enter",
+                es: "escanee, o escriba + Enter",
             ),
-            Msg::LanguageSet => pick(l, "English", "Español"),
-            Msg::RowsShown(first, last, all) => match l {
-                Language::English => format!("rows {first}-{last} of {all} · ↑ ↓"),
-                Language::Spanish => format!("filas {first}-{last} de {all} · ↑ ↓"),
-            },
-            Msg::HelpMore => pick(l, "↑ ↓ more", "↑ ↓ más"),
-            Msg::WorkerGone => pick(
-                l,
-                "The device database stopped answering; restart tally",
-                "La base de datos del equipo dejó de responder; reinicie tally",
+            Msg::KeyLock => bilingual!(l, en: "Ctrl-L   lock now", es: "Ctrl-L   bloquear ya"),
+            Msg::KeyLanguage => bilingual!(l,
+                en: "F2       English / español",
+                es: "F2       English / español",
+            ),
+            Msg::KeyQuit => bilingual!(l,
+                en: "Ctrl-C   sign out and quit",
+                es: "Ctrl-C   cerrar sesión y salir",
+            ),
+            Msg::ScanHeld => bilingual!(l,
+                en: "Answer first (Enter: yes, Esc: no); the scan is kept",
+                es: "Responda primero (Enter: sí, Esc: no); el escaneo se guarda",
+            ),
+            Msg::ScanHeldAnswerFirst => bilingual!(l,
+                en: "Answer the question first (Esc leaves it); the scan is kept",
+                es: "Responda primero la pregunta (Esc la deja); el escaneo se guarda",
+            ),
+            Msg::LanguageSet => bilingual!(l, en: "English", es: "Español"),
+            Msg::RowsShown(first, last, all) => bilingual!(l,
+                en: "rows {first}-{last} of {all} · ↑ ↓",
+                es: "filas {first}-{last} de {all} · ↑ ↓",
+            ),
+            Msg::HelpMore => bilingual!(l, en: "↑ ↓ more", es: "↑ ↓ más"),
+            Msg::WorkerGone => bilingual!(l,
+                en: "The device database stopped answering; restart tally",
+                es: "La base de datos del equipo dejó de responder; reinicie tally",
             ),
         }
     }

@@ -1,8 +1,9 @@
 //! `tally decode --json` against GS1's Barcode Syntax Engine, same scan lines, same run, each
 //! a process reading a file on standard input and writing to /dev/null (line I/O included):
-//! criterion's lines per second for both, then a paired summary of CPU time (user + system,
-//! which a busy machine distorts less than wall time) with the ratio. Goal: tally / engine at
-//! least 1.00.
+//! criterion's lines per second for both (tally on every core and on one thread), then a
+//! paired summary of CPU time (user + system, which a busy machine distorts less than wall
+//! time) of tally on one thread (`--threads 1`, like the engine's driver) with the ratio. Goal:
+//! tally / engine at least 1.00.
 //!
 //! The engine is the line driver `../shared/tools/gs1-engine/build.sh` builds from
 //! github.com/gs1/gs1-syntax-engine; name it in `TALLY_GS1_ENGINE_BIN` (`scripts/bench decode`
@@ -111,6 +112,9 @@ fn cpu_of(routine: impl FnOnce()) -> Duration {
     children_cpu() - before
 }
 
+/// `tally decode --json` on one thread, as the engine's driver runs.
+const ONE_THREAD: &[&str] = &["decode", "--json", "--threads", "1"];
+
 fn bench_decode(c: &mut Criterion) {
     let setup = setup();
     let mut group = c.benchmark_group("decode_lines");
@@ -118,6 +122,9 @@ fn bench_decode(c: &mut Criterion) {
     group.throughput(Throughput::Elements(setup.lines as u64));
     group.bench_function("tally_decode_json", |b| {
         b.iter(|| run(tally(), &["decode", "--json"], &setup.input))
+    });
+    group.bench_function("tally_decode_json_one_thread", |b| {
+        b.iter(|| run(tally(), ONE_THREAD, &setup.input))
     });
     if let Some(engine) = &setup.engine {
         group.bench_function("gs1_engine", |b| b.iter(|| run(engine, &[], &setup.input)));
@@ -132,7 +139,7 @@ fn bench_decode(c: &mut Criterion) {
     let mut ours = Vec::with_capacity(ROUNDS);
     let mut theirs = Vec::with_capacity(ROUNDS);
     for round in 0..ROUNDS {
-        let tally_run = || run(tally(), &["decode", "--json"], &setup.input);
+        let tally_run = || run(tally(), ONE_THREAD, &setup.input);
         let engine_run = || run(engine, &[], &setup.input);
         if round % 2 == 0 {
             ours.push(cpu_of(tally_run));
@@ -147,7 +154,8 @@ fn bench_decode(c: &mut Criterion) {
     let rate = |d: Duration| setup.lines as f64 / d.as_secs_f64() / 1e6;
     let (ours, theirs) = (ours[ROUNDS / 2], theirs[ROUNDS / 2]);
     println!(
-        "decode_lines paired, median CPU time of {ROUNDS} rounds: tally {:.2} M lines/s, GS1 engine \
+        "decode_lines paired, median CPU time of {ROUNDS} rounds: tally (one thread) {:.2} M \
+         lines/s, GS1 engine \
          {:.2} M lines/s, tally / engine = {:.2} (goal: at least 1.00)",
         rate(ours),
         rate(theirs),

@@ -110,6 +110,9 @@ pub fn uids_of(payload: &Payload) -> Vec<&str> {
         Payload::RfidSweepRecorded(p) => {
             out.extend(p.tags.iter().filter_map(|t| t.decoded_uid.as_deref()))
         }
+        Payload::CountSweepRecorded(p) => {
+            out.extend(p.tags.iter().filter_map(|t| t.decoded_uid.as_deref()))
+        }
         Payload::WeightRecorded(p) => out.extend(p.uid.as_deref()),
         Payload::ManifestLineReceived(p) => out.push(&p.uid),
         Payload::ManifestLineRejected(p) => out.push(&p.uid),
@@ -656,26 +659,33 @@ impl CustodyReport {
         self.entries.iter().filter(|e| e.role == Role::Event)
     }
 
-    /// What the bundle cannot prove, in plain words, in `language`.
+    /// What the bundle cannot prove, in plain words, in `language` (each limit's English and
+    /// Spanish side by side).
     pub fn limits(&self, language: crate::messages::Language) -> Vec<String> {
-        use crate::messages::Language;
+        use tally_vocab::bilingual;
         let (uid, size) = (&self.uid, self.checkpoint.size);
-        match language {
-            Language::English => vec![
-                format!("Events of {uid} never sent to the ledger are not here: a device that had not docked before this checkpoint may hold more, and nothing in the log can show that it holds none."),
-                format!("Completeness rests on the ledger's signed statement: the proofs show that each entry is in the log of {size} entries, not that no other entry names {uid}; reading the whole log (tlog-tiles) with the same key checks that."),
-                "Each event's own device signature is proved; its place in its device's chain only where the bundle holds the record next to it (the whole chain is in the log).".to_owned(),
-                "A signature proves which device key and which signed-in badge recorded an event, not who held the device; weights are as the scale printed them.".to_owned(),
-                "The facility settings (time zone) are the latest the ledger held at this checkpoint, by its statement.".to_owned(),
-            ],
-            Language::Spanish => vec![
-                format!("Los eventos de {uid} que nunca llegaron al libro central no están aquí: un dispositivo que no se conectó al muelle antes de este punto de control puede tener más, y nada en el registro puede probar que no los tiene."),
-                format!("Que la lista esté completa depende de la declaración firmada del libro central: las pruebas muestran que cada entrada está en el registro de {size} entradas, no que ninguna otra entrada nombre {uid}; leer todo el registro (tlog-tiles) con la misma clave lo comprueba."),
-                "Se prueba la firma de cada evento por su dispositivo; su lugar en la cadena del dispositivo solo donde el paquete tiene el registro contiguo (la cadena completa está en el registro).".to_owned(),
-                "Una firma prueba qué clave de dispositivo y qué credencial registraron un evento, no quién tenía el dispositivo en la mano; los pesos son los que imprimió la báscula.".to_owned(),
-                "La configuración de la instalación (zona horaria) es la última que tenía el libro central en este punto de control, según su declaración.".to_owned(),
-            ],
-        }
+        vec![
+            bilingual!(language,
+                en: "Events of {uid} never sent to the ledger are not here: a device that had not docked before this checkpoint may hold more, and nothing in the log can show that it holds none.",
+                es: "Los eventos de {uid} que nunca llegaron al libro central no están aquí: un dispositivo que no se conectó al muelle antes de este punto de control puede tener más, y nada en el registro puede probar que no los tiene.",
+            ),
+            bilingual!(language,
+                en: "Completeness rests on the ledger's signed statement: the proofs show that each entry is in the log of {size} entries, not that no other entry names {uid}; reading the whole log (tlog-tiles) with the same key checks that.",
+                es: "Que la lista esté completa depende de la declaración firmada del libro central: las pruebas muestran que cada entrada está en el registro de {size} entradas, no que ninguna otra entrada nombre {uid}; leer todo el registro (tlog-tiles) con la misma clave lo comprueba.",
+            ),
+            bilingual!(language,
+                en: "Each event's own device signature is proved; its place in its device's chain only where the bundle holds the record next to it (the whole chain is in the log).",
+                es: "Se prueba la firma de cada evento por su dispositivo; su lugar en la cadena del dispositivo solo donde el paquete tiene el registro contiguo (la cadena completa está en el registro).",
+            ),
+            bilingual!(language,
+                en: "A signature proves which device key and which signed-in badge recorded an event, not who held the device; weights are as the scale printed them.",
+                es: "Una firma prueba qué clave de dispositivo y qué credencial registraron un evento, no quién tenía el dispositivo en la mano; los pesos son los que imprimió la báscula.",
+            ),
+            bilingual!(language,
+                en: "The facility settings (time zone) are the latest the ledger held at this checkpoint, by its statement.",
+                es: "La configuración de la instalación (zona horaria) es la última que tenía el libro central en este punto de control, según su declaración.",
+            ),
+        ]
     }
 }
 

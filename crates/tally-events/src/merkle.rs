@@ -92,7 +92,6 @@ pub fn inclusion_proof(index: usize, leaves: &[Sha256Hash]) -> Option<Vec<Sha256
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum InclusionError {
     /// The leaf index is not inside the tree.
-    #[error("leaf {index} is not inside a tree of {size} entries")]
     IndexOutOfRange {
         /// Leaf index.
         index: u64,
@@ -100,7 +99,6 @@ pub enum InclusionError {
         size: u64,
     },
     /// The proof has the wrong number of hashes for this index and size.
-    #[error("the inclusion proof has the wrong length for leaf {index} of {size}")]
     WrongLength {
         /// Leaf index.
         index: u64,
@@ -108,7 +106,6 @@ pub enum InclusionError {
         size: u64,
     },
     /// The proof leads to another root.
-    #[error("the inclusion proof does not lead to the checkpoint's root hash")]
     RootMismatch,
 }
 
@@ -155,7 +152,6 @@ pub fn verify_inclusion(
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ConsistencyError {
     /// The newer tree is smaller than the older one.
-    #[error("the newer tree ({new}) is smaller than the older ({old})")]
     Smaller {
         /// Older size.
         old: u64,
@@ -163,10 +159,8 @@ pub enum ConsistencyError {
         new: u64,
     },
     /// A proof from the empty tree proves nothing.
-    #[error("a consistency proof from the empty tree proves nothing")]
     FromEmpty,
     /// The proof's length or hashes do not lead to both roots.
-    #[error("the consistency proof from {old} to {new} entries does not hold")]
     Mismatch {
         /// Older size.
         old: u64,

@@ -18,6 +18,8 @@ use crate::domain::DomainError;
 use crate::error::{DecodeError, EncodeError, Error, VerifyError};
 use crate::export::ExportError;
 use crate::keyfile::KeyFileError;
+use crate::merkle::{ConsistencyError, InclusionError};
+use crate::note::NoteError;
 use crate::trailer::TrailerError;
 
 display_in_english!(
@@ -31,6 +33,9 @@ display_in_english!(
     ChainFailure,
     TrailerError,
     CustodyError,
+    NoteError,
+    InclusionError,
+    ConsistencyError,
 );
 
 impl Message for DecodeError {
@@ -417,14 +422,20 @@ impl Message for TrailerError {
                 en: "the trailer names another last record ({claimed}) than the export's ({found})",
                 es: "el cierre nombra otro último registro ({claimed}) que el de la exportación ({found})",
             ),
-            TrailerError::Checkpoint(error) => bilingual!(language,
-                en: "{error}",
-                es: "el punto de control del ledger no es válido o no está firmado por esa clave: {error}",
-            ),
-            TrailerError::Inclusion(error) => bilingual!(language,
-                en: "the ledger's inclusion proof of the last record fails: {error}",
-                es: "la prueba de inclusión del último registro en el ledger falla: {error}",
-            ),
+            TrailerError::Checkpoint(error) => {
+                let cause = error.message(language);
+                bilingual!(language,
+                    en: "{cause}",
+                    es: "el punto de control del ledger no es válido o no está firmado por esa clave: {cause}",
+                )
+            }
+            TrailerError::Inclusion(error) => {
+                let cause = error.message(language);
+                bilingual!(language,
+                    en: "the ledger's inclusion proof of the last record fails: {cause}",
+                    es: "la prueba de inclusión del último registro en el ledger falla: {cause}",
+                )
+            }
         }
     }
 }
@@ -465,18 +476,24 @@ impl Message for CustodyError {
                 en: "the bundle has {n} bytes after its last entry",
                 es: "el paquete tiene {n} bytes de más después de su última entrada",
             ),
-            C::CheckpointSignature(error) => bilingual!(language,
-                en: "the bundle's checkpoint is not signed by this ledger key: {error}",
-                es: "el punto de control del paquete no está firmado por esta clave del libro central: {error}",
-            ),
+            C::CheckpointSignature(error) => {
+                let error = error.message(language);
+                bilingual!(language,
+                    en: "the bundle's checkpoint is not signed by this ledger key: {error}",
+                    es: "el punto de control del paquete no está firmado por esta clave del libro central: {error}",
+                )
+            }
             C::BadCheckpoint(reason) => bilingual!(language,
                 en: "the bundle's checkpoint is not a valid checkpoint of this ledger's log: {reason}",
                 es: "el punto de control del paquete no es un punto de control válido del registro de este libro central: {reason}",
             ),
-            C::StatementSignature(error) => bilingual!(language,
-                en: "the bundle's custody statement is not signed by this ledger key: {error}",
-                es: "la declaración de custodia del paquete no está firmada por esta clave del libro central: {error}",
-            ),
+            C::StatementSignature(error) => {
+                let error = error.message(language);
+                bilingual!(language,
+                    en: "the bundle's custody statement is not signed by this ledger key: {error}",
+                    es: "la declaración de custodia del paquete no está firmada por esta clave del libro central: {error}",
+                )
+            }
             C::BadStatement(reason) => bilingual!(language,
                 en: "the bundle's custody statement is malformed: {reason}",
                 es: "la declaración de custodia está mal formada: {reason}",
@@ -512,10 +529,13 @@ impl Message for CustodyError {
                 position,
                 index,
                 reason,
-            } => bilingual!(language,
-                en: "entry {position} (log index {index}) is not proved to be in the checkpoint's log: {reason}",
-                es: "no se prueba que la entrada {position} (índice {index}) esté en el registro del punto de control: {reason}",
-            ),
+            } => {
+                let reason = reason.message(language);
+                bilingual!(language,
+                    en: "entry {position} (log index {index}) is not proved to be in the checkpoint's log: {reason}",
+                    es: "no se prueba que la entrada {position} (índice {index}) esté en el registro del punto de control: {reason}",
+                )
+            }
             C::ForeignEvent {
                 position,
                 index,
@@ -573,6 +593,71 @@ impl Message for CustodyError {
             C::NotTheListedEntries { reason } => bilingual!(language,
                 en: "the entries are not those the ledger's custody statement lists ({reason})",
                 es: "las entradas no son las que enumera la declaración de custodia del libro central ({reason})",
+            ),
+        }
+    }
+}
+
+impl Message for NoteError {
+    fn message(&self, language: Language) -> String {
+        match self {
+            NoteError::Malformed(what) => bilingual!(language,
+                en: "the ledger checkpoint is not a well-formed signed note: {what}",
+                es: "el punto de control del libro central no es una nota firmada bien formada: {what}",
+            ),
+            NoteError::BadCheckpoint(what) => bilingual!(language,
+                en: "the ledger checkpoint's text is not a valid checkpoint: {what}",
+                es: "el texto del punto de control del libro central no es un punto de control válido: {what}",
+            ),
+            NoteError::BadVerifierKey => bilingual!(language,
+                en: "the ledger key is not a valid note verifier key (name+keyid+base64 key)",
+                es: "la clave del libro central no es una clave de verificación de notas válida (nombre+id+clave en base64)",
+            ),
+            NoteError::NotSignedByKey(key) => bilingual!(language,
+                en: "the ledger checkpoint carries no signature by the key {key}",
+                es: "el punto de control del libro central no lleva ninguna firma de la clave {key}",
+            ),
+            NoteError::BadSignature(key) => bilingual!(language,
+                en: "the ledger checkpoint's signature by {key} is not valid",
+                es: "la firma de {key} en el punto de control del libro central no es válida",
+            ),
+        }
+    }
+}
+
+impl Message for InclusionError {
+    fn message(&self, language: Language) -> String {
+        match self {
+            InclusionError::IndexOutOfRange { index, size } => bilingual!(language,
+                en: "leaf {index} is not inside a tree of {size} entries",
+                es: "la hoja {index} no está dentro de un árbol de {size} entradas",
+            ),
+            InclusionError::WrongLength { index, size } => bilingual!(language,
+                en: "the inclusion proof has the wrong length for leaf {index} of {size}",
+                es: "la prueba de inclusión no tiene la longitud que corresponde a la hoja {index} de {size}",
+            ),
+            InclusionError::RootMismatch => bilingual!(language,
+                en: "the inclusion proof does not lead to the checkpoint's root hash",
+                es: "la prueba de inclusión no lleva al hash raíz del punto de control",
+            ),
+        }
+    }
+}
+
+impl Message for ConsistencyError {
+    fn message(&self, language: Language) -> String {
+        match self {
+            ConsistencyError::Smaller { old, new } => bilingual!(language,
+                en: "the newer tree ({new}) is smaller than the older ({old})",
+                es: "el árbol más nuevo ({new}) es más pequeño que el anterior ({old})",
+            ),
+            ConsistencyError::FromEmpty => bilingual!(language,
+                en: "a consistency proof from the empty tree proves nothing",
+                es: "una prueba de consistencia desde el árbol vacío no prueba nada",
+            ),
+            ConsistencyError::Mismatch { old, new } => bilingual!(language,
+                en: "the consistency proof from {old} to {new} entries does not hold",
+                es: "la prueba de consistencia de {old} a {new} entradas no se cumple",
             ),
         }
     }

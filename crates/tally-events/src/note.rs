@@ -24,19 +24,14 @@ pub const MAX_NOTE_BYTES: usize = 4_096;
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum NoteError {
     /// Not a well-formed signed note.
-    #[error("the ledger checkpoint is not a well-formed signed note: {0}")]
     Malformed(&'static str),
     /// Not a well-formed checkpoint text.
-    #[error("the ledger checkpoint's text is not a valid checkpoint: {0}")]
     BadCheckpoint(&'static str),
     /// The verifier key text is not `<name>+<hex id>+<base64 key>` for an Ed25519 key.
-    #[error("the ledger key is not a valid note verifier key (name+keyid+base64 key)")]
     BadVerifierKey,
     /// No signature by the given key.
-    #[error("the ledger checkpoint carries no signature by the key {0}")]
     NotSignedByKey(String),
     /// A signature by the given key that does not verify.
-    #[error("the ledger checkpoint's signature by {0} is not valid")]
     BadSignature(String),
 }
 

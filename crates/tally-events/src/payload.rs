@@ -265,6 +265,25 @@ wire_struct! {
 }
 
 wire_struct! {
+    /// A supervisor re-bootstrapped this device's view of the facility after its ledger's
+    /// stream of facility deltas stopped matching what the device had folded (a ledger restored
+    /// from a backup renumbered it; the actor is the supervisor). From this event on the device
+    /// forgets what it folded from other devices and pulls the whole stream again from
+    /// position 0, every page proved in the log; its own events and outbox stay. Never
+    /// recorded automatically (docs/SYNC.md, "Re-bootstrapping").
+    pub struct DeviceRebootstrapped {
+        /// The log's origin.
+        pub origin: String,
+        /// The ledger cursor the device had folded up to.
+        pub cursor: u64,
+        /// The stream length the ledger served when it was refused.
+        pub served_size: u64,
+        /// Why, in the supervisor's words.
+        pub reason: String,
+    }
+}
+
+wire_struct! {
     /// A barcode or RFID scan, exactly as read.
     pub struct ScanRecorded {
         /// The bytes the scanner sent, unchanged.
@@ -730,6 +749,26 @@ wire_struct! {
         pub reason_code: String,
         /// The ledger index of the last conflicting event the supervisor saw.
         pub through_ledger_index: u64,
+    }
+}
+
+wire_struct! {
+    /// An RFID sweep during a blind count, filed under the count task and round it belongs to
+    /// (a `RfidSweepRecorded` named only the location, so a counter with two tasks open at one
+    /// location could not tell which one it was for): the tags seen at `location`, at most
+    /// 1,024 per event (a longer sweep is recorded as several events in one action). The
+    /// counter then enters each package's quantity with a `CountLineRecorded`.
+    pub struct CountSweepRecorded {
+        /// The count task the sweep belongs to.
+        pub count_task_id: String,
+        /// The round being counted.
+        pub round: u8,
+        /// The reader's identity.
+        pub reader: String,
+        /// The counted location the sweep was made at.
+        pub location: String,
+        /// Tags seen, each once.
+        pub tags: Vec<RfidTagRead>,
     }
 }
 
@@ -1226,6 +1265,10 @@ payloads! {
     277 => ReceiptDifferenceNoted(ReceiptDifferenceNoted),
     // Added by the app-count branch: a supervisor's settlement of a package in conflict.
     278 => ConflictSettled(ConflictSettled),
+    // Added by the sweep branch: a count sweep names its task and round.
+    279 => CountSweepRecorded(CountSweepRecorded),
+    // Added by the rebootstrap branch: a supervisor's re-bootstrap of the device's view.
+    280 => DeviceRebootstrapped(DeviceRebootstrapped),
 }
 
 /// Payload kind of the genesis event.

@@ -8,7 +8,7 @@ use std::fmt::Display;
 
 use common::*;
 use tally_events::custody::CustodyError;
-use tally_events::merkle::InclusionError;
+use tally_events::merkle::{ConsistencyError, InclusionError};
 use tally_events::note::NoteError;
 use tally_events::{
     Anomaly, ChainFailure, DecodeError, DeviceId, DomainError, EncodeError, Error, ExportError,
@@ -315,6 +315,29 @@ fn catalogue() -> Vec<Box<dyn Entry>> {
     for error in custody_errors() {
         all.push(Box::new(error));
     }
+    for error in [
+        NoteError::Malformed("no blank line"),
+        NoteError::BadCheckpoint("no origin"),
+        NoteError::BadVerifierKey,
+        NoteError::NotSignedByKey("ledger+1234".into()),
+        NoteError::BadSignature("ledger+1234".into()),
+    ] {
+        all.push(Box::new(error));
+    }
+    for error in [
+        InclusionError::IndexOutOfRange { index: 9, size: 3 },
+        InclusionError::WrongLength { index: 2, size: 3 },
+        InclusionError::RootMismatch,
+    ] {
+        all.push(Box::new(error));
+    }
+    for error in [
+        ConsistencyError::Smaller { old: 5, new: 3 },
+        ConsistencyError::FromEmpty,
+        ConsistencyError::Mismatch { old: 3, new: 5 },
+    ] {
+        all.push(Box::new(error));
+    }
     all
 }
 
@@ -358,6 +381,19 @@ fn a_message_inside_another_is_told_in_the_same_language() {
         ExportError::Header(DecodeError::BadMagic).message(Language::Spanish),
         inner
     );
+    let proof = InclusionError::RootMismatch;
+    let not_in_log = CustodyError::NotInLog {
+        position: 2,
+        index: 7,
+        reason: proof.clone(),
+    };
+    assert!(not_in_log
+        .message(Language::Spanish)
+        .ends_with(&proof.message(Language::Spanish)));
+    let unsigned = TrailerError::Checkpoint(NoteError::BadVerifierKey);
+    assert!(unsigned
+        .message(Language::Spanish)
+        .ends_with(&NoteError::BadVerifierKey.message(Language::Spanish)));
 }
 
 #[test]

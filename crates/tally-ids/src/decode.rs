@@ -175,20 +175,9 @@ pub struct Decoded {
 /// found and nothing wrong.
 impl Default for Decoded {
     fn default() -> Decoded {
-        Decoded::new(b"", Kind::Text, &mut Spare::default())
-    }
-}
-
-impl Decoded {
-    /// Whether the scan is valid.
-    pub fn is_valid(&self) -> bool {
-        self.errors.is_empty()
-    }
-
-    fn new(input: &[u8], kind: Kind, spare: &mut Spare) -> Decoded {
         Decoded {
-            input: spare.lossy(input),
-            kind,
+            input: String::new(),
+            kind: Kind::Text,
             symbology: None,
             hri: None,
             elements: Vec::new(),
@@ -202,15 +191,33 @@ impl Decoded {
             spare: Spare::default(),
         }
     }
+}
 
-    fn failed(input: &[u8], error: ScanError, spare: &mut Spare) -> Decoded {
-        let mut d = Decoded::new(input, Kind::Text, spare);
-        d.errors.push(error);
-        d
+impl Decoded {
+    /// Whether the scan is valid.
+    pub fn is_valid(&self) -> bool {
+        self.errors.is_empty()
     }
 
-    /// Moves every buffer this scan holds into `spare`, leaving it empty.
-    fn give_buffers(&mut self, spare: &mut Spare) {
+    /// Starts a record emptied by [`Decoded::clear`]: its input and kind.
+    fn start(&mut self, input: &[u8], kind: Kind, spare: &mut Spare) {
+        self.input = spare.lossy(input);
+        self.kind = kind;
+    }
+
+    /// Makes a record emptied by [`Decoded::clear`] a plain-text scan with one error.
+    fn fail(&mut self, input: &[u8], error: ScanError, spare: &mut Spare) {
+        self.start(input, Kind::Text, spare);
+        self.errors.push(error);
+    }
+
+    /// Empties the record as [`Decoded::default`] is, every buffer it holds moved into `spare`.
+    fn clear(&mut self, spare: &mut Spare) {
+        self.kind = Kind::Text;
+        self.symbology = None;
+        self.errors.clear();
+        self.warnings.clear();
+        self.candidates.clear();
         spare.keep(std::mem::take(&mut self.input));
         spare.keep_some(self.hri.take());
         spare.keep_elements(std::mem::take(&mut self.elements));
@@ -281,13 +288,15 @@ impl Reading {
         (!self.elements.is_empty()).then(|| gs1::hri(&self.elements))
     }
 
+    /// Makes the emptied record `d` this reading.
     fn into_decoded(
         self,
         input: &[u8],
         symbology: Option<Symbology>,
         spare: &mut Spare,
-    ) -> Decoded {
-        let mut d = Decoded::new(input, self.kind, spare);
+        d: &mut Decoded,
+    ) {
+        d.start(input, self.kind, spare);
         d.symbology = symbology;
         if !self.elements.is_empty() {
             let mut hri = spare.string();
@@ -297,7 +306,6 @@ impl Reading {
         d.elements = self.elements;
         d.uid = self.uid;
         d.errors = self.errors;
-        d
     }
 }
 
@@ -324,17 +332,18 @@ pub fn decode(input: &[u8], options: &DecodeOptions) -> Decoded {
 /// }
 /// ```
 pub fn decode_into(input: &[u8], options: &DecodeOptions, out: &mut Decoded) {
+    // Built in place: a record is a few hundred bytes, and moving it costs more than most of
+    // what decoding a scan does.
     let mut spare = std::mem::take(&mut out.spare);
-    out.give_buffers(&mut spare);
-    let mut decoded = decode_with(input, options, &mut spare);
-    decoded.spare = spare;
-    *out = decoded;
+    out.clear(&mut spare);
+    decode_with(input, options, &mut spare, out);
+    out.spare = spare;
 }
 
-/// [`decode`] in the buffers of `spare`.
-fn decode_with(input: &[u8], options: &DecodeOptions, spare: &mut Spare) -> Decoded {
+/// [`decode`] into the emptied record `out`, in the buffers of `spare`.
+fn decode_with(input: &[u8], options: &DecodeOptions, spare: &mut Spare, out: &mut Decoded) {
     if input.len() > MAX_SCAN_LEN {
-        return Decoded::failed(
+        return out.fail(
             &input[..64],
             ScanError::TooLong {
                 len: input.len(),
@@ -349,14 +358,13 @@ fn decode_with(input: &[u8], options: &DecodeOptions, spare: &mut Spare) -> Deco
         data = rest;
     }
     if data.is_empty() {
-        return Decoded::failed(input, ScanError::Empty, spare);
+        return out.fail(input, ScanError::Empty, spare);
     }
-    let mut decoded = match options.source {
-        Source::Rfid => decode_rfid(input, data, options, spare),
-        Source::Barcode => decode_barcode(input, data, options, spare),
-    };
-    add_digital_link(&mut decoded, spare);
-    decoded
+    match options.source {
+        Source::Rfid => decode_rfid(input, data, options, spare, out),
+        Source::Barcode => decode_barcode(input, data, options, spare, out),
+    }
+    add_digital_link(out, spare);
 }
 
 /// Adds the canonical Digital Link URI to a valid scan holding GS1 elements.
@@ -376,13 +384,14 @@ fn decode_barcode(
     data: &[u8],
     options: &DecodeOptions,
     spare: &mut Spare,
-) -> Decoded {
+    out: &mut Decoded,
+) {
     if data[0] != b']' {
-        return decode_ambiguous(input, data, options, spare);
+        return decode_ambiguous(input, data, options, spare, out);
     }
     let (symbology, payload) = match aim::split(data) {
         Ok(split) => split,
-        Err(error) => return Decoded::failed(input, error, spare),
+        Err(error) => return out.fail(input, error, spare),
     };
     let reading = match symbology.data_form() {
         DataForm::Gs1ElementString => {
@@ -417,7 +426,7 @@ fn decode_barcode(
         },
         DataForm::PlainUriCapable | DataForm::Plain => plain_reading(payload, options, spare),
     };
-    reading.into_decoded(input, Some(symbology), spare)
+    reading.into_decoded(input, Some(symbology), spare, out);
 }
 
 /// Plain data: a Digital Link, a state tag, or text.
@@ -528,7 +537,8 @@ fn decode_ambiguous(
     data: &[u8],
     options: &DecodeOptions,
     spare: &mut Spare,
-) -> Decoded {
+    out: &mut Decoded,
+) {
     let mut readings: Vec<Reading> = Vec::new();
     let mut weak: Vec<Reading> = Vec::new();
     for (recogniser, uid) in uid::recognise_barcode(data, options.state_systems) {
@@ -565,7 +575,7 @@ fn decode_ambiguous(
     }
 
     if readings.is_empty() {
-        return Reading::text().into_decoded(input, None, spare);
+        return Reading::text().into_decoded(input, None, spare, out);
     }
     let mut winner = readings
         .iter()
@@ -590,7 +600,9 @@ fn decode_ambiguous(
         }
     }
     if readings.len() == 1 {
-        return readings.swap_remove(0).into_decoded(input, None, spare);
+        return readings
+            .swap_remove(0)
+            .into_decoded(input, None, spare, out);
     }
     let candidates: Vec<Candidate> = readings
         .iter()
@@ -605,13 +617,12 @@ fn decode_ambiguous(
         .collect();
     let warnings = doubts(&readings, winner, data.len());
     let choice = explain(&readings, winner, !warnings.is_empty());
-    let mut decoded = readings
+    readings
         .swap_remove(winner)
-        .into_decoded(input, None, spare);
-    decoded.candidates = candidates;
-    decoded.choice = Some(choice);
-    decoded.warnings = warnings;
-    decoded
+        .into_decoded(input, None, spare, out);
+    out.candidates = candidates;
+    out.choice = Some(choice);
+    out.warnings = warnings;
 }
 
 /// Warnings when `readings[winner]` is not clearly the right reading (see the module docs).
@@ -727,11 +738,17 @@ fn looks_like_element_string(data: &[u8], separators: &Separators) -> bool {
         .all(|&b| ai::is_cset82(b) || separators.contains(b))
 }
 
-fn decode_rfid(input: &[u8], data: &[u8], options: &DecodeOptions, spare: &mut Spare) -> Decoded {
+fn decode_rfid(
+    input: &[u8],
+    data: &[u8],
+    options: &DecodeOptions,
+    spare: &mut Spare,
+    out: &mut Decoded,
+) {
     let text = String::from_utf8_lossy(data);
     match epc::parse_hex(&text) {
-        Ok(bank) => decode_epc_bank(input, &bank, options, spare),
-        Err(error) => Decoded::failed(
+        Ok(bank) => decode_epc_bank(input, &bank, options, spare, out),
+        Err(error) => out.fail(
             input,
             ScanError::BadHex {
                 text: quote(data),
@@ -742,24 +759,26 @@ fn decode_rfid(input: &[u8], data: &[u8], options: &DecodeOptions, spare: &mut S
     }
 }
 
-/// Decodes the EPC bank bytes an RFID reader reported (`input` is what `Decoded::input`
-/// shows: the text as typed, or the bytes in upper-case hexadecimal).
+/// Decodes the EPC bank bytes an RFID reader reported into the emptied record `decoded`
+/// (`input` is what `Decoded::input` shows: the text as typed, or the bytes in upper-case
+/// hexadecimal).
 pub(crate) fn decode_epc_bank(
     input: &[u8],
     all: &[u8],
     options: &DecodeOptions,
     spare: &mut Spare,
-) -> Decoded {
+    decoded: &mut Decoded,
+) {
     let today = options.today;
     if all.is_empty() {
-        return Decoded::failed(input, ScanError::Empty, spare);
+        return decoded.fail(input, ScanError::Empty, spare);
     }
     let (pc, bytes) = match split_pc_word(all, options.state_systems) {
         Some((pc, epc)) => (Some(pc), epc),
         None => (None, all),
     };
     let tag = uid::recognise_epc(bytes, options.state_systems);
-    let mut decoded = Decoded::new(input, Kind::Epc, spare);
+    decoded.start(input, Kind::Epc, spare);
     if let Some(pc) = pc {
         decoded.warnings.push(ScanWarning::PcWordRemoved {
             pc: format!("{pc:04X}"),
@@ -801,7 +820,6 @@ pub(crate) fn decode_epc_bank(
         decoded.kind = kind_of(recogniser.system);
         decoded.uid = Some(uid);
     }
-    decoded
 }
 
 /// The PC word (Gen2 Protocol Control) in front of the EPC, and the EPC after it, when the

@@ -92,8 +92,9 @@ impl ScanInput {
             ScanInput::Epc(bytes) => {
                 let shown = upper_hex(&bytes[..bytes.len().min(MAX_EPC_BYTES)]);
                 if bytes.len() > MAX_EPC_BYTES {
-                    let mut failed =
-                        decode_epc_bank(shown.as_bytes(), &[], options, &mut Spare::default());
+                    let mut failed = Decoded::default();
+                    let mut spare = Spare::default();
+                    decode_epc_bank(shown.as_bytes(), &[], options, &mut spare, &mut failed);
                     failed.errors = vec![ScanError::Epc {
                         message: EpcError::TooLong {
                             bytes: bytes.len(),
@@ -103,8 +104,8 @@ impl ScanInput {
                     }];
                     return failed;
                 }
-                let mut spare = Spare::default();
-                let mut decoded = decode_epc_bank(shown.as_bytes(), bytes, options, &mut spare);
+                let (mut decoded, mut spare) = (Decoded::default(), Spare::default());
+                decode_epc_bank(shown.as_bytes(), bytes, options, &mut spare, &mut decoded);
                 add_digital_link(&mut decoded, &mut spare);
                 decoded
             }

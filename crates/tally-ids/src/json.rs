@@ -4,10 +4,12 @@
 //! millions of scans (`tally decode --json`). The tests hold the two to byte equality.
 
 use std::fmt::{self, Write as _};
+use std::sync::OnceLock;
 
 use crate::aim::Symbology;
 use crate::date::{Date, Time};
 use crate::decode::{Candidate, Decoded, EpcSummary};
+use crate::gs1::ai::{self, AI_TABLE};
 use crate::gs1::{Decimal, Element};
 use crate::vocab::Kind;
 
@@ -107,11 +109,10 @@ fn symbology(out: &mut Vec<u8>, symbology: &Symbology) {
 }
 
 fn element(out: &mut Vec<u8>, e: &Element) {
-    field(out, "{\"ai\":\"");
-    escape(out, e.ai);
-    field(out, "\",\"title\":\"");
-    escape(out, e.title);
-    field(out, "\",\"value\":\"");
+    match element_head(e) {
+        Some(head) => out.extend_from_slice(head),
+        None => element_head_into(out, e.ai, e.title),
+    }
     escape(out, &e.value);
     out.push(b'"');
     if let Some(date) = &e.date {
@@ -135,6 +136,41 @@ fn element(out: &mut Vec<u8>, e: &Element) {
         string(out, currency);
     }
     out.push(b'}');
+}
+
+/// What every element of `ai` starts with: `{"ai":"<ai>","title":"<title>","value":"`.
+fn element_head_into(out: &mut Vec<u8>, ai: &str, title: &str) {
+    field(out, "{\"ai\":\"");
+    escape(out, ai);
+    field(out, "\",\"title\":\"");
+    escape(out, title);
+    field(out, "\",\"value\":\"");
+}
+
+/// [`element_head_into`] of an element with an AI of the table and its title, written once
+/// per AI (a line of `tally decode --json` holds a few elements, and their heads in pieces
+/// were a tenth of its cost); `None` for an element made by hand with another title.
+#[inline]
+fn element_head(e: &Element) -> Option<&'static [u8]> {
+    static HEADS: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
+    let index = ai::table_index(e.ai)?;
+    // The same text, or a different one: compared by address first, as nearly always the
+    // element's title is the table's own.
+    let def = AI_TABLE.get(index)?;
+    if !std::ptr::eq(def.title, e.title) && def.title != e.title {
+        return None;
+    }
+    let heads = HEADS.get_or_init(|| {
+        AI_TABLE
+            .iter()
+            .map(|def| {
+                let mut head = Vec::with_capacity(32 + def.ai.len() + def.title.len());
+                element_head_into(&mut head, def.ai, def.title);
+                head
+            })
+            .collect()
+    });
+    heads.get(index).map(Vec::as_slice)
 }
 
 fn epc(out: &mut Vec<u8>, epc: &EpcSummary) {
@@ -399,6 +435,36 @@ mod tests {
                     "{mantissa} scale {scale}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn element_heads_are_written_once_per_ai_and_never_for_another_title() {
+        let element = |ai: &'static str, title: &'static str| Element {
+            ai,
+            title,
+            value: "V\"1".to_string(),
+            date: None,
+            end_date: None,
+            time: None,
+            decimal: None,
+            currency: None,
+        };
+        for def in AI_TABLE.iter() {
+            let e = element(def.ai, def.title);
+            let mut out = Vec::new();
+            super::element(&mut out, &e);
+            assert_eq!(out, serde_json::to_vec(&e).unwrap(), "{}", def.ai);
+        }
+        // Made by hand: a title of its own, an AI the table does not hold.
+        for e in [
+            element("01", "MY \"GTIN\""),
+            element("0", "GTIN"),
+            element("011", "X"),
+        ] {
+            let mut out = Vec::new();
+            super::element(&mut out, &e);
+            assert_eq!(out, serde_json::to_vec(&e).unwrap(), "{}", e.ai);
         }
     }
 

@@ -23,7 +23,8 @@ use std::time::{Duration, Instant};
 
 use tally_events::merkle::{leaf_hash, node_hash};
 use tally_events::{DeviceId, SignedEvent, Timestamp, VerifierKey, VerifyError};
-use thiserror::Error;
+use tally_events::{Language, Message};
+use tally_vocab::{bilingual, display_in_english};
 
 use crate::client::{ClientError, LedgerClient};
 use crate::trust::{PinnedLog, TrustError, VerifiedCheckpoint};
@@ -31,20 +32,17 @@ use crate::trust::{PinnedLog, TrustError, VerifiedCheckpoint};
 /// Entries per full tile (C2SP tlog-tiles).
 pub const TILE_WIDTH: u64 = 256;
 
-/// Why a served log does not verify (the first failure in log order).
-#[derive(Debug, Error)]
+/// Why a served log does not verify (the first failure in log order). Its texts, English (also
+/// `Display`) and Spanish side by side, are its [`Message`].
+#[derive(Debug)]
 pub enum LogAuditError {
     /// The ledger could not be read.
-    #[error(transparent)]
-    Client(#[from] ClientError),
+    Client(ClientError),
     /// The checkpoint is not signed by the key, or names another log.
-    #[error(transparent)]
-    Checkpoint(#[from] TrustError),
+    Checkpoint(TrustError),
     /// The verifier key is not a note verifier key.
-    #[error("the key is not a ledger verifier key (name+keyid+base64key): {0}")]
     Key(String),
     /// An entry bundle is not framed as the spec says or holds the wrong number of entries.
-    #[error("entry tile {tile}: {reason}")]
     Tile {
         /// The tile's index.
         tile: u64,
@@ -52,7 +50,6 @@ pub enum LogAuditError {
         reason: String,
     },
     /// An entry is not a valid signed event.
-    #[error("log entry {index}: {reason}")]
     Entry {
         /// The entry's log index.
         index: u64,
@@ -60,7 +57,6 @@ pub enum LogAuditError {
         reason: String,
     },
     /// An entry does not continue its author's chain.
-    #[error("log entry {index} (device {device}, event {seq}): {reason}")]
     Chain {
         /// The entry's log index.
         index: u64,
@@ -72,44 +68,76 @@ pub enum LogAuditError {
         reason: String,
     },
     /// The entries do not hash to the checkpoint's root.
-    #[error(
-        "the {size} entries served do not hash to the root of the signed checkpoint: the log \
-         was altered"
-    )]
     Root {
         /// The checkpoint's size.
         size: u64,
     },
 }
 
-impl LogAuditError {
-    /// The failure in Spanish (the English is [`std::fmt::Display`]); the reason of an entry
-    /// or chain failure, and the network's own words, are given as found.
-    pub fn spanish(&self) -> String {
+impl From<ClientError> for LogAuditError {
+    fn from(error: ClientError) -> Self {
+        LogAuditError::Client(error)
+    }
+}
+
+impl From<TrustError> for LogAuditError {
+    fn from(error: TrustError) -> Self {
+        LogAuditError::Checkpoint(error)
+    }
+}
+
+impl std::error::Error for LogAuditError {
+    /// A ledger that could not be read, or a checkpoint that does not verify, is said in its
+    /// own words (its text is this error's English): the cause behind it is theirs.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            LogAuditError::Client(e) => format!("no se puede leer el libro central: {e}"),
-            LogAuditError::Checkpoint(e) => format!(
-                "el punto de control del libro central no se verifica con la clave: {e}"
+            LogAuditError::Client(error) => error.source(),
+            LogAuditError::Checkpoint(error) => error.source(),
+            _ => None,
+        }
+    }
+}
+
+display_in_english!(LogAuditError);
+
+impl Message for LogAuditError {
+    /// The reason of an entry or chain failure, and the network's own words, are given as
+    /// found.
+    fn message(&self, language: Language) -> String {
+        match self {
+            LogAuditError::Client(error) => bilingual!(language,
+                en: "{error}",
+                es: "no se puede leer el libro central: {error}",
             ),
-            LogAuditError::Key(e) => format!(
-                "la clave no es una clave de verificación del libro central (nombre+id+base64): {e}"
+            LogAuditError::Checkpoint(error) => bilingual!(language,
+                en: "{error}",
+                es: "el punto de control del libro central no se verifica con la clave: {error}",
             ),
-            LogAuditError::Tile { tile, reason } => {
-                format!("bloque de entradas {tile}: está dañado o incompleto ({reason})")
-            }
-            LogAuditError::Entry { index, reason } => format!(
-                "entrada {index} del registro: no es un evento firmado válido ({reason})"
+            LogAuditError::Key(error) => bilingual!(language,
+                en: "the key is not a ledger verifier key (name+keyid+base64key): {error}",
+                es: "la clave no es una clave de verificación del libro central (nombre+id+base64): {error}",
+            ),
+            LogAuditError::Tile { tile, reason } => bilingual!(language,
+                en: "entry tile {tile}: {reason}",
+                es: "bloque de entradas {tile}: está dañado o incompleto ({reason})",
+            ),
+            LogAuditError::Entry { index, reason } => bilingual!(language,
+                en: "log entry {index}: {reason}",
+                es: "entrada {index} del registro: no es un evento firmado válido ({reason})",
             ),
             LogAuditError::Chain {
                 index,
                 device,
                 seq,
                 reason,
-            } => format!(
-                "entrada {index} del registro (dispositivo {device}, evento {seq}): no continúa la cadena del dispositivo ({reason})"
+            } => bilingual!(language,
+                en: "log entry {index} (device {device}, event {seq}): {reason}",
+                es: "entrada {index} del registro (dispositivo {device}, evento {seq}): no continúa la cadena del dispositivo ({reason})",
             ),
-            LogAuditError::Root { size } => format!(
-                "las {size} entradas servidas no dan la raíz del punto de control firmado: el registro fue alterado"
+            LogAuditError::Root { size } => bilingual!(language,
+                en: "the {size} entries served do not hash to the root of the signed checkpoint: the log \
+                     was altered",
+                es: "las {size} entradas servidas no dan la raíz del punto de control firmado: el registro fue alterado",
             ),
         }
     }

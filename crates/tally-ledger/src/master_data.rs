@@ -3,7 +3,8 @@
 //! Master data (facility settings, locations, items, batches, packages registered, manifests,
 //! pick lists, count tasks, users, reason codes, scales, device revocations) is recorded as
 //! signed admin events, payload kinds 256 to 511 (docs/EVENT-FORMAT.md), except kind 269
-//! `package_arrived`, a receiving event registered in that block. The ledger accepts one from
+//! `package_arrived`, a receiving event registered in that block, and kind 280
+//! `device_rebootstrapped`, a supervisor's step on the device. The ledger accepts one from
 //! a device only when
 //!
 //! - the device is the **first device enrolled for its facility** (the one that defines a new
@@ -22,9 +23,15 @@ use crate::store::{Store, StoreError};
 /// Kind 269 `package_arrived`: a receiving event numbered in the master-data block.
 const KIND_PACKAGE_ARRIVED: u16 = 269;
 
+/// Kind 280 `device_rebootstrapped`: a supervisor's re-bootstrap of a device's view, numbered
+/// in the master-data block.
+const KIND_DEVICE_REBOOTSTRAPPED: u16 = 280;
+
 /// Whether payload kind `kind` is master data (an admin event).
 pub fn is_master_data(kind: u16) -> bool {
-    (256..=511).contains(&kind) && kind != KIND_PACKAGE_ARRIVED
+    (256..=511).contains(&kind)
+        && kind != KIND_PACKAGE_ARRIVED
+        && kind != KIND_DEVICE_REBOOTSTRAPPED
 }
 
 /// Who may record master data for one device's push.
@@ -75,7 +82,7 @@ mod tests {
         for kind in [256, 257, 263, 264, 268, 270, 273, 274, 276, 511] {
             assert!(is_master_data(kind), "{kind}");
         }
-        for kind in [1, 2, 3, 16, 50, 64, 82, 99, 255, 269, 512] {
+        for kind in [1, 2, 3, 16, 50, 64, 82, 99, 255, 269, 280, 512] {
             assert!(!is_master_data(kind), "{kind}");
         }
     }

@@ -12,6 +12,7 @@ use anyhow::Context;
 use tally_events::custody::{self, CustodyReport, Role, VerifiedEntry};
 use tally_events::note::NoteVerifier;
 use tally_events::{Language, Message, Payload};
+use tally_vocab::bilingual;
 
 /// Arguments of `tally audit`.
 #[derive(Debug, clap::Args)]
@@ -278,122 +279,93 @@ fn write_text(
     zone: &jiff::tz::TimeZone,
     lang: Language,
 ) -> io::Result<()> {
-    let es = lang == Language::Spanish;
+    let l = lang;
     let events: Vec<&VerifiedEntry> = report.events().collect();
-    if es {
-        writeln!(
-            out,
-            "VERIFICADO: custodia de {} en el registro {}",
-            report.uid, report.origin
-        )?;
-        writeln!(
-            out,
-            "punto de control: {} entradas, raíz {}",
-            report.checkpoint.size, report.checkpoint.root
-        )?;
-    } else {
-        writeln!(
-            out,
-            "VERIFIED: custody of {} in the log {}",
-            report.uid, report.origin
-        )?;
-        writeln!(
-            out,
-            "checkpoint: {} entries, root {}",
-            report.checkpoint.size, report.checkpoint.root
-        )?;
-    }
-    let facilities: Vec<&str> = report.facilities.iter().map(String::as_str).collect();
+    let (uid, origin) = (&report.uid, &report.origin);
+    let (size, root) = (report.checkpoint.size, &report.checkpoint.root);
+    let verified = bilingual!(l,
+        en: "VERIFIED: custody of {uid} in the log {origin}\ncheckpoint: {size} entries, root {root}",
+        es: "VERIFICADO: custodia de {uid} en el registro {origin}\npunto de control: {size} entradas, raíz {root}",
+    );
+    writeln!(out, "{verified}")?;
+    let facilities = report
+        .facilities
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<&str>>()
+        .join(", ");
     let zone_note = match &report.time_zone {
         Some(name) if zone.iana_name() == Some(name.as_str()) => name.clone(),
-        Some(name) => format!("{name} unknown here, times in UTC"),
-        None => "no settings in the bundle, times in UTC".to_owned(),
+        Some(name) => bilingual!(l,
+            en: "{name} unknown here, times in UTC",
+            es: "{name} desconocida aquí, horas en UTC",
+        ),
+        None => bilingual!(l,
+            en: "no settings in the bundle, times in UTC",
+            es: "el paquete no trae configuración, horas en UTC",
+        ),
     };
-    writeln!(
-        out,
-        "{}: {} ({} {})",
-        if es { "instalación" } else { "facility" },
-        facilities.join(", "),
-        if es { "zona horaria" } else { "time zone" },
-        zone_note
-    )?;
-    writeln!(
-        out,
-        "{}: {} ({} {})",
-        if es { "eventos" } else { "events" },
-        events.len(),
-        events.iter().filter(|e| e.voided).count(),
-        if es { "anulados" } else { "voided" }
-    )?;
+    let facility = bilingual!(l,
+        en: "facility: {facilities} (time zone {zone_note})",
+        es: "instalación: {facilities} (zona horaria {zone_note})",
+    );
+    writeln!(out, "{facility}")?;
+    let (count, voided) = (events.len(), events.iter().filter(|e| e.voided).count());
+    let counted = bilingual!(l,
+        en: "events: {count} ({voided} voided)",
+        es: "eventos: {count} ({voided} anulados)",
+    );
+    writeln!(out, "{counted}")?;
     for entry in &events {
         let f = facts(report, entry, zone);
-        writeln!(
-            out,
-            "  #{:<8} {}  {} {} seq {}  {} {}  {}  {}{}{}{}",
-            entry.index,
-            local_time(entry.event.timestamp().wall_unix_ms, zone),
-            if es { "dispositivo" } else { "device" },
-            short(&entry.event.device().to_string()),
-            entry.event.seq(),
-            if es { "usuario" } else { "user" },
-            if entry.event.actor().is_empty() {
-                "-"
-            } else {
-                entry.event.actor()
-            },
-            kind(entry),
-            f.summary,
-            if f.scale.is_empty() {
-                String::new()
-            } else {
-                format!("  scale {}", f.scale)
-            },
-            if f.witness.is_empty() {
-                String::new()
-            } else {
-                format!("  witness {}", f.witness)
-            },
-            if entry.voided {
-                if es {
-                    "  [ANULADO]"
-                } else {
-                    "  [VOIDED]"
-                }
-            } else {
-                ""
-            },
-        )?;
+        let index = entry.index;
+        let time = local_time(entry.event.timestamp().wall_unix_ms, zone);
+        let device = short(&entry.event.device().to_string());
+        let seq = entry.event.seq();
+        let user = match entry.event.actor() {
+            "" => "-",
+            actor => actor,
+        };
+        let kind = kind(entry);
+        let summary = &f.summary;
+        let scale = match f.scale.as_str() {
+            "" => String::new(),
+            scale => bilingual!(l, en: "  scale {scale}", es: "  báscula {scale}"),
+        };
+        let witness = match f.witness.as_str() {
+            "" => String::new(),
+            witness => bilingual!(l, en: "  witness {witness}", es: "  testigo {witness}"),
+        };
+        let voided = match entry.voided {
+            true => bilingual!(l, en: "  [VOIDED]", es: "  [ANULADO]"),
+            false => String::new(),
+        };
+        let line = bilingual!(l,
+            en: "  #{index:<8} {time}  device {device} seq {seq}  user {user}  {kind}  {summary}{scale}{witness}{voided}",
+            es: "  #{index:<8} {time}  dispositivo {device} seq {seq}  usuario {user}  {kind}  {summary}{scale}{witness}{voided}",
+        );
+        writeln!(out, "{line}")?;
     }
     let context = |role| report.entries.iter().filter(|e| e.role == role).count();
-    writeln!(
-        out,
-        "{}: {} genesis, {} weight, {} witness, {} scale, {} void, {} settings",
-        if es { "contexto" } else { "context" },
+    let (genesis, weight, witness) = (
         context(Role::Genesis),
         context(Role::Weight),
         context(Role::Witness),
+    );
+    let (scale, void, settings) = (
         context(Role::Scale),
         context(Role::Void),
         context(Role::Settings),
-    )?;
-    writeln!(
-        out,
-        "{}",
-        if es {
-            "Cada evento está firmado por su dispositivo y probado en el registro firmado por la clave del libro central."
-        } else {
-            "Each event is signed by its device and proved to be in the log signed by the ledger's key."
-        }
-    )?;
-    writeln!(
-        out,
-        "{}",
-        if es {
-            "Lo que este paquete no puede probar:"
-        } else {
-            "What this bundle cannot prove:"
-        }
-    )?;
+    );
+    let context = bilingual!(l,
+        en: "context: {genesis} genesis, {weight} weight, {witness} witness, {scale} scale, {void} void, {settings} settings\n\
+             Each event is signed by its device and proved to be in the log signed by the ledger's key.\n\
+             What this bundle cannot prove:",
+        es: "contexto: {genesis} alta, {weight} peso, {witness} testigo, {scale} báscula, {void} anulación, {settings} configuración\n\
+             Cada evento está firmado por su dispositivo y probado en el registro firmado por la clave del libro central.\n\
+             Lo que este paquete no puede probar:",
+    );
+    writeln!(out, "{context}")?;
     for limit in report.limits(lang) {
         writeln!(out, "  - {limit}")?;
     }

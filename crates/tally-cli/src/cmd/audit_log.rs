@@ -8,7 +8,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use tally_events::Language;
+use tally_events::{Language, Message};
 use tally_ledger_client::audit::{audit_served_log, LogAuditError, LogAuditOptions};
 use tally_ledger_client::{ClientOptions, LedgerClient};
 
@@ -56,7 +56,9 @@ pub fn run(url: &str, args: &AuditArgs, key: String) -> anyhow::Result<ExitCode>
         Err(failure) => {
             match args.lang {
                 Language::English => eprintln!("NOT VERIFIED: {failure}"),
-                Language::Spanish => eprintln!("NO VERIFICADO: {}", failure.spanish()),
+                Language::Spanish => {
+                    eprintln!("NO VERIFICADO: {}", failure.message(Language::Spanish))
+                }
             }
             Ok(ExitCode::from(1))
         }

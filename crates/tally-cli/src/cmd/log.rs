@@ -18,6 +18,7 @@ use tally_events::{
     ChainOptions, ChainVerifier, DeviceId, ExportEnd, ExportError, ExportReader, FailureKind,
     Language, Message, Next, Payload, SignedEvent, Trailer, VerifyMode,
 };
+use tally_vocab::bilingual;
 
 /// Arguments of `tally log`.
 #[derive(Debug, clap::Args)]
@@ -304,10 +305,11 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let result = verifier.finish();
     let language = args.lang;
     let broken = |seq: u64, kind: &str, text: String| {
-        match language {
-            Language::English => println!("BROKEN at event {seq}: {kind}: {text}"),
-            Language::Spanish => println!("ROTA en el evento {seq}: {kind}: {text}"),
-        }
+        let line = bilingual!(language,
+            en: "BROKEN at event {seq}: {kind}: {text}",
+            es: "ROTA en el evento {seq}: {kind}: {text}",
+        );
+        println!("{line}");
         Ok(ExitCode::from(1))
     };
     let report = match (result, read_error) {
@@ -341,71 +343,61 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     };
     if let Some(known) = args.head {
         if head_seq < known {
-            let text = match language {
-                Language::English => format!(
-                    "the export ends at event {head_seq}, but the device's known head is event {known}: events {} to {known} are missing (truncated)",
-                    head_seq + 1
-                ),
-                Language::Spanish => format!(
-                    "la exportación termina en el evento {head_seq}, pero el último evento conocido del dispositivo es el {known}: faltan los eventos {} a {known} (truncada)",
-                    head_seq + 1
-                ),
-            };
+            let first_missing = head_seq + 1;
+            let text = bilingual!(language,
+                en: "the export ends at event {head_seq}, but the device's known head is event {known}: events {first_missing} to {known} are missing (truncated)",
+                es: "la exportación termina en el evento {head_seq}, pero el último evento conocido del dispositivo es el {known}: faltan los eventos {first_missing} a {known} (truncada)",
+            );
             return broken(head_seq + 1, "truncated", text);
         }
     }
-    match language {
-        Language::English => println!(
-            "intact: {} events signed by device {}, last record {}",
-            report.events, report.device, report.head_hash
+    let (events, device, head_hash) = (report.events, report.device, report.head_hash);
+    let intact = bilingual!(language,
+        en: "intact: {events} events signed by device {device}, last record {head_hash}",
+        es: "intacta: {events} eventos firmados por el dispositivo {device}, último registro {head_hash}",
+    );
+    println!("{intact}");
+    let end_line = match trailer_note {
+        Some(Trailer::Device(_)) => bilingual!(language,
+            en: "end: the export's trailer, signed by the device, vouches for its last event",
+            es: "final: el cierre de la exportación, firmado por el dispositivo, garantiza su último evento",
         ),
-        Language::Spanish => println!(
-            "intacta: {} eventos firmados por el dispositivo {}, último registro {}",
-            report.events, report.device, report.head_hash
+        Some(Trailer::Ledger(trailer)) => {
+            let entry = trailer.log_index;
+            let key = match args.ledger_key {
+                Some(_) => bilingual!(language,
+                    en: ", checkpoint signature verified",
+                    es: ", firma del punto de control verificada",
+                ),
+                None => bilingual!(language,
+                    en: "; give --ledger-key to check the checkpoint's signature",
+                    es: "; use --ledger-key para comprobar la firma del punto de control",
+                ),
+            };
+            bilingual!(language,
+                en: "end: the ledger's checkpoint includes the last record as entry {entry} (inclusion proof verified{key})",
+                es: "final: el punto de control del ledger incluye el último registro como entrada {entry} (prueba de inclusión verificada{key})",
+            )
+        }
+        None => bilingual!(language,
+            en: "note: a version 1 export has no trailer: a cut after a whole event cannot be seen (use --head SEQ with the device's known head)",
+            es: "nota: una exportación de versión 1 no tiene cierre: un corte después de un evento completo no se puede ver (use --head SEQ con el último evento conocido)",
         ),
-    }
-    let end_line = match (trailer_note, language) {
-        (Some(Trailer::Device(_)), Language::English) => {
-            "end: the export's trailer, signed by the device, vouches for its last event".to_owned()
-        }
-        (Some(Trailer::Device(_)), Language::Spanish) => {
-            "final: el cierre de la exportación, firmado por el dispositivo, garantiza su último evento".to_owned()
-        }
-        (Some(Trailer::Ledger(trailer)), Language::English) => format!(
-            "end: the ledger's checkpoint includes the last record as entry {} (inclusion proof verified{})",
-            trailer.log_index,
-            if args.ledger_key.is_some() { ", checkpoint signature verified" } else { "; give --ledger-key to check the checkpoint's signature" }
-        ),
-        (Some(Trailer::Ledger(trailer)), Language::Spanish) => format!(
-            "final: el punto de control del ledger incluye el último registro como entrada {} (prueba de inclusión verificada{})",
-            trailer.log_index,
-            if args.ledger_key.is_some() { ", firma del punto de control verificada" } else { "; use --ledger-key para comprobar la firma del punto de control" }
-        ),
-        (None, Language::English) => {
-            "note: a version 1 export has no trailer: a cut after a whole event cannot be seen (use --head SEQ with the device's known head)".to_owned()
-        }
-        (None, Language::Spanish) => {
-            "nota: una exportación de versión 1 no tiene cierre: un corte después de un evento completo no se puede ver (use --head SEQ con el último evento conocido)".to_owned()
-        }
     };
     println!("{end_line}");
     if let Some(known) = args.head {
         if head_seq > known {
-            match language {
-                Language::English => {
-                    println!("note: the export goes beyond the known head (event {known})")
-                }
-                Language::Spanish => println!(
-                    "nota: la exportación va más allá del último evento conocido ({known})"
-                ),
-            }
+            let note = bilingual!(language,
+                en: "note: the export goes beyond the known head (event {known})",
+                es: "nota: la exportación va más allá del último evento conocido ({known})",
+            );
+            println!("{note}");
         }
     }
     for anomaly in &report.anomalies {
-        match language {
-            Language::English => println!("note: {}", anomaly.message(language)),
-            Language::Spanish => println!("nota: {}", anomaly.message(language)),
-        }
+        let anomaly = anomaly.message(language);
+        let note = bilingual!(language, en: "note: {anomaly}", es: "nota: {anomaly}");
+        println!("{note}");
     }
     Ok(ExitCode::SUCCESS)
 }

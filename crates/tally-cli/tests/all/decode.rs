@@ -290,6 +290,12 @@ fn usage_errors_exit_2() {
         tally(&["decode", "--no-such-flag"], None).status.code(),
         Some(2)
     );
+    assert_eq!(
+        tally(&["decode", "--threads", "0"], Some(b"x\n"))
+            .status
+            .code(),
+        Some(2)
+    );
     let digits = tally(&["decode", "--separator", "29", "x"], None);
     assert_eq!(digits.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&digits.stderr).contains("letter or digit"));
@@ -470,20 +476,34 @@ fn a_long_log_on_standard_input_keeps_its_order_and_matches_scans_one_by_one() {
     input.push(b'\n');
     // Standard input is written by another thread: the output fills its pipe long before the
     // input is all written.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tally"))
-        .args(["decode", "--json"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("tally runs");
-    let mut pipe = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || pipe.write_all(&input));
-    let from_stdin = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert_eq!(from_stdin.status.code(), Some(1));
-    let lines = String::from_utf8(from_stdin.stdout).unwrap();
-    let lines: Vec<&str> = lines.lines().collect();
+    let from_stdin = |threads: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tally"))
+            .args(["decode", "--json"])
+            .args(threads)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("tally runs");
+        let mut pipe = child.stdin.take().unwrap();
+        let input = input.clone();
+        let writer = std::thread::spawn(move || pipe.write_all(&input));
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{threads:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let every_core = from_stdin(&[]);
+    // One thread, or more threads than cores: the same bytes.
+    assert!(
+        from_stdin(&["--threads", "1"]) == every_core,
+        "--threads 1 differs"
+    );
+    assert!(
+        from_stdin(&["--threads", "3"]) == every_core,
+        "--threads 3 differs"
+    );
+    let lines: Vec<&str> = every_core.lines().collect();
     assert_eq!(lines.len(), scans.len());
     // The same scans as arguments, in a few batches, decoded one after the other.
     for (batch_index, batch) in scans.chunks(1_500).enumerate() {

@@ -194,6 +194,17 @@ pub(crate) fn same_ai(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
+/// The order of two AIs as text (`"17" < "235" < "3103"`), what `str::cmp` gives, compared
+/// byte by byte in line: a few digits are not worth a call to `memcmp`.
+#[inline]
+pub(crate) fn order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .zip(b.bytes())
+        .map(|(x, y)| x.cmp(&y))
+        .find(|o| o.is_ne())
+        .unwrap_or_else(|| a.len().cmp(&b.len()))
+}
+
 /// The AI definition for `ai` (exact digits, e.g. `"3103"`).
 #[inline]
 pub fn lookup(ai: &str) -> Option<&'static AiDef> {
@@ -205,6 +216,19 @@ pub fn lookup(ai: &str) -> Option<&'static AiDef> {
 /// fix their length. Constant time: one table read for the length, one for the AI.
 #[inline]
 pub fn lookup_prefix(data: &[u8]) -> Option<&'static AiDef> {
+    AI_TABLE.get(table_index_of_prefix(data)?)
+}
+
+/// Where the AI `ai` (exact digits) is in [`AI_TABLE`], for tables kept beside it.
+#[inline]
+pub(crate) fn table_index(ai: &str) -> Option<usize> {
+    let index = table_index_of_prefix(ai.as_bytes())?;
+    (AI_TABLE.get(index)?.ai.len() == ai.len()).then_some(index)
+}
+
+/// Where the AI that starts `data` is in [`AI_TABLE`] (see [`lookup_prefix`]).
+#[inline]
+fn table_index_of_prefix(data: &[u8]) -> Option<usize> {
     let (&a, &b) = (data.first()?, data.get(1)?);
     if !a.is_ascii_digit() || !b.is_ascii_digit() {
         return None;
@@ -226,7 +250,7 @@ pub fn lookup_prefix(data: &[u8]) -> Option<&'static AiDef> {
     };
     match INDEX[slot] {
         NO_AI => None,
-        i => AI_TABLE.get(usize::from(i)),
+        i => Some(usize::from(i)),
     }
 }
 
@@ -262,6 +286,18 @@ const fn build_index() -> [u16; 11_100] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ais_compare_as_their_text_does() {
+        let mut texts: Vec<&str> = AI_TABLE.iter().map(|d| d.ai).collect();
+        texts.extend(["", "0", "1", "011", "99999"]);
+        for a in &texts {
+            for b in &texts {
+                assert_eq!(order(a, b), a.cmp(b), "{a} {b}");
+                assert_eq!(same_ai(a, b), a == b, "{a} {b}");
+            }
+        }
+    }
 
     #[test]
     fn lookups() {

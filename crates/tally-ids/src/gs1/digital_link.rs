@@ -52,7 +52,8 @@ pub(crate) fn parse_digital_link_with(
         return None;
     }
     let text = std::str::from_utf8(uri).ok()?;
-    let after_scheme = &text[text.find("://")? + 3..];
+    // `http://` or `https://` (checked above): the scheme ends at the fifth or sixth byte.
+    let after_scheme = &text[if uri[4] == b':' { 7 } else { 8 }..];
     let without_fragment = after_scheme.split('#').next().unwrap_or_default();
     let (before_query, query) = match without_fragment.split_once('?') {
         Some((p, q)) => (p, Some(q)),
@@ -148,7 +149,7 @@ pub(crate) fn parse_digital_link_with(
         // a qualifier of another sequence is an ordinary data attribute.
         let qualifier = key.dl_primary_key.is_some_and(|alts| {
             alts.iter()
-                .any(|alt| alt.contains(&def.ai) && fits(alt, &pairs[1..]))
+                .any(|alt| alt.iter().any(|a| ai::same_ai(a, def.ai)) && fits(alt, &pairs[1..]))
         });
         if qualifier {
             // Key qualifiers belong in the path, never in the query (the GS1 syntax engine agrees).
@@ -209,15 +210,15 @@ fn failure(error: ScanError) -> ElementString {
 /// Whether the path qualifiers follow `alt` in order (each optional, none repeated).
 fn fits(alt: &[&str], qualifiers: &[(&'static AiDef, &str)]) -> bool {
     let mut next = 0;
-    qualifiers
-        .iter()
-        .all(|(q, _)| match alt[next..].iter().position(|a| *a == q.ai) {
+    qualifiers.iter().all(
+        |(q, _)| match alt[next..].iter().position(|a| ai::same_ai(a, q.ai)) {
             Some(p) => {
                 next += p + 1;
                 true
             }
             None => false,
-        })
+        },
+    )
 }
 
 /// Qualifiers must follow one of the key's `dlpkey` sequences, in order, without mixing.
@@ -411,8 +412,8 @@ pub(crate) fn to_digital_link_into(
     while let Some(e) = elements
         .iter()
         .filter(is_attribute)
-        .filter(|e| last.is_none_or(|l| e.ai > l))
-        .min_by(|a, b| a.ai.cmp(b.ai))
+        .filter(|e| last.is_none_or(|l| ai::order(e.ai, l).is_gt()))
+        .min_by(|a, b| ai::order(a.ai, b.ai))
     {
         uri.push(if last.is_none() { '?' } else { '&' });
         uri.push_str(e.ai);

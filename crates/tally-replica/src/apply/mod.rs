@@ -97,6 +97,11 @@ pub fn payload_uids(payload: &Payload) -> Vec<&str> {
             .iter()
             .filter_map(|t| t.decoded_uid.as_deref())
             .collect(),
+        Payload::CountSweepRecorded(p) => p
+            .tags
+            .iter()
+            .filter_map(|t| t.decoded_uid.as_deref())
+            .collect(),
         Payload::WeightRecorded(p) => p.uid.as_deref().into_iter().collect(),
         Payload::ManifestLineReceived(p) => vec![&p.uid],
         Payload::ManifestLineRejected(p) => vec![&p.uid],
@@ -245,12 +250,14 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
     match payload {
         Payload::DeviceEnrolled(p) => devices::device_enrolled(view, meta, p),
         Payload::DeviceRevoked(p) => devices::device_revoked(view, p),
-        // A re-anchoring changes the sync daemon's state, not the view.
+        // A re-anchoring or a re-bootstrap changes the sync daemon's state, not the view.
         Payload::UserSignedIn(_)
         | Payload::UserSignedOut(_)
         | Payload::ScanRecorded(_)
-        | Payload::LedgerReanchored(_) => Ok(()),
+        | Payload::LedgerReanchored(_)
+        | Payload::DeviceRebootstrapped(_) => Ok(()),
         Payload::RfidSweepRecorded(p) => count::rfid_sweep_recorded(view, meta, p),
+        Payload::CountSweepRecorded(p) => count::count_sweep_recorded(view, meta, p),
         Payload::WeightRecorded(p) => scale::weight_recorded(view, meta, p),
         Payload::ScaleCalibrationChecked(p) => scale::scale_calibration_checked(view, p),
         Payload::PackageArrived(p) => receiving::package_arrived(view, p),

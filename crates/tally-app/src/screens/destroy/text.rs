@@ -1,7 +1,7 @@
 //! What 8 Destroy says, in English and Spanish side by side.
 
 use super::Step;
-use crate::text::{pick, Language, Words};
+use crate::text::{bilingual, Language, Words};
 
 /// What 8 Destroy says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,61 +39,66 @@ pub enum Text {
 impl Words for Text {
     fn text(&self, language: Language) -> String {
         let l = language;
-        let es = l == Language::Spanish;
         match self {
-            Text::Title => pick(l, "8 Destroy", "8 Destruir"),
+            Text::Title => bilingual!(l, en: "8 Destroy", es: "8 Destruir"),
             Text::Prompt(step) => match step {
-                Step::Package => pick(
-                    l,
-                    "Scan the package to destroy",
-                    "Escanee el paquete a destruir",
+                Step::Package => bilingual!(l,
+                    en: "Scan the package to destroy",
+                    es: "Escanee el paquete a destruir",
                 ),
-                Step::Scale => pick(
-                    l,
-                    "Scan the scale's asset tag",
-                    "Escanee la etiqueta de la báscula",
+                Step::Scale => bilingual!(l,
+                    en: "Scan the scale's asset tag",
+                    es: "Escanee la etiqueta de la báscula",
                 ),
-                Step::Weight => pick(
-                    l,
-                    "Put the package on the scale; wait for a stable weight",
-                    "Ponga el paquete en la báscula; espere un peso estable",
+                Step::Weight => bilingual!(l,
+                    en: "Put the package on the scale; wait for a stable weight",
+                    es: "Ponga el paquete en la báscula; espere un peso estable",
                 ),
-                Step::Reason => pick(l, "Reason code + Enter", "Código de motivo + Enter"),
-                Step::Method => pick(
-                    l,
-                    "Method + Enter (e.g. mixed 50/50 with litter)",
-                    "Método + Enter (p. ej. mezcla 50/50 con arena)",
+                Step::Reason => bilingual!(l,
+                    en: "Reason code + Enter",
+                    es: "Código de motivo + Enter",
                 ),
-                Step::WitnessBadge => pick(
-                    l,
-                    "Witness: scan your badge (not the person destroying)",
-                    "Testigo: escanee su gafete (no quien destruye)",
+                Step::Method => bilingual!(l,
+                    en: "Method + Enter (e.g. mixed 50/50 with litter)",
+                    es: "Método + Enter (p. ej. mezcla 50/50 con arena)",
                 ),
-                Step::WitnessPin => pick(l, "Witness: your PIN + Enter", "Testigo: su PIN + Enter"),
-                Step::Confirm => pick(
-                    l,
-                    "Enter destroys · Esc goes back",
-                    "Enter destruye · Esc regresa",
+                Step::WitnessBadge => bilingual!(l,
+                    en: "Witness: scan your badge (not the person destroying)",
+                    es: "Testigo: escanee su gafete (no quien destruye)",
+                ),
+                Step::WitnessPin => bilingual!(l,
+                    en: "Witness: your PIN + Enter",
+                    es: "Testigo: su PIN + Enter",
+                ),
+                Step::Confirm => bilingual!(l,
+                    en: "Enter destroys · Esc goes back",
+                    es: "Enter destruye · Esc regresa",
                 ),
             },
-            Text::WaitForWeight => pick(
-                l,
-                "No stable weight yet: wait for the scale to settle",
-                "Aún no hay peso estable: espere a que la báscula se asiente",
+            Text::WaitForWeight => bilingual!(l,
+                en: "No stable weight yet: wait for the scale to settle",
+                es: "Aún no hay peso estable: espere a que la báscula se asiente",
             ),
-            Text::Package => pick(l, "Package", "Paquete"),
-            Text::Scale => pick(l, "Scale", "Báscula"),
-            Text::Weight => pick(l, "Weight", "Peso"),
-            Text::Reason => pick(l, "Reason", "Motivo"),
-            Text::Method => pick(l, "Method", "Método"),
-            Text::Witness => pick(l, "Witness", "Testigo"),
-            Text::Confirm(uid) if es => format!("¿Destruir {uid}?"),
-            Text::Confirm(uid) => format!("Destroy {uid}?"),
-            Text::Irreversible => pick(l, "This cannot be undone.", "No se puede deshacer."),
-            Text::ConfirmKeys => pick(l, "Enter yes · Esc no", "Enter sí · Esc no"),
-            Text::Destroyed(uid, witness) if es => format!("{uid} destruido ante {witness}"),
-            Text::Destroyed(uid, witness) => format!("{uid} destroyed, witnessed by {witness}"),
-            Text::KeyEscStep => pick(l, "Esc      back one step", "Esc      un paso atrás"),
+            Text::Package => bilingual!(l, en: "Package", es: "Paquete"),
+            Text::Scale => bilingual!(l, en: "Scale", es: "Báscula"),
+            Text::Weight => bilingual!(l, en: "Weight", es: "Peso"),
+            Text::Reason => bilingual!(l, en: "Reason", es: "Motivo"),
+            Text::Method => bilingual!(l, en: "Method", es: "Método"),
+            Text::Witness => bilingual!(l, en: "Witness", es: "Testigo"),
+            Text::Confirm(uid) => bilingual!(l, en: "Destroy {uid}?", es: "¿Destruir {uid}?"),
+            Text::Irreversible => bilingual!(l,
+                en: "This cannot be undone.",
+                es: "No se puede deshacer.",
+            ),
+            Text::ConfirmKeys => bilingual!(l, en: "Enter yes · Esc no", es: "Enter sí · Esc no"),
+            Text::Destroyed(uid, witness) => bilingual!(l,
+                en: "{uid} destroyed, witnessed by {witness}",
+                es: "{uid} destruido ante {witness}",
+            ),
+            Text::KeyEscStep => bilingual!(l,
+                en: "Esc      back one step",
+                es: "Esc      un paso atrás",
+            ),
         }
     }
 }

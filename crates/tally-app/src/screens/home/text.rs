@@ -1,7 +1,7 @@
 //! What home says (menu prompt, tasks, sync state, devices), in English and Spanish side by
 //! side.
 
-use crate::text::{pick, Language, Words};
+use crate::text::{bilingual, Language, Words};
 
 /// What home says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,56 +59,47 @@ impl Words for Text {
     fn text(&self, language: Language) -> String {
         let l = language;
         match self {
-            Text::HomeTitle => pick(l, "Home", "Inicio"),
-            Text::HomePrompt => pick(l, "Type a number and Enter", "Escriba un número y Enter"),
-            Text::NoSuchEntry(typed) => match l {
-                Language::English => format!("{typed:?} is not on the menu; type 0 to 9 and Enter"),
-                Language::Spanish => format!("{typed:?} no está en el menú; escriba 0 a 9 y Enter"),
-            },
+            Text::HomeTitle => bilingual!(l, en: "Home", es: "Inicio"),
+            Text::HomePrompt => bilingual!(l,
+                en: "Type a number and Enter",
+                es: "Escriba un número y Enter",
+            ),
+            Text::NoSuchEntry(typed) => bilingual!(l,
+                en: "{typed:?} is not on the menu; type 0 to 9 and Enter",
+                es: "{typed:?} no está en el menú; escriba 0 a 9 y Enter",
+            ),
             Text::Tasks {
                 manifests,
                 picks,
                 counts,
-            } => match l {
-                Language::English => {
-                    format!("Inbound {manifests} · Picks {picks} · Counts {counts}")
-                }
-                Language::Spanish => {
-                    format!("Entradas {manifests} · Surtidos {picks} · Conteos {counts}")
-                }
-            },
-            Text::TasksLoading => pick(l, "Tasks: reading…", "Tareas: leyendo…"),
-            Text::NeverSynced => pick(l, "never synced", "nunca sincronizado"),
-            Text::LastSync(minutes) => match l {
-                Language::English => format!("synced {minutes} min ago"),
-                Language::Spanish => format!("sincronizado hace {minutes} min"),
-            },
-            Text::SigningStopped => pick(
-                l,
-                "RECORDING STOPPED: see a supervisor",
-                "REGISTRO DETENIDO: vea a un supervisor",
+            } => bilingual!(l,
+                en: "Inbound {manifests} · Picks {picks} · Counts {counts}",
+                es: "Entradas {manifests} · Surtidos {picks} · Conteos {counts}",
             ),
-            Text::EventsWaiting(n) => match l {
-                Language::English => format!("{n} to send"),
-                Language::Spanish => format!("{n} por enviar"),
-            },
-            Text::LedgerEvents(n) => match l {
-                Language::English => format!("ledger at {n}"),
-                Language::Spanish => format!("libro en {n}"),
-            },
-            Text::Devices => pick(l, "Devices", "Equipos"),
-            Text::DeviceUnknown => pick(l, "?", "?"),
-            Text::Connected => pick(l, "on", "sí"),
-            Text::NotConnected => pick(l, "off", "no"),
-            Text::Stable => pick(l, "stable", "estable"),
-            Text::Settling => pick(l, "settling", "estabilizando"),
-            Text::Scanner => pick(l, "Scanner", "Escáner"),
-            Text::Rfid => pick(l, "RFID", "RFID"),
-            Text::Scale => pick(l, "Scale", "Báscula"),
-            Text::KeySignOut => pick(
-                l,
-                "Esc      sign out (asks first)",
-                "Esc      cerrar sesión (pregunta)",
+            Text::TasksLoading => bilingual!(l, en: "Tasks: reading…", es: "Tareas: leyendo…"),
+            Text::NeverSynced => bilingual!(l, en: "never synced", es: "nunca sincronizado"),
+            Text::LastSync(minutes) => bilingual!(l,
+                en: "synced {minutes} min ago",
+                es: "sincronizado hace {minutes} min",
+            ),
+            Text::SigningStopped => bilingual!(l,
+                en: "RECORDING STOPPED: see a supervisor",
+                es: "REGISTRO DETENIDO: vea a un supervisor",
+            ),
+            Text::EventsWaiting(n) => bilingual!(l, en: "{n} to send", es: "{n} por enviar"),
+            Text::LedgerEvents(n) => bilingual!(l, en: "ledger at {n}", es: "libro en {n}"),
+            Text::Devices => bilingual!(l, en: "Devices", es: "Equipos"),
+            Text::DeviceUnknown => bilingual!(l, en: "?", es: "?"),
+            Text::Connected => bilingual!(l, en: "on", es: "sí"),
+            Text::NotConnected => bilingual!(l, en: "off", es: "no"),
+            Text::Stable => bilingual!(l, en: "stable", es: "estable"),
+            Text::Settling => bilingual!(l, en: "settling", es: "estabilizando"),
+            Text::Scanner => bilingual!(l, en: "Scanner", es: "Escáner"),
+            Text::Rfid => bilingual!(l, en: "RFID", es: "RFID"),
+            Text::Scale => bilingual!(l, en: "Scale", es: "Báscula"),
+            Text::KeySignOut => bilingual!(l,
+                en: "Esc      sign out (asks first)",
+                es: "Esc      cerrar sesión (pregunta)",
             ),
         }
     }

@@ -1,6 +1,6 @@
 //! What 4 Load says, in English and Spanish side by side.
 
-use crate::text::{pick, Language, Words};
+use crate::text::{bilingual, Language, Words};
 
 /// What 4 Load says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,63 +46,63 @@ pub enum Text {
 impl Words for Text {
     fn text(&self, language: Language) -> String {
         let l = language;
-        let es = l == Language::Spanish;
         match self {
-            Text::Title => pick(l, "4 Load", "4 Cargar"),
-            Text::Choose => pick(
-                l,
-                "Choose a manifest: number + Enter, or scan it",
-                "Elija un manifiesto: número + Enter, o escanéelo",
+            Text::Title => bilingual!(l, en: "4 Load", es: "4 Cargar"),
+            Text::Choose => bilingual!(l,
+                en: "Choose a manifest: number + Enter, or scan it",
+                es: "Elija un manifiesto: número + Enter, o escanéelo",
             ),
-            Text::Nothing => pick(
-                l,
-                "No outbound manifests to load",
-                "No hay manifiestos por cargar",
+            Text::Nothing => bilingual!(l,
+                en: "No outbound manifests to load",
+                es: "No hay manifiestos por cargar",
             ),
-            Text::Reading => pick(l, "Reading…", "Leyendo…"),
-            Text::NoSuchManifest(t) if es => format!("{t} no es un manifiesto por cargar"),
-            Text::NoSuchManifest(t) => format!("{t} is not a manifest to load"),
-            Text::Row(id, route, dest, n) if es => {
-                format!("{id} · ruta {route} · a {dest} · {n} paquetes")
-            }
-            Text::Row(id, route, dest, n) => {
-                format!("{id} · route {route} · to {dest} · {n} packages")
-            }
-            Text::Heading(id) if es => format!("Manifiesto {id} contra lo preparado"),
-            Text::Heading(id) => format!("Manifest {id} against what is staged"),
-            Text::Exact => pick(
-                l,
-                "Exact: Enter to close it for loading",
-                "Exacto: Enter para cerrarlo y cargar",
+            Text::Reading => bilingual!(l, en: "Reading…", es: "Leyendo…"),
+            Text::NoSuchManifest(t) => bilingual!(l,
+                en: "{t} is not a manifest to load",
+                es: "{t} no es un manifiesto por cargar",
             ),
-            Text::NotExact => pick(
-                l,
-                "Not exact: fix what is listed before loading",
-                "No es exacto: corrija lo listado antes de cargar",
+            Text::Row(id, route, dest, n) => bilingual!(l,
+                en: "{id} · route {route} · to {dest} · {n} packages",
+                es: "{id} · ruta {route} · a {dest} · {n} paquetes",
             ),
-            Text::Missing(n) if es => format!("Faltan ({n}):"),
-            Text::Missing(n) => format!("Missing ({n}):"),
-            Text::Extra(n) if es => format!("Sobran ({n}):"),
-            Text::Extra(n) => format!("Extra ({n}):"),
-            Text::Mismatched(n) if es => format!("No coinciden ({n}):"),
-            Text::Mismatched(n) => format!("Mismatched ({n}):"),
-            Text::ConfirmClose(id) if es => {
-                format!("¿Cerrar {id} para cargar? No se puede deshacer.")
-            }
-            Text::ConfirmClose(id) => format!("Close {id} for loading? This cannot be undone."),
-            Text::ConfirmKeys => pick(l, "Enter yes · Esc no", "Enter sí · Esc no"),
-            Text::Ready(id) if es => format!("{id} listo para cargar"),
-            Text::Ready(id) => format!("{id} is ready to load"),
-            Text::KeyClose => pick(
-                l,
-                "Enter (empty)  close for loading",
-                "Enter (vacío)  cerrar y cargar",
+            Text::Heading(id) => bilingual!(l,
+                en: "Manifest {id} against what is staged",
+                es: "Manifiesto {id} contra lo preparado",
             ),
-            Text::KeyRefresh => pick(l, "scan      read it again", "escanear  leer de nuevo"),
-            Text::KeyScanManifest => pick(
-                l,
-                "scan      open that manifest",
-                "escanear  abrir ese manifiesto",
+            Text::Exact => bilingual!(l,
+                en: "Exact: Enter to close it for loading",
+                es: "Exacto: Enter para cerrarlo y cargar",
+            ),
+            Text::NotExact => bilingual!(l,
+                en: "Not exact: fix what is listed before loading",
+                es: "No es exacto: corrija lo listado antes de cargar",
+            ),
+            Text::Missing(n) => bilingual!(l, en: "Missing ({n}):", es: "Faltan ({n}):"),
+            Text::Extra(n) => bilingual!(l, en: "Extra ({n}):", es: "Sobran ({n}):"),
+            Text::Mismatched(n) => bilingual!(l,
+                en: "Mismatched ({n}):",
+                es: "No coinciden ({n}):",
+            ),
+            Text::ConfirmClose(id) => bilingual!(l,
+                en: "Close {id} for loading? This cannot be undone.",
+                es: "¿Cerrar {id} para cargar? No se puede deshacer.",
+            ),
+            Text::ConfirmKeys => bilingual!(l, en: "Enter yes · Esc no", es: "Enter sí · Esc no"),
+            Text::Ready(id) => bilingual!(l,
+                en: "{id} is ready to load",
+                es: "{id} listo para cargar",
+            ),
+            Text::KeyClose => bilingual!(l,
+                en: "Enter (empty)  close for loading",
+                es: "Enter (vacío)  cerrar y cargar",
+            ),
+            Text::KeyRefresh => bilingual!(l,
+                en: "scan      read it again",
+                es: "escanear  leer de nuevo",
+            ),
+            Text::KeyScanManifest => bilingual!(l,
+                en: "scan      open that manifest",
+                es: "escanear  abrir ese manifiesto",
             ),
         }
     }

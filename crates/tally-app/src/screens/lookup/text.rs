@@ -1,6 +1,6 @@
 //! What 6 Lookup says, in English and Spanish side by side.
 
-use crate::text::{pick, Language, Words};
+use crate::text::{bilingual, Language, Words};
 
 /// What 6 Lookup says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,56 +49,45 @@ impl Words for Text {
     fn text(&self, language: Language) -> String {
         let l = language;
         match self {
-            Text::LookupTitle => pick(l, "6 Lookup", "6 Consulta"),
-            Text::LookupPrompt => pick(
-                l,
-                "Scan a package or location, or type it and Enter",
-                "Escanee un paquete o ubicación, o escríbalo y Enter",
+            Text::LookupTitle => bilingual!(l, en: "6 Lookup", es: "6 Consulta"),
+            Text::LookupPrompt => bilingual!(l,
+                en: "Scan a package or location, or type it and Enter",
+                es: "Escanee un paquete o ubicación, o escríbalo y Enter",
             ),
-            Text::LookingUp(scan) => match l {
-                Language::English => format!("Looking up {scan}…"),
-                Language::Spanish => format!("Buscando {scan}…"),
-            },
-            Text::FoundPackage(uid) => match l {
-                Language::English => format!("Package {uid}"),
-                Language::Spanish => format!("Paquete {uid}"),
-            },
-            Text::FoundLocation(id) => match l {
-                Language::English => format!("Location {id}"),
-                Language::Spanish => format!("Ubicación {id}"),
-            },
-            Text::WithheldCount => pick(
-                l,
-                "withheld: a count is open",
-                "oculto: hay un conteo abierto",
+            Text::LookingUp(scan) => bilingual!(l,
+                en: "Looking up {scan}…",
+                es: "Buscando {scan}…",
             ),
-            Text::PackagesHere => pick(l, "Packages", "Paquetes"),
-            Text::History(n) => match l {
-                Language::English => format!("History on this device ({n})"),
-                Language::Spanish => format!("Historial en este equipo ({n})"),
-            },
-            Text::NoHistory => pick(
-                l,
-                "No events of it on this device",
-                "Ningún evento de él en este equipo",
+            Text::FoundPackage(uid) => bilingual!(l, en: "Package {uid}", es: "Paquete {uid}"),
+            Text::FoundLocation(id) => bilingual!(l, en: "Location {id}", es: "Ubicación {id}"),
+            Text::WithheldCount => bilingual!(l,
+                en: "withheld: a count is open",
+                es: "oculto: hay un conteo abierto",
             ),
-            Text::Conflict => pick(
-                l,
-                "CONFLICT between devices: ask a supervisor",
-                "CONFLICTO entre equipos: avise a un supervisor",
+            Text::PackagesHere => bilingual!(l, en: "Packages", es: "Paquetes"),
+            Text::History(n) => bilingual!(l,
+                en: "History on this device ({n})",
+                es: "Historial en este equipo ({n})",
             ),
-            Text::Item => pick(l, "Item", "Artículo"),
-            Text::Lot => pick(l, "Lot", "Lote"),
-            Text::Status => pick(l, "Status", "Estado"),
-            Text::Location => pick(l, "Where", "Dónde"),
-            Text::Tote => pick(l, "Tote", "Caja"),
-            Text::Quantity => pick(l, "Qty", "Cant."),
-            Text::Expires => pick(l, "Expires", "Vence"),
-            Text::Kind => pick(l, "Kind", "Tipo"),
-            Text::KeyScroll => pick(
-                l,
-                "↑ ↓      scroll the history",
-                "↑ ↓      mover el historial",
+            Text::NoHistory => bilingual!(l,
+                en: "No events of it on this device",
+                es: "Ningún evento de él en este equipo",
+            ),
+            Text::Conflict => bilingual!(l,
+                en: "CONFLICT between devices: ask a supervisor",
+                es: "CONFLICTO entre equipos: avise a un supervisor",
+            ),
+            Text::Item => bilingual!(l, en: "Item", es: "Artículo"),
+            Text::Lot => bilingual!(l, en: "Lot", es: "Lote"),
+            Text::Status => bilingual!(l, en: "Status", es: "Estado"),
+            Text::Location => bilingual!(l, en: "Where", es: "Dónde"),
+            Text::Tote => bilingual!(l, en: "Tote", es: "Caja"),
+            Text::Quantity => bilingual!(l, en: "Qty", es: "Cant."),
+            Text::Expires => bilingual!(l, en: "Expires", es: "Vence"),
+            Text::Kind => bilingual!(l, en: "Kind", es: "Tipo"),
+            Text::KeyScroll => bilingual!(l,
+                en: "↑ ↓      scroll the history",
+                es: "↑ ↓      mover el historial",
             ),
         }
     }

@@ -1,6 +1,6 @@
 //! What 2 Move / put away says, in English and Spanish side by side.
 
-use crate::text::{pick, Language, Words};
+use crate::text::{bilingual, Language, Words};
 
 /// What 2 Move / put away says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,33 +25,30 @@ impl Words for Text {
     fn text(&self, language: Language) -> String {
         let l = language;
         match self {
-            Text::Title => pick(l, "2 Move / put away", "2 Mover / ubicar"),
-            Text::ScanPackage => pick(
-                l,
-                "Scan the package to move",
-                "Escanee el paquete que va a mover",
+            Text::Title => bilingual!(l, en: "2 Move / put away", es: "2 Mover / ubicar"),
+            Text::ScanPackage => bilingual!(l,
+                en: "Scan the package to move",
+                es: "Escanee el paquete que va a mover",
             ),
-            Text::ScanLocation(uid) => match l {
-                Language::English => format!("{uid}: scan where it goes"),
-                Language::Spanish => format!("{uid}: escanee a dónde va"),
-            },
-            Text::Moved(uid, from, to) => match l {
-                Language::English => format!("{uid} moved {from} → {to}"),
-                Language::Spanish => format!("{uid} movido {from} → {to}"),
-            },
-            Text::Dropped(uid) => match l {
-                Language::English => format!("{uid} let go; nothing recorded"),
-                Language::Spanish => format!("{uid} descartado; no se registró nada"),
-            },
-            Text::KeyScanBoth => pick(
-                l,
-                "scan    package, then location",
-                "escanear paquete, luego ubicación",
+            Text::ScanLocation(uid) => bilingual!(l,
+                en: "{uid}: scan where it goes",
+                es: "{uid}: escanee a dónde va",
             ),
-            Text::KeyDrop => pick(
-                l,
-                "Esc     let the package go",
-                "Esc     descartar el paquete",
+            Text::Moved(uid, from, to) => bilingual!(l,
+                en: "{uid} moved {from} → {to}",
+                es: "{uid} movido {from} → {to}",
+            ),
+            Text::Dropped(uid) => bilingual!(l,
+                en: "{uid} let go; nothing recorded",
+                es: "{uid} descartado; no se registró nada",
+            ),
+            Text::KeyScanBoth => bilingual!(l,
+                en: "scan    package, then location",
+                es: "escanear paquete, luego ubicación",
+            ),
+            Text::KeyDrop => bilingual!(l,
+                en: "Esc     let the package go",
+                es: "Esc     descartar el paquete",
             ),
         }
     }

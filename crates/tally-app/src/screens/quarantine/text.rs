@@ -1,6 +1,6 @@
 //! What 7 Quarantine / release says, in English and Spanish side by side.
 
-use crate::text::{pick, Language, Words};
+use crate::text::{bilingual, Language, Words};
 
 /// What 7 Quarantine / release says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,75 +46,67 @@ impl Words for Text {
     fn text(&self, language: Language) -> String {
         let l = language;
         match self {
-            Text::Title => pick(l, "7 Quarantine / release", "7 Cuarentena / liberar"),
-            Text::ScanPackage => pick(l, "Scan the package", "Escanee el paquete"),
-            Text::Chosen(uid) => match l {
-                Language::English => format!("{uid}: q quarantine · l release"),
-                Language::Spanish => format!("{uid}: q cuarentena · l liberar"),
-            },
-            Text::ReleaseSupervisorsOnly => pick(
-                l,
-                "l release: supervisors only; ask a supervisor",
-                "l liberar: solo supervisores; avise a un supervisor",
+            Text::Title => bilingual!(l,
+                en: "7 Quarantine / release",
+                es: "7 Cuarentena / liberar",
             ),
-            Text::Quarantined(uid) => match l {
-                Language::English => format!("{uid} quarantined: take it to the cage"),
-                Language::Spanish => format!("{uid} en cuarentena: llévelo a la jaula"),
-            },
-            Text::Released(uid) => match l {
-                Language::English => format!("{uid} released to active stock"),
-                Language::Spanish => format!("{uid} liberado a inventario activo"),
-            },
-            Text::AskReason(uid) => match l {
-                Language::English => format!("{uid}\nReason: number + Enter"),
-                Language::Spanish => format!("{uid}\nMotivo: número + Enter"),
-            },
-            Text::KeyScan => pick(l, "scan    the package", "escanear el paquete"),
-            Text::PalletHolds(label, n) => match l {
-                Language::English => format!("{label} holds {n} packages: q quarantines them all"),
-                Language::Spanish => format!("{label} tiene {n} paquetes: q los pone todos en cuarentena"),
-            },
-            Text::ConfirmPallet(label, n, reason) => match l {
-                Language::English => {
-                    format!("Quarantine all {n} packages on {label} for {reason}? Each goes to the cage")
-                }
-                Language::Spanish => format!(
-                    "¿Poner en cuarentena los {n} paquetes de {label} por {reason}? Todos van a la jaula"
-                ),
-            },
-            Text::ConfirmKeys => pick(l, "Enter quarantine · Esc no", "Enter cuarentena · Esc no"),
-            Text::ConfirmPalletWithheld(label, reason) => match l {
-                Language::English => {
-                    format!("Quarantine everything on {label} for {reason}? It goes to the cage")
-                }
-                Language::Spanish => format!(
-                    "¿Poner en cuarentena todo lo de {label} por {reason}? Va a la jaula"
-                ),
-            },
-            Text::PalletWithheld(label) => match l {
-                Language::English => format!(
-                    "{label}: a count is open, so what it holds is not shown; q quarantines it all"
-                ),
-                Language::Spanish => format!(
-                    "{label}: hay un conteo abierto y no se muestra su contenido; q lo pone todo en cuarentena"
-                ),
-            },
-            Text::PalletQuarantined(label, n) => match l {
-                Language::English => format!("{n} packages of {label} quarantined: take them to the cage"),
-                Language::Spanish => {
-                    format!("{n} paquetes de {label} en cuarentena: llévelos a la jaula")
-                }
-            },
-            Text::KeyPallet => pick(
-                l,
-                "scan a pallet/tote  all it holds",
-                "escanear tarima/caja  todo lo que tiene",
+            Text::ScanPackage => bilingual!(l, en: "Scan the package", es: "Escanee el paquete"),
+            Text::Chosen(uid) => bilingual!(l,
+                en: "{uid}: q quarantine · l release",
+                es: "{uid}: q cuarentena · l liberar",
             ),
-            Text::KeyQuarantine => pick(l, "q       quarantine it", "q       cuarentena"),
-            Text::KeyRelease => pick(
-                l,
-                "l       release it (supervisor)",
-                "l       liberarlo (supervisor)",
+            Text::ReleaseSupervisorsOnly => bilingual!(l,
+                en: "l release: supervisors only; ask a supervisor",
+                es: "l liberar: solo supervisores; avise a un supervisor",
+            ),
+            Text::Quarantined(uid) => bilingual!(l,
+                en: "{uid} quarantined: take it to the cage",
+                es: "{uid} en cuarentena: llévelo a la jaula",
+            ),
+            Text::Released(uid) => bilingual!(l,
+                en: "{uid} released to active stock",
+                es: "{uid} liberado a inventario activo",
+            ),
+            Text::AskReason(uid) => bilingual!(l,
+                en: "{uid}\nReason: number + Enter",
+                es: "{uid}\nMotivo: número + Enter",
+            ),
+            Text::KeyScan => bilingual!(l, en: "scan    the package", es: "escanear el paquete"),
+            Text::PalletHolds(label, n) => bilingual!(l,
+                en: "{label} holds {n} packages: q quarantines them all",
+                es: "{label} tiene {n} paquetes: q los pone todos en cuarentena",
+            ),
+            Text::ConfirmPallet(label, n, reason) => bilingual!(l,
+                en: "Quarantine all {n} packages on {label} for {reason}? Each goes to the cage",
+                es: "¿Poner en cuarentena los {n} paquetes de {label} por {reason}? Todos van a la jaula",
+            ),
+            Text::ConfirmKeys => bilingual!(l,
+                en: "Enter quarantine · Esc no",
+                es: "Enter cuarentena · Esc no",
+            ),
+            Text::ConfirmPalletWithheld(label, reason) => bilingual!(l,
+                en: "Quarantine everything on {label} for {reason}? It goes to the cage",
+                es: "¿Poner en cuarentena todo lo de {label} por {reason}? Va a la jaula",
+            ),
+            Text::PalletWithheld(label) => bilingual!(l,
+                en: "{label}: a count is open, so what it holds is not shown; q quarantines it all",
+                es: "{label}: hay un conteo abierto y no se muestra su contenido; q lo pone todo en cuarentena",
+            ),
+            Text::PalletQuarantined(label, n) => bilingual!(l,
+                en: "{n} packages of {label} quarantined: take them to the cage",
+                es: "{n} paquetes de {label} en cuarentena: llévelos a la jaula",
+            ),
+            Text::KeyPallet => bilingual!(l,
+                en: "scan a pallet/tote  all it holds",
+                es: "escanear tarima/caja  todo lo que tiene",
+            ),
+            Text::KeyQuarantine => bilingual!(l,
+                en: "q       quarantine it",
+                es: "q       cuarentena",
+            ),
+            Text::KeyRelease => bilingual!(l,
+                en: "l       release it (supervisor)",
+                es: "l       liberarlo (supervisor)",
             ),
         }
     }

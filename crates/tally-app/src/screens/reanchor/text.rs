@@ -1,6 +1,6 @@
 //! What the re-anchor screen says, in English and Spanish side by side.
 
-use crate::text::{pick, Language, Words};
+use crate::text::{bilingual, Language, Words};
 
 /// What the re-anchor screen says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,79 +49,66 @@ impl Words for Text {
     fn text(&self, language: Language) -> String {
         let l = language;
         match self {
-            Text::Title => pick(l, "Re-anchor ledger", "Reanclar libro central"),
-            Text::Row => pick(
-                l,
-                "Re-anchor to a restored ledger",
-                "Reanclar a un libro central restaurado",
+            Text::Title => bilingual!(l, en: "Re-anchor ledger", es: "Reanclar libro central"),
+            Text::Row => bilingual!(l,
+                en: "Re-anchor to a restored ledger",
+                es: "Reanclar a un libro central restaurado",
             ),
-            Text::Looking => pick(l, "Asking the ledger…", "Consultando el libro central…"),
-            Text::CannotCompare => pick(
-                l,
-                "Cannot compare with the ledger; r tries again",
-                "No se puede comparar con el libro central; r reintenta",
+            Text::Looking => bilingual!(l,
+                en: "Asking the ledger…",
+                es: "Consultando el libro central…",
             ),
-            Text::Ledger(url) => match l {
-                Language::English => format!("Ledger: {url}"),
-                Language::Spanish => format!("Libro central: {url}"),
-            },
-            Text::Held(size, root) => match l {
-                Language::English => format!("Held:     {size} · {root}"),
-                Language::Spanish => format!("Guardado: {size} · {root}"),
-            },
-            Text::Restored(size, root) => match l {
-                Language::English => format!("Restored: {size} · {root}"),
-                Language::Spanish => format!("Restaurado: {size} · {root}"),
-            },
-            Text::Refused(why) => match l {
-                Language::English => format!("REFUSED: {why}"),
-                Language::Spanish => format!("RECHAZADO: {why}"),
-            },
-            Text::NothingToDo => pick(
-                l,
-                "The ledger extends what this device holds: nothing to re-anchor",
-                "El libro central extiende lo que guarda este equipo: nada que reanclar",
+            Text::CannotCompare => bilingual!(l,
+                en: "Cannot compare with the ledger; r tries again",
+                es: "No se puede comparar con el libro central; r reintenta",
             ),
-            Text::TypeReason => pick(
-                l,
-                "Check it is the backup's checkpoint; type why (the incident) and Enter",
-                "Verifique que es el punto de la copia; escriba por qué (el incidente) y Enter",
+            Text::Ledger(url) => bilingual!(l, en: "Ledger: {url}", es: "Libro central: {url}"),
+            Text::Held(size, root) => bilingual!(l,
+                en: "Held:     {size} · {root}",
+                es: "Guardado: {size} · {root}",
             ),
-            Text::ReasonFirst => pick(
-                l,
-                "Type the reason first (when the ledger was restored)",
-                "Escriba primero el motivo (cuándo se restauró el libro)",
+            Text::Restored(size, root) => bilingual!(l,
+                en: "Restored: {size} · {root}",
+                es: "Restaurado: {size} · {root}",
             ),
-            Text::Confirm(size) => match l {
-                Language::English => {
-                    format!("Re-anchor this device to the restored ledger ({size})?")
-                }
-                Language::Spanish => format!("¿Reanclar este equipo al libro restaurado ({size})?"),
-            },
-            Text::Because(reason) => match l {
-                Language::English => format!("Reason: {reason}"),
-                Language::Spanish => format!("Motivo: {reason}"),
-            },
-            Text::Irreversible => pick(l, "This cannot be undone.", "No se puede deshacer."),
-            Text::ConfirmKeys => pick(l, "Enter yes · Esc no", "Enter sí · Esc no"),
-            Text::Recorded(held, new) => match l {
-                Language::English => format!("Re-anchored: held {held} → restored {new}"),
-                Language::Spanish => format!("Reanclado: guardado {held} → restaurado {new}"),
-            },
-            Text::Next => pick(
-                l,
-                "tallyd pushes again what the ledger lost at its next pass (asked now).",
-                "tallyd reenvía lo que perdió el libro en su próxima pasada (pedida ya).",
+            Text::Refused(why) => bilingual!(l, en: "REFUSED: {why}", es: "RECHAZADO: {why}"),
+            Text::NothingToDo => bilingual!(l,
+                en: "The ledger extends what this device holds: nothing to re-anchor",
+                es: "El libro central extiende lo que guarda este equipo: nada que reanclar",
             ),
-            Text::KeyReason => pick(
-                l,
-                "reason Enter  re-anchor (asks)",
-                "motivo Enter  reanclar (pregunta)",
+            Text::TypeReason => bilingual!(l,
+                en: "Check it is the backup's checkpoint; type why (the incident) and Enter",
+                es: "Verifique que es el punto de la copia; escriba por qué (el incidente) y Enter",
             ),
-            Text::KeyAgain => pick(
-                l,
-                "r        ask the ledger again",
-                "r        consultar otra vez",
+            Text::ReasonFirst => bilingual!(l,
+                en: "Type the reason first (when the ledger was restored)",
+                es: "Escriba primero el motivo (cuándo se restauró el libro)",
+            ),
+            Text::Confirm(size) => bilingual!(l,
+                en: "Re-anchor this device to the restored ledger ({size})?",
+                es: "¿Reanclar este equipo al libro restaurado ({size})?",
+            ),
+            Text::Because(reason) => bilingual!(l, en: "Reason: {reason}", es: "Motivo: {reason}"),
+            Text::Irreversible => bilingual!(l,
+                en: "This cannot be undone.",
+                es: "No se puede deshacer.",
+            ),
+            Text::ConfirmKeys => bilingual!(l, en: "Enter yes · Esc no", es: "Enter sí · Esc no"),
+            Text::Recorded(held, new) => bilingual!(l,
+                en: "Re-anchored: held {held} → restored {new}",
+                es: "Reanclado: guardado {held} → restaurado {new}",
+            ),
+            Text::Next => bilingual!(l,
+                en: "tallyd pushes again what the ledger lost at its next pass (asked now).",
+                es: "tallyd reenvía lo que perdió el libro en su próxima pasada (pedida ya).",
+            ),
+            Text::KeyReason => bilingual!(l,
+                en: "reason Enter  re-anchor (asks)",
+                es: "motivo Enter  reanclar (pregunta)",
+            ),
+            Text::KeyAgain => bilingual!(l,
+                en: "r        ask the ledger again",
+                es: "r        consultar otra vez",
             ),
         }
     }

@@ -1,7 +1,7 @@
 //! What 1 Receive says, in English and Spanish side by side.
 
 use crate::render::grams;
-use crate::text::{pick, Language, Words};
+use crate::text::{bilingual, Language, Words};
 
 /// What 1 Receive says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,126 +175,114 @@ impl Words for Text {
         let l = language;
         let en = l == Language::English;
         match self {
-            Text::Title => pick(l, "1 Receive", "1 Recibir"),
-            Text::ChooseManifest => pick(
-                l,
-                "Type a manifest's number and Enter, or scan its barcode",
-                "Escriba el número del manifiesto y Enter, o escanee su código",
+            Text::Title => bilingual!(l, en: "1 Receive", es: "1 Recibir"),
+            Text::ChooseManifest => bilingual!(l,
+                en: "Type a manifest's number and Enter, or scan its barcode",
+                es: "Escriba el número del manifiesto y Enter, o escanee su código",
             ),
-            Text::NoManifests => pick(l, "No manifest is waiting", "Ningún manifiesto pendiente"),
-            Text::Reading => pick(l, "Reading…", "Leyendo…"),
-            Text::NoSuchManifest(text) => match l {
-                Language::English => format!("{text} is not a manifest waiting here; type its number or scan it"),
-                Language::Spanish => format!("{text} no es un manifiesto pendiente; escriba su número o escanéelo"),
-            },
-            Text::Opening(m) => match l {
-                Language::English => format!("Opening {m}…"),
-                Language::Spanish => format!("Abriendo {m}…"),
-            },
+            Text::NoManifests => bilingual!(l,
+                en: "No manifest is waiting",
+                es: "Ningún manifiesto pendiente",
+            ),
+            Text::Reading => bilingual!(l, en: "Reading…", es: "Leyendo…"),
+            Text::NoSuchManifest(text) => bilingual!(l,
+                en: "{text} is not a manifest waiting here; type its number or scan it",
+                es: "{text} no es un manifiesto pendiente; escriba su número o escanéelo",
+            ),
+            Text::Opening(m) => bilingual!(l, en: "Opening {m}…", es: "Abriendo {m}…"),
             Text::Progress {
                 arrived,
                 lines,
                 unexpected,
                 decided,
-            } => match l {
-                Language::English => format!(
-                    "{arrived} of {lines} received, {unexpected} unexpected, {decided} decided"
-                ),
-                Language::Spanish => format!(
-                    "{arrived} de {lines} recibidos, {unexpected} inesperados, {decided} decididos"
-                ),
-            },
-            Text::ScanNext => pick(l, "Scan the next case", "Escanee la siguiente caja"),
-            Text::DecideEach => pick(
-                l,
-                "Every case is in: decide each one (a accept, r reject)",
-                "Todas las cajas llegaron: decida cada una (a aceptar, r rechazar)",
+            } => bilingual!(l,
+                en: "{arrived} of {lines} received, {unexpected} unexpected, {decided} decided",
+                es: "{arrived} de {lines} recibidos, {unexpected} inesperados, {decided} decididos",
             ),
-            Text::AllDone => pick(l, "All decided: c closes the manifest", "Todo decidido: c cierra el manifiesto"),
-            Text::ScanACaseFirst => pick(
-                l,
-                "Scan a case (or mark one with the arrows) first",
-                "Primero escanee una caja (o márquela con las flechas)",
+            Text::ScanNext => bilingual!(l,
+                en: "Scan the next case",
+                es: "Escanee la siguiente caja",
             ),
-            Text::Arrived(uid, sku) => match l {
-                Language::English => format!("{uid} arrived ({sku}); weigh it or scan its label"),
-                Language::Spanish => format!("{uid} llegó ({sku}); pésela o escanee su etiqueta"),
-            },
-            Text::Unexpected(uid) => match l {
-                Language::English => format!("{uid} is NOT on the manifest: set it aside, q quarantine or r reject"),
-                Language::Spanish => format!("{uid} NO está en el manifiesto: apártela, q cuarentena o r rechazar"),
-            },
-            Text::Duplicate(uid) => match l {
-                Language::English => format!("{uid} was already scanned; nothing recorded"),
-                Language::Spanish => format!("{uid} ya fue escaneada; no se registró nada"),
-            },
-            Text::LabelPassed => pick(l, "Label and COA match", "Etiqueta y COA coinciden"),
-            Text::LabelFailed(problems) => match l {
-                Language::English => format!("Label check FAILED: {problems}. Quarantine it (q)"),
-                Language::Spanish => format!("Revisión de etiqueta FALLÓ: {problems}. Póngala en cuarentena (q)"),
-            },
-            Text::WeightOk(mg) => match l {
-                Language::English => format!("{}: weight within tolerance", grams(*mg)),
-                Language::Spanish => format!("{}: peso dentro de tolerancia", grams(*mg)),
-            },
-            Text::WeightOff(mg) => match l {
-                Language::English => format!(
-                    "{}: weight OUT of tolerance: quarantine it (q) or accept at the weight (d)",
-                    grams(*mg)
-                ),
-                Language::Spanish => format!(
-                    "{}: peso FUERA de tolerancia: cuarentena (q) o aceptar con el peso (d)",
-                    grams(*mg)
-                ),
-            },
-            Text::AlreadyWeighed(uid, mg) => match l {
-                Language::English => format!(
-                    "{uid} is weighed already; {} not recorded: w records it for the marked case",
-                    grams(*mg)
-                ),
-                Language::Spanish => format!(
-                    "{uid} ya está pesada; {} no registrado: w lo registra para la marcada",
-                    grams(*mg)
-                ),
-            },
-            Text::NotWeighedHere(uid) => match l {
-                Language::English => format!(
-                    "{uid} is NOT on the manifest: no weight to check; nothing recorded"
-                ),
-                Language::Spanish => format!(
-                    "{uid} NO está en el manifiesto: sin peso que comprobar; nada registrado"
-                ),
-            },
-            Text::Accepted(uid) => match l {
-                Language::English => format!("{uid} accepted"),
-                Language::Spanish => format!("{uid} aceptada"),
-            },
-            Text::Rejected(uid) => match l {
-                Language::English => format!("{uid} rejected"),
-                Language::Spanish => format!("{uid} rechazada"),
-            },
-            Text::Voided(uid) => match l {
-                Language::English => format!("Scan of {uid} voided"),
-                Language::Spanish => format!("Escaneo de {uid} anulado"),
-            },
-            Text::Quarantined(uids) => match l {
-                Language::English => format!("{uids} quarantined: take it to the cage"),
-                Language::Spanish => format!("{uids} en cuarentena: llévela a la jaula"),
-            },
-            Text::ClosedDone => pick(l, "Manifest closed", "Manifiesto cerrado"),
-            Text::ClosedNoScan => pick(
-                l,
-                "This manifest is closed; Esc goes back",
-                "Este manifiesto está cerrado; Esc regresa",
+            Text::DecideEach => bilingual!(l,
+                en: "Every case is in: decide each one (a accept, r reject)",
+                es: "Todas las cajas llegaron: decida cada una (a aceptar, r rechazar)",
             ),
-            Text::Unreadable(input) => match l {
-                Language::English => format!("{input:?} cannot be read; scan it again or type it"),
-                Language::Spanish => format!("{input:?} no se puede leer; escanéelo otra vez o escríbalo"),
-            },
-            Text::NotOnManifest(uid) => match l {
-                Language::English => format!("{uid} is not on the manifest: quarantine (q) or reject (r) it"),
-                Language::Spanish => format!("{uid} no está en el manifiesto: cuarentena (q) o rechazo (r)"),
-            },
+            Text::AllDone => bilingual!(l,
+                en: "All decided: c closes the manifest",
+                es: "Todo decidido: c cierra el manifiesto",
+            ),
+            Text::ScanACaseFirst => bilingual!(l,
+                en: "Scan a case (or mark one with the arrows) first",
+                es: "Primero escanee una caja (o márquela con las flechas)",
+            ),
+            Text::Arrived(uid, sku) => bilingual!(l,
+                en: "{uid} arrived ({sku}); weigh it or scan its label",
+                es: "{uid} llegó ({sku}); pésela o escanee su etiqueta",
+            ),
+            Text::Unexpected(uid) => bilingual!(l,
+                en: "{uid} is NOT on the manifest: set it aside, q quarantine or r reject",
+                es: "{uid} NO está en el manifiesto: apártela, q cuarentena o r rechazar",
+            ),
+            Text::Duplicate(uid) => bilingual!(l,
+                en: "{uid} was already scanned; nothing recorded",
+                es: "{uid} ya fue escaneada; no se registró nada",
+            ),
+            Text::LabelPassed => bilingual!(l,
+                en: "Label and COA match",
+                es: "Etiqueta y COA coinciden",
+            ),
+            Text::LabelFailed(problems) => bilingual!(l,
+                en: "Label check FAILED: {problems}. Quarantine it (q)",
+                es: "Revisión de etiqueta FALLÓ: {problems}. Póngala en cuarentena (q)",
+            ),
+            Text::WeightOk(mg) => {
+                let weight = grams(*mg);
+                bilingual!(l,
+                    en: "{weight}: weight within tolerance",
+                    es: "{weight}: peso dentro de tolerancia",
+                )
+            }
+            Text::WeightOff(mg) => {
+                let weight = grams(*mg);
+                bilingual!(l,
+                    en: "{weight}: weight OUT of tolerance: quarantine it (q) or accept at the weight (d)",
+                    es: "{weight}: peso FUERA de tolerancia: cuarentena (q) o aceptar con el peso (d)",
+                )
+            }
+            Text::AlreadyWeighed(uid, mg) => {
+                let weight = grams(*mg);
+                bilingual!(l,
+                    en: "{uid} is weighed already; {weight} not recorded: w records it for the marked case",
+                    es: "{uid} ya está pesada; {weight} no registrado: w lo registra para la marcada",
+                )
+            }
+            Text::NotWeighedHere(uid) => bilingual!(l,
+                en: "{uid} is NOT on the manifest: no weight to check; nothing recorded",
+                es: "{uid} NO está en el manifiesto: sin peso que comprobar; nada registrado",
+            ),
+            Text::Accepted(uid) => bilingual!(l, en: "{uid} accepted", es: "{uid} aceptada"),
+            Text::Rejected(uid) => bilingual!(l, en: "{uid} rejected", es: "{uid} rechazada"),
+            Text::Voided(uid) => bilingual!(l,
+                en: "Scan of {uid} voided",
+                es: "Escaneo de {uid} anulado",
+            ),
+            Text::Quarantined(uids) => bilingual!(l,
+                en: "{uids} quarantined: take it to the cage",
+                es: "{uids} en cuarentena: llévela a la jaula",
+            ),
+            Text::ClosedDone => bilingual!(l, en: "Manifest closed", es: "Manifiesto cerrado"),
+            Text::ClosedNoScan => bilingual!(l,
+                en: "This manifest is closed; Esc goes back",
+                es: "Este manifiesto está cerrado; Esc regresa",
+            ),
+            Text::Unreadable(input) => bilingual!(l,
+                en: "{input:?} cannot be read; scan it again or type it",
+                es: "{input:?} no se puede leer; escanéelo otra vez o escríbalo",
+            ),
+            Text::NotOnManifest(uid) => bilingual!(l,
+                en: "{uid} is not on the manifest: quarantine (q) or reject (r) it",
+                es: "{uid} no está en el manifiesto: cuarentena (q) o rechazo (r)",
+            ),
             Text::AskQuantity {
                 uid,
                 manifest,
@@ -306,89 +294,130 @@ impl Words for Text {
                     (false, true) => "gramos",
                     (false, false) => "unidades",
                 };
-                match l {
-                    Language::English => format!("{uid}\nmanifest {manifest}\nreceived, in {unit}, + Enter:"),
-                    Language::Spanish => format!("{uid}\nmanifiesto {manifest}\nrecibido, en {unit}, + Enter:"),
-                }
+                bilingual!(l,
+                    en: "{uid}\nmanifest {manifest}\nreceived, in {unit}, + Enter:",
+                    es: "{uid}\nmanifiesto {manifest}\nrecibido, en {unit}, + Enter:",
+                )
             }
-            Text::BadQuantity { weighed } => match (l, weighed) {
-                (Language::English, true) => "Type the weight in grams, e.g. 452.5".into(),
-                (Language::English, false) => "Type a whole number of units".into(),
-                (Language::Spanish, true) => "Escriba el peso en gramos, p. ej. 452.5".into(),
-                (Language::Spanish, false) => "Escriba un número entero de unidades".into(),
-            },
-            Text::AskReason => pick(l, "Reason: number + Enter", "Motivo: número + Enter"),
-            Text::NoSuchReason(typed) => match l {
-                Language::English => format!("{typed:?} is not on the list; type a reason's number"),
-                Language::Spanish => format!("{typed:?} no está en la lista; escriba el número de un motivo"),
-            },
-            Text::ConfirmReject { uid, reason } => match l {
-                Language::English => format!("Reject {uid}\n({reason})?\nIt cannot be undone.\nEnter: yes   Esc: no"),
-                Language::Spanish => format!("¿Rechazar {uid}\n({reason})?\nNo se puede deshacer.\nEnter: sí   Esc: no"),
-            },
-            Text::Cancelled => pick(l, "Cancelled; nothing recorded", "Cancelado; no se registró nada"),
-            Text::Discrepancies => pick(
-                l,
-                "Discrepancies (key into the state system):",
-                "Diferencias (capturar en el sistema estatal):",
+            Text::BadQuantity { weighed: true } => bilingual!(l,
+                en: "Type the weight in grams, e.g. 452.5",
+                es: "Escriba el peso en gramos, p. ej. 452.5",
+            ),
+            Text::BadQuantity { weighed: false } => bilingual!(l,
+                en: "Type a whole number of units",
+                es: "Escriba un número entero de unidades",
+            ),
+            Text::AskReason => bilingual!(l,
+                en: "Reason: number + Enter",
+                es: "Motivo: número + Enter",
+            ),
+            Text::NoSuchReason(typed) => bilingual!(l,
+                en: "{typed:?} is not on the list; type a reason's number",
+                es: "{typed:?} no está en la lista; escriba el número de un motivo",
+            ),
+            Text::ConfirmReject { uid, reason } => bilingual!(l,
+                en: "Reject {uid}\n({reason})?\nIt cannot be undone.\nEnter: yes   Esc: no",
+                es: "¿Rechazar {uid}\n({reason})?\nNo se puede deshacer.\nEnter: sí   Esc: no",
+            ),
+            Text::Cancelled => bilingual!(l,
+                en: "Cancelled; nothing recorded",
+                es: "Cancelado; no se registró nada",
+            ),
+            Text::Discrepancies => bilingual!(l,
+                en: "Discrepancies (key into the state system):",
+                es: "Diferencias (capturar en el sistema estatal):",
             ),
             Text::ClosedSummary {
                 missing,
                 unexpected,
                 accepted,
                 rejected,
-            } => match l {
-                Language::English => format!(
-                    "{accepted} accepted, {rejected} rejected, {missing} missing, {unexpected} unexpected"
-                ),
-                Language::Spanish => format!(
-                    "{accepted} aceptados, {rejected} rechazados, {missing} faltantes, {unexpected} inesperados"
-                ),
-            },
-            Text::Missing => pick(l, "Missing", "Faltantes"),
-            Text::UnexpectedList => pick(l, "Unexpected", "Inesperados"),
-            Text::ManifestQty => pick(l, "manifest", "manifiesto"),
-            Text::Received => pick(l, "received", "recibido"),
-            Text::NotReceived => pick(l, "none", "nada"),
-            Text::NoDiscrepancy => pick(l, "No discrepancy", "Sin diferencias"),
-            Text::KeyOpenManifest => pick(l, "1-9 Enter open that manifest", "1-9 Enter abrir ese manifiesto"),
-            Text::KeyScanManifest => pick(l, "scan    a manifest's barcode", "escanear código del manifiesto"),
-            Text::KeyScanCase => pick(l, "scan    a case (or its label)", "escanear una caja (o su etiqueta)"),
-            Text::KeyMark => pick(l, "↑ ↓     mark a case", "↑ ↓     marcar una caja"),
-            Text::KeyAccept => pick(l, "a       accept it", "a       aceptarla"),
-            Text::KeyAcceptAt => pick(l, "d       accept at another qty", "d       aceptar con otra cant."),
-            Text::KeyReject => pick(l, "r       reject it (asks)", "r       rechazarla (pregunta)"),
-            Text::KeyQuarantine => pick(l, "q       quarantine it", "q       cuarentena"),
-            Text::KeyQuarantinePallet => pick(
-                l,
-                "p       quarantine the pallet",
-                "p       cuarentena de la tarima",
+            } => bilingual!(l,
+                en: "{accepted} accepted, {rejected} rejected, {missing} missing, {unexpected} unexpected",
+                es: "{accepted} aceptados, {rejected} rechazados, {missing} faltantes, {unexpected} inesperados",
             ),
-            Text::ConfirmPallet { cases, reason } => match l {
-                Language::English => format!(
-                    "Quarantine the pallet: all {cases} cases arrived and not decided ({reason})?"
-                ),
-                Language::Spanish => format!(
-                    "¿Cuarentena de la tarima: los {cases} casos llegados sin decidir ({reason})?"
-                ),
-            },
-            Text::NothingToQuarantine => pick(
-                l,
-                "No case on this pallet can be quarantined: scan the cases first",
-                "Ningún caso de esta tarima puede ir a cuarentena: escanee los casos primero",
+            Text::Missing => bilingual!(l, en: "Missing", es: "Faltantes"),
+            Text::UnexpectedList => bilingual!(l, en: "Unexpected", es: "Inesperados"),
+            Text::ManifestQty => bilingual!(l, en: "manifest", es: "manifiesto"),
+            Text::Received => bilingual!(l, en: "received", es: "recibido"),
+            Text::NotReceived => bilingual!(l, en: "none", es: "nada"),
+            Text::NoDiscrepancy => bilingual!(l, en: "No discrepancy", es: "Sin diferencias"),
+            Text::KeyOpenManifest => bilingual!(l,
+                en: "1-9 Enter open that manifest",
+                es: "1-9 Enter abrir ese manifiesto",
             ),
-            Text::KeyVoid => pick(l, "v       void a mis-scan", "v       anular mal escaneo"),
-            Text::KeyClose => pick(l, "c       close the manifest", "c       cerrar el manifiesto"),
-            Text::KeyScale => pick(l, "t / z   tare / zero scale", "t / z   tara / cero báscula"),
-            Text::KeyWeigh => pick(l, "w       weigh the marked case", "w       pesar la marcada"),
-            Text::KeyConfirm => pick(l, "Enter   yes · Esc no", "Enter   sí · Esc no"),
-            Text::KeyPickReason => pick(l, "1-9 Enter pick the reason", "1-9 Enter elegir el motivo"),
-            Text::KeyQuantity => pick(l, "digits Enter the quantity", "dígitos Enter la cantidad"),
-            Text::KeyScrollList => pick(l, "↑ ↓     scroll the list", "↑ ↓     mover la lista"),
-            Text::ActionsHint => pick(
-                l,
-                "a ok d qty r rej q quar v void c close",
-                "a ok d cant r rech q cuar v anul c cerr",
+            Text::KeyScanManifest => bilingual!(l,
+                en: "scan    a manifest's barcode",
+                es: "escanear código del manifiesto",
+            ),
+            Text::KeyScanCase => bilingual!(l,
+                en: "scan    a case (or its label)",
+                es: "escanear una caja (o su etiqueta)",
+            ),
+            Text::KeyMark => bilingual!(l,
+                en: "↑ ↓     mark a case",
+                es: "↑ ↓     marcar una caja",
+            ),
+            Text::KeyAccept => bilingual!(l, en: "a       accept it", es: "a       aceptarla"),
+            Text::KeyAcceptAt => bilingual!(l,
+                en: "d       accept at another qty",
+                es: "d       aceptar con otra cant.",
+            ),
+            Text::KeyReject => bilingual!(l,
+                en: "r       reject it (asks)",
+                es: "r       rechazarla (pregunta)",
+            ),
+            Text::KeyQuarantine => bilingual!(l,
+                en: "q       quarantine it",
+                es: "q       cuarentena",
+            ),
+            Text::KeyQuarantinePallet => bilingual!(l,
+                en: "p       quarantine the pallet",
+                es: "p       cuarentena de la tarima",
+            ),
+            Text::ConfirmPallet { cases, reason } => bilingual!(l,
+                en: "Quarantine the pallet: all {cases} cases arrived and not decided ({reason})?",
+                es: "¿Cuarentena de la tarima: los {cases} casos llegados sin decidir ({reason})?",
+            ),
+            Text::NothingToQuarantine => bilingual!(l,
+                en: "No case on this pallet can be quarantined: scan the cases first",
+                es: "Ningún caso de esta tarima puede ir a cuarentena: escanee los casos primero",
+            ),
+            Text::KeyVoid => bilingual!(l,
+                en: "v       void a mis-scan",
+                es: "v       anular mal escaneo",
+            ),
+            Text::KeyClose => bilingual!(l,
+                en: "c       close the manifest",
+                es: "c       cerrar el manifiesto",
+            ),
+            Text::KeyScale => bilingual!(l,
+                en: "t / z   tare / zero scale",
+                es: "t / z   tara / cero báscula",
+            ),
+            Text::KeyWeigh => bilingual!(l,
+                en: "w       weigh the marked case",
+                es: "w       pesar la marcada",
+            ),
+            Text::KeyConfirm => bilingual!(l,
+                en: "Enter   yes · Esc no",
+                es: "Enter   sí · Esc no",
+            ),
+            Text::KeyPickReason => bilingual!(l,
+                en: "1-9 Enter pick the reason",
+                es: "1-9 Enter elegir el motivo",
+            ),
+            Text::KeyQuantity => bilingual!(l,
+                en: "digits Enter the quantity",
+                es: "dígitos Enter la cantidad",
+            ),
+            Text::KeyScrollList => bilingual!(l,
+                en: "↑ ↓     scroll the list",
+                es: "↑ ↓     mover la lista",
+            ),
+            Text::ActionsHint => bilingual!(l,
+                en: "a ok d qty r rej q quar v void c close",
+                es: "a ok d cant r rech q cuar v anul c cerr",
             ),
         }
     }

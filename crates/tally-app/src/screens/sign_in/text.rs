@@ -1,6 +1,6 @@
 //! What sign-in and the locked screen say, in English and Spanish side by side.
 
-use crate::text::{pick, Language, Words};
+use crate::text::{bilingual, Language, Words};
 
 /// What sign-in and the locked screen say.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,29 +23,24 @@ impl Words for Text {
     fn text(&self, language: Language) -> String {
         let l = language;
         match self {
-            Text::SignInTitle => pick(l, "Sign in", "Iniciar sesión"),
-            Text::ScanBadge => pick(
-                l,
-                "Scan your badge or type its id, then Enter",
-                "Escanee su gafete o escriba su número y Enter",
+            Text::SignInTitle => bilingual!(l, en: "Sign in", es: "Iniciar sesión"),
+            Text::ScanBadge => bilingual!(l,
+                en: "Scan your badge or type its id, then Enter",
+                es: "Escanee su gafete o escriba su número y Enter",
             ),
-            Text::EnterPin(badge) => match l {
-                Language::English => format!("Badge {badge}: type your PIN, then Enter"),
-                Language::Spanish => format!("Gafete {badge}: escriba su PIN y Enter"),
-            },
-            Text::Welcome(badge) => match l {
-                Language::English => format!("Signed in: {badge}"),
-                Language::Spanish => format!("Sesión iniciada: {badge}"),
-            },
-            Text::LockedTitle => pick(l, "Locked", "Bloqueado"),
-            Text::LockedPrompt(badge) => match l {
-                Language::English => {
-                    format!("{badge}: type your PIN to go on, or scan another badge")
-                }
-                Language::Spanish => {
-                    format!("{badge}: escriba su PIN para seguir, o escanee otro gafete")
-                }
-            },
+            Text::EnterPin(badge) => bilingual!(l,
+                en: "Badge {badge}: type your PIN, then Enter",
+                es: "Gafete {badge}: escriba su PIN y Enter",
+            ),
+            Text::Welcome(badge) => bilingual!(l,
+                en: "Signed in: {badge}",
+                es: "Sesión iniciada: {badge}",
+            ),
+            Text::LockedTitle => bilingual!(l, en: "Locked", es: "Bloqueado"),
+            Text::LockedPrompt(badge) => bilingual!(l,
+                en: "{badge}: type your PIN to go on, or scan another badge",
+                es: "{badge}: escriba su PIN para seguir, o escanee otro gafete",
+            ),
         }
     }
 }

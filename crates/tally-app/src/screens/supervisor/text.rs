@@ -2,7 +2,7 @@
 
 use tally_events::payload::PackageStatus;
 
-use crate::text::{pick, Language, Words};
+use crate::text::{bilingual, Language, Words};
 
 /// What 9 Supervisor says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,128 +95,149 @@ pub enum Text {
 impl Words for Text {
     fn text(&self, language: Language) -> String {
         let l = language;
-        let es = l == Language::Spanish;
         match self {
-            Text::Title => pick(l, "9 Supervisor", "9 Supervisor"),
-            Text::Choose => pick(
-                l,
-                "Number + Enter opens a row",
-                "Número + Enter abre una fila",
+            Text::Title => bilingual!(l, en: "9 Supervisor", es: "9 Supervisor"),
+            Text::Choose => bilingual!(l,
+                en: "Number + Enter opens a row",
+                es: "Número + Enter abre una fila",
             ),
-            Text::Reading => pick(l, "Reading…", "Leyendo…"),
+            Text::Reading => bilingual!(l, en: "Reading…", es: "Leyendo…"),
             Text::DockRow => crate::screens::dock::text::Text::Row.text(l),
             Text::ReanchorRow => crate::screens::reanchor::text::Text::Row.text(l),
-            Text::NothingWaits => pick(
-                l,
-                "Nothing waits for a supervisor",
-                "Nada espera a un supervisor",
+            Text::NothingWaits => bilingual!(l,
+                en: "Nothing waits for a supervisor",
+                es: "Nada espera a un supervisor",
             ),
-            Text::NoSuchRow(t) if es => format!("{t} no es una fila de la lista"),
-            Text::NoSuchRow(t) => format!("{t} is not a row on the list"),
-            Text::ReviewRow(t) if es => format!("revisar conteo {t}"),
-            Text::ReviewRow(t) => format!("review count {t}"),
-            Text::UnlockRow(b) if es => format!("desbloquear gafete {b}"),
-            Text::UnlockRow(b) => format!("unlock badge {b}"),
-            Text::ConflictRow(u) if es => format!("conflicto {u}"),
-            Text::ConflictRow(u) => format!("conflict {u}"),
-            Text::ConflictOf(u) if es => format!("Conflicto {u}"),
-            Text::ConflictOf(u) => format!("Conflict {u}"),
-            Text::RecordedNow(q, loc, st) if es => {
-                format!("Registrado: {q} en {loc}, {}", Text::Status(*st).text(l))
-            }
+            Text::NoSuchRow(t) => bilingual!(l,
+                en: "{t} is not a row on the list",
+                es: "{t} no es una fila de la lista",
+            ),
+            Text::ReviewRow(t) => bilingual!(l, en: "review count {t}", es: "revisar conteo {t}"),
+            Text::UnlockRow(b) => bilingual!(l,
+                en: "unlock badge {b}",
+                es: "desbloquear gafete {b}",
+            ),
+            Text::ConflictRow(u) => bilingual!(l, en: "conflict {u}", es: "conflicto {u}"),
+            Text::ConflictOf(u) => bilingual!(l, en: "Conflict {u}", es: "Conflicto {u}"),
             Text::RecordedNow(q, loc, st) => {
-                format!("Recorded: {q} at {loc}, {}", Text::Status(*st).text(l))
+                let status = Text::Status(*st).text(l);
+                bilingual!(l,
+                    en: "Recorded: {q} at {loc}, {status}",
+                    es: "Registrado: {q} en {loc}, {status}",
+                )
             }
-            Text::ThisDevice(seq, kind) if es => format!("Este equipo: #{seq} {kind}"),
-            Text::ThisDevice(seq, kind) => format!("This device: #{seq} {kind}"),
-            Text::LedgerSide(index, kind) if es => format!("Libro central: #{index} {kind}"),
-            Text::LedgerSide(index, kind) => format!("Ledger: #{index} {kind}"),
-            Text::TypeQuantity => pick(
-                l,
-                "Check the package. Quantity found + Enter (Enter alone: as recorded)",
-                "Revise el paquete. Cantidad hallada + Enter (solo Enter: la registrada)",
+            Text::ThisDevice(seq, kind) => bilingual!(l,
+                en: "This device: #{seq} {kind}",
+                es: "Este equipo: #{seq} {kind}",
             ),
-            Text::BadQuantity { weighed: true } => pick(
-                l,
-                "Type the weight found in grams, e.g. 452.5",
-                "Escriba el peso hallado en gramos, p. ej. 452.5",
+            Text::LedgerSide(index, kind) => bilingual!(l,
+                en: "Ledger: #{index} {kind}",
+                es: "Libro central: #{index} {kind}",
             ),
-            Text::BadQuantity { weighed: false } => pick(
-                l,
-                "Type the whole units found, e.g. 12",
-                "Escriba las unidades halladas, p. ej. 12",
+            Text::TypeQuantity => bilingual!(l,
+                en: "Check the package. Quantity found + Enter (Enter alone: as recorded)",
+                es: "Revise el paquete. Cantidad hallada + Enter (solo Enter: la registrada)",
             ),
-            Text::ScanLocation => pick(
-                l,
-                "Scan where it is (Enter alone: as recorded)",
-                "Escanee dónde está (solo Enter: la registrada)",
+            Text::BadQuantity { weighed: true } => bilingual!(l,
+                en: "Type the weight found in grams, e.g. 452.5",
+                es: "Escriba el peso hallado en gramos, p. ej. 452.5",
+            ),
+            Text::BadQuantity { weighed: false } => bilingual!(l,
+                en: "Type the whole units found, e.g. 12",
+                es: "Escriba las unidades halladas, p. ej. 12",
+            ),
+            Text::ScanLocation => bilingual!(l,
+                en: "Scan where it is (Enter alone: as recorded)",
+                es: "Escanee dónde está (solo Enter: la registrada)",
             ),
             Text::ChooseStatus => {
-                pick(l, "Its status: number + Enter", "Su estado: número + Enter")
+                bilingual!(l, en: "Its status: number + Enter", es: "Su estado: número + Enter")
             }
-            Text::TypeSettleReason => pick(
-                l,
-                "Adjustment reason code + Enter",
-                "Código de motivo del ajuste + Enter",
+            Text::TypeSettleReason => bilingual!(l,
+                en: "Adjustment reason code + Enter",
+                es: "Código de motivo del ajuste + Enter",
             ),
-            Text::FoundAt(q, loc) if es => format!("Hallado: {q} en {loc}"),
-            Text::FoundAt(q, loc) => format!("Found: {q} at {loc}"),
+            Text::FoundAt(q, loc) => bilingual!(l,
+                en: "Found: {q} at {loc}",
+                es: "Hallado: {q} en {loc}",
+            ),
             Text::Status(st) => match st {
-                PackageStatus::Active => pick(l, "active", "activo"),
-                PackageStatus::OnHold => pick(l, "on hold", "retenido"),
-                PackageStatus::Quarantined => pick(l, "quarantined", "en cuarentena"),
-                PackageStatus::InTransit => pick(l, "in transit", "en tránsito"),
-                PackageStatus::Destroyed => pick(l, "destroyed", "destruido"),
-                PackageStatus::Finished => pick(l, "finished", "terminado"),
+                PackageStatus::Active => bilingual!(l, en: "active", es: "activo"),
+                PackageStatus::OnHold => bilingual!(l, en: "on hold", es: "retenido"),
+                PackageStatus::Quarantined => bilingual!(l,
+                    en: "quarantined",
+                    es: "en cuarentena",
+                ),
+                PackageStatus::InTransit => bilingual!(l, en: "in transit", es: "en tránsito"),
+                PackageStatus::Destroyed => bilingual!(l, en: "destroyed", es: "destruido"),
+                PackageStatus::Finished => bilingual!(l, en: "finished", es: "terminado"),
             },
-            Text::ConfirmSettle(u, q, loc, st, r) if es => format!(
-                "¿Resolver {u} como {q} en {loc}, {} ({r})?",
-                Text::Status(*st).text(l)
+            Text::ConfirmSettle(u, q, loc, st, r) => {
+                let status = Text::Status(*st).text(l);
+                bilingual!(l,
+                    en: "Settle {u} as {q} at {loc}, {status} ({r})?",
+                    es: "¿Resolver {u} como {q} en {loc}, {status} ({r})?",
+                )
+            }
+            Text::Settled(u) => bilingual!(l,
+                en: "Conflict of {u} settled",
+                es: "Conflicto de {u} resuelto",
             ),
-            Text::ConfirmSettle(u, q, loc, st, r) => format!(
-                "Settle {u} as {q} at {loc}, {} ({r})?",
-                Text::Status(*st).text(l)
-            ),
-            Text::Settled(u) if es => format!("Conflicto de {u} resuelto"),
-            Text::Settled(u) => format!("Conflict of {u} settled"),
-            Text::KeySettleField => pick(
-                l,
-                "type/scan + Enter  the field",
-                "escriba/escanee + Enter  el campo",
+            Text::KeySettleField => bilingual!(l,
+                en: "type/scan + Enter  the field",
+                es: "escriba/escanee + Enter  el campo",
             ),
             Text::KeyKeepRecorded => {
-                pick(l, "Enter alone  as recorded", "solo Enter  lo registrado")
+                bilingual!(l, en: "Enter alone  as recorded", es: "solo Enter  lo registrado")
             }
-            Text::ReviewOf(t) if es => format!("Conteo {t} en revisión"),
-            Text::ReviewOf(t) => format!("Count {t} in review"),
-            Text::LineColumns => pick(
-                l,
-                "tag · expected → counted (variance)",
-                "etiqueta · esperado → contado (diferencia)",
+            Text::ReviewOf(t) => bilingual!(l,
+                en: "Count {t} in review",
+                es: "Conteo {t} en revisión",
             ),
-            Text::CloseRow => pick(l, "close the count", "cerrar el conteo"),
-            Text::TypeReason(uid) if es => format!("{uid} código de motivo + Enter (Esc cancela)"),
-            Text::TypeReason(uid) => format!("{uid} reason code + Enter (Esc cancels)"),
-            Text::ConfirmApprove(uid, reason) if es => {
-                format!("¿Aprobar el ajuste de {uid} ({reason})?")
-            }
-            Text::ConfirmApprove(uid, reason) => {
-                format!("Approve the adjustment of {uid} ({reason})?")
-            }
-            Text::ConfirmClose => pick(l, "Close this count?", "¿Cerrar este conteo?"),
-            Text::ConfirmUnlock(b) if es => format!("¿Desbloquear el gafete {b}?"),
-            Text::ConfirmUnlock(b) => format!("Unlock badge {b}?"),
-            Text::Irreversible => pick(l, "This cannot be undone.", "No se puede deshacer."),
-            Text::ConfirmKeys => pick(l, "Enter yes · Esc no", "Enter sí · Esc no"),
-            Text::Approved(uid) if es => format!("Ajuste de {uid} aprobado"),
-            Text::Approved(uid) => format!("Adjustment of {uid} approved"),
-            Text::Closed(t) if es => format!("Conteo {t} cerrado"),
-            Text::Closed(t) => format!("Count {t} closed"),
-            Text::Unlocked(b) if es => format!("Gafete {b} desbloqueado"),
-            Text::Unlocked(b) => format!("Badge {b} unlocked"),
-            Text::Done => pick(l, "Done", "Hecho"),
-            Text::KeyReason => pick(l, "line + Enter  approve it", "línea + Enter  aprobarla"),
-            Text::KeyClose => pick(l, "last row  close the count", "última fila  cerrar conteo"),
+            Text::LineColumns => bilingual!(l,
+                en: "tag · expected → counted (variance)",
+                es: "etiqueta · esperado → contado (diferencia)",
+            ),
+            Text::CloseRow => bilingual!(l, en: "close the count", es: "cerrar el conteo"),
+            Text::TypeReason(uid) => bilingual!(l,
+                en: "{uid} reason code + Enter (Esc cancels)",
+                es: "{uid} código de motivo + Enter (Esc cancela)",
+            ),
+            Text::ConfirmApprove(uid, reason) => bilingual!(l,
+                en: "Approve the adjustment of {uid} ({reason})?",
+                es: "¿Aprobar el ajuste de {uid} ({reason})?",
+            ),
+            Text::ConfirmClose => bilingual!(l,
+                en: "Close this count?",
+                es: "¿Cerrar este conteo?",
+            ),
+            Text::ConfirmUnlock(b) => bilingual!(l,
+                en: "Unlock badge {b}?",
+                es: "¿Desbloquear el gafete {b}?",
+            ),
+            Text::Irreversible => bilingual!(l,
+                en: "This cannot be undone.",
+                es: "No se puede deshacer.",
+            ),
+            Text::ConfirmKeys => bilingual!(l, en: "Enter yes · Esc no", es: "Enter sí · Esc no"),
+            Text::Approved(uid) => bilingual!(l,
+                en: "Adjustment of {uid} approved",
+                es: "Ajuste de {uid} aprobado",
+            ),
+            Text::Closed(t) => bilingual!(l, en: "Count {t} closed", es: "Conteo {t} cerrado"),
+            Text::Unlocked(b) => bilingual!(l,
+                en: "Badge {b} unlocked",
+                es: "Gafete {b} desbloqueado",
+            ),
+            Text::Done => bilingual!(l, en: "Done", es: "Hecho"),
+            Text::KeyReason => bilingual!(l,
+                en: "line + Enter  approve it",
+                es: "línea + Enter  aprobarla",
+            ),
+            Text::KeyClose => bilingual!(l,
+                en: "last row  close the count",
+                es: "última fila  cerrar conteo",
+            ),
         }
     }
 }

@@ -5,13 +5,14 @@
 //! status: 0 when every scan is valid, 1 when any had errors (all are still printed), 2 on a
 //! usage error.
 
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::num::NonZeroUsize;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use tally_ids::gs1::Separators;
 use tally_ids::uid::{StateSystems, UidSystem};
-use tally_ids::{decode, Date, DecodeOptions, Decoded, ScanWarning, Source, MAX_SCAN_LEN};
+use tally_ids::{decode_into, Date, DecodeOptions, Decoded, ScanWarning, Source, MAX_SCAN_LEN};
 
 mod pipeline;
 
@@ -87,6 +88,11 @@ pub struct DecodeArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Threads decoding a file or a pipe (default: one per core). With 1, one thread reads,
+    /// decodes and writes, as on a single-core device.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<NonZeroUsize>,
+
     /// Scans to decode; write the GS separator as \x1d or <GS>. With none, each line of
     /// standard input is one scan.
     #[arg(value_name = "SCAN")]
@@ -129,15 +135,15 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(OUTPUT_BUFFER, stdout.lock());
     let json = args.json;
-    let render = |raw: &[u8], unescaped: &mut Vec<u8>, text: &mut Vec<u8>| -> bool {
-        let decoded = decode_one(raw, unescaped, &options);
+    let render = |raw: &[u8], scratch: &mut Scratch, text: &mut Vec<u8>| -> bool {
+        let decoded = decode_one(raw, scratch, &options);
         if json {
             decoded.write_json(text);
             text.push(b'\n');
         } else {
             let mut summary = Vec::new();
             // Writing into a Vec cannot fail.
-            let _ = write_summary(&mut summary, &decoded);
+            let _ = write_summary(&mut summary, decoded);
             text.extend_from_slice(shown(&String::from_utf8_lossy(&summary)).as_bytes());
         }
         decoded.is_valid()
@@ -148,14 +154,14 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<ExitCode> {
             // Typed by hand: one scan at a time, each answered at once.
             eprintln!("Scan or type one code per line; press Ctrl-D when done.");
             let mut input = io::BufReader::with_capacity(INPUT_BUFFER, stdin.lock());
-            let (mut line, mut unescaped, mut text) = (Vec::new(), Vec::new(), Vec::new());
+            let (mut line, mut scratch, mut text) = (Vec::new(), Scratch::default(), Vec::new());
             let mut any_errors = false;
             while read_line(&mut input, &mut line, 0)? {
                 if line.iter().all(u8::is_ascii_whitespace) {
                     line.clear();
                     continue;
                 }
-                any_errors |= !render(&line, &mut unescaped, &mut text);
+                any_errors |= !render(&line, &mut scratch, &mut text);
                 out.write_all(&text)?;
                 out.flush()?;
                 text.clear();
@@ -164,14 +170,21 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<ExitCode> {
             any_errors
         } else {
             // A file or a pipe: every core decodes, the output keeps the input's order.
-            let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-            pipeline::run(stdin, &mut out, workers, &render)?
+            let workers = args.threads.map_or_else(
+                || std::thread::available_parallelism().map_or(1, NonZeroUsize::get),
+                NonZeroUsize::get,
+            );
+            if workers == 1 {
+                decode_lines(stdin, &mut out, &render)?
+            } else {
+                pipeline::run(stdin, &mut out, workers, &render)?
+            }
         }
     } else {
-        let (mut unescaped, mut text) = (Vec::new(), Vec::new());
+        let (mut scratch, mut text) = (Scratch::default(), Vec::new());
         let mut any_errors = false;
         for scan in &args.scans {
-            any_errors |= !render(scan.as_bytes(), &mut unescaped, &mut text);
+            any_errors |= !render(scan.as_bytes(), &mut scratch, &mut text);
         }
         out.write_all(&text)?;
         any_errors
@@ -184,20 +197,54 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Decodes one scan as typed: escapes turned into bytes (in `unescaped`, reused from scan to
-/// scan), `input` kept as typed.
-fn decode_one(raw: &[u8], unescaped: &mut Vec<u8>, options: &DecodeOptions) -> Decoded {
+/// One thread reads the scans one per line (blank lines skipped), decodes them and writes
+/// them in order; returns whether any scan had errors.
+fn decode_lines(
+    input: impl Read,
+    out: &mut impl Write,
+    render: &pipeline::Render<'_, Scratch>,
+) -> io::Result<bool> {
+    let mut input = io::BufReader::with_capacity(INPUT_BUFFER, input);
+    let (mut line, mut scratch) = (Vec::new(), Scratch::default());
+    let mut text = Vec::with_capacity(OUTPUT_BUFFER * 2);
+    let mut any_errors = false;
+    while read_line(&mut input, &mut line, 0)? {
+        if !line.iter().all(u8::is_ascii_whitespace) {
+            any_errors |= !render(&line, &mut scratch, &mut text);
+            if text.len() >= OUTPUT_BUFFER {
+                out.write_all(&text)?;
+                text.clear();
+            }
+        }
+    }
+    out.write_all(&text)?;
+    Ok(any_errors)
+}
+
+/// What one thread keeps from scan to scan: the last scan decoded (its buffers hold the
+/// next) and the bytes of an escaped scan.
+#[derive(Default)]
+struct Scratch {
+    decoded: Decoded,
+    unescaped: Vec<u8>,
+}
+
+/// Decodes one scan as typed into `scratch`: escapes turned into bytes, `input` kept as typed.
+fn decode_one<'a>(raw: &[u8], scratch: &'a mut Scratch, options: &DecodeOptions) -> &'a Decoded {
+    let Scratch { decoded, unescaped } = scratch;
     if !has_escape(raw) {
-        let mut decoded = decode(raw, options);
+        decode_into(raw, options, decoded);
         // `input` is `raw` as text already, but for a scan too long to read (cut short there).
         if raw.len() > MAX_SCAN_LEN {
-            decoded.input = String::from_utf8_lossy(raw).into_owned();
+            decoded.input.clear();
+            decoded.input.push_str(&String::from_utf8_lossy(raw));
         }
         return decoded;
     }
     unescape_into(raw, unescaped);
-    let mut decoded = decode(unescaped, options);
-    decoded.input = String::from_utf8_lossy(raw).into_owned();
+    decode_into(unescaped, options, decoded);
+    decoded.input.clear();
+    decoded.input.push_str(&String::from_utf8_lossy(raw));
     decoded
 }
 
@@ -451,14 +498,18 @@ mod tests {
     #[test]
     fn the_input_is_shown_as_typed() {
         let options = DecodeOptions::new(Date::new(2026, 11, 24).unwrap());
-        let mut buffer = b"stale".to_vec();
+        let mut scratch = Scratch {
+            unescaped: b"stale".to_vec(),
+            ..Scratch::default()
+        };
         let typed = b"]C10107032069804988<GS>10AB";
-        let decoded = decode_one(typed, &mut buffer, &options);
+        let decoded = decode_one(typed, &mut scratch, &options);
         assert_eq!(decoded.input, "]C10107032069804988<GS>10AB");
         assert_eq!(decoded.hri.as_deref(), Some("(01)07032069804988(10)AB"));
-        // The buffer holding the last scan's bytes does not leak into the next one.
-        let plain = decode_one(b"]C10107032069804988", &mut buffer, &options);
+        // The buffers holding the last scan do not leak into the next one.
+        let plain = decode_one(b"]C10107032069804988", &mut scratch, &options);
         assert_eq!(plain.input, "]C10107032069804988");
         assert_eq!(plain.hri.as_deref(), Some("(01)07032069804988"));
+        assert_eq!(*plain, tally_ids::decode(b"]C10107032069804988", &options));
     }
 }

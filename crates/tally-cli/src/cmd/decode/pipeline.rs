@@ -58,18 +58,18 @@ impl Chunk {
     }
 }
 
-/// Writes one scan's output after `output`'s end, with the scratch buffer `scratch` kept from
-/// scan to scan; returns whether the scan was valid.
-pub(super) type Render<'a> = dyn Fn(&[u8], &mut Vec<u8>, &mut Vec<u8>) -> bool + Sync + 'a;
+/// Writes one scan's output after `output`'s end, with what each thread keeps from scan to
+/// scan in `scratch`; returns whether the scan was valid.
+pub(super) type Render<'a, S> = dyn Fn(&[u8], &mut S, &mut Vec<u8>) -> bool + Sync + 'a;
 
 /// Reads scans from `input` one per line (blank lines skipped), renders each on `workers`
 /// threads with `render`, and writes the output to `out` in input order. Returns whether any
 /// scan had errors. An error reading or writing stops everything and is returned.
-pub(super) fn run(
+pub(super) fn run<S: Default>(
     input: impl Read + Send,
     out: &mut impl Write,
     workers: usize,
-    render: &Render<'_>,
+    render: &Render<'_, S>,
 ) -> io::Result<bool> {
     let workers = workers.max(1);
     let chunks = workers * CHUNKS_PER_WORKER;
@@ -154,8 +154,12 @@ fn read_chunks(
 }
 
 /// A worker: renders every line of each chunk it takes.
-fn decode_chunks(work: &Mutex<Receiver<Chunk>>, done: SyncSender<Chunk>, render: &Render<'_>) {
-    let mut scratch = Vec::new();
+fn decode_chunks<S: Default>(
+    work: &Mutex<Receiver<Chunk>>,
+    done: SyncSender<Chunk>,
+    render: &Render<'_, S>,
+) {
+    let mut scratch = S::default();
     loop {
         // A poisoned lock means another worker panicked: stop taking work.
         let next = match work.lock() {
