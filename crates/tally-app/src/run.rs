@@ -58,6 +58,9 @@ pub struct Start {
     pub weighing: Option<Sender<String>>,
 }
 
+/// The GS1 group separator (GS, 0x1D), as the decoder expects it inside a scan.
+pub const GS: char = '\u{1d}';
+
 /// Maps a terminal key to the app's.
 pub fn key_of(event: &crossterm::event::KeyEvent) -> Option<Key> {
     if event.kind == KeyEventKind::Release {
@@ -69,6 +72,10 @@ pub fn key_of(event: &crossterm::event::KeyEvent) -> Option<Key> {
         KeyCode::Char('l') if control => Key::Lock,
         // A scanner ending its barcode with a line feed: in raw mode that arrives as Ctrl-J.
         KeyCode::Char('j') if control => Key::Enter,
+        // GS (0x1D), the GS1 separator a keyboard-wedge scanner types between variable-length
+        // fields: the terminal reads the byte as Ctrl-5 (a terminal reporting keys itself may
+        // say Ctrl-]). It is a character of the scan, so the burst goes on (see `wedge`).
+        KeyCode::Char('5' | ']') if control => Key::Char(GS),
         KeyCode::Char(_) if control => Key::Other,
         KeyCode::Char(c) => Key::Char(c),
         KeyCode::Enter => Key::Enter,
@@ -257,10 +264,14 @@ pub fn run_with(config: &Config, start_with: &Start) -> Result<(), RunError> {
                         Effect::Ledger { id, request } => {
                             let _ = ledger_calls.send((id, request));
                         }
-                        Effect::Signal(Tone::Success) => ring(terminal.backend_mut())?,
-                        Effect::Signal(Tone::Error) => {
-                            ring(terminal.backend_mut())?;
-                            bells.extend([now + ERROR_BELL_GAP_MS, now + 2 * ERROR_BELL_GAP_MS]);
+                        Effect::Signal(tone) => {
+                            for due in bell_times(tone, now) {
+                                if due <= now {
+                                    ring(terminal.backend_mut())?;
+                                } else {
+                                    queue_bell(&mut bells, due);
+                                }
+                            }
                         }
                         Effect::ScaleCommand(command) => match &devices {
                             Some(link) => link.scale(command),
@@ -320,6 +331,24 @@ fn embedded_profiles() -> Result<tally_drivers::profile::ProfileSet, DeviceError
     tally_drivers::profile::ProfileSet::embedded().map_err(|e| DeviceError::Profiles(e.to_string()))
 }
 
+/// When to ring the bell for `tone` signalled at `now_ms`: success rings once at once, an
+/// error three times, [`ERROR_BELL_GAP_MS`] apart, the first at once.
+pub fn bell_times(tone: Tone, now_ms: u64) -> Vec<u64> {
+    match tone {
+        Tone::Success => vec![now_ms],
+        Tone::Error => (0..3)
+            .map(|n| now_ms.saturating_add(n * ERROR_BELL_GAP_MS))
+            .collect(),
+    }
+}
+
+/// Puts a bell due at `due` among the waiting ones, kept in time order (two errors in one
+/// turn interleave their bells rather than hold the first behind the second's).
+fn queue_bell(bells: &mut VecDeque<u64>, due: u64) {
+    let at = bells.partition_point(|waiting| *waiting <= due);
+    bells.insert(at, due);
+}
+
 fn ring(out: &mut impl std::io::Write) -> std::io::Result<()> {
     out.write_all(b"\x07")?;
     out.flush()
@@ -332,6 +361,43 @@ mod tests {
 
     fn key(code: KeyCode, modifiers: KeyModifiers) -> Option<Key> {
         key_of(&KeyEvent::new(code, modifiers))
+    }
+
+    #[test]
+    fn success_rings_once_and_an_error_three_times_spaced() {
+        assert_eq!(bell_times(Tone::Success, 1_000), vec![1_000]);
+        assert_eq!(
+            bell_times(Tone::Error, 1_000),
+            vec![
+                1_000,
+                1_000 + ERROR_BELL_GAP_MS,
+                1_000 + 2 * ERROR_BELL_GAP_MS
+            ]
+        );
+        // Near the clock's end nothing wraps round to ring at once.
+        let late = bell_times(Tone::Error, u64::MAX - 1);
+        assert_eq!(late.len(), 3);
+        assert!(late.windows(2).all(|w| w[0] <= w[1]), "{late:?}");
+    }
+
+    #[test]
+    fn waiting_bells_stay_in_time_order() {
+        let mut bells = VecDeque::new();
+        for due in bell_times(Tone::Error, 0).into_iter().skip(1) {
+            queue_bell(&mut bells, due);
+        }
+        for due in bell_times(Tone::Error, 100).into_iter().skip(1) {
+            queue_bell(&mut bells, due);
+        }
+        assert_eq!(
+            Vec::from(bells),
+            vec![
+                ERROR_BELL_GAP_MS,
+                100 + ERROR_BELL_GAP_MS,
+                2 * ERROR_BELL_GAP_MS,
+                100 + 2 * ERROR_BELL_GAP_MS
+            ]
+        );
     }
 
     #[test]
@@ -357,6 +423,20 @@ mod tests {
             Some(Key::Char('A'))
         );
         assert_eq!(key(KeyCode::F(1), KeyModifiers::NONE), Some(Key::F(1)));
+        // The byte 0x1D a wedge scanner types between GS1 fields (crossterm: Ctrl-5), and
+        // Ctrl-] where a terminal names the key: the separator, not a key that ends a burst.
+        assert_eq!(
+            key(KeyCode::Char('5'), KeyModifiers::CONTROL),
+            Some(Key::Char(GS))
+        );
+        assert_eq!(
+            key(KeyCode::Char(']'), KeyModifiers::CONTROL),
+            Some(Key::Char(GS))
+        );
+        assert_eq!(
+            key(KeyCode::Char('5'), KeyModifiers::NONE),
+            Some(Key::Char('5'))
+        );
         let mut release = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
         release.kind = KeyEventKind::Release;
         assert_eq!(key_of(&release), None);

@@ -365,7 +365,9 @@ fn on_key(state: &mut State, key: Key, at_ms: u64, effects: &mut Vec<Effect>) {
     };
     match state.wedge.feed(wedge_key, at_ms) {
         Classified::Scan { text, erase } => {
-            for _ in 0..erase {
+            // Control characters of the burst (GS between GS1 fields) were never echoed.
+            let echoed = erase.saturating_sub(text.chars().filter(|c| c.is_control()).count());
+            for _ in 0..echoed {
                 if state.input.pop().is_none() {
                     break;
                 }

@@ -268,6 +268,13 @@ fn no_frame_or_refusal_of_a_blind_count_shows_an_expected_quantity_or_weight() {
     step(&mut app, &|app| app.scale_reads(0, true));
     // Something that is no package tag, typed by hand.
     step(&mut app, &|app| app.type_line("NOT-A-TAG"));
+    // Every tag on record, for the recount's RFID sweep below.
+    let tags: Vec<String> = every_uid
+        .iter()
+        .filter(|u| u.len() == 24 && u.chars().all(|c| c.is_ascii_hexdigit()))
+        .cloned()
+        .collect();
+    assert!(tags.contains(&UNITS_UID.to_owned()) && tags.contains(&WEIGHED_UID.to_owned()));
     // Every other package on record, wherever it is, scanned here and given a unit.
     for uid in every_uid
         .iter()
@@ -300,6 +307,42 @@ fn no_frame_or_refusal_of_a_blind_count_shows_an_expected_quantity_or_weight() {
     step(&mut app, &|app| app.type_line("6"));
     step(&mut app, &|app| app.wedge_scan(UNITS_UID));
     step(&mut app, &|app| app.wedge_scan(WEIGHED_UID));
+    // The recount (round 2), by another counter: signed out, B1002 signs in and counts it
+    // with a sweep and a scan, typing units that are not the record's.
+    for _ in 0..4 {
+        if matches!(app.state.screen(), Screen::Home { .. }) {
+            break;
+        }
+        step(&mut app, &|app| app.press(Key::Esc));
+    }
+    step(&mut app, &|app| app.press(Key::Esc));
+    step(&mut app, &|app| app.press(Key::Enter));
+    assert!(app.state.session.is_none());
+    step(&mut app, &|app| app.sign_in("B1002", "2222"));
+    step(&mut app, &|app| app.type_line("5"));
+    step(&mut app, &|app| app.type_line("1"));
+    assert!(
+        matches!(count_stage(&app), Stage::Counting { round: 2, .. }),
+        "the recount opened: {:?}",
+        count_stage(&app)
+    );
+    // An RFID sweep: every tag on record read three times over, as a reader reports them
+    // (packages here, elsewhere, counted in round 1 or not); then units for one found.
+    for _ in 0..3 {
+        for uid in &tags {
+            step(&mut app, &|app| app.send(tag_read(epc_of(uid))));
+        }
+    }
+    assert!(
+        matches!(count_stage(&app), Stage::Counting { found, .. } if found > 0),
+        "the sweep found packages: {:?}",
+        count_stage(&app)
+    );
+    step(&mut app, &|app| app.wedge_scan(UNITS_UID));
+    step(&mut app, &|app| app.type_line("7000"));
+    step(&mut app, &|app| app.wedge_scan(UNITS_UID));
+    step(&mut app, &|app| app.press(Key::Enter));
+    step(&mut app, &|app| app.press(Key::Enter));
     assert!(refusals.len() >= 3, "{refusals:?}");
 
     let mut texts: Vec<String> = frames;

@@ -4,62 +4,11 @@
 
 mod common;
 
-use common::App;
+use common::{every_help_line_is_shown, App};
 use tally_app::event::Key;
+use tally_app::screens::supervisor::{Row, Stage, Supervisor};
+use tally_app::state::Screen;
 use tally_app::text::Language;
-
-const SIZES: [(u16, u16); 2] = [(40, 20), (80, 24)];
-
-/// The rows inside the help box of a drawn screen, joined, white space dropped.
-fn box_text(screen: &str) -> Option<String> {
-    let rows: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
-    let top = rows.iter().position(|r| r.contains(&'┌'))?;
-    let left = rows[top].iter().position(|c| *c == '┌')?;
-    let right = rows[top].iter().position(|c| *c == '┐')?;
-    let mut out = String::new();
-    for row in &rows[top + 1..] {
-        if row.get(left) == Some(&'└') {
-            return Some(out);
-        }
-        let inner: String = row
-            .iter()
-            .skip(left + 1)
-            .take(right.saturating_sub(left + 1))
-            .collect();
-        out.extend(inner.chars().filter(|c| !c.is_whitespace()));
-    }
-    None
-}
-
-/// Opens the help of the screen shown and checks, at each size, that every line of it is
-/// shown whole in the box at some scroll position; closes it again.
-fn every_help_line_is_shown(app: &mut App, screen: &str) {
-    let lines = tally_app::render::help_lines(&app.state);
-    assert!(!lines.is_empty(), "{screen}: no help");
-    for (width, height) in SIZES {
-        app.press(Key::F(1));
-        assert!(app.state.help, "{screen}: F1 opens the help");
-        let mut seen = Vec::new();
-        for _ in 0..=lines.len() {
-            let drawn = app.screen(width, height);
-            let text = box_text(&drawn)
-                .unwrap_or_else(|| panic!("{screen} {width}x{height}: no help box\n{drawn}"));
-            seen.push(text);
-            app.press(Key::Down);
-        }
-        for line in &lines {
-            let wanted: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-            assert!(
-                seen.iter().any(|text| text.contains(&wanted)),
-                "{screen} {width}x{height} ({:?}): {line:?} is cut or missing\n{}",
-                app.state.language,
-                app.screen(width, height)
-            );
-        }
-        app.press(Key::F(1));
-        assert!(!app.state.help, "{screen}: F1 closes the help");
-    }
-}
 
 /// Every screen a person reaches in `language`, its help checked on each.
 fn walk_every_screen(language: Language) {
@@ -101,7 +50,7 @@ fn walk_every_screen(language: Language) {
             }
             _ => {}
         }
-        while !matches!(app.state.screen(), tally_app::state::Screen::Home { .. }) {
+        while !matches!(app.state.screen(), Screen::Home { .. }) {
             app.press(Key::Esc);
         }
     }
@@ -115,6 +64,39 @@ fn walk_every_screen(language: Language) {
     with(&mut app);
     app.type_line("9");
     every_help_line_is_shown(&mut app, "supervisor");
+    // Each row of what waits (the Dock and the re-anchoring are always offered; the review
+    // and conflict screens are checked where their set-ups live, tests/supervisor.rs).
+    let rows = match app.state.screen() {
+        Screen::Supervisor(Supervisor {
+            stage: Stage::Work { list, .. },
+            ..
+        }) => list.rows.clone().expect("the work was read"),
+        other => panic!("not on 9 Supervisor: {other:?}"),
+    };
+    assert!(
+        rows.contains(&Row::Dock) && rows.contains(&Row::Reanchor),
+        "{rows:?}"
+    );
+    for (n, row) in rows.iter().enumerate() {
+        app.type_line(&(n + 1).to_string());
+        every_help_line_is_shown(&mut app, &format!("supervisor, {row:?}"));
+        for _ in 0..4 {
+            if matches!(
+                app.state.screen(),
+                Screen::Supervisor(Supervisor {
+                    stage: Stage::Work { .. },
+                    ..
+                })
+            ) {
+                break;
+            }
+            app.press(Key::Esc);
+        }
+        assert!(
+            matches!(app.state.screen(), Screen::Supervisor(_)),
+            "Esc from {row:?} goes back to 9 Supervisor"
+        );
+    }
 }
 
 #[test]

@@ -1,17 +1,20 @@
 //! Random key, device, timer and reply events fed to the state machine: it never panics,
 //! every frame fits the terminal it is drawn on (from 1 × 1 up), the screen stack is never
 //! empty, nobody signed out sees anything but sign-in, and a PIN being typed never shows.
-//! A second run starts each case on 3 Pick, 4 Load, 5 Count, 8 Destroy or 9 Supervisor (signed in, the first read
-//! asked for), so their lists, lines, questions and answers get random keys, scans and replies.
+//! A second run starts each case on 1 Receive, 2 Move, 3 Pick, 4 Load, 5 Count, 6 Lookup,
+//! 7 Quarantine, 8 Destroy or 9 Supervisor (signed in, the first read asked for), so their
+//! lists, lines, questions and answers get random keys, scans and replies (the ledger's too:
+//! a re-anchoring's comparison or a dock view, as asked).
 
 mod common;
 
 use proptest::prelude::*;
 use tally_app::event::{
     CountDone, DeviceEvent, DeviceKind, Effect, Event, Failure, HomeSummary, Key, LedgerReply,
-    ReadReply, ReadRequest, SyncStatus, WriteReply, WriteRequest,
+    LedgerRequest, ReadReply, ReadRequest, SyncStatus, WriteReply, WriteRequest,
 };
 use tally_app::event::{Picked, SupervisorWork};
+use tally_app::screens::receive;
 use tally_app::state::{update, Screen, Settings, State};
 use tally_events::payload::LoadingMismatch;
 use tally_events::payload::Role;
@@ -118,9 +121,38 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                 WriteRequest::SignOut { .. } => {
                     WriteReply::SignedOut(if ok { Ok(()) } else { Err(failure) })
                 }
-                WriteRequest::Receiving(_) => WriteReply::Receiving(Err(failure)),
-                WriteRequest::Moving(_) => WriteReply::Moving(Err(failure)),
-                WriteRequest::Quarantine(_) => WriteReply::Quarantine(Err(failure)),
+                WriteRequest::Receiving(_) => WriteReply::Receiving(if ok {
+                    Ok(receive::work::Done {
+                        outcome: receiving_outcome(text, n),
+                        current: (n % 3 != 0).then(|| text.to_owned()),
+                        sheet: (n % 11 != 0).then(|| sheet(text, n)),
+                    })
+                } else {
+                    Err(failure)
+                }),
+                WriteRequest::Moving(_) => WriteReply::Moving(if ok {
+                    Ok(tally_app::screens::moving::work::Done {
+                        outcome: match n % 3 {
+                            0 => Outcome::PackageChosen { uid: text.into() },
+                            1 => Outcome::Moved(tally_replica::workflow::moves::Moved {
+                                uid: text.into(),
+                                from: (n % 2 == 0).then(|| text.repeat(2)),
+                                to: text.into(),
+                            }),
+                            _ => Outcome::Ignored(Ignored::ScanThePackageFirst),
+                        },
+                        package: (role % 2 == 0).then(|| text.to_owned()),
+                    })
+                } else {
+                    Err(failure)
+                }),
+                WriteRequest::Quarantine(_) => WriteReply::Quarantine(if ok {
+                    Ok(Outcome::Quarantined(
+                        (0..n % 30).map(|i| format!("{text}{i}")).collect(),
+                    ))
+                } else {
+                    Err(failure)
+                }),
                 WriteRequest::Destroy { .. } => WriteReply::Destroyed(if ok {
                     Ok(Destroyed {
                         uid: text.into(),
@@ -224,7 +256,31 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
                 } else {
                     Err(failure)
                 }),
-                ReadRequest::Receiving(_) => ReadReply::Receiving(Err(failure)),
+                ReadRequest::Receiving(read) => ReadReply::Receiving(if ok {
+                    Ok(match read {
+                        receive::work::Read::Manifests => receive::work::Answer::Manifests(
+                            (0..n % 50)
+                                .map(|i| tally_floor::receiving::ManifestRow {
+                                    id: format!("{text}{i}"),
+                                    origin_license: text.into(),
+                                    driver: text.repeat(2),
+                                    lines: (n % 400) as usize,
+                                    arrived: (i % 400) as usize,
+                                })
+                                .collect(),
+                        ),
+                        receive::work::Read::Sheet { .. } => {
+                            receive::work::Answer::Sheet(sheet(text, n))
+                        }
+                        receive::work::Read::Reasons => receive::work::Answer::Reasons(
+                            (0..n % 12)
+                                .map(|i| (format!("{text}{i}"), text.repeat(3)))
+                                .collect(),
+                        ),
+                    })
+                } else {
+                    Err(failure)
+                }),
                 ReadRequest::ConflictSides { .. } => ReadReply::ConflictSides(if ok {
                     Ok(tally_floor::ConflictSides {
                         uid: text.into(),
@@ -377,15 +433,139 @@ fn reply_to(effect: &Effect, ok: bool, role: u8, text: &str, n: u64) -> Option<E
             };
             Some(Event::Read { id: *id, reply })
         }
-        Effect::Ledger { id, .. } => Some(Event::Ledger {
+        Effect::Ledger { id, request } => Some(Event::Ledger {
             id: *id,
-            reply: LedgerReply::Inspected(if ok {
-                Ok(Box::new(inspection(text, n)))
-            } else {
-                Err(text.to_owned())
-            }),
+            reply: match request {
+                LedgerRequest::Inspect => LedgerReply::Inspected(if ok {
+                    Ok(Box::new(inspection(text, n)))
+                } else {
+                    Err(text.to_owned())
+                }),
+                LedgerRequest::Dock { .. } => LedgerReply::Dock(if ok {
+                    Ok(Box::new(dock_answer(text, n)))
+                } else {
+                    Err(dock_failure(text, role))
+                }),
+            },
         }),
         Effect::Signal(_) | Effect::ScaleCommand(_) | Effect::Quit => None,
+    }
+}
+
+/// A case sheet of `n % 60` cases in every state (arrived or not, weighed, label checked,
+/// quarantined, decided), some unexpected.
+fn sheet(text: &str, n: u64) -> tally_floor::receiving::Sheet {
+    let cases: Vec<tally_floor::receiving::Case> = (0..n % 60)
+        .map(|i| tally_floor::receiving::Case {
+            uid: format!("{text}{i}"),
+            sku: (i % 3 != 0).then(|| text.to_owned()),
+            expected: i % 5 != 0,
+            manifest_quantity: match i % 3 {
+                0 => None,
+                1 => Some(Quantity::Units(n.wrapping_mul(i))),
+                _ => Some(Quantity::Milligrams(n >> (i % 64))),
+            },
+            arrived: i % 2 == 0,
+            weight_ok: [None, Some(true), Some(false)][(i % 3) as usize],
+            label_ok: [None, Some(true), Some(false)][((i / 3) % 3) as usize],
+            quarantined: i % 7 == 0,
+            decision: (i % 4 == 0).then(|| text.to_owned()),
+        })
+        .collect();
+    tally_floor::receiving::Sheet {
+        manifest: text.into(),
+        lines: cases.iter().filter(|c| c.expected).count(),
+        arrived: cases.iter().filter(|c| c.arrived).count(),
+        unexpected: cases.iter().filter(|c| !c.expected).count(),
+        decided: cases.iter().filter(|c| c.decision.is_some()).count(),
+        cases,
+    }
+}
+
+/// A receiving step's outcome, each kind: arrivals, a label passed or failed, a weight,
+/// decisions, a quarantine and a close.
+fn receiving_outcome(text: &str, n: u64) -> Outcome {
+    use tally_replica::workflow::receiving::{CloseSummary, ScanOutcome, WeighOutcome};
+    let uid = text.to_owned();
+    match n % 10 {
+        0 => Outcome::Arrived(ScanOutcome::Expected {
+            uid,
+            sku: text.repeat(2),
+        }),
+        1 => Outcome::Arrived(ScanOutcome::Unexpected { uid }),
+        2 => Outcome::Arrived(ScanOutcome::Duplicate { uid }),
+        3 => Outcome::LabelChecked((0..n % 4).map(|i| format!("{text} {i}")).collect()),
+        4 => Outcome::Weighed(WeighOutcome {
+            expected_mg: n as i64,
+            actual_mg: (n >> 1) as i64,
+            tolerance_mg: (n % 1_000) as i64,
+            within: n % 20 == 4,
+        }),
+        5 => Outcome::Accepted { uid },
+        6 => Outcome::Rejected { uid },
+        7 => Outcome::Voided { uid },
+        8 => Outcome::Quarantined((0..n % 30).map(|i| format!("{text}{i}")).collect()),
+        _ => Outcome::Closed(Box::new(tally_floor::receiving::Closed {
+            summary: CloseSummary {
+                missing: (0..n % 25).map(|i| format!("{text}{i}")).collect(),
+                unexpected: (0..n % 7).map(|i| format!("{text}x{i}")).collect(),
+                accepted: (n % 300) as usize,
+                rejected: (n % 5) as usize,
+                quarantined: (n % 3) as usize,
+            },
+            discrepancies: Vec::new(),
+        })),
+    }
+}
+
+/// A dock view of `n % 40` devices of any state.
+fn dock_answer(text: &str, n: u64) -> tally_app::event::DockAnswer {
+    use tally_ledger_client::projections::{DockDeviceView, DockErrorView, DockView};
+    let devices = (0..n % 40)
+        .map(|i| DockDeviceView {
+            device_id: format!("{i:0>64}"),
+            name: format!("{text}{i}"),
+            facility: text.into(),
+            revoked: i % 7 == 0,
+            events: n.wrapping_mul(i),
+            last_push_unix_ms: (i % 3 != 0).then_some((n as i64).wrapping_sub(i as i64)),
+            last_sync_unix_ms: (i % 2 == 0).then_some(i64::MIN + i as i64),
+            backlog: (i % 5 != 0).then_some(n >> i.min(63)),
+            forks: i % 4,
+            last_error: (i % 6 == 1).then(|| DockErrorView {
+                error: text.into(),
+                message: text.repeat(3),
+                message_es: text.into(),
+                unix_ms: n as i64,
+            }),
+        })
+        .collect();
+    tally_app::event::DockAnswer {
+        view: DockView {
+            projected: n,
+            tree_size: n.wrapping_add(1),
+            variances_waiting: n % 1_000,
+            devices,
+        },
+        token: text.into(),
+        read_at_unix_ms: n as i64,
+    }
+}
+
+/// Why a dock view could not be read, each kind.
+fn dock_failure(text: &str, role: u8) -> tally_app::event::DockFailure {
+    use tally_app::event::DockFailure;
+    match role % 6 {
+        0 => DockFailure::Refused(Refusal::NotSupervisor { badge: text.into() }),
+        1 => DockFailure::NotEnrolled,
+        2 => DockFailure::Unreachable,
+        3 => DockFailure::SignInRefused {
+            code: text.into(),
+            message: text.into(),
+            message_es: text.into(),
+        },
+        4 => DockFailure::SessionEnded,
+        _ => DockFailure::Fault(text.into()),
     }
 }
 
@@ -534,7 +714,7 @@ proptest! {
     fn random_events_on_the_flow_screens_never_panic_and_every_frame_fits(
         actions in prop::collection::vec(action(), 1..80),
         sizes in prop::collection::vec((1u16..130, 1u16..60), 1..4),
-        entry in 0usize..5,
+        entry in 0usize..9,
     ) {
         let settings = Settings { auto_lock_ms: 0, ..Settings::default() };
         let (mut state, mut waiting, mut now) = match entry {
@@ -542,10 +722,15 @@ proptest! {
             1 => on_entry_screen(settings, "3", Role::Operator),
             2 => on_entry_screen(settings, "4", Role::Operator),
             3 => on_entry_screen(settings, "8", Role::Operator),
+            4 => on_entry_screen(settings, "1", Role::Operator),
+            5 => on_entry_screen(settings, "2", Role::Operator),
+            6 => on_entry_screen(settings, "6", Role::Operator),
+            7 => on_entry_screen(settings, "7", Role::Operator),
             _ => on_entry_screen(settings, "5", Role::Operator),
         };
         prop_assert!(
-            matches!(state.screen(), Screen::Count(_) | Screen::Supervisor(_) | Screen::Pick(_) | Screen::Load(_) | Screen::Destroy(_)),
+            matches!(state.screen(), Screen::Count(_) | Screen::Supervisor(_) | Screen::Pick(_) | Screen::Load(_) | Screen::Destroy(_)
+                | Screen::Receive(_) | Screen::Move(_) | Screen::Lookup { .. } | Screen::Quarantine(_)),
             "{:?}",
             state.screen()
         );

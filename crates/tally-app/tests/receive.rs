@@ -732,3 +732,90 @@ fn a_case_on_the_pty_scale_is_weighed_through_the_device_wiring() {
     link.stop();
     sim.stop();
 }
+
+/// A case of the manifest whose batch can pass a label check (lot and expiry on file, COA
+/// passed; the demo's items have no GTIN, so the label carries none): its UID and the GS1
+/// label printed for it, lot first then GS then the expiry, as a DataMatrix reads (`]d2`).
+fn labelled_case(app: &App, manifest: &str) -> (String, String, String) {
+    let (uid, lot, expires): (String, String, String) = app
+        .view
+        .query_row(
+            "SELECT l.uid, b.lot, b.expires_on FROM inbound_lines l
+             JOIN items i ON i.id = l.item_id JOIN packages p ON p.uid = l.uid
+             JOIN batches b ON b.id = p.batch_id
+             WHERE l.manifest_id = ?1 AND b.coa_status = 'passed' AND i.gtin IS NULL
+               AND b.lot IS NOT NULL AND b.expires_on IS NOT NULL
+             ORDER BY l.uid LIMIT 1",
+            [manifest],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    let yymmdd = format!("{}{}{}", &expires[2..4], &expires[5..7], &expires[8..10]);
+    let label = format!("]d210{lot}\u{1d}17{yymmdd}");
+    (uid, label, lot)
+}
+
+/// A case's GS1 label scanned by a keyboard-wedge scanner (GS between the lot and the expiry,
+/// typed inside the burst) after the case: it passes against the item, the batch and its COA;
+/// another lot's label fails and names the mismatch. Each check is one `label_checked` record;
+/// what a person had typed before the scans stays in the field (GS was never echoed).
+#[test]
+fn a_case_label_passes_and_another_lot_s_label_fails() {
+    let mut app = signed_in();
+    app.type_line("1");
+    app.type_line("1");
+    let (uid, label, lot) = labelled_case(&app, "IN-2026-0001");
+    app.wedge_scan(&uid);
+    assert_eq!(app.signals.last(), Some(&Tone::Success));
+    let checked = |app: &App| {
+        kinds(app)
+            .iter()
+            .filter(|k| k.as_str() == "label_checked")
+            .count()
+    };
+    assert_eq!(checked(&app), 0);
+    app.type_text("12");
+    app.wedge_scan(&label);
+    assert_eq!(app.state.input, "12", "only the burst was erased");
+    assert_eq!(app.signals.last(), Some(&Tone::Success));
+    assert_eq!(checked(&app), 1);
+    assert!(
+        case(&app, &uid).label_ok == Some(true),
+        "{:?}",
+        case(&app, &uid)
+    );
+    app.press(Key::Backspace);
+    app.press(Key::Backspace);
+    shots(&app, "receive_label_passed");
+    // The same check in Spanish (each scan is a check of its own).
+    app.press(Key::F(2));
+    app.wedge_scan(&label);
+    assert_eq!(checked(&app), 2);
+    shots(&app, "receive_label_passed_spanish");
+    app.press(Key::F(2));
+
+    let wrong = label.replace(&format!("10{lot}\u{1d}"), "10LOT-NOT-THIS\u{1d}");
+    assert_ne!(wrong, label);
+    app.wedge_scan(&wrong);
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    assert_eq!(checked(&app), 3);
+    assert!(
+        app.state
+            .status
+            .text
+            .contains(&format!("label batch LOT-NOT-THIS is not {lot}")),
+        "{}",
+        app.state.status.text
+    );
+    assert!(
+        case(&app, &uid).label_ok == Some(false),
+        "{:?}",
+        case(&app, &uid)
+    );
+    shots(&app, "receive_label_failed");
+    app.press(Key::F(2));
+    app.wedge_scan(&wrong);
+    assert_eq!(checked(&app), 4);
+    assert_eq!(app.signals.last(), Some(&Tone::Error));
+    shots(&app, "receive_label_failed_spanish");
+}

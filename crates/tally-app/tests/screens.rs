@@ -131,6 +131,56 @@ fn an_entry_the_role_may_not_use_is_refused_with_why() {
     shots(&app, "home_entry_withheld");
 }
 
+/// The cells of the row of `state`'s 80 × 24 frame showing `text` from its first character:
+/// each cell's symbol and style.
+fn cells_of(state: &tally_app::state::State, text: &str) -> Vec<(String, ratatui::style::Style)> {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    let frame = terminal
+        .draw(|frame| tally_app::render::render(state, frame))
+        .unwrap();
+    let buffer = frame.buffer;
+    let wanted: Vec<String> = text.chars().map(String::from).collect();
+    for y in 0..24u16 {
+        for x in 0..=(80 - wanted.len()) {
+            let at = |i: usize| &buffer[(u16::try_from(x + i).unwrap(), y)];
+            if (0..wanted.len()).all(|i| at(i).symbol() == wanted[i]) {
+                return (0..wanted.len())
+                    .map(|i| (at(i).symbol().to_owned(), at(i).style()))
+                    .collect();
+            }
+        }
+    }
+    panic!("{text:?} is not on the screen");
+}
+
+/// The entry an operator may not use is drawn dimmed, its why with it, and is not bold; an
+/// entry they may use is bold and not dimmed. (A supervisor sees it like any other.)
+#[test]
+fn an_entry_the_role_may_not_use_is_dimmed_with_its_why() {
+    use ratatui::style::{Color, Modifier};
+    let app = signed_in("B1001", "1111");
+    let withheld = cells_of(&app.state, "9 Supervisor (supervisors only)");
+    for (symbol, style) in &withheld {
+        assert_eq!(style.fg, Some(Color::DarkGray), "{symbol:?} is not dimmed");
+        assert!(
+            !style.add_modifier.contains(Modifier::BOLD),
+            "{symbol:?} is bold"
+        );
+    }
+    let usable = cells_of(&app.state, "1 Receive");
+    for (symbol, style) in &usable {
+        assert_ne!(style.fg, Some(Color::DarkGray), "{symbol:?} is dimmed");
+        assert!(
+            style.add_modifier.contains(Modifier::BOLD),
+            "{symbol:?} is not bold"
+        );
+    }
+    let supervisor = signed_in("B2001", "4444");
+    for (symbol, style) in cells_of(&supervisor.state, "9 Supervisor") {
+        assert_ne!(style.fg, Some(Color::DarkGray), "{symbol:?} is dimmed");
+    }
+}
+
 #[test]
 fn a_number_not_on_the_menu_is_refused() {
     let mut app = signed_in("B1001", "1111");

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::App;
+use common::{every_help_line_is_shown, App};
 use tally_app::event::{Key, Tone};
 use tally_app::screens::supervisor::{Stage, Supervisor};
 use tally_app::state::Screen;
@@ -33,6 +33,19 @@ fn stage(app: &App) -> Stage {
         Screen::Supervisor(Supervisor { stage, .. }) => stage.clone(),
         other => panic!("not on 9 Supervisor: {other:?}"),
     }
+}
+
+/// The help of the screen shown, every line whole at both sizes, in English then Spanish
+/// (tests/help.rs reaches the screens that need no set-up).
+/// The status line is put back after: switching the language says so there, and the
+/// screen's snapshots that follow show what the flow said.
+fn both_languages_help(app: &mut App, screen: &str) {
+    let status = app.state.status.clone();
+    every_help_line_is_shown(app, screen);
+    app.press(Key::F(2));
+    every_help_line_is_shown(app, &format!("{screen} (Spanish)"));
+    app.press(Key::F(2));
+    app.state.status = status;
 }
 
 /// A demo replica with CT-0001 counted (nothing found, by three counters, so every package
@@ -95,6 +108,7 @@ fn a_supervisor_approves_each_variance_with_a_reason_closes_the_count_and_unlock
     shots(&app, "supervisor_work");
     // The count in review is the first row.
     app.type_line("1");
+    both_languages_help(&mut app, "supervisor, count review");
     let lines = match stage(&app) {
         Stage::Review { lines, .. } => {
             // The lines, then the row that closes the count.
@@ -249,6 +263,7 @@ fn a_supervisor_opens_a_conflict_sees_both_sides_and_settles_it_after_the_questi
         other => panic!("{other:?}"),
     };
     app.type_line(&row.to_string());
+    both_languages_help(&mut app, "supervisor, conflict");
     shots(&app, "supervisor_conflict_sides");
     let screen = app.screen(80, 24);
     assert!(screen.contains("This device: #"), "{screen}");

@@ -337,3 +337,54 @@ pub fn draw(state: &State, width: u16, height: u16) -> String {
     ));
     out
 }
+
+/// The rows inside the help box of a drawn screen, joined, white space dropped.
+pub fn box_text(screen: &str) -> Option<String> {
+    let rows: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
+    let top = rows.iter().position(|r| r.contains(&'┌'))?;
+    let left = rows[top].iter().position(|c| *c == '┌')?;
+    let right = rows[top].iter().position(|c| *c == '┐')?;
+    let mut out = String::new();
+    for row in &rows[top + 1..] {
+        if row.get(left) == Some(&'└') {
+            return Some(out);
+        }
+        let inner: String = row
+            .iter()
+            .skip(left + 1)
+            .take(right.saturating_sub(left + 1))
+            .collect();
+        out.extend(inner.chars().filter(|c| !c.is_whitespace()));
+    }
+    None
+}
+
+/// Opens the help of the screen shown and checks, at each size, that every line of it is
+/// shown whole in the box at some scroll position; closes it again.
+pub fn every_help_line_is_shown(app: &mut App, screen: &str) {
+    let lines = tally_app::render::help_lines(&app.state);
+    assert!(!lines.is_empty(), "{screen}: no help");
+    for (width, height) in [(40, 20), (80, 24)] {
+        app.press(Key::F(1));
+        assert!(app.state.help, "{screen}: F1 opens the help");
+        let mut seen = Vec::new();
+        for _ in 0..=lines.len() {
+            let drawn = app.screen(width, height);
+            let text = box_text(&drawn)
+                .unwrap_or_else(|| panic!("{screen} {width}x{height}: no help box\n{drawn}"));
+            seen.push(text);
+            app.press(Key::Down);
+        }
+        for line in &lines {
+            let wanted: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+            assert!(
+                seen.iter().any(|text| text.contains(&wanted)),
+                "{screen} {width}x{height} ({:?}): {line:?} is cut or missing\n{}",
+                app.state.language,
+                app.screen(width, height)
+            );
+        }
+        app.press(Key::F(1));
+        assert!(!app.state.help, "{screen}: F1 closes the help");
+    }
+}

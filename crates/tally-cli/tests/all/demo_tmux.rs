@@ -340,6 +340,25 @@ fn the_demo_runs_continues_resets_runs_side_by_side_and_leaves_nothing_behind() 
     tmux.keys("a1", &["C-c"]);
     tmux.wait_for("a1", &["The demo's files stay in"]);
     wait_gone(pid_a);
+    // The demo printed its users' badges and PINs before the app started (the main screen,
+    // back once the app's screen is gone) and again as it ended.
+    let pane = tmux.pane("a1");
+    assert_eq!(
+        pane.matches("Users (badge, PIN):").count(),
+        2,
+        "the users before and after the app:\n{pane}"
+    );
+    let (before, after) = pane
+        .split_once("The demo's files stay in")
+        .expect("the closing words");
+    for (badge, name, _, pin) in tally_replica::seed::USERS {
+        let line = format!("{badge}  PIN {pin}  {name}");
+        assert!(
+            before.contains(&line),
+            "{line:?} not printed before:\n{pane}"
+        );
+        assert!(after.contains(&line), "{line:?} not printed after:\n{pane}");
+    }
     // SAFETY: sending SIGTERM to the demo this test started.
     assert_eq!(unsafe { libc::kill(pid_b, libc::SIGTERM) }, 0);
     tmux.wait_for("b1", &["The demo's files stay in"]);
