@@ -14,6 +14,7 @@ use tally_events::{Payload, Quantity};
 use tally_floor::Floor;
 use tally_replica::Refusal;
 use tally_replica::ReplicaError;
+use tally_testkit::another_device;
 
 const SIZES: [(u16, u16); 2] = [(40, 20), (80, 24)];
 const TASK: &str = "CT-0001";
@@ -197,49 +198,6 @@ fn a_supervisor_approves_each_variance_with_a_reason_closes_the_count_and_unlock
     }
 }
 
-/// Another handheld's events as the ledger sends them: its genesis, then `payloads`, each a
-/// delta in ledger order from index 1.
-fn another_device(payloads: Vec<Payload>) -> Vec<tally_replica::Delta> {
-    use tally_events::payload::DeviceEnrolled;
-    use tally_events::{ChainWriter, DeviceKey, ManualClock, Sha256Hash, Timestamp};
-    let clock = ManualClock::new(Timestamp {
-        wall_unix_ms: 1_795_000_000_000,
-        boot_id: [9; 16],
-        since_boot_us: 1_000,
-    });
-    let (mut writer, genesis) = ChainWriter::genesis(
-        DeviceKey::from_seed([9; 32]),
-        &clock,
-        "",
-        DeviceEnrolled {
-            facility: tally_replica::seed::FACILITY.into(),
-            hardware_serial: "HH-0002".into(),
-            enrollment_token_sha256: Sha256Hash::of(b"HH-0002"),
-            previous_device: None,
-        },
-    )
-    .unwrap();
-    let mut records = vec![genesis.as_bytes().to_vec()];
-    for payload in payloads {
-        clock.advance_ms(10);
-        records.push(
-            writer
-                .append(&clock, "B3", payload)
-                .unwrap()
-                .as_bytes()
-                .to_vec(),
-        );
-    }
-    records
-        .into_iter()
-        .enumerate()
-        .map(|(i, bytes)| tally_replica::Delta {
-            ledger_index: i as u64 + 1,
-            bytes,
-        })
-        .collect()
-}
-
 fn count(app: &App, sql: &str) -> i64 {
     app.view.query_row(sql, [], |r| r.get(0)).unwrap()
 }
@@ -267,11 +225,14 @@ fn a_supervisor_opens_a_conflict_sees_both_sides_and_settles_it_after_the_questi
     app.wedge_scan("VAULT-B-S01");
     assert_eq!(app.signals.last(), Some(&Tone::Success));
     app.press(Key::Esc);
-    let remote = another_device(vec![Payload::PackageMoved(PackageMoved {
-        uid: uid.clone(),
-        from_location: from,
-        to_location: "VAULT-C-S01".into(),
-    })]);
+    let remote = another_device(
+        tally_replica::seed::FACILITY,
+        vec![Payload::PackageMoved(PackageMoved {
+            uid: uid.clone(),
+            from_location: from,
+            to_location: "VAULT-C-S01".into(),
+        })],
+    );
     app.replica.apply_deltas(&remote).unwrap();
     assert_eq!(count(&app, "SELECT count(*) FROM conflicts"), 1);
 

@@ -110,6 +110,9 @@ pub fn uids_of(payload: &Payload) -> Vec<&str> {
         Payload::RfidSweepRecorded(p) => {
             out.extend(p.tags.iter().filter_map(|t| t.decoded_uid.as_deref()))
         }
+        Payload::CountSweepRecorded(p) => {
+            out.extend(p.tags.iter().filter_map(|t| t.decoded_uid.as_deref()))
+        }
         Payload::WeightRecorded(p) => out.extend(p.uid.as_deref()),
         Payload::ManifestLineReceived(p) => out.push(&p.uid),
         Payload::ManifestLineRejected(p) => out.push(&p.uid),

@@ -71,7 +71,7 @@ pub fn text_limit(strukt: &str, field: &str) -> usize {
 /// The item count limit of a list field.
 pub fn list_limit(strukt: &str, field: &str) -> usize {
     match (strukt, field) {
-        ("RfidSweepRecorded", "tags") => SWEEP_TAGS_MAX,
+        ("RfidSweepRecorded" | "CountSweepRecorded", "tags") => SWEEP_TAGS_MAX,
         ("ManifestClosed", _) => CLOSE_UIDS_MAX,
         ("LabelChecked", "findings") => 32,
         ("LoadingReconciled", "missing_uids") => 600,

@@ -734,6 +734,26 @@ wire_struct! {
 }
 
 wire_struct! {
+    /// An RFID sweep during a blind count, filed under the count task and round it belongs to
+    /// (a `RfidSweepRecorded` named only the location, so a counter with two tasks open at one
+    /// location could not tell which one it was for): the tags seen at `location`, at most
+    /// 1,024 per event (a longer sweep is recorded as several events in one action). The
+    /// counter then enters each package's quantity with a `CountLineRecorded`.
+    pub struct CountSweepRecorded {
+        /// The count task the sweep belongs to.
+        pub count_task_id: String,
+        /// The round being counted.
+        pub round: u8,
+        /// The reader's identity.
+        pub reader: String,
+        /// The counted location the sweep was made at.
+        pub location: String,
+        /// Tags seen, each once.
+        pub tags: Vec<RfidTagRead>,
+    }
+}
+
+wire_struct! {
     /// The state traceability system of a facility (admin event; the latest one wins). Its
     /// devices read scans as that system's tags only: a Metrc site never reads a 16-digit
     /// number as a BioTrack id.
@@ -1226,6 +1246,8 @@ payloads! {
     277 => ReceiptDifferenceNoted(ReceiptDifferenceNoted),
     // Added by the app-count branch: a supervisor's settlement of a package in conflict.
     278 => ConflictSettled(ConflictSettled),
+    // Added by the sweep branch: a count sweep names its task and round.
+    279 => CountSweepRecorded(CountSweepRecorded),
 }
 
 /// Payload kind of the genesis event.

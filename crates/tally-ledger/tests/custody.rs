@@ -13,10 +13,11 @@ use common::*;
 use tally_events::custody::{self, Bundle, CustodyError, Role};
 use tally_events::note::NoteVerifier;
 use tally_events::payload::{
-    ConflictSettled, CountLineRecorded, DestructionRecorded, DeviceEnrolled, EventRef, EventVoided,
-    FacilitySettingsDefined, InboundManifestIssued, LocationDefined, LocationKind, ManifestClosed,
-    ManifestLine, ManifestLineReceived, PackageArrived, PackageMoved, PackageQuarantined,
-    PackageRegistered, PackageReleased, PackageStatus, ReceiptDifferenceNoted, ScaleRegistered,
+    ConflictSettled, CountLineRecorded, CountStarted, CountSweepRecorded, CountTaskIssued,
+    DestructionRecorded, DeviceEnrolled, EventRef, EventVoided, FacilitySettingsDefined,
+    InboundManifestIssued, LocationDefined, LocationKind, ManifestClosed, ManifestLine,
+    ManifestLineReceived, PackageArrived, PackageMoved, PackageQuarantined, PackageRegistered,
+    PackageReleased, PackageStatus, ReceiptDifferenceNoted, RfidTagRead, ScaleRegistered,
     SignInPurpose, UserSignedIn, WeightRecorded,
 };
 use tally_events::{
@@ -63,6 +64,7 @@ on_both_backends!(
     a_custody_bundle_verifies_offline_with_the_key_alone,
     a_bundle_cut_at_an_earlier_checkpoint_holds_only_what_that_checkpoint_covers,
     differences_voided_arrivals_and_settled_conflicts_fold_as_on_the_replica,
+    count_sweeps_naming_their_task_fold_as_on_the_replica,
 );
 
 /// A device writing a chain: a key, a writer and a clock.
@@ -453,34 +455,8 @@ fn differences_voided_arrivals_and_settled_conflicts_fold_as_on_the_replica<S: S
     assert!(manifest.lines.iter().all(|l| l.uid != STRAY));
 
     // The replica's side: a device of the facility folds the same records as deltas.
-    let dir = tempfile::tempdir().unwrap();
-    let key_dir = tempfile::tempdir().unwrap();
-    let mut replica = tally_replica::Replica::init(
-        &dir.path().join("replica.db"),
-        &key_dir.path().join("device.key"),
-        Box::new(clock()),
-        DeviceEnrolled {
-            facility: FACILITY.into(),
-            hardware_serial: "TC58-REPLICA".into(),
-            enrollment_token_sha256: Sha256Hash::of(b"token"),
-            previous_device: None,
-        },
-    )
-    .unwrap();
-    let deltas: Vec<tally_replica::Delta> = ledger
-        .store()
-        .entries(0, size)
-        .unwrap()
-        .into_iter()
-        .enumerate()
-        .map(|(position, e)| tally_replica::Delta {
-            ledger_index: position as u64 + 1,
-            bytes: e.record,
-        })
-        .collect();
-    replica.apply_deltas(&deltas).unwrap();
-    assert!(replica.held_deltas().unwrap().is_empty());
-    let view = replica.view();
+    let fed = FedReplica::of(&ledger, size);
+    let view = fed.replica.view();
     let mut arrived_at_replica: Vec<String> = view
         .prepare(
             "SELECT uid FROM inbound_receipts WHERE manifest_id = 'M-88' AND decision IS NULL
@@ -544,6 +520,170 @@ fn differences_voided_arrivals_and_settled_conflicts_fold_as_on_the_replica<S: S
     // Custody indexes the difference and the settlement under their UIDs.
     let roles: Vec<(u64, String)> = p.uid_entries(THIRD, size).unwrap();
     assert_eq!(roles.len(), 2, "{roles:?}");
+}
+
+/// A tally-replica device of the facility that folded the ledger's first `size` records as
+/// deltas (another device's events), in ledger order.
+struct FedReplica {
+    _dir: tempfile::TempDir,
+    _key_dir: tempfile::TempDir,
+    replica: tally_replica::Replica,
+}
+
+impl FedReplica {
+    fn of<S: Store>(ledger: &Ledger<S>, size: u64) -> FedReplica {
+        let dir = tempfile::tempdir().unwrap();
+        let key_dir = tempfile::tempdir().unwrap();
+        let mut replica = tally_replica::Replica::init(
+            &dir.path().join("replica.db"),
+            &key_dir.path().join("device.key"),
+            Box::new(clock()),
+            DeviceEnrolled {
+                facility: FACILITY.into(),
+                hardware_serial: "TC58-REPLICA".into(),
+                enrollment_token_sha256: Sha256Hash::of(b"token"),
+                previous_device: None,
+            },
+        )
+        .unwrap();
+        let deltas: Vec<tally_replica::Delta> = ledger
+            .store()
+            .entries(0, size)
+            .unwrap()
+            .into_iter()
+            .enumerate()
+            .map(|(position, e)| tally_replica::Delta {
+                ledger_index: position as u64 + 1,
+                bytes: e.record,
+            })
+            .collect();
+        replica.apply_deltas(&deltas).unwrap();
+        assert!(replica.held_deltas().unwrap().is_empty());
+        FedReplica {
+            _dir: dir,
+            _key_dir: key_dir,
+            replica,
+        }
+    }
+}
+
+/// One counter with two count tasks open at one location sweeps for the second (kind 279,
+/// naming its task and round) and enters the quantity; an old sweep (kind 17, no task) at the
+/// same location; a forged sweep naming a task of another location. The ledger's count
+/// projection and custody index fold them as a tally-replica device folds them as deltas: the
+/// lines are the second task's, nothing is filed under the task the sweep did not name.
+fn count_sweeps_naming_their_task_fold_as_on_the_replica<S: Store>(mut ledger: Ledger<S>) {
+    const SWEPT: &str = "1A4FF0100000022000000606";
+    const STRAY: &str = "1A4FF0100000022000000707";
+    let mut a = Device::new(&mut ledger, 0xC5);
+    for location in ["SHELF-8", "SHELF-9"] {
+        a.record(
+            "ADMIN-1",
+            Payload::LocationDefined(LocationDefined {
+                location_id: location.into(),
+                name: location.into(),
+                kind: LocationKind::Shelf,
+                sellable: true,
+                parent: None,
+            }),
+        );
+    }
+    a.record("ADMIN-1", registered(SWEPT, 5));
+    for (task, location) in [
+        ("CT-8", "SHELF-8"),
+        ("CT-9", "SHELF-8"),
+        ("CT-7", "SHELF-9"),
+    ] {
+        a.record(
+            "ADMIN-1",
+            Payload::CountTaskIssued(CountTaskIssued {
+                count_task_id: task.into(),
+                locations: vec![location.into()],
+                items: vec![],
+                assigned_to: None,
+            }),
+        );
+        a.record(
+            "B-1042",
+            Payload::CountStarted(CountStarted {
+                count_task_id: task.into(),
+                round: 1,
+            }),
+        );
+    }
+    let tag = |uid: &str| RfidTagRead {
+        epc: tally_events::Bytes(uid.as_bytes().to_vec()),
+        decoded_uid: Some(uid.into()),
+    };
+    let sweep = |task: &str, location: &str, uid: &str| {
+        Payload::CountSweepRecorded(CountSweepRecorded {
+            count_task_id: task.into(),
+            round: 1,
+            reader: "SLED-1".into(),
+            location: location.into(),
+            tags: vec![tag(uid)],
+        })
+    };
+    a.record("B-1042", sweep("CT-9", "SHELF-8", SWEPT));
+    a.record(
+        "B-1042",
+        Payload::CountLineRecorded(CountLineRecorded {
+            count_task_id: "CT-9".into(),
+            round: 1,
+            location: "SHELF-8".into(),
+            uid: SWEPT.into(),
+            quantity: Quantity::Milligrams(5_000),
+        }),
+    );
+    // CT-7 counts SHELF-9, not SHELF-8.
+    a.record("B-1042", sweep("CT-7", "SHELF-8", STRAY));
+    a.push(&mut ledger);
+    let size = ledger.store().tree_size().unwrap();
+
+    let mut p = projector(&ledger);
+    p.catch_up(1, None).unwrap();
+    let at_ledger: Vec<(String, u64, String, i64)> = p
+        .counts(Some(FACILITY))
+        .unwrap()
+        .into_iter()
+        .flat_map(|task| {
+            task.lines
+                .into_iter()
+                .map(move |l| (task.count_task_id.clone(), l.round, l.uid, l.counted))
+        })
+        .collect();
+    assert_eq!(
+        at_ledger,
+        vec![("CT-9".to_owned(), 1, SWEPT.to_owned(), 5_000)]
+    );
+    // Custody indexes the sweep under its UID: registered, swept, counted.
+    assert_eq!(p.uid_entries(SWEPT, size).unwrap().len(), 3);
+
+    let fed = FedReplica::of(&ledger, size);
+    let at_replica: Vec<(String, u64, String, i64)> = fed
+        .replica
+        .view()
+        .prepare(
+            "SELECT task_id, round, uid, quantity FROM count_lines WHERE quantity IS NOT NULL
+             ORDER BY task_id, round, uid",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(at_ledger, at_replica);
+    // Every line the replica filed (with or without a quantity) is the named task's.
+    let filed: Vec<(String, String)> = fed
+        .replica
+        .view()
+        .prepare("SELECT task_id, uid FROM count_lines ORDER BY task_id, uid")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(filed, vec![("CT-9".to_owned(), SWEPT.to_owned())]);
 }
 
 fn projector<S: Store>(ledger: &Ledger<S>) -> Projector<S> {

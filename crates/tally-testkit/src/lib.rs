@@ -1,8 +1,10 @@
 //! Shared test fixtures (a dev-dependency of tally-replica's and tally-floor's tests, never of
 //! a shipped crate): a real replica file in a temporary directory, its device key in another
 //! temporary directory (a key beside the database is refused), a small facility recorded
-//! through signed admin events, the stock and manifest builders several tests start from, and
-//! [`refusal`]; [`catalogue`] holds every refusal of the core with values of realistic length.
+//! through signed admin events, the stock and manifest builders several tests start from
+//! ([`active`], [`Fixture::stock`], [`counting_stock`], [`picking_stock`], [`with_manifest`]),
+//! [`refusal`], and [`another_device`] (deltas from another handheld); [`catalogue`] holds
+//! every refusal of the core with values of realistic length.
 
 pub mod catalogue;
 
@@ -79,6 +81,11 @@ impl Fixture {
             .query_row("SELECT count(*) FROM event_log", [], |r| r.get(0))
             .unwrap()
     }
+    /// Records `payloads` (stock, tasks, manifests: master data) as the admin, in one action.
+    pub fn stock(&mut self, payloads: Vec<Payload>) {
+        self.replica.record("ADMIN", payloads).unwrap();
+    }
+
     pub fn session(&mut self, badge: &str, pin: &str) -> Session {
         let (s, _) = self.replica.sign_in(badge, pin).unwrap();
         s
@@ -162,6 +169,11 @@ pub fn package(
         location_id: location.into(),
         status,
     })
+}
+
+/// An active package `uid` of `item` and `batch` at `location` (the stock set-ups' usual line).
+pub fn active(uid: &str, item: &str, batch: &str, quantity: Quantity, location: &str) -> Payload {
+    package(uid, item, batch, quantity, location, PackageStatus::Active)
 }
 
 /// The fixture's users: (badge, role, PIN).
@@ -397,87 +409,218 @@ pub fn with_manifest() -> Fixture {
 /// (flower 3 g, 6 cartridges).
 pub fn picking_stock() -> Fixture {
     let mut f = fixture();
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                package(
-                    &t(1),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(10),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(2),
-                    "CART",
-                    "CA-L2",
-                    Quantity::Units(4),
-                    "SHELF-2",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(3),
-                    "CART",
-                    "CA-L3",
-                    Quantity::Units(9),
-                    "VAULT-A",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(4),
-                    "FLOWER",
-                    "FL-L1",
-                    Quantity::Milligrams(5_000),
-                    "QC-01",
-                    PackageStatus::Quarantined,
-                ),
-                package(
-                    &t(5),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(3),
-                    "SHELF-1",
-                    PackageStatus::OnHold,
-                ),
-                package(
-                    &t(7),
-                    "CART",
-                    "CA-OLD",
-                    Quantity::Units(5),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(6),
-                    "FLOWER",
-                    "FL-L2",
-                    Quantity::Milligrams(10_000),
-                    "VAULT-A",
-                    PackageStatus::Active,
-                ),
-                Payload::PickListIssued(PickListIssued {
-                    pick_list_id: "PL-1".into(),
-                    order_id: "ORD-1".into(),
-                    route_id: "R1".into(),
-                    lines: vec![
-                        PickListLine {
-                            line: 1,
-                            item_id: "FLOWER".into(),
-                            quantity: Quantity::Milligrams(3_000),
-                            batch_id: None,
-                        },
-                        PickListLine {
-                            line: 2,
-                            item_id: "CART".into(),
-                            quantity: Quantity::Units(6),
-                            batch_id: None,
-                        },
-                    ],
-                }),
+    f.stock(vec![
+        active(&t(1), "CART", "CA-L1", Quantity::Units(10), "SHELF-1"),
+        active(&t(2), "CART", "CA-L2", Quantity::Units(4), "SHELF-2"),
+        active(&t(3), "CART", "CA-L3", Quantity::Units(9), "VAULT-A"),
+        package(
+            &t(4),
+            "FLOWER",
+            "FL-L1",
+            Quantity::Milligrams(5_000),
+            "QC-01",
+            PackageStatus::Quarantined,
+        ),
+        package(
+            &t(5),
+            "CART",
+            "CA-L1",
+            Quantity::Units(3),
+            "SHELF-1",
+            PackageStatus::OnHold,
+        ),
+        active(&t(7), "CART", "CA-OLD", Quantity::Units(5), "SHELF-1"),
+        active(
+            &t(6),
+            "FLOWER",
+            "FL-L2",
+            Quantity::Milligrams(10_000),
+            "VAULT-A",
+        ),
+        Payload::PickListIssued(PickListIssued {
+            pick_list_id: "PL-1".into(),
+            order_id: "ORD-1".into(),
+            route_id: "R1".into(),
+            lines: vec![
+                PickListLine {
+                    line: 1,
+                    item_id: "FLOWER".into(),
+                    quantity: Quantity::Milligrams(3_000),
+                    batch_id: None,
+                },
+                PickListLine {
+                    line: 2,
+                    item_id: "CART".into(),
+                    quantity: Quantity::Units(6),
+                    batch_id: None,
+                },
             ],
-        )
-        .unwrap();
+        }),
+    ]);
     f
+}
+
+/// SHELF-1 holds t(1) 10 carts, t(2) 12 carts, t(3) 5.000 g flower; t(4) is on SHELF-2 (not
+/// counted); task CT-1 counts SHELF-1.
+pub fn counting_stock(recount_by_another: bool) -> Fixture {
+    let mut f = fixture_with(recount_by_another);
+    f.stock(vec![
+        active(&t(1), "CART", "CA-L1", Quantity::Units(10), "SHELF-1"),
+        active(&t(2), "CART", "CA-L2", Quantity::Units(12), "SHELF-1"),
+        active(
+            &t(3),
+            "FLOWER",
+            "FL-L1",
+            Quantity::Milligrams(5_000),
+            "SHELF-1",
+        ),
+        active(&t(4), "CART", "CA-L1", Quantity::Units(3), "SHELF-2"),
+        Payload::CountTaskIssued(CountTaskIssued {
+            count_task_id: "CT-1".into(),
+            locations: vec!["SHELF-1".into()],
+            items: vec![],
+            assigned_to: None,
+        }),
+    ]);
+    f
+}
+
+/// Another handheld of `facility` (its own key and chain), whose events reach this device as
+/// the ledger sends them: its genesis, then `payloads` signed by badge B3, each a delta in
+/// ledger order from index 1.
+pub fn another_device(facility: &str, payloads: Vec<Payload>) -> Vec<tally_replica::Delta> {
+    let mut chain = DeviceChain::new(
+        tally_events::DeviceKey::from_seed([9; 32]),
+        Timestamp {
+            wall_unix_ms: 1_795_000_000_000,
+            boot_id: [9; 16],
+            since_boot_us: 1_000,
+        },
+        DeviceEnrolled {
+            facility: facility.into(),
+            hardware_serial: "HH-0002".into(),
+            enrollment_token_sha256: tally_events::Sha256Hash::of(b"HH-0002"),
+            previous_device: None,
+        },
+    );
+    for payload in payloads {
+        chain.add(10, "B3", payload);
+    }
+    chain
+        .events()
+        .into_iter()
+        .enumerate()
+        .map(|(i, event)| tally_replica::Delta {
+            ledger_index: i as u64 + 1,
+            bytes: event.as_bytes().to_vec(),
+        })
+        .collect()
+}
+
+/// A counting step of the count tests: `who` enters `entry` for package `uid` at `place`
+/// (task, location), recorded through the counting view as the floor records it.
+pub fn enter(
+    f: &mut Fixture,
+    cv: &tally_replica::workflow::count::CountingView,
+    who: &Session,
+    place: (&str, &str),
+    uid: &str,
+    entry: tally_replica::workflow::count::Entry,
+) -> Result<
+    (
+        tally_replica::workflow::count::Entered,
+        Vec<tally_replica::Recorded>,
+    ),
+    ReplicaError,
+> {
+    let (task, location) = place;
+    f.replica.act_counting(cv, &who.badge, |cv| {
+        tally_replica::workflow::count::enter(cv, who, task, location, &tag_of(uid), &entry, TODAY)
+    })
+}
+
+/// A counting step of the count tests: `who` starts (or resumes) `task`; the round.
+pub fn start(
+    f: &mut Fixture,
+    cv: &tally_replica::workflow::count::CountingView,
+    who: &Session,
+    task: &str,
+) -> Result<(i64, Vec<tally_replica::Recorded>), ReplicaError> {
+    f.replica.act_counting(cv, &who.badge, |cv| {
+        tally_replica::workflow::count::start(cv, who, task)
+    })
+}
+
+/// A counting step of the count tests: `who` sweeps `place` (task, location) with reader
+/// SLED-1, recorded through the counting view as the floor records it.
+pub fn sweep(
+    f: &mut Fixture,
+    cv: &tally_replica::workflow::count::CountingView,
+    who: &Session,
+    place: (&str, &str),
+    reads: &[tally_replica::workflow::count::TagRead],
+) -> Result<
+    (
+        tally_replica::workflow::count::ScanTally,
+        Vec<tally_replica::Recorded>,
+    ),
+    ReplicaError,
+> {
+    let (task, location) = place;
+    f.replica.act_counting(cv, &who.badge, |cv| {
+        tally_replica::workflow::count::sweep(cv, who, task, location, "SLED-1", reads)
+    })
+}
+
+/// A device's signed chain written by a test (export files, ledgers, deltas): its genesis,
+/// then each event [`DeviceChain::add`]s, the clock moved on before each.
+pub struct DeviceChain {
+    clock: ManualClock,
+    writer: tally_events::ChainWriter,
+    events: Vec<tally_events::SignedEvent>,
+}
+
+impl DeviceChain {
+    /// The genesis of a device with key `key` enrolled as `enrolled`, at `start`.
+    pub fn new(key: tally_events::DeviceKey, start: Timestamp, enrolled: DeviceEnrolled) -> Self {
+        let clock = ManualClock::new(start);
+        let (writer, genesis) = tally_events::ChainWriter::genesis(key, &clock, "", enrolled)
+            .unwrap_or_else(|e| panic!("genesis: {e}"));
+        DeviceChain {
+            clock,
+            writer,
+            events: vec![genesis],
+        }
+    }
+
+    /// Appends `payload` by `actor`, `after_ms` after the previous event.
+    pub fn add(
+        &mut self,
+        after_ms: u64,
+        actor: &str,
+        payload: Payload,
+    ) -> &tally_events::SignedEvent {
+        self.clock.advance_ms(after_ms);
+        let event = self
+            .writer
+            .append(&self.clock, actor, payload)
+            .unwrap_or_else(|e| panic!("append: {e}"));
+        self.events.push(event);
+        &self.events[self.events.len() - 1]
+    }
+
+    /// The chain so far, genesis first.
+    pub fn events(self) -> Vec<tally_events::SignedEvent> {
+        self.events
+    }
+}
+
+/// A device enrolment at `facility` as the tests write it (token `token`).
+pub fn enrolled(facility: &str, serial: &str) -> DeviceEnrolled {
+    DeviceEnrolled {
+        facility: facility.into(),
+        hardware_serial: serial.into(),
+        enrollment_token_sha256: tally_events::Sha256Hash::of(b"token"),
+        previous_device: None,
+    }
 }

@@ -11,13 +11,13 @@ use tally_events::custody::{entries_digest, Bundle, BundleEntry, Role, Statement
 use tally_events::merkle::{inclusion_proof, leaf_hash, root_of_leaf_hashes};
 use tally_events::note::{Checkpoint, NoteSigner};
 use tally_events::payload::{
-    DestructionRecorded, DeviceEnrolled, FacilitySettingsDefined, PackageMoved, PackageRegistered,
-    PackageStatus, ScaleRegistered, SignInPurpose, UserSignedIn, WeightRecorded,
+    DestructionRecorded, FacilitySettingsDefined, PackageMoved, PackageRegistered, PackageStatus,
+    ScaleRegistered, SignInPurpose, UserSignedIn, WeightRecorded,
 };
 use tally_events::{
-    ChainWriter, DeviceKey, ManualClock, MassUnit, Payload, Quantity, Sha256Hash, SignedEvent,
-    Timestamp, WeighMode,
+    DeviceKey, MassUnit, Payload, Quantity, Sha256Hash, SignedEvent, Timestamp, WeighMode,
 };
+use tally_testkit::{enrolled, DeviceChain};
 
 const UID: &str = "1A4FF0100000022000000101";
 const FACILITY: &str = "C11-0000347-LIC";
@@ -34,29 +34,18 @@ fn tally(args: &[&str]) -> Output {
 /// a move (July of the next year, PDT), an unrelated move, the witness's sign-in, a weight and
 /// a destruction naming both.
 fn log() -> Vec<SignedEvent> {
-    let clock = ManualClock::new(Timestamp {
-        // 2026-11-24T06:00:00Z: 2026-11-23 22:00 in Los Angeles (PST, -08:00).
-        wall_unix_ms: 1_795_500_000_000,
-        boot_id: [7; 16],
-        since_boot_us: 1_000_000,
-    });
-    let (mut writer, genesis) = ChainWriter::genesis(
+    let mut chain = DeviceChain::new(
         DeviceKey::from_seed([0x44; 32]),
-        &clock,
-        "",
-        DeviceEnrolled {
-            facility: FACILITY.into(),
-            hardware_serial: "TC58-0042".into(),
-            enrollment_token_sha256: Sha256Hash::of(b"token"),
-            previous_device: None,
+        Timestamp {
+            // 2026-11-24T06:00:00Z: 2026-11-23 22:00 in Los Angeles (PST, -08:00).
+            wall_unix_ms: 1_795_500_000_000,
+            boot_id: [7; 16],
+            since_boot_us: 1_000_000,
         },
-    )
-    .unwrap();
-    let mut events = vec![genesis];
+        enrolled(FACILITY, "TC58-0042"),
+    );
     let mut add = |advance_ms: u64, actor: &str, payload: Payload| {
-        clock.advance_ms(advance_ms);
-        let event = writer.append(&clock, actor, payload).unwrap();
-        events.push(event);
+        chain.add(advance_ms, actor, payload);
     };
     add(
         1_000,
@@ -150,7 +139,7 @@ fn log() -> Vec<SignedEvent> {
             witness: "B-3003".into(),
         }),
     );
-    events
+    chain.events()
 }
 
 /// The bundle of `UID` over `log`, signed by `signer`.

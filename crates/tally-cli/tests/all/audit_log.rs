@@ -11,11 +11,10 @@ use std::path::Path;
 use std::process::Output;
 use std::sync::Arc;
 
-use tally_events::payload::{DeviceEnrolled, UserSignedOut};
-use tally_events::{
-    ChainWriter, DeviceKey, ManualClock, Payload, Sha256Hash, SignedEvent, Timestamp,
-};
+use tally_events::payload::UserSignedOut;
+use tally_events::{DeviceKey, Payload, SignedEvent, Timestamp};
 use tally_ledger_client::{ClientOptions, LedgerClient};
+use tally_testkit::{enrolled, DeviceChain};
 
 const FACILITY: &str = "C11-0000347-LIC";
 
@@ -29,32 +28,22 @@ fn tally(args: &[&str]) -> Output {
 /// A chain of `n` records (genesis, then sign-outs) by the device with seed `seed`; `badge`
 /// varies the sign-outs' content (another badge: another, validly signed, chain).
 fn chain(seed: u8, n: usize, badge: &str) -> Vec<SignedEvent> {
-    let clock = ManualClock::new(Timestamp {
-        wall_unix_ms: 1_795_500_000_000,
-        boot_id: [seed; 16],
-        since_boot_us: 1_000_000,
-    });
-    let (mut writer, genesis) = ChainWriter::genesis(
+    let mut chain = DeviceChain::new(
         DeviceKey::from_seed([seed; 32]),
-        &clock,
-        "",
-        DeviceEnrolled {
-            facility: FACILITY.into(),
-            hardware_serial: format!("TC58-{seed}"),
-            enrollment_token_sha256: Sha256Hash::of(b"token"),
-            previous_device: None,
+        Timestamp {
+            wall_unix_ms: 1_795_500_000_000,
+            boot_id: [seed; 16],
+            since_boot_us: 1_000_000,
         },
-    )
-    .unwrap();
-    let mut events = vec![genesis];
+        enrolled(FACILITY, &format!("TC58-{seed}")),
+    );
     for i in 1..n {
-        clock.advance_ms(1_000);
         let payload = Payload::UserSignedOut(UserSignedOut {
             badge: format!("{badge}-{i}"),
         });
-        events.push(writer.append(&clock, "B-1", payload).unwrap());
+        chain.add(1_000, "B-1", payload);
     }
-    events
+    chain.events()
 }
 
 /// A ledger in `dir` holding three devices' chains (300, 200 and 113 records, pushed in

@@ -4,37 +4,33 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use tally_events::payload::{DeviceEnrolled, PackageMoved, WeighMode, WeightRecorded};
+use tally_events::payload::{PackageMoved, WeighMode, WeightRecorded};
 use tally_events::{
     export_to_vec, ChainWriter, DeviceKey, ExportWriter, ManualClock, MassUnit, Payload,
-    Sha256Hash, SignedEvent, Timestamp,
+    SignedEvent, Timestamp,
 };
+use tally_testkit::{enrolled, DeviceChain};
 
 fn key() -> DeviceKey {
     DeviceKey::from_seed([0x33; 32])
 }
 
-fn chain(len: usize) -> Vec<SignedEvent> {
-    let clock = ManualClock::new(Timestamp {
-        wall_unix_ms: 1_795_500_000_000,
-        boot_id: [7; 16],
-        since_boot_us: 1_000_000,
-    });
-    let (mut writer, genesis) = ChainWriter::genesis(
+/// This file's device: key seed 0x33, enrolled at C11-0000347-LIC as TC58-0042.
+fn device() -> DeviceChain {
+    DeviceChain::new(
         key(),
-        &clock,
-        "",
-        DeviceEnrolled {
-            facility: "C11-0000347-LIC".into(),
-            hardware_serial: "TC58-0042".into(),
-            enrollment_token_sha256: Sha256Hash::of(b"token"),
-            previous_device: None,
+        Timestamp {
+            wall_unix_ms: 1_795_500_000_000,
+            boot_id: [7; 16],
+            since_boot_us: 1_000_000,
         },
+        enrolled("C11-0000347-LIC", "TC58-0042"),
     )
-    .unwrap();
-    let mut events = vec![genesis];
+}
+
+fn chain(len: usize) -> Vec<SignedEvent> {
+    let mut chain = device();
     for n in 1..len {
-        clock.advance_ms(1_500);
         let payload = if n % 2 == 0 {
             Payload::WeightRecorded(WeightRecorded {
                 scale_id: "MT-B812345678".into(),
@@ -53,9 +49,9 @@ fn chain(len: usize) -> Vec<SignedEvent> {
                 to_location: format!("VAULT-1/S{n:02}"),
             })
         };
-        events.push(writer.append(&clock, "B-1042", payload).unwrap());
+        chain.add(1_500, "B-1042", payload);
     }
-    events
+    chain.events()
 }
 
 struct Dir(tempfile::TempDir);
@@ -762,47 +758,25 @@ fn log_export_works_from_a_read_only_directory() {
 /// in text and JSON, and the chain still verifies.
 fn chain_with_pin_hashes() -> (Vec<SignedEvent>, Vec<String>) {
     use tally_events::payload::{Role, UserDefined};
-    let clock = ManualClock::new(Timestamp {
-        wall_unix_ms: 1_795_500_000_000,
-        boot_id: [7; 16],
-        since_boot_us: 1_000_000,
-    });
-    let (mut writer, genesis) = ChainWriter::genesis(
-        key(),
-        &clock,
-        "",
-        DeviceEnrolled {
-            facility: "C11-0000347-LIC".into(),
-            hardware_serial: "TC58-0042".into(),
-            enrollment_token_sha256: Sha256Hash::of(b"token"),
-            previous_device: None,
-        },
-    )
-    .unwrap();
+    let mut chain = device();
     let hashes = vec![
         "sha256:03030303030303030303030303030303:9f2b6c1d0e4a5f7788990011aabbccddeeff00112233445566778899aabbccdd".to_owned(),
         "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g".to_owned(),
     ];
-    let mut events = vec![genesis];
     for (n, pin_hash) in hashes.iter().enumerate() {
-        clock.advance_ms(1_000);
-        events.push(
-            writer
-                .append(
-                    &clock,
-                    "ADMIN",
-                    Payload::UserDefined(UserDefined {
-                        badge: format!("B{n}"),
-                        name: "Ana Ruiz".into(),
-                        role: Role::Operator,
-                        pin_hash: pin_hash.clone(),
-                        active: true,
-                    }),
-                )
-                .unwrap(),
+        chain.add(
+            1_000,
+            "ADMIN",
+            Payload::UserDefined(UserDefined {
+                badge: format!("B{n}"),
+                name: "Ana Ruiz".into(),
+                role: Role::Operator,
+                pin_hash: pin_hash.clone(),
+                active: true,
+            }),
         );
     }
-    (events, hashes)
+    (chain.events(), hashes)
 }
 
 #[test]

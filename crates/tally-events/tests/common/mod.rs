@@ -424,6 +424,25 @@ pub fn every_payload() -> Vec<Payload> {
             reason_code: s("SCALE-VARIANCE"),
             through_ledger_index: 4_096,
         }),
+        // Added by the sweep branch (kind 279).
+        Payload::CountSweepRecorded(CountSweepRecorded {
+            count_task_id: s("CT-2026-0001"),
+            round: 2,
+            reader: s("zebra-rfd40"),
+            location: s("VAULT-1/S03"),
+            tags: vec![
+                RfidTagRead {
+                    epc: Bytes(vec![
+                        0x30, 0x14, 0x25, 0x7b, 0xf7, 0x19, 0x4e, 0x40, 0x00, 0x00, 0x1a, 0x85,
+                    ]),
+                    decoded_uid: Some(s(UID_A)),
+                },
+                RfidTagRead {
+                    epc: Bytes(vec![0xe2, 0x00, 0x34, 0x12, 0x01, 0x23]),
+                    decoded_uid: None,
+                },
+            ],
+        }),
     ]
 }
 

@@ -273,17 +273,12 @@ fn a_metrc_site_never_reads_sixteen_digits_as_a_biotrack_id() {
         floor().identify(anywhere, &sixteen),
         Ok(Identifier::StateTag(tag)) if tag.system() == UidSystem::BioTrack
     ));
-    f.replica
-        .record(
-            "ADMIN",
-            vec![Payload::FacilityStateSystemDefined(
-                FacilityStateSystemDefined {
-                    facility_id: "FAC-1".into(),
-                    state_system: StateSystem::Metrc,
-                },
-            )],
-        )
-        .unwrap();
+    f.stock(vec![Payload::FacilityStateSystemDefined(
+        FacilityStateSystemDefined {
+            facility_id: "FAC-1".into(),
+            state_system: StateSystem::Metrc,
+        },
+    )]);
     let mut scanner = Scanner::plug_in();
     let mut screen = Screen::Receiving {
         manifest: "IN-1".into(),
@@ -453,19 +448,13 @@ fn step_weight() -> DeviceEvent {
 #[test]
 fn moving_takes_a_package_then_a_location_and_refusals_record_nothing() {
     let mut f = fixture();
-    f.replica
-        .record(
-            "ADMIN",
-            vec![package(
-                &t(5),
-                "CART",
-                "CA-L1",
-                Quantity::Units(10),
-                "SHELF-1",
-                PackageStatus::Active,
-            )],
-        )
-        .unwrap();
+    f.stock(vec![active(
+        &t(5),
+        "CART",
+        "CA-L1",
+        Quantity::Units(10),
+        "SHELF-1",
+    )]);
     let who = sign_in(&mut f);
     let floor = floor();
     let mut scanner = Scanner::plug_in();
@@ -574,35 +563,22 @@ fn tag_reads_from_a_simulated_rfid_reader_receive_the_cases_they_are() {
 #[test]
 fn counting_takes_scans_weights_and_tag_reads_from_real_devices() {
     let mut f = fixture();
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                package(
-                    &t(1),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(10),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(3),
-                    "FLOWER",
-                    "FL-L1",
-                    Quantity::Milligrams(5_000),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                Payload::CountTaskIssued(CountTaskIssued {
-                    count_task_id: "CT-1".into(),
-                    locations: vec!["SHELF-1".into()],
-                    items: vec![],
-                    assigned_to: None,
-                }),
-            ],
-        )
-        .unwrap();
+    f.stock(vec![
+        active(&t(1), "CART", "CA-L1", Quantity::Units(10), "SHELF-1"),
+        active(
+            &t(3),
+            "FLOWER",
+            "FL-L1",
+            Quantity::Milligrams(5_000),
+            "SHELF-1",
+        ),
+        Payload::CountTaskIssued(CountTaskIssued {
+            count_task_id: "CT-1".into(),
+            locations: vec!["SHELF-1".into()],
+            items: vec![],
+            assigned_to: None,
+        }),
+    ]);
     let who = sign_in(&mut f);
     let cv = f.replica.counting_view().unwrap();
     f.replica
@@ -686,7 +662,7 @@ fn counting_takes_scans_weights_and_tag_reads_from_real_devices() {
                 .unwrap();
             match &step.outcome {
                 Outcome::Swept(tally) if tally.new == 1 => {
-                    assert_eq!(signed_kinds(&f, &step), ["rfid_sweep_recorded"]);
+                    assert_eq!(signed_kinds(&f, &step), ["count_sweep_recorded"]);
                     new += 1;
                 }
                 Outcome::Swept(tally) => {

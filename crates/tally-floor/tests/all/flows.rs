@@ -297,16 +297,11 @@ fn loading_lists_missing_extra_and_mismatched_and_closes_only_an_exact_manifest(
             .handle(&mut f.replica, &who, &mut staging, &scan(text))
             .unwrap();
     }
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                outbound("OUT-1", &[(t(2), 4), (t(1), 2)]),
-                outbound("OUT-2", &[(t(2), 4), (t(9), 1)]),
-                outbound("OUT-3", &[(t(2), 4), (t(1), 3)]),
-            ],
-        )
-        .unwrap();
+    f.stock(vec![
+        outbound("OUT-1", &[(t(2), 4), (t(1), 2)]),
+        outbound("OUT-2", &[(t(2), 4), (t(9), 1)]),
+        outbound("OUT-3", &[(t(2), 4), (t(1), 3)]),
+    ]);
     let open: Vec<_> = open_outbound(f.replica.view())
         .unwrap()
         .into_iter()
@@ -373,35 +368,28 @@ const EXPECTED_MG: u64 = 5_437_000;
 
 fn count_fixture() -> Fixture {
     let mut f = fixture();
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                package(
-                    &t(1),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(EXPECTED_UNITS),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(3),
-                    "FLOWER",
-                    "FL-L1",
-                    Quantity::Milligrams(EXPECTED_MG),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                Payload::CountTaskIssued(CountTaskIssued {
-                    count_task_id: "CT-1".into(),
-                    locations: vec!["SHELF-1".into()],
-                    items: vec![],
-                    assigned_to: None,
-                }),
-            ],
-        )
-        .unwrap();
+    f.stock(vec![
+        active(
+            &t(1),
+            "CART",
+            "CA-L1",
+            Quantity::Units(EXPECTED_UNITS),
+            "SHELF-1",
+        ),
+        active(
+            &t(3),
+            "FLOWER",
+            "FL-L1",
+            Quantity::Milligrams(EXPECTED_MG),
+            "SHELF-1",
+        ),
+        Payload::CountTaskIssued(CountTaskIssued {
+            count_task_id: "CT-1".into(),
+            locations: vec!["SHELF-1".into()],
+            items: vec![],
+            assigned_to: None,
+        }),
+    ]);
     f
 }
 
@@ -796,49 +784,6 @@ fn a_destruction_weight_far_from_the_package_is_refused_and_recorded_nowhere() {
     assert_eq!(f.package(&t(6)).0, "active");
 }
 
-/// Another handheld's events as the ledger sends them: its genesis, then `payloads`, each a
-/// delta in ledger order from index 1.
-fn another_device(payloads: Vec<Payload>) -> Vec<tally_replica::Delta> {
-    use tally_events::payload::DeviceEnrolled;
-    use tally_events::{ChainWriter, DeviceKey, ManualClock, Sha256Hash, Timestamp};
-    let clock = ManualClock::new(Timestamp {
-        wall_unix_ms: 1_795_000_000_000,
-        boot_id: [9; 16],
-        since_boot_us: 1_000,
-    });
-    let (mut writer, genesis) = ChainWriter::genesis(
-        DeviceKey::from_seed([9; 32]),
-        &clock,
-        "",
-        DeviceEnrolled {
-            facility: "FAC-1".into(),
-            hardware_serial: "HH-0002".into(),
-            enrollment_token_sha256: Sha256Hash::of(b"HH-0002"),
-            previous_device: None,
-        },
-    )
-    .unwrap();
-    let mut records = vec![genesis.as_bytes().to_vec()];
-    for payload in payloads {
-        clock.advance_ms(10);
-        records.push(
-            writer
-                .append(&clock, "B3", payload)
-                .unwrap()
-                .as_bytes()
-                .to_vec(),
-        );
-    }
-    records
-        .into_iter()
-        .enumerate()
-        .map(|(i, bytes)| tally_replica::Delta {
-            ledger_index: i as u64 + 1,
-            bytes,
-        })
-        .collect()
-}
-
 #[test]
 fn a_supervisor_settles_a_conflict_as_found_and_the_package_can_be_worked_again() {
     use tally_events::payload::PackageMoved;
@@ -855,11 +800,14 @@ fn a_supervisor_settles_a_conflict_as_found_and_the_package_can_be_worked_again(
             .handle(&mut f.replica, &b1, &mut moving, &scan(&text))
             .unwrap();
     }
-    let remote = another_device(vec![Payload::PackageMoved(PackageMoved {
-        uid: t(1),
-        from_location: "SHELF-1".into(),
-        to_location: "VAULT-A".into(),
-    })]);
+    let remote = another_device(
+        "FAC-1",
+        vec![Payload::PackageMoved(PackageMoved {
+            uid: t(1),
+            from_location: "SHELF-1".into(),
+            to_location: "VAULT-A".into(),
+        })],
+    );
     f.replica.apply_deltas(&remote).unwrap();
     // Flagged: nobody works the package until it is settled.
     floor

@@ -456,6 +456,11 @@ pub fn apply(
                 ],
             )?;
         }
+        // A sweep lists the packages a counter found, without quantities (they arrive as
+        // `count_line_recorded`, one per package, which is what the count lines hold): a sweep,
+        // whether it names its task (279) or not (17), is indexed under its UIDs above and
+        // changes no projection.
+        Payload::RfidSweepRecorded(_) | Payload::CountSweepRecorded(_) => {}
         _ => {}
     }
     Ok(())

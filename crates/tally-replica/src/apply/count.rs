@@ -4,11 +4,14 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use tally_events::payload::{
     AdjustmentApproved, CountClosed, CountLineRecorded, CountStarted, CountSubmitted,
-    RecountRequested, RfidSweepRecorded,
+    CountSweepRecorded, RecountRequested, RfidSweepRecorded, RfidTagRead,
 };
 
 use super::{qty, EventMeta};
 use crate::error::ReplicaError;
+/// A sweep of kind 17, which names no task: filed under the actor's counting task at the
+/// location (the first by id). Kept for logs written before kind 279; with two tasks counting
+/// one location it cannot tell which one the sweep was for.
 pub(super) fn rfid_sweep_recorded(
     view: &Connection,
     meta: &EventMeta<'_>,
@@ -26,23 +29,61 @@ pub(super) fn rfid_sweep_recorded(
         .query_row([meta.actor, location], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     if let Some((task, round)) = task {
-        let mut insert = view.prepare_cached(
-            "INSERT OR IGNORE INTO count_lines (task_id, round, uid, location_id, counter)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        let mut project = view.prepare_cached(
-            "INSERT OR IGNORE INTO counter_lines (task_id, round, uid, location_id, counter)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        for uid in p.tags.iter().filter_map(|t| t.decoded_uid.as_deref()) {
-            insert.execute(params![task, round, uid, location, meta.actor])?;
-            project.execute(params![task, round, uid, location, meta.actor])?;
-        }
-        view.prepare_cached(
-            "INSERT OR IGNORE INTO count_counters (task_id, badge) VALUES (?1, ?2)",
-        )?
-        .execute(params![task, meta.actor])?;
+        file_found(view, meta, &task, round, location, &p.tags)?;
     }
+    Ok(())
+}
+
+/// A count sweep (kind 279) is filed under the task and round it names, and only while that
+/// round is being counted by the sweep's actor at a location of the task: a sweep naming a
+/// task of another location, a closed or submitted task, another counter's task or an earlier
+/// round files nothing (the event stays in the log for review).
+pub(super) fn count_sweep_recorded(
+    view: &Connection,
+    meta: &EventMeta<'_>,
+    p: &CountSweepRecorded,
+) -> Result<(), ReplicaError> {
+    let round = i64::from(p.round);
+    let counting: bool = view
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM count_tasks t JOIN count_task_locations l ON l.task_id = t.id
+             WHERE t.id = ?1 AND t.round = ?2 AND t.status = 'counting' AND t.counter = ?3
+               AND l.location_id = ?4)",
+        )?
+        .query_row(
+            params![p.count_task_id, round, meta.actor, p.location],
+            |r| r.get(0),
+        )?;
+    if counting {
+        file_found(view, meta, &p.count_task_id, round, &p.location, &p.tags)?;
+    }
+    Ok(())
+}
+
+/// Files the packages a sweep found (no quantity yet) in a round's lines and in the counter's
+/// projection, and the actor among the task's counters.
+fn file_found(
+    view: &Connection,
+    meta: &EventMeta<'_>,
+    task: &str,
+    round: i64,
+    location: &str,
+    tags: &[RfidTagRead],
+) -> Result<(), ReplicaError> {
+    let mut insert = view.prepare_cached(
+        "INSERT OR IGNORE INTO count_lines (task_id, round, uid, location_id, counter)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    let mut project = view.prepare_cached(
+        "INSERT OR IGNORE INTO counter_lines (task_id, round, uid, location_id, counter)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for uid in tags.iter().filter_map(|t| t.decoded_uid.as_deref()) {
+        insert.execute(params![task, round, uid, location, meta.actor])?;
+        project.execute(params![task, round, uid, location, meta.actor])?;
+    }
+    view.prepare_cached("INSERT OR IGNORE INTO count_counters (task_id, badge) VALUES (?1, ?2)")?
+        .execute(params![task, meta.actor])?;
     Ok(())
 }
 

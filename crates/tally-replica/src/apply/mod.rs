@@ -97,6 +97,11 @@ pub fn payload_uids(payload: &Payload) -> Vec<&str> {
             .iter()
             .filter_map(|t| t.decoded_uid.as_deref())
             .collect(),
+        Payload::CountSweepRecorded(p) => p
+            .tags
+            .iter()
+            .filter_map(|t| t.decoded_uid.as_deref())
+            .collect(),
         Payload::WeightRecorded(p) => p.uid.as_deref().into_iter().collect(),
         Payload::ManifestLineReceived(p) => vec![&p.uid],
         Payload::ManifestLineRejected(p) => vec![&p.uid],
@@ -251,6 +256,7 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
         | Payload::ScanRecorded(_)
         | Payload::LedgerReanchored(_) => Ok(()),
         Payload::RfidSweepRecorded(p) => count::rfid_sweep_recorded(view, meta, p),
+        Payload::CountSweepRecorded(p) => count::count_sweep_recorded(view, meta, p),
         Payload::WeightRecorded(p) => scale::weight_recorded(view, meta, p),
         Payload::ScaleCalibrationChecked(p) => scale::scale_calibration_checked(view, p),
         Payload::PackageArrived(p) => receiving::package_arrived(view, p),

@@ -26,7 +26,7 @@ use std::path::Path;
 use rusqlite::{params, CachedStatement, Connection, OpenFlags, OptionalExtension, Statement};
 use tally_ids::StateSystems;
 
-use tally_events::payload::{CountLineRecorded, CountStarted, RfidSweepRecorded, RfidTagRead};
+use tally_events::payload::{CountLineRecorded, CountStarted, CountSweepRecorded, RfidTagRead};
 use tally_events::{Bytes, Payload, Quantity};
 
 use super::counter_wall::{Wall, WallBreach};
@@ -385,9 +385,12 @@ pub struct TagRead {
 }
 
 /// An RFID sweep during a count: every package tag (of the facility's state system) read at
-/// `location` is found once; tags read twice in the sweep or already found in this round are
-/// ignored, and reads that are no package tag are counted as unreadable. The sweep is recorded
-/// in one transaction (several events when it holds more than [`TAGS_PER_FACT_MAX`] tags).
+/// `location` is found once; tags read twice in the sweep or already found in this round of
+/// `task` are ignored, and reads that are no package tag are counted as unreadable. The sweep
+/// is recorded in one transaction as `CountSweepRecorded` events naming `task` and its round
+/// (several events when it holds more than [`TAGS_PER_FACT_MAX`] tags), so the fold files the
+/// finds where the duplicates were checked, even when another task of the same counter is
+/// counting the same location.
 pub fn sweep(
     cv: &CountingView,
     who: &Session,
@@ -433,12 +436,15 @@ pub fn sweep(
             _ => tally.unreadable += 1,
         }
     }
+    let round = wire_round(round)?;
     let facts = fresh
         .chunks(TAGS_PER_FACT_MAX)
         .map(|chunk| {
-            Payload::RfidSweepRecorded(RfidSweepRecorded {
+            Payload::CountSweepRecorded(CountSweepRecorded {
+                count_task_id: task.to_owned(),
+                round,
                 reader: reader.chars().take(ID_LEN_MAX).collect(),
-                location: Some(location.clone()),
+                location: location.clone(),
                 tags: chunk.to_vec(),
             })
         })

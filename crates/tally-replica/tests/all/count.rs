@@ -19,58 +19,6 @@ use tally_replica::workflow::receiving;
 use tally_replica::{Refusal, Replica, ReplicaError};
 use tally_testkit::*;
 
-/// SHELF-1 holds t(1) 10 carts, t(2) 12 carts, t(3) 5.000 g flower; t(4) is on SHELF-2 (not
-/// counted); task CT-1 counts SHELF-1.
-fn counting_fixture(recount_by_another: bool) -> Fixture {
-    let mut f = fixture_with(recount_by_another);
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                package(
-                    &t(1),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(10),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(2),
-                    "CART",
-                    "CA-L2",
-                    Quantity::Units(12),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(3),
-                    "FLOWER",
-                    "FL-L1",
-                    Quantity::Milligrams(5_000),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(4),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(3),
-                    "SHELF-2",
-                    PackageStatus::Active,
-                ),
-                Payload::CountTaskIssued(CountTaskIssued {
-                    count_task_id: "CT-1".into(),
-                    locations: vec!["SHELF-1".into()],
-                    items: vec![],
-                    assigned_to: None,
-                }),
-            ],
-        )
-        .unwrap();
-    f
-}
-
 /// Opens a connection on the replica file the way the counting view does and raises the
 /// counter's wall on it: what an attacker holding the counting path's connection could try.
 fn walled(f: &Fixture) -> (rusqlite::Connection, Wall) {
@@ -166,25 +114,19 @@ const ATTACKS: &[&str] = &[
 
 #[test]
 fn no_sql_shape_gets_an_expected_quantity_through_the_counter_wall() {
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| {
-            count::enter(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(1)),
-                &Entry::Units(9),
-                TODAY,
-            )
-        })
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(1),
+        Entry::Units(9),
+    )
+    .unwrap();
     let (conn, wall) = walled(&f);
     for sql in ATTACKS {
         match wall.admit(&conn, sql) {
@@ -220,24 +162,17 @@ fn no_sql_shape_gets_an_expected_quantity_through_the_counter_wall() {
 /// open counting view sees the facility's system change.
 #[test]
 fn counting_reads_the_facility_state_system() {
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     let define = |f: &mut Fixture, state_system| {
-        f.replica
-            .record(
-                "ADMIN",
-                vec![Payload::FacilityStateSystemDefined(
-                    FacilityStateSystemDefined {
-                        facility_id: "FAC-1".into(),
-                        state_system,
-                    },
-                )],
-            )
-            .unwrap();
+        f.stock(vec![Payload::FacilityStateSystemDefined(
+            FacilityStateSystemDefined {
+                facility_id: "FAC-1".into(),
+                state_system,
+            },
+        )]);
     };
     define(&mut f, StateSystem::BioTrack);
     let before = f.events();
@@ -248,31 +183,23 @@ fn counting_reads_the_facility_state_system() {
         matches!(refusal(err), Refusal::NotATag { scan } if scan == t(1)),
         "a Metrc tag is no package at a BioTrack site"
     );
-    let err = f.replica.act_counting(&cv, "B1", |cv| {
-        count::enter(
-            cv,
-            &b1,
-            "CT-1",
-            "SHELF-1",
-            &tag_of(&t(1)),
-            &Entry::Units(10),
-            TODAY,
-        )
-    });
+    let err = enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(1),
+        Entry::Units(10),
+    );
     assert!(matches!(refusal(err), Refusal::NotATag { .. }));
-    let (tally, recorded) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::sweep(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                "SLED-1",
-                &[epc_read(hex::decode(t(2)).unwrap())],
-            )
-        })
-        .unwrap();
+    let (tally, recorded) = sweep(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &[epc_read(hex::decode(t(2)).unwrap())],
+    )
+    .unwrap();
     assert_eq!((tally.new, tally.duplicates, tally.unreadable), (0, 0, 1));
     assert!(recorded.is_empty());
     assert_eq!(f.events(), before, "nothing recorded");
@@ -291,66 +218,41 @@ fn counting_reads_the_facility_state_system() {
             weighed: false
         }
     );
-    let (tally, _) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::sweep(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                "SLED-1",
-                &[epc_read(hex::decode(t(2)).unwrap())],
-            )
-        })
-        .unwrap();
+    let (tally, _) = sweep(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &[epc_read(hex::decode(t(2)).unwrap())],
+    )
+    .unwrap();
     assert_eq!((tally.new, tally.unreadable), (1, 0));
 }
 
 #[test]
 fn the_counter_projection_holds_only_the_current_round() {
     // A recount "by another counter" must not see round 1's numbers anywhere it can read.
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let b2 = f.session("B2", "2222");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     // Round 1's numbers are distinctive so that any trace of them can be found.
     for (uid, n) in [(t(1), 7_771), (t(2), 12_345)] {
-        f.replica
-            .act_counting(&cv, "B1", |cv| {
-                count::enter(
-                    cv,
-                    &b1,
-                    "CT-1",
-                    "SHELF-1",
-                    &tag_of(&uid),
-                    &Entry::Units(n),
-                    TODAY,
-                )
-            })
-            .unwrap();
+        enter(&mut f, &cv, &b1, ("CT-1", "SHELF-1"), &uid, Entry::Units(n)).unwrap();
     }
-    f.replica
-        .act_counting(&cv, "B1", |cv| {
-            count::enter(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(3)),
-                &Entry::Weighed(reading("5.43", true)),
-                TODAY,
-            )
-        })
-        .unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(3),
+        Entry::Weighed(reading("5.43", true)),
+    )
+    .unwrap();
     let (submitted, _) = f.replica.submit_count(&cv, &b1, "CT-1").unwrap();
     assert_eq!(submitted.recount, vec![t(1), t(2), t(3)]);
-    f.replica
-        .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b2, "CT-1").unwrap();
     assert!(count::my_lines(&cv, &b2, "CT-1").unwrap().is_empty());
     // What the counter's wall lets through holds nothing of round 1.
     let (conn, wall) = walled(&f);
@@ -376,19 +278,15 @@ fn the_counter_projection_holds_only_the_current_round() {
         }
     }
     // The round 2 counter counts t(1) afresh; the evaluation still sees every round.
-    f.replica
-        .act_counting(&cv, "B2", |cv| {
-            count::enter(
-                cv,
-                &b2,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(1)),
-                &Entry::Units(10),
-                TODAY,
-            )
-        })
-        .unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b2,
+        ("CT-1", "SHELF-1"),
+        &t(1),
+        Entry::Units(10),
+    )
+    .unwrap();
     let lines = count::my_lines(&cv, &b2, "CT-1").unwrap();
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0].quantity, Some(Quantity::Units(10)));
@@ -407,17 +305,14 @@ fn the_counter_projection_holds_only_the_current_round() {
 
 #[test]
 fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let b2 = f.session("B2", "2222");
     let s1 = f.session("S1", "4444");
     let cv = f.replica.counting_view().unwrap();
     let tasks = count::tasks(&cv).unwrap();
     assert_eq!(tasks[0].locations, vec!["SHELF-1".to_owned()]);
-    let (round, _) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    let (round, _) = start(&mut f, &cv, &b1, "CT-1").unwrap();
     assert_eq!(round, 1);
     // Somebody else cannot join the count.
     let err = f.replica.act_counting(&cv, "B2", |cv| {
@@ -437,20 +332,10 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
             identifier: uid.as_deref().map(id_of),
         })
         .collect();
-    let (tally, recorded) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::sweep(cv, &b1, "CT-1", "SHELF-1", "SLED-1", &reads)
-        })
-        .unwrap();
+    let (tally, recorded) = sweep(&mut f, &cv, &b1, ("CT-1", "SHELF-1"), &reads).unwrap();
     assert_eq!((tally.new, tally.duplicates, tally.unreadable), (2, 1, 1));
     assert_eq!(recorded.len(), 1, "one sweep, one event");
-    let (again, _) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::sweep(cv, &b1, "CT-1", "SHELF-1", "SLED-1", &reads)
-        })
-        .unwrap();
+    let (again, _) = sweep(&mut f, &cv, &b1, ("CT-1", "SHELF-1"), &reads).unwrap();
     assert_eq!((again.new, again.duplicates), (0, 3));
     // Barcode scans tell whether to weigh; submitting with quantities missing is refused.
     let (found, _) = f
@@ -469,97 +354,71 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
     let err = f.replica.submit_count(&cv, &b1, "CT-1");
     assert_eq!(refusal(err), Refusal::QuantitiesMissing { count: 2 });
     // Enter quantities: t(1) counted 9 (1 short), flower weighed 5.10 g (within 200 mg? no: +100 mg yes).
-    let err = f.replica.act_counting(&cv, "B1", |cv| {
-        count::enter(
-            cv,
-            &b1,
-            "CT-1",
-            "SHELF-1",
-            &tag_of(&t(3)),
-            &Entry::Units(5),
-            TODAY,
-        )
-    });
+    let err = enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(3),
+        Entry::Units(5),
+    );
     assert!(
         matches!(refusal(err), Refusal::WeighIt { .. }),
         "flower is weighed"
     );
-    f.replica
-        .act_counting(&cv, "B1", |cv| {
-            count::enter(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(1)),
-                &Entry::Units(9),
-                TODAY,
-            )
-        })
-        .unwrap();
-    let (entered, recorded) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::enter(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(3)),
-                &Entry::Weighed(reading("5.10", true)),
-                TODAY,
-            )
-        })
-        .unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(1),
+        Entry::Units(9),
+    )
+    .unwrap();
+    let (entered, recorded) = enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(3),
+        Entry::Weighed(reading("5.10", true)),
+    )
+    .unwrap();
     assert_eq!(
         (entered, recorded.len()),
         (Entered::Recorded, 2),
         "the reading and the line"
     );
-    let (dup, _) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::enter(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(1)),
-                &Entry::Units(10),
-                TODAY,
-            )
-        })
-        .unwrap();
+    let (dup, _) = enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(1),
+        Entry::Units(10),
+    )
+    .unwrap();
     assert_eq!(dup, Entered::Duplicate);
     // t(2) is not found at all. Submit: the counter learns which lines, not by how much.
     let (submitted, _) = f.replica.submit_count(&cv, &b1, "CT-1").unwrap();
     assert_eq!(submitted.recount, vec![t(1), t(2)]);
     // The same counter may not recount.
-    let err = f
-        .replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"));
+    let err = start(&mut f, &cv, &b1, "CT-1");
     assert_eq!(
         refusal(err),
         Refusal::RecountBySameCounter { badge: "B1".into() }
     );
-    let (round, _) = f
-        .replica
-        .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-1"))
-        .unwrap();
+    let (round, _) = start(&mut f, &cv, &b2, "CT-1").unwrap();
     assert_eq!(round, 2);
-    f.replica
-        .act_counting(&cv, "B2", |cv| {
-            count::enter(
-                cv,
-                &b2,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(1)),
-                &Entry::Units(9),
-                TODAY,
-            )
-        })
-        .unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b2,
+        ("CT-1", "SHELF-1"),
+        &t(1),
+        Entry::Units(9),
+    )
+    .unwrap();
     let (submitted, _) = f.replica.submit_count(&cv, &b2, "CT-1").unwrap();
     assert_eq!(
         submitted.recount,
@@ -567,22 +426,16 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
         "still off: recount again"
     );
     let b3 = f.session("B3", "3333");
-    f.replica
-        .act_counting(&cv, "B3", |cv| count::start(cv, &b3, "CT-1"))
-        .unwrap();
-    f.replica
-        .act_counting(&cv, "B3", |cv| {
-            count::enter(
-                cv,
-                &b3,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(1)),
-                &Entry::Units(9),
-                TODAY,
-            )
-        })
-        .unwrap();
+    start(&mut f, &cv, &b3, "CT-1").unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b3,
+        ("CT-1", "SHELF-1"),
+        &t(1),
+        Entry::Units(9),
+    )
+    .unwrap();
     let (submitted, _) = f.replica.submit_count(&cv, &b3, "CT-1").unwrap();
     assert!(
         submitted.recount.is_empty(),
@@ -634,60 +487,36 @@ fn a_blind_count_with_recount_by_another_and_supervisor_approval() {
 
 #[test]
 fn a_supervisor_who_counted_cannot_approve() {
-    let mut f = counting_fixture(false);
+    let mut f = counting_stock(false);
     let s1 = f.session("S1", "4444");
     let s2 = f.session("S2", "5555");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "S1", |cv| count::start(cv, &s1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &s1, "CT-1").unwrap();
     for (uid, n) in [(t(1), 10), (t(2), 11)] {
-        f.replica
-            .act_counting(&cv, "S1", |cv| {
-                count::enter(
-                    cv,
-                    &s1,
-                    "CT-1",
-                    "SHELF-1",
-                    &tag_of(&uid),
-                    &Entry::Units(n),
-                    TODAY,
-                )
-            })
-            .unwrap();
+        enter(&mut f, &cv, &s1, ("CT-1", "SHELF-1"), &uid, Entry::Units(n)).unwrap();
     }
-    f.replica
-        .act_counting(&cv, "S1", |cv| {
-            count::enter(
-                cv,
-                &s1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(3)),
-                &Entry::Weighed(reading("5.00", true)),
-                TODAY,
-            )
-        })
-        .unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &s1,
+        ("CT-1", "SHELF-1"),
+        &t(3),
+        Entry::Weighed(reading("5.00", true)),
+    )
+    .unwrap();
     let (submitted, _) = f.replica.submit_count(&cv, &s1, "CT-1").unwrap();
     assert_eq!(submitted.recount, vec![t(2)]);
     // Without recount-by-another, the same person may recount.
-    f.replica
-        .act_counting(&cv, "S1", |cv| count::start(cv, &s1, "CT-1"))
-        .unwrap();
-    f.replica
-        .act_counting(&cv, "S1", |cv| {
-            count::enter(
-                cv,
-                &s1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(2)),
-                &Entry::Units(12),
-                TODAY,
-            )
-        })
-        .unwrap();
+    start(&mut f, &cv, &s1, "CT-1").unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &s1,
+        ("CT-1", "SHELF-1"),
+        &t(2),
+        Entry::Units(12),
+    )
+    .unwrap();
     let (submitted, _) = f.replica.submit_count(&cv, &s1, "CT-1").unwrap();
     assert!(submitted.recount.is_empty());
     let lines = count::review(f.replica.view(), &s2, "CT-1").unwrap();
@@ -698,7 +527,7 @@ fn a_supervisor_who_counted_cannot_approve() {
         "closing needs no approval when nothing varies: {err:?}"
     );
     // A variance the counter would approve themselves:
-    let mut g = counting_fixture(false);
+    let mut g = counting_stock(false);
     let s1 = g.session("S1", "4444");
     let cv = g.replica.counting_view().unwrap();
     g.replica
@@ -725,7 +554,7 @@ fn a_supervisor_who_counted_cannot_approve() {
 #[test]
 fn count_refusals_carry_no_quantities() {
     // Every refusal the counting steps can produce renders without a number of units or grams.
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv: CountingView = f.replica.counting_view().unwrap();
     let mut messages = Vec::new();
@@ -741,9 +570,7 @@ fn count_refusals_carry_no_quantities() {
             })
             .map(|_| ()),
     );
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     push(
         f.replica
             .act_counting(&cv, "B1", |cv| {
@@ -752,25 +579,17 @@ fn count_refusals_carry_no_quantities() {
             .map(|_| ()),
     );
     push(
-        f.replica
-            .act_counting(&cv, "B1", |cv| {
-                count::enter(
-                    cv,
-                    &b1,
-                    "CT-1",
-                    "SHELF-1",
-                    &tag_of(&t(3)),
-                    &Entry::Units(1),
-                    TODAY,
-                )
-            })
-            .map(|_| ()),
+        enter(
+            &mut f,
+            &cv,
+            &b1,
+            ("CT-1", "SHELF-1"),
+            &t(3),
+            Entry::Units(1),
+        )
+        .map(|_| ()),
     );
-    push(
-        f.replica
-            .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-404"))
-            .map(|_| ()),
-    );
+    push(start(&mut f, &cv, &b1, "CT-404").map(|_| ()));
     assert_eq!(messages.len(), 4, "{messages:?}");
     for m in &messages {
         let m = &[t(1), t(2), t(3), t(4)]
@@ -784,12 +603,10 @@ fn count_refusals_carry_no_quantities() {
 
 #[test]
 fn a_sweep_decodes_metrc_epcs_and_ignores_other_tags() {
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     let reads = vec![
         // A Metrc EPC (96 bits, header 0x1A) the reader did not decode.
         epc_read(hex::decode(t(2)).unwrap()),
@@ -801,12 +618,7 @@ fn a_sweep_decodes_metrc_epcs_and_ignores_other_tags() {
             identifier: Some(id_of(&t(2))),
         },
     ];
-    let (tally, _) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::sweep(cv, &b1, "CT-1", "SHELF-1", "SLED-1", &reads)
-        })
-        .unwrap();
+    let (tally, _) = sweep(&mut f, &cv, &b1, ("CT-1", "SHELF-1"), &reads).unwrap();
     assert_eq!((tally.new, tally.duplicates, tally.unreadable), (1, 1, 1));
     let lines = count::my_lines(&cv, &b1, "CT-1").unwrap();
     assert_eq!(
@@ -862,18 +674,11 @@ fn pick_of(f: &mut Fixture, uid: &str, quantity: Quantity) -> Result<(), Replica
 
 #[test]
 fn nothing_moves_into_or_out_of_a_counted_location_or_is_picked_there_until_submission() {
-    let mut f = counting_fixture(true);
-    f.replica
-        .record(
-            "ADMIN",
-            vec![pick_list(vec![(1, "CART", Quantity::Units(2))])],
-        )
-        .unwrap();
+    let mut f = counting_stock(true);
+    f.stock(vec![pick_list(vec![(1, "CART", Quantity::Units(2))])]);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     let moved = Refusal::UnderCount {
         location: "SHELF-1".into(),
         action: Action::Moved,
@@ -906,53 +711,31 @@ fn nothing_moves_into_or_out_of_a_counted_location_or_is_picked_there_until_subm
     }
     // Between rounds (recount requested) the count is still going on.
     for (uid, n) in [(t(1), 9), (t(2), 12)] {
-        f.replica
-            .act_counting(&cv, "B1", |cv| {
-                count::enter(
-                    cv,
-                    &b1,
-                    "CT-1",
-                    "SHELF-1",
-                    &tag_of(&uid),
-                    &Entry::Units(n),
-                    TODAY,
-                )
-            })
-            .unwrap();
+        enter(&mut f, &cv, &b1, ("CT-1", "SHELF-1"), &uid, Entry::Units(n)).unwrap();
     }
-    f.replica
-        .act_counting(&cv, "B1", |cv| {
-            count::enter(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(3)),
-                &Entry::Weighed(reading("5.00", true)),
-                TODAY,
-            )
-        })
-        .unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(3),
+        Entry::Weighed(reading("5.00", true)),
+    )
+    .unwrap();
     let (submitted, _) = f.replica.submit_count(&cv, &b1, "CT-1").unwrap();
     assert_eq!(submitted.recount, vec![t(1)]);
     assert_eq!(refusal(move_to(&mut f, &t(4), "SHELF-1")), moved);
     let b2 = f.session("B2", "2222");
-    f.replica
-        .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-1"))
-        .unwrap();
-    f.replica
-        .act_counting(&cv, "B2", |cv| {
-            count::enter(
-                cv,
-                &b2,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(1)),
-                &Entry::Units(10),
-                TODAY,
-            )
-        })
-        .unwrap();
+    start(&mut f, &cv, &b2, "CT-1").unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b2,
+        ("CT-1", "SHELF-1"),
+        &t(1),
+        Entry::Units(10),
+    )
+    .unwrap();
     f.replica.submit_count(&cv, &b2, "CT-1").unwrap();
     // Submitted for the last time (in review): the shelf is free again.
     move_to(&mut f, &t(4), "SHELF-1").unwrap();
@@ -961,12 +744,10 @@ fn nothing_moves_into_or_out_of_a_counted_location_or_is_picked_there_until_subm
 
 #[test]
 fn lookup_does_not_tell_whether_a_package_is_expected_in_a_counted_location() {
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     let info = |uid: &str| match lookup::lookup(f.replica.view(), &id_of(uid)).unwrap() {
         Found::Package(info) => info,
         other => panic!("{other:?}"),
@@ -994,44 +775,24 @@ const SECRETS: &[&str] = &[
 #[test]
 fn no_counter_facing_output_shows_the_counted_quantities() {
     let mut f = fixture_with(true);
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                package(
-                    &t(11),
-                    "CART",
-                    "CA-L2",
-                    Quantity::Units(7_319),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(12),
-                    "FLOWER",
-                    "FL-L1",
-                    Quantity::Milligrams(86_421),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(13),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(3),
-                    "SHELF-2",
-                    PackageStatus::Active,
-                ),
-                pick_list(vec![(1, "CART", Quantity::Units(2))]),
-                Payload::CountTaskIssued(CountTaskIssued {
-                    count_task_id: "CT-1".into(),
-                    locations: vec!["SHELF-1".into()],
-                    items: vec![],
-                    assigned_to: None,
-                }),
-            ],
-        )
-        .unwrap();
+    f.stock(vec![
+        active(&t(11), "CART", "CA-L2", Quantity::Units(7_319), "SHELF-1"),
+        active(
+            &t(12),
+            "FLOWER",
+            "FL-L1",
+            Quantity::Milligrams(86_421),
+            "SHELF-1",
+        ),
+        active(&t(13), "CART", "CA-L1", Quantity::Units(3), "SHELF-2"),
+        pick_list(vec![(1, "CART", Quantity::Units(2))]),
+        Payload::CountTaskIssued(CountTaskIssued {
+            count_task_id: "CT-1".into(),
+            locations: vec!["SHELF-1".into()],
+            items: vec![],
+            assigned_to: None,
+        }),
+    ]);
     let b1 = f.session("B1", "1111");
     let b2 = f.session("B2", "2222");
     let cv = f.replica.counting_view().unwrap();
@@ -1045,58 +806,35 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
         Ok(()) => {}
     };
     // Round 1 by B1.
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| {
-            count::enter(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(11)),
-                &Entry::Units(4_447),
-                TODAY,
-            )
-        })
-        .unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| {
-            count::enter(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(12)),
-                &Entry::Weighed(reading("51.37", true)),
-                TODAY,
-            )
-        })
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(11),
+        Entry::Units(4_447),
+    )
+    .unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(12),
+        Entry::Weighed(reading("51.37", true)),
+    )
+    .unwrap();
     let (submitted, _) = f.replica.submit_count(&cv, &b1, "CT-1").unwrap();
     shown.push(format!("{submitted:?}"));
     // Round 2 by B2: everything B2 can see or be told.
     shown.push(format!("{:?}", count::tasks(&cv).unwrap()));
-    refused(
-        f.replica
-            .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-            .map(|_| ()),
-        &mut shown,
-    );
-    let (round, _) = f
-        .replica
-        .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-1"))
-        .unwrap();
+    refused(start(&mut f, &cv, &b1, "CT-1").map(|_| ()), &mut shown);
+    let (round, _) = start(&mut f, &cv, &b2, "CT-1").unwrap();
     shown.push(format!("round {round}"));
     shown.push(format!("{:?}", count::my_lines(&cv, &b2, "CT-1").unwrap()));
     let reads = vec![epc_read(hex::decode(t(11)).unwrap())];
-    let (tally, _) = f
-        .replica
-        .act_counting(&cv, "B2", |cv| {
-            count::sweep(cv, &b2, "CT-1", "SHELF-1", "SLED-1", &reads)
-        })
-        .unwrap();
+    let (tally, _) = sweep(&mut f, &cv, &b2, ("CT-1", "SHELF-1"), &reads).unwrap();
     shown.push(format!("{tally:?}"));
     for uid in [t(11), t(12), t(13)] {
         match f.replica.act_counting(&cv, "B2", |cv| {
@@ -1107,19 +845,15 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
         }
     }
     refused(
-        f.replica
-            .act_counting(&cv, "B2", |cv| {
-                count::enter(
-                    cv,
-                    &b2,
-                    "CT-1",
-                    "SHELF-1",
-                    &tag_of(&t(12)),
-                    &Entry::Units(1),
-                    TODAY,
-                )
-            })
-            .map(|_| ()),
+        enter(
+            &mut f,
+            &cv,
+            &b2,
+            ("CT-1", "SHELF-1"),
+            &t(12),
+            Entry::Units(1),
+        )
+        .map(|_| ()),
         &mut shown,
     );
     refused(
@@ -1154,20 +888,15 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
     };
     lookups(&f, &mut shown);
     // Enter and submit round 2; until a supervisor closes the count, lookups stay redacted.
-    let (entered, _) = f
-        .replica
-        .act_counting(&cv, "B2", |cv| {
-            count::enter(
-                cv,
-                &b2,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(11)),
-                &Entry::Units(7_000),
-                TODAY,
-            )
-        })
-        .unwrap();
+    let (entered, _) = enter(
+        &mut f,
+        &cv,
+        &b2,
+        ("CT-1", "SHELF-1"),
+        &t(11),
+        Entry::Units(7_000),
+    )
+    .unwrap();
     shown.push(format!("{entered:?}"));
     shown.push(format!("{:?}", count::my_lines(&cv, &b2, "CT-1").unwrap()));
     let (submitted, _) = f.replica.submit_count(&cv, &b2, "CT-1").unwrap();
@@ -1204,25 +933,19 @@ fn no_counter_facing_output_shows_the_counted_quantities() {
 fn a_replica_from_before_the_projection_migrates_with_its_open_count() {
     // A replica written before migration 0003 with a count in progress: the migration fills
     // the counter's projection from what the view holds, and the count carries on.
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| {
-            count::enter(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(1)),
-                &Entry::Units(9),
-                TODAY,
-            )
-        })
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
+    enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(1),
+        Entry::Units(9),
+    )
+    .unwrap();
     let digest = tally_replica::stats::view_digest(f.replica.view()).unwrap();
     drop(cv);
     let (db, key) = (f.db(), f.key());
@@ -1258,32 +981,25 @@ fn a_replica_from_before_the_projection_migrates_with_its_open_count() {
     let lines = count::my_lines(&cv, &b1, "CT-1").unwrap();
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0].quantity, Some(Quantity::Units(9)));
-    let (entered, _) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::enter(
-                cv,
-                &b1,
-                "CT-1",
-                "SHELF-1",
-                &tag_of(&t(1)),
-                &Entry::Units(9),
-                TODAY,
-            )
-        })
-        .unwrap();
+    let (entered, _) = enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(1),
+        Entry::Units(9),
+    )
+    .unwrap();
     assert_eq!(entered, Entered::Duplicate);
 }
 
 #[test]
 fn nothing_in_a_counted_location_is_destroyed_until_submission() {
     // A destruction changes what is counted, and its outcome names the quantity destroyed.
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     let who = f.session("B3", "3333");
     let s1 = f.replica.witness("S1", "4444").unwrap();
     let stable = reading("4.98", true);
@@ -1319,46 +1035,39 @@ fn nothing_in_a_counted_location_is_destroyed_until_submission() {
 fn receiving_does_not_quarantine_into_a_cage_being_counted() {
     // Quarantine moves the package into the cage: a move into a counted location.
     let mut f = fixture_with(true);
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                package(
-                    &t(1),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(50),
-                    "DOCK-1",
-                    PackageStatus::InTransit,
-                ),
-                Payload::InboundManifestIssued(InboundManifestIssued {
-                    manifest_id: "IN-1".into(),
-                    origin_license: "403-X1".into(),
-                    destination_license: "403R-1".into(),
-                    driver: "Dana".into(),
-                    vehicle: "CO-1".into(),
-                    lines: vec![ManifestLine {
-                        uid: t(1),
-                        item_id: "CART".into(),
-                        quantity: Quantity::Units(50),
-                        weight_mg: Some(62_000),
-                    }],
-                }),
-                Payload::CountTaskIssued(CountTaskIssued {
-                    count_task_id: "CT-Q".into(),
-                    locations: vec!["QC-01".into()],
-                    items: vec![],
-                    assigned_to: None,
-                }),
-            ],
-        )
-        .unwrap();
+    f.stock(vec![
+        package(
+            &t(1),
+            "CART",
+            "CA-L1",
+            Quantity::Units(50),
+            "DOCK-1",
+            PackageStatus::InTransit,
+        ),
+        Payload::InboundManifestIssued(InboundManifestIssued {
+            manifest_id: "IN-1".into(),
+            origin_license: "403-X1".into(),
+            destination_license: "403R-1".into(),
+            driver: "Dana".into(),
+            vehicle: "CO-1".into(),
+            lines: vec![ManifestLine {
+                uid: t(1),
+                item_id: "CART".into(),
+                quantity: Quantity::Units(50),
+                weight_mg: Some(62_000),
+            }],
+        }),
+        Payload::CountTaskIssued(CountTaskIssued {
+            count_task_id: "CT-Q".into(),
+            locations: vec!["QC-01".into()],
+            items: vec![],
+            assigned_to: None,
+        }),
+    ]);
     f.session("B1", "1111"); // signed in: the receiver acting below
     let b2 = f.session("B2", "2222");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-Q"))
-        .unwrap();
+    start(&mut f, &cv, &b2, "CT-Q").unwrap();
     f.replica
         .act("B1", |v| receiving::scan(v, "IN-1", &id_of(&t(1))))
         .unwrap();
@@ -1378,27 +1087,20 @@ fn receiving_does_not_quarantine_into_a_cage_being_counted() {
 #[test]
 fn a_tote_is_not_staged_into_a_lane_being_counted() {
     // Staging moves the tote's packages to the lane: a move into a counted location.
-    let mut f = counting_fixture(true);
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                pick_list(vec![(1, "CART", Quantity::Units(2))]),
-                Payload::CountTaskIssued(CountTaskIssued {
-                    count_task_id: "CT-L".into(),
-                    locations: vec!["LANE-1".into()],
-                    items: vec![],
-                    assigned_to: None,
-                }),
-            ],
-        )
-        .unwrap();
+    let mut f = counting_stock(true);
+    f.stock(vec![
+        pick_list(vec![(1, "CART", Quantity::Units(2))]),
+        Payload::CountTaskIssued(CountTaskIssued {
+            count_task_id: "CT-L".into(),
+            locations: vec!["LANE-1".into()],
+            items: vec![],
+            assigned_to: None,
+        }),
+    ]);
     pick_of(&mut f, &t(2), Quantity::Units(1)).unwrap();
     let b2 = f.session("B2", "2222");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B2", |cv| count::start(cv, &b2, "CT-L"))
-        .unwrap();
+    start(&mut f, &cv, &b2, "CT-L").unwrap();
     f.session("B3", "3333"); // signed in: the one acting below
     let err = f
         .replica
@@ -1416,18 +1118,11 @@ fn a_tote_is_not_staged_into_a_lane_being_counted() {
 fn someone_counting_moves_picks_and_destroys_nothing_until_they_submit() {
     // A move's or pick's answer depends on where a package is; asked by the counter in the
     // middle of their round, it would tell them what is expected where.
-    let mut f = counting_fixture(true);
-    f.replica
-        .record(
-            "ADMIN",
-            vec![pick_list(vec![(1, "CART", Quantity::Units(2))])],
-        )
-        .unwrap();
+    let mut f = counting_stock(true);
+    f.stock(vec![pick_list(vec![(1, "CART", Quantity::Units(2))])]);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     let counting = Refusal::CountInProgress {
         task: "CT-1".into(),
     };
@@ -1483,22 +1178,15 @@ fn someone_counting_moves_picks_and_destroys_nothing_until_they_submit() {
 /// action: every tag counted, no event over the limit, all or nothing.
 #[test]
 fn a_long_sweep_is_split_into_events_of_at_most_1024_tags_in_one_action() {
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
     let reads: Vec<TagRead> = (0..2_500u64)
         .map(|n| epc_read(hex::decode(t(50_000 + n)).unwrap()))
         .collect();
     let before = f.events();
-    let (tally, recorded) = f
-        .replica
-        .act_counting(&cv, "B1", |cv| {
-            count::sweep(cv, &b1, "CT-1", "SHELF-1", "SLED-1", &reads)
-        })
-        .unwrap();
+    let (tally, recorded) = sweep(&mut f, &cv, &b1, ("CT-1", "SHELF-1"), &reads).unwrap();
     assert_eq!(tally.new, 2_500);
     assert_eq!(recorded.len(), 3, "1,024 + 1,024 + 452 tags");
     assert_eq!(f.events(), before + 3);
@@ -1520,7 +1208,7 @@ fn a_long_sweep_is_split_into_events_of_at_most_1024_tags_in_one_action() {
 fn a_failed_calibration_check_blocks_count_weighings_on_that_scale() {
     use tally_events::payload::{CheckResult, ScaleCalibrationChecked};
     use tally_events::MassUnit;
-    let mut f = counting_fixture(true);
+    let mut f = counting_stock(true);
     f.replica
         .record(
             "S1",
@@ -1536,20 +1224,15 @@ fn a_failed_calibration_check_blocks_count_weighings_on_that_scale() {
         .unwrap();
     let b1 = f.session("B1", "1111");
     let cv = f.replica.counting_view().unwrap();
-    f.replica
-        .act_counting(&cv, "B1", |cv| count::start(cv, &b1, "CT-1"))
-        .unwrap();
-    let err = f.replica.act_counting(&cv, "B1", |cv| {
-        count::enter(
-            cv,
-            &b1,
-            "CT-1",
-            "SHELF-1",
-            &tag_of(&t(3)),
-            &Entry::Weighed(reading("5.00", true)),
-            TODAY,
-        )
-    });
+    start(&mut f, &cv, &b1, "CT-1").unwrap();
+    let err = enter(
+        &mut f,
+        &cv,
+        &b1,
+        ("CT-1", "SHELF-1"),
+        &t(3),
+        Entry::Weighed(reading("5.00", true)),
+    );
     assert_eq!(
         refusal(err),
         Refusal::CalibrationCheckFailed {

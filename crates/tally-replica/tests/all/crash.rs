@@ -14,7 +14,6 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use tally_events::payload::PackageStatus;
 use tally_events::{Quantity, SignedEvent};
 use tally_replica::apply::{apply, EventMeta, Origin};
 use tally_replica::clock::SystemClock;
@@ -59,13 +58,12 @@ fn child(dir: &str, key: &str) -> ! {
             let base = replica.head().map(|h| h.seq).unwrap_or(0) * 10;
             let payloads = (0..3)
                 .map(|n| {
-                    package(
+                    active(
                         &t(1_000_000 + base + n),
                         "CART",
                         "CA-L1",
                         Quantity::Units(1),
                         "SHELF-2",
-                        PackageStatus::Active,
                     )
                 })
                 .collect();
@@ -106,19 +104,13 @@ fn sigkill_at_random_moments_loses_no_acknowledged_event() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
     let mut f = fixture();
-    f.replica
-        .record(
-            "ADMIN",
-            vec![package(
-                &t(1),
-                "CART",
-                "CA-L1",
-                Quantity::Units(5),
-                "SHELF-1",
-                PackageStatus::Active,
-            )],
-        )
-        .unwrap();
+    f.stock(vec![active(
+        &t(1),
+        "CART",
+        "CA-L1",
+        Quantity::Units(5),
+        "SHELF-1",
+    )]);
     let dir = f.dir.path().to_owned();
     let key = f.key();
     drop(f.replica);
@@ -264,13 +256,12 @@ fn sigkill_at_random_moments_loses_no_acknowledged_event() {
     replica
         .record(
             "ADMIN",
-            vec![package(
+            vec![active(
                 &t(2),
                 "CART",
                 "CA-L1",
                 Quantity::Units(1),
                 "SHELF-1",
-                PackageStatus::Active,
             )],
         )
         .unwrap();
@@ -329,16 +320,7 @@ fn snapshot_at(from: &std::path::Path, to: &std::path::Path, cursor: u64) {
 
 fn stock(replica: &mut Replica, from: u64, count: u64, location: &str) {
     let payloads: Vec<_> = (from..from + count)
-        .map(|n| {
-            package(
-                &t(n),
-                "CART",
-                "CA-L1",
-                Quantity::Units(n % 7 + 1),
-                location,
-                PackageStatus::Active,
-            )
-        })
+        .map(|n| active(&t(n), "CART", "CA-L1", Quantity::Units(n % 7 + 1), location))
         .collect();
     for chunk in payloads.chunks(500) {
         replica.record("ADMIN", chunk.to_vec()).unwrap();

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use tally_events::payload::{DeviceEnrolled, PackageStatus};
+use tally_events::payload::DeviceEnrolled;
 use tally_events::{ChainOptions, KeyFile, Payload, Quantity, Sha256Hash, SignedEvent};
 use tally_replica::keys::{self, KeyOptions};
 use tally_replica::replica::superseded_events;
@@ -22,14 +22,7 @@ fn enrolled(serial: &str) -> DeviceEnrolled {
 }
 
 fn stock(n: u64) -> Payload {
-    package(
-        &t(n),
-        "CART",
-        "CA-L1",
-        Quantity::Units(1),
-        "SHELF-1",
-        PackageStatus::Active,
-    )
+    active(&t(n), "CART", "CA-L1", Quantity::Units(1), "SHELF-1")
 }
 
 fn db_files(db: &Path) -> Vec<PathBuf> {

@@ -369,16 +369,11 @@ fn loading_reconciliation_refuses_an_inexact_manifest() {
     f.replica
         .act("B1", |v| picking::stage(v, "TOTE-1", "LANE-1"))
         .unwrap();
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                outbound("OUT-1", &[(t(2), 4), (t(1), 2)]),
-                outbound("OUT-2", &[(t(2), 4), (t(9), 1)]),
-                outbound("OUT-3", &[(t(2), 4), (t(1), 3)]),
-            ],
-        )
-        .unwrap();
+    f.stock(vec![
+        outbound("OUT-1", &[(t(2), 4), (t(1), 2)]),
+        outbound("OUT-2", &[(t(2), 4), (t(9), 1)]),
+        outbound("OUT-3", &[(t(2), 4), (t(1), 3)]),
+    ]);
     let (r, _) = f
         .replica
         .act("B1", |v| loading::reconcile(v, "OUT-2"))
@@ -589,17 +584,12 @@ fn lookup_shows_what_where_status_history_and_redacts_during_counts() {
     assert_eq!(shelf.packages, Some(2));
     // A count opens on SHELF-2: every package's quantity and location are withheld (an
     // answer that differed would tell which packages are expected on SHELF-2).
-    f.replica
-        .record(
-            "ADMIN",
-            vec![Payload::CountTaskIssued(CountTaskIssued {
-                count_task_id: "CT-9".into(),
-                locations: vec!["SHELF-2".into()],
-                items: vec![],
-                assigned_to: None,
-            })],
-        )
-        .unwrap();
+    f.stock(vec![Payload::CountTaskIssued(CountTaskIssued {
+        count_task_id: "CT-9".into(),
+        locations: vec!["SHELF-2".into()],
+        items: vec![],
+        assigned_to: None,
+    })]);
     let cv = f.replica.counting_view().unwrap();
     f.replica
         .act_counting(&cv, "B1", |cv| count::start(cv, &who, "CT-9"))
@@ -755,31 +745,25 @@ fn a_failed_calibration_check_blocks_destruction_on_that_scale() {
 fn a_gross_destruction_reading_without_any_tare_is_refused() {
     use tally_events::payload::{ItemCategory, ItemDefined, UnitOfMeasure};
     let mut f = picking_stock();
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                Payload::ItemDefined(ItemDefined {
-                    item_id: "BULK".into(),
-                    sku: "SKU-BULK".into(),
-                    name: "Bulk trim".into(),
-                    category: ItemCategory::Flower,
-                    unit_of_measure: UnitOfMeasure::Weight,
-                    gtin: None,
-                    manifest_weight_is_net: true,
-                    tare_mg: None,
-                }),
-                package(
-                    &t(77),
-                    "BULK",
-                    "FL-L1",
-                    Quantity::Milligrams(5_000),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-            ],
-        )
-        .unwrap();
+    f.stock(vec![
+        Payload::ItemDefined(ItemDefined {
+            item_id: "BULK".into(),
+            sku: "SKU-BULK".into(),
+            name: "Bulk trim".into(),
+            category: ItemCategory::Flower,
+            unit_of_measure: UnitOfMeasure::Weight,
+            gtin: None,
+            manifest_weight_is_net: true,
+            tare_mg: None,
+        }),
+        active(
+            &t(77),
+            "BULK",
+            "FL-L1",
+            Quantity::Milligrams(5_000),
+            "SHELF-1",
+        ),
+    ]);
     let who = f.session("B1", "1111");
     let mut gross = reading("5.00", true);
     gross.net = false;
@@ -803,17 +787,12 @@ fn every_package_step_refuses_a_tag_of_another_state_system() {
     let mut f = picking_stock();
     let who = f.session("B1", "1111");
     let boss = f.session("S1", "4444");
-    f.replica
-        .record(
-            "ADMIN",
-            vec![Payload::FacilityStateSystemDefined(
-                FacilityStateSystemDefined {
-                    facility_id: "FAC-1".into(),
-                    state_system: StateSystem::BioTrack,
-                },
-            )],
-        )
-        .unwrap();
+    f.stock(vec![Payload::FacilityStateSystemDefined(
+        FacilityStateSystemDefined {
+            facility_id: "FAC-1".into(),
+            state_system: StateSystem::BioTrack,
+        },
+    )]);
     let before = f.events();
     let metrc = id_of(&t(2));
     let not_a_tag = |r: Refusal| matches!(r, Refusal::NotATag { ref scan } if *scan == t(2));

@@ -3,8 +3,8 @@
 
 use tally_events::payload::{
     ContinuedTask, CountTaskIssued, DeviceEnrolled, DeviceRevoked, InboundManifestIssued,
-    ManifestLine, ManifestLinesAdded, OutboundManifestIssued, PackageMoved, PackageStatus,
-    PickListIssued, PickListLine, TaskLinesAdded,
+    ManifestLine, ManifestLinesAdded, OutboundManifestIssued, PackageMoved, PickListIssued,
+    PickListLine, TaskLinesAdded,
 };
 use tally_events::{Payload, Quantity, Sha256Hash};
 use tally_replica::seed::{
@@ -212,29 +212,10 @@ fn moved(uid: String, from: &str, to: &str) -> Payload {
 #[test]
 fn a_revoked_devices_events_are_not_folded() {
     let mut f = fixture();
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                package(
-                    &t(1),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(5),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(2),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(5),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-            ],
-        )
-        .unwrap();
+    f.stock(vec![
+        active(&t(1), "CART", "CA-L1", Quantity::Units(5), "SHELF-1"),
+        active(&t(2), "CART", "CA-L1", Quantity::Units(5), "SHELF-1"),
+    ]);
     let mut other = device_in(f.dir.path(), "other", "HH-0002");
     other
         .record("B2", vec![moved(t(1), "SHELF-1", "SHELF-2")])
@@ -257,15 +238,10 @@ fn a_revoked_devices_events_are_not_folded() {
     // Genesis and the first move arrive before the revocation.
     assert_eq!(f.replica.apply_deltas(&all[..2]).unwrap(), 2);
     assert_eq!(f.package(&t(1)).1.as_deref(), Some("SHELF-2"));
-    f.replica
-        .record(
-            "ADMIN",
-            vec![Payload::DeviceRevoked(DeviceRevoked {
-                device: other.device(),
-                reason: "handheld reported stolen".into(),
-            })],
-        )
-        .unwrap();
+    f.stock(vec![Payload::DeviceRevoked(DeviceRevoked {
+        device: other.device(),
+        reason: "handheld reported stolen".into(),
+    })]);
     // The second move arrives after: not folded, held for a supervisor, and sync goes on.
     assert_eq!(f.replica.apply_deltas(&all[2..]).unwrap(), 1);
     let held = f.replica.held_deltas().unwrap();

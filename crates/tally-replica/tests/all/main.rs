@@ -4,6 +4,7 @@
 //! with their module (`crash::…`, `custody::…`).
 
 mod count;
+mod count_sweep;
 mod crash;
 mod custody;
 mod floor;

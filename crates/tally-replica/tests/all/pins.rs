@@ -146,18 +146,13 @@ fn an_export_holds_no_pin_material_and_brute_force_over_it_finds_nothing() {
 
     // The same attack on a log with an old user event recovers its PIN in a moment: the loop
     // above is a real attack, and old logs stay exposed (their PINs must be changed).
-    f.replica
-        .record(
-            "ADMIN",
-            vec![Payload::UserDefined(UserDefined {
-                badge: "OLD1".into(),
-                name: "Old user".into(),
-                role: Role::Operator,
-                pin_hash: legacy_hash("OLD1", "7731"),
-                active: true,
-            })],
-        )
-        .unwrap();
+    f.stock(vec![Payload::UserDefined(UserDefined {
+        badge: "OLD1".into(),
+        name: "Old user".into(),
+        role: Role::Operator,
+        pin_hash: legacy_hash("OLD1", "7731"),
+        active: true,
+    })]);
     assert_eq!(
         crack_export(&export(&f), &["OLD1"]),
         vec![("OLD1".to_owned(), "7731".to_owned())]
@@ -167,18 +162,13 @@ fn an_export_holds_no_pin_material_and_brute_force_over_it_finds_nothing() {
 #[test]
 fn an_old_user_event_defines_the_user_but_its_pin_hash_never_signs_in() {
     let mut f = fixture();
-    f.replica
-        .record(
-            "ADMIN",
-            vec![Payload::UserDefined(UserDefined {
-                badge: "OLD1".into(),
-                name: "Old user".into(),
-                role: Role::Supervisor,
-                pin_hash: legacy_hash("OLD1", "7731"),
-                active: true,
-            })],
-        )
-        .unwrap();
+    f.stock(vec![Payload::UserDefined(UserDefined {
+        badge: "OLD1".into(),
+        name: "Old user".into(),
+        role: Role::Supervisor,
+        pin_hash: legacy_hash("OLD1", "7731"),
+        active: true,
+    })]);
     let role: String = f
         .replica
         .view()
@@ -290,25 +280,20 @@ fn a_copied_database_without_the_key_cannot_check_a_guess() {
 fn unknown_badge_wrong_pin_inactive_user_and_missing_verifier_get_one_refusal() {
     let mut f = fixture();
     // A user the ledger defined but sent no verifier for, and an inactive one.
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                Payload::UserDefinedV2(UserDefinedV2 {
-                    badge: "B4".into(),
-                    name: "No verifier".into(),
-                    role: Role::Operator,
-                    active: true,
-                }),
-                Payload::UserDefinedV2(UserDefinedV2 {
-                    badge: "B3".into(),
-                    name: "Gone".into(),
-                    role: Role::Operator,
-                    active: false,
-                }),
-            ],
-        )
-        .unwrap();
+    f.stock(vec![
+        Payload::UserDefinedV2(UserDefinedV2 {
+            badge: "B4".into(),
+            name: "No verifier".into(),
+            role: Role::Operator,
+            active: true,
+        }),
+        Payload::UserDefinedV2(UserDefinedV2 {
+            badge: "B3".into(),
+            name: "Gone".into(),
+            role: Role::Operator,
+            active: false,
+        }),
+    ]);
     let before = f.events();
     let tries = [
         ("B1", "0000"), // known badge, wrong PIN

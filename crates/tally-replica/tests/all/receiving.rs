@@ -389,37 +389,32 @@ fn accepted_stock_is_active_and_can_be_put_away() {
 #[test]
 fn moves_refuse_quarantined_stock_into_sellable_locations() {
     let mut f = fixture();
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                package(
-                    &t(10),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(5),
-                    "QC-01",
-                    PackageStatus::Quarantined,
-                ),
-                package(
-                    &t(11),
-                    "CART",
-                    "CA-L3",
-                    Quantity::Units(5),
-                    "VAULT-A",
-                    PackageStatus::OnHold,
-                ),
-                package(
-                    &t(12),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(5),
-                    "VAULT-A",
-                    PackageStatus::Destroyed,
-                ),
-            ],
-        )
-        .unwrap();
+    f.stock(vec![
+        package(
+            &t(10),
+            "CART",
+            "CA-L1",
+            Quantity::Units(5),
+            "QC-01",
+            PackageStatus::Quarantined,
+        ),
+        package(
+            &t(11),
+            "CART",
+            "CA-L3",
+            Quantity::Units(5),
+            "VAULT-A",
+            PackageStatus::OnHold,
+        ),
+        package(
+            &t(12),
+            "CART",
+            "CA-L1",
+            Quantity::Units(5),
+            "VAULT-A",
+            PackageStatus::Destroyed,
+        ),
+    ]);
     let who = f.session("B1", "1111");
     let before = f.events();
     let err = f.replica.act("B1", |v| {

@@ -2,7 +2,7 @@
 //! verifies, restores are detected, deltas and snapshots load idempotently, and local events
 //! win until the ledger rules (conflicts are explicit).
 
-use tally_events::payload::{DeviceEnrolled, PackageMoved, PackageStatus};
+use tally_events::payload::{DeviceEnrolled, PackageMoved};
 use tally_events::{ChainOptions, Payload, Quantity, Sha256Hash, SignedEvent};
 use tally_replica::stats::{replay_digest, view_digest};
 use tally_replica::workflow::moves;
@@ -11,29 +11,10 @@ use tally_testkit::*;
 
 fn with_stock() -> Fixture {
     let mut f = fixture();
-    f.replica
-        .record(
-            "ADMIN",
-            vec![
-                package(
-                    &t(1),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(10),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-                package(
-                    &t(2),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(4),
-                    "SHELF-1",
-                    PackageStatus::Active,
-                ),
-            ],
-        )
-        .unwrap();
+    f.stock(vec![
+        active(&t(1), "CART", "CA-L1", Quantity::Units(10), "SHELF-1"),
+        active(&t(2), "CART", "CA-L1", Quantity::Units(4), "SHELF-1"),
+    ]);
     f
 }
 
@@ -103,13 +84,12 @@ fn a_restored_database_cannot_sign_again() {
     replica
         .record(
             "B1",
-            vec![package(
+            vec![active(
                 &t(3),
                 "CART",
                 "CA-L1",
                 Quantity::Units(1),
                 "SHELF-1",
-                PackageStatus::Active,
             )],
         )
         .unwrap();
@@ -145,16 +125,7 @@ fn the_seq_reservation_is_renewed_in_blocks() {
     // Crossing the reservation writes a new block before signing past it.
     let through = after.reserved_through();
     let payloads: Vec<Payload> = (0..(through - head + 5))
-        .map(|n| {
-            package(
-                &t(100 + n),
-                "CART",
-                "CA-L1",
-                Quantity::Units(1),
-                "SHELF-1",
-                PackageStatus::Active,
-            )
-        })
+        .map(|n| active(&t(100 + n), "CART", "CA-L1", Quantity::Units(1), "SHELF-1"))
         .collect();
     for chunk in payloads.chunks(500) {
         replica.record("ADMIN", chunk.to_vec()).unwrap();
@@ -309,14 +280,7 @@ fn own_events_coming_back_are_receipts_and_a_fork_is_kept_and_stops_signing() {
         timestamp: genesis.timestamp(),
         actor: "B1".into(),
         facility: "FAC-1".into(),
-        payload: package(
-            &t(9),
-            "CART",
-            "CA-L1",
-            Quantity::Units(1),
-            "SHELF-1",
-            PackageStatus::Active,
-        ),
+        payload: active(&t(9), "CART", "CA-L1", Quantity::Units(1), "SHELF-1"),
     }
     .sign(&key)
     .unwrap();
@@ -369,13 +333,12 @@ fn own_events_coming_back_are_receipts_and_a_fork_is_kept_and_stops_signing() {
         .replica
         .record(
             "ADMIN",
-            vec![package(
+            vec![active(
                 &t(10),
                 "CART",
                 "CA-L1",
                 Quantity::Units(1),
                 "SHELF-1",
-                PackageStatus::Active,
             )],
         )
         .unwrap_err();
@@ -402,13 +365,12 @@ fn own_events_coming_back_are_receipts_and_a_fork_is_kept_and_stops_signing() {
     assert!(replica
         .record(
             "ADMIN",
-            vec![package(
+            vec![active(
                 &t(10),
                 "CART",
                 "CA-L1",
                 Quantity::Units(1),
-                "SHELF-1",
-                PackageStatus::Active,
+                "SHELF-1"
             )]
         )
         .is_err());
@@ -419,14 +381,7 @@ fn own_events_coming_back_are_receipts_and_a_fork_is_kept_and_stops_signing() {
         timestamp: genesis.timestamp(),
         actor: "B1".into(),
         facility: "FAC-1".into(),
-        payload: package(
-            &t(11),
-            "CART",
-            "CA-L1",
-            Quantity::Units(1),
-            "SHELF-1",
-            PackageStatus::Active,
-        ),
+        payload: active(&t(11), "CART", "CA-L1", Quantity::Units(1), "SHELF-1"),
     }
     .sign(&key)
     .unwrap();
@@ -464,13 +419,12 @@ fn own_events_coming_back_are_receipts_and_a_fork_is_kept_and_stops_signing() {
     replica
         .record(
             "ADMIN",
-            vec![package(
+            vec![active(
                 &t(12),
                 "CART",
                 "CA-L1",
                 Quantity::Units(1),
                 "SHELF-1",
-                PackageStatus::Active,
             )],
         )
         .unwrap();
@@ -483,19 +437,13 @@ fn a_snapshot_loads_idempotently_and_local_unacknowledged_events_stay_on_top() {
     tally_replica::replica::write_snapshot(source.replica.view(), &snapshot, 42).unwrap();
     let mut f = fixture();
     // A local change not yet accepted by the ledger.
-    f.replica
-        .record(
-            "ADMIN",
-            vec![package(
-                &t(7),
-                "CART",
-                "CA-L1",
-                Quantity::Units(2),
-                "SHELF-1",
-                PackageStatus::Active,
-            )],
-        )
-        .unwrap();
+    f.stock(vec![active(
+        &t(7),
+        "CART",
+        "CA-L1",
+        Quantity::Units(2),
+        "SHELF-1",
+    )]);
     let who = f.session("B1", "1111");
     f.replica
         .act("B1", |v| {
@@ -546,16 +494,7 @@ fn a_failed_action_across_a_reservation_block_leaves_a_usable_device() {
         .reserved_through();
     // Fill up to just below the end of the block.
     let filler: Vec<Payload> = (0..(through - head - 2))
-        .map(|n| {
-            package(
-                &t(500 + n),
-                "CART",
-                "CA-L1",
-                Quantity::Units(1),
-                "SHELF-1",
-                PackageStatus::Active,
-            )
-        })
+        .map(|n| active(&t(500 + n), "CART", "CA-L1", Quantity::Units(1), "SHELF-1"))
         .collect();
     for chunk in filler.chunks(500) {
         replica.record("ADMIN", chunk.to_vec()).unwrap();
@@ -563,13 +502,12 @@ fn a_failed_action_across_a_reservation_block_leaves_a_usable_device() {
     // An action crossing the block whose last event cannot be applied: nothing is recorded.
     let mut action: Vec<Payload> = (0..5)
         .map(|n| {
-            package(
+            active(
                 &t(9_000 + n),
                 "CART",
                 "CA-L1",
                 Quantity::Units(1),
                 "SHELF-1",
-                PackageStatus::Active,
             )
         })
         .collect();
@@ -587,13 +525,12 @@ fn a_failed_action_across_a_reservation_block_leaves_a_usable_device() {
     replica
         .record(
             "ADMIN",
-            vec![package(
+            vec![active(
                 &t(9_100),
                 "CART",
                 "CA-L1",
                 Quantity::Units(1),
                 "SHELF-1",
-                PackageStatus::Active,
             )],
         )
         .unwrap();
@@ -627,13 +564,12 @@ fn reloading_a_snapshot_that_holds_the_devices_own_pick_counts_it_once() {
     // The stock and the pick list come from the ledger (another device's admin events).
     let mut other = other_device(f.dir.path());
     let mut setup = pick_setup();
-    setup.push(package(
+    setup.push(active(
         &t(1),
         "CART",
         "CA-L1",
         Quantity::Units(10),
         "SHELF-1",
-        PackageStatus::Active,
     ));
     other.record("ADMIN", setup).unwrap();
     f.replica.apply_deltas(&deltas(1, log(&other))).unwrap();
@@ -683,13 +619,12 @@ fn a_delta_on_a_package_this_device_split_off_is_a_conflict() {
     other
         .record(
             "ADMIN",
-            vec![package(
+            vec![active(
                 &t(60),
                 "CART",
                 "CA-L1",
                 Quantity::Units(9),
                 "VAULT-A",
-                PackageStatus::Active,
             )],
         )
         .unwrap();
@@ -763,14 +698,7 @@ fn a_validly_signed_pick_of_an_unknown_package_does_not_stop_sync() {
         .append(
             clock.as_ref(),
             "B2",
-            package(
-                &t(70),
-                "CART",
-                "CA-L1",
-                Quantity::Units(2),
-                "VAULT-A",
-                PackageStatus::Active,
-            ),
+            active(&t(70), "CART", "CA-L1", Quantity::Units(2), "VAULT-A"),
         )
         .unwrap();
     let records = vec![

@@ -22,7 +22,7 @@ use tally_events::{
 use tally_replica::stats::view_digest;
 use tally_replica::sync::{apply_ledger_deltas, replay_view_digest};
 use tally_replica::{Delta, Replica};
-use tally_testkit::{clock, package, t};
+use tally_testkit::{active, clock, t};
 
 /// A device key that signs events directly (another handheld, or the admin console).
 struct Author {
@@ -183,13 +183,12 @@ fn setup() -> Vec<Payload> {
         }),
     ];
     for n in 1..=4 {
-        payloads.push(package(
+        payloads.push(active(
             &t(n),
             "CART",
             "CA-L1",
             Quantity::Units(10),
             "SHELF-1",
-            PackageStatus::Active,
         ));
     }
     payloads
@@ -540,14 +539,7 @@ fn a_delta_conflicts_with_packages_this_device_created() {
     }));
     assert!(w.local(&Act::Receive { uid: 50 }));
     // Another device registers a package under the same new tag, and receives the same case.
-    let registered = package(
-        &t(60),
-        "CART",
-        "CA-L1",
-        Quantity::Units(9),
-        "VAULT-A",
-        PackageStatus::Active,
-    );
+    let registered = active(&t(60), "CART", "CA-L1", Quantity::Units(9), "VAULT-A");
     let bytes = w.others[0].sign("ADMIN", registered);
     w.ledger.append(bytes);
     w.remote(1, &Act::Receive { uid: 50 });
@@ -676,14 +668,7 @@ fn conflict_scenario(ack_at: Option<usize>) -> Vec<String> {
         Box::new(|w| {
             let bytes = w.others[0].sign(
                 "ADMIN",
-                package(
-                    &t(61),
-                    "CART",
-                    "CA-L1",
-                    Quantity::Units(1),
-                    "VAULT-A",
-                    PackageStatus::Active,
-                ),
+                active(&t(61), "CART", "CA-L1", Quantity::Units(1), "VAULT-A"),
             );
             w.ledger.append(bytes);
         }),
