@@ -265,6 +265,25 @@ wire_struct! {
 }
 
 wire_struct! {
+    /// A supervisor re-bootstrapped this device's view of the facility after its ledger's
+    /// stream of facility deltas stopped matching what the device had folded (a ledger restored
+    /// from a backup renumbered it; the actor is the supervisor). From this event on the device
+    /// forgets what it folded from other devices and pulls the whole stream again from
+    /// position 0, every page proved in the log; its own events and outbox stay. Never
+    /// recorded automatically (docs/SYNC.md, "Re-bootstrapping").
+    pub struct DeviceRebootstrapped {
+        /// The log's origin.
+        pub origin: String,
+        /// The ledger cursor the device had folded up to.
+        pub cursor: u64,
+        /// The stream length the ledger served when it was refused.
+        pub served_size: u64,
+        /// Why, in the supervisor's words.
+        pub reason: String,
+    }
+}
+
+wire_struct! {
     /// A barcode or RFID scan, exactly as read.
     pub struct ScanRecorded {
         /// The bytes the scanner sent, unchanged.
@@ -1248,6 +1267,8 @@ payloads! {
     278 => ConflictSettled(ConflictSettled),
     // Added by the sweep branch: a count sweep names its task and round.
     279 => CountSweepRecorded(CountSweepRecorded),
+    // Added by the rebootstrap branch: a supervisor's re-bootstrap of the device's view.
+    280 => DeviceRebootstrapped(DeviceRebootstrapped),
 }
 
 /// Payload kind of the genesis event.

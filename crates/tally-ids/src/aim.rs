@@ -70,6 +70,12 @@ impl Symbology {
         char::from(self.bytes[1])
     }
 
+    /// The code character and modifier of a three-character identifier (all but `]Y`'s).
+    #[inline]
+    pub(crate) fn short(&self) -> Option<(u8, u8)> {
+        (self.len == 3).then_some((self.bytes[1], self.bytes[2]))
+    }
+
     /// The modifier, e.g. `"1"` (for `]Y`, the digit and its characters).
     pub fn modifier(&self) -> &str {
         &self.id()[2..]

@@ -201,7 +201,16 @@ impl Decoded {
 
     /// Starts a record emptied by [`Decoded::clear`]: its input and kind.
     fn start(&mut self, input: &[u8], kind: Kind, spare: &mut Spare) {
-        self.input = spare.lossy(input);
+        self.start_checked(input, None, kind, spare);
+    }
+
+    /// [`Decoded::start`] with `input` as text when the caller has checked it is UTF-8
+    /// already (`None`: not checked, or not UTF-8).
+    fn start_checked(&mut self, input: &[u8], text: Option<&str>, kind: Kind, spare: &mut Spare) {
+        self.input = match text {
+            Some(text) => spare.text(text),
+            None => spare.lossy(input),
+        };
         self.kind = kind;
     }
 
@@ -296,7 +305,19 @@ impl Reading {
         spare: &mut Spare,
         d: &mut Decoded,
     ) {
-        d.start(input, self.kind, spare);
+        self.into_decoded_checked(input, None, symbology, spare, d);
+    }
+
+    /// [`Reading::into_decoded`] with `input` as text when the caller has checked it already.
+    fn into_decoded_checked(
+        self,
+        input: &[u8],
+        input_text: Option<&str>,
+        symbology: Option<Symbology>,
+        spare: &mut Spare,
+        d: &mut Decoded,
+    ) {
+        d.start_checked(input, input_text, self.kind, spare);
         d.symbology = symbology;
         if !self.elements.is_empty() {
             let mut hri = spare.string();
@@ -393,6 +414,14 @@ fn decode_barcode(
         Ok(split) => split,
         Err(error) => return out.fail(input, error, spare),
     };
+    // The scan's text is checked once: the payload is the input without its identifier and
+    // line end, both ASCII, so it is UTF-8 exactly when the input is, and cut at characters.
+    let input_text = std::str::from_utf8(input).ok();
+    let payload_text = input_text.and_then(|text| {
+        let start = data.len() - payload.len();
+        text.get(start..data.len())
+            .or_else(|| std::str::from_utf8(payload).ok())
+    });
     let reading = match symbology.data_form() {
         DataForm::Gs1ElementString => {
             if gs1::digital_link::is_web_uri(payload) {
@@ -416,22 +445,30 @@ fn decode_barcode(
             } else {
                 Reading::gs1(
                     Kind::Gs1,
-                    parse_element_string_with(payload, &options.gs1(), spare),
+                    parse_element_string_with(payload, payload_text, &options.gs1(), spare),
                 )
             }
         }
         DataForm::Gtin => match gtin_reading(&symbology, payload, options, spare) {
             Some(reading) => reading,
-            None => plain_reading(payload, options, spare),
+            None => plain_reading(payload, payload_text, options, spare),
         },
-        DataForm::PlainUriCapable | DataForm::Plain => plain_reading(payload, options, spare),
+        DataForm::PlainUriCapable | DataForm::Plain => {
+            plain_reading(payload, payload_text, options, spare)
+        }
     };
-    reading.into_decoded(input, Some(symbology), spare, out);
+    reading.into_decoded_checked(input, input_text, Some(symbology), spare, out);
 }
 
-/// Plain data: a Digital Link, a state tag, or text.
-fn plain_reading(data: &[u8], options: &DecodeOptions, spare: &mut Spare) -> Reading {
-    if let Some(parsed) = parse_digital_link_with(data, options.today, spare) {
+/// Plain data: a Digital Link, a state tag, or text (`text`: `data` as text, `None` when it
+/// is not UTF-8).
+fn plain_reading(
+    data: &[u8],
+    text: Option<&str>,
+    options: &DecodeOptions,
+    spare: &mut Spare,
+) -> Reading {
+    if let Some(parsed) = parse_digital_link_with(data, text, options.today, spare) {
         return Reading::gs1(Kind::Gs1DigitalLink, parsed);
     }
     uid::recognise_barcode(data, options.state_systems)
@@ -554,7 +591,9 @@ fn decode_ambiguous(
             Kind::Gs1,
             parse_hri_with(&String::from_utf8_lossy(data), options.today, spare),
         ));
-    } else if let Some(parsed) = parse_digital_link_with(data, options.today, spare) {
+    } else if let Some(parsed) =
+        parse_digital_link_with(data, std::str::from_utf8(data).ok(), options.today, spare)
+    {
         readings.push(Reading::gs1(Kind::Gs1DigitalLink, parsed));
     } else if looks_like_element_string(data, &options.separators)
         && (ai::lookup_prefix(data).is_some()
@@ -563,7 +602,7 @@ fn decode_ambiguous(
     {
         readings.push(Reading::gs1(
             Kind::Gs1,
-            parse_element_string_with(data, &options.gs1(), spare),
+            parse_element_string_with(data, std::str::from_utf8(data).ok(), &options.gs1(), spare),
         ));
     }
     if matches!(data.len(), 8 | 12 | 13 | 14) && data.iter().all(u8::is_ascii_digit) {
@@ -878,6 +917,33 @@ mod tests {
 
     fn read(scan: &str) -> Decoded {
         decode(scan.as_bytes(), &options())
+    }
+
+    #[test]
+    fn a_scan_checked_as_utf8_once_reads_as_when_each_part_was_checked() {
+        let options = options();
+        // UTF-8 with characters of two and three bytes, next to the line end (not allowed in
+        // a batch, but shown as read).
+        let scan = decode("]C10109506000134352\x1d10Lé€\r\n".as_bytes(), &options);
+        assert_eq!(scan.input, "]C10109506000134352\x1d10Lé€\r\n");
+        assert_eq!(scan.elements[1].value, "Lé€");
+        let link = decode(
+            "]Q1https://id.gs1.org/01/09506000134352/10/é\n".as_bytes(),
+            &options,
+        );
+        assert_eq!(link.kind, Kind::Gs1DigitalLink);
+        assert_eq!(link.elements[1].value, "é");
+        // Not UTF-8: the input and the values read lossily, and a web address with such
+        // bytes is not a Digital Link.
+        let scan = decode(b"]C10109506000134352\x1d10L\xff\r\n", &options);
+        assert_eq!(scan.input, "]C10109506000134352\x1d10L\u{fffd}\r\n");
+        assert_eq!(scan.elements[1].value, "L\u{fffd}");
+        let link = decode(b"]Q1https://id.gs1.org/01/09506000134352/10/\xff", &options);
+        assert_eq!(link.kind, Kind::Text);
+        assert_eq!(
+            link.input,
+            "]Q1https://id.gs1.org/01/09506000134352/10/\u{fffd}"
+        );
     }
 
     #[test]

@@ -9,9 +9,10 @@ use std::sync::OnceLock;
 use crate::aim::Symbology;
 use crate::date::{Date, Time};
 use crate::decode::{Candidate, Decoded, EpcSummary};
+use crate::error::ScanError;
 use crate::gs1::ai::{self, AI_TABLE};
 use crate::gs1::{Decimal, Element};
-use crate::vocab::Kind;
+use crate::vocab::{DateProblem, Kind};
 
 impl Decoded {
     /// Appends this scan as compact JSON (no line end) to `out`.
@@ -43,7 +44,7 @@ impl Decoded {
             field(out, ",\"uid\":");
             optional(out, self.uid.as_deref(), string);
             field(out, ",\"errors\":");
-            list(out, &self.errors, display);
+            list(out, &self.errors, scan_error);
             field(out, ",\"warnings\":");
             list(out, &self.warnings, display);
             field(out, ",\"digital_link\":");
@@ -101,6 +102,40 @@ fn kind(out: &mut Vec<u8>, kind: Kind) {
 }
 
 fn symbology(out: &mut Vec<u8>, symbology: &Symbology) {
+    match symbology_json(symbology) {
+        Some(json) => out.extend_from_slice(json),
+        None => symbology_into(out, symbology),
+    }
+}
+
+/// Code characters (`A` to `z`) and modifiers (`0` to `z`) of three-character identifiers.
+const CODES: usize = (b'z' - b'A' + 1) as usize;
+const MODIFIERS: usize = (b'z' - b'0' + 1) as usize;
+
+/// [`symbology_into`] of a three-character identifier, written once per identifier (the
+/// symbology's id and name in pieces were a thirtieth of a `tally decode --json` line's
+/// cost); `None` for `]Y` and its characters.
+#[inline]
+fn symbology_json(symbology: &Symbology) -> Option<&'static [u8]> {
+    static JSON: [OnceLock<Box<[u8]>>; CODES * MODIFIERS] =
+        [const { OnceLock::new() }; CODES * MODIFIERS];
+    let (code, modifier) = symbology.short()?;
+    let code = usize::from(code.checked_sub(b'A')?);
+    let modifier = usize::from(modifier.checked_sub(b'0')?);
+    if code >= CODES || modifier >= MODIFIERS {
+        return None;
+    }
+    // The identifier is `]`, the code character and the modifier: the two name it whole.
+    let json = JSON.get(code * MODIFIERS + modifier)?.get_or_init(|| {
+        let mut json = Vec::new();
+        symbology_into(&mut json, symbology);
+        json.into_boxed_slice()
+    });
+    Some(json)
+}
+
+/// `{"id":"<id>","name":"<name>"}`.
+fn symbology_into(out: &mut Vec<u8>, symbology: &Symbology) {
     field(out, "{\"id\":\"");
     escape(out, symbology.id());
     field(out, "\",\"name\":\"");
@@ -204,6 +239,81 @@ fn candidate(out: &mut Vec<u8>, c: &Candidate) {
     field(out, ",\"chosen\":");
     out.extend_from_slice(if c.chosen { b"true" } else { b"false" });
     out.push(b'}');
+}
+
+/// An error as a JSON string, its `Display` text (the English of the catalogue in
+/// `error.rs`). The errors common in scans of goods (a wrong check digit, a date that does not
+/// exist) are written piece by piece without the formatting machinery, which was a twentieth
+/// of a `tally decode --json` line's cost; every other error goes through `Display`. The
+/// pieces repeat the catalogue's English: a test holds them to serde's text for every variant,
+/// so a changed catalogue text fails it.
+fn scan_error(out: &mut Vec<u8>, error: &ScanError) {
+    match error {
+        ScanError::CheckDigit {
+            key,
+            expected,
+            actual,
+            ..
+        } => {
+            out.push(b'"');
+            escape(out, key);
+            field(out, " check digit should be ");
+            escape_char(out, *expected);
+            field(out, ", got ");
+            escape_char(out, *actual);
+            out.push(b'"');
+        }
+        ScanError::InvalidDate {
+            ai,
+            title,
+            value,
+            problem,
+        } => {
+            let start = out.len();
+            field(out, "\"AI (");
+            escape(out, ai);
+            field(out, ") ");
+            escape(out, title);
+            field(out, ": \\\"");
+            escape(out, value);
+            field(out, "\\\" is not a valid date (");
+            match *problem {
+                DateProblem::NotDigits => {
+                    field(out, "the date must be all digits, YYMMDD or YYYYMMDD");
+                }
+                DateProblem::NoSuchMonth { month } if month < 100 => {
+                    field(out, "month ");
+                    digits(out, u32::from(month), 2);
+                    field(out, " does not exist");
+                }
+                DateProblem::NoSuchDay { year, month, day }
+                    if year < 10_000 && month < 100 && day < 100 =>
+                {
+                    digits(out, u32::from(year), 4);
+                    out.push(b'-');
+                    digits(out, u32::from(month), 2);
+                    field(out, " has no day ");
+                    digits(out, u32::from(day), 2);
+                }
+                DateProblem::DayZeroNotAllowed => {
+                    field(out, "day 00 is not allowed for this date");
+                }
+                // Numbers wider than their fields: the catalogue's own text.
+                _ => {
+                    out.truncate(start);
+                    return display(out, error);
+                }
+            }
+            field(out, ")\"");
+        }
+        _ => display(out, error),
+    }
+}
+
+/// One character, escaped as a JSON string's content.
+#[inline]
+fn escape_char(out: &mut Vec<u8>, c: char) {
+    escape(out, c.encode_utf8(&mut [0u8; 4]));
 }
 
 /// A date as `"YYYY-MM-DD"`, its `Display` text, without the formatting machinery.
@@ -465,6 +575,277 @@ mod tests {
             let mut out = Vec::new();
             super::element(&mut out, &e);
             assert_eq!(out, serde_json::to_vec(&e).unwrap(), "{}", e.ai);
+        }
+    }
+
+    /// One of every `ScanError` variant (the match below has no wildcard: a new variant
+    /// cannot be added without a place here), with text that needs escapes.
+    fn every_scan_error() -> Vec<ScanError> {
+        use crate::gs1::ai::Linter;
+        use crate::vocab::{CouponProblem, TagDamage, TimeProblem};
+        let text = || "A\"1\\\u{1d}é".to_string();
+        let all = vec![
+            ScanError::Empty,
+            ScanError::TooLong {
+                len: 9000,
+                max: 4096,
+            },
+            ScanError::SymbologyTruncated,
+            ScanError::UnknownSymbology { code: 'W' },
+            ScanError::BadSymbologyModifier {
+                code: 'C',
+                modifier: '\u{1}',
+            },
+            ScanError::NoSymbology,
+            ScanError::UnknownAi { remainder: text() },
+            ScanError::MissingValue {
+                ai: "10",
+                title: "BATCH/LOT",
+            },
+            ScanError::TooShort {
+                ai: "01",
+                title: "GTIN",
+                value: text(),
+                min: 14,
+                fixed: true,
+                numeric: true,
+            },
+            ScanError::TooLongValue {
+                ai: "10",
+                title: "BATCH/LOT",
+                value: text(),
+                max: 20,
+            },
+            ScanError::BadCharacter {
+                ai: "10",
+                title: "BATCH/LOT",
+                value: text(),
+                character: '"',
+                allowed: "CSET 82",
+            },
+            ScanError::CheckDigit {
+                ai: "01",
+                key: "GTIN",
+                expected: '2',
+                actual: '3',
+            },
+            ScanError::CheckPair {
+                ai: "7240",
+                key: "GMN",
+                expected: "AB".into(),
+                actual: "CD".into(),
+            },
+            ScanError::InvalidDate {
+                ai: "17",
+                title: "USE BY OR EXPIRY",
+                value: "261332".into(),
+                problem: DateProblem::NoSuchMonth { month: 13 },
+            },
+            ScanError::InvalidTime {
+                ai: "8008",
+                title: "PROD TIME",
+                value: text(),
+                problem: TimeProblem::NoSuchHour { hour: 25 },
+            },
+            ScanError::Lint {
+                ai: "01",
+                title: "GTIN",
+                linter: Linter::Csum,
+                value: text(),
+            },
+            ScanError::Coupon {
+                ai: "8110",
+                title: "COUPON",
+                problem: CouponProblem::NotDigit { position: 3 },
+            },
+            ScanError::ConflictingDuplicate {
+                ai: "10",
+                first: text(),
+                second: "B".into(),
+            },
+            ScanError::UriInElementString {
+                symbology: "GS1-128",
+            },
+            ScanError::HriInElementString {
+                symbology: "GS1-128",
+            },
+            ScanError::BadHri { text: text() },
+            ScanError::NotDigitalLink,
+            ScanError::DigitalLinkQualifier {
+                key: "01",
+                qualifier: "21".into(),
+                allowed: "22,10,21".into(),
+            },
+            ScanError::DigitalLinkQualifierInQuery {
+                key: "01",
+                ai: "10",
+            },
+            ScanError::DigitalLinkAttribute { ai: "01".into() },
+            ScanError::DigitalLinkWithoutKey { on_resolver: true },
+            ScanError::UnknownAiInQuery { name: text() },
+            ScanError::BadPercentEncoding { text: text() },
+            ScanError::NoDigitalLinkKey,
+            ScanError::BadGtinData {
+                symbology: "EAN-13",
+                expected: "13 digits",
+                data: text(),
+            },
+            ScanError::DamagedTag {
+                kind: Kind::MetrcTag,
+                damage: TagDamage::Length {
+                    len: 23,
+                    expected: 24,
+                },
+            },
+            ScanError::BadHex {
+                text: text(),
+                reason: "odd length".into(),
+            },
+            ScanError::Epc { message: text() },
+        ];
+        let mut seen = [false; 33];
+        for error in &all {
+            let index = match error {
+                ScanError::Empty => 0,
+                ScanError::TooLong { .. } => 1,
+                ScanError::SymbologyTruncated => 2,
+                ScanError::UnknownSymbology { .. } => 3,
+                ScanError::BadSymbologyModifier { .. } => 4,
+                ScanError::NoSymbology => 5,
+                ScanError::UnknownAi { .. } => 6,
+                ScanError::MissingValue { .. } => 7,
+                ScanError::TooShort { .. } => 8,
+                ScanError::TooLongValue { .. } => 9,
+                ScanError::BadCharacter { .. } => 10,
+                ScanError::CheckDigit { .. } => 11,
+                ScanError::CheckPair { .. } => 12,
+                ScanError::InvalidDate { .. } => 13,
+                ScanError::InvalidTime { .. } => 14,
+                ScanError::Lint { .. } => 15,
+                ScanError::Coupon { .. } => 16,
+                ScanError::ConflictingDuplicate { .. } => 17,
+                ScanError::UriInElementString { .. } => 18,
+                ScanError::HriInElementString { .. } => 19,
+                ScanError::BadHri { .. } => 20,
+                ScanError::NotDigitalLink => 21,
+                ScanError::DigitalLinkQualifier { .. } => 22,
+                ScanError::DigitalLinkQualifierInQuery { .. } => 23,
+                ScanError::DigitalLinkAttribute { .. } => 24,
+                ScanError::DigitalLinkWithoutKey { .. } => 25,
+                ScanError::UnknownAiInQuery { .. } => 26,
+                ScanError::BadPercentEncoding { .. } => 27,
+                ScanError::NoDigitalLinkKey => 28,
+                ScanError::BadGtinData { .. } => 29,
+                ScanError::DamagedTag { .. } => 30,
+                ScanError::BadHex { .. } => 31,
+                ScanError::Epc { .. } => 32,
+            };
+            seen[index] = true;
+        }
+        assert!(seen.iter().all(|&s| s), "a variant is missing: {seen:?}");
+        all
+    }
+
+    #[test]
+    fn every_scan_error_is_written_as_serde_writes_it() {
+        let mut errors = every_scan_error();
+        // The variants written piece by piece, with every shape of their fields: text that
+        // needs escapes, characters outside ASCII, every date problem, numbers at and past
+        // the width of their fields.
+        for (expected, actual) in [('2', '3'), ('"', '\\'), ('\u{1d}', 'é'), ('\u{10348}', '0')] {
+            for key in ["GTIN", "S\"SCC"] {
+                errors.push(ScanError::CheckDigit {
+                    ai: "01",
+                    key,
+                    expected,
+                    actual,
+                });
+            }
+        }
+        let problems = [
+            DateProblem::NotDigits,
+            DateProblem::DayZeroNotAllowed,
+            DateProblem::NoSuchMonth { month: 0 },
+            DateProblem::NoSuchMonth { month: 13 },
+            DateProblem::NoSuchMonth { month: 99 },
+            DateProblem::NoSuchMonth { month: 100 },
+            DateProblem::NoSuchMonth { month: 255 },
+            DateProblem::NoSuchDay {
+                year: 2026,
+                month: 2,
+                day: 30,
+            },
+            DateProblem::NoSuchDay {
+                year: 0,
+                month: 4,
+                day: 31,
+            },
+            DateProblem::NoSuchDay {
+                year: 9999,
+                month: 99,
+                day: 99,
+            },
+            DateProblem::NoSuchDay {
+                year: 10_000,
+                month: 2,
+                day: 30,
+            },
+            DateProblem::NoSuchDay {
+                year: 2026,
+                month: 200,
+                day: 30,
+            },
+            DateProblem::NoSuchDay {
+                year: 2026,
+                month: 2,
+                day: 130,
+            },
+            DateProblem::NoSuchDay {
+                year: u16::MAX,
+                month: u8::MAX,
+                day: u8::MAX,
+            },
+        ];
+        for problem in problems {
+            for (title, value) in [("USE BY OR EXPIRY", "261332"), ("T\"\\", "2\u{1d}\"é")] {
+                errors.push(ScanError::InvalidDate {
+                    ai: "17",
+                    title,
+                    value: value.into(),
+                    problem,
+                });
+            }
+        }
+        for error in &errors {
+            let mut out = b"[".to_vec();
+            scan_error(&mut out, error);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                format!("[{}", serde_json::to_string(error).unwrap()),
+                "{error:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn symbologies_are_written_once_per_identifier_as_serde_writes_them() {
+        let mut ids: Vec<Vec<u8>> = Vec::new();
+        for code in 0x20..0x7f_u8 {
+            for modifier in 0x20..0x80_u8 {
+                ids.push(vec![b']', code, modifier]);
+            }
+        }
+        ids.extend([b"]Y3abc".to_vec(), b"]Y1\"".to_vec(), b"]C1".to_vec()]);
+        for id in ids {
+            let Ok((symbology, _)) = crate::aim::split(&id) else {
+                continue;
+            };
+            // Twice: the first writes the table's entry, the second reads it.
+            for _ in 0..2 {
+                let mut out = Vec::new();
+                super::symbology(&mut out, &symbology);
+                assert_eq!(out, serde_json::to_vec(&symbology).unwrap(), "{id:?}");
+            }
         }
     }
 

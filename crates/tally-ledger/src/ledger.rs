@@ -464,12 +464,23 @@ impl<S: Store> Ledger<S> {
             tracing::info!(device = %device, accepted = fresh_count, "records appended to the log");
         }
         let checkpoint = self.publish_checkpoint()?;
+        // Every receipt's proof against the checkpoint just published, from one read of the
+        // stored hashes they need.
+        let indexes: Vec<u64> = accepted.iter().map(|a| a.0).collect();
+        let proofs = tlog::prove_inclusions(checkpoint.size, &indexes, &StoreHashes(&self.store))?;
         let receipts = accepted
             .into_iter()
-            .map(|(index, seq, hash, duplicate)| {
-                self.receipt(index, seq, hash, duplicate, &checkpoint)
+            .zip(proofs)
+            .map(|((index, seq, hash, duplicate), proof)| Receipt {
+                index,
+                seq,
+                record_sha256: hex::encode(hash),
+                duplicate,
+                checkpoint: checkpoint.note.clone(),
+                tree_size: checkpoint.size,
+                inclusion_proof: proof.iter().map(|h| b64(&h.0)).collect(),
             })
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect();
         Ok(IngestOutcome { receipts, refused })
     }
 
@@ -570,26 +581,6 @@ impl<S: Store> Ledger<S> {
     /// The latest signed checkpoint (signing one first if the tree grew).
     pub fn checkpoint(&mut self) -> Result<CheckpointRow, LedgerError> {
         self.publish_checkpoint()
-    }
-
-    fn receipt(
-        &self,
-        index: u64,
-        seq: u64,
-        record_sha256: [u8; 32],
-        duplicate: bool,
-        checkpoint: &CheckpointRow,
-    ) -> Result<Receipt, LedgerError> {
-        let proof = self.inclusion_proof(index, checkpoint.size)?;
-        Ok(Receipt {
-            index,
-            seq,
-            record_sha256: hex::encode(record_sha256),
-            duplicate,
-            checkpoint: checkpoint.note.clone(),
-            tree_size: checkpoint.size,
-            inclusion_proof: proof,
-        })
     }
 
     /// The inclusion proof of entry `index` in the tree of `size` entries, base64 hashes.

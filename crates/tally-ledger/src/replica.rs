@@ -185,9 +185,11 @@ impl ReplicaService {
         let size = store.stream_size(facility)?;
         let checkpoint = store.latest_checkpoint()?;
         let mut deltas = Vec::with_capacity(raw.len());
-        for (position, index, record) in raw {
-            let tree = checkpoint.as_ref().map_or(0, |c| c.size);
-            let proof = tlog::prove_inclusion(tree, index, &StoreHashes(store))?;
+        // Every delta's proof from one read of the stored hashes the page needs.
+        let tree = checkpoint.as_ref().map_or(0, |c| c.size);
+        let indexes: Vec<u64> = raw.iter().map(|(_, index, _)| *index).collect();
+        let proofs = tlog::prove_inclusions(tree, &indexes, &StoreHashes(store))?;
+        for ((position, index, record), proof) in raw.into_iter().zip(proofs) {
             deltas.push(DeltaBody {
                 ledger_index: position,
                 log_index: index,

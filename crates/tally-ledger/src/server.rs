@@ -803,6 +803,10 @@ pub async fn serve_with<S: Store + 'static>(
     }
     let address: Option<SocketAddr> = listener.local_addr().ok();
     tracing::info!(?address, %origin, "serving");
+    // Kept so that the last reference to the storage connections is dropped off the async
+    // threads after serving: the PostgreSQL client's drop runs a runtime of its own, which
+    // panics inside this one ("Cannot start a runtime from within a runtime").
+    let kept = state.clone();
     let served = match &options.tls {
         Some(config) => crate::tls::serve(listener, routes(state), config.clone(), shutdown).await,
         None => {
@@ -815,5 +819,8 @@ pub async fn serve_with<S: Store + 'static>(
         }
     };
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    tokio::task::spawn_blocking(move || drop(kept))
+        .await
+        .map_err(std::io::Error::other)?;
     served
 }

@@ -89,6 +89,73 @@ pub fn prove_inclusion<R: HashReader>(
     tlog_tiles::prove_record(size, index, reader).map_err(|e| LogError::Hashes(e.to_string()))
 }
 
+/// The inclusion proofs of several entries in the tree of size `size`, reading every stored
+/// hash they need in ONE call to `reader` (one query for a batch's receipts instead of one per
+/// receipt). Which stored hashes a proof needs depends on the tree size and the entry's index
+/// only, never on hash values: the proofs are first computed against a reader that notes the
+/// indexes asked for, then from the hashes read together. A proof can only come from the
+/// hashes actually stored: one asked for that was not read is an error, never a guess.
+pub fn prove_inclusions<R: HashReader>(
+    size: u64,
+    indexes: &[u64],
+    reader: &R,
+) -> Result<Vec<Vec<Hash>>, LogError> {
+    let wanted = WantedHashes::default();
+    for &index in indexes {
+        prove_inclusion(size, index, &wanted)?;
+    }
+    let mut wanted: Vec<u64> = wanted.0.into_inner().into_iter().collect();
+    wanted.sort_unstable();
+    let hashes = if wanted.is_empty() {
+        Vec::new()
+    } else {
+        reader
+            .read_hashes(&wanted)
+            .map_err(|e| LogError::Hashes(e.to_string()))?
+    };
+    if hashes.len() != wanted.len() {
+        return Err(LogError::Hashes(format!(
+            "{} stored hashes read for {} asked",
+            hashes.len(),
+            wanted.len()
+        )));
+    }
+    let read = ReadHashes(wanted.into_iter().zip(hashes).collect());
+    indexes
+        .iter()
+        .map(|&index| prove_inclusion(size, index, &read))
+        .collect()
+}
+
+/// A reader that notes which stored hashes are asked for and answers zeros.
+#[derive(Default)]
+struct WantedHashes(std::cell::RefCell<std::collections::BTreeSet<u64>>);
+
+impl HashReader for WantedHashes {
+    fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, tlog_tiles::Error> {
+        self.0.borrow_mut().extend(indexes.iter().copied());
+        Ok(vec![Hash([0; HASH_SIZE]); indexes.len()])
+    }
+}
+
+/// Stored hashes read beforehand.
+struct ReadHashes(std::collections::HashMap<u64, Hash>);
+
+impl HashReader for ReadHashes {
+    fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, tlog_tiles::Error> {
+        indexes
+            .iter()
+            .map(|index| {
+                self.0.get(index).copied().ok_or_else(|| {
+                    tlog_tiles::Error::InvalidInput(format!(
+                        "stored hash {index} was not read beforehand"
+                    ))
+                })
+            })
+            .collect()
+    }
+}
+
 /// The consistency proof from the tree of size `old` to the tree of size `new` (RFC 9162
 /// §2.1.4). Empty when the sizes are equal.
 pub fn prove_consistency<R: HashReader>(
@@ -577,5 +644,69 @@ mod tests {
         assert!(verify_checkpoint(note.as_bytes(), other.verifier_key()).is_err());
         assert!(LogSigner::generate("has space").is_err());
         assert!(LogSigner::generate("a+b").is_err());
+    }
+
+    /// Stored hashes in memory, counting the reads.
+    #[derive(Default)]
+    struct Memory {
+        hashes: std::cell::RefCell<Vec<Hash>>,
+        reads: std::cell::Cell<usize>,
+    }
+
+    impl HashReader for Memory {
+        fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, tlog_tiles::Error> {
+            self.reads.set(self.reads.get() + 1);
+            let hashes = self.hashes.borrow();
+            indexes
+                .iter()
+                .map(|&i| {
+                    hashes
+                        .get(i as usize)
+                        .copied()
+                        .ok_or_else(|| tlog_tiles::Error::InvalidInput(format!("no hash {i}")))
+                })
+                .collect()
+        }
+    }
+
+    #[test]
+    fn proofs_read_together_equal_the_proofs_read_one_by_one() {
+        let memory = Memory::default();
+        for n in 0..300u64 {
+            let new = hashes_for_new_entry(n, &n.to_be_bytes(), &memory).unwrap();
+            memory.hashes.borrow_mut().extend(new);
+        }
+        for size in [1u64, 2, 7, 64, 255, 256, 257, 300] {
+            for batch in [
+                vec![size - 1],
+                (0..size).collect(),
+                (size / 2..size).collect(),
+            ] {
+                let one_by_one: Vec<Vec<Hash>> = batch
+                    .iter()
+                    .map(|&i| prove_inclusion(size, i, &memory).unwrap())
+                    .collect();
+                memory.reads.set(0);
+                assert_eq!(prove_inclusions(size, &batch, &memory).unwrap(), one_by_one);
+                assert!(
+                    memory.reads.get() <= 1,
+                    "one read for {} proofs",
+                    batch.len()
+                );
+                for (&index, proof) in batch.iter().zip(&one_by_one) {
+                    let leaf = leaf_hash(&index.to_be_bytes());
+                    let root = tree_hash(size, &memory).unwrap();
+                    assert!(tlog_tiles::check_record(proof, size, root, index, leaf).is_ok());
+                }
+            }
+        }
+        // An entry outside the tree is refused as before; a store missing a hash fails.
+        assert!(prove_inclusions(10, &[10], &memory).is_err());
+        let short = Memory::default();
+        short
+            .hashes
+            .borrow_mut()
+            .extend(memory.hashes.borrow()[..5].iter().copied());
+        assert!(prove_inclusions(300, &[0, 299], &short).is_err());
     }
 }

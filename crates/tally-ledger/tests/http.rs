@@ -860,3 +860,56 @@ fn check_ledger_export(bytes: &[u8], vkey: &str, device: Option<&DeviceKey>) -> 
     assert!(trailer.check(&shorter, None).is_err());
     records
 }
+
+/// Serves `ledger` in this process (as the benchmarks and `tally demo` do) on a runtime of
+/// its own thread, answers one request, and stops: the thread must end without a panic.
+fn serve_in_process_and_stop<S: tally_ledger::Store + 'static>(
+    ledger: tally_ledger::Ledger<S>,
+    views: &std::path::Path,
+) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let url = format!("http://{}/v1/info", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let options = tally_ledger::server::ServeOptions {
+        views_dir: views.to_owned(),
+        tls: None,
+        projection_poll: tally_ledger::server::DEFAULT_PROJECTION_POLL,
+    };
+    let thread = std::thread::spawn(move || {
+        runtime.block_on(tally_ledger::server::serve_with(
+            ledger,
+            listener,
+            async move {
+                let _ = stopped.await;
+            },
+            &options,
+        ))
+    });
+    let info: Value = Client::new().get(&url).send().unwrap().json().unwrap();
+    assert!(info["origin"].is_string(), "{info}");
+    stop.send(()).unwrap();
+    let served = thread.join();
+    assert!(
+        served.is_ok(),
+        "the serving thread panicked at shutdown (a storage connection dropped inside the runtime?)"
+    );
+    served.unwrap().unwrap();
+}
+
+#[test]
+fn a_ledger_served_in_process_on_postgres_stops_without_a_panic() {
+    let url = PgCluster::get().new_database();
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = tally_ledger::create_postgres(&url, "ledger.test/log").unwrap();
+    serve_in_process_and_stop(ledger, &dir.path().join("views"));
+}
+
+#[test]
+fn a_ledger_served_in_process_on_sqlite_stops_without_a_panic() {
+    let (dir, db) = temp_db();
+    let ledger = tally_ledger::create_sqlite(&db, "ledger.test/log").unwrap();
+    serve_in_process_and_stop(ledger, &dir.path().join("views"));
+}

@@ -55,6 +55,7 @@ on_both_backends!(
     enrollment_tokens_are_one_time_and_bind_one_key,
     tiles_served_from_storage_match_the_spec,
     several_writers_on_one_database_make_one_log_without_holes,
+    an_append_that_breaks_device_seq_uniqueness_leaves_no_trace_and_no_hole,
 );
 
 fn enrolled<S: Store>(ledger: &mut Ledger<S>, seed: u8, facility: &str) -> DeviceKey {
@@ -624,6 +625,82 @@ fn several_writers_on_one_database_make_one_log_without_holes<S: Store + 'static
     let summary = audit::audit(&ledger).unwrap();
     assert_eq!(summary.entries, 240);
     assert_eq!(ledger.checkpoint().unwrap().size, 240);
+}
+
+/// Reads stored hashes inside a store transaction (what ingest's Merkle code reads).
+struct InTx<'a, T>(&'a T);
+
+impl<T: tally_ledger::store::StoreTx> tlog::HashReader for InTx<'_, T> {
+    fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<tlog::Hash>, tlog_tiles::Error> {
+        self.0
+            .read_hashes(indexes)
+            .map_err(|e| tlog_tiles::Error::InvalidInput(e.to_string()))
+    }
+}
+
+/// A transaction that appends good entries and then one whose (device, seq) the log already
+/// holds (written straight through the store, past ingest's checks) fails as a whole: on
+/// PostgreSQL the appends are written together, so the violation may surface at commit rather
+/// than at the append, but either way nothing of it stays, the tree size counter does not
+/// move, and the next upload takes the next index without a hole.
+fn an_append_that_breaks_device_seq_uniqueness_leaves_no_trace_and_no_hole<S: Store + 'static>(
+    mut ledger: Ledger<S>,
+    reopen: &dyn Fn() -> Ledger<S>,
+) {
+    use tally_ledger::store::{EntryRow, StoreTx};
+    let a = enrolled(&mut ledger, 1, FACILITY);
+    let events = chain(&a, FACILITY, 6);
+    ledger.ingest(&a.device_id(), &bytes(&events[..3])).unwrap();
+    let failed = {
+        let store = ledger.store_mut();
+        let mut tx = store.begin().unwrap();
+        let mut result = Ok(());
+        for (offset, seq) in [(0u64, 4u64), (1, 5), (2, 2)] {
+            let index = 3 + offset;
+            let record = events[seq as usize - 1].as_bytes().to_vec();
+            let hashes = tlog::hashes_for_new_entry(index, &record, &InTx(&tx)).unwrap();
+            assert_eq!(tx.tree_size().unwrap(), index, "pending appends count");
+            let entry = EntryRow {
+                index,
+                device_id: a.device_id(),
+                seq,
+                record,
+            };
+            result = tx.append(&entry, &[seq as u8; 32], &hashes, 1);
+            if result.is_err() {
+                break;
+            }
+        }
+        match result {
+            Err(error) => Err(error),
+            Ok(()) => tx.commit(),
+        }
+    };
+    assert!(failed.is_err(), "a second (device, seq) 2 was kept");
+    let fresh = reopen();
+    assert_eq!(
+        fresh.store().tree_size().unwrap(),
+        3,
+        "the counter did not move"
+    );
+    assert_eq!(fresh.store().entries(0, 10).unwrap().len(), 3);
+    assert_eq!(
+        fresh
+            .store()
+            .device(&a.device_id())
+            .unwrap()
+            .unwrap()
+            .head_seq,
+        3
+    );
+    let outcome = ledger.ingest(&a.device_id(), &bytes(&events[3..])).unwrap();
+    assert!(outcome.refused.is_none(), "{:?}", outcome.refused);
+    let indexes: Vec<u64> = outcome.receipts.iter().map(|r| r.index).collect();
+    assert_eq!(indexes, vec![3, 4, 5]);
+    for (receipt, event) in outcome.receipts.iter().zip(&events[3..]) {
+        check_receipt(&ledger, receipt, event.as_bytes());
+    }
+    assert_eq!(audit::audit(&ledger).unwrap().entries, 6);
 }
 
 #[test]

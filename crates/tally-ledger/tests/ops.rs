@@ -720,6 +720,67 @@ fn master_data_is_accepted_from_the_defining_device_or_an_admin_only(db: &str, s
     assert_eq!(code, 0);
     define_location(&mut third, "B-8", "SHELF-4");
     assert_eq!(push_status(&third).1["refused"]["error"], "not_admin");
+
+    // Floor events numbered in the admin block (a receipt difference, a settled conflict, a
+    // count sweep) are recorded by floor people on any device: no admin needed.
+    let mut fourth = Device::new(&server, "FAC-NEW");
+    fourth.enroll(&token(db, "FAC-NEW", "dock-4"));
+    use tally_events::payload::{
+        ConflictSettled, CountSweepRecorded, PackageStatus, ReceiptDifferenceNoted, RfidTagRead,
+    };
+    use tally_events::Quantity;
+    fourth
+        .replica
+        .record(
+            "B-RECEIVER",
+            vec![tally_events::Payload::ReceiptDifferenceNoted(
+                ReceiptDifferenceNoted {
+                    manifest_id: "MAN-1".into(),
+                    uid: "1A4FF0100000022000000123".into(),
+                    manifest_quantity: Quantity::Milligrams(100_000),
+                    received_quantity: Quantity::Milligrams(99_000),
+                    reason_code: "SCALE-VARIANCE".into(),
+                    note: String::new(),
+                },
+            )],
+        )
+        .unwrap();
+    fourth
+        .replica
+        .record(
+            "B-SUPERVISOR",
+            vec![tally_events::Payload::ConflictSettled(ConflictSettled {
+                uid: "1A4FF0100000022000000123".into(),
+                quantity: Quantity::Milligrams(99_000),
+                location_id: "SHELF-1".into(),
+                status: PackageStatus::Active,
+                reason_code: "COUNT-CORRECTION".into(),
+                through_ledger_index: 0,
+            })],
+        )
+        .unwrap();
+    fourth
+        .replica
+        .record(
+            "B-COUNTER",
+            vec![tally_events::Payload::CountSweepRecorded(
+                CountSweepRecorded {
+                    count_task_id: "CT-1".into(),
+                    round: 1,
+                    reader: "RFID-1".into(),
+                    location: "SHELF-1".into(),
+                    tags: vec![RfidTagRead {
+                        epc: tally_events::Bytes(vec![0x30; 12]),
+                        decoded_uid: None,
+                    }],
+                },
+            )],
+        )
+        .unwrap();
+    let (status, body) = push_status(&fourth);
+    assert_eq!(status, 200, "floor events need no admin: {body}");
+    assert_eq!(body["receipts"].as_array().unwrap().len(), 4, "{body}");
+
     let (code, _, stderr) = cli(&["verify", "--db", db], "");
     assert_eq!(code, 0, "{stderr}");
 }

@@ -828,6 +828,26 @@ impl Replica {
         })
     }
 
+    /// Re-bootstraps this device's view after its ledger's stream diverged: `who` (a
+    /// supervisor) records kind 280 `device_rebootstrapped` and, in the same transaction, the
+    /// view of the facility is emptied and the ledger cursor set back to 0; the next pull takes
+    /// the whole stream again and folds this device's own events again as they come back
+    /// (`workflow::rebootstrap`).
+    pub fn rebootstrap(
+        &mut self,
+        who: &Session,
+        diverged: &crate::workflow::rebootstrap::Diverged,
+        reason: &str,
+    ) -> Result<(tally_events::payload::DeviceRebootstrapped, Vec<Recorded>), ReplicaError> {
+        let head = self.signer.head.map_or(0, |h| h.seq);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let plan = crate::workflow::rebootstrap::rebootstrap(&tx, who, diverged, reason)?;
+        ledger_sync::empty_view(&tx, head)?;
+        self.signer.finish(tx, &who.badge, plan)
+    }
+
     fn check_pin(
         &mut self,
         badge: &str,

@@ -370,6 +370,11 @@ pub(crate) fn fold_delta(
                 &format!("this device's event {seq} came back a second time"),
             );
         }
+        if event.seq() <= refold_through(tx)? {
+            // After a re-bootstrap the view was emptied: this own event is folded again at its
+            // place in the ledger's order, then taken as a receipt like any other.
+            refold_own(tx, index, local_head, event, receipts)?;
+        }
         // A receipt: the ledger has ruled on this event and every earlier one of this device.
         // The log's acknowledgement and the end of the local-wins rule are settled for the
         // whole run of receipts at once, before the next delta that reads them is folded.
@@ -474,6 +479,129 @@ pub(crate) fn fold_delta(
             Err(e)
         }
     }
+}
+
+/// Meta key: after a re-bootstrap, this device's own events through this seq are folded again
+/// when they come back from the ledger (the view that held their effects was emptied).
+const REFOLD_THROUGH: &str = "refold_own_through";
+
+/// The seq through which own events are still to be folded again after a re-bootstrap (0: none).
+pub fn refold_through(conn: &Connection) -> Result<u64, ReplicaError> {
+    Ok(meta_get(conn, REFOLD_THROUGH)?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
+}
+
+/// Folds again one of this device's own events coming back after a re-bootstrap. An event
+/// whose fold no longer fits the view (the ledger's order differs from the device's) is kept
+/// in `held_deltas` with its reason for a supervisor, and is a receipt all the same.
+fn refold_own(
+    tx: &Connection,
+    index: i64,
+    local_head: i64,
+    event: &SignedEvent,
+    receipts: &mut Receipts,
+) -> Result<(), ReplicaError> {
+    receipts.settle(tx)?;
+    let payload = match event.payload() {
+        Ok(payload) => payload,
+        Err(e) => {
+            hold(
+                tx,
+                index,
+                local_head,
+                event,
+                Hold::Duplicate,
+                &e.to_string(),
+            )?;
+            return Ok(());
+        }
+    };
+    tx.execute_batch("SAVEPOINT refold_own")?;
+    match fold_local(tx, event, &payload) {
+        Ok(()) => {
+            tx.execute_batch("RELEASE refold_own")?;
+            Ok(())
+        }
+        Err(e) if is_about_the_event(&e) => {
+            tx.execute_batch("ROLLBACK TO refold_own; RELEASE refold_own")?;
+            hold(
+                tx,
+                index,
+                local_head,
+                event,
+                Hold::Duplicate,
+                &format!(
+                    "this device's own event could not be folded again after a re-bootstrap: {e}"
+                ),
+            )?;
+            Ok(())
+        }
+        Err(e) => {
+            let _ = tx.execute_batch("ROLLBACK TO refold_own; RELEASE refold_own");
+            Err(e)
+        }
+    }
+}
+
+/// The head a device had when it was last re-bootstrapped (the seq before its newest kind 280
+/// `device_rebootstrapped`, recorded right after the view was emptied); 0 when never.
+fn rebootstrapped_through(device: &Connection) -> Result<u64, ReplicaError> {
+    let seq: Option<i64> = device.query_row(
+        "SELECT max(seq) FROM event_log WHERE kind = ?1",
+        [KIND_DEVICE_REBOOTSTRAPPED],
+        |r| r.get(0),
+    )?;
+    Ok(seq.map_or(0, |s| u64::try_from(s - 1).unwrap_or(0)))
+}
+
+/// Kind 280 `device_rebootstrapped`.
+const KIND_DEVICE_REBOOTSTRAPPED: i64 = 280;
+
+/// Empties this device's view of the facility inside `tx` for a re-bootstrap (a supervisor's
+/// decision after the ledger's stream stopped matching the cursor): every view table, the
+/// deltas taken in (`remote_events`, `delta_positions`, `held_deltas`) and the snapshot and
+/// ledger cursors go; the device's own log, outbox, receipts, checkpoints, PIN verifiers and
+/// fork evidence stay. The next pull starts at position 0, and each own event through `head`
+/// is folded again when it comes back ([`finish_refold`] folds those the ledger does not send).
+pub(crate) fn empty_view(tx: &Connection, head: u64) -> Result<(), ReplicaError> {
+    for table in VIEW_TABLES {
+        tx.execute(&format!("DELETE FROM main.{table}"), [])?;
+    }
+    tx.execute_batch(
+        "DELETE FROM remote_events; DELETE FROM delta_positions; DELETE FROM held_deltas;
+         DELETE FROM meta WHERE key = 'snapshot_cursor';",
+    )?;
+    meta_set(tx, "ledger_cursor", "0")?;
+    meta_set(tx, REFOLD_THROUGH, &head.to_string())?;
+    Ok(())
+}
+
+/// Ends a re-bootstrap once the pull reached the end of the ledger's stream: this device's own
+/// events through the re-bootstrap's head that the ledger did not send back (not pushed yet)
+/// are folded now, on top, as an own event is when it is recorded. Does nothing when no
+/// re-bootstrap is pending. Returns how many were folded.
+pub fn finish_refold(conn: &mut Connection) -> Result<usize, ReplicaError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let through = refold_through(&tx)?;
+    if through == 0 {
+        return Ok(0);
+    }
+    let own = own_device(&tx)?
+        .ok_or_else(|| ReplicaError::Storage("this database belongs to no device".into()))?;
+    let mark = device_mark(&tx, &own)?;
+    let mut folded = 0;
+    for event in own_events_after(&tx, mark)? {
+        if event.seq() > through {
+            break;
+        }
+        let payload = event.payload().map_err(events_err)?;
+        fold_local(&tx, &event, &payload)?;
+        folded += 1;
+    }
+    tx.execute("DELETE FROM meta WHERE key = ?1", [REFOLD_THROUGH])?;
+    tx.commit()?;
+    Ok(folded)
 }
 
 /// Where the device's own events stand when a delta is folded.
@@ -782,6 +910,9 @@ pub(crate) fn load_snapshot(
         )?;
         meta_set(&tx, "ledger_cursor", &cursor.to_string())?;
         meta_set(&tx, "snapshot_cursor", &cursor.to_string())?;
+        // A snapshot ends a pending re-bootstrap: the own events after its mark are folded
+        // again just below, never a second time when they come back.
+        tx.execute("DELETE FROM meta WHERE key = ?1", [REFOLD_THROUGH])?;
         // Own events the snapshot does not contain win until the ledger rules: fold them again.
         for event in own_events_after(&tx, mark)? {
             let payload = event.payload().map_err(events_err)?;
@@ -842,7 +973,20 @@ pub fn replay_view_digest(
         }
     }
     let mark = device_mark(&tx, &own)?;
-    let mut own_events = own_events_after(&tx, mark)?.into_iter().peekable();
+    // After a re-bootstrap (and no snapshot since), the own events through the head it had
+    // were folded again as they came back, at their ledger positions; those that did not come
+    // back were folded when the stream ended.
+    let through = match snapshot {
+        None => rebootstrapped_through(device)?,
+        Some(_) => 0,
+    };
+    if through > 0 {
+        meta_set(&tx, REFOLD_THROUGH, &through.to_string())?;
+    }
+    let (refolded, own_events): (Vec<_>, Vec<_>) = own_events_after(&tx, mark)?
+        .into_iter()
+        .partition(|e| e.seq() <= through);
+    let mut own_events = own_events.into_iter().peekable();
     let mut stmt = device.prepare(
         "SELECT r.ledger_index, coalesce(p.local_head, 0), r.bytes FROM remote_events r
          LEFT JOIN delta_positions p ON p.ledger_index = r.ledger_index
@@ -861,6 +1005,10 @@ pub fn replay_view_digest(
         fold_delta(&tx, Some(&own), local_head, index, &event, &mut receipts)?;
     }
     receipts.settle(&tx)?;
+    let came_back = device_mark(&tx, &own)?;
+    for event in refolded.into_iter().filter(|e| e.seq() > came_back) {
+        fold_local(&tx, &event, &event.payload().map_err(events_err)?)?;
+    }
     for event in own_events {
         fold_local(&tx, &event, &event.payload().map_err(events_err)?)?;
     }

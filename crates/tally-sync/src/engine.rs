@@ -94,13 +94,17 @@ pub enum SyncError {
     /// does not lead to the checkpoint sent with its page, which verified with the pinned key
     /// and is consistent with those held): never logged, or other bytes than the log holds.
     #[error(
-        "{0}; nothing of that page was folded: the ledger serves records its log does not hold          and cannot be trusted as it is (report it; pulling stops, pushing goes on)"
+        "{0}; nothing of that page was folded: the ledger serves records its log does not hold \
+         and cannot be trusted as it is (report it; pulling stops, pushing goes on)"
     )]
     DeltaNotInLog(TrustError),
     /// The facility stream the ledger serves is not the one this replica followed: shorter
     /// than the replica's cursor, or another record at the last position it folded.
     #[error(
-        "the ledger's stream of facility deltas no longer matches this device's (it folded {cursor},          the ledger now serves {size}{detail}): the ledger was restored or rebuilt; pushing goes          on, pulling stops until a supervisor re-bootstraps the device from a snapshot"
+        "the ledger's stream of facility deltas no longer matches this device's (it folded {cursor}, \
+         the ledger now serves {size}{detail}): the ledger was restored or rebuilt; pushing goes \
+         on, pulling stops until a supervisor re-bootstraps the device \
+         (`tally sync rebootstrap`)"
     )]
     StreamDiverged {
         /// The replica's ledger cursor.
@@ -591,6 +595,7 @@ impl Syncer {
             }
             let fresh = deltas.iter().filter(|d| d.ledger_index > cursor).count();
             if fresh == 0 {
+                self.finish_rebootstrap()?;
                 return Ok(pulled);
             }
             let moved =
@@ -604,9 +609,58 @@ impl Syncer {
             let reached = deltas.last().map_or(cursor, |d| d.ledger_index);
             tracing::info!(from = cursor + 1, to = reached, "deltas folded");
             if reached >= answer.size {
+                self.finish_rebootstrap()?;
                 return Ok(pulled);
             }
         }
+    }
+
+    /// At the end of the stream after a re-bootstrap: the device's own events the ledger did
+    /// not send back are folded again (`tally_replica::sync::finish_refold`).
+    fn finish_rebootstrap(&mut self) -> Result<(), SyncError> {
+        let folded = tally_replica::sync::finish_refold(&mut self.conn)?;
+        if folded > 0 {
+            tracing::info!(folded, "re-bootstrap finished: own events folded again");
+        }
+        Ok(())
+    }
+
+    /// Whether the ledger's facility stream is still the one this replica followed, checked as
+    /// a pull checks it before folding (its length against the cursor, the record at the
+    /// cursor against the one folded there), without folding anything: `None` when it matches
+    /// (or nothing was folded yet), else the [`SyncError::StreamDiverged`] a pull would stop
+    /// with. What a supervisor looks at before re-bootstrapping the device.
+    pub fn stream_divergence(&mut self) -> Result<Option<SyncError>, SyncError> {
+        let cursor = tally_replica::sync::ledger_cursor(&self.conn)?;
+        if cursor == 0 {
+            return Ok(None);
+        }
+        let last = tally_replica::sync::delta_at(&self.conn, cursor)?;
+        let after = if last.is_some() { cursor - 1 } else { cursor };
+        let answer = self
+            .client
+            .deltas(&self.signer, &self.link.origin, after, 1)?;
+        if answer.size < cursor {
+            return Ok(Some(SyncError::StreamDiverged {
+                cursor,
+                size: answer.size,
+                detail: "",
+            }));
+        }
+        if let Some(last) = last {
+            let first = answer
+                .deltas
+                .first()
+                .and_then(|body| tally_ledger_client::unb64(&body.record));
+            if first.as_ref() != Some(&last) {
+                return Ok(Some(SyncError::StreamDiverged {
+                    cursor,
+                    size: answer.size,
+                    detail: ", with another record at the last position it folded",
+                }));
+            }
+        }
+        Ok(None)
     }
 
     /// Checks that every record of a page of deltas is the log's entry at the index it claims:

@@ -124,6 +124,12 @@ fn a_rolled_back_ledger_is_caught_and_the_device_keeps_its_events() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to re-anchor"));
+    // A stream that still matches is never re-bootstrapped.
+    let out = sync_cli(&device, "rebootstrap", "B2001", "4444");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("nothing to re-bootstrap"), "{stderr}");
+    assert_eq!(rebootstraps(&device), 0);
     // The ledger is restored from the backup, which lacks the device's events.
     ledger.kill();
     for suffix in ["", "-wal", "-shm"] {
@@ -218,13 +224,87 @@ fn a_rolled_back_ledger_is_caught_and_the_device_keeps_its_events() {
     assert_eq!(ledger.records(&device.id), device.records());
     assert_eq!(device.status()["events_waiting"], 0);
     ledger.verify();
+
+    // `tally sync rebootstrap`: refused for a person who is not a supervisor and for a wrong
+    // PIN (no re-bootstrap recorded, the stream still refused); the supervisor's re-bootstrap
+    // empties the view, the next pass pulls the whole renumbered stream (every page proved in
+    // the log) and the device's view of the other device's events is the ledger's.
+    let out = sync_cli(&device, "rebootstrap", "B1001", "1111");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("not a supervisor"), "{stderr}");
+    assert!(stderr.contains("no es supervisor"), "{stderr}");
+    let out = sync_cli(&device, "rebootstrap", "B2001", "0000");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(rebootstraps(&device), 0);
+    assert_eq!(device.sync_once().status.code(), Some(2));
+    let out = sync_cli(&device, "rebootstrap", "B2001", "4444");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("no longer matches"), "{stdout}");
+    assert_eq!(rebootstraps(&device), 1);
+    let out = device.sync_once();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let conn = tally_replica::db::open_read_only(&device.db).unwrap();
+    let folded_of = |id: &str| -> Vec<Vec<u8>> {
+        let id = tally_events::DeviceId::from_hex(id).unwrap().0.to_vec();
+        let mut stmt = conn
+            .prepare("SELECT bytes FROM remote_events WHERE device = ?1 ORDER BY seq")
+            .unwrap();
+        stmt.query_map([id], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(folded_of(&early.id), ledger.records(&early.id));
+    assert_eq!(folded_of(&device.id), ledger.records(&device.id));
+    assert_eq!(tally_replica::sync::refold_through(&conn).unwrap(), 0);
+    let packages: i64 = conn
+        .query_row("SELECT count(*) FROM packages", [], |r| r.get(0))
+        .unwrap();
+    assert!(packages > 0, "the device's own packages are folded again");
+    assert_eq!(
+        tally_replica::sync::replay_view_digest(&conn, None).unwrap(),
+        tally_replica::stats::view_digest(&conn).unwrap(),
+        "the replay of the device's logged inputs builds its view"
+    );
+    drop(conn);
+    assert_eq!(ledger.records(&device.id), device.records());
+    assert_eq!(device.status()["events_waiting"], 0);
+    ledger.verify();
+    // The stream matches again: a second re-bootstrap is refused.
+    let out = sync_cli(&device, "rebootstrap", "B2001", "4444");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(rebootstraps(&device), 1);
 }
 
-/// `tally sync reanchor` as `badge` with `pin` on standard input, confirmed with --yes.
-fn reanchor_cli(device: &Device, badge: &str, pin: &str) -> std::process::Output {
+/// How many re-bootstraps (kind 280) the device's log holds.
+fn rebootstraps(device: &Device) -> i64 {
+    let conn = tally_replica::db::open_read_only(&device.db).unwrap();
+    conn.query_row("SELECT count(*) FROM event_log WHERE kind = 280", [], |r| {
+        r.get(0)
+    })
+    .unwrap()
+}
+
+/// `tally sync <command>` as `badge` with `pin` on standard input, confirmed with --yes.
+fn sync_cli(device: &Device, command: &str, badge: &str, pin: &str) -> std::process::Output {
     use std::io::Write;
     let mut child = std::process::Command::new(common::bin("tally"))
-        .args(device.args(&["sync", "reanchor"]))
+        .args(device.args(&["sync", command]))
         .args([
             "--badge",
             badge,
@@ -244,6 +324,11 @@ fn reanchor_cli(device: &Device, badge: &str, pin: &str) -> std::process::Output
         .write_all(format!("{pin}\n").as_bytes())
         .unwrap();
     child.wait_with_output().unwrap()
+}
+
+/// `tally sync reanchor` as `badge` with `pin` on standard input, confirmed with --yes.
+fn reanchor_cli(device: &Device, badge: &str, pin: &str) -> std::process::Output {
+    sync_cli(device, "reanchor", badge, pin)
 }
 
 fn served_checkpoint(ledger: &Ledger) -> tally_events::note::Checkpoint {

@@ -443,6 +443,12 @@ pub fn every_payload() -> Vec<Payload> {
                 },
             ],
         }),
+        Payload::DeviceRebootstrapped(DeviceRebootstrapped {
+            origin: s("ledger.example.com/tally"),
+            cursor: 2_048,
+            served_size: 1_990,
+            reason: s("ledger restored from the 02:00 backup renumbered the stream"),
+        }),
     ]
 }
 

@@ -39,19 +39,26 @@ pub fn is_web_uri(data: &[u8]) -> bool {
 /// primary key in its path), so the caller can treat it as plain text; otherwise the elements
 /// and every problem found.
 pub fn parse_digital_link(uri: &[u8], today: Date) -> Option<ElementString> {
-    parse_digital_link_with(uri, today, &mut Spare::default())
+    parse_digital_link_with(
+        uri,
+        std::str::from_utf8(uri).ok(),
+        today,
+        &mut Spare::default(),
+    )
 }
 
-/// [`parse_digital_link`] in buffers kept from earlier scans.
+/// [`parse_digital_link`] in buffers kept from earlier scans; `text` is `uri` as text, `None`
+/// when it is not UTF-8 (the caller checked it once for the whole scan).
 pub(crate) fn parse_digital_link_with(
     uri: &[u8],
+    text: Option<&str>,
     today: Date,
     spare: &mut Spare,
 ) -> Option<ElementString> {
     if !is_web_uri(uri) {
         return None;
     }
-    let text = std::str::from_utf8(uri).ok()?;
+    let text = text?;
     // `http://` or `https://` (checked above): the scheme ends at the fifth or sixth byte.
     let after_scheme = &text[if uri[4] == b':' { 7 } else { 8 }..];
     let without_fragment = after_scheme.split('#').next().unwrap_or_default();

@@ -206,12 +206,19 @@ pub fn encode(elements: &[(&str, &str)], separator_after_fixed: bool) -> String 
 
 /// Parses a GS1 element string (the data after the symbology identifier).
 pub fn parse_element_string(data: &[u8], options: &Gs1Options) -> ElementString {
-    parse_element_string_with(data, options, &mut Spare::default())
+    parse_element_string_with(
+        data,
+        std::str::from_utf8(data).ok(),
+        options,
+        &mut Spare::default(),
+    )
 }
 
-/// [`parse_element_string`] in buffers kept from earlier scans.
+/// [`parse_element_string`] in buffers kept from earlier scans; `text` is `data` as text,
+/// `None` when it is not UTF-8 (the caller checked it once for the whole scan).
 pub(crate) fn parse_element_string_with(
     data: &[u8],
+    text: Option<&str>,
     options: &Gs1Options,
     spare: &mut Spare,
 ) -> ElementString {
@@ -223,7 +230,6 @@ pub(crate) fn parse_element_string_with(
     };
     // The values' text is cut from the whole scan's, checked once (nearly every scan is
     // UTF-8; a value cut inside a character is read byte by byte like any other).
-    let text = std::str::from_utf8(data).ok();
     let mut pos = 0;
     while pos < data.len() {
         if options.separators.contains(data[pos]) {

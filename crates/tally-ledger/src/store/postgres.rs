@@ -314,6 +314,7 @@ impl Store for PgStore {
         tx.execute("SELECT 1 FROM log_meta WHERE id = 1 FOR UPDATE", &[])?;
         Ok(PgTx {
             tx: RefCell::new(tx),
+            pending: RefCell::new(PendingAppends::default()),
         })
     }
 
@@ -426,24 +427,132 @@ impl Store for PgStore {
 }
 
 /// One PostgreSQL write transaction, holding the `log_meta` row lock.
+///
+/// Appends are batched: [`StoreTx::write_entry`] keeps the entry, its stored hashes and the
+/// device's new head in memory, and they are written with one multi-row statement per table
+/// (arrays through `unnest`) before anything else reads or writes, and at the latest at
+/// commit. Inside the transaction the tree size and the stored hashes are answered from what
+/// is pending first, so the ingest sees exactly what it would see with each row written at
+/// once. The `log_meta` row lock is held from the start, so the tree size counter hands out
+/// indexes without holes, and `entries`' unique (device, seq) is checked by PostgreSQL when
+/// the rows are written: a violation fails the whole transaction, as it did row by row.
 pub struct PgTx<'a> {
     tx: RefCell<Transaction<'a>>,
+    pending: RefCell<PendingAppends>,
+}
+
+/// Appends not written yet (see [`PgTx`]).
+#[derive(Default)]
+struct PendingAppends {
+    /// The tree size as this transaction sees it, once read.
+    size: Option<u64>,
+    index: Vec<i64>,
+    device: Vec<Vec<u8>>,
+    seq: Vec<i64>,
+    record: Vec<Vec<u8>>,
+    record_sha256: Vec<Vec<u8>>,
+    accepted_unix_ms: Vec<i64>,
+    /// Stored hashes by index.
+    hashes: std::collections::BTreeMap<u64, Hash>,
+    /// Each appending device's newest (seq, record hash).
+    heads: std::collections::BTreeMap<[u8; 32], (i64, [u8; 32])>,
+}
+
+impl PgTx<'_> {
+    /// Writes the pending appends (no-op when there are none).
+    fn flush(&self) -> Result<(), StoreError> {
+        let mut pending = self.pending.borrow_mut();
+        if pending.index.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.tx.borrow_mut();
+        let p = &mut *pending;
+        tx.execute(
+            "INSERT INTO entries (idx, device_id, seq, record, record_sha256, accepted_unix_ms)
+             SELECT * FROM unnest($1::BIGINT[], $2::BYTEA[], $3::BIGINT[], $4::BYTEA[],
+                                  $5::BYTEA[], $6::BIGINT[])",
+            &[
+                &p.index,
+                &p.device,
+                &p.seq,
+                &p.record,
+                &p.record_sha256,
+                &p.accepted_unix_ms,
+            ],
+        )?;
+        let indexes: Vec<i64> = p
+            .hashes
+            .keys()
+            .map(|&i| to_i64(i))
+            .collect::<Result<_, _>>()?;
+        let hashes: Vec<Vec<u8>> = p.hashes.values().map(|h| h.0.to_vec()).collect();
+        tx.execute(
+            "INSERT INTO hashes (idx, hash) SELECT * FROM unnest($1::BIGINT[], $2::BYTEA[])",
+            &[&indexes, &hashes],
+        )?;
+        for (device, (seq, hash)) in &p.heads {
+            tx.execute(
+                "UPDATE devices SET head_seq = $2, head_hash = $3 WHERE device_id = $1",
+                &[&&device[..], seq, &&hash[..]],
+            )?;
+        }
+        let size = p
+            .size
+            .ok_or_else(|| StoreError::Corrupt("entries pending without a tree size".into()))?;
+        tx.execute(
+            "UPDATE log_meta SET tree_size = $1 WHERE id = 1",
+            &[&to_i64(size)?],
+        )?;
+        let size = p.size;
+        *p = PendingAppends {
+            size,
+            ..PendingAppends::default()
+        };
+        Ok(())
+    }
 }
 
 impl StoreTx for PgTx<'_> {
     fn tree_size(&self) -> Result<u64, StoreError> {
-        tree_size(&mut *self.tx.borrow_mut())
+        if let Some(size) = self.pending.borrow().size {
+            return Ok(size);
+        }
+        let size = tree_size(&mut *self.tx.borrow_mut())?;
+        self.pending.borrow_mut().size = Some(size);
+        Ok(size)
     }
 
     fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, StoreError> {
-        read_hashes(&mut *self.tx.borrow_mut(), indexes)
+        let pending = self.pending.borrow();
+        let stored: Vec<u64> = indexes
+            .iter()
+            .copied()
+            .filter(|i| !pending.hashes.contains_key(i))
+            .collect();
+        let mut stored = if stored.is_empty() {
+            Vec::new()
+        } else {
+            read_hashes(&mut *self.tx.borrow_mut(), &stored)?
+        }
+        .into_iter();
+        indexes
+            .iter()
+            .map(|i| match pending.hashes.get(i) {
+                Some(hash) => Ok(*hash),
+                None => stored.next().ok_or_else(|| {
+                    StoreError::Corrupt(format!("the stored tree hash {i} is missing"))
+                }),
+            })
+            .collect()
     }
 
     fn device(&self, id: &DeviceId) -> Result<Option<DeviceRow>, StoreError> {
+        self.flush()?;
         device(&mut *self.tx.borrow_mut(), id)
     }
 
     fn entry_of(&self, device: &DeviceId, seq: u64) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        self.flush()?;
         let rows = self.tx.borrow_mut().query(
             "SELECT idx, record FROM entries WHERE device_id = $1 AND seq = $2",
             &[&&device.0[..], &to_i64(seq)?],
@@ -461,39 +570,21 @@ impl StoreTx for PgTx<'_> {
         new_hashes: &[Hash],
         now_unix_ms: i64,
     ) -> Result<(), StoreError> {
-        let tx = self.tx.get_mut();
-        tx.execute(
-            "INSERT INTO entries (idx, device_id, seq, record, record_sha256, accepted_unix_ms)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-            &[
-                &to_i64(entry.index)?,
-                &&entry.device_id.0[..],
-                &to_i64(entry.seq)?,
-                &entry.record,
-                &&record_sha256[..],
-                &now_unix_ms,
-            ],
-        )?;
-        let indexes: Vec<i64> = (0..new_hashes.len() as u64)
-            .map(|offset| to_i64(first_hash_index + offset))
-            .collect::<Result<_, _>>()?;
-        let hashes: Vec<Vec<u8>> = new_hashes.iter().map(|h| h.0.to_vec()).collect();
-        tx.execute(
-            "INSERT INTO hashes (idx, hash) SELECT * FROM unnest($1::BIGINT[], $2::BYTEA[])",
-            &[&indexes, &hashes],
-        )?;
-        tx.execute(
-            "UPDATE devices SET head_seq = $2, head_hash = $3 WHERE device_id = $1",
-            &[
-                &&entry.device_id.0[..],
-                &to_i64(entry.seq)?,
-                &&record_sha256[..],
-            ],
-        )?;
-        tx.execute(
-            "UPDATE log_meta SET tree_size = $1 WHERE id = 1",
-            &[&to_i64(entry.index + 1)?],
-        )?;
+        let index = to_i64(entry.index)?;
+        let seq = to_i64(entry.seq)?;
+        let next = to_i64(entry.index + 1)?;
+        let p = self.pending.get_mut();
+        p.index.push(index);
+        p.device.push(entry.device_id.0.to_vec());
+        p.seq.push(seq);
+        p.record.push(entry.record.clone());
+        p.record_sha256.push(record_sha256.to_vec());
+        p.accepted_unix_ms.push(now_unix_ms);
+        for (offset, hash) in new_hashes.iter().enumerate() {
+            p.hashes.insert(first_hash_index + offset as u64, *hash);
+        }
+        p.heads.insert(entry.device_id.0, (seq, *record_sha256));
+        p.size = Some(to_u64(next, "tree size")?);
         Ok(())
     }
 
@@ -505,6 +596,7 @@ impl StoreTx for PgTx<'_> {
         other: &[u8],
         now_unix_ms: i64,
     ) -> Result<(), StoreError> {
+        self.flush()?;
         let tx = self.tx.get_mut();
         tx.execute(
             "INSERT INTO forks (device_id, seq, held_record, other_record, detected_unix_ms)
@@ -519,6 +611,7 @@ impl StoreTx for PgTx<'_> {
     }
 
     fn ensure_facility(&mut self, facility: &str, now_unix_ms: i64) -> Result<(), StoreError> {
+        self.flush()?;
         self.tx.get_mut().execute(
             "INSERT INTO facilities (facility, created_unix_ms) VALUES ($1, $2)
              ON CONFLICT (facility) DO NOTHING",
@@ -528,6 +621,7 @@ impl StoreTx for PgTx<'_> {
     }
 
     fn put_token(&mut self, token: &TokenRow, now_unix_ms: i64) -> Result<(), StoreError> {
+        self.flush()?;
         self.tx.get_mut().execute(
             "INSERT INTO enroll_tokens (token_sha256, facility, name, created_unix_ms)
              VALUES ($1, $2, $3, $4)",
@@ -542,6 +636,7 @@ impl StoreTx for PgTx<'_> {
     }
 
     fn token(&self, token_sha256: &[u8; 32]) -> Result<Option<TokenRow>, StoreError> {
+        self.flush()?;
         let rows = self.tx.borrow_mut().query(
             "SELECT token_sha256, facility, name, device_id FROM enroll_tokens
              WHERE token_sha256 = $1",
@@ -563,6 +658,7 @@ impl StoreTx for PgTx<'_> {
     }
 
     fn enroll(&mut self, device: &DeviceRow, now_unix_ms: i64) -> Result<(), StoreError> {
+        self.flush()?;
         let tx = self.tx.get_mut();
         tx.execute(
             "INSERT INTO devices (device_id, name, facility, token_sha256, enrolled_unix_ms)
@@ -583,6 +679,7 @@ impl StoreTx for PgTx<'_> {
     }
 
     fn revoke(&mut self, device: &DeviceId, now_unix_ms: i64) -> Result<bool, StoreError> {
+        self.flush()?;
         let changed = self.tx.get_mut().execute(
             "UPDATE devices SET revoked_unix_ms = coalesce(revoked_unix_ms, $2) WHERE device_id = $1",
             &[&&device.0[..], &now_unix_ms],
@@ -591,6 +688,7 @@ impl StoreTx for PgTx<'_> {
     }
 
     fn commit(self) -> Result<(), StoreError> {
+        self.flush()?;
         let mut tx = self.tx.into_inner();
         // Delivered at commit (never for a rollback): wakes the projectors of every process
         // listening on this database (`crate::commit_signal`).

@@ -250,11 +250,12 @@ fn fold(view: &Connection, meta: &EventMeta<'_>, payload: &Payload) -> Result<()
     match payload {
         Payload::DeviceEnrolled(p) => devices::device_enrolled(view, meta, p),
         Payload::DeviceRevoked(p) => devices::device_revoked(view, p),
-        // A re-anchoring changes the sync daemon's state, not the view.
+        // A re-anchoring or a re-bootstrap changes the sync daemon's state, not the view.
         Payload::UserSignedIn(_)
         | Payload::UserSignedOut(_)
         | Payload::ScanRecorded(_)
-        | Payload::LedgerReanchored(_) => Ok(()),
+        | Payload::LedgerReanchored(_)
+        | Payload::DeviceRebootstrapped(_) => Ok(()),
         Payload::RfidSweepRecorded(p) => count::rfid_sweep_recorded(view, meta, p),
         Payload::CountSweepRecorded(p) => count::count_sweep_recorded(view, meta, p),
         Payload::WeightRecorded(p) => scale::weight_recorded(view, meta, p),

@@ -18,6 +18,7 @@ pub mod lookup;
 pub mod moves;
 pub mod picking;
 pub mod reanchor;
+pub mod rebootstrap;
 pub mod receiving;
 pub mod release;
 pub mod scale;
