@@ -12,14 +12,6 @@ pub use tally_replica::refusal::Language;
 /// one localisation style of tally (`tally_vocab`); both are `format!` strings.
 pub(crate) use tally_vocab::bilingual;
 
-/// Picks the text of `language`.
-pub(crate) fn pick(language: Language, english: &str, spanish: &str) -> String {
-    match language {
-        Language::English => english.to_owned(),
-        Language::Spanish => spanish.to_owned(),
-    }
-}
-
 /// Words that read in English and Spanish.
 pub trait Words {
     /// The text in `language`.

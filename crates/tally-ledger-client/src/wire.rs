@@ -2,6 +2,7 @@
 //! docs/openapi.yaml describes the same shapes.
 
 use serde::{Deserialize, Serialize};
+use tally_vocab::{bilingual, display_in_english, Language, Message};
 
 /// The API version in every path.
 pub const API_VERSION: u32 = 1;
@@ -121,19 +122,75 @@ pub struct ErrorBody {
 }
 
 impl ErrorBody {
-    /// A body for errors that are not refusals of a record.
-    pub fn other(code: &str, message: String, retryable: bool) -> Self {
+    /// The body of an error that is not a refusal of a record.
+    pub fn other(error: &ServiceError) -> Self {
         Self {
-            error: code.to_owned(),
-            message_es: match code {
-                "not_found" => format!("no encontrado: {message}"),
-                _ => format!("error interno del libro central; inténtelo de nuevo: {message}"),
-            },
-            message,
-            retryable,
+            error: error.code().to_owned(),
+            message: error.message(Language::English),
+            message_es: error.message(Language::Spanish),
+            retryable: error.retryable(),
             position: None,
             expected_seq: None,
             seq: None,
+        }
+    }
+}
+
+/// Why the ledger could not answer a request, when it is not a refusal of what a device sent:
+/// the stable code of its body, and its texts, English (also `Display`) and Spanish side by
+/// side. The detail each carries is the system's own words (English), given as found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServiceError {
+    /// What was asked for does not exist (a tile beyond the tree, an unknown package).
+    NotFound(String),
+    /// No route answers this path.
+    NoRoute(String),
+    /// The ledger cannot answer right now (storage, a busy or stopped service).
+    Unavailable(String),
+    /// The request failed inside the ledger.
+    Internal(String),
+}
+
+impl ServiceError {
+    /// The stable code (the `error` field of the body).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ServiceError::NotFound(_) | ServiceError::NoRoute(_) => "not_found",
+            ServiceError::Unavailable(_) => "unavailable",
+            ServiceError::Internal(_) => "internal",
+        }
+    }
+
+    /// Whether sending the same request again can succeed.
+    pub fn retryable(&self) -> bool {
+        matches!(
+            self,
+            ServiceError::Unavailable(_) | ServiceError::Internal(_)
+        )
+    }
+}
+
+display_in_english!(ServiceError);
+
+impl Message for ServiceError {
+    fn message(&self, language: Language) -> String {
+        match self {
+            ServiceError::NotFound(what) => bilingual!(language,
+                en: "{what}",
+                es: "el libro central no tiene lo pedido: {what}",
+            ),
+            ServiceError::NoRoute(path) => bilingual!(language,
+                en: "there is nothing at {path}",
+                es: "no hay nada en {path}",
+            ),
+            ServiceError::Unavailable(why) => bilingual!(language,
+                en: "{why}",
+                es: "el libro central no puede responder ahora; inténtelo de nuevo más tarde: {why}",
+            ),
+            ServiceError::Internal(why) => bilingual!(language,
+                en: "{why}",
+                es: "la solicitud falló dentro del libro central; inténtelo de nuevo: {why}",
+            ),
         }
     }
 }
@@ -217,4 +274,47 @@ pub struct PinsResponse {
     pub verifiers: Vec<VerifierBody>,
     /// Badges deactivated at the ledger.
     pub deactivated: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_that_is_no_refusal_has_its_own_spanish_and_keeps_its_english() {
+        let cases = [
+            (
+                ServiceError::NotFound("no tile 9".into()),
+                "not_found",
+                false,
+            ),
+            (ServiceError::NoRoute("/v1/nope".into()), "not_found", false),
+            (
+                ServiceError::Unavailable("database error: busy".into()),
+                "unavailable",
+                true,
+            ),
+            (
+                ServiceError::Internal("task panicked".into()),
+                "internal",
+                true,
+            ),
+        ];
+        let mut spanish = std::collections::HashSet::new();
+        for (error, code, retryable) in &cases {
+            let body = ErrorBody::other(error);
+            assert_eq!(body.error, *code);
+            assert_eq!(body.retryable, *retryable);
+            assert_eq!(body.message, error.to_string());
+            assert_ne!(body.message_es, body.message);
+            assert!(spanish.insert(body.message_es.clone()), "{error:?}");
+        }
+        // The English of each body is what the ledger said before the catalogue.
+        assert_eq!(cases[1].0.to_string(), "there is nothing at /v1/nope");
+        assert_eq!(cases[0].0.to_string(), "no tile 9");
+        assert_eq!(
+            ErrorBody::other(&cases[1].0).message_es,
+            "no hay nada en /v1/nope"
+        );
+    }
 }

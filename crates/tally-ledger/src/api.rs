@@ -5,10 +5,11 @@
 
 pub use tally_ledger_client::wire::{
     DeviceStatus, EnrollRequest, Enrollment, ErrorBody, Info, ProofResponse, PushRequest,
-    PushResponse, Receipt, API_VERSION,
+    PushResponse, Receipt, ServiceError, API_VERSION,
 };
 
 use crate::error::Refusal;
+use tally_events::{Language, Message};
 
 /// The error body of a refusal (the server's side of [`ErrorBody`]).
 pub trait RefusalBody {
@@ -31,7 +32,7 @@ impl RefusalBody for ErrorBody {
         Self {
             error: refusal.code().to_owned(),
             message: refusal.to_string(),
-            message_es: refusal.spanish(),
+            message_es: refusal.message(Language::Spanish),
             retryable: refusal.retryable(),
             position,
             expected_seq,

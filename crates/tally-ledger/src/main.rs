@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use sha2::Digest as _;
-use tally_events::DeviceId;
+use tally_events::{DeviceId, Language, Message};
 use tally_ledger::credentials;
 use tally_ledger::custody::Custody;
 use tally_ledger::ops_store::{OperatorRole, OperatorRow};
@@ -554,7 +554,7 @@ fn read_pin() -> Result<String> {
 }
 
 fn user_error(error: pins::UserError) -> anyhow::Error {
-    anyhow::anyhow!("{error} / {}", error.spanish())
+    anyhow::anyhow!("{error} / {}", error.message(Language::Spanish))
 }
 
 fn run_user<S: Store>(ledger: &Ledger<S>, command: UserCommand) -> Result<()> {

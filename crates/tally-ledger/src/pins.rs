@@ -12,8 +12,9 @@
 //! signed admin event (`user_defined`) by a device of the facility; the ledger's row is what
 //! it needs to hand out verifiers and to know who holds the admin role.
 
-use tally_events::pin::{make_verifier, PinError, PinParams};
-use thiserror::Error;
+use tally_events::pin::{make_verifier, PinError, PinParams, PIN_LEN_MAX, PIN_LEN_MIN};
+use tally_events::{Language, Message};
+use tally_vocab::{bilingual, display_in_english};
 
 use crate::ops_store::{OpsStore, UserRow};
 use crate::store::StoreError;
@@ -23,17 +24,15 @@ pub const BADGE_LEN_MAX: usize = 64;
 /// The roles a user may hold (tally_events' `Role`).
 pub const ROLES: &[&str] = &["operator", "supervisor", "admin", "auditor"];
 
-/// What went wrong managing a user.
-#[derive(Debug, Error)]
+/// What went wrong managing a user. Its texts, English (also `Display`) and Spanish side by
+/// side, are its [`Message`].
+#[derive(Debug)]
 pub enum UserError {
     /// A badge id that is empty or too long.
-    #[error("a badge id has 1 to {BADGE_LEN_MAX} characters")]
     Badge,
     /// A role that does not exist.
-    #[error("{0:?} is not a role: use operator, supervisor, admin or auditor")]
     Role(String),
     /// `user add` for a badge the facility has.
-    #[error("badge {badge} already exists in {facility}: use `user set-pin` to change its PIN")]
     Exists {
         /// The facility.
         facility: String,
@@ -41,7 +40,6 @@ pub enum UserError {
         badge: String,
     },
     /// A badge the facility does not have.
-    #[error("badge {badge} does not exist in {facility}: add it with `user add`")]
     Unknown {
         /// The facility.
         facility: String,
@@ -49,36 +47,68 @@ pub enum UserError {
         badge: String,
     },
     /// A PIN that cannot be used.
-    #[error("{0}")]
-    Pin(#[from] PinError),
+    Pin(PinError),
     /// Storage failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
 }
 
-impl UserError {
-    /// The message in Spanish.
-    pub fn spanish(&self) -> String {
+impl From<PinError> for UserError {
+    fn from(error: PinError) -> Self {
+        UserError::Pin(error)
+    }
+}
+
+impl From<StoreError> for UserError {
+    fn from(error: StoreError) -> Self {
+        UserError::Store(error)
+    }
+}
+
+impl std::error::Error for UserError {
+    /// A PIN's fault is its own error; storage speaks in its own words (its text is this
+    /// error's English), so the cause behind it is storage's.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            UserError::Badge => {
-                format!("un identificador de credencial tiene de 1 a {BADGE_LEN_MAX} caracteres")
-            }
-            UserError::Role(role) => format!(
-                "{role:?} no es un rol: use operator, supervisor, admin o auditor"
+            UserError::Pin(error) => Some(error),
+            UserError::Store(error) => error.source(),
+            _ => None,
+        }
+    }
+}
+
+display_in_english!(UserError);
+
+impl Message for UserError {
+    fn message(&self, language: Language) -> String {
+        match self {
+            UserError::Badge => bilingual!(language,
+                en: "a badge id has 1 to {BADGE_LEN_MAX} characters",
+                es: "un identificador de credencial tiene de 1 a {BADGE_LEN_MAX} caracteres",
             ),
-            UserError::Exists { facility, badge } => format!(
-                "la credencial {badge} ya existe en {facility}: use `user set-pin` para cambiar su PIN"
+            UserError::Role(role) => bilingual!(language,
+                en: "{role:?} is not a role: use operator, supervisor, admin or auditor",
+                es: "{role:?} no es un rol: use operator, supervisor, admin o auditor",
             ),
-            UserError::Unknown { facility, badge } => format!(
-                "la credencial {badge} no existe en {facility}: agréguela con `user add`"
+            UserError::Exists { facility, badge } => bilingual!(language,
+                en: "badge {badge} already exists in {facility}: use `user set-pin` to change its PIN",
+                es: "la credencial {badge} ya existe en {facility}: use `user set-pin` para cambiar su PIN",
             ),
-            UserError::Pin(PinError::PinLength) => format!(
-                "un PIN tiene de {} a {} caracteres",
-                tally_events::pin::PIN_LEN_MIN,
-                tally_events::pin::PIN_LEN_MAX
+            UserError::Unknown { facility, badge } => bilingual!(language,
+                en: "badge {badge} does not exist in {facility}: add it with `user add`",
+                es: "la credencial {badge} no existe en {facility}: agréguela con `user add`",
             ),
-            UserError::Pin(other) => format!("el PIN no se puede usar: {other}"),
-            UserError::Store(e) => format!("error de almacenamiento: {e}"),
+            UserError::Pin(PinError::PinLength) => bilingual!(language,
+                en: "a PIN has {PIN_LEN_MIN} to {PIN_LEN_MAX} characters",
+                es: "un PIN tiene de {PIN_LEN_MIN} a {PIN_LEN_MAX} caracteres",
+            ),
+            UserError::Pin(other) => bilingual!(language,
+                en: "{other}",
+                es: "el PIN no se puede usar: {other}",
+            ),
+            UserError::Store(error) => bilingual!(language,
+                en: "{error}",
+                es: "error de almacenamiento: {error}",
+            ),
         }
     }
 }

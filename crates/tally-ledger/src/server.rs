@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 use crate::api::{
     DeviceStatus, EnrollRequest, ErrorBody, Info, ProofResponse, PushRequest, PushResponse,
-    RefusalBody, API_VERSION,
+    RefusalBody, ServiceError, API_VERSION,
 };
 use crate::auth::{self, Scheme, SignedParts};
 use crate::commit_signal::CommitSignal;
@@ -117,13 +117,15 @@ impl From<LedgerError> for ApiError {
             },
             LedgerError::NotFound(what) => ApiError {
                 status: StatusCode::NOT_FOUND,
-                body: Box::new(ErrorBody::other("not_found", what, false)),
+                body: Box::new(ErrorBody::other(&ServiceError::NotFound(what))),
             },
             other => {
                 tracing::error!(error = %other, "request failed");
                 ApiError {
                     status: StatusCode::SERVICE_UNAVAILABLE,
-                    body: Box::new(ErrorBody::other("unavailable", other.to_string(), true)),
+                    body: Box::new(ErrorBody::other(&ServiceError::Unavailable(
+                        other.to_string(),
+                    ))),
                 }
             }
         }
@@ -152,7 +154,7 @@ where
     .await
     .map_err(|e| ApiError {
         status: StatusCode::INTERNAL_SERVER_ERROR,
-        body: Box::new(ErrorBody::other("internal", e.to_string(), true)),
+        body: Box::new(ErrorBody::other(&ServiceError::Internal(e.to_string()))),
     })?
     .map_err(ApiError::from)
 }
@@ -277,7 +279,7 @@ async fn push_records<S: Store + 'static>(
     .await
     .map_err(|e| ApiError {
         status: StatusCode::INTERNAL_SERVER_ERROR,
-        body: Box::new(ErrorBody::other("internal", e.to_string(), true)),
+        body: Box::new(ErrorBody::other(&ServiceError::Internal(e.to_string()))),
     })?;
     let outcome = with_ledger(state, move |ledger| {
         ledger.ingest_prechecked(&device, &records, &prechecked)
@@ -399,7 +401,7 @@ where
     .await
     .map_err(|e| ApiError {
         status: StatusCode::INTERNAL_SERVER_ERROR,
-        body: Box::new(ErrorBody::other("internal", e.to_string(), true)),
+        body: Box::new(ErrorBody::other(&ServiceError::Internal(e.to_string()))),
     })?
     .map_err(ApiError::from)
 }
@@ -612,7 +614,7 @@ async fn log_tile<S: Store + 'static>(
     let path = format!("tile/{rest}");
     let tile = TileRef::parse(&path).map_err(|e| ApiError {
         status: StatusCode::NOT_FOUND,
-        body: Box::new(ErrorBody::other("not_found", e.to_string(), false)),
+        body: Box::new(ErrorBody::other(&ServiceError::NotFound(e.to_string()))),
     })?;
     let data = with_ledger(&state, move |ledger| ledger.tile(&tile)).await?;
     // A tile path names fixed content: a full tile never changes, and a partial tile of width
@@ -655,11 +657,9 @@ async fn log_request(request: axum::extract::Request, next: axum::middleware::Ne
 async fn not_found(uri: Uri) -> ApiError {
     ApiError {
         status: StatusCode::NOT_FOUND,
-        body: Box::new(ErrorBody::other(
-            "not_found",
-            format!("there is nothing at {}", uri.path()),
-            false,
-        )),
+        body: Box::new(ErrorBody::other(&ServiceError::NoRoute(
+            uri.path().to_owned(),
+        ))),
     }
 }
 

@@ -17,6 +17,22 @@ const SAME_IN_BOTH: &[&str] = &[
     "RFID",
 ];
 
+/// Files that hold a catalogue written with `bilingual!` (a sample of every crate's): each must
+/// be read.
+const CATALOGUES: &[&str] = &[
+    "crates/tally-vocab/src/language.rs",
+    "crates/tally-events/src/messages.rs",
+    "crates/tally-ids/src/error.rs",
+    "crates/tally-replica/src/refusal.rs",
+    "crates/tally-app/src/text.rs",
+    "crates/tally-app/src/screens/sync/text.rs",
+    "crates/tally-app/src/screens/dock/text.rs",
+    "crates/tally-app/src/screens/count/text.rs",
+    "crates/tally-ledger/src/error.rs",
+    "crates/tally-ledger/src/pins.rs",
+    "crates/tally-ledger-client/src/wire.rs",
+];
+
 /// One `bilingual!` message: where it is and its two texts.
 #[derive(Debug)]
 struct Pair {
@@ -117,9 +133,16 @@ fn pairs() -> Vec<Pair> {
 #[test]
 fn every_message_has_a_spanish_text_of_its_own() {
     let all = pairs();
-    // The catalogues of tally-events, tally-ids, the replica, the floor and the app: if this
-    // falls, the reading above lost them.
-    assert!(all.len() > 500, "only {} messages found", all.len());
+    // The catalogues of tally-events, tally-ids, the replica, the floor, the app and the
+    // ledger: if this falls, the reading above lost them.
+    assert!(all.len() > 750, "only {} messages found", all.len());
+    for file in CATALOGUES {
+        assert!(
+            all.iter()
+                .any(|pair| pair.place.starts_with(&format!("{file}:"))),
+            "no message read in {file}"
+        );
+    }
     let mut copied = Vec::new();
     for pair in &all {
         assert!(!pair.en.trim().is_empty(), "{}: empty English", pair.place);

@@ -27,7 +27,7 @@ use super::{
     CountTaskView, DockView, ManifestView, PackageView, Progress, Projector, QuarantineView,
     DEFAULT_BATCH,
 };
-use crate::api::{ErrorBody, RefusalBody};
+use crate::api::{ErrorBody, RefusalBody, ServiceError};
 use crate::auth::{verify_signed, Scheme, SignedParts, HEADER_OPERATOR, HEADER_SESSION};
 use crate::custody::Custody;
 use crate::error::{LedgerError, Refusal};
@@ -150,7 +150,7 @@ impl<S: Store + 'static> FromRequestParts<ProjectionState<S>> for SupervisorAcce
         .map_err(|e| {
             error_response(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                ErrorBody::other("internal", e.to_string(), true),
+                ErrorBody::other(&ServiceError::Internal(e.to_string())),
             )
         })?
         .map_err(ledger_error)
@@ -169,13 +169,13 @@ fn ledger_error(error: LedgerError) -> Response {
         ),
         LedgerError::NotFound(what) => error_response(
             StatusCode::NOT_FOUND,
-            ErrorBody::other("not_found", what, false),
+            ErrorBody::other(&ServiceError::NotFound(what)),
         ),
         other => {
             tracing::error!(error = %other, "projection request failed");
             error_response(
                 StatusCode::SERVICE_UNAVAILABLE,
-                ErrorBody::other("unavailable", other.to_string(), true),
+                ErrorBody::other(&ServiceError::Unavailable(other.to_string())),
             )
         }
     }
@@ -235,7 +235,7 @@ where
     .map_err(|e| {
         error_response(
             StatusCode::INTERNAL_SERVER_ERROR,
-            ErrorBody::other("internal", e.to_string(), true),
+            ErrorBody::other(&ServiceError::Internal(e.to_string())),
         )
     })?
     .map_err(ledger_error)
@@ -442,7 +442,7 @@ async fn open_session<S: Store + 'static>(
     .map_err(|e| {
         error_response(
             StatusCode::INTERNAL_SERVER_ERROR,
-            ErrorBody::other("internal", e.to_string(), true),
+            ErrorBody::other(&ServiceError::Internal(e.to_string())),
         )
     })?
     .map_err(ledger_error)?;

@@ -1,7 +1,7 @@
 //! What the dock view says, in English and Spanish side by side.
 
 use crate::screens::sync::text::Ago;
-use crate::text::{pick, Language, Words};
+use crate::text::{bilingual, Language, Words};
 
 /// What the dock view says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,79 +62,90 @@ pub enum Text {
 impl Words for Text {
     fn text(&self, language: Language) -> String {
         let l = language;
-        let es = l == Language::Spanish;
         match self {
-            Text::Title => pick(l, "9 Supervisor · Dock", "9 Supervisor · Muelle"),
-            Text::Row => pick(
-                l,
-                "Dock: the facility's devices at the ledger",
-                "Muelle: los equipos de la instalación en el libro central",
+            Text::Title => bilingual!(l, en: "9 Supervisor · Dock", es: "9 Supervisor · Muelle"),
+            Text::Row => bilingual!(l,
+                en: "Dock: the facility's devices at the ledger",
+                es: "Muelle: los equipos de la instalación en el libro central",
             ),
-            Text::TypePin => pick(
-                l,
-                "Your PIN + Enter to read the dock from the ledger",
-                "Su PIN + Enter para leer el muelle del libro central",
+            Text::TypePin => bilingual!(l,
+                en: "Your PIN + Enter to read the dock from the ledger",
+                es: "Su PIN + Enter para leer el muelle del libro central",
             ),
-            Text::PinFirst => pick(l, "Type your PIN first", "Escriba primero su PIN"),
-            Text::Looking => pick(l, "Asking the ledger…", "Consultando el libro central…"),
-            Text::Summary { devices, variances } if es => {
-                format!("{devices} equipos · {variances} diferencias esperan revisión")
+            Text::PinFirst => bilingual!(l,
+                en: "Type your PIN first",
+                es: "Escriba primero su PIN",
+            ),
+            Text::Looking => bilingual!(l,
+                en: "Asking the ledger…",
+                es: "Consultando el libro central…",
+            ),
+            Text::Summary { devices, variances } => bilingual!(l,
+                en: "{devices} devices · {variances} variances wait for review",
+                es: "{devices} equipos · {variances} diferencias esperan revisión",
+            ),
+            Text::ReadAgo(ago) => {
+                let ago = ago.text(l);
+                bilingual!(l, en: "Read {ago}", es: "Leído {ago}")
             }
-            Text::Summary { devices, variances } => {
-                format!("{devices} devices · {variances} variances wait for review")
+            Text::NoDevices => bilingual!(l,
+                en: "No device of this facility is enrolled",
+                es: "Ningún equipo de esta instalación está inscrito",
+            ),
+            Text::DeviceLine(name, Some(n)) => {
+                bilingual!(l, en: "{name} · {n} to send", es: "{name} · {n} por enviar")
             }
-            Text::ReadAgo(ago) if es => format!("Leído {}", ago.text(l)),
-            Text::ReadAgo(ago) => format!("Read {}", ago.text(l)),
-            Text::NoDevices => pick(
-                l,
-                "No device of this facility is enrolled",
-                "Ningún equipo de esta instalación está inscrito",
+            Text::DeviceLine(name, None) => bilingual!(l,
+                en: "{name} · to send: not reported",
+                es: "{name} · por enviar: no lo dice",
             ),
-            Text::DeviceLine(name, Some(n)) if es => format!("{name} · {n} por enviar"),
-            Text::DeviceLine(name, Some(n)) => format!("{name} · {n} to send"),
-            Text::DeviceLine(name, None) if es => format!("{name} · por enviar: no lo dice"),
-            Text::DeviceLine(name, None) => format!("{name} · to send: not reported"),
-            Text::LastSync(Some(ago)) if es => format!("  sincronizado {}", ago.text(l)),
-            Text::LastSync(Some(ago)) => format!("  synced {}", ago.text(l)),
-            Text::LastSync(None) => pick(l, "  never synced", "  nunca sincronizado"),
-            Text::Held(events, forks) if es => {
-                format!("  {events} eventos en el libro · {forks} bifurcaciones")
+            Text::LastSync(Some(ago)) => {
+                let ago = ago.text(l);
+                bilingual!(l, en: "  synced {ago}", es: "  sincronizado {ago}")
             }
-            Text::Held(events, forks) => format!("  {events} events at the ledger · {forks} forks"),
-            Text::Revoked => pick(l, "  REVOKED", "  REVOCADO"),
-            Text::LastError(_, es_words, ago) if es => {
-                format!("  rechazado {}: {es_words}", ago.text(l))
+            Text::LastSync(None) => bilingual!(l, en: "  never synced", es: "  nunca sincronizado"),
+            Text::Held(events, forks) => bilingual!(l,
+                en: "  {events} events at the ledger · {forks} forks",
+                es: "  {events} eventos en el libro · {forks} bifurcaciones",
+            ),
+            Text::Revoked => bilingual!(l, en: "  REVOKED", es: "  REVOCADO"),
+            Text::LastError(en_words, es_words, ago) => {
+                let ago = ago.text(l);
+                bilingual!(l,
+                    en: "  refused {ago}: {en_words}",
+                    es: "  rechazado {ago}: {es_words}",
+                )
             }
-            Text::LastError(en_words, _, ago) => format!("  refused {}: {en_words}", ago.text(l)),
-            Text::Unreachable => pick(
-                l,
-                "OFFLINE: the ledger cannot be reached from here",
-                "SIN CONEXIÓN: el libro central no se alcanza desde aquí",
+            Text::Unreachable => bilingual!(l,
+                en: "OFFLINE: the ledger cannot be reached from here",
+                es: "SIN CONEXIÓN: el libro central no se alcanza desde aquí",
             ),
-            Text::NotEnrolled => pick(
-                l,
-                "This device is not enrolled with a ledger: enroll it at the dock",
-                "Este equipo no está inscrito en un libro central: inscríbalo en el muelle",
+            Text::NotEnrolled => bilingual!(l,
+                en: "This device is not enrolled with a ledger: enroll it at the dock",
+                es: "Este equipo no está inscrito en un libro central: inscríbalo en el muelle",
             ),
-            Text::SessionEnded => pick(
-                l,
-                "The ledger ended the session: your PIN again + Enter",
-                "El libro central cerró la sesión: su PIN otra vez + Enter",
+            Text::SessionEnded => bilingual!(l,
+                en: "The ledger ended the session: your PIN again + Enter",
+                es: "El libro central cerró la sesión: su PIN otra vez + Enter",
             ),
-            Text::SignInRefused(_, es_words) if es => es_words.clone(),
-            Text::SignInRefused(en_words, _) => en_words.clone(),
-            Text::Fault(why) if es => format!("No se pudo leer el muelle: {why}"),
-            Text::Fault(why) => format!("The dock could not be read: {why}"),
-            Text::OwnState => pick(l, "This device:", "Este equipo:"),
-            Text::NothingLost => pick(
-                l,
-                "Its events stay here until the ledger has them. r tries again",
-                "Sus eventos quedan aquí hasta que el libro los tenga. r reintenta",
+            Text::SignInRefused(en_words, es_words) => {
+                bilingual!(l, en: "{en_words}", es: "{es_words}")
+            }
+            Text::Fault(why) => bilingual!(l,
+                en: "The dock could not be read: {why}",
+                es: "No se pudo leer el muelle: {why}",
             ),
-            Text::NoSuchRow(t) if es => format!("{t} no es una fila de la lista"),
-            Text::NoSuchRow(t) => format!("{t} is not a row on the list"),
-            Text::KeyAgain => pick(l, "r  read again", "r  leer otra vez"),
-            Text::KeyPin => pick(l, "PIN + Enter  sign in", "PIN + Enter  entrar"),
+            Text::OwnState => bilingual!(l, en: "This device:", es: "Este equipo:"),
+            Text::NothingLost => bilingual!(l,
+                en: "Its events stay here until the ledger has them. r tries again",
+                es: "Sus eventos quedan aquí hasta que el libro los tenga. r reintenta",
+            ),
+            Text::NoSuchRow(t) => bilingual!(l,
+                en: "{t} is not a row on the list",
+                es: "{t} no es una fila de la lista",
+            ),
+            Text::KeyAgain => bilingual!(l, en: "r  read again", es: "r  leer otra vez"),
+            Text::KeyPin => bilingual!(l, en: "PIN + Enter  sign in", es: "PIN + Enter  entrar"),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use tally_replica::outbox::SyncErrorKind;
 
-use crate::text::{pick, Language, Words};
+use crate::text::{bilingual, Language, Words};
 
 /// How long ago something happened, rounded for a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,15 +32,11 @@ impl Ago {
 
     /// In `l`'s words (`5 min ago`).
     pub(crate) fn text(self, l: Language) -> String {
-        match (self, l) {
-            (Ago::Seconds(n), Language::English) => format!("{n} s ago"),
-            (Ago::Seconds(n), Language::Spanish) => format!("hace {n} s"),
-            (Ago::Minutes(n), Language::English) => format!("{n} min ago"),
-            (Ago::Minutes(n), Language::Spanish) => format!("hace {n} min"),
-            (Ago::Hours(n), Language::English) => format!("{n} h ago"),
-            (Ago::Hours(n), Language::Spanish) => format!("hace {n} h"),
-            (Ago::Days(n), Language::English) => format!("{n} days ago"),
-            (Ago::Days(n), Language::Spanish) => format!("hace {n} días"),
+        match self {
+            Ago::Seconds(n) => bilingual!(l, en: "{n} s ago", es: "hace {n} s"),
+            Ago::Minutes(n) => bilingual!(l, en: "{n} min ago", es: "hace {n} min"),
+            Ago::Hours(n) => bilingual!(l, en: "{n} h ago", es: "hace {n} h"),
+            Ago::Days(n) => bilingual!(l, en: "{n} days ago", es: "hace {n} días"),
         }
     }
 }
@@ -94,76 +90,78 @@ impl Words for Text {
     fn text(&self, language: Language) -> String {
         let l = language;
         match self {
-            Text::Title => pick(l, "0 Sync", "0 Sincronizar"),
-            Text::Hint => pick(l, "s: sync now · Esc: back", "s: sincronizar ya · Esc: regresar"),
-            Text::Reading => pick(l, "Reading the sync state…", "Leyendo el estado…"),
-            Text::NotEnrolled => pick(
-                l,
-                "NOT ENROLLED with a ledger",
-                "SIN REGISTRO en un libro central",
+            Text::Title => bilingual!(l, en: "0 Sync", es: "0 Sincronizar"),
+            Text::Hint => bilingual!(l,
+                en: "s: sync now · Esc: back",
+                es: "s: sincronizar ya · Esc: regresar",
             ),
-            Text::NotEnrolledHow => pick(
-                l,
-                "Events stay on this device. A supervisor enrolls it at the dock (tallyd enroll).",
-                "Los eventos se quedan en este equipo. Un supervisor lo registra en el muelle (tallyd enroll).",
+            Text::Reading => bilingual!(l, en: "Reading the sync state…", es: "Leyendo el estado…"),
+            Text::NotEnrolled => bilingual!(l,
+                en: "NOT ENROLLED with a ledger",
+                es: "SIN REGISTRO en un libro central",
             ),
-            Text::Online => pick(l, "ONLINE: the ledger answered", "EN LÍNEA: el libro central respondió"),
-            Text::Offline => pick(
-                l,
-                "OFFLINE: the ledger cannot be reached",
-                "SIN CONEXIÓN: no se llega al libro central",
+            Text::NotEnrolledHow => bilingual!(l,
+                en: "Events stay on this device. A supervisor enrolls it at the dock (tallyd enroll).",
+                es: "Los eventos se quedan en este equipo. Un supervisor lo registra en el muelle (tallyd enroll).",
             ),
-            Text::OfflineHow => pick(
-                l,
-                "Keep working: events stay on this device and go when the dock network is back.",
-                "Siga trabajando: los eventos se quedan en este equipo y salen cuando vuelva la red del muelle.",
+            Text::Online => bilingual!(l,
+                en: "ONLINE: the ledger answered",
+                es: "EN LÍNEA: el libro central respondió",
             ),
-            Text::NoAttemptYet => pick(
-                l,
-                "No sync tried yet (is tallyd running?)",
-                "Aún no se intentó sincronizar (¿corre tallyd?)",
+            Text::Offline => bilingual!(l,
+                en: "OFFLINE: the ledger cannot be reached",
+                es: "SIN CONEXIÓN: no se llega al libro central",
             ),
-            Text::Waiting(n) => match l {
-                Language::English => format!("Events waiting: {n}"),
-                Language::Spanish => format!("Eventos por enviar: {n}"),
-            },
-            Text::LastSuccess(None) => pick(l, "Last sync: never", "Última sincronización: nunca"),
-            Text::LastSuccess(Some(ago)) => match l {
-                Language::English => format!("Last sync: {}", ago.text(l)),
-                Language::Spanish => format!("Última sincronización: {}", ago.text(l)),
-            },
-            Text::LastAttempt(ago) => match l {
-                Language::English => format!("Last try: {}", ago.text(l)),
-                Language::Spanish => format!("Último intento: {}", ago.text(l)),
-            },
+            Text::OfflineHow => bilingual!(l,
+                en: "Keep working: events stay on this device and go when the dock network is back.",
+                es: "Siga trabajando: los eventos se quedan en este equipo y salen cuando vuelva la red del muelle.",
+            ),
+            Text::NoAttemptYet => bilingual!(l,
+                en: "No sync tried yet (is tallyd running?)",
+                es: "Aún no se intentó sincronizar (¿corre tallyd?)",
+            ),
+            Text::Waiting(n) => bilingual!(l,
+                en: "Events waiting: {n}",
+                es: "Eventos por enviar: {n}",
+            ),
+            Text::LastSuccess(None) => bilingual!(l,
+                en: "Last sync: never",
+                es: "Última sincronización: nunca",
+            ),
+            Text::LastSuccess(Some(ago)) => {
+                let ago = ago.text(l);
+                bilingual!(l, en: "Last sync: {ago}", es: "Última sincronización: {ago}")
+            }
+            Text::LastAttempt(ago) => {
+                let ago = ago.text(l);
+                bilingual!(l, en: "Last try: {ago}", es: "Último intento: {ago}")
+            }
             Text::LastError(kind) => error_words(*kind, l),
-            Text::Checkpoint(size) => match l {
-                Language::English => format!("Ledger checkpoint: {size} entries"),
-                Language::Spanish => format!("Punto de control: {size} entradas"),
-            },
-            Text::Ledger(url) => match l {
-                Language::English => format!("Ledger: {url}"),
-                Language::Spanish => format!("Libro central: {url}"),
-            },
-            Text::AskedCount(n) => match l {
-                Language::English => format!("Sync now asked ({n})"),
-                Language::Spanish => format!("Sincronizar ya pedido ({n})"),
-            },
-            Text::Asked => pick(
-                l,
-                "Sync asked for: tallyd runs a pass now",
-                "Sincronización pedida: tallyd la hace ya",
+            Text::Checkpoint(size) => bilingual!(l,
+                en: "Ledger checkpoint: {size} entries",
+                es: "Punto de control: {size} entradas",
             ),
-            Text::AskedNotEnrolled => pick(
-                l,
-                "Asked, but this device is not enrolled with a ledger",
-                "Pedido, pero este equipo no está registrado en un libro central",
+            Text::Ledger(url) => bilingual!(l, en: "Ledger: {url}", es: "Libro central: {url}"),
+            Text::AskedCount(n) => bilingual!(l,
+                en: "Sync now asked ({n})",
+                es: "Sincronizar ya pedido ({n})",
             ),
-            Text::NotAKey(typed) => match l {
-                Language::English => format!("{typed:?} does nothing here; s syncs now, Esc goes back"),
-                Language::Spanish => format!("{typed:?} no hace nada aquí; s sincroniza ya, Esc regresa"),
-            },
-            Text::KeySyncNow => pick(l, "s/Enter  sync now", "s/Enter  sincronizar ya"),
+            Text::Asked => bilingual!(l,
+                en: "Sync asked for: tallyd runs a pass now",
+                es: "Sincronización pedida: tallyd la hace ya",
+            ),
+            Text::AskedNotEnrolled => bilingual!(l,
+                en: "Asked, but this device is not enrolled with a ledger",
+                es: "Pedido, pero este equipo no está registrado en un libro central",
+            ),
+            Text::NotAKey(typed) => bilingual!(l,
+                en: "{typed:?} does nothing here; s syncs now, Esc goes back",
+                es: "{typed:?} no hace nada aquí; s sincroniza ya, Esc regresa",
+            ),
+            Text::KeySyncNow => bilingual!(l,
+                en: "s/Enter  sync now",
+                es: "s/Enter  sincronizar ya",
+            ),
         }
     }
 }
@@ -171,30 +169,25 @@ impl Words for Text {
 /// A failure's kind in the person's words: what happened and what to do.
 fn error_words(kind: SyncErrorKind, l: Language) -> String {
     match kind {
-        SyncErrorKind::Unreachable => pick(
-            l,
-            "Last error: the ledger cannot be reached (dock network down?). Nothing is lost.",
-            "Último error: no se llega al libro central (¿red del muelle caída?). No se pierde nada.",
+        SyncErrorKind::Unreachable => bilingual!(l,
+            en: "Last error: the ledger cannot be reached (dock network down?). Nothing is lost.",
+            es: "Último error: no se llega al libro central (¿red del muelle caída?). No se pierde nada.",
         ),
-        SyncErrorKind::Untrusted => pick(
-            l,
-            "Last error: the ledger's log was refused (restored from a backup?). Nothing was sent; a supervisor must check it (9 Supervisor, re-anchor).",
-            "Último error: se rechazó el registro del libro central (¿restaurado de una copia?). No se envió nada; un supervisor debe revisarlo (9 Supervisor, reanclar).",
+        SyncErrorKind::Untrusted => bilingual!(l,
+            en: "Last error: the ledger's log was refused (restored from a backup?). Nothing was sent; a supervisor must check it (9 Supervisor, re-anchor).",
+            es: "Último error: se rechazó el registro del libro central (¿restaurado de una copia?). No se envió nada; un supervisor debe revisarlo (9 Supervisor, reanclar).",
         ),
-        SyncErrorKind::Refused => pick(
-            l,
-            "Last error: the ledger refused an event of this device. See a supervisor.",
-            "Último error: el libro central rechazó un evento de este equipo. Vea a un supervisor.",
+        SyncErrorKind::Refused => bilingual!(l,
+            en: "Last error: the ledger refused an event of this device. See a supervisor.",
+            es: "Último error: el libro central rechazó un evento de este equipo. Vea a un supervisor.",
         ),
-        SyncErrorKind::Setup => pick(
-            l,
-            "Last error: this device cannot sync (not enrolled, or its key changed). See a supervisor.",
-            "Último error: este equipo no puede sincronizar (sin registro, o cambió su clave). Vea a un supervisor.",
+        SyncErrorKind::Setup => bilingual!(l,
+            en: "Last error: this device cannot sync (not enrolled, or its key changed). See a supervisor.",
+            es: "Último error: este equipo no puede sincronizar (sin registro, o cambió su clave). Vea a un supervisor.",
         ),
-        SyncErrorKind::Other => pick(
-            l,
-            "Last error: sync failed; it tries again by itself.",
-            "Último error: la sincronización falló; se reintenta sola.",
+        SyncErrorKind::Other => bilingual!(l,
+            en: "Last error: sync failed; it tries again by itself.",
+            es: "Último error: la sincronización falló; se reintenta sola.",
         ),
     }
 }
