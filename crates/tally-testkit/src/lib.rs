@@ -460,6 +460,28 @@ pub fn picking_stock() -> Fixture {
     f
 }
 
+/// Outbound manifest `id` for `route` (origin the fixture's licence), one line per
+/// (UID, item, quantity): what a route's staged totes are reconciled against.
+pub fn outbound(id: &str, route: &str, lines: &[(String, &str, Quantity)]) -> Payload {
+    Payload::OutboundManifestIssued(OutboundManifestIssued {
+        manifest_id: id.into(),
+        origin_license: "403R-1".into(),
+        destination_license: "402R-9".into(),
+        route_id: route.into(),
+        driver: "Robin".into(),
+        vehicle: "VAN-1".into(),
+        lines: lines
+            .iter()
+            .map(|(uid, item, quantity)| ManifestLine {
+                uid: uid.clone(),
+                item_id: (*item).into(),
+                quantity: *quantity,
+                weight_mg: None,
+            })
+            .collect(),
+    })
+}
+
 /// SHELF-1 holds t(1) 10 carts, t(2) 12 carts, t(3) 5.000 g flower; t(4) is on SHELF-2 (not
 /// counted); task CT-1 counts SHELF-1.
 pub fn counting_stock(recount_by_another: bool) -> Fixture {

@@ -5,7 +5,7 @@
 
 use crate::signed_kinds;
 use tally_drivers::event::{DeviceEvent, ReadingMode, WeighMode, WeightReading, WeightUnit};
-use tally_events::payload::{CountTaskIssued, ManifestLine, OutboundManifestIssued, PackageStatus};
+use tally_events::payload::{CountTaskIssued, PackageStatus};
 use tally_events::{Payload, Quantity};
 use tally_floor::{
     count_tasks, counts_in_review, locked_badges, my_lines, open_outbound, open_pick_lists,
@@ -254,24 +254,13 @@ fn a_weight_or_a_package_tag_means_nothing_on_the_staging_screen() {
     assert_eq!(screen, Screen::Staging { tote: None });
 }
 
+/// Cartridge lines of route R1's manifest `id`.
 fn outbound(id: &str, lines: &[(String, u64)]) -> Payload {
-    Payload::OutboundManifestIssued(OutboundManifestIssued {
-        manifest_id: id.into(),
-        origin_license: "403R-1".into(),
-        destination_license: "402R-9".into(),
-        route_id: "R1".into(),
-        driver: "Robin".into(),
-        vehicle: "VAN-1".into(),
-        lines: lines
-            .iter()
-            .map(|(uid, n)| ManifestLine {
-                uid: uid.clone(),
-                item_id: "CART".into(),
-                quantity: Quantity::Units(*n),
-                weight_mg: None,
-            })
-            .collect(),
-    })
+    let lines: Vec<(String, &str, Quantity)> = lines
+        .iter()
+        .map(|(uid, n)| (uid.clone(), "CART", Quantity::Units(*n)))
+        .collect();
+    tally_testkit::outbound(id, "R1", &lines)
 }
 
 #[test]
