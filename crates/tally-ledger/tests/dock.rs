@@ -8,38 +8,14 @@ mod common;
 use std::path::Path;
 
 use common::devices::{admin_key_file, cli, token, Server};
-use common::{chain, fork_of, temp_db, PgCluster, FACILITY};
+use common::{chain, fork_of, on_both_backends, refused_as, FACILITY};
 use serde_json::Value;
 use tally_events::payload::{CountLineRecorded, CountSubmitted};
 use tally_events::{ChainWriter, DeviceKey, DomainSigner, Payload, Quantity, SignedEvent};
 use tally_ledger::credentials::read_admin_key;
 use tally_ledger_client::projections::{DockDeviceView, DockView};
 use tally_ledger_client::supervisor::Credential;
-use tally_ledger_client::{ClientError, LedgerClient};
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod on_sqlite {
-            $(
-                #[test]
-                fn $name() {
-                    let (dir, db) = super::temp_db();
-                    super::$name(db.to_str().unwrap(), dir.path());
-                }
-            )*
-        }
-        mod on_postgres {
-            $(
-                #[test]
-                fn $name() {
-                    let url = super::PgCluster::get().new_database();
-                    let dir = tempfile::tempdir().unwrap();
-                    super::$name(&url, dir.path());
-                }
-            )*
-        }
-    };
-}
+use tally_ledger_client::LedgerClient;
 
 on_both_backends!(
     the_dock_view_shows_each_devices_backlog_sync_forks_errors_and_the_variances_waiting,
@@ -305,16 +281,6 @@ fn the_dock_view_shows_each_devices_backlog_sync_forks_errors_and_the_variances_
     let other = settled(&site, Credential::Operator(&admin), Some(OTHER_FACILITY));
     assert_eq!(other.devices.len(), 1);
     assert_eq!(other.variances_waiting, 0);
-}
-
-fn refused_as(result: Result<impl std::fmt::Debug, ClientError>, status: u16, code: &str) {
-    match result {
-        Err(ClientError::Refused { status: s, body }) => {
-            assert_eq!((s, body.error.as_str()), (status, code), "{body:?}");
-            assert!(!body.message_es.is_empty());
-        }
-        other => panic!("expected {status} {code}, got {other:?}"),
-    }
 }
 
 /// A signed GET of the dock view with the given headers added (the attacker's tool).

@@ -67,31 +67,6 @@ impl Drop for Server {
     }
 }
 
-/// Runs each listed test against a fresh SQLite file and a fresh PostgreSQL database.
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod on_sqlite {
-            $(
-                #[test]
-                fn $name() {
-                    let (dir, db) = super::temp_db();
-                    super::$name(db.to_str().unwrap(), dir.path());
-                }
-            )*
-        }
-        mod on_postgres {
-            $(
-                #[test]
-                fn $name() {
-                    let url = super::PgCluster::get().new_database();
-                    let dir = tempfile::tempdir().unwrap();
-                    super::$name(&url, dir.path());
-                }
-            )*
-        }
-    };
-}
-
 on_both_backends!(
     devices_push_over_http_and_the_served_log_checks_out_by_the_specs_alone,
     consistency_and_inclusion_proofs_are_served_between_checkpoints,

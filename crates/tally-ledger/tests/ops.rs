@@ -8,36 +8,11 @@ mod common;
 use std::path::Path;
 
 use common::devices::{admin_key_file, cli, token, Device, Server};
-use common::{temp_db, PgCluster};
+use common::{on_both_backends, refused_as, temp_db};
 use reqwest::blocking::Client;
 use serde_json::Value;
 use tally_events::{DeviceKey, DomainSigner};
 use tally_ledger::credentials::{read_admin_key, sign_operator_request};
-use tally_ledger_client::ClientError;
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod on_sqlite {
-            $(
-                #[test]
-                fn $name() {
-                    let (dir, db) = super::temp_db();
-                    super::$name(db.to_str().unwrap(), dir.path());
-                }
-            )*
-        }
-        mod on_postgres {
-            $(
-                #[test]
-                fn $name() {
-                    let url = super::PgCluster::get().new_database();
-                    let dir = tempfile::tempdir().unwrap();
-                    super::$name(&url, dir.path());
-                }
-            )*
-        }
-    };
-}
 
 on_both_backends!(
     the_creator_holds_an_admin_credential_and_operator_calls_need_one,
@@ -899,16 +874,6 @@ fn sign_in_at(device: &Device, body: &[u8], timestamp: i64) -> (u16, Value) {
     let response = request.send().unwrap();
     let status = response.status().as_u16();
     (status, response.json().unwrap_or(Value::Null))
-}
-
-fn refused_as(result: Result<impl std::fmt::Debug, ClientError>, status: u16, code: &str) {
-    match result {
-        Err(ClientError::Refused { status: s, body }) => {
-            assert_eq!((s, body.error.as_str()), (status, code), "{body:?}");
-            assert!(!body.message_es.is_empty());
-        }
-        other => panic!("expected {status} {code}, got {other:?}"),
-    }
 }
 
 fn supervisors_read_their_facility_by_their_own_credentials_only(db: &str, scratch: &Path) {

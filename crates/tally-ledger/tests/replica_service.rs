@@ -10,35 +10,11 @@ use std::path::Path;
 use std::process::Command;
 
 use common::devices::{cli, token, Device, Server, BIN};
-use common::{temp_db, PgCluster};
+use common::{on_both_backends, temp_db};
 use serde_json::Value;
 use tally_events::pin::PinParams;
 use tally_ledger::stream_store::StreamMark;
 use tally_ledger::Store;
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod on_sqlite {
-            $(
-                #[test]
-                fn $name() {
-                    let (dir, db) = super::temp_db();
-                    super::$name(db.to_str().unwrap(), dir.path());
-                }
-            )*
-        }
-        mod on_postgres {
-            $(
-                #[test]
-                fn $name() {
-                    let url = super::PgCluster::get().new_database();
-                    let dir = tempfile::tempdir().unwrap();
-                    super::$name(&url, dir.path());
-                }
-            )*
-        }
-    };
-}
 
 on_both_backends!(
     devices_bootstrap_from_a_snapshot_and_stay_current_with_deltas,

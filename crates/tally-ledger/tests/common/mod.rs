@@ -1,6 +1,7 @@
 //! Shared helpers of the ledger's integration tests: device chains signed with real keys, a
 //! fresh ledger in a real SQLite file, and a spec-only RFC 6962 / signed-note checker written
-//! from the C2SP texts (independent of the crates the ledger uses).
+//! from the C2SP texts (independent of the crates the ledger uses); [`on_both_backends!`] (each
+//! named test on SQLite and on PostgreSQL) and [`refused_as`] (a typed refusal of the client).
 
 #![allow(dead_code)]
 
@@ -15,6 +16,50 @@ use tally_events::{
 };
 
 pub const FACILITY: &str = "C11-0000347-LIC";
+
+/// Runs each named `fn name(db: &str, scratch: &Path)` twice: `on_sqlite::name` on a fresh
+/// SQLite file, `on_postgres::name` on a fresh database of the throwaway cluster.
+#[allow(unused_macros)]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    let (dir, db) = $crate::common::temp_db();
+                    super::$name(db.to_str().unwrap(), dir.path());
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[test]
+                fn $name() {
+                    let url = $crate::common::PgCluster::get().new_database();
+                    let dir = tempfile::tempdir().unwrap();
+                    super::$name(&url, dir.path());
+                }
+            )*
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use on_both_backends;
+
+/// `result` is the ledger's refusal `status`/`code`, with its Spanish message.
+pub fn refused_as(
+    result: Result<impl std::fmt::Debug, tally_ledger_client::ClientError>,
+    status: u16,
+    code: &str,
+) {
+    match result {
+        Err(tally_ledger_client::ClientError::Refused { status: s, body }) => {
+            assert_eq!((s, body.error.as_str()), (status, code), "{body:?}");
+            assert!(!body.message_es.is_empty());
+        }
+        other => panic!("expected {status} {code}, got {other:?}"),
+    }
+}
 
 pub fn clock() -> ManualClock {
     ManualClock::new(Timestamp {
