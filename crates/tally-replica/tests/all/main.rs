@@ -11,6 +11,7 @@ mod floor;
 mod logs;
 mod pins;
 mod receiving;
+mod refusal;
 mod release;
 mod replica;
 mod sync;
