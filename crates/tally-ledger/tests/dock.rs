@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::devices::{admin_key_file, cli, token, Server};
+use common::devices::{add_user, admin_key_file, cli, token, Server};
 use common::{chain, fork_of, on_both_backends, refused_as, FACILITY};
 use serde_json::Value;
 use tally_events::payload::{CountLineRecorded, CountSubmitted};
@@ -76,28 +76,6 @@ struct Site {
     c: DeviceKey,
     d: DeviceKey,
     e: DeviceKey,
-}
-
-fn add_user(db: &str, facility: &str, badge: &str, role: &str, pin: &str) {
-    let (code, _, stderr) = cli(
-        &[
-            "user",
-            "add",
-            "--db",
-            db,
-            "--facility",
-            facility,
-            "--badge",
-            badge,
-            "--name",
-            "Pat Example",
-            "--role",
-            role,
-            "--insecure-test-pin-params",
-        ],
-        &format!("{pin}\n"),
-    );
-    assert_eq!(code, 0, "{stderr}");
 }
 
 /// Five devices: a, b, c, d of the facility, e of another; a supervisor of each facility.

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::devices::{admin_key_file, cli, token, Device, Server};
+use common::devices::{add_user, admin_key_file, cli, token, Device, Server};
 use common::{on_both_backends, refused_as, temp_db};
 use reqwest::blocking::Client;
 use serde_json::Value;
@@ -893,25 +893,7 @@ fn supervisors_read_their_facility_by_their_own_credentials_only(db: &str, scrat
     );
     assert_eq!(code, 0, "{stderr}");
     let add = |facility: &str, badge: &str, role: &str, pin: &str| {
-        let (code, _, stderr) = cli(
-            &[
-                "user",
-                "add",
-                "--db",
-                db,
-                "--facility",
-                facility,
-                "--badge",
-                badge,
-                "--name",
-                "Pat Example",
-                "--role",
-                role,
-                "--insecure-test-pin-params",
-            ],
-            &format!("{pin}\n"),
-        );
-        assert_eq!(code, 0, "{stderr}");
+        add_user(db, facility, badge, role, pin)
     };
     add("FAC-B", "S-B", "supervisor", "8642");
     add(demo, "AUD-1", "auditor", "7531");

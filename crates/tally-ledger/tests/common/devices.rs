@@ -284,3 +284,27 @@ pub fn cli(args: &[&str], stdin: &str) -> (i32, String, String) {
         String::from_utf8(out.stderr).unwrap(),
     )
 }
+
+/// Adds user `badge` with `role` and `pin` to `facility` through `tally-ledger user add`
+/// (cheap test PIN parameters).
+pub fn add_user(db: &str, facility: &str, badge: &str, role: &str, pin: &str) {
+    let (code, _, stderr) = cli(
+        &[
+            "user",
+            "add",
+            "--db",
+            db,
+            "--facility",
+            facility,
+            "--badge",
+            badge,
+            "--name",
+            "Pat Example",
+            "--role",
+            role,
+            "--insecure-test-pin-params",
+        ],
+        &format!("{pin}\n"),
+    );
+    assert_eq!(code, 0, "{stderr}");
+}
