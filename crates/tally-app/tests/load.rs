@@ -165,12 +165,7 @@ fn an_exact_manifest_is_closed_for_loading_and_marked_ready() {
     }
     app.wedge_scan("TOTE-7");
     app.wedge_scan("LANE-1");
-    assert_eq!(
-        app.signals.last(),
-        Some(&Tone::Success),
-        "{}",
-        app.state.status.text
-    );
+    app.assert_succeeded();
     app.press(Key::Esc);
     app.press(Key::Esc);
     assert!(matches!(app.state.screen(), Screen::Home { .. }));
@@ -233,12 +228,7 @@ fn an_exact_manifest_is_closed_for_loading_and_marked_ready() {
     ));
     assert_eq!(status(&app), "draft", "the question alone closes nothing");
     app.press(Key::Enter);
-    assert_eq!(
-        app.signals.last(),
-        Some(&Tone::Success),
-        "{}",
-        app.state.status.text
-    );
+    app.assert_succeeded();
     assert_eq!(status(&app), "ready");
     assert_eq!(app.count_kind(LOADING_RECONCILED), ready_events + 1);
     assert!(

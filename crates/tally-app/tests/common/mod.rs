@@ -293,6 +293,16 @@ impl App {
         }
     }
 
+    /// The last signal rung was success; fails with what the status line says.
+    pub fn assert_succeeded(&self) {
+        assert_eq!(
+            self.signals.last(),
+            Some(&tally_app::event::Tone::Success),
+            "{}",
+            self.state.status.text
+        );
+    }
+
     /// Events of one kind in the replica's log.
     pub fn count_kind(&self, kind: u16) -> i64 {
         self.view
