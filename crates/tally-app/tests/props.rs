@@ -485,7 +485,9 @@ fn sheet(text: &str, n: u64) -> tally_floor::receiving::Sheet {
 /// A receiving step's outcome, each kind: arrivals, a label passed or failed, a weight,
 /// decisions, a quarantine and a close.
 fn receiving_outcome(text: &str, n: u64) -> Outcome {
-    use tally_replica::workflow::receiving::{CloseSummary, ScanOutcome, WeighOutcome};
+    use tally_replica::workflow::receiving::{
+        CloseSummary, LabelProblem, ScanOutcome, WeighOutcome,
+    };
     let uid = text.to_owned();
     match n % 10 {
         0 => Outcome::Arrived(ScanOutcome::Expected {
@@ -494,7 +496,14 @@ fn receiving_outcome(text: &str, n: u64) -> Outcome {
         }),
         1 => Outcome::Arrived(ScanOutcome::Unexpected { uid }),
         2 => Outcome::Arrived(ScanOutcome::Duplicate { uid }),
-        3 => Outcome::LabelChecked((0..n % 4).map(|i| format!("{text} {i}")).collect()),
+        3 => Outcome::LabelChecked(
+            (0..n % 4)
+                .map(|i| LabelProblem::LotMismatch {
+                    printed: format!("{text} {i}"),
+                    lot: text.to_owned(),
+                })
+                .collect(),
+        ),
         4 => Outcome::Weighed(WeighOutcome {
             expected_mg: n as i64,
             actual_mg: (n >> 1) as i64,

@@ -1,17 +1,21 @@
 //! The status line says a refusal whole: every refusal of the core's catalogue
 //! (`tally_replica::Refusal`, each variant with values of realistic length, from
 //! `tally_testkit::catalogue`) and every notice of the floor layer (`tally_floor::Ignored`),
-//! in English and Spanish, rendered at 40×20 and 80×24 as the error the app shows, appears on
-//! the screen with nothing cut off; the screen's field stays on screen above it.
+//! and every problem a label check names (`tally_testkit::catalogue::every_label_problem`, in 1
+//! Receive's "label check failed" line), in English and Spanish, rendered at 40×20 and 80×24 as
+//! the error the app shows, appears on the screen with nothing cut off; the screen's field stays
+//! on screen above it.
 
 mod common;
 
 use common::draw;
 use tally_app::event::Tone;
+use tally_app::screens::receive::text::Text as ReceiveText;
 use tally_app::state::{Settings, State, StatusLine};
-use tally_app::text::Language;
+use tally_app::text::{Language, Words};
 use tally_floor::Ignored;
-use tally_testkit::catalogue::{every_refusal, SCAN};
+use tally_replica::refusal::Message;
+use tally_testkit::catalogue::{every_label_problem, every_refusal, SCAN};
 
 const SIZES: [(u16, u16); 2] = [(40, 20), (80, 24)];
 const LANGUAGES: [Language; 2] = [Language::English, Language::Spanish];
@@ -88,6 +92,10 @@ fn every_refusal_and_notice_is_on_screen_whole_in_both_languages() {
                 .iter()
                 .map(|n| (n.message(language), language)),
         );
+        texts.extend(every_label_problem().iter().map(|p| {
+            let failed = ReceiveText::LabelFailed(p.message(language));
+            (failed.text(language), language)
+        }));
     }
     assert!(
         texts.len() > 200,

@@ -3,12 +3,14 @@
 //! value of the enums a refusal's words depend on (statuses, actions, reason kinds, ...): for
 //! tests that show refusals to a person and must prove the whole text fits where it is shown.
 //! The exhaustive match in [`every_refusal`] stops compiling when a variant is added without
-//! being listed here.
+//! being listed here. Also every problem a label check names ([`every_label_problem`]), shown
+//! inside 1 Receive's "label check failed" line.
 
 use tally_events::payload::PackageStatus;
 use tally_events::Quantity;
 use tally_replica::refusal::{Action, Check, Decision, Many, ReasonKind};
 use tally_replica::weight::{MassUnit, WeightError};
+use tally_replica::workflow::receiving::LabelProblem;
 use tally_replica::Refusal;
 
 /// A badge.
@@ -367,6 +369,58 @@ pub fn every_refusal() -> Vec<Refusal> {
             | Refusal::CountInProgress { .. }
             | Refusal::TooMany { .. }
             | Refusal::DeviceForked { .. } => {}
+        }
+    }
+    all
+}
+
+/// Every problem a label check can name, with values of realistic length; the exhaustive match
+/// stops compiling when a problem is added without being listed here.
+pub fn every_label_problem() -> Vec<LabelProblem> {
+    let all = vec![
+        LabelProblem::GtinMismatch {
+            printed: s("09501101530010"),
+            item: s("09501101530003"),
+        },
+        LabelProblem::NoGtinOnFile,
+        LabelProblem::NoBatchOnFile,
+        LabelProblem::NoLotOnLabel,
+        LabelProblem::LotMismatch {
+            printed: s(LOT),
+            lot: s("LOT-2026-11-GE-0041"),
+        },
+        LabelProblem::NoExpiryOnFile,
+        LabelProblem::NoExpiryOnLabel,
+        LabelProblem::ExpiryMismatch {
+            printed: s("2027-01-15"),
+            expiry: s("2027-03-01"),
+        },
+        LabelProblem::ThcMismatch {
+            printed_bp: 2_500,
+            tested_bp: 2_210,
+        },
+        LabelProblem::NoThcOnLabel,
+        LabelProblem::NoTestedPotency,
+        LabelProblem::CoaFailed,
+        LabelProblem::CoaPending,
+        LabelProblem::NoCoa,
+    ];
+    for problem in &all {
+        match problem {
+            LabelProblem::GtinMismatch { .. }
+            | LabelProblem::NoGtinOnFile
+            | LabelProblem::NoBatchOnFile
+            | LabelProblem::NoLotOnLabel
+            | LabelProblem::LotMismatch { .. }
+            | LabelProblem::NoExpiryOnFile
+            | LabelProblem::NoExpiryOnLabel
+            | LabelProblem::ExpiryMismatch { .. }
+            | LabelProblem::ThcMismatch { .. }
+            | LabelProblem::NoThcOnLabel
+            | LabelProblem::NoTestedPotency
+            | LabelProblem::CoaFailed
+            | LabelProblem::CoaPending
+            | LabelProblem::NoCoa => {}
         }
     }
     all

@@ -24,6 +24,7 @@ const CATALOGUES: &[&str] = &[
     "crates/tally-events/src/messages.rs",
     "crates/tally-ids/src/error.rs",
     "crates/tally-replica/src/refusal.rs",
+    "crates/tally-replica/src/workflow/receiving/label_problem.rs",
     "crates/tally-app/src/text.rs",
     "crates/tally-app/src/screens/sync/text.rs",
     "crates/tally-app/src/screens/dock/text.rs",

@@ -21,7 +21,7 @@ use tally_replica::workflow::destruction::Destroyed;
 use tally_replica::workflow::loading::Reconciliation;
 use tally_replica::workflow::lookup::Found;
 use tally_replica::workflow::moves::Moved;
-use tally_replica::workflow::receiving::{ScanOutcome, WeighOutcome};
+use tally_replica::workflow::receiving::{LabelProblem, ScanOutcome, WeighOutcome};
 use tally_replica::workflow::scale::Reading;
 use tally_replica::workflow::{self, Identifier, Session, StateTag, Unreadable};
 use tally_replica::{Recorded, Replica, ReplicaError};
@@ -111,8 +111,8 @@ pub enum Outcome {
     /// Receiving: a case was scanned.
     Arrived(ScanOutcome),
     /// Receiving: the current case's label was checked against its GS1 data; the problems
-    /// found (none when it passed).
-    LabelChecked(Vec<String>),
+    /// found (none when it passed), each said in the user's language by its `message`.
+    LabelChecked(Vec<LabelProblem>),
     /// Receiving: the current case was weighed.
     Weighed(WeighOutcome),
     /// Moving: the package to move was scanned; scan its location next.

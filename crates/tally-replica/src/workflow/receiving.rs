@@ -19,6 +19,10 @@ use crate::model;
 use crate::refusal::{Action, Check, Decision, Many, ReasonKind, Refusal};
 use crate::weight;
 
+mod label_problem;
+
+pub use label_problem::LabelProblem;
+
 /// What a receiving scan turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScanOutcome {
@@ -353,13 +357,14 @@ pub(crate) fn weight_verdict(
     }))
 }
 
-/// Checks the label against the batch record and its COA; returns the problems found.
+/// Checks the label against the batch record and its COA; returns the problems found (the
+/// event records their English).
 pub fn check_label(
     view: &Connection,
     manifest: &str,
     package: &StateTag,
     label: &Label,
-) -> StepResult<Vec<String>> {
+) -> StepResult<Vec<LabelProblem>> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
     let uid = facility_tag(view, package)?;
@@ -378,20 +383,28 @@ pub fn check_label(
     Ok(label_checked(uid, label.lot.trim(), &line, problems))
 }
 
-/// The record of a label check.
-fn label_checked(uid: String, lot: &str, line: &Line, problems: Vec<String>) -> Plan<Vec<String>> {
+/// The record of a label check: its findings are the problems' English, as recorded before
+/// the problems were typed.
+fn label_checked(
+    uid: String,
+    lot: &str,
+    line: &Line,
+    problems: Vec<LabelProblem>,
+) -> Plan<Vec<LabelProblem>> {
+    let findings = problems.iter().map(ToString::to_string).collect();
+    let failed = !problems.is_empty();
     Plan::new(
-        problems.clone(),
+        problems,
         vec![Payload::LabelChecked(LabelChecked {
             uid,
             batch_id: lot.to_owned(),
             coa_present: matches!(line.coa.as_deref(), Some("passed" | "failed" | "pending")),
-            result: if problems.is_empty() {
-                CheckResult::Pass
-            } else {
+            result: if failed {
                 CheckResult::Fail
+            } else {
+                CheckResult::Pass
             },
-            findings: problems,
+            findings,
         })],
     )
 }
@@ -404,7 +417,7 @@ pub fn check_gs1_label(
     manifest: &str,
     package: &StateTag,
     label: &Gs1Data,
-) -> StepResult<Vec<String>> {
+) -> StepResult<Vec<LabelProblem>> {
     let manifest = manifest.trim();
     require_open(view, manifest)?;
     let uid = facility_tag(view, package)?;
@@ -433,29 +446,37 @@ fn gtin14(gtin: &str) -> String {
     format!("{:0>14}", gtin.trim())
 }
 
-fn gs1_label_problems(line: &Line, label: &Gs1Data) -> Vec<String> {
+fn gs1_label_problems(line: &Line, label: &Gs1Data) -> Vec<LabelProblem> {
     let mut problems = Vec::new();
     match (label.gtin.as_deref(), line.gtin.as_deref()) {
-        (Some(printed), Some(item)) if gtin14(printed) != gtin14(item) => problems.push(format!(
-            "label GTIN {printed} is not the item's GTIN {item}"
-        )),
-        (Some(_), None) => problems.push("no GTIN on file for this item".to_owned()),
+        (Some(printed), Some(item)) if gtin14(printed) != gtin14(item) => {
+            problems.push(LabelProblem::GtinMismatch {
+                printed: printed.to_owned(),
+                item: item.to_owned(),
+            })
+        }
+        (Some(_), None) => problems.push(LabelProblem::NoGtinOnFile),
         _ => {}
     }
     match (label.lot.as_deref(), line.lot.as_deref()) {
-        (_, None) => problems
-            .push("no batch on file for this package; its label cannot be checked".to_owned()),
-        (None, Some(_)) => problems.push("the GS1 label carries no batch/lot (10)".to_owned()),
+        (_, None) => problems.push(LabelProblem::NoBatchOnFile),
+        (None, Some(_)) => problems.push(LabelProblem::NoLotOnLabel),
         (Some(printed), Some(lot)) if printed.trim() != lot => {
-            problems.push(format!("label batch {} is not {lot}", printed.trim()))
+            problems.push(LabelProblem::LotMismatch {
+                printed: printed.trim().to_owned(),
+                lot: lot.to_owned(),
+            })
         }
         _ => {}
     }
     match (label.expiry.as_deref(), line.expires_on.as_deref()) {
-        (_, None) => problems.push("no expiry on file for this batch".to_owned()),
-        (None, Some(_)) => problems.push("the GS1 label carries no expiry date (17)".to_owned()),
+        (_, None) => problems.push(LabelProblem::NoExpiryOnFile),
+        (None, Some(_)) => problems.push(LabelProblem::NoExpiryOnLabel),
         (Some(printed), Some(expiry)) if printed != expiry => {
-            problems.push(format!("label expiry {printed} is not {expiry}"))
+            problems.push(LabelProblem::ExpiryMismatch {
+                printed: printed.to_owned(),
+                expiry: expiry.to_owned(),
+            })
         }
         _ => {}
     }
@@ -463,41 +484,46 @@ fn gs1_label_problems(line: &Line, label: &Gs1Data) -> Vec<String> {
     problems
 }
 
-fn coa_problems(line: &Line, problems: &mut Vec<String>) {
+fn coa_problems(line: &Line, problems: &mut Vec<LabelProblem>) {
     match line.coa.as_deref() {
         Some("passed") => {}
-        Some("failed") => problems.push("the batch failed its lab test".to_owned()),
-        Some("pending") => problems.push("the lab result is still pending".to_owned()),
-        _ => problems.push("no COA on file for this batch".to_owned()),
+        Some("failed") => problems.push(LabelProblem::CoaFailed),
+        Some("pending") => problems.push(LabelProblem::CoaPending),
+        _ => problems.push(LabelProblem::NoCoa),
     }
 }
 
-fn label_problems(line: &Line, label: &Label) -> Vec<String> {
+fn label_problems(line: &Line, label: &Label) -> Vec<LabelProblem> {
     let mut problems = Vec::new();
     let Some(lot) = line.lot.as_deref() else {
-        problems.push("no batch on file for this package; its label cannot be checked".to_owned());
+        problems.push(LabelProblem::NoBatchOnFile);
         return problems;
     };
     if label.lot.trim() != lot {
-        problems.push(format!("label batch {} is not {lot}", label.lot.trim()));
+        problems.push(LabelProblem::LotMismatch {
+            printed: label.lot.trim().to_owned(),
+            lot: lot.to_owned(),
+        });
     }
-    let percent = |bp: i64| format!("{}.{:02}%", bp / 100, bp % 100);
     match (label.thc_bp, line.thc_bp) {
-        (Some(printed), Some(tested)) if printed != tested => problems.push(format!(
-            "label THC {} does not match the COA {}",
-            percent(printed),
-            percent(tested)
-        )),
-        (None, Some(_)) => problems.push("label shows no THC potency".to_owned()),
-        (Some(_), None) => problems.push("no tested potency on file for this batch".to_owned()),
+        (Some(printed_bp), Some(tested_bp)) if printed_bp != tested_bp => {
+            problems.push(LabelProblem::ThcMismatch {
+                printed_bp,
+                tested_bp,
+            })
+        }
+        (None, Some(_)) => problems.push(LabelProblem::NoThcOnLabel),
+        (Some(_), None) => problems.push(LabelProblem::NoTestedPotency),
         _ => {}
     }
     match line.expires_on.as_deref() {
-        Some(expiry) if label.expires_on.trim() != expiry => problems.push(format!(
-            "label expiry {} is not {expiry}",
-            label.expires_on.trim()
-        )),
-        None => problems.push("no expiry on file for this batch".to_owned()),
+        Some(expiry) if label.expires_on.trim() != expiry => {
+            problems.push(LabelProblem::ExpiryMismatch {
+                printed: label.expires_on.trim().to_owned(),
+                expiry: expiry.to_owned(),
+            })
+        }
+        None => problems.push(LabelProblem::NoExpiryOnFile),
         _ => {}
     }
     coa_problems(line, &mut problems);

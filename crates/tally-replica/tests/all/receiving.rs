@@ -232,7 +232,7 @@ fn label_is_checked_against_batch_potency_expiry_and_coa() {
         })
         .unwrap();
     assert_eq!(problems.len(), 2, "{problems:?}");
-    assert!(problems[0].contains("22.10%"), "{problems:?}");
+    assert!(problems[0].to_string().contains("22.10%"), "{problems:?}");
     // The gummies' batch has no COA.
     let label = Label {
         lot: "LOT-GU-L1".into(),
@@ -246,7 +246,7 @@ fn label_is_checked_against_batch_potency_expiry_and_coa() {
         })
         .unwrap();
     assert!(
-        problems.iter().any(|p| p.contains("no COA")),
+        problems.iter().any(|p| p.to_string().contains("no COA")),
         "{problems:?}"
     );
     let err = f
@@ -717,4 +717,67 @@ fn kinds(f: &Fixture, recorded: &[tally_replica::Recorded]) -> Vec<u16> {
             .unwrap()
         })
         .collect()
+}
+
+#[test]
+fn a_label_check_records_its_problems_in_english_and_says_them_in_spanish_too() {
+    use tally_replica::refusal::Message;
+    let mut f = with_manifest();
+    f.session("B1", "1111");
+    f.replica
+        .act("B1", |v| receiving::scan(v, "IN-1", &id_of(&t(1))))
+        .unwrap();
+    let wrong = Label {
+        lot: "LOT-FL-L1".into(),
+        thc_bp: Some(2_500),
+        expires_on: "2027-04-01".into(),
+    };
+    let (problems, recorded) = f
+        .replica
+        .act("B1", |v| {
+            receiving::check_label(v, "IN-1", &tag_of(&t(1)), &wrong)
+        })
+        .unwrap();
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(
+        problems,
+        [
+            receiving::LabelProblem::ThcMismatch {
+                printed_bp: 2_500,
+                tested_bp: 2_210
+            },
+            receiving::LabelProblem::ExpiryMismatch {
+                printed: "2027-04-01".into(),
+                expiry: "2027-03-01".into()
+            },
+        ]
+    );
+    // The signed event holds the English words, exactly as before the problems were typed;
+    // never the Spanish.
+    let mut log = Vec::new();
+    f.replica.export_log(&mut log).unwrap();
+    let log = String::from_utf8_lossy(&log);
+    for english in [
+        "label THC 25.00% does not match the COA 22.10%",
+        "label expiry 2027-04-01 is not 2027-03-01",
+    ] {
+        assert!(log.contains(english), "{english} is recorded");
+    }
+    for problem in &problems {
+        let spanish = problem.message(Language::Spanish);
+        assert_ne!(spanish, problem.to_string());
+        assert!(!log.contains(&spanish), "{spanish} is not recorded");
+    }
+}
+
+#[test]
+fn every_label_problem_has_spanish_of_its_own() {
+    use tally_replica::refusal::Message;
+    for problem in tally_testkit::catalogue::every_label_problem() {
+        let english = problem.message(Language::English);
+        let spanish = problem.message(Language::Spanish);
+        assert_eq!(english, problem.to_string(), "Display is the English");
+        assert!(!spanish.is_empty(), "{problem:?}");
+        assert_ne!(spanish, english, "{problem:?}");
+    }
 }

@@ -29,6 +29,7 @@ use ratatui::Frame;
 use tally_events::Quantity;
 use tally_floor::receiving::{Closed, Decision, ManifestRow, Sheet};
 use tally_floor::Outcome;
+use tally_replica::refusal::Message;
 use tally_replica::workflow::receiving::ScanOutcome;
 
 use super::{Flow, Nav, Screen};
@@ -448,6 +449,7 @@ impl Receive {
                 (Tone::Success, Text::LabelPassed.text(l))
             }
             Outcome::LabelChecked(problems) => {
+                let problems: Vec<String> = problems.iter().map(|p| p.message(l)).collect();
                 (Tone::Error, Text::LabelFailed(problems.join("; ")).text(l))
             }
             Outcome::Weighed(w) if w.within => (Tone::Success, Text::WeightOk(w.actual_mg).text(l)),
