@@ -100,13 +100,14 @@ pub fn reanchor(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::outbox::LedgerLink;
     use crate::refusal::Refusal;
     use crate::Replica;
 
-    fn replica(dir: &std::path::Path) -> Replica {
+    /// An enrolled demo replica in `dir` (keys in their own directory).
+    pub(crate) fn replica(dir: &std::path::Path) -> Replica {
         std::fs::create_dir_all(dir.join("data")).unwrap();
         let mut replica = Replica::init_in_key_dir(
             &dir.join("data/r.db"),

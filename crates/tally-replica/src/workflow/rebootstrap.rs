@@ -73,27 +73,8 @@ mod tests {
     use crate::outbox::LedgerLink;
     use crate::refusal::Refusal;
     use crate::sync::Delta;
+    use crate::workflow::reanchor::tests::replica;
     use crate::Replica;
-
-    fn replica(dir: &std::path::Path) -> Replica {
-        std::fs::create_dir_all(dir.join("data")).unwrap();
-        let mut replica = Replica::init_in_key_dir(
-            &dir.join("data/r.db"),
-            &dir.join("keys"),
-            Box::new(crate::clock::SystemClock::new()),
-            tally_events::payload::DeviceEnrolled {
-                facility: crate::seed::FACILITY.into(),
-                hardware_serial: "T".into(),
-                enrollment_token_sha256: tally_events::Sha256Hash::of(b"t"),
-                previous_device: None,
-            },
-            &crate::keys::KeyOptions::default(),
-        )
-        .unwrap();
-        crate::seed::demo_with_pin_params(&mut replica, 3, 1, &tally_events::pin::PinParams::TEST)
-            .unwrap();
-        replica
-    }
 
     fn enroll(replica: &Replica) {
         let mut conn = crate::db::open(replica.path()).unwrap();
